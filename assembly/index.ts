@@ -1,0 +1,11 @@
+// Entry point of the WebAssembly module: the kernel set. Mirrors src/js/index.ts name for name.
+// Kernels take byte pointers into linear memory (column-major matrices), never allocate, and return
+// a status code (assembly/status.ts). The host (src/memory.ts) owns allocation and growth.
+
+/** First free byte after static data; the host's arena starts here. */
+export function heap_base(): usize {
+  return __heap_base;
+}
+
+export { l2_work_bytes, l2_fit } from "./l2";
+export { l1_work_bytes, l1_fit } from "./l1";

@@ -1,0 +1,10 @@
+// Kernel status codes. Mirrored in src/status.ts; test/backends.test.ts checks the two agree.
+export const STATUS_OK: i32 = 0;
+/** Iteration cap reached: best iterate returned, not certified optimal. */
+export const STATUS_MAXITER: i32 = 1;
+/** Design is rank deficient: aliased columns are flagged in the flags region. */
+export const STATUS_RANK_DEFICIENT: i32 = 2;
+/** The host's progress hook asked to stop. */
+export const STATUS_CANCELLED: i32 = 3;
+/** Numerical breakdown that no fallback could repair (should not happen on finite input). */
+export const STATUS_NUMERICAL: i32 = 4;

@@ -1,0 +1,49 @@
+// One backend interface, implemented twice: by the WebAssembly module compiled from assembly/ and by
+// the pure-TypeScript twin in src/js/. Solvers (src/solvers/*) marshal data into the backend's linear
+// memory through an Arena and call a kernel; they never branch on which backend they hold.
+//
+// Kernel ABI (both backends): every pointer is a byte offset into the backend's linear memory,
+// 16-byte aligned; matrices are column-major; kernels never allocate — the caller passes a work
+// region of at least `*_work_bytes(n, p)` bytes. Kernels return a status code (src/status.ts).
+
+/** The kernel set exported by assembly/index.ts and src/js/index.ts (same names, same semantics). */
+export interface Kernels {
+  /** First free byte after the module's static data. */
+  heap_base(): number;
+
+  /** Work-region size (bytes) for l2_fit. */
+  l2_work_bytes(n: number, p: number): number;
+  /**
+   * Weighted least squares (+ ridge) on column-major X (n×p), y (n), weights w (n; pW = 0 → all 1).
+   * Writes coef region [intercept, b_1..b_p] (p+1 f64), info region (INFO_LEN f64, see src/info.ts),
+   * flags region (p i32: 1 = column aliased / rank deficient). Returns a status code.
+   */
+  l2_fit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, ridge: number,
+    pCoef: number, pInfo: number, pFlags: number, pWork: number): number;
+
+  /** Work-region size (bytes) for l1_fit. */
+  l1_work_bytes(n: number, p: number): number;
+  /**
+   * Exact weighted L1 / quantile regression (+ optional lasso penalty lambda on b_1..b_p).
+   * pStart = 0 → cold start, else p+1 f64 [intercept, b...] warm start. Same coef/info/flags regions.
+   */
+  l1_fit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, tau: number,
+    lambda: number, maxIter: number, tol: number, pStart: number,
+    pCoef: number, pInfo: number, pFlags: number, pWork: number): number;
+}
+
+export interface Backend {
+  readonly name: 'wasm' | 'js';
+  readonly kernels: Kernels;
+  /** Current size of linear memory in bytes. */
+  byteLength(): number;
+  /** Grow linear memory to at least `bytes` (throws RobustRegError OUT_OF_MEMORY when impossible). */
+  grow(bytes: number): void;
+  /** Fresh views over linear memory (views detach when memory grows: never keep them across a grow). */
+  f64(): Float64Array;
+  i32(): Int32Array;
+}
+
+/** wasm32 addresses 4 GiB; both backends enforce the same limit so behaviour never depends on the backend. */
+export const MAX_MEMORY_BYTES = 4 * 1024 * 1024 * 1024;
+export const PAGE_BYTES = 65536;

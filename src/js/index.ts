@@ -1,0 +1,34 @@
+// The pure-TypeScript twin's kernel set: same names, same arguments, same loop order as assembly/.
+import type { Backend, Kernels } from '../backend.js';
+import { MAX_MEMORY_BYTES } from '../backend.js';
+import { RobustRegError } from '../errors.js';
+import { formatBytes } from '../memory.js';
+import { F64, I32, TWIN_HEAP_BASE, byteLength, growTo } from './mem.js';
+import { l2_fit, l2_work_bytes } from './l2.js';
+import { l1_fit, l1_work_bytes } from './l1.js';
+
+export const twinKernels: Kernels = {
+  heap_base: () => TWIN_HEAP_BASE,
+  l2_work_bytes,
+  l2_fit,
+  l1_work_bytes,
+  l1_fit,
+};
+
+export const jsBackend: Backend = {
+  name: 'js',
+  kernels: twinKernels,
+  byteLength,
+  grow(bytes: number) {
+    if (bytes > MAX_MEMORY_BYTES) {
+      throw new RobustRegError('OUT_OF_MEMORY', `the TypeScript backend cannot hold ${formatBytes(bytes)} (limit ${formatBytes(MAX_MEMORY_BYTES)}, as for wasm32)`, { bytesNeeded: bytes });
+    }
+    try {
+      growTo(bytes);
+    } catch (e) {
+      throw new RobustRegError('OUT_OF_MEMORY', `could not allocate ${formatBytes(bytes)} for the TypeScript backend: ${(e as Error).message}`, { bytesNeeded: bytes });
+    }
+  },
+  f64: () => F64,
+  i32: () => I32,
+};

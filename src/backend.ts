@@ -24,11 +24,13 @@ export interface Kernels {
   /** Work-region size (bytes) for l1_fit. */
   l1_work_bytes(n: number, p: number): number;
   /**
-   * Exact weighted L1 / quantile regression (+ optional lasso penalty lambda on b_1..b_p).
-   * pStart = 0 → cold start, else p+1 f64 [intercept, b...] warm start. Same coef/info/flags regions.
+   * Exact weighted L1 / quantile regression. Rows 0..nData-1 are data; rows nData..n-1 are
+   * pseudo-rows (lasso penalty, added by the caller) whose implicit intercept entry is 0, not 1.
+   * Coefficients are [intercept, b_1..b_p] (intercept slot stays 0 when intercept = 0).
+   * pStart = 0 → start from zero, else p+1 f64 warm start. The caller has already checked rank.
    */
-  l1_fit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, tau: number,
-    lambda: number, maxIter: number, tol: number, pStart: number,
+  l1_fit(n: number, nData: number, p: number, pX: number, pY: number, pW: number, intercept: number,
+    tau: number, maxIter: number, tol: number, pStart: number,
     pCoef: number, pInfo: number, pFlags: number, pWork: number): number;
 }
 

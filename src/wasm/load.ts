@@ -8,7 +8,7 @@ import { WASM_BASE64 } from './release.generated.js';
 
 export type WasmSource = BufferSource | WebAssembly.Module;
 
-function decodeBase64(b64: string): Uint8Array {
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
@@ -41,8 +41,9 @@ export async function instantiateWasm(source?: WasmSource): Promise<Backend> {
   if (source instanceof WebAssembly.Module) {
     instance = await WebAssembly.instantiate(source, imports);
   } else {
-    const bytes = source ?? decodeBase64(WASM_BASE64);
-    instance = (await WebAssembly.instantiate(bytes, imports)).instance;
+    const bytes: BufferSource = source ?? decodeBase64(WASM_BASE64);
+    const out = (await WebAssembly.instantiate(bytes, imports)) as unknown as WebAssembly.WebAssemblyInstantiatedSource;
+    instance = out.instance;
   }
   const exp = instance.exports as unknown as Kernels & { memory: WebAssembly.Memory };
   memory = exp.memory;

@@ -1,0 +1,80 @@
+// The public entry points (DESIGN.md §1): fit() dispatches on options.loss; the named functions take
+// the same options without `loss`.
+import { RobustRegError, describe } from './errors.js';
+import type { XInput } from './input.js';
+import { checkOptionsObject, type Loss } from './options.js';
+import type { FitResult } from './result.js';
+import { L1_OPTIONS, L2_OPTIONS, checkTau, solveL1, solveL2, type L1Options, type L2Options } from './solvers.js';
+
+export interface QuantileOptions extends L1Options {
+  /** The quantile level, strictly between 0 and 1 (default 0.5). */
+  tau?: number;
+}
+
+export interface FitOptions extends L2Options, Omit<L1Options, keyof L2Options> {
+  loss: Loss;
+  tau?: number;
+  delta?: number;
+  epsilon?: number;
+  scale?: number;
+}
+
+const LOSSES: readonly Loss[] = ['l2', 'l1', 'quantile', 'huber', 'smooth-l1'];
+
+/** Fit a linear model with the loss named in `options.loss`. Synchronous after `await init()`. */
+export function fit(X: XInput, y: ArrayLike<number>, options: FitOptions): FitResult {
+  if (typeof options !== 'object' || options === null) {
+    throw new RobustRegError('INVALID_INPUT', `fit: options must be an object with a loss (${LOSSES.join(', ')}), received ${describe(options)}`, { argument: 'options' });
+  }
+  const { loss, ...rest } = options as FitOptions & Record<string, unknown>;
+  switch (loss) {
+    case 'l2':
+      return ols(X, y, rest as L2Options);
+    case 'l1':
+      return lad(X, y, rest as L1Options);
+    case 'quantile':
+      return quantile(X, y, rest as QuantileOptions);
+    default:
+      throw new RobustRegError('INVALID_INPUT', `fit: option loss must be one of ${LOSSES.map((l) => `'${l}'`).join(', ')}, received ${describe(loss)}`, { argument: 'loss', value: loss });
+  }
+}
+
+/** Least squares: minimise Σ w_i r_i² + ridge·||coef||². */
+export function ols(X: XInput, y: ArrayLike<number>, options?: L2Options): FitResult {
+  const o = checkOptionsObject(options, L2_OPTIONS, 'ols');
+  return solveL2('ols', X, y, o);
+}
+
+/** Least absolute deviations: minimise Σ w_i |r_i| (+ lambda·||coef||₁). Exact, with a certificate. */
+export function lad(X: XInput, y: ArrayLike<number>, options?: L1Options): FitResult {
+  const o = checkOptionsObject(options, L1_OPTIONS, 'lad');
+  // Σ w|r| = 2 Σ w ρ_½(r): solve at τ = ½ and report the objective in |r| units.
+  const r = solveL1('lad', X, y, { ...o, lambda: o.lambda === undefined ? undefined : (checkLambda(o.lambda) / 2) }, 0.5, 'l1');
+  return toLadUnits(r);
+}
+
+function checkLambda(v: unknown): number {
+  if (typeof v !== 'number' || !(v >= 0) || v === Infinity) {
+    throw new RobustRegError('INVALID_INPUT', `option lambda must be a number in [0, Infinity), received ${describe(v)}`, { argument: 'lambda', value: v });
+  }
+  return v;
+}
+
+function toLadUnits(r: FitResult): FitResult {
+  r.objective *= 2;
+  if (r.certificate) {
+    r.certificate.primal *= 2;
+    r.certificate.dual *= 2;
+    r.certificate.gap *= 2;
+  }
+  delete r.tau;
+  return r;
+}
+
+/** Quantile regression: minimise Σ w_i ρ_τ(r_i) (+ lambda·||coef||₁), ρ_τ(r) = r·(τ − [r < 0]). */
+export function quantile(X: XInput, y: ArrayLike<number>, options?: QuantileOptions): FitResult {
+  const o = checkOptionsObject(options, [...L1_OPTIONS, 'tau'], 'quantile');
+  const tau = o.tau === undefined ? 0.5 : checkTau(o.tau);
+  const { tau: _t, ...rest } = o;
+  return solveL1('quantile', X, y, rest, tau, 'quantile');
+}

@@ -12,3 +12,5 @@ export const INFO_NONUNIQUE: i32 = 8;
 export const INFO_DUAL_INFEAS: i32 = 9;
 export const INFO_REFINE: i32 = 10;
 export const INFO_EDGE_STEPS: i32 = 11;
+export const INFO_SCALE: i32 = 12;
+export const INFO_OUTLIERS: i32 = 13;

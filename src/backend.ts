@@ -32,6 +32,17 @@ export interface Kernels {
   l1_fit(n: number, nData: number, p: number, pX: number, pY: number, pW: number, intercept: number,
     tau: number, maxIter: number, tol: number, pStart: number,
     pCoef: number, pInfo: number, pFlags: number, pWork: number): number;
+
+  /** Work-region size (bytes) for irls_fit. */
+  irls_work_bytes(n: number, p: number): number;
+  /**
+   * Huber (loss = 1, param = delta) or smooth-L1 (loss = 2, param = epsilon) regression by IRLS on
+   * the L2 kernel's weighted Gram + Cholesky. scale > 0 fixes the Huber scale; ≤ 0 estimates it.
+   * ridge ≥ 0 penalises b_1..b_p. pStart = 0 → internal start. Same coef/info/flags regions as l2_fit.
+   */
+  irls_fit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, loss: number,
+    param: number, scale: number, ridge: number, maxIter: number, tol: number, pStart: number,
+    pCoef: number, pInfo: number, pFlags: number, pWork: number): number;
 }
 
 export interface Backend {

@@ -6,6 +6,7 @@ import { formatBytes } from '../memory.js';
 import { F64, I32, TWIN_HEAP_BASE, byteLength, growTo } from './mem.js';
 import { l2_fit, l2_work_bytes } from './l2.js';
 import { l1_fit, l1_work_bytes } from './l1.js';
+import { irls_fit, irls_work_bytes } from './irls.js';
 
 export const twinKernels: Kernels = {
   heap_base: () => TWIN_HEAP_BASE,
@@ -13,6 +14,8 @@ export const twinKernels: Kernels = {
   l2_fit,
   l1_work_bytes,
   l1_fit,
+  irls_work_bytes,
+  irls_fit,
 };
 
 export const jsBackend: Backend = {

@@ -62,6 +62,8 @@ export async function instantiateWasm(source?: WasmSource): Promise<Backend> {
     l2_fit: exp.l2_fit,
     l1_work_bytes: exp.l1_work_bytes,
     l1_fit: exp.l1_fit,
+    irls_work_bytes: exp.irls_work_bytes,
+    irls_fit: exp.irls_fit,
   };
   return {
     name: 'wasm',

@@ -1,6 +1,10 @@
-// A stack (mark/release) arena over one backend's linear memory. Every fit marks, allocates its
-// regions, and releases in a `finally`, so repeated fits reuse the same bytes and memory stays
-// bounded by the largest fit; an exception or a kernel trap cannot leak a region.
+// Allocation of one backend's linear memory, owned by the host (kernels never allocate).
+//
+// A first-fit free list with coalescing over [heap_base, end of memory). Fits allocate their regions
+// inside a scope (mark/release): everything allocated since a mark is freed by release(mark) in a
+// `finally`, so an exception or a kernel trap cannot leak a region. Datasets allocate persistent
+// blocks that live until dispose(). Memory grows only when no free block fits, so it stays bounded by
+// the peak of live data + the largest fit, and repeated fits reuse the same bytes.
 import { MAX_MEMORY_BYTES, type Backend } from './backend.js';
 import { RobustRegError } from './errors.js';
 
@@ -9,7 +13,15 @@ const ALIGN = 16;
 export class Arena {
   readonly backend: Backend;
   private readonly base: number;
+  /** End of the highest block ever handed out (memory above it is untouched). */
   private top: number;
+  /** Free blocks below `top`, sorted by address, never adjacent (coalesced). */
+  private free: Array<{ start: number; end: number }> = [];
+  /** Live blocks: start → end. */
+  private live = new Map<number, number>();
+  /** Blocks allocated in scopes, in allocation order (release(mark) frees back to a mark). */
+  private scoped: number[] = [];
+  private liveBytes = 0;
 
   constructor(backend: Backend) {
     this.backend = backend;
@@ -17,44 +29,101 @@ export class Arena {
     this.top = this.base;
   }
 
-  /** Bytes in use above the static data. */
+  /** Bytes in live blocks. */
   get used(): number {
-    return this.top - this.base;
+    return this.liveBytes;
   }
 
-  mark(): number {
+  /** Highest address ever used (what memory must hold). */
+  get highWater(): number {
     return this.top;
   }
 
+  mark(): number {
+    return this.scoped.length;
+  }
+
   release(mark: number): void {
-    if (mark < this.base || mark > this.top) throw new RobustRegError('INTERNAL', `arena release to ${mark} outside [${this.base}, ${this.top}]`);
-    this.top = mark;
+    if (mark < 0 || mark > this.scoped.length) throw new RobustRegError('INTERNAL', `arena release to ${mark} outside [0, ${this.scoped.length}]`);
+    while (this.scoped.length > mark) this.freeBlock(this.scoped.pop()!);
   }
 
   /**
-   * Reserve regions of the given byte sizes (each 16-byte aligned) in one step: the total is checked
-   * against the wasm32 limit before anything grows, so a too-large request fails cleanly.
+   * Reserve regions of the given byte sizes (each 16-byte aligned) as one block, checked against the
+   * wasm32 limit before anything grows. Scoped (freed by release) unless `persistent`.
    */
-  allocMany(sizes: readonly number[], what = 'this fit'): number[] {
-    let end = this.top;
+  allocMany(sizes: readonly number[], what = 'this fit', persistent = false): number[] {
+    let total = 0;
+    for (const s of sizes) total += alignUp(Math.max(0, s));
+    total = Math.max(total, ALIGN);
+    const start = this.allocBlock(total, what);
+    if (!persistent) this.scoped.push(start);
     const ptrs: number[] = [];
+    let p = start;
     for (const s of sizes) {
-      end = alignUp(end);
-      ptrs.push(end);
-      end += Math.max(0, s);
+      ptrs.push(p);
+      p += alignUp(Math.max(0, s));
     }
-    end = alignUp(end);
+    return ptrs;
+  }
+
+  /** Free a persistent block returned by allocMany(..., persistent = true) (its first pointer). */
+  freeBlock(start: number): void {
+    const end = this.live.get(start);
+    if (end === undefined) throw new RobustRegError('INTERNAL', `free of unknown block ${start}`);
+    this.live.delete(start);
+    this.liveBytes -= end - start;
+    // insert into the sorted free list and coalesce with neighbours
+    const f = this.free;
+    let lo = 0, hi = f.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (f[mid].start < start) lo = mid + 1; else hi = mid;
+    }
+    let blk = { start, end };
+    if (lo > 0 && f[lo - 1].end === start) {
+      blk = f[lo - 1];
+      blk.end = end;
+      lo--;
+      f.splice(lo, 1);
+    }
+    if (lo < f.length && f[lo].start === blk.end) {
+      blk.end = f[lo].end;
+      f.splice(lo, 1);
+    }
+    if (blk.end === this.top) {
+      this.top = blk.start; // give the tail back to the bump region
+    } else {
+      f.splice(lo, 0, blk);
+    }
+  }
+
+  private allocBlock(bytes: number, what: string): number {
+    for (let i = 0; i < this.free.length; i++) {
+      const b = this.free[i];
+      if (b.end - b.start >= bytes) {
+        const start = b.start;
+        if (b.end - b.start === bytes) this.free.splice(i, 1); else b.start += bytes;
+        this.live.set(start, start + bytes);
+        this.liveBytes += bytes;
+        return start;
+      }
+    }
+    const start = this.top;
+    const end = start + bytes;
     if (end > MAX_MEMORY_BYTES) {
-      const need = end - this.base;
+      const need = this.liveBytes + bytes;
       throw new RobustRegError(
         'OUT_OF_MEMORY',
-        `${what} needs ${formatBytes(need)} of WebAssembly memory (data plus workspace), more than the wasm32 limit of ${formatBytes(MAX_MEMORY_BYTES - this.base)} available`,
-        { bytesNeeded: need, bytesAvailable: MAX_MEMORY_BYTES - this.base },
+        `${what} needs ${formatBytes(bytes)} of WebAssembly memory (data plus workspace)${this.liveBytes ? ` on top of ${formatBytes(this.liveBytes)} in use` : ''}, more than the wasm32 limit of ${formatBytes(MAX_MEMORY_BYTES - this.base)} allows`,
+        { bytesNeeded: need, bytesRequested: bytes, bytesInUse: this.liveBytes, bytesAvailable: MAX_MEMORY_BYTES - this.base },
       );
     }
     if (end > this.backend.byteLength()) this.backend.grow(end);
     this.top = end;
-    return ptrs;
+    this.live.set(start, end);
+    this.liveBytes += bytes;
+    return start;
   }
 }
 

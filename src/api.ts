@@ -2,6 +2,7 @@
 // the same options without `loss`.
 import { RobustRegError, describe } from './errors.js';
 import type { XInput } from './input.js';
+import { Dataset } from './dataset.js';
 import { checkOptionsObject, type Loss } from './options.js';
 import type { FitResult } from './result.js';
 import { L1_OPTIONS, L2_OPTIONS, checkTau, solveL1, solveL2, type L1Options, type L2Options } from './solvers.js';
@@ -22,31 +23,49 @@ export interface FitOptions extends L2Options, Omit<L1Options, keyof L2Options> 
 const LOSSES: readonly Loss[] = ['l2', 'l1', 'quantile', 'huber', 'smooth-l1'];
 
 /** Fit a linear model with the loss named in `options.loss`. Synchronous after `await init()`. */
-export function fit(X: XInput, y: ArrayLike<number>, options: FitOptions): FitResult {
+export function fit(X: XInput, y: ArrayLike<number>, options: FitOptions): FitResult;
+/** Fit a Dataset (data already in linear memory; no copy). */
+export function fit(X: Dataset, options: FitOptions): FitResult;
+export function fit(X: XInput | Dataset, yOrOptions: ArrayLike<number> | FitOptions, maybeOptions?: FitOptions): FitResult {
+  const [y, options] = splitArgs<FitOptions>(X, yOrOptions, maybeOptions);
   if (typeof options !== 'object' || options === null) {
     throw new RobustRegError('INVALID_INPUT', `fit: options must be an object with a loss (${LOSSES.join(', ')}), received ${describe(options)}`, { argument: 'options' });
   }
   const { loss, ...rest } = options as FitOptions & Record<string, unknown>;
   switch (loss) {
     case 'l2':
-      return ols(X, y, rest as L2Options);
+      return olsImpl(X, y, rest);
     case 'l1':
-      return lad(X, y, rest as L1Options);
+      return ladImpl(X, y, rest);
     case 'quantile':
-      return quantile(X, y, rest as QuantileOptions);
+      return quantileImpl(X, y, rest);
     default:
       throw new RobustRegError('INVALID_INPUT', `fit: option loss must be one of ${LOSSES.map((l) => `'${l}'`).join(', ')}, received ${describe(loss)}`, { argument: 'loss', value: loss });
   }
 }
 
 /** Least squares: minimise Σ w_i r_i² + ridge·||coef||². */
-export function ols(X: XInput, y: ArrayLike<number>, options?: L2Options): FitResult {
+export function ols(X: XInput, y: ArrayLike<number>, options?: L2Options): FitResult;
+export function ols(X: Dataset, options?: L2Options): FitResult;
+export function ols(X: XInput | Dataset, yOrOptions?: ArrayLike<number> | L2Options, maybeOptions?: L2Options): FitResult {
+  const [y, options] = splitArgs<L2Options>(X, yOrOptions, maybeOptions);
+  return olsImpl(X, y, options);
+}
+
+function olsImpl(X: unknown, y: unknown, options: unknown): FitResult {
   const o = checkOptionsObject(options, L2_OPTIONS, 'ols');
   return solveL2('ols', X, y, o);
 }
 
 /** Least absolute deviations: minimise Σ w_i |r_i| (+ lambda·||coef||₁). Exact, with a certificate. */
-export function lad(X: XInput, y: ArrayLike<number>, options?: L1Options): FitResult {
+export function lad(X: XInput, y: ArrayLike<number>, options?: L1Options): FitResult;
+export function lad(X: Dataset, options?: L1Options): FitResult;
+export function lad(X: XInput | Dataset, yOrOptions?: ArrayLike<number> | L1Options, maybeOptions?: L1Options): FitResult {
+  const [y, options] = splitArgs<L1Options>(X, yOrOptions, maybeOptions);
+  return ladImpl(X, y, options);
+}
+
+function ladImpl(X: unknown, y: unknown, options: unknown): FitResult {
   const o = checkOptionsObject(options, L1_OPTIONS, 'lad');
   // Σ w|r| = 2 Σ w ρ_½(r): solve at τ = ½ and report the objective in |r| units.
   const r = solveL1('lad', X, y, { ...o, lambda: o.lambda === undefined ? undefined : (checkLambda(o.lambda) / 2) }, 0.5, 'l1');
@@ -72,9 +91,27 @@ function toLadUnits(r: FitResult): FitResult {
 }
 
 /** Quantile regression: minimise Σ w_i ρ_τ(r_i) (+ lambda·||coef||₁), ρ_τ(r) = r·(τ − [r < 0]). */
-export function quantile(X: XInput, y: ArrayLike<number>, options?: QuantileOptions): FitResult {
+export function quantile(X: XInput, y: ArrayLike<number>, options?: QuantileOptions): FitResult;
+export function quantile(X: Dataset, options?: QuantileOptions): FitResult;
+export function quantile(X: XInput | Dataset, yOrOptions?: ArrayLike<number> | QuantileOptions, maybeOptions?: QuantileOptions): FitResult {
+  const [y, options] = splitArgs<QuantileOptions>(X, yOrOptions, maybeOptions);
+  return quantileImpl(X, y, options);
+}
+
+function quantileImpl(X: unknown, y: unknown, options: unknown): FitResult {
   const o = checkOptionsObject(options, [...L1_OPTIONS, 'tau'], 'quantile');
   const tau = o.tau === undefined ? 0.5 : checkTau(o.tau);
   const { tau: _t, ...rest } = o;
   return solveL1('quantile', X, y, rest, tau, 'quantile');
+}
+
+/** (X, y, options) or (dataset, options). */
+function splitArgs<O>(X: unknown, a: unknown, b: unknown): [ArrayLike<number>, O] {
+  if (X instanceof Dataset) {
+    if (b !== undefined || (a !== undefined && (Array.isArray(a) || ArrayBuffer.isView(a)))) {
+      throw new RobustRegError('INVALID_INPUT', 'a Dataset already holds y: call fit(dataset, options), not fit(dataset, y, options)', { argument: 'y' });
+    }
+    return [undefined as unknown as ArrayLike<number>, a as O];
+  }
+  return [a as ArrayLike<number>, b as O];
 }

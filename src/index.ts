@@ -7,3 +7,5 @@ export { RobustRegError, type ErrorCode } from './errors.js';
 export type { FitResult, Certificate } from './result.js';
 export type { XInput, MatrixLike } from './input.js';
 export type { Loss, Progress, BackendChoice } from './options.js';
+export { Dataset, DatasetBuilder, type DatasetOptions } from './dataset.js';
+export { fitAsync, terminateWorkers, type FitAsyncOptions } from './async.js';

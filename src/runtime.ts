@@ -19,12 +19,13 @@ export interface InitResult {
   reason?: string;
 }
 
-interface Slot {
+export interface Slot {
   backend: Backend;
   arena: Arena;
 }
 
 let wasmSlot: Slot | null = null;
+let wasmModule: WebAssembly.Module | null = null;
 let jsSlot: Slot | null = null;
 let initPromise: Promise<InitResult> | null = null;
 let initDone: InitResult | null = null;
@@ -42,6 +43,7 @@ export function init(options?: InitOptions): Promise<InitResult> {
   initPromise = (async () => {
     try {
       const backend = await instantiateWasm(options?.wasm);
+      wasmModule = backend.module;
       wasmSlot = { backend, arena: new Arena(backend) };
       initDone = { backend: 'wasm' };
     } catch (e) {
@@ -105,4 +107,9 @@ export function memoryStats(): { wasm: number; js: number; wasmInUse: number; js
     wasmInUse: wasmSlot ? wasmSlot.arena.used : 0,
     jsInUse: jsSlot ? jsSlot.arena.used : 0,
   };
+}
+
+/** The compiled module (shared with workers so they skip compilation), when WASM is in use. */
+export function compiledModule(): WebAssembly.Module | null {
+  return wasmModule;
 }

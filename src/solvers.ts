@@ -12,10 +12,10 @@ import {
   type Progress,
 } from './options.js';
 import { makePredict, type FitResult } from './result.js';
-import { acquire, withSlot } from './runtime.js';
+import { Dataset } from './dataset.js';
+import { acquire, withSlot, type Slot } from './runtime.js';
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK, STATUS_RANK_DEFICIENT } from './status.js';
 
-type Slot = ReturnType<typeof acquire>;
 
 interface Common {
   intercept: boolean;
@@ -25,10 +25,11 @@ interface Common {
   signal: AbortSignal | undefined;
 }
 
-function readCommon(o: Record<string, unknown>, fn: string): Common {
+function readCommon(o: Record<string, unknown>, fn: string, X: unknown): Common {
   const intercept = optBool(o, 'intercept', true);
   const w = o.weights;
-  const slot = acquire(optBackend(o), fn);
+  const choice = optBackend(o);
+  const slot = X instanceof Dataset && choice === 'auto' ? acquire(X.slot.backend.name, fn) : acquire(choice, fn);
   const onProgress = optFunction<(p: Progress) => void>(o, 'onProgress');
   const signal = optSignal(o);
   if (signal?.aborted) throw cancelled(fn);
@@ -66,11 +67,13 @@ interface Marshaled extends Shape {
 
 /**
  * Validate X, y, weights and copy them into the slot's memory (column-major, `extraRows` zeroed rows
- * appended for pseudo-observations), allocating `more` further regions in the same step.
+ * appended for pseudo-observations), allocating `more` further regions in the same step. A Dataset
+ * is used in place (no copy) unless pseudo-rows must be appended.
  */
 function marshal(fn: string, slot: Slot, X: unknown, y: unknown, weights: ArrayLike<number> | undefined,
   extraRows: number, more: number[], forceWeights = false): { m: Marshaled; ptrs: number[] } {
-  const shape = shapeOf(X);
+  if (X instanceof Dataset) return marshalDataset(fn, slot, X, weights, extraRows, more, forceWeights);
+  const shape = shapeOfInput(X);
   const { n, p } = shape;
   if (n === 0) throw new RobustRegError('INVALID_INPUT', `${fn}: X has no rows; at least one observation is needed`, { argument: 'X', rows: 0 });
   const yv = checkVectorShape(y, n, 'y');
@@ -97,12 +100,48 @@ function marshal(fn: string, slot: Slot, X: unknown, y: unknown, weights: ArrayL
       f64.fill(1, ptrs[2] >>> 3, (ptrs[2] >>> 3) + n);
     }
   }
-  if (extraRows > 0) {
-    for (let j = 0; j < p; j++) f64.fill(0, (ptrs[0] >>> 3) + j * rows + n, (ptrs[0] >>> 3) + (j + 1) * rows);
-    f64.fill(0, (ptrs[1] >>> 3) + n, (ptrs[1] >>> 3) + rows);
-    if (withW) f64.fill(0, (ptrs[2] >>> 3) + n, (ptrs[2] >>> 3) + rows);
-  }
+  zeroPseudoRows(f64, ptrs[0], ptrs[1], withW ? ptrs[2] : 0, n, rows, p);
   return { m: { n, p, rows, pX: ptrs[0], pY: ptrs[1], pW: withW ? ptrs[2] : 0, nPos }, ptrs: ptrs.slice(3) };
+}
+
+function zeroPseudoRows(f64: Float64Array, pX: number, pY: number, pW: number, n: number, rows: number, p: number): void {
+  if (rows === n) return;
+  for (let j = 0; j < p; j++) f64.fill(0, (pX >>> 3) + j * rows + n, (pX >>> 3) + (j + 1) * rows);
+  f64.fill(0, (pY >>> 3) + n, (pY >>> 3) + rows);
+  if (pW) f64.fill(0, (pW >>> 3) + n, (pW >>> 3) + rows);
+}
+
+function marshalDataset(fn: string, slot: Slot, ds: Dataset, weights: ArrayLike<number> | undefined,
+  extraRows: number, more: number[], forceWeights: boolean): { m: Marshaled; ptrs: number[] } {
+  ds.check(fn);
+  if (ds.slot !== slot) {
+    throw new RobustRegError('INVALID_INPUT', `${fn}: this Dataset lives in the ${ds.slot.backend.name} backend's memory but backend '${slot.backend.name}' was requested; omit the backend option or create the Dataset with that backend`, { argument: 'backend' });
+  }
+  if (weights !== undefined) {
+    throw new RobustRegError('INVALID_INPUT', `${fn}: option weights cannot be combined with a Dataset; pass them to Dataset.from(X, y, { weights })`, { argument: 'weights' });
+  }
+  const { rows: n, cols: p } = ds;
+  const base = { n, p, nPos: ds.nPos };
+  if (extraRows === 0 && !(forceWeights && !ds.pW)) {
+    const ptrs = slot.arena.allocMany(more, `${fn} (n = ${n}, p = ${p})`);
+    return { m: { ...base, rows: n, pX: ds.pX, pY: ds.pY, pW: ds.pW }, ptrs };
+  }
+  // pseudo-rows (penalties) need a copy with room for them
+  const rows = n + extraRows;
+  const ptrs = slot.arena.allocMany([8 * rows * p, 8 * rows, 8 * rows, ...more], `${fn} (n = ${n}, p = ${p})`);
+  const f64 = slot.backend.f64();
+  for (let j = 0; j < p; j++) f64.copyWithin((ptrs[0] >>> 3) + j * rows, (ds.pX >>> 3) + j * n, (ds.pX >>> 3) + (j + 1) * n);
+  f64.copyWithin(ptrs[1] >>> 3, ds.pY >>> 3, (ds.pY >>> 3) + n);
+  if (ds.pW) f64.copyWithin(ptrs[2] >>> 3, ds.pW >>> 3, (ds.pW >>> 3) + n);
+  else f64.fill(1, ptrs[2] >>> 3, (ptrs[2] >>> 3) + n);
+  zeroPseudoRows(f64, ptrs[0], ptrs[1], ptrs[2], n, rows, p);
+  return { m: { ...base, rows, pX: ptrs[0], pY: ptrs[1], pW: ptrs[2] }, ptrs: ptrs.slice(3) };
+}
+
+/** Shape of X or of a Dataset (for sizing work regions before marshaling). */
+function shapeOfInput(X: unknown): Shape {
+  if (X instanceof Dataset) return { n: X.rows, p: X.cols };
+  return shapeOf(X);
 }
 
 function rankDeficient(fn: string, flags: Int32Array, p: number, intercept: boolean, nPos: number, ridgeHint: boolean): RobustRegError {
@@ -150,14 +189,14 @@ export interface L2Options {
 export const L2_OPTIONS = [...COMMON_OPTIONS, 'ridge'] as const;
 
 export function solveL2(fn: string, X: unknown, y: unknown, o: Record<string, unknown>): FitResult {
-  const c = readCommon(o, fn);
+  const c = readCommon(o, fn, X);
   const ridge = optNumber(o, 'ridge', 0, 0, Infinity, false, true);
   optInt(o, 'maxIter', 1, 1, 1e9); // accepted for a uniform API; the direct solve needs no iterations
   optNumber(o, 'tol', 0, 0, Infinity, false, true);
   return withSlot(c.slot, () => {
     const { backend } = c.slot;
     const k = backend.kernels;
-    const shape = shapeOf(X);
+    const shape = shapeOfInput(X);
     const work = k.l2_work_bytes(shape.n, shape.p);
     const { m, ptrs } = marshal(fn, c.slot, X, y, c.weights, 0, [8 * (shape.p + 1), 8 * INFO_LEN, 4 * Math.max(shape.p, 1), work]);
     const [pCoef, pInfo, pFlags, pWork] = ptrs;
@@ -218,7 +257,7 @@ export function checkTau(tau: unknown, name = 'tau'): number {
 }
 
 export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, unknown>, tau: number, loss: 'l1' | 'quantile'): FitResult {
-  const c = readCommon(o, fn);
+  const c = readCommon(o, fn, X);
   const lambda = optNumber(o, 'lambda', 0, 0, Infinity, false, true);
   const maxIter = optInt(o, 'maxIter', L1_DEFAULT_MAXITER, 1, 2 ** 31 - 1);
   const tol = optNumber(o, 'tol', L1_DEFAULT_TOL, 0, 1, true, true);
@@ -226,7 +265,7 @@ export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, un
   return withSlot(c.slot, () => {
     const { backend } = c.slot;
     const k = backend.kernels;
-    const shape = shapeOf(X);
+    const shape = shapeOfInput(X);
     const { n, p } = shape;
     const intercept = c.intercept ? 1 : 0;
     if (p + intercept === 0) fail('intercept', 'true when X has no columns (there is nothing to fit)', false);

@@ -24,7 +24,7 @@ function readAsString(mem: WebAssembly.Memory, ptr: number): string {
   return String.fromCharCode(...chars);
 }
 
-export async function instantiateWasm(source?: WasmSource): Promise<Backend> {
+export async function instantiateWasm(source?: WasmSource): Promise<Backend & { module: WebAssembly.Module }> {
   if (typeof WebAssembly === 'undefined') throw new Error('WebAssembly is not available in this environment');
   let memory: WebAssembly.Memory | null = null;
   const imports = {
@@ -38,12 +38,15 @@ export async function instantiateWasm(source?: WasmSource): Promise<Backend> {
     },
   };
   let instance: WebAssembly.Instance;
+  let module: WebAssembly.Module;
   if (source instanceof WebAssembly.Module) {
+    module = source;
     instance = await WebAssembly.instantiate(source, imports);
   } else {
     const bytes: BufferSource = source ?? decodeBase64(WASM_BASE64);
     const out = (await WebAssembly.instantiate(bytes, imports)) as unknown as WebAssembly.WebAssemblyInstantiatedSource;
     instance = out.instance;
+    module = out.module;
   }
   const exp = instance.exports as unknown as Kernels & { memory: WebAssembly.Memory };
   memory = exp.memory;
@@ -67,6 +70,7 @@ export async function instantiateWasm(source?: WasmSource): Promise<Backend> {
   };
   return {
     name: 'wasm',
+    module,
     kernels,
     byteLength: () => mem.buffer.byteLength,
     grow(bytes: number) {

@@ -3,7 +3,7 @@
 import { RobustRegError, describe } from './errors.js';
 import type { XInput } from './input.js';
 import { Dataset } from './dataset.js';
-import { checkOptionsObject, type Loss } from './options.js';
+import { checkOptionsObject, type Loss, type Progress } from './options.js';
 import type { FitResult } from './result.js';
 import { L1_OPTIONS, L2_OPTIONS, checkTau, solveL1, solveL2, type L1Options, type L2Options } from './solvers.js';
 
@@ -68,7 +68,12 @@ export function lad(X: XInput | Dataset, yOrOptions?: ArrayLike<number> | L1Opti
 function ladImpl(X: unknown, y: unknown, options: unknown): FitResult {
   const o = checkOptionsObject(options, L1_OPTIONS, 'lad');
   // Σ w|r| = 2 Σ w ρ_½(r): solve at τ = ½ and report the objective in |r| units.
-  const r = solveL1('lad', X, y, { ...o, lambda: o.lambda === undefined ? undefined : (checkLambda(o.lambda) / 2) }, 0.5, 'l1');
+  // progress is reported in Σ|r| units too
+  const onProgress = o.onProgress as ((p: Progress) => void) | undefined;
+  const wrapped = typeof onProgress === 'function'
+    ? (p: Progress) => onProgress({ iteration: p.iteration, objective: 2 * p.objective, gap: 2 * p.gap })
+    : onProgress;
+  const r = solveL1('lad', X, y, { ...o, onProgress: wrapped, lambda: o.lambda === undefined ? undefined : (checkLambda(o.lambda) / 2) }, 0.5, 'l1');
   return toLadUnits(r);
 }
 

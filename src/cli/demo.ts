@@ -1,0 +1,404 @@
+// `robustreg demo`: the package's main job on two classic data sets. Fits least squares, L1, Huber
+// and three regression quantiles with and without the known outliers, prints one coefficient table
+// per data set with how far each fit moves when the outliers are dropped, and a takeaway computed
+// from those numbers. --plot draws the star cluster with every fitted line; --json prints it all.
+import { fit as fitModel, RobustRegError, type FitOptions, type FitResult } from '../index.js';
+import { choiceFlag, parse } from './args.js';
+import { parseCsv } from './csv.js';
+import { buildDesign, type Design } from './data.js';
+import { STACKLOSS_CSV, STARS_CYG_CSV } from './datasets.js';
+import { EXIT_INPUT, EXIT_OK, UsageError } from './errors.js';
+import { fmtFixed, fmtMs, fmtPercent, table, toJson } from './format.js';
+import { writeOutput, type CliIo } from './io.js';
+import { PALETTE, scatterSvg, type PlotLine } from './svg.js';
+
+export const DEMO_HELP = `Usage: robustreg demo [--plot file.svg] [--json] [--backend auto|wasm|js]
+
+Fit least squares (L2), least absolute deviations (L1), Huber and regression quantiles
+(tau = 0.1, 0.5, 0.9) to two classic data sets with known outliers, bundled with the package:
+
+  stack loss  Brownlee (1965): stack.loss ~ Air.Flow + Water.Temp + Acid.Conc., n = 21;
+              outliers 1, 3, 4, 21 (Daniel & Wood 1980; Rousseeuw & Leroy 1987)
+  starsCYG    CYG OB1 star cluster (Rousseeuw & Leroy 1987): log.light ~ log.Te, n = 47;
+              the four red giants 11, 20, 30, 34 are the outliers
+
+Prints each fit's coefficients and how far its slopes move when the outliers are dropped, then
+a takeaway computed from those numbers.
+
+Options:
+  --plot <file.svg>   write the star cluster with every fitted line (outliers marked)
+  --json              print one JSON object with every fit instead of the tables
+  --backend <b>       auto (default), wasm or js
+  -h, --help          show this help
+`;
+
+const DEMO_FLAGS = {
+  plot: { type: 'string' },
+  json: { type: 'boolean' },
+  backend: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+interface LossSpec {
+  key: string;
+  label: string;
+  options: FitOptions;
+}
+
+export const DEMO_LOSSES: LossSpec[] = [
+  { key: 'l2', label: 'L2', options: { loss: 'l2' } },
+  { key: 'l1', label: 'L1', options: { loss: 'l1' } },
+  { key: 'huber', label: 'Huber', options: { loss: 'huber' } },
+  { key: 'q10', label: 'Q(0.1)', options: { loss: 'quantile', tau: 0.1 } },
+  { key: 'q50', label: 'Q(0.5)', options: { loss: 'quantile', tau: 0.5 } },
+  { key: 'q90', label: 'Q(0.9)', options: { loss: 'quantile', tau: 0.9 } },
+];
+
+interface DatasetSpec {
+  id: string;
+  title: string;
+  csv: string;
+  y: string;
+  x: string[];
+  /** 1-based case numbers of the known outliers. */
+  outliers: number[];
+  outlierNote: string;
+  /** Short name for the outliers in the takeaway. */
+  outlierWord: string;
+}
+
+export const DEMO_DATASETS: DatasetSpec[] = [
+  {
+    id: 'stackloss',
+    title: 'Stack loss (Brownlee 1965)',
+    csv: STACKLOSS_CSV,
+    y: 'stack.loss',
+    x: ['Air.Flow', 'Water.Temp', 'Acid.Conc.'],
+    outliers: [1, 3, 4, 21],
+    outlierNote: 'outliers: cases 1, 3, 4, 21 (Daniel & Wood 1980; Rousseeuw & Leroy 1987)',
+    outlierWord: 'cases 1, 3, 4, 21',
+  },
+  {
+    id: 'starsCYG',
+    title: 'Stars of cluster CYG OB1 (Rousseeuw & Leroy 1987)',
+    csv: STARS_CYG_CSV,
+    y: 'log.light',
+    x: ['log.Te'],
+    outliers: [11, 20, 30, 34],
+    outlierNote: 'outliers: the 4 red giants, cases 11, 20, 30, 34 (Rousseeuw & Leroy 1987)',
+    outlierWord: 'the 4 red giants',
+  },
+];
+
+interface FitSummary {
+  intercept: number;
+  coef: number[];
+  objective: number;
+  converged: boolean;
+  status: string;
+}
+
+interface DemoFit {
+  key: string;
+  label: string;
+  loss: string;
+  tau?: number;
+  all?: FitSummary;
+  clean?: FitSummary;
+  /** ‖slopes(all) − slopes(clean)‖₂ / ‖slopes(clean)‖₂ (intercept excluded). */
+  moved?: number;
+  /** The same with the intercept included in the vector. */
+  movedWithIntercept?: number;
+  error?: { code: string; message: string };
+}
+
+interface DemoDataset {
+  id: string;
+  title: string;
+  n: number;
+  response: string;
+  predictors: string[];
+  outliers: number[];
+  /** Hat values (leverage) of the outlying cases, and the usual 2p/n threshold. */
+  outlierLeverage: number[];
+  leverageThreshold: number;
+  fits: DemoFit[];
+}
+
+export async function demoCommand(args: string[], io: CliIo): Promise<number> {
+  const { values: v, positionals } = parse('demo', args, DEMO_FLAGS);
+  if (v.help) {
+    io.stdout.write(DEMO_HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length > 0) throw new UsageError(`demo takes no arguments, received ${positionals.join(' ')}`, 'demo');
+  const backend = choiceFlag('demo', 'backend', v.backend as string | undefined, ['auto', 'wasm', 'js'] as const);
+  const plot = v.plot as string | undefined;
+  if (plot === '' || plot === '-') throw new UsageError('--plot needs a file name', 'demo');
+
+  const now = io.now ?? (() => performance.now());
+  const t0 = now();
+  const results = DEMO_DATASETS.map((spec) => runDataset(spec, backend));
+  const ms = now() - t0;
+  const usedBackend = firstBackend(results) ?? backend ?? 'auto';
+  const takeaway = computeTakeaway(results);
+  const failures = results.flatMap((d) => d.out.fits.filter((f) => f.error).map((f) => ({ dataset: d.out.id, fit: f })));
+
+  if (v.json) {
+    io.stdout.write(toJson({ command: 'demo', backend: usedBackend, timeMs: ms, datasets: results.map((r) => r.out), takeaway }) + '\n');
+  } else {
+    io.stdout.write(demoText(results, takeaway, usedBackend, ms));
+  }
+  if (plot) {
+    const stars = results.find((r) => r.out.id === 'starsCYG');
+    if (stars) {
+      await writeOutput(plot, starsPlot(stars), 'plot');
+      io.stderr.write(`robustreg: wrote ${plot}\n`);
+    }
+  }
+  if (failures.length > 0) {
+    const seen = new Set<string>();
+    for (const { fit } of failures) {
+      const line = `${fit.label}: [${fit.error!.code}] ${fit.error!.message}`;
+      if (!seen.has(line)) io.stderr.write(`robustreg demo: ${line}\n`);
+      seen.add(line);
+    }
+    io.stderr.write(`robustreg demo: ${failures.length} of ${results.length * DEMO_LOSSES.length} fits (loss x data set) failed\n`);
+    return EXIT_INPUT;
+  }
+  return EXIT_OK;
+}
+
+interface DatasetRun {
+  out: DemoDataset;
+  design: Design;
+  clean: Design;
+  isOutlier: boolean[];
+  results: Map<string, FitResult>;
+}
+
+function runDataset(spec: DatasetSpec, backend: FitOptions['backend'] | undefined): DatasetRun {
+  const design = buildDesign(parseCsv(spec.csv), { y: spec.y, x: spec.x, dropMissing: false });
+  const isOutlier = Array.from({ length: design.n }, (_, i) => spec.outliers.includes(i + 1));
+  const clean = subset(design, isOutlier.map((o) => !o));
+  const hat = hatValues(design);
+  const fits: DemoFit[] = [];
+  const results = new Map<string, FitResult>();
+  for (const ls of DEMO_LOSSES) {
+    const f: DemoFit = { key: ls.key, label: ls.label, loss: ls.options.loss, tau: ls.options.tau };
+    const options: FitOptions = backend ? { ...ls.options, backend } : { ...ls.options };
+    try {
+      const a = fitModel({ data: design.X, rows: design.n, cols: design.p }, design.y, options);
+      const c = fitModel({ data: clean.X, rows: clean.n, cols: clean.p }, clean.y, options);
+      results.set(ls.key, a);
+      results.set(`${ls.key}:clean`, c);
+      f.all = summary(a);
+      f.clean = summary(c);
+      f.moved = relChange(f.all.coef, f.clean.coef);
+      f.movedWithIntercept = relChange([f.all.intercept, ...f.all.coef], [f.clean.intercept, ...f.clean.coef]);
+    } catch (e) {
+      f.error = describeError(e);
+    }
+    fits.push(f);
+  }
+  return {
+    out: {
+      id: spec.id,
+      title: spec.title,
+      n: design.n,
+      response: design.yName,
+      predictors: design.xNames,
+      outliers: spec.outliers,
+      outlierLeverage: spec.outliers.map((c) => hat[c - 1]),
+      leverageThreshold: (2 * (design.p + 1)) / design.n,
+      fits,
+    },
+    design,
+    clean,
+    isOutlier,
+    results,
+  };
+}
+
+function describeError(e: unknown): { code: string; message: string } {
+  if (e instanceof RobustRegError) return { code: e.code, message: e.message };
+  return { code: 'ERROR', message: (e as Error)?.message ?? String(e) };
+}
+
+function summary(r: FitResult): FitSummary {
+  return { intercept: r.intercept, coef: Array.from(r.coef), objective: r.objective, converged: r.converged, status: r.status };
+}
+
+function subset(d: Design, keep: boolean[]): Design {
+  const idx = keep.flatMap((k, i) => (k ? [i] : []));
+  const X = new Float64Array(idx.length * d.p);
+  idx.forEach((i, r) => X.set(d.X.subarray(i * d.p, (i + 1) * d.p), r * d.p));
+  return { ...d, X, y: Float64Array.from(idx, (i) => d.y[i]), n: idx.length, lines: idx.map((i) => d.lines[i]), droppedLines: [] };
+}
+
+export function relChange(a: number[], b: number[]): number {
+  let num = 0;
+  let den = 0;
+  for (let j = 0; j < a.length; j++) {
+    num += (a[j] - b[j]) ** 2;
+    den += b[j] ** 2;
+  }
+  return Math.sqrt(num) / Math.sqrt(den);
+}
+
+/**
+ * Diagonal of the hat matrix H = Z (ZᵀZ)⁻¹ Zᵀ with Z = [1, X] (Gauss-Jordan on the small Gram
+ * matrix; the demo designs have at most 4 columns).
+ */
+export function hatValues(d: Design): number[] {
+  const q = d.p + 1;
+  const z = (i: number, j: number): number => (j === 0 ? 1 : d.X[i * d.p + j - 1]);
+  const A = Array.from({ length: q }, (_, a) => Array.from({ length: 2 * q }, (_, b) => (b === q + a ? 1 : 0)));
+  for (let i = 0; i < d.n; i++) for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) A[a][b] += z(i, a) * z(i, b);
+  for (let c = 0; c < q; c++) {
+    let piv = c;
+    for (let r = c + 1; r < q; r++) if (Math.abs(A[r][c]) > Math.abs(A[piv][c])) piv = r;
+    [A[c], A[piv]] = [A[piv], A[c]];
+    const s = A[c][c];
+    for (let b = 0; b < 2 * q; b++) A[c][b] /= s;
+    for (let r = 0; r < q; r++) {
+      if (r === c) continue;
+      const f = A[r][c];
+      for (let b = 0; b < 2 * q; b++) A[r][b] -= f * A[c][b];
+    }
+  }
+  const h: number[] = [];
+  for (let i = 0; i < d.n; i++) {
+    let s = 0;
+    for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) s += z(i, a) * A[a][q + b] * z(i, b);
+    h.push(s);
+  }
+  return h;
+}
+
+function firstBackend(runs: DatasetRun[]): string | undefined {
+  for (const r of runs) for (const res of r.results.values()) return res.backend;
+  return undefined;
+}
+
+/** The takeaway paragraph, built from the computed numbers only. */
+export function computeTakeaway(runs: DatasetRun[]): string {
+  const parts: string[] = [];
+  const verdicts: { name: string; leverage: boolean; l1Wins: boolean }[] = [];
+  for (const run of runs) {
+    const d = run.out;
+    const l2 = d.fits.find((f) => f.key === 'l2');
+    const l1 = d.fits.find((f) => f.key === 'l1');
+    if (l2?.moved === undefined || l1?.moved === undefined) continue;
+    const spec = DEMO_DATASETS.find((s) => s.id === d.id)!;
+    const lev = d.outlierLeverage;
+    const leverage = Math.max(...lev) > d.leverageThreshold;
+    const ratio = l2.moved / l1.moved;
+    const l1Wins = ratio >= 1.5;
+    verdicts.push({ name: shortName(d.id).toLowerCase(), leverage, l1Wins });
+    const cmp = l1Wins
+      ? `${ratio.toFixed(1)}x less`
+      : l1.moved > 1.5 * l2.moved
+        ? `${(l1.moved / l2.moved).toFixed(1)}x more`
+        : 'about as much';
+    const levText = `hat values ${fmtFixed(Math.min(...lev), 2)}-${fmtFixed(Math.max(...lev), 2)} vs 2p/n = ${fmtFixed(d.leverageThreshold, 2)}`;
+    parts.push(
+      `${shortName(d.id)}: dropping ${spec.outlierWord} moves the L2 slopes by ${fmtPercent(l2.moved)} and the L1 slopes by ` +
+        `${fmtPercent(l1.moved)} (${cmp}); they are ${leverage ? 'leverage points, outlying in x' : 'outlying in y, not in x'} (${levText}).`,
+    );
+  }
+  if (parts.length === 0) return 'Takeaway: not available (the L1 or L2 fits failed).';
+  let verdict: string;
+  const winsY = verdicts.filter((v) => v.l1Wins && !v.leverage).map((v) => v.name);
+  const losesX = verdicts.filter((v) => !v.l1Wins && v.leverage).map((v) => v.name);
+  if (winsY.length > 0 && losesX.length > 0) {
+    verdict =
+      `L1 bounds the pull of outlying responses, which is why it beats L2 on ${winsY.join(' and ')}, ` +
+      `but not the pull of outlying predictors (${losesX.join(' and ')}): against leverage points, check the hat values or use a high-breakdown method.`;
+  } else if (verdicts.every((v) => v.l1Wins)) {
+    verdict = 'L1 holds its ground where least squares is dragged along by a few bad rows.';
+  } else if (verdicts.every((v) => !v.l1Wins)) {
+    verdict = 'Here L1 does not resist the outliers better than L2.';
+  } else {
+    verdict = 'L1 resists some of these outliers better than L2, not all.';
+  }
+  return `Takeaway: ${parts.join(' ')} ${verdict}`;
+}
+
+function shortName(id: string): string {
+  return id === 'stackloss' ? 'Stack loss' : id === 'starsCYG' ? 'Stars' : id;
+}
+
+function demoText(runs: DatasetRun[], takeaway: string, backend: string, ms: number): string {
+  const out: string[] = [];
+  out.push(`robustreg demo: robust fits vs least squares (backend ${backend}, ${fmtMs(ms)} for ${runs.length * DEMO_LOSSES.length * 2} fits)`);
+  const notes = new Set<string>();
+  for (const run of runs) {
+    const d = run.out;
+    const spec = DEMO_DATASETS.find((s) => s.id === d.id)!;
+    out.push('');
+    out.push(`${d.title}, n = ${d.n}: ${d.response} ~ ${d.predictors.join(' + ')}`);
+    out.push(spec.outlierNote);
+    const rows: string[][] = [['loss', 'intercept', ...d.predictors, 'moved']];
+    for (const f of d.fits) {
+      if (!f.all || f.moved === undefined) {
+        rows.push([f.label, 'n/a', ...d.predictors.map(() => ''), 'n/a']);
+        notes.add(`n/a: the ${f.label} fit failed with ${f.error?.code ?? 'an error'} (message on stderr).`);
+        continue;
+      }
+      const star = f.all.converged && f.clean!.converged ? '' : '*';
+      if (star) notes.add('*: a fit did not converge (best iterate shown).');
+      rows.push([f.label, fmtFixed(f.all.intercept), ...f.all.coef.map((c) => fmtFixed(c)), fmtPercent(f.moved) + star]);
+    }
+    out.push(...table(rows).map((l) => '  ' + l));
+  }
+  out.push('');
+  out.push('moved = |b(all rows) - b(outliers dropped)| / |b(outliers dropped)|, b = the slopes');
+  out.push('(Euclidean norm; the intercept, the fit at x = 0, lies far outside both data sets).');
+  for (const n of notes) out.push(n);
+  out.push('');
+  out.push(...wrap(takeaway, 88));
+  return out.join('\n') + '\n';
+}
+
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  for (const word of text.split(/\s+/)) {
+    if (cur && cur.length + 1 + word.length > width) {
+      lines.push(cur);
+      cur = word;
+    } else {
+      cur = cur ? `${cur} ${word}` : word;
+    }
+  }
+  if (cur) lines.push(cur);
+  return lines;
+}
+
+function starsPlot(run: DatasetRun): string {
+  const d = run.design;
+  const points = Array.from(d.y, (y, i) => ({ x: d.X[i], y, highlight: run.isOutlier[i] }));
+  const lines: PlotLine[] = [];
+  const add = (key: string, label: string, color: string, dash?: string): void => {
+    const r = run.results.get(key);
+    if (r) lines.push({ label, intercept: r.intercept, slope: r.coef[0], color, dash });
+  };
+  add('l2', 'L2 (least squares)', PALETTE[0]);
+  add('l1', 'L1 = Q(0.5)', PALETTE[1]);
+  add('huber', 'Huber', PALETTE[2]);
+  add('q10', 'Q(0.1)', PALETTE[3]);
+  add('q90', 'Q(0.9)', PALETTE[4]);
+  add('l2:clean', 'L2, giants dropped', PALETTE[0], '6 4');
+  add('l1:clean', 'L1, giants dropped', PALETTE[1], '6 4');
+  return scatterSvg({
+    title: 'CYG OB1: light intensity vs surface temperature',
+    subtitle: `Rousseeuw & Leroy (1987), n = ${d.n}; fitted by robustreg (backend ${run.results.get('l2')?.backend ?? 'n/a'})`,
+    xLabel: 'log.Te (log surface temperature)',
+    yLabel: 'log.light (log light intensity)',
+    points,
+    lines,
+    pointLabel: 'main-sequence stars',
+    highlightLabel: 'red giants (11, 20, 30, 34)',
+  });
+}

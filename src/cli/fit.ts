@@ -1,0 +1,351 @@
+// `robustreg fit data.csv --y col ...`: one fit on a CSV file, printed like R's summary() or as JSON.
+import { fit as fitModel, type FitOptions, type FitResult } from '../index.js';
+import { choiceFlag, intFlag, listFlag, numberFlag, parse } from './args.js';
+import { CsvError, parseCsv, type HeaderMode } from './csv.js';
+import { buildDesign, type Design } from './data.js';
+import { EXIT_OK, InputError, UsageError } from './errors.js';
+import { fmtMs, fmtNum, fmtSci, table, toJson } from './format.js';
+import { readInput, writeOutput, type CliIo } from './io.js';
+import { ProgressLine } from './progress.js';
+import { PALETTE, scatterSvg } from './svg.js';
+
+export const FIT_HELP = `Usage: robustreg fit <file.csv | -> --y <column> [options]
+
+Fit one linear model to a CSV file (- reads standard input) and print a summary.
+
+Columns:
+  --y <col>            response column, by name or 1-based position (required)
+  --x <a,b,c>          predictor columns (default: every column except --y and --weights);
+                       may be repeated
+  --weights <col>      column of non-negative observation weights
+  --header <mode>      auto (default: the first row is a header if any field is not a number),
+                       yes or no (no: columns are named V1, V2, ...)
+  --drop-missing       drop rows with missing values (empty, NA, NaN) and report how many;
+                       without it such rows are an error that lists their line numbers
+
+Model:
+  --loss <loss>        l1 (default), l2, quantile, huber or smooth-l1
+  --tau <t>            quantile level in (0, 1), default 0.5 (implies --loss quantile)
+  --delta <d>          Huber threshold (implies --loss huber)
+  --scale <s>          Huber: fix the residual scale instead of estimating it (implies --loss huber)
+  --epsilon <e>        smooth-L1 width (implies --loss smooth-l1)
+  --no-intercept       fit through the origin
+  --backend <b>        auto (default: WebAssembly when available), wasm or js
+  --max-iter <n>       iteration cap          --tol <t>   convergence tolerance
+
+Output:
+  --json               print one JSON object (for scripts) instead of the summary
+  --plot <out.svg>     write an SVG plot: y against x with the fitted line when there is one
+                       predictor, else observed against fitted values
+  -h, --help           show this help
+
+Exit codes: 0 ok, 1 bad input (unreadable or malformed CSV, unknown column, missing values,
+invalid option value), 2 usage error.
+
+Examples:
+  robustreg fit data/stackloss.csv --y stack.loss
+  robustreg fit data/starsCYG.csv --y log.light --x log.Te --loss quantile --tau 0.9 --plot q90.svg
+  cat data.csv | robustreg fit - --y 1 --loss l2 --json
+`;
+
+const FIT_FLAGS = {
+  y: { type: 'string' },
+  x: { type: 'string', multiple: true },
+  weights: { type: 'string' },
+  header: { type: 'string' },
+  'drop-missing': { type: 'boolean' },
+  loss: { type: 'string' },
+  tau: { type: 'string' },
+  delta: { type: 'string' },
+  epsilon: { type: 'string' },
+  scale: { type: 'string' },
+  'no-intercept': { type: 'boolean' },
+  backend: { type: 'string' },
+  'max-iter': { type: 'string' },
+  tol: { type: 'string' },
+  json: { type: 'boolean' },
+  plot: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const LOSSES = ['l1', 'l2', 'quantile', 'huber', 'smooth-l1'] as const;
+export type LossName = (typeof LOSSES)[number];
+
+export const LOSS_TITLE: Record<LossName, string> = {
+  l1: 'least absolute deviations',
+  l2: 'least squares',
+  quantile: 'quantile regression',
+  huber: 'Huber M-estimator',
+  'smooth-l1': 'smooth approximation of L1',
+};
+
+const OBJECTIVE_UNITS: Record<LossName, string> = {
+  l1: 'sum w|r|',
+  l2: 'sum w r^2',
+  quantile: 'sum w rho_tau(r)',
+  huber: 'Huber loss',
+  'smooth-l1': 'smooth-L1 loss',
+};
+
+export async function fitCommand(args: string[], io: CliIo): Promise<number> {
+  const { values: v, positionals } = parse('fit', args, FIT_FLAGS);
+  if (v.help) {
+    io.stdout.write(FIT_HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length === 0) throw new UsageError('missing the data file (a CSV path, or - for standard input)', 'fit');
+  if (positionals.length > 1) throw new UsageError(`expected one data file, received ${positionals.length}: ${positionals.join(' ')}`, 'fit');
+  const file = positionals[0];
+  if (v.y === undefined) throw new UsageError('missing --y <column> (the response)', 'fit');
+  const tau = numberFlag('fit', 'tau', v.tau as string | undefined);
+  const delta = numberFlag('fit', 'delta', v.delta as string | undefined);
+  const epsilon = numberFlag('fit', 'epsilon', v.epsilon as string | undefined);
+  const scale = numberFlag('fit', 'scale', v.scale as string | undefined);
+  const maxIter = intFlag('fit', 'max-iter', v['max-iter'] as string | undefined);
+  const tol = numberFlag('fit', 'tol', v.tol as string | undefined);
+  const backend = choiceFlag('fit', 'backend', v.backend as string | undefined, ['auto', 'wasm', 'js'] as const);
+  const header = choiceFlag('fit', 'header', v.header as string | undefined, ['auto', 'yes', 'no'] as const) ?? 'auto';
+  const x = listFlag('fit', 'x', v.x as string[] | undefined);
+  const loss = resolveLoss(v.loss as string | undefined, tau, delta ?? scale, epsilon);
+  const plot = v.plot as string | undefined;
+  if (plot === '' || plot === '-') throw new UsageError('--plot needs a file name (the SVG is not written to standard output)', 'fit');
+
+  const text = await readInput(file, io);
+  const design = loadDesign(text, header, { y: v.y as string, x, weights: v.weights as string | undefined, dropMissing: v['drop-missing'] === true });
+  const intercept = v['no-intercept'] !== true;
+
+  const options: FitOptions = { loss };
+  if (!intercept) options.intercept = false;
+  if (design.weights) options.weights = design.weights;
+  if (backend) options.backend = backend;
+  if (maxIter !== undefined) options.maxIter = maxIter;
+  if (tol !== undefined) options.tol = tol;
+  if (tau !== undefined) options.tau = tau;
+  if (delta !== undefined) options.delta = delta;
+  if (epsilon !== undefined) options.epsilon = epsilon;
+  if (scale !== undefined) options.scale = scale;
+
+  const now = io.now ?? (() => performance.now());
+  const bar = new ProgressLine(io.stderr, io.isTTY, `fitting ${loss}`, now);
+  if (io.isTTY) options.onProgress = (p) => bar.update({ iteration: p.iteration, objective: p.objective, gap: p.gap });
+  const t0 = now();
+  let result: FitResult;
+  try {
+    result = fitModel({ data: design.X, rows: design.n, cols: design.p }, design.y, options);
+  } finally {
+    bar.done();
+  }
+  const ms = now() - t0;
+
+  const residuals = residualsOf(design, result);
+  if (v.json) {
+    io.stdout.write(toJson(fitJson(file, design, loss, intercept, options, result, residuals, ms)) + '\n');
+  } else {
+    io.stdout.write(fitSummary(file, design, loss, intercept, options, result, residuals, ms));
+  }
+  if (plot) {
+    await writeOutput(plot, fitPlot(file, design, loss, intercept, options, result), 'plot');
+    io.stderr.write(`robustreg: wrote ${plot}\n`);
+  }
+  return EXIT_OK;
+}
+
+function resolveLoss(loss: string | undefined, tau?: number, huberParam?: number, epsilon?: number): LossName {
+  const implied: [string, LossName][] = [];
+  if (tau !== undefined) implied.push(['--tau', 'quantile']);
+  if (huberParam !== undefined) implied.push(['--delta/--scale', 'huber']);
+  if (epsilon !== undefined) implied.push(['--epsilon', 'smooth-l1']);
+  let chosen: LossName;
+  if (loss !== undefined) {
+    chosen = choiceFlag('fit', 'loss', loss, LOSSES) as LossName;
+  } else if (implied.length > 0) {
+    chosen = implied[0][1];
+  } else {
+    chosen = 'l1';
+  }
+  for (const [flag, l] of implied) {
+    if (l !== chosen) throw new UsageError(`${flag} applies to --loss ${l}, not ${chosen}`, 'fit');
+  }
+  return chosen;
+}
+
+function loadDesign(text: string, header: HeaderMode, req: Parameters<typeof buildDesign>[1]): Design {
+  try {
+    return buildDesign(parseCsv(text, header), req);
+  } catch (e) {
+    if (e instanceof CsvError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
+function residualsOf(d: Design, r: FitResult): Float64Array {
+  const res = new Float64Array(d.n);
+  for (let i = 0; i < d.n; i++) {
+    let f = r.intercept;
+    for (let j = 0; j < d.p; j++) f += d.X[i * d.p + j] * r.coef[j];
+    res[i] = d.y[i] - f;
+  }
+  return res;
+}
+
+/** Type-7 quantiles (R's default) of a sample. */
+function quantiles(x: Float64Array, probs: number[]): number[] {
+  const s = Float64Array.from(x).sort();
+  return probs.map((p) => {
+    const h = (s.length - 1) * p;
+    const lo = Math.floor(h);
+    const hi = Math.min(lo + 1, s.length - 1);
+    return s[lo] + (h - lo) * (s[hi] - s[lo]);
+  });
+}
+
+function formula(d: Design, intercept: boolean): string {
+  const rhs = d.xNames.length ? d.xNames.join(' + ') : '1';
+  return `${d.yName} ~ ${rhs}${intercept ? '' : ' - 1'}`;
+}
+
+function lossDescription(loss: LossName, o: FitOptions): string {
+  let s = `${loss} (${LOSS_TITLE[loss]})`;
+  if (loss === 'quantile') s += `, tau = ${o.tau ?? 0.5}`;
+  if (loss === 'huber' && o.delta !== undefined) s += `, delta = ${o.delta}`;
+  if (loss === 'smooth-l1' && o.epsilon !== undefined) s += `, epsilon = ${o.epsilon}`;
+  return s;
+}
+
+function fitSummary(file: string, d: Design, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult, res: Float64Array, ms: number): string {
+  const out: string[] = [];
+  out.push(`Model:  ${formula(d, intercept)}`);
+  out.push(`Loss:   ${lossDescription(loss, o)}`);
+  out.push(`Data:   ${file === '-' ? 'standard input' : file}, n = ${d.n}${d.weightsName ? `, weights = ${d.weightsName}` : ''}`);
+  if (d.droppedLines.length > 0) {
+    const shown = d.droppedLines.slice(0, 8).join(', ') + (d.droppedLines.length > 8 ? ', ...' : '');
+    out.push(`        dropped ${d.droppedLines.length} row${d.droppedLines.length === 1 ? '' : 's'} with missing values (line${d.droppedLines.length === 1 ? '' : 's'} ${shown})`);
+  }
+  out.push('');
+  // Residual quantiles; rounding noise (|q| below 1e-12 of the range) prints as 0.
+  const q = quantiles(res, [0, 0.25, 0.5, 0.75, 1]);
+  const span = Math.max(Math.abs(q[0]), Math.abs(q[4]));
+  for (let k = 0; k < q.length; k++) if (Math.abs(q[k]) <= 1e-12 * span) q[k] = 0;
+  out.push('Residuals:');
+  out.push(...table([['Min', '1Q', 'Median', '3Q', 'Max'], q.map((x) => fmtNum(x, 5))], 0).map((l) => '  ' + l));
+  out.push('');
+  out.push('Coefficients:');
+  const rows: string[][] = [['', 'Estimate']];
+  if (intercept) rows.push(['(Intercept)', fmtNum(r.intercept)]);
+  d.xNames.forEach((name, j) => rows.push([name, fmtNum(r.coef[j])]));
+  out.push(...table(rows).map((l) => '  ' + l));
+  out.push('');
+  out.push(`Objective:    ${fmtNum(r.objective)}  (${OBJECTIVE_UNITS[loss]})`);
+  if (r.certificate) {
+    const c = r.certificate;
+    const rel = c.gap / Math.max(Math.abs(c.primal), Number.MIN_VALUE);
+    out.push(`Certificate:  primal ${fmtNum(c.primal)}, dual ${fmtNum(c.dual)}, gap ${fmtSci(c.gap)} (relative ${fmtSci(rel)})`);
+  }
+  if (r.rcond !== undefined) out.push(`Condition:    rcond ${fmtSci(r.rcond)}${r.method ? ` (${r.method})` : ''}`);
+  const x = extras(r);
+  if (x.scale !== undefined) {
+    out.push(`Scale:        s = ${fmtNum(x.scale)}${o.scale === undefined ? ' (estimated)' : ' (fixed)'}${x.delta !== undefined ? `, delta = ${fmtNum(x.delta)}` : ''}`);
+  }
+  if (x.outliers !== undefined) {
+    const lines = downweightedLines(d, x.outliers);
+    const shown = lines.slice(0, 8).join(', ') + (lines.length > 8 ? ', ...' : '');
+    out.push(`Downweighted: ${lines.length} of ${d.n} rows have |r| > delta*s${lines.length ? ` (line${lines.length === 1 ? '' : 's'} ${shown})` : ''}`);
+  }
+  if (x.epsilon !== undefined) out.push(`Smoothing:    epsilon = ${fmtNum(x.epsilon)}`);
+  const edges = r.edgeSteps !== undefined ? ` (${r.edgeSteps} simplex step${r.edgeSteps === 1 ? '' : 's'})` : '';
+  out.push(`Iterations:   ${r.iterations}${edges}, ${r.converged ? 'converged' : 'NOT converged'} (status ${r.status})`);
+  out.push(`Time:         ${fmtMs(ms)}, backend ${r.backend}`);
+  if (r.nonUnique) out.push('Note: the optimum is probably not unique; the objective is certified, the coefficients are one optimal point.');
+  if (!r.converged) out.push('Note: the fit did not converge; the coefficients are the best iterate (raise --max-iter or --tol).');
+  return out.join('\n') + '\n';
+}
+
+/** Loss-specific result fields (Huber: scale, delta, outliers; smooth-L1: epsilon), when present. */
+function extras(r: FitResult): { scale?: number; delta?: number; epsilon?: number; outliers?: ArrayLike<number> } {
+  const o = r as unknown as Record<string, unknown>;
+  const num = (k: string): number | undefined => (typeof o[k] === 'number' ? (o[k] as number) : undefined);
+  const flags = o.outliers;
+  return {
+    scale: num('scale'),
+    delta: num('delta'),
+    epsilon: num('epsilon'),
+    outliers: ArrayBuffer.isView(flags) && (flags as unknown as ArrayLike<number>).length === (r.n ?? -1) ? (flags as unknown as ArrayLike<number>) : undefined,
+  };
+}
+
+function downweightedLines(d: Design, flags: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < flags.length; i++) if (flags[i]) out.push(d.lines[i]);
+  return out;
+}
+
+function countedLines(lines: number[]): { count: number; lines: number[] } {
+  return { count: lines.length, lines };
+}
+
+function fitJson(file: string, d: Design, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult, res: Float64Array, ms: number): Record<string, unknown> {
+  const coefficients: Record<string, number> = {};
+  if (intercept) coefficients['(Intercept)'] = r.intercept;
+  d.xNames.forEach((name, j) => (coefficients[name] = r.coef[j]));
+  const q = quantiles(res, [0, 0.25, 0.5, 0.75, 1]);
+  return {
+    command: 'fit',
+    file,
+    formula: formula(d, intercept),
+    loss,
+    tau: loss === 'quantile' ? (o.tau ?? 0.5) : undefined,
+    response: d.yName,
+    predictors: d.xNames,
+    weights: d.weightsName,
+    n: d.n,
+    p: d.p,
+    droppedRows: { count: d.droppedLines.length, lines: d.droppedLines },
+    hasIntercept: intercept,
+    coefficients,
+    intercept: r.intercept,
+    coef: Array.from(r.coef),
+    objective: r.objective,
+    certificate: r.certificate,
+    rcond: r.rcond,
+    method: r.method,
+    scale: extras(r).scale,
+    delta: extras(r).delta ?? o.delta,
+    epsilon: extras(r).epsilon ?? o.epsilon,
+    downweighted: extras(r).outliers ? countedLines(downweightedLines(d, extras(r).outliers!)) : undefined,
+    nonUnique: r.nonUnique,
+    iterations: r.iterations,
+    edgeSteps: r.edgeSteps,
+    converged: r.converged,
+    status: r.status,
+    backend: r.backend,
+    timeMs: ms,
+    residuals: { min: q[0], q1: q[1], median: q[2], q3: q[3], max: q[4] },
+  };
+}
+
+function fitPlot(file: string, d: Design, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult): string {
+  const title = `${formula(d, intercept)}: ${lossDescription(loss, o)}`;
+  const subtitle = `${file === '-' ? 'standard input' : file}, n = ${d.n}`;
+  if (d.p === 1) {
+    return scatterSvg({
+      title,
+      subtitle,
+      xLabel: d.xNames[0],
+      yLabel: d.yName,
+      points: Array.from(d.y, (y, i) => ({ x: d.X[i], y })),
+      lines: [{ label: `${loss} fit`, intercept: r.intercept, slope: r.coef[0], color: PALETTE[0] }],
+      pointLabel: 'observations',
+    });
+  }
+  // Several predictors: observed against fitted values, with the identity line.
+  const fitted = r.predict({ data: d.X, rows: d.n, cols: d.p });
+  return scatterSvg({
+    title,
+    subtitle,
+    xLabel: `fitted ${d.yName}`,
+    yLabel: `observed ${d.yName}`,
+    points: Array.from(d.y, (y, i) => ({ x: fitted[i], y })),
+    lines: [{ label: 'observed = fitted', intercept: 0, slope: 1, color: PALETTE[0] }],
+    pointLabel: 'observations',
+  });
+}

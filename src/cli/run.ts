@@ -1,0 +1,128 @@
+// The command line, as a function: main(argv, io) → exit code. src/cli/main.ts wires it to the
+// process; tests call it in-process with string buffers. Every failure becomes one clear message
+// on stderr and an exit code (0 ok, 1 bad input, 2 usage) — never a stack trace.
+import { readFileSync } from 'node:fs';
+import { init, RobustRegError } from '../index.js';
+import { CsvError } from './csv.js';
+import { DEMO_HELP, demoCommand } from './demo.js';
+import { CliError, EXIT_INPUT, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
+import { FIT_HELP, fitCommand } from './fit.js';
+import { suggest } from './format.js';
+import type { CliIo } from './io.js';
+
+export type { CliIo } from './io.js';
+
+export const HELP = `Usage: robustreg <command> [options]
+
+Robust linear regression: L1 (least absolute deviations), quantile, Huber, smooth-L1 and least
+squares, on WebAssembly with a pure-TypeScript fallback.
+
+Commands:
+  demo     fit every loss to two classic data sets with outliers and compare (start here)
+  fit      fit one model to a CSV file (or standard input) and print a summary
+  help     show help for a command: robustreg help fit
+
+Options:
+  -h, --help      show this help
+  -V, --version   print the version
+
+Run 'robustreg <command> --help' for the options of a command.
+Exit codes: 0 ok, 1 bad input, 2 usage error.
+`;
+
+const COMMANDS = ['demo', 'fit', 'help'] as const;
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    return await dispatch([...argv], io);
+  } catch (e) {
+    return report(e, io);
+  }
+}
+
+async function dispatch(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined) {
+    io.stderr.write(HELP);
+    return EXIT_USAGE;
+  }
+  if (command === '-h' || command === '--help') {
+    io.stdout.write(HELP);
+    return EXIT_OK;
+  }
+  if (command === '-V' || command === '--version') {
+    io.stdout.write(`robustreg ${version()}\n`);
+    return EXIT_OK;
+  }
+  switch (command) {
+    case 'help':
+      return help(rest, io);
+    case 'demo':
+      if (!wantsHelp(rest)) await initLibrary();
+      return demoCommand(rest, io);
+    case 'fit':
+      if (!wantsHelp(rest)) await initLibrary();
+      return fitCommand(rest, io);
+    default: {
+      if (command.startsWith('-')) throw new UsageError(`unknown option ${command} (options come after the command)`);
+      const guess = suggest(command, COMMANDS);
+      throw new UsageError(`unknown command ${JSON.stringify(command)}${guess ? ` (did you mean '${guess}'?)` : ''}`);
+    }
+  }
+}
+
+function wantsHelp(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === '-h' || a === '--help');
+}
+
+function help(args: string[], io: CliIo): number {
+  const topic = args[0];
+  if (topic === undefined) io.stdout.write(HELP);
+  else if (topic === 'fit') io.stdout.write(FIT_HELP);
+  else if (topic === 'demo') io.stdout.write(DEMO_HELP);
+  else if (topic === 'help') io.stdout.write(HELP);
+  else throw new UsageError(`no help for ${JSON.stringify(topic)}; commands are ${COMMANDS.join(', ')}`);
+  return EXIT_OK;
+}
+
+/** The package version, from package.json two levels up (from src/cli/ and from dist/cli/ alike). */
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name?: string; version?: string };
+    return pkg.name === 'robustreg' && typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Compile the WebAssembly module once. It never fails for want of WebAssembly (the TS twin takes over). */
+async function initLibrary(): Promise<void> {
+  await init();
+}
+
+function report(e: unknown, io: CliIo): number {
+  if (e instanceof UsageError) {
+    const where = e.command ? `robustreg ${e.command}` : 'robustreg';
+    io.stderr.write(`${where}: ${e.message}\nRun '${where} --help' for usage.\n`);
+    return EXIT_USAGE;
+  }
+  if (e instanceof CliError) {
+    io.stderr.write(`robustreg: error: ${e.message}\n`);
+    return e.exitCode;
+  }
+  if (e instanceof RobustRegError) {
+    io.stderr.write(`robustreg: error [${e.code}]: ${e.message}\n`);
+    return EXIT_INPUT;
+  }
+  if (e instanceof CsvError) {
+    io.stderr.write(`robustreg: error: ${e.message}\n`);
+    return EXIT_INPUT;
+  }
+  // A bug, or something the command line did not anticipate: still no stack trace unless asked for.
+  const msg = (e as Error)?.message ?? String(e);
+  io.stderr.write(`robustreg: unexpected error: ${msg}\n`);
+  if (typeof process !== 'undefined' && process.env.ROBUSTREG_DEBUG) io.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+  else io.stderr.write('(set ROBUSTREG_DEBUG=1 for a stack trace, and please report it)\n');
+  return EXIT_INPUT;
+}

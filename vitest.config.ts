@@ -17,7 +17,7 @@ export default defineConfig({
         test: {
           name: 'debug',
           include: shared,
-          exclude: ['test/**/*-kernel.test.ts', 'test/cli.test.ts', 'test/browser/**', 'test/package.test.ts'],
+          exclude: ['test/**/*-kernel.test.ts', 'test/nist.test.ts', 'test/bench-smoke.test.ts', 'test/cli.test.ts', 'test/browser/**', 'test/package.test.ts'],
           setupFiles: ['test/setup.ts'],
           env: { ROBUSTREG_WASM: 'debug' },
         },

@@ -1,4 +1,893 @@
-// PLACEHOLDER (being replaced by the L2 kernel).
-export function l2_work_bytes(n: i32, p: i32): f64 { return 0; }
+// Weighted least squares with an optional ridge penalty: l2_work_bytes, l2_fit.
+// Mirrored statement for statement by the TypeScript twin src/js/l2.ts: the two backends perform the
+// same IEEE operations in the same order (no FMA; SIMD lanes are mirrored by pairs of scalar
+// accumulators), so they return bit-identical results (test/l2-kernel.test.ts checks).
+//
+// Problem: minimise sum_i w_i r_i^2 + ridge * sum_j b_j^2, r_i = y_i - b0 - sum_j x_ij b_j; the
+// intercept b0 is not penalised and is fixed at 0 when intercept = 0.
+//
+// Numerical design (DESIGN.md §4):
+//  1. Weighted column means m_j (two-pass: mean, then plus the mean of the deviations; kept as a
+//     double-double) when there is an intercept, else m_j = 0; scales s_j = ||sqrt(w) (x_j - m_j)||_2
+//     (computed relative to the largest |x_ij - m_j| so that no square over- or underflows).
+//     s_j = 0 (a zero column, or a constant one with an intercept, on the rows of positive weight;
+//     also s_j < 1 / DBL_MAX) marks the column aliased: excluded, coefficient 0.
+//  2. Z = sqrt(W) (X - m) / s has unit columns. The Gram matrix of [Z, sqrt(W)(y - ybar)] (upper
+//     triangle) is accumulated over row blocks of BLOCK rows copied (centered, scaled, weighted) into
+//     the work region; every dot product keeps two f64x2 lanes (even / odd rows of the block) that
+//     are added at the end of the block.
+//  3. ridge / s_j^2 is added to diagonal j (the penalty in scaled coordinates).
+//  4. Cholesky of the Gram matrix (upper, LAPACK dpotf2 order), failing at the first pivot that is
+//     not above RCOND_MIN times its diagonal entry; then Hager/Higham's 1-norm estimate of rcond
+//     (LAPACK dpocon / dlacn2).
+//  5. If the Cholesky factor failed or rcond < RCOND_MIN: Householder QR of [Z, yc] (plus the rows
+//     sqrt(ridge)/s_j e_j), accumulated block by block into one triangular factor (the blocks are
+//     stacked under R and re-triangularised, as in LAPACK dtpqrt), so only O(p^2 + p * BLOCK) work
+//     space is needed. Rank detection in natural column order on |R_kk| <= TOL_RANK (columns of Z
+//     have unit norm); an aliased column is deleted and R re-triangularised with Givens rotations
+//     (Golub & Van Loan, Matrix Computations, §6.5 "QR downdating"), so the later columns are
+//     judged against the span of the retained earlier ones (R's lm convention). With ridge > 0 the
+//     ridge rows are part of the factored matrix, so |R_kk| >= sqrt(ridge) / s_k: a column is only
+//     dropped when the ridge is too small to regularise it at working precision (ridge / s_k^2 below
+//     ~TOL_RANK^2); it is flagged, its coefficient is 0 (optimal to within ridge * |b|^2), and the
+//     status stays OK — a ridge problem is never reported RANK_DEFICIENT.
+//  6. Iterative refinement against the original X ("corrected semi-normal equations", Björck 1987):
+//     r = y - b0 - X b and q = w r in double-double, the right-hand side X^T q - (m_hi + m_lo) 1^T q
+//     - ridge b accumulated in double-double (Dot2, Ogita-Rump-Oishi 2005), correction from
+//     R^T R d = (that) / s, intercept correction mean_w(r) - m . (d / s). Nothing is rounded to one
+//     double before the right-hand side, so the fixed point is the exact least-squares solution of
+//     the data as stored. The iteration contracts by about eps * cond(Z) with a QR factor and
+//     eps * cond(Z)^2 with a Cholesky factor, hence the Cholesky factor only when rcond >= RCOND_MIN.
+//     It stops when the last correction is at rounding level (componentwise, relative to the scaled
+//     coefficients), stops contracting, or after MAX_REFINE corrections.
+//  7. The objective comes from a last residual pass at the returned coefficients.
+
+import { STATUS_OK, STATUS_RANK_DEFICIENT, STATUS_NUMERICAL } from "./status";
+import { INFO_LEN, INFO_OBJECTIVE, INFO_RCOND, INFO_ITERATIONS, INFO_METHOD, INFO_RANK, INFO_REFINE } from "./info";
+import { splitHi, twoSumErr, twoProdErr, splitHiV, twoSumErrV, twoProdErrV } from "./dd";
+
+/** Rows per block of the Gram / QR / refinement passes (even, so f64x2 pairs never straddle blocks). */
+const BLOCK: i32 = 512;
+/** Smallest rcond of the scaled Gram matrix for which the Cholesky path is used. Refinement with a
+ *  Cholesky factor contracts by ~ c * eps / rcond; at 1e-10 that is ~ c * 2.2e-6, fast even for a
+ *  pessimistic c = 1e3. Below it the QR factor (contraction ~ c * eps * sqrt(1/rcond)) is used. */
+const RCOND_MIN: f64 = 1e-10;
+/** Rank tolerance on |R_kk| (columns of Z have unit norm). Measured by instrumenting deleteAliased
+ *  on the cases of test/l2-kernel.test.ts: exactly dependent columns (duplicates, x3 = 2 x1 - x2,
+ *  a 4-term combination, fewer positive-weight rows than columns, n < p) leave |R_kk| <= 9.4e-16;
+ *  a collinear column built from data offset by 1e6 leaves up to 5.8e-12 (the rounding of the data
+ *  itself, ~eps * offset / spread); NIST Filip's smallest |R_kk| is 6.06e-8. 1e-10 is 600x below
+ *  Filip and 17x above the offset case, and keeps eps * cond(Z) <~ 2e-6, so the refinement still
+ *  contracts: near-collinear columns just above it reach >= 12.9 digits against the exact solution. */
+const TOL_RANK: f64 = 1e-10;
+/** Refinement corrections at most. */
+const MAX_REFINE: i32 = 5;
+/** 2^-52. */
+const EPS: f64 = 2.220446049250313e-16;
+
+// ---------------------------------------------------------------------------------------------
+// Memory helpers (byte pointers; f64 index i at p + 8 i, i32 index i at p + 4 i).
+
+// @ts-ignore: decorator
+@inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
+// @ts-ignore: decorator
+@inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+// @ts-ignore: decorator
+@inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline function sti(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
+// @ts-ignore: decorator
+@inline function evenUp(k: i32): i32 { return (k + 1) & ~1; }
+// @ts-ignore: decorator
+@inline function lane0(v: v128): f64 { return f64x2.extract_lane(v, 0); }
+// @ts-ignore: decorator
+@inline function lane1(v: v128): f64 { return f64x2.extract_lane(v, 1); }
+
+/** Rows of the block buffers: BLOCK, or n rounded up to even when smaller. */
+function blockRows(n: i32): i32 {
+  return min<i32>(BLOCK, evenUp(n));
+}
+
+/** Work region: 11 vectors of evenUp(p + 1) f64 (means hi / lo, scales, inverse scales, active columns,
+ *  factor positions, correction, Dot2 high / low parts, estimator vector and signs), the Gram matrix
+ *  and the triangular factor ((p + 1)^2 each, rounded up to even), the row block ((p + 1) * L) and
+ *  five per-row vectors of L (weights; residual high / low parts, then q = w r as a double-double and
+ *  the split of its high part). */
+export function l2_work_bytes(n: i32, p: i32): f64 {
+  const L = <f64>blockRows(n);
+  const pv = <f64>evenUp(p + 1);
+  const q = <f64>p + 1.0;
+  const qq = q * q + (q % 2.0);
+  return 8.0 * (11.0 * pv + 2.0 * qq + (q + 5.0) * L);
+}
+
 export function l2_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, ridge: f64,
-  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize): i32 { return 4; }
+  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize): i32 {
+  const L = blockRows(n);
+  const pvBytes = <usize>evenUp(p + 1) << 3;
+  const qqBytes = <usize>evenUp((p + 1) * (p + 1)) << 3;
+  const pMean = pWork;
+  const pMeanLo = pMean + pvBytes;
+  const pScale = pMeanLo + pvBytes;
+  const pInvs = pScale + pvBytes;
+  const pAct = pInvs + pvBytes;
+  const pPos = pAct + pvBytes;
+  const pDelta = pPos + pvBytes;
+  const pGh = pDelta + pvBytes;
+  const pGl = pGh + pvBytes;
+  const pEx = pGl + pvBytes;
+  const pSg = pEx + pvBytes;
+  const pG = pSg + pvBytes;
+  const pR = pG + qqBytes;
+  const pBlk = pR + qqBytes;
+  const pWb = pBlk + (<usize>((p + 1) * L) << 3);
+  const pRh = pWb + (<usize>L << 3);
+  const pRl = pRh + (<usize>L << 3);
+  const pQh = pRl + (<usize>L << 3);
+  const pQl = pQh + (<usize>L << 3);
+
+  for (let k = 0; k < INFO_LEN; k++) stf(pInfo, k, 0);
+  for (let j = 0; j <= p; j++) stf(pCoef, j, 0);
+  for (let j = 0; j < p; j++) sti(pFlags, j, 0);
+
+  let W = <f64>n;
+  if (pW != 0) {
+    W = 0;
+    for (let i = 0; i < n; i++) W += ldf(pW, i);
+  }
+  if (W == 0) {
+    // No row carries weight: nothing is identified. Coefficients stay 0, every column is flagged.
+    for (let j = 0; j < p; j++) sti(pFlags, j, 1);
+    stf(pInfo, INFO_RCOND, 1);
+    return intercept != 0 || (p > 0 && ridge == 0) ? STATUS_RANK_DEFICIENT : STATUS_OK;
+  }
+
+  // 1. Means and scales; active columns.
+  // Means are kept as double-doubles (hi in pMean, lo in pMeanLo; y's in slot p): the low part
+  // keeps the correction's right-hand side exactly centered when the intercept cannot be represented
+  // finely enough to zero the mean residual (e.g. a column offset by 1e12).
+  let ybar = 0.0;
+  if (intercept != 0) {
+    weightedMean(n, pY, pW, W, pMean + (<usize>p << 3), pMeanLo + (<usize>p << 3));
+    ybar = ldf(pMean, p);
+  }
+  let pa = 0;
+  for (let j = 0; j < p; j++) {
+    const col = pX + (<usize>j * <usize>n << 3);
+    if (intercept != 0) {
+      weightedMean(n, col, pW, W, pMean + (<usize>j << 3), pMeanLo + (<usize>j << 3));
+    } else {
+      stf(pMean, j, 0);
+      stf(pMeanLo, j, 0);
+    }
+    const m = ldf(pMean, j);
+    const s = columnScale(n, col, pW, m);
+    const iv = 1.0 / s;
+    stf(pScale, j, s);
+    stf(pInvs, j, iv);
+    if (s > 0 && iv < Infinity) {
+      sti(pAct, pa, j);
+      pa++;
+    } else {
+      sti(pFlags, j, 1);
+    }
+  }
+
+  // 2.-3. Gram matrix of [Z, yc] (order q, upper triangle, leading dimension q), ridge on the diagonal.
+  const q = pa + 1;
+  gramMatrix(n, pX, pY, pW, pa, pAct, pMean, pInvs, ybar, pBlk, L, pWb, pG);
+  if (ridge > 0) {
+    for (let t = 0; t < pa; t++) {
+      const iv = ldf(pInvs, ldi(pAct, t));
+      stf(pG, t * q + t, ldf(pG, t * q + t) + (ridge * iv) * iv);
+    }
+  }
+
+  // 4.-5. Factor: Cholesky if comfortable, else Householder QR with rank detection.
+  for (let t = 0; t < pa; t++) sti(pPos, t, t);
+  let kk = pa;
+  let method = 0;
+  let rcond = 1.0;
+  let useQR = cholesky(pG, pR, pa, q) >= 0;
+  if (!useQR && pa > 0) {
+    rcond = rcondEstimate(pR, q, pa, gramNorm1(pG, q, pPos, pa), pEx, pSg);
+    useQR = !(rcond >= RCOND_MIN);
+  }
+  if (useQR) {
+    method = 1;
+    for (let k = 0; k < q * q; k++) stf(pR, k, 0);
+    for (let i0 = 0; i0 < n; i0 += L) {
+      const len = min<i32>(L, n - i0);
+      const lp = evenUp(len);
+      fillBlock(n, pX, pY, pW, i0, len, lp, pa, pAct, pMean, pInvs, ybar, pBlk, L, pWb);
+      householderBlock(pBlk, L, lp, pa, q, pR);
+    }
+    if (ridge > 0) {
+      const sr = sqrt<f64>(ridge);
+      for (let t0 = 0; t0 < pa; t0 += L) {
+        const rows = min<i32>(L, pa - t0);
+        const lp = evenUp(rows);
+        for (let t = 0; t < q; t++) {
+          for (let i = 0; i < lp; i++) stf(pBlk, t * L + i, 0);
+        }
+        for (let i = 0; i < rows; i++) {
+          stf(pBlk, (t0 + i) * L + i, sr * ldf(pInvs, ldi(pAct, t0 + i)));
+        }
+        householderBlock(pBlk, L, lp, pa, q, pR);
+      }
+    }
+    kk = deleteAliased(pR, q, pa, TOL_RANK, pPos, pAct, pFlags);
+    rcond = kk > 0 ? rcondEstimate(pR, q, kk, gramNorm1(pG, q, pPos, kk), pEx, pSg) : 1.0;
+  } else {
+    // Semi-normal equations: c = R^-T (Z^T yc), kept in column pa of R like Q^T y on the QR path.
+    for (let t = 0; t < pa; t++) stf(pR, pa * q + t, ldf(pG, pa * q + t));
+    solveUpperT(pR, q, pa, pR + (<usize>(pa * q) << 3));
+  }
+  for (let t = 0; t < kk; t++) sti(pAct, t, ldi(pAct, ldi(pPos, t)));
+
+  // Initial solution: R beta = c, b_j = beta_j / s_j, b0 = ybar - m . b.
+  for (let t = 0; t < kk; t++) stf(pDelta, t, ldf(pR, pa * q + t));
+  solveUpper(pR, q, kk, pDelta);
+  let b0 = ybar;
+  for (let t = 0; t < kk; t++) {
+    const j = ldi(pAct, t);
+    const b = ldf(pDelta, t) * ldf(pInvs, j);
+    stf(pCoef, 1 + j, b);
+    b0 -= ldf(pMean, j) * b;
+  }
+  if (intercept == 0) b0 = 0;
+
+  // 6. Iterative refinement (corrected semi-normal equations, double-double residuals).
+  let iters = 0;
+  let metric = 0.0;
+  let prevMetric = 0.0;
+  let obj = 0.0;
+  while (true) {
+    // Stop after this pass (its residuals give the objective) when there is nothing to fit, at the
+    // cap, when the last correction was at rounding level, or when it stopped contracting.
+    const last = (kk == 0 && intercept == 0) || iters == MAX_REFINE ||
+      (iters > 0 && (metric <= EPS || (iters > 1 && metric > 0.5 * prevMetric)));
+    obj = refinePass(n, pX, pY, pW, kk, pAct, b0, pCoef, pBlk, L, pWb, pRh, pRl, pQh, pQl, pGh, pGl, last ? 0 : 1);
+    if (last) break;
+    // Right-hand side Z^T W r - D beta = (X^T W r - m (1^T W r) - ridge b) / s, in double-double.
+    const sq = ldf(pGh, kk);
+    const sqLo = ldf(pGl, kk);
+    const sqh = splitHi(sq);
+    for (let t = 0; t < kk; t++) {
+      const j = ldi(pAct, t);
+      let h = ldf(pGh, t);
+      let l = ldf(pGl, t);
+      if (intercept != 0) {
+        const m = ldf(pMean, j);
+        const mh = splitHi(m);
+        const ph = m * sq;
+        const pl = twoProdErr(mh, m - mh, sqh, sq - sqh, ph) + (m * sqLo + ldf(pMeanLo, j) * sq);
+        const s = h - ph;
+        const e = twoSumErr(h, -ph, s) + (l - pl);
+        h = s + e;
+        l = e - (h - s);
+      }
+      if (ridge > 0) {
+        const b = ldf(pCoef, 1 + j);
+        const bh = splitHi(b);
+        const rh = splitHi(ridge);
+        const ph = ridge * b;
+        const pl = twoProdErr(rh, ridge - rh, bh, b - bh, ph);
+        const s = h - ph;
+        const e = twoSumErr(h, -ph, s) + (l - pl);
+        h = s + e;
+        l = e - (h - s);
+      }
+      stf(pDelta, t, (h + l) * ldf(pInvs, j));
+    }
+    solveUpperT(pR, q, kk, pDelta);
+    solveUpper(pR, q, kk, pDelta);
+    // Apply: b_j += d_j / s_j; b0 += mean_w(r) - m . (d / s).
+    let dm = 0.0;
+    let bmax = 0.0;
+    for (let t = 0; t < kk; t++) {
+      const j = ldi(pAct, t);
+      const beta = abs<f64>(ldf(pCoef, 1 + j) * ldf(pScale, j));
+      if (beta > bmax) bmax = beta;
+    }
+    let next = 0.0;
+    for (let t = 0; t < kk; t++) {
+      const j = ldi(pAct, t);
+      const d = ldf(pDelta, t);
+      const b = ldf(pCoef, 1 + j);
+      next = maxRatio(next, d, b * ldf(pScale, j), EPS * bmax);
+      const db = d * ldf(pInvs, j);
+      stf(pCoef, 1 + j, b + db);
+      dm += ldf(pMean, j) * db;
+    }
+    if (intercept != 0) {
+      const d0 = (sq + sqLo) / W - dm;
+      if (kk == 0) next = maxRatio(next, d0, b0, 0);
+      b0 += d0;
+    }
+    prevMetric = metric;
+    metric = next;
+    iters++;
+  }
+  stf(pCoef, 0, b0);
+
+  // 7. Objective at the returned coefficients.
+  if (ridge > 0) {
+    let pen = 0.0;
+    for (let t = 0; t < kk; t++) {
+      const b = ldf(pCoef, 1 + ldi(pAct, t));
+      pen += b * b;
+    }
+    obj += ridge * pen;
+  }
+  stf(pInfo, INFO_OBJECTIVE, obj);
+  stf(pInfo, INFO_RCOND, rcond);
+  stf(pInfo, INFO_ITERATIONS, <f64>iters);
+  stf(pInfo, INFO_METHOD, <f64>method);
+  stf(pInfo, INFO_RANK, <f64>(kk + (intercept != 0 ? 1 : 0)));
+  stf(pInfo, INFO_REFINE, metric);
+
+  let finite = obj - obj == 0;
+  for (let j = 0; j <= p; j++) {
+    const c = ldf(pCoef, j);
+    if (!(c - c == 0)) finite = false;
+  }
+  if (!finite) return STATUS_NUMERICAL;
+  // Flagged columns: pa < p (zero scale) or kk < pa (aliased in the QR factor).
+  return ridge == 0 && kk < p ? STATUS_RANK_DEFICIENT : STATUS_OK;
+}
+
+/** max(acc, |d| / max(|beta|, floor)); a zero denominator counts 1 for a non-zero d. */
+function maxRatio(acc: f64, d: f64, beta: f64, floor: f64): f64 {
+  let den = abs<f64>(beta);
+  if (den < floor) den = floor;
+  const r = den > 0 ? abs<f64>(d) / den : (d != 0 ? 1.0 : 0.0);
+  return r > acc ? r : acc;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Means and scales: two lanes (even / odd rows), an odd last row goes to lane 0.
+
+/** Weighted mean, two-pass: m1 = sum w v / W, then m = m1 + c with c = sum w (v - m1) / W; stores
+ *  m at pHi and the rounding error of m1 + c at pLo (so hi + lo is the mean to about eps * ulp(m)). */
+function weightedMean(n: i32, pV: usize, pW: usize, W: f64, pHi: usize, pLo: usize): void {
+  const half = n & ~1;
+  let a = f64x2.splat(0);
+  if (pW != 0) {
+    for (let i = 0; i < half; i += 2) {
+      const o = <usize>i << 3;
+      a = f64x2.add(a, f64x2.mul(v128.load(pW + o), v128.load(pV + o)));
+    }
+  } else {
+    for (let i = 0; i < half; i += 2) a = f64x2.add(a, v128.load(pV + (<usize>i << 3)));
+  }
+  let s0 = lane0(a);
+  if (half < n) s0 += pW != 0 ? ldf(pW, half) * ldf(pV, half) : ldf(pV, half);
+  const m = (s0 + lane1(a)) / W;
+  const mm = f64x2.splat(m);
+  let c = f64x2.splat(0);
+  if (pW != 0) {
+    for (let i = 0; i < half; i += 2) {
+      const o = <usize>i << 3;
+      c = f64x2.add(c, f64x2.mul(v128.load(pW + o), f64x2.sub(v128.load(pV + o), mm)));
+    }
+  } else {
+    for (let i = 0; i < half; i += 2) c = f64x2.add(c, f64x2.sub(v128.load(pV + (<usize>i << 3)), mm));
+  }
+  let c0 = lane0(c);
+  if (half < n) c0 += pW != 0 ? ldf(pW, half) * (ldf(pV, half) - m) : ldf(pV, half) - m;
+  const cw = (c0 + lane1(c)) / W;
+  const mean = m + cw;
+  store<f64>(pHi, mean);
+  store<f64>(pLo, twoSumErr(m, cw, mean));
+}
+
+/** s = ||sqrt(w) (v - m)||_2 over the rows of positive weight, as a * sqrt(sum w ((v - m) / a)^2)
+ *  with a = max |v - m| so that no square over- or underflows. */
+function columnScale(n: i32, pV: usize, pW: usize, m: f64): f64 {
+  let amax = 0.0;
+  for (let i = 0; i < n; i++) {
+    if (pW == 0 || ldf(pW, i) > 0) {
+      const a = abs<f64>(ldf(pV, i) - m);
+      if (a > amax) amax = a;
+    }
+  }
+  if (amax == 0) return 0;
+  const half = n & ~1;
+  const mm = f64x2.splat(m);
+  const aa = f64x2.splat(amax);
+  const zero = f64x2.splat(0);
+  let acc = zero;
+  if (pW != 0) {
+    for (let i = 0; i < half; i += 2) {
+      const o = <usize>i << 3;
+      const w = v128.load(pW + o);
+      const t = f64x2.div(f64x2.sub(v128.load(pV + o), mm), aa);
+      acc = f64x2.add(acc, v128.and(f64x2.mul(w, f64x2.mul(t, t)), f64x2.gt(w, zero)));
+    }
+  } else {
+    for (let i = 0; i < half; i += 2) {
+      const t = f64x2.div(f64x2.sub(v128.load(pV + (<usize>i << 3)), mm), aa);
+      acc = f64x2.add(acc, f64x2.mul(t, t));
+    }
+  }
+  let s0 = lane0(acc);
+  if (half < n) {
+    const t = (ldf(pV, half) - m) / amax;
+    if (pW == 0) s0 += t * t;
+    else {
+      const w = ldf(pW, half);
+      s0 += w > 0 ? w * (t * t) : 0;
+    }
+  }
+  return amax * sqrt<f64>(s0 + lane1(acc));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Row blocks and the Gram matrix.
+
+/** Block rows i0..i0+len-1 into the buffer (column stride L): columns 0..pa-1 hold
+ *  z = ((x - m) sqrt(w)) / s for the active columns, column pa holds (y - ybar) sqrt(w); rows
+ *  len..lp-1 (at most one) are zero. pWb receives sqrt(w) of the block. */
+function fillBlock(n: i32, pX: usize, pY: usize, pW: usize, i0: i32, len: i32, lp: i32, pa: i32,
+  pAct: usize, pMean: usize, pInvs: usize, ybar: f64, pBlk: usize, L: i32, pWb: usize): void {
+  const half = len & ~1;
+  if (pW != 0) {
+    for (let i = 0; i < len; i++) stf(pWb, i, sqrt<f64>(ldf(pW, i0 + i)));
+  }
+  for (let t = 0; t <= pa; t++) {
+    let src: usize;
+    let m: f64;
+    let iv: f64;
+    if (t < pa) {
+      const j = ldi(pAct, t);
+      src = pX + ((<usize>j * <usize>n + <usize>i0) << 3);
+      m = ldf(pMean, j);
+      iv = ldf(pInvs, j);
+    } else {
+      src = pY + (<usize>i0 << 3);
+      m = ybar;
+      iv = 1.0;
+    }
+    const dst = pBlk + (<usize>(t * L) << 3);
+    const mm = f64x2.splat(m);
+    const vv = f64x2.splat(iv);
+    if (pW != 0) {
+      for (let i = 0; i < half; i += 2) {
+        const o = <usize>i << 3;
+        v128.store(dst + o, f64x2.mul(f64x2.mul(f64x2.sub(v128.load(src + o), mm), v128.load(pWb + o)), vv));
+      }
+      if (half < len) stf(dst, half, ((ldf(src, half) - m) * ldf(pWb, half)) * iv);
+    } else {
+      for (let i = 0; i < half; i += 2) {
+        const o = <usize>i << 3;
+        v128.store(dst + o, f64x2.mul(f64x2.sub(v128.load(src + o), mm), vv));
+      }
+      if (half < len) stf(dst, half, (ldf(src, half) - m) * iv);
+    }
+    if (lp > len) stf(dst, len, 0);
+  }
+}
+
+/** Upper triangle of the Gram matrix of [Z, yc] (order pa + 1, leading dimension pa + 1) into pG,
+ *  one row block at a time. Exported (not a kernel) so that scripts/l2-perf.mjs can time it alone. */
+export function gramMatrix(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, pAct: usize, pMean: usize,
+  pInvs: usize, ybar: f64, pBlk: usize, L: i32, pWb: usize, pG: usize): void {
+  const q = pa + 1;
+  for (let k = 0; k < q * q; k++) stf(pG, k, 0);
+  for (let i0 = 0; i0 < n; i0 += L) {
+    const len = min<i32>(L, n - i0);
+    const lp = evenUp(len);
+    fillBlock(n, pX, pY, pW, i0, len, lp, pa, pAct, pMean, pInvs, ybar, pBlk, L, pWb);
+    gramBlock(pBlk, L, lp, q, pG);
+  }
+}
+
+/** G[t, u] += sum over the block of z_t z_u for t <= u < q (G column-major, leading dimension q).
+ *  Each pair keeps one f64x2 accumulator (lane 0: even rows, lane 1: odd rows) added at the end;
+ *  four pairs share each load of column t (register blocking does not change any pair's order). */
+function gramBlock(pBlk: usize, L: i32, lp: i32, q: i32, pG: usize): void {
+  const stride = <usize>L << 3;
+  const bytes = <usize>lp << 3;
+  for (let t = 0; t < q; t++) {
+    const ct = pBlk + <usize>t * stride;
+    let u = t;
+    for (; u + 4 <= q; u += 4) {
+      const c0 = pBlk + <usize>u * stride;
+      const c1 = c0 + stride;
+      const c2 = c1 + stride;
+      const c3 = c2 + stride;
+      let a0 = f64x2.splat(0);
+      let a1 = a0;
+      let a2 = a0;
+      let a3 = a0;
+      for (let o: usize = 0; o < bytes; o += 16) {
+        const z = v128.load(ct + o);
+        a0 = f64x2.add(a0, f64x2.mul(z, v128.load(c0 + o)));
+        a1 = f64x2.add(a1, f64x2.mul(z, v128.load(c1 + o)));
+        a2 = f64x2.add(a2, f64x2.mul(z, v128.load(c2 + o)));
+        a3 = f64x2.add(a3, f64x2.mul(z, v128.load(c3 + o)));
+      }
+      stf(pG, u * q + t, ldf(pG, u * q + t) + (lane0(a0) + lane1(a0)));
+      stf(pG, (u + 1) * q + t, ldf(pG, (u + 1) * q + t) + (lane0(a1) + lane1(a1)));
+      stf(pG, (u + 2) * q + t, ldf(pG, (u + 2) * q + t) + (lane0(a2) + lane1(a2)));
+      stf(pG, (u + 3) * q + t, ldf(pG, (u + 3) * q + t) + (lane0(a3) + lane1(a3)));
+    }
+    for (; u < q; u++) {
+      const cu = pBlk + <usize>u * stride;
+      let a = f64x2.splat(0);
+      for (let o: usize = 0; o < bytes; o += 16) a = f64x2.add(a, f64x2.mul(v128.load(ct + o), v128.load(cu + o)));
+      stf(pG, u * q + t, ldf(pG, u * q + t) + (lane0(a) + lane1(a)));
+    }
+  }
+}
+
+/** 1-norm of the symmetric Gram matrix restricted to the factor columns (Gram positions pos[0..k-1]). */
+function gramNorm1(pG: usize, q: i32, pPos: usize, k: i32): f64 {
+  let nrm = 0.0;
+  for (let t = 0; t < k; t++) {
+    const a = ldi(pPos, t);
+    let s = 0.0;
+    for (let u = 0; u < k; u++) {
+      const b = ldi(pPos, u);
+      s += abs<f64>(a <= b ? ldf(pG, b * q + a) : ldf(pG, a * q + b));
+    }
+    if (s > nrm) nrm = s;
+  }
+  return nrm;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Cholesky and the condition estimate.
+
+/** Upper Cholesky factor R (R^T R = G) of the leading k x k block of G, both leading dimension q,
+ *  in LAPACK dpotf2 order. Returns -1, or the index of the first pivot that is not above
+ *  RCOND_MIN times its diagonal entry (then rcond(G) <= ~RCOND_MIN anyway: (G^-1)_jj >= 1 / pivot). */
+function cholesky(pG: usize, pR: usize, k: i32, q: i32): i32 {
+  for (let j = 0; j < k; j++) {
+    const gjj = ldf(pG, j * q + j);
+    let d = gjj;
+    for (let i = 0; i < j; i++) {
+      const r = ldf(pR, j * q + i);
+      d -= r * r;
+    }
+    if (!(d > RCOND_MIN * gjj)) return j;
+    const rjj = sqrt<f64>(d);
+    stf(pR, j * q + j, rjj);
+    for (let l = j + 1; l < k; l++) {
+      let s = ldf(pG, l * q + j);
+      for (let i = 0; i < j; i++) s -= ldf(pR, j * q + i) * ldf(pR, l * q + i);
+      stf(pR, l * q + j, s / rjj);
+    }
+  }
+  return -1;
+}
+
+/** Solve R^T z = x in place (R upper, leading k x k block, leading dimension q). */
+function solveUpperT(pR: usize, q: i32, k: i32, pV: usize): void {
+  for (let j = 0; j < k; j++) {
+    let s = ldf(pV, j);
+    for (let i = 0; i < j; i++) s -= ldf(pR, j * q + i) * ldf(pV, i);
+    stf(pV, j, s / ldf(pR, j * q + j));
+  }
+}
+
+/** Solve R z = x in place (column-oriented back substitution). */
+function solveUpper(pR: usize, q: i32, k: i32, pV: usize): void {
+  for (let j = k - 1; j >= 0; j--) {
+    const zj = ldf(pV, j) / ldf(pR, j * q + j);
+    stf(pV, j, zj);
+    for (let i = 0; i < j; i++) stf(pV, i, ldf(pV, i) - ldf(pR, j * q + i) * zj);
+  }
+}
+
+/** Reciprocal 1-norm condition number of A = R^T R: (1 / est ||A^-1||_1) / ||A||_1 (LAPACK dpocon),
+ *  0 when the estimate is not finite. */
+function rcondEstimate(pR: usize, q: i32, k: i32, anorm: f64, pX: usize, pSg: usize): f64 {
+  if (!(anorm > 0)) return 0;
+  const est = invNorm1Estimate(pR, q, k, pX, pSg);
+  return est > 0 && est < Infinity ? (1.0 / est) / anorm : 0.0;
+}
+
+/** Index of the first entry of largest magnitude (BLAS idamax). */
+function idamax(pV: usize, k: i32): i32 {
+  let j = 0;
+  let best = abs<f64>(ldf(pV, 0));
+  for (let i = 1; i < k; i++) {
+    const a = abs<f64>(ldf(pV, i));
+    if (a > best) {
+      best = a;
+      j = i;
+    }
+  }
+  return j;
+}
+
+/** sum |v_i| (BLAS dasum, sequential). */
+function asum(pV: usize, k: i32): f64 {
+  let s = 0.0;
+  for (let i = 0; i < k; i++) s += abs<f64>(ldf(pV, i));
+  return s;
+}
+
+/** Replace v by sign(v) (+1 for v >= 0) and record the signs in sg. */
+function signsOf(pV: usize, pSg: usize, k: i32): void {
+  for (let i = 0; i < k; i++) {
+    const s = ldf(pV, i) >= 0 ? 1.0 : -1.0;
+    stf(pSg, i, s);
+    stf(pV, i, s);
+  }
+}
+
+/** Lower bound on ||(R^T R)^-1||_1, usually within a factor 3: Hager (1984) / Higham (1988),
+ *  "FORTRAN codes for estimating the one-norm of a real or complex matrix", ACM TOMS 14 —
+ *  LAPACK dlacn2 with itmax = 5, specialised to a symmetric matrix (A^-T = A^-1). */
+function invNorm1Estimate(pR: usize, q: i32, k: i32, pX: usize, pSg: usize): f64 {
+  for (let i = 0; i < k; i++) stf(pX, i, 1.0 / <f64>k);
+  solveUpperT(pR, q, k, pX);
+  solveUpper(pR, q, k, pX);
+  if (k == 1) return abs<f64>(ldf(pX, 0));
+  let est = asum(pX, k);
+  signsOf(pX, pSg, k);
+  solveUpperT(pR, q, k, pX);
+  solveUpper(pR, q, k, pX);
+  let j = idamax(pX, k);
+  let iter = 2;
+  while (true) {
+    for (let i = 0; i < k; i++) stf(pX, i, 0);
+    stf(pX, j, 1);
+    solveUpperT(pR, q, k, pX);
+    solveUpper(pR, q, k, pX);
+    const estOld = est;
+    est = asum(pX, k);
+    // Repeated sign vector or no increase: converged (dlacn2 labels 70 / 90).
+    let repeated = 1;
+    for (let i = 0; i < k; i++) {
+      if ((ldf(pX, i) >= 0 ? 1.0 : -1.0) != ldf(pSg, i)) {
+        repeated = 0;
+        break;
+      }
+    }
+    if (repeated != 0 || est <= estOld) break;
+    signsOf(pX, pSg, k);
+    solveUpperT(pR, q, k, pX);
+    solveUpper(pR, q, k, pX);
+    const jLast = j;
+    j = idamax(pX, k);
+    if (ldf(pX, jLast) != abs<f64>(ldf(pX, j)) && iter < 5) {
+      iter++;
+      continue;
+    }
+    break;
+  }
+  // Alternating-sign test vector (dlacn2 label 120).
+  let alt = 1.0;
+  for (let i = 0; i < k; i++) {
+    stf(pX, i, alt * (1.0 + <f64>i / <f64>(k - 1)));
+    alt = -alt;
+  }
+  solveUpperT(pR, q, k, pX);
+  solveUpper(pR, q, k, pX);
+  const temp = 2.0 * (asum(pX, k) / <f64>(3 * k));
+  return temp > est ? temp : est;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Householder QR, one row block at a time, and rank detection.
+
+/** Stack the block (columns 0..q-1, rows 0..lp-1, stride L) under the upper triangle R (leading
+ *  dimension q; column q-1 = pa is the right-hand side) and re-triangularise: for each column k a
+ *  Householder reflector (LAPACK dlarfg: beta = -sign(alpha) ||(alpha, x)||, tau = (beta - alpha) / beta,
+ *  v = x / (alpha - beta)) that zeroes the block's column k, applied to the columns on its right
+ *  (LAPACK dtpqrt2 with a full pentagonal part). The block is overwritten. */
+function householderBlock(pBlk: usize, L: i32, lp: i32, pa: i32, q: i32, pR: usize): void {
+  const stride = <usize>L << 3;
+  const bytes = <usize>lp << 3;
+  for (let k = 0; k < pa; k++) {
+    const v = pBlk + <usize>k * stride;
+    let a = f64x2.splat(0);
+    for (let o: usize = 0; o < bytes; o += 16) {
+      const x = v128.load(v + o);
+      a = f64x2.add(a, f64x2.mul(x, x));
+    }
+    const xn2 = lane0(a) + lane1(a);
+    if (xn2 == 0) continue;
+    const alpha = ldf(pR, k * q + k);
+    const h = sqrt<f64>(alpha * alpha + xn2);
+    const beta = alpha >= 0 ? -h : h;
+    const tau = (beta - alpha) / beta;
+    const sc = f64x2.splat(1.0 / (alpha - beta));
+    for (let o: usize = 0; o < bytes; o += 16) v128.store(v + o, f64x2.mul(v128.load(v + o), sc));
+    stf(pR, k * q + k, beta);
+    for (let j = k + 1; j < q; j++) {
+      const c = pBlk + <usize>j * stride;
+      let d = f64x2.splat(0);
+      for (let o: usize = 0; o < bytes; o += 16) d = f64x2.add(d, f64x2.mul(v128.load(v + o), v128.load(c + o)));
+      const rkj = ldf(pR, j * q + k);
+      const ts = tau * (rkj + (lane0(d) + lane1(d)));
+      stf(pR, j * q + k, rkj - ts);
+      const tt = f64x2.splat(ts);
+      for (let o: usize = 0; o < bytes; o += 16) {
+        v128.store(c + o, f64x2.sub(v128.load(c + o), f64x2.mul(tt, v128.load(v + o))));
+      }
+    }
+  }
+}
+
+/** Rank detection in natural order: while some retained column t has |R_tt| <= tol, flag it, delete
+ *  it and restore the triangle with Givens rotations on rows (c, c+1) (also applied to the
+ *  right-hand side in column pa). Returns the number of retained columns; pos maps them to their
+ *  Gram positions. */
+function deleteAliased(pR: usize, q: i32, pa: i32, tol: f64, pPos: usize, pAct: usize, pFlags: usize): i32 {
+  let k = pa;
+  let t = 0;
+  while (t < k) {
+    if (abs<f64>(ldf(pR, t * q + t)) > tol) {
+      t++;
+      continue;
+    }
+    sti(pFlags, ldi(pAct, ldi(pPos, t)), 1);
+    for (let c = t; c < k - 1; c++) {
+      for (let r = 0; r <= c + 1; r++) stf(pR, c * q + r, ldf(pR, (c + 1) * q + r));
+      sti(pPos, c, ldi(pPos, c + 1));
+    }
+    for (let r = 0; r < k; r++) stf(pR, (k - 1) * q + r, 0);
+    k--;
+    for (let c = t; c < k; c++) {
+      const a = ldf(pR, c * q + c);
+      const b = ldf(pR, c * q + c + 1);
+      if (b == 0) continue;
+      const r = sqrt<f64>(a * a + b * b);
+      const cs = a / r;
+      const sn = b / r;
+      stf(pR, c * q + c, r);
+      stf(pR, c * q + c + 1, 0);
+      for (let l = c + 1; l <= k; l++) {
+        const col = l < k ? l : pa;
+        const x1 = ldf(pR, col * q + c);
+        const x2 = ldf(pR, col * q + c + 1);
+        stf(pR, col * q + c, cs * x1 + sn * x2);
+        stf(pR, col * q + c + 1, cs * x2 - sn * x1);
+      }
+    }
+  }
+  return k;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. One refinement pass over the rows.
+
+/** Residuals r = y - b0 - X b in double-double (rows of zero weight are zeroed, so they contribute
+ *  exact zeros) and sum_i w_i r_i^2 (returned); with rhs != 0 also q = w r in double-double and, in
+ *  Dot2 form (high parts in gh, errors in gl), sum_i q_i x_ij for the k active columns at index t
+ *  and sum_i q_i at index k. */
+function refinePass(n: i32, pX: usize, pY: usize, pW: usize, k: i32, pAct: usize, b0: f64, pCoef: usize,
+  pBlk: usize, L: i32, pWb: usize, pRh: usize, pRl: usize, pQh: usize, pQl: usize, pGh: usize, pGl: usize, rhs: i32): f64 {
+  for (let t = 0; t <= k; t++) {
+    stf(pGh, t, 0);
+    stf(pGl, t, 0);
+  }
+  const stride = <usize>L << 3;
+  let obj = 0.0;
+  for (let i0 = 0; i0 < n; i0 += L) {
+    const len = min<i32>(L, n - i0);
+    const lp = evenUp(len);
+    const bytes = <usize>lp << 3;
+    // Copy the block: weights (1 without pW), x of the active columns and y (column k).
+    for (let t = 0; t <= k; t++) {
+      const src = t < k ? pX + ((<usize>ldi(pAct, t) * <usize>n + <usize>i0) << 3) : pY + (<usize>i0 << 3);
+      const dst = pBlk + <usize>t * stride;
+      if (pW != 0) {
+        for (let i = 0; i < len; i++) stf(dst, i, ldf(pW, i0 + i) != 0 ? ldf(src, i) : 0);
+      } else {
+        memory.copy(dst, src, <usize>len << 3);
+      }
+      if (lp > len) stf(dst, len, 0);
+    }
+    if (pW != 0) {
+      memory.copy(pWb, pW + (<usize>i0 << 3), <usize>len << 3);
+    } else {
+      for (let i = 0; i < len; i++) stf(pWb, i, 1);
+    }
+    if (lp > len) stf(pWb, len, 0);
+
+    // r = y - b0 - sum_t x_t b_t: TwoSum for each subtraction, Dekker's product for x b.
+    const yc = pBlk + <usize>k * stride;
+    const nb0 = f64x2.splat(-b0);
+    for (let o: usize = 0; o < bytes; o += 16) {
+      const y = v128.load(yc + o);
+      const s = f64x2.add(y, nb0);
+      v128.store(pRh + o, s);
+      v128.store(pRl + o, twoSumErrV(y, nb0, s));
+    }
+    for (let t = 0; t < k; t++) {
+      const bj = ldf(pCoef, 1 + ldi(pAct, t));
+      const bhs = splitHi(bj);
+      const b = f64x2.splat(bj);
+      const bh = f64x2.splat(bhs);
+      const bl = f64x2.splat(bj - bhs);
+      const col = pBlk + <usize>t * stride;
+      for (let o: usize = 0; o < bytes; o += 16) {
+        const x = v128.load(col + o);
+        const xh = splitHiV(x);
+        const ph = f64x2.mul(x, b);
+        const pl = twoProdErrV(xh, f64x2.sub(x, xh), bh, bl, ph);
+        const h = v128.load(pRh + o);
+        const nph = f64x2.neg(ph);
+        const s = f64x2.add(h, nph);
+        v128.store(pRh + o, s);
+        v128.store(pRl + o, f64x2.add(v128.load(pRl + o), f64x2.sub(twoSumErrV(h, nph, s), pl)));
+      }
+    }
+
+    if (rhs == 0) {
+      let ob = f64x2.splat(0);
+      for (let o: usize = 0; o < bytes; o += 16) {
+        const r = f64x2.add(v128.load(pRh + o), v128.load(pRl + o));
+        ob = f64x2.add(ob, f64x2.mul(f64x2.mul(v128.load(pWb + o), r), r));
+      }
+      obj += lane0(ob) + lane1(ob);
+      continue;
+    }
+
+    // q = w r as a double-double (qa, qb): r = rh + rl renormalised, then Dekker's product with w.
+    // Rounding r (or q) to one double would perturb y by eps |r|, visible on large-residual problems.
+    // pRh <- qa, pRl <- qb, pQh / pQl <- split of qa. Also sum q r (objective) and sum q (Dot2).
+    let ob = f64x2.splat(0);
+    let sh = ob;
+    let sl = ob;
+    for (let o: usize = 0; o < bytes; o += 16) {
+      const h = v128.load(pRh + o);
+      const l = v128.load(pRl + o);
+      const r = f64x2.add(h, l);
+      const rlo = twoSumErrV(h, l, r);
+      const w = v128.load(pWb + o);
+      const wh = splitHiV(w);
+      const rhi = splitHiV(r);
+      const qa = f64x2.mul(w, r);
+      const qb = f64x2.add(twoProdErrV(wh, f64x2.sub(w, wh), rhi, f64x2.sub(r, rhi), qa), f64x2.mul(w, rlo));
+      ob = f64x2.add(ob, f64x2.mul(qa, r));
+      const s = f64x2.add(sh, qa);
+      sl = f64x2.add(sl, f64x2.add(twoSumErrV(sh, qa, s), qb));
+      sh = s;
+      const qh = splitHiV(qa);
+      v128.store(pRh + o, qa);
+      v128.store(pRl + o, qb);
+      v128.store(pQh + o, qh);
+      v128.store(pQl + o, f64x2.sub(qa, qh));
+    }
+    obj += lane0(ob) + lane1(ob);
+    addLanes(pGh, pGl, k, sh, sl);
+
+    // sum_i q_i x_it for each active column (Dot2; the low part qb enters with one product).
+    for (let t = 0; t < k; t++) {
+      const col = pBlk + <usize>t * stride;
+      let ah = f64x2.splat(0);
+      let al = ah;
+      for (let o: usize = 0; o < bytes; o += 16) {
+        const x = v128.load(col + o);
+        const xh = splitHiV(x);
+        const ph = f64x2.mul(v128.load(pRh + o), x);
+        const pl = f64x2.add(twoProdErrV(v128.load(pQh + o), v128.load(pQl + o), xh, f64x2.sub(x, xh), ph),
+          f64x2.mul(v128.load(pRl + o), x));
+        const s = f64x2.add(ah, ph);
+        al = f64x2.add(al, f64x2.add(twoSumErrV(ah, ph, s), pl));
+        ah = s;
+      }
+      addLanes(pGh, pGl, t, ah, al);
+    }
+  }
+  return obj;
+}
+
+/** Add a two-lane Dot2 accumulator (high parts sh, errors sl) to entry t of (gh, gl). */
+function addLanes(pGh: usize, pGl: usize, t: i32, sh: v128, sl: v128): void {
+  const h0 = lane0(sh);
+  const h1 = lane1(sh);
+  const h = h0 + h1;
+  const l = (lane0(sl) + lane1(sl)) + twoSumErr(h0, h1, h);
+  const g = ldf(pGh, t);
+  const s = g + h;
+  stf(pGl, t, ldf(pGl, t) + (twoSumErr(g, h, s) + l));
+  stf(pGh, t, s);
+}

@@ -1,5 +1,540 @@
-// PLACEHOLDER (being replaced by the IRLS kernel).
-export function irls_work_bytes(n: i32, p: i32): f64 { return 0; }
+// Huber and smooth-L1 regression by iteratively reweighted least squares: irls_work_bytes, irls_fit.
+// Mirrored statement for statement by the TypeScript twin src/js/irls.ts: the two backends perform the
+// same IEEE operations in the same order (no FMA; the SIMD residual pass computes each lane exactly as
+// the twin's scalar loop does), and l2_fit is bit-identical across backends, so irls_fit is too.
+//
+// Losses (w_i >= 0 the caller's weights, r_i = y_i - b0 - x_i . b, B = sum_j b_j^2, lambda = ridge):
+//
+//  Huber, H_d(z) = z^2 for |z| <= d, 2 d |z| - d^2 otherwise (so that d -> Inf gives least squares):
+//   * fixed scale s (scale > 0):  F_s(b) = sum_i w_i s^2 H_d(r_i / s) + lambda B.
+//   * estimated scale (scale <= 0): Huber's proposal 2 written as one jointly convex problem
+//     (Huber 1981, Robust Statistics, §7.7; the concomitant-scale form also used by Owen 2007 and,
+//     with another constant, by scikit-learn's HuberRegressor):
+//        Q(b, s) = sum_i w_i s H_d(r_i / s) + lambda B / s + A s,   s > 0,
+//     A = W (1 - p'/n+) beta(d), W = sum w_i, n+ = #{w_i > 0}, p' = min(p + intercept, n+ - 1),
+//     beta(d) = E min(Z^2, d^2) for Z ~ N(0, 1). Its stationarity conditions are Huber's proposal 2
+//     estimating equations sum w psi(r/s) x = 0 and sum w psi(r/s)^2 + lambda B / s^2 = A
+//     (psi = clip(., -d, d)); with unit weights and no ridge they are exactly those solved by
+//     statsmodels RLM(norm=HuberT(d), scale_est=HuberScale(d)), and s is Fisher-consistent for the
+//     error standard deviation at the normal model. At fixed s, s Q = F_s + A s^2, so the
+//     coefficients minimise F_s at the reported scale. Q -> 2 d sum w |r| as s -> 0.
+//  Smooth-L1 (pseudo-Huber / Charbonnier), e > 0:
+//        S_e(b) = sum_i w_i (sqrt(r_i^2 + e^2) - e) + lambda B,
+//     e = param when param > 0, else e = |param| * s0 with s0 = 1.4826 * weighted MAD of the residuals
+//     of the weighted (ridge) least-squares fit — computed even when pStart is given, so a warm start
+//     never changes the problem (fallbacks: 1.2533 * weighted mean absolute deviation from the median,
+//     then 2^-52 * max |y|). This keeps the fit equivariant under y -> a y + X g.
+//
+// Algorithm (Holland & Welsch 1977): majorise-minimise. Start from the weighted (ridge) L2 fit, or
+// from pStart. Each iteration (1) builds IRLS weights u_i from the current residuals — Huber:
+// w_i min(1, c/|r_i|) with c = d s; smooth-L1: w_i e / sqrt(r_i^2 + e^2) — (2) calls l2_fit with u
+// (and ridge lambda for Huber, 2 e lambda for smooth-L1: the majoriser scaled by 2 e so u <= w) and
+// (3) for Huber with estimated scale minimises Q over s exactly (huberSigma). Each step decreases the
+// objective. IRLS converges only linearly, slowly for smooth-L1 with small e (180-250 steps measured
+// at the default e), so once a smooth-L1 step moved the fitted values by at most NEWTON_SWITCH * S,
+// the next steps are damped Newton steps (the exact Hessian system is again a weighted least-squares
+// problem for l2_fit: newtonSystem), halved until the objective does not grow beyond rounding, with
+// the IRLS step as fallback (9-25 steps in total measured). Converged when the fitted values moved by
+// at most tol * S in the last step (S = the Huber scale, or max(e, mean |r|) for smooth-L1), or by
+// at most 16 eps times the size of the terms of the residuals (the rounding floor). maxIter steps at
+// most: then STATUS_MAXITER with the last iterate. A failed weighted solve (extreme weights) also
+// ends the loop with the last iterate (STATUS_MAXITER before maxIter: the front-end says 'stalled').
+// Zero scale (an exact fit of a large enough share of the rows) is a defined result: s = 0 is
+// reported, and the weights use s = 2^-52 max |y| instead (an L1-type reweighting).
+//
+// Outputs: coefficients [b0, b_1..b_p] in pCoef; info: OBJECTIVE (F_s, Q or S_e as above),
+// ITERATIONS (reweighting / Newton steps), SCALE (Huber: the scale s, estimated or fixed; smooth-L1:
+// the e used), OUTLIERS (Huber: rows with |r| > d s; smooth-L1: 0), and RCOND / METHOD / RANK / REFINE
+// of the last l2_fit call; flags as l2_fit's (rank deficiency is reported only from the first solve).
+// Statuses: OK (converged), MAXITER (last iterate), RANK_DEFICIENT, CANCELLED (progress hook),
+// NUMERICAL (non-finite result).
+//
+// Work region: l2_fit's work, then three n-vectors of f64 (residuals; IRLS / Newton weights, then the
+// next residuals; selection weights or the Newton response), one n-vector of i32 (selection ids),
+// three (p + 1)-vectors of f64 (next coefficients; column magnitudes; full Newton step) and wselect's
+// sampling scratch, each 16-byte aligned.
+
+import { l2_fit, l2_work_bytes } from "./l2";
+import { wselect, SELECT_SCRATCH_BYTES } from "./select";
+import { progress } from "./env";
+import { INFO_LEN, INFO_OBJECTIVE, INFO_ITERATIONS, INFO_SCALE, INFO_OUTLIERS } from "./info";
+import { STATUS_OK, STATUS_MAXITER, STATUS_RANK_DEFICIENT, STATUS_CANCELLED, STATUS_NUMERICAL } from "./status";
+
+/** loss argument: Huber. */
+const LOSS_HUBER: i32 = 1;
+/** loss argument: smooth-L1. */
+const LOSS_SMOOTH_L1: i32 = 2;
+/** Progress-hook kind of this kernel (assembly/env.ts). */
+const KIND_IRLS: i32 = 2;
+/** Rows per block of the residual pass (even: f64x2 pairs never straddle blocks). */
+const BLOCK: i32 = 512;
+/** 2^-52. */
+const EPS: f64 = 2.220446049250313e-16;
+/** Smallest positive normal double. */
+const MIN_NORMAL: f64 = 2.2250738585072014e-308;
+/** 1 / Phi^-1(3/4): makes the MAD consistent for the normal standard deviation. */
+const MAD_TO_SD: f64 = 1.482602218505602;
+/** sqrt(pi / 2): makes the mean absolute deviation consistent for the normal standard deviation. */
+const MEANABS_TO_SD: f64 = 1.2533141373155003;
+/** Cap on the partition steps of the exact scale update (each is one pass; 2-5 are typical). */
+const SIGMA_STEPS: i32 = 200;
+/** Smooth-L1 switches to Newton steps once a step moved the fitted values by at most this times S. */
+const NEWTON_SWITCH: f64 = 0.1;
+/** Halvings of a Newton step before falling back to the IRLS step. */
+const NEWTON_HALVINGS: i32 = 30;
+/** A Newton step is accepted when the objective grows by at most ACCEPT eps (relative): rounding. */
+const ACCEPT: f64 = 64.0;
+/** Rounding floor of the convergence test, in units of eps times the size of the residuals' terms. */
+const ROUNDING: f64 = 16.0;
+
+// @ts-ignore: decorator
+@inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
+// @ts-ignore: decorator
+@inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+// @ts-ignore: decorator
+@inline function sti(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
+/** Weight of row i (1 when the caller passed no weights). */
+// @ts-ignore: decorator
+@inline function wt(pW: usize, i: i32): f64 { return pW != 0 ? load<f64>(pW + (<usize>i << 3)) : 1.0; }
+// @ts-ignore: decorator
+@inline function al16(b: f64): f64 { return Math.ceil(b / 16.0) * 16.0; }
+
+/** Smooth-L1 mean absolute residual, a by-product of smoothObjective (rows of positive weight). */
+let lastMeanAbs: f64 = 0;
+
+export function irls_work_bytes(n: i32, p: i32): f64 {
+  const nd = <f64>n, q = <f64>p + 1.0;
+  return al16(l2_work_bytes(n, p)) + 3.0 * al16(8.0 * nd) + al16(4.0 * nd) + 3.0 * al16(8.0 * q)
+    + al16(<f64>SELECT_SCRATCH_BYTES);
+}
+
 export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, loss: i32,
   param: f64, scale: f64, ridge: f64, maxIter: i32, tol: f64, pStart: usize,
-  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize): i32 { return 4; }
+  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize): i32 {
+  const nb = <usize>al16(8.0 * <f64>n);
+  let pR = pWork + <usize>al16(l2_work_bytes(n, p)); // residuals of the current iterate
+  let pU = pR + nb; // IRLS weights, then the next iterate's residuals
+  const pT = pU + nb; // selection weights (default epsilon)
+  const pId = pT + nb; // selection ids
+  const pB = pId + <usize>al16(4.0 * <f64>n); // next coefficients
+  const pXm = pB + <usize>al16(8.0 * (<f64>p + 1.0)); // max |x_ij| per column (rounding floor)
+  const pBn = pXm + <usize>al16(8.0 * (<f64>p + 1.0)); // full Newton step (smooth-L1)
+  const pSel = pBn + <usize>al16(8.0 * (<f64>p + 1.0)); // wselect's sampling scratch
+  const huber = loss == LOSS_HUBER;
+
+  for (let k = 0; k < INFO_LEN; k++) stf(pInfo, k, 0);
+  // Totals over the rows of positive weight.
+  let W = 0.0, yscale = 0.0;
+  let npos = 0;
+  for (let i = 0; i < n; i++) {
+    const w = wt(pW, i);
+    if (w > 0) {
+      W += w;
+      npos++;
+      const a = abs<f64>(ldf(pY, i));
+      if (a > yscale) yscale = a;
+    }
+  }
+  for (let j = 0; j < p; j++) {
+    const col = pX + (<usize>j * <usize>n << 3);
+    let m = 0.0;
+    for (let i = 0; i < n; i++) {
+      const a = abs<f64>(ldf(col, i));
+      if (a > m) m = a;
+    }
+    stf(pXm, j, m);
+  }
+  const sfloor = yscale > 0 ? EPS * yscale : MIN_NORMAL;
+
+  // Start: the caller's coefficients, or the weighted (ridge) least-squares fit (which also checks rank).
+  let epsRef = 0.0; // default smooth-L1 epsilon: from the least-squares residuals, whatever the start
+  if (!huber && param <= 0 && pStart != 0) {
+    const st1 = l2_fit(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWork);
+    if (st1 == STATUS_RANK_DEFICIENT || st1 == STATUS_NUMERICAL) return st1;
+    residuals(n, p, pX, pY, pB, pR);
+    epsRef = robustScale(n, pR, pW, W, pU, pT, pId, pSel);
+  }
+  if (pStart != 0) {
+    for (let j = 0; j <= p; j++) stf(pCoef, j, ldf(pStart, j));
+    if (intercept == 0) stf(pCoef, 0, 0);
+    for (let j = 0; j < p; j++) sti(pFlags, j, 0);
+  } else {
+    const st0 = l2_fit(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork);
+    if (st0 == STATUS_RANK_DEFICIENT || st0 == STATUS_NUMERICAL) return st0;
+  }
+  residuals(n, p, pX, pY, pCoef, pR);
+  let lamB = ridge > 0 ? ridge * slopeNorm2(p, pCoef) : 0.0;
+
+  // Loss constants and the objective at the start.
+  const d = param;
+  const fixed = huber && scale > 0;
+  let A = 0.0;
+  let s = 0.0; // Huber scale (reported), or epsilon
+  let obj = 0.0;
+  if (huber) {
+    if (fixed) {
+      s = scale;
+    } else {
+      let pe = p + (intercept != 0 ? 1 : 0);
+      if (pe > npos - 1) pe = npos - 1;
+      A = W * (<f64>(npos - pe) / <f64>npos) * huberBeta(d);
+      s = huberSigma(n, pR, pW, d, A, lamB, 0.0);
+    }
+    obj = huberObjective(n, pR, pW, d, s, A, lamB, fixed);
+  } else {
+    if (param > 0) {
+      s = param;
+    } else {
+      s = -param * (pStart != 0 ? epsRef : robustScale(n, pR, pW, W, pU, pT, pId, pSel));
+      if (!(s >= sfloor)) s = sfloor;
+    }
+    obj = smoothObjective(n, pR, pW, s, lamB, W);
+  }
+
+  let it = 0;
+  let status = STATUS_MAXITER;
+  let newton = false; // smooth-L1: try a Newton step (the previous step was already small)
+  while (it < maxIter) {
+    let stepped = false;
+    let objNew = 0.0;
+    if (newton) {
+      // Damped Newton step for smooth-L1 (weights w / Q^3, response y + r u^2, u = r/e, Q^2 = u^2 + 1:
+      // the Hessian and gradient scaled by e, hence ridge 2 e lambda), halved until the objective does
+      // not increase beyond rounding. A failed solve or no decrease falls back to the IRLS step.
+      newtonSystem(n, pR, pY, pW, s, pU, pT);
+      if (l2_fit(n, p, pX, pT, pU, intercept, 2.0 * s * ridge, pBn, pInfo, pFlags, pWork) == STATUS_OK) {
+        for (let j = 0; j <= p; j++) stf(pB, j, ldf(pBn, j));
+        let tn = 1.0;
+        for (let k = 0; k <= NEWTON_HALVINGS; k++) {
+          if (k > 0) {
+            tn *= 0.5;
+            for (let j = 0; j <= p; j++) stf(pB, j, ldf(pCoef, j) + tn * (ldf(pBn, j) - ldf(pCoef, j)));
+          }
+          residuals(n, p, pX, pY, pB, pU);
+          objNew = smoothObjective(n, pU, pW, s, ridge > 0 ? ridge * slopeNorm2(p, pB) : 0.0, W);
+          if (objNew <= obj + ACCEPT * EPS * obj) {
+            stepped = true;
+            break;
+          }
+        }
+      }
+    }
+    if (!stepped) {
+      // (1) IRLS weights at the current residuals. (2) Weighted least squares.
+      const su = huber && !fixed && !(s > sfloor) ? sfloor : s;
+      irlsWeights(n, pR, pW, huber, huber ? d * su : su, pU);
+      const st = l2_fit(n, p, pX, pY, pU, intercept, huber ? ridge : 2.0 * s * ridge, pB, pInfo, pFlags, pWork);
+      if (st != STATUS_OK) {
+        // The caller's start skipped the rank check: report it. Otherwise keep the last iterate.
+        if (it == 0 && pStart != 0 && st == STATUS_RANK_DEFICIENT) return st;
+        break;
+      }
+      residuals(n, p, pX, pY, pB, pU);
+    }
+    it++;
+    const delta = maxChange(n, pR, pU, pW);
+    const t = pR; pR = pU; pU = t;
+    for (let j = 0; j <= p; j++) stf(pCoef, j, ldf(pB, j));
+    lamB = ridge > 0 ? ridge * slopeNorm2(p, pCoef) : 0.0;
+    // (3) Scale and objective.
+    let S = 0.0;
+    if (huber) {
+      if (!fixed) s = huberSigma(n, pR, pW, d, A, lamB, s);
+      obj = huberObjective(n, pR, pW, d, s, A, lamB, fixed);
+      S = s;
+    } else {
+      obj = smoothObjective(n, pR, pW, s, lamB, W);
+      S = lastMeanAbs > s ? lastMeanAbs : s;
+      newton = delta <= NEWTON_SWITCH * S;
+    }
+    // Convergence: the fitted values moved by at most tol * S, or by rounding noise only.
+    if (delta <= tol * S || delta <= ROUNDING * EPS * roundingSize(p, pCoef, pXm, yscale)) {
+      status = STATUS_OK;
+      break;
+    }
+    if (progress(KIND_IRLS, it, obj, NaN) != 0) {
+      status = STATUS_CANCELLED;
+      break;
+    }
+  }
+
+  stf(pInfo, INFO_OBJECTIVE, obj);
+  stf(pInfo, INFO_ITERATIONS, <f64>it);
+  stf(pInfo, INFO_SCALE, s);
+  stf(pInfo, INFO_OUTLIERS, huber ? <f64>countOutliers(n, pR, d * s) : 0.0);
+  let finite = obj == obj && abs<f64>(obj) < Infinity;
+  for (let j = 0; j <= p; j++) {
+    const v = ldf(pCoef, j);
+    if (!(abs<f64>(v) < Infinity)) finite = false;
+  }
+  if (!finite) return STATUS_NUMERICAL;
+  return status;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** out = y - b0 - X b over row blocks; each element gets the same operations in the same order as
+ *  in the twin (y_i - b0, then - x_ij b_j for j = 0..p-1), two rows per f64x2. */
+function residuals(n: i32, p: i32, pX: usize, pY: usize, pC: usize, pOut: usize): void {
+  const b0 = ldf(pC, 0);
+  const vb0 = f64x2.splat(b0);
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const len = min<i32>(BLOCK, n - i0);
+    const pairs = len & ~1;
+    const yb = pY + (<usize>i0 << 3);
+    const ob = pOut + (<usize>i0 << 3);
+    let i = 0;
+    for (; i < pairs; i += 2) {
+      const o = <usize>i << 3;
+      v128.store(ob + o, f64x2.sub(v128.load(yb + o), vb0));
+    }
+    if (i < len) stf(ob, i, ldf(yb, i) - b0);
+    for (let j = 0; j < p; j++) {
+      const bj = ldf(pC, j + 1);
+      const vb = f64x2.splat(bj);
+      const xb = pX + ((<usize>j * <usize>n + <usize>i0) << 3);
+      i = 0;
+      for (; i < pairs; i += 2) {
+        const o = <usize>i << 3;
+        v128.store(ob + o, f64x2.sub(v128.load(ob + o), f64x2.mul(v128.load(xb + o), vb)));
+      }
+      if (i < len) stf(ob, i, ldf(ob, i) - ldf(xb, i) * bj);
+    }
+  }
+}
+
+/** Size of the terms of the residuals, |y|max + |b0| + sum_j |b_j| max_i |x_ij|: rounding errors in
+ *  the residuals are a few eps times this. */
+function roundingSize(p: i32, pC: usize, pXm: usize, yscale: f64): f64 {
+  let R = yscale + abs<f64>(ldf(pC, 0));
+  for (let j = 0; j < p; j++) R += abs<f64>(ldf(pC, j + 1)) * ldf(pXm, j);
+  return R;
+}
+
+/** sum_j b_j^2 over the slopes (coefficient region [b0, b_1..b_p]). */
+function slopeNorm2(p: i32, pC: usize): f64 {
+  let s = 0.0;
+  for (let j = 1; j <= p; j++) {
+    const b = ldf(pC, j);
+    s += b * b;
+  }
+  return s;
+}
+
+/** max |new_i - old_i| over the rows of positive weight. */
+function maxChange(n: i32, pOld: usize, pNew: usize, pW: usize): f64 {
+  let m = 0.0;
+  for (let i = 0; i < n; i++) {
+    if (wt(pW, i) > 0) {
+      const a = abs<f64>(ldf(pNew, i) - ldf(pOld, i));
+      if (a > m) m = a;
+    }
+  }
+  return m;
+}
+
+/** IRLS weights: Huber w min(1, c/|r|); smooth-L1 (c = epsilon) w / sqrt((r/c)^2 + 1). Both <= w. */
+function irlsWeights(n: i32, pR: usize, pW: usize, huber: bool, c: f64, pU: usize): void {
+  if (huber) {
+    for (let i = 0; i < n; i++) {
+      const w = wt(pW, i);
+      const a = abs<f64>(ldf(pR, i));
+      stf(pU, i, a <= c ? w : w * (c / a));
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const t = ldf(pR, i) / c;
+      stf(pU, i, wt(pW, i) / sqrt<f64>(t * t + 1.0));
+    }
+  }
+}
+
+/** Smooth-L1 Newton system, scaled by e: weights h_i = w_i / Q^3 (<= w_i) and working response
+ *  z_i = y_i + r_i u^2 (u = r_i / e, Q = sqrt(u^2 + 1)), so that the weighted least-squares fit of z
+ *  is b + H^-1 g. Rows with |u| > 1e100 (weight below 1e-300) get weight 0 and z = y. */
+function newtonSystem(n: i32, pR: usize, pY: usize, pW: usize, e: f64, pH: usize, pZ: usize): void {
+  for (let i = 0; i < n; i++) {
+    const r = ldf(pR, i);
+    const u = r / e;
+    if (abs<f64>(u) <= 1e100) {
+      const q = sqrt<f64>(u * u + 1.0);
+      stf(pH, i, wt(pW, i) / (q * (q * q)));
+      stf(pZ, i, ldf(pY, i) + r * (u * u));
+    } else {
+      stf(pH, i, 0.0);
+      stf(pZ, i, ldf(pY, i));
+    }
+  }
+}
+
+/** Rows with |r_i| > c. */
+function countOutliers(n: i32, pR: usize, c: f64): i32 {
+  let k = 0;
+  for (let i = 0; i < n; i++) if (abs<f64>(ldf(pR, i)) > c) k++;
+  return k;
+}
+
+/**
+ * The scale s >= 0 minimising Q(b, s) at fixed residuals: the root of the decreasing function
+ * g(s) = sum w min(r^2/s^2, d^2) + lamB/s^2 - A, or 0 when g(0+) <= 0 (lamB = 0 and
+ * d^2 sum_{r != 0} w <= A). For the inlier/outlier partition P at s, the root of
+ * G_P(t) = (S_in + lamB)/t^2 + d^2 W_out - A is phi(s) = sqrt((S_in + lamB)/(A - d^2 W_out)).
+ * From any s >= s*, phi(s) lies in [s*, s]; from s < s*, phi(s) >= s*. So starting at the previous
+ * scale (or at the all-inlier root, an upper bound), the iteration decreases monotonically to s* and
+ * stops exactly when the partition repeats (a handful of O(n) passes).
+ */
+function huberSigma(n: i32, pR: usize, pW: usize, d: f64, A: f64, lamB: f64, prev: f64): f64 {
+  const d2 = d * d;
+  let sall = 0.0, wnz = 0.0;
+  for (let i = 0; i < n; i++) {
+    const w = wt(pW, i);
+    if (w > 0) {
+      const r = ldf(pR, i);
+      sall += w * (r * r);
+      if (r != 0) wnz += w;
+    }
+  }
+  if (lamB == 0 && d2 * wnz <= A) return 0.0;
+  const hi = sqrt<f64>((sall + lamB) / A);
+  let s = prev > 0 && prev < hi ? prev : hi;
+  let first = true;
+  for (let k = 0; k < SIGMA_STEPS; k++) {
+    const c = d * s;
+    let sin = 0.0, wout = 0.0;
+    for (let i = 0; i < n; i++) {
+      const w = wt(pW, i);
+      if (w > 0) {
+        const r = ldf(pR, i);
+        if (abs<f64>(r) <= c) sin += w * (r * r);
+        else wout += w;
+      }
+    }
+    const den = A - d2 * wout;
+    if (!(den > 0)) {
+      if (first && s != hi) {
+        first = false;
+        s = hi;
+        continue;
+      }
+      break;
+    }
+    const sn = sqrt<f64>((sin + lamB) / den);
+    if (first) {
+      first = false;
+      if (sn > s) {
+        s = sn < hi ? sn : hi;
+        continue;
+      }
+    }
+    if (!(sn < s)) break;
+    s = sn;
+  }
+  return s;
+}
+
+/** Huber objective: F_s (fixed) or Q(b, s) (estimated; its limit 2 d sum w |r| at s = 0). */
+function huberObjective(n: i32, pR: usize, pW: usize, d: f64, s: f64, A: f64, lamB: f64, fixed: bool): f64 {
+  if (!fixed && s == 0) {
+    let l1 = 0.0;
+    for (let i = 0; i < n; i++) l1 += wt(pW, i) * abs<f64>(ldf(pR, i));
+    return 2.0 * d * l1;
+  }
+  const c = d * s;
+  let f = 0.0;
+  for (let i = 0; i < n; i++) {
+    const w = wt(pW, i);
+    const r = ldf(pR, i);
+    const a = abs<f64>(r);
+    f += a <= c ? w * (r * r) : w * (c * (2.0 * a - c));
+  }
+  f += lamB;
+  return fixed ? f : f / s + A * s;
+}
+
+/** Smooth-L1 objective sum w (sqrt(r^2 + e^2) - e) + lamB, evaluated without cancellation as
+ *  e t^2 / (sqrt(t^2 + 1) + 1), t = r/e (|r| - e beyond |t| = 1e8, where that is exact to rounding).
+ *  Leaves the weighted mean |r| in lastMeanAbs. */
+function smoothObjective(n: i32, pR: usize, pW: usize, e: f64, lamB: f64, W: f64): f64 {
+  let f = 0.0, m = 0.0;
+  for (let i = 0; i < n; i++) {
+    const w = wt(pW, i);
+    const a = abs<f64>(ldf(pR, i));
+    const t = a / e;
+    f += t <= 1e8 ? w * (e * (t * t) / (sqrt<f64>(t * t + 1.0) + 1.0)) : w * (a - e);
+    m += w * a;
+  }
+  lastMeanAbs = m / W;
+  return f + lamB;
+}
+
+/** 1.4826 * weighted MAD (lower weighted medians, rows of positive weight) of the residuals; falls back
+ *  to 1.2533 * weighted mean |r - median| when the MAD is 0. Uses pKey, pWt, pId as scratch. */
+function robustScale(n: i32, pR: usize, pW: usize, W: f64, pKey: usize, pWt: usize, pId: usize,
+  pScratch: usize): f64 {
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const w = wt(pW, i);
+    if (w > 0) {
+      stf(pKey, m, ldf(pR, i));
+      stf(pWt, m, w);
+      sti(pId, m, i);
+      m++;
+    }
+  }
+  if (m == 0) return 0.0;
+  const med = ldf(pKey, wselect(pKey, pWt, pId, m, 0.5 * W, W, pScratch));
+  let mean = 0.0;
+  for (let k = 0; k < m; k++) {
+    const a = abs<f64>(ldf(pKey, k) - med);
+    stf(pKey, k, a);
+    mean += ldf(pWt, k) * a;
+  }
+  const mad = ldf(pKey, wselect(pKey, pWt, pId, m, 0.5 * W, W, pScratch));
+  return mad > 0 ? MAD_TO_SD * mad : MEANABS_TO_SD * (mean / W);
+}
+
+// ---------------------------------------------------------------------------------------------
+// beta(d) = E min(Z^2, d^2), Z ~ N(0, 1) = 1 - 2 d phi(d) - 2 (1 - d^2) Q(d), Q = 1 - Phi. Computed
+// with + - * / and sqrt only (no Math.exp, whose last bit may differ between AssemblyScript's libm
+// and the JavaScript engine), so both backends get the same bits. Relative error <= 3.1e-16 on
+// [1e-6, 12] against 40-digit mpmath.
+
+const LN2_HI: f64 = 6.93147180369123816490e-01;
+const LN2_LO: f64 = 1.90821492927058770002e-10;
+const INV_LN2: f64 = 1.44269504088896338700e+00;
+const SQRT_2_OVER_PI: f64 = 0.7978845608028654;
+const INV_SQRT_2PI: f64 = 0.3989422804014327;
+
+/** exp(x) for -80 <= x <= 0: x = k ln2 + r (Cody-Waite), Taylor polynomial of degree 17 on |r| <= ln2/2
+ *  (relative error < 2.2e-16 measured), times 2^k by exact halvings. */
+function expNeg(x: f64): f64 {
+  const k = Math.floor(x * INV_LN2 + 0.5);
+  const r = (x - k * LN2_HI) - k * LN2_LO;
+  let s = 1.0;
+  for (let i = 17; i >= 1; i--) s = 1.0 + s * r / <f64>i;
+  let t = 1.0;
+  for (let i = 0.0; i > k; i -= 1.0) t *= 0.5;
+  return s * t;
+}
+
+function huberBeta(d: f64): f64 {
+  if (d > 12) return 1.0; // 1 - beta < 1e-31
+  const d2 = d * d;
+  if (d < 1) {
+    // Series: int_{|z|<d} z^2 phi = sqrt(2/pi) sum_k (-1/2)^k d^(2k+3) / (k! (2k+3)),
+    // P(|Z| < d) = sqrt(2/pi) sum_k (-1/2)^k d^(2k+1) / (k! (2k+1)).
+    let term = d, T = 0.0, P = 0.0;
+    for (let k = 0; k < 40; k++) {
+      P += term / <f64>(2 * k + 1);
+      T += term * d2 / <f64>(2 * k + 3);
+      term = term * (-0.5 * d2) / <f64>(k + 1);
+    }
+    return SQRT_2_OVER_PI * T + d2 * (1.0 - SQRT_2_OVER_PI * P);
+  }
+  const phi = INV_SQRT_2PI * expNeg(-0.5 * d2);
+  // Laplace's continued fraction Q(d) = phi(d) / (d + 1/(d + 2/(d + 3/(d + ...)))), 400 terms.
+  let cf = 0.0;
+  for (let k = 400; k >= 1; k--) cf = <f64>k / (d + cf);
+  const Q = phi / (d + cf);
+  return 1.0 - 2.0 * d * phi - 2.0 * (1.0 - d2) * Q;
+}

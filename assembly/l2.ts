@@ -350,7 +350,7 @@ function maxRatio(acc: f64, d: f64, beta: f64, floor: f64): f64 {
 
 /** Weighted mean, two-pass: m1 = sum w v / W, then m = m1 + c with c = sum w (v - m1) / W; stores
  *  m at pHi and the rounding error of m1 + c at pLo (so hi + lo is the mean to about eps * ulp(m)). */
-function weightedMean(n: i32, pV: usize, pW: usize, W: f64, pHi: usize, pLo: usize): void {
+export function weightedMean(n: i32, pV: usize, pW: usize, W: f64, pHi: usize, pLo: usize): void {
   const half = n & ~1;
   let a = f64x2.splat(0);
   if (pW != 0) {

@@ -5,7 +5,8 @@ import type { XInput } from './input.js';
 import { Dataset } from './dataset.js';
 import { checkOptionsObject, type Loss, type Progress } from './options.js';
 import type { FitResult } from './result.js';
-import { L1_OPTIONS, L2_OPTIONS, checkTau, solveL1, solveL2, type L1Options, type L2Options } from './solvers.js';
+import { HUBER_OPTIONS, SMOOTH_L1_OPTIONS, solveHuber, solveSmoothL1 } from './robust.js';
+import { L1_OPTIONS, L2_OPTIONS, checkTau, solveL1, solveL2, splitArgs, type L1Options, type L2Options } from './solvers.js';
 
 export interface QuantileOptions extends L1Options {
   /** The quantile level, strictly between 0 and 1 (default 0.5). */
@@ -39,6 +40,10 @@ export function fit(X: XInput | Dataset, yOrOptions: ArrayLike<number> | FitOpti
       return ladImpl(X, y, rest);
     case 'quantile':
       return quantileImpl(X, y, rest);
+    case 'huber':
+      return solveHuber('huber', X, y, checkOptionsObject(rest, HUBER_OPTIONS, 'huber'));
+    case 'smooth-l1':
+      return solveSmoothL1('smoothL1', X, y, checkOptionsObject(rest, SMOOTH_L1_OPTIONS, 'smoothL1'));
     default:
       throw new RobustRegError('INVALID_INPUT', `fit: option loss must be one of ${LOSSES.map((l) => `'${l}'`).join(', ')}, received ${describe(loss)}`, { argument: 'loss', value: loss });
   }
@@ -110,13 +115,3 @@ function quantileImpl(X: unknown, y: unknown, options: unknown): FitResult {
   return solveL1('quantile', X, y, rest, tau, 'quantile');
 }
 
-/** (X, y, options) or (dataset, options). */
-function splitArgs<O>(X: unknown, a: unknown, b: unknown): [ArrayLike<number>, O] {
-  if (X instanceof Dataset) {
-    if (b !== undefined || (a !== undefined && (Array.isArray(a) || ArrayBuffer.isView(a)))) {
-      throw new RobustRegError('INVALID_INPUT', 'a Dataset already holds y: call fit(dataset, options), not fit(dataset, y, options)', { argument: 'y' });
-    }
-    return [undefined as unknown as ArrayLike<number>, a as O];
-  }
-  return [a as ArrayLike<number>, b as O];
-}

@@ -43,6 +43,17 @@ export interface Kernels {
   irls_fit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, loss: number,
     param: number, scale: number, ridge: number, maxIter: number, tol: number, pStart: number,
     pCoef: number, pInfo: number, pFlags: number, pWork: number): number;
+
+  /** Work-region size (bytes) for moments. */
+  moments_work_bytes(n: number, p: number): number;
+  /**
+   * Sufficient statistics of one chunk for the streaming least-squares accumulator (src/accumulator.ts):
+   * for V = [X | y] (X column-major n×p, y n; weights w, pW = 0 → all 1) writes to pOut, q = p + 1:
+   * R (q×q column-major, upper triangular, RᵀR = Σ w_i (v_i − m)(v_i − m)ᵀ, by Householder QR),
+   * then W = Σ w at q², the two-pass means m as double-doubles (hi at q² + 1 + j, lo at q² + 1 + q + j).
+   * Returns STATUS_NUMERICAL when a statistic overflows.
+   */
+  moments(n: number, p: number, pX: number, pY: number, pW: number, pOut: number, pWork: number): number;
 }
 
 export interface Backend {

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'NOT_INITIALIZED'
   | 'WASM_UNAVAILABLE'
   | 'CANCELLED'
+  | 'NUMERICAL'
   | 'INTERNAL';
 
 /** The one error type robustreg throws. `code` is stable; `details` carries machine-readable facts. */

@@ -9,3 +9,14 @@ export type { XInput, MatrixLike } from './input.js';
 export type { Loss, Progress, BackendChoice } from './options.js';
 export { Dataset, DatasetBuilder, type DatasetOptions } from './dataset.js';
 export { fitAsync, terminateWorkers, type FitAsyncOptions } from './async.js';
+export { huber, smoothL1, solvePath, lambdaMax, type HuberOptions, type HuberResult, type SmoothL1Options, type SmoothL1Result, type PathOptions, type LambdaMaxOptions } from './robust.js';
+export { GramAccumulator, type GramAccumulatorOptions, type GramSolveOptions, type GramAccumulatorJSON } from './accumulator.js';
+export {
+  summary, formatSummary,
+  type Summary, type SummaryOptions, type CoefficientRow, type SummarizableResult,
+  type QuantileSe, type L2Vcov, type HuberVcov, type Bandwidth,
+} from './inference/index.js';
+export {
+  normalCdf, normalQuantile, studentTCdf, studentTQuantile, fCdf, fSf,
+} from './inference/index.js';
+export { median, weightedMedian, weightedQuantile } from './stats.js';

@@ -25,7 +25,7 @@ interface Common {
   signal: AbortSignal | undefined;
 }
 
-function readCommon(o: Record<string, unknown>, fn: string, X: unknown): Common {
+export function readCommon(o: Record<string, unknown>, fn: string, X: unknown): Common {
   const intercept = optBool(o, 'intercept', true);
   const w = o.weights;
   const choice = optBackend(o);
@@ -70,7 +70,7 @@ interface Marshaled extends Shape {
  * appended for pseudo-observations), allocating `more` further regions in the same step. A Dataset
  * is used in place (no copy) unless pseudo-rows must be appended.
  */
-function marshal(fn: string, slot: Slot, X: unknown, y: unknown, weights: ArrayLike<number> | undefined,
+export function marshal(fn: string, slot: Slot, X: unknown, y: unknown, weights: ArrayLike<number> | undefined,
   extraRows: number, more: number[], forceWeights = false): { m: Marshaled; ptrs: number[] } {
   if (X instanceof Dataset) return marshalDataset(fn, slot, X, weights, extraRows, more, forceWeights);
   const shape = shapeOfInput(X);
@@ -139,12 +139,12 @@ function marshalDataset(fn: string, slot: Slot, ds: Dataset, weights: ArrayLike<
 }
 
 /** Shape of X or of a Dataset (for sizing work regions before marshaling). */
-function shapeOfInput(X: unknown): Shape {
+export function shapeOfInput(X: unknown): Shape {
   if (X instanceof Dataset) return { n: X.rows, p: X.cols };
   return shapeOf(X);
 }
 
-function rankDeficient(fn: string, flags: Int32Array, p: number, intercept: boolean, nPos: number, ridgeHint: boolean): RobustRegError {
+export function rankDeficient(fn: string, flags: Int32Array, p: number, intercept: boolean, nPos: number, ridgeHint: boolean): RobustRegError {
   const cols: number[] = [];
   for (let j = 0; j < p; j++) if (flags[j] !== 0) cols.push(j);
   const params = p + (intercept ? 1 : 0);
@@ -155,10 +155,10 @@ function rankDeficient(fn: string, flags: Int32Array, p: number, intercept: bool
   return new RobustRegError('RANK_DEFICIENT', `${fn}: ${what}${small}; remove ${cols.length > 1 ? 'them' : 'it'}${ridgeHint ? ' or pass ridge > 0' : ''}`, { columns: cols, observations: nPos, parameters: params });
 }
 
-function kernelStatus(fn: string, status: number, signal: AbortSignal | undefined): void {
+export function kernelStatus(fn: string, status: number, signal: AbortSignal | undefined): void {
   if (status === STATUS_CANCELLED) throw cancelled(fn);
   if (status === STATUS_NUMERICAL) {
-    throw new RobustRegError('INTERNAL', `${fn}: numerical breakdown in the kernel on finite input; please report this input`, {});
+    throw new RobustRegError('NUMERICAL', `${fn}: the data span a range that float64 arithmetic cannot solve to a certified answer (e.g. values near the overflow limit, or an optimum needing coefficients whose products cancel far beyond double precision); rescale X and y`, {});
   }
   if (status !== STATUS_OK && status !== STATUS_MAXITER && status !== STATUS_RANK_DEFICIENT) {
     throw new RobustRegError('INTERNAL', `${fn}: kernel returned unknown status ${status}`, {});
@@ -166,7 +166,7 @@ function kernelStatus(fn: string, status: number, signal: AbortSignal | undefine
   void signal;
 }
 
-function finish(base: Omit<FitResult, 'predict'>): FitResult {
+export function finish(base: Omit<FitResult, 'predict'>): FitResult {
   const r = base as FitResult;
   Object.defineProperty(r, 'predict', { value: makePredict(base.coef, base.intercept), enumerable: false });
   return r;
@@ -330,7 +330,7 @@ export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, un
   });
 }
 
-function writeStart(fn: string, start: unknown, p: number, intercept: boolean, f64: Float64Array, ptr: number): void {
+export function writeStart(fn: string, start: unknown, p: number, intercept: boolean, f64: Float64Array, ptr: number): void {
   if (typeof start !== 'object' || start === null) fail('start', 'an object { coef, intercept } (e.g. a previous result)', start);
   const s = start as { coef?: unknown; intercept?: unknown };
   const coef = checkVectorShape(s.coef, p, 'start.coef');
@@ -345,4 +345,15 @@ function writeStart(fn: string, start: unknown, p: number, intercept: boolean, f
     }
     f64[base + 1 + j] = v;
   }
+}
+
+/** (X, y, options) or (dataset, options). */
+export function splitArgs<O>(X: unknown, a: unknown, b: unknown): [ArrayLike<number>, O] {
+  if (X instanceof Dataset) {
+    if (b !== undefined || (a !== undefined && (Array.isArray(a) || ArrayBuffer.isView(a)))) {
+      throw new RobustRegError('INVALID_INPUT', 'a Dataset already holds y: call fit(dataset, options), not fit(dataset, y, options)', { argument: 'y' });
+    }
+    return [undefined as unknown as ArrayLike<number>, a as O];
+  }
+  return [a as ArrayLike<number>, b as O];
 }

@@ -7,6 +7,7 @@ import { F64, I32, TWIN_HEAP_BASE, byteLength, growTo } from './mem.js';
 import { l2_fit, l2_work_bytes } from './l2.js';
 import { l1_fit, l1_work_bytes } from './l1.js';
 import { irls_fit, irls_work_bytes } from './irls.js';
+import { moments, moments_work_bytes } from './moments.js';
 
 export const twinKernels: Kernels = {
   heap_base: () => TWIN_HEAP_BASE,
@@ -16,6 +17,8 @@ export const twinKernels: Kernels = {
   l1_fit,
   irls_work_bytes,
   irls_fit,
+  moments_work_bytes,
+  moments,
 };
 
 export const jsBackend: Backend = {

@@ -278,7 +278,7 @@ function maxRatio(acc: number, d: number, beta: number, floor: number): number {
 
 // ---- 1. Means and scales (lanes: even / odd rows; an odd last row goes to lane 0) ----
 
-function weightedMean(F: Float64Array, n: number, v: number, pW: number, wb: number, W: number, hi: number, lo: number): void {
+export function weightedMean(F: Float64Array, n: number, v: number, pW: number, wb: number, W: number, hi: number, lo: number): void {
   const half = n & ~1;
   let a0 = 0;
   let a1 = 0;
@@ -557,7 +557,7 @@ function invNorm1Estimate(F: Float64Array, R: number, q: number, k: number, x: n
 
 // ---- 5. Householder QR by row blocks, rank detection ----
 
-function householderBlock(F: Float64Array, blk: number, L: number, lp: number, pa: number, q: number, R: number): void {
+export function householderBlock(F: Float64Array, blk: number, L: number, lp: number, pa: number, q: number, R: number): void {
   for (let k = 0; k < pa; k++) {
     const v = blk + k * L;
     let a0 = 0;

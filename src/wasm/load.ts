@@ -67,6 +67,8 @@ export async function instantiateWasm(source?: WasmSource): Promise<Backend & { 
     l1_fit: exp.l1_fit,
     irls_work_bytes: exp.irls_work_bytes,
     irls_fit: exp.irls_fit,
+    moments_work_bytes: exp.moments_work_bytes,
+    moments: exp.moments,
   };
   return {
     name: 'wasm',

@@ -1,0 +1,252 @@
+// Sufficient statistics of one chunk of rows for the streaming / mergeable least-squares accumulator
+// (src/accumulator.ts): moments_work_bytes, moments. Mirrored statement for statement by the
+// TypeScript twin src/js/moments.ts (no FMA; every f64x2 lane is the scalar expression of its row),
+// so both backends return bit-identical statistics (test/accumulator.test.ts checks).
+//
+// For the q = p + 1 columns V = [X | y] of a chunk with weights w, the kernel returns
+//   W      = sum_i w_i                                   (n without weights)
+//   m      = the weighted column means, two-pass, as double-doubles (hi, lo) — l2.ts weightedMean
+//   R      = an upper-triangular q x q factor with R^T R = C = sum_i w_i (v_i - m)(v_i - m)^T,
+//            the centered co-moment matrix, computed WITHOUT forming C: Householder QR of the rows
+//            sqrt(w_i) (v_i - m_hi), one block of rows at a time stacked under the running R
+//            (l2.ts householderBlock, LAPACK dtpqrt order), so the factor is backward stable and
+//            the least-squares solution read from it has error ~ eps cond(Z), not eps cond(Z)^2
+//            as from a co-moment (Gram) matrix.
+// Chunks and whole accumulators are merged in the host (src/accumulator.ts) by the factored form
+// of Chan, Golub & LeVeque's pairwise update: C = C_a + C_b + (W_a W_b / W) d d^T with d = m_b - m_a
+// is R = qr([R_a; R_b; sqrt(W_a W_b / W) d^T]).
+//
+// Overflow guard: before the QR, column j is multiplied by a power of two f_j that brings
+// max_i |v_ij - m_j| into [0.5, 1), and sqrt(w_i) by a power of two g that brings sqrt(max w) into
+// [0.5, 1); afterwards column j of R is divided by f_j g. Householder QR commutes exactly with
+// power-of-two column scalings (every operation scales exactly), so R is bit-for-bit the factor of
+// the unscaled rows whenever those would not have over- or underflowed, and finite otherwise.
+//
+// Output region (f64 slots): R column-major (R[i, j] at j * q + i; the strict lower part is 0), then
+// W at q * q, m_hi at q * q + 1 + j, m_lo at q * q + 1 + q + j. Columns 0..p-1 are X, column p is y.
+// Rows of zero weight contribute nothing. W = 0 (no weight at all) leaves everything 0.
+
+import { STATUS_OK, STATUS_NUMERICAL } from "./status";
+import { weightedMean } from "./l2";
+
+/** Rows per block (even, so f64x2 pairs never straddle blocks). */
+const BLOCK: i32 = 512;
+
+// @ts-ignore: decorator
+@inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
+// @ts-ignore: decorator
+@inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+// @ts-ignore: decorator
+@inline function lane0(v: v128): f64 { return f64x2.extract_lane(v, 0); }
+// @ts-ignore: decorator
+@inline function lane1(v: v128): f64 { return f64x2.extract_lane(v, 1); }
+// @ts-ignore: decorator
+@inline function evenUp(k: i32): i32 { return (k + 1) & ~1; }
+
+function blockRows(n: i32): i32 {
+  return min<i32>(BLOCK, evenUp(n));
+}
+
+/** 2^k for an integer k in [-1022, 1023] (a normal number). */
+function pow2(k: i32): f64 {
+  return reinterpret<f64>(<u64>(k + 1023) << 52);
+}
+
+/** The power of two 2^k, k in [-1022, 1022], with x * 2^k in [0.5, 1) for positive normal x
+ *  (clamped at the ends of the exponent range; subnormal x count as 2^-1023). */
+function scaleFor(x: f64): f64 {
+  const e = <i32>((reinterpret<u64>(x) >> 52) & 0x7ff) - 1023;
+  let k = -(e + 1);
+  if (k < -1022) k = -1022;
+  if (k > 1022) k = 1022;
+  return pow2(k);
+}
+
+/** Work region: the column scale factors (q, rounded up to even), the row block (q * L) and the
+ *  block's scaled sqrt(w) (L), L = min(512, n rounded up to even). */
+export function moments_work_bytes(n: i32, p: i32): f64 {
+  const L = <f64>blockRows(n);
+  const q = <f64>(p + 1);
+  return 8.0 * (<f64>evenUp(p + 1) + q * L + L);
+}
+
+export function moments(n: i32, p: i32, pX: usize, pY: usize, pW: usize, pOut: usize, pWork: usize): i32 {
+  const q = p + 1;
+  const L = blockRows(n);
+  const pR = pOut;
+  const oW = q * q;
+  const oMean = oW + 1;
+  const oMeanLo = oMean + q;
+  const pF = pWork;
+  const pBlk = pF + (<usize>evenUp(q) << 3);
+  const pWb = pBlk + (<usize>(q * L) << 3);
+
+  for (let k = 0; k < oMeanLo + q; k++) stf(pOut, k, 0);
+
+  let W = <f64>n;
+  if (pW != 0) {
+    W = 0;
+    for (let i = 0; i < n; i++) W += ldf(pW, i);
+  }
+  if (W == 0) return STATUS_OK;
+  stf(pOut, oW, W);
+
+  // 1. Means (two-pass, double-double) and the power-of-two scale of each column.
+  let g = 1.0;
+  if (pW != 0) {
+    let wmax = 0.0;
+    for (let i = 0; i < n; i++) {
+      const w = ldf(pW, i);
+      if (w > wmax) wmax = w;
+    }
+    g = scaleFor(sqrt<f64>(wmax));
+  }
+  for (let j = 0; j < q; j++) {
+    const col = j < p ? pX + (<usize>j * <usize>n << 3) : pY;
+    weightedMean(n, col, pW, W, pOut + (<usize>(oMean + j) << 3), pOut + (<usize>(oMeanLo + j) << 3));
+    const m = ldf(pOut, oMean + j);
+    let amax = 0.0;
+    for (let i = 0; i < n; i++) {
+      if (pW == 0 || ldf(pW, i) > 0) {
+        const a = abs<f64>(ldf(col, i) - m);
+        if (a > amax) amax = a;
+      }
+    }
+    stf(pF, j, amax > 0 ? scaleFor(amax) : 1.0);
+  }
+
+  // 2. Householder QR of the centered, weighted, scaled rows, block by block.
+  for (let i0 = 0; i0 < n; i0 += L) {
+    const len = min<i32>(L, n - i0);
+    const lp = evenUp(len);
+    fillRows(n, p, pX, pY, pW, i0, len, lp, pOut + (<usize>oMean << 3), pF, g, pBlk, L, pWb);
+    qrBlock(pBlk, L, lp, q, pR);
+  }
+
+  // 3. Undo the scaling (exact: powers of two) and check that everything is finite.
+  const ig = 1.0 / g;
+  let finite = true;
+  for (let j = 0; j < q; j++) {
+    const s = 1.0 / ldf(pF, j);
+    for (let i = 0; i <= j; i++) {
+      const v = (ldf(pR, j * q + i) * s) * ig;
+      stf(pR, j * q + i, v);
+      if (!(v - v == 0)) finite = false;
+    }
+    const m = ldf(pOut, oMean + j);
+    if (!(m - m == 0)) finite = false;
+  }
+  return finite ? STATUS_OK : STATUS_NUMERICAL;
+}
+
+/** Block rows i0..i0+len-1 into the buffer (column stride L): column t holds
+ *  ((v_t - m_t) * (sqrt(w) * g)) * f_t; row len (when lp > len) is zero. */
+function fillRows(n: i32, p: i32, pX: usize, pY: usize, pW: usize, i0: i32, len: i32, lp: i32,
+  pMean: usize, pF: usize, g: f64, pBlk: usize, L: i32, pWb: usize): void {
+  const half = len & ~1;
+  if (pW != 0) {
+    for (let i = 0; i < len; i++) stf(pWb, i, sqrt<f64>(ldf(pW, i0 + i)) * g);
+  }
+  for (let t = 0; t <= p; t++) {
+    const src = t < p ? pX + ((<usize>t * <usize>n + <usize>i0) << 3) : pY + (<usize>i0 << 3);
+    const m = ldf(pMean, t);
+    const f = ldf(pF, t);
+    const dst = pBlk + (<usize>(t * L) << 3);
+    const mm = f64x2.splat(m);
+    const ff = f64x2.splat(f);
+    if (pW != 0) {
+      for (let i = 0; i < half; i += 2) {
+        const o = <usize>i << 3;
+        v128.store(dst + o, f64x2.mul(f64x2.mul(f64x2.sub(v128.load(src + o), mm), v128.load(pWb + o)), ff));
+      }
+      if (half < len) stf(dst, half, ((ldf(src, half) - m) * ldf(pWb, half)) * f);
+    } else {
+      for (let i = 0; i < half; i += 2) {
+        const o = <usize>i << 3;
+        v128.store(dst + o, f64x2.mul(f64x2.sub(v128.load(src + o), mm), ff));
+      }
+      if (half < len) stf(dst, half, (ldf(src, half) - m) * f);
+    }
+    if (lp > len) stf(dst, len, 0);
+  }
+}
+
+/** l2.ts householderBlock with all q columns reflected (pa = q), register-blocked: each reflector is
+ *  applied to four columns per pass over the block (one load of v serves four dot products, then
+ *  four updates). Every column sees exactly the operations of householderBlock in the same order
+ *  (per-column f64x2 accumulators, lane 0 = even rows), so the result is bit-identical to it — and
+ *  to the twin, which calls householderBlock itself. */
+function qrBlock(pBlk: usize, L: i32, lp: i32, q: i32, pR: usize): void {
+  const stride = <usize>L << 3;
+  const bytes = <usize>lp << 3;
+  for (let k = 0; k < q; k++) {
+    const v = pBlk + <usize>k * stride;
+    let a = f64x2.splat(0);
+    for (let o: usize = 0; o < bytes; o += 16) {
+      const x = v128.load(v + o);
+      a = f64x2.add(a, f64x2.mul(x, x));
+    }
+    const xn2 = lane0(a) + lane1(a);
+    if (xn2 == 0) continue;
+    const alpha = ldf(pR, k * q + k);
+    const h = sqrt<f64>(alpha * alpha + xn2);
+    const beta = alpha >= 0 ? -h : h;
+    const tau = (beta - alpha) / beta;
+    const sc = f64x2.splat(1.0 / (alpha - beta));
+    for (let o: usize = 0; o < bytes; o += 16) v128.store(v + o, f64x2.mul(v128.load(v + o), sc));
+    stf(pR, k * q + k, beta);
+    let j = k + 1;
+    for (; j + 4 <= q; j += 4) {
+      const c0 = pBlk + <usize>j * stride;
+      const c1 = c0 + stride;
+      const c2 = c1 + stride;
+      const c3 = c2 + stride;
+      let d0 = f64x2.splat(0);
+      let d1 = d0;
+      let d2 = d0;
+      let d3 = d0;
+      for (let o: usize = 0; o < bytes; o += 16) {
+        const x = v128.load(v + o);
+        d0 = f64x2.add(d0, f64x2.mul(x, v128.load(c0 + o)));
+        d1 = f64x2.add(d1, f64x2.mul(x, v128.load(c1 + o)));
+        d2 = f64x2.add(d2, f64x2.mul(x, v128.load(c2 + o)));
+        d3 = f64x2.add(d3, f64x2.mul(x, v128.load(c3 + o)));
+      }
+      const r0 = ldf(pR, j * q + k);
+      const r1 = ldf(pR, (j + 1) * q + k);
+      const r2 = ldf(pR, (j + 2) * q + k);
+      const r3 = ldf(pR, (j + 3) * q + k);
+      const s0 = tau * (r0 + (lane0(d0) + lane1(d0)));
+      const s1 = tau * (r1 + (lane0(d1) + lane1(d1)));
+      const s2 = tau * (r2 + (lane0(d2) + lane1(d2)));
+      const s3 = tau * (r3 + (lane0(d3) + lane1(d3)));
+      stf(pR, j * q + k, r0 - s0);
+      stf(pR, (j + 1) * q + k, r1 - s1);
+      stf(pR, (j + 2) * q + k, r2 - s2);
+      stf(pR, (j + 3) * q + k, r3 - s3);
+      const t0 = f64x2.splat(s0);
+      const t1 = f64x2.splat(s1);
+      const t2 = f64x2.splat(s2);
+      const t3 = f64x2.splat(s3);
+      for (let o: usize = 0; o < bytes; o += 16) {
+        const x = v128.load(v + o);
+        v128.store(c0 + o, f64x2.sub(v128.load(c0 + o), f64x2.mul(t0, x)));
+        v128.store(c1 + o, f64x2.sub(v128.load(c1 + o), f64x2.mul(t1, x)));
+        v128.store(c2 + o, f64x2.sub(v128.load(c2 + o), f64x2.mul(t2, x)));
+        v128.store(c3 + o, f64x2.sub(v128.load(c3 + o), f64x2.mul(t3, x)));
+      }
+    }
+    for (; j < q; j++) {
+      const c = pBlk + <usize>j * stride;
+      let d = f64x2.splat(0);
+      for (let o: usize = 0; o < bytes; o += 16) d = f64x2.add(d, f64x2.mul(v128.load(v + o), v128.load(c + o)));
+      const rkj = ldf(pR, j * q + k);
+      const ts = tau * (rkj + (lane0(d) + lane1(d)));
+      stf(pR, j * q + k, rkj - ts);
+      const tt = f64x2.splat(ts);
+      for (let o: usize = 0; o < bytes; o += 16) {
+        v128.store(c + o, f64x2.sub(v128.load(c + o), f64x2.mul(tt, v128.load(v + o))));
+      }
+    }
+  }
+}

@@ -1,0 +1,15 @@
+// Inference for fitted models: summary() tables with standard errors, p-values and confidence
+// intervals for every loss, formatSummary() for text output, and the distributions under them.
+export {
+  summary, QUANTILE_SE,
+  type Summary, type SummaryOptions, type CoefficientRow, type SummarizableResult, type QuantileSe,
+} from './summary.js';
+export { formatSummary } from './format.js';
+export { bandwidth, type Bandwidth } from './quantile.js';
+export type { L2Vcov } from './l2.js';
+export type { HuberVcov } from './huber.js';
+export {
+  normalPdf, normalCdf, normalSf, normalQuantile,
+  studentTPdf, studentTCdf, studentTSf, studentTTwoSided, studentTQuantile,
+  fCdf, fSf, incompleteBeta, logGamma, logBeta,
+} from './distributions.js';

@@ -1,0 +1,61 @@
+// The big-data panel: fitAsync in a Worker with progress, WASM vs TypeScript timings, Cancel.
+import assert from 'node:assert/strict';
+import { bigState, noErrors, num, openPage, screenshot } from './lib.mjs';
+
+let shared = null; // one page for both tests: the second run is cancelled on the page of the first
+
+export default [
+  {
+    name: 'n = 1e5 fits in a Worker on WASM and on TypeScript, with progress events',
+    async fn(ctx) {
+      shared = await openPage(ctx, `${ctx.base}/`);
+      const { page, errors } = shared;
+      await page.selectOption('#big-n', '100000');
+      await page.fill('#big-outliers', '10');
+      await page.click('#big-run');
+      assert.equal(await bigState(page, ['done', 'error', 'cancelled']), 'done', await page.textContent('#big-status'));
+      const events = Number(await page.textContent('#big-events'));
+      assert.ok(events >= 1, `progress events: ${events}`);
+      for (const b of ['wasm', 'js']) {
+        const t = await num(page, `#big-time-${b}`);
+        const l1 = await num(page, `#big-slope-${b}`);
+        const l2 = await num(page, `#big-l2-slope-${b}`);
+        assert.ok(t > 0, `${b} L1 time ${t}`);
+        // 10 % one-sided gross errors: L2 is dragged far off, L1 stays close (its bias is bounded)
+        assert.ok(Math.abs(l1 - 0.5) < 0.06, `${b} L1 slope ${l1} (true 0.5)`);
+        assert.ok(Math.abs(l2 - 0.5) > 0.3, `${b} L2 slope ${l2} should be dragged by the gross errors`);
+        assert.ok(Math.abs(l1 - 0.5) < 0.2 * Math.abs(l2 - 0.5), `${b} L1 error vs L2 error`);
+        assert.ok((await num(page, `#big-gap-${b}`)) <= 1e-6 * 1e5, `${b} certificate gap`);
+      }
+      assert.equal(await num(page, '#big-slope-wasm'), await num(page, '#big-slope-js'), 'twins agree');
+      assert.equal(await page.$eval('#big-progress', (p) => p.value === p.max), true, 'progress bar full');
+      console.log(`      L1 n=1e5: wasm ${Math.round(await num(page, '#big-time-wasm'))} ms, js ${Math.round(await num(page, '#big-time-js'))} ms, ${events} progress events`);
+      await page.locator('#big').scrollIntoViewIfNeeded();
+      await screenshot(ctx, page, 'browser-bigdata.png');
+      noErrors(errors);
+    },
+  },
+  {
+    name: 'a second run can be cancelled (Cancel → AbortController → UI shows cancelled)',
+    async fn(ctx) {
+      const { page, errors } = shared ?? (shared = await openPage(ctx, `${ctx.base}/`));
+      await page.selectOption('#big-n', '100000');
+      await page.fill('#big-outliers', '10');
+      await page.click('#big-run');
+      await bigState(page, ['running']);
+      assert.equal(await page.isEnabled('#big-cancel'), true);
+      await page.click('#big-cancel');
+      assert.equal(await bigState(page, ['cancelled', 'done', 'error']), 'cancelled', await page.textContent('#big-status'));
+      assert.match(await page.textContent('#big-status'), /Cancelled/);
+      assert.equal(await page.isEnabled('#big-run'), true, 'Run is enabled again');
+      assert.equal(await page.isEnabled('#big-cancel'), false, 'Cancel is disabled again');
+      await screenshot(ctx, page, 'browser-cancelled.png');
+      // and the panel still works after a cancel
+      await page.click('#big-run');
+      assert.equal(await bigState(page, ['done', 'error', 'cancelled']), 'done');
+      noErrors(errors);
+      await page.close();
+      shared = null;
+    },
+  },
+];

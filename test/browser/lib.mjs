@@ -1,0 +1,66 @@
+// Helpers shared by the browser tests (run by scripts/browser-test.mjs, not by vitest).
+import { join } from 'node:path';
+
+/**
+ * Open a page and record console errors, uncaught page errors and failed requests. `allow` lists
+ * regular expressions for console errors the test expects (e.g. the CSP refusal to compile WASM).
+ */
+export async function openPage(ctx, url, { allow = [] } = {}) {
+  const page = await ctx.context.newPage();
+  const errors = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !allow.some((re) => re.test(m.text()))) errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => errors.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+  return { page, errors };
+}
+
+/** The full-precision number a cell carries in data-value (NaN when the fit failed). */
+export async function num(page, selector) {
+  const v = await page.$eval(selector, (el) => el.dataset.value ?? el.textContent);
+  return Number(v);
+}
+
+/** The slopes of the coefficient table. */
+export async function slopes(page) {
+  const out = {};
+  for (const k of ['l2', 'l1', 'huber', 'q10', 'q90']) out[k] = await num(page, `#slope-${k}`);
+  return out;
+}
+
+/** Page coordinates of the data point (x, y) in the scatter plot (read from the plot's own geometry). */
+export async function plotXY(page, x, y) {
+  return page.evaluate(([x, y]) => {
+    const svg = document.querySelector('#plot');
+    const [x0, x1, y0, y1] = svg.dataset.domain.split(' ').map(Number);
+    const b = document.querySelector('#plot-area').getBoundingClientRect();
+    return { x: b.left + ((x - x0) / (x1 - x0)) * b.width, y: b.bottom - ((y - y0) / (y1 - y0)) * b.height };
+  }, [x, y]);
+}
+
+export async function pointCount(page) {
+  return page.$$eval('#plot circle.pt', (els) => els.length);
+}
+
+export async function screenshot(ctx, page, name) {
+  const path = join(ctx.artifacts, name);
+  await page.screenshot({ path, fullPage: true });
+  ctx.screenshots.push(path);
+  return path;
+}
+
+/** Wait until the big-data panel reaches one of `states`; returns the state. */
+export async function bigState(page, states, timeout = 40_000) {
+  await page.waitForFunction((s) => s.includes(document.querySelector('#big-status').dataset.state), states, { timeout });
+  return page.$eval('#big-status', (el) => el.dataset.state);
+}
+
+export function noErrors(errors) {
+  if (errors.length) throw new Error(`unexpected browser errors:\n  ${errors.join('\n  ')}`);
+}

@@ -1,0 +1,118 @@
+// The main page (Vite build): loads clean on the WASM backend, refits live, outlier → L2 moves, L1 doesn't.
+import assert from 'node:assert/strict';
+import { noErrors, num, openPage, plotXY, pointCount, screenshot, slopes } from './lib.mjs';
+
+const OUTLIER = { x: 9.4, y: 0.6 }; // far below the trend y ≈ 1.4 + 0.6x (≈ 7.0 at x = 9.4)
+
+export default [
+  {
+    name: 'main page loads on the WASM backend with no console errors and fits every line',
+    async fn(ctx) {
+      const { page, errors } = await openPage(ctx, `${ctx.base}/`);
+      assert.equal(await page.$eval('#backend', (el) => el.dataset.backend), 'wasm');
+      assert.match(await page.textContent('#backend'), /WebAssembly backend/);
+      const s = await slopes(page);
+      for (const k of ['l2', 'l1', 'q10', 'q90']) assert.ok(Number.isFinite(s[k]), `slope ${k} = ${s[k]}`);
+      // clean data: every estimator finds the trend (true slope 0.6)
+      assert.ok(Math.abs(s.l2 - 0.6) < 0.15 && Math.abs(s.l1 - 0.6) < 0.2, JSON.stringify(s));
+      assert.ok((await num(page, '#intercept-q10')) < (await num(page, '#intercept-q90')));
+      assert.match(await page.textContent('#note-l1'), /optimal/);
+      assert.match(await page.textContent('#fit-time'), /WebAssembly/);
+      assert.equal(await page.$$eval('#votes rect.vote-bar-l2', (e) => e.length), await pointCount(page));
+      await screenshot(ctx, page, 'browser-main.png');
+      noErrors(errors);
+      await page.close();
+    },
+  },
+  {
+    name: 'clicking an outlier far from the trend moves the L2 slope more than the L1 slope',
+    async fn(ctx) {
+      const { page, errors } = await openPage(ctx, `${ctx.base}/`);
+      const before = await slopes(page);
+      const n0 = await pointCount(page);
+      const at = await plotXY(page, OUTLIER.x, OUTLIER.y);
+      await page.mouse.click(at.x, at.y);
+      assert.equal(await pointCount(page), n0 + 1, 'the click added a point');
+      const after = await slopes(page);
+      const d2 = Math.abs(after.l2 - before.l2);
+      const d1 = Math.abs(after.l1 - before.l1);
+      assert.ok(d2 > 0.05, `L2 slope moved by only ${d2}`);
+      assert.ok(d2 > 3 * d1, `L2 moved ${d2}, L1 moved ${d1}`);
+      // the votes view tells the same story: the outlier dominates L2's pull, not L1's
+      const shareL2 = await num(page, '#share-l2');
+      const shareL1 = await num(page, '#share-l1');
+      assert.ok(shareL2 > 1.5 * shareL1, `largest vote share L2 ${shareL2} vs L1 ${shareL1}`);
+      await page.mouse.move(at.x, at.y); // highlight the outlier (its bars and residual stems)
+      await screenshot(ctx, page, 'browser-outlier.png');
+      noErrors(errors);
+      await page.close();
+    },
+  },
+  {
+    name: 'Huber (fit loss "huber") is fitted and resists the outlier',
+    async fn(ctx) {
+      const { page, errors } = await openPage(ctx, `${ctx.base}/`);
+      const before = await slopes(page);
+      assert.ok(Number.isFinite(before.huber), `#slope-huber = ${await page.textContent('#slope-huber')} (${await page.textContent('#note-huber')})`);
+      assert.ok(Math.abs(before.huber - 0.6) < 0.2, `Huber slope ${before.huber} on clean data`);
+      await page.click('#add-outlier');
+      const after = await slopes(page);
+      assert.ok(Math.abs(after.huber - before.huber) < Math.abs(after.l2 - before.l2) / 2,
+        `Huber moved ${after.huber - before.huber}, L2 moved ${after.l2 - before.l2}`);
+      assert.ok(Number.isFinite(await num(page, '#share-huber')));
+      noErrors(errors);
+      await page.close();
+    },
+  },
+  {
+    name: 'a point can be dragged with the pointer and the lines follow',
+    async fn(ctx) {
+      const { page, errors } = await openPage(ctx, `${ctx.base}/`);
+      const before = await slopes(page);
+      const c = page.locator('#plot circle.pt').last();
+      const box = await c.boundingBox();
+      const to = await plotXY(page, 9.5, 9.8);
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      for (let k = 1; k <= 8; k++) {
+        await page.mouse.move(box.x + box.width / 2 + ((to.x - box.x - box.width / 2) * k) / 8, box.y + box.height / 2 + ((to.y - box.y - box.height / 2) * k) / 8);
+      }
+      await page.mouse.up();
+      const [, px, py] = (await c.getAttribute('aria-label')).match(/x ([\d.]+), y ([\d.]+)/).map(Number);
+      assert.ok(Math.abs(px - 9.5) < 0.1 && Math.abs(py - 9.8) < 0.1, `the point followed the pointer to (${px}, ${py})`);
+      const after = await slopes(page);
+      assert.ok(after.l2 > before.l2 + 0.02, `L2 slope ${before.l2} → ${after.l2}`);
+      noErrors(errors);
+      await page.close();
+    },
+  },
+  {
+    name: 'keyboard: Tab reaches the points, arrow keys move one, Delete removes it; toggles hide lines',
+    async fn(ctx) {
+      const { page, errors } = await openPage(ctx, `${ctx.base}/`);
+      const n0 = await pointCount(page);
+      // Tab from the top of the page lands on the first point (the plot's points come first in tab order)
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('class')), 'pt hl');
+      const before = await slopes(page);
+      for (let k = 0; k < 4; k++) await page.keyboard.press('Shift+ArrowUp');
+      const after = await slopes(page);
+      assert.notEqual(after.l2, before.l2, 'moving the first point up changes the L2 slope');
+      assert.match(await page.$eval('#plot circle.pt', (c) => c.getAttribute('aria-label')), /Point 1 of \d+: x [\d.]+, y [\d.]+/);
+      await page.keyboard.press('Delete');
+      assert.equal(await pointCount(page), n0 - 1);
+      assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'circle', 'focus moves to the next point');
+      // line toggles are labelled checkboxes
+      await page.getByLabel('Quantile τ = 0.1').uncheck();
+      assert.equal(await page.$eval('.fit-q10', (l) => l.getAttribute('visibility')), 'hidden');
+      await page.getByLabel('Quantile τ = 0.1').check();
+      assert.equal(await page.$eval('.fit-q10', (l) => l.getAttribute('visibility')), 'visible');
+      // buttons work from the keyboard
+      await page.focus('#add-outlier');
+      await page.keyboard.press('Enter');
+      assert.equal(await pointCount(page), n0);
+      noErrors(errors);
+      await page.close();
+    },
+  },
+];

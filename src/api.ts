@@ -6,7 +6,7 @@ import { Dataset } from './dataset.js';
 import { checkOptionsObject, type Loss, type Progress } from './options.js';
 import type { FitResult } from './result.js';
 import { HUBER_OPTIONS, SMOOTH_L1_OPTIONS, solveHuber, solveSmoothL1 } from './robust.js';
-import { L1_OPTIONS, L2_OPTIONS, checkTau, solveL1, solveL2, splitArgs, type L1Options, type L2Options } from './solvers.js';
+import { L1_OPTIONS, L2_OPTIONS, checkTau, solveL1, solveL2, splitArgs, toLadUnits, type L1Options, type L2Options } from './solvers.js';
 
 export interface QuantileOptions extends L1Options {
   /** The quantile level, strictly between 0 and 1 (default 0.5). */
@@ -89,16 +89,6 @@ function checkLambda(v: unknown): number {
   return v;
 }
 
-function toLadUnits(r: FitResult): FitResult {
-  r.objective *= 2;
-  if (r.certificate) {
-    r.certificate.primal *= 2;
-    r.certificate.dual *= 2;
-    r.certificate.gap *= 2;
-  }
-  delete r.tau;
-  return r;
-}
 
 /** Quantile regression: minimise Σ w_i ρ_τ(r_i) (+ lambda·||coef||₁), ρ_τ(r) = r·(τ − [r < 0]). */
 export function quantile(X: XInput, y: ArrayLike<number>, options?: QuantileOptions): FitResult;

@@ -15,7 +15,7 @@ import { makePredict, type FitResult } from './result.js';
 import { Dataset } from './dataset.js';
 import { acquire, withSlot, type Slot } from './runtime.js';
 import {
-  checkTau, finish, kernelStatus, marshal, rankDeficient, readCommon, shapeOfInput, solveL1, splitArgs, writeStart,
+  checkTau, finish, kernelStatus, marshal, rankDeficient, readCommon, shapeOfInput, solveL1, splitArgs, toLadUnits, writeStart,
   type L1Options,
 } from './solvers.js';
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK, STATUS_RANK_DEFICIENT } from './status.js';
@@ -250,17 +250,6 @@ export function solvePath(kind: 'lambda' | 'tau', values: readonly number[], X: 
   return out;
 }
 
-/** Σ w|r| = 2 Σ w ρ_½(r): a τ = ½ result in least-absolute-deviation units (as api.ts's lad()). */
-function toLadUnits(r: FitResult): FitResult {
-  r.objective *= 2;
-  if (r.certificate) {
-    r.certificate.primal *= 2;
-    r.certificate.dual *= 2;
-    r.certificate.gap *= 2;
-  }
-  delete r.tau;
-  return r;
-}
 
 function interceptOnlyStart(X: unknown, y: unknown, tau: number, o: Record<string, unknown>): { coef: Float64Array; intercept: number } {
   const d = readData('path', X, y, o.weights, optBool(o, 'intercept', true));

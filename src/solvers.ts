@@ -357,3 +357,15 @@ export function splitArgs<O>(X: unknown, a: unknown, b: unknown): [ArrayLike<num
   }
   return [a as ArrayLike<number>, b as O];
 }
+
+/** Σ w|r| = 2 Σ w ρ_½(r): a τ = ½ result restated in least-absolute-deviation units (lad(), lambda paths). */
+export function toLadUnits(r: FitResult): FitResult {
+  r.objective *= 2;
+  if (r.certificate) {
+    r.certificate.primal *= 2;
+    r.certificate.dual *= 2;
+    r.certificate.gap *= 2;
+  }
+  delete r.tau;
+  return r;
+}

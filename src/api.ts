@@ -5,12 +5,14 @@ import type { XInput } from './input.js';
 import { Dataset } from './dataset.js';
 import { checkOptionsObject, type Loss, type Progress } from './options.js';
 import type { FitResult } from './result.js';
-import { HUBER_OPTIONS, SMOOTH_L1_OPTIONS, solveHuber, solveSmoothL1 } from './robust.js';
+import { HUBER_OPTIONS, SMOOTH_L1_OPTIONS, solveHuber, solvePath, solveSmoothL1 } from './robust.js';
 import { L1_OPTIONS, L2_OPTIONS, checkTau, solveL1, solveL2, splitArgs, toLadUnits, type L1Options, type L2Options } from './solvers.js';
 
 export interface QuantileOptions extends L1Options {
   /** The quantile level, strictly between 0 and 1 (default 0.5). */
   tau?: number;
+  /** Several levels in one call (warm-started): returns one result per level, with `crossings`. */
+  taus?: readonly number[];
 }
 
 export interface FitOptions extends L2Options, Omit<L1Options, keyof L2Options> {
@@ -91,11 +93,45 @@ function checkLambda(v: unknown): number {
 
 
 /** Quantile regression: minimise Σ w_i ρ_τ(r_i) (+ lambda·||coef||₁), ρ_τ(r) = r·(τ − [r < 0]). */
+export function quantile(X: XInput, y: ArrayLike<number>, options: QuantileOptions & { taus: readonly number[] }): QuantileSetResult[];
 export function quantile(X: XInput, y: ArrayLike<number>, options?: QuantileOptions): FitResult;
+export function quantile(X: Dataset, options: QuantileOptions & { taus: readonly number[] }): QuantileSetResult[];
 export function quantile(X: Dataset, options?: QuantileOptions): FitResult;
-export function quantile(X: XInput | Dataset, yOrOptions?: ArrayLike<number> | QuantileOptions, maybeOptions?: QuantileOptions): FitResult {
+export function quantile(X: XInput | Dataset, yOrOptions?: ArrayLike<number> | QuantileOptions, maybeOptions?: QuantileOptions): FitResult | QuantileSetResult[] {
   const [y, options] = splitArgs<QuantileOptions>(X, yOrOptions, maybeOptions);
+  if (options && typeof options === 'object' && 'taus' in options) return quantileSet(X, y, options);
   return quantileImpl(X, y, options);
+}
+
+/** One fit of quantile(X, y, { taus }): `crossings` counts the observations where this fit's
+ *  prediction exceeds the next higher τ's (quantile crossing; reported, not removed). */
+export interface QuantileSetResult extends FitResult {
+  crossings: number;
+}
+
+/**
+ * Several τ in one call, warm-started in increasing τ (solvePath 'tau'); each result is certified on
+ * its own. Crossings between adjacent levels are counted on the observed rows and reported.
+ */
+function quantileSet(X: XInput | Dataset, y: ArrayLike<number>, options: QuantileOptions & { taus?: unknown }): QuantileSetResult[] {
+  const { taus, tau, start, ...rest } = options as QuantileOptions & { taus?: unknown };
+  if (tau !== undefined) throw new RobustRegError('INVALID_INPUT', 'quantile: give either tau or taus, not both', { argument: 'tau' });
+  if (start !== undefined) throw new RobustRegError('INVALID_INPUT', 'quantile: option start cannot be combined with taus (each level is warm-started from the previous one)', { argument: 'start' });
+  const results = solvePath('tau', taus as number[], X, X instanceof Dataset ? undefined : y, rest as never) as QuantileSetResult[];
+  const rows = X instanceof Dataset ? X.toArrays().X : X;
+  const order = results.map((_, i) => i).sort((a, b) => results[a].tau! - results[b].tau!);
+  const preds = order.map((i) => results[i].predict(rows));
+  for (let k = 0; k < order.length; k++) {
+    let c = 0;
+    if (k + 1 < order.length) {
+      const lo = preds[k], hi = preds[k + 1];
+      for (let i = 0; i < lo.length; i++) {
+        if (lo[i] - hi[i] > 1e-12 * (Math.abs(lo[i]) + Math.abs(hi[i]))) c++;
+      }
+    }
+    results[order[k]].crossings = c;
+  }
+  return results;
 }
 
 function quantileImpl(X: unknown, y: unknown, options: unknown): FitResult {

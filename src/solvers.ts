@@ -271,17 +271,13 @@ export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, un
     if (p + intercept === 0) fail('intercept', 'true when X has no columns (there is nothing to fit)', false);
     const extra = lambda > 0 ? 2 * p : 0;
     const rows = n + extra;
-    const l2Work = lambda > 0 ? 0 : k.l2_work_bytes(n, p);
     const { m, ptrs } = marshal(fn, c.slot, X, y, c.weights, extra,
-      [8 * (p + 1), 8 * (p + 1), 8 * INFO_LEN, 4 * Math.max(p, 1), Math.max(k.l1_work_bytes(rows, p), l2Work)],
+      [8 * (p + 1), 8 * (p + 1), 8 * INFO_LEN, 4 * Math.max(p, 1), k.l1_work_bytes(rows, p)],
       lambda > 0);
     const [pStart, pCoef, pInfo, pFlags, pWork] = ptrs;
     let f64 = backend.f64();
-    let haveStart = false;
-    if (start !== undefined) {
-      writeStart(fn, start, p, c.intercept, f64, pStart);
-      haveStart = true;
-    }
+    const haveStart = start !== undefined;
+    if (haveStart) writeStart(fn, start, p, c.intercept, f64, pStart);
     if (lambda > 0) {
       // Wu & Lange (2008): the penalty lambda·|b_j| as two pseudo-observations per coefficient,
       // (a = +e_j, y = 0, w = lambda) and (a = −e_j, y = 0, w = lambda): rho(−b) + rho(b) = |b|.
@@ -294,19 +290,14 @@ export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, un
         f64[yb + n + 2 * j] = 0;
         f64[yb + n + 2 * j + 1] = 0;
       }
-    } else {
-      // Rank check (quantreg's fn silently returned a 31% worse objective on a rank-deficient design)
-      // and, unless the caller gave one, the weighted least-squares fit as warm start.
-      const st = k.l2_fit(n, p, m.pX, m.pY, m.pW, intercept, 0, haveStart ? pCoef : pStart, pInfo, pFlags, pWork);
-      if (st === STATUS_RANK_DEFICIENT) {
-        throw rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + p), p, c.intercept, m.nPos, false);
-      }
-      kernelStatus(fn, st, c.signal);
-      haveStart = true;
-      f64 = backend.f64();
     }
+    // One kernel call: unpenalised fits first check the rank (RANK_DEFICIENT names the columns) and
+    // warm-start from weighted least squares inside the kernel.
     const status = withProgress(c.hook, () =>
       k.l1_fit(rows, n, p, m.pX, m.pY, m.pW, intercept, tau, maxIter, tol, haveStart ? pStart : 0, pCoef, pInfo, pFlags, pWork));
+    if (status === STATUS_RANK_DEFICIENT) {
+      throw rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + p), p, c.intercept, m.nPos, false);
+    }
     kernelStatus(fn, status, c.signal);
     f64 = backend.f64();
     const coefAll = f64.slice(pCoef >>> 3, (pCoef >>> 3) + p + 1);

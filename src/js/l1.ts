@@ -12,7 +12,8 @@ import {
   INFO_LEN, INFO_OBJECTIVE, INFO_ITERATIONS, INFO_RANK, INFO_PRIMAL, INFO_DUAL, INFO_GAP,
   INFO_NONUNIQUE, INFO_DUAL_INFEAS, INFO_EDGE_STEPS,
 } from '../info.js';
-import { STATUS_OK, STATUS_MAXITER, STATUS_CANCELLED, STATUS_NUMERICAL } from '../status.js';
+import { STATUS_OK, STATUS_MAXITER, STATUS_CANCELLED, STATUS_NUMERICAL, STATUS_RANK_DEFICIENT } from '../status.js';
+import { l2_fit, l2_work_bytes } from './l2.js';
 import { F64, I32 } from './mem.js';
 import { wselect, argmin, SELECT_SCRATCH_BYTES } from './select.js';
 
@@ -93,8 +94,10 @@ function regionBytes(b: number): number { return Math.ceil(b / 16) * 16; }
 /** Work-region bytes for l1_fit (see assembly/l1.ts). */
 export function l1_work_bytes(n: number, p: number): number {
   const qq = p + 1;
-  return 6 * regionBytes(8 * n) + 2 * regionBytes(4 * n) + 8 * regionBytes(8 * qq) +
+  const l2 = l2_work_bytes(n, p); // the rank check / warm start runs in the same region first
+  const own = 6 * regionBytes(8 * n) + 2 * regionBytes(4 * n) + 8 * regionBytes(8 * qq) +
     3 * regionBytes(4 * qq) + 2 * regionBytes(8 * qq * qq) + SELECT_SCRATCH_BYTES;
+  return own > l2 ? own : l2;
 }
 
 function layout(pWork: number): void {
@@ -665,6 +668,12 @@ function refineDuals(): void {
 export function l1_fit(nIn: number, nData: number, p: number, x: number, y: number, w: number, intercept: number,
   tauIn: number, maxIter: number, tol: number, pStart: number,
   pCoef: number, pInfo: number, pFlags: number, pWork: number): number {
+  if (nData === nIn) {
+    // Rank check and least-squares warm start inside the same kernel call (see assembly/l1.ts).
+    const st = l2_fit(nIn, p, x, y, w, intercept, 0, pCoef, pInfo, pFlags, pWork);
+    if (st === STATUS_RANK_DEFICIENT || st === STATUS_NUMERICAL) return st;
+    if (pStart === 0) pStart = pCoef;
+  }
   mF = F64; mI = I32;
   const F = mF, I = mI;
   n = nIn; nd = nData; ic = intercept !== 0 ? 1 : 0; q = p + ic; tau = tauIn;

@@ -2,7 +2,7 @@
 // npm run bench [-- flags]   — benchmarks of the BUILT package (dist/index.js) against its peers.
 // Every answer is checked before anything is timed (bench/lib.mjs: validate*). See docs/bench.md.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync, mkdtempSync, renameSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -54,6 +54,7 @@ if (A.help) {
 }
 
 const QUICK = A.quick;
+const RUN_DATE = new Date().toISOString().slice(0, 10);
 const MAX_MS = +A['max-seconds'] * 1000;
 const BUDGET = A.budget ? +A.budget : QUICK ? 250 : 2000;
 const COLD_REPS = A['cold-reps'] ? +A['cold-reps'] : QUICK ? 1 : 3;
@@ -102,12 +103,11 @@ const { default: MLR } = await import('ml-regression-multivariate-linear');
 const { default: loadHighs } = await import('highs');
 const { solve: yalpsSolve } = await import('yalps');
 const t0Highs = performance.now();
-const highs = await loadHighs();
+let highs = await loadHighs();
 const highsLoadMs = performance.now() - t0Highs;
 // HiGHS's first solves in a process run several times slower (wasm tier-up): warm it up once, on a
 // problem that is not part of the grid, before anything is measured.
-const t0Warm = performance.now();
-{
+function warmHighs() {
   const w = L.makeData({ n: 2000, p: 5, seed: 1 });
   for (const [tau, lad] of [[0.5, true], [0.25, false]]) {
     const m = L.highsModel(highs, L.buildLpCsc(w, tau, lad), { ...L.HIGHS_OPTIONS, ...JSON.parse(A['highs-options']) });
@@ -115,6 +115,8 @@ const t0Warm = performance.now();
     m.dispose();
   }
 }
+const t0Warm = performance.now();
+warmHighs();
 const highsWarmupMs = performance.now() - t0Warm;
 
 const meta = {
@@ -210,7 +212,7 @@ function remember(key, n, ms, timedOut = false) {
 // ---------------------------------------------------------------------------------------------
 // Per-suite cell runners. Each returns a cell record: { n, p, tau?, solvers: {name: timing|{skipped}} }.
 
-const results = { meta, suites: {}, cold: [], notes: [], errors: [] };
+const results = { meta, suites: {}, cold: [], notes: [], errors: [], peerErrors: [] };
 for (const s of suites) results.suites[s] = [];
 
 function ours(kind, backend, X, y, tau) {
@@ -279,6 +281,29 @@ async function timeOurs(suite, kind, cell, X, y, tau, o, rec) {
   if (o.twinRel !== undefined) rec.validation.twinVsWasm = o.twinRel;
 }
 
+/**
+ * Run one peer's block (validation run, or its timing). A peer that throws or aborts (e.g. HiGHS
+ * running out of its wasm32 heap: an Emscripten abort kills that module instance) is recorded in the
+ * cell and in results.peerErrors, and the run goes on; a HiGHS instance is reloaded and warmed up.
+ * Answer-check failures (BenchValidationError) still abort the whole run.
+ */
+async function guardPeer(rec, suite, cell, name, fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof L.BenchValidationError) throw e;
+    const msg = `${e?.name ?? 'Error'}: ${String(e?.message ?? e).split('\n')[0].slice(0, 300)}`;
+    rec.solvers[name] = { skipped: `failed: ${name} threw`, detail: msg };
+    results.peerErrors.push(`[${suite} ${cellLabel(cell)}] ${name}: ${msg}`);
+    log(`  PEER FAILURE ${name}: ${msg}`);
+    if (name === 'highs') {
+      highs = await loadHighs();
+      warmHighs();
+    }
+    return undefined;
+  }
+}
+
 // --- L2 ---
 async function cellL2(d, cell) {
   const suite = 'l2';
@@ -297,29 +322,29 @@ async function cellL2(d, cell) {
     const key = `l2|ml-matrix|p${d.p}`;
     const skip = np > ML_MAX_NP ? SKIP.heap : tooSlow(key, d.n);
     if (skip) rec.solvers['ml-matrix'] = skip;
-    else {
+    else await guardPeer(rec, suite, cell, 'ml-matrix', () => {
       const { Xm, ym } = L.mlMatrixInputs(mlm, d);
       const r = once(() => L.l2MlMatrix(mlm, Xm, ym));
       remember(key, d.n, r.ms);
       rec.validation['ml-matrix'] = L.validateCoef({ suite, cell, who: 'ml-matrix (Cholesky of XᵀX)', got: r.r, ref });
       peers.push(['ml-matrix', () => L.l2MlMatrix(mlm, Xm, ym), r.ms]);
-    }
+    });
   }
   {
     const key = `l2|mlr|p${d.p}`;
     const skip = np > ML_MAX_NP ? SKIP.heap : tooSlow(key, d.n);
     if (skip) rec.solvers['ml-regression'] = skip;
-    else {
+    else await guardPeer(rec, suite, cell, 'ml-regression', () => {
       const rows = L.toRows(d);
       const yRows = Array.from(d.y, (v) => [v]);
       const r = once(() => L.l2Mlr(MLR, rows, yRows, d.p));
       remember(key, d.n, r.ms);
       rec.validation['ml-regression'] = L.validateCoef({ suite, cell, who: 'ml-regression-multivariate-linear', got: r.r, ref });
       peers.push(['ml-regression', () => L.l2Mlr(MLR, rows, yRows, d.p), r.ms]);
-    }
+    });
   }
   await timeOurs(suite, 'l2', cell, X, d.y, undefined, o, rec);
-  for (const [name, fn, t1] of peers) rec.solvers[name] = await measure(`l2 ${name}`, fn, t1);
+  for (const [name, fn, t1] of peers) await guardPeer(rec, suite, cell, name, async () => { rec.solvers[name] = await measure(`l2 ${name}`, fn, t1); });
   return rec;
 }
 
@@ -349,12 +374,13 @@ async function cellLP(suite, kind, d, cell, tau, expected) {
   // highs: build (arrays + createModel) and solve (run) timed apart.
   {
     const key = `${suite}|highs|p${d.p}|${tau}`;
-    // The target cells (L1 at p = 10, the certified problems) are measured up to HiGHS's time limit,
-    // never skipped by extrapolation.
-    const target = (suite === 'l1' && d.p === 10) || suite === 'certified';
+    // The target cells (L1 at p = 10 and the certified problems, n ≤ 1e5) are measured up to HiGHS's
+    // time limit, never skipped by extrapolation. (n = 1e6 is extrapolated: a forced attempt at
+    // n = 1e6, p = 10 ended in an Emscripten abort inside HiGHS, most likely its wasm32 heap.)
+    const target = ((suite === 'l1' && d.p === 10) || suite === 'certified') && d.n <= 1e5;
     const skip = d.n * (d.p + 3) > HIGHS_MAX_NP ? SKIP.lp : QUICK && d.n > 1e3 ? SKIP.quick('highs: one solve takes ≈ 1–10 s at n = 1e4') : tooSlow(key, d.n, 2, target);
     if (skip) rec.solvers.highs = skip;
-    else {
+    else await guardPeer(rec, suite, cell, 'highs', () => {
       const b = once(() => buildHighs(d, tau, lad));
       const s = once(() => L.solveHighsModel(highs, b.r, d.p));
       b.r.dispose();
@@ -370,13 +396,13 @@ async function cellLP(suite, kind, d, cell, tau, expected) {
         rec.validation.highsRecomputed = L.validateObjective({ suite, cell, who: 'highs (objective recomputed from its coefficients)', against: refWho, got: recomputed, ref: refObj, rtol: L.TOL.lpObjective });
         peers.push(['highs', b.ms, s.ms]);
       }
-    }
+    });
   }
   // yalps: dense simplex, small n only; model building included (it is cheap next to the solve).
   {
     const skip = suite === 'certified' ? { skipped: 'n/a' } : d.n > YALPS_MAX_N ? SKIP.dense : d.p > YALPS_MAX_P ? SKIP.inexact : QUICK ? SKIP.quick('yalps: one solve takes ≈ 5–15 s at n = 1e3') : tooSlow(`${suite}|yalps|p${d.p}|${tau}`, d.n);
     if (skip) rec.solvers.yalps = skip;
-    else {
+    else await guardPeer(rec, suite, cell, 'yalps', () => {
       const fn = () => yalpsSolve(L.buildYalpsModel(d, tau, lad), { timeout: MAX_MS });
       const r = once(fn);
       if (r.r.status === 'timedout') rec.solvers.yalps = { ...SKIP.tooLong(`yalps stopped at its timeout after ${L.fmtMs(r.ms)} (measured)`), lowerBoundMs: r.ms };
@@ -387,26 +413,28 @@ async function cellLP(suite, kind, d, cell, tau, expected) {
         rec.validation.yalps = L.validateObjective({ suite, cell, who: 'yalps (objective recomputed from its coefficients)', against: refWho, got: L.checkObjective(d, bY[0], bY.slice(1), tau, lad), ref: refObj, rtol: L.TOL.lpObjective });
         peers.push(['yalps', fn, r.ms]);
       }
-    }
+    });
   }
   // R quantreg (optional): validated against ours at the interior-point tolerance.
   if (A.rscript && R.available && d.n * d.p <= 2e7) rec.solvers.R = runR(suite, d, cell, tau, lad, refObj);
 
   await timeOurs(suite, kind, cell, X, d.y, tau, o, rec);
   for (const peer of peers) {
-    if (peer[0] === 'highs') {
-      const [, bMs, sMs] = peer;
-      let model = null;
-      const build = await measure(`${suite} highs build`, () => { model = buildHighs(d, tau, lad); }, bMs, { afterEach: () => { model.dispose(); model = null; } });
-      const solve = await measure(`${suite} highs solve`, () => { model.run(); }, sMs, {
-        beforeEach: () => { model = buildHighs(d, tau, lad); },
-        afterEach: () => { model.dispose(); model = null; },
-      });
-      rec.solvers.highs = { build, solve, median: build.median + solve.median, min: build.min + solve.min, max: build.max + solve.max, note: 'median = build median + solve median' };
-    } else {
-      const [name, fn, t1] = peer;
-      rec.solvers[name] = await measure(`${suite} ${name}`, fn, t1);
-    }
+    await guardPeer(rec, suite, cell, peer[0], async () => {
+      if (peer[0] === 'highs') {
+        const [, bMs, sMs] = peer;
+        let model = null;
+        const build = await measure(`${suite} highs build`, () => { model = buildHighs(d, tau, lad); }, bMs, { afterEach: () => { model.dispose(); model = null; } });
+        const solve = await measure(`${suite} highs solve`, () => { model.run(); }, sMs, {
+          beforeEach: () => { model = buildHighs(d, tau, lad); },
+          afterEach: () => { model.dispose(); model = null; },
+        });
+        rec.solvers.highs = { build, solve, median: build.median + solve.median, min: build.min + solve.min, max: build.max + solve.max, note: 'median = build median + solve median' };
+      } else {
+        const [name, fn, t1] = peer;
+        rec.solvers[name] = await measure(`${suite} ${name}`, fn, t1);
+      }
+    });
   }
   return rec;
 }
@@ -618,6 +646,7 @@ try {
       else if (s === 'quantile') for (const tau of TAUS) results.suites.quantile.push(await cellLP('quantile', 'quantile', d, { ...cell, tau }, tau));
       else if (s === 'huber') results.suites.huber.push(await cellHuber(d, cell));
       log(`  ${s.padEnd(9)} ${L.fmtMs(performance.now() - t)}`);
+      writeResults({ partial: true }); // a crash later still leaves every finished cell on disk
     }
   }
   if (suites.includes('certified')) {
@@ -627,15 +656,20 @@ try {
       const { d, expected } = await certifiedData(nm);
       log(`\ncertified ${nm} (generated + sha256-checked in ${L.fmtMs(performance.now() - tg)})`);
       results.suites.certified.push(await cellLP('certified', 'l1', d, { n: d.n, p: d.p + 1, problem: nm }, 0.5, expected));
+      writeResults({ partial: true });
     }
   }
   if (!A['no-cold']) runCold();
 } catch (e) {
   if (e instanceof L.BenchValidationError) {
     console.error(`\nBENCHMARK ABORTED — answer validation failed:\n  ${e.message}`);
-    writeResults(true);
+    results.abortReason = e.message;
+    writeResults({ aborted: true });
     process.exit(1);
   }
+  results.abortReason = `${e?.name}: ${e?.message}`;
+  writeResults({ aborted: true });
+  console.error('\nBENCHMARK CRASHED — the cells finished so far are in the results file');
   throw e;
 }
 meta.totalSeconds = +((performance.now() - tStart) / 1000).toFixed(1);
@@ -739,6 +773,10 @@ function printTables() {
   }
   printTargets();
   for (const n of results.notes) console.log(`note: ${n}`);
+  if (results.peerErrors.length) {
+    console.log(`\n${results.peerErrors.length} peer failure(s) (recorded, run continued):`);
+    for (const e of results.peerErrors) console.log(`  ${e}`);
+  }
   if (results.errors.length) {
     console.log(`\n${results.errors.length} error(s):`);
     for (const e of results.errors) console.log(`  ${e}`);
@@ -770,12 +808,14 @@ function printTargets() {
   }
 }
 
-function writeResults(aborted = false) {
-  const date = new Date().toISOString().slice(0, 10);
-  const file = A.json ?? path.join(L.BENCH_DIR, 'results', `${date}-${os.hostname()}${QUICK ? '-quick' : ''}${aborted ? '-aborted' : ''}.json`);
+/** Write the results JSON. Partial writes (after every cell) go to the same file, marked `partial`. */
+function writeResults({ aborted = false, partial = false } = {}) {
+  const file = A.json ?? path.join(L.BENCH_DIR, 'results', `${RUN_DATE}-${os.hostname()}${QUICK ? '-quick' : ''}.json`);
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify({ ...results, aborted }, (k, v) => (v instanceof Float64Array ? Array.from(v) : v), 1) + '\n');
-  console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ ...results, partial, aborted }, (k, v) => (v instanceof Float64Array ? Array.from(v) : v), 1) + '\n');
+  renameSync(tmp, file); // atomic: a reader never sees half a file
+  if (!partial) console.log(`\nresults: ${path.relative(process.cwd(), file)}${aborted ? ' (ABORTED run: partial)' : ''}`);
   return file;
 }
 

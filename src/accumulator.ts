@@ -131,6 +131,9 @@ export class GramAccumulator {
       for (let j = i; j < q; j++) {
         let c = 0;
         for (let k = 0; k <= i; k++) c += R[k * q + i] * R[k * q + j];
+        if (!Number.isFinite(c)) {
+          throw new RobustRegError('NON_FINITE', `GramAccumulator.comoments: entry (${i}, ${j}) of the co-moment matrix overflows double precision; rescale the data`, {});
+        }
         C[i * q + j] = c;
         C[j * q + i] = c;
       }
@@ -367,6 +370,9 @@ export class GramAccumulator {
       const coef = g.slice((pCoef >>> 3) + 1, (pCoef >>> 3) + 1 + p);
       const info = g.slice(pInfo >>> 3, (pInfo >>> 3) + INFO_LEN);
       const b0 = intercept ? interceptFrom(s.mean, s.meanLo, coef) : 0;
+      if (!Number.isFinite(b0)) {
+        throw new RobustRegError('NON_FINITE', `${fn}: the intercept (mean of y minus means of X times the coefficients) overflows double precision; rescale the data`, {});
+      }
       const r = {
         loss: 'l2' as const,
         coef,

@@ -115,6 +115,10 @@ export interface QuantileSetResult extends FitResult {
  */
 function quantileSet(X: XInput | Dataset, y: ArrayLike<number>, options: QuantileOptions & { taus?: unknown }): QuantileSetResult[] {
   const { taus, tau, start, ...rest } = options as QuantileOptions & { taus?: unknown };
+  if (!Array.isArray(taus) || taus.length === 0) {
+    throw new RobustRegError('INVALID_INPUT', `quantile: option taus must be a non-empty array of levels strictly between 0 and 1, received ${describe(taus)}`, { argument: 'taus', value: taus });
+  }
+  taus.forEach((t, i) => checkTau(t, `taus[${i}]`));
   if (tau !== undefined) throw new RobustRegError('INVALID_INPUT', 'quantile: give either tau or taus, not both', { argument: 'tau' });
   if (start !== undefined) throw new RobustRegError('INVALID_INPUT', 'quantile: option start cannot be combined with taus (each level is warm-started from the previous one)', { argument: 'start' });
   const results = solvePath('tau', taus as number[], X, X instanceof Dataset ? undefined : y, rest as never) as QuantileSetResult[];

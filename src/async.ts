@@ -5,8 +5,8 @@
 import { fit, type FitOptions } from './api.js';
 import { Dataset } from './dataset.js';
 import { RobustRegError, describe } from './errors.js';
-import { copyX, shapeOf, type XInput } from './input.js';
-import type { Progress } from './options.js';
+import { checkVectorShape, copyVec, copyX, shapeOf, type XInput } from './input.js';
+import type { BackendChoice, Progress } from './options.js';
 import { makePredict, type FitResult } from './result.js';
 import { acquire, compiledModule } from './runtime.js';
 import type { FitRequest, WorkerReply } from './worker/protocol.js';
@@ -111,9 +111,20 @@ export function fitAsync(X: XInput | Dataset, yOrOptions: ArrayLike<number> | Fi
     let y: ArrayLike<number> | undefined;
     let options: FitAsyncOptions;
     let req: FitRequest;
+    let onProgress: ((p: Progress) => void) | undefined;
+    let signal: AbortSignal | undefined;
+    let rest: Record<string, unknown>;
     try {
       if (X instanceof Dataset) {
+        if (maybeOptions !== undefined || Array.isArray(yOrOptions) || ArrayBuffer.isView(yOrOptions)) {
+          throw new RobustRegError('INVALID_INPUT', 'fitAsync: a Dataset already holds y: call fitAsync(dataset, options), not fitAsync(dataset, y, options)', { argument: 'y' });
+        }
         options = yOrOptions as FitAsyncOptions;
+        checkOptions(options);
+        if (options.weights !== undefined) {
+          throw new RobustRegError('INVALID_INPUT', 'fitAsync: option weights cannot be combined with a Dataset; pass them to Dataset.from(X, y, { weights })', { argument: 'weights' });
+        }
+        X.check('fitAsync');
         const a = X.toArrays();
         y = a.y;
         req = { type: 'fit', id: nextId++, X: a.X, y: a.y, options: {} };
@@ -121,25 +132,31 @@ export function fitAsync(X: XInput | Dataset, yOrOptions: ArrayLike<number> | Fi
       } else {
         y = yOrOptions as ArrayLike<number>;
         options = maybeOptions as FitAsyncOptions;
-        req = { type: 'fit', id: nextId++, X: toDense(X), y: Float64Array.from(checkNumbers(y)), options: {} };
+        checkOptions(options);
+        const dense = toDense(X);
+        req = { type: 'fit', id: nextId++, X: dense, y: vector(y, dense.rows, 'y', false), options: {} };
       }
-      if (typeof options !== 'object' || options === null) {
-        throw new RobustRegError('INVALID_INPUT', `fitAsync: options must be an object with a loss, received ${describe(options)}`, { argument: 'options' });
+      ({ onProgress, signal, ...rest } = options as FitAsyncOptions & Record<string, unknown>);
+      if (onProgress !== undefined && typeof onProgress !== 'function') {
+        throw new RobustRegError('INVALID_INPUT', `fitAsync: option onProgress must be a function, received ${describe(onProgress)}`, { argument: 'onProgress', value: onProgress });
+      }
+      if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function')) {
+        throw new RobustRegError('INVALID_INPUT', `fitAsync: option signal must be an AbortSignal, received ${describe(signal)}`, { argument: 'signal', value: signal });
+      }
+      if (signal?.aborted) throw new RobustRegError('CANCELLED', 'fitAsync: the fit was cancelled through options.signal', {});
+      if (!(X instanceof Dataset) && rest.weights !== undefined) rest.weights = vector(rest.weights, req.X.rows, 'weights', true);
+      // Only structured-cloneable values can cross to the worker: name the option that cannot.
+      for (const [k, v] of Object.entries(rest)) {
+        try {
+          structuredClone(v);
+        } catch {
+          throw new RobustRegError('INVALID_INPUT', `fitAsync: option ${k} cannot be sent to a worker (received ${describe(v)}); options must be plain data`, { argument: k });
+        }
       }
     } catch (e) {
       reject(e);
       return;
     }
-    const { onProgress, signal, ...rest } = options;
-    if (onProgress !== undefined && typeof onProgress !== 'function') {
-      reject(new RobustRegError('INVALID_INPUT', `option onProgress must be a function, received ${describe(onProgress)}`, { argument: 'onProgress' }));
-      return;
-    }
-    if (signal?.aborted) {
-      reject(new RobustRegError('CANCELLED', 'fitAsync: the fit was cancelled through options.signal', {}));
-      return;
-    }
-    if ('weights' in rest && rest.weights !== undefined) rest.weights = Float64Array.from(checkNumbers(rest.weights));
     req.options = { ...req.options, ...rest };
     if ((rest.backend ?? 'auto') !== 'js') {
       const m = compiledModule();
@@ -147,7 +164,7 @@ export function fitAsync(X: XInput | Dataset, yOrOptions: ArrayLike<number> | Fi
       else {
         // report NOT_INITIALIZED / WASM_UNAVAILABLE on this thread, exactly as fit() would
         try {
-          acquire(rest.backend ?? 'auto', 'fitAsync');
+          acquire((rest.backend ?? 'auto') as BackendChoice, 'fitAsync');
         } catch (e) {
           reject(e);
           return;
@@ -205,11 +222,18 @@ export function fitAsync(X: XInput | Dataset, yOrOptions: ArrayLike<number> | Fi
   });
 }
 
-function checkNumbers(v: unknown): ArrayLike<number> {
-  if (!(Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)))) {
-    throw new RobustRegError('INVALID_INPUT', `expected an array of numbers, received ${describe(v)}`, {});
+function checkOptions(options: unknown): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new RobustRegError('INVALID_INPUT', `fitAsync: options must be an object with a loss, received ${describe(options)}`, { argument: 'options' });
   }
-  return v as ArrayLike<number>;
+}
+
+/** A validated Float64Array copy of y or weights (same checks and messages as fit()). */
+function vector(v: unknown, n: number, name: string, nonNegative: boolean): Float64Array {
+  const src = checkVectorShape(v, n, name);
+  const out = new Float64Array(n);
+  copyVec(src, out, 0, name, nonNegative);
+  return out;
 }
 
 /** A validated, dense column-major copy of X for transfer (same checks and errors as fit()). */

@@ -36,10 +36,10 @@ let initDone: InitResult | null = null;
  * falls back to the TypeScript twin and the result says why.
  */
 export function init(options?: InitOptions): Promise<InitResult> {
+  // Arguments are checked on every call (a bad call is an error even after a successful init).
+  const bad = checkInitOptions(options);
+  if (bad) return Promise.reject(bad);
   if (initPromise) return initPromise;
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    return Promise.reject(new RobustRegError('INVALID_INPUT', `init: options must be an object, received ${describe(options)}`, { argument: 'options' }));
-  }
   initPromise = (async () => {
     try {
       const backend = await instantiateWasm(options?.wasm);
@@ -56,6 +56,22 @@ export function init(options?: InitOptions): Promise<InitResult> {
     initPromise = null;
   });
   return initPromise;
+}
+
+function checkInitOptions(options: unknown): RobustRegError | null {
+  if (options === undefined) return null;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    return new RobustRegError('INVALID_INPUT', `init: options must be an object, received ${describe(options)}`, { argument: 'options' });
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'wasm') return new RobustRegError('INVALID_INPUT', `init: unknown option ${JSON.stringify(key)}; valid options are wasm`, { argument: key });
+  }
+  const w = (options as InitOptions).wasm;
+  const isModule = typeof WebAssembly !== 'undefined' && w instanceof WebAssembly.Module;
+  if (w !== undefined && !isModule && !(w instanceof ArrayBuffer) && !ArrayBuffer.isView(w)) {
+    return new RobustRegError('INVALID_INPUT', `init: option wasm must be the module's bytes (an ArrayBuffer or a typed array) or a compiled WebAssembly.Module, received ${describe(w)}`, { argument: 'wasm', value: w });
+  }
+  return null;
 }
 
 /** True once init() has finished (whatever backend it settled on). */

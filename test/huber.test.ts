@@ -3,26 +3,20 @@
 // a fixed scale), optimality (finite-difference gradient, estimating equations), zero scale, the
 // iteration cap, weights, equivariance, warm starts, bit-identical backends, errors.
 // Fixtures: scripts/huber-fixtures.py (tool, version and call recorded in fixtures.json).
-import { beforeAll, describe, expect, it } from 'vitest';
-import { Dataset, init, lad, ols } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { Dataset, lad, ols } from '../src/index.js';
 import { huber, type HuberOptions, type HuberResult } from '../src/robust.js';
 import { huberBeta } from '../src/js/irls.js';
 import { expectRel, expectVecRel, rng } from './helpers/close.js';
-import { LAD_OPTIMUM, cases, dataset, l1, residuals, type Data } from './fixtures/huber/load.js';
+import {
+  BACKENDS, LAD_OPTIMUM, affineY, all, cases, dataset, duplicateRows, initBeforeAll, l1, normalFrom, residuals,
+  withDataWeights, type Data,
+} from './helpers/robust.js';
 
-const BACKENDS = ['wasm', 'js'] as const;
-
-beforeAll(async () => {
-  await init();
-});
-
-function all(r: { intercept: number; coef: ArrayLike<number> }): number[] {
-  return [r.intercept, ...Array.from(r.coef)];
-}
+initBeforeAll();
 
 function fitD(d: Data, o: HuberOptions & { weighted?: boolean } = {}): HuberResult {
-  const { weighted, ...rest } = o;
-  return huber(d.X, d.y, { ...rest, weights: weighted ? d.w : rest.weights });
+  return huber(d.X, d.y, withDataWeights(d, o));
 }
 
 const H = (z: number, dl: number) => (Math.abs(z) <= dl ? z * z : 2 * dl * Math.abs(z) - dl * dl);
@@ -335,8 +329,7 @@ describe('huber: weights and equivariance', () => {
   it('fixed scale: integer weights equal duplicated rows; zero weight equals a dropped row', () => {
     const d = dataset('stackloss');
     const w = d.y.map((_, i) => (i % 4 === 0 ? 0 : (i % 3) + 1));
-    const Xd: number[][] = [], yd: number[] = [];
-    for (let i = 0; i < d.n; i++) for (let k = 0; k < w[i]; k++) { Xd.push(d.X[i]); yd.push(d.y[i]); }
+    const { X: Xd, y: yd } = duplicateRows(d, w);
     for (const backend of BACKENDS) {
       const a = huber(d.X, d.y, { weights: w, scale: 2, backend, tol: 1e-13 });
       const b = huber(Xd, yd, { scale: 2, backend, tol: 1e-13 });
@@ -364,7 +357,7 @@ describe('huber: weights and equivariance', () => {
   it('regression and scale equivariance: y -> a y + b0 + X g gives a·coef + g, |a|·scale', () => {
     const d = dataset('stackloss');
     const a = -2.5, g = [0.3, -1.1, 2], g0 = 5;
-    const y2 = d.y.map((v, i) => a * v + g0 + d.X[i].reduce((s, x, j) => s + x * g[j], 0));
+    const y2 = affineY(d, a, g0, g);
     for (const o of [{}, { delta: 2 }] as HuberOptions[]) {
       const r = huber(d.X, d.y, { ...o, tol: 1e-13 });
       const t = huber(d.X, y2, { ...o, tol: 1e-13 });
@@ -379,7 +372,7 @@ describe('huber: weights and equivariance', () => {
 describe('huber: backends', () => {
   it('WASM and the TypeScript twin return the same bits (shapes around block and SIMD widths)', () => {
     const rand = rng(20261127);
-    const normal = () => Math.sqrt(-2 * Math.log(rand() + 1e-300)) * Math.cos(2 * Math.PI * rand());
+    const normal = normalFrom(rand);
     let compared = 0;
     for (const n of [1, 2, 3, 5, 8, 9, 31, 33, 511, 512, 513, 1025]) {
       for (const p of [0, 1, 2, 3, 5]) {
@@ -410,37 +403,7 @@ describe('huber: backends', () => {
 });
 
 describe('huber: options and errors', () => {
-  const d = () => dataset('stackloss');
-  const table: [string, () => unknown, string, RegExp][] = [
-    ['delta 0', () => huber(d().X, d().y, { delta: 0 }), 'INVALID_INPUT', /delta must be a number in \(0, Infinity\), received 0/],
-    ['delta negative', () => huber(d().X, d().y, { delta: -1 }), 'INVALID_INPUT', /delta.*-1/],
-    ['delta NaN', () => huber(d().X, d().y, { delta: NaN }), 'INVALID_INPUT', /delta.*NaN/],
-    ['delta Infinity', () => huber(d().X, d().y, { delta: Infinity }), 'INVALID_INPUT', /delta.*Infinity/],
-    ['scale 0', () => huber(d().X, d().y, { scale: 0 }), 'INVALID_INPUT', /scale must be a number in \(0, Infinity\), received 0/],
-    ['scale string', () => huber(d().X, d().y, { scale: '1' as never }), 'INVALID_INPUT', /scale.*"1"/],
-    ['ridge negative', () => huber(d().X, d().y, { ridge: -1 }), 'INVALID_INPUT', /ridge.*-1/],
-    ['maxIter 0', () => huber(d().X, d().y, { maxIter: 0 }), 'INVALID_INPUT', /maxIter.*0/],
-    ['tol 1', () => huber(d().X, d().y, { tol: 1 }), 'INVALID_INPUT', /tol.*1/],
-    ['unknown option', () => huber(d().X, d().y, { epsilon: 1 } as never), 'INVALID_INPUT', /unknown option "epsilon"/],
-    ['start length', () => huber(d().X, d().y, { start: { coef: [1] } }), 'DIMENSION_MISMATCH', /start.coef has length 1/],
-    ['NaN in y', () => huber([[1], [2], [3]], [1, NaN, 3]), 'NON_FINITE', /y\[1\] is NaN/],
-    ['duplicate column', () => huber([[1, 1], [2, 2], [3, 3], [4, 4]], [1, 2, 3, 5]), 'RANK_DEFICIENT', /column 1/],
-    ['duplicate column with start', () => huber([[1, 1], [2, 2], [3, 3], [4, 4]], [1, 2, 3, 5], { start: { coef: [0, 0] } }), 'RANK_DEFICIENT', /column 1/],
-    ['p = 0 without intercept', () => huber([[], []], [1, 2], { intercept: false }), 'INVALID_INPUT', /intercept/],
-  ];
-  for (const [label, call, code, msg] of table) {
-    it(label, () => {
-      let err: unknown;
-      try {
-        call();
-      } catch (e) {
-        err = e;
-      }
-      expect(err, label).toBeDefined();
-      expect((err as { code: string }).code).toBe(code);
-      expect((err as Error).message).toMatch(msg);
-    });
-  }
+  // The invalid-option rows are in the bad-input catalogue (test/catalogue.test.ts).
 
   it('ridge makes an aliased design solvable and shrinks the coefficients', () => {
     const r = huber([[1, 1], [2, 2], [3, 3], [4, 4], [5, 5]], [1, 2, 3, 5, 4], { ridge: 0.1 });

@@ -10,19 +10,13 @@
 // is λ_max = min_d max_j |Σ_i w_i d_i x_ij|. When exactly one row has r_i = 0 (continuous y), the
 // intercept condition fixes its d_i and λ_max = max_j |Σ_i w_i ψ_τ(y_i − q) x_ij| in closed form.
 // LAD units (Σ w|r| + λ‖b‖₁ = 2(Σ w ρ_½ + (λ/2)‖b‖₁)) double it.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { Dataset, init, lad, quantile } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { Dataset, lad, quantile } from '../src/index.js';
 import { lambdaMax, solvePath } from '../src/robust.js';
 import { expectRel, expectVecRel } from './helpers/close.js';
-import { cases, dataset, residuals, type Data } from './fixtures/huber/load.js';
+import { BACKENDS, cases, dataset, initBeforeAll, residuals, weightsIf as W, type Data } from './helpers/robust.js';
 
-const BACKENDS = ['wasm', 'js'] as const;
-
-beforeAll(async () => {
-  await init();
-});
-
-const W = (d: Data, weighted: unknown) => (weighted ? d.w : undefined);
+initBeforeAll();
 
 function checkLoss(d: Data, intercept: number, coef: ArrayLike<number>, tau: number, w?: number[]): number {
   return residuals(d, intercept, coef).reduce((s, r, i) => s + (w ? w[i] : 1) * r * (tau - (r < 0 ? 1 : 0)), 0);
@@ -169,28 +163,5 @@ describe('solvePath', () => {
     ds.dispose();
   });
 
-  const d = () => dataset('stackloss');
-  const table: [string, () => unknown, string, RegExp][] = [
-    ['bad kind', () => solvePath('mu' as never, [1], d().X, d().y), 'INVALID_INPUT', /kind must be 'lambda' or 'tau'/],
-    ['empty values', () => solvePath('lambda', [], d().X, d().y), 'INVALID_INPUT', /values must be a non-empty array/],
-    ['negative lambda', () => solvePath('lambda', [1, -2], d().X, d().y), 'INVALID_INPUT', /values\[1\] \(lambda\) must be a number in \[0, Infinity\), received -2/],
-    ['tau out of range', () => solvePath('tau', [0.5, 1], d().X, d().y), 'INVALID_INPUT', /values\[1\] \(tau\).*strictly between 0 and 1/],
-    ['lambda option with lambda kind', () => solvePath('lambda', [1], d().X, d().y, { lambda: 1 }), 'INVALID_INPUT', /lambda must be undefined/],
-    ['tau option with tau kind', () => solvePath('tau', [0.5], d().X, d().y, { tau: 0.5 }), 'INVALID_INPUT', /tau must be undefined/],
-    ['unknown option', () => solvePath('lambda', [1], d().X, d().y, { delta: 1 } as never), 'INVALID_INPUT', /unknown option "delta"/],
-    ['lambdaMax bad tau', () => lambdaMax(d().X, d().y, { tau: 0 }), 'INVALID_INPUT', /tau.*strictly between 0 and 1/],
-    ['lambdaMax y length', () => lambdaMax(d().X, [1, 2]), 'DIMENSION_MISMATCH', /y has length 2/],
-  ];
-  for (const [label, call, code, msg] of table) {
-    it(label, () => {
-      let err: unknown;
-      try {
-        call();
-      } catch (e) {
-        err = e;
-      }
-      expect((err as { code: string })?.code, label).toBe(code);
-      expect((err as Error).message).toMatch(msg);
-    });
-  }
+  // The invalid-option rows are in the bad-input catalogue (test/catalogue.test.ts).
 });

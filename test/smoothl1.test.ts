@@ -7,25 +7,19 @@
 //   L* − Wε <= S(b_ε) <= S(b*) <= L*    and    L(b_ε) <= S(b_ε) + Wε <= L* + Wε,
 // i.e. 0 <= L(b_ε) − L* <= Wε (= nε for unit weights): the smoothing bias in the L1 objective is at
 // most Wε, and S(b_ε) underestimates L* by at most Wε. (Ridge adds the same term to both sides.)
-import { beforeAll, describe, expect, it } from 'vitest';
-import { init, lad, ols } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { lad, ols } from '../src/index.js';
 import { smoothL1, type SmoothL1Options, type SmoothL1Result } from '../src/robust.js';
 import { expectRel, expectVecRel, rng } from './helpers/close.js';
-import { LAD_OPTIMUM, cases, dataset, l1, residuals, type Data } from './fixtures/huber/load.js';
+import {
+  BACKENDS, LAD_OPTIMUM, affineY, all, cases, dataset, duplicateRows, initBeforeAll, l1, normalFrom, residuals,
+  withDataWeights, type Data,
+} from './helpers/robust.js';
 
-const BACKENDS = ['wasm', 'js'] as const;
-
-beforeAll(async () => {
-  await init();
-});
-
-function all(r: { intercept: number; coef: ArrayLike<number> }): number[] {
-  return [r.intercept, ...Array.from(r.coef)];
-}
+initBeforeAll();
 
 function fitD(d: Data, o: SmoothL1Options & { weighted?: boolean } = {}): SmoothL1Result {
-  const { weighted, ...rest } = o;
-  return smoothL1(d.X, d.y, { ...rest, weights: weighted ? d.w : rest.weights });
+  return smoothL1(d.X, d.y, withDataWeights(d, o));
 }
 
 function smoothObjective(d: Data, th: number[], eps: number, ridge: number, w?: number[]): number {
@@ -191,8 +185,7 @@ describe('smooth-L1: default epsilon, optimality, edge cases', () => {
   it('integer weights equal duplicated rows (explicit ε)', () => {
     const d = dataset('starsCYG');
     const w = d.y.map((_, i) => (i % 5 === 0 ? 0 : (i % 3) + 1));
-    const Xd: number[][] = [], yd: number[] = [];
-    for (let i = 0; i < d.n; i++) for (let k = 0; k < w[i]; k++) { Xd.push(d.X[i]); yd.push(d.y[i]); }
+    const { X: Xd, y: yd } = duplicateRows(d, w);
     for (const backend of BACKENDS) {
       const a = smoothL1(d.X, d.y, { weights: w, epsilon: 0.02, backend });
       const b = smoothL1(Xd, yd, { epsilon: 0.02, backend });
@@ -204,7 +197,7 @@ describe('smooth-L1: default epsilon, optimality, edge cases', () => {
   it('equivariance with the default ε: y -> a y + b0 + X g gives a·coef + g, ε -> |a| ε', () => {
     const d = dataset('stackloss');
     const a = 3, g = [-0.7, 0.2, 1.5], g0 = -12;
-    const y2 = d.y.map((v, i) => a * v + g0 + d.X[i].reduce((s, x, j) => s + x * g[j], 0));
+    const y2 = affineY(d, a, g0, g);
     const r = smoothL1(d.X, d.y);
     const t = smoothL1(d.X, y2);
     expectRel(t.epsilon, a * r.epsilon, 1e-9, 'epsilon');
@@ -216,7 +209,7 @@ describe('smooth-L1: default epsilon, optimality, edge cases', () => {
 describe('smooth-L1: backends and errors', () => {
   it('WASM and the TypeScript twin return the same bits', () => {
     const rand = rng(7);
-    const normal = () => Math.sqrt(-2 * Math.log(rand() + 1e-300)) * Math.cos(2 * Math.PI * rand());
+    const normal = normalFrom(rand);
     for (const n of [1, 2, 3, 7, 9, 33, 512, 513, 1100]) {
       for (const p of [0, 1, 3, 4]) {
         for (const variant of [0, 1, 2, 3]) {
@@ -242,25 +235,5 @@ describe('smooth-L1: backends and errors', () => {
     }
   });
 
-  const d = () => dataset('starsCYG');
-  const table: [string, () => unknown, string, RegExp][] = [
-    ['epsilon 0', () => smoothL1(d().X, d().y, { epsilon: 0 }), 'INVALID_INPUT', /epsilon must be a number in \(0, Infinity\), received 0/],
-    ['epsilon negative', () => smoothL1(d().X, d().y, { epsilon: -1 }), 'INVALID_INPUT', /epsilon.*-1/],
-    ['epsilon NaN', () => smoothL1(d().X, d().y, { epsilon: NaN }), 'INVALID_INPUT', /epsilon.*NaN/],
-    ['delta is not a smooth-L1 option', () => smoothL1(d().X, d().y, { delta: 1 } as never), 'INVALID_INPUT', /unknown option "delta"/],
-    ['scale is not a smooth-L1 option', () => smoothL1(d().X, d().y, { scale: 1 } as never), 'INVALID_INPUT', /unknown option "scale"/],
-    ['rank deficient', () => smoothL1([[1, 2], [2, 4], [3, 6], [4, 8]], [1, 2, 3, 5]), 'RANK_DEFICIENT', /column 1/],
-  ];
-  for (const [label, call, code, msg] of table) {
-    it(label, () => {
-      let err: unknown;
-      try {
-        call();
-      } catch (e) {
-        err = e;
-      }
-      expect((err as { code: string })?.code, label).toBe(code);
-      expect((err as Error).message).toMatch(msg);
-    });
-  }
+  // The invalid-option rows are in the bad-input catalogue (test/catalogue.test.ts).
 });

@@ -1,4 +1,6 @@
 // formatSummary: an R-like text table of a Summary (used by the CLI). ASCII only.
+import { RobustRegError, describe } from '../errors.js';
+import { checkOptionsObject } from '../options.js';
 import type { Summary } from './summary.js';
 
 /**
@@ -64,7 +66,12 @@ const METHODS: Record<string, string> = {
 
 /** R-like text rendering of a summary: header, coefficient table, significance codes, footer. */
 export function formatSummary(s: Summary, options: { digits?: number } = {}): string {
-  const digits = options.digits ?? 5;
+  const o = checkOptionsObject(options, ['digits'], 'formatSummary');
+  const digits = o.digits === undefined ? 5 : (o.digits as number);
+  if (typeof digits !== 'number' || !Number.isInteger(digits) || digits < 1 || digits > 17) {
+    throw new RobustRegError('INVALID_INPUT', `formatSummary: option digits must be an integer in [1, 17], received ${describe(digits)}`, { argument: 'digits', value: digits });
+  }
+  checkSummary(s);
   const out: string[] = [];
   const title = TITLES[s.loss] ?? s.loss;
   const tauPart = s.loss === 'quantile' && s.tau !== undefined ? ` (tau = ${s.tau})` : '';
@@ -117,4 +124,28 @@ export function formatSummary(s: Summary, options: { digits?: number } = {}): st
     for (const w of s.warnings) out.push(`  - ${w}`);
   }
   return out.join('\n');
+}
+
+function badSummary(field: string, what: string, value: unknown): never {
+  throw new RobustRegError('INVALID_INPUT', `formatSummary: ${field} must be ${what}, received ${describe(value)}`, { argument: field, value });
+}
+
+/** The fields formatSummary reads, checked so that a wrong object is a typed error, not a TypeError. */
+function checkSummary(s: unknown): asserts s is Summary {
+  if (typeof s !== 'object' || s === null || Array.isArray(s)) badSummary('s', 'the object returned by summary()', s);
+  const r = s as Record<string, unknown>;
+  if (typeof r.loss !== 'string') badSummary('s.loss', 'a string', r.loss);
+  if (typeof r.method !== 'string') badSummary('s.method', 'a string', r.method);
+  if (!Array.isArray(r.coefficients)) badSummary('s.coefficients', 'an array of coefficient rows (pass the object returned by summary())', r.coefficients);
+  (r.coefficients as unknown[]).forEach((c, j) => {
+    const row = c as Record<string, unknown> | null;
+    if (typeof row !== 'object' || row === null || typeof row.name !== 'string'
+      || !['estimate', 'stdError', 'statistic', 'pValue', 'ciLower', 'ciUpper'].every((k) => typeof row[k] === 'number')) {
+      badSummary(`s.coefficients[${j}]`, 'a coefficient row { name, estimate, stdError, statistic, pValue, ciLower, ciUpper }', c);
+    }
+  });
+  for (const k of ['n', 'p', 'df', 'objective']) if (typeof r[k] !== 'number') badSummary(`s.${k}`, 'a number', r[k]);
+  if (typeof r.level !== 'number' || !(r.level > 0 && r.level < 1)) badSummary('s.level', 'a number strictly between 0 and 1', r.level);
+  if (r.distribution !== 't' && r.distribution !== 'normal') badSummary('s.distribution', "'t' or 'normal'", r.distribution);
+  if (!Array.isArray(r.warnings) || !r.warnings.every((w) => typeof w === 'string')) badSummary('s.warnings', 'an array of strings', r.warnings);
 }

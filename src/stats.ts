@@ -23,7 +23,7 @@ function values(v: unknown, name: string): Float64Array {
 export function median(x: ArrayLike<number>): number {
   const v = values(x, 'values').sort();
   const h = v.length >> 1;
-  return v.length % 2 ? v[h] : v[h - 1] + (v[h] - v[h - 1]) / 2;
+  return v.length % 2 ? v[h] : midpoint(v[h - 1], v[h]);
 }
 
 function sorted(x: ArrayLike<number>, w: ArrayLike<number>): { v: Float64Array; wt: Float64Array; W: number } {
@@ -73,8 +73,14 @@ export function weightedMedian(x: ArrayLike<number>, w: ArrayLike<number>): numb
     if (c === half) {
       let j = i + 1;
       while (j < v.length && wt[j] === 0) j++;
-      return j < v.length ? v[i] + (v[j] - v[i]) / 2 : v[i];
+      return j < v.length ? midpoint(v[i], v[j]) : v[i];
     }
   }
   return v[v.length - 1];
+}
+
+/** (a + b) / 2 for a <= b without overflow: a + (b - a) / 2, or a / 2 + b / 2 when b - a overflows. */
+function midpoint(a: number, b: number): number {
+  const d = b - a;
+  return Number.isFinite(d) ? a + d / 2 : a / 2 + b / 2;
 }

@@ -10,6 +10,10 @@ describe('median / weightedMedian / weightedQuantile', () => {
   it('classic values', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
+    // the midpoint of the two middle values must not overflow
+    expect(median([-1.7e308, 1.7e308])).toBe(0);
+    expect(median([1.7e308, 1.5e308])).toBe(1.6e308);
+    expect(weightedMedian([-1.7e308, 1.7e308], [1, 1])).toBe(0);
     expect(weightedMedian([1, 2, 3, 4], [1, 1, 1, 1])).toBe(2.5);
     expect(weightedMedian([1, 2, 3], [1, 1, 5])).toBe(3);
     expect(weightedQuantile([1, 2, 3, 4], [1, 1, 1, 1], 0.25)).toBe(1);

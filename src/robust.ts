@@ -208,6 +208,7 @@ export function solvePath(kind: 'lambda' | 'tau', values: readonly number[], X: 
   options?: PathOptions): FitResult[] {
   const fn = 'path';
   const o = checkOptionsObject(options, PATH_OPTIONS, fn);
+  if (X instanceof Dataset) noYWithDataset(fn, y);
   if (kind !== 'lambda' && kind !== 'tau') {
     throw new RobustRegError('INVALID_INPUT', `${fn}: kind must be 'lambda' or 'tau', received ${describe(kind)}`, { argument: 'kind', value: kind });
   }
@@ -331,10 +332,18 @@ function weightedQuantile(y: Float64Array, w: Float64Array, tau: number): number
 }
 
 /** X (column-major), y and weights as plain arrays, validated (for the host-side computations). */
+/** A Dataset carries its own y: a second one is a caller's mistake, never silently ignored. */
+function noYWithDataset(fn: string, y: unknown): void {
+  if (y !== undefined) {
+    throw new RobustRegError('INVALID_INPUT', `${fn}: a Dataset already holds y; pass undefined for y (received ${describe(y)})`, { argument: 'y' });
+  }
+}
+
 function readData(fn: string, X: unknown, y: unknown, weights: unknown, intercept: boolean):
   { n: number; p: number; x: Float64Array; y: Float64Array; w: Float64Array; intercept: boolean } {
   if (X instanceof Dataset) {
     X.check(fn);
+    noYWithDataset(fn, y);
     if (weights !== undefined) {
       throw new RobustRegError('INVALID_INPUT', `${fn}: option weights cannot be combined with a Dataset; pass them to Dataset.from(X, y, { weights })`, { argument: 'weights' });
     }

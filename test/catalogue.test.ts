@@ -344,6 +344,7 @@ table('solvePath', [
   row('y length', 'DIMENSION_MISMATCH', /y has length 2 but X has 5 rows/, solvePath, ['tau', [0.5], X3, [1, 2]]),
   row('negative weight', 'INVALID_INPUT', /weights\[1\] is -1/, solvePath, ['lambda', [1], X3, y3, { weights: [1, -1, 1, 1, 1] }]),
   row('Dataset with weights', 'INVALID_INPUT', /weights cannot be combined with a Dataset/, withDataset((ds) => solvePath('lambda', [1], ds, undefined, { weights: w3 }))),
+  row('Dataset with a second y', 'INVALID_INPUT', /path: a Dataset already holds y.*received an array of length 5/, withDataset((ds) => solvePath('lambda', [1], ds, [9, 9, 9, 9, 9]))),
 ]);
 
 // ----------------------------------------------------------------------------------------- lambdaMax
@@ -362,6 +363,7 @@ table('lambdaMax', [
   row('intercept not boolean', 'INVALID_INPUT', /intercept.*"yes"/, lambdaMax, [X3, y3, { intercept: 'yes' }]),
   row('options not an object', 'INVALID_INPUT', /options must be an object, received true/, lambdaMax, [X3, y3, true]),
   row('Dataset with weights', 'INVALID_INPUT', /weights cannot be combined with a Dataset/, withDataset((ds) => lambdaMax(ds, undefined, { weights: w3 }))),
+  row('Dataset with a second y', 'INVALID_INPUT', /lambdaMax: a Dataset already holds y.*received an array of length 5/, withDataset((ds) => lambdaMax(ds, [9, 9, 9, 9, 9]))),
 ]);
 
 // ------------------------------------------------------------------------------------- Dataset.from

@@ -265,6 +265,7 @@ describe('help and usage errors', () => {
       expect(r.stderr).toBe('');
     }
     expect((await cli(['fit', '--help'])).stdout).toContain('--drop-missing');
+    expect((await cli(['fit', '--help'])).stdout).toMatch(/--se <method>[\s\S]*--level <l>[\s\S]*--reps <B>[\s\S]*--seed <s>/);
     const v = await cli(['--version']);
     expect(v.code).toBe(0);
     expect(v.stdout.trim()).toBe(`robustreg ${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}`);
@@ -292,6 +293,17 @@ describe('help and usage errors', () => {
     [['fit', 'data.csv', '--y', 'y', '--max-iter', '1.5'], /--max-iter expects a whole number/],
     [['fit', 'data.csv', '--y', 'y', '--x', 'a,,b'], /--x expects a comma-separated list/],
     [['fit', 'data.csv', '--y', 'y', '--json=yes'], /does not take a value/],
+    [['fit', 'data.csv', '--y', 'y', '--loss', 'l2', '--se', 'nid'], /--se must be one of classical, hc0, hc1, hc2, hc3, none for --loss l2; received "nid"/],
+    [['fit', 'data.csv', '--y', 'y', '--se', 'hc3'], /--se must be one of nid, ker, boot, none for --loss l1; received "hc3"/],
+    [['fit', 'data.csv', '--y', 'y', '--loss', 'huber', '--se', 'hc1'], /--se must be one of h1, h2, h3, none for --loss huber/],
+    [['fit', 'data.csv', '--y', 'y', '--loss', 'smooth-l1', '--se', 'nid'], /--se: smooth-l1 fits have no standard errors \(only --se none is accepted\); received "nid"/],
+    [['fit', 'data.csv', '--y', 'y', '--se'], /option --se needs a value/],
+    [['fit', 'data.csv', '--y', 'y', '--level', 'high'], /--level expects a number, received "high"/],
+    [['fit', 'data.csv', '--y', 'y', '--reps', '50'], /--reps applies to --se boot only/],
+    [['fit', 'data.csv', '--y', 'y', '--se', 'boot', '--reps', '2.5'], /--reps expects a whole number/],
+    [['fit', 'data.csv', '--y', 'y', '--se', 'nid', '--seed', '3'], /--seed applies to --se boot only/],
+    [['fit', 'data.csv', '--y', 'y', '--se', 'none', '--level', '0.9'], /--level has no effect with --se none/],
+    [['fit', 'data.csv', '--y', 'y', '--loss', 'smooth-l1', '--level', '0.9'], /--level has no effect: smooth-l1 fits have no standard errors/],
     [['demo', 'extra'], /demo takes no arguments/],
     [['demo', '--plot', '-'], /--plot needs a file name/],
   ])('%j exits 2', async (argv, message) => {
@@ -343,6 +355,19 @@ describe('bad input exits 1 with a message that names the problem', () => {
     expectNoStack(r.stderr);
   });
 
+  it.each([
+    [['--level', '1.5'], /^robustreg: error \[INVALID_INPUT\]: option level must be a number strictly between 0 and 1, received 1\.5/],
+    [['--level', '0'], /option level must be a number strictly between 0 and 1, received 0/],
+    [['--loss', 'l2', '--level', '1'], /option level must be a number strictly between 0 and 1, received 1\n/],
+    [['--se', 'boot', '--reps', '1'], /option B must be an integer in \[2, 1000000\], received 1/],
+  ])('inference options out of range (%j) exit 1 with the library\'s reason', async (args, message) => {
+    const r = await cli(['fit', STACKLOSS, '--y', 'stack.loss', ...(args as string[])]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    expectNoStack(r.stderr);
+  });
+
   it('lists at most 8 lines with missing values', async () => {
     const rows = Array.from({ length: 12 }, (_, i) => `${i},NA`).join('\n');
     const r = await cli(['fit', csvFile(`y,x\n${rows}\n`), '--y', 'y']);
@@ -358,13 +383,18 @@ describe('fit (least squares)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Model:  stack.loss ~ Air.Flow + Water.Temp + Acid.Conc.');
-    expect(r.stdout).toContain('Coefficients:');
-    expect(r.stdout).toMatch(/\(Intercept\)\s+-39\.9196/);
-    expect(r.stdout).toMatch(/Water\.Temp\s+1\.29528/);
+    expect(r.stdout).toContain('Coefficients (SE: classical, iid errors; t tests on 17 df):');
+    // R: summary(lm(stack.loss ~ ., stackloss)) prints -39.9197 11.8960 -3.356 0.00375 **
+    expect(r.stdout).toMatch(/Estimate\s+Std\. Error\s+t value\s+Pr\(>\|t\|\)\s+2\.5 %\s+97\.5 %/);
+    expect(r.stdout).toMatch(/\(Intercept\)\s+-39\.9197\s+11\.8960\s+-3\.356\s+0\.00375\s+\*\*\s+-65\.0180\s+-14\.8213/);
+    expect(r.stdout).toMatch(/Water\.Temp\s+1\.29529\s+0\.368024\s+3\.520\s+0\.00263\s+\*\*/);
+    expect(r.stdout).toContain('Residual standard error: 3.243 on 17 degrees of freedom');
+    expect(r.stdout).toContain('Multiple R-squared:  0.9136,  Adjusted R-squared:  0.8983');
+    expect(r.stdout).toContain('F-statistic: 59.9 on 3 and 17 DF,  p-value: 3.016e-09');
     expect(r.stdout).toMatch(/Objective:\s+178\.83/);
     expect(r.stdout).toMatch(/Condition:\s+rcond /);
     expect(r.stdout).toMatch(/Iterations:\s+\d+.*converged/);
-    expect(r.stdout).toMatch(/Time:\s+[\d.]+ m?s, backend (wasm|js)/);
+    expect(r.stdout).toMatch(/Time:\s+[\d.]+ m?s \(\+ [\d.]+ m?s standard errors\), backend (wasm|js)/);
     expect(r.stdout.split('\n').length).toBeLessThan(30);
   });
 
@@ -457,6 +487,75 @@ describe('fit (least squares)', () => {
     expect(c.formula).toBe('log.light ~ log.Te - 1');
   });
 
+  it('--json carries the inference table: R summary.lm values, intervals from t(17)', async () => {
+    const j = JSON.parse((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--loss', 'l2', '--json'])).stdout);
+    const inf = j.inference;
+    expect(inf).toMatchObject({ method: 'classical', level: 0.95, distribution: 't', df: 17, n: 21, p: 4, intercept: true });
+    expect(inf.coefficients.map((c: { name: string }) => c.name)).toEqual(['(Intercept)', 'Air.Flow', 'Water.Temp', 'Acid.Conc.']);
+    // R 4.2: summary(lm(stack.loss ~ ., stackloss)), as printed (4-5 significant digits).
+    const R = { se: [11.8960, 0.1349, 0.3680, 0.1563], t: [-3.356, 5.307, 3.520, -0.973], p: [0.00375, 5.8e-05, 0.00263, 0.34405] };
+    inf.coefficients.forEach((c: Record<string, number>, k: number) => {
+      expectClose(c.estimate, OLS_STACKLOSS[k], 1e-6, `estimate ${k}`);
+      expectClose(c.stdError, R.se[k], 6e-4, `SE ${k}`);
+      expectClose(c.statistic, R.t[k], 2e-3, `t ${k}`);
+      expectClose(c.pValue, R.p[k], 2e-2, `p ${k}`);
+      // qt(0.975, 17) = 2.1098155778333171 (mpmath, 40 digits)
+      expectClose(c.ciUpper - c.estimate, 2.1098155778333171 * c.stdError, 1e-13, `CI half-width ${k}`);
+      expectClose(c.estimate - c.ciLower, 2.1098155778333171 * c.stdError, 1e-13, `CI half-width ${k}`);
+    });
+    expectClose(inf.sigma, 3.243, 2e-4, 'sigma');
+    expectClose(inf.rSquared, 0.9136, 1e-4, 'R2');
+    expectClose(inf.fStatistic.value, 59.9, 1e-3, 'F');
+    expectClose(inf.fStatistic.pValue, 3.016e-9, 1e-3, 'F p-value');
+    expect(inf.covariance.length).toBe(4);
+    expect(j.inferenceNote).toBeUndefined();
+  });
+
+  it('the stars table equals R summary(lm(log.light ~ log.Te))', async () => {
+    const r = await cli(['fit', STARS, '--y', 'log.light', '--loss', 'l2']);
+    expect(r.stdout).toMatch(/\(Intercept\)\s+6\.79347\s+1\.23652\s+5\.494\s+1\.748e-06\s+\*\*\*/);
+    expect(r.stdout).toMatch(/log\.Te\s+-0\.413304\s+0\.286257\s+-1\.444\s+0\.1557\s/);
+    expect(r.stdout).toContain('Residual standard error: 0.5646 on 45 degrees of freedom');
+    expect(r.stdout).toContain('Multiple R-squared:  0.04427,  Adjusted R-squared:  0.02304');
+    expect(r.stdout).toContain('F-statistic: 2.085 on 1 and 45 DF,  p-value: 0.1557');
+  });
+
+  it('--se hc0..hc3 and --level pass through to summary() unchanged', async () => {
+    const rows = readFileSync(STACKLOSS, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+    const Xs = rows.map((r) => r.slice(1));
+    const ys = rows.map((r) => r[0]);
+    const fitted = lib.ols(Xs, ys);
+    for (const se of ['hc0', 'HC1', 'hc2', 'hc3']) {
+      const r = await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--loss', 'l2', '--se', se, '--level', '0.9', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const inf = JSON.parse(r.stdout).inference;
+      const ref = lib.summary(fitted, Xs, ys, { vcov: se.toUpperCase() as 'HC0', level: 0.9 });
+      expect(inf.method).toBe(se.toUpperCase());
+      expect(inf.level).toBe(0.9);
+      inf.coefficients.forEach((c: Record<string, number>, k: number) => {
+        expectClose(c.stdError, ref.coefficients[k].stdError, 1e-9, `${se} SE ${k}`);
+        expectClose(c.ciLower, ref.coefficients[k].ciLower, 1e-9, `${se} CI ${k}`);
+      });
+      // the sandwich differs from the classical covariance on these data
+      expect(Math.abs(inf.coefficients[1].stdError - 0.134858)).toBeGreaterThan(1e-3);
+    }
+    const t = await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--loss', 'l2', '--se', 'hc3', '--level', '0.9']);
+    expect(t.stdout).toContain('Coefficients (SE: HC3, MacKinnon-White; t tests on 17 df):');
+    expect(t.stdout).toMatch(/Pr\(>\|t\|\)\s+5 %\s+95 %/);
+    expect(t.stdout).toMatch(/^Wald F-statistic \(HC3\): /m);
+  });
+
+  it('--se none prints the estimates only and --json has inference: null', async () => {
+    const r = await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--loss', 'l2', '--se', 'none']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Coefficients (SE: not computed (--se none)):');
+    expect(r.stdout).not.toContain('Std. Error');
+    expect(r.stdout).toMatch(/\(Intercept\)\s+-39\.91967\n/);
+    const j = JSON.parse((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--loss', 'l2', '--se', 'none', '--json'])).stdout);
+    expect(j.inference).toBeNull();
+    expect(j.inferenceNote).toBe('not computed (--se none)');
+  });
+
   it('--backend js gives the same least squares fit', async () => {
     const w = JSON.parse((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--loss', 'l2', '--json'])).stdout);
     const j = JSON.parse((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--loss', 'l2', '--backend', 'js', '--json'])).stdout);
@@ -505,6 +604,39 @@ describe('fit (L1 / quantile)', () => {
     expect(t.stdout).toMatch(/Certificate:\s+primal 42\.08116/);
   });
 
+  it('L1 standard errors default to nid and equal quantreg summary.rq(se = "nid")', async () => {
+    const fx = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'inference', 'quantile.json'), 'utf8'));
+    const ref = fx.cases.find((c: { name: string; tau: number; se: string; hs: boolean }) => c.name === 'stackloss' && c.tau === 0.5 && c.se === 'nid' && c.hs);
+    const j = JSON.parse((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--json'])).stdout);
+    expect(j.inference).toMatchObject({ method: 'nid', level: 0.95, df: 17, tau: 0.5, bandwidth: { rule: 'hall-sheather' } });
+    expectClose(j.inference.bandwidth.h, ref.h, 1e-12, 'h');
+    j.inference.coefficients.forEach((c: Record<string, number>, k: number) => {
+      expectClose(c.stdError, ref.stdError[k], 1e-6, `nid SE ${k}`);
+      expectClose(c.pValue, ref.pValueAccurate[k], 1e-5, `nid p ${k}`);
+    });
+    const t = await cli(['fit', STACKLOSS, '--y', 'stack.loss']);
+    expect(t.stdout).toContain('Coefficients (SE: nid, Hendricks-Koenker, Hall-Sheather h = 0.3522; t tests on 17 df):');
+    expect(t.stdout).toMatch(/\(Intercept\)\s+-39\.6899\s+7\.14163\s+-5\.558\s+3\.473e-05\s+\*\*\*/);
+    const ker = JSON.parse((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--se', 'ker', '--json'])).stdout).inference;
+    const kref = fx.cases.find((c: { name: string; tau: number; se: string; hs: boolean }) => c.name === 'stackloss' && c.tau === 0.5 && c.se === 'ker' && c.hs);
+    expect(ker.method).toBe('ker');
+    ker.coefficients.forEach((c: Record<string, number>, k: number) => expectClose(c.stdError, kref.stdError[k], 1e-6, `ker SE ${k}`));
+  });
+
+  it('--se boot is reproducible by --seed, and --reps sets B', async () => {
+    const args = ['fit', STACKLOSS, '--y', 'stack.loss', '--se', 'boot', '--reps', '40', '--json'];
+    const a = JSON.parse((await cli([...args, '--seed', '7'])).stdout).inference;
+    const b = JSON.parse((await cli([...args, '--seed', '7'])).stdout).inference;
+    const c = JSON.parse((await cli([...args, '--seed', '8'])).stdout).inference;
+    expect(a.method).toBe('boot');
+    expect(a.bootstrap).toMatchObject({ B: 40, seed: 7, ci: 'wald' });
+    expect(a.coefficients).toEqual(b.coefficients);
+    expect(a.coefficients[1].stdError).not.toBe(c.coefficients[1].stdError);
+    for (const row of a.coefficients) expect(Number.isFinite(row.stdError) && row.stdError > 0).toBe(true);
+    const t = await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--se', 'boot', '--reps', '40']);
+    expect(t.stdout).toContain('Coefficients (SE: xy-pairs bootstrap, B = 40, seed = 1; t tests on 17 df):');
+  });
+
   it('--tau implies quantile regression', async () => {
     const j = JSON.parse((await cli(['fit', STARS, '--y', 'log.light', '--tau', '0.9', '--json'])).stdout);
     expect(j.loss).toBe('quantile');
@@ -528,6 +660,34 @@ describe.skipIf(!hasHuber)('fit (Huber)', () => {
     expect(j.delta).toBe(2);
     expect(j.scale).toBeGreaterThan(0);
     expect(j.downweighted.count).toBe(j.downweighted.lines.length);
+  });
+
+  it('shows z statistics with the H1 sandwich (statsmodels RLM); weighted fits keep the estimates and say why', async () => {
+    const r = await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--loss', 'huber', '--se', 'h2']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Coefficients (SE: H2, Huber sandwich; z tests):');
+    expect(r.stdout).toMatch(/Estimate\s+Std\. Error\s+z value\s+Pr\(>\|z\|\)/);
+    expect(r.stdout.match(/^Scale:/gm)?.length).toBe(1);
+    const j = JSON.parse((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--loss', 'huber', '--json'])).stdout);
+    expect(j.inference).toMatchObject({ method: 'H1', distribution: 'normal', delta: 1.345 });
+    const rows = readFileSync(STACKLOSS, 'utf8').trimEnd().split('\n');
+    const weighted = rows[0] + ',w\n' + rows.slice(1).map((l) => `${l},1`).join('\n') + '\n';
+    const w = await cli(['fit', csvFile(weighted), '--y', 'stack.loss', '--weights', 'w', '--loss', 'huber']);
+    expect(w.code).toBe(0);
+    expect(w.stdout).toMatch(/Coefficients \(SE: not available: \[INVALID_INPUT\] summary: weights are not supported for Huber inference/);
+    expect(w.stdout).toMatch(/\(Intercept\)\s+-41\.14088/);
+  });
+});
+
+describe('fit (smooth-L1)', () => {
+  it('prints the estimates and says that smooth-L1 has no standard errors', async () => {
+    const r = await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--loss', 'smooth-l1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Coefficients (SE: none for smooth-l1 fits):');
+    expect(r.stdout).not.toContain('Std. Error');
+    const j = JSON.parse((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--loss', 'smooth-l1', '--json'])).stdout);
+    expect(j.inference).toBeNull();
+    expect(j.inferenceNote).toBe('none for smooth-l1 fits');
   });
 });
 
@@ -554,13 +714,37 @@ describe('demo', () => {
     expect(r.stdout).toContain('n = 47: log.light ~ log.Te');
     expect(r.stdout).toContain('cases 1, 3, 4, 21');
     expect(r.stdout).toContain('11, 20, 30, 34');
-    const l2 = lines.filter((l) => /^\s+L2\s/.test(l));
+    const l2 = lines.filter((l) => /^\s+L2\s+-?\d/.test(l));
     expect(l2.length).toBe(2);
     expect(l2[0]).toContain('-39.9197');
     expect(l2[0]).toContain('1.2953');
     expect(l2[1]).toContain('6.7935');
     expect(l2[1]).toContain('-0.4133');
     expect(r.stdout).toMatch(/^Takeaway: /m);
+  });
+
+  it('shows standard errors and 95% intervals of the stack loss L2 (classical) and L1 (nid) fits', async () => {
+    const r = await cli(['demo']);
+    const lines = r.stdout.split('\n');
+    const at = lines.findIndex((l) => /^\s+SE, 95% CI\s+intercept\s+Air\.Flow\s+Water\.Temp\s+Acid\.Conc\.$/.test(l));
+    expect(at, r.stdout).toBeGreaterThan(0);
+    // R summary(lm): 11.8960 0.1349 0.3680 0.1563; quantreg summary.rq(se = "nid"): 7.1416 0.1269 0.3418 0.0604
+    expect(lines[at + 1]).toMatch(/^\s+L2 classical\s+11\.8960\s+0\.1349\s+0\.3680\s+0\.1563$/);
+    expect(lines[at + 2]).toMatch(/^\s+\[-65\.02, -14\.82\]\s+\[0\.4311, 1\.000\]\s+\[0\.5188, 2\.072\]\s+\[-0\.4819, 0\.1776\]$/);
+    expect(lines[at + 3]).toMatch(/^\s+L1 nid\s+7\.1416\s+0\.1269\s+0\.3418\s+0\.0604$/);
+    expect(lines[at + 4]).toMatch(/^\s+\[-54\.76, -24\.62\]\s+\[0\.5641, 1\.100\]\s+\[-0\.1472, 1\.295\]\s+\[-0\.1883, 0\.06659\]$/);
+    expect(r.stdout).toContain('SE, CI: L2 classical, L1 nid (Hendricks-Koenker)');
+    const j = JSON.parse((await cli(['demo', '--json'])).stdout);
+    for (const d of j.datasets) {
+      for (const f of d.fits) {
+        expect(f.inference, `${d.id} ${f.label}`).toBeDefined();
+        expect(f.inference.coefficients.length).toBe(d.predictors.length + 1);
+        for (const c of f.inference.coefficients) {
+          expect(Number.isFinite(c.stdError) && c.stdError > 0 && c.ciLower < c.estimate && c.estimate < c.ciUpper, `${d.id} ${f.label} ${c.name}`).toBe(true);
+        }
+      }
+    }
+    expect(j.datasets[0].fits.map((f: { inference: { method: string } }) => f.inference.method)).toEqual(['classical', 'nid', 'H1', 'nid', 'nid', 'nid']);
   });
 
   it('--json holds every fit, clean refits and the computed takeaway', async () => {

@@ -2,7 +2,7 @@
 // and three regression quantiles with and without the known outliers, prints one coefficient table
 // per data set with how far each fit moves when the outliers are dropped, and a takeaway computed
 // from those numbers. --plot draws the star cluster with every fitted line; --json prints it all.
-import { fit as fitModel, RobustRegError, type FitOptions, type FitResult } from '../index.js';
+import { fit as fitModel, RobustRegError, summary as inference, type FitOptions, type FitResult, type Summary } from '../index.js';
 import { choiceFlag, parse } from './args.js';
 import { parseCsv } from './csv.js';
 import { buildDesign, type Design } from './data.js';
@@ -22,7 +22,8 @@ Fit least squares (L2), least absolute deviations (L1), Huber and regression qua
   starsCYG    CYG OB1 star cluster (Rousseeuw & Leroy 1987): log.light ~ log.Te, n = 47;
               the four red giants 11, 20, 30, 34 are the outliers
 
-Prints each fit's coefficients and how far its slopes move when the outliers are dropped, then
+Prints each fit's coefficients and how far its slopes move when the outliers are dropped, the
+standard errors and 95% confidence intervals of the L2 and L1 fits to the stack loss data, then
 a takeaway computed from those numbers.
 
 Options:
@@ -109,7 +110,19 @@ interface DemoFit {
   moved?: number;
   /** The same with the intercept included in the vector. */
   movedWithIntercept?: number;
+  /** summary() of the fit to all rows (l2 classical, l1/quantile nid, huber H1; level 0.95). */
+  inference?: DemoInference;
+  inferenceError?: { code: string; message: string };
   error?: { code: string; message: string };
+}
+
+interface DemoInference {
+  method: string;
+  level: number;
+  distribution: 't' | 'normal';
+  df: number;
+  coefficients: Summary['coefficients'];
+  warnings: string[];
 }
 
 interface DemoDataset {
@@ -198,6 +211,15 @@ function runDataset(spec: DatasetSpec, backend: FitOptions['backend'] | undefine
       f.movedWithIntercept = relChange([f.all.intercept, ...f.all.coef], [f.clean.intercept, ...f.clean.coef]);
     } catch (e) {
       f.error = describeError(e);
+    }
+    const a = results.get(ls.key);
+    if (a) {
+      try {
+        const s = inference(a, { data: design.X, rows: design.n, cols: design.p }, design.y, { names: design.xNames });
+        f.inference = { method: s.method, level: s.level, distribution: s.distribution, df: s.df, coefficients: s.coefficients, warnings: s.warnings };
+      } catch (e) {
+        f.inferenceError = describeError(e);
+      }
     }
     fits.push(f);
   }
@@ -351,6 +373,7 @@ function demoText(runs: DatasetRun[], takeaway: string, backend: string, ms: num
       rows.push([f.label, fmtFixed(f.all.intercept), ...f.all.coef.map((c) => fmtFixed(c)), fmtPercent(f.moved) + star]);
     }
     out.push(...table(rows).map((l) => '  ' + l));
+    if (d.id === 'stackloss') out.push(...inferenceRows(d, notes));
   }
   out.push('');
   out.push('moved = |b(all rows) - b(outliers dropped)| / |b(outliers dropped)|, b = the slopes');
@@ -359,6 +382,33 @@ function demoText(runs: DatasetRun[], takeaway: string, backend: string, ms: num
   out.push('');
   out.push(...wrap(takeaway, 88));
   return out.join('\n') + '\n';
+}
+
+/** The significant-digit form of the interval table (4 digits, zeros kept). */
+function sig4(x: number): string {
+  return Number.isFinite(x) ? x.toPrecision(4) : 'n/a';
+}
+
+/**
+ * Standard errors and confidence intervals of the L2 and L1 fits (two lines each: SE, then the
+ * interval), one column per coefficient as in the coefficient table above.
+ */
+function inferenceRows(d: DemoDataset, notes: Set<string>): string[] {
+  const shown = d.fits.filter((f) => f.key === 'l2' || f.key === 'l1');
+  const level = shown.find((f) => f.inference)?.inference?.level ?? 0.95;
+  const rows: string[][] = [[`SE, ${Math.round(level * 100)}% CI`, 'intercept', ...d.predictors]];
+  for (const f of shown) {
+    const inf = f.inference;
+    if (!inf) {
+      rows.push([`${f.label}`, 'n/a', ...d.predictors.map(() => '')]);
+      notes.add(`n/a: no standard errors for the ${f.label} fit${f.inferenceError ? ` (${f.inferenceError.code}: ${f.inferenceError.message})` : ''}.`);
+      continue;
+    }
+    rows.push([`${f.label} ${inf.method}`, ...inf.coefficients.map((c) => fmtFixed(c.stdError))]);
+    rows.push(['', ...inf.coefficients.map((c) => `[${sig4(c.ciLower)}, ${sig4(c.ciUpper)}]`)]);
+  }
+  notes.add('SE, CI: L2 classical, L1 nid (Hendricks-Koenker); CI = estimate +/- t(n - p) quantile x SE.');
+  return ['', ...table(rows).map((l) => '  ' + l)];
 }
 
 export function wrap(text: string, width: number): string[] {

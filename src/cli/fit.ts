@@ -1,5 +1,8 @@
 // `robustreg fit data.csv --y col ...`: one fit on a CSV file, printed like R's summary() or as JSON.
-import { fit as fitModel, type FitOptions, type FitResult } from '../index.js';
+import {
+  fit as fitModel, formatSummary, RobustRegError, summary as inference,
+  type FitOptions, type FitResult, type Summary, type SummaryOptions,
+} from '../index.js';
 import { choiceFlag, intFlag, listFlag, numberFlag, parse } from './args.js';
 import { CsvError, parseCsv, type HeaderMode } from './csv.js';
 import { buildDesign, type Design } from './data.js';
@@ -33,6 +36,14 @@ Model:
   --backend <b>        auto (default: WebAssembly when available), wasm or js
   --max-iter <n>       iteration cap          --tol <t>   convergence tolerance
 
+Inference (standard errors, t/z statistics, p-values, confidence intervals):
+  --se <method>        l2: classical (default), hc0, hc1, hc2 or hc3 (heteroskedasticity-robust);
+                       l1/quantile: nid (default), ker or boot; huber: h1 (default), h2 or h3;
+                       none skips them (smooth-l1 has none)
+  --level <l>          confidence level of the intervals, in (0, 1), default 0.95
+  --reps <B>           --se boot: bootstrap replicates (default 200)
+  --seed <s>           --se boot: seed of the resampling (default 1)
+
 Output:
   --json               print one JSON object (for scripts) instead of the summary
   --plot <out.svg>     write an SVG plot: y against x with the fitted line when there is one
@@ -44,6 +55,7 @@ invalid option value), 2 usage error.
 
 Examples:
   robustreg fit data/stackloss.csv --y stack.loss
+  robustreg fit data/stackloss.csv --y stack.loss --loss l2 --se hc3 --level 0.9
   robustreg fit data/starsCYG.csv --y log.light --x log.Te --loss quantile --tau 0.9 --plot q90.svg
   cat data.csv | robustreg fit - --y 1 --loss l2 --json
 `;
@@ -63,6 +75,10 @@ const FIT_FLAGS = {
   backend: { type: 'string' },
   'max-iter': { type: 'string' },
   tol: { type: 'string' },
+  se: { type: 'string' },
+  level: { type: 'string' },
+  reps: { type: 'string' },
+  seed: { type: 'string' },
   json: { type: 'boolean' },
   plot: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -87,6 +103,121 @@ const OBJECTIVE_UNITS: Record<LossName, string> = {
   'smooth-l1': 'smooth-L1 loss',
 };
 
+/** --se values per loss (lower case on the command line; the library's spelling on the right). */
+const SE_CHOICES: Record<LossName, Record<string, string>> = {
+  l2: { classical: 'classical', hc0: 'HC0', hc1: 'HC1', hc2: 'HC2', hc3: 'HC3', none: 'none' },
+  l1: { nid: 'nid', ker: 'ker', boot: 'boot', none: 'none' },
+  quantile: { nid: 'nid', ker: 'ker', boot: 'boot', none: 'none' },
+  huber: { h1: 'H1', h2: 'H2', h3: 'H3', none: 'none' },
+  'smooth-l1': { none: 'none' },
+};
+
+/** The inference request of the command line, validated for syntax (ranges are the library's). */
+interface InferenceRequest {
+  /** The library's method name, or 'none'. */
+  method: string;
+  level?: number;
+  B?: number;
+  seed?: number;
+}
+
+function inferenceRequest(v: Record<string, unknown>, loss: LossName): InferenceRequest {
+  const raw = v.se as string | undefined;
+  const choices = SE_CHOICES[loss];
+  let method = Object.values(choices)[0];
+  if (raw !== undefined) {
+    const key = raw.toLowerCase();
+    if (!(key in choices)) {
+      if (loss === 'smooth-l1') throw new UsageError(`--se: smooth-l1 fits have no standard errors (only --se none is accepted); received ${JSON.stringify(raw)}`, 'fit');
+      throw new UsageError(`--se must be one of ${Object.keys(choices).join(', ')} for --loss ${loss}; received ${JSON.stringify(raw)}`, 'fit');
+    }
+    method = choices[key];
+  }
+  const level = numberFlag('fit', 'level', v.level as string | undefined);
+  const B = intFlag('fit', 'reps', v.reps as string | undefined);
+  const seed = intFlag('fit', 'seed', v.seed as string | undefined);
+  if (method !== 'boot') {
+    if (B !== undefined) throw new UsageError('--reps applies to --se boot only', 'fit');
+    if (seed !== undefined) throw new UsageError('--seed applies to --se boot only', 'fit');
+  }
+  if (method === 'none' && level !== undefined) {
+    throw new UsageError(loss === 'smooth-l1' ? '--level has no effect: smooth-l1 fits have no standard errors' : '--level has no effect with --se none', 'fit');
+  }
+  return { method, level, B, seed };
+}
+
+/** What the summary section shows: the library's Summary, or why there is none. */
+interface InferenceOutcome {
+  summary?: Summary;
+  /** Why no standard errors are shown (method none, smooth-l1, or a failed computation). */
+  note?: string;
+  ms: number;
+}
+
+/**
+ * summary() from src/inference for the fitted model, with the fit's X, y, weights and intercept.
+ * An option value the library rejects (level, reps, seed) is an input error (exit 1, like --tau);
+ * any other failure leaves the estimates printed and says why the standard errors are missing.
+ */
+function runInference(req: InferenceRequest, d: Design, loss: LossName, intercept: boolean, r: FitResult, now: () => number): InferenceOutcome {
+  if (req.method === 'none') {
+    return { note: loss === 'smooth-l1' ? 'none for smooth-l1 fits' : 'not computed (--se none)', ms: 0 };
+  }
+  const o: SummaryOptions = { names: d.xNames };
+  if (!intercept) o.intercept = false;
+  if (d.weights) o.weights = d.weights;
+  if (req.level !== undefined) o.level = req.level;
+  if (loss === 'l2' || loss === 'huber') o.vcov = req.method as SummaryOptions['vcov'];
+  else o.se = req.method as SummaryOptions['se'];
+  if (req.B !== undefined) o.B = req.B;
+  if (req.seed !== undefined) o.seed = req.seed;
+  const t0 = now();
+  try {
+    const s = inference(r, { data: d.X, rows: d.n, cols: d.p }, d.y, o);
+    return { summary: s, ms: now() - t0 };
+  } catch (e) {
+    const arg = e instanceof RobustRegError ? e.details.argument : undefined;
+    if (arg === 'level' || arg === 'B' || arg === 'seed') throw e;
+    if (e instanceof RobustRegError) return { note: `not available: [${e.code}] ${e.message}`, ms: now() - t0 };
+    throw e;
+  }
+}
+
+/** The inference method in words (ASCII), for the header of the coefficient table. */
+function methodText(s: Summary): string {
+  const names: Record<string, string> = {
+    classical: 'classical, iid errors',
+    HC0: 'HC0, White', HC1: 'HC1, White x n/(n-p)', HC2: 'HC2, leverage-adjusted', HC3: 'HC3, MacKinnon-White',
+    nid: 'nid, Hendricks-Koenker', ker: 'ker, Powell kernel', boot: 'xy-pairs bootstrap',
+    H1: 'H1, Huber sandwich', H2: 'H2, Huber sandwich', H3: 'H3, Huber sandwich',
+  };
+  let t = names[s.method] ?? s.method;
+  if (s.bandwidth) t += `, ${s.bandwidth.rule === 'hall-sheather' ? 'Hall-Sheather' : 'Bofinger'} h = ${fmtNum(s.bandwidth.h, 4)}`;
+  if (s.bootstrap) t += `, B = ${s.bootstrap.B}, seed = ${s.bootstrap.seed}${s.bootstrap.ci === 'percentile' ? ', percentile intervals' : ''}`;
+  const test = s.distribution === 'normal' ? 'z tests' : `t tests on ${s.df} df`;
+  return `SE: ${t}; ${test}`;
+}
+
+/**
+ * The coefficient table and what follows it in formatSummary() (significance codes; for l2 the
+ * residual standard error, R-squared and F test; warnings), without formatSummary's own header
+ * (the command prints the model, loss and data above it) and without its Huber scale line (printed
+ * with the other fit facts below).
+ */
+function summaryLines(s: Summary): string[] {
+  const lines = formatSummary(s, { digits: 6 }).split('\n');
+  const start = lines.indexOf('') + 1;
+  const out: string[] = [];
+  let inTable = true;
+  for (const l of lines.slice(start)) {
+    if (l.startsWith('Scale: ')) continue;
+    out.push(inTable ? `  ${l}` : l);
+    if (l.startsWith('Signif. codes')) inTable = false;
+  }
+  while (out.length && out[out.length - 1] === '') out.pop();
+  return out;
+}
+
 export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   const { values: v, positionals } = parse('fit', args, FIT_FLAGS);
   if (v.help) {
@@ -107,6 +238,7 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   const header = choiceFlag('fit', 'header', v.header as string | undefined, ['auto', 'yes', 'no'] as const) ?? 'auto';
   const x = listFlag('fit', 'x', v.x as string[] | undefined);
   const loss = resolveLoss(v.loss as string | undefined, tau, delta ?? scale, epsilon);
+  const infReq = inferenceRequest(v, loss);
   const plot = v.plot as string | undefined;
   if (plot === '' || plot === '-') throw new UsageError('--plot needs a file name (the SVG is not written to standard output)', 'fit');
 
@@ -137,11 +269,12 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   }
   const ms = now() - t0;
 
+  const inf = runInference(infReq, design, loss, intercept, result, now);
   const residuals = residualsOf(design, result);
   if (v.json) {
-    io.stdout.write(toJson(fitJson(file, design, loss, intercept, options, result, residuals, ms)) + '\n');
+    io.stdout.write(toJson(fitJson(file, design, loss, intercept, options, result, residuals, ms, inf)) + '\n');
   } else {
-    io.stdout.write(fitSummary(file, design, loss, intercept, options, result, residuals, ms));
+    io.stdout.write(fitSummary(file, design, loss, intercept, options, result, residuals, ms, inf));
   }
   if (plot) {
     await writeOutput(plot, fitPlot(file, design, loss, intercept, options, result), 'plot');
@@ -212,7 +345,7 @@ function lossDescription(loss: LossName, o: FitOptions): string {
   return s;
 }
 
-function fitSummary(file: string, d: Design, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult, res: Float64Array, ms: number): string {
+function fitSummary(file: string, d: Design, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult, res: Float64Array, ms: number, inf: InferenceOutcome): string {
   const out: string[] = [];
   out.push(`Model:  ${formula(d, intercept)}`);
   out.push(`Loss:   ${lossDescription(loss, o)}`);
@@ -229,11 +362,16 @@ function fitSummary(file: string, d: Design, loss: LossName, intercept: boolean,
   out.push('Residuals:');
   out.push(...table([['Min', '1Q', 'Median', '3Q', 'Max'], q.map((x) => fmtNum(x, 5))], 0).map((l) => '  ' + l));
   out.push('');
-  out.push('Coefficients:');
-  const rows: string[][] = [['', 'Estimate']];
-  if (intercept) rows.push(['(Intercept)', fmtNum(r.intercept)]);
-  d.xNames.forEach((name, j) => rows.push([name, fmtNum(r.coef[j])]));
-  out.push(...table(rows).map((l) => '  ' + l));
+  if (inf.summary) {
+    out.push(`Coefficients (${methodText(inf.summary)}):`);
+    out.push(...summaryLines(inf.summary));
+  } else {
+    out.push(`Coefficients (SE: ${inf.note}):`);
+    const rows: string[][] = [['', 'Estimate']];
+    if (intercept) rows.push(['(Intercept)', fmtNum(r.intercept)]);
+    d.xNames.forEach((name, j) => rows.push([name, fmtNum(r.coef[j])]));
+    out.push(...table(rows).map((l) => '  ' + l));
+  }
   out.push('');
   out.push(`Objective:    ${fmtNum(r.objective)}  (${OBJECTIVE_UNITS[loss]})`);
   if (r.certificate) {
@@ -254,7 +392,7 @@ function fitSummary(file: string, d: Design, loss: LossName, intercept: boolean,
   if (x.epsilon !== undefined) out.push(`Smoothing:    epsilon = ${fmtNum(x.epsilon)}`);
   const edges = r.edgeSteps !== undefined ? ` (${r.edgeSteps} simplex step${r.edgeSteps === 1 ? '' : 's'})` : '';
   out.push(`Iterations:   ${r.iterations}${edges}, ${r.converged ? 'converged' : 'NOT converged'} (status ${r.status})`);
-  out.push(`Time:         ${fmtMs(ms)}, backend ${r.backend}`);
+  out.push(`Time:         ${fmtMs(ms)}${inf.summary ? ` (+ ${fmtMs(inf.ms)} standard errors)` : ''}, backend ${r.backend}`);
   if (r.nonUnique) out.push('Note: the optimum is probably not unique; the objective is certified, the coefficients are one optimal point.');
   if (!r.converged) out.push('Note: the fit did not converge; the coefficients are the best iterate (raise --max-iter or --tol).');
   return out.join('\n') + '\n';
@@ -283,7 +421,7 @@ function countedLines(lines: number[]): { count: number; lines: number[] } {
   return { count: lines.length, lines };
 }
 
-function fitJson(file: string, d: Design, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult, res: Float64Array, ms: number): Record<string, unknown> {
+function fitJson(file: string, d: Design, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult, res: Float64Array, ms: number, inf: InferenceOutcome): Record<string, unknown> {
   const coefficients: Record<string, number> = {};
   if (intercept) coefficients['(Intercept)'] = r.intercept;
   d.xNames.forEach((name, j) => (coefficients[name] = r.coef[j]));
@@ -320,7 +458,15 @@ function fitJson(file: string, d: Design, loss: LossName, intercept: boolean, o:
     backend: r.backend,
     timeMs: ms,
     residuals: { min: q[0], q1: q[1], median: q[2], q3: q[3], max: q[4] },
+    inference: inf.summary ? inferenceJson(inf.summary, inf.ms) : null,
+    inferenceNote: inf.note,
   };
+}
+
+/** The Summary of src/inference as JSON (the objective, n and p are already at the top level). */
+function inferenceJson(s: Summary, ms: number): Record<string, unknown> {
+  const { loss: _loss, objective: _objective, ...rest } = s;
+  return { ...rest, timeMs: ms };
 }
 
 function fitPlot(file: string, d: Design, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult): string {

@@ -34,6 +34,26 @@ export async function slopes(page) {
   return out;
 }
 
+/**
+ * The uncertainty table: for 'l2-slope', 'l2-intercept', 'l1-slope', 'l1-intercept' the full-precision
+ * estimate, standard error, t statistic, p-value and interval ends (NaN where a cell shows '—').
+ */
+export async function inference(page) {
+  return page.$$eval('#se-table tbody tr', (rows) => Object.fromEntries(rows.map((tr) => {
+    const id = tr.id.replace(/^se-row-/, '');
+    const v = (sel, key = 'value') => Number(tr.querySelector(sel).dataset[key]);
+    return [id, { est: v(`#est-${id}`), se: v(`#se-${id}`), t: v(`#t-${id}`), p: v(`#p-${id}`), lo: v(`#ci-${id}`, 'lo'), hi: v(`#ci-${id}`, 'hi') }];
+  })));
+}
+
+/** The data points of the scatter plot, read from their accessible labels (x, y with 2 decimals: exact). */
+export async function points(page) {
+  return page.$$eval('#plot circle.pt', (cs) => cs.map((c) => {
+    const m = c.getAttribute('aria-label').match(/x (-?[\d.]+), y (-?[\d.]+)/);
+    return { x: Number(m[1]), y: Number(m[2]) };
+  }));
+}
+
 /** Page coordinates of the data point (x, y) in the scatter plot (read from the plot's own geometry). */
 export async function plotXY(page, x, y) {
   return page.evaluate(([x, y]) => {

@@ -1,6 +1,7 @@
-// The main page (Vite build): loads clean on the WASM backend, refits live, outlier → L2 moves, L1 doesn't.
+// The main page (Vite build): loads clean on the WASM backend, refits live, outlier → L2 moves, L1 doesn't;
+// the uncertainty table shows SE, t, p and intervals of the L2 and L1 fits (summary()).
 import assert from 'node:assert/strict';
-import { noErrors, num, openPage, plotXY, pointCount, screenshot, slopes } from './lib.mjs';
+import { inference, noErrors, num, openPage, plotXY, pointCount, points, screenshot, slopes } from './lib.mjs';
 
 const OUTLIER = { x: 9.4, y: 0.6 }; // far below the trend y ≈ 1.4 + 0.6x (≈ 7.0 at x = 9.4)
 
@@ -60,6 +61,53 @@ export default [
       assert.ok(Math.abs(after.huber - before.huber) < Math.abs(after.l2 - before.l2) / 2,
         `Huber moved ${after.huber - before.huber}, L2 moved ${after.l2 - before.l2}`);
       assert.ok(Number.isFinite(await num(page, '#share-huber')));
+      noErrors(errors);
+      await page.close();
+    },
+  },
+  {
+    name: 'uncertainty table: SE, t, p-value and 95% CI of the L2 and L1 fits, finite and consistent',
+    async fn(ctx) {
+      const { page, errors } = await openPage(ctx, `${ctx.base}/`);
+      const head = await page.$$eval('#se-table thead th', (th) => th.map((t) => t.textContent.trim()));
+      assert.deepEqual(head, ['Coefficient', 'Estimate', 'Std. error', 't', 'p-value', '95% CI']);
+      assert.equal(await page.$eval('#se-row-l2-slope', (r) => r.dataset.method), 'classical');
+      assert.equal(await page.$eval('#se-row-l1-slope', (r) => r.dataset.method), 'nid');
+      const before = await inference(page);
+      for (const [k, row] of Object.entries(before)) {
+        for (const f of ['est', 'se', 't', 'p', 'lo', 'hi']) assert.ok(Number.isFinite(row[f]), `${k}.${f} = ${row[f]}`);
+        assert.ok(row.se > 0, `${k}: SE ${row.se}`);
+        assert.ok(row.p >= 0 && row.p <= 1, `${k}: p ${row.p}`);
+        assert.ok(row.lo < row.est && row.est < row.hi, `${k}: ${row.lo} < ${row.est} < ${row.hi}`);
+        assert.ok(Math.abs(row.t - row.est / row.se) <= 1e-12 * Math.abs(row.t), `${k}: t = est / SE`);
+        // the text shows the same numbers, rounded
+        assert.match(await page.textContent(`#ci-${k}`), /^\[−?[\d.]+, −?[\d.]+\]$/);
+        assert.match(await page.textContent(`#se-${k}`), /^[\d.]+$/);
+      }
+      // the table's estimates are the plotted fits
+      assert.equal(before['l2-slope'].est, await num(page, '#slope-l2'));
+      assert.equal(before['l1-intercept'].est, await num(page, '#intercept-l1'));
+      // L2 against the textbook formulas on the page's own points: SE(b) = s/√Sxx,
+      // SE(a) = s·√(1/n + x̄²/Sxx), intervals ± t(0.975, n − 2)·SE (n = 16: qt(0.975, 14) = 2.144786687917804)
+      const pts = await points(page);
+      const n = pts.length;
+      assert.equal(n, 16);
+      const xbar = pts.reduce((s, p) => s + p.x, 0) / n;
+      const ybar = pts.reduce((s, p) => s + p.y, 0) / n;
+      const sxx = pts.reduce((s, p) => s + (p.x - xbar) ** 2, 0);
+      const b = pts.reduce((s, p) => s + (p.x - xbar) * (p.y - ybar), 0) / sxx;
+      const a = ybar - b * xbar;
+      const s2 = pts.reduce((s, p) => s + (p.y - a - b * p.x) ** 2, 0) / (n - 2);
+      const close = (u, v, what) => assert.ok(Math.abs(u - v) <= 1e-9 * Math.abs(v), `${what}: page ${u}, formula ${v}`);
+      close(before['l2-slope'].se, Math.sqrt(s2 / sxx), 'SE(slope)');
+      close(before['l2-intercept'].se, Math.sqrt(s2 * (1 / n + (xbar * xbar) / sxx)), 'SE(intercept)');
+      close(before['l2-slope'].hi - before['l2-slope'].est, 2.144786687917804 * before['l2-slope'].se, 'CI half-width');
+      // an outlier far from the trend inflates the least-squares residual variance, so its SE
+      await page.click('#add-outlier');
+      const after = await inference(page);
+      assert.ok(after['l2-slope'].se > 2 * before['l2-slope'].se, `L2 slope SE ${before['l2-slope'].se} → ${after['l2-slope'].se}`);
+      for (const row of Object.values(after)) assert.ok(Number.isFinite(row.se) && row.lo < row.hi);
+      await screenshot(ctx, page, 'browser-inference.png');
       noErrors(errors);
       await page.close();
     },

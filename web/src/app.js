@@ -1,7 +1,8 @@
 // The interactive part of the page: a scatter plot whose L2, L1, Huber and quantile lines refit on
 // every change (synchronously — fit() needs no await once init() has resolved), the coefficient
-// table, and the "gradient votes" view. The big-data panel lives in big.js.
-import { init, fit } from 'robustreg';
+// table with the standard errors and confidence intervals of the L2 and L1 fits (summary()), and
+// the "gradient votes" view. The big-data panel lives in big.js.
+import { init, fit, summary } from 'robustreg';
 import { DOMAIN, initialPoints } from './data.js';
 import { setupBig } from './big.js';
 import { fmt, svgEl } from './util.js';
@@ -15,6 +16,12 @@ export const LINES = [
   { key: 'l1', name: 'L1 · least absolute', options: { loss: 'l1' }, on: true },
 ];
 const TABLE_ORDER = ['l2', 'l1', 'huber', 'q10', 'q90'];
+/** Fits whose uncertainty is shown (summary() defaults: L2 classical, L1 nid). */
+const SE_FITS = [
+  { key: 'l2', label: 'L2' },
+  { key: 'l1', label: 'L1' },
+];
+const SE_LEVEL = 0.95;
 
 // plot geometry (SVG user units)
 const W = 640;
@@ -79,6 +86,16 @@ function markup(page) {
           </div>
           <p id="summary" class="summary" aria-live="polite"></p>
         </div>
+      </div>
+      <div class="se-wrap">
+        <table id="se-table" class="coef se">
+          <caption>Uncertainty <span class="muted">· standard errors, t tests and ${Math.round(SE_LEVEL * 100)}% confidence
+            intervals (L2: classical; L1: nid)</span></caption>
+          <thead><tr><th scope="col">Coefficient</th><th scope="col">Estimate</th><th scope="col">Std. error</th>
+            <th scope="col">t</th><th scope="col">p-value</th><th scope="col">${Math.round(SE_LEVEL * 100)}% CI</th></tr></thead>
+          <tbody>${SE_FITS.flatMap((f) => ['slope', 'intercept'].map((c) => seRow(f, c))).join('')}</tbody>
+        </table>
+        <p id="se-note" class="note-line muted"></p>
       </div>
     </section>
 
@@ -149,6 +166,15 @@ function markup(page) {
   </main>
   <footer class="foot">${other} · robustreg: exact L1/quantile with an optimality certificate, Huber,
     least squares; AssemblyScript → WebAssembly with a pure-TypeScript twin.</footer>`;
+}
+
+function seRow(f, coef) {
+  const id = `${f.key}-${coef}`;
+  return `<tr id="se-row-${id}" class="row-${f.key}">
+      <th scope="row"><span class="swatch swatch-${f.key}" aria-hidden="true"></span>${f.label} ${coef}</th>
+      <td class="num" id="est-${id}">—</td><td class="num" id="se-${id}">—</td><td class="num" id="t-${id}">—</td>
+      <td class="num" id="p-${id}">—</td><td class="num" id="ci-${id}">—</td>
+    </tr>`;
 }
 
 export async function start(app) {
@@ -251,7 +277,51 @@ function setupScatter(app) {
     renderPoints();
     renderLines();
     renderTable(ms);
+    renderInference();
     renderVotes(app, points, results, highlight);
+  }
+
+  /** summary() of the L2 and L1 fits: SE, t, p and the interval for the slope and the intercept. */
+  function renderInference() {
+    const X = points.map((p) => [p.x]);
+    const y = points.map((p) => p.y);
+    const problems = [];
+    for (const f of SE_FITS) {
+      const res = results[f.key];
+      let s = null;
+      if (res?.ok) {
+        try {
+          s = summary(res.r, X, y, { names: ['x'], level: SE_LEVEL });
+          for (const w of s.warnings) problems.push(`${f.label}: ${w}`);
+        } catch (e) {
+          problems.push(`${f.label}: ${e?.message ?? e}`);
+        }
+      }
+      for (const [coef, idx] of [['slope', 1], ['intercept', 0]]) {
+        const row = s?.coefficients[idx];
+        const id = `${f.key}-${coef}`;
+        setNum(`#est-${id}`, row?.estimate, 3);
+        setNum(`#se-${id}`, row?.stdError, 3);
+        setNum(`#t-${id}`, row?.statistic, 2);
+        const p = app.querySelector(`#p-${id}`);
+        p.dataset.value = String(row ? row.pValue : NaN);
+        p.textContent = row && Number.isFinite(row.pValue) ? (row.pValue < 1e-4 ? '< 0.0001' : row.pValue.toFixed(4)) : '—';
+        const ci = app.querySelector(`#ci-${id}`);
+        ci.dataset.lo = String(row ? row.ciLower : NaN);
+        ci.dataset.hi = String(row ? row.ciUpper : NaN);
+        ci.textContent = row && Number.isFinite(row.ciLower) && Number.isFinite(row.ciUpper) ? `[${fmt(row.ciLower, 3)}, ${fmt(row.ciUpper, 3)}]` : '—';
+      }
+      const tr = app.querySelector(`#se-row-${f.key}-slope`);
+      tr.dataset.method = s ? s.method : '';
+      tr.dataset.df = s ? String(s.df) : '';
+    }
+    app.querySelector('#se-note').textContent = problems.length ? problems.join(' ') : '';
+  }
+
+  function setNum(sel, v, digits) {
+    const el = app.querySelector(sel);
+    el.dataset.value = String(typeof v === 'number' ? v : NaN);
+    el.textContent = typeof v === 'number' ? fmt(v, digits) : '—';
   }
 
   function renderPoints() {

@@ -22,7 +22,7 @@ export interface FitResult {
   objective: number;
   iterations: number;
   converged: boolean;
-  /** 'optimal' (certified), 'solved' (direct solve), 'converged', 'max-iterations'. */
+  /** 'optimal' (certified), 'solved' (direct solve), 'converged', 'max-iterations', 'stalled' (IRLS: a step failed; the last good iterate is returned). */
   status: string;
   backend: 'wasm' | 'js';
   /** Number of observations and of columns of X. */

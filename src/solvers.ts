@@ -168,6 +168,9 @@ export function kernelStatus(fn: string, status: number, signal: AbortSignal | u
 
 export function finish(base: Omit<FitResult, 'predict'>): FitResult {
   const r = base as FitResult;
+  // -0 (e.g. a lasso slope driven to zero from below) is reported as 0.
+  for (let j = 0; j < r.coef.length; j++) if (r.coef[j] === 0) r.coef[j] = 0;
+  if (r.intercept === 0) r.intercept = 0;
   Object.defineProperty(r, 'predict', { value: makePredict(base.coef, base.intercept), enumerable: false });
   return r;
 }

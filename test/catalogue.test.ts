@@ -541,6 +541,8 @@ table('summary', [
   row('ci unknown', 'INVALID_INPUT', /ci must be one of 'wald', 'percentile'.*received "bca"/, summary, () => [l1res(), X3, y3, { se: 'boot', ci: 'bca' }]),
   row('bandwidth unknown', 'INVALID_INPUT', /bandwidth must be one of 'hall-sheather', 'bofinger'.*received "silverman"/, summary, () => [l1res(), X3, y3, { se: 'ker', bandwidth: 'silverman' }]),
   row('backend bad (l1)', 'INVALID_INPUT', /backend.*"gpu"/, summary, () => [l1res(), X3, y3, { backend: 'gpu' }]),
+  row('nid on an exact fit', 'RANK_DEFICIENT', /se = 'nid'.*density estimate is positive at only 0 of 6 observations.*se: 'boot'/, summary,
+    () => [lad([[1], [2], [3], [4], [5], [6]], [3, 5, 7, 9, 11, 13]), [[1], [2], [3], [4], [5], [6]], [3, 5, 7, 9, 11, 13]]),
 ]);
 
 // ------------------------------------------------------------------------------------- formatSummary

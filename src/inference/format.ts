@@ -1,4 +1,5 @@
-// formatSummary: an R-like text table of a Summary (used by the CLI). ASCII only.
+// formatSummary: an R-like text table of a Summary (used by the CLI). The table itself is ASCII;
+// method names and warnings keep their typographic characters (en dash, ×, −, ±), UTF-8 output.
 import { RobustRegError, describe } from '../errors.js';
 import { checkOptionsObject } from '../options.js';
 import type { Summary } from './summary.js';

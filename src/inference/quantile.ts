@@ -81,7 +81,18 @@ export function nidCovariance(d: Design, tau: number, h: number, hi: CoefFit, lo
   if (nonPositive > 0) {
     warnings.push(`nid: ${nonPositive} non-positive fis (the fits at tau ± h cross at ${nonPositive} observation${nonPositive > 1 ? 's' : ''}; their density estimate is set to 0)`);
   }
-  const V = sparsitySandwich(d, tau, f, "summary (se = 'nid'): the density-weighted design X'FX");
+  let V: Float64Array;
+  try {
+    V = sparsitySandwich(d, tau, f, "summary (se = 'nid'): the density-weighted design X'FX");
+  } catch (e) {
+    // X'FX singular although X has full rank: too few observations got a positive density estimate
+    // (an exact fit, or fits at tau ± h that coincide or cross almost everywhere). Say that, not
+    // "column j is a linear combination".
+    if (!(e instanceof RobustRegError && e.code === 'RANK_DEFICIENT')) throw e;
+    let positive = 0;
+    for (let i = 0; i < n; i++) if (f[i] > 0) positive++;
+    throw new RobustRegError('RANK_DEFICIENT', `summary (se = 'nid'): the local density estimate is positive at only ${positive} of ${n} observations (the fits at tau ± h = ${tau} ± ${+h.toPrecision(4)} coincide or cross there, as in an exact fit), too few to estimate the covariance of ${d.k} coefficients; try se: 'boot' (or 'ker' when the residuals have spread)`, { positive, observations: n, parameters: d.k });
+  }
   return { V, nonPositive, warnings };
 }
 

@@ -48,7 +48,13 @@ export function init(options?: InitOptions): Promise<InitResult> {
       initDone = { backend: 'wasm' };
     } catch (e) {
       if (e instanceof RobustRegError) throw e;
-      initDone = { backend: 'js', reason: `WebAssembly unavailable (${(e as Error)?.message ?? String(e)}); using the TypeScript backend` };
+      const why = (e as Error)?.message ?? String(e);
+      initDone = {
+        backend: 'js',
+        reason: options?.wasm !== undefined
+          ? `the WebAssembly module given in options.wasm failed to load (${why}); using the TypeScript backend`
+          : `WebAssembly unavailable (${why}); using the TypeScript backend`,
+      };
     }
     return initDone;
   })();

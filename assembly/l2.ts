@@ -88,8 +88,8 @@ function blockRows(n: i32): i32 {
   return min<i32>(BLOCK, evenUp(n));
 }
 
-/** Work region: 11 vectors of evenUp(p + 1) f64 (means hi / lo, scales, inverse scales, active columns,
- *  factor positions, correction, Dot2 high / low parts, estimator vector and signs), the Gram matrix
+/** Work region: 12 vectors of evenUp(p + 1) f64 (means hi / lo, scales, inverse scales, active columns,
+ *  factor positions, correction, Dot2 high / low parts, estimator vector and signs, bounds on max |x_ij|), the Gram matrix
  *  and the triangular factor ((p + 1)^2 each, rounded up to even), the row block ((p + 1) * L) and
  *  five per-row vectors of L (weights; residual high / low parts, then q = w r as a double-double and
  *  the split of its high part). */
@@ -98,7 +98,7 @@ export function l2_work_bytes(n: i32, p: i32): f64 {
   const pv = <f64>evenUp(p + 1);
   const q = <f64>p + 1.0;
   const qq = q * q + (q % 2.0);
-  return 8.0 * (11.0 * pv + 2.0 * qq + (q + 5.0) * L);
+  return 8.0 * (12.0 * pv + 2.0 * qq + (q + 5.0) * L);
 }
 
 export function l2_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, ridge: f64,
@@ -117,7 +117,8 @@ export function l2_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercep
   const pGl = pGh + pvBytes;
   const pEx = pGl + pvBytes;
   const pSg = pEx + pvBytes;
-  const pG = pSg + pvBytes;
+  const pXm = pSg + pvBytes;
+  const pG = pXm + pvBytes;
   const pR = pG + qqBytes;
   const pBlk = pR + qqBytes;
   const pWb = pBlk + (<usize>((p + 1) * L) << 3);
@@ -161,7 +162,7 @@ export function l2_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercep
       stf(pMeanLo, j, 0);
     }
     const m = ldf(pMean, j);
-    const s = columnScale(n, col, pW, m);
+    const s = columnScale(n, col, pW, m, pXm + (<usize>j << 3));
     const iv = 1.0 / s;
     stf(pScale, j, s);
     stf(pInvs, j, iv);
@@ -188,9 +189,11 @@ export function l2_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercep
   let kk = pa;
   let method = 0;
   let rcond = 1.0;
+  let anorm = 0.0;
   let useQR = cholesky(pG, pR, pa, q) >= 0;
   if (!useQR && pa > 0) {
-    rcond = rcondEstimate(pR, q, pa, gramNorm1(pG, q, pPos, pa), pEx, pSg);
+    anorm = gramNorm1(pG, q, pPos, pa);
+    rcond = rcondEstimate(pR, q, pa, anorm, pEx, pSg);
     useQR = !(rcond >= RCOND_MIN);
   }
   if (useQR) {
@@ -238,14 +241,44 @@ export function l2_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercep
   if (intercept == 0) b0 = 0;
 
   // 6. Iterative refinement (corrected semi-normal equations, double-double residuals).
+  // With the Cholesky factor, a bound on the error left after a correction (see "settled" below):
+  // the corrected iterate's error is at most rho ||d|| + floorB T + dotB sqrt(objective), d the
+  // correction in scaled coordinates, T = max|y| + |b0| + sum_j |b_j| max|x_j| (the size of the
+  // residuals' terms). rho bounds ||I - (R^T R)^-1 Z^T Z||: ||G^-1|| (est, Hager's estimate, x16 for
+  // its underestimation and the constants below) times the Gram's accumulation error (depth rounded
+  // sums of unit-norm columns), Z's own rounding and Cholesky's backward error ((q + 1) q eps).
+  // floorB: the double-double residual's error (2 (q + 1)^2 eps^2 T per row) through G^-1 Z^T;
+  // dotB: Dot2's second-order error (depth eps)^2 sum |q x| <= (depth eps)^2 ||sqrt(w) r||.
+  let rho = Infinity;
+  let floorR = 0.0;
+  let floorB = 0.0;
+  let dotB = 0.0;
+  let ymax = 0.0;
+  if (method == 0 && kk > 0 && anorm > 0 && rcond > 0) {
+    const est = 1.0 / (rcond * anorm);
+    const depth = <f64>(L / 2 + 1) + Math.ceil(<f64>n / <f64>L);
+    const qf = <f64>q;
+    rho = 16.0 * est * qf * (depth + 3.0 * qf + 8.0) * EPS + 4.0 * EPS;
+    floorR = 2.0 * (qf + 1.0) * (qf + 1.0) * EPS * EPS;
+    floorB = 16.0 * est * sqrt<f64>(qf * W) * floorR;
+    dotB = 16.0 * est * sqrt<f64>(qf) * (depth * EPS) * (depth * EPS);
+    for (let i = 0; i < n; i++) {
+      if (pW == 0 || ldf(pW, i) > 0) {
+        const a = abs<f64>(ldf(pY, i));
+        if (a > ymax) ymax = a;
+      }
+    }
+  }
   let iters = 0;
   let metric = 0.0;
   let prevMetric = 0.0;
   let obj = 0.0;
+  let settled = false;
   while (true) {
     // Stop after this pass (its residuals give the objective) when there is nothing to fit, at the
-    // cap, when the last correction was at rounding level, or when it stopped contracting.
-    const last = (kk == 0 && intercept == 0) || iters == MAX_REFINE ||
+    // cap, when the last correction was at rounding level, when it stopped contracting, or when the
+    // error bound shows that another correction cannot change any coefficient (settled).
+    const last = (kk == 0 && intercept == 0) || iters == MAX_REFINE || settled ||
       (iters > 0 && (metric <= EPS || (iters > 1 && metric > 0.5 * prevMetric)));
     obj = refinePass(n, pX, pY, pW, kk, pAct, b0, pCoef, pBlk, L, pWb, pRh, pRl, pQh, pQl, pGh, pGl, last ? 0 : 1);
     if (last) break;
@@ -285,11 +318,24 @@ export function l2_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercep
     // Apply: b_j += d_j / s_j; b0 += mean_w(r) - m . (d / s).
     let dm = 0.0;
     let bmax = 0.0;
+    let dn2 = 0.0;
+    let T = ymax + abs<f64>(b0);
     for (let t = 0; t < kk; t++) {
       const j = ldi(pAct, t);
-      const beta = abs<f64>(ldf(pCoef, 1 + j) * ldf(pScale, j));
+      const b = ldf(pCoef, 1 + j);
+      const beta = abs<f64>(b * ldf(pScale, j));
       if (beta > bmax) bmax = beta;
+      const d = ldf(pDelta, t);
+      dn2 += d * d;
+      T += abs<f64>(b) * ldf(pXm, j);
     }
+    // Settled: every b_j + d_j / s_j (exact) lies within E / s_j of the exact solution, and rounding
+    // any point of that interval (widened for the rounding of d_j / s_j, and 4x) gives the same
+    // double as b_j + d_j / s_j does: then further corrections can only return the same bits.
+    const E = rho * sqrt<f64>(dn2) + floorB * T + dotB * sqrt<f64>(obj);
+    settled = E < Infinity;
+    let um = 0.0;
+    let smd = 0.0;
     let next = 0.0;
     for (let t = 0; t < kk; t++) {
       const j = ldi(pAct, t);
@@ -297,13 +343,30 @@ export function l2_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercep
       const b = ldf(pCoef, 1 + j);
       next = maxRatio(next, d, b * ldf(pScale, j), EPS * bmax);
       const db = d * ldf(pInvs, j);
-      stf(pCoef, 1 + j, b + db);
-      dm += ldf(pMean, j) * db;
+      const b1 = b + db;
+      stf(pCoef, 1 + j, b1);
+      const m = ldf(pMean, j);
+      dm += m * db;
+      if (settled) {
+        const u = 4.0 * (E * ldf(pInvs, j) + EPS * abs<f64>(db));
+        const e = twoSumErr(b, db, b1);
+        if (!(b1 + (e + u) == b1 && b1 + (e - u) == b1)) settled = false;
+        um += abs<f64>(m) * u;
+        smd += abs<f64>(m * db);
+      }
     }
     if (intercept != 0) {
-      const d0 = (sq + sqLo) / W - dm;
+      const mr = (sq + sqLo) / W;
+      const d0 = mr - dm;
       if (kk == 0) next = maxRatio(next, d0, b0, 0);
-      b0 += d0;
+      const b1 = b0 + d0;
+      if (settled) {
+        // The intercept inherits the slopes' error through the means, plus the rounding of d0.
+        const u = um + 4.0 * ((<f64>kk + 4.0) * EPS * (abs<f64>(mr) + smd) + floorR * T);
+        const e = twoSumErr(b0, d0, b1);
+        if (!(b1 + (e + u) == b1 && b1 + (e - u) == b1)) settled = false;
+      }
+      b0 = b1;
     }
     prevMetric = metric;
     metric = next;
@@ -383,8 +446,9 @@ export function weightedMean(n: i32, pV: usize, pW: usize, W: f64, pHi: usize, p
 }
 
 /** s = ||sqrt(w) (v - m)||_2 over the rows of positive weight, as a * sqrt(sum w ((v - m) / a)^2)
- *  with a = max |v - m| so that no square over- or underflows. */
-function columnScale(n: i32, pV: usize, pW: usize, m: f64): f64 {
+ *  with a = max |v - m| so that no square over- or underflows. Stores |m| + a (a bound on |v_i|
+ *  up to rounding, used by the refinement's error bound) at pXm. */
+function columnScale(n: i32, pV: usize, pW: usize, m: f64, pXm: usize): f64 {
   let amax = 0.0;
   for (let i = 0; i < n; i++) {
     if (pW == 0 || ldf(pW, i) > 0) {
@@ -392,6 +456,7 @@ function columnScale(n: i32, pV: usize, pW: usize, m: f64): f64 {
       if (a > amax) amax = a;
     }
   }
+  store<f64>(pXm, abs<f64>(m) + amax);
   if (amax == 0) return 0;
   const half = n & ~1;
   const mm = f64x2.splat(m);

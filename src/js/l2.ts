@@ -31,7 +31,7 @@ export function l2_work_bytes(n: number, p: number): number {
   const pv = evenUp(p + 1);
   const q = p + 1;
   const qq = q * q + (q % 2);
-  return 8 * (11 * pv + 2 * qq + (q + 5) * L);
+  return 8 * (12 * pv + 2 * qq + (q + 5) * L);
 }
 
 export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, ridge: number,
@@ -59,7 +59,8 @@ export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number,
   const gl = gh + pv;
   const ex = gl + pv;
   const sg = ex + pv;
-  const G = sg + pv;
+  const xm = sg + pv;
+  const G = xm + pv;
   const R = G + qq;
   const blk = R + qq;
   const wbuf = blk + (p + 1) * L;
@@ -99,7 +100,7 @@ export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number,
       F[meanLo + j] = 0;
     }
     const m = F[mean + j];
-    const s = columnScale(F, n, col, pW, wb, m);
+    const s = columnScale(F, n, col, pW, wb, m, xm + j);
     const iv = 1.0 / s;
     F[scale + j] = s;
     F[invs + j] = iv;
@@ -126,9 +127,11 @@ export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number,
   let kk = pa;
   let method = 0;
   let rcond = 1.0;
+  let anorm = 0.0;
   let useQR = cholesky(F, G, R, pa, q) >= 0;
   if (!useQR && pa > 0) {
-    rcond = rcondEstimate(F, R, q, pa, gramNorm1(F, I, G, q, pos, pa), ex, sg);
+    anorm = gramNorm1(F, I, G, q, pos, pa);
+    rcond = rcondEstimate(F, R, q, pa, anorm, ex, sg);
     useQR = !(rcond >= RCOND_MIN);
   }
   if (useQR) {
@@ -174,13 +177,34 @@ export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number,
   }
   if (intercept === 0) b0 = 0;
 
-  // 6. Iterative refinement.
+  // 6. Iterative refinement; error bound of a correction with the Cholesky factor (settled test).
+  let rho = Infinity;
+  let floorR = 0.0;
+  let floorB = 0.0;
+  let dotB = 0.0;
+  let ymax = 0.0;
+  if (method === 0 && kk > 0 && anorm > 0 && rcond > 0) {
+    const est = 1.0 / (rcond * anorm);
+    const depth = ((L / 2) | 0) + 1 + Math.ceil(n / L);
+    const qf = q;
+    rho = 16.0 * est * qf * (depth + 3.0 * qf + 8.0) * EPS + 4.0 * EPS;
+    floorR = 2.0 * (qf + 1.0) * (qf + 1.0) * EPS * EPS;
+    floorB = 16.0 * est * Math.sqrt(qf * W) * floorR;
+    dotB = 16.0 * est * Math.sqrt(qf) * (depth * EPS) * (depth * EPS);
+    for (let i = 0; i < n; i++) {
+      if (pW === 0 || F[wb + i] > 0) {
+        const a = Math.abs(F[yb + i]);
+        if (a > ymax) ymax = a;
+      }
+    }
+  }
   let iters = 0;
   let metric = 0.0;
   let prevMetric = 0.0;
   let obj = 0.0;
+  let settled = false;
   for (;;) {
-    const last = (kk === 0 && intercept === 0) || iters === MAX_REFINE ||
+    const last = (kk === 0 && intercept === 0) || iters === MAX_REFINE || settled ||
       (iters > 0 && (metric <= EPS || (iters > 1 && metric > 0.5 * prevMetric)));
     obj = refinePass(F, I, n, xb, yb, pW, wb, kk, act, b0, cb, blk, L, wbuf, rh, rl, qh, ql, gh, gl, last ? 0 : 1);
     if (last) break;
@@ -218,11 +242,21 @@ export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number,
     solveUpper(F, R, q, kk, delta);
     let dm = 0.0;
     let bmax = 0.0;
+    let dn2 = 0.0;
+    let T = ymax + Math.abs(b0);
     for (let t = 0; t < kk; t++) {
       const j = I[act + t];
-      const beta = Math.abs(F[cb + 1 + j] * F[scale + j]);
+      const b = F[cb + 1 + j];
+      const beta = Math.abs(b * F[scale + j]);
       if (beta > bmax) bmax = beta;
+      const d = F[delta + t];
+      dn2 += d * d;
+      T += Math.abs(b) * F[xm + j];
     }
+    const E = rho * Math.sqrt(dn2) + floorB * T + dotB * Math.sqrt(obj);
+    settled = E < Infinity;
+    let um = 0.0;
+    let smd = 0.0;
     let next = 0.0;
     for (let t = 0; t < kk; t++) {
       const j = I[act + t];
@@ -230,13 +264,29 @@ export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number,
       const b = F[cb + 1 + j];
       next = maxRatio(next, d, b * F[scale + j], EPS * bmax);
       const db = d * F[invs + j];
-      F[cb + 1 + j] = b + db;
-      dm += F[mean + j] * db;
+      const b1 = b + db;
+      F[cb + 1 + j] = b1;
+      const m = F[mean + j];
+      dm += m * db;
+      if (settled) {
+        const u = 4.0 * (E * F[invs + j] + EPS * Math.abs(db));
+        const e = twoSumErr(b, db, b1);
+        if (!(b1 + (e + u) === b1 && b1 + (e - u) === b1)) settled = false;
+        um += Math.abs(m) * u;
+        smd += Math.abs(m * db);
+      }
     }
     if (intercept !== 0) {
-      const d0 = (sq + sqLo) / W - dm;
+      const mr = (sq + sqLo) / W;
+      const d0 = mr - dm;
       if (kk === 0) next = maxRatio(next, d0, b0, 0);
-      b0 += d0;
+      const b1 = b0 + d0;
+      if (settled) {
+        const u = um + 4.0 * ((kk + 4.0) * EPS * (Math.abs(mr) + smd) + floorR * T);
+        const e = twoSumErr(b0, d0, b1);
+        if (!(b1 + (e + u) === b1 && b1 + (e - u) === b1)) settled = false;
+      }
+      b0 = b1;
     }
     prevMetric = metric;
     metric = next;
@@ -315,7 +365,7 @@ export function weightedMean(F: Float64Array, n: number, v: number, pW: number, 
   F[lo] = twoSumErr(m, cw, mn);
 }
 
-function columnScale(F: Float64Array, n: number, v: number, pW: number, wb: number, m: number): number {
+function columnScale(F: Float64Array, n: number, v: number, pW: number, wb: number, m: number, xm: number): number {
   let amax = 0;
   for (let i = 0; i < n; i++) {
     if (pW === 0 || F[wb + i] > 0) {
@@ -323,6 +373,7 @@ function columnScale(F: Float64Array, n: number, v: number, pW: number, wb: numb
       if (a > amax) amax = a;
     }
   }
+  F[xm] = Math.abs(m) + amax;
   if (amax === 0) return 0;
   const half = n & ~1;
   let s0 = 0;

@@ -132,9 +132,14 @@ export function l2_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercep
   for (let j = 0; j < p; j++) sti(pFlags, j, 0);
 
   let W = <f64>n;
+  let mask = 0; // some row has weight 0: the refinement zeroes its data instead of reading X directly
   if (pW != 0) {
     W = 0;
-    for (let i = 0; i < n; i++) W += ldf(pW, i);
+    for (let i = 0; i < n; i++) {
+      const w = ldf(pW, i);
+      W += w;
+      if (w == 0) mask = 1;
+    }
   }
   if (W == 0) {
     // No row carries weight: nothing is identified. Coefficients stay 0, every column is flagged.
@@ -280,7 +285,7 @@ export function l2_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercep
     // error bound shows that another correction cannot change any coefficient (settled).
     const last = (kk == 0 && intercept == 0) || iters == MAX_REFINE || settled ||
       (iters > 0 && (metric <= EPS || (iters > 1 && metric > 0.5 * prevMetric)));
-    obj = refinePass(n, pX, pY, pW, kk, pAct, b0, pCoef, pBlk, L, pWb, pRh, pRl, pQh, pQl, pGh, pGl, last ? 0 : 1);
+    obj = refinePass(n, pX, pY, pW, mask, kk, pAct, b0, pCoef, pBlk, L, pWb, pRh, pRl, pQh, pQl, pGh, pGl, last ? 0 : 1);
     if (last) break;
     // Right-hand side Z^T W r - D beta = (X^T W r - m (1^T W r) - ridge b) / s, in double-double.
     const sq = ldf(pGh, kk);
@@ -825,8 +830,13 @@ function deleteAliased(pR: usize, q: i32, pa: i32, tol: f64, pPos: usize, pAct: 
 /** Residuals r = y - b0 - X b in double-double (rows of zero weight are zeroed, so they contribute
  *  exact zeros) and sum_i w_i r_i^2 (returned); with rhs != 0 also q = w r in double-double and, in
  *  Dot2 form (high parts in gh, errors in gl), sum_i q_i x_ij for the k active columns at index t
- *  and sum_i q_i at index k. */
-function refinePass(n: i32, pX: usize, pY: usize, pW: usize, k: i32, pAct: usize, b0: f64, pCoef: usize,
+ *  and sum_i q_i at index k. A block is read in place from X and y unless some row has weight 0
+ *  (mask) or the block has an odd number of rows; then it is copied (zeroed rows, a zero pad row).
+ *  Both sweeps over the block are register-blocked by four columns: the residual sweep applies four
+ *  columns to each row in column order (the same operations in the same order per row), the Dot2
+ *  sweep keeps four independent accumulators sharing the loads of q, so the bits are those of the
+ *  one-column loops (which the twin runs). */
+function refinePass(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, k: i32, pAct: usize, b0: f64, pCoef: usize,
   pBlk: usize, L: i32, pWb: usize, pRh: usize, pRl: usize, pQh: usize, pQl: usize, pGh: usize, pGl: usize, rhs: i32): f64 {
   for (let t = 0; t <= k; t++) {
     stf(pGh, t, 0);
@@ -838,16 +848,20 @@ function refinePass(n: i32, pX: usize, pY: usize, pW: usize, k: i32, pAct: usize
     const len = min<i32>(L, n - i0);
     const lp = evenUp(len);
     const bytes = <usize>lp << 3;
-    // Copy the block: weights (1 without pW), x of the active columns and y (column k).
-    for (let t = 0; t <= k; t++) {
-      const src = t < k ? pX + ((<usize>ldi(pAct, t) * <usize>n + <usize>i0) << 3) : pY + (<usize>i0 << 3);
-      const dst = pBlk + <usize>t * stride;
-      if (pW != 0) {
-        for (let i = 0; i < len; i++) stf(dst, i, ldf(pW, i0 + i) != 0 ? ldf(src, i) : 0);
-      } else {
-        memory.copy(dst, src, <usize>len << 3);
+    const direct = mask == 0 && lp == len;
+    // Column t of the block: in place (direct), or copied: weights (1 without pW), x of the active
+    // columns and y (column k).
+    if (!direct) {
+      for (let t = 0; t <= k; t++) {
+        const src = t < k ? pX + ((<usize>ldi(pAct, t) * <usize>n + <usize>i0) << 3) : pY + (<usize>i0 << 3);
+        const dst = pBlk + <usize>t * stride;
+        if (pW != 0) {
+          for (let i = 0; i < len; i++) stf(dst, i, ldf(pW, i0 + i) != 0 ? ldf(src, i) : 0);
+        } else {
+          memory.copy(dst, src, <usize>len << 3);
+        }
+        if (lp > len) stf(dst, len, 0);
       }
-      if (lp > len) stf(dst, len, 0);
     }
     if (pW != 0) {
       memory.copy(pWb, pW + (<usize>i0 << 3), <usize>len << 3);
@@ -857,7 +871,7 @@ function refinePass(n: i32, pX: usize, pY: usize, pW: usize, k: i32, pAct: usize
     if (lp > len) stf(pWb, len, 0);
 
     // r = y - b0 - sum_t x_t b_t: TwoSum for each subtraction, Dekker's product for x b.
-    const yc = pBlk + <usize>k * stride;
+    const yc = direct ? pY + (<usize>i0 << 3) : pBlk + <usize>k * stride;
     const nb0 = f64x2.splat(-b0);
     for (let o: usize = 0; o < bytes; o += 16) {
       const y = v128.load(yc + o);
@@ -865,13 +879,76 @@ function refinePass(n: i32, pX: usize, pY: usize, pW: usize, k: i32, pAct: usize
       v128.store(pRh + o, s);
       v128.store(pRl + o, twoSumErrV(y, nb0, s));
     }
-    for (let t = 0; t < k; t++) {
+    let t = 0;
+    for (; t + 4 <= k; t += 4) {
+      const c0 = colAt(direct, pX, n, i0, pAct, t, pBlk, stride);
+      const c1 = colAt(direct, pX, n, i0, pAct, t + 1, pBlk, stride);
+      const c2 = colAt(direct, pX, n, i0, pAct, t + 2, pBlk, stride);
+      const c3 = colAt(direct, pX, n, i0, pAct, t + 3, pBlk, stride);
+      const s0 = ldf(pCoef, 1 + ldi(pAct, t));
+      const s1 = ldf(pCoef, 1 + ldi(pAct, t + 1));
+      const s2 = ldf(pCoef, 1 + ldi(pAct, t + 2));
+      const s3 = ldf(pCoef, 1 + ldi(pAct, t + 3));
+      const h0s = splitHi(s0);
+      const h1s = splitHi(s1);
+      const h2s = splitHi(s2);
+      const h3s = splitHi(s3);
+      const b0v = f64x2.splat(s0);
+      const b1v = f64x2.splat(s1);
+      const b2v = f64x2.splat(s2);
+      const b3v = f64x2.splat(s3);
+      const bh0 = f64x2.splat(h0s);
+      const bh1 = f64x2.splat(h1s);
+      const bh2 = f64x2.splat(h2s);
+      const bh3 = f64x2.splat(h3s);
+      const bl0 = f64x2.splat(s0 - h0s);
+      const bl1 = f64x2.splat(s1 - h1s);
+      const bl2 = f64x2.splat(s2 - h2s);
+      const bl3 = f64x2.splat(s3 - h3s);
+      for (let o: usize = 0; o < bytes; o += 16) {
+        let h = v128.load(pRh + o);
+        let l = v128.load(pRl + o);
+        let x = v128.load(c0 + o);
+        let xh = splitHiV(x);
+        let ph = f64x2.mul(x, b0v);
+        let pl = twoProdErrV(xh, f64x2.sub(x, xh), bh0, bl0, ph);
+        let nph = f64x2.neg(ph);
+        let sm = f64x2.add(h, nph);
+        l = f64x2.add(l, f64x2.sub(twoSumErrV(h, nph, sm), pl));
+        h = sm;
+        x = v128.load(c1 + o);
+        xh = splitHiV(x);
+        ph = f64x2.mul(x, b1v);
+        pl = twoProdErrV(xh, f64x2.sub(x, xh), bh1, bl1, ph);
+        nph = f64x2.neg(ph);
+        sm = f64x2.add(h, nph);
+        l = f64x2.add(l, f64x2.sub(twoSumErrV(h, nph, sm), pl));
+        h = sm;
+        x = v128.load(c2 + o);
+        xh = splitHiV(x);
+        ph = f64x2.mul(x, b2v);
+        pl = twoProdErrV(xh, f64x2.sub(x, xh), bh2, bl2, ph);
+        nph = f64x2.neg(ph);
+        sm = f64x2.add(h, nph);
+        l = f64x2.add(l, f64x2.sub(twoSumErrV(h, nph, sm), pl));
+        h = sm;
+        x = v128.load(c3 + o);
+        xh = splitHiV(x);
+        ph = f64x2.mul(x, b3v);
+        pl = twoProdErrV(xh, f64x2.sub(x, xh), bh3, bl3, ph);
+        nph = f64x2.neg(ph);
+        sm = f64x2.add(h, nph);
+        v128.store(pRh + o, sm);
+        v128.store(pRl + o, f64x2.add(l, f64x2.sub(twoSumErrV(h, nph, sm), pl)));
+      }
+    }
+    for (; t < k; t++) {
       const bj = ldf(pCoef, 1 + ldi(pAct, t));
       const bhs = splitHi(bj);
       const b = f64x2.splat(bj);
       const bh = f64x2.splat(bhs);
       const bl = f64x2.splat(bj - bhs);
-      const col = pBlk + <usize>t * stride;
+      const col = colAt(direct, pX, n, i0, pAct, t, pBlk, stride);
       for (let o: usize = 0; o < bytes; o += 16) {
         const x = v128.load(col + o);
         const xh = splitHiV(x);
@@ -925,8 +1002,61 @@ function refinePass(n: i32, pX: usize, pY: usize, pW: usize, k: i32, pAct: usize
     addLanes(pGh, pGl, k, sh, sl);
 
     // sum_i q_i x_it for each active column (Dot2; the low part qb enters with one product).
-    for (let t = 0; t < k; t++) {
-      const col = pBlk + <usize>t * stride;
+    t = 0;
+    for (; t + 4 <= k; t += 4) {
+      const c0 = colAt(direct, pX, n, i0, pAct, t, pBlk, stride);
+      const c1 = colAt(direct, pX, n, i0, pAct, t + 1, pBlk, stride);
+      const c2 = colAt(direct, pX, n, i0, pAct, t + 2, pBlk, stride);
+      const c3 = colAt(direct, pX, n, i0, pAct, t + 3, pBlk, stride);
+      let ah0 = f64x2.splat(0);
+      let ah1 = ah0;
+      let ah2 = ah0;
+      let ah3 = ah0;
+      let al0 = ah0;
+      let al1 = ah0;
+      let al2 = ah0;
+      let al3 = ah0;
+      for (let o: usize = 0; o < bytes; o += 16) {
+        const qa = v128.load(pRh + o);
+        const qb = v128.load(pRl + o);
+        const qh = v128.load(pQh + o);
+        const ql = v128.load(pQl + o);
+        let x = v128.load(c0 + o);
+        let xh = splitHiV(x);
+        let ph = f64x2.mul(qa, x);
+        let pl = f64x2.add(twoProdErrV(qh, ql, xh, f64x2.sub(x, xh), ph), f64x2.mul(qb, x));
+        let s = f64x2.add(ah0, ph);
+        al0 = f64x2.add(al0, f64x2.add(twoSumErrV(ah0, ph, s), pl));
+        ah0 = s;
+        x = v128.load(c1 + o);
+        xh = splitHiV(x);
+        ph = f64x2.mul(qa, x);
+        pl = f64x2.add(twoProdErrV(qh, ql, xh, f64x2.sub(x, xh), ph), f64x2.mul(qb, x));
+        s = f64x2.add(ah1, ph);
+        al1 = f64x2.add(al1, f64x2.add(twoSumErrV(ah1, ph, s), pl));
+        ah1 = s;
+        x = v128.load(c2 + o);
+        xh = splitHiV(x);
+        ph = f64x2.mul(qa, x);
+        pl = f64x2.add(twoProdErrV(qh, ql, xh, f64x2.sub(x, xh), ph), f64x2.mul(qb, x));
+        s = f64x2.add(ah2, ph);
+        al2 = f64x2.add(al2, f64x2.add(twoSumErrV(ah2, ph, s), pl));
+        ah2 = s;
+        x = v128.load(c3 + o);
+        xh = splitHiV(x);
+        ph = f64x2.mul(qa, x);
+        pl = f64x2.add(twoProdErrV(qh, ql, xh, f64x2.sub(x, xh), ph), f64x2.mul(qb, x));
+        s = f64x2.add(ah3, ph);
+        al3 = f64x2.add(al3, f64x2.add(twoSumErrV(ah3, ph, s), pl));
+        ah3 = s;
+      }
+      addLanes(pGh, pGl, t, ah0, al0);
+      addLanes(pGh, pGl, t + 1, ah1, al1);
+      addLanes(pGh, pGl, t + 2, ah2, al2);
+      addLanes(pGh, pGl, t + 3, ah3, al3);
+    }
+    for (; t < k; t++) {
+      const col = colAt(direct, pX, n, i0, pAct, t, pBlk, stride);
       let ah = f64x2.splat(0);
       let al = ah;
       for (let o: usize = 0; o < bytes; o += 16) {
@@ -943,6 +1073,12 @@ function refinePass(n: i32, pX: usize, pY: usize, pW: usize, k: i32, pAct: usize
     }
   }
   return obj;
+}
+
+/** Address of active column t of the row block starting at i0: in X itself, or in the block copy. */
+// @ts-ignore: decorator
+@inline function colAt(direct: bool, pX: usize, n: i32, i0: i32, pAct: usize, t: i32, pBlk: usize, stride: usize): usize {
+  return direct ? pX + ((<usize>ldi(pAct, t) * <usize>n + <usize>i0) << 3) : pBlk + <usize>t * stride;
 }
 
 /** Add a two-lane Dot2 accumulator (high parts sh, errors sl) to entry t of (gh, gl). */

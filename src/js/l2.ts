@@ -74,9 +74,14 @@ export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number,
   for (let j = 0; j < p; j++) I[fb + j] = 0;
 
   let W = n;
+  let mask = 0;
   if (pW !== 0) {
     W = 0;
-    for (let i = 0; i < n; i++) W += F[wb + i];
+    for (let i = 0; i < n; i++) {
+      const w = F[wb + i];
+      W += w;
+      if (w === 0) mask = 1;
+    }
   }
   if (W === 0) {
     for (let j = 0; j < p; j++) I[fb + j] = 1;
@@ -206,7 +211,7 @@ export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number,
   for (;;) {
     const last = (kk === 0 && intercept === 0) || iters === MAX_REFINE || settled ||
       (iters > 0 && (metric <= EPS || (iters > 1 && metric > 0.5 * prevMetric)));
-    obj = refinePass(F, I, n, xb, yb, pW, wb, kk, act, b0, cb, blk, L, wbuf, rh, rl, qh, ql, gh, gl, last ? 0 : 1);
+    obj = refinePass(F, I, n, xb, yb, pW, wb, mask, kk, act, b0, cb, blk, L, wbuf, rh, rl, qh, ql, gh, gl, last ? 0 : 1);
     if (last) break;
     const sq = F[gh + kk];
     const sqLo = F[gl + kk];
@@ -684,7 +689,7 @@ function deleteAliased(F: Float64Array, I: Int32Array, R: number, q: number, pa:
 // ---- 6. One refinement pass ----
 
 function refinePass(F: Float64Array, I: Int32Array, n: number, xb: number, yb: number, pW: number, wb: number,
-  k: number, act: number, b0: number, cb: number, blk: number, L: number, wbuf: number,
+  mask: number, k: number, act: number, b0: number, cb: number, blk: number, L: number, wbuf: number,
   rh: number, rl: number, qh: number, ql: number, gh: number, gl: number, rhs: number): number {
   for (let t = 0; t <= k; t++) {
     F[gh + t] = 0;
@@ -694,15 +699,19 @@ function refinePass(F: Float64Array, I: Int32Array, n: number, xb: number, yb: n
   for (let i0 = 0; i0 < n; i0 += L) {
     const len = Math.min(L, n - i0);
     const lp = evenUp(len);
-    for (let t = 0; t <= k; t++) {
-      const src = t < k ? xb + I[act + t] * n + i0 : yb + i0;
-      const dst = blk + t * L;
-      if (pW !== 0) {
-        for (let i = 0; i < len; i++) F[dst + i] = F[wb + i0 + i] !== 0 ? F[src + i] : 0;
-      } else {
-        F.copyWithin(dst, src, src + len);
+    // In place unless some row has weight 0 or the block has an odd number of rows (as assembly/l2.ts).
+    const direct = mask === 0 && lp === len;
+    if (!direct) {
+      for (let t = 0; t <= k; t++) {
+        const src = t < k ? xb + I[act + t] * n + i0 : yb + i0;
+        const dst = blk + t * L;
+        if (pW !== 0) {
+          for (let i = 0; i < len; i++) F[dst + i] = F[wb + i0 + i] !== 0 ? F[src + i] : 0;
+        } else {
+          F.copyWithin(dst, src, src + len);
+        }
+        if (lp > len) F[dst + len] = 0;
       }
-      if (lp > len) F[dst + len] = 0;
     }
     if (pW !== 0) {
       F.copyWithin(wbuf, wb + i0, wb + i0 + len);
@@ -711,7 +720,7 @@ function refinePass(F: Float64Array, I: Int32Array, n: number, xb: number, yb: n
     }
     if (lp > len) F[wbuf + len] = 0;
 
-    const yc = blk + k * L;
+    const yc = direct ? yb + i0 : blk + k * L;
     const nb0 = -b0;
     for (let i = 0; i < lp; i++) {
       const y = F[yc + i];
@@ -723,7 +732,7 @@ function refinePass(F: Float64Array, I: Int32Array, n: number, xb: number, yb: n
       const b = F[cb + 1 + I[act + t]];
       const bh = splitHi(b);
       const bl = b - bh;
-      const col = blk + t * L;
+      const col = direct ? xb + I[act + t] * n + i0 : blk + t * L;
       for (let i = 0; i < lp; i++) {
         const x = F[col + i];
         const xh = splitHi(x);
@@ -799,7 +808,7 @@ function refinePass(F: Float64Array, I: Int32Array, n: number, xb: number, yb: n
     addLanes(F, gh, gl, k, sh0, sh1, sl0, sl1);
 
     for (let t = 0; t < k; t++) {
-      const col = blk + t * L;
+      const col = direct ? xb + I[act + t] * n + i0 : blk + t * L;
       let ah0 = 0;
       let ah1 = 0;
       let al0 = 0;

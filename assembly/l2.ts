@@ -450,23 +450,49 @@ export function weightedMean(n: i32, pV: usize, pW: usize, W: f64, pHi: usize, p
   store<f64>(pLo, twoSumErr(m, cw, mean));
 }
 
+/** 2^k for an integer k in [-1022, 1023] (a normal number). */
+export function pow2(k: i32): f64 {
+  return reinterpret<f64>(<u64>(k + 1023) << 52);
+}
+
+/** The power of two 2^k, k in [-1022, 1022], with x * 2^k in [0.5, 1) for positive normal x
+ *  (clamped at the ends of the exponent range; subnormal x count as 2^-1023). */
+export function scaleFor(x: f64): f64 {
+  const e = <i32>((reinterpret<u64>(x) >> 52) & 0x7ff) - 1023;
+  let k = -(e + 1);
+  if (k < -1022) k = -1022;
+  if (k > 1022) k = 1022;
+  return pow2(k);
+}
+
 /** s = ||sqrt(w) (v - m)||_2 over the rows of positive weight, as a * sqrt(sum w ((v - m) / a)^2)
- *  with a = max |v - m| so that no square over- or underflows. Stores |m| + a (a bound on |v_i|
- *  up to rounding, used by the refinement's error bound) at pXm. */
+ *  with a = max |v - m| so that no square over- or underflows. (Scaling by a power of two instead
+ *  of dividing by a moves NIST Filip's refined solution from 15 to 52 ulps: kept.) Stores |m| + a (a bound on |v_i| up to rounding, used
+ *  by the refinement's error bound) at pXm. The maximum is taken two rows at a time (pmax skips NaN
+ *  as the twin's scalar comparison does; a maximum does not depend on the order). */
 function columnScale(n: i32, pV: usize, pW: usize, m: f64, pXm: usize): f64 {
-  let amax = 0.0;
-  for (let i = 0; i < n; i++) {
-    if (pW == 0 || ldf(pW, i) > 0) {
-      const a = abs<f64>(ldf(pV, i) - m);
-      if (a > amax) amax = a;
+  const half = n & ~1;
+  const mm = f64x2.splat(m);
+  const zero = f64x2.splat(0);
+  let av = zero;
+  if (pW != 0) {
+    for (let i = 0; i < half; i += 2) {
+      const o = <usize>i << 3;
+      const a = v128.and(f64x2.abs(f64x2.sub(v128.load(pV + o), mm)), f64x2.gt(v128.load(pW + o), zero));
+      av = f64x2.pmax(av, a);
     }
+  } else {
+    for (let i = 0; i < half; i += 2) av = f64x2.pmax(av, f64x2.abs(f64x2.sub(v128.load(pV + (<usize>i << 3)), mm)));
+  }
+  let amax = lane0(av);
+  if (lane1(av) > amax) amax = lane1(av);
+  if (half < n && (pW == 0 || ldf(pW, half) > 0)) {
+    const a = abs<f64>(ldf(pV, half) - m);
+    if (a > amax) amax = a;
   }
   store<f64>(pXm, abs<f64>(m) + amax);
   if (amax == 0) return 0;
-  const half = n & ~1;
-  const mm = f64x2.splat(m);
   const aa = f64x2.splat(amax);
-  const zero = f64x2.splat(0);
   let acc = zero;
   if (pW != 0) {
     for (let i = 0; i < half; i += 2) {
@@ -745,31 +771,88 @@ function invNorm1Estimate(pR: usize, q: i32, k: i32, pX: usize, pSg: usize): f64
 // ---------------------------------------------------------------------------------------------
 // 5. Householder QR, one row block at a time, and rank detection.
 
+/** Householder reflector (LAPACK dlarfg) that zeroes the block's column v (lp rows, bytes = 8 lp)
+ *  against the diagonal entry R_kk (at pRkk): beta = -sign(alpha) ||(alpha, x)||,
+ *  tau = (beta - alpha) / beta, v <- x / (alpha - beta), R_kk <- beta. Returns tau, or 0 when the
+ *  column is already zero (no reflection). Shared by householderBlock's callers (l2_fit's QR
+ *  fallback and moments.ts). */
+// @ts-ignore: decorator
+@inline function reflector(v: usize, bytes: usize, pRkk: usize): f64 {
+  let a = f64x2.splat(0);
+  for (let o: usize = 0; o < bytes; o += 16) {
+    const x = v128.load(v + o);
+    a = f64x2.add(a, f64x2.mul(x, x));
+  }
+  const xn2 = lane0(a) + lane1(a);
+  if (xn2 == 0) return 0;
+  const alpha = load<f64>(pRkk);
+  const h = sqrt<f64>(alpha * alpha + xn2);
+  const beta = alpha >= 0 ? -h : h;
+  const tau = (beta - alpha) / beta;
+  const sc = f64x2.splat(1.0 / (alpha - beta));
+  for (let o: usize = 0; o < bytes; o += 16) v128.store(v + o, f64x2.mul(v128.load(v + o), sc));
+  store<f64>(pRkk, beta);
+  return tau;
+}
+
 /** Stack the block (columns 0..q-1, rows 0..lp-1, stride L) under the upper triangle R (leading
- *  dimension q; column q-1 = pa is the right-hand side) and re-triangularise: for each column k a
- *  Householder reflector (LAPACK dlarfg: beta = -sign(alpha) ||(alpha, x)||, tau = (beta - alpha) / beta,
- *  v = x / (alpha - beta)) that zeroes the block's column k, applied to the columns on its right
- *  (LAPACK dtpqrt2 with a full pentagonal part). The block is overwritten. */
-function householderBlock(pBlk: usize, L: i32, lp: i32, pa: i32, q: i32, pR: usize): void {
+ *  dimension q) and re-triangularise its first nk columns: for each column k < nk a Householder
+ *  reflector (reflector above) that zeroes the block's column k, applied to the columns on its
+ *  right up to q - 1 (LAPACK dtpqrt2 with a full pentagonal part). l2_fit passes nk = pa (column
+ *  q - 1 = pa is the right-hand side), moments.ts nk = q. Register-blocked: each reflector is
+ *  applied to four columns per pass over the block (one load of v serves four dot products, then
+ *  four updates); every column sees the operations of the one-column loop in the same order
+ *  (per-column f64x2 accumulators, lane 0 = even rows), so the bits are those of the twin's loop.
+ *  The block is overwritten. */
+export function householderBlock(pBlk: usize, L: i32, lp: i32, nk: i32, q: i32, pR: usize): void {
   const stride = <usize>L << 3;
   const bytes = <usize>lp << 3;
-  for (let k = 0; k < pa; k++) {
+  for (let k = 0; k < nk; k++) {
     const v = pBlk + <usize>k * stride;
-    let a = f64x2.splat(0);
-    for (let o: usize = 0; o < bytes; o += 16) {
-      const x = v128.load(v + o);
-      a = f64x2.add(a, f64x2.mul(x, x));
+    const tau = reflector(v, bytes, pR + (<usize>(k * q + k) << 3));
+    if (tau == 0) continue;
+    let j = k + 1;
+    for (; j + 4 <= q; j += 4) {
+      const c0 = pBlk + <usize>j * stride;
+      const c1 = c0 + stride;
+      const c2 = c1 + stride;
+      const c3 = c2 + stride;
+      let d0 = f64x2.splat(0);
+      let d1 = d0;
+      let d2 = d0;
+      let d3 = d0;
+      for (let o: usize = 0; o < bytes; o += 16) {
+        const x = v128.load(v + o);
+        d0 = f64x2.add(d0, f64x2.mul(x, v128.load(c0 + o)));
+        d1 = f64x2.add(d1, f64x2.mul(x, v128.load(c1 + o)));
+        d2 = f64x2.add(d2, f64x2.mul(x, v128.load(c2 + o)));
+        d3 = f64x2.add(d3, f64x2.mul(x, v128.load(c3 + o)));
+      }
+      const r0 = ldf(pR, j * q + k);
+      const r1 = ldf(pR, (j + 1) * q + k);
+      const r2 = ldf(pR, (j + 2) * q + k);
+      const r3 = ldf(pR, (j + 3) * q + k);
+      const s0 = tau * (r0 + (lane0(d0) + lane1(d0)));
+      const s1 = tau * (r1 + (lane0(d1) + lane1(d1)));
+      const s2 = tau * (r2 + (lane0(d2) + lane1(d2)));
+      const s3 = tau * (r3 + (lane0(d3) + lane1(d3)));
+      stf(pR, j * q + k, r0 - s0);
+      stf(pR, (j + 1) * q + k, r1 - s1);
+      stf(pR, (j + 2) * q + k, r2 - s2);
+      stf(pR, (j + 3) * q + k, r3 - s3);
+      const t0 = f64x2.splat(s0);
+      const t1 = f64x2.splat(s1);
+      const t2 = f64x2.splat(s2);
+      const t3 = f64x2.splat(s3);
+      for (let o: usize = 0; o < bytes; o += 16) {
+        const x = v128.load(v + o);
+        v128.store(c0 + o, f64x2.sub(v128.load(c0 + o), f64x2.mul(t0, x)));
+        v128.store(c1 + o, f64x2.sub(v128.load(c1 + o), f64x2.mul(t1, x)));
+        v128.store(c2 + o, f64x2.sub(v128.load(c2 + o), f64x2.mul(t2, x)));
+        v128.store(c3 + o, f64x2.sub(v128.load(c3 + o), f64x2.mul(t3, x)));
+      }
     }
-    const xn2 = lane0(a) + lane1(a);
-    if (xn2 == 0) continue;
-    const alpha = ldf(pR, k * q + k);
-    const h = sqrt<f64>(alpha * alpha + xn2);
-    const beta = alpha >= 0 ? -h : h;
-    const tau = (beta - alpha) / beta;
-    const sc = f64x2.splat(1.0 / (alpha - beta));
-    for (let o: usize = 0; o < bytes; o += 16) v128.store(v + o, f64x2.mul(v128.load(v + o), sc));
-    stf(pR, k * q + k, beta);
-    for (let j = k + 1; j < q; j++) {
+    for (; j < q; j++) {
       const c = pBlk + <usize>j * stride;
       let d = f64x2.splat(0);
       for (let o: usize = 0; o < bytes; o += 16) d = f64x2.add(d, f64x2.mul(v128.load(v + o), v128.load(c + o)));

@@ -370,6 +370,27 @@ export function weightedMean(F: Float64Array, n: number, v: number, pW: number, 
   F[lo] = twoSumErr(m, cw, mn);
 }
 
+// Bit access to a double (little-endian: word 1 holds the sign, exponent and high mantissa bits).
+const bitsF = new Float64Array(1);
+const bitsU = new Uint32Array(bitsF.buffer);
+
+/** 2^k for an integer k in [-1022, 1023]. */
+export function pow2(k: number): number {
+  bitsU[0] = 0;
+  bitsU[1] = (k + 1023) << 20;
+  return bitsF[0];
+}
+
+/** The power of two 2^k, k in [-1022, 1022], with x * 2^k in [0.5, 1) (as assembly/l2.ts). */
+export function scaleFor(x: number): number {
+  bitsF[0] = x;
+  const e = ((bitsU[1] >>> 20) & 0x7ff) - 1023;
+  let k = -(e + 1);
+  if (k < -1022) k = -1022;
+  if (k > 1022) k = 1022;
+  return pow2(k);
+}
+
 function columnScale(F: Float64Array, n: number, v: number, pW: number, wb: number, m: number, xm: number): number {
   let amax = 0;
   for (let i = 0; i < n; i++) {
@@ -613,26 +634,36 @@ function invNorm1Estimate(F: Float64Array, R: number, q: number, k: number, x: n
 
 // ---- 5. Householder QR by row blocks, rank detection ----
 
-export function householderBlock(F: Float64Array, blk: number, L: number, lp: number, pa: number, q: number, R: number): void {
-  for (let k = 0; k < pa; k++) {
+/** Householder reflector (LAPACK dlarfg) zeroing the block column v against R_kk (index rkk): as
+ *  assembly/l2.ts reflector. Returns tau, or 0 when the column is already zero. */
+function reflector(F: Float64Array, v: number, lp: number, rkk: number): number {
+  let a0 = 0;
+  let a1 = 0;
+  for (let i = 0; i < lp; i += 2) {
+    const x0 = F[v + i];
+    const x1 = F[v + i + 1];
+    a0 += x0 * x0;
+    a1 += x1 * x1;
+  }
+  const xn2 = a0 + a1;
+  if (xn2 === 0) return 0;
+  const alpha = F[rkk];
+  const h = Math.sqrt(alpha * alpha + xn2);
+  const beta = alpha >= 0 ? -h : h;
+  const tau = (beta - alpha) / beta;
+  const sc = 1.0 / (alpha - beta);
+  for (let i = 0; i < lp; i++) F[v + i] = F[v + i] * sc;
+  F[rkk] = beta;
+  return tau;
+}
+
+/** Reflect the block's first nk columns into R, applying each reflector to the columns on its right
+ *  up to q - 1 (l2_fit: nk = pa; moments: nk = q). The WASM kernel applies four columns per pass. */
+export function householderBlock(F: Float64Array, blk: number, L: number, lp: number, nk: number, q: number, R: number): void {
+  for (let k = 0; k < nk; k++) {
     const v = blk + k * L;
-    let a0 = 0;
-    let a1 = 0;
-    for (let i = 0; i < lp; i += 2) {
-      const x0 = F[v + i];
-      const x1 = F[v + i + 1];
-      a0 += x0 * x0;
-      a1 += x1 * x1;
-    }
-    const xn2 = a0 + a1;
-    if (xn2 === 0) continue;
-    const alpha = F[R + k * q + k];
-    const h = Math.sqrt(alpha * alpha + xn2);
-    const beta = alpha >= 0 ? -h : h;
-    const tau = (beta - alpha) / beta;
-    const sc = 1.0 / (alpha - beta);
-    for (let i = 0; i < lp; i++) F[v + i] = F[v + i] * sc;
-    F[R + k * q + k] = beta;
+    const tau = reflector(F, v, lp, R + k * q + k);
+    if (tau === 0) continue;
     for (let j = k + 1; j < q; j++) {
       const c = blk + j * L;
       let d0 = 0;

@@ -60,6 +60,10 @@ const RCOND_MIN: f64 = 1e-10;
  *  Filip and 17x above the offset case, and keeps eps * cond(Z) <~ 2e-6, so the refinement still
  *  contracts: near-collinear columns just above it reach >= 12.9 digits against the exact solution. */
 const TOL_RANK: f64 = 1e-10;
+/** l2Solve(inner): the unrefined solution is used when the bound rho on the error of one
+ *  correction (relative, normwise; the initial solution's error is of the same order) is at most
+ *  this. The bound is pessimistic (worst-case rounding, x16): measured errors are ~1e-3 of it. */
+const INNER_RHO: f64 = 1e-9;
 /** Refinement corrections at most. */
 const MAX_REFINE: i32 = 5;
 /** 2^-52. */
@@ -103,6 +107,17 @@ export function l2_work_bytes(n: i32, p: i32): f64 {
 
 export function l2_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, ridge: f64,
   pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize): i32 {
+  return l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, 0);
+}
+
+/** l2_fit, or with inner != 0 the cheaper solve that IRLS uses for its intermediate steps: when the
+ *  Cholesky path's error bound rho (see step 6) is at most INNER_RHO, the semi-normal-equations
+ *  solution is returned unrefined; otherwise the refinement runs as usual. Either way the final
+ *  objective pass is skipped (INFO_OBJECTIVE then holds the objective at the previous iterate, or
+ *  0 without refinement). Coefficients, flags, status, RCOND, METHOD and RANK are computed as by
+ *  l2_fit; ITERATIONS counts the corrections applied. */
+export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, ridge: f64,
+  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, inner: i32): i32 {
   const L = blockRows(n);
   const pvBytes = <usize>evenUp(p + 1) << 3;
   const qqBytes = <usize>evenUp((p + 1) * (p + 1)) << 3;
@@ -284,7 +299,9 @@ export function l2_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercep
     // cap, when the last correction was at rounding level, when it stopped contracting, or when the
     // error bound shows that another correction cannot change any coefficient (settled).
     const last = (kk == 0 && intercept == 0) || iters == MAX_REFINE || settled ||
-      (iters > 0 && (metric <= EPS || (iters > 1 && metric > 0.5 * prevMetric)));
+      (iters > 0 && (metric <= EPS || (iters > 1 && metric > 0.5 * prevMetric))) ||
+      (inner != 0 && iters == 0 && rho <= INNER_RHO);
+    if (last && inner != 0) break;
     obj = refinePass(n, pX, pY, pW, mask, kk, pAct, b0, pCoef, pBlk, L, pWb, pRh, pRl, pQh, pQl, pGh, pGl, last ? 0 : 1);
     if (last) break;
     // Right-hand side Z^T W r - D beta = (X^T W r - m (1^T W r) - ridge b) / s, in double-double.

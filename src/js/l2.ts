@@ -15,6 +15,7 @@ import { splitHi, twoSumErr, twoProdErr } from './dd.js';
 const BLOCK = 512;
 const RCOND_MIN = 1e-10;
 const TOL_RANK = 1e-10;
+const INNER_RHO = 1e-9;
 const MAX_REFINE = 5;
 const EPS = 2.220446049250313e-16;
 
@@ -36,6 +37,12 @@ export function l2_work_bytes(n: number, p: number): number {
 
 export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, ridge: number,
   pCoef: number, pInfo: number, pFlags: number, pWork: number): number {
+  return l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, 0);
+}
+
+/** l2_fit, or (inner != 0) IRLS's cheaper intermediate solve: see assembly/l2.ts l2Solve. */
+export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, ridge: number,
+  pCoef: number, pInfo: number, pFlags: number, pWork: number, inner: number): number {
   const F = F64;
   const I = I32;
   const L = blockRows(n);
@@ -210,7 +217,9 @@ export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number,
   let settled = false;
   for (;;) {
     const last = (kk === 0 && intercept === 0) || iters === MAX_REFINE || settled ||
-      (iters > 0 && (metric <= EPS || (iters > 1 && metric > 0.5 * prevMetric)));
+      (iters > 0 && (metric <= EPS || (iters > 1 && metric > 0.5 * prevMetric))) ||
+      (inner !== 0 && iters === 0 && rho <= INNER_RHO);
+    if (last && inner !== 0) break;
     obj = refinePass(F, I, n, xb, yb, pW, wb, mask, kk, act, b0, cb, blk, L, wbuf, rh, rl, qh, ql, gh, gl, last ? 0 : 1);
     if (last) break;
     const sq = F[gh + kk];

@@ -294,6 +294,8 @@ export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
   let prevMetric = 0.0;
   let obj = 0.0;
   let settled = false;
+  let objKnown = false; // objNext is the objective at the current coefficients (see below)
+  let objNext = 0.0;
   while (true) {
     // Stop after this pass (its residuals give the objective) when there is nothing to fit, at the
     // cap, when the last correction was at rounding level, when it stopped contracting, or when the
@@ -302,6 +304,10 @@ export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
       (iters > 0 && (metric <= EPS || (iters > 1 && metric > 0.5 * prevMetric))) ||
       (inner != 0 && iters == 0 && rho <= INNER_RHO);
     if (last && inner != 0) break;
+    if (last && objKnown) {
+      obj = objNext;
+      break;
+    }
     obj = refinePass(n, pX, pY, pW, mask, kk, pAct, b0, pCoef, pBlk, L, pWb, pRh, pRl, pQh, pQl, pGh, pGl, last ? 0 : 1);
     if (last) break;
     // Right-hand side Z^T W r - D beta = (X^T W r - m (1^T W r) - ridge b) / s, in double-double.
@@ -359,6 +365,8 @@ export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
     let um = 0.0;
     let smd = 0.0;
     let next = 0.0;
+    let lin = 0.0; // sum_i w_i r_i delta_i, delta = the change of the fitted values
+    let cm = 0.0;  // m . (change of the slopes)
     for (let t = 0; t < kk; t++) {
       const j = ldi(pAct, t);
       const d = ldf(pDelta, t);
@@ -375,6 +383,9 @@ export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
         if (!(b1 + (e + u) == b1 && b1 + (e - u) == b1)) settled = false;
         um += abs<f64>(m) * u;
         smd += abs<f64>(m * db);
+        const c = b1 - b;
+        lin += c * (ldf(pGh, t) + ldf(pGl, t));
+        cm += m * c;
       }
     }
     if (intercept != 0) {
@@ -387,8 +398,26 @@ export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
         const u = um + 4.0 * ((<f64>kk + 4.0) * EPS * (abs<f64>(mr) + smd) + floorR * T);
         const e = twoSumErr(b0, d0, b1);
         if (!(b1 + (e + u) == b1 && b1 + (e - u) == b1)) settled = false;
+        const c = b1 - b0;
+        lin += c * (sq + sqLo);
+        cm += c;
       }
       b0 = b1;
+    }
+    if (settled) {
+      // Objective at the new coefficients without another pass: sum w (r - delta)^2 =
+      // obj - 2 lin + quad, quad = sum w delta^2 = W cm^2 + d^T G d (G: the scaled Gram matrix, its
+      // ridge diagonal included, so quad is an upper bound). Used only when the change 2|lin| + quad
+      // is at most eps obj, below the rounding error of the objective's own sum.
+      let quad = W * cm * cm;
+      for (let u = 0; u < kk; u++) {
+        const du = ldf(pDelta, u);
+        let g = 0.0;
+        for (let t = 0; t < u; t++) g += ldf(pG, u * q + t) * ldf(pDelta, t);
+        quad += du * (2.0 * g + ldf(pG, u * q + u) * du);
+      }
+      objKnown = 2.0 * abs<f64>(lin) + quad <= EPS * obj;
+      objNext = (obj - 2.0 * lin) + quad;
     }
     prevMetric = metric;
     metric = next;

@@ -215,11 +215,17 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
   let prevMetric = 0.0;
   let obj = 0.0;
   let settled = false;
+  let objKnown = false;
+  let objNext = 0.0;
   for (;;) {
     const last = (kk === 0 && intercept === 0) || iters === MAX_REFINE || settled ||
       (iters > 0 && (metric <= EPS || (iters > 1 && metric > 0.5 * prevMetric))) ||
       (inner !== 0 && iters === 0 && rho <= INNER_RHO);
     if (last && inner !== 0) break;
+    if (last && objKnown) {
+      obj = objNext;
+      break;
+    }
     obj = refinePass(F, I, n, xb, yb, pW, wb, mask, kk, act, b0, cb, blk, L, wbuf, rh, rl, qh, ql, gh, gl, last ? 0 : 1);
     if (last) break;
     const sq = F[gh + kk];
@@ -272,6 +278,8 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
     let um = 0.0;
     let smd = 0.0;
     let next = 0.0;
+    let lin = 0.0;
+    let cm = 0.0;
     for (let t = 0; t < kk; t++) {
       const j = I[act + t];
       const d = F[delta + t];
@@ -288,6 +296,9 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
         if (!(b1 + (e + u) === b1 && b1 + (e - u) === b1)) settled = false;
         um += Math.abs(m) * u;
         smd += Math.abs(m * db);
+        const c = b1 - b;
+        lin += c * (F[gh + t] + F[gl + t]);
+        cm += m * c;
       }
     }
     if (intercept !== 0) {
@@ -299,8 +310,23 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
         const u = um + 4.0 * ((kk + 4.0) * EPS * (Math.abs(mr) + smd) + floorR * T);
         const e = twoSumErr(b0, d0, b1);
         if (!(b1 + (e + u) === b1 && b1 + (e - u) === b1)) settled = false;
+        const c = b1 - b0;
+        lin += c * (sq + sqLo);
+        cm += c;
       }
       b0 = b1;
+    }
+    if (settled) {
+      // Objective at the new coefficients without another pass (see assembly/l2.ts).
+      let quad = W * cm * cm;
+      for (let u = 0; u < kk; u++) {
+        const du = F[delta + u];
+        let g = 0.0;
+        for (let t = 0; t < u; t++) g += F[G + u * q + t] * F[delta + t];
+        quad += du * (2.0 * g + F[G + u * q + u] * du);
+      }
+      objKnown = 2.0 * Math.abs(lin) + quad <= EPS * obj;
+      objNext = (obj - 2.0 * lin) + quad;
     }
     prevMetric = metric;
     metric = next;

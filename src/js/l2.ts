@@ -436,6 +436,8 @@ function columnScale(F: Float64Array, n: number, v: number, pW: number, wb: numb
   }
   F[xm] = Math.abs(m) + amax;
   if (amax === 0) return 0;
+  const ia = 1.0 / amax;
+  if (!(ia < Infinity)) return amax;
   const half = n & ~1;
   let s0 = 0;
   let s1 = 0;
@@ -443,21 +445,21 @@ function columnScale(F: Float64Array, n: number, v: number, pW: number, wb: numb
     for (let i = 0; i < half; i += 2) {
       const w0 = F[wb + i];
       const w1 = F[wb + i + 1];
-      const t0 = (F[v + i] - m) / amax;
-      const t1 = (F[v + i + 1] - m) / amax;
+      const t0 = (F[v + i] - m) * ia;
+      const t1 = (F[v + i + 1] - m) * ia;
       s0 += w0 > 0 ? w0 * (t0 * t0) : 0;
       s1 += w1 > 0 ? w1 * (t1 * t1) : 0;
     }
   } else {
     for (let i = 0; i < half; i += 2) {
-      const t0 = (F[v + i] - m) / amax;
-      const t1 = (F[v + i + 1] - m) / amax;
+      const t0 = (F[v + i] - m) * ia;
+      const t1 = (F[v + i + 1] - m) * ia;
       s0 += t0 * t0;
       s1 += t1 * t1;
     }
   }
   if (half < n) {
-    const t = (F[v + half] - m) / amax;
+    const t = (F[v + half] - m) * ia;
     if (pW === 0) s0 += t * t;
     else {
       const w = F[wb + half];

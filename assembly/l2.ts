@@ -633,13 +633,24 @@ export function gramMatrix(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, pAc
 
 /** G[t, u] += sum over the block of z_t z_u for t <= u < q (G column-major, leading dimension q).
  *  Each pair keeps one f64x2 accumulator (lane 0: even rows, lane 1: odd rows) added at the end;
- *  four pairs share each load of column t (register blocking does not change any pair's order). */
+ *  2 x 4 tiles of pairs share the loads of their columns (register blocking does not change any
+ *  pair's order, so the twin's one-pair loop gives the same bits). */
 function gramBlock(pBlk: usize, L: i32, lp: i32, q: i32, pG: usize): void {
   const stride = <usize>L << 3;
   const bytes = <usize>lp << 3;
-  for (let t = 0; t < q; t++) {
+  let t = 0;
+  // Two rows t, t + 1 of the triangle at a time: entry (t, t) alone, then 2 x 4 tiles (t, t+1) x
+  // (u .. u+3) sharing each load of the two t columns and of the four u columns.
+  for (; t + 2 <= q; t += 2) {
     const ct = pBlk + <usize>t * stride;
-    let u = t;
+    const cs = ct + stride;
+    let a = f64x2.splat(0);
+    for (let o: usize = 0; o < bytes; o += 16) {
+      const z = v128.load(ct + o);
+      a = f64x2.add(a, f64x2.mul(z, z));
+    }
+    stf(pG, t * q + t, ldf(pG, t * q + t) + (lane0(a) + lane1(a)));
+    let u = t + 1;
     for (; u + 4 <= q; u += 4) {
       const c0 = pBlk + <usize>u * stride;
       const c1 = c0 + stride;
@@ -649,24 +660,57 @@ function gramBlock(pBlk: usize, L: i32, lp: i32, q: i32, pG: usize): void {
       let a1 = a0;
       let a2 = a0;
       let a3 = a0;
+      let b0 = a0;
+      let b1 = a0;
+      let b2 = a0;
+      let b3 = a0;
       for (let o: usize = 0; o < bytes; o += 16) {
         const z = v128.load(ct + o);
-        a0 = f64x2.add(a0, f64x2.mul(z, v128.load(c0 + o)));
-        a1 = f64x2.add(a1, f64x2.mul(z, v128.load(c1 + o)));
-        a2 = f64x2.add(a2, f64x2.mul(z, v128.load(c2 + o)));
-        a3 = f64x2.add(a3, f64x2.mul(z, v128.load(c3 + o)));
+        const y = v128.load(cs + o);
+        const x0 = v128.load(c0 + o);
+        const x1 = v128.load(c1 + o);
+        const x2 = v128.load(c2 + o);
+        const x3 = v128.load(c3 + o);
+        a0 = f64x2.add(a0, f64x2.mul(z, x0));
+        a1 = f64x2.add(a1, f64x2.mul(z, x1));
+        a2 = f64x2.add(a2, f64x2.mul(z, x2));
+        a3 = f64x2.add(a3, f64x2.mul(z, x3));
+        b0 = f64x2.add(b0, f64x2.mul(y, x0));
+        b1 = f64x2.add(b1, f64x2.mul(y, x1));
+        b2 = f64x2.add(b2, f64x2.mul(y, x2));
+        b3 = f64x2.add(b3, f64x2.mul(y, x3));
       }
       stf(pG, u * q + t, ldf(pG, u * q + t) + (lane0(a0) + lane1(a0)));
       stf(pG, (u + 1) * q + t, ldf(pG, (u + 1) * q + t) + (lane0(a1) + lane1(a1)));
       stf(pG, (u + 2) * q + t, ldf(pG, (u + 2) * q + t) + (lane0(a2) + lane1(a2)));
       stf(pG, (u + 3) * q + t, ldf(pG, (u + 3) * q + t) + (lane0(a3) + lane1(a3)));
+      // Row t + 1 starts at u = t + 1 (its diagonal), which the first tile covers with b0.
+      stf(pG, u * q + t + 1, ldf(pG, u * q + t + 1) + (lane0(b0) + lane1(b0)));
+      stf(pG, (u + 1) * q + t + 1, ldf(pG, (u + 1) * q + t + 1) + (lane0(b1) + lane1(b1)));
+      stf(pG, (u + 2) * q + t + 1, ldf(pG, (u + 2) * q + t + 1) + (lane0(b2) + lane1(b2)));
+      stf(pG, (u + 3) * q + t + 1, ldf(pG, (u + 3) * q + t + 1) + (lane0(b3) + lane1(b3)));
     }
     for (; u < q; u++) {
       const cu = pBlk + <usize>u * stride;
-      let a = f64x2.splat(0);
-      for (let o: usize = 0; o < bytes; o += 16) a = f64x2.add(a, f64x2.mul(v128.load(ct + o), v128.load(cu + o)));
-      stf(pG, u * q + t, ldf(pG, u * q + t) + (lane0(a) + lane1(a)));
+      let a0 = f64x2.splat(0);
+      let b0 = a0;
+      for (let o: usize = 0; o < bytes; o += 16) {
+        const x = v128.load(cu + o);
+        a0 = f64x2.add(a0, f64x2.mul(v128.load(ct + o), x));
+        b0 = f64x2.add(b0, f64x2.mul(v128.load(cs + o), x));
+      }
+      stf(pG, u * q + t, ldf(pG, u * q + t) + (lane0(a0) + lane1(a0)));
+      stf(pG, u * q + t + 1, ldf(pG, u * q + t + 1) + (lane0(b0) + lane1(b0)));
     }
+  }
+  if (t < q) {
+    const ct = pBlk + <usize>t * stride;
+    let a = f64x2.splat(0);
+    for (let o: usize = 0; o < bytes; o += 16) {
+      const z = v128.load(ct + o);
+      a = f64x2.add(a, f64x2.mul(z, z));
+    }
+    stf(pG, t * q + t, ldf(pG, t * q + t) + (lane0(a) + lane1(a)));
   }
 }
 

@@ -1011,10 +1011,10 @@ function deleteAliased(pR: usize, q: i32, pa: i32, tol: f64, pPos: usize, pAct: 
  *  Dot2 form (high parts in gh, errors in gl), sum_i q_i x_ij for the k active columns at index t
  *  and sum_i q_i at index k. A block is read in place from X and y unless some row has weight 0
  *  (mask) or the block has an odd number of rows; then it is copied (zeroed rows, a zero pad row).
- *  Both sweeps over the block are register-blocked by four columns: the residual sweep applies four
- *  columns to each row in column order (the same operations in the same order per row), the Dot2
- *  sweep keeps four independent accumulators sharing the loads of q, so the bits are those of the
- *  one-column loops (which the twin runs). */
+ *  Both sweeps over the block are register-blocked: the residual sweep applies two columns to each
+ *  row in column order (the same operations in the same order per row; four were slower, measured:
+ *  register pressure), the Dot2 sweep keeps four independent accumulators sharing the loads of q,
+ *  so the bits are those of the one-column loops (which the twin runs). */
 function refinePass(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, k: i32, pAct: usize, b0: f64, pCoef: usize,
   pBlk: usize, L: i32, pWb: usize, pRh: usize, pRl: usize, pQh: usize, pQl: usize, pGh: usize, pGl: usize, rhs: i32): f64 {
   for (let t = 0; t <= k; t++) {
@@ -1059,66 +1059,37 @@ function refinePass(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, k: i32, 
       v128.store(pRl + o, twoSumErrV(y, nb0, s));
     }
     let t = 0;
-    for (; t + 4 <= k; t += 4) {
+    for (; t + 2 <= k; t += 2) {
       const c0 = colAt(direct, pX, n, i0, pAct, t, pBlk, stride);
       const c1 = colAt(direct, pX, n, i0, pAct, t + 1, pBlk, stride);
-      const c2 = colAt(direct, pX, n, i0, pAct, t + 2, pBlk, stride);
-      const c3 = colAt(direct, pX, n, i0, pAct, t + 3, pBlk, stride);
       const s0 = ldf(pCoef, 1 + ldi(pAct, t));
       const s1 = ldf(pCoef, 1 + ldi(pAct, t + 1));
-      const s2 = ldf(pCoef, 1 + ldi(pAct, t + 2));
-      const s3 = ldf(pCoef, 1 + ldi(pAct, t + 3));
       const h0s = splitHi(s0);
       const h1s = splitHi(s1);
-      const h2s = splitHi(s2);
-      const h3s = splitHi(s3);
       const b0v = f64x2.splat(s0);
       const b1v = f64x2.splat(s1);
-      const b2v = f64x2.splat(s2);
-      const b3v = f64x2.splat(s3);
       const bh0 = f64x2.splat(h0s);
       const bh1 = f64x2.splat(h1s);
-      const bh2 = f64x2.splat(h2s);
-      const bh3 = f64x2.splat(h3s);
       const bl0 = f64x2.splat(s0 - h0s);
       const bl1 = f64x2.splat(s1 - h1s);
-      const bl2 = f64x2.splat(s2 - h2s);
-      const bl3 = f64x2.splat(s3 - h3s);
       for (let o: usize = 0; o < bytes; o += 16) {
-        let h = v128.load(pRh + o);
+        const h = v128.load(pRh + o);
         let l = v128.load(pRl + o);
         let x = v128.load(c0 + o);
         let xh = splitHiV(x);
         let ph = f64x2.mul(x, b0v);
         let pl = twoProdErrV(xh, f64x2.sub(x, xh), bh0, bl0, ph);
         let nph = f64x2.neg(ph);
-        let sm = f64x2.add(h, nph);
+        const sm = f64x2.add(h, nph);
         l = f64x2.add(l, f64x2.sub(twoSumErrV(h, nph, sm), pl));
-        h = sm;
         x = v128.load(c1 + o);
         xh = splitHiV(x);
         ph = f64x2.mul(x, b1v);
         pl = twoProdErrV(xh, f64x2.sub(x, xh), bh1, bl1, ph);
         nph = f64x2.neg(ph);
-        sm = f64x2.add(h, nph);
-        l = f64x2.add(l, f64x2.sub(twoSumErrV(h, nph, sm), pl));
-        h = sm;
-        x = v128.load(c2 + o);
-        xh = splitHiV(x);
-        ph = f64x2.mul(x, b2v);
-        pl = twoProdErrV(xh, f64x2.sub(x, xh), bh2, bl2, ph);
-        nph = f64x2.neg(ph);
-        sm = f64x2.add(h, nph);
-        l = f64x2.add(l, f64x2.sub(twoSumErrV(h, nph, sm), pl));
-        h = sm;
-        x = v128.load(c3 + o);
-        xh = splitHiV(x);
-        ph = f64x2.mul(x, b3v);
-        pl = twoProdErrV(xh, f64x2.sub(x, xh), bh3, bl3, ph);
-        nph = f64x2.neg(ph);
-        sm = f64x2.add(h, nph);
-        v128.store(pRh + o, sm);
-        v128.store(pRl + o, f64x2.add(l, f64x2.sub(twoSumErrV(h, nph, sm), pl)));
+        const s2 = f64x2.add(sm, nph);
+        v128.store(pRh + o, s2);
+        v128.store(pRl + o, f64x2.add(l, f64x2.sub(twoSumErrV(sm, nph, s2), pl)));
       }
     }
     for (; t < k; t++) {

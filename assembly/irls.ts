@@ -36,7 +36,12 @@
 // problem for l2_fit: newtonSystem), halved until the objective does not grow beyond rounding, with
 // the IRLS step as fallback (9-25 steps in total measured). Converged when the fitted values moved by
 // at most tol * S in the last step (S = the Huber scale, or max(e, mean |r|) for smooth-L1), or by
-// at most 16 eps times the size of the terms of the residuals (the rounding floor). maxIter steps at
+// at most 16 eps times the size of the terms of the residuals (the rounding floor). The weighted
+// solves of intermediate steps (and the start, unless it defines smooth-L1's default epsilon) use
+// l2Solve's inner mode — no double-double refinement when the Cholesky factor's error bound is small,
+// no objective pass — until a step moves the fitted values by at most INNER_SWITCH tol S (or stops
+// shrinking); from then on every solve is l2_fit's, and convergence is declared only on such a step,
+// so the returned iterate has l2_fit's accuracy (same iteration counts measured). maxIter steps at
 // most: then STATUS_MAXITER with the last iterate. A failed weighted solve (extreme weights) also
 // ends the loop with the last iterate (STATUS_MAXITER before maxIter: the front-end says 'stalled').
 // Zero scale (an exact fit of a large enough share of the rows) is a defined result: s = 0 is

@@ -186,13 +186,14 @@ export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
   for (let j = 0; j < p; j++) {
     const col = pX + (<usize>j * <usize>n << 3);
     if (intercept != 0) {
-      weightedMean(n, col, pW, W, pMean + (<usize>j << 3), pMeanLo + (<usize>j << 3));
+      weightedMean(n, col, pW, W, pMean + (<usize>j << 3), pMeanLo + (<usize>j << 3), pEx);
     } else {
+      columnRange(n, col, pW, pEx);
       stf(pMean, j, 0);
       stf(pMeanLo, j, 0);
     }
     const m = ldf(pMean, j);
-    const s = columnScale(n, col, pW, m, pXm + (<usize>j << 3));
+    const s = columnScale(n, col, pW, m, pXm + (<usize>j << 3), vExtent(ldf(pEx, 0), ldf(pEx, 1), m));
     const iv = 1.0 / s;
     stf(pScale, j, s);
     stf(pInvs, j, iv);
@@ -473,11 +474,50 @@ function maxRatio(acc: f64, d: f64, beta: f64, floor: f64): f64 {
 // 1. Means and scales: two lanes (even / odd rows), an odd last row goes to lane 0.
 
 /** Weighted mean, two-pass: m1 = sum w v / W, then m = m1 + c with c = sum w (v - m1) / W; stores
- *  m at pHi and the rounding error of m1 + c at pLo (so hi + lo is the mean to about eps * ulp(m)). */
-export function weightedMean(n: i32, pV: usize, pW: usize, W: f64, pHi: usize, pLo: usize): void {
+ *  m at pHi and the rounding error of m1 + c at pLo (so hi + lo is the mean to about eps * ulp(m)).
+ *  With pExt != 0 the first pass also finds min and max of v over the rows of positive weight
+ *  (stored at pExt, pExt + 8), from which max |v - m| follows without another pass (vExtent). */
+export function weightedMean(n: i32, pV: usize, pW: usize, W: f64, pHi: usize, pLo: usize, pExt: usize = 0): void {
   const half = n & ~1;
   let a = f64x2.splat(0);
-  if (pW != 0) {
+  if (pExt != 0) {
+    // Also the smallest and largest v over the rows of positive weight (pmin / pmax skip NaN as the
+    // twin's scalar comparisons do; extremes do not depend on the order): at pExt and pExt + 8.
+    let lo = f64x2.splat(Infinity);
+    let hi = f64x2.splat(-Infinity);
+    if (pW != 0) {
+      const zero = f64x2.splat(0);
+      const pinf = lo;
+      const ninf = hi;
+      for (let i = 0; i < half; i += 2) {
+        const o = <usize>i << 3;
+        const w = v128.load(pW + o);
+        const v = v128.load(pV + o);
+        a = f64x2.add(a, f64x2.mul(w, v));
+        const pos = f64x2.gt(w, zero);
+        lo = f64x2.pmin(lo, v128.bitselect(v, pinf, pos));
+        hi = f64x2.pmax(hi, v128.bitselect(v, ninf, pos));
+      }
+    } else {
+      for (let i = 0; i < half; i += 2) {
+        const v = v128.load(pV + (<usize>i << 3));
+        a = f64x2.add(a, v);
+        lo = f64x2.pmin(lo, v);
+        hi = f64x2.pmax(hi, v);
+      }
+    }
+    let vmin = lane0(lo);
+    if (lane1(lo) < vmin) vmin = lane1(lo);
+    let vmax = lane0(hi);
+    if (lane1(hi) > vmax) vmax = lane1(hi);
+    if (half < n && (pW == 0 || ldf(pW, half) > 0)) {
+      const v = ldf(pV, half);
+      if (v < vmin) vmin = v;
+      if (v > vmax) vmax = v;
+    }
+    store<f64>(pExt, vmin);
+    store<f64>(pExt + 8, vmax);
+  } else if (pW != 0) {
     for (let i = 0; i < half; i += 2) {
       const o = <usize>i << 3;
       a = f64x2.add(a, f64x2.mul(v128.load(pW + o), v128.load(pV + o)));
@@ -521,33 +561,63 @@ export function scaleFor(x: f64): f64 {
   return pow2(k);
 }
 
+/** min and max of v over the rows of positive weight (at pExt, pExt + 8), as weightedMean's first
+ *  pass finds them: for the columns of a fit without intercept (m = 0). */
+function columnRange(n: i32, pV: usize, pW: usize, pExt: usize): void {
+  const half = n & ~1;
+  let lo = f64x2.splat(Infinity);
+  let hi = f64x2.splat(-Infinity);
+  if (pW != 0) {
+    const zero = f64x2.splat(0);
+    const pinf = lo;
+    const ninf = hi;
+    for (let i = 0; i < half; i += 2) {
+      const o = <usize>i << 3;
+      const v = v128.load(pV + o);
+      const pos = f64x2.gt(v128.load(pW + o), zero);
+      lo = f64x2.pmin(lo, v128.bitselect(v, pinf, pos));
+      hi = f64x2.pmax(hi, v128.bitselect(v, ninf, pos));
+    }
+  } else {
+    for (let i = 0; i < half; i += 2) {
+      const v = v128.load(pV + (<usize>i << 3));
+      lo = f64x2.pmin(lo, v);
+      hi = f64x2.pmax(hi, v);
+    }
+  }
+  let vmin = lane0(lo);
+  if (lane1(lo) < vmin) vmin = lane1(lo);
+  let vmax = lane0(hi);
+  if (lane1(hi) > vmax) vmax = lane1(hi);
+  if (half < n && (pW == 0 || ldf(pW, half) > 0)) {
+    const v = ldf(pV, half);
+    if (v < vmin) vmin = v;
+    if (v > vmax) vmax = v;
+  }
+  store<f64>(pExt, vmin);
+  store<f64>(pExt + 8, vmax);
+}
+
+/** max |v_i - m| over the rows of positive weight, from min and max of v there: fl(v - m) is
+ *  non-decreasing in v, so the largest |fl(v_i - m)| is attained at an extreme (same double as the
+ *  maximum over all rows). 0 when there is no such row. */
+export function vExtent(vmin: f64, vmax: f64, m: f64): f64 {
+  if (!(vmin <= vmax)) return 0;
+  const a = abs<f64>(vmax - m);
+  const b = abs<f64>(vmin - m);
+  return b > a ? b : a;
+}
+
 /** s = ||sqrt(w) (v - m)||_2 over the rows of positive weight, as a * sqrt(sum w ((v - m) (1 / a))^2)
- *  with a = max |v - m| so that no square over- or underflows (one reciprocal: a division per row
- *  was most of this pass's time). The scale is only a preconditioner, but the noise-limited NIST
- *  Filip refinement ends a different number of ulps away with each variant: 15 with / a, 52 with a
- *  power-of-two scaling, 13 with this one (the test allows 32). Stores |m| + a (a bound on |v_i| up to rounding, used
- *  by the refinement's error bound) at pXm. The maximum is taken two rows at a time (pmax skips NaN
- *  as the twin's scalar comparison does; a maximum does not depend on the order). */
-function columnScale(n: i32, pV: usize, pW: usize, m: f64, pXm: usize): f64 {
+ *  with a = max |v - m| (from vExtent) so that no square over- or underflows (one reciprocal: a
+ *  division per row was most of this pass's time). The scale is only a preconditioner, but the
+ *  noise-limited NIST Filip refinement ends a different number of ulps away with each variant: 15
+ *  with / a, 52 with a power-of-two scaling, 13 with this one (the test allows 32). Stores |m| + a
+ *  (a bound on |v_i| up to rounding, used by the refinement's error bound) at pXm. */
+function columnScale(n: i32, pV: usize, pW: usize, m: f64, pXm: usize, amax: f64): f64 {
   const half = n & ~1;
   const mm = f64x2.splat(m);
   const zero = f64x2.splat(0);
-  let av = zero;
-  if (pW != 0) {
-    for (let i = 0; i < half; i += 2) {
-      const o = <usize>i << 3;
-      const a = v128.and(f64x2.abs(f64x2.sub(v128.load(pV + o), mm)), f64x2.gt(v128.load(pW + o), zero));
-      av = f64x2.pmax(av, a);
-    }
-  } else {
-    for (let i = 0; i < half; i += 2) av = f64x2.pmax(av, f64x2.abs(f64x2.sub(v128.load(pV + (<usize>i << 3)), mm)));
-  }
-  let amax = lane0(av);
-  if (lane1(av) > amax) amax = lane1(av);
-  if (half < n && (pW == 0 || ldf(pW, half) > 0)) {
-    const a = abs<f64>(ldf(pV, half) - m);
-    if (a > amax) amax = a;
-  }
   store<f64>(pXm, abs<f64>(m) + amax);
   if (amax == 0) return 0;
   const ia = 1.0 / amax;

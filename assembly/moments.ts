@@ -27,7 +27,7 @@
 // Rows of zero weight contribute nothing. W = 0 (no weight at all) leaves everything 0.
 
 import { STATUS_OK, STATUS_NUMERICAL } from "./status";
-import { weightedMean, scaleFor, householderBlock } from "./l2";
+import { weightedMean, vExtent, scaleFor, householderBlock } from "./l2";
 
 /** Rows per block (even, so f64x2 pairs never straddle blocks). */
 const BLOCK: i32 = 512;
@@ -88,15 +88,11 @@ export function moments(n: i32, p: i32, pX: usize, pY: usize, pW: usize, pOut: u
   }
   for (let j = 0; j < q; j++) {
     const col = j < p ? pX + (<usize>j * <usize>n << 3) : pY;
-    weightedMean(n, col, pW, W, pOut + (<usize>(oMean + j) << 3), pOut + (<usize>(oMeanLo + j) << 3));
+    // max |v - m| over the rows of positive weight from the extremes found by the mean's first pass
+    // (the row block is free until step 2 and holds them).
+    weightedMean(n, col, pW, W, pOut + (<usize>(oMean + j) << 3), pOut + (<usize>(oMeanLo + j) << 3), pBlk);
     const m = ldf(pOut, oMean + j);
-    let amax = 0.0;
-    for (let i = 0; i < n; i++) {
-      if (pW == 0 || ldf(pW, i) > 0) {
-        const a = abs<f64>(ldf(col, i) - m);
-        if (a > amax) amax = a;
-      }
-    }
+    const amax = vExtent(ldf(pBlk, 0), ldf(pBlk, 1), m);
     stf(pF, j, amax > 0 ? scaleFor(amax) : 1.0);
   }
 

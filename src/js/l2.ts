@@ -106,13 +106,14 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
   for (let j = 0; j < p; j++) {
     const col = xb + j * n;
     if (intercept !== 0) {
-      weightedMean(F, n, col, pW, wb, W, mean + j, meanLo + j);
+      weightedMean(F, n, col, pW, wb, W, mean + j, meanLo + j, ex);
     } else {
+      columnRange(F, n, col, pW, wb, ex);
       F[mean + j] = 0;
       F[meanLo + j] = 0;
     }
     const m = F[mean + j];
-    const s = columnScale(F, n, col, pW, wb, m, xm + j);
+    const s = columnScale(F, n, col, pW, wb, m, xm + j, vExtent(F[ex], F[ex + 1], m));
     const iv = 1.0 / s;
     F[scale + j] = s;
     F[invs + j] = iv;
@@ -368,11 +369,52 @@ function maxRatio(acc: number, d: number, beta: number, floor: number): number {
 
 // ---- 1. Means and scales (lanes: even / odd rows; an odd last row goes to lane 0) ----
 
-export function weightedMean(F: Float64Array, n: number, v: number, pW: number, wb: number, W: number, hi: number, lo: number): void {
+/** As assembly/l2.ts weightedMean; ext >= 0: also min and max of v over the rows of positive weight
+ *  into F[ext], F[ext + 1] (the first pass; extremes do not depend on the order of the rows). */
+export function weightedMean(F: Float64Array, n: number, v: number, pW: number, wb: number, W: number, hi: number, lo: number, ext = -1): void {
   const half = n & ~1;
   let a0 = 0;
   let a1 = 0;
-  if (pW !== 0) {
+  if (ext >= 0) {
+    let vmin = Infinity;
+    let vmax = -Infinity;
+    if (pW !== 0) {
+      for (let i = 0; i < half; i += 2) {
+        const x0 = F[v + i];
+        const x1 = F[v + i + 1];
+        const w0 = F[wb + i];
+        const w1 = F[wb + i + 1];
+        a0 += w0 * x0;
+        a1 += w1 * x1;
+        if (w0 > 0) {
+          if (x0 < vmin) vmin = x0;
+          if (x0 > vmax) vmax = x0;
+        }
+        if (w1 > 0) {
+          if (x1 < vmin) vmin = x1;
+          if (x1 > vmax) vmax = x1;
+        }
+      }
+    } else {
+      for (let i = 0; i < half; i += 2) {
+        const x0 = F[v + i];
+        const x1 = F[v + i + 1];
+        a0 += x0;
+        a1 += x1;
+        if (x0 < vmin) vmin = x0;
+        if (x0 > vmax) vmax = x0;
+        if (x1 < vmin) vmin = x1;
+        if (x1 > vmax) vmax = x1;
+      }
+    }
+    if (half < n && (pW === 0 || F[wb + half] > 0)) {
+      const x = F[v + half];
+      if (x < vmin) vmin = x;
+      if (x > vmax) vmax = x;
+    }
+    F[ext] = vmin;
+    F[ext + 1] = vmax;
+  } else if (pW !== 0) {
     for (let i = 0; i < half; i += 2) {
       a0 += F[wb + i] * F[v + i];
       a1 += F[wb + i + 1] * F[v + i + 1];
@@ -426,14 +468,30 @@ export function scaleFor(x: number): number {
   return pow2(k);
 }
 
-function columnScale(F: Float64Array, n: number, v: number, pW: number, wb: number, m: number, xm: number): number {
-  let amax = 0;
+/** min and max of v over the rows of positive weight into F[ext], F[ext + 1] (fits without intercept). */
+function columnRange(F: Float64Array, n: number, v: number, pW: number, wb: number, ext: number): void {
+  let vmin = Infinity;
+  let vmax = -Infinity;
   for (let i = 0; i < n; i++) {
     if (pW === 0 || F[wb + i] > 0) {
-      const a = Math.abs(F[v + i] - m);
-      if (a > amax) amax = a;
+      const x = F[v + i];
+      if (x < vmin) vmin = x;
+      if (x > vmax) vmax = x;
     }
   }
+  F[ext] = vmin;
+  F[ext + 1] = vmax;
+}
+
+/** max |v_i - m| over the rows of positive weight from the extremes of v (fl(v - m) is monotone in v). */
+export function vExtent(vmin: number, vmax: number, m: number): number {
+  if (!(vmin <= vmax)) return 0;
+  const a = Math.abs(vmax - m);
+  const b = Math.abs(vmin - m);
+  return b > a ? b : a;
+}
+
+function columnScale(F: Float64Array, n: number, v: number, pW: number, wb: number, m: number, xm: number, amax: number): number {
   F[xm] = Math.abs(m) + amax;
   if (amax === 0) return 0;
   const ia = 1.0 / amax;

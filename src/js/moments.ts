@@ -5,7 +5,7 @@
 // layout and the overflow guard are documented in assembly/moments.ts.
 import { STATUS_OK, STATUS_NUMERICAL } from '../status.js';
 import { F64 } from './mem.js';
-import { householderBlock, scaleFor, weightedMean } from './l2.js';
+import { householderBlock, scaleFor, vExtent, weightedMean } from './l2.js';
 
 const BLOCK = 512;
 
@@ -62,15 +62,9 @@ export function moments(n: number, p: number, pX: number, pY: number, pW: number
   }
   for (let j = 0; j < q; j++) {
     const col = j < p ? xb + j * n : yb;
-    weightedMean(F, n, col, pW, wb, W, out + oMean + j, out + oMeanLo + j);
+    weightedMean(F, n, col, pW, wb, W, out + oMean + j, out + oMeanLo + j, blk);
     const m = F[out + oMean + j];
-    let amax = 0;
-    for (let i = 0; i < n; i++) {
-      if (pW === 0 || F[wb + i] > 0) {
-        const a = Math.abs(F[col + i] - m);
-        if (a > amax) amax = a;
-      }
-    }
+    const amax = vExtent(F[blk], F[blk + 1], m);
     F[fsc + j] = amax > 0 ? scaleFor(amax) : 1.0;
   }
 

@@ -45,7 +45,8 @@
 //     matrix and its factor) shows that rounding any point of each coefficient's error interval gives
 //     the double already held ("settled"): a further correction could only return the same bits.
 //     Typically one correction then suffices where two were computed before (measured: identical
-//     coefficients on 4,000 random problems and on NIST).
+//     coefficients on 4,900 random problems — weights, ridge, offsets, near-collinear columns — and
+//     on NIST).
 //  7. The objective comes from a last residual pass at the returned coefficients, unless the last
 //     correction settled and the objective's change sum w (r - delta)^2 - sum w r^2 = -2 lin + quad
 //     (lin = the correction dotted with X^T W r, already in hand; quad <= W c^2 + d^T G d) is below

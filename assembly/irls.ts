@@ -36,7 +36,12 @@
 // problem for l2_fit: newtonSystem), halved until the objective does not grow beyond rounding, with
 // the IRLS step as fallback (9-25 steps in total measured). Converged when the fitted values moved by
 // at most tol * S in the last step (S = the Huber scale, or max(e, mean |r|) for smooth-L1), or by
-// at most 16 eps times the size of the terms of the residuals (the rounding floor). maxIter steps at
+// at most 16 eps times the size of the terms of the residuals (the rounding floor). The weighted
+// solves of intermediate steps (and the start, unless it defines smooth-L1's default epsilon) use
+// l2Solve's inner mode — no double-double refinement when the Cholesky factor's error bound is small,
+// no objective pass — until a step moves the fitted values by at most INNER_SWITCH tol S (or stops
+// shrinking); from then on every solve is l2_fit's, and convergence is declared only on such a step,
+// so the returned iterate has l2_fit's accuracy (same iteration counts measured). maxIter steps at
 // most: then STATUS_MAXITER with the last iterate. A failed weighted solve (extreme weights) also
 // ends the loop with the last iterate (STATUS_MAXITER before maxIter: the front-end says 'stalled').
 // Zero scale (an exact fit of a large enough share of the rows) is a defined result: s = 0 is
@@ -54,7 +59,7 @@
 // three (p + 1)-vectors of f64 (next coefficients; column magnitudes; full Newton step) and wselect's
 // sampling scratch, each 16-byte aligned.
 
-import { l2_fit, l2_work_bytes } from "./l2";
+import { l2Solve, l2_fit, l2_work_bytes } from "./l2";
 import { wselect, SELECT_SCRATCH_BYTES } from "./select";
 import { progress } from "./env";
 import { INFO_LEN, INFO_OBJECTIVE, INFO_ITERATIONS, INFO_SCALE, INFO_OUTLIERS } from "./info";
@@ -84,6 +89,10 @@ const NEWTON_SWITCH: f64 = 0.1;
 const NEWTON_HALVINGS: i32 = 30;
 /** A Newton step is accepted when the objective grows by at most ACCEPT eps (relative): rounding. */
 const ACCEPT: f64 = 64.0;
+/** Intermediate steps use l2Solve's inner (unrefined when well conditioned) solve until the fitted
+ *  values move by at most INNER_SWITCH * tol * S in a step (or the step did not shrink); from then on
+ *  every solve is l2_fit's, and convergence is only declared on such a step. */
+const INNER_SWITCH: f64 = 1000.0;
 /** Rounding floor of the convergence test, in units of eps times the size of the residuals' terms. */
 const ROUNDING: f64 = 16.0;
 
@@ -159,7 +168,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
     if (intercept == 0) stf(pCoef, 0, 0);
     for (let j = 0; j < p; j++) sti(pFlags, j, 0);
   } else {
-    const st0 = l2_fit(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork);
+    const st0 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, huber || param > 0 ? 1 : 0);
     if (st0 == STATUS_RANK_DEFICIENT || st0 == STATUS_NUMERICAL) return st0;
   }
   residuals(n, p, pX, pY, pCoef, pR);
@@ -193,6 +202,8 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
 
   let it = 0;
   let status = STATUS_MAXITER;
+  let exact = false; // every solve is l2_fit's from now on (see INNER_SWITCH)
+  let prevDelta = Infinity;
   let newton = false; // smooth-L1: try a Newton step (the previous step was already small)
   while (it < maxIter) {
     let stepped = false;
@@ -202,7 +213,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
       // the Hessian and gradient scaled by e, hence ridge 2 e lambda), halved until the objective does
       // not increase beyond rounding. A failed solve or no decrease falls back to the IRLS step.
       newtonSystem(n, pR, pY, pW, s, pU, pT);
-      if (l2_fit(n, p, pX, pT, pU, intercept, 2.0 * s * ridge, pBn, pInfo, pFlags, pWork) == STATUS_OK) {
+      if (l2Solve(n, p, pX, pT, pU, intercept, 2.0 * s * ridge, pBn, pInfo, pFlags, pWork, exact ? 0 : 1) == STATUS_OK) {
         for (let j = 0; j <= p; j++) stf(pB, j, ldf(pBn, j));
         let tn = 1.0;
         for (let k = 0; k <= NEWTON_HALVINGS; k++) {
@@ -223,7 +234,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
       // (1) IRLS weights at the current residuals. (2) Weighted least squares.
       const su = huber && !fixed && !(s > sfloor) ? sfloor : s;
       irlsWeights(n, pR, pW, huber, huber ? d * su : su, pU);
-      const st = l2_fit(n, p, pX, pY, pU, intercept, huber ? ridge : 2.0 * s * ridge, pB, pInfo, pFlags, pWork);
+      const st = l2Solve(n, p, pX, pY, pU, intercept, huber ? ridge : 2.0 * s * ridge, pB, pInfo, pFlags, pWork, exact ? 0 : 1);
       if (st != STATUS_OK) {
         // The caller's start skipped the rank check: report it. Otherwise keep the last iterate.
         if (it == 0 && pStart != 0 && st == STATUS_RANK_DEFICIENT) return st;
@@ -248,10 +259,15 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
       newton = delta <= NEWTON_SWITCH * S;
     }
     // Convergence: the fitted values moved by at most tol * S, or by rounding noise only.
-    if (delta <= tol * S || delta <= ROUNDING * EPS * roundingSize(p, pCoef, pXm, yscale)) {
+    // Convergence counts only on a step made with l2_fit's solve; the first time the test passes (or
+    // the steps become small or stop shrinking) with the inner solve, the next steps switch to it.
+    const conv = delta <= tol * S || delta <= ROUNDING * EPS * roundingSize(p, pCoef, pXm, yscale);
+    if (conv && exact) {
       status = STATUS_OK;
       break;
     }
+    if (conv || delta <= INNER_SWITCH * tol * S || !(delta < prevDelta)) exact = true;
+    prevDelta = delta;
     if (progress(KIND_IRLS, it, obj, NaN) != 0) {
       status = STATUS_CANCELLED;
       break;

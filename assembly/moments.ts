@@ -9,7 +9,7 @@
 //   R      = an upper-triangular q x q factor with R^T R = C = sum_i w_i (v_i - m)(v_i - m)^T,
 //            the centered co-moment matrix, computed WITHOUT forming C: Householder QR of the rows
 //            sqrt(w_i) (v_i - m_hi), one block of rows at a time stacked under the running R
-//            (l2.ts householderBlock, LAPACK dtpqrt order), so the factor is backward stable and
+//            (l2.ts householderBlock, LAPACK dtpqrt order, all q columns reflected), so the factor is backward stable and
 //            the least-squares solution read from it has error ~ eps cond(Z), not eps cond(Z)^2
 //            as from a co-moment (Gram) matrix.
 // Chunks and whole accumulators are merged in the host (src/accumulator.ts) by the factored form
@@ -27,7 +27,7 @@
 // Rows of zero weight contribute nothing. W = 0 (no weight at all) leaves everything 0.
 
 import { STATUS_OK, STATUS_NUMERICAL } from "./status";
-import { weightedMean } from "./l2";
+import { weightedMean, vExtent, scaleFor, householderBlock } from "./l2";
 
 /** Rows per block (even, so f64x2 pairs never straddle blocks). */
 const BLOCK: i32 = 512;
@@ -45,21 +45,6 @@ const BLOCK: i32 = 512;
 
 function blockRows(n: i32): i32 {
   return min<i32>(BLOCK, evenUp(n));
-}
-
-/** 2^k for an integer k in [-1022, 1023] (a normal number). */
-function pow2(k: i32): f64 {
-  return reinterpret<f64>(<u64>(k + 1023) << 52);
-}
-
-/** The power of two 2^k, k in [-1022, 1022], with x * 2^k in [0.5, 1) for positive normal x
- *  (clamped at the ends of the exponent range; subnormal x count as 2^-1023). */
-function scaleFor(x: f64): f64 {
-  const e = <i32>((reinterpret<u64>(x) >> 52) & 0x7ff) - 1023;
-  let k = -(e + 1);
-  if (k < -1022) k = -1022;
-  if (k > 1022) k = 1022;
-  return pow2(k);
 }
 
 /** Work region: the column scale factors (q, rounded up to even), the row block (q * L) and the
@@ -103,15 +88,11 @@ export function moments(n: i32, p: i32, pX: usize, pY: usize, pW: usize, pOut: u
   }
   for (let j = 0; j < q; j++) {
     const col = j < p ? pX + (<usize>j * <usize>n << 3) : pY;
-    weightedMean(n, col, pW, W, pOut + (<usize>(oMean + j) << 3), pOut + (<usize>(oMeanLo + j) << 3));
+    // max |v - m| over the rows of positive weight from the extremes found by the mean's first pass
+    // (the row block is free until step 2 and holds them).
+    weightedMean(n, col, pW, W, pOut + (<usize>(oMean + j) << 3), pOut + (<usize>(oMeanLo + j) << 3), pBlk);
     const m = ldf(pOut, oMean + j);
-    let amax = 0.0;
-    for (let i = 0; i < n; i++) {
-      if (pW == 0 || ldf(pW, i) > 0) {
-        const a = abs<f64>(ldf(col, i) - m);
-        if (a > amax) amax = a;
-      }
-    }
+    const amax = vExtent(ldf(pBlk, 0), ldf(pBlk, 1), m);
     stf(pF, j, amax > 0 ? scaleFor(amax) : 1.0);
   }
 
@@ -120,7 +101,7 @@ export function moments(n: i32, p: i32, pX: usize, pY: usize, pW: usize, pOut: u
     const len = min<i32>(L, n - i0);
     const lp = evenUp(len);
     fillRows(n, p, pX, pY, pW, i0, len, lp, pOut + (<usize>oMean << 3), pF, g, pBlk, L, pWb);
-    qrBlock(pBlk, L, lp, q, pR);
+    householderBlock(pBlk, L, lp, q, q, pR);
   }
 
   // 3. Undo the scaling (exact: powers of two) and check that everything is finite.
@@ -168,85 +149,5 @@ function fillRows(n: i32, p: i32, pX: usize, pY: usize, pW: usize, i0: i32, len:
       if (half < len) stf(dst, half, (ldf(src, half) - m) * f);
     }
     if (lp > len) stf(dst, len, 0);
-  }
-}
-
-/** l2.ts householderBlock with all q columns reflected (pa = q), register-blocked: each reflector is
- *  applied to four columns per pass over the block (one load of v serves four dot products, then
- *  four updates). Every column sees exactly the operations of householderBlock in the same order
- *  (per-column f64x2 accumulators, lane 0 = even rows), so the result is bit-identical to it — and
- *  to the twin, which calls householderBlock itself. */
-function qrBlock(pBlk: usize, L: i32, lp: i32, q: i32, pR: usize): void {
-  const stride = <usize>L << 3;
-  const bytes = <usize>lp << 3;
-  for (let k = 0; k < q; k++) {
-    const v = pBlk + <usize>k * stride;
-    let a = f64x2.splat(0);
-    for (let o: usize = 0; o < bytes; o += 16) {
-      const x = v128.load(v + o);
-      a = f64x2.add(a, f64x2.mul(x, x));
-    }
-    const xn2 = lane0(a) + lane1(a);
-    if (xn2 == 0) continue;
-    const alpha = ldf(pR, k * q + k);
-    const h = sqrt<f64>(alpha * alpha + xn2);
-    const beta = alpha >= 0 ? -h : h;
-    const tau = (beta - alpha) / beta;
-    const sc = f64x2.splat(1.0 / (alpha - beta));
-    for (let o: usize = 0; o < bytes; o += 16) v128.store(v + o, f64x2.mul(v128.load(v + o), sc));
-    stf(pR, k * q + k, beta);
-    let j = k + 1;
-    for (; j + 4 <= q; j += 4) {
-      const c0 = pBlk + <usize>j * stride;
-      const c1 = c0 + stride;
-      const c2 = c1 + stride;
-      const c3 = c2 + stride;
-      let d0 = f64x2.splat(0);
-      let d1 = d0;
-      let d2 = d0;
-      let d3 = d0;
-      for (let o: usize = 0; o < bytes; o += 16) {
-        const x = v128.load(v + o);
-        d0 = f64x2.add(d0, f64x2.mul(x, v128.load(c0 + o)));
-        d1 = f64x2.add(d1, f64x2.mul(x, v128.load(c1 + o)));
-        d2 = f64x2.add(d2, f64x2.mul(x, v128.load(c2 + o)));
-        d3 = f64x2.add(d3, f64x2.mul(x, v128.load(c3 + o)));
-      }
-      const r0 = ldf(pR, j * q + k);
-      const r1 = ldf(pR, (j + 1) * q + k);
-      const r2 = ldf(pR, (j + 2) * q + k);
-      const r3 = ldf(pR, (j + 3) * q + k);
-      const s0 = tau * (r0 + (lane0(d0) + lane1(d0)));
-      const s1 = tau * (r1 + (lane0(d1) + lane1(d1)));
-      const s2 = tau * (r2 + (lane0(d2) + lane1(d2)));
-      const s3 = tau * (r3 + (lane0(d3) + lane1(d3)));
-      stf(pR, j * q + k, r0 - s0);
-      stf(pR, (j + 1) * q + k, r1 - s1);
-      stf(pR, (j + 2) * q + k, r2 - s2);
-      stf(pR, (j + 3) * q + k, r3 - s3);
-      const t0 = f64x2.splat(s0);
-      const t1 = f64x2.splat(s1);
-      const t2 = f64x2.splat(s2);
-      const t3 = f64x2.splat(s3);
-      for (let o: usize = 0; o < bytes; o += 16) {
-        const x = v128.load(v + o);
-        v128.store(c0 + o, f64x2.sub(v128.load(c0 + o), f64x2.mul(t0, x)));
-        v128.store(c1 + o, f64x2.sub(v128.load(c1 + o), f64x2.mul(t1, x)));
-        v128.store(c2 + o, f64x2.sub(v128.load(c2 + o), f64x2.mul(t2, x)));
-        v128.store(c3 + o, f64x2.sub(v128.load(c3 + o), f64x2.mul(t3, x)));
-      }
-    }
-    for (; j < q; j++) {
-      const c = pBlk + <usize>j * stride;
-      let d = f64x2.splat(0);
-      for (let o: usize = 0; o < bytes; o += 16) d = f64x2.add(d, f64x2.mul(v128.load(v + o), v128.load(c + o)));
-      const rkj = ldf(pR, j * q + k);
-      const ts = tau * (rkj + (lane0(d) + lane1(d)));
-      stf(pR, j * q + k, rkj - ts);
-      const tt = f64x2.splat(ts);
-      for (let o: usize = 0; o < bytes; o += 16) {
-        v128.store(c + o, f64x2.sub(v128.load(c + o), f64x2.mul(tt, v128.load(v + o))));
-      }
-    }
   }
 }

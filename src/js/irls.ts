@@ -5,7 +5,7 @@
 import { progress } from '../hooks.js';
 import { INFO_ITERATIONS, INFO_LEN, INFO_OBJECTIVE, INFO_OUTLIERS, INFO_SCALE } from '../info.js';
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK, STATUS_RANK_DEFICIENT } from '../status.js';
-import { l2_fit, l2_work_bytes } from './l2.js';
+import { l2Solve, l2_fit, l2_work_bytes } from './l2.js';
 import { F64, I32 } from './mem.js';
 import { SELECT_SCRATCH_BYTES, wselect } from './select.js';
 
@@ -18,6 +18,7 @@ const MAD_TO_SD = 1.482602218505602;
 const MEANABS_TO_SD = 1.2533141373155003;
 const SIGMA_STEPS = 200;
 const ROUNDING = 16.0;
+const INNER_SWITCH = 1000.0;
 const NEWTON_SWITCH = 0.1;
 const NEWTON_HALVINGS = 30;
 const ACCEPT = 64.0;
@@ -85,7 +86,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
     if (intercept === 0) F[cb] = 0;
     for (let j = 0; j < p; j++) I[(pFlags >>> 2) + j] = 0;
   } else {
-    const st0 = l2_fit(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork);
+    const st0 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, huber || param > 0 ? 1 : 0);
     if (st0 === STATUS_RANK_DEFICIENT || st0 === STATUS_NUMERICAL) return st0;
   }
   residuals(n, p, pX, pY, pCoef, pR);
@@ -118,6 +119,8 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
 
   let it = 0;
   let status = STATUS_MAXITER;
+  let exact = false; // every solve is l2_fit's from now on (see INNER_SWITCH)
+  let prevDelta = Infinity;
   let newton = false;
   const bb = pB >>> 3, bnb = pBn >>> 3;
   while (it < maxIter) {
@@ -125,7 +128,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
     let objNew = 0.0;
     if (newton) {
       newtonSystem(n, pR, pY, pW, s, pU, pT);
-      if (l2_fit(n, p, pX, pT, pU, intercept, 2.0 * s * ridge, pBn, pInfo, pFlags, pWork) === STATUS_OK) {
+      if (l2Solve(n, p, pX, pT, pU, intercept, 2.0 * s * ridge, pBn, pInfo, pFlags, pWork, exact ? 0 : 1) === STATUS_OK) {
         for (let j = 0; j <= p; j++) F[bb + j] = F[bnb + j];
         let tn = 1.0;
         for (let k = 0; k <= NEWTON_HALVINGS; k++) {
@@ -145,7 +148,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
     if (!stepped) {
       const su = huber && !fixed && !(s > sfloor) ? sfloor : s;
       irlsWeights(n, pR, pW, huber, huber ? d * su : su, pU);
-      const st = l2_fit(n, p, pX, pY, pU, intercept, huber ? ridge : 2.0 * s * ridge, pB, pInfo, pFlags, pWork);
+      const st = l2Solve(n, p, pX, pY, pU, intercept, huber ? ridge : 2.0 * s * ridge, pB, pInfo, pFlags, pWork, exact ? 0 : 1);
       if (st !== STATUS_OK) {
         if (it === 0 && pStart !== 0 && st === STATUS_RANK_DEFICIENT) return st;
         break;
@@ -167,10 +170,15 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
       S = lastMeanAbs > s ? lastMeanAbs : s;
       newton = delta <= NEWTON_SWITCH * S;
     }
-    if (delta <= tol * S || delta <= ROUNDING * EPS * roundingSize(p, pCoef, pXm, yscale)) {
+    // Convergence counts only on a step made with l2_fit's solve; the first time the test passes (or
+    // the steps become small or stop shrinking) with the inner solve, the next steps switch to it.
+    const conv = delta <= tol * S || delta <= ROUNDING * EPS * roundingSize(p, pCoef, pXm, yscale);
+    if (conv && exact) {
       status = STATUS_OK;
       break;
     }
+    if (conv || delta <= INNER_SWITCH * tol * S || !(delta < prevDelta)) exact = true;
+    prevDelta = delta;
     if (progress(KIND_IRLS, it, obj, NaN) !== 0) {
       status = STATUS_CANCELLED;
       break;

@@ -15,6 +15,7 @@ import { splitHi, twoSumErr, twoProdErr } from './dd.js';
 const BLOCK = 512;
 const RCOND_MIN = 1e-10;
 const TOL_RANK = 1e-10;
+const INNER_RHO = 1e-9;
 const MAX_REFINE = 5;
 const EPS = 2.220446049250313e-16;
 
@@ -31,11 +32,17 @@ export function l2_work_bytes(n: number, p: number): number {
   const pv = evenUp(p + 1);
   const q = p + 1;
   const qq = q * q + (q % 2);
-  return 8 * (11 * pv + 2 * qq + (q + 5) * L);
+  return 8 * (12 * pv + 2 * qq + (q + 5) * L);
 }
 
 export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, ridge: number,
   pCoef: number, pInfo: number, pFlags: number, pWork: number): number {
+  return l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, 0);
+}
+
+/** l2_fit, or (inner != 0) IRLS's cheaper intermediate solve: see assembly/l2.ts l2Solve. */
+export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, ridge: number,
+  pCoef: number, pInfo: number, pFlags: number, pWork: number, inner: number): number {
   const F = F64;
   const I = I32;
   const L = blockRows(n);
@@ -59,7 +66,8 @@ export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number,
   const gl = gh + pv;
   const ex = gl + pv;
   const sg = ex + pv;
-  const G = sg + pv;
+  const xm = sg + pv;
+  const G = xm + pv;
   const R = G + qq;
   const blk = R + qq;
   const wbuf = blk + (p + 1) * L;
@@ -73,9 +81,14 @@ export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number,
   for (let j = 0; j < p; j++) I[fb + j] = 0;
 
   let W = n;
+  let mask = 0;
   if (pW !== 0) {
     W = 0;
-    for (let i = 0; i < n; i++) W += F[wb + i];
+    for (let i = 0; i < n; i++) {
+      const w = F[wb + i];
+      W += w;
+      if (w === 0) mask = 1;
+    }
   }
   if (W === 0) {
     for (let j = 0; j < p; j++) I[fb + j] = 1;
@@ -93,13 +106,14 @@ export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number,
   for (let j = 0; j < p; j++) {
     const col = xb + j * n;
     if (intercept !== 0) {
-      weightedMean(F, n, col, pW, wb, W, mean + j, meanLo + j);
+      weightedMean(F, n, col, pW, wb, W, mean + j, meanLo + j, ex);
     } else {
+      columnRange(F, n, col, pW, wb, ex);
       F[mean + j] = 0;
       F[meanLo + j] = 0;
     }
     const m = F[mean + j];
-    const s = columnScale(F, n, col, pW, wb, m);
+    const s = columnScale(F, n, col, pW, wb, m, xm + j, vExtent(F[ex], F[ex + 1], m));
     const iv = 1.0 / s;
     F[scale + j] = s;
     F[invs + j] = iv;
@@ -126,9 +140,11 @@ export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number,
   let kk = pa;
   let method = 0;
   let rcond = 1.0;
+  let anorm = 0.0;
   let useQR = cholesky(F, G, R, pa, q) >= 0;
   if (!useQR && pa > 0) {
-    rcond = rcondEstimate(F, R, q, pa, gramNorm1(F, I, G, q, pos, pa), ex, sg);
+    anorm = gramNorm1(F, I, G, q, pos, pa);
+    rcond = rcondEstimate(F, R, q, pa, anorm, ex, sg);
     useQR = !(rcond >= RCOND_MIN);
   }
   if (useQR) {
@@ -174,15 +190,44 @@ export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number,
   }
   if (intercept === 0) b0 = 0;
 
-  // 6. Iterative refinement.
+  // 6. Iterative refinement; error bound of a correction with the Cholesky factor (settled test).
+  let rho = Infinity;
+  let floorR = 0.0;
+  let floorB = 0.0;
+  let dotB = 0.0;
+  let ymax = 0.0;
+  if (method === 0 && kk > 0 && anorm > 0 && rcond > 0) {
+    const est = 1.0 / (rcond * anorm);
+    const depth = ((L / 2) | 0) + 1 + Math.ceil(n / L);
+    const qf = q;
+    rho = 16.0 * est * qf * (depth + 3.0 * qf + 8.0) * EPS + 4.0 * EPS;
+    floorR = 2.0 * (qf + 1.0) * (qf + 1.0) * EPS * EPS;
+    floorB = 16.0 * est * Math.sqrt(qf * W) * floorR;
+    dotB = 16.0 * est * Math.sqrt(qf) * (depth * EPS) * (depth * EPS);
+    for (let i = 0; i < n; i++) {
+      if (pW === 0 || F[wb + i] > 0) {
+        const a = Math.abs(F[yb + i]);
+        if (a > ymax) ymax = a;
+      }
+    }
+  }
   let iters = 0;
   let metric = 0.0;
   let prevMetric = 0.0;
   let obj = 0.0;
+  let settled = false;
+  let objKnown = false;
+  let objNext = 0.0;
   for (;;) {
-    const last = (kk === 0 && intercept === 0) || iters === MAX_REFINE ||
-      (iters > 0 && (metric <= EPS || (iters > 1 && metric > 0.5 * prevMetric)));
-    obj = refinePass(F, I, n, xb, yb, pW, wb, kk, act, b0, cb, blk, L, wbuf, rh, rl, qh, ql, gh, gl, last ? 0 : 1);
+    const last = (kk === 0 && intercept === 0) || iters === MAX_REFINE || settled ||
+      (iters > 0 && (metric <= EPS || (iters > 1 && metric > 0.5 * prevMetric))) ||
+      (inner !== 0 && iters === 0 && rho <= INNER_RHO);
+    if (last && inner !== 0) break;
+    if (last && objKnown) {
+      obj = objNext;
+      break;
+    }
+    obj = refinePass(F, I, n, xb, yb, pW, wb, mask, kk, act, b0, cb, blk, L, wbuf, rh, rl, qh, ql, gh, gl, last ? 0 : 1);
     if (last) break;
     const sq = F[gh + kk];
     const sqLo = F[gl + kk];
@@ -218,25 +263,71 @@ export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number,
     solveUpper(F, R, q, kk, delta);
     let dm = 0.0;
     let bmax = 0.0;
+    let dn2 = 0.0;
+    let T = ymax + Math.abs(b0);
     for (let t = 0; t < kk; t++) {
       const j = I[act + t];
-      const beta = Math.abs(F[cb + 1 + j] * F[scale + j]);
+      const b = F[cb + 1 + j];
+      const beta = Math.abs(b * F[scale + j]);
       if (beta > bmax) bmax = beta;
+      const d = F[delta + t];
+      dn2 += d * d;
+      T += Math.abs(b) * F[xm + j];
     }
+    const E = rho * Math.sqrt(dn2) + floorB * T + dotB * Math.sqrt(obj);
+    settled = E < Infinity;
+    let um = 0.0;
+    let smd = 0.0;
     let next = 0.0;
+    let lin = 0.0;
+    let cm = 0.0;
     for (let t = 0; t < kk; t++) {
       const j = I[act + t];
       const d = F[delta + t];
       const b = F[cb + 1 + j];
       next = maxRatio(next, d, b * F[scale + j], EPS * bmax);
       const db = d * F[invs + j];
-      F[cb + 1 + j] = b + db;
-      dm += F[mean + j] * db;
+      const b1 = b + db;
+      F[cb + 1 + j] = b1;
+      const m = F[mean + j];
+      dm += m * db;
+      if (settled) {
+        const u = 4.0 * (E * F[invs + j] + EPS * Math.abs(db));
+        const e = twoSumErr(b, db, b1);
+        if (!(b1 + (e + u) === b1 && b1 + (e - u) === b1)) settled = false;
+        um += Math.abs(m) * u;
+        smd += Math.abs(m * db);
+        const c = b1 - b;
+        lin += c * (F[gh + t] + F[gl + t]);
+        cm += m * c;
+      }
     }
     if (intercept !== 0) {
-      const d0 = (sq + sqLo) / W - dm;
+      const mr = (sq + sqLo) / W;
+      const d0 = mr - dm;
       if (kk === 0) next = maxRatio(next, d0, b0, 0);
-      b0 += d0;
+      const b1 = b0 + d0;
+      if (settled) {
+        const u = um + 4.0 * ((kk + 4.0) * EPS * (Math.abs(mr) + smd) + floorR * T);
+        const e = twoSumErr(b0, d0, b1);
+        if (!(b1 + (e + u) === b1 && b1 + (e - u) === b1)) settled = false;
+        const c = b1 - b0;
+        lin += c * (sq + sqLo);
+        cm += c;
+      }
+      b0 = b1;
+    }
+    if (settled) {
+      // Objective at the new coefficients without another pass (see assembly/l2.ts).
+      let quad = W * cm * cm;
+      for (let u = 0; u < kk; u++) {
+        const du = F[delta + u];
+        let g = 0.0;
+        for (let t = 0; t < u; t++) g += F[G + u * q + t] * F[delta + t];
+        quad += du * (2.0 * g + F[G + u * q + u] * du);
+      }
+      objKnown = 2.0 * Math.abs(lin) + quad <= EPS * obj;
+      objNext = (obj - 2.0 * lin) + quad;
     }
     prevMetric = metric;
     metric = next;
@@ -278,11 +369,52 @@ function maxRatio(acc: number, d: number, beta: number, floor: number): number {
 
 // ---- 1. Means and scales (lanes: even / odd rows; an odd last row goes to lane 0) ----
 
-export function weightedMean(F: Float64Array, n: number, v: number, pW: number, wb: number, W: number, hi: number, lo: number): void {
+/** As assembly/l2.ts weightedMean; ext >= 0: also min and max of v over the rows of positive weight
+ *  into F[ext], F[ext + 1] (the first pass; extremes do not depend on the order of the rows). */
+export function weightedMean(F: Float64Array, n: number, v: number, pW: number, wb: number, W: number, hi: number, lo: number, ext = -1): void {
   const half = n & ~1;
   let a0 = 0;
   let a1 = 0;
-  if (pW !== 0) {
+  if (ext >= 0) {
+    let vmin = Infinity;
+    let vmax = -Infinity;
+    if (pW !== 0) {
+      for (let i = 0; i < half; i += 2) {
+        const x0 = F[v + i];
+        const x1 = F[v + i + 1];
+        const w0 = F[wb + i];
+        const w1 = F[wb + i + 1];
+        a0 += w0 * x0;
+        a1 += w1 * x1;
+        if (w0 > 0) {
+          if (x0 < vmin) vmin = x0;
+          if (x0 > vmax) vmax = x0;
+        }
+        if (w1 > 0) {
+          if (x1 < vmin) vmin = x1;
+          if (x1 > vmax) vmax = x1;
+        }
+      }
+    } else {
+      for (let i = 0; i < half; i += 2) {
+        const x0 = F[v + i];
+        const x1 = F[v + i + 1];
+        a0 += x0;
+        a1 += x1;
+        if (x0 < vmin) vmin = x0;
+        if (x0 > vmax) vmax = x0;
+        if (x1 < vmin) vmin = x1;
+        if (x1 > vmax) vmax = x1;
+      }
+    }
+    if (half < n && (pW === 0 || F[wb + half] > 0)) {
+      const x = F[v + half];
+      if (x < vmin) vmin = x;
+      if (x > vmax) vmax = x;
+    }
+    F[ext] = vmin;
+    F[ext + 1] = vmax;
+  } else if (pW !== 0) {
     for (let i = 0; i < half; i += 2) {
       a0 += F[wb + i] * F[v + i];
       a1 += F[wb + i + 1] * F[v + i + 1];
@@ -315,15 +447,55 @@ export function weightedMean(F: Float64Array, n: number, v: number, pW: number, 
   F[lo] = twoSumErr(m, cw, mn);
 }
 
-function columnScale(F: Float64Array, n: number, v: number, pW: number, wb: number, m: number): number {
-  let amax = 0;
+// Bit access to a double (little-endian: word 1 holds the sign, exponent and high mantissa bits).
+const bitsF = new Float64Array(1);
+const bitsU = new Uint32Array(bitsF.buffer);
+
+/** 2^k for an integer k in [-1022, 1023]. */
+export function pow2(k: number): number {
+  bitsU[0] = 0;
+  bitsU[1] = (k + 1023) << 20;
+  return bitsF[0];
+}
+
+/** The power of two 2^k, k in [-1022, 1022], with x * 2^k in [0.5, 1) (as assembly/l2.ts). */
+export function scaleFor(x: number): number {
+  bitsF[0] = x;
+  const e = ((bitsU[1] >>> 20) & 0x7ff) - 1023;
+  let k = -(e + 1);
+  if (k < -1022) k = -1022;
+  if (k > 1022) k = 1022;
+  return pow2(k);
+}
+
+/** min and max of v over the rows of positive weight into F[ext], F[ext + 1] (fits without intercept). */
+function columnRange(F: Float64Array, n: number, v: number, pW: number, wb: number, ext: number): void {
+  let vmin = Infinity;
+  let vmax = -Infinity;
   for (let i = 0; i < n; i++) {
     if (pW === 0 || F[wb + i] > 0) {
-      const a = Math.abs(F[v + i] - m);
-      if (a > amax) amax = a;
+      const x = F[v + i];
+      if (x < vmin) vmin = x;
+      if (x > vmax) vmax = x;
     }
   }
+  F[ext] = vmin;
+  F[ext + 1] = vmax;
+}
+
+/** max |v_i - m| over the rows of positive weight from the extremes of v (fl(v - m) is monotone in v). */
+export function vExtent(vmin: number, vmax: number, m: number): number {
+  if (!(vmin <= vmax)) return 0;
+  const a = Math.abs(vmax - m);
+  const b = Math.abs(vmin - m);
+  return b > a ? b : a;
+}
+
+function columnScale(F: Float64Array, n: number, v: number, pW: number, wb: number, m: number, xm: number, amax: number): number {
+  F[xm] = Math.abs(m) + amax;
   if (amax === 0) return 0;
+  const ia = 1.0 / amax;
+  if (!(ia < Infinity)) return amax;
   const half = n & ~1;
   let s0 = 0;
   let s1 = 0;
@@ -331,21 +503,21 @@ function columnScale(F: Float64Array, n: number, v: number, pW: number, wb: numb
     for (let i = 0; i < half; i += 2) {
       const w0 = F[wb + i];
       const w1 = F[wb + i + 1];
-      const t0 = (F[v + i] - m) / amax;
-      const t1 = (F[v + i + 1] - m) / amax;
+      const t0 = (F[v + i] - m) * ia;
+      const t1 = (F[v + i + 1] - m) * ia;
       s0 += w0 > 0 ? w0 * (t0 * t0) : 0;
       s1 += w1 > 0 ? w1 * (t1 * t1) : 0;
     }
   } else {
     for (let i = 0; i < half; i += 2) {
-      const t0 = (F[v + i] - m) / amax;
-      const t1 = (F[v + i + 1] - m) / amax;
+      const t0 = (F[v + i] - m) * ia;
+      const t1 = (F[v + i + 1] - m) * ia;
       s0 += t0 * t0;
       s1 += t1 * t1;
     }
   }
   if (half < n) {
-    const t = (F[v + half] - m) / amax;
+    const t = (F[v + half] - m) * ia;
     if (pW === 0) s0 += t * t;
     else {
       const w = F[wb + half];
@@ -557,26 +729,36 @@ function invNorm1Estimate(F: Float64Array, R: number, q: number, k: number, x: n
 
 // ---- 5. Householder QR by row blocks, rank detection ----
 
-export function householderBlock(F: Float64Array, blk: number, L: number, lp: number, pa: number, q: number, R: number): void {
-  for (let k = 0; k < pa; k++) {
+/** Householder reflector (LAPACK dlarfg) zeroing the block column v against R_kk (index rkk): as
+ *  assembly/l2.ts reflector. Returns tau, or 0 when the column is already zero. */
+function reflector(F: Float64Array, v: number, lp: number, rkk: number): number {
+  let a0 = 0;
+  let a1 = 0;
+  for (let i = 0; i < lp; i += 2) {
+    const x0 = F[v + i];
+    const x1 = F[v + i + 1];
+    a0 += x0 * x0;
+    a1 += x1 * x1;
+  }
+  const xn2 = a0 + a1;
+  if (xn2 === 0) return 0;
+  const alpha = F[rkk];
+  const h = Math.sqrt(alpha * alpha + xn2);
+  const beta = alpha >= 0 ? -h : h;
+  const tau = (beta - alpha) / beta;
+  const sc = 1.0 / (alpha - beta);
+  for (let i = 0; i < lp; i++) F[v + i] = F[v + i] * sc;
+  F[rkk] = beta;
+  return tau;
+}
+
+/** Reflect the block's first nk columns into R, applying each reflector to the columns on its right
+ *  up to q - 1 (l2_fit: nk = pa; moments: nk = q). The WASM kernel applies four columns per pass. */
+export function householderBlock(F: Float64Array, blk: number, L: number, lp: number, nk: number, q: number, R: number): void {
+  for (let k = 0; k < nk; k++) {
     const v = blk + k * L;
-    let a0 = 0;
-    let a1 = 0;
-    for (let i = 0; i < lp; i += 2) {
-      const x0 = F[v + i];
-      const x1 = F[v + i + 1];
-      a0 += x0 * x0;
-      a1 += x1 * x1;
-    }
-    const xn2 = a0 + a1;
-    if (xn2 === 0) continue;
-    const alpha = F[R + k * q + k];
-    const h = Math.sqrt(alpha * alpha + xn2);
-    const beta = alpha >= 0 ? -h : h;
-    const tau = (beta - alpha) / beta;
-    const sc = 1.0 / (alpha - beta);
-    for (let i = 0; i < lp; i++) F[v + i] = F[v + i] * sc;
-    F[R + k * q + k] = beta;
+    const tau = reflector(F, v, lp, R + k * q + k);
+    if (tau === 0) continue;
     for (let j = k + 1; j < q; j++) {
       const c = blk + j * L;
       let d0 = 0;
@@ -633,7 +815,7 @@ function deleteAliased(F: Float64Array, I: Int32Array, R: number, q: number, pa:
 // ---- 6. One refinement pass ----
 
 function refinePass(F: Float64Array, I: Int32Array, n: number, xb: number, yb: number, pW: number, wb: number,
-  k: number, act: number, b0: number, cb: number, blk: number, L: number, wbuf: number,
+  mask: number, k: number, act: number, b0: number, cb: number, blk: number, L: number, wbuf: number,
   rh: number, rl: number, qh: number, ql: number, gh: number, gl: number, rhs: number): number {
   for (let t = 0; t <= k; t++) {
     F[gh + t] = 0;
@@ -643,15 +825,19 @@ function refinePass(F: Float64Array, I: Int32Array, n: number, xb: number, yb: n
   for (let i0 = 0; i0 < n; i0 += L) {
     const len = Math.min(L, n - i0);
     const lp = evenUp(len);
-    for (let t = 0; t <= k; t++) {
-      const src = t < k ? xb + I[act + t] * n + i0 : yb + i0;
-      const dst = blk + t * L;
-      if (pW !== 0) {
-        for (let i = 0; i < len; i++) F[dst + i] = F[wb + i0 + i] !== 0 ? F[src + i] : 0;
-      } else {
-        F.copyWithin(dst, src, src + len);
+    // In place unless some row has weight 0 or the block has an odd number of rows (as assembly/l2.ts).
+    const direct = mask === 0 && lp === len;
+    if (!direct) {
+      for (let t = 0; t <= k; t++) {
+        const src = t < k ? xb + I[act + t] * n + i0 : yb + i0;
+        const dst = blk + t * L;
+        if (pW !== 0) {
+          for (let i = 0; i < len; i++) F[dst + i] = F[wb + i0 + i] !== 0 ? F[src + i] : 0;
+        } else {
+          F.copyWithin(dst, src, src + len);
+        }
+        if (lp > len) F[dst + len] = 0;
       }
-      if (lp > len) F[dst + len] = 0;
     }
     if (pW !== 0) {
       F.copyWithin(wbuf, wb + i0, wb + i0 + len);
@@ -660,7 +846,7 @@ function refinePass(F: Float64Array, I: Int32Array, n: number, xb: number, yb: n
     }
     if (lp > len) F[wbuf + len] = 0;
 
-    const yc = blk + k * L;
+    const yc = direct ? yb + i0 : blk + k * L;
     const nb0 = -b0;
     for (let i = 0; i < lp; i++) {
       const y = F[yc + i];
@@ -672,7 +858,7 @@ function refinePass(F: Float64Array, I: Int32Array, n: number, xb: number, yb: n
       const b = F[cb + 1 + I[act + t]];
       const bh = splitHi(b);
       const bl = b - bh;
-      const col = blk + t * L;
+      const col = direct ? xb + I[act + t] * n + i0 : blk + t * L;
       for (let i = 0; i < lp; i++) {
         const x = F[col + i];
         const xh = splitHi(x);
@@ -748,7 +934,7 @@ function refinePass(F: Float64Array, I: Int32Array, n: number, xb: number, yb: n
     addLanes(F, gh, gl, k, sh0, sh1, sl0, sl1);
 
     for (let t = 0; t < k; t++) {
-      const col = blk + t * L;
+      const col = direct ? xb + I[act + t] * n + i0 : blk + t * L;
       let ah0 = 0;
       let ah1 = 0;
       let al0 = 0;

@@ -5,7 +5,7 @@
 // layout and the overflow guard are documented in assembly/moments.ts.
 import { STATUS_OK, STATUS_NUMERICAL } from '../status.js';
 import { F64 } from './mem.js';
-import { householderBlock, weightedMean } from './l2.js';
+import { householderBlock, scaleFor, vExtent, weightedMean } from './l2.js';
 
 const BLOCK = 512;
 
@@ -17,26 +17,6 @@ function blockRows(n: number): number {
   return Math.min(BLOCK, evenUp(n));
 }
 
-// Bit access to a double (little-endian: word 1 holds the sign, exponent and high mantissa bits).
-const bitsF = new Float64Array(1);
-const bitsU = new Uint32Array(bitsF.buffer);
-
-/** 2^k for an integer k in [-1022, 1023]. */
-function pow2(k: number): number {
-  bitsU[0] = 0;
-  bitsU[1] = (k + 1023) << 20;
-  return bitsF[0];
-}
-
-/** The power of two 2^k, k in [-1022, 1022], with x * 2^k in [0.5, 1) (as assembly/moments.ts). */
-function scaleFor(x: number): number {
-  bitsF[0] = x;
-  const e = ((bitsU[1] >>> 20) & 0x7ff) - 1023;
-  let k = -(e + 1);
-  if (k < -1022) k = -1022;
-  if (k > 1022) k = 1022;
-  return pow2(k);
-}
 
 export function moments_work_bytes(n: number, p: number): number {
   const L = blockRows(n);
@@ -82,15 +62,9 @@ export function moments(n: number, p: number, pX: number, pY: number, pW: number
   }
   for (let j = 0; j < q; j++) {
     const col = j < p ? xb + j * n : yb;
-    weightedMean(F, n, col, pW, wb, W, out + oMean + j, out + oMeanLo + j);
+    weightedMean(F, n, col, pW, wb, W, out + oMean + j, out + oMeanLo + j, blk);
     const m = F[out + oMean + j];
-    let amax = 0;
-    for (let i = 0; i < n; i++) {
-      if (pW === 0 || F[wb + i] > 0) {
-        const a = Math.abs(F[col + i] - m);
-        if (a > amax) amax = a;
-      }
-    }
+    const amax = vExtent(F[blk], F[blk + 1], m);
     F[fsc + j] = amax > 0 ? scaleFor(amax) : 1.0;
   }
 

@@ -1089,9 +1089,9 @@ function plainSolve(cdCap: i32): i32 {
 // layout; membership per row in an n i32 region: a reduced row index (>= 0), or MEMB_*.
 
 /** Data rows at least this many (and l1_glob(minRows) for tests) take the globbing path. */
-const GLOB_MIN_DEFAULT: i32 = 50000;
+const GLOB_MIN_DEFAULT: i32 = 20000;
 /** Rows of the smallest (plainly solved) level: at least this many, and GLOB_BASE_Q q. */
-const GLOB_BASE_DEFAULT: i32 = 4000;
+const GLOB_BASE_DEFAULT: i32 = 2500;
 const GLOB_BASE_Q: i32 = 40;
 /** Size ratio of consecutive levels (a power of 2: the shares 8^-k are exact). */
 const GLOB_GROW: f64 = 8;
@@ -1101,7 +1101,8 @@ const GLOB_BAND: f64 = 3;
 const GLOB_FIX: f64 = 0.1;
 /** Reduced solves per level before giving up on globbing (then the plain solve finishes). */
 const GLOB_ROUNDS: i32 = 12;
-/** Coordinate-descent sweeps on a level's reduced problem started from the level below's vertex. */
+/** Coordinate-descent sweeps on a level's reduced problem, started from the level below's vertex: CD then
+ *  crash then pivots (3 sweeps + 109 pivots at 1e5 x 50) beats pivoting from that vertex (449). */
 const GLOB_LEVEL_CD: i32 = CD_MAX_SWEEPS;
 const MEMB_LO: i32 = -1;   // globbed below the fit (label tau - 1)
 const MEMB_HI: i32 = -2;   // globbed above the fit (label tau)
@@ -1205,8 +1206,9 @@ function verifyGlobs(): i32 {
 
 /** Builds the reduced problem from the membership (full problem active): band data rows in row
  *  order, the glob below, the glob above (weight c = sum w_i, row and response the w-weighted means:
- *  c rho(ybar - abar.b) = rho(sum_i w_i (y_i - a_i.b))), then the pseudo-rows. False when it
- *  would exceed the reduced area. */
+ *  c rho(ybar - abar.b) = rho(sum_i w_i (y_i - a_i.b))), then the pseudo-rows. The rows of each kind
+ *  are listed first (full wId: band, then below, then above, each in row order), so the column
+ *  copies and glob sums are branch-free gathers. False when the problem would exceed the area. */
 function buildReduced(): bool {
   let a = 0;
   let nLo = 0, nHi = 0;
@@ -1217,6 +1219,7 @@ function buildReduced(): bool {
     else if (m == MEMB_LO) { nLo++; cLo += wgt(i); }
     else if (m == MEMB_HI) { nHi++; cHi += wgt(i); }
   }
+  const nb = a;
   const gLo = a;
   if (nLo > 0) a++;
   const gHi = a;
@@ -1226,26 +1229,32 @@ function buildReduced(): bool {
   for (let i = fNd; i < fN; i++) sti(gMemb, i, a + (i - fNd));
   gN = nr;
   gNd = a;
+  let kb = 0, kl = nb, kh = nb + nLo;
+  for (let i = 0; i < fNd; i++) {
+    const m = ldi(gMemb, i);
+    if (m >= 0) { sti(wId, kb, i); kb++; }
+    else if (m == MEMB_LO) { sti(wId, kl, i); kl++; }
+    else if (m == MEMB_HI) { sti(wId, kh, i); kh++; }
+  }
   for (let c = 0; c <= q - ic; c++) {
     // columns of X, then c = q - ic: the responses
     const src = c < q - ic ? fX + ((<usize>c * <usize>fN) << 3) : fY;
     const dst = c < q - ic ? gX + ((<usize>c * <usize>nr) << 3) : gY;
-    let sLo = 0.0, sHi = 0.0;
-    for (let i = 0; i < fNd; i++) {
-      const m = ldi(gMemb, i);
-      const v = ldf(src, i);
-      if (m >= 0) stf(dst, m, v);
-      else if (m == MEMB_LO) sLo += wgt(i) * v;
-      else if (m == MEMB_HI) sHi += wgt(i) * v;
+    for (let k = 0; k < nb; k++) stf(dst, k, ldf(src, ldi(wId, k)));
+    if (nLo > 0) {
+      let t = 0.0;
+      for (let k = nb; k < nb + nLo; k++) { const i = ldi(wId, k); t += wgt(i) * ldf(src, i); }
+      stf(dst, gLo, t / cLo);
     }
-    if (nLo > 0) stf(dst, gLo, sLo / cLo);
-    if (nHi > 0) stf(dst, gHi, sHi / cHi);
-    for (let i = fNd; i < fN; i++) stf(dst, ldi(gMemb, i), ldf(src, i));
+    if (nHi > 0) {
+      let t = 0.0;
+      for (let k = nb + nLo; k < nb + nLo + nHi; k++) { const i = ldi(wId, k); t += wgt(i) * ldf(src, i); }
+      stf(dst, gHi, t / cHi);
+    }
+    for (let i = fNd; i < fN; i++) stf(dst, a + (i - fNd), ldf(src, i));
   }
-  for (let i = 0; i < fN; i++) {
-    const m = ldi(gMemb, i);
-    if (m >= 0) { stf(gW, m, wgt(i)); sti(gMap, m, i); }
-  }
+  for (let k = 0; k < nb; k++) { const i = ldi(wId, k); stf(gW, k, wgt(i)); sti(gMap, k, i); }
+  for (let i = fNd; i < fN; i++) { stf(gW, a + (i - fNd), wgt(i)); sti(gMap, a + (i - fNd), i); }
   if (nLo > 0) { stf(gW, gLo, cLo); sti(gMap, gLo, -1); }
   if (nHi > 0) { stf(gW, gHi, cHi); sti(gMap, gHi, -2); }
   return true;
@@ -1257,7 +1266,6 @@ function buildReduced(): bool {
  *  A glob in the basis (all its rows at zero residual) falls back to a crash at b. */
 function finalStage(redLab: usize): i32 {
   columnScales();
-  residuals(true);
   let mapped = true;
   for (let s = 0; s < q; s++) {
     const i = ldi(wSlot, s);
@@ -1265,8 +1273,11 @@ function finalStage(redLab: usize): i32 {
     const f = ldi(gMap, i);
     if (f < 0) mapped = false; else sti(wSlot, s, f);
   }
+  // labels: the reduced problem's for band rows and pseudo-rows, the glob's side for globbed rows;
+  // rows of weight 0 take +1 (refresh re-derives every label from its residual's sign anyway)
+  if (!mapped) residuals(true);
   for (let i = 0; i < n; i++) {
-    const m = ldi(gMemb, i), r = ldf(wR, i);
+    const m = ldi(gMemb, i), r = mapped ? 1.0 : ldf(wR, i);
     let l = r < 0 ? -1 : 1;
     if (m >= 0) l = ldi(redLab, m);
     else if (m == MEMB_LO) l = -1;
@@ -1329,7 +1340,7 @@ function globSolve(userStart: bool): i32 {
         band *= 2;
         classify(thr, all, band);
       }
-      cdCap = 0;
+      cdCap = CD_MAX_SWEEPS; // from the last vertex: a few sweeps save many pivots
     }
   }
   return finalStage(redLab);

@@ -848,8 +848,8 @@ function plainSolve(cdCap: number): number {
 }
 
 // ---- globbing (Portnoy & Koenker 1997; see assembly/l1.ts) ----
-const GLOB_MIN_DEFAULT = 50000;
-const GLOB_BASE_DEFAULT = 4000;
+const GLOB_MIN_DEFAULT = 20000;
+const GLOB_BASE_DEFAULT = 2500;
 const GLOB_BASE_Q = 40;
 const GLOB_GROW = 8;
 const GLOB_BAND = 3;
@@ -963,6 +963,7 @@ function buildReduced(): boolean {
     else if (m === MEMB_LO) { nLo++; cLo += wgt(i); }
     else if (m === MEMB_HI) { nHi++; cHi += wgt(i); }
   }
+  const nb = a;
   const gLo = a;
   if (nLo > 0) a++;
   const gHi = a;
@@ -972,25 +973,31 @@ function buildReduced(): boolean {
   for (let i = fNd; i < fN; i++) I[gMemb + i] = a + (i - fNd);
   gN = nr;
   gNd = a;
+  let kb = 0, kl = nb, kh = nb + nLo;
+  for (let i = 0; i < fNd; i++) {
+    const m = I[gMemb + i];
+    if (m >= 0) { I[iId + kb] = i; kb++; }
+    else if (m === MEMB_LO) { I[iId + kl] = i; kl++; }
+    else if (m === MEMB_HI) { I[iId + kh] = i; kh++; }
+  }
   for (let c = 0; c <= q - ic; c++) {
     const src = c < q - ic ? fX + c * fN : fY;
     const dst = c < q - ic ? gX + c * nr : gY;
-    let sLo = 0.0, sHi = 0.0;
-    for (let i = 0; i < fNd; i++) {
-      const m = I[gMemb + i];
-      const v = F[src + i];
-      if (m >= 0) F[dst + m] = v;
-      else if (m === MEMB_LO) sLo += wgt(i) * v;
-      else if (m === MEMB_HI) sHi += wgt(i) * v;
+    for (let k = 0; k < nb; k++) F[dst + k] = F[src + I[iId + k]];
+    if (nLo > 0) {
+      let t = 0.0;
+      for (let k = nb; k < nb + nLo; k++) { const i = I[iId + k]; t += wgt(i) * F[src + i]; }
+      F[dst + gLo] = t / cLo;
     }
-    if (nLo > 0) F[dst + gLo] = sLo / cLo;
-    if (nHi > 0) F[dst + gHi] = sHi / cHi;
-    for (let i = fNd; i < fN; i++) F[dst + I[gMemb + i]] = F[src + i];
+    if (nHi > 0) {
+      let t = 0.0;
+      for (let k = nb + nLo; k < nb + nLo + nHi; k++) { const i = I[iId + k]; t += wgt(i) * F[src + i]; }
+      F[dst + gHi] = t / cHi;
+    }
+    for (let i = fNd; i < fN; i++) F[dst + a + (i - fNd)] = F[src + i];
   }
-  for (let i = 0; i < fN; i++) {
-    const m = I[gMemb + i];
-    if (m >= 0) { F[gW + m] = wgt(i); I[gMap + m] = i; }
-  }
+  for (let k = 0; k < nb; k++) { const i = I[iId + k]; F[gW + k] = wgt(i); I[gMap + k] = i; }
+  for (let i = fNd; i < fN; i++) { F[gW + a + (i - fNd)] = wgt(i); I[gMap + a + (i - fNd)] = i; }
   if (nLo > 0) { F[gW + gLo] = cLo; I[gMap + gLo] = -1; }
   if (nHi > 0) { F[gW + gHi] = cHi; I[gMap + gHi] = -2; }
   return true;
@@ -999,7 +1006,6 @@ function buildReduced(): boolean {
 function finalStage(redLab: number): number {
   const F = mF, I = mI;
   columnScales();
-  residuals(true);
   let mapped = true;
   for (let s = 0; s < q; s++) {
     const i = I[iSlot + s];
@@ -1007,8 +1013,9 @@ function finalStage(redLab: number): number {
     const f = I[gMap + i];
     if (f < 0) mapped = false; else I[iSlot + s] = f;
   }
+  if (!mapped) residuals(true);
   for (let i = 0; i < n; i++) {
-    const m = I[gMemb + i], r = F[rR + i];
+    const m = I[gMemb + i], r = mapped ? 1.0 : F[rR + i];
     let l = r < 0 ? -1 : 1;
     if (m >= 0) l = I[redLab + m];
     else if (m === MEMB_LO) l = -1;
@@ -1069,7 +1076,7 @@ function globSolve(userStart: boolean): number {
         band *= 2;
         classify(thr, all, band);
       }
-      cdCap = 0;
+      cdCap = CD_MAX_SWEEPS; // from the last vertex: a few sweeps save many pivots
     }
   }
   return finalStage(redLab);

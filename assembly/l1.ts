@@ -224,7 +224,7 @@ export function l1_work_bytes(n: i32, p: i32): f64 {
   const l2 = l2_work_bytes(n, p); // the rank check / warm start runs in the same region first
   let own = 6 * regionBytes(8 * <f64>n) + 2 * regionBytes(4 * <f64>n) + 8 * regionBytes(8 * qq) +
     3 * regionBytes(4 * qq) + 2 * regionBytes(8 * qq * qq) + <f64>SELECT_SCRATCH_BYTES;
-  if (n >= globMin) {
+  if (n >= globMin || n >= globMinWarm) {
     const c = <f64>globCap(n);
     own += regionBytes(4 * <f64>n) + regionBytes(4 * c) + regionBytes(8 * c * <f64>p) +
       8 * regionBytes(8 * c) + 2 * regionBytes(4 * c);
@@ -232,9 +232,10 @@ export function l1_work_bytes(n: i32, p: i32): f64 {
   return own > l2 ? own : l2;
 }
 
-/** Rows the reduced problem may hold: all of them on small data, half on large data (a band that
- *  does not fit falls back to the plain solve). */
-function globCap(n: i32): i32 { return n <= 65536 ? n + 2 : (n >> 1) + 2; }
+/** Rows the reduced problem may hold: all of them on small data, a quarter (at least 65536) on large
+ *  data — bands are ~3 sqrt(8 q n) rows (60k at 1e6 x 50); one that does not fit falls back to the
+ *  plain solve. */
+function globCap(n: i32): i32 { return n <= 65536 ? n + 2 : (n >> 2 > 65536 ? n >> 2 : 65536) + 2; }
 
 /** Points the n-sized regions at base for a problem of up to cap rows; returns the end. */
 function layoutN(base: usize, cap: i32): usize {
@@ -1088,8 +1089,10 @@ function plainSolve(cdCap: i32): i32 {
 // Memory: the reduced problem (a copy of its rows, their work regions) lives after the full
 // layout; membership per row in an n i32 region: a reduced row index (>= 0), or MEMB_*.
 
-/** Data rows at least this many (and l1_glob(minRows) for tests) take the globbing path. */
+/** Rows from which a cold fit takes the globbing path (measured: it pays from ~2e4 rows), and from
+ *  which a warm-started one does (a neighbouring fit gives the band directly: pays from ~2e3 rows). */
 const GLOB_MIN_DEFAULT: i32 = 20000;
+const GLOB_MIN_WARM_DEFAULT: i32 = 2000;
 /** Rows of the smallest (plainly solved) level: at least this many, and GLOB_BASE_Q q. */
 const GLOB_BASE_DEFAULT: i32 = 2500;
 const GLOB_BASE_Q: i32 = 40;
@@ -1110,13 +1113,16 @@ const MEMB_OUT: i32 = -3;  // not in this level, or weight 0
 const MEMB_BAND: i32 = -4; // in the band, reduced index not yet assigned
 
 let globMin: i32 = GLOB_MIN_DEFAULT;
+let globMinWarm: i32 = GLOB_MIN_WARM_DEFAULT;
 let globBase: i32 = GLOB_BASE_DEFAULT;
 
-/** Sets the globbing threshold (rows) and the smallest level's size (0: defaults); returns the old
- *  threshold. Internal: lets tests exercise the globbing path on small data. */
+/** Sets the globbing threshold (rows; for cold and warm-started fits alike) and the smallest level's
+ *  size (0: defaults); returns the old threshold. Internal: lets tests exercise the globbing path on
+ *  small data. */
 export function l1_glob(minRows: i32, baseRows: i32): i32 {
   const old = globMin;
   globMin = minRows > 0 ? minRows : GLOB_MIN_DEFAULT;
+  globMinWarm = minRows > 0 ? minRows : GLOB_MIN_WARM_DEFAULT;
   globBase = baseRows > 0 ? baseRows : GLOB_BASE_DEFAULT;
   return old;
 }
@@ -1315,6 +1321,7 @@ function globSolve(userStart: bool): i32 {
     let band = 0.0;
     if (!plain) {
       band = GLOB_BAND * Math.sqrt(GLOB_GROW * qd * <f64>fNd * frac);
+      if (band > 0.5 * <f64>fNd * frac) return -1; // no smaller problem to gain
       residuals(false);
     }
     classify(thr, all, band);
@@ -1366,7 +1373,7 @@ export function l1_fit(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: usiz
   n = nIn; nd = nData; ic = intercept != 0 ? 1 : 0; q = p + ic; tau = tauIn;
   pX = x; pY = y; pW = w; pYc = y; sres = 0;
   fN = nIn; fNd = nData; fX = x; fY = y; fW = w; fWork = pWork;
-  const glob = nIn >= globMin;
+  const glob = nIn >= globMin || (userStart && nIn >= globMinWarm);
   const end = layout(pWork);
   if (glob) {
     gCap = globCap(nIn);

@@ -97,7 +97,7 @@ export function l1_work_bytes(n: number, p: number): number {
   const l2 = l2_work_bytes(n, p); // the rank check / warm start runs in the same region first
   let own = 6 * regionBytes(8 * n) + 2 * regionBytes(4 * n) + 8 * regionBytes(8 * qq) +
     3 * regionBytes(4 * qq) + 2 * regionBytes(8 * qq * qq) + SELECT_SCRATCH_BYTES;
-  if (n >= globMin) {
+  if (n >= globMin || n >= globMinWarm) {
     const c = globCap(n);
     own += regionBytes(4 * n) + regionBytes(4 * c) + regionBytes(8 * c * p) +
       8 * regionBytes(8 * c) + 2 * regionBytes(4 * c);
@@ -105,7 +105,7 @@ export function l1_work_bytes(n: number, p: number): number {
   return own > l2 ? own : l2;
 }
 
-function globCap(n: number): number { return n <= 65536 ? n + 2 : (n >> 1) + 2; }
+function globCap(n: number): number { return n <= 65536 ? n + 2 : (n >> 2 > 65536 ? n >> 2 : 65536) + 2; }
 
 function layoutN(base: number, cap: number): number {
   const nF = regionBytes(cap * 8), nI = regionBytes(cap * 4);
@@ -849,6 +849,7 @@ function plainSolve(cdCap: number): number {
 
 // ---- globbing (Portnoy & Koenker 1997; see assembly/l1.ts) ----
 const GLOB_MIN_DEFAULT = 20000;
+const GLOB_MIN_WARM_DEFAULT = 2000;
 const GLOB_BASE_DEFAULT = 2500;
 const GLOB_BASE_Q = 40;
 const GLOB_GROW = 8;
@@ -862,12 +863,14 @@ const MEMB_OUT = -3;
 const MEMB_BAND = -4;
 
 let globMin = GLOB_MIN_DEFAULT;
+let globMinWarm = GLOB_MIN_WARM_DEFAULT;
 let globBase = GLOB_BASE_DEFAULT;
 
 /** Internal (tests): globbing threshold and smallest level size (0 = defaults); returns the old threshold. */
 export function l1_glob(minRows: number, baseRows: number): number {
   const old = globMin;
   globMin = minRows > 0 ? minRows : GLOB_MIN_DEFAULT;
+  globMinWarm = minRows > 0 ? minRows : GLOB_MIN_WARM_DEFAULT;
   globBase = baseRows > 0 ? baseRows : GLOB_BASE_DEFAULT;
   return old;
 }
@@ -1051,6 +1054,7 @@ function globSolve(userStart: boolean): number {
     let band = 0.0;
     if (!plain) {
       band = GLOB_BAND * Math.sqrt(GLOB_GROW * qd * fNd * frac);
+      if (band > 0.5 * fNd * frac) return -1;
       residuals(false);
     }
     classify(thr, all, band);
@@ -1098,7 +1102,7 @@ export function l1_fit(nIn: number, nData: number, p: number, x: number, y: numb
   n = nIn; nd = nData; ic = intercept !== 0 ? 1 : 0; q = p + ic; tau = tauIn;
   xb = x >>> 3; yb = y >>> 3; wb = w >>> 3; ycb = yb; sres = 0;
   fN = nIn; fNd = nData; fX = xb; fY = yb; fW = wb; fWork = pWork;
-  const glob = nIn >= globMin;
+  const glob = nIn >= globMin || (userStart && nIn >= globMinWarm);
   const end = layout(pWork);
   if (glob) {
     gCap = globCap(nIn);

@@ -45,13 +45,16 @@ function median(a) {
   return s[s.length >> 1];
 }
 
+/** Median CPU time (user + system of this process, ms): on a shared machine it is disturbed far less
+ *  by other processes than wall time. */
 function time(fn) {
   fn(); // warm-up (and JIT)
   const t = [];
   for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
+    const c0 = process.cpuUsage();
     fn();
-    t.push(performance.now() - t0);
+    const u = process.cpuUsage(c0);
+    t.push((u.user + u.system) / 1000);
   }
   return median(t);
 }
@@ -101,7 +104,7 @@ for (const [n, p] of grid) {
 }
 
 const info = L.machineInfo();
-console.log(`robustreg path benchmark — ${info.cpu} (${info.cores} cores), Node ${info.node}, ${info.platform}, reps ${reps} (median)`);
+console.log(`robustreg path benchmark — ${info.cpu} (${info.cores} cores), Node ${info.node}, ${info.platform}, reps ${reps} (median CPU time)`);
 console.log(L.renderTable(['path', 'backend', 'n', 'p', 'values', 'iters cold', 'iters warm', 'cold', 'warm', 'speed-up'], rows));
 const out = A.json ?? path.join(L.BENCH_DIR, 'results', `path-warmstart-${info.date.slice(0, 10)}${A.quick ? '-quick' : ''}.json`);
 mkdirSync(path.dirname(out), { recursive: true });

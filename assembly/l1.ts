@@ -303,7 +303,16 @@ function residuals(zero: bool): void {
       const bj = ldf(wB, j), ej = ldf(wBeta, j);
       if (bj == 0 && ej == 0) continue;
       const xp = col(j);
-      for (let i = i0; i < i1; i++) {
+      // two rows per f64x2 lane pair: the same IEEE operations per row as the scalar tail (and the twin)
+      const b2 = f64x2.splat(bj), e2 = f64x2.splat(ej);
+      let i = i0;
+      for (; i + 1 < i1; i += 2) {
+        const o = <usize>i << 3;
+        const x2 = v128.load(xp + o), t2 = f64x2.mul(b2, x2);
+        v128.store(wR + o, f64x2.sub(v128.load(wR + o), t2));
+        v128.store(wVA + o, f64x2.add(v128.load(wVA + o), f64x2.add(f64x2.abs(t2), f64x2.mul(e2, f64x2.abs(x2)))));
+      }
+      for (; i < i1; i++) {
         const x = ldf(xp, i), t = bj * x;
         stf(wR, i, ldf(wR, i) - t);
         stf(wVA, i, ldf(wVA, i) + (Math.abs(t) + ej * Math.abs(x)));
@@ -362,7 +371,13 @@ function cdStep(j: i32): f64 {
     for (let i = 0; i < nd; i++) stf(wR, i, ldf(wR, i) - delta);
   } else {
     const xp = col(j);
-    for (let i = 0; i < n; i++) stf(wR, i, ldf(wR, i) - delta * ldf(xp, i));
+    const d2 = f64x2.splat(delta);
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      const o = <usize>i << 3;
+      v128.store(wR + o, f64x2.sub(v128.load(wR + o), f64x2.mul(d2, v128.load(xp + o))));
+    }
+    for (; i < n; i++) stf(wR, i, ldf(wR, i) - delta * ldf(xp, i));
   }
   return delta;
 }

@@ -324,6 +324,31 @@ function residuals(zero: bool): void {
   }
 }
 
+/** r = y - A b alone (the same values as residuals(false), without the scales): the globbing passes
+ *  over all rows only need signs and band keys. */
+function residualsOnly(): void {
+  const b0 = ic ? ldf(wB, 0) : 0.0;
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = i0 + BLOCK < n ? i0 + BLOCK : n;
+    for (let i = i0; i < i1; i++) {
+      const y = ldf(pYc, i);
+      stf(wR, i, ic != 0 && i < nd ? y - b0 : y);
+    }
+    for (let j = ic; j < q; j++) {
+      const bj = ldf(wB, j);
+      if (bj == 0 && ldf(wBeta, j) == 0) continue;
+      const xp = col(j);
+      const b2 = f64x2.splat(bj);
+      let i = i0;
+      for (; i + 1 < i1; i += 2) {
+        const o = <usize>i << 3;
+        v128.store(wR + o, f64x2.sub(v128.load(wR + o), f64x2.mul(b2, v128.load(xp + o))));
+      }
+      for (; i < i1; i++) stf(wR, i, ldf(wR, i) - bj * ldf(xp, i));
+    }
+  }
+}
+
 // ------------------------------------------------------------------------------------------------
 // Phase 1: coordinate descent
 
@@ -1337,7 +1362,7 @@ function globSolve(userStart: bool): i32 {
     if (!plain) {
       band = GLOB_BAND * Math.sqrt(GLOB_GROW * qd * <f64>fNd * frac);
       if (band > 0.5 * <f64>fNd * frac) return -1; // no smaller problem to gain
-      residuals(false);
+      residualsOnly();
     }
     classify(thr, all, band);
     let cdCap = plain ? CD_MAX_SWEEPS : GLOB_LEVEL_CD;
@@ -1353,7 +1378,7 @@ function globSolve(userStart: bool): i32 {
       if (st == STATUS_CANCELLED || st == STATUS_MAXITER) { haveDual = false; return st; }
       if (st != STATUS_OK) { haveDual = false; return -1; }
       if (plain) break;
-      residuals(false);
+      residualsOnly();
       const v = verifyGlobs();
       if (v == 0) break;
       globFixups += v;

@@ -182,6 +182,24 @@ function residuals(zero: boolean): void {
   }
 }
 
+function residualsOnly(): void {
+  const F = mF;
+  const b0 = ic ? F[rB] : 0.0;
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = i0 + BLOCK < n ? i0 + BLOCK : n;
+    for (let i = i0; i < i1; i++) {
+      const y = F[ycb + i];
+      F[rR + i] = ic !== 0 && i < nd ? y - b0 : y;
+    }
+    for (let j = ic; j < q; j++) {
+      const bj = F[rB + j];
+      if (bj === 0 && F[rBeta + j] === 0) continue;
+      const xp = col(j);
+      for (let i = i0; i < i1; i++) F[rR + i] = F[rR + i] - bj * F[xp + i];
+    }
+  }
+}
+
 // ---- phase 1: coordinate descent ----
 
 function cdStep(j: number): number {
@@ -1055,7 +1073,7 @@ function globSolve(userStart: boolean): number {
     if (!plain) {
       band = GLOB_BAND * Math.sqrt(GLOB_GROW * qd * fNd * frac);
       if (band > 0.5 * fNd * frac) return -1;
-      residuals(false);
+      residualsOnly();
     }
     classify(thr, all, band);
     let cdCap = plain ? CD_MAX_SWEEPS : GLOB_LEVEL_CD;
@@ -1071,7 +1089,7 @@ function globSolve(userStart: boolean): number {
       if (st === STATUS_CANCELLED || st === STATUS_MAXITER) { haveDual = false; return st; }
       if (st !== STATUS_OK) { haveDual = false; return -1; }
       if (plain) break;
-      residuals(false);
+      residualsOnly();
       const v = verifyGlobs();
       if (v === 0) break;
       globFixups += v;

@@ -38,6 +38,12 @@
 // over after DEGEN_BLAND consecutive steps without progress beyond F's rounding, all the same, until
 // a step makes progress.
 //
+// Globbing (large n; see "Globbing" below). From GLOB_MIN rows (GLOB_MIN_WARM with a caller's warm
+// start) the phases above run on reduced problems — the rows in a band around a subsample's fit plus
+// two pseudo-rows that collapse the rows surely above / below it (Portnoy & Koenker 1997) — verified
+// on all rows; the last reduced basis is then re-priced on the full data, so the certificate below
+// is always the full problem's.
+//
 // Certificate. primal = F(b) recomputed from the data; dual = r.d (y.d after the translation
 // y -> y - Ab, see certify()); gap = primal - dual; DUAL_INFEAS = backward error of A^T d = 0, after
 // one or two steps of iterative refinement of d_B. OK needs DUAL_INFEAS <= FEAS_TOL and
@@ -1124,10 +1130,12 @@ function plainSolve(cdCap: i32): i32 {
 // solved plainly, and each larger one is globbed around the fit of the one below — the band then
 // needs ~GLOB_BAND sqrt(8 q N_k) rows (the residual uncertainty of a fit on N_k / 8 rows) instead
 // of pfn's 0.8 (q N)^(2/3) around one subsample of (q N)^(2/3) rows. A caller's warm start (a
-// neighbouring tau or lambda on a path) is used directly at the full level.
+// neighbouring tau or lambda on a path) is used directly at the full level. A level whose band
+// would hold half its rows gains nothing: the plain solve takes over from the current fit.
 //
-// Memory: the reduced problem (a copy of its rows, their work regions) lives after the full
-// layout; membership per row in an n i32 region: a reduced row index (>= 0), or MEMB_*.
+// Memory: the reduced problem (a copy of its rows, their work regions; up to globCap rows) lives
+// after the full layout; membership per row in an n i32 region: a reduced row index (>= 0), or MEMB_*.
+// Counters: INFO_GLOB_ROUNDS (reduced problems solved), INFO_GLOB_FIXUPS (rows moved into a band).
 
 /** Rows from which a cold fit takes the globbing path (measured: it pays from ~2e4 rows), and from
  *  which a warm-started one does (a neighbouring fit gives the band directly: pays from ~2e3 rows). */

@@ -1,8 +1,10 @@
 // Exact weighted L1 / quantile regression — pure-TypeScript twin of assembly/l1.ts. Same functions,
 // same loop order, same pivot rules, same tolerances: both backends take the same path and agree
-// bit for bit (test/l1-kernel.test.ts). The algorithm, its provenance (Wu & Lange 2008; Barrodale &
-// Roberts 1973/74; Koenker & d'Orey 1987; Bland 1977) and the tolerance rationale are documented
-// in assembly/l1.ts; comments here only mark the correspondence.
+// bit for bit (test/l1-kernel.test.ts; test/l1-glob.test.ts for the globbing path). The algorithm,
+// its provenance (Wu & Lange 2008; Barrodale & Roberts 1973/74; Koenker & d'Orey 1987; Bland 1977;
+// Portnoy & Koenker 1997) and the tolerance rationale are documented in assembly/l1.ts; comments here
+// only mark the correspondence. Where assembly/l1.ts uses f64x2, the twin's scalar loop performs the
+// same IEEE operations per row.
 //
 // Addresses are byte offsets into the twin's linear memory (src/js/mem.ts); f64 regions are kept as
 // Float64Array index bases (byte offset >>> 3), i32 regions as Int32Array index bases (>>> 2).

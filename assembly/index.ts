@@ -8,6 +8,6 @@ export function heap_base(): usize {
 }
 
 export { l2_work_bytes, l2_fit } from "./l2";
-export { l1_work_bytes, l1_fit } from "./l1";
+export { l1_work_bytes, l1_fit, l1_glob } from "./l1";
 export { irls_work_bytes, irls_fit } from "./irls";
 export { moments_work_bytes, moments } from "./moments";

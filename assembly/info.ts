@@ -14,3 +14,5 @@ export const INFO_REFINE: i32 = 10;
 export const INFO_EDGE_STEPS: i32 = 11;
 export const INFO_SCALE: i32 = 12;
 export const INFO_OUTLIERS: i32 = 13;
+export const INFO_GLOB_ROUNDS: i32 = 14;
+export const INFO_GLOB_FIXUPS: i32 = 15;

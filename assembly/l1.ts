@@ -38,6 +38,12 @@
 // over after DEGEN_BLAND consecutive steps without progress beyond F's rounding, all the same, until
 // a step makes progress.
 //
+// Globbing (large n; see "Globbing" below). From GLOB_MIN rows (GLOB_MIN_WARM with a caller's warm
+// start) the phases above run on reduced problems — the rows in a band around a subsample's fit plus
+// two pseudo-rows that collapse the rows surely above / below it (Portnoy & Koenker 1997) — verified
+// on all rows; the last reduced basis is then re-priced on the full data, so the certificate below
+// is always the full problem's.
+//
 // Certificate. primal = F(b) recomputed from the data; dual = r.d (y.d after the translation
 // y -> y - Ab, see certify()); gap = primal - dual; DUAL_INFEAS = backward error of A^T d = 0, after
 // one or two steps of iterative refinement of d_B. OK needs DUAL_INFEAS <= FEAS_TOL and
@@ -59,7 +65,7 @@
 import { progress } from "./env";
 import {
   INFO_LEN, INFO_OBJECTIVE, INFO_ITERATIONS, INFO_RANK, INFO_PRIMAL, INFO_DUAL, INFO_GAP,
-  INFO_NONUNIQUE, INFO_DUAL_INFEAS, INFO_EDGE_STEPS,
+  INFO_NONUNIQUE, INFO_DUAL_INFEAS, INFO_EDGE_STEPS, INFO_GLOB_ROUNDS, INFO_GLOB_FIXUPS,
 } from "./info";
 import { STATUS_OK, STATUS_MAXITER, STATUS_CANCELLED, STATUS_NUMERICAL, STATUS_RANK_DEFICIENT } from "./status";
 import { l2_fit, l2_work_bytes } from "./l2";
@@ -217,20 +223,30 @@ let kahanC: f64 = 0;
 function regionBytes(b: f64): f64 { return Math.ceil(b / 16) * 16; }
 
 /** Work-region bytes for l1_fit(n, ., p, ...): 6n f64 + 2n i32 + 8q f64 + 3q i32 + 2q^2 f64 + the
- *  selection sample, q = p + 1 (the intercept is counted whether or not it is fitted). Must match
- *  layout(). */
+ *  selection sample, q = p + 1 (the intercept is counted whether or not it is fitted), plus, when
+ *  n >= the globbing threshold, the reduced-problem area (globBytes). Must match layout(). */
 export function l1_work_bytes(n: i32, p: i32): f64 {
   const qq = <f64>p + 1;
   const l2 = l2_work_bytes(n, p); // the rank check / warm start runs in the same region first
-  const own = 6 * regionBytes(8 * <f64>n) + 2 * regionBytes(4 * <f64>n) + 8 * regionBytes(8 * qq) +
+  let own = 6 * regionBytes(8 * <f64>n) + 2 * regionBytes(4 * <f64>n) + 8 * regionBytes(8 * qq) +
     3 * regionBytes(4 * qq) + 2 * regionBytes(8 * qq * qq) + <f64>SELECT_SCRATCH_BYTES;
+  if (n >= globMin || n >= globMinWarm) {
+    const c = <f64>globCap(n);
+    own += regionBytes(4 * <f64>n) + regionBytes(4 * c) + regionBytes(8 * c * <f64>p) +
+      8 * regionBytes(8 * c) + 2 * regionBytes(4 * c);
+  }
   return own > l2 ? own : l2;
 }
 
-function layout(pWork: usize): void {
-  const nF = align16(<usize>n << 3), nI = align16(<usize>n << 2);
-  const qF = align16(<usize>q << 3), qI = align16(<usize>q << 2), qq = align16((<usize>q * <usize>q) << 3);
-  let p = pWork;
+/** Rows the reduced problem may hold: all of them on small data, a quarter (at least 65536) on large
+ *  data — bands are ~3 sqrt(8 q n) rows (60k at 1e6 x 50); one that does not fit falls back to the
+ *  plain solve. */
+function globCap(n: i32): i32 { return n <= 65536 ? n + 2 : (n >> 2 > 65536 ? n >> 2 : 65536) + 2; }
+
+/** Points the n-sized regions at base for a problem of up to cap rows; returns the end. */
+function layoutN(base: usize, cap: i32): usize {
+  const nF = align16(<usize>cap << 3), nI = align16(<usize>cap << 2);
+  let p = base;
   wR = p; p += nF;
   wV = p; p += nF;
   wVA = p; p += nF;
@@ -239,6 +255,12 @@ function layout(pWork: usize): void {
   wYp = p; p += nF;
   wId = p; p += nI;
   wLab = p; p += nI;
+  return p;
+}
+
+function layout(pWork: usize): usize {
+  const qF = align16(<usize>q << 3), qI = align16(<usize>q << 2), qq = align16((<usize>q * <usize>q) << 3);
+  let p = layoutN(pWork, n);
   wB = p; p += qF;
   wBest = p; p += qF;
   wH = p; p += qF;
@@ -253,6 +275,7 @@ function layout(pWork: usize): void {
   wLU = p; p += qq;
   wQ = p; p += qq;
   wSel = p;
+  return p + <usize>SELECT_SCRATCH_BYTES;
 }
 
 /** F(b) = sum w rho(r) over the residual bookkeeping (plain sum: a progress measure). */
@@ -286,7 +309,16 @@ function residuals(zero: bool): void {
       const bj = ldf(wB, j), ej = ldf(wBeta, j);
       if (bj == 0 && ej == 0) continue;
       const xp = col(j);
-      for (let i = i0; i < i1; i++) {
+      // two rows per f64x2 lane pair: the same IEEE operations per row as the scalar tail (and the twin)
+      const b2 = f64x2.splat(bj), e2 = f64x2.splat(ej);
+      let i = i0;
+      for (; i + 1 < i1; i += 2) {
+        const o = <usize>i << 3;
+        const x2 = v128.load(xp + o), t2 = f64x2.mul(b2, x2);
+        v128.store(wR + o, f64x2.sub(v128.load(wR + o), t2));
+        v128.store(wVA + o, f64x2.add(v128.load(wVA + o), f64x2.add(f64x2.abs(t2), f64x2.mul(e2, f64x2.abs(x2)))));
+      }
+      for (; i < i1; i++) {
         const x = ldf(xp, i), t = bj * x;
         stf(wR, i, ldf(wR, i) - t);
         stf(wVA, i, ldf(wVA, i) + (Math.abs(t) + ej * Math.abs(x)));
@@ -294,6 +326,31 @@ function residuals(zero: bool): void {
     }
     if (zero) {
       for (let i = i0; i < i1; i++) if (Math.abs(ldf(wR, i)) <= ZERO_RES * ldf(wVA, i)) stf(wR, i, 0.0);
+    }
+  }
+}
+
+/** r = y - A b alone (the same values as residuals(false), without the scales): the globbing passes
+ *  over all rows only need signs and band keys. */
+function residualsOnly(): void {
+  const b0 = ic ? ldf(wB, 0) : 0.0;
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = i0 + BLOCK < n ? i0 + BLOCK : n;
+    for (let i = i0; i < i1; i++) {
+      const y = ldf(pYc, i);
+      stf(wR, i, ic != 0 && i < nd ? y - b0 : y);
+    }
+    for (let j = ic; j < q; j++) {
+      const bj = ldf(wB, j);
+      if (bj == 0 && ldf(wBeta, j) == 0) continue;
+      const xp = col(j);
+      const b2 = f64x2.splat(bj);
+      let i = i0;
+      for (; i + 1 < i1; i += 2) {
+        const o = <usize>i << 3;
+        v128.store(wR + o, f64x2.sub(v128.load(wR + o), f64x2.mul(b2, v128.load(xp + o))));
+      }
+      for (; i < i1; i++) stf(wR, i, ldf(wR, i) - bj * ldf(xp, i));
     }
   }
 }
@@ -345,7 +402,13 @@ function cdStep(j: i32): f64 {
     for (let i = 0; i < nd; i++) stf(wR, i, ldf(wR, i) - delta);
   } else {
     const xp = col(j);
-    for (let i = 0; i < n; i++) stf(wR, i, ldf(wR, i) - delta * ldf(xp, i));
+    const d2 = f64x2.splat(delta);
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      const o = <usize>i << 3;
+      v128.store(wR + o, f64x2.sub(v128.load(wR + o), f64x2.mul(d2, v128.load(xp + o))));
+    }
+    for (; i < n; i++) stf(wR, i, ldf(wR, i) - delta * ldf(xp, i));
   }
   return delta;
 }
@@ -858,6 +921,486 @@ function refineDuals(): void {
   for (let s = 0; s < q; s++) stf(wU, s, ldf(wU, s) - ldf(wT, s));
 }
 
+// ------------------------------------------------------------------------------------------------
+// Solver phases on the current problem (the full one, or a reduced one while globbing)
+
+// ---- run state (set at entry) ----
+let sweeps: i32 = 0;      // coordinate-descent sweeps, all problems
+let pivots: i32 = 0;      // simplex pivots, all problems
+let maxIt: i32 = 0;       // budget of sweeps + pivots
+let cancelled: bool = false;
+let haveDual: bool = false; // wU holds basis duals at the current vertex (no unit rows)
+let nonunique: i32 = 0;
+let bestF: f64 = 0;       // objective of wBest on the current problem
+
+/** Coordinate descent from wB, at most cap sweeps; wBest = the result. */
+function runCD(cap: i32): void {
+  residuals(false);
+  let f = objective();
+  const cdRel = <f64>n > CD_N0 ? CD_REL * Math.sqrt(CD_N0 / <f64>n) : CD_REL;
+  let k = 0;
+  while (k < cap && sweeps < maxIt) {
+    let moved = false;
+    for (let j = 0; j < q; j++) if (cdStep(j) != 0) moved = true;
+    sweeps++;
+    k++;
+    const fn = objective();
+    const gain = f - fn;
+    f = fn;
+    if (progress(KIND_L1, sweeps + pivots, f, f) != 0) { cancelled = true; break; }
+    if (!moved || !(gain > cdRel * f)) break;
+  }
+  for (let j = 0; j < q; j++) stf(wBest, j, ldf(wB, j));
+  bestF = f;
+}
+
+/** Labels from the residual signs at wB, the perturbed responses, the crash basis; the simplex then
+ *  runs on the perturbed responses (see pivotLoop). */
+function startSimplex(): void {
+  residuals(false);
+  sres = typicalScale();
+  residuals(true);
+  for (let i = 0; i < n; i++) {
+    const r = ldf(wR, i);
+    sti(wLab, i, r < 0 ? -1 : 1);
+    stf(wYp, i, ldf(pY, i) + PERTURB * (ldf(wVA, i) + sres) * jitter(i));
+  }
+  crash();
+  // Run on perturbed responses (Charnes 1952: the classic cure for degeneracy, as in production LP
+  // codes): Bland's rule alone crawls one tied row at a time through vertices with thousands of
+  // zero residuals. When the perturbed problem is solved, its basis and labels are re-derived for
+  // the true y (refresh) and re-priced: optimal unless some residual changed side, in which case a
+  // few more pivots finish.
+  pYc = wYp;
+  for (let s = 0; s < q; s++) { const i = ldi(wSlot, s); if (i >= 0) sti(wLab, i, 0); }
+}
+
+/** Simplex pivots from the basis in wSlot (labels in wLab) to a certified vertex of the current
+ *  problem; returns the status. */
+function pivotLoop(): i32 {
+  let status = -1;
+  let sigma = 0.0;
+  let f = 0.0;
+  let since = REFRESH; // pivots since the last refresh (REFRESH forces one)
+  let degen = 0;
+  let dualEst = 0.0;
+  while (true) {
+    if (!factor()) { status = STATUS_NUMERICAL; break; }
+    if (since >= REFRESH) {
+      refresh();
+      since = 0;
+      f = objective();
+      if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) stf(wBest, j, ldf(wB, j)); }
+    }
+    for (let j = 0; j < q; j++) stf(wU, j, -ldf(wG, j) / ldf(wCS, j));
+    solveT(wU);
+    // pricing: unit rows leave first; then the basic row whose dual violates its box most per
+    // unit length of its edge (steepest edge measured in column-scaled coefficients — Goldfarb &
+    // Reid 1977 in spirit, at O(q^3) per pivot instead of an O(nq) norm update), or the smallest
+    // violated row index under Bland's rule. viol = -f' is the edge's rate of descent.
+    const bland = degen >= DEGEN_BLAND;
+    let leave = -1;
+    let score = -1.0;
+    let viol = 0.0;
+    let art = false;
+    nonunique = 0;
+    for (let s = 0; s < q; s++) {
+      if (ldi(wSlot, s) >= 0) continue;
+      const v = Math.abs(ldf(wU, s));
+      const sc = v / edgeLength(s);
+      if (sc > score) { score = sc; viol = v; leave = s; }
+    }
+    if (leave >= 0) {
+      art = true;
+      sigma = ldf(wU, leave) > 0 ? -1.0 : 1.0;
+    } else {
+      let dmass = nmass;
+      for (let s = 0; s < q; s++) dmass += Math.abs(ldf(wU, s));
+      const dtol = DUAL_ABS * dmass;
+      for (let s = 0; s < q; s++) {
+        const i = ldi(wSlot, s), d = ldf(wU, s), w = wgt(i);
+        const hi = w * tau, lo = w * (tau - 1.0), del = DUAL_TOL * w + dtol;
+        let v = 0.0, sg = 0.0;
+        if (d > hi + del) { v = d - hi; sg = -1.0; }
+        else if (d < lo - del) { v = lo - d; sg = 1.0; }
+        else {
+          if (Math.abs(d - hi) <= del || Math.abs(d - lo) <= del) nonunique = 1;
+          continue;
+        }
+        if (bland) {
+          if (leave < 0 || i < ldi(wSlot, leave)) { viol = v; leave = s; sigma = sg; }
+        } else {
+          const sc = v / edgeLength(s);
+          if (sc > score) { score = sc; viol = v; leave = s; sigma = sg; }
+        }
+      }
+      haveDual = true;
+      dualEst = dualValue();
+    }
+    if (leave < 0) {
+      if (since > 0) { since = REFRESH; continue; } // confirm on fresh b, r, g
+      if (pYc != pY) { pYc = pY; since = REFRESH; degen = 0; continue; } // drop the perturbation
+      status = STATUS_OK;
+      break;
+    }
+    if (cancelled) { status = STATUS_CANCELLED; break; }
+    if (sweeps + pivots >= maxIt) { status = STATUS_MAXITER; break; }
+    // reduced cost f' < 0 of the edge: sigma d_k + w_k rho(-sigma), or -|u_s| for a unit row
+    let fprime = -viol;
+    for (let j = 0; j < q; j++) stf(wH, j, j == leave ? sigma : 0.0);
+    solve(wH);
+    for (let j = 0; j < q; j++) stf(wH, j, ldf(wH, j) / ldf(wCS, j));
+    edgeImage();
+    let m = breakpoints();
+    if (m == 0 && art) {
+      // flat (to rounding) unit direction with no breakpoint ahead: go the other way
+      sigma = -sigma;
+      fprime = -fprime;
+      for (let j = 0; j < q; j++) stf(wH, j, -ldf(wH, j));
+      for (let i = 0; i < n; i++) stf(wV, i, -ldf(wV, i));
+      m = breakpoints();
+    }
+    if (m == 0) { status = STATUS_NUMERICAL; break; }
+    const k = bland ? argmin(wKey, wId, m) : wselect(wKey, wWt, wId, m, -fprime, bpTotal, wSel);
+    const enter = ldi(wId, k);
+    const t = ldf(wKey, k);
+    const old = ldi(wSlot, leave);
+    if (old >= 0) sti(wLab, old, sigma < 0 ? 1 : -1);
+    for (let j = 0; j < q; j++) stf(wB, j, ldf(wB, j) + t * ldf(wH, j));
+    if (t != 0) {
+      for (let i = 0; i < n; i++) {
+        if (ldi(wLab, i) == 0) stf(wR, i, 0.0);
+        else stf(wR, i, ldf(wR, i) - t * ldf(wV, i));
+      }
+    }
+    // the long step passed the breakpoints before (t, enter): those rows changed side
+    if (!bland) {
+      for (let a = 0; a < m; a++) {
+        const ka = ldf(wKey, a), i = ldi(wId, a);
+        if (ka < t || (ka == t && i < enter)) {
+          const l = -ldi(wLab, i);
+          sti(wLab, i, l);
+          gAddRow(i, <f64>l * wgt(i));
+        }
+      }
+    }
+    for (let a = 0; a < m; a++) if (ldf(wKey, a) == t) stf(wR, ldi(wId, a), 0.0);
+    if (old >= 0) gAddRow(old, wgt(old) * psi(ldi(wLab, old)));
+    gAddRow(enter, -wgt(enter) * psi(ldi(wLab, enter)));
+    sti(wLab, enter, 0);
+    stf(wR, enter, 0.0);
+    sti(wSlot, leave, enter);
+    pivots++;
+    since++;
+    // degenerate: no step, or one whose descent bound t |f'| is lost in F's rounding (rows living
+    // at 1e-150 next to O(1) rows make such microscopic steps — and can cycle on them)
+    degen = t * viol <= DEGEN_REL * f + EPS * fscale ? degen + 1 : 0;
+    f = objective();
+    if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) stf(wBest, j, ldf(wB, j)); }
+    if (progress(KIND_L1, sweeps + pivots, f, haveDual ? f - dualEst : f) != 0) cancelled = true;
+    haveDual = false;
+  }
+  return status;
+}
+
+/** Coordinate descent, crash and simplex on the current problem from wB. */
+function plainSolve(cdCap: i32): i32 {
+  runCD(cdCap);
+  if (cancelled) return STATUS_CANCELLED;
+  startSimplex();
+  return pivotLoop();
+}
+
+// ------------------------------------------------------------------------------------------------
+// Globbing (Portnoy & Koenker 1997, Statist. Sci. 12:279 — the preprocessing of quantreg's "pfn").
+//
+// On large n most residuals at the optimum are far from zero, and only their sign matters: rows
+// that surely lie above the fit contribute tau (y_i - a_i.b) whatever b near the optimum is, rows
+// surely below (tau - 1)(y_i - a_i.b). Collapsing each side into one "glob" row (sum of w_i a_i,
+// sum of w_i y_i) leaves a reduced problem of the rows in a band around the fit plus two globs,
+// whose objective is a lower bound of F (rho is subadditive and positively homogeneous) that equals
+// F wherever the globbed rows keep their sides. So if its minimiser keeps every globbed row on its
+// side (verified on the full data), it minimises F: exactness never depends on the band being right.
+// Violators move into the band and the reduced problem is re-solved from its last vertex; too many
+// (a band that was too narrow) double the band. The full data then re-prices the reduced basis:
+// one refresh, and the certificate, both O(nq) passes over all rows.
+//
+// The fit the band is drawn around comes from nested subsamples (deterministic: row i belongs to
+// the level of share 8^-k when its hash is below 2^32 8^-k, so levels nest): the smallest level is
+// solved plainly, and each larger one is globbed around the fit of the one below — the band then
+// needs ~GLOB_BAND sqrt(8 q N_k) rows (the residual uncertainty of a fit on N_k / 8 rows) instead
+// of pfn's 0.8 (q N)^(2/3) around one subsample of (q N)^(2/3) rows. A caller's warm start (a
+// neighbouring tau or lambda on a path) is used directly at the full level. A level whose band
+// would hold half its rows gains nothing: the plain solve takes over from the current fit.
+//
+// Memory: the reduced problem (a copy of its rows, their work regions; up to globCap rows) lives
+// after the full layout; membership per row in an n i32 region: a reduced row index (>= 0), or MEMB_*.
+// Counters: INFO_GLOB_ROUNDS (reduced problems solved), INFO_GLOB_FIXUPS (rows moved into a band).
+
+/** Rows from which a cold fit takes the globbing path (measured: it pays from ~2e4 rows), and from
+ *  which a warm-started one does (a neighbouring fit gives the band directly: pays from ~2e3 rows). */
+const GLOB_MIN_DEFAULT: i32 = 20000;
+const GLOB_MIN_WARM_DEFAULT: i32 = 2000;
+/** Rows of the smallest (plainly solved) level: at least this many, and GLOB_BASE_Q q. */
+const GLOB_BASE_DEFAULT: i32 = 2500;
+const GLOB_BASE_Q: i32 = 40;
+/** Size ratio of consecutive levels (a power of 2: the shares 8^-k are exact). */
+const GLOB_GROW: f64 = 8;
+/** Band rows at a level of N_k rows: GLOB_BAND sqrt(GLOB_GROW q N_k). */
+const GLOB_BAND: f64 = 3;
+/** More violators than this share of the band double the band instead of joining it. */
+const GLOB_FIX: f64 = 0.1;
+/** Reduced solves per level before giving up on globbing (then the plain solve finishes). */
+const GLOB_ROUNDS: i32 = 12;
+/** Coordinate-descent sweeps on a level's reduced problem, started from the level below's vertex: CD then
+ *  crash then pivots (3 sweeps + 109 pivots at 1e5 x 50) beats pivoting from that vertex (449). */
+const GLOB_LEVEL_CD: i32 = CD_MAX_SWEEPS;
+const MEMB_LO: i32 = -1;   // globbed below the fit (label tau - 1)
+const MEMB_HI: i32 = -2;   // globbed above the fit (label tau)
+const MEMB_OUT: i32 = -3;  // not in this level, or weight 0
+const MEMB_BAND: i32 = -4; // in the band, reduced index not yet assigned
+
+let globMin: i32 = GLOB_MIN_DEFAULT;
+let globMinWarm: i32 = GLOB_MIN_WARM_DEFAULT;
+let globBase: i32 = GLOB_BASE_DEFAULT;
+
+/** Sets the globbing threshold (rows; for cold and warm-started fits alike) and the smallest level's
+ *  size (0: defaults); returns the old threshold. Internal: lets tests exercise the globbing path on
+ *  small data. */
+export function l1_glob(minRows: i32, baseRows: i32): i32 {
+  const old = globMin;
+  globMin = minRows > 0 ? minRows : GLOB_MIN_DEFAULT;
+  globMinWarm = minRows > 0 ? minRows : GLOB_MIN_WARM_DEFAULT;
+  globBase = baseRows > 0 ? baseRows : GLOB_BASE_DEFAULT;
+  return old;
+}
+
+// ---- full problem (saved at entry) and the reduced area ----
+let fN: i32 = 0;
+let fNd: i32 = 0;
+let fX: usize = 0;
+let fY: usize = 0;
+let fW: usize = 0;
+let fWork: usize = 0;
+let gMemb: usize = 0; // fN i32: membership
+let gMap: usize = 0;  // cap i32: full row of each reduced row (-1, -2: the globs)
+let gX: usize = 0;    // cap * (q - ic) f64: reduced X, column-major with stride = reduced rows
+let gY: usize = 0;    // cap f64
+let gW: usize = 0;    // cap f64
+let gWork: usize = 0; // the reduced problem's n-sized regions (layoutN with cap rows)
+let gCap: i32 = 0;
+let gN: i32 = 0;      // reduced rows, data rows (band data rows + globs)
+let gNd: i32 = 0;
+let globRounds: i32 = 0;
+let globFixups: i32 = 0;
+
+function useFull(): void {
+  n = fN; nd = fNd; pX = fX; pY = fY; pW = fW; pYc = fY;
+  layoutN(fWork, fN);
+}
+
+function useReduced(): void {
+  n = gN; nd = gNd; pX = gX; pY = gY; pW = gW; pYc = gY;
+  layoutN(gWork, gCap);
+}
+
+/** Level membership hash of row i (murmur3's fmix32 of a second stream; integer arithmetic). */
+function rowHash(i: i32): u32 {
+  let h = <u32>i * 0x85ebca6b + 0x9e3779b9;
+  h ^= h >> 16; h *= 0x7feb352d; h ^= h >> 15; h *= 0x846ca68b; h ^= h >> 16;
+  return h;
+}
+
+/** Membership for a level (rows with hash < thr, or all when all): with band <= 0 every member
+ *  joins the band; otherwise the members whose residual (full problem, wR) lies outside the
+ *  weighted (tau -+ band / 2 N_k)-quantiles of the members' residuals are globbed. Pseudo-rows
+ *  always join the band. */
+function classify(thr: u32, all: bool, band: f64): void {
+  let m = 0;
+  let tw = 0.0;
+  for (let i = 0; i < fNd; i++) {
+    const w = wgt(i);
+    if (!(w > 0) || (!all && rowHash(i) >= thr)) { sti(gMemb, i, MEMB_OUT); continue; }
+    sti(gMemb, i, MEMB_BAND);
+    if (band > 0) {
+      stf(wKey, m, ldf(wR, i));
+      stf(wWt, m, w);
+      sti(wId, m, i);
+      tw += w;
+      m++;
+    }
+  }
+  for (let i = fNd; i < fN; i++) sti(gMemb, i, MEMB_BAND);
+  if (!(band > 0) || m == 0) return;
+  const share = 0.5 * band / <f64>m;
+  const tlo = (tau - share) * tw, thi = (tau + share) * tw;
+  let klo = -Infinity, khi = Infinity;
+  if (tlo > 0) klo = ldf(wKey, wselect(wKey, wWt, wId, m, tlo, tw, wSel));
+  if (thi < tw) khi = ldf(wKey, wselect(wKey, wWt, wId, m, thi, tw, wSel));
+  for (let i = 0; i < fNd; i++) {
+    if (ldi(gMemb, i) == MEMB_OUT) continue;
+    const r = ldf(wR, i);
+    if (r < klo) sti(gMemb, i, MEMB_LO);
+    else if (r > khi) sti(gMemb, i, MEMB_HI);
+  }
+}
+
+/** Globbed rows on the wrong side of the fit (full residuals in wR) join the band; returns how many. */
+function verifyGlobs(): i32 {
+  let v = 0;
+  for (let i = 0; i < fNd; i++) {
+    const m = ldi(gMemb, i);
+    if ((m == MEMB_LO && ldf(wR, i) > 0) || (m == MEMB_HI && ldf(wR, i) < 0)) {
+      sti(gMemb, i, MEMB_BAND);
+      v++;
+    }
+  }
+  return v;
+}
+
+/** Builds the reduced problem from the membership (full problem active): band data rows in row
+ *  order, the glob below, the glob above (weight c = sum w_i, row and response the w-weighted means:
+ *  c rho(ybar - abar.b) = rho(sum_i w_i (y_i - a_i.b))), then the pseudo-rows. The rows of each kind
+ *  are listed first (full wId: band, then below, then above, each in row order), so the column
+ *  copies and glob sums are branch-free gathers. False when the problem would exceed the area. */
+function buildReduced(): bool {
+  let a = 0;
+  let nLo = 0, nHi = 0;
+  let cLo = 0.0, cHi = 0.0;
+  for (let i = 0; i < fNd; i++) {
+    const m = ldi(gMemb, i);
+    if (m >= 0 || m == MEMB_BAND) { sti(gMemb, i, a); a++; }
+    else if (m == MEMB_LO) { nLo++; cLo += wgt(i); }
+    else if (m == MEMB_HI) { nHi++; cHi += wgt(i); }
+  }
+  const nb = a;
+  const gLo = a;
+  if (nLo > 0) a++;
+  const gHi = a;
+  if (nHi > 0) a++;
+  const nr = a + (fN - fNd);
+  if (nr > gCap) return false;
+  for (let i = fNd; i < fN; i++) sti(gMemb, i, a + (i - fNd));
+  gN = nr;
+  gNd = a;
+  let kb = 0, kl = nb, kh = nb + nLo;
+  for (let i = 0; i < fNd; i++) {
+    const m = ldi(gMemb, i);
+    if (m >= 0) { sti(wId, kb, i); kb++; }
+    else if (m == MEMB_LO) { sti(wId, kl, i); kl++; }
+    else if (m == MEMB_HI) { sti(wId, kh, i); kh++; }
+  }
+  for (let c = 0; c <= q - ic; c++) {
+    // columns of X, then c = q - ic: the responses
+    const src = c < q - ic ? fX + ((<usize>c * <usize>fN) << 3) : fY;
+    const dst = c < q - ic ? gX + ((<usize>c * <usize>nr) << 3) : gY;
+    for (let k = 0; k < nb; k++) stf(dst, k, ldf(src, ldi(wId, k)));
+    if (nLo > 0) {
+      let t = 0.0;
+      for (let k = nb; k < nb + nLo; k++) { const i = ldi(wId, k); t += wgt(i) * ldf(src, i); }
+      stf(dst, gLo, t / cLo);
+    }
+    if (nHi > 0) {
+      let t = 0.0;
+      for (let k = nb + nLo; k < nb + nLo + nHi; k++) { const i = ldi(wId, k); t += wgt(i) * ldf(src, i); }
+      stf(dst, gHi, t / cHi);
+    }
+    for (let i = fNd; i < fN; i++) stf(dst, a + (i - fNd), ldf(src, i));
+  }
+  for (let k = 0; k < nb; k++) { const i = ldi(wId, k); stf(gW, k, wgt(i)); sti(gMap, k, i); }
+  for (let i = fNd; i < fN; i++) { stf(gW, a + (i - fNd), wgt(i)); sti(gMap, a + (i - fNd), i); }
+  if (nLo > 0) { stf(gW, gLo, cLo); sti(gMap, gLo, -1); }
+  if (nHi > 0) { stf(gW, gHi, cHi); sti(gMap, gHi, -2); }
+  return true;
+}
+
+/** After the last reduced solve verified on the full data (full problem active, b in wB): the
+ *  reduced basis mapped to full rows and the reduced labels carried over, then the full data
+ *  re-prices it (optimal unless rounding says otherwise; then pivots finish on the full data).
+ *  A glob in the basis (all its rows at zero residual) falls back to a crash at b. */
+function finalStage(redLab: usize): i32 {
+  columnScales();
+  let mapped = true;
+  for (let s = 0; s < q; s++) {
+    const i = ldi(wSlot, s);
+    if (i < 0) { mapped = false; continue; }
+    const f = ldi(gMap, i);
+    if (f < 0) mapped = false; else sti(wSlot, s, f);
+  }
+  // labels: the reduced problem's for band rows and pseudo-rows, the glob's side for globbed rows;
+  // rows of weight 0 take +1 (refresh re-derives every label from its residual's sign anyway)
+  if (!mapped) residuals(true);
+  for (let i = 0; i < n; i++) {
+    const m = ldi(gMemb, i), r = mapped ? 1.0 : ldf(wR, i);
+    let l = r < 0 ? -1 : 1;
+    if (m >= 0) l = ldi(redLab, m);
+    else if (m == MEMB_LO) l = -1;
+    else if (m == MEMB_HI) l = 1;
+    if (!mapped && l == 0) l = r < 0 ? -1 : 1;
+    sti(wLab, i, l);
+  }
+  if (!mapped) {
+    for (let j = 0; j < q; j++) sti(wPick, j, -1);
+    crash();
+    for (let s = 0; s < q; s++) { const i = ldi(wSlot, s); if (i >= 0) sti(wLab, i, 0); }
+  }
+  pYc = pY;
+  bestF = Infinity;
+  return pivotLoop();
+}
+
+/** The globbing solve (full problem active, wB = start). Returns a status, or -1: not applicable or
+ *  given up — the plain solve continues from wB on the full problem. */
+function globSolve(userStart: bool): i32 {
+  const qd = <f64>q;
+  let base = <f64>globBase;
+  if (base < <f64>(GLOB_BASE_Q * q)) base = <f64>(GLOB_BASE_Q * q);
+  let levels = 0;
+  let size = <f64>fNd;
+  if (!userStart) while (size / GLOB_GROW >= base) { size /= GLOB_GROW; levels++; }
+  if (!userStart && levels == 0) return -1;
+  let redLab: usize = 0;
+  for (let lev = levels; lev >= 0; lev--) {
+    let frac = 1.0;
+    for (let k = 0; k < lev; k++) frac /= GLOB_GROW;
+    const all = lev == 0;
+    const thr: u32 = all ? 0 : <u32>(frac * 4294967296.0);
+    const plain = lev == levels && !userStart;
+    let band = 0.0;
+    if (!plain) {
+      band = GLOB_BAND * Math.sqrt(GLOB_GROW * qd * <f64>fNd * frac);
+      if (band > 0.5 * <f64>fNd * frac) return -1; // no smaller problem to gain
+      residualsOnly();
+    }
+    classify(thr, all, band);
+    let cdCap = plain ? CD_MAX_SWEEPS : GLOB_LEVEL_CD;
+    let rounds = 0;
+    while (true) {
+      if (!buildReduced()) return -1;
+      useReduced();
+      const st = plainSolve(cdCap);
+      globRounds++;
+      redLab = wLab;
+      useFull();
+      pYc = pY;
+      if (st == STATUS_CANCELLED || st == STATUS_MAXITER) { haveDual = false; return st; }
+      if (st != STATUS_OK) { haveDual = false; return -1; }
+      if (plain) break;
+      residualsOnly();
+      const v = verifyGlobs();
+      if (v == 0) break;
+      globFixups += v;
+      if (++rounds >= GLOB_ROUNDS) { haveDual = false; return -1; }
+      if (<f64>v > GLOB_FIX * band) {
+        band *= 2;
+        classify(thr, all, band);
+      }
+      cdCap = CD_MAX_SWEEPS; // from the last vertex: a few sweeps save many pivots
+    }
+  }
+  return finalStage(redLab);
+}
+
 /**
  * Exact weighted L1 / quantile regression (see the file header and src/backend.ts).
  * Returns STATUS_OK (certified optimum), STATUS_MAXITER (budget of sweeps + pivots spent; best
@@ -866,6 +1409,7 @@ function refineDuals(): void {
 export function l1_fit(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: usize, intercept: i32,
   tauIn: f64, maxIter: i32, tol: f64, pStart: usize,
   pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize): i32 {
+  const userStart = pStart != 0;
   if (nData == nIn) {
     // Rank check before solving (quantreg's fn silently returned a 31% worse objective on a
     // rank-deficient design) and, unless the caller gave a start, the weighted least-squares fit as
@@ -876,7 +1420,20 @@ export function l1_fit(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: usiz
   }
   n = nIn; nd = nData; ic = intercept != 0 ? 1 : 0; q = p + ic; tau = tauIn;
   pX = x; pY = y; pW = w; pYc = y; sres = 0;
-  layout(pWork);
+  fN = nIn; fNd = nData; fX = x; fY = y; fW = w; fWork = pWork;
+  const glob = nIn >= globMin || (userStart && nIn >= globMinWarm);
+  const end = layout(pWork);
+  if (glob) {
+    gCap = globCap(nIn);
+    const cF = align16(<usize>gCap << 3), cI = align16(<usize>gCap << 2);
+    let e = end;
+    gMemb = e; e += align16(<usize>nIn << 2);
+    gMap = e; e += cI;
+    gX = e; e += align16((<usize>gCap * <usize>p) << 3);
+    gY = e; e += cF;
+    gW = e; e += cF;
+    gWork = e;
+  }
   for (let k = 0; k < INFO_LEN; k++) stf(pInfo, k, 0.0);
   for (let k = 0; k < p; k++) sti(pFlags, k, 0);
   const off = 1 - ic; // coefficient j lives at coef slot j + off
@@ -885,171 +1442,16 @@ export function l1_fit(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: usiz
     stf(wBeta, j, 0.0);
     sti(wPick, j, -1);
   }
+  sweeps = 0; pivots = 0; maxIt = maxIter;
+  cancelled = false; haveDual = false; nonunique = 0;
+  globRounds = 0; globFixups = 0;
 
   let status = -1;
-  let sweeps = 0, pivots = 0;
-  let cancelled = false;
-  let haveDual = false; // wU holds basis duals at the current vertex (no unit rows)
-  let nonunique = 0;
-
-  // ---- phase 1: coordinate descent ----
-  residuals(false);
-  let f = objective();
-  const cap = maxIter < CD_MAX_SWEEPS ? maxIter : CD_MAX_SWEEPS;
-  const cdRel = <f64>n > CD_N0 ? CD_REL * Math.sqrt(CD_N0 / <f64>n) : CD_REL;
-  while (sweeps < cap) {
-    let moved = false;
-    for (let j = 0; j < q; j++) if (cdStep(j) != 0) moved = true;
-    sweeps++;
-    const fn = objective();
-    const gain = f - fn;
-    f = fn;
-    if (progress(KIND_L1, sweeps, f, f) != 0) { cancelled = true; break; }
-    if (!moved || !(gain > cdRel * f)) break;
+  if (glob) {
+    status = globSolve(userStart);
+    useFull();
   }
-  for (let j = 0; j < q; j++) stf(wBest, j, ldf(wB, j));
-  let bestF = f;
-  if (cancelled) status = STATUS_CANCELLED;
-
-  // ---- phase 2: crash, then simplex pivots ----
-  let sigma = 0.0;
-  if (status < 0) {
-    residuals(false);
-    sres = typicalScale();
-    residuals(true);
-    for (let i = 0; i < n; i++) {
-      const r = ldf(wR, i);
-      sti(wLab, i, r < 0 ? -1 : 1);
-      stf(wYp, i, ldf(pY, i) + PERTURB * (ldf(wVA, i) + sres) * jitter(i));
-    }
-    crash();
-    // Run on perturbed responses (Charnes 1952: the classic cure for degeneracy, as in production LP
-    // codes): Bland's rule alone crawls one tied row at a time through vertices with thousands of
-    // zero residuals. When the perturbed problem is solved, its basis and labels are re-derived for
-    // the true y (refresh) and re-priced: optimal unless some residual changed side, in which case a
-    // few more pivots finish.
-    pYc = wYp;
-    for (let s = 0; s < q; s++) { const i = ldi(wSlot, s); if (i >= 0) sti(wLab, i, 0); }
-    let since = REFRESH; // pivots since the last refresh (REFRESH forces one)
-    let degen = 0;
-    let dualEst = 0.0;
-    while (true) {
-      if (!factor()) { status = STATUS_NUMERICAL; break; }
-      if (since >= REFRESH) {
-        refresh();
-        since = 0;
-        f = objective();
-        if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) stf(wBest, j, ldf(wB, j)); }
-      }
-      for (let j = 0; j < q; j++) stf(wU, j, -ldf(wG, j) / ldf(wCS, j));
-      solveT(wU);
-      // pricing: unit rows leave first; then the basic row whose dual violates its box most per
-      // unit length of its edge (steepest edge measured in column-scaled coefficients — Goldfarb &
-      // Reid 1977 in spirit, at O(q^3) per pivot instead of an O(nq) norm update), or the smallest
-      // violated row index under Bland's rule. viol = -f' is the edge's rate of descent.
-      const bland = degen >= DEGEN_BLAND;
-      let leave = -1;
-      let score = -1.0;
-      let viol = 0.0;
-      let art = false;
-      nonunique = 0;
-      for (let s = 0; s < q; s++) {
-        if (ldi(wSlot, s) >= 0) continue;
-        const v = Math.abs(ldf(wU, s));
-        const sc = v / edgeLength(s);
-        if (sc > score) { score = sc; viol = v; leave = s; }
-      }
-      if (leave >= 0) {
-        art = true;
-        sigma = ldf(wU, leave) > 0 ? -1.0 : 1.0;
-      } else {
-        let dmass = nmass;
-        for (let s = 0; s < q; s++) dmass += Math.abs(ldf(wU, s));
-        const dtol = DUAL_ABS * dmass;
-        for (let s = 0; s < q; s++) {
-          const i = ldi(wSlot, s), d = ldf(wU, s), w = wgt(i);
-          const hi = w * tau, lo = w * (tau - 1.0), del = DUAL_TOL * w + dtol;
-          let v = 0.0, sg = 0.0;
-          if (d > hi + del) { v = d - hi; sg = -1.0; }
-          else if (d < lo - del) { v = lo - d; sg = 1.0; }
-          else {
-            if (Math.abs(d - hi) <= del || Math.abs(d - lo) <= del) nonunique = 1;
-            continue;
-          }
-          if (bland) {
-            if (leave < 0 || i < ldi(wSlot, leave)) { viol = v; leave = s; sigma = sg; }
-          } else {
-            const sc = v / edgeLength(s);
-            if (sc > score) { score = sc; viol = v; leave = s; sigma = sg; }
-          }
-        }
-        haveDual = true;
-        dualEst = dualValue();
-      }
-      if (leave < 0) {
-        if (since > 0) { since = REFRESH; continue; } // confirm on fresh b, r, g
-        if (pYc != pY) { pYc = pY; since = REFRESH; degen = 0; continue; } // drop the perturbation
-        status = STATUS_OK;
-        break;
-      }
-      if (cancelled) { status = STATUS_CANCELLED; break; }
-      if (sweeps + pivots >= maxIter) { status = STATUS_MAXITER; break; }
-      // reduced cost f' < 0 of the edge: sigma d_k + w_k rho(-sigma), or -|u_s| for a unit row
-      let fprime = -viol;
-      for (let j = 0; j < q; j++) stf(wH, j, j == leave ? sigma : 0.0);
-      solve(wH);
-      for (let j = 0; j < q; j++) stf(wH, j, ldf(wH, j) / ldf(wCS, j));
-      edgeImage();
-      let m = breakpoints();
-      if (m == 0 && art) {
-        // flat (to rounding) unit direction with no breakpoint ahead: go the other way
-        sigma = -sigma;
-        fprime = -fprime;
-        for (let j = 0; j < q; j++) stf(wH, j, -ldf(wH, j));
-        for (let i = 0; i < n; i++) stf(wV, i, -ldf(wV, i));
-        m = breakpoints();
-      }
-      if (m == 0) { status = STATUS_NUMERICAL; break; }
-      const k = bland ? argmin(wKey, wId, m) : wselect(wKey, wWt, wId, m, -fprime, bpTotal, wSel);
-      const enter = ldi(wId, k);
-      const t = ldf(wKey, k);
-      const old = ldi(wSlot, leave);
-      if (old >= 0) sti(wLab, old, sigma < 0 ? 1 : -1);
-      for (let j = 0; j < q; j++) stf(wB, j, ldf(wB, j) + t * ldf(wH, j));
-      if (t != 0) {
-        for (let i = 0; i < n; i++) {
-          if (ldi(wLab, i) == 0) stf(wR, i, 0.0);
-          else stf(wR, i, ldf(wR, i) - t * ldf(wV, i));
-        }
-      }
-      // the long step passed the breakpoints before (t, enter): those rows changed side
-      if (!bland) {
-        for (let a = 0; a < m; a++) {
-          const ka = ldf(wKey, a), i = ldi(wId, a);
-          if (ka < t || (ka == t && i < enter)) {
-            const l = -ldi(wLab, i);
-            sti(wLab, i, l);
-            gAddRow(i, <f64>l * wgt(i));
-          }
-        }
-      }
-      for (let a = 0; a < m; a++) if (ldf(wKey, a) == t) stf(wR, ldi(wId, a), 0.0);
-      if (old >= 0) gAddRow(old, wgt(old) * psi(ldi(wLab, old)));
-      gAddRow(enter, -wgt(enter) * psi(ldi(wLab, enter)));
-      sti(wLab, enter, 0);
-      stf(wR, enter, 0.0);
-      sti(wSlot, leave, enter);
-      pivots++;
-      since++;
-      // degenerate: no step, or one whose descent bound t |f'| is lost in F's rounding (rows living
-      // at 1e-150 next to O(1) rows make such microscopic steps — and can cycle on them)
-      degen = t * viol <= DEGEN_REL * f + EPS * fscale ? degen + 1 : 0;
-      f = objective();
-      if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) stf(wBest, j, ldf(wB, j)); }
-      if (progress(KIND_L1, sweeps + pivots, f, haveDual ? f - dualEst : f) != 0) cancelled = true;
-      haveDual = false;
-    }
-  }
+  if (status < 0) status = plainSolve(maxIter < CD_MAX_SWEEPS ? maxIter : CD_MAX_SWEEPS);
 
   // ---- result ----
   const ok = status == STATUS_OK;
@@ -1090,5 +1492,7 @@ export function l1_fit(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: usiz
   stf(pInfo, INFO_RANK, <f64>certZeros);
   stf(pInfo, INFO_NONUNIQUE, ok ? <f64>nonunique : 0.0);
   stf(pInfo, INFO_DUAL_INFEAS, certInfeas);
+  stf(pInfo, INFO_GLOB_ROUNDS, <f64>globRounds);
+  stf(pInfo, INFO_GLOB_FIXUPS, <f64>globFixups);
   return status;
 }

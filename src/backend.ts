@@ -32,6 +32,12 @@ export interface Kernels {
   l1_fit(n: number, nData: number, p: number, pX: number, pY: number, pW: number, intercept: number,
     tau: number, maxIter: number, tol: number, pStart: number,
     pCoef: number, pInfo: number, pFlags: number, pWork: number): number;
+  /**
+   * Internal (tests): l1_fit globs (Portnoy–Koenker preprocessing) from minRows rows on, with a
+   * smallest subsample level of baseRows rows (0 = defaults); returns the previous threshold.
+   * l1_work_bytes depends on the threshold: call it after this.
+   */
+  l1_glob(minRows: number, baseRows: number): number;
 
   /** Work-region size (bytes) for irls_fit. */
   irls_work_bytes(n: number, p: number): number;

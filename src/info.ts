@@ -28,3 +28,7 @@ export const INFO_EDGE_STEPS = 11;
 export const INFO_SCALE = 12;
 /** IRLS: number of observations with |r| > delta·s (Huber outliers). */
 export const INFO_OUTLIERS = 13;
+/** L1: reduced problems solved by globbing (0 = the plain solve on all rows). */
+export const INFO_GLOB_ROUNDS = 14;
+/** L1: globbed rows found on the wrong side of the fit and moved into the band. */
+export const INFO_GLOB_FIXUPS = 15;

@@ -5,7 +5,7 @@ import { RobustRegError } from '../errors.js';
 import { formatBytes } from '../memory.js';
 import { F64, I32, TWIN_HEAP_BASE, byteLength, growTo } from './mem.js';
 import { l2_fit, l2_work_bytes } from './l2.js';
-import { l1_fit, l1_work_bytes } from './l1.js';
+import { l1_fit, l1_glob, l1_work_bytes } from './l1.js';
 import { irls_fit, irls_work_bytes } from './irls.js';
 import { moments, moments_work_bytes } from './moments.js';
 
@@ -15,6 +15,7 @@ export const twinKernels: Kernels = {
   l2_fit,
   l1_work_bytes,
   l1_fit,
+  l1_glob,
   irls_work_bytes,
   irls_fit,
   moments_work_bytes,

@@ -1,8 +1,10 @@
 // Exact weighted L1 / quantile regression — pure-TypeScript twin of assembly/l1.ts. Same functions,
 // same loop order, same pivot rules, same tolerances: both backends take the same path and agree
-// bit for bit (test/l1-kernel.test.ts). The algorithm, its provenance (Wu & Lange 2008; Barrodale &
-// Roberts 1973/74; Koenker & d'Orey 1987; Bland 1977) and the tolerance rationale are documented
-// in assembly/l1.ts; comments here only mark the correspondence.
+// bit for bit (test/l1-kernel.test.ts; test/l1-glob.test.ts for the globbing path). The algorithm,
+// its provenance (Wu & Lange 2008; Barrodale & Roberts 1973/74; Koenker & d'Orey 1987; Bland 1977;
+// Portnoy & Koenker 1997) and the tolerance rationale are documented in assembly/l1.ts; comments here
+// only mark the correspondence. Where assembly/l1.ts uses f64x2, the twin's scalar loop performs the
+// same IEEE operations per row.
 //
 // Addresses are byte offsets into the twin's linear memory (src/js/mem.ts); f64 regions are kept as
 // Float64Array index bases (byte offset >>> 3), i32 regions as Int32Array index bases (>>> 2).
@@ -10,7 +12,7 @@
 import { progress } from '../hooks.js';
 import {
   INFO_LEN, INFO_OBJECTIVE, INFO_ITERATIONS, INFO_RANK, INFO_PRIMAL, INFO_DUAL, INFO_GAP,
-  INFO_NONUNIQUE, INFO_DUAL_INFEAS, INFO_EDGE_STEPS,
+  INFO_NONUNIQUE, INFO_DUAL_INFEAS, INFO_EDGE_STEPS, INFO_GLOB_ROUNDS, INFO_GLOB_FIXUPS,
 } from '../info.js';
 import { STATUS_OK, STATUS_MAXITER, STATUS_CANCELLED, STATUS_NUMERICAL, STATUS_RANK_DEFICIENT } from '../status.js';
 import { l2_fit, l2_work_bytes } from './l2.js';
@@ -95,15 +97,21 @@ function regionBytes(b: number): number { return Math.ceil(b / 16) * 16; }
 export function l1_work_bytes(n: number, p: number): number {
   const qq = p + 1;
   const l2 = l2_work_bytes(n, p); // the rank check / warm start runs in the same region first
-  const own = 6 * regionBytes(8 * n) + 2 * regionBytes(4 * n) + 8 * regionBytes(8 * qq) +
+  let own = 6 * regionBytes(8 * n) + 2 * regionBytes(4 * n) + 8 * regionBytes(8 * qq) +
     3 * regionBytes(4 * qq) + 2 * regionBytes(8 * qq * qq) + SELECT_SCRATCH_BYTES;
+  if (n >= globMin || n >= globMinWarm) {
+    const c = globCap(n);
+    own += regionBytes(4 * n) + regionBytes(4 * c) + regionBytes(8 * c * p) +
+      8 * regionBytes(8 * c) + 2 * regionBytes(4 * c);
+  }
   return own > l2 ? own : l2;
 }
 
-function layout(pWork: number): void {
-  const nF = regionBytes(n * 8), nI = regionBytes(n * 4);
-  const qF = regionBytes(q * 8), qI = regionBytes(q * 4), qq = regionBytes(q * q * 8);
-  let p = pWork;
+function globCap(n: number): number { return n <= 65536 ? n + 2 : (n >> 2 > 65536 ? n >> 2 : 65536) + 2; }
+
+function layoutN(base: number, cap: number): number {
+  const nF = regionBytes(cap * 8), nI = regionBytes(cap * 4);
+  let p = base;
   rR = p >>> 3; p += nF;
   rV = p >>> 3; p += nF;
   rVA = p >>> 3; p += nF;
@@ -112,6 +120,12 @@ function layout(pWork: number): void {
   rYp = p >>> 3; p += nF;
   pId = p; iId = p >>> 2; p += nI;
   iLab = p >>> 2; p += nI;
+  return p;
+}
+
+function layout(pWork: number): number {
+  const qF = regionBytes(q * 8), qI = regionBytes(q * 4), qq = regionBytes(q * q * 8);
+  let p = layoutN(pWork, n);
   rB = p >>> 3; p += qF;
   rBest = p >>> 3; p += qF;
   rH = p >>> 3; p += qF;
@@ -126,6 +140,7 @@ function layout(pWork: number): void {
   rLU = p >>> 3; p += qq;
   rQ = p >>> 3; p += qq;
   pSel = p;
+  return p + SELECT_SCRATCH_BYTES;
 }
 
 function objective(): number {
@@ -165,6 +180,24 @@ function residuals(zero: boolean): void {
     }
     if (zero) {
       for (let i = i0; i < i1; i++) if (Math.abs(F[rR + i]) <= ZERO_RES * F[rVA + i]) F[rR + i] = 0.0;
+    }
+  }
+}
+
+function residualsOnly(): void {
+  const F = mF;
+  const b0 = ic ? F[rB] : 0.0;
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = i0 + BLOCK < n ? i0 + BLOCK : n;
+    for (let i = i0; i < i1; i++) {
+      const y = F[ycb + i];
+      F[rR + i] = ic !== 0 && i < nd ? y - b0 : y;
+    }
+    for (let j = ic; j < q; j++) {
+      const bj = F[rB + j];
+      if (bj === 0 && F[rBeta + j] === 0) continue;
+      const xp = col(j);
+      for (let i = i0; i < i1; i++) F[rR + i] = F[rR + i] - bj * F[xp + i];
     }
   }
 }
@@ -664,10 +697,420 @@ function refineDuals(): void {
   for (let s = 0; s < q; s++) F[rU + s] = F[rU + s] - F[rT + s];
 }
 
+// ---- solver phases on the current problem (see assembly/l1.ts) ----
+let sweeps = 0;
+let pivots = 0;
+let maxIt = 0;
+let cancelled = false;
+let haveDual = false;
+let nonunique = 0;
+let bestF = 0;
+
+function runCD(cap: number): void {
+  const F = mF;
+  residuals(false);
+  let f = objective();
+  const cdRel = n > CD_N0 ? CD_REL * Math.sqrt(CD_N0 / n) : CD_REL;
+  let k = 0;
+  while (k < cap && sweeps < maxIt) {
+    let moved = false;
+    for (let j = 0; j < q; j++) if (cdStep(j) !== 0) moved = true;
+    sweeps++;
+    k++;
+    const fn = objective();
+    const gain = f - fn;
+    f = fn;
+    if (progress(KIND_L1, sweeps + pivots, f, f) !== 0) { cancelled = true; break; }
+    if (!moved || !(gain > cdRel * f)) break;
+  }
+  for (let j = 0; j < q; j++) F[rBest + j] = F[rB + j];
+  bestF = f;
+}
+
+function startSimplex(): void {
+  const F = mF, I = mI;
+  residuals(false);
+  sres = typicalScale();
+  residuals(true);
+  for (let i = 0; i < n; i++) {
+    const r = F[rR + i];
+    I[iLab + i] = r < 0 ? -1 : 1;
+    F[rYp + i] = F[yb + i] + PERTURB * (F[rVA + i] + sres) * jitter(i);
+  }
+  crash();
+  ycb = rYp;
+  for (let s = 0; s < q; s++) { const i = I[iSlot + s]; if (i >= 0) I[iLab + i] = 0; }
+}
+
+function pivotLoop(): number {
+  const F = mF, I = mI;
+  let status = -1;
+  let sigma = 0.0;
+  let f = 0.0;
+  let since = REFRESH;
+  let degen = 0;
+  let dualEst = 0.0;
+  while (true) {
+    if (!factor()) { status = STATUS_NUMERICAL; break; }
+    if (since >= REFRESH) {
+      refresh();
+      since = 0;
+      f = objective();
+      if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) F[rBest + j] = F[rB + j]; }
+    }
+    for (let j = 0; j < q; j++) F[rU + j] = -F[rG + j] / F[rCS + j];
+    solveT(rU);
+    const bland = degen >= DEGEN_BLAND;
+    let leave = -1;
+    let score = -1.0;
+    let viol = 0.0;
+    let art = false;
+    nonunique = 0;
+    for (let s = 0; s < q; s++) {
+      if (I[iSlot + s] >= 0) continue;
+      const v = Math.abs(F[rU + s]);
+      const sc = v / edgeLength(s);
+      if (sc > score) { score = sc; viol = v; leave = s; }
+    }
+    if (leave >= 0) {
+      art = true;
+      sigma = F[rU + leave] > 0 ? -1.0 : 1.0;
+    } else {
+      let dmass = nmass;
+      for (let s = 0; s < q; s++) dmass += Math.abs(F[rU + s]);
+      const dtol = DUAL_ABS * dmass;
+      for (let s = 0; s < q; s++) {
+        const i = I[iSlot + s], d = F[rU + s], w = wgt(i);
+        const hi = w * tau, lo = w * (tau - 1.0), del = DUAL_TOL * w + dtol;
+        let v = 0.0, sg = 0.0;
+        if (d > hi + del) { v = d - hi; sg = -1.0; }
+        else if (d < lo - del) { v = lo - d; sg = 1.0; }
+        else {
+          if (Math.abs(d - hi) <= del || Math.abs(d - lo) <= del) nonunique = 1;
+          continue;
+        }
+        if (bland) {
+          if (leave < 0 || i < I[iSlot + leave]) { viol = v; leave = s; sigma = sg; }
+        } else {
+          const sc = v / edgeLength(s);
+          if (sc > score) { score = sc; viol = v; leave = s; sigma = sg; }
+        }
+      }
+      haveDual = true;
+      dualEst = dualValue();
+    }
+    if (leave < 0) {
+      if (since > 0) { since = REFRESH; continue; }
+      if (ycb !== yb) { ycb = yb; since = REFRESH; degen = 0; continue; }
+      status = STATUS_OK;
+      break;
+    }
+    if (cancelled) { status = STATUS_CANCELLED; break; }
+    if (sweeps + pivots >= maxIt) { status = STATUS_MAXITER; break; }
+    let fprime = -viol;
+    for (let j = 0; j < q; j++) F[rH + j] = j === leave ? sigma : 0.0;
+    solve(rH);
+    for (let j = 0; j < q; j++) F[rH + j] = F[rH + j] / F[rCS + j];
+    edgeImage();
+    let m = breakpoints();
+    if (m === 0 && art) {
+      sigma = -sigma;
+      fprime = -fprime;
+      for (let j = 0; j < q; j++) F[rH + j] = -F[rH + j];
+      for (let i = 0; i < n; i++) F[rV + i] = -F[rV + i];
+      m = breakpoints();
+    }
+    if (m === 0) { status = STATUS_NUMERICAL; break; }
+    const k = bland ? argmin(pKey, pId, m) : wselect(pKey, pWt, pId, m, -fprime, bpTotal, pSel);
+    const enter = I[iId + k];
+    const t = F[rKey + k];
+    const old = I[iSlot + leave];
+    if (old >= 0) I[iLab + old] = sigma < 0 ? 1 : -1;
+    for (let j = 0; j < q; j++) F[rB + j] = F[rB + j] + t * F[rH + j];
+    if (t !== 0) {
+      for (let i = 0; i < n; i++) {
+        if (I[iLab + i] === 0) F[rR + i] = 0.0;
+        else F[rR + i] = F[rR + i] - t * F[rV + i];
+      }
+    }
+    if (!bland) {
+      for (let a = 0; a < m; a++) {
+        const ka = F[rKey + a], i = I[iId + a];
+        if (ka < t || (ka === t && i < enter)) {
+          const l = -I[iLab + i];
+          I[iLab + i] = l;
+          gAddRow(i, l * wgt(i));
+        }
+      }
+    }
+    for (let a = 0; a < m; a++) if (F[rKey + a] === t) F[rR + I[iId + a]] = 0.0;
+    if (old >= 0) gAddRow(old, wgt(old) * psi(I[iLab + old]));
+    gAddRow(enter, -wgt(enter) * psi(I[iLab + enter]));
+    I[iLab + enter] = 0;
+    F[rR + enter] = 0.0;
+    I[iSlot + leave] = enter;
+    pivots++;
+    since++;
+    degen = t * viol <= DEGEN_REL * f + EPS * fscale ? degen + 1 : 0;
+    f = objective();
+    if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) F[rBest + j] = F[rB + j]; }
+    if (progress(KIND_L1, sweeps + pivots, f, haveDual ? f - dualEst : f) !== 0) cancelled = true;
+    haveDual = false;
+  }
+  return status;
+}
+
+function plainSolve(cdCap: number): number {
+  runCD(cdCap);
+  if (cancelled) return STATUS_CANCELLED;
+  startSimplex();
+  return pivotLoop();
+}
+
+// ---- globbing (Portnoy & Koenker 1997; see assembly/l1.ts) ----
+const GLOB_MIN_DEFAULT = 20000;
+const GLOB_MIN_WARM_DEFAULT = 2000;
+const GLOB_BASE_DEFAULT = 2500;
+const GLOB_BASE_Q = 40;
+const GLOB_GROW = 8;
+const GLOB_BAND = 3;
+const GLOB_FIX = 0.1;
+const GLOB_ROUNDS = 12;
+const GLOB_LEVEL_CD = CD_MAX_SWEEPS;
+const MEMB_LO = -1;
+const MEMB_HI = -2;
+const MEMB_OUT = -3;
+const MEMB_BAND = -4;
+
+let globMin = GLOB_MIN_DEFAULT;
+let globMinWarm = GLOB_MIN_WARM_DEFAULT;
+let globBase = GLOB_BASE_DEFAULT;
+
+/** Internal (tests): globbing threshold and smallest level size (0 = defaults); returns the old threshold. */
+export function l1_glob(minRows: number, baseRows: number): number {
+  const old = globMin;
+  globMin = minRows > 0 ? minRows : GLOB_MIN_DEFAULT;
+  globMinWarm = minRows > 0 ? minRows : GLOB_MIN_WARM_DEFAULT;
+  globBase = baseRows > 0 ? baseRows : GLOB_BASE_DEFAULT;
+  return old;
+}
+
+let fN = 0;
+let fNd = 0;
+let fX = 0;  // f64 index bases
+let fY = 0;
+let fW = 0;
+let fWork = 0; // byte pointer
+let gMemb = 0; // i32 index base
+let gMap = 0;  // i32 index base
+let gX = 0;    // f64 index bases
+let gY = 0;
+let gW = 0;
+let gWork = 0; // byte pointer
+let gCap = 0;
+let gN = 0;
+let gNd = 0;
+let globRounds = 0;
+let globFixups = 0;
+
+function useFull(): void {
+  n = fN; nd = fNd; xb = fX; yb = fY; wb = fW; ycb = fY;
+  layoutN(fWork, fN);
+}
+
+function useReduced(): void {
+  n = gN; nd = gNd; xb = gX; yb = gY; wb = gW; ycb = gY;
+  layoutN(gWork, gCap);
+}
+
+function rowHash(i: number): number {
+  let h = (Math.imul(i, 0x85ebca6b) + 0x9e3779b9) >>> 0;
+  h = (h ^ (h >>> 16)) >>> 0; h = Math.imul(h, 0x7feb352d) >>> 0;
+  h = (h ^ (h >>> 15)) >>> 0; h = Math.imul(h, 0x846ca68b) >>> 0;
+  h = (h ^ (h >>> 16)) >>> 0;
+  return h;
+}
+
+function classify(thr: number, all: boolean, band: number): void {
+  const F = mF, I = mI;
+  let m = 0;
+  let tw = 0.0;
+  for (let i = 0; i < fNd; i++) {
+    const w = wgt(i);
+    if (!(w > 0) || (!all && rowHash(i) >= thr)) { I[gMemb + i] = MEMB_OUT; continue; }
+    I[gMemb + i] = MEMB_BAND;
+    if (band > 0) {
+      F[rKey + m] = F[rR + i];
+      F[rWt + m] = w;
+      I[iId + m] = i;
+      tw += w;
+      m++;
+    }
+  }
+  for (let i = fNd; i < fN; i++) I[gMemb + i] = MEMB_BAND;
+  if (!(band > 0) || m === 0) return;
+  const share = 0.5 * band / m;
+  const tlo = (tau - share) * tw, thi = (tau + share) * tw;
+  let klo = -Infinity, khi = Infinity;
+  if (tlo > 0) klo = F[rKey + wselect(pKey, pWt, pId, m, tlo, tw, pSel)];
+  if (thi < tw) khi = F[rKey + wselect(pKey, pWt, pId, m, thi, tw, pSel)];
+  for (let i = 0; i < fNd; i++) {
+    if (I[gMemb + i] === MEMB_OUT) continue;
+    const r = F[rR + i];
+    if (r < klo) I[gMemb + i] = MEMB_LO;
+    else if (r > khi) I[gMemb + i] = MEMB_HI;
+  }
+}
+
+function verifyGlobs(): number {
+  const F = mF, I = mI;
+  let v = 0;
+  for (let i = 0; i < fNd; i++) {
+    const m = I[gMemb + i];
+    if ((m === MEMB_LO && F[rR + i] > 0) || (m === MEMB_HI && F[rR + i] < 0)) {
+      I[gMemb + i] = MEMB_BAND;
+      v++;
+    }
+  }
+  return v;
+}
+
+function buildReduced(): boolean {
+  const F = mF, I = mI;
+  let a = 0;
+  let nLo = 0, nHi = 0;
+  let cLo = 0.0, cHi = 0.0;
+  for (let i = 0; i < fNd; i++) {
+    const m = I[gMemb + i];
+    if (m >= 0 || m === MEMB_BAND) { I[gMemb + i] = a; a++; }
+    else if (m === MEMB_LO) { nLo++; cLo += wgt(i); }
+    else if (m === MEMB_HI) { nHi++; cHi += wgt(i); }
+  }
+  const nb = a;
+  const gLo = a;
+  if (nLo > 0) a++;
+  const gHi = a;
+  if (nHi > 0) a++;
+  const nr = a + (fN - fNd);
+  if (nr > gCap) return false;
+  for (let i = fNd; i < fN; i++) I[gMemb + i] = a + (i - fNd);
+  gN = nr;
+  gNd = a;
+  let kb = 0, kl = nb, kh = nb + nLo;
+  for (let i = 0; i < fNd; i++) {
+    const m = I[gMemb + i];
+    if (m >= 0) { I[iId + kb] = i; kb++; }
+    else if (m === MEMB_LO) { I[iId + kl] = i; kl++; }
+    else if (m === MEMB_HI) { I[iId + kh] = i; kh++; }
+  }
+  for (let c = 0; c <= q - ic; c++) {
+    const src = c < q - ic ? fX + c * fN : fY;
+    const dst = c < q - ic ? gX + c * nr : gY;
+    for (let k = 0; k < nb; k++) F[dst + k] = F[src + I[iId + k]];
+    if (nLo > 0) {
+      let t = 0.0;
+      for (let k = nb; k < nb + nLo; k++) { const i = I[iId + k]; t += wgt(i) * F[src + i]; }
+      F[dst + gLo] = t / cLo;
+    }
+    if (nHi > 0) {
+      let t = 0.0;
+      for (let k = nb + nLo; k < nb + nLo + nHi; k++) { const i = I[iId + k]; t += wgt(i) * F[src + i]; }
+      F[dst + gHi] = t / cHi;
+    }
+    for (let i = fNd; i < fN; i++) F[dst + a + (i - fNd)] = F[src + i];
+  }
+  for (let k = 0; k < nb; k++) { const i = I[iId + k]; F[gW + k] = wgt(i); I[gMap + k] = i; }
+  for (let i = fNd; i < fN; i++) { F[gW + a + (i - fNd)] = wgt(i); I[gMap + a + (i - fNd)] = i; }
+  if (nLo > 0) { F[gW + gLo] = cLo; I[gMap + gLo] = -1; }
+  if (nHi > 0) { F[gW + gHi] = cHi; I[gMap + gHi] = -2; }
+  return true;
+}
+
+function finalStage(redLab: number): number {
+  const F = mF, I = mI;
+  columnScales();
+  let mapped = true;
+  for (let s = 0; s < q; s++) {
+    const i = I[iSlot + s];
+    if (i < 0) { mapped = false; continue; }
+    const f = I[gMap + i];
+    if (f < 0) mapped = false; else I[iSlot + s] = f;
+  }
+  if (!mapped) residuals(true);
+  for (let i = 0; i < n; i++) {
+    const m = I[gMemb + i], r = mapped ? 1.0 : F[rR + i];
+    let l = r < 0 ? -1 : 1;
+    if (m >= 0) l = I[redLab + m];
+    else if (m === MEMB_LO) l = -1;
+    else if (m === MEMB_HI) l = 1;
+    if (!mapped && l === 0) l = r < 0 ? -1 : 1;
+    I[iLab + i] = l;
+  }
+  if (!mapped) {
+    for (let j = 0; j < q; j++) I[iPick + j] = -1;
+    crash();
+    for (let s = 0; s < q; s++) { const i = I[iSlot + s]; if (i >= 0) I[iLab + i] = 0; }
+  }
+  ycb = yb;
+  bestF = Infinity;
+  return pivotLoop();
+}
+
+function globSolve(userStart: boolean): number {
+  const qd = q;
+  let base = globBase;
+  if (base < GLOB_BASE_Q * q) base = GLOB_BASE_Q * q;
+  let levels = 0;
+  let size = fNd;
+  if (!userStart) while (size / GLOB_GROW >= base) { size /= GLOB_GROW; levels++; }
+  if (!userStart && levels === 0) return -1;
+  let redLab = 0;
+  for (let lev = levels; lev >= 0; lev--) {
+    let frac = 1.0;
+    for (let k = 0; k < lev; k++) frac /= GLOB_GROW;
+    const all = lev === 0;
+    const thr = all ? 0 : Math.trunc(frac * 4294967296.0);
+    const plain = lev === levels && !userStart;
+    let band = 0.0;
+    if (!plain) {
+      band = GLOB_BAND * Math.sqrt(GLOB_GROW * qd * fNd * frac);
+      if (band > 0.5 * fNd * frac) return -1;
+      residualsOnly();
+    }
+    classify(thr, all, band);
+    let cdCap = plain ? CD_MAX_SWEEPS : GLOB_LEVEL_CD;
+    let rounds = 0;
+    while (true) {
+      if (!buildReduced()) return -1;
+      useReduced();
+      const st = plainSolve(cdCap);
+      globRounds++;
+      redLab = iLab;
+      useFull();
+      ycb = yb;
+      if (st === STATUS_CANCELLED || st === STATUS_MAXITER) { haveDual = false; return st; }
+      if (st !== STATUS_OK) { haveDual = false; return -1; }
+      if (plain) break;
+      residualsOnly();
+      const v = verifyGlobs();
+      if (v === 0) break;
+      globFixups += v;
+      if (++rounds >= GLOB_ROUNDS) { haveDual = false; return -1; }
+      if (v > GLOB_FIX * band) {
+        band *= 2;
+        classify(thr, all, band);
+      }
+      cdCap = CD_MAX_SWEEPS; // from the last vertex: a few sweeps save many pivots
+    }
+  }
+  return finalStage(redLab);
+}
+
 /** Exact weighted L1 / quantile regression (see assembly/l1.ts and src/backend.ts). */
 export function l1_fit(nIn: number, nData: number, p: number, x: number, y: number, w: number, intercept: number,
   tauIn: number, maxIter: number, tol: number, pStart: number,
   pCoef: number, pInfo: number, pFlags: number, pWork: number): number {
+  const userStart = pStart !== 0;
   if (nData === nIn) {
     // Rank check and least-squares warm start inside the same kernel call (see assembly/l1.ts).
     const st = l2_fit(nIn, p, x, y, w, intercept, 0, pCoef, pInfo, pFlags, pWork);
@@ -678,7 +1121,20 @@ export function l1_fit(nIn: number, nData: number, p: number, x: number, y: numb
   const F = mF, I = mI;
   n = nIn; nd = nData; ic = intercept !== 0 ? 1 : 0; q = p + ic; tau = tauIn;
   xb = x >>> 3; yb = y >>> 3; wb = w >>> 3; ycb = yb; sres = 0;
-  layout(pWork);
+  fN = nIn; fNd = nData; fX = xb; fY = yb; fW = wb; fWork = pWork;
+  const glob = nIn >= globMin || (userStart && nIn >= globMinWarm);
+  const end = layout(pWork);
+  if (glob) {
+    gCap = globCap(nIn);
+    const cF = regionBytes(gCap * 8), cI = regionBytes(gCap * 4);
+    let e = end;
+    gMemb = e >>> 2; e += regionBytes(nIn * 4);
+    gMap = e >>> 2; e += cI;
+    gX = e >>> 3; e += regionBytes(gCap * p * 8);
+    gY = e >>> 3; e += cF;
+    gW = e >>> 3; e += cF;
+    gWork = e;
+  }
   const info = pInfo >>> 3, coef = pCoef >>> 3, flags = pFlags >>> 2, start = pStart >>> 3;
   for (let k = 0; k < INFO_LEN; k++) F[info + k] = 0.0;
   for (let k = 0; k < p; k++) I[flags + k] = 0;
@@ -688,157 +1144,16 @@ export function l1_fit(nIn: number, nData: number, p: number, x: number, y: numb
     F[rBeta + j] = 0.0;
     I[iPick + j] = -1;
   }
+  sweeps = 0; pivots = 0; maxIt = maxIter;
+  cancelled = false; haveDual = false; nonunique = 0;
+  globRounds = 0; globFixups = 0;
 
   let status = -1;
-  let sweeps = 0, pivots = 0;
-  let cancelled = false;
-  let haveDual = false;
-  let nonunique = 0;
-
-  // ---- phase 1: coordinate descent ----
-  residuals(false);
-  let f = objective();
-  const cap = maxIter < CD_MAX_SWEEPS ? maxIter : CD_MAX_SWEEPS;
-  const cdRel = n > CD_N0 ? CD_REL * Math.sqrt(CD_N0 / n) : CD_REL;
-  while (sweeps < cap) {
-    let moved = false;
-    for (let j = 0; j < q; j++) if (cdStep(j) !== 0) moved = true;
-    sweeps++;
-    const fn = objective();
-    const gain = f - fn;
-    f = fn;
-    if (progress(KIND_L1, sweeps, f, f) !== 0) { cancelled = true; break; }
-    if (!moved || !(gain > cdRel * f)) break;
+  if (glob) {
+    status = globSolve(userStart);
+    useFull();
   }
-  for (let j = 0; j < q; j++) F[rBest + j] = F[rB + j];
-  let bestF = f;
-  if (cancelled) status = STATUS_CANCELLED;
-
-  // ---- phase 2: crash, then simplex pivots ----
-  let sigma = 0.0;
-  if (status < 0) {
-    residuals(false);
-    sres = typicalScale();
-    residuals(true);
-    for (let i = 0; i < n; i++) {
-      const r = F[rR + i];
-      I[iLab + i] = r < 0 ? -1 : 1;
-      F[rYp + i] = F[yb + i] + PERTURB * (F[rVA + i] + sres) * jitter(i);
-    }
-    crash();
-    ycb = rYp;
-    for (let s = 0; s < q; s++) { const i = I[iSlot + s]; if (i >= 0) I[iLab + i] = 0; }
-    let since = REFRESH;
-    let degen = 0;
-    let dualEst = 0.0;
-    while (true) {
-      if (!factor()) { status = STATUS_NUMERICAL; break; }
-      if (since >= REFRESH) {
-        refresh();
-        since = 0;
-        f = objective();
-        if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) F[rBest + j] = F[rB + j]; }
-      }
-      for (let j = 0; j < q; j++) F[rU + j] = -F[rG + j] / F[rCS + j];
-      solveT(rU);
-      const bland = degen >= DEGEN_BLAND;
-      let leave = -1;
-      let score = -1.0;
-      let viol = 0.0;
-      let art = false;
-      nonunique = 0;
-      for (let s = 0; s < q; s++) {
-        if (I[iSlot + s] >= 0) continue;
-        const v = Math.abs(F[rU + s]);
-        const sc = v / edgeLength(s);
-        if (sc > score) { score = sc; viol = v; leave = s; }
-      }
-      if (leave >= 0) {
-        art = true;
-        sigma = F[rU + leave] > 0 ? -1.0 : 1.0;
-      } else {
-        let dmass = nmass;
-        for (let s = 0; s < q; s++) dmass += Math.abs(F[rU + s]);
-        const dtol = DUAL_ABS * dmass;
-        for (let s = 0; s < q; s++) {
-          const i = I[iSlot + s], d = F[rU + s], w = wgt(i);
-          const hi = w * tau, lo = w * (tau - 1.0), del = DUAL_TOL * w + dtol;
-          let v = 0.0, sg = 0.0;
-          if (d > hi + del) { v = d - hi; sg = -1.0; }
-          else if (d < lo - del) { v = lo - d; sg = 1.0; }
-          else {
-            if (Math.abs(d - hi) <= del || Math.abs(d - lo) <= del) nonunique = 1;
-            continue;
-          }
-          if (bland) {
-            if (leave < 0 || i < I[iSlot + leave]) { viol = v; leave = s; sigma = sg; }
-          } else {
-            const sc = v / edgeLength(s);
-            if (sc > score) { score = sc; viol = v; leave = s; sigma = sg; }
-          }
-        }
-        haveDual = true;
-        dualEst = dualValue();
-      }
-      if (leave < 0) {
-        if (since > 0) { since = REFRESH; continue; }
-        if (ycb !== yb) { ycb = yb; since = REFRESH; degen = 0; continue; }
-        status = STATUS_OK;
-        break;
-      }
-      if (cancelled) { status = STATUS_CANCELLED; break; }
-      if (sweeps + pivots >= maxIter) { status = STATUS_MAXITER; break; }
-      let fprime = -viol;
-      for (let j = 0; j < q; j++) F[rH + j] = j === leave ? sigma : 0.0;
-      solve(rH);
-      for (let j = 0; j < q; j++) F[rH + j] = F[rH + j] / F[rCS + j];
-      edgeImage();
-      let m = breakpoints();
-      if (m === 0 && art) {
-        sigma = -sigma;
-        fprime = -fprime;
-        for (let j = 0; j < q; j++) F[rH + j] = -F[rH + j];
-        for (let i = 0; i < n; i++) F[rV + i] = -F[rV + i];
-        m = breakpoints();
-      }
-      if (m === 0) { status = STATUS_NUMERICAL; break; }
-      const k = bland ? argmin(pKey, pId, m) : wselect(pKey, pWt, pId, m, -fprime, bpTotal, pSel);
-      const enter = I[iId + k];
-      const t = F[rKey + k];
-      const old = I[iSlot + leave];
-      if (old >= 0) I[iLab + old] = sigma < 0 ? 1 : -1;
-      for (let j = 0; j < q; j++) F[rB + j] = F[rB + j] + t * F[rH + j];
-      if (t !== 0) {
-        for (let i = 0; i < n; i++) {
-          if (I[iLab + i] === 0) F[rR + i] = 0.0;
-          else F[rR + i] = F[rR + i] - t * F[rV + i];
-        }
-      }
-      if (!bland) {
-        for (let a = 0; a < m; a++) {
-          const ka = F[rKey + a], i = I[iId + a];
-          if (ka < t || (ka === t && i < enter)) {
-            const l = -I[iLab + i];
-            I[iLab + i] = l;
-            gAddRow(i, l * wgt(i));
-          }
-        }
-      }
-      for (let a = 0; a < m; a++) if (F[rKey + a] === t) F[rR + I[iId + a]] = 0.0;
-      if (old >= 0) gAddRow(old, wgt(old) * psi(I[iLab + old]));
-      gAddRow(enter, -wgt(enter) * psi(I[iLab + enter]));
-      I[iLab + enter] = 0;
-      F[rR + enter] = 0.0;
-      I[iSlot + leave] = enter;
-      pivots++;
-      since++;
-      degen = t * viol <= DEGEN_REL * f + EPS * fscale ? degen + 1 : 0;
-      f = objective();
-      if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) F[rBest + j] = F[rB + j]; }
-      if (progress(KIND_L1, sweeps + pivots, f, haveDual ? f - dualEst : f) !== 0) cancelled = true;
-      haveDual = false;
-    }
-  }
+  if (status < 0) status = plainSolve(maxIter < CD_MAX_SWEEPS ? maxIter : CD_MAX_SWEEPS);
 
   // ---- result ----
   const ok = status === STATUS_OK;
@@ -875,5 +1190,7 @@ export function l1_fit(nIn: number, nData: number, p: number, x: number, y: numb
   F[info + INFO_RANK] = certZeros;
   F[info + INFO_NONUNIQUE] = ok ? nonunique : 0.0;
   F[info + INFO_DUAL_INFEAS] = certInfeas;
+  F[info + INFO_GLOB_ROUNDS] = globRounds;
+  F[info + INFO_GLOB_FIXUPS] = globFixups;
   return status;
 }

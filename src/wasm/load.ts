@@ -65,6 +65,7 @@ export async function instantiateWasm(source?: WasmSource): Promise<Backend & { 
     l2_fit: exp.l2_fit,
     l1_work_bytes: exp.l1_work_bytes,
     l1_fit: exp.l1_fit,
+    l1_glob: exp.l1_glob,
     irls_work_bytes: exp.irls_work_bytes,
     irls_fit: exp.irls_fit,
     moments_work_bytes: exp.moments_work_bytes,

@@ -24,7 +24,7 @@ export const INFO_DUAL_INFEAS = 9;
 export const INFO_REFINE = 10;
 /** L1: simplex-edge (Barrodale-Roberts) steps after coordinate descent. */
 export const INFO_EDGE_STEPS = 11;
-/** IRLS (Huber/smooth-L1): the residual scale s used (Huber: joint robust scale; smooth-L1: 1). */
+/** IRLS: Huber: the joint robust residual scale s used; smooth-L1: the smoothing ε used (absolute). */
 export const INFO_SCALE = 12;
 /** IRLS: number of observations with |r| > delta·s (Huber outliers). */
 export const INFO_OUTLIERS = 13;

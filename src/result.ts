@@ -42,6 +42,11 @@ export interface FitResult {
   tau?: number;
   /** L1/quantile: simplex pivots after coordinate descent (included in iterations). */
   edgeSteps?: number;
+  /** L1/quantile: reduced problems solved by globbing (Portnoy–Koenker preprocessing on large n;
+   * 0 = the plain solve on all rows). The certificate is always for the full data. */
+  globRounds?: number;
+  /** L1/quantile: globbed rows found on the wrong side of the fit and moved back into the band. */
+  globFixups?: number;
 }
 
 export function makePredict(coef: Float64Array, intercept: number): (X: XInput) => Float64Array {

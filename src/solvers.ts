@@ -3,7 +3,7 @@
 import { RobustRegError, describe } from './errors.js';
 import { withProgress, type KernelProgress } from './hooks.js';
 import {
-  INFO_DUAL, INFO_EDGE_STEPS, INFO_GAP, INFO_ITERATIONS, INFO_LEN, INFO_METHOD, INFO_NONUNIQUE,
+  INFO_DUAL, INFO_EDGE_STEPS, INFO_GLOB_FIXUPS, INFO_GLOB_ROUNDS, INFO_GAP, INFO_ITERATIONS, INFO_LEN, INFO_METHOD, INFO_NONUNIQUE,
   INFO_OBJECTIVE, INFO_PRIMAL, INFO_RCOND,
 } from './info.js';
 import { checkVectorShape, copyVec, copyX, shapeOf, type Shape, type XInput } from './input.js';
@@ -319,6 +319,8 @@ export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, un
       certificate: { primal: info[INFO_PRIMAL], dual: info[INFO_DUAL], gap: info[INFO_GAP] },
       nonUnique: info[INFO_NONUNIQUE] !== 0,
       edgeSteps: info[INFO_EDGE_STEPS],
+      globRounds: info[INFO_GLOB_ROUNDS],
+      globFixups: info[INFO_GLOB_FIXUPS],
       tau,
     });
   });

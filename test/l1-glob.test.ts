@@ -214,3 +214,34 @@ describe('globbing (forced on small data)', () => {
     }
   });
 });
+
+describe('globbing through the public API (default thresholds)', () => {
+  it('lad at n = 30,000 globs, reports its rounds and is certified on all rows; twin identical', async () => {
+    const { init, lad } = await import('../src/index.js');
+    await init();
+    const n = 30_000;
+    const r = rng(7);
+    const X: number[][] = [];
+    const y: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const a = r() * 4 - 2, b = r() * 4 - 2;
+      X.push([a, b]);
+      const e = r() < 0.1 ? 50 * (r() - 0.5) : r() - 0.5; // 10% gross outliers
+      y.push(1 + 2 * a - b + e);
+    }
+    const w = lad(X, y, { backend: 'wasm' });
+    const j = lad(X, y, { backend: 'js' });
+    expect(w.globRounds).toBeGreaterThanOrEqual(1);
+    expect(w.status).toBe('optimal');
+    expect(w.certificate!.gap).toBeLessThanOrEqual(1e-9 * w.objective);
+    // the certificate's primal is the objective over all n rows
+    let f = 0;
+    for (let i = 0; i < n; i++) f += Math.abs(y[i] - w.intercept - w.coef[0] * X[i][0] - w.coef[1] * X[i][1]);
+    expectRel(w.objective, f, 1e-12);
+    expect(Array.from(j.coef)).toEqual(Array.from(w.coef));
+    expect(j.globRounds).toBe(w.globRounds);
+    expect(j.globFixups).toBe(w.globFixups);
+    // small n: no globbing
+    expect(lad(X.slice(0, 1000), y.slice(0, 1000)).globRounds).toBe(0);
+  });
+});

@@ -60,6 +60,7 @@
 // sampling scratch, each 16-byte aligned.
 
 import { l2Solve, l2_fit, l2_work_bytes } from "./l2";
+import { XS, setX, xat, xld, xld2 } from "./xload";
 import { wselect, SELECT_SCRATCH_BYTES } from "./select";
 import { progress } from "./env";
 import { INFO_LEN, INFO_OBJECTIVE, INFO_ITERATIONS, INFO_SCALE, INFO_OUTLIERS } from "./info";
@@ -119,7 +120,8 @@ export function irls_work_bytes(n: i32, p: i32): f64 {
 
 export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, loss: i32,
   param: f64, scale: f64, ridge: f64, maxIter: i32, tol: f64, pStart: usize,
-  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize): i32 {
+  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, xf32: i32): i32 {
+  setX(xf32);
   const nb = <usize>al16(8.0 * <f64>n);
   let pR = pWork + <usize>al16(l2_work_bytes(n, p)); // residuals of the current iterate
   let pU = pR + nb; // IRLS weights, then the next iterate's residuals
@@ -144,21 +146,13 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
       if (a > yscale) yscale = a;
     }
   }
-  for (let j = 0; j < p; j++) {
-    const col = pX + (<usize>j * <usize>n << 3);
-    let m = 0.0;
-    for (let i = 0; i < n; i++) {
-      const a = abs<f64>(ldf(col, i));
-      if (a > m) m = a;
-    }
-    stf(pXm, j, m);
-  }
+  for (let j = 0; j < p; j++) stf(pXm, j, XS == 3 ? columnMax<f64>(pX, n, j) : columnMax<f32>(pX, n, j));
   const sfloor = yscale > 0 ? EPS * yscale : MIN_NORMAL;
 
   // Start: the caller's coefficients, or the weighted (ridge) least-squares fit (which also checks rank).
   let epsRef = 0.0; // default smooth-L1 epsilon: from the least-squares residuals, whatever the start
   if (!huber && param <= 0 && pStart != 0) {
-    const st1 = l2_fit(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWork);
+    const st1 = l2_fit(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWork, xf32);
     if (st1 == STATUS_RANK_DEFICIENT || st1 == STATUS_NUMERICAL) return st1;
     residuals(n, p, pX, pY, pB, pR);
     epsRef = robustScale(n, pR, pW, W, pU, pT, pId, pSel);
@@ -292,6 +286,9 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
 /** out = y - b0 - X b over row blocks; each element gets the same operations in the same order as
  *  in the twin (y_i - b0, then - x_ij b_j for j = 0..p-1), two rows per f64x2. */
 function residuals(n: i32, p: i32, pX: usize, pY: usize, pC: usize, pOut: usize): void {
+  if (XS == 3) residualsT<f64>(n, p, pX, pY, pC, pOut); else residualsT<f32>(n, p, pX, pY, pC, pOut);
+}
+function residualsT<T>(n: i32, p: i32, pX: usize, pY: usize, pC: usize, pOut: usize): void {
   const b0 = ldf(pC, 0);
   const vb0 = f64x2.splat(b0);
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
@@ -308,15 +305,26 @@ function residuals(n: i32, p: i32, pX: usize, pY: usize, pC: usize, pOut: usize)
     for (let j = 0; j < p; j++) {
       const bj = ldf(pC, j + 1);
       const vb = f64x2.splat(bj);
-      const xb = pX + ((<usize>j * <usize>n + <usize>i0) << 3);
+      const xb = xat<T>(pX, n, j, i0);
       i = 0;
       for (; i < pairs; i += 2) {
         const o = <usize>i << 3;
-        v128.store(ob + o, f64x2.sub(v128.load(ob + o), f64x2.mul(v128.load(xb + o), vb)));
+        v128.store(ob + o, f64x2.sub(v128.load(ob + o), f64x2.mul(xld2<T>(xb, i), vb)));
       }
-      if (i < len) stf(ob, i, ldf(ob, i) - ldf(xb, i) * bj);
+      if (i < len) stf(ob, i, ldf(ob, i) - xld<T>(xb, i) * bj);
     }
   }
+}
+
+/** max_i |x_ij| of column j (entries of type T). */
+function columnMax<T>(pX: usize, n: i32, j: i32): f64 {
+  const col = xat<T>(pX, n, j, 0);
+  let m = 0.0;
+  for (let i = 0; i < n; i++) {
+    const a = abs<f64>(xld<T>(col, i));
+    if (a > m) m = a;
+  }
+  return m;
 }
 
 /** Size of the terms of the residuals, |y|max + |b0| + sum_j |b_j| max_i |x_ij|: rounding errors in

@@ -69,6 +69,7 @@ import {
 } from "./info";
 import { STATUS_OK, STATUS_MAXITER, STATUS_CANCELLED, STATUS_NUMERICAL, STATUS_RANK_DEFICIENT } from "./status";
 import { l2_fit, l2_work_bytes } from "./l2";
+import { XS, setX, setXS, xat, xatx, xld, xld2, ldx } from "./xload";
 import { wselect, argmin, SELECT_SCRATCH_BYTES } from "./select";
 
 /** |r_i| <= ZERO_RES s_i + sum_j |a_ij| beta_j counts as a zero residual: s_i = |y_i| +
@@ -182,12 +183,15 @@ let fscale: f64 = 0;  // sum_i w_i s_i at the last refresh: the scale of F's rou
 
 /** Pointer to the X column of coefficient j >= ic. */
 // @ts-ignore: decorator
-@inline function col(j: i32): usize { return pX + ((<usize>(j - ic) * <usize>n) << 3); }
+@inline function col(j: i32): usize { return xatx(pX, n, j - ic, 0); }
+/** The same for hot loops generic over the storage type T of X. */
+// @ts-ignore: decorator
+@inline function colT<T>(j: i32): usize { return xat<T>(pX, n, j - ic, 0); }
 
 /** Entry a_ij of the design including the implicit intercept column. */
 function aij(i: i32, j: i32): f64 {
   if (j < ic) return i < nd ? 1.0 : 0.0;
-  return ldf(col(j), i);
+  return ldx(col(j), i);
 }
 
 /** rho_tau(r) */
@@ -292,6 +296,9 @@ function objective(): f64 {
  *  during CD). With `zero`, residuals within ZERO_RES wVA are set to exactly 0 (ties become exact,
  *  degeneracy visible). Row blocks keep r and wVA in cache while the columns stream past. */
 function residuals(zero: bool): void {
+  if (XS == 3) residualsT<f64>(zero); else residualsT<f32>(zero);
+}
+function residualsT<T>(zero: bool): void {
   const b0 = ic ? ldf(wB, 0) : 0.0, a0 = ic ? Math.abs(b0) + ldf(wBeta, 0) : 0.0;
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
     const i1 = i0 + BLOCK < n ? i0 + BLOCK : n;
@@ -308,18 +315,18 @@ function residuals(zero: bool): void {
     for (let j = ic; j < q; j++) {
       const bj = ldf(wB, j), ej = ldf(wBeta, j);
       if (bj == 0 && ej == 0) continue;
-      const xp = col(j);
+      const xp = colT<T>(j);
       // two rows per f64x2 lane pair: the same IEEE operations per row as the scalar tail (and the twin)
       const b2 = f64x2.splat(bj), e2 = f64x2.splat(ej);
       let i = i0;
       for (; i + 1 < i1; i += 2) {
         const o = <usize>i << 3;
-        const x2 = v128.load(xp + o), t2 = f64x2.mul(b2, x2);
+        const x2 = xld2<T>(xp, i), t2 = f64x2.mul(b2, x2);
         v128.store(wR + o, f64x2.sub(v128.load(wR + o), t2));
         v128.store(wVA + o, f64x2.add(v128.load(wVA + o), f64x2.add(f64x2.abs(t2), f64x2.mul(e2, f64x2.abs(x2)))));
       }
       for (; i < i1; i++) {
-        const x = ldf(xp, i), t = bj * x;
+        const x = xld<T>(xp, i), t = bj * x;
         stf(wR, i, ldf(wR, i) - t);
         stf(wVA, i, ldf(wVA, i) + (Math.abs(t) + ej * Math.abs(x)));
       }
@@ -333,6 +340,9 @@ function residuals(zero: bool): void {
 /** r = y - A b alone (the same values as residuals(false), without the scales): the globbing passes
  *  over all rows only need signs and band keys. */
 function residualsOnly(): void {
+  if (XS == 3) residualsOnlyT<f64>(); else residualsOnlyT<f32>();
+}
+function residualsOnlyT<T>(): void {
   const b0 = ic ? ldf(wB, 0) : 0.0;
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
     const i1 = i0 + BLOCK < n ? i0 + BLOCK : n;
@@ -343,14 +353,14 @@ function residualsOnly(): void {
     for (let j = ic; j < q; j++) {
       const bj = ldf(wB, j);
       if (bj == 0 && ldf(wBeta, j) == 0) continue;
-      const xp = col(j);
+      const xp = colT<T>(j);
       const b2 = f64x2.splat(bj);
       let i = i0;
       for (; i + 1 < i1; i += 2) {
         const o = <usize>i << 3;
-        v128.store(wR + o, f64x2.sub(v128.load(wR + o), f64x2.mul(b2, v128.load(xp + o))));
+        v128.store(wR + o, f64x2.sub(v128.load(wR + o), f64x2.mul(b2, xld2<T>(xp, i))));
       }
-      for (; i < i1; i++) stf(wR, i, ldf(wR, i) - bj * ldf(xp, i));
+      for (; i < i1; i++) stf(wR, i, ldf(wR, i) - bj * xld<T>(xp, i));
     }
   }
 }
@@ -361,6 +371,9 @@ function residualsOnly(): void {
 /** Exact minimisation of F along coordinate j; returns the step taken (0 when the coordinate is
  *  already at its minimiser or has no active rows). */
 function cdStep(j: i32): f64 {
+  return XS == 3 ? cdStepT<f64>(j) : cdStepT<f32>(j);
+}
+function cdStepT<T>(j: i32): f64 {
   let m = 0;
   let target = 0.0; // B = sum w|a| tau_i: minus the slope at -infinity
   let total = 0.0;
@@ -377,10 +390,10 @@ function cdStep(j: i32): f64 {
       }
     }
   } else {
-    const xp = col(j);
+    const xp = colT<T>(j);
     const tp = tau, tn = 1.0 - tau;
     for (let i = 0; i < n; i++) {
-      const a = ldf(xp, i), w = wgt(i);
+      const a = xld<T>(xp, i), w = wgt(i);
       if (a != 0 && w > 0) {
         const om = w * Math.abs(a);
         stf(wKey, m, ldf(wR, i) / a);
@@ -401,14 +414,14 @@ function cdStep(j: i32): f64 {
   if (j < ic) {
     for (let i = 0; i < nd; i++) stf(wR, i, ldf(wR, i) - delta);
   } else {
-    const xp = col(j);
+    const xp = colT<T>(j);
     const d2 = f64x2.splat(delta);
     let i = 0;
     for (; i + 1 < n; i += 2) {
       const o = <usize>i << 3;
-      v128.store(wR + o, f64x2.sub(v128.load(wR + o), f64x2.mul(d2, v128.load(xp + o))));
+      v128.store(wR + o, f64x2.sub(v128.load(wR + o), f64x2.mul(d2, xld2<T>(xp, i))));
     }
-    for (; i < n; i++) stf(wR, i, ldf(wR, i) - delta * ldf(xp, i));
+    for (; i < n; i++) stf(wR, i, ldf(wR, i) - delta * xld<T>(xp, i));
   }
   return delta;
 }
@@ -423,13 +436,16 @@ function cdStep(j: i32): f64 {
 /** Column scales s_j: the power of 2 in [m_j, 2 m_j), m_j = max |a_ij| over rows with w > 0, kept in
  *  the normal range [2^-1022, 2^1023] (so that 1/s_j is exact too); 1 for a zero column. */
 function columnScales(): void {
+  if (XS == 3) columnScalesT<f64>(); else columnScalesT<f32>();
+}
+function columnScalesT<T>(): void {
   for (let j = 0; j < q; j++) {
     let m = 0.0;
     if (j < ic) {
       m = 1.0;
     } else {
-      const xp = col(j);
-      for (let i = 0; i < n; i++) if (wgt(i) > 0) { const a = Math.abs(ldf(xp, i)); if (a > m) m = a; }
+      const xp = colT<T>(j);
+      for (let i = 0; i < n; i++) if (wgt(i) > 0) { const a = Math.abs(xld<T>(xp, i)); if (a > m) m = a; }
     }
     let s = 1.0;
     if (m > 0) {
@@ -650,13 +666,16 @@ function rowResidual(i: i32): f64 {
   if (ic != 0 && i < nd) r -= ldf(wB, 0);
   for (let j = ic; j < q; j++) {
     const bj = ldf(wB, j);
-    if (bj != 0) r -= bj * ldf(col(j), i);
+    if (bj != 0) r -= bj * ldx(col(j), i);
   }
   return r;
 }
 
 /** g = sum over non-basic rows of w_i psi_i a_i, from scratch, by row blocks (wKey holds w_i psi_i). */
 function gradient(): void {
+  if (XS == 3) gradientT<f64>(); else gradientT<f32>();
+}
+function gradientT<T>(): void {
   for (let j = 0; j < q; j++) stf(wG, j, 0.0);
   let mass = 0.0;
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
@@ -673,9 +692,9 @@ function gradient(): void {
       stf(wG, 0, ldf(wG, 0) + s);
     }
     for (let j = ic; j < q; j++) {
-      const xp = col(j);
+      const xp = colT<T>(j);
       let s = 0.0;
-      for (let i = i0; i < i1; i++) s += ldf(wKey, i) * ldf(xp, i);
+      for (let i = i0; i < i1; i++) s += ldf(wKey, i) * xld<T>(xp, i);
       stf(wG, j, ldf(wG, j) + s);
     }
   }
@@ -723,6 +742,9 @@ function refresh(): void {
 
 /** v = A h and wVA = sum_j |a_ij h_j|, by row blocks. */
 function edgeImage(): void {
+  if (XS == 3) edgeImageT<f64>(); else edgeImageT<f32>();
+}
+function edgeImageT<T>(): void {
   const h0 = ic ? ldf(wH, 0) : 0.0, a0 = Math.abs(h0);
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
     const i1 = i0 + BLOCK < n ? i0 + BLOCK : n;
@@ -734,18 +756,18 @@ function edgeImage(): void {
     for (let j = ic; j < q; j++) {
       const hj = ldf(wH, j);
       if (hj == 0) continue;
-      const xp = col(j);
+      const xp = colT<T>(j);
       // two rows per f64x2 lane pair: the same IEEE operations per row as the scalar tail (and the twin)
       const h2 = f64x2.splat(hj);
       let i = i0;
       for (; i + 1 < i1; i += 2) {
         const o = <usize>i << 3;
-        const t2 = f64x2.mul(h2, v128.load(xp + o));
+        const t2 = f64x2.mul(h2, xld2<T>(xp, i));
         v128.store(wV + o, f64x2.add(v128.load(wV + o), t2));
         v128.store(wVA + o, f64x2.add(v128.load(wVA + o), f64x2.abs(t2)));
       }
       for (; i < i1; i++) {
-        const t = hj * ldf(xp, i);
+        const t = hj * xld<T>(xp, i);
         stf(wV, i, ldf(wV, i) + t);
         stf(wVA, i, ldf(wVA, i) + Math.abs(t));
       }
@@ -855,6 +877,9 @@ function certify(useDual: bool, alpha: f64): void {
 
 /** The dual half of certify (residuals in wR): d in wKey, its dual value, A^T d in wT, DUAL_INFEAS. */
 function certifyDual(useDual: bool, alpha: f64): void {
+  if (XS == 3) certifyDualT<f64>(useDual, alpha); else certifyDualT<f32>(useDual, alpha);
+}
+function certifyDualT<T>(useDual: bool, alpha: f64): void {
   for (let i = 0; i < n; i++) {
     const l = ldi(wLab, i);
     stf(wKey, i, useDual && l != 0 ? alpha * wgt(i) * psi(l) : 0.0);
@@ -879,8 +904,8 @@ function certifyDual(useDual: bool, alpha: f64): void {
     if (j < ic) {
       for (let i = 0; i < nd; i++) t += ldf(wKey, i);
     } else {
-      const xp = col(j);
-      for (let i = 0; i < n; i++) t += ldf(wKey, i) * ldf(xp, i);
+      const xp = colT<T>(j);
+      for (let i = 0; i < n; i++) t += ldf(wKey, i) * xld<T>(xp, i);
     }
     stf(wT, j, t);
     if (dsum > 0) { const v = Math.abs(t) / (ldf(wCS, j) * dsum); if (v > infeas) infeas = v; }
@@ -894,6 +919,9 @@ function certifyDual(useDual: bool, alpha: f64): void {
  *  coefficients of 1e108 cancel to O(1) residuals, no float64 b fits the basic rows better, and the
  *  gap can only close to this floor. O(nq). */
 function gapFloor(): f64 {
+  return XS == 3 ? gapFloorT<f64>() : gapFloorT<f32>();
+}
+function gapFloorT<T>(): f64 {
   let wy = 0.0;
   for (let i = 0; i < n; i++) wy += wgt(i) * Math.abs(ldf(pY, i));
   const qe = <f64>q * EPS;
@@ -903,8 +931,8 @@ function gapFloor(): f64 {
     if (j < ic) {
       for (let i = 0; i < nd; i++) wa += wgt(i);
     } else {
-      const xp = col(j);
-      for (let i = 0; i < n; i++) wa += wgt(i) * Math.abs(ldf(xp, i));
+      const xp = colT<T>(j);
+      for (let i = 0; i < n; i++) wa += wgt(i) * Math.abs(xld<T>(xp, i));
     }
     fl += (qe * Math.abs(ldf(wB, j)) + ZERO_RES * ldf(wBeta, j)) * wa;
   }
@@ -1179,6 +1207,7 @@ export function l1_glob(minRows: i32, baseRows: i32): i32 {
 let fN: i32 = 0;
 let fNd: i32 = 0;
 let fX: usize = 0;
+let fXS: i32 = 3;     // X's element shift in the full problem (3: f64, 2: f32); the reduced X is f64
 let fY: usize = 0;
 let fW: usize = 0;
 let fWork: usize = 0;
@@ -1195,12 +1224,12 @@ let globRounds: i32 = 0;
 let globFixups: i32 = 0;
 
 function useFull(): void {
-  n = fN; nd = fNd; pX = fX; pY = fY; pW = fW; pYc = fY;
+  n = fN; nd = fNd; pX = fX; pY = fY; pW = fW; pYc = fY; setXS(fXS);
   layoutN(fWork, fN);
 }
 
 function useReduced(): void {
-  n = gN; nd = gNd; pX = gX; pY = gY; pW = gW; pYc = gY;
+  n = gN; nd = gNd; pX = gX; pY = gY; pW = gW; pYc = gY; setXS(3);
   layoutN(gWork, gCap);
 }
 
@@ -1292,26 +1321,35 @@ function buildReduced(): bool {
   }
   for (let c = 0; c <= q - ic; c++) {
     // columns of X, then c = q - ic: the responses
-    const src = c < q - ic ? fX + ((<usize>c * <usize>fN) << 3) : fY;
+    const src = c < q - ic ? xatx(fX, fN, c, 0) : fY;
     const dst = c < q - ic ? gX + ((<usize>c * <usize>nr) << 3) : gY;
-    for (let k = 0; k < nb; k++) stf(dst, k, ldf(src, ldi(wId, k)));
-    if (nLo > 0) {
-      let t = 0.0;
-      for (let k = nb; k < nb + nLo; k++) { const i = ldi(wId, k); t += wgt(i) * ldf(src, i); }
-      stf(dst, gLo, t / cLo);
-    }
-    if (nHi > 0) {
-      let t = 0.0;
-      for (let k = nb + nLo; k < nb + nLo + nHi; k++) { const i = ldi(wId, k); t += wgt(i) * ldf(src, i); }
-      stf(dst, gHi, t / cHi);
-    }
-    for (let i = fNd; i < fN; i++) stf(dst, a + (i - fNd), ldf(src, i));
+    if (c < q - ic && XS == 2) gatherColumn<f32>(src, dst, nb, nLo, nHi, gLo, gHi, cLo, cHi, a);
+    else gatherColumn<f64>(src, dst, nb, nLo, nHi, gLo, gHi, cLo, cHi, a);
   }
   for (let k = 0; k < nb; k++) { const i = ldi(wId, k); stf(gW, k, wgt(i)); sti(gMap, k, i); }
   for (let i = fNd; i < fN; i++) { stf(gW, a + (i - fNd), wgt(i)); sti(gMap, a + (i - fNd), i); }
   if (nLo > 0) { stf(gW, gLo, cLo); sti(gMap, gLo, -1); }
   if (nHi > 0) { stf(gW, gHi, cHi); sti(gMap, gHi, -2); }
   return true;
+}
+
+/** One column of buildReduced (entries of type T: X in its storage precision, or y): band rows,
+ *  the two globs' weighted means, the pseudo-rows. */
+// @ts-ignore: decorator
+@inline function gatherColumn<T>(src: usize, dst: usize, nb: i32, nLo: i32, nHi: i32, gLo: i32, gHi: i32,
+  cLo: f64, cHi: f64, a: i32): void {
+    for (let k = 0; k < nb; k++) stf(dst, k, xld<T>(src, ldi(wId, k)));
+    if (nLo > 0) {
+      let t = 0.0;
+      for (let k = nb; k < nb + nLo; k++) { const i = ldi(wId, k); t += wgt(i) * xld<T>(src, i); }
+      stf(dst, gLo, t / cLo);
+    }
+    if (nHi > 0) {
+      let t = 0.0;
+      for (let k = nb + nLo; k < nb + nLo + nHi; k++) { const i = ldi(wId, k); t += wgt(i) * xld<T>(src, i); }
+      stf(dst, gHi, t / cHi);
+    }
+    for (let i = fNd; i < fN; i++) stf(dst, a + (i - fNd), xld<T>(src, i));
 }
 
 /** After the last reduced solve verified on the full data (full problem active, b in wB): the
@@ -1408,19 +1446,20 @@ function globSolve(userStart: bool): i32 {
  */
 export function l1_fit(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: usize, intercept: i32,
   tauIn: f64, maxIter: i32, tol: f64, pStart: usize,
-  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize): i32 {
+  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, xf32: i32): i32 {
+  setX(xf32);
   const userStart = pStart != 0;
   if (nData == nIn) {
     // Rank check before solving (quantreg's fn silently returned a 31% worse objective on a
     // rank-deficient design) and, unless the caller gave a start, the weighted least-squares fit as
     // warm start — inside this one kernel call. Penalised fits (pseudo-rows) are always full rank.
-    const st = l2_fit(nIn, p, x, y, w, intercept, 0, pCoef, pInfo, pFlags, pWork);
+    const st = l2_fit(nIn, p, x, y, w, intercept, 0, pCoef, pInfo, pFlags, pWork, xf32);
     if (st == STATUS_RANK_DEFICIENT || st == STATUS_NUMERICAL) return st;
     if (pStart == 0) pStart = pCoef;
   }
   n = nIn; nd = nData; ic = intercept != 0 ? 1 : 0; q = p + ic; tau = tauIn;
   pX = x; pY = y; pW = w; pYc = y; sres = 0;
-  fN = nIn; fNd = nData; fX = x; fY = y; fW = w; fWork = pWork;
+  fN = nIn; fNd = nData; fX = x; fY = y; fW = w; fWork = pWork; fXS = XS;
   const glob = nIn >= globMin || (userStart && nIn >= globMinWarm);
   const end = layout(pWork);
   if (glob) {

@@ -56,6 +56,7 @@
 import { STATUS_OK, STATUS_RANK_DEFICIENT, STATUS_NUMERICAL } from "./status";
 import { INFO_LEN, INFO_OBJECTIVE, INFO_RCOND, INFO_ITERATIONS, INFO_METHOD, INFO_RANK, INFO_REFINE } from "./info";
 import { splitHi, twoSumErr, twoProdErr, splitHiV, twoSumErrV, twoProdErrV } from "./dd";
+import { XS, setX, xatx, xld, xld2 } from "./xload";
 
 /** Rows per block of the Gram / QR / refinement passes (even, so f64x2 pairs never straddle blocks). */
 const BLOCK: i32 = 512;
@@ -117,7 +118,8 @@ export function l2_work_bytes(n: i32, p: i32): f64 {
 }
 
 export function l2_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, ridge: f64,
-  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize): i32 {
+  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, xf32: i32): i32 {
+  setX(xf32);
   return l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, 0);
 }
 
@@ -185,16 +187,16 @@ export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
   }
   let pa = 0;
   for (let j = 0; j < p; j++) {
-    const col = pX + (<usize>j * <usize>n << 3);
+    const col = xatx(pX, n, j, 0);
     if (intercept != 0) {
-      weightedMean(n, col, pW, W, pMean + (<usize>j << 3), pMeanLo + (<usize>j << 3), pEx);
+      weightedMean(n, col, pW, W, pMean + (<usize>j << 3), pMeanLo + (<usize>j << 3), pEx, XS);
     } else {
-      columnRange(n, col, pW, pEx);
+      columnRange(n, col, pW, pEx, XS);
       stf(pMean, j, 0);
       stf(pMeanLo, j, 0);
     }
     const m = ldf(pMean, j);
-    const s = columnScale(n, col, pW, m, pXm + (<usize>j << 3), vExtent(ldf(pEx, 0), ldf(pEx, 1), m));
+    const s = columnScale(n, col, pW, m, pXm + (<usize>j << 3), vExtent(ldf(pEx, 0), ldf(pEx, 1), m), XS);
     const iv = 1.0 / s;
     stf(pScale, j, s);
     stf(pInvs, j, iv);
@@ -478,7 +480,11 @@ function maxRatio(acc: f64, d: f64, beta: f64, floor: f64): f64 {
  *  m at pHi and the rounding error of m1 + c at pLo (so hi + lo is the mean to about eps * ulp(m)).
  *  With pExt != 0 the first pass also finds min and max of v over the rows of positive weight
  *  (stored at pExt, pExt + 8), from which max |v - m| follows without another pass (vExtent). */
-export function weightedMean(n: i32, pV: usize, pW: usize, W: f64, pHi: usize, pLo: usize, pExt: usize = 0): void {
+export function weightedMean(n: i32, pV: usize, pW: usize, W: f64, pHi: usize, pLo: usize, pExt: usize = 0, s: i32 = 3): void {
+  if (s == 3) weightedMeanT<f64>(n, pV, pW, W, pHi, pLo, pExt); else weightedMeanT<f32>(n, pV, pW, W, pHi, pLo, pExt);
+}
+/** The same for a vector of type T (f64, or an f32 column of X: widened on load). */
+function weightedMeanT<T>(n: i32, pV: usize, pW: usize, W: f64, pHi: usize, pLo: usize, pExt: usize): void {
   const half = n & ~1;
   let a = f64x2.splat(0);
   if (pExt != 0) {
@@ -493,7 +499,7 @@ export function weightedMean(n: i32, pV: usize, pW: usize, W: f64, pHi: usize, p
       for (let i = 0; i < half; i += 2) {
         const o = <usize>i << 3;
         const w = v128.load(pW + o);
-        const v = v128.load(pV + o);
+        const v = xld2<T>(pV, i);
         a = f64x2.add(a, f64x2.mul(w, v));
         const pos = f64x2.gt(w, zero);
         lo = f64x2.pmin(lo, v128.bitselect(v, pinf, pos));
@@ -501,7 +507,7 @@ export function weightedMean(n: i32, pV: usize, pW: usize, W: f64, pHi: usize, p
       }
     } else {
       for (let i = 0; i < half; i += 2) {
-        const v = v128.load(pV + (<usize>i << 3));
+        const v = xld2<T>(pV, i);
         a = f64x2.add(a, v);
         lo = f64x2.pmin(lo, v);
         hi = f64x2.pmax(hi, v);
@@ -512,7 +518,7 @@ export function weightedMean(n: i32, pV: usize, pW: usize, W: f64, pHi: usize, p
     let vmax = lane0(hi);
     if (lane1(hi) > vmax) vmax = lane1(hi);
     if (half < n && (pW == 0 || ldf(pW, half) > 0)) {
-      const v = ldf(pV, half);
+      const v = xld<T>(pV, half);
       if (v < vmin) vmin = v;
       if (v > vmax) vmax = v;
     }
@@ -521,26 +527,26 @@ export function weightedMean(n: i32, pV: usize, pW: usize, W: f64, pHi: usize, p
   } else if (pW != 0) {
     for (let i = 0; i < half; i += 2) {
       const o = <usize>i << 3;
-      a = f64x2.add(a, f64x2.mul(v128.load(pW + o), v128.load(pV + o)));
+      a = f64x2.add(a, f64x2.mul(v128.load(pW + o), xld2<T>(pV, i)));
     }
   } else {
-    for (let i = 0; i < half; i += 2) a = f64x2.add(a, v128.load(pV + (<usize>i << 3)));
+    for (let i = 0; i < half; i += 2) a = f64x2.add(a, xld2<T>(pV, i));
   }
   let s0 = lane0(a);
-  if (half < n) s0 += pW != 0 ? ldf(pW, half) * ldf(pV, half) : ldf(pV, half);
+  if (half < n) s0 += pW != 0 ? ldf(pW, half) * xld<T>(pV, half) : xld<T>(pV, half);
   const m = (s0 + lane1(a)) / W;
   const mm = f64x2.splat(m);
   let c = f64x2.splat(0);
   if (pW != 0) {
     for (let i = 0; i < half; i += 2) {
       const o = <usize>i << 3;
-      c = f64x2.add(c, f64x2.mul(v128.load(pW + o), f64x2.sub(v128.load(pV + o), mm)));
+      c = f64x2.add(c, f64x2.mul(v128.load(pW + o), f64x2.sub(xld2<T>(pV, i), mm)));
     }
   } else {
-    for (let i = 0; i < half; i += 2) c = f64x2.add(c, f64x2.sub(v128.load(pV + (<usize>i << 3)), mm));
+    for (let i = 0; i < half; i += 2) c = f64x2.add(c, f64x2.sub(xld2<T>(pV, i), mm));
   }
   let c0 = lane0(c);
-  if (half < n) c0 += pW != 0 ? ldf(pW, half) * (ldf(pV, half) - m) : ldf(pV, half) - m;
+  if (half < n) c0 += pW != 0 ? ldf(pW, half) * (xld<T>(pV, half) - m) : xld<T>(pV, half) - m;
   const cw = (c0 + lane1(c)) / W;
   const mean = m + cw;
   store<f64>(pHi, mean);
@@ -564,7 +570,11 @@ export function scaleFor(x: f64): f64 {
 
 /** min and max of v over the rows of positive weight (at pExt, pExt + 8), as weightedMean's first
  *  pass finds them: for the columns of a fit without intercept (m = 0). */
-function columnRange(n: i32, pV: usize, pW: usize, pExt: usize): void {
+function columnRange(n: i32, pV: usize, pW: usize, pExt: usize, s: i32): void {
+  if (s == 3) columnRangeT<f64>(n, pV, pW, pExt); else columnRangeT<f32>(n, pV, pW, pExt);
+}
+/** The same for a vector of type T (f64, or an f32 column of X: widened on load). */
+function columnRangeT<T>(n: i32, pV: usize, pW: usize, pExt: usize): void {
   const half = n & ~1;
   let lo = f64x2.splat(Infinity);
   let hi = f64x2.splat(-Infinity);
@@ -574,14 +584,14 @@ function columnRange(n: i32, pV: usize, pW: usize, pExt: usize): void {
     const ninf = hi;
     for (let i = 0; i < half; i += 2) {
       const o = <usize>i << 3;
-      const v = v128.load(pV + o);
+      const v = xld2<T>(pV, i);
       const pos = f64x2.gt(v128.load(pW + o), zero);
       lo = f64x2.pmin(lo, v128.bitselect(v, pinf, pos));
       hi = f64x2.pmax(hi, v128.bitselect(v, ninf, pos));
     }
   } else {
     for (let i = 0; i < half; i += 2) {
-      const v = v128.load(pV + (<usize>i << 3));
+      const v = xld2<T>(pV, i);
       lo = f64x2.pmin(lo, v);
       hi = f64x2.pmax(hi, v);
     }
@@ -591,7 +601,7 @@ function columnRange(n: i32, pV: usize, pW: usize, pExt: usize): void {
   let vmax = lane0(hi);
   if (lane1(hi) > vmax) vmax = lane1(hi);
   if (half < n && (pW == 0 || ldf(pW, half) > 0)) {
-    const v = ldf(pV, half);
+    const v = xld<T>(pV, half);
     if (v < vmin) vmin = v;
     if (v > vmax) vmax = v;
   }
@@ -615,7 +625,11 @@ export function vExtent(vmin: f64, vmax: f64, m: f64): f64 {
  *  noise-limited NIST Filip refinement ends a different number of ulps away with each variant: 15
  *  with / a, 52 with a power-of-two scaling, 13 with this one (the test allows 32). Stores |m| + a
  *  (a bound on |v_i| up to rounding, used by the refinement's error bound) at pXm. */
-function columnScale(n: i32, pV: usize, pW: usize, m: f64, pXm: usize, amax: f64): f64 {
+function columnScale(n: i32, pV: usize, pW: usize, m: f64, pXm: usize, amax: f64, s: i32): f64 {
+  return s == 3 ? columnScaleT<f64>(n, pV, pW, m, pXm, amax) : columnScaleT<f32>(n, pV, pW, m, pXm, amax);
+}
+/** The same for a vector of type T (f64, or an f32 column of X: widened on load). */
+function columnScaleT<T>(n: i32, pV: usize, pW: usize, m: f64, pXm: usize, amax: f64): f64 {
   const half = n & ~1;
   const mm = f64x2.splat(m);
   const zero = f64x2.splat(0);
@@ -631,18 +645,18 @@ function columnScale(n: i32, pV: usize, pW: usize, m: f64, pXm: usize, amax: f64
     for (let i = 0; i < half; i += 2) {
       const o = <usize>i << 3;
       const w = v128.load(pW + o);
-      const t = f64x2.mul(f64x2.sub(v128.load(pV + o), mm), aa);
+      const t = f64x2.mul(f64x2.sub(xld2<T>(pV, i), mm), aa);
       acc = f64x2.add(acc, v128.and(f64x2.mul(w, f64x2.mul(t, t)), f64x2.gt(w, zero)));
     }
   } else {
     for (let i = 0; i < half; i += 2) {
-      const t = f64x2.mul(f64x2.sub(v128.load(pV + (<usize>i << 3)), mm), aa);
+      const t = f64x2.mul(f64x2.sub(xld2<T>(pV, i), mm), aa);
       acc = f64x2.add(acc, f64x2.mul(t, t));
     }
   }
   let s0 = lane0(acc);
   if (half < n) {
-    const t = (ldf(pV, half) - m) * ia;
+    const t = (xld<T>(pV, half) - m) * ia;
     if (pW == 0) s0 += t * t;
     else {
       const w = ldf(pW, half);
@@ -670,7 +684,7 @@ function fillBlock(n: i32, pX: usize, pY: usize, pW: usize, i0: i32, len: i32, l
     let iv: f64;
     if (t < pa) {
       const j = ldi(pAct, t);
-      src = pX + ((<usize>j * <usize>n + <usize>i0) << 3);
+      src = xatx(pX, n, j, i0);
       m = ldf(pMean, j);
       iv = ldf(pInvs, j);
     } else {
@@ -679,23 +693,30 @@ function fillBlock(n: i32, pX: usize, pY: usize, pW: usize, i0: i32, len: i32, l
       iv = 1.0;
     }
     const dst = pBlk + (<usize>(t * L) << 3);
+    if (t < pa && XS == 2) fillColumn<f32>(src, dst, half, len, pW, pWb, m, iv);
+    else fillColumn<f64>(src, dst, half, len, pW, pWb, m, iv);
+    if (lp > len) stf(dst, len, 0);
+  }
+}
+
+/** One column of fillBlock: dst = ((src - m) sqrt(w)) / s, src of type T (X: f64 or f32; y: f64). */
+// @ts-ignore: decorator
+@inline function fillColumn<T>(src: usize, dst: usize, half: i32, len: i32, pW: usize, pWb: usize, m: f64, iv: f64): void {
     const mm = f64x2.splat(m);
     const vv = f64x2.splat(iv);
     if (pW != 0) {
       for (let i = 0; i < half; i += 2) {
         const o = <usize>i << 3;
-        v128.store(dst + o, f64x2.mul(f64x2.mul(f64x2.sub(v128.load(src + o), mm), v128.load(pWb + o)), vv));
+        v128.store(dst + o, f64x2.mul(f64x2.mul(f64x2.sub(xld2<T>(src, i), mm), v128.load(pWb + o)), vv));
       }
-      if (half < len) stf(dst, half, ((ldf(src, half) - m) * ldf(pWb, half)) * iv);
+      if (half < len) stf(dst, half, ((xld<T>(src, half) - m) * ldf(pWb, half)) * iv);
     } else {
       for (let i = 0; i < half; i += 2) {
         const o = <usize>i << 3;
-        v128.store(dst + o, f64x2.mul(f64x2.sub(v128.load(src + o), mm), vv));
+        v128.store(dst + o, f64x2.mul(f64x2.sub(xld2<T>(src, i), mm), vv));
       }
-      if (half < len) stf(dst, half, (ldf(src, half) - m) * iv);
+      if (half < len) stf(dst, half, (xld<T>(src, half) - m) * iv);
     }
-    if (lp > len) stf(dst, len, 0);
-  }
 }
 
 /** Upper triangle of the Gram matrix of [Z, yc] (order pa + 1, leading dimension pa + 1) into pG,
@@ -1108,14 +1129,17 @@ function refinePass(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, k: i32, 
     const len = min<i32>(L, n - i0);
     const lp = evenUp(len);
     const bytes = <usize>lp << 3;
-    const direct = mask == 0 && lp == len;
+    const direct = mask == 0 && lp == len && XS == 3; // X stored as f32: widened into the block
     // Column t of the block: in place (direct), or copied: weights (1 without pW), x of the active
     // columns and y (column k).
     if (!direct) {
       for (let t = 0; t <= k; t++) {
-        const src = t < k ? pX + ((<usize>ldi(pAct, t) * <usize>n + <usize>i0) << 3) : pY + (<usize>i0 << 3);
+        const src = t < k ? xatx(pX, n, ldi(pAct, t), i0) : pY + (<usize>i0 << 3);
         const dst = pBlk + <usize>t * stride;
-        if (pW != 0) {
+        if (t < k && XS == 2) {
+          // X stored as f32: widen the block (the same values the f64 branches copy)
+          for (let i = 0; i < len; i++) stf(dst, i, pW == 0 || ldf(pW, i0 + i) != 0 ? xld<f32>(src, i) : 0);
+        } else if (pW != 0) {
           for (let i = 0; i < len; i++) stf(dst, i, ldf(pW, i0 + i) != 0 ? ldf(src, i) : 0);
         } else {
           memory.copy(dst, src, <usize>len << 3);

@@ -5,6 +5,9 @@
 // Kernel ABI (both backends): every pointer is a byte offset into the backend's linear memory,
 // 16-byte aligned; matrices are column-major; kernels never allocate — the caller passes a work
 // region of at least `*_work_bytes(n, p)` bytes. Kernels return a status code (src/status.ts).
+// X is f64, or f32 when the last argument xf32 of l2_fit / l1_fit / irls_fit is 1 (a Dataset with
+// precision 'f32'): entries are widened to f64 on load and all arithmetic is f64
+// (assembly/xload.ts). y, weights and every other region are always f64.
 
 /** The kernel set exported by assembly/index.ts and src/js/index.ts (same names, same semantics). */
 export interface Kernels {
@@ -19,7 +22,7 @@ export interface Kernels {
    * flags region (p i32: 1 = column aliased / rank deficient). Returns a status code.
    */
   l2_fit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, ridge: number,
-    pCoef: number, pInfo: number, pFlags: number, pWork: number): number;
+    pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32?: number): number;
 
   /** Work-region size (bytes) for l1_fit. */
   l1_work_bytes(n: number, p: number): number;
@@ -31,7 +34,7 @@ export interface Kernels {
    */
   l1_fit(n: number, nData: number, p: number, pX: number, pY: number, pW: number, intercept: number,
     tau: number, maxIter: number, tol: number, pStart: number,
-    pCoef: number, pInfo: number, pFlags: number, pWork: number): number;
+    pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32?: number): number;
   /**
    * Internal (tests): l1_fit globs (Portnoy–Koenker preprocessing) from minRows rows on, with a
    * smallest subsample level of baseRows rows (0 = defaults); returns the previous threshold.
@@ -48,7 +51,7 @@ export interface Kernels {
    */
   irls_fit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, loss: number,
     param: number, scale: number, ridge: number, maxIter: number, tol: number, pStart: number,
-    pCoef: number, pInfo: number, pFlags: number, pWork: number): number;
+    pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32?: number): number;
 
   /** Work-region size (bytes) for moments. */
   moments_work_bytes(n: number, p: number): number;

@@ -7,6 +7,7 @@ import { INFO_ITERATIONS, INFO_LEN, INFO_OBJECTIVE, INFO_OUTLIERS, INFO_SCALE } 
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK, STATUS_RANK_DEFICIENT } from '../status.js';
 import { l2Solve, l2_fit, l2_work_bytes } from './l2.js';
 import { F64, I32 } from './mem.js';
+import { XS, setX, xview } from './xload.js';
 import { SELECT_SCRATCH_BYTES, wselect } from './select.js';
 
 const LOSS_HUBER = 1;
@@ -37,7 +38,8 @@ export function irls_work_bytes(n: number, p: number): number {
 
 export function irls_fit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, loss: number,
   param: number, scale: number, ridge: number, maxIter: number, tol: number, pStart: number,
-  pCoef: number, pInfo: number, pFlags: number, pWork: number): number {
+  pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32 = 0): number {
+  setX(xf32);
   const F = F64, I = I32;
   const nb = al16(8.0 * n);
   let pR = pWork + al16(l2_work_bytes(n, p));
@@ -64,10 +66,10 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
     }
   }
   for (let j = 0; j < p; j++) {
-    const col = (pX >>> 3) + j * n;
+    const col = (pX >>> XS) + j * n, X = xview();
     let m = 0.0;
     for (let i = 0; i < n; i++) {
-      const a = Math.abs(F[col + i]);
+      const a = Math.abs(X[col + i]);
       if (a > m) m = a;
     }
     F[xmb + j] = m;
@@ -76,7 +78,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
 
   let epsRef = 0.0;
   if (!huber && param <= 0 && pStart !== 0) {
-    const st1 = l2_fit(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWork);
+    const st1 = l2_fit(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWork, xf32);
     if (st1 === STATUS_RANK_DEFICIENT || st1 === STATUS_NUMERICAL) return st1;
     residuals(n, p, pX, pY, pB, pR);
     epsRef = robustScale(n, pR, pW, W, pU, pT, pId, pSel);
@@ -200,7 +202,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
 // ---------------------------------------------------------------------------------------------
 
 function residuals(n: number, p: number, pX: number, pY: number, pC: number, pOut: number): void {
-  const F = F64;
+  const F = F64, X = xview();
   const cb = pC >>> 3;
   const b0 = F[cb];
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
@@ -210,8 +212,8 @@ function residuals(n: number, p: number, pX: number, pY: number, pC: number, pOu
     for (let i = 0; i < len; i++) F[ob + i] = F[yb + i] - b0;
     for (let j = 0; j < p; j++) {
       const bj = F[cb + j + 1];
-      const xb = (pX >>> 3) + j * n + i0;
-      for (let i = 0; i < len; i++) F[ob + i] = F[ob + i] - F[xb + i] * bj;
+      const xb = (pX >>> XS) + j * n + i0;
+      for (let i = 0; i < len; i++) F[ob + i] = F[ob + i] - X[xb + i] * bj;
     }
   }
 }

@@ -17,6 +17,7 @@ import {
 import { STATUS_OK, STATUS_MAXITER, STATUS_CANCELLED, STATUS_NUMERICAL, STATUS_RANK_DEFICIENT } from '../status.js';
 import { l2_fit, l2_work_bytes } from './l2.js';
 import { F64, I32 } from './mem.js';
+import { XS, setX, xview } from './xload.js';
 import { wselect, argmin, SELECT_SCRATCH_BYTES } from './select.js';
 
 const ZERO_RES = 1e-12;
@@ -45,13 +46,14 @@ const KIND_L1 = 1;
 // lets the JIT keep the typed arrays in registers) ----
 let mF = F64;
 let mI = I32;
+let mX: Float64Array | Float32Array = F64; // X: F64, or a Float32Array view for f32 storage
 // ---- problem ----
 let n = 0;
 let nd = 0;
 let q = 0;
 let ic = 0;
 let tau = 0.5;
-let xb = 0; // X (f64 index base)
+let xb = 0; // X (index base in mX)
 let yb = 0;
 let ycb = 0; // responses in use: yb, or rYp while the simplex runs on perturbed data
 let wb = 0; // weights, 0 = none (a byte pointer of 0 is never a real region)
@@ -71,7 +73,7 @@ function wgt(i: number): number { return wb === 0 ? 1.0 : mF[wb + i]; }
 function col(j: number): number { return xb + (j - ic) * n; }
 function aij(i: number, j: number): number {
   if (j < ic) return i < nd ? 1.0 : 0.0;
-  return mF[col(j) + i];
+  return mX[col(j) + i];
 }
 function rho(r: number): number { return r < 0 ? (tau - 1.0) * r : tau * r; }
 function psi(l: number): number { return l > 0 ? tau : tau - 1.0; }
@@ -171,9 +173,9 @@ function residuals(zero: boolean): void {
     for (let j = ic; j < q; j++) {
       const bj = F[rB + j], ej = F[rBeta + j];
       if (bj === 0 && ej === 0) continue;
-      const xp = col(j);
+      const xp = col(j), X = mX;
       for (let i = i0; i < i1; i++) {
-        const x = F[xp + i], t = bj * x;
+        const x = X[xp + i], t = bj * x;
         F[rR + i] = F[rR + i] - t;
         F[rVA + i] = F[rVA + i] + (Math.abs(t) + ej * Math.abs(x));
       }
@@ -196,8 +198,8 @@ function residualsOnly(): void {
     for (let j = ic; j < q; j++) {
       const bj = F[rB + j];
       if (bj === 0 && F[rBeta + j] === 0) continue;
-      const xp = col(j);
-      for (let i = i0; i < i1; i++) F[rR + i] = F[rR + i] - bj * F[xp + i];
+      const xp = col(j), X = mX;
+      for (let i = i0; i < i1; i++) F[rR + i] = F[rR + i] - bj * X[xp + i];
     }
   }
 }
@@ -222,10 +224,10 @@ function cdStep(j: number): number {
       }
     }
   } else {
-    const xp = col(j);
+    const xp = col(j), X = mX;
     const tp = tau, tn = 1.0 - tau;
     for (let i = 0; i < n; i++) {
-      const a = F[xp + i], w = wgt(i);
+      const a = X[xp + i], w = wgt(i);
       if (a !== 0 && w > 0) {
         const om = w * Math.abs(a);
         F[rKey + m] = F[rR + i] / a;
@@ -246,8 +248,8 @@ function cdStep(j: number): number {
   if (j < ic) {
     for (let i = 0; i < nd; i++) F[rR + i] = F[rR + i] - delta;
   } else {
-    const xp = col(j);
-    for (let i = 0; i < n; i++) F[rR + i] = F[rR + i] - delta * F[xp + i];
+    const xp = col(j), X = mX;
+    for (let i = 0; i < n; i++) F[rR + i] = F[rR + i] - delta * X[xp + i];
   }
   return delta;
 }
@@ -261,8 +263,8 @@ function columnScales(): void {
     if (j < ic) {
       m = 1.0;
     } else {
-      const xp = col(j);
-      for (let i = 0; i < n; i++) if (wgt(i) > 0) { const a = Math.abs(F[xp + i]); if (a > m) m = a; }
+      const xp = col(j), X = mX;
+      for (let i = 0; i < n; i++) if (wgt(i) > 0) { const a = Math.abs(X[xp + i]); if (a > m) m = a; }
     }
     let s = 1.0;
     if (m > 0) {
@@ -464,7 +466,7 @@ function rowResidual(i: number): number {
   if (ic !== 0 && i < nd) r -= F[rB];
   for (let j = ic; j < q; j++) {
     const bj = F[rB + j];
-    if (bj !== 0) r -= bj * F[col(j) + i];
+    if (bj !== 0) r -= bj * mX[col(j) + i];
   }
   return r;
 }
@@ -487,9 +489,9 @@ function gradient(): void {
       F[rG] = F[rG] + s;
     }
     for (let j = ic; j < q; j++) {
-      const xp = col(j);
+      const xp = col(j), X = mX;
       let s = 0.0;
-      for (let i = i0; i < i1; i++) s += F[rKey + i] * F[xp + i];
+      for (let i = i0; i < i1; i++) s += F[rKey + i] * X[xp + i];
       F[rG + j] = F[rG + j] + s;
     }
   }
@@ -542,9 +544,9 @@ function edgeImage(): void {
     for (let j = ic; j < q; j++) {
       const hj = F[rH + j];
       if (hj === 0) continue;
-      const xp = col(j);
+      const xp = col(j), X = mX;
       for (let i = i0; i < i1; i++) {
-        const t = hj * F[xp + i];
+        const t = hj * X[xp + i];
         F[rV + i] = F[rV + i] + t;
         F[rVA + i] = F[rVA + i] + Math.abs(t);
       }
@@ -662,8 +664,8 @@ function certifyDual(useDual: boolean, alpha: number): void {
     if (j < ic) {
       for (let i = 0; i < nd; i++) t += F[rKey + i];
     } else {
-      const xp = col(j);
-      for (let i = 0; i < n; i++) t += F[rKey + i] * F[xp + i];
+      const xp = col(j), X = mX;
+      for (let i = 0; i < n; i++) t += F[rKey + i] * X[xp + i];
     }
     F[rT + j] = t;
     if (dsum > 0) { const v = Math.abs(t) / (F[rCS + j] * dsum); if (v > infeas) infeas = v; }
@@ -682,8 +684,8 @@ function gapFloor(): number {
     if (j < ic) {
       for (let i = 0; i < nd; i++) wa += wgt(i);
     } else {
-      const xp = col(j);
-      for (let i = 0; i < n; i++) wa += wgt(i) * Math.abs(F[xp + i]);
+      const xp = col(j), X = mX;
+      for (let i = 0; i < n; i++) wa += wgt(i) * Math.abs(X[xp + i]);
     }
     fl += (qe * Math.abs(F[rB + j]) + ZERO_RES * F[rBeta + j]) * wa;
   }
@@ -897,6 +899,7 @@ export function l1_glob(minRows: number, baseRows: number): number {
 
 let fN = 0;
 let fNd = 0;
+let fMX: Float64Array | Float32Array = F64; // the full problem's X view (the reduced X is f64)
 let fX = 0;  // f64 index bases
 let fY = 0;
 let fW = 0;
@@ -914,12 +917,12 @@ let globRounds = 0;
 let globFixups = 0;
 
 function useFull(): void {
-  n = fN; nd = fNd; xb = fX; yb = fY; wb = fW; ycb = fY;
+  n = fN; nd = fNd; xb = fX; yb = fY; wb = fW; ycb = fY; mX = fMX;
   layoutN(fWork, fN);
 }
 
 function useReduced(): void {
-  n = gN; nd = gNd; xb = gX; yb = gY; wb = gW; ycb = gY;
+  n = gN; nd = gNd; xb = gX; yb = gY; wb = gW; ycb = gY; mX = mF;
   layoutN(gWork, gCap);
 }
 
@@ -1005,19 +1008,20 @@ function buildReduced(): boolean {
   }
   for (let c = 0; c <= q - ic; c++) {
     const src = c < q - ic ? fX + c * fN : fY;
+    const S = c < q - ic ? fMX : F; // X in its storage precision, or y
     const dst = c < q - ic ? gX + c * nr : gY;
-    for (let k = 0; k < nb; k++) F[dst + k] = F[src + I[iId + k]];
+    for (let k = 0; k < nb; k++) F[dst + k] = S[src + I[iId + k]];
     if (nLo > 0) {
       let t = 0.0;
-      for (let k = nb; k < nb + nLo; k++) { const i = I[iId + k]; t += wgt(i) * F[src + i]; }
+      for (let k = nb; k < nb + nLo; k++) { const i = I[iId + k]; t += wgt(i) * S[src + i]; }
       F[dst + gLo] = t / cLo;
     }
     if (nHi > 0) {
       let t = 0.0;
-      for (let k = nb + nLo; k < nb + nLo + nHi; k++) { const i = I[iId + k]; t += wgt(i) * F[src + i]; }
+      for (let k = nb + nLo; k < nb + nLo + nHi; k++) { const i = I[iId + k]; t += wgt(i) * S[src + i]; }
       F[dst + gHi] = t / cHi;
     }
-    for (let i = fNd; i < fN; i++) F[dst + a + (i - fNd)] = F[src + i];
+    for (let i = fNd; i < fN; i++) F[dst + a + (i - fNd)] = S[src + i];
   }
   for (let k = 0; k < nb; k++) { const i = I[iId + k]; F[gW + k] = wgt(i); I[gMap + k] = i; }
   for (let i = fNd; i < fN; i++) { F[gW + a + (i - fNd)] = wgt(i); I[gMap + a + (i - fNd)] = i; }
@@ -1109,18 +1113,19 @@ function globSolve(userStart: boolean): number {
 /** Exact weighted L1 / quantile regression (see assembly/l1.ts and src/backend.ts). */
 export function l1_fit(nIn: number, nData: number, p: number, x: number, y: number, w: number, intercept: number,
   tauIn: number, maxIter: number, tol: number, pStart: number,
-  pCoef: number, pInfo: number, pFlags: number, pWork: number): number {
+  pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32 = 0): number {
+  setX(xf32);
   const userStart = pStart !== 0;
   if (nData === nIn) {
     // Rank check and least-squares warm start inside the same kernel call (see assembly/l1.ts).
-    const st = l2_fit(nIn, p, x, y, w, intercept, 0, pCoef, pInfo, pFlags, pWork);
+    const st = l2_fit(nIn, p, x, y, w, intercept, 0, pCoef, pInfo, pFlags, pWork, xf32);
     if (st === STATUS_RANK_DEFICIENT || st === STATUS_NUMERICAL) return st;
     if (pStart === 0) pStart = pCoef;
   }
-  mF = F64; mI = I32;
+  mF = F64; mI = I32; mX = xview(); fMX = mX;
   const F = mF, I = mI;
   n = nIn; nd = nData; ic = intercept !== 0 ? 1 : 0; q = p + ic; tau = tauIn;
-  xb = x >>> 3; yb = y >>> 3; wb = w >>> 3; ycb = yb; sres = 0;
+  xb = x >>> XS; yb = y >>> 3; wb = w >>> 3; ycb = yb; sres = 0;
   fN = nIn; fNd = nData; fX = xb; fY = yb; fW = wb; fWork = pWork;
   const glob = nIn >= globMin || (userStart && nIn >= globMinWarm);
   const end = layout(pWork);

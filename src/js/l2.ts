@@ -10,6 +10,7 @@
 import { INFO_LEN, INFO_OBJECTIVE, INFO_RCOND, INFO_ITERATIONS, INFO_METHOD, INFO_RANK, INFO_REFINE } from '../info.js';
 import { STATUS_OK, STATUS_RANK_DEFICIENT, STATUS_NUMERICAL } from '../status.js';
 import { F64, I32 } from './mem.js';
+import { XS, setX, xview } from './xload.js';
 import { splitHi, twoSumErr, twoProdErr } from './dd.js';
 
 const BLOCK = 512;
@@ -36,7 +37,8 @@ export function l2_work_bytes(n: number, p: number): number {
 }
 
 export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, ridge: number,
-  pCoef: number, pInfo: number, pFlags: number, pWork: number): number {
+  pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32 = 0): number {
+  setX(xf32);
   return l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, 0);
 }
 
@@ -48,8 +50,9 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
   const L = blockRows(n);
   const pv = evenUp(p + 1);
   const qq = evenUp((p + 1) * (p + 1));
-  // f64 index bases (i32 bases for act / pos / flags).
-  const xb = pX >>> 3;
+  // f64 index bases (i32 bases for act / pos / flags; X: index base in its view).
+  const X = xview();
+  const xb = pX >>> XS;
   const yb = pY >>> 3;
   const wb = pW >>> 3;
   const cb = pCoef >>> 3;
@@ -106,14 +109,14 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
   for (let j = 0; j < p; j++) {
     const col = xb + j * n;
     if (intercept !== 0) {
-      weightedMean(F, n, col, pW, wb, W, mean + j, meanLo + j, ex);
+      weightedMean(F, n, col, pW, wb, W, mean + j, meanLo + j, ex, X);
     } else {
-      columnRange(F, n, col, pW, wb, ex);
+      columnRange(F, n, col, pW, wb, ex, X);
       F[mean + j] = 0;
       F[meanLo + j] = 0;
     }
     const m = F[mean + j];
-    const s = columnScale(F, n, col, pW, wb, m, xm + j, vExtent(F[ex], F[ex + 1], m));
+    const s = columnScale(F, n, col, pW, wb, m, xm + j, vExtent(F[ex], F[ex + 1], m), X);
     const iv = 1.0 / s;
     F[scale + j] = s;
     F[invs + j] = iv;
@@ -371,7 +374,8 @@ function maxRatio(acc: number, d: number, beta: number, floor: number): number {
 
 /** As assembly/l2.ts weightedMean; ext >= 0: also min and max of v over the rows of positive weight
  *  into F[ext], F[ext + 1] (the first pass; extremes do not depend on the order of the rows). */
-export function weightedMean(F: Float64Array, n: number, v: number, pW: number, wb: number, W: number, hi: number, lo: number, ext = -1): void {
+export function weightedMean(F: Float64Array, n: number, v: number, pW: number, wb: number, W: number, hi: number, lo: number, ext = -1,
+  V: Float64Array | Float32Array = F): void {
   const half = n & ~1;
   let a0 = 0;
   let a1 = 0;
@@ -380,8 +384,8 @@ export function weightedMean(F: Float64Array, n: number, v: number, pW: number, 
     let vmax = -Infinity;
     if (pW !== 0) {
       for (let i = 0; i < half; i += 2) {
-        const x0 = F[v + i];
-        const x1 = F[v + i + 1];
+        const x0 = V[v + i];
+        const x1 = V[v + i + 1];
         const w0 = F[wb + i];
         const w1 = F[wb + i + 1];
         a0 += w0 * x0;
@@ -397,8 +401,8 @@ export function weightedMean(F: Float64Array, n: number, v: number, pW: number, 
       }
     } else {
       for (let i = 0; i < half; i += 2) {
-        const x0 = F[v + i];
-        const x1 = F[v + i + 1];
+        const x0 = V[v + i];
+        const x1 = V[v + i + 1];
         a0 += x0;
         a1 += x1;
         if (x0 < vmin) vmin = x0;
@@ -408,7 +412,7 @@ export function weightedMean(F: Float64Array, n: number, v: number, pW: number, 
       }
     }
     if (half < n && (pW === 0 || F[wb + half] > 0)) {
-      const x = F[v + half];
+      const x = V[v + half];
       if (x < vmin) vmin = x;
       if (x > vmax) vmax = x;
     }
@@ -416,31 +420,31 @@ export function weightedMean(F: Float64Array, n: number, v: number, pW: number, 
     F[ext + 1] = vmax;
   } else if (pW !== 0) {
     for (let i = 0; i < half; i += 2) {
-      a0 += F[wb + i] * F[v + i];
-      a1 += F[wb + i + 1] * F[v + i + 1];
+      a0 += F[wb + i] * V[v + i];
+      a1 += F[wb + i + 1] * V[v + i + 1];
     }
   } else {
     for (let i = 0; i < half; i += 2) {
-      a0 += F[v + i];
-      a1 += F[v + i + 1];
+      a0 += V[v + i];
+      a1 += V[v + i + 1];
     }
   }
-  if (half < n) a0 += pW !== 0 ? F[wb + half] * F[v + half] : F[v + half];
+  if (half < n) a0 += pW !== 0 ? F[wb + half] * V[v + half] : V[v + half];
   const m = (a0 + a1) / W;
   let c0 = 0;
   let c1 = 0;
   if (pW !== 0) {
     for (let i = 0; i < half; i += 2) {
-      c0 += F[wb + i] * (F[v + i] - m);
-      c1 += F[wb + i + 1] * (F[v + i + 1] - m);
+      c0 += F[wb + i] * (V[v + i] - m);
+      c1 += F[wb + i + 1] * (V[v + i + 1] - m);
     }
   } else {
     for (let i = 0; i < half; i += 2) {
-      c0 += F[v + i] - m;
-      c1 += F[v + i + 1] - m;
+      c0 += V[v + i] - m;
+      c1 += V[v + i + 1] - m;
     }
   }
-  if (half < n) c0 += pW !== 0 ? F[wb + half] * (F[v + half] - m) : F[v + half] - m;
+  if (half < n) c0 += pW !== 0 ? F[wb + half] * (V[v + half] - m) : V[v + half] - m;
   const cw = (c0 + c1) / W;
   const mn = m + cw;
   F[hi] = mn;
@@ -469,12 +473,13 @@ export function scaleFor(x: number): number {
 }
 
 /** min and max of v over the rows of positive weight into F[ext], F[ext + 1] (fits without intercept). */
-function columnRange(F: Float64Array, n: number, v: number, pW: number, wb: number, ext: number): void {
+function columnRange(F: Float64Array, n: number, v: number, pW: number, wb: number, ext: number,
+  V: Float64Array | Float32Array): void {
   let vmin = Infinity;
   let vmax = -Infinity;
   for (let i = 0; i < n; i++) {
     if (pW === 0 || F[wb + i] > 0) {
-      const x = F[v + i];
+      const x = V[v + i];
       if (x < vmin) vmin = x;
       if (x > vmax) vmax = x;
     }
@@ -491,7 +496,8 @@ export function vExtent(vmin: number, vmax: number, m: number): number {
   return b > a ? b : a;
 }
 
-function columnScale(F: Float64Array, n: number, v: number, pW: number, wb: number, m: number, xm: number, amax: number): number {
+function columnScale(F: Float64Array, n: number, v: number, pW: number, wb: number, m: number, xm: number, amax: number,
+  V: Float64Array | Float32Array): number {
   F[xm] = Math.abs(m) + amax;
   if (amax === 0) return 0;
   const ia = 1.0 / amax;
@@ -503,21 +509,21 @@ function columnScale(F: Float64Array, n: number, v: number, pW: number, wb: numb
     for (let i = 0; i < half; i += 2) {
       const w0 = F[wb + i];
       const w1 = F[wb + i + 1];
-      const t0 = (F[v + i] - m) * ia;
-      const t1 = (F[v + i + 1] - m) * ia;
+      const t0 = (V[v + i] - m) * ia;
+      const t1 = (V[v + i + 1] - m) * ia;
       s0 += w0 > 0 ? w0 * (t0 * t0) : 0;
       s1 += w1 > 0 ? w1 * (t1 * t1) : 0;
     }
   } else {
     for (let i = 0; i < half; i += 2) {
-      const t0 = (F[v + i] - m) * ia;
-      const t1 = (F[v + i + 1] - m) * ia;
+      const t0 = (V[v + i] - m) * ia;
+      const t1 = (V[v + i + 1] - m) * ia;
       s0 += t0 * t0;
       s1 += t1 * t1;
     }
   }
   if (half < n) {
-    const t = (F[v + half] - m) * ia;
+    const t = (V[v + half] - m) * ia;
     if (pW === 0) s0 += t * t;
     else {
       const w = F[wb + half];
@@ -539,6 +545,7 @@ function fillBlock(F: Float64Array, I: Int32Array, n: number, xb: number, yb: nu
     let src: number;
     let m: number;
     let iv: number;
+    const S = t < pa ? xview() : F; // X (f64 or f32 view) or y
     if (t < pa) {
       const j = I[act + t];
       src = xb + j * n + i0;
@@ -551,9 +558,9 @@ function fillBlock(F: Float64Array, I: Int32Array, n: number, xb: number, yb: nu
     }
     const dst = blk + t * L;
     if (pW !== 0) {
-      for (let i = 0; i < len; i++) F[dst + i] = ((F[src + i] - m) * F[wbuf + i]) * iv;
+      for (let i = 0; i < len; i++) F[dst + i] = ((S[src + i] - m) * F[wbuf + i]) * iv;
     } else {
-      for (let i = 0; i < len; i++) F[dst + i] = (F[src + i] - m) * iv;
+      for (let i = 0; i < len; i++) F[dst + i] = (S[src + i] - m) * iv;
     }
     if (lp > len) F[dst + len] = 0;
   }
@@ -572,7 +579,7 @@ export function gramMatrix(n: number, pX: number, pY: number, pW: number, pa: nu
   for (let i0 = 0; i0 < n; i0 += L) {
     const len = Math.min(L, n - i0);
     const lp = evenUp(len);
-    fillBlock(F, I, n, pX >>> 3, pY >>> 3, pW, pW >>> 3, i0, len, lp, pa, pAct >>> 2, pMean >>> 3, pInvs >>> 3, ybar, blk, L, pWb >>> 3);
+    fillBlock(F, I, n, pX >>> XS, pY >>> 3, pW, pW >>> 3, i0, len, lp, pa, pAct >>> 2, pMean >>> 3, pInvs >>> 3, ybar, blk, L, pWb >>> 3);
     gramBlock(F, blk, L, lp, q, G);
   }
 }
@@ -826,15 +833,18 @@ function refinePass(F: Float64Array, I: Int32Array, n: number, xb: number, yb: n
     const len = Math.min(L, n - i0);
     const lp = evenUp(len);
     // In place unless some row has weight 0 or the block has an odd number of rows (as assembly/l2.ts).
-    const direct = mask === 0 && lp === len;
+    const direct = mask === 0 && lp === len && XS === 3; // X stored as f32: widened into the block
     if (!direct) {
       for (let t = 0; t <= k; t++) {
         const src = t < k ? xb + I[act + t] * n + i0 : yb + i0;
+        const S = t < k ? xview() : F; // X (f64 or f32 view) or y
         const dst = blk + t * L;
         if (pW !== 0) {
-          for (let i = 0; i < len; i++) F[dst + i] = F[wb + i0 + i] !== 0 ? F[src + i] : 0;
-        } else {
+          for (let i = 0; i < len; i++) F[dst + i] = F[wb + i0 + i] !== 0 ? S[src + i] : 0;
+        } else if (S === F) {
           F.copyWithin(dst, src, src + len);
+        } else {
+          for (let i = 0; i < len; i++) F[dst + i] = S[src + i];
         }
         if (lp > len) F[dst + len] = 0;
       }

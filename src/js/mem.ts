@@ -1,8 +1,10 @@
 // Linear memory of the pure-TypeScript twin: an ArrayBuffer addressed by byte offsets exactly like
 // WebAssembly memory, so one marshaling path serves both backends. Kernels read the live views
-// through `F64`/`I32` (copy them into a local at kernel entry: the binding changes on growth).
+// through `F64`/`I32`/`F32` (copy them into a local at kernel entry: the binding changes on growth).
 export let F64 = new Float64Array(0);
 export let I32 = new Int32Array(0);
+/** float32 view of the same memory (X of { precision: 'f32' } Datasets; src/js/xload.ts). */
+export let F32 = new Float32Array(0);
 let buffer = new ArrayBuffer(0);
 
 /** Static data of the twin ends here (mirrors the WASM module's heap base). */
@@ -21,6 +23,7 @@ export function growTo(bytes: number): void {
   buffer = next;
   F64 = new Float64Array(buffer);
   I32 = new Int32Array(buffer);
+  F32 = new Float32Array(buffer);
 }
 
 growTo(2 * 65536);

@@ -124,11 +124,13 @@ export function fitAsync(X: XInput | Dataset, yOrOptions: ArrayLike<number> | Fi
         if (options.weights !== undefined) {
           throw new RobustRegError('INVALID_INPUT', 'fitAsync: option weights cannot be combined with a Dataset; pass them to Dataset.from(X, y, { weights })', { argument: 'weights' });
         }
-        X.check('fitAsync');
+        X.check('fitAsync', true);
         const a = X.toArrays();
         y = a.y;
         req = { type: 'fit', id: nextId++, X: a.X, y: a.y, options: {} };
         if (a.weights) req.options.weights = a.weights;
+        // an f32 Dataset travels as its float32 values and is fitted from an f32 Dataset in the worker
+        if (X.precision === 'f32') req.precision = 'f32';
       } else {
         y = yOrOptions as ArrayLike<number>;
         options = maybeOptions as FitAsyncOptions;

@@ -82,38 +82,91 @@ function nonFinite(argName: string, where: string, v: unknown): RobustRegError {
   return new RobustRegError('NON_FINITE', `${argName}${where} is ${describe(v)}; every value must be a finite number`, { argument: `${argName}${where}`, value: v });
 }
 
+/** Values of magnitude at least this round to ±Infinity in float32 (2^128 − 2^103, halfway between
+ *  the largest float32 and 2^128). */
+export const F32_OVERFLOW = 3.4028235677973366e38;
+
+/** Rows per tile when copying a row-major source into column-major memory: a tile's rows stay in
+ *  cache while its columns are written (measured 3.5–4× faster than row by row for number[][]). */
+const TILE = 128;
+
 /**
- * Copy X into `f64` at byte offset `ptr` as column-major n×p (column stride `ld` ≥ n rows), checking
- * every value. Throws RobustRegError naming the first bad entry.
+ * Copy X into `dst` (a Float64Array, or a Float32Array for precision 'f32', viewing linear memory) at
+ * byte offset `ptr` as column-major n×p (column stride `ld` ≥ n rows), checking every value (finite;
+ * for float32 also within its range). Throws RobustRegError naming the first bad entry (in the
+ * order X is laid out).
  */
-export function copyX(X: XInput, shape: Shape, f64: Float64Array, ptr: number, ld: number = shape.n, argName = 'X'): void {
+export function copyX(X: XInput, shape: Shape, dst: Float64Array | Float32Array, ptr: number, ld: number = shape.n, argName = 'X'): void {
   const { n, p } = shape;
-  const base = ptr >>> 3;
+  const base = ptr / dst.BYTES_PER_ELEMENT;
+  const lim = dst instanceof Float32Array ? F32_OVERFLOW : Infinity;
   if (isMatrixLike(X)) {
     const d = X.data;
-    const colMajor = X.layout === 'column-major';
-    for (let j = 0; j < p; j++) {
-      const o = base + j * ld;
-      for (let i = 0; i < n; i++) {
-        const v = colMajor ? d[j * n + i] : d[i * p + j];
-        if (typeof v !== 'number' || v - v !== 0) {
-          throw nonFinite(`${argName}.data`, `[${colMajor ? j * n + i : i * p + j}] (row ${i}, column ${j})`, v);
+    if (X.layout === 'column-major') {
+      for (let j = 0; j < p; j++) {
+        const o = base + j * ld, s = j * n;
+        for (let i = 0; i < n; i++) {
+          const v = d[s + i];
+          if (typeof v !== 'number' || v - v !== 0 || Math.abs(v) >= lim) throw firstBad(X, shape, argName, lim);
+          dst[o + i] = v;
         }
-        f64[o + i] = v;
+      }
+      return;
+    }
+    for (let i0 = 0; i0 < n; i0 += TILE) {
+      const i1 = Math.min(n, i0 + TILE);
+      for (let j = 0; j < p; j++) {
+        const o = base + j * ld;
+        for (let i = i0; i < i1; i++) {
+          const v = d[i * p + j];
+          if (typeof v !== 'number' || v - v !== 0 || Math.abs(v) >= lim) throw firstBad(X, shape, argName, lim);
+          dst[o + i] = v;
+        }
       }
     }
     return;
   }
   const rows = X as ArrayLike<ArrayLike<number>>;
-  for (let i = 0; i < n; i++) {
-    const row = rows[i];
-    let o = base + i;
-    for (let j = 0; j < p; j++, o += ld) {
-      const v = row[j];
-      if (typeof v !== 'number' || v - v !== 0) throw nonFinite(argName, `[${i}][${j}]`, v);
-      f64[o] = v;
+  for (let i0 = 0; i0 < n; i0 += TILE) {
+    const i1 = Math.min(n, i0 + TILE);
+    for (let j = 0; j < p; j++) {
+      const o = base + j * ld;
+      for (let i = i0; i < i1; i++) {
+        const v = rows[i][j];
+        if (typeof v !== 'number' || v - v !== 0 || Math.abs(v) >= lim) throw firstBad(X, shape, argName, lim);
+        dst[o + i] = v;
+      }
     }
   }
+}
+
+/** The error for the first bad entry of X in the order it is laid out (columns for a column-major
+ *  buffer, else rows), found by a second scan (error path only). */
+function firstBad(X: XInput, shape: Shape, argName: string, lim: number): RobustRegError {
+  const { n, p } = shape;
+  const bad = (v: unknown) => typeof v !== 'number' || v - v !== 0 || Math.abs(v) >= lim;
+  const err = (where: string, v: unknown, name: string) => {
+    if (typeof v === 'number' && v - v === 0) {
+      return new RobustRegError('NON_FINITE', `${name}${where} is ${describe(v)}, beyond the float32 range (|x| < 3.4028235e38) of this Dataset's precision 'f32'; it would be stored as ${v > 0 ? 'Infinity' : '-Infinity'}. Use precision 'f64' or rescale X`, { argument: `${name}${where}`, value: v });
+    }
+    return nonFinite(name, where, v);
+  };
+  if (isMatrixLike(X)) {
+    const d = X.data;
+    const colMajor = X.layout === 'column-major';
+    for (let j = 0; j < p; j++) {
+      for (let i = 0; i < n; i++) {
+        const k = colMajor ? j * n + i : i * p + j;
+        if (bad(d[k])) return err(`[${k}] (row ${i}, column ${j})`, d[k], `${argName}.data`);
+      }
+    }
+  } else {
+    const rows = X as ArrayLike<ArrayLike<number>>;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < p; j++) if (bad(rows[i][j])) return err(`[${i}][${j}]`, rows[i][j], argName);
+    }
+  }
+  return new RobustRegError('INTERNAL', `${argName}: a bad value was seen but not found again`, {});
 }
 
 /** Validate a length-n vector argument (y or weights) without copying. */

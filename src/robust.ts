@@ -12,7 +12,7 @@ import {
   type Progress,
 } from './options.js';
 import { makePredict, type FitResult } from './result.js';
-import { Dataset } from './dataset.js';
+import { Dataset, f32View } from './dataset.js';
 import { acquire, withSlot, type Slot } from './runtime.js';
 import {
   checkTau, finish, kernelStatus, marshal, rankDeficient, readCommon, shapeOfInput, solveL1, splitArgs, toLadUnits, writeStart,
@@ -138,7 +138,7 @@ function runIrls(fn: string, X: unknown, y: unknown, o: Record<string, unknown>,
     if (start !== undefined) writeStart(fn, start, p, c.intercept, backend.f64(), pStart);
     const status = withProgress(c.hook, () =>
       k.irls_fit(n, p, m.pX, m.pY, m.pW, intercept, loss, param, scale, ridge, maxIter, tol,
-        start !== undefined ? pStart : 0, pCoef, pInfo, pFlags, pWork));
+        start !== undefined ? pStart : 0, pCoef, pInfo, pFlags, pWork, m.xf32));
     kernelStatus(fn, status, c.signal);
     if (status === STATUS_RANK_DEFICIENT) {
       throw rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + p), p, c.intercept, m.nPos, true);
@@ -151,7 +151,7 @@ function runIrls(fn: string, X: unknown, y: unknown, o: Record<string, unknown>,
     const outliers = new Uint8Array(loss === LOSS_HUBER ? n : 0);
     if (loss === LOSS_HUBER) {
       const cut = param * info[INFO_SCALE];
-      const r = residualsOf(f64, m.pX, m.pY, n, p, coefAll);
+      const r = residualsOf(f64, m.xf32 ? f32View(backend) : f64, m.pX, m.pY, n, p, coefAll);
       for (let i = 0; i < n; i++) if (Math.abs(r[i]) > cut) outliers[i] = 1;
     }
     const converged = status === STATUS_OK;
@@ -173,14 +173,14 @@ function runIrls(fn: string, X: unknown, y: unknown, o: Record<string, unknown>,
 }
 
 /** r = y − b0 − X b, column by column (the order of the kernels' residual pass). */
-function residualsOf(f64: Float64Array, pX: number, pY: number, n: number, p: number, coefAll: Float64Array): Float64Array {
+function residualsOf(f64: Float64Array, xv: Float64Array | Float32Array, pX: number, pY: number, n: number, p: number, coefAll: Float64Array): Float64Array {
   const r = new Float64Array(n);
   const yb = pY >>> 3, b0 = coefAll[0];
   for (let i = 0; i < n; i++) r[i] = f64[yb + i] - b0;
   for (let j = 0; j < p; j++) {
     const bj = coefAll[j + 1];
-    const xb = (pX >>> 3) + j * n;
-    for (let i = 0; i < n; i++) r[i] = r[i] - f64[xb + i] * bj;
+    const xb = pX / xv.BYTES_PER_ELEMENT + j * n;
+    for (let i = 0; i < n; i++) r[i] = r[i] - xv[xb + i] * bj;
   }
   return r;
 }
@@ -340,16 +340,17 @@ function noYWithDataset(fn: string, y: unknown): void {
 }
 
 function readData(fn: string, X: unknown, y: unknown, weights: unknown, intercept: boolean):
-  { n: number; p: number; x: Float64Array; y: Float64Array; w: Float64Array; intercept: boolean } {
+  { n: number; p: number; x: Float64Array | Float32Array; y: Float64Array; w: Float64Array; intercept: boolean } {
   if (X instanceof Dataset) {
-    X.check(fn);
+    X.check(fn, true);
     noYWithDataset(fn, y);
     if (weights !== undefined) {
       throw new RobustRegError('INVALID_INPUT', `${fn}: option weights cannot be combined with a Dataset; pass them to Dataset.from(X, y, { weights })`, { argument: 'weights' });
     }
     const f64 = X.slot.backend.f64();
     const n = X.rows, p = X.cols;
-    const x = f64.slice(X.pX >>> 3, (X.pX >>> 3) + n * p);
+    const xv = X.xView(); // float32 storage is read as stored (no float64 copy of X)
+    const x = xv.subarray(X.pX / xv.BYTES_PER_ELEMENT, X.pX / xv.BYTES_PER_ELEMENT + n * p);
     const yy = f64.slice(X.pY >>> 3, (X.pY >>> 3) + n);
     const w = X.pW ? f64.slice(X.pW >>> 3, (X.pW >>> 3) + n) : new Float64Array(n).fill(1);
     return { n, p, x, y: yy, w, intercept };

@@ -12,7 +12,7 @@ import {
   type Progress,
 } from './options.js';
 import { makePredict, type FitResult } from './result.js';
-import { Dataset } from './dataset.js';
+import { Dataset, f32View } from './dataset.js';
 import { acquire, withSlot, type Slot } from './runtime.js';
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK, STATUS_RANK_DEFICIENT } from './status.js';
 
@@ -63,6 +63,8 @@ interface Marshaled extends Shape {
   pW: number;
   /** Number of rows with positive weight. */
   nPos: number;
+  /** 1 when X is stored as float32 (a Dataset with precision 'f32'): the kernels' last argument. */
+  xf32: number;
 }
 
 /**
@@ -101,19 +103,21 @@ export function marshal(fn: string, slot: Slot, X: unknown, y: unknown, weights:
     }
   }
   zeroPseudoRows(f64, ptrs[0], ptrs[1], withW ? ptrs[2] : 0, n, rows, p);
-  return { m: { n, p, rows, pX: ptrs[0], pY: ptrs[1], pW: withW ? ptrs[2] : 0, nPos }, ptrs: ptrs.slice(3) };
+  return { m: { n, p, rows, pX: ptrs[0], pY: ptrs[1], pW: withW ? ptrs[2] : 0, nPos, xf32: 0 }, ptrs: ptrs.slice(3) };
 }
 
-function zeroPseudoRows(f64: Float64Array, pX: number, pY: number, pW: number, n: number, rows: number, p: number): void {
+function zeroPseudoRows(f64: Float64Array, pX: number, pY: number, pW: number, n: number, rows: number, p: number,
+  xv: Float64Array | Float32Array = f64): void {
   if (rows === n) return;
-  for (let j = 0; j < p; j++) f64.fill(0, (pX >>> 3) + j * rows + n, (pX >>> 3) + (j + 1) * rows);
+  const xb = pX / xv.BYTES_PER_ELEMENT;
+  for (let j = 0; j < p; j++) xv.fill(0, xb + j * rows + n, xb + (j + 1) * rows);
   f64.fill(0, (pY >>> 3) + n, (pY >>> 3) + rows);
   if (pW) f64.fill(0, (pW >>> 3) + n, (pW >>> 3) + rows);
 }
 
 function marshalDataset(fn: string, slot: Slot, ds: Dataset, weights: ArrayLike<number> | undefined,
   extraRows: number, more: number[], forceWeights: boolean): { m: Marshaled; ptrs: number[] } {
-  ds.check(fn);
+  ds.check(fn, true);
   if (ds.slot !== slot) {
     throw new RobustRegError('INVALID_INPUT', `${fn}: this Dataset lives in the ${ds.slot.backend.name} backend's memory but backend '${slot.backend.name}' was requested; omit the backend option or create the Dataset with that backend`, { argument: 'backend' });
   }
@@ -121,20 +125,23 @@ function marshalDataset(fn: string, slot: Slot, ds: Dataset, weights: ArrayLike<
     throw new RobustRegError('INVALID_INPUT', `${fn}: option weights cannot be combined with a Dataset; pass them to Dataset.from(X, y, { weights })`, { argument: 'weights' });
   }
   const { rows: n, cols: p } = ds;
-  const base = { n, p, nPos: ds.nPos };
+  const base = { n, p, nPos: ds.nPos, xf32: ds.xf32 };
   if (extraRows === 0 && !(forceWeights && !ds.pW)) {
     const ptrs = slot.arena.allocMany(more, `${fn} (n = ${n}, p = ${p})`);
     return { m: { ...base, rows: n, pX: ds.pX, pY: ds.pY, pW: ds.pW }, ptrs };
   }
-  // pseudo-rows (penalties) need a copy with room for them
+  // pseudo-rows (penalties) need a copy with room for them (in X's storage precision)
   const rows = n + extraRows;
-  const ptrs = slot.arena.allocMany([8 * rows * p, 8 * rows, 8 * rows, ...more], `${fn} (n = ${n}, p = ${p})`);
+  const xe = ds.precision === 'f32' ? 4 : 8;
+  const ptrs = slot.arena.allocMany([xe * rows * p, 8 * rows, 8 * rows, ...more], `${fn} (n = ${n}, p = ${p})`);
   const f64 = slot.backend.f64();
-  for (let j = 0; j < p; j++) f64.copyWithin((ptrs[0] >>> 3) + j * rows, (ds.pX >>> 3) + j * n, (ds.pX >>> 3) + (j + 1) * n);
+  const xv = ds.xView();
+  const dx = ptrs[0] / xe, sx = ds.pX / xe;
+  for (let j = 0; j < p; j++) xv.copyWithin(dx + j * rows, sx + j * n, sx + (j + 1) * n);
   f64.copyWithin(ptrs[1] >>> 3, ds.pY >>> 3, (ds.pY >>> 3) + n);
   if (ds.pW) f64.copyWithin(ptrs[2] >>> 3, ds.pW >>> 3, (ds.pW >>> 3) + n);
   else f64.fill(1, ptrs[2] >>> 3, (ptrs[2] >>> 3) + n);
-  zeroPseudoRows(f64, ptrs[0], ptrs[1], ptrs[2], n, rows, p);
+  zeroPseudoRows(f64, ptrs[0], ptrs[1], ptrs[2], n, rows, p, xv);
   return { m: { ...base, rows, pX: ptrs[0], pY: ptrs[1], pW: ptrs[2] }, ptrs: ptrs.slice(3) };
 }
 
@@ -206,7 +213,7 @@ export function solveL2(fn: string, X: unknown, y: unknown, o: Record<string, un
     const params = m.p + (c.intercept ? 1 : 0);
     if (params === 0) fail('intercept', 'true when X has no columns (there is nothing to fit)', false);
     const status = withProgress(c.hook, () =>
-      k.l2_fit(m.n, m.p, m.pX, m.pY, m.pW, c.intercept ? 1 : 0, ridge, pCoef, pInfo, pFlags, pWork));
+      k.l2_fit(m.n, m.p, m.pX, m.pY, m.pW, c.intercept ? 1 : 0, ridge, pCoef, pInfo, pFlags, pWork, m.xf32));
     kernelStatus(fn, status, c.signal);
     const f64 = backend.f64();
     if (status === STATUS_RANK_DEFICIENT) {
@@ -284,10 +291,11 @@ export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, un
     if (lambda > 0) {
       // Wu & Lange (2008): the penalty lambda·|b_j| as two pseudo-observations per coefficient,
       // (a = +e_j, y = 0, w = lambda) and (a = −e_j, y = 0, w = lambda): rho(−b) + rho(b) = |b|.
-      const xb = m.pX >>> 3, yb = m.pY >>> 3, wb = m.pW >>> 3;
+      const xv = m.xf32 ? f32View(backend) : f64; // ±1 are exact in float32
+      const xb = m.pX / xv.BYTES_PER_ELEMENT, yb = m.pY >>> 3, wb = m.pW >>> 3;
       for (let j = 0; j < p; j++) {
-        f64[xb + j * rows + n + 2 * j] = 1;
-        f64[xb + j * rows + n + 2 * j + 1] = -1;
+        xv[xb + j * rows + n + 2 * j] = 1;
+        xv[xb + j * rows + n + 2 * j + 1] = -1;
         f64[wb + n + 2 * j] = lambda;
         f64[wb + n + 2 * j + 1] = lambda;
         f64[yb + n + 2 * j] = 0;
@@ -297,7 +305,7 @@ export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, un
     // One kernel call: unpenalised fits first check the rank (RANK_DEFICIENT names the columns) and
     // warm-start from weighted least squares inside the kernel.
     const status = withProgress(c.hook, () =>
-      k.l1_fit(rows, n, p, m.pX, m.pY, m.pW, intercept, tau, maxIter, tol, haveStart ? pStart : 0, pCoef, pInfo, pFlags, pWork));
+      k.l1_fit(rows, n, p, m.pX, m.pY, m.pW, intercept, tau, maxIter, tol, haveStart ? pStart : 0, pCoef, pInfo, pFlags, pWork, m.xf32));
     if (status === STATUS_RANK_DEFICIENT) {
       throw rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + p), p, c.intercept, m.nPos, false);
     }

@@ -3,6 +3,7 @@
 // a browser Web Worker (blob URL) — so no bundler needs to know this file exists. The WASM module
 // arrives compiled from the main thread, so the bundle carries no second copy of the binary.
 import { fit } from '../api.js';
+import { Dataset } from '../dataset.js';
 import { RobustRegError } from '../errors.js';
 import { init } from '../runtime.js';
 import type { FitRequest, WorkerReply } from './protocol.js';
@@ -35,10 +36,21 @@ io.onMessage(async (req) => {
   try {
     ready ??= init(req.module ? { wasm: req.module } : undefined);
     await ready;
-    const result = fit(req.X, req.y, {
-      ...req.options,
-      onProgress: (p: { iteration: number; objective: number; gap: number }) => io.post({ type: 'progress', id: req.id, ...p }),
-    } as never) as unknown as Record<string, unknown>;
+    const onProgress = (p: { iteration: number; objective: number; gap: number }) => io.post({ type: 'progress', id: req.id, ...p });
+    let result: Record<string, unknown>;
+    if (req.precision === 'f32') {
+      // the caller's Dataset stores X as float32: fit the same stored values with the same kernels
+      const { weights, ...rest } = req.options;
+      const backend = rest.backend as 'auto' | 'wasm' | 'js' | undefined;
+      const ds = Dataset.from(req.X, req.y, { precision: 'f32', weights: weights as Float64Array | undefined, ...(backend ? { backend } : {}) });
+      try {
+        result = fit(ds, { ...rest, onProgress } as never) as unknown as Record<string, unknown>;
+      } finally {
+        ds.dispose();
+      }
+    } else {
+      result = fit(req.X, req.y, { ...req.options, onProgress } as never) as unknown as Record<string, unknown>;
+    }
     io.post({ type: 'result', id: req.id, result: { ...result } });
   } catch (e) {
     const err = e instanceof RobustRegError ? e : new RobustRegError('INTERNAL', `worker: ${(e as Error)?.message ?? String(e)}`);

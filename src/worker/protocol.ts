@@ -4,8 +4,11 @@ import type { ErrorCode } from '../errors.js';
 export interface FitRequest {
   type: 'fit';
   id: number;
-  X: { data: Float64Array; rows: number; cols: number; layout: 'row-major' | 'column-major' };
+  /** Float32Array only for a Dataset with precision 'f32' (its stored values, exactly). */
+  X: { data: Float64Array | Float32Array; rows: number; cols: number; layout: 'row-major' | 'column-major' };
   y: Float64Array;
+  /** 'f32': the worker stores X in a Dataset of that precision and fits it (same bits as the caller's Dataset). */
+  precision?: 'f32';
   /** Serializable fit options (loss, tau, weights, …) — no functions, no signal. */
   options: Record<string, unknown>;
   module?: WebAssembly.Module;

@@ -63,6 +63,9 @@ function allocData(slot: Slot, what: string, n: number, p: number, precision: Pr
   } catch (e) {
     if (!(e instanceof RobustRegError) || e.code !== 'OUT_OF_MEMORY') throw e;
     const d = e.details as { bytesAvailable?: number; bytesInUse?: number; bytesRequested?: number };
+    // only the arena's size check (the wasm32 limit) is restated; an engine refusing to grow memory
+    // below it (bytesRequested absent) keeps its own message
+    if (d.bytesRequested === undefined || d.bytesAvailable === undefined) throw e;
     const free = Math.max(0, (d.bytesAvailable ?? 0) - (d.bytesInUse ?? 0) - 48);
     const rowsFit = (entry: number) => Math.floor(free / (entry * p + 8 + (withW ? 8 : 0)));
     const here = rowsFit(xe);

@@ -137,6 +137,32 @@ describe("Dataset precision 'f32': the fit of fl32(X), bit for bit", () => {
     }
   });
 
+  it('L1 globbing (forced on small data): the full problem read as float32, the reduced one built in float64 — same bits as fl32(X) arrays, wasm == js', () => {
+    const { X, y, w } = problem(1500, 6, 9);
+    const XR = fround(X);
+    const out: Record<string, unknown[]> = {};
+    for (const backend of BACKENDS) {
+      const ds = Dataset.from(X, y, { precision: 'f32', weights: w, backend });
+      const k = ds.slot.backend.kernels;
+      const old = k.l1_glob(1, 40);
+      try {
+        out[backend] = [];
+        for (const o of [{}, { tau: 0.15 }, { tau: 0.7, lambda: 0.5 }]) {
+          const a = quantile(ds, o), b = quantile(XR, y, { ...o, weights: w, backend });
+          expectSameBits(a, b, `${backend} glob ${JSON.stringify(o)}`);
+          out[backend].push(a);
+        }
+        const path = solvePath('lambda', [4, 1, 0.25], ds, undefined, {});
+        expectSameBits(path, solvePath('lambda', [4, 1, 0.25], XR, y, { weights: w, backend }), `${backend} glob lambda path`);
+        out[backend].push(path);
+      } finally {
+        k.l1_glob(old, 0);
+        ds.dispose();
+      }
+    }
+    expectSameBits(out.wasm, out.js, 'glob wasm vs js');
+  });
+
   it('fitAsync on an f32 Dataset returns the same bits as fit on it', async () => {
     const { X, y, w } = problem(400, 3, 5);
     const ds = Dataset.from(X, y, { precision: 'f32', weights: w });

@@ -116,6 +116,26 @@ describe("Dataset precision 'f32': the fit of fl32(X), bit for bit", () => {
     }
   }
 
+  it('edge cases: zero weights (copied refinement blocks), no intercept, odd n, a single column, values near the float32 limits', () => {
+    const { X, y, w } = problem(517, 3, 10);
+    for (let i = 0; i < 517; i += 7) w[i] = 0;
+    X[5][1] = 3.4e38; // near the largest float32 (rescaled by the kernels' column scaling)
+    X[6][2] = 1e-40; // a float32 subnormal: stored rounded
+    const XR = fround(X);
+    expect(XR[6][2]).not.toBe(X[6][2]);
+    for (const backend of BACKENDS) {
+      const ds = Dataset.from(X, y, { precision: 'f32', weights: w, backend });
+      for (const o of [{ loss: 'l2' }, { loss: 'l2', intercept: false }, { loss: 'l1', intercept: false }, { loss: 'huber', intercept: false }, { loss: 'quantile', tau: 0.6 }] as const) {
+        expectSameBits(fit(ds, o), fit(XR, y, { ...o, weights: w, backend }), `${backend} ${JSON.stringify(o)}`);
+      }
+      ds.dispose();
+      const one = Dataset.from(X.map((r) => [r[0]]), y, { precision: 'f32', backend });
+      expectSameBits(lad(one), lad(XR.map((r) => [r[0]]), y, { backend }), `${backend} p = 1`);
+      expectSameBits(ols(one), ols(XR.map((r) => [r[0]]), y, { backend }), `${backend} p = 1 ols`);
+      one.dispose();
+    }
+  });
+
   it('the builder stores the same float32 values as Dataset.from (chunks, regrowth, weights)', () => {
     const { X, y, w } = problem(700, 5, 4);
     for (const backend of BACKENDS) {

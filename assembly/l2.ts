@@ -476,6 +476,23 @@ function maxRatio(acc: f64, d: f64, beta: f64, floor: f64): f64 {
 // ---------------------------------------------------------------------------------------------
 // 1. Means and scales: two lanes (even / odd rows), an odd last row goes to lane 0.
 
+/** Stores [min, max] of v over the positive-weight rows at pExt: the two lanes of the running lo / hi
+ * (rows below half) combined, then the odd last row when n is odd. */
+// @ts-ignore: decorator
+@inline function storeRange<T>(lo: v128, hi: v128, n: i32, half: i32, pV: usize, pW: usize, pExt: usize): void {
+  let vmin = lane0(lo);
+  if (lane1(lo) < vmin) vmin = lane1(lo);
+  let vmax = lane0(hi);
+  if (lane1(hi) > vmax) vmax = lane1(hi);
+  if (half < n && (pW == 0 || ldf(pW, half) > 0)) {
+    const v = xld<T>(pV, half);
+    if (v < vmin) vmin = v;
+    if (v > vmax) vmax = v;
+  }
+  store<f64>(pExt, vmin);
+  store<f64>(pExt + 8, vmax);
+}
+
 /** Weighted mean, two-pass: m1 = sum w v / W, then m = m1 + c with c = sum w (v - m1) / W; stores
  *  m at pHi and the rounding error of m1 + c at pLo (so hi + lo is the mean to about eps * ulp(m)).
  *  With pExt != 0 the first pass also finds min and max of v over the rows of positive weight
@@ -513,17 +530,7 @@ function weightedMeanT<T>(n: i32, pV: usize, pW: usize, W: f64, pHi: usize, pLo:
         hi = f64x2.pmax(hi, v);
       }
     }
-    let vmin = lane0(lo);
-    if (lane1(lo) < vmin) vmin = lane1(lo);
-    let vmax = lane0(hi);
-    if (lane1(hi) > vmax) vmax = lane1(hi);
-    if (half < n && (pW == 0 || ldf(pW, half) > 0)) {
-      const v = xld<T>(pV, half);
-      if (v < vmin) vmin = v;
-      if (v > vmax) vmax = v;
-    }
-    store<f64>(pExt, vmin);
-    store<f64>(pExt + 8, vmax);
+    storeRange<T>(lo, hi, n, half, pV, pW, pExt);
   } else if (pW != 0) {
     for (let i = 0; i < half; i += 2) {
       const o = <usize>i << 3;
@@ -596,17 +603,7 @@ function columnRangeT<T>(n: i32, pV: usize, pW: usize, pExt: usize): void {
       hi = f64x2.pmax(hi, v);
     }
   }
-  let vmin = lane0(lo);
-  if (lane1(lo) < vmin) vmin = lane1(lo);
-  let vmax = lane0(hi);
-  if (lane1(hi) > vmax) vmax = lane1(hi);
-  if (half < n && (pW == 0 || ldf(pW, half) > 0)) {
-    const v = xld<T>(pV, half);
-    if (v < vmin) vmin = v;
-    if (v > vmax) vmax = v;
-  }
-  store<f64>(pExt, vmin);
-  store<f64>(pExt + 8, vmax);
+  storeRange<T>(lo, hi, n, half, pV, pW, pExt);
 }
 
 /** max |v_i - m| over the rows of positive weight, from min and max of v there: fl(v - m) is

@@ -7,24 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INFO_GAP, INFO_GLOB_FIXUPS, INFO_GLOB_ROUNDS, INFO_LEN, INFO_OBJECTIVE, INFO_PRIMAL } from '../src/info.js';
 import { STATUS_OK } from '../src/status.js';
+import type { L1Problem, L1Run } from './helpers/l1-problem.js';
 import { allBackends, type TestBackend } from './helpers/backends.js';
 import { expectRel, rng } from './helpers/close.js';
 
-interface Problem {
-  n: number;
-  p: number;
-  X: Float64Array; // column-major n x p
-  y: Float64Array;
-  w?: Float64Array;
-  intercept?: boolean;
-  nData?: number;
-}
-
-interface Run {
-  status: number;
-  coef: Float64Array;
-  info: Float64Array;
-}
+type Problem = L1Problem;
+type Run = L1Run;
 
 const TOL = 1e-10;
 /** Glob settings: [minRows, baseRows]; OFF = never glob at these sizes. */

@@ -16,6 +16,7 @@ import {
 } from '../src/info.js';
 import { withProgress } from '../src/hooks.js';
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_OK } from '../src/status.js';
+import type { L1Problem, L1Run } from './helpers/l1-problem.js';
 import { allBackends, type TestBackend } from './helpers/backends.js';
 import { expectRel, rng } from './helpers/close.js';
 // @ts-expect-error: plain ESM generator without type declarations
@@ -25,22 +26,8 @@ import { generate } from './fixtures/lad/gen.mjs';
 // harness
 
 /** A problem in kernel form: X column-major n x p (without the intercept column). */
-interface Problem {
-  n: number;
-  p: number;
-  X: Float64Array;
-  y: Float64Array;
-  w?: Float64Array;
-  intercept?: boolean;
-  /** rows nData..n-1 are penalty pseudo-rows (implicit intercept entry 0) */
-  nData?: number;
-}
-
-interface Run {
-  status: number;
-  coef: Float64Array;
-  info: Float64Array;
-}
+type Problem = L1Problem;
+type Run = L1Run;
 
 interface RunOptions {
   tau: number;

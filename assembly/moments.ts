@@ -28,6 +28,7 @@
 
 import { STATUS_OK, STATUS_NUMERICAL } from "./status";
 import { weightedMean, vExtent, scaleFor, householderBlock } from "./l2";
+import { xld, xld2 } from "./xload";
 
 /** Rows per block (even, so f64x2 pairs never straddle blocks). */
 const BLOCK: i32 = 512;
@@ -55,7 +56,8 @@ export function moments_work_bytes(n: i32, p: i32): f64 {
   return 8.0 * (<f64>evenUp(p + 1) + q * L + L);
 }
 
-export function moments(n: i32, p: i32, pX: usize, pY: usize, pW: usize, pOut: usize, pWork: usize): i32 {
+export function moments(n: i32, p: i32, pX: usize, pY: usize, pW: usize, pOut: usize, pWork: usize, xf32: i32): i32 {
+  const xs = xf32 == 1 ? 2 : 3; // log2 bytes of an X entry (y is always f64)
   const q = p + 1;
   const L = blockRows(n);
   const pR = pOut;
@@ -87,10 +89,10 @@ export function moments(n: i32, p: i32, pX: usize, pY: usize, pW: usize, pOut: u
     g = scaleFor(sqrt<f64>(wmax));
   }
   for (let j = 0; j < q; j++) {
-    const col = j < p ? pX + (<usize>j * <usize>n << 3) : pY;
+    const col = j < p ? pX + (<usize>j * <usize>n << xs) : pY;
     // max |v - m| over the rows of positive weight from the extremes found by the mean's first pass
     // (the row block is free until step 2 and holds them).
-    weightedMean(n, col, pW, W, pOut + (<usize>(oMean + j) << 3), pOut + (<usize>(oMeanLo + j) << 3), pBlk);
+    weightedMean(n, col, pW, W, pOut + (<usize>(oMean + j) << 3), pOut + (<usize>(oMeanLo + j) << 3), pBlk, j < p ? xs : 3);
     const m = ldf(pOut, oMean + j);
     const amax = vExtent(ldf(pBlk, 0), ldf(pBlk, 1), m);
     stf(pF, j, amax > 0 ? scaleFor(amax) : 1.0);
@@ -100,7 +102,7 @@ export function moments(n: i32, p: i32, pX: usize, pY: usize, pW: usize, pOut: u
   for (let i0 = 0; i0 < n; i0 += L) {
     const len = min<i32>(L, n - i0);
     const lp = evenUp(len);
-    fillRows(n, p, pX, pY, pW, i0, len, lp, pOut + (<usize>oMean << 3), pF, g, pBlk, L, pWb);
+    fillRows(n, p, pX, pY, pW, i0, len, lp, pOut + (<usize>oMean << 3), pF, g, pBlk, L, pWb, xs);
     householderBlock(pBlk, L, lp, q, q, pR);
   }
 
@@ -121,33 +123,41 @@ export function moments(n: i32, p: i32, pX: usize, pY: usize, pW: usize, pOut: u
 }
 
 /** Block rows i0..i0+len-1 into the buffer (column stride L): column t holds
- *  ((v_t - m_t) * (sqrt(w) * g)) * f_t; row len (when lp > len) is zero. */
+ *  ((v_t - m_t) * (sqrt(w) * g)) * f_t; row len (when lp > len) is zero. X columns are read in
+ *  their storage type (xs = 2: float32, widened exactly), y as f64. */
 function fillRows(n: i32, p: i32, pX: usize, pY: usize, pW: usize, i0: i32, len: i32, lp: i32,
-  pMean: usize, pF: usize, g: f64, pBlk: usize, L: i32, pWb: usize): void {
-  const half = len & ~1;
+  pMean: usize, pF: usize, g: f64, pBlk: usize, L: i32, pWb: usize, xs: i32): void {
   if (pW != 0) {
     for (let i = 0; i < len; i++) stf(pWb, i, sqrt<f64>(ldf(pW, i0 + i)) * g);
   }
   for (let t = 0; t <= p; t++) {
-    const src = t < p ? pX + ((<usize>t * <usize>n + <usize>i0) << 3) : pY + (<usize>i0 << 3);
     const m = ldf(pMean, t);
     const f = ldf(pF, t);
     const dst = pBlk + (<usize>(t * L) << 3);
-    const mm = f64x2.splat(m);
-    const ff = f64x2.splat(f);
-    if (pW != 0) {
-      for (let i = 0; i < half; i += 2) {
-        const o = <usize>i << 3;
-        v128.store(dst + o, f64x2.mul(f64x2.mul(f64x2.sub(v128.load(src + o), mm), v128.load(pWb + o)), ff));
-      }
-      if (half < len) stf(dst, half, ((ldf(src, half) - m) * ldf(pWb, half)) * f);
-    } else {
-      for (let i = 0; i < half; i += 2) {
-        const o = <usize>i << 3;
-        v128.store(dst + o, f64x2.mul(f64x2.sub(v128.load(src + o), mm), ff));
-      }
-      if (half < len) stf(dst, half, (ldf(src, half) - m) * f);
-    }
+    if (t == p) fillColumn<f64>(pY + (<usize>i0 << 3), pW, len, m, f, dst, pWb);
+    else if (xs == 2) fillColumn<f32>(pX + ((<usize>t * <usize>n + <usize>i0) << 2), pW, len, m, f, dst, pWb);
+    else fillColumn<f64>(pX + ((<usize>t * <usize>n + <usize>i0) << 3), pW, len, m, f, dst, pWb);
     if (lp > len) stf(dst, len, 0);
+  }
+}
+
+/** dst[i] = ((src[i] - m) * wb[i]) * f (or (src[i] - m) * f without weights), i < len; src of type T. */
+// @ts-ignore: decorator
+@inline function fillColumn<T>(src: usize, pW: usize, len: i32, m: f64, f: f64, dst: usize, pWb: usize): void {
+  const half = len & ~1;
+  const mm = f64x2.splat(m);
+  const ff = f64x2.splat(f);
+  if (pW != 0) {
+    for (let i = 0; i < half; i += 2) {
+      const o = <usize>i << 3;
+      v128.store(dst + o, f64x2.mul(f64x2.mul(f64x2.sub(xld2<T>(src, i), mm), v128.load(pWb + o)), ff));
+    }
+    if (half < len) stf(dst, half, ((xld<T>(src, half) - m) * ldf(pWb, half)) * f);
+  } else {
+    for (let i = 0; i < half; i += 2) {
+      const o = <usize>i << 3;
+      v128.store(dst + o, f64x2.mul(f64x2.sub(xld2<T>(src, i), mm), ff));
+    }
+    if (half < len) stf(dst, half, (xld<T>(src, half) - m) * f);
   }
 }

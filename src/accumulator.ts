@@ -190,7 +190,7 @@ export class GramAccumulator {
 
   private addDataset(ds: Dataset): this {
     const fn = 'GramAccumulator.add';
-    ds.check(fn);
+    ds.check(fn, true); // the moments kernel reads X in its storage precision (xf32)
     if (ds.cols !== this.cols) {
       throw new RobustRegError('DIMENSION_MISMATCH', `${fn}: the Dataset has ${ds.cols} columns but the accumulator has ${this.cols}`, { argument: 'X', cols: ds.cols, expected: this.cols });
     }
@@ -204,7 +204,7 @@ export class GramAccumulator {
     const chunk = withSlot(slot, () => {
       const k = slot.backend.kernels;
       const [pOut, pWork] = slot.arena.allocMany([8 * (q * q + 1 + 2 * q), k.moments_work_bytes(n, p)], `${fn} (Dataset of n = ${n} rows, p = ${p})`);
-      return runKernel(fn, slot, n, p, ds.pX, ds.pY, ds.pW, pOut, pWork, ds.nPos);
+      return runKernel(fn, slot, n, p, ds.pX, ds.pY, ds.pW, pOut, pWork, ds.nPos, ds.xf32);
     });
     mergeStats(this.s, chunk, fn);
     return this;
@@ -409,9 +409,9 @@ function bad(fn: string, field: string, range: string, value: unknown): RobustRe
 
 /** Call the moments kernel on a chunk already in memory and read its statistics (canonical form). */
 function runKernel(fn: string, slot: Slot, n: number, p: number, pX: number, pY: number, pW: number,
-  pOut: number, pWork: number, positive: number): Stats {
+  pOut: number, pWork: number, positive: number, xf32 = 0): Stats {
   const q = p + 1;
-  const status = slot.backend.kernels.moments(n, p, pX, pY, pW, pOut, pWork);
+  const status = slot.backend.kernels.moments(n, p, pX, pY, pW, pOut, pWork, xf32);
   if (status !== STATUS_OK) {
     throw new RobustRegError('NON_FINITE', `${fn}: the chunk's co-moments overflow double precision (values or weights too large); rescale the data`, {});
   }

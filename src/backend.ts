@@ -5,7 +5,7 @@
 // Kernel ABI (both backends): every pointer is a byte offset into the backend's linear memory,
 // 16-byte aligned; matrices are column-major; kernels never allocate — the caller passes a work
 // region of at least `*_work_bytes(n, p)` bytes. Kernels return a status code (src/status.ts).
-// X is f64, or f32 when the last argument xf32 of l2_fit / l1_fit / irls_fit is 1 (a Dataset with
+// X is f64, or f32 when the last argument xf32 of l2_fit / l1_fit / irls_fit / moments is 1 (a Dataset with
 // precision 'f32'): entries are widened to f64 on load and all arithmetic is f64
 // (assembly/xload.ts). y, weights and every other region are always f64.
 
@@ -60,9 +60,9 @@ export interface Kernels {
    * for V = [X | y] (X column-major n×p, y n; weights w, pW = 0 → all 1) writes to pOut, q = p + 1:
    * R (q×q column-major, upper triangular, RᵀR = Σ w_i (v_i − m)(v_i − m)ᵀ, by Householder QR),
    * then W = Σ w at q², the two-pass means m as double-doubles (hi at q² + 1 + j, lo at q² + 1 + q + j).
-   * Returns STATUS_NUMERICAL when a statistic overflows.
+   * Returns STATUS_NUMERICAL when a statistic overflows. xf32 = 1: X stored as float32 (y stays f64).
    */
-  moments(n: number, p: number, pX: number, pY: number, pW: number, pOut: number, pWork: number): number;
+  moments(n: number, p: number, pX: number, pY: number, pW: number, pOut: number, pWork: number, xf32?: number): number;
 }
 
 export interface Backend {

@@ -4,7 +4,7 @@
 // expression per row here, so both backends agree bit for bit. The numerical design, the output
 // layout and the overflow guard are documented in assembly/moments.ts.
 import { STATUS_OK, STATUS_NUMERICAL } from '../status.js';
-import { F64 } from './mem.js';
+import { F32, F64 } from './mem.js';
 import { householderBlock, scaleFor, vExtent, weightedMean } from './l2.js';
 
 const BLOCK = 512;
@@ -24,8 +24,10 @@ export function moments_work_bytes(n: number, p: number): number {
   return 8 * (evenUp(p + 1) + q * L + L);
 }
 
-export function moments(n: number, p: number, pX: number, pY: number, pW: number, pOut: number, pWork: number): number {
+export function moments(n: number, p: number, pX: number, pY: number, pW: number, pOut: number, pWork: number, xf32?: number): number {
   const F = F64;
+  // X columns in their storage type (float32 read through a Float32Array view: exact); y is f64.
+  const XV: Float64Array | Float32Array = xf32 === 1 ? F32 : F64;
   const q = p + 1;
   const L = blockRows(n);
   const out = pOut >>> 3;
@@ -33,7 +35,7 @@ export function moments(n: number, p: number, pX: number, pY: number, pW: number
   const oW = q * q;
   const oMean = oW + 1;
   const oMeanLo = oMean + q;
-  const xb = pX >>> 3;
+  const xb = xf32 === 1 ? pX >>> 2 : pX >>> 3;
   const yb = pY >>> 3;
   const wb = pW >>> 3;
   const fsc = pWork >>> 3;
@@ -62,7 +64,7 @@ export function moments(n: number, p: number, pX: number, pY: number, pW: number
   }
   for (let j = 0; j < q; j++) {
     const col = j < p ? xb + j * n : yb;
-    weightedMean(F, n, col, pW, wb, W, out + oMean + j, out + oMeanLo + j, blk);
+    weightedMean(F, n, col, pW, wb, W, out + oMean + j, out + oMeanLo + j, blk, j < p ? XV : F);
     const m = F[out + oMean + j];
     const amax = vExtent(F[blk], F[blk + 1], m);
     F[fsc + j] = amax > 0 ? scaleFor(amax) : 1.0;
@@ -72,7 +74,7 @@ export function moments(n: number, p: number, pX: number, pY: number, pW: number
   for (let i0 = 0; i0 < n; i0 += L) {
     const len = Math.min(L, n - i0);
     const lp = evenUp(len);
-    fillRows(F, n, p, xb, yb, pW, wb, i0, len, lp, out + oMean, fsc, g, blk, L, wbuf);
+    fillRows(F, XV, n, p, xb, yb, pW, wb, i0, len, lp, out + oMean, fsc, g, blk, L, wbuf);
     householderBlock(F, blk, L, lp, q, q, R);
   }
 
@@ -92,20 +94,21 @@ export function moments(n: number, p: number, pX: number, pY: number, pW: number
   return finite ? STATUS_OK : STATUS_NUMERICAL;
 }
 
-function fillRows(F: Float64Array, n: number, p: number, xb: number, yb: number, pW: number, wb: number,
+function fillRows(F: Float64Array, XV: Float64Array | Float32Array, n: number, p: number, xb: number, yb: number, pW: number, wb: number,
   i0: number, len: number, lp: number, mean: number, fsc: number, g: number, blk: number, L: number, wbuf: number): void {
   if (pW !== 0) {
     for (let i = 0; i < len; i++) F[wbuf + i] = Math.sqrt(F[wb + i0 + i]) * g;
   }
   for (let t = 0; t <= p; t++) {
     const src = t < p ? xb + t * n + i0 : yb + i0;
+    const V = t < p ? XV : F;
     const m = F[mean + t];
     const f = F[fsc + t];
     const dst = blk + t * L;
     if (pW !== 0) {
-      for (let i = 0; i < len; i++) F[dst + i] = ((F[src + i] - m) * F[wbuf + i]) * f;
+      for (let i = 0; i < len; i++) F[dst + i] = ((V[src + i] - m) * F[wbuf + i]) * f;
     } else {
-      for (let i = 0; i < len; i++) F[dst + i] = (F[src + i] - m) * f;
+      for (let i = 0; i < len; i++) F[dst + i] = (V[src + i] - m) * f;
     }
     if (lp > len) F[dst + len] = 0;
   }

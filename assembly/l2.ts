@@ -696,9 +696,10 @@ function fillBlock(n: i32, pX: usize, pY: usize, pW: usize, i0: i32, len: i32, l
   }
 }
 
-/** One column of fillBlock: dst = ((src - m) sqrt(w)) / s, src of type T (X: f64 or f32; y: f64). */
+/** One column of a row block: dst = ((src - m) wb) iv, src of type T (X: f64 or f32; y: f64); used by
+ *  fillBlock here and fillRows in moments.ts. */
 // @ts-ignore: decorator
-@inline function fillColumn<T>(src: usize, dst: usize, half: i32, len: i32, pW: usize, pWb: usize, m: f64, iv: f64): void {
+@inline export function fillColumn<T>(src: usize, dst: usize, half: i32, len: i32, pW: usize, pWb: usize, m: f64, iv: f64): void {
     const mm = f64x2.splat(m);
     const vv = f64x2.splat(iv);
     if (pW != 0) {

@@ -27,8 +27,7 @@
 // Rows of zero weight contribute nothing. W = 0 (no weight at all) leaves everything 0.
 
 import { STATUS_OK, STATUS_NUMERICAL } from "./status";
-import { weightedMean, vExtent, scaleFor, householderBlock } from "./l2";
-import { xld, xld2 } from "./xload";
+import { weightedMean, vExtent, scaleFor, householderBlock, fillColumn } from "./l2";
 
 /** Rows per block (even, so f64x2 pairs never straddle blocks). */
 const BLOCK: i32 = 512;
@@ -127,6 +126,7 @@ export function moments(n: i32, p: i32, pX: usize, pY: usize, pW: usize, pOut: u
  *  their storage type (xs = 2: float32, widened exactly), y as f64. */
 function fillRows(n: i32, p: i32, pX: usize, pY: usize, pW: usize, i0: i32, len: i32, lp: i32,
   pMean: usize, pF: usize, g: f64, pBlk: usize, L: i32, pWb: usize, xs: i32): void {
+  const half = len & ~1;
   if (pW != 0) {
     for (let i = 0; i < len; i++) stf(pWb, i, sqrt<f64>(ldf(pW, i0 + i)) * g);
   }
@@ -134,30 +134,9 @@ function fillRows(n: i32, p: i32, pX: usize, pY: usize, pW: usize, i0: i32, len:
     const m = ldf(pMean, t);
     const f = ldf(pF, t);
     const dst = pBlk + (<usize>(t * L) << 3);
-    if (t == p) fillColumn<f64>(pY + (<usize>i0 << 3), pW, len, m, f, dst, pWb);
-    else if (xs == 2) fillColumn<f32>(pX + ((<usize>t * <usize>n + <usize>i0) << 2), pW, len, m, f, dst, pWb);
-    else fillColumn<f64>(pX + ((<usize>t * <usize>n + <usize>i0) << 3), pW, len, m, f, dst, pWb);
+    if (t == p) fillColumn<f64>(pY + (<usize>i0 << 3), dst, half, len, pW, pWb, m, f);
+    else if (xs == 2) fillColumn<f32>(pX + ((<usize>t * <usize>n + <usize>i0) << 2), dst, half, len, pW, pWb, m, f);
+    else fillColumn<f64>(pX + ((<usize>t * <usize>n + <usize>i0) << 3), dst, half, len, pW, pWb, m, f);
     if (lp > len) stf(dst, len, 0);
-  }
-}
-
-/** dst[i] = ((src[i] - m) * wb[i]) * f (or (src[i] - m) * f without weights), i < len; src of type T. */
-// @ts-ignore: decorator
-@inline function fillColumn<T>(src: usize, pW: usize, len: i32, m: f64, f: f64, dst: usize, pWb: usize): void {
-  const half = len & ~1;
-  const mm = f64x2.splat(m);
-  const ff = f64x2.splat(f);
-  if (pW != 0) {
-    for (let i = 0; i < half; i += 2) {
-      const o = <usize>i << 3;
-      v128.store(dst + o, f64x2.mul(f64x2.mul(f64x2.sub(xld2<T>(src, i), mm), v128.load(pWb + o)), ff));
-    }
-    if (half < len) stf(dst, half, ((xld<T>(src, half) - m) * ldf(pWb, half)) * f);
-  } else {
-    for (let i = 0; i < half; i += 2) {
-      const o = <usize>i << 3;
-      v128.store(dst + o, f64x2.mul(f64x2.sub(xld2<T>(src, i), mm), ff));
-    }
-    if (half < len) stf(dst, half, (xld<T>(src, half) - m) * f);
   }
 }

@@ -542,7 +542,16 @@ table('summary', [
   row('bandwidth unknown', 'INVALID_INPUT', /bandwidth must be one of 'hall-sheather', 'bofinger'.*received "silverman"/, summary, () => [l1res(), X3, y3, { se: 'ker', bandwidth: 'silverman' }]),
   row('backend bad (l1)', 'INVALID_INPUT', /backend.*"gpu"/, summary, () => [l1res(), X3, y3, { backend: 'gpu' }]),
   row('nid on an exact fit', 'RANK_DEFICIENT', /se = 'nid'.*density estimate is positive at only 0 of 6 observations.*se: 'boot'/, summary,
-    () => [lad([[1], [2], [3], [4], [5], [6]], [3, 5, 7, 9, 11, 13]), [[1], [2], [3], [4], [5], [6]], [3, 5, 7, 9, 11, 13]]),
+    () => [lad([[1], [2], [3], [4], [5], [6]], [3, 5, 7, 9, 11, 13]), [[1], [2], [3], [4], [5], [6]], [3, 5, 7, 9, 11, 13], { se: 'nid' }]),
+  // se: 'rank' (the default for l1/quantile below 1001 rows)
+  row('rank with one coefficient', 'INVALID_INPUT', /rank-inversion intervals need at least 2 coefficients.*se: 'nid'/, summary,
+    () => [lad([[1], [2], [3], [4], [5]], [1, 2, 3, 5, 4], { intercept: false }), [[1], [2], [3], [4], [5]], [1, 2, 3, 5, 4], { intercept: false }]),
+  row('iid not boolean', 'INVALID_INPUT', /option iid must be true or false, received "no"/, summary, () => [l1res(), X3, y3, { se: 'rank', iid: 'no' }]),
+  row('iid with nid', 'INVALID_INPUT', /option iid applies only to se: 'rank', not to se: 'nid'/, summary, () => [l1res(), X3, y3, { se: 'nid', iid: false }]),
+  row('B with rank', 'INVALID_INPUT', /option B applies only to se: 'boot', not to se: 'rank'/, summary, () => [l1res(), X3, y3, { B: 50 }]),
+  row('backend with rank', 'INVALID_INPUT', /option backend applies only to se: 'nid' or 'boot'.*not to se: 'rank'/, summary, () => [l1res(), X3, y3, { backend: 'js' }]),
+  row('rank non-iid, tau ± h outside (0, 1)', 'INVALID_INPUT', /iid: false: tau ± h = 0.02 ± .* leaves \(0, 1\).*iid: true/, summary,
+    () => [quantile(X3, y3, { tau: 0.02 }), X3, y3, { iid: false }]),
 ]);
 
 // ------------------------------------------------------------------------------------- formatSummary
@@ -685,7 +694,7 @@ describe('calls before init(): NOT_INITIALIZED on a fresh module instance', () =
     before('Dataset.builder', 'Dataset.builder', () => fresh.Dataset.builder(2)),
     before('GramAccumulator.add', 'GramAccumulator.add', () => new fresh.GramAccumulator(2).add(X3, y3)),
     before('GramAccumulator.solve', 'GramAccumulator.solve', () => fresh.GramAccumulator.fromJSON(accJSON).solve()),
-    before('summary (refits)', 'quantile', () => fresh.summary(l1r, X3, y3)),
+    before('summary (refits)', 'quantile', () => fresh.summary(l1r, X3, y3, { se: 'nid' })),
     before('fitAsync', 'fitAsync', () => fresh.fitAsync(X3, y3, { loss: 'l1' })),
   ];
   it('every call that needs WASM throws NOT_INITIALIZED (14 rows), then init() and the same calls work', async () => {

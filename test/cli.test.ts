@@ -294,7 +294,7 @@ describe('help and usage errors', () => {
     [['fit', 'data.csv', '--y', 'y', '--x', 'a,,b'], /--x expects a comma-separated list/],
     [['fit', 'data.csv', '--y', 'y', '--json=yes'], /does not take a value/],
     [['fit', 'data.csv', '--y', 'y', '--loss', 'l2', '--se', 'nid'], /--se must be one of classical, hc0, hc1, hc2, hc3, none for --loss l2; received "nid"/],
-    [['fit', 'data.csv', '--y', 'y', '--se', 'hc3'], /--se must be one of nid, ker, boot, none for --loss l1; received "hc3"/],
+    [['fit', 'data.csv', '--y', 'y', '--se', 'hc3'], /--se must be one of rank, nid, ker, boot, none for --loss l1; received "hc3"/],
     [['fit', 'data.csv', '--y', 'y', '--loss', 'huber', '--se', 'hc1'], /--se must be one of h1, h2, h3, none for --loss huber/],
     [['fit', 'data.csv', '--y', 'y', '--loss', 'smooth-l1', '--se', 'nid'], /--se: smooth-l1 fits have no standard errors \(only --se none is accepted\); received "nid"/],
     [['fit', 'data.csv', '--y', 'y', '--se'], /option --se needs a value/],

@@ -38,7 +38,9 @@ Model:
 
 Inference (standard errors, t/z statistics, p-values, confidence intervals):
   --se <method>        l2: classical (default), hc0, hc1, hc2 or hc3 (heteroskedasticity-robust);
-                       l1/quantile: nid (default), ker or boot; huber: h1 (default), h2 or h3;
+                       l1/quantile: rank (default below 1001 rows: rank-inversion intervals,
+                       as quantreg), nid (default from 1001 rows), ker or boot;
+                       huber: h1 (default), h2 or h3;
                        none skips them (smooth-l1 has none)
   --level <l>          confidence level of the intervals, in (0, 1), default 0.95
   --reps <B>           --se boot: bootstrap replicates (default 200)
@@ -106,15 +108,15 @@ const OBJECTIVE_UNITS: Record<LossName, string> = {
 /** --se values per loss (lower case on the command line; the library's spelling on the right). */
 const SE_CHOICES: Record<LossName, Record<string, string>> = {
   l2: { classical: 'classical', hc0: 'HC0', hc1: 'HC1', hc2: 'HC2', hc3: 'HC3', none: 'none' },
-  l1: { nid: 'nid', ker: 'ker', boot: 'boot', none: 'none' },
-  quantile: { nid: 'nid', ker: 'ker', boot: 'boot', none: 'none' },
+  l1: { rank: 'rank', nid: 'nid', ker: 'ker', boot: 'boot', none: 'none' },
+  quantile: { rank: 'rank', nid: 'nid', ker: 'ker', boot: 'boot', none: 'none' },
   huber: { h1: 'H1', h2: 'H2', h3: 'H3', none: 'none' },
   'smooth-l1': { none: 'none' },
 };
 
 /** The inference request of the command line, validated for syntax (ranges are the library's). */
 interface InferenceRequest {
-  /** The library's method name, or 'none'. */
+  /** The library's method name, 'none', or 'default' (l1/quantile: the library picks rank or nid by n). */
   method: string;
   level?: number;
   B?: number;
@@ -124,7 +126,8 @@ interface InferenceRequest {
 function inferenceRequest(v: Record<string, unknown>, loss: LossName): InferenceRequest {
   const raw = v.se as string | undefined;
   const choices = SE_CHOICES[loss];
-  let method = Object.values(choices)[0];
+  // l1/quantile: no --se leaves the choice to summary() (rank below 1001 rows, nid from there, as quantreg).
+  let method = loss === 'l1' || loss === 'quantile' ? 'default' : Object.values(choices)[0];
   if (raw !== undefined) {
     const key = raw.toLowerCase();
     if (!(key in choices)) {
@@ -168,7 +171,7 @@ function runInference(req: InferenceRequest, d: Design, loss: LossName, intercep
   if (d.weights) o.weights = d.weights;
   if (req.level !== undefined) o.level = req.level;
   if (loss === 'l2' || loss === 'huber') o.vcov = req.method as SummaryOptions['vcov'];
-  else o.se = req.method as SummaryOptions['se'];
+  else if (req.method !== 'default') o.se = req.method as SummaryOptions['se'];
   if (req.B !== undefined) o.B = req.B;
   if (req.seed !== undefined) o.seed = req.seed;
   const t0 = now();
@@ -188,12 +191,15 @@ function methodText(s: Summary): string {
   const names: Record<string, string> = {
     classical: 'classical, iid errors',
     HC0: 'HC0, White', HC1: 'HC1, White x n/(n-p)', HC2: 'HC2, leverage-adjusted', HC3: 'HC3, MacKinnon-White',
-    nid: 'nid, Hendricks-Koenker', ker: 'ker, Powell kernel', boot: 'xy-pairs bootstrap',
+    rank: 'none: rank-inversion intervals', nid: 'nid, Hendricks-Koenker', ker: 'ker, Powell kernel', boot: 'xy-pairs bootstrap',
     H1: 'H1, Huber sandwich', H2: 'H2, Huber sandwich', H3: 'H3, Huber sandwich',
   };
   let t = names[s.method] ?? s.method;
   if (s.bandwidth) t += `, ${s.bandwidth.rule === 'hall-sheather' ? 'Hall-Sheather' : 'Bofinger'} h = ${fmtNum(s.bandwidth.h, 4)}`;
   if (s.bootstrap) t += `, B = ${s.bootstrap.B}, seed = ${s.bootstrap.seed}${s.bootstrap.ci === 'percentile' ? ', percentile intervals' : ''}`;
+  if (s.rank) {
+    return `${t}, ${s.rank.iid ? 'iid' : 'density-weighted'} rank test; critical value ${fmtNum(s.rank.critical, 5)} (t on ${s.df} df)`;
+  }
   const test = s.distribution === 'normal' ? 'z tests' : `t tests on ${s.df} df`;
   return `SE: ${t}; ${test}`;
 }
@@ -212,7 +218,7 @@ function summaryLines(s: Summary): string[] {
   for (const l of lines.slice(start)) {
     if (l.startsWith('Scale: ')) continue;
     out.push(inTable ? `  ${l}` : l);
-    if (l.startsWith('Signif. codes')) inTable = false;
+    if (l.startsWith('Signif. codes') || l === '') inTable = false;
   }
   while (out.length && out[out.length - 1] === '') out.pop();
   return out;

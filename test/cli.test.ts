@@ -604,17 +604,34 @@ describe('fit (L1 / quantile)', () => {
     expect(t.stdout).toMatch(/Certificate:\s+primal 42\.08116/);
   });
 
-  it('L1 standard errors default to nid and equal quantreg summary.rq(se = "nid")', async () => {
+  it('L1 inference defaults to rank-inversion intervals below 1001 rows (quantreg summary.rq), as the library', async () => {
+    const fx = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'inference', 'rank.json'), 'utf8'));
+    const ref = fx.cases.find((c: { name: string; tau: number; iid: boolean; level: number }) => c.name === 'stackloss' && c.tau === 0.5 && c.iid && c.level === 0.95);
+    const j = JSON.parse((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--json'])).stdout);
+    expect(j.inference).toMatchObject({ method: 'rank', level: 0.95, df: 17, tau: 0.5 });
+    expect(j.inference.rank.iid).toBe(true);
+    // quantreg's intervals (the Air.Flow lower bound differs on purpose: test/rank.test.ts).
+    [0, 2, 3].forEach((k) => {
+      expectClose(j.inference.coefficients[k].ciLower, ref.lower[k], 1e-8, `lower ${k}`);
+      expectClose(j.inference.coefficients[k].ciUpper, ref.upper[k], 1e-8, `upper ${k}`);
+    });
+    const t = await cli(['fit', STACKLOSS, '--y', 'stack.loss']);
+    expect(t.stdout).toContain('Coefficients (none: rank-inversion intervals, iid rank test; critical value 2.1098 (t on 17 df)):');
+    expect(t.stdout).toMatch(/\(Intercept\)\s+-39\.6899\s+-53\.7946\s+-24\.4915/);
+    expect(t.stdout).not.toContain('Std. Error');
+  });
+
+  it('L1 standard errors with --se nid equal quantreg summary.rq(se = "nid")', async () => {
     const fx = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'inference', 'quantile.json'), 'utf8'));
     const ref = fx.cases.find((c: { name: string; tau: number; se: string; hs: boolean }) => c.name === 'stackloss' && c.tau === 0.5 && c.se === 'nid' && c.hs);
-    const j = JSON.parse((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--json'])).stdout);
+    const j = JSON.parse((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--se', 'nid', '--json'])).stdout);
     expect(j.inference).toMatchObject({ method: 'nid', level: 0.95, df: 17, tau: 0.5, bandwidth: { rule: 'hall-sheather' } });
     expectClose(j.inference.bandwidth.h, ref.h, 1e-12, 'h');
     j.inference.coefficients.forEach((c: Record<string, number>, k: number) => {
       expectClose(c.stdError, ref.stdError[k], 1e-6, `nid SE ${k}`);
       expectClose(c.pValue, ref.pValueAccurate[k], 1e-5, `nid p ${k}`);
     });
-    const t = await cli(['fit', STACKLOSS, '--y', 'stack.loss']);
+    const t = await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--se', 'nid']);
     expect(t.stdout).toContain('Coefficients (SE: nid, Hendricks-Koenker, Hall-Sheather h = 0.3522; t tests on 17 df):');
     expect(t.stdout).toMatch(/\(Intercept\)\s+-39\.6899\s+7\.14163\s+-5\.558\s+3\.473e-05\s+\*\*\*/);
     const ker = JSON.parse((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--se', 'ker', '--json'])).stdout).inference;

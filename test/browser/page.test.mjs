@@ -72,9 +72,18 @@ export default [
       const head = await page.$$eval('#se-table thead th', (th) => th.map((t) => t.textContent.trim()));
       assert.deepEqual(head, ['Coefficient', 'Estimate', 'Std. error', 't', 'p-value', '95% CI']);
       assert.equal(await page.$eval('#se-row-l2-slope', (r) => r.dataset.method), 'classical');
-      assert.equal(await page.$eval('#se-row-l1-slope', (r) => r.dataset.method), 'nid');
+      // L1 follows summary()'s default, rank-inversion intervals below 1001 points (quantreg): an
+      // interval without a standard error, t or p (those cells show '—').
+      assert.equal(await page.$eval('#se-row-l1-slope', (r) => r.dataset.method), 'rank');
       const before = await inference(page);
       for (const [k, row] of Object.entries(before)) {
+        if (k.startsWith('l1-')) {
+          for (const f of ['se', 't', 'p']) assert.ok(Number.isNaN(row[f]), `${k}.${f} = ${row[f]} (rank: none)`);
+          assert.match(await page.textContent(`#se-${k}`), /^—$/);
+          assert.ok(row.lo <= row.est && row.est <= row.hi && row.lo < row.hi, `${k}: ${row.lo} ≤ ${row.est} ≤ ${row.hi}`);
+          assert.match(await page.textContent(`#ci-${k}`), /^\[−?[\d.]+, −?[\d.]+\]$/);
+          continue;
+        }
         for (const f of ['est', 'se', 't', 'p', 'lo', 'hi']) assert.ok(Number.isFinite(row[f]), `${k}.${f} = ${row[f]}`);
         assert.ok(row.se > 0, `${k}: SE ${row.se}`);
         assert.ok(row.p >= 0 && row.p <= 1, `${k}: p ${row.p}`);
@@ -106,7 +115,7 @@ export default [
       await page.click('#add-outlier');
       const after = await inference(page);
       assert.ok(after['l2-slope'].se > 2 * before['l2-slope'].se, `L2 slope SE ${before['l2-slope'].se} → ${after['l2-slope'].se}`);
-      for (const row of Object.values(after)) assert.ok(Number.isFinite(row.se) && row.lo < row.hi);
+      for (const [k, row] of Object.entries(after)) assert.ok((k.startsWith('l1-') || Number.isFinite(row.se)) && row.lo < row.hi);
       await screenshot(ctx, page, 'browser-inference.png');
       noErrors(errors);
       await page.close();

@@ -16,7 +16,10 @@ export const LINES = [
   { key: 'l1', name: 'L1 · least absolute', options: { loss: 'l1' }, on: true },
 ];
 const TABLE_ORDER = ['l2', 'l1', 'huber', 'q10', 'q90'];
-/** Fits whose uncertainty is shown (summary() defaults: L2 classical, L1 nid). */
+/**
+ * Fits whose uncertainty is shown (summary() defaults: L2 classical; L1 rank-inversion intervals,
+ * which have no standard error, t or p: quantreg's default below 1001 points).
+ */
 const SE_FITS = [
   { key: 'l2', label: 'L2' },
   { key: 'l1', label: 'L1' },

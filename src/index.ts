@@ -14,7 +14,7 @@ export { GramAccumulator, type GramAccumulatorOptions, type GramSolveOptions, ty
 export {
   summary, formatSummary,
   type Summary, type SummaryOptions, type CoefficientRow, type SummarizableResult,
-  type QuantileSe, type L2Vcov, type HuberVcov, type Bandwidth,
+  type QuantileSe, type L2Vcov, type HuberVcov, type Bandwidth, type RankSummary, type RankBounds,
 } from './inference/index.js';
 export {
   normalCdf, normalQuantile, studentTCdf, studentTQuantile, fCdf, fSf,

@@ -2,8 +2,9 @@
 // intervals for every loss, formatSummary() for text output, and the distributions under them.
 export {
   summary, QUANTILE_SE,
-  type Summary, type SummaryOptions, type CoefficientRow, type SummarizableResult, type QuantileSe,
+  type Summary, type SummaryOptions, type CoefficientRow, type SummarizableResult, type QuantileSe, type RankSummary,
 } from './summary.js';
+export type { RankBounds } from './rank.js';
 export { formatSummary } from './format.js';
 export { bandwidth, type Bandwidth } from './quantile.js';
 export type { L2Vcov } from './l2.js';

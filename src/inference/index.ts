@@ -6,6 +6,10 @@ export {
 } from './summary.js';
 export type { RankBounds } from './rank.js';
 export { formatSummary } from './format.js';
+export {
+  quantileProcess, processAt,
+  type QuantileProcess, type QuantileProcessOptions, type ProcessPiece, type ProcessCertificate,
+} from './process.js';
 export { bandwidth, type Bandwidth } from './quantile.js';
 export type { L2Vcov } from './l2.js';
 export type { HuberVcov } from './huber.js';

@@ -136,7 +136,7 @@ export function greedyBasis(P: QrProblem, order: ArrayLike<number>): Int32Array 
 }
 
 /** Per-row magnitude |v_i| + Σ|z_ia γ_a|: residuals below 8ε of it are zero. */
-function zeroTolerances(P: QrProblem, gamma: Float64Array): Float64Array {
+export function zeroTolerances(P: QrProblem, gamma: Float64Array): Float64Array {
   const { n, q, Z, v } = P;
   const s = new Float64Array(n);
   for (let i = 0; i < n; i++) s[i] = Math.abs(v[i]);

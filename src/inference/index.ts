@@ -6,6 +6,7 @@ export {
 } from './summary.js';
 export type { RankBounds } from './rank.js';
 export { formatSummary } from './format.js';
+export { quantileTest, type QuantileTest, type QuantileTestOptions, type QuantileTestRow } from './wald.js';
 export {
   quantileProcess, processAt,
   type QuantileProcess, type QuantileProcessOptions, type ProcessPiece, type ProcessCertificate,

@@ -32,7 +32,7 @@ export interface QuantileProcessOptions {
 export interface ProcessCertificate {
   /** max over both ends of the piece of the dual scores' violation of [τ − 1, τ] (per unit weight), and of ‖X'ψ̃‖∞ relative to Σ wᵢ‖xᵢ‖∞. */
   dualInfeasibility: number;
-  /** |primal − dual| objective at the piece's midpoint, relative to max(1, primal). */
+  /** |primal − dual| objective at the piece's upper end, relative to max(1, primal). */
   gap: number;
 }
 
@@ -133,25 +133,26 @@ export function quantileProcess(X: XInput, y: ArrayLike<number>, options?: Quant
   const h0 = greedyBasis(P, order)!;
   const V0 = optimize(P, makeVertex(P, h0, basisInverse(P, h0)!), stats, what);
 
-  const up = walk(P, V0, tau0, hi, 1, stats);
-  const down = walk(P, V0, tau0, lo, -1, stats);
-  // down runs from tau0 towards lo: reverse it; its first piece and up's first piece are V0's.
+  const wx = sumAbsRows(P);
+  // Each walk certifies its segments as it closes them (vertices are not kept: O(n) each).
+  const up = walk(P, V0, tau0, hi, 1, stats, wx);
+  const down = walk(P, V0, tau0, lo, -1, stats, wx);
+  // down runs from tau0 towards lo: reverse it; its first segment and up's first are V0's.
   const segs: Seg[] = [];
   for (let s = down.length - 1; s >= 1; s--) segs.push(down[s]);
-  segs.push({ V: V0, from: down[0].to, to: up[0].to });
+  const v0lo = down[0].to;
+  const v0hi = up[0].to;
+  segs.push({ gamma: Float64Array.from(V0.gamma), from: v0lo, to: v0hi, cert: certify(P, V0, v0lo, v0hi, wx), objective: objectiveAt(P, V0, v0lo) });
   for (let s = 1; s < up.length; s++) segs.push(up[s]);
-  // (down segments have from > to: normalise)
-  for (const s of segs) if (s.from > s.to) [s.from, s.to] = [s.to, s.from];
   const kept = segs.filter((s, i) => s.to > s.from || (segs.length === 1 && i === 0));
 
   // Merge neighbours with the same solution (a pivot that left β unchanged: degenerate data).
   const pieces: ProcessPiece[] = [];
   let worst = { dualInfeasibility: 0, gap: 0 };
-  const wx = sumAbsRows(P);
   for (const s of kept) {
-    const coefAll = s.V.gamma;
+    const coefAll = s.gamma;
     const last = pieces[pieces.length - 1];
-    const cert = certify(P, s.V, s.from, s.to, wx);
+    const cert = s.cert;
     worst = { dualInfeasibility: Math.max(worst.dualInfeasibility, cert.dualInfeasibility), gap: Math.max(worst.gap, cert.gap) };
     if (last && sameSolution(last, coefAll, intercept)) {
       last.tauTo = s.to;
@@ -165,7 +166,7 @@ export function quantileProcess(X: XInput, y: ArrayLike<number>, options?: Quant
       tauFrom: s.from, tauTo: s.to,
       intercept: intercept ? coefAll[0] : 0,
       coef: Float64Array.from(intercept ? coefAll.subarray(1) : coefAll),
-      objective: objectiveAt(P, s.V, s.from),
+      objective: s.objective,
       certificate: cert,
     });
   }
@@ -174,9 +175,20 @@ export function quantileProcess(X: XInput, y: ArrayLike<number>, options?: Quant
 }
 
 interface Seg {
-  V: Vertex;
+  gamma: Float64Array;
+  /** from ≤ to (walks downwards store them ordered too). */
   from: number;
   to: number;
+  cert: ProcessCertificate;
+  /** Objective at `from`. */
+  objective: number;
+}
+
+function closeSeg(P: QrProblem, V: Vertex, a: number, b: number, wx: number): Seg {
+  const from = Math.min(a, b);
+  const to = Math.max(a, b);
+  if (!(to > from)) return { gamma: Float64Array.from(V.gamma), from, to, cert: { dualInfeasibility: 0, gap: 0 }, objective: NaN };
+  return { gamma: Float64Array.from(V.gamma), from, to, cert: certify(P, V, from, to, wx), objective: objectiveAt(P, V, from) };
 }
 
 /**
@@ -186,7 +198,7 @@ interface Seg {
  * The perturbed problem is not degenerate, so its path is well defined; the solutions of the
  * unperturbed problem are its limits (some breakpoints then coincide: pivots that leave β unchanged).
  */
-function residualSigns(P: QrProblem, V: Vertex, sgn: Int8Array): void {
+function residualSigns(P: QrProblem, V: Vertex, sgn: Int8Array): Float64Array {
   const { n, q, Z } = P;
   const zt = zeroTolerances(P, V.gamma);
   for (let i = 0; i < n; i++) {
@@ -204,6 +216,7 @@ function residualSigns(P: QrProblem, V: Vertex, sgn: Int8Array): void {
     }
     sgn[i] = s;
   }
+  return zt;
 }
 
 /** a and b of ψ̃_h(τ) = a − τ b for the basic rows of V (nonbasic signs from `sgn`). */
@@ -241,7 +254,7 @@ function dualLine(P: QrProblem, V: Vertex, sgn: Int8Array): { a: Float64Array; b
  * makes it non-negative enters the basis. Zero residuals on the wrong side (by their perturbed sign)
  * have their kink at t = 0⁺.
  */
-function pivotEdge(P: QrProblem, V: Vertex, sgn: Int8Array, k: number, sigma: number, slope0: number, u: Float64Array): Vertex {
+function pivotEdge(P: QrProblem, V: Vertex, sgn: Int8Array, zt: Float64Array, k: number, sigma: number, slope0: number, u: Float64Array): Vertex {
   const { n, q, Z, w } = P;
   u.fill(0);
   for (let c = 0; c < q; c++) {
@@ -250,7 +263,26 @@ function pivotEdge(P: QrProblem, V: Vertex, sgn: Int8Array, k: number, sigma: nu
     const o = c * n;
     for (let i = 0; i < n; i++) u[i] += Z[o + i] * bck;
   }
-  const zt = zeroTolerances(P, V.gamma);
+  if (slope0 === 0) {
+    // At a breakpoint the slope starts at 0⁻: the first kink (lowest index among ties) enters.
+    let enter = -1;
+    let tMin = Infinity;
+    for (let i = 0; i < n; i++) {
+      if (V.inBasis[i]) continue;
+      const su = sigma * u[i];
+      if (su === 0) continue;
+      let t: number;
+      if (Math.abs(V.r[i]) <= zt[i]) {
+        if (!(sgn[i] * su < 0)) continue;
+        t = 0;
+      } else {
+        t = -V.r[i] / su;
+        if (!(t > 0)) continue;
+      }
+      if (t < tMin) { tMin = t; enter = i; }
+    }
+    return enterRow(P, V, k, enter);
+  }
   const kt: number[] = [];
   const ki: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -271,6 +303,10 @@ function pivotEdge(P: QrProblem, V: Vertex, sgn: Int8Array, k: number, sigma: nu
     slope += w[ki[j]] * Math.abs(u[ki[j]]);
     if (slope >= 0) { enter = ki[j]; break; }
   }
+  return enterRow(P, V, k, enter);
+}
+
+function enterRow(P: QrProblem, V: Vertex, k: number, enter: number): Vertex {
   if (enter < 0) {
     throw new RobustRegError('RANK_DEFICIENT', 'quantileProcess: an edge of the solution path is unbounded (the design does not have full column rank)', {});
   }
@@ -282,10 +318,17 @@ function pivotEdge(P: QrProblem, V: Vertex, sgn: Int8Array, k: number, sigma: nu
 }
 
 /** Pivot until the (perturbed) dual scores of V are feasible at τ; returns the optimal vertex. */
-function repair(P: QrProblem, V: Vertex, tau: number, sgn: Int8Array, u: Float64Array, count: { pivots: number }, budget: number): Vertex {
+interface Repaired {
+  V: Vertex;
+  a: Float64Array;
+  b: Float64Array;
+  zt: Float64Array;
+}
+
+function repair(P: QrProblem, V: Vertex, tau: number, sgn: Int8Array, u: Float64Array, count: { pivots: number }, budget: number): Repaired {
   const { q, w } = P;
   for (;;) {
-    residualSigns(P, V, sgn);
+    const zt = residualSigns(P, V, sgn);
     const { a, b } = dualLine(P, V, sgn);
     let worst = 1e-11;
     let bk = -1;
@@ -299,11 +342,11 @@ function repair(P: QrProblem, V: Vertex, tau: number, sgn: Int8Array, u: Float64
       if (over > worst) { worst = over; bk = kk; bs = 1; slope0 = wk * tau - psi; }
       if (under > worst) { worst = under; bk = kk; bs = -1; slope0 = psi - wk * (tau - 1); }
     }
-    if (bk < 0) return V;
+    if (bk < 0) return { V, a, b, zt };
     if (++count.pivots > budget) {
       throw new RobustRegError('NUMERICAL', `quantileProcess: more than ${budget} pivots (a degenerate problem cycling)`, { pivots: count.pivots });
     }
-    V = pivotEdge(P, V, sgn, bk, bs, slope0, u);
+    V = pivotEdge(P, V, sgn, zt, bk, bs, slope0, u);
   }
 }
 
@@ -311,7 +354,7 @@ function repair(P: QrProblem, V: Vertex, tau: number, sgn: Int8Array, u: Float64
  * Walk from tau0 in direction dir to `limit`, returning the segments in walking order; the first is
  * V0's (its `to` is where V0 stops being optimal, or the limit). V0 must be optimal at tau0.
  */
-function walk(P: QrProblem, V0: Vertex, tau0: number, limit: number, dir: 1 | -1, stats: OptimizeStats): Seg[] {
+function walk(P: QrProblem, V0: Vertex, tau0: number, limit: number, dir: 1 | -1, stats: OptimizeStats, wx: number): Seg[] {
   const { n, q, w } = P;
   const segs: Seg[] = [];
   let V = V0;
@@ -322,9 +365,9 @@ function walk(P: QrProblem, V0: Vertex, tau0: number, limit: number, dir: 1 | -1
   const sgn = new Int8Array(n);
   for (;;) {
     // (a vertex entered at a breakpoint is optimal there; degenerate data may need more pivots)
-    V = repair(P, V, from, sgn, u, count, budget);
-    residualSigns(P, V, sgn);
-    const { a, b } = dualLine(P, V, sgn);
+    const rep = repair(P, V, from, sgn, u, count, budget);
+    V = rep.V;
+    const { a, b, zt } = rep;
     // Nearest τ beyond `from` (in direction dir) where a basic score meets a bound.
     let best = dir * Infinity;
     let bk = -1;
@@ -341,18 +384,19 @@ function walk(P: QrProblem, V0: Vertex, tau0: number, limit: number, dir: 1 | -1
       if (dir * rate > 0 && dir * (tLo - best) < 0) { best = tLo; bk = kk; bs = -1; }
     }
     if (bk < 0 || dir * (best - limit) >= 0) {
-      segs.push({ V, from, to: limit });
+      segs.push(segs.length === 0 ? { gamma: V.gamma, from: tau0, to: limit, cert: { dualInfeasibility: 0, gap: 0 }, objective: NaN } : closeSeg(P, V, from, limit, wx));
       stats.pivots += count.pivots;
       return segs;
     }
     // (a bound met marginally behind `from` through rounding is met at `from`: a degenerate step)
     const tStar = dir * (best - from) < 0 ? from : best;
-    segs.push({ V, from, to: tStar });
+    // (the first segment is V0's: the caller certifies it over both walks' ends)
+    segs.push(segs.length === 0 ? { gamma: V.gamma, from: tau0, to: tStar, cert: { dualInfeasibility: 0, gap: 0 }, objective: NaN } : closeSeg(P, V, from, tStar, wx));
     from = tStar;
     if (++count.pivots > budget) {
       throw new RobustRegError('NUMERICAL', `quantileProcess: more than ${budget} pivots (a degenerate problem cycling)`, { pivots: count.pivots });
     }
-    V = pivotEdge(P, V, sgn, bk, bs, 0, u);
+    V = pivotEdge(P, V, sgn, zt, bk, bs, 0, u);
   }
 }
 
@@ -375,7 +419,7 @@ function objectiveAt(P: QrProblem, V: Vertex, tau: number): number {
   return s;
 }
 
-/** The dual point of V at both ends of [from, to]: feasibility, X'ψ̃ = 0, and the gap at the midpoint. */
+/** The dual point of V at both ends of [from, to]: feasibility, X'ψ̃ = 0, and the gap at `to`. */
 function certify(P: QrProblem, V: Vertex, from: number, to: number, wx: number): ProcessCertificate {
   const { n, q, Z, w, v } = P;
   const sgn = new Int8Array(n);
@@ -384,7 +428,8 @@ function certify(P: QrProblem, V: Vertex, from: number, to: number, wx: number):
   let infeas = 0;
   const psi = new Float64Array(n);
   let gap = 0;
-  for (const tau of [from, to, (from + to) / 2]) {
+  // ψ̃ is linear in τ on the interval: feasibility at both ends covers it.
+  for (const tau of [from, to]) {
     for (let i = 0; i < n; i++) {
       if (V.inBasis[i]) continue;
       psi[i] = w[i] * (sgn[i] < 0 ? tau - 1 : tau);
@@ -400,7 +445,7 @@ function certify(P: QrProblem, V: Vertex, from: number, to: number, wx: number):
       for (let i = 0; i < n; i++) s += Z[c * n + i] * psi[i];
       infeas = Math.max(infeas, Math.abs(s) / Math.max(wx, Number.MIN_VALUE));
     }
-    if (tau === (from + to) / 2) {
+    if (tau === to) {
       let dual = 0;
       for (let i = 0; i < n; i++) dual += psi[i] * v[i];
       const primal = objectiveAt(P, V, tau);

@@ -91,7 +91,7 @@ export function makeVertex(P: QrProblem, h: Int32Array, B: Float64Array): Vertex
     for (let k = 0; k < q; k++) s += B[a * q + k] * v[h[k]];
     gamma[a] = s;
   }
-  const r = Float64Array.from(v);
+  const r = v.slice();
   for (let a = 0; a < q; a++) {
     const g = gamma[a];
     if (g === 0) continue;

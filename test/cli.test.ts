@@ -304,6 +304,9 @@ describe('help and usage errors', () => {
     [['fit', 'data.csv', '--y', 'y', '--se', 'nid', '--seed', '3'], /--seed applies to --se boot only/],
     [['fit', 'data.csv', '--y', 'y', '--se', 'none', '--level', '0.9'], /--level has no effect with --se none/],
     [['fit', 'data.csv', '--y', 'y', '--loss', 'smooth-l1', '--level', '0.9'], /--level has no effect: smooth-l1 fits have no standard errors/],
+    [['fit', 'data.csv', '--y', 'y', '--tau', '0.5', '--taus', '0.2,0.8'], /--tau and --taus exclude each other/],
+    [['fit', 'data.csv', '--y', 'y', '--loss', 'l2', '--taus', '0.2,0.8'], /--taus applies to --loss quantile, not l2/],
+    [['fit', 'data.csv', '--y', 'y', '--taus', '0.2,x'], /--taus expects a number, received "x"/],
     [['demo', 'extra'], /demo takes no arguments/],
     [['demo', '--plot', '-'], /--plot needs a file name/],
   ])('%j exits 2', async (argv, message) => {
@@ -578,6 +581,51 @@ describe('fit (least squares)', () => {
     const bad = await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--loss', 'l2', '--plot', join(tmp, 'no', 'such', 'dir.svg')]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/cannot write the plot/);
+  });
+
+  it('--taus: one table per tau, JSON with every fit and the least-squares reference, and the coefficient-against-tau plot', async () => {
+    const taus = [0.1, 0.25, 0.5, 0.75, 0.9];
+    const r = await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--taus', taus.join(',')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Loss:   quantile regression at tau = 0.1, 0.25, 0.5, 0.75, 0.9');
+    expect(r.stdout.match(/^tau = /gm)?.length).toBe(5);
+    expect(r.stdout.match(/rank-inversion intervals/g)?.length).toBe(5);
+    const j = JSON.parse((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--taus', taus.join(','), '--json'])).stdout);
+    expect(j.taus).toEqual(taus);
+    expect(j.fits.map((f: { tau: number }) => f.tau)).toEqual(taus);
+    // the same numbers as the library: a quantile fit and summary() per tau, and ols
+    const lib = await import('../src/index.js');
+    const data = readFileSync(STACKLOSS, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+    const Xs = data.map((row) => row.slice(1));
+    const ys = data.map((row) => row[0]);
+    taus.forEach((tau, i) => {
+      const s = lib.summary(lib.quantile(Xs, ys, { tau }), Xs, ys);
+      s.coefficients.forEach((c, k) => {
+        expectClose(j.fits[i].inference.coefficients[k].estimate, c.estimate, 1e-12, `tau ${tau} coef ${k}`);
+        if (Number.isFinite(c.ciLower)) expectClose(j.fits[i].inference.coefficients[k].ciLower, c.ciLower, 1e-12, `tau ${tau} lower ${k}`);
+      });
+    });
+    expectClose(j.ols.coefficients['Air.Flow'], 0.7156402, 1e-6, 'ols slope');
+    const out = join(tmp, 'taus.svg');
+    const p = await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--taus', taus.join(','), '--plot', out]);
+    expect(p.code).toBe(0);
+    const svg = readFileSync(out, 'utf8');
+    expect(svg.match(/<g class="panel"/g)?.length).toBe(4);
+    expect(svg.match(/<polygon class="band"/g)?.length).toBe(4);
+    expect(svg.match(/<polyline class="estimate"/g)?.length).toBe(4);
+    expect(svg.match(/<line class="ols"/g)?.length).toBe(4);
+    expect(svg.match(/<line class="ols-ci"/g)?.length).toBe(8);
+    expect(svg).toContain('95% rank-inversion interval');
+    expect(svg).toContain('least squares ± 95% interval');
+    for (const name of ['(Intercept)', 'Air.Flow', 'Water.Temp', 'Acid.Conc.']) expect(svg).toContain(`data-name="${name}"`);
+    // --se none: estimates only, no band
+    const none = join(tmp, 'taus-none.svg');
+    expect((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--taus', '0.25,0.75', '--se', 'none', '--plot', none])).code).toBe(0);
+    expect(readFileSync(none, 'utf8')).not.toContain('class="band"');
+    // a tau outside (0, 1) is the library's INVALID_INPUT: exit 1
+    const bad = await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--taus', '0.5,1.5']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/tau/);
   });
 
   it('prints nothing on stderr when piped (no progress line)', async () => {

@@ -330,15 +330,18 @@ function repair(P: QrProblem, V: Vertex, tau: number, sgn: Int8Array, u: Float64
   for (;;) {
     const zt = residualSigns(P, V, sgn);
     const { a, b } = dualLine(P, V, sgn);
-    let worst = 1e-11;
+    let worst = 0;
     let bk = -1;
     let bs = 0;
     let slope0 = 0;
     for (let kk = 0; kk < q; kk++) {
       const wk = w[V.h[kk]];
       const psi = a[kk] - tau * b[kk];
-      const over = (psi - wk * tau) / wk;
-      const under = (wk * (tau - 1) - psi) / wk;
+      // ψ̃ = a − τb cancels: with sums over n rows a and τb are O(n) while ψ̃ is O(w); rounding of that
+      // size is not a violation (pivoting on it would undo the walk's last step, and cycle).
+      const noise = (1e-11 * wk + 64 * Number.EPSILON * (Math.abs(a[kk]) + Math.abs(tau * b[kk]))) / wk;
+      const over = (psi - wk * tau) / wk - noise;
+      const under = (wk * (tau - 1) - psi) / wk - noise;
       if (over > worst) { worst = over; bk = kk; bs = 1; slope0 = wk * tau - psi; }
       if (under > worst) { worst = under; bk = kk; bs = -1; slope0 = psi - wk * (tau - 1); }
     }
@@ -359,6 +362,8 @@ function walk(P: QrProblem, V0: Vertex, tau0: number, limit: number, dir: 1 | -1
   const segs: Seg[] = [];
   let V = V0;
   let from = tau0;
+  let entered = -1;
+  let sameTau = 0;
   const budget = 200 * n + 1000;
   const count = { pivots: 0 };
   const u = new Float64Array(n);
@@ -380,8 +385,12 @@ function walk(P: QrProblem, V0: Vertex, tau0: number, limit: number, dir: 1 | -1
       // the gap to the upper bound shrinks going up when rate < 0, going down when rate > 0
       const tUp = a[kk] / rate;
       const tLo = (a[kk] + wk) / rate;
-      if (dir * rate < 0 && dir * (tUp - best) < 0) { best = tUp; bk = kk; bs = 1; }
-      if (dir * rate > 0 && dir * (tLo - best) < 0) { best = tLo; bk = kk; bs = -1; }
+      // The row that entered at `from` is interior just beyond it (in exact arithmetic): a bound it
+      // meets at `from` itself is rounding, and pivoting it straight out again could cycle.
+      const fresh = V.h[kk] === entered;
+      const tol = 1e-12 * Math.max(1, Math.abs(from));
+      if (dir * rate < 0 && dir * (tUp - from) >= -tol && !(fresh && Math.abs(tUp - from) <= tol) && dir * (tUp - best) < 0) { best = tUp; bk = kk; bs = 1; }
+      if (dir * rate > 0 && dir * (tLo - from) >= -tol && !(fresh && Math.abs(tLo - from) <= tol) && dir * (tLo - best) < 0) { best = tLo; bk = kk; bs = -1; }
     }
     if (bk < 0 || dir * (best - limit) >= 0) {
       segs.push(segs.length === 0 ? { gamma: V.gamma, from: tau0, to: limit, cert: { dualInfeasibility: 0, gap: 0 }, objective: NaN } : closeSeg(P, V, from, limit, wx));
@@ -390,6 +399,10 @@ function walk(P: QrProblem, V0: Vertex, tau0: number, limit: number, dir: 1 | -1
     }
     // (a bound met marginally behind `from` through rounding is met at `from`: a degenerate step)
     const tStar = dir * (best - from) < 0 ? from : best;
+    sameTau = tStar === from ? sameTau + 1 : 0;
+    if (sameTau > 10 * q + 50) {
+      throw new RobustRegError('NUMERICAL', `quantileProcess: ${sameTau} pivots without progress at tau = ${from} (a degenerate problem cycling)`, { tau: from });
+    }
     // (the first segment is V0's: the caller certifies it over both walks' ends)
     segs.push(segs.length === 0 ? { gamma: V.gamma, from: tau0, to: tStar, cert: { dualInfeasibility: 0, gap: 0 }, objective: NaN } : closeSeg(P, V, from, tStar, wx));
     from = tStar;
@@ -397,6 +410,7 @@ function walk(P: QrProblem, V0: Vertex, tau0: number, limit: number, dir: 1 | -1
       throw new RobustRegError('NUMERICAL', `quantileProcess: more than ${budget} pivots (a degenerate problem cycling)`, { pivots: count.pivots });
     }
     V = pivotEdge(P, V, sgn, zt, bk, bs, 0, u);
+    entered = V.h[bk];
   }
 }
 

@@ -71,6 +71,40 @@ describe('quantileProcess as quantreg rq(tau = -1)', () => {
     }), { numRuns: 40, seed: 7 });
   });
 
+  it('degenerate integer data (ties, duplicated rows, many points on one fit): certified, contiguous, optimal at every tau (property)', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 8, max: 40 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+      (n, p, seed) => {
+        let s = seed || 1;
+        const rnd = () => { s = (s * 48271) % 2147483647; return s / 2147483647; };
+        const X = Array.from({ length: n }, () => Array.from({ length: p }, () => Math.floor(rnd() * 5)));
+        const y = X.map((r) => Math.floor(r.reduce((a, b) => a + b, 0) + rnd() * 4));
+        let pr;
+        try {
+          pr = quantileProcess(X, y);
+        } catch (e) {
+          // a design without full rank (constant or collinear integer columns) is the one refusal
+          expect((e as RobustRegError).code).toBe('RANK_DEFICIENT');
+          return;
+        }
+        expect(pr.certified.dualInfeasibility).toBeLessThan(1e-9);
+        expect(pr.certified.gap).toBeLessThan(1e-9);
+        expect(pr.pieces[0].tauFrom).toBe(0);
+        expect(pr.pieces[pr.pieces.length - 1].tauTo).toBe(1);
+        for (let j = 1; j < pr.pieces.length; j++) expect(pr.pieces[j].tauFrom).toBe(pr.pieces[j - 1].tauTo);
+        for (const tau of [0.13, 0.5, 0.77]) {
+          const pc = processAt(pr, tau);
+          let obj = 0;
+          y.forEach((yi, i) => {
+            const r = yi - pc.intercept - X[i].reduce((acc, x, j) => acc + x * pc.coef[j], 0);
+            obj += r * (r < 0 ? tau - 1 : tau);
+          });
+          expect(close(obj, quantile(X, y, { tau }).objective, 1e-9)).toBe(true);
+        }
+      },
+    ), { numRuns: 40, seed: 2020 });
+  });
+
   it('taus: a sub-range gives the same breakpoints and solutions inside it', () => {
     const c = fx.cases.find((x) => x.name === 'engel')!;
     const full = quantileProcess(c.X, c.y);

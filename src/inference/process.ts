@@ -111,7 +111,21 @@ export function quantileProcess(X: XInput, y: ArrayLike<number>, options?: Quant
   const n = rows.length;
   const Z = new Float64Array(n * k);
   for (let j = 0; j < k; j++) for (let r = 0; r < n; r++) Z[j * n + r] = cols[j][rows[r]];
-  const v = Float64Array.from(rows, (i) => d.y[i]);
+  const yTrue = Float64Array.from(rows, (i) => d.y[i]);
+  // The simplex runs on y perturbed by ~1e-11 of its scale, in a direction fixed by each row's
+  // content (not its position): ties and rows exactly on a fit (integer data) then no longer make
+  // vertices degenerate, so the walk cannot cycle. The breakpoints depend only on X, w and the signs
+  // of the residuals, which the perturbation does not change where they are not zero; the
+  // coefficients reported are those of the unperturbed y on each basis (see closeSeg).
+  let yScale = 0;
+  for (let i = 0; i < n; i++) yScale = Math.max(yScale, Math.abs(yTrue[i]));
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let hsh = yTrue[i] * 12.9898;
+    for (let j = 0; j < k; j++) hsh += Z[j * n + i] * (78.233 + 17.17 * j);
+    const u = (Math.abs(Math.sin(hsh) * 43758.5453) % 1) * 2 - 1;
+    v[i] = yTrue[i] + 1e-11 * (yScale || 1) * u;
+  }
   const stats: OptimizeStats = { pivots: 0 };
   const what = 'quantileProcess';
 
@@ -124,25 +138,29 @@ export function quantileProcess(X: XInput, y: ArrayLike<number>, options?: Quant
   const start = fitQuantile(X, y, { tau: tau0, intercept, backend, ...(o.weights !== undefined ? { weights: o.weights as ArrayLike<number> } : {}) });
   const r0 = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    let s = v[i] - (intercept ? start.intercept : 0);
+    let s = yTrue[i] - (intercept ? start.intercept : 0);
     for (let j = 0; j < d.p; j++) s -= cols[j + (intercept ? 1 : 0)][rows[i]] * start.coef[j];
     r0[i] = s;
   }
   const order = Array.from(all).sort((a, b) => Math.abs(r0[a]) - Math.abs(r0[b]) || a - b);
   const P: QrProblem = { n, q: k, Z, v, w, tau: tau0 };
   const h0 = greedyBasis(P, order)!;
-  const V0 = optimize(P, makeVertex(P, h0, basisInverse(P, h0)!), stats, what);
+  // optimal at tau0, then made optimal for the perturbed problem too (degenerate data), so that both
+  // walks and the middle piece start from the same vertex
+  const count0 = { pivots: 0 };
+  const V0 = repair(P, optimize(P, makeVertex(P, h0, basisInverse(P, h0)!), stats, what), tau0, new Int8Array(n), new Float64Array(n), count0, 200 * n + 1000).V;
+  stats.pivots += count0.pivots;
 
   const wx = sumAbsRows(P);
   // Each walk certifies its segments as it closes them (vertices are not kept: O(n) each).
-  const up = walk(P, V0, tau0, hi, 1, stats, wx);
-  const down = walk(P, V0, tau0, lo, -1, stats, wx);
+  const up = walk(P, V0, tau0, hi, 1, stats, wx, yTrue);
+  const down = walk(P, V0, tau0, lo, -1, stats, wx, yTrue);
   // down runs from tau0 towards lo: reverse it; its first segment and up's first are V0's.
   const segs: Seg[] = [];
   for (let s = down.length - 1; s >= 1; s--) segs.push(down[s]);
   const v0lo = down[0].to;
   const v0hi = up[0].to;
-  segs.push({ gamma: Float64Array.from(V0.gamma), from: v0lo, to: v0hi, cert: certify(P, V0, v0lo, v0hi, wx), objective: objectiveAt(P, V0, v0lo) });
+  segs.push(closeSeg(P, V0, v0lo, v0hi, wx, yTrue));
   for (let s = 1; s < up.length; s++) segs.push(up[s]);
   const kept = segs.filter((s, i) => s.to > s.from || (segs.length === 1 && i === 0));
 
@@ -184,11 +202,14 @@ interface Seg {
   objective: number;
 }
 
-function closeSeg(P: QrProblem, V: Vertex, a: number, b: number, wx: number): Seg {
+function closeSeg(P: QrProblem, V: Vertex, a: number, b: number, wx: number, yTrue: Float64Array): Seg {
   const from = Math.min(a, b);
   const to = Math.max(a, b);
   if (!(to > from)) return { gamma: Float64Array.from(V.gamma), from, to, cert: { dualInfeasibility: 0, gap: 0 }, objective: NaN };
-  return { gamma: Float64Array.from(V.gamma), from, to, cert: certify(P, V, from, to, wx), objective: objectiveAt(P, V, from) };
+  // The same basis on the unperturbed y: the reported solution, objective and gap.
+  const Pt: QrProblem = { ...P, v: yTrue };
+  const Vt = makeVertex(Pt, V.h, V.B);
+  return { gamma: Float64Array.from(Vt.gamma), from, to, cert: certify(P, V, Pt, Vt, from, to, wx), objective: objectiveAt(Pt, Vt, from) };
 }
 
 /**
@@ -327,7 +348,10 @@ interface Repaired {
 
 function repair(P: QrProblem, V: Vertex, tau: number, sgn: Int8Array, u: Float64Array, count: { pivots: number }, budget: number): Repaired {
   const { q, w } = P;
-  for (;;) {
+  for (let local = 0; ; local++) {
+    // Most violated first; after a few pivots, Bland's rule (lowest row index) so that degenerate
+    // pivots (zero steps on tied data) cannot cycle.
+    const bland = local > q + 2;
     const zt = residualSigns(P, V, sgn);
     const { a, b } = dualLine(P, V, sgn);
     let worst = 0;
@@ -342,6 +366,14 @@ function repair(P: QrProblem, V: Vertex, tau: number, sgn: Int8Array, u: Float64
       const noise = (1e-11 * wk + 64 * Number.EPSILON * (Math.abs(a[kk]) + Math.abs(tau * b[kk]))) / wk;
       const over = (psi - wk * tau) / wk - noise;
       const under = (wk * (tau - 1) - psi) / wk - noise;
+      if (bland) {
+        if ((over > 0 || under > 0) && (bk < 0 || V.h[kk] < V.h[bk])) {
+          bk = kk;
+          bs = over > 0 ? 1 : -1;
+          slope0 = over > 0 ? wk * tau - psi : psi - wk * (tau - 1);
+        }
+        continue;
+      }
       if (over > worst) { worst = over; bk = kk; bs = 1; slope0 = wk * tau - psi; }
       if (under > worst) { worst = under; bk = kk; bs = -1; slope0 = psi - wk * (tau - 1); }
     }
@@ -357,20 +389,26 @@ function repair(P: QrProblem, V: Vertex, tau: number, sgn: Int8Array, u: Float64
  * Walk from tau0 in direction dir to `limit`, returning the segments in walking order; the first is
  * V0's (its `to` is where V0 stops being optimal, or the limit). V0 must be optimal at tau0.
  */
-function walk(P: QrProblem, V0: Vertex, tau0: number, limit: number, dir: 1 | -1, stats: OptimizeStats, wx: number): Seg[] {
+function walk(P: QrProblem, V0: Vertex, tau0: number, limit: number, dir: 1 | -1, stats: OptimizeStats, wx: number, yTrue: Float64Array): Seg[] {
   const { n, q, w } = P;
   const segs: Seg[] = [];
   let V = V0;
   let from = tau0;
   let entered = -1;
   let sameTau = 0;
+  /** Start of the current vertex's segment (differs from `from` only after a step past a tie). */
+  let segFrom = tau0;
+  let skipRepair = false;
+  let ties = 0;
   const budget = 200 * n + 1000;
   const count = { pivots: 0 };
   const u = new Float64Array(n);
   const sgn = new Int8Array(n);
   for (;;) {
     // (a vertex entered at a breakpoint is optimal there; degenerate data may need more pivots)
-    const rep = repair(P, V, from, sgn, u, count, budget);
+    const rep = skipRepair ? { V, ...dualLine(P, V, sgn), zt: residualSigns(P, V, sgn) } : repair(P, V, from, sgn, u, count, budget);
+    if (skipRepair) Object.assign(rep, dualLine(P, V, sgn));
+    skipRepair = false;
     V = rep.V;
     const { a, b, zt } = rep;
     // Nearest τ beyond `from` (in direction dir) where a basic score meets a bound.
@@ -393,19 +431,32 @@ function walk(P: QrProblem, V0: Vertex, tau0: number, limit: number, dir: 1 | -1
       if (dir * rate > 0 && dir * (tLo - from) >= -tol && !(fresh && Math.abs(tLo - from) <= tol) && dir * (tLo - best) < 0) { best = tLo; bk = kk; bs = -1; }
     }
     if (bk < 0 || dir * (best - limit) >= 0) {
-      segs.push(segs.length === 0 ? { gamma: V.gamma, from: tau0, to: limit, cert: { dualInfeasibility: 0, gap: 0 }, objective: NaN } : closeSeg(P, V, from, limit, wx));
+      segs.push(segs.length === 0 ? { gamma: V.gamma, from: tau0, to: limit, cert: { dualInfeasibility: 0, gap: 0 }, objective: NaN } : closeSeg(P, V, segFrom, limit, wx, yTrue));
       stats.pivots += count.pivots;
       return segs;
     }
     // (a bound met marginally behind `from` through rounding is met at `from`: a degenerate step)
     const tStar = dir * (best - from) < 0 ? from : best;
     sameTau = tStar === from ? sameTau + 1 : 0;
-    if (sameTau > 10 * q + 50) {
-      throw new RobustRegError('NUMERICAL', `quantileProcess: ${sameTau} pivots without progress at tau = ${from} (a degenerate problem cycling)`, { tau: from });
+    if (sameTau > q + 1) {
+      // Several bounds met at the same tau (ties in weighted or integer data) and the bound rule is
+      // going round: re-optimise just past the tie instead (the vertex optimal on (from, next] is
+      // optimal at `from` too, by continuity) and walk on from there.
+      if (++ties > 20) {
+        throw new RobustRegError('NUMERICAL', `quantileProcess: no progress past tau = ${from} (a degenerate problem cycling)`, { tau: from });
+      }
+      const delta = 1e-8 * Math.max(1, Math.abs(from));
+      V = repair(P, V, from + dir * delta, sgn, u, count, budget).V;
+      from += dir * delta;
+      skipRepair = true;
+      sameTau = 0;
+      entered = -1;
+      continue;
     }
     // (the first segment is V0's: the caller certifies it over both walks' ends)
-    segs.push(segs.length === 0 ? { gamma: V.gamma, from: tau0, to: tStar, cert: { dualInfeasibility: 0, gap: 0 }, objective: NaN } : closeSeg(P, V, from, tStar, wx));
+    segs.push(segs.length === 0 ? { gamma: V.gamma, from: tau0, to: tStar, cert: { dualInfeasibility: 0, gap: 0 }, objective: NaN } : closeSeg(P, V, segFrom, tStar, wx, yTrue));
     from = tStar;
+    segFrom = tStar;
     if (++count.pivots > budget) {
       throw new RobustRegError('NUMERICAL', `quantileProcess: more than ${budget} pivots (a degenerate problem cycling)`, { pivots: count.pivots });
     }
@@ -434,8 +485,9 @@ function objectiveAt(P: QrProblem, V: Vertex, tau: number): number {
 }
 
 /** The dual point of V at both ends of [from, to]: feasibility, X'ψ̃ = 0, and the gap at `to`. */
-function certify(P: QrProblem, V: Vertex, from: number, to: number, wx: number): ProcessCertificate {
-  const { n, q, Z, w, v } = P;
+function certify(P: QrProblem, V: Vertex, Pt: QrProblem, Vt: Vertex, from: number, to: number, wx: number): ProcessCertificate {
+  const { n, q, Z, w } = P;
+  const v = Pt.v;
   const sgn = new Int8Array(n);
   residualSigns(P, V, sgn);
   const { a, b } = dualLine(P, V, sgn);
@@ -462,7 +514,7 @@ function certify(P: QrProblem, V: Vertex, from: number, to: number, wx: number):
     if (tau === to) {
       let dual = 0;
       for (let i = 0; i < n; i++) dual += psi[i] * v[i];
-      const primal = objectiveAt(P, V, tau);
+      const primal = objectiveAt(Pt, Vt, tau);
       gap = Math.abs(primal - dual) / Math.max(1, Math.abs(primal));
     }
   }

@@ -87,10 +87,12 @@ export function renderTau(svg, data) {
     const xl = svgEl('text', { x: ox + pw / 2, y: oy + ph + 31, class: 'tick', 'text-anchor': 'middle' });
     xl.textContent = 'τ';
     g.append(xl);
+    const step = yt.length > 1 ? yt[1] - yt[0] : 1;
+    const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
     for (const t of yt) {
       g.append(svgEl('line', { x1: ox, x2: ox + pw, y1: sy(t), y2: sy(t), class: 'grid' }));
       const ty = svgEl('text', { x: ox - 5, y: sy(t) + 4, class: 'tick', 'text-anchor': 'end' });
-      ty.textContent = fmt(t, 3);
+      ty.textContent = t.toFixed(decimals).replace('-', '−');
       g.append(ty);
     }
     const idx = TAU_GRID.map((_, i) => i).filter((i) => !Number.isNaN(data.lo[j][i]) && !Number.isNaN(data.hi[j][i]));

@@ -34,7 +34,7 @@ const kinds = A.kinds.split(',');
 // The path API is not exported by the package yet: bundle the sources once.
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'robustreg-path-'));
 const entry = path.join(tmp, 'entry.ts');
-writeFileSync(entry, `export * from ${JSON.stringify(path.join(L.ROOT, 'src/index.ts'))};\nexport { solvePath, lambdaMax } from ${JSON.stringify(path.join(L.ROOT, 'src/robust.ts'))};\n`);
+writeFileSync(entry, `export * from ${JSON.stringify(path.join(L.ROOT, 'src/index.ts'))};\nexport { solvePath, lambdaMax } from ${JSON.stringify(path.join(L.ROOT, 'src/fit/robust.ts'))};\n`);
 await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: path.join(tmp, 'lib.mjs'), logLevel: 'warning' });
 const R = await import(pathToFileURL(path.join(tmp, 'lib.mjs')).href);
 rmSync(tmp, { recursive: true, force: true });

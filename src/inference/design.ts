@@ -2,7 +2,7 @@
 // positive weight, residuals at the fitted coefficients, and the centring that keeps the covariance
 // computations well conditioned.
 import { RobustRegError, describe } from '../errors.js';
-import { checkVectorShape, copyVec, copyX, shapeOf, type XInput } from '../input.js';
+import { checkVectorShape, copyVec, copyX, shapeOf, type XInput } from '../data/input.js';
 import type { Mat } from './linalg.js';
 
 export interface Design {

@@ -1,0 +1,70 @@
+// Result objects: plain data (copies, never views of WASM memory) plus predict().
+import { RobustRegError } from '../errors.js';
+import { copyX, shapeOf, type XInput } from '../data/input.js';
+import type { Loss } from '../data/options.js';
+
+export interface Certificate {
+  /** Primal objective at the returned coefficients. */
+  primal: number;
+  /** Objective of the dual-feasible point d found by the solver (a lower bound on the optimum). */
+  dual: number;
+  /** primal − dual: how far from optimal the returned fit can be, at most. */
+  gap: number;
+}
+
+export interface FitResult {
+  loss: Loss;
+  /** One coefficient per column of X (intercept excluded). */
+  coef: Float64Array;
+  /** The intercept (0 when `intercept: false`). */
+  intercept: number;
+  /** The minimised objective, in the units of the loss (see README "Objectives"). */
+  objective: number;
+  iterations: number;
+  converged: boolean;
+  /** 'optimal' (certified), 'solved' (direct solve), 'converged', 'max-iterations', 'stalled' (IRLS: a step failed; the last good iterate is returned). */
+  status: string;
+  backend: 'wasm' | 'js';
+  /** Number of observations and of columns of X. */
+  n: number;
+  p: number;
+  /** Predictions intercept + X·coef for new rows (same column count as the fit). */
+  predict(X: XInput): Float64Array;
+  /** L2: reciprocal condition estimate (1-norm) of the centered, scaled Gram matrix; 1 = perfect. */
+  rcond?: number;
+  /** L2: 'cholesky' or 'qr' (the fallback used on ill-conditioned designs). */
+  method?: 'cholesky' | 'qr';
+  /** L1/quantile: the optimality certificate. */
+  certificate?: Certificate;
+  /** L1/quantile: the optimum is probably not unique (the objective is what is certified). */
+  nonUnique?: boolean;
+  /** quantile: the τ fitted. */
+  tau?: number;
+  /** L1/quantile: simplex pivots after coordinate descent (included in iterations). */
+  edgeSteps?: number;
+  /** L1/quantile: reduced problems solved by globbing (Portnoy–Koenker preprocessing on large n;
+   * 0 = the plain solve on all rows). The certificate is always for the full data. */
+  globRounds?: number;
+  /** L1/quantile: globbed rows found on the wrong side of the fit and moved back into the band. */
+  globFixups?: number;
+}
+
+export function makePredict(coef: Float64Array, intercept: number): (X: XInput) => Float64Array {
+  const p = coef.length;
+  return (X: XInput) => {
+    const shape = shapeOf(X);
+    if (shape.n > 0 && shape.p !== p) {
+      throw new RobustRegError('DIMENSION_MISMATCH', `predict: X has ${shape.p} columns but the model has ${p}`, { argument: 'X', cols: shape.p, expected: p });
+    }
+    const { n } = shape;
+    const buf = new Float64Array(n * p);
+    copyX(X, shape, buf, 0);
+    const out = new Float64Array(n).fill(intercept);
+    for (let j = 0; j < p; j++) {
+      const b = coef[j];
+      const o = j * n;
+      for (let i = 0; i < n; i++) out[i] += buf[o + i] * b;
+    }
+    return out;
+  };
+}

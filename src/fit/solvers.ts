@@ -1,0 +1,375 @@
+// Solver front-ends: validate, marshal into the chosen backend's memory, make ONE kernel call, and
+// build the result. They never branch on which backend they hold.
+import { RobustRegError, describe } from '../errors.js';
+import { withProgress, type KernelProgress } from '../abi/progress.js';
+import {
+  INFO_DUAL, INFO_EDGE_STEPS, INFO_GLOB_FIXUPS, INFO_GLOB_ROUNDS, INFO_GAP, INFO_ITERATIONS, INFO_LEN, INFO_METHOD, INFO_NONUNIQUE,
+  INFO_OBJECTIVE, INFO_PRIMAL, INFO_RCOND,
+} from '../abi/info.js';
+import { checkVectorShape, copyVec, copyX, shapeOf, type Shape, type XInput } from '../data/input.js';
+import {
+  COMMON_OPTIONS, checkOptionsObject, fail, optBackend, optBool, optFunction, optInt, optNumber, optSignal,
+  type Progress,
+} from '../data/options.js';
+import { makePredict, type FitResult } from './result.js';
+import { Dataset, f32View } from '../data/dataset.js';
+import { acquire, withSlot, type Slot } from '../backend/runtime.js';
+import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK, STATUS_RANK_DEFICIENT } from '../abi/status.js';
+
+
+interface Common {
+  intercept: boolean;
+  weights: ArrayLike<number> | undefined;
+  slot: Slot;
+  hook: KernelProgress | null;
+  signal: AbortSignal | undefined;
+}
+
+export function readCommon(o: Record<string, unknown>, fn: string, X: unknown): Common {
+  const intercept = optBool(o, 'intercept', true);
+  const w = o.weights;
+  const choice = optBackend(o);
+  const slot = X instanceof Dataset && choice === 'auto' ? acquire(X.slot.backend.name, fn) : acquire(choice, fn);
+  const onProgress = optFunction<(p: Progress) => void>(o, 'onProgress');
+  const signal = optSignal(o);
+  if (signal?.aborted) throw cancelled(fn);
+  let hook: KernelProgress | null = null;
+  if (onProgress || signal) {
+    let last = -Infinity;
+    hook = (_kind, iteration, objective, gap) => {
+      if (onProgress) {
+        const now = performance.now();
+        if (now - last >= 50) {
+          last = now;
+          onProgress({ iteration, objective, gap });
+        }
+      }
+      return signal?.aborted === true;
+    };
+  }
+  return { intercept, weights: w === undefined ? undefined : (w as ArrayLike<number>), slot, hook, signal };
+}
+
+function cancelled(fn: string): RobustRegError {
+  return new RobustRegError('CANCELLED', `${fn}: the fit was cancelled through options.signal`, {});
+}
+
+interface Marshaled extends Shape {
+  /** Rows in memory (data rows + pseudo-rows). */
+  rows: number;
+  pX: number;
+  pY: number;
+  /** 0 = unit weights. */
+  pW: number;
+  /** Number of rows with positive weight. */
+  nPos: number;
+  /** 1 when X is stored as float32 (a Dataset with precision 'f32'): the kernels' last argument. */
+  xf32: number;
+}
+
+/**
+ * Validate X, y, weights and copy them into the slot's memory (column-major, `extraRows` zeroed rows
+ * appended for pseudo-observations), allocating `more` further regions in the same step. A Dataset
+ * is used in place (no copy) unless pseudo-rows must be appended.
+ */
+export function marshal(fn: string, slot: Slot, X: unknown, y: unknown, weights: ArrayLike<number> | undefined,
+  extraRows: number, more: number[], forceWeights = false): { m: Marshaled; ptrs: number[] } {
+  if (X instanceof Dataset) return marshalDataset(fn, slot, X, weights, extraRows, more, forceWeights);
+  const shape = shapeOfInput(X);
+  const { n, p } = shape;
+  if (n === 0) throw new RobustRegError('INVALID_INPUT', `${fn}: X has no rows; at least one observation is needed`, { argument: 'X', rows: 0 });
+  const yv = checkVectorShape(y, n, 'y');
+  const wv = weights === undefined ? undefined : checkVectorShape(weights, n, 'weights');
+  const rows = n + extraRows;
+  const withW = wv !== undefined || forceWeights;
+  const ptrs = slot.arena.allocMany([8 * rows * p, 8 * rows, withW ? 8 * rows : 0, ...more], `${fn} (n = ${n}, p = ${p})`);
+  const f64 = slot.backend.f64();
+  copyX(X as XInput, shape, f64, ptrs[0], rows);
+  copyVec(yv, f64, ptrs[1], 'y');
+  let nPos = n;
+  if (withW) {
+    if (wv) {
+      const sum = copyVec(wv, f64, ptrs[2], 'weights', true);
+      if (!(sum > 0)) {
+        throw new RobustRegError('INVALID_INPUT', `weights are all zero; at least one observation needs a positive weight`, { argument: 'weights' });
+      }
+      if (!Number.isFinite(sum)) {
+        throw new RobustRegError('NON_FINITE', `the sum of the weights overflows (${sum}); rescale the weights`, { argument: 'weights' });
+      }
+      nPos = 0;
+      for (let i = 0; i < n; i++) if (wv[i] > 0) nPos++;
+    } else {
+      f64.fill(1, ptrs[2] >>> 3, (ptrs[2] >>> 3) + n);
+    }
+  }
+  zeroPseudoRows(f64, ptrs[0], ptrs[1], withW ? ptrs[2] : 0, n, rows, p);
+  return { m: { n, p, rows, pX: ptrs[0], pY: ptrs[1], pW: withW ? ptrs[2] : 0, nPos, xf32: 0 }, ptrs: ptrs.slice(3) };
+}
+
+function zeroPseudoRows(f64: Float64Array, pX: number, pY: number, pW: number, n: number, rows: number, p: number,
+  xv: Float64Array | Float32Array = f64): void {
+  if (rows === n) return;
+  const xb = pX / xv.BYTES_PER_ELEMENT;
+  for (let j = 0; j < p; j++) xv.fill(0, xb + j * rows + n, xb + (j + 1) * rows);
+  f64.fill(0, (pY >>> 3) + n, (pY >>> 3) + rows);
+  if (pW) f64.fill(0, (pW >>> 3) + n, (pW >>> 3) + rows);
+}
+
+function marshalDataset(fn: string, slot: Slot, ds: Dataset, weights: ArrayLike<number> | undefined,
+  extraRows: number, more: number[], forceWeights: boolean): { m: Marshaled; ptrs: number[] } {
+  ds.check(fn, true);
+  if (ds.slot !== slot) {
+    throw new RobustRegError('INVALID_INPUT', `${fn}: this Dataset lives in the ${ds.slot.backend.name} backend's memory but backend '${slot.backend.name}' was requested; omit the backend option or create the Dataset with that backend`, { argument: 'backend' });
+  }
+  if (weights !== undefined) {
+    throw new RobustRegError('INVALID_INPUT', `${fn}: option weights cannot be combined with a Dataset; pass them to Dataset.from(X, y, { weights })`, { argument: 'weights' });
+  }
+  const { rows: n, cols: p } = ds;
+  const base = { n, p, nPos: ds.nPos, xf32: ds.xf32 };
+  if (extraRows === 0 && !(forceWeights && !ds.pW)) {
+    const ptrs = slot.arena.allocMany(more, `${fn} (n = ${n}, p = ${p})`);
+    return { m: { ...base, rows: n, pX: ds.pX, pY: ds.pY, pW: ds.pW }, ptrs };
+  }
+  // pseudo-rows (penalties) need a copy with room for them (in X's storage precision)
+  const rows = n + extraRows;
+  const xe = ds.precision === 'f32' ? 4 : 8;
+  const ptrs = slot.arena.allocMany([xe * rows * p, 8 * rows, 8 * rows, ...more], `${fn} (n = ${n}, p = ${p})`);
+  const f64 = slot.backend.f64();
+  const xv = ds.xView();
+  const dx = ptrs[0] / xe, sx = ds.pX / xe;
+  for (let j = 0; j < p; j++) xv.copyWithin(dx + j * rows, sx + j * n, sx + (j + 1) * n);
+  f64.copyWithin(ptrs[1] >>> 3, ds.pY >>> 3, (ds.pY >>> 3) + n);
+  if (ds.pW) f64.copyWithin(ptrs[2] >>> 3, ds.pW >>> 3, (ds.pW >>> 3) + n);
+  else f64.fill(1, ptrs[2] >>> 3, (ptrs[2] >>> 3) + n);
+  zeroPseudoRows(f64, ptrs[0], ptrs[1], ptrs[2], n, rows, p, xv);
+  return { m: { ...base, rows, pX: ptrs[0], pY: ptrs[1], pW: ptrs[2] }, ptrs: ptrs.slice(3) };
+}
+
+/** Shape of X or of a Dataset (for sizing work regions before marshaling). */
+export function shapeOfInput(X: unknown): Shape {
+  if (X instanceof Dataset) return { n: X.rows, p: X.cols };
+  return shapeOf(X);
+}
+
+export function rankDeficient(fn: string, flags: Int32Array, p: number, intercept: boolean, nPos: number, ridgeHint: boolean): RobustRegError {
+  const cols: number[] = [];
+  for (let j = 0; j < p; j++) if (flags[j] !== 0) cols.push(j);
+  const params = p + (intercept ? 1 : 0);
+  const what = cols.length
+    ? `column${cols.length > 1 ? 's' : ''} ${cols.join(', ')} of X ${cols.length > 1 ? 'are' : 'is'} constant, zero, or a linear combination of earlier columns${intercept ? ' and the intercept' : ''}`
+    : `the design is rank deficient`;
+  const small = nPos < params ? ` (only ${nPos} observation${nPos === 1 ? '' : 's'} with positive weight for ${params} coefficients)` : '';
+  return new RobustRegError('RANK_DEFICIENT', `${fn}: ${what}${small}; remove ${cols.length > 1 ? 'them' : 'it'}${ridgeHint ? ' or pass ridge > 0' : ''}`, { columns: cols, observations: nPos, parameters: params });
+}
+
+export function kernelStatus(fn: string, status: number, signal: AbortSignal | undefined): void {
+  if (status === STATUS_CANCELLED) throw cancelled(fn);
+  if (status === STATUS_NUMERICAL) {
+    throw new RobustRegError('NUMERICAL', `${fn}: the data span a range that float64 arithmetic cannot solve to a certified answer (e.g. values near the overflow limit, or an optimum needing coefficients whose products cancel far beyond double precision); rescale X and y`, {});
+  }
+  if (status !== STATUS_OK && status !== STATUS_MAXITER && status !== STATUS_RANK_DEFICIENT) {
+    throw new RobustRegError('INTERNAL', `${fn}: kernel returned unknown status ${status}`, {});
+  }
+  void signal;
+}
+
+export function finish(base: Omit<FitResult, 'predict'>): FitResult {
+  const r = base as FitResult;
+  // -0 (e.g. a lasso slope driven to zero from below) is reported as 0.
+  for (let j = 0; j < r.coef.length; j++) if (r.coef[j] === 0) r.coef[j] = 0;
+  if (r.intercept === 0) r.intercept = 0;
+  Object.defineProperty(r, 'predict', { value: makePredict(base.coef, base.intercept), enumerable: false });
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------- L2
+
+export interface L2Options {
+  intercept?: boolean;
+  weights?: ArrayLike<number>;
+  backend?: 'auto' | 'wasm' | 'js';
+  /** Ridge penalty ridge·||coef||² (intercept excluded), ≥ 0. Default 0. */
+  ridge?: number;
+  maxIter?: number;
+  tol?: number;
+  onProgress?: (p: Progress) => void;
+  signal?: AbortSignal;
+}
+
+export const L2_OPTIONS = [...COMMON_OPTIONS, 'ridge'] as const;
+
+export function solveL2(fn: string, X: unknown, y: unknown, o: Record<string, unknown>): FitResult {
+  const c = readCommon(o, fn, X);
+  const ridge = optNumber(o, 'ridge', 0, 0, Infinity, false, true);
+  optInt(o, 'maxIter', 1, 1, 1e9); // accepted for a uniform API; the direct solve needs no iterations
+  optNumber(o, 'tol', 0, 0, Infinity, false, true);
+  return withSlot(c.slot, () => {
+    const { backend } = c.slot;
+    const k = backend.kernels;
+    const shape = shapeOfInput(X);
+    const work = k.l2_work_bytes(shape.n, shape.p);
+    const { m, ptrs } = marshal(fn, c.slot, X, y, c.weights, 0, [8 * (shape.p + 1), 8 * INFO_LEN, 4 * Math.max(shape.p, 1), work]);
+    const [pCoef, pInfo, pFlags, pWork] = ptrs;
+    const params = m.p + (c.intercept ? 1 : 0);
+    if (params === 0) fail('intercept', 'true when X has no columns (there is nothing to fit)', false);
+    const status = withProgress(c.hook, () =>
+      k.l2_fit(m.n, m.p, m.pX, m.pY, m.pW, c.intercept ? 1 : 0, ridge, pCoef, pInfo, pFlags, pWork, m.xf32));
+    kernelStatus(fn, status, c.signal);
+    const f64 = backend.f64();
+    if (status === STATUS_RANK_DEFICIENT) {
+      throw rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + m.p), m.p, c.intercept, m.nPos, true);
+    }
+    const coefAll = f64.slice(pCoef >>> 3, (pCoef >>> 3) + m.p + 1);
+    const info = f64.slice(pInfo >>> 3, (pInfo >>> 3) + INFO_LEN);
+    return finish({
+      loss: 'l2',
+      coef: coefAll.slice(1),
+      intercept: c.intercept ? coefAll[0] : 0,
+      objective: info[INFO_OBJECTIVE],
+      iterations: info[INFO_ITERATIONS],
+      converged: true,
+      status: 'solved',
+      backend: backend.name,
+      n: m.n,
+      p: m.p,
+      rcond: info[INFO_RCOND],
+      method: info[INFO_METHOD] === 1 ? 'qr' : 'cholesky',
+    });
+  });
+}
+
+// ------------------------------------------------------------------------------------ L1 / quantile
+
+export interface L1Options {
+  intercept?: boolean;
+  weights?: ArrayLike<number>;
+  backend?: 'auto' | 'wasm' | 'js';
+  /** Lasso penalty lambda·||coef||₁ (intercept excluded), ≥ 0. Default 0. */
+  lambda?: number;
+  /** Iteration cap: CD sweeps + simplex pivots (default 10000). */
+  maxIter?: number;
+  /** Relative duality-gap tolerance: converged when gap ≤ tol·max(1, |primal|) (default 1e-10). */
+  tol?: number;
+  /** Warm start: a previous result, or { coef, intercept }. */
+  start?: { coef: ArrayLike<number>; intercept?: number };
+  onProgress?: (p: Progress) => void;
+  signal?: AbortSignal;
+}
+
+export const L1_OPTIONS = [...COMMON_OPTIONS, 'lambda', 'start'] as const;
+
+export const L1_DEFAULT_TOL = 1e-10;
+export const L1_DEFAULT_MAXITER = 10000;
+
+export function checkTau(tau: unknown, name = 'tau'): number {
+  if (typeof tau !== 'number' || !(tau > 0 && tau < 1)) fail(name, 'a number strictly between 0 and 1', tau);
+  return tau;
+}
+
+export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, unknown>, tau: number, loss: 'l1' | 'quantile'): FitResult {
+  const c = readCommon(o, fn, X);
+  const lambda = optNumber(o, 'lambda', 0, 0, Infinity, false, true);
+  const maxIter = optInt(o, 'maxIter', L1_DEFAULT_MAXITER, 1, 2 ** 31 - 1);
+  const tol = optNumber(o, 'tol', L1_DEFAULT_TOL, 0, 1, true, true);
+  const start = o.start as { coef: ArrayLike<number>; intercept?: number } | undefined;
+  return withSlot(c.slot, () => {
+    const { backend } = c.slot;
+    const k = backend.kernels;
+    const shape = shapeOfInput(X);
+    const { n, p } = shape;
+    const intercept = c.intercept ? 1 : 0;
+    if (p + intercept === 0) fail('intercept', 'true when X has no columns (there is nothing to fit)', false);
+    const extra = lambda > 0 ? 2 * p : 0;
+    const rows = n + extra;
+    const { m, ptrs } = marshal(fn, c.slot, X, y, c.weights, extra,
+      [8 * (p + 1), 8 * (p + 1), 8 * INFO_LEN, 4 * Math.max(p, 1), k.l1_work_bytes(rows, p)],
+      lambda > 0);
+    const [pStart, pCoef, pInfo, pFlags, pWork] = ptrs;
+    let f64 = backend.f64();
+    const haveStart = start !== undefined;
+    if (haveStart) writeStart(fn, start, p, c.intercept, f64, pStart);
+    if (lambda > 0) {
+      // Wu & Lange (2008): the penalty lambda·|b_j| as two pseudo-observations per coefficient,
+      // (a = +e_j, y = 0, w = lambda) and (a = −e_j, y = 0, w = lambda): rho(−b) + rho(b) = |b|.
+      const xv = m.xf32 ? f32View(backend) : f64; // ±1 are exact in float32
+      const xb = m.pX / xv.BYTES_PER_ELEMENT, yb = m.pY >>> 3, wb = m.pW >>> 3;
+      for (let j = 0; j < p; j++) {
+        xv[xb + j * rows + n + 2 * j] = 1;
+        xv[xb + j * rows + n + 2 * j + 1] = -1;
+        f64[wb + n + 2 * j] = lambda;
+        f64[wb + n + 2 * j + 1] = lambda;
+        f64[yb + n + 2 * j] = 0;
+        f64[yb + n + 2 * j + 1] = 0;
+      }
+    }
+    // One kernel call: unpenalised fits first check the rank (RANK_DEFICIENT names the columns) and
+    // warm-start from weighted least squares inside the kernel.
+    const status = withProgress(c.hook, () =>
+      k.l1_fit(rows, n, p, m.pX, m.pY, m.pW, intercept, tau, maxIter, tol, haveStart ? pStart : 0, pCoef, pInfo, pFlags, pWork, m.xf32));
+    if (status === STATUS_RANK_DEFICIENT) {
+      throw rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + p), p, c.intercept, m.nPos, false);
+    }
+    kernelStatus(fn, status, c.signal);
+    f64 = backend.f64();
+    const coefAll = f64.slice(pCoef >>> 3, (pCoef >>> 3) + p + 1);
+    const info = f64.slice(pInfo >>> 3, (pInfo >>> 3) + INFO_LEN);
+    const converged = status === STATUS_OK;
+    return finish({
+      loss,
+      coef: coefAll.slice(1),
+      intercept: c.intercept ? coefAll[0] : 0,
+      objective: info[INFO_OBJECTIVE],
+      iterations: info[INFO_ITERATIONS] + info[INFO_EDGE_STEPS],
+      converged,
+      status: converged ? 'optimal' : 'max-iterations',
+      backend: backend.name,
+      n, p,
+      certificate: { primal: info[INFO_PRIMAL], dual: info[INFO_DUAL], gap: info[INFO_GAP] },
+      nonUnique: info[INFO_NONUNIQUE] !== 0,
+      edgeSteps: info[INFO_EDGE_STEPS],
+      globRounds: info[INFO_GLOB_ROUNDS],
+      globFixups: info[INFO_GLOB_FIXUPS],
+      tau,
+    });
+  });
+}
+
+export function writeStart(fn: string, start: unknown, p: number, intercept: boolean, f64: Float64Array, ptr: number): void {
+  if (typeof start !== 'object' || start === null) fail('start', 'an object { coef, intercept } (e.g. a previous result)', start);
+  const s = start as { coef?: unknown; intercept?: unknown };
+  const coef = checkVectorShape(s.coef, p, 'start.coef');
+  const b0 = s.intercept === undefined ? 0 : s.intercept;
+  if (typeof b0 !== 'number' || !Number.isFinite(b0)) fail('start.intercept', 'a finite number', b0);
+  const base = ptr >>> 3;
+  f64[base] = intercept ? b0 : 0;
+  for (let j = 0; j < p; j++) {
+    const v = coef[j];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new RobustRegError('NON_FINITE', `${fn}: start.coef[${j}] is ${describe(v)}; it must be finite`, { argument: `start.coef[${j}]`, value: v });
+    }
+    f64[base + 1 + j] = v;
+  }
+}
+
+/** (X, y, options) or (dataset, options). */
+export function splitArgs<O>(X: unknown, a: unknown, b: unknown): [ArrayLike<number>, O] {
+  if (X instanceof Dataset) {
+    if (b !== undefined || (a !== undefined && (Array.isArray(a) || ArrayBuffer.isView(a)))) {
+      throw new RobustRegError('INVALID_INPUT', 'a Dataset already holds y: call fit(dataset, options), not fit(dataset, y, options)', { argument: 'y' });
+    }
+    return [undefined as unknown as ArrayLike<number>, a as O];
+  }
+  return [a as ArrayLike<number>, b as O];
+}
+
+/** Σ w|r| = 2 Σ w ρ_½(r): a τ = ½ result restated in least-absolute-deviation units (lad(), lambda paths). */
+export function toLadUnits(r: FitResult): FitResult {
+  r.objective *= 2;
+  if (r.certificate) {
+    r.certificate.primal *= 2;
+    r.certificate.dual *= 2;
+    r.certificate.gap *= 2;
+  }
+  delete r.tau;
+  return r;
+}

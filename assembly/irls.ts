@@ -1,5 +1,5 @@
 // Huber and smooth-L1 regression by iteratively reweighted least squares: irls_work_bytes, irls_fit.
-// Mirrored statement for statement by the TypeScript twin src/js/irls.ts: the two backends perform the
+// Mirrored statement for statement by the TypeScript twin src/twin/irls.ts: the two backends perform the
 // same IEEE operations in the same order (no FMA; the SIMD residual pass computes each lane exactly as
 // the twin's scalar loop does), and l2_fit is bit-identical across backends, so irls_fit is too.
 //

@@ -1,5 +1,5 @@
 // Exact weighted L1 / quantile regression: weighted-median coordinate descent as a warm start, then a
-// Barrodale–Roberts simplex to a certified optimum. Twin: src/js/l1.ts — same loop order, same pivot
+// Barrodale–Roberts simplex to a certified optimum. Twin: src/twin/l1.ts — same loop order, same pivot
 // rules, no FMA, no randomness, so both backends follow the same path bit for bit.
 //
 // Problem. minimise F(b) = sum_i w_i rho_tau(y_i - a_i.b), rho_tau(r) = r (tau - [r < 0]), where
@@ -1440,7 +1440,7 @@ function globSolve(userStart: bool): i32 {
 }
 
 /**
- * Exact weighted L1 / quantile regression (see the file header and src/backend.ts).
+ * Exact weighted L1 / quantile regression (see the file header and src/abi/kernels.ts).
  * Returns STATUS_OK (certified optimum), STATUS_MAXITER (budget of sweeps + pivots spent; best
  * iterate with an honest gap), STATUS_CANCELLED (progress hook) or STATUS_NUMERICAL.
  */

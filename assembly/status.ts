@@ -1,4 +1,4 @@
-// Kernel status codes. Mirrored in src/status.ts; test/backends.test.ts checks the two agree.
+// Kernel status codes. Mirrored in src/abi/status.ts; test/kernels/backends.test.ts checks the two agree.
 export const STATUS_OK: i32 = 0;
 /** Iteration cap reached: best iterate returned, not certified optimal. */
 export const STATUS_MAXITER: i32 = 1;

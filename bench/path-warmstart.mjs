@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // node bench/path-warmstart.mjs [--quick] [--reps K] [--kinds lambda,tau] [--sizes 1e3x10,1e4x10] [--json PATH]
-// Warm-started paths (src/robust.ts solvePath) against independent fits of the same values:
+// Warm-started paths (src/fit/robust.ts solvePath) against independent fits of the same values:
 //   lambda path: LAD + lasso, K penalties geometric from lambdaMax down to 1e-3·lambdaMax (glmnet's grid);
 //   tau path:    quantile levels 0.05, 0.10, ..., 0.95 (no penalty).
 // Every answer is checked before anything is timed: each path result must match the independent fit's

@@ -1,4 +1,4 @@
-// Layout of the kernels' info region (f64 slots). Mirrored by assembly/info.ts (test/backends.test.ts checks).
+// Layout of the kernels' info region (f64 slots). Mirrored by assembly/info.ts (test/kernels/backends.test.ts checks).
 export const INFO_LEN = 16;
 /** Objective value at the returned coefficients (loss units of DESIGN.md §1). */
 export const INFO_OBJECTIVE = 0;

@@ -1,15 +1,15 @@
 // One backend interface, implemented twice: by the WebAssembly module compiled from assembly/ and by
-// the pure-TypeScript twin in src/js/. Solvers (src/solvers/*) marshal data into the backend's linear
+// the pure-TypeScript twin in src/twin/. Solvers (src/fit/*) marshal data into the backend's linear
 // memory through an Arena and call a kernel; they never branch on which backend they hold.
 //
 // Kernel ABI (both backends): every pointer is a byte offset into the backend's linear memory,
 // 16-byte aligned; matrices are column-major; kernels never allocate — the caller passes a work
-// region of at least `*_work_bytes(n, p)` bytes. Kernels return a status code (src/status.ts).
+// region of at least `*_work_bytes(n, p)` bytes. Kernels return a status code (src/abi/status.ts).
 // X is f64, or f32 when the last argument xf32 of l2_fit / l1_fit / irls_fit / moments is 1 (a Dataset with
 // precision 'f32'): entries are widened to f64 on load and all arithmetic is f64
 // (assembly/xload.ts). y, weights and every other region are always f64.
 
-/** The kernel set exported by assembly/index.ts and src/js/index.ts (same names, same semantics). */
+/** The kernel set exported by assembly/index.ts and src/backend/twin.ts (same names, same semantics). */
 export interface Kernels {
   /** First free byte after the module's static data. */
   heap_base(): number;
@@ -18,7 +18,7 @@ export interface Kernels {
   l2_work_bytes(n: number, p: number): number;
   /**
    * Weighted least squares (+ ridge) on column-major X (n×p), y (n), weights w (n; pW = 0 → all 1).
-   * Writes coef region [intercept, b_1..b_p] (p+1 f64), info region (INFO_LEN f64, see src/info.ts),
+   * Writes coef region [intercept, b_1..b_p] (p+1 f64), info region (INFO_LEN f64, see src/abi/info.ts),
    * flags region (p i32: 1 = column aliased / rank deficient). Returns a status code.
    */
   l2_fit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, ridge: number,
@@ -56,7 +56,7 @@ export interface Kernels {
   /** Work-region size (bytes) for moments. */
   moments_work_bytes(n: number, p: number): number;
   /**
-   * Sufficient statistics of one chunk for the streaming least-squares accumulator (src/accumulator.ts):
+   * Sufficient statistics of one chunk for the streaming least-squares accumulator (src/fit/accumulator.ts):
    * for V = [X | y] (X column-major n×p, y n; weights w, pW = 0 → all 1) writes to pOut, q = p + 1:
    * R (q×q column-major, upper triangular, RᵀR = Σ w_i (v_i − m)(v_i − m)ᵀ, by Householder QR),
    * then W = Σ w at q², the two-pass means m as double-doubles (hi at q² + 1 + j, lo at q² + 1 + q + j).

@@ -1,4 +1,4 @@
-// Kernel status codes, mirrored from assembly/status.ts (test/backends.test.ts checks they agree).
+// Kernel status codes, mirrored from assembly/status.ts (test/kernels/backends.test.ts checks they agree).
 export const STATUS_OK = 0;
 export const STATUS_MAXITER = 1;
 export const STATUS_RANK_DEFICIENT = 2;

@@ -1,5 +1,5 @@
 // The worker side of fitAsync(). Bundled by scripts/build-worker.mjs into one script string
-// (src/worker/worker.generated.ts) that runs unchanged as a Node worker_threads worker (eval) and as
+// (src/async/worker.generated.ts) that runs unchanged as a Node worker_threads worker (eval) and as
 // a browser Web Worker (blob URL) — so no bundler needs to know this file exists. The WASM module
 // arrives compiled from the main thread, so the bundle carries no second copy of the binary.
 import { fit } from '../fit/api.js';

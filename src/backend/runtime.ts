@@ -4,8 +4,10 @@ import type { Backend } from '../abi/kernels.js';
 import { RobustRegError, describe } from '../errors.js';
 import { jsBackend } from './twin.js';
 import { Arena } from './arena.js';
-import type { BackendChoice } from '../data/options.js';
 import { instantiateWasm, type WasmSource } from './wasm.js';
+
+/** 'auto' (WASM when initialised and available, else the TS twin), 'wasm' or 'js'. */
+export type BackendChoice = 'auto' | 'wasm' | 'js';
 
 export interface InitOptions {
   /** Use this binary (or compiled module) instead of the embedded one (e.g. a debug build, or CSP setups). */

@@ -1,9 +1,10 @@
 // Option validation: every option is checked by name, unknown names are rejected (a typo must not be
 // silently ignored), and messages name the option, the valid range and the value received.
+import type { BackendChoice } from '../backend/runtime.js';
 import { RobustRegError, describe } from '../errors.js';
 
 export type Loss = 'l2' | 'l1' | 'quantile' | 'huber' | 'smooth-l1';
-export type BackendChoice = 'auto' | 'wasm' | 'js';
+export type { BackendChoice };
 
 export interface Progress {
   /** Iterations so far (CD sweeps + simplex pivots for L1/quantile; IRLS steps for Huber/smooth-L1). */

@@ -1,6 +1,6 @@
 // Front-ends of the IRLS kernel (Huber, smooth-L1) and of warm-started L1/quantile paths (a decreasing
 // lasso sequence, or a sequence of quantile levels), plus lambdaMax, the smallest lasso penalty that
-// zeroes every coefficient. Same pattern as src/solvers.ts: validate, marshal into the chosen
+// zeroes every coefficient. Same pattern as src/fit/solvers.ts: validate, marshal into the chosen
 // backend's memory, make ONE kernel call per fit, build a plain result. Formulas, the scale
 // convention and the defaults are argued in docs/losses.md.
 import { RobustRegError, describe } from '../errors.js';

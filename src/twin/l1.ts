@@ -1,12 +1,12 @@
 // Exact weighted L1 / quantile regression — pure-TypeScript twin of assembly/l1.ts. Same functions,
 // same loop order, same pivot rules, same tolerances: both backends take the same path and agree
-// bit for bit (test/l1-kernel.test.ts; test/l1-glob.test.ts for the globbing path). The algorithm,
+// bit for bit (test/kernels/l1-kernel.test.ts; test/kernels/l1-glob.test.ts for the globbing path). The algorithm,
 // its provenance (Wu & Lange 2008; Barrodale & Roberts 1973/74; Koenker & d'Orey 1987; Bland 1977;
 // Portnoy & Koenker 1997) and the tolerance rationale are documented in assembly/l1.ts; comments here
 // only mark the correspondence. Where assembly/l1.ts uses f64x2, the twin's scalar loop performs the
 // same IEEE operations per row.
 //
-// Addresses are byte offsets into the twin's linear memory (src/js/mem.ts); f64 regions are kept as
+// Addresses are byte offsets into the twin's linear memory (src/twin/mem.ts); f64 regions are kept as
 // Float64Array index bases (byte offset >>> 3), i32 regions as Int32Array index bases (>>> 2).
 // State lives in module variables (set at entry): the kernel is not re-entrant from the progress hook.
 import { progress } from '../abi/progress.js';
@@ -1110,7 +1110,7 @@ function globSolve(userStart: boolean): number {
   return finalStage(redLab);
 }
 
-/** Exact weighted L1 / quantile regression (see assembly/l1.ts and src/backend.ts). */
+/** Exact weighted L1 / quantile regression (see assembly/l1.ts and src/abi/kernels.ts). */
 export function l1_fit(nIn: number, nData: number, p: number, x: number, y: number, w: number, intercept: number,
   tauIn: number, maxIter: number, tol: number, pStart: number,
   pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32 = 0): number {

@@ -2,10 +2,10 @@
 // Same functions, same loop order, same constants: every f64x2 accumulator of the WebAssembly kernel
 // (lane 0 = even rows, lane 1 = odd rows of a block) is a pair of scalar accumulators here, and
 // lane-wise operations are the scalar expression applied to each row, so both backends agree bit for
-// bit (test/l2-kernel.test.ts). The numerical design, provenance and the choice of thresholds are
+// bit (test/kernels/l2-kernel.test.ts). The numerical design, provenance and the choice of thresholds are
 // documented in assembly/l2.ts; comments here only mark the correspondence.
 //
-// Addresses are byte offsets into the twin's linear memory (src/js/mem.ts); f64 regions are used as
+// Addresses are byte offsets into the twin's linear memory (src/twin/mem.ts); f64 regions are used as
 // Float64Array index bases (byte offset >>> 3), i32 regions as Int32Array index bases (>>> 2).
 import { INFO_LEN, INFO_OBJECTIVE, INFO_RCOND, INFO_ITERATIONS, INFO_METHOD, INFO_RANK, INFO_REFINE } from '../abi/info.js';
 import { STATUS_OK, STATUS_RANK_DEFICIENT, STATUS_NUMERICAL } from '../abi/status.js';

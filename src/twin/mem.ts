@@ -3,7 +3,7 @@
 // through `F64`/`I32`/`F32` (copy them into a local at kernel entry: the binding changes on growth).
 export let F64 = new Float64Array(0);
 export let I32 = new Int32Array(0);
-/** float32 view of the same memory (X of { precision: 'f32' } Datasets; src/js/xload.ts). */
+/** float32 view of the same memory (X of { precision: 'f32' } Datasets; src/twin/xload.ts). */
 export let F32 = new Float32Array(0);
 let buffer = new ArrayBuffer(0);
 

@@ -1,7 +1,7 @@
 // Weighted selection — pure-TypeScript twin of assembly/select.ts (same loop order, same xorshift32
 // stream, same summation order: both backends select the same element). See assembly/select.ts for
 // the algorithm and its provenance (Floyd & Rivest 1975 narrowing, Hoare's FIND, Wu & Lange 2008,
-// Barrodale & Roberts 1973). Byte offsets address the twin's linear memory (src/js/mem.ts).
+// Barrodale & Roberts 1973). Byte offsets address the twin's linear memory (src/twin/mem.ts).
 import { F64, I32 } from './mem.js';
 
 const SEED = 0x9e3779b9;

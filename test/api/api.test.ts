@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 
 // The bad-input catalogue (typed errors for invalid calls of every public function) is in
-// test/catalogue.test.ts.
+// test/api/catalogue.test.ts.
 
 describe('inputs are never mutated; results are copies', () => {
   it('frozen row arrays and typed arrays are left intact', () => {

@@ -279,7 +279,7 @@ table('quantile', [
 ]);
 
 // --------------------------------------------------------------------------------------------- huber
-// (rows moved from test/huber.test.ts, plus more)
+// (rows moved from test/estimators/huber.test.ts, plus more)
 
 table('huber', [
   row('delta 0', 'INVALID_INPUT', /delta must be a number in \(0, Infinity\), received 0/, huber, () => [d().X, d().y, { delta: 0 }]),
@@ -303,7 +303,7 @@ table('huber', [
 ]);
 
 // ------------------------------------------------------------------------------------------ smoothL1
-// (rows moved from test/smoothl1.test.ts, plus more)
+// (rows moved from test/estimators/smoothl1.test.ts, plus more)
 
 table('smoothL1', [
   row('epsilon 0', 'INVALID_INPUT', /epsilon must be a number in \(0, Infinity\), received 0/, smoothL1, () => [stars().X, stars().y, { epsilon: 0 }]),
@@ -323,7 +323,7 @@ table('smoothL1', [
 ]);
 
 // ----------------------------------------------------------------------------------------- solvePath
-// (rows moved from test/lasso.test.ts, plus more)
+// (rows moved from test/estimators/lasso.test.ts, plus more)
 
 table('solvePath', [
   row('bad kind', 'INVALID_INPUT', /kind must be 'lambda' or 'tau'.*"mu"/, solvePath, () => ['mu', [1], d().X, d().y]),
@@ -591,7 +591,7 @@ table('median / weightedMedian / weightedQuantile', [
 ]);
 
 // ------------------------------------------------------------------------------------ distributions
-// (more rows, for the other exported parameters, in test/distributions.test.ts)
+// (more rows, for the other exported parameters, in test/estimators/distributions.test.ts)
 
 table('distributions', [
   row('normalCdf NaN', 'INVALID_INPUT', /normalCdf: x must be a number, received NaN/, normalCdf, [NaN]),

@@ -1,4 +1,4 @@
-// Huber regression (src/robust.ts → irls_fit): cross-checks against statsmodels (joint scale,
+// Huber regression (src/fit/robust.ts → irls_fit): cross-checks against statsmodels (joint scale,
 // Huber's proposal 2) and scikit-learn (fixed scale), limits (delta -> Inf is OLS, delta -> 0 is LAD at
 // a fixed scale), optimality (finite-difference gradient, estimating equations), zero scale, the
 // iteration cap, weights, equivariance, warm starts, bit-identical backends, errors.
@@ -403,7 +403,7 @@ describe('huber: backends', () => {
 });
 
 describe('huber: options and errors', () => {
-  // The invalid-option rows are in the bad-input catalogue (test/catalogue.test.ts).
+  // The invalid-option rows are in the bad-input catalogue (test/api/catalogue.test.ts).
 
   it('ridge makes an aliased design solvable and shrinks the coefficients', () => {
     const r = huber([[1, 1], [2, 2], [3, 3], [4, 4], [5, 5]], [1, 2, 3, 5, 4], { ridge: 0.1 });

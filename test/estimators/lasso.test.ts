@@ -1,4 +1,4 @@
-// Lasso-penalised L1 / quantile regression paths (src/robust.ts: solvePath, lambdaMax) on the exact L1
+// Lasso-penalised L1 / quantile regression paths (src/fit/robust.ts: solvePath, lambdaMax) on the exact L1
 // kernel: the penalised optimum against linear-programming references (HiGHS), lambdaMax against the
 // LP over subgradients, zeroing at and above lambdaMax, lambda = 0, warm-started paths equal to
 // independent fits, tau paths, errors. Fixtures: scripts/huber-fixtures.py.
@@ -163,5 +163,5 @@ describe('solvePath', () => {
     ds.dispose();
   });
 
-  // The invalid-option rows are in the bad-input catalogue (test/catalogue.test.ts).
+  // The invalid-option rows are in the bad-input catalogue (test/api/catalogue.test.ts).
 });

@@ -1,4 +1,4 @@
-// Smooth-L1 regression Σ w (sqrt(r² + ε²) − ε) (+ ridge‖b‖²) (src/robust.ts → irls_fit): an independent
+// Smooth-L1 regression Σ w (sqrt(r² + ε²) − ε) (+ ridge‖b‖²) (src/fit/robust.ts → irls_fit): an independent
 // Newton reference, the smoothing-bias bound against the exact L1 optimum, ε -> 0, the default ε,
 // optimality, edge cases, weights, equivariance, bit-identical backends, errors.
 //
@@ -235,5 +235,5 @@ describe('smooth-L1: backends and errors', () => {
     }
   });
 
-  // The invalid-option rows are in the bad-input catalogue (test/catalogue.test.ts).
+  // The invalid-option rows are in the bad-input catalogue (test/api/catalogue.test.ts).
 });

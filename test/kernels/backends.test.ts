@@ -24,13 +24,13 @@ describe('backends', () => {
     expect(WebAssembly.Module.exports(debug).map((e) => e.name).filter((n) => n !== 'memory').sort()).toEqual(wasmExports);
   });
 
-  it('status codes agree between assembly/status.ts and src/status.ts', () => {
+  it('status codes agree between assembly/status.ts and src/abi/status.ts', () => {
     const a = asConstants('status.ts');
     expect(Object.keys(a).length).toBeGreaterThan(3);
     expect(a).toEqual({ ...status });
   });
 
-  it('info slots agree between assembly/info.ts and src/info.ts', () => {
+  it('info slots agree between assembly/info.ts and src/abi/info.ts', () => {
     const a = asConstants('info.ts');
     expect(a).toEqual({ ...info });
   });

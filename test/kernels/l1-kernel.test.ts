@@ -1,4 +1,4 @@
-// The exact L1 / quantile kernel (assembly/l1.ts, twin src/js/l1.ts) on every backend: wasm-release,
+// The exact L1 / quantile kernel (assembly/l1.ts, twin src/twin/l1.ts) on every backend: wasm-release,
 // wasm-debug (assertions on) and the TypeScript twin.
 //
 // Fixtures: test/fixtures/lad/ — manifest.json, problems.json, gen.mjs and the two classic CSVs,

@@ -1,4 +1,4 @@
-// The L2 kernel (assembly/l2.ts and its twin src/js/l2.ts) on every backend: bit-identical twins,
+// The L2 kernel (assembly/l2.ts and its twin src/twin/l2.ts) on every backend: bit-identical twins,
 // rank deficiency, invariance, weights, and accuracy against exact rational references.
 import { describe, expect, it } from 'vitest';
 import { INFO_LEN, INFO_ITERATIONS, INFO_METHOD, INFO_OBJECTIVE, INFO_RANK, INFO_RCOND, INFO_REFINE } from '../../src/abi/info.js';

@@ -1,6 +1,6 @@
-// Weighted selection (src/js/select.ts, the twin of assembly/select.ts) against a sort-based
+// Weighted selection (src/twin/select.ts, the twin of assembly/select.ts) against a sort-based
 // reference: the first element in (key, id) order whose cumulative weight reaches the target.
-// The WASM copy is exercised through the L1 kernel (test/l1-kernel.test.ts: weighted quantiles up to
+// The WASM copy is exercised through the L1 kernel (test/kernels/l1-kernel.test.ts: weighted quantiles up to
 // n = 3000, and every coordinate step and line search), where both backends must agree bit for bit.
 import { describe, expect, it } from 'vitest';
 import { Arena } from '../../src/backend/arena.js';

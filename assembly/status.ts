@@ -8,3 +8,5 @@ export const STATUS_RANK_DEFICIENT: i32 = 2;
 export const STATUS_CANCELLED: i32 = 3;
 /** Numerical breakdown that no fallback could repair (should not happen on finite input). */
 export const STATUS_NUMERICAL: i32 = 4;
+/** IRLS: a weighted least-squares step failed (extreme weights); the last good iterate is returned. */
+export const STATUS_STALLED: i32 = 5;

@@ -4,7 +4,8 @@ export { init, isInitialized, memoryStats, type InitOptions, type InitResult } f
 export { fit, ols, lad, quantile, type FitOptions, type QuantileOptions, type QuantileSetResult } from './fit/api.js';
 export type { L1Options, L2Options } from './fit/solvers.js';
 export { RobustRegError, type ErrorCode } from './errors.js';
-export type { FitResult, Certificate } from './fit/result.js';
+export type { FitResult, L2Result, L1Result, Certificate } from './fit/result.js';
+export type { FitStatus } from './fit/status.js';
 export type { XInput, MatrixLike } from './data/input.js';
 export type { Loss, Progress, BackendChoice } from './data/options.js';
 export { Dataset, DatasetBuilder, type DatasetOptions } from './data/dataset.js';

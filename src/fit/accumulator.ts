@@ -34,9 +34,9 @@ import { INFO_ITERATIONS, INFO_LEN, INFO_METHOD, INFO_OBJECTIVE, INFO_RCOND } fr
 import { checkVectorShape, copyVec, copyX, shapeOf, type XInput } from '../data/input.js';
 import { splitHi, twoProdErr, twoSumErr } from '../twin/dd.js';
 import { checkOptionsObject, fail, optBackend, optBool, optNumber, type BackendChoice } from '../data/options.js';
-import { makePredict, type FitResult } from './result.js';
+import { makePredict, type L2Result } from './result.js';
 import { acquire, withSlot, type Slot } from '../backend/runtime.js';
-import { STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK, STATUS_RANK_DEFICIENT } from '../abi/status.js';
+import { kernelOutcome, rankDeficient } from './status.js';
 
 /** Options of `new GramAccumulator(p, options)`. */
 export interface GramAccumulatorOptions {
@@ -315,7 +315,7 @@ export class GramAccumulator {
    * Least squares (+ ridge) from the statistics: the same problem, result fields and errors as
    * `ols(X, y, { intercept, ridge, weights })` on all rows added.
    */
-  solve(options?: GramSolveOptions): FitResult {
+  solve(options?: GramSolveOptions): L2Result {
     const fn = 'GramAccumulator.solve';
     const o = checkOptionsObject(options, ['intercept', 'ridge', 'backend'], fn);
     const intercept = optBool(o, 'intercept', true);
@@ -357,15 +357,8 @@ export class GramAccumulator {
         f64[yb + i] = P[i * q + p];
       }
       const status = k.l2_fit(q, p, pX, pY, 0, 0, ridge, pCoef, pInfo, pFlags, pWork);
-      if (status === STATUS_RANK_DEFICIENT) {
-        throw rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + p), p, intercept, s.positiveRows);
-      }
-      if (status === STATUS_NUMERICAL) {
-        throw new RobustRegError('NON_FINITE', `${fn}: the fit overflows double precision (the residual sum of squares or a coefficient is not representable); rescale the data`, {});
-      }
-      if (status !== STATUS_OK && status !== STATUS_MAXITER) {
-        throw new RobustRegError('INTERNAL', `${fn}: the l2 kernel returned status ${status} on finite statistics; please report this input`, {});
-      }
+      const fitStatus = kernelOutcome('gram', fn, status, () =>
+        rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + p), p, intercept, s.positiveRows, true));
       const g = backend.f64();
       const coef = g.slice((pCoef >>> 3) + 1, (pCoef >>> 3) + 1 + p);
       const info = g.slice(pInfo >>> 3, (pInfo >>> 3) + INFO_LEN);
@@ -380,13 +373,13 @@ export class GramAccumulator {
         objective: info[INFO_OBJECTIVE],
         iterations: info[INFO_ITERATIONS],
         converged: true,
-        status: 'solved',
+        status: fitStatus,
         backend: backend.name,
         n: s.rows,
         p,
         rcond: info[INFO_RCOND],
         method: info[INFO_METHOD] === 1 ? ('qr' as const) : ('cholesky' as const),
-      } as FitResult;
+      } as L2Result;
       Object.defineProperty(r, 'predict', { value: makePredict(coef, b0), enumerable: false });
       return r;
     });
@@ -412,9 +405,7 @@ function runKernel(fn: string, slot: Slot, n: number, p: number, pX: number, pY:
   pOut: number, pWork: number, positive: number, xf32 = 0): Stats {
   const q = p + 1;
   const status = slot.backend.kernels.moments(n, p, pX, pY, pW, pOut, pWork, xf32);
-  if (status !== STATUS_OK) {
-    throw new RobustRegError('NON_FINITE', `${fn}: the chunk's co-moments overflow double precision (values or weights too large); rescale the data`, {});
-  }
+  kernelOutcome('moments', fn, status);
   const f = slot.backend.f64();
   const o = pOut >>> 3;
   const R = new Float64Array(q * q);
@@ -561,16 +552,4 @@ function interceptFrom(mean: Float64Array, meanLo: Float64Array, coef: Float64Ar
     h = s;
   }
   return h + l;
-}
-
-/** RANK_DEFICIENT naming the aliased columns (the wording of ols()). */
-function rankDeficient(fn: string, flags: Int32Array, p: number, intercept: boolean, nPos: number): RobustRegError {
-  const cols: number[] = [];
-  for (let j = 0; j < p; j++) if (flags[j] !== 0) cols.push(j);
-  const params = p + (intercept ? 1 : 0);
-  const what = cols.length
-    ? `column${cols.length > 1 ? 's' : ''} ${cols.join(', ')} of X ${cols.length > 1 ? 'are' : 'is'} constant, zero, or a linear combination of earlier columns${intercept ? ' and the intercept' : ''}`
-    : 'the design is rank deficient';
-  const small = nPos < params ? ` (only ${nPos} observation${nPos === 1 ? '' : 's'} with positive weight for ${params} coefficients)` : '';
-  return new RobustRegError('RANK_DEFICIENT', `${fn}: ${what}${small}; remove ${cols.length > 1 ? 'them' : 'it'} or pass ridge > 0`, { columns: cols, observations: nPos, parameters: params });
 }

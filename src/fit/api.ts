@@ -4,8 +4,8 @@ import { RobustRegError, describe } from '../errors.js';
 import type { XInput } from '../data/input.js';
 import { Dataset } from '../data/dataset.js';
 import { checkOptionsObject, type Loss, type Progress } from '../data/options.js';
-import type { FitResult } from './result.js';
-import { HUBER_OPTIONS, SMOOTH_L1_OPTIONS, solveHuber, solvePath, solveSmoothL1 } from './robust.js';
+import type { FitResult, L1Result, L2Result } from './result.js';
+import { HUBER_OPTIONS, SMOOTH_L1_OPTIONS, solveHuber, solvePath, solveSmoothL1, type HuberResult, type SmoothL1Result } from './robust.js';
 import { L1_OPTIONS, L2_OPTIONS, checkTau, solveL1, solveL2, splitArgs, toLadUnits, type L1Options, type L2Options } from './solvers.js';
 
 export interface QuantileOptions extends L1Options {
@@ -25,9 +25,18 @@ export interface FitOptions extends L2Options, Omit<L1Options, keyof L2Options> 
 
 const LOSSES: readonly Loss[] = ['l2', 'l1', 'quantile', 'huber', 'smooth-l1'];
 
-/** Fit a linear model with the loss named in `options.loss`. Synchronous after `await init()`. */
+/** Fit a linear model with the loss named in `options.loss`. Synchronous after `await init()`.
+ *  The result type follows the loss: L2Result, L1Result, HuberResult, SmoothL1Result. */
+export function fit(X: XInput, y: ArrayLike<number>, options: FitOptions & { loss: 'l2' }): L2Result;
+export function fit(X: XInput, y: ArrayLike<number>, options: FitOptions & { loss: 'l1' | 'quantile' }): L1Result;
+export function fit(X: XInput, y: ArrayLike<number>, options: FitOptions & { loss: 'huber' }): HuberResult;
+export function fit(X: XInput, y: ArrayLike<number>, options: FitOptions & { loss: 'smooth-l1' }): SmoothL1Result;
 export function fit(X: XInput, y: ArrayLike<number>, options: FitOptions): FitResult;
 /** Fit a Dataset (data already in linear memory; no copy). */
+export function fit(X: Dataset, options: FitOptions & { loss: 'l2' }): L2Result;
+export function fit(X: Dataset, options: FitOptions & { loss: 'l1' | 'quantile' }): L1Result;
+export function fit(X: Dataset, options: FitOptions & { loss: 'huber' }): HuberResult;
+export function fit(X: Dataset, options: FitOptions & { loss: 'smooth-l1' }): SmoothL1Result;
 export function fit(X: Dataset, options: FitOptions): FitResult;
 export function fit(X: XInput | Dataset, yOrOptions: ArrayLike<number> | FitOptions, maybeOptions?: FitOptions): FitResult {
   const [y, options] = splitArgs<FitOptions>(X, yOrOptions, maybeOptions);
@@ -52,27 +61,27 @@ export function fit(X: XInput | Dataset, yOrOptions: ArrayLike<number> | FitOpti
 }
 
 /** Least squares: minimise Σ w_i r_i² + ridge·||coef||². */
-export function ols(X: XInput, y: ArrayLike<number>, options?: L2Options): FitResult;
-export function ols(X: Dataset, options?: L2Options): FitResult;
-export function ols(X: XInput | Dataset, yOrOptions?: ArrayLike<number> | L2Options, maybeOptions?: L2Options): FitResult {
+export function ols(X: XInput, y: ArrayLike<number>, options?: L2Options): L2Result;
+export function ols(X: Dataset, options?: L2Options): L2Result;
+export function ols(X: XInput | Dataset, yOrOptions?: ArrayLike<number> | L2Options, maybeOptions?: L2Options): L2Result {
   const [y, options] = splitArgs<L2Options>(X, yOrOptions, maybeOptions);
   return olsImpl(X, y, options);
 }
 
-function olsImpl(X: unknown, y: unknown, options: unknown): FitResult {
+function olsImpl(X: unknown, y: unknown, options: unknown): L2Result {
   const o = checkOptionsObject(options, L2_OPTIONS, 'ols');
   return solveL2('ols', X, y, o);
 }
 
 /** Least absolute deviations: minimise Σ w_i |r_i| (+ lambda·||coef||₁). Exact, with a certificate. */
-export function lad(X: XInput, y: ArrayLike<number>, options?: L1Options): FitResult;
-export function lad(X: Dataset, options?: L1Options): FitResult;
-export function lad(X: XInput | Dataset, yOrOptions?: ArrayLike<number> | L1Options, maybeOptions?: L1Options): FitResult {
+export function lad(X: XInput, y: ArrayLike<number>, options?: L1Options): L1Result;
+export function lad(X: Dataset, options?: L1Options): L1Result;
+export function lad(X: XInput | Dataset, yOrOptions?: ArrayLike<number> | L1Options, maybeOptions?: L1Options): L1Result {
   const [y, options] = splitArgs<L1Options>(X, yOrOptions, maybeOptions);
   return ladImpl(X, y, options);
 }
 
-function ladImpl(X: unknown, y: unknown, options: unknown): FitResult {
+function ladImpl(X: unknown, y: unknown, options: unknown): L1Result {
   const o = checkOptionsObject(options, L1_OPTIONS, 'lad');
   // Σ w|r| = 2 Σ w ρ_½(r): solve at τ = ½ and report the objective in |r| units.
   // progress is reported in Σ|r| units too
@@ -94,10 +103,10 @@ function checkLambda(v: unknown): number {
 
 /** Quantile regression: minimise Σ w_i ρ_τ(r_i) (+ lambda·||coef||₁), ρ_τ(r) = r·(τ − [r < 0]). */
 export function quantile(X: XInput, y: ArrayLike<number>, options: QuantileOptions & { taus: readonly number[] }): QuantileSetResult[];
-export function quantile(X: XInput, y: ArrayLike<number>, options?: QuantileOptions): FitResult;
+export function quantile(X: XInput, y: ArrayLike<number>, options?: QuantileOptions): L1Result;
 export function quantile(X: Dataset, options: QuantileOptions & { taus: readonly number[] }): QuantileSetResult[];
-export function quantile(X: Dataset, options?: QuantileOptions): FitResult;
-export function quantile(X: XInput | Dataset, yOrOptions?: ArrayLike<number> | QuantileOptions, maybeOptions?: QuantileOptions): FitResult | QuantileSetResult[] {
+export function quantile(X: Dataset, options?: QuantileOptions): L1Result;
+export function quantile(X: XInput | Dataset, yOrOptions?: ArrayLike<number> | QuantileOptions, maybeOptions?: QuantileOptions): L1Result | QuantileSetResult[] {
   const [y, options] = splitArgs<QuantileOptions>(X, yOrOptions, maybeOptions);
   if (options && typeof options === 'object' && 'taus' in options) return quantileSet(X, y, options);
   return quantileImpl(X, y, options);
@@ -105,7 +114,7 @@ export function quantile(X: XInput | Dataset, yOrOptions?: ArrayLike<number> | Q
 
 /** One fit of quantile(X, y, { taus }): `crossings` counts the observations where this fit's
  *  prediction exceeds the next higher τ's (quantile crossing; reported, not removed). */
-export interface QuantileSetResult extends FitResult {
+export interface QuantileSetResult extends L1Result {
   crossings: number;
 }
 
@@ -138,7 +147,7 @@ function quantileSet(X: XInput | Dataset, y: ArrayLike<number>, options: Quantil
   return results;
 }
 
-function quantileImpl(X: unknown, y: unknown, options: unknown): FitResult {
+function quantileImpl(X: unknown, y: unknown, options: unknown): L1Result {
   const o = checkOptionsObject(options, [...L1_OPTIONS, 'tau'], 'quantile');
   const tau = o.tau === undefined ? 0.5 : checkTau(o.tau);
   const { tau: _t, ...rest } = o;

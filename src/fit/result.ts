@@ -2,6 +2,7 @@
 import { RobustRegError } from '../errors.js';
 import { copyX, shapeOf, type XInput } from '../data/input.js';
 import type { Loss } from '../data/options.js';
+import type { FitStatus } from './status.js';
 
 export interface Certificate {
   /** Primal objective at the returned coefficients. */
@@ -23,7 +24,7 @@ export interface FitResult {
   iterations: number;
   converged: boolean;
   /** 'optimal' (certified), 'solved' (direct solve), 'converged', 'max-iterations', 'stalled' (IRLS: a step failed; the last good iterate is returned). */
-  status: string;
+  status: FitStatus;
   backend: 'wasm' | 'js';
   /** Number of observations and of columns of X. */
   n: number;
@@ -47,6 +48,32 @@ export interface FitResult {
   globRounds?: number;
   /** L1/quantile: globbed rows found on the wrong side of the fit and moved back into the band. */
   globFixups?: number;
+}
+
+/** What ols() and fit({ loss: 'l2' }) return: the least-squares fields are always present. */
+export interface L2Result extends FitResult {
+  loss: 'l2';
+  status: 'solved';
+  /** Reciprocal condition estimate (1-norm) of the centered, scaled Gram matrix; 1 = perfect. */
+  rcond: number;
+  /** 'cholesky' or 'qr' (the fallback used on ill-conditioned designs). */
+  method: 'cholesky' | 'qr';
+}
+
+/** What lad(), quantile() and fit({ loss: 'l1' | 'quantile' }) return: the certificate is always present. */
+export interface L1Result extends FitResult {
+  loss: 'l1' | 'quantile';
+  status: 'optimal' | 'max-iterations';
+  /** The optimality certificate. */
+  certificate: Certificate;
+  /** The optimum is probably not unique (the objective is what is certified). */
+  nonUnique: boolean;
+  /** Simplex pivots after coordinate descent (included in iterations). */
+  edgeSteps: number;
+  /** Reduced problems solved by globbing (0 = the plain solve on all rows). */
+  globRounds: number;
+  /** Globbed rows found on the wrong side of the fit and moved back into the band. */
+  globFixups: number;
 }
 
 export function makePredict(coef: Float64Array, intercept: number): (X: XInput) => Float64Array {

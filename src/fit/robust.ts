@@ -11,14 +11,14 @@ import {
   COMMON_OPTIONS, checkOptionsObject, fail, optBackend, optBool, optFunction, optInt, optNumber, optSignal,
   type Progress,
 } from '../data/options.js';
-import { makePredict, type FitResult } from './result.js';
+import { makePredict, type FitResult, type L1Result } from './result.js';
 import { Dataset, f32View } from '../data/dataset.js';
 import { acquire, withSlot, type Slot } from '../backend/runtime.js';
 import {
-  checkTau, finish, kernelStatus, marshal, rankDeficient, readCommon, shapeOfInput, solveL1, splitArgs, toLadUnits, writeStart,
+  checkTau, finish, marshal, readCommon, shapeOfInput, solveL1, splitArgs, toLadUnits, writeStart,
   type L1Options,
 } from './solvers.js';
-import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK, STATUS_RANK_DEFICIENT } from '../abi/status.js';
+import { kernelOutcome, rankDeficient } from './status.js';
 
 // ------------------------------------------------------------------------------------------ options
 
@@ -60,6 +60,8 @@ export const HUBER_OPTIONS = [...COMMON_OPTIONS, 'delta', 'scale', 'ridge', 'sta
 export const SMOOTH_L1_OPTIONS = [...COMMON_OPTIONS, 'epsilon', 'ridge', 'start'] as const;
 
 export interface HuberResult extends FitResult {
+  loss: 'huber';
+  status: 'converged' | 'max-iterations' | 'stalled';
   /** The residual scale s: estimated (proposal 2; 0 for an exact fit of enough rows) or the fixed one. */
   scale: number;
   /** The threshold δ used (residuals beyond δ·s get weight δ·s/|r|). */
@@ -69,6 +71,8 @@ export interface HuberResult extends FitResult {
 }
 
 export interface SmoothL1Result extends FitResult {
+  loss: 'smooth-l1';
+  status: 'converged' | 'max-iterations' | 'stalled';
   /** The smoothing epsilon used (chosen from the data when not given). */
   epsilon: number;
 }
@@ -139,10 +143,8 @@ function runIrls(fn: string, X: unknown, y: unknown, o: Record<string, unknown>,
     const status = withProgress(c.hook, () =>
       k.irls_fit(n, p, m.pX, m.pY, m.pW, intercept, loss, param, scale, ridge, maxIter, tol,
         start !== undefined ? pStart : 0, pCoef, pInfo, pFlags, pWork, m.xf32));
-    kernelStatus(fn, status, c.signal);
-    if (status === STATUS_RANK_DEFICIENT) {
-      throw rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + p), p, c.intercept, m.nPos, true);
-    }
+    const fitStatus = kernelOutcome('irls', fn, status, () =>
+      rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + p), p, c.intercept, m.nPos, true));
     const f64 = backend.f64();
     const coefAll = f64.slice(pCoef >>> 3, (pCoef >>> 3) + p + 1);
     const info = f64.slice(pInfo >>> 3, (pInfo >>> 3) + INFO_LEN);
@@ -154,7 +156,7 @@ function runIrls(fn: string, X: unknown, y: unknown, o: Record<string, unknown>,
       const r = residualsOf(f64, m.xf32 ? f32View(backend) : f64, m.pX, m.pY, n, p, coefAll);
       for (let i = 0; i < n; i++) if (Math.abs(r[i]) > cut) outliers[i] = 1;
     }
-    const converged = status === STATUS_OK;
+    const converged = fitStatus === 'converged';
     const iterations = info[INFO_ITERATIONS];
     const result = finish({
       loss: loss === LOSS_HUBER ? 'huber' : 'smooth-l1',
@@ -163,8 +165,7 @@ function runIrls(fn: string, X: unknown, y: unknown, o: Record<string, unknown>,
       objective: info[INFO_OBJECTIVE],
       iterations,
       converged,
-      // 'stalled': a weighted least-squares step failed (extreme weights); the last iterate is returned.
-      status: converged ? 'converged' : iterations >= maxIter ? 'max-iterations' : 'stalled',
+      status: fitStatus,
       backend: backend.name,
       n, p,
     });
@@ -205,7 +206,7 @@ export const PATH_OPTIONS = [...COMMON_OPTIONS, 'tau', 'lambda'] as const;
  * Returns one result per value, in the order given.
  */
 export function solvePath(kind: 'lambda' | 'tau', values: readonly number[], X: XInput | Dataset, y: ArrayLike<number> | undefined,
-  options?: PathOptions): FitResult[] {
+  options?: PathOptions): L1Result[] {
   const fn = 'path';
   const o = checkOptionsObject(options, PATH_OPTIONS, fn);
   if (X instanceof Dataset) noYWithDataset(fn, y);
@@ -223,7 +224,7 @@ export function solvePath(kind: 'lambda' | 'tau', values: readonly number[], X: 
     }
   });
   const order = values.map((_, i) => i);
-  const out: FitResult[] = new Array(values.length);
+  const out: L1Result[] = new Array(values.length);
   const { tau: tauOpt, lambda: lambdaOpt, ...rest } = o;
   if (kind === 'lambda') {
     if (lambdaOpt !== undefined) fail('lambda', `undefined for kind 'lambda' (the penalties are the values)`, lambdaOpt);

@@ -11,10 +11,10 @@ import {
   COMMON_OPTIONS, checkOptionsObject, fail, optBackend, optBool, optFunction, optInt, optNumber, optSignal,
   type Progress,
 } from '../data/options.js';
-import { makePredict, type FitResult } from './result.js';
+import { makePredict, type FitResult, type L1Result, type L2Result } from './result.js';
 import { Dataset, f32View } from '../data/dataset.js';
 import { acquire, withSlot, type Slot } from '../backend/runtime.js';
-import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK, STATUS_RANK_DEFICIENT } from '../abi/status.js';
+import { cancelled, kernelOutcome, rankDeficient } from './status.js';
 
 
 interface Common {
@@ -48,10 +48,6 @@ export function readCommon(o: Record<string, unknown>, fn: string, X: unknown): 
     };
   }
   return { intercept, weights: w === undefined ? undefined : (w as ArrayLike<number>), slot, hook, signal };
-}
-
-function cancelled(fn: string): RobustRegError {
-  return new RobustRegError('CANCELLED', `${fn}: the fit was cancelled through options.signal`, {});
 }
 
 interface Marshaled extends Shape {
@@ -151,30 +147,8 @@ export function shapeOfInput(X: unknown): Shape {
   return shapeOf(X);
 }
 
-export function rankDeficient(fn: string, flags: Int32Array, p: number, intercept: boolean, nPos: number, ridgeHint: boolean): RobustRegError {
-  const cols: number[] = [];
-  for (let j = 0; j < p; j++) if (flags[j] !== 0) cols.push(j);
-  const params = p + (intercept ? 1 : 0);
-  const what = cols.length
-    ? `column${cols.length > 1 ? 's' : ''} ${cols.join(', ')} of X ${cols.length > 1 ? 'are' : 'is'} constant, zero, or a linear combination of earlier columns${intercept ? ' and the intercept' : ''}`
-    : `the design is rank deficient`;
-  const small = nPos < params ? ` (only ${nPos} observation${nPos === 1 ? '' : 's'} with positive weight for ${params} coefficients)` : '';
-  return new RobustRegError('RANK_DEFICIENT', `${fn}: ${what}${small}; remove ${cols.length > 1 ? 'them' : 'it'}${ridgeHint ? ' or pass ridge > 0' : ''}`, { columns: cols, observations: nPos, parameters: params });
-}
-
-export function kernelStatus(fn: string, status: number, signal: AbortSignal | undefined): void {
-  if (status === STATUS_CANCELLED) throw cancelled(fn);
-  if (status === STATUS_NUMERICAL) {
-    throw new RobustRegError('NUMERICAL', `${fn}: the data span a range that float64 arithmetic cannot solve to a certified answer (e.g. values near the overflow limit, or an optimum needing coefficients whose products cancel far beyond double precision); rescale X and y`, {});
-  }
-  if (status !== STATUS_OK && status !== STATUS_MAXITER && status !== STATUS_RANK_DEFICIENT) {
-    throw new RobustRegError('INTERNAL', `${fn}: kernel returned unknown status ${status}`, {});
-  }
-  void signal;
-}
-
-export function finish(base: Omit<FitResult, 'predict'>): FitResult {
-  const r = base as FitResult;
+export function finish<R extends FitResult = FitResult>(base: Omit<R, 'predict'>): R {
+  const r = base as R;
   // -0 (e.g. a lasso slope driven to zero from below) is reported as 0.
   for (let j = 0; j < r.coef.length; j++) if (r.coef[j] === 0) r.coef[j] = 0;
   if (r.intercept === 0) r.intercept = 0;
@@ -198,7 +172,7 @@ export interface L2Options {
 
 export const L2_OPTIONS = [...COMMON_OPTIONS, 'ridge'] as const;
 
-export function solveL2(fn: string, X: unknown, y: unknown, o: Record<string, unknown>): FitResult {
+export function solveL2(fn: string, X: unknown, y: unknown, o: Record<string, unknown>): L2Result {
   const c = readCommon(o, fn, X);
   const ridge = optNumber(o, 'ridge', 0, 0, Infinity, false, true);
   optInt(o, 'maxIter', 1, 1, 1e9); // accepted for a uniform API; the direct solve needs no iterations
@@ -214,21 +188,19 @@ export function solveL2(fn: string, X: unknown, y: unknown, o: Record<string, un
     if (params === 0) fail('intercept', 'true when X has no columns (there is nothing to fit)', false);
     const status = withProgress(c.hook, () =>
       k.l2_fit(m.n, m.p, m.pX, m.pY, m.pW, c.intercept ? 1 : 0, ridge, pCoef, pInfo, pFlags, pWork, m.xf32));
-    kernelStatus(fn, status, c.signal);
+    const fitStatus = kernelOutcome('l2', fn, status, () =>
+      rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + m.p), m.p, c.intercept, m.nPos, true));
     const f64 = backend.f64();
-    if (status === STATUS_RANK_DEFICIENT) {
-      throw rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + m.p), m.p, c.intercept, m.nPos, true);
-    }
     const coefAll = f64.slice(pCoef >>> 3, (pCoef >>> 3) + m.p + 1);
     const info = f64.slice(pInfo >>> 3, (pInfo >>> 3) + INFO_LEN);
-    return finish({
+    return finish<L2Result>({
       loss: 'l2',
       coef: coefAll.slice(1),
       intercept: c.intercept ? coefAll[0] : 0,
       objective: info[INFO_OBJECTIVE],
       iterations: info[INFO_ITERATIONS],
       converged: true,
-      status: 'solved',
+      status: fitStatus,
       backend: backend.name,
       n: m.n,
       p: m.p,
@@ -266,7 +238,7 @@ export function checkTau(tau: unknown, name = 'tau'): number {
   return tau;
 }
 
-export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, unknown>, tau: number, loss: 'l1' | 'quantile'): FitResult {
+export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, unknown>, tau: number, loss: 'l1' | 'quantile'): L1Result {
   const c = readCommon(o, fn, X);
   const lambda = optNumber(o, 'lambda', 0, 0, Infinity, false, true);
   const maxIter = optInt(o, 'maxIter', L1_DEFAULT_MAXITER, 1, 2 ** 31 - 1);
@@ -306,22 +278,20 @@ export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, un
     // warm-start from weighted least squares inside the kernel.
     const status = withProgress(c.hook, () =>
       k.l1_fit(rows, n, p, m.pX, m.pY, m.pW, intercept, tau, maxIter, tol, haveStart ? pStart : 0, pCoef, pInfo, pFlags, pWork, m.xf32));
-    if (status === STATUS_RANK_DEFICIENT) {
-      throw rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + p), p, c.intercept, m.nPos, false);
-    }
-    kernelStatus(fn, status, c.signal);
+    const fitStatus = kernelOutcome('l1', fn, status, () =>
+      rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + p), p, c.intercept, m.nPos, false));
     f64 = backend.f64();
     const coefAll = f64.slice(pCoef >>> 3, (pCoef >>> 3) + p + 1);
     const info = f64.slice(pInfo >>> 3, (pInfo >>> 3) + INFO_LEN);
-    const converged = status === STATUS_OK;
-    return finish({
+    const converged = fitStatus === 'optimal';
+    return finish<L1Result>({
       loss,
       coef: coefAll.slice(1),
       intercept: c.intercept ? coefAll[0] : 0,
       objective: info[INFO_OBJECTIVE],
       iterations: info[INFO_ITERATIONS] + info[INFO_EDGE_STEPS],
       converged,
-      status: converged ? 'optimal' : 'max-iterations',
+      status: fitStatus,
       backend: backend.name,
       n, p,
       certificate: { primal: info[INFO_PRIMAL], dual: info[INFO_DUAL], gap: info[INFO_GAP] },
@@ -363,7 +333,7 @@ export function splitArgs<O>(X: unknown, a: unknown, b: unknown): [ArrayLike<num
 }
 
 /** Σ w|r| = 2 Σ w ρ_½(r): a τ = ½ result restated in least-absolute-deviation units (lad(), lambda paths). */
-export function toLadUnits(r: FitResult): FitResult {
+export function toLadUnits(r: L1Result): L1Result {
   r.objective *= 2;
   if (r.certificate) {
     r.certificate.primal *= 2;

@@ -4,7 +4,7 @@
 // losses, the scale convention, the algorithm and the references.
 import { progress } from '../abi/progress.js';
 import { INFO_ITERATIONS, INFO_LEN, INFO_OBJECTIVE, INFO_OUTLIERS, INFO_SCALE } from '../abi/info.js';
-import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK, STATUS_RANK_DEFICIENT } from '../abi/status.js';
+import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK, STATUS_RANK_DEFICIENT, STATUS_STALLED } from '../abi/status.js';
 import { l2Solve, l2_fit, l2_work_bytes } from './l2.js';
 import { F64, I32 } from './mem.js';
 import { XS, setX, xview } from './xload.js';
@@ -153,6 +153,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
       const st = l2Solve(n, p, pX, pY, pU, intercept, huber ? ridge : 2.0 * s * ridge, pB, pInfo, pFlags, pWork, exact ? 0 : 1);
       if (st !== STATUS_OK) {
         if (it === 0 && pStart !== 0 && st === STATUS_RANK_DEFICIENT) return st;
+        status = STATUS_STALLED;
         break;
       }
       residuals(n, p, pX, pY, pB, pU);

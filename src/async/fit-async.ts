@@ -5,7 +5,7 @@
 import { fit, type FitOptions } from '../fit/api.js';
 import { Dataset } from '../data/dataset.js';
 import { RobustRegError, describe } from '../errors.js';
-import { checkVectorShape, copyVec, copyX, shapeOf, type XInput } from '../data/input.js';
+import { readXywHost, type XInput } from '../data/input.js';
 import type { BackendChoice, Progress } from '../data/options.js';
 import { makePredict, type FitResult } from '../fit/result.js';
 import { acquire, compiledModule } from '../backend/runtime.js';
@@ -111,6 +111,7 @@ export function fitAsync(X: XInput | Dataset, yOrOptions: ArrayLike<number> | Fi
     let y: ArrayLike<number> | undefined;
     let options: FitAsyncOptions;
     let req: FitRequest;
+    let weightsRead: Float64Array | undefined;
     let onProgress: ((p: Progress) => void) | undefined;
     let signal: AbortSignal | undefined;
     let rest: Record<string, unknown>;
@@ -135,8 +136,10 @@ export function fitAsync(X: XInput | Dataset, yOrOptions: ArrayLike<number> | Fi
         y = yOrOptions as ArrayLike<number>;
         options = maybeOptions as FitAsyncOptions;
         checkOptions(options);
-        const dense = toDense(X);
-        req = { type: 'fit', id: nextId++, X: dense, y: vector(y, dense.rows, 'y', false), options: {} };
+        // the one reader (same checks and errors as fit()); fresh buffers, since they are transferred
+        const r = readXywHost('fitAsync', X, y, (options as { weights?: unknown }).weights);
+        if (r.w) weightsRead = r.w.slice();
+        req = { type: 'fit', id: nextId++, X: { data: r.X, rows: r.n, cols: r.p, layout: 'column-major' }, y: r.y.slice(), options: {} };
       }
       ({ onProgress, signal, ...rest } = options as FitAsyncOptions & Record<string, unknown>);
       if (onProgress !== undefined && typeof onProgress !== 'function') {
@@ -146,7 +149,7 @@ export function fitAsync(X: XInput | Dataset, yOrOptions: ArrayLike<number> | Fi
         throw new RobustRegError('INVALID_INPUT', `fitAsync: option signal must be an AbortSignal, received ${describe(signal)}`, { argument: 'signal', value: signal });
       }
       if (signal?.aborted) throw new RobustRegError('CANCELLED', 'fitAsync: the fit was cancelled through options.signal', {});
-      if (!(X instanceof Dataset) && rest.weights !== undefined) rest.weights = vector(rest.weights, req.X.rows, 'weights', true);
+      if (!(X instanceof Dataset) && rest.weights !== undefined) rest.weights = weightsRead;
       // Only structured-cloneable values can cross to the worker: name the option that cannot.
       for (const [k, v] of Object.entries(rest)) {
         try {
@@ -228,20 +231,4 @@ function checkOptions(options: unknown): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new RobustRegError('INVALID_INPUT', `fitAsync: options must be an object with a loss, received ${describe(options)}`, { argument: 'options' });
   }
-}
-
-/** A validated Float64Array copy of y or weights (same checks and messages as fit()). */
-function vector(v: unknown, n: number, name: string, nonNegative: boolean): Float64Array {
-  const src = checkVectorShape(v, n, name);
-  const out = new Float64Array(n);
-  copyVec(src, out, 0, name, nonNegative);
-  return out;
-}
-
-/** A validated, dense column-major copy of X for transfer (same checks and errors as fit()). */
-function toDense(X: XInput): FitRequest['X'] {
-  const shape = shapeOf(X);
-  const data = new Float64Array(shape.n * shape.p);
-  copyX(X, shape, data, 0);
-  return { data, rows: shape.n, cols: shape.p, layout: 'column-major' };
 }

@@ -5,7 +5,7 @@
 // docs/large-data.md). y and the weights are always float64.
 import type { Backend } from '../abi/kernels.js';
 import { RobustRegError, describe } from '../errors.js';
-import { checkVectorShape, copyVec, copyX, shapeOf, type XInput } from './input.js';
+import { checkVectorShape, copyVec, copyX, readXyw, shapeOf, type XInput } from './input.js';
 import { alignUp, formatBytes } from '../backend/arena.js';
 import { checkOptionsObject, optBackend } from './options.js';
 import { acquire, type Slot } from '../backend/runtime.js';
@@ -116,20 +116,16 @@ export class Dataset {
     const o = checkOptionsObject(options, ['weights', 'backend', 'precision'], 'Dataset.from');
     const precision = optPrecision(o, 'Dataset.from');
     const slot = acquire(optBackend(o), 'Dataset.from');
-    const shape = shapeOf(X);
-    const { n, p } = shape;
-    if (n === 0) throw new RobustRegError('INVALID_INPUT', 'Dataset.from: X has no rows; at least one observation is needed', { argument: 'X', rows: 0 });
-    const yv = checkVectorShape(y, n, 'y');
-    const wv = o.weights === undefined ? undefined : checkVectorShape(o.weights, n, 'weights');
-    const [pX, pY, pW] = allocData(slot, `Dataset.from (n = ${n}, p = ${p}, precision '${precision}')`, n, p, precision, wv !== undefined);
+    let ptrs: number[] = [];
     try {
-      copyX(X, shape, xViewOf(slot.backend, precision), pX);
-      const f64 = slot.backend.f64();
-      copyVec(yv, f64, pY, 'y');
-      const nPos = wv ? copyWeights(wv, f64, pW) : n;
-      return new Dataset(slot, n, p, pX, pY, wv ? pW : 0, nPos, pX, precision);
+      const r = readXyw('Dataset.from', X, y, o.weights, ({ n, p }, weighted) => {
+        ptrs = allocData(slot, `Dataset.from (n = ${n}, p = ${p}, precision '${precision}')`, n, p, precision, weighted);
+        return { x: xViewOf(slot.backend, precision), pX: ptrs[0], rows: n, f64: slot.backend.f64(), pY: ptrs[1], pW: ptrs[2] };
+      });
+      const [pX, pY, pW] = ptrs;
+      return new Dataset(slot, r.n, r.p, pX, pY, r.weighted ? pW : 0, r.nPos, pX, precision);
     } catch (e) {
-      slot.arena.freeBlock(pX);
+      if (ptrs.length) slot.arena.freeBlock(ptrs[0]);
       throw e;
     }
   }
@@ -211,14 +207,6 @@ export class Dataset {
   [Symbol.dispose](): void {
     this.dispose();
   }
-}
-
-function copyWeights(wv: ArrayLike<number>, f64: Float64Array, pW: number): number {
-  const sum = copyVec(wv, f64, pW, 'weights', true);
-  if (!(sum > 0)) throw new RobustRegError('INVALID_INPUT', 'weights are all zero; at least one observation needs a positive weight', { argument: 'weights' });
-  let nPos = 0;
-  for (let i = 0; i < wv.length; i++) if (wv[i] > 0) nPos++;
-  return nPos;
 }
 
 /** Appends row chunks straight into linear memory (column-major), growing geometrically. */

@@ -204,3 +204,73 @@ export function copyVec(v: ArrayLike<number>, f64: Float64Array, ptr: number, ar
   }
   return sum;
 }
+
+/** Where readXyw writes: X into `x` (float64 or float32 storage) at byte offset pX with leading
+ *  dimension `rows` (≥ n: room for pseudo-rows), y and weights into `f64` at pY / pW. */
+export interface XywDest {
+  x: Float64Array | Float32Array;
+  pX: number;
+  rows: number;
+  f64: Float64Array;
+  pY: number;
+  /** Ignored when no weights were passed. */
+  pW: number;
+}
+
+export interface XywRead extends Shape {
+  /** Rows with positive weight (n without weights). */
+  nPos: number;
+  /** Weights were passed (and copied to pW). */
+  weighted: boolean;
+}
+
+/**
+ * THE reader of caller arrays (X, y, weights), used by every fit, path, summary, Dataset.from and
+ * fitAsync: shapes first (X's structure, at least one row, y's and the weights' lengths), then
+ * `place(shape, weighted)` says where to copy, then values while copying (finite; weights
+ * non-negative, not all zero, with a finite sum). Nothing the caller passed is written.
+ */
+export function readXyw(fn: string, X: unknown, y: unknown, weights: unknown,
+  place: (shape: Shape, weighted: boolean) => XywDest): XywRead {
+  const shape = shapeOf(X);
+  const { n } = shape;
+  if (n === 0) throw new RobustRegError('INVALID_INPUT', `${fn}: X has no rows; at least one observation is needed`, { argument: 'X', rows: 0 });
+  const yv = checkVectorShape(y, n, 'y');
+  const wv = weights === undefined ? undefined : checkVectorShape(weights, n, 'weights');
+  const d = place(shape, wv !== undefined);
+  copyX(X as XInput, shape, d.x, d.pX, d.rows);
+  copyVec(yv, d.f64, d.pY, 'y');
+  let nPos = n;
+  if (wv) {
+    const sum = copyVec(wv, d.f64, d.pW, 'weights', true);
+    if (!(sum > 0)) {
+      throw new RobustRegError('INVALID_INPUT', `weights are all zero; at least one observation needs a positive weight`, { argument: 'weights' });
+    }
+    if (!Number.isFinite(sum)) {
+      throw new RobustRegError('NON_FINITE', `the sum of the weights overflows (${sum}); rescale the weights`, { argument: 'weights' });
+    }
+    nPos = 0;
+    for (let i = 0; i < n; i++) if (wv[i] > 0) nPos++;
+  }
+  return { ...shape, nPos, weighted: wv !== undefined };
+}
+
+/** readXyw into fresh host arrays: X column-major n × p, y, and the weights (null when none passed). */
+export function readXywHost(fn: string, X: unknown, y: unknown, weights: unknown):
+  XywRead & { X: Float64Array; y: Float64Array; w: Float64Array | null } {
+  let Xa = new Float64Array(0), yw = Xa;
+  const r = readXyw(fn, X, y, weights, ({ n, p }, weighted) => {
+    Xa = new Float64Array(n * p);
+    yw = new Float64Array(weighted ? 2 * n : n);
+    return { x: Xa, pX: 0, rows: n, f64: yw, pY: 0, pW: 8 * n };
+  });
+  return { ...r, X: Xa, y: yw.subarray(0, r.n), w: r.weighted ? yw.subarray(r.n) : null };
+}
+
+/** A validated, dense column-major copy of X alone (predict, fitAsync's transfer). */
+export function readXHost(X: unknown, argName = 'X'): Shape & { X: Float64Array } {
+  const shape = shapeOf(X, argName);
+  const Xa = new Float64Array(shape.n * shape.p);
+  copyX(X as XInput, shape, Xa, 0, shape.n, argName);
+  return { ...shape, X: Xa };
+}

@@ -6,7 +6,8 @@
 import { RobustRegError, describe } from '../errors.js';
 import { withProgress, type KernelProgress } from '../abi/progress.js';
 import { INFO_ITERATIONS, INFO_LEN, INFO_OBJECTIVE, INFO_SCALE } from '../abi/info.js';
-import { checkVectorShape, copyVec, copyX, shapeOf, type Shape, type XInput } from '../data/input.js';
+import { readXywHost, type XInput } from '../data/input.js';
+import { lowerWeightedQuantile } from './stats.js';
 import {
   COMMON_OPTIONS, checkOptionsObject, fail, optBackend, optBool, optFunction, optInt, optNumber, optSignal,
   type Progress,
@@ -255,7 +256,7 @@ export function solvePath(kind: 'lambda' | 'tau', values: readonly number[], X: 
 
 function interceptOnlyStart(X: unknown, y: unknown, tau: number, o: Record<string, unknown>): { coef: Float64Array; intercept: number } {
   const d = readData('path', X, y, o.weights, optBool(o, 'intercept', true));
-  return { coef: new Float64Array(d.p), intercept: d.intercept ? weightedQuantile(d.y, d.w, tau) : 0 };
+  return { coef: new Float64Array(d.p), intercept: d.intercept ? lowerWeightedQuantile(d.y, d.w, tau) : 0 };
 }
 
 export interface LambdaMaxOptions {
@@ -282,7 +283,7 @@ export function lambdaMax(X: XInput | Dataset, y: ArrayLike<number> | undefined,
   const t = tau ?? 0.5;
   const d = readData('lambdaMax', X, y, o.weights, optBool(o, 'intercept', true));
   const { n, p, x, w } = d;
-  const q = d.intercept ? weightedQuantile(d.y, w, t) : 0;
+  const q = d.intercept ? lowerWeightedQuantile(d.y, w, t) : 0;
   const psi = new Float64Array(n);
   let sumNz = 0, wZero = 0;
   for (let i = 0; i < n; i++) {
@@ -312,27 +313,6 @@ export function lambdaMax(X: XInput | Dataset, y: ArrayLike<number> | undefined,
   return tau === undefined ? 2 * best : best;
 }
 
-/** Lower weighted τ-quantile: the smallest y_(k) whose cumulative weight reaches τ·Σw. */
-function weightedQuantile(y: Float64Array, w: Float64Array, tau: number): number {
-  const idx: number[] = [];
-  let W = 0;
-  for (let i = 0; i < y.length; i++) {
-    if (w[i] > 0) {
-      idx.push(i);
-      W += w[i];
-    }
-  }
-  idx.sort((a, b) => y[a] - y[b] || a - b);
-  const target = tau * W;
-  let acc = 0;
-  for (const i of idx) {
-    acc += w[i];
-    if (acc >= target) return y[i];
-  }
-  return y[idx[idx.length - 1]];
-}
-
-/** X (column-major), y and weights as plain arrays, validated (for the host-side computations). */
 /** A Dataset carries its own y: a second one is a caller's mistake, never silently ignored. */
 function noYWithDataset(fn: string, y: unknown): void {
   if (y !== undefined) {
@@ -340,6 +320,7 @@ function noYWithDataset(fn: string, y: unknown): void {
   }
 }
 
+/** X (column-major), y and weights as plain arrays, validated (for the host-side computations). */
 function readData(fn: string, X: unknown, y: unknown, weights: unknown, intercept: boolean):
   { n: number; p: number; x: Float64Array | Float32Array; y: Float64Array; w: Float64Array; intercept: boolean } {
   if (X instanceof Dataset) {
@@ -356,21 +337,8 @@ function readData(fn: string, X: unknown, y: unknown, weights: unknown, intercep
     const w = X.pW ? f64.slice(X.pW >>> 3, (X.pW >>> 3) + n) : new Float64Array(n).fill(1);
     return { n, p, x, y: yy, w, intercept };
   }
-  const shape = shapeOf(X);
-  const { n, p } = shape;
-  if (n === 0) throw new RobustRegError('INVALID_INPUT', `${fn}: X has no rows; at least one observation is needed`, { argument: 'X', rows: 0 });
-  const x = new Float64Array(n * p);
-  copyX(X as XInput, shape, x, 0);
-  const yy = new Float64Array(n);
-  copyVec(checkVectorShape(y, n, 'y'), yy, 0, 'y');
-  const w = new Float64Array(n);
-  if (weights === undefined) {
-    w.fill(1);
-  } else {
-    const sum = copyVec(checkVectorShape(weights, n, 'weights'), w, 0, 'weights', true);
-    if (!(sum > 0)) throw new RobustRegError('INVALID_INPUT', `weights are all zero; at least one observation needs a positive weight`, { argument: 'weights' });
-  }
-  return { n, p, x, y: yy, w, intercept };
+  const d = readXywHost(fn, X, y, weights);
+  return { n: d.n, p: d.p, x: d.X, y: d.y, w: d.w ?? new Float64Array(d.n).fill(1), intercept };
 }
 
 

@@ -6,7 +6,7 @@ import {
   INFO_DUAL, INFO_EDGE_STEPS, INFO_GLOB_FIXUPS, INFO_GLOB_ROUNDS, INFO_GAP, INFO_ITERATIONS, INFO_LEN, INFO_METHOD, INFO_NONUNIQUE,
   INFO_OBJECTIVE, INFO_PRIMAL, INFO_RCOND,
 } from '../abi/info.js';
-import { checkVectorShape, copyVec, copyX, shapeOf, type Shape, type XInput } from '../data/input.js';
+import { checkVectorShape, readXyw, shapeOf, type Shape } from '../data/input.js';
 import {
   COMMON_OPTIONS, checkOptionsObject, fail, optBackend, optBool, optFunction, optInt, optNumber, optSignal,
   type Progress,
@@ -71,33 +71,17 @@ interface Marshaled extends Shape {
 export function marshal(fn: string, slot: Slot, X: unknown, y: unknown, weights: ArrayLike<number> | undefined,
   extraRows: number, more: number[], forceWeights = false): { m: Marshaled; ptrs: number[] } {
   if (X instanceof Dataset) return marshalDataset(fn, slot, X, weights, extraRows, more, forceWeights);
-  const shape = shapeOfInput(X);
-  const { n, p } = shape;
-  if (n === 0) throw new RobustRegError('INVALID_INPUT', `${fn}: X has no rows; at least one observation is needed`, { argument: 'X', rows: 0 });
-  const yv = checkVectorShape(y, n, 'y');
-  const wv = weights === undefined ? undefined : checkVectorShape(weights, n, 'weights');
-  const rows = n + extraRows;
-  const withW = wv !== undefined || forceWeights;
-  const ptrs = slot.arena.allocMany([8 * rows * p, 8 * rows, withW ? 8 * rows : 0, ...more], `${fn} (n = ${n}, p = ${p})`);
+  let rows = 0, withW = false, ptrs: number[] = [];
+  const r = readXyw(fn, X, y, weights, ({ n, p }, weighted) => {
+    rows = n + extraRows;
+    withW = weighted || forceWeights;
+    ptrs = slot.arena.allocMany([8 * rows * p, 8 * rows, withW ? 8 * rows : 0, ...more], `${fn} (n = ${n}, p = ${p})`);
+    const f64 = slot.backend.f64();
+    return { x: f64, pX: ptrs[0], rows, f64, pY: ptrs[1], pW: ptrs[2] };
+  });
+  const { n, p, nPos } = r;
   const f64 = slot.backend.f64();
-  copyX(X as XInput, shape, f64, ptrs[0], rows);
-  copyVec(yv, f64, ptrs[1], 'y');
-  let nPos = n;
-  if (withW) {
-    if (wv) {
-      const sum = copyVec(wv, f64, ptrs[2], 'weights', true);
-      if (!(sum > 0)) {
-        throw new RobustRegError('INVALID_INPUT', `weights are all zero; at least one observation needs a positive weight`, { argument: 'weights' });
-      }
-      if (!Number.isFinite(sum)) {
-        throw new RobustRegError('NON_FINITE', `the sum of the weights overflows (${sum}); rescale the weights`, { argument: 'weights' });
-      }
-      nPos = 0;
-      for (let i = 0; i < n; i++) if (wv[i] > 0) nPos++;
-    } else {
-      f64.fill(1, ptrs[2] >>> 3, (ptrs[2] >>> 3) + n);
-    }
-  }
+  if (withW && !r.weighted) f64.fill(1, ptrs[2] >>> 3, (ptrs[2] >>> 3) + n);
   zeroPseudoRows(f64, ptrs[0], ptrs[1], withW ? ptrs[2] : 0, n, rows, p);
   return { m: { n, p, rows, pX: ptrs[0], pY: ptrs[1], pW: withW ? ptrs[2] : 0, nPos, xf32: 0 }, ptrs: ptrs.slice(3) };
 }

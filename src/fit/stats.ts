@@ -26,7 +26,7 @@ export function median(x: ArrayLike<number>): number {
   return v.length % 2 ? v[h] : midpoint(v[h - 1], v[h]);
 }
 
-function sorted(x: ArrayLike<number>, w: ArrayLike<number>): { v: Float64Array; wt: Float64Array; W: number } {
+function validated(x: ArrayLike<number>, w: ArrayLike<number>): { v: Float64Array; wt: Float64Array; W: number } {
   const v = values(x, 'values');
   const wt = values(w, 'weights');
   if (wt.length !== v.length) throw new RobustRegError('DIMENSION_MISMATCH', `weights has length ${wt.length} but values has ${v.length}`, { argument: 'weights' });
@@ -36,6 +36,11 @@ function sorted(x: ArrayLike<number>, w: ArrayLike<number>): { v: Float64Array; 
     W += wt[i];
   }
   if (!(W > 0)) throw new RobustRegError('INVALID_INPUT', 'weights are all zero; at least one value needs a positive weight', { argument: 'weights' });
+  return { v, wt, W };
+}
+
+function sorted(x: ArrayLike<number>, w: ArrayLike<number>): { v: Float64Array; wt: Float64Array; W: number } {
+  const { v, wt, W } = validated(x, w);
   const idx = Array.from(v.keys()).sort((a, b) => v[a] - v[b] || a - b);
   return { v: Float64Array.from(idx, (i) => v[i]), wt: Float64Array.from(idx, (i) => wt[i]), W };
 }
@@ -48,14 +53,33 @@ export function weightedQuantile(x: ArrayLike<number>, w: ArrayLike<number>, tau
   if (typeof tau !== 'number' || !(tau > 0 && tau < 1)) {
     throw new RobustRegError('INVALID_INPUT', `tau must be a number strictly between 0 and 1, received ${describe(tau)}`, { argument: 'tau', value: tau });
   }
-  const { v, wt, W } = sorted(x, w);
-  const target = tau * W;
-  let c = 0;
-  for (let i = 0; i < v.length; i++) {
-    c += wt[i];
-    if (c >= target && wt[i] > 0) return v[i];
+  const { v, wt } = validated(x, w);
+  return lowerWeightedQuantile(v, wt, tau);
+}
+
+/**
+ * The one weighted τ-quantile of the library (weightedQuantile, the lasso path's start, lambdaMax) on
+ * already validated data: among the rows with positive weight, in (value, index) order, the first
+ * whose cumulative weight reaches τ·W (W summed in index order); the largest positive-weight value
+ * when rounding leaves the cumulative sum short of τ·W. Zero-weight rows never count.
+ */
+export function lowerWeightedQuantile(y: ArrayLike<number>, w: ArrayLike<number>, tau: number): number {
+  const idx: number[] = [];
+  let W = 0;
+  for (let i = 0; i < y.length; i++) {
+    if (w[i] > 0) {
+      idx.push(i);
+      W += w[i];
+    }
   }
-  return v[v.length - 1];
+  idx.sort((a, b) => y[a] - y[b] || a - b);
+  const target = tau * W;
+  let acc = 0;
+  for (const i of idx) {
+    acc += w[i];
+    if (acc >= target) return y[i];
+  }
+  return y[idx[idx.length - 1]];
 }
 
 /**

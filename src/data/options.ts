@@ -15,23 +15,6 @@ export interface Progress {
   gap: number;
 }
 
-export interface CommonOptions {
-  /** Fit an intercept (default true). The intercept is never penalised. */
-  intercept?: boolean;
-  /** Non-negative observation weights, length n (default all 1). */
-  weights?: ArrayLike<number>;
-  /** 'auto' (default: WASM when initialised and available, else the TS twin), 'wasm' or 'js'. */
-  backend?: BackendChoice;
-  /** Iteration cap (solver specific; default depends on the loss). */
-  maxIter?: number;
-  /** Convergence tolerance (relative; solver specific). */
-  tol?: number;
-  /** Called during long fits (at most every ~50 ms). */
-  onProgress?: (p: Progress) => void;
-  /** Abort a running fit (checked at every progress point); the fit throws RobustRegError CANCELLED. */
-  signal?: AbortSignal;
-}
-
 export function fail(option: string, range: string, value: unknown): never {
   throw new RobustRegError('INVALID_INPUT', `option ${option} must be ${range}, received ${describe(value)}`, { argument: option, value });
 }
@@ -56,19 +39,32 @@ export function optBool(o: Record<string, unknown>, name: string, dflt: boolean)
   return v;
 }
 
-export function optNumber(o: Record<string, unknown>, name: string, dflt: number, lo: number, hi: number, loOpen: boolean, hiOpen: boolean): number {
-  const v = o[name];
-  if (v === undefined) return dflt;
-  const range = `a number in ${loOpen ? '(' : '['}${lo}, ${hi}${hiOpen ? ')' : ']'}`;
-  if (typeof v !== 'number' || Number.isNaN(v)) fail(name, range, v);
-  if ((loOpen ? v <= lo : v < lo) || (hiOpen ? v >= hi : v > hi)) fail(name, range, v);
-  return v;
+/** A numeric option: its name, the interval [lo, hi] with each end open or closed, its default. */
+export interface NumericOption {
+  readonly name: string;
+  /** Integers only (the interval is then closed at both ends). */
+  readonly integer?: boolean;
+  readonly lo: number;
+  readonly loOpen: boolean;
+  readonly hi: number;
+  readonly hiOpen: boolean;
+  readonly default: number;
 }
 
-export function optInt(o: Record<string, unknown>, name: string, dflt: number, lo: number, hi: number): number {
-  const v = o[name];
-  if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) fail(name, `an integer in [${lo}, ${hi}]`, v);
+/** 'a number in (0, 1)', 'an integer in [1, 10000]': the range as error messages state it. */
+export function describeRange(spec: NumericOption): string {
+  return spec.integer
+    ? `an integer in [${spec.lo}, ${spec.hi}]`
+    : `a number in ${spec.loOpen ? '(' : '['}${spec.lo}, ${spec.hi}${spec.hiOpen ? ')' : ']'}`;
+}
+
+/** The value of a numeric option (its default when absent), or INVALID_INPUT naming option, range and value. */
+export function readNumeric(o: Record<string, unknown>, spec: NumericOption): number {
+  const v = o[spec.name];
+  if (v === undefined) return spec.default;
+  if (typeof v !== 'number' || Number.isNaN(v)) fail(spec.name, describeRange(spec), v);
+  if (spec.integer && !Number.isInteger(v)) fail(spec.name, describeRange(spec), v);
+  if ((spec.loOpen ? v <= spec.lo : v < spec.lo) || (spec.hiOpen ? v >= spec.hi : v > spec.hi)) fail(spec.name, describeRange(spec), v);
   return v;
 }
 

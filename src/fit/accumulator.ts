@@ -33,7 +33,8 @@ import { RobustRegError, describe } from '../errors.js';
 import { INFO_ITERATIONS, INFO_LEN, INFO_METHOD, INFO_OBJECTIVE, INFO_RCOND } from '../abi/info.js';
 import { checkVectorShape, copyVec, copyX, shapeOf, type XInput } from '../data/input.js';
 import { splitHi, twoProdErr, twoSumErr } from '../twin/dd.js';
-import { checkOptionsObject, fail, optBackend, optBool, optNumber, type BackendChoice } from '../data/options.js';
+import { checkOptionsObject, fail, optBackend, optBool, type BackendChoice } from '../data/options.js';
+import { opt } from './option-table.js';
 import { makePredict, type L2Result } from './result.js';
 import { acquire, withSlot, type Slot } from '../backend/runtime.js';
 import { kernelOutcome, rankDeficient } from './status.js';
@@ -319,7 +320,7 @@ export class GramAccumulator {
     const fn = 'GramAccumulator.solve';
     const o = checkOptionsObject(options, ['intercept', 'ridge', 'backend'], fn);
     const intercept = optBool(o, 'intercept', true);
-    const ridge = optNumber(o, 'ridge', 0, 0, Infinity, false, true);
+    const ridge = opt(o, 'ridge');
     const choice = o.backend === undefined ? this.choice : optBackend(o);
     const s = this.s;
     const p = this.cols;

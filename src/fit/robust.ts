@@ -9,9 +9,10 @@ import { INFO_ITERATIONS, INFO_LEN, INFO_OBJECTIVE, INFO_SCALE } from '../abi/in
 import { readXywHost, type XInput } from '../data/input.js';
 import { lowerWeightedQuantile } from './stats.js';
 import {
-  COMMON_OPTIONS, checkOptionsObject, fail, optBackend, optBool, optFunction, optInt, optNumber, optSignal,
+  COMMON_OPTIONS, checkOptionsObject, fail, optBackend, optBool, optFunction, optSignal,
   type Progress,
 } from '../data/options.js';
+import { opt } from './option-table.js';
 import { makePredict, type FitResult, type L1Result } from './result.js';
 import { Dataset, f32View } from '../data/dataset.js';
 import { acquire, withSlot, type Slot } from '../backend/runtime.js';
@@ -23,14 +24,7 @@ import { kernelOutcome, rankDeficient } from './status.js';
 
 // ------------------------------------------------------------------------------------------ options
 
-/** Default iteration cap of the IRLS losses (reweighting steps, each one weighted least-squares solve). */
-export const IRLS_DEFAULT_MAXITER = 500;
-/** Default tolerance: converged when the fitted values moved by at most tol × scale in one step. */
-export const IRLS_DEFAULT_TOL = 1e-10;
-/** Huber's tuning constant for 95% efficiency at the normal model (Huber 1981; Holland & Welsch 1977). */
-export const HUBER_DEFAULT_DELTA = 1.345;
-/** Default smooth-L1 epsilon, relative to 1.4826·MAD of the residuals of the least-squares start. */
-export const SMOOTH_L1_DEFAULT_REL_EPSILON = 1e-3;
+export { HUBER_DEFAULT_DELTA, IRLS_DEFAULT_MAXITER, IRLS_DEFAULT_TOL, SMOOTH_L1_DEFAULT_REL_EPSILON } from './option-table.js';
 
 export interface HuberOptions {
   intercept?: boolean;
@@ -86,8 +80,8 @@ const LOSS_SMOOTH_L1 = 2;
 
 /** Huber regression (options without `loss`); `fn` names the caller in error messages. */
 export function solveHuber(fn: string, X: unknown, y: unknown, o: Record<string, unknown>): HuberResult {
-  const delta = optNumber(o, 'delta', HUBER_DEFAULT_DELTA, 0, Infinity, true, true);
-  const scale = o.scale === undefined ? 0 : optNumber(o, 'scale', 1, 0, Infinity, true, true);
+  const delta = opt(o, 'delta');
+  const scale = opt(o, 'scale');
   const r = runIrls(fn, X, y, o, LOSS_HUBER, delta, scale);
   const res = r.result as HuberResult;
   res.scale = r.info[INFO_SCALE];
@@ -98,7 +92,7 @@ export function solveHuber(fn: string, X: unknown, y: unknown, o: Record<string,
 
 /** Smooth-L1 regression Σ w (sqrt(r² + ε²) − ε) (+ ridge·||coef||²). */
 export function solveSmoothL1(fn: string, X: unknown, y: unknown, o: Record<string, unknown>): SmoothL1Result {
-  const eps = o.epsilon === undefined ? -SMOOTH_L1_DEFAULT_REL_EPSILON : optNumber(o, 'epsilon', 1, 0, Infinity, true, true);
+  const eps = opt(o, 'epsilon');
   const r = runIrls(fn, X, y, o, LOSS_SMOOTH_L1, eps, 0);
   const res = r.result as SmoothL1Result;
   res.epsilon = r.info[INFO_SCALE];
@@ -127,9 +121,9 @@ export function smoothL1(X: XInput | Dataset, yOrOptions?: ArrayLike<number> | S
 function runIrls(fn: string, X: unknown, y: unknown, o: Record<string, unknown>, loss: number, param: number, scale: number):
   { result: FitResult; info: Float64Array; outliers: Uint8Array } {
   const c = readCommon(o, fn, X);
-  const ridge = optNumber(o, 'ridge', 0, 0, Infinity, false, true);
-  const maxIter = optInt(o, 'maxIter', IRLS_DEFAULT_MAXITER, 1, 2 ** 31 - 1);
-  const tol = optNumber(o, 'tol', IRLS_DEFAULT_TOL, 0, 1, false, true);
+  const ridge = opt(o, 'ridge');
+  const maxIter = opt(o, 'irlsMaxIter');
+  const tol = opt(o, 'irlsTol');
   const start = o.start;
   return withSlot(c.slot, () => {
     const { backend } = c.slot;
@@ -242,7 +236,7 @@ export function solvePath(kind: 'lambda' | 'tau', values: readonly number[], X: 
     }
   } else {
     if (tauOpt !== undefined) fail('tau', `undefined for kind 'tau' (the levels are the values)`, tauOpt);
-    const lambda = optNumber(o, 'lambda', 0, 0, Infinity, false, true);
+    const lambda = opt(o, 'lambda');
     order.sort((a, b) => values[a] - values[b] || a - b);
     let prev: FitResult | undefined;
     for (const i of order) {

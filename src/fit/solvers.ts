@@ -8,9 +8,9 @@ import {
 } from '../abi/info.js';
 import { checkVectorShape, readXyw, shapeOf, type Shape } from '../data/input.js';
 import {
-  COMMON_OPTIONS, checkOptionsObject, fail, optBackend, optBool, optFunction, optInt, optNumber, optSignal,
-  type Progress,
+  COMMON_OPTIONS, checkOptionsObject, fail, optBackend, optBool, optFunction, optSignal, type Progress,
 } from '../data/options.js';
+import { opt } from './option-table.js';
 import { makePredict, type FitResult, type L1Result, type L2Result } from './result.js';
 import { Dataset, f32View } from '../data/dataset.js';
 import { acquire, withSlot, type Slot } from '../backend/runtime.js';
@@ -158,9 +158,9 @@ export const L2_OPTIONS = [...COMMON_OPTIONS, 'ridge'] as const;
 
 export function solveL2(fn: string, X: unknown, y: unknown, o: Record<string, unknown>): L2Result {
   const c = readCommon(o, fn, X);
-  const ridge = optNumber(o, 'ridge', 0, 0, Infinity, false, true);
-  optInt(o, 'maxIter', 1, 1, 1e9); // accepted for a uniform API; the direct solve needs no iterations
-  optNumber(o, 'tol', 0, 0, Infinity, false, true);
+  const ridge = opt(o, 'ridge');
+  opt(o, 'l2MaxIter'); // accepted for a uniform API; the direct solve needs no iterations
+  opt(o, 'l2Tol');
   return withSlot(c.slot, () => {
     const { backend } = c.slot;
     const k = backend.kernels;
@@ -214,8 +214,7 @@ export interface L1Options {
 
 export const L1_OPTIONS = [...COMMON_OPTIONS, 'lambda', 'start'] as const;
 
-export const L1_DEFAULT_TOL = 1e-10;
-export const L1_DEFAULT_MAXITER = 10000;
+export { L1_DEFAULT_MAXITER, L1_DEFAULT_TOL } from './option-table.js';
 
 export function checkTau(tau: unknown, name = 'tau'): number {
   if (typeof tau !== 'number' || !(tau > 0 && tau < 1)) fail(name, 'a number strictly between 0 and 1', tau);
@@ -224,9 +223,9 @@ export function checkTau(tau: unknown, name = 'tau'): number {
 
 export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, unknown>, tau: number, loss: 'l1' | 'quantile'): L1Result {
   const c = readCommon(o, fn, X);
-  const lambda = optNumber(o, 'lambda', 0, 0, Infinity, false, true);
-  const maxIter = optInt(o, 'maxIter', L1_DEFAULT_MAXITER, 1, 2 ** 31 - 1);
-  const tol = optNumber(o, 'tol', L1_DEFAULT_TOL, 0, 1, true, true);
+  const lambda = opt(o, 'lambda');
+  const maxIter = opt(o, 'l1MaxIter');
+  const tol = opt(o, 'l1Tol');
   const start = o.start as { coef: ArrayLike<number>; intercept?: number } | undefined;
   return withSlot(c.slot, () => {
     const { backend } = c.slot;

@@ -645,10 +645,8 @@ describe('fit (L1 / quantile)', () => {
   });
 });
 
-const hasHuber = typeof (lib as Record<string, unknown>).huber === 'function';
 
-// Huber arrives after L1: skipped until the library exports huber().
-describe.skipIf(!hasHuber)('fit (Huber)', () => {
+describe('fit (Huber)', () => {
   it('reports the scale and the downweighted rows', async () => {
     const r = await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--loss', 'huber']);
     expect(r.stderr).toBe('');
@@ -793,8 +791,8 @@ describe('demo', () => {
     expect(svg).toContain('>4.0<');
   });
 
-  // Needs every loss of the demo; Huber arrives after L1 (skipped until the library exports it).
-  it.skipIf(!hasHuber)('exits 0 with every fit available', async () => {
+  // Needs every loss of the demo.
+  it('exits 0 with every fit available', async () => {
     const r = await cli(['demo']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

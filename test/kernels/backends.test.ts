@@ -59,12 +59,15 @@ describe('backends', () => {
     for (const tb of await allBackends()) {
       const before = tb.backend.byteLength();
       expect(() => tb.arena.allocMany([3 * 2 ** 30, 2 * 2 ** 30], 'test')).toThrow(/OUT_OF_MEMORY|needs .*GiB/);
+      let e: unknown;
       try {
         tb.arena.allocMany([5 * 2 ** 30]);
-      } catch (e) {
-        expect((e as { code: string }).code).toBe('OUT_OF_MEMORY');
-        expect((e as { details: { bytesNeeded: number } }).details.bytesNeeded).toBeGreaterThan(4 * 2 ** 30);
+      } catch (caught) {
+        e = caught;
       }
+      expect(e, `${tb.label}: a 5 GiB request must throw`).toBeDefined();
+      expect((e as { code: string }).code).toBe('OUT_OF_MEMORY');
+      expect((e as { details: { bytesNeeded: number } }).details.bytesNeeded).toBeGreaterThan(4 * 2 ** 30);
       expect(tb.backend.byteLength()).toBe(before);
     }
   });

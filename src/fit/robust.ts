@@ -4,18 +4,17 @@
 // backend's memory, make ONE kernel call per fit, build a plain result. Formulas, the scale
 // convention and the defaults are argued in docs/losses.md.
 import { RobustRegError, describe } from '../errors.js';
-import { withProgress, type KernelProgress } from '../abi/progress.js';
+import { withProgress } from '../abi/progress.js';
 import { INFO_ITERATIONS, INFO_LEN, INFO_OBJECTIVE, INFO_SCALE } from '../abi/info.js';
 import { readXywHost, type XInput } from '../data/input.js';
 import { lowerWeightedQuantile } from './stats.js';
 import {
-  COMMON_OPTIONS, checkOptionsObject, fail, optBackend, optBool, optFunction, optSignal,
-  type Progress,
+  COMMON_OPTIONS, checkOptionsObject, fail, optBool, type Progress,
 } from '../data/options.js';
 import { opt } from './option-table.js';
-import { makePredict, type FitResult, type L1Result } from './result.js';
+import type { FitResult, L1Result } from './result.js';
 import { Dataset, f32View } from '../data/dataset.js';
-import { acquire, withSlot, type Slot } from '../backend/runtime.js';
+import { withSlot } from '../backend/runtime.js';
 import {
   checkTau, finish, marshal, readCommon, shapeOfInput, solveL1, splitArgs, toLadUnits, writeStart,
   type L1Options,

@@ -8,7 +8,7 @@ import {
 } from '../abi/info.js';
 import { checkVectorShape, readXyw, shapeOf, type Shape } from '../data/input.js';
 import {
-  COMMON_OPTIONS, checkOptionsObject, fail, optBackend, optBool, optFunction, optSignal, type Progress,
+  COMMON_OPTIONS, fail, optBackend, optBool, optFunction, optSignal, type Progress,
 } from '../data/options.js';
 import { opt } from './option-table.js';
 import { makePredict, type FitResult, type L1Result, type L2Result } from './result.js';

@@ -70,7 +70,8 @@ export function wselect(pKey: number, pWt: number, pId: number, m: number, targe
   rng = SEED;
   const kb = pKey >>> 3, wb = pWt >>> 3, ib = pId >>> 2;
   const sk = pScratch >>> 3, sw0 = sk + SAMPLE_MAX, si = (pScratch >>> 2) + 4 * SAMPLE_MAX;
-  let lo = 0, hi = m;
+  const lo = 0;
+  let hi = m;
   let acc = 0.0;
   let wr = total;
   while (pScratch !== 0 && hi - lo > SMALL && target > acc && wr > 0) {

@@ -1,6 +1,8 @@
 // Linear memory of the pure-TypeScript twin: an ArrayBuffer addressed by byte offsets exactly like
 // WebAssembly memory, so one marshaling path serves both backends. Kernels read the live views
 // through `F64`/`I32`/`F32` (copy them into a local at kernel entry: the binding changes on growth).
+// Nothing happens at import (the package is sideEffects: false): memory starts empty and the host's
+// arena grows it before the first region is used.
 export let F64 = new Float64Array(0);
 export let I32 = new Int32Array(0);
 /** float32 view of the same memory (X of { precision: 'f32' } Datasets; src/twin/xload.ts). */
@@ -25,5 +27,3 @@ export function growTo(bytes: number): void {
   I32 = new Int32Array(buffer);
   F32 = new Float32Array(buffer);
 }
-
-growTo(2 * 65536);

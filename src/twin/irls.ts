@@ -11,6 +11,8 @@ import { XS, setX, xview } from './xload.js';
 import { SELECT_SCRATCH_BYTES, wselect } from './select.js';
 
 const LOSS_HUBER = 1;
+/** The kernel's other loss code (the host passes it; the twin tests only for Huber). */
+export const LOSS_SMOOTH_L1 = 2;
 const KIND_IRLS = 2;
 const BLOCK = 512;
 const EPS = 2.220446049250313e-16;

@@ -65,6 +65,7 @@ import { wselect, SELECT_SCRATCH_BYTES } from "./select";
 import { progress } from "./env";
 import { INFO_LEN, INFO_OBJECTIVE, INFO_ITERATIONS, INFO_SCALE, INFO_OUTLIERS } from "./info";
 import { STATUS_OK, STATUS_MAXITER, STATUS_RANK_DEFICIENT, STATUS_CANCELLED, STATUS_NUMERICAL, STATUS_STALLED } from "./status";
+import { ldf, stf, sti } from "./mem";
 
 /** loss argument: Huber. */
 const LOSS_HUBER: i32 = 1;
@@ -97,12 +98,6 @@ const INNER_SWITCH: f64 = 1000.0;
 /** Rounding floor of the convergence test, in units of eps times the size of the residuals' terms. */
 const ROUNDING: f64 = 16.0;
 
-// @ts-ignore: decorator
-@inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-// @ts-ignore: decorator
-@inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
-// @ts-ignore: decorator
-@inline function sti(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
 /** Weight of row i (1 when the caller passed no weights). */
 // @ts-ignore: decorator
 @inline function wt(pW: usize, i: i32): f64 { return pW != 0 ? load<f64>(pW + (<usize>i << 3)) : 1.0; }

@@ -57,6 +57,7 @@ import { STATUS_OK, STATUS_RANK_DEFICIENT, STATUS_NUMERICAL } from "./status";
 import { INFO_LEN, INFO_OBJECTIVE, INFO_RCOND, INFO_ITERATIONS, INFO_METHOD, INFO_RANK, INFO_REFINE } from "./info";
 import { splitHi, twoSumErr, twoProdErr, splitHiV, twoSumErrV, twoProdErrV } from "./dd";
 import { XS, setX, xatx, xld, xld2 } from "./xload";
+import { ldf, stf, ldi, sti, evenUp, lane0, lane1 } from "./mem";
 
 /** Rows per block of the Gram / QR / refinement passes (even, so f64x2 pairs never straddle blocks). */
 const BLOCK: i32 = 512;
@@ -84,20 +85,6 @@ const EPS: f64 = 2.220446049250313e-16;
 // ---------------------------------------------------------------------------------------------
 // Memory helpers (byte pointers; f64 index i at p + 8 i, i32 index i at p + 4 i).
 
-// @ts-ignore: decorator
-@inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-// @ts-ignore: decorator
-@inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
-// @ts-ignore: decorator
-@inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-// @ts-ignore: decorator
-@inline function sti(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
-// @ts-ignore: decorator
-@inline function evenUp(k: i32): i32 { return (k + 1) & ~1; }
-// @ts-ignore: decorator
-@inline function lane0(v: v128): f64 { return f64x2.extract_lane(v, 0); }
-// @ts-ignore: decorator
-@inline function lane1(v: v128): f64 { return f64x2.extract_lane(v, 1); }
 
 /** Rows of the block buffers: BLOCK, or n rounded up to even when smaller. */
 function blockRows(n: i32): i32 {

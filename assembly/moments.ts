@@ -28,20 +28,11 @@
 
 import { STATUS_OK, STATUS_NUMERICAL } from "./status";
 import { weightedMean, vExtent, scaleFor, householderBlock, fillColumn } from "./l2";
+import { ldf, stf, evenUp, lane0, lane1 } from "./mem";
 
 /** Rows per block (even, so f64x2 pairs never straddle blocks). */
 const BLOCK: i32 = 512;
 
-// @ts-ignore: decorator
-@inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-// @ts-ignore: decorator
-@inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
-// @ts-ignore: decorator
-@inline function lane0(v: v128): f64 { return f64x2.extract_lane(v, 0); }
-// @ts-ignore: decorator
-@inline function lane1(v: v128): f64 { return f64x2.extract_lane(v, 1); }
-// @ts-ignore: decorator
-@inline function evenUp(k: i32): i32 { return (k + 1) & ~1; }
 
 function blockRows(n: i32): i32 {
   return min<i32>(BLOCK, evenUp(n));

@@ -95,3 +95,22 @@ export function makePredict(coef: Float64Array, intercept: number): (X: XInput) 
     return out;
   };
 }
+
+/**
+ * The one host residual pass: r = y − b0 − Σ_j x_j·b_j, column by column (the order of the kernels'
+ * residual pass), X column-major with n rows starting at element xOff of xv (float64 or float32
+ * storage), y at element yOff of yv, slopes coef[cOff .. cOff + p). Columns with b_j = 0 are skipped
+ * (r − x·0 = r for finite x, up to the sign of a zero residual).
+ */
+export function residualsColumnMajor(xv: Float64Array | Float32Array, xOff: number, yv: Float64Array, yOff: number,
+  n: number, p: number, b0: number, coef: ArrayLike<number>, cOff = 0): Float64Array {
+  const r = new Float64Array(n);
+  for (let i = 0; i < n; i++) r[i] = yv[yOff + i] - b0;
+  for (let j = 0; j < p; j++) {
+    const b = coef[cOff + j];
+    if (b === 0) continue;
+    const o = xOff + j * n;
+    for (let i = 0; i < n; i++) r[i] -= xv[o + i] * b;
+  }
+  return r;
+}

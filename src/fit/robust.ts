@@ -12,7 +12,7 @@ import {
   COMMON_OPTIONS, checkOptionsObject, fail, optBool, type Progress,
 } from '../data/options.js';
 import { opt } from './option-table.js';
-import type { FitResult, L1Result } from './result.js';
+import { residualsColumnMajor, type FitResult, type L1Result } from './result.js';
 import { Dataset, f32View } from '../data/dataset.js';
 import { withSlot } from '../backend/runtime.js';
 import {
@@ -147,7 +147,8 @@ function runIrls(fn: string, X: unknown, y: unknown, o: Record<string, unknown>,
     const outliers = new Uint8Array(loss === LOSS_HUBER ? n : 0);
     if (loss === LOSS_HUBER) {
       const cut = param * info[INFO_SCALE];
-      const r = residualsOf(f64, m.xf32 ? f32View(backend) : f64, m.pX, m.pY, n, p, coefAll);
+      const xv = m.xf32 ? f32View(backend) : f64;
+      const r = residualsColumnMajor(xv, m.pX / xv.BYTES_PER_ELEMENT, f64, m.pY >>> 3, n, p, coefAll[0], coefAll, 1);
       for (let i = 0; i < n; i++) if (Math.abs(r[i]) > cut) outliers[i] = 1;
     }
     const converged = fitStatus === 'converged';
@@ -165,19 +166,6 @@ function runIrls(fn: string, X: unknown, y: unknown, o: Record<string, unknown>,
     });
     return { result, info, outliers };
   });
-}
-
-/** r = y − b0 − X b, column by column (the order of the kernels' residual pass). */
-function residualsOf(f64: Float64Array, xv: Float64Array | Float32Array, pX: number, pY: number, n: number, p: number, coefAll: Float64Array): Float64Array {
-  const r = new Float64Array(n);
-  const yb = pY >>> 3, b0 = coefAll[0];
-  for (let i = 0; i < n; i++) r[i] = f64[yb + i] - b0;
-  for (let j = 0; j < p; j++) {
-    const bj = coefAll[j + 1];
-    const xb = pX / xv.BYTES_PER_ELEMENT + j * n;
-    for (let i = 0; i < n; i++) r[i] = r[i] - xv[xb + i] * bj;
-  }
-  return r;
 }
 
 // ------------------------------------------------------------------------------------------- paths

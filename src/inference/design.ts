@@ -3,6 +3,7 @@
 // computations well conditioned.
 import { RobustRegError, describe } from '../errors.js';
 import { readXywHost } from '../data/input.js';
+import { residualsColumnMajor } from '../fit/result.js';
 import type { Mat } from './linalg.js';
 
 export interface Design {
@@ -54,18 +55,9 @@ export function readDesign(fn: string, X: unknown, y: unknown, weights: unknown,
   return { n, nAll, p, k, intercept, X: Xa, y: ya, w: wa, rows, weightsAll: weights as ArrayLike<number> | undefined };
 }
 
-/** Residuals y − intercept − X·coef over the used rows. */
+/** Residuals y − intercept − X·coef over the used rows (the library's one residual pass). */
 export function residuals(d: Design, coef: ArrayLike<number>, intercept: number): Float64Array {
-  const { n, p, X } = d;
-  const r = new Float64Array(n);
-  for (let i = 0; i < n; i++) r[i] = d.y[i] - intercept;
-  for (let j = 0; j < p; j++) {
-    const b = coef[j];
-    if (b === 0) continue;
-    const o = j * n;
-    for (let i = 0; i < n; i++) r[i] -= X[o + i] * b;
-  }
-  return r;
+  return residualsColumnMajor(d.X, 0, d.y, 0, d.n, d.p, intercept, coef);
 }
 
 /** Weighted column means (the centring point; any point is exact, the mean is best conditioned). */

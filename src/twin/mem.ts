@@ -16,10 +16,13 @@ export function byteLength(): number {
   return buffer.byteLength;
 }
 
-/** Grow to at least `bytes` (rounded up to 64 KiB pages), preserving contents. */
+/** The first growth allocates at least this much (two pages, like the WASM module's initial memory). */
+const MIN_BYTES = 2 * 65536;
+
+/** Grow to at least `bytes` (rounded up to 64 KiB pages, at least MIN_BYTES), preserving contents. */
 export function growTo(bytes: number): void {
   if (bytes <= buffer.byteLength) return;
-  const pages = Math.ceil(bytes / 65536);
+  const pages = Math.ceil(Math.max(bytes, MIN_BYTES) / 65536);
   const next = new ArrayBuffer(pages * 65536);
   new Uint8Array(next).set(new Uint8Array(buffer));
   buffer = next;

@@ -8,10 +8,10 @@
 // reach zero along it enters the basis: one pivot per breakpoint (more where the data are degenerate).
 // Each piece carries its certificate: the dual point of its vertex checked at both ends of its τ
 // interval (it is linear in τ, so both ends suffice) and the duality gap.
-import { quantile as fitQuantile } from '../api.js';
+import { quantile as fitQuantile } from '../fit/api.js';
 import { RobustRegError, describe } from '../errors.js';
-import type { XInput } from '../input.js';
-import { checkOptionsObject, fail, optBackend, optBool, type BackendChoice } from '../options.js';
+import type { XInput } from '../data/input.js';
+import { checkOptionsObject, fail, optBackend, optBool, type BackendChoice } from '../data/options.js';
 import { readDesign } from './design.js';
 import {
   basisInverse, dedupeRows, greedyBasis, makeVertex, optimize, zeroTolerances,

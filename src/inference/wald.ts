@@ -7,10 +7,10 @@
 // consecutive τ's slopes), T = (Dβ̂)'(DWD')⁻¹(Dβ̂)/q on F(q, ddf):
 //   joint:  D = diff(I_m) ⊗ [0 | I_{p−1}], q = (p − 1)(m − 1), ddf = n·m − q;
 //   per slope j: D = diff(I_m) ⊗ e_j', q = m − 1, ddf = n·m − (m − 1).
-import { quantile as fitQuantile } from '../api.js';
+import { quantile as fitQuantile } from '../fit/api.js';
 import { RobustRegError, describe } from '../errors.js';
-import type { XInput } from '../input.js';
-import { checkOptionsObject, fail, optBackend, optBool, type BackendChoice } from '../options.js';
+import type { XInput } from '../data/input.js';
+import { checkOptionsObject, fail, optBackend, optBool, type BackendChoice } from '../data/options.js';
 import { checkCoefLike, readDesign, residuals } from './design.js';
 import { fSf } from './distributions.js';
 import { cholSolve, congruence, crossprod, invUpper, qrR } from './linalg.js';

@@ -8,6 +8,7 @@ import { l2_fit, l2_work_bytes } from './l2.js';
 import { l1_fit, l1_glob, l1_work_bytes } from './l1.js';
 import { irls_fit, irls_work_bytes } from './irls.js';
 import { moments, moments_work_bytes } from './moments.js';
+import { mm_fit, mm_work_bytes } from './mm.js';
 
 export const twinKernels: Kernels = {
   heap_base: () => TWIN_HEAP_BASE,
@@ -20,6 +21,8 @@ export const twinKernels: Kernels = {
   irls_fit,
   moments_work_bytes,
   moments,
+  mm_work_bytes,
+  mm_fit,
 };
 
 export const jsBackend: Backend = {

@@ -6,6 +6,7 @@ import { Dataset } from './dataset.js';
 import { checkOptionsObject, type Loss, type Progress } from './options.js';
 import type { FitResult } from './result.js';
 import { HUBER_OPTIONS, SMOOTH_L1_OPTIONS, solveHuber, solvePath, solveSmoothL1 } from './robust.js';
+import { MM_OPTIONS, solveMM, type MMStart } from './mm.js';
 import { L1_OPTIONS, L2_OPTIONS, checkTau, solveL1, solveL2, splitArgs, toLadUnits, type L1Options, type L2Options } from './solvers.js';
 
 export interface QuantileOptions extends L1Options {
@@ -15,15 +16,25 @@ export interface QuantileOptions extends L1Options {
   taus?: readonly number[];
 }
 
-export interface FitOptions extends L2Options, Omit<L1Options, keyof L2Options> {
+export interface FitOptions extends L2Options, Omit<L1Options, keyof L2Options | 'start'> {
   loss: Loss;
   tau?: number;
   delta?: number;
   epsilon?: number;
   scale?: number;
+  /** Warm start (L1/quantile/Huber/smooth-L1: { coef, intercept }; mm: { coef, intercept, scale }). */
+  start?: L1Options['start'] | MMStart;
+  /** mm: breakdown point of the S stage (default 0.5). */
+  breakdown?: number;
+  /** mm: Gaussian efficiency of the M stage (default 0.95). */
+  efficiency?: number;
+  /** mm: random elemental subsets (default 500). */
+  subsamples?: number;
+  /** mm: seed of the subsampling generator (default fixed). */
+  seed?: number;
 }
 
-const LOSSES: readonly Loss[] = ['l2', 'l1', 'quantile', 'huber', 'smooth-l1'];
+const LOSSES: readonly Loss[] = ['l2', 'l1', 'quantile', 'huber', 'smooth-l1', 'mm'];
 
 /** Fit a linear model with the loss named in `options.loss`. Synchronous after `await init()`. */
 export function fit(X: XInput, y: ArrayLike<number>, options: FitOptions): FitResult;
@@ -46,6 +57,8 @@ export function fit(X: XInput | Dataset, yOrOptions: ArrayLike<number> | FitOpti
       return solveHuber('huber', X, y, checkOptionsObject(rest, HUBER_OPTIONS, 'huber'));
     case 'smooth-l1':
       return solveSmoothL1('smoothL1', X, y, checkOptionsObject(rest, SMOOTH_L1_OPTIONS, 'smoothL1'));
+    case 'mm':
+      return solveMM('mm', X, y, checkOptionsObject(rest, MM_OPTIONS, 'mm'));
     default:
       throw new RobustRegError('INVALID_INPUT', `fit: option loss must be one of ${LOSSES.map((l) => `'${l}'`).join(', ')}, received ${describe(loss)}`, { argument: 'loss', value: loss });
   }

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { mm, type MMResult, bisquareBreakdown, bisquareEfficiency, tuningChi, tuningPsi } from '../src/mm.js';
+import { summary } from '../src/index.js';
 import { expectRel, expectVecRel } from './helpers/close.js';
 import { initBeforeAll } from './helpers/robust.js';
 
@@ -73,4 +74,26 @@ describe('tuning constants', () => {
     expectRel(bisquareEfficiency(tuningPsi(0.85)), 0.85, 1e-12, 'efficiency 0.85');
     expectRel(tuningPsi(0.95000001), 4.685061, 1e-5, 'solved vs robustbase');
   });
+});
+
+describe('summary() of an MM fit vs summary(lmrob) (.vcov.avar1)', () => {
+  for (const name of NAMES) {
+    it(name, () => {
+      const c = fx.cases[name];
+      const start = { intercept: c.S.coef[0], coef: c.S.coef.slice(1), scale: c.S.scale };
+      const r = mm(c.X, c.y, { start });
+      const s = summary(r, c.X, c.y);
+      expect(s.method).toBe('.vcov.avar1');
+      expect(s.df).toBe(c.summary.df);
+      const k = c.summary.se.length;
+      for (let j = 0; j < k; j++) {
+        const row = s.coefficients[j];
+        expectRel(row.estimate, c.summary.estimate[j], 1e-7, `${name} estimate ${j}`);
+        expectRel(row.stdError, c.summary.se[j], 1e-6, `${name} se ${j}`);
+        expectRel(row.statistic, c.summary.t[j], 1e-6, `${name} t ${j}`);
+        if (c.summary.p[j] > 1e-300) expectRel(row.pValue, c.summary.p[j], 1e-5, `${name} p ${j}`);
+        expectVecRel(s.covariance[j], c.summary.cov[j], 1e-6, `${name} cov row ${j}`);
+      }
+    });
+  }
 });

@@ -3,6 +3,7 @@
 //   l2         vcov: 'classical' (default) | 'HC0' | 'HC1' | 'HC2' | 'HC3'      t(n − k)
 //   l1/quantile se: 'nid' (default) | 'ker' | 'boot'                          t(n − k)
 //   huber      vcov: 'H1' (default) | 'H2' | 'H3'                              normal
+//   mm         vcov: '.vcov.avar1' (robustbase lmrob's default)                 t(n − k)
 // The numbers reproduce R summary.lm + sandwich::vcovHC, quantreg summary.rq and statsmodels RLM.
 import { quantile as fitQuantile } from '../api.js';
 import { RobustRegError, describe } from '../errors.js';
@@ -13,6 +14,8 @@ import { checkCoefLike, readDesign, residuals, type Design } from './design.js';
 import { normalQuantile, normalSf, studentTQuantile, studentTTwoSided } from './distributions.js';
 import { HUBER_VCOV, checkHuberEquations, huberCovariance, type HuberVcov } from './huber.js';
 import { L2_VCOV, checkNormalEquations, l2Inference, type L2Vcov } from './l2.js';
+import { mmCovariance } from './mm.js';
+import { MM_TUNING_CHI, MM_TUNING_PSI } from '../mm.js';
 import {
   checkQuantileIntercept, kerCovariance, nidCovariance, usableBandwidth, type Bandwidth,
 } from './quantile.js';
@@ -29,8 +32,8 @@ export interface SummaryOptions {
   weights?: ArrayLike<number>;
   /** Names of the columns of X (length p). Default x1 … xp; the intercept is "(Intercept)". */
   names?: readonly string[];
-  /** l2: 'classical' (default), 'HC0', 'HC1', 'HC2', 'HC3'; huber: 'H1' (default), 'H2', 'H3'. */
-  vcov?: L2Vcov | HuberVcov;
+  /** l2: 'classical' (default), 'HC0', 'HC1', 'HC2', 'HC3'; huber: 'H1' (default), 'H2', 'H3'; mm: '.vcov.avar1' (the only one). */
+  vcov?: L2Vcov | HuberVcov | '.vcov.avar1';
   /** l1/quantile: 'nid' (default), 'ker' or 'boot'. */
   se?: QuantileSe;
   /** nid/ker: the bandwidth rule for h, 'hall-sheather' (default) or 'bofinger'. */
@@ -88,7 +91,7 @@ export interface Summary {
   bandwidth?: { rule: Bandwidth; h: number; kernel?: number };
   /** boot. */
   bootstrap?: { B: number; seed: number; failures: number; ci: 'wald' | 'percentile' };
-  /** huber. */
+  /** huber, mm: the residual scale of the fit (mm: the S-scale). */
   scale?: number;
   delta?: number;
   /** Messages about the estimate (e.g. nid density estimates clamped at 0). */
@@ -109,6 +112,9 @@ export interface SummarizableResult {
   backend?: string;
   scale?: number;
   delta?: number;
+  /** mm: the S-estimate (its residuals enter the covariance) and the tuning constants. */
+  init?: { coef: ArrayLike<number>; intercept: number; scale: number };
+  tuning?: { chi: number; psi: number; bb: number };
 }
 
 const COMMON_KEYS = ['level', 'intercept', 'weights', 'names'] as const;
@@ -117,6 +123,7 @@ const KEYS: Record<string, readonly string[]> = {
   l1: [...COMMON_KEYS, 'se', 'bandwidth', 'B', 'seed', 'ci', 'backend'],
   quantile: [...COMMON_KEYS, 'se', 'bandwidth', 'B', 'seed', 'ci', 'backend'],
   huber: [...COMMON_KEYS, 'vcov'],
+  mm: [...COMMON_KEYS, 'vcov'],
 };
 
 function oneOf<T extends string>(o: Record<string, unknown>, name: string, values: readonly T[], dflt: T, loss: string): T {
@@ -148,7 +155,7 @@ export function summary(result: SummarizableResult, X: XInput, y: ArrayLike<numb
   const res = result as unknown as Record<string, unknown>;
   const loss = res.loss as Loss;
   if (!(typeof loss === 'string' && loss in KEYS)) {
-    throw new RobustRegError('INVALID_INPUT', `summary: no inference for result.loss ${describe(loss)}; supported: 'l2', 'l1', 'quantile', 'huber'`, { argument: 'result.loss', value: loss });
+    throw new RobustRegError('INVALID_INPUT', `summary: no inference for result.loss ${describe(loss)}; supported: 'l2', 'l1', 'quantile', 'huber', 'mm'`, { argument: 'result.loss', value: loss });
   }
   const o = checkOptionsObject(options, KEYS[loss], `summary (${loss} fit)`);
   const level = o.level === undefined ? 0.95 : (o.level as number);
@@ -201,6 +208,35 @@ export function summary(result: SummarizableResult, X: XInput, y: ArrayLike<numb
     }
     const inf = huberCovariance(d, resid, scale, delta, vcov);
     return finish({ ...base, method: vcov, distribution: 'normal', scale, delta, warnings }, coefAll, inf.V, names, d);
+  }
+
+  if (loss === 'mm') {
+    oneOf(o, 'vcov', ['.vcov.avar1'] as const, '.vcov.avar1', 'mm');
+    if (o.weights !== undefined) {
+      throw new RobustRegError('INVALID_INPUT', `summary: weights are not supported for MM inference (mm() fits are unweighted)`, { argument: 'weights' });
+    }
+    const scale = res.scale;
+    const ini = res.init as { coef?: ArrayLike<number>; intercept?: number; scale?: number } | undefined;
+    if (typeof scale !== 'number' || !(scale >= 0) || !Number.isFinite(scale)) {
+      throw new RobustRegError('INVALID_INPUT', `summary: an mm result needs result.scale >= 0, received ${describe(scale)}`, { argument: 'result.scale', value: scale });
+    }
+    if (typeof ini !== 'object' || ini === null || !ini.coef || ini.coef.length !== d.p) {
+      throw new RobustRegError('INVALID_INPUT', `summary: an mm result needs result.init (the S-estimate: coef, intercept, scale), received ${describe(ini)}`, { argument: 'result.init' });
+    }
+    const tun = res.tuning as { chi?: number; psi?: number } | undefined;
+    const cChi = typeof tun?.chi === 'number' ? tun.chi : MM_TUNING_CHI;
+    const cPsi = typeof tun?.psi === 'number' ? tun.psi : MM_TUNING_PSI;
+    const warnings: string[] = [];
+    let V: Float64Array;
+    if (scale === 0) {
+      warnings.push('exact fit (scale 0): the covariance is 0, as robustbase reports it');
+      V = new Float64Array(d.k * d.k);
+    } else {
+      if (res.converged === false) warnings.push(`the fit did not converge (status ${describe(res.status)}): the table is for its last iterate`);
+      const r0 = residuals(d, ini.coef, typeof ini.intercept === 'number' ? ini.intercept : 0);
+      V = mmCovariance(d, resid, r0, scale, cPsi, cChi, warnings);
+    }
+    return finish({ ...base, method: '.vcov.avar1', distribution: 't', scale, warnings }, coefAll, V, names, d);
   }
 
   // l1 / quantile

@@ -283,7 +283,7 @@ describe('help and usage errors', () => {
     [['fit', 'data.csv'], /missing --y/],
     [['fit', 'data.csv', '--y', 'y', '--bogus'], /unknown option --bogus/],
     [['fit', 'data.csv', '--y'], /option --y needs a value/],
-    [['fit', 'data.csv', '--y', 'y', '--loss', 'l3'], /--loss must be one of l1, l2, quantile, huber, smooth-l1/],
+    [['fit', 'data.csv', '--y', 'y', '--loss', 'l3'], /--loss must be one of l1, l2, quantile, huber, smooth-l1, mm/],
     [['fit', 'data.csv', '--y', 'y', '--tau', 'half'], /--tau expects a number/],
     [['fit', 'data.csv', '--y', 'y', '--tau', '-1'], /needs a value/],
     [['fit', 'data.csv', '--y', 'y', '--loss', 'l2', '--tau', '0.3'], /--tau applies to --loss quantile, not l2/],
@@ -676,6 +676,22 @@ describe.skipIf(!hasHuber)('fit (Huber)', () => {
     expect(w.code).toBe(0);
     expect(w.stdout).toMatch(/Coefficients \(SE: not available: \[INVALID_INPUT\] summary: weights are not supported for Huber inference/);
     expect(w.stdout).toMatch(/\(Intercept\)\s+-41\.14088/);
+  });
+});
+
+describe('fit (MM)', () => {
+  it('lists the flagged outliers by line (the four giants of starsCYG) with lmrob standard errors', async () => {
+    const r = await cli(['fit', STARS, '--y', 'log.light', '--loss', 'mm']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Coefficients (SE: .vcov.avar1, robustbase lmrob; t tests on 45 df):');
+    // rows 11, 20, 30, 34 are lines 12, 21, 31, 35 of the file (line 1 is the header)
+    expect(r.stdout).toMatch(/Outliers:\s+4 of 47 rows have robustness weight < 0\.1\/n \(lines 12, 21, 31, 35\)/);
+    expect(r.stdout).toMatch(/Scale:\s+s = 0\.47145\d* \(S-estimate\)/);
+    const j = JSON.parse((await cli(['fit', STARS, '--y', 'log.light', '--loss', 'mm', '--json'])).stdout);
+    expect(j.loss).toBe('mm');
+    expect(j.outliers).toEqual({ count: 4, lines: [12, 21, 31, 35] });
+    expect(j.inference.method).toBe('.vcov.avar1');
+    expectClose(j.coef[0], 2.25316134778923, 1e-6, 'lmrob slope');
   });
 });
 

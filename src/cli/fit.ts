@@ -27,7 +27,8 @@ Columns:
                        without it such rows are an error that lists their line numbers
 
 Model:
-  --loss <loss>        l1 (default), l2, quantile, huber or smooth-l1
+  --loss <loss>        l1 (default), l2, quantile, huber, smooth-l1 or mm (MM-estimator as R's
+                       robustbase lmrob(): resists outlying x as well as outlying y; lists outliers)
   --tau <t>            quantile level in (0, 1), default 0.5 (implies --loss quantile)
   --delta <d>          Huber threshold (implies --loss huber)
   --scale <s>          Huber: fix the residual scale instead of estimating it (implies --loss huber)
@@ -39,6 +40,7 @@ Model:
 Inference (standard errors, t/z statistics, p-values, confidence intervals):
   --se <method>        l2: classical (default), hc0, hc1, hc2 or hc3 (heteroskedasticity-robust);
                        l1/quantile: nid (default), ker or boot; huber: h1 (default), h2 or h3;
+                       mm: avar1 (default, robustbase's .vcov.avar1);
                        none skips them (smooth-l1 has none)
   --level <l>          confidence level of the intervals, in (0, 1), default 0.95
   --reps <B>           --se boot: bootstrap replicates (default 200)
@@ -84,7 +86,7 @@ const FIT_FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export const LOSSES = ['l1', 'l2', 'quantile', 'huber', 'smooth-l1'] as const;
+export const LOSSES = ['l1', 'l2', 'quantile', 'huber', 'smooth-l1', 'mm'] as const;
 export type LossName = (typeof LOSSES)[number];
 
 export const LOSS_TITLE: Record<LossName, string> = {
@@ -93,6 +95,7 @@ export const LOSS_TITLE: Record<LossName, string> = {
   quantile: 'quantile regression',
   huber: 'Huber M-estimator',
   'smooth-l1': 'smooth approximation of L1',
+  mm: 'MM-estimator, bisquare, 50% breakdown, 95% efficiency',
 };
 
 const OBJECTIVE_UNITS: Record<LossName, string> = {
@@ -101,6 +104,7 @@ const OBJECTIVE_UNITS: Record<LossName, string> = {
   quantile: 'sum w rho_tau(r)',
   huber: 'Huber loss',
   'smooth-l1': 'smooth-L1 loss',
+  mm: 'sum rho(r/s), bisquare',
 };
 
 /** --se values per loss (lower case on the command line; the library's spelling on the right). */
@@ -110,6 +114,7 @@ const SE_CHOICES: Record<LossName, Record<string, string>> = {
   quantile: { nid: 'nid', ker: 'ker', boot: 'boot', none: 'none' },
   huber: { h1: 'H1', h2: 'H2', h3: 'H3', none: 'none' },
   'smooth-l1': { none: 'none' },
+  mm: { avar1: '.vcov.avar1', none: 'none' },
 };
 
 /** The inference request of the command line, validated for syntax (ranges are the library's). */
@@ -167,7 +172,7 @@ function runInference(req: InferenceRequest, d: Design, loss: LossName, intercep
   if (!intercept) o.intercept = false;
   if (d.weights) o.weights = d.weights;
   if (req.level !== undefined) o.level = req.level;
-  if (loss === 'l2' || loss === 'huber') o.vcov = req.method as SummaryOptions['vcov'];
+  if (loss === 'l2' || loss === 'huber' || loss === 'mm') o.vcov = req.method as SummaryOptions['vcov'];
   else o.se = req.method as SummaryOptions['se'];
   if (req.B !== undefined) o.B = req.B;
   if (req.seed !== undefined) o.seed = req.seed;
@@ -190,6 +195,7 @@ function methodText(s: Summary): string {
     HC0: 'HC0, White', HC1: 'HC1, White x n/(n-p)', HC2: 'HC2, leverage-adjusted', HC3: 'HC3, MacKinnon-White',
     nid: 'nid, Hendricks-Koenker', ker: 'ker, Powell kernel', boot: 'xy-pairs bootstrap',
     H1: 'H1, Huber sandwich', H2: 'H2, Huber sandwich', H3: 'H3, Huber sandwich',
+    '.vcov.avar1': '.vcov.avar1, robustbase lmrob',
   };
   let t = names[s.method] ?? s.method;
   if (s.bandwidth) t += `, ${s.bandwidth.rule === 'hall-sheather' ? 'Hall-Sheather' : 'Bofinger'} h = ${fmtNum(s.bandwidth.h, 4)}`;
@@ -382,9 +388,15 @@ function fitSummary(file: string, d: Design, loss: LossName, intercept: boolean,
   if (r.rcond !== undefined) out.push(`Condition:    rcond ${fmtSci(r.rcond)}${r.method ? ` (${r.method})` : ''}`);
   const x = extras(r);
   if (x.scale !== undefined) {
-    out.push(`Scale:        s = ${fmtNum(x.scale)}${o.scale === undefined ? ' (estimated)' : ' (fixed)'}${x.delta !== undefined ? `, delta = ${fmtNum(x.delta)}` : ''}`);
+    out.push(`Scale:        s = ${fmtNum(x.scale)}${loss === 'mm' ? ' (S-estimate)' : o.scale === undefined ? ' (estimated)' : ' (fixed)'}${x.delta !== undefined ? `, delta = ${fmtNum(x.delta)}` : ''}`);
   }
-  if (x.outliers !== undefined) {
+  if (x.outliers !== undefined && loss === 'mm') {
+    // MM: every flagged row is listed (robustness weight < 0.1/n, robustbase's rule)
+    const lines = downweightedLines(d, x.outliers);
+    out.push(`Outliers:     ${lines.length} of ${d.n} rows have robustness weight < 0.1/n${lines.length ? ` (line${lines.length === 1 ? '' : 's'} ${lines.join(', ')})` : ''}`);
+    const warn = (r as unknown as { warning?: string }).warning;
+    if (warn) out.push(`Warning:      ${warn}`);
+  } else if (x.outliers !== undefined) {
     const lines = downweightedLines(d, x.outliers);
     const shown = lines.slice(0, 8).join(', ') + (lines.length > 8 ? ', ...' : '');
     out.push(`Downweighted: ${lines.length} of ${d.n} rows have |r| > delta*s${lines.length ? ` (line${lines.length === 1 ? '' : 's'} ${shown})` : ''}`);
@@ -449,7 +461,8 @@ function fitJson(file: string, d: Design, loss: LossName, intercept: boolean, o:
     scale: extras(r).scale,
     delta: extras(r).delta ?? o.delta,
     epsilon: extras(r).epsilon ?? o.epsilon,
-    downweighted: extras(r).outliers ? countedLines(downweightedLines(d, extras(r).outliers!)) : undefined,
+    downweighted: extras(r).outliers && loss !== 'mm' ? countedLines(downweightedLines(d, extras(r).outliers!)) : undefined,
+    outliers: extras(r).outliers && loss === 'mm' ? countedLines(downweightedLines(d, extras(r).outliers!)) : undefined,
     nonUnique: r.nonUnique,
     iterations: r.iterations,
     edgeSteps: r.edgeSteps,

@@ -5,6 +5,7 @@ import type { XInput } from './input.js';
 import { Dataset } from './dataset.js';
 import { checkOptionsObject, type Loss, type Progress } from './options.js';
 import type { FitResult } from './result.js';
+import { LTS_OPTIONS, solveLts } from './lts.js';
 import { HUBER_OPTIONS, SMOOTH_L1_OPTIONS, solveHuber, solvePath, solveSmoothL1 } from './robust.js';
 import { L1_OPTIONS, L2_OPTIONS, checkTau, solveL1, solveL2, splitArgs, toLadUnits, type L1Options, type L2Options } from './solvers.js';
 
@@ -21,9 +22,15 @@ export interface FitOptions extends L2Options, Omit<L1Options, keyof L2Options> 
   delta?: number;
   epsilon?: number;
   scale?: number;
+  /** loss 'lts': coverage h/n in [0.5, 1) (default 0.5). */
+  alpha?: number;
+  /** loss 'lts': elemental starts (default 500). */
+  subsamples?: number;
+  /** loss 'lts': seed of the random starts (default 20061). */
+  seed?: number;
 }
 
-const LOSSES: readonly Loss[] = ['l2', 'l1', 'quantile', 'huber', 'smooth-l1'];
+const LOSSES: readonly Loss[] = ['l2', 'l1', 'quantile', 'huber', 'smooth-l1', 'lts'];
 
 /** Fit a linear model with the loss named in `options.loss`. Synchronous after `await init()`. */
 export function fit(X: XInput, y: ArrayLike<number>, options: FitOptions): FitResult;
@@ -46,6 +53,8 @@ export function fit(X: XInput | Dataset, yOrOptions: ArrayLike<number> | FitOpti
       return solveHuber('huber', X, y, checkOptionsObject(rest, HUBER_OPTIONS, 'huber'));
     case 'smooth-l1':
       return solveSmoothL1('smoothL1', X, y, checkOptionsObject(rest, SMOOTH_L1_OPTIONS, 'smoothL1'));
+    case 'lts':
+      return solveLts('lts', X, y, checkOptionsObject(rest, LTS_OPTIONS, 'lts'));
     default:
       throw new RobustRegError('INVALID_INPUT', `fit: option loss must be one of ${LOSSES.map((l) => `'${l}'`).join(', ')}, received ${describe(loss)}`, { argument: 'loss', value: loss });
   }

@@ -10,6 +10,7 @@ export type { Loss, Progress, BackendChoice } from './options.js';
 export { Dataset, DatasetBuilder, type DatasetOptions } from './dataset.js';
 export { fitAsync, terminateWorkers, type FitAsyncOptions } from './async.js';
 export { huber, smoothL1, solvePath, lambdaMax, type HuberOptions, type HuberResult, type SmoothL1Options, type SmoothL1Result, type PathOptions, type LambdaMaxOptions } from './robust.js';
+export { lts, type LtsOptions, type LtsResult, type LtsRawFit } from './lts.js';
 export { GramAccumulator, type GramAccumulatorOptions, type GramSolveOptions, type GramAccumulatorJSON } from './accumulator.js';
 export {
   summary, formatSummary,

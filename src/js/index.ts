@@ -8,6 +8,7 @@ import { l2_fit, l2_work_bytes } from './l2.js';
 import { l1_fit, l1_glob, l1_work_bytes } from './l1.js';
 import { irls_fit, irls_work_bytes } from './irls.js';
 import { moments, moments_work_bytes } from './moments.js';
+import { lts_fit, lts_work_bytes } from './lts.js';
 
 export const twinKernels: Kernels = {
   heap_base: () => TWIN_HEAP_BASE,
@@ -20,6 +21,8 @@ export const twinKernels: Kernels = {
   irls_fit,
   moments_work_bytes,
   moments,
+  lts_work_bytes,
+  lts_fit,
 };
 
 export const jsBackend: Backend = {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Dataset, RobustRegError, fit, lts, memoryStats, type LtsResult } from '../src/index.js';
+import { Dataset, RobustRegError, fit, lts, memoryStats, summary, type LtsResult } from '../src/index.js';
 import { ltsCnp2, ltsCoverage } from '../src/lts.js';
 import { rng } from './helpers/close.js';
 import { BACKENDS, initBeforeAll, normalFrom } from './helpers/robust.js';
@@ -18,6 +18,7 @@ interface Case {
   X: number[][]; y: number[];
   raw: { coef: number[]; scale: number; objective: number; seedObjectives: number[] };
   coef: number[]; scale: number; weights: number[]; outliers: number[];
+  summary: { estimate: number[]; se: number[]; t: number[]; p: number[]; sigma: number; df: number[]; r2?: number; adjr2?: number; fstat?: number[] };
 }
 const FX = JSON.parse(readFileSync(new URL('./fixtures/robust/lts.json', import.meta.url), 'utf8')) as {
   versions: { robustbase: string }; cutoff: number; cases: Case[];
@@ -87,6 +88,35 @@ describe('robustbase ltsReg fixtures', () => {
       });
     }
   }
+  for (const c of FX.cases) {
+    it(`${label(c)}: summary() = robustbase summary(ltsReg) (classical inference on the reweighted fit)`, () => {
+      const r = lts(c.X, c.y, { intercept: c.intercept, alpha: c.alpha });
+      const s = summary(r, c.X, c.y, { intercept: c.intercept });
+      const S = c.summary;
+      expect(s.loss).toBe('lts');
+      expect(s.distribution).toBe('t');
+      expect(s.df).toBe(S.df[1]);
+      expect(s.p).toBe(S.df[0]);
+      s.coefficients.forEach((row, j) => {
+        expect(rel(row.estimate, S.estimate[j])).toBeLessThan(1e-8);
+        expect(rel(row.stdError, S.se[j])).toBeLessThan(1e-8);
+        expect(rel(row.statistic, S.t[j])).toBeLessThan(1e-8);
+        expect(Math.abs(row.pValue - S.p[j])).toBeLessThan(1e-8 * Math.max(S.p[j], 1e-12) + 1e-15);
+      });
+      expect(rel(s.sigma!, S.sigma)).toBeLessThan(1e-9);
+      if (S.r2 !== undefined && S.r2 !== null) {
+        expect(rel(s.rSquared!, S.r2)).toBeLessThan(1e-9);
+        expect(rel(s.adjRSquared!, S.adjr2!)).toBeLessThan(1e-9);
+        expect(rel(s.fStatistic!.value, S.fstat![0])).toBeLessThan(1e-8);
+      }
+    });
+  }
+  it('summary() of an lts result needs its 0/1 weights and rejects the weights option', () => {
+    const c = FX.cases[0];
+    const r = lts(c.X, c.y);
+    expect(() => summary({ ...r, weights: undefined } as never, c.X, c.y)).toThrow(/lts result needs result.weights/);
+    expect(() => summary(r, c.X, c.y, { weights: c.y.map(() => 1) } as never)).toThrow(/unknown option "weights"/);
+  });
   it('hbk: the 10 bad leverage points (rows 1-10) are flagged, the 4 good ones (11-14) are not', () => {
     const c = FX.cases.find((k) => k.name === 'hbk' && k.intercept)!;
     const out = flagged(lts(c.X, c.y));

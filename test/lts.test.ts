@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Dataset, RobustRegError, fit, lts, memoryStats, summary, type LtsResult } from '../src/index.js';
+import { Dataset, RobustRegError, fit, fitAsync, lts, memoryStats, summary, terminateWorkers, type LtsResult } from '../src/index.js';
+import { afterAll } from 'vitest';
 import { ltsCnp2, ltsCoverage } from '../src/lts.js';
 import { rng } from './helpers/close.js';
 import { BACKENDS, initBeforeAll, normalFrom } from './helpers/robust.js';
@@ -316,5 +317,24 @@ describe('progress, cancellation, errors', () => {
     expect(r.iterations).toBeGreaterThan(0);
     expect(['max-iterations', 'converged']).toContain(r.status);
     expect(r.converged).toBe(r.status === 'converged');
+  });
+});
+
+describe('fitAsync({ loss: "lts" })', () => {
+  afterAll(() => terminateWorkers());
+  it('returns the bits of lts() from a worker, with progress; an AbortSignal cancels it', async () => {
+    const d = synthetic(3000, 3, 31);
+    const sync = lts(d.X, d.y, { backend: 'wasm' });
+    let calls = 0;
+    const r = await fitAsync(d.X, d.y, { loss: 'lts', onProgress: () => { calls++; } }) as LtsResult;
+    sameBits(r, sync);
+    expect(r.outliers).toBeInstanceOf(Uint8Array);
+    expect(r.weights).toBeInstanceOf(Float64Array);
+    expect(r.predict(d.X.slice(0, 2))[0]).toBeCloseTo(sync.predict(d.X.slice(0, 2))[0], 12);
+    expect(calls).toBeGreaterThan(0);
+    const ac = new AbortController();
+    const p = fitAsync(d.X, d.y, { loss: 'lts', signal: ac.signal, subsamples: 100000 });
+    setTimeout(() => ac.abort(), 50);
+    await expect(p).rejects.toMatchObject({ code: 'CANCELLED' });
   });
 });

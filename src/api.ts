@@ -5,6 +5,7 @@ import type { XInput } from './input.js';
 import { Dataset } from './dataset.js';
 import { checkOptionsObject, type Loss, type Progress } from './options.js';
 import type { FitResult } from './result.js';
+import { LTS_OPTIONS, solveLts } from './lts.js';
 import { HUBER_OPTIONS, SMOOTH_L1_OPTIONS, solveHuber, solvePath, solveSmoothL1 } from './robust.js';
 import { MM_OPTIONS, solveMM, type MMStart } from './mm.js';
 import { L1_OPTIONS, L2_OPTIONS, checkTau, solveL1, solveL2, splitArgs, toLadUnits, type L1Options, type L2Options } from './solvers.js';
@@ -28,13 +29,15 @@ export interface FitOptions extends L2Options, Omit<L1Options, keyof L2Options |
   breakdown?: number;
   /** mm: Gaussian efficiency of the M stage (default 0.95). */
   efficiency?: number;
-  /** mm: random elemental subsets (default 500). */
+  /** loss 'lts': coverage h/n in [0.5, 1) (default 0.5). */
+  alpha?: number;
+  /** mm, lts: random elemental subsets (default 500). */
   subsamples?: number;
-  /** mm: seed of the subsampling generator (default fixed). */
+  /** mm, lts: seed of the subsampling generator (default fixed: 20061120 for mm, 20061 for lts). */
   seed?: number;
 }
 
-const LOSSES: readonly Loss[] = ['l2', 'l1', 'quantile', 'huber', 'smooth-l1', 'mm'];
+const LOSSES: readonly Loss[] = ['l2', 'l1', 'quantile', 'huber', 'smooth-l1', 'mm', 'lts'];
 
 /** Fit a linear model with the loss named in `options.loss`. Synchronous after `await init()`. */
 export function fit(X: XInput, y: ArrayLike<number>, options: FitOptions): FitResult;
@@ -59,6 +62,8 @@ export function fit(X: XInput | Dataset, yOrOptions: ArrayLike<number> | FitOpti
       return solveSmoothL1('smoothL1', X, y, checkOptionsObject(rest, SMOOTH_L1_OPTIONS, 'smoothL1'));
     case 'mm':
       return solveMM('mm', X, y, checkOptionsObject(rest, MM_OPTIONS, 'mm'));
+    case 'lts':
+      return solveLts('lts', X, y, checkOptionsObject(rest, LTS_OPTIONS, 'lts'));
     default:
       throw new RobustRegError('INVALID_INPUT', `fit: option loss must be one of ${LOSSES.map((l) => `'${l}'`).join(', ')}, received ${describe(loss)}`, { argument: 'loss', value: loss });
   }

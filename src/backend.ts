@@ -73,6 +73,16 @@ export interface Kernels {
    */
   mm_fit(n: number, p: number, pX: number, pY: number, intercept: number, pPar: number, pStart: number,
     pCoefS: number, pCoef: number, pRes0: number, pRes: number, pInfo: number, pWork: number, xf32?: number): number;
+  /** Work-region size (bytes) for lts_fit. */
+  lts_work_bytes(n: number, p: number): number;
+  /**
+   * Least trimmed squares by FAST-LTS (assembly/lts.ts): coverage h, nsamp elemental starts, 32-bit
+   * seed, at most maxCsteps C-steps per final chain. Writes the raw coefficients [b0, b_1..b_p] (least
+   * squares on the best h rows), info (OBJECTIVE = sum of the h smallest squared residuals, ITERATIONS =
+   * C-steps, slots 5-9 search statistics) and flags as l2_fit's. Returns a status code.
+   */
+  lts_fit(n: number, p: number, pX: number, pY: number, intercept: number, h: number, nsamp: number, seed: number,
+    maxCsteps: number, pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32?: number): number;
 }
 
 export interface Backend {

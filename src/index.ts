@@ -11,6 +11,7 @@ export { Dataset, DatasetBuilder, type DatasetOptions } from './dataset.js';
 export { fitAsync, terminateWorkers, type FitAsyncOptions } from './async.js';
 export { mm, type MMOptions, type MMResult, type MMInit, type MMStart } from './mm.js';
 export { huber, smoothL1, solvePath, lambdaMax, type HuberOptions, type HuberResult, type SmoothL1Options, type SmoothL1Result, type PathOptions, type LambdaMaxOptions } from './robust.js';
+export { lts, type LtsOptions, type LtsResult, type LtsRawFit } from './lts.js';
 export { GramAccumulator, type GramAccumulatorOptions, type GramSolveOptions, type GramAccumulatorJSON } from './accumulator.js';
 export {
   summary, formatSummary,

@@ -2,7 +2,7 @@
 // silently ignored), and messages name the option, the valid range and the value received.
 import { RobustRegError, describe } from './errors.js';
 
-export type Loss = 'l2' | 'l1' | 'quantile' | 'huber' | 'smooth-l1' | 'mm';
+export type Loss = 'l2' | 'l1' | 'quantile' | 'huber' | 'smooth-l1' | 'mm' | 'lts';
 export type BackendChoice = 'auto' | 'wasm' | 'js';
 
 export interface Progress {

@@ -3,6 +3,7 @@ import {
   fit as fitModel, formatSummary, RobustRegError, summary as inference,
   type FitOptions, type FitResult, type Summary, type SummaryOptions,
 } from '../index.js';
+import { LTS_CUTOFF } from '../lts.js';
 import { choiceFlag, intFlag, listFlag, numberFlag, parse } from './args.js';
 import { CsvError, parseCsv, type HeaderMode } from './csv.js';
 import { buildDesign, type Design } from './data.js';
@@ -27,12 +28,15 @@ Columns:
                        without it such rows are an error that lists their line numbers
 
 Model:
-  --loss <loss>        l1 (default), l2, quantile, huber, smooth-l1 or mm (MM-estimator as R's
-                       robustbase lmrob(): resists outlying x as well as outlying y; lists outliers)
+  --loss <loss>        l1 (default), l2, quantile, huber, smooth-l1, mm or lts (mm: MM-estimator
+                       as R's robustbase lmrob(); mm and lts resist outlying x as well as
+                       outlying y and list the flagged outliers)
   --tau <t>            quantile level in (0, 1), default 0.5 (implies --loss quantile)
   --delta <d>          Huber threshold (implies --loss huber)
   --scale <s>          Huber: fix the residual scale instead of estimating it (implies --loss huber)
   --epsilon <e>        smooth-L1 width (implies --loss smooth-l1)
+  --alpha <a>          LTS coverage h/n in [0.5, 1), default 0.5 (implies --loss lts)
+  --subsamples <k>     LTS random elemental starts, default 500 (implies --loss lts)
   --no-intercept       fit through the origin
   --backend <b>        auto (default: WebAssembly when available), wasm or js
   --max-iter <n>       iteration cap          --tol <t>   convergence tolerance
@@ -41,10 +45,12 @@ Inference (standard errors, t/z statistics, p-values, confidence intervals):
   --se <method>        l2: classical (default), hc0, hc1, hc2 or hc3 (heteroskedasticity-robust);
                        l1/quantile: nid (default), ker or boot; huber: h1 (default), h2 or h3;
                        mm: avar1 (default, robustbase's .vcov.avar1);
+                       lts: classical (on the reweighted fit, as robustbase summary.lts);
                        none skips them (smooth-l1 has none)
   --level <l>          confidence level of the intervals, in (0, 1), default 0.95
   --reps <B>           --se boot: bootstrap replicates (default 200)
-  --seed <s>           --se boot: seed of the resampling (default 1)
+  --seed <s>           --se boot: seed of the resampling (default 1); --loss lts: seed of the
+                       random starts (default 20061)
 
 Output:
   --json               print one JSON object (for scripts) instead of the summary
@@ -59,6 +65,7 @@ Examples:
   robustreg fit data/stackloss.csv --y stack.loss
   robustreg fit data/stackloss.csv --y stack.loss --loss l2 --se hc3 --level 0.9
   robustreg fit data/starsCYG.csv --y log.light --x log.Te --loss quantile --tau 0.9 --plot q90.svg
+  robustreg fit data/starsCYG.csv --y log.light --loss lts
   cat data.csv | robustreg fit - --y 1 --loss l2 --json
 `;
 
@@ -72,6 +79,8 @@ const FIT_FLAGS = {
   tau: { type: 'string' },
   delta: { type: 'string' },
   epsilon: { type: 'string' },
+  alpha: { type: 'string' },
+  subsamples: { type: 'string' },
   scale: { type: 'string' },
   'no-intercept': { type: 'boolean' },
   backend: { type: 'string' },
@@ -86,7 +95,7 @@ const FIT_FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export const LOSSES = ['l1', 'l2', 'quantile', 'huber', 'smooth-l1', 'mm'] as const;
+export const LOSSES = ['l1', 'l2', 'quantile', 'huber', 'smooth-l1', 'mm', 'lts'] as const;
 export type LossName = (typeof LOSSES)[number];
 
 export const LOSS_TITLE: Record<LossName, string> = {
@@ -96,6 +105,7 @@ export const LOSS_TITLE: Record<LossName, string> = {
   huber: 'Huber M-estimator',
   'smooth-l1': 'smooth approximation of L1',
   mm: 'MM-estimator, bisquare, 50% breakdown, 95% efficiency',
+  lts: 'least trimmed squares, FAST-LTS + reweighting',
 };
 
 const OBJECTIVE_UNITS: Record<LossName, string> = {
@@ -105,6 +115,7 @@ const OBJECTIVE_UNITS: Record<LossName, string> = {
   huber: 'Huber loss',
   'smooth-l1': 'smooth-L1 loss',
   mm: 'sum rho(r/s), bisquare',
+  lts: 'sum of the h smallest r^2 of the raw fit',
 };
 
 /** --se values per loss (lower case on the command line; the library's spelling on the right). */
@@ -115,6 +126,7 @@ const SE_CHOICES: Record<LossName, Record<string, string>> = {
   huber: { h1: 'H1', h2: 'H2', h3: 'H3', none: 'none' },
   'smooth-l1': { none: 'none' },
   mm: { avar1: '.vcov.avar1', none: 'none' },
+  lts: { classical: 'classical', none: 'none' },
 };
 
 /** The inference request of the command line, validated for syntax (ranges are the library's). */
@@ -143,7 +155,7 @@ function inferenceRequest(v: Record<string, unknown>, loss: LossName): Inference
   const seed = intFlag('fit', 'seed', v.seed as string | undefined);
   if (method !== 'boot') {
     if (B !== undefined) throw new UsageError('--reps applies to --se boot only', 'fit');
-    if (seed !== undefined) throw new UsageError('--seed applies to --se boot only', 'fit');
+    if (seed !== undefined && loss !== 'lts') throw new UsageError('--seed applies to --se boot only (or to --loss lts, as the seed of its random starts)', 'fit');
   }
   if (method === 'none' && level !== undefined) {
     throw new UsageError(loss === 'smooth-l1' ? '--level has no effect: smooth-l1 fits have no standard errors' : '--level has no effect with --se none', 'fit');
@@ -173,9 +185,9 @@ function runInference(req: InferenceRequest, d: Design, loss: LossName, intercep
   if (d.weights) o.weights = d.weights;
   if (req.level !== undefined) o.level = req.level;
   if (loss === 'l2' || loss === 'huber' || loss === 'mm') o.vcov = req.method as SummaryOptions['vcov'];
-  else o.se = req.method as SummaryOptions['se'];
+  else if (loss !== 'lts') o.se = req.method as SummaryOptions['se'];
   if (req.B !== undefined) o.B = req.B;
-  if (req.seed !== undefined) o.seed = req.seed;
+  if (req.seed !== undefined && loss !== 'lts' && loss !== 'mm') o.seed = req.seed;
   const t0 = now();
   try {
     const s = inference(r, { data: d.X, rows: d.n, cols: d.p }, d.y, o);
@@ -197,7 +209,7 @@ function methodText(s: Summary): string {
     H1: 'H1, Huber sandwich', H2: 'H2, Huber sandwich', H3: 'H3, Huber sandwich',
     '.vcov.avar1': '.vcov.avar1, robustbase lmrob',
   };
-  let t = names[s.method] ?? s.method;
+  let t = s.loss === 'lts' ? 'classical, on the reweighted least-squares fit' : names[s.method] ?? s.method;
   if (s.bandwidth) t += `, ${s.bandwidth.rule === 'hall-sheather' ? 'Hall-Sheather' : 'Bofinger'} h = ${fmtNum(s.bandwidth.h, 4)}`;
   if (s.bootstrap) t += `, B = ${s.bootstrap.B}, seed = ${s.bootstrap.seed}${s.bootstrap.ci === 'percentile' ? ', percentile intervals' : ''}`;
   const test = s.distribution === 'normal' ? 'z tests' : `t tests on ${s.df} df`;
@@ -243,7 +255,9 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   const backend = choiceFlag('fit', 'backend', v.backend as string | undefined, ['auto', 'wasm', 'js'] as const);
   const header = choiceFlag('fit', 'header', v.header as string | undefined, ['auto', 'yes', 'no'] as const) ?? 'auto';
   const x = listFlag('fit', 'x', v.x as string[] | undefined);
-  const loss = resolveLoss(v.loss as string | undefined, tau, delta ?? scale, epsilon);
+  const alpha = numberFlag('fit', 'alpha', v.alpha as string | undefined);
+  const subsamples = intFlag('fit', 'subsamples', v.subsamples as string | undefined);
+  const loss = resolveLoss(v.loss as string | undefined, tau, delta ?? scale, epsilon, alpha ?? subsamples);
   const infReq = inferenceRequest(v, loss);
   const plot = v.plot as string | undefined;
   if (plot === '' || plot === '-') throw new UsageError('--plot needs a file name (the SVG is not written to standard output)', 'fit');
@@ -262,6 +276,9 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   if (delta !== undefined) options.delta = delta;
   if (epsilon !== undefined) options.epsilon = epsilon;
   if (scale !== undefined) options.scale = scale;
+  if (alpha !== undefined) options.alpha = alpha;
+  if (subsamples !== undefined) options.subsamples = subsamples;
+  if (loss === 'lts' && infReq.seed !== undefined) options.seed = infReq.seed;
 
   const now = io.now ?? (() => performance.now());
   const bar = new ProgressLine(io.stderr, io.isTTY, `fitting ${loss}`, now);
@@ -289,8 +306,9 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   return EXIT_OK;
 }
 
-function resolveLoss(loss: string | undefined, tau?: number, huberParam?: number, epsilon?: number): LossName {
+function resolveLoss(loss: string | undefined, tau?: number, huberParam?: number, epsilon?: number, ltsParam?: number): LossName {
   const implied: [string, LossName][] = [];
+  if (ltsParam !== undefined) implied.push(['--alpha/--subsamples', 'lts']);
   if (tau !== undefined) implied.push(['--tau', 'quantile']);
   if (huberParam !== undefined) implied.push(['--delta/--scale', 'huber']);
   if (epsilon !== undefined) implied.push(['--epsilon', 'smooth-l1']);
@@ -348,6 +366,7 @@ function lossDescription(loss: LossName, o: FitOptions): string {
   if (loss === 'quantile') s += `, tau = ${o.tau ?? 0.5}`;
   if (loss === 'huber' && o.delta !== undefined) s += `, delta = ${o.delta}`;
   if (loss === 'smooth-l1' && o.epsilon !== undefined) s += `, epsilon = ${o.epsilon}`;
+  if (loss === 'lts' && o.alpha !== undefined) s += `, alpha = ${o.alpha}`;
   return s;
 }
 
@@ -387,7 +406,7 @@ function fitSummary(file: string, d: Design, loss: LossName, intercept: boolean,
   }
   if (r.rcond !== undefined) out.push(`Condition:    rcond ${fmtSci(r.rcond)}${r.method ? ` (${r.method})` : ''}`);
   const x = extras(r);
-  if (x.scale !== undefined) {
+  if (x.scale !== undefined && loss !== 'lts') {
     out.push(`Scale:        s = ${fmtNum(x.scale)}${loss === 'mm' ? ' (S-estimate)' : o.scale === undefined ? ' (estimated)' : ' (fixed)'}${x.delta !== undefined ? `, delta = ${fmtNum(x.delta)}` : ''}`);
   }
   if (x.outliers !== undefined && loss === 'mm') {
@@ -396,6 +415,16 @@ function fitSummary(file: string, d: Design, loss: LossName, intercept: boolean,
     out.push(`Outliers:     ${lines.length} of ${d.n} rows have robustness weight < 0.1/n${lines.length ? ` (line${lines.length === 1 ? '' : 's'} ${lines.join(', ')})` : ''}`);
     const warn = (r as unknown as { warning?: string }).warning;
     if (warn) out.push(`Warning:      ${warn}`);
+  } else if (x.outliers !== undefined && loss === 'lts') {
+    const lt = r as unknown as { h: number; raw: { scale: number; objective: number }; exactFit: boolean };
+    out.push(`Coverage:     h = ${lt.h} of ${d.n} rows; raw scale ${fmtNum(lt.raw.scale)}, reweighted scale ${fmtNum(x.scale ?? NaN)}`);
+    const rows: number[] = [];
+    for (let i = 0; i < d.n; i++) if (x.outliers[i]) rows.push(i);
+    out.push(`Outliers:     ${rows.length} of ${d.n} rows have |r| > ${fmtNum(LTS_CUTOFF, 5)} s on the reweighted fit${rows.length ? ':' : ''}`);
+    for (let k = 0; k < rows.length; k += 10) {
+      out.push('              ' + rows.slice(k, k + 10).map((i) => `line ${d.lines[i]} (row ${i + 1})`).join(', '));
+    }
+    if (lt.exactFit) out.push('Note: exact fit: more than h rows lie on the returned hyperplane; the scale is 0.');
   } else if (x.outliers !== undefined) {
     const lines = downweightedLines(d, x.outliers);
     const shown = lines.slice(0, 8).join(', ') + (lines.length > 8 ? ', ...' : '');
@@ -427,6 +456,18 @@ function downweightedLines(d: Design, flags: ArrayLike<number>): number[] {
   const out: number[] = [];
   for (let i = 0; i < flags.length; i++) if (flags[i]) out.push(d.lines[i]);
   return out;
+}
+
+/** LTS flagged rows: count, physical lines and 1-based data rows. */
+function outlierRows(d: Design, flags: ArrayLike<number>): { count: number; lines: number[]; rows: number[] } {
+  const rows: number[] = [];
+  for (let i = 0; i < flags.length; i++) if (flags[i]) rows.push(i + 1);
+  return { count: rows.length, lines: rows.map((r) => d.lines[r - 1]), rows };
+}
+
+function rawJson(r: FitResult): Record<string, unknown> {
+  const raw = (r as unknown as { raw: { coef: Float64Array; intercept: number; scale: number; objective: number } }).raw;
+  return { intercept: raw.intercept, coef: Array.from(raw.coef), scale: raw.scale, objective: raw.objective };
 }
 
 function countedLines(lines: number[]): { count: number; lines: number[] } {
@@ -461,8 +502,11 @@ function fitJson(file: string, d: Design, loss: LossName, intercept: boolean, o:
     scale: extras(r).scale,
     delta: extras(r).delta ?? o.delta,
     epsilon: extras(r).epsilon ?? o.epsilon,
-    downweighted: extras(r).outliers && loss !== 'mm' ? countedLines(downweightedLines(d, extras(r).outliers!)) : undefined,
-    outliers: extras(r).outliers && loss === 'mm' ? countedLines(downweightedLines(d, extras(r).outliers!)) : undefined,
+    downweighted: extras(r).outliers && loss !== 'mm' && loss !== 'lts' ? countedLines(downweightedLines(d, extras(r).outliers!)) : undefined,
+    outliers: extras(r).outliers && (loss === 'lts' || loss === 'mm') ? outlierRows(d, extras(r).outliers!) : undefined,
+    alpha: loss === 'lts' ? (o.alpha ?? 0.5) : undefined,
+    h: loss === 'lts' ? (r as unknown as { h: number }).h : undefined,
+    raw: loss === 'lts' ? rawJson(r) : undefined,
     nonUnique: r.nonUnique,
     iterations: r.iterations,
     edgeSteps: r.edgeSteps,

@@ -4,6 +4,7 @@
 //   l1/quantile se: 'nid' (default) | 'ker' | 'boot'                          t(n − k)
 //   huber      vcov: 'H1' (default) | 'H2' | 'H3'                              normal
 //   mm         vcov: '.vcov.avar1' (robustbase lmrob's default)                 t(n − k)
+//   lts        classical on the reweighted least-squares fit (robustbase summary.lts)  t(Σw − k)
 // The numbers reproduce R summary.lm + sandwich::vcovHC, quantreg summary.rq and statsmodels RLM.
 import { quantile as fitQuantile } from '../api.js';
 import { RobustRegError, describe } from '../errors.js';
@@ -115,6 +116,10 @@ export interface SummarizableResult {
   /** mm: the S-estimate (its residuals enter the covariance) and the tuning constants. */
   init?: { coef: ArrayLike<number>; intercept: number; scale: number };
   tuning?: { chi: number; psi: number; bb: number };
+  /** lts: the 0/1 robustness weights of the fit (the rows the reweighted inference uses). */
+  weights?: ArrayLike<number>;
+  /** lts: true when the fit is exact (scale 0). */
+  exactFit?: boolean;
 }
 
 const COMMON_KEYS = ['level', 'intercept', 'weights', 'names'] as const;
@@ -124,6 +129,7 @@ const KEYS: Record<string, readonly string[]> = {
   quantile: [...COMMON_KEYS, 'se', 'bandwidth', 'B', 'seed', 'ci', 'backend'],
   huber: [...COMMON_KEYS, 'vcov'],
   mm: [...COMMON_KEYS, 'vcov'],
+  lts: ['level', 'intercept', 'names'],
 };
 
 function oneOf<T extends string>(o: Record<string, unknown>, name: string, values: readonly T[], dflt: T, loss: string): T {
@@ -155,13 +161,14 @@ export function summary(result: SummarizableResult, X: XInput, y: ArrayLike<numb
   const res = result as unknown as Record<string, unknown>;
   const loss = res.loss as Loss;
   if (!(typeof loss === 'string' && loss in KEYS)) {
-    throw new RobustRegError('INVALID_INPUT', `summary: no inference for result.loss ${describe(loss)}; supported: 'l2', 'l1', 'quantile', 'huber', 'mm'`, { argument: 'result.loss', value: loss });
+    throw new RobustRegError('INVALID_INPUT', `summary: no inference for result.loss ${describe(loss)}; supported: 'l2', 'l1', 'quantile', 'huber', 'mm', 'lts'`, { argument: 'result.loss', value: loss });
   }
   const o = checkOptionsObject(options, KEYS[loss], `summary (${loss} fit)`);
   const level = o.level === undefined ? 0.95 : (o.level as number);
   if (typeof level !== 'number' || !(level > 0 && level < 1)) fail('level', 'a number strictly between 0 and 1', o.level);
   const intercept = optBool(o, 'intercept', true);
-  const d = readDesign('summary', X, y, o.weights, intercept);
+  if (loss === 'lts') checkLtsWeights(res.weights, res.n);
+  const d = readDesign('summary', X, y, loss === 'lts' ? res.weights : o.weights, intercept);
   const { coef, intercept: b0 } = checkCoefLike(res, d.p);
   if (!intercept && b0 !== 0) {
     throw new RobustRegError('INVALID_INPUT', `summary: option intercept is false but result.intercept is ${b0}; pass intercept: true for a model fitted with an intercept`, { argument: 'intercept' });
@@ -184,6 +191,20 @@ export function summary(result: SummarizableResult, X: XInput, y: ArrayLike<numb
     return finish({
       ...base, method: vcov, distribution: 't', sigma: inf.sigma, rSquared: inf.rSquared,
       adjRSquared: inf.adjRSquared, fStatistic: inf.fStatistic, warnings: inf.warnings,
+    }, coefAll, inf.V, names, d);
+  }
+
+  if (loss === 'lts') {
+    // robustbase summary.lts: classical least-squares inference with the fit's final 0/1 weights
+    // (lts.wt): σ² = Σ w r² / (Σ w − k), V = σ² (X'WX)⁻¹, t(Σ w − k); R² and F about the weighted mean.
+    // The coefficients are the reweighted fit's (least squares on the raw-weight rows), so the
+    // normal-equations guard does not apply.
+    const inf = l2Inference(d, resid, coefAll, 'classical');
+    const warnings = [...inf.warnings];
+    if (res.exactFit === true) warnings.push('exact fit: more than h rows lie on the fitted hyperplane; the scale and the standard errors are 0 (to rounding)');
+    return finish({
+      ...base, method: 'classical', distribution: 't', sigma: inf.sigma, rSquared: inf.rSquared,
+      adjRSquared: inf.adjRSquared, fStatistic: inf.fStatistic, scale: typeof res.scale === 'number' ? res.scale : undefined, warnings,
     }, coefAll, inf.V, names, d);
   }
 
@@ -294,6 +315,14 @@ export function summary(result: SummarizableResult, X: XInput, y: ArrayLike<numb
   return finish({
     ...base, method: 'ker', distribution: 't', tau, bandwidth: { rule, h, kernel: ker.kernelBandwidth }, warnings,
   }, coefAll, ker.V, names, d);
+}
+
+function checkLtsWeights(w: unknown, n: unknown): void {
+  const ok = (Array.isArray(w) || (ArrayBuffer.isView(w) && !(w instanceof DataView))) && (typeof n !== 'number' || (w as ArrayLike<number>).length === n)
+    && Array.prototype.every.call(w, (v: unknown) => v === 0 || v === 1);
+  if (!ok) {
+    throw new RobustRegError('INVALID_INPUT', `summary: an lts result needs result.weights, the 0/1 robustness weights of its rows (as lts() returns them), received ${describe(w)}`, { argument: 'result.weights' });
+  }
 }
 
 function readNames(v: unknown, p: number): string[] {

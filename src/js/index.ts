@@ -9,6 +9,7 @@ import { l1_fit, l1_glob, l1_work_bytes } from './l1.js';
 import { irls_fit, irls_work_bytes } from './irls.js';
 import { moments, moments_work_bytes } from './moments.js';
 import { mm_fit, mm_work_bytes } from './mm.js';
+import { lts_fit, lts_work_bytes } from './lts.js';
 
 export const twinKernels: Kernels = {
   heap_base: () => TWIN_HEAP_BASE,
@@ -23,6 +24,8 @@ export const twinKernels: Kernels = {
   moments,
   mm_work_bytes,
   mm_fit,
+  lts_work_bytes,
+  lts_fit,
 };
 
 export const jsBackend: Backend = {

@@ -72,6 +72,8 @@ export async function instantiateWasm(source?: WasmSource): Promise<Backend & { 
     moments: exp.moments,
     mm_work_bytes: exp.mm_work_bytes,
     mm_fit: exp.mm_fit,
+    lts_work_bytes: exp.lts_work_bytes,
+    lts_fit: exp.lts_fit,
   };
   return {
     name: 'wasm',

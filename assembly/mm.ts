@@ -90,6 +90,8 @@ const MMI_LEN: i32 = 12;
 const KIND_MM: i32 = 4;
 /** Redraws of a singular elemental subset before the candidate is skipped. */
 const MAX_REDRAW: i32 = 50;
+/** Smallest pivot (unit-diagonal Gram matrix) of the lean candidate solve; below it l2Solve is used. */
+const LEAN_PIVOT: f64 = 1e-8;
 /** 1.4826: robustbase's MAD consistency factor (rounded 1 / Phi^-1(3/4)). */
 const MAD_CONST: f64 = 1.4826;
 
@@ -131,6 +133,9 @@ let wLU: usize = 0;
 let wRhs: usize = 0;
 let wCs: usize = 0;
 let wSub: usize = 0;
+let wG: usize = 0;
+let wGb: usize = 0;
+let wMx: usize = 0;
 
 /** mulberry32 (T. Ettinger, public domain): 32-bit state, 32-bit output. */
 function rnd(): u32 {
@@ -259,6 +264,94 @@ function copyVec(k: i32, pFrom: usize, pTo: usize): void {
   for (let j = 0; j < k; j++) stf(pTo, j, ldf(pFrom, j));
 }
 
+/** Means (wMx), centred weighted Gram matrix (wG, lower) and right-hand side (wGb) of leanWls. */
+function leanGramT<T>(m: i32, p: i32, pX: usize, pY: usize, intercept: i32, W: f64, my: f64): void {
+  for (let j = 0; j < p; j++) {
+    let s = 0.0;
+    if (intercept != 0) {
+      const col = xat<T>(pX, m, j, 0);
+      for (let i = 0; i < m; i++) s += ldf(wWt, i) * xld<T>(col, i);
+      s = s / W;
+    }
+    stf(wMx, j, s);
+  }
+  for (let j = 0; j < p; j++) {
+    const cj = xat<T>(pX, m, j, 0);
+    const mj = ldf(wMx, j);
+    for (let k = 0; k <= j; k++) {
+      const ck = xat<T>(pX, m, k, 0);
+      const mk = ldf(wMx, k);
+      let s = 0.0;
+      for (let i = 0; i < m; i++) s += ldf(wWt, i) * (xld<T>(cj, i) - mj) * (xld<T>(ck, i) - mk);
+      stf(wG, j * p + k, s);
+    }
+    let t = 0.0;
+    for (let i = 0; i < m; i++) t += ldf(wWt, i) * (xld<T>(cj, i) - mj) * (ldf(pY, i) - my);
+    stf(wGb, j, t);
+  }
+}
+
+/**
+ * Lean weighted least squares for the candidate search (m <= 2000 rows typically): weighted centering,
+ * the Gram matrix of the centred columns scaled to unit diagonal, Cholesky. Only for refinement steps
+ * whose accuracy does not matter beyond ~1e-10 (every candidate is refined again on all rows by
+ * l2Solve). Returns false (and the caller falls back to l2Solve) when a pivot is below LEAN_PIVOT.
+ * Work: wG (p x p), wGb (p), wMx (p + 1).
+ */
+function leanWls(m: i32, p: i32, pX: usize, pY: usize, intercept: i32, pOut: usize): bool {
+  let W = 0.0;
+  for (let i = 0; i < m; i++) W += ldf(wWt, i);
+  if (!(W > 0.0)) return false;
+  let my = 0.0;
+  if (intercept != 0) {
+    for (let i = 0; i < m; i++) my += ldf(wWt, i) * ldf(pY, i);
+    my = my / W;
+  }
+  if (XS == 3) leanGramT<f64>(m, p, pX, pY, intercept, W, my); else leanGramT<f32>(m, p, pX, pY, intercept, W, my);
+  // unit diagonal
+  for (let j = 0; j < p; j++) {
+    const d = ldf(wG, j * p + j);
+    if (!(d > 0.0)) return false;
+    stf(wCs, j, Math.sqrt(d));
+  }
+  for (let j = 0; j < p; j++) {
+    for (let k = 0; k <= j; k++) stf(wG, j * p + k, ldf(wG, j * p + k) / (ldf(wCs, j) * ldf(wCs, k)));
+    stf(wGb, j, ldf(wGb, j) / ldf(wCs, j));
+  }
+  // Cholesky G = L L' (lower, row j in wG[j * p ..])
+  for (let j = 0; j < p; j++) {
+    let d = ldf(wG, j * p + j);
+    for (let k = 0; k < j; k++) d -= ldf(wG, j * p + k) * ldf(wG, j * p + k);
+    if (!(d > LEAN_PIVOT)) return false;
+    const l = Math.sqrt(d);
+    stf(wG, j * p + j, l);
+    for (let r = j + 1; r < p; r++) {
+      let s = ldf(wG, r * p + j);
+      for (let k = 0; k < j; k++) s -= ldf(wG, r * p + k) * ldf(wG, j * p + k);
+      stf(wG, r * p + j, s / l);
+    }
+  }
+  for (let j = 0; j < p; j++) {
+    let s = ldf(wGb, j);
+    for (let k = 0; k < j; k++) s -= ldf(wG, j * p + k) * ldf(wGb, k);
+    stf(wGb, j, s / ldf(wG, j * p + j));
+  }
+  for (let j = p - 1; j >= 0; j--) {
+    let s = ldf(wGb, j);
+    for (let k = j + 1; k < p; k++) s -= ldf(wG, k * p + j) * ldf(wGb, k);
+    stf(wGb, j, s / ldf(wG, j * p + j));
+  }
+  let b0 = my;
+  for (let j = 0; j < p; j++) {
+    const bj = ldf(wGb, j) / ldf(wCs, j);
+    stf(pOut, j + 1, bj);
+    b0 -= ldf(wMx, j) * bj;
+  }
+  stf(pOut, 0, intercept != 0 ? b0 : 0.0);
+  for (let j = 0; j <= p; j++) if (!isFinite(ldf(pOut, j))) return false;
+  return true;
+}
+
 /** Weighted least squares on m rows with weights wWt -> pOut [b0, b]; returns l2Solve's status. */
 function wls(m: i32, p: i32, pX: usize, pY: usize, intercept: i32, inner: i32, pOut: usize): i32 {
   return l2Solve(m, p, pX, pY, wWt, intercept, 0.0, pOut, wL2Info, wFlags, wL2, inner);
@@ -292,7 +385,7 @@ function refine(m: i32, p: i32, q: i32, pX: usize, pY: usize, intercept: i32, sY
   for (; it < kk; it++) {
     s0 = s0 * Math.sqrt(meanRho(m, q, wRes, s0, c) / bb);
     setWeights(m, wRes, s0, c, wWt);
-    const st = wls(m, p, pX, pY, intercept, conv ? 0 : 1, pBref);
+    const st = !conv && leanWls(m, p, pX, pY, intercept, pBref) ? STATUS_OK : wls(m, p, pX, pY, intercept, 1, pBref);
     if (st != STATUS_OK) {
       refScale = s0;
       return -2 - m;
@@ -474,7 +567,8 @@ export function mm_work_bytes(n: i32, p: i32, bestR: i32, groups: i32, nGroup: i
     + al16(8.0 * q1 * q1) + 2.0 * al16(8.0 * q1) + al16(4.0 * q1)
     + al16(8.0 * sg * (q1 - 1.0)) + al16(8.0 * sg) // pooled sample X, y
     + al16(8.0 * <f64>nGroup * (q1 - 1.0)) + al16(8.0 * <f64>nGroup) // one group's X, y
-    + al16(8.0 * cap * q1) + al16(8.0 * cap) + al16(8.0 * q1);
+    + al16(8.0 * cap * q1) + al16(8.0 * cap) + al16(8.0 * q1)
+    + al16(8.0 * q1 * q1) + 2.0 * al16(8.0 * q1); // lean solve: Gram, right-hand side, means
 }
 
 export function mm_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pPar: usize, pStart: usize,
@@ -512,6 +606,9 @@ export function mm_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pPa
   wRhs = w; w += <usize>al16(8.0 * <f64>q1);
   wCs = w; w += <usize>al16(8.0 * <f64>q1);
   wSub = w; w += <usize>al16(4.0 * <f64>q1);
+  wG = w; w += <usize>al16(8.0 * <f64>q1 * <f64>q1);
+  wGb = w; w += <usize>al16(8.0 * <f64>q1);
+  wMx = w; w += <usize>al16(8.0 * <f64>q1);
   const pXs = w; w += <usize>al16(8.0 * <f64>sg * <f64>p);
   const pYs = w; w += <usize>al16(8.0 * <f64>sg);
   const pXg = w; w += <usize>al16(8.0 * <f64>nGroup * <f64>p);
@@ -672,7 +769,7 @@ export function mm_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pPa
       reportProgress();
       if (cancelled) return finishCancelled(pInfo);
       setWeights(n, pRes, scale, cPsi, wWt);
-      const st = wls(n, p, pX, pY, intercept, 0, wBref);
+      const st = wls(n, p, pX, pY, intercept, 1, wBref);
       if (st != STATUS_OK) {
         nFailed++;
         if (mIter == 1) {

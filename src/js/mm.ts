@@ -45,6 +45,7 @@ const MMI_LEN = 12;
 const KIND_MM = 4;
 const MAX_REDRAW = 50;
 const MAD_CONST = 1.4826;
+const LEAN_PIVOT = 1e-8;
 
 function al16(b: number): number {
   return Math.ceil(b / 16.0) * 16.0;
@@ -74,6 +75,9 @@ let wLU = 0;
 let wRhs = 0;
 let wCs = 0;
 let wSub = 0;
+let wG = 0;
+let wGb = 0;
+let wMx = 0;
 
 function rnd(): number {
   rngState = (rngState + 0x6D2B79F5) >>> 0;
@@ -200,6 +204,83 @@ function copyVec(k: number, pFrom: number, pTo: number): void {
   for (let j = 0; j < k; j++) F[b + j] = F[a + j];
 }
 
+function leanWls(m: number, p: number, pX: number, pY: number, intercept: number, pOut: number): boolean {
+  const F = F64, X = xview();
+  const wb = wWt >>> 3, yb = pY >>> 3, mx = wMx >>> 3, g = wG >>> 3, gb = wGb >>> 3, cs = wCs >>> 3, ob = pOut >>> 3;
+  const xb = pX >>> XS;
+  let W = 0.0;
+  for (let i = 0; i < m; i++) W += F[wb + i];
+  if (!(W > 0.0)) return false;
+  let my = 0.0;
+  if (intercept !== 0) {
+    for (let i = 0; i < m; i++) my += F[wb + i] * F[yb + i];
+    my = my / W;
+  }
+  for (let j = 0; j < p; j++) {
+    let s = 0.0;
+    if (intercept !== 0) {
+      const col = xb + j * m;
+      for (let i = 0; i < m; i++) s += F[wb + i] * X[col + i];
+      s = s / W;
+    }
+    F[mx + j] = s;
+  }
+  for (let j = 0; j < p; j++) {
+    const cj = xb + j * m;
+    const mj = F[mx + j];
+    for (let k = 0; k <= j; k++) {
+      const ck = xb + k * m;
+      const mk = F[mx + k];
+      let s = 0.0;
+      for (let i = 0; i < m; i++) s += F[wb + i] * (X[cj + i] - mj) * (X[ck + i] - mk);
+      F[g + j * p + k] = s;
+    }
+    let t = 0.0;
+    for (let i = 0; i < m; i++) t += F[wb + i] * (X[cj + i] - mj) * (F[yb + i] - my);
+    F[gb + j] = t;
+  }
+  for (let j = 0; j < p; j++) {
+    const d = F[g + j * p + j];
+    if (!(d > 0.0)) return false;
+    F[cs + j] = Math.sqrt(d);
+  }
+  for (let j = 0; j < p; j++) {
+    for (let k = 0; k <= j; k++) F[g + j * p + k] = F[g + j * p + k] / (F[cs + j] * F[cs + k]);
+    F[gb + j] = F[gb + j] / F[cs + j];
+  }
+  for (let j = 0; j < p; j++) {
+    let d = F[g + j * p + j];
+    for (let k = 0; k < j; k++) d -= F[g + j * p + k] * F[g + j * p + k];
+    if (!(d > LEAN_PIVOT)) return false;
+    const l = Math.sqrt(d);
+    F[g + j * p + j] = l;
+    for (let r = j + 1; r < p; r++) {
+      let s = F[g + r * p + j];
+      for (let k = 0; k < j; k++) s -= F[g + r * p + k] * F[g + j * p + k];
+      F[g + r * p + j] = s / l;
+    }
+  }
+  for (let j = 0; j < p; j++) {
+    let s = F[gb + j];
+    for (let k = 0; k < j; k++) s -= F[g + j * p + k] * F[gb + k];
+    F[gb + j] = s / F[g + j * p + j];
+  }
+  for (let j = p - 1; j >= 0; j--) {
+    let s = F[gb + j];
+    for (let k = j + 1; k < p; k++) s -= F[g + k * p + j] * F[gb + k];
+    F[gb + j] = s / F[g + j * p + j];
+  }
+  let b0 = my;
+  for (let j = 0; j < p; j++) {
+    const bj = F[gb + j] / F[cs + j];
+    F[ob + j + 1] = bj;
+    b0 -= F[mx + j] * bj;
+  }
+  F[ob] = intercept !== 0 ? b0 : 0.0;
+  for (let j = 0; j <= p; j++) if (!Number.isFinite(F[ob + j])) return false;
+  return true;
+}
+
 function wls(m: number, p: number, pX: number, pY: number, intercept: number, inner: number, pOut: number): number {
   return l2Solve(m, p, pX, pY, wWt, intercept, 0.0, pOut, wL2Info, wFlags, wL2, inner);
 }
@@ -227,7 +308,7 @@ function refine(m: number, p: number, q: number, pX: number, pY: number, interce
   for (; it < kk; it++) {
     s0 = s0 * Math.sqrt(meanRho(m, q, wRes, s0, c) / bb);
     setWeights(m, wRes, s0, c, wWt);
-    const st = wls(m, p, pX, pY, intercept, conv ? 0 : 1, pBref);
+    const st = !conv && leanWls(m, p, pX, pY, intercept, pBref) ? STATUS_OK : wls(m, p, pX, pY, intercept, 1, pBref);
     if (st !== STATUS_OK) {
       refScale = s0;
       return -2 - m;
@@ -403,7 +484,8 @@ export function mm_work_bytes(n: number, p: number, bestR: number, groups: numbe
     + al16(8.0 * q1 * q1) + 2.0 * al16(8.0 * q1) + al16(4.0 * q1)
     + al16(8.0 * sg * (q1 - 1.0)) + al16(8.0 * sg)
     + al16(8.0 * nGroup * (q1 - 1.0)) + al16(8.0 * nGroup)
-    + al16(8.0 * cap * q1) + al16(8.0 * cap) + al16(8.0 * q1);
+    + al16(8.0 * cap * q1) + al16(8.0 * cap) + al16(8.0 * q1)
+    + al16(8.0 * q1 * q1) + 2.0 * al16(8.0 * q1);
 }
 
 export function mm_fit(n: number, p: number, pX: number, pY: number, intercept: number, pPar: number, pStart: number,
@@ -441,6 +523,9 @@ export function mm_fit(n: number, p: number, pX: number, pY: number, intercept: 
   wRhs = w; w += al16(8.0 * q1);
   wCs = w; w += al16(8.0 * q1);
   wSub = w; w += al16(4.0 * q1);
+  wG = w; w += al16(8.0 * q1 * q1);
+  wGb = w; w += al16(8.0 * q1);
+  wMx = w; w += al16(8.0 * q1);
   const pXs = w; w += al16(8.0 * sg * p);
   const pYs = w; w += al16(8.0 * sg);
   const pXg = w; w += al16(8.0 * nGroup * p);
@@ -602,7 +687,7 @@ export function mm_fit(n: number, p: number, pX: number, pY: number, intercept: 
       reportProgress();
       if (cancelled) return finishCancelled(pInfo);
       setWeights(n, pRes, scale, cPsi, wWt);
-      const st = wls(n, p, pX, pY, intercept, 0, wBref);
+      const st = wls(n, p, pX, pY, intercept, 1, wBref);
       if (st !== STATUS_OK) {
         nFailed++;
         if (mIter === 1) {

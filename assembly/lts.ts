@@ -22,8 +22,10 @@
 //    ngroup) starts in each group with hh = floor(size_1 h / n); then the KEEP best of every group
 //    get STEPS_SEARCH C-steps on the merged groups (hh = floor(merged h / n)), of which the KEEP best
 //    survive. Cost ~ linear in n.
-//  * Final stage: the KEEP (1 when n > LARGE_N, as robustbase) best candidates are iterated to
-//    convergence (the objective stops decreasing, or maxCsteps C-steps) on all n rows with h.
+//  * Final stage: nested scheme: the KEEP survivors get STEPS_SEARCH C-steps on all n rows and the
+//    NCONVERGE best are iterated to convergence (the objective stops decreasing, or maxCsteps
+//    C-steps; robustbase iterates its single best at most 1-10 steps for n > 5000, 100 below);
+//    otherwise the KEEP best are iterated to convergence on all rows.
 //  * Raw fit: least squares (l2_fit, 0/1 weights) on the h rows of smallest squared residual of the
 //    winner; the objective is the sum of the h smallest squared residuals of that raw fit.
 // The C-step least squares: means of the subset's rows (with an intercept), the upper Gram matrix of
@@ -42,7 +44,7 @@
 // weights), two n-vectors of i32 (row ids; the row permutation), then small regions: the q x (q + 1)
 // elimination matrix, q + 1 column maxima, q + 1 subset indices, the (p + 1) x (p + 1) Gram matrix,
 // 2 (p + 1) means / row buffer, three (p + 1) coefficient vectors, and the candidate stock
-// ((KMINI + 1) KEEP objectives and coefficient vectors), each 16-byte aligned.
+// ((KMINI + 2) KEEP objectives and coefficient vectors), each 16-byte aligned.
 
 import { l2_fit, l2_work_bytes } from "./l2";
 import { XS, setX, xat, xld } from "./xload";
@@ -70,8 +72,8 @@ const NMINI: i32 = 300;
 const KEEP: i32 = 10;
 /** C-steps after each start and in the merged stage (robustbase's k1 = k2 = 2). */
 const STEPS_SEARCH: i32 = 2;
-/** Above this n only the best candidate enters the final stage (robustbase: nrep = 1 for n > 5000). */
-const LARGE_N: i32 = 5000;
+/** Nested scheme: candidates iterated to convergence on all rows after STEPS_SEARCH C-steps there. */
+const NCONVERGE: i32 = KEEP;
 /** Elemental subset singular: pivot <= ELEM_TOL * the largest |entry| of its column in the subset. */
 const ELEM_TOL: f64 = 1e-12;
 /** C-step least squares singular: Cholesky pivot <= CHOL_TOL * its diagonal entry. */
@@ -138,7 +140,7 @@ export function lts_work_bytes(n: i32, p: i32): f64 {
   return al16(l2_work_bytes(n, p)) + 2.0 * al16(8.0 * nd) + 2.0 * al16(4.0 * nd)
     + al16(8.0 * q1 * q1) + al16(8.0 * q1) + al16(4.0 * q1) + al16(8.0 * p1 * p1)
     + 2.0 * al16(8.0 * p1) + 3.0 * al16(8.0 * p1)
-    + al16(8.0 * <f64>((KMINI + 1) * KEEP)) + al16(8.0 * <f64>((KMINI + 1) * KEEP) * p1);
+    + al16(8.0 * <f64>((KMINI + 2) * KEEP)) + al16(8.0 * <f64>((KMINI + 2) * KEEP) * p1);
 }
 
 // Region pointers of the call in progress (set by lts_fit).
@@ -165,7 +167,7 @@ export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h:
   pNew = pTry + <usize>al16(8.0 * p1);
   pBest = pNew + <usize>al16(8.0 * p1);
   pSObj = pBest + <usize>al16(8.0 * p1);
-  pSCoef = pSObj + <usize>al16(8.0 * <f64>((KMINI + 1) * KEEP));
+  pSCoef = pSObj + <usize>al16(8.0 * <f64>((KMINI + 2) * KEEP));
 
   for (let k = 0; k < INFO_LEN; k++) stf(pInfo, k, 0);
   // Rank of [1, X] on all rows (flags name the aliased columns).
@@ -205,7 +207,7 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
   pInfo: usize): i32 {
   const q = p + intercept;
   const percen = <f64>h / <f64>n;
-  const nstock = (KMINI + 1) * KEEP;
+  const nstock = (KMINI + 2) * KEEP;
   for (let k = 0; k < nstock; k++) stf(pSObj, k, Infinity);
   let used = 0, singular = 0, attempts = 0;
   const part = n >= 2 * NMINI;
@@ -293,8 +295,22 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
   stf(pInfo, LTS_INFO_SUBSETS, <f64>used);
   stf(pInfo, LTS_INFO_SINGULAR, <f64>singular);
 
-  // Final stage: the best candidates iterated to convergence on all rows.
-  const nfinal = n > LARGE_N ? 1 : KEEP;
+  // Final stage. Nested scheme: the KEEP candidates get STEPS_SEARCH C-steps on all rows, and the
+  // NCONVERGE best are iterated to convergence; otherwise the KEEP best (already converged on all
+  // rows) are iterated again.
+  let nfinal = KEEP;
+  if (part) {
+    for (let k = 0; k < KEEP; k++) {
+      const o = ldf(pSObj, src * KEEP + k);
+      if (!isFinite(o)) continue;
+      if (progress(KIND_LTS, attempts + k, o, 0.0) != 0) return STATUS_CANCELLED;
+      copyCoef(pSCoef + (<usize>((src * KEEP + k) * (p + 1)) << 3), pTry, p);
+      const obj = concentrate<T>(n, p, pX, pY, intercept, pTry, 0, n, true, h, STEPS_SEARCH);
+      insert(KMINI + 1, obj, p, pTry);
+    }
+    src = KMINI + 1;
+    nfinal = NCONVERGE;
+  }
   let best = Infinity;
   let bestConverged = true;
   for (let k = 0; k < nfinal; k++) {

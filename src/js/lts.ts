@@ -20,7 +20,7 @@ const KMINI = 5;
 const NMINI = 300;
 const KEEP = 10;
 const STEPS_SEARCH = 2;
-const LARGE_N = 5000;
+const NCONVERGE = KEEP;
 const ELEM_TOL = 1e-12;
 const CHOL_TOL = 1e-12;
 const PROGRESS_EVERY = 32;
@@ -70,7 +70,7 @@ export function lts_work_bytes(n: number, p: number): number {
   return al16(l2_work_bytes(n, p)) + 2.0 * al16(8.0 * nd) + 2.0 * al16(4.0 * nd)
     + al16(8.0 * q1 * q1) + al16(8.0 * q1) + al16(4.0 * q1) + al16(8.0 * p1 * p1)
     + 2.0 * al16(8.0 * p1) + 3.0 * al16(8.0 * p1)
-    + al16(8.0 * ((KMINI + 1) * KEEP)) + al16(8.0 * ((KMINI + 1) * KEEP) * p1);
+    + al16(8.0 * ((KMINI + 2) * KEEP)) + al16(8.0 * ((KMINI + 2) * KEEP) * p1);
 }
 
 // Region indices of the call in progress (f64 index = byte >>> 3, i32 index = byte >>> 2).
@@ -102,7 +102,7 @@ export function lts_fit(n: number, p: number, pX: number, pY: number, intercept:
   const pNew = pTry + al16(8.0 * p1);
   const pBest = pNew + al16(8.0 * p1);
   const pSObj = pBest + al16(8.0 * p1);
-  const pSCoef = pSObj + al16(8.0 * ((KMINI + 1) * KEEP));
+  const pSCoef = pSObj + al16(8.0 * ((KMINI + 2) * KEEP));
   kKey = pKey >>> 3; kWt = pWt >>> 3; kId = pId >>> 2; kRows = pRows >>> 2;
   kA = pA >>> 3; kCm = pCm >>> 3; kIdx = pIdx >>> 2; kG = pG >>> 3; kM = pM >>> 3; kV = pV >>> 3;
   kTry = pTry >>> 3; kNew = pNew >>> 3; kBest = pBest >>> 3; kSObj = pSObj >>> 3; kSCoef = pSCoef >>> 3;
@@ -141,7 +141,7 @@ function search(n: number, p: number, xb: number, yb: number, intercept: number,
   maxCsteps: number, ib0: number): number {
   const q = p + intercept;
   const percen = h / n;
-  const nstock = (KMINI + 1) * KEEP;
+  const nstock = (KMINI + 2) * KEEP;
   for (let k = 0; k < nstock; k++) F[kSObj + k] = Infinity;
   let used = 0, singular = 0, attempts = 0;
   const part = n >= 2 * NMINI;
@@ -228,7 +228,19 @@ function search(n: number, p: number, xb: number, yb: number, intercept: number,
   F[ib0 + LTS_INFO_SUBSETS] = used;
   F[ib0 + LTS_INFO_SINGULAR] = singular;
 
-  const nfinal = n > LARGE_N ? 1 : KEEP;
+  let nfinal = KEEP;
+  if (part) {
+    for (let k = 0; k < KEEP; k++) {
+      const o = F[kSObj + src * KEEP + k];
+      if (!Number.isFinite(o)) continue;
+      if (progress(KIND_LTS, attempts + k, o, 0.0) !== 0) return STATUS_CANCELLED;
+      copyCoef(kSCoef + (src * KEEP + k) * (p + 1), kTry, p);
+      const obj = concentrate(n, p, xb, yb, intercept, kTry, 0, n, true, h, STEPS_SEARCH);
+      insert(KMINI + 1, obj, p, kTry);
+    }
+    src = KMINI + 1;
+    nfinal = NCONVERGE;
+  }
   let best = Infinity;
   let bestConverged = true;
   for (let k = 0; k < nfinal; k++) {

@@ -45,11 +45,11 @@
 // or non-finite residuals). The random stream is mulberry32 seeded with `seed` (u32).
 //
 // Work region: l2_fit's work, then two n-vectors of f64 (keys = squared residuals; raw-fit 0/1
-// weights), three n-vectors of i32 (row ids; the row permutation; subset membership), then small
-// regions: the q x (q + 1)
-// elimination matrix, q + 1 column maxima, q + 1 subset indices, the (p + 1) x (p + 1) Gram matrix,
-// 2 (p + 1) means / row buffer, three (p + 1) coefficient vectors, and the candidate stock
-// ((KMINI + 2) KEEP objectives and coefficient vectors), each 16-byte aligned.
+// weights), two n-vectors of i32 (row ids; the row permutation), small regions (the q x (q + 1)
+// elimination matrix, q + 1 column maxima, q + 1 subset indices, the (p + 1) x (p + 1) working Gram
+// matrix, 2 (p + 1) spare / row buffer, three (p + 1) coefficient vectors, the candidate stock:
+// (KMINI + 2) KEEP objectives and coefficient vectors), then the n i32 subset-membership flags, the
+// running sums Gr ((p + 1) x (p + 1)) and S (p + 1) and the shift (p + 1); each 16-byte aligned.
 
 import { l2_fit, l2_work_bytes } from "./l2";
 import { XS, setX, xat, xld } from "./xload";

@@ -237,7 +237,7 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
     const base = minigr / ngroup, extra = minigr - base * ngroup;
     const size1 = extra > 0 ? base + 1 : base;
     const hh = <i32>Math.floor(<f64>size1 * percen);
-    const nrep = nsamp / ngroup;
+    const nrep = nsamp >= ngroup ? nsamp / ngroup : 1;
     let off = 0;
     for (let g = 0; g < ngroup; g++) {
       const m = g < extra ? base + 1 : base;

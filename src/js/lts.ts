@@ -167,7 +167,7 @@ function search(n: number, p: number, xb: number, yb: number, intercept: number,
     const base = (minigr / ngroup) | 0, extra = minigr - base * ngroup;
     const size1 = extra > 0 ? base + 1 : base;
     const hh = Math.floor(size1 * percen);
-    const nrep = (nsamp / ngroup) | 0;
+    const nrep = nsamp >= ngroup ? (nsamp / ngroup) | 0 : 1;
     let off = 0;
     for (let g = 0; g < ngroup; g++) {
       const m = g < extra ? base + 1 : base;

@@ -22,13 +22,19 @@
 //    ngroup) starts in each group with hh = floor(size_1 h / n); then the KEEP best of every group
 //    get STEPS_SEARCH C-steps on the merged groups (hh = floor(merged h / n)), of which the KEEP best
 //    survive. Cost ~ linear in n.
-//  * Final stage: the KEEP (1 when n > LARGE_N, as robustbase) best candidates are iterated to
-//    convergence (the objective stops decreasing, or maxCsteps C-steps) on all n rows with h.
+//  * Final stage: nested scheme: the KEEP survivors get STEPS_SEARCH C-steps on all n rows and the
+//    NCONVERGE best are iterated to convergence (the objective stops decreasing, or maxCsteps
+//    C-steps; robustbase iterates its single best at most 1-10 steps for n > 5000, 100 below);
+//    otherwise the KEEP best are iterated to convergence on all rows.
 //  * Raw fit: least squares (l2_fit, 0/1 weights) on the h rows of smallest squared residual of the
 //    winner; the objective is the sum of the h smallest squared residuals of that raw fit.
-// The C-step least squares: means of the subset's rows (with an intercept), the upper Gram matrix of
-// the centered slopes and response accumulated row by row, Cholesky (singular when a pivot falls
-// below CHOL_TOL times its diagonal entry: the chain stops there). Selection of the hh smallest
+// The C-step least squares keeps, along a chain, the sums S = sum d and Gr = sum d d^T (upper) of the
+// subset's rows d = [x, y] - shift (shift = the chain's first subset row with an intercept, 0
+// without): each step subtracts the rows that left the subset and adds those that entered (from
+// scratch when more than half changed), which cuts the cost of late steps, where few rows change, from
+// O(h p^2) to O(changes p^2) (measured 1.3-1.8x faster fits at n = 1e4-1e5). The centred Gram matrix
+// Gr - S S^T / h is factored by Cholesky (singular when a pivot falls below CHOL_TOL times its
+// diagonal entry: the chain stops there). The raw fit is recomputed accurately by l2_fit. Selection of the hh smallest
 // squared residuals: Hoare's FIND (Wirth's form) permuting keys and row ids together.
 //
 // Before the search, l2_fit on all rows checks the rank of [1, X] (RANK_DEFICIENT with the aliased
@@ -39,10 +45,11 @@
 // or non-finite residuals). The random stream is mulberry32 seeded with `seed` (u32).
 //
 // Work region: l2_fit's work, then two n-vectors of f64 (keys = squared residuals; raw-fit 0/1
-// weights), two n-vectors of i32 (row ids; the row permutation), then small regions: the q x (q + 1)
-// elimination matrix, q + 1 column maxima, q + 1 subset indices, the (p + 1) x (p + 1) Gram matrix,
-// 2 (p + 1) means / row buffer, three (p + 1) coefficient vectors, and the candidate stock
-// ((KMINI + 1) KEEP objectives and coefficient vectors), each 16-byte aligned.
+// weights), two n-vectors of i32 (row ids; the row permutation), small regions (the q x (q + 1)
+// elimination matrix, q + 1 column maxima, q + 1 subset indices, the (p + 1) x (p + 1) working Gram
+// matrix, 2 (p + 1) spare / row buffer, three (p + 1) coefficient vectors, the candidate stock:
+// (KMINI + 2) KEEP objectives and coefficient vectors), then the n i32 subset-membership flags, the
+// running sums Gr ((p + 1) x (p + 1)) and S (p + 1) and the shift (p + 1); each 16-byte aligned.
 
 import { l2_fit, l2_work_bytes } from "./l2";
 import { XS, setX, xat, xld } from "./xload";
@@ -70,8 +77,8 @@ const NMINI: i32 = 300;
 const KEEP: i32 = 10;
 /** C-steps after each start and in the merged stage (robustbase's k1 = k2 = 2). */
 const STEPS_SEARCH: i32 = 2;
-/** Above this n only the best candidate enters the final stage (robustbase: nrep = 1 for n > 5000). */
-const LARGE_N: i32 = 5000;
+/** Nested scheme: candidates iterated to convergence on all rows after STEPS_SEARCH C-steps there. */
+const NCONVERGE: i32 = KEEP;
 /** Elemental subset singular: pivot <= ELEM_TOL * the largest |entry| of its column in the subset. */
 const ELEM_TOL: f64 = 1e-12;
 /** C-step least squares singular: Cholesky pivot <= CHOL_TOL * its diagonal entry. */
@@ -138,13 +145,15 @@ export function lts_work_bytes(n: i32, p: i32): f64 {
   return al16(l2_work_bytes(n, p)) + 2.0 * al16(8.0 * nd) + 2.0 * al16(4.0 * nd)
     + al16(8.0 * q1 * q1) + al16(8.0 * q1) + al16(4.0 * q1) + al16(8.0 * p1 * p1)
     + 2.0 * al16(8.0 * p1) + 3.0 * al16(8.0 * p1)
-    + al16(8.0 * <f64>((KMINI + 1) * KEEP)) + al16(8.0 * <f64>((KMINI + 1) * KEEP) * p1);
+    + al16(8.0 * <f64>((KMINI + 2) * KEEP)) + al16(8.0 * <f64>((KMINI + 2) * KEEP) * p1)
+    + al16(4.0 * nd) + al16(8.0 * p1 * p1) + 2.0 * al16(8.0 * p1);
 }
 
 // Region pointers of the call in progress (set by lts_fit).
 let pKey: usize = 0, pWt: usize = 0, pId: usize = 0, pRows: usize = 0;
 let pA: usize = 0, pCm: usize = 0, pIdx: usize = 0, pG: usize = 0, pM: usize = 0, pV: usize = 0;
 let pTry: usize = 0, pNew: usize = 0, pBest: usize = 0, pSObj: usize = 0, pSCoef: usize = 0;
+let pMem: usize = 0, pGr: usize = 0, pS: usize = 0, pSh: usize = 0;
 
 export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32, nsamp: i32, seed: u32,
   maxCsteps: i32, pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, xf32: i32): i32 {
@@ -165,7 +174,11 @@ export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h:
   pNew = pTry + <usize>al16(8.0 * p1);
   pBest = pNew + <usize>al16(8.0 * p1);
   pSObj = pBest + <usize>al16(8.0 * p1);
-  pSCoef = pSObj + <usize>al16(8.0 * <f64>((KMINI + 1) * KEEP));
+  pSCoef = pSObj + <usize>al16(8.0 * <f64>((KMINI + 2) * KEEP));
+  pMem = pSCoef + <usize>al16(8.0 * <f64>((KMINI + 2) * KEEP) * p1);
+  pGr = pMem + ib;
+  pS = pGr + <usize>al16(8.0 * p1 * p1);
+  pSh = pS + <usize>al16(8.0 * p1);
 
   for (let k = 0; k < INFO_LEN; k++) stf(pInfo, k, 0);
   // Rank of [1, X] on all rows (flags name the aliased columns).
@@ -205,7 +218,7 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
   pInfo: usize): i32 {
   const q = p + intercept;
   const percen = <f64>h / <f64>n;
-  const nstock = (KMINI + 1) * KEEP;
+  const nstock = (KMINI + 2) * KEEP;
   for (let k = 0; k < nstock; k++) stf(pSObj, k, Infinity);
   let used = 0, singular = 0, attempts = 0;
   const part = n >= 2 * NMINI;
@@ -224,7 +237,7 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
     const base = minigr / ngroup, extra = minigr - base * ngroup;
     const size1 = extra > 0 ? base + 1 : base;
     const hh = <i32>Math.floor(<f64>size1 * percen);
-    const nrep = nsamp / ngroup;
+    const nrep = nsamp >= ngroup ? nsamp / ngroup : 1;
     let off = 0;
     for (let g = 0; g < ngroup; g++) {
       const m = g < extra ? base + 1 : base;
@@ -293,8 +306,22 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
   stf(pInfo, LTS_INFO_SUBSETS, <f64>used);
   stf(pInfo, LTS_INFO_SINGULAR, <f64>singular);
 
-  // Final stage: the best candidates iterated to convergence on all rows.
-  const nfinal = n > LARGE_N ? 1 : KEEP;
+  // Final stage. Nested scheme: the KEEP candidates get STEPS_SEARCH C-steps on all rows, and the
+  // NCONVERGE best are iterated to convergence; otherwise the KEEP best (already converged on all
+  // rows) are iterated again.
+  let nfinal = KEEP;
+  if (part) {
+    for (let k = 0; k < KEEP; k++) {
+      const o = ldf(pSObj, src * KEEP + k);
+      if (!isFinite(o)) continue;
+      if (progress(KIND_LTS, attempts + k, o, 0.0) != 0) return STATUS_CANCELLED;
+      copyCoef(pSCoef + (<usize>((src * KEEP + k) * (p + 1)) << 3), pTry, p);
+      const obj = concentrate<T>(n, p, pX, pY, intercept, pTry, 0, n, true, h, STEPS_SEARCH);
+      insert(KMINI + 1, obj, p, pTry);
+    }
+    src = KMINI + 1;
+    nfinal = NCONVERGE;
+  }
   let best = Infinity;
   let bestConverged = true;
   for (let k = 0; k < nfinal; k++) {
@@ -403,27 +430,87 @@ function elemental<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pC: 
   return true;
 }
 
-/** Least squares on the m rows pId[0..m) into pC; false when singular (pC untouched then). */
-function lsSubset<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, m: i32, pC: usize): bool {
+/** Add (sub = false) or remove one row of the subset to the running sums: S += d, Gr += d d^T (upper,
+ *  rows 0..p-1, columns up to p = the response), d = [x_row, y_row] - shift. */
+function addRow<T>(n: i32, p: i32, pX: usize, pY: usize, row: i32, sub: bool): void {
   const w = p + 1;
-  for (let j = 0; j <= p; j++) stf(pM, j, 0.0);
-  if (intercept != 0) {
-    for (let k = 0; k < m; k++) {
-      const row = ldi(pId, k);
-      for (let j = 0; j < p; j++) stf(pM, j, ldf(pM, j) + xld<T>(xat<T>(pX, n, j, 0), row));
-      stf(pM, p, ldf(pM, p) + load<f64>(pY + (<usize>row << 3)));
-    }
-    const md = <f64>m;
-    for (let j = 0; j <= p; j++) stf(pM, j, ldf(pM, j) / md);
-  }
-  for (let k = 0; k < p * w; k++) stf(pG, k, 0.0);
-  for (let k = 0; k < m; k++) {
-    const row = ldi(pId, k);
-    for (let j = 0; j < p; j++) stf(pV, j, xld<T>(xat<T>(pX, n, j, 0), row) - ldf(pM, j));
-    stf(pV, p, load<f64>(pY + (<usize>row << 3)) - ldf(pM, p));
+  for (let j = 0; j < p; j++) stf(pV, j, xld<T>(xat<T>(pX, n, j, 0), row) - ldf(pSh, j));
+  stf(pV, p, load<f64>(pY + (<usize>row << 3)) - ldf(pSh, p));
+  if (sub) {
+    for (let j = 0; j <= p; j++) stf(pS, j, ldf(pS, j) - ldf(pV, j));
     for (let j = 0; j < p; j++) {
       const vj = ldf(pV, j);
-      for (let c = j; c <= p; c++) stf(pG, j * w + c, ldf(pG, j * w + c) + vj * ldf(pV, c));
+      for (let c = j; c <= p; c++) stf(pGr, j * w + c, ldf(pGr, j * w + c) - vj * ldf(pV, c));
+    }
+  } else {
+    for (let j = 0; j <= p; j++) stf(pS, j, ldf(pS, j) + ldf(pV, j));
+    for (let j = 0; j < p; j++) {
+      const vj = ldf(pV, j);
+      for (let c = j; c <= p; c++) stf(pGr, j * w + c, ldf(pGr, j * w + c) + vj * ldf(pV, c));
+    }
+  }
+}
+
+/** Start the sums of a chain: membership 0 on the set's rows, 1 on pId[0..hh); shift = the first
+ *  subset row (with an intercept; 0 without); S and Gr accumulated over the subset. */
+function initSums<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pSet: usize, nn: i32, full: bool, hh: i32): void {
+  const w = p + 1;
+  if (full) {
+    for (let i = 0; i < n; i++) sti(pMem, i, 0);
+  } else {
+    for (let k = 0; k < nn; k++) sti(pMem, ldi(pSet, k), 0);
+  }
+  const r0 = ldi(pId, 0);
+  for (let j = 0; j < p; j++) stf(pSh, j, intercept != 0 ? xld<T>(xat<T>(pX, n, j, 0), r0) : 0.0);
+  stf(pSh, p, intercept != 0 ? load<f64>(pY + (<usize>r0 << 3)) : 0.0);
+  for (let j = 0; j <= p; j++) stf(pS, j, 0.0);
+  for (let k = 0; k < p * w; k++) stf(pGr, k, 0.0);
+  for (let k = 0; k < hh; k++) {
+    const row = ldi(pId, k);
+    sti(pMem, row, 1);
+    addRow<T>(n, p, pX, pY, row, false);
+  }
+}
+
+/** Move the sums to the subset pId[0..hh): rows leaving are subtracted and rows entering added (in the
+ *  set's row order); from scratch when more than half of the subset changed. */
+function updateSums<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pSet: usize, nn: i32, full: bool, hh: i32): void {
+  let changes = 0;
+  for (let k = 0; k < hh; k++) {
+    const row = ldi(pId, k);
+    if (ldi(pMem, row) == 1) {
+      sti(pMem, row, 2);
+    } else {
+      sti(pMem, row, 3);
+      changes++;
+    }
+  }
+  if (2 * changes > hh) {
+    initSums<T>(n, p, pX, pY, intercept, pSet, nn, full, hh);
+    return;
+  }
+  for (let k = 0; k < nn; k++) {
+    const row = full ? k : ldi(pSet, k);
+    const m = ldi(pMem, row);
+    if (m == 1) {
+      addRow<T>(n, p, pX, pY, row, true);
+      sti(pMem, row, 0);
+    } else if (m == 3) {
+      addRow<T>(n, p, pX, pY, row, false);
+      sti(pMem, row, 1);
+    } else if (m == 2) {
+      sti(pMem, row, 1);
+    }
+  }
+}
+
+/** Least squares on the current subset (hh rows) from the sums into pC; false when singular. */
+function solveSums(p: i32, intercept: i32, hh: i32, pC: usize): bool {
+  const w = p + 1;
+  const hd = <f64>hh;
+  for (let j = 0; j < p; j++) {
+    for (let c = j; c <= p; c++) {
+      stf(pG, j * w + c, intercept != 0 ? ldf(pGr, j * w + c) - ldf(pS, j) * ldf(pS, c) / hd : ldf(pGr, j * w + c));
     }
   }
   // Cholesky G = U^T U (row-oriented, upper), carrying the right-hand side column along.
@@ -446,8 +533,8 @@ function lsSubset<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, m: i3
   }
   let b0 = 0.0;
   if (intercept != 0) {
-    b0 = ldf(pM, p);
-    for (let j = 0; j < p; j++) b0 -= ldf(pM, j) * ldf(pV, j);
+    b0 = ldf(pSh, p) + ldf(pS, p) / hd;
+    for (let j = 0; j < p; j++) b0 -= (ldf(pSh, j) + ldf(pS, j) / hd) * ldf(pV, j);
   }
   if (!isFinite(b0)) return false;
   for (let j = 0; j < p; j++) if (!isFinite(ldf(pV, j))) return false;
@@ -525,8 +612,10 @@ function concentrate<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pC
   let obj = sumKeys(hh);
   chainConverged = false;
   chainSteps = 0;
+  initSums<T>(n, p, pX, pY, intercept, pSet, nn, full, hh);
   for (let s = 0; s < steps; s++) {
-    if (!lsSubset<T>(n, p, pX, pY, intercept, hh, pNew)) {
+    if (s > 0) updateSums<T>(n, p, pX, pY, intercept, pSet, nn, full, hh);
+    if (!solveSums(p, intercept, hh, pNew)) {
       chainConverged = true;
       break;
     }

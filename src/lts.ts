@@ -144,7 +144,13 @@ export function solveLts(fn: string, X: unknown, y: unknown, o: Record<string, u
     const qq = normalQuantile((h + n) / (2 * n));
     const sh0 = Math.sqrt(objective / h);
     const s0 = sh0 / Math.sqrt(1 - (2 * n) / (h / qq) * normalPdf(qq)) * ltsCnp2(p, c.intercept, n, alpha, false);
-    const exactFit = !(s0 > LTS_EXACT_TOL * yScale(yv));
+    // (the MAD is at most the range of y: the O(n log n) scale is only needed when s0 is tiny)
+    let ymin = yv[0], ymax = yv[0];
+    for (let i = 1; i < n; i++) {
+      if (yv[i] < ymin) ymin = yv[i];
+      if (yv[i] > ymax) ymax = yv[i];
+    }
+    const exactFit = !(s0 > LTS_EXACT_TOL * (ymax - ymin)) && !(s0 > LTS_EXACT_TOL * yScale(yv));
     const weights = new Float64Array(n);
     let coefAll = rawAll;
     let scale = 0;

@@ -311,6 +311,12 @@ describe('progress, cancellation, errors', () => {
     expect(memoryStats().wasmInUse).toBe(0);
     expect(memoryStats().jsInUse).toBe(0);
   });
+  it('subsamples below the number of groups still draws one start per group (n = 700: 2 groups)', () => {
+    const d = synthetic(700, 2, 23);
+    const r = lts(d.X, d.y, { subsamples: 1 });
+    expect(Number.isFinite(r.objective)).toBe(true);
+    expect(Math.abs(r.coef[0] - 1)).toBeLessThan(0.3);
+  });
   it('maxIter caps the final C-steps: converged false, status max-iterations', () => {
     const d = synthetic(200, 2, 22, 0.3);
     const r = lts(d.X, d.y, { maxIter: 1 });

@@ -20,7 +20,7 @@ const KMINI = 5;
 const NMINI = 300;
 const KEEP = 10;
 const STEPS_SEARCH = 2;
-const LARGE_N = 5000;
+const NCONVERGE = KEEP;
 const ELEM_TOL = 1e-12;
 const CHOL_TOL = 1e-12;
 const PROGRESS_EVERY = 32;
@@ -70,13 +70,15 @@ export function lts_work_bytes(n: number, p: number): number {
   return al16(l2_work_bytes(n, p)) + 2.0 * al16(8.0 * nd) + 2.0 * al16(4.0 * nd)
     + al16(8.0 * q1 * q1) + al16(8.0 * q1) + al16(4.0 * q1) + al16(8.0 * p1 * p1)
     + 2.0 * al16(8.0 * p1) + 3.0 * al16(8.0 * p1)
-    + al16(8.0 * ((KMINI + 1) * KEEP)) + al16(8.0 * ((KMINI + 1) * KEEP) * p1);
+    + al16(8.0 * ((KMINI + 2) * KEEP)) + al16(8.0 * ((KMINI + 2) * KEEP) * p1)
+    + al16(4.0 * nd) + al16(8.0 * p1 * p1) + 2.0 * al16(8.0 * p1);
 }
 
 // Region indices of the call in progress (f64 index = byte >>> 3, i32 index = byte >>> 2).
 let kKey = 0, kWt = 0, kId = 0, kRows = 0;
 let kA = 0, kCm = 0, kIdx = 0, kG = 0, kM = 0, kV = 0;
 let kTry = 0, kNew = 0, kBest = 0, kSObj = 0, kSCoef = 0;
+let kMem = 0, kGr = 0, kS = 0, kSh = 0;
 let F = F64, I = I32;
 let X: Float64Array | Float32Array = F64;
 
@@ -102,7 +104,12 @@ export function lts_fit(n: number, p: number, pX: number, pY: number, intercept:
   const pNew = pTry + al16(8.0 * p1);
   const pBest = pNew + al16(8.0 * p1);
   const pSObj = pBest + al16(8.0 * p1);
-  const pSCoef = pSObj + al16(8.0 * ((KMINI + 1) * KEEP));
+  const pSCoef = pSObj + al16(8.0 * ((KMINI + 2) * KEEP));
+  const pMem = pSCoef + al16(8.0 * ((KMINI + 2) * KEEP) * p1);
+  const pGr = pMem + ib;
+  const pS = pGr + al16(8.0 * p1 * p1);
+  const pSh = pS + al16(8.0 * p1);
+  kMem = pMem >>> 2; kGr = pGr >>> 3; kS = pS >>> 3; kSh = pSh >>> 3;
   kKey = pKey >>> 3; kWt = pWt >>> 3; kId = pId >>> 2; kRows = pRows >>> 2;
   kA = pA >>> 3; kCm = pCm >>> 3; kIdx = pIdx >>> 2; kG = pG >>> 3; kM = pM >>> 3; kV = pV >>> 3;
   kTry = pTry >>> 3; kNew = pNew >>> 3; kBest = pBest >>> 3; kSObj = pSObj >>> 3; kSCoef = pSCoef >>> 3;
@@ -141,7 +148,7 @@ function search(n: number, p: number, xb: number, yb: number, intercept: number,
   maxCsteps: number, ib0: number): number {
   const q = p + intercept;
   const percen = h / n;
-  const nstock = (KMINI + 1) * KEEP;
+  const nstock = (KMINI + 2) * KEEP;
   for (let k = 0; k < nstock; k++) F[kSObj + k] = Infinity;
   let used = 0, singular = 0, attempts = 0;
   const part = n >= 2 * NMINI;
@@ -160,7 +167,7 @@ function search(n: number, p: number, xb: number, yb: number, intercept: number,
     const base = (minigr / ngroup) | 0, extra = minigr - base * ngroup;
     const size1 = extra > 0 ? base + 1 : base;
     const hh = Math.floor(size1 * percen);
-    const nrep = (nsamp / ngroup) | 0;
+    const nrep = nsamp >= ngroup ? (nsamp / ngroup) | 0 : 1;
     let off = 0;
     for (let g = 0; g < ngroup; g++) {
       const m = g < extra ? base + 1 : base;
@@ -228,7 +235,19 @@ function search(n: number, p: number, xb: number, yb: number, intercept: number,
   F[ib0 + LTS_INFO_SUBSETS] = used;
   F[ib0 + LTS_INFO_SINGULAR] = singular;
 
-  const nfinal = n > LARGE_N ? 1 : KEEP;
+  let nfinal = KEEP;
+  if (part) {
+    for (let k = 0; k < KEEP; k++) {
+      const o = F[kSObj + src * KEEP + k];
+      if (!Number.isFinite(o)) continue;
+      if (progress(KIND_LTS, attempts + k, o, 0.0) !== 0) return STATUS_CANCELLED;
+      copyCoef(kSCoef + (src * KEEP + k) * (p + 1), kTry, p);
+      const obj = concentrate(n, p, xb, yb, intercept, kTry, 0, n, true, h, STEPS_SEARCH);
+      insert(KMINI + 1, obj, p, kTry);
+    }
+    src = KMINI + 1;
+    nfinal = NCONVERGE;
+  }
   let best = Infinity;
   let bestConverged = true;
   for (let k = 0; k < nfinal; k++) {
@@ -333,26 +352,80 @@ function elemental(n: number, p: number, xb: number, yb: number, intercept: numb
   return true;
 }
 
-function lsSubset(n: number, p: number, xb: number, yb: number, intercept: number, m: number, kC: number): boolean {
+function addRow(n: number, p: number, xb: number, yb: number, row: number, sub: boolean): void {
   const w = p + 1;
-  for (let j = 0; j <= p; j++) F[kM + j] = 0.0;
-  if (intercept !== 0) {
-    for (let k = 0; k < m; k++) {
-      const row = I[kId + k];
-      for (let j = 0; j < p; j++) F[kM + j] = F[kM + j] + X[xb + j * n + row];
-      F[kM + p] = F[kM + p] + F[yb + row];
-    }
-    const md = m;
-    for (let j = 0; j <= p; j++) F[kM + j] = F[kM + j] / md;
-  }
-  for (let k = 0; k < p * w; k++) F[kG + k] = 0.0;
-  for (let k = 0; k < m; k++) {
-    const row = I[kId + k];
-    for (let j = 0; j < p; j++) F[kV + j] = X[xb + j * n + row] - F[kM + j];
-    F[kV + p] = F[yb + row] - F[kM + p];
+  for (let j = 0; j < p; j++) F[kV + j] = X[xb + j * n + row] - F[kSh + j];
+  F[kV + p] = F[yb + row] - F[kSh + p];
+  if (sub) {
+    for (let j = 0; j <= p; j++) F[kS + j] = F[kS + j] - F[kV + j];
     for (let j = 0; j < p; j++) {
       const vj = F[kV + j];
-      for (let c = j; c <= p; c++) F[kG + j * w + c] = F[kG + j * w + c] + vj * F[kV + c];
+      for (let c = j; c <= p; c++) F[kGr + j * w + c] = F[kGr + j * w + c] - vj * F[kV + c];
+    }
+  } else {
+    for (let j = 0; j <= p; j++) F[kS + j] = F[kS + j] + F[kV + j];
+    for (let j = 0; j < p; j++) {
+      const vj = F[kV + j];
+      for (let c = j; c <= p; c++) F[kGr + j * w + c] = F[kGr + j * w + c] + vj * F[kV + c];
+    }
+  }
+}
+
+function initSums(n: number, p: number, xb: number, yb: number, intercept: number, kSet: number, nn: number, full: boolean, hh: number): void {
+  const w = p + 1;
+  if (full) {
+    for (let i = 0; i < n; i++) I[kMem + i] = 0;
+  } else {
+    for (let k = 0; k < nn; k++) I[kMem + I[kSet + k]] = 0;
+  }
+  const r0 = I[kId];
+  for (let j = 0; j < p; j++) F[kSh + j] = intercept !== 0 ? X[xb + j * n + r0] : 0.0;
+  F[kSh + p] = intercept !== 0 ? F[yb + r0] : 0.0;
+  for (let j = 0; j <= p; j++) F[kS + j] = 0.0;
+  for (let k = 0; k < p * w; k++) F[kGr + k] = 0.0;
+  for (let k = 0; k < hh; k++) {
+    const row = I[kId + k];
+    I[kMem + row] = 1;
+    addRow(n, p, xb, yb, row, false);
+  }
+}
+
+function updateSums(n: number, p: number, xb: number, yb: number, intercept: number, kSet: number, nn: number, full: boolean, hh: number): void {
+  let changes = 0;
+  for (let k = 0; k < hh; k++) {
+    const row = I[kId + k];
+    if (I[kMem + row] === 1) {
+      I[kMem + row] = 2;
+    } else {
+      I[kMem + row] = 3;
+      changes++;
+    }
+  }
+  if (2 * changes > hh) {
+    initSums(n, p, xb, yb, intercept, kSet, nn, full, hh);
+    return;
+  }
+  for (let k = 0; k < nn; k++) {
+    const row = full ? k : I[kSet + k];
+    const m = I[kMem + row];
+    if (m === 1) {
+      addRow(n, p, xb, yb, row, true);
+      I[kMem + row] = 0;
+    } else if (m === 3) {
+      addRow(n, p, xb, yb, row, false);
+      I[kMem + row] = 1;
+    } else if (m === 2) {
+      I[kMem + row] = 1;
+    }
+  }
+}
+
+function solveSums(p: number, intercept: number, hh: number, kC: number): boolean {
+  const w = p + 1;
+  const hd = hh;
+  for (let j = 0; j < p; j++) {
+    for (let c = j; c <= p; c++) {
+      F[kG + j * w + c] = intercept !== 0 ? F[kGr + j * w + c] - F[kS + j] * F[kS + c] / hd : F[kGr + j * w + c];
     }
   }
   for (let j = 0; j < p; j++) F[kV + j] = F[kG + j * w + j];
@@ -374,8 +447,8 @@ function lsSubset(n: number, p: number, xb: number, yb: number, intercept: numbe
   }
   let b0 = 0.0;
   if (intercept !== 0) {
-    b0 = F[kM + p];
-    for (let j = 0; j < p; j++) b0 -= F[kM + j] * F[kV + j];
+    b0 = F[kSh + p] + F[kS + p] / hd;
+    for (let j = 0; j < p; j++) b0 -= (F[kSh + j] + F[kS + j] / hd) * F[kV + j];
   }
   if (!Number.isFinite(b0)) return false;
   for (let j = 0; j < p; j++) if (!Number.isFinite(F[kV + j])) return false;
@@ -448,8 +521,10 @@ function concentrate(n: number, p: number, xb: number, yb: number, intercept: nu
   let obj = sumKeys(hh);
   chainConverged = false;
   chainSteps = 0;
+  initSums(n, p, xb, yb, intercept, kSet, nn, full, hh);
   for (let s = 0; s < steps; s++) {
-    if (!lsSubset(n, p, xb, yb, intercept, hh, kNew)) {
+    if (s > 0) updateSums(n, p, xb, yb, intercept, kSet, nn, full, hh);
+    if (!solveSums(p, intercept, hh, kNew)) {
       chainConverged = true;
       break;
     }

@@ -2,7 +2,7 @@
 // storage, no intercept), determinism and seeds, regression / scale / affine equivariance, breakdown,
 // exact fits, the start path, progress, cancellation and fitAsync.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Dataset, RobustRegError, fit, fitAsync, ols } from '../src/index.js';
+import { Dataset, RobustRegError, fit, fitAsync, ols, terminateWorkers } from '../src/index.js';
 import { mm, type MMOptions, type MMResult } from '../src/mm.js';
 import { expectVecRel, rng } from './helpers/close.js';
 import { initBeforeAll } from './helpers/robust.js';
@@ -196,12 +196,21 @@ describe('mm: exact fit, start, progress, cancellation, fitAsync', () => {
       expect((e as RobustRegError).code).toBe('CANCELLED');
     }
   });
-  it('fitAsync({ loss: "mm" }) returns the same bits in a worker', async () => {
-    const { X, y } = data(50, 2, 8, 5);
-    const a = mm(X, y);
-    const b = (await fitAsync(X, y, { loss: 'mm' })) as MMResult;
+  it('fitAsync({ loss: "mm" }) returns the same bits in a worker, reports progress, and an AbortSignal cancels it', async () => {
+    const { X, y } = data(3000, 3, 8, 300);
+    const a = mm(X, y, { backend: 'wasm' });
+    let calls = 0;
+    const b = (await fitAsync(X, y, { loss: 'mm', onProgress: () => { calls++; } })) as MMResult;
     expect(all(b)).toEqual(all(a));
     expect(b.scale).toBe(a.scale);
+    expect(all(b.init)).toEqual(all(a.init));
     expect(Array.from(b.outliers)).toEqual(Array.from(a.outliers));
+    expect(b.weights).toBeInstanceOf(Float64Array);
+    expect(calls).toBeGreaterThan(0);
+    const ac = new AbortController();
+    const p = fitAsync(X, y, { loss: 'mm', signal: ac.signal, subsamples: 200000 });
+    setTimeout(() => ac.abort(), 50);
+    await expect(p).rejects.toMatchObject({ code: 'CANCELLED' });
+    terminateWorkers();
   });
 });

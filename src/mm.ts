@@ -1,17 +1,16 @@
 // Front-end of the S/MM kernel (assembly/mm.ts): the MM-estimator as robustbase's lmrob() computes it
 // by default. Same pattern as src/robust.ts: validate, marshal into the chosen backend's memory, ONE
 // kernel call per fit, a plain result. Definitions, constants and the algorithm: docs/robust.md.
-import { RobustRegError, describe } from './errors.js';
+import { RobustRegError } from './errors.js';
 import { withProgress } from './hooks.js';
 import { INFO_LEN } from './info.js';
 import type { XInput } from './input.js';
 import { COMMON_OPTIONS, checkOptionsObject, fail, optInt, optNumber, type Progress } from './options.js';
 import type { FitResult } from './result.js';
 import type { Dataset } from './dataset.js';
-import { f32View } from './dataset.js';
 import { withSlot } from './runtime.js';
 import { finish, kernelStatus, marshal, rankDeficient, readCommon, shapeOfInput, splitArgs } from './solvers.js';
-import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_OK, STATUS_RANK_DEFICIENT } from './status.js';
+import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_RANK_DEFICIENT } from './status.js';
 
 // ------------------------------------------------------------------------------------------ constants
 
@@ -43,15 +42,14 @@ export const LMROB_CONTROL = {
 // params region layout (assembly/mm.ts P_*)
 const P_LEN = 20;
 // info region layout (assembly/mm.ts MMI_*)
+// (2 S_ITER: refinement steps, 7 SINGULAR: singular subsets redrawn, 8 CANDIDATES, 9 FAILED solves:
+// diagnostics not exposed in the result)
 const MMI_S_SCALE = 0;
 const MMI_S_CONVERGED = 1;
-const MMI_S_ITER = 2;
 const MMI_M_ITER = 3;
 const MMI_M_CONVERGED = 4;
 const MMI_OBJECTIVE = 5;
 const MMI_EXACT = 6;
-const MMI_SINGULAR = 7;
-const MMI_CANDIDATES = 8;
 const MMI_LEN = 12;
 
 // ------------------------------------------------------------------------------------------ rho / psi
@@ -279,7 +277,6 @@ export function solveMM(fn: string, X: unknown, y: unknown, o: Record<string, un
     const res0 = f64.slice(pRes0 >>> 3, (pRes0 >>> 3) + n);
     const res = f64.slice(pRes >>> 3, (pRes >>> 3) + n);
     const info = f64.slice(pInfo >>> 3, (pInfo >>> 3) + MMI_LEN);
-    void f32View;
     const scale = info[MMI_S_SCALE];
     const exact = info[MMI_EXACT] === 1;
     const weights = new Float64Array(n);
@@ -314,7 +311,6 @@ export function solveMM(fn: string, X: unknown, y: unknown, o: Record<string, un
     if (!exact && start === undefined && info[MMI_S_CONVERGED] !== 1) {
       warning = `the S-estimate's refinement did not converge in ${LMROB_CONTROL.kMax} steps (as robustbase warns); the M stage started from its last iterate`;
     }
-    void STATUS_OK;
     const init: MMInit = { coef: coefS.slice(1), intercept: c.intercept ? coefS[0] : 0, scale };
     for (let j = 0; j < p; j++) if (init.coef[j] === 0) init.coef[j] = 0;
     const result = finish({
@@ -334,9 +330,6 @@ export function solveMM(fn: string, X: unknown, y: unknown, o: Record<string, un
     result.init = init;
     result.tuning = { chi: cChi, psi: cPsi, bb: breakdown };
     if (warning !== undefined) result.warning = warning;
-    void info[MMI_S_ITER];
-    void info[MMI_SINGULAR];
-    void info[MMI_CANDIDATES];
     internals.set(result, { res0, res });
     return result;
   });
@@ -376,4 +369,3 @@ export function mm(X: XInput | Dataset, yOrOptions?: ArrayLike<number> | MMOptio
   return solveMM('mm', X, y, checkOptionsObject(options, MM_OPTIONS, 'mm'));
 }
 
-void describe;

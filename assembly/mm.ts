@@ -1,7 +1,7 @@
 // S- and MM-estimation of a linear model with Tukey's bisquare rho: mm_work_bytes, mm_fit.
-// Mirrored statement for statement by the TypeScript twin src/js/mm.ts (scalar code only; no FMA;
+// Mirrored statement for statement by the TypeScript twin src/twin/mm.ts (scalar code only; no FMA;
 // every weighted least-squares step is l2Solve, itself bit-identical across backends), so both
-// backends return the same bits (test/mm-kernel.test.ts checks).
+// backends return the same bits (test/estimators/mm-properties.test.ts checks).
 //
 // The algorithm is robustbase's lmrob() default, method "MM" (robustbase 0.95, R/lmrob.MM.R and
 // src/lmrob.c, read for the algorithm only; no code copied):

@@ -1,4 +1,4 @@
-# Reference values for mm() (src/mm.ts) -> test/fixtures/robust/mm.json
+# Reference values for mm() (src/fit/mm.ts) -> test/fixtures/robust/mm.json
 # Run: Rscript scripts/robust-fixtures-mm.R [out-file]
 # Tools: robustbase::lmrob with lmrob.control() defaults (method "MM": fast-S init, bisquare M step,
 # cov = ".vcov.avar1"), summary.lmrob, jsonlite. Numbers written with 17 significant digits.

@@ -1,9 +1,8 @@
 // `robustreg fit data.csv --y col ...`: one fit on a CSV file, printed like R's summary() or as JSON.
 import {
-  fit as fitModel, formatSummary, RobustRegError, summary as inference,
+  fit as fitModel, formatSummary, normalQuantile, RobustRegError, summary as inference,
   type FitOptions, type FitResult, type Summary, type SummaryOptions,
 } from '../index.js';
-import { LTS_CUTOFF } from '../lts.js';
 import { choiceFlag, intFlag, listFlag, numberFlag, parse } from './args.js';
 import { CsvError, parseCsv, type HeaderMode } from './csv.js';
 import { buildDesign, type Design } from './data.js';
@@ -12,6 +11,9 @@ import { fmtMs, fmtNum, fmtSci, table, toJson } from './format.js';
 import { readInput, writeOutput, type CliIo } from './io.js';
 import { ProgressLine } from './progress.js';
 import { PALETTE, scatterSvg } from './svg.js';
+
+/** lts's reweighting cutoff on |r / s|: qnorm(0.9875) (LTS_CUTOFF in src/fit/lts.ts; the CLI sees only the public API). */
+const LTS_CUTOFF = normalQuantile(0.9875);
 
 export const FIT_HELP = `Usage: robustreg fit <file.csv | -> --y <column> [options]
 

@@ -9,7 +9,7 @@
 // ψ = the bisquare psi at c_psi (not normalised), ρ_chi = the bisquare rho at c_chi normalised to
 // sup 1, so ρ_chi'(x) = 6 ψ_chi(x) / c_chi².
 import { RobustRegError } from '../errors.js';
-import { psiBisquare, psiPrimeBisquare, rhoBisquare } from '../mm.js';
+import { psiBisquare, psiPrimeBisquare, rhoBisquare } from '../fit/mm.js';
 import type { Design } from './design.js';
 
 /** Row i, column j of [1, X] (j = 0 the intercept when d.intercept). */

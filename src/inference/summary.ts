@@ -6,17 +6,17 @@
 //   mm         vcov: '.vcov.avar1' (robustbase lmrob's default)                 t(n − k)
 //   lts        classical on the reweighted least-squares fit (robustbase summary.lts)  t(Σw − k)
 // The numbers reproduce R summary.lm + sandwich::vcovHC, quantreg summary.rq and statsmodels RLM.
-import { quantile as fitQuantile } from '../api.js';
+import { quantile as fitQuantile } from '../fit/api.js';
 import { RobustRegError, describe } from '../errors.js';
-import type { XInput } from '../input.js';
-import { checkOptionsObject, fail, optBackend, optBool, type BackendChoice, type Loss } from '../options.js';
+import type { XInput } from '../data/input.js';
+import { checkOptionsObject, fail, optBackend, optBool, type BackendChoice, type Loss } from '../data/options.js';
 import { bootstrapPairs, percentileInterval, replicateCovariance } from './bootstrap.js';
 import { checkCoefLike, readDesign, residuals, type Design } from './design.js';
 import { normalQuantile, normalSf, studentTQuantile, studentTTwoSided } from './distributions.js';
 import { HUBER_VCOV, checkHuberEquations, huberCovariance, type HuberVcov } from './huber.js';
 import { L2_VCOV, checkNormalEquations, l2Inference, type L2Vcov } from './l2.js';
 import { mmCovariance } from './mm.js';
-import { MM_TUNING_CHI, MM_TUNING_PSI } from '../mm.js';
+import { MM_TUNING_CHI, MM_TUNING_PSI } from '../fit/mm.js';
 import {
   checkQuantileIntercept, kerCovariance, nidCovariance, usableBandwidth, type Bandwidth,
 } from './quantile.js';

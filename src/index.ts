@@ -12,6 +12,8 @@ export { Dataset, DatasetBuilder, type DatasetOptions } from './data/dataset.js'
 export { fitAsync, terminateWorkers, type FitAsyncOptions } from './async/fit-async.js';
 export { huber, smoothL1, solvePath, lambdaMax, type HuberOptions, type HuberResult, type SmoothL1Options, type SmoothL1Result, type PathOptions, type LambdaMaxOptions } from './fit/robust.js';
 export { GramAccumulator, type GramAccumulatorOptions, type GramSolveOptions, type GramAccumulatorJSON } from './fit/accumulator.js';
+export { mm, type MMOptions, type MMResult, type MMInit, type MMStart } from './fit/mm.js';
+export { lts, type LtsOptions, type LtsResult, type LtsRawFit } from './fit/lts.js';
 export {
   summary, formatSummary, quantileProcess, processAt, quantileTest,
   type QuantileTest, type QuantileTestOptions, type QuantileTestRow,

@@ -1,6 +1,6 @@
 // `robustreg fit data.csv --y col ...`: one fit on a CSV file, printed like R's summary() or as JSON.
 import {
-  fit as fitModel, formatSummary, RobustRegError, summary as inference,
+  fit as fitModel, formatSummary, normalQuantile, RobustRegError, summary as inference,
   type FitOptions, type FitResult, type Summary, type SummaryOptions,
 } from '../index.js';
 import { choiceFlag, intFlag, listFlag, numberFlag, parse } from './args.js';
@@ -11,6 +11,9 @@ import { fmtMs, fmtNum, fmtSci, table, toJson } from './format.js';
 import { readInput, writeOutput, type CliIo } from './io.js';
 import { ProgressLine } from './progress.js';
 import { PALETTE, coefficientPanelsSvg, scatterSvg } from './svg.js';
+
+/** lts's reweighting cutoff on |r / s|: qnorm(0.9875) (LTS_CUTOFF in src/fit/lts.ts; the CLI sees only the public API). */
+const LTS_CUTOFF = normalQuantile(0.9875);
 
 export const FIT_HELP = `Usage: robustreg fit <file.csv | -> --y <column> [options]
 
@@ -27,11 +30,15 @@ Columns:
                        without it such rows are an error that lists their line numbers
 
 Model:
-  --loss <loss>        l1 (default), l2, quantile, huber or smooth-l1
+  --loss <loss>        l1 (default), l2, quantile, huber, smooth-l1, mm or lts (mm: MM-estimator
+                       as R's robustbase lmrob(); mm and lts resist outlying x as well as
+                       outlying y and list the flagged outliers)
   --tau <t>            quantile level in (0, 1), default 0.5 (implies --loss quantile)
   --delta <d>          Huber threshold (implies --loss huber)
   --scale <s>          Huber: fix the residual scale instead of estimating it (implies --loss huber)
   --epsilon <e>        smooth-L1 width (implies --loss smooth-l1)
+  --alpha <a>          LTS coverage h/n in [0.5, 1), default 0.5 (implies --loss lts)
+  --subsamples <k>     LTS random elemental starts, default 500 (implies --loss lts)
   --no-intercept       fit through the origin
   --backend <b>        auto (default: WebAssembly when available), wasm or js
   --max-iter <n>       iteration cap          --tol <t>   convergence tolerance
@@ -41,10 +48,13 @@ Inference (standard errors, t/z statistics, p-values, confidence intervals):
                        l1/quantile: rank (default below 1001 rows: rank-inversion intervals,
                        as quantreg), nid (default from 1001 rows), ker or boot;
                        huber: h1 (default), h2 or h3;
+                       mm: avar1 (default, robustbase's .vcov.avar1);
+                       lts: classical (on the reweighted fit, as robustbase summary.lts);
                        none skips them (smooth-l1 has none)
   --level <l>          confidence level of the intervals, in (0, 1), default 0.95
   --reps <B>           --se boot: bootstrap replicates (default 200)
-  --seed <s>           --se boot: seed of the resampling (default 1)
+  --seed <s>           --se boot: seed of the resampling (default 1); --loss lts: seed of the
+                       random starts (default 20061)
 
 Output:
   --json               print one JSON object (for scripts) instead of the summary
@@ -64,6 +74,7 @@ Examples:
   robustreg fit data/stackloss.csv --y stack.loss --loss l2 --se hc3 --level 0.9
   robustreg fit data/starsCYG.csv --y log.light --x log.Te --loss quantile --tau 0.9 --plot q90.svg
   robustreg fit data/stackloss.csv --y stack.loss --taus 0.1,0.25,0.5,0.75,0.9 --plot taus.svg
+  robustreg fit data/starsCYG.csv --y log.light --loss lts
   cat data.csv | robustreg fit - --y 1 --loss l2 --json
 `;
 
@@ -78,6 +89,8 @@ const FIT_FLAGS = {
   taus: { type: 'string' },
   delta: { type: 'string' },
   epsilon: { type: 'string' },
+  alpha: { type: 'string' },
+  subsamples: { type: 'string' },
   scale: { type: 'string' },
   'no-intercept': { type: 'boolean' },
   backend: { type: 'string' },
@@ -92,7 +105,7 @@ const FIT_FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export const LOSSES = ['l1', 'l2', 'quantile', 'huber', 'smooth-l1'] as const;
+export const LOSSES = ['l1', 'l2', 'quantile', 'huber', 'smooth-l1', 'mm', 'lts'] as const;
 export type LossName = (typeof LOSSES)[number];
 
 export const LOSS_TITLE: Record<LossName, string> = {
@@ -101,6 +114,8 @@ export const LOSS_TITLE: Record<LossName, string> = {
   quantile: 'quantile regression',
   huber: 'Huber M-estimator',
   'smooth-l1': 'smooth approximation of L1',
+  mm: 'MM-estimator, bisquare, 50% breakdown, 95% efficiency',
+  lts: 'least trimmed squares, FAST-LTS + reweighting',
 };
 
 const OBJECTIVE_UNITS: Record<LossName, string> = {
@@ -109,6 +124,8 @@ const OBJECTIVE_UNITS: Record<LossName, string> = {
   quantile: 'sum w rho_tau(r)',
   huber: 'Huber loss',
   'smooth-l1': 'smooth-L1 loss',
+  mm: 'sum rho(r/s), bisquare',
+  lts: 'sum of the h smallest r^2 of the raw fit',
 };
 
 /** --se values per loss (lower case on the command line; the library's spelling on the right). */
@@ -118,6 +135,8 @@ const SE_CHOICES: Record<LossName, Record<string, string>> = {
   quantile: { rank: 'rank', nid: 'nid', ker: 'ker', boot: 'boot', none: 'none' },
   huber: { h1: 'H1', h2: 'H2', h3: 'H3', none: 'none' },
   'smooth-l1': { none: 'none' },
+  mm: { avar1: '.vcov.avar1', none: 'none' },
+  lts: { classical: 'classical', none: 'none' },
 };
 
 /** The inference request of the command line, validated for syntax (ranges are the library's). */
@@ -147,7 +166,7 @@ function inferenceRequest(v: Record<string, unknown>, loss: LossName): Inference
   const seed = intFlag('fit', 'seed', v.seed as string | undefined);
   if (method !== 'boot') {
     if (B !== undefined) throw new UsageError('--reps applies to --se boot only', 'fit');
-    if (seed !== undefined) throw new UsageError('--seed applies to --se boot only', 'fit');
+    if (seed !== undefined && loss !== 'lts') throw new UsageError('--seed applies to --se boot only (or to --loss lts, as the seed of its random starts)', 'fit');
   }
   if (method === 'none' && level !== undefined) {
     throw new UsageError(loss === 'smooth-l1' ? '--level has no effect: smooth-l1 fits have no standard errors' : '--level has no effect with --se none', 'fit');
@@ -176,10 +195,10 @@ function runInference(req: InferenceRequest, d: Design, loss: LossName, intercep
   if (!intercept) o.intercept = false;
   if (d.weights) o.weights = d.weights;
   if (req.level !== undefined) o.level = req.level;
-  if (loss === 'l2' || loss === 'huber') o.vcov = req.method as SummaryOptions['vcov'];
-  else if (req.method !== 'default') o.se = req.method as SummaryOptions['se'];
+  if (loss === 'l2' || loss === 'huber' || loss === 'mm') o.vcov = req.method as SummaryOptions['vcov'];
+  else if (loss !== 'lts' && req.method !== 'default') o.se = req.method as SummaryOptions['se'];
   if (req.B !== undefined) o.B = req.B;
-  if (req.seed !== undefined) o.seed = req.seed;
+  if (req.seed !== undefined && loss !== 'lts' && loss !== 'mm') o.seed = req.seed;
   const t0 = now();
   try {
     const s = inference(r, { data: d.X, rows: d.n, cols: d.p }, d.y, o);
@@ -199,8 +218,9 @@ function methodText(s: Summary): string {
     HC0: 'HC0, White', HC1: 'HC1, White x n/(n-p)', HC2: 'HC2, leverage-adjusted', HC3: 'HC3, MacKinnon-White',
     rank: 'none: rank-inversion intervals', nid: 'nid, Hendricks-Koenker', ker: 'ker, Powell kernel', boot: 'xy-pairs bootstrap',
     H1: 'H1, Huber sandwich', H2: 'H2, Huber sandwich', H3: 'H3, Huber sandwich',
+    '.vcov.avar1': '.vcov.avar1, robustbase lmrob',
   };
-  let t = names[s.method] ?? s.method;
+  let t = s.loss === 'lts' ? 'classical, on the reweighted least-squares fit' : names[s.method] ?? s.method;
   if (s.bandwidth) t += `, ${s.bandwidth.rule === 'hall-sheather' ? 'Hall-Sheather' : 'Bofinger'} h = ${fmtNum(s.bandwidth.h, 4)}`;
   if (s.bootstrap) t += `, B = ${s.bootstrap.B}, seed = ${s.bootstrap.seed}${s.bootstrap.ci === 'percentile' ? ', percentile intervals' : ''}`;
   if (s.rank) {
@@ -253,7 +273,9 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   const backend = choiceFlag('fit', 'backend', v.backend as string | undefined, ['auto', 'wasm', 'js'] as const);
   const header = choiceFlag('fit', 'header', v.header as string | undefined, ['auto', 'yes', 'no'] as const) ?? 'auto';
   const x = listFlag('fit', 'x', v.x as string[] | undefined);
-  const loss = taus !== undefined ? 'quantile' : resolveLoss(v.loss as string | undefined, tau, delta ?? scale, epsilon);
+  const alpha = numberFlag('fit', 'alpha', v.alpha as string | undefined);
+  const subsamples = intFlag('fit', 'subsamples', v.subsamples as string | undefined);
+  const loss = taus !== undefined ? 'quantile' : resolveLoss(v.loss as string | undefined, tau, delta ?? scale, epsilon, alpha ?? subsamples);
   const infReq = inferenceRequest(v, loss);
   const plot = v.plot as string | undefined;
   if (plot === '' || plot === '-') throw new UsageError('--plot needs a file name (the SVG is not written to standard output)', 'fit');
@@ -272,6 +294,9 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   if (delta !== undefined) options.delta = delta;
   if (epsilon !== undefined) options.epsilon = epsilon;
   if (scale !== undefined) options.scale = scale;
+  if (alpha !== undefined) options.alpha = alpha;
+  if (subsamples !== undefined) options.subsamples = subsamples;
+  if (loss === 'lts' && infReq.seed !== undefined) options.seed = infReq.seed;
 
   const now = io.now ?? (() => performance.now());
   if (taus !== undefined) {
@@ -302,8 +327,9 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   return EXIT_OK;
 }
 
-function resolveLoss(loss: string | undefined, tau?: number, huberParam?: number, epsilon?: number): LossName {
+function resolveLoss(loss: string | undefined, tau?: number, huberParam?: number, epsilon?: number, ltsParam?: number): LossName {
   const implied: [string, LossName][] = [];
+  if (ltsParam !== undefined) implied.push(['--alpha/--subsamples', 'lts']);
   if (tau !== undefined) implied.push(['--tau', 'quantile']);
   if (huberParam !== undefined) implied.push(['--delta/--scale', 'huber']);
   if (epsilon !== undefined) implied.push(['--epsilon', 'smooth-l1']);
@@ -361,6 +387,7 @@ function lossDescription(loss: LossName, o: FitOptions): string {
   if (loss === 'quantile') s += `, tau = ${o.tau ?? 0.5}`;
   if (loss === 'huber' && o.delta !== undefined) s += `, delta = ${o.delta}`;
   if (loss === 'smooth-l1' && o.epsilon !== undefined) s += `, epsilon = ${o.epsilon}`;
+  if (loss === 'lts' && o.alpha !== undefined) s += `, alpha = ${o.alpha}`;
   return s;
 }
 
@@ -400,10 +427,26 @@ function fitSummary(file: string, d: Design, loss: LossName, intercept: boolean,
   }
   if (r.rcond !== undefined) out.push(`Condition:    rcond ${fmtSci(r.rcond)}${r.method ? ` (${r.method})` : ''}`);
   const x = extras(r);
-  if (x.scale !== undefined) {
-    out.push(`Scale:        s = ${fmtNum(x.scale)}${o.scale === undefined ? ' (estimated)' : ' (fixed)'}${x.delta !== undefined ? `, delta = ${fmtNum(x.delta)}` : ''}`);
+  if (x.scale !== undefined && loss !== 'lts') {
+    out.push(`Scale:        s = ${fmtNum(x.scale)}${loss === 'mm' ? ' (S-estimate)' : o.scale === undefined ? ' (estimated)' : ' (fixed)'}${x.delta !== undefined ? `, delta = ${fmtNum(x.delta)}` : ''}`);
   }
-  if (x.outliers !== undefined) {
+  if (x.outliers !== undefined && loss === 'mm') {
+    // MM: every flagged row is listed (robustness weight < 0.1/n, robustbase's rule)
+    const lines = downweightedLines(d, x.outliers);
+    out.push(`Outliers:     ${lines.length} of ${d.n} rows have robustness weight < 0.1/n${lines.length ? ` (line${lines.length === 1 ? '' : 's'} ${lines.join(', ')})` : ''}`);
+    const warn = (r as unknown as { warning?: string }).warning;
+    if (warn) out.push(`Warning:      ${warn}`);
+  } else if (x.outliers !== undefined && loss === 'lts') {
+    const lt = r as unknown as { h: number; raw: { scale: number; objective: number }; exactFit: boolean };
+    out.push(`Coverage:     h = ${lt.h} of ${d.n} rows; raw scale ${fmtNum(lt.raw.scale)}, reweighted scale ${fmtNum(x.scale ?? NaN)}`);
+    const rows: number[] = [];
+    for (let i = 0; i < d.n; i++) if (x.outliers[i]) rows.push(i);
+    out.push(`Outliers:     ${rows.length} of ${d.n} rows have |r| > ${fmtNum(LTS_CUTOFF, 5)} s on the reweighted fit${rows.length ? ':' : ''}`);
+    for (let k = 0; k < rows.length; k += 10) {
+      out.push('              ' + rows.slice(k, k + 10).map((i) => `line ${d.lines[i]} (row ${i + 1})`).join(', '));
+    }
+    if (lt.exactFit) out.push('Note: exact fit: more than h rows lie on the returned hyperplane; the scale is 0.');
+  } else if (x.outliers !== undefined) {
     const lines = downweightedLines(d, x.outliers);
     const shown = lines.slice(0, 8).join(', ') + (lines.length > 8 ? ', ...' : '');
     out.push(`Downweighted: ${lines.length} of ${d.n} rows have |r| > delta*s${lines.length ? ` (line${lines.length === 1 ? '' : 's'} ${shown})` : ''}`);
@@ -434,6 +477,18 @@ function downweightedLines(d: Design, flags: ArrayLike<number>): number[] {
   const out: number[] = [];
   for (let i = 0; i < flags.length; i++) if (flags[i]) out.push(d.lines[i]);
   return out;
+}
+
+/** LTS flagged rows: count, physical lines and 1-based data rows. */
+function outlierRows(d: Design, flags: ArrayLike<number>): { count: number; lines: number[]; rows: number[] } {
+  const rows: number[] = [];
+  for (let i = 0; i < flags.length; i++) if (flags[i]) rows.push(i + 1);
+  return { count: rows.length, lines: rows.map((r) => d.lines[r - 1]), rows };
+}
+
+function rawJson(r: FitResult): Record<string, unknown> {
+  const raw = (r as unknown as { raw: { coef: Float64Array; intercept: number; scale: number; objective: number } }).raw;
+  return { intercept: raw.intercept, coef: Array.from(raw.coef), scale: raw.scale, objective: raw.objective };
 }
 
 function countedLines(lines: number[]): { count: number; lines: number[] } {
@@ -468,7 +523,11 @@ function fitJson(file: string, d: Design, loss: LossName, intercept: boolean, o:
     scale: extras(r).scale,
     delta: extras(r).delta ?? o.delta,
     epsilon: extras(r).epsilon ?? o.epsilon,
-    downweighted: extras(r).outliers ? countedLines(downweightedLines(d, extras(r).outliers!)) : undefined,
+    downweighted: extras(r).outliers && loss !== 'mm' && loss !== 'lts' ? countedLines(downweightedLines(d, extras(r).outliers!)) : undefined,
+    outliers: extras(r).outliers && (loss === 'lts' || loss === 'mm') ? outlierRows(d, extras(r).outliers!) : undefined,
+    alpha: loss === 'lts' ? (o.alpha ?? 0.5) : undefined,
+    h: loss === 'lts' ? (r as unknown as { h: number }).h : undefined,
+    raw: loss === 'lts' ? rawJson(r) : undefined,
     nonUnique: r.nonUnique,
     iterations: r.iterations,
     edgeSteps: r.edgeSteps,

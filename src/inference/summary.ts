@@ -3,6 +3,8 @@
 //   l2         vcov: 'classical' (default) | 'HC0' | 'HC1' | 'HC2' | 'HC3'      t(n − k)
 //   l1/quantile se: 'rank' (default, n < 1001) | 'nid' (default otherwise) | 'ker' | 'boot'  t(n − k)
 //   huber      vcov: 'H1' (default) | 'H2' | 'H3'                              normal
+//   mm         vcov: '.vcov.avar1' (robustbase lmrob's default)                 t(n − k)
+//   lts        classical on the reweighted least-squares fit (robustbase summary.lts)  t(Σw − k)
 // The numbers reproduce R summary.lm + sandwich::vcovHC, quantreg summary.rq and statsmodels RLM.
 import { quantile as fitQuantile } from '../fit/api.js';
 import { RobustRegError, describe } from '../errors.js';
@@ -14,6 +16,8 @@ import { normalQuantile, normalSf, studentTQuantile, studentTTwoSided } from './
 import { HUBER_VCOV, checkHuberEquations, huberCovariance, type HuberVcov } from './huber.js';
 import { L2_VCOV, checkNormalEquations, l2Inference, type L2Vcov } from './l2.js';
 import { rankIntervals, type RankBounds } from './rank.js';
+import { mmCovariance } from './mm.js';
+import { MM_TUNING_CHI, MM_TUNING_PSI } from '../fit/mm.js';
 import {
   checkQuantileIntercept, kerCovariance, nidCovariance, usableBandwidth, type Bandwidth,
 } from './quantile.js';
@@ -33,8 +37,8 @@ export interface SummaryOptions {
   weights?: ArrayLike<number>;
   /** Names of the columns of X (length p). Default x1 … xp; the intercept is "(Intercept)". */
   names?: readonly string[];
-  /** l2: 'classical' (default), 'HC0', 'HC1', 'HC2', 'HC3'; huber: 'H1' (default), 'H2', 'H3'. */
-  vcov?: L2Vcov | HuberVcov;
+  /** l2: 'classical' (default), 'HC0', 'HC1', 'HC2', 'HC3'; huber: 'H1' (default), 'H2', 'H3'; mm: '.vcov.avar1' (the only one). */
+  vcov?: L2Vcov | HuberVcov | '.vcov.avar1';
   /**
    * l1/quantile: 'rank' (rank-inversion intervals, the default when n ≤ 1000), 'nid' (the default
    * from n = 1001, as quantreg's summary.rq), 'ker' or 'boot'.
@@ -102,7 +106,7 @@ export interface Summary {
    * intervals, not standard errors) and `covariance` is empty.
    */
   rank?: RankSummary;
-  /** huber. */
+  /** huber, mm: the residual scale of the fit (mm: the S-scale). */
   scale?: number;
   delta?: number;
   /** Messages about the estimate (e.g. nid density estimates clamped at 0). */
@@ -134,6 +138,13 @@ export interface SummarizableResult {
   backend?: string;
   scale?: number;
   delta?: number;
+  /** mm: the S-estimate (its residuals enter the covariance) and the tuning constants. */
+  init?: { coef: ArrayLike<number>; intercept: number; scale: number };
+  tuning?: { chi: number; psi: number; bb: number };
+  /** lts: the 0/1 robustness weights of the fit (the rows the reweighted inference uses). */
+  weights?: ArrayLike<number>;
+  /** lts: true when the fit is exact (scale 0). */
+  exactFit?: boolean;
 }
 
 const COMMON_KEYS = ['level', 'intercept', 'weights', 'names'] as const;
@@ -142,6 +153,8 @@ const KEYS: Record<string, readonly string[]> = {
   l1: [...COMMON_KEYS, 'se', 'iid', 'bandwidth', 'B', 'seed', 'ci', 'backend'],
   quantile: [...COMMON_KEYS, 'se', 'iid', 'bandwidth', 'B', 'seed', 'ci', 'backend'],
   huber: [...COMMON_KEYS, 'vcov'],
+  mm: [...COMMON_KEYS, 'vcov'],
+  lts: ['level', 'intercept', 'names'],
 };
 
 function oneOf<T extends string>(o: Record<string, unknown>, name: string, values: readonly T[], dflt: T, loss: string): T {
@@ -174,13 +187,14 @@ export function summary(result: SummarizableResult, X: XInput, y: ArrayLike<numb
   const res = result as unknown as Record<string, unknown>;
   const loss = res.loss as Loss;
   if (!(typeof loss === 'string' && loss in KEYS)) {
-    throw new RobustRegError('INVALID_INPUT', `summary: no inference for result.loss ${describe(loss)}; supported: 'l2', 'l1', 'quantile', 'huber'`, { argument: 'result.loss', value: loss });
+    throw new RobustRegError('INVALID_INPUT', `summary: no inference for result.loss ${describe(loss)}; supported: 'l2', 'l1', 'quantile', 'huber', 'mm', 'lts'`, { argument: 'result.loss', value: loss });
   }
   const o = checkOptionsObject(options, KEYS[loss], `summary (${loss} fit)`);
   const level = o.level === undefined ? 0.95 : (o.level as number);
   if (typeof level !== 'number' || !(level > 0 && level < 1)) fail('level', 'a number strictly between 0 and 1', o.level);
   const intercept = optBool(o, 'intercept', true);
-  const d = readDesign('summary', X, y, o.weights, intercept);
+  if (loss === 'lts') checkLtsWeights(res.weights, res.n);
+  const d = readDesign('summary', X, y, loss === 'lts' ? res.weights : o.weights, intercept);
   const { coef, intercept: b0 } = checkCoefLike(res, d.p);
   if (!intercept && b0 !== 0) {
     throw new RobustRegError('INVALID_INPUT', `summary: option intercept is false but result.intercept is ${b0}; pass intercept: true for a model fitted with an intercept`, { argument: 'intercept' });
@@ -206,6 +220,20 @@ export function summary(result: SummarizableResult, X: XInput, y: ArrayLike<numb
     }, coefAll, inf.V, names, d);
   }
 
+  if (loss === 'lts') {
+    // robustbase summary.lts: classical least-squares inference with the fit's final 0/1 weights
+    // (lts.wt): σ² = Σ w r² / (Σ w − k), V = σ² (X'WX)⁻¹, t(Σ w − k); R² and F about the weighted mean.
+    // The coefficients are the reweighted fit's (least squares on the raw-weight rows), so the
+    // normal-equations guard does not apply.
+    const inf = l2Inference(d, resid, coefAll, 'classical');
+    const warnings = [...inf.warnings];
+    if (res.exactFit === true) warnings.push('exact fit: more than h rows lie on the fitted hyperplane; the scale and the standard errors are 0 (to rounding)');
+    return finish({
+      ...base, method: 'classical', distribution: 't', sigma: inf.sigma, rSquared: inf.rSquared,
+      adjRSquared: inf.adjRSquared, fStatistic: inf.fStatistic, scale: typeof res.scale === 'number' ? res.scale : undefined, warnings,
+    }, coefAll, inf.V, names, d);
+  }
+
   if (loss === 'huber') {
     const vcov = oneOf(o, 'vcov', HUBER_VCOV, 'H1', 'huber');
     if (o.weights !== undefined) {
@@ -227,6 +255,35 @@ export function summary(result: SummarizableResult, X: XInput, y: ArrayLike<numb
     }
     const inf = huberCovariance(d, resid, scale, delta, vcov);
     return finish({ ...base, method: vcov, distribution: 'normal', scale, delta, warnings }, coefAll, inf.V, names, d);
+  }
+
+  if (loss === 'mm') {
+    oneOf(o, 'vcov', ['.vcov.avar1'] as const, '.vcov.avar1', 'mm');
+    if (o.weights !== undefined) {
+      throw new RobustRegError('INVALID_INPUT', `summary: weights are not supported for MM inference (mm() fits are unweighted)`, { argument: 'weights' });
+    }
+    const scale = res.scale;
+    const ini = res.init as { coef?: ArrayLike<number>; intercept?: number; scale?: number } | undefined;
+    if (typeof scale !== 'number' || !(scale >= 0) || !Number.isFinite(scale)) {
+      throw new RobustRegError('INVALID_INPUT', `summary: an mm result needs result.scale >= 0, received ${describe(scale)}`, { argument: 'result.scale', value: scale });
+    }
+    if (typeof ini !== 'object' || ini === null || !ini.coef || ini.coef.length !== d.p) {
+      throw new RobustRegError('INVALID_INPUT', `summary: an mm result needs result.init (the S-estimate: coef, intercept, scale), received ${describe(ini)}`, { argument: 'result.init' });
+    }
+    const tun = res.tuning as { chi?: number; psi?: number } | undefined;
+    const cChi = typeof tun?.chi === 'number' ? tun.chi : MM_TUNING_CHI;
+    const cPsi = typeof tun?.psi === 'number' ? tun.psi : MM_TUNING_PSI;
+    const warnings: string[] = [];
+    let V: Float64Array;
+    if (scale === 0) {
+      warnings.push('exact fit (scale 0): the covariance is 0, as robustbase reports it');
+      V = new Float64Array(d.k * d.k);
+    } else {
+      if (res.converged === false) warnings.push(`the fit did not converge (status ${describe(res.status)}): the table is for its last iterate`);
+      const r0 = residuals(d, ini.coef, typeof ini.intercept === 'number' ? ini.intercept : 0);
+      V = mmCovariance(d, resid, r0, scale, cPsi, cChi, warnings);
+    }
+    return finish({ ...base, method: '.vcov.avar1', distribution: 't', scale, warnings }, coefAll, V, names, d);
   }
 
   // l1 / quantile
@@ -310,6 +367,14 @@ export function summary(result: SummarizableResult, X: XInput, y: ArrayLike<numb
   return finish({
     ...base, method: 'ker', distribution: 't', tau, bandwidth: { rule, h, kernel: ker.kernelBandwidth }, warnings,
   }, coefAll, ker.V, names, d);
+}
+
+function checkLtsWeights(w: unknown, n: unknown): void {
+  const ok = (Array.isArray(w) || (ArrayBuffer.isView(w) && !(w instanceof DataView))) && (typeof n !== 'number' || (w as ArrayLike<number>).length === n)
+    && Array.prototype.every.call(w, (v: unknown) => v === 0 || v === 1);
+  if (!ok) {
+    throw new RobustRegError('INVALID_INPUT', `summary: an lts result needs result.weights, the 0/1 robustness weights of its rows (as lts() returns them), received ${describe(w)}`, { argument: 'result.weights' });
+  }
 }
 
 function readNames(v: unknown, p: number): string[] {

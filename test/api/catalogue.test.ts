@@ -6,9 +6,9 @@
 // the TypeScript twin by routing backend 'auto' to 'js').
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  Dataset, GramAccumulator, RobustRegError, fCdf, fSf, fit, fitAsync, formatSummary, huber, init, lad, lambdaMax,
+  Dataset, GramAccumulator, RobustRegError, fCdf, fSf, fit, fitAsync, formatSummary, huber, init, lad, lambdaMax, lts,
   median, memoryStats, normalCdf, normalQuantile, ols, processAt, quantile, quantileProcess, quantileTest, smoothL1,
-  solvePath, studentTCdf, studentTQuantile, summary, terminateWorkers, weightedMedian, weightedQuantile, type ErrorCode,
+  solvePath, studentTCdf, studentTQuantile, summary, terminateWorkers, weightedMedian, weightedQuantile, mm, type ErrorCode,
 } from '../../src/index.js';
 import { dataset } from '../fixtures/huber/load.js';
 
@@ -174,7 +174,7 @@ table('fit', [
   row('options missing', 'INVALID_INPUT', /fit: options must be an object.*received undefined/, fit, [X3, y3, undefined]),
   row('options null', 'INVALID_INPUT', /options must be an object.*received null/, fit, [X3, y3, null]),
   row('options a string', 'INVALID_INPUT', /options must be an object.*received "l1"/, fit, [X3, y3, 'l1']),
-  row('no loss', 'INVALID_INPUT', /loss must be one of 'l2', 'l1', 'quantile', 'huber', 'smooth-l1', received undefined/, fit, [X3, y3, {}]),
+  row('no loss', 'INVALID_INPUT', /loss must be one of 'l2', 'l1', 'quantile', 'huber', 'smooth-l1', .*received undefined/, fit, [X3, y3, {}]),
   row('unknown loss', 'INVALID_INPUT', /loss must be one of.*received "l3"/, fit, [X3, y3, { loss: 'l3' }]),
   row('loss in the wrong case', 'INVALID_INPUT', /loss must be one of.*received "L1"/, fit, [X3, y3, { loss: 'L1' }]),
   row('loss a number', 'INVALID_INPUT', /loss must be one of.*received 2/, fit, [X3, y3, { loss: 2 }]),
@@ -302,8 +302,82 @@ table('huber', [
   row('options not an object', 'INVALID_INPUT', /huber: options must be an object, received "fast"/, huber, [X3, y3, 'fast']),
 ]);
 
+// ----------------------------------------------------------------------------------------------- lts
+const XL = [[1, 2], [2, 1], [3, 5], [4, 3], [5, 8], [6, 2], [7, 7], [8, 1]];
+const yL = [1, 2, 3, 4, 6, 5, 8, 7];
+/** A Dataset with weights, freed afterwards. */
+function withWeightedDataset(body: (ds: Dataset) => unknown): () => unknown {
+  return () => {
+    const ds = Dataset.from(XL, yL, { weights: [1, 1, 1, 1, 1, 1, 1, 2] });
+    try {
+      return body(ds);
+    } finally {
+      ds.dispose();
+    }
+  };
+}
+table('lts', [
+  row('n too small (n = 2q)', 'INVALID_INPUT', /more than twice as many observations as coefficients: n = 6, .*3 coefficients need n > 6/, lts, [XL.slice(0, 6), yL.slice(0, 6)]),
+  row('n too small, no intercept', 'INVALID_INPUT', /n = 4, .*2 coefficients need n > 4/, lts, [XL.slice(0, 4), yL.slice(0, 4), { intercept: false }]),
+  row('alpha below 0.5', 'INVALID_INPUT', /option alpha must be a number in \[0.5, 1\), received 0.4/, lts, [XL, yL, { alpha: 0.4 }]),
+  row('alpha 1', 'INVALID_INPUT', /option alpha must be a number in \[0.5, 1\), received 1/, lts, [XL, yL, { alpha: 1 }]),
+  row('alpha NaN', 'INVALID_INPUT', /alpha.*NaN/, lts, [XL, yL, { alpha: NaN }]),
+  row('weights (unsupported)', 'INVALID_INPUT', /weights is not supported by LTS/, lts, [XL, yL, { weights: [1, 1, 1, 1, 1, 1, 1, 1] }]),
+  row('Dataset with weights (unsupported)', 'INVALID_INPUT', /Dataset carries weights, which LTS does not support/, withWeightedDataset((ds) => lts(ds))),
+  row('rank-deficient (duplicate column)', 'RANK_DEFICIENT', /column 1/, lts, [XL.map((r) => [r[0], 2 * r[0]]), yL]),
+  row('constant y', 'INVALID_INPUT', /y is constant \(every value is 3\)/, lts, [XL, yL.map(() => 3)]),
+  row('all rows identical', 'RANK_DEFICIENT', /columns 0, 1 of X are constant/, lts, [XL.map(() => [1, 2]), yL]),
+  row('subsamples 0', 'INVALID_INPUT', /option subsamples must be an integer in \[1, 10000000\], received 0/, lts, [XL, yL, { subsamples: 0 }]),
+  row('seed negative', 'INVALID_INPUT', /option seed must be an integer in \[0, 4294967295\], received -1/, lts, [XL, yL, { seed: -1 }]),
+  row('seed fractional', 'INVALID_INPUT', /option seed .*received 1.5/, lts, [XL, yL, { seed: 1.5 }]),
+  row('unknown option', 'INVALID_INPUT', /unknown option "delta"/, lts, [XL, yL, { delta: 1 }]),
+  row('NaN in y', 'NON_FINITE', /y\[1\] is NaN/, lts, [XL, [1, NaN, 3, 4, 6, 5, 8, 7]]),
+  row('p = 0 without intercept', 'INVALID_INPUT', /option intercept must be true when X has no columns .*received false/, lts, [[[], [], [], [], []], [1, 2, 3, 4, 5], { intercept: false }]),
+  row('fit loss lts alpha 0.3', 'INVALID_INPUT', /option alpha must be a number in \[0.5, 1\), received 0.3/, fit, [XL, yL, { loss: 'lts', alpha: 0.3 }]),
+  row('fit loss lts with weights', 'INVALID_INPUT', /weights is not supported by LTS/, fit, [XL, yL, { loss: 'lts', weights: [1, 1, 1, 1, 1, 1, 1, 1] }]),
+]);
+
 // ------------------------------------------------------------------------------------------ smoothL1
 // (rows moved from test/estimators/smoothl1.test.ts, plus more)
+
+// ------------------------------------------------------------------------------------------------ mm
+// Constant y is not an error for mm: it is an exact fit (scale 0, status 'exact-fit'; test/estimators/mm-properties.test.ts).
+
+/** A Dataset carrying weights, created and freed around the call (mm does not support weights). */
+function weightedDatasetMM(): unknown {
+  const ds = Dataset.from(d().X, d().y, { weights: d().y.map(() => 1) });
+  try {
+    return mm(ds);
+  } finally {
+    ds.dispose();
+  }
+}
+
+table('mm', [
+  row('n <= 2(p + 1) at 50% breakdown', 'INVALID_INPUT', /n = 5 rows are too few for 3 coefficients at breakdown 0.5: need n > 3\/0.5 = 6/, mm, [X3, y3]),
+  row('n too small for breakdown 0.15', 'INVALID_INPUT', /n = 21 rows are too few for 4 coefficients at breakdown 0.15/, mm, () => [d().X, d().y, { breakdown: 0.15 }]),
+  row('breakdown 0', 'INVALID_INPUT', /option breakdown must be a number in \(0, 0.5\], received 0/, mm, () => [d().X, d().y, { breakdown: 0 }]),
+  row('breakdown 0.6', 'INVALID_INPUT', /option breakdown must be a number in \(0, 0.5\], received 0.6/, mm, () => [d().X, d().y, { breakdown: 0.6 }]),
+  row('breakdown NaN', 'INVALID_INPUT', /breakdown.*NaN/, mm, () => [d().X, d().y, { breakdown: NaN }]),
+  row('efficiency 0.3', 'INVALID_INPUT', /option efficiency must be a number in \[0.5, 0.99\], received 0.3/, mm, () => [d().X, d().y, { efficiency: 0.3 }]),
+  row('efficiency 1', 'INVALID_INPUT', /option efficiency must be a number in \[0.5, 0.99\], received 1/, mm, () => [d().X, d().y, { efficiency: 1 }]),
+  row('weights (unsupported)', 'INVALID_INPUT', /weights are not supported by the MM-estimator/, mm, () => [d().X, d().y, { weights: d().y.map(() => 1) }]),
+  row('Dataset with weights (unsupported)', 'INVALID_INPUT', /weights are not supported by the MM-estimator/, weightedDatasetMM, []),
+  row('duplicate column (rank deficient)', 'RANK_DEFICIENT', /column 1/, mm, () => [d().X.map((r) => [r[0], r[0]]), d().y]),
+  row('all rows identical', 'RANK_DEFICIENT', /column.* 0, 1/, mm, [Array.from({ length: 12 }, () => [1, 2]), Array.from({ length: 12 }, (_, i) => i)]),
+  row('subsamples 0', 'INVALID_INPUT', /option subsamples must be an integer in \[1, 10000000\], received 0/, mm, () => [d().X, d().y, { subsamples: 0 }]),
+  row('seed negative', 'INVALID_INPUT', /option seed must be an integer in \[0, 4294967295\], received -1/, mm, () => [d().X, d().y, { seed: -1 }]),
+  row('seed 2^32', 'INVALID_INPUT', /option seed must be an integer.*received 4294967296/, mm, () => [d().X, d().y, { seed: 2 ** 32 }]),
+  row('start.coef length', 'DIMENSION_MISMATCH', /start.coef has 1 values but X has 3 columns/, mm, () => [d().X, d().y, { start: { coef: [1], scale: 1 } }]),
+  row('start.scale missing', 'INVALID_INPUT', /option start.scale must be a finite number >= 0, received undefined/, mm, () => [d().X, d().y, { start: { coef: [1, 1, 1] } }]),
+  row('start.scale negative', 'INVALID_INPUT', /start.scale.*-1/, mm, () => [d().X, d().y, { start: { coef: [1, 1, 1], scale: -1 } }]),
+  row('maxIter 0', 'INVALID_INPUT', /option maxIter must be an integer in \[1, 10000000\], received 0/, mm, () => [d().X, d().y, { maxIter: 0 }]),
+  row('tol 1', 'INVALID_INPUT', /option tol must be a number in \[0, 1\), received 1/, mm, () => [d().X, d().y, { tol: 1 }]),
+  row('unknown option', 'INVALID_INPUT', /unknown option "delta"/, mm, () => [d().X, d().y, { delta: 1 }]),
+  row('NaN in X', 'NON_FINITE', /X\[1\]\[0\] is NaN/, mm, () => [d().X.map((r, i) => (i === 1 ? [NaN, r[1], r[2]] : r)), d().y]),
+  row('p = 0 without intercept', 'INVALID_INPUT', /option intercept must be true when X has no columns/, mm, [[[], [], []], [1, 2, 3], { intercept: false }]),
+  row('via fit: efficiency out of range', 'INVALID_INPUT', /option efficiency must be a number in \[0.5, 0.99\], received 0.2/, fit, () => [d().X, d().y, { loss: 'mm', efficiency: 0.2 }]),
+]);
 
 table('smoothL1', [
   row('epsilon 0', 'INVALID_INPUT', /epsilon must be a number in \(0, Infinity\), received 0/, smoothL1, () => [stars().X, stars().y, { epsilon: 0 }]),

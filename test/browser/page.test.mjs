@@ -52,6 +52,37 @@ export default [
     },
   },
   {
+    name: 'leverage points far out in x: MM and LTS hold the trend, L1, L2 and Huber tip over',
+    async fn(ctx) {
+      const { page, errors } = await openPage(ctx, `${ctx.base}/`);
+      const clean = await slopes(page);
+      for (const k of ['mm', 'lts']) assert.ok(Math.abs(clean[k] - 0.6) < 0.25, `${k} slope ${clean[k]} on clean data`);
+      await page.click('#leverage');
+      assert.equal(await pointCount(page), 20, 'the scenario has 16 good and 4 leverage points');
+      const s = await slopes(page);
+      // measured with fit() on the scenario's data: L2 -0.186, L1 -0.245, Huber -0.190; MM 0.642, LTS 0.637
+      for (const k of ['l2', 'l1', 'huber']) assert.ok(s[k] < 0, `${k} slope ${s[k]} should have tipped negative`);
+      for (const k of ['mm', 'lts']) assert.ok(Math.abs(s[k] - 0.6) < 0.15, `${k} slope ${s[k]} should hold the trend 0.6`);
+      assert.match(await page.textContent('#note-mm'), /4 flagged/);
+      assert.match(await page.textContent('#note-lts'), /4 flagged/);
+      // drag one good point further out in x (a fifth leverage point, 25%): MM and LTS still hold
+      const pts = await points(page);
+      const p = pts[8];
+      const from = await plotXY(page, p.x, p.y);
+      const to = await plotXY(page, 9.6, 0.3);
+      await page.mouse.move(from.x, from.y);
+      await page.mouse.down();
+      await page.mouse.move(to.x, to.y, { steps: 4 });
+      await page.mouse.up();
+      const d = await slopes(page);
+      for (const k of ['l2', 'l1', 'huber']) assert.ok(d[k] < 0, `after the drag ${k} slope ${d[k]}`);
+      for (const k of ['mm', 'lts']) assert.ok(Math.abs(d[k] - 0.6) < 0.2, `after the drag ${k} slope ${d[k]}`);
+      await screenshot(ctx, page, 'browser-leverage.png');
+      noErrors(errors);
+      await page.close();
+    },
+  },
+  {
     name: 'main page loads on the WASM backend with no console errors and fits every line',
     async fn(ctx) {
       const { page, errors } = await openPage(ctx, `${ctx.base}/`);

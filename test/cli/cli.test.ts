@@ -283,7 +283,7 @@ describe('help and usage errors', () => {
     [['fit', 'data.csv'], /missing --y/],
     [['fit', 'data.csv', '--y', 'y', '--bogus'], /unknown option --bogus/],
     [['fit', 'data.csv', '--y'], /option --y needs a value/],
-    [['fit', 'data.csv', '--y', 'y', '--loss', 'l3'], /--loss must be one of l1, l2, quantile, huber, smooth-l1/],
+    [['fit', 'data.csv', '--y', 'y', '--loss', 'l3'], /--loss must be one of l1, l2, quantile, huber, smooth-l1, mm/],
     [['fit', 'data.csv', '--y', 'y', '--tau', 'half'], /--tau expects a number/],
     [['fit', 'data.csv', '--y', 'y', '--tau', '-1'], /needs a value/],
     [['fit', 'data.csv', '--y', 'y', '--loss', 'l2', '--tau', '0.3'], /--tau applies to --loss quantile, not l2/],
@@ -742,6 +742,22 @@ describe('fit (Huber)', () => {
   });
 });
 
+describe('fit (MM)', () => {
+  it('lists the flagged outliers by line (the four giants of starsCYG) with lmrob standard errors', async () => {
+    const r = await cli(['fit', STARS, '--y', 'log.light', '--loss', 'mm']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Coefficients (SE: .vcov.avar1, robustbase lmrob; t tests on 45 df):');
+    // rows 11, 20, 30, 34 are lines 12, 21, 31, 35 of the file (line 1 is the header)
+    expect(r.stdout).toMatch(/Outliers:\s+4 of 47 rows have robustness weight < 0\.1\/n \(lines 12, 21, 31, 35\)/);
+    expect(r.stdout).toMatch(/Scale:\s+s = 0\.47145\d* \(S-estimate\)/);
+    const j = JSON.parse((await cli(['fit', STARS, '--y', 'log.light', '--loss', 'mm', '--json'])).stdout);
+    expect(j.loss).toBe('mm');
+    expect(j.outliers).toMatchObject({ count: 4, lines: [12, 21, 31, 35] });
+    expect(j.inference.method).toBe('.vcov.avar1');
+    expectClose(j.coef[0], 2.25316134778923, 1e-6, 'lmrob slope');
+  });
+});
+
 describe('fit (smooth-L1)', () => {
   it('prints the estimates and says that smooth-L1 has no standard errors', async () => {
     const r = await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--loss', 'smooth-l1']);
@@ -771,7 +787,9 @@ describe('demo', () => {
   it('shows both data sets, the least squares fits, and fits one screen', async () => {
     const r = await cli(['demo']);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines.length).toBeLessThanOrEqual(40);
+    // 40 lines before MM and LTS joined (issue 17): two rows per data set more, and the takeaway's
+    // high-breakdown sentence
+    expect(lines.length).toBeLessThanOrEqual(46);
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(100);
     expect(r.stdout).toContain('Stack loss (Brownlee 1965), n = 21');
     expect(r.stdout).toContain('n = 47: log.light ~ log.Te');
@@ -807,7 +825,7 @@ describe('demo', () => {
         }
       }
     }
-    expect(j.datasets[0].fits.map((f: { inference: { method: string } }) => f.inference.method)).toEqual(['classical', 'nid', 'H1', 'nid', 'nid', 'nid']);
+    expect(j.datasets[0].fits.map((f: { inference: { method: string } }) => f.inference.method)).toEqual(['classical', 'nid', 'H1', 'nid', 'nid', 'nid', '.vcov.avar1', 'classical']);
   });
 
   it('--json holds every fit, clean refits and the computed takeaway', async () => {
@@ -817,7 +835,7 @@ describe('demo', () => {
     expect(j.datasets.map((d: { id: string }) => d.id)).toEqual(['stackloss', 'starsCYG']);
     const stars = j.datasets[1];
     expect(stars.outliers).toEqual([11, 20, 30, 34]);
-    expect(stars.fits.map((f: { label: string }) => f.label)).toEqual(['L2', 'L1', 'Huber', 'Q(0.1)', 'Q(0.5)', 'Q(0.9)']);
+    expect(stars.fits.map((f: { label: string }) => f.label)).toEqual(['L2', 'L1', 'Huber', 'Q(0.1)', 'Q(0.5)', 'Q(0.9)', 'MM', 'LTS']);
     const l2 = stars.fits[0];
     expectClose(l2.all.intercept, OLS_STARS[0], 1e-6);
     expectClose(l2.all.coef[0], OLS_STARS[1], 1e-6);
@@ -840,6 +858,14 @@ describe('demo', () => {
     expect(j.takeaway).toMatch(/L1 bounds the pull of outlying responses/);
     const stars = j.datasets[1];
     expectClose(stars.fits[1].all.coef[0], LAD_STARS[1], 1e-6);
+    // the high-breakdown fits hold on the stars (leverage points): MM is robustbase lmrob's fit
+    const mmFit = stars.fits.find((f: { key: string }) => f.key === 'mm');
+    const ltsFit = stars.fits.find((f: { key: string }) => f.key === 'lts');
+    expectClose(mmFit.all.coef[0], 2.25316134778923, 1e-6, 'lmrob slope');
+    expect(mmFit.moved).toBeLessThan(0.1);
+    expect(ltsFit.moved).toBeLessThan(0.1);
+    expect(j.takeaway).toContain(`MM ${(100 * mmFit.moved).toFixed(1)}%`);
+    expect(j.takeaway).toMatch(/The high-breakdown fits hold there.*use --loss mm or --loss lts/);
   });
 
   it('--plot writes the star cluster with fitted lines, marked giants, legend and ticks', async () => {

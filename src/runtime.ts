@@ -6,10 +6,17 @@ import { jsBackend } from './js/index.js';
 import { Arena } from './memory.js';
 import type { BackendChoice } from './options.js';
 import { instantiateWasm, type WasmSource } from './wasm/load.js';
+import { WARMUP_BUDGET_MS, warmUp } from './wasm/warmup.js';
 
 export interface InitOptions {
   /** Use this binary (or compiled module) instead of the embedded one (e.g. a debug build, or CSP setups). */
   wasm?: WasmSource;
+  /**
+   * Warm the kernels before resolving (default true): each kernel family runs once on small inputs in
+   * a scratch instance, then init() yields a few ms so V8's optimizing compiler can finish, making the
+   * first fit as fast as later ones. false skips it (init() then costs only the compile).
+   */
+  warmup?: boolean;
 }
 
 export interface InitResult {
@@ -17,6 +24,8 @@ export interface InitResult {
   backend: 'wasm' | 'js';
   /** Why WebAssembly is not used, when it is not (e.g. missing, or blocked by a Content-Security-Policy). */
   reason?: string;
+  /** Milliseconds init() spent warming the kernels (calls + wait for tier-up); absent when skipped or without WebAssembly. */
+  warmupMs?: number;
 }
 
 export interface Slot {
@@ -40,12 +49,19 @@ export function init(options?: InitOptions): Promise<InitResult> {
   const bad = checkInitOptions(options);
   if (bad) return Promise.reject(bad);
   if (initPromise) return initPromise;
+  const started = typeof performance !== 'undefined' ? performance.now() : Date.now();
   initPromise = (async () => {
     try {
       const backend = await instantiateWasm(options?.wasm);
       wasmModule = backend.module;
+      const result: InitResult = { backend: 'wasm' };
+      if (options?.warmup !== false) {
+        // on a scratch instance: this slot's memory, arena and kernel globals stay untouched
+        const w = await warmUp(backend.module, { deadline: started + WARMUP_BUDGET_MS });
+        result.warmupMs = w.callsMs + w.waitMs;
+      }
       wasmSlot = { backend, arena: new Arena(backend) };
-      initDone = { backend: 'wasm' };
+      initDone = result;
     } catch (e) {
       if (e instanceof RobustRegError) throw e;
       const why = (e as Error)?.message ?? String(e);
@@ -70,7 +86,11 @@ function checkInitOptions(options: unknown): RobustRegError | null {
     return new RobustRegError('INVALID_INPUT', `init: options must be an object, received ${describe(options)}`, { argument: 'options' });
   }
   for (const key of Object.keys(options)) {
-    if (key !== 'wasm') return new RobustRegError('INVALID_INPUT', `init: unknown option ${JSON.stringify(key)}; valid options are wasm`, { argument: key });
+    if (key !== 'wasm' && key !== 'warmup') return new RobustRegError('INVALID_INPUT', `init: unknown option ${JSON.stringify(key)}; valid options are wasm, warmup`, { argument: key });
+  }
+  const warm = (options as InitOptions).warmup;
+  if (warm !== undefined && typeof warm !== 'boolean') {
+    return new RobustRegError('INVALID_INPUT', `init: option warmup must be a boolean, received ${describe(warm)}`, { argument: 'warmup', value: warm });
   }
   const w = (options as InitOptions).wasm;
   const isModule = typeof WebAssembly !== 'undefined' && w instanceof WebAssembly.Module;
@@ -134,4 +154,9 @@ export function memoryStats(): { wasm: number; js: number; wasmInUse: number; js
 /** The compiled module (shared with workers so they skip compilation), when WASM is in use. */
 export function compiledModule(): WebAssembly.Module | null {
   return wasmModule;
+}
+
+/** True when init() ran the warm-up (the compiled module's hot functions are optimized or on their way). */
+export function warmedUp(): boolean {
+  return initDone?.warmupMs !== undefined;
 }

@@ -34,8 +34,12 @@ let ready: Promise<unknown> | null = null;
 
 io.onMessage(async (req) => {
   try {
-    ready ??= init(req.module ? { wasm: req.module } : undefined);
-    await ready;
+    // The module arrives with this worker's first request (the worker is kept for later requests). A
+    // request without one and not on 'js' means the main thread has no WebAssembly: init() then
+    // settles on the TypeScript twin here too (this bundle carries no binary).
+    if (req.module) ready ??= init({ wasm: req.module, warmup: req.warm === true });
+    else if (req.options.backend !== 'js') ready ??= init();
+    if (ready) await ready;
     const onProgress = (p: { iteration: number; objective: number; gap: number }) => io.post({ type: 'progress', id: req.id, ...p });
     let result: Record<string, unknown>;
     if (req.precision === 'f32') {

@@ -94,11 +94,11 @@ export const WARMUP_CALLS: WarmupCall[] = [
         const pWork = mem.alloc(k.l2_work_bytes(rows, p));
         k.l2_fit(rows, p, pX, pY, pW, 1, 0, o.pCoef, o.pInfo, o.pFlags, pWork, xf32);
       }
-      // an ill-conditioned design takes the QR path
+      // a duplicated column with a tiny ridge takes the Householder QR path (rcond < 1e-10, status OK)
       const d = problem(rows >> 2, 4, 3);
-      for (let i = 0; i < d.n; i++) d.X[3 * d.n + i] = d.X[i] + 1e-9 * d.X[d.n + i];
+      for (let i = 0; i < d.n; i++) d.X[3 * d.n + i] = d.X[i];
       const o = outputs(mem, 4);
-      k.l2_fit(d.n, 4, mem.put(d.X), mem.put(d.y), 0, 1, 0, o.pCoef, o.pInfo, o.pFlags, mem.alloc(k.l2_work_bytes(d.n, 4)), 0);
+      k.l2_fit(d.n, 4, mem.put(d.X), mem.put(d.y), 0, 1, 1e-12, o.pCoef, o.pInfo, o.pFlags, mem.alloc(k.l2_work_bytes(d.n, 4)), 0);
     },
   },
   {

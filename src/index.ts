@@ -1,6 +1,7 @@
 // robustreg — robust linear regression (L1/LAD, quantile, Huber, smooth-L1) and NIST-accurate least
 // squares, with AssemblyScript/WebAssembly kernels and a pure-TypeScript twin.
-export { init, isInitialized, memoryStats, type InitOptions, type InitResult } from './runtime.js';
+export { isInitialized, memoryStats, type InitOptions, type InitResult } from './runtime.js';
+export { init } from './startup.js';
 export { fit, ols, lad, quantile, type FitOptions, type QuantileOptions, type QuantileSetResult } from './api.js';
 export type { L1Options, L2Options } from './solvers.js';
 export { RobustRegError, type ErrorCode } from './errors.js';

@@ -39,12 +39,23 @@ let jsSlot: Slot | null = null;
 let initPromise: Promise<InitResult> | null = null;
 let initDone: InitResult | null = null;
 
+/** Internal knobs of initRuntime() (the public init() in src/startup.ts and the fitAsync worker use them). */
+export interface InitInternal {
+  /** Runs public fits on small data to warm the host code; called with the scratch instance installed as the WASM slot. */
+  host?: () => void;
+  /** Run the kernel warm-up table (default: options.warmup !== false). */
+  kernels?: boolean;
+  /** Wait for V8's background tier-up after the calls (default: same as kernels). */
+  wait?: boolean;
+}
+
 /**
  * Compile and instantiate the WebAssembly module once (asynchronously). Safe to call many times: later
  * calls return the first call's promise. Never rejects because WebAssembly is unavailable: `auto` then
- * falls back to the TypeScript twin and the result says why.
+ * falls back to the TypeScript twin and the result says why. Unless `options.warmup` is false, the
+ * kernels (and, through `internal.host`, the host code) are warmed on a scratch instance first.
  */
-export function init(options?: InitOptions): Promise<InitResult> {
+export function initRuntime(options?: InitOptions, internal: InitInternal = {}): Promise<InitResult> {
   // Arguments are checked on every call (a bad call is an error even after a successful init).
   const bad = checkInitOptions(options);
   if (bad) return Promise.reject(bad);
@@ -56,8 +67,14 @@ export function init(options?: InitOptions): Promise<InitResult> {
       wasmModule = backend.module;
       const result: InitResult = { backend: 'wasm' };
       if (options?.warmup !== false) {
-        // on a scratch instance: this slot's memory, arena and kernel globals stay untouched
-        const w = await warmUp(backend.module, { deadline: started + WARMUP_BUDGET_MS });
+        // On a scratch instance: this slot's memory, arena and kernel globals stay untouched.
+        const kernels = internal.kernels ?? true;
+        const w = await warmUp(backend.module, {
+          deadline: started + WARMUP_BUDGET_MS,
+          calls: kernels ? undefined : [],
+          wait: internal.wait ?? kernels,
+          host: internal.host ? (scratch) => runOnScratch(scratch, internal.host!) : undefined,
+        });
         result.warmupMs = w.callsMs + w.waitMs;
       }
       wasmSlot = { backend, arena: new Arena(backend) };
@@ -78,6 +95,22 @@ export function init(options?: InitOptions): Promise<InitResult> {
     initPromise = null;
   });
   return initPromise;
+}
+
+/**
+ * Run `body` (public fits) with the scratch instance as the WASM slot, then restore the slots exactly.
+ * Synchronous, so no other fit can observe the swap; used only while init() has not resolved.
+ */
+function runOnScratch(scratch: Backend, body: () => void): void {
+  const prevSlot = wasmSlot, prevDone = initDone;
+  wasmSlot = { backend: scratch, arena: new Arena(scratch) };
+  initDone = { backend: 'wasm' };
+  try {
+    body();
+  } finally {
+    wasmSlot = prevSlot;
+    initDone = prevDone;
+  }
 }
 
 function checkInitOptions(options: unknown): RobustRegError | null {

@@ -17,7 +17,7 @@
 // Adding a kernel (MM, LTS, …): append one entry to WARMUP_CALLS below — a name and a function that
 // calls the kernel on the scratch instance through `ScratchMemory` (inputs from `problem()`). Keep
 // each entry cheap (≈ 1 ms): every entry adds to the cost of init(), which must stay ≤ 60 ms.
-import type { Kernels } from '../backend.js';
+import type { Backend, Kernels } from '../backend.js';
 import { INFO_LEN } from '../info.js';
 import { instantiateWasm } from './load.js';
 
@@ -166,6 +166,10 @@ export interface WarmupOptions {
   deadline?: number;
   /** Entries to run (default all of WARMUP_CALLS). */
   calls?: readonly WarmupCall[];
+  /** Wait for tier-up after the calls (default true). */
+  wait?: boolean;
+  /** Called after the entries with the scratch instance (init() runs public fits on it to warm the host code). */
+  host?: (scratch: Backend) => void;
 }
 
 /** init()'s time budget (ms): compile, warm-up calls and the wait for tier-up together. */
@@ -231,11 +235,20 @@ export async function warmUp(module: WebAssembly.Module, options: WarmupOptions 
       }
       entries.push({ name: c.name, ms: now() - e0 });
     }
+    if (options.host) {
+      const e0 = now();
+      try {
+        options.host(scratch);
+      } catch {
+        // same rule: the host warm-up never breaks init()
+      }
+      entries.push({ name: 'host', ms: now() - e0 });
+    }
   } catch {
     // the scratch instance could not be created (e.g. out of memory): no warm-up, fits unaffected
   }
   const t1 = now();
-  const settled = await settle(t1 + WARMUP_MIN_WAIT_MS, Math.max(deadline, t1 + WARMUP_MIN_WAIT_MS));
+  const settled = options.wait === false ? false : await settle(t1 + WARMUP_MIN_WAIT_MS, Math.max(deadline, t1 + WARMUP_MIN_WAIT_MS));
   return { callsMs: t1 - t0, waitMs: now() - t1, settled, entries };
 }
 

@@ -87,6 +87,10 @@ process.stdout.write(JSON.stringify(out) + '\n');
 // ---------------------------------------------------------------------------------------------
 // Issue 23: the first-call series.
 
+function sysMs() {
+  return process.cpuUsage().system / 1000;
+}
+
 function cpuMs() {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -112,16 +116,17 @@ async function startupChild() {
   if (a.child === 'fit') {
     const ds = m.Dataset.from({ data: d.X, rows: n, cols: p, layout: 'row-major' }, d.y);
     const call = () => (a.suite === 'l2' ? m.ols(ds) : a.suite === 'l1' ? m.lad(ds) : m.huber(ds));
-    const wall = [], cpu = [], obj = [];
+    const wall = [], cpu = [], sys = [], obj = [];
     for (let k = 0; k <= +(a.fits ?? 5); k++) {
-      const s0 = performance.now(), u0 = cpuMs();
+      const s0 = performance.now(), u0 = cpuMs(), y0 = sysMs();
       const r = call();
       wall.push(performance.now() - s0);
       cpu.push(cpuMs() - u0);
+      sys.push(sysMs() - y0); // kernel time: first touch of newly grown linear memory (page faults)
       obj.push(r.objective);
     }
     if (!obj.every((o) => Object.is(o, obj[0]))) throw new Error(`cold.mjs: the fits of one process disagree: ${obj.join(', ')}`);
-    Object.assign(out, { firstMs: wall[0], firstCpuMs: cpu[0], warmMs: wall.slice(1), warmCpuMs: cpu.slice(1), objective: obj[0] });
+    Object.assign(out, { firstMs: wall[0], firstCpuMs: cpu[0], firstSysMs: sys[0], warmMs: wall.slice(1), warmCpuMs: cpu.slice(1), warmSysMs: sys.slice(1), objective: obj[0] });
   } else {
     // fitAsync on plain arrays (row-major { data, rows, cols }) vs fit() in this thread plus a copy of X, y
     const X = { data: d.X, rows: n, cols: p, layout: 'row-major' };
@@ -161,7 +166,7 @@ async function startupSeries() {
   const libPath = path.resolve(a.lib ?? path.join(here, '..', 'dist', 'index.js'));
   const reps = +(a.reps ?? (a.quick ? 2 : 5));
   const big = a.quick ? 1e5 : 1e6;
-  const cases = [];
+  let cases = [];
   for (const n of [1e4, big]) {
     cases.push({ child: 'fit', suite: 'l2', n, p: 20, fits: n > 1e5 ? 4 : 8 });
     cases.push({ child: 'fit', suite: 'l1', n, p: 10, fits: n > 1e5 ? 4 : 8 });
@@ -169,6 +174,7 @@ async function startupSeries() {
   }
   cases.push({ child: 'async', suite: 'l1', n: 1e5, p: 10 });
   cases.push({ child: 'async', suite: 'l2', n: 1e5, p: 10 });
+  if (a.suite) cases = cases.filter((c) => a.suite.split(',').includes(`${c.child === 'async' ? 'async-' : ''}${c.suite}`));
   const t0 = Date.now();
   const load0 = (await import('node:os')).loadavg();
   const rows = [];
@@ -195,8 +201,8 @@ async function startupSeries() {
   const lines = [];
   lines.push(`Cold start (issue 23): ${reps} fresh processes per case and mode, medians (min–max over processes); load average ${load0.map((x) => x.toFixed(1)).join(' ')} at start, ${load1.map((x) => x.toFixed(1)).join(' ')} at end`);
   lines.push('');
-  lines.push('| fit | n × p | warm-up | init() wall ms | init() CPU ms | 1st fit ms | warm median ms | 1st / warm (wall) | 1st / warm (CPU) |');
-  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  lines.push('| fit | n × p | warm-up | init() wall ms | init() CPU ms | 1st fit ms | warm median ms | 1st / warm (wall) | 1st / warm (CPU) | 1st fit sys CPU ms |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const summary = [];
   for (const r of rows.filter((x) => x.child === 'fit')) {
     for (const mode of ['on', 'off']) {
@@ -205,7 +211,7 @@ async function startupSeries() {
       const ratioC = S.map((s) => s.firstCpuMs / med(s.warmCpuMs));
       const rec = { suite: r.suite, n: r.n, p: r.p, warmup: mode === 'on', initMs: med(S.map((s) => s.initMs)), initCpuMs: med(S.map((s) => s.initCpuMs)), firstMs: med(S.map((s) => s.firstMs)), warmMs: med(S.map((s) => med(s.warmMs))), ratioWall: med(ratioW), ratioCpu: med(ratioC) };
       summary.push(rec);
-      lines.push(`| ${r.suite} | ${r.n.toExponential(0).replace('+', '')} × ${r.p} | ${mode} | ${f(rec.initMs)} (${span(S.map((s) => s.initMs))}) | ${f(rec.initCpuMs)} | ${f(rec.firstMs)} (${span(S.map((s) => s.firstMs))}) | ${f(rec.warmMs)} (${span(S.map((s) => med(s.warmMs)))}) | ${rec.ratioWall.toFixed(2)} (${span(ratioW)}) | ${rec.ratioCpu.toFixed(2)} (${span(ratioC)}) |`);
+      lines.push(`| ${r.suite} | ${r.n.toExponential(0).replace('+', '')} × ${r.p} | ${mode} | ${f(rec.initMs)} (${span(S.map((s) => s.initMs))}) | ${f(rec.initCpuMs)} | ${f(rec.firstMs)} (${span(S.map((s) => s.firstMs))}) | ${f(rec.warmMs)} (${span(S.map((s) => med(s.warmMs)))}) | ${rec.ratioWall.toFixed(2)} (${span(ratioW)}) | ${rec.ratioCpu.toFixed(2)} (${span(ratioC)}) | ${f(med(S.map((s) => s.firstSysMs)))} (warm ${f(med(S.map((s) => med(s.warmSysMs))))}) |`);
     }
   }
   lines.push('');

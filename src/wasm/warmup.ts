@@ -48,7 +48,7 @@ export interface WarmupCall {
 }
 
 /** Rows of the warm-up problems (enough to spend V8's tier-up budget of the hot loops; measured). */
-export const WARMUP_ROWS = 1024;
+export const WARMUP_ROWS = 512;
 
 /** Values shared by every problem of one warm-up (generating them costs more than the kernels' calls). */
 let pool: Float64Array | null = null;
@@ -133,16 +133,18 @@ export const WARMUP_CALLS: WarmupCall[] = [
       // The Portnoy–Koenker globbing path (used from 20,000 rows) on small data, forced through this
       // instance's threshold (harmless: the instance is discarded). Cold, then warm-started (the warm
       // start makes a band that small data can still use).
-      const g = problem(rows, 2, 6);
+      // One column (q = 2 with the intercept): the smallest data on which a band is still worth it.
+      const gn = Math.max(rows, 768);
+      const g = problem(gn, 1, 6);
       const gX = mem.put(g.X), gY = mem.put(g.y);
-      const go = outputs(mem, 2);
+      const go = outputs(mem, 1);
       const old = k.l1_glob(1, 40);
-      const gWork = mem.alloc(k.l1_work_bytes(rows, 2));
-      k.l1_fit(rows, rows, 2, gX, gY, 0, 1, 0.5, 10000, 1e-10, 0, go.pCoef, go.pInfo, go.pFlags, gWork, 0);
+      const gWork = mem.alloc(k.l1_work_bytes(gn, 1));
+      k.l1_fit(gn, gn, 1, gX, gY, 0, 1, 0.5, 10000, 1e-10, 0, go.pCoef, go.pInfo, go.pFlags, gWork, 0);
       for (const tau of [0.5, 0.3, 0.7]) {
         const f64 = mem.f64();
-        for (let j = 0; j < 3; j++) f64[(go.pStart >>> 3) + j] = f64[(go.pCoef >>> 3) + j] * 1.25 + 0.5;
-        k.l1_fit(rows, rows, 2, gX, gY, 0, 1, tau, 10000, 1e-10, go.pStart, go.pCoef, go.pInfo, go.pFlags, gWork, 0);
+        for (let j = 0; j < 2; j++) f64[(go.pStart >>> 3) + j] = f64[(go.pCoef >>> 3) + j] * 1.25 + 0.5;
+        k.l1_fit(gn, gn, 1, gX, gY, 0, 1, tau, 10000, 1e-10, go.pStart, go.pCoef, go.pInfo, go.pFlags, gWork, 0);
       }
       k.l1_glob(old, 0);
     },

@@ -309,7 +309,14 @@ export function fitAsync(X: XInput | Dataset, yOrOptions: ArrayLike<number> | Fi
       }
     };
     const transfer: Transferable[] = [req.X.data.buffer as ArrayBuffer, req.y.buffer as ArrayBuffer];
-    pw.w.post(req, transfer);
+    try {
+      pw.w.post(req, transfer);
+    } catch (e) {
+      done = true;
+      signal?.removeEventListener('abort', onAbort);
+      discard(pw);
+      reject(new RobustRegError('INTERNAL', `fitAsync: the request could not be sent to the worker: ${(e as Error)?.message ?? String(e)}`, {}));
+    }
   });
 }
 

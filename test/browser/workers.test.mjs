@@ -32,12 +32,14 @@ export default [
         assert.equal(await bigState(page, ['done', 'error', 'cancelled']), 'done', await page.textContent('#big-status'));
         assert.equal(await started(), 1, `after run ${run + 1}: the worker is reused`);
       }
-      // cancel while the slowest fit (L1 on TypeScript, seconds) runs in the worker
+      // cancel while the slowest fit (L1 on TypeScript; at 1e6 rows it takes tens of seconds) runs in the worker
+      await page.selectOption('#big-n', '1000000');
       await page.click('#big-run');
-      await page.waitForFunction(() => /Fitting L1 on TypeScript/.test(document.querySelector('#big-status').textContent), null, { timeout: 40_000 });
+      await page.waitForFunction(() => /Fitting L1 on TypeScript/.test(document.querySelector('#big-status').textContent), null, { timeout: 90_000 });
       await page.click('#big-cancel');
       assert.equal(await bigState(page, ['cancelled', 'done', 'error']), 'cancelled');
       assert.equal(await started(), 1, 'a cancel starts nothing');
+      await page.selectOption('#big-n', '100000');
       await page.click('#big-run');
       assert.equal(await bigState(page, ['done', 'error', 'cancelled']), 'done', await page.textContent('#big-status'));
       assert.equal(await started(), 2, 'the cancelled worker was terminated: the next run started a fresh one');

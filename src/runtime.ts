@@ -98,6 +98,14 @@ export function initRuntime(options?: InitOptions, internal: InitInternal = {}):
 }
 
 /**
+ * initRuntime() without the host warm-up (kernels only). Kept under the old name for internal callers;
+ * the public init() (src/startup.ts, exported by src/index.ts) also warms the host code.
+ */
+export function init(options?: InitOptions): Promise<InitResult> {
+  return initRuntime(options);
+}
+
+/**
  * Run `body` (public fits) with the scratch instance as the WASM slot, then restore the slots exactly.
  * Synchronous, so no other fit can observe the swap; used only while init() has not resolved.
  */

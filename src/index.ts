@@ -1,6 +1,7 @@
 // robustreg — robust linear regression (L1/LAD, quantile, Huber, smooth-L1) and NIST-accurate least
 // squares, with AssemblyScript/WebAssembly kernels and a pure-TypeScript twin.
-export { init, isInitialized, memoryStats, type InitOptions, type InitResult } from './backend/runtime.js';
+export { isInitialized, memoryStats, type InitOptions, type InitResult } from './backend/runtime.js';
+export { init } from './fit/startup.js';
 export { fit, ols, lad, quantile, type FitOptions, type QuantileOptions, type QuantileSetResult } from './fit/api.js';
 export type { L1Options, L2Options } from './fit/solvers.js';
 export { RobustRegError, type ErrorCode } from './errors.js';
@@ -9,7 +10,7 @@ export type { FitStatus } from './fit/status.js';
 export type { XInput, MatrixLike } from './data/input.js';
 export type { Loss, Progress, BackendChoice } from './data/options.js';
 export { Dataset, DatasetBuilder, type DatasetOptions } from './data/dataset.js';
-export { fitAsync, terminateWorkers, type FitAsyncOptions } from './async/fit-async.js';
+export { configureWorkers, fitAsync, terminateWorkers, workerStats, type FitAsyncOptions, type WorkerOptions, type WorkerStats } from './async/fit-async.js';
 export { huber, smoothL1, solvePath, lambdaMax, type HuberOptions, type HuberResult, type SmoothL1Options, type SmoothL1Result, type PathOptions, type LambdaMaxOptions } from './fit/robust.js';
 export { GramAccumulator, type GramAccumulatorOptions, type GramSolveOptions, type GramAccumulatorJSON } from './fit/accumulator.js';
 export { mm, type MMOptions, type MMResult, type MMInit, type MMStart } from './fit/mm.js';

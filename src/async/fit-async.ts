@@ -1,14 +1,16 @@
 // fitAsync(): the same fit, run in a worker (Node worker_threads or a browser Web Worker) so the
 // calling thread stays responsive. Progress arrives as messages; cancellation terminates the worker
 // (prompt whatever the kernel is doing, and nothing shared is left half-updated: the worker's memory
-// dies with it). Idle workers are kept for reuse (unref'd in Node so they never hold the process open).
+// dies with it). Workers are persistent: started lazily, kept for reuse (the compiled module is sent
+// once per worker), unref'd in Node while idle so they never hold the process open, terminated after
+// an idle timeout. An aborted or crashed worker is terminated; the next call gets a fresh one.
 import { fit, type FitOptions } from '../fit/api.js';
 import { Dataset } from '../data/dataset.js';
 import { RobustRegError, describe } from '../errors.js';
 import { readXywHost, type XInput } from '../data/input.js';
 import type { BackendChoice, Progress } from '../data/options.js';
 import { makePredict, type FitResult } from '../fit/result.js';
-import { acquire, compiledModule } from '../backend/runtime.js';
+import { acquire, compiledModule, warmedUp } from '../backend/runtime.js';
 import type { FitRequest, WorkerReply } from './protocol.js';
 import { WORKER_SOURCE } from './worker.generated.js';
 
@@ -63,39 +65,120 @@ interface PooledWorker {
   w: AnyWorker;
   handler: ((m: WorkerReply) => void) | null;
   failed: ((e: unknown) => void) | null;
+  /** The compiled module has been sent to this worker (it is sent once, with its first request). */
+  moduleSent: boolean;
+  /** Idle-termination timer while the worker waits in the pool. */
+  timer: ReturnType<typeof setTimeout> | null;
 }
 
+// The pool. Workers are started lazily by the first fitAsync and kept for the next one (their
+// instance, linear memory and optimized code stay warm); each waits at most idleTimeoutMs in the pool
+// before it is terminated, and never holds a Node process open (unref'd while idle). Concurrent
+// calls run in parallel on separate workers (at most MAX_IDLE are kept afterwards): fits are CPU-bound
+// and independent, and a queue would make a short fit wait behind a long one.
 const idle: PooledWorker[] = [];
 const MAX_IDLE = 2;
+const DEFAULT_IDLE_TIMEOUT_MS = 10_000;
+let idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
 let nextId = 1;
+let started = 0;
+let busy = 0;
 
 function take(): PooledWorker {
   const pw = idle.pop();
   if (pw) {
+    if (pw.timer !== null) clearTimeout(pw.timer);
+    pw.timer = null;
     pw.w.ref();
+    busy++;
     return pw;
   }
   const w = spawn();
-  const fresh: PooledWorker = { w, handler: null, failed: null };
+  started++;
+  busy++;
+  const fresh: PooledWorker = { w, handler: null, failed: null, moduleSent: false, timer: null };
   w.onMessage((m) => fresh.handler?.(m));
   w.onError((e) => fresh.failed?.(e));
   return fresh;
 }
 
+/** A worker whose fit ended normally (result or typed error): back to the pool, or terminated. */
 function giveBack(pw: PooledWorker): void {
+  busy--;
   pw.handler = null;
   pw.failed = null;
-  if (idle.length < MAX_IDLE) {
+  if (idle.length < MAX_IDLE && idleTimeoutMs > 0) {
     pw.w.unref();
     idle.push(pw);
+    if (idleTimeoutMs !== Infinity) {
+      const t = setTimeout(() => {
+        const i = idle.indexOf(pw);
+        if (i >= 0) idle.splice(i, 1);
+        pw.timer = null;
+        pw.w.terminate();
+      }, idleTimeoutMs);
+      (t as unknown as { unref?: () => void }).unref?.();
+      pw.timer = t;
+    }
   } else {
     pw.w.terminate();
   }
 }
 
+/** A worker that was cancelled or crashed: terminated at once, never reused. */
+function discard(pw: PooledWorker): void {
+  busy--;
+  pw.handler = null;
+  pw.failed = null;
+  pw.w.terminate();
+}
+
 /** Terminate idle workers (e.g. before a test or a page unload). Running fits are unaffected. */
 export function terminateWorkers(): void {
-  while (idle.length) idle.pop()!.w.terminate();
+  while (idle.length) {
+    const pw = idle.pop()!;
+    if (pw.timer !== null) clearTimeout(pw.timer);
+    pw.timer = null;
+    pw.w.terminate();
+  }
+}
+
+/** Counters of fitAsync's worker pool (this module instance). */
+export interface WorkerStats {
+  /** Workers started since the module was loaded (a reused worker does not count again). */
+  started: number;
+  /** Workers running a fit now. */
+  busy: number;
+  /** Workers waiting in the pool for the next fitAsync. */
+  idle: number;
+  /** Milliseconds an idle worker is kept before it is terminated. */
+  idleTimeoutMs: number;
+}
+
+export function workerStats(): WorkerStats {
+  return { started, busy, idle: idle.length, idleTimeoutMs };
+}
+
+/** Options of configureWorkers(). */
+export interface WorkerOptions {
+  /** Milliseconds an idle worker is kept for reuse before it is terminated (default 10000; 0: never keep; Infinity: keep until terminateWorkers()). */
+  idleTimeoutMs?: number;
+}
+
+/** Configure fitAsync's worker pool. Applies to workers that become idle from now on. */
+export function configureWorkers(options: WorkerOptions): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new RobustRegError('INVALID_INPUT', `configureWorkers: options must be an object, received ${describe(options)}`, { argument: 'options' });
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'idleTimeoutMs') throw new RobustRegError('INVALID_INPUT', `configureWorkers: unknown option ${JSON.stringify(key)}; valid options are idleTimeoutMs`, { argument: key });
+  }
+  const t = options.idleTimeoutMs;
+  if (t === undefined) return;
+  if (typeof t !== 'number' || !(t === Infinity || (Number.isInteger(t) && t >= 0 && t <= 2 ** 31 - 1))) {
+    throw new RobustRegError('INVALID_INPUT', `configureWorkers: option idleTimeoutMs must be an integer in [0, 2147483647] or Infinity, received ${describe(t)}`, { argument: 'idleTimeoutMs', value: t });
+  }
+  idleTimeoutMs = t;
 }
 
 /** Options of fitAsync: those of fit(), with onProgress and signal handled across the thread boundary. */
@@ -163,10 +246,9 @@ export function fitAsync(X: XInput | Dataset, yOrOptions: ArrayLike<number> | Fi
       return;
     }
     req.options = { ...req.options, ...rest };
+    const m = compiledModule();
     if ((rest.backend ?? 'auto') !== 'js') {
-      const m = compiledModule();
-      if (m) req.module = m;
-      else {
+      if (!m) {
         // report NOT_INITIALIZED / WASM_UNAVAILABLE on this thread, exactly as fit() would
         try {
           acquire((rest.backend ?? 'auto') as BackendChoice, 'fitAsync');
@@ -190,11 +272,18 @@ export function fitAsync(X: XInput | Dataset, yOrOptions: ArrayLike<number> | Fi
       }, 0);
       return;
     }
+    // The compiled module travels once per worker, with its first request; the worker instantiates it
+    // (and warms it unless this thread's init() already did: the optimized code is the module's).
+    if (m && !pw.moduleSent) {
+      req.module = m;
+      req.warm = !warmedUp();
+      pw.moduleSent = true;
+    }
     let done = false;
     const onAbort = () => {
       if (done) return;
       done = true;
-      pw.w.terminate();
+      discard(pw);
       reject(new RobustRegError('CANCELLED', 'fitAsync: the fit was cancelled through options.signal', {}));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -202,7 +291,7 @@ export function fitAsync(X: XInput | Dataset, yOrOptions: ArrayLike<number> | Fi
       if (done) return;
       done = true;
       signal?.removeEventListener('abort', onAbort);
-      pw.w.terminate();
+      discard(pw);
       reject(new RobustRegError('INTERNAL', `fitAsync: the worker failed: ${(e as Error)?.message ?? String(e)}`, {}));
     };
     pw.handler = (m) => {
@@ -223,7 +312,14 @@ export function fitAsync(X: XInput | Dataset, yOrOptions: ArrayLike<number> | Fi
       }
     };
     const transfer: Transferable[] = [req.X.data.buffer as ArrayBuffer, req.y.buffer as ArrayBuffer];
-    pw.w.post(req, transfer);
+    try {
+      pw.w.post(req, transfer);
+    } catch (e) {
+      done = true;
+      signal?.removeEventListener('abort', onAbort);
+      discard(pw);
+      reject(new RobustRegError('INTERNAL', `fitAsync: the request could not be sent to the worker: ${(e as Error)?.message ?? String(e)}`, {}));
+    }
   });
 }
 

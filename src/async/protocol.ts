@@ -11,7 +11,10 @@ export interface FitRequest {
   precision?: 'f32';
   /** Serializable fit options (loss, tau, weights, …) — no functions, no signal. */
   options: Record<string, unknown>;
+  /** The compiled module: sent with a worker's first request only (the worker keeps its instance). */
   module?: WebAssembly.Module;
+  /** With `module`: run init()'s warm-up in the worker (the main thread's init() skipped it). */
+  warm?: boolean;
 }
 
 export type WorkerReply =

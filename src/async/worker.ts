@@ -5,7 +5,8 @@
 import { fit } from '../fit/api.js';
 import { Dataset } from '../data/dataset.js';
 import { RobustRegError } from '../errors.js';
-import { init } from '../backend/runtime.js';
+import { initRuntime } from '../backend/runtime.js';
+import { hostWarmup } from '../fit/startup.js';
 import type { FitRequest, WorkerReply } from './protocol.js';
 
 interface Port {
@@ -34,8 +35,14 @@ let ready: Promise<unknown> | null = null;
 
 io.onMessage(async (req) => {
   try {
-    ready ??= init(req.module ? { wasm: req.module } : undefined);
-    await ready;
+    // The module arrives with this worker's first request (the worker is kept for later requests). A
+    // request without one and not on 'js' means the main thread has no WebAssembly: init() then
+    // settles on the TypeScript twin here too (this bundle carries no binary).
+    // The host code is always warmed here (it is this thread's own); the kernels only when the main
+    // thread's init() skipped them (their optimized code belongs to the module and is shared).
+    if (req.module) ready ??= initRuntime({ wasm: req.module }, { host: hostWarmup, kernels: req.warm === true });
+    else if (req.options.backend !== 'js') ready ??= initRuntime(undefined, { host: hostWarmup });
+    if (ready) await ready;
     const onProgress = (p: { iteration: number; objective: number; gap: number }) => io.post({ type: 'progress', id: req.id, ...p });
     let result: Record<string, unknown>;
     if (req.precision === 'f32') {

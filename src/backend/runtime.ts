@@ -5,6 +5,7 @@ import { RobustRegError, describe } from '../errors.js';
 import { jsBackend } from './twin.js';
 import { Arena } from './arena.js';
 import { instantiateWasm, type WasmSource } from './wasm.js';
+import { WARMUP_BUDGET_MS, warmUp } from './warmup.js';
 
 /** 'auto' (WASM when initialised and available, else the TS twin), 'wasm' or 'js'. */
 export type BackendChoice = 'auto' | 'wasm' | 'js';
@@ -12,6 +13,12 @@ export type BackendChoice = 'auto' | 'wasm' | 'js';
 export interface InitOptions {
   /** Use this binary (or compiled module) instead of the embedded one (e.g. a debug build, or CSP setups). */
   wasm?: WasmSource;
+  /**
+   * Warm the kernels before resolving (default true): each kernel family runs once on small inputs in
+   * a scratch instance, then init() yields a few ms so V8's optimizing compiler can finish, making the
+   * first fit as fast as later ones. false skips it (init() then costs only the compile).
+   */
+  warmup?: boolean;
 }
 
 export interface InitResult {
@@ -19,6 +26,8 @@ export interface InitResult {
   backend: 'wasm' | 'js';
   /** Why WebAssembly is not used, when it is not (e.g. missing, or blocked by a Content-Security-Policy). */
   reason?: string;
+  /** Milliseconds init() spent warming the kernels (calls + wait for tier-up); absent when skipped or without WebAssembly. */
+  warmupMs?: number;
 }
 
 export interface Slot {
@@ -32,22 +41,46 @@ let jsSlot: Slot | null = null;
 let initPromise: Promise<InitResult> | null = null;
 let initDone: InitResult | null = null;
 
+/** Internal knobs of initRuntime() (the public init() in src/fit/startup.ts and the fitAsync worker use them). */
+export interface InitInternal {
+  /** Runs public fits on small data to warm the host code; called with the scratch instance installed as the WASM slot. */
+  host?: () => void;
+  /** Run the kernel warm-up table (default: options.warmup !== false). */
+  kernels?: boolean;
+  /** Wait for V8's background tier-up after the calls (default: same as kernels). */
+  wait?: boolean;
+}
+
 /**
  * Compile and instantiate the WebAssembly module once (asynchronously). Safe to call many times: later
  * calls return the first call's promise. Never rejects because WebAssembly is unavailable: `auto` then
- * falls back to the TypeScript twin and the result says why.
+ * falls back to the TypeScript twin and the result says why. Unless `options.warmup` is false, the
+ * kernels (and, through `internal.host`, the host code) are warmed on a scratch instance first.
  */
-export function init(options?: InitOptions): Promise<InitResult> {
+export function initRuntime(options?: InitOptions, internal: InitInternal = {}): Promise<InitResult> {
   // Arguments are checked on every call (a bad call is an error even after a successful init).
   const bad = checkInitOptions(options);
   if (bad) return Promise.reject(bad);
   if (initPromise) return initPromise;
+  const started = typeof performance !== 'undefined' ? performance.now() : Date.now();
   initPromise = (async () => {
     try {
       const backend = await instantiateWasm(options?.wasm);
       wasmModule = backend.module;
+      const result: InitResult = { backend: 'wasm' };
+      if (options?.warmup !== false) {
+        // On a scratch instance: this slot's memory, arena and kernel globals stay untouched.
+        const kernels = internal.kernels ?? true;
+        const w = await warmUp(backend.module, {
+          deadline: started + WARMUP_BUDGET_MS,
+          calls: kernels ? undefined : [],
+          wait: internal.wait ?? kernels,
+          host: internal.host ? (scratch) => runOnScratch(scratch, internal.host!) : undefined,
+        });
+        result.warmupMs = w.callsMs + w.waitMs;
+      }
       wasmSlot = { backend, arena: new Arena(backend) };
-      initDone = { backend: 'wasm' };
+      initDone = result;
     } catch (e) {
       if (e instanceof RobustRegError) throw e;
       const why = (e as Error)?.message ?? String(e);
@@ -66,13 +99,41 @@ export function init(options?: InitOptions): Promise<InitResult> {
   return initPromise;
 }
 
+/**
+ * initRuntime() without the host warm-up (kernels only). Kept under the old name for internal callers;
+ * the public init() (src/fit/startup.ts, exported by src/index.ts) also warms the host code.
+ */
+export function init(options?: InitOptions): Promise<InitResult> {
+  return initRuntime(options);
+}
+
+/**
+ * Run `body` (public fits) with the scratch instance as the WASM slot, then restore the slots exactly.
+ * Synchronous, so no other fit can observe the swap; used only while init() has not resolved.
+ */
+function runOnScratch(scratch: Backend, body: () => void): void {
+  const prevSlot = wasmSlot, prevDone = initDone;
+  wasmSlot = { backend: scratch, arena: new Arena(scratch) };
+  initDone = { backend: 'wasm' };
+  try {
+    body();
+  } finally {
+    wasmSlot = prevSlot;
+    initDone = prevDone;
+  }
+}
+
 function checkInitOptions(options: unknown): RobustRegError | null {
   if (options === undefined) return null;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     return new RobustRegError('INVALID_INPUT', `init: options must be an object, received ${describe(options)}`, { argument: 'options' });
   }
   for (const key of Object.keys(options)) {
-    if (key !== 'wasm') return new RobustRegError('INVALID_INPUT', `init: unknown option ${JSON.stringify(key)}; valid options are wasm`, { argument: key });
+    if (key !== 'wasm' && key !== 'warmup') return new RobustRegError('INVALID_INPUT', `init: unknown option ${JSON.stringify(key)}; valid options are wasm, warmup`, { argument: key });
+  }
+  const warm = (options as InitOptions).warmup;
+  if (warm !== undefined && typeof warm !== 'boolean') {
+    return new RobustRegError('INVALID_INPUT', `init: option warmup must be a boolean, received ${describe(warm)}`, { argument: 'warmup', value: warm });
   }
   const w = (options as InitOptions).wasm;
   const isModule = typeof WebAssembly !== 'undefined' && w instanceof WebAssembly.Module;
@@ -136,4 +197,9 @@ export function memoryStats(): { wasm: number; js: number; wasmInUse: number; js
 /** The compiled module (shared with workers so they skip compilation), when WASM is in use. */
 export function compiledModule(): WebAssembly.Module | null {
   return wasmModule;
+}
+
+/** True when init() ran the warm-up (the compiled module's hot functions are optimized or on their way). */
+export function warmedUp(): boolean {
+  return initDone?.warmupMs !== undefined;
 }

@@ -24,12 +24,16 @@ function readAsString(mem: WebAssembly.Memory, ptr: number): string {
   return String.fromCharCode(...chars);
 }
 
-export async function instantiateWasm(source?: WasmSource): Promise<Backend & { module: WebAssembly.Module }> {
+/**
+ * Instantiate the module (compiling it first unless given compiled). `env.progress` is the shared
+ * progress hook unless `imports.progress` replaces it (the warm-up's scratch instance reports nowhere).
+ */
+export async function instantiateWasm(source?: WasmSource, imports_?: { progress?: typeof progress }): Promise<Backend & { module: WebAssembly.Module }> {
   if (typeof WebAssembly === 'undefined') throw new Error('WebAssembly is not available in this environment');
   let memory: WebAssembly.Memory | null = null;
   const imports = {
     env: {
-      progress,
+      progress: imports_?.progress ?? progress,
       abort(msg: number, file: number, line: number, col: number): never {
         const m = memory ? readAsString(memory, msg) : '';
         const f = memory ? readAsString(memory, file) : '';

@@ -6,7 +6,7 @@
 // the TypeScript twin by routing backend 'auto' to 'js').
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  Dataset, GramAccumulator, RobustRegError, fCdf, fSf, fit, fitAsync, formatSummary, huber, init, lad, lambdaMax, lts,
+  Dataset, GramAccumulator, RobustRegError, configureWorkers, fCdf, fSf, fit, fitAsync, formatSummary, huber, init, lad, lambdaMax, lts,
   median, memoryStats, normalCdf, normalQuantile, ols, processAt, quantile, quantileProcess, quantileTest, smoothL1,
   solvePath, studentTCdf, studentTQuantile, summary, terminateWorkers, weightedMedian, weightedQuantile, mm, type ErrorCode,
 } from '../../src/index.js';
@@ -761,6 +761,19 @@ asyncTable('fitAsync', [
   row('Dataset with weights', 'INVALID_INPUT', /weights cannot be combined with a Dataset/, () => { const ds = Dataset.from(X3, y3); try { return fitAsync(ds, { loss: 'l2', weights: w3 }); } finally { ds.dispose(); } }),
 ]);
 
+// ------------------------------------------------------------------------------- configureWorkers
+
+table('configureWorkers', [
+  row('options missing', 'INVALID_INPUT', /configureWorkers: options must be an object, received undefined/, configureWorkers, []),
+  row('options an array', 'INVALID_INPUT', /configureWorkers: options must be an object, received an array of length 0/, configureWorkers, [[]]),
+  row('unknown option', 'INVALID_INPUT', /configureWorkers: unknown option "idleMs"; valid options are idleTimeoutMs/, configureWorkers, [{ idleMs: 5 }]),
+  row('idleTimeoutMs negative', 'INVALID_INPUT', /option idleTimeoutMs must be an integer in \[0, 2147483647\] or Infinity, received -1/, configureWorkers, [{ idleTimeoutMs: -1 }]),
+  row('idleTimeoutMs fractional', 'INVALID_INPUT', /idleTimeoutMs .*received 0.5/, configureWorkers, [{ idleTimeoutMs: 0.5 }]),
+  row('idleTimeoutMs NaN', 'INVALID_INPUT', /idleTimeoutMs .*received NaN/, configureWorkers, [{ idleTimeoutMs: NaN }]),
+  row('idleTimeoutMs a string', 'INVALID_INPUT', /idleTimeoutMs .*received "10"/, configureWorkers, [{ idleTimeoutMs: '10' }]),
+  row('idleTimeoutMs too large', 'INVALID_INPUT', /idleTimeoutMs .*received 2147483648/, configureWorkers, [{ idleTimeoutMs: 2 ** 31 }]),
+], 8);
+
 // ------------------------------------------------------------------------------------------- init
 
 describe('init: bad options', () => {
@@ -770,6 +783,8 @@ describe('init: bad options', () => {
     row('unknown option', 'INVALID_INPUT', /init: unknown option "wsm"/, init, [{ wsm: new Uint8Array(8) }]),
     row('wasm a string', 'INVALID_INPUT', /init: option wasm must be .*received "build\/debug.wasm"/, init, [{ wasm: 'build/debug.wasm' }]),
     row('wasm a number', 'INVALID_INPUT', /init: option wasm must be .*received 42/, init, [{ wasm: 42 }]),
+    row('warmup a string', 'INVALID_INPUT', /init: option warmup must be a boolean, received "no"/, init, [{ warmup: 'no' }]),
+    row('warmup a number', 'INVALID_INPUT', /init: option warmup must be a boolean, received 0/, init, [{ warmup: 0 }]),
   ];
   asyncTables.init = rows;
   it.each(rows.map((r) => [r.label, r] as const))('%s (after init too)', async (_l, r) => {

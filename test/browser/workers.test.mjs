@@ -1,0 +1,50 @@
+// fitAsync's persistent worker in Chromium (issue 23): the page's big-data panel runs four fitAsync
+// calls per run (L2 and L1, on WebAssembly and on TypeScript). Counting `new Worker(...)` on the page
+// (an init script wraps the constructor; no timing involved): two runs start ONE worker; a cancelled
+// run terminates it and the next run starts exactly one fresh worker. The last file in the run: the
+// counting init script is added to the shared browser context.
+import assert from 'node:assert/strict';
+import { bigState, noErrors, openPage } from './lib.mjs';
+
+const countWorkers = () => {
+  const W = window.Worker;
+  window.__workersStarted = 0;
+  window.Worker = class extends W {
+    constructor(...args) {
+      super(...args);
+      window.__workersStarted++;
+    }
+  };
+};
+
+export default [
+  {
+    name: 'two runs (8 fitAsync calls) start one worker; after a cancel the next run starts one fresh worker',
+    async fn(ctx) {
+      await ctx.context.addInitScript(countWorkers);
+      const { page, errors } = await openPage(ctx, `${ctx.base}/`);
+      const started = () => page.evaluate(() => window.__workersStarted);
+      assert.equal(await started(), 0, 'no worker before the first fitAsync (started lazily)');
+      await page.selectOption('#big-n', '100000');
+      await page.fill('#big-outliers', '10');
+      for (let run = 0; run < 2; run++) {
+        await page.click('#big-run');
+        assert.equal(await bigState(page, ['done', 'error', 'cancelled']), 'done', await page.textContent('#big-status'));
+        assert.equal(await started(), 1, `after run ${run + 1}: the worker is reused`);
+      }
+      // cancel while the slowest fit (L1 on TypeScript; at 1e6 rows it takes tens of seconds) runs in the worker
+      await page.selectOption('#big-n', '1000000');
+      await page.click('#big-run');
+      await page.waitForFunction(() => /Fitting L1 on TypeScript/.test(document.querySelector('#big-status').textContent), null, { timeout: 90_000 });
+      await page.click('#big-cancel');
+      assert.equal(await bigState(page, ['cancelled', 'done', 'error']), 'cancelled');
+      assert.equal(await started(), 1, 'a cancel starts nothing');
+      await page.selectOption('#big-n', '100000');
+      await page.click('#big-run');
+      assert.equal(await bigState(page, ['done', 'error', 'cancelled']), 'done', await page.textContent('#big-status'));
+      assert.equal(await started(), 2, 'the cancelled worker was terminated: the next run started a fresh one');
+      noErrors(errors);
+      await page.close();
+    },
+  },
+];

@@ -6,7 +6,7 @@ import {
 import { choiceFlag, intFlag, listFlag, numberFlag, parse } from './args.js';
 import { CsvError, parseCsv, type HeaderMode } from './csv.js';
 import { buildDesign, type Design } from './data.js';
-import { EXIT_OK, InputError, UsageError } from './errors.js';
+import { EXIT_OK, InputError, UsageError, withColumnNames } from './errors.js';
 import { fmtMs, fmtNum, fmtSci, table, toJson } from './format.js';
 import { readInput, writeOutput, type CliIo } from './io.js';
 import { ProgressLine } from './progress.js';
@@ -264,6 +264,8 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   let result: FitResult;
   try {
     result = fitModel({ data: design.X, rows: design.n, cols: design.p }, design.y, options);
+  } catch (e) {
+    throw withColumnNames(e, design.xNames);
   } finally {
     bar.done();
   }

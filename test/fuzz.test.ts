@@ -58,12 +58,19 @@ function options(c: Case): Record<string, unknown> {
   return o;
 }
 
+/** Typed refusals by code and loss, printed at the end (how many cases were refused, and why). */
+const refused = new Map<string, number>();
+
 function check(c: Case): void {
   let r: api.FitResult;
   try {
     r = api.fit(c.X, c.y, options(c) as never);
   } catch (e) {
-    if (e instanceof RobustRegError && e.code !== 'INTERNAL') return; // a typed, explained refusal
+    if (e instanceof RobustRegError && e.code !== 'INTERNAL') { // a typed, explained refusal
+      const k = `${e.code} (${c.loss})`;
+      refused.set(k, (refused.get(k) ?? 0) + 1);
+      return;
+    }
     throw e;
   }
   expect(Number.isFinite(r.intercept), 'finite intercept').toBe(true);
@@ -121,6 +128,7 @@ describe('fuzz', () => {
       count++;
       check(c);
     }), { numRuns: RUNS, seed: SEED, endOnFailure: false });
-    console.log(`fuzz: ${count} cases, seed ${SEED}`);
+    const why = [...refused].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
+    console.log(`fuzz: ${count} cases, seed ${SEED}; typed refusals: ${why || 'none'}`);
   }, 120_000 + 20 * RUNS);
 });

@@ -175,7 +175,8 @@ function runInference(req: InferenceRequest, d: Design, loss: LossName, intercep
   try {
     const s = inference(r, { data: d.X, rows: d.n, cols: d.p }, d.y, o);
     return { summary: s, ms: now() - t0 };
-  } catch (e) {
+  } catch (err) {
+    const e = withColumnNames(err, d.xNames);
     const arg = e instanceof RobustRegError ? e.details.argument : undefined;
     if (arg === 'level' || arg === 'B' || arg === 'seed') throw e;
     if (e instanceof RobustRegError) return { note: `not available: [${e.code}] ${e.message}`, ms: now() - t0 };

@@ -89,9 +89,10 @@ const INDEP: f64 = 1e-7;
 /** The crash stops looking at zero-residual rows after CRASH_REJECT q dependent ones. */
 const CRASH_REJECT: i32 = 64;
 /** Dual box tolerance: a basic d_k may exceed [w_k (tau-1), w_k tau] by DUAL_TOL w_k + DUAL_ABS D,
- *  D = sum_i |d_i| (the dual mass). Clipping it into the box then moves A^T d by at most that much,
- *  which is below FEAS_TOL in the certificate's own measure, and the D term keeps pivots from
- *  chasing the solve's noise (~eps cond D) on rows of tiny weight. */
+ *  D = sum_i |d_i| (the dual mass), or by what the certificate cannot see on rows far smaller than
+ *  their columns' scale (see hiddenViolation). Clipping it into the box then moves A^T d by at most
+ *  that much, which is below FEAS_TOL in the certificate's own measure, and the D term keeps pivots
+ *  from chasing the solve's noise (~eps cond D) on rows of tiny weight. */
 const DUAL_TOL: f64 = 1e-9;
 const DUAL_ABS: f64 = 1e-10;
 /** A certificate whose DUAL_INFEAS (backward error of A^T d = 0, see certifyDual) exceeds this
@@ -514,6 +515,22 @@ function edgeLength(s: i32): f64 {
   let t = 0.0;
   for (let j = 0; j < q; j++) { const e = ldf(wH, j); t += e * e; }
   return Math.sqrt(t);
+}
+
+/** A basic dual d_k = u (row i, weight w) outside its box by v > 0, where the certificate cannot see
+ *  it: clipping d_k moves A^T d by v rs_k in the certificate's measure (see certifyDual), rs_k =
+ *  max_j |a_kj| / s_j, row k's size in column-scaled coordinates (<= 1); and the backward-stable
+ *  solve of M^T u = -g determines d_k only to ~eps D / rs_k. So a violation with v rs_k <= DUAL_ABS
+ *  D_c (ctol; D_c the dual mass with basic duals clipped into their boxes) is rounding, not a descent
+ *  edge. Without this test a row 1e-12 of its columns' scale (a lasso pseudo-row +-e_j next to a 1e12
+ *  entry in column j) kept a rounding violation of ~1e-5 w in every basis, and the simplex swapped it
+ *  in and out until maxIter (issue 15). Rows within DUAL_TOL w + ctol are never "hidden" (the usual
+ *  test decides them). O(q). */
+function hiddenViolation(i: i32, v: f64, w: f64, ctol: f64): bool {
+  if (!(v > DUAL_TOL * w + ctol)) return false;
+  let rs = 0.0;
+  for (let j = 0; j < q; j++) { const a = Math.abs(aij(i, j)) / ldf(wCS, j); if (a > rs) rs = a; }
+  return rs > 0 && v * rs <= ctol;
 }
 
 /** x <- M^-T x. */
@@ -1035,8 +1052,24 @@ function pivotLoop(): i32 {
       art = true;
       sigma = ldf(wU, leave) > 0 ? -1.0 : 1.0;
     } else {
+      // D_c: the dual mass with the basic duals clipped into their boxes (the certificate's D). A
+      // basic dual whose violation the certificate cannot see is accepted (hiddenViolation) and
+      // counts clipped in D as well: its rounding noise (1e149 on a row of 1e-150s) must not widen
+      // every other row's tolerance through D.
+      let cmass = nmass;
+      for (let s = 0; s < q; s++) {
+        const d = ldf(wU, s), w = wgt(ldi(wSlot, s));
+        const hi = w * tau, lo = w * (tau - 1.0);
+        cmass += d > hi ? hi : d < lo ? -lo : Math.abs(d);
+      }
+      const ctol = DUAL_ABS * cmass;
       let dmass = nmass;
-      for (let s = 0; s < q; s++) dmass += Math.abs(ldf(wU, s));
+      for (let s = 0; s < q; s++) {
+        const i = ldi(wSlot, s), d = ldf(wU, s), w = wgt(i);
+        const hi = w * tau, lo = w * (tau - 1.0);
+        const v = d > hi ? d - hi : d < lo ? lo - d : 0.0;
+        dmass += v > 0 && hiddenViolation(i, v, w, ctol) ? (d > hi ? hi : -lo) : Math.abs(d);
+      }
       const dtol = DUAL_ABS * dmass;
       for (let s = 0; s < q; s++) {
         const i = ldi(wSlot, s), d = ldf(wU, s), w = wgt(i);
@@ -1048,6 +1081,7 @@ function pivotLoop(): i32 {
           if (Math.abs(d - hi) <= del || Math.abs(d - lo) <= del) nonunique = 1;
           continue;
         }
+        if (hiddenViolation(i, v, w, ctol)) { nonunique = 1; continue; } // at its bound, to rounding
         if (bland) {
           if (leave < 0 || i < ldi(wSlot, leave)) { viol = v; leave = s; sigma = sg; }
         } else {

@@ -6,7 +6,7 @@ import {
 import { choiceFlag, intFlag, listFlag, numberFlag, parse } from './args.js';
 import { CsvError, parseCsv, type HeaderMode } from './csv.js';
 import { buildDesign, type Design } from './data.js';
-import { EXIT_OK, InputError, UsageError } from './errors.js';
+import { EXIT_OK, InputError, UsageError, withColumnNames } from './errors.js';
 import { fmtMs, fmtNum, fmtSci, table, toJson } from './format.js';
 import { readInput, writeOutput, type CliIo } from './io.js';
 import { ProgressLine } from './progress.js';
@@ -203,7 +203,8 @@ function runInference(req: InferenceRequest, d: Design, loss: LossName, intercep
   try {
     const s = inference(r, { data: d.X, rows: d.n, cols: d.p }, d.y, o);
     return { summary: s, ms: now() - t0 };
-  } catch (e) {
+  } catch (err) {
+    const e = withColumnNames(err, d.xNames);
     const arg = e instanceof RobustRegError ? e.details.argument : undefined;
     if (arg === 'level' || arg === 'B' || arg === 'seed') throw e;
     if (e instanceof RobustRegError) return { note: `not available: [${e.code}] ${e.message}`, ms: now() - t0 };
@@ -308,6 +309,8 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   let result: FitResult;
   try {
     result = fitModel({ data: design.X, rows: design.n, cols: design.p }, design.y, options);
+  } catch (e) {
+    throw withColumnNames(e, design.xNames);
   } finally {
     bar.done();
   }

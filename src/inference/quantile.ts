@@ -56,6 +56,8 @@ export interface NidResult {
   V: Float64Array;
   /** Observations whose fitted τ±h difference x_i'(β_hi − β_lo) was ≤ 0 (quantreg: "non-positive fis"). */
   nonPositive: number;
+  /** Observations given density 0: difference ≤ √ε (the fits cross or coincide there); ≥ nonPositive. */
+  zeroed: number;
   warnings: string[];
 }
 
@@ -71,15 +73,21 @@ export function nidCovariance(d: Design, tau: number, h: number, hi: CoefFit, lo
     for (let i = 0; i < n; i++) dy[i] += X[o + i] * db;
   }
   const f = new Float64Array(n);
-  let nonPositive = 0;
+  let nonPositive = 0, zeroed = 0;
   for (let i = 0; i < n; i++) {
     const dyhat = (w ? w[i] : 1) * dy[i];
     if (dyhat <= 0) nonPositive++;
-    f[i] = Math.max(0, (2 * h) / (dyhat - EPS_NID));
+    // quantreg: f = pmax(0, 2h / (dyhat − eps)) — 0 wherever dyhat ≤ eps (and 2h/0 at equality: 0 here)
+    if (dyhat <= EPS_NID) zeroed++;
+    f[i] = dyhat <= EPS_NID ? 0 : (2 * h) / (dyhat - EPS_NID);
   }
   const warnings: string[] = [];
-  if (nonPositive > 0) {
-    warnings.push(`nid: ${nonPositive} non-positive fis (the fits at tau ± h cross at ${nonPositive} observation${nonPositive > 1 ? 's' : ''}; their density estimate is set to 0)`);
+  if (zeroed > 0) {
+    // Count what is zeroed (quantreg's "non-positive fis" counts only dyhat <= 0, the crossings).
+    const obs = (k: number) => `${k} observation${k === 1 ? '' : 's'}`;
+    const parts = [nonPositive > 0 ? `cross at ${obs(nonPositive)}` : '', zeroed > nonPositive ? `coincide (to √ε) at ${obs(zeroed - nonPositive)}` : ''].filter(Boolean);
+    warnings.push(`nid: density estimate set to 0 at ${obs(zeroed)}: the fits at tau ± h ${parts.join(' and ')}` +
+      (nonPositive > 0 ? ` (quantreg: "${nonPositive} non-positive fis")` : ''));
   }
   let V: Float64Array;
   try {
@@ -93,7 +101,7 @@ export function nidCovariance(d: Design, tau: number, h: number, hi: CoefFit, lo
     for (let i = 0; i < n; i++) if (f[i] > 0) positive++;
     throw new RobustRegError('RANK_DEFICIENT', `summary (se = 'nid'): the local density estimate is positive at only ${positive} of ${n} observations (the fits at tau ± h = ${tau} ± ${+h.toPrecision(4)} coincide or cross there, as in an exact fit), too few to estimate the covariance of ${d.k} coefficients; try se: 'boot' (or 'ker' when the residuals have spread)`, { positive, observations: n, parameters: d.k });
   }
-  return { V, nonPositive, warnings };
+  return { V, nonPositive, zeroed, warnings };
 }
 
 /** Type-7 sample quantile of sorted data (R's default). */

@@ -331,6 +331,14 @@ function solve(x: number): void {
   }
 }
 
+/** A basic dual outside its box by v where the certificate cannot see it (see assembly/l1.ts). */
+function hiddenViolation(i: number, v: number, w: number, ctol: number): boolean {
+  if (!(v > DUAL_TOL * w + ctol)) return false;
+  let rs = 0.0;
+  for (let j = 0; j < q; j++) { const a = Math.abs(aij(i, j)) / mF[rCS + j]; if (a > rs) rs = a; }
+  return rs > 0 && v * rs <= ctol;
+}
+
 function edgeLength(s: number): number {
   const F = mF;
   for (let j = 0; j < q; j++) F[rH + j] = j === s ? 1.0 : 0.0;
@@ -778,8 +786,24 @@ function pivotLoop(): number {
       art = true;
       sigma = F[rU + leave] > 0 ? -1.0 : 1.0;
     } else {
+      // D_c: the dual mass with the basic duals clipped into their boxes (the certificate's D). A
+      // basic dual whose violation the certificate cannot see is accepted (hiddenViolation) and
+      // counts clipped in D as well: its rounding noise (1e149 on a row of 1e-150s) must not widen
+      // every other row's tolerance through D.
+      let cmass = nmass;
+      for (let s = 0; s < q; s++) {
+        const d = F[rU + s], w = wgt(I[iSlot + s]);
+        const hi = w * tau, lo = w * (tau - 1.0);
+        cmass += d > hi ? hi : d < lo ? -lo : Math.abs(d);
+      }
+      const ctol = DUAL_ABS * cmass;
       let dmass = nmass;
-      for (let s = 0; s < q; s++) dmass += Math.abs(F[rU + s]);
+      for (let s = 0; s < q; s++) {
+        const i = I[iSlot + s], d = F[rU + s], w = wgt(i);
+        const hi = w * tau, lo = w * (tau - 1.0);
+        const v = d > hi ? d - hi : d < lo ? lo - d : 0.0;
+        dmass += v > 0 && hiddenViolation(i, v, w, ctol) ? (d > hi ? hi : -lo) : Math.abs(d);
+      }
       const dtol = DUAL_ABS * dmass;
       for (let s = 0; s < q; s++) {
         const i = I[iSlot + s], d = F[rU + s], w = wgt(i);
@@ -791,6 +815,7 @@ function pivotLoop(): number {
           if (Math.abs(d - hi) <= del || Math.abs(d - lo) <= del) nonunique = 1;
           continue;
         }
+        if (hiddenViolation(i, v, w, ctol)) { nonunique = 1; continue; } // at its bound, to rounding
         if (bland) {
           if (leave < 0 || i < I[iSlot + leave]) { viol = v; leave = s; sigma = sg; }
         } else {

@@ -358,6 +358,20 @@ describe('bad input exits 1 with a message that names the problem', () => {
     expectNoStack(r.stderr);
   });
 
+  it('a constant or collinear column is named, not numbered from 0 (issue 15)', async () => {
+    const body = 'y,x1,const,x3,twice\n1,2,5,3,4\n2,3,5,1,6\n3,5,5,4,10\n4,4,5,2,8\n5,7,5,9,14\n6,1,5,8,2\n';
+    const f = csvFile(body);
+    for (const loss of ['l1', 'l2', 'quantile', 'huber']) {
+      const r = await cli(['fit', f, '--y', 'y', '--loss', loss, '--x', 'x1,const,x3']);
+      expect(r.code, loss).toBe(1);
+      expect(r.stderr, loss).toMatch(/^robustreg: error \[RANK_DEFICIENT\]: \w+: column "const" is constant, zero, or a linear combination of earlier columns and the intercept; remove it/);
+      expect(r.stderr).not.toMatch(/column \d/);
+      expectNoStack(r.stderr);
+    }
+    const two = await cli(['fit', f, '--y', 'y', '--loss', 'l1']);
+    expect(two.stderr).toMatch(/columns "const", "twice" are constant, zero, or a linear combination/);
+  });
+
   it.each([
     [['--level', '1.5'], /^robustreg: error \[INVALID_INPUT\]: option level must be a number strictly between 0 and 1, received 1\.5/],
     [['--level', '0'], /option level must be a number strictly between 0 and 1, received 0/],

@@ -186,6 +186,27 @@ const checkObjective = (c: QCase, tau: number, b: number[]): number => {
   return s;
 };
 
+describe('nid: the warning counts the observations whose density is set to 0 (issue 15)', () => {
+  it('crossing (difference <= 0) and coinciding (0 < difference <= sqrt(eps)) rows are counted apart', () => {
+    // Fitted tau ± h difference dy_i = 1e-9 + 0.01 x_i: negative at x = -3, -2, -1 (the fits cross),
+    // 1e-9 <= sqrt(eps) = 1.49e-8 at x = 0 (they coincide to sqrt(eps)), positive elsewhere. All four
+    // get density 0 (quantreg's pmax(0, 2h / (dy - eps))), but quantreg's warning counts 3.
+    const xs = [-3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    const X = xs.map((x) => [x]);
+    const y = xs.map((x) => 0.5 * x + Math.sin(x));
+    const d = readDesign('test', X, y, undefined, true);
+    const eps = Math.sqrt(Number.EPSILON);
+    const zeroedByHand = xs.filter((x) => 1e-9 + 0.01 * x <= eps).length;
+    const r = nidCovariance(d, 0.5, 0.1, { intercept: 1e-9, coef: [0.01] }, { intercept: 0, coef: [0] });
+    expect([r.nonPositive, r.zeroed, zeroedByHand]).toEqual([3, 4, 4]);
+    expect(r.warnings).toEqual(['nid: density estimate set to 0 at 4 observations: the fits at tau ± h cross at 3 observations and coincide (to √ε) at 1 observation (quantreg: "3 non-positive fis")']);
+    // only coinciding rows: no quantreg count, no word "cross"
+    const c = nidCovariance(d, 0.5, 0.1, { intercept: 1e-9 + 0.03, coef: [0.01] }, { intercept: 0, coef: [0] });
+    expect([c.nonPositive, c.zeroed]).toEqual([0, 1]);
+    expect(c.warnings).toEqual(['nid: density estimate set to 0 at 1 observation: the fits at tau ± h coincide (to √ε) at 1 observation']);
+  });
+});
+
 describe('quantile regression: nid and ker as quantreg summary.rq', () => {
   // End-to-end cases whose table was compared (our optimal vertex is quantreg's) and those where a
   // different optimal vertex left only the objectives to compare; asserted after the loop.

@@ -2,7 +2,8 @@
 // ties, duplicates, integers, constant columns, ±0), weights (zeros, huge ratios), every loss and
 // option combination, both backends. Each case ends in a result that passes its own certificate with
 // finite numbers, or a typed RobustRegError — never a trap, a RangeError, NaN, or a hang.
-// CI runs FUZZ_RUNS (default 2,000); `npm run fuzz` runs 100,000.
+// CI runs FUZZ_RUNS (default 2,000) with FUZZ_SEED rotated by date (.ci/run prints it); `npm run fuzz`
+// runs 100,000 (about 3–4 minutes of CPU; the timeout grows with FUZZ_RUNS).
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as api from '../../src/index.js';
@@ -133,5 +134,5 @@ describe('fuzz', () => {
     // inputs fail validation would otherwise test nothing. Measured: see the cap's commit message.
     expect(count).toBe(RUNS);
     expect(nRefused / count, 'share of cases refused with a typed error').toBeLessThanOrEqual(REFUSAL_CAP);
-  });
+  }, 120_000 + 20 * RUNS);
 });

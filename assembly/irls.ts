@@ -54,7 +54,8 @@
 // Statuses: OK (converged), MAXITER (last iterate), RANK_DEFICIENT, CANCELLED (progress hook),
 // NUMERICAL (non-finite result).
 //
-// Work region: l2_fit's work, then three n-vectors of f64 (residuals; IRLS / Newton weights, then the
+// Work region: the outlier mask (n bytes; Huber: byte i = 1 when |r_i| > d s, on return), l2_fit's
+// work, then three n-vectors of f64 (residuals; IRLS / Newton weights, then the
 // next residuals; selection weights or the Newton response), one n-vector of i32 (selection ids),
 // three (p + 1)-vectors of f64 (next coefficients; column magnitudes; full Newton step) and wselect's
 // sampling scratch, each 16-byte aligned.
@@ -125,7 +126,7 @@ let lastMeanAbs: f64 = 0;
 
 export function irls_work_bytes(n: i32, p: i32): f64 {
   const nd = <f64>n, q = <f64>p + 1.0;
-  return al16(l2_work_bytes(n, p)) + 3.0 * al16(8.0 * nd) + al16(4.0 * nd) + 3.0 * al16(8.0 * q)
+  return al16(nd) + al16(l2_work_bytes(n, p)) + 3.0 * al16(8.0 * nd) + al16(4.0 * nd) + 3.0 * al16(8.0 * q)
     + al16(<f64>SELECT_SCRATCH_BYTES) + newtonWorkBytes(n, p);
 }
 
@@ -142,7 +143,9 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
   pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, xf32: i32): i32 {
   setX(xf32);
   const nb = <usize>al16(8.0 * <f64>n);
-  let pR = pWork + <usize>al16(l2_work_bytes(n, p)); // residuals of the current iterate
+  const pMask = pWork; // Huber: the outlier mask on return (n bytes)
+  const pWk = pWork + <usize>al16(<f64>n); // l2_fit's work
+  let pR = pWk + <usize>al16(l2_work_bytes(n, p)); // residuals of the current iterate
   let pU = pR + nb; // IRLS weights, then the next iterate's residuals
   const pT = pU + nb; // selection weights (default epsilon)
   const pId = pT + nb; // selection ids
@@ -182,7 +185,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
   // Start: the caller's coefficients, or the weighted (ridge) least-squares fit (which also checks rank).
   let epsRef = 0.0; // default smooth-L1 epsilon: from the least-squares residuals, whatever the start
   if (!huber && param <= 0 && pStart != 0) {
-    const st1 = l2_fit(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWork, xf32);
+    const st1 = l2_fit(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWk, xf32);
     if (st1 == STATUS_RANK_DEFICIENT || st1 == STATUS_NUMERICAL) return st1;
     residuals(n, p, pX, pY, pB, pR);
     epsRef = robustScale(n, pR, pW, W, pU, pT, pId, pSel);
@@ -222,7 +225,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
     if (intercept == 0) stf(pCoef, 0, 0);
     for (let j = 0; j < p; j++) sti(pFlags, j, 0);
   } else if (!newtonStart) {
-    const st0 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, huber || param > 0 ? 1 : 0);
+    const st0 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWk, huber || param > 0 ? 1 : 0);
     if (st0 == STATUS_RANK_DEFICIENT || st0 == STATUS_NUMERICAL) return st0;
   }
   residuals(n, p, pX, pY, pCoef, pR);
@@ -365,7 +368,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
       // the Hessian and gradient scaled by e, hence ridge 2 e lambda), halved until the objective does
       // not increase beyond rounding. A failed solve or no decrease falls back to the IRLS step.
       newtonSystem(n, pR, pY, pW, s, pU, pT);
-      if (l2Solve(n, p, pX, pT, pU, intercept, 2.0 * s * ridge, pBn, pInfo, pFlags, pWork, exact ? 0 : 1) == STATUS_OK) {
+      if (l2Solve(n, p, pX, pT, pU, intercept, 2.0 * s * ridge, pBn, pInfo, pFlags, pWk, exact ? 0 : 1) == STATUS_OK) {
         for (let j = 0; j <= p; j++) stf(pB, j, ldf(pBn, j));
         let tn = 1.0;
         for (let k = 0; k <= NEWTON_HALVINGS; k++) {
@@ -386,7 +389,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
       // (1) IRLS weights at the current residuals. (2) Weighted least squares.
       const su = huber && !fixed && !(s > sfloor) ? sfloor : s;
       irlsWeights(n, pR, pW, huber, huber ? d * su : su, pU);
-      const st = l2Solve(n, p, pX, pY, pU, intercept, huber ? ridge : 2.0 * s * ridge, pB, pInfo, pFlags, pWork, exact ? 0 : 1);
+      const st = l2Solve(n, p, pX, pY, pU, intercept, huber ? ridge : 2.0 * s * ridge, pB, pInfo, pFlags, pWk, exact ? 0 : 1);
       if (st != STATUS_OK) {
         // The caller's start skipped the rank check: report it. Otherwise keep the last iterate.
         // So did the Newton start: l2_fit's rank test decides, as with the least-squares start.
@@ -431,7 +434,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
   stf(pInfo, INFO_OBJECTIVE, obj);
   stf(pInfo, INFO_ITERATIONS, <f64>it);
   stf(pInfo, INFO_SCALE, s);
-  stf(pInfo, INFO_OUTLIERS, huber ? <f64>countOutliers(n, pR, d * s) : 0.0);
+  stf(pInfo, INFO_OUTLIERS, huber ? <f64>countOutliers(n, pR, d * s, pMask) : 0.0);
   let finite = obj == obj && abs<f64>(obj) < Infinity;
   for (let j = 0; j <= p; j++) {
     const v = ldf(pCoef, j);
@@ -551,10 +554,14 @@ function newtonSystem(n: i32, pR: usize, pY: usize, pW: usize, e: f64, pH: usize
   }
 }
 
-/** Rows with |r_i| > c. */
-function countOutliers(n: i32, pR: usize, c: f64): i32 {
+/** Rows with |r_i| > c; byte i of the mask at pMask = 1 for them, else 0. */
+function countOutliers(n: i32, pR: usize, c: f64, pMask: usize): i32 {
   let k = 0;
-  for (let i = 0; i < n; i++) if (abs<f64>(ldf(pR, i)) > c) k++;
+  for (let i = 0; i < n; i++) {
+    const o = abs<f64>(ldf(pR, i)) > c;
+    store<u8>(pMask + <usize>i, o ? 1 : 0);
+    if (o) k++;
+  }
   return k;
 }
 

@@ -12,7 +12,7 @@ import {
   type Progress,
 } from './options.js';
 import { makePredict, type FitResult } from './result.js';
-import { Dataset, f32View } from './dataset.js';
+import { Dataset } from './dataset.js';
 import { acquire, withSlot, type Slot } from './runtime.js';
 import {
   checkTau, finish, kernelStatus, marshal, rankDeficient, readCommon, shapeOfInput, solveL1, splitArgs, toLadUnits, writeStart,
@@ -146,14 +146,9 @@ function runIrls(fn: string, X: unknown, y: unknown, o: Record<string, unknown>,
     const f64 = backend.f64();
     const coefAll = f64.slice(pCoef >>> 3, (pCoef >>> 3) + p + 1);
     const info = f64.slice(pInfo >>> 3, (pInfo >>> 3) + INFO_LEN);
-    // Outlier mask |r_i| > delta·s, residuals computed in the kernel's order (same bits as the kernel's
-    // INFO_OUTLIERS count).
-    const outliers = new Uint8Array(loss === LOSS_HUBER ? n : 0);
-    if (loss === LOSS_HUBER) {
-      const cut = param * info[INFO_SCALE];
-      const r = residualsOf(f64, m.xf32 ? f32View(backend) : f64, m.pX, m.pY, n, p, coefAll);
-      for (let i = 0; i < n; i++) if (Math.abs(r[i]) > cut) outliers[i] = 1;
-    }
+    // Outlier mask |r_i| > delta·s: written by the kernel into the first n bytes of its work region
+    // (the same comparisons as its INFO_OUTLIERS count).
+    const outliers = loss === LOSS_HUBER ? new Uint8Array(f64.buffer, pWork, n).slice() : new Uint8Array(0);
     const converged = status === STATUS_OK;
     const iterations = info[INFO_ITERATIONS];
     const result = finish({
@@ -170,19 +165,6 @@ function runIrls(fn: string, X: unknown, y: unknown, o: Record<string, unknown>,
     });
     return { result, info, outliers };
   });
-}
-
-/** r = y − b0 − X b, column by column (the order of the kernels' residual pass). */
-function residualsOf(f64: Float64Array, xv: Float64Array | Float32Array, pX: number, pY: number, n: number, p: number, coefAll: Float64Array): Float64Array {
-  const r = new Float64Array(n);
-  const yb = pY >>> 3, b0 = coefAll[0];
-  for (let i = 0; i < n; i++) r[i] = f64[yb + i] - b0;
-  for (let j = 0; j < p; j++) {
-    const bj = coefAll[j + 1];
-    const xb = pX / xv.BYTES_PER_ELEMENT + j * n;
-    for (let i = 0; i < n; i++) r[i] = r[i] - xv[xb + i] * bj;
-  }
-  return r;
 }
 
 // ------------------------------------------------------------------------------------------- paths

@@ -36,7 +36,7 @@ let lastMeanAbs = 0;
 
 export function irls_work_bytes(n: number, p: number): number {
   const nd = n, q = p + 1.0;
-  return al16(l2_work_bytes(n, p)) + 3.0 * al16(8.0 * nd) + al16(4.0 * nd) + 3.0 * al16(8.0 * q)
+  return al16(nd) + al16(l2_work_bytes(n, p)) + 3.0 * al16(8.0 * nd) + al16(4.0 * nd) + 3.0 * al16(8.0 * q)
     + al16(SELECT_SCRATCH_BYTES) + newtonWorkBytes(n, p);
 }
 
@@ -51,7 +51,9 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
   setX(xf32);
   const F = F64, I = I32;
   const nb = al16(8.0 * n);
-  let pR = pWork + al16(l2_work_bytes(n, p));
+  const pMask = pWork;
+  const pWk = pWork + al16(n);
+  let pR = pWk + al16(l2_work_bytes(n, p));
   let pU = pR + nb;
   const pT = pU + nb;
   const pId = pT + nb;
@@ -98,7 +100,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
 
   let epsRef = 0.0;
   if (!huber && param <= 0 && pStart !== 0) {
-    const st1 = l2_fit(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWork, xf32);
+    const st1 = l2_fit(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWk, xf32);
     if (st1 === STATUS_RANK_DEFICIENT || st1 === STATUS_NUMERICAL) return st1;
     residuals(n, p, pX, pY, pB, pR);
     epsRef = robustScale(n, pR, pW, W, pU, pT, pId, pSel);
@@ -136,7 +138,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
     if (intercept === 0) F[cb] = 0;
     for (let j = 0; j < p; j++) I[(pFlags >>> 2) + j] = 0;
   } else if (!newtonStart) {
-    const st0 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, huber || param > 0 ? 1 : 0);
+    const st0 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWk, huber || param > 0 ? 1 : 0);
     if (st0 === STATUS_RANK_DEFICIENT || st0 === STATUS_NUMERICAL) return st0;
   }
   residuals(n, p, pX, pY, pCoef, pR);
@@ -265,7 +267,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
     let objNew = 0.0;
     if (newton) {
       newtonSystem(n, pR, pY, pW, s, pU, pT);
-      if (l2Solve(n, p, pX, pT, pU, intercept, 2.0 * s * ridge, pBn, pInfo, pFlags, pWork, exact ? 0 : 1) === STATUS_OK) {
+      if (l2Solve(n, p, pX, pT, pU, intercept, 2.0 * s * ridge, pBn, pInfo, pFlags, pWk, exact ? 0 : 1) === STATUS_OK) {
         for (let j = 0; j <= p; j++) F[bb + j] = F[bnb + j];
         let tn = 1.0;
         for (let k = 0; k <= NEWTON_HALVINGS; k++) {
@@ -285,7 +287,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
     if (!stepped) {
       const su = huber && !fixed && !(s > sfloor) ? sfloor : s;
       irlsWeights(n, pR, pW, huber, huber ? d * su : su, pU);
-      const st = l2Solve(n, p, pX, pY, pU, intercept, huber ? ridge : 2.0 * s * ridge, pB, pInfo, pFlags, pWork, exact ? 0 : 1);
+      const st = l2Solve(n, p, pX, pY, pU, intercept, huber ? ridge : 2.0 * s * ridge, pB, pInfo, pFlags, pWk, exact ? 0 : 1);
       if (st !== STATUS_OK) {
         if (st === STATUS_RANK_DEFICIENT && (it === 0 && pStart !== 0 || newtonStart && firstIrls)) return st;
         break;
@@ -326,7 +328,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
   F[ib + INFO_OBJECTIVE] = obj;
   F[ib + INFO_ITERATIONS] = it;
   F[ib + INFO_SCALE] = s;
-  F[ib + INFO_OUTLIERS] = huber ? countOutliers(n, pR, d * s) : 0.0;
+  F[ib + INFO_OUTLIERS] = huber ? countOutliers(n, pR, d * s, pMask) : 0.0;
   let finite = obj === obj && Math.abs(obj) < Infinity;
   for (let j = 0; j <= p; j++) {
     if (!(Math.abs(F[cb + j]) < Infinity)) finite = false;
@@ -420,11 +422,16 @@ function newtonSystem(n: number, pR: number, pY: number, pW: number, e: number, 
   }
 }
 
-function countOutliers(n: number, pR: number, c: number): number {
+function countOutliers(n: number, pR: number, c: number, pMask: number): number {
   const F = F64;
+  const U8 = new Uint8Array(F.buffer, pMask, n);
   const rb = pR >>> 3;
   let k = 0;
-  for (let i = 0; i < n; i++) if (Math.abs(F[rb + i]) > c) k++;
+  for (let i = 0; i < n; i++) {
+    const o = Math.abs(F[rb + i]) > c;
+    U8[i] = o ? 1 : 0;
+    if (o) k++;
+  }
   return k;
 }
 

@@ -105,6 +105,8 @@ const HUBER_NEWTON_MAX: i32 = 60;
 const PIVOT_MIN: f64 = 1e-10;
 /** The last step is left to l2_fit's refined solve unless the scaled Newton matrix's estimated 1-norm
  *  condition number is at most this (then the Newton fixed point is as accurate: tested). */
+/** Quadratic regime: a full step that moved the fitted values by at most QUAD sqrt(tol) s. */
+const QUAD: f64 = 0.01;
 const KAPPA_FINAL: f64 = 1e4;
 
 // @ts-ignore: decorator
@@ -275,12 +277,20 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
   // A pivot failure, no acceptable step, or HUBER_NEWTON_MAX steps hand the iterate to IRLS unchanged.
   if (newtonOn) {
     let k = 0;
+    let quad = false; // the last step was full and small: quadratic convergence regime
+    let converged = false;
     while (k < HUBER_NEWTON_MAX && it < maxIter - 1) {
       // Joint step in (b, s) unless the scale is fixed (or at its floor): the partition at the current s.
       const jointStep = !fixed && s > sfloor;
       const su = fixed || jointStep ? s : sfloor;
       const c = d * su;
       huberPartition(n, pR, pW, c, pId, pT, pU, pL);
+      // Converged when the last step was full and small and no row changed sides since: the step was
+      // then (up to the scale's second-order term) the exact minimiser of the piecewise quadratic.
+      if (quad && nEnter + nLeave == 0) {
+        converged = true;
+        break;
+      }
       if (nEnter + nLeave > nInside) {
         zeroGram(p, pG);
         gramRows(n, p, j0, pX, pW, pM, pL, insideRows(n, pId, pL), 1.0, pG, pBuf, pSw);
@@ -345,17 +355,21 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
         break;
       }
       if (tn == 1.0 && (delta <= tol * s || delta <= ROUNDING * EPS * roundingSize(p, pCoef, pXm, yscale))) {
-        // The Newton fixed point is accurate to about kappa eps (iterative refinement in working
-        // precision): done when the (scaled) matrix is well conditioned and the scale is not at its
-        // floor (perfect fits); otherwise one last step with l2_fit's double-double refinement.
-        exact = true;
-        const kappa = newtonCond(p, j0, pG, pDg, ridge, pUf, pGd, pGo);
-        stf(pInfo, INFO_RCOND, 1.0 / kappa);
-        if (s > sfloor && kappa <= KAPPA_FINAL) {
-          status = STATUS_OK;
-          cancelled = true; // (no IRLS step follows)
-        }
+        converged = true;
         break;
+      }
+      quad = tn == 1.0 && delta <= QUAD * sqrt<f64>(tol) * s;
+    }
+    if (converged) {
+      // The Newton fixed point is accurate to about kappa eps (iterative refinement in working
+      // precision): done when the (scaled) matrix is well conditioned and the scale is not at its
+      // floor (perfect fits); otherwise one last step with l2_fit's double-double refinement.
+      exact = true;
+      const kappa = newtonCond(p, j0, pG, pDg, ridge, pUf, pGd, pGo);
+      stf(pInfo, INFO_RCOND, 1.0 / kappa);
+      if (s > sfloor && kappa <= KAPPA_FINAL) {
+        status = STATUS_OK;
+        cancelled = true; // (no IRLS step follows)
       }
     }
   }

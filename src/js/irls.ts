@@ -26,6 +26,8 @@ const ACCEPT = 64.0;
 const GB = 128;
 const HUBER_NEWTON_MAX = 60;
 const PIVOT_MIN = 1e-10;
+/** Quadratic regime: a full step that moved the fitted values by at most QUAD sqrt(tol) s. */
+const QUAD = 0.01;
 const KAPPA_FINAL = 1e4;
 
 function al16(b: number): number {
@@ -184,11 +186,19 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
   if (newtonOn) {
     const gdb = pGd >>> 3, gob = pGo >>> 3;
     let k = 0;
+    let quad = false; // the last step was full and small: quadratic convergence regime
+    let converged = false;
     while (k < HUBER_NEWTON_MAX && it < maxIter - 1) {
       const jointStep = !fixed && s > sfloor;
       const su = fixed || jointStep ? s : sfloor;
       const c = d * su;
       huberPartition(n, pR, pW, c, pId, pT, pU, pL);
+      // Converged when the last step was full and small and no row changed sides since: the step was
+      // then (up to the scale's second-order term) the exact minimiser of the piecewise quadratic.
+      if (quad && nEnter + nLeave === 0) {
+        converged = true;
+        break;
+      }
       if (nEnter + nLeave > nInside) {
         zeroGram(p, pG);
         gramRows(n, p, j0, pX, pW, pM, pL, insideRows(n, pId, pL), 1.0, pG, pBuf, pSw);
@@ -250,14 +260,18 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
         break;
       }
       if (tn === 1.0 && (delta <= tol * s || delta <= ROUNDING * EPS * roundingSize(p, pCoef, pXm, yscale))) {
-        exact = true;
-        const kappa = newtonCond(p, j0, pG, pDg, ridge, pUf, pGd, pGo);
-        F[ib + INFO_RCOND] = 1.0 / kappa;
-        if (s > sfloor && kappa <= KAPPA_FINAL) {
-          status = STATUS_OK;
-          cancelled = true;
-        }
+        converged = true;
         break;
+      }
+      quad = tn === 1.0 && delta <= QUAD * Math.sqrt(tol) * s;
+    }
+    if (converged) {
+      exact = true;
+      const kappa = newtonCond(p, j0, pG, pDg, ridge, pUf, pGd, pGo);
+      F[ib + INFO_RCOND] = 1.0 / kappa;
+      if (s > sfloor && kappa <= KAPPA_FINAL) {
+        status = STATUS_OK;
+        cancelled = true;
       }
     }
   }

@@ -133,11 +133,11 @@ export function irls_work_bytes(n: i32, p: i32): f64 {
 }
 
 /** Huber Newton regions: a row list (n i32), the Gram matrix and its factor ((p+1)^2 f64 each), five
- *  (p+1)-vectors (column means, gradient, step, diagonal scales, outlier gradient), the chunk buffer (GB (p+1) f64) and the
+ *  (p+1)-vectors (column means, gradient, step, diagonal scales, outlier gradient), the chunk buffer (GB (p+2) f64) and the
  *  chunk's square-root weights (GB f64). */
 function newtonWorkBytes(n: i32, p: i32): f64 {
   const q = <f64>p + 1.0;
-  return al16(4.0 * <f64>n) + 2.0 * al16(8.0 * q * q) + 5.0 * al16(8.0 * q) + al16(8.0 * <f64>GB * q) + al16(8.0 * <f64>GB);
+  return al16(4.0 * <f64>n) + 2.0 * al16(8.0 * q * q) + 5.0 * al16(8.0 * q) + al16(8.0 * <f64>GB * (q + 1.0)) + al16(8.0 * <f64>GB);
 }
 
 export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, loss: i32,
@@ -165,7 +165,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
   const pDg = pDir + <usize>al16(8.0 * q); // diagonal scales
   const pGo = pDg + <usize>al16(8.0 * q); // outlier part of the gradient
   const pBuf = pGo + <usize>al16(8.0 * q); // chunk buffer
-  const pSw = pBuf + <usize>al16(8.0 * <f64>GB * q); // chunk square-root weights
+  const pSw = pBuf + <usize>al16(8.0 * <f64>GB * (q + 1.0)); // chunk square-root weights
   const huber = loss == LOSS_HUBER;
 
   for (let k = 0; k < INFO_LEN; k++) stf(pInfo, k, 0);
@@ -193,8 +193,8 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
     epsRef = robustScale(n, pR, pW, W, pU, pT, pId, pSel);
   }
   // Huber: the semismooth Newton phase (below) needs the Gram matrix of the rows inside the quadratic
-  // region; it starts as that of all rows of positive weight (flags at pId), so that without a start its
-  // first solve (gradient at b = 0 with every row inside) is the least-squares start. A pivot failure
+  // region; it starts as that of all rows of positive weight (flags at pId), and the same pass gives
+  // sum w t y, so that without a start its first solve is the (unrefined) least-squares start. A pivot failure
   // (rank deficiency, extreme conditioning) leaves everything to the IRLS path as before.
   const j0 = intercept != 0 ? 0 : 1;
   let newtonOn = huber && maxIter > 1;
@@ -203,16 +203,11 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
     colMeans(n, p, pX, pW, W, intercept, pM);
     const cnt = allRows(n, pW, pId, pL);
     zeroGram(p, pG);
-    gramRows(n, p, j0, pX, pW, pM, pL, cnt, 1.0, pG, pBuf, pSw);
+    zeroVec(p, pGd);
+    gramRows(n, p, j0, pX, pW, pM, pL, cnt, 1.0, pG, pBuf, pSw, pY, pGd);
     if (pStart == 0) {
       if (newtonFactor(p, j0, pG, ridge, pUf, pDg)) {
-        for (let i = 0; i < n; i++) {
-          stf(pT, i, wt(pW, i) * ldf(pY, i));
-          stf(pU, i, 0.0);
-        }
-        for (let j = 0; j <= p; j++) stf(pCoef, j, 0.0);
-        newtonGradient(n, p, j0, pX, pM, pT, pU, pCoef, ridge, pGd, pGo);
-        newtonSolve(p, j0, pUf, pDg, pGd, pDir);
+        newtonSolve(p, j0, pUf, pDg, pGd, pDir); // pGd: sum w t y from the Gram pass
         rawStep(p, j0, pM, pDir);
         for (let j = 0; j <= p; j++) stf(pCoef, j, ldf(pDir, j));
         for (let j = 0; j < p; j++) sti(pFlags, j, 0);
@@ -293,10 +288,10 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
       }
       if (nEnter + nLeave > nInside) {
         zeroGram(p, pG);
-        gramRows(n, p, j0, pX, pW, pM, pL, insideRows(n, pId, pL), 1.0, pG, pBuf, pSw);
+        gramRows(n, p, j0, pX, pW, pM, pL, insideRows(n, pId, pL), 1.0, pG, pBuf, pSw, 0, 0);
       } else {
-        gramRows(n, p, j0, pX, pW, pM, pL, nEnter, 1.0, pG, pBuf, pSw);
-        gramRows(n, p, j0, pX, pW, pM, pL + (<usize>(n - nLeave) << 2), nLeave, -1.0, pG, pBuf, pSw);
+        gramRows(n, p, j0, pX, pW, pM, pL, nEnter, 1.0, pG, pBuf, pSw, 0, 0);
+        gramRows(n, p, j0, pX, pW, pM, pL + (<usize>(n - nLeave) << 2), nLeave, -1.0, pG, pBuf, pSw, 0, 0);
       }
       if (!newtonFactor(p, j0, pG, ridge, pUf, pDg)) break;
       // u = sum_in w r t - ridge b', o = sum_out w sign(r) t (t = [1, x - m]); g = u + c o.
@@ -334,7 +329,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
         residuals(n, p, pX, pY, pB, pU);
         lamBn = ridge > 0 ? ridge * slopeNorm2(p, pB) : 0.0;
         sn = su + tn * ds;
-        const fn = jointStep ? huberObjective(n, pU, pW, d, sn, A, lamBn, false) : huberObjective(n, pU, pW, d, su, 0.0, lamBn, true);
+        const fn = jointStep ? huberTrial(n, pR, pU, pW, d, sn, A, lamBn, false) : huberTrial(n, pR, pU, pW, d, su, 0.0, lamBn, true);
         if (fn <= f0 + ACCEPT * EPS * abs<f64>(f0)) {
           ok = true;
           break;
@@ -343,7 +338,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
       if (!ok) break;
       it++;
       k++;
-      const delta = maxChange(n, pR, pU, pW);
+      const delta = trialDelta;
       const t = pR; pR = pU; pU = t;
       for (let j = 0; j <= p; j++) stf(pCoef, j, ldf(pB, j));
       lamB = lamBn;
@@ -656,6 +651,27 @@ function huberObjective(n: i32, pR: usize, pW: usize, d: f64, s: f64, A: f64, la
   return fixed ? f : f / s + A * s;
 }
 
+/** huberObjective at the trial residuals pNew (s > 0), and in the same pass trialDelta = maxChange from
+ *  pOld (the same per-row operations as the two separate passes). */
+let trialDelta: f64 = 0;
+function huberTrial(n: i32, pOld: usize, pNew: usize, pW: usize, d: f64, s: f64, A: f64, lamB: f64, fixed: bool): f64 {
+  const c = d * s;
+  let f = 0.0, m = 0.0;
+  for (let i = 0; i < n; i++) {
+    const w = wt(pW, i);
+    const r = ldf(pNew, i);
+    const a = abs<f64>(r);
+    f += a <= c ? w * (r * r) : w * (c * (2.0 * a - c));
+    if (w > 0) {
+      const ch = abs<f64>(r - ldf(pOld, i));
+      if (ch > m) m = ch;
+    }
+  }
+  trialDelta = m;
+  f += lamB;
+  return fixed ? f : f / s + A * s;
+}
+
 /** Smooth-L1 objective sum w (sqrt(r^2 + e^2) - e) + lamB, evaluated without cancellation as
  *  e t^2 / (sqrt(t^2 + 1) + 1), t = r/e (|r| - e beyond |t| = 1e8, where that is exact to rounding).
  *  Leaves the weighted mean |r| in lastMeanAbs. */
@@ -811,12 +827,12 @@ function huberPartition(n: i32, pR: usize, pW: usize, c: f64, pFl: usize, pV: us
  *  even length with zero rows; each dot product keeps two lanes (even / odd chunk rows) added at the end
  *  of the chunk (gramChunk). */
 function gramRows(n: i32, p: i32, j0: i32, pX: usize, pW: usize, pM: usize, pL: usize, cnt: i32, sign: f64,
-  pG: usize, pBuf: usize, pSw: usize): void {
-  if (XS == 3) gramRowsT<f64>(n, p, j0, pX, pW, pM, pL, cnt, sign, pG, pBuf, pSw);
-  else gramRowsT<f32>(n, p, j0, pX, pW, pM, pL, cnt, sign, pG, pBuf, pSw);
+  pG: usize, pBuf: usize, pSw: usize, pY: usize, pTy: usize): void {
+  if (XS == 3) gramRowsT<f64>(n, p, j0, pX, pW, pM, pL, cnt, sign, pG, pBuf, pSw, pY, pTy);
+  else gramRowsT<f32>(n, p, j0, pX, pW, pM, pL, cnt, sign, pG, pBuf, pSw, pY, pTy);
 }
 function gramRowsT<T>(n: i32, p: i32, j0: i32, pX: usize, pW: usize, pM: usize, pL: usize, cnt: i32, sign: f64,
-  pG: usize, pBuf: usize, pSw: usize): void {
+  pG: usize, pBuf: usize, pSw: usize, pY: usize, pTy: usize): void {
   const q = p + 1;
   for (let c0 = 0; c0 < cnt; c0 += GB) {
     const len = min<i32>(GB, cnt - c0);
@@ -835,7 +851,26 @@ function gramRowsT<T>(n: i32, p: i32, j0: i32, pX: usize, pW: usize, pM: usize, 
       if (len2 > len) stf(bj, len, 0.0);
     }
     gramChunk(j0, p, len2, sign, pBuf, pG);
+    if (pY != 0) {
+      // pTy[j] += sum over the chunk of w t_j y (buffer column q holds sqrt(w) y).
+      const by = pBuf + (<usize>(q * GB) << 3);
+      for (let t = 0; t < len; t++) stf(by, t, ldf(pY, ldi(pl, t)) * ldf(pSw, t));
+      if (len2 > len) stf(by, len, 0.0);
+      for (let j = j0; j <= p; j++) {
+        const cj = pBuf + (<usize>(j * GB) << 3);
+        let a = f64x2.splat(0.0);
+        for (let t = 0; t < len2; t += 2) {
+          const o = <usize>t << 3;
+          a = f64x2.add(a, f64x2.mul(v128.load(cj + o), v128.load(by + o)));
+        }
+        stf(pTy, j, ldf(pTy, j) + (f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1)));
+      }
+    }
   }
+}
+
+function zeroVec(p: i32, pV: usize): void {
+  for (let j = 0; j <= p; j++) stf(pV, j, 0.0);
 }
 
 /** G[j][k] += sign * (dot of buffer columns j and k), k >= j >= j0; each pair keeps one f64x2

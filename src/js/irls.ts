@@ -44,7 +44,7 @@ export function irls_work_bytes(n: number, p: number): number {
 
 function newtonWorkBytes(n: number, p: number): number {
   const q = p + 1.0;
-  return al16(4.0 * n) + 2.0 * al16(8.0 * q * q) + 5.0 * al16(8.0 * q) + al16(8.0 * GB * q) + al16(8.0 * GB);
+  return al16(4.0 * n) + 2.0 * al16(8.0 * q * q) + 5.0 * al16(8.0 * q) + al16(8.0 * GB * (q + 1.0)) + al16(8.0 * GB);
 }
 
 export function irls_fit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, loss: number,
@@ -73,7 +73,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
   const pDg = pDir + al16(8.0 * q);
   const pGo = pDg + al16(8.0 * q);
   const pBuf = pGo + al16(8.0 * q);
-  const pSw = pBuf + al16(8.0 * GB * q);
+  const pSw = pBuf + al16(8.0 * GB * (q + 1.0));
   const huber = loss === LOSS_HUBER;
   const yb = pY >>> 3, wb = pW >>> 3, cb = pCoef >>> 3, ib = pInfo >>> 3, xmb = pXm >>> 3;
 
@@ -115,16 +115,10 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
     colMeans(n, p, pX, pW, W, intercept, pM);
     const cnt = allRows(n, pW, pId, pL);
     zeroGram(p, pG);
-    gramRows(n, p, j0, pX, pW, pM, pL, cnt, 1.0, pG, pBuf, pSw);
+    F64.fill(0.0, pGd >>> 3, (pGd >>> 3) + p + 1);
+    gramRows(n, p, j0, pX, pW, pM, pL, cnt, 1.0, pG, pBuf, pSw, pY, pGd);
     if (pStart === 0) {
       if (newtonFactor(p, j0, pG, ridge, pUf, pDg)) {
-        const tb = pT >>> 3, ub = pU >>> 3;
-        for (let i = 0; i < n; i++) {
-          F[tb + i] = (pW !== 0 ? F[wb + i] : 1.0) * F[yb + i];
-          F[ub + i] = 0.0;
-        }
-        for (let j = 0; j <= p; j++) F[cb + j] = 0.0;
-        newtonGradient(n, p, j0, pX, pM, pT, pU, pCoef, ridge, pGd, pGo);
         newtonSolve(p, j0, pUf, pDg, pGd, pDir);
         rawStep(p, j0, pM, pDir);
         for (let j = 0; j <= p; j++) F[cb + j] = F[(pDir >>> 3) + j];
@@ -201,10 +195,10 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
       }
       if (nEnter + nLeave > nInside) {
         zeroGram(p, pG);
-        gramRows(n, p, j0, pX, pW, pM, pL, insideRows(n, pId, pL), 1.0, pG, pBuf, pSw);
+        gramRows(n, p, j0, pX, pW, pM, pL, insideRows(n, pId, pL), 1.0, pG, pBuf, pSw, 0, 0);
       } else {
-        gramRows(n, p, j0, pX, pW, pM, pL, nEnter, 1.0, pG, pBuf, pSw);
-        gramRows(n, p, j0, pX, pW, pM, pL + ((n - nLeave) << 2), nLeave, -1.0, pG, pBuf, pSw);
+        gramRows(n, p, j0, pX, pW, pM, pL, nEnter, 1.0, pG, pBuf, pSw, 0, 0);
+        gramRows(n, p, j0, pX, pW, pM, pL + ((n - nLeave) << 2), nLeave, -1.0, pG, pBuf, pSw, 0, 0);
       }
       if (!newtonFactor(p, j0, pG, ridge, pUf, pDg)) break;
       newtonGradient(n, p, j0, pX, pM, pT, pU, pCoef, ridge, pGd, pGo);
@@ -239,7 +233,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
         residuals(n, p, pX, pY, pB, pU);
         lamBn = ridge > 0 ? ridge * slopeNorm2(p, pB) : 0.0;
         sn = su + tn * ds;
-        const fn = jointStep ? huberObjective(n, pU, pW, d, sn, A, lamBn, false) : huberObjective(n, pU, pW, d, su, 0.0, lamBn, true);
+        const fn = jointStep ? huberTrial(n, pR, pU, pW, d, sn, A, lamBn, false) : huberTrial(n, pR, pU, pW, d, su, 0.0, lamBn, true);
         if (fn <= f0 + ACCEPT * EPS * Math.abs(f0)) {
           ok = true;
           break;
@@ -248,7 +242,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
       if (!ok) break;
       it++;
       k++;
-      const delta = maxChange(n, pR, pU, pW);
+      const delta = trialDelta;
       const t = pR; pR = pU; pU = t;
       for (let j = 0; j <= p; j++) F[cb + j] = F[bb + j];
       lamB = lamBn;
@@ -520,6 +514,27 @@ function huberObjective(n: number, pR: number, pW: number, d: number, s: number,
   return fixed ? f : f / s + A * s;
 }
 
+let trialDelta = 0;
+function huberTrial(n: number, pOld: number, pNew: number, pW: number, d: number, s: number, A: number, lamB: number, fixed: boolean): number {
+  const F = F64;
+  const ob = pOld >>> 3, nb = pNew >>> 3, wb = pW >>> 3;
+  const c = d * s;
+  let f = 0.0, m = 0.0;
+  for (let i = 0; i < n; i++) {
+    const w = pW !== 0 ? F[wb + i] : 1.0;
+    const r = F[nb + i];
+    const a = Math.abs(r);
+    f += a <= c ? w * (r * r) : w * (c * (2.0 * a - c));
+    if (w > 0) {
+      const ch = Math.abs(r - F[ob + i]);
+      if (ch > m) m = ch;
+    }
+  }
+  trialDelta = m;
+  f += lamB;
+  return fixed ? f : f / s + A * s;
+}
+
 function smoothObjective(n: number, pR: number, pW: number, e: number, lamB: number, W: number): number {
   const F = F64;
   const rb = pR >>> 3, wb = pW >>> 3;
@@ -665,7 +680,7 @@ function huberPartition(n: number, pR: number, pW: number, c: number, pFl: numbe
 }
 
 function gramRows(n: number, p: number, j0: number, pX: number, pW: number, pM: number, pL: number, cnt: number, sign: number,
-  pG: number, pBuf: number, pSw: number): void {
+  pG: number, pBuf: number, pSw: number, pY: number, pTy: number): void {
   const F = F64, I = I32, X = xview();
   const q = p + 1;
   const wb = pW >>> 3, mb = pM >>> 3, gb = pG >>> 3, bb = pBuf >>> 3, sb = pSw >>> 3;
@@ -696,6 +711,20 @@ function gramRows(n: number, p: number, j0: number, pX: number, pW: number, pM: 
           o += F[aj + t + 1] * F[ak + t + 1];
         }
         F[gj + k] = F[gj + k] + sign * (e + o);
+      }
+    }
+    if (pY !== 0) {
+      const by = bb + q * GB, yb = pY >>> 3, tyb = pTy >>> 3;
+      for (let t = 0; t < len; t++) F[by + t] = F[yb + I[lb + t]] * F[sb + t];
+      if (len2 > len) F[by + len] = 0.0;
+      for (let j = j0; j <= p; j++) {
+        const cj = bb + j * GB;
+        let e = 0.0, o = 0.0;
+        for (let t = 0; t < len2; t += 2) {
+          e += F[cj + t] * F[by + t];
+          o += F[cj + t + 1] * F[by + t + 1];
+        }
+        F[tyb + j] = F[tyb + j] + (e + o);
       }
     }
   }

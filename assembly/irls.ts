@@ -312,7 +312,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
         const den = T - uhu;
         if (den > 0) {
           ds = su * ((e - ua) / den);
-          if (ds < -0.5 * su) ds = -0.5 * su;
+          if (ds < -0.9 * su) ds = -0.9 * su; // s > 0 (the line search does the rest)
           const f = ds / su;
           for (let j = j0; j <= p; j++) stf(pDir, j, ldf(pDir, j) - f * ldf(pB, j));
         }

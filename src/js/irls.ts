@@ -216,7 +216,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
         const den = T - uhu;
         if (den > 0) {
           ds = su * ((e - ua) / den);
-          if (ds < -0.5 * su) ds = -0.5 * su;
+          if (ds < -0.9 * su) ds = -0.9 * su; // s > 0 (the line search does the rest)
           const f = ds / su;
           for (let j = j0; j <= p; j++) F[db + j] = F[db + j] - f * F[bb + j];
         }

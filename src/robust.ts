@@ -41,7 +41,7 @@ export interface HuberOptions {
   scale?: number;
   /** Ridge penalty ridge·||coef||² (intercept excluded), ≥ 0. Default 0. */
   ridge?: number;
-  /** Reweighting steps at most (default 500). Reaching it is not an error: converged = false. */
+  /** Newton / reweighting steps at most (default 500). Reaching it is not an error: converged = false. */
   maxIter?: number;
   /** Converged when the fitted values moved by at most tol·scale in the last step (default 1e-10). */
   tol?: number;

@@ -63,6 +63,26 @@ export interface Kernels {
    * Returns STATUS_NUMERICAL when a statistic overflows. xf32 = 1: X stored as float32 (y stays f64).
    */
   moments(n: number, p: number, pX: number, pY: number, pW: number, pOut: number, pWork: number, xf32?: number): number;
+
+  /** Work-region size (bytes) for mm_fit (bestR kept candidates, groups × nGroup rows for large n). */
+  mm_work_bytes(n: number, p: number, bestR: number, groups: number, nGroup: number): number;
+  /**
+   * S- then MM-estimation with Tukey's bisquare (robustbase lmrob defaults; assembly/mm.ts documents
+   * the params region, the start region [b0, b, scale], the info region and the algorithm). Writes the
+   * S-estimate [b0, b] to pCoefS, the MM-estimate to pCoef, their residuals (n each) to pRes0 / pRes.
+   */
+  mm_fit(n: number, p: number, pX: number, pY: number, intercept: number, pPar: number, pStart: number,
+    pCoefS: number, pCoef: number, pRes0: number, pRes: number, pInfo: number, pWork: number, xf32?: number): number;
+  /** Work-region size (bytes) for lts_fit. */
+  lts_work_bytes(n: number, p: number): number;
+  /**
+   * Least trimmed squares by FAST-LTS (assembly/lts.ts): coverage h, nsamp elemental starts, 32-bit
+   * seed, at most maxCsteps C-steps per final chain. Writes the raw coefficients [b0, b_1..b_p] (least
+   * squares on the best h rows), info (OBJECTIVE = sum of the h smallest squared residuals, ITERATIONS =
+   * C-steps, slots 5-9 search statistics) and flags as l2_fit's. Returns a status code.
+   */
+  lts_fit(n: number, p: number, pX: number, pY: number, intercept: number, h: number, nsamp: number, seed: number,
+    maxCsteps: number, pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32?: number): number;
 }
 
 export interface Backend {

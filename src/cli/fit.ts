@@ -1,6 +1,6 @@
 // `robustreg fit data.csv --y col ...`: one fit on a CSV file, printed like R's summary() or as JSON.
 import {
-  fit as fitModel, formatSummary, RobustRegError, summary as inference,
+  fit as fitModel, formatSummary, normalQuantile, RobustRegError, summary as inference,
   type FitOptions, type FitResult, type Summary, type SummaryOptions,
 } from '../index.js';
 import { choiceFlag, intFlag, listFlag, numberFlag, parse } from './args.js';
@@ -10,7 +10,10 @@ import { EXIT_OK, InputError, UsageError } from './errors.js';
 import { fmtMs, fmtNum, fmtSci, table, toJson } from './format.js';
 import { readInput, writeOutput, type CliIo } from './io.js';
 import { ProgressLine } from './progress.js';
-import { PALETTE, scatterSvg } from './svg.js';
+import { PALETTE, coefficientPanelsSvg, scatterSvg } from './svg.js';
+
+/** lts's reweighting cutoff on |r / s|: qnorm(0.9875) (LTS_CUTOFF in src/fit/lts.ts; the CLI sees only the public API). */
+const LTS_CUTOFF = normalQuantile(0.9875);
 
 export const FIT_HELP = `Usage: robustreg fit <file.csv | -> --y <column> [options]
 
@@ -27,27 +30,40 @@ Columns:
                        without it such rows are an error that lists their line numbers
 
 Model:
-  --loss <loss>        l1 (default), l2, quantile, huber or smooth-l1
+  --loss <loss>        l1 (default), l2, quantile, huber, smooth-l1, mm or lts (mm: MM-estimator
+                       as R's robustbase lmrob(); mm and lts resist outlying x as well as
+                       outlying y and list the flagged outliers)
   --tau <t>            quantile level in (0, 1), default 0.5 (implies --loss quantile)
   --delta <d>          Huber threshold (implies --loss huber)
   --scale <s>          Huber: fix the residual scale instead of estimating it (implies --loss huber)
   --epsilon <e>        smooth-L1 width (implies --loss smooth-l1)
+  --alpha <a>          LTS coverage h/n in [0.5, 1), default 0.5 (implies --loss lts)
+  --subsamples <k>     LTS random elemental starts, default 500 (implies --loss lts)
   --no-intercept       fit through the origin
   --backend <b>        auto (default: WebAssembly when available), wasm or js
   --max-iter <n>       iteration cap          --tol <t>   convergence tolerance
 
 Inference (standard errors, t/z statistics, p-values, confidence intervals):
   --se <method>        l2: classical (default), hc0, hc1, hc2 or hc3 (heteroskedasticity-robust);
-                       l1/quantile: nid (default), ker or boot; huber: h1 (default), h2 or h3;
+                       l1/quantile: rank (default below 1001 rows: rank-inversion intervals,
+                       as quantreg), nid (default from 1001 rows), ker or boot;
+                       huber: h1 (default), h2 or h3;
+                       mm: avar1 (default, robustbase's .vcov.avar1);
+                       lts: classical (on the reweighted fit, as robustbase summary.lts);
                        none skips them (smooth-l1 has none)
   --level <l>          confidence level of the intervals, in (0, 1), default 0.95
   --reps <B>           --se boot: bootstrap replicates (default 200)
-  --seed <s>           --se boot: seed of the resampling (default 1)
+  --seed <s>           --se boot: seed of the resampling (default 1); --loss lts: seed of the
+                       random starts (default 20061)
 
 Output:
   --json               print one JSON object (for scripts) instead of the summary
   --plot <out.svg>     write an SVG plot: y against x with the fitted line when there is one
-                       predictor, else observed against fitted values
+                       predictor, else observed against fitted values; with --taus, each
+                       coefficient against tau with its confidence band and the least-squares
+                       estimate and interval as a reference (quantreg's plot.summary.rqs)
+  --taus <t1,t2,...>   quantile regression at several tau (implies --loss quantile): one table
+                       per tau (rank-inversion intervals below 1001 rows, else nid)
   -h, --help           show this help
 
 Exit codes: 0 ok, 1 bad input (unreadable or malformed CSV, unknown column, missing values,
@@ -57,6 +73,8 @@ Examples:
   robustreg fit data/stackloss.csv --y stack.loss
   robustreg fit data/stackloss.csv --y stack.loss --loss l2 --se hc3 --level 0.9
   robustreg fit data/starsCYG.csv --y log.light --x log.Te --loss quantile --tau 0.9 --plot q90.svg
+  robustreg fit data/stackloss.csv --y stack.loss --taus 0.1,0.25,0.5,0.75,0.9 --plot taus.svg
+  robustreg fit data/starsCYG.csv --y log.light --loss lts
   cat data.csv | robustreg fit - --y 1 --loss l2 --json
 `;
 
@@ -68,8 +86,11 @@ const FIT_FLAGS = {
   'drop-missing': { type: 'boolean' },
   loss: { type: 'string' },
   tau: { type: 'string' },
+  taus: { type: 'string' },
   delta: { type: 'string' },
   epsilon: { type: 'string' },
+  alpha: { type: 'string' },
+  subsamples: { type: 'string' },
   scale: { type: 'string' },
   'no-intercept': { type: 'boolean' },
   backend: { type: 'string' },
@@ -84,7 +105,7 @@ const FIT_FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export const LOSSES = ['l1', 'l2', 'quantile', 'huber', 'smooth-l1'] as const;
+export const LOSSES = ['l1', 'l2', 'quantile', 'huber', 'smooth-l1', 'mm', 'lts'] as const;
 export type LossName = (typeof LOSSES)[number];
 
 export const LOSS_TITLE: Record<LossName, string> = {
@@ -93,6 +114,8 @@ export const LOSS_TITLE: Record<LossName, string> = {
   quantile: 'quantile regression',
   huber: 'Huber M-estimator',
   'smooth-l1': 'smooth approximation of L1',
+  mm: 'MM-estimator, bisquare, 50% breakdown, 95% efficiency',
+  lts: 'least trimmed squares, FAST-LTS + reweighting',
 };
 
 const OBJECTIVE_UNITS: Record<LossName, string> = {
@@ -101,20 +124,24 @@ const OBJECTIVE_UNITS: Record<LossName, string> = {
   quantile: 'sum w rho_tau(r)',
   huber: 'Huber loss',
   'smooth-l1': 'smooth-L1 loss',
+  mm: 'sum rho(r/s), bisquare',
+  lts: 'sum of the h smallest r^2 of the raw fit',
 };
 
 /** --se values per loss (lower case on the command line; the library's spelling on the right). */
 const SE_CHOICES: Record<LossName, Record<string, string>> = {
   l2: { classical: 'classical', hc0: 'HC0', hc1: 'HC1', hc2: 'HC2', hc3: 'HC3', none: 'none' },
-  l1: { nid: 'nid', ker: 'ker', boot: 'boot', none: 'none' },
-  quantile: { nid: 'nid', ker: 'ker', boot: 'boot', none: 'none' },
+  l1: { rank: 'rank', nid: 'nid', ker: 'ker', boot: 'boot', none: 'none' },
+  quantile: { rank: 'rank', nid: 'nid', ker: 'ker', boot: 'boot', none: 'none' },
   huber: { h1: 'H1', h2: 'H2', h3: 'H3', none: 'none' },
   'smooth-l1': { none: 'none' },
+  mm: { avar1: '.vcov.avar1', none: 'none' },
+  lts: { classical: 'classical', none: 'none' },
 };
 
 /** The inference request of the command line, validated for syntax (ranges are the library's). */
 interface InferenceRequest {
-  /** The library's method name, or 'none'. */
+  /** The library's method name, 'none', or 'default' (l1/quantile: the library picks rank or nid by n). */
   method: string;
   level?: number;
   B?: number;
@@ -124,7 +151,8 @@ interface InferenceRequest {
 function inferenceRequest(v: Record<string, unknown>, loss: LossName): InferenceRequest {
   const raw = v.se as string | undefined;
   const choices = SE_CHOICES[loss];
-  let method = Object.values(choices)[0];
+  // l1/quantile: no --se leaves the choice to summary() (rank below 1001 rows, nid from there, as quantreg).
+  let method = loss === 'l1' || loss === 'quantile' ? 'default' : Object.values(choices)[0];
   if (raw !== undefined) {
     const key = raw.toLowerCase();
     if (!(key in choices)) {
@@ -138,7 +166,7 @@ function inferenceRequest(v: Record<string, unknown>, loss: LossName): Inference
   const seed = intFlag('fit', 'seed', v.seed as string | undefined);
   if (method !== 'boot') {
     if (B !== undefined) throw new UsageError('--reps applies to --se boot only', 'fit');
-    if (seed !== undefined) throw new UsageError('--seed applies to --se boot only', 'fit');
+    if (seed !== undefined && loss !== 'lts') throw new UsageError('--seed applies to --se boot only (or to --loss lts, as the seed of its random starts)', 'fit');
   }
   if (method === 'none' && level !== undefined) {
     throw new UsageError(loss === 'smooth-l1' ? '--level has no effect: smooth-l1 fits have no standard errors' : '--level has no effect with --se none', 'fit');
@@ -167,10 +195,10 @@ function runInference(req: InferenceRequest, d: Design, loss: LossName, intercep
   if (!intercept) o.intercept = false;
   if (d.weights) o.weights = d.weights;
   if (req.level !== undefined) o.level = req.level;
-  if (loss === 'l2' || loss === 'huber') o.vcov = req.method as SummaryOptions['vcov'];
-  else o.se = req.method as SummaryOptions['se'];
+  if (loss === 'l2' || loss === 'huber' || loss === 'mm') o.vcov = req.method as SummaryOptions['vcov'];
+  else if (loss !== 'lts' && req.method !== 'default') o.se = req.method as SummaryOptions['se'];
   if (req.B !== undefined) o.B = req.B;
-  if (req.seed !== undefined) o.seed = req.seed;
+  if (req.seed !== undefined && loss !== 'lts' && loss !== 'mm') o.seed = req.seed;
   const t0 = now();
   try {
     const s = inference(r, { data: d.X, rows: d.n, cols: d.p }, d.y, o);
@@ -188,12 +216,16 @@ function methodText(s: Summary): string {
   const names: Record<string, string> = {
     classical: 'classical, iid errors',
     HC0: 'HC0, White', HC1: 'HC1, White x n/(n-p)', HC2: 'HC2, leverage-adjusted', HC3: 'HC3, MacKinnon-White',
-    nid: 'nid, Hendricks-Koenker', ker: 'ker, Powell kernel', boot: 'xy-pairs bootstrap',
+    rank: 'none: rank-inversion intervals', nid: 'nid, Hendricks-Koenker', ker: 'ker, Powell kernel', boot: 'xy-pairs bootstrap',
     H1: 'H1, Huber sandwich', H2: 'H2, Huber sandwich', H3: 'H3, Huber sandwich',
+    '.vcov.avar1': '.vcov.avar1, robustbase lmrob',
   };
-  let t = names[s.method] ?? s.method;
+  let t = s.loss === 'lts' ? 'classical, on the reweighted least-squares fit' : names[s.method] ?? s.method;
   if (s.bandwidth) t += `, ${s.bandwidth.rule === 'hall-sheather' ? 'Hall-Sheather' : 'Bofinger'} h = ${fmtNum(s.bandwidth.h, 4)}`;
   if (s.bootstrap) t += `, B = ${s.bootstrap.B}, seed = ${s.bootstrap.seed}${s.bootstrap.ci === 'percentile' ? ', percentile intervals' : ''}`;
+  if (s.rank) {
+    return `${t}, ${s.rank.iid ? 'iid' : 'density-weighted'} rank test; critical value ${fmtNum(s.rank.critical, 5)} (t on ${s.df} df)`;
+  }
   const test = s.distribution === 'normal' ? 'z tests' : `t tests on ${s.df} df`;
   return `SE: ${t}; ${test}`;
 }
@@ -211,6 +243,7 @@ function summaryLines(s: Summary): string[] {
   let inTable = true;
   for (const l of lines.slice(start)) {
     if (l.startsWith('Scale: ')) continue;
+    if (l === '') inTable = false; // (a rank table has no significance codes: a blank line ends it)
     out.push(inTable ? `  ${l}` : l);
     if (l.startsWith('Signif. codes')) inTable = false;
   }
@@ -229,6 +262,9 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   const file = positionals[0];
   if (v.y === undefined) throw new UsageError('missing --y <column> (the response)', 'fit');
   const tau = numberFlag('fit', 'tau', v.tau as string | undefined);
+  const taus = v.taus === undefined ? undefined : (v.taus as string).split(',').map((t) => numberFlag('fit', 'taus', t.trim()) as number);
+  if (taus !== undefined && tau !== undefined) throw new UsageError('--tau and --taus exclude each other (--taus fits every tau it lists)', 'fit');
+  if (taus !== undefined && v.loss !== undefined && v.loss !== 'quantile') throw new UsageError(`--taus applies to --loss quantile, not ${v.loss}`, 'fit');
   const delta = numberFlag('fit', 'delta', v.delta as string | undefined);
   const epsilon = numberFlag('fit', 'epsilon', v.epsilon as string | undefined);
   const scale = numberFlag('fit', 'scale', v.scale as string | undefined);
@@ -237,7 +273,9 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   const backend = choiceFlag('fit', 'backend', v.backend as string | undefined, ['auto', 'wasm', 'js'] as const);
   const header = choiceFlag('fit', 'header', v.header as string | undefined, ['auto', 'yes', 'no'] as const) ?? 'auto';
   const x = listFlag('fit', 'x', v.x as string[] | undefined);
-  const loss = resolveLoss(v.loss as string | undefined, tau, delta ?? scale, epsilon);
+  const alpha = numberFlag('fit', 'alpha', v.alpha as string | undefined);
+  const subsamples = intFlag('fit', 'subsamples', v.subsamples as string | undefined);
+  const loss = taus !== undefined ? 'quantile' : resolveLoss(v.loss as string | undefined, tau, delta ?? scale, epsilon, alpha ?? subsamples);
   const infReq = inferenceRequest(v, loss);
   const plot = v.plot as string | undefined;
   if (plot === '' || plot === '-') throw new UsageError('--plot needs a file name (the SVG is not written to standard output)', 'fit');
@@ -256,8 +294,14 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   if (delta !== undefined) options.delta = delta;
   if (epsilon !== undefined) options.epsilon = epsilon;
   if (scale !== undefined) options.scale = scale;
+  if (alpha !== undefined) options.alpha = alpha;
+  if (subsamples !== undefined) options.subsamples = subsamples;
+  if (loss === 'lts' && infReq.seed !== undefined) options.seed = infReq.seed;
 
   const now = io.now ?? (() => performance.now());
+  if (taus !== undefined) {
+    return fitTaus(file, design, intercept, options, taus, infReq, v.json === true, plot, io, now);
+  }
   const bar = new ProgressLine(io.stderr, io.isTTY, `fitting ${loss}`, now);
   if (io.isTTY) options.onProgress = (p) => bar.update({ iteration: p.iteration, objective: p.objective, gap: p.gap });
   const t0 = now();
@@ -283,8 +327,9 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   return EXIT_OK;
 }
 
-function resolveLoss(loss: string | undefined, tau?: number, huberParam?: number, epsilon?: number): LossName {
+function resolveLoss(loss: string | undefined, tau?: number, huberParam?: number, epsilon?: number, ltsParam?: number): LossName {
   const implied: [string, LossName][] = [];
+  if (ltsParam !== undefined) implied.push(['--alpha/--subsamples', 'lts']);
   if (tau !== undefined) implied.push(['--tau', 'quantile']);
   if (huberParam !== undefined) implied.push(['--delta/--scale', 'huber']);
   if (epsilon !== undefined) implied.push(['--epsilon', 'smooth-l1']);
@@ -342,6 +387,7 @@ function lossDescription(loss: LossName, o: FitOptions): string {
   if (loss === 'quantile') s += `, tau = ${o.tau ?? 0.5}`;
   if (loss === 'huber' && o.delta !== undefined) s += `, delta = ${o.delta}`;
   if (loss === 'smooth-l1' && o.epsilon !== undefined) s += `, epsilon = ${o.epsilon}`;
+  if (loss === 'lts' && o.alpha !== undefined) s += `, alpha = ${o.alpha}`;
   return s;
 }
 
@@ -381,10 +427,26 @@ function fitSummary(file: string, d: Design, loss: LossName, intercept: boolean,
   }
   if (r.rcond !== undefined) out.push(`Condition:    rcond ${fmtSci(r.rcond)}${r.method ? ` (${r.method})` : ''}`);
   const x = extras(r);
-  if (x.scale !== undefined) {
-    out.push(`Scale:        s = ${fmtNum(x.scale)}${o.scale === undefined ? ' (estimated)' : ' (fixed)'}${x.delta !== undefined ? `, delta = ${fmtNum(x.delta)}` : ''}`);
+  if (x.scale !== undefined && loss !== 'lts') {
+    out.push(`Scale:        s = ${fmtNum(x.scale)}${loss === 'mm' ? ' (S-estimate)' : o.scale === undefined ? ' (estimated)' : ' (fixed)'}${x.delta !== undefined ? `, delta = ${fmtNum(x.delta)}` : ''}`);
   }
-  if (x.outliers !== undefined) {
+  if (x.outliers !== undefined && loss === 'mm') {
+    // MM: every flagged row is listed (robustness weight < 0.1/n, robustbase's rule)
+    const lines = downweightedLines(d, x.outliers);
+    out.push(`Outliers:     ${lines.length} of ${d.n} rows have robustness weight < 0.1/n${lines.length ? ` (line${lines.length === 1 ? '' : 's'} ${lines.join(', ')})` : ''}`);
+    const warn = (r as unknown as { warning?: string }).warning;
+    if (warn) out.push(`Warning:      ${warn}`);
+  } else if (x.outliers !== undefined && loss === 'lts') {
+    const lt = r as unknown as { h: number; raw: { scale: number; objective: number }; exactFit: boolean };
+    out.push(`Coverage:     h = ${lt.h} of ${d.n} rows; raw scale ${fmtNum(lt.raw.scale)}, reweighted scale ${fmtNum(x.scale ?? NaN)}`);
+    const rows: number[] = [];
+    for (let i = 0; i < d.n; i++) if (x.outliers[i]) rows.push(i);
+    out.push(`Outliers:     ${rows.length} of ${d.n} rows have |r| > ${fmtNum(LTS_CUTOFF, 5)} s on the reweighted fit${rows.length ? ':' : ''}`);
+    for (let k = 0; k < rows.length; k += 10) {
+      out.push('              ' + rows.slice(k, k + 10).map((i) => `line ${d.lines[i]} (row ${i + 1})`).join(', '));
+    }
+    if (lt.exactFit) out.push('Note: exact fit: more than h rows lie on the returned hyperplane; the scale is 0.');
+  } else if (x.outliers !== undefined) {
     const lines = downweightedLines(d, x.outliers);
     const shown = lines.slice(0, 8).join(', ') + (lines.length > 8 ? ', ...' : '');
     out.push(`Downweighted: ${lines.length} of ${d.n} rows have |r| > delta*s${lines.length ? ` (line${lines.length === 1 ? '' : 's'} ${shown})` : ''}`);
@@ -415,6 +477,18 @@ function downweightedLines(d: Design, flags: ArrayLike<number>): number[] {
   const out: number[] = [];
   for (let i = 0; i < flags.length; i++) if (flags[i]) out.push(d.lines[i]);
   return out;
+}
+
+/** LTS flagged rows: count, physical lines and 1-based data rows. */
+function outlierRows(d: Design, flags: ArrayLike<number>): { count: number; lines: number[]; rows: number[] } {
+  const rows: number[] = [];
+  for (let i = 0; i < flags.length; i++) if (flags[i]) rows.push(i + 1);
+  return { count: rows.length, lines: rows.map((r) => d.lines[r - 1]), rows };
+}
+
+function rawJson(r: FitResult): Record<string, unknown> {
+  const raw = (r as unknown as { raw: { coef: Float64Array; intercept: number; scale: number; objective: number } }).raw;
+  return { intercept: raw.intercept, coef: Array.from(raw.coef), scale: raw.scale, objective: raw.objective };
 }
 
 function countedLines(lines: number[]): { count: number; lines: number[] } {
@@ -449,7 +523,11 @@ function fitJson(file: string, d: Design, loss: LossName, intercept: boolean, o:
     scale: extras(r).scale,
     delta: extras(r).delta ?? o.delta,
     epsilon: extras(r).epsilon ?? o.epsilon,
-    downweighted: extras(r).outliers ? countedLines(downweightedLines(d, extras(r).outliers!)) : undefined,
+    downweighted: extras(r).outliers && loss !== 'mm' && loss !== 'lts' ? countedLines(downweightedLines(d, extras(r).outliers!)) : undefined,
+    outliers: extras(r).outliers && (loss === 'lts' || loss === 'mm') ? outlierRows(d, extras(r).outliers!) : undefined,
+    alpha: loss === 'lts' ? (o.alpha ?? 0.5) : undefined,
+    h: loss === 'lts' ? (r as unknown as { h: number }).h : undefined,
+    raw: loss === 'lts' ? rawJson(r) : undefined,
     nonUnique: r.nonUnique,
     iterations: r.iterations,
     edgeSteps: r.edgeSteps,
@@ -494,4 +572,71 @@ function fitPlot(file: string, d: Design, loss: LossName, intercept: boolean, o:
     lines: [{ label: 'observed = fitted', intercept: 0, slope: 1, color: PALETTE[0] }],
     pointLabel: 'observations',
   });
+}
+
+/**
+ * `--taus`: one quantile fit and summary per tau, the least-squares fit as a reference, printed as one
+ * table per tau (or JSON), and with --plot the coefficient-against-tau panels of plot.summary.rqs.
+ */
+async function fitTaus(file: string, d: Design, intercept: boolean, base: FitOptions, taus: number[], req: InferenceRequest, json: boolean, plot: string | undefined, io: CliIo, now: () => number): Promise<number> {
+  const X = { data: d.X, rows: d.n, cols: d.p };
+  const fits = taus.map((tau) => ({ tau, r: fitModel(X, d.y, { ...base, loss: 'quantile', tau }) }));
+  const infs = fits.map((f) => runInference(req, d, 'quantile', intercept, f.r, now));
+  // Least squares with its classical interval at the same level: the reference line.
+  const l2opts: FitOptions = { loss: 'l2' };
+  if (!intercept) l2opts.intercept = false;
+  if (d.weights) l2opts.weights = d.weights;
+  const ols = fitModel(X, d.y, l2opts);
+  const olsInf = req.method === 'none' ? undefined
+    : runInference({ method: 'classical', ...(req.level !== undefined ? { level: req.level } : {}) }, d, 'l2', intercept, ols, now).summary;
+  const names = intercept ? ['(Intercept)', ...d.xNames] : [...d.xNames];
+  const coefOf = (r: FitResult) => (intercept ? [r.intercept, ...r.coef] : [...r.coef]);
+  if (json) {
+    io.stdout.write(toJson({
+      command: 'fit', file, formula: formula(d, intercept), loss: 'quantile', taus, response: d.yName, predictors: d.xNames,
+      n: d.n, p: d.p, hasIntercept: intercept,
+      fits: fits.map((f, i) => ({ tau: f.tau, coefficients: Object.fromEntries(names.map((nm, j) => [nm, coefOf(f.r)[j]])), objective: f.r.objective, certificate: f.r.certificate, inference: infs[i].summary ?? null, inferenceNote: infs[i].note })),
+      ols: { coefficients: Object.fromEntries(names.map((nm, j) => [nm, coefOf(ols)[j]])), inference: olsInf ?? null },
+    }) + '\n');
+  } else {
+    const out: string[] = [];
+    out.push(`Model:  ${formula(d, intercept)}`);
+    out.push(`Loss:   quantile regression at tau = ${taus.join(', ')}`);
+    out.push(`Data:   ${file === '-' ? 'standard input' : file}, n = ${d.n}`);
+    fits.forEach((f, i) => {
+      out.push('');
+      out.push(`tau = ${f.tau}: objective ${fmtNum(f.r.objective)}`);
+      const inf = infs[i];
+      if (inf.summary) {
+        out.push(`Coefficients (${methodText(inf.summary)}):`);
+        out.push(...summaryLines(inf.summary));
+      } else {
+        out.push(`Coefficients (SE: ${inf.note}):`);
+        out.push(...table([['', 'Estimate'], ...names.map((nm, j) => [nm, fmtNum(coefOf(f.r)[j])])]).map((l) => '  ' + l));
+      }
+    });
+    io.stdout.write(out.join('\n') + '\n');
+  }
+  if (plot) {
+    const level = infs.find((x) => x.summary)?.summary?.level ?? req.level ?? 0.95;
+    const method = infs.find((x) => x.summary)?.summary?.method;
+    const pct = `${+(level * 100).toFixed(4)}%`;
+    const svg = coefficientPanelsSvg({
+      title: `${formula(d, intercept)}: quantile regression coefficients against tau`,
+      subtitle: `${file === '-' ? 'standard input' : file}, n = ${d.n}`,
+      taus,
+      panels: names.map((name, j) => ({
+        name,
+        estimate: fits.map((f) => coefOf(f.r)[j]),
+        lower: infs.map((x) => x.summary?.coefficients[j].ciLower ?? NaN),
+        upper: infs.map((x) => x.summary?.coefficients[j].ciUpper ?? NaN),
+        ...(olsInf ? { ols: { estimate: olsInf.coefficients[j].estimate, lower: olsInf.coefficients[j].ciLower, upper: olsInf.coefficients[j].ciUpper } } : {}),
+      })),
+      bandLabel: method ? `${pct} ${method === 'rank' ? 'rank-inversion' : method} interval` : 'no interval (--se none)',
+      olsLabel: `least squares ± ${pct} interval`,
+    });
+    await writeOutput(plot, svg, 'plot');
+    io.stderr.write(`robustreg: wrote ${plot}\n`);
+  }
+  return EXIT_OK;
 }

@@ -1,0 +1,661 @@
+// Least trimmed squares by FAST-LTS (Rousseeuw & Van Driessen 2006, "Computing LTS regression for
+// large data sets", Data Min. Knowl. Disc. 12): lts_work_bytes, lts_fit. Mirrored statement for
+// statement by the TypeScript twin src/twin/lts.ts (same IEEE operations in the same order, no FMA, the
+// same 32-bit random stream), so both backends return the same bits.
+//
+// Problem: with r_i(b) = y_i - b0 - x_i . b, minimise the sum of the h smallest r_i^2 (h given by the
+// host: h = floor((n + q + 1) / 2) at coverage alpha = 0.5, q = p + intercept).
+//
+// Search (the schedule of robustbase's rfltsreg.f, the code behind ltsReg(); constants as there):
+//  * An elemental start is the exact fit through q rows drawn at random (Gaussian elimination with
+//    partial pivoting; a subset whose pivot falls below ELEM_TOL times its column's largest entry is
+//    singular and redrawn, at most nsamp times in all). Each start is followed by STEPS_SEARCH
+//    C-steps ("concentration": least squares on the hh rows of smallest squared residual; never
+//    increases the objective). The KEEP best distinct results are stored.
+//  * n < 2 NMINI: all starts on the full data, each concentrated to convergence (at most maxCsteps
+//    C-steps; robustbase stops at 2 here) — cheap at this size, and it finds robustbase's best optimum
+//    far more often (hbk: 1 miss in 40 seeds instead of 28 with 2 steps). When n <= replow(q)
+//    (robustbase's table) or C(n, q) <= nsamp, every q-subset is used once instead of random draws
+//    (exhaustive search).
+//  * n >= 2 NMINI (the nested scheme): min(floor(n / NMINI), KMINI) disjoint random groups (of NMINI
+//    rows each when n >= KMINI NMINI, else the n rows split as evenly as possible); floor(nsamp /
+//    ngroup) starts in each group with hh = floor(size_1 h / n); then the KEEP best of every group
+//    get STEPS_SEARCH C-steps on the merged groups (hh = floor(merged h / n)), of which the KEEP best
+//    survive. Cost ~ linear in n.
+//  * Final stage: nested scheme: the KEEP survivors get STEPS_SEARCH C-steps on all n rows and the
+//    NCONVERGE best are iterated to convergence (the objective stops decreasing, or maxCsteps
+//    C-steps; robustbase iterates its single best at most 1-10 steps for n > 5000, 100 below);
+//    otherwise the KEEP best are iterated to convergence on all rows.
+//  * Raw fit: least squares (l2_fit, 0/1 weights) on the h rows of smallest squared residual of the
+//    winner; the objective is the sum of the h smallest squared residuals of that raw fit.
+// The C-step least squares keeps, along a chain, the sums S = sum d and Gr = sum d d^T (upper) of the
+// subset's rows d = [x, y] - shift (shift = the chain's first subset row with an intercept, 0
+// without): each step subtracts the rows that left the subset and adds those that entered (from
+// scratch when more than half changed), which cuts the cost of late steps, where few rows change, from
+// O(h p^2) to O(changes p^2) (measured 1.3-1.8x faster fits at n = 1e4-1e5). The centred Gram matrix
+// Gr - S S^T / h is factored by Cholesky (singular when a pivot falls below CHOL_TOL times its
+// diagonal entry: the chain stops there). The raw fit is recomputed accurately by l2_fit. Selection of the hh smallest
+// squared residuals: Hoare's FIND (Wirth's form) permuting keys and row ids together.
+//
+// Before the search, l2_fit on all rows checks the rank of [1, X] (RANK_DEFICIENT with the aliased
+// columns flagged, as everywhere). Outputs: pCoef = raw coefficients [b0, b_1..b_p]; info slots
+// OBJECTIVE, ITERATIONS (C-steps in all), LTS_INFO_* below (and l2_fit's RCOND / METHOD / RANK /
+// REFINE of the raw fit); pFlags as l2_fit's. Statuses: OK; MAXITER (the winner's final chain hit
+// maxCsteps); RANK_DEFICIENT; CANCELLED (progress hook); NUMERICAL (no nonsingular elemental subset,
+// or non-finite residuals). The random stream is mulberry32 seeded with `seed` (u32).
+//
+// Work region: l2_fit's work, then two n-vectors of f64 (keys = squared residuals; raw-fit 0/1
+// weights), two n-vectors of i32 (row ids; the row permutation), small regions (the q x (q + 1)
+// elimination matrix, q + 1 column maxima, q + 1 subset indices, the (p + 1) x (p + 1) working Gram
+// matrix, 2 (p + 1) spare / row buffer, three (p + 1) coefficient vectors, the candidate stock:
+// (KMINI + 2) KEEP objectives and coefficient vectors), then the n i32 subset-membership flags, the
+// running sums Gr ((p + 1) x (p + 1)) and S (p + 1) and the shift (p + 1); each 16-byte aligned.
+
+import { l2_fit, l2_work_bytes } from "./l2";
+import { XS, setX, xat, xld } from "./xload";
+import { progress } from "./env";
+import { INFO_LEN, INFO_OBJECTIVE, INFO_ITERATIONS } from "./info";
+import { STATUS_OK, STATUS_MAXITER, STATUS_RANK_DEFICIENT, STATUS_CANCELLED, STATUS_NUMERICAL } from "./status";
+
+/** info slot: elemental subsets used (nonsingular). */
+export const LTS_INFO_SUBSETS: i32 = 5;
+/** info slot: singular elemental subsets skipped. */
+export const LTS_INFO_SINGULAR: i32 = 6;
+/** info slot: 1 when every q-subset was enumerated (exhaustive search). */
+export const LTS_INFO_EXHAUSTIVE: i32 = 7;
+/** info slot: groups of the nested scheme (0: all starts on the full data). */
+export const LTS_INFO_GROUPS: i32 = 8;
+/** info slot: C-steps of the winner's final chain. */
+export const LTS_INFO_FINAL_STEPS: i32 = 9;
+
+/** Progress-hook kind of this kernel (assembly/env.ts). */
+const KIND_LTS: i32 = 4;
+/** Nested scheme: at most KMINI groups of NMINI rows (robustbase's kmini, nmini). */
+const KMINI: i32 = 5;
+const NMINI: i32 = 300;
+/** Candidates kept per group / per stage (robustbase: 10). */
+const KEEP: i32 = 10;
+/** C-steps after each start and in the merged stage (robustbase's k1 = k2 = 2). */
+const STEPS_SEARCH: i32 = 2;
+/** Nested scheme: candidates iterated to convergence on all rows after STEPS_SEARCH C-steps there. */
+const NCONVERGE: i32 = KEEP;
+/** Elemental subset singular: pivot <= ELEM_TOL * the largest |entry| of its column in the subset. */
+const ELEM_TOL: f64 = 1e-12;
+/** C-step least squares singular: Cholesky pivot <= CHOL_TOL * its diagonal entry. */
+const CHOL_TOL: f64 = 1e-12;
+/** Progress hook every this many starts. */
+const PROGRESS_EVERY: i32 = 32;
+
+// @ts-ignore: decorator
+@inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
+// @ts-ignore: decorator
+@inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+// @ts-ignore: decorator
+@inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline function sti(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
+// @ts-ignore: decorator
+@inline function al16(b: f64): f64 { return Math.ceil(b / 16.0) * 16.0; }
+
+/** mulberry32 state. */
+let rng: u32 = 0;
+/** C-steps performed in this call. */
+let csteps: i32 = 0;
+/** The last concentrate() chain stopped because the objective stopped decreasing (or a singular subset). */
+let chainConverged: bool = true;
+/** C-steps of the last concentrate() chain. */
+let chainSteps: i32 = 0;
+
+function nextU32(): u32 {
+  rng += 0x6D2B79F5;
+  let t: u32 = rng;
+  t = (t ^ (t >>> 15)) * (t | 1);
+  t ^= t + (t ^ (t >>> 7)) * (t | 61);
+  return t ^ (t >>> 14);
+}
+
+/** Uniform-ish integer in [0, m) (m >= 1; modulo bias < m / 2^32). */
+function randBelow(m: i32): i32 {
+  return <i32>(nextU32() % <u32>m);
+}
+
+/** robustbase's replow(k): n up to which every k-subset is enumerated. */
+function replow(k: i32): i32 {
+  if (k == 1) return 500;
+  if (k == 2) return 50;
+  if (k == 3) return 22;
+  if (k == 4) return 17;
+  if (k == 5) return 15;
+  if (k == 6) return 14;
+  return 0;
+}
+
+/** C(n, k) as f64, capped at 2^31. */
+function ncomb(n: i32, k: i32): f64 {
+  let c = 1.0;
+  for (let j = 1; j <= k; j++) {
+    c = c * (<f64>(n - j + 1) / <f64>(k - j + 1));
+    if (c > 2147483647.0) return 2147483648.0;
+  }
+  return Math.round(c);
+}
+
+export function lts_work_bytes(n: i32, p: i32): f64 {
+  const nd = <f64>n, q1 = <f64>p + 2.0, p1 = <f64>p + 1.0;
+  return al16(l2_work_bytes(n, p)) + 2.0 * al16(8.0 * nd) + 2.0 * al16(4.0 * nd)
+    + al16(8.0 * q1 * q1) + al16(8.0 * q1) + al16(4.0 * q1) + al16(8.0 * p1 * p1)
+    + 2.0 * al16(8.0 * p1) + 3.0 * al16(8.0 * p1)
+    + al16(8.0 * <f64>((KMINI + 2) * KEEP)) + al16(8.0 * <f64>((KMINI + 2) * KEEP) * p1)
+    + al16(4.0 * nd) + al16(8.0 * p1 * p1) + 2.0 * al16(8.0 * p1);
+}
+
+// Region pointers of the call in progress (set by lts_fit).
+let pKey: usize = 0, pWt: usize = 0, pId: usize = 0, pRows: usize = 0;
+let pA: usize = 0, pCm: usize = 0, pIdx: usize = 0, pG: usize = 0, pM: usize = 0, pV: usize = 0;
+let pTry: usize = 0, pNew: usize = 0, pBest: usize = 0, pSObj: usize = 0, pSCoef: usize = 0;
+let pMem: usize = 0, pGr: usize = 0, pS: usize = 0, pSh: usize = 0;
+
+export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32, nsamp: i32, seed: u32,
+  maxCsteps: i32, pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, xf32: i32): i32 {
+  setX(xf32);
+  const nb = <usize>al16(8.0 * <f64>n), ib = <usize>al16(4.0 * <f64>n);
+  const q1 = <f64>p + 2.0, p1 = <f64>p + 1.0;
+  pKey = pWork + <usize>al16(l2_work_bytes(n, p));
+  pWt = pKey + nb;
+  pId = pWt + nb;
+  pRows = pId + ib;
+  pA = pRows + ib;
+  pCm = pA + <usize>al16(8.0 * q1 * q1);
+  pIdx = pCm + <usize>al16(8.0 * q1);
+  pG = pIdx + <usize>al16(4.0 * q1);
+  pM = pG + <usize>al16(8.0 * p1 * p1);
+  pV = pM + <usize>al16(8.0 * p1);
+  pTry = pV + <usize>al16(8.0 * p1);
+  pNew = pTry + <usize>al16(8.0 * p1);
+  pBest = pNew + <usize>al16(8.0 * p1);
+  pSObj = pBest + <usize>al16(8.0 * p1);
+  pSCoef = pSObj + <usize>al16(8.0 * <f64>((KMINI + 2) * KEEP));
+  pMem = pSCoef + <usize>al16(8.0 * <f64>((KMINI + 2) * KEEP) * p1);
+  pGr = pMem + ib;
+  pS = pGr + <usize>al16(8.0 * p1 * p1);
+  pSh = pS + <usize>al16(8.0 * p1);
+
+  for (let k = 0; k < INFO_LEN; k++) stf(pInfo, k, 0);
+  // Rank of [1, X] on all rows (flags name the aliased columns).
+  const st0 = l2_fit(n, p, pX, pY, 0, intercept, 0.0, pCoef, pInfo, pFlags, pWork, xf32);
+  if (st0 == STATUS_RANK_DEFICIENT || st0 == STATUS_NUMERICAL) return st0;
+  rng = seed;
+  csteps = 0;
+  const st = XS == 3
+    ? search<f64>(n, p, pX, pY, intercept, h, nsamp, maxCsteps, pInfo)
+    : search<f32>(n, p, pX, pY, intercept, h, nsamp, maxCsteps, pInfo);
+  if (st == STATUS_CANCELLED || st == STATUS_NUMERICAL) return st;
+
+  // Raw fit: least squares on the h rows of smallest squared residual of the winner.
+  for (let i = 0; i < n; i++) stf(pWt, i, 0.0);
+  for (let k = 0; k < h; k++) stf(pWt, ldi(pId, k), 1.0);
+  const st2 = l2_fit(n, p, pX, pY, pWt, intercept, 0.0, pCoef, pInfo, pFlags, pWork, xf32);
+  if (st2 != STATUS_OK) {
+    // the h-subset is (numerically) collinear for the accurate solver: keep the search's fit
+    for (let j = 0; j <= p; j++) stf(pCoef, j, ldf(pBest, j));
+    for (let j = 0; j < p; j++) sti(pFlags, j, 0);
+  }
+  const obj = XS == 3 ? hSmallest<f64>(n, p, pX, pY, pCoef, h) : hSmallest<f32>(n, p, pX, pY, pCoef, h);
+  if (!isFinite(obj)) return STATUS_NUMERICAL;
+  stf(pInfo, INFO_OBJECTIVE, obj);
+  stf(pInfo, INFO_ITERATIONS, <f64>csteps);
+  return st;
+}
+
+/** Sum of the h smallest squared residuals of coefficients at pC over all rows (ids/keys permuted). */
+function hSmallest<T>(n: i32, p: i32, pX: usize, pY: usize, pC: usize, h: i32): f64 {
+  evalSet<T>(n, p, pX, pY, pC, 0, n, true);
+  select(n, h - 1);
+  return sumKeys(h);
+}
+
+function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32, nsamp: i32, maxCsteps: i32,
+  pInfo: usize): i32 {
+  const q = p + intercept;
+  const percen = <f64>h / <f64>n;
+  const nstock = (KMINI + 2) * KEEP;
+  for (let k = 0; k < nstock; k++) stf(pSObj, k, Infinity);
+  let used = 0, singular = 0, attempts = 0;
+  const part = n >= 2 * NMINI;
+  let src = 0; // stock group holding the candidates of the final stage
+  if (part) {
+    let ngroup = n / NMINI;
+    if (ngroup > KMINI) ngroup = KMINI;
+    const minigr = ngroup < KMINI ? n : KMINI * NMINI;
+    for (let i = 0; i < n; i++) sti(pRows, i, i);
+    for (let i = 0; i < minigr; i++) {
+      const j = i + randBelow(n - i);
+      const t = ldi(pRows, i);
+      sti(pRows, i, ldi(pRows, j));
+      sti(pRows, j, t);
+    }
+    const base = minigr / ngroup, extra = minigr - base * ngroup;
+    const size1 = extra > 0 ? base + 1 : base;
+    const hh = <i32>Math.floor(<f64>size1 * percen);
+    const nrep = nsamp >= ngroup ? nsamp / ngroup : 1;
+    let off = 0;
+    for (let g = 0; g < ngroup; g++) {
+      const m = g < extra ? base + 1 : base;
+      const pSet = pRows + (<usize>off << 2);
+      let t = 0, tries = 0;
+      while (t < nrep && tries < 2 * nrep) {
+        tries++;
+        attempts++;
+        if (attempts % PROGRESS_EVERY == 0) {
+          if (progress(KIND_LTS, attempts, ldf(pSObj, g * KEEP), 0.0) != 0) return STATUS_CANCELLED;
+        }
+        drawRandom(m, q);
+        for (let k = 0; k < q; k++) sti(pIdx, k, ldi(pSet, ldi(pIdx, k)));
+        if (!elemental<T>(n, p, pX, pY, intercept, pTry)) {
+          singular++;
+          continue;
+        }
+        t++;
+        used++;
+        const obj = concentrate<T>(n, p, pX, pY, intercept, pTry, pSet, m, false, hh, STEPS_SEARCH);
+        insert(g, obj, p, pTry);
+      }
+      off += m;
+    }
+    // merged groups
+    const hm = <i32>Math.floor(<f64>minigr * percen);
+    for (let g = 0; g < ngroup; g++) {
+      for (let k = 0; k < KEEP; k++) {
+        const o = ldf(pSObj, g * KEEP + k);
+        if (!isFinite(o)) continue;
+        copyCoef(pSCoef + (<usize>((g * KEEP + k) * (p + 1)) << 3), pTry, p);
+        const obj = concentrate<T>(n, p, pX, pY, intercept, pTry, pRows, minigr, false, hm, STEPS_SEARCH);
+        insert(KMINI, obj, p, pTry);
+      }
+    }
+    src = KMINI;
+    stf(pInfo, LTS_INFO_GROUPS, <f64>ngroup);
+  } else {
+    const all = n <= replow(q) || ncomb(n, q) <= <f64>nsamp;
+    stf(pInfo, LTS_INFO_EXHAUSTIVE, all ? 1.0 : 0.0);
+    const nrep = all ? <i32>ncomb(n, q) : nsamp;
+    for (let k = 0; k < q; k++) sti(pIdx, k, k);
+    let t = 0, tries = 0;
+    while (t < nrep && tries < 2 * nrep) {
+      tries++;
+      attempts++;
+      if (attempts % PROGRESS_EVERY == 0) {
+        if (progress(KIND_LTS, attempts, ldf(pSObj, 0), 0.0) != 0) return STATUS_CANCELLED;
+      }
+      if (all) {
+        if (tries > 1) nextCombination(n, q);
+      } else {
+        drawRandom(n, q);
+      }
+      if (!elemental<T>(n, p, pX, pY, intercept, pTry)) {
+        singular++;
+        if (all) t++;
+        continue;
+      }
+      t++;
+      used++;
+      const obj = concentrate<T>(n, p, pX, pY, intercept, pTry, 0, n, true, h, maxCsteps);
+      insert(0, obj, p, pTry);
+    }
+  }
+  stf(pInfo, LTS_INFO_SUBSETS, <f64>used);
+  stf(pInfo, LTS_INFO_SINGULAR, <f64>singular);
+
+  // Final stage. Nested scheme: the KEEP candidates get STEPS_SEARCH C-steps on all rows, and the
+  // NCONVERGE best are iterated to convergence; otherwise the KEEP best (already converged on all
+  // rows) are iterated again.
+  let nfinal = KEEP;
+  if (part) {
+    for (let k = 0; k < KEEP; k++) {
+      const o = ldf(pSObj, src * KEEP + k);
+      if (!isFinite(o)) continue;
+      if (progress(KIND_LTS, attempts + k, o, 0.0) != 0) return STATUS_CANCELLED;
+      copyCoef(pSCoef + (<usize>((src * KEEP + k) * (p + 1)) << 3), pTry, p);
+      const obj = concentrate<T>(n, p, pX, pY, intercept, pTry, 0, n, true, h, STEPS_SEARCH);
+      insert(KMINI + 1, obj, p, pTry);
+    }
+    src = KMINI + 1;
+    nfinal = NCONVERGE;
+  }
+  let best = Infinity;
+  let bestConverged = true;
+  for (let k = 0; k < nfinal; k++) {
+    const o = ldf(pSObj, src * KEEP + k);
+    if (!isFinite(o)) continue;
+    if (progress(KIND_LTS, attempts + k, o, 0.0) != 0) return STATUS_CANCELLED;
+    copyCoef(pSCoef + (<usize>((src * KEEP + k) * (p + 1)) << 3), pTry, p);
+    const obj = concentrate<T>(n, p, pX, pY, intercept, pTry, 0, n, true, h, maxCsteps);
+    if (obj < best) {
+      best = obj;
+      bestConverged = chainConverged;
+      copyCoef(pTry, pBest, p);
+      stf(pInfo, LTS_INFO_FINAL_STEPS, <f64>chainSteps);
+    }
+  }
+  if (!isFinite(best)) return STATUS_NUMERICAL;
+  // ids of the winner's h rows
+  evalSet<T>(n, p, pX, pY, pBest, 0, n, true);
+  select(n, h - 1);
+  return bestConverged ? STATUS_OK : STATUS_MAXITER;
+}
+
+function copyCoef(pFrom: usize, pTo: usize, p: i32): void {
+  for (let j = 0; j <= p; j++) stf(pTo, j, ldf(pFrom, j));
+}
+
+/** q distinct indices in [0, m) into pIdx (rejection of repeats). */
+function drawRandom(m: i32, q: i32): void {
+  for (let k = 0; k < q; k++) {
+    let r = randBelow(m);
+    let dup = true;
+    while (dup) {
+      dup = false;
+      for (let l = 0; l < k; l++) {
+        if (ldi(pIdx, l) == r) {
+          dup = true;
+          break;
+        }
+      }
+      if (dup) r = randBelow(m);
+    }
+    sti(pIdx, k, r);
+  }
+}
+
+/** Next q-subset of [0, n) in lexicographic order (pIdx holds the current one). */
+function nextCombination(n: i32, q: i32): void {
+  let i = q - 1;
+  while (i >= 0 && ldi(pIdx, i) == n - q + i) i--;
+  if (i < 0) return;
+  sti(pIdx, i, ldi(pIdx, i) + 1);
+  for (let l = i + 1; l < q; l++) sti(pIdx, l, ldi(pIdx, l - 1) + 1);
+}
+
+/** Exact fit through the q rows pIdx[0..q) into pC ([b0, b]); false when the subset is singular. */
+function elemental<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pC: usize): bool {
+  const q = p + intercept, w = q + 1;
+  for (let r = 0; r < q; r++) {
+    const row = ldi(pIdx, r);
+    if (intercept != 0) stf(pA, r * w, 1.0);
+    for (let j = 0; j < p; j++) stf(pA, r * w + intercept + j, xld<T>(xat<T>(pX, n, j, 0), row));
+    stf(pA, r * w + q, load<f64>(pY + (<usize>row << 3)));
+  }
+  for (let k = 0; k < q; k++) {
+    let cm = 0.0;
+    for (let r = 0; r < q; r++) {
+      const a = Math.abs(ldf(pA, r * w + k));
+      if (a > cm) cm = a;
+    }
+    stf(pCm, k, cm);
+  }
+  for (let k = 0; k < q; k++) {
+    let piv = k;
+    let amax = Math.abs(ldf(pA, k * w + k));
+    for (let r = k + 1; r < q; r++) {
+      const a = Math.abs(ldf(pA, r * w + k));
+      if (a > amax) {
+        amax = a;
+        piv = r;
+      }
+    }
+    if (!(amax > ELEM_TOL * ldf(pCm, k))) return false;
+    if (piv != k) {
+      for (let c = k; c <= q; c++) {
+        const t = ldf(pA, k * w + c);
+        stf(pA, k * w + c, ldf(pA, piv * w + c));
+        stf(pA, piv * w + c, t);
+      }
+    }
+    const d = ldf(pA, k * w + k);
+    for (let r = k + 1; r < q; r++) {
+      const f = ldf(pA, r * w + k) / d;
+      if (f != 0.0) {
+        for (let c = k + 1; c <= q; c++) stf(pA, r * w + c, ldf(pA, r * w + c) - f * ldf(pA, k * w + c));
+      }
+    }
+  }
+  for (let k = q - 1; k >= 0; k--) {
+    let s = ldf(pA, k * w + q);
+    for (let c = k + 1; c < q; c++) s -= ldf(pA, k * w + c) * ldf(pV, c);
+    stf(pV, k, s / ldf(pA, k * w + k));
+  }
+  stf(pC, 0, intercept != 0 ? ldf(pV, 0) : 0.0);
+  for (let j = 0; j < p; j++) stf(pC, j + 1, ldf(pV, intercept + j));
+  for (let j = 0; j <= p; j++) if (!isFinite(ldf(pC, j))) return false;
+  return true;
+}
+
+/** Add (sub = false) or remove one row of the subset to the running sums: S += d, Gr += d d^T (upper,
+ *  rows 0..p-1, columns up to p = the response), d = [x_row, y_row] - shift. */
+function addRow<T>(n: i32, p: i32, pX: usize, pY: usize, row: i32, sub: bool): void {
+  const w = p + 1;
+  for (let j = 0; j < p; j++) stf(pV, j, xld<T>(xat<T>(pX, n, j, 0), row) - ldf(pSh, j));
+  stf(pV, p, load<f64>(pY + (<usize>row << 3)) - ldf(pSh, p));
+  if (sub) {
+    for (let j = 0; j <= p; j++) stf(pS, j, ldf(pS, j) - ldf(pV, j));
+    for (let j = 0; j < p; j++) {
+      const vj = ldf(pV, j);
+      for (let c = j; c <= p; c++) stf(pGr, j * w + c, ldf(pGr, j * w + c) - vj * ldf(pV, c));
+    }
+  } else {
+    for (let j = 0; j <= p; j++) stf(pS, j, ldf(pS, j) + ldf(pV, j));
+    for (let j = 0; j < p; j++) {
+      const vj = ldf(pV, j);
+      for (let c = j; c <= p; c++) stf(pGr, j * w + c, ldf(pGr, j * w + c) + vj * ldf(pV, c));
+    }
+  }
+}
+
+/** Start the sums of a chain: membership 0 on the set's rows, 1 on pId[0..hh); shift = the first
+ *  subset row (with an intercept; 0 without); S and Gr accumulated over the subset. */
+function initSums<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pSet: usize, nn: i32, full: bool, hh: i32): void {
+  const w = p + 1;
+  if (full) {
+    for (let i = 0; i < n; i++) sti(pMem, i, 0);
+  } else {
+    for (let k = 0; k < nn; k++) sti(pMem, ldi(pSet, k), 0);
+  }
+  const r0 = ldi(pId, 0);
+  for (let j = 0; j < p; j++) stf(pSh, j, intercept != 0 ? xld<T>(xat<T>(pX, n, j, 0), r0) : 0.0);
+  stf(pSh, p, intercept != 0 ? load<f64>(pY + (<usize>r0 << 3)) : 0.0);
+  for (let j = 0; j <= p; j++) stf(pS, j, 0.0);
+  for (let k = 0; k < p * w; k++) stf(pGr, k, 0.0);
+  for (let k = 0; k < hh; k++) {
+    const row = ldi(pId, k);
+    sti(pMem, row, 1);
+    addRow<T>(n, p, pX, pY, row, false);
+  }
+}
+
+/** Move the sums to the subset pId[0..hh): rows leaving are subtracted and rows entering added (in the
+ *  set's row order); from scratch when more than half of the subset changed. */
+function updateSums<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pSet: usize, nn: i32, full: bool, hh: i32): void {
+  let changes = 0;
+  for (let k = 0; k < hh; k++) {
+    const row = ldi(pId, k);
+    if (ldi(pMem, row) == 1) {
+      sti(pMem, row, 2);
+    } else {
+      sti(pMem, row, 3);
+      changes++;
+    }
+  }
+  if (2 * changes > hh) {
+    initSums<T>(n, p, pX, pY, intercept, pSet, nn, full, hh);
+    return;
+  }
+  for (let k = 0; k < nn; k++) {
+    const row = full ? k : ldi(pSet, k);
+    const m = ldi(pMem, row);
+    if (m == 1) {
+      addRow<T>(n, p, pX, pY, row, true);
+      sti(pMem, row, 0);
+    } else if (m == 3) {
+      addRow<T>(n, p, pX, pY, row, false);
+      sti(pMem, row, 1);
+    } else if (m == 2) {
+      sti(pMem, row, 1);
+    }
+  }
+}
+
+/** Least squares on the current subset (hh rows) from the sums into pC; false when singular. */
+function solveSums(p: i32, intercept: i32, hh: i32, pC: usize): bool {
+  const w = p + 1;
+  const hd = <f64>hh;
+  for (let j = 0; j < p; j++) {
+    for (let c = j; c <= p; c++) {
+      stf(pG, j * w + c, intercept != 0 ? ldf(pGr, j * w + c) - ldf(pS, j) * ldf(pS, c) / hd : ldf(pGr, j * w + c));
+    }
+  }
+  // Cholesky G = U^T U (row-oriented, upper), carrying the right-hand side column along.
+  for (let j = 0; j < p; j++) stf(pV, j, ldf(pG, j * w + j));
+  for (let j = 0; j < p; j++) {
+    const d = ldf(pG, j * w + j);
+    if (!(d > CHOL_TOL * ldf(pV, j))) return false;
+    const s = Math.sqrt(d);
+    stf(pG, j * w + j, s);
+    for (let c = j + 1; c <= p; c++) stf(pG, j * w + c, ldf(pG, j * w + c) / s);
+    for (let r = j + 1; r < p; r++) {
+      const f = ldf(pG, j * w + r);
+      for (let c = r; c <= p; c++) stf(pG, r * w + c, ldf(pG, r * w + c) - f * ldf(pG, j * w + c));
+    }
+  }
+  for (let j = p - 1; j >= 0; j--) {
+    let s = ldf(pG, j * w + p);
+    for (let c = j + 1; c < p; c++) s -= ldf(pG, j * w + c) * ldf(pV, c);
+    stf(pV, j, s / ldf(pG, j * w + j));
+  }
+  let b0 = 0.0;
+  if (intercept != 0) {
+    b0 = ldf(pSh, p) + ldf(pS, p) / hd;
+    for (let j = 0; j < p; j++) b0 -= (ldf(pSh, j) + ldf(pS, j) / hd) * ldf(pV, j);
+  }
+  if (!isFinite(b0)) return false;
+  for (let j = 0; j < p; j++) if (!isFinite(ldf(pV, j))) return false;
+  stf(pC, 0, b0);
+  for (let j = 0; j < p; j++) stf(pC, j + 1, ldf(pV, j));
+  return true;
+}
+
+/** Squared residuals of pC on a row set into keys, the rows into ids: the nn rows pSet[0..nn), or
+ *  all n rows in order (full). Both forms compute ((y - b0) - x_1 b_1) - x_2 b_2 ... per row. */
+function evalSet<T>(n: i32, p: i32, pX: usize, pY: usize, pC: usize, pSet: usize, nn: i32, full: bool): void {
+  const b0 = ldf(pC, 0);
+  if (full) {
+    for (let i = 0; i < n; i++) {
+      stf(pKey, i, load<f64>(pY + (<usize>i << 3)) - b0);
+      sti(pId, i, i);
+    }
+    for (let j = 0; j < p; j++) {
+      const bj = ldf(pC, j + 1);
+      const px = xat<T>(pX, n, j, 0);
+      for (let i = 0; i < n; i++) stf(pKey, i, ldf(pKey, i) - xld<T>(px, i) * bj);
+    }
+    for (let i = 0; i < n; i++) {
+      const r = ldf(pKey, i);
+      stf(pKey, i, r * r);
+    }
+  } else {
+    for (let k = 0; k < nn; k++) {
+      const row = ldi(pSet, k);
+      let r = load<f64>(pY + (<usize>row << 3)) - b0;
+      for (let j = 0; j < p; j++) r = r - xld<T>(xat<T>(pX, n, j, 0), row) * ldf(pC, j + 1);
+      stf(pKey, k, r * r);
+      sti(pId, k, row);
+    }
+  }
+}
+
+/** Hoare's FIND (Wirth): permute keys/ids [0, m) so that keys[0..k] are the k + 1 smallest. */
+function select(m: i32, k: i32): void {
+  let l = 0, r = m - 1;
+  while (l < r) {
+    const x = ldf(pKey, k);
+    let i = l, j = r;
+    do {
+      while (ldf(pKey, i) < x) i++;
+      while (x < ldf(pKey, j)) j--;
+      if (i <= j) {
+        const t = ldf(pKey, i);
+        stf(pKey, i, ldf(pKey, j));
+        stf(pKey, j, t);
+        const u = ldi(pId, i);
+        sti(pId, i, ldi(pId, j));
+        sti(pId, j, u);
+        i++;
+        j--;
+      }
+    } while (i <= j);
+    if (j < k) l = i;
+    if (k < i) r = j;
+  }
+}
+
+function sumKeys(hh: i32): f64 {
+  let s = 0.0;
+  for (let i = 0; i < hh; i++) s += ldf(pKey, i);
+  return s;
+}
+
+/** C-steps from the coefficients at pC (updated in place) on a row set with coverage hh, at most
+ *  `steps`; returns the objective (sum of the hh smallest squared residuals) of the final pC. */
+function concentrate<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pC: usize, pSet: usize, nn: i32,
+  full: bool, hh: i32, steps: i32): f64 {
+  evalSet<T>(n, p, pX, pY, pC, pSet, nn, full);
+  select(nn, hh - 1);
+  let obj = sumKeys(hh);
+  chainConverged = false;
+  chainSteps = 0;
+  initSums<T>(n, p, pX, pY, intercept, pSet, nn, full, hh);
+  for (let s = 0; s < steps; s++) {
+    if (s > 0) updateSums<T>(n, p, pX, pY, intercept, pSet, nn, full, hh);
+    if (!solveSums(p, intercept, hh, pNew)) {
+      chainConverged = true;
+      break;
+    }
+    csteps++;
+    chainSteps++;
+    evalSet<T>(n, p, pX, pY, pNew, pSet, nn, full);
+    select(nn, hh - 1);
+    const o = sumKeys(hh);
+    if (!(o < obj)) {
+      chainConverged = true;
+      break;
+    }
+    obj = o;
+    copyCoef(pNew, pC, p);
+  }
+  return obj;
+}
+
+/** Store a candidate in stock group g (KEEP best, ascending; an identical candidate is not repeated). */
+function insert(g: i32, obj: f64, p: i32, pC: usize): void {
+  if (!(obj < ldf(pSObj, g * KEEP + KEEP - 1))) return;
+  for (let k = 0; k < KEEP; k++) {
+    if (ldf(pSObj, g * KEEP + k) == obj) {
+      const pS = pSCoef + (<usize>((g * KEEP + k) * (p + 1)) << 3);
+      let same = true;
+      for (let j = 0; j <= p; j++) {
+        if (ldf(pS, j) != ldf(pC, j)) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return;
+    }
+  }
+  let at = 0;
+  while (at < KEEP && !(obj < ldf(pSObj, g * KEEP + at))) at++;
+  for (let k = KEEP - 1; k > at; k--) {
+    stf(pSObj, g * KEEP + k, ldf(pSObj, g * KEEP + k - 1));
+    copyCoef(pSCoef + (<usize>((g * KEEP + k - 1) * (p + 1)) << 3), pSCoef + (<usize>((g * KEEP + k) * (p + 1)) << 3), p);
+  }
+  stf(pSObj, g * KEEP + at, obj);
+  copyCoef(pC, pSCoef + (<usize>((g * KEEP + at) * (p + 1)) << 3), p);
+}

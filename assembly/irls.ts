@@ -54,7 +54,8 @@
 // Statuses: OK (converged), MAXITER (last iterate), STALLED (a step failed; last iterate), RANK_DEFICIENT, CANCELLED (progress hook),
 // NUMERICAL (non-finite result).
 //
-// Work region: l2_fit's work, then three n-vectors of f64 (residuals; IRLS / Newton weights, then the
+// Work region: the outlier mask (n bytes; Huber: byte i = 1 when |r_i| > d s, on return), l2_fit's
+// work, then three n-vectors of f64 (residuals; IRLS / Newton weights, then the
 // next residuals; selection weights or the Newton response), one n-vector of i32 (selection ids),
 // three (p + 1)-vectors of f64 (next coefficients; column magnitudes; full Newton step) and wselect's
 // sampling scratch, each 16-byte aligned.
@@ -63,9 +64,9 @@ import { l2Solve, l2_fit, l2_work_bytes } from "./l2";
 import { XS, setX, xat, xld, xld2 } from "./xload";
 import { wselect, SELECT_SCRATCH_BYTES } from "./select";
 import { progress } from "./env";
-import { INFO_LEN, INFO_OBJECTIVE, INFO_ITERATIONS, INFO_SCALE, INFO_OUTLIERS } from "./info";
+import { INFO_LEN, INFO_OBJECTIVE, INFO_ITERATIONS, INFO_SCALE, INFO_OUTLIERS, INFO_RCOND } from "./info";
 import { STATUS_OK, STATUS_MAXITER, STATUS_RANK_DEFICIENT, STATUS_CANCELLED, STATUS_NUMERICAL, STATUS_STALLED } from "./status";
-import { ldf, stf, sti } from "./mem";
+import { ldf, stf, ldi, sti } from "./mem";
 
 /** loss argument: Huber. */
 const LOSS_HUBER: i32 = 1;
@@ -97,6 +98,17 @@ const ACCEPT: f64 = 64.0;
 const INNER_SWITCH: f64 = 1000.0;
 /** Rounding floor of the convergence test, in units of eps times the size of the residuals' terms. */
 const ROUNDING: f64 = 16.0;
+/** Rows per chunk of the Huber Newton Gram passes (even: f64x2 pairs never straddle chunks). */
+const GB: i32 = 128;
+/** Huber semismooth Newton steps at most (then IRLS continues from the last iterate). */
+const HUBER_NEWTON_MAX: i32 = 60;
+/** A pivot of the diagonally scaled Newton matrix at or below this ends the Newton phase (IRLS goes on). */
+const PIVOT_MIN: f64 = 1e-10;
+/** Quadratic regime: a full step that moved the fitted values by at most QUAD sqrt(tol) s. */
+const QUAD: f64 = 0.01;
+/** The last step is left to l2_fit's refined solve unless the scaled Newton matrix's estimated 1-norm
+ *  condition number is at most this (then the Newton fixed point is as accurate: tested). */
+const KAPPA_FINAL: f64 = 1e4;
 
 /** Weight of row i (1 when the caller passed no weights). */
 // @ts-ignore: decorator
@@ -109,8 +121,16 @@ let lastMeanAbs: f64 = 0;
 
 export function irls_work_bytes(n: i32, p: i32): f64 {
   const nd = <f64>n, q = <f64>p + 1.0;
-  return al16(l2_work_bytes(n, p)) + 3.0 * al16(8.0 * nd) + al16(4.0 * nd) + 3.0 * al16(8.0 * q)
-    + al16(<f64>SELECT_SCRATCH_BYTES);
+  return al16(nd) + al16(l2_work_bytes(n, p)) + 3.0 * al16(8.0 * nd) + al16(4.0 * nd) + 3.0 * al16(8.0 * q)
+    + al16(<f64>SELECT_SCRATCH_BYTES) + newtonWorkBytes(n, p);
+}
+
+/** Huber Newton regions: a row list (n i32), the Gram matrix and its factor ((p+1)^2 f64 each), five
+ *  (p+1)-vectors (column means, gradient, step, diagonal scales, outlier gradient), the chunk buffer (GB (p+2) f64) and the
+ *  chunk's square-root weights (GB f64). */
+function newtonWorkBytes(n: i32, p: i32): f64 {
+  const q = <f64>p + 1.0;
+  return al16(4.0 * <f64>n) + 2.0 * al16(8.0 * q * q) + 5.0 * al16(8.0 * q) + al16(8.0 * <f64>GB * (q + 1.0)) + al16(8.0 * <f64>GB);
 }
 
 export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, loss: i32,
@@ -118,7 +138,9 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
   pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, xf32: i32): i32 {
   setX(xf32);
   const nb = <usize>al16(8.0 * <f64>n);
-  let pR = pWork + <usize>al16(l2_work_bytes(n, p)); // residuals of the current iterate
+  const pMask = pWork; // Huber: the outlier mask on return (n bytes)
+  const pWk = pWork + <usize>al16(<f64>n); // l2_fit's work
+  let pR = pWk + <usize>al16(l2_work_bytes(n, p)); // residuals of the current iterate
   let pU = pR + nb; // IRLS weights, then the next iterate's residuals
   const pT = pU + nb; // selection weights (default epsilon)
   const pId = pT + nb; // selection ids
@@ -126,6 +148,17 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
   const pXm = pB + <usize>al16(8.0 * (<f64>p + 1.0)); // max |x_ij| per column (rounding floor)
   const pBn = pXm + <usize>al16(8.0 * (<f64>p + 1.0)); // full Newton step (smooth-L1)
   const pSel = pBn + <usize>al16(8.0 * (<f64>p + 1.0)); // wselect's sampling scratch
+  const q = <f64>p + 1.0;
+  const pL = pSel + <usize>al16(<f64>SELECT_SCRATCH_BYTES); // Huber Newton: row list
+  const pG = pL + <usize>al16(4.0 * <f64>n); // inlier Gram matrix (upper triangle)
+  const pUf = pG + <usize>al16(8.0 * q * q); // its scaled Cholesky factor
+  const pM = pUf + <usize>al16(8.0 * q * q); // column means
+  const pGd = pM + <usize>al16(8.0 * q); // gradient
+  const pDir = pGd + <usize>al16(8.0 * q); // Newton step
+  const pDg = pDir + <usize>al16(8.0 * q); // diagonal scales
+  const pGo = pDg + <usize>al16(8.0 * q); // outlier part of the gradient
+  const pBuf = pGo + <usize>al16(8.0 * q); // chunk buffer
+  const pSw = pBuf + <usize>al16(8.0 * <f64>GB * (q + 1.0)); // chunk square-root weights
   const huber = loss == LOSS_HUBER;
 
   for (let k = 0; k < INFO_LEN; k++) stf(pInfo, k, 0);
@@ -147,17 +180,42 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
   // Start: the caller's coefficients, or the weighted (ridge) least-squares fit (which also checks rank).
   let epsRef = 0.0; // default smooth-L1 epsilon: from the least-squares residuals, whatever the start
   if (!huber && param <= 0 && pStart != 0) {
-    const st1 = l2_fit(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWork, xf32);
+    const st1 = l2_fit(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWk, xf32);
     if (st1 == STATUS_RANK_DEFICIENT || st1 == STATUS_NUMERICAL) return st1;
     residuals(n, p, pX, pY, pB, pR);
     epsRef = robustScale(n, pR, pW, W, pU, pT, pId, pSel);
+  }
+  // Huber: the semismooth Newton phase (below) needs the Gram matrix of the rows inside the quadratic
+  // region; it starts as that of all rows of positive weight (flags at pId), and the same pass gives
+  // sum w t y, so that without a start its first solve is the (unrefined) least-squares start. A pivot failure
+  // (rank deficiency, extreme conditioning) leaves everything to the IRLS path as before.
+  const j0 = intercept != 0 ? 0 : 1;
+  let newtonOn = huber && maxIter > 1;
+  let newtonStart = false;
+  if (newtonOn) {
+    colMeans(n, p, pX, pW, W, intercept, pM);
+    const cnt = allRows(n, pW, pId, pL);
+    zeroGram(p, pG);
+    zeroVec(p, pGd);
+    gramRows(n, p, j0, pX, pW, pM, pL, cnt, 1.0, pG, pBuf, pSw, pY, pGd);
+    if (pStart == 0) {
+      if (newtonFactor(p, j0, pG, ridge, pUf, pDg)) {
+        newtonSolve(p, j0, pUf, pDg, pGd, pDir); // pGd: sum w t y from the Gram pass
+        rawStep(p, j0, pM, pDir);
+        for (let j = 0; j <= p; j++) stf(pCoef, j, ldf(pDir, j));
+        for (let j = 0; j < p; j++) sti(pFlags, j, 0);
+        newtonStart = true;
+      } else {
+        newtonOn = false;
+      }
+    }
   }
   if (pStart != 0) {
     for (let j = 0; j <= p; j++) stf(pCoef, j, ldf(pStart, j));
     if (intercept == 0) stf(pCoef, 0, 0);
     for (let j = 0; j < p; j++) sti(pFlags, j, 0);
-  } else {
-    const st0 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, huber || param > 0 ? 1 : 0);
+  } else if (!newtonStart) {
+    const st0 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWk, huber || param > 0 ? 1 : 0);
     if (st0 == STATUS_RANK_DEFICIENT || st0 == STATUS_NUMERICAL) return st0;
   }
   residuals(n, p, pX, pY, pCoef, pR);
@@ -176,7 +234,11 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
       let pe = p + (intercept != 0 ? 1 : 0);
       if (pe > npos - 1) pe = npos - 1;
       A = W * (<f64>(npos - pe) / <f64>npos) * huberBeta(d);
-      s = huberSigma(n, pR, pW, d, A, lamB, 0.0);
+      // Newton from the least-squares start: from the normal-consistent MAD of the residuals (the first Newton steps then need
+      // not wait for the scale of heavy-tailed least-squares residuals to shrink), then the flags again.
+      s = newtonStart ? robustScale(n, pR, pW, W, pU, pT, pId, pSel) : 0.0;
+      if (newtonStart) allRows(n, pW, pId, pL);
+      if (!(s > 0)) s = huberSigma(n, pR, pW, d, A, lamB, 0.0);
     }
     obj = huberObjective(n, pR, pW, d, s, A, lamB, fixed);
   } else {
@@ -194,7 +256,113 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
   let exact = false; // every solve is l2_fit's from now on (see INNER_SWITCH)
   let prevDelta = Infinity;
   let newton = false; // smooth-L1: try a Newton step (the previous step was already small)
-  while (it < maxIter) {
+  let cancelled = false;
+  // Huber: semismooth Newton on F_s at the current scale s (Hessian 2 (G_in + ridge I'), G_in the Gram
+  // matrix of the rows inside |r| <= d s, kept up to date by adding the rows that entered and subtracting
+  // those that left — or re-formed from the inside rows when fewer), the step halved until F_s does not
+  // grow beyond rounding, then the exact scale step. Ends when a full step moved the fitted values by at
+  // most tol * s (or rounding noise): the IRLS loop then makes the last step with l2_fit's refined solve.
+  // A pivot failure, no acceptable step, or HUBER_NEWTON_MAX steps hand the iterate to IRLS unchanged.
+  if (newtonOn) {
+    let k = 0;
+    let quad = false; // the last step was full and small: quadratic convergence regime
+    let converged = false;
+    while (k < HUBER_NEWTON_MAX && it < maxIter - 1) {
+      // Joint step in (b, s) unless the scale is fixed (or at its floor): the partition at the current s.
+      const jointStep = !fixed && s > sfloor;
+      const su = fixed || jointStep ? s : sfloor;
+      const c = d * su;
+      huberPartition(n, pR, pW, c, pId, pT, pU, pL);
+      // Converged when the last step was full and small and no row changed sides since: the step was
+      // then (up to the scale's second-order term) the exact minimiser of the piecewise quadratic.
+      if (quad && nEnter + nLeave == 0) {
+        converged = true;
+        break;
+      }
+      if (nEnter + nLeave > nInside) {
+        zeroGram(p, pG);
+        gramRows(n, p, j0, pX, pW, pM, pL, insideRows(n, pId, pL), 1.0, pG, pBuf, pSw, 0, 0);
+      } else {
+        gramRows(n, p, j0, pX, pW, pM, pL, nEnter, 1.0, pG, pBuf, pSw, 0, 0);
+        gramRows(n, p, j0, pX, pW, pM, pL + (<usize>(n - nLeave) << 2), nLeave, -1.0, pG, pBuf, pSw, 0, 0);
+      }
+      if (!newtonFactor(p, j0, pG, ridge, pUf, pDg)) break;
+      // u = sum_in w r t - ridge b', o = sum_out w sign(r) t (t = [1, x - m]); g = u + c o.
+      newtonGradient(n, p, j0, pX, pM, pT, pU, pCoef, ridge, pGd, pGo);
+      for (let j = j0; j <= p; j++) stf(pB, j, ldf(pGd, j) + c * ldf(pGo, j));
+      newtonSolve(p, j0, pUf, pDg, pB, pDir); // a = H^-1 g
+      let ds = 0.0;
+      if (jointStep) {
+        // Schur complement of the (b, s) Newton system  H db + (u/s) ds = g,  u'db + (T/s) ds = e,
+        // T = S_in + lamB, e = (T + s^2 (d^2 W_out - A)) / 2:  ds = s (e - u'a) / (T - u'H^-1 u).
+        let ua = 0.0;
+        for (let j = j0; j <= p; j++) ua += ldf(pGd, j) * ldf(pDir, j);
+        newtonSolve(p, j0, pUf, pDg, pGd, pB); // H^-1 u
+        let uhu = 0.0;
+        for (let j = j0; j <= p; j++) uhu += ldf(pGd, j) * ldf(pB, j);
+        const T = sumInside + lamB;
+        const e = 0.5 * (T + su * su * (d * d * wOutside - A));
+        const den = T - uhu;
+        if (den > 0) {
+          ds = su * ((e - ua) / den);
+          if (ds < -0.9 * su) ds = -0.9 * su; // s > 0 (the line search does the rest)
+          const f = ds / su;
+          for (let j = j0; j <= p; j++) stf(pDir, j, ldf(pDir, j) - f * ldf(pB, j));
+        }
+      }
+      rawStep(p, j0, pM, pDir);
+      const f0 = jointStep ? obj : huberObjective(n, pR, pW, d, su, 0.0, lamB, true);
+      let tn = 1.0;
+      let lamBn = 0.0;
+      let sn = su;
+      let ok = false;
+      for (let h = 0; h <= NEWTON_HALVINGS; h++) {
+        if (h > 0) tn *= 0.5;
+        for (let j = 0; j <= p; j++) stf(pB, j, ldf(pCoef, j) + tn * ldf(pDir, j));
+        residuals(n, p, pX, pY, pB, pU);
+        lamBn = ridge > 0 ? ridge * slopeNorm2(p, pB) : 0.0;
+        sn = su + tn * ds;
+        const fn = jointStep ? huberTrial(n, pR, pU, pW, d, sn, A, lamBn, false) : huberTrial(n, pR, pU, pW, d, su, 0.0, lamBn, true);
+        if (fn <= f0 + ACCEPT * EPS * abs<f64>(f0)) {
+          ok = true;
+          break;
+        }
+      }
+      if (!ok) break;
+      it++;
+      k++;
+      const delta = trialDelta;
+      const t = pR; pR = pU; pU = t;
+      for (let j = 0; j <= p; j++) stf(pCoef, j, ldf(pB, j));
+      lamB = lamBn;
+      if (!fixed) s = huberSigma(n, pR, pW, d, A, lamB, jointStep ? sn : s);
+      obj = huberObjective(n, pR, pW, d, s, A, lamB, fixed);
+      if (progress(KIND_IRLS, it, obj, NaN) != 0) {
+        status = STATUS_CANCELLED;
+        cancelled = true;
+        break;
+      }
+      if (tn == 1.0 && (delta <= tol * s || delta <= ROUNDING * EPS * roundingSize(p, pCoef, pXm, yscale))) {
+        converged = true;
+        break;
+      }
+      quad = tn == 1.0 && delta <= QUAD * sqrt<f64>(tol) * s;
+    }
+    if (converged) {
+      // The Newton fixed point is accurate to about kappa eps (iterative refinement in working
+      // precision): done when the (scaled) matrix is well conditioned and the scale is not at its
+      // floor (perfect fits); otherwise one last step with l2_fit's double-double refinement.
+      exact = true;
+      const kappa = newtonCond(p, j0, pG, pDg, ridge, pUf, pGd, pGo);
+      stf(pInfo, INFO_RCOND, 1.0 / kappa);
+      if (s > sfloor && kappa <= KAPPA_FINAL) {
+        status = STATUS_OK;
+        cancelled = true; // (no IRLS step follows)
+      }
+    }
+  }
+  let firstIrls = true;
+  while (!cancelled && it < maxIter) {
     let stepped = false;
     let objNew = 0.0;
     if (newton) {
@@ -202,7 +370,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
       // the Hessian and gradient scaled by e, hence ridge 2 e lambda), halved until the objective does
       // not increase beyond rounding. A failed solve or no decrease falls back to the IRLS step.
       newtonSystem(n, pR, pY, pW, s, pU, pT);
-      if (l2Solve(n, p, pX, pT, pU, intercept, 2.0 * s * ridge, pBn, pInfo, pFlags, pWork, exact ? 0 : 1) == STATUS_OK) {
+      if (l2Solve(n, p, pX, pT, pU, intercept, 2.0 * s * ridge, pBn, pInfo, pFlags, pWk, exact ? 0 : 1) == STATUS_OK) {
         for (let j = 0; j <= p; j++) stf(pB, j, ldf(pBn, j));
         let tn = 1.0;
         for (let k = 0; k <= NEWTON_HALVINGS; k++) {
@@ -223,16 +391,18 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
       // (1) IRLS weights at the current residuals. (2) Weighted least squares.
       const su = huber && !fixed && !(s > sfloor) ? sfloor : s;
       irlsWeights(n, pR, pW, huber, huber ? d * su : su, pU);
-      const st = l2Solve(n, p, pX, pY, pU, intercept, huber ? ridge : 2.0 * s * ridge, pB, pInfo, pFlags, pWork, exact ? 0 : 1);
+      const st = l2Solve(n, p, pX, pY, pU, intercept, huber ? ridge : 2.0 * s * ridge, pB, pInfo, pFlags, pWk, exact ? 0 : 1);
       if (st != STATUS_OK) {
         // The caller's start skipped the rank check: report it. Otherwise keep the last iterate.
-        if (it == 0 && pStart != 0 && st == STATUS_RANK_DEFICIENT) return st;
+        // So did the Newton start: l2_fit's rank test decides, as with the least-squares start.
+        if (st == STATUS_RANK_DEFICIENT && (it == 0 && pStart != 0 || newtonStart && firstIrls)) return st;
         status = STATUS_STALLED;
         break;
       }
       residuals(n, p, pX, pY, pB, pU);
     }
     it++;
+    firstIrls = false;
     const delta = maxChange(n, pR, pU, pW);
     const t = pR; pR = pU; pU = t;
     for (let j = 0; j <= p; j++) stf(pCoef, j, ldf(pB, j));
@@ -267,7 +437,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
   stf(pInfo, INFO_OBJECTIVE, obj);
   stf(pInfo, INFO_ITERATIONS, <f64>it);
   stf(pInfo, INFO_SCALE, s);
-  stf(pInfo, INFO_OUTLIERS, huber ? <f64>countOutliers(n, pR, d * s) : 0.0);
+  stf(pInfo, INFO_OUTLIERS, huber ? <f64>countOutliers(n, pR, d * s, pMask) : 0.0);
   let finite = obj == obj && abs<f64>(obj) < Infinity;
   for (let j = 0; j <= p; j++) {
     const v = ldf(pCoef, j);
@@ -387,10 +557,14 @@ function newtonSystem(n: i32, pR: usize, pY: usize, pW: usize, e: f64, pH: usize
   }
 }
 
-/** Rows with |r_i| > c. */
-function countOutliers(n: i32, pR: usize, c: f64): i32 {
+/** Rows with |r_i| > c; byte i of the mask at pMask = 1 for them, else 0. */
+function countOutliers(n: i32, pR: usize, c: f64, pMask: usize): i32 {
   let k = 0;
-  for (let i = 0; i < n; i++) if (abs<f64>(ldf(pR, i)) > c) k++;
+  for (let i = 0; i < n; i++) {
+    const o = abs<f64>(ldf(pR, i)) > c;
+    store<u8>(pMask + <usize>i, o ? 1 : 0);
+    if (o) k++;
+  }
   return k;
 }
 
@@ -471,6 +645,27 @@ function huberObjective(n: i32, pR: usize, pW: usize, d: f64, s: f64, A: f64, la
   return fixed ? f : f / s + A * s;
 }
 
+/** huberObjective at the trial residuals pNew (s > 0), and in the same pass trialDelta = maxChange from
+ *  pOld (the same per-row operations as the two separate passes). */
+let trialDelta: f64 = 0;
+function huberTrial(n: i32, pOld: usize, pNew: usize, pW: usize, d: f64, s: f64, A: f64, lamB: f64, fixed: bool): f64 {
+  const c = d * s;
+  let f = 0.0, m = 0.0;
+  for (let i = 0; i < n; i++) {
+    const w = wt(pW, i);
+    const r = ldf(pNew, i);
+    const a = abs<f64>(r);
+    f += a <= c ? w * (r * r) : w * (c * (2.0 * a - c));
+    if (w > 0) {
+      const ch = abs<f64>(r - ldf(pOld, i));
+      if (ch > m) m = ch;
+    }
+  }
+  trialDelta = m;
+  f += lamB;
+  return fixed ? f : f / s + A * s;
+}
+
 /** Smooth-L1 objective sum w (sqrt(r^2 + e^2) - e) + lamB, evaluated without cancellation as
  *  e t^2 / (sqrt(t^2 + 1) + 1), t = r/e (|r| - e beyond |t| = 1e8, where that is exact to rounding).
  *  Leaves the weighted mean |r| in lastMeanAbs. */
@@ -511,6 +706,398 @@ function robustScale(n: i32, pR: usize, pW: usize, W: f64, pKey: usize, pWt: usi
   }
   const mad = ldf(pKey, wselect(pKey, pWt, pId, m, 0.5 * W, W, pScratch));
   return mad > 0 ? MAD_TO_SD * mad : MEANABS_TO_SD * (mean / W);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Huber semismooth Newton. Coordinates of the Newton system: [a, b] with the columns [1, x - m]
+// (m = weighted column means with an intercept, 0 without; index 0 only with an intercept, j0 = 0), so
+// that large column means do not spoil the Gram matrix; rawStep maps a step back to [b0, b].
+
+/** Rows that entered the region |r| <= c (at the front of the list) and left it (at the back), and the
+ *  rows inside, after the last huberPartition. */
+let nEnter: i32 = 0;
+let nLeave: i32 = 0;
+let nInside: i32 = 0;
+/** sum_in w r^2 and sum_out w of the last huberPartition. */
+let sumInside: f64 = 0;
+let wOutside: f64 = 0;
+
+/** pM[0] = 0, pM[j] = weighted mean of column j - 1 over the rows of positive weight (0 without intercept). */
+function colMeans(n: i32, p: i32, pX: usize, pW: usize, W: f64, intercept: i32, pM: usize): void {
+  stf(pM, 0, 0.0);
+  for (let j = 1; j <= p; j++) {
+    let m = 0.0;
+    if (intercept != 0) m = (XS == 3 ? colWeightedSum<f64>(n, pX, pW, j - 1) : colWeightedSum<f32>(n, pX, pW, j - 1)) / W;
+    stf(pM, j, m);
+  }
+}
+function colWeightedSum<T>(n: i32, pX: usize, pW: usize, j: i32): f64 {
+  const col = xat<T>(pX, n, j, 0);
+  let s = 0.0;
+  for (let i = 0; i < n; i++) {
+    const w = wt(pW, i);
+    if (w > 0) s += w * xld<T>(col, i);
+  }
+  return s;
+}
+
+/** Flags 1 for the rows of positive weight (0 otherwise) and their ids in the list; returns the count. */
+function allRows(n: i32, pW: usize, pFl: usize, pL: usize): i32 {
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    if (wt(pW, i) > 0) {
+      sti(pFl, i, 1);
+      sti(pL, k, i);
+      k++;
+    } else {
+      sti(pFl, i, 0);
+    }
+  }
+  return k;
+}
+
+/** Ids of the flagged rows into the list (ascending); returns the count. */
+function insideRows(n: i32, pFl: usize, pL: usize): i32 {
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    if (ldi(pFl, i) != 0) {
+      sti(pL, k, i);
+      k++;
+    }
+  }
+  return k;
+}
+
+function zeroGram(p: i32, pG: usize): void {
+  const q = p + 1;
+  for (let k = 0; k < q * q; k++) stf(pG, k, 0.0);
+}
+
+/** At the residuals: v_i = w r inside |r| <= c (else 0) into pV, o_i = w sign(r) beyond (else 0) into pO
+ *  (0 for weight 0); the flags updated to the new sides, the rows that entered listed from the front of pL
+ *  (ascending) and those that left from its back (the first one at the end); nEnter, nLeave, nInside,
+ *  sumInside, wOutside set. */
+function huberPartition(n: i32, pR: usize, pW: usize, c: f64, pFl: usize, pV: usize, pO: usize, pL: usize): void {
+  let ke = 0, kl = 0, kin = 0;
+  let sin = 0.0, wout = 0.0;
+  for (let i = 0; i < n; i++) {
+    const w = wt(pW, i);
+    let v = 0.0, o = 0.0;
+    if (w > 0) {
+      const r = ldf(pR, i);
+      const inside = abs<f64>(r) <= c;
+      if (inside) {
+        v = w * r;
+        sin += v * r;
+      } else {
+        o = r > 0 ? w : -w;
+        wout += w;
+      }
+      const f = inside ? 1 : 0;
+      kin += f;
+      if (f != ldi(pFl, i)) {
+        if (inside) {
+          sti(pL, ke, i);
+          ke++;
+        } else {
+          kl++;
+          sti(pL, n - kl, i);
+        }
+        sti(pFl, i, f);
+      }
+    }
+    stf(pV, i, v);
+    stf(pO, i, o);
+  }
+  nEnter = ke;
+  nLeave = kl;
+  nInside = kin;
+  sumInside = sin;
+  wOutside = wout;
+}
+
+/** G[j][k] (k >= j >= j0, row-major (p+1)^2) += sign * sum over the cnt listed rows of w_i t_ij t_ik,
+ *  t_i = [1, x_i - m]. Chunks of GB rows are copied as sqrt(w_i) t_i into a column buffer, padded to an
+ *  even length with zero rows; each dot product keeps two lanes (even / odd chunk rows) added at the end
+ *  of the chunk (gramChunk). */
+function gramRows(n: i32, p: i32, j0: i32, pX: usize, pW: usize, pM: usize, pL: usize, cnt: i32, sign: f64,
+  pG: usize, pBuf: usize, pSw: usize, pY: usize, pTy: usize): void {
+  if (XS == 3) gramRowsT<f64>(n, p, j0, pX, pW, pM, pL, cnt, sign, pG, pBuf, pSw, pY, pTy);
+  else gramRowsT<f32>(n, p, j0, pX, pW, pM, pL, cnt, sign, pG, pBuf, pSw, pY, pTy);
+}
+function gramRowsT<T>(n: i32, p: i32, j0: i32, pX: usize, pW: usize, pM: usize, pL: usize, cnt: i32, sign: f64,
+  pG: usize, pBuf: usize, pSw: usize, pY: usize, pTy: usize): void {
+  const q = p + 1;
+  for (let c0 = 0; c0 < cnt; c0 += GB) {
+    const len = min<i32>(GB, cnt - c0);
+    const len2 = (len + 1) & ~1;
+    const pl = pL + (<usize>c0 << 2);
+    for (let t = 0; t < len; t++) stf(pSw, t, sqrt<f64>(wt(pW, ldi(pl, t))));
+    if (len2 > len) stf(pSw, len, 0.0);
+    if (j0 == 0) {
+      for (let t = 0; t < len2; t++) stf(pBuf, t, ldf(pSw, t));
+    }
+    for (let j = 1; j <= p; j++) {
+      const col = xat<T>(pX, n, j - 1, 0);
+      const mj = ldf(pM, j);
+      const bj = pBuf + (<usize>(j * GB) << 3);
+      for (let t = 0; t < len; t++) stf(bj, t, (xld<T>(col, ldi(pl, t)) - mj) * ldf(pSw, t));
+      if (len2 > len) stf(bj, len, 0.0);
+    }
+    gramChunk(j0, p, len2, sign, pBuf, pG);
+    if (pY != 0) {
+      // pTy[j] += sum over the chunk of w t_j y (buffer column q holds sqrt(w) y).
+      const by = pBuf + (<usize>(q * GB) << 3);
+      for (let t = 0; t < len; t++) stf(by, t, ldf(pY, ldi(pl, t)) * ldf(pSw, t));
+      if (len2 > len) stf(by, len, 0.0);
+      for (let j = j0; j <= p; j++) {
+        const cj = pBuf + (<usize>(j * GB) << 3);
+        let a = f64x2.splat(0.0);
+        for (let t = 0; t < len2; t += 2) {
+          const o = <usize>t << 3;
+          a = f64x2.add(a, f64x2.mul(v128.load(cj + o), v128.load(by + o)));
+        }
+        stf(pTy, j, ldf(pTy, j) + (f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1)));
+      }
+    }
+  }
+}
+
+function zeroVec(p: i32, pV: usize): void {
+  for (let j = 0; j <= p; j++) stf(pV, j, 0.0);
+}
+
+/** G[j][k] += sign * (dot of buffer columns j and k), k >= j >= j0; each pair keeps one f64x2
+ *  accumulator (lane 0: even rows, lane 1: odd rows) added at the end; 2 x 4 tiles of pairs share the
+ *  loads of their columns (the order of every pair is that of the twin's one-pair loop). */
+function gramChunk(j0: i32, p: i32, len2: i32, sign: f64, pBuf: usize, pG: usize): void {
+  const q = p + 1;
+  const stride = <usize>GB << 3;
+  const bytes = <usize>len2 << 3;
+  let j = j0;
+  for (; j + 1 <= p; j += 2) {
+    const cj = pBuf + <usize>j * stride;
+    const cs = cj + stride;
+    const gj = pG + (<usize>(j * q) << 3);
+    const gs = gj + (<usize>q << 3);
+    let a = f64x2.splat(0.0);
+    for (let o: usize = 0; o < bytes; o += 16) {
+      const z = v128.load(cj + o);
+      a = f64x2.add(a, f64x2.mul(z, z));
+    }
+    stf(gj, j, ldf(gj, j) + sign * (f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1)));
+    let k = j + 1;
+    for (; k + 3 <= p; k += 4) {
+      const c0 = pBuf + <usize>k * stride;
+      const c1 = c0 + stride;
+      const c2 = c1 + stride;
+      const c3 = c2 + stride;
+      let a0 = f64x2.splat(0.0);
+      let a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+      for (let o: usize = 0; o < bytes; o += 16) {
+        const z = v128.load(cj + o);
+        const y = v128.load(cs + o);
+        const x0 = v128.load(c0 + o);
+        const x1 = v128.load(c1 + o);
+        const x2 = v128.load(c2 + o);
+        const x3 = v128.load(c3 + o);
+        a0 = f64x2.add(a0, f64x2.mul(z, x0));
+        a1 = f64x2.add(a1, f64x2.mul(z, x1));
+        a2 = f64x2.add(a2, f64x2.mul(z, x2));
+        a3 = f64x2.add(a3, f64x2.mul(z, x3));
+        b0 = f64x2.add(b0, f64x2.mul(y, x0));
+        b1 = f64x2.add(b1, f64x2.mul(y, x1));
+        b2 = f64x2.add(b2, f64x2.mul(y, x2));
+        b3 = f64x2.add(b3, f64x2.mul(y, x3));
+      }
+      stf(gj, k, ldf(gj, k) + sign * (f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1)));
+      stf(gj, k + 1, ldf(gj, k + 1) + sign * (f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1)));
+      stf(gj, k + 2, ldf(gj, k + 2) + sign * (f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1)));
+      stf(gj, k + 3, ldf(gj, k + 3) + sign * (f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1)));
+      // Row j + 1 starts at k = j + 1 (its diagonal), which the first tile covers with b0.
+      stf(gs, k, ldf(gs, k) + sign * (f64x2.extract_lane(b0, 0) + f64x2.extract_lane(b0, 1)));
+      stf(gs, k + 1, ldf(gs, k + 1) + sign * (f64x2.extract_lane(b1, 0) + f64x2.extract_lane(b1, 1)));
+      stf(gs, k + 2, ldf(gs, k + 2) + sign * (f64x2.extract_lane(b2, 0) + f64x2.extract_lane(b2, 1)));
+      stf(gs, k + 3, ldf(gs, k + 3) + sign * (f64x2.extract_lane(b3, 0) + f64x2.extract_lane(b3, 1)));
+    }
+    for (; k <= p; k++) {
+      const ck = pBuf + <usize>k * stride;
+      let a0 = f64x2.splat(0.0);
+      let b0 = a0;
+      for (let o: usize = 0; o < bytes; o += 16) {
+        const x = v128.load(ck + o);
+        a0 = f64x2.add(a0, f64x2.mul(v128.load(cj + o), x));
+        b0 = f64x2.add(b0, f64x2.mul(v128.load(cs + o), x));
+      }
+      stf(gj, k, ldf(gj, k) + sign * (f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1)));
+      stf(gs, k, ldf(gs, k) + sign * (f64x2.extract_lane(b0, 0) + f64x2.extract_lane(b0, 1)));
+    }
+  }
+  if (j <= p) {
+    const cj = pBuf + <usize>j * stride;
+    const gj = pG + (<usize>(j * q) << 3);
+    let a = f64x2.splat(0.0);
+    for (let o: usize = 0; o < bytes; o += 16) {
+      const z = v128.load(cj + o);
+      a = f64x2.add(a, f64x2.mul(z, z));
+    }
+    stf(gj, j, ldf(gj, j) + sign * (f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1)));
+  }
+}
+
+/** Cholesky factor U (upper, row-major at pU) of D^-1 (G + ridge I') D^-1 on rows / columns j0..p
+ *  (I' = identity without the intercept entry, D = the square root of the diagonal, at pD). False when a
+ *  diagonal is not positive and finite or a pivot is not above PIVOT_MIN. */
+function newtonFactor(p: i32, j0: i32, pG: usize, ridge: f64, pU: usize, pD: usize): bool {
+  const q = p + 1;
+  for (let j = j0; j <= p; j++) {
+    const h = ldf(pG, j * q + j) + (j > 0 ? ridge : 0.0);
+    if (!(h > 0) || !(h < Infinity)) return false;
+    stf(pD, j, sqrt<f64>(h));
+  }
+  for (let j = j0; j <= p; j++) {
+    const dj = ldf(pD, j);
+    let s = (ldf(pG, j * q + j) + (j > 0 ? ridge : 0.0)) / dj / dj;
+    for (let i = j0; i < j; i++) {
+      const u = ldf(pU, i * q + j);
+      s -= u * u;
+    }
+    if (!(s > PIVOT_MIN)) return false;
+    const ujj = sqrt<f64>(s);
+    stf(pU, j * q + j, ujj);
+    for (let k = j + 1; k <= p; k++) {
+      let t = ldf(pG, j * q + k) / dj / ldf(pD, k);
+      for (let i = j0; i < j; i++) t -= ldf(pU, i * q + j) * ldf(pU, i * q + k);
+      stf(pU, j * q + k, t / ujj);
+    }
+  }
+  return true;
+}
+
+/** out = (G + ridge I')^-1 g on j0..p from the factor of newtonFactor (out[0] = 0 when j0 = 1). */
+function newtonSolve(p: i32, j0: i32, pU: usize, pD: usize, pGd: usize, pOut: usize): void {
+  const q = p + 1;
+  for (let j = j0; j <= p; j++) {
+    let t = ldf(pGd, j) / ldf(pD, j);
+    for (let i = j0; i < j; i++) t -= ldf(pU, i * q + j) * ldf(pOut, i);
+    stf(pOut, j, t / ldf(pU, j * q + j));
+  }
+  for (let j = p; j >= j0; j--) {
+    let t = ldf(pOut, j);
+    for (let k = j + 1; k <= p; k++) t -= ldf(pU, j * q + k) * ldf(pOut, k);
+    stf(pOut, j, t / ldf(pU, j * q + j));
+  }
+  for (let j = j0; j <= p; j++) stf(pOut, j, ldf(pOut, j) / ldf(pD, j));
+  if (j0 == 1) stf(pOut, 0, 0.0);
+}
+
+/** In the Newton coordinates: u_0 = sum v, u_j = sum (x_ij - m_j) v_i - ridge b_j, and o likewise from
+ *  pO (no ridge term); every sum in two lanes (even / odd rows, an odd last row to lane 0). */
+function newtonGradient(n: i32, p: i32, j0: i32, pX: usize, pM: usize, pV: usize, pO: usize, pC: usize, ridge: f64,
+  pU: usize, pOut: usize): void {
+  const pairs = n & ~1;
+  if (j0 == 0) {
+    let s = f64x2.splat(0.0), so = f64x2.splat(0.0);
+    for (let i = 0; i < pairs; i += 2) {
+      const o = <usize>i << 3;
+      s = f64x2.add(s, v128.load(pV + o));
+      so = f64x2.add(so, v128.load(pO + o));
+    }
+    let a = f64x2.extract_lane(s, 0), ao = f64x2.extract_lane(so, 0);
+    if (pairs < n) {
+      a += ldf(pV, pairs);
+      ao += ldf(pO, pairs);
+    }
+    stf(pU, 0, a + f64x2.extract_lane(s, 1));
+    stf(pOut, 0, ao + f64x2.extract_lane(so, 1));
+  }
+  for (let j = 1; j <= p; j++) {
+    if (XS == 3) centeredDots<f64>(n, pX, j - 1, ldf(pM, j), pV, pO); else centeredDots<f32>(n, pX, j - 1, ldf(pM, j), pV, pO);
+    let g = dotV;
+    if (ridge > 0) g -= ridge * ldf(pC, j);
+    stf(pU, j, g);
+    stf(pOut, j, dotO);
+  }
+}
+let dotV: f64 = 0;
+let dotO: f64 = 0;
+/** dotV = sum (x_ij - m) v_i, dotO = sum (x_ij - m) o_i over column j (one pass). */
+function centeredDots<T>(n: i32, pX: usize, j: i32, m: f64, pV: usize, pO: usize): void {
+  const col = xat<T>(pX, n, j, 0);
+  const pairs = n & ~1;
+  const vm = f64x2.splat(m);
+  let s = f64x2.splat(0.0), so = f64x2.splat(0.0);
+  for (let i = 0; i < pairs; i += 2) {
+    const o = <usize>i << 3;
+    const x = f64x2.sub(xld2<T>(col, i), vm);
+    s = f64x2.add(s, f64x2.mul(x, v128.load(pV + o)));
+    so = f64x2.add(so, f64x2.mul(x, v128.load(pO + o)));
+  }
+  let a = f64x2.extract_lane(s, 0), ao = f64x2.extract_lane(so, 0);
+  if (pairs < n) {
+    const x = xld<T>(col, pairs) - m;
+    a += x * ldf(pV, pairs);
+    ao += x * ldf(pO, pairs);
+  }
+  dotV = a + f64x2.extract_lane(s, 1);
+  dotO = ao + f64x2.extract_lane(so, 1);
+}
+
+/** Estimated 1-norm condition number of Hs = D^-1 (G + ridge I') D^-1 (factor U): ||Hs||_1 from G,
+ *  ||Hs^-1||_1 by Hager's estimator (at most five pairs of solves, as LAPACK dlacn2); x, z: scratch. */
+function newtonCond(p: i32, j0: i32, pG: usize, pD: usize, ridge: f64, pU: usize, pXv: usize, pZ: usize): f64 {
+  const q = p + 1;
+  const m = q - j0;
+  let hn = 0.0;
+  for (let k = j0; k <= p; k++) {
+    let c = 0.0;
+    for (let j = j0; j <= p; j++) {
+      const g = j <= k ? ldf(pG, j * q + k) : ldf(pG, k * q + j);
+      c += abs<f64>((j == k && j > 0 ? g + ridge : g) / ldf(pD, j) / ldf(pD, k));
+    }
+    if (c > hn) hn = c;
+  }
+  for (let j = j0; j <= p; j++) stf(pXv, j, 1.0 / <f64>m);
+  let est = 0.0;
+  for (let it = 0; it < 5; it++) {
+    scaledSolve(p, j0, pU, pXv);
+    let e = 0.0;
+    for (let j = j0; j <= p; j++) e += abs<f64>(ldf(pXv, j));
+    if (it > 0 && e <= est) break;
+    est = e;
+    for (let j = j0; j <= p; j++) stf(pZ, j, ldf(pXv, j) >= 0 ? 1.0 : -1.0);
+    scaledSolve(p, j0, pU, pZ);
+    let jm = j0;
+    for (let j = j0; j <= p; j++) if (abs<f64>(ldf(pZ, j)) > abs<f64>(ldf(pZ, jm))) jm = j;
+    for (let j = j0; j <= p; j++) stf(pXv, j, j == jm ? 1.0 : 0.0);
+  }
+  return hn * est;
+}
+
+/** x = (U^T U)^-1 x in place on j0..p. */
+function scaledSolve(p: i32, j0: i32, pU: usize, pXv: usize): void {
+  const q = p + 1;
+  for (let j = j0; j <= p; j++) {
+    let t = ldf(pXv, j);
+    for (let i = j0; i < j; i++) t -= ldf(pU, i * q + j) * ldf(pXv, i);
+    stf(pXv, j, t / ldf(pU, j * q + j));
+  }
+  for (let j = p; j >= j0; j--) {
+    let t = ldf(pXv, j);
+    for (let k = j + 1; k <= p; k++) t -= ldf(pU, j * q + k) * ldf(pXv, k);
+    stf(pXv, j, t / ldf(pU, j * q + j));
+  }
+}
+
+/** A step [a, b] of the Newton coordinates as [b0, b]: b0 = a - m . b (0 without intercept). */
+function rawStep(p: i32, j0: i32, pM: usize, pDir: usize): void {
+  if (j0 == 1) {
+    stf(pDir, 0, 0.0);
+    return;
+  }
+  let a = ldf(pDir, 0);
+  for (let j = 1; j <= p; j++) a -= ldf(pM, j) * ldf(pDir, j);
+  stf(pDir, 0, a);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,8 +12,8 @@ import {
   COMMON_OPTIONS, checkOptionsObject, fail, optBool, type Progress,
 } from '../data/options.js';
 import { opt } from './option-table.js';
-import { residualsColumnMajor, type FitResult, type L1Result } from './result.js';
-import { Dataset, f32View } from '../data/dataset.js';
+import { type FitResult, type L1Result } from './result.js';
+import { Dataset } from '../data/dataset.js';
 import { withSlot } from '../backend/runtime.js';
 import {
   checkTau, finish, marshal, readCommon, shapeOfInput, solveL1, splitArgs, toLadUnits, writeStart,
@@ -35,7 +35,7 @@ export interface HuberOptions {
   scale?: number;
   /** Ridge penalty ridge·||coef||² (intercept excluded), ≥ 0. Default 0. */
   ridge?: number;
-  /** Reweighting steps at most (default 500). Reaching it is not an error: converged = false. */
+  /** Newton / reweighting steps at most (default 500). Reaching it is not an error: converged = false. */
   maxIter?: number;
   /** Converged when the fitted values moved by at most tol·scale in the last step (default 1e-10). */
   tol?: number;
@@ -142,15 +142,9 @@ function runIrls(fn: string, X: unknown, y: unknown, o: Record<string, unknown>,
     const f64 = backend.f64();
     const coefAll = f64.slice(pCoef >>> 3, (pCoef >>> 3) + p + 1);
     const info = f64.slice(pInfo >>> 3, (pInfo >>> 3) + INFO_LEN);
-    // Outlier mask |r_i| > delta·s, residuals computed in the kernel's order (same bits as the kernel's
-    // INFO_OUTLIERS count).
-    const outliers = new Uint8Array(loss === LOSS_HUBER ? n : 0);
-    if (loss === LOSS_HUBER) {
-      const cut = param * info[INFO_SCALE];
-      const xv = m.xf32 ? f32View(backend) : f64;
-      const r = residualsColumnMajor(xv, m.pX / xv.BYTES_PER_ELEMENT, f64, m.pY >>> 3, n, p, coefAll[0], coefAll, 1);
-      for (let i = 0; i < n; i++) if (Math.abs(r[i]) > cut) outliers[i] = 1;
-    }
+    // Outlier mask |r_i| > delta·s: written by the kernel into the first n bytes of its work region
+    // (the same comparisons as its INFO_OUTLIERS count).
+    const outliers = loss === LOSS_HUBER ? new Uint8Array(f64.buffer, pWork, n).slice() : new Uint8Array(0);
     const converged = fitStatus === 'converged';
     const iterations = info[INFO_ITERATIONS];
     const result = finish({

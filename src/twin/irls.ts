@@ -3,7 +3,7 @@
 // the scalar loop here does), so both backends return the same bits. See assembly/irls.ts for the
 // losses, the scale convention, the algorithm and the references.
 import { progress } from '../abi/progress.js';
-import { INFO_ITERATIONS, INFO_LEN, INFO_OBJECTIVE, INFO_OUTLIERS, INFO_SCALE } from '../abi/info.js';
+import { INFO_ITERATIONS, INFO_LEN, INFO_OBJECTIVE, INFO_OUTLIERS, INFO_RCOND, INFO_SCALE } from '../abi/info.js';
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK, STATUS_RANK_DEFICIENT, STATUS_STALLED } from '../abi/status.js';
 import { l2Solve, l2_fit, l2_work_bytes } from './l2.js';
 import { F64, I32 } from './mem.js';
@@ -25,6 +25,12 @@ const INNER_SWITCH = 1000.0;
 const NEWTON_SWITCH = 0.1;
 const NEWTON_HALVINGS = 30;
 const ACCEPT = 64.0;
+const GB = 128;
+const HUBER_NEWTON_MAX = 60;
+const PIVOT_MIN = 1e-10;
+/** Quadratic regime: a full step that moved the fitted values by at most QUAD sqrt(tol) s. */
+const QUAD = 0.01;
+const KAPPA_FINAL = 1e4;
 
 function al16(b: number): number {
   return Math.ceil(b / 16.0) * 16.0;
@@ -34,8 +40,13 @@ let lastMeanAbs = 0;
 
 export function irls_work_bytes(n: number, p: number): number {
   const nd = n, q = p + 1.0;
-  return al16(l2_work_bytes(n, p)) + 3.0 * al16(8.0 * nd) + al16(4.0 * nd) + 3.0 * al16(8.0 * q)
-    + al16(SELECT_SCRATCH_BYTES);
+  return al16(nd) + al16(l2_work_bytes(n, p)) + 3.0 * al16(8.0 * nd) + al16(4.0 * nd) + 3.0 * al16(8.0 * q)
+    + al16(SELECT_SCRATCH_BYTES) + newtonWorkBytes(n, p);
+}
+
+function newtonWorkBytes(n: number, p: number): number {
+  const q = p + 1.0;
+  return al16(4.0 * n) + 2.0 * al16(8.0 * q * q) + 5.0 * al16(8.0 * q) + al16(8.0 * GB * (q + 1.0)) + al16(8.0 * GB);
 }
 
 export function irls_fit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, loss: number,
@@ -44,7 +55,9 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
   setX(xf32);
   const F = F64, I = I32;
   const nb = al16(8.0 * n);
-  let pR = pWork + al16(l2_work_bytes(n, p));
+  const pMask = pWork;
+  const pWk = pWork + al16(n);
+  let pR = pWk + al16(l2_work_bytes(n, p));
   let pU = pR + nb;
   const pT = pU + nb;
   const pId = pT + nb;
@@ -52,6 +65,17 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
   const pXm = pB + al16(8.0 * (p + 1.0));
   const pBn = pXm + al16(8.0 * (p + 1.0));
   const pSel = pBn + al16(8.0 * (p + 1.0));
+  const q = p + 1.0;
+  const pL = pSel + al16(SELECT_SCRATCH_BYTES);
+  const pG = pL + al16(4.0 * n);
+  const pUf = pG + al16(8.0 * q * q);
+  const pM = pUf + al16(8.0 * q * q);
+  const pGd = pM + al16(8.0 * q);
+  const pDir = pGd + al16(8.0 * q);
+  const pDg = pDir + al16(8.0 * q);
+  const pGo = pDg + al16(8.0 * q);
+  const pBuf = pGo + al16(8.0 * q);
+  const pSw = pBuf + al16(8.0 * GB * (q + 1.0));
   const huber = loss === LOSS_HUBER;
   const yb = pY >>> 3, wb = pW >>> 3, cb = pCoef >>> 3, ib = pInfo >>> 3, xmb = pXm >>> 3;
 
@@ -80,17 +104,39 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
 
   let epsRef = 0.0;
   if (!huber && param <= 0 && pStart !== 0) {
-    const st1 = l2_fit(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWork, xf32);
+    const st1 = l2_fit(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWk, xf32);
     if (st1 === STATUS_RANK_DEFICIENT || st1 === STATUS_NUMERICAL) return st1;
     residuals(n, p, pX, pY, pB, pR);
     epsRef = robustScale(n, pR, pW, W, pU, pT, pId, pSel);
+  }
+  // Huber: the inlier Gram matrix of the Newton phase, first over all rows of positive weight.
+  const j0 = intercept !== 0 ? 0 : 1;
+  let newtonOn = huber && maxIter > 1;
+  let newtonStart = false;
+  if (newtonOn) {
+    colMeans(n, p, pX, pW, W, intercept, pM);
+    const cnt = allRows(n, pW, pId, pL);
+    zeroGram(p, pG);
+    F64.fill(0.0, pGd >>> 3, (pGd >>> 3) + p + 1);
+    gramRows(n, p, j0, pX, pW, pM, pL, cnt, 1.0, pG, pBuf, pSw, pY, pGd);
+    if (pStart === 0) {
+      if (newtonFactor(p, j0, pG, ridge, pUf, pDg)) {
+        newtonSolve(p, j0, pUf, pDg, pGd, pDir);
+        rawStep(p, j0, pM, pDir);
+        for (let j = 0; j <= p; j++) F[cb + j] = F[(pDir >>> 3) + j];
+        for (let j = 0; j < p; j++) I[(pFlags >>> 2) + j] = 0;
+        newtonStart = true;
+      } else {
+        newtonOn = false;
+      }
+    }
   }
   if (pStart !== 0) {
     for (let j = 0; j <= p; j++) F[cb + j] = F[(pStart >>> 3) + j];
     if (intercept === 0) F[cb] = 0;
     for (let j = 0; j < p; j++) I[(pFlags >>> 2) + j] = 0;
-  } else {
-    const st0 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, huber || param > 0 ? 1 : 0);
+  } else if (!newtonStart) {
+    const st0 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWk, huber || param > 0 ? 1 : 0);
     if (st0 === STATUS_RANK_DEFICIENT || st0 === STATUS_NUMERICAL) return st0;
   }
   residuals(n, p, pX, pY, pCoef, pR);
@@ -108,7 +154,11 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
       let pe = p + (intercept !== 0 ? 1 : 0);
       if (pe > npos - 1) pe = npos - 1;
       A = W * ((npos - pe) / npos) * huberBeta(d);
-      s = huberSigma(n, pR, pW, d, A, lamB, 0.0);
+      // Newton from the least-squares start: from the normal-consistent MAD of the residuals (the first Newton steps then need
+      // not wait for the scale of heavy-tailed least-squares residuals to shrink), then the flags again.
+      s = newtonStart ? robustScale(n, pR, pW, W, pU, pT, pId, pSel) : 0.0;
+      if (newtonStart) allRows(n, pW, pId, pL);
+      if (!(s > 0)) s = huberSigma(n, pR, pW, d, A, lamB, 0.0);
     }
     obj = huberObjective(n, pR, pW, d, s, A, lamB, fixed);
   } else {
@@ -126,13 +176,108 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
   let exact = false; // every solve is l2_fit's from now on (see INNER_SWITCH)
   let prevDelta = Infinity;
   let newton = false;
-  const bb = pB >>> 3, bnb = pBn >>> 3;
-  while (it < maxIter) {
+  const bb = pB >>> 3, bnb = pBn >>> 3, db = pDir >>> 3;
+  let cancelled = false;
+  // Huber: semismooth Newton phase (see assembly/irls.ts).
+  if (newtonOn) {
+    const gdb = pGd >>> 3, gob = pGo >>> 3;
+    let k = 0;
+    let quad = false; // the last step was full and small: quadratic convergence regime
+    let converged = false;
+    while (k < HUBER_NEWTON_MAX && it < maxIter - 1) {
+      const jointStep = !fixed && s > sfloor;
+      const su = fixed || jointStep ? s : sfloor;
+      const c = d * su;
+      huberPartition(n, pR, pW, c, pId, pT, pU, pL);
+      // Converged when the last step was full and small and no row changed sides since: the step was
+      // then (up to the scale's second-order term) the exact minimiser of the piecewise quadratic.
+      if (quad && nEnter + nLeave === 0) {
+        converged = true;
+        break;
+      }
+      if (nEnter + nLeave > nInside) {
+        zeroGram(p, pG);
+        gramRows(n, p, j0, pX, pW, pM, pL, insideRows(n, pId, pL), 1.0, pG, pBuf, pSw, 0, 0);
+      } else {
+        gramRows(n, p, j0, pX, pW, pM, pL, nEnter, 1.0, pG, pBuf, pSw, 0, 0);
+        gramRows(n, p, j0, pX, pW, pM, pL + ((n - nLeave) << 2), nLeave, -1.0, pG, pBuf, pSw, 0, 0);
+      }
+      if (!newtonFactor(p, j0, pG, ridge, pUf, pDg)) break;
+      newtonGradient(n, p, j0, pX, pM, pT, pU, pCoef, ridge, pGd, pGo);
+      for (let j = j0; j <= p; j++) F[bb + j] = F[gdb + j] + c * F[gob + j];
+      newtonSolve(p, j0, pUf, pDg, pB, pDir);
+      let ds = 0.0;
+      if (jointStep) {
+        let ua = 0.0;
+        for (let j = j0; j <= p; j++) ua += F[gdb + j] * F[db + j];
+        newtonSolve(p, j0, pUf, pDg, pGd, pB);
+        let uhu = 0.0;
+        for (let j = j0; j <= p; j++) uhu += F[gdb + j] * F[bb + j];
+        const T = sumInside + lamB;
+        const e = 0.5 * (T + su * su * (d * d * wOutside - A));
+        const den = T - uhu;
+        if (den > 0) {
+          ds = su * ((e - ua) / den);
+          if (ds < -0.9 * su) ds = -0.9 * su; // s > 0 (the line search does the rest)
+          const f = ds / su;
+          for (let j = j0; j <= p; j++) F[db + j] = F[db + j] - f * F[bb + j];
+        }
+      }
+      rawStep(p, j0, pM, pDir);
+      const f0 = jointStep ? obj : huberObjective(n, pR, pW, d, su, 0.0, lamB, true);
+      let tn = 1.0;
+      let lamBn = 0.0;
+      let sn = su;
+      let ok = false;
+      for (let h = 0; h <= NEWTON_HALVINGS; h++) {
+        if (h > 0) tn *= 0.5;
+        for (let j = 0; j <= p; j++) F[bb + j] = F[cb + j] + tn * F[db + j];
+        residuals(n, p, pX, pY, pB, pU);
+        lamBn = ridge > 0 ? ridge * slopeNorm2(p, pB) : 0.0;
+        sn = su + tn * ds;
+        const fn = jointStep ? huberTrial(n, pR, pU, pW, d, sn, A, lamBn, false) : huberTrial(n, pR, pU, pW, d, su, 0.0, lamBn, true);
+        if (fn <= f0 + ACCEPT * EPS * Math.abs(f0)) {
+          ok = true;
+          break;
+        }
+      }
+      if (!ok) break;
+      it++;
+      k++;
+      const delta = trialDelta;
+      const t = pR; pR = pU; pU = t;
+      for (let j = 0; j <= p; j++) F[cb + j] = F[bb + j];
+      lamB = lamBn;
+      if (!fixed) s = huberSigma(n, pR, pW, d, A, lamB, jointStep ? sn : s);
+      obj = huberObjective(n, pR, pW, d, s, A, lamB, fixed);
+      if (progress(KIND_IRLS, it, obj, NaN) !== 0) {
+        status = STATUS_CANCELLED;
+        cancelled = true;
+        break;
+      }
+      if (tn === 1.0 && (delta <= tol * s || delta <= ROUNDING * EPS * roundingSize(p, pCoef, pXm, yscale))) {
+        converged = true;
+        break;
+      }
+      quad = tn === 1.0 && delta <= QUAD * Math.sqrt(tol) * s;
+    }
+    if (converged) {
+      exact = true;
+      const kappa = newtonCond(p, j0, pG, pDg, ridge, pUf, pGd, pGo);
+      F[ib + INFO_RCOND] = 1.0 / kappa;
+      if (s > sfloor && kappa <= KAPPA_FINAL) {
+        status = STATUS_OK;
+        cancelled = true;
+      }
+    }
+  }
+  let firstIrls = true;
+  while (!cancelled && it < maxIter) {
     let stepped = false;
     let objNew = 0.0;
     if (newton) {
       newtonSystem(n, pR, pY, pW, s, pU, pT);
-      if (l2Solve(n, p, pX, pT, pU, intercept, 2.0 * s * ridge, pBn, pInfo, pFlags, pWork, exact ? 0 : 1) === STATUS_OK) {
+      if (l2Solve(n, p, pX, pT, pU, intercept, 2.0 * s * ridge, pBn, pInfo, pFlags, pWk, exact ? 0 : 1) === STATUS_OK) {
         for (let j = 0; j <= p; j++) F[bb + j] = F[bnb + j];
         let tn = 1.0;
         for (let k = 0; k <= NEWTON_HALVINGS; k++) {
@@ -152,15 +297,16 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
     if (!stepped) {
       const su = huber && !fixed && !(s > sfloor) ? sfloor : s;
       irlsWeights(n, pR, pW, huber, huber ? d * su : su, pU);
-      const st = l2Solve(n, p, pX, pY, pU, intercept, huber ? ridge : 2.0 * s * ridge, pB, pInfo, pFlags, pWork, exact ? 0 : 1);
+      const st = l2Solve(n, p, pX, pY, pU, intercept, huber ? ridge : 2.0 * s * ridge, pB, pInfo, pFlags, pWk, exact ? 0 : 1);
       if (st !== STATUS_OK) {
-        if (it === 0 && pStart !== 0 && st === STATUS_RANK_DEFICIENT) return st;
+        if (st === STATUS_RANK_DEFICIENT && (it === 0 && pStart !== 0 || newtonStart && firstIrls)) return st;
         status = STATUS_STALLED;
         break;
       }
       residuals(n, p, pX, pY, pB, pU);
     }
     it++;
+    firstIrls = false;
     const delta = maxChange(n, pR, pU, pW);
     const t = pR; pR = pU; pU = t;
     for (let j = 0; j <= p; j++) F[cb + j] = F[bb + j];
@@ -193,7 +339,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
   F[ib + INFO_OBJECTIVE] = obj;
   F[ib + INFO_ITERATIONS] = it;
   F[ib + INFO_SCALE] = s;
-  F[ib + INFO_OUTLIERS] = huber ? countOutliers(n, pR, d * s) : 0.0;
+  F[ib + INFO_OUTLIERS] = huber ? countOutliers(n, pR, d * s, pMask) : 0.0;
   let finite = obj === obj && Math.abs(obj) < Infinity;
   for (let j = 0; j <= p; j++) {
     if (!(Math.abs(F[cb + j]) < Infinity)) finite = false;
@@ -287,11 +433,16 @@ function newtonSystem(n: number, pR: number, pY: number, pW: number, e: number, 
   }
 }
 
-function countOutliers(n: number, pR: number, c: number): number {
+function countOutliers(n: number, pR: number, c: number, pMask: number): number {
   const F = F64;
+  const U8 = new Uint8Array(F.buffer, pMask, n);
   const rb = pR >>> 3;
   let k = 0;
-  for (let i = 0; i < n; i++) if (Math.abs(F[rb + i]) > c) k++;
+  for (let i = 0; i < n; i++) {
+    const o = Math.abs(F[rb + i]) > c;
+    U8[i] = o ? 1 : 0;
+    if (o) k++;
+  }
   return k;
 }
 
@@ -366,6 +517,27 @@ function huberObjective(n: number, pR: number, pW: number, d: number, s: number,
   return fixed ? f : f / s + A * s;
 }
 
+let trialDelta = 0;
+function huberTrial(n: number, pOld: number, pNew: number, pW: number, d: number, s: number, A: number, lamB: number, fixed: boolean): number {
+  const F = F64;
+  const ob = pOld >>> 3, nb = pNew >>> 3, wb = pW >>> 3;
+  const c = d * s;
+  let f = 0.0, m = 0.0;
+  for (let i = 0; i < n; i++) {
+    const w = pW !== 0 ? F[wb + i] : 1.0;
+    const r = F[nb + i];
+    const a = Math.abs(r);
+    f += a <= c ? w * (r * r) : w * (c * (2.0 * a - c));
+    if (w > 0) {
+      const ch = Math.abs(r - F[ob + i]);
+      if (ch > m) m = ch;
+    }
+  }
+  trialDelta = m;
+  f += lamB;
+  return fixed ? f : f / s + A * s;
+}
+
 function smoothObjective(n: number, pR: number, pW: number, e: number, lamB: number, W: number): number {
   const F = F64;
   const rb = pR >>> 3, wb = pW >>> 3;
@@ -405,6 +577,308 @@ function robustScale(n: number, pR: number, pW: number, W: number, pKey: number,
   }
   const mad = F[kb + wselect(pKey, pWt, pId, m, 0.5 * W, W, pScratch)];
   return mad > 0 ? MAD_TO_SD * mad : MEANABS_TO_SD * (mean / W);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Huber semismooth Newton (see assembly/irls.ts): same operations in the same order; the WASM's f64x2
+// lanes are the pairs of scalar accumulators (even / odd rows) here.
+
+let nEnter = 0;
+let nLeave = 0;
+let nInside = 0;
+let sumInside = 0;
+let wOutside = 0;
+
+function colMeans(n: number, p: number, pX: number, pW: number, W: number, intercept: number, pM: number): void {
+  const F = F64, X = xview();
+  const mb = pM >>> 3, wb = pW >>> 3;
+  F[mb] = 0.0;
+  for (let j = 1; j <= p; j++) {
+    let m = 0.0;
+    if (intercept !== 0) {
+      const col = (pX >>> XS) + (j - 1) * n;
+      let s = 0.0;
+      for (let i = 0; i < n; i++) {
+        const w = pW !== 0 ? F[wb + i] : 1.0;
+        if (w > 0) s += w * X[col + i];
+      }
+      m = s / W;
+    }
+    F[mb + j] = m;
+  }
+}
+
+function allRows(n: number, pW: number, pFl: number, pL: number): number {
+  const F = F64, I = I32;
+  const wb = pW >>> 3, fb = pFl >>> 2, lb = pL >>> 2;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    if ((pW !== 0 ? F[wb + i] : 1.0) > 0) {
+      I[fb + i] = 1;
+      I[lb + k] = i;
+      k++;
+    } else {
+      I[fb + i] = 0;
+    }
+  }
+  return k;
+}
+
+function insideRows(n: number, pFl: number, pL: number): number {
+  const I = I32;
+  const fb = pFl >>> 2, lb = pL >>> 2;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    if (I[fb + i] !== 0) {
+      I[lb + k] = i;
+      k++;
+    }
+  }
+  return k;
+}
+
+function zeroGram(p: number, pG: number): void {
+  F64.fill(0.0, pG >>> 3, (pG >>> 3) + (p + 1) * (p + 1));
+}
+
+function huberPartition(n: number, pR: number, pW: number, c: number, pFl: number, pV: number, pO: number, pL: number): void {
+  const F = F64, I = I32;
+  const rb = pR >>> 3, wb = pW >>> 3, fb = pFl >>> 2, vb = pV >>> 3, ob = pO >>> 3, lb = pL >>> 2;
+  let ke = 0, kl = 0, kin = 0;
+  let sin = 0.0, wout = 0.0;
+  for (let i = 0; i < n; i++) {
+    const w = pW !== 0 ? F[wb + i] : 1.0;
+    let v = 0.0, o = 0.0;
+    if (w > 0) {
+      const r = F[rb + i];
+      const inside = Math.abs(r) <= c;
+      if (inside) {
+        v = w * r;
+        sin += v * r;
+      } else {
+        o = r > 0 ? w : -w;
+        wout += w;
+      }
+      const f = inside ? 1 : 0;
+      kin += f;
+      if (f !== I[fb + i]) {
+        if (inside) {
+          I[lb + ke] = i;
+          ke++;
+        } else {
+          kl++;
+          I[lb + n - kl] = i;
+        }
+        I[fb + i] = f;
+      }
+    }
+    F[vb + i] = v;
+    F[ob + i] = o;
+  }
+  nEnter = ke;
+  nLeave = kl;
+  nInside = kin;
+  sumInside = sin;
+  wOutside = wout;
+}
+
+function gramRows(n: number, p: number, j0: number, pX: number, pW: number, pM: number, pL: number, cnt: number, sign: number,
+  pG: number, pBuf: number, pSw: number, pY: number, pTy: number): void {
+  const F = F64, I = I32, X = xview();
+  const q = p + 1;
+  const wb = pW >>> 3, mb = pM >>> 3, gb = pG >>> 3, bb = pBuf >>> 3, sb = pSw >>> 3;
+  for (let c0 = 0; c0 < cnt; c0 += GB) {
+    const len = Math.min(GB, cnt - c0);
+    const len2 = (len + 1) & ~1;
+    const lb = (pL >>> 2) + c0;
+    for (let t = 0; t < len; t++) F[sb + t] = Math.sqrt(pW !== 0 ? F[wb + I[lb + t]] : 1.0);
+    if (len2 > len) F[sb + len] = 0.0;
+    if (j0 === 0) {
+      for (let t = 0; t < len2; t++) F[bb + t] = F[sb + t];
+    }
+    for (let j = 1; j <= p; j++) {
+      const col = (pX >>> XS) + (j - 1) * n;
+      const mj = F[mb + j];
+      const bj = bb + j * GB;
+      for (let t = 0; t < len; t++) F[bj + t] = (X[col + I[lb + t]] - mj) * F[sb + t];
+      if (len2 > len) F[bj + len] = 0.0;
+    }
+    for (let j = j0; j <= p; j++) {
+      const aj = bb + j * GB;
+      const gj = gb + j * q;
+      for (let k = j; k <= p; k++) {
+        const ak = bb + k * GB;
+        let e = 0.0, o = 0.0;
+        for (let t = 0; t < len2; t += 2) {
+          e += F[aj + t] * F[ak + t];
+          o += F[aj + t + 1] * F[ak + t + 1];
+        }
+        F[gj + k] = F[gj + k] + sign * (e + o);
+      }
+    }
+    if (pY !== 0) {
+      const by = bb + q * GB, yb = pY >>> 3, tyb = pTy >>> 3;
+      for (let t = 0; t < len; t++) F[by + t] = F[yb + I[lb + t]] * F[sb + t];
+      if (len2 > len) F[by + len] = 0.0;
+      for (let j = j0; j <= p; j++) {
+        const cj = bb + j * GB;
+        let e = 0.0, o = 0.0;
+        for (let t = 0; t < len2; t += 2) {
+          e += F[cj + t] * F[by + t];
+          o += F[cj + t + 1] * F[by + t + 1];
+        }
+        F[tyb + j] = F[tyb + j] + (e + o);
+      }
+    }
+  }
+}
+
+function newtonFactor(p: number, j0: number, pG: number, ridge: number, pU: number, pD: number): boolean {
+  const F = F64;
+  const q = p + 1;
+  const gb = pG >>> 3, ub = pU >>> 3, db = pD >>> 3;
+  for (let j = j0; j <= p; j++) {
+    const h = F[gb + j * q + j] + (j > 0 ? ridge : 0.0);
+    if (!(h > 0) || !(h < Infinity)) return false;
+    F[db + j] = Math.sqrt(h);
+  }
+  for (let j = j0; j <= p; j++) {
+    const dj = F[db + j];
+    let s = (F[gb + j * q + j] + (j > 0 ? ridge : 0.0)) / dj / dj;
+    for (let i = j0; i < j; i++) {
+      const u = F[ub + i * q + j];
+      s -= u * u;
+    }
+    if (!(s > PIVOT_MIN)) return false;
+    const ujj = Math.sqrt(s);
+    F[ub + j * q + j] = ujj;
+    for (let k = j + 1; k <= p; k++) {
+      let t = F[gb + j * q + k] / dj / F[db + k];
+      for (let i = j0; i < j; i++) t -= F[ub + i * q + j] * F[ub + i * q + k];
+      F[ub + j * q + k] = t / ujj;
+    }
+  }
+  return true;
+}
+
+function newtonSolve(p: number, j0: number, pU: number, pD: number, pGd: number, pOut: number): void {
+  const F = F64;
+  const q = p + 1;
+  const ub = pU >>> 3, db = pD >>> 3, gb = pGd >>> 3, ob = pOut >>> 3;
+  for (let j = j0; j <= p; j++) {
+    let t = F[gb + j] / F[db + j];
+    for (let i = j0; i < j; i++) t -= F[ub + i * q + j] * F[ob + i];
+    F[ob + j] = t / F[ub + j * q + j];
+  }
+  for (let j = p; j >= j0; j--) {
+    let t = F[ob + j];
+    for (let k = j + 1; k <= p; k++) t -= F[ub + j * q + k] * F[ob + k];
+    F[ob + j] = t / F[ub + j * q + j];
+  }
+  for (let j = j0; j <= p; j++) F[ob + j] = F[ob + j] / F[db + j];
+  if (j0 === 1) F[ob] = 0.0;
+}
+
+function newtonGradient(n: number, p: number, j0: number, pX: number, pM: number, pV: number, pO: number, pC: number, ridge: number,
+  pU: number, pOut: number): void {
+  const F = F64, X = xview();
+  const vb = pV >>> 3, ob = pO >>> 3, mb = pM >>> 3, cb = pC >>> 3, ub = pU >>> 3, outb = pOut >>> 3;
+  const pairs = n & ~1;
+  if (j0 === 0) {
+    let a = 0.0, b = 0.0, ao = 0.0, bo = 0.0;
+    for (let i = 0; i < pairs; i += 2) {
+      a += F[vb + i];
+      b += F[vb + i + 1];
+      ao += F[ob + i];
+      bo += F[ob + i + 1];
+    }
+    if (pairs < n) {
+      a += F[vb + pairs];
+      ao += F[ob + pairs];
+    }
+    F[ub] = a + b;
+    F[outb] = ao + bo;
+  }
+  for (let j = 1; j <= p; j++) {
+    const col = (pX >>> XS) + (j - 1) * n;
+    const m = F[mb + j];
+    let a = 0.0, b = 0.0, ao = 0.0, bo = 0.0;
+    for (let i = 0; i < pairs; i += 2) {
+      const x0 = X[col + i] - m, x1 = X[col + i + 1] - m;
+      a += x0 * F[vb + i];
+      ao += x0 * F[ob + i];
+      b += x1 * F[vb + i + 1];
+      bo += x1 * F[ob + i + 1];
+    }
+    if (pairs < n) {
+      const x = X[col + pairs] - m;
+      a += x * F[vb + pairs];
+      ao += x * F[ob + pairs];
+    }
+    let g = a + b;
+    if (ridge > 0) g -= ridge * F[cb + j];
+    F[ub + j] = g;
+    F[outb + j] = ao + bo;
+  }
+}
+
+function newtonCond(p: number, j0: number, pG: number, pD: number, ridge: number, pU: number, pXv: number, pZ: number): number {
+  const F = F64;
+  const q = p + 1;
+  const m = q - j0;
+  const gb = pG >>> 3, db = pD >>> 3, xb = pXv >>> 3, zb = pZ >>> 3;
+  let hn = 0.0;
+  for (let k = j0; k <= p; k++) {
+    let c = 0.0;
+    for (let j = j0; j <= p; j++) {
+      const g = j <= k ? F[gb + j * q + k] : F[gb + k * q + j];
+      c += Math.abs((j === k && j > 0 ? g + ridge : g) / F[db + j] / F[db + k]);
+    }
+    if (c > hn) hn = c;
+  }
+  for (let j = j0; j <= p; j++) F[xb + j] = 1.0 / m;
+  let est = 0.0;
+  for (let it = 0; it < 5; it++) {
+    scaledSolve(p, j0, pU, pXv);
+    let e = 0.0;
+    for (let j = j0; j <= p; j++) e += Math.abs(F[xb + j]);
+    if (it > 0 && e <= est) break;
+    est = e;
+    for (let j = j0; j <= p; j++) F[zb + j] = F[xb + j] >= 0 ? 1.0 : -1.0;
+    scaledSolve(p, j0, pU, pZ);
+    let jm = j0;
+    for (let j = j0; j <= p; j++) if (Math.abs(F[zb + j]) > Math.abs(F[zb + jm])) jm = j;
+    for (let j = j0; j <= p; j++) F[xb + j] = j === jm ? 1.0 : 0.0;
+  }
+  return hn * est;
+}
+
+function scaledSolve(p: number, j0: number, pU: number, pXv: number): void {
+  const F = F64;
+  const q = p + 1;
+  const ub = pU >>> 3, xb = pXv >>> 3;
+  for (let j = j0; j <= p; j++) {
+    let t = F[xb + j];
+    for (let i = j0; i < j; i++) t -= F[ub + i * q + j] * F[xb + i];
+    F[xb + j] = t / F[ub + j * q + j];
+  }
+  for (let j = p; j >= j0; j--) {
+    let t = F[xb + j];
+    for (let k = j + 1; k <= p; k++) t -= F[ub + j * q + k] * F[xb + k];
+    F[xb + j] = t / F[ub + j * q + j];
+  }
+}
+
+function rawStep(p: number, j0: number, pM: number, pDir: number): void {
+  const F = F64;
+  const mb = pM >>> 3, db = pDir >>> 3;
+  if (j0 === 1) {
+    F[db] = 0.0;
+    return;
+  }
+  let a = F[db];
+  for (let j = 1; j <= p; j++) a -= F[mb + j] * F[db + j];
+  F[db] = a;
 }
 
 // ---------------------------------------------------------------------------------------------

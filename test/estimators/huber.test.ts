@@ -433,3 +433,99 @@ describe('huber: options and errors', () => {
     expect((err as { code: string }).code).toBe('CANCELLED');
   });
 });
+
+// The semismooth Newton phase (assembly/irls.ts: inlier Gram matrix corrected by the rows that change
+// sides, joint (coef, scale) steps, l2_fit's refined step only for ill-conditioned problems): heavy-tailed
+// data with many rows changing sides, column counts around the 2 × 4 tiles of the Gram chunks and row
+// counts around its 128-row chunks, every option the kernel has.
+describe('huber: Newton phase on heavy-tailed data', () => {
+  type Prob = { X: number[][]; y: number[]; w: number[] };
+  function cauchyProblem(n: number, p: number, seed: number, collinear = false): Prob {
+    const rand = rng(seed);
+    const normal = normalFrom(rand);
+    const X = Array.from({ length: n }, () => Array.from({ length: p }, () => normal() * 2 + 3));
+    if (collinear) for (const row of X) row[p - 1] = row[0] + 1e-4 * normal();
+    const y = X.map((row) => 1 + row.reduce((s, x, j) => s + x * ((j % 3) - 1), 0) + Math.tan(Math.PI * (rand() - 0.5)));
+    const w = X.map(() => (rand() < 0.1 ? 0 : 0.5 + rand()));
+    return { X, y, w };
+  }
+  /** max over the estimating equations' residuals, relative to their scale (see the test above). */
+  function equations(P: Prob, r: HuberResult, w: number[], ridge: number, fixed: boolean): number {
+    const n = P.y.length, p = P.X[0].length, dl = r.delta, s = r.scale;
+    const res = P.y.map((v, i) => v - r.intercept - P.X[i].reduce((a, x, j) => a + x * r.coef[j], 0));
+    let worst = 0;
+    for (let j = 0; j <= p; j++) {
+      let g = 0, G = 0;
+      for (let i = 0; i < n; i++) {
+        const x = j === 0 ? 1 : P.X[i][j - 1];
+        g += w[i] * clip(res[i] / s, dl) * x;
+        G += w[i] * dl * Math.abs(x);
+      }
+      if (j > 0) g -= ridge * r.coef[j - 1] / s;
+      worst = Math.max(worst, Math.abs(g) / G);
+    }
+    if (!fixed) {
+      let sum2 = 0, B = 0;
+      for (let i = 0; i < n; i++) sum2 += w[i] * clip(res[i] / s, dl) ** 2;
+      for (const b of r.coef) B += b * b;
+      worst = Math.max(worst, Math.abs(sum2 + ridge * B / (s * s) - constA(w, p + 1, dl)) / constA(w, p + 1, dl));
+    }
+    return worst;
+  }
+
+  it('converges in a few steps to the solution of the estimating equations; WASM = twin, bit for bit', () => {
+    let compared = 0;
+    for (const [n, p] of [[700, 6], [1029, 9], [1500, 13]]) {
+      const P = cauchyProblem(n, p, 1000 * n + p);
+      for (const variant of ['plain', 'weights', 'ridge', 'fixed', 'f32'] as const) {
+        const w = variant === 'weights' ? P.w : P.y.map(() => 1);
+        const ridge = variant === 'ridge' ? 5 : 0;
+        const o: HuberOptions = { weights: variant === 'weights' ? P.w : undefined, ridge, scale: variant === 'fixed' ? 1.5 : undefined };
+        const fit = (backend: 'wasm' | 'js') => {
+          if (variant !== 'f32') return huber(P.X, P.y, { ...o, backend });
+          const ds = Dataset.from(P.X, P.y, { precision: 'f32', backend });
+          try {
+            return huber(ds, o);
+          } finally {
+            ds.dispose();
+          }
+        };
+        const a = fit('wasm'), b = fit('js');
+        const what = `n ${n} p ${p} ${variant}`;
+        expect(a.converged, what).toBe(true);
+        expect(a.iterations, what).toBeLessThanOrEqual(15);
+        const bits = (r: HuberResult) => [...all(r), r.scale, r.objective, r.iterations, ...r.outliers];
+        expect(bits(a), what).toEqual(bits(b));
+        if (variant !== 'f32') expect(equations(P, a, w, ridge, variant === 'fixed'), what).toBeLessThanOrEqual(1e-12);
+        compared++;
+      }
+    }
+    expect(compared).toBe(15);
+  });
+
+  it('an ill-conditioned design (kappa > 1e4) still ends with the refined step and solves the equations', () => {
+    const P = cauchyProblem(2000, 5, 77, true);
+    const ones = P.y.map(() => 1);
+    for (const backend of BACKENDS) {
+      const r = huber(P.X, P.y, { backend, tol: 1e-12 });
+      expect(r.converged).toBe(true);
+      expect(equations(P, r, ones, 0, false)).toBeLessThanOrEqual(1e-11);
+      // A warm start at the answer stops at once.
+      const again = huber(P.X, P.y, { backend, tol: 1e-12, start: r });
+      expect(again.iterations).toBeLessThanOrEqual(2);
+      expectVecRel(all(again), all(r), 1e-9, 'restart');
+    }
+  });
+
+  it('matches the IRLS fixed point: refitting at the scale with the plain weighted least-squares step moves nothing', () => {
+    // At the optimum, one IRLS step (weighted least squares with weights min(1, δs/|r|)) returns the same
+    // coefficients: check with ols on those weights.
+    const P = cauchyProblem(3000, 7, 4242);
+    const r = huber(P.X, P.y);
+    const res = P.y.map((v, i) => v - r.intercept - P.X[i].reduce((a, x, j) => a + x * r.coef[j], 0));
+    const c = r.delta * r.scale;
+    const u = res.map((v) => (Math.abs(v) <= c ? 1 : c / Math.abs(v)));
+    const l = ols(P.X, P.y, { weights: u });
+    expectVecRel(all(l), all(r), 1e-10, 'IRLS step from the Newton solution');
+  });
+});

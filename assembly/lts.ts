@@ -52,7 +52,7 @@
 // running sums Gr ((p + 1) x (p + 1)) and S (p + 1) and the shift (p + 1); each 16-byte aligned.
 
 import { l2_fit, l2_work_bytes } from "./l2";
-import { XS, setX, xat, xld } from "./xload";
+import { XS, setX, xat, xld, xld2 } from "./xload";
 import { progress } from "./env";
 import { INFO_LEN, INFO_OBJECTIVE, INFO_ITERATIONS } from "./info";
 import { STATUS_OK, STATUS_MAXITER, STATUS_RANK_DEFICIENT, STATUS_CANCELLED, STATUS_NUMERICAL } from "./status";
@@ -554,14 +554,26 @@ function evalSet<T>(n: i32, p: i32, pX: usize, pY: usize, pC: usize, pSet: usize
       stf(pKey, i, load<f64>(pY + (<usize>i << 3)) - b0);
       sti(pId, i, i);
     }
+    // f64x2 lanes compute exactly what the twin's scalar loop does (no FMA)
+    const n2 = n & ~1;
     for (let j = 0; j < p; j++) {
       const bj = ldf(pC, j + 1);
+      const bv = f64x2.splat(bj);
       const px = xat<T>(pX, n, j, 0);
-      for (let i = 0; i < n; i++) stf(pKey, i, ldf(pKey, i) - xld<T>(px, i) * bj);
+      for (let i = 0; i < n2; i += 2) {
+        const a = pKey + (<usize>i << 3);
+        v128.store(a, f64x2.sub(v128.load(a), f64x2.mul(xld2<T>(px, i), bv)));
+      }
+      if (n2 < n) stf(pKey, n2, ldf(pKey, n2) - xld<T>(px, n2) * bj);
     }
-    for (let i = 0; i < n; i++) {
-      const r = ldf(pKey, i);
-      stf(pKey, i, r * r);
+    for (let i = 0; i < n2; i += 2) {
+      const a = pKey + (<usize>i << 3);
+      const r = v128.load(a);
+      v128.store(a, f64x2.mul(r, r));
+    }
+    if (n2 < n) {
+      const r = ldf(pKey, n2);
+      stf(pKey, n2, r * r);
     }
   } else {
     for (let k = 0; k < nn; k++) {

@@ -3,7 +3,7 @@ import {
   fit as fitModel, formatSummary, RobustRegError, summary as inference,
   type FitOptions, type FitResult, type Summary, type SummaryOptions,
 } from '../index.js';
-import { LTS_CUTOFF } from '../lts.js';
+import { LTS_CUTOFF } from '../fit/lts.js';
 import { choiceFlag, intFlag, listFlag, numberFlag, parse } from './args.js';
 import { CsvError, parseCsv, type HeaderMode } from './csv.js';
 import { buildDesign, type Design } from './data.js';

@@ -1,0 +1,613 @@
+// Least trimmed squares by FAST-LTS — pure-TypeScript twin of assembly/lts.ts, statement for statement
+// (same loop order, same IEEE operations, the same mulberry32 stream in 32-bit integer arithmetic), so
+// both backends return the same bits. See assembly/lts.ts for the algorithm, the schedule and the
+// work-region layout.
+import { progress } from '../abi/progress.js';
+import { INFO_ITERATIONS, INFO_LEN, INFO_OBJECTIVE } from '../abi/info.js';
+import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK, STATUS_RANK_DEFICIENT } from '../abi/status.js';
+import { l2_fit, l2_work_bytes } from './l2.js';
+import { F64, I32 } from './mem.js';
+import { XS, setX, xview } from './xload.js';
+
+export const LTS_INFO_SUBSETS = 5;
+export const LTS_INFO_SINGULAR = 6;
+export const LTS_INFO_EXHAUSTIVE = 7;
+export const LTS_INFO_GROUPS = 8;
+export const LTS_INFO_FINAL_STEPS = 9;
+
+const KIND_LTS = 4;
+const KMINI = 5;
+const NMINI = 300;
+const KEEP = 10;
+const STEPS_SEARCH = 2;
+const NCONVERGE = KEEP;
+const ELEM_TOL = 1e-12;
+const CHOL_TOL = 1e-12;
+const FR_CUTOFF = 600;
+const PROGRESS_EVERY = 32;
+
+function al16(b: number): number {
+  return Math.ceil(b / 16.0) * 16.0;
+}
+
+let rng = 0;
+let csteps = 0;
+let chainConverged = true;
+let chainSteps = 0;
+
+function nextU32(): number {
+  rng = (rng + 0x6D2B79F5) >>> 0;
+  let t = rng;
+  t = Math.imul(t ^ (t >>> 15), t | 1) >>> 0;
+  t = (t ^ (t + Math.imul(t ^ (t >>> 7), t | 61))) >>> 0;
+  return (t ^ (t >>> 14)) >>> 0;
+}
+
+function randBelow(m: number): number {
+  return nextU32() % m;
+}
+
+function replow(k: number): number {
+  if (k === 1) return 500;
+  if (k === 2) return 50;
+  if (k === 3) return 22;
+  if (k === 4) return 17;
+  if (k === 5) return 15;
+  if (k === 6) return 14;
+  return 0;
+}
+
+function ncomb(n: number, k: number): number {
+  let c = 1.0;
+  for (let j = 1; j <= k; j++) {
+    c = c * ((n - j + 1) / (k - j + 1));
+    if (c > 2147483647.0) return 2147483648.0;
+  }
+  return Math.round(c);
+}
+
+export function lts_work_bytes(n: number, p: number): number {
+  const nd = n, q1 = p + 2.0, p1 = p + 1.0;
+  return al16(l2_work_bytes(n, p)) + 2.0 * al16(8.0 * nd) + 2.0 * al16(4.0 * nd)
+    + al16(8.0 * q1 * q1) + al16(8.0 * q1) + al16(4.0 * q1) + al16(8.0 * p1 * p1)
+    + 2.0 * al16(8.0 * p1) + 3.0 * al16(8.0 * p1)
+    + al16(8.0 * ((KMINI + 2) * KEEP)) + al16(8.0 * ((KMINI + 2) * KEEP) * p1)
+    + al16(4.0 * nd) + al16(8.0 * p1 * p1) + 2.0 * al16(8.0 * p1);
+}
+
+// Region indices of the call in progress (f64 index = byte >>> 3, i32 index = byte >>> 2).
+let kKey = 0, kWt = 0, kId = 0, kRows = 0;
+let kA = 0, kCm = 0, kIdx = 0, kG = 0, kV = 0;
+let kTry = 0, kNew = 0, kBest = 0, kSObj = 0, kSCoef = 0;
+let kMem = 0, kGr = 0, kS = 0, kSh = 0;
+let F = F64, I = I32;
+let X: Float64Array | Float32Array = F64;
+
+export function lts_fit(n: number, p: number, pX: number, pY: number, intercept: number, h: number, nsamp: number,
+  seed: number, maxCsteps: number, pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32 = 0): number {
+  setX(xf32);
+  F = F64;
+  I = I32;
+  X = xview();
+  const nb = al16(8.0 * n), ib = al16(4.0 * n);
+  const q1 = p + 2.0, p1 = p + 1.0;
+  const pKey = pWork + al16(l2_work_bytes(n, p));
+  const pWt = pKey + nb;
+  const pId = pWt + nb;
+  const pRows = pId + ib;
+  const pA = pRows + ib;
+  const pCm = pA + al16(8.0 * q1 * q1);
+  const pIdx = pCm + al16(8.0 * q1);
+  const pG = pIdx + al16(4.0 * q1);
+  const pM = pG + al16(8.0 * p1 * p1);
+  const pV = pM + al16(8.0 * p1);
+  const pTry = pV + al16(8.0 * p1);
+  const pNew = pTry + al16(8.0 * p1);
+  const pBest = pNew + al16(8.0 * p1);
+  const pSObj = pBest + al16(8.0 * p1);
+  const pSCoef = pSObj + al16(8.0 * ((KMINI + 2) * KEEP));
+  const pMem = pSCoef + al16(8.0 * ((KMINI + 2) * KEEP) * p1);
+  const pGr = pMem + ib;
+  const pS = pGr + al16(8.0 * p1 * p1);
+  const pSh = pS + al16(8.0 * p1);
+  kMem = pMem >>> 2; kGr = pGr >>> 3; kS = pS >>> 3; kSh = pSh >>> 3;
+  kKey = pKey >>> 3; kWt = pWt >>> 3; kId = pId >>> 2; kRows = pRows >>> 2;
+  kA = pA >>> 3; kCm = pCm >>> 3; kIdx = pIdx >>> 2; kG = pG >>> 3; kV = pV >>> 3;
+  kTry = pTry >>> 3; kNew = pNew >>> 3; kBest = pBest >>> 3; kSObj = pSObj >>> 3; kSCoef = pSCoef >>> 3;
+  const ib0 = pInfo >>> 3, cb = pCoef >>> 3;
+
+  for (let k = 0; k < INFO_LEN; k++) F[ib0 + k] = 0;
+  const st0 = l2_fit(n, p, pX, pY, 0, intercept, 0.0, pCoef, pInfo, pFlags, pWork, xf32);
+  if (st0 === STATUS_RANK_DEFICIENT || st0 === STATUS_NUMERICAL) return st0;
+  rng = seed >>> 0;
+  csteps = 0;
+  const xb = pX >>> XS, yb = pY >>> 3;
+  const st = search(n, p, xb, yb, intercept, h, nsamp, maxCsteps, ib0);
+  if (st === STATUS_CANCELLED || st === STATUS_NUMERICAL) return st;
+
+  for (let i = 0; i < n; i++) F[kWt + i] = 0.0;
+  for (let k = 0; k < h; k++) F[kWt + I[kId + k]] = 1.0;
+  const st2 = l2_fit(n, p, pX, pY, pWt, intercept, 0.0, pCoef, pInfo, pFlags, pWork, xf32);
+  if (st2 !== STATUS_OK) {
+    for (let j = 0; j <= p; j++) F[cb + j] = F[kBest + j];
+    for (let j = 0; j < p; j++) I[(pFlags >>> 2) + j] = 0;
+  }
+  const obj = hSmallest(n, p, xb, yb, cb, h);
+  if (!Number.isFinite(obj)) return STATUS_NUMERICAL;
+  F[ib0 + INFO_OBJECTIVE] = obj;
+  F[ib0 + INFO_ITERATIONS] = csteps;
+  return st;
+}
+
+function hSmallest(n: number, p: number, xb: number, yb: number, kC: number, h: number): number {
+  evalSet(n, p, xb, yb, kC, 0, n, true);
+  select(n, h - 1);
+  return sumKeys(h);
+}
+
+function search(n: number, p: number, xb: number, yb: number, intercept: number, h: number, nsamp: number,
+  maxCsteps: number, ib0: number): number {
+  const q = p + intercept;
+  const percen = h / n;
+  const nstock = (KMINI + 2) * KEEP;
+  for (let k = 0; k < nstock; k++) F[kSObj + k] = Infinity;
+  let used = 0, singular = 0, attempts = 0;
+  const part = n >= 2 * NMINI;
+  let src = 0;
+  if (part) {
+    let ngroup = (n / NMINI) | 0;
+    if (ngroup > KMINI) ngroup = KMINI;
+    const minigr = ngroup < KMINI ? n : KMINI * NMINI;
+    for (let i = 0; i < n; i++) I[kRows + i] = i;
+    for (let i = 0; i < minigr; i++) {
+      const j = i + randBelow(n - i);
+      const t = I[kRows + i];
+      I[kRows + i] = I[kRows + j];
+      I[kRows + j] = t;
+    }
+    const base = (minigr / ngroup) | 0, extra = minigr - base * ngroup;
+    const size1 = extra > 0 ? base + 1 : base;
+    const hh = Math.floor(size1 * percen);
+    const nrep = nsamp >= ngroup ? (nsamp / ngroup) | 0 : 1;
+    let off = 0;
+    for (let g = 0; g < ngroup; g++) {
+      const m = g < extra ? base + 1 : base;
+      const kSet = kRows + off;
+      let t = 0, tries = 0;
+      while (t < nrep && tries < 2 * nrep) {
+        tries++;
+        attempts++;
+        if (attempts % PROGRESS_EVERY === 0) {
+          if (progress(KIND_LTS, attempts, F[kSObj + g * KEEP], 0.0) !== 0) return STATUS_CANCELLED;
+        }
+        drawRandom(m, q);
+        for (let k = 0; k < q; k++) I[kIdx + k] = I[kSet + I[kIdx + k]];
+        if (!elemental(n, p, xb, yb, intercept, kTry)) {
+          singular++;
+          continue;
+        }
+        t++;
+        used++;
+        const obj = concentrate(n, p, xb, yb, intercept, kTry, kSet, m, false, hh, STEPS_SEARCH);
+        insert(g, obj, p, kTry);
+      }
+      off += m;
+    }
+    const hm = Math.floor(minigr * percen);
+    for (let g = 0; g < ngroup; g++) {
+      for (let k = 0; k < KEEP; k++) {
+        const o = F[kSObj + g * KEEP + k];
+        if (!Number.isFinite(o)) continue;
+        copyCoef(kSCoef + (g * KEEP + k) * (p + 1), kTry, p);
+        const obj = concentrate(n, p, xb, yb, intercept, kTry, kRows, minigr, false, hm, STEPS_SEARCH);
+        insert(KMINI, obj, p, kTry);
+      }
+    }
+    src = KMINI;
+    F[ib0 + LTS_INFO_GROUPS] = ngroup;
+  } else {
+    const all = n <= replow(q) || ncomb(n, q) <= nsamp;
+    F[ib0 + LTS_INFO_EXHAUSTIVE] = all ? 1.0 : 0.0;
+    const nrep = all ? ncomb(n, q) : nsamp;
+    for (let k = 0; k < q; k++) I[kIdx + k] = k;
+    let t = 0, tries = 0;
+    while (t < nrep && tries < 2 * nrep) {
+      tries++;
+      attempts++;
+      if (attempts % PROGRESS_EVERY === 0) {
+        if (progress(KIND_LTS, attempts, F[kSObj], 0.0) !== 0) return STATUS_CANCELLED;
+      }
+      if (all) {
+        if (tries > 1) nextCombination(n, q);
+      } else {
+        drawRandom(n, q);
+      }
+      if (!elemental(n, p, xb, yb, intercept, kTry)) {
+        singular++;
+        if (all) t++;
+        continue;
+      }
+      t++;
+      used++;
+      const obj = concentrate(n, p, xb, yb, intercept, kTry, 0, n, true, h, maxCsteps);
+      insert(0, obj, p, kTry);
+    }
+  }
+  F[ib0 + LTS_INFO_SUBSETS] = used;
+  F[ib0 + LTS_INFO_SINGULAR] = singular;
+
+  let nfinal = KEEP;
+  if (part) {
+    for (let k = 0; k < KEEP; k++) {
+      const o = F[kSObj + src * KEEP + k];
+      if (!Number.isFinite(o)) continue;
+      if (progress(KIND_LTS, attempts + k, o, 0.0) !== 0) return STATUS_CANCELLED;
+      copyCoef(kSCoef + (src * KEEP + k) * (p + 1), kTry, p);
+      const obj = concentrate(n, p, xb, yb, intercept, kTry, 0, n, true, h, STEPS_SEARCH);
+      insert(KMINI + 1, obj, p, kTry);
+    }
+    src = KMINI + 1;
+    nfinal = NCONVERGE;
+  }
+  let best = Infinity;
+  let bestConverged = true;
+  for (let k = 0; k < nfinal; k++) {
+    const o = F[kSObj + src * KEEP + k];
+    if (!Number.isFinite(o)) continue;
+    if (progress(KIND_LTS, attempts + k, o, 0.0) !== 0) return STATUS_CANCELLED;
+    copyCoef(kSCoef + (src * KEEP + k) * (p + 1), kTry, p);
+    const obj = concentrate(n, p, xb, yb, intercept, kTry, 0, n, true, h, maxCsteps);
+    if (obj < best) {
+      best = obj;
+      bestConverged = chainConverged;
+      copyCoef(kTry, kBest, p);
+      F[ib0 + LTS_INFO_FINAL_STEPS] = chainSteps;
+    }
+  }
+  if (!Number.isFinite(best)) return STATUS_NUMERICAL;
+  evalSet(n, p, xb, yb, kBest, 0, n, true);
+  select(n, h - 1);
+  return bestConverged ? STATUS_OK : STATUS_MAXITER;
+}
+
+function copyCoef(kFrom: number, kTo: number, p: number): void {
+  for (let j = 0; j <= p; j++) F[kTo + j] = F[kFrom + j];
+}
+
+function drawRandom(m: number, q: number): void {
+  for (let k = 0; k < q; k++) {
+    let r = randBelow(m);
+    let dup = true;
+    while (dup) {
+      dup = false;
+      for (let l = 0; l < k; l++) {
+        if (I[kIdx + l] === r) {
+          dup = true;
+          break;
+        }
+      }
+      if (dup) r = randBelow(m);
+    }
+    I[kIdx + k] = r;
+  }
+}
+
+function nextCombination(n: number, q: number): void {
+  let i = q - 1;
+  while (i >= 0 && I[kIdx + i] === n - q + i) i--;
+  if (i < 0) return;
+  I[kIdx + i] = I[kIdx + i] + 1;
+  for (let l = i + 1; l < q; l++) I[kIdx + l] = I[kIdx + l - 1] + 1;
+}
+
+function elemental(n: number, p: number, xb: number, yb: number, intercept: number, kC: number): boolean {
+  const q = p + intercept, w = q + 1;
+  for (let r = 0; r < q; r++) {
+    const row = I[kIdx + r];
+    if (intercept !== 0) F[kA + r * w] = 1.0;
+    for (let j = 0; j < p; j++) F[kA + r * w + intercept + j] = X[xb + j * n + row];
+    F[kA + r * w + q] = F[yb + row];
+  }
+  for (let k = 0; k < q; k++) {
+    let cm = 0.0;
+    for (let r = 0; r < q; r++) {
+      const a = Math.abs(F[kA + r * w + k]);
+      if (a > cm) cm = a;
+    }
+    F[kCm + k] = cm;
+  }
+  for (let k = 0; k < q; k++) {
+    let piv = k;
+    let amax = Math.abs(F[kA + k * w + k]);
+    for (let r = k + 1; r < q; r++) {
+      const a = Math.abs(F[kA + r * w + k]);
+      if (a > amax) {
+        amax = a;
+        piv = r;
+      }
+    }
+    if (!(amax > ELEM_TOL * F[kCm + k])) return false;
+    if (piv !== k) {
+      for (let c = k; c <= q; c++) {
+        const t = F[kA + k * w + c];
+        F[kA + k * w + c] = F[kA + piv * w + c];
+        F[kA + piv * w + c] = t;
+      }
+    }
+    const d = F[kA + k * w + k];
+    for (let r = k + 1; r < q; r++) {
+      const f = F[kA + r * w + k] / d;
+      if (f !== 0.0) {
+        for (let c = k + 1; c <= q; c++) F[kA + r * w + c] = F[kA + r * w + c] - f * F[kA + k * w + c];
+      }
+    }
+  }
+  for (let k = q - 1; k >= 0; k--) {
+    let s = F[kA + k * w + q];
+    for (let c = k + 1; c < q; c++) s -= F[kA + k * w + c] * F[kV + c];
+    F[kV + k] = s / F[kA + k * w + k];
+  }
+  F[kC] = intercept !== 0 ? F[kV] : 0.0;
+  for (let j = 0; j < p; j++) F[kC + j + 1] = F[kV + intercept + j];
+  for (let j = 0; j <= p; j++) if (!Number.isFinite(F[kC + j])) return false;
+  return true;
+}
+
+function addRow(n: number, p: number, xb: number, yb: number, row: number, sub: boolean): void {
+  const w = p + 1;
+  for (let j = 0; j < p; j++) F[kV + j] = X[xb + j * n + row] - F[kSh + j];
+  F[kV + p] = F[yb + row] - F[kSh + p];
+  if (sub) {
+    for (let j = 0; j <= p; j++) F[kS + j] = F[kS + j] - F[kV + j];
+    for (let j = 0; j < p; j++) {
+      const vj = F[kV + j];
+      for (let c = j; c <= p; c++) F[kGr + j * w + c] = F[kGr + j * w + c] - vj * F[kV + c];
+    }
+  } else {
+    for (let j = 0; j <= p; j++) F[kS + j] = F[kS + j] + F[kV + j];
+    for (let j = 0; j < p; j++) {
+      const vj = F[kV + j];
+      for (let c = j; c <= p; c++) F[kGr + j * w + c] = F[kGr + j * w + c] + vj * F[kV + c];
+    }
+  }
+}
+
+function initSums(n: number, p: number, xb: number, yb: number, intercept: number, kSet: number, nn: number, full: boolean, hh: number): void {
+  const w = p + 1;
+  if (full) {
+    for (let i = 0; i < n; i++) I[kMem + i] = 0;
+  } else {
+    for (let k = 0; k < nn; k++) I[kMem + I[kSet + k]] = 0;
+  }
+  const r0 = I[kId];
+  for (let j = 0; j < p; j++) F[kSh + j] = intercept !== 0 ? X[xb + j * n + r0] : 0.0;
+  F[kSh + p] = intercept !== 0 ? F[yb + r0] : 0.0;
+  for (let j = 0; j <= p; j++) F[kS + j] = 0.0;
+  for (let k = 0; k < p * w; k++) F[kGr + k] = 0.0;
+  for (let k = 0; k < hh; k++) {
+    const row = I[kId + k];
+    I[kMem + row] = 1;
+    addRow(n, p, xb, yb, row, false);
+  }
+}
+
+function updateSums(n: number, p: number, xb: number, yb: number, intercept: number, kSet: number, nn: number, full: boolean, hh: number): void {
+  let changes = 0;
+  for (let k = 0; k < hh; k++) {
+    const row = I[kId + k];
+    if (I[kMem + row] === 1) {
+      I[kMem + row] = 2;
+    } else {
+      I[kMem + row] = 3;
+      changes++;
+    }
+  }
+  if (2 * changes > hh) {
+    initSums(n, p, xb, yb, intercept, kSet, nn, full, hh);
+    return;
+  }
+  for (let k = 0; k < nn; k++) {
+    const row = full ? k : I[kSet + k];
+    const m = I[kMem + row];
+    if (m === 1) {
+      addRow(n, p, xb, yb, row, true);
+      I[kMem + row] = 0;
+    } else if (m === 3) {
+      addRow(n, p, xb, yb, row, false);
+      I[kMem + row] = 1;
+    } else if (m === 2) {
+      I[kMem + row] = 1;
+    }
+  }
+}
+
+function solveSums(p: number, intercept: number, hh: number, kC: number): boolean {
+  const w = p + 1;
+  const hd = hh;
+  for (let j = 0; j < p; j++) {
+    for (let c = j; c <= p; c++) {
+      F[kG + j * w + c] = intercept !== 0 ? F[kGr + j * w + c] - F[kS + j] * F[kS + c] / hd : F[kGr + j * w + c];
+    }
+  }
+  for (let j = 0; j < p; j++) F[kV + j] = F[kG + j * w + j];
+  for (let j = 0; j < p; j++) {
+    const d = F[kG + j * w + j];
+    if (!(d > CHOL_TOL * F[kV + j])) return false;
+    const s = Math.sqrt(d);
+    F[kG + j * w + j] = s;
+    for (let c = j + 1; c <= p; c++) F[kG + j * w + c] = F[kG + j * w + c] / s;
+    for (let r = j + 1; r < p; r++) {
+      const f = F[kG + j * w + r];
+      for (let c = r; c <= p; c++) F[kG + r * w + c] = F[kG + r * w + c] - f * F[kG + j * w + c];
+    }
+  }
+  for (let j = p - 1; j >= 0; j--) {
+    let s = F[kG + j * w + p];
+    for (let c = j + 1; c < p; c++) s -= F[kG + j * w + c] * F[kV + c];
+    F[kV + j] = s / F[kG + j * w + j];
+  }
+  let b0 = 0.0;
+  if (intercept !== 0) {
+    b0 = F[kSh + p] + F[kS + p] / hd;
+    for (let j = 0; j < p; j++) b0 -= (F[kSh + j] + F[kS + j] / hd) * F[kV + j];
+  }
+  if (!Number.isFinite(b0)) return false;
+  for (let j = 0; j < p; j++) if (!Number.isFinite(F[kV + j])) return false;
+  F[kC] = b0;
+  for (let j = 0; j < p; j++) F[kC + j + 1] = F[kV + j];
+  return true;
+}
+
+function evalSet(n: number, p: number, xb: number, yb: number, kC: number, kSet: number, nn: number, full: boolean): void {
+  const b0 = F[kC];
+  if (full) {
+    for (let i = 0; i < n; i++) {
+      F[kKey + i] = F[yb + i] - b0;
+      I[kId + i] = i;
+    }
+    for (let j = 0; j < p; j++) {
+      const bj = F[kC + j + 1];
+      const px = xb + j * n;
+      for (let i = 0; i < n; i++) F[kKey + i] = F[kKey + i] - X[px + i] * bj;
+    }
+    for (let i = 0; i < n; i++) {
+      const r = F[kKey + i];
+      F[kKey + i] = r * r;
+    }
+  } else {
+    for (let k = 0; k < nn; k++) {
+      const row = I[kSet + k];
+      let r = F[yb + row] - b0;
+      for (let j = 0; j < p; j++) r = r - X[xb + j * n + row] * F[kC + j + 1];
+      F[kKey + k] = r * r;
+      I[kId + k] = row;
+    }
+  }
+}
+
+function select(m: number, k: number): void {
+  frSelect(0, m - 1, k);
+}
+
+function swapKI(i: number, j: number): void {
+  const t = F[kKey + i];
+  F[kKey + i] = F[kKey + j];
+  F[kKey + j] = t;
+  const u = I[kId + i];
+  I[kId + i] = I[kId + j];
+  I[kId + j] = u;
+}
+
+function cbrtNewton(x: number): number {
+  let bits = 0;
+  let v = x;
+  while (v >= 2.0) {
+    v = v * 0.5;
+    bits++;
+  }
+  let r = 1.0;
+  for (let b = 0; b < ((bits / 3) | 0); b++) r = r * 2.0;
+  for (let it = 0; it < 8; it++) r = (2.0 * r + x / (r * r)) / 3.0;
+  return r;
+}
+
+function frSelect(l0: number, r0: number, k: number): void {
+  let left = l0, right = r0;
+  while (right > left) {
+    if (right - left > FR_CUTOFF) {
+      const nd = right - left + 1;
+      const id = k - left + 1;
+      const z = 0.6931471805599453 * (32 - Math.clz32(right - left + 1));
+      const c = cbrtNewton(nd);
+      const ss = 0.5 * c * c;
+      const sg = id - 0.5 * nd < 0.0 ? -1.0 : 1.0;
+      const sd = 0.5 * Math.sqrt(z * ss * (nd - ss) / nd) * sg;
+      let nl = Math.floor(k - id * ss / nd + sd);
+      let nr = Math.floor(k + (nd - id) * ss / nd + sd);
+      if (nl < left) nl = left;
+      if (nr > right) nr = right;
+      if (nl > k) nl = k;
+      if (nr < k) nr = k;
+      frSelect(nl, nr, k);
+    }
+    const t = F[kKey + k];
+    let i = left, j = right;
+    swapKI(left, k);
+    if (F[kKey + right] > t) swapKI(right, left);
+    while (i < j) {
+      swapKI(i, j);
+      i++;
+      j--;
+      while (F[kKey + i] < t) i++;
+      while (F[kKey + j] > t) j--;
+    }
+    if (F[kKey + left] === t) {
+      swapKI(left, j);
+    } else {
+      j++;
+      swapKI(j, right);
+    }
+    if (j <= k) left = j + 1;
+    if (k <= j) right = j - 1;
+  }
+}
+
+function sumKeys(hh: number): number {
+  let s = 0.0;
+  for (let i = 0; i < hh; i++) s += F[kKey + i];
+  return s;
+}
+
+function concentrate(n: number, p: number, xb: number, yb: number, intercept: number, kC: number, kSet: number, nn: number,
+  full: boolean, hh: number, steps: number): number {
+  evalSet(n, p, xb, yb, kC, kSet, nn, full);
+  select(nn, hh - 1);
+  let obj = sumKeys(hh);
+  chainConverged = false;
+  chainSteps = 0;
+  initSums(n, p, xb, yb, intercept, kSet, nn, full, hh);
+  for (let s = 0; s < steps; s++) {
+    if (s > 0) updateSums(n, p, xb, yb, intercept, kSet, nn, full, hh);
+    if (!solveSums(p, intercept, hh, kNew)) {
+      chainConverged = true;
+      break;
+    }
+    csteps++;
+    chainSteps++;
+    evalSet(n, p, xb, yb, kNew, kSet, nn, full);
+    select(nn, hh - 1);
+    const o = sumKeys(hh);
+    if (!(o < obj)) {
+      chainConverged = true;
+      break;
+    }
+    obj = o;
+    copyCoef(kNew, kC, p);
+  }
+  return obj;
+}
+
+function insert(g: number, obj: number, p: number, kC: number): void {
+  if (!(obj < F[kSObj + g * KEEP + KEEP - 1])) return;
+  for (let k = 0; k < KEEP; k++) {
+    if (F[kSObj + g * KEEP + k] === obj) {
+      const kS = kSCoef + (g * KEEP + k) * (p + 1);
+      let same = true;
+      for (let j = 0; j <= p; j++) {
+        if (F[kS + j] !== F[kC + j]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return;
+    }
+  }
+  let at = 0;
+  while (at < KEEP && !(obj < F[kSObj + g * KEEP + at])) at++;
+  for (let k = KEEP - 1; k > at; k--) {
+    F[kSObj + g * KEEP + k] = F[kSObj + g * KEEP + k - 1];
+    copyCoef(kSCoef + (g * KEEP + k - 1) * (p + 1), kSCoef + (g * KEEP + k) * (p + 1), p);
+  }
+  F[kSObj + g * KEEP + at] = obj;
+  copyCoef(kC, kSCoef + (g * KEEP + at) * (p + 1), p);
+}

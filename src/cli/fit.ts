@@ -3,7 +3,8 @@ import {
   fit as fitModel, formatSummary, RobustRegError, summary as inference,
   type FitOptions, type FitResult, type Summary, type SummaryOptions,
 } from '../index.js';
-import { LTS_CUTOFF } from '../fit/lts.js';
+/** lts()'s reweighting cutoff qnorm(0.9875) (LTS_CUTOFF in src/fit/lts.ts). */
+const LTS_CUTOFF = 2.241402727604947;
 import { choiceFlag, intFlag, listFlag, numberFlag, parse } from './args.js';
 import { CsvError, parseCsv, type HeaderMode } from './csv.js';
 import { buildDesign, type Design } from './data.js';

@@ -14,7 +14,6 @@ import { withSlot } from '../backend/runtime.js';
 import { finish, marshal, readCommon, shapeOfInput, splitArgs } from './solvers.js';
 import { cancelled, kernelOutcome, rankDeficient } from './status.js';
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_RANK_DEFICIENT } from '../abi/status.js';
-import { normalPdf, normalQuantile } from '../inference/distributions.js';
 
 /** robustbase's default number of elemental starts (rrcov.control()$nsamp). */
 export const LTS_DEFAULT_SUBSAMPLES = 500;
@@ -297,4 +296,33 @@ function curve(c: number[], p: number, n: number): number {
   const b = (y1 - y2) / (a1 - a2);
   const a = y1 - a1 * b;
   return 1 - Math.exp(a) / n ** b;
+}
+
+// The standard normal density, distribution and quantile the scale corrections need (the fit layer
+// does not import inference/): Φ(x) = 1/2 + φ(x)(x + x³/3 + x⁵/(3·5) + …) (positive terms, no
+// cancellation), and the quantile by Newton's method from x = 1 (monotone for p in (1/2, 1), where
+// Φ is concave). Arguments here are (h + n)/(2n) and (Σw + n)/(2n), in [3/4, 1).
+function normalPdf(x: number): number {
+  return 0.3989422804014327 * Math.exp(-0.5 * x * x);
+}
+
+function normalCdfSeries(x: number): number {
+  const x2 = x * x;
+  let term = x, sum = x;
+  for (let k = 1; k < 2000; k++) {
+    term *= x2 / (2 * k + 1);
+    sum += term;
+    if (term < 1e-17 * sum) break;
+  }
+  return 0.5 + normalPdf(x) * sum;
+}
+
+function normalQuantile(p: number): number {
+  let x = 1;
+  for (let i = 0; i < 200; i++) {
+    const dx = (normalCdfSeries(x) - p) / normalPdf(x);
+    x -= dx;
+    if (Math.abs(dx) <= 1e-15 * Math.max(1, Math.abs(x))) break;
+  }
+  return x;
 }

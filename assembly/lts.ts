@@ -1,6 +1,6 @@
 // Least trimmed squares by FAST-LTS (Rousseeuw & Van Driessen 2006, "Computing LTS regression for
 // large data sets", Data Min. Knowl. Disc. 12): lts_work_bytes, lts_fit. Mirrored statement for
-// statement by the TypeScript twin src/js/lts.ts (same IEEE operations in the same order, no FMA, the
+// statement by the TypeScript twin src/twin/lts.ts (same IEEE operations in the same order, no FMA, the
 // same 32-bit random stream), so both backends return the same bits.
 //
 // Problem: with r_i(b) = y_i - b0 - x_i . b, minimise the sum of the h smallest r_i^2 (h given by the

@@ -1,4 +1,4 @@
-# Reference values for lts() (src/lts.ts) from robustbase::ltsReg(mcd = FALSE) with its defaults
+# Reference values for lts() (src/fit/lts.ts) from robustbase::ltsReg(mcd = FALSE) with its defaults
 # (alpha = 0.5, nsamp = 500, adjust = FALSE, use.correction = TRUE) -> test/fixtures/robust/lts.json
 # Run: Rscript scripts/robust-fixtures-lts.R [out-file]. Never edit the JSON by hand.
 # Per case: the data, h, robustbase's raw/reweighted coefficients and scales, its flagged rows

@@ -12,11 +12,14 @@ export { Dataset, DatasetBuilder, type DatasetOptions } from './data/dataset.js'
 export { fitAsync, terminateWorkers, type FitAsyncOptions } from './async/fit-async.js';
 export { huber, smoothL1, solvePath, lambdaMax, type HuberOptions, type HuberResult, type SmoothL1Options, type SmoothL1Result, type PathOptions, type LambdaMaxOptions } from './fit/robust.js';
 export { GramAccumulator, type GramAccumulatorOptions, type GramSolveOptions, type GramAccumulatorJSON } from './fit/accumulator.js';
+export { mm, type MMOptions, type MMResult, type MMInit, type MMStart } from './fit/mm.js';
 export { lts, type LtsOptions, type LtsResult, type LtsRawFit } from './fit/lts.js';
 export {
-  summary, formatSummary,
+  summary, formatSummary, quantileProcess, processAt, quantileTest,
+  type QuantileTest, type QuantileTestOptions, type QuantileTestRow,
+  type QuantileProcess, type QuantileProcessOptions, type ProcessPiece, type ProcessCertificate,
   type Summary, type SummaryOptions, type CoefficientRow, type SummarizableResult,
-  type QuantileSe, type L2Vcov, type HuberVcov, type Bandwidth,
+  type QuantileSe, type L2Vcov, type HuberVcov, type Bandwidth, type RankSummary, type RankBounds,
 } from './inference/index.js';
 export {
   normalCdf, normalQuantile, studentTCdf, studentTQuantile, fCdf, fSf,

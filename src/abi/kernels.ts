@@ -64,6 +64,15 @@ export interface Kernels {
    */
   moments(n: number, p: number, pX: number, pY: number, pW: number, pOut: number, pWork: number, xf32?: number): number;
 
+  /** Work-region size (bytes) for mm_fit (bestR kept candidates, groups × nGroup rows for large n). */
+  mm_work_bytes(n: number, p: number, bestR: number, groups: number, nGroup: number): number;
+  /**
+   * S- then MM-estimation with Tukey's bisquare (robustbase lmrob defaults; assembly/mm.ts documents
+   * the params region, the start region [b0, b, scale], the info region and the algorithm). Writes the
+   * S-estimate [b0, b] to pCoefS, the MM-estimate to pCoef, their residuals (n each) to pRes0 / pRes.
+   */
+  mm_fit(n: number, p: number, pX: number, pY: number, intercept: number, pPar: number, pStart: number,
+    pCoefS: number, pCoef: number, pRes0: number, pRes: number, pInfo: number, pWork: number, xf32?: number): number;
   /** Work-region size (bytes) for lts_fit. */
   lts_work_bytes(n: number, p: number): number;
   /**

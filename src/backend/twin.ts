@@ -8,6 +8,7 @@ import { l2_fit, l2_work_bytes } from '../twin/l2.js';
 import { l1_fit, l1_glob, l1_work_bytes } from '../twin/l1.js';
 import { irls_fit, irls_work_bytes } from '../twin/irls.js';
 import { moments, moments_work_bytes } from '../twin/moments.js';
+import { mm_fit, mm_work_bytes } from '../twin/mm.js';
 import { lts_fit, lts_work_bytes } from '../twin/lts.js';
 
 export const twinKernels: Kernels = {
@@ -21,6 +22,8 @@ export const twinKernels: Kernels = {
   irls_fit,
   moments_work_bytes,
   moments,
+  mm_work_bytes,
+  mm_fit,
   lts_work_bytes,
   lts_fit,
 };

@@ -70,6 +70,8 @@ export async function instantiateWasm(source?: WasmSource): Promise<Backend & { 
     irls_fit: exp.irls_fit,
     moments_work_bytes: exp.moments_work_bytes,
     moments: exp.moments,
+    mm_work_bytes: exp.mm_work_bytes,
+    mm_fit: exp.mm_fit,
     lts_work_bytes: exp.lts_work_bytes,
     lts_fit: exp.lts_fit,
   };

@@ -1,5 +1,6 @@
-// `robustreg demo`: the package's main job on two classic data sets. Fits least squares, L1, Huber
-// and three regression quantiles with and without the known outliers, prints one coefficient table
+// `robustreg demo`: the package's main job on two classic data sets. Fits least squares, L1, Huber,
+// three regression quantiles and the high-breakdown MM and LTS estimators with and without the known
+// outliers, prints one coefficient table
 // per data set with how far each fit moves when the outliers are dropped, and a takeaway computed
 // from those numbers. --plot draws the star cluster with every fitted line; --json prints it all.
 import { fit as fitModel, RobustRegError, summary as inference, type FitOptions, type FitResult, type Summary } from '../index.js';
@@ -14,8 +15,9 @@ import { PALETTE, scatterSvg, type PlotLine } from './svg.js';
 
 export const DEMO_HELP = `Usage: robustreg demo [--plot file.svg] [--json] [--backend auto|wasm|js]
 
-Fit least squares (L2), least absolute deviations (L1), Huber and regression quantiles
-(tau = 0.1, 0.5, 0.9) to two classic data sets with known outliers, bundled with the package:
+Fit least squares (L2), least absolute deviations (L1), Huber, regression quantiles
+(tau = 0.1, 0.5, 0.9) and the high-breakdown MM (robustbase lmrob) and LTS (ltsReg) estimators
+to two classic data sets with known outliers, bundled with the package:
 
   stack loss  Brownlee (1965): stack.loss ~ Air.Flow + Water.Temp + Acid.Conc., n = 21;
               outliers 1, 3, 4, 21 (Daniel & Wood 1980; Rousseeuw & Leroy 1987)
@@ -53,6 +55,8 @@ export const DEMO_LOSSES: LossSpec[] = [
   { key: 'q10', label: 'Q(0.1)', options: { loss: 'quantile', tau: 0.1 } },
   { key: 'q50', label: 'Q(0.5)', options: { loss: 'quantile', tau: 0.5 } },
   { key: 'q90', label: 'Q(0.9)', options: { loss: 'quantile', tau: 0.9 } },
+  { key: 'mm', label: 'MM', options: { loss: 'mm' } },
+  { key: 'lts', label: 'LTS', options: { loss: 'lts' } },
 ];
 
 interface DatasetSpec {
@@ -215,7 +219,10 @@ function runDataset(spec: DatasetSpec, backend: FitOptions['backend'] | undefine
     const a = results.get(ls.key);
     if (a) {
       try {
-        const s = inference(a, { data: design.X, rows: design.n, cols: design.p }, design.y, { names: design.xNames });
+        // The demo compares standard errors across losses, so l1/quantile ask for nid explicitly
+        // (summary's default there is rank-inversion intervals below 1001 rows, which have no SE).
+        const seOpt = ls.options.loss === 'l1' || ls.options.loss === 'quantile' ? { se: 'nid' as const } : {};
+        const s = inference(a, { data: design.X, rows: design.n, cols: design.p }, design.y, { names: design.xNames, ...seOpt });
         f.inference = { method: s.method, level: s.level, distribution: s.distribution, df: s.df, coefficients: s.coefficients, warnings: s.warnings };
       } catch (e) {
         f.inferenceError = describeError(e);
@@ -329,20 +336,42 @@ export function computeTakeaway(runs: DatasetRun[]): string {
         `${fmtPercent(l1.moved)} (${cmp}); they are ${leverage ? 'leverage points, outlying in x' : 'outlying in y, not in x'} (${levText}).`,
     );
   }
+  // The high-breakdown estimators (MM, LTS): how far they move on each data set.
+  const hb: { name: string; leverage: boolean; worst: number; text: string }[] = [];
+  for (const run of runs) {
+    const d = run.out;
+    const ms = d.fits.filter((f) => (f.key === 'mm' || f.key === 'lts') && f.moved !== undefined);
+    if (ms.length === 0) continue;
+    const lev = Math.max(...d.outlierLeverage) > d.leverageThreshold;
+    hb.push({
+      name: shortName(d.id).toLowerCase(),
+      leverage: lev,
+      worst: Math.max(...ms.map((f) => f.moved!)),
+      text: ms.map((f) => `${f.label} ${fmtPercent(f.moved!)}`).join(', '),
+    });
+  }
   if (parts.length === 0) return 'Takeaway: not available (the L1 or L2 fits failed).';
   let verdict: string;
   const winsY = verdicts.filter((v) => v.l1Wins && !v.leverage).map((v) => v.name);
   const losesX = verdicts.filter((v) => !v.l1Wins && v.leverage).map((v) => v.name);
+  const holdsX = hb.filter((h) => h.leverage && h.worst < 0.1);
   if (winsY.length > 0 && losesX.length > 0) {
     verdict =
       `L1 bounds the pull of outlying responses, which is why it beats L2 on ${winsY.join(' and ')}, ` +
-      `but not the pull of outlying predictors (${losesX.join(' and ')}): against leverage points, check the hat values or use a high-breakdown method.`;
+      `but not the pull of outlying predictors (${losesX.join(' and ')})`;
+    verdict += holdsX.length > 0
+      ? `. The high-breakdown fits hold there: dropping the outliers moves ${holdsX.map((h) => `${h.text} on ${h.name}`).join('; ')}, ` +
+        `because they bound the pull of outlying predictors too: against leverage points use --loss mm or --loss lts.`
+      : ': against leverage points, check the hat values or use a high-breakdown method.';
   } else if (verdicts.every((v) => v.l1Wins)) {
     verdict = 'L1 holds its ground where least squares is dragged along by a few bad rows.';
   } else if (verdicts.every((v) => !v.l1Wins)) {
     verdict = 'Here L1 does not resist the outliers better than L2.';
   } else {
     verdict = 'L1 resists some of these outliers better than L2, not all.';
+  }
+  if (!(winsY.length > 0 && losesX.length > 0) && hb.length > 0) {
+    verdict += ` The high-breakdown fits move by ${hb.map((h) => `${h.text} on ${h.name}`).join('; ')}.`;
   }
   return `Takeaway: ${parts.join(' ')} ${verdict}`;
 }
@@ -439,6 +468,8 @@ function starsPlot(run: DatasetRun): string {
   add('huber', 'Huber', PALETTE[2]);
   add('q10', 'Q(0.1)', PALETTE[3]);
   add('q90', 'Q(0.9)', PALETTE[4]);
+  add('mm', 'MM (high breakdown)', PALETTE[5 % PALETTE.length]);
+  add('lts', 'LTS (high breakdown)', PALETTE[6 % PALETTE.length], '2 3');
   add('l2:clean', 'L2, giants dropped', PALETTE[0], '6 4');
   add('l1:clean', 'L1, giants dropped', PALETTE[1], '6 4');
   return scatterSvg({

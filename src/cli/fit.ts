@@ -1,10 +1,8 @@
 // `robustreg fit data.csv --y col ...`: one fit on a CSV file, printed like R's summary() or as JSON.
 import {
-  fit as fitModel, formatSummary, RobustRegError, summary as inference,
+  fit as fitModel, formatSummary, normalQuantile, RobustRegError, summary as inference,
   type FitOptions, type FitResult, type Summary, type SummaryOptions,
 } from '../index.js';
-/** lts()'s reweighting cutoff qnorm(0.9875) (LTS_CUTOFF in src/fit/lts.ts). */
-const LTS_CUTOFF = 2.241402727604947;
 import { choiceFlag, intFlag, listFlag, numberFlag, parse } from './args.js';
 import { CsvError, parseCsv, type HeaderMode } from './csv.js';
 import { buildDesign, type Design } from './data.js';
@@ -12,7 +10,10 @@ import { EXIT_OK, InputError, UsageError } from './errors.js';
 import { fmtMs, fmtNum, fmtSci, table, toJson } from './format.js';
 import { readInput, writeOutput, type CliIo } from './io.js';
 import { ProgressLine } from './progress.js';
-import { PALETTE, scatterSvg } from './svg.js';
+import { PALETTE, coefficientPanelsSvg, scatterSvg } from './svg.js';
+
+/** lts's reweighting cutoff on |r / s|: qnorm(0.9875) (LTS_CUTOFF in src/fit/lts.ts; the CLI sees only the public API). */
+const LTS_CUTOFF = normalQuantile(0.9875);
 
 export const FIT_HELP = `Usage: robustreg fit <file.csv | -> --y <column> [options]
 
@@ -29,7 +30,9 @@ Columns:
                        without it such rows are an error that lists their line numbers
 
 Model:
-  --loss <loss>        l1 (default), l2, quantile, huber, smooth-l1 or lts
+  --loss <loss>        l1 (default), l2, quantile, huber, smooth-l1, mm or lts (mm: MM-estimator
+                       as R's robustbase lmrob(); mm and lts resist outlying x as well as
+                       outlying y and list the flagged outliers)
   --tau <t>            quantile level in (0, 1), default 0.5 (implies --loss quantile)
   --delta <d>          Huber threshold (implies --loss huber)
   --scale <s>          Huber: fix the residual scale instead of estimating it (implies --loss huber)
@@ -42,7 +45,10 @@ Model:
 
 Inference (standard errors, t/z statistics, p-values, confidence intervals):
   --se <method>        l2: classical (default), hc0, hc1, hc2 or hc3 (heteroskedasticity-robust);
-                       l1/quantile: nid (default), ker or boot; huber: h1 (default), h2 or h3;
+                       l1/quantile: rank (default below 1001 rows: rank-inversion intervals,
+                       as quantreg), nid (default from 1001 rows), ker or boot;
+                       huber: h1 (default), h2 or h3;
+                       mm: avar1 (default, robustbase's .vcov.avar1);
                        lts: classical (on the reweighted fit, as robustbase summary.lts);
                        none skips them (smooth-l1 has none)
   --level <l>          confidence level of the intervals, in (0, 1), default 0.95
@@ -53,7 +59,11 @@ Inference (standard errors, t/z statistics, p-values, confidence intervals):
 Output:
   --json               print one JSON object (for scripts) instead of the summary
   --plot <out.svg>     write an SVG plot: y against x with the fitted line when there is one
-                       predictor, else observed against fitted values
+                       predictor, else observed against fitted values; with --taus, each
+                       coefficient against tau with its confidence band and the least-squares
+                       estimate and interval as a reference (quantreg's plot.summary.rqs)
+  --taus <t1,t2,...>   quantile regression at several tau (implies --loss quantile): one table
+                       per tau (rank-inversion intervals below 1001 rows, else nid)
   -h, --help           show this help
 
 Exit codes: 0 ok, 1 bad input (unreadable or malformed CSV, unknown column, missing values,
@@ -63,6 +73,7 @@ Examples:
   robustreg fit data/stackloss.csv --y stack.loss
   robustreg fit data/stackloss.csv --y stack.loss --loss l2 --se hc3 --level 0.9
   robustreg fit data/starsCYG.csv --y log.light --x log.Te --loss quantile --tau 0.9 --plot q90.svg
+  robustreg fit data/stackloss.csv --y stack.loss --taus 0.1,0.25,0.5,0.75,0.9 --plot taus.svg
   robustreg fit data/starsCYG.csv --y log.light --loss lts
   cat data.csv | robustreg fit - --y 1 --loss l2 --json
 `;
@@ -75,6 +86,7 @@ const FIT_FLAGS = {
   'drop-missing': { type: 'boolean' },
   loss: { type: 'string' },
   tau: { type: 'string' },
+  taus: { type: 'string' },
   delta: { type: 'string' },
   epsilon: { type: 'string' },
   alpha: { type: 'string' },
@@ -93,7 +105,7 @@ const FIT_FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export const LOSSES = ['l1', 'l2', 'quantile', 'huber', 'smooth-l1', 'lts'] as const;
+export const LOSSES = ['l1', 'l2', 'quantile', 'huber', 'smooth-l1', 'mm', 'lts'] as const;
 export type LossName = (typeof LOSSES)[number];
 
 export const LOSS_TITLE: Record<LossName, string> = {
@@ -102,6 +114,7 @@ export const LOSS_TITLE: Record<LossName, string> = {
   quantile: 'quantile regression',
   huber: 'Huber M-estimator',
   'smooth-l1': 'smooth approximation of L1',
+  mm: 'MM-estimator, bisquare, 50% breakdown, 95% efficiency',
   lts: 'least trimmed squares, FAST-LTS + reweighting',
 };
 
@@ -111,22 +124,24 @@ const OBJECTIVE_UNITS: Record<LossName, string> = {
   quantile: 'sum w rho_tau(r)',
   huber: 'Huber loss',
   'smooth-l1': 'smooth-L1 loss',
+  mm: 'sum rho(r/s), bisquare',
   lts: 'sum of the h smallest r^2 of the raw fit',
 };
 
 /** --se values per loss (lower case on the command line; the library's spelling on the right). */
 const SE_CHOICES: Record<LossName, Record<string, string>> = {
   l2: { classical: 'classical', hc0: 'HC0', hc1: 'HC1', hc2: 'HC2', hc3: 'HC3', none: 'none' },
-  l1: { nid: 'nid', ker: 'ker', boot: 'boot', none: 'none' },
-  quantile: { nid: 'nid', ker: 'ker', boot: 'boot', none: 'none' },
+  l1: { rank: 'rank', nid: 'nid', ker: 'ker', boot: 'boot', none: 'none' },
+  quantile: { rank: 'rank', nid: 'nid', ker: 'ker', boot: 'boot', none: 'none' },
   huber: { h1: 'H1', h2: 'H2', h3: 'H3', none: 'none' },
   'smooth-l1': { none: 'none' },
+  mm: { avar1: '.vcov.avar1', none: 'none' },
   lts: { classical: 'classical', none: 'none' },
 };
 
 /** The inference request of the command line, validated for syntax (ranges are the library's). */
 interface InferenceRequest {
-  /** The library's method name, or 'none'. */
+  /** The library's method name, 'none', or 'default' (l1/quantile: the library picks rank or nid by n). */
   method: string;
   level?: number;
   B?: number;
@@ -136,7 +151,8 @@ interface InferenceRequest {
 function inferenceRequest(v: Record<string, unknown>, loss: LossName): InferenceRequest {
   const raw = v.se as string | undefined;
   const choices = SE_CHOICES[loss];
-  let method = Object.values(choices)[0];
+  // l1/quantile: no --se leaves the choice to summary() (rank below 1001 rows, nid from there, as quantreg).
+  let method = loss === 'l1' || loss === 'quantile' ? 'default' : Object.values(choices)[0];
   if (raw !== undefined) {
     const key = raw.toLowerCase();
     if (!(key in choices)) {
@@ -179,10 +195,10 @@ function runInference(req: InferenceRequest, d: Design, loss: LossName, intercep
   if (!intercept) o.intercept = false;
   if (d.weights) o.weights = d.weights;
   if (req.level !== undefined) o.level = req.level;
-  if (loss === 'l2' || loss === 'huber') o.vcov = req.method as SummaryOptions['vcov'];
-  else if (loss !== 'lts') o.se = req.method as SummaryOptions['se'];
+  if (loss === 'l2' || loss === 'huber' || loss === 'mm') o.vcov = req.method as SummaryOptions['vcov'];
+  else if (loss !== 'lts' && req.method !== 'default') o.se = req.method as SummaryOptions['se'];
   if (req.B !== undefined) o.B = req.B;
-  if (req.seed !== undefined && loss !== 'lts') o.seed = req.seed;
+  if (req.seed !== undefined && loss !== 'lts' && loss !== 'mm') o.seed = req.seed;
   const t0 = now();
   try {
     const s = inference(r, { data: d.X, rows: d.n, cols: d.p }, d.y, o);
@@ -200,12 +216,16 @@ function methodText(s: Summary): string {
   const names: Record<string, string> = {
     classical: 'classical, iid errors',
     HC0: 'HC0, White', HC1: 'HC1, White x n/(n-p)', HC2: 'HC2, leverage-adjusted', HC3: 'HC3, MacKinnon-White',
-    nid: 'nid, Hendricks-Koenker', ker: 'ker, Powell kernel', boot: 'xy-pairs bootstrap',
+    rank: 'none: rank-inversion intervals', nid: 'nid, Hendricks-Koenker', ker: 'ker, Powell kernel', boot: 'xy-pairs bootstrap',
     H1: 'H1, Huber sandwich', H2: 'H2, Huber sandwich', H3: 'H3, Huber sandwich',
+    '.vcov.avar1': '.vcov.avar1, robustbase lmrob',
   };
   let t = s.loss === 'lts' ? 'classical, on the reweighted least-squares fit' : names[s.method] ?? s.method;
   if (s.bandwidth) t += `, ${s.bandwidth.rule === 'hall-sheather' ? 'Hall-Sheather' : 'Bofinger'} h = ${fmtNum(s.bandwidth.h, 4)}`;
   if (s.bootstrap) t += `, B = ${s.bootstrap.B}, seed = ${s.bootstrap.seed}${s.bootstrap.ci === 'percentile' ? ', percentile intervals' : ''}`;
+  if (s.rank) {
+    return `${t}, ${s.rank.iid ? 'iid' : 'density-weighted'} rank test; critical value ${fmtNum(s.rank.critical, 5)} (t on ${s.df} df)`;
+  }
   const test = s.distribution === 'normal' ? 'z tests' : `t tests on ${s.df} df`;
   return `SE: ${t}; ${test}`;
 }
@@ -223,6 +243,7 @@ function summaryLines(s: Summary): string[] {
   let inTable = true;
   for (const l of lines.slice(start)) {
     if (l.startsWith('Scale: ')) continue;
+    if (l === '') inTable = false; // (a rank table has no significance codes: a blank line ends it)
     out.push(inTable ? `  ${l}` : l);
     if (l.startsWith('Signif. codes')) inTable = false;
   }
@@ -241,6 +262,9 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   const file = positionals[0];
   if (v.y === undefined) throw new UsageError('missing --y <column> (the response)', 'fit');
   const tau = numberFlag('fit', 'tau', v.tau as string | undefined);
+  const taus = v.taus === undefined ? undefined : (v.taus as string).split(',').map((t) => numberFlag('fit', 'taus', t.trim()) as number);
+  if (taus !== undefined && tau !== undefined) throw new UsageError('--tau and --taus exclude each other (--taus fits every tau it lists)', 'fit');
+  if (taus !== undefined && v.loss !== undefined && v.loss !== 'quantile') throw new UsageError(`--taus applies to --loss quantile, not ${v.loss}`, 'fit');
   const delta = numberFlag('fit', 'delta', v.delta as string | undefined);
   const epsilon = numberFlag('fit', 'epsilon', v.epsilon as string | undefined);
   const scale = numberFlag('fit', 'scale', v.scale as string | undefined);
@@ -251,7 +275,7 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   const x = listFlag('fit', 'x', v.x as string[] | undefined);
   const alpha = numberFlag('fit', 'alpha', v.alpha as string | undefined);
   const subsamples = intFlag('fit', 'subsamples', v.subsamples as string | undefined);
-  const loss = resolveLoss(v.loss as string | undefined, tau, delta ?? scale, epsilon, alpha ?? subsamples);
+  const loss = taus !== undefined ? 'quantile' : resolveLoss(v.loss as string | undefined, tau, delta ?? scale, epsilon, alpha ?? subsamples);
   const infReq = inferenceRequest(v, loss);
   const plot = v.plot as string | undefined;
   if (plot === '' || plot === '-') throw new UsageError('--plot needs a file name (the SVG is not written to standard output)', 'fit');
@@ -275,6 +299,9 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   if (loss === 'lts' && infReq.seed !== undefined) options.seed = infReq.seed;
 
   const now = io.now ?? (() => performance.now());
+  if (taus !== undefined) {
+    return fitTaus(file, design, intercept, options, taus, infReq, v.json === true, plot, io, now);
+  }
   const bar = new ProgressLine(io.stderr, io.isTTY, `fitting ${loss}`, now);
   if (io.isTTY) options.onProgress = (p) => bar.update({ iteration: p.iteration, objective: p.objective, gap: p.gap });
   const t0 = now();
@@ -401,9 +428,15 @@ function fitSummary(file: string, d: Design, loss: LossName, intercept: boolean,
   if (r.rcond !== undefined) out.push(`Condition:    rcond ${fmtSci(r.rcond)}${r.method ? ` (${r.method})` : ''}`);
   const x = extras(r);
   if (x.scale !== undefined && loss !== 'lts') {
-    out.push(`Scale:        s = ${fmtNum(x.scale)}${o.scale === undefined ? ' (estimated)' : ' (fixed)'}${x.delta !== undefined ? `, delta = ${fmtNum(x.delta)}` : ''}`);
+    out.push(`Scale:        s = ${fmtNum(x.scale)}${loss === 'mm' ? ' (S-estimate)' : o.scale === undefined ? ' (estimated)' : ' (fixed)'}${x.delta !== undefined ? `, delta = ${fmtNum(x.delta)}` : ''}`);
   }
-  if (x.outliers !== undefined && loss === 'lts') {
+  if (x.outliers !== undefined && loss === 'mm') {
+    // MM: every flagged row is listed (robustness weight < 0.1/n, robustbase's rule)
+    const lines = downweightedLines(d, x.outliers);
+    out.push(`Outliers:     ${lines.length} of ${d.n} rows have robustness weight < 0.1/n${lines.length ? ` (line${lines.length === 1 ? '' : 's'} ${lines.join(', ')})` : ''}`);
+    const warn = (r as unknown as { warning?: string }).warning;
+    if (warn) out.push(`Warning:      ${warn}`);
+  } else if (x.outliers !== undefined && loss === 'lts') {
     const lt = r as unknown as { h: number; raw: { scale: number; objective: number }; exactFit: boolean };
     out.push(`Coverage:     h = ${lt.h} of ${d.n} rows; raw scale ${fmtNum(lt.raw.scale)}, reweighted scale ${fmtNum(x.scale ?? NaN)}`);
     const rows: number[] = [];
@@ -490,8 +523,8 @@ function fitJson(file: string, d: Design, loss: LossName, intercept: boolean, o:
     scale: extras(r).scale,
     delta: extras(r).delta ?? o.delta,
     epsilon: extras(r).epsilon ?? o.epsilon,
-    downweighted: extras(r).outliers && loss !== 'lts' ? countedLines(downweightedLines(d, extras(r).outliers!)) : undefined,
-    outliers: extras(r).outliers && loss === 'lts' ? outlierRows(d, extras(r).outliers!) : undefined,
+    downweighted: extras(r).outliers && loss !== 'mm' && loss !== 'lts' ? countedLines(downweightedLines(d, extras(r).outliers!)) : undefined,
+    outliers: extras(r).outliers && (loss === 'lts' || loss === 'mm') ? outlierRows(d, extras(r).outliers!) : undefined,
     alpha: loss === 'lts' ? (o.alpha ?? 0.5) : undefined,
     h: loss === 'lts' ? (r as unknown as { h: number }).h : undefined,
     raw: loss === 'lts' ? rawJson(r) : undefined,
@@ -539,4 +572,71 @@ function fitPlot(file: string, d: Design, loss: LossName, intercept: boolean, o:
     lines: [{ label: 'observed = fitted', intercept: 0, slope: 1, color: PALETTE[0] }],
     pointLabel: 'observations',
   });
+}
+
+/**
+ * `--taus`: one quantile fit and summary per tau, the least-squares fit as a reference, printed as one
+ * table per tau (or JSON), and with --plot the coefficient-against-tau panels of plot.summary.rqs.
+ */
+async function fitTaus(file: string, d: Design, intercept: boolean, base: FitOptions, taus: number[], req: InferenceRequest, json: boolean, plot: string | undefined, io: CliIo, now: () => number): Promise<number> {
+  const X = { data: d.X, rows: d.n, cols: d.p };
+  const fits = taus.map((tau) => ({ tau, r: fitModel(X, d.y, { ...base, loss: 'quantile', tau }) }));
+  const infs = fits.map((f) => runInference(req, d, 'quantile', intercept, f.r, now));
+  // Least squares with its classical interval at the same level: the reference line.
+  const l2opts: FitOptions = { loss: 'l2' };
+  if (!intercept) l2opts.intercept = false;
+  if (d.weights) l2opts.weights = d.weights;
+  const ols = fitModel(X, d.y, l2opts);
+  const olsInf = req.method === 'none' ? undefined
+    : runInference({ method: 'classical', ...(req.level !== undefined ? { level: req.level } : {}) }, d, 'l2', intercept, ols, now).summary;
+  const names = intercept ? ['(Intercept)', ...d.xNames] : [...d.xNames];
+  const coefOf = (r: FitResult) => (intercept ? [r.intercept, ...r.coef] : [...r.coef]);
+  if (json) {
+    io.stdout.write(toJson({
+      command: 'fit', file, formula: formula(d, intercept), loss: 'quantile', taus, response: d.yName, predictors: d.xNames,
+      n: d.n, p: d.p, hasIntercept: intercept,
+      fits: fits.map((f, i) => ({ tau: f.tau, coefficients: Object.fromEntries(names.map((nm, j) => [nm, coefOf(f.r)[j]])), objective: f.r.objective, certificate: f.r.certificate, inference: infs[i].summary ?? null, inferenceNote: infs[i].note })),
+      ols: { coefficients: Object.fromEntries(names.map((nm, j) => [nm, coefOf(ols)[j]])), inference: olsInf ?? null },
+    }) + '\n');
+  } else {
+    const out: string[] = [];
+    out.push(`Model:  ${formula(d, intercept)}`);
+    out.push(`Loss:   quantile regression at tau = ${taus.join(', ')}`);
+    out.push(`Data:   ${file === '-' ? 'standard input' : file}, n = ${d.n}`);
+    fits.forEach((f, i) => {
+      out.push('');
+      out.push(`tau = ${f.tau}: objective ${fmtNum(f.r.objective)}`);
+      const inf = infs[i];
+      if (inf.summary) {
+        out.push(`Coefficients (${methodText(inf.summary)}):`);
+        out.push(...summaryLines(inf.summary));
+      } else {
+        out.push(`Coefficients (SE: ${inf.note}):`);
+        out.push(...table([['', 'Estimate'], ...names.map((nm, j) => [nm, fmtNum(coefOf(f.r)[j])])]).map((l) => '  ' + l));
+      }
+    });
+    io.stdout.write(out.join('\n') + '\n');
+  }
+  if (plot) {
+    const level = infs.find((x) => x.summary)?.summary?.level ?? req.level ?? 0.95;
+    const method = infs.find((x) => x.summary)?.summary?.method;
+    const pct = `${+(level * 100).toFixed(4)}%`;
+    const svg = coefficientPanelsSvg({
+      title: `${formula(d, intercept)}: quantile regression coefficients against tau`,
+      subtitle: `${file === '-' ? 'standard input' : file}, n = ${d.n}`,
+      taus,
+      panels: names.map((name, j) => ({
+        name,
+        estimate: fits.map((f) => coefOf(f.r)[j]),
+        lower: infs.map((x) => x.summary?.coefficients[j].ciLower ?? NaN),
+        upper: infs.map((x) => x.summary?.coefficients[j].ciUpper ?? NaN),
+        ...(olsInf ? { ols: { estimate: olsInf.coefficients[j].estimate, lower: olsInf.coefficients[j].ciLower, upper: olsInf.coefficients[j].ciUpper } } : {}),
+      })),
+      bandLabel: method ? `${pct} ${method === 'rank' ? 'rank-inversion' : method} interval` : 'no interval (--se none)',
+      olsLabel: `least squares ± ${pct} interval`,
+    });
+    await writeOutput(plot, svg, 'plot');
+    io.stderr.write(`robustreg: wrote ${plot}\n`);
+  }
+  return EXIT_OK;
 }

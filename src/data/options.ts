@@ -3,7 +3,7 @@
 import type { BackendChoice } from '../backend/runtime.js';
 import { RobustRegError, describe } from '../errors.js';
 
-export type Loss = 'l2' | 'l1' | 'quantile' | 'huber' | 'smooth-l1' | 'lts';
+export type Loss = 'l2' | 'l1' | 'quantile' | 'huber' | 'smooth-l1' | 'mm' | 'lts';
 export type { BackendChoice };
 
 export interface Progress {

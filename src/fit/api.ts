@@ -6,7 +6,8 @@ import { Dataset } from '../data/dataset.js';
 import { checkOptionsObject, type Loss, type Progress } from '../data/options.js';
 import type { FitResult, L1Result, L2Result } from './result.js';
 import { HUBER_OPTIONS, SMOOTH_L1_OPTIONS, solveHuber, solvePath, solveSmoothL1, type HuberResult, type SmoothL1Result } from './robust.js';
-import { LTS_OPTIONS, solveLts } from './lts.js';
+import { LTS_OPTIONS, solveLts, type LtsResult } from './lts.js';
+import { MM_OPTIONS, solveMM, type MMResult, type MMStart } from './mm.js';
 import { L1_OPTIONS, L2_OPTIONS, checkTau, solveL1, solveL2, splitArgs, toLadUnits, type L1Options, type L2Options } from './solvers.js';
 
 export interface QuantileOptions extends L1Options {
@@ -16,34 +17,44 @@ export interface QuantileOptions extends L1Options {
   taus?: readonly number[];
 }
 
-export interface FitOptions extends L2Options, Omit<L1Options, keyof L2Options> {
+export interface FitOptions extends L2Options, Omit<L1Options, keyof L2Options | 'start'> {
   loss: Loss;
   tau?: number;
   delta?: number;
   epsilon?: number;
   scale?: number;
+  /** Warm start (L1/quantile/Huber/smooth-L1: { coef, intercept }; mm: { coef, intercept, scale }). */
+  start?: L1Options['start'] | MMStart;
+  /** mm: breakdown point of the S stage (default 0.5). */
+  breakdown?: number;
+  /** mm: Gaussian efficiency of the M stage (default 0.95). */
+  efficiency?: number;
   /** loss 'lts': coverage h/n in [0.5, 1) (default 0.5). */
   alpha?: number;
-  /** loss 'lts': elemental starts (default 500). */
+  /** mm, lts: random elemental subsets (default 500). */
   subsamples?: number;
-  /** loss 'lts': seed of the random starts (default 20061). */
+  /** mm, lts: seed of the subsampling generator (default fixed: 20061120 for mm, 20061 for lts). */
   seed?: number;
 }
 
-const LOSSES: readonly Loss[] = ['l2', 'l1', 'quantile', 'huber', 'smooth-l1', 'lts'];
+const LOSSES: readonly Loss[] = ['l2', 'l1', 'quantile', 'huber', 'smooth-l1', 'mm', 'lts'];
 
 /** Fit a linear model with the loss named in `options.loss`. Synchronous after `await init()`.
- *  The result type follows the loss: L2Result, L1Result, HuberResult, SmoothL1Result. */
+ *  The result type follows the loss: L2Result, L1Result, HuberResult, SmoothL1Result, MMResult, LtsResult. */
 export function fit(X: XInput, y: ArrayLike<number>, options: FitOptions & { loss: 'l2' }): L2Result;
 export function fit(X: XInput, y: ArrayLike<number>, options: FitOptions & { loss: 'l1' | 'quantile' }): L1Result;
 export function fit(X: XInput, y: ArrayLike<number>, options: FitOptions & { loss: 'huber' }): HuberResult;
 export function fit(X: XInput, y: ArrayLike<number>, options: FitOptions & { loss: 'smooth-l1' }): SmoothL1Result;
+export function fit(X: XInput, y: ArrayLike<number>, options: FitOptions & { loss: 'mm' }): MMResult;
+export function fit(X: XInput, y: ArrayLike<number>, options: FitOptions & { loss: 'lts' }): LtsResult;
 export function fit(X: XInput, y: ArrayLike<number>, options: FitOptions): FitResult;
 /** Fit a Dataset (data already in linear memory; no copy). */
 export function fit(X: Dataset, options: FitOptions & { loss: 'l2' }): L2Result;
 export function fit(X: Dataset, options: FitOptions & { loss: 'l1' | 'quantile' }): L1Result;
 export function fit(X: Dataset, options: FitOptions & { loss: 'huber' }): HuberResult;
 export function fit(X: Dataset, options: FitOptions & { loss: 'smooth-l1' }): SmoothL1Result;
+export function fit(X: Dataset, options: FitOptions & { loss: 'mm' }): MMResult;
+export function fit(X: Dataset, options: FitOptions & { loss: 'lts' }): LtsResult;
 export function fit(X: Dataset, options: FitOptions): FitResult;
 export function fit(X: XInput | Dataset, yOrOptions: ArrayLike<number> | FitOptions, maybeOptions?: FitOptions): FitResult {
   const [y, options] = splitArgs<FitOptions>(X, yOrOptions, maybeOptions);
@@ -62,6 +73,8 @@ export function fit(X: XInput | Dataset, yOrOptions: ArrayLike<number> | FitOpti
       return solveHuber('huber', X, y, checkOptionsObject(rest, HUBER_OPTIONS, 'huber'));
     case 'smooth-l1':
       return solveSmoothL1('smoothL1', X, y, checkOptionsObject(rest, SMOOTH_L1_OPTIONS, 'smoothL1'));
+    case 'mm':
+      return solveMM('mm', X, y, checkOptionsObject(rest, MM_OPTIONS, 'mm'));
     case 'lts':
       return solveLts('lts', X, y, checkOptionsObject(rest, LTS_OPTIONS, 'lts'));
     default:

@@ -7,20 +7,16 @@ import { RobustRegError } from '../errors.js';
 import { withProgress } from '../abi/progress.js';
 import { INFO_ITERATIONS, INFO_LEN, INFO_OBJECTIVE } from '../abi/info.js';
 import type { XInput } from '../data/input.js';
-import { COMMON_OPTIONS, checkOptionsObject, fail, readNumeric, type Progress } from '../data/options.js';
+import { COMMON_OPTIONS, checkOptionsObject, fail, type Progress } from '../data/options.js';
 import { type FitResult } from './result.js';
 import { Dataset, f32View } from '../data/dataset.js';
 import { withSlot } from '../backend/runtime.js';
+import { LTS_DEFAULT_MAXITER, LTS_DEFAULT_SEED, LTS_DEFAULT_SUBSAMPLES, opt } from './option-table.js';
 import { finish, marshal, readCommon, shapeOfInput, splitArgs } from './solvers.js';
-import { cancelled, kernelOutcome, rankDeficient } from './status.js';
-import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_RANK_DEFICIENT } from '../abi/status.js';
+import { kernelOutcome, rankDeficient } from './status.js';
+import { dnorm as normalPdf, qnorm as normalQuantile } from './normal.js';
 
-/** robustbase's default number of elemental starts (rrcov.control()$nsamp). */
-export const LTS_DEFAULT_SUBSAMPLES = 500;
-/** The default seed of the random starts (fixed: the same data give the same bits every run). */
-export const LTS_DEFAULT_SEED = 20061;
-/** Default cap on the C-steps of each final-stage chain (convergence usually takes 2–30). */
-export const LTS_DEFAULT_MAXITER = 500;
+export { LTS_DEFAULT_MAXITER, LTS_DEFAULT_SEED, LTS_DEFAULT_SUBSAMPLES };
 /** Weight cutoff of the reweighting rule: rows with |r / s| <= qnorm(0.9875) keep weight 1. */
 export const LTS_CUTOFF = 2.241402727604947;
 /** Exact fit: raw scale <= LTS_EXACT_TOL × a robust scale of y (MAD, or the standard deviation). */
@@ -98,11 +94,11 @@ export function solveLts(fn: string, X: unknown, y: unknown, o: Record<string, u
     throw new RobustRegError('INVALID_INPUT', `${fn}: this Dataset carries weights, which LTS does not support; build the Dataset without weights`, { argument: 'weights' });
   }
   const c = readCommon(o, fn, X);
-  const alpha = readNumeric(o, { name: 'alpha', lo: 0.5, loOpen: false, hi: 1, hiOpen: true, default: 0.5 });
-  const nsamp = readNumeric(o, { name: 'subsamples', integer: true, lo: 1, loOpen: false, hi: 1e7, hiOpen: false, default: LTS_DEFAULT_SUBSAMPLES });
-  const seed = readNumeric(o, { name: 'seed', integer: true, lo: 0, loOpen: false, hi: 2 ** 32 - 1, hiOpen: false, default: LTS_DEFAULT_SEED });
-  const maxIter = readNumeric(o, { name: 'maxIter', integer: true, lo: 1, loOpen: false, hi: 2 ** 31 - 1, hiOpen: false, default: LTS_DEFAULT_MAXITER });
-  readNumeric(o, { name: 'tol', lo: 0, loOpen: false, hi: Infinity, hiOpen: true, default: 0 });
+  const alpha = opt(o, 'alpha');
+  const nsamp = opt(o, 'ltsSubsamples');
+  const seed = opt(o, 'ltsSeed');
+  const maxIter = opt(o, 'ltsMaxIter');
+  opt(o, 'ltsTol');
   return withSlot(c.slot, () => {
     const { backend } = c.slot;
     const k = backend.kernels;
@@ -126,13 +122,8 @@ export function solveLts(fn: string, X: unknown, y: unknown, o: Record<string, u
     const h = ltsCoverage(alpha, n, q);
     const status = withProgress(c.hook, () =>
       k.lts_fit(n, p, m.pX, m.pY, intercept, h, nsamp, seed, maxIter, pCoef, pInfo, pFlags, pWork, m.xf32));
-    if (status === STATUS_RANK_DEFICIENT) {
-      throw rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + p), p, c.intercept, n, false);
-    }
-    if (status === STATUS_NUMERICAL) {
-      throw new RobustRegError('NUMERICAL', `${fn}: no nonsingular elemental subset of ${q} rows was found in ${nsamp} draws (or the residuals overflow); the design may be too discrete (many repeated rows) — raise subsamples or rescale X and y`, { subsamples: nsamp });
-    }
-    if (status === STATUS_CANCELLED) throw cancelled(fn);
+    const outcome = kernelOutcome('lts', fn, status, () =>
+      rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + p), p, c.intercept, n, false));
     f64 = backend.f64();
     const xv = m.xf32 ? f32View(backend) : f64;
     const info = f64.slice(pInfo >>> 3, (pInfo >>> 3) + INFO_LEN);
@@ -166,7 +157,8 @@ export function solveLts(fn: string, X: unknown, y: unknown, o: Record<string, u
       }
       // Reweighted least squares (lm.wfit with 0/1 weights): the second kernel call.
       const st2 = k.l2_fit(n, p, m.pX, m.pY, pW, intercept, 0, pCoef, pInfo, pFlags, pWork, m.xf32);
-      kernelOutcome('l2', fn, st2, () => rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + p), p, c.intercept, sumW, false));
+      kernelOutcome('l2', fn, st2, () =>
+        rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + p), p, c.intercept, sumW, false));
       f64 = backend.f64();
       const wv = f64.slice(pW >>> 3, (pW >>> 3) + n);
       coefAll = f64.slice(pCoef >>> 3, (pCoef >>> 3) + p + 1);
@@ -183,7 +175,7 @@ export function solveLts(fn: string, X: unknown, y: unknown, o: Record<string, u
     }
     const outliers = new Uint8Array(n);
     for (let i = 0; i < n; i++) if (weights[i] === 0) outliers[i] = 1;
-    const converged = status !== STATUS_MAXITER;
+    const converged = outcome === 'converged';
     const res = finish<FitResult>({
       loss: 'lts',
       coef: coefAll.slice(1),
@@ -296,33 +288,4 @@ function curve(c: number[], p: number, n: number): number {
   const b = (y1 - y2) / (a1 - a2);
   const a = y1 - a1 * b;
   return 1 - Math.exp(a) / n ** b;
-}
-
-// The standard normal density, distribution and quantile the scale corrections need (the fit layer
-// does not import inference/): Φ(x) = 1/2 + φ(x)(x + x³/3 + x⁵/(3·5) + …) (positive terms, no
-// cancellation), and the quantile by Newton's method from x = 1 (monotone for p in (1/2, 1), where
-// Φ is concave). Arguments here are (h + n)/(2n) and (Σw + n)/(2n), in [3/4, 1).
-function normalPdf(x: number): number {
-  return 0.3989422804014327 * Math.exp(-0.5 * x * x);
-}
-
-function normalCdfSeries(x: number): number {
-  const x2 = x * x;
-  let term = x, sum = x;
-  for (let k = 1; k < 2000; k++) {
-    term *= x2 / (2 * k + 1);
-    sum += term;
-    if (term < 1e-17 * sum) break;
-  }
-  return 0.5 + normalPdf(x) * sum;
-}
-
-function normalQuantile(p: number): number {
-  let x = 1;
-  for (let i = 0; i < 200; i++) {
-    const dx = (normalCdfSeries(x) - p) / normalPdf(x);
-    x -= dx;
-    if (Math.abs(dx) <= 1e-15 * Math.max(1, Math.abs(x))) break;
-  }
-  return x;
 }

@@ -16,9 +16,19 @@ export const HUBER_DEFAULT_DELTA = 1.345;
 /** Default smooth-L1 epsilon, relative to 1.4826·MAD of the residuals of the least-squares start. */
 export const SMOOTH_L1_DEFAULT_REL_EPSILON = 1e-3;
 
-const INT_MAX = 2 ** 31 - 1;
+/** mm: default seed of the S stage's subsampling generator (fixed: the same data give the same bits). */
+export const MM_DEFAULT_SEED = 20061120;
+/** lts: default number of elemental starts (robustbase's rrcov.control()$nsamp). */
+export const LTS_DEFAULT_SUBSAMPLES = 500;
+/** lts: default seed of the random starts (fixed: the same data give the same bits every run). */
+export const LTS_DEFAULT_SEED = 20061;
+/** lts: default cap on the C-steps of each final-stage chain (convergence usually takes 2–30). */
+export const LTS_DEFAULT_MAXITER = 500;
 
-/** Every numeric option of ols / lad / quantile / paths / huber / smoothL1 / GramAccumulator.solve. */
+const INT_MAX = 2 ** 31 - 1;
+const SEED_MAX = 2 ** 32 - 1;
+
+/** Every numeric option of ols / lad / quantile / paths / huber / smoothL1 / mm / lts / GramAccumulator.solve. */
 export const OPTION_TABLE = {
   ridge: { name: 'ridge', lo: 0, loOpen: false, hi: Infinity, hiOpen: true, default: 0 },
   lambda: { name: 'lambda', lo: 0, loOpen: false, hi: Infinity, hiOpen: true, default: 0 },
@@ -35,6 +45,24 @@ export const OPTION_TABLE = {
   scale: { name: 'scale', lo: 0, loOpen: true, hi: Infinity, hiOpen: true, default: 0 },
   /** smoothL1: an absolute epsilon; absent = SMOOTH_L1_DEFAULT_REL_EPSILON relative (the kernel's negative value). */
   epsilon: { name: 'epsilon', lo: 0, loOpen: true, hi: Infinity, hiOpen: true, default: -SMOOTH_L1_DEFAULT_REL_EPSILON },
+  /** mm: breakdown point of the S stage. */
+  breakdown: { name: 'breakdown', lo: 0, loOpen: true, hi: 0.5, hiOpen: false, default: 0.5 },
+  /** mm: Gaussian efficiency of the M stage. */
+  efficiency: { name: 'efficiency', lo: 0.5, loOpen: false, hi: 0.99, hiOpen: false, default: 0.95 },
+  /** mm: random elemental subsets of the S stage (lmrob.control()'s nResample). */
+  mmSubsamples: { name: 'subsamples', integer: true, lo: 1, loOpen: false, hi: 1e7, hiOpen: false, default: 500 },
+  mmSeed: { name: 'seed', integer: true, lo: 0, loOpen: false, hi: SEED_MAX, hiOpen: false, default: MM_DEFAULT_SEED },
+  /** mm: M-stage iterations at most (lmrob.control()'s max.it). */
+  mmMaxIter: { name: 'maxIter', integer: true, lo: 1, loOpen: false, hi: 1e7, hiOpen: false, default: 50 },
+  /** mm: M-stage relative tolerance (lmrob.control()'s rel.tol). */
+  mmTol: { name: 'tol', lo: 0, loOpen: false, hi: 1, hiOpen: true, default: 1e-7 },
+  /** lts: coverage h/n. */
+  alpha: { name: 'alpha', lo: 0.5, loOpen: false, hi: 1, hiOpen: true, default: 0.5 },
+  ltsSubsamples: { name: 'subsamples', integer: true, lo: 1, loOpen: false, hi: 1e7, hiOpen: false, default: LTS_DEFAULT_SUBSAMPLES },
+  ltsSeed: { name: 'seed', integer: true, lo: 0, loOpen: false, hi: SEED_MAX, hiOpen: false, default: LTS_DEFAULT_SEED },
+  ltsMaxIter: { name: 'maxIter', integer: true, lo: 1, loOpen: false, hi: INT_MAX, hiOpen: false, default: LTS_DEFAULT_MAXITER },
+  /** lts: accepted for a uniform API (unused: C-steps stop when the objective stops decreasing). */
+  ltsTol: { name: 'tol', lo: 0, loOpen: false, hi: Infinity, hiOpen: true, default: 0 },
 } as const satisfies Record<string, NumericOption>;
 
 /** Read option `key` of the table from `o` (its default when absent). */

@@ -1,6 +1,6 @@
 // The one table from a kernel's status code to what the caller sees: a result status
 // (FitResult.status) or a typed RobustRegError. Every fit front-end (ols, lad / quantile and their
-// paths, huber / smoothL1, GramAccumulator) reads its kernel's status through kernelOutcome(); no
+// paths, huber / smoothL1, mm, lts, GramAccumulator) reads its kernel's status through kernelOutcome(); no
 // other host file compares status codes.
 import {
   STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK, STATUS_RANK_DEFICIENT, STATUS_STALLED,
@@ -17,9 +17,10 @@ export type FitStatus =
   | 'converged'
   /** The iteration cap was reached; the best iterate is returned. */
   | 'max-iterations'
-  /** huber / smooth-l1: a weighted least-squares step failed (extreme weights); the last good iterate is returned. */
+  /** huber / smooth-l1: a weighted least-squares step failed (extreme weights); the last good iterate is returned.
+   *  mm: the M stage stopped before converging without reaching maxIter. */
   | 'stalled'
-  /** lts: more than h rows lie on the returned hyperplane (scale 0). */
+  /** mm / lts: more than half of the rows (lts: more than h) lie on one hyperplane; it is returned with scale 0. */
   | 'exact-fit';
 
 /** Which kernel was called, and for what: the same code can mean different things to different callers. */
@@ -33,12 +34,20 @@ export type KernelUse =
   /** l2_fit on the streaming accumulator's finite sufficient statistics (GramAccumulator.solve). */
   | 'gram'
   /** moments on one chunk (GramAccumulator.add). */
-  | 'moments';
+  | 'moments'
+  /** l2_fit as the rank check before a subsampling kernel (mm): only rank deficiency is decided here;
+   *  any other breakdown is left to the kernel that follows, which sees the same data. */
+  | 'rank-check'
+  /** mm_fit (mm: S stage by subsampling, then the bisquare M stage). */
+  | 'mm'
+  /** lts_fit (lts: FAST-LTS search and the raw fit). */
+  | 'lts';
 
 /** The result statuses each use can produce (the table's rows; test/estimators/status.test.ts checks). */
 export type StatusOf<U extends KernelUse> =
   U extends 'l1' ? 'optimal' | 'max-iterations'
   : U extends 'irls' ? 'converged' | 'max-iterations' | 'stalled'
+  : U extends 'mm' | 'lts' ? 'converged' | 'max-iterations'
   : 'solved';
 
 type Outcome = FitStatus | 'rank-deficient' | 'cancelled' | { code: ErrorCode; message: string };
@@ -80,6 +89,30 @@ export const STATUS_TABLE: Readonly<Record<KernelUse, Readonly<Record<number, Ou
     [STATUS_NUMERICAL]: {
       code: 'NON_FINITE',
       message: 'the fit overflows double precision (the residual sum of squares or a coefficient is not representable); rescale the data',
+    },
+  },
+  'rank-check': {
+    [STATUS_OK]: 'solved',
+    [STATUS_MAXITER]: 'solved',
+    [STATUS_RANK_DEFICIENT]: 'rank-deficient',
+    [STATUS_NUMERICAL]: 'solved', // not a rank verdict: the subsampling kernel decides on these data
+  },
+  mm: {
+    [STATUS_OK]: 'converged',
+    [STATUS_MAXITER]: 'max-iterations', // the M stage did not converge (mm refines this to 'stalled' before maxIter)
+    // mm passes the message: no nonsingular elemental subset (or a rank-deficient weighted design)
+    [STATUS_RANK_DEFICIENT]: 'rank-deficient',
+    [STATUS_CANCELLED]: 'cancelled',
+    [STATUS_NUMERICAL]: NUMERICAL,
+  },
+  lts: {
+    [STATUS_OK]: 'converged',
+    [STATUS_MAXITER]: 'max-iterations', // a final C-step chain reached maxIter
+    [STATUS_RANK_DEFICIENT]: 'rank-deficient',
+    [STATUS_CANCELLED]: 'cancelled',
+    [STATUS_NUMERICAL]: {
+      code: 'NUMERICAL',
+      message: 'no nonsingular elemental subset was found among the random draws (or the residuals overflow); the design may be too discrete (many repeated rows) — raise subsamples or rescale X and y',
     },
   },
   moments: {

@@ -10,6 +10,9 @@ const RESULT_STATUSES: Record<KernelUse, string[]> = {
   l2: ['solved'], gram: ['solved'], moments: ['solved'],
   l1: ['optimal', 'max-iterations'],
   irls: ['converged', 'max-iterations', 'stalled'],
+  'rank-check': ['solved'],
+  mm: ['converged', 'max-iterations'],
+  lts: ['converged', 'max-iterations'],
 };
 
 function outcome(use: KernelUse, code: number): string {
@@ -32,7 +35,7 @@ describe('kernel status table', () => {
         checked++;
       }
     }
-    expect(checked).toBe(5 * 7);
+    expect(checked).toBe(8 * 7);
   });
 
   it('the rows the fit functions rely on', () => {
@@ -50,6 +53,18 @@ describe('kernel status table', () => {
     expect(rows('gram')).toEqual([
       'STATUS_OK: status solved', 'STATUS_MAXITER: status solved', 'STATUS_RANK_DEFICIENT: error RANK_DEFICIENT',
       'STATUS_CANCELLED: error INTERNAL', 'STATUS_NUMERICAL: error NON_FINITE', 'STATUS_STALLED: error INTERNAL',
+    ]);
+    // mm / lts: 'exact-fit' and mm's 'stalled' are decided by the host from the kernel's info, not here.
+    for (const use of ['mm', 'lts'] as const) {
+      expect(rows(use)).toEqual([
+        'STATUS_OK: status converged', 'STATUS_MAXITER: status max-iterations', 'STATUS_RANK_DEFICIENT: error RANK_DEFICIENT',
+        'STATUS_CANCELLED: error CANCELLED', 'STATUS_NUMERICAL: error NUMERICAL', 'STATUS_STALLED: error INTERNAL',
+      ]);
+    }
+    // mm's rank check before the S stage decides only rank deficiency; other breakdowns are the mm kernel's.
+    expect(rows('rank-check')).toEqual([
+      'STATUS_OK: status solved', 'STATUS_MAXITER: status solved', 'STATUS_RANK_DEFICIENT: error RANK_DEFICIENT',
+      'STATUS_CANCELLED: error INTERNAL', 'STATUS_NUMERICAL: status solved', 'STATUS_STALLED: error INTERNAL',
     ]);
     expect(outcome('moments', S.STATUS_OK)).toBe('status solved');
     for (const [, v] of CODES.filter(([, v]) => v !== S.STATUS_OK)) expect(outcome('moments', v)).toBe('error NON_FINITE');

@@ -30,7 +30,7 @@ export async function num(page, selector) {
 /** The slopes of the coefficient table. */
 export async function slopes(page) {
   const out = {};
-  for (const k of ['l2', 'l1', 'huber', 'q10', 'q90']) out[k] = await num(page, `#slope-${k}`);
+  for (const k of ['l2', 'l1', 'huber', 'q10', 'q90', 'mm', 'lts']) out[k] = await num(page, `#slope-${k}`);
   return out;
 }
 

@@ -1,4 +1,4 @@
-// Least trimmed squares (src/lts.ts → lts_fit + l2_fit): cross-checks against robustbase 0.95
+// Least trimmed squares (src/fit/lts.ts → lts_fit + l2_fit): cross-checks against robustbase 0.95
 // ltsReg(mcd = FALSE) on the classic data sets (fixtures: scripts/robust-fixtures-lts.R, the best of 5
 // seeds of ltsReg), the leverage-point cases (hbk, starsCYG), bit-identical backends (f64 and f32
 // storage, the nested scheme, the large-n path), determinism, exact fits, regression / scale / affine

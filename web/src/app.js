@@ -3,9 +3,10 @@
 // table with the standard errors and confidence intervals of the L2 and L1 fits (summary()), and
 // the "gradient votes" view. The big-data panel lives in big.js.
 import { init, fit, summary } from 'robustreg';
-import { DOMAIN, initialPoints } from './data.js';
+import { DOMAIN, initialPoints, leveragePoints } from './data.js';
 import { setupBig } from './big.js';
 import { fmt, svgEl } from './util.js';
+import { TH, TW, renderTau, tauData } from './tau.js';
 
 /** The fitted lines, in drawing order (quantile band first, so the main lines sit on top). */
 export const LINES = [
@@ -14,9 +15,14 @@ export const LINES = [
   { key: 'l2', name: 'L2 · least squares', options: { loss: 'l2' }, on: true },
   { key: 'huber', name: 'Huber · δ = 1.345', options: { loss: 'huber' }, on: true },
   { key: 'l1', name: 'L1 · least absolute', options: { loss: 'l1' }, on: true },
+  { key: 'lts', name: 'LTS · trimmed squares', options: { loss: 'lts' }, on: true },
+  { key: 'mm', name: 'MM · high breakdown', options: { loss: 'mm' }, on: true },
 ];
-const TABLE_ORDER = ['l2', 'l1', 'huber', 'q10', 'q90'];
-/** Fits whose uncertainty is shown (summary() defaults: L2 classical, L1 nid). */
+const TABLE_ORDER = ['l2', 'l1', 'huber', 'mm', 'lts', 'q10', 'q90'];
+/**
+ * Fits whose uncertainty is shown (summary() defaults: L2 classical; L1 rank-inversion intervals,
+ * which have no standard error, t or p: quantreg's default below 1001 points).
+ */
 const SE_FITS = [
   { key: 'l2', label: 'L2' },
   { key: 'l1', label: 'L1' },
@@ -56,7 +62,8 @@ function markup(page) {
       <h1>Why L1 ignores the outlier</h1>
       <p class="lede">Least squares lets every point pull on the line with a force that grows with its
         error, so one bad point can drag it anywhere. Absolute error gives every point the same bounded
-        vote. Drag the points and watch <strong>robustreg</strong> refit five lines on every move.</p>
+        vote. Drag the points and watch <strong>robustreg</strong> refit seven lines on every move —
+        and press <em>Leverage points</em> to see which of them survive bad points far out in x.</p>
     </div>
     <div id="backend" class="badge" role="status" aria-live="polite">Compiling WebAssembly…</div>
   </header>
@@ -82,6 +89,7 @@ function markup(page) {
           <div class="buttons">
             <button type="button" id="add-outlier">Add an outlier</button>
             <button type="button" id="add-point" class="secondary">Add a point</button>
+            <button type="button" id="leverage" class="secondary" title="Compress the data to the left and put four bad points far out in x">Leverage points</button>
             <button type="button" id="reset" class="secondary">Reset</button>
           </div>
           <p id="summary" class="summary" aria-live="polite"></p>
@@ -90,13 +98,20 @@ function markup(page) {
       <div class="se-wrap">
         <table id="se-table" class="coef se">
           <caption>Uncertainty <span class="muted">· standard errors, t tests and ${Math.round(SE_LEVEL * 100)}% confidence
-            intervals (L2: classical; L1: nid)</span></caption>
+            intervals (L2: classical; L1: rank-inversion interval, no standard error)</span></caption>
           <thead><tr><th scope="col">Coefficient</th><th scope="col">Estimate</th><th scope="col">Std. error</th>
             <th scope="col">t</th><th scope="col">p-value</th><th scope="col">${Math.round(SE_LEVEL * 100)}% CI</th></tr></thead>
           <tbody>${SE_FITS.flatMap((f) => ['slope', 'intercept'].map((c) => seRow(f, c))).join('')}</tbody>
         </table>
         <p id="se-note" class="note-line muted"></p>
       </div>
+      <figure class="tau-wrap">
+        <figcaption><strong>Across quantiles.</strong> Quantile fits at τ = 0.1 … 0.9 of the points above with
+          their ${Math.round(SE_LEVEL * 100)}% rank-inversion intervals (band); the red line is least squares, dashed its
+          ${Math.round(SE_LEVEL * 100)}% interval. Slopes that move with τ mean the spread of y changes with x.</figcaption>
+        <svg id="tau-plot" viewBox="0 0 ${TW} ${TH}" role="img" aria-label="Quantile regression slope and intercept against tau, with confidence bands and the least-squares reference"></svg>
+        <p id="tau-note" class="note-line muted"></p>
+      </figure>
     </section>
 
     <section class="card" aria-labelledby="h-votes">
@@ -278,6 +293,9 @@ function setupScatter(app) {
     renderLines();
     renderTable(ms);
     renderInference();
+    const td = tauData(points, SE_LEVEL, results.l2);
+    renderTau(app.querySelector('#tau-plot'), td);
+    app.querySelector('#tau-note').textContent = td.problems.join(' ');
     renderVotes(app, points, results, highlight);
   }
 
@@ -514,6 +532,14 @@ function setupScatter(app) {
     announce();
     circles.get(p.id)?.focus();
   });
+  // Leverage scenario: the good points on the left half, four bad ones far out in x. L1, L2 and Huber
+  // bound the pull of outlying responses, not of outlying predictors, and tip over; MM and LTS hold.
+  app.querySelector('#leverage').addEventListener('click', () => {
+    setPoints(leveragePoints());
+    highlight = null;
+    update();
+    announce();
+  });
   app.querySelector('#reset').addEventListener('click', () => {
     setPoints(initialPoints());
     highlight = null;
@@ -556,6 +582,11 @@ function noteFor(key, r) {
     if (out !== undefined) parts.push(`${out} downweighted`);
     if (!parts.length) parts.push(`${r.iterations} iterations`);
     return parts.join(' · ');
+  }
+  if (key === 'mm' || key === 'lts') {
+    const out = r.outliers ? r.outliers.reduce((s, v) => s + v, 0) : 0;
+    if (r.status === 'exact-fit' || r.scale === 0) return 'exact fit · scale 0';
+    return `scale ${fmt(r.scale, 2)} · ${out} flagged`;
   }
   // L1 / quantile: the duality gap proves optimality (a gap of ±1e-16 is rounding, shown as ≈ 0)
   const c = r.certificate;

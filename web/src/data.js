@@ -46,6 +46,24 @@ export function initialPoints() {
   return pts;
 }
 
+/**
+ * The leverage scenario: 16 points on the trend over the left half (x in [0.6, 5]) and 4 bad points
+ * far out in x (x ≈ 9.2–9.9) far below the trend. They tilt L2, L1 and Huber to a negative slope;
+ * MM and LTS keep the trend (slope ≈ 0.64) and flag the four (measured with robustreg's fit()).
+ */
+export function leveragePoints() {
+  const rand = rng(11);
+  const z = normal(rand);
+  const pts = [];
+  const n = 16;
+  for (let i = 0; i < n; i++) {
+    const x = 0.6 + (4.4 * i) / (n - 1) + (rand() - 0.5) * 0.3;
+    pts.push({ x: round2(x), y: round2(SMALL_TRUTH.intercept + SMALL_TRUTH.slope * x + 0.35 * z()) });
+  }
+  for (const [x, y] of [[9.2, 0.9], [9.45, 0.6], [9.7, 0.75], [9.9, 0.45]]) pts.push({ x, y });
+  return pts;
+}
+
 function round2(v) {
   return Math.round(v * 100) / 100;
 }

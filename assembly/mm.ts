@@ -1,0 +1,826 @@
+// S- and MM-estimation of a linear model with Tukey's bisquare rho: mm_work_bytes, mm_fit.
+// Mirrored statement for statement by the TypeScript twin src/twin/mm.ts (scalar code only; no FMA;
+// every weighted least-squares step is l2Solve, itself bit-identical across backends), so both
+// backends return the same bits (test/estimators/mm-properties.test.ts checks).
+//
+// The algorithm is robustbase's lmrob() default, method "MM" (robustbase 0.95, R/lmrob.MM.R and
+// src/lmrob.c, read for the algorithm only; no code copied):
+//
+//  rho(x) = 1 - (1 - (x/c)^2)^3 for |x| <= c, 1 beyond (bisquare, normalised to sup rho = 1);
+//  w(x)   = (1 - (x/c)^2)^2 for |x| <= c, 0 beyond (= psi(x)/x, the IRLS weight).
+//
+//  S stage (Salibian-Barrera & Yohai 2006, "fast-S"), constant c = cChi, right-hand side bb:
+//   the M-scale s(r) solves (1/(n - q)) sum_i rho(r_i / s) = bb, q = p + intercept (find_scale:
+//   the fixed-point iteration s <- s sqrt(mean_rho / bb), stopped when the relative change is at
+//   most scaleTol, maxitScale steps at most). The S-estimate minimises s(y - X b).
+//   1. nResample candidates: q rows drawn at random (mulberry32 generator seeded by `seed`, rows
+//      drawn without replacement), the interpolating fit through them (Gaussian elimination with
+//      partial pivoting on the column-equilibrated q x q system; a pivot below solveTol means a
+//      singular subset, which is redrawn, at most MAX_REDRAW times per candidate).
+//   2. Each candidate is refined by kFast "refinement steps" started from s0 = MAD(r) (= 1.4826 *
+//      median |r|, centre 0): s0 <- s0 sqrt(mean_rho(r / s0) / bb), then one weighted least-squares
+//      step with weights w(r / s0) (l2Solve). If more than half of the residuals of a candidate are
+//      zero (|r| <= zeroTol * mean|y|) or its MAD is 0, the data hold an exact fit: that fit is
+//      returned with scale 0 (robustbase's rule).
+//   3. A refined candidate enters the list of the bestR best when mean_rho(r / s_worst) < bb (then
+//      its scale, solved by find_scale, is below the worst kept one).
+//   4. The bestR kept candidates are refined to convergence (at most kMax steps; converged when
+//      ||b_new - b_old||_2 <= refineTol max(refineTol, ||b_old||_2), norms over [b0, b]); the one with
+//      the smallest scale is the S-estimate, its scale the last scale of its refinement, as in
+//      robustbase.
+//   Large n (n > largeN, default 2000): robustbase's fast_s_large_n scheme: groups x nGroup rows drawn
+//   without replacement; the candidate search (steps 1-3) runs in each group (nGroup rows) keeping
+//   bestR per group; those groups * bestR are refined by kFast steps on the pooled groups and the bestR
+//   best kept; only these are refined to convergence on all n rows.
+//
+//  M stage (IRLS at the fixed S-scale s, constant c = cPsi; robustbase rwls): from the S-estimate
+//   (or the caller's start), repeat: weights w(r / s), weighted least squares, new residuals, until
+//   ||b_new - b_old||_1 <= relTol max(relTol, ||b_new||_1), at most maxIter - 1 solves (robustbase's
+//   count). Every weighted solve of either stage is l2Solve's exact weighted least squares
+//   (refined against the data), so iterates agree with robustbase's QR-based ones to rounding.
+//
+// Inputs: params region (f64, see P_* below), start region [b0, b_1..b_p, scale] (used when
+// P_HAS_START = 1: the S stage is skipped). Outputs: coefS [b0, b] (S-estimate, or the start),
+// coef [b0, b] (MM), res0 (n residuals of the S-estimate), res (n residuals of the MM-estimate),
+// info (MMI_* below). Statuses: OK; MAXITER (M stage did not converge: last iterate returned);
+// RANK_DEFICIENT (no nonsingular elemental subset found, or the first M solve is rank deficient);
+// CANCELLED (progress hook); NUMERICAL (a non-finite result).
+
+import { l2Solve, l2_work_bytes } from "./l2";
+import { XS, setX, setXS, xat, xld, xatx, ldx } from "./xload";
+import { progress } from "./env";
+import { INFO_LEN } from "./info";
+import { STATUS_OK, STATUS_MAXITER, STATUS_RANK_DEFICIENT, STATUS_CANCELLED, STATUS_NUMERICAL } from "./status";
+
+// params region (f64 slots)
+const P_NRES: i32 = 0;
+const P_BEST_R: i32 = 1;
+const P_K_FAST: i32 = 2;
+const P_K_MAX: i32 = 3;
+const P_MAXIT_SCALE: i32 = 4;
+const P_REFINE_TOL: i32 = 5;
+const P_REL_TOL: i32 = 6;
+const P_SCALE_TOL: i32 = 7;
+const P_ZERO_TOL: i32 = 8;
+const P_C_CHI: i32 = 9;
+const P_BB: i32 = 10;
+const P_C_PSI: i32 = 11;
+const P_MAX_IT: i32 = 12;
+const P_SEED: i32 = 13;
+const P_GROUPS: i32 = 14;
+const P_N_GROUP: i32 = 15;
+const P_LARGE_N: i32 = 16;
+const P_SOLVE_TOL: i32 = 17;
+const P_HAS_START: i32 = 18;
+
+// info region (f64 slots), MMI_LEN of them
+const MMI_S_SCALE: i32 = 0;
+const MMI_S_CONVERGED: i32 = 1;
+const MMI_S_ITER: i32 = 2;
+const MMI_M_ITER: i32 = 3;
+const MMI_M_CONVERGED: i32 = 4;
+const MMI_OBJECTIVE: i32 = 5;
+const MMI_EXACT: i32 = 6;
+const MMI_SINGULAR: i32 = 7;
+const MMI_CANDIDATES: i32 = 8;
+const MMI_FAILED: i32 = 9;
+const MMI_LEN: i32 = 12;
+
+/** Progress-hook kind of this kernel (assembly/env.ts: 1 L1, 2 IRLS, 3 L2). */
+const KIND_MM: i32 = 4;
+/** Redraws of a singular elemental subset before the candidate is skipped. */
+const MAX_REDRAW: i32 = 50;
+/** Smallest pivot (unit-diagonal Gram matrix) of the lean candidate solve; below it l2Solve is used. */
+const LEAN_PIVOT: f64 = 1e-8;
+/** 1.4826: robustbase's MAD consistency factor (rounded 1 / Phi^-1(3/4)). */
+const MAD_CONST: f64 = 1.4826;
+
+// @ts-ignore: decorator
+@inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
+// @ts-ignore: decorator
+@inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+// @ts-ignore: decorator
+@inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline function sti(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
+// @ts-ignore: decorator
+@inline function al16(b: f64): f64 { return Math.ceil(b / 16.0) * 16.0; }
+
+// ------------------------------------------------------------------------------------ state
+let rngState: u32 = 0;
+let nSingular: i32 = 0;
+let nCandidates: i32 = 0;
+let nFailed: i32 = 0;
+let cancelled: bool = false;
+let progressCount: i32 = 0;
+let bestSoFar: f64 = 0;
+// results of refine()
+let refScale: f64 = 0;
+let refConv: bool = false;
+
+// work pointers (set at entry)
+let wL2: usize = 0;
+let wL2Info: usize = 0;
+let wFlags: usize = 0;
+let wRes: usize = 0;
+let wWt: usize = 0;
+let wMed: usize = 0;
+let wInd: usize = 0;
+let wBj: usize = 0;
+let wBref: usize = 0;
+let wBcand: usize = 0;
+let wLU: usize = 0;
+let wRhs: usize = 0;
+let wCs: usize = 0;
+let wSub: usize = 0;
+let wG: usize = 0;
+let wGb: usize = 0;
+let wMx: usize = 0;
+
+/** mulberry32 (T. Ettinger, public domain): 32-bit state, 32-bit output. */
+function rnd(): u32 {
+  rngState += 0x6D2B79F5;
+  let t = rngState;
+  t = (t ^ (t >>> 15)) * (t | 1);
+  t ^= t + (t ^ (t >>> 7)) * (t | 61);
+  return t ^ (t >>> 14);
+}
+
+/** Uniform-ish integer in [0, m) (m << 2^32: the modulo bias is below m / 2^32). */
+function rndInt(m: i32): i32 {
+  return <i32>(rnd() % <u32>m);
+}
+
+export function rhoBisq(x: f64, c: f64): f64 {
+  if (abs<f64>(x) > c) return 1.0;
+  let t = x / c;
+  t = t * t;
+  return t * (3.0 + t * (-3.0 + t));
+}
+
+export function wgtBisq(x: f64, c: f64): f64 {
+  if (abs<f64>(x) > c) return 0.0;
+  let a = x / c;
+  a = (1.0 - a) * (1.0 + a);
+  return a * a;
+}
+
+/** (1 / (m - q)) sum_i rho(r_i / s). */
+function meanRho(m: i32, q: i32, pR: usize, s: f64, c: f64): f64 {
+  let t = 0.0;
+  for (let i = 0; i < m; i++) t += rhoBisq(ldf(pR, i) / s, c);
+  return t / (<f64>m - <f64>q);
+}
+
+function setWeights(m: i32, pR: usize, s: f64, c: f64, pW: usize): void {
+  for (let i = 0; i < m; i++) {
+    const r = ldf(pR, i);
+    stf(pW, i, wgtBisq(r == 0.0 ? 0.0 : r / s, c));
+  }
+}
+
+/** out = y - b0 - X b (column by column; X read in the precision of the current XS). */
+function residuals(m: i32, p: i32, pX: usize, pY: usize, pB: usize, pOut: usize): void {
+  if (XS == 3) residualsT<f64>(m, p, pX, pY, pB, pOut); else residualsT<f32>(m, p, pX, pY, pB, pOut);
+}
+function residualsT<T>(m: i32, p: i32, pX: usize, pY: usize, pB: usize, pOut: usize): void {
+  const b0 = ldf(pB, 0);
+  for (let i = 0; i < m; i++) stf(pOut, i, ldf(pY, i) - b0);
+  for (let j = 0; j < p; j++) {
+    const bj = ldf(pB, j + 1);
+    const xb = xat<T>(pX, m, j, 0);
+    for (let i = 0; i < m; i++) stf(pOut, i, ldf(pOut, i) - xld<T>(xb, i) * bj);
+  }
+}
+
+/** k-th smallest (0-based) of a[0..m) by quickselect (middle pivot, Hoare partition); a is permuted
+ *  so that a[k] holds it, a[0..k) <= a[k] <= a(k..m). */
+function selectK(pA: usize, m: i32, k: i32): f64 {
+  let lo = 0, hi = m - 1;
+  while (lo < hi) {
+    const piv = ldf(pA, lo + ((hi - lo) >> 1));
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (ldf(pA, i) < piv) i++;
+      while (ldf(pA, j) > piv) j--;
+      if (i <= j) {
+        const t = ldf(pA, i);
+        stf(pA, i, ldf(pA, j));
+        stf(pA, j, t);
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return ldf(pA, k);
+}
+
+/** MAD about 0: 1.4826 median |r| (mean of the two middle values for even m). */
+function madZero(m: i32, pR: usize): f64 {
+  for (let i = 0; i < m; i++) stf(wMed, i, abs<f64>(ldf(pR, i)));
+  const h = m >> 1;
+  if ((m & 1) != 0) return selectK(wMed, m, h) * MAD_CONST;
+  const a = selectK(wMed, m, h - 1);
+  let b = ldf(wMed, h);
+  for (let i = h + 1; i < m; i++) {
+    const v = ldf(wMed, i);
+    if (v < b) b = v;
+  }
+  return (a + b) / 2.0 * MAD_CONST;
+}
+
+/** robustbase find_scale: s <- s sqrt(mean_rho(r / s) / bb) until |s - s_prev| <= tol s_prev. */
+function findScale(m: i32, q: i32, pR: usize, s0: f64, c: f64, bb: f64, maxit: i32, tol: f64): f64 {
+  if (s0 <= 0.0) return 0.0;
+  let prev = s0;
+  let s = s0;
+  for (let it = 0; it < maxit; it++) {
+    s = prev * Math.sqrt(meanRho(m, q, pR, prev, c) / bb);
+    if (abs<f64>(s - prev) <= tol * prev) return s;
+    prev = s;
+  }
+  return s;
+}
+
+function norm2Diff(q1: i32, pA: usize, pB: usize): f64 {
+  let s = 0.0;
+  for (let j = 0; j < q1; j++) {
+    const d = ldf(pA, j) - ldf(pB, j);
+    s += d * d;
+  }
+  return Math.sqrt(s);
+}
+
+function norm2(q1: i32, pA: usize): f64 {
+  let s = 0.0;
+  for (let j = 0; j < q1; j++) s += ldf(pA, j) * ldf(pA, j);
+  return Math.sqrt(s);
+}
+
+function copyVec(k: i32, pFrom: usize, pTo: usize): void {
+  for (let j = 0; j < k; j++) stf(pTo, j, ldf(pFrom, j));
+}
+
+/** Means (wMx), centred weighted Gram matrix (wG, lower) and right-hand side (wGb) of leanWls. */
+function leanGramT<T>(m: i32, p: i32, pX: usize, pY: usize, intercept: i32, W: f64, my: f64): void {
+  for (let j = 0; j < p; j++) {
+    let s = 0.0;
+    if (intercept != 0) {
+      const col = xat<T>(pX, m, j, 0);
+      for (let i = 0; i < m; i++) s += ldf(wWt, i) * xld<T>(col, i);
+      s = s / W;
+    }
+    stf(wMx, j, s);
+  }
+  for (let j = 0; j < p; j++) {
+    const cj = xat<T>(pX, m, j, 0);
+    const mj = ldf(wMx, j);
+    for (let k = 0; k <= j; k++) {
+      const ck = xat<T>(pX, m, k, 0);
+      const mk = ldf(wMx, k);
+      let s = 0.0;
+      for (let i = 0; i < m; i++) s += ldf(wWt, i) * (xld<T>(cj, i) - mj) * (xld<T>(ck, i) - mk);
+      stf(wG, j * p + k, s);
+    }
+    let t = 0.0;
+    for (let i = 0; i < m; i++) t += ldf(wWt, i) * (xld<T>(cj, i) - mj) * (ldf(pY, i) - my);
+    stf(wGb, j, t);
+  }
+}
+
+/**
+ * Lean weighted least squares for the candidate search (m <= 2000 rows typically): weighted centering,
+ * the Gram matrix of the centred columns scaled to unit diagonal, Cholesky. Only for refinement steps
+ * whose accuracy does not matter beyond ~1e-10 (every candidate is refined again on all rows by
+ * l2Solve). Returns false (and the caller falls back to l2Solve) when a pivot is below LEAN_PIVOT.
+ * Work: wG (p x p), wGb (p), wMx (p + 1).
+ */
+function leanWls(m: i32, p: i32, pX: usize, pY: usize, intercept: i32, pOut: usize): bool {
+  let W = 0.0;
+  for (let i = 0; i < m; i++) W += ldf(wWt, i);
+  if (!(W > 0.0)) return false;
+  let my = 0.0;
+  if (intercept != 0) {
+    for (let i = 0; i < m; i++) my += ldf(wWt, i) * ldf(pY, i);
+    my = my / W;
+  }
+  if (XS == 3) leanGramT<f64>(m, p, pX, pY, intercept, W, my); else leanGramT<f32>(m, p, pX, pY, intercept, W, my);
+  // unit diagonal
+  for (let j = 0; j < p; j++) {
+    const d = ldf(wG, j * p + j);
+    if (!(d > 0.0)) return false;
+    stf(wCs, j, Math.sqrt(d));
+  }
+  for (let j = 0; j < p; j++) {
+    for (let k = 0; k <= j; k++) stf(wG, j * p + k, ldf(wG, j * p + k) / (ldf(wCs, j) * ldf(wCs, k)));
+    stf(wGb, j, ldf(wGb, j) / ldf(wCs, j));
+  }
+  // Cholesky G = L L' (lower, row j in wG[j * p ..])
+  for (let j = 0; j < p; j++) {
+    let d = ldf(wG, j * p + j);
+    for (let k = 0; k < j; k++) d -= ldf(wG, j * p + k) * ldf(wG, j * p + k);
+    if (!(d > LEAN_PIVOT)) return false;
+    const l = Math.sqrt(d);
+    stf(wG, j * p + j, l);
+    for (let r = j + 1; r < p; r++) {
+      let s = ldf(wG, r * p + j);
+      for (let k = 0; k < j; k++) s -= ldf(wG, r * p + k) * ldf(wG, j * p + k);
+      stf(wG, r * p + j, s / l);
+    }
+  }
+  for (let j = 0; j < p; j++) {
+    let s = ldf(wGb, j);
+    for (let k = 0; k < j; k++) s -= ldf(wG, j * p + k) * ldf(wGb, k);
+    stf(wGb, j, s / ldf(wG, j * p + j));
+  }
+  for (let j = p - 1; j >= 0; j--) {
+    let s = ldf(wGb, j);
+    for (let k = j + 1; k < p; k++) s -= ldf(wG, k * p + j) * ldf(wGb, k);
+    stf(wGb, j, s / ldf(wG, j * p + j));
+  }
+  let b0 = my;
+  for (let j = 0; j < p; j++) {
+    const bj = ldf(wGb, j) / ldf(wCs, j);
+    stf(pOut, j + 1, bj);
+    b0 -= ldf(wMx, j) * bj;
+  }
+  stf(pOut, 0, intercept != 0 ? b0 : 0.0);
+  for (let j = 0; j <= p; j++) if (!isFinite(ldf(pOut, j))) return false;
+  return true;
+}
+
+/** Weighted least squares on m rows with weights wWt -> pOut [b0, b]; returns l2Solve's status. */
+function wls(m: i32, p: i32, pX: usize, pY: usize, intercept: i32, inner: i32, pOut: usize): i32 {
+  return l2Solve(m, p, pX, pY, wWt, intercept, 0.0, pOut, wL2Info, wFlags, wL2, inner);
+}
+
+/**
+ * robustbase refine_fast_s on m rows: from candidate pBc, kk refinement steps (conv: until convergence,
+ * kk at most) starting at scale s0 (s0 < 0: MAD of the candidate's residuals). Result in pBref, scale in
+ * refScale (0: exact fit of the candidate), convergence in refConv. Residuals of pBref left in wRes.
+ * Returns the number of steps, -(zeroes) for an exact fit, or -1 - m - 1 when a weighted solve failed.
+ */
+function refine(m: i32, p: i32, q: i32, pX: usize, pY: usize, intercept: i32, sY: f64, pBc: usize, conv: bool, kk: i32,
+  s0in: f64, c: f64, bb: f64, refineTol: f64, zeroTol: f64, pBref: usize): i32 {
+  const q1 = p + 1;
+  residuals(m, p, pX, pY, pBc, wRes);
+  let s0 = s0in;
+  if (s0 < 0.0) s0 = madZero(m, wRes);
+  const zt = sY * zeroTol;
+  let zeroes = 0;
+  for (let i = 0; i < m; i++) if (abs<f64>(ldf(wRes, i)) <= zt) zeroes++;
+  refConv = false;
+  if (s0 <= 0.0 || <f64>zeroes > <f64>m / 2.0) {
+    copyVec(q1, pBc, pBref);
+    refScale = 0.0;
+    refConv = true;
+    return -zeroes;
+  }
+  copyVec(q1, pBc, wBj);
+  let it = 0;
+  let converged = false;
+  for (; it < kk; it++) {
+    s0 = s0 * Math.sqrt(meanRho(m, q, wRes, s0, c) / bb);
+    setWeights(m, wRes, s0, c, wWt);
+    const st = !conv && leanWls(m, p, pX, pY, intercept, pBref) ? STATUS_OK : wls(m, p, pX, pY, intercept, 1, pBref);
+    if (st != STATUS_OK) {
+      refScale = s0;
+      return -2 - m;
+    }
+    if (conv) {
+      const del = norm2Diff(q1, wBj, pBref);
+      const nb = norm2(q1, wBj);
+      converged = del <= refineTol * max<f64>(refineTol, nb);
+      if (converged) break;
+    }
+    residuals(m, p, pX, pY, pBref, wRes);
+    copyVec(q1, pBref, wBj);
+  }
+  if (conv && converged) residuals(m, p, pX, pY, pBref, wRes);
+  refConv = converged;
+  refScale = s0;
+  return it;
+}
+
+/** Draw q distinct rows of [0, m) into wInd (i32), fit the interpolating hyperplane into pB.
+ *  Returns false when the subset is singular (pivot below solveTol after column equilibration). */
+function elemental(m: i32, p: i32, q: i32, pX: usize, pY: usize, intercept: i32, solveTol: f64, pB: usize): bool {
+  for (let k = 0; k < q; k++) {
+    let r = 0;
+    let dup = true;
+    while (dup) {
+      r = rndInt(m);
+      dup = false;
+      for (let l = 0; l < k; l++) if (ldi(wSub, l) == r) dup = true;
+    }
+    sti(wSub, k, r);
+  }
+  // A (q x q, row-major in wLU): columns [1 (intercept), x_1..x_p]; rhs y.
+  for (let k = 0; k < q; k++) {
+    const r = ldi(wSub, k);
+    let col = 0;
+    if (intercept != 0) {
+      stf(wLU, k * q, 1.0);
+      col = 1;
+    }
+    for (let j = 0; j < p; j++) stf(wLU, k * q + col + j, ldx(xatx(pX, m, j, 0), r));
+    stf(wRhs, k, ldf(pY, r));
+  }
+  // column equilibration
+  for (let j = 0; j < q; j++) {
+    let mx = 0.0;
+    for (let k = 0; k < q; k++) {
+      const a = abs<f64>(ldf(wLU, k * q + j));
+      if (a > mx) mx = a;
+    }
+    if (mx == 0.0) return false;
+    stf(wCs, j, mx);
+    for (let k = 0; k < q; k++) stf(wLU, k * q + j, ldf(wLU, k * q + j) / mx);
+  }
+  // Gaussian elimination with partial pivoting
+  for (let j = 0; j < q; j++) {
+    let piv = j;
+    let best = abs<f64>(ldf(wLU, j * q + j));
+    for (let k = j + 1; k < q; k++) {
+      const a = abs<f64>(ldf(wLU, k * q + j));
+      if (a > best) {
+        best = a;
+        piv = k;
+      }
+    }
+    if (!(best > solveTol)) return false;
+    if (piv != j) {
+      for (let l = 0; l < q; l++) {
+        const t = ldf(wLU, j * q + l);
+        stf(wLU, j * q + l, ldf(wLU, piv * q + l));
+        stf(wLU, piv * q + l, t);
+      }
+      const t = ldf(wRhs, j);
+      stf(wRhs, j, ldf(wRhs, piv));
+      stf(wRhs, piv, t);
+    }
+    const d = ldf(wLU, j * q + j);
+    for (let k = j + 1; k < q; k++) {
+      const f = ldf(wLU, k * q + j) / d;
+      if (f != 0.0) {
+        for (let l = j + 1; l < q; l++) stf(wLU, k * q + l, ldf(wLU, k * q + l) - f * ldf(wLU, j * q + l));
+        stf(wRhs, k, ldf(wRhs, k) - f * ldf(wRhs, j));
+      }
+    }
+  }
+  for (let j = q - 1; j >= 0; j--) {
+    let s = ldf(wRhs, j);
+    for (let l = j + 1; l < q; l++) s -= ldf(wLU, j * q + l) * ldf(wRhs, l);
+    stf(wRhs, j, s / ldf(wLU, j * q + j));
+  }
+  stf(pB, 0, 0.0);
+  const off = intercept != 0 ? 1 : 0;
+  if (intercept != 0) stf(pB, 0, ldf(wRhs, 0) / ldf(wCs, 0));
+  for (let j = 0; j < p; j++) stf(pB, j + 1, ldf(wRhs, j + off) / ldf(wCs, j + off));
+  for (let j = 0; j <= p; j++) if (!isFinite(ldf(pB, j))) return false;
+  return true;
+}
+
+function reportProgress(): void {
+  progressCount++;
+  if ((progressCount & 15) == 0) {
+    if (progress(KIND_MM, progressCount, bestSoFar, 0.0) != 0) cancelled = true;
+  }
+}
+
+/** Index of the largest of k scales. */
+function findMax(pS: usize, k: i32): i32 {
+  let b = 0;
+  let t = ldf(pS, 0);
+  for (let i = 1; i < k; i++) {
+    if (t < ldf(pS, i)) {
+      t = ldf(pS, i);
+      b = i;
+    }
+  }
+  return b;
+}
+
+/**
+ * Candidate search (steps 1-3) on m rows: nRes candidates, kFast refinement steps each, the bestR
+ * best kept in pBest (bestR x (p + 1)) / pBestSc. Returns 0, 1 (no nonsingular subset at all),
+ * 2 (exact fit: its coefficients in pBest slot 0, scale 0), 3 (cancelled).
+ */
+function search(m: i32, p: i32, q: i32, pX: usize, pY: usize, intercept: i32, sY: f64, pPar: usize,
+  pBest: usize, pBestSc: usize, bestR: i32): i32 {
+  const q1 = p + 1;
+  const nRes = <i32>ldf(pPar, P_NRES);
+  const kFast = <i32>ldf(pPar, P_K_FAST);
+  const c = ldf(pPar, P_C_CHI), bb = ldf(pPar, P_BB);
+  const refineTol = ldf(pPar, P_REFINE_TOL), zeroTol = ldf(pPar, P_ZERO_TOL), scaleTol = ldf(pPar, P_SCALE_TOL);
+  const maxitScale = <i32>ldf(pPar, P_MAXIT_SCALE);
+  const solveTol = ldf(pPar, P_SOLVE_TOL);
+  for (let i = 0; i < bestR; i++) stf(pBestSc, i, Infinity);
+  for (let i = 0; i < bestR * q1; i++) stf(pBest, i, 0.0);
+  let worstPos = 0;
+  let worst = Infinity;
+  let found = 0;
+  for (let i = 0; i < nRes; i++) {
+    reportProgress();
+    if (cancelled) return 3;
+    let ok = false;
+    for (let t = 0; t < MAX_REDRAW && !ok; t++) {
+      ok = elemental(m, p, q, pX, pY, intercept, solveTol, wBcand);
+      if (!ok) nSingular++;
+    }
+    if (!ok) continue;
+    nCandidates++;
+    const ik = refine(m, p, q, pX, pY, intercept, sY, wBcand, false, kFast, -1.0, c, bb, refineTol, zeroTol, wBref);
+    if (ik < -1 - m) {
+      nFailed++;
+      continue;
+    }
+    found++;
+    if (refScale == 0.0) {
+      copyVec(q1, wBcand, pBest);
+      stf(pBestSc, 0, 0.0);
+      return 2;
+    }
+    if (meanRho(m, q, wRes, worst, c) < bb) {
+      const sc = findScale(m, q, wRes, refScale, c, bb, maxitScale, scaleTol);
+      stf(pBestSc, worstPos, sc);
+      copyVec(q1, wBref, pBest + (<usize>(worstPos * q1) << 3));
+      worstPos = findMax(pBestSc, bestR);
+      worst = ldf(pBestSc, worstPos);
+      const lo = ldf(pBestSc, 0);
+      bestSoFar = lo;
+    }
+  }
+  return found == 0 ? 1 : 0;
+}
+
+/** Size of the work region for mm_fit (n rows, p columns, bestR, groups x nGroup for large n). */
+export function mm_work_bytes(n: i32, p: i32, bestR: i32, groups: i32, nGroup: i32): f64 {
+  const nd = <f64>n, q1 = <f64>p + 1.0;
+  const sg = <f64>groups * <f64>nGroup;
+  const cap = <f64>bestR * (<f64>groups + 1.0);
+  return al16(l2_work_bytes(n, p)) + al16(8.0 * <f64>INFO_LEN) + al16(4.0 * q1)
+    + 3.0 * al16(8.0 * nd) + al16(4.0 * nd) + 3.0 * al16(8.0 * q1)
+    + al16(8.0 * q1 * q1) + 2.0 * al16(8.0 * q1) + al16(4.0 * q1)
+    + al16(8.0 * sg * (q1 - 1.0)) + al16(8.0 * sg) // pooled sample X, y
+    + al16(8.0 * <f64>nGroup * (q1 - 1.0)) + al16(8.0 * <f64>nGroup) // one group's X, y
+    + al16(8.0 * cap * q1) + al16(8.0 * cap) + al16(8.0 * q1)
+    + al16(8.0 * q1 * q1) + 2.0 * al16(8.0 * q1); // lean solve: Gram, right-hand side, means
+}
+
+export function mm_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pPar: usize, pStart: usize,
+  pCoefS: usize, pCoef: usize, pRes0: usize, pRes: usize, pInfo: usize, pWork: usize, xf32: i32): i32 {
+  setX(xf32);
+  const q = p + (intercept != 0 ? 1 : 0);
+  const q1 = p + 1;
+  const bestR = <i32>ldf(pPar, P_BEST_R);
+  const groups = <i32>ldf(pPar, P_GROUPS);
+  const nGroup = <i32>ldf(pPar, P_N_GROUP);
+  const largeN = <i32>ldf(pPar, P_LARGE_N);
+  const kMax = <i32>ldf(pPar, P_K_MAX);
+  const kFast = <i32>ldf(pPar, P_K_FAST);
+  const c = ldf(pPar, P_C_CHI), bb = ldf(pPar, P_BB);
+  const refineTol = ldf(pPar, P_REFINE_TOL), zeroTol = ldf(pPar, P_ZERO_TOL), scaleTol = ldf(pPar, P_SCALE_TOL);
+  const maxitScale = <i32>ldf(pPar, P_MAXIT_SCALE);
+  const cPsi = ldf(pPar, P_C_PSI), relTol = ldf(pPar, P_REL_TOL);
+  const maxIt = <i32>ldf(pPar, P_MAX_IT);
+  const sg = groups * nGroup;
+  const cap = bestR * (groups + 1);
+
+  // work layout
+  let w = pWork;
+  wL2 = w; w += <usize>al16(l2_work_bytes(n, p));
+  wL2Info = w; w += <usize>al16(8.0 * <f64>INFO_LEN);
+  wFlags = w; w += <usize>al16(4.0 * <f64>q1);
+  wRes = w; w += <usize>al16(8.0 * <f64>n);
+  wWt = w; w += <usize>al16(8.0 * <f64>n);
+  wMed = w; w += <usize>al16(8.0 * <f64>n);
+  wInd = w; w += <usize>al16(4.0 * <f64>n);
+  wBj = w; w += <usize>al16(8.0 * <f64>q1);
+  wBref = w; w += <usize>al16(8.0 * <f64>q1);
+  wBcand = w; w += <usize>al16(8.0 * <f64>q1);
+  wLU = w; w += <usize>al16(8.0 * <f64>q1 * <f64>q1);
+  wRhs = w; w += <usize>al16(8.0 * <f64>q1);
+  wCs = w; w += <usize>al16(8.0 * <f64>q1);
+  wSub = w; w += <usize>al16(4.0 * <f64>q1);
+  wG = w; w += <usize>al16(8.0 * <f64>q1 * <f64>q1);
+  wGb = w; w += <usize>al16(8.0 * <f64>q1);
+  wMx = w; w += <usize>al16(8.0 * <f64>q1);
+  const pXs = w; w += <usize>al16(8.0 * <f64>sg * <f64>p);
+  const pYs = w; w += <usize>al16(8.0 * <f64>sg);
+  const pXg = w; w += <usize>al16(8.0 * <f64>nGroup * <f64>p);
+  const pYg = w; w += <usize>al16(8.0 * <f64>nGroup);
+  const pBest = w; w += <usize>al16(8.0 * <f64>cap * <f64>q1);
+  const pBestSc = w; w += <usize>al16(8.0 * <f64>cap);
+  const pTmp = w;
+
+  for (let k = 0; k < MMI_LEN; k++) stf(pInfo, k, 0.0);
+  rngState = <u32>(<i64>ldf(pPar, P_SEED));
+  nSingular = 0;
+  nCandidates = 0;
+  nFailed = 0;
+  cancelled = false;
+  progressCount = 0;
+  bestSoFar = 0.0;
+
+  let sY = 0.0;
+  for (let i = 0; i < n; i++) sY += abs<f64>(ldf(pY, i));
+  sY = sY / <f64>n;
+
+  let scale = 0.0;
+  let sConv = true;
+  let sIter = 0;
+  if (ldf(pPar, P_HAS_START) != 0.0) {
+    copyVec(q1, pStart, pCoefS);
+    if (intercept == 0) stf(pCoefS, 0, 0.0);
+    scale = ldf(pStart, q1);
+  } else {
+    // ---------------------------------------------------------------- S stage
+    let code = 0;
+    const nFinal = bestR;
+    const pFinal = pBest + (<usize>(groups * bestR * q1) << 3); // bestR slots after the group lists
+    const pFinalSc = pBestSc + (<usize>(groups * bestR) << 3);
+    if (n > largeN) {
+      // draw sg distinct rows (partial Fisher-Yates), copy the pooled sample
+      for (let i = 0; i < n; i++) sti(wInd, i, i);
+      for (let k = 0; k < sg; k++) {
+        const j = k + rndInt(n - k);
+        const t = ldi(wInd, k);
+        sti(wInd, k, ldi(wInd, j));
+        sti(wInd, j, t);
+      }
+      for (let j = 0; j < p; j++) {
+        const col = xatx(pX, n, j, 0);
+        for (let k = 0; k < sg; k++) stf(pXs, j * sg + k, ldx(col, ldi(wInd, k)));
+      }
+      for (let k = 0; k < sg; k++) stf(pYs, k, ldf(pY, ldi(wInd, k)));
+      setXS(3);
+      for (let g = 0; g < groups && code == 0; g++) {
+        for (let j = 0; j < p; j++) {
+          for (let k = 0; k < nGroup; k++) stf(pXg, j * nGroup + k, ldf(pXs, j * sg + g * nGroup + k));
+        }
+        for (let k = 0; k < nGroup; k++) stf(pYg, k, ldf(pYs, g * nGroup + k));
+        code = search(nGroup, p, q, pXg, pYg, intercept, sY, pPar,
+          pBest + (<usize>(g * bestR * q1) << 3), pBestSc + (<usize>(g * bestR) << 3), bestR);
+        if (code == 1) code = 0; // a group without a nonsingular subset contributes nothing
+        if (code == 2) copyVec(q1, pBest + (<usize>(g * bestR * q1) << 3), pFinal);
+      }
+      if (code == 0) {
+        // refine the groups' candidates on the pooled sample, keep the bestR best
+        for (let i = 0; i < bestR; i++) stf(pFinalSc, i, Infinity);
+        let worstPos = 0;
+        let worst = Infinity;
+        for (let i = 0; i < groups * bestR && code == 0; i++) {
+          const si = ldf(pBestSc, i);
+          if (si == Infinity) continue;
+          reportProgress();
+          if (cancelled) {
+            code = 3;
+            break;
+          }
+          const ik = refine(sg, p, q, pXs, pYs, intercept, sY, pBest + (<usize>(i * q1) << 3), false, kFast, si, c, bb,
+            refineTol, zeroTol, wBref);
+          if (ik < -1 - sg) {
+            nFailed++;
+            continue;
+          }
+          if (refScale == 0.0) {
+            copyVec(q1, wBref, pFinal);
+            code = 2;
+            break;
+          }
+          if (meanRho(sg, q, wRes, worst, c) < bb) {
+            const sc = findScale(sg, q, wRes, refScale, c, bb, maxitScale, scaleTol);
+            stf(pFinalSc, worstPos, sc);
+            copyVec(q1, wBref, pFinal + (<usize>(worstPos * q1) << 3));
+            worstPos = findMax(pFinalSc, bestR);
+            worst = ldf(pFinalSc, worstPos);
+          }
+        }
+        if (code == 0 && ldf(pFinalSc, findMaxNeg(pFinalSc, bestR)) == Infinity) code = 1;
+      }
+      setX(xf32);
+    } else {
+      code = search(n, p, q, pX, pY, intercept, sY, pPar, pFinal, pFinalSc, bestR);
+    }
+    if (code == 3) return finishCancelled(pInfo);
+    if (code == 1) {
+      stf(pInfo, MMI_SINGULAR, <f64>nSingular);
+      return STATUS_RANK_DEFICIENT;
+    }
+    if (code == 2) {
+      copyVec(q1, pFinal, pCoefS);
+      scale = 0.0;
+    } else {
+      // refine the bestR best to convergence on all rows
+      let best = Infinity;
+      let bestAny = false;
+      for (let i = 0; i < nFinal; i++) {
+        const si = ldf(pFinalSc, i);
+        if (si == Infinity) continue;
+        reportProgress();
+        if (cancelled) return finishCancelled(pInfo);
+        const ik = refine(n, p, q, pX, pY, intercept, sY, pFinal + (<usize>(i * q1) << 3), true, kMax, si, c, bb,
+          refineTol, zeroTol, pTmp);
+        if (ik < -1 - n) {
+          nFailed++;
+          continue;
+        }
+        if (!refConv) sConv = false;
+        if (ik > sIter) sIter = ik;
+        if (!bestAny || refScale < best || refScale == 0.0) {
+          best = refScale;
+          bestAny = true;
+          copyVec(q1, pTmp, pCoefS);
+          if (best == 0.0) break;
+        }
+      }
+      if (!bestAny) {
+        stf(pInfo, MMI_SINGULAR, <f64>nSingular);
+        return STATUS_RANK_DEFICIENT;
+      }
+      scale = best;
+    }
+    if (intercept == 0) stf(pCoefS, 0, 0.0);
+  }
+  residuals(n, p, pX, pY, pCoefS, pRes0);
+  stf(pInfo, MMI_S_SCALE, scale);
+  stf(pInfo, MMI_S_CONVERGED, sConv ? 1.0 : 0.0);
+  stf(pInfo, MMI_S_ITER, <f64>sIter);
+  stf(pInfo, MMI_SINGULAR, <f64>nSingular);
+  stf(pInfo, MMI_CANDIDATES, <f64>nCandidates);
+
+  // ---------------------------------------------------------------- M stage
+  copyVec(q1, pCoefS, pCoef);
+  copyVec(n, pRes0, pRes);
+  let status = STATUS_OK;
+  let mIter = 0;
+  let mConv = false;
+  if (scale == 0.0) {
+    stf(pInfo, MMI_EXACT, 1.0);
+    mConv = true;
+  } else {
+    copyVec(q1, pCoefS, wBj);
+    mIter = 0;
+    while (!mConv && ++mIter < maxIt) {
+      reportProgress();
+      if (cancelled) return finishCancelled(pInfo);
+      setWeights(n, pRes, scale, cPsi, wWt);
+      const st = wls(n, p, pX, pY, intercept, 1, wBref);
+      if (st != STATUS_OK) {
+        nFailed++;
+        if (mIter == 1) {
+          stf(pInfo, MMI_FAILED, <f64>nFailed);
+          return STATUS_RANK_DEFICIENT;
+        }
+        break;
+      }
+      residuals(n, p, pX, pY, wBref, pRes);
+      let d = 0.0, nb = 0.0;
+      for (let j = 0; j < q1; j++) {
+        d += abs<f64>(ldf(wBj, j) - ldf(wBref, j));
+        nb += abs<f64>(ldf(wBref, j));
+      }
+      mConv = d <= relTol * max<f64>(relTol, nb);
+      copyVec(q1, wBref, wBj);
+    }
+    copyVec(q1, wBj, pCoef);
+    if (!mConv) status = STATUS_MAXITER;
+  }
+  if (intercept == 0) stf(pCoef, 0, 0.0);
+  let obj = 0.0;
+  for (let i = 0; i < n; i++) {
+    const r = ldf(pRes, i);
+    obj += scale > 0.0 ? rhoBisq(r / scale, cPsi) : (r == 0.0 ? 0.0 : 1.0);
+  }
+  stf(pInfo, MMI_OBJECTIVE, obj);
+  stf(pInfo, MMI_M_ITER, <f64>mIter);
+  stf(pInfo, MMI_M_CONVERGED, mConv ? 1.0 : 0.0);
+  stf(pInfo, MMI_FAILED, <f64>nFailed);
+  let finite = isFinite(obj) && isFinite(scale);
+  for (let j = 0; j < q1; j++) if (!isFinite(ldf(pCoef, j)) || !isFinite(ldf(pCoefS, j))) finite = false;
+  if (!finite) return STATUS_NUMERICAL;
+  return status;
+}
+
+/** Index of the smallest of k scales (Infinity = empty slot). */
+function findMaxNeg(pS: usize, k: i32): i32 {
+  let b = 0;
+  let t = ldf(pS, 0);
+  for (let i = 1; i < k; i++) {
+    if (ldf(pS, i) < t) {
+      t = ldf(pS, i);
+      b = i;
+    }
+  }
+  return b;
+}
+
+function finishCancelled(pInfo: usize): i32 {
+  stf(pInfo, MMI_SINGULAR, <f64>nSingular);
+  stf(pInfo, MMI_CANDIDATES, <f64>nCandidates);
+  return STATUS_CANCELLED;
+}

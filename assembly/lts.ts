@@ -35,7 +35,7 @@
 // O(h p^2) to O(changes p^2) (measured 1.3-1.8x faster fits at n = 1e4-1e5). The centred Gram matrix
 // Gr - S S^T / h is factored by Cholesky (singular when a pivot falls below CHOL_TOL times its
 // diagonal entry: the chain stops there). The raw fit is recomputed accurately by l2_fit. Selection of the hh smallest
-// squared residuals: Hoare's FIND (Wirth's form) permuting keys and row ids together.
+// squared residuals: Floyd & Rivest's SELECT permuting keys and row ids together.
 //
 // Before the search, l2_fit on all rows checks the rank of [1, X] (RANK_DEFICIENT with the aliased
 // columns flagged, as everywhere). Outputs: pCoef = raw coefficients [b0, b_1..b_p]; info slots
@@ -52,7 +52,7 @@
 // running sums Gr ((p + 1) x (p + 1)) and S (p + 1) and the shift (p + 1); each 16-byte aligned.
 
 import { l2_fit, l2_work_bytes } from "./l2";
-import { XS, setX, xat, xld } from "./xload";
+import { XS, setX, xat, xld, xld2 } from "./xload";
 import { progress } from "./env";
 import { INFO_LEN, INFO_OBJECTIVE, INFO_ITERATIONS } from "./info";
 import { STATUS_OK, STATUS_MAXITER, STATUS_RANK_DEFICIENT, STATUS_CANCELLED, STATUS_NUMERICAL } from "./status";
@@ -83,6 +83,8 @@ const NCONVERGE: i32 = KEEP;
 const ELEM_TOL: f64 = 1e-12;
 /** C-step least squares singular: Cholesky pivot <= CHOL_TOL * its diagonal entry. */
 const CHOL_TOL: f64 = 1e-12;
+/** Floyd-Rivest selection samples ranges longer than this (their constant). */
+const FR_CUTOFF: i32 = 600;
 /** Progress hook every this many starts. */
 const PROGRESS_EVERY: i32 = 32;
 
@@ -552,14 +554,26 @@ function evalSet<T>(n: i32, p: i32, pX: usize, pY: usize, pC: usize, pSet: usize
       stf(pKey, i, load<f64>(pY + (<usize>i << 3)) - b0);
       sti(pId, i, i);
     }
+    // f64x2 lanes compute exactly what the twin's scalar loop does (no FMA)
+    const n2 = n & ~1;
     for (let j = 0; j < p; j++) {
       const bj = ldf(pC, j + 1);
+      const bv = f64x2.splat(bj);
       const px = xat<T>(pX, n, j, 0);
-      for (let i = 0; i < n; i++) stf(pKey, i, ldf(pKey, i) - xld<T>(px, i) * bj);
+      for (let i = 0; i < n2; i += 2) {
+        const a = pKey + (<usize>i << 3);
+        v128.store(a, f64x2.sub(v128.load(a), f64x2.mul(xld2<T>(px, i), bv)));
+      }
+      if (n2 < n) stf(pKey, n2, ldf(pKey, n2) - xld<T>(px, n2) * bj);
     }
-    for (let i = 0; i < n; i++) {
-      const r = ldf(pKey, i);
-      stf(pKey, i, r * r);
+    for (let i = 0; i < n2; i += 2) {
+      const a = pKey + (<usize>i << 3);
+      const r = v128.load(a);
+      v128.store(a, f64x2.mul(r, r));
+    }
+    if (n2 < n) {
+      const r = ldf(pKey, n2);
+      stf(pKey, n2, r * r);
     }
   } else {
     for (let k = 0; k < nn; k++) {
@@ -572,28 +586,75 @@ function evalSet<T>(n: i32, p: i32, pX: usize, pY: usize, pC: usize, pSet: usize
   }
 }
 
-/** Hoare's FIND (Wirth): permute keys/ids [0, m) so that keys[0..k] are the k + 1 smallest. */
+/** Permute keys/ids [0, m) so that keys[0..k] are the k + 1 smallest (Floyd & Rivest 1975, SELECT:
+ *  ranges above FR_CUTOFF first narrow the pivot's range by selecting within a sample window). The
+ *  sample size 0.5 n^(2/3) and its offset use a Newton cube root and 0.693 x the bit length of n for
+ *  ln n, so that no libm call enters (Math.exp / log / pow may round differently in WASM and JS). */
 function select(m: i32, k: i32): void {
-  let l = 0, r = m - 1;
-  while (l < r) {
-    const x = ldf(pKey, k);
-    let i = l, j = r;
-    do {
-      while (ldf(pKey, i) < x) i++;
-      while (x < ldf(pKey, j)) j--;
-      if (i <= j) {
-        const t = ldf(pKey, i);
-        stf(pKey, i, ldf(pKey, j));
-        stf(pKey, j, t);
-        const u = ldi(pId, i);
-        sti(pId, i, ldi(pId, j));
-        sti(pId, j, u);
-        i++;
-        j--;
-      }
-    } while (i <= j);
-    if (j < k) l = i;
-    if (k < i) r = j;
+  frSelect(0, m - 1, k);
+}
+
+function swapKI(i: i32, j: i32): void {
+  const t = ldf(pKey, i);
+  stf(pKey, i, ldf(pKey, j));
+  stf(pKey, j, t);
+  const u = ldi(pId, i);
+  sti(pId, i, ldi(pId, j));
+  sti(pId, j, u);
+}
+
+/** x^(1/3) for x >= 1 by Newton's iteration from a power of two (+, *, / only). */
+function cbrtNewton(x: f64): f64 {
+  let bits = 0;
+  let v = x;
+  while (v >= 2.0) {
+    v = v * 0.5;
+    bits++;
+  }
+  let r = 1.0;
+  for (let b = 0; b < bits / 3; b++) r = r * 2.0;
+  for (let it = 0; it < 8; it++) r = (2.0 * r + x / (r * r)) / 3.0;
+  return r;
+}
+
+function frSelect(l0: i32, r0: i32, k: i32): void {
+  let left = l0, right = r0;
+  while (right > left) {
+    if (right - left > FR_CUTOFF) {
+      const nd = <f64>(right - left + 1);
+      const id = <f64>(k - left + 1);
+      const z = 0.6931471805599453 * <f64>(32 - clz<i32>(right - left + 1));
+      const c = cbrtNewton(nd);
+      const ss = 0.5 * c * c;
+      const sg = id - 0.5 * nd < 0.0 ? -1.0 : 1.0;
+      const sd = 0.5 * Math.sqrt(z * ss * (nd - ss) / nd) * sg;
+      let nl = <i32>Math.floor(<f64>k - id * ss / nd + sd);
+      let nr = <i32>Math.floor(<f64>k + (nd - id) * ss / nd + sd);
+      if (nl < left) nl = left;
+      if (nr > right) nr = right;
+      if (nl > k) nl = k;
+      if (nr < k) nr = k;
+      frSelect(nl, nr, k);
+    }
+    const t = ldf(pKey, k);
+    let i = left, j = right;
+    swapKI(left, k);
+    if (ldf(pKey, right) > t) swapKI(right, left);
+    while (i < j) {
+      swapKI(i, j);
+      i++;
+      j--;
+      while (ldf(pKey, i) < t) i++;
+      while (ldf(pKey, j) > t) j--;
+    }
+    if (ldf(pKey, left) == t) {
+      swapKI(left, j);
+    } else {
+      j++;
+      swapKI(j, right);
+    }
+    if (j <= k) left = j + 1;
+    if (k <= j) right = j - 1;
   }
 }
 

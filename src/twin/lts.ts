@@ -23,6 +23,7 @@ const STEPS_SEARCH = 2;
 const NCONVERGE = KEEP;
 const ELEM_TOL = 1e-12;
 const CHOL_TOL = 1e-12;
+const FR_CUTOFF = 600;
 const PROGRESS_EVERY = 32;
 
 function al16(b: number): number {
@@ -485,26 +486,69 @@ function evalSet(n: number, p: number, xb: number, yb: number, kC: number, kSet:
 }
 
 function select(m: number, k: number): void {
-  let l = 0, r = m - 1;
-  while (l < r) {
-    const x = F[kKey + k];
-    let i = l, j = r;
-    do {
-      while (F[kKey + i] < x) i++;
-      while (x < F[kKey + j]) j--;
-      if (i <= j) {
-        const t = F[kKey + i];
-        F[kKey + i] = F[kKey + j];
-        F[kKey + j] = t;
-        const u = I[kId + i];
-        I[kId + i] = I[kId + j];
-        I[kId + j] = u;
-        i++;
-        j--;
-      }
-    } while (i <= j);
-    if (j < k) l = i;
-    if (k < i) r = j;
+  frSelect(0, m - 1, k);
+}
+
+function swapKI(i: number, j: number): void {
+  const t = F[kKey + i];
+  F[kKey + i] = F[kKey + j];
+  F[kKey + j] = t;
+  const u = I[kId + i];
+  I[kId + i] = I[kId + j];
+  I[kId + j] = u;
+}
+
+function cbrtNewton(x: number): number {
+  let bits = 0;
+  let v = x;
+  while (v >= 2.0) {
+    v = v * 0.5;
+    bits++;
+  }
+  let r = 1.0;
+  for (let b = 0; b < ((bits / 3) | 0); b++) r = r * 2.0;
+  for (let it = 0; it < 8; it++) r = (2.0 * r + x / (r * r)) / 3.0;
+  return r;
+}
+
+function frSelect(l0: number, r0: number, k: number): void {
+  let left = l0, right = r0;
+  while (right > left) {
+    if (right - left > FR_CUTOFF) {
+      const nd = right - left + 1;
+      const id = k - left + 1;
+      const z = 0.6931471805599453 * (32 - Math.clz32(right - left + 1));
+      const c = cbrtNewton(nd);
+      const ss = 0.5 * c * c;
+      const sg = id - 0.5 * nd < 0.0 ? -1.0 : 1.0;
+      const sd = 0.5 * Math.sqrt(z * ss * (nd - ss) / nd) * sg;
+      let nl = Math.floor(k - id * ss / nd + sd);
+      let nr = Math.floor(k + (nd - id) * ss / nd + sd);
+      if (nl < left) nl = left;
+      if (nr > right) nr = right;
+      if (nl > k) nl = k;
+      if (nr < k) nr = k;
+      frSelect(nl, nr, k);
+    }
+    const t = F[kKey + k];
+    let i = left, j = right;
+    swapKI(left, k);
+    if (F[kKey + right] > t) swapKI(right, left);
+    while (i < j) {
+      swapKI(i, j);
+      i++;
+      j--;
+      while (F[kKey + i] < t) i++;
+      while (F[kKey + j] > t) j--;
+    }
+    if (F[kKey + left] === t) {
+      swapKI(left, j);
+    } else {
+      j++;
+      swapKI(j, right);
+    }
+    if (j <= k) left = j + 1;
+    if (k <= j) right = j - 1;
   }
 }
 

@@ -198,6 +198,30 @@ describe('backends and determinism', () => {
   });
 });
 
+describe('location model (no columns, intercept only)', () => {
+  it('equals the exact univariate LTS: the window of h sorted values with the least sum of squares', () => {
+    const u = rng(41), z = normalFrom(u);
+    const y = Array.from({ length: 41 }, (_, i) => (i < 15 ? 30 + z() : z()));
+    const X = y.map(() => [] as number[]);
+    const h = ltsCoverage(0.5, 41, 1);
+    const s = [...y].sort((a, b) => a - b);
+    let best = Infinity, loc = NaN;
+    for (let a = 0; a + h <= s.length; a++) {
+      const w = s.slice(a, a + h);
+      const m = w.reduce((t, v) => t + v, 0) / h;
+      const ss = w.reduce((t, v) => t + (v - m) ** 2, 0);
+      if (ss < best) { best = ss; loc = m; }
+    }
+    for (const backend of BACKENDS) {
+      const r = lts(X, y, { backend });
+      expect(r.h).toBe(h);
+      expect(rel(r.objective, best)).toBeLessThan(1e-12);
+      expect(Math.abs(r.raw.intercept - loc)).toBeLessThan(1e-12);
+      for (let i = 0; i < 15; i++) expect(r.outliers[i]).toBe(1);
+    }
+  });
+});
+
 describe('exact fit', () => {
   for (const backend of BACKENDS) {
     it(`(${backend}) more than h rows on one plane: that plane, scale 0, status 'exact-fit', no NaN`, () => {

@@ -5,6 +5,7 @@
 // docs/large-data.md). y and the weights are always float64.
 import type { Backend } from './backend.js';
 import { RobustRegError, describe } from './errors.js';
+import { planFrame, type ColumnTable, type FrameInfo, type ModelFrameOptions } from './frame.js';
 import { checkVectorShape, copyVec, copyX, shapeOf, type XInput } from './input.js';
 import { alignUp, formatBytes } from './memory.js';
 import { checkOptionsObject, optBackend } from './options.js';
@@ -92,6 +93,8 @@ export class Dataset {
   readonly pW: number;
   /** @internal number of rows with positive weight. */
   readonly nPos: number;
+  /** Made by Dataset.fromColumns: the coefficient names, terms and the rows used or dropped. */
+  frame?: FrameInfo;
   private block: number | null;
 
   /** @internal use Dataset.from or Dataset.builder. */
@@ -132,6 +135,35 @@ export class Dataset {
       slot.arena.freeBlock(pX);
       throw e;
     }
+  }
+
+  /**
+   * Copy named columns (an object of arrays or typed arrays, an Apache Arrow Table, an Arquero
+   * table) into linear memory once, through a model frame (src/frame.ts): numeric columns as they
+   * are, logical columns as 0/1, text and dictionary columns as treatment-coded factors, rows with
+   * a missing value (null, NaN) dropped (or refused with na: 'fail'). `dataset.frame` gives the
+   * coefficient names (pass them to summary) and the rows used and dropped.
+   */
+  static fromColumns(table: ColumnTable, options: ModelFrameOptions & { backend?: 'auto' | 'wasm' | 'js'; precision?: Precision }): Dataset {
+    const o = checkOptionsObject(options, ['y', 'x', 'factors', 'weights', 'rowNames', 'na', 'intercept', 'maxLevels', 'backend', 'precision'], 'Dataset.fromColumns');
+    const precision = optPrecision(o, 'Dataset.fromColumns');
+    const { backend, precision: _p, ...frameOptions } = o as Record<string, unknown>;
+    const plan = planFrame(table, frameOptions as unknown as ModelFrameOptions, 'Dataset.fromColumns');
+    const n = plan.rowIndex.length;
+    const b = Dataset.builder(plan.cols, { weights: plan.hasWeights, backend: backend as 'auto' | 'wasm' | 'js' | undefined, capacity: n, precision });
+    let ds: Dataset;
+    try {
+      plan.forEachBlock(Math.min(n, 16384), (X, y, w, count) => {
+        b.append({ data: X.subarray(0, count * plan.cols), rows: count, cols: plan.cols, layout: 'column-major' }, y.subarray(0, count), w?.subarray(0, count));
+      });
+      ds = b.finish();
+    } catch (e) {
+      b.dispose();
+      throw e;
+    }
+    const { forEachBlock: _f, cols: _c, hasWeights: _h, ...info } = plan;
+    ds.frame = info;
+    return ds;
   }
 
   /**

@@ -8,6 +8,7 @@ export type { FitResult, Certificate } from './result.js';
 export type { XInput, MatrixLike } from './input.js';
 export type { Loss, Progress, BackendChoice } from './options.js';
 export { Dataset, DatasetBuilder, type DatasetOptions } from './dataset.js';
+export { modelFrame, type ModelFrame, type ModelFrameOptions, type FrameInfo, type FrameTerm, type ColumnLike, type ColumnTable, type FactorColumn } from './frame.js';
 export { fitAsync, terminateWorkers, type FitAsyncOptions } from './async.js';
 export { huber, smoothL1, solvePath, lambdaMax, type HuberOptions, type HuberResult, type SmoothL1Options, type SmoothL1Result, type PathOptions, type LambdaMaxOptions } from './robust.js';
 export { GramAccumulator, type GramAccumulatorOptions, type GramSolveOptions, type GramAccumulatorJSON } from './accumulator.js';

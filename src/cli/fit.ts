@@ -4,27 +4,36 @@ import {
   type FitOptions, type FitResult, type Summary, type SummaryOptions,
 } from '../index.js';
 import { choiceFlag, intFlag, listFlag, numberFlag, parse } from './args.js';
-import { CsvError, parseCsv, type HeaderMode } from './csv.js';
-import { buildDesign, type Design } from './data.js';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { loadDesign, type FrameDesign as Design, type FrameRequest as DesignRequest } from './data.js';
 import { EXIT_OK, InputError, UsageError } from './errors.js';
 import { fmtMs, fmtNum, fmtSci, table, toJson } from './format.js';
-import { readInput, writeOutput, type CliIo } from './io.js';
+import { writeOutput, type CliIo } from './io.js';
 import { ProgressLine } from './progress.js';
 import { PALETTE, scatterSvg } from './svg.js';
 
 export const FIT_HELP = `Usage: robustreg fit <file.csv | -> --y <column> [options]
 
 Fit one linear model to a CSV file (- reads standard input) and print a summary.
+The file is read as a stream: numeric columns as numbers, TRUE/FALSE columns as logicals (one
+0/1 column named colTRUE), text columns as factors with treatment contrasts (the first level in
+sorted order is the reference; one column per other level, named colLevel, as R names them).
+An unnamed first column (R's write.csv row names) labels the rows and is not a predictor.
 
 Columns:
   --y <col>            response column, by name or 1-based position (required)
-  --x <a,b,c>          predictor columns (default: every column except --y and --weights);
-                       may be repeated
+  --x <a,b,c>          predictor columns (default: every column except --y, --weights and the
+                       row names); may be repeated; a value that is exactly one column name is
+                       that column, so --x "a,b" selects a column named a,b if there is one
   --weights <col>      column of non-negative observation weights
+  --factor <col>       treat a numeric column as a factor (levels in numeric order); repeatable
   --header <mode>      auto (default: the first row is a header if any field is not a number),
                        yes or no (no: columns are named V1, V2, ...)
-  --drop-missing       drop rows with missing values (empty, NA, NaN) and report how many;
-                       without it such rows are an error that lists their line numbers
+  --na <rule>          rows with a missing value (empty, NA, NaN) in a used column: omit
+                       (default: dropped, with a note giving their count and first lines) or
+                       fail (an error listing them); --drop-missing is --na omit
+  --f32                store X as float32 (half the memory; the fit computes in float64)
 
 Model:
   --loss <loss>        l1 (default), l2, quantile, huber or smooth-l1
@@ -50,13 +59,15 @@ Output:
                        predictor, else observed against fitted values
   -h, --help           show this help
 
-Exit codes: 0 ok, 1 bad input (unreadable or malformed CSV, unknown column, missing values,
-invalid option value), 2 usage error.
+Exit codes: 0 ok, 1 bad input (unreadable or malformed CSV, unknown column, text response,
+missing values with --na fail, invalid option value), 2 usage error.
 
 Examples:
   robustreg fit data/stackloss.csv --y stack.loss
   robustreg fit data/stackloss.csv --y stack.loss --loss l2 --se hc3 --level 0.9
   robustreg fit data/starsCYG.csv --y log.light --x log.Te --loss quantile --tau 0.9 --plot q90.svg
+  robustreg fit iris.csv --y Sepal.Length --loss l2          (Species becomes 2 dummy columns)
+  robustreg fit education.csv --y Y --factor Region --se hc3
   cat data.csv | robustreg fit - --y 1 --loss l2 --json
 `;
 
@@ -64,8 +75,11 @@ const FIT_FLAGS = {
   y: { type: 'string' },
   x: { type: 'string', multiple: true },
   weights: { type: 'string' },
+  factor: { type: 'string', multiple: true },
   header: { type: 'string' },
+  na: { type: 'string' },
   'drop-missing': { type: 'boolean' },
+  f32: { type: 'boolean' },
   loss: { type: 'string' },
   tau: { type: 'string' },
   delta: { type: 'string' },
@@ -165,7 +179,8 @@ function runInference(req: InferenceRequest, d: Design, loss: LossName, intercep
   }
   const o: SummaryOptions = { names: d.xNames };
   if (!intercept) o.intercept = false;
-  if (d.weights) o.weights = d.weights;
+  const a = arraysOf(d);
+  if (a.weights) o.weights = a.weights;
   if (req.level !== undefined) o.level = req.level;
   if (loss === 'l2' || loss === 'huber') o.vcov = req.method as SummaryOptions['vcov'];
   else o.se = req.method as SummaryOptions['se'];
@@ -173,7 +188,7 @@ function runInference(req: InferenceRequest, d: Design, loss: LossName, intercep
   if (req.seed !== undefined) o.seed = req.seed;
   const t0 = now();
   try {
-    const s = inference(r, { data: d.X, rows: d.n, cols: d.p }, d.y, o);
+    const s = inference(r, a.X, a.y, o);
     return { summary: s, ms: now() - t0 };
   } catch (e) {
     const arg = e instanceof RobustRegError ? e.details.argument : undefined;
@@ -236,19 +251,133 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   const tol = numberFlag('fit', 'tol', v.tol as string | undefined);
   const backend = choiceFlag('fit', 'backend', v.backend as string | undefined, ['auto', 'wasm', 'js'] as const);
   const header = choiceFlag('fit', 'header', v.header as string | undefined, ['auto', 'yes', 'no'] as const) ?? 'auto';
-  const x = listFlag('fit', 'x', v.x as string[] | undefined);
+  listFlag('fit', 'x', v.x as string[] | undefined); // syntax check only: names are resolved against the header
   const loss = resolveLoss(v.loss as string | undefined, tau, delta ?? scale, epsilon);
   const infReq = inferenceRequest(v, loss);
   const plot = v.plot as string | undefined;
   if (plot === '' || plot === '-') throw new UsageError('--plot needs a file name (the SVG is not written to standard output)', 'fit');
-
-  const text = await readInput(file, io);
-  const design = loadDesign(text, header, { y: v.y as string, x, weights: v.weights as string | undefined, dropMissing: v['drop-missing'] === true });
+  const na = choiceFlag('fit', 'na', v.na as string | undefined, ['omit', 'fail'] as const) ?? 'omit';
+  if (v['drop-missing'] === true && na === 'fail') throw new UsageError('--drop-missing contradicts --na fail', 'fit');
   const intercept = v['no-intercept'] !== true;
 
+  const now = io.now ?? (() => performance.now());
+  const req: DesignRequest = {
+    y: v.y as string, x: v.x as string[] | undefined, weights: v.weights as string | undefined,
+    factors: v.factor as string[] | undefined, header, na, intercept, precision: v.f32 === true ? 'f32' : 'f64',
+  };
+  if (backend) req.backend = backend;
+  const tRead = now();
+  const design = await readDesign(file, io, req, now);
+  const readMs = now() - tRead;
+  try {
+    return await fitDesign(design, file, v, io, now, readMs, { loss, intercept, backend, maxIter, tol, tau, delta, epsilon, scale, infReq, plot });
+  } finally {
+    design.ds.dispose();
+  }
+}
+
+interface FitRequest {
+  loss: LossName;
+  intercept: boolean;
+  backend?: 'auto' | 'wasm' | 'js';
+  maxIter?: number;
+  tol?: number;
+  tau?: number;
+  delta?: number;
+  epsilon?: number;
+  scale?: number;
+  infReq: InferenceRequest;
+  plot?: string;
+}
+
+/** Stream the file (or standard input) into a Dataset, with a progress line on a terminal. */
+async function readDesign(file: string, io: CliIo, req: DesignRequest, now: () => number): Promise<Design> {
+  let source: AsyncIterable<Uint8Array | string>;
+  let total: number | undefined;
+  if (file === '-') {
+    const s = io.stdin;
+    source = typeof s === 'string' ? [s] as unknown as AsyncIterable<string> : s;
+  } else {
+    try {
+      const st = await stat(file);
+      if (st.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+      total = st.size;
+    } catch (e) {
+      throw new InputError(`cannot read ${JSON.stringify(file)}: ${fsReason(e)}`);
+    }
+    source = createReadStream(file, { highWaterMark: 1 << 20 });
+  }
+  const bar = new ReadProgress(io, file === '-' ? 'standard input' : file, total, now);
+  try {
+    return await loadDesign(wrapErrors(source, file), total, req, (b) => bar.update(b));
+  } finally {
+    bar.done();
+  }
+}
+
+/** File-system errors while streaming become InputError naming the file. */
+async function* wrapErrors(source: AsyncIterable<Uint8Array | string>, file: string): AsyncGenerator<Uint8Array | string> {
+  try {
+    for await (const c of source) yield c;
+  } catch (e) {
+    if ((e as { code?: string })?.code) throw new InputError(`cannot read ${JSON.stringify(file)}: ${fsReason(e)}`);
+    throw e;
+  }
+}
+
+function fsReason(e: unknown): string {
+  const code = (e as { code?: string })?.code;
+  switch (code) {
+    case 'ENOENT': return 'no such file or directory';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EISDIR': return 'it is a directory';
+    case 'ENOTDIR': return 'a part of the path is not a directory';
+    default: return (e as Error)?.message ?? String(e);
+  }
+}
+
+/** "reading data.csv  45% (47 MB of 104 MB, 120 MB/s)" on a terminal, after 0.5 s, every 0.1 s. */
+class ReadProgress {
+  private readonly t0: number;
+  private last = -Infinity;
+  private drawn = false;
+  constructor(private readonly io: CliIo, private readonly what: string, private readonly total: number | undefined, private readonly now: () => number) {
+    this.t0 = now();
+  }
+  update(bytes: number): void {
+    if (!this.io.isTTY) return;
+    const t = this.now();
+    if (t - this.t0 < 500 || t - this.last < 100) return;
+    this.last = t;
+    const mb = (b: number) => `${(b / 1e6).toFixed(0)} MB`;
+    const rate = bytes / 1e6 / ((t - this.t0) / 1000);
+    const pct = this.total ? `${Math.min(100, (100 * bytes) / this.total).toFixed(0)}% (${mb(bytes)} of ${mb(this.total)}` : `(${mb(bytes)}`;
+    this.io.stderr.write(`\rreading ${this.what}  ${pct}, ${rate.toFixed(0)} MB/s)\x1b[K`);
+    this.drawn = true;
+  }
+  done(): void {
+    if (this.drawn) this.io.stderr.write('\r\x1b[K');
+    this.drawn = false;
+  }
+}
+
+/** Column-major copies of the stored data (for residuals, standard errors and the plot), made once. */
+const arrayCache = new WeakMap<Design, { X: { data: Float64Array; rows: number; cols: number; layout: 'column-major' }; y: Float64Array; weights?: Float64Array }>();
+function arraysOf(d: Design): { X: { data: Float64Array; rows: number; cols: number; layout: 'column-major' }; y: Float64Array; weights?: Float64Array } {
+  let a = arrayCache.get(d);
+  if (!a) {
+    const t = d.ds.toArrays();
+    a = { X: { data: Float64Array.from(t.X.data), rows: t.X.rows, cols: t.X.cols, layout: 'column-major' }, y: t.y };
+    if (t.weights) a.weights = t.weights;
+    arrayCache.set(d, a);
+  }
+  return a;
+}
+
+async function fitDesign(design: Design, file: string, v: Record<string, unknown>, io: CliIo, now: () => number, readMs: number, f: FitRequest): Promise<number> {
+  const { loss, intercept, backend, maxIter, tol, tau, delta, epsilon, scale, infReq, plot } = f;
   const options: FitOptions = { loss };
   if (!intercept) options.intercept = false;
-  if (design.weights) options.weights = design.weights;
   if (backend) options.backend = backend;
   if (maxIter !== undefined) options.maxIter = maxIter;
   if (tol !== undefined) options.tol = tol;
@@ -257,13 +386,12 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   if (epsilon !== undefined) options.epsilon = epsilon;
   if (scale !== undefined) options.scale = scale;
 
-  const now = io.now ?? (() => performance.now());
   const bar = new ProgressLine(io.stderr, io.isTTY, `fitting ${loss}`, now);
   if (io.isTTY) options.onProgress = (p) => bar.update({ iteration: p.iteration, objective: p.objective, gap: p.gap });
   const t0 = now();
   let result: FitResult;
   try {
-    result = fitModel({ data: design.X, rows: design.n, cols: design.p }, design.y, options);
+    result = fitModel(design.ds, options);
   } finally {
     bar.done();
   }
@@ -272,9 +400,9 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   const inf = runInference(infReq, design, loss, intercept, result, now);
   const residuals = residualsOf(design, result);
   if (v.json) {
-    io.stdout.write(toJson(fitJson(file, design, loss, intercept, options, result, residuals, ms, inf)) + '\n');
+    io.stdout.write(toJson(fitJson(file, design, loss, intercept, options, result, residuals, ms, inf, readMs)) + '\n');
   } else {
-    io.stdout.write(fitSummary(file, design, loss, intercept, options, result, residuals, ms, inf));
+    io.stdout.write(fitSummary(file, design, loss, intercept, options, result, residuals, ms, inf, readMs));
   }
   if (plot) {
     await writeOutput(plot, fitPlot(file, design, loss, intercept, options, result), 'plot');
@@ -302,21 +430,16 @@ function resolveLoss(loss: string | undefined, tau?: number, huberParam?: number
   return chosen;
 }
 
-function loadDesign(text: string, header: HeaderMode, req: Parameters<typeof buildDesign>[1]): Design {
-  try {
-    return buildDesign(parseCsv(text, header), req);
-  } catch (e) {
-    if (e instanceof CsvError) throw new InputError(e.message);
-    throw e;
-  }
-}
-
+/** Residuals y − b0 − X b, a column at a time over the stored data (X as stored: f64 or f32). */
 function residualsOf(d: Design, r: FitResult): Float64Array {
-  const res = new Float64Array(d.n);
-  for (let i = 0; i < d.n; i++) {
-    let f = r.intercept;
-    for (let j = 0; j < d.p; j++) f += d.X[i * d.p + j] * r.coef[j];
-    res[i] = d.y[i] - f;
+  const n = d.n;
+  const t = d.ds.toArrays();
+  const res = Float64Array.from(t.y);
+  for (let i = 0; i < n; i++) res[i] -= r.intercept;
+  for (let j = 0; j < d.p; j++) {
+    const b = r.coef[j];
+    const col = t.X.data.subarray(j * n, (j + 1) * n);
+    for (let i = 0; i < n; i++) res[i] -= col[i] * b;
   }
   return res;
 }
@@ -332,9 +455,14 @@ function quantiles(x: Float64Array, probs: number[]): number[] {
   });
 }
 
+/** A column name as R prints it in a formula: in backticks unless it is a syntactic name. */
+function rName(name: string): string {
+  return /^(?:[A-Za-z]|\.(?![0-9]))[A-Za-z0-9._]*$/.test(name) ? name : `\`${name.replace(/[`\\]/g, '\\$&')}\``;
+}
+
 function formula(d: Design, intercept: boolean): string {
-  const rhs = d.xNames.length ? d.xNames.join(' + ') : '1';
-  return `${d.yName} ~ ${rhs}${intercept ? '' : ' - 1'}`;
+  const rhs = d.xColumns.length ? d.xColumns.map(rName).join(' + ') : '1';
+  return `${rName(d.yName)} ~ ${rhs}${intercept ? '' : ' - 1'}`;
 }
 
 function lossDescription(loss: LossName, o: FitOptions): string {
@@ -345,14 +473,20 @@ function lossDescription(loss: LossName, o: FitOptions): string {
   return s;
 }
 
-function fitSummary(file: string, d: Design, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult, res: Float64Array, ms: number, inf: InferenceOutcome): string {
+function fitSummary(file: string, d: Design, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult, res: Float64Array, ms: number, inf: InferenceOutcome, readMs: number): string {
   const out: string[] = [];
   out.push(`Model:  ${formula(d, intercept)}`);
   out.push(`Loss:   ${lossDescription(loss, o)}`);
   out.push(`Data:   ${file === '-' ? 'standard input' : file}, n = ${d.n}${d.weightsName ? `, weights = ${d.weightsName}` : ''}`);
   if (d.droppedLines.length > 0) {
-    const shown = d.droppedLines.slice(0, 8).join(', ') + (d.droppedLines.length > 8 ? ', ...' : '');
-    out.push(`        dropped ${d.droppedLines.length} row${d.droppedLines.length === 1 ? '' : 's'} with missing values (line${d.droppedLines.length === 1 ? '' : 's'} ${shown})`);
+    const k = d.droppedLines.length;
+    out.push(`        dropped ${k} row${k === 1 ? '' : 's'} with missing values (${rowList(d.droppedLines, d.droppedLabels)})`);
+  }
+  const terms = d.frame.terms.filter((t) => t.reference !== undefined || t.kind !== 'numeric');
+  for (const t of terms) {
+    const lv = t.levels!;
+    const shownLv = lv.length > 6 ? `${lv.slice(0, 6).join(', ')}, ... (${lv.length} levels)` : lv.join(', ');
+    out.push(`        ${t.column}: ${t.kind === 'logical' ? 'logical' : 'factor'} (${shownLv})${t.reference !== undefined ? `, reference ${t.reference}` : ', coded in full (no intercept)'}`);
   }
   out.push('');
   // Residual quantiles; rounding noise (|q| below 1e-12 of the range) prints as 0.
@@ -385,14 +519,15 @@ function fitSummary(file: string, d: Design, loss: LossName, intercept: boolean,
     out.push(`Scale:        s = ${fmtNum(x.scale)}${o.scale === undefined ? ' (estimated)' : ' (fixed)'}${x.delta !== undefined ? `, delta = ${fmtNum(x.delta)}` : ''}`);
   }
   if (x.outliers !== undefined) {
-    const lines = downweightedLines(d, x.outliers);
-    const shown = lines.slice(0, 8).join(', ') + (lines.length > 8 ? ', ...' : '');
-    out.push(`Downweighted: ${lines.length} of ${d.n} rows have |r| > delta*s${lines.length ? ` (line${lines.length === 1 ? '' : 's'} ${shown})` : ''}`);
+    const idx = downweightedRows(x.outliers);
+    const lines = idx.map((i) => d.lines[i]);
+    const labels = d.labels ? idx.map((i) => d.labels![i]) : undefined;
+    out.push(`Downweighted: ${lines.length} of ${d.n} rows have |r| > delta*s${lines.length ? ` (${rowList(lines, labels)})` : ''}`);
   }
   if (x.epsilon !== undefined) out.push(`Smoothing:    epsilon = ${fmtNum(x.epsilon)}`);
   const edges = r.edgeSteps !== undefined ? ` (${r.edgeSteps} simplex step${r.edgeSteps === 1 ? '' : 's'})` : '';
   out.push(`Iterations:   ${r.iterations}${edges}, ${r.converged ? 'converged' : 'NOT converged'} (status ${r.status})`);
-  out.push(`Time:         ${fmtMs(ms)}${inf.summary ? ` (+ ${fmtMs(inf.ms)} standard errors)` : ''}, backend ${r.backend}`);
+  out.push(`Time:         ${fmtMs(ms)}${inf.summary ? ` (+ ${fmtMs(inf.ms)} standard errors)` : ''}, backend ${r.backend}; reading the data ${fmtMs(readMs)}`);
   if (r.nonUnique) out.push('Note: the optimum is probably not unique; the objective is certified, the coefficients are one optimal point.');
   if (!r.converged) out.push('Note: the fit did not converge; the coefficients are the best iterate (raise --max-iter or --tol).');
   return out.join('\n') + '\n';
@@ -411,17 +546,27 @@ function extras(r: FitResult): { scale?: number; delta?: number; epsilon?: numbe
   };
 }
 
-function downweightedLines(d: Design, flags: ArrayLike<number>): number[] {
+function downweightedRows(flags: ArrayLike<number>): number[] {
   const out: number[] = [];
-  for (let i = 0; i < flags.length; i++) if (flags[i]) out.push(d.lines[i]);
+  for (let i = 0; i < flags.length; i++) if (flags[i]) out.push(i);
   return out;
 }
 
-function countedLines(lines: number[]): { count: number; lines: number[] } {
-  return { count: lines.length, lines };
+/** "lines 3, 7, ..." or, with R row names, "rows "Mazda RX4", ... (lines 2, ...)": the first 8. */
+function rowList(lines: number[], labels?: string[]): string {
+  const more = lines.length > 8 ? ', ...' : '';
+  const ls = `line${lines.length === 1 ? '' : 's'} ${lines.slice(0, 8).join(', ')}${more}`;
+  if (!labels) return ls;
+  return `row${labels.length === 1 ? '' : 's'} ${labels.slice(0, 8).map((l) => JSON.stringify(l)).join(', ')}${more}; ${ls}`;
 }
 
-function fitJson(file: string, d: Design, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult, res: Float64Array, ms: number, inf: InferenceOutcome): Record<string, unknown> {
+function countedRows(d: Design, idx: number[]): { count: number; lines: number[]; labels?: string[] } {
+  const out: { count: number; lines: number[]; labels?: string[] } = { count: idx.length, lines: idx.map((i) => d.lines[i]) };
+  if (d.labels) out.labels = idx.map((i) => d.labels![i]);
+  return out;
+}
+
+function fitJson(file: string, d: Design, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult, res: Float64Array, ms: number, inf: InferenceOutcome, readMs: number): Record<string, unknown> {
   const coefficients: Record<string, number> = {};
   if (intercept) coefficients['(Intercept)'] = r.intercept;
   d.xNames.forEach((name, j) => (coefficients[name] = r.coef[j]));
@@ -434,10 +579,13 @@ function fitJson(file: string, d: Design, loss: LossName, intercept: boolean, o:
     tau: loss === 'quantile' ? (o.tau ?? 0.5) : undefined,
     response: d.yName,
     predictors: d.xNames,
+    columns: d.xColumns,
     weights: d.weightsName,
     n: d.n,
     p: d.p,
-    droppedRows: { count: d.droppedLines.length, lines: d.droppedLines },
+    droppedRows: { count: d.droppedLines.length, lines: d.droppedLines, ...(d.droppedLabels ? { labels: d.droppedLabels } : {}) },
+    rowsRead: d.rowsIn,
+    terms: d.frame.terms,
     hasIntercept: intercept,
     coefficients,
     intercept: r.intercept,
@@ -449,7 +597,7 @@ function fitJson(file: string, d: Design, loss: LossName, intercept: boolean, o:
     scale: extras(r).scale,
     delta: extras(r).delta ?? o.delta,
     epsilon: extras(r).epsilon ?? o.epsilon,
-    downweighted: extras(r).outliers ? countedLines(downweightedLines(d, extras(r).outliers!)) : undefined,
+    downweighted: extras(r).outliers ? countedRows(d, downweightedRows(extras(r).outliers!)) : undefined,
     nonUnique: r.nonUnique,
     iterations: r.iterations,
     edgeSteps: r.edgeSteps,
@@ -457,6 +605,7 @@ function fitJson(file: string, d: Design, loss: LossName, intercept: boolean, o:
     status: r.status,
     backend: r.backend,
     timeMs: ms,
+    readMs,
     residuals: { min: q[0], q1: q[1], median: q[2], q3: q[3], max: q[4] },
     inference: inf.summary ? inferenceJson(inf.summary, inf.ms) : null,
     inferenceNote: inf.note,
@@ -470,6 +619,7 @@ function inferenceJson(s: Summary, ms: number): Record<string, unknown> {
 }
 
 function fitPlot(file: string, d: Design, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult): string {
+  const { X, y } = arraysOf(d);
   const title = `${formula(d, intercept)}: ${lossDescription(loss, o)}`;
   const subtitle = `${file === '-' ? 'standard input' : file}, n = ${d.n}`;
   if (d.p === 1) {
@@ -478,19 +628,19 @@ function fitPlot(file: string, d: Design, loss: LossName, intercept: boolean, o:
       subtitle,
       xLabel: d.xNames[0],
       yLabel: d.yName,
-      points: Array.from(d.y, (y, i) => ({ x: d.X[i], y })),
+      points: Array.from(y, (yi, i) => ({ x: X.data[i], y: yi })),
       lines: [{ label: `${loss} fit`, intercept: r.intercept, slope: r.coef[0], color: PALETTE[0] }],
       pointLabel: 'observations',
     });
   }
   // Several predictors: observed against fitted values, with the identity line.
-  const fitted = r.predict({ data: d.X, rows: d.n, cols: d.p });
+  const fitted = r.predict(X);
   return scatterSvg({
     title,
     subtitle,
     xLabel: `fitted ${d.yName}`,
     yLabel: `observed ${d.yName}`,
-    points: Array.from(d.y, (y, i) => ({ x: fitted[i], y })),
+    points: Array.from(y, (yi, i) => ({ x: fitted[i], y: yi })),
     lines: [{ label: 'observed = fitted', intercept: 0, slope: 1, color: PALETTE[0] }],
     pointLabel: 'observations',
   });

@@ -6,7 +6,7 @@
 import type { Backend } from './backend.js';
 import { RobustRegError, describe } from './errors.js';
 import { planFrame, type ColumnTable, type FrameInfo, type ModelFrameOptions } from './frame.js';
-import { checkVectorShape, copyVec, copyX, shapeOf, type XInput } from './input.js';
+import { F32_OVERFLOW, checkVectorShape, copyVec, copyX, shapeOf, type XInput } from './input.js';
 import { alignUp, formatBytes } from './memory.js';
 import { checkOptionsObject, optBackend } from './options.js';
 import { acquire, type Slot } from './runtime.js';
@@ -150,15 +150,40 @@ export class Dataset {
     const { backend, precision: _p, ...frameOptions } = o as Record<string, unknown>;
     const plan = planFrame(table, frameOptions as unknown as ModelFrameOptions, 'Dataset.fromColumns');
     const n = plan.rowIndex.length;
-    const b = Dataset.builder(plan.cols, { weights: plan.hasWeights, backend: backend as 'auto' | 'wasm' | 'js' | undefined, capacity: n, precision });
+    const p = plan.cols;
+    const slot = acquire(optBackend({ backend }), 'Dataset.fromColumns');
+    const [pX, pY, pW] = allocData(slot, `Dataset.fromColumns (n = ${n}, p = ${p}, precision '${precision}')`, n, p, precision, plan.hasWeights);
     let ds: Dataset;
     try {
+      // the frame's blocks go straight into linear memory (its values are checked finite already;
+      // float32 storage also checks the range)
+      const xe = xEntryBytes(precision);
+      let r0 = 0;
+      let nPos = 0;
+      let wsum = 0;
       plan.forEachBlock(Math.min(n, 16384), (X, y, w, count) => {
-        b.append({ data: X.subarray(0, count * plan.cols), rows: count, cols: plan.cols, layout: 'column-major' }, y.subarray(0, count), w?.subarray(0, count));
+        const xv = xViewOf(slot.backend, precision);
+        const f = slot.backend.f64();
+        if (precision === 'f32') {
+          for (let k = 0; k < count * p; k++) {
+            if (Math.abs(X[k]) >= F32_OVERFLOW) {
+              const j = Math.floor(k / count);
+              throw new RobustRegError('NON_FINITE', `Dataset.fromColumns: column ${JSON.stringify(plan.names[j])}, row ${plan.rowIndex[r0 + (k % count)]}: ${X[k]} is beyond the float32 range (precision 'f32')`, { argument: 'x', column: plan.names[j], row: plan.rowIndex[r0 + (k % count)] });
+            }
+          }
+        }
+        for (let j = 0; j < p; j++) xv.set(X.subarray(j * count, (j + 1) * count), pX / xe + j * n + r0);
+        f.set(y.subarray(0, count), (pY >>> 3) + r0);
+        if (w) {
+          f.set(w.subarray(0, count), (pW >>> 3) + r0);
+          for (let i = 0; i < count; i++) { wsum += w[i]; if (w[i] > 0) nPos++; }
+        }
+        r0 += count;
       });
-      ds = b.finish();
+      if (plan.hasWeights && !(wsum > 0)) throw new RobustRegError('INVALID_INPUT', 'Dataset.fromColumns: the weights of the rows used are all zero; at least one observation needs a positive weight', { argument: 'weights' });
+      ds = new Dataset(slot, n, p, pX, pY, plan.hasWeights ? pW : 0, plan.hasWeights ? nPos : n, pX, precision);
     } catch (e) {
-      b.dispose();
+      slot.arena.freeBlock(pX);
       throw e;
     }
     const { forEachBlock: _f, cols: _c, hasWeights: _h, ...info } = plan;

@@ -22,9 +22,11 @@ export interface CsvRecord {
 
 /**
  * Receives each complete record as byte ranges of `buf`: field k is buf[starts[k], ends[k]),
- * `quoted[k]` is 0 (plain), 1 (quoted) or 2 (quoted with "" escapes to undo: see fieldText).
+ * `quoted[k]` is 0 (plain), 1 (quoted) or 2 (quoted with "" escapes to undo: see fieldText);
+ * `nums[k]` is the field's value when it is an unquoted plain decimal read exactly on the way
+ * (digits and a point, ≤ 15 significant digits), else NaN (convert the text).
  */
-export type RecordHandler = (buf: Uint8Array, starts: Int32Array, ends: Int32Array, quoted: Uint8Array, count: number, line: number) => void;
+export type RecordHandler = (buf: Uint8Array, starts: Int32Array, ends: Int32Array, quoted: Uint8Array, count: number, line: number, nums: Float64Array) => void;
 
 /**
  * A streaming RFC 4180 reader over bytes: push() chunks as they arrive, end() at the end. Records
@@ -40,6 +42,7 @@ export class CsvStreamParser {
   private starts = new Int32Array(64);
   private ends = new Int32Array(64);
   private quoted = new Uint8Array(64);
+  private nums = new Float64Array(64);
   /** Bytes handed over so far (complete records and skipped line ends). */
   bytesDone = 0;
 
@@ -64,13 +67,15 @@ export class CsvStreamParser {
 
   private grow(): void {
     const m = this.starts.length * 2;
-    const s = new Int32Array(m), e = new Int32Array(m), q = new Uint8Array(m);
+    const s = new Int32Array(m), e = new Int32Array(m), q = new Uint8Array(m), v = new Float64Array(m);
     s.set(this.starts);
     e.set(this.ends);
     q.set(this.quoted);
+    v.set(this.nums);
     this.starts = s;
     this.ends = e;
     this.quoted = q;
+    this.nums = v;
   }
 
   private run(b: Uint8Array, final: boolean): void {
@@ -132,6 +137,7 @@ export class CsvStreamParser {
           this.starts[nf] = from;
           this.ends[nf] = j;
           this.quoted[nf] = 1 + esc;
+          this.nums[nf] = NaN;
           nf++;
           i = j + 1;
           while (i < len && (b[i] === SPACE || b[i] === TAB)) i++;
@@ -140,16 +146,47 @@ export class CsvStreamParser {
             throw new CsvError(`unexpected character ${JSON.stringify(String.fromCharCode(b[i]))} after a closing quote on line ${line}`, line);
           }
         } else {
+          // Unquoted: read a plain decimal on the way to the delimiter (digits, point, digits;
+          // at most 15 significant digits, no exponent: exact as mantissa / 10^k, k ≤ 22);
+          // anything else leaves NaN and is converted from its text by the caller.
           const from = i;
-          while (i < len) {
-            const d = b[i];
-            if (d === COMMA || d === LF || d === CR) break;
-            i++;
+          let v = NaN;
+          let j = i;
+          let neg = false;
+          if (j < len && (b[j] === MINUS || b[j] === PLUS)) { neg = b[j] === MINUS; j++; }
+          let mant = 0, sig = 0, scale = 0, dig = 0, d = 0;
+          while (j < len && (d = b[j] - 48) >= 0 && d <= 9) {
+            if (sig > 0 || d !== 0) sig++;
+            mant = mant * 10 + d;
+            dig++;
+            j++;
           }
-          if (i >= len && !final) break records;
+          if (j < len && b[j] === DOT) {
+            j++;
+            while (j < len && (d = b[j] - 48) >= 0 && d <= 9) {
+              if (sig > 0 || d !== 0) sig++;
+              mant = mant * 10 + d;
+              scale++;
+              dig++;
+              j++;
+            }
+          }
+          if (dig > 0 && sig <= 15 && scale <= 22 && j < len && (b[j] === COMMA || b[j] === LF || b[j] === CR)) {
+            v = scale === 0 ? mant : mant / POW10[scale];
+            if (neg) v = -v;
+            i = j;
+          } else {
+            while (i < len) {
+              const c = b[i];
+              if (c === COMMA || c === LF || c === CR) break;
+              i++;
+            }
+            if (i >= len && !final) break records;
+          }
           this.starts[nf] = from;
           this.ends[nf] = i;
           this.quoted[nf] = 0;
+          this.nums[nf] = v;
           nf++;
         }
         if (i < len && b[i] === COMMA) {
@@ -167,7 +204,7 @@ export class CsvStreamParser {
         i++;
         line++;
       }
-      this.onRecord(b, this.starts, this.ends, this.quoted, nf, recLine);
+      this.onRecord(b, this.starts, this.ends, this.quoted, nf, recLine, this.nums);
       done = i;
       lineDone = line;
     }
@@ -202,6 +239,10 @@ export function parseCsvRecords(text: string): CsvRecord[] {
   return records;
 }
 
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+const MINUS = 45;
+const PLUS = 43;
+const DOT = 46;
 const LF = 10;
 const CR = 13;
 const QUOTE = 34;

@@ -303,7 +303,7 @@ export async function loadDesign(source: AsyncIterable<Uint8Array | string>, tot
   };
 
   let firstRecord = true;
-  const parser = new CsvStreamParser((buf, starts, ends, quoted, count, line) => {
+  const parser = new CsvStreamParser((buf, starts, ends, quoted, count, line, nums) => {
     if (firstRecord) {
       firstRecord = false;
       const fields = Array.from({ length: count }, (_, k) => fieldText(buf, starts[k], ends[k], quoted[k]));
@@ -331,7 +331,12 @@ export async function loadDesign(source: AsyncIterable<Uint8Array | string>, tot
     }
     for (let j = 0; j < count; j++) {
       const s = storeOf[j];
-      if (s !== null) s.add(buf, starts[j], ends[j], quoted[j], n, line);
+      if (s === null) continue;
+      if (s.kind === NUMERIC) {
+        const v = nums[j];
+        if (v === v) { s.num[n] = v; continue; }
+      }
+      s.add(buf, starts[j], ends[j], quoted[j], n, line);
     }
     if (labels) labels.push(fieldText(buf, starts[0], ends[0], quoted[0]));
     lines[n++] = line;
@@ -406,7 +411,7 @@ export async function loadDesign(source: AsyncIterable<Uint8Array | string>, tot
   const droppedLines = Array.from(frame.dropped, (i) => usedLines[i]);
   const d: FrameDesign = {
     ds, frame, n: ds.rows, p: ds.cols, xNames: frame.names, xColumns, yName, weightsName,
-    lines: Int32Array.from(frame.rowIndex, (i) => usedLines[i]),
+    lines: pick(usedLines, frame.rowIndex),
     droppedLines, bytes, rowsIn: n,
   };
   if (usedLabels) {
@@ -417,6 +422,12 @@ export async function loadDesign(source: AsyncIterable<Uint8Array | string>, tot
 }
 
 const MAX_LISTED = 8;
+
+function pick(a: Int32Array, idx: Int32Array): Int32Array {
+  const out = new Int32Array(idx.length);
+  for (let i = 0; i < idx.length; i++) out[i] = a[idx[i]];
+  return out;
+}
 
 function isMissingAt(c: Float64Array | FactorColumn, i: number): boolean {
   if (c instanceof Float64Array) return c[i] !== c[i];

@@ -179,8 +179,7 @@ function runInference(req: InferenceRequest, d: Design, loss: LossName, intercep
   }
   const o: SummaryOptions = { names: d.xNames };
   if (!intercept) o.intercept = false;
-  const a = arraysOf(d);
-  if (a.weights) o.weights = a.weights;
+
   if (req.level !== undefined) o.level = req.level;
   if (loss === 'l2' || loss === 'huber') o.vcov = req.method as SummaryOptions['vcov'];
   else o.se = req.method as SummaryOptions['se'];
@@ -188,7 +187,7 @@ function runInference(req: InferenceRequest, d: Design, loss: LossName, intercep
   if (req.seed !== undefined) o.seed = req.seed;
   const t0 = now();
   try {
-    const s = inference(r, a.X, a.y, o);
+    const s = inference(r, d.ds, o);
     return { summary: s, ms: now() - t0 };
   } catch (e) {
     const arg = e instanceof RobustRegError ? e.details.argument : undefined;
@@ -267,10 +266,13 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   };
   if (backend) req.backend = backend;
   const tRead = now();
+  const cpu0 = process.cpuUsage();
   const design = await readDesign(file, io, req, now);
   const readMs = now() - tRead;
+  const cpu1 = process.cpuUsage(cpu0);
+  const readCpuMs = (cpu1.user + cpu1.system) / 1000;
   try {
-    return await fitDesign(design, file, v, io, now, readMs, { loss, intercept, backend, maxIter, tol, tau, delta, epsilon, scale, infReq, plot });
+    return await fitDesign(design, file, v, io, now, { readMs, readCpuMs }, { loss, intercept, backend, maxIter, tol, tau, delta, epsilon, scale, infReq, plot });
   } finally {
     design.ds.dispose();
   }
@@ -374,7 +376,8 @@ function arraysOf(d: Design): { X: { data: Float64Array; rows: number; cols: num
   return a;
 }
 
-async function fitDesign(design: Design, file: string, v: Record<string, unknown>, io: CliIo, now: () => number, readMs: number, f: FitRequest): Promise<number> {
+async function fitDesign(design: Design, file: string, v: Record<string, unknown>, io: CliIo, now: () => number, read: { readMs: number; readCpuMs: number }, f: FitRequest): Promise<number> {
+  const { readMs } = read;
   const { loss, intercept, backend, maxIter, tol, tau, delta, epsilon, scale, infReq, plot } = f;
   const options: FitOptions = { loss };
   if (!intercept) options.intercept = false;
@@ -400,7 +403,7 @@ async function fitDesign(design: Design, file: string, v: Record<string, unknown
   const inf = runInference(infReq, design, loss, intercept, result, now);
   const residuals = residualsOf(design, result);
   if (v.json) {
-    io.stdout.write(toJson(fitJson(file, design, loss, intercept, options, result, residuals, ms, inf, readMs)) + '\n');
+    io.stdout.write(toJson({ ...fitJson(file, design, loss, intercept, options, result, residuals, ms, inf, readMs), readCpuMs: read.readCpuMs, bytes: design.bytes }) + '\n');
   } else {
     io.stdout.write(fitSummary(file, design, loss, intercept, options, result, residuals, ms, inf, readMs));
   }
@@ -433,13 +436,16 @@ function resolveLoss(loss: string | undefined, tau?: number, huberParam?: number
 /** Residuals y − b0 − X b, a column at a time over the stored data (X as stored: f64 or f32). */
 function residualsOf(d: Design, r: FitResult): Float64Array {
   const n = d.n;
-  const t = d.ds.toArrays();
-  const res = Float64Array.from(t.y);
+  const ds = d.ds;
+  const f = ds.slot.backend.f64();
+  const res = f.slice(ds.pY >>> 3, (ds.pY >>> 3) + n);
   for (let i = 0; i < n; i++) res[i] -= r.intercept;
+  const X = ds.xView();
+  const x0 = ds.pX / X.BYTES_PER_ELEMENT;
   for (let j = 0; j < d.p; j++) {
     const b = r.coef[j];
-    const col = t.X.data.subarray(j * n, (j + 1) * n);
-    for (let i = 0; i < n; i++) res[i] -= col[i] * b;
+    const o = x0 + j * n;
+    for (let i = 0; i < n; i++) res[i] -= X[o + i] * b;
   }
   return res;
 }

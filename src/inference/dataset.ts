@@ -1,0 +1,313 @@
+// Least-squares inference on a Dataset in blocked passes over linear memory, without copying X:
+// the weighted column means (one pass per column), then row blocks of the centred, √w-scaled
+// design A: the Gram matrix A'A, the residuals, the normal-equations check, R² and — for HC0/HC1 —
+// the meat A'ΩA in the same pass; HC2/HC3 need the leverages h_i = a_i'(A'A)⁻¹a_i and so one more
+// pass. The Gram matrix squares the condition number, so this path is taken only when the centred,
+// column-scaled A'A is well conditioned (1-norm condition ≤ 1e6, i.e. relative errors ≲ 1e-10 in
+// the covariance); otherwise summary() copies the data and uses the QR path (src/inference/l2.ts).
+import type { Dataset } from '../dataset.js';
+import { RobustRegError } from '../errors.js';
+import { uncentre, type Design } from './design.js';
+import { fSf } from './distributions.js';
+import { cholSolve } from './linalg.js';
+import type { L2Inference, L2Vcov } from './l2.js';
+
+const BLOCK = 256;
+/** Largest 1-norm condition number of the scaled centred Gram matrix accepted here. */
+export const GRAM_COND_LIMIT = 1e6;
+
+interface Stored {
+  n: number;
+  p: number;
+  k: number;
+  intercept: boolean;
+  X: Float64Array | Float32Array;
+  x0: number;
+  f: Float64Array;
+  y0: number;
+  /** index of the weights in f, or −1 */
+  w0: number;
+}
+
+function stored(ds: Dataset, intercept: boolean): Stored {
+  const X = ds.xView();
+  const f = ds.slot.backend.f64();
+  return {
+    n: ds.rows, p: ds.cols, k: ds.cols + (intercept ? 1 : 0), intercept, X, x0: ds.pX / X.BYTES_PER_ELEMENT, f, y0: ds.pY >>> 3,
+    w0: ds.pW ? ds.pW >>> 3 : -1,
+  };
+}
+
+/** Weighted means of the columns of X and of y, each refined by the mean of its deviations. */
+function means(s: Stored): { m: Float64Array; ybar: number; sw: number } {
+  const { n, p, X, x0, f, y0, w0 } = s;
+  let sw = 0;
+  for (let i = 0; i < n; i++) sw += w0 >= 0 ? f[w0 + i] : 1;
+  const mean = (get: (i: number) => number): number => {
+    let a = 0;
+    for (let i = 0; i < n; i++) a += (w0 >= 0 ? f[w0 + i] : 1) * get(i);
+    let mu = a / sw;
+    let c = 0;
+    for (let i = 0; i < n; i++) c += (w0 >= 0 ? f[w0 + i] : 1) * (get(i) - mu);
+    mu += c / sw;
+    return mu;
+  };
+  const m = new Float64Array(p);
+  if (s.intercept) {
+    for (let j = 0; j < p; j++) {
+      const o = x0 + j * n;
+      m[j] = mean((i) => X[o + i]);
+    }
+  }
+  const ybar = mean((i) => f[y0 + i]);
+  return { m, ybar, sw };
+}
+
+/**
+ * Visit the rows in blocks: A (count × k, column-major, centred and √w-scaled), e = √w·r, and f − ȳ
+ * (fitted minus the mean of y) with its weight.
+ */
+function forBlocks(s: Stored, m: Float64Array, coef: ArrayLike<number>, b0: number, ybar: number,
+  visit: (A: Float64Array, e: Float64Array, fc: Float64Array, w: Float64Array, count: number) => void): void {
+  const { n, p, k, X, x0, f, y0, w0, intercept } = s;
+  const A = new Float64Array(BLOCK * k);
+  const e = new Float64Array(BLOCK);
+  const fc = new Float64Array(BLOCK);
+  const sw = new Float64Array(BLOCK);
+  const w = new Float64Array(BLOCK);
+  const c0 = intercept ? 1 : 0;
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const count = Math.min(BLOCK, n - i0);
+    for (let i = 0; i < count; i++) {
+      e[i] = f[y0 + i0 + i] - b0;
+      w[i] = w0 >= 0 ? f[w0 + i0 + i] : 1;
+      sw[i] = w0 >= 0 ? Math.sqrt(w[i]) : 1;
+    }
+    if (intercept) for (let i = 0; i < count; i++) A[i] = sw[i];
+    for (let j = 0; j < p; j++) {
+      const o = x0 + j * n + i0;
+      const bj = coef[j];
+      const mj = m[j];
+      const oa = (j + c0) * BLOCK;
+      for (let i = 0; i < count; i++) {
+        const x = X[o + i];
+        e[i] -= x * bj;
+        A[oa + i] = (x - mj) * sw[i];
+      }
+    }
+    for (let i = 0; i < count; i++) {
+      fc[i] = f[y0 + i0 + i] - e[i] - ybar; // fitted − ȳ
+      e[i] *= sw[i];
+    }
+    visit(A, e, fc, w, count);
+  }
+}
+
+/** G += Σ_i s_i² a_i a_i' over a block (upper triangle), s = null for 1. */
+function addGram(G: Float64Array, k: number, A: Float64Array, s: Float64Array | null, count: number, tmp: Float64Array): void {
+  let B = A;
+  if (s) {
+    for (let c = 0; c < k; c++) for (let i = 0; i < count; i++) tmp[c * BLOCK + i] = A[c * BLOCK + i] * s[i];
+    B = tmp;
+  }
+  for (let c = 0; c < k; c++) {
+    const oc = c * BLOCK;
+    for (let d = c; d < k; d++) {
+      const od = d * BLOCK;
+      let acc = 0;
+      for (let i = 0; i < count; i++) acc += B[oc + i] * B[od + i];
+      G[d * k + c] += acc;
+    }
+  }
+}
+
+function symmetrize(G: Float64Array, k: number): void {
+  for (let c = 0; c < k; c++) for (let d = c + 1; d < k; d++) G[c * k + d] = G[d * k + c];
+}
+
+/** Inverse of a symmetric positive definite k × k matrix by Cholesky, or null if not positive definite. */
+function spdInverse(G: Float64Array, k: number): Float64Array | null {
+  const L = new Float64Array(k * k); // column-major lower
+  for (let j = 0; j < k; j++) {
+    let d = G[j * k + j];
+    for (let l = 0; l < j; l++) d -= L[l * k + j] * L[l * k + j];
+    if (!(d > 0)) return null;
+    const ljj = Math.sqrt(d);
+    L[j * k + j] = ljj;
+    for (let i = j + 1; i < k; i++) {
+      let v = G[j * k + i];
+      for (let l = 0; l < j; l++) v -= L[l * k + i] * L[l * k + j];
+      L[j * k + i] = v / ljj;
+    }
+  }
+  // L⁻¹ (lower), then G⁻¹ = L⁻ᵀ L⁻¹
+  const Li = new Float64Array(k * k);
+  for (let j = 0; j < k; j++) {
+    Li[j * k + j] = 1 / L[j * k + j];
+    for (let i = j + 1; i < k; i++) {
+      let v = 0;
+      for (let l = j; l < i; l++) v -= L[l * k + i] * Li[j * k + l];
+      Li[j * k + i] = v / L[i * k + i];
+    }
+  }
+  const Gi = new Float64Array(k * k);
+  for (let c = 0; c < k; c++) {
+    for (let d = c; d < k; d++) {
+      let v = 0;
+      for (let l = d; l < k; l++) v += Li[c * k + l] * Li[d * k + l];
+      Gi[d * k + c] = v;
+      Gi[c * k + d] = v;
+    }
+  }
+  return Gi;
+}
+
+function norm1(S: Float64Array, k: number): number {
+  let best = 0;
+  for (let c = 0; c < k; c++) {
+    let s = 0;
+    for (let r = 0; r < k; r++) s += Math.abs(S[c * k + r]);
+    best = Math.max(best, s);
+  }
+  return best;
+}
+
+/** B = Gi S Gi (k × k, all symmetric). */
+function sandwich3(Gi: Float64Array, S: Float64Array, k: number): Float64Array {
+  const T = new Float64Array(k * k);
+  for (let c = 0; c < k; c++) for (let r = 0; r < k; r++) {
+    let v = 0;
+    for (let l = 0; l < k; l++) v += Gi[l * k + r] * S[c * k + l];
+    T[c * k + r] = v;
+  }
+  const V = new Float64Array(k * k);
+  for (let c = 0; c < k; c++) for (let r = 0; r < k; r++) {
+    let v = 0;
+    for (let l = 0; l < k; l++) v += T[l * k + r] * Gi[c * k + l];
+    V[c * k + r] = v;
+  }
+  return V;
+}
+
+/**
+ * l2Inference (src/inference/l2.ts) on a Dataset in blocked passes, or null when the centred Gram
+ * matrix is too ill-conditioned for this path (the caller then uses the QR path).
+ */
+export function l2InferenceDataset(ds: Dataset, coef: ArrayLike<number>, b0: number, coefAll: Float64Array, intercept: boolean, type: L2Vcov): L2Inference | null {
+  const s = stored(ds, intercept);
+  const { k, p } = s;
+  const n = ds.nPos;
+  const df = n - k;
+  const { m, ybar, sw: swSum } = means(s);
+  const G = new Float64Array(k * k);
+  const M = new Float64Array(k * k);
+  const g = new Float64Array(k);
+  const tmp = new Float64Array(BLOCK * k);
+  const sq = new Float64Array(BLOCK);
+  let rss = 0, yy = 0, mss1 = 0, mss2 = 0;
+  const meatNow = type === 'classical' || type === 'HC0' || type === 'HC1';
+  forBlocks(s, m, coef, b0, ybar, (A, e, fc, w, count) => {
+    addGram(G, k, A, null, count, tmp);
+    for (let i = 0; i < count; i++) {
+      rss += e[i] * e[i];
+      mss1 += w[i] * fc[i];
+      mss2 += w[i] * fc[i] * fc[i];
+      const yv = (fc[i] + ybar) * Math.sqrt(w[i]) + e[i];
+      yy += yv * yv;
+    }
+    for (let c = 0; c < k; c++) {
+      let acc = 0;
+      for (let i = 0; i < count; i++) acc += A[c * BLOCK + i] * e[i];
+      g[c] += acc;
+    }
+    if (meatNow && type !== 'classical') {
+      for (let i = 0; i < count; i++) sq[i] = Math.abs(e[i]);
+      addGram(M, k, A, sq, count, tmp);
+    }
+  });
+  symmetrize(G, k);
+  // conditioning of the column-scaled G (scaling does not change the covariance, only the test)
+  const dg = new Float64Array(k);
+  for (let c = 0; c < k; c++) dg[c] = Math.sqrt(G[c * k + c]);
+  if (dg.some((v) => !(v > 0))) return null;
+  const Gs = new Float64Array(k * k);
+  for (let c = 0; c < k; c++) for (let r = 0; r < k; r++) Gs[c * k + r] = G[c * k + r] / (dg[c] * dg[r]);
+  const Gsi = spdInverse(Gs, k);
+  if (!Gsi || norm1(Gs, k) * norm1(Gsi, k) > GRAM_COND_LIMIT) return null;
+  const Gi = new Float64Array(k * k);
+  for (let c = 0; c < k; c++) for (let r = 0; r < k; r++) Gi[c * k + r] = Gsi[c * k + r] / (dg[c] * dg[r]);
+
+  // the normal equations (checkNormalEquations in l2.ts): the residuals must be orthogonal to A
+  const eNorm = Math.sqrt(rss) + 1e-6 * Math.sqrt(yy);
+  for (let c = 0; c < k; c++) {
+    if (Math.abs(g[c]) > 1e-6 * dg[c] * eNorm) {
+      const which = intercept ? (c === 0 ? 'the intercept' : `column ${c - 1}`) : `column ${c}`;
+      throw new RobustRegError('INVALID_INPUT', `summary: the least-squares residuals are not orthogonal to ${which} of X; the result was not fitted to this X and y with these options (check weights and intercept; ridge fits have no classical inference)`, { argument: 'result', column: c });
+    }
+  }
+
+  const warnings: string[] = [];
+  const sigma2 = rss / df;
+  let Vc: Float64Array;
+  if (type === 'classical') {
+    Vc = Gi.map((v) => v * sigma2);
+  } else {
+    if (!meatNow) {
+      // HC2/HC3: leverages need (A'A)⁻¹, so a second pass
+      let high = 0;
+      const hv = new Float64Array(BLOCK);
+      forBlocks(s, m, coef, b0, ybar, (A, e, _fc, _w, count) => {
+        for (let i = 0; i < count; i++) {
+          let h = 0;
+          for (let c = 0; c < k; c++) {
+            let t = 0;
+            for (let d = 0; d < k; d++) t += Gi[d * k + c] * A[d * BLOCK + i];
+            h += A[c * BLOCK + i] * t;
+          }
+          if (h > 1 - Math.sqrt(Number.EPSILON)) high++;
+          const om = type === 'HC2' ? 1 / (1 - h) : 1 / ((1 - h) * (1 - h));
+          hv[i] = Math.abs(e[i]) * Math.sqrt(om);
+        }
+        addGram(M, k, A, hv, count, tmp);
+      });
+      if (high > 0) warnings.push(`${type}: ${high} observation${high > 1 ? 's have' : ' has'} leverage 1 (to rounding); the ${type} covariance is unstable or infinite for them`);
+    }
+    symmetrize(M, k);
+    if (type === 'HC1') for (let c = 0; c < k * k; c++) M[c] *= n / df;
+    Vc = sandwich3(Gi, M, k);
+  }
+  const V = uncentre(Vc, m, { k, p, intercept } as Design);
+
+  // R² and F as summary.lm
+  const mss = intercept ? mss2 - (mss1 * mss1) / swSum : mss2 + 2 * ybar * mss1 + ybar * ybar * swSum;
+  const dfInt = intercept ? 1 : 0;
+  const rSquared = mss / (mss + rss);
+  const adjRSquared = 1 - (1 - rSquared) * ((n - dfInt) / df);
+  const q = k - dfInt;
+  let fStatistic: L2Inference['fStatistic'];
+  if (q > 0 && df > 0) {
+    let value: number;
+    if (type === 'classical') {
+      value = mss / q / sigma2;
+    } else {
+      const Vbb = new Float64Array(q * q);
+      const b = new Float64Array(q);
+      for (let c = 0; c < q; c++) {
+        b[c] = coefAll[c + dfInt];
+        for (let r = 0; r < q; r++) Vbb[c * q + r] = V[(c + dfInt) * k + (r + dfInt)];
+      }
+      const x = cholSolve(Vbb, q, b);
+      if (x === null) {
+        value = NaN;
+        warnings.push(`${type}: the covariance of the coefficients is not positive definite; no F test`);
+      } else {
+        let t = 0;
+        for (let j = 0; j < q; j++) t += b[j] * x[j];
+        value = t / q;
+      }
+    }
+    fStatistic = { value, df1: q, df2: df, pValue: Number.isNaN(value) ? NaN : fSf(value, q, df) };
+  }
+  if (df <= 0) warnings.push(`no residual degrees of freedom (n = ${n}, ${k} coefficients): standard errors are not available`);
+  return { V, df, sigma: Math.sqrt(sigma2), rSquared, adjRSquared, fStatistic, warnings };
+}

@@ -109,7 +109,7 @@ function fitRun(file) {
   est.forEach((b, k) => {
     if (!(Math.abs(b - BETA[k]) < 10 * se[k] + 1e-9)) throw new Error(`coefficient ${k}: ${b} vs ${BETA[k]} (se ${se[k]})`);
   });
-  return { ...r, readMs: j.readMs, readCpuMs: j.readCpuMs, fitMs: j.timeMs, seMs: j.inference ? j.inference.timeMs : 0, n: j.n, bytes: j.bytes, stdout: undefined };
+  return { ...r, readMs: j.readMs, readCpuMs: j.readCpuMs, fitMs: j.timeMs, seMs: j.inference ? j.inference.timeMs : 0, fitCpuMs: j.cpuMs.fit, seCpuMs: j.cpuMs.se, n: j.n, bytes: j.bytes, stdout: undefined };
 }
 
 const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };
@@ -143,6 +143,8 @@ const summary = {
     readCpuMs: median(fits.map((f) => f.readCpuMs)),
     fitMs: median(fits.map((f) => f.fitMs)),
     seMs: median(fits.map((f) => f.seMs)),
+    fitCpuMs: median(fits.map((f) => f.fitCpuMs)),
+    seCpuMs: median(fits.map((f) => f.seCpuMs)),
   },
   runs: { baseline: base.map(({ stdout: _s, ...b }) => b), fit: fits },
 };
@@ -152,6 +154,7 @@ summary.derived = {
   readBytesMBperSecWall: mb / (summary.baselineReadBytes.wallMs / 1000),
   rssOverF64: summary.fit.maxRssMB / f64MB,
   seOverFit: summary.fit.seMs / summary.fit.fitMs,
+  seOverFitCpu: summary.fit.seCpuMs / summary.fit.fitCpuMs,
 };
 if (A.big) {
   const bigN = 10_000_000;
@@ -165,7 +168,7 @@ const d = summary.derived;
 console.log(`robustreg fit ${path.basename(file)} --y y --loss l2 --se ${A.se}${A.f32 ? ' --f32' : ''}: ${n} rows × ${P + 1} columns, ${mb.toFixed(1)} MB (medians of ${reps}, interleaved; ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)})`);
 console.log(`  read the bytes only (baseline): ${summary.baselineReadBytes.wallMs.toFixed(0)} ms wall, ${summary.baselineReadBytes.cpuMs.toFixed(0)} ms CPU (${d.readBytesMBperSecWall.toFixed(0)} MB/s)`);
 console.log(`  CSV → Dataset:  ${summary.fit.readMs.toFixed(0)} ms wall, ${summary.fit.readCpuMs.toFixed(0)} ms CPU  → ${d.parseMBperSecWall.toFixed(0)} MB/s wall, ${d.parseMBperSecCpu.toFixed(0)} MB/s CPU`);
-console.log(`  fit: ${summary.fit.fitMs.toFixed(0)} ms; standard errors: ${summary.fit.seMs.toFixed(0)} ms (${d.seOverFit.toFixed(2)}× the fit)`);
+console.log(`  fit: ${summary.fit.fitMs.toFixed(0)} ms wall, ${summary.fit.fitCpuMs.toFixed(0)} ms CPU; standard errors: ${summary.fit.seMs.toFixed(0)} ms wall, ${summary.fit.seCpuMs.toFixed(0)} ms CPU (${d.seOverFit.toFixed(2)}× the fit wall, ${d.seOverFitCpu.toFixed(2)}× CPU)`);
 console.log(`  whole command: ${summary.fit.wallMs.toFixed(0)} ms wall, ${summary.fit.cpuMs.toFixed(0)} ms CPU; peak RSS ${summary.fit.maxRssMB.toFixed(0)} MB = ${d.rssOverF64.toFixed(2)}× the float64 size of the data (${f64MB.toFixed(0)} MB)`);
 if (summary.big) console.log(`  1e7 rows (${(summary.big.bytes / 1e6).toFixed(0)} MB): ${summary.big.wallMs.toFixed(0)} ms wall, ${summary.big.cpuMs.toFixed(0)} ms CPU, peak RSS ${summary.big.maxRssMB.toFixed(0)} MB (${(summary.big.maxRssMB / summary.big.f64MB).toFixed(2)}× ${summary.big.f64MB.toFixed(0)} MB)`);
 const out = A.json ?? path.join(root, 'bench/results', `cli-${summary.date.slice(0, 10)}${A.f32 ? '-f32' : ''}.json`);

@@ -392,6 +392,7 @@ async function fitDesign(design: Design, file: string, v: Record<string, unknown
   const bar = new ProgressLine(io.stderr, io.isTTY, `fitting ${loss}`, now);
   if (io.isTTY) options.onProgress = (p) => bar.update({ iteration: p.iteration, objective: p.objective, gap: p.gap });
   const t0 = now();
+  const c0 = process.cpuUsage();
   let result: FitResult;
   try {
     result = fitModel(design.ds, options);
@@ -400,10 +401,13 @@ async function fitDesign(design: Design, file: string, v: Record<string, unknown
   }
   const ms = now() - t0;
 
+  const c1 = process.cpuUsage(c0);
   const inf = runInference(infReq, design, loss, intercept, result, now);
+  const c2 = process.cpuUsage(c0);
+  const cpuMs = { read: read.readCpuMs, fit: (c1.user + c1.system) / 1000, se: (c2.user + c2.system - c1.user - c1.system) / 1000 };
   const residuals = residualsOf(design, result);
   if (v.json) {
-    io.stdout.write(toJson({ ...fitJson(file, design, loss, intercept, options, result, residuals, ms, inf, readMs), readCpuMs: read.readCpuMs, bytes: design.bytes }) + '\n');
+    io.stdout.write(toJson({ ...fitJson(file, design, loss, intercept, options, result, residuals, ms, inf, readMs), readCpuMs: read.readCpuMs, cpuMs, bytes: design.bytes }) + '\n');
   } else {
     io.stdout.write(fitSummary(file, design, loss, intercept, options, result, residuals, ms, inf, readMs));
   }

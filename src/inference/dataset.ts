@@ -1,10 +1,12 @@
-// Least-squares inference on a Dataset in blocked passes over linear memory, without copying X:
+// Least-squares inference on a Dataset without copying X. Classical with an intercept: one pass of
+// the moments kernel (classicalFromMoments). Otherwise blocked passes over linear memory:
 // the weighted column means (one pass per column), then row blocks of the centred, √w-scaled
 // design A: the Gram matrix A'A, the residuals, the normal-equations check, R² and — for HC0/HC1 —
 // the meat A'ΩA in the same pass; HC2/HC3 need the leverages h_i = a_i'(A'A)⁻¹a_i and so one more
 // pass. The Gram matrix squares the condition number, so this path is taken only when the centred,
 // column-scaled A'A is well conditioned (1-norm condition ≤ 1e6, i.e. relative errors ≲ 1e-10 in
 // the covariance); otherwise summary() copies the data and uses the QR path (src/inference/l2.ts).
+import { GramAccumulator } from '../accumulator.js';
 import type { Dataset } from '../dataset.js';
 import { RobustRegError } from '../errors.js';
 import { uncentre, type Design } from './design.js';
@@ -190,10 +192,97 @@ function sandwich3(Gi: Float64Array, S: Float64Array, k: number): Float64Array {
 }
 
 /**
+ * Classical least-squares inference with an intercept from one pass of the moments kernel
+ * (GramAccumulator.add(dataset): a triangular factor R of the centred co-moments of [X | y], formed
+ * by orthogonal updates, so the accuracy is governed by cond(X_c), not its square). With
+ * d = r_xy − R_xx b and the residual mean r̄ = ȳ − b0 − m'b: RSS = ‖d‖² + R_yy² + W r̄²,
+ * V(slopes) = σ² R_xx⁻¹R_xx⁻ᵀ, V(intercept at the means) = σ²/W, mss = ‖R_xx b‖². Null when R_xx
+ * is singular (the caller then takes the QR path, which names the column).
+ */
+function classicalFromMoments(ds: Dataset, coef: ArrayLike<number>, b0: number, coefAll: Float64Array): L2Inference | null {
+  const p = ds.cols;
+  const q = p + 1;
+  const k = p + 1;
+  const acc = new GramAccumulator(p, { backend: ds.slot.backend.name === 'js' ? 'js' : 'wasm' });
+  acc.add(ds);
+  const { R, mean, W } = acc.stats;
+  const n = ds.nPos;
+  const df = n - k;
+  for (let j = 0; j < p; j++) {
+    let cn = 0;
+    for (let i = 0; i <= j; i++) cn += R[i * q + j] * R[i * q + j];
+    if (!(Math.abs(R[j * q + j]) > 1e-13 * Math.sqrt(cn))) return null;
+  }
+  const d = new Float64Array(p);
+  const Rb = new Float64Array(p);
+  for (let i = 0; i < p; i++) {
+    let s = 0;
+    for (let j = i; j < p; j++) s += R[i * q + j] * coef[j];
+    Rb[i] = s;
+    d[i] = R[i * q + p] - s;
+  }
+  const ryy = R[p * q + p];
+  let mb = 0;
+  for (let j = 0; j < p; j++) mb += mean[j] * coef[j];
+  const rbar = mean[p] - b0 - mb;
+  let dd = 0, mss = 0, tss = 0;
+  for (let i = 0; i < p; i++) { dd += d[i] * d[i]; mss += Rb[i] * Rb[i]; }
+  for (let i = 0; i <= p; i++) tss += R[i * q + p] * R[i * q + p];
+  const rss = dd + ryy * ryy + W * rbar * rbar;
+  // the normal equations: X_c'r = R_xx'd and Σ w r = W r̄ must vanish (checkNormalEquations in l2.ts)
+  const eNorm = Math.sqrt(rss) + 1e-6 * Math.sqrt(tss + W * mean[p] * mean[p]);
+  const guard = (g: number, colNorm: number, which: string) => {
+    if (Math.abs(g) > 1e-6 * colNorm * eNorm) {
+      throw new RobustRegError('INVALID_INPUT', `summary: the least-squares residuals are not orthogonal to ${which} of X; the result was not fitted to this X and y with these options (check weights and intercept; ridge fits have no classical inference)`, { argument: 'result' });
+    }
+  };
+  guard(W * rbar, Math.sqrt(W), 'the intercept');
+  for (let j = 0; j < p; j++) {
+    let g = 0, cn = 0;
+    for (let i = 0; i <= j; i++) { g += R[i * q + j] * d[i]; cn += R[i * q + j] * R[i * q + j]; }
+    guard(g, Math.sqrt(cn), `column ${j}`);
+  }
+  const sigma2 = rss / df;
+  // R_xx⁻¹ (upper), then V_c = diag(σ²/W, σ² R⁻¹R⁻ᵀ) in centred coordinates
+  const Ri = new Float64Array(p * p);
+  for (let j = p - 1; j >= 0; j--) {
+    Ri[j * p + j] = 1 / R[j * q + j];
+    for (let i = j - 1; i >= 0; i--) {
+      let s = 0;
+      for (let l = i + 1; l <= j; l++) s += R[i * q + l] * Ri[l * p + j];
+      Ri[i * p + j] = -s / R[i * q + i];
+    }
+  }
+  const Vc = new Float64Array(k * k);
+  Vc[0] = sigma2 / W;
+  for (let a = 0; a < p; a++) {
+    for (let b = a; b < p; b++) {
+      let s = 0;
+      for (let l = b; l < p; l++) s += Ri[a * p + l] * Ri[b * p + l];
+      Vc[(b + 1) * k + (a + 1)] = sigma2 * s;
+      Vc[(a + 1) * k + (b + 1)] = sigma2 * s;
+    }
+  }
+  const V = uncentre(Vc, mean.subarray(0, p) as Float64Array, { k, p, intercept: true } as Design);
+  const rSquared = mss / (mss + rss);
+  const adjRSquared = 1 - (1 - rSquared) * ((n - 1) / df);
+  const warnings: string[] = [];
+  let fStatistic: L2Inference['fStatistic'];
+  if (p > 0 && df > 0) {
+    const value = mss / p / sigma2;
+    fStatistic = { value, df1: p, df2: df, pValue: fSf(value, p, df) };
+  }
+  if (df <= 0) warnings.push(`no residual degrees of freedom (n = ${n}, ${k} coefficients): standard errors are not available`);
+  void coefAll;
+  return { V, df, sigma: Math.sqrt(sigma2), rSquared, adjRSquared, fStatistic, warnings };
+}
+
+/**
  * l2Inference (src/inference/l2.ts) on a Dataset in blocked passes, or null when the centred Gram
  * matrix is too ill-conditioned for this path (the caller then uses the QR path).
  */
 export function l2InferenceDataset(ds: Dataset, coef: ArrayLike<number>, b0: number, coefAll: Float64Array, intercept: boolean, type: L2Vcov): L2Inference | null {
+  if (type === 'classical' && intercept) return classicalFromMoments(ds, coef, b0, coefAll);
   const s = stored(ds, intercept);
   const { k, p } = s;
   const n = ds.nPos;

@@ -154,6 +154,9 @@ function plainSource(name: string, c: unknown, n: number, fn: string): Source {
       },
     };
   }
+  if (c instanceof Float64Array) {
+    return { kind: 'numeric', name, read(start: number, count: number, out: Float64Array) { out.set(c.subarray(start, start + count)); } };
+  }
   if (ArrayBuffer.isView(c)) {
     const a = c as unknown as ArrayLike<number>;
     return {
@@ -604,6 +607,12 @@ export function planFrame(table: unknown, options: ModelFrameOptions, fn: string
   };
   if (wName !== undefined) info.weightsName = wName;
 
+  /** Whether rows [start, start + m) are all kept. */
+  function blockComplete(start: number, m: number): boolean {
+    for (let i = 0; i < m; i++) if (missing[start + i]) return false;
+    return true;
+  }
+
   function forEachBlock(chunk: number, emit: (X: Float64Array, y: Float64Array, w: Float64Array | undefined, count: number) => void): void {
     const X = new Float64Array(chunk * p);
     const y = new Float64Array(chunk);
@@ -619,6 +628,7 @@ export function planFrame(table: unknown, options: ModelFrameOptions, fn: string
       emit(X, y, w, filled);
       filled = 0;
     };
+    const allNumeric = terms.every((tm) => !tm.remap);
     for (let start = 0; start < nIn; start += BLOCK) {
       const m = Math.min(BLOCK, nIn - start);
       ySrc.read(start, m, yb);
@@ -627,6 +637,16 @@ export function planFrame(table: unknown, options: ModelFrameOptions, fn: string
         if (tm.source.kind === 'codes') tm.source.read(start, m, bufs[k] as Int32Array);
         else tm.source.read(start, m, bufs[k] as Float64Array);
       });
+      if (allNumeric && filled + m <= chunk && blockComplete(start, m)) {
+        // no row of this block is dropped and every term is one numeric column: copy whole columns
+        const r = filled;
+        y.set(yb.subarray(0, m), r);
+        if (w) w.set(wb.subarray(0, m), r);
+        for (let k = 0; k < terms.length; k++) X.set((bufs[k] as Float64Array).subarray(0, m), k * chunk + r);
+        filled += m;
+        if (filled === chunk) flush();
+        continue;
+      }
       for (let i = 0; i < m; i++) {
         if (missing[start + i]) continue;
         const r = filled;

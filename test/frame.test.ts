@@ -96,3 +96,22 @@ describe('Dataset.fromColumns', () => {
     }
   });
 });
+
+describe('CLI residual quantiles by selection', () => {
+  it('equal type-7 quantiles of the sorted sample (ties, duplicates, n = 1)', async () => {
+    const fc = await import('fast-check');
+    const { quantiles } = await import('../src/cli/fit.js');
+    fc.assert(fc.property(fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 1, maxLength: 60 }), (v) => {
+      const x = Float64Array.from(v, (t) => t / 2);
+      const s = Float64Array.from(x).sort();
+      const probs = [0, 0.25, 0.5, 0.75, 1];
+      const want = probs.map((p) => {
+        const h = (s.length - 1) * p;
+        const lo = Math.floor(h);
+        const hi = Math.min(lo + 1, s.length - 1);
+        return s[lo] + (h - lo) * (s[hi] - s[lo]);
+      });
+      expect(quantiles(x, probs)).toEqual(want);
+    }), { numRuns: 300 });
+  });
+});

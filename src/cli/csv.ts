@@ -36,6 +36,7 @@ export type RecordHandler = (buf: Uint8Array, starts: Int32Array, ends: Int32Arr
  */
 export class CsvStreamParser {
   private carry: Uint8Array | null = null;
+  private work = new Uint8Array(0);
   private line = 1;
   private pendingCR = false;
   private first = true;
@@ -51,7 +52,10 @@ export class CsvStreamParser {
   push(chunk: Uint8Array): void {
     let b = chunk;
     if (this.carry) {
-      b = new Uint8Array(this.carry.length + chunk.length);
+      // carry + chunk in a reused work buffer (fresh allocations cost page faults on every chunk)
+      const need = this.carry.length + chunk.length;
+      if (this.work.length < need) this.work = new Uint8Array(Math.max(need, 2 * this.work.length));
+      b = this.work.subarray(0, need);
       b.set(this.carry);
       b.set(chunk, this.carry.length);
       this.carry = null;
@@ -87,7 +91,7 @@ export class CsvStreamParser {
     } else if (this.first && (len >= 3 || final)) {
       this.first = false;
     } else if (this.first) {
-      this.carry = b; // too short to tell whether a byte-order mark starts it
+      this.carry = b.slice(); // too short to tell whether a byte-order mark starts it
       return;
     }
     if (this.pendingCR && i < len) {
@@ -211,7 +215,8 @@ export class CsvStreamParser {
     this.bytesDone += done;
     // an incomplete record is re-read with the next chunk, from its first line
     this.line = lineDone;
-    if (done < len) this.carry = b.subarray(done);
+    // a copy: the caller may reuse the chunk's buffer for the next read
+    if (done < len) this.carry = b.slice(done);
   }
 }
 

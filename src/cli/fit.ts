@@ -4,8 +4,7 @@ import {
   type FitOptions, type FitResult, type Summary, type SummaryOptions,
 } from '../index.js';
 import { choiceFlag, intFlag, listFlag, numberFlag, parse } from './args.js';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { loadDesign, type FrameDesign as Design, type FrameRequest as DesignRequest } from './data.js';
 import { EXIT_OK, InputError, UsageError } from './errors.js';
 import { fmtMs, fmtNum, fmtSci, table, toJson } from './format.js';
@@ -307,13 +306,28 @@ async function readDesign(file: string, io: CliIo, req: DesignRequest, now: () =
     } catch (e) {
       throw new InputError(`cannot read ${JSON.stringify(file)}: ${fsReason(e)}`);
     }
-    source = createReadStream(file, { highWaterMark: 1 << 20 });
+    source = readChunks(file);
   }
   const bar = new ReadProgress(io, file === '-' ? 'standard input' : file, total, now);
   try {
     return await loadDesign(wrapErrors(source, file), total, req, (b) => bar.update(b));
   } finally {
     bar.done();
+  }
+}
+
+/** The file in 4 MiB reads into one reused buffer (each chunk is consumed before the next read). */
+async function* readChunks(file: string): AsyncGenerator<Uint8Array> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = new Uint8Array(1 << 22);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
   }
 }
 
@@ -454,15 +468,48 @@ function residualsOf(d: Design, r: FitResult): Float64Array {
   return res;
 }
 
-/** Type-7 quantiles (R's default) of a sample. */
-function quantiles(x: Float64Array, probs: number[]): number[] {
-  const s = Float64Array.from(x).sort();
+/** Type-7 quantiles (R's default) of a sample, by selection (O(n) each, no full sort). */
+export function quantiles(x: Float64Array, probs: number[]): number[] {
+  const s = Float64Array.from(x);
   return probs.map((p) => {
     const h = (s.length - 1) * p;
     const lo = Math.floor(h);
-    const hi = Math.min(lo + 1, s.length - 1);
-    return s[lo] + (h - lo) * (s[hi] - s[lo]);
+    const a = select(s, lo);
+    if (h === lo) return a;
+    // the next order statistic: the smallest value right of position lo after selection
+    let b = Infinity;
+    for (let i = lo + 1; i < s.length; i++) if (s[i] < b) b = s[i];
+    return a + (h - lo) * (b - a);
   });
+}
+
+/** The k-th smallest value (0-based); partially reorders `a` (Floyd–Rivest-free quickselect, median of 3). */
+function select(a: Float64Array, k: number): number {
+  let l = 0, r = a.length - 1;
+  while (r > l) {
+    const m = (l + r) >>> 1;
+    // median of three as the pivot
+    if (a[m] < a[l]) swap(a, m, l);
+    if (a[r] < a[l]) swap(a, r, l);
+    if (a[r] < a[m]) swap(a, r, m);
+    const pivot = a[m];
+    let i = l, j = r;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) { swap(a, i, j); i++; j--; }
+    }
+    if (k <= j) r = j;
+    else if (k >= i) l = i;
+    else return a[k];
+  }
+  return a[k];
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
 }
 
 /** A column name as R prints it in a formula: in backticks unless it is a syntactic name. */

@@ -278,6 +278,114 @@ function copyWeights(wv: ArrayLike<number>, f64: Float64Array, pW: number): numb
   return nPos;
 }
 
+/**
+ * @internal Columns written in place in linear memory by a streaming reader (the CLI's CSV reader):
+ * `cols` X columns (X's precision) and y (and weights) as float64, each at stride `cap` rows. The
+ * reader writes through `views()` (fresh after every `grow`, which may grow memory and detach old
+ * views); `finish` keeps the rows of a model frame's `rowIndex` and compacts in place into a Dataset.
+ */
+export class ColumnBuffer {
+  readonly slot: Slot;
+  readonly cols: number;
+  readonly hasW: boolean;
+  readonly precision: Precision;
+  cap: number;
+  private block: number | null = null;
+  private pX = 0;
+  private pY = 0;
+  private pW = 0;
+
+  constructor(backend: 'auto' | 'wasm' | 'js' | undefined, cols: number, hasW: boolean, cap: number, precision: Precision) {
+    this.slot = acquire(optBackend({ backend }), 'Dataset.fromColumns');
+    this.cols = cols;
+    this.hasW = hasW;
+    this.precision = precision;
+    this.cap = 0;
+    this.grow(cap, 0);
+  }
+
+  /** Views of the X columns (stored precision), y and weights, each `cap` long. */
+  views(): { x: (Float64Array | Float32Array)[]; y: Float64Array; w?: Float64Array } {
+    const xv = xViewOf(this.slot.backend, this.precision);
+    const f = this.slot.backend.f64();
+    const xe = xEntryBytes(this.precision);
+    const x = Array.from({ length: this.cols }, (_, j) => xv.subarray(this.pX / xe + j * this.cap, this.pX / xe + (j + 1) * this.cap));
+    const y = f.subarray(this.pY >>> 3, (this.pY >>> 3) + this.cap);
+    return this.hasW ? { x, y, w: f.subarray(this.pW >>> 3, (this.pW >>> 3) + this.cap) } : { x, y };
+  }
+
+  /** Room for `cap` rows, keeping the first `n`. */
+  grow(cap: number, n: number): void {
+    const p = this.cols;
+    const [pX, pY, pW] = allocData(this.slot, `reading the data (capacity ${cap} rows × ${p} columns, precision '${this.precision}')`, cap, p, this.precision, this.hasW);
+    if (this.block !== null) {
+      const xv = xViewOf(this.slot.backend, this.precision);
+      const f = this.slot.backend.f64();
+      const xe = xEntryBytes(this.precision);
+      for (let j = 0; j < p; j++) xv.copyWithin(pX / xe + j * cap, this.pX / xe + j * this.cap, this.pX / xe + j * this.cap + n);
+      f.copyWithin(pY >>> 3, this.pY >>> 3, (this.pY >>> 3) + n);
+      if (this.hasW) f.copyWithin(pW >>> 3, this.pW >>> 3, (this.pW >>> 3) + n);
+      this.slot.arena.freeBlock(this.block);
+    }
+    this.block = pX;
+    this.pX = pX;
+    this.pY = pY;
+    this.pW = pW;
+    this.cap = cap;
+  }
+
+  /**
+   * Keep the rows `rowIndex` (ascending) of the first rows, compacting in place (each destination
+   * precedes its source), and hand the memory to a Dataset. Values must be checked already (finite;
+   * weights ≥ 0); float32 X is checked here for overflow (±Infinity after rounding).
+   */
+  finish(rowIndex: Int32Array, names: readonly string[]): Dataset {
+    if (this.block === null) throw new RobustRegError('INVALID_INPUT', 'ColumnBuffer.finish: already finished', {});
+    const n = rowIndex.length;
+    const p = this.cols;
+    const xe = xEntryBytes(this.precision);
+    const xv = xViewOf(this.slot.backend, this.precision);
+    const f = this.slot.backend.f64();
+    const x0 = this.pX / xe;
+    for (let j = 0; j < p; j++) {
+      const d = x0 + j * n, src = x0 + j * this.cap;
+      for (let r = 0; r < n; r++) {
+        const v = xv[src + rowIndex[r]];
+        if (v === Infinity || v === -Infinity) {
+          throw new RobustRegError('NON_FINITE', `column ${JSON.stringify(names[j])}, row ${rowIndex[r]}: the value is beyond the float32 range (precision 'f32')`, { argument: 'x', column: names[j], row: rowIndex[r] });
+        }
+        xv[d + r] = v;
+      }
+    }
+    const pY = this.pX + alignUp(xe * n * p);
+    const yd = pY >>> 3, ys = this.pY >>> 3;
+    for (let r = 0; r < n; r++) f[yd + r] = f[ys + rowIndex[r]];
+    let pW = 0;
+    let nPos = n;
+    if (this.hasW) {
+      pW = pY + alignUp(8 * n);
+      const wd = pW >>> 3, ws = this.pW >>> 3;
+      nPos = 0;
+      let sum = 0;
+      for (let r = 0; r < n; r++) {
+        const v = f[ws + rowIndex[r]];
+        f[wd + r] = v;
+        sum += v;
+        if (v > 0) nPos++;
+      }
+      if (!(sum > 0)) throw new RobustRegError('INVALID_INPUT', 'the weights of the rows used are all zero; at least one observation needs a positive weight', { argument: 'weights' });
+    }
+    const ds = new Dataset(this.slot, n, p, this.pX, pY, pW, nPos, this.block, this.precision);
+    this.block = null;
+    return ds;
+  }
+
+  dispose(): void {
+    if (this.block !== null) this.slot.arena.freeBlock(this.block);
+    this.block = null;
+  }
+}
+
 /** Appends row chunks straight into linear memory (column-major), growing geometrically. */
 export class DatasetBuilder {
   private readonly slot: Slot;

@@ -115,3 +115,47 @@ describe('CLI residual quantiles by selection', () => {
     }), { numRuns: 300 });
   });
 });
+
+describe('CLI reading straight into linear memory', () => {
+  it('frees its buffers on success and on every kind of failure; --f32 gives the fit of fl32(X)', async () => {
+    const { main } = await import('../src/cli/run.js');
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'rr-frame-'));
+    const file = (name: string, text: string) => { const p = join(dir, name); writeFileSync(p, text); return p; };
+    const run = async (args: string[]) => {
+      let out = '', err = '';
+      const code = await main(args, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, stdin: '', isTTY: false });
+      return { code, out, err };
+    };
+    const rows = Array.from({ length: 5000 }, (_, i) => `${(i % 17) * 0.3 + Math.sin(i)},${i % 13},${(i * 7) % 11}.${i % 10}`).join('\n');
+    const good = file('good.csv', `y,a,b\n${rows}\n`);
+    const before = memoryStats().wasmInUse;
+    try {
+      const r64 = await run(['fit', good, '--y', 'y', '--loss', 'l2', '--json']);
+      expect(r64.code).toBe(0);
+      const r32 = await run(['fit', good, '--y', 'y', '--loss', 'l2', '--json', '--f32']);
+      expect(r32.code).toBe(0);
+      // the f32 fit equals the library's fit of the same data stored as float32
+      const X: number[][] = [], y: number[] = [];
+      for (const line of rows.split('\n')) { const v = line.split(',').map(Number); y.push(v[0]); X.push([v[1], v[2]]); }
+      const ds = Dataset.from(X, y, { precision: 'f32' });
+      const ref = fit(ds, { loss: 'l2' });
+      ds.dispose();
+      expect(JSON.parse(r32.out).coef).toEqual(Array.from(ref.coef));
+      const bad = [
+        file('texty.csv', `y,a\n1,2\n${rows.split('\n').slice(0, 50).map((l) => l.split(',').slice(0, 2).join(',')).join('\n')}\nzz,3\n`),
+        file('ragged.csv', `y,a,b\n${rows}\n1,2\n`),
+        file('quote.csv', `y,a,b\n${rows}\n1,"2,3\n`),
+        file('inf.csv', `y,a,b\n${rows}\n1,Inf,3\n`),
+        file('allna.csv', `y,a\nNA,1\nNA,2\n`),
+      ];
+      for (const f of bad) expect((await run(['fit', f, '--y', 'y', '--loss', 'l2'])).code).toBe(1);
+      expect((await run(['fit', good, '--y', 'y', '--na', 'fail', '--f32', '--weights', 'a', '--loss', 'l2'])).code).toBe(0);
+      expect(memoryStats().wasmInUse).toBe(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -4,6 +4,8 @@
 // library's model frame (src/frame.ts: factors, missing values, coefficient names) into one
 // Dataset. No whole-file string and no array of rows is ever held; unused columns are never decoded.
 import { Dataset, RobustRegError, type FactorColumn, type FrameInfo } from '../index.js';
+import { ColumnBuffer } from '../dataset.js';
+import { planFrame } from '../frame.js';
 import { CsvError, CsvStreamParser, fieldText, isInfiniteToken, isMissingToken, isNumericToken, toNumber, type CsvTable, type HeaderMode } from './csv.js';
 import { InputError } from './errors.js';
 
@@ -120,18 +122,24 @@ const EMPTY = 0, NUMERIC = 1, LOGICAL_KIND = 2, TEXT = 3;
 /** One used column, converted as its records arrive. */
 class ColumnStore {
   kind = EMPTY;
-  num: Float64Array;
+  /** Numeric values: a JS array, or a view of the ColumnBuffer in linear memory (float32 for X with --f32). */
+  num: Float64Array | Float32Array;
   codes: Int32Array | null = null;
   private map: Map<string, number> | null = null;
   levels: string[] = [];
   /** The first text value and its line (for the message when y turns out to be text). */
   firstText: { value: string; line: number } | null = null;
 
-  constructor(readonly name: string, cap: number) {
-    this.num = new Float64Array(cap);
+  constructor(readonly name: string, cap: number, view?: Float64Array | Float32Array) {
+    this.num = view ?? new Float64Array(cap);
   }
 
-  grow(cap: number, n: number): void {
+  /** Room for `cap` rows; `view` (direct mode) is the column's new place, already holding its rows. */
+  grow(cap: number, n: number, view?: Float64Array | Float32Array): void {
+    if (view && this.kind !== TEXT) {
+      this.num = view;
+      return;
+    }
     if (this.kind === TEXT) {
       const c = new Int32Array(cap);
       c.set(this.codes!.subarray(0, n));
@@ -200,7 +208,7 @@ class ColumnStore {
   }
 
   /** The column for the model frame. */
-  column(n: number): Float64Array | FactorColumn {
+  column(n: number): Float64Array | Float32Array | FactorColumn {
     if (this.kind === TEXT) return { codes: this.codes!.subarray(0, n), levels: this.levels };
     if (this.kind === LOGICAL_KIND) {
       const codes = new Int32Array(n);
@@ -240,6 +248,8 @@ export async function loadDesign(source: AsyncIterable<Uint8Array | string>, tot
   let n = 0;
   let yName = '', weightsName: string | undefined, xColumns: string[] = [];
   let factors: string[] = [];
+  /** Direct mode (no --factor): numeric columns are written straight into linear memory. */
+  let buffer: ColumnBuffer | null = null;
 
   const setup = (fields: string[], header: boolean, line: number) => {
     hasHeader = header;
@@ -294,11 +304,14 @@ export async function loadDesign(source: AsyncIterable<Uint8Array | string>, tot
     weightsName = wIdx >= 0 ? nm[wIdx] : undefined;
     xColumns = xIdx.map((j) => nm[j]);
     storeOf = nm.map(() => null);
-    for (const j of [yIdx, ...xIdx, ...(wIdx >= 0 ? [wIdx] : [])]) {
-      const s = new ColumnStore(nm[j], cap);
+    if (factors.length === 0) buffer = new ColumnBuffer(req.backend, xIdx.length, wIdx >= 0, cap, req.precision);
+    const v = buffer?.views();
+    const viewOf = (k: number) => (v ? (k === 0 ? v.y : k <= xIdx.length ? v.x[k - 1] : v.w) : undefined);
+    [yIdx, ...xIdx, ...(wIdx >= 0 ? [wIdx] : [])].forEach((j, k) => {
+      const s = new ColumnStore(nm[j], cap, viewOf(k));
       storeOf[j] = s;
       stores.push(s);
-    }
+    });
     if (rowNames) labels = [];
   };
 
@@ -321,9 +334,16 @@ export async function loadDesign(source: AsyncIterable<Uint8Array | string>, tot
     }
     if (n === cap) {
       // size from the bytes per row so far when the file size is known, else double
-      const est = totalBytes && parser.bytesDone > 0 ? Math.ceil((n * totalBytes) / parser.bytesDone * 1.02) + 1024 : 0;
+      const done = parser.bytesDone + starts[0];
+      const est = totalBytes && done > 0 ? Math.ceil((n * totalBytes) / done * 1.02) + 1024 : 0;
       const next = Math.max(2 * cap, est);
-      for (const s of stores) s.grow(next, n);
+      if (buffer) {
+        buffer.grow(next, n);
+        const v = buffer.views();
+        stores.forEach((s, k) => s.grow(next, n, k === 0 ? v.y : k <= v.x.length ? v.x[k - 1] : v.w));
+      } else {
+        for (const s of stores) s.grow(next, n);
+      }
       const l = new Int32Array(next);
       l.set(lines);
       lines = l;
@@ -342,6 +362,14 @@ export async function loadDesign(source: AsyncIterable<Uint8Array | string>, tot
     lines[n++] = line;
   });
 
+  try {
+    return await finishDesign();
+  } catch (e) {
+    (buffer as ColumnBuffer | null)?.dispose();
+    throw e;
+  }
+
+  async function finishDesign(): Promise<FrameDesign> {
   let bytes = 0;
   const enc = new TextEncoder();
   try {
@@ -371,12 +399,17 @@ export async function loadDesign(source: AsyncIterable<Uint8Array | string>, tot
       throw new InputError(`line ${ft.line}, column "${weightsName}": ${JSON.stringify(short(ft.value))} is not a number (--weights must be numeric)`);
     }
   }
-  const columns: Record<string, Float64Array | FactorColumn> = {};
-  for (const s of stores) columns[s.name] = s.column(n);
+  const direct = buffer !== null && stores.every((s) => s.kind === NUMERIC || s.kind === EMPTY);
+  if (buffer && !direct) {
+    // a logical or text column: copy the numeric columns out of linear memory and build the frame
+    for (const s of stores) if (s.kind !== TEXT) s.num = Float64Array.from(s.num.subarray(0, n));
+    buffer.dispose();
+    buffer = null;
+  }
+  const columns: Record<string, Float64Array | Float32Array | FactorColumn> = {};
+  for (const s of stores) columns[s.name] = direct ? s.num.subarray(0, n) : s.column(n);
   const usedLines = lines;
   const usedLabels = labels as string[] | null;
-  stores = [];
-  storeOf = [];
 
   if (req.na === 'fail') {
     // refuse before building anything: list the first rows with a missing value and their columns
@@ -399,11 +432,17 @@ export async function loadDesign(source: AsyncIterable<Uint8Array | string>, tot
     }
   }
   let ds: Dataset;
+  const frameOptions = { y: yName, x: xColumns, factors, weights: weightsName, intercept: req.intercept, na: 'omit' as const };
   try {
-    ds = Dataset.fromColumns(columns, {
-      y: yName, x: xColumns, factors, weights: weightsName, intercept: req.intercept, na: 'omit',
-      precision: req.precision, ...(req.backend ? { backend: req.backend } : {}),
-    });
+    if (direct) {
+      // every column numeric: the frame only finds the rows to keep; they are compacted in place
+      const { forEachBlock: _f, cols: _c, hasWeights: _h, ...info } = planFrame(columns, frameOptions, 'Dataset.fromColumns');
+      ds = buffer!.finish(info.rowIndex, info.names);
+      buffer = null;
+      ds.frame = info;
+    } else {
+      ds = Dataset.fromColumns(columns, { ...frameOptions, precision: req.precision, ...(req.backend ? { backend: req.backend } : {}) });
+    }
   } catch (e) {
     throw restate(e, usedLines);
   }
@@ -419,6 +458,7 @@ export async function loadDesign(source: AsyncIterable<Uint8Array | string>, tot
     d.droppedLabels = Array.from(frame.dropped, (i) => usedLabels[i]);
   }
   return d;
+  }
 }
 
 const MAX_LISTED = 8;
@@ -429,8 +469,8 @@ function pick(a: Int32Array, idx: Int32Array): Int32Array {
   return out;
 }
 
-function isMissingAt(c: Float64Array | FactorColumn, i: number): boolean {
-  if (c instanceof Float64Array) return c[i] !== c[i];
+function isMissingAt(c: Float64Array | Float32Array | FactorColumn, i: number): boolean {
+  if (c instanceof Float64Array || c instanceof Float32Array) return c[i] !== c[i];
   return (c.codes[i] as number) < 0;
 }
 

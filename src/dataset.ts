@@ -347,19 +347,32 @@ export class ColumnBuffer {
     const xv = xViewOf(this.slot.backend, this.precision);
     const f = this.slot.backend.f64();
     const x0 = this.pX / xe;
+    // runs of consecutive kept rows move with copyWithin (all of them when nothing is dropped)
+    const runs: number[] = [];
+    for (let r = 0; r < n;) {
+      let e = r + 1;
+      while (e < n && rowIndex[e] === rowIndex[e - 1] + 1) e++;
+      runs.push(r, e, rowIndex[r]);
+      r = e;
+    }
+    const move = (a: Float64Array | Float32Array, d: number, src: number) => {
+      for (let k = 0; k < runs.length; k += 3) a.copyWithin(d + runs[k], src + runs[k + 2], src + runs[k + 2] + runs[k + 1] - runs[k]);
+    };
     for (let j = 0; j < p; j++) {
       const d = x0 + j * n, src = x0 + j * this.cap;
-      for (let r = 0; r < n; r++) {
-        const v = xv[src + rowIndex[r]];
-        if (v === Infinity || v === -Infinity) {
-          throw new RobustRegError('NON_FINITE', `column ${JSON.stringify(names[j])}, row ${rowIndex[r]}: the value is beyond the float32 range (precision 'f32')`, { argument: 'x', column: names[j], row: rowIndex[r] });
+      move(xv, d, src);
+      if (this.precision === 'f32') {
+        for (let r = 0; r < n; r++) {
+          const v = xv[d + r];
+          if (v === Infinity || v === -Infinity) {
+            throw new RobustRegError('NON_FINITE', `column ${JSON.stringify(names[j])}, row ${rowIndex[r]}: the value is beyond the float32 range (precision 'f32')`, { argument: 'x', column: names[j], row: rowIndex[r] });
+          }
         }
-        xv[d + r] = v;
       }
     }
     const pY = this.pX + alignUp(xe * n * p);
     const yd = pY >>> 3, ys = this.pY >>> 3;
-    for (let r = 0; r < n; r++) f[yd + r] = f[ys + rowIndex[r]];
+    move(f, yd, ys);
     let pW = 0;
     let nPos = n;
     if (this.hasW) {
@@ -367,9 +380,9 @@ export class ColumnBuffer {
       const wd = pW >>> 3, ws = this.pW >>> 3;
       nPos = 0;
       let sum = 0;
+      move(f, wd, ws);
       for (let r = 0; r < n; r++) {
-        const v = f[ws + rowIndex[r]];
-        f[wd + r] = v;
+        const v = f[wd + r];
         sum += v;
         if (v > 0) nPos++;
       }

@@ -464,6 +464,7 @@ export async function loadDesign(source: AsyncIterable<Uint8Array | string>, tot
 const MAX_LISTED = 8;
 
 function pick(a: Int32Array, idx: Int32Array): Int32Array {
+  if (idx.length === 0 || idx[idx.length - 1] === idx.length - 1) return a.subarray(0, idx.length); // nothing dropped
   const out = new Int32Array(idx.length);
   for (let i = 0; i < idx.length; i++) out[i] = a[idx[i]];
   return out;

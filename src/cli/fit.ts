@@ -461,34 +461,46 @@ function residualsOf(d: Design, r: FitResult): Float64Array {
   const X = ds.xView();
   const x0 = ds.pX / X.BYTES_PER_ELEMENT;
   for (let j = 0; j < d.p; j++) {
-    const b = r.coef[j];
-    const o = x0 + j * n;
-    for (let i = 0; i < n; i++) res[i] -= X[o + i] * b;
+    if (X instanceof Float64Array) subtractColumn(res, X.subarray(x0 + j * n, x0 + (j + 1) * n), r.coef[j]);
+    else subtractColumn32(res, X.subarray(x0 + j * n, x0 + (j + 1) * n), r.coef[j]);
   }
   return res;
 }
 
+function subtractColumn(res: Float64Array, col: Float64Array, b: number): void {
+  for (let i = 0; i < res.length; i++) res[i] -= col[i] * b;
+}
+
+function subtractColumn32(res: Float64Array, col: Float32Array, b: number): void {
+  for (let i = 0; i < res.length; i++) res[i] -= col[i] * b;
+}
+
 /** Type-7 quantiles (R's default) of a sample, by selection (O(n) each, no full sort). */
 export function quantiles(x: Float64Array, probs: number[]): number[] {
+  // probabilities in increasing order: each selection works right of the previous one
   const s = Float64Array.from(x);
-  return probs.map((p) => {
+  const order = probs.map((p, k) => [p, k] as const).sort((a, b) => a[0] - b[0]);
+  const out = new Array<number>(probs.length);
+  let from = 0;
+  for (const [p, k] of order) {
     const h = (s.length - 1) * p;
     const lo = Math.floor(h);
-    const a = select(s, lo);
-    if (h === lo) return a;
+    const a = select(s, lo, from);
+    from = lo;
+    if (h === lo) { out[k] = a; continue; }
     // the next order statistic: the smallest value right of position lo after selection
     let b = Infinity;
     for (let i = lo + 1; i < s.length; i++) if (s[i] < b) b = s[i];
-    return a + (h - lo) * (b - a);
-  });
+    out[k] = a + (h - lo) * (b - a);
+  }
+  return out;
 }
 
-/** The k-th smallest value (0-based); partially reorders `a` (Floyd–Rivest-free quickselect, median of 3). */
-function select(a: Float64Array, k: number): number {
-  let l = 0, r = a.length - 1;
+/** The k-th smallest value (0-based) of a, given a[0..from) ≤ a[from..] already; partially reorders a (quickselect, median of 3). */
+function select(a: Float64Array, k: number, from = 0): number {
+  let l = from, r = a.length - 1;
   while (r > l) {
     const m = (l + r) >>> 1;
-    // median of three as the pivot
     if (a[m] < a[l]) swap(a, m, l);
     if (a[r] < a[l]) swap(a, r, l);
     if (a[r] < a[m]) swap(a, r, m);

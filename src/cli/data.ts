@@ -315,6 +315,12 @@ export async function loadDesign(source: AsyncIterable<Uint8Array | string>, tot
     if (rowNames) labels = [];
   };
 
+  /** Per file column: the float64 array a plain number goes straight into, or null (see add()). */
+  let fast: (Float64Array | null)[] = [];
+  const refresh = (j: number) => {
+    const s = storeOf[j];
+    fast[j] = s !== null && s.kind === NUMERIC && s.num instanceof Float64Array ? s.num : null;
+  };
   let firstRecord = true;
   const parser = new CsvStreamParser((buf, starts, ends, quoted, count, line, nums) => {
     if (firstRecord) {
@@ -323,6 +329,7 @@ export async function loadDesign(source: AsyncIterable<Uint8Array | string>, tot
       const header = req.header === 'yes' ||
         (req.header === 'auto' && fields.some((f) => !isNumericToken(f) && !isMissingToken(f) && !isInfiniteToken(f)));
       setup(fields, header, line);
+      fast = storeOf.map(() => null);
       if (header) return;
     }
     if (count !== width) {
@@ -344,19 +351,23 @@ export async function loadDesign(source: AsyncIterable<Uint8Array | string>, tot
       } else {
         for (const s of stores) s.grow(next, n);
       }
+      for (let j = 0; j < fast.length; j++) refresh(j);
       const l = new Int32Array(next);
       l.set(lines);
       lines = l;
       cap = next;
     }
     for (let j = 0; j < count; j++) {
+      // the hot path: a number already read by the parser, into a float64 column
+      const a = fast[j];
+      if (a !== null) {
+        const v = nums[j];
+        if (v === v) { a[n] = v; continue; }
+      }
       const s = storeOf[j];
       if (s === null) continue;
-      if (s.kind === NUMERIC) {
-        const v = nums[j];
-        if (v === v) { s.num[n] = v; continue; }
-      }
       s.add(buf, starts[j], ends[j], quoted[j], n, line);
+      refresh(j);
     }
     if (labels) labels.push(fieldText(buf, starts[0], ends[0], quoted[0]));
     lines[n++] = line;

@@ -173,7 +173,7 @@ function plainSource(name: string, c: unknown, n: number, fn: string): Source {
   for (let i = 0; i < n; i++) {
     const v = arr[i];
     if (v == null || (typeof v === 'number' && v !== v)) continue;
-    const t = typeof v;
+    const t = typeof v === 'bigint' ? 'number' : typeof v; // BIGINT values (DuckDB, Arrow) as numbers
     if (t !== 'number' && t !== 'boolean' && t !== 'string') {
       fail('INVALID_INPUT', `${fn}: column "${name}", row ${i}: ${describe(v)} is not a number, boolean or string`, { argument: name, row: i });
     }
@@ -201,7 +201,7 @@ function plainSource(name: string, c: unknown, n: number, fn: string): Source {
     read(start: number, count: number, out: Float64Array) {
       for (let i = 0; i < count; i++) {
         const v = arr[start + i];
-        out[i] = v == null ? NaN : logical ? (v ? 1 : 0) : (v as number);
+        out[i] = v == null ? NaN : logical ? (v ? 1 : 0) : typeof v === 'bigint' ? Number(v) : (v as number);
       }
     },
   };

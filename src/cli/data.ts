@@ -45,6 +45,8 @@ export interface FrameDesign {
   /** Bytes read and data rows in the file. */
   bytes: number;
   rowsIn: number;
+  /** What `lines` count: physical lines of a CSV file, or 1-based rows of a Parquet/Arrow file. */
+  rowKind: 'line' | 'row';
 }
 
 /**
@@ -462,7 +464,7 @@ export async function loadDesign(source: AsyncIterable<Uint8Array | string>, tot
   const d: FrameDesign = {
     ds, frame, n: ds.rows, p: ds.cols, xNames: frame.names, xColumns, yName, weightsName,
     lines: pick(usedLines, frame.rowIndex),
-    droppedLines, bytes, rowsIn: n,
+    droppedLines, bytes, rowsIn: n, rowKind: 'line',
   };
   if (usedLabels) {
     d.labels = Array.from(frame.rowIndex, (i) => usedLabels[i]);
@@ -609,4 +611,124 @@ export function buildDesign(t: CsvTable, req: DesignRequest): Design {
     lines: keep.map((i) => t.lines[i]),
     droppedLines: missing.map((m) => m.line),
   };
+}
+
+// ------------------------------------------------------------------ Parquet and Arrow IPC files
+
+/**
+ * A Parquet (hyparquet) or Arrow IPC / Feather (apache-arrow) file through the model frame. The
+ * readers are loaded on demand (dynamic import) so that the library itself has no dependency;
+ * without them the command says which package to install. Rows are numbered from 1 in messages.
+ */
+export async function loadColumnarFile(path: string, kind: 'parquet' | 'arrow', bytes: number, req: FrameRequest): Promise<FrameDesign> {
+  if (req.header !== 'auto') throw new InputError(`--header applies to CSV files, not to ${kind === 'parquet' ? 'Parquet' : 'Arrow'} files`);
+  let names: string[];
+  let rows: number;
+  let table: unknown;
+  if (kind === 'parquet') {
+    const hp = await optionalImport('hyparquet', 'Parquet');
+    let meta: { num_rows: bigint | number };
+    let file: unknown;
+    try {
+      file = await hp.asyncBufferFromFile(path);
+      meta = await hp.parquetMetadataAsync(file);
+      names = (hp.parquetSchema(meta).children as { element: { name: string } }[]).map((c) => c.element.name);
+    } catch (e) {
+      throw new InputError(`cannot read ${JSON.stringify(path)} as Parquet: ${(e as Error).message} (a truncated or damaged file?)`);
+    }
+    rows = Number(meta.num_rows);
+    const used = usedColumns(names, req);
+    const cols: Record<string, unknown[]> = {};
+    for (const c of used) cols[c] = new Array(rows);
+    try {
+      await hp.parquetRead({
+        file, metadata: meta, columns: used,
+        onChunk: (c: { columnName: string; columnData: ArrayLike<unknown>; rowStart: number; rowEnd: number }) => {
+          const dst = cols[c.columnName];
+          if (!dst) return;
+          for (let i = c.rowStart; i < Math.min(c.rowEnd, rows); i++) dst[i] = c.columnData[i - c.rowStart];
+        },
+      });
+    } catch (e) {
+      throw new InputError(`cannot read ${JSON.stringify(path)} as Parquet: ${(e as Error).message} (a truncated or damaged file?)`);
+    }
+    // numbers into Float64Array (null → NaN); booleans and strings stay arrays
+    for (const c of used) {
+      const a = cols[c];
+      const first = a.find((v) => v != null);
+      if (typeof first === 'number' || typeof first === 'bigint') {
+        const f = new Float64Array(rows);
+        for (let i = 0; i < rows; i++) f[i] = a[i] == null ? NaN : Number(a[i]);
+        (cols as Record<string, unknown>)[c] = f;
+      } else if (first !== undefined && typeof first !== 'boolean' && typeof first !== 'string') {
+        throw new InputError(`column "${c}" of ${JSON.stringify(path)} holds values of type ${first instanceof Date ? 'date' : typeof first}, which cannot be a predictor; leave it out with --x`);
+      }
+    }
+    table = cols;
+  } else {
+    const ar = await optionalImport('apache-arrow', 'Arrow IPC/Feather');
+    const { readFile } = await import('node:fs/promises');
+    let t: { schema: { fields: { name: string }[] }; numRows: number };
+    try {
+      t = ar.tableFromIPC(await readFile(path));
+    } catch (e) {
+      throw new InputError(`cannot read ${JSON.stringify(path)} as an Arrow IPC (Feather v2) file: ${(e as Error).message}`);
+    }
+    names = t.schema.fields.map((f) => f.name);
+    rows = t.numRows;
+    table = t;
+  }
+  if (rows === 0) throw new InputError(`${JSON.stringify(path)} has no rows`);
+  const yName = names[resolveColumn(names, true, req.y, '--y')];
+  const weightsName = req.weights === undefined ? undefined : names[resolveColumn(names, true, req.weights, '--weights')];
+  const xColumns = req.x === undefined
+    ? names.filter((c) => c !== yName && c !== weightsName)
+    : req.x.flatMap((raw) => (names.includes(raw.trim()) ? [raw.trim()] : raw.split(','))).map((r) => names[resolveColumn(names, true, r, '--x')]);
+  const factors = (req.factors ?? []).map((f) => names[resolveColumn(names, true, f, '--factor')]);
+  for (const f of factors) if (!xColumns.includes(f)) throw new InputError(`--factor names column "${f}", which is not a predictor`);
+  let ds: Dataset;
+  try {
+    ds = Dataset.fromColumns(table as Record<string, Float64Array>, {
+      y: yName, x: xColumns, factors, weights: weightsName, intercept: req.intercept, na: req.na,
+      precision: req.precision, ...(req.backend ? { backend: req.backend } : {}),
+    });
+  } catch (e) {
+    if (e instanceof RobustRegError) {
+      const row = e.details.row;
+      let msg = e.message.replace(/^Dataset\.fromColumns: /, '').replace(/leave it out of x/, 'leave it out with --x')
+        .replace(/option x /, '--x ').replace(/pass na: 'omit' to drop them/, 'without --na fail such rows are dropped');
+      if (typeof row === 'number') msg = msg.replace(/, row \d+:/, `, row ${row + 1}:`);
+      msg = msg.replace(/\(rows ([\d, ]+)(, … \((\d+) in all\))?, 0-based\)/, (_m, list: string, more?: string) =>
+        `(rows ${list.split(', ').map((v) => Number(v) + 1).join(', ')}${more ?? ''})`);
+      throw new InputError(msg);
+    }
+    throw e;
+  }
+  const frame = ds.frame!;
+  return {
+    ds, frame, n: ds.rows, p: ds.cols, xNames: frame.names, xColumns, yName, weightsName,
+    lines: Int32Array.from(frame.rowIndex, (i) => i + 1),
+    droppedLines: Array.from(frame.dropped, (i) => i + 1),
+    bytes, rowsIn: rows, rowKind: 'row',
+  };
+}
+
+/** The columns a request reads (y, weights, x; all when --x is not given). */
+function usedColumns(names: string[], req: FrameRequest): string[] {
+  if (req.x === undefined) return names;
+  const want = new Set<string>();
+  const add = (r: string) => { const j = resolveColumn(names, true, r, 'column'); want.add(names[j]); };
+  add(req.y);
+  if (req.weights !== undefined) add(req.weights);
+  for (const raw of req.x) (names.includes(raw.trim()) ? [raw.trim()] : raw.split(',')).forEach(add);
+  return names.filter((c) => want.has(c));
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function optionalImport(pkg: string, what: string): Promise<any> {
+  try {
+    return await import(pkg);
+  } catch {
+    throw new InputError(`reading ${what} files needs the package ${pkg}, which is not installed; run: npm install ${pkg}`);
+  }
 }

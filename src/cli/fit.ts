@@ -5,16 +5,18 @@ import {
 } from '../index.js';
 import { choiceFlag, intFlag, listFlag, numberFlag, parse } from './args.js';
 import { open, stat } from 'node:fs/promises';
-import { loadDesign, type FrameDesign as Design, type FrameRequest as DesignRequest } from './data.js';
+import { loadColumnarFile, loadDesign, type FrameDesign as Design, type FrameRequest as DesignRequest } from './data.js';
 import { EXIT_OK, InputError, UsageError } from './errors.js';
 import { fmtMs, fmtNum, fmtSci, table, toJson } from './format.js';
 import { writeOutput, type CliIo } from './io.js';
 import { ProgressLine } from './progress.js';
 import { PALETTE, scatterSvg } from './svg.js';
 
-export const FIT_HELP = `Usage: robustreg fit <file.csv | -> --y <column> [options]
+export const FIT_HELP = `Usage: robustreg fit <file.csv | file.parquet | file.arrow | -> --y <column> [options]
 
-Fit one linear model to a CSV file (- reads standard input) and print a summary.
+Fit one linear model to a CSV file (- reads standard input), a Parquet file (.parquet, read with
+the hyparquet package) or an Arrow IPC / Feather v2 file (.arrow, .feather, with apache-arrow)
+and print a summary.
 The file is read as a stream: numeric columns as numbers, TRUE/FALSE columns as logicals (one
 0/1 column named colTRUE), text columns as factors with treatment contrasts (the first level in
 sorted order is the reference; one column per other level, named colLevel, as R names them).
@@ -308,6 +310,8 @@ async function readDesign(file: string, io: CliIo, req: DesignRequest, now: () =
     }
     source = readChunks(file);
   }
+  const ext = /\.(parquet|arrow|feather|ipc)$/i.exec(file)?.[1].toLowerCase();
+  if (ext !== undefined && total !== undefined) return loadColumnarFile(file, ext === 'parquet' ? 'parquet' : 'arrow', total, req);
   const bar = new ReadProgress(io, file === '-' ? 'standard input' : file, total, now);
   try {
     return await loadDesign(wrapErrors(source, file), total, req, (b) => bar.update(b));
@@ -549,7 +553,7 @@ function fitSummary(file: string, d: Design, loss: LossName, intercept: boolean,
   out.push(`Data:   ${file === '-' ? 'standard input' : file}, n = ${d.n}${d.weightsName ? `, weights = ${d.weightsName}` : ''}`);
   if (d.droppedLines.length > 0) {
     const k = d.droppedLines.length;
-    out.push(`        dropped ${k} row${k === 1 ? '' : 's'} with missing values (${rowList(d.droppedLines, d.droppedLabels)})`);
+    out.push(`        dropped ${k} row${k === 1 ? '' : 's'} with missing values (${rowList(d.droppedLines, d.droppedLabels, d.rowKind)})`);
   }
   const terms = d.frame.terms.filter((t) => t.reference !== undefined || t.kind !== 'numeric');
   for (const t of terms) {
@@ -591,7 +595,7 @@ function fitSummary(file: string, d: Design, loss: LossName, intercept: boolean,
     const idx = downweightedRows(x.outliers);
     const lines = idx.map((i) => d.lines[i]);
     const labels = d.labels ? idx.map((i) => d.labels![i]) : undefined;
-    out.push(`Downweighted: ${lines.length} of ${d.n} rows have |r| > delta*s${lines.length ? ` (${rowList(lines, labels)})` : ''}`);
+    out.push(`Downweighted: ${lines.length} of ${d.n} rows have |r| > delta*s${lines.length ? ` (${rowList(lines, labels, d.rowKind)})` : ''}`);
   }
   if (x.epsilon !== undefined) out.push(`Smoothing:    epsilon = ${fmtNum(x.epsilon)}`);
   const edges = r.edgeSteps !== undefined ? ` (${r.edgeSteps} simplex step${r.edgeSteps === 1 ? '' : 's'})` : '';
@@ -622,9 +626,9 @@ function downweightedRows(flags: ArrayLike<number>): number[] {
 }
 
 /** "lines 3, 7, ..." or, with R row names, "rows "Mazda RX4", ... (lines 2, ...)": the first 8. */
-function rowList(lines: number[], labels?: string[]): string {
+function rowList(lines: number[], labels?: string[], kind: 'line' | 'row' = 'line'): string {
   const more = lines.length > 8 ? ', ...' : '';
-  const ls = `line${lines.length === 1 ? '' : 's'} ${lines.slice(0, 8).join(', ')}${more}`;
+  const ls = `${kind}${lines.length === 1 ? '' : 's'} ${lines.slice(0, 8).join(', ')}${more}`;
   if (!labels) return ls;
   return `row${labels.length === 1 ? '' : 's'} ${labels.slice(0, 8).map((l) => JSON.stringify(l)).join(', ')}${more}; ${ls}`;
 }
@@ -652,7 +656,9 @@ function fitJson(file: string, d: Design, loss: LossName, intercept: boolean, o:
     weights: d.weightsName,
     n: d.n,
     p: d.p,
-    droppedRows: { count: d.droppedLines.length, lines: d.droppedLines, ...(d.droppedLabels ? { labels: d.droppedLabels } : {}) },
+    droppedRows: d.rowKind === 'row'
+      ? { count: d.droppedLines.length, rows: d.droppedLines }
+      : { count: d.droppedLines.length, lines: d.droppedLines, ...(d.droppedLabels ? { labels: d.droppedLabels } : {}) },
     rowsRead: d.rowsIn,
     terms: d.frame.terms,
     hasIntercept: intercept,

@@ -257,8 +257,10 @@ function summaryOfArrays(result: SummarizableResult, X: XInput, y: ArrayLike<num
   const h = usableBandwidth(tau, d.n, rule);
   if (se === 'nid') {
     const w = d.weightsAll;
-    const hi = fitQuantile(X, y, { tau: tau + h, weights: w, ...refitOpts });
-    const lo = fitQuantile(X, y, { tau: tau - h, weights: w, ...refitOpts });
+    // the two refits at tau ± h start from the fit (its basis is near theirs: fewer pivots)
+    const start = { coef, intercept: b0 };
+    const hi = fitQuantile(X, y, { tau: tau + h, weights: w, start, ...refitOpts });
+    const lo = fitQuantile(X, y, { tau: tau - h, weights: w, start, ...refitOpts });
     const nid = nidCovariance(d, tau, h, hi, lo);
     return finish({
       ...base, method: 'nid', distribution: 't', tau, bandwidth: { rule, h }, warnings: [...warnings, ...nid.warnings],

@@ -205,3 +205,38 @@ describe('Arquero-shaped tables', () => {
     expect(Array.from(f.X.data)).toEqual([0, 1, 0, 1, 0, 0, 0, 0, 0, 1]);
   });
 });
+
+describe('CLI column names and progress', () => {
+  const run = async (args: string[], opts: { isTTY?: boolean; now?: () => number } = {}) => {
+    const { main } = await import('../src/cli/run.js');
+    let out = '', err = '';
+    const code = await main(args, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, stdin: '', isTTY: opts.isTTY ?? false, now: opts.now });
+    return { code, out, err };
+  };
+  const file = async (name: string, text: string) => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const p = join(mkdtempSync(join(tmpdir(), 'rr-names-')), name);
+    writeFileSync(p, text);
+    return p;
+  };
+
+  it('a column whose name has a comma is selected by --x and quoted in the model line', async () => {
+    const f = await file('c.csv', '"y","dose, mg","a b"\n1,2,3\n2,3,5\n4,5,4\n5,7,8\n7,8,7\n');
+    const r = await run(['fit', f, '--y', 'y', '--x', 'dose, mg', '--x', 'a b', '--loss', 'l2']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Model:  y ~ `dose, mg` + `a b`');
+    expect(r.out).toMatch(/dose, mg\s+-?\d/);
+  });
+
+  it('draws a reading progress line on a terminal and erases it', async () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => `${i % 7},${i % 5}`).join('\n');
+    const f = await file('p.csv', `y,x\n${rows}\n`);
+    let t = 0;
+    const r = await run(['fit', f, '--y', 'y', '--loss', 'l2'], { isTTY: true, now: () => (t += 1000) });
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/\rreading .*p\.csv {2}100% \(0 MB of 0 MB, \d+ MB\/s\)\x1b\[K/);
+    expect(r.err).toContain('\r\x1b[K');
+  });
+});

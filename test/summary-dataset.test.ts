@@ -2,7 +2,7 @@
 // agree with the QR path on the same data (classical and HC0–HC3, weights, no intercept), fall back to
 // it when the Gram matrix is ill-conditioned, and keep the guard against a result of other data.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Dataset, fit, init, RobustRegError, summary, type Summary } from '../src/index.js';
+import { Dataset, fit, init, memoryStats, RobustRegError, summary, type Summary } from '../src/index.js';
 
 beforeAll(async () => {
   await init();
@@ -46,7 +46,9 @@ describe('summary(result, dataset) for least squares', () => {
           const ds = Dataset.from(X, y, weighted ? { weights: w } : undefined);
           try {
             const r = fit(ds, { loss: 'l2', intercept });
+            const inUse = memoryStats().wasmInUse;
             const a = summary(r, ds, { vcov, intercept, names: ['a', 'b', 'c', 'd'] });
+            expect(memoryStats().wasmInUse).toBe(inUse);
             const b = summary(r, X, y, { vcov, intercept, names: ['a', 'b', 'c', 'd'], ...(weighted ? { weights: w } : {}) });
             expectSame(a, b, 1e-9);
           } finally {

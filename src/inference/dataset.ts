@@ -1,5 +1,5 @@
-// Least-squares inference on a Dataset without copying X. Classical with an intercept: one pass of
-// the moments kernel (classicalFromMoments). Otherwise blocked passes over linear memory:
+// Least-squares inference on a Dataset without copying X. With an intercept, classical: one pass of
+// the moments kernel; HC0/HC1: one more moments pass with the weights w²r² (fromMoments). Otherwise blocked passes over linear memory:
 // the weighted column means (one pass per column), then row blocks of the centred, √w-scaled
 // design A: the Gram matrix A'A, the residuals, the normal-equations check, R² and — for HC0/HC1 —
 // the meat A'ΩA in the same pass; HC2/HC3 need the leverages h_i = a_i'(A'A)⁻¹a_i and so one more
@@ -7,7 +7,7 @@
 // column-scaled A'A is well conditioned (1-norm condition ≤ 1e6, i.e. relative errors ≲ 1e-10 in
 // the covariance); otherwise summary() copies the data and uses the QR path (src/inference/l2.ts).
 import { GramAccumulator } from '../accumulator.js';
-import type { Dataset } from '../dataset.js';
+import { Dataset } from '../dataset.js';
 import { RobustRegError } from '../errors.js';
 import { uncentre, type Design } from './design.js';
 import { fSf } from './distributions.js';
@@ -199,7 +199,7 @@ function sandwich3(Gi: Float64Array, S: Float64Array, k: number): Float64Array {
  * V(slopes) = σ² R_xx⁻¹R_xx⁻ᵀ, V(intercept at the means) = σ²/W, mss = ‖R_xx b‖². Null when R_xx
  * is singular (the caller then takes the QR path, which names the column).
  */
-function classicalFromMoments(ds: Dataset, coef: ArrayLike<number>, b0: number, coefAll: Float64Array): L2Inference | null {
+function fromMoments(ds: Dataset, coef: ArrayLike<number>, b0: number, coefAll: Float64Array, type: 'classical' | 'HC0' | 'HC1'): L2Inference | null {
   const p = ds.cols;
   const q = p + 1;
   const k = p + 1;
@@ -243,7 +243,8 @@ function classicalFromMoments(ds: Dataset, coef: ArrayLike<number>, b0: number, 
     guard(g, Math.sqrt(cn), `column ${j}`);
   }
   const sigma2 = rss / df;
-  // R_xx⁻¹ (upper), then V_c = diag(σ²/W, σ² R⁻¹R⁻ᵀ) in centred coordinates
+  // R_xx⁻¹ (upper), then V_c = diag(σ²/W, σ² R⁻¹R⁻ᵀ) in centred coordinates (classical), or the
+  // sandwich G⁻¹ M G⁻¹ with G = diag(W, R'R) and the meat M from a second moments pass (HC0/HC1)
   const Ri = new Float64Array(p * p);
   for (let j = p - 1; j >= 0; j--) {
     Ri[j * p + j] = 1 / R[j * q + j];
@@ -253,28 +254,113 @@ function classicalFromMoments(ds: Dataset, coef: ArrayLike<number>, b0: number, 
       Ri[i * p + j] = -s / R[i * q + i];
     }
   }
-  const Vc = new Float64Array(k * k);
-  Vc[0] = sigma2 / W;
+  let Vc: Float64Array = new Float64Array(k * k);
+  Vc[0] = 1 / W;
   for (let a = 0; a < p; a++) {
     for (let b = a; b < p; b++) {
       let s = 0;
       for (let l = b; l < p; l++) s += Ri[a * p + l] * Ri[b * p + l];
-      Vc[(b + 1) * k + (a + 1)] = sigma2 * s;
-      Vc[(a + 1) * k + (b + 1)] = sigma2 * s;
+      Vc[(b + 1) * k + (a + 1)] = s;
+      Vc[(a + 1) * k + (b + 1)] = s;
     }
+  }
+  const warnings: string[] = [];
+  if (type === 'classical') {
+    for (let i = 0; i < k * k; i++) Vc[i] *= sigma2;
+  } else {
+    const M = meatFromMoments(ds, coef, b0, mean.subarray(0, p) as Float64Array);
+    if (type === 'HC1') for (let i = 0; i < k * k; i++) M[i] *= n / df;
+    Vc = sandwich3(Vc, M, k);
   }
   const V = uncentre(Vc, mean.subarray(0, p) as Float64Array, { k, p, intercept: true } as Design);
   const rSquared = mss / (mss + rss);
   const adjRSquared = 1 - (1 - rSquared) * ((n - 1) / df);
-  const warnings: string[] = [];
   let fStatistic: L2Inference['fStatistic'];
   if (p > 0 && df > 0) {
-    const value = mss / p / sigma2;
-    fStatistic = { value, df1: p, df2: df, pValue: fSf(value, p, df) };
+    const value = type === 'classical' ? mss / p / sigma2 : waldF(V, coefAll, k, 1, type, warnings);
+    fStatistic = { value, df1: p, df2: df, pValue: Number.isNaN(value) ? NaN : fSf(value, p, df) };
   }
   if (df <= 0) warnings.push(`no residual degrees of freedom (n = ${n}, ${k} coefficients): standard errors are not available`);
-  void coefAll;
   return { V, df, sigma: Math.sqrt(sigma2), rSquared, adjRSquared, fStatistic, warnings };
+}
+
+/** The robust Wald F on the non-intercept coefficients: b' V_bb⁻¹ b / q. */
+function waldF(V: Float64Array, coefAll: Float64Array, k: number, dfInt: number, type: string, warnings: string[]): number {
+  const q = k - dfInt;
+  const Vbb = new Float64Array(q * q);
+  const b = new Float64Array(q);
+  for (let c = 0; c < q; c++) {
+    b[c] = coefAll[c + dfInt];
+    for (let r = 0; r < q; r++) Vbb[c * q + r] = V[(c + dfInt) * k + (r + dfInt)];
+  }
+  const x = cholSolve(Vbb, q, b);
+  if (x === null) {
+    warnings.push(`${type}: the covariance of the coefficients is not positive definite; no F test`);
+    return NaN;
+  }
+  let t = 0;
+  for (let j = 0; j < q; j++) t += b[j] * x[j];
+  return t / q;
+}
+
+/**
+ * The HC0 meat Σ ω_i [1, x_i − m][1, x_i − m]ᵀ, ω_i = w_i² r_i², centred at the w-weighted means m:
+ * the residuals in one pass over the stored columns, then one pass of the moments kernel over a
+ * view of the same X and y with ω as its weights (only ω is allocated): with the ω-weighted means
+ * m_ω, total W_ω and co-moments C_ω, M_xx = C_ω + W_ω (m_ω − m)(m_ω − m)ᵀ, M_0x = W_ω (m_ω − m),
+ * M_00 = W_ω.
+ */
+function meatFromMoments(ds: Dataset, coef: ArrayLike<number>, b0: number, m: Float64Array): Float64Array {
+  const n = ds.rows, p = ds.cols, k = p + 1, q = p + 1;
+  const slot = ds.slot;
+  const [pO] = slot.arena.allocMany([8 * n], 'summary (HC weights)', true);
+  try {
+    const f = slot.backend.f64();
+    const o = pO >>> 3, y0 = ds.pY >>> 3, w0 = ds.pW ? ds.pW >>> 3 : -1;
+    for (let i = 0; i < n; i++) f[o + i] = f[y0 + i] - b0;
+    const X = ds.xView();
+    const x0 = ds.pX / X.BYTES_PER_ELEMENT;
+    for (let j = 0; j < p; j++) {
+      const col = X.subarray(x0 + j * n, x0 + (j + 1) * n);
+      if (col instanceof Float64Array) subtract64(f, o, col, coef[j]);
+      else subtract32(f, o, col, coef[j]);
+    }
+    let pos = 0;
+    for (let i = 0; i < n; i++) {
+      const wr = (w0 >= 0 ? f[w0 + i] : 1) * f[o + i];
+      f[o + i] = wr * wr;
+      if (wr !== 0) pos++;
+    }
+    const M = new Float64Array(k * k);
+    if (pos === 0) return M; // an exact fit: every residual is zero
+    const view = new Dataset(slot, n, p, ds.pX, ds.pY, pO, pos, -1, ds.precision);
+    const acc = new GramAccumulator(p, { backend: slot.backend.name });
+    acc.add(view);
+    const { R, mean, W } = acc.stats;
+    M[0] = W;
+    for (let a = 0; a < p; a++) {
+      const da = mean[a] - m[a];
+      M[(a + 1) * k] = M[a + 1] = W * da;
+      for (let b = a; b < p; b++) {
+        let c = 0;
+        for (let l = 0; l <= a; l++) c += R[l * q + a] * R[l * q + b];
+        const v = c + W * da * (mean[b] - m[b]);
+        M[(b + 1) * k + (a + 1)] = v;
+        M[(a + 1) * k + (b + 1)] = v;
+      }
+    }
+    return M;
+  } finally {
+    slot.arena.freeBlock(pO);
+  }
+}
+
+function subtract64(f: Float64Array, o: number, col: Float64Array, b: number): void {
+  for (let i = 0; i < col.length; i++) f[o + i] -= col[i] * b;
+}
+
+function subtract32(f: Float64Array, o: number, col: Float32Array, b: number): void {
+  for (let i = 0; i < col.length; i++) f[o + i] -= col[i] * b;
 }
 
 /**
@@ -282,7 +368,7 @@ function classicalFromMoments(ds: Dataset, coef: ArrayLike<number>, b0: number, 
  * matrix is too ill-conditioned for this path (the caller then uses the QR path).
  */
 export function l2InferenceDataset(ds: Dataset, coef: ArrayLike<number>, b0: number, coefAll: Float64Array, intercept: boolean, type: L2Vcov): L2Inference | null {
-  if (type === 'classical' && intercept) return classicalFromMoments(ds, coef, b0, coefAll);
+  if (intercept && (type === 'classical' || type === 'HC0' || type === 'HC1')) return fromMoments(ds, coef, b0, coefAll, type);
   const s = stored(ds, intercept);
   const { k, p } = s;
   const n = ds.nPos;

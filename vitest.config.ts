@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Two projects: the public API against the release WASM build and against the debug build (with
-// AssemblyScript assertions). Kernel-level tests (test/*-kernel.test.ts) load all builds themselves.
+// AssemblyScript assertions). Kernel-level tests (test/kernels/*-kernel.test.ts) load all builds themselves.
 const shared = ['test/**/*.test.ts'];
 export default defineConfig({
   test: {
@@ -17,7 +17,7 @@ export default defineConfig({
         test: {
           name: 'debug',
           include: shared,
-          exclude: ['test/**/*-kernel.test.ts', 'test/nist.test.ts', 'test/bench-smoke.test.ts', 'test/cli.test.ts', 'test/browser/**', 'test/package.test.ts'],
+          exclude: ['test/**/*-kernel.test.ts', 'test/estimators/nist.test.ts', 'test/system/bench-smoke.test.ts', 'test/cli/**', 'test/browser/**', 'test/system/package.test.ts'],
           setupFiles: ['test/setup.ts'],
           env: { ROBUSTREG_WASM: 'debug' },
         },

@@ -1,5 +1,5 @@
 // Error-free transformations for double-double arithmetic, without FMA, so that the WebAssembly
-// kernels and the TypeScript twin (src/js/dd.ts, same functions, same expressions) round identically.
+// kernels and the TypeScript twin (src/twin/dd.ts, same functions, same expressions) round identically.
 //
 //   Dekker, T. J. (1971). A floating-point technique for extending the available precision.
 //     Numer. Math. 18, 224-242: Veltkamp's split (factor 2^27 + 1) and the exact product (mul12).

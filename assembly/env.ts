@@ -1,4 +1,4 @@
-// Host hooks imported by the kernels. The TypeScript twin calls the same hooks (src/hooks.ts).
+// Host hooks imported by the kernels. The TypeScript twin calls the same hooks (src/abi/progress.ts).
 
 /** Called by long-running solvers every few iterations. kind: 1 = L1/quantile, 2 = IRLS, 3 = L2.
  *  Returns non-zero when the host asks the solver to stop (cancellation): the solver then returns

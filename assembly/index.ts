@@ -1,6 +1,6 @@
-// Entry point of the WebAssembly module: the kernel set. Mirrors src/js/index.ts name for name.
+// Entry point of the WebAssembly module: the kernel set. Mirrors src/backend/twin.ts name for name.
 // Kernels take byte pointers into linear memory (column-major matrices), never allocate, and return
-// a status code (assembly/status.ts). The host (src/memory.ts) owns allocation and growth.
+// a status code (assembly/status.ts). The host (src/backend/arena.ts) owns allocation and growth.
 
 /** First free byte after static data; the host's arena starts here. */
 export function heap_base(): usize {

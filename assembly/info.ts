@@ -1,4 +1,4 @@
-// Layout of the info region (f64 slots). Mirrored by src/info.ts; see there for meanings.
+// Layout of the info region (f64 slots). Mirrored by src/abi/info.ts; see there for meanings.
 export const INFO_LEN: i32 = 16;
 export const INFO_OBJECTIVE: i32 = 0;
 export const INFO_RCOND: i32 = 1;

@@ -1,5 +1,5 @@
 // Huber and smooth-L1 regression by iteratively reweighted least squares: irls_work_bytes, irls_fit.
-// Mirrored statement for statement by the TypeScript twin src/js/irls.ts: the two backends perform the
+// Mirrored statement for statement by the TypeScript twin src/twin/irls.ts: the two backends perform the
 // same IEEE operations in the same order (no FMA; the SIMD residual pass computes each lane exactly as
 // the twin's scalar loop does), and l2_fit is bit-identical across backends, so irls_fit is too.
 //
@@ -43,7 +43,7 @@
 // shrinking); from then on every solve is l2_fit's, and convergence is declared only on such a step,
 // so the returned iterate has l2_fit's accuracy (same iteration counts measured). maxIter steps at
 // most: then STATUS_MAXITER with the last iterate. A failed weighted solve (extreme weights) also
-// ends the loop with the last iterate (STATUS_MAXITER before maxIter: the front-end says 'stalled').
+// ends the loop with the last iterate (STATUS_STALLED: the front-end says 'stalled').
 // Zero scale (an exact fit of a large enough share of the rows) is a defined result: s = 0 is
 // reported, and the weights use s = 2^-52 max |y| instead (an L1-type reweighting).
 //
@@ -51,7 +51,7 @@
 // ITERATIONS (reweighting / Newton steps), SCALE (Huber: the scale s, estimated or fixed; smooth-L1:
 // the e used), OUTLIERS (Huber: rows with |r| > d s; smooth-L1: 0), and RCOND / METHOD / RANK / REFINE
 // of the last l2_fit call; flags as l2_fit's (rank deficiency is reported only from the first solve).
-// Statuses: OK (converged), MAXITER (last iterate), RANK_DEFICIENT, CANCELLED (progress hook),
+// Statuses: OK (converged), MAXITER (last iterate), STALLED (a step failed; last iterate), RANK_DEFICIENT, CANCELLED (progress hook),
 // NUMERICAL (non-finite result).
 //
 // Work region: l2_fit's work, then three n-vectors of f64 (residuals; IRLS / Newton weights, then the
@@ -64,7 +64,8 @@ import { XS, setX, xat, xld, xld2 } from "./xload";
 import { wselect, SELECT_SCRATCH_BYTES } from "./select";
 import { progress } from "./env";
 import { INFO_LEN, INFO_OBJECTIVE, INFO_ITERATIONS, INFO_SCALE, INFO_OUTLIERS } from "./info";
-import { STATUS_OK, STATUS_MAXITER, STATUS_RANK_DEFICIENT, STATUS_CANCELLED, STATUS_NUMERICAL } from "./status";
+import { STATUS_OK, STATUS_MAXITER, STATUS_RANK_DEFICIENT, STATUS_CANCELLED, STATUS_NUMERICAL, STATUS_STALLED } from "./status";
+import { ldf, stf, sti } from "./mem";
 
 /** loss argument: Huber. */
 const LOSS_HUBER: i32 = 1;
@@ -97,12 +98,6 @@ const INNER_SWITCH: f64 = 1000.0;
 /** Rounding floor of the convergence test, in units of eps times the size of the residuals' terms. */
 const ROUNDING: f64 = 16.0;
 
-// @ts-ignore: decorator
-@inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-// @ts-ignore: decorator
-@inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
-// @ts-ignore: decorator
-@inline function sti(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
 /** Weight of row i (1 when the caller passed no weights). */
 // @ts-ignore: decorator
 @inline function wt(pW: usize, i: i32): f64 { return pW != 0 ? load<f64>(pW + (<usize>i << 3)) : 1.0; }
@@ -232,6 +227,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
       if (st != STATUS_OK) {
         // The caller's start skipped the rank check: report it. Otherwise keep the last iterate.
         if (it == 0 && pStart != 0 && st == STATUS_RANK_DEFICIENT) return st;
+        status = STATUS_STALLED;
         break;
       }
       residuals(n, p, pX, pY, pB, pU);

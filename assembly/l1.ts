@@ -1,5 +1,5 @@
 // Exact weighted L1 / quantile regression: weighted-median coordinate descent as a warm start, then a
-// Barrodale–Roberts simplex to a certified optimum. Twin: src/js/l1.ts — same loop order, same pivot
+// Barrodale–Roberts simplex to a certified optimum. Twin: src/twin/l1.ts — same loop order, same pivot
 // rules, no FMA, no randomness, so both backends follow the same path bit for bit.
 //
 // Problem. minimise F(b) = sum_i w_i rho_tau(y_i - a_i.b), rho_tau(r) = r (tau - [r < 0]), where
@@ -71,6 +71,7 @@ import { STATUS_OK, STATUS_MAXITER, STATUS_CANCELLED, STATUS_NUMERICAL, STATUS_R
 import { l2_fit, l2_work_bytes } from "./l2";
 import { XS, setX, setXS, xat, xatx, xld, xld2, ldx } from "./xload";
 import { wselect, argmin, SELECT_SCRATCH_BYTES } from "./select";
+import { ldf, stf, ldi, sti } from "./mem";
 
 /** |r_i| <= ZERO_RES s_i + sum_j |a_ij| beta_j counts as a zero residual: s_i = |y_i| +
  *  sum_j |a_ij b_j| bounds the rounding of r_i itself (ZERO_RES ~ 4500 ulp), and beta_j bounds how
@@ -168,14 +169,6 @@ let nmass: f64 = 0;   // sum over non-basic rows of w_i |psi_i| (as of the last 
 let sres: f64 = 0;    // S: typical residual scale (median s_i at the CD point; 0 during CD)
 let fscale: f64 = 0;  // sum_i w_i s_i at the last refresh: the scale of F's rounding
 
-// @ts-ignore: decorator
-@inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-// @ts-ignore: decorator
-@inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
-// @ts-ignore: decorator
-@inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-// @ts-ignore: decorator
-@inline function sti(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
 
 /** Weight of row i (1 when no weights were given). */
 // @ts-ignore: decorator
@@ -1440,7 +1433,7 @@ function globSolve(userStart: bool): i32 {
 }
 
 /**
- * Exact weighted L1 / quantile regression (see the file header and src/backend.ts).
+ * Exact weighted L1 / quantile regression (see the file header and src/abi/kernels.ts).
  * Returns STATUS_OK (certified optimum), STATUS_MAXITER (budget of sweeps + pivots spent; best
  * iterate with an honest gap), STATUS_CANCELLED (progress hook) or STATUS_NUMERICAL.
  */

@@ -1,7 +1,7 @@
 // Weighted least squares with an optional ridge penalty: l2_work_bytes, l2_fit.
-// Mirrored statement for statement by the TypeScript twin src/js/l2.ts: the two backends perform the
+// Mirrored statement for statement by the TypeScript twin src/twin/l2.ts: the two backends perform the
 // same IEEE operations in the same order (no FMA; SIMD lanes are mirrored by pairs of scalar
-// accumulators), so they return bit-identical results (test/l2-kernel.test.ts checks).
+// accumulators), so they return bit-identical results (test/kernels/l2-kernel.test.ts checks).
 //
 // Problem: minimise sum_i w_i r_i^2 + ridge * sum_j b_j^2, r_i = y_i - b0 - sum_j x_ij b_j; the
 // intercept b0 is not penalised and is fixed at 0 when intercept = 0.
@@ -57,6 +57,7 @@ import { STATUS_OK, STATUS_RANK_DEFICIENT, STATUS_NUMERICAL } from "./status";
 import { INFO_LEN, INFO_OBJECTIVE, INFO_RCOND, INFO_ITERATIONS, INFO_METHOD, INFO_RANK, INFO_REFINE } from "./info";
 import { splitHi, twoSumErr, twoProdErr, splitHiV, twoSumErrV, twoProdErrV } from "./dd";
 import { XS, setX, xatx, xld, xld2 } from "./xload";
+import { ldf, stf, ldi, sti, evenUp, lane0, lane1 } from "./mem";
 
 /** Rows per block of the Gram / QR / refinement passes (even, so f64x2 pairs never straddle blocks). */
 const BLOCK: i32 = 512;
@@ -65,7 +66,7 @@ const BLOCK: i32 = 512;
  *  pessimistic c = 1e3. Below it the QR factor (contraction ~ c * eps * sqrt(1/rcond)) is used. */
 const RCOND_MIN: f64 = 1e-10;
 /** Rank tolerance on |R_kk| (columns of Z have unit norm). Measured by instrumenting deleteAliased
- *  on the cases of test/l2-kernel.test.ts: exactly dependent columns (duplicates, x3 = 2 x1 - x2,
+ *  on the cases of test/kernels/l2-kernel.test.ts: exactly dependent columns (duplicates, x3 = 2 x1 - x2,
  *  a 4-term combination, fewer positive-weight rows than columns, n < p) leave |R_kk| <= 9.4e-16;
  *  a collinear column built from data offset by 1e6 leaves up to 5.8e-12 (the rounding of the data
  *  itself, ~eps * offset / spread); NIST Filip's smallest |R_kk| is 6.06e-8. 1e-10 is 600x below
@@ -84,20 +85,6 @@ const EPS: f64 = 2.220446049250313e-16;
 // ---------------------------------------------------------------------------------------------
 // Memory helpers (byte pointers; f64 index i at p + 8 i, i32 index i at p + 4 i).
 
-// @ts-ignore: decorator
-@inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-// @ts-ignore: decorator
-@inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
-// @ts-ignore: decorator
-@inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-// @ts-ignore: decorator
-@inline function sti(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
-// @ts-ignore: decorator
-@inline function evenUp(k: i32): i32 { return (k + 1) & ~1; }
-// @ts-ignore: decorator
-@inline function lane0(v: v128): f64 { return f64x2.extract_lane(v, 0); }
-// @ts-ignore: decorator
-@inline function lane1(v: v128): f64 { return f64x2.extract_lane(v, 1); }
 
 /** Rows of the block buffers: BLOCK, or n rounded up to even when smaller. */
 function blockRows(n: i32): i32 {

@@ -1,7 +1,7 @@
 // Sufficient statistics of one chunk of rows for the streaming / mergeable least-squares accumulator
-// (src/accumulator.ts): moments_work_bytes, moments. Mirrored statement for statement by the
-// TypeScript twin src/js/moments.ts (no FMA; every f64x2 lane is the scalar expression of its row),
-// so both backends return bit-identical statistics (test/accumulator.test.ts checks).
+// (src/fit/accumulator.ts): moments_work_bytes, moments. Mirrored statement for statement by the
+// TypeScript twin src/twin/moments.ts (no FMA; every f64x2 lane is the scalar expression of its row),
+// so both backends return bit-identical statistics (test/estimators/accumulator.test.ts checks).
 //
 // For the q = p + 1 columns V = [X | y] of a chunk with weights w, the kernel returns
 //   W      = sum_i w_i                                   (n without weights)
@@ -12,7 +12,7 @@
 //            (l2.ts householderBlock, LAPACK dtpqrt order, all q columns reflected), so the factor is backward stable and
 //            the least-squares solution read from it has error ~ eps cond(Z), not eps cond(Z)^2
 //            as from a co-moment (Gram) matrix.
-// Chunks and whole accumulators are merged in the host (src/accumulator.ts) by the factored form
+// Chunks and whole accumulators are merged in the host (src/fit/accumulator.ts) by the factored form
 // of Chan, Golub & LeVeque's pairwise update: C = C_a + C_b + (W_a W_b / W) d d^T with d = m_b - m_a
 // is R = qr([R_a; R_b; sqrt(W_a W_b / W) d^T]).
 //
@@ -28,20 +28,11 @@
 
 import { STATUS_OK, STATUS_NUMERICAL } from "./status";
 import { weightedMean, vExtent, scaleFor, householderBlock, fillColumn } from "./l2";
+import { ldf, stf, evenUp, lane0, lane1 } from "./mem";
 
 /** Rows per block (even, so f64x2 pairs never straddle blocks). */
 const BLOCK: i32 = 512;
 
-// @ts-ignore: decorator
-@inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-// @ts-ignore: decorator
-@inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
-// @ts-ignore: decorator
-@inline function lane0(v: v128): f64 { return f64x2.extract_lane(v, 0); }
-// @ts-ignore: decorator
-@inline function lane1(v: v128): f64 { return f64x2.extract_lane(v, 1); }
-// @ts-ignore: decorator
-@inline function evenUp(k: i32): i32 { return (k + 1) & ~1; }
 
 function blockRows(n: i32): i32 {
   return min<i32>(BLOCK, evenUp(n));

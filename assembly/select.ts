@@ -1,5 +1,5 @@
 // Weighted selection: the O(m) expected-time engine of the L1 / quantile kernel (assembly/l1.ts).
-// Twin: src/js/select.ts (same loop order, same pseudo-random stream, same summation order: both
+// Twin: src/twin/select.ts (same loop order, same pseudo-random stream, same summation order: both
 // backends select the same element).
 //
 // Elements are (key f64, weight f64 >= 0, id i32) triples in three parallel arrays. They are ordered

@@ -2,7 +2,7 @@
 // { precision: 'f32' } stores X as float32 (column-major, 4 bytes per entry); everything else stores
 // float64. Every kernel read of X goes through these helpers: an f32 entry is widened to f64 on load
 // (exact), and all arithmetic stays f64 — so a fit on f32 storage is, bit for bit, the fit of the
-// rounded data fl32(X) stored as f64 (test/f32.test.ts). Mirrored by src/js/xload.ts.
+// rounded data fl32(X) stored as f64 (test/estimators/f32.test.ts). Mirrored by src/twin/xload.ts.
 //
 // The precision is a module global set at each kernel entry (l2_fit, l1_fit, irls_fit take a last
 // argument xf32: 1 = f32, anything else = f64; a host call that omits it passes 0). y, weights and

@@ -1,4 +1,4 @@
-// Types for bench/lib.mjs (used by test/bench-smoke.test.ts).
+// Types for bench/lib.mjs (used by test/system/bench-smoke.test.ts).
 export interface BenchData {
   n: number; p: number; seed: number; df: number; outlierFrac: number;
   /** Row-major n × p predictors (no intercept column). */

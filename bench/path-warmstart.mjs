@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // node bench/path-warmstart.mjs [--quick] [--reps K] [--kinds lambda,tau] [--sizes 1e3x10,1e4x10] [--json PATH]
-// Warm-started paths (src/robust.ts solvePath) against independent fits of the same values:
+// Warm-started paths (src/fit/robust.ts solvePath) against independent fits of the same values:
 //   lambda path: LAD + lasso, K penalties geometric from lambdaMax down to 1e-3·lambdaMax (glmnet's grid);
 //   tau path:    quantile levels 0.05, 0.10, ..., 0.95 (no penalty).
 // Every answer is checked before anything is timed: each path result must match the independent fit's
@@ -34,7 +34,7 @@ const kinds = A.kinds.split(',');
 // The path API is not exported by the package yet: bundle the sources once.
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'robustreg-path-'));
 const entry = path.join(tmp, 'entry.ts');
-writeFileSync(entry, `export * from ${JSON.stringify(path.join(L.ROOT, 'src/index.ts'))};\nexport { solvePath, lambdaMax } from ${JSON.stringify(path.join(L.ROOT, 'src/robust.ts'))};\n`);
+writeFileSync(entry, `export * from ${JSON.stringify(path.join(L.ROOT, 'src/index.ts'))};\nexport { solvePath, lambdaMax } from ${JSON.stringify(path.join(L.ROOT, 'src/fit/robust.ts'))};\n`);
 await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: path.join(tmp, 'lib.mjs'), logLevel: 'warning' });
 const R = await import(pathToFileURL(path.join(tmp, 'lib.mjs')).href);
 rmSync(tmp, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Compiles assembly/ with the pinned assemblyscript into build/{release,debug}.wasm and embeds the
-// release binary as base64 in src/wasm/release.generated.ts (generated: never edit by hand), so that
+// release binary as base64 in src/backend/wasm.generated.ts (generated: never edit by hand), so that
 // Node, vitest, Vite, webpack, esbuild and browsers load it with no bundler configuration.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -29,5 +29,5 @@ export const WASM_BYTES = ${bytes.length};
 export const WASM_BASE64 =
   '${b64}';
 `;
-writeFileSync(join(root, 'src', 'wasm', 'release.generated.ts'), out);
+writeFileSync(join(root, 'src', 'backend', 'wasm.generated.ts'), out);
 console.log(`robustreg: built build/release.wasm (${bytes.length} bytes, sha256 ${sha256.slice(0, 12)}) and build/debug.wasm`);

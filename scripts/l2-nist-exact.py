@@ -2,7 +2,7 @@
 """Exact least-squares solutions of the NIST StRD linear sets *as stored in float64*.
 
 NIST certifies the solution of the decimal data; the kernels see the data rounded to float64 (and the
-polynomial columns x^k built as x^(k-1) * x in float64, as test/nist.test.ts does). This script solves
+polynomial columns x^k built as x^(k-1) * x in float64, as test/estimators/nist.test.ts does). This script solves
 the normal equations of that float64 data exactly in rational arithmetic (fractions.Fraction: every
 double is a dyadic rational) and writes the correctly rounded solution, so the test can measure the
 kernels in ulps from the best answer any float64 method can give.

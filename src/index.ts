@@ -1,17 +1,18 @@
 // robustreg — robust linear regression (L1/LAD, quantile, Huber, smooth-L1) and NIST-accurate least
 // squares, with AssemblyScript/WebAssembly kernels and a pure-TypeScript twin.
-export { init, isInitialized, memoryStats, type InitOptions, type InitResult } from './runtime.js';
-export { fit, ols, lad, quantile, type FitOptions, type QuantileOptions, type QuantileSetResult } from './api.js';
-export type { L1Options, L2Options } from './solvers.js';
+export { init, isInitialized, memoryStats, type InitOptions, type InitResult } from './backend/runtime.js';
+export { fit, ols, lad, quantile, type FitOptions, type QuantileOptions, type QuantileSetResult } from './fit/api.js';
+export type { L1Options, L2Options } from './fit/solvers.js';
 export { RobustRegError, type ErrorCode } from './errors.js';
-export type { FitResult, Certificate } from './result.js';
-export type { XInput, MatrixLike } from './input.js';
-export type { Loss, Progress, BackendChoice } from './options.js';
-export { Dataset, DatasetBuilder, type DatasetOptions } from './dataset.js';
-export { modelFrame, type ModelFrame, type ModelFrameOptions, type FrameInfo, type FrameTerm, type ColumnLike, type ColumnTable, type FactorColumn } from './frame.js';
-export { fitAsync, terminateWorkers, type FitAsyncOptions } from './async.js';
-export { huber, smoothL1, solvePath, lambdaMax, type HuberOptions, type HuberResult, type SmoothL1Options, type SmoothL1Result, type PathOptions, type LambdaMaxOptions } from './robust.js';
-export { GramAccumulator, type GramAccumulatorOptions, type GramSolveOptions, type GramAccumulatorJSON } from './accumulator.js';
+export type { FitResult, L2Result, L1Result, Certificate } from './fit/result.js';
+export type { FitStatus } from './fit/status.js';
+export type { XInput, MatrixLike } from './data/input.js';
+export type { Loss, Progress, BackendChoice } from './data/options.js';
+export { Dataset, DatasetBuilder, ColumnWriter, type DatasetOptions } from './data/dataset.js';
+export { modelFrame, type ModelFrame, type ModelFrameOptions, type FrameInfo, type FrameTerm, type ColumnLike, type ColumnTable, type FactorColumn } from './data/frame.js';
+export { fitAsync, terminateWorkers, type FitAsyncOptions } from './async/fit-async.js';
+export { huber, smoothL1, solvePath, lambdaMax, type HuberOptions, type HuberResult, type SmoothL1Options, type SmoothL1Result, type PathOptions, type LambdaMaxOptions } from './fit/robust.js';
+export { GramAccumulator, type GramAccumulatorOptions, type GramSolveOptions, type GramAccumulatorJSON } from './fit/accumulator.js';
 export {
   summary, formatSummary,
   type Summary, type SummaryOptions, type CoefficientRow, type SummarizableResult,
@@ -20,4 +21,4 @@ export {
 export {
   normalCdf, normalQuantile, studentTCdf, studentTQuantile, fCdf, fSf,
 } from './inference/index.js';
-export { median, weightedMedian, weightedQuantile } from './stats.js';
+export { median, weightedMedian, weightedQuantile } from './fit/stats.js';

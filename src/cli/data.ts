@@ -3,9 +3,7 @@
 // columns TRUE/FALSE to 0/1; text to dictionary codes), and the columns then go through the
 // library's model frame (src/frame.ts: factors, missing values, coefficient names) into one
 // Dataset. No whole-file string and no array of rows is ever held; unused columns are never decoded.
-import { Dataset, RobustRegError, type FactorColumn, type FrameInfo } from '../index.js';
-import { ColumnBuffer } from '../dataset.js';
-import { planFrame } from '../frame.js';
+import { Dataset, RobustRegError, type ColumnWriter, type FactorColumn, type FrameInfo } from '../index.js';
 import { CsvError, CsvStreamParser, fieldText, isInfiniteToken, isMissingToken, isNumericToken, toNumber, type CsvTable, type HeaderMode } from './csv.js';
 import { InputError } from './errors.js';
 
@@ -124,7 +122,7 @@ const EMPTY = 0, NUMERIC = 1, LOGICAL_KIND = 2, TEXT = 3;
 /** One used column, converted as its records arrive. */
 class ColumnStore {
   kind = EMPTY;
-  /** Numeric values: a JS array, or a view of the ColumnBuffer in linear memory (float32 for X with --f32). */
+  /** Numeric values: a JS array, or a view of the ColumnWriter in linear memory (float32 for X with --f32). */
   num: Float64Array | Float32Array;
   codes: Int32Array | null = null;
   private map: Map<string, number> | null = null;
@@ -241,7 +239,7 @@ export async function loadDesign(source: AsyncIterable<Uint8Array | string>, tot
   let rowNames = false;
   let width = 0;
   let headerLine = 1;
-  let stores: ColumnStore[] = [];
+  const stores: ColumnStore[] = [];
   /** For each column of the file, its store (or null: not used). */
   let storeOf: (ColumnStore | null)[] = [];
   let labels: string[] | null = null;
@@ -251,7 +249,7 @@ export async function loadDesign(source: AsyncIterable<Uint8Array | string>, tot
   let yName = '', weightsName: string | undefined, xColumns: string[] = [];
   let factors: string[] = [];
   /** Direct mode (no --factor): numeric columns are written straight into linear memory. */
-  let buffer: ColumnBuffer | null = null;
+  let buffer: ColumnWriter | null = null;
 
   const setup = (fields: string[], header: boolean, line: number) => {
     hasHeader = header;
@@ -306,7 +304,7 @@ export async function loadDesign(source: AsyncIterable<Uint8Array | string>, tot
     weightsName = wIdx >= 0 ? nm[wIdx] : undefined;
     xColumns = xIdx.map((j) => nm[j]);
     storeOf = nm.map(() => null);
-    if (factors.length === 0) buffer = new ColumnBuffer(req.backend, xIdx.length, wIdx >= 0, cap, req.precision);
+    if (factors.length === 0) buffer = Dataset.columnWriter(xIdx.length, { weights: wIdx >= 0, capacity: cap, precision: req.precision, ...(req.backend ? { backend: req.backend } : {}) });
     const v = buffer?.views();
     const viewOf = (k: number) => (v ? (k === 0 ? v.y : k <= xIdx.length ? v.x[k - 1] : v.w) : undefined);
     [yIdx, ...xIdx, ...(wIdx >= 0 ? [wIdx] : [])].forEach((j, k) => {
@@ -378,7 +376,7 @@ export async function loadDesign(source: AsyncIterable<Uint8Array | string>, tot
   try {
     return await finishDesign();
   } catch (e) {
-    (buffer as ColumnBuffer | null)?.dispose();
+    (buffer as ColumnWriter | null)?.dispose();
     throw e;
   }
 
@@ -449,10 +447,8 @@ export async function loadDesign(source: AsyncIterable<Uint8Array | string>, tot
   try {
     if (direct) {
       // every column numeric: the frame only finds the rows to keep; they are compacted in place
-      const { forEachBlock: _f, cols: _c, hasWeights: _h, ...info } = planFrame(columns, frameOptions, 'Dataset.fromColumns');
-      ds = buffer!.finish(info.rowIndex, info.names);
+      ds = buffer!.finish(n, { y: yName, x: xColumns, weights: weightsName }, { intercept: req.intercept });
       buffer = null;
-      ds.frame = info;
     } else {
       ds = Dataset.fromColumns(columns, { ...frameOptions, precision: req.precision, ...(req.backend ? { backend: req.backend } : {}) });
     }
@@ -492,7 +488,7 @@ function isMissingAt(c: Float64Array | Float32Array | FactorColumn, i: number): 
 function restate(e: unknown, lines: Int32Array): unknown {
   if (!(e instanceof RobustRegError)) return e;
   const row = e.details.row;
-  const msg = e.message.replace(/^Dataset\.fromColumns: /, '');
+  const msg = e.message.replace(/^(Dataset\.fromColumns|ColumnWriter\.finish): /, '');
   if (typeof row === 'number') {
     return new InputError(msg.replace(/, row \d+:/, `, line ${lines[row]}:`).replace(/^column "([^"]*)" \((\w+)\)/, 'column "$1" ($2)'));
   }

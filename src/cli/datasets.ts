@@ -1,6 +1,6 @@
 // The two demo data sets, embedded so that `robustreg demo` needs no files at run time (the npm
 // package ships dist/ only). Byte-for-byte copies of data/stackloss.csv and data/starsCYG.csv
-// (provenance in data/README.md); test/cli.test.ts fails if they drift apart. To refresh after
+// (provenance in data/README.md); test/cli/cli.test.ts fails if they drift apart. To refresh after
 // editing a CSV, paste the file between the backticks (the CSVs contain no backticks or dollar-brace).
 
 /** Brownlee (1965) stack loss: 21 days of a plant oxidising ammonia to nitric acid. */

@@ -2,7 +2,7 @@
 // rows (x_i, y_i, w_i) with replacement, refit, and use the covariance of the B replicate estimates.
 // Deterministic: a seeded xoshiro128** generator, so a summary is a pure function of its inputs.
 import { RobustRegError } from '../errors.js';
-import type { MatrixLike } from '../input.js';
+import type { MatrixLike } from '../data/input.js';
 import type { Design } from './design.js';
 import { quantileType7 } from './quantile.js';
 

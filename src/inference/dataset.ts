@@ -6,8 +6,8 @@
 // pass. The Gram matrix squares the condition number, so this path is taken only when the centred,
 // column-scaled A'A is well conditioned (1-norm condition ≤ 1e6, i.e. relative errors ≲ 1e-10 in
 // the covariance); otherwise summary() copies the data and uses the QR path (src/inference/l2.ts).
-import { GramAccumulator } from '../accumulator.js';
-import { Dataset } from '../dataset.js';
+import { GramAccumulator } from '../fit/accumulator.js';
+import { Dataset } from '../data/dataset.js';
 import { RobustRegError } from '../errors.js';
 import { uncentre, type Design } from './design.js';
 import { fSf } from './distributions.js';

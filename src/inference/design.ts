@@ -2,7 +2,8 @@
 // positive weight, residuals at the fitted coefficients, and the centring that keeps the covariance
 // computations well conditioned.
 import { RobustRegError, describe } from '../errors.js';
-import { checkVectorShape, copyVec, copyX, shapeOf, type XInput } from '../input.js';
+import { readXywHost } from '../data/input.js';
+import { residualsColumnMajor } from '../fit/result.js';
 import type { Mat } from './linalg.js';
 
 export interface Design {
@@ -27,22 +28,12 @@ export interface Design {
 }
 
 export function readDesign(fn: string, X: unknown, y: unknown, weights: unknown, intercept: boolean): Design {
-  const shape = shapeOf(X);
-  const nAll = shape.n;
-  const p = shape.p;
-  if (nAll === 0) throw new RobustRegError('INVALID_INPUT', `${fn}: X has no rows`, { argument: 'X', rows: 0 });
-  const Xa = new Float64Array(nAll * p);
-  copyX(X as XInput, shape, Xa, 0);
-  const yv = checkVectorShape(y, nAll, 'y');
-  const ya = new Float64Array(nAll);
-  copyVec(yv, ya, 0, 'y');
-  let wa: Float64Array | null = null;
-  if (weights !== undefined) {
-    const wv = checkVectorShape(weights, nAll, 'weights');
-    wa = new Float64Array(nAll);
-    const sum = copyVec(wv, wa, 0, 'weights', true);
-    if (!(sum > 0)) throw new RobustRegError('INVALID_INPUT', `weights are all zero; at least one observation needs a positive weight`, { argument: 'weights' });
-  }
+  const r = readXywHost(fn, X, y, weights);
+  const nAll = r.n;
+  const p = r.p;
+  const Xa = r.X;
+  const ya = r.y;
+  const wa = r.w;
   const k = p + (intercept ? 1 : 0);
   if (k === 0) throw new RobustRegError('INVALID_INPUT', `${fn}: the model has no coefficients (X has no columns and intercept is false)`, { argument: 'X' });
   let n = nAll;
@@ -64,18 +55,9 @@ export function readDesign(fn: string, X: unknown, y: unknown, weights: unknown,
   return { n, nAll, p, k, intercept, X: Xa, y: ya, w: wa, rows, weightsAll: weights as ArrayLike<number> | undefined };
 }
 
-/** Residuals y − intercept − X·coef over the used rows. */
+/** Residuals y − intercept − X·coef over the used rows (the library's one residual pass). */
 export function residuals(d: Design, coef: ArrayLike<number>, intercept: number): Float64Array {
-  const { n, p, X } = d;
-  const r = new Float64Array(n);
-  for (let i = 0; i < n; i++) r[i] = d.y[i] - intercept;
-  for (let j = 0; j < p; j++) {
-    const b = coef[j];
-    if (b === 0) continue;
-    const o = j * n;
-    for (let i = 0; i < n; i++) r[i] -= X[o + i] * b;
-  }
-  return r;
+  return residualsColumnMajor(d.X, 0, d.y, 0, d.n, d.p, intercept, coef);
 }
 
 /** Weighted column means (the centring point; any point is exact, the mean is best conditioned). */

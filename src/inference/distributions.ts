@@ -1,7 +1,7 @@
 // Probability distributions for inference, in plain TypeScript (no dependency): normal, Student t
 // and F, with the special functions under them (log-gamma, Stirling's error term, the regularised
 // incomplete beta). Accuracy target: about 1e-13 relative over the ranges the summaries use, checked
-// against scipy and mpmath (60 digits) in test/distributions.test.ts.
+// against scipy and mpmath (60 digits) in test/estimators/distributions.test.ts.
 //
 // Methods (all written from the published mathematics):
 // - log-gamma: Lanczos (g = 7, 9 terms) below 15, Stirling's series above.

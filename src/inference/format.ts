@@ -1,7 +1,7 @@
 // formatSummary: an R-like text table of a Summary (used by the CLI). The table itself is ASCII;
 // method names and warnings keep their typographic characters (en dash, ×, −, ±), UTF-8 output.
 import { RobustRegError, describe } from '../errors.js';
-import { checkOptionsObject } from '../options.js';
+import { checkOptionsObject } from '../data/options.js';
 import type { Summary } from './summary.js';
 
 /**

@@ -4,12 +4,12 @@
 //   l1/quantile se: 'nid' (default) | 'ker' | 'boot'                          t(n − k)
 //   huber      vcov: 'H1' (default) | 'H2' | 'H3'                              normal
 // The numbers reproduce R summary.lm + sandwich::vcovHC, quantreg summary.rq and statsmodels RLM.
-import { quantile as fitQuantile } from '../api.js';
+import { quantile as fitQuantile } from '../fit/api.js';
 import { RobustRegError, describe } from '../errors.js';
-import type { XInput } from '../input.js';
-import { checkOptionsObject, fail, optBackend, optBool, type BackendChoice, type Loss } from '../options.js';
+import type { XInput } from '../data/input.js';
+import { checkOptionsObject, fail, optBackend, optBool, type BackendChoice, type Loss } from '../data/options.js';
 import { bootstrapPairs, percentileInterval, replicateCovariance } from './bootstrap.js';
-import { Dataset } from '../dataset.js';
+import { Dataset } from '../data/dataset.js';
 import { l2InferenceDataset } from './dataset.js';
 import { checkCoefLike, readDesign, residuals, type Design } from './design.js';
 import { normalQuantile, normalSf, studentTQuantile, studentTTwoSided } from './distributions.js';

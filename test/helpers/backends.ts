@@ -2,10 +2,10 @@
 // with its own arena, for kernel-level tests. Public-API tests use src/index.ts instead.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Backend } from '../../src/backend.js';
-import { Arena } from '../../src/memory.js';
-import { instantiateWasm } from '../../src/wasm/load.js';
-import { jsBackend } from '../../src/js/index.js';
+import type { Backend } from '../../src/abi/kernels.js';
+import { Arena } from '../../src/backend/arena.js';
+import { instantiateWasm } from '../../src/backend/wasm.js';
+import { jsBackend } from '../../src/backend/twin.js';
 
 export interface TestBackend {
   label: 'wasm-release' | 'wasm-debug' | 'js';

@@ -1,4 +1,4 @@
-// Shapes shared by the L1 kernel tests (test/l1-kernel.test.ts, test/l1-glob.test.ts).
+// Shapes shared by the L1 kernel tests (test/kernels/l1-kernel.test.ts, test/kernels/l1-glob.test.ts).
 
 /** One problem for l1_fit: X column-major n × p. */
 export interface L1Problem {

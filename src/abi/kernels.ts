@@ -1,0 +1,82 @@
+// One backend interface, implemented twice: by the WebAssembly module compiled from assembly/ and by
+// the pure-TypeScript twin in src/twin/. Solvers (src/fit/*) marshal data into the backend's linear
+// memory through an Arena and call a kernel; they never branch on which backend they hold.
+//
+// Kernel ABI (both backends): every pointer is a byte offset into the backend's linear memory,
+// 16-byte aligned; matrices are column-major; kernels never allocate — the caller passes a work
+// region of at least `*_work_bytes(n, p)` bytes. Kernels return a status code (src/abi/status.ts).
+// X is f64, or f32 when the last argument xf32 of l2_fit / l1_fit / irls_fit / moments is 1 (a Dataset with
+// precision 'f32'): entries are widened to f64 on load and all arithmetic is f64
+// (assembly/xload.ts). y, weights and every other region are always f64.
+
+/** The kernel set exported by assembly/index.ts and src/backend/twin.ts (same names, same semantics). */
+export interface Kernels {
+  /** First free byte after the module's static data. */
+  heap_base(): number;
+
+  /** Work-region size (bytes) for l2_fit. */
+  l2_work_bytes(n: number, p: number): number;
+  /**
+   * Weighted least squares (+ ridge) on column-major X (n×p), y (n), weights w (n; pW = 0 → all 1).
+   * Writes coef region [intercept, b_1..b_p] (p+1 f64), info region (INFO_LEN f64, see src/abi/info.ts),
+   * flags region (p i32: 1 = column aliased / rank deficient). Returns a status code.
+   */
+  l2_fit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, ridge: number,
+    pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32?: number): number;
+
+  /** Work-region size (bytes) for l1_fit. */
+  l1_work_bytes(n: number, p: number): number;
+  /**
+   * Exact weighted L1 / quantile regression. Rows 0..nData-1 are data; rows nData..n-1 are
+   * pseudo-rows (lasso penalty, added by the caller) whose implicit intercept entry is 0, not 1.
+   * Coefficients are [intercept, b_1..b_p] (intercept slot stays 0 when intercept = 0).
+   * pStart = 0 → start from zero, else p+1 f64 warm start. The caller has already checked rank.
+   */
+  l1_fit(n: number, nData: number, p: number, pX: number, pY: number, pW: number, intercept: number,
+    tau: number, maxIter: number, tol: number, pStart: number,
+    pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32?: number): number;
+  /**
+   * Internal (tests): l1_fit globs (Portnoy–Koenker preprocessing) from minRows rows on, with a
+   * smallest subsample level of baseRows rows (0 = defaults); returns the previous threshold.
+   * l1_work_bytes depends on the threshold: call it after this.
+   */
+  l1_glob(minRows: number, baseRows: number): number;
+
+  /** Work-region size (bytes) for irls_fit. */
+  irls_work_bytes(n: number, p: number): number;
+  /**
+   * Huber (loss = 1, param = delta) or smooth-L1 (loss = 2, param = epsilon) regression by IRLS on
+   * the L2 kernel's weighted Gram + Cholesky. scale > 0 fixes the Huber scale; ≤ 0 estimates it.
+   * ridge ≥ 0 penalises b_1..b_p. pStart = 0 → internal start. Same coef/info/flags regions as l2_fit.
+   */
+  irls_fit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, loss: number,
+    param: number, scale: number, ridge: number, maxIter: number, tol: number, pStart: number,
+    pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32?: number): number;
+
+  /** Work-region size (bytes) for moments. */
+  moments_work_bytes(n: number, p: number): number;
+  /**
+   * Sufficient statistics of one chunk for the streaming least-squares accumulator (src/fit/accumulator.ts):
+   * for V = [X | y] (X column-major n×p, y n; weights w, pW = 0 → all 1) writes to pOut, q = p + 1:
+   * R (q×q column-major, upper triangular, RᵀR = Σ w_i (v_i − m)(v_i − m)ᵀ, by Householder QR),
+   * then W = Σ w at q², the two-pass means m as double-doubles (hi at q² + 1 + j, lo at q² + 1 + q + j).
+   * Returns STATUS_NUMERICAL when a statistic overflows. xf32 = 1: X stored as float32 (y stays f64).
+   */
+  moments(n: number, p: number, pX: number, pY: number, pW: number, pOut: number, pWork: number, xf32?: number): number;
+}
+
+export interface Backend {
+  readonly name: 'wasm' | 'js';
+  readonly kernels: Kernels;
+  /** Current size of linear memory in bytes. */
+  byteLength(): number;
+  /** Grow linear memory to at least `bytes` (throws RobustRegError OUT_OF_MEMORY when impossible). */
+  grow(bytes: number): void;
+  /** Fresh views over linear memory (views detach when memory grows: never keep them across a grow). */
+  f64(): Float64Array;
+  i32(): Int32Array;
+}
+
+/** wasm32 addresses 4 GiB; both backends enforce the same limit so behaviour never depends on the backend. */
+export const MAX_MEMORY_BYTES = 4 * 1024 * 1024 * 1024;
+export const PAGE_BYTES = 65536;

@@ -1,6 +1,0 @@
-// Kernel status codes, mirrored from assembly/status.ts (test/backends.test.ts checks they agree).
-export const STATUS_OK = 0;
-export const STATUS_MAXITER = 1;
-export const STATUS_RANK_DEFICIENT = 2;
-export const STATUS_CANCELLED = 3;
-export const STATUS_NUMERICAL = 4;

@@ -1,0 +1,981 @@
+// Weighted least squares with an optional ridge penalty — pure-TypeScript twin of assembly/l2.ts.
+// Same functions, same loop order, same constants: every f64x2 accumulator of the WebAssembly kernel
+// (lane 0 = even rows, lane 1 = odd rows of a block) is a pair of scalar accumulators here, and
+// lane-wise operations are the scalar expression applied to each row, so both backends agree bit for
+// bit (test/kernels/l2-kernel.test.ts). The numerical design, provenance and the choice of thresholds are
+// documented in assembly/l2.ts; comments here only mark the correspondence.
+//
+// Addresses are byte offsets into the twin's linear memory (src/twin/mem.ts); f64 regions are used as
+// Float64Array index bases (byte offset >>> 3), i32 regions as Int32Array index bases (>>> 2).
+import { INFO_LEN, INFO_OBJECTIVE, INFO_RCOND, INFO_ITERATIONS, INFO_METHOD, INFO_RANK, INFO_REFINE } from '../abi/info.js';
+import { STATUS_OK, STATUS_RANK_DEFICIENT, STATUS_NUMERICAL } from '../abi/status.js';
+import { F64, I32 } from './mem.js';
+import { XS, setX, xview } from './xload.js';
+import { splitHi, twoSumErr, twoProdErr } from './dd.js';
+
+const BLOCK = 512;
+const RCOND_MIN = 1e-10;
+const TOL_RANK = 1e-10;
+const INNER_RHO = 1e-9;
+const MAX_REFINE = 5;
+const EPS = 2.220446049250313e-16;
+
+function evenUp(k: number): number {
+  return (k + 1) & ~1;
+}
+
+function blockRows(n: number): number {
+  return Math.min(BLOCK, evenUp(n));
+}
+
+export function l2_work_bytes(n: number, p: number): number {
+  const L = blockRows(n);
+  const pv = evenUp(p + 1);
+  const q = p + 1;
+  const qq = q * q + (q % 2);
+  return 8 * (12 * pv + 2 * qq + (q + 5) * L);
+}
+
+export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, ridge: number,
+  pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32 = 0): number {
+  setX(xf32);
+  return l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, 0);
+}
+
+/** l2_fit, or (inner != 0) IRLS's cheaper intermediate solve: see assembly/l2.ts l2Solve. */
+export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, ridge: number,
+  pCoef: number, pInfo: number, pFlags: number, pWork: number, inner: number): number {
+  const F = F64;
+  const I = I32;
+  const L = blockRows(n);
+  const pv = evenUp(p + 1);
+  const qq = evenUp((p + 1) * (p + 1));
+  // f64 index bases (i32 bases for act / pos / flags; X: index base in its view).
+  const X = xview();
+  const xb = pX >>> XS;
+  const yb = pY >>> 3;
+  const wb = pW >>> 3;
+  const cb = pCoef >>> 3;
+  const ib = pInfo >>> 3;
+  const fb = pFlags >>> 2;
+  const mean = pWork >>> 3;
+  const meanLo = mean + pv;
+  const scale = meanLo + pv;
+  const invs = scale + pv;
+  const act = (invs + pv) * 2;
+  const pos = act + 2 * pv;
+  const delta = invs + 3 * pv;
+  const gh = delta + pv;
+  const gl = gh + pv;
+  const ex = gl + pv;
+  const sg = ex + pv;
+  const xm = sg + pv;
+  const G = xm + pv;
+  const R = G + qq;
+  const blk = R + qq;
+  const wbuf = blk + (p + 1) * L;
+  const rh = wbuf + L;
+  const rl = rh + L;
+  const qh = rl + L;
+  const ql = qh + L;
+
+  for (let k = 0; k < INFO_LEN; k++) F[ib + k] = 0;
+  for (let j = 0; j <= p; j++) F[cb + j] = 0;
+  for (let j = 0; j < p; j++) I[fb + j] = 0;
+
+  let W = n;
+  let mask = 0;
+  if (pW !== 0) {
+    W = 0;
+    for (let i = 0; i < n; i++) {
+      const w = F[wb + i];
+      W += w;
+      if (w === 0) mask = 1;
+    }
+  }
+  if (W === 0) {
+    for (let j = 0; j < p; j++) I[fb + j] = 1;
+    F[ib + INFO_RCOND] = 1;
+    return intercept !== 0 || (p > 0 && ridge === 0) ? STATUS_RANK_DEFICIENT : STATUS_OK;
+  }
+
+  // 1. Means and scales; active columns.
+  let ybar = 0;
+  if (intercept !== 0) {
+    weightedMean(F, n, yb, pW, wb, W, mean + p, meanLo + p);
+    ybar = F[mean + p];
+  }
+  let pa = 0;
+  for (let j = 0; j < p; j++) {
+    const col = xb + j * n;
+    if (intercept !== 0) {
+      weightedMean(F, n, col, pW, wb, W, mean + j, meanLo + j, ex, X);
+    } else {
+      columnRange(F, n, col, pW, wb, ex, X);
+      F[mean + j] = 0;
+      F[meanLo + j] = 0;
+    }
+    const m = F[mean + j];
+    const s = columnScale(F, n, col, pW, wb, m, xm + j, vExtent(F[ex], F[ex + 1], m), X);
+    const iv = 1.0 / s;
+    F[scale + j] = s;
+    F[invs + j] = iv;
+    if (s > 0 && iv < Infinity) {
+      I[act + pa] = j;
+      pa++;
+    } else {
+      I[fb + j] = 1;
+    }
+  }
+
+  // 2.-3. Gram matrix of [Z, yc], ridge on the diagonal.
+  const q = pa + 1;
+  gramMatrix(n, pX, pY, pW, pa, act * 4, mean * 8, invs * 8, ybar, blk * 8, L, wbuf * 8, G * 8);
+  if (ridge > 0) {
+    for (let t = 0; t < pa; t++) {
+      const iv = F[invs + I[act + t]];
+      F[G + t * q + t] = F[G + t * q + t] + (ridge * iv) * iv;
+    }
+  }
+
+  // 4.-5. Factor.
+  for (let t = 0; t < pa; t++) I[pos + t] = t;
+  let kk = pa;
+  let method = 0;
+  let rcond = 1.0;
+  let anorm = 0.0;
+  let useQR = cholesky(F, G, R, pa, q) >= 0;
+  if (!useQR && pa > 0) {
+    anorm = gramNorm1(F, I, G, q, pos, pa);
+    rcond = rcondEstimate(F, R, q, pa, anorm, ex, sg);
+    useQR = !(rcond >= RCOND_MIN);
+  }
+  if (useQR) {
+    method = 1;
+    for (let k = 0; k < q * q; k++) F[R + k] = 0;
+    for (let i0 = 0; i0 < n; i0 += L) {
+      const len = Math.min(L, n - i0);
+      const lp = evenUp(len);
+      fillBlock(F, I, n, xb, yb, pW, wb, i0, len, lp, pa, act, mean, invs, ybar, blk, L, wbuf);
+      householderBlock(F, blk, L, lp, pa, q, R);
+    }
+    if (ridge > 0) {
+      const sr = Math.sqrt(ridge);
+      for (let t0 = 0; t0 < pa; t0 += L) {
+        const rows = Math.min(L, pa - t0);
+        const lp = evenUp(rows);
+        for (let t = 0; t < q; t++) {
+          for (let i = 0; i < lp; i++) F[blk + t * L + i] = 0;
+        }
+        for (let i = 0; i < rows; i++) {
+          F[blk + (t0 + i) * L + i] = sr * F[invs + I[act + t0 + i]];
+        }
+        householderBlock(F, blk, L, lp, pa, q, R);
+      }
+    }
+    kk = deleteAliased(F, I, R, q, pa, TOL_RANK, pos, act, fb);
+    rcond = kk > 0 ? rcondEstimate(F, R, q, kk, gramNorm1(F, I, G, q, pos, kk), ex, sg) : 1.0;
+  } else {
+    for (let t = 0; t < pa; t++) F[R + pa * q + t] = F[G + pa * q + t];
+    solveUpperT(F, R, q, pa, R + pa * q);
+  }
+  for (let t = 0; t < kk; t++) I[act + t] = I[act + I[pos + t]];
+
+  // Initial solution.
+  for (let t = 0; t < kk; t++) F[delta + t] = F[R + pa * q + t];
+  solveUpper(F, R, q, kk, delta);
+  let b0 = ybar;
+  for (let t = 0; t < kk; t++) {
+    const j = I[act + t];
+    const b = F[delta + t] * F[invs + j];
+    F[cb + 1 + j] = b;
+    b0 -= F[mean + j] * b;
+  }
+  if (intercept === 0) b0 = 0;
+
+  // 6. Iterative refinement; error bound of a correction with the Cholesky factor (settled test).
+  let rho = Infinity;
+  let floorR = 0.0;
+  let floorB = 0.0;
+  let dotB = 0.0;
+  let ymax = 0.0;
+  if (method === 0 && kk > 0 && anorm > 0 && rcond > 0) {
+    const est = 1.0 / (rcond * anorm);
+    const depth = ((L / 2) | 0) + 1 + Math.ceil(n / L);
+    const qf = q;
+    rho = 16.0 * est * qf * (depth + 3.0 * qf + 8.0) * EPS + 4.0 * EPS;
+    floorR = 2.0 * (qf + 1.0) * (qf + 1.0) * EPS * EPS;
+    floorB = 16.0 * est * Math.sqrt(qf * W) * floorR;
+    dotB = 16.0 * est * Math.sqrt(qf) * (depth * EPS) * (depth * EPS);
+    for (let i = 0; i < n; i++) {
+      if (pW === 0 || F[wb + i] > 0) {
+        const a = Math.abs(F[yb + i]);
+        if (a > ymax) ymax = a;
+      }
+    }
+  }
+  let iters = 0;
+  let metric = 0.0;
+  let prevMetric = 0.0;
+  let obj = 0.0;
+  let settled = false;
+  let objKnown = false;
+  let objNext = 0.0;
+  for (;;) {
+    const last = (kk === 0 && intercept === 0) || iters === MAX_REFINE || settled ||
+      (iters > 0 && (metric <= EPS || (iters > 1 && metric > 0.5 * prevMetric))) ||
+      (inner !== 0 && iters === 0 && rho <= INNER_RHO);
+    if (last && inner !== 0) break;
+    if (last && objKnown) {
+      obj = objNext;
+      break;
+    }
+    obj = refinePass(F, I, n, xb, yb, pW, wb, mask, kk, act, b0, cb, blk, L, wbuf, rh, rl, qh, ql, gh, gl, last ? 0 : 1);
+    if (last) break;
+    const sq = F[gh + kk];
+    const sqLo = F[gl + kk];
+    const sqh = splitHi(sq);
+    for (let t = 0; t < kk; t++) {
+      const j = I[act + t];
+      let h = F[gh + t];
+      let l = F[gl + t];
+      if (intercept !== 0) {
+        const m = F[mean + j];
+        const mh = splitHi(m);
+        const ph = m * sq;
+        const pl = twoProdErr(mh, m - mh, sqh, sq - sqh, ph) + (m * sqLo + F[meanLo + j] * sq);
+        const s = h - ph;
+        const e = twoSumErr(h, -ph, s) + (l - pl);
+        h = s + e;
+        l = e - (h - s);
+      }
+      if (ridge > 0) {
+        const b = F[cb + 1 + j];
+        const bh = splitHi(b);
+        const rhi = splitHi(ridge);
+        const ph = ridge * b;
+        const pl = twoProdErr(rhi, ridge - rhi, bh, b - bh, ph);
+        const s = h - ph;
+        const e = twoSumErr(h, -ph, s) + (l - pl);
+        h = s + e;
+        l = e - (h - s);
+      }
+      F[delta + t] = (h + l) * F[invs + j];
+    }
+    solveUpperT(F, R, q, kk, delta);
+    solveUpper(F, R, q, kk, delta);
+    let dm = 0.0;
+    let bmax = 0.0;
+    let dn2 = 0.0;
+    let T = ymax + Math.abs(b0);
+    for (let t = 0; t < kk; t++) {
+      const j = I[act + t];
+      const b = F[cb + 1 + j];
+      const beta = Math.abs(b * F[scale + j]);
+      if (beta > bmax) bmax = beta;
+      const d = F[delta + t];
+      dn2 += d * d;
+      T += Math.abs(b) * F[xm + j];
+    }
+    const E = rho * Math.sqrt(dn2) + floorB * T + dotB * Math.sqrt(obj);
+    settled = E < Infinity;
+    let um = 0.0;
+    let smd = 0.0;
+    let next = 0.0;
+    let lin = 0.0;
+    let cm = 0.0;
+    for (let t = 0; t < kk; t++) {
+      const j = I[act + t];
+      const d = F[delta + t];
+      const b = F[cb + 1 + j];
+      next = maxRatio(next, d, b * F[scale + j], EPS * bmax);
+      const db = d * F[invs + j];
+      const b1 = b + db;
+      F[cb + 1 + j] = b1;
+      const m = F[mean + j];
+      dm += m * db;
+      if (settled) {
+        const u = 4.0 * (E * F[invs + j] + EPS * Math.abs(db));
+        const e = twoSumErr(b, db, b1);
+        if (!(b1 + (e + u) === b1 && b1 + (e - u) === b1)) settled = false;
+        um += Math.abs(m) * u;
+        smd += Math.abs(m * db);
+        const c = b1 - b;
+        lin += c * (F[gh + t] + F[gl + t]);
+        cm += m * c;
+      }
+    }
+    if (intercept !== 0) {
+      const mr = (sq + sqLo) / W;
+      const d0 = mr - dm;
+      if (kk === 0) next = maxRatio(next, d0, b0, 0);
+      const b1 = b0 + d0;
+      if (settled) {
+        const u = um + 4.0 * ((kk + 4.0) * EPS * (Math.abs(mr) + smd) + floorR * T);
+        const e = twoSumErr(b0, d0, b1);
+        if (!(b1 + (e + u) === b1 && b1 + (e - u) === b1)) settled = false;
+        const c = b1 - b0;
+        lin += c * (sq + sqLo);
+        cm += c;
+      }
+      b0 = b1;
+    }
+    if (settled) {
+      // Objective at the new coefficients without another pass (see assembly/l2.ts).
+      let quad = W * cm * cm;
+      for (let u = 0; u < kk; u++) {
+        const du = F[delta + u];
+        let g = 0.0;
+        for (let t = 0; t < u; t++) g += F[G + u * q + t] * F[delta + t];
+        quad += du * (2.0 * g + F[G + u * q + u] * du);
+      }
+      objKnown = 2.0 * Math.abs(lin) + quad <= EPS * obj;
+      objNext = (obj - 2.0 * lin) + quad;
+    }
+    prevMetric = metric;
+    metric = next;
+    iters++;
+  }
+  F[cb] = b0;
+
+  // 7. Objective.
+  if (ridge > 0) {
+    let pen = 0.0;
+    for (let t = 0; t < kk; t++) {
+      const b = F[cb + 1 + I[act + t]];
+      pen += b * b;
+    }
+    obj += ridge * pen;
+  }
+  F[ib + INFO_OBJECTIVE] = obj;
+  F[ib + INFO_RCOND] = rcond;
+  F[ib + INFO_ITERATIONS] = iters;
+  F[ib + INFO_METHOD] = method;
+  F[ib + INFO_RANK] = kk + (intercept !== 0 ? 1 : 0);
+  F[ib + INFO_REFINE] = metric;
+
+  let finite = obj - obj === 0;
+  for (let j = 0; j <= p; j++) {
+    const c = F[cb + j];
+    if (!(c - c === 0)) finite = false;
+  }
+  if (!finite) return STATUS_NUMERICAL;
+  return ridge === 0 && kk < p ? STATUS_RANK_DEFICIENT : STATUS_OK;
+}
+
+function maxRatio(acc: number, d: number, beta: number, floor: number): number {
+  let den = Math.abs(beta);
+  if (den < floor) den = floor;
+  const r = den > 0 ? Math.abs(d) / den : (d !== 0 ? 1.0 : 0.0);
+  return r > acc ? r : acc;
+}
+
+// ---- 1. Means and scales (lanes: even / odd rows; an odd last row goes to lane 0) ----
+
+/** As assembly/l2.ts weightedMean; ext >= 0: also min and max of v over the rows of positive weight
+ *  into F[ext], F[ext + 1] (the first pass; extremes do not depend on the order of the rows). */
+export function weightedMean(F: Float64Array, n: number, v: number, pW: number, wb: number, W: number, hi: number, lo: number, ext = -1,
+  V: Float64Array | Float32Array = F): void {
+  const half = n & ~1;
+  let a0 = 0;
+  let a1 = 0;
+  if (ext >= 0) {
+    let vmin = Infinity;
+    let vmax = -Infinity;
+    if (pW !== 0) {
+      for (let i = 0; i < half; i += 2) {
+        const x0 = V[v + i];
+        const x1 = V[v + i + 1];
+        const w0 = F[wb + i];
+        const w1 = F[wb + i + 1];
+        a0 += w0 * x0;
+        a1 += w1 * x1;
+        if (w0 > 0) {
+          if (x0 < vmin) vmin = x0;
+          if (x0 > vmax) vmax = x0;
+        }
+        if (w1 > 0) {
+          if (x1 < vmin) vmin = x1;
+          if (x1 > vmax) vmax = x1;
+        }
+      }
+    } else {
+      for (let i = 0; i < half; i += 2) {
+        const x0 = V[v + i];
+        const x1 = V[v + i + 1];
+        a0 += x0;
+        a1 += x1;
+        if (x0 < vmin) vmin = x0;
+        if (x0 > vmax) vmax = x0;
+        if (x1 < vmin) vmin = x1;
+        if (x1 > vmax) vmax = x1;
+      }
+    }
+    if (half < n && (pW === 0 || F[wb + half] > 0)) {
+      const x = V[v + half];
+      if (x < vmin) vmin = x;
+      if (x > vmax) vmax = x;
+    }
+    F[ext] = vmin;
+    F[ext + 1] = vmax;
+  } else if (pW !== 0) {
+    for (let i = 0; i < half; i += 2) {
+      a0 += F[wb + i] * V[v + i];
+      a1 += F[wb + i + 1] * V[v + i + 1];
+    }
+  } else {
+    for (let i = 0; i < half; i += 2) {
+      a0 += V[v + i];
+      a1 += V[v + i + 1];
+    }
+  }
+  if (half < n) a0 += pW !== 0 ? F[wb + half] * V[v + half] : V[v + half];
+  const m = (a0 + a1) / W;
+  let c0 = 0;
+  let c1 = 0;
+  if (pW !== 0) {
+    for (let i = 0; i < half; i += 2) {
+      c0 += F[wb + i] * (V[v + i] - m);
+      c1 += F[wb + i + 1] * (V[v + i + 1] - m);
+    }
+  } else {
+    for (let i = 0; i < half; i += 2) {
+      c0 += V[v + i] - m;
+      c1 += V[v + i + 1] - m;
+    }
+  }
+  if (half < n) c0 += pW !== 0 ? F[wb + half] * (V[v + half] - m) : V[v + half] - m;
+  const cw = (c0 + c1) / W;
+  const mn = m + cw;
+  F[hi] = mn;
+  F[lo] = twoSumErr(m, cw, mn);
+}
+
+// Bit access to a double (little-endian: word 1 holds the sign, exponent and high mantissa bits).
+const bitsF = new Float64Array(1);
+const bitsU = new Uint32Array(bitsF.buffer);
+
+/** 2^k for an integer k in [-1022, 1023]. */
+export function pow2(k: number): number {
+  bitsU[0] = 0;
+  bitsU[1] = (k + 1023) << 20;
+  return bitsF[0];
+}
+
+/** The power of two 2^k, k in [-1022, 1022], with x * 2^k in [0.5, 1) (as assembly/l2.ts). */
+export function scaleFor(x: number): number {
+  bitsF[0] = x;
+  const e = ((bitsU[1] >>> 20) & 0x7ff) - 1023;
+  let k = -(e + 1);
+  if (k < -1022) k = -1022;
+  if (k > 1022) k = 1022;
+  return pow2(k);
+}
+
+/** min and max of v over the rows of positive weight into F[ext], F[ext + 1] (fits without intercept). */
+function columnRange(F: Float64Array, n: number, v: number, pW: number, wb: number, ext: number,
+  V: Float64Array | Float32Array): void {
+  let vmin = Infinity;
+  let vmax = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (pW === 0 || F[wb + i] > 0) {
+      const x = V[v + i];
+      if (x < vmin) vmin = x;
+      if (x > vmax) vmax = x;
+    }
+  }
+  F[ext] = vmin;
+  F[ext + 1] = vmax;
+}
+
+/** max |v_i - m| over the rows of positive weight from the extremes of v (fl(v - m) is monotone in v). */
+export function vExtent(vmin: number, vmax: number, m: number): number {
+  if (!(vmin <= vmax)) return 0;
+  const a = Math.abs(vmax - m);
+  const b = Math.abs(vmin - m);
+  return b > a ? b : a;
+}
+
+function columnScale(F: Float64Array, n: number, v: number, pW: number, wb: number, m: number, xm: number, amax: number,
+  V: Float64Array | Float32Array): number {
+  F[xm] = Math.abs(m) + amax;
+  if (amax === 0) return 0;
+  const ia = 1.0 / amax;
+  if (!(ia < Infinity)) return amax;
+  const half = n & ~1;
+  let s0 = 0;
+  let s1 = 0;
+  if (pW !== 0) {
+    for (let i = 0; i < half; i += 2) {
+      const w0 = F[wb + i];
+      const w1 = F[wb + i + 1];
+      const t0 = (V[v + i] - m) * ia;
+      const t1 = (V[v + i + 1] - m) * ia;
+      s0 += w0 > 0 ? w0 * (t0 * t0) : 0;
+      s1 += w1 > 0 ? w1 * (t1 * t1) : 0;
+    }
+  } else {
+    for (let i = 0; i < half; i += 2) {
+      const t0 = (V[v + i] - m) * ia;
+      const t1 = (V[v + i + 1] - m) * ia;
+      s0 += t0 * t0;
+      s1 += t1 * t1;
+    }
+  }
+  if (half < n) {
+    const t = (V[v + half] - m) * ia;
+    if (pW === 0) s0 += t * t;
+    else {
+      const w = F[wb + half];
+      s0 += w > 0 ? w * (t * t) : 0;
+    }
+  }
+  return amax * Math.sqrt(s0 + s1);
+}
+
+// ---- 2. Row blocks and the Gram matrix ----
+
+function fillBlock(F: Float64Array, I: Int32Array, n: number, xb: number, yb: number, pW: number, wb: number,
+  i0: number, len: number, lp: number, pa: number, act: number, mean: number, invs: number, ybar: number,
+  blk: number, L: number, wbuf: number): void {
+  if (pW !== 0) {
+    for (let i = 0; i < len; i++) F[wbuf + i] = Math.sqrt(F[wb + i0 + i]);
+  }
+  for (let t = 0; t <= pa; t++) {
+    let src: number;
+    let m: number;
+    let iv: number;
+    const S = t < pa ? xview() : F; // X (f64 or f32 view) or y
+    if (t < pa) {
+      const j = I[act + t];
+      src = xb + j * n + i0;
+      m = F[mean + j];
+      iv = F[invs + j];
+    } else {
+      src = yb + i0;
+      m = ybar;
+      iv = 1.0;
+    }
+    const dst = blk + t * L;
+    if (pW !== 0) {
+      for (let i = 0; i < len; i++) F[dst + i] = ((S[src + i] - m) * F[wbuf + i]) * iv;
+    } else {
+      for (let i = 0; i < len; i++) F[dst + i] = (S[src + i] - m) * iv;
+    }
+    if (lp > len) F[dst + len] = 0;
+  }
+}
+
+/** Gram matrix of [Z, yc] by row blocks (byte pointers, as assembly/l2.ts gramMatrix; exported for
+ *  scripts/l2-perf.mjs). */
+export function gramMatrix(n: number, pX: number, pY: number, pW: number, pa: number, pAct: number, pMean: number,
+  pInvs: number, ybar: number, pBlk: number, L: number, pWb: number, pG: number): void {
+  const F = F64;
+  const I = I32;
+  const G = pG >>> 3;
+  const blk = pBlk >>> 3;
+  const q = pa + 1;
+  for (let k = 0; k < q * q; k++) F[G + k] = 0;
+  for (let i0 = 0; i0 < n; i0 += L) {
+    const len = Math.min(L, n - i0);
+    const lp = evenUp(len);
+    fillBlock(F, I, n, pX >>> XS, pY >>> 3, pW, pW >>> 3, i0, len, lp, pa, pAct >>> 2, pMean >>> 3, pInvs >>> 3, ybar, blk, L, pWb >>> 3);
+    gramBlock(F, blk, L, lp, q, G);
+  }
+}
+
+function gramBlock(F: Float64Array, blk: number, L: number, lp: number, q: number, G: number): void {
+  for (let t = 0; t < q; t++) {
+    const ct = blk + t * L;
+    for (let u = t; u < q; u++) {
+      const cu = blk + u * L;
+      let a0 = 0;
+      let a1 = 0;
+      for (let i = 0; i < lp; i += 2) {
+        a0 += F[ct + i] * F[cu + i];
+        a1 += F[ct + i + 1] * F[cu + i + 1];
+      }
+      F[G + u * q + t] = F[G + u * q + t] + (a0 + a1);
+    }
+  }
+}
+
+function gramNorm1(F: Float64Array, I: Int32Array, G: number, q: number, pos: number, k: number): number {
+  let nrm = 0;
+  for (let t = 0; t < k; t++) {
+    const a = I[pos + t];
+    let s = 0;
+    for (let u = 0; u < k; u++) {
+      const b = I[pos + u];
+      s += Math.abs(a <= b ? F[G + b * q + a] : F[G + a * q + b]);
+    }
+    if (s > nrm) nrm = s;
+  }
+  return nrm;
+}
+
+// ---- 4. Cholesky and the condition estimate ----
+
+function cholesky(F: Float64Array, G: number, R: number, k: number, q: number): number {
+  for (let j = 0; j < k; j++) {
+    const gjj = F[G + j * q + j];
+    let d = gjj;
+    for (let i = 0; i < j; i++) {
+      const r = F[R + j * q + i];
+      d -= r * r;
+    }
+    if (!(d > RCOND_MIN * gjj)) return j;
+    const rjj = Math.sqrt(d);
+    F[R + j * q + j] = rjj;
+    for (let l = j + 1; l < k; l++) {
+      let s = F[G + l * q + j];
+      for (let i = 0; i < j; i++) s -= F[R + j * q + i] * F[R + l * q + i];
+      F[R + l * q + j] = s / rjj;
+    }
+  }
+  return -1;
+}
+
+function solveUpperT(F: Float64Array, R: number, q: number, k: number, v: number): void {
+  for (let j = 0; j < k; j++) {
+    let s = F[v + j];
+    for (let i = 0; i < j; i++) s -= F[R + j * q + i] * F[v + i];
+    F[v + j] = s / F[R + j * q + j];
+  }
+}
+
+function solveUpper(F: Float64Array, R: number, q: number, k: number, v: number): void {
+  for (let j = k - 1; j >= 0; j--) {
+    const zj = F[v + j] / F[R + j * q + j];
+    F[v + j] = zj;
+    for (let i = 0; i < j; i++) F[v + i] = F[v + i] - F[R + j * q + i] * zj;
+  }
+}
+
+function rcondEstimate(F: Float64Array, R: number, q: number, k: number, anorm: number, x: number, sg: number): number {
+  if (!(anorm > 0)) return 0;
+  const est = invNorm1Estimate(F, R, q, k, x, sg);
+  return est > 0 && est < Infinity ? (1.0 / est) / anorm : 0.0;
+}
+
+function idamax(F: Float64Array, v: number, k: number): number {
+  let j = 0;
+  let best = Math.abs(F[v]);
+  for (let i = 1; i < k; i++) {
+    const a = Math.abs(F[v + i]);
+    if (a > best) {
+      best = a;
+      j = i;
+    }
+  }
+  return j;
+}
+
+function asum(F: Float64Array, v: number, k: number): number {
+  let s = 0;
+  for (let i = 0; i < k; i++) s += Math.abs(F[v + i]);
+  return s;
+}
+
+function signsOf(F: Float64Array, v: number, sg: number, k: number): void {
+  for (let i = 0; i < k; i++) {
+    const s = F[v + i] >= 0 ? 1.0 : -1.0;
+    F[sg + i] = s;
+    F[v + i] = s;
+  }
+}
+
+/** Hager (1984) / Higham (1988), LAPACK dlacn2: see assembly/l2.ts. */
+function invNorm1Estimate(F: Float64Array, R: number, q: number, k: number, x: number, sg: number): number {
+  for (let i = 0; i < k; i++) F[x + i] = 1.0 / k;
+  solveUpperT(F, R, q, k, x);
+  solveUpper(F, R, q, k, x);
+  if (k === 1) return Math.abs(F[x]);
+  let est = asum(F, x, k);
+  signsOf(F, x, sg, k);
+  solveUpperT(F, R, q, k, x);
+  solveUpper(F, R, q, k, x);
+  let j = idamax(F, x, k);
+  let iter = 2;
+  for (;;) {
+    for (let i = 0; i < k; i++) F[x + i] = 0;
+    F[x + j] = 1;
+    solveUpperT(F, R, q, k, x);
+    solveUpper(F, R, q, k, x);
+    const estOld = est;
+    est = asum(F, x, k);
+    let repeated = 1;
+    for (let i = 0; i < k; i++) {
+      if ((F[x + i] >= 0 ? 1.0 : -1.0) !== F[sg + i]) {
+        repeated = 0;
+        break;
+      }
+    }
+    if (repeated !== 0 || est <= estOld) break;
+    signsOf(F, x, sg, k);
+    solveUpperT(F, R, q, k, x);
+    solveUpper(F, R, q, k, x);
+    const jLast = j;
+    j = idamax(F, x, k);
+    if (F[x + jLast] !== Math.abs(F[x + j]) && iter < 5) {
+      iter++;
+      continue;
+    }
+    break;
+  }
+  let alt = 1.0;
+  for (let i = 0; i < k; i++) {
+    F[x + i] = alt * (1.0 + i / (k - 1));
+    alt = -alt;
+  }
+  solveUpperT(F, R, q, k, x);
+  solveUpper(F, R, q, k, x);
+  const temp = 2.0 * (asum(F, x, k) / (3 * k));
+  return temp > est ? temp : est;
+}
+
+// ---- 5. Householder QR by row blocks, rank detection ----
+
+/** Householder reflector (LAPACK dlarfg) zeroing the block column v against R_kk (index rkk): as
+ *  assembly/l2.ts reflector. Returns tau, or 0 when the column is already zero. */
+function reflector(F: Float64Array, v: number, lp: number, rkk: number): number {
+  let a0 = 0;
+  let a1 = 0;
+  for (let i = 0; i < lp; i += 2) {
+    const x0 = F[v + i];
+    const x1 = F[v + i + 1];
+    a0 += x0 * x0;
+    a1 += x1 * x1;
+  }
+  const xn2 = a0 + a1;
+  if (xn2 === 0) return 0;
+  const alpha = F[rkk];
+  const h = Math.sqrt(alpha * alpha + xn2);
+  const beta = alpha >= 0 ? -h : h;
+  const tau = (beta - alpha) / beta;
+  const sc = 1.0 / (alpha - beta);
+  for (let i = 0; i < lp; i++) F[v + i] = F[v + i] * sc;
+  F[rkk] = beta;
+  return tau;
+}
+
+/** Reflect the block's first nk columns into R, applying each reflector to the columns on its right
+ *  up to q - 1 (l2_fit: nk = pa; moments: nk = q). The WASM kernel applies four columns per pass. */
+export function householderBlock(F: Float64Array, blk: number, L: number, lp: number, nk: number, q: number, R: number): void {
+  for (let k = 0; k < nk; k++) {
+    const v = blk + k * L;
+    const tau = reflector(F, v, lp, R + k * q + k);
+    if (tau === 0) continue;
+    for (let j = k + 1; j < q; j++) {
+      const c = blk + j * L;
+      let d0 = 0;
+      let d1 = 0;
+      for (let i = 0; i < lp; i += 2) {
+        d0 += F[v + i] * F[c + i];
+        d1 += F[v + i + 1] * F[c + i + 1];
+      }
+      const rkj = F[R + j * q + k];
+      const ts = tau * (rkj + (d0 + d1));
+      F[R + j * q + k] = rkj - ts;
+      for (let i = 0; i < lp; i++) F[c + i] = F[c + i] - ts * F[v + i];
+    }
+  }
+}
+
+function deleteAliased(F: Float64Array, I: Int32Array, R: number, q: number, pa: number, tol: number,
+  pos: number, act: number, fb: number): number {
+  let k = pa;
+  let t = 0;
+  while (t < k) {
+    if (Math.abs(F[R + t * q + t]) > tol) {
+      t++;
+      continue;
+    }
+    I[fb + I[act + I[pos + t]]] = 1;
+    for (let c = t; c < k - 1; c++) {
+      for (let r = 0; r <= c + 1; r++) F[R + c * q + r] = F[R + (c + 1) * q + r];
+      I[pos + c] = I[pos + c + 1];
+    }
+    for (let r = 0; r < k; r++) F[R + (k - 1) * q + r] = 0;
+    k--;
+    for (let c = t; c < k; c++) {
+      const a = F[R + c * q + c];
+      const b = F[R + c * q + c + 1];
+      if (b === 0) continue;
+      const r = Math.sqrt(a * a + b * b);
+      const cs = a / r;
+      const sn = b / r;
+      F[R + c * q + c] = r;
+      F[R + c * q + c + 1] = 0;
+      for (let l = c + 1; l <= k; l++) {
+        const col = l < k ? l : pa;
+        const x1 = F[R + col * q + c];
+        const x2 = F[R + col * q + c + 1];
+        F[R + col * q + c] = cs * x1 + sn * x2;
+        F[R + col * q + c + 1] = cs * x2 - sn * x1;
+      }
+    }
+  }
+  return k;
+}
+
+// ---- 6. One refinement pass ----
+
+function refinePass(F: Float64Array, I: Int32Array, n: number, xb: number, yb: number, pW: number, wb: number,
+  mask: number, k: number, act: number, b0: number, cb: number, blk: number, L: number, wbuf: number,
+  rh: number, rl: number, qh: number, ql: number, gh: number, gl: number, rhs: number): number {
+  for (let t = 0; t <= k; t++) {
+    F[gh + t] = 0;
+    F[gl + t] = 0;
+  }
+  let obj = 0;
+  for (let i0 = 0; i0 < n; i0 += L) {
+    const len = Math.min(L, n - i0);
+    const lp = evenUp(len);
+    // In place unless some row has weight 0 or the block has an odd number of rows (as assembly/l2.ts).
+    const direct = mask === 0 && lp === len && XS === 3; // X stored as f32: widened into the block
+    if (!direct) {
+      for (let t = 0; t <= k; t++) {
+        const src = t < k ? xb + I[act + t] * n + i0 : yb + i0;
+        const S = t < k ? xview() : F; // X (f64 or f32 view) or y
+        const dst = blk + t * L;
+        if (pW !== 0) {
+          for (let i = 0; i < len; i++) F[dst + i] = F[wb + i0 + i] !== 0 ? S[src + i] : 0;
+        } else if (S === F) {
+          F.copyWithin(dst, src, src + len);
+        } else {
+          for (let i = 0; i < len; i++) F[dst + i] = S[src + i];
+        }
+        if (lp > len) F[dst + len] = 0;
+      }
+    }
+    if (pW !== 0) {
+      F.copyWithin(wbuf, wb + i0, wb + i0 + len);
+    } else {
+      for (let i = 0; i < len; i++) F[wbuf + i] = 1;
+    }
+    if (lp > len) F[wbuf + len] = 0;
+
+    const yc = direct ? yb + i0 : blk + k * L;
+    const nb0 = -b0;
+    for (let i = 0; i < lp; i++) {
+      const y = F[yc + i];
+      const s = y + nb0;
+      F[rh + i] = s;
+      F[rl + i] = twoSumErr(y, nb0, s);
+    }
+    for (let t = 0; t < k; t++) {
+      const b = F[cb + 1 + I[act + t]];
+      const bh = splitHi(b);
+      const bl = b - bh;
+      const col = direct ? xb + I[act + t] * n + i0 : blk + t * L;
+      for (let i = 0; i < lp; i++) {
+        const x = F[col + i];
+        const xh = splitHi(x);
+        const ph = x * b;
+        const pl = twoProdErr(xh, x - xh, bh, bl, ph);
+        const h = F[rh + i];
+        const nph = -ph;
+        const s = h + nph;
+        F[rh + i] = s;
+        F[rl + i] = F[rl + i] + (twoSumErr(h, nph, s) - pl);
+      }
+    }
+
+    if (rhs === 0) {
+      let o0 = 0;
+      let o1 = 0;
+      for (let i = 0; i < lp; i += 2) {
+        const r0 = F[rh + i] + F[rl + i];
+        const r1 = F[rh + i + 1] + F[rl + i + 1];
+        o0 += (F[wbuf + i] * r0) * r0;
+        o1 += (F[wbuf + i + 1] * r1) * r1;
+      }
+      obj += o0 + o1;
+      continue;
+    }
+
+    // q = w r as a double-double: rh <- qa, rl <- qb, qh / ql <- split of qa.
+    let o0 = 0;
+    let o1 = 0;
+    let sh0 = 0;
+    let sh1 = 0;
+    let sl0 = 0;
+    let sl1 = 0;
+    for (let i = 0; i < lp; i += 2) {
+      const h0 = F[rh + i];
+      const h1 = F[rh + i + 1];
+      const l0 = F[rl + i];
+      const l1 = F[rl + i + 1];
+      const r0 = h0 + l0;
+      const r1 = h1 + l1;
+      const rlo0 = twoSumErr(h0, l0, r0);
+      const rlo1 = twoSumErr(h1, l1, r1);
+      const w0 = F[wbuf + i];
+      const w1 = F[wbuf + i + 1];
+      const wh0 = splitHi(w0);
+      const wh1 = splitHi(w1);
+      const rhi0 = splitHi(r0);
+      const rhi1 = splitHi(r1);
+      const qa0 = w0 * r0;
+      const qa1 = w1 * r1;
+      const qb0 = twoProdErr(wh0, w0 - wh0, rhi0, r0 - rhi0, qa0) + w0 * rlo0;
+      const qb1 = twoProdErr(wh1, w1 - wh1, rhi1, r1 - rhi1, qa1) + w1 * rlo1;
+      o0 += qa0 * r0;
+      o1 += qa1 * r1;
+      const s0 = sh0 + qa0;
+      const s1 = sh1 + qa1;
+      sl0 += twoSumErr(sh0, qa0, s0) + qb0;
+      sl1 += twoSumErr(sh1, qa1, s1) + qb1;
+      sh0 = s0;
+      sh1 = s1;
+      const qh0 = splitHi(qa0);
+      const qh1 = splitHi(qa1);
+      F[rh + i] = qa0;
+      F[rh + i + 1] = qa1;
+      F[rl + i] = qb0;
+      F[rl + i + 1] = qb1;
+      F[qh + i] = qh0;
+      F[qh + i + 1] = qh1;
+      F[ql + i] = qa0 - qh0;
+      F[ql + i + 1] = qa1 - qh1;
+    }
+    obj += o0 + o1;
+    addLanes(F, gh, gl, k, sh0, sh1, sl0, sl1);
+
+    for (let t = 0; t < k; t++) {
+      const col = direct ? xb + I[act + t] * n + i0 : blk + t * L;
+      let ah0 = 0;
+      let ah1 = 0;
+      let al0 = 0;
+      let al1 = 0;
+      for (let i = 0; i < lp; i += 2) {
+        const x0 = F[col + i];
+        const x1 = F[col + i + 1];
+        const xh0 = splitHi(x0);
+        const xh1 = splitHi(x1);
+        const ph0 = F[rh + i] * x0;
+        const ph1 = F[rh + i + 1] * x1;
+        const pl0 = twoProdErr(F[qh + i], F[ql + i], xh0, x0 - xh0, ph0) + F[rl + i] * x0;
+        const pl1 = twoProdErr(F[qh + i + 1], F[ql + i + 1], xh1, x1 - xh1, ph1) + F[rl + i + 1] * x1;
+        const s0 = ah0 + ph0;
+        const s1 = ah1 + ph1;
+        al0 += twoSumErr(ah0, ph0, s0) + pl0;
+        al1 += twoSumErr(ah1, ph1, s1) + pl1;
+        ah0 = s0;
+        ah1 = s1;
+      }
+      addLanes(F, gh, gl, t, ah0, ah1, al0, al1);
+    }
+  }
+  return obj;
+}
+
+function addLanes(F: Float64Array, gh: number, gl: number, t: number, h0: number, h1: number, l0: number, l1: number): void {
+  const h = h0 + h1;
+  const l = (l0 + l1) + twoSumErr(h0, h1, h);
+  const g = F[gh + t];
+  const s = g + h;
+  F[gl + t] = F[gl + t] + (twoSumErr(g, h, s) + l);
+  F[gh + t] = s;
+}

@@ -1,0 +1,137 @@
+// Weighted selection (src/twin/select.ts, the twin of assembly/select.ts) against a sort-based
+// reference: the first element in (key, id) order whose cumulative weight reaches the target.
+// The WASM copy is exercised through the L1 kernel (test/kernels/l1-kernel.test.ts: weighted quantiles up to
+// n = 3000, and every coordinate step and line search), where both backends must agree bit for bit.
+import { describe, expect, it } from 'vitest';
+import { Arena } from '../../src/backend/arena.js';
+import { jsBackend } from '../../src/backend/twin.js';
+import { SELECT_SCRATCH_BYTES, argmin, wselect } from '../../src/twin/select.js';
+import { rng } from '../helpers/close.js';
+
+interface Triples { key: Float64Array; wt: Float64Array; id: Int32Array }
+
+/** Sort-based reference: returns target -> selected (key, id). */
+function reference(t: Triples): (target: number) => { key: number; id: number } {
+  const ord = Array.from(t.key.keys()).sort((a, b) => t.key[a] - t.key[b] || t.id[a] - t.id[b]);
+  const cum: number[] = [];
+  let c = 0;
+  for (const a of ord) cum.push((c += t.wt[a]));
+  return (target) => {
+    let k = cum.findIndex((v) => v >= target);
+    if (k < 0) k = ord.length - 1;
+    return { key: t.key[ord[k]], id: t.id[ord[k]] };
+  };
+}
+
+/** Runs wselect in twin memory; returns the selection and the arrays afterwards. */
+function select(t: Triples, target: number, total: number | null): { pos: number; after: Triples } {
+  const arena = new Arena(jsBackend);
+  const m = t.key.length;
+  const mark = arena.mark();
+  try {
+    const [pK, pW, pI, pS] = arena.allocMany([8 * m, 8 * m, 4 * m, SELECT_SCRATCH_BYTES]);
+    jsBackend.f64().set(t.key, pK >>> 3);
+    jsBackend.f64().set(t.wt, pW >>> 3);
+    jsBackend.i32().set(t.id, pI >>> 2);
+    const pos = total === null ? wselect(pK, pW, pI, m, target) : wselect(pK, pW, pI, m, target, total, pS);
+    const f = jsBackend.f64(), i32 = jsBackend.i32();
+    return {
+      pos,
+      after: { key: f.slice(pK >>> 3, (pK >>> 3) + m), wt: f.slice(pW >>> 3, (pW >>> 3) + m), id: i32.slice(pI >>> 2, (pI >>> 2) + m) },
+    };
+  } finally {
+    arena.release(mark);
+  }
+}
+
+function triples(seed: number, m: number, ties: boolean, zeros: boolean): Triples {
+  const u = rng(seed);
+  const key = Float64Array.from({ length: m }, () => (ties ? Math.floor(u() * 7) - 3 : u() * 200 - 100));
+  const wt = Float64Array.from({ length: m }, () => (zeros && u() < 0.3 ? 0 : u() * 3));
+  // distinct ids in scrambled order (ids are row numbers in the kernel)
+  const id = Int32Array.from({ length: m }, (_, i) => (i * 7919) % 1000003);
+  return { key, wt, id };
+}
+
+/** The arrays afterwards hold the same triples (a permutation; ids are distinct). */
+function expectPermutation(before: Triples, after: Triples): void {
+  const at = new Map<number, number>();
+  before.id.forEach((id, a) => at.set(id, a));
+  let ok = at.size === after.id.length;
+  after.id.forEach((id, a) => {
+    const b = at.get(id);
+    if (b === undefined || !Object.is(before.key[b], after.key[a]) || !Object.is(before.wt[b], after.wt[a])) ok = false;
+    at.delete(id);
+  });
+  expect(ok && at.size === 0, 'the arrays hold a permutation of the input triples').toBe(true);
+}
+
+describe('wselect (weighted lower quantile in (key, id) order)', () => {
+  const sizes = [1, 2, 3, 5, 10, 100, 511, 512, 513, 600, 2000, 20000];
+  it.each(sizes)('m = %i: sampling and plain paths agree with the reference', (m) => {
+    for (const ties of [false, true]) {
+      for (const zeros of [false, true]) {
+        const t = triples(m * 4 + (ties ? 2 : 0) + (zeros ? 1 : 0), m, ties, zeros);
+        let W = 0;
+        for (const w of t.wt) W += w;
+        const refOf = reference(t);
+        for (const frac of [-1, 0, 1e-9, 0.1, 0.25, 0.5, 0.77, 0.999, 1]) {
+          const target = frac * W;
+          const ref = refOf(target);
+          for (const total of [W, null]) {
+            const { pos, after } = select(t, target, total);
+            expect({ key: after.key[pos], id: after.id[pos] }, `m=${m} ties=${ties} zeros=${zeros} frac=${frac} total=${total}`).toEqual(ref);
+            expectPermutation(t, after);
+            if (total === null) {
+              // plain FIND: positions before the result hold exactly its predecessors
+              let bad = -1;
+              for (let a = 0; a < m && bad < 0; a++) {
+                const prec = after.key[a] < ref.key || (after.key[a] === ref.key && after.id[a] < ref.id);
+                if (prec !== a < pos) bad = a;
+              }
+              expect(bad, `m=${m}: first position out of place`).toBe(-1);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('a target beyond the total (rounding shortfall) selects the largest element', () => {
+    const t = triples(9, 3000, false, false);
+    let W = 0;
+    for (const w of t.wt) W += w;
+    const ref = reference(t)(Infinity);
+    for (const total of [W, null]) {
+      const { pos, after } = select(t, W * (1 + 1e-12), total);
+      expect({ key: after.key[pos], id: after.id[pos] }).toEqual(ref);
+    }
+  });
+
+  it('is deterministic: the same input gives the same permutation', () => {
+    const t = triples(11, 5000, true, true);
+    const a = select(t, 1234.5, 7000), b = select(t, 1234.5, 7000);
+    expect(a.pos).toBe(b.pos);
+    expect(Array.from(a.after.id)).toEqual(Array.from(b.after.id));
+  });
+});
+
+describe('argmin', () => {
+  it('finds the first element in (key, id) order without reordering', () => {
+    for (const m of [1, 2, 7, 1000]) {
+      const t = triples(m, m, true, false);
+      const arena = new Arena(jsBackend);
+      const mark = arena.mark();
+      try {
+        const [pK, pI] = arena.allocMany([8 * m, 4 * m]);
+        jsBackend.f64().set(t.key, pK >>> 3);
+        jsBackend.i32().set(t.id, pI >>> 2);
+        const pos = argmin(pK, pI, m);
+        expect({ key: t.key[pos], id: t.id[pos] }).toEqual(reference(t)(0));
+        expect(Array.from(jsBackend.i32().slice(pI >>> 2, (pI >>> 2) + m))).toEqual(Array.from(t.id));
+      } finally {
+        arena.release(mark);
+      }
+    }
+  });
+});

@@ -14,9 +14,11 @@ export { fitAsync, terminateWorkers, type FitAsyncOptions } from './async/fit-as
 export { huber, smoothL1, solvePath, lambdaMax, type HuberOptions, type HuberResult, type SmoothL1Options, type SmoothL1Result, type PathOptions, type LambdaMaxOptions } from './fit/robust.js';
 export { GramAccumulator, type GramAccumulatorOptions, type GramSolveOptions, type GramAccumulatorJSON } from './fit/accumulator.js';
 export {
-  summary, formatSummary,
+  summary, formatSummary, quantileProcess, processAt, quantileTest,
+  type QuantileTest, type QuantileTestOptions, type QuantileTestRow,
+  type QuantileProcess, type QuantileProcessOptions, type ProcessPiece, type ProcessCertificate,
   type Summary, type SummaryOptions, type CoefficientRow, type SummarizableResult,
-  type QuantileSe, type L2Vcov, type HuberVcov, type Bandwidth,
+  type QuantileSe, type L2Vcov, type HuberVcov, type Bandwidth, type RankSummary, type RankBounds,
 } from './inference/index.js';
 export {
   normalCdf, normalQuantile, studentTCdf, studentTQuantile, fCdf, fSf,

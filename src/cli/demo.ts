@@ -215,7 +215,10 @@ function runDataset(spec: DatasetSpec, backend: FitOptions['backend'] | undefine
     const a = results.get(ls.key);
     if (a) {
       try {
-        const s = inference(a, { data: design.X, rows: design.n, cols: design.p }, design.y, { names: design.xNames });
+        // The demo compares standard errors across losses, so l1/quantile ask for nid explicitly
+        // (summary's default there is rank-inversion intervals below 1001 rows, which have no SE).
+        const seOpt = ls.options.loss === 'l1' || ls.options.loss === 'quantile' ? { se: 'nid' as const } : {};
+        const s = inference(a, { data: design.X, rows: design.n, cols: design.p }, design.y, { names: design.xNames, ...seOpt });
         f.inference = { method: s.method, level: s.level, distribution: s.distribution, df: s.df, coefficients: s.coefficients, warnings: s.warnings };
       } catch (e) {
         f.inferenceError = describeError(e);

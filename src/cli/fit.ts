@@ -10,7 +10,7 @@ import { EXIT_OK, InputError, UsageError } from './errors.js';
 import { fmtMs, fmtNum, fmtSci, table, toJson } from './format.js';
 import { writeOutput, type CliIo } from './io.js';
 import { ProgressLine } from './progress.js';
-import { PALETTE, scatterSvg } from './svg.js';
+import { PALETTE, coefficientPanelsSvg, scatterSvg } from './svg.js';
 
 export const FIT_HELP = `Usage: robustreg fit <file.csv | file.parquet | file.arrow | -> --y <column> [options]
 
@@ -48,7 +48,9 @@ Model:
 
 Inference (standard errors, t/z statistics, p-values, confidence intervals):
   --se <method>        l2: classical (default), hc0, hc1, hc2 or hc3 (heteroskedasticity-robust);
-                       l1/quantile: nid (default), ker or boot; huber: h1 (default), h2 or h3;
+                       l1/quantile: rank (default below 1001 rows: rank-inversion intervals,
+                       as quantreg), nid (default from 1001 rows), ker or boot;
+                       huber: h1 (default), h2 or h3;
                        none skips them (smooth-l1 has none)
   --level <l>          confidence level of the intervals, in (0, 1), default 0.95
   --reps <B>           --se boot: bootstrap replicates (default 200)
@@ -57,7 +59,11 @@ Inference (standard errors, t/z statistics, p-values, confidence intervals):
 Output:
   --json               print one JSON object (for scripts) instead of the summary
   --plot <out.svg>     write an SVG plot: y against x with the fitted line when there is one
-                       predictor, else observed against fitted values
+                       predictor, else observed against fitted values; with --taus, each
+                       coefficient against tau with its confidence band and the least-squares
+                       estimate and interval as a reference (quantreg's plot.summary.rqs)
+  --taus <t1,t2,...>   quantile regression at several tau (implies --loss quantile): one table
+                       per tau (rank-inversion intervals below 1001 rows, else nid)
   -h, --help           show this help
 
 Exit codes: 0 ok, 1 bad input (unreadable or malformed CSV, unknown column, text response,
@@ -67,6 +73,7 @@ Examples:
   robustreg fit data/stackloss.csv --y stack.loss
   robustreg fit data/stackloss.csv --y stack.loss --loss l2 --se hc3 --level 0.9
   robustreg fit data/starsCYG.csv --y log.light --x log.Te --loss quantile --tau 0.9 --plot q90.svg
+  robustreg fit data/stackloss.csv --y stack.loss --taus 0.1,0.25,0.5,0.75,0.9 --plot taus.svg
   robustreg fit iris.csv --y Sepal.Length --loss l2          (Species becomes 2 dummy columns)
   robustreg fit education.csv --y Y --factor Region --se hc3
   cat data.csv | robustreg fit - --y 1 --loss l2 --json
@@ -83,6 +90,7 @@ const FIT_FLAGS = {
   f32: { type: 'boolean' },
   loss: { type: 'string' },
   tau: { type: 'string' },
+  taus: { type: 'string' },
   delta: { type: 'string' },
   epsilon: { type: 'string' },
   scale: { type: 'string' },
@@ -121,15 +129,15 @@ const OBJECTIVE_UNITS: Record<LossName, string> = {
 /** --se values per loss (lower case on the command line; the library's spelling on the right). */
 const SE_CHOICES: Record<LossName, Record<string, string>> = {
   l2: { classical: 'classical', hc0: 'HC0', hc1: 'HC1', hc2: 'HC2', hc3: 'HC3', none: 'none' },
-  l1: { nid: 'nid', ker: 'ker', boot: 'boot', none: 'none' },
-  quantile: { nid: 'nid', ker: 'ker', boot: 'boot', none: 'none' },
+  l1: { rank: 'rank', nid: 'nid', ker: 'ker', boot: 'boot', none: 'none' },
+  quantile: { rank: 'rank', nid: 'nid', ker: 'ker', boot: 'boot', none: 'none' },
   huber: { h1: 'H1', h2: 'H2', h3: 'H3', none: 'none' },
   'smooth-l1': { none: 'none' },
 };
 
 /** The inference request of the command line, validated for syntax (ranges are the library's). */
 interface InferenceRequest {
-  /** The library's method name, or 'none'. */
+  /** The library's method name, 'none', or 'default' (l1/quantile: the library picks rank or nid by n). */
   method: string;
   level?: number;
   B?: number;
@@ -139,7 +147,8 @@ interface InferenceRequest {
 function inferenceRequest(v: Record<string, unknown>, loss: LossName): InferenceRequest {
   const raw = v.se as string | undefined;
   const choices = SE_CHOICES[loss];
-  let method = Object.values(choices)[0];
+  // l1/quantile: no --se leaves the choice to summary() (rank below 1001 rows, nid from there, as quantreg).
+  let method = loss === 'l1' || loss === 'quantile' ? 'default' : Object.values(choices)[0];
   if (raw !== undefined) {
     const key = raw.toLowerCase();
     if (!(key in choices)) {
@@ -183,7 +192,7 @@ function runInference(req: InferenceRequest, d: Design, loss: LossName, intercep
 
   if (req.level !== undefined) o.level = req.level;
   if (loss === 'l2' || loss === 'huber') o.vcov = req.method as SummaryOptions['vcov'];
-  else o.se = req.method as SummaryOptions['se'];
+  else if (req.method !== 'default') o.se = req.method as SummaryOptions['se'];
   if (req.B !== undefined) o.B = req.B;
   if (req.seed !== undefined) o.seed = req.seed;
   const t0 = now();
@@ -203,12 +212,15 @@ function methodText(s: Summary): string {
   const names: Record<string, string> = {
     classical: 'classical, iid errors',
     HC0: 'HC0, White', HC1: 'HC1, White x n/(n-p)', HC2: 'HC2, leverage-adjusted', HC3: 'HC3, MacKinnon-White',
-    nid: 'nid, Hendricks-Koenker', ker: 'ker, Powell kernel', boot: 'xy-pairs bootstrap',
+    rank: 'none: rank-inversion intervals', nid: 'nid, Hendricks-Koenker', ker: 'ker, Powell kernel', boot: 'xy-pairs bootstrap',
     H1: 'H1, Huber sandwich', H2: 'H2, Huber sandwich', H3: 'H3, Huber sandwich',
   };
   let t = names[s.method] ?? s.method;
   if (s.bandwidth) t += `, ${s.bandwidth.rule === 'hall-sheather' ? 'Hall-Sheather' : 'Bofinger'} h = ${fmtNum(s.bandwidth.h, 4)}`;
   if (s.bootstrap) t += `, B = ${s.bootstrap.B}, seed = ${s.bootstrap.seed}${s.bootstrap.ci === 'percentile' ? ', percentile intervals' : ''}`;
+  if (s.rank) {
+    return `${t}, ${s.rank.iid ? 'iid' : 'density-weighted'} rank test; critical value ${fmtNum(s.rank.critical, 5)} (t on ${s.df} df)`;
+  }
   const test = s.distribution === 'normal' ? 'z tests' : `t tests on ${s.df} df`;
   return `SE: ${t}; ${test}`;
 }
@@ -226,6 +238,7 @@ function summaryLines(s: Summary): string[] {
   let inTable = true;
   for (const l of lines.slice(start)) {
     if (l.startsWith('Scale: ')) continue;
+    if (l === '') inTable = false; // (a rank table has no significance codes: a blank line ends it)
     out.push(inTable ? `  ${l}` : l);
     if (l.startsWith('Signif. codes')) inTable = false;
   }
@@ -244,6 +257,9 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   const file = positionals[0];
   if (v.y === undefined) throw new UsageError('missing --y <column> (the response)', 'fit');
   const tau = numberFlag('fit', 'tau', v.tau as string | undefined);
+  const taus = v.taus === undefined ? undefined : (v.taus as string).split(',').map((t) => numberFlag('fit', 'taus', t.trim()) as number);
+  if (taus !== undefined && tau !== undefined) throw new UsageError('--tau and --taus exclude each other (--taus fits every tau it lists)', 'fit');
+  if (taus !== undefined && v.loss !== undefined && v.loss !== 'quantile') throw new UsageError(`--taus applies to --loss quantile, not ${v.loss}`, 'fit');
   const delta = numberFlag('fit', 'delta', v.delta as string | undefined);
   const epsilon = numberFlag('fit', 'epsilon', v.epsilon as string | undefined);
   const scale = numberFlag('fit', 'scale', v.scale as string | undefined);
@@ -252,7 +268,7 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   const backend = choiceFlag('fit', 'backend', v.backend as string | undefined, ['auto', 'wasm', 'js'] as const);
   const header = choiceFlag('fit', 'header', v.header as string | undefined, ['auto', 'yes', 'no'] as const) ?? 'auto';
   listFlag('fit', 'x', v.x as string[] | undefined); // syntax check only: names are resolved against the header
-  const loss = resolveLoss(v.loss as string | undefined, tau, delta ?? scale, epsilon);
+  const loss = taus !== undefined ? 'quantile' : resolveLoss(v.loss as string | undefined, tau, delta ?? scale, epsilon);
   const infReq = inferenceRequest(v, loss);
   const plot = v.plot as string | undefined;
   if (plot === '' || plot === '-') throw new UsageError('--plot needs a file name (the SVG is not written to standard output)', 'fit');
@@ -273,7 +289,7 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   const cpu1 = process.cpuUsage(cpu0);
   const readCpuMs = (cpu1.user + cpu1.system) / 1000;
   try {
-    return await fitDesign(design, file, v, io, now, { readMs, readCpuMs }, { loss, intercept, backend, maxIter, tol, tau, delta, epsilon, scale, infReq, plot });
+    return await fitDesign(design, file, v, io, now, { readMs, readCpuMs }, { loss, intercept, backend, maxIter, tol, tau, delta, epsilon, scale, infReq, plot, taus });
   } finally {
     design.ds.dispose();
   }
@@ -291,6 +307,8 @@ interface FitRequest {
   scale?: number;
   infReq: InferenceRequest;
   plot?: string;
+  /** --taus: one quantile fit per tau. */
+  taus?: number[];
 }
 
 /** Stream the file (or standard input) into a Dataset, with a progress line on a terminal. */
@@ -407,6 +425,9 @@ async function fitDesign(design: Design, file: string, v: Record<string, unknown
   if (epsilon !== undefined) options.epsilon = epsilon;
   if (scale !== undefined) options.scale = scale;
 
+  if (f.taus !== undefined) {
+    return fitTaus(file, design, intercept, options, f.taus, infReq, v.json === true, plot, io, now);
+  }
   const bar = new ProgressLine(io.stderr, io.isTTY, `fitting ${loss}`, now);
   if (io.isTTY) options.onProgress = (p) => bar.update({ iteration: p.iteration, objective: p.objective, gap: p.gap });
   const t0 = now();
@@ -719,4 +740,69 @@ function fitPlot(file: string, d: Design, loss: LossName, intercept: boolean, o:
     lines: [{ label: 'observed = fitted', intercept: 0, slope: 1, color: PALETTE[0] }],
     pointLabel: 'observations',
   });
+}
+
+/**
+ * `--taus`: one quantile fit and summary per tau, the least-squares fit as a reference, printed as one
+ * table per tau (or JSON), and with --plot the coefficient-against-tau panels of plot.summary.rqs.
+ */
+async function fitTaus(file: string, d: Design, intercept: boolean, base: FitOptions, taus: number[], req: InferenceRequest, json: boolean, plot: string | undefined, io: CliIo, now: () => number): Promise<number> {
+  const fits = taus.map((tau) => ({ tau, r: fitModel(d.ds, { ...base, loss: 'quantile', tau }) }));
+  const infs = fits.map((f) => runInference(req, d, 'quantile', intercept, f.r, now));
+  // Least squares with its classical interval at the same level: the reference line.
+  const l2opts: FitOptions = { loss: 'l2' };
+  if (!intercept) l2opts.intercept = false;
+  const ols = fitModel(d.ds, l2opts); // the dataset carries the weights
+  const olsInf = req.method === 'none' ? undefined
+    : runInference({ method: 'classical', ...(req.level !== undefined ? { level: req.level } : {}) }, d, 'l2', intercept, ols, now).summary;
+  const names = intercept ? ['(Intercept)', ...d.xNames] : [...d.xNames];
+  const coefOf = (r: FitResult) => (intercept ? [r.intercept, ...r.coef] : [...r.coef]);
+  if (json) {
+    io.stdout.write(toJson({
+      command: 'fit', file, formula: formula(d, intercept), loss: 'quantile', taus, response: d.yName, predictors: d.xNames,
+      n: d.n, p: d.p, hasIntercept: intercept,
+      fits: fits.map((f, i) => ({ tau: f.tau, coefficients: Object.fromEntries(names.map((nm, j) => [nm, coefOf(f.r)[j]])), objective: f.r.objective, certificate: f.r.certificate, inference: infs[i].summary ?? null, inferenceNote: infs[i].note })),
+      ols: { coefficients: Object.fromEntries(names.map((nm, j) => [nm, coefOf(ols)[j]])), inference: olsInf ?? null },
+    }) + '\n');
+  } else {
+    const out: string[] = [];
+    out.push(`Model:  ${formula(d, intercept)}`);
+    out.push(`Loss:   quantile regression at tau = ${taus.join(', ')}`);
+    out.push(`Data:   ${file === '-' ? 'standard input' : file}, n = ${d.n}`);
+    fits.forEach((f, i) => {
+      out.push('');
+      out.push(`tau = ${f.tau}: objective ${fmtNum(f.r.objective)}`);
+      const inf = infs[i];
+      if (inf.summary) {
+        out.push(`Coefficients (${methodText(inf.summary)}):`);
+        out.push(...summaryLines(inf.summary));
+      } else {
+        out.push(`Coefficients (SE: ${inf.note}):`);
+        out.push(...table([['', 'Estimate'], ...names.map((nm, j) => [nm, fmtNum(coefOf(f.r)[j])])]).map((l) => '  ' + l));
+      }
+    });
+    io.stdout.write(out.join('\n') + '\n');
+  }
+  if (plot) {
+    const level = infs.find((x) => x.summary)?.summary?.level ?? req.level ?? 0.95;
+    const method = infs.find((x) => x.summary)?.summary?.method;
+    const pct = `${+(level * 100).toFixed(4)}%`;
+    const svg = coefficientPanelsSvg({
+      title: `${formula(d, intercept)}: quantile regression coefficients against tau`,
+      subtitle: `${file === '-' ? 'standard input' : file}, n = ${d.n}`,
+      taus,
+      panels: names.map((name, j) => ({
+        name,
+        estimate: fits.map((f) => coefOf(f.r)[j]),
+        lower: infs.map((x) => x.summary?.coefficients[j].ciLower ?? NaN),
+        upper: infs.map((x) => x.summary?.coefficients[j].ciUpper ?? NaN),
+        ...(olsInf ? { ols: { estimate: olsInf.coefficients[j].estimate, lower: olsInf.coefficients[j].ciLower, upper: olsInf.coefficients[j].ciUpper } } : {}),
+      })),
+      bandLabel: method ? `${pct} ${method === 'rank' ? 'rank-inversion' : method} interval` : 'no interval (--se none)',
+      olsLabel: `least squares ± ${pct} interval`,
+    });
+    await writeOutput(plot, svg, 'plot');
+    io.stderr.write(`robustreg: wrote ${plot}\n`);
+  }
+  return EXIT_OK;
 }

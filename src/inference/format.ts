@@ -57,6 +57,7 @@ const METHODS: Record<string, string> = {
   HC1: 'HC1 (HC0 × n/(n − p))',
   HC2: 'HC2 (leverage-adjusted)',
   HC3: 'HC3 (jackknife-like, MacKinnon & White)',
+  rank: 'none; rank-inversion intervals (Koenker 1994)',
   nid: 'nid (Hendricks–Koenker local sparsity)',
   ker: 'ker (Powell kernel sandwich)',
   boot: 'boot (xy-pairs bootstrap)',
@@ -83,16 +84,22 @@ export function formatSummary(s: Summary, options: { digits?: number } = {}): st
     if (s.bandwidth.kernel !== undefined) how += `, kernel ${sig(s.bandwidth.kernel, 4)}`;
   }
   if (s.bootstrap) how += `; B = ${s.bootstrap.B}, seed = ${s.bootstrap.seed}, ${s.bootstrap.ci} intervals`;
+  if (s.rank) {
+    how += s.rank.iid ? ', iid errors' : `, density-weighted (iid: false, h = ${sig(s.rank.h ?? NaN, 4)})`;
+    how += `; critical value ${sig(s.rank.critical, 5)}`;
+  }
   out.push(how);
   out.push(`n = ${s.n}, coefficients = ${s.p}, residual df = ${s.df}, objective = ${sig(s.objective, 7)}`);
   out.push('');
   const statName = s.distribution === 'normal' ? 'z value' : 't value';
   const pName = s.distribution === 'normal' ? 'Pr(>|z|)' : 'Pr(>|t|)';
   const a = (1 - s.level) / 2;
-  const header = ['', 'Estimate', 'Std. Error', statName, pName, '', pct(a), pct(1 - a)];
+  // Rank inversion gives intervals only (quantreg prints coefficients, lower bd, upper bd).
+  const rankTable = s.method === 'rank';
+  const header = rankTable ? ['', 'Estimate', pct(a), pct(1 - a)] : ['', 'Estimate', 'Std. Error', statName, pName, '', pct(a), pct(1 - a)];
   const rows: string[][] = [header];
   for (const c of s.coefficients) {
-    rows.push([
+    rows.push(rankTable ? [c.name, sig(c.estimate, digits, false), sig(c.ciLower, digits, false), sig(c.ciUpper, digits, false)] : [
       c.name, sig(c.estimate, digits, false), sig(c.stdError, digits, false),
       Number.isFinite(c.statistic) ? c.statistic.toFixed(3) : sig(c.statistic, 3),
       pval(c.pValue), stars(c.pValue), sig(c.ciLower, digits, false), sig(c.ciUpper, digits, false),
@@ -101,10 +108,12 @@ export function formatSummary(s: Summary, options: { digits?: number } = {}): st
   const widths: number[] = [];
   for (const r of rows) r.forEach((cell, j) => (widths[j] = Math.max(widths[j] ?? 0, cell.length)));
   for (const r of rows) {
-    out.push(r.map((cell, j) => (j === 0 || j === 5 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  ').trimEnd());
+    out.push(r.map((cell, j) => (j === 0 || (j === 5 && !rankTable) ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  ').trimEnd());
   }
-  out.push('---');
-  out.push("Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1");
+  if (!rankTable) {
+    out.push('---');
+    out.push("Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1");
+  }
   if (s.loss === 'l2' && s.sigma !== undefined) {
     out.push('');
     out.push(`Residual standard error: ${sig(s.sigma, 4)} on ${s.df} degrees of freedom`);

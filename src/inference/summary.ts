@@ -1,7 +1,7 @@
 // summary(result, X, y, options): standard errors, test statistics, p-values and confidence
 // intervals for a fitted model, with the method chosen per loss (docs/inference.md):
 //   l2         vcov: 'classical' (default) | 'HC0' | 'HC1' | 'HC2' | 'HC3'      t(n − k)
-//   l1/quantile se: 'nid' (default) | 'ker' | 'boot'                          t(n − k)
+//   l1/quantile se: 'rank' (default, n < 1001) | 'nid' (default otherwise) | 'ker' | 'boot'  t(n − k)
 //   huber      vcov: 'H1' (default) | 'H2' | 'H3'                              normal
 // The numbers reproduce R summary.lm + sandwich::vcovHC, quantreg summary.rq and statsmodels RLM.
 import { quantile as fitQuantile } from '../fit/api.js';
@@ -15,12 +15,16 @@ import { checkCoefLike, readDesign, residuals, type Design } from './design.js';
 import { normalQuantile, normalSf, studentTQuantile, studentTTwoSided } from './distributions.js';
 import { HUBER_VCOV, checkHuberEquations, huberCovariance, type HuberVcov } from './huber.js';
 import { L2_VCOV, checkNormalEquations, l2Inference, type L2Vcov } from './l2.js';
+import { rankIntervals, type RankBounds } from './rank.js';
 import {
   checkQuantileIntercept, kerCovariance, nidCovariance, usableBandwidth, type Bandwidth,
 } from './quantile.js';
 
-export type QuantileSe = 'nid' | 'ker' | 'boot';
-export const QUANTILE_SE: readonly QuantileSe[] = ['nid', 'ker', 'boot'];
+export type QuantileSe = 'rank' | 'nid' | 'ker' | 'boot';
+export const QUANTILE_SE: readonly QuantileSe[] = ['rank', 'nid', 'ker', 'boot'];
+
+/** quantreg's summary.rq: se = 'rank' below this many observations, 'nid' from it on. */
+export const RANK_DEFAULT_MAX_N = 1000;
 
 export interface SummaryOptions {
   /** Confidence level of the intervals, in (0, 1). Default 0.95. */
@@ -33,8 +37,13 @@ export interface SummaryOptions {
   names?: readonly string[];
   /** l2: 'classical' (default), 'HC0', 'HC1', 'HC2', 'HC3'; huber: 'H1' (default), 'H2', 'H3'. */
   vcov?: L2Vcov | HuberVcov;
-  /** l1/quantile: 'nid' (default), 'ker' or 'boot'. */
+  /**
+   * l1/quantile: 'rank' (rank-inversion intervals, the default when n ≤ 1000), 'nid' (the default
+   * from n = 1001, as quantreg's summary.rq), 'ker' or 'boot'.
+   */
   se?: QuantileSe;
+  /** rank: true (default) for iid errors; false weights the test by local density estimates (quantreg's iid = FALSE). */
+  iid?: boolean;
   /** nid/ker: the bandwidth rule for h, 'hall-sheather' (default) or 'bofinger'. */
   bandwidth?: Bandwidth;
   /** boot: replicates (default 200). */
@@ -90,11 +99,27 @@ export interface Summary {
   bandwidth?: { rule: Bandwidth; h: number; kernel?: number };
   /** boot. */
   bootstrap?: { B: number; seed: number; failures: number; ci: 'wald' | 'percentile' };
+  /**
+   * rank: the test's details. The table's stdError, statistic and pValue are NaN (rank inversion gives
+   * intervals, not standard errors) and `covariance` is empty.
+   */
+  rank?: RankSummary;
   /** huber. */
   scale?: number;
   delta?: number;
   /** Messages about the estimate (e.g. nid density estimates clamped at 0). */
   warnings: string[];
+}
+
+export interface RankSummary {
+  /** Whether the iid version of the rank test was used (false: density-weighted, Koenker & Machado 1999). */
+  iid: boolean;
+  /** The critical value t_{1−α/2}(n − p) the statistic is compared with. */
+  critical: number;
+  /** iid: false: the Hall–Sheather bandwidth of the density estimates (τ units). */
+  h?: number;
+  /** Per coefficient (order of `coefficients`): quantreg's four bounds and rank statistics (interp = FALSE). */
+  bounds: RankBounds[];
 }
 
 /** The result fields a summary reads (a FitResult from ols/lad/quantile/huber satisfies it). */
@@ -116,8 +141,8 @@ export interface SummarizableResult {
 const COMMON_KEYS = ['level', 'intercept', 'weights', 'names'] as const;
 const KEYS: Record<string, readonly string[]> = {
   l2: [...COMMON_KEYS, 'vcov'],
-  l1: [...COMMON_KEYS, 'se', 'bandwidth', 'B', 'seed', 'ci', 'backend'],
-  quantile: [...COMMON_KEYS, 'se', 'bandwidth', 'B', 'seed', 'ci', 'backend'],
+  l1: [...COMMON_KEYS, 'se', 'iid', 'bandwidth', 'B', 'seed', 'ci', 'backend'],
+  quantile: [...COMMON_KEYS, 'se', 'iid', 'bandwidth', 'B', 'seed', 'ci', 'backend'],
   huber: [...COMMON_KEYS, 'vcov'],
 };
 
@@ -133,7 +158,8 @@ function oneOf<T extends string>(o: Record<string, unknown>, name: string, value
 function onlyWith(o: Record<string, unknown>, names: readonly string[], se: string): void {
   for (const name of names) {
     if (o[name] !== undefined) {
-      throw new RobustRegError('INVALID_INPUT', `summary: option ${name} applies only to se: ${name === 'bandwidth' ? "'nid' or 'ker'" : "'boot'"}, not to se: '${se}'`, { argument: name, value: o[name] });
+      const to = name === 'bandwidth' ? "'nid' or 'ker'" : name === 'iid' ? "'rank'" : name === 'backend' ? "'nid' or 'boot' (the methods that refit)" : "'boot'";
+      throw new RobustRegError('INVALID_INPUT', `summary: option ${name} applies only to se: ${to}, not to se: '${se}'`, { argument: name, value: o[name] });
     }
   }
 }
@@ -218,7 +244,7 @@ function summaryOfArrays(result: SummarizableResult, X: XInput, y: ArrayLike<num
   if (typeof tau !== 'number' || !(tau > 0 && tau < 1)) {
     throw new RobustRegError('INVALID_INPUT', `summary: a quantile result needs result.tau in (0, 1), received ${describe(tau)}`, { argument: 'result.tau', value: tau });
   }
-  const se = oneOf(o, 'se', QUANTILE_SE, 'nid', loss);
+  const se = oneOf(o, 'se', QUANTILE_SE, d.nAll <= RANK_DEFAULT_MAX_N ? 'rank' : 'nid', loss);
   const backendOpt = optBackend(o);
   const backend: BackendChoice = o.backend !== undefined ? backendOpt
     : res.backend === 'wasm' || res.backend === 'js' ? res.backend : 'auto';
@@ -230,6 +256,32 @@ function summaryOfArrays(result: SummarizableResult, X: XInput, y: ArrayLike<num
     checkQuantileIntercept(d, tau, resid);
   }
   const refitOpts = { intercept, backend };
+  if (se === 'rank') {
+    onlyWith(o, ['bandwidth', 'B', 'seed', 'ci', 'backend'], se);
+    const iid = optBool(o, 'iid', true);
+    // As summary.rq: rows (and the intercept column) multiplied by the weights.
+    const { n, k } = d;
+    const Xr = new Float64Array(n * k);
+    const yr = new Float64Array(n);
+    const off = intercept ? 1 : 0;
+    for (let i = 0; i < n; i++) {
+      const wi = d.w ? d.w[i] : 1;
+      if (intercept) Xr[i] = wi;
+      yr[i] = d.y[i] * wi;
+      for (let j = 0; j < d.p; j++) Xr[(j + off) * n + i] = d.X[j * n + i] * wi;
+    }
+    const rk = rankIntervals({ X: Xr, y: yr, nRows: n, k, tau, level, iid, nR: d.nAll, coef: coefAll });
+    const rowNames = intercept ? ['(Intercept)', ...names] : names;
+    const coefficients: CoefficientRow[] = rk.intervals.map((iv, j) => ({
+      name: rowNames[j], estimate: coefAll[j], stdError: NaN, statistic: NaN, pValue: NaN, ciLower: iv.lower, ciUpper: iv.upper,
+    }));
+    return {
+      ...base, method: 'rank', distribution: 't', tau, coefficients, covariance: [],
+      rank: { iid, critical: rk.critical, ...(rk.h !== undefined ? { h: rk.h } : {}), bounds: rk.intervals },
+      warnings: [...warnings, ...rk.warnings],
+    };
+  }
+  onlyWith(o, ['iid'], se);
   if (se === 'boot') {
     onlyWith(o, ['bandwidth'], se);
     const B = o.B === undefined ? 200 : (o.B as number);

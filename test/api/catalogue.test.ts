@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   Dataset, GramAccumulator, RobustRegError, fCdf, fSf, fit, fitAsync, formatSummary, huber, init, lad, lambdaMax,
-  median, memoryStats, modelFrame, normalCdf, normalQuantile, ols, quantile, smoothL1, solvePath, studentTCdf, studentTQuantile,
-  summary, terminateWorkers, weightedMedian, weightedQuantile, type ErrorCode,
+  median, memoryStats, modelFrame, normalCdf, normalQuantile, ols, processAt, quantile, quantileProcess, quantileTest, smoothL1,
+  solvePath, studentTCdf, studentTQuantile, summary, terminateWorkers, weightedMedian, weightedQuantile, type ErrorCode,
 } from '../../src/index.js';
 import { dataset } from '../fixtures/huber/load.js';
 
@@ -590,7 +590,61 @@ table('summary', [
   row('bandwidth unknown', 'INVALID_INPUT', /bandwidth must be one of 'hall-sheather', 'bofinger'.*received "silverman"/, summary, () => [l1res(), X3, y3, { se: 'ker', bandwidth: 'silverman' }]),
   row('backend bad (l1)', 'INVALID_INPUT', /backend.*"gpu"/, summary, () => [l1res(), X3, y3, { backend: 'gpu' }]),
   row('nid on an exact fit', 'RANK_DEFICIENT', /se = 'nid'.*density estimate is positive at only 0 of 6 observations.*se: 'boot'/, summary,
-    () => [lad([[1], [2], [3], [4], [5], [6]], [3, 5, 7, 9, 11, 13]), [[1], [2], [3], [4], [5], [6]], [3, 5, 7, 9, 11, 13]]),
+    () => [lad([[1], [2], [3], [4], [5], [6]], [3, 5, 7, 9, 11, 13]), [[1], [2], [3], [4], [5], [6]], [3, 5, 7, 9, 11, 13], { se: 'nid' }]),
+  // se: 'rank' (the default for l1/quantile below 1001 rows)
+  row('rank with one coefficient', 'INVALID_INPUT', /rank-inversion intervals need at least 2 coefficients.*se: 'nid'/, summary,
+    () => [lad([[1], [2], [3], [4], [5]], [1, 2, 3, 5, 4], { intercept: false }), [[1], [2], [3], [4], [5]], [1, 2, 3, 5, 4], { intercept: false }]),
+  row('iid not boolean', 'INVALID_INPUT', /option iid must be true or false, received "no"/, summary, () => [l1res(), X3, y3, { se: 'rank', iid: 'no' }]),
+  row('iid with nid', 'INVALID_INPUT', /option iid applies only to se: 'rank', not to se: 'nid'/, summary, () => [l1res(), X3, y3, { se: 'nid', iid: false }]),
+  row('B with rank', 'INVALID_INPUT', /option B applies only to se: 'boot', not to se: 'rank'/, summary, () => [l1res(), X3, y3, { B: 50 }]),
+  row('backend with rank', 'INVALID_INPUT', /option backend applies only to se: 'nid' or 'boot'.*not to se: 'rank'/, summary, () => [l1res(), X3, y3, { backend: 'js' }]),
+  row('rank non-iid, tau ± h outside (0, 1)', 'INVALID_INPUT', /iid: false: tau ± h = 0.02 ± .* leaves \(0, 1\).*iid: true/, summary,
+    () => [quantile(X3, y3, { tau: 0.02 }), X3, y3, { iid: false }]),
+]);
+
+// ------------------------------------------------------- quantileProcess / processAt / quantileTest
+
+const slX = () => d().X;
+const slY = () => d().y;
+table('quantileProcess', [
+  row('taus below 0', 'INVALID_INPUT', /option taus must be a range \[lo, hi\] inside \[0, 1\] with lo < hi, received an array of length 2/, quantileProcess, () => [X3, y3, { taus: [-0.1, 0.5] }]),
+  row('taus above 1', 'INVALID_INPUT', /option taus must be a range \[lo, hi\] inside \[0, 1\]/, quantileProcess, () => [X3, y3, { taus: [0.5, 1.2] }]),
+  row('taus reversed', 'INVALID_INPUT', /option taus must be a range \[lo, hi\] inside \[0, 1\] with lo < hi/, quantileProcess, () => [X3, y3, { taus: [0.6, 0.4] }]),
+  row('taus empty range', 'INVALID_INPUT', /with lo < hi/, quantileProcess, () => [X3, y3, { taus: [0.4, 0.4] }]),
+  row('taus one number', 'INVALID_INPUT', /option taus must be a range \[lo, hi\] of two numbers/, quantileProcess, () => [X3, y3, { taus: 0.5 }]),
+  row('taus NaN', 'INVALID_INPUT', /option taus must be a range \[lo, hi\] of two numbers/, quantileProcess, () => [X3, y3, { taus: [NaN, 0.5] }]),
+  row('rank-deficient design', 'RANK_DEFICIENT', /quantileProcess: the design \(with its intercept column\) does not have full column rank 3/, quantileProcess, () => [[[1, 2], [2, 4], [3, 6], [4, 8], [5, 10]], y3]),
+  row('constant column with intercept', 'RANK_DEFICIENT', /does not have full column rank 2/, quantileProcess, () => [[[1], [1], [1], [1], [1]], y3]),
+  row('y length', 'DIMENSION_MISMATCH', /y/, quantileProcess, () => [X3, [1, 2, 3]]),
+  row('y NaN', 'NON_FINITE', /y\[1\] is NaN/, quantileProcess, () => [X3, [1, NaN, 3, 4, 6]]),
+  row('negative weight', 'INVALID_INPUT', /weights/, quantileProcess, () => [X3, y3, { weights: [1, 1, -1, 1, 1] }]),
+  row('unknown option', 'INVALID_INPUT', /unknown option "tau"/, quantileProcess, () => [X3, y3, { tau: 0.5 }]),
+  row('bad backend', 'INVALID_INPUT', /backend.*"gpu"/, quantileProcess, () => [X3, y3, { backend: 'gpu' }]),
+]);
+
+table('processAt', [
+  row('tau outside the traced range', 'INVALID_INPUT', /processAt: tau must be a number in the traced range \[0.2, 0.4\], received 0.5/, processAt, () => [quantileProcess(X3, y3, { taus: [0.2, 0.4] }), 0.5]),
+  row('tau NaN', 'INVALID_INPUT', /tau must be a number in the traced range \[0, 1\], received NaN/, processAt, () => [quantileProcess(X3, y3), NaN]),
+  row('tau string', 'INVALID_INPUT', /received "0.5"/, processAt, () => [quantileProcess(X3, y3), '0.5']),
+], 3);
+
+const qfits = () => [0.25, 0.5, 0.75].map((tau) => quantile(slX(), slY(), { tau }));
+table('quantileTest', [
+  row('one fit', 'INVALID_INPUT', /fits must be an array of at least 2 quantile fits/, quantileTest, () => [[quantile(slX(), slY(), { tau: 0.5 })], slX(), slY()]),
+  row('not an array', 'INVALID_INPUT', /fits must be an array/, quantileTest, () => [quantile(slX(), slY(), { tau: 0.5 }), slX(), slY()]),
+  row('an l2 fit', 'INVALID_INPUT', /fits\[1\] must be a quantile \(or l1\) fit with tau in \(0, 1\), received loss "l2"/, quantileTest, () => [[quantile(slX(), slY(), { tau: 0.25 }), ols(slX(), slY())], slX(), slY()]),
+  row('same tau twice', 'INVALID_INPUT', /taus must be distinct \(tau 0.5 appears twice\)/, quantileTest, () => [[quantile(slX(), slY(), { tau: 0.5 }), lad(slX(), slY())], slX(), slY()]),
+  row('fits of a different design (fewer columns)', 'DIMENSION_MISMATCH', /fits\[1\] has 2 coefficients but X has 3 columns; every fit must be of the same design/, quantileTest,
+    () => [[quantile(slX(), slY(), { tau: 0.25 }), quantile(slX().map((r) => r.slice(0, 2)), slY(), { tau: 0.75 })], slX(), slY()]),
+  row('fits of other data', 'INVALID_INPUT', /fits\[0\] is not a quantile-0.25 fit with an intercept of this X and y/, quantileTest,
+    () => [[quantile(slX(), slY().map((v) => v * 2 + 5), { tau: 0.25 }), quantile(slX(), slY(), { tau: 0.75 })], slX(), slY()]),
+  row('fits without intercept', 'INVALID_INPUT', /not a quantile-0.25 fit with an intercept.*without an intercept cannot be tested/, quantileTest,
+    () => [[quantile(slX(), slY(), { tau: 0.25, intercept: false }), quantile(slX(), slY(), { tau: 0.75, intercept: false })], slX(), slY()]),
+  row('fit to more rows', 'DIMENSION_MISMATCH', /fits\[0\] was fitted to 21 rows but X has 20/, quantileTest, () => [qfits(), slX().slice(0, 20), slY().slice(0, 20)]),
+  row('joint not boolean', 'INVALID_INPUT', /option joint must be true or false, received "yes"/, quantileTest, () => [qfits(), slX(), slY(), { joint: 'yes' }]),
+  row('bandwidth unknown', 'INVALID_INPUT', /option bandwidth must be one of 'hall-sheather', 'bofinger', received "silverman"/, quantileTest, () => [qfits(), slX(), slY(), { bandwidth: 'silverman' }]),
+  row('names wrong length', 'INVALID_INPUT', /option names must be an array of 3 strings/, quantileTest, () => [qfits(), slX(), slY(), { names: ['a'] }]),
+  row('no columns', 'INVALID_INPUT', /X has no columns: there are no slopes to compare/, quantileTest, () => [[{ loss: 'quantile', tau: 0.2, coef: [], intercept: 1, objective: 1 }, { loss: 'quantile', tau: 0.8, coef: [], intercept: 2, objective: 1 }], [[], [], []], [1, 2, 3]]),
 ]);
 
 // ------------------------------------------------------------------------------------- formatSummary
@@ -709,9 +763,11 @@ describe('init: bad options', () => {
 describe('calls before init(): NOT_INITIALIZED on a fresh module instance', () => {
   let fresh: typeof import('../../src/index.js');
   let l1r: ReturnType<typeof lad>;
+  let q25r: ReturnType<typeof lad>;
   let accJSON: ReturnType<GramAccumulator['toJSON']>;
   beforeAll(async () => {
     l1r = lad(X3, y3);
+    q25r = quantile(X3, y3, { tau: 0.25 });
     accJSON = goodJSON();
     vi.resetModules();
     vi.doUnmock('../../src/backend/runtime.js');
@@ -733,8 +789,10 @@ describe('calls before init(): NOT_INITIALIZED on a fresh module instance', () =
     before('Dataset.builder', 'Dataset.builder', () => fresh.Dataset.builder(2)),
     before('GramAccumulator.add', 'GramAccumulator.add', () => new fresh.GramAccumulator(2).add(X3, y3)),
     before('GramAccumulator.solve', 'GramAccumulator.solve', () => fresh.GramAccumulator.fromJSON(accJSON).solve()),
-    before('summary (refits)', 'quantile', () => fresh.summary(l1r, X3, y3)),
+    before('summary (refits)', 'quantile', () => fresh.summary(l1r, X3, y3, { se: 'nid' })),
     before('fitAsync', 'fitAsync', () => fresh.fitAsync(X3, y3, { loss: 'l1' })),
+    before('quantileProcess', 'quantile', () => fresh.quantileProcess(X3, y3)),
+    before('quantileTest (refits)', 'quantile', () => fresh.quantileTest([l1r, q25r], X3, y3)),
   ];
   it('every call that needs WASM throws NOT_INITIALIZED (14 rows), then init() and the same calls work', async () => {
     const list = rows();

@@ -5,7 +5,52 @@ import { inference, noErrors, num, openPage, plotXY, pointCount, points, screens
 
 const OUTLIER = { x: 9.4, y: 0.6 }; // far below the trend y ≈ 1.4 + 0.6x (≈ 7.0 at x = 9.4)
 
+/** The across-quantiles panel: per coefficient, the points' tau, estimate and interval, and the least-squares lines. */
+async function tauPanel(page) {
+  return page.$$eval('#tau-plot g.tau-panel', (gs) => Object.fromEntries(gs.map((g) => [g.dataset.name, {
+    pts: [...g.querySelectorAll('circle.tau-pt')].map((c) => ({ tau: Number(c.dataset.tau), est: Number(c.dataset.est), lo: Number(c.dataset.lo), hi: Number(c.dataset.hi) })),
+    ols: Number(g.querySelector('line.ols')?.dataset.value),
+    olsCi: [...g.querySelectorAll('line.ols-ci')].map((l) => Number(l.dataset.value)),
+    band: g.querySelectorAll('polygon.band').length,
+  }])));
+}
+
 export default [
+  {
+    name: 'across-quantiles panel: slope and intercept at tau 0.1…0.9 with rank intervals and the least-squares reference, live',
+    async fn(ctx) {
+      const { page, errors } = await openPage(ctx, `${ctx.base}/`);
+      await page.waitForSelector('#tau-plot circle.tau-pt');
+      const before = await tauPanel(page);
+      assert.deepEqual(Object.keys(before).sort(), ['intercept', 'slope']);
+      for (const [name, p] of Object.entries(before)) {
+        assert.deepEqual(p.pts.map((q) => q.tau), [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9], name);
+        assert.equal(p.band, 1, `${name}: one band`);
+        assert.equal(p.olsCi.length, 2, `${name}: the least-squares interval`);
+        for (const q of p.pts) {
+          assert.ok(Number.isFinite(q.est), `${name} tau ${q.tau}: estimate ${q.est}`);
+          assert.ok(!(q.lo > q.est) && !(q.hi < q.est), `${name} tau ${q.tau}: ${q.lo} ≤ ${q.est} ≤ ${q.hi}`);
+        }
+      }
+      // the panel's tau = 0.1 and 0.9 fits are the plotted quantile lines; its reference is the L2 line
+      assert.equal(before.slope.pts[0].est, await num(page, '#slope-q10'));
+      assert.equal(before.slope.pts[8].est, await num(page, '#slope-q90'));
+      assert.equal(before.intercept.pts[0].est, await num(page, '#intercept-q10'));
+      assert.equal(before.slope.ols, await num(page, '#slope-l2'));
+      const l2 = await inference(page);
+      assert.equal(before.slope.olsCi[0], l2['l2-slope'].lo);
+      assert.equal(before.slope.olsCi[1], l2['l2-slope'].hi);
+      // the middle of the band: the tau = 0.5 row of the uncertainty table is the L1 fit's rank interval
+      await page.click('#add-outlier');
+      await page.waitForFunction((old) => Number(document.querySelector('#tau-plot g[data-name="slope"] line.ols').dataset.value) !== old, before.slope.ols);
+      const after = await tauPanel(page);
+      assert.equal(after.slope.ols, await num(page, '#slope-l2'));
+      assert.ok(Math.abs(after.slope.ols - before.slope.ols) > Math.abs(after.slope.pts[4].est - before.slope.pts[4].est), 'least squares moves more than the median fit');
+      await screenshot(ctx, page, 'browser-tau-panel.png');
+      noErrors(errors);
+      await page.close();
+    },
+  },
   {
     name: 'main page loads on the WASM backend with no console errors and fits every line',
     async fn(ctx) {
@@ -72,9 +117,18 @@ export default [
       const head = await page.$$eval('#se-table thead th', (th) => th.map((t) => t.textContent.trim()));
       assert.deepEqual(head, ['Coefficient', 'Estimate', 'Std. error', 't', 'p-value', '95% CI']);
       assert.equal(await page.$eval('#se-row-l2-slope', (r) => r.dataset.method), 'classical');
-      assert.equal(await page.$eval('#se-row-l1-slope', (r) => r.dataset.method), 'nid');
+      // L1 follows summary()'s default, rank-inversion intervals below 1001 points (quantreg): an
+      // interval without a standard error, t or p (those cells show '—').
+      assert.equal(await page.$eval('#se-row-l1-slope', (r) => r.dataset.method), 'rank');
       const before = await inference(page);
       for (const [k, row] of Object.entries(before)) {
+        if (k.startsWith('l1-')) {
+          for (const f of ['se', 't', 'p']) assert.ok(Number.isNaN(row[f]), `${k}.${f} = ${row[f]} (rank: none)`);
+          assert.match(await page.textContent(`#se-${k}`), /^—$/);
+          assert.ok(row.lo <= row.est && row.est <= row.hi && row.lo < row.hi, `${k}: ${row.lo} ≤ ${row.est} ≤ ${row.hi}`);
+          assert.match(await page.textContent(`#ci-${k}`), /^\[−?[\d.]+, −?[\d.]+\]$/);
+          continue;
+        }
         for (const f of ['est', 'se', 't', 'p', 'lo', 'hi']) assert.ok(Number.isFinite(row[f]), `${k}.${f} = ${row[f]}`);
         assert.ok(row.se > 0, `${k}: SE ${row.se}`);
         assert.ok(row.p >= 0 && row.p <= 1, `${k}: p ${row.p}`);
@@ -106,7 +160,7 @@ export default [
       await page.click('#add-outlier');
       const after = await inference(page);
       assert.ok(after['l2-slope'].se > 2 * before['l2-slope'].se, `L2 slope SE ${before['l2-slope'].se} → ${after['l2-slope'].se}`);
-      for (const row of Object.values(after)) assert.ok(Number.isFinite(row.se) && row.lo < row.hi);
+      for (const [k, row] of Object.entries(after)) assert.ok((k.startsWith('l1-') || Number.isFinite(row.se)) && row.lo < row.hi);
       await screenshot(ctx, page, 'browser-inference.png');
       noErrors(errors);
       await page.close();

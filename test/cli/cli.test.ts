@@ -294,7 +294,7 @@ describe('help and usage errors', () => {
     [['fit', 'data.csv', '--y', 'y', '--x', 'a,,b'], /--x expects a comma-separated list/],
     [['fit', 'data.csv', '--y', 'y', '--json=yes'], /does not take a value/],
     [['fit', 'data.csv', '--y', 'y', '--loss', 'l2', '--se', 'nid'], /--se must be one of classical, hc0, hc1, hc2, hc3, none for --loss l2; received "nid"/],
-    [['fit', 'data.csv', '--y', 'y', '--se', 'hc3'], /--se must be one of nid, ker, boot, none for --loss l1; received "hc3"/],
+    [['fit', 'data.csv', '--y', 'y', '--se', 'hc3'], /--se must be one of rank, nid, ker, boot, none for --loss l1; received "hc3"/],
     [['fit', 'data.csv', '--y', 'y', '--loss', 'huber', '--se', 'hc1'], /--se must be one of h1, h2, h3, none for --loss huber/],
     [['fit', 'data.csv', '--y', 'y', '--loss', 'smooth-l1', '--se', 'nid'], /--se: smooth-l1 fits have no standard errors \(only --se none is accepted\); received "nid"/],
     [['fit', 'data.csv', '--y', 'y', '--se'], /option --se needs a value/],
@@ -304,6 +304,9 @@ describe('help and usage errors', () => {
     [['fit', 'data.csv', '--y', 'y', '--se', 'nid', '--seed', '3'], /--seed applies to --se boot only/],
     [['fit', 'data.csv', '--y', 'y', '--se', 'none', '--level', '0.9'], /--level has no effect with --se none/],
     [['fit', 'data.csv', '--y', 'y', '--loss', 'smooth-l1', '--level', '0.9'], /--level has no effect: smooth-l1 fits have no standard errors/],
+    [['fit', 'data.csv', '--y', 'y', '--tau', '0.5', '--taus', '0.2,0.8'], /--tau and --taus exclude each other/],
+    [['fit', 'data.csv', '--y', 'y', '--loss', 'l2', '--taus', '0.2,0.8'], /--taus applies to --loss quantile, not l2/],
+    [['fit', 'data.csv', '--y', 'y', '--taus', '0.2,x'], /--taus expects a number, received "x"/],
     [['demo', 'extra'], /demo takes no arguments/],
     [['demo', '--plot', '-'], /--plot needs a file name/],
   ])('%j exits 2', async (argv, message) => {
@@ -584,6 +587,51 @@ describe('fit (least squares)', () => {
     expect(bad.stderr).toMatch(/cannot write the plot/);
   });
 
+  it('--taus: one table per tau, JSON with every fit and the least-squares reference, and the coefficient-against-tau plot', async () => {
+    const taus = [0.1, 0.25, 0.5, 0.75, 0.9];
+    const r = await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--taus', taus.join(',')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Loss:   quantile regression at tau = 0.1, 0.25, 0.5, 0.75, 0.9');
+    expect(r.stdout.match(/^tau = /gm)?.length).toBe(5);
+    expect(r.stdout.match(/rank-inversion intervals/g)?.length).toBe(5);
+    const j = JSON.parse((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--taus', taus.join(','), '--json'])).stdout);
+    expect(j.taus).toEqual(taus);
+    expect(j.fits.map((f: { tau: number }) => f.tau)).toEqual(taus);
+    // the same numbers as the library: a quantile fit and summary() per tau, and ols
+    const lib = await import('../../src/index.js');
+    const data = readFileSync(STACKLOSS, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+    const Xs = data.map((row) => row.slice(1));
+    const ys = data.map((row) => row[0]);
+    taus.forEach((tau, i) => {
+      const s = lib.summary(lib.quantile(Xs, ys, { tau }), Xs, ys);
+      s.coefficients.forEach((c, k) => {
+        expectClose(j.fits[i].inference.coefficients[k].estimate, c.estimate, 1e-12, `tau ${tau} coef ${k}`);
+        if (Number.isFinite(c.ciLower)) expectClose(j.fits[i].inference.coefficients[k].ciLower, c.ciLower, 1e-12, `tau ${tau} lower ${k}`);
+      });
+    });
+    expectClose(j.ols.coefficients['Air.Flow'], 0.7156402, 1e-6, 'ols slope');
+    const out = join(tmp, 'taus.svg');
+    const p = await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--taus', taus.join(','), '--plot', out]);
+    expect(p.code).toBe(0);
+    const svg = readFileSync(out, 'utf8');
+    expect(svg.match(/<g class="panel"/g)?.length).toBe(4);
+    expect(svg.match(/<polygon class="band"/g)?.length).toBe(4);
+    expect(svg.match(/<polyline class="estimate"/g)?.length).toBe(4);
+    expect(svg.match(/<line class="ols"/g)?.length).toBe(4);
+    expect(svg.match(/<line class="ols-ci"/g)?.length).toBe(8);
+    expect(svg).toContain('95% rank-inversion interval');
+    expect(svg).toContain('least squares ± 95% interval');
+    for (const name of ['(Intercept)', 'Air.Flow', 'Water.Temp', 'Acid.Conc.']) expect(svg).toContain(`data-name="${name}"`);
+    // --se none: estimates only, no band
+    const none = join(tmp, 'taus-none.svg');
+    expect((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--taus', '0.25,0.75', '--se', 'none', '--plot', none])).code).toBe(0);
+    expect(readFileSync(none, 'utf8')).not.toContain('class="band"');
+    // a tau outside (0, 1) is the library's INVALID_INPUT: exit 1
+    const bad = await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--taus', '0.5,1.5']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/tau/);
+  });
+
   it('prints nothing on stderr when piped (no progress line)', async () => {
     let t = 0;
     const r = await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--loss', 'l2'], { isTTY: false, now: () => (t += 1000) });
@@ -608,17 +656,34 @@ describe('fit (L1 / quantile)', () => {
     expect(t.stdout).toMatch(/Certificate:\s+primal 42\.08116/);
   });
 
-  it('L1 standard errors default to nid and equal quantreg summary.rq(se = "nid")', async () => {
+  it('L1 inference defaults to rank-inversion intervals below 1001 rows (quantreg summary.rq), as the library', async () => {
+    const fx = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'inference', 'rank.json'), 'utf8'));
+    const ref = fx.cases.find((c: { name: string; tau: number; iid: boolean; level: number }) => c.name === 'stackloss' && c.tau === 0.5 && c.iid && c.level === 0.95);
+    const j = JSON.parse((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--json'])).stdout);
+    expect(j.inference).toMatchObject({ method: 'rank', level: 0.95, df: 17, tau: 0.5 });
+    expect(j.inference.rank.iid).toBe(true);
+    // quantreg's intervals (the Air.Flow lower bound differs on purpose: test/estimators/rank.test.ts).
+    [0, 2, 3].forEach((k) => {
+      expectClose(j.inference.coefficients[k].ciLower, ref.lower[k], 1e-8, `lower ${k}`);
+      expectClose(j.inference.coefficients[k].ciUpper, ref.upper[k], 1e-8, `upper ${k}`);
+    });
+    const t = await cli(['fit', STACKLOSS, '--y', 'stack.loss']);
+    expect(t.stdout).toContain('Coefficients (none: rank-inversion intervals, iid rank test; critical value 2.1098 (t on 17 df)):');
+    expect(t.stdout).toMatch(/\(Intercept\)\s+-39\.6899\s+-53\.7946\s+-24\.4915/);
+    expect(t.stdout).not.toContain('Std. Error');
+  });
+
+  it('L1 standard errors with --se nid equal quantreg summary.rq(se = "nid")', async () => {
     const fx = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'inference', 'quantile.json'), 'utf8'));
     const ref = fx.cases.find((c: { name: string; tau: number; se: string; hs: boolean }) => c.name === 'stackloss' && c.tau === 0.5 && c.se === 'nid' && c.hs);
-    const j = JSON.parse((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--json'])).stdout);
+    const j = JSON.parse((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--se', 'nid', '--json'])).stdout);
     expect(j.inference).toMatchObject({ method: 'nid', level: 0.95, df: 17, tau: 0.5, bandwidth: { rule: 'hall-sheather' } });
     expectClose(j.inference.bandwidth.h, ref.h, 1e-12, 'h');
     j.inference.coefficients.forEach((c: Record<string, number>, k: number) => {
       expectClose(c.stdError, ref.stdError[k], 1e-6, `nid SE ${k}`);
       expectClose(c.pValue, ref.pValueAccurate[k], 1e-5, `nid p ${k}`);
     });
-    const t = await cli(['fit', STACKLOSS, '--y', 'stack.loss']);
+    const t = await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--se', 'nid']);
     expect(t.stdout).toContain('Coefficients (SE: nid, Hendricks-Koenker, Hall-Sheather h = 0.3522; t tests on 17 df):');
     expect(t.stdout).toMatch(/\(Intercept\)\s+-39\.6899\s+7\.14163\s+-5\.558\s+3\.473e-05\s+\*\*\*/);
     const ker = JSON.parse((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--se', 'ker', '--json'])).stdout).inference;

@@ -546,7 +546,7 @@ describe('options validation and guards', () => {
     ['bandwidth with boot', () => summary(qres(), q.X, q.y, { se: 'boot', bandwidth: 'bofinger' }), 'INVALID_INPUT', /bandwidth applies only to se: 'nid' or 'ker'/],
     ['B fractional', () => summary(qres(), q.X, q.y, { se: 'boot', B: 10.5 }), 'INVALID_INPUT', /B must be an integer/],
     ['seed negative', () => summary(qres(), q.X, q.y, { se: 'boot', seed: -1 }), 'INVALID_INPUT', /seed must be an integer/],
-    ['bad se', () => summary(qres(), q.X, q.y, { se: 'rank' as never }), 'INVALID_INPUT', /se must be one of 'nid', 'ker', 'boot'/],
+    ['bad se', () => summary(qres(), q.X, q.y, { se: 'iid' as never }), 'INVALID_INPUT', /se must be one of 'rank', 'nid', 'ker', 'boot'/],
     ['result not object', () => summary(null as never, c.X, c.y), 'INVALID_INPUT', /result must be the object returned by a fit/],
     ['smooth-l1', () => summary({ ...lres(), loss: 'smooth-l1' }, c.X, c.y), 'INVALID_INPUT', /no inference for result.loss "smooth-l1"/],
     ['X columns', () => summary(lres(), c.X.map((r) => r.slice(0, 2)), c.y), 'DIMENSION_MISMATCH', /result.coef has length 3 but X has 2 columns/],

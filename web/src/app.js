@@ -6,6 +6,7 @@ import { init, fit, summary } from 'robustreg';
 import { DOMAIN, initialPoints } from './data.js';
 import { setupBig } from './big.js';
 import { fmt, svgEl } from './util.js';
+import { TH, TW, renderTau, tauData } from './tau.js';
 
 /** The fitted lines, in drawing order (quantile band first, so the main lines sit on top). */
 export const LINES = [
@@ -16,7 +17,10 @@ export const LINES = [
   { key: 'l1', name: 'L1 · least absolute', options: { loss: 'l1' }, on: true },
 ];
 const TABLE_ORDER = ['l2', 'l1', 'huber', 'q10', 'q90'];
-/** Fits whose uncertainty is shown (summary() defaults: L2 classical, L1 nid). */
+/**
+ * Fits whose uncertainty is shown (summary() defaults: L2 classical; L1 rank-inversion intervals,
+ * which have no standard error, t or p: quantreg's default below 1001 points).
+ */
 const SE_FITS = [
   { key: 'l2', label: 'L2' },
   { key: 'l1', label: 'L1' },
@@ -90,13 +94,20 @@ function markup(page) {
       <div class="se-wrap">
         <table id="se-table" class="coef se">
           <caption>Uncertainty <span class="muted">· standard errors, t tests and ${Math.round(SE_LEVEL * 100)}% confidence
-            intervals (L2: classical; L1: nid)</span></caption>
+            intervals (L2: classical; L1: rank-inversion interval, no standard error)</span></caption>
           <thead><tr><th scope="col">Coefficient</th><th scope="col">Estimate</th><th scope="col">Std. error</th>
             <th scope="col">t</th><th scope="col">p-value</th><th scope="col">${Math.round(SE_LEVEL * 100)}% CI</th></tr></thead>
           <tbody>${SE_FITS.flatMap((f) => ['slope', 'intercept'].map((c) => seRow(f, c))).join('')}</tbody>
         </table>
         <p id="se-note" class="note-line muted"></p>
       </div>
+      <figure class="tau-wrap">
+        <figcaption><strong>Across quantiles.</strong> Quantile fits at τ = 0.1 … 0.9 of the points above with
+          their ${Math.round(SE_LEVEL * 100)}% rank-inversion intervals (band); the red line is least squares, dashed its
+          ${Math.round(SE_LEVEL * 100)}% interval. Slopes that move with τ mean the spread of y changes with x.</figcaption>
+        <svg id="tau-plot" viewBox="0 0 ${TW} ${TH}" role="img" aria-label="Quantile regression slope and intercept against tau, with confidence bands and the least-squares reference"></svg>
+        <p id="tau-note" class="note-line muted"></p>
+      </figure>
     </section>
 
     <section class="card" aria-labelledby="h-votes">
@@ -278,6 +289,9 @@ function setupScatter(app) {
     renderLines();
     renderTable(ms);
     renderInference();
+    const td = tauData(points, SE_LEVEL, results.l2);
+    renderTau(app.querySelector('#tau-plot'), td);
+    app.querySelector('#tau-note').textContent = td.problems.join(' ');
     renderVotes(app, points, results, highlight);
   }
 

@@ -1,0 +1,114 @@
+# Reference values for summary(..., { se: 'rank' }) (src/inference/rank.ts) ->
+#   test/fixtures/inference/rank.json
+# Usage (repo root): Rscript scripts/rank-fixtures.R [shared-data-dir] [out-dir]
+# Tools: quantreg::summary.rq(se = "rank", iid, alpha) and rq.fit.br(ci = TRUE, interp = FALSE) for
+# the raw bounds and rank-test statistics; robustbase for the coleman and starsCYG data.
+# Never edit the JSON by hand.
+suppressPackageStartupMessages({
+  library(jsonlite)
+  library(quantreg)
+  library(robustbase)
+})
+args <- commandArgs(trailingOnly = TRUE)
+shared <- if (length(args) >= 1) args[1] else "../shared/data"
+outdir <- if (length(args) >= 2) args[2] else "test/fixtures/inference"
+
+versions <- list(
+  R = R.version.string,
+  quantreg = as.character(packageVersion("quantreg")),
+  robustbase = as.character(packageVersion("robustbase")),
+  jsonlite = as.character(packageVersion("jsonlite"))
+)
+rows <- function(X) lapply(seq_len(nrow(X)), function(i) I(unname(as.numeric(X[i, ]))))
+mat <- function(M) lapply(seq_len(nrow(M)), function(i) unname(as.numeric(M[i, ])))
+
+sl <- read.csv(file.path(shared, "lad/stackloss.csv"), check.names = FALSE)
+SLy <- as.numeric(sl[[1]]); SLX <- as.matrix(sl[, -1]); colnames(SLX) <- c("x1", "x2", "x3")
+data(engel)
+EX <- cbind(income = engel$income); Ey <- engel$foodexp
+set.seed(7)
+Ew <- runif(nrow(engel), 0.5, 2)
+data(starsCYG)
+STX <- cbind(logTe = starsCYG$log.Te); STy <- starsCYG$log.light
+data(coleman)
+CX <- as.matrix(coleman[, 1:5]); Cy <- coleman$Y
+set.seed(2020)
+n <- 300
+SX <- cbind(x1 = rnorm(n), x2 = runif(n, 0, 4), x3 = rexp(n))
+Sy <- 1 + SX[, 1] - 0.5 * SX[, 2] + 0.25 * SX[, 3] + (1 + 0.3 * SX[, 2]) * rt(n, 4)
+
+rcase <- function(name, X, y, tau, iid = TRUE, level = 0.9, w = NULL) {
+  d <- data.frame(y = y, X)
+  fit <- if (is.null(w)) rq(y ~ ., tau = tau, data = d) else rq(y ~ ., tau = tau, data = d, weights = w)
+  warn <- character(0)
+  catch <- function(expr) withCallingHandlers(expr,
+    warning = function(wn) { warn <<- c(warn, conditionMessage(wn)); invokeRestart("muffleWarning") })
+  s <- catch(summary(fit, se = "rank", iid = iid, alpha = 1 - level))
+  xm <- cbind(1, X); ym <- y
+  if (!is.null(w)) { xm <- xm * w; ym <- ym * w }
+  raw <- catch(rq.fit.br(xm, ym, tau = tau, alpha = 1 - level, ci = TRUE, iid = iid, interp = FALSE))
+  ct <- s$coefficients
+  list(
+    name = name, tau = tau, iid = iid, level = level,
+    X = rows(X), y = y, weights = if (is.null(w)) NULL else w,
+    call = sprintf("summary(rq(y ~ ., tau = %s%s), se = 'rank', iid = %s, alpha = %s)",
+                   format(tau), if (is.null(w)) "" else ", weights = w", iid, format(1 - level)),
+    coef = unname(ct[, 1]), lower = unname(ct[, 2]), upper = unname(ct[, 3]),
+    # interp = FALSE: columns lower bound, Lower Bound, upper bd, Upper Bound (outer, inner, inner, outer)
+    bounds = mat(raw$coefficients[, 2:5, drop = FALSE]),
+    # the rank statistics in quantreg's c.values order (tnmat rows 4:1)
+    cvalues = mat(raw$c.values),
+    critical = qt(1 - (1 - level) / 2, length(y) - ncol(xm)),
+    warnings = I(unique(warn))
+  )
+}
+
+cases <- list(
+  rcase("stackloss", SLX, SLy, 0.5),
+  rcase("stackloss", SLX, SLy, 0.5, level = 0.95),
+  rcase("stackloss", SLX, SLy, 0.25),
+  rcase("stackloss", SLX, SLy, 0.75, iid = FALSE),
+  rcase("stackloss", SLX, SLy, 0.5, iid = FALSE),
+  rcase("engel", EX, Ey, 0.5),
+  rcase("engel", EX, Ey, 0.1),
+  rcase("engel", EX, Ey, 0.9, level = 0.95),
+  rcase("engel", EX, Ey, 0.5, iid = FALSE),
+  rcase("engel", EX, Ey, 0.25, iid = FALSE, level = 0.95),
+  rcase("engel-weighted", EX, Ey, 0.5, w = Ew),
+  rcase("starsCYG", STX, STy, 0.5),
+  rcase("starsCYG", STX, STy, 0.9, iid = FALSE),
+  rcase("coleman", CX, Cy, 0.5),
+  rcase("coleman", CX, Cy, 0.9),
+  rcase("coleman", CX, Cy, 0.1, level = 0.95),
+  rcase("synthetic", SX, Sy, 0.5),
+  rcase("synthetic", SX, Sy, 0.8, iid = FALSE),
+  rcase("synthetic", SX, Sy, 0.05)
+)
+# quantreg's parametric walk for stackloss (tau = 0.5, Air.Flow, downwards) reports an inner
+# bound 0.5142857 = 18/35 that is not a breakpoint of the rank statistic: fresh fits of the
+# restricted model (rq.fit.br on y - b x_AirFlow) have one optimal basis and T = 1.588346 for all
+# b in (0.5079365, 0.5277778). These independent values let the test show which is right.
+restrictedT <- function(X, y, tau, j, b) {
+  x <- cbind(1, X); xj <- x[, j]; Z <- x[, -j, drop = FALSE]
+  qn <- 1 / diag(solve(crossprod(x)))[j]
+  sapply(b, function(bb) {
+    f <- rq.fit.br(Z, y - bb * xj, tau = tau)
+    sum(xj * (f$dual - (1 - tau))) / sqrt(qn * tau * (1 - tau))
+  })
+}
+checkB <- c(0.5080, 0.5100, 0.5142, 0.5143, 0.5200, 0.5270, 0.5277, 0.5290)
+checks <- list(list(name = "stackloss", tau = 0.5, coefficient = 1, b = checkB,
+  T = restrictedT(SLX, SLy, 0.5, 2, checkB)))
+
+out <- list(
+  checks = checks,
+  provenance = list(
+    script = "scripts/rank-fixtures.R", command = "Rscript scripts/rank-fixtures.R", versions = versions,
+    calls = "summary(rq(y ~ ., tau), se = 'rank', iid, alpha = 1 - level); rq.fit.br(cbind(1, X)*w, y*w, tau, alpha, ci = TRUE, iid, interp = FALSE)",
+    data = "stackloss (shared/data/lad/stackloss.csv); quantreg data(engel), engel weights set.seed(7) runif(235, 0.5, 2); robustbase data(starsCYG) log.light ~ log.Te, data(coleman) Y ~ 5 covariates; synthetic set.seed(2020), n = 300, x1 ~ N(0,1), x2 ~ U(0,4), x3 ~ Exp(1), y = 1 + x1 - 0.5 x2 + 0.25 x3 + (1 + 0.3 x2) t4",
+    note = "quantreg reports unbounded ends as +-.Machine$double.xmax (1.797693e308)"
+  ),
+  cases = cases
+)
+write_json(out, file.path(outdir, "rank.json"), digits = I(17), auto_unbox = TRUE, null = "null", pretty = FALSE)
+cat("wrote", file.path(outdir, "rank.json"), "\n")

@@ -1,0 +1,289 @@
+// Rank-inversion confidence intervals for quantile-regression coefficients (Koenker 1994; the
+// non-iid variant Koenker & Machado 1999), as quantreg's rq.fit.br(ci = TRUE) computes them.
+//
+// For coefficient j and a hypothesised value b, fit the restricted model y − b·x_j on the other
+// columns Z at the same τ; its dual (regression rank scores âᵢ(b) ∈ [0, 1]) gives the rank-score
+// statistic
+//   T_j(b) = Σᵢ x_ij (âᵢ(b) − (1 − τ)) / √(q_j τ(1 − τ)),
+// q_j = the residual sum of squares of x_j regressed on Z (iid), or with weights f̂ᵢ, the local
+// density estimates from fits at τ ± h (non-iid). T_j is piecewise constant in b, changing only where
+// a residual of the restricted fit crosses zero: the restricted problem is a linear program whose
+// right-hand side moves linearly in b, so from one optimal basis the next breakpoint is the nearest
+// b at which a nonbasic residual reaches zero, and one re-optimisation at b + δ gives the next rank
+// scores (a parametric simplex in b; src/inference/vertex.ts). Walking up (and down) from β̂_j until
+// |T_j| reaches the critical value c = t_{1−α/2}(n − p) gives quantreg's four bounds, and the
+// reported interval interpolates linearly between the last accepted breakpoint and the first
+// rejected one, as rq.fit.br(interp = TRUE).
+import { RobustRegError } from '../errors.js';
+import { bandwidth } from './quantile.js';
+import { studentTQuantile } from './distributions.js';
+import { qrR } from './linalg.js';
+import {
+  basisInverse, dedupeRows, dualScores, greedyBasis, makeVertex, optimize,
+  type OptimizeStats, type QrProblem, type Vertex,
+} from './vertex.js';
+
+/** quantreg's tolerance ε^(2/3): the step past each breakpoint and the floor of the density estimates. */
+export const RANK_TOL = Math.pow(Number.EPSILON, 2 / 3);
+
+export interface RankBounds {
+  /** The interpolated interval (quantreg's "lower bd", "upper bd"); ±Infinity when unbounded. */
+  lower: number;
+  upper: number;
+  /**
+   * quantreg's interp = FALSE columns: [outer lower, inner lower, inner upper, outer upper]: the
+   * breakpoints where |T| first reaches the critical value (outer) and the last below it (inner).
+   */
+  bounds: [number, number, number, number];
+  /** T at those four bounds (quantreg's tnmat / c.values, unsigned order as `bounds`). */
+  statistics: [number, number, number, number];
+}
+
+export interface RankResult {
+  /** The vertex solution β̂ (all k coefficients, intercept first when present). */
+  estimate: Float64Array;
+  intervals: RankBounds[];
+  /** Critical value t_{1−α/2}(n − k). */
+  critical: number;
+  /** q_j per coefficient. */
+  qn: Float64Array;
+  /** Non-iid: the Hall–Sheather bandwidth used for the density estimates. */
+  h?: number;
+  /** Simplex pivots made (all coefficients, both directions): a measure of the work. */
+  pivots: number;
+  warnings: string[];
+  /** T_j(b) at the probe points, each from a restricted fit solved from scratch. */
+  probe?: number[];
+}
+
+export interface RankInput {
+  /** Column-major nRows × k design (intercept column of ones included), rows already weight-scaled. */
+  X: Float64Array;
+  y: Float64Array;
+  nRows: number;
+  k: number;
+  tau: number;
+  level: number;
+  iid: boolean;
+  /** n as quantreg counts it (rows passed, including zero-weight rows): the df n − k and bandwidth. */
+  nR: number;
+  /** Coefficients of the fit, to find its basis (rows with the smallest residuals first). */
+  coef: Float64Array;
+  /** Tests: also evaluate T_j(b) by fresh restricted fits at these b (result.probe). */
+  probe?: { coefficient: number; b: readonly number[] };
+}
+
+function column(X: Float64Array, n: number, j: number): Float64Array {
+  return X.subarray(j * n, (j + 1) * n);
+}
+
+/** Σ cᵢ (x_j − Zβ)² with β the least-squares fit under weights cᵢ·fᵢ (Householder QR of [Z | x_j]). */
+function projectionRss(X: Float64Array, n: number, k: number, j: number, c: Float64Array, f: Float64Array | null): number {
+  const A = new Float64Array(n * k);
+  let col = 0;
+  const s = new Float64Array(n);
+  for (let i = 0; i < n; i++) s[i] = Math.sqrt(c[i] * (f ? f[i] : 1));
+  for (let l = 0; l < k; l++) {
+    if (l === j) continue;
+    for (let i = 0; i < n; i++) A[col * n + i] = X[l * n + i] * s[i];
+    col++;
+  }
+  for (let i = 0; i < n; i++) A[col * n + i] = X[j * n + i] * s[i];
+  const R = qrR({ n, k, a: A }, `summary (se = 'rank'): column ${j} of the design regressed on the others`);
+  if (!f) return R[k * k - 1] * R[k * k - 1];
+  // β = R11⁻¹ r12, then the RSS without the density weights.
+  const m = k - 1;
+  const beta = new Float64Array(m);
+  for (let r = m - 1; r >= 0; r--) {
+    let t = R[m * k + r];
+    for (let l = r + 1; l < m; l++) t -= R[l * k + r] * beta[l];
+    beta[r] = t / R[r * k + r];
+  }
+  let rss = 0;
+  for (let i = 0; i < n; i++) {
+    let e = X[j * n + i];
+    let b = 0;
+    for (let l = 0; l < k; l++) {
+      if (l === j) continue;
+      e -= X[l * n + i] * beta[b++];
+    }
+    rss += c[i] * e * e;
+  }
+  return rss;
+}
+
+function orderByAbs(r: ArrayLike<number>): Int32Array {
+  const idx = Array.from({ length: r.length }, (_, i) => i);
+  idx.sort((a, b) => Math.abs(r[a]) - Math.abs(r[b]) || a - b);
+  return Int32Array.from(idx);
+}
+
+function startVertex(P: QrProblem, order: Int32Array, what: string): Vertex {
+  const h = greedyBasis(P, order);
+  const B = h && basisInverse(P, h);
+  if (!h || !B) {
+    throw new RobustRegError('RANK_DEFICIENT', `${what}: the design does not have full column rank`, {});
+  }
+  return makeVertex(P, h, B);
+}
+
+/** Rank-inversion intervals for every coefficient. */
+export function rankIntervals(inp: RankInput): RankResult {
+  const { k, tau, level, iid, nR } = inp;
+  const what = "summary (se = 'rank')";
+  if (k < 2) {
+    throw new RobustRegError('INVALID_INPUT', `${what}: rank-inversion intervals need at least 2 coefficients (with one there is no null model to test against, as in quantreg); use se: 'nid', 'ker' or 'boot'`, { argument: 'se', parameters: k });
+  }
+  if (nR - k < 1) {
+    throw new RobustRegError('INVALID_INPUT', `${what}: ${nR} observations for ${k} coefficients leave no residual degrees of freedom for the critical value`, { argument: 'X', observations: nR, parameters: k });
+  }
+  // Merge identical rows (one row with a multiplicity): duplicates would make every vertex degenerate.
+  const cols: Float64Array[] = [];
+  for (let j = 0; j < k; j++) cols.push(column(inp.X, inp.nRows, j));
+  cols.push(inp.y);
+  const { rows, w: cnt } = dedupeRows(inp.nRows, cols, null);
+  const n = rows.length;
+  const X = new Float64Array(n * k);
+  for (let j = 0; j < k; j++) for (let r = 0; r < n; r++) X[j * n + r] = inp.X[j * inp.nRows + rows[r]];
+  const y = Float64Array.from(rows, (i) => inp.y[i]);
+  const stats: OptimizeStats = { pivots: 0 };
+  const warnings: string[] = [];
+
+  // The full fit at τ, from the caller's coefficients: its vertex is the starting point.
+  const resid0 = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = y[i];
+    for (let j = 0; j < k; j++) s -= X[j * n + i] * inp.coef[j];
+    resid0[i] = s;
+  }
+  const order = orderByAbs(resid0);
+  const full: QrProblem = { n, q: k, Z: X, v: y, w: cnt, tau };
+  const Vfull = optimize(full, startVertex(full, order, what), stats, what);
+  const beta = Float64Array.from(Vfull.gamma);
+  const fullOrder = orderByAbs(Vfull.r);
+
+  const alpha = 1 - level;
+  const critical = -studentTQuantile(alpha / 2, nR - k);
+
+  // q_j: iid 1/[(X'X)⁻¹]_jj (the RSS of x_j on the others); non-iid with weights f̂ᵢ.
+  let f: Float64Array | null = null;
+  let h: number | undefined;
+  if (!iid) {
+    h = bandwidth(tau, nR, 'hall-sheather');
+    if (!(tau - h > 0 && tau + h < 1)) {
+      throw new RobustRegError('INVALID_INPUT', `${what} with iid: false: tau ± h = ${tau} ± ${+h.toPrecision(4)} leaves (0, 1) (quantreg's rq.fit.br fails there too); use iid: true or a tau nearer 0.5`, { argument: 'iid', tau, h });
+    }
+    const bhi = optimize({ ...full, tau: tau + h }, Vfull, stats, what).gamma;
+    const blo = optimize({ ...full, tau: tau - h }, Vfull, stats, what).gamma;
+    f = new Float64Array(n);
+    let nonPositive = 0;
+    for (let i = 0; i < n; i++) {
+      let dy = 0;
+      for (let j = 0; j < k; j++) dy += X[j * n + i] * (bhi[j] - blo[j]);
+      if (dy <= 0) nonPositive += cnt[i];
+      f[i] = Math.max(RANK_TOL, (2 * h) / (dy - RANK_TOL));
+    }
+    if (nonPositive > 0) {
+      warnings.push(`rank (iid: false): ${nonPositive} of ${inp.nRows} density estimates f_i were non-positive (the fits at tau ± h cross there) and were set to ${RANK_TOL.toPrecision(3)}, as quantreg does`);
+    }
+  }
+  const qn = new Float64Array(k);
+  for (let j = 0; j < k; j++) qn[j] = projectionRss(X, n, k, j, cnt, f);
+
+  const intervals: RankBounds[] = [];
+  let probe: number[] | undefined;
+  let degenerate = 0;
+  for (let j = 0; j < k; j++) {
+    const Z = new Float64Array(n * (k - 1));
+    let c = 0;
+    for (let l = 0; l < k; l++) {
+      if (l === j) continue;
+      Z.set(X.subarray(l * n, (l + 1) * n), c * n);
+      c++;
+    }
+    const xj = X.subarray(j * n, (j + 1) * n);
+    const scale = Math.sqrt(qn[j] * tau * (1 - tau));
+    const P: QrProblem = { n, q: k - 1, Z, v: new Float64Array(n), w: cnt, tau };
+    const startH = greedyBasis(P, fullOrder);
+    if (!startH) throw new RobustRegError('RANK_DEFICIENT', `${what}: the design without column ${j} does not have full column rank`, { column: j });
+    const statAt = (V: Vertex): number => {
+      const d = dualScores(P, V);
+      if (d.degenerate > 0) degenerate++;
+      let s = 0;
+      for (let i = 0; i < n; i++) s += xj[i] * d.psi[i];
+      return s / scale;
+    };
+    const walk = (dir: 1 | -1): { inner: number; outer: number; tInner: number; tOuter: number } => {
+      let t = beta[j] + dir * RANK_TOL;
+      const setV = (b: number) => { for (let i = 0; i < n; i++) P.v[i] = y[i] - b * xj[i]; };
+      setV(t);
+      let V = optimize(P, makeVertex(P, startH, basisInverse(P, startH)!), stats, what);
+      let T = statAt(V);
+      let sameT = false;
+      let inner = NaN;
+      for (;;) {
+        if (!(Math.abs(T) < critical)) return { inner: NaN, outer: t - dir * RANK_TOL, tInner: NaN, tOuter: T };
+        // (only reached before the first step: later rejections return below)
+        // Next breakpoint beyond t: a nonbasic residual (y_i − z_i'g1) − b (x_ij − z_i'g2) reaching 0.
+        const q = k - 1;
+        const g1 = new Float64Array(q);
+        const g2 = new Float64Array(q);
+        for (let a = 0; a < q; a++) {
+          let s1 = 0;
+          let s2 = 0;
+          for (let l = 0; l < q; l++) { s1 += V.B[a * q + l] * y[V.h[l]]; s2 += V.B[a * q + l] * xj[V.h[l]]; }
+          g1[a] = s1; g2[a] = s2;
+        }
+        let next = dir * Infinity;
+        for (let i = 0; i < n; i++) {
+          if (V.inBasis[i]) continue;
+          let num = y[i];
+          let den = xj[i];
+          for (let a = 0; a < q; a++) { const z = Z[a * n + i]; num -= z * g1[a]; den -= z * g2[a]; }
+          if (den === 0) continue;
+          const bp = num / den;
+          if (dir * (bp - t) > 0 && dir * (bp - next) < 0) next = bp;
+        }
+        if (!sameT) inner = t - dir * RANK_TOL;
+        if (!Number.isFinite(next)) return { inner: dir * Infinity, outer: dir * Infinity, tInner: T, tOuter: T };
+        const tPrev = T;
+        t = next + dir * RANK_TOL;
+        setV(t);
+        V = optimize(P, makeVertex(P, V.h, V.B), stats, what);
+        T = statAt(V);
+        // A basis change that leaves the rank scores as they were (a dual-degenerate pivot, where the
+        // restricted fit is not unique) is not a breakpoint of T: the stretch on which T is constant
+        // continues, so its start stays the inner bound. (quantreg reports such pivots as bounds; its
+        // result then depends on its pivoting path.)
+        sameT = Math.abs(T - tPrev) <= 1e-10 * Math.max(1, Math.abs(T));
+        if (!(Math.abs(T) < critical)) return { inner, outer: t - dir * RANK_TOL, tInner: tPrev, tOuter: T };
+      }
+    };
+    if (inp.probe && inp.probe.coefficient === j) {
+      probe = inp.probe.b.map((b) => {
+        for (let i = 0; i < n; i++) P.v[i] = y[i] - b * xj[i];
+        return statAt(optimize(P, makeVertex(P, startH, basisInverse(P, startH)!), stats, what));
+      });
+    }
+    const up = walk(1);
+    const down = walk(-1);
+    // The first statistic already at or past the critical value: the inner bound is β̂ with T = 0.
+    if (Number.isNaN(up.inner)) { up.inner = beta[j]; up.tInner = 0; }
+    if (Number.isNaN(down.inner)) { down.inner = beta[j]; down.tInner = 0; }
+    const interp = (b: { inner: number; outer: number; tInner: number; tOuter: number }, dir: 1 | -1): number => {
+      if (!Number.isFinite(b.inner) || !Number.isFinite(b.outer)) return dir * Infinity;
+      const v = b.inner + dir * (Math.abs(b.outer - b.inner) * (critical - Math.abs(b.tInner))) / Math.abs(b.tOuter - b.tInner);
+      return Number.isNaN(v) ? dir * Infinity : v;
+    };
+    intervals.push({
+      lower: interp(down, -1),
+      upper: interp(up, 1),
+      bounds: [down.outer, down.inner, up.inner, up.outer],
+      statistics: [down.tOuter, down.tInner, up.tInner, up.tOuter],
+    });
+  }
+  if (degenerate > 0) {
+    warnings.push(`rank: ${degenerate} restricted fit${degenerate > 1 ? 's were' : ' was'} degenerate (a residual exactly zero off the basis); the rank scores there are one of several valid choices`);
+  }
+  return { estimate: beta, intervals, critical, qn, h, pivots: stats.pivots, warnings, ...(probe ? { probe } : {}) };
+}

@@ -9,7 +9,8 @@ export type { FitResult, L2Result, L1Result, Certificate } from './fit/result.js
 export type { FitStatus } from './fit/status.js';
 export type { XInput, MatrixLike } from './data/input.js';
 export type { Loss, Progress, BackendChoice } from './data/options.js';
-export { Dataset, DatasetBuilder, type DatasetOptions } from './data/dataset.js';
+export { Dataset, DatasetBuilder, ColumnWriter, type DatasetOptions } from './data/dataset.js';
+export { modelFrame, type ModelFrame, type ModelFrameOptions, type FrameInfo, type FrameTerm, type ColumnLike, type ColumnTable, type FactorColumn } from './data/frame.js';
 export { configureWorkers, fitAsync, terminateWorkers, workerStats, type FitAsyncOptions, type WorkerOptions, type WorkerStats } from './async/fit-async.js';
 export { huber, smoothL1, solvePath, lambdaMax, type HuberOptions, type HuberResult, type SmoothL1Options, type SmoothL1Result, type PathOptions, type LambdaMaxOptions } from './fit/robust.js';
 export { GramAccumulator, type GramAccumulatorOptions, type GramSolveOptions, type GramAccumulatorJSON } from './fit/accumulator.js';

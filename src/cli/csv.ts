@@ -21,80 +21,233 @@ export interface CsvRecord {
 }
 
 /**
+ * Receives each complete record as byte ranges of `buf`: field k is buf[starts[k], ends[k]),
+ * `quoted[k]` is 0 (plain), 1 (quoted) or 2 (quoted with "" escapes to undo: see fieldText);
+ * `nums[k]` is the field's value when it is an unquoted plain decimal read exactly on the way
+ * (digits and a point, ≤ 15 significant digits), else NaN (convert the text).
+ */
+export type RecordHandler = (buf: Uint8Array, starts: Int32Array, ends: Int32Array, quoted: Uint8Array, count: number, line: number, nums: Float64Array) => void;
+
+/**
+ * A streaming RFC 4180 reader over bytes: push() chunks as they arrive, end() at the end. Records
+ * are handed over complete, as byte ranges (no string per field unless the handler asks for one);
+ * a record cut by a chunk boundary is carried over and re-read with the next chunk. Blank lines are
+ * skipped. Errors (CsvError, with the line): an unterminated quoted field, text after a closing quote.
+ */
+export class CsvStreamParser {
+  private carry: Uint8Array | null = null;
+  private work = new Uint8Array(0);
+  private line = 1;
+  private pendingCR = false;
+  private first = true;
+  private starts = new Int32Array(64);
+  private ends = new Int32Array(64);
+  private quoted = new Uint8Array(64);
+  private nums = new Float64Array(64);
+  /** Bytes handed over so far (complete records and skipped line ends). */
+  bytesDone = 0;
+
+  constructor(private readonly onRecord: RecordHandler) {}
+
+  push(chunk: Uint8Array): void {
+    let b = chunk;
+    if (this.carry) {
+      // carry + chunk in a reused work buffer (fresh allocations cost page faults on every chunk)
+      const need = this.carry.length + chunk.length;
+      if (this.work.length < need) this.work = new Uint8Array(Math.max(need, 2 * this.work.length));
+      b = this.work.subarray(0, need);
+      b.set(this.carry);
+      b.set(chunk, this.carry.length);
+      this.carry = null;
+    }
+    this.run(b, false);
+  }
+
+  end(): void {
+    const b = this.carry ?? new Uint8Array(0);
+    this.carry = null;
+    this.run(b, true);
+  }
+
+  private grow(): void {
+    const m = this.starts.length * 2;
+    const s = new Int32Array(m), e = new Int32Array(m), q = new Uint8Array(m), v = new Float64Array(m);
+    s.set(this.starts);
+    e.set(this.ends);
+    q.set(this.quoted);
+    v.set(this.nums);
+    this.starts = s;
+    this.ends = e;
+    this.quoted = q;
+    this.nums = v;
+  }
+
+  private run(b: Uint8Array, final: boolean): void {
+    const len = b.length;
+    let i = 0;
+    if (this.first && len >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) {
+      i = 3;
+      this.first = false;
+    } else if (this.first && (len >= 3 || final)) {
+      this.first = false;
+    } else if (this.first) {
+      this.carry = b.slice(); // too short to tell whether a byte-order mark starts it
+      return;
+    }
+    if (this.pendingCR && i < len) {
+      if (b[i] === LF) i++;
+      this.pendingCR = false;
+    }
+    let line = this.line;
+    let done = i;
+    let lineDone = line;
+    records: while (i < len) {
+      const c0 = b[i];
+      if (c0 === LF || c0 === CR) {
+        // a blank line
+        if (c0 === CR) {
+          if (i + 1 < len) { if (b[i + 1] === LF) i++; } else if (!final) this.pendingCR = true;
+        }
+        i++;
+        line++;
+        done = i;
+        lineDone = line;
+        continue;
+      }
+      const recLine = line;
+      let nf = 0;
+      for (;;) {
+        if (nf === this.starts.length) this.grow();
+        if (i < len && b[i] === QUOTE) {
+          const from = i + 1;
+          let j = from;
+          let esc = 0;
+          const startLine = line;
+          for (;;) {
+            if (j >= len) {
+              if (final) throw new CsvError(`unterminated quoted field starting on line ${startLine}`, startLine);
+              break records;
+            }
+            const d = b[j];
+            if (d === QUOTE) {
+              if (j + 1 >= len && !final) break records; // "" or the end? need the next byte
+              if (b[j + 1] === QUOTE) { esc = 1; j += 2; continue; }
+              break;
+            }
+            if (d === LF) line++;
+            else if (d === CR && (j + 1 >= len || b[j + 1] !== LF)) line++;
+            j++;
+          }
+          this.starts[nf] = from;
+          this.ends[nf] = j;
+          this.quoted[nf] = 1 + esc;
+          this.nums[nf] = NaN;
+          nf++;
+          i = j + 1;
+          while (i < len && (b[i] === SPACE || b[i] === TAB)) i++;
+          if (i >= len && !final) break records;
+          if (i < len && b[i] !== COMMA && b[i] !== LF && b[i] !== CR) {
+            throw new CsvError(`unexpected character ${JSON.stringify(String.fromCharCode(b[i]))} after a closing quote on line ${line}`, line);
+          }
+        } else {
+          // Unquoted: read a plain decimal on the way to the delimiter (digits, point, digits;
+          // at most 15 significant digits, no exponent: exact as mantissa / 10^k, k ≤ 22);
+          // anything else leaves NaN and is converted from its text by the caller.
+          const from = i;
+          let v = NaN;
+          let j = i;
+          let neg = false;
+          if (j < len && (b[j] === MINUS || b[j] === PLUS)) { neg = b[j] === MINUS; j++; }
+          let mant = 0, sig = 0, scale = 0, dig = 0, d = 0;
+          while (j < len && (d = b[j] - 48) >= 0 && d <= 9) {
+            if (sig > 0 || d !== 0) sig++;
+            mant = mant * 10 + d;
+            dig++;
+            j++;
+          }
+          if (j < len && b[j] === DOT) {
+            j++;
+            while (j < len && (d = b[j] - 48) >= 0 && d <= 9) {
+              if (sig > 0 || d !== 0) sig++;
+              mant = mant * 10 + d;
+              scale++;
+              dig++;
+              j++;
+            }
+          }
+          if (dig > 0 && sig <= 15 && scale <= 22 && j < len && (b[j] === COMMA || b[j] === LF || b[j] === CR)) {
+            v = scale === 0 ? mant : mant / POW10[scale];
+            if (neg) v = -v;
+            i = j;
+          } else {
+            while (i < len) {
+              const c = b[i];
+              if (c === COMMA || c === LF || c === CR) break;
+              i++;
+            }
+            if (i >= len && !final) break records;
+          }
+          this.starts[nf] = from;
+          this.ends[nf] = i;
+          this.quoted[nf] = 0;
+          this.nums[nf] = v;
+          nf++;
+        }
+        if (i < len && b[i] === COMMA) {
+          i++;
+          if (i >= len && !final) break records;
+          continue; // a comma at the very end still opens one (empty) field
+        }
+        break;
+      }
+      if (i < len) {
+        // at a line end
+        if (b[i] === CR) {
+          if (i + 1 < len) { if (b[i + 1] === LF) i++; } else if (!final) this.pendingCR = true;
+        }
+        i++;
+        line++;
+      }
+      this.onRecord(b, this.starts, this.ends, this.quoted, nf, recLine, this.nums);
+      done = i;
+      lineDone = line;
+    }
+    this.bytesDone += done;
+    // an incomplete record is re-read with the next chunk, from its first line
+    this.line = lineDone;
+    // a copy: the caller may reuse the chunk's buffer for the next read
+    if (done < len) this.carry = b.slice(done);
+  }
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+/** The text of field k (escaped quotes undone). */
+export function fieldText(buf: Uint8Array, s: number, e: number, quoted: number): string {
+  const t = utf8.decode(buf.subarray(s, e));
+  return quoted === 2 ? t.replace(/""/g, '"') : t;
+}
+
+/**
  * Split `text` into records. Blank lines (a record with no characters at all) are skipped. Errors:
  * an unterminated quoted field, or characters between a closing quote and the next comma.
  */
 export function parseCsvRecords(text: string): CsvRecord[] {
   const records: CsvRecord[] = [];
-  const len = text.length;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 1;
-  while (i < len) {
-    // One record per iteration. A blank line (no characters before its line end) is skipped.
-    const c0 = text.charCodeAt(i);
-    if (c0 === LF || c0 === CR) {
-      i += c0 === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
-      line++;
-      continue;
-    }
-    const recordLine = line;
+  const p = new CsvStreamParser((buf, starts, ends, quoted, count, line) => {
     const fields: string[] = [];
-    for (;;) {
-      // One field: quoted, or unquoted up to the next comma or line end (quotes inside it are data).
-      if (text.charCodeAt(i) === QUOTE) {
-        const startLine = line;
-        let field = '';
-        let from = ++i;
-        for (;;) {
-          if (i >= len) throw new CsvError(`unterminated quoted field starting on line ${startLine}`, startLine);
-          const d = text.charCodeAt(i);
-          if (d === QUOTE) {
-            field += text.slice(from, i);
-            if (text.charCodeAt(i + 1) === QUOTE) {
-              field += '"';
-              i += 2;
-              from = i;
-              continue;
-            }
-            i++;
-            break;
-          }
-          if (d === LF) line++;
-          else if (d === CR && text.charCodeAt(i + 1) !== LF) line++;
-          i++;
-        }
-        // Spaces or tabs may follow the closing quote; then a comma, a line end or the end.
-        while (i < len && (text.charCodeAt(i) === SPACE || text.charCodeAt(i) === TAB)) i++;
-        const e = i < len ? text.charCodeAt(i) : -1;
-        if (e !== -1 && e !== COMMA && e !== LF && e !== CR) {
-          throw new CsvError(`unexpected character ${JSON.stringify(text[i])} after a closing quote on line ${line}`, line);
-        }
-        fields.push(field);
-      } else {
-        const from = i;
-        while (i < len) {
-          const d = text.charCodeAt(i);
-          if (d === COMMA || d === LF || d === CR) break;
-          i++;
-        }
-        fields.push(text.slice(from, i));
-      }
-      if (i < len && text.charCodeAt(i) === COMMA) {
-        i++;
-        continue; // a comma at the very end of the text still opens one (empty) field
-      }
-      break;
-    }
-    records.push({ fields, line: recordLine });
-    if (i < len) {
-      // At a line end.
-      i += text.charCodeAt(i) === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
-      line++;
-    }
-  }
+    for (let k = 0; k < count; k++) fields.push(fieldText(buf, starts[k], ends[k], quoted[k]));
+    records.push({ fields, line });
+  });
+  p.push(new TextEncoder().encode(text));
+  p.end();
   return records;
 }
 
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+const MINUS = 45;
+const PLUS = 43;
+const DOT = 46;
 const LF = 10;
 const CR = 13;
 const QUOTE = 34;

@@ -4,30 +4,50 @@ import {
   type FitOptions, type FitResult, type Summary, type SummaryOptions,
 } from '../index.js';
 import { choiceFlag, intFlag, listFlag, numberFlag, parse } from './args.js';
+<<<<<<< HEAD
 import { CsvError, parseCsv, type HeaderMode } from './csv.js';
 import { buildDesign, type Design } from './data.js';
 import { EXIT_OK, InputError, UsageError, withColumnNames } from './errors.js';
+=======
+import { open, stat } from 'node:fs/promises';
+import { loadColumnarFile, loadDesign, type FrameDesign as Design, type FrameRequest as DesignRequest } from './data.js';
+import { EXIT_OK, InputError, UsageError } from './errors.js';
+>>>>>>> i19
 import { fmtMs, fmtNum, fmtSci, table, toJson } from './format.js';
-import { readInput, writeOutput, type CliIo } from './io.js';
+import { writeOutput, type CliIo } from './io.js';
 import { ProgressLine } from './progress.js';
 import { PALETTE, coefficientPanelsSvg, scatterSvg } from './svg.js';
 
+<<<<<<< HEAD
 /** lts's reweighting cutoff on |r / s|: qnorm(0.9875) (LTS_CUTOFF in src/fit/lts.ts; the CLI sees only the public API). */
 const LTS_CUTOFF = normalQuantile(0.9875);
 
 export const FIT_HELP = `Usage: robustreg fit <file.csv | -> --y <column> [options]
+=======
+export const FIT_HELP = `Usage: robustreg fit <file.csv | file.parquet | file.arrow | -> --y <column> [options]
+>>>>>>> i19
 
-Fit one linear model to a CSV file (- reads standard input) and print a summary.
+Fit one linear model to a CSV file (- reads standard input), a Parquet file (.parquet, read with
+the hyparquet package) or an Arrow IPC / Feather v2 file (.arrow, .feather, with apache-arrow)
+and print a summary.
+The file is read as a stream: numeric columns as numbers, TRUE/FALSE columns as logicals (one
+0/1 column named colTRUE), text columns as factors with treatment contrasts (the first level in
+sorted order is the reference; one column per other level, named colLevel, as R names them).
+An unnamed first column (R's write.csv row names) labels the rows and is not a predictor.
 
 Columns:
   --y <col>            response column, by name or 1-based position (required)
-  --x <a,b,c>          predictor columns (default: every column except --y and --weights);
-                       may be repeated
+  --x <a,b,c>          predictor columns (default: every column except --y, --weights and the
+                       row names); may be repeated; a value that is exactly one column name is
+                       that column, so --x "a,b" selects a column named a,b if there is one
   --weights <col>      column of non-negative observation weights
+  --factor <col>       treat a numeric column as a factor (levels in numeric order); repeatable
   --header <mode>      auto (default: the first row is a header if any field is not a number),
                        yes or no (no: columns are named V1, V2, ...)
-  --drop-missing       drop rows with missing values (empty, NA, NaN) and report how many;
-                       without it such rows are an error that lists their line numbers
+  --na <rule>          rows with a missing value (empty, NA, NaN) in a used column: omit
+                       (default: dropped, with a note giving their count and first lines) or
+                       fail (an error listing them); --drop-missing is --na omit
+  --f32                store X as float32 (half the memory; the fit computes in float64)
 
 Model:
   --loss <loss>        l1 (default), l2, quantile, huber, smooth-l1, mm or lts (mm: MM-estimator
@@ -66,15 +86,20 @@ Output:
                        per tau (rank-inversion intervals below 1001 rows, else nid)
   -h, --help           show this help
 
-Exit codes: 0 ok, 1 bad input (unreadable or malformed CSV, unknown column, missing values,
-invalid option value), 2 usage error.
+Exit codes: 0 ok, 1 bad input (unreadable or malformed CSV, unknown column, text response,
+missing values with --na fail, invalid option value), 2 usage error.
 
 Examples:
   robustreg fit data/stackloss.csv --y stack.loss
   robustreg fit data/stackloss.csv --y stack.loss --loss l2 --se hc3 --level 0.9
   robustreg fit data/starsCYG.csv --y log.light --x log.Te --loss quantile --tau 0.9 --plot q90.svg
   robustreg fit data/stackloss.csv --y stack.loss --taus 0.1,0.25,0.5,0.75,0.9 --plot taus.svg
+<<<<<<< HEAD
   robustreg fit data/starsCYG.csv --y log.light --loss lts
+=======
+  robustreg fit iris.csv --y Sepal.Length --loss l2          (Species becomes 2 dummy columns)
+  robustreg fit education.csv --y Y --factor Region --se hc3
+>>>>>>> i19
   cat data.csv | robustreg fit - --y 1 --loss l2 --json
 `;
 
@@ -82,8 +107,11 @@ const FIT_FLAGS = {
   y: { type: 'string' },
   x: { type: 'string', multiple: true },
   weights: { type: 'string' },
+  factor: { type: 'string', multiple: true },
   header: { type: 'string' },
+  na: { type: 'string' },
   'drop-missing': { type: 'boolean' },
+  f32: { type: 'boolean' },
   loss: { type: 'string' },
   tau: { type: 'string' },
   taus: { type: 'string' },
@@ -193,7 +221,7 @@ function runInference(req: InferenceRequest, d: Design, loss: LossName, intercep
   }
   const o: SummaryOptions = { names: d.xNames };
   if (!intercept) o.intercept = false;
-  if (d.weights) o.weights = d.weights;
+
   if (req.level !== undefined) o.level = req.level;
   if (loss === 'l2' || loss === 'huber' || loss === 'mm') o.vcov = req.method as SummaryOptions['vcov'];
   else if (loss !== 'lts' && req.method !== 'default') o.se = req.method as SummaryOptions['se'];
@@ -201,7 +229,7 @@ function runInference(req: InferenceRequest, d: Design, loss: LossName, intercep
   if (req.seed !== undefined && loss !== 'lts' && loss !== 'mm') o.seed = req.seed;
   const t0 = now();
   try {
-    const s = inference(r, { data: d.X, rows: d.n, cols: d.p }, d.y, o);
+    const s = inference(r, d.ds, o);
     return { summary: s, ms: now() - t0 };
   } catch (err) {
     const e = withColumnNames(err, d.xNames);
@@ -273,21 +301,163 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   const tol = numberFlag('fit', 'tol', v.tol as string | undefined);
   const backend = choiceFlag('fit', 'backend', v.backend as string | undefined, ['auto', 'wasm', 'js'] as const);
   const header = choiceFlag('fit', 'header', v.header as string | undefined, ['auto', 'yes', 'no'] as const) ?? 'auto';
+<<<<<<< HEAD
   const x = listFlag('fit', 'x', v.x as string[] | undefined);
   const alpha = numberFlag('fit', 'alpha', v.alpha as string | undefined);
   const subsamples = intFlag('fit', 'subsamples', v.subsamples as string | undefined);
   const loss = taus !== undefined ? 'quantile' : resolveLoss(v.loss as string | undefined, tau, delta ?? scale, epsilon, alpha ?? subsamples);
+=======
+  listFlag('fit', 'x', v.x as string[] | undefined); // syntax check only: names are resolved against the header
+  const loss = taus !== undefined ? 'quantile' : resolveLoss(v.loss as string | undefined, tau, delta ?? scale, epsilon);
+>>>>>>> i19
   const infReq = inferenceRequest(v, loss);
   const plot = v.plot as string | undefined;
   if (plot === '' || plot === '-') throw new UsageError('--plot needs a file name (the SVG is not written to standard output)', 'fit');
-
-  const text = await readInput(file, io);
-  const design = loadDesign(text, header, { y: v.y as string, x, weights: v.weights as string | undefined, dropMissing: v['drop-missing'] === true });
+  const na = choiceFlag('fit', 'na', v.na as string | undefined, ['omit', 'fail'] as const) ?? 'omit';
+  if (v['drop-missing'] === true && na === 'fail') throw new UsageError('--drop-missing contradicts --na fail', 'fit');
   const intercept = v['no-intercept'] !== true;
 
+  const now = io.now ?? (() => performance.now());
+  const req: DesignRequest = {
+    y: v.y as string, x: v.x as string[] | undefined, weights: v.weights as string | undefined,
+    factors: v.factor as string[] | undefined, header, na, intercept, precision: v.f32 === true ? 'f32' : 'f64',
+  };
+  if (backend) req.backend = backend;
+  const tRead = now();
+  const cpu0 = process.cpuUsage();
+  const design = await readDesign(file, io, req, now);
+  const readMs = now() - tRead;
+  const cpu1 = process.cpuUsage(cpu0);
+  const readCpuMs = (cpu1.user + cpu1.system) / 1000;
+  try {
+    return await fitDesign(design, file, v, io, now, { readMs, readCpuMs }, { loss, intercept, backend, maxIter, tol, tau, delta, epsilon, scale, infReq, plot, taus });
+  } finally {
+    design.ds.dispose();
+  }
+}
+
+interface FitRequest {
+  loss: LossName;
+  intercept: boolean;
+  backend?: 'auto' | 'wasm' | 'js';
+  maxIter?: number;
+  tol?: number;
+  tau?: number;
+  delta?: number;
+  epsilon?: number;
+  scale?: number;
+  infReq: InferenceRequest;
+  plot?: string;
+  /** --taus: one quantile fit per tau. */
+  taus?: number[];
+}
+
+/** Stream the file (or standard input) into a Dataset, with a progress line on a terminal. */
+async function readDesign(file: string, io: CliIo, req: DesignRequest, now: () => number): Promise<Design> {
+  let source: AsyncIterable<Uint8Array | string>;
+  let total: number | undefined;
+  if (file === '-') {
+    const s = io.stdin;
+    source = typeof s === 'string' ? [s] as unknown as AsyncIterable<string> : s;
+  } else {
+    try {
+      const st = await stat(file);
+      if (st.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+      total = st.size;
+    } catch (e) {
+      throw new InputError(`cannot read ${JSON.stringify(file)}: ${fsReason(e)}`);
+    }
+    source = readChunks(file);
+  }
+  const ext = /\.(parquet|arrow|feather|ipc)$/i.exec(file)?.[1].toLowerCase();
+  if (ext !== undefined && total !== undefined) return loadColumnarFile(file, ext === 'parquet' ? 'parquet' : 'arrow', total, req);
+  const bar = new ReadProgress(io, file === '-' ? 'standard input' : file, total, now);
+  try {
+    return await loadDesign(wrapErrors(source, file), total, req, (b) => bar.update(b));
+  } finally {
+    bar.done();
+  }
+}
+
+/** The file in 4 MiB reads into one reused buffer (each chunk is consumed before the next read). */
+async function* readChunks(file: string): AsyncGenerator<Uint8Array> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = new Uint8Array(1 << 22);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/** File-system errors while streaming become InputError naming the file. */
+async function* wrapErrors(source: AsyncIterable<Uint8Array | string>, file: string): AsyncGenerator<Uint8Array | string> {
+  try {
+    for await (const c of source) yield c;
+  } catch (e) {
+    if ((e as { code?: string })?.code) throw new InputError(`cannot read ${JSON.stringify(file)}: ${fsReason(e)}`);
+    throw e;
+  }
+}
+
+function fsReason(e: unknown): string {
+  const code = (e as { code?: string })?.code;
+  switch (code) {
+    case 'ENOENT': return 'no such file or directory';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EISDIR': return 'it is a directory';
+    case 'ENOTDIR': return 'a part of the path is not a directory';
+    default: return (e as Error)?.message ?? String(e);
+  }
+}
+
+/** "reading data.csv  45% (47 MB of 104 MB, 120 MB/s)" on a terminal, after 0.5 s, every 0.1 s. */
+class ReadProgress {
+  private readonly t0: number;
+  private last = -Infinity;
+  private drawn = false;
+  constructor(private readonly io: CliIo, private readonly what: string, private readonly total: number | undefined, private readonly now: () => number) {
+    this.t0 = now();
+  }
+  update(bytes: number): void {
+    if (!this.io.isTTY) return;
+    const t = this.now();
+    if (t - this.t0 < 500 || t - this.last < 100) return;
+    this.last = t;
+    const mb = (b: number) => `${(b / 1e6).toFixed(0)} MB`;
+    const rate = bytes / 1e6 / ((t - this.t0) / 1000);
+    const pct = this.total ? `${Math.min(100, (100 * bytes) / this.total).toFixed(0)}% (${mb(bytes)} of ${mb(this.total)}` : `(${mb(bytes)}`;
+    this.io.stderr.write(`\rreading ${this.what}  ${pct}, ${rate.toFixed(0)} MB/s)\x1b[K`);
+    this.drawn = true;
+  }
+  done(): void {
+    if (this.drawn) this.io.stderr.write('\r\x1b[K');
+    this.drawn = false;
+  }
+}
+
+/** Column-major copies of the stored data (for residuals, standard errors and the plot), made once. */
+const arrayCache = new WeakMap<Design, { X: { data: Float64Array; rows: number; cols: number; layout: 'column-major' }; y: Float64Array; weights?: Float64Array }>();
+function arraysOf(d: Design): { X: { data: Float64Array; rows: number; cols: number; layout: 'column-major' }; y: Float64Array; weights?: Float64Array } {
+  let a = arrayCache.get(d);
+  if (!a) {
+    const t = d.ds.toArrays();
+    a = { X: { data: Float64Array.from(t.X.data), rows: t.X.rows, cols: t.X.cols, layout: 'column-major' }, y: t.y };
+    if (t.weights) a.weights = t.weights;
+    arrayCache.set(d, a);
+  }
+  return a;
+}
+
+async function fitDesign(design: Design, file: string, v: Record<string, unknown>, io: CliIo, now: () => number, read: { readMs: number; readCpuMs: number }, f: FitRequest): Promise<number> {
+  const { readMs } = read;
+  const { loss, intercept, backend, maxIter, tol, tau, delta, epsilon, scale, infReq, plot } = f;
   const options: FitOptions = { loss };
   if (!intercept) options.intercept = false;
-  if (design.weights) options.weights = design.weights;
   if (backend) options.backend = backend;
   if (maxIter !== undefined) options.maxIter = maxIter;
   if (tol !== undefined) options.tol = tol;
@@ -299,29 +469,36 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   if (subsamples !== undefined) options.subsamples = subsamples;
   if (loss === 'lts' && infReq.seed !== undefined) options.seed = infReq.seed;
 
-  const now = io.now ?? (() => performance.now());
-  if (taus !== undefined) {
-    return fitTaus(file, design, intercept, options, taus, infReq, v.json === true, plot, io, now);
+  if (f.taus !== undefined) {
+    return fitTaus(file, design, intercept, options, f.taus, infReq, v.json === true, plot, io, now);
   }
   const bar = new ProgressLine(io.stderr, io.isTTY, `fitting ${loss}`, now);
   if (io.isTTY) options.onProgress = (p) => bar.update({ iteration: p.iteration, objective: p.objective, gap: p.gap });
   const t0 = now();
+  const c0 = process.cpuUsage();
   let result: FitResult;
   try {
+<<<<<<< HEAD
     result = fitModel({ data: design.X, rows: design.n, cols: design.p }, design.y, options);
   } catch (e) {
     throw withColumnNames(e, design.xNames);
+=======
+    result = fitModel(design.ds, options);
+>>>>>>> i19
   } finally {
     bar.done();
   }
   const ms = now() - t0;
 
+  const c1 = process.cpuUsage(c0);
   const inf = runInference(infReq, design, loss, intercept, result, now);
+  const c2 = process.cpuUsage(c0);
+  const cpuMs = { read: read.readCpuMs, fit: (c1.user + c1.system) / 1000, se: (c2.user + c2.system - c1.user - c1.system) / 1000 };
   const residuals = residualsOf(design, result);
   if (v.json) {
-    io.stdout.write(toJson(fitJson(file, design, loss, intercept, options, result, residuals, ms, inf)) + '\n');
+    io.stdout.write(toJson({ ...fitJson(file, design, loss, intercept, options, result, residuals, ms, inf, readMs), readCpuMs: read.readCpuMs, cpuMs, bytes: design.bytes }) + '\n');
   } else {
-    io.stdout.write(fitSummary(file, design, loss, intercept, options, result, residuals, ms, inf));
+    io.stdout.write(fitSummary(file, design, loss, intercept, options, result, residuals, ms, inf, readMs));
   }
   if (plot) {
     await writeOutput(plot, fitPlot(file, design, loss, intercept, options, result), 'plot');
@@ -350,39 +527,87 @@ function resolveLoss(loss: string | undefined, tau?: number, huberParam?: number
   return chosen;
 }
 
-function loadDesign(text: string, header: HeaderMode, req: Parameters<typeof buildDesign>[1]): Design {
-  try {
-    return buildDesign(parseCsv(text, header), req);
-  } catch (e) {
-    if (e instanceof CsvError) throw new InputError(e.message);
-    throw e;
-  }
-}
-
+/** Residuals y − b0 − X b, a column at a time over the stored data (X as stored: f64 or f32). */
 function residualsOf(d: Design, r: FitResult): Float64Array {
-  const res = new Float64Array(d.n);
-  for (let i = 0; i < d.n; i++) {
-    let f = r.intercept;
-    for (let j = 0; j < d.p; j++) f += d.X[i * d.p + j] * r.coef[j];
-    res[i] = d.y[i] - f;
+  const n = d.n;
+  const ds = d.ds;
+  const f = ds.slot.backend.f64();
+  const res = f.slice(ds.pY >>> 3, (ds.pY >>> 3) + n);
+  for (let i = 0; i < n; i++) res[i] -= r.intercept;
+  const X = ds.xView();
+  const x0 = ds.pX / X.BYTES_PER_ELEMENT;
+  for (let j = 0; j < d.p; j++) {
+    if (X instanceof Float64Array) subtractColumn(res, X.subarray(x0 + j * n, x0 + (j + 1) * n), r.coef[j]);
+    else subtractColumn32(res, X.subarray(x0 + j * n, x0 + (j + 1) * n), r.coef[j]);
   }
   return res;
 }
 
-/** Type-7 quantiles (R's default) of a sample. */
-function quantiles(x: Float64Array, probs: number[]): number[] {
-  const s = Float64Array.from(x).sort();
-  return probs.map((p) => {
+function subtractColumn(res: Float64Array, col: Float64Array, b: number): void {
+  for (let i = 0; i < res.length; i++) res[i] -= col[i] * b;
+}
+
+function subtractColumn32(res: Float64Array, col: Float32Array, b: number): void {
+  for (let i = 0; i < res.length; i++) res[i] -= col[i] * b;
+}
+
+/** Type-7 quantiles (R's default) of a sample, by selection (O(n) each, no full sort). */
+export function quantiles(x: Float64Array, probs: number[]): number[] {
+  // probabilities in increasing order: each selection works right of the previous one
+  const s = Float64Array.from(x);
+  const order = probs.map((p, k) => [p, k] as const).sort((a, b) => a[0] - b[0]);
+  const out = new Array<number>(probs.length);
+  let from = 0;
+  for (const [p, k] of order) {
     const h = (s.length - 1) * p;
     const lo = Math.floor(h);
-    const hi = Math.min(lo + 1, s.length - 1);
-    return s[lo] + (h - lo) * (s[hi] - s[lo]);
-  });
+    const a = select(s, lo, from);
+    from = lo;
+    if (h === lo) { out[k] = a; continue; }
+    // the next order statistic: the smallest value right of position lo after selection
+    let b = Infinity;
+    for (let i = lo + 1; i < s.length; i++) if (s[i] < b) b = s[i];
+    out[k] = a + (h - lo) * (b - a);
+  }
+  return out;
+}
+
+/** The k-th smallest value (0-based) of a, given a[0..from) ≤ a[from..] already; partially reorders a (quickselect, median of 3). */
+function select(a: Float64Array, k: number, from = 0): number {
+  let l = from, r = a.length - 1;
+  while (r > l) {
+    const m = (l + r) >>> 1;
+    if (a[m] < a[l]) swap(a, m, l);
+    if (a[r] < a[l]) swap(a, r, l);
+    if (a[r] < a[m]) swap(a, r, m);
+    const pivot = a[m];
+    let i = l, j = r;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) { swap(a, i, j); i++; j--; }
+    }
+    if (k <= j) r = j;
+    else if (k >= i) l = i;
+    else return a[k];
+  }
+  return a[k];
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
+}
+
+/** A column name as R prints it in a formula: in backticks unless it is a syntactic name. */
+function rName(name: string): string {
+  return /^(?:[A-Za-z]|\.(?![0-9]))[A-Za-z0-9._]*$/.test(name) ? name : `\`${name.replace(/[`\\]/g, '\\$&')}\``;
 }
 
 function formula(d: Design, intercept: boolean): string {
-  const rhs = d.xNames.length ? d.xNames.join(' + ') : '1';
-  return `${d.yName} ~ ${rhs}${intercept ? '' : ' - 1'}`;
+  const rhs = d.xColumns.length ? d.xColumns.map(rName).join(' + ') : '1';
+  return `${rName(d.yName)} ~ ${rhs}${intercept ? '' : ' - 1'}`;
 }
 
 function lossDescription(loss: LossName, o: FitOptions): string {
@@ -394,14 +619,20 @@ function lossDescription(loss: LossName, o: FitOptions): string {
   return s;
 }
 
-function fitSummary(file: string, d: Design, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult, res: Float64Array, ms: number, inf: InferenceOutcome): string {
+function fitSummary(file: string, d: Design, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult, res: Float64Array, ms: number, inf: InferenceOutcome, readMs: number): string {
   const out: string[] = [];
   out.push(`Model:  ${formula(d, intercept)}`);
   out.push(`Loss:   ${lossDescription(loss, o)}`);
   out.push(`Data:   ${file === '-' ? 'standard input' : file}, n = ${d.n}${d.weightsName ? `, weights = ${d.weightsName}` : ''}`);
   if (d.droppedLines.length > 0) {
-    const shown = d.droppedLines.slice(0, 8).join(', ') + (d.droppedLines.length > 8 ? ', ...' : '');
-    out.push(`        dropped ${d.droppedLines.length} row${d.droppedLines.length === 1 ? '' : 's'} with missing values (line${d.droppedLines.length === 1 ? '' : 's'} ${shown})`);
+    const k = d.droppedLines.length;
+    out.push(`        dropped ${k} row${k === 1 ? '' : 's'} with missing values (${rowList(d.droppedLines, d.droppedLabels, d.rowKind)})`);
+  }
+  const terms = d.frame.terms.filter((t) => t.reference !== undefined || t.kind !== 'numeric');
+  for (const t of terms) {
+    const lv = t.levels!;
+    const shownLv = lv.length > 6 ? `${lv.slice(0, 6).join(', ')}, ... (${lv.length} levels)` : lv.join(', ');
+    out.push(`        ${t.column}: ${t.kind === 'logical' ? 'logical' : 'factor'} (${shownLv})${t.reference !== undefined ? `, reference ${t.reference}` : ', coded in full (no intercept)'}`);
   }
   out.push('');
   // Residual quantiles; rounding noise (|q| below 1e-12 of the range) prints as 0.
@@ -433,6 +664,7 @@ function fitSummary(file: string, d: Design, loss: LossName, intercept: boolean,
   if (x.scale !== undefined && loss !== 'lts') {
     out.push(`Scale:        s = ${fmtNum(x.scale)}${loss === 'mm' ? ' (S-estimate)' : o.scale === undefined ? ' (estimated)' : ' (fixed)'}${x.delta !== undefined ? `, delta = ${fmtNum(x.delta)}` : ''}`);
   }
+<<<<<<< HEAD
   if (x.outliers !== undefined && loss === 'mm') {
     // MM: every flagged row is listed (robustness weight < 0.1/n, robustbase's rule)
     const lines = downweightedLines(d, x.outliers);
@@ -453,11 +685,18 @@ function fitSummary(file: string, d: Design, loss: LossName, intercept: boolean,
     const lines = downweightedLines(d, x.outliers);
     const shown = lines.slice(0, 8).join(', ') + (lines.length > 8 ? ', ...' : '');
     out.push(`Downweighted: ${lines.length} of ${d.n} rows have |r| > delta*s${lines.length ? ` (line${lines.length === 1 ? '' : 's'} ${shown})` : ''}`);
+=======
+  if (x.outliers !== undefined) {
+    const idx = downweightedRows(x.outliers);
+    const lines = idx.map((i) => d.lines[i]);
+    const labels = d.labels ? idx.map((i) => d.labels![i]) : undefined;
+    out.push(`Downweighted: ${lines.length} of ${d.n} rows have |r| > delta*s${lines.length ? ` (${rowList(lines, labels, d.rowKind)})` : ''}`);
+>>>>>>> i19
   }
   if (x.epsilon !== undefined) out.push(`Smoothing:    epsilon = ${fmtNum(x.epsilon)}`);
   const edges = r.edgeSteps !== undefined ? ` (${r.edgeSteps} simplex step${r.edgeSteps === 1 ? '' : 's'})` : '';
   out.push(`Iterations:   ${r.iterations}${edges}, ${r.converged ? 'converged' : 'NOT converged'} (status ${r.status})`);
-  out.push(`Time:         ${fmtMs(ms)}${inf.summary ? ` (+ ${fmtMs(inf.ms)} standard errors)` : ''}, backend ${r.backend}`);
+  out.push(`Time:         ${fmtMs(ms)}${inf.summary ? ` (+ ${fmtMs(inf.ms)} standard errors)` : ''}, backend ${r.backend}; reading the data ${fmtMs(readMs)}`);
   if (r.nonUnique) out.push('Note: the optimum is probably not unique; the objective is certified, the coefficients are one optimal point.');
   if (!r.converged) out.push('Note: the fit did not converge; the coefficients are the best iterate (raise --max-iter or --tol).');
   return out.join('\n') + '\n';
@@ -476,12 +715,13 @@ function extras(r: FitResult): { scale?: number; delta?: number; epsilon?: numbe
   };
 }
 
-function downweightedLines(d: Design, flags: ArrayLike<number>): number[] {
+function downweightedRows(flags: ArrayLike<number>): number[] {
   const out: number[] = [];
-  for (let i = 0; i < flags.length; i++) if (flags[i]) out.push(d.lines[i]);
+  for (let i = 0; i < flags.length; i++) if (flags[i]) out.push(i);
   return out;
 }
 
+<<<<<<< HEAD
 /** LTS flagged rows: count, physical lines and 1-based data rows. */
 function outlierRows(d: Design, flags: ArrayLike<number>): { count: number; lines: number[]; rows: number[] } {
   const rows: number[] = [];
@@ -496,9 +736,23 @@ function rawJson(r: FitResult): Record<string, unknown> {
 
 function countedLines(lines: number[]): { count: number; lines: number[] } {
   return { count: lines.length, lines };
+=======
+/** "lines 3, 7, ..." or, with R row names, "rows "Mazda RX4", ... (lines 2, ...)": the first 8. */
+function rowList(lines: number[], labels?: string[], kind: 'line' | 'row' = 'line'): string {
+  const more = lines.length > 8 ? ', ...' : '';
+  const ls = `${kind}${lines.length === 1 ? '' : 's'} ${lines.slice(0, 8).join(', ')}${more}`;
+  if (!labels) return ls;
+  return `row${labels.length === 1 ? '' : 's'} ${labels.slice(0, 8).map((l) => JSON.stringify(l)).join(', ')}${more}; ${ls}`;
+>>>>>>> i19
 }
 
-function fitJson(file: string, d: Design, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult, res: Float64Array, ms: number, inf: InferenceOutcome): Record<string, unknown> {
+function countedRows(d: Design, idx: number[]): { count: number; lines: number[]; labels?: string[] } {
+  const out: { count: number; lines: number[]; labels?: string[] } = { count: idx.length, lines: idx.map((i) => d.lines[i]) };
+  if (d.labels) out.labels = idx.map((i) => d.labels![i]);
+  return out;
+}
+
+function fitJson(file: string, d: Design, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult, res: Float64Array, ms: number, inf: InferenceOutcome, readMs: number): Record<string, unknown> {
   const coefficients: Record<string, number> = {};
   if (intercept) coefficients['(Intercept)'] = r.intercept;
   d.xNames.forEach((name, j) => (coefficients[name] = r.coef[j]));
@@ -511,10 +765,15 @@ function fitJson(file: string, d: Design, loss: LossName, intercept: boolean, o:
     tau: loss === 'quantile' ? (o.tau ?? 0.5) : undefined,
     response: d.yName,
     predictors: d.xNames,
+    columns: d.xColumns,
     weights: d.weightsName,
     n: d.n,
     p: d.p,
-    droppedRows: { count: d.droppedLines.length, lines: d.droppedLines },
+    droppedRows: d.rowKind === 'row'
+      ? { count: d.droppedLines.length, rows: d.droppedLines }
+      : { count: d.droppedLines.length, lines: d.droppedLines, ...(d.droppedLabels ? { labels: d.droppedLabels } : {}) },
+    rowsRead: d.rowsIn,
+    terms: d.frame.terms,
     hasIntercept: intercept,
     coefficients,
     intercept: r.intercept,
@@ -526,11 +785,15 @@ function fitJson(file: string, d: Design, loss: LossName, intercept: boolean, o:
     scale: extras(r).scale,
     delta: extras(r).delta ?? o.delta,
     epsilon: extras(r).epsilon ?? o.epsilon,
+<<<<<<< HEAD
     downweighted: extras(r).outliers && loss !== 'mm' && loss !== 'lts' ? countedLines(downweightedLines(d, extras(r).outliers!)) : undefined,
     outliers: extras(r).outliers && (loss === 'lts' || loss === 'mm') ? outlierRows(d, extras(r).outliers!) : undefined,
     alpha: loss === 'lts' ? (o.alpha ?? 0.5) : undefined,
     h: loss === 'lts' ? (r as unknown as { h: number }).h : undefined,
     raw: loss === 'lts' ? rawJson(r) : undefined,
+=======
+    downweighted: extras(r).outliers ? countedRows(d, downweightedRows(extras(r).outliers!)) : undefined,
+>>>>>>> i19
     nonUnique: r.nonUnique,
     iterations: r.iterations,
     edgeSteps: r.edgeSteps,
@@ -538,6 +801,7 @@ function fitJson(file: string, d: Design, loss: LossName, intercept: boolean, o:
     status: r.status,
     backend: r.backend,
     timeMs: ms,
+    readMs,
     residuals: { min: q[0], q1: q[1], median: q[2], q3: q[3], max: q[4] },
     inference: inf.summary ? inferenceJson(inf.summary, inf.ms) : null,
     inferenceNote: inf.note,
@@ -551,6 +815,7 @@ function inferenceJson(s: Summary, ms: number): Record<string, unknown> {
 }
 
 function fitPlot(file: string, d: Design, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult): string {
+  const { X, y } = arraysOf(d);
   const title = `${formula(d, intercept)}: ${lossDescription(loss, o)}`;
   const subtitle = `${file === '-' ? 'standard input' : file}, n = ${d.n}`;
   if (d.p === 1) {
@@ -559,19 +824,19 @@ function fitPlot(file: string, d: Design, loss: LossName, intercept: boolean, o:
       subtitle,
       xLabel: d.xNames[0],
       yLabel: d.yName,
-      points: Array.from(d.y, (y, i) => ({ x: d.X[i], y })),
+      points: Array.from(y, (yi, i) => ({ x: X.data[i], y: yi })),
       lines: [{ label: `${loss} fit`, intercept: r.intercept, slope: r.coef[0], color: PALETTE[0] }],
       pointLabel: 'observations',
     });
   }
   // Several predictors: observed against fitted values, with the identity line.
-  const fitted = r.predict({ data: d.X, rows: d.n, cols: d.p });
+  const fitted = r.predict(X);
   return scatterSvg({
     title,
     subtitle,
     xLabel: `fitted ${d.yName}`,
     yLabel: `observed ${d.yName}`,
-    points: Array.from(d.y, (y, i) => ({ x: fitted[i], y })),
+    points: Array.from(y, (yi, i) => ({ x: fitted[i], y: yi })),
     lines: [{ label: 'observed = fitted', intercept: 0, slope: 1, color: PALETTE[0] }],
     pointLabel: 'observations',
   });
@@ -582,14 +847,12 @@ function fitPlot(file: string, d: Design, loss: LossName, intercept: boolean, o:
  * table per tau (or JSON), and with --plot the coefficient-against-tau panels of plot.summary.rqs.
  */
 async function fitTaus(file: string, d: Design, intercept: boolean, base: FitOptions, taus: number[], req: InferenceRequest, json: boolean, plot: string | undefined, io: CliIo, now: () => number): Promise<number> {
-  const X = { data: d.X, rows: d.n, cols: d.p };
-  const fits = taus.map((tau) => ({ tau, r: fitModel(X, d.y, { ...base, loss: 'quantile', tau }) }));
+  const fits = taus.map((tau) => ({ tau, r: fitModel(d.ds, { ...base, loss: 'quantile', tau }) }));
   const infs = fits.map((f) => runInference(req, d, 'quantile', intercept, f.r, now));
   // Least squares with its classical interval at the same level: the reference line.
   const l2opts: FitOptions = { loss: 'l2' };
   if (!intercept) l2opts.intercept = false;
-  if (d.weights) l2opts.weights = d.weights;
-  const ols = fitModel(X, d.y, l2opts);
+  const ols = fitModel(d.ds, l2opts); // the dataset carries the weights
   const olsInf = req.method === 'none' ? undefined
     : runInference({ method: 'classical', ...(req.level !== undefined ? { level: req.level } : {}) }, d, 'l2', intercept, ols, now).summary;
   const names = intercept ? ['(Intercept)', ...d.xNames] : [...d.xNames];

@@ -5,7 +5,8 @@
 // docs/large-data.md). y and the weights are always float64.
 import type { Backend } from '../abi/kernels.js';
 import { RobustRegError, describe } from '../errors.js';
-import { checkVectorShape, copyVec, copyX, readXyw, shapeOf, type XInput } from './input.js';
+import { planFrame, type ColumnTable, type FrameInfo, type ModelFrameOptions } from './frame.js';
+import { F32_OVERFLOW, checkVectorShape, copyVec, copyX, readXyw, shapeOf, type XInput } from './input.js';
 import { alignUp, formatBytes } from '../backend/arena.js';
 import { checkOptionsObject, optBackend } from './options.js';
 import { acquire, type Slot } from '../backend/runtime.js';
@@ -92,6 +93,8 @@ export class Dataset {
   readonly pW: number;
   /** @internal number of rows with positive weight. */
   readonly nPos: number;
+  /** Made by Dataset.fromColumns: the coefficient names, terms and the rows used or dropped. */
+  frame?: FrameInfo;
   private block: number | null;
 
   /** @internal use Dataset.from or Dataset.builder. */
@@ -128,6 +131,77 @@ export class Dataset {
       if (ptrs.length) slot.arena.freeBlock(ptrs[0]);
       throw e;
     }
+  }
+
+  /**
+   * Copy named columns (an object of arrays or typed arrays, an Apache Arrow Table, an Arquero
+   * table) into linear memory once, through a model frame (src/frame.ts): numeric columns as they
+   * are, logical columns as 0/1, text and dictionary columns as treatment-coded factors, rows with
+   * a missing value (null, NaN) dropped (or refused with na: 'fail'). `dataset.frame` gives the
+   * coefficient names (pass them to summary) and the rows used and dropped.
+   */
+  static fromColumns(table: ColumnTable, options: ModelFrameOptions & { backend?: 'auto' | 'wasm' | 'js'; precision?: Precision }): Dataset {
+    const o = checkOptionsObject(options, ['y', 'x', 'factors', 'weights', 'rowNames', 'na', 'intercept', 'maxLevels', 'backend', 'precision'], 'Dataset.fromColumns');
+    const precision = optPrecision(o, 'Dataset.fromColumns');
+    const { backend, precision: _p, ...frameOptions } = o as Record<string, unknown>;
+    const plan = planFrame(table, frameOptions as unknown as ModelFrameOptions, 'Dataset.fromColumns');
+    const n = plan.rowIndex.length;
+    const p = plan.cols;
+    const slot = acquire(optBackend({ backend }), 'Dataset.fromColumns');
+    const [pX, pY, pW] = allocData(slot, `Dataset.fromColumns (n = ${n}, p = ${p}, precision '${precision}')`, n, p, precision, plan.hasWeights);
+    let ds: Dataset;
+    try {
+      // the frame's blocks go straight into linear memory (its values are checked finite already;
+      // float32 storage also checks the range)
+      const xe = xEntryBytes(precision);
+      let r0 = 0;
+      let nPos = 0;
+      let wsum = 0;
+      plan.forEachBlock(Math.min(n, 16384), (X, y, w, count) => {
+        const xv = xViewOf(slot.backend, precision);
+        const f = slot.backend.f64();
+        if (precision === 'f32') {
+          for (let k = 0; k < count * p; k++) {
+            if (Math.abs(X[k]) >= F32_OVERFLOW) {
+              const j = Math.floor(k / count);
+              throw new RobustRegError('NON_FINITE', `Dataset.fromColumns: column ${JSON.stringify(plan.names[j])}, row ${plan.rowIndex[r0 + (k % count)]}: ${X[k]} is beyond the float32 range (precision 'f32')`, { argument: 'x', column: plan.names[j], row: plan.rowIndex[r0 + (k % count)] });
+            }
+          }
+        }
+        for (let j = 0; j < p; j++) xv.set(X.subarray(j * count, (j + 1) * count), pX / xe + j * n + r0);
+        f.set(y.subarray(0, count), (pY >>> 3) + r0);
+        if (w) {
+          f.set(w.subarray(0, count), (pW >>> 3) + r0);
+          for (let i = 0; i < count; i++) { wsum += w[i]; if (w[i] > 0) nPos++; }
+        }
+        r0 += count;
+      });
+      if (plan.hasWeights && !(wsum > 0)) throw new RobustRegError('INVALID_INPUT', 'Dataset.fromColumns: the weights of the rows used are all zero; at least one observation needs a positive weight', { argument: 'weights' });
+      ds = new Dataset(slot, n, p, pX, pY, plan.hasWeights ? pW : 0, plan.hasWeights ? nPos : n, pX, precision);
+    } catch (e) {
+      slot.arena.freeBlock(pX);
+      throw e;
+    }
+    const { forEachBlock: _f, cols: _c, hasWeights: _h, ...info } = plan;
+    ds.frame = info;
+    return ds;
+  }
+
+  /**
+   * A ColumnWriter: `cols` X columns, y (and weights) written in place in linear memory by a
+   * streaming reader, then `finish`ed through the model frame into a Dataset — one copy of the data.
+   */
+  static columnWriter(cols: number, options?: { weights?: boolean; backend?: 'auto' | 'wasm' | 'js'; capacity?: number; precision?: Precision }): ColumnWriter {
+    const o = checkOptionsObject(options, ['weights', 'backend', 'capacity', 'precision'], 'Dataset.columnWriter');
+    const precision = optPrecision(o, 'Dataset.columnWriter');
+    if (typeof cols !== 'number' || !Number.isInteger(cols) || cols < 0) {
+      throw new RobustRegError('INVALID_INPUT', `Dataset.columnWriter: cols must be a non-negative integer, received ${describe(cols)}`, { argument: 'cols', value: cols });
+    }
+    const cap = o.capacity === undefined ? 1024 : o.capacity;
+    if (typeof cap !== 'number' || !Number.isInteger(cap) || cap < 1 || cap > MAX_ROWS) {
+      throw new RobustRegError('INVALID_INPUT', `Dataset.columnWriter: option capacity must be an integer in [1, ${MAX_ROWS}], received ${describe(cap)}`, { argument: 'capacity', value: cap });
+    }
+    return new ColumnWriter(o.backend as 'auto' | 'wasm' | 'js' | undefined, cols, o.weights === true, cap, precision);
   }
 
   /**
@@ -206,6 +280,158 @@ export class Dataset {
 
   [Symbol.dispose](): void {
     this.dispose();
+  }
+}
+
+/**
+ * Numeric columns written in place in linear memory by a streaming reader (the CLI's CSV reader):
+ * `cols` X columns (X's precision) and y (and weights) as float64, each `capacity` rows long. Write
+ * through `views()` (fresh after every `grow`, which may grow memory and detach older views); `finish`
+ * runs the model frame on what was written and compacts the rows it keeps in place into a Dataset.
+ * Made by `Dataset.columnWriter`.
+ */
+export class ColumnWriter {
+  /** @internal */ readonly slot: Slot;
+  /** Columns of X. */
+  readonly cols: number;
+  /** @internal */ readonly hasW: boolean;
+  /** Storage of X. */
+  readonly precision: Precision;
+  /** Rows each column can hold. */
+  cap: number;
+  private block: number | null = null;
+  private pX = 0;
+  private pY = 0;
+  private pW = 0;
+
+  /** @internal use Dataset.columnWriter. */
+  constructor(backend: 'auto' | 'wasm' | 'js' | undefined, cols: number, hasW: boolean, cap: number, precision: Precision) {
+    this.slot = acquire(optBackend({ backend }), 'Dataset.columnWriter');
+    this.cols = cols;
+    this.hasW = hasW;
+    this.precision = precision;
+    this.cap = 0;
+    this.grow(cap, 0);
+  }
+
+  /** Views of the X columns (X's storage type), y and weights, each `cap` rows long (fresh after `grow`). */
+  views(): { x: (Float64Array | Float32Array)[]; y: Float64Array; w?: Float64Array } {
+    const xv = xViewOf(this.slot.backend, this.precision);
+    const f = this.slot.backend.f64();
+    const xe = xEntryBytes(this.precision);
+    const x = Array.from({ length: this.cols }, (_, j) => xv.subarray(this.pX / xe + j * this.cap, this.pX / xe + (j + 1) * this.cap));
+    const y = f.subarray(this.pY >>> 3, (this.pY >>> 3) + this.cap);
+    return this.hasW ? { x, y, w: f.subarray(this.pW >>> 3, (this.pW >>> 3) + this.cap) } : { x, y };
+  }
+
+  /** Room for `cap` rows, keeping the first `n` of every column (may grow memory: take new views). */
+  grow(cap: number, n: number): void {
+    const p = this.cols;
+    const [pX, pY, pW] = allocData(this.slot, `reading the data (capacity ${cap} rows × ${p} columns, precision '${this.precision}')`, cap, p, this.precision, this.hasW);
+    if (this.block !== null) {
+      const xv = xViewOf(this.slot.backend, this.precision);
+      const f = this.slot.backend.f64();
+      const xe = xEntryBytes(this.precision);
+      for (let j = 0; j < p; j++) xv.copyWithin(pX / xe + j * cap, this.pX / xe + j * this.cap, this.pX / xe + j * this.cap + n);
+      f.copyWithin(pY >>> 3, this.pY >>> 3, (this.pY >>> 3) + n);
+      if (this.hasW) f.copyWithin(pW >>> 3, this.pW >>> 3, (this.pW >>> 3) + n);
+      this.slot.arena.freeBlock(this.block);
+    }
+    this.block = pX;
+    this.pX = pX;
+    this.pY = pY;
+    this.pW = pW;
+    this.cap = cap;
+  }
+
+  /**
+   * Keep the rows `rowIndex` (ascending) of the first rows, compacting in place (each destination
+   * precedes its source), and hand the memory to a Dataset. Values must be checked already (finite;
+   * weights ≥ 0); float32 X is checked here for overflow (±Infinity after rounding).
+   */
+  /**
+   * The first `rows` rows through the model frame (`names`: the column names of y, of each X column
+   * and of the weights; `intercept` as in ModelFrameOptions): every column must be numeric (NaN =
+   * missing). Returns the Dataset (with `frame`); the writer is then finished.
+   */
+  finish(rows: number, names: { y: string; x: readonly string[]; weights?: string }, options?: { intercept?: boolean }): Dataset {
+    if (this.block === null) throw new RobustRegError('INVALID_INPUT', 'ColumnWriter.finish: the writer is finished or disposed', {});
+    if (!Number.isInteger(rows) || rows < 0 || rows > this.cap) {
+      throw new RobustRegError('INVALID_INPUT', `ColumnWriter.finish: rows must be an integer in [0, ${this.cap}], received ${describe(rows)}`, { argument: 'rows', value: rows });
+    }
+    if (names.x.length !== this.cols || (names.weights !== undefined) !== this.hasW) {
+      throw new RobustRegError('DIMENSION_MISMATCH', `ColumnWriter.finish: names must give ${this.cols} x columns${this.hasW ? ' and the weights' : ''}`, { argument: 'names' });
+    }
+    const v = this.views();
+    const columns: Record<string, Float64Array | Float32Array> = { [names.y]: v.y.subarray(0, rows) };
+    names.x.forEach((c, j) => (columns[c] = v.x[j].subarray(0, rows)));
+    if (names.weights !== undefined) columns[names.weights] = v.w!.subarray(0, rows);
+    const { forEachBlock: _f, cols: _c, hasWeights: _h, ...info } = planFrame(columns, {
+      y: names.y, x: names.x, weights: names.weights, intercept: options?.intercept ?? true, na: 'omit',
+    }, 'ColumnWriter.finish');
+    const ds = this.compact(info.rowIndex, info.names);
+    ds.frame = info;
+    return ds;
+  }
+
+  private compact(rowIndex: Int32Array, names: readonly string[]): Dataset {
+    if (this.block === null) throw new RobustRegError('INVALID_INPUT', 'ColumnWriter.finish: the writer is finished or disposed', {});
+    const n = rowIndex.length;
+    const p = this.cols;
+    const xe = xEntryBytes(this.precision);
+    const xv = xViewOf(this.slot.backend, this.precision);
+    const f = this.slot.backend.f64();
+    const x0 = this.pX / xe;
+    // runs of consecutive kept rows move with copyWithin (all of them when nothing is dropped)
+    const runs: number[] = [];
+    for (let r = 0; r < n;) {
+      let e = r + 1;
+      while (e < n && rowIndex[e] === rowIndex[e - 1] + 1) e++;
+      runs.push(r, e, rowIndex[r]);
+      r = e;
+    }
+    const move = (a: Float64Array | Float32Array, d: number, src: number) => {
+      for (let k = 0; k < runs.length; k += 3) a.copyWithin(d + runs[k], src + runs[k + 2], src + runs[k + 2] + runs[k + 1] - runs[k]);
+    };
+    for (let j = 0; j < p; j++) {
+      const d = x0 + j * n, src = x0 + j * this.cap;
+      move(xv, d, src);
+      if (this.precision === 'f32') {
+        for (let r = 0; r < n; r++) {
+          const v = xv[d + r];
+          if (v === Infinity || v === -Infinity) {
+            throw new RobustRegError('NON_FINITE', `column ${JSON.stringify(names[j])}, row ${rowIndex[r]}: the value is beyond the float32 range (precision 'f32')`, { argument: 'x', column: names[j], row: rowIndex[r] });
+          }
+        }
+      }
+    }
+    const pY = this.pX + alignUp(xe * n * p);
+    const yd = pY >>> 3, ys = this.pY >>> 3;
+    move(f, yd, ys);
+    let pW = 0;
+    let nPos = n;
+    if (this.hasW) {
+      pW = pY + alignUp(8 * n);
+      const wd = pW >>> 3, ws = this.pW >>> 3;
+      nPos = 0;
+      let sum = 0;
+      move(f, wd, ws);
+      for (let r = 0; r < n; r++) {
+        const v = f[wd + r];
+        sum += v;
+        if (v > 0) nPos++;
+      }
+      if (!(sum > 0)) throw new RobustRegError('INVALID_INPUT', 'the weights of the rows used are all zero; at least one observation needs a positive weight', { argument: 'weights' });
+    }
+    const ds = new Dataset(this.slot, n, p, this.pX, pY, pW, nPos, this.block, this.precision);
+    this.block = null;
+    return ds;
+  }
+
+  /** Abandon the writer and free its memory. Idempotent. */
+  dispose(): void {
+    if (this.block !== null) this.slot.arena.freeBlock(this.block);
+    this.block = null;
   }
 }
 

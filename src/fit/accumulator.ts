@@ -110,6 +110,11 @@ export class GramAccumulator {
     return this.s.rows;
   }
 
+  /** @internal the statistics as they are: R (q × q row-major upper factor of the centred co-moments of [X | y]), means, W. */
+  get stats(): { readonly R: Float64Array; readonly mean: Float64Array; readonly W: number; readonly positiveRows: number } {
+    return this.s;
+  }
+
   /** Sum of the weights of the rows added so far. */
   get weightSum(): number {
     return this.s.W;

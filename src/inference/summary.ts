@@ -11,6 +11,8 @@ import { RobustRegError, describe } from '../errors.js';
 import type { XInput } from '../data/input.js';
 import { checkOptionsObject, fail, optBackend, optBool, type BackendChoice, type Loss } from '../data/options.js';
 import { bootstrapPairs, percentileInterval, replicateCovariance } from './bootstrap.js';
+import { Dataset } from '../data/dataset.js';
+import { l2InferenceDataset } from './dataset.js';
 import { checkCoefLike, readDesign, residuals, type Design } from './design.js';
 import { normalQuantile, normalSf, studentTQuantile, studentTTwoSided } from './distributions.js';
 import { HUBER_VCOV, checkHuberEquations, huberCovariance, type HuberVcov } from './huber.js';
@@ -180,7 +182,15 @@ function onlyWith(o: Record<string, unknown>, names: readonly string[], se: stri
  * confidence interval) and per-loss statistics. Pass the X, y (and weights, intercept) of the fit.
  * Synchronous; for l1/quantile with se 'nid' or 'boot' it refits (needs `await init()` for WASM).
  */
-export function summary(result: SummarizableResult, X: XInput, y: ArrayLike<number>, options?: SummaryOptions): Summary {
+export function summary(result: SummarizableResult, X: XInput, y: ArrayLike<number>, options?: SummaryOptions): Summary;
+/** Inference for a model fitted to a Dataset (y and weights are the dataset's; names default to dataset.frame.names). */
+export function summary(result: SummarizableResult, X: Dataset, options?: SummaryOptions): Summary;
+export function summary(result: SummarizableResult, X: XInput | Dataset, y?: ArrayLike<number> | SummaryOptions, options?: SummaryOptions): Summary {
+  if (X instanceof Dataset) return summaryOfDataset(result, X, y as SummaryOptions | undefined);
+  return summaryOfArrays(result, X, y as ArrayLike<number>, options);
+}
+
+function summaryOfArrays(result: SummarizableResult, X: XInput, y: ArrayLike<number>, options?: SummaryOptions): Summary {
   if (typeof result !== 'object' || result === null) {
     throw new RobustRegError('INVALID_INPUT', `summary: result must be the object returned by a fit, received ${describe(result)}`, { argument: 'result' });
   }
@@ -356,8 +366,10 @@ export function summary(result: SummarizableResult, X: XInput, y: ArrayLike<numb
   const h = usableBandwidth(tau, d.n, rule);
   if (se === 'nid') {
     const w = d.weightsAll;
-    const hi = fitQuantile(X, y, { tau: tau + h, weights: w, ...refitOpts });
-    const lo = fitQuantile(X, y, { tau: tau - h, weights: w, ...refitOpts });
+    // the two refits at tau ± h start from the fit (its basis is near theirs: fewer pivots)
+    const start = { coef, intercept: b0 };
+    const hi = fitQuantile(X, y, { tau: tau + h, weights: w, start, ...refitOpts });
+    const lo = fitQuantile(X, y, { tau: tau - h, weights: w, start, ...refitOpts });
     const nid = nidCovariance(d, tau, h, hi, lo);
     return finish({
       ...base, method: 'nid', distribution: 't', tau, bandwidth: { rule, h }, warnings: [...warnings, ...nid.warnings],
@@ -375,6 +387,51 @@ function checkLtsWeights(w: unknown, n: unknown): void {
   if (!ok) {
     throw new RobustRegError('INVALID_INPUT', `summary: an lts result needs result.weights, the 0/1 robustness weights of its rows (as lts() returns them), received ${describe(w)}`, { argument: 'result.weights' });
   }
+}
+
+/**
+ * summary() for a Dataset: least squares in blocked passes over linear memory (src/inference/
+ * dataset.ts) when the centred Gram matrix is well conditioned; otherwise, and for the other
+ * losses, on a copy of the stored data (X as stored: float32 values exactly).
+ */
+function summaryOfDataset(result: SummarizableResult, ds: Dataset, options?: SummaryOptions): Summary {
+  ds.check('summary', true);
+  const o = checkOptionsObject(options, [...new Set(Object.values(KEYS).flat())].filter((k) => k !== 'weights'), 'summary (Dataset)');
+  const names = o.names ?? ds.frame?.names;
+  const res = (typeof result === 'object' && result !== null ? result : {}) as unknown as Record<string, unknown>;
+  if (res.loss === 'l2' && (o.vcov === undefined || (L2_VCOV as readonly unknown[]).includes(o.vcov))) {
+    const level = o.level === undefined ? 0.95 : (o.level as number);
+    if (typeof level !== 'number' || !(level > 0 && level < 1)) fail('level', 'a number strictly between 0 and 1', o.level);
+    const intercept = optBool(o, 'intercept', true);
+    const { coef, intercept: b0 } = checkCoefLike(res, ds.cols);
+    if (!intercept && b0 !== 0) {
+      throw new RobustRegError('INVALID_INPUT', `summary: option intercept is false but result.intercept is ${b0}; pass intercept: true for a model fitted with an intercept`, { argument: 'intercept' });
+    }
+    if (typeof res.n === 'number' && res.n !== ds.rows) {
+      throw new RobustRegError('DIMENSION_MISMATCH', `summary: the Dataset has ${ds.rows} rows but the model was fitted to ${res.n}; pass the data of the fit`, { argument: 'X', rows: ds.rows, expected: res.n });
+    }
+    const k = ds.cols + (intercept ? 1 : 0);
+    if (ds.nPos > k) {
+      const coefAll = new Float64Array(k);
+      if (intercept) coefAll[0] = b0;
+      coefAll.set(coef, intercept ? 1 : 0);
+      const vcov = (o.vcov ?? 'classical') as L2Vcov;
+      const inf = l2InferenceDataset(ds, coef, b0, coefAll, intercept, vcov);
+      if (inf) {
+        const objective = typeof res.objective === 'number' ? res.objective : NaN;
+        return finish({
+          loss: 'l2', n: ds.nPos, p: k, df: ds.nPos - k, objective, level, intercept, method: vcov, distribution: 't',
+          sigma: inf.sigma, rSquared: inf.rSquared, adjRSquared: inf.adjRSquared, fStatistic: inf.fStatistic, warnings: inf.warnings,
+        }, coefAll, inf.V, readNames(names, ds.cols), { k, intercept } as Design);
+      }
+    }
+  }
+  const t = ds.toArrays();
+  const X = { data: Float64Array.from(t.X.data), rows: t.X.rows, cols: t.X.cols, layout: 'column-major' as const };
+  const opts = { ...o } as SummaryOptions;
+  if (names !== undefined) opts.names = names as string[];
+  if (t.weights) opts.weights = t.weights;
+  return summaryOfArrays(result, X, t.y, opts);
 }
 
 function readNames(v: unknown, p: number): string[] {

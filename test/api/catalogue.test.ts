@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   Dataset, GramAccumulator, RobustRegError, configureWorkers, fCdf, fSf, fit, fitAsync, formatSummary, huber, init, lad, lambdaMax, lts,
-  median, memoryStats, normalCdf, normalQuantile, ols, processAt, quantile, quantileProcess, quantileTest, smoothL1,
+  median, memoryStats, modelFrame, normalCdf, normalQuantile, ols, processAt, quantile, quantileProcess, quantileTest, smoothL1,
   solvePath, studentTCdf, studentTQuantile, summary, terminateWorkers, weightedMedian, weightedQuantile, mm, type ErrorCode,
 } from '../../src/index.js';
 import { dataset } from '../fixtures/huber/load.js';
@@ -458,6 +458,54 @@ table('Dataset.from', [
   row('options not an object', 'INVALID_INPUT', /options must be an object, received "js"/, Dataset.from, [X3, y3, 'js']),
   row('matrix data length', 'DIMENSION_MISMATCH', /X.data has length 9 but X.rows × X.cols = 5 × 2 = 10/, Dataset.from, () => [{ data: new Float64Array(9), rows: 5, cols: 2 }, yT()]),
 ]);
+
+// ------------------------------------------------------------------ modelFrame / Dataset.fromColumns
+
+const cols = () => ({ y: [1, 2, 3, 4, 5], x: [1, 3, 2, 5, 4], g: ['a', 'b', 'a', 'b', 'c'], ok: [true, false, true, true, false] });
+const frameRows = (fn: (...a: never[]) => unknown, name: string) => [
+  row('table not an object', 'INVALID_INPUT', new RegExp(`${name}: table must be an object.*received 3`), fn, [3, { y: 'y' }]),
+  row('options missing', 'INVALID_INPUT', /options must be an object.*received undefined|option y \(the response column\) is required/, fn, () => [cols()]),
+  row('y missing', 'INVALID_INPUT', /option y \(the response column\) is required/, fn, () => [cols(), {}]),
+  row('unknown y', 'INVALID_INPUT', /column "z" \(y\) is not in the table/, fn, () => [cols(), { y: 'z' }]),
+  row('text y', 'INVALID_INPUT', /response column "g" is text \(values such as "a", "b"\)/, fn, () => [cols(), { y: 'g' }]),
+  row('x repeats', 'INVALID_INPUT', /option x names column "x" twice/, fn, () => [cols(), { y: 'y', x: ['x', 'x'] }]),
+  row('factor not in x', 'INVALID_INPUT', /option factors names "g", which is not a predictor/, fn, () => [cols(), { y: 'y', x: ['x'], factors: ['g'] }]),
+  row('too many levels', 'INVALID_INPUT', /column "g" has 3 distinct values: as a factor that is more than 2 levels/, fn, () => [cols(), { y: 'y', maxLevels: 2 }]),
+  row('ragged columns', 'DIMENSION_MISMATCH', /column "x" has 2 rows but column "y" has 5/, fn, () => [{ y: [1, 2, 3, 4, 5], x: [1, 2] }, { y: 'y' }]),
+  row('Infinity', 'NON_FINITE', /column "x" \(x\), row 1: Infinity is not finite/, fn, () => [{ y: [1, 2, 3], x: [1, Infinity, 2] }, { y: 'y' }]),
+  row('mixed column', 'INVALID_INPUT', /column "x" mixes numbers and strings \(row 1: "b"\)/, fn, () => [{ y: [1, 2, 3], x: [1, 'b', 2] }, { y: 'y' }]),
+  row('na fail', 'INVALID_INPUT', /1 row has a missing value in a used column \(rows 2, 0-based\)/, fn, () => [{ y: [1, 2, null, 4], x: [1, 2, 3, 4] }, { y: 'y', na: 'fail' }]),
+  row('bad na', 'INVALID_INPUT', /option na must be 'omit' or 'fail', received "drop"/, fn, () => [cols(), { y: 'y', na: 'drop' }]),
+  row('negative weight', 'INVALID_INPUT', /column "x" \(weights\), row 0: -1 is negative/, fn, () => [{ y: [1, 2, 3], x: [-1, 2, 3] }, { y: 'y', weights: 'x' }]),
+  row('bad code', 'INVALID_INPUT', /column "g", row 1: code 7 is not an index into its 2 levels/, fn, () => [{ y: [1, 2, 3], g: { codes: [0, 7, 1], levels: ['a', 'b'] } }, { y: 'y' }]),
+];
+table('modelFrame', frameRows(modelFrame as never, 'modelFrame'));
+table('Dataset.fromColumns', [
+  ...frameRows(Dataset.fromColumns as never, 'Dataset.fromColumns'),
+  row('f32 overflow (after the memory is allocated)', 'NON_FINITE', /column "x", row 2: 1e\+39 is beyond the float32 range/, Dataset.fromColumns as never, () => [{ y: [1, 2, 3, 4], x: [1, 2, 1e39, 4] }, { y: 'y', precision: 'f32' }]),
+  row('weights all zero', 'INVALID_INPUT', /weights of the rows used are all zero/, Dataset.fromColumns as never, () => [{ y: [1, 2, 3], w: [0, 0, 0] }, { y: 'y', weights: 'w' }]),
+  row('bad precision', 'INVALID_INPUT', /option precision must be 'f64' or 'f32', received "f16"/, Dataset.fromColumns as never, () => [cols(), { y: 'y', precision: 'f16' }]),
+]);
+
+function writerCall(body: (w: ReturnType<typeof Dataset.columnWriter>) => unknown): () => unknown {
+  return () => {
+    const w = Dataset.columnWriter(1, { capacity: 4 });
+    try {
+      return body(w);
+    } finally {
+      w.dispose();
+    }
+  };
+}
+table('Dataset.columnWriter / finish', [
+  row('cols not an integer', 'INVALID_INPUT', /Dataset.columnWriter: cols must be a non-negative integer, received 1.5/, Dataset.columnWriter as never, [1.5]),
+  row('capacity 0', 'INVALID_INPUT', /option capacity must be an integer in \[1, 2147483647\], received 0/, Dataset.columnWriter as never, [1, { capacity: 0 }]),
+  row('bad precision', 'INVALID_INPUT', /option precision must be 'f64' or 'f32', received "f16"/, Dataset.columnWriter as never, [1, { precision: 'f16' }]),
+  row('unknown option', 'INVALID_INPUT', /Dataset.columnWriter: unknown option "rows"/, Dataset.columnWriter as never, [1, { rows: 3 }]),
+  row('finish: rows beyond capacity', 'INVALID_INPUT', /ColumnWriter.finish: rows must be an integer in \[0, 4\], received 9/, writerCall((w) => w.finish(9, { y: 'y', x: ['x'] })) as never),
+  row('finish: names do not match', 'DIMENSION_MISMATCH', /ColumnWriter.finish: names must give 1 x columns/, writerCall((w) => w.finish(2, { y: 'y', x: ['a', 'b'] })) as never),
+  row('finish: Infinity written', 'NON_FINITE', /column "x" \(x\), row 1: Infinity is not finite/, writerCall((w) => { const v = w.views(); v.x[0].set([1, Infinity]); v.y.set([1, 2]); return w.finish(2, { y: 'y', x: ['x'] }); }) as never),
+], 7);
 
 // ---------------------------------------------------------------------- Dataset.builder / append / finish
 

@@ -321,19 +321,23 @@ describe('help and usage errors', () => {
 describe('bad input exits 1 with a message that names the problem', () => {
   const cases: [string, string, string[], RegExp][] = [
     ['ragged rows', 'y,x\n1,2\n3,4,5\n', ['--y', 'y'], /line 3 has 3 fields, expected 2/],
-    ['text in a numeric column', 'y,x\n1,2\n3,abc\n', ['--y', 'y'], /line 3, column "x": "abc" is not a number/],
+    ['text in the response column', 'y,x\n1,2\nabc,3\n', ['--y', 'y'], /line 3, column "y": "abc" is not a number \(the response --y must be numeric\)/],
+    ['text in the weights column', 'y,x,w\n1,2,1\n3,4,heavy\n', ['--y', 'y', '--weights', 'w'], /line 3, column "w": "heavy" is not a number/],
+    ['a factor with over 1000 levels', 'y,id\n' + Array.from({ length: 1002 }, (_, i) => `${i},id${i}`).join('\n') + '\n', ['--y', 'y'], /column "id" has 1002 distinct values: as a factor that is more than 1000 levels.*leave it out with --x/],
+    ['a factor with one level', 'y,g\n1,a\n2,a\n', ['--y', 'y'], /the factor "g" has a single level "a"/],
+    ['--factor on a column that is not a predictor', 'y,x,g\n1,2,1\n2,3,2\n', ['--y', 'y', '--x', 'x', '--factor', 'g'], /--factor names column "g", which is not a predictor/],
+    ['--x naming the row names', '"","y","x"\n"a",1,2\n"b",2,3\n', ['--y', 'y', '--x', '1'], /column 1 \(--x\) holds the row names/],
     ['an infinite value', 'y,x\n1,2\n3,Inf\n', ['--y', 'y'], /line 3, column "x": "Inf" is not a finite number/],
     ['an overflowing number', 'y,x\n1,2\n3,1e999\n', ['--y', 'y'], /line 3, column "x": "1e999" is too large for a double/],
     ['an empty file', '', ['--y', 'y'], /the file is empty/],
     ['a header without data', 'y,x\n', ['--y', 'y'], /no data rows/],
     ['a missing column name', 'y,,z\n1,2,3\n', ['--y', 'y'], /column 2 has no name in the header on line 1/],
-    ['an R row-name column', '"","y","x"\n"1",1,2\n', ['--y', 'y'], /row.names = FALSE/],
     ['an unknown --y', 'y,x\n1,2\n', ['--y', 'nope'], /column "nope" \(--y\) is not in the data; columns are: y, x/],
     ['an unknown --x', 'y,x\n1,2\n', ['--y', 'y', '--x', 'z'], /column "z" \(--x\) is not in the data/],
     ['an unknown --weights', 'y,x\n1,2\n', ['--y', 'y', '--weights', 'w'], /column "w" \(--weights\)/],
     ['--x naming the response', 'y,x\n1,2\n', ['--y', 'y', '--x', 'x,y'], /--x includes the response column "y"/],
     ['an unterminated quote', 'y,x\n1,"2\n', ['--y', 'y'], /unterminated quoted field starting on line 2/],
-    ['missing values', 'y,x\n1,2\n,3\n4,NA\n5,6\n', ['--y', 'y', '--loss', 'l2'], /missing values \(empty, NA or NaN\) in 2 rows: line 3 \(y\), line 4 \(x\); use --drop-missing/],
+    ['missing values with --na fail', 'y,x\n1,2\n,3\n4,NA\n5,6\n', ['--y', 'y', '--loss', 'l2', '--na', 'fail'], /missing values \(empty, NA or NaN\) in 2 rows: line 3 \(y\), line 4 \(x\); without --na fail such rows are dropped/],
   ];
   it.each(cases)('%s', async (_name, text, args, message) => {
     const r = await cli(['fit', csvFile(text), ...args]);
@@ -387,7 +391,7 @@ describe('bad input exits 1 with a message that names the problem', () => {
 
   it('lists at most 8 lines with missing values', async () => {
     const rows = Array.from({ length: 12 }, (_, i) => `${i},NA`).join('\n');
-    const r = await cli(['fit', csvFile(`y,x\n${rows}\n`), '--y', 'y']);
+    const r = await cli(['fit', csvFile(`y,x\n${rows}\n`), '--y', 'y', '--na', 'fail']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/in 12 rows: line 2 \(x\), .*line 9 \(x\), and 4 more/);
   });

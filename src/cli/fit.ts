@@ -4,28 +4,18 @@ import {
   type FitOptions, type FitResult, type Summary, type SummaryOptions,
 } from '../index.js';
 import { choiceFlag, intFlag, listFlag, numberFlag, parse } from './args.js';
-<<<<<<< HEAD
-import { CsvError, parseCsv, type HeaderMode } from './csv.js';
-import { buildDesign, type Design } from './data.js';
-import { EXIT_OK, InputError, UsageError, withColumnNames } from './errors.js';
-=======
 import { open, stat } from 'node:fs/promises';
 import { loadColumnarFile, loadDesign, type FrameDesign as Design, type FrameRequest as DesignRequest } from './data.js';
-import { EXIT_OK, InputError, UsageError } from './errors.js';
->>>>>>> i19
+import { EXIT_OK, InputError, UsageError, withColumnNames } from './errors.js';
 import { fmtMs, fmtNum, fmtSci, table, toJson } from './format.js';
 import { writeOutput, type CliIo } from './io.js';
 import { ProgressLine } from './progress.js';
 import { PALETTE, coefficientPanelsSvg, scatterSvg } from './svg.js';
 
-<<<<<<< HEAD
 /** lts's reweighting cutoff on |r / s|: qnorm(0.9875) (LTS_CUTOFF in src/fit/lts.ts; the CLI sees only the public API). */
 const LTS_CUTOFF = normalQuantile(0.9875);
 
-export const FIT_HELP = `Usage: robustreg fit <file.csv | -> --y <column> [options]
-=======
 export const FIT_HELP = `Usage: robustreg fit <file.csv | file.parquet | file.arrow | -> --y <column> [options]
->>>>>>> i19
 
 Fit one linear model to a CSV file (- reads standard input), a Parquet file (.parquet, read with
 the hyparquet package) or an Arrow IPC / Feather v2 file (.arrow, .feather, with apache-arrow)
@@ -94,12 +84,9 @@ Examples:
   robustreg fit data/stackloss.csv --y stack.loss --loss l2 --se hc3 --level 0.9
   robustreg fit data/starsCYG.csv --y log.light --x log.Te --loss quantile --tau 0.9 --plot q90.svg
   robustreg fit data/stackloss.csv --y stack.loss --taus 0.1,0.25,0.5,0.75,0.9 --plot taus.svg
-<<<<<<< HEAD
   robustreg fit data/starsCYG.csv --y log.light --loss lts
-=======
   robustreg fit iris.csv --y Sepal.Length --loss l2          (Species becomes 2 dummy columns)
   robustreg fit education.csv --y Y --factor Region --se hc3
->>>>>>> i19
   cat data.csv | robustreg fit - --y 1 --loss l2 --json
 `;
 
@@ -301,15 +288,10 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   const tol = numberFlag('fit', 'tol', v.tol as string | undefined);
   const backend = choiceFlag('fit', 'backend', v.backend as string | undefined, ['auto', 'wasm', 'js'] as const);
   const header = choiceFlag('fit', 'header', v.header as string | undefined, ['auto', 'yes', 'no'] as const) ?? 'auto';
-<<<<<<< HEAD
-  const x = listFlag('fit', 'x', v.x as string[] | undefined);
+  listFlag('fit', 'x', v.x as string[] | undefined); // syntax check only: names are resolved against the header
   const alpha = numberFlag('fit', 'alpha', v.alpha as string | undefined);
   const subsamples = intFlag('fit', 'subsamples', v.subsamples as string | undefined);
   const loss = taus !== undefined ? 'quantile' : resolveLoss(v.loss as string | undefined, tau, delta ?? scale, epsilon, alpha ?? subsamples);
-=======
-  listFlag('fit', 'x', v.x as string[] | undefined); // syntax check only: names are resolved against the header
-  const loss = taus !== undefined ? 'quantile' : resolveLoss(v.loss as string | undefined, tau, delta ?? scale, epsilon);
->>>>>>> i19
   const infReq = inferenceRequest(v, loss);
   const plot = v.plot as string | undefined;
   if (plot === '' || plot === '-') throw new UsageError('--plot needs a file name (the SVG is not written to standard output)', 'fit');
@@ -330,7 +312,7 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   const cpu1 = process.cpuUsage(cpu0);
   const readCpuMs = (cpu1.user + cpu1.system) / 1000;
   try {
-    return await fitDesign(design, file, v, io, now, { readMs, readCpuMs }, { loss, intercept, backend, maxIter, tol, tau, delta, epsilon, scale, infReq, plot, taus });
+    return await fitDesign(design, file, v, io, now, { readMs, readCpuMs }, { loss, intercept, backend, maxIter, tol, tau, delta, epsilon, scale, alpha, subsamples, infReq, plot, taus });
   } finally {
     design.ds.dispose();
   }
@@ -346,6 +328,9 @@ interface FitRequest {
   delta?: number;
   epsilon?: number;
   scale?: number;
+  /** lts: coverage and number of random starts. */
+  alpha?: number;
+  subsamples?: number;
   infReq: InferenceRequest;
   plot?: string;
   /** --taus: one quantile fit per tau. */
@@ -455,7 +440,7 @@ function arraysOf(d: Design): { X: { data: Float64Array; rows: number; cols: num
 
 async function fitDesign(design: Design, file: string, v: Record<string, unknown>, io: CliIo, now: () => number, read: { readMs: number; readCpuMs: number }, f: FitRequest): Promise<number> {
   const { readMs } = read;
-  const { loss, intercept, backend, maxIter, tol, tau, delta, epsilon, scale, infReq, plot } = f;
+  const { loss, intercept, backend, maxIter, tol, tau, delta, epsilon, scale, alpha, subsamples, infReq, plot } = f;
   const options: FitOptions = { loss };
   if (!intercept) options.intercept = false;
   if (backend) options.backend = backend;
@@ -478,13 +463,9 @@ async function fitDesign(design: Design, file: string, v: Record<string, unknown
   const c0 = process.cpuUsage();
   let result: FitResult;
   try {
-<<<<<<< HEAD
-    result = fitModel({ data: design.X, rows: design.n, cols: design.p }, design.y, options);
+    result = fitModel(design.ds, options);
   } catch (e) {
     throw withColumnNames(e, design.xNames);
-=======
-    result = fitModel(design.ds, options);
->>>>>>> i19
   } finally {
     bar.done();
   }
@@ -664,10 +645,9 @@ function fitSummary(file: string, d: Design, loss: LossName, intercept: boolean,
   if (x.scale !== undefined && loss !== 'lts') {
     out.push(`Scale:        s = ${fmtNum(x.scale)}${loss === 'mm' ? ' (S-estimate)' : o.scale === undefined ? ' (estimated)' : ' (fixed)'}${x.delta !== undefined ? `, delta = ${fmtNum(x.delta)}` : ''}`);
   }
-<<<<<<< HEAD
   if (x.outliers !== undefined && loss === 'mm') {
     // MM: every flagged row is listed (robustness weight < 0.1/n, robustbase's rule)
-    const lines = downweightedLines(d, x.outliers);
+    const lines = downweightedRows(x.outliers).map((i) => d.lines[i]);
     out.push(`Outliers:     ${lines.length} of ${d.n} rows have robustness weight < 0.1/n${lines.length ? ` (line${lines.length === 1 ? '' : 's'} ${lines.join(', ')})` : ''}`);
     const warn = (r as unknown as { warning?: string }).warning;
     if (warn) out.push(`Warning:      ${warn}`);
@@ -682,16 +662,10 @@ function fitSummary(file: string, d: Design, loss: LossName, intercept: boolean,
     }
     if (lt.exactFit) out.push('Note: exact fit: more than h rows lie on the returned hyperplane; the scale is 0.');
   } else if (x.outliers !== undefined) {
-    const lines = downweightedLines(d, x.outliers);
-    const shown = lines.slice(0, 8).join(', ') + (lines.length > 8 ? ', ...' : '');
-    out.push(`Downweighted: ${lines.length} of ${d.n} rows have |r| > delta*s${lines.length ? ` (line${lines.length === 1 ? '' : 's'} ${shown})` : ''}`);
-=======
-  if (x.outliers !== undefined) {
     const idx = downweightedRows(x.outliers);
     const lines = idx.map((i) => d.lines[i]);
     const labels = d.labels ? idx.map((i) => d.labels![i]) : undefined;
     out.push(`Downweighted: ${lines.length} of ${d.n} rows have |r| > delta*s${lines.length ? ` (${rowList(lines, labels, d.rowKind)})` : ''}`);
->>>>>>> i19
   }
   if (x.epsilon !== undefined) out.push(`Smoothing:    epsilon = ${fmtNum(x.epsilon)}`);
   const edges = r.edgeSteps !== undefined ? ` (${r.edgeSteps} simplex step${r.edgeSteps === 1 ? '' : 's'})` : '';
@@ -721,7 +695,6 @@ function downweightedRows(flags: ArrayLike<number>): number[] {
   return out;
 }
 
-<<<<<<< HEAD
 /** LTS flagged rows: count, physical lines and 1-based data rows. */
 function outlierRows(d: Design, flags: ArrayLike<number>): { count: number; lines: number[]; rows: number[] } {
   const rows: number[] = [];
@@ -734,16 +707,12 @@ function rawJson(r: FitResult): Record<string, unknown> {
   return { intercept: raw.intercept, coef: Array.from(raw.coef), scale: raw.scale, objective: raw.objective };
 }
 
-function countedLines(lines: number[]): { count: number; lines: number[] } {
-  return { count: lines.length, lines };
-=======
 /** "lines 3, 7, ..." or, with R row names, "rows "Mazda RX4", ... (lines 2, ...)": the first 8. */
 function rowList(lines: number[], labels?: string[], kind: 'line' | 'row' = 'line'): string {
   const more = lines.length > 8 ? ', ...' : '';
   const ls = `${kind}${lines.length === 1 ? '' : 's'} ${lines.slice(0, 8).join(', ')}${more}`;
   if (!labels) return ls;
   return `row${labels.length === 1 ? '' : 's'} ${labels.slice(0, 8).map((l) => JSON.stringify(l)).join(', ')}${more}; ${ls}`;
->>>>>>> i19
 }
 
 function countedRows(d: Design, idx: number[]): { count: number; lines: number[]; labels?: string[] } {
@@ -785,15 +754,11 @@ function fitJson(file: string, d: Design, loss: LossName, intercept: boolean, o:
     scale: extras(r).scale,
     delta: extras(r).delta ?? o.delta,
     epsilon: extras(r).epsilon ?? o.epsilon,
-<<<<<<< HEAD
-    downweighted: extras(r).outliers && loss !== 'mm' && loss !== 'lts' ? countedLines(downweightedLines(d, extras(r).outliers!)) : undefined,
+    downweighted: extras(r).outliers && loss !== 'mm' && loss !== 'lts' ? countedRows(d, downweightedRows(extras(r).outliers!)) : undefined,
     outliers: extras(r).outliers && (loss === 'lts' || loss === 'mm') ? outlierRows(d, extras(r).outliers!) : undefined,
     alpha: loss === 'lts' ? (o.alpha ?? 0.5) : undefined,
     h: loss === 'lts' ? (r as unknown as { h: number }).h : undefined,
     raw: loss === 'lts' ? rawJson(r) : undefined,
-=======
-    downweighted: extras(r).outliers ? countedRows(d, downweightedRows(extras(r).outliers!)) : undefined,
->>>>>>> i19
     nonUnique: r.nonUnique,
     iterations: r.iterations,
     edgeSteps: r.edgeSteps,

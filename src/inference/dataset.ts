@@ -12,7 +12,7 @@ import { RobustRegError } from '../errors.js';
 import { uncentre, type Design } from './design.js';
 import { fSf } from './distributions.js';
 import { cholSolve } from './linalg.js';
-import type { L2Inference, L2Vcov } from './l2.js';
+import { l2Fit, type L2Inference, type L2Vcov } from './l2.js';
 
 const BLOCK = 256;
 /** Largest 1-norm condition number of the scaled centred Gram matrix accepted here. */
@@ -455,34 +455,5 @@ export function l2InferenceDataset(ds: Dataset, coef: ArrayLike<number>, b0: num
 
   // R² and F as summary.lm
   const mss = intercept ? mss2 - (mss1 * mss1) / swSum : mss2 + 2 * ybar * mss1 + ybar * ybar * swSum;
-  const dfInt = intercept ? 1 : 0;
-  const rSquared = mss / (mss + rss);
-  const adjRSquared = 1 - (1 - rSquared) * ((n - dfInt) / df);
-  const q = k - dfInt;
-  let fStatistic: L2Inference['fStatistic'];
-  if (q > 0 && df > 0) {
-    let value: number;
-    if (type === 'classical') {
-      value = mss / q / sigma2;
-    } else {
-      const Vbb = new Float64Array(q * q);
-      const b = new Float64Array(q);
-      for (let c = 0; c < q; c++) {
-        b[c] = coefAll[c + dfInt];
-        for (let r = 0; r < q; r++) Vbb[c * q + r] = V[(c + dfInt) * k + (r + dfInt)];
-      }
-      const x = cholSolve(Vbb, q, b);
-      if (x === null) {
-        value = NaN;
-        warnings.push(`${type}: the covariance of the coefficients is not positive definite; no F test`);
-      } else {
-        let t = 0;
-        for (let j = 0; j < q; j++) t += b[j] * x[j];
-        value = t / q;
-      }
-    }
-    fStatistic = { value, df1: q, df2: df, pValue: Number.isNaN(value) ? NaN : fSf(value, q, df) };
-  }
-  if (df <= 0) warnings.push(`no residual degrees of freedom (n = ${n}, ${k} coefficients): standard errors are not available`);
-  return { V, df, sigma: Math.sqrt(sigma2), rSquared, adjRSquared, fStatistic, warnings };
+  return l2Fit(V, coefAll, mss, rss, sigma2, n, k, df, intercept, type, warnings);
 }

@@ -85,7 +85,19 @@ export function l2Inference(d: Design, resid: Float64Array, coefAll: Float64Arra
       mss += (w ? w[i] : 1) * f * f;
     }
   }
-  const dfInt = d.intercept ? 1 : 0;
+  return l2Fit(V, coefAll, mss, rss, sigma2, n, k, df, d.intercept, type, warnings);
+}
+
+/**
+ * The rest of summary.lm from the covariance and the sums of squares: σ, R², adjusted R² and the
+ * overall F test (classical, or the Wald F over the non-intercept coefficients for HC covariances).
+ * Shared by the array path (l2Inference) and the Dataset path (inference/dataset.ts).
+ */
+export function l2Fit(
+  V: Float64Array, coefAll: Float64Array, mss: number, rss: number, sigma2: number,
+  n: number, k: number, df: number, intercept: boolean, type: L2Vcov, warnings: string[],
+): L2Inference {
+  const dfInt = intercept ? 1 : 0;
   const rSquared = mss / (mss + rss);
   const adjRSquared = 1 - (1 - rSquared) * ((n - dfInt) / df);
   const q = k - dfInt;

@@ -27,3 +27,4 @@ export {
   normalCdf, normalQuantile, studentTCdf, studentTQuantile, fCdf, fSf,
 } from './inference/index.js';
 export { median, weightedMedian, weightedQuantile } from './fit/stats.js';
+export { hatValues, type HatValuesOptions } from './inference/leverage.js';

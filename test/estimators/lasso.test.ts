@@ -184,7 +184,7 @@ describe('solvePath', () => {
 // The pseudo-row +-e_j of a column whose scale is 1e12 is 1e-12 of that scale: the solve of the basis
 // duals determines its dual only to ~eps·1e12 (a rounding violation of ~1e-5 of its weight), which the
 // dual box test treated as a descent edge in every basis. The box test now allows what the solve
-// cannot resolve (DUAL_ABS·D_c / rs_k, hiddenViolation in assembly/l1.ts) — invisible in the certificate.
+// cannot resolve (DUAL_ABS·D_c / rs_k, hiddenViolation in assembly/l1-simplex.ts) — invisible in the certificate.
 describe('lasso with y = 0 and 1e12 entries (fuzz counterexamples of issue 15)', () => {
   const same = (a: FitResult, b: FitResult, what: string) => {
     expect(Array.from(b.coef), `${what}: coefficients`).toEqual(Array.from(a.coef));

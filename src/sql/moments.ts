@@ -116,9 +116,10 @@ export function momentsStatement(d: Dialect, source: string, cols: Columns): str
   for (let j = 0; j < q; j++) out.push(`m.${m(j)} AS a${L.mean + j}`);
   for (let j = 0; j < q; j++) out.push(`c.s${j} AS a${L.s + j}`);
   for (let j = 0; j < q; j++) for (let k = j; k < q; k++) out.push(`c.c${j}_${k} AS a${L.c(j, k)}`);
-  return `WITH t AS (${t}),\n`
-    + `m AS (SELECT ${mSel.join(', ')} FROM t),\n`
-    + `c AS (SELECT ${cSel.join(', ')} FROM t CROSS JOIN m)\n`
+  // The base relation is written out in both passes rather than shared as a CTE: an engine may
+  // materialise a CTE referenced twice (DuckDB does), holding every row in memory between the passes.
+  return `WITH m AS (SELECT ${mSel.join(', ')} FROM (${t}) AS t),\n`
+    + `c AS (SELECT ${cSel.join(', ')} FROM (${t}) AS t CROSS JOIN m)\n`
     + `SELECT ${out.join(', ')} FROM m CROSS JOIN c`;
 }
 

@@ -93,7 +93,7 @@ const file = path.join(dir, 'data.parquet');
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const inst = await DuckDBInstance.create(':memory:', { threads: A.threads });
   const conn = await inst.connect();
-  const u = (k) => `((hash(i, ${k}) % 1000003) + 0.5) / 1000003.0`;
+  const u = (k) => `(((hash(i, ${k}) % 1000003) + 0.5) / 1000003.0)`;
   const beta = L.trueBeta(p);
   const t = performance.now();
   await conn.run(`COPY (SELECT ${Array.from({ length: p }, (_, j) => `x${j + 1}`).join(', ')},

@@ -38,7 +38,7 @@ export const BETA = [1.5, -0.7, 0.1, 3, -2];
 export async function writeParquet(conn: DuckDBConnection, n: number, name = 'data'): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'robustreg-sql-'));
   const path = join(dir, `${name}.parquet`);
-  const u = (k: number): string => `((hash(i, ${k}) % 1000003) + 0.5) / 1000003.0`;
+  const u = (k: number): string => `(((hash(i, ${k}) % 1000003) + 0.5) / 1000003.0)`;
   const x = [`${u(1)} * 10 - 5`, `${u(2)} * 4`, `1000 + ${u(3)} * 20`, `${u(4)} - 0.5`, `${u(5)} * 6 - 1`];
   await conn.run(`COPY (
     SELECT x1, x2, x3, x4, x5,

@@ -1,6 +1,11 @@
 // sql.leastSquares / sql.quantile / sql.momentsQuery driven through DuckDB (@duckdb/node-api, a
 // devDependency) over a Parquet file DuckDB writes here: the SQL-driven fits equal the in-memory fits
 // of the same rows, only the subsample and the band leave the engine, progress and AbortSignal work.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GramAccumulator, init, ols, quantile, RobustRegError, sql, type SqlProgress } from '../../src/index.js';
 import { BETA, openDuck, readColumns, writeParquet, type Duck } from './sql-duckdb.js';
@@ -274,5 +279,37 @@ describe('sql: small tables and bad input (typed errors, nothing half-done)', ()
     await rejects(sql.leastSquares(duck.db, 'nan', { y: 'y', x: ['x'] }), 'NON_FINITE', /column "y" holds NaN or ±Infinity/);
     await rejects(sql.quantile(duck.db, 'nan', { y: 'y', x: ['x'] }), 'NON_FINITE', /column "y" holds NaN/);
     await rejects(sql.quantile(duck.db, '(SELECT * FROM nan WHERE x <> 2)', { y: 'y', x: ['x'], weights: 'wt' }), 'INVALID_INPUT', /has negative values \(minimum -1\)/);
+  });
+});
+
+describe('examples/sql-duckdb.mjs', () => {
+  it.skipIf(process.env.ROBUSTREG_WASM === 'debug')('runs: least squares pulled by the outliers, LAD certified, a few % of the rows fetched', async () => {
+    // The example imports 'robustreg': bundle it with that name bound to this source tree (DuckDB
+    // stays external, resolved from node_modules), then run it with node.
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    mkdirSync(join(root, 'test-artifacts'), { recursive: true });
+    const out = join(root, 'test-artifacts', `sql-example-${process.pid}.mjs`);
+    await build({
+      entryPoints: [join(root, 'examples/sql-duckdb.mjs')],
+      bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out, logLevel: 'warning',
+      external: ['@duckdb/node-api'],
+      plugins: [{
+        name: 'robustreg-from-src',
+        setup(b) {
+          b.onResolve({ filter: /^robustreg$/ }, () => ({ path: join(root, 'src/index.ts') }));
+        },
+      }],
+    });
+    try {
+      const run = spawnSync(process.execPath, [out, '--rows', '200000'], { encoding: 'utf8', timeout: 300_000 });
+      expect(run.stderr).toBe('');
+      expect(run.status, run.stdout).toBe(0);
+      expect(run.stdout).toMatch(/least squares: intercept 3\.\d+/); // 1 + 5% × 40
+      expect(run.stdout).toMatch(/least absolute deviations: intercept 1\.0\d+, coef (1\.99|2\.00)\d*, -(2\.99|3\.00)\d*, optimal/);
+      const m = /(\d+) of 200000 rows left the engine/.exec(run.stdout);
+      expect(Number(m?.[1])).toBeLessThan(0.3 * 200000);
+    } finally {
+      rmSync(out, { force: true });
+    }
   });
 });

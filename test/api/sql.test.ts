@@ -313,3 +313,30 @@ describe('examples/sql-duckdb.mjs', () => {
     }
   });
 });
+
+describe('GramAccumulator.fromMoments', () => {
+  it('the moments of an accumulator give back its fit; a dependent column is named as ols() names it', () => {
+    const X = Array.from({ length: 50 }, (_, i) => [Math.sin(i), Math.cos(3 * i), i / 10]);
+    const y = X.map(([a, b, c], i) => 1 + 2 * a - b + 0.5 * c + 0.1 * Math.sin(7 * i));
+    const acc = new GramAccumulator(3).add(X, y);
+    const m = GramAccumulator.fromMoments({ rows: acc.rows, weightSum: acc.weightSum, mean: acc.means(), comoments: acc.comoments() });
+    const a = acc.solve();
+    const b = m.solve();
+    expect(maxRel(b.coef, a.coef)).toBeLessThan(1e-12);
+    expect(rel(b.intercept, a.intercept)).toBeLessThan(1e-12);
+    expect(rel(b.objective, a.objective)).toBeLessThan(1e-9);
+    expect(m.rows).toBe(50);
+    // x3 = x1 + x2: the rank error of ols()
+    const Xd = X.map(([a, b]) => [a, b, a + b]);
+    const d = new GramAccumulator(3).add(Xd, y);
+    const md = GramAccumulator.fromMoments({ rows: 50, weightSum: 50, mean: d.means(), comoments: d.comoments() });
+    let err: unknown;
+    try {
+      md.solve();
+    } catch (e) {
+      err = e;
+    }
+    expect((err as RobustRegError).code).toBe('RANK_DEFICIENT');
+    expect(() => ols(Xd, y)).toThrow(/column/);
+  });
+});

@@ -470,7 +470,7 @@ const frameRows = (fn: (...a: never[]) => unknown, name: string) => [
   row('y missing', 'INVALID_INPUT', /option y \(the response column\) is required/, fn, () => [cols(), {}]),
   row('unknown y', 'INVALID_INPUT', /column "z" \(y\) is not in the table/, fn, () => [cols(), { y: 'z' }]),
   row('text y', 'INVALID_INPUT', /response column "g" is text \(values such as "a", "b"\)/, fn, () => [cols(), { y: 'g' }]),
-  row('x repeats', 'INVALID_INPUT', /option x names column "X" twice/, fn, () => [cols(), { y: 'y', x: ['x', 'x'] }]),
+  row('x repeats', 'INVALID_INPUT', /option x names column "x" twice/, fn, () => [cols(), { y: 'y', x: ['x', 'x'] }]),
   row('factor not in x', 'INVALID_INPUT', /option factors names "g", which is not a predictor/, fn, () => [cols(), { y: 'y', x: ['x'], factors: ['g'] }]),
   row('too many levels', 'INVALID_INPUT', /column "g" has 3 distinct values: as a factor that is more than 2 levels/, fn, () => [cols(), { y: 'y', maxLevels: 2 }]),
   row('ragged columns', 'DIMENSION_MISMATCH', /column "x" has 2 rows but column "y" has 5/, fn, () => [{ y: [1, 2, 3, 4, 5], x: [1, 2] }, { y: 'y' }]),

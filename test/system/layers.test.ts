@@ -22,7 +22,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   fit: ['abi', 'backend', 'data', 'linalg', 'errors'],
   async: ['abi', 'backend', 'data', 'fit', 'linalg', 'errors'],
   inference: ['abi', 'backend', 'data', 'fit', 'linalg', 'errors'],
-  index: ['abi', 'backend', 'data', 'fit', 'linalg', 'async', 'inference', 'errors'],
+  // sql/: drives a SQL engine through a { query } adapter and solves locally with fit/.
+  sql: ['abi', 'backend', 'data', 'fit', 'linalg', 'errors'],
+  index: ['abi', 'backend', 'data', 'fit', 'linalg', 'async', 'inference', 'sql', 'errors'],
   // The CLI is a client of the public API only (src/index.ts), like any application.
   cli: ['index'],
 };

@@ -169,42 +169,66 @@ export function wgtBisq(x: f64, c: f64): f64 {
   return a * a;
 }
 
-/** k-th smallest (0-based) of a[0..m) by quickselect (middle pivot, Hoare partition); a is permuted
- *  so that a[k] holds it, a[0..k) <= a[k] <= a(k..m). */
-function selectK(pA: usize, m: i32, k: i32): f64 {
-  let lo = 0, hi = m - 1;
-  while (lo < hi) {
-    const piv = ldf(pA, lo + ((hi - lo) >> 1));
-    let i = lo, j = hi;
-    while (i <= j) {
-      while (ldf(pA, i) < piv) i++;
-      while (ldf(pA, j) > piv) j--;
-      if (i <= j) {
-        const t = ldf(pA, i);
-        stf(pA, i, ldf(pA, j));
-        stf(pA, j, t);
-        i++;
-        j--;
-      }
+/** k-th smallest (0-based) of a[0..m) (a is overwritten; pS: scratch of m f64). Each round splits the
+ *  values around the median of the first, middle and last ones without branches: every value is stored
+ *  both at the next "less" slot (front of the other buffer) and the next "greater" slot (back), and
+ *  only the counter of its side advances; values equal to the pivot end between the two. The value
+ *  returned is the order statistic itself, whatever the partition order. */
+function selectK(pA: usize, m: i32, k: i32, pS: usize): f64 {
+  let src = pA, dst = pS;
+  let n = m;
+  let kk = k;
+  while (n > 16) {
+    const x0 = ldf(src, 0), x1 = ldf(src, n >> 1), x2 = ldf(src, n - 1);
+    const piv = max<f64>(min<f64>(x0, x1), min<f64>(max<f64>(x0, x1), x2));
+    let nl = 0, ng = 0;
+    for (let i = 0; i < n; i++) {
+      const v = ldf(src, i);
+      stf(dst, nl, v);
+      stf(dst, n - 1 - ng, v);
+      nl += <i32>(v < piv);
+      ng += <i32>(v > piv);
     }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
+    const t = src;
+    if (kk < nl) {
+      n = nl;
+      src = dst;
+    } else if (kk >= n - ng) {
+      kk -= n - ng;
+      src = dst + (<usize>(n - ng) << 3);
+      n = ng;
+    } else {
+      return piv;
+    }
+    dst = t;
   }
-  return ldf(pA, k);
+  for (let i = 1; i < n; i++) {
+    const v = ldf(src, i);
+    let j = i - 1;
+    while (j >= 0 && ldf(src, j) > v) {
+      stf(src, j + 1, ldf(src, j));
+      j--;
+    }
+    stf(src, j + 1, v);
+  }
+  return ldf(src, kk);
 }
 
-/** MAD about 0: 1.4826 median |r| (mean of the two middle values for even m). */
+/** MAD about 0: 1.4826 median |r| (mean of the two middle values for even m). Scratch: wMed, wWt. */
 function madZero(m: i32, pR: usize): f64 {
   for (let i = 0; i < m; i++) stf(wMed, i, abs<f64>(ldf(pR, i)));
   const h = m >> 1;
-  if ((m & 1) != 0) return selectK(wMed, m, h) * MAD_CONST;
-  const a = selectK(wMed, m, h - 1);
-  let b = ldf(wMed, h);
-  for (let i = h + 1; i < m; i++) {
-    const v = ldf(wMed, i);
-    if (v < b) b = v;
+  if ((m & 1) != 0) return selectK(wMed, m, h, wWt) * MAD_CONST;
+  const a = selectK(wMed, m, h - 1, wWt);
+  // the h-th smallest: a again when more than h values are <= a, else the smallest value above a
+  let cnt = 0;
+  let b = Infinity;
+  for (let i = 0; i < m; i++) {
+    const v = abs<f64>(ldf(pR, i));
+    cnt += <i32>(v <= a);
+    b = v > a ? min<f64>(b, v) : b;
   }
+  if (cnt > h) b = a;
   return (a + b) / 2.0 * MAD_CONST;
 }
 
@@ -240,8 +264,8 @@ function copyVec(k: i32, pFrom: usize, pTo: usize): void {
   for (let j = 0; j < k; j++) stf(pTo, j, ldf(pFrom, j));
 }
 
-/** Rows per block of the blocked passes (a multiple of 4: the Gram dot products run 4 rows per step). */
-const BL: i32 = 64;
+/** Rows per block of the blocked passes (even: f64x2 row pairs never straddle blocks). */
+const BL: i32 = 128;
 
 /** sum_i rho(r_i * inv) over m residuals at pR, inv = 1 / (s c): rho(a) = a^2 (3 - 3 a^2 + a^4) for
  *  |a| <= 1, else 1. f64x2 lanes: even rows in lane 0, odd rows in lane 1, added at the end, then the
@@ -329,24 +353,48 @@ function centresT<T>(m: i32, p: i32, pX: usize, pY: usize, intercept: i32): void
   stf(wCtr, p, s);
 }
 
-/** Dot product of two block columns of len4 (a multiple of 4) entries: two f64x2 accumulators (rows
- *  4k, 4k + 1 and 4k + 2, 4k + 3), added, then the lanes: (s0 + s2) + (s1 + s3). */
-// @ts-ignore: decorator
-@inline function dot4(pA: usize, pB: usize, len4: i32): f64 {
-  let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0);
-  for (let i = 0; i < len4; i += 4) {
-    const o = <usize>i << 3;
-    a0 = f64x2.add(a0, f64x2.mul(v128.load(pA + o), v128.load(pB + o)));
-    a1 = f64x2.add(a1, f64x2.mul(v128.load(pA + o + 16), v128.load(pB + o + 16)));
+/** Add the lower triangle of the Gram matrix of the P2 block columns (len2 rows, even) to wGa: every
+ *  entry is one f64x2 accumulator over row pairs (lane 0 even rows, lane 1 odd rows; lane 0 + lane 1
+ *  at the end); four entries of a row of the triangle share each load of column a. */
+function gramBlockMM(P2: i32, len2: i32): void {
+  const stride = <usize>BL << 3;
+  for (let a = 0; a < P2; a++) {
+    const za = wBlk + <usize>a * stride;
+    const ga = wGa + (<usize>(a * P2) << 3);
+    let b = 0;
+    for (; b + 3 <= a; b += 4) {
+      const z0 = wBlk + <usize>b * stride;
+      const z1 = z0 + stride, z2 = z1 + stride, z3 = z2 + stride;
+      let c0 = f64x2.splat(0.0), c1 = f64x2.splat(0.0), c2 = f64x2.splat(0.0), c3 = f64x2.splat(0.0);
+      for (let i = 0; i < len2; i += 2) {
+        const o = <usize>i << 3;
+        const x = v128.load(za + o);
+        c0 = f64x2.add(c0, f64x2.mul(x, v128.load(z0 + o)));
+        c1 = f64x2.add(c1, f64x2.mul(x, v128.load(z1 + o)));
+        c2 = f64x2.add(c2, f64x2.mul(x, v128.load(z2 + o)));
+        c3 = f64x2.add(c3, f64x2.mul(x, v128.load(z3 + o)));
+      }
+      stf(ga, b, ldf(ga, b) + (f64x2.extract_lane(c0, 0) + f64x2.extract_lane(c0, 1)));
+      stf(ga, b + 1, ldf(ga, b + 1) + (f64x2.extract_lane(c1, 0) + f64x2.extract_lane(c1, 1)));
+      stf(ga, b + 2, ldf(ga, b + 2) + (f64x2.extract_lane(c2, 0) + f64x2.extract_lane(c2, 1)));
+      stf(ga, b + 3, ldf(ga, b + 3) + (f64x2.extract_lane(c3, 0) + f64x2.extract_lane(c3, 1)));
+    }
+    for (; b <= a; b++) {
+      const z0 = wBlk + <usize>b * stride;
+      let c0 = f64x2.splat(0.0);
+      for (let i = 0; i < len2; i += 2) {
+        const o = <usize>i << 3;
+        c0 = f64x2.add(c0, f64x2.mul(v128.load(za + o), v128.load(z0 + o)));
+      }
+      stf(ga, b, ldf(ga, b) + (f64x2.extract_lane(c0, 0) + f64x2.extract_lane(c0, 1)));
+    }
   }
-  const s = f64x2.add(a0, a1);
-  return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
 }
 
 /** Augmented weighted Gram matrix of [1, X - ctr, y - ctr_y] with weights w(r / s) (bisquare, constant
  *  c) from the residuals in wRes, into wGa ((p + 2) x (p + 2), lower, row-major): row blocks of BL rows
  *  are copied into wBlk as sqrt(w) times the centred columns (sqrt(w) = (1 - a)(1 + a), a = r / (s c),
- *  0 for |a| > 1), zero-padded to a multiple of 4 rows, and their dot products (dot4) added to wGa. */
+ *  0 for |a| > 1), zero-padded to an even number of rows, and their Gram matrix added (gramBlockMM). */
 function fastGramT<T>(m: i32, p: i32, pX: usize, pY: usize, inv: f64): void {
   const P2 = p + 2;
   for (let k = 0; k < P2 * P2; k++) stf(wGa, k, 0.0);
@@ -358,7 +406,7 @@ function fastGramT<T>(m: i32, p: i32, pX: usize, pY: usize, inv: f64): void {
   for (let i0 = 0; i0 < m; i0 += BL) {
     const len = min<i32>(BL, m - i0);
     const even = len & ~1;
-    const len4 = (len + 3) & ~3;
+    const len4 = (len + 1) & ~1; // even: one zero row pads an odd block
     const pr = wRes + (<usize>i0 << 3);
     const py = pY + (<usize>i0 << 3);
     const zy = wBlk + <usize>(p + 1) * stride;
@@ -392,13 +440,7 @@ function fastGramT<T>(m: i32, p: i32, pX: usize, pY: usize, inv: f64): void {
       if (even < len) stf(zj, even, ldf(wBlk, even) * (xld<T>(xb, even) - cj));
       for (let i = len; i < len4; i++) stf(zj, i, 0.0);
     }
-    for (let a = 0; a < P2; a++) {
-      const za = wBlk + <usize>a * stride;
-      for (let b = 0; b <= a; b++) {
-        const k = a * P2 + b;
-        stf(wGa, k, ldf(wGa, k) + dot4(za, wBlk + <usize>b * stride, len4));
-      }
-    }
+    gramBlockMM(P2, len4);
   }
 }
 

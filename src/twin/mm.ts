@@ -109,41 +109,62 @@ export function wgtBisq(x: number, c: number): number {
   return a * a;
 }
 
-function selectK(pA: number, m: number, k: number): number {
-  const F = F64, a = pA >>> 3;
-  let lo = 0, hi = m - 1;
-  while (lo < hi) {
-    const piv = F[a + lo + ((hi - lo) >> 1)];
-    let i = lo, j = hi;
-    while (i <= j) {
-      while (F[a + i] < piv) i++;
-      while (F[a + j] > piv) j--;
-      if (i <= j) {
-        const t = F[a + i];
-        F[a + i] = F[a + j];
-        F[a + j] = t;
-        i++;
-        j--;
-      }
+/** assembly/mm.ts selectK: branch-free three-way split between two buffers (byte pointers). */
+function selectK(pA: number, m: number, k: number, pS: number): number {
+  const F = F64;
+  let src = pA >>> 3, dst = pS >>> 3;
+  let n = m;
+  let kk = k;
+  while (n > 16) {
+    const x0 = F[src], x1 = F[src + (n >> 1)], x2 = F[src + n - 1];
+    const piv = Math.max(Math.min(x0, x1), Math.min(Math.max(x0, x1), x2));
+    let nl = 0, ng = 0;
+    for (let i = 0; i < n; i++) {
+      const v = F[src + i];
+      F[dst + nl] = v;
+      F[dst + n - 1 - ng] = v;
+      nl += v < piv ? 1 : 0;
+      ng += v > piv ? 1 : 0;
     }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
+    const t = src;
+    if (kk < nl) {
+      n = nl;
+      src = dst;
+    } else if (kk >= n - ng) {
+      kk -= n - ng;
+      src = dst + (n - ng);
+      n = ng;
+    } else {
+      return piv;
+    }
+    dst = t;
   }
-  return F[a + k];
+  for (let i = 1; i < n; i++) {
+    const v = F[src + i];
+    let j = i - 1;
+    while (j >= 0 && F[src + j] > v) {
+      F[src + j + 1] = F[src + j];
+      j--;
+    }
+    F[src + j + 1] = v;
+  }
+  return F[src + kk];
 }
 
 function madZero(m: number, pR: number): number {
   const F = F64, rb = pR >>> 3, mb = wMed >>> 3;
   for (let i = 0; i < m; i++) F[mb + i] = Math.abs(F[rb + i]);
   const h = m >> 1;
-  if ((m & 1) !== 0) return selectK(wMed, m, h) * MAD_CONST;
-  const a = selectK(wMed, m, h - 1);
-  let b = F[mb + h];
-  for (let i = h + 1; i < m; i++) {
-    const v = F[mb + i];
-    if (v < b) b = v;
+  if ((m & 1) !== 0) return selectK(wMed, m, h, wWt) * MAD_CONST;
+  const a = selectK(wMed, m, h - 1, wWt);
+  let cnt = 0;
+  let b = Infinity;
+  for (let i = 0; i < m; i++) {
+    const v = Math.abs(F[rb + i]);
+    cnt += v <= a ? 1 : 0;
+    b = v > a ? Math.min(b, v) : b;
   }
+  if (cnt > h) b = a;
   return (a + b) / 2.0 * MAD_CONST;
 }
 
@@ -182,7 +203,7 @@ function copyVec(k: number, pFrom: number, pTo: number): void {
 }
 
 /** Rows per block of the blocked passes (assembly/mm.ts BL). */
-const BL = 64;
+const BL = 128;
 
 /** sum_i rho(r_i * inv) — assembly/mm.ts rhoSum: lane 0 (even rows) + lane 1 (odd rows), then the
  *  last row when m is odd. */
@@ -253,16 +274,14 @@ function centres(m: number, p: number, pX: number, pY: number, intercept: number
   F[ct + p] = s;
 }
 
-/** assembly/mm.ts dot4: four partial sums (rows mod 4), (s0 + s2) + (s1 + s3). */
-function dot4(F: Float64Array, a: number, b: number, len4: number): number {
-  let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-  for (let i = 0; i < len4; i += 4) {
+/** One entry of assembly/mm.ts gramBlockMM: even rows + odd rows (len2 even). */
+function dot2(F: Float64Array, a: number, b: number, len2: number): number {
+  let s0 = 0.0, s1 = 0.0;
+  for (let i = 0; i < len2; i += 2) {
     s0 += F[a + i] * F[b + i];
     s1 += F[a + i + 1] * F[b + i + 1];
-    s2 += F[a + i + 2] * F[b + i + 2];
-    s3 += F[a + i + 3] * F[b + i + 3];
   }
-  return (s0 + s2) + (s1 + s3);
+  return s0 + s1;
 }
 
 /** assembly/mm.ts fastGramT: the augmented weighted Gram matrix of the centred columns into wGa. */
@@ -274,7 +293,7 @@ function fastGram(m: number, p: number, pX: number, pY: number, inv: number): vo
   const cy = F[ct + p];
   for (let i0 = 0; i0 < m; i0 += BL) {
     const len = Math.min(BL, m - i0);
-    const len4 = (len + 3) & ~3;
+    const len4 = (len + 1) & ~1;
     const zy = blk + (p + 1) * BL;
     for (let i = 0; i < len; i++) {
       const a = F[rb + i0 + i] * inv;
@@ -297,7 +316,7 @@ function fastGram(m: number, p: number, pX: number, pY: number, inv: number): vo
       const za = blk + a * BL;
       for (let b = 0; b <= a; b++) {
         const k = ga + a * P2 + b;
-        F[k] = F[k] + dot4(F, za, blk + b * BL, len4);
+        F[k] = F[k] + dot2(F, za, blk + b * BL, len4);
       }
     }
   }

@@ -214,21 +214,44 @@ function selectK(pA: usize, m: i32, k: i32, pS: usize): f64 {
   return ldf(src, kk);
 }
 
-/** MAD about 0: 1.4826 median |r| (mean of the two middle values for even m). Scratch: wMed, wWt. */
+/** |r_i| into wMed (for madZero); returns the number of |r_i| <= zt (f64x2; counts are exact). */
+function absCount(m: i32, pR: usize, zt: f64): i32 {
+  const vzt = f64x2.splat(zt);
+  let cnt = i64x2.splat(0);
+  const even = m & ~1;
+  for (let i = 0; i < even; i += 2) {
+    const o = <usize>i << 3;
+    const v = f64x2.abs(v128.load(pR + o));
+    v128.store(wMed + o, v);
+    cnt = i64x2.sub(cnt, f64x2.le(v, vzt));
+  }
+  let z = <i32>(i64x2.extract_lane(cnt, 0) + i64x2.extract_lane(cnt, 1));
+  if (even < m) {
+    const v = abs<f64>(ldf(pR, even));
+    stf(wMed, even, v);
+    z += <i32>(v <= zt);
+  }
+  return z;
+}
+
+/** MAD about 0: 1.4826 median |r| (mean of the two middle values for even m), |r| already in wMed
+ *  (absCount). Scratch: wWt. */
 function madZero(m: i32, pR: usize): f64 {
-  for (let i = 0; i < m; i++) stf(wMed, i, abs<f64>(ldf(pR, i)));
   const h = m >> 1;
   if ((m & 1) != 0) return selectK(wMed, m, h, wWt) * MAD_CONST;
   const a = selectK(wMed, m, h - 1, wWt);
   // the h-th smallest: a again when more than h values are <= a, else the smallest value above a
-  let cnt = 0;
-  let b = Infinity;
-  for (let i = 0; i < m; i++) {
-    const v = abs<f64>(ldf(pR, i));
-    cnt += <i32>(v <= a);
-    b = v > a ? min<f64>(b, v) : b;
+  const va = f64x2.splat(a);
+  let cnt = i64x2.splat(0);
+  let vb = f64x2.splat(Infinity);
+  const inf = f64x2.splat(Infinity);
+  for (let i = 0; i < m; i += 2) { // m even
+    const v = f64x2.abs(v128.load(pR + (<usize>i << 3)));
+    cnt = i64x2.sub(cnt, f64x2.le(v, va));
+    vb = f64x2.min(vb, v128.bitselect(v, inf, f64x2.gt(v, va)));
   }
-  if (cnt > h) b = a;
+  let b = min<f64>(f64x2.extract_lane(vb, 0), f64x2.extract_lane(vb, 1));
+  if (i64x2.extract_lane(cnt, 0) + i64x2.extract_lane(cnt, 1) > <i64>h) b = a;
   return (a + b) / 2.0 * MAD_CONST;
 }
 
@@ -538,11 +561,9 @@ function refine(m: i32, p: i32, q: i32, pX: usize, pY: usize, intercept: i32, sY
   s0in: f64, c: f64, bb: f64, refineTol: f64, zeroTol: f64, pBref: usize): i32 {
   const q1 = p + 1;
   residuals(m, p, pX, pY, pBc, wRes);
+  const zeroes = absCount(m, wRes, sY * zeroTol);
   let s0 = s0in;
   if (s0 < 0.0) s0 = madZero(m, wRes);
-  const zt = sY * zeroTol;
-  let zeroes = 0;
-  for (let i = 0; i < m; i++) if (abs<f64>(ldf(wRes, i)) <= zt) zeroes++;
   refConv = false;
   if (s0 <= 0.0 || <f64>zeroes > <f64>m / 2.0) {
     copyVec(q1, pBc, pBref);

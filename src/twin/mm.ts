@@ -151,9 +151,21 @@ function selectK(pA: number, m: number, k: number, pS: number): number {
   return F[src + kk];
 }
 
-function madZero(m: number, pR: number): number {
+/** assembly/mm.ts absCount: |r| into wMed, the count of |r| <= zt. */
+function absCount(m: number, pR: number, zt: number): number {
   const F = F64, rb = pR >>> 3, mb = wMed >>> 3;
-  for (let i = 0; i < m; i++) F[mb + i] = Math.abs(F[rb + i]);
+  let z = 0;
+  for (let i = 0; i < m; i++) {
+    const v = Math.abs(F[rb + i]);
+    F[mb + i] = v;
+    if (v <= zt) z++;
+  }
+  return z;
+}
+
+/** assembly/mm.ts madZero (|r| already in wMed). */
+function madZero(m: number, pR: number): number {
+  const F = F64, rb = pR >>> 3;
   const h = m >> 1;
   if ((m & 1) !== 0) return selectK(wMed, m, h, wWt) * MAD_CONST;
   const a = selectK(wMed, m, h - 1, wWt);
@@ -403,12 +415,9 @@ function refine(m: number, p: number, q: number, pX: number, pY: number, interce
   kk: number, s0in: number, c: number, bb: number, refineTol: number, zeroTol: number, pBref: number): number {
   const q1 = p + 1;
   residuals(m, p, pX, pY, pBc, wRes);
+  const zeroes = absCount(m, wRes, sY * zeroTol);
   let s0 = s0in;
   if (s0 < 0.0) s0 = madZero(m, wRes);
-  const zt = sY * zeroTol;
-  let zeroes = 0;
-  const F = F64, rb = wRes >>> 3;
-  for (let i = 0; i < m; i++) if (Math.abs(F[rb + i]) <= zt) zeroes++;
   refConv = false;
   if (s0 <= 0.0 || zeroes > m / 2.0) {
     copyVec(q1, pBc, pBref);

@@ -378,14 +378,15 @@ function centresT<T>(m: i32, p: i32, pX: usize, pY: usize, intercept: i32): void
 
 /** Add the lower triangle of the Gram matrix of the P2 block columns (len2 rows, even) to wGa: every
  *  entry is one f64x2 accumulator over row pairs (lane 0 even rows, lane 1 odd rows; lane 0 + lane 1
- *  at the end); four entries of a row of the triangle share each load of column a. */
+ *  at the end); four entries of a row of the triangle share each load of column a (the row's length
+ *  rounded up to 4: wBlk holds zero columns up to a multiple of 4). */
 function gramBlockMM(P2: i32, len2: i32): void {
   const stride = <usize>BL << 3;
   for (let a = 0; a < P2; a++) {
     const za = wBlk + <usize>a * stride;
     const ga = wGa + (<usize>(a * P2) << 3);
-    let b = 0;
-    for (; b + 3 <= a; b += 4) {
+    for (let b = 0; b <= a; b += 4) {
+      // columns b..b + 3 exist: the block has P2 rounded up to 4 columns, the extra ones zero
       const z0 = wBlk + <usize>b * stride;
       const z1 = z0 + stride, z2 = z1 + stride, z3 = z2 + stride;
       let c0 = f64x2.splat(0.0), c1 = f64x2.splat(0.0), c2 = f64x2.splat(0.0), c3 = f64x2.splat(0.0);
@@ -397,19 +398,11 @@ function gramBlockMM(P2: i32, len2: i32): void {
         c2 = f64x2.add(c2, f64x2.mul(x, v128.load(z2 + o)));
         c3 = f64x2.add(c3, f64x2.mul(x, v128.load(z3 + o)));
       }
+      // entries above the diagonal (b + k > a) are computed for the 4-way ILP and dropped
       stf(ga, b, ldf(ga, b) + (f64x2.extract_lane(c0, 0) + f64x2.extract_lane(c0, 1)));
-      stf(ga, b + 1, ldf(ga, b + 1) + (f64x2.extract_lane(c1, 0) + f64x2.extract_lane(c1, 1)));
-      stf(ga, b + 2, ldf(ga, b + 2) + (f64x2.extract_lane(c2, 0) + f64x2.extract_lane(c2, 1)));
-      stf(ga, b + 3, ldf(ga, b + 3) + (f64x2.extract_lane(c3, 0) + f64x2.extract_lane(c3, 1)));
-    }
-    for (; b <= a; b++) {
-      const z0 = wBlk + <usize>b * stride;
-      let c0 = f64x2.splat(0.0);
-      for (let i = 0; i < len2; i += 2) {
-        const o = <usize>i << 3;
-        c0 = f64x2.add(c0, f64x2.mul(v128.load(za + o), v128.load(z0 + o)));
-      }
-      stf(ga, b, ldf(ga, b) + (f64x2.extract_lane(c0, 0) + f64x2.extract_lane(c0, 1)));
+      if (b + 1 <= a) stf(ga, b + 1, ldf(ga, b + 1) + (f64x2.extract_lane(c1, 0) + f64x2.extract_lane(c1, 1)));
+      if (b + 2 <= a) stf(ga, b + 2, ldf(ga, b + 2) + (f64x2.extract_lane(c2, 0) + f64x2.extract_lane(c2, 1)));
+      if (b + 3 <= a) stf(ga, b + 3, ldf(ga, b + 3) + (f64x2.extract_lane(c3, 0) + f64x2.extract_lane(c3, 1)));
     }
   }
 }
@@ -421,6 +414,8 @@ function gramBlockMM(P2: i32, len2: i32): void {
 function fastGramT<T>(m: i32, p: i32, pX: usize, pY: usize, inv: f64): void {
   const P2 = p + 2;
   for (let k = 0; k < P2 * P2; k++) stf(wGa, k, 0.0);
+  const P4 = (P2 + 3) & ~3;
+  for (let k = P2 * BL; k < P4 * BL; k++) stf(wBlk, k, 0.0);
   const vinv = f64x2.splat(inv);
   const one = f64x2.splat(1.0), zero = f64x2.splat(0.0);
   const cy = ldf(wCtr, p);
@@ -765,7 +760,7 @@ export function mm_work_bytes(n: i32, p: i32, bestR: i32, groups: i32, nGroup: i
     + al16(8.0 * cap * q1) + al16(8.0 * cap) + al16(8.0 * q1)
     + al16(8.0 * q1 * q1) + 2.0 * al16(8.0 * q1) // lean solve: Gram, right-hand side, means
     + al16(8.0 * (q1 + 1.0) * (q1 + 1.0)) + 2.0 * al16(8.0 * (q1 + 1.0)) // fastWls: augmented Gram, offsets, centres
-    + al16(8.0 * (q1 + 1.0) * <f64>BL); // fastWls: row block
+    + al16(8.0 * (q1 + 4.0) * <f64>BL); // fastWls: row block (columns rounded up to 4)
 }
 
 export function mm_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pPar: usize, pStart: usize,
@@ -809,7 +804,7 @@ export function mm_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pPa
   wGa = w; w += <usize>al16(8.0 * (<f64>q1 + 1.0) * (<f64>q1 + 1.0));
   wD = w; w += <usize>al16(8.0 * (<f64>q1 + 1.0));
   wCtr = w; w += <usize>al16(8.0 * (<f64>q1 + 1.0));
-  wBlk = w; w += <usize>al16(8.0 * (<f64>q1 + 1.0) * <f64>BL);
+  wBlk = w; w += <usize>al16(8.0 * (<f64>q1 + 4.0) * <f64>BL);
   const pXs = w; w += <usize>al16(8.0 * <f64>sg * <f64>p);
   const pYs = w; w += <usize>al16(8.0 * <f64>sg);
   const pXg = w; w += <usize>al16(8.0 * <f64>nGroup * <f64>p);

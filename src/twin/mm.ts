@@ -613,7 +613,7 @@ export function mm_work_bytes(n: number, p: number, bestR: number, groups: numbe
     + al16(8.0 * cap * q1) + al16(8.0 * cap) + al16(8.0 * q1)
     + al16(8.0 * q1 * q1) + 2.0 * al16(8.0 * q1)
     + al16(8.0 * (q1 + 1.0) * (q1 + 1.0)) + 2.0 * al16(8.0 * (q1 + 1.0))
-    + al16(8.0 * (q1 + 1.0) * BL);
+    + al16(8.0 * (q1 + 4.0) * BL);
 }
 
 export function mm_fit(n: number, p: number, pX: number, pY: number, intercept: number, pPar: number, pStart: number,
@@ -657,7 +657,7 @@ export function mm_fit(n: number, p: number, pX: number, pY: number, intercept: 
   wGa = w; w += al16(8.0 * (q1 + 1.0) * (q1 + 1.0));
   wD = w; w += al16(8.0 * (q1 + 1.0));
   wCtr = w; w += al16(8.0 * (q1 + 1.0));
-  wBlk = w; w += al16(8.0 * (q1 + 1.0) * BL);
+  wBlk = w; w += al16(8.0 * (q1 + 4.0) * BL);
   const pXs = w; w += al16(8.0 * sg * p);
   const pYs = w; w += al16(8.0 * sg);
   const pXg = w; w += al16(8.0 * nGroup * p);

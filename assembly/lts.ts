@@ -77,14 +77,18 @@ const NMINI: i32 = 300;
 const KEEP: i32 = 10;
 /** C-steps after each start and in the merged stage (robustbase's k1 = k2 = 2). */
 const STEPS_SEARCH: i32 = 2;
-/** Nested scheme: candidates iterated to convergence on all rows after STEPS_SEARCH C-steps there. */
-const NCONVERGE: i32 = KEEP;
 /** Elemental subset singular: pivot <= ELEM_TOL * the largest |entry| of its column in the subset. */
 const ELEM_TOL: f64 = 1e-12;
 /** C-step least squares singular: Cholesky pivot <= CHOL_TOL * its diagonal entry. */
 const CHOL_TOL: f64 = 1e-12;
 /** Floyd-Rivest selection samples ranges longer than this (their constant). */
 const FR_CUTOFF: i32 = 600;
+/** Rows per gathered block of the Gram sums (even). */
+const CHUNK: i32 = 128;
+/** Up to this n, all KEEP final candidates are iterated to convergence. */
+const FINAL_SMALL_N: i32 = 5000;
+/** Above FINAL_SMALL_N: final candidates iterated to convergence. */
+const NCONVERGE_LARGE: i32 = KEEP;
 /** Progress hook every this many starts. */
 const PROGRESS_EVERY: i32 = 32;
 
@@ -144,11 +148,14 @@ function ncomb(n: i32, k: i32): f64 {
 
 export function lts_work_bytes(n: i32, p: i32): f64 {
   const nd = <f64>n, q1 = <f64>p + 2.0, p1 = <f64>p + 1.0;
+  const nb = <f64>(n < KMINI * NMINI ? n : KMINI * NMINI);
   return al16(l2_work_bytes(n, p)) + 2.0 * al16(8.0 * nd) + 2.0 * al16(4.0 * nd)
     + al16(8.0 * q1 * q1) + al16(8.0 * q1) + al16(4.0 * q1) + al16(8.0 * p1 * p1)
     + 2.0 * al16(8.0 * p1) + 3.0 * al16(8.0 * p1)
     + al16(8.0 * <f64>((KMINI + 2) * KEEP)) + al16(8.0 * <f64>((KMINI + 2) * KEEP) * p1)
-    + al16(4.0 * nd) + al16(8.0 * p1 * p1) + 2.0 * al16(8.0 * p1);
+    + al16(4.0 * nd) + al16(8.0 * p1 * p1) + 2.0 * al16(8.0 * p1)
+    + al16(8.0 * nb * <f64>p) + al16(8.0 * nb) + al16(8.0 * <f64>CHUNK * p1)
+    + al16(16.0 * p1 * p1) + al16(16.0 * p1) + al16(4.0 * nd);
 }
 
 // Region pointers of the call in progress (set by lts_fit).
@@ -156,12 +163,25 @@ let pKey: usize = 0, pWt: usize = 0, pId: usize = 0, pRows: usize = 0;
 let pA: usize = 0, pCm: usize = 0, pIdx: usize = 0, pG: usize = 0, pM: usize = 0, pV: usize = 0;
 let pTry: usize = 0, pNew: usize = 0, pBest: usize = 0, pSObj: usize = 0, pSCoef: usize = 0;
 let pMem: usize = 0, pGr: usize = 0, pS: usize = 0, pSh: usize = 0;
+let pBX: usize = 0, pBY: usize = 0, pW: usize = 0, pAcc: usize = 0, pAccS: usize = 0, pChg: usize = 0;
+// The data the C-steps run on: X columns at dX (leading dimension dLd, entries of the call's type T for
+// the caller's data, f64 for the gathered block), y at dY, rows 0..dN-1.
+let dX: usize = 0, dY: usize = 0, dLd: i32 = 0, dN: i32 = 0;
+
+/** Point the C-steps at nn rows: X column j at pX0 + j ld entries, y at pY0. */
+function setView(pX0: usize, pY0: usize, ld: i32, nn: i32): void {
+  dX = pX0;
+  dY = pY0;
+  dLd = ld;
+  dN = nn;
+}
 
 export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32, nsamp: i32, seed: u32,
   maxCsteps: i32, pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, xf32: i32): i32 {
   setX(xf32);
   const nb = <usize>al16(8.0 * <f64>n), ib = <usize>al16(4.0 * <f64>n);
   const q1 = <f64>p + 2.0, p1 = <f64>p + 1.0;
+  const nblk = <f64>(n < KMINI * NMINI ? n : KMINI * NMINI);
   pKey = pWork + <usize>al16(l2_work_bytes(n, p));
   pWt = pKey + nb;
   pId = pWt + nb;
@@ -181,6 +201,12 @@ export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h:
   pGr = pMem + ib;
   pS = pGr + <usize>al16(8.0 * p1 * p1);
   pSh = pS + <usize>al16(8.0 * p1);
+  pBX = pSh + <usize>al16(8.0 * p1);
+  pBY = pBX + <usize>al16(8.0 * nblk * <f64>p);
+  pW = pBY + <usize>al16(8.0 * nblk);
+  pAcc = pW + <usize>al16(8.0 * <f64>CHUNK * p1);
+  pAccS = pAcc + <usize>al16(16.0 * p1 * p1);
+  pChg = pAccS + <usize>al16(16.0 * p1);
 
   for (let k = 0; k < INFO_LEN; k++) stf(pInfo, k, 0);
   // Rank of [1, X] on all rows (flags name the aliased columns).
@@ -202,18 +228,25 @@ export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h:
     for (let j = 0; j <= p; j++) stf(pCoef, j, ldf(pBest, j));
     for (let j = 0; j < p; j++) sti(pFlags, j, 0);
   }
-  const obj = XS == 3 ? hSmallest<f64>(n, p, pX, pY, pCoef, h) : hSmallest<f32>(n, p, pX, pY, pCoef, h);
+  setView(pX, pY, n, n);
+  const obj = XS == 3 ? hSmallest<f64>(p, pCoef, h) : hSmallest<f32>(p, pCoef, h);
   if (!isFinite(obj)) return STATUS_NUMERICAL;
   stf(pInfo, INFO_OBJECTIVE, obj);
   stf(pInfo, INFO_ITERATIONS, <f64>csteps);
   return st;
 }
 
-/** Sum of the h smallest squared residuals of coefficients at pC over all rows (ids/keys permuted). */
-function hSmallest<T>(n: i32, p: i32, pX: usize, pY: usize, pC: usize, h: i32): f64 {
-  evalSet<T>(n, p, pX, pY, pC, 0, n, true);
-  select(n, h - 1);
+/** Sum of the h smallest squared residuals of coefficients at pC over the view's rows (ids/keys permuted). */
+function hSmallest<T>(p: i32, pC: usize, h: i32): f64 {
+  evalAll<T>(p, pC);
+  select(dN, h - 1);
   return sumKeys(h);
+}
+
+/** Number of the final stage's candidates iterated to convergence on all n rows. */
+function nConverge(n: i32, p: i32): i32 {
+  if (n <= FINAL_SMALL_N) return KEEP;
+  return NCONVERGE_LARGE;
 }
 
 function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32, nsamp: i32, maxCsteps: i32,
@@ -236,6 +269,13 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
       sti(pRows, i, ldi(pRows, j));
       sti(pRows, j, t);
     }
+    // the minigr drawn rows gathered into a column-major f64 block (group g = a contiguous range)
+    for (let j = 0; j < p; j++) {
+      const px = xat<T>(pX, n, j, 0);
+      const pb = pBX + (<usize>(j * minigr) << 3);
+      for (let k = 0; k < minigr; k++) stf(pb, k, xld<T>(px, ldi(pRows, k)));
+    }
+    for (let k = 0; k < minigr; k++) stf(pBY, k, load<f64>(pY + (<usize>ldi(pRows, k) << 3)));
     const base = minigr / ngroup, extra = minigr - base * ngroup;
     const size1 = extra > 0 ? base + 1 : base;
     const hh = <i32>Math.floor(<f64>size1 * percen);
@@ -243,7 +283,7 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
     let off = 0;
     for (let g = 0; g < ngroup; g++) {
       const m = g < extra ? base + 1 : base;
-      const pSet = pRows + (<usize>off << 2);
+      setView(pBX + (<usize>off << 3), pBY + (<usize>off << 3), minigr, m);
       let t = 0, tries = 0;
       while (t < nrep && tries < 2 * nrep) {
         tries++;
@@ -252,32 +292,33 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
           if (progress(KIND_LTS, attempts, ldf(pSObj, g * KEEP), 0.0) != 0) return STATUS_CANCELLED;
         }
         drawRandom(m, q);
-        for (let k = 0; k < q; k++) sti(pIdx, k, ldi(pSet, ldi(pIdx, k)));
-        if (!elemental<T>(n, p, pX, pY, intercept, pTry)) {
+        if (!elemental<f64>(p, intercept, pTry)) {
           singular++;
           continue;
         }
         t++;
         used++;
-        const obj = concentrate<T>(n, p, pX, pY, intercept, pTry, pSet, m, false, hh, STEPS_SEARCH);
+        const obj = concentrate<f64>(p, intercept, pTry, hh, STEPS_SEARCH);
         insert(g, obj, p, pTry);
       }
       off += m;
     }
     // merged groups
     const hm = <i32>Math.floor(<f64>minigr * percen);
+    setView(pBX, pBY, minigr, minigr);
     for (let g = 0; g < ngroup; g++) {
       for (let k = 0; k < KEEP; k++) {
         const o = ldf(pSObj, g * KEEP + k);
         if (!isFinite(o)) continue;
         copyCoef(pSCoef + (<usize>((g * KEEP + k) * (p + 1)) << 3), pTry, p);
-        const obj = concentrate<T>(n, p, pX, pY, intercept, pTry, pRows, minigr, false, hm, STEPS_SEARCH);
+        const obj = concentrate<f64>(p, intercept, pTry, hm, STEPS_SEARCH);
         insert(KMINI, obj, p, pTry);
       }
     }
     src = KMINI;
     stf(pInfo, LTS_INFO_GROUPS, <f64>ngroup);
   } else {
+    setView(pX, pY, n, n);
     const all = n <= replow(q) || ncomb(n, q) <= <f64>nsamp;
     stf(pInfo, LTS_INFO_EXHAUSTIVE, all ? 1.0 : 0.0);
     const nrep = all ? <i32>ncomb(n, q) : nsamp;
@@ -294,14 +335,14 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
       } else {
         drawRandom(n, q);
       }
-      if (!elemental<T>(n, p, pX, pY, intercept, pTry)) {
+      if (!elemental<T>(p, intercept, pTry)) {
         singular++;
         if (all) t++;
         continue;
       }
       t++;
       used++;
-      const obj = concentrate<T>(n, p, pX, pY, intercept, pTry, 0, n, true, h, maxCsteps);
+      const obj = concentrate<T>(p, intercept, pTry, h, maxCsteps);
       insert(0, obj, p, pTry);
     }
   }
@@ -309,8 +350,9 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
   stf(pInfo, LTS_INFO_SINGULAR, <f64>singular);
 
   // Final stage. Nested scheme: the KEEP candidates get STEPS_SEARCH C-steps on all rows, and the
-  // NCONVERGE best are iterated to convergence; otherwise the KEEP best (already converged on all
+  // nConverge best are iterated to convergence; otherwise the KEEP best (already converged on all
   // rows) are iterated again.
+  setView(pX, pY, n, n);
   let nfinal = KEEP;
   if (part) {
     for (let k = 0; k < KEEP; k++) {
@@ -318,11 +360,11 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
       if (!isFinite(o)) continue;
       if (progress(KIND_LTS, attempts + k, o, 0.0) != 0) return STATUS_CANCELLED;
       copyCoef(pSCoef + (<usize>((src * KEEP + k) * (p + 1)) << 3), pTry, p);
-      const obj = concentrate<T>(n, p, pX, pY, intercept, pTry, 0, n, true, h, STEPS_SEARCH);
+      const obj = concentrate<T>(p, intercept, pTry, h, STEPS_SEARCH);
       insert(KMINI + 1, obj, p, pTry);
     }
     src = KMINI + 1;
-    nfinal = NCONVERGE;
+    nfinal = nConverge(n, p);
   }
   let best = Infinity;
   let bestConverged = true;
@@ -331,7 +373,7 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
     if (!isFinite(o)) continue;
     if (progress(KIND_LTS, attempts + k, o, 0.0) != 0) return STATUS_CANCELLED;
     copyCoef(pSCoef + (<usize>((src * KEEP + k) * (p + 1)) << 3), pTry, p);
-    const obj = concentrate<T>(n, p, pX, pY, intercept, pTry, 0, n, true, h, maxCsteps);
+    const obj = concentrate<T>(p, intercept, pTry, h, maxCsteps);
     if (obj < best) {
       best = obj;
       bestConverged = chainConverged;
@@ -341,7 +383,7 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
   }
   if (!isFinite(best)) return STATUS_NUMERICAL;
   // ids of the winner's h rows
-  evalSet<T>(n, p, pX, pY, pBest, 0, n, true);
+  evalAll<T>(p, pBest);
   select(n, h - 1);
   return bestConverged ? STATUS_OK : STATUS_MAXITER;
 }
@@ -378,14 +420,14 @@ function nextCombination(n: i32, q: i32): void {
   for (let l = i + 1; l < q; l++) sti(pIdx, l, ldi(pIdx, l - 1) + 1);
 }
 
-/** Exact fit through the q rows pIdx[0..q) into pC ([b0, b]); false when the subset is singular. */
-function elemental<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pC: usize): bool {
+/** Exact fit through the view's q rows pIdx[0..q) into pC ([b0, b]); false when the subset is singular. */
+function elemental<T>(p: i32, intercept: i32, pC: usize): bool {
   const q = p + intercept, w = q + 1;
   for (let r = 0; r < q; r++) {
     const row = ldi(pIdx, r);
     if (intercept != 0) stf(pA, r * w, 1.0);
-    for (let j = 0; j < p; j++) stf(pA, r * w + intercept + j, xld<T>(xat<T>(pX, n, j, 0), row));
-    stf(pA, r * w + q, load<f64>(pY + (<usize>row << 3)));
+    for (let j = 0; j < p; j++) stf(pA, r * w + intercept + j, xld<T>(xat<T>(dX, dLd, j, 0), row));
+    stf(pA, r * w + q, load<f64>(dY + (<usize>row << 3)));
   }
   for (let k = 0; k < q; k++) {
     let cm = 0.0;
@@ -432,51 +474,76 @@ function elemental<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pC: 
   return true;
 }
 
-/** Add (sub = false) or remove one row of the subset to the running sums: S += d, Gr += d d^T (upper,
- *  rows 0..p-1, columns up to p = the response), d = [x_row, y_row] - shift. */
-function addRow<T>(n: i32, p: i32, pX: usize, pY: usize, row: i32, sub: bool): void {
+/** Sums over the view's rows pList[0..cnt) of d = [x_row, y_row] - shift: Gram d d^T (upper, rows
+ *  0..p-1, columns up to p = the response) into pOG and S = sum d into pOS. The rows are gathered
+ *  CHUNK at a time into a column-major block (odd counts padded with a zero row) and every entry is a
+ *  dot product of two block columns in f64x2 lanes (even / odd rows), the lanes added at the end. */
+function gatherGram<T>(p: i32, pList: usize, cnt: i32, pOG: usize, pOS: usize): void {
   const w = p + 1;
-  for (let j = 0; j < p; j++) stf(pV, j, xld<T>(xat<T>(pX, n, j, 0), row) - ldf(pSh, j));
-  stf(pV, p, load<f64>(pY + (<usize>row << 3)) - ldf(pSh, p));
-  if (sub) {
-    for (let j = 0; j <= p; j++) stf(pS, j, ldf(pS, j) - ldf(pV, j));
-    for (let j = 0; j < p; j++) {
-      const vj = ldf(pV, j);
-      for (let c = j; c <= p; c++) stf(pGr, j * w + c, ldf(pGr, j * w + c) - vj * ldf(pV, c));
+  const z = f64x2.splat(0.0);
+  for (let k = 0; k < p * w; k++) v128.store(pAcc + (<usize>k << 4), z);
+  for (let c = 0; c <= p; c++) v128.store(pAccS + (<usize>c << 4), z);
+  for (let b = 0; b < cnt; b += CHUNK) {
+    const m = cnt - b < CHUNK ? cnt - b : CHUNK;
+    const m2 = (m + 1) & ~1;
+    for (let c = 0; c < p; c++) {
+      const px = xat<T>(dX, dLd, c, 0);
+      const sh = ldf(pSh, c);
+      const pw = pW + (<usize>(c * CHUNK) << 3);
+      for (let i = 0; i < m; i++) stf(pw, i, xld<T>(px, ldi(pList, b + i)) - sh);
+      if (m2 > m) stf(pw, m, 0.0);
     }
-  } else {
-    for (let j = 0; j <= p; j++) stf(pS, j, ldf(pS, j) + ldf(pV, j));
-    for (let j = 0; j < p; j++) {
-      const vj = ldf(pV, j);
-      for (let c = j; c <= p; c++) stf(pGr, j * w + c, ldf(pGr, j * w + c) + vj * ldf(pV, c));
+    const shy = ldf(pSh, p);
+    const pwy = pW + (<usize>(p * CHUNK) << 3);
+    for (let i = 0; i < m; i++) stf(pwy, i, load<f64>(dY + (<usize>ldi(pList, b + i) << 3)) - shy);
+    if (m2 > m) stf(pwy, m, 0.0);
+    for (let c = 0; c <= p; c++) {
+      const pc = pW + (<usize>(c * CHUNK) << 3);
+      const pa = pAccS + (<usize>c << 4);
+      let acc = v128.load(pa);
+      for (let i = 0; i < m2; i += 2) acc = f64x2.add(acc, v128.load(pc + (<usize>i << 3)));
+      v128.store(pa, acc);
     }
+    for (let j = 0; j < p; j++) {
+      const pj = pW + (<usize>(j * CHUNK) << 3);
+      for (let c = j; c <= p; c++) {
+        const pc = pW + (<usize>(c * CHUNK) << 3);
+        const pa = pAcc + (<usize>(j * w + c) << 4);
+        let acc = v128.load(pa);
+        for (let i = 0; i < m2; i += 2) {
+          acc = f64x2.add(acc, f64x2.mul(v128.load(pj + (<usize>i << 3)), v128.load(pc + (<usize>i << 3))));
+        }
+        v128.store(pa, acc);
+      }
+    }
+  }
+  for (let j = 0; j < p; j++) {
+    for (let c = j; c <= p; c++) {
+      const v = v128.load(pAcc + (<usize>(j * w + c) << 4));
+      stf(pOG, j * w + c, f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1));
+    }
+  }
+  for (let c = 0; c <= p; c++) {
+    const v = v128.load(pAccS + (<usize>c << 4));
+    stf(pOS, c, f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1));
   }
 }
 
-/** Start the sums of a chain: membership 0 on the set's rows, 1 on pId[0..hh); shift = the first
- *  subset row (with an intercept; 0 without); S and Gr accumulated over the subset. */
-function initSums<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pSet: usize, nn: i32, full: bool, hh: i32): void {
-  const w = p + 1;
-  if (full) {
-    for (let i = 0; i < n; i++) sti(pMem, i, 0);
-  } else {
-    for (let k = 0; k < nn; k++) sti(pMem, ldi(pSet, k), 0);
-  }
+/** Start the sums of a chain: membership 0 on the view's rows, 1 on pId[0..hh); shift = the first
+ *  subset row (with an intercept; 0 without); S and Gr over the subset. */
+function initSums<T>(p: i32, intercept: i32, hh: i32): void {
+  for (let i = 0; i < dN; i++) sti(pMem, i, 0);
   const r0 = ldi(pId, 0);
-  for (let j = 0; j < p; j++) stf(pSh, j, intercept != 0 ? xld<T>(xat<T>(pX, n, j, 0), r0) : 0.0);
-  stf(pSh, p, intercept != 0 ? load<f64>(pY + (<usize>r0 << 3)) : 0.0);
-  for (let j = 0; j <= p; j++) stf(pS, j, 0.0);
-  for (let k = 0; k < p * w; k++) stf(pGr, k, 0.0);
-  for (let k = 0; k < hh; k++) {
-    const row = ldi(pId, k);
-    sti(pMem, row, 1);
-    addRow<T>(n, p, pX, pY, row, false);
-  }
+  for (let j = 0; j < p; j++) stf(pSh, j, intercept != 0 ? xld<T>(xat<T>(dX, dLd, j, 0), r0) : 0.0);
+  stf(pSh, p, intercept != 0 ? load<f64>(dY + (<usize>r0 << 3)) : 0.0);
+  for (let k = 0; k < hh; k++) sti(pMem, ldi(pId, k), 1);
+  gatherGram<T>(p, pId, hh, pGr, pS);
 }
 
-/** Move the sums to the subset pId[0..hh): rows leaving are subtracted and rows entering added (in the
- *  set's row order); from scratch when more than half of the subset changed. */
-function updateSums<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pSet: usize, nn: i32, full: bool, hh: i32): void {
+/** Move the sums to the subset pId[0..hh): the Gram sums of the rows entering are added and those of
+ *  the rows leaving subtracted (each list in row order); from scratch when more than half changed. */
+function updateSums<T>(p: i32, intercept: i32, hh: i32): void {
+  const w = p + 1;
   let changes = 0;
   for (let k = 0; k < hh; k++) {
     const row = ldi(pId, k);
@@ -488,22 +555,31 @@ function updateSums<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pSe
     }
   }
   if (2 * changes > hh) {
-    initSums<T>(n, p, pX, pY, intercept, pSet, nn, full, hh);
+    initSums<T>(p, intercept, hh);
     return;
   }
-  for (let k = 0; k < nn; k++) {
-    const row = full ? k : ldi(pSet, k);
-    const m = ldi(pMem, row);
+  let ne = 0, nl = 0;
+  for (let i = 0; i < dN; i++) {
+    const m = ldi(pMem, i);
     if (m == 1) {
-      addRow<T>(n, p, pX, pY, row, true);
-      sti(pMem, row, 0);
+      sti(pChg, changes + nl, i);
+      nl++;
+      sti(pMem, i, 0);
     } else if (m == 3) {
-      addRow<T>(n, p, pX, pY, row, false);
-      sti(pMem, row, 1);
+      sti(pChg, ne, i);
+      ne++;
+      sti(pMem, i, 1);
     } else if (m == 2) {
-      sti(pMem, row, 1);
+      sti(pMem, i, 1);
     }
   }
+  if (changes == 0) return;
+  gatherGram<T>(p, pChg, changes, pG, pM);
+  for (let j = 0; j < p; j++) for (let c = j; c <= p; c++) stf(pGr, j * w + c, ldf(pGr, j * w + c) + ldf(pG, j * w + c));
+  for (let c = 0; c <= p; c++) stf(pS, c, ldf(pS, c) + ldf(pM, c));
+  gatherGram<T>(p, pChg + (<usize>changes << 2), changes, pG, pM);
+  for (let j = 0; j < p; j++) for (let c = j; c <= p; c++) stf(pGr, j * w + c, ldf(pGr, j * w + c) - ldf(pG, j * w + c));
+  for (let c = 0; c <= p; c++) stf(pS, c, ldf(pS, c) - ldf(pM, c));
 }
 
 /** Least squares on the current subset (hh rows) from the sums into pC; false when singular. */
@@ -545,44 +621,34 @@ function solveSums(p: i32, intercept: i32, hh: i32, pC: usize): bool {
   return true;
 }
 
-/** Squared residuals of pC on a row set into keys, the rows into ids: the nn rows pSet[0..nn), or
- *  all n rows in order (full). Both forms compute ((y - b0) - x_1 b_1) - x_2 b_2 ... per row. */
-function evalSet<T>(n: i32, p: i32, pX: usize, pY: usize, pC: usize, pSet: usize, nn: i32, full: bool): void {
+/** Squared residuals of pC on the view's rows into keys (ids = 0..dN-1): ((y - b0) - x_1 b_1) - x_2 b_2
+ *  ... per row, in f64x2 lanes (each lane the twin's scalar operation, no FMA). */
+function evalAll<T>(p: i32, pC: usize): void {
+  const nn = dN;
   const b0 = ldf(pC, 0);
-  if (full) {
-    for (let i = 0; i < n; i++) {
-      stf(pKey, i, load<f64>(pY + (<usize>i << 3)) - b0);
-      sti(pId, i, i);
-    }
-    // f64x2 lanes compute exactly what the twin's scalar loop does (no FMA)
-    const n2 = n & ~1;
-    for (let j = 0; j < p; j++) {
-      const bj = ldf(pC, j + 1);
-      const bv = f64x2.splat(bj);
-      const px = xat<T>(pX, n, j, 0);
-      for (let i = 0; i < n2; i += 2) {
-        const a = pKey + (<usize>i << 3);
-        v128.store(a, f64x2.sub(v128.load(a), f64x2.mul(xld2<T>(px, i), bv)));
-      }
-      if (n2 < n) stf(pKey, n2, ldf(pKey, n2) - xld<T>(px, n2) * bj);
-    }
+  for (let i = 0; i < nn; i++) {
+    stf(pKey, i, load<f64>(dY + (<usize>i << 3)) - b0);
+    sti(pId, i, i);
+  }
+  const n2 = nn & ~1;
+  for (let j = 0; j < p; j++) {
+    const bj = ldf(pC, j + 1);
+    const bv = f64x2.splat(bj);
+    const px = xat<T>(dX, dLd, j, 0);
     for (let i = 0; i < n2; i += 2) {
       const a = pKey + (<usize>i << 3);
-      const r = v128.load(a);
-      v128.store(a, f64x2.mul(r, r));
+      v128.store(a, f64x2.sub(v128.load(a), f64x2.mul(xld2<T>(px, i), bv)));
     }
-    if (n2 < n) {
-      const r = ldf(pKey, n2);
-      stf(pKey, n2, r * r);
-    }
-  } else {
-    for (let k = 0; k < nn; k++) {
-      const row = ldi(pSet, k);
-      let r = load<f64>(pY + (<usize>row << 3)) - b0;
-      for (let j = 0; j < p; j++) r = r - xld<T>(xat<T>(pX, n, j, 0), row) * ldf(pC, j + 1);
-      stf(pKey, k, r * r);
-      sti(pId, k, row);
-    }
+    if (n2 < nn) stf(pKey, n2, ldf(pKey, n2) - xld<T>(px, n2) * bj);
+  }
+  for (let i = 0; i < n2; i += 2) {
+    const a = pKey + (<usize>i << 3);
+    const r = v128.load(a);
+    v128.store(a, f64x2.mul(r, r));
+  }
+  if (n2 < nn) {
+    const r = ldf(pKey, n2);
+    stf(pKey, n2, r * r);
   }
 }
 
@@ -664,26 +730,25 @@ function sumKeys(hh: i32): f64 {
   return s;
 }
 
-/** C-steps from the coefficients at pC (updated in place) on a row set with coverage hh, at most
+/** C-steps from the coefficients at pC (updated in place) on the view's rows with coverage hh, at most
  *  `steps`; returns the objective (sum of the hh smallest squared residuals) of the final pC. */
-function concentrate<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pC: usize, pSet: usize, nn: i32,
-  full: bool, hh: i32, steps: i32): f64 {
-  evalSet<T>(n, p, pX, pY, pC, pSet, nn, full);
-  select(nn, hh - 1);
+function concentrate<T>(p: i32, intercept: i32, pC: usize, hh: i32, steps: i32): f64 {
+  evalAll<T>(p, pC);
+  select(dN, hh - 1);
   let obj = sumKeys(hh);
   chainConverged = false;
   chainSteps = 0;
-  initSums<T>(n, p, pX, pY, intercept, pSet, nn, full, hh);
+  initSums<T>(p, intercept, hh);
   for (let s = 0; s < steps; s++) {
-    if (s > 0) updateSums<T>(n, p, pX, pY, intercept, pSet, nn, full, hh);
+    if (s > 0) updateSums<T>(p, intercept, hh);
     if (!solveSums(p, intercept, hh, pNew)) {
       chainConverged = true;
       break;
     }
     csteps++;
     chainSteps++;
-    evalSet<T>(n, p, pX, pY, pNew, pSet, nn, full);
-    select(nn, hh - 1);
+    evalAll<T>(p, pNew);
+    select(dN, hh - 1);
     const o = sumKeys(hh);
     if (!(o < obj)) {
       chainConverged = true;

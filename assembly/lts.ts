@@ -85,10 +85,12 @@ const CHOL_TOL: f64 = 1e-12;
 const FR_CUTOFF: i32 = 600;
 /** Rows per gathered block of the Gram sums (even). */
 const CHUNK: i32 = 128;
-/** Up to this n, all KEEP final candidates are iterated to convergence. */
+/** Final stage of the nested scheme: up to this n (robustbase's bound for iterating 10 candidates),
+ *  the KEEP candidates get STEPS_SEARCH C-steps on all rows and all are iterated to convergence;
+ *  above it they are ranked by their objective on all rows and only the best is iterated. */
 const FINAL_SMALL_N: i32 = 5000;
-/** Above FINAL_SMALL_N: final candidates iterated to convergence. */
-const NCONVERGE_LARGE: i32 = KEEP;
+/** Below this n every start runs on all rows and is iterated to convergence (no nested scheme). */
+const NESTED_MIN_N: i32 = KMINI * NMINI;
 /** Progress hook every this many starts. */
 const PROGRESS_EVERY: i32 = 32;
 
@@ -239,14 +241,12 @@ export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h:
 /** Sum of the h smallest squared residuals of coefficients at pC over the view's rows (ids/keys permuted). */
 function hSmallest<T>(p: i32, pC: usize, h: i32): f64 {
   evalAll<T>(p, pC);
-  select(dN, h - 1);
-  return sumKeys(h);
+  return selectH(dN, h);
 }
 
 /** Number of the final stage's candidates iterated to convergence on all n rows. */
-function nConverge(n: i32, p: i32): i32 {
-  if (n <= FINAL_SMALL_N) return KEEP;
-  return NCONVERGE_LARGE;
+function nConverge(n: i32): i32 {
+  return n <= FINAL_SMALL_N ? KEEP : 1;
 }
 
 function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32, nsamp: i32, maxCsteps: i32,
@@ -256,7 +256,7 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
   const nstock = (KMINI + 2) * KEEP;
   for (let k = 0; k < nstock; k++) stf(pSObj, k, Infinity);
   let used = 0, singular = 0, attempts = 0;
-  const part = n >= 2 * NMINI;
+  const part = n >= NESTED_MIN_N;
   let src = 0; // stock group holding the candidates of the final stage
   if (part) {
     let ngroup = n / NMINI;
@@ -349,9 +349,9 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
   stf(pInfo, LTS_INFO_SUBSETS, <f64>used);
   stf(pInfo, LTS_INFO_SINGULAR, <f64>singular);
 
-  // Final stage. Nested scheme: the KEEP candidates get STEPS_SEARCH C-steps on all rows, and the
-  // nConverge best are iterated to convergence; otherwise the KEEP best (already converged on all
-  // rows) are iterated again.
+  // Final stage. Nested scheme: the KEEP candidates get STEPS_SEARCH C-steps on all rows (n <=
+  // FINAL_SMALL_N; above, none: they are ranked by their objective on all rows), and the nConverge(n)
+  // best are iterated to convergence; otherwise the KEEP best (already converged) are iterated again.
   setView(pX, pY, n, n);
   let nfinal = KEEP;
   if (part) {
@@ -360,11 +360,11 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
       if (!isFinite(o)) continue;
       if (progress(KIND_LTS, attempts + k, o, 0.0) != 0) return STATUS_CANCELLED;
       copyCoef(pSCoef + (<usize>((src * KEEP + k) * (p + 1)) << 3), pTry, p);
-      const obj = concentrate<T>(p, intercept, pTry, h, STEPS_SEARCH);
+      const obj = concentrate<T>(p, intercept, pTry, h, n <= FINAL_SMALL_N ? STEPS_SEARCH : 0);
       insert(KMINI + 1, obj, p, pTry);
     }
     src = KMINI + 1;
-    nfinal = nConverge(n, p);
+    nfinal = nConverge(n);
   }
   let best = Infinity;
   let bestConverged = true;
@@ -384,7 +384,7 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
   if (!isFinite(best)) return STATUS_NUMERICAL;
   // ids of the winner's h rows
   evalAll<T>(p, pBest);
-  select(n, h - 1);
+  selectH(n, h);
   return bestConverged ? STATUS_OK : STATUS_MAXITER;
 }
 
@@ -504,17 +504,66 @@ function gatherGram<T>(p: i32, pList: usize, cnt: i32, pOG: usize, pOS: usize): 
       for (let i = 0; i < m2; i += 2) acc = f64x2.add(acc, v128.load(pc + (<usize>i << 3)));
       v128.store(pa, acc);
     }
-    for (let j = 0; j < p; j++) {
-      const pj = pW + (<usize>(j * CHUNK) << 3);
-      for (let c = j; c <= p; c++) {
-        const pc = pW + (<usize>(c * CHUNK) << 3);
-        const pa = pAcc + (<usize>(j * w + c) << 4);
-        let acc = v128.load(pa);
-        for (let i = 0; i < m2; i += 2) {
-          acc = f64x2.add(acc, f64x2.mul(v128.load(pj + (<usize>i << 3)), v128.load(pc + (<usize>i << 3))));
-        }
-        v128.store(pa, acc);
+    // entries in 2 x 2 blocks (rows j, j + 1 by columns c, c + 1: 4 loads for 4 dot products; every
+    // entry still accumulates its own products in row order, as the twin's scalar pairs do)
+    let j = 0;
+    for (; j + 1 < p; j += 2) {
+      const pj = pW + (<usize>(j * CHUNK) << 3), pj1 = pj + (<usize>CHUNK << 3);
+      // diagonal block: (j, j), (j, j + 1), (j + 1, j + 1)
+      const a00 = pAcc + (<usize>(j * w + j) << 4), a01 = a00 + 16, a11 = pAcc + (<usize>((j + 1) * w + j + 1) << 4);
+      let s00 = v128.load(a00), s01 = v128.load(a01), s11 = v128.load(a11);
+      for (let i = 0; i < m2; i += 2) {
+        const u = v128.load(pj + (<usize>i << 3)), v = v128.load(pj1 + (<usize>i << 3));
+        s00 = f64x2.add(s00, f64x2.mul(u, u));
+        s01 = f64x2.add(s01, f64x2.mul(u, v));
+        s11 = f64x2.add(s11, f64x2.mul(v, v));
       }
+      v128.store(a00, s00);
+      v128.store(a01, s01);
+      v128.store(a11, s11);
+      let c = j + 2;
+      for (; c + 1 <= p; c += 2) {
+        const pc = pW + (<usize>(c * CHUNK) << 3), pc1 = pc + (<usize>CHUNK << 3);
+        const b00 = pAcc + (<usize>(j * w + c) << 4), b10 = pAcc + (<usize>((j + 1) * w + c) << 4);
+        let t00 = v128.load(b00), t01 = v128.load(b00 + 16), t10 = v128.load(b10), t11 = v128.load(b10 + 16);
+        for (let i = 0; i < m2; i += 2) {
+          const u = v128.load(pj + (<usize>i << 3)), v = v128.load(pj1 + (<usize>i << 3));
+          const x = v128.load(pc + (<usize>i << 3)), z2 = v128.load(pc1 + (<usize>i << 3));
+          t00 = f64x2.add(t00, f64x2.mul(u, x));
+          t01 = f64x2.add(t01, f64x2.mul(u, z2));
+          t10 = f64x2.add(t10, f64x2.mul(v, x));
+          t11 = f64x2.add(t11, f64x2.mul(v, z2));
+        }
+        v128.store(b00, t00);
+        v128.store(b00 + 16, t01);
+        v128.store(b10, t10);
+        v128.store(b10 + 16, t11);
+      }
+      if (c <= p) {
+        const pc = pW + (<usize>(c * CHUNK) << 3);
+        const b0 = pAcc + (<usize>(j * w + c) << 4), b1 = pAcc + (<usize>((j + 1) * w + c) << 4);
+        let t0 = v128.load(b0), t1 = v128.load(b1);
+        for (let i = 0; i < m2; i += 2) {
+          const x = v128.load(pc + (<usize>i << 3));
+          t0 = f64x2.add(t0, f64x2.mul(v128.load(pj + (<usize>i << 3)), x));
+          t1 = f64x2.add(t1, f64x2.mul(v128.load(pj1 + (<usize>i << 3)), x));
+        }
+        v128.store(b0, t0);
+        v128.store(b1, t1);
+      }
+    }
+    if (j < p) {
+      // last row j = p - 1 (p odd): columns p - 1 and p
+      const pj = pW + (<usize>(j * CHUNK) << 3), pc = pj + (<usize>CHUNK << 3);
+      const a0 = pAcc + (<usize>(j * w + j) << 4);
+      let s0 = v128.load(a0), s1 = v128.load(a0 + 16);
+      for (let i = 0; i < m2; i += 2) {
+        const u = v128.load(pj + (<usize>i << 3));
+        s0 = f64x2.add(s0, f64x2.mul(u, u));
+        s1 = f64x2.add(s1, f64x2.mul(u, v128.load(pc + (<usize>i << 3))));
+      }
+      v128.store(a0, s0);
+      v128.store(a0 + 16, s1);
     }
   }
   for (let j = 0; j < p; j++) {
@@ -621,14 +670,13 @@ function solveSums(p: i32, intercept: i32, hh: i32, pC: usize): bool {
   return true;
 }
 
-/** Squared residuals of pC on the view's rows into keys (ids = 0..dN-1): ((y - b0) - x_1 b_1) - x_2 b_2
+/** Squared residuals of pC on the view's rows into keys: ((y - b0) - x_1 b_1) - x_2 b_2
  *  ... per row, in f64x2 lanes (each lane the twin's scalar operation, no FMA). */
 function evalAll<T>(p: i32, pC: usize): void {
   const nn = dN;
   const b0 = ldf(pC, 0);
   for (let i = 0; i < nn; i++) {
     stf(pKey, i, load<f64>(dY + (<usize>i << 3)) - b0);
-    sti(pId, i, i);
   }
   const n2 = nn & ~1;
   for (let j = 0; j < p; j++) {
@@ -652,21 +700,96 @@ function evalAll<T>(p: i32, pC: usize): void {
   }
 }
 
-/** Permute keys/ids [0, m) so that keys[0..k] are the k + 1 smallest (Floyd & Rivest 1975, SELECT:
- *  ranges above FR_CUTOFF first narrow the pivot's range by selecting within a sample window). The
- *  sample size 0.5 n^(2/3) and its offset use a Newton cube root and 0.693 x the bit length of n for
- *  ln n, so that no libm call enters (Math.exp / log / pow may round differently in WASM and JS). */
-function select(m: i32, k: i32): void {
-  frSelect(0, m - 1, k);
+/** The hh smallest keys of the view's nn rows: their rows into pId[0..hh) in row order, rows tied at
+ *  the threshold last (in row order); returns their sum, accumulated in that order. The threshold t
+ *  (the hh-th smallest key) comes from Floyd & Rivest's SELECT on a copy of the keys (pWt is free
+ *  during the search); the scan that follows is branch-free. Non-finite keys (only when the data
+ *  or coefficients overflow) fill the remaining places so that pId always holds hh distinct rows. */
+function selectH(nn: i32, hh: i32): f64 {
+  const t = kthKey(nn, hh - 1);
+  let c = 0;
+  let s = 0.0;
+  for (let i = 0; i < nn; i++) {
+    const v = ldf(pKey, i);
+    const take = v <= t;
+    sti(pId, c, i);
+    c += take ? 1 : 0;
+    s = s + (take ? v : 0.0);
+  }
+  if (c == hh) return s;
+  // ties at the threshold (c > hh) or non-finite keys (c < hh): rows below t, then ties, then the rest
+  c = 0;
+  s = 0.0;
+  for (let i = 0; i < nn; i++) {
+    const v = ldf(pKey, i);
+    const take = v < t;
+    sti(pId, c, i);
+    c += take ? 1 : 0;
+    s = s + (take ? v : 0.0);
+  }
+  for (let i = 0; i < nn && c < hh; i++) {
+    if (ldf(pKey, i) == t) {
+      sti(pId, c, i);
+      c++;
+      s = s + t;
+    }
+  }
+  for (let i = 0; i < nn && c < hh; i++) {
+    const v = ldf(pKey, i);
+    if (!(v < t) && !(v == t)) {
+      sti(pId, c, i);
+      c++;
+      s = s + v;
+    }
+  }
+  return s;
 }
 
-function swapKI(i: i32, j: i32): void {
-  const t = ldf(pKey, i);
-  stf(pKey, i, ldf(pKey, j));
-  stf(pKey, j, t);
-  const u = ldi(pId, i);
-  sti(pId, i, ldi(pId, j));
-  sti(pId, j, u);
+/** The (k + 1)-th smallest key of the view's nn rows (scratch: pWt). Above FR_CUTOFF rows, a strided
+ *  sample of s = 0.5 nn^(2/3) keys (Floyd & Rivest's size) gives a bracket [lo, hi]: its sample ranks
+ *  k s / nn -/+ (1.5 sqrt(s) + 1), about 3 standard deviations of the sample rank of the answer. One
+ *  branch-free pass counts the keys below lo and packs those in [lo, hi] into the scratch, where the
+ *  answer is selected (Floyd-Rivest), unless it fell outside the bracket: then, as below FR_CUTOFF
+ *  rows, SELECT runs on a copy of all keys. */
+function kthKey(nn: i32, k: i32): f64 {
+  if (nn > FR_CUTOFF) {
+    const nd = <f64>nn;
+    const c = cbrtNewton(nd);
+    const s = <i32>(0.5 * c * c);
+    const stride = nn / s;
+    for (let i = 0; i < s; i++) stf(pWt, i, ldf(pKey, i * stride));
+    const ks = <f64>k * <f64>s / nd;
+    const sd = 1.5 * Math.sqrt(<f64>s) + 1.0;
+    let klo = <i32>Math.floor(ks - sd), khi = <i32>Math.floor(ks + sd) + 1;
+    if (klo < 0) klo = 0;
+    if (khi > s - 1) khi = s - 1;
+    frSelect(0, s - 1, klo);
+    const lo = ldf(pWt, klo);
+    frSelect(klo, s - 1, khi);
+    const hi = ldf(pWt, khi);
+    if (lo <= hi) {
+      let below = 0, m = 0;
+      for (let i = 0; i < nn; i++) {
+        const v = ldf(pKey, i);
+        below += v < lo ? 1 : 0;
+        stf(pWt, m, v);
+        m += v >= lo && v <= hi ? 1 : 0;
+      }
+      if (below <= k && k < below + m) {
+        frSelect(0, m - 1, k - below);
+        return ldf(pWt, k - below);
+      }
+    }
+  }
+  memory.copy(pWt, pKey, <usize>nn << 3);
+  frSelect(0, nn - 1, k);
+  return ldf(pWt, k);
+}
+
+function swapK(i: i32, j: i32): void {
+  const t = ldf(pWt, i);
+  stf(pWt, i, ldf(pWt, j));
+  stf(pWt, j, t);
 }
 
 /** x^(1/3) for x >= 1 by Newton's iteration from a power of two (+, *, / only). */
@@ -683,6 +806,11 @@ function cbrtNewton(x: f64): f64 {
   return r;
 }
 
+/** Permute the scratch keys [l0, r0] so that entry k is the (k - l0 + 1)-th smallest and the entries
+ *  before it are not larger (Floyd & Rivest 1975, SELECT: ranges above FR_CUTOFF first narrow the
+ *  pivot's range by selecting within a sample window). The sample size 0.5 n^(2/3) and its offset use
+ *  a Newton cube root and 0.693 x the bit length of n for ln n, so that no libm call enters
+ *  (Math.exp / log / pow may round differently in WASM and JS). */
 function frSelect(l0: i32, r0: i32, k: i32): void {
   let left = l0, right = r0;
   while (right > left) {
@@ -702,43 +830,36 @@ function frSelect(l0: i32, r0: i32, k: i32): void {
       if (nr < k) nr = k;
       frSelect(nl, nr, k);
     }
-    const t = ldf(pKey, k);
+    const t = ldf(pWt, k);
     let i = left, j = right;
-    swapKI(left, k);
-    if (ldf(pKey, right) > t) swapKI(right, left);
+    swapK(left, k);
+    if (ldf(pWt, right) > t) swapK(right, left);
     while (i < j) {
-      swapKI(i, j);
+      swapK(i, j);
       i++;
       j--;
-      while (ldf(pKey, i) < t) i++;
-      while (ldf(pKey, j) > t) j--;
+      while (ldf(pWt, i) < t) i++;
+      while (ldf(pWt, j) > t) j--;
     }
-    if (ldf(pKey, left) == t) {
-      swapKI(left, j);
+    if (ldf(pWt, left) == t) {
+      swapK(left, j);
     } else {
       j++;
-      swapKI(j, right);
+      swapK(j, right);
     }
     if (j <= k) left = j + 1;
     if (k <= j) right = j - 1;
   }
 }
 
-function sumKeys(hh: i32): f64 {
-  let s = 0.0;
-  for (let i = 0; i < hh; i++) s += ldf(pKey, i);
-  return s;
-}
-
 /** C-steps from the coefficients at pC (updated in place) on the view's rows with coverage hh, at most
  *  `steps`; returns the objective (sum of the hh smallest squared residuals) of the final pC. */
 function concentrate<T>(p: i32, intercept: i32, pC: usize, hh: i32, steps: i32): f64 {
   evalAll<T>(p, pC);
-  select(dN, hh - 1);
-  let obj = sumKeys(hh);
+  let obj = selectH(dN, hh);
   chainConverged = false;
   chainSteps = 0;
-  initSums<T>(p, intercept, hh);
+  if (steps > 0) initSums<T>(p, intercept, hh);
   for (let s = 0; s < steps; s++) {
     if (s > 0) updateSums<T>(p, intercept, hh);
     if (!solveSums(p, intercept, hh, pNew)) {
@@ -748,8 +869,7 @@ function concentrate<T>(p: i32, intercept: i32, pC: usize, hh: i32, steps: i32):
     csteps++;
     chainSteps++;
     evalAll<T>(p, pNew);
-    select(dN, hh - 1);
-    const o = sumKeys(hh);
+    const o = selectH(dN, hh);
     if (!(o < obj)) {
       chainConverged = true;
       break;

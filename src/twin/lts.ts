@@ -22,7 +22,7 @@ const KEEP = 10;
 const STEPS_SEARCH = 2;
 const CHUNK = 128;
 const FINAL_SMALL_N = 5000;
-const NCONVERGE_LARGE = KEEP;
+const NESTED_MIN_N = KMINI * NMINI;
 const ELEM_TOL = 1e-12;
 const CHOL_TOL = 1e-12;
 const FR_CUTOFF = 600;
@@ -167,13 +167,11 @@ export function lts_fit(n: number, p: number, pX: number, pY: number, intercept:
 
 function hSmallest(p: number, kC: number, h: number): number {
   evalAll(p, kC);
-  select(dN, h - 1);
-  return sumKeys(h);
+  return selectH(dN, h);
 }
 
-function nConverge(n: number, _p: number): number {
-  if (n <= FINAL_SMALL_N) return KEEP;
-  return NCONVERGE_LARGE;
+function nConverge(n: number): number {
+  return n <= FINAL_SMALL_N ? KEEP : 1;
 }
 
 function search(n: number, p: number, xb: number, yb: number, intercept: number, h: number, nsamp: number,
@@ -183,7 +181,7 @@ function search(n: number, p: number, xb: number, yb: number, intercept: number,
   const nstock = (KMINI + 2) * KEEP;
   for (let k = 0; k < nstock; k++) F[kSObj + k] = Infinity;
   let used = 0, singular = 0, attempts = 0;
-  const part = n >= 2 * NMINI;
+  const part = n >= NESTED_MIN_N;
   let src = 0;
   if (part) {
     let ngroup = (n / NMINI) | 0;
@@ -282,11 +280,11 @@ function search(n: number, p: number, xb: number, yb: number, intercept: number,
       if (!Number.isFinite(o)) continue;
       if (progress(KIND_LTS, attempts + k, o, 0.0) !== 0) return STATUS_CANCELLED;
       copyCoef(kSCoef + (src * KEEP + k) * (p + 1), kTry, p);
-      const obj = concentrate(p, intercept, kTry, h, STEPS_SEARCH);
+      const obj = concentrate(p, intercept, kTry, h, n <= FINAL_SMALL_N ? STEPS_SEARCH : 0);
       insert(KMINI + 1, obj, p, kTry);
     }
     src = KMINI + 1;
-    nfinal = nConverge(n, p);
+    nfinal = nConverge(n);
   }
   let best = Infinity;
   let bestConverged = true;
@@ -305,7 +303,7 @@ function search(n: number, p: number, xb: number, yb: number, intercept: number,
   }
   if (!Number.isFinite(best)) return STATUS_NUMERICAL;
   evalAll(p, kBest);
-  select(n, h - 1);
+  selectH(n, h);
   return bestConverged ? STATUS_OK : STATUS_MAXITER;
 }
 
@@ -536,7 +534,6 @@ function evalAll(p: number, kC: number): void {
   const b0 = F[kC];
   for (let i = 0; i < nn; i++) {
     F[kKey + i] = F[dyb + i] - b0;
-    I[kId + i] = i;
   }
   for (let j = 0; j < p; j++) {
     const bj = F[kC + j + 1];
@@ -549,17 +546,85 @@ function evalAll(p: number, kC: number): void {
   }
 }
 
-function select(m: number, k: number): void {
-  frSelect(0, m - 1, k);
+function selectH(nn: number, hh: number): number {
+  const t = kthKey(nn, hh - 1);
+  let c = 0;
+  let s = 0.0;
+  for (let i = 0; i < nn; i++) {
+    const v = F[kKey + i];
+    const take = v <= t;
+    I[kId + c] = i;
+    c += take ? 1 : 0;
+    s = s + (take ? v : 0.0);
+  }
+  if (c === hh) return s;
+  // ties at the threshold (c > hh) or non-finite keys (c < hh): rows below t, then ties, then the rest
+  c = 0;
+  s = 0.0;
+  for (let i = 0; i < nn; i++) {
+    const v = F[kKey + i];
+    const take = v < t;
+    I[kId + c] = i;
+    c += take ? 1 : 0;
+    s = s + (take ? v : 0.0);
+  }
+  for (let i = 0; i < nn && c < hh; i++) {
+    if (F[kKey + i] === t) {
+      I[kId + c] = i;
+      c++;
+      s = s + t;
+    }
+  }
+  for (let i = 0; i < nn && c < hh; i++) {
+    const v = F[kKey + i];
+    if (!(v < t) && !(v === t)) {
+      I[kId + c] = i;
+      c++;
+      s = s + v;
+    }
+  }
+  return s;
 }
 
-function swapKI(i: number, j: number): void {
-  const t = F[kKey + i];
-  F[kKey + i] = F[kKey + j];
-  F[kKey + j] = t;
-  const u = I[kId + i];
-  I[kId + i] = I[kId + j];
-  I[kId + j] = u;
+function kthKey(nn: number, k: number): number {
+  if (nn > FR_CUTOFF) {
+    const nd = nn;
+    const c = cbrtNewton(nd);
+    const s = (0.5 * c * c) | 0;
+    const stride = (nn / s) | 0;
+    for (let i = 0; i < s; i++) F[kWt + i] = F[kKey + i * stride];
+    const ks = k * s / nd;
+    const sd = 1.5 * Math.sqrt(s) + 1.0;
+    let klo = Math.floor(ks - sd), khi = Math.floor(ks + sd) + 1;
+    if (klo < 0) klo = 0;
+    if (khi > s - 1) khi = s - 1;
+    frSelect(0, s - 1, klo);
+    const lo = F[kWt + klo];
+    frSelect(klo, s - 1, khi);
+    const hi = F[kWt + khi];
+    if (lo <= hi) {
+      let below = 0, m = 0;
+      for (let i = 0; i < nn; i++) {
+        const v = F[kKey + i];
+        below += v < lo ? 1 : 0;
+        F[kWt + m] = v;
+        m += v >= lo && v <= hi ? 1 : 0;
+      }
+      if (below <= k && k < below + m) {
+        frSelect(0, m - 1, k - below);
+        return F[kWt + k - below];
+      }
+    }
+  }
+  F.copyWithin(kWt, kKey, kKey + nn);
+  frSelect(0, nn - 1, k);
+  return F[kWt + k];
+}
+
+function swapK(i: number, j: number): void {
+  const t = F[kWt + i];
+  F[kWt + i] = F[kWt + j];
+  F[kWt + j] = t;
 }
 
 function cbrtNewton(x: number): number {
@@ -594,41 +659,34 @@ function frSelect(l0: number, r0: number, k: number): void {
       if (nr < k) nr = k;
       frSelect(nl, nr, k);
     }
-    const t = F[kKey + k];
+    const t = F[kWt + k];
     let i = left, j = right;
-    swapKI(left, k);
-    if (F[kKey + right] > t) swapKI(right, left);
+    swapK(left, k);
+    if (F[kWt + right] > t) swapK(right, left);
     while (i < j) {
-      swapKI(i, j);
+      swapK(i, j);
       i++;
       j--;
-      while (F[kKey + i] < t) i++;
-      while (F[kKey + j] > t) j--;
+      while (F[kWt + i] < t) i++;
+      while (F[kWt + j] > t) j--;
     }
-    if (F[kKey + left] === t) {
-      swapKI(left, j);
+    if (F[kWt + left] === t) {
+      swapK(left, j);
     } else {
       j++;
-      swapKI(j, right);
+      swapK(j, right);
     }
     if (j <= k) left = j + 1;
     if (k <= j) right = j - 1;
   }
 }
 
-function sumKeys(hh: number): number {
-  let s = 0.0;
-  for (let i = 0; i < hh; i++) s += F[kKey + i];
-  return s;
-}
-
 function concentrate(p: number, intercept: number, kC: number, hh: number, steps: number): number {
   evalAll(p, kC);
-  select(dN, hh - 1);
-  let obj = sumKeys(hh);
+  let obj = selectH(dN, hh);
   chainConverged = false;
   chainSteps = 0;
-  initSums(p, intercept, hh);
+  if (steps > 0) initSums(p, intercept, hh);
   for (let s = 0; s < steps; s++) {
     if (s > 0) updateSums(p, intercept, hh);
     if (!solveSums(p, intercept, hh, kNew)) {
@@ -638,8 +696,7 @@ function concentrate(p: number, intercept: number, kC: number, hh: number, steps
     csteps++;
     chainSteps++;
     evalAll(p, kNew);
-    select(dN, hh - 1);
-    const o = sumKeys(hh);
+    const o = selectH(dN, hh);
     if (!(o < obj)) {
       chainConverged = true;
       break;

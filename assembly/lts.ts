@@ -12,30 +12,36 @@
 //    singular and redrawn, at most nsamp times in all). Each start is followed by STEPS_SEARCH
 //    C-steps ("concentration": least squares on the hh rows of smallest squared residual; never
 //    increases the objective). The KEEP best distinct results are stored.
-//  * n < 2 NMINI: all starts on the full data, each concentrated to convergence (at most maxCsteps
-//    C-steps; robustbase stops at 2 here) — cheap at this size, and it finds robustbase's best optimum
-//    far more often (hbk: 1 miss in 40 seeds instead of 28 with 2 steps). When n <= replow(q)
-//    (robustbase's table) or C(n, q) <= nsamp, every q-subset is used once instead of random draws
-//    (exhaustive search).
-//  * n >= 2 NMINI (the nested scheme): min(floor(n / NMINI), KMINI) disjoint random groups (of NMINI
-//    rows each when n >= KMINI NMINI, else the n rows split as evenly as possible); floor(nsamp /
-//    ngroup) starts in each group with hh = floor(size_1 h / n); then the KEEP best of every group
-//    get STEPS_SEARCH C-steps on the merged groups (hh = floor(merged h / n)), of which the KEEP best
-//    survive. Cost ~ linear in n.
-//  * Final stage: nested scheme: the KEEP survivors get STEPS_SEARCH C-steps on all n rows and the
-//    NCONVERGE best are iterated to convergence (the objective stops decreasing, or maxCsteps
-//    C-steps; robustbase iterates its single best at most 1-10 steps for n > 5000, 100 below);
-//    otherwise the KEEP best are iterated to convergence on all rows.
+//  * n < NESTED_MIN_N = KMINI NMINI: all starts on the full data, each concentrated to convergence (at
+//    most maxCsteps C-steps; robustbase stops at 2 here) — it finds robustbase's best optimum far
+//    more often (hbk: 1 miss in 40 seeds instead of 28 with 2 steps; at n = 1e3 robustbase's nested
+//    scheme, which this code followed for n >= 600 before, left the objective 0.12% above ltsReg's on
+//    the benchmark data, and all-rows starts reach a lower optimum on every seed tried). When n <=
+//    replow(q) (robustbase's table) or C(n, q) <= nsamp, every q-subset is used once instead of random
+//    draws (exhaustive search).
+//  * n >= NESTED_MIN_N (the nested scheme): KMINI disjoint random groups of NMINI rows, gathered once
+//    into a contiguous column-major f64 block; floor(nsamp / KMINI) starts in each group with hh =
+//    floor(NMINI h / n); then the KEEP best of every group get STEPS_SEARCH C-steps on the merged
+//    groups (hh = floor(merged h / n)), of which the KEEP best survive. Cost ~ linear in n.
+//  * Final stage: nested scheme: for n <= FINAL_SMALL_N the KEEP survivors get STEPS_SEARCH C-steps on
+//    all n rows and all are iterated to convergence (the objective stops decreasing, or maxCsteps
+//    C-steps); above it they are ranked by their objective on all n rows and only the best is iterated
+//    to convergence (robustbase iterates its single best there too, for at most 1-10 steps when
+//    n (p + 1) > 1e5, 100 below). Otherwise the KEEP best are iterated to convergence again.
 //  * Raw fit: least squares (l2_fit, 0/1 weights) on the h rows of smallest squared residual of the
 //    winner; the objective is the sum of the h smallest squared residuals of that raw fit.
 // The C-step least squares keeps, along a chain, the sums S = sum d and Gr = sum d d^T (upper) of the
 // subset's rows d = [x, y] - shift (shift = the chain's first subset row with an intercept, 0
-// without): each step subtracts the rows that left the subset and adds those that entered (from
-// scratch when more than half changed), which cuts the cost of late steps, where few rows change, from
-// O(h p^2) to O(changes p^2) (measured 1.3-1.8x faster fits at n = 1e4-1e5). The centred Gram matrix
+// without): each step adds the sums of the rows that entered the subset and subtracts those of the
+// rows that left (from scratch when more than half changed), so late steps, where few rows change,
+// cost O(changes p^2) instead of O(h p^2). Sums over a row list are computed by gathering CHUNK rows
+// at a time into a column-major block and taking every Gram entry as a dot product of two block
+// columns in f64x2 lanes (even / odd rows; 2 x 2 blocks of entries share their loads), the lanes added
+// at the end; the twin keeps the two lanes as two scalar accumulators. The centred Gram matrix
 // Gr - S S^T / h is factored by Cholesky (singular when a pivot falls below CHOL_TOL times its
-// diagonal entry: the chain stops there). The raw fit is recomputed accurately by l2_fit. Selection of the hh smallest
-// squared residuals: Floyd & Rivest's SELECT permuting keys and row ids together.
+// diagonal entry: the chain stops there). The raw fit is recomputed accurately by l2_fit. Selection
+// of the hh smallest squared residuals: the threshold by a sampled bracket and Floyd & Rivest's
+// SELECT (kthKey), then one branch-free scan that lists the subset's rows in row order (selectH).
 //
 // Before the search, l2_fit on all rows checks the rank of [1, X] (RANK_DEFICIENT with the aliased
 // columns flagged, as everywhere). Outputs: pCoef = raw coefficients [b0, b_1..b_p]; info slots
@@ -45,11 +51,14 @@
 // or non-finite residuals). The random stream is mulberry32 seeded with `seed` (u32).
 //
 // Work region: l2_fit's work, then two n-vectors of f64 (keys = squared residuals; raw-fit 0/1
-// weights), two n-vectors of i32 (row ids; the row permutation), small regions (the q x (q + 1)
+// weights, also the selection's scratch during the search), two n-vectors of i32 (row ids; the row permutation), small regions (the q x (q + 1)
 // elimination matrix, q + 1 column maxima, q + 1 subset indices, the (p + 1) x (p + 1) working Gram
 // matrix, 2 (p + 1) spare / row buffer, three (p + 1) coefficient vectors, the candidate stock:
 // (KMINI + 2) KEEP objectives and coefficient vectors), then the n i32 subset-membership flags, the
-// running sums Gr ((p + 1) x (p + 1)) and S (p + 1) and the shift (p + 1); each 16-byte aligned.
+// running sums Gr ((p + 1) x (p + 1)) and S (p + 1) and the shift (p + 1), the nested scheme's block
+// (min(n, KMINI NMINI) rows: p columns of X and y, f64), the gather block (CHUNK x (p + 1)), the f64x2
+// accumulators of the Gram entries ((p + 1)^2) and of S (p + 1), and the n i32 list of changed rows;
+// each 16-byte aligned.
 
 import { l2_fit, l2_work_bytes } from "./l2";
 import { XS, setX, xat, xld, xld2 } from "./xload";
@@ -707,15 +716,34 @@ function evalAll<T>(p: i32, pC: usize): void {
  *  or coefficients overflow) fill the remaining places so that pId always holds hh distinct rows. */
 function selectH(nn: i32, hh: i32): f64 {
   const t = kthKey(nn, hh - 1);
+  // four partial sums (rows i mod 4), added pairwise at the end: no serial add chain over all rows
   let c = 0;
-  let s = 0.0;
-  for (let i = 0; i < nn; i++) {
+  let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  const n4 = nn & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const v0 = ldf(pKey, i), v1 = ldf(pKey, i + 1), v2 = ldf(pKey, i + 2), v3 = ldf(pKey, i + 3);
+    const t0 = v0 <= t, t1 = v1 <= t, t2 = v2 <= t, t3 = v3 <= t;
+    sti(pId, c, i);
+    c += t0 ? 1 : 0;
+    sti(pId, c, i + 1);
+    c += t1 ? 1 : 0;
+    sti(pId, c, i + 2);
+    c += t2 ? 1 : 0;
+    sti(pId, c, i + 3);
+    c += t3 ? 1 : 0;
+    s0 = s0 + (t0 ? v0 : 0.0);
+    s1 = s1 + (t1 ? v1 : 0.0);
+    s2 = s2 + (t2 ? v2 : 0.0);
+    s3 = s3 + (t3 ? v3 : 0.0);
+  }
+  for (let i = n4; i < nn; i++) {
     const v = ldf(pKey, i);
     const take = v <= t;
     sti(pId, c, i);
     c += take ? 1 : 0;
-    s = s + (take ? v : 0.0);
+    s0 = s0 + (take ? v : 0.0);
   }
+  let s = (s0 + s1) + (s2 + s3);
   if (c == hh) return s;
   // ties at the threshold (c > hh) or non-finite keys (c < hh): rows below t, then ties, then the rest
   c = 0;
@@ -763,10 +791,8 @@ function kthKey(nn: i32, k: i32): f64 {
     let klo = <i32>Math.floor(ks - sd), khi = <i32>Math.floor(ks + sd) + 1;
     if (klo < 0) klo = 0;
     if (khi > s - 1) khi = s - 1;
-    frSelect(0, s - 1, klo);
-    const lo = ldf(pWt, klo);
-    frSelect(klo, s - 1, khi);
-    const hi = ldf(pWt, khi);
+    const lo = qselect(0, s - 1, klo);
+    const hi = qselect(klo, s - 1, khi);
     if (lo <= hi) {
       let below = 0, m = 0;
       for (let i = 0; i < nn; i++) {
@@ -776,13 +802,49 @@ function kthKey(nn: i32, k: i32): f64 {
         m += v >= lo && v <= hi ? 1 : 0;
       }
       if (below <= k && k < below + m) {
-        frSelect(0, m - 1, k - below);
-        return ldf(pWt, k - below);
+        return qselect(0, m - 1, k - below);
       }
     }
   }
   memory.copy(pWt, pKey, <usize>nn << 3);
-  frSelect(0, nn - 1, k);
+  return qselect(0, nn - 1, k);
+}
+
+/** (k - l0 + 1)-th smallest of the scratch keys [l0, r0] (k in range), permuting them: quickselect
+ *  with a median-of-3 pivot and two branch-free Lomuto passes per level (keys < pivot, then keys
+ *  equal to it), so no data-dependent branch enters the inner loops. A NaN pivot (only with
+ *  non-finite keys) hands the range to Floyd & Rivest's SELECT. The value returned is the order
+ *  statistic itself, whatever the pivots. */
+function qselect(l0: i32, r0: i32, k: i32): f64 {
+  let l = l0, r = r0;
+  while (r > l) {
+    const a = ldf(pWt, l), b = ldf(pWt, (l + r) >>> 1), c = ldf(pWt, r);
+    const pv = max<f64>(min<f64>(a, b), min<f64>(max<f64>(a, b), c));
+    if (pv != pv) {
+      frSelect(l, r, k);
+      return ldf(pWt, k);
+    }
+    let j = l;
+    for (let i = l; i <= r; i++) {
+      const v = ldf(pWt, i);
+      stf(pWt, i, ldf(pWt, j));
+      stf(pWt, j, v);
+      j += v < pv ? 1 : 0;
+    }
+    if (k < j) {
+      r = j - 1;
+      continue;
+    }
+    let e = j;
+    for (let i = j; i <= r; i++) {
+      const v = ldf(pWt, i);
+      stf(pWt, i, ldf(pWt, e));
+      stf(pWt, e, v);
+      e += v <= pv ? 1 : 0;
+    }
+    if (k < e) return pv;
+    l = e;
+  }
   return ldf(pWt, k);
 }
 

@@ -548,15 +548,34 @@ function evalAll(p: number, kC: number): void {
 
 function selectH(nn: number, hh: number): number {
   const t = kthKey(nn, hh - 1);
+  // four partial sums (rows i mod 4), added pairwise at the end: no serial add chain over all rows
   let c = 0;
-  let s = 0.0;
-  for (let i = 0; i < nn; i++) {
+  let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  const n4 = nn & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const v0 = F[kKey + i], v1 = F[kKey + i + 1], v2 = F[kKey + i + 2], v3 = F[kKey + i + 3];
+    const t0 = v0 <= t, t1 = v1 <= t, t2 = v2 <= t, t3 = v3 <= t;
+    I[kId + c] = i;
+    c += t0 ? 1 : 0;
+    I[kId + c] = i + 1;
+    c += t1 ? 1 : 0;
+    I[kId + c] = i + 2;
+    c += t2 ? 1 : 0;
+    I[kId + c] = i + 3;
+    c += t3 ? 1 : 0;
+    s0 = s0 + (t0 ? v0 : 0.0);
+    s1 = s1 + (t1 ? v1 : 0.0);
+    s2 = s2 + (t2 ? v2 : 0.0);
+    s3 = s3 + (t3 ? v3 : 0.0);
+  }
+  for (let i = n4; i < nn; i++) {
     const v = F[kKey + i];
     const take = v <= t;
     I[kId + c] = i;
     c += take ? 1 : 0;
-    s = s + (take ? v : 0.0);
+    s0 = s0 + (take ? v : 0.0);
   }
+  let s = (s0 + s1) + (s2 + s3);
   if (c === hh) return s;
   // ties at the threshold (c > hh) or non-finite keys (c < hh): rows below t, then ties, then the rest
   c = 0;
@@ -598,10 +617,8 @@ function kthKey(nn: number, k: number): number {
     let klo = Math.floor(ks - sd), khi = Math.floor(ks + sd) + 1;
     if (klo < 0) klo = 0;
     if (khi > s - 1) khi = s - 1;
-    frSelect(0, s - 1, klo);
-    const lo = F[kWt + klo];
-    frSelect(klo, s - 1, khi);
-    const hi = F[kWt + khi];
+    const lo = qselect(0, s - 1, klo);
+    const hi = qselect(klo, s - 1, khi);
     if (lo <= hi) {
       let below = 0, m = 0;
       for (let i = 0; i < nn; i++) {
@@ -611,13 +628,44 @@ function kthKey(nn: number, k: number): number {
         m += v >= lo && v <= hi ? 1 : 0;
       }
       if (below <= k && k < below + m) {
-        frSelect(0, m - 1, k - below);
-        return F[kWt + k - below];
+        return qselect(0, m - 1, k - below);
       }
     }
   }
   F.copyWithin(kWt, kKey, kKey + nn);
-  frSelect(0, nn - 1, k);
+  return qselect(0, nn - 1, k);
+}
+
+function qselect(l0: number, r0: number, k: number): number {
+  let l = l0, r = r0;
+  while (r > l) {
+    const a = F[kWt + l], b = F[kWt + ((l + r) >>> 1)], c = F[kWt + r];
+    const pv = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+    if (pv !== pv) {
+      frSelect(l, r, k);
+      return F[kWt + k];
+    }
+    let j = l;
+    for (let i = l; i <= r; i++) {
+      const v = F[kWt + i];
+      F[kWt + i] = F[kWt + j];
+      F[kWt + j] = v;
+      j += v < pv ? 1 : 0;
+    }
+    if (k < j) {
+      r = j - 1;
+      continue;
+    }
+    let e = j;
+    for (let i = j; i <= r; i++) {
+      const v = F[kWt + i];
+      F[kWt + i] = F[kWt + e];
+      F[kWt + e] = v;
+      e += v <= pv ? 1 : 0;
+    }
+    if (k < e) return pv;
+    l = e;
+  }
   return F[kWt + k];
 }
 

@@ -109,6 +109,14 @@ const QUAD: f64 = 0.01;
 /** The last step is left to l2_fit's refined solve unless the scaled Newton matrix's estimated 1-norm
  *  condition number is at most this (then the Newton fixed point is as accurate: tested). */
 const KAPPA_FINAL: f64 = 1e4;
+/** Huber pilot (a start for many rows, see pilotRows): rows at least max(PILOT_MIN_ROWS, PILOT_PER_COEF (p + 1)),
+ *  used only when n is at least PILOT_FACTOR times that. */
+const PILOT_MIN_ROWS: f64 = 1000.0;
+const PILOT_PER_COEF: f64 = 40.0;
+const PILOT_FACTOR: f64 = 8.0;
+/** The pilot fit's tolerance and step cap (it is a start: its sampling error is far above 1e-6). */
+const PILOT_TOL: f64 = 1e-6;
+const PILOT_MAXITER: i32 = 100;
 
 /** Weight of row i (1 when the caller passed no weights). */
 // @ts-ignore: decorator
@@ -118,11 +126,29 @@ const KAPPA_FINAL: f64 = 1e4;
 
 /** Smooth-L1 mean absolute residual, a by-product of smoothObjective (rows of positive weight). */
 let lastMeanAbs: f64 = 0;
+/** True while the pilot fit runs (its steps are not reported to the progress hook). */
+let quiet: bool = false;
 
 export function irls_work_bytes(n: i32, p: i32): f64 {
   const nd = <f64>n, q = <f64>p + 1.0;
   return al16(nd) + al16(l2_work_bytes(n, p)) + 3.0 * al16(8.0 * nd) + al16(4.0 * nd) + 3.0 * al16(8.0 * q)
-    + al16(<f64>SELECT_SCRATCH_BYTES) + newtonWorkBytes(n, p);
+    + al16(<f64>SELECT_SCRATCH_BYTES) + newtonWorkBytes(n, p) + pilotBytes(n, p);
+}
+
+/** Rows of the Huber pilot fit for n rows (0: no pilot; always 0 for the pilot's own row count). */
+function pilotRows(n: i32, p: i32): i32 {
+  let m = PILOT_PER_COEF * (<f64>p + 1.0);
+  if (m < PILOT_MIN_ROWS) m = PILOT_MIN_ROWS;
+  return <f64>n >= PILOT_FACTOR * m ? <i32>m : 0;
+}
+
+/** The pilot's region: its X (m x p, f64), y, weights, info, flags and its own irls_fit work. */
+function pilotBytes(n: i32, p: i32): f64 {
+  const m = pilotRows(n, p);
+  if (m == 0) return 0.0;
+  const md = <f64>m;
+  return al16(8.0 * md * <f64>p) + 2.0 * al16(8.0 * md) + al16(8.0 * <f64>INFO_LEN) + al16(4.0 * <f64>(p > 0 ? p : 1))
+    + irls_work_bytes(m, p);
 }
 
 /** Huber Newton regions: a row list (n i32), the Gram matrix and its factor ((p+1)^2 f64 each), five
@@ -159,6 +185,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
   const pGo = pDg + <usize>al16(8.0 * q); // outlier part of the gradient
   const pBuf = pGo + <usize>al16(8.0 * q); // chunk buffer
   const pSw = pBuf + <usize>al16(8.0 * <f64>GB * (q + 1.0)); // chunk square-root weights
+  const pPil = pSw + <usize>al16(8.0 * <f64>GB); // the pilot's region
   const huber = loss == LOSS_HUBER;
 
   for (let k = 0; k < INFO_LEN; k++) stf(pInfo, k, 0);
@@ -177,6 +204,18 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
   for (let j = 0; j < p; j++) stf(pXm, j, XS == 3 ? columnMax<f64>(pX, n, j) : columnMax<f32>(pX, n, j));
   const sfloor = yscale > 0 ? EPS * yscale : MIN_NORMAL;
 
+  // Huber on many rows without a start: a pilot fit (the same kernel on an evenly spaced subsample of
+  // pilotRows rows) replaces the least-squares start, which heavy tails pull far off (the first Newton
+  // steps are then halved while the scale shrinks 2-3x per step). Its estimate is within the sampling
+  // error of the answer, so the full problem needs no least-squares Gram matrix (the first Gram matrix
+  // is the inlier one) and a few full Newton steps. A pilot that fails (rank-deficient subsample, ...)
+  // is ignored: the least-squares start below as before.
+  let sPilot = -1.0;
+  if (huber && maxIter > 1 && pStart == 0 && pilotRows(n, p) > 0) {
+    sPilot = pilotFit(n, p, pX, pY, pW, intercept, param, scale, ridge, W, pCoef, pPil, pL);
+    setX(xf32);
+  }
+
   // Start: the caller's coefficients, or the weighted (ridge) least-squares fit (which also checks rank).
   let epsRef = 0.0; // default smooth-L1 epsilon: from the least-squares residuals, whatever the start
   if (!huber && param <= 0 && pStart != 0) {
@@ -192,7 +231,15 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
   const j0 = intercept != 0 ? 0 : 1;
   let newtonOn = huber && maxIter > 1;
   let newtonStart = false;
-  if (newtonOn) {
+  if (newtonOn && sPilot >= 0) {
+    // From the pilot: no row is inside yet, so the first partition lists the inside rows as entering
+    // and the first Gram matrix is theirs.
+    colMeans(n, p, pX, pW, W, intercept, pM);
+    for (let i = 0; i < n; i++) sti(pId, i, 0);
+    zeroGram(p, pG);
+    for (let j = 0; j < p; j++) sti(pFlags, j, 0);
+    newtonStart = true;
+  } else if (newtonOn) {
     colMeans(n, p, pX, pW, W, intercept, pM);
     const cnt = allRows(n, pW, pId, pL);
     zeroGram(p, pG);
@@ -214,7 +261,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
     for (let j = 0; j <= p; j++) stf(pCoef, j, ldf(pStart, j));
     if (intercept == 0) stf(pCoef, 0, 0);
     for (let j = 0; j < p; j++) sti(pFlags, j, 0);
-  } else if (!newtonStart) {
+  } else if (!newtonStart && sPilot < 0) {
     const st0 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWk, huber || param > 0 ? 1 : 0);
     if (st0 == STATUS_RANK_DEFICIENT || st0 == STATUS_NUMERICAL) return st0;
   }
@@ -236,9 +283,13 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
       A = W * (<f64>(npos - pe) / <f64>npos) * huberBeta(d);
       // Newton from the least-squares start: from the normal-consistent MAD of the residuals (the first Newton steps then need
       // not wait for the scale of heavy-tailed least-squares residuals to shrink), then the flags again.
-      s = newtonStart ? robustScale(n, pR, pW, W, pU, pT, pId, pSel) : 0.0;
-      if (newtonStart) allRows(n, pW, pId, pL);
-      if (!(s > 0)) s = huberSigma(n, pR, pW, d, A, lamB, 0.0);
+      if (sPilot >= 0) {
+        s = huberSigma(n, pR, pW, d, A, lamB, sPilot);
+      } else {
+        s = newtonStart ? robustScale(n, pR, pW, W, pU, pT, pId, pSel) : 0.0;
+        if (newtonStart) allRows(n, pW, pId, pL);
+        if (!(s > 0)) s = huberSigma(n, pR, pW, d, A, lamB, 0.0);
+      }
     }
     obj = huberObjective(n, pR, pW, d, s, A, lamB, fixed);
   } else {
@@ -337,7 +388,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
       lamB = lamBn;
       if (!fixed) s = huberSigma(n, pR, pW, d, A, lamB, jointStep ? sn : s);
       obj = huberObjective(n, pR, pW, d, s, A, lamB, fixed);
-      if (progress(KIND_IRLS, it, obj, NaN) != 0) {
+      if (!quiet && progress(KIND_IRLS, it, obj, NaN) != 0) {
         status = STATUS_CANCELLED;
         cancelled = true;
         break;
@@ -428,7 +479,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
     }
     if (conv || delta <= INNER_SWITCH * tol * S || !(delta < prevDelta)) exact = true;
     prevDelta = delta;
-    if (progress(KIND_IRLS, it, obj, NaN) != 0) {
+    if (!quiet && progress(KIND_IRLS, it, obj, NaN) != 0) {
       status = STATUS_CANCELLED;
       break;
     }
@@ -445,6 +496,58 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
   }
   if (!finite) return STATUS_NUMERICAL;
   return status;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** The Huber pilot: irls_fit (same loss, delta, fixed scale; ridge scaled by the subsample's share of
+ *  the weight) on the rows i_t = floor((t + 1/2) n / m), t < m, of positive weight, copied (as f64) into
+ *  the pilot region; coefficients into pCoef. Returns its scale (>= 0; the fixed one when fixed), or -1
+ *  when it did not end converged or at its step cap, or kept fewer than m/2 rows. pL: row-id scratch. */
+function pilotFit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, d: f64, scale: f64, ridge: f64,
+  W: f64, pCoef: usize, pPil: usize, pL: usize): f64 {
+  const m = pilotRows(n, p);
+  const md = <f64>m;
+  let k = 0;
+  let ws = 0.0;
+  for (let t = 0; t < m; t++) {
+    const i = <i32>Math.floor((<f64>t + 0.5) * <f64>n / md);
+    const w = wt(pW, i);
+    if (w > 0) {
+      sti(pL, k, i);
+      ws += w;
+      k++;
+    }
+  }
+  if (2 * k < m) return -1.0;
+  const pXs = pPil;
+  const pYs = pXs + <usize>al16(8.0 * md * <f64>p);
+  const pWs = pYs + <usize>al16(8.0 * md);
+  const pInf = pWs + <usize>al16(8.0 * md);
+  const pFl = pInf + <usize>al16(8.0 * <f64>INFO_LEN);
+  const pWw = pFl + <usize>al16(4.0 * <f64>(p > 0 ? p : 1));
+  for (let j = 0; j < p; j++) {
+    const dst = pXs + (<usize>(j * k) << 3);
+    if (XS == 3) {
+      const col = xat<f64>(pX, n, j, 0);
+      for (let t = 0; t < k; t++) stf(dst, t, xld<f64>(col, ldi(pL, t)));
+    } else {
+      const col = xat<f32>(pX, n, j, 0);
+      for (let t = 0; t < k; t++) stf(dst, t, xld<f32>(col, ldi(pL, t)));
+    }
+  }
+  for (let t = 0; t < k; t++) {
+    const i = ldi(pL, t);
+    stf(pYs, t, ldf(pY, i));
+    stf(pWs, t, wt(pW, i));
+  }
+  quiet = true;
+  const st = irls_fit(k, p, pXs, pYs, pW != 0 ? pWs : 0, intercept, LOSS_HUBER, d, scale, ridge * (ws / W), PILOT_MAXITER,
+    PILOT_TOL, 0, pCoef, pInf, pFl, pWw, 0);
+  quiet = false;
+  if (st != STATUS_OK && st != STATUS_MAXITER) return -1.0;
+  const sp = ldf(pInf, INFO_SCALE);
+  return sp >= 0 ? sp : -1.0;
 }
 
 // ---------------------------------------------------------------------------------------------

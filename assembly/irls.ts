@@ -284,11 +284,11 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
       // Newton from the least-squares start: from the normal-consistent MAD of the residuals (the first Newton steps then need
       // not wait for the scale of heavy-tailed least-squares residuals to shrink), then the flags again.
       if (sPilot >= 0) {
-        s = huberSigma(n, pR, pW, d, A, lamB, sPilot);
+        s = huberSigma(n, pR, pW, d, A, lamB, sPilot, false);
       } else {
         s = newtonStart ? robustScale(n, pR, pW, W, pU, pT, pId, pSel) : 0.0;
         if (newtonStart) allRows(n, pW, pId, pL);
-        if (!(s > 0)) s = huberSigma(n, pR, pW, d, A, lamB, 0.0);
+        if (!(s > 0)) s = huberSigma(n, pR, pW, d, A, lamB, 0.0, false);
       }
     }
     obj = huberObjective(n, pR, pW, d, s, A, lamB, fixed);
@@ -367,6 +367,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
       let lamBn = 0.0;
       let sn = su;
       let ok = false;
+      let fAcc = 0.0;
       for (let h = 0; h <= NEWTON_HALVINGS; h++) {
         if (h > 0) tn *= 0.5;
         for (let j = 0; j <= p; j++) stf(pB, j, ldf(pCoef, j) + tn * ldf(pDir, j));
@@ -375,6 +376,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
         sn = su + tn * ds;
         const fn = jointStep ? huberTrial(n, pR, pU, pW, d, sn, A, lamBn, false) : huberTrial(n, pR, pU, pW, d, su, 0.0, lamBn, true);
         if (fn <= f0 + ACCEPT * EPS * abs<f64>(f0)) {
+          fAcc = fn;
           ok = true;
           break;
         }
@@ -386,8 +388,10 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
       const t = pR; pR = pU; pU = t;
       for (let j = 0; j <= p; j++) stf(pCoef, j, ldf(pB, j));
       lamB = lamBn;
-      if (!fixed) s = huberSigma(n, pR, pW, d, A, lamB, jointStep ? sn : s);
-      obj = huberObjective(n, pR, pW, d, s, A, lamB, fixed);
+      // The scale from the trial pass's totals; the objective from the scale iteration's last pass (at
+      // that scale: the same terms in the same order as huberObjective), or at a fixed scale the trial's.
+      if (!fixed) s = huberSigma(n, pR, pW, d, A, lamB, jointStep ? sn : s, true);
+      obj = fixed ? fAcc : sigmaAt == s && s > 0 ? (sigmaF + lamB) / s + A * s : huberObjective(n, pR, pW, d, s, A, lamB, fixed);
       if (!quiet && progress(KIND_IRLS, it, obj, NaN) != 0) {
         status = STATUS_CANCELLED;
         cancelled = true;
@@ -461,7 +465,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
     // (3) Scale and objective.
     let S = 0.0;
     if (huber) {
-      if (!fixed) s = huberSigma(n, pR, pW, d, A, lamB, s);
+      if (!fixed) s = huberSigma(n, pR, pW, d, A, lamB, s, false);
       obj = huberObjective(n, pR, pW, d, s, A, lamB, fixed);
       S = s;
     } else {
@@ -571,7 +575,33 @@ function residualsT<T>(n: i32, p: i32, pX: usize, pY: usize, pC: usize, pOut: us
       v128.store(ob + o, f64x2.sub(v128.load(yb + o), vb0));
     }
     if (i < len) stf(ob, i, ldf(yb, i) - b0);
-    for (let j = 0; j < p; j++) {
+    // Four columns per sweep of the block (the output pair stays in registers); per element the same
+    // subtractions in the same order (column by column) as the one-column loop and the twin.
+    let j = 0;
+    for (; j + 3 < p; j += 4) {
+      const b1 = ldf(pC, j + 1), b2 = ldf(pC, j + 2), b3 = ldf(pC, j + 3), b4 = ldf(pC, j + 4);
+      const v1 = f64x2.splat(b1), v2 = f64x2.splat(b2), v3 = f64x2.splat(b3), v4 = f64x2.splat(b4);
+      const x1 = xat<T>(pX, n, j, i0), x2 = xat<T>(pX, n, j + 1, i0), x3 = xat<T>(pX, n, j + 2, i0), x4 = xat<T>(pX, n, j + 3, i0);
+      i = 0;
+      for (; i < pairs; i += 2) {
+        const o = <usize>i << 3;
+        let z = v128.load(ob + o);
+        z = f64x2.sub(z, f64x2.mul(xld2<T>(x1, i), v1));
+        z = f64x2.sub(z, f64x2.mul(xld2<T>(x2, i), v2));
+        z = f64x2.sub(z, f64x2.mul(xld2<T>(x3, i), v3));
+        z = f64x2.sub(z, f64x2.mul(xld2<T>(x4, i), v4));
+        v128.store(ob + o, z);
+      }
+      if (i < len) {
+        let z = ldf(ob, i);
+        z = z - xld<T>(x1, i) * b1;
+        z = z - xld<T>(x2, i) * b2;
+        z = z - xld<T>(x3, i) * b3;
+        z = z - xld<T>(x4, i) * b4;
+        stf(ob, i, z);
+      }
+    }
+    for (; j < p; j++) {
       const bj = ldf(pC, j + 1);
       const vb = f64x2.splat(bj);
       const xb = xat<T>(pX, n, j, i0);
@@ -678,17 +708,27 @@ function countOutliers(n: i32, pR: usize, c: f64, pMask: usize): i32 {
  * G_P(t) = (S_in + lamB)/t^2 + d^2 W_out - A is phi(s) = sqrt((S_in + lamB)/(A - d^2 W_out)).
  * From any s >= s*, phi(s) lies in [s*, s]; from s < s*, phi(s) >= s*. So starting at the previous
  * scale (or at the all-inlier root, an upper bound), the iteration decreases monotonically to s* and
- * stops exactly when the partition repeats (a handful of O(n) passes).
+ * stops exactly when the partition repeats (a handful of O(n) passes). fromTrial: sum w r^2 and the
+ * weight of the nonzero residuals are huberTrial's (computed on these residuals). Each partition pass
+ * also sums the terms of huberObjective at its scale (sigmaF, sigmaAt).
  */
-function huberSigma(n: i32, pR: usize, pW: usize, d: f64, A: f64, lamB: f64, prev: f64): f64 {
+let sigmaF: f64 = 0;
+let sigmaAt: f64 = -1;
+function huberSigma(n: i32, pR: usize, pW: usize, d: f64, A: f64, lamB: f64, prev: f64, fromTrial: bool): f64 {
   const d2 = d * d;
   let sall = 0.0, wnz = 0.0;
-  for (let i = 0; i < n; i++) {
-    const w = wt(pW, i);
-    if (w > 0) {
-      const r = ldf(pR, i);
-      sall += w * (r * r);
-      if (r != 0) wnz += w;
+  sigmaAt = -1.0;
+  if (fromTrial) {
+    sall = trialSall;
+    wnz = trialWnz;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const w = wt(pW, i);
+      if (w > 0) {
+        const r = ldf(pR, i);
+        sall += w * (r * r);
+        if (r != 0) wnz += w;
+      }
     }
   }
   if (lamB == 0 && d2 * wnz <= A) return 0.0;
@@ -697,15 +737,24 @@ function huberSigma(n: i32, pR: usize, pW: usize, d: f64, A: f64, lamB: f64, pre
   let first = true;
   for (let k = 0; k < SIGMA_STEPS; k++) {
     const c = d * s;
-    let sin = 0.0, wout = 0.0;
+    let sin = 0.0, wout = 0.0, f = 0.0;
     for (let i = 0; i < n; i++) {
       const w = wt(pW, i);
       if (w > 0) {
         const r = ldf(pR, i);
-        if (abs<f64>(r) <= c) sin += w * (r * r);
-        else wout += w;
+        const a = abs<f64>(r);
+        if (a <= c) {
+          const t = w * (r * r);
+          sin += t;
+          f += t;
+        } else {
+          wout += w;
+          f += w * (c * (2.0 * a - c));
+        }
       }
     }
+    sigmaF = f;
+    sigmaAt = s;
     const den = A - d2 * wout;
     if (!(den > 0)) {
       if (first && s != hi) {
@@ -749,11 +798,14 @@ function huberObjective(n: i32, pR: usize, pW: usize, d: f64, s: f64, A: f64, la
 }
 
 /** huberObjective at the trial residuals pNew (s > 0), and in the same pass trialDelta = maxChange from
- *  pOld (the same per-row operations as the two separate passes). */
+ *  pOld (the same per-row operations as the two separate passes) and huberSigma's first totals
+ *  (trialSall = sum w r^2, trialWnz = sum of w over r != 0; rows of positive weight, ascending). */
 let trialDelta: f64 = 0;
+let trialSall: f64 = 0;
+let trialWnz: f64 = 0;
 function huberTrial(n: i32, pOld: usize, pNew: usize, pW: usize, d: f64, s: f64, A: f64, lamB: f64, fixed: bool): f64 {
   const c = d * s;
-  let f = 0.0, m = 0.0;
+  let f = 0.0, m = 0.0, sall = 0.0, wnz = 0.0;
   for (let i = 0; i < n; i++) {
     const w = wt(pW, i);
     const r = ldf(pNew, i);
@@ -762,9 +814,13 @@ function huberTrial(n: i32, pOld: usize, pNew: usize, pW: usize, d: f64, s: f64,
     if (w > 0) {
       const ch = abs<f64>(r - ldf(pOld, i));
       if (ch > m) m = ch;
+      sall += w * (r * r);
+      if (r != 0) wnz += w;
     }
   }
   trialDelta = m;
+  trialSall = sall;
+  trialWnz = wnz;
   f += lamB;
   return fixed ? f : f / s + A * s;
 }

@@ -190,11 +190,11 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
       // Newton from the least-squares start: from the normal-consistent MAD of the residuals (the first Newton steps then need
       // not wait for the scale of heavy-tailed least-squares residuals to shrink), then the flags again.
       if (sPilot >= 0) {
-        s = huberSigma(n, pR, pW, d, A, lamB, sPilot);
+        s = huberSigma(n, pR, pW, d, A, lamB, sPilot, false);
       } else {
         s = newtonStart ? robustScale(n, pR, pW, W, pU, pT, pId, pSel) : 0.0;
         if (newtonStart) allRows(n, pW, pId, pL);
-        if (!(s > 0)) s = huberSigma(n, pR, pW, d, A, lamB, 0.0);
+        if (!(s > 0)) s = huberSigma(n, pR, pW, d, A, lamB, 0.0, false);
       }
     }
     obj = huberObjective(n, pR, pW, d, s, A, lamB, fixed);
@@ -266,6 +266,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
       let lamBn = 0.0;
       let sn = su;
       let ok = false;
+      let fAcc = 0.0;
       for (let h = 0; h <= NEWTON_HALVINGS; h++) {
         if (h > 0) tn *= 0.5;
         for (let j = 0; j <= p; j++) F[bb + j] = F[cb + j] + tn * F[db + j];
@@ -274,6 +275,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
         sn = su + tn * ds;
         const fn = jointStep ? huberTrial(n, pR, pU, pW, d, sn, A, lamBn, false) : huberTrial(n, pR, pU, pW, d, su, 0.0, lamBn, true);
         if (fn <= f0 + ACCEPT * EPS * Math.abs(f0)) {
+          fAcc = fn;
           ok = true;
           break;
         }
@@ -285,8 +287,8 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
       const t = pR; pR = pU; pU = t;
       for (let j = 0; j <= p; j++) F[cb + j] = F[bb + j];
       lamB = lamBn;
-      if (!fixed) s = huberSigma(n, pR, pW, d, A, lamB, jointStep ? sn : s);
-      obj = huberObjective(n, pR, pW, d, s, A, lamB, fixed);
+      if (!fixed) s = huberSigma(n, pR, pW, d, A, lamB, jointStep ? sn : s, true);
+      obj = fixed ? fAcc : sigmaAt === s && s > 0 ? (sigmaF + lamB) / s + A * s : huberObjective(n, pR, pW, d, s, A, lamB, fixed);
       if (!quiet && progress(KIND_IRLS, it, obj, NaN) !== 0) {
         status = STATUS_CANCELLED;
         cancelled = true;
@@ -350,7 +352,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
     lamB = ridge > 0 ? ridge * slopeNorm2(p, pCoef) : 0.0;
     let S = 0.0;
     if (huber) {
-      if (!fixed) s = huberSigma(n, pR, pW, d, A, lamB, s);
+      if (!fixed) s = huberSigma(n, pR, pW, d, A, lamB, s, false);
       obj = huberObjective(n, pR, pW, d, s, A, lamB, fixed);
       S = s;
     } else {
@@ -529,17 +531,25 @@ function countOutliers(n: number, pR: number, c: number, pMask: number): number 
   return k;
 }
 
-function huberSigma(n: number, pR: number, pW: number, d: number, A: number, lamB: number, prev: number): number {
+let sigmaF = 0;
+let sigmaAt = -1;
+function huberSigma(n: number, pR: number, pW: number, d: number, A: number, lamB: number, prev: number, fromTrial: boolean): number {
   const F = F64;
   const rb = pR >>> 3, wb = pW >>> 3;
   const d2 = d * d;
   let sall = 0.0, wnz = 0.0;
-  for (let i = 0; i < n; i++) {
-    const w = pW !== 0 ? F[wb + i] : 1.0;
-    if (w > 0) {
-      const r = F[rb + i];
-      sall += w * (r * r);
-      if (r !== 0) wnz += w;
+  sigmaAt = -1.0;
+  if (fromTrial) {
+    sall = trialSall;
+    wnz = trialWnz;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const w = pW !== 0 ? F[wb + i] : 1.0;
+      if (w > 0) {
+        const r = F[rb + i];
+        sall += w * (r * r);
+        if (r !== 0) wnz += w;
+      }
     }
   }
   if (lamB === 0 && d2 * wnz <= A) return 0.0;
@@ -548,15 +558,24 @@ function huberSigma(n: number, pR: number, pW: number, d: number, A: number, lam
   let first = true;
   for (let k = 0; k < SIGMA_STEPS; k++) {
     const c = d * s;
-    let sin = 0.0, wout = 0.0;
+    let sin = 0.0, wout = 0.0, f = 0.0;
     for (let i = 0; i < n; i++) {
       const w = pW !== 0 ? F[wb + i] : 1.0;
       if (w > 0) {
         const r = F[rb + i];
-        if (Math.abs(r) <= c) sin += w * (r * r);
-        else wout += w;
+        const a = Math.abs(r);
+        if (a <= c) {
+          const t = w * (r * r);
+          sin += t;
+          f += t;
+        } else {
+          wout += w;
+          f += w * (c * (2.0 * a - c));
+        }
       }
     }
+    sigmaF = f;
+    sigmaAt = s;
     const den = A - d2 * wout;
     if (!(den > 0)) {
       if (first && s !== hi) {
@@ -601,11 +620,13 @@ function huberObjective(n: number, pR: number, pW: number, d: number, s: number,
 }
 
 let trialDelta = 0;
+let trialSall = 0;
+let trialWnz = 0;
 function huberTrial(n: number, pOld: number, pNew: number, pW: number, d: number, s: number, A: number, lamB: number, fixed: boolean): number {
   const F = F64;
   const ob = pOld >>> 3, nb = pNew >>> 3, wb = pW >>> 3;
   const c = d * s;
-  let f = 0.0, m = 0.0;
+  let f = 0.0, m = 0.0, sall = 0.0, wnz = 0.0;
   for (let i = 0; i < n; i++) {
     const w = pW !== 0 ? F[wb + i] : 1.0;
     const r = F[nb + i];
@@ -614,9 +635,13 @@ function huberTrial(n: number, pOld: number, pNew: number, pW: number, d: number
     if (w > 0) {
       const ch = Math.abs(r - F[ob + i]);
       if (ch > m) m = ch;
+      sall += w * (r * r);
+      if (r !== 0) wnz += w;
     }
   }
   trialDelta = m;
+  trialSall = sall;
+  trialWnz = wnz;
   f += lamB;
   return fixed ? f : f / s + A * s;
 }

@@ -53,10 +53,11 @@ describe('huber: reference fixtures', () => {
       for (const backend of BACKENDS) {
         const r = fitD(d, { delta: c.delta as number, backend, tol: 1e-13 });
         expect(r.converged, what).toBe(true);
-        // statsmodels stops at |Δcoef| <= 1e-13 (absolute) and its scale loop at |Δs| <= 1e-15: the
-        // residual disagreement is its convergence, ~1e-11 relative.
-        expectVecRel(all(r), c.coefficients as number[], 1e-10, `${what} (${backend}) coefficients`);
-        expectRel(r.scale, c.scale as number, 1e-10, `${what} (${backend}) scale`);
+        // statsmodels stops at |Δcoef| <= 1e-13 (absolute) and its scale loop at |Δs| <= 1e-15. Measured
+        // worst 7.8e-15 (coefficients) and 6.2e-15 (scale), the same with the Newton iterate returned
+        // (estimated condition number <= 1e4) as with a forced last refined step; the bar is 1e-11.
+        expectVecRel(all(r), c.coefficients as number[], 1e-12, `${what} (${backend}) coefficients`);
+        expectRel(r.scale, c.scale as number, 1e-12, `${what} (${backend}) scale`);
         expectRel(r.objective, c.objective as number, 1e-13, `${what} (${backend}) objective`);
         expect(r.objective, `${what}: ours is no worse`).toBeLessThanOrEqual((c.objective as number) * (1 + 1e-14));
       }

@@ -212,7 +212,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
   // is ignored: the least-squares start below as before.
   let sPilot = -1.0;
   if (huber && maxIter > 1 && pStart == 0 && pilotRows(n, p) > 0) {
-    sPilot = pilotFit(n, p, pX, pY, pW, intercept, param, scale, ridge, W, pCoef, pPil, pL);
+    sPilot = pilotFit(n, p, pX, pY, pW, intercept, LOSS_HUBER, param, scale, ridge, W, pCoef, pPil, pL);
     setX(xf32);
   }
 
@@ -300,6 +300,21 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
       if (!(s >= sfloor)) s = sfloor;
     }
     obj = smoothObjective(n, pR, pW, s, lamB, W);
+    if (pStart == 0 && maxIter > 1 && pilotRows(n, p) > 0) {
+      if (pilotFit(n, p, pX, pY, pW, intercept, LOSS_SMOOTH_L1, s, 0.0, ridge, W, pB, pPil, pL) >= 0) {
+        setX(xf32);
+        residuals(n, p, pX, pY, pB, pU);
+        const lamBp = ridge > 0 ? ridge * slopeNorm2(p, pB) : 0.0;
+        const objP = smoothObjective(n, pU, pW, s, lamBp, W);
+        if (objP < obj) {
+          const t = pR; pR = pU; pU = t;
+          for (let j = 0; j <= p; j++) stf(pCoef, j, ldf(pB, j));
+          lamB = lamBp;
+          obj = objP;
+        }
+      }
+      setX(xf32);
+    }
   }
 
   let it = 0;
@@ -508,7 +523,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
  *  the weight) on the rows i_t = floor((t + 1/2) n / m), t < m, of positive weight, copied (as f64) into
  *  the pilot region; coefficients into pCoef. Returns its scale (>= 0; the fixed one when fixed), or -1
  *  when it did not end converged or at its step cap, or kept fewer than m/2 rows. pL: row-id scratch. */
-function pilotFit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, d: f64, scale: f64, ridge: f64,
+function pilotFit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, loss: i32, d: f64, scale: f64, ridge: f64,
   W: f64, pCoef: usize, pPil: usize, pL: usize): f64 {
   const m = pilotRows(n, p);
   const md = <f64>m;
@@ -546,7 +561,7 @@ function pilotFit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i3
     stf(pWs, t, wt(pW, i));
   }
   quiet = true;
-  const st = irls_fit(k, p, pXs, pYs, pW != 0 ? pWs : 0, intercept, LOSS_HUBER, d, scale, ridge * (ws / W), PILOT_MAXITER,
+  const st = irls_fit(k, p, pXs, pYs, pW != 0 ? pWs : 0, intercept, loss, d, scale, ridge * (ws / W), PILOT_MAXITER,
     PILOT_TOL, 0, pCoef, pInf, pFl, pWw, 0);
   quiet = false;
   if (st != STATUS_OK && st != STATUS_MAXITER) return -1.0;

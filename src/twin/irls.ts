@@ -125,7 +125,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
   // Huber on many rows without a start: the pilot fit on a subsample (see assembly/irls.ts).
   let sPilot = -1.0;
   if (huber && maxIter > 1 && pStart === 0 && pilotRows(n, p) > 0) {
-    sPilot = pilotFit(n, p, pX, pY, pW, intercept, param, scale, ridge, W, pCoef, pPil, pL);
+    sPilot = pilotFit(n, p, pX, pY, pW, intercept, LOSS_HUBER, param, scale, ridge, W, pCoef, pPil, pL);
     setX(xf32);
   }
 
@@ -206,6 +206,21 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
       if (!(s >= sfloor)) s = sfloor;
     }
     obj = smoothObjective(n, pR, pW, s, lamB, W);
+    if (pStart === 0 && maxIter > 1 && pilotRows(n, p) > 0) {
+      if (pilotFit(n, p, pX, pY, pW, intercept, LOSS_SMOOTH_L1, s, 0.0, ridge, W, pB, pPil, pL) >= 0) {
+        setX(xf32);
+        residuals(n, p, pX, pY, pB, pU);
+        const lamBp = ridge > 0 ? ridge * slopeNorm2(p, pB) : 0.0;
+        const objP = smoothObjective(n, pU, pW, s, lamBp, W);
+        if (objP < obj) {
+          const t = pR; pR = pU; pU = t;
+          for (let j = 0; j <= p; j++) F[cb + j] = F[(pB >>> 3) + j];
+          lamB = lamBp;
+          obj = objP;
+        }
+      }
+      setX(xf32);
+    }
   }
 
   let it = 0;
@@ -390,7 +405,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
 // ---------------------------------------------------------------------------------------------
 
 /** The Huber pilot fit (assembly/irls.ts pilotFit). */
-function pilotFit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, d: number, scale: number,
+function pilotFit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, loss: number, d: number, scale: number,
   ridge: number, W: number, pCoef: number, pPil: number, pL: number): number {
   const F = F64, I = I32;
   const m = pilotRows(n, p);
@@ -425,7 +440,7 @@ function pilotFit(n: number, p: number, pX: number, pY: number, pW: number, inte
     F[(pWs >>> 3) + t] = pW !== 0 ? F[wb + i] : 1.0;
   }
   quiet = true;
-  const st = irls_fit(k, p, pXs, pYs, pW !== 0 ? pWs : 0, intercept, LOSS_HUBER, d, scale, ridge * (ws / W), PILOT_MAXITER,
+  const st = irls_fit(k, p, pXs, pYs, pW !== 0 ? pWs : 0, intercept, loss, d, scale, ridge * (ws / W), PILOT_MAXITER,
     PILOT_TOL, 0, pCoef, pInf, pFl, pWw, 0);
   quiet = false;
   if (st !== STATUS_OK && st !== STATUS_MAXITER) return -1.0;

@@ -58,7 +58,17 @@
 // work, then three n-vectors of f64 (residuals; IRLS / Newton weights, then the
 // next residuals; selection weights or the Newton response), one n-vector of i32 (selection ids),
 // three (p + 1)-vectors of f64 (next coefficients; column magnitudes; full Newton step) and wselect's
-// sampling scratch, each 16-byte aligned.
+// sampling scratch, each 16-byte aligned; then the Huber Newton regions (newtonWorkBytes) and, when
+// pilotRows(n, p) > 0, the pilot's region (pilotBytes: its subsample and its own irls_fit work).
+//
+// Pilot start (no pStart, maxIter > 1, n >= PILOT_FACTOR * m, m = max(PILOT_MIN_ROWS, PILOT_PER_COEF (p+1))):
+// the same problem (Huber: same delta and fixed scale; smooth-L1: the epsilon already fixed from the
+// full least-squares residuals) is first solved by this kernel on the m evenly spaced rows
+// floor((t + 1/2) n / m) of positive weight (ridge scaled by their share of the weight, progress not
+// reported, tol PILOT_TOL), and the full problem starts there: its estimate is within the sampling
+// error of the answer, so Huber needs no least-squares Gram matrix and 3-4 full Newton steps, and
+// smooth-L1 about half the steps. A pilot that fails is ignored; smooth-L1 keeps it only when it lowers
+// the objective. ITERATIONS counts the full problem's steps only.
 
 import { l2Solve, l2_fit, l2_work_bytes } from "./l2";
 import { XS, setX, xat, xld, xld2 } from "./xload";

@@ -1,9 +1,11 @@
 // The library's one dense linear-algebra module (host side; the kernels have their own in assembly/):
 // small dense matrices (k × k, k = coefficients incl. intercept, small) over tall n × k designs, for
 // covariance matrices (inference/), leverages (the public hatValues), and the streaming
-// accumulator's Givens updates (fit/accumulator.ts). Matrices are column-major Float64Arrays unless
+// accumulator's Givens updates (fit/accumulator.ts), and the MM covariance's general inverse and
+// symmetric eigen-decomposition (inference/mm.ts). Matrices are column-major Float64Arrays unless
 // stated. Covariances go through a Householder QR of the design, never through the normal equations,
-// so their accuracy is governed by cond(A), not cond(A)². The double-double error-free
+// so their accuracy is governed by cond(A), not cond(A)² (the MM covariance is the exception: its
+// weights ψ' can be negative, so it inverts X'WX itself, by `inverse`). The double-double error-free
 // transformations are the kernels' own (src/twin/dd.ts, pure arithmetic), re-exported here: this
 // module is the one place the library reaches into the twin.
 import { RobustRegError } from '../errors.js';
@@ -233,4 +235,78 @@ export function hypot(a: number, b: number): number {
   const u = x / t;
   const v = y / t;
   return t * Math.sqrt(u * u + v * v);
+}
+
+/**
+ * Inverse of a general square k × k matrix (column-major) by Gauss–Jordan with partial pivoting; null
+ * when a pivot is ≤ 1e-14 × the largest |entry| (numerically singular). For matrices that need not be
+ * positive definite, e.g. the MM covariance's X'diag(ψ'(r/s))X, whose weights ψ' of the bisquare are
+ * negative for c/√5 < |r/s| < c, so neither Cholesky nor the QR of √W·X applies.
+ */
+export function inverse(M: Float64Array, k: number): Float64Array | null {
+  const a = Float64Array.from(M);
+  const inv = new Float64Array(k * k);
+  for (let j = 0; j < k; j++) inv[j * k + j] = 1;
+  let scale = 0;
+  for (const v of a) scale = Math.max(scale, Math.abs(v));
+  for (let c = 0; c < k; c++) {
+    let piv = c, best = Math.abs(a[c * k + c]);
+    for (let r = c + 1; r < k; r++) if (Math.abs(a[c * k + r]) > best) { best = Math.abs(a[c * k + r]); piv = r; }
+    if (!(best > 1e-14 * scale)) return null;
+    if (piv !== c) {
+      for (let j = 0; j < k; j++) {
+        let t = a[j * k + c]; a[j * k + c] = a[j * k + piv]; a[j * k + piv] = t;
+        t = inv[j * k + c]; inv[j * k + c] = inv[j * k + piv]; inv[j * k + piv] = t;
+      }
+    }
+    const d = a[c * k + c];
+    for (let j = 0; j < k; j++) { a[j * k + c] /= d; inv[j * k + c] /= d; }
+    for (let r = 0; r < k; r++) {
+      if (r === c) continue;
+      const f = a[c * k + r];
+      if (f === 0) continue;
+      for (let j = 0; j < k; j++) { a[j * k + r] -= f * a[j * k + c]; inv[j * k + r] -= f * inv[j * k + c]; }
+    }
+  }
+  return inv;
+}
+
+/** Symmetric eigen-decomposition by cyclic Jacobi: values and vectors (columns of Q, column-major). */
+export function eigenSym(S: Float64Array, k: number): { values: Float64Array; Q: Float64Array } {
+  const a = Float64Array.from(S);
+  const Q = new Float64Array(k * k);
+  for (let j = 0; j < k; j++) Q[j * k + j] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0, tot = 0;
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) { tot += a[j * k + i] ** 2; if (i !== j) off += a[j * k + i] ** 2; }
+    if (off <= 1e-30 * tot) break;
+    for (let pI = 0; pI < k - 1; pI++) {
+      for (let qI = pI + 1; qI < k; qI++) {
+        const apq = a[qI * k + pI];
+        if (apq === 0) continue;
+        const app = a[pI * k + pI], aqq = a[qI * k + qI];
+        const theta = (aqq - app) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
+        for (let r = 0; r < k; r++) {
+          const arp = a[pI * k + r], arq = a[qI * k + r];
+          a[pI * k + r] = c * arp - s * arq;
+          a[qI * k + r] = s * arp + c * arq;
+        }
+        for (let r = 0; r < k; r++) {
+          const apr = a[r * k + pI], aqr = a[r * k + qI];
+          a[r * k + pI] = c * apr - s * aqr;
+          a[r * k + qI] = s * apr + c * aqr;
+        }
+        for (let r = 0; r < k; r++) {
+          const qp = Q[pI * k + r], qq = Q[qI * k + r];
+          Q[pI * k + r] = c * qp - s * qq;
+          Q[qI * k + r] = s * qp + c * qq;
+        }
+      }
+    }
+  }
+  const values = new Float64Array(k);
+  for (let j = 0; j < k; j++) values[j] = a[j * k + j];
+  return { values, Q };
 }

@@ -41,6 +41,9 @@ const fround = (X: number[][]): number[][] => X.map((row) => row.map(Math.fround
 
 /** Every number a result carries (coefficients, objective, certificate, counts, scales, masks). */
 function numbers(r: unknown): number[] {
+  // a bare number (lambdaMax) is itself the result: without this line it yielded no fields and was
+  // compared vacuously (found by the compared-count below)
+  if (typeof r === 'number') return [r];
   if (Array.isArray(r)) return r.flatMap(numbers);
   const o = r as Record<string, unknown>;
   const out: number[] = [];
@@ -57,9 +60,13 @@ function numbers(r: unknown): number[] {
 function expectSameBits(a: unknown, b: unknown, what: string): void {
   const x = numbers(a), y = numbers(b);
   expect(x.length, `${what}: number of fields`).toBe(y.length);
+  expect(y.length, `${what}: something to compare`).toBeGreaterThan(0);
+  let compared = 0;
   for (let i = 0; i < x.length; i++) {
     if (!Object.is(x[i], y[i])) expect.fail(`${what}: entry ${i} differs: ${x[i]} vs ${y[i]}`);
+    compared++;
   }
+  expect(compared, `${what}: entries compared`).toBe(y.length);
 }
 
 type Fitter = [name: string, run: (X: XInput | Dataset, y: number[] | undefined, w: number[] | undefined, backend: 'wasm' | 'js') => unknown];
@@ -99,6 +106,7 @@ describe("Dataset precision 'f32': the fit of fl32(X), bit for bit", () => {
         const { X, y, w } = problem(n, p, seed);
         const XR = fround(X);
         const byBackend: Record<string, unknown[]> = {};
+        let compared = 0;
         for (const backend of BACKENDS) {
           const ds = Dataset.from(X, y, { precision: 'f32', backend, ...(weighted ? { weights: w } : {}) });
           expect(ds.precision).toBe('f32');
@@ -108,9 +116,11 @@ describe("Dataset precision 'f32': the fit of fl32(X), bit for bit", () => {
             const b = run(XR, y, weighted ? w : undefined, backend);
             expectSameBits(a, b, `${backend} ${name}`);
             byBackend[backend].push(a);
+            compared++;
           }
           ds.dispose();
         }
+        expect(compared).toBe(BACKENDS.length * FITTERS.length);
         expectSameBits(byBackend.wasm, byBackend.js, 'wasm vs js');
       });
     }
@@ -123,21 +133,27 @@ describe("Dataset precision 'f32': the fit of fl32(X), bit for bit", () => {
     X[6][2] = 1e-40; // a float32 subnormal: stored rounded
     const XR = fround(X);
     expect(XR[6][2]).not.toBe(X[6][2]);
+    const opts = [{ loss: 'l2' }, { loss: 'l2', intercept: false }, { loss: 'l1', intercept: false }, { loss: 'huber', intercept: false }, { loss: 'quantile', tau: 0.6 }] as const;
+    let compared = 0;
     for (const backend of BACKENDS) {
       const ds = Dataset.from(X, y, { precision: 'f32', weights: w, backend });
-      for (const o of [{ loss: 'l2' }, { loss: 'l2', intercept: false }, { loss: 'l1', intercept: false }, { loss: 'huber', intercept: false }, { loss: 'quantile', tau: 0.6 }] as const) {
+      for (const o of opts) {
         expectSameBits(fit(ds, o), fit(XR, y, { ...o, weights: w, backend }), `${backend} ${JSON.stringify(o)}`);
+        compared++;
       }
       ds.dispose();
       const one = Dataset.from(X.map((r) => [r[0]]), y, { precision: 'f32', backend });
       expectSameBits(lad(one), lad(XR.map((r) => [r[0]]), y, { backend }), `${backend} p = 1`);
       expectSameBits(ols(one), ols(XR.map((r) => [r[0]]), y, { backend }), `${backend} p = 1 ols`);
+      compared += 2;
       one.dispose();
     }
+    expect(compared).toBe(BACKENDS.length * (opts.length + 2));
   });
 
   it('the builder stores the same float32 values as Dataset.from (chunks, regrowth, weights)', () => {
     const { X, y, w } = problem(700, 5, 4);
+    let compared = 0;
     for (const backend of BACKENDS) {
       const a = Dataset.from(X, y, { precision: 'f32', weights: w, backend });
       const b = Dataset.builder(5, { precision: 'f32', weights: true, capacity: 64, backend });
@@ -152,44 +168,55 @@ describe("Dataset precision 'f32': the fit of fl32(X), bit for bit", () => {
       expect(Array.from(C.weights!)).toEqual(w);
       expectSameBits(lad(c), lad(a), `${backend} builder lad`);
       expectSameBits(huber(c), huber(a), `${backend} builder huber`);
+      compared++;
       a.dispose();
       c.dispose();
     }
+    expect(compared).toBe(BACKENDS.length);
   });
 
   it('L1 globbing (forced on small data): the full problem read as float32, the reduced one built in float64 — same bits as fl32(X) arrays, wasm == js', () => {
     const { X, y, w } = problem(1500, 6, 9);
     const XR = fround(X);
     const out: Record<string, unknown[]> = {};
+    const opts = [{}, { tau: 0.15 }, { tau: 0.7, lambda: 0.5 }];
+    let compared = 0;
     for (const backend of BACKENDS) {
       const ds = Dataset.from(X, y, { precision: 'f32', weights: w, backend });
       const k = ds.slot.backend.kernels;
       const old = k.l1_glob(1, 40);
       try {
         out[backend] = [];
-        for (const o of [{}, { tau: 0.15 }, { tau: 0.7, lambda: 0.5 }]) {
+        for (const o of opts) {
           const a = quantile(ds, o), b = quantile(XR, y, { ...o, weights: w, backend });
           expectSameBits(a, b, `${backend} glob ${JSON.stringify(o)}`);
           out[backend].push(a);
+          compared++;
         }
         const path = solvePath('lambda', [4, 1, 0.25], ds, undefined, {});
         expectSameBits(path, solvePath('lambda', [4, 1, 0.25], XR, y, { weights: w, backend }), `${backend} glob lambda path`);
         out[backend].push(path);
+        compared++;
       } finally {
         k.l1_glob(old, 0);
         ds.dispose();
       }
     }
+    expect(compared).toBe(BACKENDS.length * (opts.length + 1));
     expectSameBits(out.wasm, out.js, 'glob wasm vs js');
   });
 
   it('fitAsync on an f32 Dataset returns the same bits as fit on it', async () => {
     const { X, y, w } = problem(400, 3, 5);
     const ds = Dataset.from(X, y, { precision: 'f32', weights: w });
-    for (const o of [{ loss: 'l1' }, { loss: 'l2', ridge: 1 }, { loss: 'huber' }, { loss: 'quantile', tau: 0.8 }] as const) {
+    const opts = [{ loss: 'l1' }, { loss: 'l2', ridge: 1 }, { loss: 'huber' }, { loss: 'quantile', tau: 0.8 }] as const;
+    let compared = 0;
+    for (const o of opts) {
       const r = await fitAsync(ds, o);
       expectSameBits(r, fit(ds, o), `fitAsync ${o.loss}`);
+      compared++;
     }
+    expect(compared).toBe(opts.length);
     ds.dispose();
   });
 });
@@ -197,6 +224,7 @@ describe("Dataset precision 'f32': the fit of fl32(X), bit for bit", () => {
 describe("precision 'f32': storage, validation, memory", () => {
   it('byteLength is 4 bytes per X entry plus 8 per row for y (and weights)', () => {
     const { X, y, w } = problem(100, 6, 6);
+    let compared = 0;
     for (const backend of BACKENDS) {
       const before = memoryStats()[backend === 'wasm' ? 'wasmInUse' : 'jsInUse'];
       const a = Dataset.from(X, y, { precision: 'f32', backend });
@@ -207,7 +235,9 @@ describe("precision 'f32': storage, validation, memory", () => {
       expect(c.byteLength).toBe(100 * (8 * 6 + 8));
       expect(memoryStats()[backend === 'wasm' ? 'wasmInUse' : 'jsInUse'] - before).toBe(a.byteLength + b.byteLength + c.byteLength);
       for (const d of [a, b, c]) d.dispose();
+      compared++;
     }
+    expect(compared).toBe(BACKENDS.length);
   });
 
   it('values beyond the float32 range are rejected naming the entry; subnormal-range values are stored rounded', () => {
@@ -230,6 +260,8 @@ describe("precision 'f32': storage, validation, memory", () => {
   it('no float64 copy of X during any fit: memory in use when each kernel runs is 4·n·p bytes below the f64 Dataset', () => {
     const n = 2000, p = 8;
     const { X, y, w } = problem(n, p, 7);
+    let compared = 0;
+    let casesRun = 0;
     for (const backend of BACKENDS) {
       const inUse = (precision: 'f64' | 'f32', body: (ds: Dataset) => unknown): number[] => {
         const ds = Dataset.from(X, y, { precision, weights: w, backend });
@@ -262,13 +294,21 @@ describe("precision 'f32': storage, validation, memory", () => {
         const a = inUse('f64', body), b = inUse('f32', body);
         expect(a.length, name).toBeGreaterThan(0);
         expect(b.length, name).toBe(a.length);
-        for (let i = 0; i < a.length; i++) expect(a[i] - b[i], `${backend} ${name}: bytes saved at kernel call ${i}`).toBe(saved);
+        for (let i = 0; i < a.length; i++) {
+          expect(a[i] - b[i], `${backend} ${name}: bytes saved at kernel call ${i}`).toBe(saved);
+          compared++;
+        }
+        expect(compared, `${backend} ${name}: kernel calls compared`).toBe(a.length);
+        compared = 0;
+        casesRun++;
       }
     }
+    expect(casesRun).toBe(BACKENDS.length * 5);
   });
 
   it('the OUT_OF_MEMORY check counts 4 bytes per X entry and names the largest n that fits', () => {
     // 2.5e8 × 4 entries: 8 GB as float64, 4 GB as float32 — both past the limit; 1.2e8 × 4 fits only as float32
+    let compared = 0;
     for (const precision of ['f64', 'f32'] as const) {
       try {
         Dataset.from({ data: new Array<number>(2.5e8 * 4), rows: 2.5e8, cols: 4 }, new Array<number>(2.5e8), { precision, backend: 'js' });
@@ -285,12 +325,15 @@ describe("precision 'f32': storage, validation, memory", () => {
         expect(largest).toBe(Math.floor((free - 48) / (xe * 4 + 8)));
         expect(err.message).toContain(`at most about ${largest} rows of 4 columns fit`);
         if (precision === 'f64') expect(err.message).toMatch(/with precision 'f32' \(4 bytes per X entry\) about \d+ rows would/);
+        compared++;
       }
     }
+    expect(compared).toBe(2);
   });
 
   for (const backend of ['wasm', 'js'] as const) {
     it(`GramAccumulator.add(f32 Dataset) = the statistics of fl32(X) bit for bit (${backend}, weighted and odd n)`, () => {
+      let compared = 0;
       for (const [n, withW] of [[51, false], [1201, true]] as const) {
         const { X, y, w } = problem(n, 3, 8);
         const X32 = X.map((r) => r.map(Math.fround));
@@ -302,11 +345,15 @@ describe("precision 'f32': storage, validation, memory", () => {
           // and the solve agrees with ols on the same f32 Dataset
           const fit = a.solve();
           const ref = ols(ds);
-          for (let j = 0; j < 3; j++) expect(Math.abs(fit.coef[j] - ref.coef[j])).toBeLessThanOrEqual(1e-10 * Math.max(1, Math.abs(ref.coef[j])));
+          for (let j = 0; j < 3; j++) {
+            expect(Math.abs(fit.coef[j] - ref.coef[j])).toBeLessThanOrEqual(1e-10 * Math.max(1, Math.abs(ref.coef[j])));
+            compared++;
+          }
         } finally {
           ds.dispose();
         }
       }
+      expect(compared).toBe(2 * 3);
     });
   }
 });
@@ -318,6 +365,7 @@ function absTerms(X: number[][], w: number[], coef: ArrayLike<number>): number[]
 
 describe("precision 'f32': distance to the fit of the unrounded data", () => {
   it('L1 / quantile / lasso objectives differ by at most 2^-24 Σ w |x|·|b| (Lipschitz bound), well within it in practice', () => {
+    let compared = 0;
     for (const [seed, n, p] of [[11, 500, 3], [12, 2000, 8], [13, 300, 12]] as const) {
       const { X, y, w } = problem(n, p, seed);
       const ds = Dataset.from(X, y, { precision: 'f32', weights: w });
@@ -327,12 +375,15 @@ describe("precision 'f32': distance to the fit of the unrounded data", () => {
         const bound = Math.max(...[a, b].map((r) => absTerms(X, w, r.coef).reduce((s, t) => s + t, 0)));
         const tolGap = 1e-10 * Math.max(1, Math.abs(b.objective)) * 4;
         expect(Math.abs(a.objective - b.objective), `seed ${seed} ${JSON.stringify(o)}`).toBeLessThanOrEqual(bound + tolGap);
+        compared++;
       }
       ds.dispose();
     }
+    expect(compared).toBe(3 * 3);
   });
 
   it('L2: sqrt(objective) differs by at most ||2^-24 |X||b| ||_w; coefficients within first-order perturbation theory', () => {
+    let compared = 0;
     for (const [seed, n, p, opts] of [[21, 1000, 5, {}], [22, 3000, 10, {}], [23, 1000, 4, { offset: 1000 }], [24, 2000, 3, { collinear: 1e-3 }]] as const) {
       const { X, y, w } = problem(n, p, seed, opts);
       const ds = Dataset.from(X, y, { precision: 'f32', weights: w });
@@ -370,8 +421,10 @@ describe("precision 'f32': distance to the fit of the unrounded data", () => {
       const err = Math.sqrt(num / den);
       expect(err, `seed ${seed}: relative error of the scaled coefficients (bound ${bound.toExponential(2)}, cond ${kappa.toExponential(2)})`).toBeLessThanOrEqual(bound);
       expect(err, `seed ${seed}: not trivially zero`).toBeGreaterThan(0);
+      compared++;
       ds.dispose();
     }
+    expect(compared).toBe(4);
   });
 });
 

@@ -93,6 +93,8 @@ function heavy(seed: number, n: number, p: number, opts: { ties?: boolean; dup?:
 }
 
 let backends: TestBackend[];
+/** wasm-release, wasm-debug and js: each per-backend loop counts its backends and must reach all three. */
+const BACKEND_COUNT = 3;
 beforeAll(async () => { backends = await allBackends(); });
 afterAll(() => { for (const tb of backends ?? []) tb.backend.kernels.l1_glob(0, 0); });
 
@@ -112,31 +114,39 @@ function checkAgainstPlain(tb: TestBackend, pr: Problem, tau: number, start?: Ar
 
 describe('globbing (forced on small data)', () => {
   it('reaches the plain solve\'s certified optimum on heavy-tailed data, several n, p, tau', () => {
+    let compared = 0;
     for (const tb of backends) {
       for (const [seed, n, p, tau] of [[1, 3000, 3, 0.5], [2, 5000, 8, 0.5], [3, 4000, 5, 0.1], [4, 4000, 5, 0.9], [5, 6000, 12, 0.3]] as const) {
         checkAgainstPlain(tb, heavy(seed, n, p), tau);
+        compared++;
       }
     }
+    expect(compared).toBe(BACKEND_COUNT * 5);
   });
 
   it('is bit-identical between the WASM kernel and the TS twin', () => {
     const rel = backends.find((b) => b.label === 'wasm-release')!;
     const js = backends.find((b) => b.label === 'js')!;
-    for (const [seed, n, p, tau, o] of [
+    const cases = [
       [11, 4000, 6, 0.5, {}], [12, 3000, 4, 0.25, { ties: true }], [13, 3000, 5, 0.5, { zeroW: true }],
       [14, 3000, 3, 0.7, { dup: true }],
-    ] as const) {
+    ] as const;
+    let compared = 0;
+    for (const [seed, n, p, tau, o] of cases) {
       const pr = heavy(seed, n, p, o);
       const a = fit(rel, pr, tau, FORCE), b = fit(js, pr, tau, FORCE);
       expect(a.status).toBe(STATUS_OK);
       expect(a.info[INFO_GLOB_ROUNDS]).toBeGreaterThan(0);
       expect(b.status).toBe(a.status);
-      for (let j = 0; j <= p; j++) expect(Object.is(a.coef[j], b.coef[j]), `coef[${j}]`).toBe(true);
-      for (let k = 0; k < INFO_LEN; k++) expect(Object.is(a.info[k], b.info[k]), `info[${k}]`).toBe(true);
+      for (let j = 0; j <= p; j++) { expect(Object.is(a.coef[j], b.coef[j]), `coef[${j}]`).toBe(true); compared++; }
+      for (let k = 0; k < INFO_LEN; k++) { expect(Object.is(a.info[k], b.info[k]), `info[${k}]`).toBe(true); compared++; }
     }
+    // every coefficient (intercept + p) and every info slot of every case
+    expect(compared).toBe(cases.reduce((t, c) => t + c[2] + 1 + INFO_LEN, 0));
   });
 
   it('fixes up globbed rows on the wrong side (bad warm start), and doubles the band when many are', () => {
+    let compared = 0;
     for (const tb of backends) {
       const pr = heavy(21, 4000, 4);
       const plain = fit(tb, pr, 0.5, OFF);
@@ -149,30 +159,39 @@ describe('globbing (forced on small data)', () => {
       expect(a.info[INFO_GLOB_FIXUPS] + b.info[INFO_GLOB_FIXUPS]).toBeGreaterThan(0);
       expect(b.info[INFO_GLOB_FIXUPS]).toBeGreaterThan(0);
       expect(b.info[INFO_GLOB_ROUNDS]).toBeGreaterThan(1);
+      compared++;
     }
+    expect(compared).toBe(BACKEND_COUNT);
   });
 
   it('a warm start at the optimum needs no simplex pivots on the full data', () => {
+    let compared = 0;
     for (const tb of backends) {
       const pr = heavy(31, 5000, 6);
       const plain = fit(tb, pr, 0.5, OFF);
       const warm = checkAgainstPlain(tb, pr, 0.5, plain.coef);
       expect(warm.info[INFO_GLOB_FIXUPS]).toBe(0);
       expect(warm.info[INFO_GLOB_ROUNDS]).toBe(1);
+      compared++;
     }
+    expect(compared).toBe(BACKEND_COUNT);
   });
 
   it('degenerate data: ties, integer y, duplicated rows, zero weights, no intercept', () => {
+    let compared = 0;
     for (const tb of backends) {
       checkAgainstPlain(tb, heavy(41, 3000, 3, { ties: true }), 0.5);
       checkAgainstPlain(tb, heavy(42, 3000, 4, { dup: true }), 0.5);
       checkAgainstPlain(tb, heavy(43, 3000, 4, { zeroW: true }), 0.4);
       checkAgainstPlain(tb, heavy(44, 3000, 3, { ties: true, zeroW: true, dup: true }), 0.5);
       checkAgainstPlain(tb, { ...heavy(45, 3000, 4), intercept: false }, 0.5);
+      compared++;
     }
+    expect(compared).toBe(BACKEND_COUNT);
   });
 
   it('pseudo-rows (lasso penalty) always stay in the band', () => {
+    let compared = 0;
     for (const tb of backends) {
       const base = heavy(51, 3000, 5);
       const { n, p } = base;
@@ -190,16 +209,21 @@ describe('globbing (forced on small data)', () => {
       // pseudo-row fits take no least-squares start: glob from an explicit start (a path's previous fit)
       const start = new Float64Array(p + 1);
       checkAgainstPlain(tb, pr, 0.5, start);
+      compared++;
     }
+    expect(compared).toBe(BACKEND_COUNT);
   });
 
   it('the smallest subsample level may be rank deficient (a rare dummy): still the certified optimum', () => {
+    let compared = 0;
     for (const tb of backends) {
       const pr = heavy(61, 4000, 3);
       // column 2: a dummy that is 1 on 3 rows only — absent from most subsamples
       for (let i = 0; i < pr.n; i++) pr.X[2 * pr.n + i] = i % 1500 === 7 ? 1 : 0;
       checkAgainstPlain(tb, pr, 0.5);
+      compared++;
     }
+    expect(compared).toBe(BACKEND_COUNT);
   });
 });
 

@@ -281,6 +281,7 @@ describe('reference problems (R quantreg br, HiGHS cross-checked)', () => {
   });
   for (const label of LABELS) {
     it(`${label}: every suite problem reaches the certified optimum`, () => {
+      let compared = 0;
       for (const c of SUITE) {
         const pr = suiteProblem(c.problem);
         const r = fit(byLabel(label), pr, { tau: c.tau });
@@ -289,33 +290,45 @@ describe('reference problems (R quantreg br, HiGHS cross-checked)', () => {
         expectRel(r.info[INFO_OBJECTIVE], c.optimal_check_objective, 1e-9, `${what}: objective`);
         // the simplex finishes what CD starts in about a pivot per coefficient, even on tied data
         expect(r.info[INFO_EDGE_STEPS], `${what}: pivots`).toBeLessThanOrEqual(2 * (pr.p + 1) + 10);
+        compared++;
       }
+      expect(compared).toBe(SUITE.length);
     });
   }
 
   it('stackloss tau = 0.5: the unique LAD coefficients to the printed digits', () => {
+    let compared = 0;
     for (const label of LABELS) {
       const r = fit(byLabel(label), suiteProblem('stackloss'), { tau: 0.5 });
       expect(Array.from(r.coef, (v, j) => v.toFixed([2, 4, 4, 4][j]))).toEqual(['-39.69', '0.8319', '0.5739', '-0.0609']);
       expect(r.info[INFO_NONUNIQUE], `${label}: unique optimum`).toBe(0);
+      compared++;
     }
+    expect(compared).toBe(3);
   });
 
   it('coefficients match the reference wherever the optimum is unique (objective gap closes)', () => {
     // starsCYG and stackloss are classic unique fits; compare to the certified coefficients
-    for (const c of SUITE.filter((c) => c.problem === 'stackloss' || c.problem === 'starsCYG')) {
+    const unique = SUITE.filter((c) => c.problem === 'stackloss' || c.problem === 'starsCYG');
+    let compared = 0;
+    for (const c of unique) {
       const r = fit(byLabel('wasm-release'), suiteProblem(c.problem), { tau: c.tau });
       if (r.info[INFO_NONUNIQUE] !== 0) continue;
       for (let j = 0; j < c.coefficients.length; j++) {
         expect(Math.abs(r.coef[j] - c.coefficients[j]), `${c.problem} tau=${c.tau} coef[${j}]`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(c.coefficients[j])));
+        compared++;
       }
     }
+    // every case of both problems is unique (none skipped): one comparison per reference coefficient
+    expect(compared).toBe(unique.reduce((t, c) => t + c.coefficients.length, 0));
+    expect(compared).toBeGreaterThan(0);
   });
 });
 
 describe('WASM and twin agree bit for bit', () => {
   it('seeded grid n, p in 1..9 (with and without intercept, continuous and tied data, weights)', () => {
     let cases = 0;
+    let compared = 0;
     for (let n = 1; n <= 9; n++) {
       for (let p = 0; p <= 8; p++) {
         for (const variant of [0, 1, 2, 3]) {
@@ -333,6 +346,7 @@ describe('WASM and twin agree bit for bit', () => {
             for (const r of runs.slice(1)) {
               expect(Array.from(r.coef), `${what}: coefficients`).toEqual(Array.from(runs[0].coef));
               expect(Array.from(r.info), `${what}: info`).toEqual(Array.from(runs[0].info));
+              compared++;
             }
             expectRel(runs[0].info[INFO_OBJECTIVE] + 1, bruteForce(pr, tau) + 1, 1e-12, `${what}: brute-force optimum`);
             cases++;
@@ -341,6 +355,7 @@ describe('WASM and twin agree bit for bit', () => {
       }
     }
     expect(cases).toBeGreaterThan(250);
+    expect(compared).toBe((LABELS.length - 1) * cases);
   });
 
   it('larger problems (n up to 3000, q up to 21, ties and weights)', () => {
@@ -348,6 +363,7 @@ describe('WASM and twin agree bit for bit', () => {
       [200, 5, {}], [500, 20, { weights: 'real' }], [3000, 8, { int: true }], [1000, 3, { int: true, weights: 'int' }],
       [800, 6, { weights: 'zeros' }], [300, 10, { intercept: false }],
     ];
+    let compared = 0;
     for (const [n, p, o] of specs) {
       const pr = randomProblem(n * 7 + p, n, p, o);
       for (const tau of [0.5, 0.1, 0.85]) {
@@ -356,9 +372,11 @@ describe('WASM and twin agree bit for bit', () => {
         for (const r of runs.slice(1)) {
           expect(Array.from(r.coef), `n=${n} p=${p} tau=${tau}: coefficients`).toEqual(Array.from(runs[0].coef));
           expect(Array.from(r.info), `n=${n} p=${p} tau=${tau}: info`).toEqual(Array.from(runs[0].info));
+          compared++;
         }
       }
     }
+    expect(compared).toBe(specs.length * 3 * (LABELS.length - 1));
   });
 });
 
@@ -499,6 +517,7 @@ describe('regressions (fuzz-found inputs: denormals, 1e12 entries, weights 1e-6.
   interface Reg { n: number; p: number; nData: number; intercept: boolean; tau: number; X: number[][]; y: number[]; w: number[]; start: number[] | null }
   const REGS = (JSON.parse(readFileSync(new URL('regressions.json', FIX), 'utf8')) as { cases: Reg[] }).cases;
   it('every case ends certified, identically on all backends', () => {
+    let compared = 0;
     REGS.forEach((c, k) => {
       const X = new Float64Array(c.n * c.p);
       for (let j = 0; j < c.p; j++) for (let i = 0; i < c.n; i++) X[j * c.n + i] = c.X[i][j];
@@ -509,8 +528,10 @@ describe('regressions (fuzz-found inputs: denormals, 1e12 entries, weights 1e-6.
         expect(Math.abs(r.info[INFO_GAP]), `case ${k}: gap`).toBeLessThanOrEqual(TOL * Math.max(1, r.info[INFO_OBJECTIVE]));
         expect(r.info[INFO_DUAL_INFEAS], `case ${k}: dual infeasibility`).toBeLessThanOrEqual(1.5e-8);
         expect(Array.from(r.info), `case ${k}: identical on all backends`).toEqual(Array.from(runs[0].info));
+        compared++;
       }
     });
+    expect(compared).toBe(REGS.length * LABELS.length);
     expect(REGS.length).toBeGreaterThanOrEqual(16);
   });
 });

@@ -62,6 +62,8 @@ function rng(seed: number): () => number {
 }
 
 const seq = <T>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
+/** wasm-release, wasm-debug and js: every per-backend loop counts its backends and must reach all three. */
+const BACKEND_COUNT = 3;
 
 /** max_j |a_j - b_j| / |b_j| (absolute where b_j = 0), with a readable failure message. */
 function expectRel(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
@@ -196,11 +198,15 @@ function minDigits(est: ArrayLike<number>, exact: Rat[]): number {
 describe('l2 kernel: twins', () => {
   it('exports a work size that does not depend on the backend', async () => {
     const bs = await allBackends();
-    for (const [n, p] of [[1, 0], [7, 3], [511, 9], [100000, 20], [3, 600]]) {
+    const shapes = [[1, 0], [7, 3], [511, 9], [100000, 20], [3, 600]];
+    let compared = 0;
+    for (const [n, p] of shapes) {
       const sizes = bs.map((tb) => tb.backend.kernels.l2_work_bytes(n, p));
       expect(new Set(sizes).size, `${n}x${p}`).toBe(1);
       expect(sizes[0] % 16).toBe(0);
+      compared += sizes.length;
     }
+    expect(compared).toBe(shapes.length * BACKEND_COUNT);
   });
 
   // Shapes around the block (512 rows) and SIMD (2 rows) widths, with and without weights,
@@ -211,12 +217,14 @@ describe('l2 kernel: twins', () => {
     let cases = 0;
     let qr = 0;
     let deficient = 0;
+    let compared = 0;
     const mismatches: string[] = [];
     const check = (label: string, cols: number[][], y: number[], opt: FitOptions) => {
       const fits = bs.map((tb) => fitL2(tb, cols, y, opt));
       for (let b = 1; b < fits.length; b++) {
         const d = sameBits(fits[0], fits[b]);
         if (d) mismatches.push(`${label}: ${bs[0].label} vs ${bs[b].label}: ${d}`);
+        compared++;
       }
       cases++;
       if (fits[0].info[INFO_METHOD] === 1) qr++;
@@ -262,6 +270,10 @@ describe('l2 kernel: twins', () => {
     }
     console.log(`twin identity: ${cases} fits x ${bs.length} backends, ${qr} on the QR path, ${deficient} rank deficient; mismatches: ${mismatches.length}`);
     expect(mismatches).toEqual([]);
+    // the grid (ns x p 0..9 x weighted x intercept x ridge), 5 QR-path checks per n of 4, 2 wide ones;
+    // each fit compared on the two other backends against the first
+    expect(cases).toBe(ns.length * 10 * 2 * 2 * 2 + 4 * 5 + 2);
+    expect(compared).toBe(cases * (BACKEND_COUNT - 1));
     expect(qr).toBeGreaterThan(20);
     expect(deficient).toBeGreaterThan(20);
   });
@@ -289,6 +301,7 @@ describe('l2 kernel: rank deficiency', () => {
   ];
   for (const c of cases) {
     it(`${c.name}: RANK_DEFICIENT, later column flagged, finite; with ridge > 0: OK`, async () => {
+      let compared = 0;
       for (const tb of await allBackends()) {
         const yy = c.y ?? y;
         const f = fitL2(tb, c.cols, yy, { w: c.w, intercept: c.intercept });
@@ -309,7 +322,9 @@ describe('l2 kernel: rank deficiency', () => {
         // With ridge, only zero columns (constant ones with an intercept) are excluded: coefficient 0.
         expect(Array.from(ridged.flags), `${tb.label} ridge flags`).toEqual(c.flags.map((_, j) => (c.zeroScale === j ? 1 : 0)));
         if (c.zeroScale !== undefined) expect(ridged.coef[c.zeroScale + 1]).toBe(0);
+        compared++;
       }
+      expect(compared).toBe(BACKEND_COUNT);
     });
   }
 
@@ -318,15 +333,19 @@ describe('l2 kernel: rank deficiency', () => {
     const cols = [x.slice()];
     for (let k = 2; k <= 10; k++) cols.push(cols[k - 2].map((v, i) => v * x[i]));
     const y = x.map((v) => 0.8 + 0.01 * Math.sin(v));
+    let compared = 0;
     for (const tb of await allBackends()) {
       const f = fitL2(tb, cols, y);
       expect(f.status, tb.label).toBe(STATUS_OK);
       expect(f.info[INFO_METHOD]).toBe(1);
       expect(f.info[INFO_RANK]).toBe(11);
+      compared++;
     }
+    expect(compared).toBe(BACKEND_COUNT);
   });
 
   it('a ridge too small to regularise at working precision drops the later duplicate (status OK)', async () => {
+    let compared = 0;
     for (const tb of await allBackends()) {
       const plain = fitL2(tb, [x1, x2], y);
       for (const ridge of [1e-300, 1e-22]) {
@@ -340,10 +359,13 @@ describe('l2 kernel: rank deficiency', () => {
       const g = fitL2(tb, [x1, x2, x1.slice()], y, { ridge: 1e-6 });
       expect(Array.from(g.flags)).toEqual([0, 0, 0]);
       expectRel([g.coef[1]], [g.coef[3]], 1e-9, `${tb.label} ridge split`);
+      compared++;
     }
+    expect(compared).toBe(BACKEND_COUNT);
   });
 
   it('all weights zero: nothing identified', async () => {
+    let compared = 0;
     for (const tb of await allBackends()) {
       const f = fitL2(tb, [x1, x2], y, { w: seq(n, () => 0) });
       expect(f.status).toBe(STATUS_RANK_DEFICIENT);
@@ -351,7 +373,9 @@ describe('l2 kernel: rank deficiency', () => {
       expect(Array.from(f.coef)).toEqual([0, 0, 0]);
       const g = fitL2(tb, [x1, x2], y, { w: seq(n, () => 0), intercept: false, ridge: 1 });
       expect(g.status).toBe(STATUS_OK);
+      compared++;
     }
+    expect(compared).toBe(BACKEND_COUNT);
   });
 });
 
@@ -392,6 +416,7 @@ describe('l2 kernel: accuracy against exact rational solutions', () => {
     it(`${pb.name}: coefficients and objective`, async () => {
       const exact = exactLS(pb.cols, pb.y, pb.w ?? null, pb.intercept !== false, pb.ridge ?? 0);
       const rows: Record<string, string> = {};
+      let compared = 0;
       for (const tb of await allBackends()) {
         const f = fitL2(tb, pb.cols, pb.y, { w: pb.w, intercept: pb.intercept, ridge: pb.ridge });
         expect(f.status).toBe(STATUS_OK);
@@ -400,7 +425,9 @@ describe('l2 kernel: accuracy against exact rational solutions', () => {
         rows[tb.label] = `${d.toFixed(1)} digits (${f.info[INFO_METHOD] ? 'QR' : 'Chol'}, rcond ${f.info[INFO_RCOND].toExponential(1)}, it ${f.info[INFO_ITERATIONS]}, refine ${f.info[INFO_REFINE].toExponential(1)})`;
         expect(d, `${tb.label} digits`).toBeGreaterThanOrEqual(pb.digits);
         expectRel([f.info[INFO_OBJECTIVE]], [obj], 1e-14, `${tb.label} objective`);
+        compared++;
       }
+      expect(compared).toBe(BACKEND_COUNT);
       console.log(pb.name, rows);
     });
   }
@@ -408,6 +435,7 @@ describe('l2 kernel: accuracy against exact rational solutions', () => {
   it('the mean model (p = 0) and the empty model', async () => {
     const y = seq(21, () => r() * 1e3);
     const w = seq(21, () => r());
+    let compared = 0;
     for (const tb of await allBackends()) {
       const f = fitL2(tb, [], y, { w });
       const exact = exactLS([], y, w, true);
@@ -416,7 +444,9 @@ describe('l2 kernel: accuracy against exact rational solutions', () => {
       const g = fitL2(tb, [], y, { intercept: false });
       expect(Array.from(g.coef)).toEqual([0]);
       expectRel([g.info[INFO_OBJECTIVE]], [exactObjective([], y, null, [0])], 1e-15, 'empty objective');
+      compared++;
     }
+    expect(compared).toBe(BACKEND_COUNT);
   });
 
   it('rcond is the 1-norm reciprocal condition of the centered, scaled Gram matrix', async () => {
@@ -435,13 +465,16 @@ describe('l2 kernel: accuracy against exact rational solutions', () => {
     const inv = invert(C);
     const norm1 = (M: number[][]) => Math.max(...M.map((_, j) => M.reduce((s, row) => s + Math.abs(row[j]), 0)));
     const truth = 1 / (norm1(C) * norm1(inv));
+    let compared = 0;
     for (const tb of await allBackends()) {
       const f = fitL2(tb, cols, y);
       expect(f.info[INFO_METHOD]).toBe(0);
       // Hager's estimate is a lower bound on |C^-1|_1: rcond is an upper bound, usually exact.
       expect(f.info[INFO_RCOND]).toBeGreaterThanOrEqual(truth * (1 - 1e-9));
       expect(f.info[INFO_RCOND]).toBeLessThanOrEqual(truth * 3);
+      compared++;
     }
+    expect(compared).toBe(BACKEND_COUNT);
   });
 });
 
@@ -469,6 +502,7 @@ describe('l2 kernel: invariances and weights', () => {
     const y = seq(n, (i) => 0.5 + 1.25 * x1[i] - 0.75 * x2[i] + r());
     const x1s = x1.map((v) => v + 1e12);
     expect(x1s.every((v, i) => v - 1e12 === x1[i])).toBe(true);
+    let compared = 0;
     for (const tb of await allBackends()) {
       for (const opt of [{}, { w: seq(n, () => r() * 2) }, { ridge: 0.3 }]) {
         const a = fitL2(tb, [x1, x2], y, opt);
@@ -478,7 +512,9 @@ describe('l2 kernel: invariances and weights', () => {
         expectRel(b.coef.slice(1), a.coef.slice(1), 1e-13, `${tb.label} slopes after the shift`);
         expectRel([b.coef[0]], [a.coef[0] - 1e12 * a.coef[1]], 1e-9, `${tb.label} intercept after the shift`);
       }
+      compared++;
     }
+    expect(compared).toBe(BACKEND_COUNT);
   });
 
   it('integer weights equal duplicated rows; zero weights equal deleted rows', async () => {
@@ -488,6 +524,7 @@ describe('l2 kernel: invariances and weights', () => {
     const w = seq(n, () => Math.floor(r() * 4)); // 0..3, zeros included
     const rep = (v: number[]) => v.flatMap((x, i) => Array(w[i]).fill(x) as number[]);
     const kept = (v: number[]) => v.filter((_, i) => w[i] > 0);
+    let compared = 0;
     for (const tb of await allBackends()) {
       for (const ridge of [0, 2]) {
         const a = fitL2(tb, cols, y, { w, ridge });
@@ -499,7 +536,9 @@ describe('l2 kernel: invariances and weights', () => {
         const d = fitL2(tb, cols.map(kept), kept(y), { ridge });
         expectRel(c.coef, d.coef, 1e-13, `${tb.label} zero weights vs deleted rows (ridge ${ridge})`);
       }
+      compared++;
     }
+    expect(compared).toBe(BACKEND_COUNT);
   });
 
   it('scaling a column by 2^k scales its coefficient by 2^-k exactly, even at 2^+-600', async () => {
@@ -507,6 +546,7 @@ describe('l2 kernel: invariances and weights', () => {
     const cols = [seq(n, () => r()), seq(n, () => r() - 0.5)];
     const y = seq(n, (i) => cols[0][i] - cols[1][i] + r());
     const w = seq(n, () => r());
+    let compared = 0;
     for (const tb of await allBackends()) {
       for (const opt of [{}, { w }, { intercept: false }]) {
         const a = fitL2(tb, cols, y, opt);
@@ -516,10 +556,13 @@ describe('l2 kernel: invariances and weights', () => {
           expect(Array.from(b.coef), `${tb.label} 2^${k}`).toEqual([a.coef[0], a.coef[1] / f, a.coef[2]]);
         }
       }
+      compared++;
     }
+    expect(compared).toBe(BACKEND_COUNT);
   });
 
   it('exact fits, the smallest designs and a column below 1 / DBL_MAX', async () => {
+    let compared = 0;
     for (const tb of await allBackends()) {
       const x = [0.5, 1.5, -2, 3.25, 7];
       const f = fitL2(tb, [x, x.map((v) => v * v)], x.map((v) => 3 + v - 0.25 * v * v));
@@ -533,7 +576,9 @@ describe('l2 kernel: invariances and weights', () => {
       const tiny = fitL2(tb, [x.map((v) => v * 1e-310), x], x.map((v) => 1 + v));
       expect(Array.from(tiny.flags)).toEqual([1, 0]);
       expect(Array.from(tiny.coef)).toEqual([1, 0, 1]);
+      compared++;
     }
+    expect(compared).toBe(BACKEND_COUNT);
   });
 
   it('zero-weight rows may hold any finite values', async () => {
@@ -543,11 +588,14 @@ describe('l2 kernel: invariances and weights', () => {
     const w = seq(n, (i) => (i % 5 === 0 ? 0 : 1));
     const wild = cols.map((c) => c.map((v, i) => (w[i] === 0 ? 1e300 * (i % 2 ? -1 : 1) : v)));
     const ywild = y.map((v, i) => (w[i] === 0 ? -1e300 : v));
+    let compared = 0;
     for (const tb of await allBackends()) {
       const a = fitL2(tb, cols, y, { w });
       const b = fitL2(tb, wild, ywild, { w });
       expect(b.status).toBe(STATUS_OK);
       expectRel(b.coef, a.coef, 1e-13, `${tb.label} wild zero-weight rows`);
+      compared++;
     }
+    expect(compared).toBe(BACKEND_COUNT);
   });
 });

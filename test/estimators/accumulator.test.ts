@@ -187,6 +187,7 @@ describe('moments kernel', () => {
   });
 
   it('all-zero weights give W = 0 and zero statistics; huge values and weights stay finite and scale exactly (power-of-two guard)', async () => {
+    let compared = 0;
     for (const tb of await allBackends()) {
       const r = rng(5);
       const n = 37;
@@ -216,7 +217,9 @@ describe('moments kernel', () => {
       const over = runMoments(tb, [cols[0].map((v, i) => (i % 2 ? 1.7e308 : -1.7e308) * v)], y, null);
       expect([STATUS_OK, STATUS_NUMERICAL]).toContain(over.status);
       if (over.status === STATUS_OK) expect(over.R.every(Number.isFinite)).toBe(true);
+      compared++;
     }
+    expect(compared).toBe(3); // wasm-release, wasm-debug, js
   });
 });
 
@@ -226,6 +229,7 @@ describe('moments kernel', () => {
 describe('GramAccumulator: chunked equals in-memory', () => {
   it('matches ols() to 1e-10 (coef, intercept, objective, rcond) with/without weights and intercept, any chunking, both backends', () => {
     const d = synth(3001, 6, 2);
+    let compared = 0;
     for (const backend of BACKENDS) {
       for (const weights of [false, true]) {
         for (const intercept of [true, false]) {
@@ -244,10 +248,12 @@ describe('GramAccumulator: chunked equals in-memory', () => {
             expect(r.converged).toBe(true);
             expect(r.backend).toBe(backend);
             expectVecRel(r.predict(d.X.slice(0, 5)), ref.predict(d.X.slice(0, 5)), 1e-10, `${what} predict`);
+            compared++;
           }
         }
       }
     }
+    expect(compared).toBe(BACKENDS.length * 2 * 2 * 4); // backends x weights x intercept x chunkings
   });
 
   it('matches ols() with a ridge penalty (objective includes ridge·||b||²)', () => {
@@ -502,6 +508,7 @@ describe('GramAccumulator: errors', () => {
       return undefined;
     })();
     expect(refErr?.code).toBe('RANK_DEFICIENT');
+    let compared = 0;
     for (const backend of BACKENDS) {
       const acc = new GramAccumulator(5, { backend });
       for (let i = 0; i < 100; i += 30) acc.add(X.slice(i, i + 30), d.y.slice(i, i + 30));
@@ -518,7 +525,9 @@ describe('GramAccumulator: errors', () => {
       const r = acc.solve({ ridge: 1e-3 });
       const ref = ols(X, d.y, { ridge: 1e-3 });
       expectVecRel(r.coef, ref.coef, 1e-8, 'ridge on an aliased design');
+      compared++;
     }
+    expect(compared).toBe(BACKENDS.length);
     // a column constant on the rows of positive weight (other values on zero-weight rows), with weights
     const Xc = d.X.map((r, i) => [r[0], d.w[i] > 0 ? 0.1 : 7, r[1]]);
     const ref = (() => {

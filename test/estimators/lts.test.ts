@@ -84,8 +84,11 @@ describe('robustbase ltsReg fixtures', () => {
         expect(rel(r.raw.scale, c.raw.scale)).toBeLessThan(1e-9);
         expect(rel(r.scale, c.scale)).toBeLessThan(1e-9);
         const scaleX = Math.max(...c.coef.map(Math.abs));
-        allCoef(r).forEach((v, j) => expect(Math.abs(v - (c.intercept ? c.coef[j] : [0, ...c.coef][j])) / scaleX).toBeLessThan(1e-9));
-        allCoef(r.raw).forEach((v, j) => expect(Math.abs(v - (c.intercept ? c.raw.coef[j] : [0, ...c.raw.coef][j])) / Math.max(...c.raw.coef.map(Math.abs))).toBeLessThan(1e-8));
+        let compared = 0;
+        allCoef(r).forEach((v, j) => { expect(Math.abs(v - (c.intercept ? c.coef[j] : [0, ...c.coef][j])) / scaleX).toBeLessThan(1e-9); compared++; });
+        allCoef(r.raw).forEach((v, j) => { expect(Math.abs(v - (c.intercept ? c.raw.coef[j] : [0, ...c.raw.coef][j])) / Math.max(...c.raw.coef.map(Math.abs))).toBeLessThan(1e-8); compared++; });
+        // intercept slot + p slopes, for both the reweighted and the raw fit
+        expect(compared).toBe(2 * (c.p + 1));
       });
     }
   }
@@ -98,12 +101,15 @@ describe('robustbase ltsReg fixtures', () => {
       expect(s.distribution).toBe('t');
       expect(s.df).toBe(S.df[1]);
       expect(s.p).toBe(S.df[0]);
+      let compared = 0;
       s.coefficients.forEach((row, j) => {
         expect(rel(row.estimate, S.estimate[j])).toBeLessThan(1e-8);
         expect(rel(row.stdError, S.se[j])).toBeLessThan(1e-8);
         expect(rel(row.statistic, S.t[j])).toBeLessThan(1e-8);
         expect(Math.abs(row.pValue - S.p[j])).toBeLessThan(1e-8 * Math.max(S.p[j], 1e-12) + 1e-15);
+        compared++;
       });
+      expect(compared).toBe(S.estimate.length);
       expect(rel(s.sigma!, S.sigma)).toBeLessThan(1e-9);
       if (S.r2 !== undefined && S.r2 !== null) {
         expect(rel(s.rSquared!, S.r2)).toBeLessThan(1e-9);

@@ -31,6 +31,7 @@ describe('mm vs robustbase lmrob (defaults)', () => {
     const c = fx.cases[name];
     it(`${name}: M stage from robustbase's S-estimate matches to 1e-8`, () => {
       const start = { intercept: c.S.coef[0], coef: c.S.coef.slice(1), scale: c.S.scale };
+      let compared = 0;
       for (const backend of ['wasm', 'js'] as const) {
         const r = mm(c.X, c.y, { start, backend });
         expectVecRel(all(r), c.MM.coef, 1e-8, `${name} ${backend} coef`);
@@ -40,7 +41,9 @@ describe('mm vs robustbase lmrob (defaults)', () => {
         expectRel(r.objective, c.MM.objective, 1e-7, `${name} objective`);
         expectVecRel(r.weights, c.MM.rweights, 1e-7, `${name} weights`);
         expect(flagged(r), `${name} outliers`).toEqual(c.MM.outliers);
+        compared++;
       }
+      expect(compared).toBe(2);
     });
     it(`${name}: own S stage: S-scale <= robustbase's (1 + 1e-6), same outliers`, () => {
       const r = mm(c.X, c.y);
@@ -87,6 +90,7 @@ describe('summary() of an MM fit vs summary(lmrob) (.vcov.avar1)', () => {
       expect(s.method).toBe('.vcov.avar1');
       expect(s.df).toBe(c.summary.df);
       const k = c.summary.se.length;
+      let compared = 0;
       for (let j = 0; j < k; j++) {
         const row = s.coefficients[j];
         expectRel(row.estimate, c.summary.estimate[j], 1e-7, `${name} estimate ${j}`);
@@ -94,7 +98,10 @@ describe('summary() of an MM fit vs summary(lmrob) (.vcov.avar1)', () => {
         expectRel(row.statistic, c.summary.t[j], 1e-6, `${name} t ${j}`);
         if (c.summary.p[j] > 1e-300) expectRel(row.pValue, c.summary.p[j], 1e-5, `${name} p ${j}`);
         expectVecRel(s.covariance[j], c.summary.cov[j], 1e-6, `${name} cov row ${j}`);
+        compared++;
       }
+      // one row per coefficient of the design (intercept + columns of X), counted apart from the fixture's se
+      expect(compared).toBe(c.X[0].length + 1);
     });
   }
 });

@@ -64,15 +64,18 @@ describe('mm: WASM and TS twin agree bit for bit', () => {
     const { X, y } = data(60, 3, 5, 6);
     const X32 = X.map((row) => row.map((v) => Math.fround(v)));
     const ref = mm(X32, y);
+    let compared = 0;
     for (const backend of ['wasm', 'js'] as const) {
       const ds = Dataset.from(X, y, { precision: 'f32', backend });
       try {
         sameBits(mm(ds), ref);
         sameBits(fit(ds, { loss: 'mm' }) as MMResult, ref);
+        compared += 2;
       } finally {
         ds.dispose();
       }
     }
+    expect(compared).toBe(2 * 2);
   });
 });
 
@@ -159,6 +162,7 @@ describe('mm: exact fit, start, progress, cancellation, fitAsync', () => {
       X.push([i]);
       y.push(i < 20 ? 2 + 3 * i : 100 * Math.sin(i));
     }
+    let compared = 0;
     for (const backend of ['wasm', 'js'] as const) {
       const r = mm(X, y, { backend });
       expect(r.status).toBe('exact-fit');
@@ -167,7 +171,9 @@ describe('mm: exact fit, start, progress, cancellation, fitAsync', () => {
       expectVecRel(all(r), [2, 3], 1e-12, 'exact line');
       expect(Array.from(r.outliers).slice(20).every((v) => v === 1)).toBe(true);
       expect(Number.isNaN(r.objective)).toBe(false);
+      compared++;
     }
+    expect(compared).toBe(2);
   });
   it('constant y is an exact fit (intercept = y, slopes 0)', () => {
     const { X } = data(20, 2, 1);

@@ -106,7 +106,9 @@ describe('determinism', () => {
       // interleave other work between runs: memory reuse must not leak into results
       lib.quantile(PROBLEMS[2].X, PROBLEMS[2].y, { tau: 0.5 });
       const again = table(lib);
-      for (const [key, fp] of reference) expect(again.get(key), key).toBe(fp);
+      let compared = 0;
+      for (const [key, fp] of reference) { expect(again.get(key), key).toBe(fp); compared++; }
+      expect(compared).toBe(PROBLEMS.length * SPECS.length * 2);
     }
   });
 
@@ -114,27 +116,33 @@ describe('determinism', () => {
     const big = synth('big', 100_000, 6, 14, false);
     lib.ols(big.X, big.y);
     lib.ols(big.X, big.y, { backend: 'js' });
+    let compared = 0;
     for (const prob of [...PROBLEMS].reverse()) {
       for (const spec of [...SPECS].reverse()) {
         for (const backend of ['js', 'wasm'] as const) {
           const key = `${prob.name} | ${spec.label} | ${backend}`;
           expect(run(lib, prob, spec, backend), key).toBe(reference.get(key));
+          compared++;
         }
       }
     }
+    expect(compared).toBe(PROBLEMS.length * SPECS.length * 2);
   });
 
   it('two fresh module instances (new WebAssembly instance, new memory) give the same bits', async () => {
     for (let k = 0; k < 2; k++) {
       const L = await freshInstance();
       const t = table(L);
-      for (const [key, fp] of reference) expect(t.get(key), `instance ${k + 1}: ${key}`).toBe(fp);
+      let compared = 0;
+      for (const [key, fp] of reference) { expect(t.get(key), `instance ${k + 1}: ${key}`).toBe(fp); compared++; }
+      expect(compared).toBe(PROBLEMS.length * SPECS.length * 2);
     }
   });
 
   it('fitAsync in fresh workers gives the same bits as fit on this thread', async () => {
     for (let k = 0; k < 2; k++) {
       lib.terminateWorkers(); // no idle worker to reuse: each round starts new ones
+      let compared = 0;
       for (const prob of PROBLEMS) {
         for (const spec of SPECS) {
           for (const backend of ['wasm', 'js'] as const) {
@@ -142,21 +150,26 @@ describe('determinism', () => {
             const r = await lib.fitAsync(prob.X, prob.y, o);
             const key = `${prob.name} | ${spec.label} | ${backend}`;
             expect(fingerprint(r), `worker round ${k + 1}: ${key}`).toBe(reference.get(key));
+            compared++;
           }
         }
       }
+      expect(compared).toBe(PROBLEMS.length * SPECS.length * 2);
     }
   });
 
   it('WASM and the TypeScript twin are bit-identical (the declared bound) for every loss', () => {
+    let compared = 0;
     for (const prob of PROBLEMS) {
       for (const spec of SPECS) {
         const w = reference.get(`${prob.name} | ${spec.label} | wasm`)!;
         const j = reference.get(`${prob.name} | ${spec.label} | js`)!;
         expect(w.length).toBeGreaterThan(0);
         expect(w, `${prob.name} | ${spec.label}: wasm vs js`).toBe(j);
+        compared++;
       }
     }
+    expect(compared).toBe(reference.size / 2);
   });
 
   it('the fingerprint sees a one-ulp change (the comparisons above can fail)', () => {

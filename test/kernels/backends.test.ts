@@ -42,6 +42,7 @@ describe('backends', () => {
   });
 
   it('every backend grows memory on demand and reports the same heap semantics', async () => {
+    let compared = 0;
     for (const tb of await allBackends()) {
       const before = tb.backend.byteLength();
       const mark = tb.arena.mark();
@@ -52,10 +53,13 @@ describe('backends', () => {
       expect(tb.backend.f64()[(p >>> 3) + 10]).toBe(42);
       tb.arena.release(mark);
       expect(tb.arena.mark()).toBe(mark);
+      compared++;
     }
+    expect(compared).toBe(3); // wasm-release, wasm-debug, js
   });
 
   it('a request past the wasm32 limit is OUT_OF_MEMORY naming the bytes, before anything grows', async () => {
+    let compared = 0;
     for (const tb of await allBackends()) {
       const before = tb.backend.byteLength();
       expect(() => tb.arena.allocMany([3 * 2 ** 30, 2 * 2 ** 30], 'test')).toThrow(/OUT_OF_MEMORY|needs .*GiB/);
@@ -69,6 +73,8 @@ describe('backends', () => {
       expect((e as { code: string }).code).toBe('OUT_OF_MEMORY');
       expect((e as { details: { bytesNeeded: number } }).details.bytesNeeded).toBeGreaterThan(4 * 2 ** 30);
       expect(tb.backend.byteLength()).toBe(before);
+      compared++;
     }
+    expect(compared).toBe(3); // wasm-release, wasm-debug, js
   });
 });

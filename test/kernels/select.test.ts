@@ -58,17 +58,21 @@ function expectPermutation(before: Triples, after: Triples): void {
   const at = new Map<number, number>();
   before.id.forEach((id, a) => at.set(id, a));
   let ok = at.size === after.id.length;
+  let compared = 0;
   after.id.forEach((id, a) => {
     const b = at.get(id);
     if (b === undefined || !Object.is(before.key[b], after.key[a]) || !Object.is(before.wt[b], after.wt[a])) ok = false;
     at.delete(id);
+    compared++;
   });
   expect(ok && at.size === 0, 'the arrays hold a permutation of the input triples').toBe(true);
+  expect(compared).toBe(before.id.length);
 }
 
 describe('wselect (weighted lower quantile in (key, id) order)', () => {
   const sizes = [1, 2, 3, 5, 10, 100, 511, 512, 513, 600, 2000, 20000];
   it.each(sizes)('m = %i: sampling and plain paths agree with the reference', (m) => {
+    let compared = 0;
     for (const ties of [false, true]) {
       for (const zeros of [false, true]) {
         const t = triples(m * 4 + (ties ? 2 : 0) + (zeros ? 1 : 0), m, ties, zeros);
@@ -82,19 +86,24 @@ describe('wselect (weighted lower quantile in (key, id) order)', () => {
             const { pos, after } = select(t, target, total);
             expect({ key: after.key[pos], id: after.id[pos] }, `m=${m} ties=${ties} zeros=${zeros} frac=${frac} total=${total}`).toEqual(ref);
             expectPermutation(t, after);
+            compared++;
             if (total === null) {
               // plain FIND: positions before the result hold exactly its predecessors
               let bad = -1;
+              let checked = 0;
               for (let a = 0; a < m && bad < 0; a++) {
                 const prec = after.key[a] < ref.key || (after.key[a] === ref.key && after.id[a] < ref.id);
                 if (prec !== a < pos) bad = a;
+                checked++;
               }
               expect(bad, `m=${m}: first position out of place`).toBe(-1);
+              expect(checked).toBe(m);
             }
           }
         }
       }
     }
+    expect(compared).toBe(2 * 2 * 9 * 2); // ties x zeros x fractions x (sampling, plain)
   });
 
   it('a target beyond the total (rounding shortfall) selects the largest element', () => {
@@ -102,10 +111,13 @@ describe('wselect (weighted lower quantile in (key, id) order)', () => {
     let W = 0;
     for (const w of t.wt) W += w;
     const ref = reference(t)(Infinity);
+    let compared = 0;
     for (const total of [W, null]) {
       const { pos, after } = select(t, W * (1 + 1e-12), total);
       expect({ key: after.key[pos], id: after.id[pos] }).toEqual(ref);
+      compared++;
     }
+    expect(compared).toBe(2);
   });
 
   it('is deterministic: the same input gives the same permutation', () => {
@@ -118,7 +130,9 @@ describe('wselect (weighted lower quantile in (key, id) order)', () => {
 
 describe('argmin', () => {
   it('finds the first element in (key, id) order without reordering', () => {
-    for (const m of [1, 2, 7, 1000]) {
+    const ms = [1, 2, 7, 1000];
+    let compared = 0;
+    for (const m of ms) {
       const t = triples(m, m, true, false);
       const arena = new Arena(jsBackend);
       const mark = arena.mark();
@@ -129,9 +143,11 @@ describe('argmin', () => {
         const pos = argmin(pK, pI, m);
         expect({ key: t.key[pos], id: t.id[pos] }).toEqual(reference(t)(0));
         expect(Array.from(jsBackend.i32().slice(pI >>> 2, (pI >>> 2) + m))).toEqual(Array.from(t.id));
+        compared++;
       } finally {
         arena.release(mark);
       }
     }
+    expect(compared).toBe(ms.length);
   });
 });

@@ -16,11 +16,14 @@ describe('quantile with taus', () => {
     const taus = [0.9, 0.1, 0.5, 0.25];
     const set = quantile(X, y, { taus });
     expect(set.map((s) => s.tau)).toEqual(taus);
+    let compared = 0;
     for (const s of set) {
       expect(s.converged).toBe(true);
       expectRel(s.objective, quantile(X, y, { tau: s.tau }).objective, 1e-12, `tau ${s.tau}`);
       expect(s.crossings).toBeGreaterThanOrEqual(0);
+      compared++;
     }
+    expect(compared).toBe(taus.length);
     expect(set.find((s) => s.tau === 0.9)!.crossings).toBe(0); // the top level has no next level
   });
 

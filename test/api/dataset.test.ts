@@ -26,6 +26,7 @@ describe('Dataset', () => {
   it('fits several losses and taus without copying again, equal to the array API', () => {
     const { X, y } = synth(500, 4, 1);
     const w = Array.from({ length: 500 }, (_, i) => 1 + (i % 3));
+    let compared = 0;
     for (const backend of ['wasm', 'js'] as const) {
       const ds = Dataset.from(X, y, { weights: w, backend });
       const before = memoryStats();
@@ -34,9 +35,11 @@ describe('Dataset', () => {
         const b = fit(X, y, { loss, weights: w, backend });
         expect(a.objective).toBe(b.objective);
         expect(Array.from(a.coef)).toEqual(Array.from(b.coef));
+        compared++;
       }
       for (const tau of [0.1, 0.9]) {
         expectRel(quantile(ds, { tau }).objective, quantile(X, y, { tau, weights: w, backend }).objective, 1e-12, `tau ${tau}`);
+        compared++;
       }
       // penalised fits append pseudo-rows to a scoped copy; the dataset itself is untouched
       const pen = lad(ds, { lambda: 3 });
@@ -47,6 +50,7 @@ describe('Dataset', () => {
       expect(ds.disposed).toBe(true);
       expect(() => ols(ds)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/disposed/) }));
     }
+    expect(compared).toBe(2 * (2 + 2)); // backends x (l2, l1 + two taus)
   });
 
   it('Symbol.dispose frees it (using-declarations)', () => {
@@ -61,6 +65,7 @@ describe('Dataset', () => {
   it('builder from row chunks equals Dataset.from, with and without capacity', () => {
     const { X, y } = synth(1000, 3, 3);
     const ref = ols(X, y);
+    let compared = 0;
     for (const capacity of [undefined, 7, 5000]) {
       const b = Dataset.builder(3, capacity === undefined ? {} : { capacity });
       for (let i = 0; i < 1000; i += 137) b.append(X.slice(i, i + 137), y.slice(i, i + 137));
@@ -69,8 +74,10 @@ describe('Dataset', () => {
       const r = ols(ds);
       expect(Array.from(r.coef)).toEqual(Array.from(ref.coef));
       expect(r.intercept).toBe(ref.intercept);
+      compared++;
       ds.dispose();
     }
+    expect(compared).toBe(3);
   });
 
   it('a bad chunk is rejected and leaves the builder intact', () => {
@@ -100,13 +107,16 @@ describe('Dataset', () => {
 describe('fitAsync', () => {
   it('gives the same result as fit, with predict, for every loss', async () => {
     const { X, y } = synth(300, 3, 5);
+    let compared = 0;
     for (const loss of ['l2', 'l1', 'quantile'] as const) {
       const a = await fitAsync(X, y, { loss, ...(loss === 'quantile' ? { tau: 0.8 } : {}) });
       const b = fit(X, y, { loss, ...(loss === 'quantile' ? { tau: 0.8 } : {}) });
       expect(a.objective).toBe(b.objective);
       expectVecRel(a.coef, b.coef, 0);
       expect(Array.from(a.predict([[1, 2, 3]]))).toEqual(Array.from(b.predict([[1, 2, 3]])));
+      compared++;
     }
+    expect(compared).toBe(3);
   });
 
   it('typed errors cross the worker boundary', async () => {
@@ -153,6 +163,8 @@ describe('fitAsync', () => {
   it('concurrent fits do not interfere', async () => {
     const sets = [10, 11, 12, 13].map((s) => synth(400, 3, s));
     const results = await Promise.all(sets.map((d, i) => fitAsync(d.X, d.y, { loss: i % 2 ? 'l1' : 'l2' })));
-    results.forEach((r, i) => expect(r.objective).toBe(fit(sets[i].X, sets[i].y, { loss: i % 2 ? 'l1' : 'l2' }).objective));
+    let compared = 0;
+    results.forEach((r, i) => { expect(r.objective).toBe(fit(sets[i].X, sets[i].y, { loss: i % 2 ? 'l1' : 'l2' }).objective); compared++; });
+    expect(compared).toBe(sets.length);
   });
 });

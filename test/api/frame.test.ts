@@ -82,6 +82,7 @@ describe('Dataset.fromColumns', () => {
     }
     if (n > 10) y[10] = NaN;
     const f = modelFrame({ y, x1, g }, { y: 'y' });
+    let compared = 0;
     for (const backend of ['wasm', 'js'] as const) {
       const before = memoryStats().wasmInUse;
       const ds = Dataset.fromColumns({ y, x1, g }, { y: 'y', backend });
@@ -91,9 +92,11 @@ describe('Dataset.fromColumns', () => {
       const b = fit(f.X, f.y, { loss: 'l2', backend });
       expect(Array.from(a.coef)).toEqual(Array.from(b.coef));
       expect(a.intercept).toBe(b.intercept);
+      compared++;
       ds.dispose();
       if (backend === 'wasm') expect(memoryStats().wasmInUse).toBe(before);
     }
+    expect(compared).toBe(2);
   });
 });
 

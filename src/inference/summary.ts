@@ -314,7 +314,9 @@ function summaryOfArrays(result: SummarizableResult, X: XInput, y: ArrayLike<num
   }
   const refitOpts = { intercept, backend };
   if (se === 'rank') {
-    onlyWith(o, ['bandwidth', 'B', 'seed', 'ci', 'backend'], se);
+    // backend is accepted (as for 'ker'): the rank walk makes no kernel call — the vertices are exact
+    // TypeScript arithmetic on the host — so the intervals are the same whichever backend is named.
+    onlyWith(o, ['bandwidth', 'B', 'seed', 'ci'], se);
     const iid = optBool(o, 'iid', true);
     // As summary.rq: rows (and the intercept column) multiplied by the weights.
     const { n, k } = d;

@@ -671,7 +671,7 @@ table('summary', [
   row('iid not boolean', 'INVALID_INPUT', /option iid must be true or false, received "no"/, summary, () => [l1res(), X3, y3, { se: 'rank', iid: 'no' }]),
   row('iid with nid', 'INVALID_INPUT', /option iid applies only to se: 'rank', not to se: 'nid'/, summary, () => [l1res(), X3, y3, { se: 'nid', iid: false }]),
   row('B with rank', 'INVALID_INPUT', /option B applies only to se: 'boot', not to se: 'rank'/, summary, () => [l1res(), X3, y3, { B: 50 }]),
-  row('backend with rank', 'INVALID_INPUT', /option backend applies only to se: 'nid' or 'boot'.*not to se: 'rank'/, summary, () => [l1res(), X3, y3, { backend: 'js' }]),
+  row('bad backend with rank', 'INVALID_INPUT', /backend/, summary, () => [l1res(), X3, y3, { backend: 'gpu' }]),
   row('rank non-iid, tau ± h outside (0, 1)', 'INVALID_INPUT', /iid: false: tau ± h = 0.02 ± .* leaves \(0, 1\).*iid: true/, summary,
     () => [quantile(X3, y3, { tau: 0.02 }), X3, y3, { iid: false }]),
 ]);

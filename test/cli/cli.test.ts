@@ -300,6 +300,9 @@ describe('help and usage errors', () => {
     [['fit', 'data.csv', '--y', 'y', '--se'], /option --se needs a value/],
     [['fit', 'data.csv', '--y', 'y', '--level', 'high'], /--level expects a number, received "high"/],
     [['fit', 'data.csv', '--y', 'y', '--reps', '50'], /--reps applies to --se boot only/],
+    [['fit', 'data.csv', '--y', 'y', '--iid', 'no'], /--iid must be true or false; received "no"/],
+    [['fit', 'data.csv', '--y', 'y', '--se', 'nid', '--iid', 'false'], /--iid applies to --se rank only, not to --se nid/],
+    [['fit', 'data.csv', '--y', 'y', '--loss', 'l2', '--iid', 'false'], /--iid applies to --se rank \(l1 and quantile fits\) only, not to --loss l2/],
     [['fit', 'data.csv', '--y', 'y', '--se', 'boot', '--reps', '2.5'], /--reps expects a whole number/],
     [['fit', 'data.csv', '--y', 'y', '--se', 'nid', '--seed', '3'], /--seed applies to --se boot only/],
     [['fit', 'data.csv', '--y', 'y', '--se', 'none', '--level', '0.9'], /--level has no effect with --se none/],
@@ -685,6 +688,23 @@ describe('fit (L1 / quantile)', () => {
     expect(t.stdout).toContain('Coefficients (none: rank-inversion intervals, iid rank test; critical value 2.1098 (t on 17 df)):');
     expect(t.stdout).toMatch(/\(Intercept\)\s+-39\.6899\s+-53\.7946\s+-24\.4915/);
     expect(t.stdout).not.toContain('Std. Error');
+  });
+
+  it('--iid false: the density-weighted rank intervals (quantreg summary.rq(se = "rank", iid = FALSE)); it implies --se rank', async () => {
+    const fx = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'inference', 'rank.json'), 'utf8'));
+    const ref = fx.cases.find((c: { name: string; tau: number; iid: boolean; level: number }) => c.name === 'stackloss' && c.tau === 0.5 && !c.iid && c.level === 0.9);
+    const j = JSON.parse((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--iid', 'false', '--level', '0.9', '--json'])).stdout);
+    expect(j.inference).toMatchObject({ method: 'rank', level: 0.9, tau: 0.5 });
+    expect(j.inference.rank.iid).toBe(false);
+    expect(j.inference.rank.h).toBeGreaterThan(0);
+    // the upper ends and the intercept/Water.Temp/Acid.Conc. lower ends (Air.Flow's lower: test/estimators/rank.test.ts)
+    [0, 1, 2, 3].forEach((k) => expectClose(j.inference.coefficients[k].ciUpper, ref.upper[k], 1e-8, `upper ${k}`));
+    [0, 2, 3].forEach((k) => expectClose(j.inference.coefficients[k].ciLower, ref.lower[k], 1e-8, `lower ${k}`));
+    const iid = JSON.parse((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--se', 'rank', '--iid', 'true', '--level', '0.9', '--json'])).stdout);
+    expect(iid.inference.rank.iid).toBe(true);
+    expect(iid.inference.coefficients[2].ciUpper).not.toBe(j.inference.coefficients[2].ciUpper);
+    const t = await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--iid', 'false']);
+    expect(t.stdout).toContain('density-weighted rank test');
   });
 
   it('L1 standard errors with --se nid equal quantreg summary.rq(se = "nid")', async () => {

@@ -134,6 +134,20 @@ describe('rank-inversion intervals as quantreg summary.rq(se = "rank")', () => {
     expect(summary(lad(X1000, y1000), X1000, y1000).method).toBe('rank');
   });
 
+  it("option backend is accepted with se: 'rank' on both backends, and changes nothing (no kernel call)", () => {
+    const c = fx.cases.find((x) => x.name === 'stackloss' && x.tau === 0.75 && !x.iid)!;
+    const fit = quantile(c.X, c.y, { tau: c.tau });
+    const ref = summary(fit, c.X, c.y, { se: 'rank', iid: false, level: c.level });
+    for (const backend of ['js', 'wasm', 'auto'] as const) {
+      const fitB = quantile(c.X, c.y, { tau: c.tau, backend });
+      const s = summary(fitB, c.X, c.y, { se: 'rank', iid: false, level: c.level, backend });
+      expect(s.method).toBe('rank');
+      expect(s.coefficients).toEqual(ref.coefficients);
+      expect(s.rank).toEqual(ref.rank);
+    }
+    expect(() => summary(fit, c.X, c.y, { se: 'rank', backend: 'gpu' as never })).toThrow(/backend/);
+  });
+
   it('formatSummary prints estimates and intervals only', () => {
     const c = fx.cases.find((x) => x.name === 'stackloss' && x.tau === 0.5 && x.iid && x.level === 0.9)!;
     const s = summary(lad(c.X, c.y), c.X, c.y, { level: 0.9, names: ['Air.Flow', 'Water.Temp', 'Acid.Conc.'] });

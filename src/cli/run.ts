@@ -58,10 +58,11 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     case 'help':
       return help(rest, io);
     case 'demo':
-      if (!wantsHelp(rest)) await initLibrary();
+      // the demo's data are tiny: a warm-up would cost more than it saves
+      if (!wantsHelp(rest)) await initLibrary(false);
       return demoCommand(rest, io);
     case 'fit':
-      if (!wantsHelp(rest)) await initLibrary();
+      if (!wantsHelp(rest)) await initLibrary(kernelsFor(rest));
       return fitCommand(rest, io);
     default: {
       if (command.startsWith('-')) throw new UsageError(`unknown option ${command} (options come after the command)`);
@@ -96,9 +97,31 @@ function version(): string {
   }
 }
 
-/** Compile the WebAssembly module once. It never fails for want of WebAssembly (the TS twin takes over). */
-async function initLibrary(): Promise<void> {
-  await init();
+/**
+ * Compile the WebAssembly module once. It never fails for want of WebAssembly (the TS twin takes over).
+ * `kernels`: the kernel families the command will use, warmed in the background (a worker, while the
+ * CSV is read and parsed) so that a large fit runs optimized code; false: no warm-up.
+ */
+async function initLibrary(kernels: string[] | false): Promise<void> {
+  await init(kernels === false ? { warmup: false } : { warmupKernels: kernels });
+}
+
+/** The kernel families `robustreg fit` will call, from its --loss (default l1; --tau/--taus: quantile). */
+export function kernelsFor(args: readonly string[]): string[] {
+  let loss = 'l1';
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--loss' && i + 1 < args.length) loss = args[i + 1];
+    else if (a.startsWith('--loss=')) loss = a.slice(7);
+    else if (a === '--tau' || a === '--taus' || a.startsWith('--tau=') || a.startsWith('--taus=')) loss = 'quantile';
+  }
+  switch (loss) {
+    case 'l2': return ['l2', 'moments'];
+    case 'huber': case 'smooth-l1': return ['irls'];
+    case 'mm': return ['mm', 'l2'];
+    case 'lts': return ['lts', 'l2'];
+    default: return ['l1']; // l1, quantile (and a bad --loss, which fails before any fit)
+  }
 }
 
 function report(e: unknown, io: CliIo): number {

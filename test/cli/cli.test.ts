@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../src/cli/run.js';
+import { kernelsFor, main, type CliIo } from '../../src/cli/run.js';
 import { CsvError, isMissingToken, isNumericToken, parseCsv, parseCsvRecords, toNumber } from '../../src/cli/csv.js';
 import { readAll } from '../../src/cli/io.js';
 import { STACKLOSS_CSV, STARS_CYG_CSV } from '../../src/cli/datasets.js';
@@ -168,6 +168,18 @@ describe('CSV reader (RFC 4180)', () => {
       yield bytes.subarray(split);
     }
     expect(await readAll(chunks())).toBe('y,x\n1,2 µ\n');
+  });
+});
+
+describe('init warm-up of the CLI: only the kernels the command uses (issue 23)', () => {
+  it('maps --loss / --tau / --taus to the kernel families warmed in the background', () => {
+    expect(kernelsFor(['data.csv', '--y', 'y'])).toEqual(['l1']);
+    expect(kernelsFor(['data.csv', '--y', 'y', '--loss', 'l2'])).toEqual(['l2', 'moments']);
+    expect(kernelsFor(['data.csv', '--loss=huber'])).toEqual(['irls']);
+    expect(kernelsFor(['data.csv', '--loss', 'smooth-l1'])).toEqual(['irls']);
+    expect(kernelsFor(['data.csv', '--taus', '0.1,0.9'])).toEqual(['l1']);
+    expect(kernelsFor(['data.csv', '--loss', 'mm'])).toEqual(['mm', 'l2']);
+    expect(kernelsFor(['data.csv', '--loss', 'lts'])).toEqual(['lts', 'l2']);
   });
 });
 

@@ -13,6 +13,7 @@ interface RankCase {
 }
 const fx = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'inference', 'rank.json'), 'utf8')) as {
   cases: RankCase[]; checks: { name: string; tau: number; coefficient: number; b: number[]; T: number[] }[];
+  walkCheck: { b: number[]; basis: number[]; objectiveBasis: number[]; objectiveOptimal: number[]; T: number[] };
 };
 /** quantreg writes unbounded ends as ±.Machine$double.xmax. */
 const unbig = (v: number) => (Math.abs(v) >= 1e308 ? Math.sign(v) * Infinity : v);
@@ -122,6 +123,17 @@ describe('rank-inversion intervals as quantreg summary.rq(se = "rank")', () => {
     // quantreg's inner bound 18/35 lies strictly inside that interval: not where T changes.
     expect(18 / 35).toBeGreaterThan(b.bounds[0]);
     expect(18 / 35).toBeLessThan(b.bounds[1]);
+  });
+
+  it("quantreg's walk for that bound holds a non-optimal vertex on (0.5375, 0.7): R's own fits say so, and our T is the optimal fits'", () => {
+    const wc = fx.walkCheck;
+    const c = fx.cases.find((x) => x.name === 'stackloss' && x.tau === 0.5 && x.iid && x.level === 0.9)!;
+    wc.b.forEach((b, t) => {
+      // the basis quantreg's walk holds there (rows 2, 16, 18, traced in its Fortran) is worse than the optimum
+      expect(wc.objectiveBasis[t]).toBeGreaterThan(wc.objectiveOptimal[t] + 1e-3);
+    });
+    const r = rankIntervals(rankInput(c, c.coef, { coefficient: 1, b: wc.b }));
+    r.probe!.forEach((T, t) => expect(rel(T, wc.T[t])).toBeLessThan(1e-10));
   });
 
   it('default se: rank for n ≤ 1000 rows, nid from 1001 (quantreg summary.rq)', () => {

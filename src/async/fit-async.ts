@@ -170,7 +170,15 @@ export function prewarmWorker(module: WebAssembly.Module, kernels?: readonly str
   pw.handler = (m) => {
     if (m.type === 'warmed' && m.id === id) warmed++;
   };
-  pw.failed = null;
+  // a worker that fails while parked (e.g. a CSP refusing blob: workers, reported asynchronously)
+  // leaves the pool, so no fitAsync is ever sent to it; one that already took it rejects as usual
+  pw.failed = () => {
+    const i = idle.indexOf(pw);
+    if (i >= 0) idle.splice(i, 1);
+    if (pw.timer !== null) clearTimeout(pw.timer);
+    pw.timer = null;
+    pw.w.terminate();
+  };
   if (idleTimeoutMs > 0) park(pw);
   else pw.handler = (m) => { if (m.type === 'warmed' && m.id === id) { warmed++; pw.w.terminate(); } };
   return true;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { kernelsFor, main, type CliIo } from '../../src/cli/run.js';
+import { kernelsFor, main, warmupMode, type CliIo } from '../../src/cli/run.js';
 import { CsvError, isMissingToken, isNumericToken, parseCsv, parseCsvRecords, toNumber } from '../../src/cli/csv.js';
 import { readAll } from '../../src/cli/io.js';
 import { STACKLOSS_CSV, STARS_CYG_CSV } from '../../src/cli/datasets.js';
@@ -180,6 +180,22 @@ describe('init warm-up of the CLI: only the kernels the command uses (issue 23)'
     expect(kernelsFor(['data.csv', '--taus', '0.1,0.9'])).toEqual(['l1']);
     expect(kernelsFor(['data.csv', '--loss', 'mm'])).toEqual(['mm', 'l2']);
     expect(kernelsFor(['data.csv', '--loss', 'lts'])).toEqual(['lts', 'l2']);
+  });
+  it('warms by the size of the data file: none below 64 KB, on this thread up to 8 MB, else in the background', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rbwarm-'));
+    try {
+      const small = join(dir, 'small.csv');
+      writeFileSync(small, 'y,x\n1,2\n');
+      const mid = join(dir, 'mid.csv');
+      writeFileSync(mid, 'y,x\n' + '1.25,2.5\n'.repeat(20_000));
+      expect(warmupMode([small, '--y', 'y'])).toBe(false);
+      expect(warmupMode([mid, '--y', 'y'])).toBe('wait');
+      expect(warmupMode(['-', '--y', 'y'])).toBe(true);
+      expect(warmupMode(['--y', 'y', mid])).toBe(true);
+      expect(warmupMode([join(dir, 'missing.csv')])).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

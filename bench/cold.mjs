@@ -26,7 +26,7 @@ const { values: a } = parseArgs({
     lib: { type: 'string' }, suite: { type: 'string' }, n: { type: 'string' }, p: { type: 'string' },
     tau: { type: 'string' }, who: { type: 'string' }, 'highs-options': { type: 'string' },
     startup: { type: 'boolean' }, child: { type: 'string' }, warmup: { type: 'string' }, fits: { type: 'string' },
-    reps: { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' },
+    reps: { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' }, modes: { type: 'string' },
   },
 });
 if (a.startup) {
@@ -119,6 +119,9 @@ async function startupChild() {
     const ds = m.Dataset.from({ data: d.X, rows: n, cols: p, layout: 'row-major' }, d.y);
     // time from init() resolving to the first fit (the Dataset's creation): the background warm-up runs meanwhile
     out.datasetMs = performance.now() - s0;
+    // the worker's 'warmed' message is delivered only when this thread's event loop turns: one turn
+    // (as any caller that awaits something between init() and its first fit), then look
+    await new Promise((r) => setImmediate(r));
     out.warmedBeforeFirstFit = m.workerStats().warmed > 0;
     const call = () => (a.suite === 'l2' ? m.ols(ds) : a.suite === 'l1' ? m.lad(ds) : m.huber(ds));
     const wall = [], cpu = [], sys = [], obj = [];
@@ -186,7 +189,7 @@ async function startupSeries() {
   for (const c of cases) {
     const samples = { on: [], wait: [], off: [] };
     for (let k = 0; k < reps; k++) {
-      const modes = ['on', 'wait', 'off'];
+      const modes = (a.modes ?? 'on,wait,off').split(',');
       for (let r = 0; r < k % 3; r++) modes.push(modes.shift()); // rotate the order per repetition: load drifts hit every mode alike
       for (const mode of c.child === 'fit' ? modes : ['on']) {
         const args = [fileURLToPathSafe(import.meta.url), '--child', c.child, '--lib', libPath, '--suite', c.suite, '--n', String(c.n), '--p', String(c.p), '--warmup', mode === 'on' ? '1' : mode === 'wait' ? 'wait' : '0', '--fits', String(c.fits ?? 0)];
@@ -200,7 +203,7 @@ async function startupSeries() {
       if (!objs.every((o) => Object.is(o, objs[0]))) throw new Error(`cold.mjs: warm-up on/off gave different objectives (${c.suite} n=${c.n}): ${objs.join(', ')}`);
     }
     rows.push({ ...c, samples });
-    process.stderr.write(`  ${c.child} ${c.suite} n=${c.n} p=${c.p}: ${reps} processes${c.child === 'fit' ? ' × 2 modes' : ''} (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
+    process.stderr.write(`  ${c.child} ${c.suite} n=${c.n} p=${c.p}: ${reps} processes${c.child === 'fit' ? ` × ${(a.modes ?? 'on,wait,off').split(',').length} modes` : ''} (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
   }
   const load1 = (await import('node:os')).loadavg();
   const f = (x) => (!Number.isFinite(x) ? '—' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
@@ -216,6 +219,7 @@ async function startupSeries() {
   for (const r of rows.filter((x) => x.child === 'fit')) {
     for (const mode of ['on', 'wait', 'off']) {
       const S = r.samples[mode];
+      if (!S.length) continue;
       const ratioW = S.map((s) => s.firstMs / med(s.warmMs));
       const ratioC = S.map((s) => s.firstCpuMs / med(s.warmCpuMs));
       const rec = { suite: r.suite, n: r.n, p: r.p, warmup: mode, initMs: med(S.map((s) => s.initMs)), initCpuMs: med(S.map((s) => s.initCpuMs)), firstMs: med(S.map((s) => s.firstMs)), warmMs: med(S.map((s) => med(s.warmMs))), ratioWall: med(ratioW), ratioCpu: med(ratioC) };

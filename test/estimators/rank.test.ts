@@ -128,7 +128,7 @@ describe('rank-inversion intervals as quantreg summary.rq(se = "rank")', () => {
   it("quantreg's walk for that bound holds a non-optimal vertex on (0.5375, 0.7): R's own fits say so, and our T is the optimal fits'", () => {
     const wc = fx.walkCheck;
     const c = fx.cases.find((x) => x.name === 'stackloss' && x.tau === 0.5 && x.iid && x.level === 0.9)!;
-    wc.b.forEach((b, t) => {
+    wc.b.forEach((_b, t) => {
       // the basis quantreg's walk holds there (rows 2, 16, 18, traced in its Fortran) is worse than the optimum
       expect(wc.objectiveBasis[t]).toBeGreaterThan(wc.objectiveOptimal[t] + 1e-3);
     });

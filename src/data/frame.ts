@@ -582,6 +582,27 @@ export function planFrame(table: unknown, options: ModelFrameOptions, fn: string
         fail('INVALID_INPUT', `${fn}: the factor ${JSON.stringify(s.name)} has a single level ${JSON.stringify(levels[0])} in the rows used; a factor needs at least two (leave it out of x)`, { argument: 'x', column: s.name });
       }
     }
+    // A level with no rows is an error (it would be an all-zero dummy: an aliased coefficient):
+    // declared but never used (the levels of a FactorColumn or an Arrow dictionary), or used only
+    // by rows dropped for a missing value in another column.
+    if (s.kind !== 'logical') {
+      for (let k = 0; k < cat.levels.length; k++) {
+        if (count[k] > 0) continue;
+        let first = -1, all = 0;
+        for (let start = 0; start < nIn; start += BLOCK) {
+          const m = Math.min(BLOCK, nIn - start);
+          cat.read(start, m, cb);
+          for (let i = 0; i < m; i++) {
+            if (cb[i] === k) { all++; if (first < 0) first = start + i; }
+          }
+        }
+        const lv = JSON.stringify(cat.levels[k]);
+        if (all === 0) {
+          fail('INVALID_INPUT', `${fn}: level ${lv} of the factor ${JSON.stringify(s.name)} has no rows: it is declared (in the column's levels or its Arrow dictionary) but no row has it; drop the unused level before fitting`, { argument: 'x', column: s.name, level: cat.levels[k] });
+        }
+        fail('INVALID_INPUT', `${fn}: level ${lv} of the factor ${JSON.stringify(s.name)} has no rows left: its ${all} row${all === 1 ? ' was' : 's were'} dropped for a missing value in another used column (the first is row ${first}); fill in or remove those values, or leave the column out of x`, { argument: 'x', column: s.name, level: cat.levels[k], row: first });
+      }
+    }
     const full = fullCoded;
     fullCoded = false;
     const remap = new Int32Array(cat.levels.length).fill(-1);

@@ -172,6 +172,17 @@ export const WARMUP_CALLS: WarmupCall[] = [
       k.moments(rows, p, mem.put(d.X), mem.put(d.y), mem.put(d.w), mem.alloc(8 * (q * q + 1 + 2 * q)), mem.alloc(k.moments_work_bytes(rows, p)), 0);
     },
   },
+  {
+    name: 'hc', // summary() of a least-squares fit on a Dataset (classical and HC0/HC1 in one pass)
+    run(mem, rows) {
+      const k = mem.kernels;
+      const p = 8;
+      const d = problem(rows, p, 11);
+      const kk = p + 1;
+      const pB = mem.put(new Float64Array(p + 1).fill(0.5));
+      k.hc_pass(rows, p, mem.put(d.X), mem.put(d.y), mem.put(d.w), 1, pB, 1, mem.alloc(8 * (2 * kk * kk + kk + 5 + p)), mem.alloc(k.hc_work_bytes(rows, p)), 0);
+    },
+  },
 ];
 
 export interface WarmupOptions {

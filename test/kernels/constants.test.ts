@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('../../', import.meta.url);
-const PAIRS = ['l1', 'l2', 'irls', 'select', 'moments', 'dd', 'xload'];
+const PAIRS = ['l1', 'l2', 'irls', 'select', 'moments', 'dd', 'xload', 'hc'];
 
 /** NAME → value (a number when the right-hand side is a numeric literal, else its normalised text). */
 function constants(path: string): Map<string, number | string> {

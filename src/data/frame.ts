@@ -91,6 +91,8 @@ interface NumSource {
   name: string;
   /** Write rows [start, start + count) to out[0 .. count). */
   read(start: number, count: number, out: Float64Array): void;
+  /** The column itself when it is a float array (scanned in place, without block copies). */
+  array?: Float64Array | Float32Array;
 }
 
 /** A categorical column read in blocks: codes into `levels`, −1 marks a missing value. */
@@ -155,7 +157,10 @@ function plainSource(name: string, c: unknown, n: number, fn: string): Source {
     };
   }
   if (c instanceof Float64Array) {
-    return { kind: 'numeric', name, read(start: number, count: number, out: Float64Array) { out.set(c.subarray(start, start + count)); } };
+    return { kind: 'numeric', name, array: c, read(start: number, count: number, out: Float64Array) { out.set(c.subarray(start, start + count)); } };
+  }
+  if (c instanceof Float32Array) {
+    return { kind: 'numeric', name, array: c, read(start: number, count: number, out: Float64Array) { for (let i = 0; i < count; i++) out[i] = c[start + i]; } };
   }
   if (ArrayBuffer.isView(c)) {
     const a = c as unknown as ArrayLike<number>;
@@ -507,6 +512,22 @@ export function planFrame(table: unknown, options: ModelFrameOptions, fn: string
   const nb = new Float64Array(BLOCK);
   const cb = new Int32Array(BLOCK);
   const scanNum = (s: NumSource, what: string, nonNegative: boolean) => {
+    const a = s.array;
+    if (a && a.length >= nIn) {
+      // a float column in place: one comparison per value unless it is missing, infinite or negative
+      for (let i = 0; i < nIn; i++) {
+        const v = a[i];
+        if (v - v !== 0 || (nonNegative && v < 0)) {
+          if (v !== v) missing[i] = 1;
+          else if (v === Infinity || v === -Infinity) {
+            fail('NON_FINITE', `${fn}: column ${JSON.stringify(s.name)} (${what}), row ${i}: ${v} is not finite`, { argument: what, column: s.name, row: i });
+          } else {
+            fail('INVALID_INPUT', `${fn}: column ${JSON.stringify(s.name)} (weights), row ${i}: ${v} is negative; weights must be ≥ 0`, { argument: 'weights', column: s.name, row: i });
+          }
+        }
+      }
+      return;
+    }
     for (let start = 0; start < nIn; start += BLOCK) {
       const count = Math.min(BLOCK, nIn - start);
       s.read(start, count, nb);

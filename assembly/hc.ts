@@ -1,8 +1,8 @@
 // Least-squares inference in one pass over the data: hc_work_bytes, hc_pass (the kernel of
 // src/inference/dataset.ts for summary() on a Dataset: classical, HC0 and HC1 standard errors).
 // Mirrored statement for statement by the TypeScript twin src/twin/hc.ts (no FMA; each f64x2 lane
-// is the scalar expression of its row; the two f64x2 accumulators of a dot product are the rows
-// 0, 1 and 2, 3 mod 4, added as (acc0 + acc1) then lane 0 + lane 1), so both backends return
+// is the scalar expression of its row; every dot product is one f64x2 accumulator, lane 0 the
+// even rows and lane 1 the odd rows, added as lane 0 + lane 1), so both backends return
 // bit-identical sums (test/kernels/hc-kernel.test.ts checks).
 //
 // For the k = p + intercept columns a_i = [1, x_i - s] (intercept = 1) or a_i = x_i (intercept = 0),
@@ -36,55 +36,76 @@ export function hc_work_bytes(n: i32, p: i32): f64 {
   return 8.0 * (3.0 * k * L + 2.0 * L);
 }
 
-/** sum_i u_i v_i over rows 0..lp-1 (lp a multiple of 4) of two columns, four rows at a time. */
+/** sum_i u_i v_i over rows 0..lp-1 (lp even) of two columns: one f64x2 accumulator (lane 0 the
+ *  even rows, lane 1 the odd rows), then lane 0 + lane 1 — the order of every sum of this kernel. */
 // @ts-ignore: decorator
-@inline function dot4(pu: usize, pv: usize, lp: i32): f64 {
-  let a0 = f64x2.splat(0);
-  let a1 = f64x2.splat(0);
-  for (let i = 0; i < lp; i += 4) {
+@inline function dot2(pu: usize, pv: usize, lp: i32): f64 {
+  let a = f64x2.splat(0);
+  for (let i = 0; i < lp; i += 2) {
     const o = <usize>i << 3;
-    a0 = f64x2.add(a0, f64x2.mul(v128.load(pu + o), v128.load(pv + o)));
-    a1 = f64x2.add(a1, f64x2.mul(v128.load(pu + o + 16), v128.load(pv + o + 16)));
+    a = f64x2.add(a, f64x2.mul(v128.load(pu + o), v128.load(pv + o)));
   }
-  const s = f64x2.add(a0, a1);
-  return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  return f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
 }
 
-/** out[t0 + m k] += sum_i u_i v_{m,i} for the m = 0..cnt-1 columns v_m = v + m L (column stride
- *  L), four at a time (u loaded once per four rows), each sum in dot4's order. */
-function gramRow(pOut: usize, t0: i32, k: i32, pu: usize, pv: usize, L: i32, cnt: i32, lp: i32): void {
-  let m = 0;
+/** out[t] += lane 0 + lane 1 of the accumulator a. */
+// @ts-ignore: decorator
+@inline function addTo(pOut: usize, t: i32, a: v128): void {
+  stf(pOut, t, ldf(pOut, t) + (f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1)));
+}
+
+/**
+ * The upper triangle of sum_i u_c,i v_d,i (c <= d < k; u_c = pu + c L, v_d = pv + c L) added to
+ * out[base + d k + c]: two rows c of the triangle by four columns d at a time (eight independent
+ * accumulators; u and v each loaded once per tile), the rest by dot2, every sum in dot2's order.
+ */
+function gramTri(pOut: usize, base: i32, k: i32, pu: usize, pv: usize, L: i32, lp: i32): void {
   const stride = <usize>L << 3;
-  for (; m + 4 <= cnt; m += 4) {
-    const v0 = pv + <usize>m * stride;
-    const v1 = v0 + stride, v2 = v1 + stride, v3 = v2 + stride;
-    let a0 = f64x2.splat(0), b0 = f64x2.splat(0);
-    let a1 = f64x2.splat(0), b1 = f64x2.splat(0);
-    let a2 = f64x2.splat(0), b2 = f64x2.splat(0);
-    let a3 = f64x2.splat(0), b3 = f64x2.splat(0);
-    for (let i = 0; i < lp; i += 4) {
-      const o = <usize>i << 3;
-      const u0 = v128.load(pu + o);
-      const u1 = v128.load(pu + o + 16);
-      a0 = f64x2.add(a0, f64x2.mul(u0, v128.load(v0 + o)));
-      b0 = f64x2.add(b0, f64x2.mul(u1, v128.load(v0 + o + 16)));
-      a1 = f64x2.add(a1, f64x2.mul(u0, v128.load(v1 + o)));
-      b1 = f64x2.add(b1, f64x2.mul(u1, v128.load(v1 + o + 16)));
-      a2 = f64x2.add(a2, f64x2.mul(u0, v128.load(v2 + o)));
-      b2 = f64x2.add(b2, f64x2.mul(u1, v128.load(v2 + o + 16)));
-      a3 = f64x2.add(a3, f64x2.mul(u0, v128.load(v3 + o)));
-      b3 = f64x2.add(b3, f64x2.mul(u1, v128.load(v3 + o + 16)));
+  let c = 0;
+  for (; c + 1 < k; c += 2) {
+    const u0 = pu + <usize>c * stride;
+    const u1 = u0 + stride;
+    stf(pOut, base + c * k + c, ldf(pOut, base + c * k + c) + dot2(u0, pv + <usize>c * stride, lp));
+    let d = c + 1;
+    for (; d + 4 <= k; d += 4) {
+      const v0 = pv + <usize>d * stride;
+      const v1 = v0 + stride, v2 = v1 + stride, v3 = v2 + stride;
+      let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+      let b0 = f64x2.splat(0), b1 = f64x2.splat(0), b2 = f64x2.splat(0), b3 = f64x2.splat(0);
+      for (let i = 0; i < lp; i += 2) {
+        const o = <usize>i << 3;
+        const x0 = v128.load(u0 + o);
+        const x1 = v128.load(u1 + o);
+        const y0 = v128.load(v0 + o), y1 = v128.load(v1 + o), y2 = v128.load(v2 + o), y3 = v128.load(v3 + o);
+        a0 = f64x2.add(a0, f64x2.mul(x0, y0));
+        a1 = f64x2.add(a1, f64x2.mul(x0, y1));
+        a2 = f64x2.add(a2, f64x2.mul(x0, y2));
+        a3 = f64x2.add(a3, f64x2.mul(x0, y3));
+        b0 = f64x2.add(b0, f64x2.mul(x1, y0));
+        b1 = f64x2.add(b1, f64x2.mul(x1, y1));
+        b2 = f64x2.add(b2, f64x2.mul(x1, y2));
+        b3 = f64x2.add(b3, f64x2.mul(x1, y3));
+      }
+      const t = base + d * k + c;
+      addTo(pOut, t, a0);
+      addTo(pOut, t + k, a1);
+      addTo(pOut, t + 2 * k, a2);
+      addTo(pOut, t + 3 * k, a3);
+      addTo(pOut, t + 1, b0);
+      addTo(pOut, t + k + 1, b1);
+      addTo(pOut, t + 2 * k + 1, b2);
+      addTo(pOut, t + 3 * k + 1, b3);
     }
-    const s0 = f64x2.add(a0, b0), s1 = f64x2.add(a1, b1), s2 = f64x2.add(a2, b2), s3 = f64x2.add(a3, b3);
-    const t = t0 + m * k;
-    stf(pOut, t, ldf(pOut, t) + (f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1)));
-    stf(pOut, t + k, ldf(pOut, t + k) + (f64x2.extract_lane(s1, 0) + f64x2.extract_lane(s1, 1)));
-    stf(pOut, t + 2 * k, ldf(pOut, t + 2 * k) + (f64x2.extract_lane(s2, 0) + f64x2.extract_lane(s2, 1)));
-    stf(pOut, t + 3 * k, ldf(pOut, t + 3 * k) + (f64x2.extract_lane(s3, 0) + f64x2.extract_lane(s3, 1)));
+    for (; d < k; d++) {
+      const v = pv + <usize>d * stride;
+      const t = base + d * k + c;
+      stf(pOut, t, ldf(pOut, t) + dot2(u0, v, lp));
+      stf(pOut, t + 1, ldf(pOut, t + 1) + dot2(u1, v, lp));
+    }
   }
-  for (; m < cnt; m++) {
-    const t = t0 + m * k;
-    stf(pOut, t, ldf(pOut, t) + dot4(pu, pv + <usize>m * stride, lp));
+  if (c < k) {
+    const t = base + c * k + c;
+    stf(pOut, t, ldf(pOut, t) + dot2(pu + <usize>c * stride, pv + <usize>c * stride, lp));
   }
 }
 
@@ -196,18 +217,10 @@ export function hc_pass(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
         }
       }
     }
-    // G += (w A)'A, M += (eA)'(eA), g += A'e: upper triangles, four rows at a time, four columns
-    // d at a time (each dot product keeps its own accumulators: the order of its sum is dot4's)
-    const pBB = pW != 0 ? pBw : pA;
-    for (let c = 0; c < k; c++) {
-      const uB = pBB + (<usize>(c * L) << 3);
-      gramRow(pOut, c * k + c, k, uB, pA + (<usize>(c * L) << 3), L, k - c, lp);
-      if (meat != 0) {
-        const uD = pD + (<usize>(c * L) << 3);
-        gramRow(pOut, oM + c * k + c, k, uD, uD, L, k - c, lp);
-      }
-      stf(pOut, oG + c, ldf(pOut, oG + c) + dot4(pA + (<usize>(c * L) << 3), pE, lp));
-    }
+    // G += (w A)'A, M += (eA)'(eA), g += A'e: upper triangles (gramTri)
+    gramTri(pOut, 0, k, pW != 0 ? pBw : pA, pA, L, lp);
+    if (meat != 0) gramTri(pOut, oM, k, pD, pD, L, lp);
+    for (let c = 0; c < k; c++) stf(pOut, oG + c, ldf(pOut, oG + c) + dot2(pA + (<usize>(c * L) << 3), pE, lp));
   }
   stf(pOut, oS, rss);
   stf(pOut, oS + 1, W);

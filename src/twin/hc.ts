@@ -1,7 +1,7 @@
 // Least-squares inference sums in one pass — pure-TypeScript twin of assembly/hc.ts (hc_work_bytes,
 // hc_pass). Same loop order and the same IEEE operations: an f64x2 lane of the kernel is the same
-// scalar expression of its row here, and the kernel's two f64x2 accumulators of a dot product are
-// the four scalar sums of rows 0, 1, 2, 3 mod 4, added as (s0 + s2) + (s1 + s3). The output layout
+// scalar expression of its row here: a dot product is the sums of the even and the odd rows, added
+// as s0 + s1 (the kernel's one f64x2 accumulator, however its loops are tiled). The output layout
 // is documented in assembly/hc.ts.
 import { STATUS_OK, STATUS_NUMERICAL } from '../abi/status.js';
 import { F32, F64 } from './mem.js';
@@ -18,15 +18,13 @@ export function hc_work_bytes(n: number, p: number): number {
   return 8 * (3 * k * L + 2 * L);
 }
 
-function dot4(F: Float64Array, u: number, v: number, lp: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  for (let i = 0; i < lp; i += 4) {
+function dot2(F: Float64Array, u: number, v: number, lp: number): number {
+  let s0 = 0, s1 = 0;
+  for (let i = 0; i < lp; i += 2) {
     s0 = s0 + F[u + i] * F[v + i];
     s1 = s1 + F[u + i + 1] * F[v + i + 1];
-    s2 = s2 + F[u + i + 2] * F[v + i + 2];
-    s3 = s3 + F[u + i + 3] * F[v + i + 3];
   }
-  return (s0 + s2) + (s1 + s3);
+  return s0 + s1;
 }
 
 export function hc_pass(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, pB: number,
@@ -103,10 +101,10 @@ export function hc_pass(n: number, p: number, pX: number, pY: number, pW: number
     for (let c = 0; c < k; c++) {
       for (let d = c; d < k; d++) {
         const t = out + d * k + c;
-        F[t] = F[t] + dot4(F, BB + c * L, A + d * L, lp);
-        if (meat !== 0) F[t + oM] = F[t + oM] + dot4(F, D + c * L, D + d * L, lp);
+        F[t] = F[t] + dot2(F, BB + c * L, A + d * L, lp);
+        if (meat !== 0) F[t + oM] = F[t + oM] + dot2(F, D + c * L, D + d * L, lp);
       }
-      F[out + oG + c] = F[out + oG + c] + dot4(F, A + c * L, E, lp);
+      F[out + oG + c] = F[out + oG + c] + dot2(F, A + c * L, E, lp);
     }
   }
   F[out + oS] = rss;

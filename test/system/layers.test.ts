@@ -20,7 +20,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   fit: ['abi', 'backend', 'data', 'errors'],
   async: ['abi', 'backend', 'data', 'fit', 'errors'],
   inference: ['abi', 'backend', 'data', 'fit', 'errors'],
-  index: ['abi', 'backend', 'data', 'fit', 'async', 'inference', 'errors'],
+  // sql/: drives a SQL engine through a { query } adapter and solves locally with fit/.
+  sql: ['abi', 'backend', 'data', 'fit', 'errors'],
+  index: ['abi', 'backend', 'data', 'fit', 'async', 'inference', 'sql', 'errors'],
   // The CLI is a client of the public API only (src/index.ts), like any application.
   cli: ['index'],
 };

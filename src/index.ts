@@ -27,6 +27,7 @@ export {
   normalCdf, normalQuantile, studentTCdf, studentTQuantile, fCdf, fSf,
 } from './inference/index.js';
 export { median, weightedMedian, weightedQuantile } from './fit/stats.js';
+export { hatValues, type HatValuesOptions } from './inference/leverage.js';
 export * as sql from './sql/index.js';
 export type {
   SqlDatabase, SqlProgress, SqlDialect, SqlMomentsOptions, SqlMomentsQuery, SqlLeastSquaresOptions, SqlL2Result,

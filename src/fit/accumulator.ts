@@ -32,7 +32,7 @@ import { Dataset } from '../data/dataset.js';
 import { RobustRegError, describe } from '../errors.js';
 import { INFO_ITERATIONS, INFO_LEN, INFO_METHOD, INFO_OBJECTIVE, INFO_RCOND } from '../abi/info.js';
 import { checkVectorShape, copyVec, copyX, shapeOf, type XInput } from '../data/input.js';
-import { splitHi, twoProdErr, twoSumErr } from '../twin/dd.js';
+import { givensRotateIn, splitHi, twoProdErr, twoSumErr } from '../linalg/dense.js';
 import { checkOptionsObject, fail, optBackend, optBool, type BackendChoice } from '../data/options.js';
 import { opt } from './option-table.js';
 import { makePredict, type L2Result } from './result.js';
@@ -421,7 +421,7 @@ export class GramAccumulator {
       if (!row.every(Number.isFinite)) {
         throw new RobustRegError('NON_FINITE', `${fn}: the uncentered second moments overflow; fit with an intercept or rescale the data`, {});
       }
-      rotateIn(P, q, row, 0);
+      givensRotateIn(P, q, row, 0);
     }
     const slot = acquire(choice, fn);
     return withSlot(slot, () => {
@@ -514,40 +514,6 @@ function canonical(s: Stats): void {
   }
 }
 
-/**
- * Rotate the row v (entries before k0 are zero) into the upper-triangular R (q x q row-major) with
- * Givens rotations: afterwards R^T R = R_old^T R_old + v v^T. v is overwritten.
- */
-function rotateIn(R: Float64Array, q: number, v: Float64Array, k0: number): void {
-  for (let k = k0; k < q; k++) {
-    const b = v[k];
-    if (b === 0) continue;
-    const a = R[k * q + k];
-    const r = hypot(a, b);
-    const c = a / r;
-    const s = b / r;
-    R[k * q + k] = r;
-    v[k] = 0;
-    for (let j = k + 1; j < q; j++) {
-      const x = R[k * q + j];
-      const y = v[j];
-      R[k * q + j] = c * x + s * y;
-      v[j] = c * y - s * x;
-    }
-  }
-}
-
-/** sqrt(a^2 + b^2) without spurious over- or underflow, in plain IEEE operations (reproducible). */
-function hypot(a: number, b: number): number {
-  const x = Math.abs(a);
-  const y = Math.abs(b);
-  const t = x > y ? x : y;
-  if (t > 1e-150 && t < 1e150) return Math.sqrt(x * x + y * y);
-  const u = x / t;
-  const v = y / t;
-  return t * Math.sqrt(u * u + v * v);
-}
-
 /** Merge b into a (b may be modified). */
 function mergeStats(a: Stats, b: Stats, fn: string): void {
   const q = a.mean.length;
@@ -599,9 +565,9 @@ function mergeStats(a: Stats, b: Stats, fn: string): void {
       if (v[j] !== 0) nz = true;
     }
     for (let j = 0; j < i; j++) v[j] = 0;
-    if (nz) rotateIn(R, q, v, i);
+    if (nz) givensRotateIn(R, q, v, i);
   }
-  rotateIn(R, q, d, 0);
+  givensRotateIn(R, q, d, 0);
   for (let k = 0; k < q * q; k++) {
     if (!Number.isFinite(R[k])) {
       throw new RobustRegError('NON_FINITE', `${fn}: the merged co-moments overflow double precision; rescale the data`, {});

@@ -13,7 +13,7 @@ import { checkOptionsObject, fail, optBackend, optBool, type BackendChoice, type
 import { bootstrapPairs, percentileInterval, replicateCovariance } from './bootstrap.js';
 import { Dataset } from '../data/dataset.js';
 import { l2InferenceDataset } from './dataset.js';
-import { checkCoefLike, readDesign, residuals, type Design } from './design.js';
+import { checkCoefLike, readDesign, residuals, type InferenceData } from './design.js';
 import { normalQuantile, normalSf, studentTQuantile, studentTTwoSided } from './distributions.js';
 import { HUBER_VCOV, checkHuberEquations, huberCovariance, type HuberVcov } from './huber.js';
 import { L2_VCOV, checkNormalEquations, l2Inference, type L2Vcov } from './l2.js';
@@ -422,7 +422,7 @@ function summaryOfDataset(result: SummarizableResult, ds: Dataset, options?: Sum
         return finish({
           loss: 'l2', n: ds.nPos, p: k, df: ds.nPos - k, objective, level, intercept, method: vcov, distribution: 't',
           sigma: inf.sigma, rSquared: inf.rSquared, adjRSquared: inf.adjRSquared, fStatistic: inf.fStatistic, warnings: inf.warnings,
-        }, coefAll, inf.V, readNames(names, ds.cols), { k, intercept } as Design);
+        }, coefAll, inf.V, readNames(names, ds.cols), { k, intercept } as InferenceData);
       }
     }
   }
@@ -445,7 +445,7 @@ function readNames(v: unknown, p: number): string[] {
 type Partial0 = Omit<Summary, 'coefficients' | 'covariance'>;
 
 /** Build the coefficient table from the estimates and their covariance V (k × k column-major). */
-function finish(s: Partial0, est: Float64Array, V: Float64Array, colNames: string[], d: Design): Summary {
+function finish(s: Partial0, est: Float64Array, V: Float64Array, colNames: string[], d: InferenceData): Summary {
   const k = d.k;
   const names = d.intercept ? ['(Intercept)', ...colNames] : colNames;
   const alpha = 1 - s.level;

@@ -530,7 +530,7 @@ function fromKernel(ds: Dataset, coef: ArrayLike<number>, b0: number, coefAll: F
     if (type === 'HC1') for (let c = 0; c < k * k; c++) Mc[c] *= nPos / df;
     Vs = sandwich3(Gi, Mc, k);
   }
-  const V = uncentre(Vs, s, { k, p, intercept } as Design);
+  const V = uncentre(Vs, s, { k, p, intercept } as InferenceData);
   // explained sum of squares b'Cb: C the weighted co-moments of X (centred at the weighted means)
   // with an intercept, the raw second moments without
   let mss = 0;

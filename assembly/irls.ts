@@ -58,7 +58,17 @@
 // work, then three n-vectors of f64 (residuals; IRLS / Newton weights, then the
 // next residuals; selection weights or the Newton response), one n-vector of i32 (selection ids),
 // three (p + 1)-vectors of f64 (next coefficients; column magnitudes; full Newton step) and wselect's
-// sampling scratch, each 16-byte aligned.
+// sampling scratch, each 16-byte aligned; then the Huber Newton regions (newtonWorkBytes) and, when
+// pilotRows(n, p) > 0, the pilot's region (pilotBytes: its subsample and its own irls_fit work).
+//
+// Pilot start (no pStart, maxIter > 1, n >= PILOT_FACTOR * m, m = max(PILOT_MIN_ROWS, PILOT_PER_COEF (p+1))):
+// the same problem (Huber: same delta and fixed scale; smooth-L1: the epsilon already fixed from the
+// full least-squares residuals) is first solved by this kernel on the m evenly spaced rows
+// floor((t + 1/2) n / m) of positive weight (ridge scaled by their share of the weight, progress not
+// reported, tol PILOT_TOL), and the full problem starts there: its estimate is within the sampling
+// error of the answer, so Huber needs no least-squares Gram matrix and 3-4 full Newton steps, and
+// smooth-L1 about half the steps. A pilot that fails is ignored; smooth-L1 keeps it only when it lowers
+// the objective. ITERATIONS counts the full problem's steps only.
 
 import { l2Solve, l2_fit, l2_work_bytes } from "./l2";
 import { XS, setX, xat, xld, xld2 } from "./xload";
@@ -110,6 +120,14 @@ const QUAD: f64 = 0.01;
 /** The last step is left to l2_fit's refined solve unless the scaled Newton matrix's estimated 1-norm
  *  condition number is at most this (then the Newton fixed point is as accurate: tested). */
 const KAPPA_FINAL: f64 = 1e4;
+/** Huber pilot (a start for many rows, see pilotRows): rows at least max(PILOT_MIN_ROWS, PILOT_PER_COEF (p + 1)),
+ *  used only when n is at least PILOT_FACTOR times that. */
+const PILOT_MIN_ROWS: f64 = 1000.0;
+const PILOT_PER_COEF: f64 = 40.0;
+const PILOT_FACTOR: f64 = 8.0;
+/** The pilot fit's tolerance and step cap (it is a start: its sampling error is far above 1e-6). */
+const PILOT_TOL: f64 = 1e-6;
+const PILOT_MAXITER: i32 = 100;
 
 /** Weight of row i (1 when the caller passed no weights). */
 // @ts-ignore: decorator
@@ -119,11 +137,29 @@ const KAPPA_FINAL: f64 = 1e4;
 
 /** Smooth-L1 mean absolute residual, a by-product of smoothObjective (rows of positive weight). */
 let lastMeanAbs: f64 = 0;
+/** True while the pilot fit runs (its steps are not reported to the progress hook). */
+let quiet: bool = false;
 
 export function irls_work_bytes(n: i32, p: i32): f64 {
   const nd = <f64>n, q = <f64>p + 1.0;
   return al16(nd) + al16(l2_work_bytes(n, p)) + 3.0 * al16(8.0 * nd) + al16(4.0 * nd) + 3.0 * al16(8.0 * q)
-    + al16(<f64>SELECT_SCRATCH_BYTES) + newtonWorkBytes(n, p);
+    + al16(<f64>SELECT_SCRATCH_BYTES) + newtonWorkBytes(n, p) + pilotBytes(n, p);
+}
+
+/** Rows of the Huber pilot fit for n rows (0: no pilot; always 0 for the pilot's own row count). */
+function pilotRows(n: i32, p: i32): i32 {
+  let m = PILOT_PER_COEF * (<f64>p + 1.0);
+  if (m < PILOT_MIN_ROWS) m = PILOT_MIN_ROWS;
+  return <f64>n >= PILOT_FACTOR * m ? <i32>m : 0;
+}
+
+/** The pilot's region: its X (m x p, f64), y, weights, info, flags and its own irls_fit work. */
+function pilotBytes(n: i32, p: i32): f64 {
+  const m = pilotRows(n, p);
+  if (m == 0) return 0.0;
+  const md = <f64>m;
+  return al16(8.0 * md * <f64>p) + 2.0 * al16(8.0 * md) + al16(8.0 * <f64>INFO_LEN) + al16(4.0 * <f64>(p > 0 ? p : 1))
+    + irls_work_bytes(m, p);
 }
 
 /** Huber Newton regions: a row list (n i32), the Gram matrix and its factor ((p+1)^2 f64 each), five
@@ -160,6 +196,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
   const pGo = pDg + <usize>al16(8.0 * q); // outlier part of the gradient
   const pBuf = pGo + <usize>al16(8.0 * q); // chunk buffer
   const pSw = pBuf + <usize>al16(8.0 * <f64>GB * (q + 1.0)); // chunk square-root weights
+  const pPil = pSw + <usize>al16(8.0 * <f64>GB); // the pilot's region
   const huber = loss == LOSS_HUBER;
 
   for (let k = 0; k < INFO_LEN; k++) stf(pInfo, k, 0);
@@ -178,6 +215,18 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
   for (let j = 0; j < p; j++) stf(pXm, j, XS == 3 ? columnMax<f64>(pX, n, j) : columnMax<f32>(pX, n, j));
   const sfloor = yscale > 0 ? EPS * yscale : MIN_NORMAL;
 
+  // Huber on many rows without a start: a pilot fit (the same kernel on an evenly spaced subsample of
+  // pilotRows rows) replaces the least-squares start, which heavy tails pull far off (the first Newton
+  // steps are then halved while the scale shrinks 2-3x per step). Its estimate is within the sampling
+  // error of the answer, so the full problem needs no least-squares Gram matrix (the first Gram matrix
+  // is the inlier one) and a few full Newton steps. A pilot that fails (rank-deficient subsample, ...)
+  // is ignored: the least-squares start below as before.
+  let sPilot = -1.0;
+  if (huber && maxIter > 1 && pStart == 0 && pilotRows(n, p) > 0) {
+    sPilot = pilotFit(n, p, pX, pY, pW, intercept, LOSS_HUBER, param, scale, ridge, W, pCoef, pPil, pL);
+    setX(xf32);
+  }
+
   // Start: the caller's coefficients, or the weighted (ridge) least-squares fit (which also checks rank).
   let epsRef = 0.0; // default smooth-L1 epsilon: from the least-squares residuals, whatever the start
   if (!huber && param <= 0 && pStart != 0) {
@@ -193,7 +242,15 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
   const j0 = intercept != 0 ? 0 : 1;
   let newtonOn = huber && maxIter > 1;
   let newtonStart = false;
-  if (newtonOn) {
+  if (newtonOn && sPilot >= 0) {
+    // From the pilot: no row is inside yet, so the first partition lists the inside rows as entering
+    // and the first Gram matrix is theirs.
+    colMeans(n, p, pX, pW, W, intercept, pM);
+    for (let i = 0; i < n; i++) sti(pId, i, 0);
+    zeroGram(p, pG);
+    for (let j = 0; j < p; j++) sti(pFlags, j, 0);
+    newtonStart = true;
+  } else if (newtonOn) {
     colMeans(n, p, pX, pW, W, intercept, pM);
     const cnt = allRows(n, pW, pId, pL);
     zeroGram(p, pG);
@@ -215,7 +272,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
     for (let j = 0; j <= p; j++) stf(pCoef, j, ldf(pStart, j));
     if (intercept == 0) stf(pCoef, 0, 0);
     for (let j = 0; j < p; j++) sti(pFlags, j, 0);
-  } else if (!newtonStart) {
+  } else if (!newtonStart && sPilot < 0) {
     const st0 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWk, huber || param > 0 ? 1 : 0);
     if (st0 == STATUS_RANK_DEFICIENT || st0 == STATUS_NUMERICAL) return st0;
   }
@@ -237,9 +294,13 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
       A = W * (<f64>(npos - pe) / <f64>npos) * huberBeta(d);
       // Newton from the least-squares start: from the normal-consistent MAD of the residuals (the first Newton steps then need
       // not wait for the scale of heavy-tailed least-squares residuals to shrink), then the flags again.
-      s = newtonStart ? robustScale(n, pR, pW, W, pU, pT, pId, pSel) : 0.0;
-      if (newtonStart) allRows(n, pW, pId, pL);
-      if (!(s > 0)) s = huberSigma(n, pR, pW, d, A, lamB, 0.0);
+      if (sPilot >= 0) {
+        s = huberSigma(n, pR, pW, d, A, lamB, sPilot, false);
+      } else {
+        s = newtonStart ? robustScale(n, pR, pW, W, pU, pT, pId, pSel) : 0.0;
+        if (newtonStart) allRows(n, pW, pId, pL);
+        if (!(s > 0)) s = huberSigma(n, pR, pW, d, A, lamB, 0.0, false);
+      }
     }
     obj = huberObjective(n, pR, pW, d, s, A, lamB, fixed);
   } else {
@@ -250,6 +311,21 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
       if (!(s >= sfloor)) s = sfloor;
     }
     obj = smoothObjective(n, pR, pW, s, lamB, W);
+    if (pStart == 0 && maxIter > 1 && pilotRows(n, p) > 0) {
+      if (pilotFit(n, p, pX, pY, pW, intercept, LOSS_SMOOTH_L1, s, 0.0, ridge, W, pB, pPil, pL) >= 0) {
+        setX(xf32);
+        residuals(n, p, pX, pY, pB, pU);
+        const lamBp = ridge > 0 ? ridge * slopeNorm2(p, pB) : 0.0;
+        const objP = smoothObjective(n, pU, pW, s, lamBp, W);
+        if (objP < obj) {
+          const t = pR; pR = pU; pU = t;
+          for (let j = 0; j <= p; j++) stf(pCoef, j, ldf(pB, j));
+          lamB = lamBp;
+          obj = objP;
+        }
+      }
+      setX(xf32);
+    }
   }
 
   let it = 0;
@@ -317,6 +393,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
       let lamBn = 0.0;
       let sn = su;
       let ok = false;
+      let fAcc = 0.0;
       for (let h = 0; h <= NEWTON_HALVINGS; h++) {
         if (h > 0) tn *= 0.5;
         for (let j = 0; j <= p; j++) stf(pB, j, ldf(pCoef, j) + tn * ldf(pDir, j));
@@ -325,6 +402,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
         sn = su + tn * ds;
         const fn = jointStep ? huberTrial(n, pR, pU, pW, d, sn, A, lamBn, false) : huberTrial(n, pR, pU, pW, d, su, 0.0, lamBn, true);
         if (fn <= f0 + ACCEPT * EPS * abs<f64>(f0)) {
+          fAcc = fn;
           ok = true;
           break;
         }
@@ -336,9 +414,11 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
       const t = pR; pR = pU; pU = t;
       for (let j = 0; j <= p; j++) stf(pCoef, j, ldf(pB, j));
       lamB = lamBn;
-      if (!fixed) s = huberSigma(n, pR, pW, d, A, lamB, jointStep ? sn : s);
-      obj = huberObjective(n, pR, pW, d, s, A, lamB, fixed);
-      if (progress(KIND_IRLS, it, obj, NaN) != 0) {
+      // The scale from the trial pass's totals; the objective from the scale iteration's last pass (at
+      // that scale: the same terms in the same order as huberObjective), or at a fixed scale the trial's.
+      if (!fixed) s = huberSigma(n, pR, pW, d, A, lamB, jointStep ? sn : s, true);
+      obj = fixed ? fAcc : sigmaAt == s && s > 0 ? (sigmaF + lamB) / s + A * s : huberObjective(n, pR, pW, d, s, A, lamB, fixed);
+      if (!quiet && progress(KIND_IRLS, it, obj, NaN) != 0) {
         status = STATUS_CANCELLED;
         cancelled = true;
         break;
@@ -411,7 +491,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
     // (3) Scale and objective.
     let S = 0.0;
     if (huber) {
-      if (!fixed) s = huberSigma(n, pR, pW, d, A, lamB, s);
+      if (!fixed) s = huberSigma(n, pR, pW, d, A, lamB, s, false);
       obj = huberObjective(n, pR, pW, d, s, A, lamB, fixed);
       S = s;
     } else {
@@ -429,7 +509,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
     }
     if (conv || delta <= INNER_SWITCH * tol * S || !(delta < prevDelta)) exact = true;
     prevDelta = delta;
-    if (progress(KIND_IRLS, it, obj, NaN) != 0) {
+    if (!quiet && progress(KIND_IRLS, it, obj, NaN) != 0) {
       status = STATUS_CANCELLED;
       break;
     }
@@ -446,6 +526,58 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
   }
   if (!finite) return STATUS_NUMERICAL;
   return status;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** The Huber pilot: irls_fit (same loss, delta, fixed scale; ridge scaled by the subsample's share of
+ *  the weight) on the rows i_t = floor((t + 1/2) n / m), t < m, of positive weight, copied (as f64) into
+ *  the pilot region; coefficients into pCoef. Returns its scale (>= 0; the fixed one when fixed), or -1
+ *  when it did not end converged or at its step cap, or kept fewer than m/2 rows. pL: row-id scratch. */
+function pilotFit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, loss: i32, d: f64, scale: f64, ridge: f64,
+  W: f64, pCoef: usize, pPil: usize, pL: usize): f64 {
+  const m = pilotRows(n, p);
+  const md = <f64>m;
+  let k = 0;
+  let ws = 0.0;
+  for (let t = 0; t < m; t++) {
+    const i = <i32>Math.floor((<f64>t + 0.5) * <f64>n / md);
+    const w = wt(pW, i);
+    if (w > 0) {
+      sti(pL, k, i);
+      ws += w;
+      k++;
+    }
+  }
+  if (2 * k < m) return -1.0;
+  const pXs = pPil;
+  const pYs = pXs + <usize>al16(8.0 * md * <f64>p);
+  const pWs = pYs + <usize>al16(8.0 * md);
+  const pInf = pWs + <usize>al16(8.0 * md);
+  const pFl = pInf + <usize>al16(8.0 * <f64>INFO_LEN);
+  const pWw = pFl + <usize>al16(4.0 * <f64>(p > 0 ? p : 1));
+  for (let j = 0; j < p; j++) {
+    const dst = pXs + (<usize>(j * k) << 3);
+    if (XS == 3) {
+      const col = xat<f64>(pX, n, j, 0);
+      for (let t = 0; t < k; t++) stf(dst, t, xld<f64>(col, ldi(pL, t)));
+    } else {
+      const col = xat<f32>(pX, n, j, 0);
+      for (let t = 0; t < k; t++) stf(dst, t, xld<f32>(col, ldi(pL, t)));
+    }
+  }
+  for (let t = 0; t < k; t++) {
+    const i = ldi(pL, t);
+    stf(pYs, t, ldf(pY, i));
+    stf(pWs, t, wt(pW, i));
+  }
+  quiet = true;
+  const st = irls_fit(k, p, pXs, pYs, pW != 0 ? pWs : 0, intercept, loss, d, scale, ridge * (ws / W), PILOT_MAXITER,
+    PILOT_TOL, 0, pCoef, pInf, pFl, pWw, 0);
+  quiet = false;
+  if (st != STATUS_OK && st != STATUS_MAXITER) return -1.0;
+  const sp = ldf(pInf, INFO_SCALE);
+  return sp >= 0 ? sp : -1.0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -469,7 +601,33 @@ function residualsT<T>(n: i32, p: i32, pX: usize, pY: usize, pC: usize, pOut: us
       v128.store(ob + o, f64x2.sub(v128.load(yb + o), vb0));
     }
     if (i < len) stf(ob, i, ldf(yb, i) - b0);
-    for (let j = 0; j < p; j++) {
+    // Four columns per sweep of the block (the output pair stays in registers); per element the same
+    // subtractions in the same order (column by column) as the one-column loop and the twin.
+    let j = 0;
+    for (; j + 3 < p; j += 4) {
+      const b1 = ldf(pC, j + 1), b2 = ldf(pC, j + 2), b3 = ldf(pC, j + 3), b4 = ldf(pC, j + 4);
+      const v1 = f64x2.splat(b1), v2 = f64x2.splat(b2), v3 = f64x2.splat(b3), v4 = f64x2.splat(b4);
+      const x1 = xat<T>(pX, n, j, i0), x2 = xat<T>(pX, n, j + 1, i0), x3 = xat<T>(pX, n, j + 2, i0), x4 = xat<T>(pX, n, j + 3, i0);
+      i = 0;
+      for (; i < pairs; i += 2) {
+        const o = <usize>i << 3;
+        let z = v128.load(ob + o);
+        z = f64x2.sub(z, f64x2.mul(xld2<T>(x1, i), v1));
+        z = f64x2.sub(z, f64x2.mul(xld2<T>(x2, i), v2));
+        z = f64x2.sub(z, f64x2.mul(xld2<T>(x3, i), v3));
+        z = f64x2.sub(z, f64x2.mul(xld2<T>(x4, i), v4));
+        v128.store(ob + o, z);
+      }
+      if (i < len) {
+        let z = ldf(ob, i);
+        z = z - xld<T>(x1, i) * b1;
+        z = z - xld<T>(x2, i) * b2;
+        z = z - xld<T>(x3, i) * b3;
+        z = z - xld<T>(x4, i) * b4;
+        stf(ob, i, z);
+      }
+    }
+    for (; j < p; j++) {
       const bj = ldf(pC, j + 1);
       const vb = f64x2.splat(bj);
       const xb = xat<T>(pX, n, j, i0);
@@ -576,17 +734,27 @@ function countOutliers(n: i32, pR: usize, c: f64, pMask: usize): i32 {
  * G_P(t) = (S_in + lamB)/t^2 + d^2 W_out - A is phi(s) = sqrt((S_in + lamB)/(A - d^2 W_out)).
  * From any s >= s*, phi(s) lies in [s*, s]; from s < s*, phi(s) >= s*. So starting at the previous
  * scale (or at the all-inlier root, an upper bound), the iteration decreases monotonically to s* and
- * stops exactly when the partition repeats (a handful of O(n) passes).
+ * stops exactly when the partition repeats (a handful of O(n) passes). fromTrial: sum w r^2 and the
+ * weight of the nonzero residuals are huberTrial's (computed on these residuals). Each partition pass
+ * also sums the terms of huberObjective at its scale (sigmaF, sigmaAt).
  */
-function huberSigma(n: i32, pR: usize, pW: usize, d: f64, A: f64, lamB: f64, prev: f64): f64 {
+let sigmaF: f64 = 0;
+let sigmaAt: f64 = -1;
+function huberSigma(n: i32, pR: usize, pW: usize, d: f64, A: f64, lamB: f64, prev: f64, fromTrial: bool): f64 {
   const d2 = d * d;
   let sall = 0.0, wnz = 0.0;
-  for (let i = 0; i < n; i++) {
-    const w = wt(pW, i);
-    if (w > 0) {
-      const r = ldf(pR, i);
-      sall += w * (r * r);
-      if (r != 0) wnz += w;
+  sigmaAt = -1.0;
+  if (fromTrial) {
+    sall = trialSall;
+    wnz = trialWnz;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const w = wt(pW, i);
+      if (w > 0) {
+        const r = ldf(pR, i);
+        sall += w * (r * r);
+        if (r != 0) wnz += w;
+      }
     }
   }
   if (lamB == 0 && d2 * wnz <= A) return 0.0;
@@ -595,15 +763,24 @@ function huberSigma(n: i32, pR: usize, pW: usize, d: f64, A: f64, lamB: f64, pre
   let first = true;
   for (let k = 0; k < SIGMA_STEPS; k++) {
     const c = d * s;
-    let sin = 0.0, wout = 0.0;
+    let sin = 0.0, wout = 0.0, f = 0.0;
     for (let i = 0; i < n; i++) {
       const w = wt(pW, i);
       if (w > 0) {
         const r = ldf(pR, i);
-        if (abs<f64>(r) <= c) sin += w * (r * r);
-        else wout += w;
+        const a = abs<f64>(r);
+        if (a <= c) {
+          const t = w * (r * r);
+          sin += t;
+          f += t;
+        } else {
+          wout += w;
+          f += w * (c * (2.0 * a - c));
+        }
       }
     }
+    sigmaF = f;
+    sigmaAt = s;
     const den = A - d2 * wout;
     if (!(den > 0)) {
       if (first && s != hi) {
@@ -647,11 +824,14 @@ function huberObjective(n: i32, pR: usize, pW: usize, d: f64, s: f64, A: f64, la
 }
 
 /** huberObjective at the trial residuals pNew (s > 0), and in the same pass trialDelta = maxChange from
- *  pOld (the same per-row operations as the two separate passes). */
+ *  pOld (the same per-row operations as the two separate passes) and huberSigma's first totals
+ *  (trialSall = sum w r^2, trialWnz = sum of w over r != 0; rows of positive weight, ascending). */
 let trialDelta: f64 = 0;
+let trialSall: f64 = 0;
+let trialWnz: f64 = 0;
 function huberTrial(n: i32, pOld: usize, pNew: usize, pW: usize, d: f64, s: f64, A: f64, lamB: f64, fixed: bool): f64 {
   const c = d * s;
-  let f = 0.0, m = 0.0;
+  let f = 0.0, m = 0.0, sall = 0.0, wnz = 0.0;
   for (let i = 0; i < n; i++) {
     const w = wt(pW, i);
     const r = ldf(pNew, i);
@@ -660,9 +840,13 @@ function huberTrial(n: i32, pOld: usize, pNew: usize, pW: usize, d: f64, s: f64,
     if (w > 0) {
       const ch = abs<f64>(r - ldf(pOld, i));
       if (ch > m) m = ch;
+      sall += w * (r * r);
+      if (r != 0) wnz += w;
     }
   }
   trialDelta = m;
+  trialSall = sall;
+  trialWnz = wnz;
   f += lamB;
   return fixed ? f : f / s + A * s;
 }

@@ -12,30 +12,36 @@
 //    singular and redrawn, at most nsamp times in all). Each start is followed by STEPS_SEARCH
 //    C-steps ("concentration": least squares on the hh rows of smallest squared residual; never
 //    increases the objective). The KEEP best distinct results are stored.
-//  * n < 2 NMINI: all starts on the full data, each concentrated to convergence (at most maxCsteps
-//    C-steps; robustbase stops at 2 here) — cheap at this size, and it finds robustbase's best optimum
-//    far more often (hbk: 1 miss in 40 seeds instead of 28 with 2 steps). When n <= replow(q)
-//    (robustbase's table) or C(n, q) <= nsamp, every q-subset is used once instead of random draws
-//    (exhaustive search).
-//  * n >= 2 NMINI (the nested scheme): min(floor(n / NMINI), KMINI) disjoint random groups (of NMINI
-//    rows each when n >= KMINI NMINI, else the n rows split as evenly as possible); floor(nsamp /
-//    ngroup) starts in each group with hh = floor(size_1 h / n); then the KEEP best of every group
-//    get STEPS_SEARCH C-steps on the merged groups (hh = floor(merged h / n)), of which the KEEP best
-//    survive. Cost ~ linear in n.
-//  * Final stage: nested scheme: the KEEP survivors get STEPS_SEARCH C-steps on all n rows and the
-//    NCONVERGE best are iterated to convergence (the objective stops decreasing, or maxCsteps
-//    C-steps; robustbase iterates its single best at most 1-10 steps for n > 5000, 100 below);
-//    otherwise the KEEP best are iterated to convergence on all rows.
+//  * n < NESTED_MIN_N = KMINI NMINI: all starts on the full data, each concentrated to convergence (at
+//    most maxCsteps C-steps; robustbase stops at 2 here) — it finds robustbase's best optimum far
+//    more often (hbk: 1 miss in 40 seeds instead of 28 with 2 steps; at n = 1e3 robustbase's nested
+//    scheme, which this code followed for n >= 600 before, left the objective 0.12% above ltsReg's on
+//    the benchmark data, and all-rows starts reach a lower optimum on every seed tried). When n <=
+//    replow(q) (robustbase's table) or C(n, q) <= nsamp, every q-subset is used once instead of random
+//    draws (exhaustive search).
+//  * n >= NESTED_MIN_N (the nested scheme): KMINI disjoint random groups of NMINI rows, gathered once
+//    into a contiguous column-major f64 block; floor(nsamp / KMINI) starts in each group with hh =
+//    floor(NMINI h / n); then the KEEP best of every group get STEPS_SEARCH C-steps on the merged
+//    groups (hh = floor(merged h / n)), of which the KEEP best survive. Cost ~ linear in n.
+//  * Final stage: nested scheme: for n <= FINAL_SMALL_N the KEEP survivors get STEPS_SEARCH C-steps on
+//    all n rows and all are iterated to convergence (the objective stops decreasing, or maxCsteps
+//    C-steps); above it they are ranked by their objective on all n rows and only the best is iterated
+//    to convergence (robustbase iterates its single best there too, for at most 1-10 steps when
+//    n (p + 1) > 1e5, 100 below). Otherwise the KEEP best are iterated to convergence again.
 //  * Raw fit: least squares (l2_fit, 0/1 weights) on the h rows of smallest squared residual of the
 //    winner; the objective is the sum of the h smallest squared residuals of that raw fit.
 // The C-step least squares keeps, along a chain, the sums S = sum d and Gr = sum d d^T (upper) of the
 // subset's rows d = [x, y] - shift (shift = the chain's first subset row with an intercept, 0
-// without): each step subtracts the rows that left the subset and adds those that entered (from
-// scratch when more than half changed), which cuts the cost of late steps, where few rows change, from
-// O(h p^2) to O(changes p^2) (measured 1.3-1.8x faster fits at n = 1e4-1e5). The centred Gram matrix
+// without): each step adds the sums of the rows that entered the subset and subtracts those of the
+// rows that left (from scratch when more than half changed), so late steps, where few rows change,
+// cost O(changes p^2) instead of O(h p^2). Sums over a row list are computed by gathering CHUNK rows
+// at a time into a column-major block and taking every Gram entry as a dot product of two block
+// columns in f64x2 lanes (even / odd rows; 2 x 2 blocks of entries share their loads), the lanes added
+// at the end; the twin keeps the two lanes as two scalar accumulators. The centred Gram matrix
 // Gr - S S^T / h is factored by Cholesky (singular when a pivot falls below CHOL_TOL times its
-// diagonal entry: the chain stops there). The raw fit is recomputed accurately by l2_fit. Selection of the hh smallest
-// squared residuals: Floyd & Rivest's SELECT permuting keys and row ids together.
+// diagonal entry: the chain stops there). The raw fit is recomputed accurately by l2_fit. Selection
+// of the hh smallest squared residuals: the threshold by a sampled bracket and Floyd & Rivest's
+// SELECT (kthKey), then one branch-free scan that lists the subset's rows in row order (selectH).
 //
 // Before the search, l2_fit on all rows checks the rank of [1, X] (RANK_DEFICIENT with the aliased
 // columns flagged, as everywhere). Outputs: pCoef = raw coefficients [b0, b_1..b_p]; info slots
@@ -45,11 +51,14 @@
 // or non-finite residuals). The random stream is mulberry32 seeded with `seed` (u32).
 //
 // Work region: l2_fit's work, then two n-vectors of f64 (keys = squared residuals; raw-fit 0/1
-// weights), two n-vectors of i32 (row ids; the row permutation), small regions (the q x (q + 1)
+// weights, also the selection's scratch during the search), two n-vectors of i32 (row ids; the row permutation), small regions (the q x (q + 1)
 // elimination matrix, q + 1 column maxima, q + 1 subset indices, the (p + 1) x (p + 1) working Gram
 // matrix, 2 (p + 1) spare / row buffer, three (p + 1) coefficient vectors, the candidate stock:
 // (KMINI + 2) KEEP objectives and coefficient vectors), then the n i32 subset-membership flags, the
-// running sums Gr ((p + 1) x (p + 1)) and S (p + 1) and the shift (p + 1); each 16-byte aligned.
+// running sums Gr ((p + 1) x (p + 1)) and S (p + 1) and the shift (p + 1), the nested scheme's block
+// (min(n, KMINI NMINI) rows: p columns of X and y, f64), the gather block (CHUNK x (p + 1)), the f64x2
+// accumulators of the Gram entries ((p + 1)^2) and of S (p + 1), and the n i32 list of changed rows;
+// each 16-byte aligned.
 
 import { l2_fit, l2_work_bytes } from "./l2";
 import { XS, setX, xat, xld, xld2 } from "./xload";
@@ -77,14 +86,20 @@ const NMINI: i32 = 300;
 const KEEP: i32 = 10;
 /** C-steps after each start and in the merged stage (robustbase's k1 = k2 = 2). */
 const STEPS_SEARCH: i32 = 2;
-/** Nested scheme: candidates iterated to convergence on all rows after STEPS_SEARCH C-steps there. */
-const NCONVERGE: i32 = KEEP;
 /** Elemental subset singular: pivot <= ELEM_TOL * the largest |entry| of its column in the subset. */
 const ELEM_TOL: f64 = 1e-12;
 /** C-step least squares singular: Cholesky pivot <= CHOL_TOL * its diagonal entry. */
 const CHOL_TOL: f64 = 1e-12;
 /** Floyd-Rivest selection samples ranges longer than this (their constant). */
 const FR_CUTOFF: i32 = 600;
+/** Rows per gathered block of the Gram sums (even). */
+const CHUNK: i32 = 128;
+/** Final stage of the nested scheme: up to this n (robustbase's bound for iterating 10 candidates),
+ *  the KEEP candidates get STEPS_SEARCH C-steps on all rows and all are iterated to convergence;
+ *  above it they are ranked by their objective on all rows and only the best is iterated. */
+const FINAL_SMALL_N: i32 = 5000;
+/** Below this n every start runs on all rows and is iterated to convergence (no nested scheme). */
+const NESTED_MIN_N: i32 = KMINI * NMINI;
 /** Progress hook every this many starts. */
 const PROGRESS_EVERY: i32 = 32;
 
@@ -144,11 +159,14 @@ function ncomb(n: i32, k: i32): f64 {
 
 export function lts_work_bytes(n: i32, p: i32): f64 {
   const nd = <f64>n, q1 = <f64>p + 2.0, p1 = <f64>p + 1.0;
+  const nb = <f64>(n < KMINI * NMINI ? n : KMINI * NMINI);
   return al16(l2_work_bytes(n, p)) + 2.0 * al16(8.0 * nd) + 2.0 * al16(4.0 * nd)
     + al16(8.0 * q1 * q1) + al16(8.0 * q1) + al16(4.0 * q1) + al16(8.0 * p1 * p1)
     + 2.0 * al16(8.0 * p1) + 3.0 * al16(8.0 * p1)
     + al16(8.0 * <f64>((KMINI + 2) * KEEP)) + al16(8.0 * <f64>((KMINI + 2) * KEEP) * p1)
-    + al16(4.0 * nd) + al16(8.0 * p1 * p1) + 2.0 * al16(8.0 * p1);
+    + al16(4.0 * nd) + al16(8.0 * p1 * p1) + 2.0 * al16(8.0 * p1)
+    + al16(8.0 * nb * <f64>p) + al16(8.0 * nb) + al16(8.0 * <f64>CHUNK * p1)
+    + al16(16.0 * p1 * p1) + al16(16.0 * p1) + al16(4.0 * nd);
 }
 
 // Region pointers of the call in progress (set by lts_fit).
@@ -156,12 +174,25 @@ let pKey: usize = 0, pWt: usize = 0, pId: usize = 0, pRows: usize = 0;
 let pA: usize = 0, pCm: usize = 0, pIdx: usize = 0, pG: usize = 0, pM: usize = 0, pV: usize = 0;
 let pTry: usize = 0, pNew: usize = 0, pBest: usize = 0, pSObj: usize = 0, pSCoef: usize = 0;
 let pMem: usize = 0, pGr: usize = 0, pS: usize = 0, pSh: usize = 0;
+let pBX: usize = 0, pBY: usize = 0, pW: usize = 0, pAcc: usize = 0, pAccS: usize = 0, pChg: usize = 0;
+// The data the C-steps run on: X columns at dX (leading dimension dLd, entries of the call's type T for
+// the caller's data, f64 for the gathered block), y at dY, rows 0..dN-1.
+let dX: usize = 0, dY: usize = 0, dLd: i32 = 0, dN: i32 = 0;
+
+/** Point the C-steps at nn rows: X column j at pX0 + j ld entries, y at pY0. */
+function setView(pX0: usize, pY0: usize, ld: i32, nn: i32): void {
+  dX = pX0;
+  dY = pY0;
+  dLd = ld;
+  dN = nn;
+}
 
 export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32, nsamp: i32, seed: u32,
   maxCsteps: i32, pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, xf32: i32): i32 {
   setX(xf32);
   const nb = <usize>al16(8.0 * <f64>n), ib = <usize>al16(4.0 * <f64>n);
   const q1 = <f64>p + 2.0, p1 = <f64>p + 1.0;
+  const nblk = <f64>(n < KMINI * NMINI ? n : KMINI * NMINI);
   pKey = pWork + <usize>al16(l2_work_bytes(n, p));
   pWt = pKey + nb;
   pId = pWt + nb;
@@ -181,6 +212,12 @@ export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h:
   pGr = pMem + ib;
   pS = pGr + <usize>al16(8.0 * p1 * p1);
   pSh = pS + <usize>al16(8.0 * p1);
+  pBX = pSh + <usize>al16(8.0 * p1);
+  pBY = pBX + <usize>al16(8.0 * nblk * <f64>p);
+  pW = pBY + <usize>al16(8.0 * nblk);
+  pAcc = pW + <usize>al16(8.0 * <f64>CHUNK * p1);
+  pAccS = pAcc + <usize>al16(16.0 * p1 * p1);
+  pChg = pAccS + <usize>al16(16.0 * p1);
 
   for (let k = 0; k < INFO_LEN; k++) stf(pInfo, k, 0);
   // Rank of [1, X] on all rows (flags name the aliased columns).
@@ -202,18 +239,23 @@ export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h:
     for (let j = 0; j <= p; j++) stf(pCoef, j, ldf(pBest, j));
     for (let j = 0; j < p; j++) sti(pFlags, j, 0);
   }
-  const obj = XS == 3 ? hSmallest<f64>(n, p, pX, pY, pCoef, h) : hSmallest<f32>(n, p, pX, pY, pCoef, h);
+  setView(pX, pY, n, n);
+  const obj = XS == 3 ? hSmallest<f64>(p, pCoef, h) : hSmallest<f32>(p, pCoef, h);
   if (!isFinite(obj)) return STATUS_NUMERICAL;
   stf(pInfo, INFO_OBJECTIVE, obj);
   stf(pInfo, INFO_ITERATIONS, <f64>csteps);
   return st;
 }
 
-/** Sum of the h smallest squared residuals of coefficients at pC over all rows (ids/keys permuted). */
-function hSmallest<T>(n: i32, p: i32, pX: usize, pY: usize, pC: usize, h: i32): f64 {
-  evalSet<T>(n, p, pX, pY, pC, 0, n, true);
-  select(n, h - 1);
-  return sumKeys(h);
+/** Sum of the h smallest squared residuals of coefficients at pC over the view's rows (ids/keys permuted). */
+function hSmallest<T>(p: i32, pC: usize, h: i32): f64 {
+  evalAll<T>(p, pC);
+  return selectH(dN, h);
+}
+
+/** Number of the final stage's candidates iterated to convergence on all n rows. */
+function nConverge(n: i32): i32 {
+  return n <= FINAL_SMALL_N ? KEEP : 1;
 }
 
 function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32, nsamp: i32, maxCsteps: i32,
@@ -223,7 +265,7 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
   const nstock = (KMINI + 2) * KEEP;
   for (let k = 0; k < nstock; k++) stf(pSObj, k, Infinity);
   let used = 0, singular = 0, attempts = 0;
-  const part = n >= 2 * NMINI;
+  const part = n >= NESTED_MIN_N;
   let src = 0; // stock group holding the candidates of the final stage
   if (part) {
     let ngroup = n / NMINI;
@@ -236,6 +278,13 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
       sti(pRows, i, ldi(pRows, j));
       sti(pRows, j, t);
     }
+    // the minigr drawn rows gathered into a column-major f64 block (group g = a contiguous range)
+    for (let j = 0; j < p; j++) {
+      const px = xat<T>(pX, n, j, 0);
+      const pb = pBX + (<usize>(j * minigr) << 3);
+      for (let k = 0; k < minigr; k++) stf(pb, k, xld<T>(px, ldi(pRows, k)));
+    }
+    for (let k = 0; k < minigr; k++) stf(pBY, k, load<f64>(pY + (<usize>ldi(pRows, k) << 3)));
     const base = minigr / ngroup, extra = minigr - base * ngroup;
     const size1 = extra > 0 ? base + 1 : base;
     const hh = <i32>Math.floor(<f64>size1 * percen);
@@ -243,7 +292,7 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
     let off = 0;
     for (let g = 0; g < ngroup; g++) {
       const m = g < extra ? base + 1 : base;
-      const pSet = pRows + (<usize>off << 2);
+      setView(pBX + (<usize>off << 3), pBY + (<usize>off << 3), minigr, m);
       let t = 0, tries = 0;
       while (t < nrep && tries < 2 * nrep) {
         tries++;
@@ -252,32 +301,33 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
           if (progress(KIND_LTS, attempts, ldf(pSObj, g * KEEP), 0.0) != 0) return STATUS_CANCELLED;
         }
         drawRandom(m, q);
-        for (let k = 0; k < q; k++) sti(pIdx, k, ldi(pSet, ldi(pIdx, k)));
-        if (!elemental<T>(n, p, pX, pY, intercept, pTry)) {
+        if (!elemental<f64>(p, intercept, pTry)) {
           singular++;
           continue;
         }
         t++;
         used++;
-        const obj = concentrate<T>(n, p, pX, pY, intercept, pTry, pSet, m, false, hh, STEPS_SEARCH);
+        const obj = concentrate<f64>(p, intercept, pTry, hh, STEPS_SEARCH);
         insert(g, obj, p, pTry);
       }
       off += m;
     }
     // merged groups
     const hm = <i32>Math.floor(<f64>minigr * percen);
+    setView(pBX, pBY, minigr, minigr);
     for (let g = 0; g < ngroup; g++) {
       for (let k = 0; k < KEEP; k++) {
         const o = ldf(pSObj, g * KEEP + k);
         if (!isFinite(o)) continue;
         copyCoef(pSCoef + (<usize>((g * KEEP + k) * (p + 1)) << 3), pTry, p);
-        const obj = concentrate<T>(n, p, pX, pY, intercept, pTry, pRows, minigr, false, hm, STEPS_SEARCH);
+        const obj = concentrate<f64>(p, intercept, pTry, hm, STEPS_SEARCH);
         insert(KMINI, obj, p, pTry);
       }
     }
     src = KMINI;
     stf(pInfo, LTS_INFO_GROUPS, <f64>ngroup);
   } else {
+    setView(pX, pY, n, n);
     const all = n <= replow(q) || ncomb(n, q) <= <f64>nsamp;
     stf(pInfo, LTS_INFO_EXHAUSTIVE, all ? 1.0 : 0.0);
     const nrep = all ? <i32>ncomb(n, q) : nsamp;
@@ -294,23 +344,24 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
       } else {
         drawRandom(n, q);
       }
-      if (!elemental<T>(n, p, pX, pY, intercept, pTry)) {
+      if (!elemental<T>(p, intercept, pTry)) {
         singular++;
         if (all) t++;
         continue;
       }
       t++;
       used++;
-      const obj = concentrate<T>(n, p, pX, pY, intercept, pTry, 0, n, true, h, maxCsteps);
+      const obj = concentrate<T>(p, intercept, pTry, h, maxCsteps);
       insert(0, obj, p, pTry);
     }
   }
   stf(pInfo, LTS_INFO_SUBSETS, <f64>used);
   stf(pInfo, LTS_INFO_SINGULAR, <f64>singular);
 
-  // Final stage. Nested scheme: the KEEP candidates get STEPS_SEARCH C-steps on all rows, and the
-  // NCONVERGE best are iterated to convergence; otherwise the KEEP best (already converged on all
-  // rows) are iterated again.
+  // Final stage. Nested scheme: the KEEP candidates get STEPS_SEARCH C-steps on all rows (n <=
+  // FINAL_SMALL_N; above, none: they are ranked by their objective on all rows), and the nConverge(n)
+  // best are iterated to convergence; otherwise the KEEP best (already converged) are iterated again.
+  setView(pX, pY, n, n);
   let nfinal = KEEP;
   if (part) {
     for (let k = 0; k < KEEP; k++) {
@@ -318,11 +369,11 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
       if (!isFinite(o)) continue;
       if (progress(KIND_LTS, attempts + k, o, 0.0) != 0) return STATUS_CANCELLED;
       copyCoef(pSCoef + (<usize>((src * KEEP + k) * (p + 1)) << 3), pTry, p);
-      const obj = concentrate<T>(n, p, pX, pY, intercept, pTry, 0, n, true, h, STEPS_SEARCH);
+      const obj = concentrate<T>(p, intercept, pTry, h, n <= FINAL_SMALL_N ? STEPS_SEARCH : 0);
       insert(KMINI + 1, obj, p, pTry);
     }
     src = KMINI + 1;
-    nfinal = NCONVERGE;
+    nfinal = nConverge(n);
   }
   let best = Infinity;
   let bestConverged = true;
@@ -331,7 +382,7 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
     if (!isFinite(o)) continue;
     if (progress(KIND_LTS, attempts + k, o, 0.0) != 0) return STATUS_CANCELLED;
     copyCoef(pSCoef + (<usize>((src * KEEP + k) * (p + 1)) << 3), pTry, p);
-    const obj = concentrate<T>(n, p, pX, pY, intercept, pTry, 0, n, true, h, maxCsteps);
+    const obj = concentrate<T>(p, intercept, pTry, h, maxCsteps);
     if (obj < best) {
       best = obj;
       bestConverged = chainConverged;
@@ -341,8 +392,8 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
   }
   if (!isFinite(best)) return STATUS_NUMERICAL;
   // ids of the winner's h rows
-  evalSet<T>(n, p, pX, pY, pBest, 0, n, true);
-  select(n, h - 1);
+  evalAll<T>(p, pBest);
+  selectH(n, h);
   return bestConverged ? STATUS_OK : STATUS_MAXITER;
 }
 
@@ -378,14 +429,14 @@ function nextCombination(n: i32, q: i32): void {
   for (let l = i + 1; l < q; l++) sti(pIdx, l, ldi(pIdx, l - 1) + 1);
 }
 
-/** Exact fit through the q rows pIdx[0..q) into pC ([b0, b]); false when the subset is singular. */
-function elemental<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pC: usize): bool {
+/** Exact fit through the view's q rows pIdx[0..q) into pC ([b0, b]); false when the subset is singular. */
+function elemental<T>(p: i32, intercept: i32, pC: usize): bool {
   const q = p + intercept, w = q + 1;
   for (let r = 0; r < q; r++) {
     const row = ldi(pIdx, r);
     if (intercept != 0) stf(pA, r * w, 1.0);
-    for (let j = 0; j < p; j++) stf(pA, r * w + intercept + j, xld<T>(xat<T>(pX, n, j, 0), row));
-    stf(pA, r * w + q, load<f64>(pY + (<usize>row << 3)));
+    for (let j = 0; j < p; j++) stf(pA, r * w + intercept + j, xld<T>(xat<T>(dX, dLd, j, 0), row));
+    stf(pA, r * w + q, load<f64>(dY + (<usize>row << 3)));
   }
   for (let k = 0; k < q; k++) {
     let cm = 0.0;
@@ -432,51 +483,125 @@ function elemental<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pC: 
   return true;
 }
 
-/** Add (sub = false) or remove one row of the subset to the running sums: S += d, Gr += d d^T (upper,
- *  rows 0..p-1, columns up to p = the response), d = [x_row, y_row] - shift. */
-function addRow<T>(n: i32, p: i32, pX: usize, pY: usize, row: i32, sub: bool): void {
+/** Sums over the view's rows pList[0..cnt) of d = [x_row, y_row] - shift: Gram d d^T (upper, rows
+ *  0..p-1, columns up to p = the response) into pOG and S = sum d into pOS. The rows are gathered
+ *  CHUNK at a time into a column-major block (odd counts padded with a zero row) and every entry is a
+ *  dot product of two block columns in f64x2 lanes (even / odd rows), the lanes added at the end. */
+function gatherGram<T>(p: i32, pList: usize, cnt: i32, pOG: usize, pOS: usize): void {
   const w = p + 1;
-  for (let j = 0; j < p; j++) stf(pV, j, xld<T>(xat<T>(pX, n, j, 0), row) - ldf(pSh, j));
-  stf(pV, p, load<f64>(pY + (<usize>row << 3)) - ldf(pSh, p));
-  if (sub) {
-    for (let j = 0; j <= p; j++) stf(pS, j, ldf(pS, j) - ldf(pV, j));
-    for (let j = 0; j < p; j++) {
-      const vj = ldf(pV, j);
-      for (let c = j; c <= p; c++) stf(pGr, j * w + c, ldf(pGr, j * w + c) - vj * ldf(pV, c));
+  const z = f64x2.splat(0.0);
+  for (let k = 0; k < p * w; k++) v128.store(pAcc + (<usize>k << 4), z);
+  for (let c = 0; c <= p; c++) v128.store(pAccS + (<usize>c << 4), z);
+  for (let b = 0; b < cnt; b += CHUNK) {
+    const m = cnt - b < CHUNK ? cnt - b : CHUNK;
+    const m2 = (m + 1) & ~1;
+    for (let c = 0; c < p; c++) {
+      const px = xat<T>(dX, dLd, c, 0);
+      const sh = ldf(pSh, c);
+      const pw = pW + (<usize>(c * CHUNK) << 3);
+      for (let i = 0; i < m; i++) stf(pw, i, xld<T>(px, ldi(pList, b + i)) - sh);
+      if (m2 > m) stf(pw, m, 0.0);
     }
-  } else {
-    for (let j = 0; j <= p; j++) stf(pS, j, ldf(pS, j) + ldf(pV, j));
-    for (let j = 0; j < p; j++) {
-      const vj = ldf(pV, j);
-      for (let c = j; c <= p; c++) stf(pGr, j * w + c, ldf(pGr, j * w + c) + vj * ldf(pV, c));
+    const shy = ldf(pSh, p);
+    const pwy = pW + (<usize>(p * CHUNK) << 3);
+    for (let i = 0; i < m; i++) stf(pwy, i, load<f64>(dY + (<usize>ldi(pList, b + i) << 3)) - shy);
+    if (m2 > m) stf(pwy, m, 0.0);
+    for (let c = 0; c <= p; c++) {
+      const pc = pW + (<usize>(c * CHUNK) << 3);
+      const pa = pAccS + (<usize>c << 4);
+      let acc = v128.load(pa);
+      for (let i = 0; i < m2; i += 2) acc = f64x2.add(acc, v128.load(pc + (<usize>i << 3)));
+      v128.store(pa, acc);
     }
+    // entries in 2 x 2 blocks (rows j, j + 1 by columns c, c + 1: 4 loads for 4 dot products; every
+    // entry still accumulates its own products in row order, as the twin's scalar pairs do)
+    let j = 0;
+    for (; j + 1 < p; j += 2) {
+      const pj = pW + (<usize>(j * CHUNK) << 3), pj1 = pj + (<usize>CHUNK << 3);
+      // diagonal block: (j, j), (j, j + 1), (j + 1, j + 1)
+      const a00 = pAcc + (<usize>(j * w + j) << 4), a01 = a00 + 16, a11 = pAcc + (<usize>((j + 1) * w + j + 1) << 4);
+      let s00 = v128.load(a00), s01 = v128.load(a01), s11 = v128.load(a11);
+      for (let i = 0; i < m2; i += 2) {
+        const u = v128.load(pj + (<usize>i << 3)), v = v128.load(pj1 + (<usize>i << 3));
+        s00 = f64x2.add(s00, f64x2.mul(u, u));
+        s01 = f64x2.add(s01, f64x2.mul(u, v));
+        s11 = f64x2.add(s11, f64x2.mul(v, v));
+      }
+      v128.store(a00, s00);
+      v128.store(a01, s01);
+      v128.store(a11, s11);
+      let c = j + 2;
+      for (; c + 1 <= p; c += 2) {
+        const pc = pW + (<usize>(c * CHUNK) << 3), pc1 = pc + (<usize>CHUNK << 3);
+        const b00 = pAcc + (<usize>(j * w + c) << 4), b10 = pAcc + (<usize>((j + 1) * w + c) << 4);
+        let t00 = v128.load(b00), t01 = v128.load(b00 + 16), t10 = v128.load(b10), t11 = v128.load(b10 + 16);
+        for (let i = 0; i < m2; i += 2) {
+          const u = v128.load(pj + (<usize>i << 3)), v = v128.load(pj1 + (<usize>i << 3));
+          const x = v128.load(pc + (<usize>i << 3)), z2 = v128.load(pc1 + (<usize>i << 3));
+          t00 = f64x2.add(t00, f64x2.mul(u, x));
+          t01 = f64x2.add(t01, f64x2.mul(u, z2));
+          t10 = f64x2.add(t10, f64x2.mul(v, x));
+          t11 = f64x2.add(t11, f64x2.mul(v, z2));
+        }
+        v128.store(b00, t00);
+        v128.store(b00 + 16, t01);
+        v128.store(b10, t10);
+        v128.store(b10 + 16, t11);
+      }
+      if (c <= p) {
+        const pc = pW + (<usize>(c * CHUNK) << 3);
+        const b0 = pAcc + (<usize>(j * w + c) << 4), b1 = pAcc + (<usize>((j + 1) * w + c) << 4);
+        let t0 = v128.load(b0), t1 = v128.load(b1);
+        for (let i = 0; i < m2; i += 2) {
+          const x = v128.load(pc + (<usize>i << 3));
+          t0 = f64x2.add(t0, f64x2.mul(v128.load(pj + (<usize>i << 3)), x));
+          t1 = f64x2.add(t1, f64x2.mul(v128.load(pj1 + (<usize>i << 3)), x));
+        }
+        v128.store(b0, t0);
+        v128.store(b1, t1);
+      }
+    }
+    if (j < p) {
+      // last row j = p - 1 (p odd): columns p - 1 and p
+      const pj = pW + (<usize>(j * CHUNK) << 3), pc = pj + (<usize>CHUNK << 3);
+      const a0 = pAcc + (<usize>(j * w + j) << 4);
+      let s0 = v128.load(a0), s1 = v128.load(a0 + 16);
+      for (let i = 0; i < m2; i += 2) {
+        const u = v128.load(pj + (<usize>i << 3));
+        s0 = f64x2.add(s0, f64x2.mul(u, u));
+        s1 = f64x2.add(s1, f64x2.mul(u, v128.load(pc + (<usize>i << 3))));
+      }
+      v128.store(a0, s0);
+      v128.store(a0 + 16, s1);
+    }
+  }
+  for (let j = 0; j < p; j++) {
+    for (let c = j; c <= p; c++) {
+      const v = v128.load(pAcc + (<usize>(j * w + c) << 4));
+      stf(pOG, j * w + c, f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1));
+    }
+  }
+  for (let c = 0; c <= p; c++) {
+    const v = v128.load(pAccS + (<usize>c << 4));
+    stf(pOS, c, f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1));
   }
 }
 
-/** Start the sums of a chain: membership 0 on the set's rows, 1 on pId[0..hh); shift = the first
- *  subset row (with an intercept; 0 without); S and Gr accumulated over the subset. */
-function initSums<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pSet: usize, nn: i32, full: bool, hh: i32): void {
-  const w = p + 1;
-  if (full) {
-    for (let i = 0; i < n; i++) sti(pMem, i, 0);
-  } else {
-    for (let k = 0; k < nn; k++) sti(pMem, ldi(pSet, k), 0);
-  }
+/** Start the sums of a chain: membership 0 on the view's rows, 1 on pId[0..hh); shift = the first
+ *  subset row (with an intercept; 0 without); S and Gr over the subset. */
+function initSums<T>(p: i32, intercept: i32, hh: i32): void {
+  for (let i = 0; i < dN; i++) sti(pMem, i, 0);
   const r0 = ldi(pId, 0);
-  for (let j = 0; j < p; j++) stf(pSh, j, intercept != 0 ? xld<T>(xat<T>(pX, n, j, 0), r0) : 0.0);
-  stf(pSh, p, intercept != 0 ? load<f64>(pY + (<usize>r0 << 3)) : 0.0);
-  for (let j = 0; j <= p; j++) stf(pS, j, 0.0);
-  for (let k = 0; k < p * w; k++) stf(pGr, k, 0.0);
-  for (let k = 0; k < hh; k++) {
-    const row = ldi(pId, k);
-    sti(pMem, row, 1);
-    addRow<T>(n, p, pX, pY, row, false);
-  }
+  for (let j = 0; j < p; j++) stf(pSh, j, intercept != 0 ? xld<T>(xat<T>(dX, dLd, j, 0), r0) : 0.0);
+  stf(pSh, p, intercept != 0 ? load<f64>(dY + (<usize>r0 << 3)) : 0.0);
+  for (let k = 0; k < hh; k++) sti(pMem, ldi(pId, k), 1);
+  gatherGram<T>(p, pId, hh, pGr, pS);
 }
 
-/** Move the sums to the subset pId[0..hh): rows leaving are subtracted and rows entering added (in the
- *  set's row order); from scratch when more than half of the subset changed. */
-function updateSums<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pSet: usize, nn: i32, full: bool, hh: i32): void {
+/** Move the sums to the subset pId[0..hh): the Gram sums of the rows entering are added and those of
+ *  the rows leaving subtracted (each list in row order); from scratch when more than half changed. */
+function updateSums<T>(p: i32, intercept: i32, hh: i32): void {
+  const w = p + 1;
   let changes = 0;
   for (let k = 0; k < hh; k++) {
     const row = ldi(pId, k);
@@ -488,22 +613,31 @@ function updateSums<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pSe
     }
   }
   if (2 * changes > hh) {
-    initSums<T>(n, p, pX, pY, intercept, pSet, nn, full, hh);
+    initSums<T>(p, intercept, hh);
     return;
   }
-  for (let k = 0; k < nn; k++) {
-    const row = full ? k : ldi(pSet, k);
-    const m = ldi(pMem, row);
+  let ne = 0, nl = 0;
+  for (let i = 0; i < dN; i++) {
+    const m = ldi(pMem, i);
     if (m == 1) {
-      addRow<T>(n, p, pX, pY, row, true);
-      sti(pMem, row, 0);
+      sti(pChg, changes + nl, i);
+      nl++;
+      sti(pMem, i, 0);
     } else if (m == 3) {
-      addRow<T>(n, p, pX, pY, row, false);
-      sti(pMem, row, 1);
+      sti(pChg, ne, i);
+      ne++;
+      sti(pMem, i, 1);
     } else if (m == 2) {
-      sti(pMem, row, 1);
+      sti(pMem, i, 1);
     }
   }
+  if (changes == 0) return;
+  gatherGram<T>(p, pChg, changes, pG, pM);
+  for (let j = 0; j < p; j++) for (let c = j; c <= p; c++) stf(pGr, j * w + c, ldf(pGr, j * w + c) + ldf(pG, j * w + c));
+  for (let c = 0; c <= p; c++) stf(pS, c, ldf(pS, c) + ldf(pM, c));
+  gatherGram<T>(p, pChg + (<usize>changes << 2), changes, pG, pM);
+  for (let j = 0; j < p; j++) for (let c = j; c <= p; c++) stf(pGr, j * w + c, ldf(pGr, j * w + c) - ldf(pG, j * w + c));
+  for (let c = 0; c <= p; c++) stf(pS, c, ldf(pS, c) - ldf(pM, c));
 }
 
 /** Least squares on the current subset (hh rows) from the sums into pC; false when singular. */
@@ -545,62 +679,179 @@ function solveSums(p: i32, intercept: i32, hh: i32, pC: usize): bool {
   return true;
 }
 
-/** Squared residuals of pC on a row set into keys, the rows into ids: the nn rows pSet[0..nn), or
- *  all n rows in order (full). Both forms compute ((y - b0) - x_1 b_1) - x_2 b_2 ... per row. */
-function evalSet<T>(n: i32, p: i32, pX: usize, pY: usize, pC: usize, pSet: usize, nn: i32, full: bool): void {
+/** Squared residuals of pC on the view's rows into keys: ((y - b0) - x_1 b_1) - x_2 b_2
+ *  ... per row, in f64x2 lanes (each lane the twin's scalar operation, no FMA). */
+function evalAll<T>(p: i32, pC: usize): void {
+  const nn = dN;
   const b0 = ldf(pC, 0);
-  if (full) {
-    for (let i = 0; i < n; i++) {
-      stf(pKey, i, load<f64>(pY + (<usize>i << 3)) - b0);
-      sti(pId, i, i);
-    }
-    // f64x2 lanes compute exactly what the twin's scalar loop does (no FMA)
-    const n2 = n & ~1;
-    for (let j = 0; j < p; j++) {
-      const bj = ldf(pC, j + 1);
-      const bv = f64x2.splat(bj);
-      const px = xat<T>(pX, n, j, 0);
-      for (let i = 0; i < n2; i += 2) {
-        const a = pKey + (<usize>i << 3);
-        v128.store(a, f64x2.sub(v128.load(a), f64x2.mul(xld2<T>(px, i), bv)));
-      }
-      if (n2 < n) stf(pKey, n2, ldf(pKey, n2) - xld<T>(px, n2) * bj);
-    }
+  for (let i = 0; i < nn; i++) {
+    stf(pKey, i, load<f64>(dY + (<usize>i << 3)) - b0);
+  }
+  const n2 = nn & ~1;
+  for (let j = 0; j < p; j++) {
+    const bj = ldf(pC, j + 1);
+    const bv = f64x2.splat(bj);
+    const px = xat<T>(dX, dLd, j, 0);
     for (let i = 0; i < n2; i += 2) {
       const a = pKey + (<usize>i << 3);
-      const r = v128.load(a);
-      v128.store(a, f64x2.mul(r, r));
+      v128.store(a, f64x2.sub(v128.load(a), f64x2.mul(xld2<T>(px, i), bv)));
     }
-    if (n2 < n) {
-      const r = ldf(pKey, n2);
-      stf(pKey, n2, r * r);
-    }
-  } else {
-    for (let k = 0; k < nn; k++) {
-      const row = ldi(pSet, k);
-      let r = load<f64>(pY + (<usize>row << 3)) - b0;
-      for (let j = 0; j < p; j++) r = r - xld<T>(xat<T>(pX, n, j, 0), row) * ldf(pC, j + 1);
-      stf(pKey, k, r * r);
-      sti(pId, k, row);
-    }
+    if (n2 < nn) stf(pKey, n2, ldf(pKey, n2) - xld<T>(px, n2) * bj);
+  }
+  for (let i = 0; i < n2; i += 2) {
+    const a = pKey + (<usize>i << 3);
+    const r = v128.load(a);
+    v128.store(a, f64x2.mul(r, r));
+  }
+  if (n2 < nn) {
+    const r = ldf(pKey, n2);
+    stf(pKey, n2, r * r);
   }
 }
 
-/** Permute keys/ids [0, m) so that keys[0..k] are the k + 1 smallest (Floyd & Rivest 1975, SELECT:
- *  ranges above FR_CUTOFF first narrow the pivot's range by selecting within a sample window). The
- *  sample size 0.5 n^(2/3) and its offset use a Newton cube root and 0.693 x the bit length of n for
- *  ln n, so that no libm call enters (Math.exp / log / pow may round differently in WASM and JS). */
-function select(m: i32, k: i32): void {
-  frSelect(0, m - 1, k);
+/** The hh smallest keys of the view's nn rows: their rows into pId[0..hh) in row order, rows tied at
+ *  the threshold last (in row order); returns their sum, accumulated in that order. The threshold t
+ *  (the hh-th smallest key) comes from Floyd & Rivest's SELECT on a copy of the keys (pWt is free
+ *  during the search); the scan that follows is branch-free. Non-finite keys (only when the data
+ *  or coefficients overflow) fill the remaining places so that pId always holds hh distinct rows. */
+function selectH(nn: i32, hh: i32): f64 {
+  const t = kthKey(nn, hh - 1);
+  // four partial sums (rows i mod 4), added pairwise at the end: no serial add chain over all rows
+  let c = 0;
+  let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  const n4 = nn & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const v0 = ldf(pKey, i), v1 = ldf(pKey, i + 1), v2 = ldf(pKey, i + 2), v3 = ldf(pKey, i + 3);
+    const t0 = v0 <= t, t1 = v1 <= t, t2 = v2 <= t, t3 = v3 <= t;
+    sti(pId, c, i);
+    c += t0 ? 1 : 0;
+    sti(pId, c, i + 1);
+    c += t1 ? 1 : 0;
+    sti(pId, c, i + 2);
+    c += t2 ? 1 : 0;
+    sti(pId, c, i + 3);
+    c += t3 ? 1 : 0;
+    s0 = s0 + (t0 ? v0 : 0.0);
+    s1 = s1 + (t1 ? v1 : 0.0);
+    s2 = s2 + (t2 ? v2 : 0.0);
+    s3 = s3 + (t3 ? v3 : 0.0);
+  }
+  for (let i = n4; i < nn; i++) {
+    const v = ldf(pKey, i);
+    const take = v <= t;
+    sti(pId, c, i);
+    c += take ? 1 : 0;
+    s0 = s0 + (take ? v : 0.0);
+  }
+  let s = (s0 + s1) + (s2 + s3);
+  if (c == hh) return s;
+  // ties at the threshold (c > hh) or non-finite keys (c < hh): rows below t, then ties, then the rest
+  c = 0;
+  s = 0.0;
+  for (let i = 0; i < nn; i++) {
+    const v = ldf(pKey, i);
+    const take = v < t;
+    sti(pId, c, i);
+    c += take ? 1 : 0;
+    s = s + (take ? v : 0.0);
+  }
+  for (let i = 0; i < nn && c < hh; i++) {
+    if (ldf(pKey, i) == t) {
+      sti(pId, c, i);
+      c++;
+      s = s + t;
+    }
+  }
+  for (let i = 0; i < nn && c < hh; i++) {
+    const v = ldf(pKey, i);
+    if (!(v < t) && !(v == t)) {
+      sti(pId, c, i);
+      c++;
+      s = s + v;
+    }
+  }
+  return s;
 }
 
-function swapKI(i: i32, j: i32): void {
-  const t = ldf(pKey, i);
-  stf(pKey, i, ldf(pKey, j));
-  stf(pKey, j, t);
-  const u = ldi(pId, i);
-  sti(pId, i, ldi(pId, j));
-  sti(pId, j, u);
+/** The (k + 1)-th smallest key of the view's nn rows (scratch: pWt). Above FR_CUTOFF rows, a strided
+ *  sample of s = 0.5 nn^(2/3) keys (Floyd & Rivest's size) gives a bracket [lo, hi]: its sample ranks
+ *  k s / nn -/+ (1.5 sqrt(s) + 1), about 3 standard deviations of the sample rank of the answer. One
+ *  branch-free pass counts the keys below lo and packs those in [lo, hi] into the scratch, where the
+ *  answer is selected (Floyd-Rivest), unless it fell outside the bracket: then, as below FR_CUTOFF
+ *  rows, SELECT runs on a copy of all keys. */
+function kthKey(nn: i32, k: i32): f64 {
+  if (nn > FR_CUTOFF) {
+    const nd = <f64>nn;
+    const c = cbrtNewton(nd);
+    const s = <i32>(0.5 * c * c);
+    const stride = nn / s;
+    for (let i = 0; i < s; i++) stf(pWt, i, ldf(pKey, i * stride));
+    const ks = <f64>k * <f64>s / nd;
+    const sd = 1.5 * Math.sqrt(<f64>s) + 1.0;
+    let klo = <i32>Math.floor(ks - sd), khi = <i32>Math.floor(ks + sd) + 1;
+    if (klo < 0) klo = 0;
+    if (khi > s - 1) khi = s - 1;
+    const lo = qselect(0, s - 1, klo);
+    const hi = qselect(klo, s - 1, khi);
+    if (lo <= hi) {
+      let below = 0, m = 0;
+      for (let i = 0; i < nn; i++) {
+        const v = ldf(pKey, i);
+        below += v < lo ? 1 : 0;
+        stf(pWt, m, v);
+        m += v >= lo && v <= hi ? 1 : 0;
+      }
+      if (below <= k && k < below + m) {
+        return qselect(0, m - 1, k - below);
+      }
+    }
+  }
+  memory.copy(pWt, pKey, <usize>nn << 3);
+  return qselect(0, nn - 1, k);
+}
+
+/** (k - l0 + 1)-th smallest of the scratch keys [l0, r0] (k in range), permuting them: quickselect
+ *  with a median-of-3 pivot and two branch-free Lomuto passes per level (keys < pivot, then keys
+ *  equal to it), so no data-dependent branch enters the inner loops. A NaN pivot (only with
+ *  non-finite keys) hands the range to Floyd & Rivest's SELECT. The value returned is the order
+ *  statistic itself, whatever the pivots. */
+function qselect(l0: i32, r0: i32, k: i32): f64 {
+  let l = l0, r = r0;
+  while (r > l) {
+    const a = ldf(pWt, l), b = ldf(pWt, (l + r) >>> 1), c = ldf(pWt, r);
+    const pv = max<f64>(min<f64>(a, b), min<f64>(max<f64>(a, b), c));
+    if (pv != pv) {
+      frSelect(l, r, k);
+      return ldf(pWt, k);
+    }
+    let j = l;
+    for (let i = l; i <= r; i++) {
+      const v = ldf(pWt, i);
+      stf(pWt, i, ldf(pWt, j));
+      stf(pWt, j, v);
+      j += v < pv ? 1 : 0;
+    }
+    if (k < j) {
+      r = j - 1;
+      continue;
+    }
+    let e = j;
+    for (let i = j; i <= r; i++) {
+      const v = ldf(pWt, i);
+      stf(pWt, i, ldf(pWt, e));
+      stf(pWt, e, v);
+      e += v <= pv ? 1 : 0;
+    }
+    if (k < e) return pv;
+    l = e;
+  }
+  return ldf(pWt, k);
+}
+
+function swapK(i: i32, j: i32): void {
+  const t = ldf(pWt, i);
+  stf(pWt, i, ldf(pWt, j));
+  stf(pWt, j, t);
 }
 
 /** x^(1/3) for x >= 1 by Newton's iteration from a power of two (+, *, / only). */
@@ -617,6 +868,11 @@ function cbrtNewton(x: f64): f64 {
   return r;
 }
 
+/** Permute the scratch keys [l0, r0] so that entry k is the (k - l0 + 1)-th smallest and the entries
+ *  before it are not larger (Floyd & Rivest 1975, SELECT: ranges above FR_CUTOFF first narrow the
+ *  pivot's range by selecting within a sample window). The sample size 0.5 n^(2/3) and its offset use
+ *  a Newton cube root and 0.693 x the bit length of n for ln n, so that no libm call enters
+ *  (Math.exp / log / pow may round differently in WASM and JS). */
 function frSelect(l0: i32, r0: i32, k: i32): void {
   let left = l0, right = r0;
   while (right > left) {
@@ -636,55 +892,46 @@ function frSelect(l0: i32, r0: i32, k: i32): void {
       if (nr < k) nr = k;
       frSelect(nl, nr, k);
     }
-    const t = ldf(pKey, k);
+    const t = ldf(pWt, k);
     let i = left, j = right;
-    swapKI(left, k);
-    if (ldf(pKey, right) > t) swapKI(right, left);
+    swapK(left, k);
+    if (ldf(pWt, right) > t) swapK(right, left);
     while (i < j) {
-      swapKI(i, j);
+      swapK(i, j);
       i++;
       j--;
-      while (ldf(pKey, i) < t) i++;
-      while (ldf(pKey, j) > t) j--;
+      while (ldf(pWt, i) < t) i++;
+      while (ldf(pWt, j) > t) j--;
     }
-    if (ldf(pKey, left) == t) {
-      swapKI(left, j);
+    if (ldf(pWt, left) == t) {
+      swapK(left, j);
     } else {
       j++;
-      swapKI(j, right);
+      swapK(j, right);
     }
     if (j <= k) left = j + 1;
     if (k <= j) right = j - 1;
   }
 }
 
-function sumKeys(hh: i32): f64 {
-  let s = 0.0;
-  for (let i = 0; i < hh; i++) s += ldf(pKey, i);
-  return s;
-}
-
-/** C-steps from the coefficients at pC (updated in place) on a row set with coverage hh, at most
+/** C-steps from the coefficients at pC (updated in place) on the view's rows with coverage hh, at most
  *  `steps`; returns the objective (sum of the hh smallest squared residuals) of the final pC. */
-function concentrate<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pC: usize, pSet: usize, nn: i32,
-  full: bool, hh: i32, steps: i32): f64 {
-  evalSet<T>(n, p, pX, pY, pC, pSet, nn, full);
-  select(nn, hh - 1);
-  let obj = sumKeys(hh);
+function concentrate<T>(p: i32, intercept: i32, pC: usize, hh: i32, steps: i32): f64 {
+  evalAll<T>(p, pC);
+  let obj = selectH(dN, hh);
   chainConverged = false;
   chainSteps = 0;
-  initSums<T>(n, p, pX, pY, intercept, pSet, nn, full, hh);
+  if (steps > 0) initSums<T>(p, intercept, hh);
   for (let s = 0; s < steps; s++) {
-    if (s > 0) updateSums<T>(n, p, pX, pY, intercept, pSet, nn, full, hh);
+    if (s > 0) updateSums<T>(p, intercept, hh);
     if (!solveSums(p, intercept, hh, pNew)) {
       chainConverged = true;
       break;
     }
     csteps++;
     chainSteps++;
-    evalSet<T>(n, p, pX, pY, pNew, pSet, nn, full);
-    select(nn, hh - 1);
-    const o = sumKeys(hh);
+    evalAll<T>(p, pNew);
+    const o = selectH(dN, hh);
     if (!(o < obj)) {
       chainConverged = true;
       break;

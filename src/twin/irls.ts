@@ -31,17 +31,36 @@ const PIVOT_MIN = 1e-10;
 /** Quadratic regime: a full step that moved the fitted values by at most QUAD sqrt(tol) s. */
 const QUAD = 0.01;
 const KAPPA_FINAL = 1e4;
+const PILOT_MIN_ROWS = 1000.0;
+const PILOT_PER_COEF = 40.0;
+const PILOT_FACTOR = 8.0;
+const PILOT_TOL = 1e-6;
+const PILOT_MAXITER = 100;
 
 function al16(b: number): number {
   return Math.ceil(b / 16.0) * 16.0;
 }
 
 let lastMeanAbs = 0;
+/** True while the pilot fit runs (its steps are not reported to the progress hook). */
+let quiet = false;
 
 export function irls_work_bytes(n: number, p: number): number {
   const nd = n, q = p + 1.0;
   return al16(nd) + al16(l2_work_bytes(n, p)) + 3.0 * al16(8.0 * nd) + al16(4.0 * nd) + 3.0 * al16(8.0 * q)
-    + al16(SELECT_SCRATCH_BYTES) + newtonWorkBytes(n, p);
+    + al16(SELECT_SCRATCH_BYTES) + newtonWorkBytes(n, p) + pilotBytes(n, p);
+}
+
+function pilotRows(n: number, p: number): number {
+  let m = PILOT_PER_COEF * (p + 1.0);
+  if (m < PILOT_MIN_ROWS) m = PILOT_MIN_ROWS;
+  return n >= PILOT_FACTOR * m ? m : 0;
+}
+
+function pilotBytes(n: number, p: number): number {
+  const m = pilotRows(n, p);
+  if (m === 0) return 0.0;
+  return al16(8.0 * m * p) + 2.0 * al16(8.0 * m) + al16(8.0 * INFO_LEN) + al16(4.0 * (p > 0 ? p : 1)) + irls_work_bytes(m, p);
 }
 
 function newtonWorkBytes(n: number, p: number): number {
@@ -76,6 +95,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
   const pGo = pDg + al16(8.0 * q);
   const pBuf = pGo + al16(8.0 * q);
   const pSw = pBuf + al16(8.0 * GB * (q + 1.0));
+  const pPil = pSw + al16(8.0 * GB);
   const huber = loss === LOSS_HUBER;
   const yb = pY >>> 3, wb = pW >>> 3, cb = pCoef >>> 3, ib = pInfo >>> 3, xmb = pXm >>> 3;
 
@@ -102,6 +122,13 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
   }
   const sfloor = yscale > 0 ? EPS * yscale : MIN_NORMAL;
 
+  // Huber on many rows without a start: the pilot fit on a subsample (see assembly/irls.ts).
+  let sPilot = -1.0;
+  if (huber && maxIter > 1 && pStart === 0 && pilotRows(n, p) > 0) {
+    sPilot = pilotFit(n, p, pX, pY, pW, intercept, LOSS_HUBER, param, scale, ridge, W, pCoef, pPil, pL);
+    setX(xf32);
+  }
+
   let epsRef = 0.0;
   if (!huber && param <= 0 && pStart !== 0) {
     const st1 = l2_fit(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWk, xf32);
@@ -113,7 +140,13 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
   const j0 = intercept !== 0 ? 0 : 1;
   let newtonOn = huber && maxIter > 1;
   let newtonStart = false;
-  if (newtonOn) {
+  if (newtonOn && sPilot >= 0) {
+    colMeans(n, p, pX, pW, W, intercept, pM);
+    for (let i = 0; i < n; i++) I[(pId >>> 2) + i] = 0;
+    zeroGram(p, pG);
+    for (let j = 0; j < p; j++) I[(pFlags >>> 2) + j] = 0;
+    newtonStart = true;
+  } else if (newtonOn) {
     colMeans(n, p, pX, pW, W, intercept, pM);
     const cnt = allRows(n, pW, pId, pL);
     zeroGram(p, pG);
@@ -135,7 +168,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
     for (let j = 0; j <= p; j++) F[cb + j] = F[(pStart >>> 3) + j];
     if (intercept === 0) F[cb] = 0;
     for (let j = 0; j < p; j++) I[(pFlags >>> 2) + j] = 0;
-  } else if (!newtonStart) {
+  } else if (!newtonStart && sPilot < 0) {
     const st0 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWk, huber || param > 0 ? 1 : 0);
     if (st0 === STATUS_RANK_DEFICIENT || st0 === STATUS_NUMERICAL) return st0;
   }
@@ -156,9 +189,13 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
       A = W * ((npos - pe) / npos) * huberBeta(d);
       // Newton from the least-squares start: from the normal-consistent MAD of the residuals (the first Newton steps then need
       // not wait for the scale of heavy-tailed least-squares residuals to shrink), then the flags again.
-      s = newtonStart ? robustScale(n, pR, pW, W, pU, pT, pId, pSel) : 0.0;
-      if (newtonStart) allRows(n, pW, pId, pL);
-      if (!(s > 0)) s = huberSigma(n, pR, pW, d, A, lamB, 0.0);
+      if (sPilot >= 0) {
+        s = huberSigma(n, pR, pW, d, A, lamB, sPilot, false);
+      } else {
+        s = newtonStart ? robustScale(n, pR, pW, W, pU, pT, pId, pSel) : 0.0;
+        if (newtonStart) allRows(n, pW, pId, pL);
+        if (!(s > 0)) s = huberSigma(n, pR, pW, d, A, lamB, 0.0, false);
+      }
     }
     obj = huberObjective(n, pR, pW, d, s, A, lamB, fixed);
   } else {
@@ -169,6 +206,21 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
       if (!(s >= sfloor)) s = sfloor;
     }
     obj = smoothObjective(n, pR, pW, s, lamB, W);
+    if (pStart === 0 && maxIter > 1 && pilotRows(n, p) > 0) {
+      if (pilotFit(n, p, pX, pY, pW, intercept, LOSS_SMOOTH_L1, s, 0.0, ridge, W, pB, pPil, pL) >= 0) {
+        setX(xf32);
+        residuals(n, p, pX, pY, pB, pU);
+        const lamBp = ridge > 0 ? ridge * slopeNorm2(p, pB) : 0.0;
+        const objP = smoothObjective(n, pU, pW, s, lamBp, W);
+        if (objP < obj) {
+          const t = pR; pR = pU; pU = t;
+          for (let j = 0; j <= p; j++) F[cb + j] = F[(pB >>> 3) + j];
+          lamB = lamBp;
+          obj = objP;
+        }
+      }
+      setX(xf32);
+    }
   }
 
   let it = 0;
@@ -229,6 +281,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
       let lamBn = 0.0;
       let sn = su;
       let ok = false;
+      let fAcc = 0.0;
       for (let h = 0; h <= NEWTON_HALVINGS; h++) {
         if (h > 0) tn *= 0.5;
         for (let j = 0; j <= p; j++) F[bb + j] = F[cb + j] + tn * F[db + j];
@@ -237,6 +290,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
         sn = su + tn * ds;
         const fn = jointStep ? huberTrial(n, pR, pU, pW, d, sn, A, lamBn, false) : huberTrial(n, pR, pU, pW, d, su, 0.0, lamBn, true);
         if (fn <= f0 + ACCEPT * EPS * Math.abs(f0)) {
+          fAcc = fn;
           ok = true;
           break;
         }
@@ -248,9 +302,9 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
       const t = pR; pR = pU; pU = t;
       for (let j = 0; j <= p; j++) F[cb + j] = F[bb + j];
       lamB = lamBn;
-      if (!fixed) s = huberSigma(n, pR, pW, d, A, lamB, jointStep ? sn : s);
-      obj = huberObjective(n, pR, pW, d, s, A, lamB, fixed);
-      if (progress(KIND_IRLS, it, obj, NaN) !== 0) {
+      if (!fixed) s = huberSigma(n, pR, pW, d, A, lamB, jointStep ? sn : s, true);
+      obj = fixed ? fAcc : sigmaAt === s && s > 0 ? (sigmaF + lamB) / s + A * s : huberObjective(n, pR, pW, d, s, A, lamB, fixed);
+      if (!quiet && progress(KIND_IRLS, it, obj, NaN) !== 0) {
         status = STATUS_CANCELLED;
         cancelled = true;
         break;
@@ -313,7 +367,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
     lamB = ridge > 0 ? ridge * slopeNorm2(p, pCoef) : 0.0;
     let S = 0.0;
     if (huber) {
-      if (!fixed) s = huberSigma(n, pR, pW, d, A, lamB, s);
+      if (!fixed) s = huberSigma(n, pR, pW, d, A, lamB, s, false);
       obj = huberObjective(n, pR, pW, d, s, A, lamB, fixed);
       S = s;
     } else {
@@ -330,7 +384,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
     }
     if (conv || delta <= INNER_SWITCH * tol * S || !(delta < prevDelta)) exact = true;
     prevDelta = delta;
-    if (progress(KIND_IRLS, it, obj, NaN) !== 0) {
+    if (!quiet && progress(KIND_IRLS, it, obj, NaN) !== 0) {
       status = STATUS_CANCELLED;
       break;
     }
@@ -346,6 +400,52 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
   }
   if (!finite) return STATUS_NUMERICAL;
   return status;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** The Huber pilot fit (assembly/irls.ts pilotFit). */
+function pilotFit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, loss: number, d: number, scale: number,
+  ridge: number, W: number, pCoef: number, pPil: number, pL: number): number {
+  const F = F64, I = I32;
+  const m = pilotRows(n, p);
+  const lb = pL >>> 2, wb = pW >>> 3, yb = pY >>> 3;
+  let k = 0;
+  let ws = 0.0;
+  for (let t = 0; t < m; t++) {
+    const i = Math.floor((t + 0.5) * n / m);
+    const w = pW !== 0 ? F[wb + i] : 1.0;
+    if (w > 0) {
+      I[lb + k] = i;
+      ws += w;
+      k++;
+    }
+  }
+  if (2 * k < m) return -1.0;
+  const pXs = pPil;
+  const pYs = pXs + al16(8.0 * m * p);
+  const pWs = pYs + al16(8.0 * m);
+  const pInf = pWs + al16(8.0 * m);
+  const pFl = pInf + al16(8.0 * INFO_LEN);
+  const pWw = pFl + al16(4.0 * (p > 0 ? p : 1));
+  const X = xview();
+  for (let j = 0; j < p; j++) {
+    const dst = (pXs >>> 3) + j * k;
+    const col = (pX >>> XS) + j * n;
+    for (let t = 0; t < k; t++) F[dst + t] = X[col + I[lb + t]];
+  }
+  for (let t = 0; t < k; t++) {
+    const i = I[lb + t];
+    F[(pYs >>> 3) + t] = F[yb + i];
+    F[(pWs >>> 3) + t] = pW !== 0 ? F[wb + i] : 1.0;
+  }
+  quiet = true;
+  const st = irls_fit(k, p, pXs, pYs, pW !== 0 ? pWs : 0, intercept, loss, d, scale, ridge * (ws / W), PILOT_MAXITER,
+    PILOT_TOL, 0, pCoef, pInf, pFl, pWw, 0);
+  quiet = false;
+  if (st !== STATUS_OK && st !== STATUS_MAXITER) return -1.0;
+  const sp = F[(pInf >>> 3) + INFO_SCALE];
+  return sp >= 0 ? sp : -1.0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -446,17 +546,25 @@ function countOutliers(n: number, pR: number, c: number, pMask: number): number 
   return k;
 }
 
-function huberSigma(n: number, pR: number, pW: number, d: number, A: number, lamB: number, prev: number): number {
+let sigmaF = 0;
+let sigmaAt = -1;
+function huberSigma(n: number, pR: number, pW: number, d: number, A: number, lamB: number, prev: number, fromTrial: boolean): number {
   const F = F64;
   const rb = pR >>> 3, wb = pW >>> 3;
   const d2 = d * d;
   let sall = 0.0, wnz = 0.0;
-  for (let i = 0; i < n; i++) {
-    const w = pW !== 0 ? F[wb + i] : 1.0;
-    if (w > 0) {
-      const r = F[rb + i];
-      sall += w * (r * r);
-      if (r !== 0) wnz += w;
+  sigmaAt = -1.0;
+  if (fromTrial) {
+    sall = trialSall;
+    wnz = trialWnz;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const w = pW !== 0 ? F[wb + i] : 1.0;
+      if (w > 0) {
+        const r = F[rb + i];
+        sall += w * (r * r);
+        if (r !== 0) wnz += w;
+      }
     }
   }
   if (lamB === 0 && d2 * wnz <= A) return 0.0;
@@ -465,15 +573,24 @@ function huberSigma(n: number, pR: number, pW: number, d: number, A: number, lam
   let first = true;
   for (let k = 0; k < SIGMA_STEPS; k++) {
     const c = d * s;
-    let sin = 0.0, wout = 0.0;
+    let sin = 0.0, wout = 0.0, f = 0.0;
     for (let i = 0; i < n; i++) {
       const w = pW !== 0 ? F[wb + i] : 1.0;
       if (w > 0) {
         const r = F[rb + i];
-        if (Math.abs(r) <= c) sin += w * (r * r);
-        else wout += w;
+        const a = Math.abs(r);
+        if (a <= c) {
+          const t = w * (r * r);
+          sin += t;
+          f += t;
+        } else {
+          wout += w;
+          f += w * (c * (2.0 * a - c));
+        }
       }
     }
+    sigmaF = f;
+    sigmaAt = s;
     const den = A - d2 * wout;
     if (!(den > 0)) {
       if (first && s !== hi) {
@@ -518,11 +635,13 @@ function huberObjective(n: number, pR: number, pW: number, d: number, s: number,
 }
 
 let trialDelta = 0;
+let trialSall = 0;
+let trialWnz = 0;
 function huberTrial(n: number, pOld: number, pNew: number, pW: number, d: number, s: number, A: number, lamB: number, fixed: boolean): number {
   const F = F64;
   const ob = pOld >>> 3, nb = pNew >>> 3, wb = pW >>> 3;
   const c = d * s;
-  let f = 0.0, m = 0.0;
+  let f = 0.0, m = 0.0, sall = 0.0, wnz = 0.0;
   for (let i = 0; i < n; i++) {
     const w = pW !== 0 ? F[wb + i] : 1.0;
     const r = F[nb + i];
@@ -531,9 +650,13 @@ function huberTrial(n: number, pOld: number, pNew: number, pW: number, d: number
     if (w > 0) {
       const ch = Math.abs(r - F[ob + i]);
       if (ch > m) m = ch;
+      sall += w * (r * r);
+      if (r !== 0) wnz += w;
     }
   }
   trialDelta = m;
+  trialSall = sall;
+  trialWnz = wnz;
   f += lamB;
   return fixed ? f : f / s + A * s;
 }

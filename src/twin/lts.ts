@@ -20,7 +20,9 @@ const KMINI = 5;
 const NMINI = 300;
 const KEEP = 10;
 const STEPS_SEARCH = 2;
-const NCONVERGE = KEEP;
+const CHUNK = 128;
+const FINAL_SMALL_N = 5000;
+const NESTED_MIN_N = KMINI * NMINI;
 const ELEM_TOL = 1e-12;
 const CHOL_TOL = 1e-12;
 const FR_CUTOFF = 600;
@@ -68,20 +70,35 @@ function ncomb(n: number, k: number): number {
 
 export function lts_work_bytes(n: number, p: number): number {
   const nd = n, q1 = p + 2.0, p1 = p + 1.0;
+  const nb = n < KMINI * NMINI ? n : KMINI * NMINI;
   return al16(l2_work_bytes(n, p)) + 2.0 * al16(8.0 * nd) + 2.0 * al16(4.0 * nd)
     + al16(8.0 * q1 * q1) + al16(8.0 * q1) + al16(4.0 * q1) + al16(8.0 * p1 * p1)
     + 2.0 * al16(8.0 * p1) + 3.0 * al16(8.0 * p1)
     + al16(8.0 * ((KMINI + 2) * KEEP)) + al16(8.0 * ((KMINI + 2) * KEEP) * p1)
-    + al16(4.0 * nd) + al16(8.0 * p1 * p1) + 2.0 * al16(8.0 * p1);
+    + al16(4.0 * nd) + al16(8.0 * p1 * p1) + 2.0 * al16(8.0 * p1)
+    + al16(8.0 * nb * p) + al16(8.0 * nb) + al16(8.0 * CHUNK * p1)
+    + al16(16.0 * p1 * p1) + al16(16.0 * p1) + al16(4.0 * nd);
 }
 
 // Region indices of the call in progress (f64 index = byte >>> 3, i32 index = byte >>> 2).
 let kKey = 0, kWt = 0, kId = 0, kRows = 0;
-let kA = 0, kCm = 0, kIdx = 0, kG = 0, kV = 0;
+let kA = 0, kCm = 0, kIdx = 0, kG = 0, kM = 0, kV = 0;
 let kTry = 0, kNew = 0, kBest = 0, kSObj = 0, kSCoef = 0;
 let kMem = 0, kGr = 0, kS = 0, kSh = 0;
+let kBX = 0, kBY = 0, kW = 0, kAcc = 0, kAccS = 0, kChg = 0;
 let F = F64, I = I32;
 let X: Float64Array | Float32Array = F64;
+// The view the C-steps run on (assembly/lts.ts setView): X column j at DX[dxb + j dLd + i], y at F[dyb + i].
+let DX: Float64Array | Float32Array = F64;
+let dxb = 0, dyb = 0, dLd = 0, dN = 0;
+
+function setView(A: Float64Array | Float32Array, xb0: number, yb0: number, ld: number, nn: number): void {
+  DX = A;
+  dxb = xb0;
+  dyb = yb0;
+  dLd = ld;
+  dN = nn;
+}
 
 export function lts_fit(n: number, p: number, pX: number, pY: number, intercept: number, h: number, nsamp: number,
   seed: number, maxCsteps: number, pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32 = 0): number {
@@ -91,6 +108,7 @@ export function lts_fit(n: number, p: number, pX: number, pY: number, intercept:
   X = xview();
   const nb = al16(8.0 * n), ib = al16(4.0 * n);
   const q1 = p + 2.0, p1 = p + 1.0;
+  const nblk = n < KMINI * NMINI ? n : KMINI * NMINI;
   const pKey = pWork + al16(l2_work_bytes(n, p));
   const pWt = pKey + nb;
   const pId = pWt + nb;
@@ -110,10 +128,17 @@ export function lts_fit(n: number, p: number, pX: number, pY: number, intercept:
   const pGr = pMem + ib;
   const pS = pGr + al16(8.0 * p1 * p1);
   const pSh = pS + al16(8.0 * p1);
+  const pBX = pSh + al16(8.0 * p1);
+  const pBY = pBX + al16(8.0 * nblk * p);
+  const pW = pBY + al16(8.0 * nblk);
+  const pAcc = pW + al16(8.0 * CHUNK * p1);
+  const pAccS = pAcc + al16(16.0 * p1 * p1);
+  const pChg = pAccS + al16(16.0 * p1);
   kMem = pMem >>> 2; kGr = pGr >>> 3; kS = pS >>> 3; kSh = pSh >>> 3;
   kKey = pKey >>> 3; kWt = pWt >>> 3; kId = pId >>> 2; kRows = pRows >>> 2;
-  kA = pA >>> 3; kCm = pCm >>> 3; kIdx = pIdx >>> 2; kG = pG >>> 3; kV = pV >>> 3;
+  kA = pA >>> 3; kCm = pCm >>> 3; kIdx = pIdx >>> 2; kG = pG >>> 3; kM = pM >>> 3; kV = pV >>> 3;
   kTry = pTry >>> 3; kNew = pNew >>> 3; kBest = pBest >>> 3; kSObj = pSObj >>> 3; kSCoef = pSCoef >>> 3;
+  kBX = pBX >>> 3; kBY = pBY >>> 3; kW = pW >>> 3; kAcc = pAcc >>> 3; kAccS = pAccS >>> 3; kChg = pChg >>> 2;
   const ib0 = pInfo >>> 3, cb = pCoef >>> 3;
 
   for (let k = 0; k < INFO_LEN; k++) F[ib0 + k] = 0;
@@ -132,17 +157,21 @@ export function lts_fit(n: number, p: number, pX: number, pY: number, intercept:
     for (let j = 0; j <= p; j++) F[cb + j] = F[kBest + j];
     for (let j = 0; j < p; j++) I[(pFlags >>> 2) + j] = 0;
   }
-  const obj = hSmallest(n, p, xb, yb, cb, h);
+  setView(X, xb, yb, n, n);
+  const obj = hSmallest(p, cb, h);
   if (!Number.isFinite(obj)) return STATUS_NUMERICAL;
   F[ib0 + INFO_OBJECTIVE] = obj;
   F[ib0 + INFO_ITERATIONS] = csteps;
   return st;
 }
 
-function hSmallest(n: number, p: number, xb: number, yb: number, kC: number, h: number): number {
-  evalSet(n, p, xb, yb, kC, 0, n, true);
-  select(n, h - 1);
-  return sumKeys(h);
+function hSmallest(p: number, kC: number, h: number): number {
+  evalAll(p, kC);
+  return selectH(dN, h);
+}
+
+function nConverge(n: number): number {
+  return n <= FINAL_SMALL_N ? KEEP : 1;
 }
 
 function search(n: number, p: number, xb: number, yb: number, intercept: number, h: number, nsamp: number,
@@ -152,7 +181,7 @@ function search(n: number, p: number, xb: number, yb: number, intercept: number,
   const nstock = (KMINI + 2) * KEEP;
   for (let k = 0; k < nstock; k++) F[kSObj + k] = Infinity;
   let used = 0, singular = 0, attempts = 0;
-  const part = n >= 2 * NMINI;
+  const part = n >= NESTED_MIN_N;
   let src = 0;
   if (part) {
     let ngroup = (n / NMINI) | 0;
@@ -165,6 +194,12 @@ function search(n: number, p: number, xb: number, yb: number, intercept: number,
       I[kRows + i] = I[kRows + j];
       I[kRows + j] = t;
     }
+    for (let j = 0; j < p; j++) {
+      const px = xb + j * n;
+      const pb = kBX + j * minigr;
+      for (let k = 0; k < minigr; k++) F[pb + k] = X[px + I[kRows + k]];
+    }
+    for (let k = 0; k < minigr; k++) F[kBY + k] = F[yb + I[kRows + k]];
     const base = (minigr / ngroup) | 0, extra = minigr - base * ngroup;
     const size1 = extra > 0 ? base + 1 : base;
     const hh = Math.floor(size1 * percen);
@@ -172,7 +207,7 @@ function search(n: number, p: number, xb: number, yb: number, intercept: number,
     let off = 0;
     for (let g = 0; g < ngroup; g++) {
       const m = g < extra ? base + 1 : base;
-      const kSet = kRows + off;
+      setView(F, kBX + off, kBY + off, minigr, m);
       let t = 0, tries = 0;
       while (t < nrep && tries < 2 * nrep) {
         tries++;
@@ -181,31 +216,32 @@ function search(n: number, p: number, xb: number, yb: number, intercept: number,
           if (progress(KIND_LTS, attempts, F[kSObj + g * KEEP], 0.0) !== 0) return STATUS_CANCELLED;
         }
         drawRandom(m, q);
-        for (let k = 0; k < q; k++) I[kIdx + k] = I[kSet + I[kIdx + k]];
-        if (!elemental(n, p, xb, yb, intercept, kTry)) {
+        if (!elemental(p, intercept, kTry)) {
           singular++;
           continue;
         }
         t++;
         used++;
-        const obj = concentrate(n, p, xb, yb, intercept, kTry, kSet, m, false, hh, STEPS_SEARCH);
+        const obj = concentrate(p, intercept, kTry, hh, STEPS_SEARCH);
         insert(g, obj, p, kTry);
       }
       off += m;
     }
     const hm = Math.floor(minigr * percen);
+    setView(F, kBX, kBY, minigr, minigr);
     for (let g = 0; g < ngroup; g++) {
       for (let k = 0; k < KEEP; k++) {
         const o = F[kSObj + g * KEEP + k];
         if (!Number.isFinite(o)) continue;
         copyCoef(kSCoef + (g * KEEP + k) * (p + 1), kTry, p);
-        const obj = concentrate(n, p, xb, yb, intercept, kTry, kRows, minigr, false, hm, STEPS_SEARCH);
+        const obj = concentrate(p, intercept, kTry, hm, STEPS_SEARCH);
         insert(KMINI, obj, p, kTry);
       }
     }
     src = KMINI;
     F[ib0 + LTS_INFO_GROUPS] = ngroup;
   } else {
+    setView(X, xb, yb, n, n);
     const all = n <= replow(q) || ncomb(n, q) <= nsamp;
     F[ib0 + LTS_INFO_EXHAUSTIVE] = all ? 1.0 : 0.0;
     const nrep = all ? ncomb(n, q) : nsamp;
@@ -222,20 +258,21 @@ function search(n: number, p: number, xb: number, yb: number, intercept: number,
       } else {
         drawRandom(n, q);
       }
-      if (!elemental(n, p, xb, yb, intercept, kTry)) {
+      if (!elemental(p, intercept, kTry)) {
         singular++;
         if (all) t++;
         continue;
       }
       t++;
       used++;
-      const obj = concentrate(n, p, xb, yb, intercept, kTry, 0, n, true, h, maxCsteps);
+      const obj = concentrate(p, intercept, kTry, h, maxCsteps);
       insert(0, obj, p, kTry);
     }
   }
   F[ib0 + LTS_INFO_SUBSETS] = used;
   F[ib0 + LTS_INFO_SINGULAR] = singular;
 
+  setView(X, xb, yb, n, n);
   let nfinal = KEEP;
   if (part) {
     for (let k = 0; k < KEEP; k++) {
@@ -243,11 +280,11 @@ function search(n: number, p: number, xb: number, yb: number, intercept: number,
       if (!Number.isFinite(o)) continue;
       if (progress(KIND_LTS, attempts + k, o, 0.0) !== 0) return STATUS_CANCELLED;
       copyCoef(kSCoef + (src * KEEP + k) * (p + 1), kTry, p);
-      const obj = concentrate(n, p, xb, yb, intercept, kTry, 0, n, true, h, STEPS_SEARCH);
+      const obj = concentrate(p, intercept, kTry, h, n <= FINAL_SMALL_N ? STEPS_SEARCH : 0);
       insert(KMINI + 1, obj, p, kTry);
     }
     src = KMINI + 1;
-    nfinal = NCONVERGE;
+    nfinal = nConverge(n);
   }
   let best = Infinity;
   let bestConverged = true;
@@ -256,7 +293,7 @@ function search(n: number, p: number, xb: number, yb: number, intercept: number,
     if (!Number.isFinite(o)) continue;
     if (progress(KIND_LTS, attempts + k, o, 0.0) !== 0) return STATUS_CANCELLED;
     copyCoef(kSCoef + (src * KEEP + k) * (p + 1), kTry, p);
-    const obj = concentrate(n, p, xb, yb, intercept, kTry, 0, n, true, h, maxCsteps);
+    const obj = concentrate(p, intercept, kTry, h, maxCsteps);
     if (obj < best) {
       best = obj;
       bestConverged = chainConverged;
@@ -265,8 +302,8 @@ function search(n: number, p: number, xb: number, yb: number, intercept: number,
     }
   }
   if (!Number.isFinite(best)) return STATUS_NUMERICAL;
-  evalSet(n, p, xb, yb, kBest, 0, n, true);
-  select(n, h - 1);
+  evalAll(p, kBest);
+  selectH(n, h);
   return bestConverged ? STATUS_OK : STATUS_MAXITER;
 }
 
@@ -300,13 +337,13 @@ function nextCombination(n: number, q: number): void {
   for (let l = i + 1; l < q; l++) I[kIdx + l] = I[kIdx + l - 1] + 1;
 }
 
-function elemental(n: number, p: number, xb: number, yb: number, intercept: number, kC: number): boolean {
+function elemental(p: number, intercept: number, kC: number): boolean {
   const q = p + intercept, w = q + 1;
   for (let r = 0; r < q; r++) {
     const row = I[kIdx + r];
     if (intercept !== 0) F[kA + r * w] = 1.0;
-    for (let j = 0; j < p; j++) F[kA + r * w + intercept + j] = X[xb + j * n + row];
-    F[kA + r * w + q] = F[yb + row];
+    for (let j = 0; j < p; j++) F[kA + r * w + intercept + j] = DX[dxb + j * dLd + row];
+    F[kA + r * w + q] = F[dyb + row];
   }
   for (let k = 0; k < q; k++) {
     let cm = 0.0;
@@ -353,45 +390,70 @@ function elemental(n: number, p: number, xb: number, yb: number, intercept: numb
   return true;
 }
 
-function addRow(n: number, p: number, xb: number, yb: number, row: number, sub: boolean): void {
+function gatherGram(p: number, kList: number, cnt: number, kOG: number, kOS: number): void {
   const w = p + 1;
-  for (let j = 0; j < p; j++) F[kV + j] = X[xb + j * n + row] - F[kSh + j];
-  F[kV + p] = F[yb + row] - F[kSh + p];
-  if (sub) {
-    for (let j = 0; j <= p; j++) F[kS + j] = F[kS + j] - F[kV + j];
-    for (let j = 0; j < p; j++) {
-      const vj = F[kV + j];
-      for (let c = j; c <= p; c++) F[kGr + j * w + c] = F[kGr + j * w + c] - vj * F[kV + c];
+  for (let k = 0; k < 2 * p * w; k++) F[kAcc + k] = 0.0;
+  for (let k = 0; k < 2 * w; k++) F[kAccS + k] = 0.0;
+  for (let b = 0; b < cnt; b += CHUNK) {
+    const m = cnt - b < CHUNK ? cnt - b : CHUNK;
+    const m2 = (m + 1) & ~1;
+    for (let c = 0; c < p; c++) {
+      const px = dxb + c * dLd;
+      const sh = F[kSh + c];
+      const pw = kW + c * CHUNK;
+      for (let i = 0; i < m; i++) F[pw + i] = DX[px + I[kList + b + i]] - sh;
+      if (m2 > m) F[pw + m] = 0.0;
     }
-  } else {
-    for (let j = 0; j <= p; j++) F[kS + j] = F[kS + j] + F[kV + j];
+    const shy = F[kSh + p];
+    const pwy = kW + p * CHUNK;
+    for (let i = 0; i < m; i++) F[pwy + i] = F[dyb + I[kList + b + i]] - shy;
+    if (m2 > m) F[pwy + m] = 0.0;
+    for (let c = 0; c <= p; c++) {
+      const pc = kW + c * CHUNK;
+      const pa = kAccS + 2 * c;
+      let a0 = F[pa], a1 = F[pa + 1];
+      for (let i = 0; i < m2; i += 2) {
+        a0 = a0 + F[pc + i];
+        a1 = a1 + F[pc + i + 1];
+      }
+      F[pa] = a0;
+      F[pa + 1] = a1;
+    }
     for (let j = 0; j < p; j++) {
-      const vj = F[kV + j];
-      for (let c = j; c <= p; c++) F[kGr + j * w + c] = F[kGr + j * w + c] + vj * F[kV + c];
+      const pj = kW + j * CHUNK;
+      for (let c = j; c <= p; c++) {
+        const pc = kW + c * CHUNK;
+        const pa = kAcc + 2 * (j * w + c);
+        let a0 = F[pa], a1 = F[pa + 1];
+        for (let i = 0; i < m2; i += 2) {
+          a0 = a0 + F[pj + i] * F[pc + i];
+          a1 = a1 + F[pj + i + 1] * F[pc + i + 1];
+        }
+        F[pa] = a0;
+        F[pa + 1] = a1;
+      }
     }
   }
+  for (let j = 0; j < p; j++) {
+    for (let c = j; c <= p; c++) {
+      const pa = kAcc + 2 * (j * w + c);
+      F[kOG + j * w + c] = F[pa] + F[pa + 1];
+    }
+  }
+  for (let c = 0; c <= p; c++) F[kOS + c] = F[kAccS + 2 * c] + F[kAccS + 2 * c + 1];
 }
 
-function initSums(n: number, p: number, xb: number, yb: number, intercept: number, kSet: number, nn: number, full: boolean, hh: number): void {
-  const w = p + 1;
-  if (full) {
-    for (let i = 0; i < n; i++) I[kMem + i] = 0;
-  } else {
-    for (let k = 0; k < nn; k++) I[kMem + I[kSet + k]] = 0;
-  }
+function initSums(p: number, intercept: number, hh: number): void {
+  for (let i = 0; i < dN; i++) I[kMem + i] = 0;
   const r0 = I[kId];
-  for (let j = 0; j < p; j++) F[kSh + j] = intercept !== 0 ? X[xb + j * n + r0] : 0.0;
-  F[kSh + p] = intercept !== 0 ? F[yb + r0] : 0.0;
-  for (let j = 0; j <= p; j++) F[kS + j] = 0.0;
-  for (let k = 0; k < p * w; k++) F[kGr + k] = 0.0;
-  for (let k = 0; k < hh; k++) {
-    const row = I[kId + k];
-    I[kMem + row] = 1;
-    addRow(n, p, xb, yb, row, false);
-  }
+  for (let j = 0; j < p; j++) F[kSh + j] = intercept !== 0 ? DX[dxb + j * dLd + r0] : 0.0;
+  F[kSh + p] = intercept !== 0 ? F[dyb + r0] : 0.0;
+  for (let k = 0; k < hh; k++) I[kMem + I[kId + k]] = 1;
+  gatherGram(p, kId, hh, kGr, kS);
 }
 
-function updateSums(n: number, p: number, xb: number, yb: number, intercept: number, kSet: number, nn: number, full: boolean, hh: number): void {
+function updateSums(p: number, intercept: number, hh: number): void {
+  const w = p + 1;
   let changes = 0;
   for (let k = 0; k < hh; k++) {
     const row = I[kId + k];
@@ -403,22 +465,31 @@ function updateSums(n: number, p: number, xb: number, yb: number, intercept: num
     }
   }
   if (2 * changes > hh) {
-    initSums(n, p, xb, yb, intercept, kSet, nn, full, hh);
+    initSums(p, intercept, hh);
     return;
   }
-  for (let k = 0; k < nn; k++) {
-    const row = full ? k : I[kSet + k];
-    const m = I[kMem + row];
+  let ne = 0, nl = 0;
+  for (let i = 0; i < dN; i++) {
+    const m = I[kMem + i];
     if (m === 1) {
-      addRow(n, p, xb, yb, row, true);
-      I[kMem + row] = 0;
+      I[kChg + changes + nl] = i;
+      nl++;
+      I[kMem + i] = 0;
     } else if (m === 3) {
-      addRow(n, p, xb, yb, row, false);
-      I[kMem + row] = 1;
+      I[kChg + ne] = i;
+      ne++;
+      I[kMem + i] = 1;
     } else if (m === 2) {
-      I[kMem + row] = 1;
+      I[kMem + i] = 1;
     }
   }
+  if (changes === 0) return;
+  gatherGram(p, kChg, changes, kG, kM);
+  for (let j = 0; j < p; j++) for (let c = j; c <= p; c++) F[kGr + j * w + c] = F[kGr + j * w + c] + F[kG + j * w + c];
+  for (let c = 0; c <= p; c++) F[kS + c] = F[kS + c] + F[kM + c];
+  gatherGram(p, kChg + changes, changes, kG, kM);
+  for (let j = 0; j < p; j++) for (let c = j; c <= p; c++) F[kGr + j * w + c] = F[kGr + j * w + c] - F[kG + j * w + c];
+  for (let c = 0; c <= p; c++) F[kS + c] = F[kS + c] - F[kM + c];
 }
 
 function solveSums(p: number, intercept: number, hh: number, kC: number): boolean {
@@ -458,44 +529,150 @@ function solveSums(p: number, intercept: number, hh: number, kC: number): boolea
   return true;
 }
 
-function evalSet(n: number, p: number, xb: number, yb: number, kC: number, kSet: number, nn: number, full: boolean): void {
+function evalAll(p: number, kC: number): void {
+  const nn = dN;
   const b0 = F[kC];
-  if (full) {
-    for (let i = 0; i < n; i++) {
-      F[kKey + i] = F[yb + i] - b0;
-      I[kId + i] = i;
-    }
-    for (let j = 0; j < p; j++) {
-      const bj = F[kC + j + 1];
-      const px = xb + j * n;
-      for (let i = 0; i < n; i++) F[kKey + i] = F[kKey + i] - X[px + i] * bj;
-    }
-    for (let i = 0; i < n; i++) {
-      const r = F[kKey + i];
-      F[kKey + i] = r * r;
-    }
-  } else {
-    for (let k = 0; k < nn; k++) {
-      const row = I[kSet + k];
-      let r = F[yb + row] - b0;
-      for (let j = 0; j < p; j++) r = r - X[xb + j * n + row] * F[kC + j + 1];
-      F[kKey + k] = r * r;
-      I[kId + k] = row;
-    }
+  for (let i = 0; i < nn; i++) {
+    F[kKey + i] = F[dyb + i] - b0;
+  }
+  for (let j = 0; j < p; j++) {
+    const bj = F[kC + j + 1];
+    const px = dxb + j * dLd;
+    for (let i = 0; i < nn; i++) F[kKey + i] = F[kKey + i] - DX[px + i] * bj;
+  }
+  for (let i = 0; i < nn; i++) {
+    const r = F[kKey + i];
+    F[kKey + i] = r * r;
   }
 }
 
-function select(m: number, k: number): void {
-  frSelect(0, m - 1, k);
+function selectH(nn: number, hh: number): number {
+  const t = kthKey(nn, hh - 1);
+  // four partial sums (rows i mod 4), added pairwise at the end: no serial add chain over all rows
+  let c = 0;
+  let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  const n4 = nn & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const v0 = F[kKey + i], v1 = F[kKey + i + 1], v2 = F[kKey + i + 2], v3 = F[kKey + i + 3];
+    const t0 = v0 <= t, t1 = v1 <= t, t2 = v2 <= t, t3 = v3 <= t;
+    I[kId + c] = i;
+    c += t0 ? 1 : 0;
+    I[kId + c] = i + 1;
+    c += t1 ? 1 : 0;
+    I[kId + c] = i + 2;
+    c += t2 ? 1 : 0;
+    I[kId + c] = i + 3;
+    c += t3 ? 1 : 0;
+    s0 = s0 + (t0 ? v0 : 0.0);
+    s1 = s1 + (t1 ? v1 : 0.0);
+    s2 = s2 + (t2 ? v2 : 0.0);
+    s3 = s3 + (t3 ? v3 : 0.0);
+  }
+  for (let i = n4; i < nn; i++) {
+    const v = F[kKey + i];
+    const take = v <= t;
+    I[kId + c] = i;
+    c += take ? 1 : 0;
+    s0 = s0 + (take ? v : 0.0);
+  }
+  let s = (s0 + s1) + (s2 + s3);
+  if (c === hh) return s;
+  // ties at the threshold (c > hh) or non-finite keys (c < hh): rows below t, then ties, then the rest
+  c = 0;
+  s = 0.0;
+  for (let i = 0; i < nn; i++) {
+    const v = F[kKey + i];
+    const take = v < t;
+    I[kId + c] = i;
+    c += take ? 1 : 0;
+    s = s + (take ? v : 0.0);
+  }
+  for (let i = 0; i < nn && c < hh; i++) {
+    if (F[kKey + i] === t) {
+      I[kId + c] = i;
+      c++;
+      s = s + t;
+    }
+  }
+  for (let i = 0; i < nn && c < hh; i++) {
+    const v = F[kKey + i];
+    if (!(v < t) && !(v === t)) {
+      I[kId + c] = i;
+      c++;
+      s = s + v;
+    }
+  }
+  return s;
 }
 
-function swapKI(i: number, j: number): void {
-  const t = F[kKey + i];
-  F[kKey + i] = F[kKey + j];
-  F[kKey + j] = t;
-  const u = I[kId + i];
-  I[kId + i] = I[kId + j];
-  I[kId + j] = u;
+function kthKey(nn: number, k: number): number {
+  if (nn > FR_CUTOFF) {
+    const nd = nn;
+    const c = cbrtNewton(nd);
+    const s = (0.5 * c * c) | 0;
+    const stride = (nn / s) | 0;
+    for (let i = 0; i < s; i++) F[kWt + i] = F[kKey + i * stride];
+    const ks = k * s / nd;
+    const sd = 1.5 * Math.sqrt(s) + 1.0;
+    let klo = Math.floor(ks - sd), khi = Math.floor(ks + sd) + 1;
+    if (klo < 0) klo = 0;
+    if (khi > s - 1) khi = s - 1;
+    const lo = qselect(0, s - 1, klo);
+    const hi = qselect(klo, s - 1, khi);
+    if (lo <= hi) {
+      let below = 0, m = 0;
+      for (let i = 0; i < nn; i++) {
+        const v = F[kKey + i];
+        below += v < lo ? 1 : 0;
+        F[kWt + m] = v;
+        m += v >= lo && v <= hi ? 1 : 0;
+      }
+      if (below <= k && k < below + m) {
+        return qselect(0, m - 1, k - below);
+      }
+    }
+  }
+  F.copyWithin(kWt, kKey, kKey + nn);
+  return qselect(0, nn - 1, k);
+}
+
+function qselect(l0: number, r0: number, k: number): number {
+  let l = l0, r = r0;
+  while (r > l) {
+    const a = F[kWt + l], b = F[kWt + ((l + r) >>> 1)], c = F[kWt + r];
+    const pv = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+    if (pv !== pv) {
+      frSelect(l, r, k);
+      return F[kWt + k];
+    }
+    let j = l;
+    for (let i = l; i <= r; i++) {
+      const v = F[kWt + i];
+      F[kWt + i] = F[kWt + j];
+      F[kWt + j] = v;
+      j += v < pv ? 1 : 0;
+    }
+    if (k < j) {
+      r = j - 1;
+      continue;
+    }
+    let e = j;
+    for (let i = j; i <= r; i++) {
+      const v = F[kWt + i];
+      F[kWt + i] = F[kWt + e];
+      F[kWt + e] = v;
+      e += v <= pv ? 1 : 0;
+    }
+    if (k < e) return pv;
+    l = e;
+  }
+  return F[kWt + k];
+}
+
+function swapK(i: number, j: number): void {
+  const t = F[kWt + i];
+  F[kWt + i] = F[kWt + j];
+  F[kWt + j] = t;
 }
 
 function cbrtNewton(x: number): number {
@@ -530,53 +707,44 @@ function frSelect(l0: number, r0: number, k: number): void {
       if (nr < k) nr = k;
       frSelect(nl, nr, k);
     }
-    const t = F[kKey + k];
+    const t = F[kWt + k];
     let i = left, j = right;
-    swapKI(left, k);
-    if (F[kKey + right] > t) swapKI(right, left);
+    swapK(left, k);
+    if (F[kWt + right] > t) swapK(right, left);
     while (i < j) {
-      swapKI(i, j);
+      swapK(i, j);
       i++;
       j--;
-      while (F[kKey + i] < t) i++;
-      while (F[kKey + j] > t) j--;
+      while (F[kWt + i] < t) i++;
+      while (F[kWt + j] > t) j--;
     }
-    if (F[kKey + left] === t) {
-      swapKI(left, j);
+    if (F[kWt + left] === t) {
+      swapK(left, j);
     } else {
       j++;
-      swapKI(j, right);
+      swapK(j, right);
     }
     if (j <= k) left = j + 1;
     if (k <= j) right = j - 1;
   }
 }
 
-function sumKeys(hh: number): number {
-  let s = 0.0;
-  for (let i = 0; i < hh; i++) s += F[kKey + i];
-  return s;
-}
-
-function concentrate(n: number, p: number, xb: number, yb: number, intercept: number, kC: number, kSet: number, nn: number,
-  full: boolean, hh: number, steps: number): number {
-  evalSet(n, p, xb, yb, kC, kSet, nn, full);
-  select(nn, hh - 1);
-  let obj = sumKeys(hh);
+function concentrate(p: number, intercept: number, kC: number, hh: number, steps: number): number {
+  evalAll(p, kC);
+  let obj = selectH(dN, hh);
   chainConverged = false;
   chainSteps = 0;
-  initSums(n, p, xb, yb, intercept, kSet, nn, full, hh);
+  if (steps > 0) initSums(p, intercept, hh);
   for (let s = 0; s < steps; s++) {
-    if (s > 0) updateSums(n, p, xb, yb, intercept, kSet, nn, full, hh);
+    if (s > 0) updateSums(p, intercept, hh);
     if (!solveSums(p, intercept, hh, kNew)) {
       chainConverged = true;
       break;
     }
     csteps++;
     chainSteps++;
-    evalSet(n, p, xb, yb, kNew, kSet, nn, full);
-    select(nn, hh - 1);
-    const o = sumKeys(hh);
+    evalAll(p, kNew);
+    const o = selectH(dN, hh);
     if (!(o < obj)) {
       chainConverged = true;
       break;

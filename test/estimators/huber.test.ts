@@ -55,10 +55,11 @@ describe('huber: reference fixtures', () => {
       for (const backend of BACKENDS) {
         const r = fitD(d, { delta: c.delta as number, backend, tol: 1e-13 });
         expect(r.converged, what).toBe(true);
-        // statsmodels stops at |Δcoef| <= 1e-13 (absolute) and its scale loop at |Δs| <= 1e-15: the
-        // residual disagreement is its convergence, ~1e-11 relative.
-        expectVecRel(all(r), c.coefficients as number[], 1e-10, `${what} (${backend}) coefficients`);
-        expectRel(r.scale, c.scale as number, 1e-10, `${what} (${backend}) scale`);
+        // statsmodels stops at |Δcoef| <= 1e-13 (absolute) and its scale loop at |Δs| <= 1e-15. Measured
+        // worst 7.8e-15 (coefficients) and 6.2e-15 (scale), the same with the Newton iterate returned
+        // (estimated condition number <= 1e4) as with a forced last refined step; the bar is 1e-11.
+        expectVecRel(all(r), c.coefficients as number[], 1e-12, `${what} (${backend}) coefficients`);
+        expectRel(r.scale, c.scale as number, 1e-12, `${what} (${backend}) scale`);
         expectRel(r.objective, c.objective as number, 1e-13, `${what} (${backend}) objective`);
         expect(r.objective, `${what}: ours is no worse`).toBeLessThanOrEqual((c.objective as number) * (1 + 1e-14));
       }
@@ -507,6 +508,46 @@ describe('huber: Newton phase on heavy-tailed data', () => {
       }
     }
     expect(compared).toBe(15);
+  });
+
+  it('pilot start (n >= 8 max(1000, 40 (p + 1)) rows, no start): the same optimum as from the least-squares start; WASM = twin, bit for bit', () => {
+    // The kernel fits a subsample of 1000 rows first and starts the full problem there; a given start
+    // (here the least-squares fit) skips the pilot. Both must reach the solution of the equations.
+    let compared = 0;
+    for (const [n, p] of [[8000, 3], [9001, 4]]) {
+      const P = cauchyProblem(n, p, 31 * n + p);
+      for (const variant of ['plain', 'weights', 'ridge', 'fixed', 'f32', 'no-intercept'] as const) {
+        const w = variant === 'weights' ? P.w : P.y.map(() => 1);
+        const ridge = variant === 'ridge' ? 5 : 0;
+        const o: HuberOptions = {
+          weights: variant === 'weights' ? P.w : undefined, ridge, scale: variant === 'fixed' ? 1.5 : undefined,
+          intercept: variant !== 'no-intercept',
+        };
+        const fit = (backend: 'wasm' | 'js', extra: HuberOptions = {}) => {
+          if (variant !== 'f32') return huber(P.X, P.y, { ...o, ...extra, backend });
+          const ds = Dataset.from(P.X, P.y, { precision: 'f32', backend });
+          try {
+            return huber(ds, { ...o, ...extra });
+          } finally {
+            ds.dispose();
+          }
+        };
+        const a = fit('wasm'), b = fit('js');
+        const what = `n ${n} p ${p} ${variant}`;
+        expect(a.converged, what).toBe(true);
+        expect(a.iterations, what).toBeLessThanOrEqual(8);
+        const bits = (r: HuberResult) => [...all(r), r.scale, r.objective, r.iterations, ...r.outliers];
+        expect(bits(a), what).toEqual(bits(b));
+        const ls = ols(P.X, P.y, { weights: o.weights, intercept: o.intercept });
+        const c = fit('wasm', { start: ls });
+        expect(c.converged, what).toBe(true);
+        expectVecRel(all(a), all(c), 1e-9, `${what}: pilot vs least-squares start`);
+        expect(Math.abs(a.scale - c.scale), what).toBeLessThanOrEqual(1e-9 * c.scale);
+        if (variant !== 'f32' && variant !== 'no-intercept') expect(equations(P, a, w, ridge, variant === 'fixed'), what).toBeLessThanOrEqual(1e-12);
+        compared++;
+      }
+    }
+    expect(compared).toBe(12);
   });
 
   it('an ill-conditioned design (kappa > 1e4) still ends with the refined step and solves the equations', () => {

@@ -146,7 +146,7 @@ describe('robustbase ltsReg fixtures', () => {
 describe('backends and determinism', () => {
   const cases: Array<[string, number, number, number]> = [
     ['n = 120, p = 2 (all starts on the data)', 120, 2, 1],
-    ['n = 700, p = 3 (nested: 2 groups)', 700, 3, 2],
+    ['n = 700, p = 3 (every start on all rows, to convergence)', 700, 3, 2],
     ['n = 2000, p = 2 (nested: 5 groups of 300)', 2000, 2, 3],
     ['n = 6000, p = 2 (large n: one final candidate)', 6000, 2, 4],
   ];
@@ -335,8 +335,8 @@ describe('progress, cancellation, errors', () => {
     expect(memoryStats().wasmInUse).toBe(0);
     expect(memoryStats().jsInUse).toBe(0);
   });
-  it('subsamples below the number of groups still draws one start per group (n = 700: 2 groups)', () => {
-    const d = synthetic(700, 2, 23);
+  it('subsamples below the number of groups still draws one start per group (n = 1600: 5 groups)', () => {
+    const d = synthetic(1600, 2, 23);
     const r = lts(d.X, d.y, { subsamples: 1 });
     expect(Number.isFinite(r.objective)).toBe(true);
     expect(Math.abs(r.coef[0] - 1)).toBeLessThan(0.3);

@@ -210,6 +210,33 @@ describe('smooth-L1: default epsilon, optimality, edge cases', () => {
 });
 
 describe('smooth-L1: backends and errors', () => {
+  it('pilot start (n >= 8 max(1000, 40 (p + 1)) rows, no start): the optimum from the least-squares start; WASM = twin, bit for bit', () => {
+    // Without a start the kernel fits the same problem (same epsilon) on a 1000-row subsample first and
+    // starts the full problem there when that lowers the objective; a given start skips it.
+    const rand = rng(2024);
+    const normal = normalFrom(rand);
+    for (const [n, p] of [[8000, 2], [9003, 4]]) {
+      const X = Array.from({ length: n }, () => Array.from({ length: p }, () => normal() * 2 + 1));
+      const y = X.map((row) => 1 + row.reduce((s, x, j) => s + x * (j - 1), 0) + Math.tan(Math.PI * (rand() - 0.5)));
+      const w = X.map(() => (rand() < 0.1 ? 0 : 0.5 + rand()));
+      for (const variant of ['plain', 'weights', 'ridge', 'no-intercept'] as const) {
+        const o: SmoothL1Options = {
+          weights: variant === 'weights' ? w : undefined, ridge: variant === 'ridge' ? 2 : 0,
+          epsilon: variant === 'ridge' ? 0.01 : undefined, intercept: variant !== 'no-intercept',
+        };
+        const what = `n ${n} p ${p} ${variant}`;
+        const a = smoothL1(X, y, { ...o, backend: 'wasm' }), b = smoothL1(X, y, { ...o, backend: 'js' });
+        const bits = (r: SmoothL1Result) => [...all(r), r.epsilon, r.objective, r.iterations];
+        expect(bits(a), what).toEqual(bits(b));
+        expect(a.converged, what).toBe(true);
+        const c = smoothL1(X, y, { ...o, start: ols(X, y, { weights: o.weights, intercept: o.intercept }) });
+        expect(c.converged, what).toBe(true);
+        expect(c.epsilon, what).toBe(a.epsilon);
+        expectVecRel(all(a), all(c), 1e-9, `${what}: pilot vs least-squares start`);
+      }
+    }
+  });
+
   it('WASM and the TypeScript twin return the same bits', () => {
     const rand = rng(7);
     const normal = normalFrom(rand);

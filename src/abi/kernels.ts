@@ -64,6 +64,16 @@ export interface Kernels {
    */
   moments(n: number, p: number, pX: number, pY: number, pW: number, pOut: number, pWork: number, xf32?: number): number;
 
+  /** Work-region size (bytes) for hc_pass. */
+  hc_work_bytes(n: number, p: number): number;
+  /**
+   * Least-squares inference sums in one pass (assembly/hc.ts documents the layout): for k = p + intercept
+   * columns a_i = [1, x_i − s] (or x_i), residuals r of the coefficients at pB (b0, b_1..b_p) and e = w r:
+   * G = Σ w a a', M = Σ e² a a' (meat = 1), g = Σ e a, rss, W, Σ w(y − s_y), Σ w(y − s_y)², the shifts s.
+   */
+  hc_pass(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, pB: number,
+    meat: number, pOut: number, pWork: number, xf32?: number): number;
+
   /** Work-region size (bytes) for mm_fit (bestR kept candidates, groups × nGroup rows for large n). */
   mm_work_bytes(n: number, p: number, bestR: number, groups: number, nGroup: number): number;
   /**

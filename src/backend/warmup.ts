@@ -202,6 +202,20 @@ export const WARMUP_CALLS: WarmupCall[] = [
       k.lts_fit(n, p, pX, pY, 1, h, 20, 20061, 100, o.pCoef, o.pInfo, o.pFlags, mem.alloc(k.lts_work_bytes(n, p)), 0);
     },
   },
+  {
+    name: 'hc', // summary() of a least-squares fit on a Dataset (classical and HC0/HC1 in one pass)
+    run(mem, rows) {
+      const k = mem.kernels;
+      const p = 8;
+      const d = problem(rows, p, 11);
+      const kk = p + 1;
+      const pB = mem.put(new Float64Array(p + 1).fill(0.5));
+      const pX = mem.put(d.X), pY = mem.put(d.y), pW = mem.put(d.w);
+      const pOut = mem.alloc(8 * (2 * kk * kk + kk + 5 + p)), pWork = mem.alloc(k.hc_work_bytes(rows, p));
+      // several calls: one block of rows each does not spend the tier-up budget of the Gram loops
+      for (let r = 0; r < 6; r++) k.hc_pass(rows, p, pX, pY, r % 2 ? pW : 0, 1, pB, r % 3 ? 1 : 0, pOut, pWork, 0);
+    },
+  },
 ];
 
 export interface WarmupOptions {

@@ -74,6 +74,8 @@ export async function instantiateWasm(source?: WasmSource, imports_?: { progress
     irls_fit: exp.irls_fit,
     moments_work_bytes: exp.moments_work_bytes,
     moments: exp.moments,
+    hc_work_bytes: exp.hc_work_bytes,
+    hc_pass: exp.hc_pass,
     mm_work_bytes: exp.mm_work_bytes,
     mm_fit: exp.mm_fit,
     lts_work_bytes: exp.lts_work_bytes,

@@ -136,7 +136,7 @@ export function kernelsFor(args: readonly string[]): string[] {
     else if (a === '--tau' || a === '--taus' || a.startsWith('--tau=') || a.startsWith('--taus=')) loss = 'quantile';
   }
   switch (loss) {
-    case 'l2': return ['l2', 'moments'];
+    case 'l2': return ['l2', 'moments', 'hc'];
     case 'huber': case 'smooth-l1': return ['irls'];
     case 'mm': return ['mm', 'l2'];
     case 'lts': return ['lts', 'l2'];

@@ -835,7 +835,7 @@ describe('init: bad options', () => {
     row('wasm a number', 'INVALID_INPUT', /init: option wasm must be .*received 42/, init, [{ wasm: 42 }]),
     row('warmup a string', 'INVALID_INPUT', /init: option warmup must be a boolean or 'wait', received "no"/, init, [{ warmup: 'no' }]),
     row('warmup a number', 'INVALID_INPUT', /init: option warmup must be a boolean or 'wait', received 0/, init, [{ warmup: 0 }]),
-    row('warmupKernels unknown family', 'INVALID_INPUT', /init: option warmupKernels must be an array of kernel family names \(l2, l1, irls, moments, mm, lts\), received an array of length 1/, init, [{ warmupKernels: ['gpu'] }]),
+    row('warmupKernels unknown family', 'INVALID_INPUT', /init: option warmupKernels must be an array of kernel family names \(l2, l1, irls, moments, mm, lts, hc\), received an array of length 1/, init, [{ warmupKernels: ['gpu'] }]),
   ];
   asyncTables.init = rows;
   it.each(rows.map((r) => [r.label, r] as const))('%s (after init too)', async (_l, r) => {

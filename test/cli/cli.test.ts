@@ -1,6 +1,6 @@
 // The command line (issue 7), run in-process through main(argv, io): argument handling, exit codes,
 // messages for broken input, output formats, the demo, and the CSV reader it depends on.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -174,7 +174,7 @@ describe('CSV reader (RFC 4180)', () => {
 describe('init warm-up of the CLI: only the kernels the command uses (issue 23)', () => {
   it('maps --loss / --tau / --taus to the kernel families warmed in the background', () => {
     expect(kernelsFor(['data.csv', '--y', 'y'])).toEqual(['l1']);
-    expect(kernelsFor(['data.csv', '--y', 'y', '--loss', 'l2'])).toEqual(['l2', 'moments']);
+    expect(kernelsFor(['data.csv', '--y', 'y', '--loss', 'l2'])).toEqual(['l2', 'moments', 'hc']);
     expect(kernelsFor(['data.csv', '--loss=huber'])).toEqual(['irls']);
     expect(kernelsFor(['data.csv', '--loss', 'smooth-l1'])).toEqual(['irls']);
     expect(kernelsFor(['data.csv', '--taus', '0.1,0.9'])).toEqual(['l1']);
@@ -368,6 +368,9 @@ describe('bad input exits 1 with a message that names the problem', () => {
     ['an unknown --weights', 'y,x\n1,2\n', ['--y', 'y', '--weights', 'w'], /column "w" \(--weights\)/],
     ['--x naming the response', 'y,x\n1,2\n', ['--y', 'y', '--x', 'x,y'], /--x includes the response column "y"/],
     ['an unterminated quote', 'y,x\n1,"2\n', ['--y', 'y'], /unterminated quoted field starting on line 2/],
+    ['text after a closing quote', 'y,x\n1,2\n3,"4"x\n', ['--y', 'y'], /unexpected character "x" after a closing quote on line 3/],
+    ['duplicate column names', 'y,x,x\n1,2,3\n', ['--y', 'y'], /column name "x" appears twice in the header on line 1 \(columns 2 and 3\)/],
+    ['a factor level whose rows are all dropped', 'y,a,g\n1,1,u\n2,2,v\n3,NA,w\n4,3,u\n5,4,v\n', ['--y', 'y'], /level "w" of the factor "g" has no rows left: its 1 row was dropped for a missing value in another used column \(the first is on line 4\).*leave the column out with --x/],
     ['missing values with --na fail', 'y,x\n1,2\n,3\n4,NA\n5,6\n', ['--y', 'y', '--loss', 'l2', '--na', 'fail'], /missing values \(empty, NA or NaN\) in 2 rows: line 3 \(y\), line 4 \(x\); without --na fail such rows are dropped/],
   ];
   it.each(cases)('%s', async (_name, text, args, message) => {
@@ -377,6 +380,14 @@ describe('bad input exits 1 with a message that names the problem', () => {
     expect(r.stderr).toMatch(/^robustreg: error: /);
     expect(r.stderr).toMatch(message);
     expectNoStack(r.stderr);
+  });
+
+  it('writes nothing when the input is bad (no plot file, nothing on standard output)', async () => {
+    const out = join(tmp, 'never.svg');
+    const r = await cli(['fit', csvFile('y,x,g\n1,2,a\n3,4\n'), '--y', 'y', '--plot', out]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
   });
 
   it('a file that does not exist', async () => {

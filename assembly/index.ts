@@ -13,3 +13,4 @@ export { irls_work_bytes, irls_fit } from "./irls";
 export { moments_work_bytes, moments } from "./moments";
 export { mm_work_bytes, mm_fit } from "./mm";
 export { lts_work_bytes, lts_fit } from "./lts";
+export { collapse_work_bytes, collapse_groups, collapse_build } from "./collapse";

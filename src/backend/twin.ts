@@ -10,6 +10,7 @@ import { irls_fit, irls_work_bytes } from '../twin/irls.js';
 import { moments, moments_work_bytes } from '../twin/moments.js';
 import { mm_fit, mm_work_bytes } from '../twin/mm.js';
 import { lts_fit, lts_work_bytes } from '../twin/lts.js';
+import { collapse_build, collapse_groups, collapse_work_bytes } from '../twin/collapse.js';
 
 export const twinKernels: Kernels = {
   heap_base: () => TWIN_HEAP_BASE,
@@ -26,6 +27,9 @@ export const twinKernels: Kernels = {
   mm_fit,
   lts_work_bytes,
   lts_fit,
+  collapse_work_bytes,
+  collapse_groups,
+  collapse_build,
 };
 
 export const jsBackend: Backend = {

@@ -64,6 +64,56 @@ function hashColumn(n: i32, pc: usize, shift: i32, pH1: usize, pH2: usize): void
   }
 }
 
+/** Rows in the pre-check sample (one per stratum of n / SAMPLE rows, at a pseudo-random offset). */
+const SAMPLE: i32 = 8192;
+/** The pre-check runs from this many rows on (below, the full pass is cheap). */
+const SAMPLE_FROM: i32 = 4 * SAMPLE;
+
+/**
+ * Pre-check on a sample of SAMPLE rows (distinct indices: one per stratum, a fixed xorshift32 stream
+ * picks the offset, so periodic data cannot alias): the number of sampled rows equal (by hash) to an
+ * earlier sampled row. With D equally frequent distinct rows, about SAMPLE^2 / (2D) such duplicates
+ * are expected, so D <= n / 2 (collapsing pays) shows as >= SAMPLE^2 / n of them; the full pass runs
+ * from SAMPLE^2 / (4n) (at least 2) on. Rows without any duplicate never pass. Cost: SAMPLE * (p + 1)
+ * scattered reads.
+ */
+function sampleDuplicates(n: i32, p: i32, pX: usize, pY: usize, pH1: usize, pH2: usize, pT: usize): i32 {
+  const T = tableSize(SAMPLE);
+  const mask = T - 1;
+  for (let t = 0; t < T; t++) sti(pT, t, 0);
+  const stride = n / SAMPLE;
+  let rs: u32 = 0x9e3779b9;
+  let dups: i32 = 0;
+  for (let k = 0; k < SAMPLE; k++) {
+    rs ^= rs << 13; rs ^= rs >> 17; rs ^= rs << 5;
+    const i = k * stride + <i32>(rs % <u32>stride);
+    let a: i32 = <i32>0x9e3779b9, b: i32 = 0x7f4a7c15;
+    for (let j = 0; j <= p; j++) {
+      let lo: i32 = 0, hi: i32 = 0;
+      if (j == p) {
+        const q = pY + (<usize>i << 3);
+        if (load<f64>(q) != 0) { lo = load<i32>(q); hi = load<i32>(q, 4); }
+      } else if (XS == 3) {
+        const q = xatx(pX, n, j, i);
+        if (load<f64>(q) != 0) { lo = load<i32>(q); hi = load<i32>(q, 4); }
+      } else {
+        const q = xatx(pX, n, j, i);
+        if (load<f32>(q) != 0) lo = load<i32>(q);
+      }
+      a = mix1(mix1(a, lo), hi);
+      b = mix2(mix2(b, hi), lo);
+    }
+    let s = (a ^ <i32>(<u32>b >> 7)) & mask;
+    while (true) {
+      const e = ldi(pT, s);
+      if (e == 0) { sti(pT, s, k + 1); sti(pH1, k, a); sti(pH2, k, b); break; }
+      if (ldi(pH1, e - 1) == a && ldi(pH2, e - 1) == b) { dups++; break; }
+      s = (s + 1) & mask;
+    }
+  }
+  return dups;
+}
+
 /**
  * Group the rows of (X, y): returns the number of groups m (group ids in the work region), or -1
  * when there are more than maxGroups groups or a hash collision was found. xf32 = 1: X is float32.
@@ -74,6 +124,10 @@ export function collapse_groups(n: i32, p: i32, pX: usize, pY: usize, maxGroups:
   const T = tableSize(maxGroups);
   const pT = pG + (<usize>n << 2), pFirst = pT + (<usize>T << 2);
   const pGH1 = pFirst + (<usize>(maxGroups + 1) << 2), pGH2 = pGH1 + (<usize>(maxGroups + 1) << 2);
+  if (n >= SAMPLE_FROM && maxGroups >= SAMPLE) {
+    const need = max<i32>(2, <i32>(<f64>SAMPLE * <f64>SAMPLE / (4.0 * <f64>n)));
+    if (sampleDuplicates(n, p, pX, pY, pH1, pH2, pT) < need) return -1;
+  }
   for (let i = 0; i < n; i++) { sti(pH1, i, <i32>0x9e3779b9); sti(pH2, i, <i32>0x7f4a7c15); }
   for (let j = 0; j < p; j++) hashColumn(n, xatx(pX, n, j, 0), XS, pH1, pH2);
   hashColumn(n, pY, 3, pH1, pH2);

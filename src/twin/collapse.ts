@@ -45,6 +45,47 @@ function hashColumn(n: number, pc: number, shift: number, h1: number, h2: number
   }
 }
 
+const SAMPLE = 8192;
+const SAMPLE_FROM = 4 * SAMPLE;
+
+function sampleDuplicates(n: number, p: number, pX: number, pY: number, h1: number, h2: number, tI: number): number {
+  const f64 = F64, f32 = F32, i32 = I32;
+  const T = tableSize(SAMPLE);
+  const mask = T - 1;
+  i32.fill(0, tI, tI + T);
+  const stride = Math.floor(n / SAMPLE);
+  let rs = 0x9e3779b9;
+  let dups = 0;
+  for (let k = 0; k < SAMPLE; k++) {
+    rs = (rs ^ (rs << 13)) >>> 0; rs = (rs ^ (rs >>> 17)) >>> 0; rs = (rs ^ (rs << 5)) >>> 0;
+    const i = k * stride + (rs % stride);
+    let a = 0x9e3779b9 | 0, b = 0x7f4a7c15;
+    for (let j = 0; j <= p; j++) {
+      let lo = 0, hi = 0;
+      if (j === p) {
+        const q = pY + 8 * i;
+        if (f64[q >>> 3] !== 0) { lo = i32[q >>> 2]; hi = i32[(q >>> 2) + 1]; }
+      } else if (XS === 3) {
+        const q = pX + 8 * (j * n + i);
+        if (f64[q >>> 3] !== 0) { lo = i32[q >>> 2]; hi = i32[(q >>> 2) + 1]; }
+      } else {
+        const q = pX + 4 * (j * n + i);
+        if (f32[q >>> 2] !== 0) lo = i32[q >>> 2];
+      }
+      a = mix1(mix1(a, lo), hi);
+      b = mix2(mix2(b, hi), lo);
+    }
+    let s = (a ^ (b >>> 7)) & mask;
+    for (;;) {
+      const e = i32[tI + s];
+      if (e === 0) { i32[tI + s] = k + 1; i32[h1 + k] = a; i32[h2 + k] = b; break; }
+      if (i32[h1 + e - 1] === a && i32[h2 + e - 1] === b) { dups++; break; }
+      s = (s + 1) & mask;
+    }
+  }
+  return dups;
+}
+
 export function collapse_groups(n: number, p: number, pX: number, pY: number, maxGroups: number, pWork: number, xf32 = 0): number {
   setX(xf32);
   const f64 = F64, i32 = I32, xv = XS === 3 ? F64 : F32;
@@ -52,6 +93,10 @@ export function collapse_groups(n: number, p: number, pX: number, pY: number, ma
   const T = tableSize(maxGroups);
   const tI = gI + n, first = tI + T;
   const gh1 = first + maxGroups + 1, gh2 = gh1 + maxGroups + 1;
+  if (n >= SAMPLE_FROM && maxGroups >= SAMPLE) {
+    const need = Math.max(2, Math.trunc((SAMPLE * SAMPLE) / (4 * n)));
+    if (sampleDuplicates(n, p, pX, pY, h1, h2, tI) < need) return -1;
+  }
   for (let i = 0; i < n; i++) { i32[h1 + i] = 0x9e3779b9 | 0; i32[h2 + i] = 0x7f4a7c15; }
   for (let j = 0; j < p; j++) hashColumn(n, pX + j * n * (1 << XS), XS, h1, h2);
   hashColumn(n, pY, 3, h1, h2);

@@ -92,6 +92,17 @@ describe('collapse kernels', () => {
     for (const tb of backends) expect(groups(tb, { n, p, X, y }, 32).m).toBe(2);
   });
 
+  it('pre-check a sample from 32,768 rows on: heavy duplication is collapsed, distinct rows are refused (same on every backend)', () => {
+    const heavy = dupData(40000, 2, 2000, 13);
+    const distinct = dupData(40000, 2, 40000, 13);
+    for (const f32 of [false, true]) {
+      const a = backends.map((tb) => groups(tb, heavy, 20000, f32));
+      for (const o of a) expect(o).toEqual(a[0]);
+      expect(a[0].m).toBe(2000);
+      for (const tb of backends) expect(groups(tb, distinct, 20000, f32).m).toBe(-1);
+    }
+  });
+
   it('return -1 when more rows than maxGroups are distinct', () => {
     const d = dupData(500, 2, 100, 7);
     for (const tb of backends) {

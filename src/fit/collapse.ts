@@ -21,6 +21,8 @@ export interface Collapsed {
   pX: number;
   pY: number;
   pW: number;
+  /** persistent = true: the block to free (arena.freeBlock) when done. */
+  blocks: number[];
 }
 
 /**
@@ -29,14 +31,19 @@ export interface Collapsed {
  * regions, or null when too many rows are distinct. Scoped to the caller's withSlot (regions are
  * released with the fit's).
  */
-export function collapseRows(slot: Slot, fn: string, n: number, p: number, pX: number, pY: number, pW: number, xf32: number): Collapsed | null {
+export function collapseRows(slot: Slot, fn: string, n: number, p: number, pX: number, pY: number, pW: number, xf32: number,
+  persistent = false): Collapsed | null {
   if (n < COLLAPSE_MIN_ROWS) return null;
   const k = slot.backend.kernels;
   const maxGroups = Math.floor(n * COLLAPSE_MAX_FRACTION);
-  const [pWork] = slot.arena.allocMany([k.collapse_work_bytes(n, maxGroups)], `${fn} (duplicate-row check, n = ${n})`);
-  const m = k.collapse_groups(n, p, pX, pY, maxGroups, pWork, xf32);
-  if (m < 0) return null;
-  const [pXc, pYc, pWc] = slot.arena.allocMany([8 * m * p, 8 * m, 8 * m], `${fn} (${m} distinct rows of ${n}, p = ${p})`);
-  k.collapse_build(n, p, pX, pY, pW, maxGroups, m, pXc, pYc, pWc, pWork, xf32);
-  return { m, pX: pXc, pY: pYc, pW: pWc };
+  const [pWork] = slot.arena.allocMany([k.collapse_work_bytes(n, maxGroups)], `${fn} (duplicate-row check, n = ${n})`, persistent);
+  try {
+    const m = k.collapse_groups(n, p, pX, pY, maxGroups, pWork, xf32);
+    if (m < 0) return null;
+    const [pXc, pYc, pWc] = slot.arena.allocMany([8 * m * p, 8 * m, 8 * m], `${fn} (${m} distinct rows of ${n}, p = ${p})`, persistent);
+    k.collapse_build(n, p, pX, pY, pW, maxGroups, m, pXc, pYc, pWc, pWork, xf32);
+    return { m, pX: pXc, pY: pYc, pW: pWc, blocks: persistent ? [pXc] : [] };
+  } finally {
+    if (persistent) slot.arena.freeBlock(pWork); // the groups are no longer needed
+  }
 }

@@ -16,6 +16,7 @@
 // in another backend) returns null and summary() takes the array path, which words the errors.
 import { quantile as fitQuantile } from '../fit/api.js';
 import { GramAccumulator } from '../fit/accumulator.js';
+import { collapseRows } from '../fit/collapse.js';
 import { Dataset } from '../data/dataset.js';
 import { checkCoefLike, uncentre, type Design } from './design.js';
 import { invUpper } from './linalg.js';
@@ -60,15 +61,39 @@ export function nidOfDataset(res: Record<string, unknown>, ds: Dataset, o: Recor
   } catch {
     return null;
   }
-  if (!intercept && b0 !== 0) return null;
+  if (!intercept) return null; // the co-moment factors below are about the means: the array path
   const k = p + (intercept ? 1 : 0);
   const nPos = ds.nPos;
   if (nPos <= k) return null;
 
+  const slot = ds.slot;
+  // Duplicated rows (unweighted data): work on the distinct rows with their multiplicities, as the
+  // fits do (src/fit/collapse.ts) — the refits then solve the same collapsed problems the direct
+  // calls would, and every sum below is a multiplicity-weighted sum over distinct rows.
+  const col = ds.pW ? null : collapseRows(slot, 'summary', n, p, ds.pX, ds.pY, 0, ds.xf32, true);
+  try {
+    const dv = col ? new Dataset(slot, col.m, p, col.pX, col.pY, col.pW, col.m, -1, 'f64') : ds;
+    return nidCore(ds, dv, col !== null, tau, rule, coef, b0, intercept, k);
+  } finally {
+    if (col) for (const b of col.blocks) slot.arena.freeBlock(b);
+  }
+}
+
+/**
+ * The computation on dv: the Dataset itself (collapsed = false: weights w = its weights, multiplicity
+ * 1) or its distinct rows (collapsed = true: w = 1, multiplicity = dv's weights).
+ */
+function nidCore(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule: Bandwidth, coef: Float64Array, b0: number,
+  intercept: boolean, k: number): NidDataset | null {
+  const n = dv.rows, p = dv.cols;
+  const slot = ds.slot;
+  const f64 = slot.backend.f64();
+  const X = dv.xView();
+  const x0 = dv.pX / X.BYTES_PER_ELEMENT, y0 = dv.pY >>> 3, w0 = dv.pW ? dv.pW >>> 3 : -1;
+  // w(i): the observation weight; mu(i): how many observations row i stands for
+  const w = (i: number) => (w0 >= 0 && !collapsed ? f64[w0 + i] : 1);
+  const mu = (i: number) => (collapsed ? f64[w0 + i] : 1);
   // one pass: residuals → the intercept's optimality guard (as checkQuantileIntercept)
-  const f64 = ds.slot.backend.f64();
-  const X = ds.xView();
-  const x0 = ds.pX / X.BYTES_PER_ELEMENT, y0 = ds.pY >>> 3, w0 = ds.pW ? ds.pW >>> 3 : -1;
   const r = new Float64Array(n);
   for (let i = 0; i < n; i++) r[i] = f64[y0 + i] - b0;
   for (let j = 0; j < p; j++) {
@@ -80,14 +105,14 @@ export function nidOfDataset(res: Record<string, unknown>, ds: Dataset, o: Recor
   if (intercept) {
     let scale = 0;
     for (let i = 0; i < n; i++) {
-      if (w0 >= 0 && !(f64[w0 + i] > 0)) continue;
+      if (!(w(i) > 0)) continue;
       const yi = f64[y0 + i];
       scale = Math.max(scale, Math.abs(yi), Math.abs(yi - r[i]));
     }
     const zeroTol = 1e-6 * Math.max(scale, Number.MIN_VALUE);
     let g = 0, wz = 0, wsum = 0;
     for (let i = 0; i < n; i++) {
-      const wi = w0 >= 0 ? f64[w0 + i] : 1;
+      const wi = w(i) * mu(i);
       if (!(wi > 0)) continue;
       wsum += wi;
       if (Math.abs(r[i]) <= zeroTol) wz += wi;
@@ -97,37 +122,37 @@ export function nidOfDataset(res: Record<string, unknown>, ds: Dataset, o: Recor
     if (-g < (tau - 1) * wz - slack || -g > tau * wz + slack) return null; // the array path words the error
   }
 
-  // the refits at tau ± h, on the Dataset, from the fit
-  const h = usableBandwidth(tau, nPos, rule);
+  // the refits at tau ± h, from the fit (on the distinct rows when collapsed: the problem a direct
+  // call on the Dataset solves too)
+  const h = usableBandwidth(tau, ds.nPos, rule);
   const start = { coef, intercept: b0 };
-  const hi = fitQuantile(ds, { tau: tau + h, start, intercept });
-  const lo = fitQuantile(ds, { tau: tau - h, start, intercept });
+  const hi = fitQuantile(dv, { tau: tau + h, start, intercept });
+  const lo = fitQuantile(dv, { tau: tau - h, start, intercept });
 
-  // densities (as nidCovariance): ω_b = f·w² into r's place, counts of crossings
+  // densities (as nidCovariance); ω_m = μ·w², ω_b = μ·f·w²
   const dy = r; // reuse
-  const d0 = intercept ? hi.intercept - lo.intercept : 0;
-  dy.fill(d0);
-  const X2 = ds.xView();
+  dy.fill(intercept ? hi.intercept - lo.intercept : 0);
+  const X2 = dv.xView();
   for (let j = 0; j < p; j++) {
     const db = hi.coef[j] - lo.coef[j];
     if (db === 0) continue;
     const o0 = x0 + j * n;
     for (let i = 0; i < n; i++) dy[i] += X2[o0 + i] * db;
   }
-  const slot = ds.slot;
   const [pWm, pWb] = slot.arena.allocMany([8 * n, 8 * n], 'summary (nid weights)', true);
   try {
     const f = slot.backend.f64();
     const om = pWm >>> 3, ob = pWb >>> 3;
     let nonPositive = 0, zeroed = 0, posM = 0, posB = 0;
     for (let i = 0; i < n; i++) {
-      const wi = w0 >= 0 ? f[w0 + i] : 1;
+      const wi = w0 >= 0 && !collapsed ? f[w0 + i] : 1;
+      const m = collapsed ? f[w0 + i] : 1;
       if (!(wi > 0)) { f[om + i] = 0; f[ob + i] = 0; continue; }
       const dyhat = wi * dy[i];
-      if (dyhat <= 0) nonPositive++;
-      if (dyhat <= EPS_NID) zeroed++;
+      if (dyhat <= 0) nonPositive += m;
+      if (dyhat <= EPS_NID) zeroed += m;
       const fi = dyhat <= EPS_NID ? 0 : (2 * h) / (dyhat - EPS_NID);
-      const w2 = wi * wi;
+      const w2 = m * wi * wi;
       f[om + i] = w2;
       f[ob + i] = fi * w2;
       posM++;
@@ -135,31 +160,27 @@ export function nidOfDataset(res: Record<string, unknown>, ds: Dataset, o: Recor
     }
     if (posB <= k) return null; // X'FX singular: the array path explains
     const stats = (pW: number, pos: number) => {
-      const acc = new GramAccumulator(p, { backend });
-      acc.add(new Dataset(slot, n, p, ds.pX, ds.pY, pW, pos, -1, ds.precision));
+      const acc = new GramAccumulator(p, { backend: slot.backend.name });
+      acc.add(new Dataset(slot, n, p, dv.pX, dv.pY, pW, pos, -1, dv.precision));
       return acc.stats;
     };
     const sm = stats(pWm, posM), sb = stats(pWb, posB);
     const q = p + 1;
-    const m = intercept ? sm.mean.subarray(0, p) : new Float64Array(p);
+    if (!intercept) {
+      // without an intercept the co-moments about the means would need the means added back as one
+      // more orthogonal row (a QR update): the array path does it.
+      return null;
+    }
+    const mean = sm.mean.subarray(0, p);
     // G (meat factor) and F (bread factor), k × k upper triangular, column-major
     const G = new Float64Array(k * k), F = new Float64Array(k * k);
-    const c0 = intercept ? 1 : 0;
-    if (intercept) {
-      G[0] = Math.sqrt(sm.W);
-      const sW = Math.sqrt(sb.W);
-      F[0] = sW;
-      for (let a = 0; a < p; a++) F[(a + 1) * k] = sW * (sb.mean[a] - m[a]);
-    }
-    if (intercept) {
-      for (let a = 0; a < p; a++) for (let b = a; b < p; b++) {
-        G[(b + 1) * k + (a + 1)] = sm.R[a * q + b];
-        F[(b + 1) * k + (a + 1)] = sb.R[a * q + b];
-      }
-    } else {
-      // without an intercept the co-moments are about the means: add the mean back as one more
-      // orthogonal row would need a QR update; take the array path instead.
-      return null;
+    G[0] = Math.sqrt(sm.W);
+    const sW = Math.sqrt(sb.W);
+    F[0] = sW;
+    for (let a = 0; a < p; a++) F[(a + 1) * k] = sW * (sb.mean[a] - mean[a]);
+    for (let a = 0; a < p; a++) for (let b = a; b < p; b++) {
+      G[(b + 1) * k + (a + 1)] = sm.R[a * q + b];
+      F[(b + 1) * k + (a + 1)] = sb.R[a * q + b];
     }
     for (let j = 0; j < k; j++) {
       let colMax = 0;
@@ -167,7 +188,7 @@ export function nidOfDataset(res: Record<string, unknown>, ds: Dataset, o: Recor
       if (!(Math.abs(F[j * k + j]) > 1e-13 * colMax)) return null;
     }
     const Fi = invUpper(F, k); // upper
-    // Binv = Fi Fiᵀ; Z = G Binv (k × k)
+    // B⁻¹ = Fi Fiᵀ; Z = G B⁻¹; V_c = τ(1−τ) ZᵀZ
     const Binv = new Float64Array(k * k);
     for (let c = 0; c < k; c++) for (let rr = 0; rr < k; rr++) {
       let s = 0;
@@ -187,8 +208,7 @@ export function nidOfDataset(res: Record<string, unknown>, ds: Dataset, o: Recor
       for (let l = 0; l < k; l++) s += Z[rr * k + l] * Z[c * k + l];
       Vc[c * k + rr] = Vc[rr * k + c] = s2 * s;
     }
-    void c0;
-    const V = uncentre(Vc, Float64Array.from(m), { k, p, intercept } as Design);
+    const V = uncentre(Vc, Float64Array.from(mean), { k, p, intercept } as Design);
     const warnings: string[] = [];
     if (zeroed > 0) {
       const obs = (x: number) => `${x} observation${x === 1 ? '' : 's'}`;
@@ -197,11 +217,10 @@ export function nidOfDataset(res: Record<string, unknown>, ds: Dataset, o: Recor
         (nonPositive > 0 ? ` (quantreg: "${nonPositive} non-positive fis")` : ''));
     }
     const coefAll = new Float64Array(k);
-    if (intercept) coefAll[0] = b0;
-    coefAll.set(coef, c0);
+    coefAll[0] = b0;
+    coefAll.set(coef, 1);
     return { tau, h, rule, coefAll, V, intercept, k, warnings };
   } finally {
-    void pWb;
     slot.arena.freeBlock(pWm); // one block holds both weight vectors
   }
 }

@@ -1,0 +1,343 @@
+// The globbing driver of the L1 kernel (assembly/l1.ts): it runs the solver phases (l1-simplex.ts)
+// on reduced problems and hands the last reduced basis to the full data. Twin: src/twin/l1-glob.ts.
+//
+// Globbing (Portnoy & Koenker 1997, Statist. Sci. 12:279 — the preprocessing of quantreg's "pfn").
+//
+// On large n most residuals at the optimum are far from zero, and only their sign matters: rows
+// that surely lie above the fit contribute tau (y_i - a_i.b) whatever b near the optimum is, rows
+// surely below (tau - 1)(y_i - a_i.b). Collapsing each side into one "glob" row (sum of w_i a_i,
+// sum of w_i y_i) leaves a reduced problem of the rows in a band around the fit plus two globs,
+// whose objective is a lower bound of F (rho is subadditive and positively homogeneous) that equals
+// F wherever the globbed rows keep their sides. So if its minimiser keeps every globbed row on its
+// side (verified on the full data), it minimises F: exactness never depends on the band being right.
+// Violators move into the band and the reduced problem is re-solved from its last vertex; too many
+// (a band that was too narrow) double the band. The full data then re-prices the reduced basis:
+// one refresh, and the certificate, both O(nq) passes over all rows.
+//
+// The fit the band is drawn around comes from nested subsamples (deterministic: row i belongs to
+// the level of share 8^-k when its hash is below 2^32 8^-k, so levels nest): the smallest level is
+// solved plainly, and each larger one is globbed around the fit of the one below — the band then
+// needs ~GLOB_BAND sqrt(8 q N_k) rows (the residual uncertainty of a fit on N_k / 8 rows) instead
+// of pfn's 0.8 (q N)^(2/3) around one subsample of (q N)^(2/3) rows. A caller's warm start (a
+// neighbouring tau or lambda on a path) is used directly at the full level. A level whose band
+// would hold half its rows gains nothing: the plain solve takes over from the current fit.
+//
+// Memory: the reduced problem (a copy of its rows, their work regions; up to globCap rows) lives
+// after the full layout; membership per row in an n i32 region: a reduced row index (>= 0), or MEMB_*.
+// Counters: INFO_GLOB_ROUNDS (reduced problems solved), INFO_GLOB_FIXUPS (rows moved into a band).
+import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_OK } from "./status";
+import {
+  CD_MAX_SWEEPS, align16, ic, layoutN, n, q, regionBytes, setProblem, tau, wId, wKey, wLab, wPick,
+  wR, wSel, wSlot, wWt, wgt,
+} from "./l1-state";
+import { columnScales } from "./l1-lu";
+import { crash, dropDual, plainSolve, reprice, residuals, residualsOnly } from "./l1-simplex";
+import { XS, setXS, xatx, xld } from "./xload";
+import { ldf, ldi, stf, sti } from "./mem";
+import { wselect } from "./select";
+
+/** Rows from which a cold fit takes the globbing path (measured: it pays from ~2e4 rows), and from
+ *  which a warm-started one does (a neighbouring fit gives the band directly: pays from ~2e3 rows). */
+const GLOB_MIN_DEFAULT: i32 = 20000;
+const GLOB_MIN_WARM_DEFAULT: i32 = 2000;
+/** Rows of the smallest (plainly solved) level: at least this many, and GLOB_BASE_Q q. */
+const GLOB_BASE_DEFAULT: i32 = 2500;
+const GLOB_BASE_Q: i32 = 40;
+/** Size ratio of consecutive levels (a power of 2: the shares 8^-k are exact). */
+const GLOB_GROW: f64 = 8;
+/** Band rows at a level of N_k rows: GLOB_BAND sqrt(GLOB_GROW q N_k). */
+const GLOB_BAND: f64 = 3;
+/** More violators than this share of the band double the band instead of joining it. */
+const GLOB_FIX: f64 = 0.1;
+/** Reduced solves per level before giving up on globbing (then the plain solve finishes). */
+const GLOB_ROUNDS: i32 = 12;
+/** Coordinate-descent sweeps on a level's reduced problem, started from the level below's vertex: CD then
+ *  crash then pivots (3 sweeps + 109 pivots at 1e5 x 50) beats pivoting from that vertex (449). */
+const GLOB_LEVEL_CD: i32 = CD_MAX_SWEEPS;
+const MEMB_LO: i32 = -1;   // globbed below the fit (label tau - 1)
+const MEMB_HI: i32 = -2;   // globbed above the fit (label tau)
+const MEMB_OUT: i32 = -3;  // not in this level, or weight 0
+const MEMB_BAND: i32 = -4; // in the band, reduced index not yet assigned
+
+/** Rows the reduced problem may hold: all of them on small data, a quarter (at least 65536) on large
+ *  data — bands are ~3 sqrt(8 q n) rows (60k at 1e6 x 50); one that does not fit falls back to the
+ *  plain solve. */
+function globCap(n: i32): i32 { return n <= 65536 ? n + 2 : (n >> 2 > 65536 ? n >> 2 : 65536) + 2; }
+
+/** Bytes of the reduced-problem area for l1_fit(n, ., p, ...) when n reaches a globbing threshold
+ *  (else 0): membership, map, reduced X, y, w and the reduced problem's n-sized regions. Must match
+ *  globBegin and layoutN. */
+export function globBytes(n: i32, p: i32): f64 {
+  if (!(n >= globMin || n >= globMinWarm)) return 0;
+  const c = <f64>globCap(n);
+  return regionBytes(4 * <f64>n) + regionBytes(4 * c) + regionBytes(8 * c * <f64>p) +
+    8 * regionBytes(8 * c) + 2 * regionBytes(4 * c);
+}
+
+/** Thresholds (l1_glob; l1_work_bytes reads them). */
+export let globMin: i32 = GLOB_MIN_DEFAULT;
+export let globMinWarm: i32 = GLOB_MIN_WARM_DEFAULT;
+let globBase: i32 = GLOB_BASE_DEFAULT;
+
+/** Sets the globbing threshold (rows; for cold and warm-started fits alike) and the smallest level's
+ *  size (0: defaults); returns the old threshold. Internal: lets tests exercise the globbing path on
+ *  small data. */
+export function l1_glob(minRows: i32, baseRows: i32): i32 {
+  const old = globMin;
+  globMin = minRows > 0 ? minRows : GLOB_MIN_DEFAULT;
+  globMinWarm = minRows > 0 ? minRows : GLOB_MIN_WARM_DEFAULT;
+  globBase = baseRows > 0 ? baseRows : GLOB_BASE_DEFAULT;
+  return old;
+}
+
+// ---- full problem (saved at entry) and the reduced area ----
+let fN: i32 = 0;
+let fNd: i32 = 0;
+let fX: usize = 0;
+let fXS: i32 = 3;     // X's element shift in the full problem (3: f64, 2: f32); the reduced X is f64
+let fY: usize = 0;
+let fW: usize = 0;
+let fWork: usize = 0;
+let gMemb: usize = 0; // fN i32: membership
+let gMap: usize = 0;  // cap i32: full row of each reduced row (-1, -2: the globs)
+let gX: usize = 0;    // cap * (q - ic) f64: reduced X, column-major with stride = reduced rows
+let gY: usize = 0;    // cap f64
+let gW: usize = 0;    // cap f64
+let gWork: usize = 0; // the reduced problem's n-sized regions (layoutN with cap rows)
+let gCap: i32 = 0;
+let gN: i32 = 0;      // reduced rows, data rows (band data rows + globs)
+let gNd: i32 = 0;
+export let globRounds: i32 = 0; // reduced problems solved (read by the driver)
+export let globFixups: i32 = 0; // rows moved into a band
+
+/** Start of a kernel call: saves the full problem (n rows, nData data rows, p columns of X, X's
+ *  element shift xs, its work area at pWork) and, when `glob`, lays the reduced area out after the
+ *  full layout's end; zeroes the counters. */
+export function globBegin(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: usize, xs: i32,
+  pWork: usize, end: usize, glob: bool): void {
+  fN = nIn; fNd = nData; fX = x; fY = y; fW = w; fWork = pWork; fXS = xs;
+  globRounds = 0; globFixups = 0;
+  if (!glob) return;
+  gCap = globCap(nIn);
+  const cF = align16(<usize>gCap << 3), cI = align16(<usize>gCap << 2);
+  let e = end;
+  gMemb = e; e += align16(<usize>nIn << 2);
+  gMap = e; e += cI;
+  gX = e; e += align16((<usize>gCap * <usize>p) << 3);
+  gY = e; e += cF;
+  gW = e; e += cF;
+  gWork = e;
+}
+
+export function useFull(): void {
+  setProblem(fN, fNd, fX, fY, fW); setXS(fXS);
+  layoutN(fWork, fN);
+}
+
+function useReduced(): void {
+  setProblem(gN, gNd, gX, gY, gW); setXS(3);
+  layoutN(gWork, gCap);
+}
+
+/** Level membership hash of row i (murmur3's fmix32 of a second stream; integer arithmetic). */
+function rowHash(i: i32): u32 {
+  let h = <u32>i * 0x85ebca6b + 0x9e3779b9;
+  h ^= h >> 16; h *= 0x7feb352d; h ^= h >> 15; h *= 0x846ca68b; h ^= h >> 16;
+  return h;
+}
+
+/** Membership for a level (rows with hash < thr, or all when all): with band <= 0 every member
+ *  joins the band; otherwise the members whose residual (full problem, wR) lies outside the
+ *  weighted (tau -+ band / 2 N_k)-quantiles of the members' residuals are globbed. Pseudo-rows
+ *  always join the band. */
+function classify(thr: u32, all: bool, band: f64): void {
+  let m = 0;
+  let tw = 0.0;
+  for (let i = 0; i < fNd; i++) {
+    const w = wgt(i);
+    if (!(w > 0) || (!all && rowHash(i) >= thr)) { sti(gMemb, i, MEMB_OUT); continue; }
+    sti(gMemb, i, MEMB_BAND);
+    if (band > 0) {
+      stf(wKey, m, ldf(wR, i));
+      stf(wWt, m, w);
+      sti(wId, m, i);
+      tw += w;
+      m++;
+    }
+  }
+  for (let i = fNd; i < fN; i++) sti(gMemb, i, MEMB_BAND);
+  if (!(band > 0) || m == 0) return;
+  const share = 0.5 * band / <f64>m;
+  const tlo = (tau - share) * tw, thi = (tau + share) * tw;
+  let klo = -Infinity, khi = Infinity;
+  if (tlo > 0) klo = ldf(wKey, wselect(wKey, wWt, wId, m, tlo, tw, wSel));
+  if (thi < tw) khi = ldf(wKey, wselect(wKey, wWt, wId, m, thi, tw, wSel));
+  for (let i = 0; i < fNd; i++) {
+    if (ldi(gMemb, i) == MEMB_OUT) continue;
+    const r = ldf(wR, i);
+    if (r < klo) sti(gMemb, i, MEMB_LO);
+    else if (r > khi) sti(gMemb, i, MEMB_HI);
+  }
+}
+
+/** Globbed rows on the wrong side of the fit (full residuals in wR) join the band; returns how many. */
+function verifyGlobs(): i32 {
+  let v = 0;
+  for (let i = 0; i < fNd; i++) {
+    const m = ldi(gMemb, i);
+    if ((m == MEMB_LO && ldf(wR, i) > 0) || (m == MEMB_HI && ldf(wR, i) < 0)) {
+      sti(gMemb, i, MEMB_BAND);
+      v++;
+    }
+  }
+  return v;
+}
+
+/** Builds the reduced problem from the membership (full problem active): band data rows in row
+ *  order, the glob below, the glob above (weight c = sum w_i, row and response the w-weighted means:
+ *  c rho(ybar - abar.b) = rho(sum_i w_i (y_i - a_i.b))), then the pseudo-rows. The rows of each kind
+ *  are listed first (full wId: band, then below, then above, each in row order), so the column
+ *  copies and glob sums are branch-free gathers. False when the problem would exceed the area. */
+function buildReduced(): bool {
+  let a = 0;
+  let nLo = 0, nHi = 0;
+  let cLo = 0.0, cHi = 0.0;
+  for (let i = 0; i < fNd; i++) {
+    const m = ldi(gMemb, i);
+    if (m >= 0 || m == MEMB_BAND) { sti(gMemb, i, a); a++; }
+    else if (m == MEMB_LO) { nLo++; cLo += wgt(i); }
+    else if (m == MEMB_HI) { nHi++; cHi += wgt(i); }
+  }
+  const nb = a;
+  const gLo = a;
+  if (nLo > 0) a++;
+  const gHi = a;
+  if (nHi > 0) a++;
+  const nr = a + (fN - fNd);
+  if (nr > gCap) return false;
+  for (let i = fNd; i < fN; i++) sti(gMemb, i, a + (i - fNd));
+  gN = nr;
+  gNd = a;
+  let kb = 0, kl = nb, kh = nb + nLo;
+  for (let i = 0; i < fNd; i++) {
+    const m = ldi(gMemb, i);
+    if (m >= 0) { sti(wId, kb, i); kb++; }
+    else if (m == MEMB_LO) { sti(wId, kl, i); kl++; }
+    else if (m == MEMB_HI) { sti(wId, kh, i); kh++; }
+  }
+  for (let c = 0; c <= q - ic; c++) {
+    // columns of X, then c = q - ic: the responses
+    const src = c < q - ic ? xatx(fX, fN, c, 0) : fY;
+    const dst = c < q - ic ? gX + ((<usize>c * <usize>nr) << 3) : gY;
+    if (c < q - ic && XS == 2) gatherColumn<f32>(src, dst, nb, nLo, nHi, gLo, gHi, cLo, cHi, a);
+    else gatherColumn<f64>(src, dst, nb, nLo, nHi, gLo, gHi, cLo, cHi, a);
+  }
+  for (let k = 0; k < nb; k++) { const i = ldi(wId, k); stf(gW, k, wgt(i)); sti(gMap, k, i); }
+  for (let i = fNd; i < fN; i++) { stf(gW, a + (i - fNd), wgt(i)); sti(gMap, a + (i - fNd), i); }
+  if (nLo > 0) { stf(gW, gLo, cLo); sti(gMap, gLo, -1); }
+  if (nHi > 0) { stf(gW, gHi, cHi); sti(gMap, gHi, -2); }
+  return true;
+}
+
+/** One column of buildReduced (entries of type T: X in its storage precision, or y): band rows,
+ *  the two globs' weighted means, the pseudo-rows. */
+// @ts-ignore: decorator
+@inline function gatherColumn<T>(src: usize, dst: usize, nb: i32, nLo: i32, nHi: i32, gLo: i32, gHi: i32,
+  cLo: f64, cHi: f64, a: i32): void {
+    for (let k = 0; k < nb; k++) stf(dst, k, xld<T>(src, ldi(wId, k)));
+    if (nLo > 0) {
+      let t = 0.0;
+      for (let k = nb; k < nb + nLo; k++) { const i = ldi(wId, k); t += wgt(i) * xld<T>(src, i); }
+      stf(dst, gLo, t / cLo);
+    }
+    if (nHi > 0) {
+      let t = 0.0;
+      for (let k = nb + nLo; k < nb + nLo + nHi; k++) { const i = ldi(wId, k); t += wgt(i) * xld<T>(src, i); }
+      stf(dst, gHi, t / cHi);
+    }
+    for (let i = fNd; i < fN; i++) stf(dst, a + (i - fNd), xld<T>(src, i));
+}
+
+/** After the last reduced solve verified on the full data (full problem active, b in wB): the
+ *  reduced basis mapped to full rows and the reduced labels carried over, then the full data
+ *  re-prices it (optimal unless rounding says otherwise; then pivots finish on the full data).
+ *  A glob in the basis (all its rows at zero residual) falls back to a crash at b. */
+function finalStage(redLab: usize): i32 {
+  columnScales();
+  let mapped = true;
+  for (let s = 0; s < q; s++) {
+    const i = ldi(wSlot, s);
+    if (i < 0) { mapped = false; continue; }
+    const f = ldi(gMap, i);
+    if (f < 0) mapped = false; else sti(wSlot, s, f);
+  }
+  // labels: the reduced problem's for band rows and pseudo-rows, the glob's side for globbed rows;
+  // rows of weight 0 take +1 (refresh re-derives every label from its residual's sign anyway)
+  if (!mapped) residuals(true);
+  for (let i = 0; i < n; i++) {
+    const m = ldi(gMemb, i), r = mapped ? 1.0 : ldf(wR, i);
+    let l = r < 0 ? -1 : 1;
+    if (m >= 0) l = ldi(redLab, m);
+    else if (m == MEMB_LO) l = -1;
+    else if (m == MEMB_HI) l = 1;
+    if (!mapped && l == 0) l = r < 0 ? -1 : 1;
+    sti(wLab, i, l);
+  }
+  if (!mapped) {
+    for (let j = 0; j < q; j++) sti(wPick, j, -1);
+    crash();
+    for (let s = 0; s < q; s++) { const i = ldi(wSlot, s); if (i >= 0) sti(wLab, i, 0); }
+  }
+  return reprice();
+}
+
+/** The globbing solve (full problem active, wB = start). Returns a status, or -1: not applicable or
+ *  given up — the plain solve continues from wB on the full problem. */
+export function globSolve(userStart: bool): i32 {
+  const qd = <f64>q;
+  let base = <f64>globBase;
+  if (base < <f64>(GLOB_BASE_Q * q)) base = <f64>(GLOB_BASE_Q * q);
+  let levels = 0;
+  let size = <f64>fNd;
+  if (!userStart) while (size / GLOB_GROW >= base) { size /= GLOB_GROW; levels++; }
+  if (!userStart && levels == 0) return -1;
+  let redLab: usize = 0;
+  for (let lev = levels; lev >= 0; lev--) {
+    let frac = 1.0;
+    for (let k = 0; k < lev; k++) frac /= GLOB_GROW;
+    const all = lev == 0;
+    const thr: u32 = all ? 0 : <u32>(frac * 4294967296.0);
+    const plain = lev == levels && !userStart;
+    let band = 0.0;
+    if (!plain) {
+      band = GLOB_BAND * Math.sqrt(GLOB_GROW * qd * <f64>fNd * frac);
+      if (band > 0.5 * <f64>fNd * frac) return -1; // no smaller problem to gain
+      residualsOnly();
+    }
+    classify(thr, all, band);
+    let cdCap = plain ? CD_MAX_SWEEPS : GLOB_LEVEL_CD;
+    let rounds = 0;
+    while (true) {
+      if (!buildReduced()) return -1;
+      useReduced();
+      const st = plainSolve(cdCap);
+      globRounds++;
+      redLab = wLab;
+      useFull();
+      if (st == STATUS_CANCELLED || st == STATUS_MAXITER) { dropDual(); return st; }
+      if (st != STATUS_OK) { dropDual(); return -1; }
+      if (plain) break;
+      residualsOnly();
+      const v = verifyGlobs();
+      if (v == 0) break;
+      globFixups += v;
+      if (++rounds >= GLOB_ROUNDS) { dropDual(); return -1; }
+      if (<f64>v > GLOB_FIX * band) {
+        band *= 2;
+        classify(thr, all, band);
+      }
+      cdCap = CD_MAX_SWEEPS; // from the last vertex: a few sweeps save many pivots
+    }
+  }
+  return finalStage(redLab);
+}

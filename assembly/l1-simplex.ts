@@ -1,0 +1,706 @@
+// The solver phases of the L1 kernel (assembly/l1.ts) on the current problem (l1-state.ts): residual
+// bookkeeping, coordinate descent (phase 1), crash and Barrodale–Roberts pivots (phase 2). The basis
+// factorisation is l1-lu.ts; the certificate l1-certificate.ts; the globbing driver l1-glob.ts runs
+// these phases on reduced problems. Twin: src/twin/l1-simplex.ts.
+import { progress } from "./env";
+import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK } from "./status";
+import {
+  BLOCK, CD_N0, CD_REL, CRASH_REJECT, DEGEN_BLAND, DEGEN_REL, DUAL_ABS, DUAL_TOL, EPS, INDEP,
+  KIND_L1, PERTURB, REFRESH, SUBNORMAL_MIN, ZERO_DIR, ZERO_RES, aij, col, colT, ic, jitter, n, nd,
+  pY, pYc, psi, q, rho, tau, useResponses, wB, wBest, wBeta, wCS, wG, wH, wId, wKey, wLU, wLab,
+  wPick, wPiv, wQ, wR, wSel, wSlot, wT, wU, wV, wVA, wWt, wYp, wgt,
+} from "./l1-state";
+import { columnScales, edgeLength, factor, solve, solveT } from "./l1-lu";
+import { XS, ldx, xld, xld2 } from "./xload";
+import { ldf, ldi, stf, sti } from "./mem";
+import { argmin, wselect } from "./select";
+
+// ---- vertex bookkeeping (private: written and read by this file's phases) ----
+let nmass: f64 = 0;   // sum over non-basic rows of w_i |psi_i| (as of the last gradient())
+let fscale: f64 = 0;  // sum_i w_i s_i at the last refresh: the scale of F's rounding
+
+/** F(b) = sum w rho(r) over the residual bookkeeping (plain sum: a progress measure). */
+function objective(): f64 {
+  let f = 0.0;
+  for (let i = 0; i < n; i++) {
+    const r = ldf(wR, i);
+    if (r != 0) f += wgt(i) * rho(r);
+  }
+  return f;
+}
+
+/** r = y - A b from scratch; wVA = s_i + sum_j |a_ij| beta_j / ZERO_RES (residual scale: s_i alone
+ *  during CD). With `zero`, residuals within ZERO_RES wVA are set to exactly 0 (ties become exact,
+ *  degeneracy visible). Row blocks keep r and wVA in cache while the columns stream past. */
+export function residuals(zero: bool): void {
+  if (XS == 3) residualsT<f64>(zero); else residualsT<f32>(zero);
+}
+function residualsT<T>(zero: bool): void {
+  const b0 = ic ? ldf(wB, 0) : 0.0, a0 = ic ? Math.abs(b0) + ldf(wBeta, 0) : 0.0;
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = i0 + BLOCK < n ? i0 + BLOCK : n;
+    for (let i = i0; i < i1; i++) {
+      const y = ldf(pYc, i);
+      if (ic != 0 && i < nd) {
+        stf(wR, i, y - b0);
+        stf(wVA, i, Math.abs(y) + a0);
+      } else {
+        stf(wR, i, y);
+        stf(wVA, i, Math.abs(y));
+      }
+    }
+    for (let j = ic; j < q; j++) {
+      const bj = ldf(wB, j), ej = ldf(wBeta, j);
+      if (bj == 0 && ej == 0) continue;
+      const xp = colT<T>(j);
+      // two rows per f64x2 lane pair: the same IEEE operations per row as the scalar tail (and the twin)
+      const b2 = f64x2.splat(bj), e2 = f64x2.splat(ej);
+      let i = i0;
+      for (; i + 1 < i1; i += 2) {
+        const o = <usize>i << 3;
+        const x2 = xld2<T>(xp, i), t2 = f64x2.mul(b2, x2);
+        v128.store(wR + o, f64x2.sub(v128.load(wR + o), t2));
+        v128.store(wVA + o, f64x2.add(v128.load(wVA + o), f64x2.add(f64x2.abs(t2), f64x2.mul(e2, f64x2.abs(x2)))));
+      }
+      for (; i < i1; i++) {
+        const x = xld<T>(xp, i), t = bj * x;
+        stf(wR, i, ldf(wR, i) - t);
+        stf(wVA, i, ldf(wVA, i) + (Math.abs(t) + ej * Math.abs(x)));
+      }
+    }
+    if (zero) {
+      for (let i = i0; i < i1; i++) if (Math.abs(ldf(wR, i)) <= ZERO_RES * ldf(wVA, i)) stf(wR, i, 0.0);
+    }
+  }
+}
+
+/** r = y - A b alone (the same values as residuals(false), without the scales): the globbing passes
+ *  over all rows only need signs and band keys. */
+export function residualsOnly(): void {
+  if (XS == 3) residualsOnlyT<f64>(); else residualsOnlyT<f32>();
+}
+function residualsOnlyT<T>(): void {
+  const b0 = ic ? ldf(wB, 0) : 0.0;
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = i0 + BLOCK < n ? i0 + BLOCK : n;
+    for (let i = i0; i < i1; i++) {
+      const y = ldf(pYc, i);
+      stf(wR, i, ic != 0 && i < nd ? y - b0 : y);
+    }
+    for (let j = ic; j < q; j++) {
+      const bj = ldf(wB, j);
+      if (bj == 0 && ldf(wBeta, j) == 0) continue;
+      const xp = colT<T>(j);
+      const b2 = f64x2.splat(bj);
+      let i = i0;
+      for (; i + 1 < i1; i += 2) {
+        const o = <usize>i << 3;
+        v128.store(wR + o, f64x2.sub(v128.load(wR + o), f64x2.mul(b2, xld2<T>(xp, i))));
+      }
+      for (; i < i1; i++) stf(wR, i, ldf(wR, i) - bj * xld<T>(xp, i));
+    }
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Phase 1: coordinate descent
+
+/** Exact minimisation of F along coordinate j; returns the step taken (0 when the coordinate is
+ *  already at its minimiser or has no active rows). */
+function cdStep(j: i32): f64 {
+  return XS == 3 ? cdStepT<f64>(j) : cdStepT<f32>(j);
+}
+function cdStepT<T>(j: i32): f64 {
+  let m = 0;
+  let target = 0.0; // B = sum w|a| tau_i: minus the slope at -infinity
+  let total = 0.0;
+  if (j < ic) {
+    for (let i = 0; i < nd; i++) {
+      const w = wgt(i);
+      if (w > 0) {
+        stf(wKey, m, ldf(wR, i));
+        stf(wWt, m, w);
+        sti(wId, m, i);
+        target += w * tau;
+        total += w;
+        m++;
+      }
+    }
+  } else {
+    const xp = colT<T>(j);
+    const tp = tau, tn = 1.0 - tau;
+    for (let i = 0; i < n; i++) {
+      const a = xld<T>(xp, i), w = wgt(i);
+      if (a != 0 && w > 0) {
+        const om = w * Math.abs(a);
+        stf(wKey, m, ldf(wR, i) / a);
+        stf(wWt, m, om);
+        sti(wId, m, i);
+        target += om * select<f64>(tp, tn, a > 0); // branch-free: the sign of a_ij is a coin flip
+        total += om;
+        m++;
+      }
+    }
+  }
+  if (m == 0) return 0;
+  const k = wselect(wKey, wWt, wId, m, target, total, wSel);
+  sti(wPick, j, ldi(wId, k));
+  const delta = ldf(wKey, k);
+  if (delta == 0) return 0;
+  stf(wB, j, ldf(wB, j) + delta);
+  if (j < ic) {
+    for (let i = 0; i < nd; i++) stf(wR, i, ldf(wR, i) - delta);
+  } else {
+    const xp = colT<T>(j);
+    const d2 = f64x2.splat(delta);
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      const o = <usize>i << 3;
+      v128.store(wR + o, f64x2.sub(v128.load(wR + o), f64x2.mul(d2, xld2<T>(xp, i))));
+    }
+    for (; i < n; i++) stf(wR, i, ldf(wR, i) - delta * xld<T>(xp, i));
+  }
+  return delta;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Phase 2: crash to a vertex, then Barrodale–Roberts pivots
+
+/** Orthogonalises the q-vector at wT against the m orthonormal rows of wQ (modified Gram–Schmidt,
+ *  twice: "twice is enough", Giraud et al. 2005) and returns the norm of what is left. */
+function orthogonalise(m: i32): f64 {
+  for (let pass = 0; pass < 2; pass++) {
+    for (let k = 0; k < m; k++) {
+      const qk = wQ + ((<usize>k * <usize>q) << 3);
+      let c = 0.0;
+      for (let j = 0; j < q; j++) c += ldf(qk, j) * ldf(wT, j);
+      for (let j = 0; j < q; j++) stf(wT, j, ldf(wT, j) - c * ldf(qk, j));
+    }
+  }
+  let s = 0.0;
+  for (let j = 0; j < q; j++) s += ldf(wT, j) * ldf(wT, j);
+  return Math.sqrt(s);
+}
+
+/** Appends wT / nrm as orthonormal row m of wQ. */
+function appendQ(m: i32, nrm: f64): void {
+  const qm = wQ + ((<usize>m * <usize>q) << 3);
+  for (let j = 0; j < q; j++) stf(qm, j, ldf(wT, j) / nrm);
+}
+
+/** Appends row i (w > 0) to the crash basis when it is independent, in column-scaled coordinates,
+ *  of the m rows taken so far; returns the new basis size. */
+function crashRow(i: i32, m: i32): i32 {
+  let s = 0.0;
+  for (let j = 0; j < q; j++) { const a = aij(i, j) / ldf(wCS, j); stf(wT, j, a); s += a * a; }
+  if (s == 0) return m;
+  const nrm = orthogonalise(m);
+  if (!(nrm > INDEP * Math.sqrt(s))) return m;
+  appendQ(m, nrm);
+  sti(wSlot, m, i);
+  return m + 1;
+}
+
+/** Initial basis ("crash"): the zero-residual rows (w > 0) in row order, then the rows at which the
+ *  last CD sweep stopped each coordinate (their residuals are small: only the later steps of that
+ *  sweep moved them), each while independent in column-scaled coordinates; completed by the unit rows
+ *  e_j with the largest component outside their span. The first refresh moves b onto the vertex of
+ *  the chosen rows, which can raise F slightly — the CD iterate stays the best one until the simplex
+ *  beats it — but saves up to q edge steps (each O(nq)) that would otherwise only pin coordinates.
+ *  Heavily tied data can leave ~n zero residuals spanning a small subspace: after CRASH_REJECT q
+ *  dependent ones (O(q^2) each) the scan stops and the unit rows take over. */
+export function crash(): void {
+  columnScales();
+  let m = 0;
+  let rejected = 0;
+  for (let i = 0; i < n && m < q && rejected < CRASH_REJECT * q; i++) {
+    if (ldf(wR, i) != 0 || !(wgt(i) > 0)) continue;
+    const m1 = crashRow(i, m);
+    if (m1 == m) rejected++;
+    m = m1;
+  }
+  for (let j = 0; j < q && m < q; j++) {
+    const i = ldi(wPick, j);
+    if (i >= 0 && ldf(wR, i) != 0) m = crashRow(i, m);
+  }
+  while (m < q) {
+    // unit row with the largest residual norm^2 1 - sum_k Q_kj^2 among coefficients not yet taken
+    let bestJ = -1;
+    let bestR = -1.0;
+    for (let j = 0; j < q; j++) {
+      let taken = false;
+      for (let s = 0; s < m; s++) if (ldi(wSlot, s) == -1 - j) taken = true;
+      if (taken) continue;
+      let c = 0.0;
+      for (let k = 0; k < m; k++) { const v = ldf(wQ, k * q + j); c += v * v; }
+      if (1.0 - c > bestR) { bestR = 1.0 - c; bestJ = j; }
+    }
+    for (let j = 0; j < q; j++) stf(wT, j, j == bestJ ? 1.0 : 0.0);
+    appendQ(m, orthogonalise(m));
+    sti(wSlot, m, -1 - bestJ);
+    m++;
+  }
+}
+
+/** beta_j (stored / ZERO_RES in wBeta): first-order bound on the error of b_j at the vertex,
+ *  |delta b^| <= q eps |M^-1| (P^T |L| |U| |b^| + s_B) — the componentwise error of Gaussian
+ *  elimination (Higham 2002, Thm 9.3, with |L||U| in place of |M| since growth is not bounded
+ *  componentwise) plus the rounding of the basic rows' residuals s_B — and beta_j = beta^_j / s_j.
+ *  O(q^3) per refresh (q solves). */
+function coefficientUncertainty(): void {
+  // noise per LU row: (|L| |U| |b^|)_k, then back to slot order (P^T), plus s_i of the basic row
+  for (let k = q - 1; k >= 0; k--) {
+    let z = 0.0;
+    for (let m = k; m < q; m++) z += Math.abs(ldf(wLU, k * q + m) * ldf(wB, m) * ldf(wCS, m));
+    stf(wT, k, z);
+  }
+  for (let k = q - 1; k >= 0; k--) {
+    let z = ldf(wT, k);
+    for (let m = 0; m < k; m++) z += Math.abs(ldf(wLU, k * q + m)) * ldf(wT, m);
+    stf(wT, k, z);
+  }
+  for (let k = q - 1; k >= 0; k--) {
+    const pr = ldi(wPiv, k);
+    if (pr != k) { const t = ldf(wT, k); stf(wT, k, ldf(wT, pr)); stf(wT, pr, t); }
+  }
+  for (let s = 0; s < q; s++) {
+    const i = ldi(wSlot, s);
+    if (i < 0) continue; // a unit row's right-hand side b^_j is exact
+    let sc = Math.abs(ldf(pYc, i));
+    for (let j = 0; j < q; j++) sc += Math.abs(aij(i, j) * ldf(wB, j));
+    stf(wT, s, ldf(wT, s) + sc);
+  }
+  for (let j = 0; j < q; j++) stf(wBeta, j, 0.0);
+  for (let s = 0; s < q; s++) {
+    const noise = ldf(wT, s);
+    for (let j = 0; j < q; j++) stf(wH, j, j == s ? 1.0 : 0.0);
+    solve(wH);
+    for (let j = 0; j < q; j++) stf(wBeta, j, ldf(wBeta, j) + Math.abs(ldf(wH, j)) * noise);
+  }
+  // no coefficient is known better than the smallest subnormal (b_j = 7e-331 is stored as 0)
+  const c = <f64>q * EPS / ZERO_RES, floor = 4 * SUBNORMAL_MIN / ZERO_RES;
+  for (let j = 0; j < q; j++) stf(wBeta, j, c * ldf(wBeta, j) / ldf(wCS, j) + floor);
+}
+
+/** y_i - a_i.b for one row, in the order of residuals(). */
+function rowResidual(i: i32): f64 {
+  let r = ldf(pYc, i);
+  if (ic != 0 && i < nd) r -= ldf(wB, 0);
+  for (let j = ic; j < q; j++) {
+    const bj = ldf(wB, j);
+    if (bj != 0) r -= bj * ldx(col(j), i);
+  }
+  return r;
+}
+
+/** g = sum over non-basic rows of w_i psi_i a_i, from scratch, by row blocks (wKey holds w_i psi_i). */
+function gradient(): void {
+  if (XS == 3) gradientT<f64>(); else gradientT<f32>();
+}
+function gradientT<T>(): void {
+  for (let j = 0; j < q; j++) stf(wG, j, 0.0);
+  let mass = 0.0;
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = i0 + BLOCK < n ? i0 + BLOCK : n;
+    for (let i = i0; i < i1; i++) {
+      const l = ldi(wLab, i);
+      const c = l == 0 ? 0.0 : wgt(i) * psi(l);
+      stf(wKey, i, c);
+      mass += Math.abs(c);
+    }
+    if (ic) {
+      let s = 0.0;
+      for (let i = i0; i < i1 && i < nd; i++) s += ldf(wKey, i);
+      stf(wG, 0, ldf(wG, 0) + s);
+    }
+    for (let j = ic; j < q; j++) {
+      const xp = colT<T>(j);
+      let s = 0.0;
+      for (let i = i0; i < i1; i++) s += ldf(wKey, i) * xld<T>(xp, i);
+      stf(wG, j, ldf(wG, j) + s);
+    }
+  }
+  nmass = mass;
+}
+
+/** g += c a_i */
+function gAddRow(i: i32, c: f64): void {
+  if (c == 0) return;
+  for (let j = 0; j < q; j++) stf(wG, j, ldf(wG, j) + c * aij(i, j));
+}
+
+/** Re-derives the vertex from the basis (M^ b^ = [y_B; b^_j of unit rows]), then r (zeroing ties),
+ *  labels consistent with the signs of r, and g. Needs a current factorisation.
+ *  The solve is refined (Skeel 1980: one step of fixed-precision iterative refinement makes Gaussian
+ *  elimination componentwise backward stable) against the residuals of the basic rows computed as
+ *  residuals() does: a basic row then fits to the rounding of its own terms, not to that of the
+ *  largest row — with a row 1 - 1e12 b_4 = 1e12 in the basis, b_0 would otherwise be off by
+ *  ulp(1e12) ~ 1e-4, and every heavily weighted row with it. */
+function refresh(): void {
+  for (let s = 0; s < q; s++) {
+    const i = ldi(wSlot, s);
+    stf(wT, s, i >= 0 ? ldf(pYc, i) : ldf(wB, -1 - i) * ldf(wCS, -1 - i));
+  }
+  solve(wT);
+  for (let j = 0; j < q; j++) stf(wB, j, ldf(wT, j) / ldf(wCS, j));
+  for (let s = 0; s < q; s++) {
+    const i = ldi(wSlot, s);
+    stf(wT, s, i >= 0 ? rowResidual(i) : 0.0);
+  }
+  solve(wT);
+  for (let j = 0; j < q; j++) stf(wB, j, ldf(wB, j) + ldf(wT, j) / ldf(wCS, j));
+  coefficientUncertainty();
+  residuals(true);
+  let fs = 0.0;
+  for (let i = 0; i < n; i++) fs += wgt(i) * ldf(wVA, i);
+  fscale = fs;
+  for (let i = 0; i < n; i++) {
+    const l = ldi(wLab, i), r = ldf(wR, i);
+    if (l > 0 && r < 0) sti(wLab, i, -1);
+    else if (l < 0 && r > 0) sti(wLab, i, 1);
+  }
+  gradient();
+}
+
+/** v = A h and wVA = sum_j |a_ij h_j|, by row blocks. */
+function edgeImage(): void {
+  if (XS == 3) edgeImageT<f64>(); else edgeImageT<f32>();
+}
+function edgeImageT<T>(): void {
+  const h0 = ic ? ldf(wH, 0) : 0.0, a0 = Math.abs(h0);
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = i0 + BLOCK < n ? i0 + BLOCK : n;
+    for (let i = i0; i < i1; i++) {
+      const data = i < nd;
+      stf(wV, i, data ? h0 : 0.0);
+      stf(wVA, i, data ? a0 : 0.0);
+    }
+    for (let j = ic; j < q; j++) {
+      const hj = ldf(wH, j);
+      if (hj == 0) continue;
+      const xp = colT<T>(j);
+      // two rows per f64x2 lane pair: the same IEEE operations per row as the scalar tail (and the twin)
+      const h2 = f64x2.splat(hj);
+      let i = i0;
+      for (; i + 1 < i1; i += 2) {
+        const o = <usize>i << 3;
+        const t2 = f64x2.mul(h2, xld2<T>(xp, i));
+        v128.store(wV + o, f64x2.add(v128.load(wV + o), t2));
+        v128.store(wVA + o, f64x2.add(v128.load(wVA + o), f64x2.abs(t2)));
+      }
+      for (; i < i1; i++) {
+        const t = hj * xld<T>(xp, i);
+        stf(wV, i, ldf(wV, i) + t);
+        stf(wVA, i, ldf(wVA, i) + Math.abs(t));
+      }
+    }
+  }
+}
+
+/** Breakpoints of the line search along +h: non-basic rows (w > 0) whose residual r_i - t v_i
+ *  crosses zero against their label at t_i = r_i / v_i >= 0 (t_i = 0 for a degenerate row), with
+ *  slope jumps w_i |v_i|. Fills wKey/wWt/wId, sets bpTotal to the sum of the jumps and returns
+ *  their number. */
+let bpTotal: f64 = 0; // total selection weight of the last breakpoints()
+function breakpoints(): i32 {
+  let m = 0;
+  let total = 0.0;
+  for (let i = 0; i < n; i++) {
+    const l = ldi(wLab, i);
+    if (l == 0) continue;
+    const v = ldf(wV, i);
+    if (!(l > 0 ? v > 0 : v < 0)) continue;
+    if (Math.abs(v) <= ZERO_DIR * ldf(wVA, i)) continue;
+    const w = wgt(i);
+    if (!(w > 0)) continue;
+    let t = ldf(wR, i) / v;
+    if (!(t > 0)) t = 0;
+    const jump = w * Math.abs(v);
+    stf(wKey, m, t);
+    stf(wWt, m, jump);
+    sti(wId, m, i);
+    total += jump;
+    m++;
+  }
+  bpTotal = total;
+  return m;
+}
+
+/** S = the median of s_i (wVA) over rows with w > 0 (the mean if that is 0); scratch: selection. */
+function typicalScale(): f64 {
+  let m = 0;
+  let sum = 0.0;
+  for (let i = 0; i < n; i++) {
+    if (!(wgt(i) > 0)) continue;
+    const s = ldf(wVA, i);
+    stf(wKey, m, s);
+    stf(wWt, m, 1.0);
+    sti(wId, m, i);
+    sum += s;
+    m++;
+  }
+  if (m == 0) return 0;
+  const med = ldf(wKey, wselect(wKey, wWt, wId, m, 0.5 * <f64>m, <f64>m, wSel));
+  return med > 0 ? med : sum / <f64>m;
+}
+
+/** Dual value of the current vertex's d (basis duals wU, labels) for the progress hook, and the scale
+ *  alpha <= 1 that brings d into its box (alpha d is dual feasible: A^T d = 0 holds at a vertex and
+ *  the box contains 0). Evaluated as r.d (see certify), on the residual bookkeeping. */
+export let dualAlpha: f64 = 1; // the scale alpha of the last dualValue() (read by the driver)
+function dualValue(): f64 {
+  let alpha = 1.0;
+  for (let k = 0; k < q; k++) {
+    const d = ldf(wU, k), w = wgt(ldi(wSlot, k));
+    const hi = w * tau, lo = w * (tau - 1.0);
+    if (d > hi) { const a = hi / d; if (a < alpha) alpha = a; }
+    else if (d < lo) { const a = lo / d; if (a < alpha) alpha = a; }
+  }
+  let s = 0.0;
+  for (let i = 0; i < n; i++) {
+    const l = ldi(wLab, i);
+    if (l != 0) s += ldf(wR, i) * wgt(i) * psi(l);
+  }
+  dualAlpha = alpha;
+  return alpha * s;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Solver phases on the current problem (the full one, or a reduced one while globbing)
+
+// ---- run state (reset by resetRun at entry; read by the driver, written only here) ----
+export let sweeps: i32 = 0;      // coordinate-descent sweeps, all problems
+export let pivots: i32 = 0;      // simplex pivots, all problems
+let maxIt: i32 = 0;              // budget of sweeps + pivots
+let cancelled: bool = false;
+export let haveDual: bool = false; // wU holds basis duals at the current vertex (no unit rows)
+export let nonunique: i32 = 0;
+let bestF: f64 = 0;              // objective of wBest on the current problem
+
+/** Start of a kernel call: counters zero, the budget of sweeps + pivots. */
+export function resetRun(maxIter: i32): void {
+  sweeps = 0; pivots = 0; maxIt = maxIter;
+  cancelled = false; haveDual = false; nonunique = 0;
+}
+
+/** The duals in wU no longer belong to the current vertex (the problem changed under them). */
+export function dropDual(): void { haveDual = false; }
+
+/** Coordinate descent from wB, at most cap sweeps; wBest = the result. */
+function runCD(cap: i32): void {
+  residuals(false);
+  let f = objective();
+  const cdRel = <f64>n > CD_N0 ? CD_REL * Math.sqrt(CD_N0 / <f64>n) : CD_REL;
+  let k = 0;
+  while (k < cap && sweeps < maxIt) {
+    let moved = false;
+    for (let j = 0; j < q; j++) if (cdStep(j) != 0) moved = true;
+    sweeps++;
+    k++;
+    const fn = objective();
+    const gain = f - fn;
+    f = fn;
+    if (progress(KIND_L1, sweeps + pivots, f, f) != 0) { cancelled = true; break; }
+    if (!moved || !(gain > cdRel * f)) break;
+  }
+  for (let j = 0; j < q; j++) stf(wBest, j, ldf(wB, j));
+  bestF = f;
+}
+
+/** Labels from the residual signs at wB, the perturbed responses, the crash basis; the simplex then
+ *  runs on the perturbed responses (see pivotLoop). */
+function startSimplex(): void {
+  residuals(false);
+  const sres = typicalScale(); // S: typical residual scale (median s_i at the CD point)
+  residuals(true);
+  for (let i = 0; i < n; i++) {
+    const r = ldf(wR, i);
+    sti(wLab, i, r < 0 ? -1 : 1);
+    stf(wYp, i, ldf(pY, i) + PERTURB * (ldf(wVA, i) + sres) * jitter(i));
+  }
+  crash();
+  // Run on perturbed responses (Charnes 1952: the classic cure for degeneracy, as in production LP
+  // codes): Bland's rule alone crawls one tied row at a time through vertices with thousands of
+  // zero residuals. When the perturbed problem is solved, its basis and labels are re-derived for
+  // the true y (refresh) and re-priced: optimal unless some residual changed side, in which case a
+  // few more pivots finish.
+  useResponses(wYp);
+  for (let s = 0; s < q; s++) { const i = ldi(wSlot, s); if (i >= 0) sti(wLab, i, 0); }
+}
+
+/** A basic dual d_k = u (row i, weight w) outside its box by v > 0, where the certificate cannot see
+ *  it: clipping d_k moves A^T d by v rs_k in the certificate's measure (see certifyDual), rs_k =
+ *  max_j |a_kj| / s_j, row k's size in column-scaled coordinates (<= 1); and the backward-stable
+ *  solve of M^T u = -g determines d_k only to ~eps D / rs_k. So a violation with v rs_k <= DUAL_ABS
+ *  D_c (ctol; D_c the dual mass with basic duals clipped into their boxes) is rounding, not a descent
+ *  edge. Without this test a row 1e-12 of its columns' scale (a lasso pseudo-row +-e_j next to a 1e12
+ *  entry in column j) kept a rounding violation of ~1e-5 w in every basis, and the simplex swapped it
+ *  in and out until maxIter (issue 15). Rows within DUAL_TOL w + ctol are never "hidden" (the usual
+ *  test decides them). O(q). */
+function hiddenViolation(i: i32, v: f64, w: f64, ctol: f64): bool {
+  if (!(v > DUAL_TOL * w + ctol)) return false;
+  let rs = 0.0;
+  for (let j = 0; j < q; j++) { const a = Math.abs(aij(i, j)) / ldf(wCS, j); if (a > rs) rs = a; }
+  return rs > 0 && v * rs <= ctol;
+}
+
+/** Simplex pivots from the basis in wSlot (labels in wLab) to a certified vertex of the current
+ *  problem; returns the status. */
+function pivotLoop(): i32 {
+  let status = -1;
+  let sigma = 0.0;
+  let f = 0.0;
+  let since = REFRESH; // pivots since the last refresh (REFRESH forces one)
+  let degen = 0;
+  let dualEst = 0.0;
+  while (true) {
+    if (!factor()) { status = STATUS_NUMERICAL; break; }
+    if (since >= REFRESH) {
+      refresh();
+      since = 0;
+      f = objective();
+      if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) stf(wBest, j, ldf(wB, j)); }
+    }
+    for (let j = 0; j < q; j++) stf(wU, j, -ldf(wG, j) / ldf(wCS, j));
+    solveT(wU);
+    // pricing: unit rows leave first; then the basic row whose dual violates its box most per
+    // unit length of its edge (steepest edge measured in column-scaled coefficients — Goldfarb &
+    // Reid 1977 in spirit, at O(q^3) per pivot instead of an O(nq) norm update), or the smallest
+    // violated row index under Bland's rule. viol = -f' is the edge's rate of descent.
+    const bland = degen >= DEGEN_BLAND;
+    let leave = -1;
+    let score = -1.0;
+    let viol = 0.0;
+    let art = false;
+    nonunique = 0;
+    for (let s = 0; s < q; s++) {
+      if (ldi(wSlot, s) >= 0) continue;
+      const v = Math.abs(ldf(wU, s));
+      const sc = v / edgeLength(s);
+      if (sc > score) { score = sc; viol = v; leave = s; }
+    }
+    if (leave >= 0) {
+      art = true;
+      sigma = ldf(wU, leave) > 0 ? -1.0 : 1.0;
+    } else {
+      // D_c: the dual mass with the basic duals clipped into their boxes (the certificate's D). A
+      // basic dual whose violation the certificate cannot see is accepted (hiddenViolation) and
+      // counts clipped in D as well: its rounding noise (1e149 on a row of 1e-150s) must not widen
+      // every other row's tolerance through D.
+      let cmass = nmass;
+      for (let s = 0; s < q; s++) {
+        const d = ldf(wU, s), w = wgt(ldi(wSlot, s));
+        const hi = w * tau, lo = w * (tau - 1.0);
+        cmass += d > hi ? hi : d < lo ? -lo : Math.abs(d);
+      }
+      const ctol = DUAL_ABS * cmass;
+      let dmass = nmass;
+      for (let s = 0; s < q; s++) {
+        const i = ldi(wSlot, s), d = ldf(wU, s), w = wgt(i);
+        const hi = w * tau, lo = w * (tau - 1.0);
+        const v = d > hi ? d - hi : d < lo ? lo - d : 0.0;
+        dmass += v > 0 && hiddenViolation(i, v, w, ctol) ? (d > hi ? hi : -lo) : Math.abs(d);
+      }
+      const dtol = DUAL_ABS * dmass;
+      for (let s = 0; s < q; s++) {
+        const i = ldi(wSlot, s), d = ldf(wU, s), w = wgt(i);
+        const hi = w * tau, lo = w * (tau - 1.0), del = DUAL_TOL * w + dtol;
+        let v = 0.0, sg = 0.0;
+        if (d > hi + del) { v = d - hi; sg = -1.0; }
+        else if (d < lo - del) { v = lo - d; sg = 1.0; }
+        else {
+          if (Math.abs(d - hi) <= del || Math.abs(d - lo) <= del) nonunique = 1;
+          continue;
+        }
+        if (hiddenViolation(i, v, w, ctol)) { nonunique = 1; continue; } // at its bound, to rounding
+        if (bland) {
+          if (leave < 0 || i < ldi(wSlot, leave)) { viol = v; leave = s; sigma = sg; }
+        } else {
+          const sc = v / edgeLength(s);
+          if (sc > score) { score = sc; viol = v; leave = s; sigma = sg; }
+        }
+      }
+      haveDual = true;
+      dualEst = dualValue();
+    }
+    if (leave < 0) {
+      if (since > 0) { since = REFRESH; continue; } // confirm on fresh b, r, g
+      if (pYc != pY) { useResponses(pY); since = REFRESH; degen = 0; continue; } // drop the perturbation
+      status = STATUS_OK;
+      break;
+    }
+    if (cancelled) { status = STATUS_CANCELLED; break; }
+    if (sweeps + pivots >= maxIt) { status = STATUS_MAXITER; break; }
+    // reduced cost f' < 0 of the edge: sigma d_k + w_k rho(-sigma), or -|u_s| for a unit row
+    let fprime = -viol;
+    for (let j = 0; j < q; j++) stf(wH, j, j == leave ? sigma : 0.0);
+    solve(wH);
+    for (let j = 0; j < q; j++) stf(wH, j, ldf(wH, j) / ldf(wCS, j));
+    edgeImage();
+    let m = breakpoints();
+    if (m == 0 && art) {
+      // flat (to rounding) unit direction with no breakpoint ahead: go the other way
+      sigma = -sigma;
+      fprime = -fprime;
+      for (let j = 0; j < q; j++) stf(wH, j, -ldf(wH, j));
+      for (let i = 0; i < n; i++) stf(wV, i, -ldf(wV, i));
+      m = breakpoints();
+    }
+    if (m == 0) { status = STATUS_NUMERICAL; break; }
+    const k = bland ? argmin(wKey, wId, m) : wselect(wKey, wWt, wId, m, -fprime, bpTotal, wSel);
+    const enter = ldi(wId, k);
+    const t = ldf(wKey, k);
+    const old = ldi(wSlot, leave);
+    if (old >= 0) sti(wLab, old, sigma < 0 ? 1 : -1);
+    for (let j = 0; j < q; j++) stf(wB, j, ldf(wB, j) + t * ldf(wH, j));
+    if (t != 0) {
+      for (let i = 0; i < n; i++) {
+        if (ldi(wLab, i) == 0) stf(wR, i, 0.0);
+        else stf(wR, i, ldf(wR, i) - t * ldf(wV, i));
+      }
+    }
+    // the long step passed the breakpoints before (t, enter): those rows changed side
+    if (!bland) {
+      for (let a = 0; a < m; a++) {
+        const ka = ldf(wKey, a), i = ldi(wId, a);
+        if (ka < t || (ka == t && i < enter)) {
+          const l = -ldi(wLab, i);
+          sti(wLab, i, l);
+          gAddRow(i, <f64>l * wgt(i));
+        }
+      }
+    }
+    for (let a = 0; a < m; a++) if (ldf(wKey, a) == t) stf(wR, ldi(wId, a), 0.0);
+    if (old >= 0) gAddRow(old, wgt(old) * psi(ldi(wLab, old)));
+    gAddRow(enter, -wgt(enter) * psi(ldi(wLab, enter)));
+    sti(wLab, enter, 0);
+    stf(wR, enter, 0.0);
+    sti(wSlot, leave, enter);
+    pivots++;
+    since++;
+    // degenerate: no step, or one whose descent bound t |f'| is lost in F's rounding (rows living
+    // at 1e-150 next to O(1) rows make such microscopic steps — and can cycle on them)
+    degen = t * viol <= DEGEN_REL * f + EPS * fscale ? degen + 1 : 0;
+    f = objective();
+    if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) stf(wBest, j, ldf(wB, j)); }
+    if (progress(KIND_L1, sweeps + pivots, f, haveDual ? f - dualEst : f) != 0) cancelled = true;
+    haveDual = false;
+  }
+  return status;
+}
+
+/** Coordinate descent, crash and simplex on the current problem from wB. */
+export function plainSolve(cdCap: i32): i32 {
+  runCD(cdCap);
+  if (cancelled) return STATUS_CANCELLED;
+  startSimplex();
+  return pivotLoop();
+}
+
+/** Re-prices the basis in wSlot (labels in wLab) on the true responses of the current problem and
+ *  pivots on from there (the globbing driver's final stage). */
+export function reprice(): i32 {
+  useResponses(pY);
+  bestF = Infinity;
+  return pivotLoop();
+}

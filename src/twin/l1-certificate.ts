@@ -1,0 +1,95 @@
+// The optimality certificate of the L1 kernel — twin of assembly/l1-certificate.ts (results go to the
+// caller's info region).
+import { INFO_DUAL, INFO_DUAL_INFEAS, INFO_PRIMAL, INFO_RANK } from '../abi/info.js';
+import {
+  EPS, ZERO_RES, col, iLab, iSlot, ic, mF, mI, mX, n, nd, psi, q, rB, rBeta, rCS, rKey, rR, rT, rU,
+  rVA, rho, tau, wgt, yb,
+} from './l1-state.js';
+import { solveT } from './l1-lu.js';
+import { residuals } from './l1-simplex.js';
+
+let kahanC = 0;
+function kadd(s: number, x: number): number {
+  const t = s + x;
+  if (Math.abs(s) >= Math.abs(x)) kahanC += (s - t) + x; else kahanC += (x - t) + s;
+  return t;
+}
+
+/** Writes INFO_PRIMAL, INFO_RANK, INFO_DUAL, INFO_DUAL_INFEAS at the info region (f64 index base). */
+export function certify(useDual: boolean, alpha: number, info: number): void {
+  const F = mF;
+  residuals(false);
+  let zeros = 0;
+  kahanC = 0;
+  let f = 0.0;
+  for (let i = 0; i < n; i++) {
+    const r = F[rR + i];
+    if (Math.abs(r) <= ZERO_RES * F[rVA + i]) zeros++;
+    f = kadd(f, wgt(i) * rho(r));
+  }
+  F[info + INFO_PRIMAL] = f + kahanC;
+  F[info + INFO_RANK] = zeros;
+  certifyDual(useDual, alpha, info);
+}
+
+export function certifyDual(useDual: boolean, alpha: number, info: number): void {
+  const F = mF, I = mI;
+  for (let i = 0; i < n; i++) {
+    const l = I[iLab + i];
+    F[rKey + i] = useDual && l !== 0 ? alpha * wgt(i) * psi(l) : 0.0;
+  }
+  if (useDual) {
+    for (let k = 0; k < q; k++) {
+      const i = I[iSlot + k], w = wgt(i);
+      const hi = w * tau, lo = w * (tau - 1.0);
+      const d = alpha * F[rU + k];
+      F[rKey + i] = d > hi ? hi : d < lo ? lo : d;
+    }
+  }
+  kahanC = 0;
+  let s = 0.0;
+  for (let i = 0; i < n; i++) s = kadd(s, F[rR + i] * F[rKey + i]);
+  F[info + INFO_DUAL] = s + kahanC;
+  let dsum = 0.0;
+  for (let i = 0; i < n; i++) dsum += Math.abs(F[rKey + i]);
+  let infeas = 0.0;
+  for (let j = 0; j < q && useDual; j++) {
+    let t = 0.0;
+    if (j < ic) {
+      for (let i = 0; i < nd; i++) t += F[rKey + i];
+    } else {
+      const xp = col(j), X = mX;
+      for (let i = 0; i < n; i++) t += F[rKey + i] * X[xp + i];
+    }
+    F[rT + j] = t;
+    if (dsum > 0) { const v = Math.abs(t) / (F[rCS + j] * dsum); if (v > infeas) infeas = v; }
+  }
+  F[info + INFO_DUAL_INFEAS] = infeas;
+}
+
+export function gapFloor(): number {
+  const F = mF;
+  let wy = 0.0;
+  for (let i = 0; i < n; i++) wy += wgt(i) * Math.abs(F[yb + i]);
+  const qe = q * EPS;
+  let fl = qe * wy;
+  for (let j = 0; j < q; j++) {
+    let wa = 0.0;
+    if (j < ic) {
+      for (let i = 0; i < nd; i++) wa += wgt(i);
+    } else {
+      const xp = col(j), X = mX;
+      for (let i = 0; i < n; i++) wa += wgt(i) * Math.abs(X[xp + i]);
+    }
+    fl += (qe * Math.abs(F[rB + j]) + ZERO_RES * F[rBeta + j]) * wa;
+  }
+  return fl;
+}
+
+export function refineDuals(): void {
+  const F = mF;
+  for (let j = 0; j < q; j++) F[rT + j] = F[rT + j] / F[rCS + j];
+  solveT(rT);
+  for (let s = 0; s < q; s++) F[rU + s] = F[rU + s] - F[rT + s];
+}
+

@@ -1,0 +1,276 @@
+// The globbing driver of the L1 kernel — twin of assembly/l1-glob.ts (Portnoy & Koenker 1997; the
+// algorithm is documented there).
+import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_OK } from '../abi/status.js';
+import {
+  CD_MAX_SWEEPS, iId, iLab, iPick, iSlot, ic, layoutN, mF, mI, n, pId, pKey, pSel, pWt, q, rKey,
+  rR, rWt, regionBytes, setProblem, tau, wgt,
+} from './l1-state.js';
+import { columnScales } from './l1-lu.js';
+import { crash, dropDual, plainSolve, reprice, residuals, residualsOnly } from './l1-simplex.js';
+import { F64 } from './mem.js';
+import { wselect } from './select.js';
+const GLOB_MIN_DEFAULT = 20000;
+const GLOB_MIN_WARM_DEFAULT = 2000;
+const GLOB_BASE_DEFAULT = 2500;
+const GLOB_BASE_Q = 40;
+const GLOB_GROW = 8;
+const GLOB_BAND = 3;
+const GLOB_FIX = 0.1;
+const GLOB_ROUNDS = 12;
+const GLOB_LEVEL_CD = CD_MAX_SWEEPS;
+const MEMB_LO = -1;
+const MEMB_HI = -2;
+const MEMB_OUT = -3;
+const MEMB_BAND = -4;
+
+function globCap(n: number): number { return n <= 65536 ? n + 2 : (n >> 2 > 65536 ? n >> 2 : 65536) + 2; }
+
+/** Bytes of the reduced-problem area (0 below the globbing thresholds; see assembly/l1-glob.ts). */
+export function globBytes(n: number, p: number): number {
+  if (!(n >= globMin || n >= globMinWarm)) return 0;
+  const c = globCap(n);
+  return regionBytes(4 * n) + regionBytes(4 * c) + regionBytes(8 * c * p) +
+    8 * regionBytes(8 * c) + 2 * regionBytes(4 * c);
+}
+
+export let globMin = GLOB_MIN_DEFAULT;
+export let globMinWarm = GLOB_MIN_WARM_DEFAULT;
+let globBase = GLOB_BASE_DEFAULT;
+
+/** Internal (tests): globbing threshold and smallest level size (0 = defaults); returns the old threshold. */
+export function l1_glob(minRows: number, baseRows: number): number {
+  const old = globMin;
+  globMin = minRows > 0 ? minRows : GLOB_MIN_DEFAULT;
+  globMinWarm = minRows > 0 ? minRows : GLOB_MIN_WARM_DEFAULT;
+  globBase = baseRows > 0 ? baseRows : GLOB_BASE_DEFAULT;
+  return old;
+}
+
+let fN = 0;
+let fNd = 0;
+let fMX: Float64Array | Float32Array = F64; // the full problem's X view (the reduced X is f64)
+let fX = 0;  // f64 index bases
+let fY = 0;
+let fW = 0;
+let fWork = 0; // byte pointer
+let gMemb = 0; // i32 index base
+let gMap = 0;  // i32 index base
+let gX = 0;    // f64 index bases
+let gY = 0;
+let gW = 0;
+let gWork = 0; // byte pointer
+let gCap = 0;
+let gN = 0;
+let gNd = 0;
+export let globRounds = 0;
+export let globFixups = 0;
+
+/** Start of a kernel call (see assembly/l1-glob.ts): the full problem (index bases x, y, w; X's view
+ *  xv), the reduced area after `end` when `glob`, the counters zeroed. */
+export function globBegin(nIn: number, nData: number, p: number, x: number, y: number, w: number,
+  xv: Float64Array | Float32Array, pWork: number, end: number, glob: boolean): void {
+  fN = nIn; fNd = nData; fX = x; fY = y; fW = w; fWork = pWork; fMX = xv;
+  globRounds = 0; globFixups = 0;
+  if (!glob) return;
+  gCap = globCap(nIn);
+  const cF = regionBytes(gCap * 8), cI = regionBytes(gCap * 4);
+  let e = end;
+  gMemb = e >>> 2; e += regionBytes(nIn * 4);
+  gMap = e >>> 2; e += cI;
+  gX = e >>> 3; e += regionBytes(gCap * p * 8);
+  gY = e >>> 3; e += cF;
+  gW = e >>> 3; e += cF;
+  gWork = e;
+}
+
+export function useFull(): void {
+  setProblem(fN, fNd, fX, fY, fW, fMX);
+  layoutN(fWork, fN);
+}
+
+function useReduced(): void {
+  setProblem(gN, gNd, gX, gY, gW, mF);
+  layoutN(gWork, gCap);
+}
+
+function rowHash(i: number): number {
+  let h = (Math.imul(i, 0x85ebca6b) + 0x9e3779b9) >>> 0;
+  h = (h ^ (h >>> 16)) >>> 0; h = Math.imul(h, 0x7feb352d) >>> 0;
+  h = (h ^ (h >>> 15)) >>> 0; h = Math.imul(h, 0x846ca68b) >>> 0;
+  h = (h ^ (h >>> 16)) >>> 0;
+  return h;
+}
+
+function classify(thr: number, all: boolean, band: number): void {
+  const F = mF, I = mI;
+  let m = 0;
+  let tw = 0.0;
+  for (let i = 0; i < fNd; i++) {
+    const w = wgt(i);
+    if (!(w > 0) || (!all && rowHash(i) >= thr)) { I[gMemb + i] = MEMB_OUT; continue; }
+    I[gMemb + i] = MEMB_BAND;
+    if (band > 0) {
+      F[rKey + m] = F[rR + i];
+      F[rWt + m] = w;
+      I[iId + m] = i;
+      tw += w;
+      m++;
+    }
+  }
+  for (let i = fNd; i < fN; i++) I[gMemb + i] = MEMB_BAND;
+  if (!(band > 0) || m === 0) return;
+  const share = 0.5 * band / m;
+  const tlo = (tau - share) * tw, thi = (tau + share) * tw;
+  let klo = -Infinity, khi = Infinity;
+  if (tlo > 0) klo = F[rKey + wselect(pKey, pWt, pId, m, tlo, tw, pSel)];
+  if (thi < tw) khi = F[rKey + wselect(pKey, pWt, pId, m, thi, tw, pSel)];
+  for (let i = 0; i < fNd; i++) {
+    if (I[gMemb + i] === MEMB_OUT) continue;
+    const r = F[rR + i];
+    if (r < klo) I[gMemb + i] = MEMB_LO;
+    else if (r > khi) I[gMemb + i] = MEMB_HI;
+  }
+}
+
+function verifyGlobs(): number {
+  const F = mF, I = mI;
+  let v = 0;
+  for (let i = 0; i < fNd; i++) {
+    const m = I[gMemb + i];
+    if ((m === MEMB_LO && F[rR + i] > 0) || (m === MEMB_HI && F[rR + i] < 0)) {
+      I[gMemb + i] = MEMB_BAND;
+      v++;
+    }
+  }
+  return v;
+}
+
+function buildReduced(): boolean {
+  const F = mF, I = mI;
+  let a = 0;
+  let nLo = 0, nHi = 0;
+  let cLo = 0.0, cHi = 0.0;
+  for (let i = 0; i < fNd; i++) {
+    const m = I[gMemb + i];
+    if (m >= 0 || m === MEMB_BAND) { I[gMemb + i] = a; a++; }
+    else if (m === MEMB_LO) { nLo++; cLo += wgt(i); }
+    else if (m === MEMB_HI) { nHi++; cHi += wgt(i); }
+  }
+  const nb = a;
+  const gLo = a;
+  if (nLo > 0) a++;
+  const gHi = a;
+  if (nHi > 0) a++;
+  const nr = a + (fN - fNd);
+  if (nr > gCap) return false;
+  for (let i = fNd; i < fN; i++) I[gMemb + i] = a + (i - fNd);
+  gN = nr;
+  gNd = a;
+  let kb = 0, kl = nb, kh = nb + nLo;
+  for (let i = 0; i < fNd; i++) {
+    const m = I[gMemb + i];
+    if (m >= 0) { I[iId + kb] = i; kb++; }
+    else if (m === MEMB_LO) { I[iId + kl] = i; kl++; }
+    else if (m === MEMB_HI) { I[iId + kh] = i; kh++; }
+  }
+  for (let c = 0; c <= q - ic; c++) {
+    const src = c < q - ic ? fX + c * fN : fY;
+    const S = c < q - ic ? fMX : F; // X in its storage precision, or y
+    const dst = c < q - ic ? gX + c * nr : gY;
+    for (let k = 0; k < nb; k++) F[dst + k] = S[src + I[iId + k]];
+    if (nLo > 0) {
+      let t = 0.0;
+      for (let k = nb; k < nb + nLo; k++) { const i = I[iId + k]; t += wgt(i) * S[src + i]; }
+      F[dst + gLo] = t / cLo;
+    }
+    if (nHi > 0) {
+      let t = 0.0;
+      for (let k = nb + nLo; k < nb + nLo + nHi; k++) { const i = I[iId + k]; t += wgt(i) * S[src + i]; }
+      F[dst + gHi] = t / cHi;
+    }
+    for (let i = fNd; i < fN; i++) F[dst + a + (i - fNd)] = S[src + i];
+  }
+  for (let k = 0; k < nb; k++) { const i = I[iId + k]; F[gW + k] = wgt(i); I[gMap + k] = i; }
+  for (let i = fNd; i < fN; i++) { F[gW + a + (i - fNd)] = wgt(i); I[gMap + a + (i - fNd)] = i; }
+  if (nLo > 0) { F[gW + gLo] = cLo; I[gMap + gLo] = -1; }
+  if (nHi > 0) { F[gW + gHi] = cHi; I[gMap + gHi] = -2; }
+  return true;
+}
+
+function finalStage(redLab: number): number {
+  const F = mF, I = mI;
+  columnScales();
+  let mapped = true;
+  for (let s = 0; s < q; s++) {
+    const i = I[iSlot + s];
+    if (i < 0) { mapped = false; continue; }
+    const f = I[gMap + i];
+    if (f < 0) mapped = false; else I[iSlot + s] = f;
+  }
+  if (!mapped) residuals(true);
+  for (let i = 0; i < n; i++) {
+    const m = I[gMemb + i], r = mapped ? 1.0 : F[rR + i];
+    let l = r < 0 ? -1 : 1;
+    if (m >= 0) l = I[redLab + m];
+    else if (m === MEMB_LO) l = -1;
+    else if (m === MEMB_HI) l = 1;
+    if (!mapped && l === 0) l = r < 0 ? -1 : 1;
+    I[iLab + i] = l;
+  }
+  if (!mapped) {
+    for (let j = 0; j < q; j++) I[iPick + j] = -1;
+    crash();
+    for (let s = 0; s < q; s++) { const i = I[iSlot + s]; if (i >= 0) I[iLab + i] = 0; }
+  }
+  return reprice();
+}
+
+export function globSolve(userStart: boolean): number {
+  const qd = q;
+  let base = globBase;
+  if (base < GLOB_BASE_Q * q) base = GLOB_BASE_Q * q;
+  let levels = 0;
+  let size = fNd;
+  if (!userStart) while (size / GLOB_GROW >= base) { size /= GLOB_GROW; levels++; }
+  if (!userStart && levels === 0) return -1;
+  let redLab = 0;
+  for (let lev = levels; lev >= 0; lev--) {
+    let frac = 1.0;
+    for (let k = 0; k < lev; k++) frac /= GLOB_GROW;
+    const all = lev === 0;
+    const thr = all ? 0 : Math.trunc(frac * 4294967296.0);
+    const plain = lev === levels && !userStart;
+    let band = 0.0;
+    if (!plain) {
+      band = GLOB_BAND * Math.sqrt(GLOB_GROW * qd * fNd * frac);
+      if (band > 0.5 * fNd * frac) return -1;
+      residualsOnly();
+    }
+    classify(thr, all, band);
+    let cdCap = plain ? CD_MAX_SWEEPS : GLOB_LEVEL_CD;
+    let rounds = 0;
+    while (true) {
+      if (!buildReduced()) return -1;
+      useReduced();
+      const st = plainSolve(cdCap);
+      globRounds++;
+      redLab = iLab;
+      useFull();
+      if (st === STATUS_CANCELLED || st === STATUS_MAXITER) { dropDual(); return st; }
+      if (st !== STATUS_OK) { dropDual(); return -1; }
+      if (plain) break;
+      residualsOnly();
+      const v = verifyGlobs();
+      if (v === 0) break;
+      globFixups += v;
+      if (++rounds >= GLOB_ROUNDS) { dropDual(); return -1; }
+      if (v > GLOB_FIX * band) {
+        band *= 2;
+        classify(thr, all, band);
+      }
+      cdCap = CD_MAX_SWEEPS; // from the last vertex: a few sweeps save many pivots
+    }
+  }
+  return finalStage(redLab);
+}
+

@@ -1,0 +1,592 @@
+// The solver phases of the L1 kernel — twin of assembly/l1-simplex.ts (same functions, same order).
+import { progress } from '../abi/progress.js';
+import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK } from '../abi/status.js';
+import {
+  BLOCK, CD_N0, CD_REL, CRASH_REJECT, DEGEN_BLAND, DEGEN_REL, DUAL_ABS, DUAL_TOL, EPS, INDEP,
+  KIND_L1, PERTURB, REFRESH, SUBNORMAL_MIN, ZERO_DIR, ZERO_RES, aij, col, iId, iLab, iPick, iPiv,
+  iSlot, ic, jitter, mF, mI, mX, n, nd, pId, pKey, pSel, pWt, psi, q, rB, rBest, rBeta, rCS, rG,
+  rH, rKey, rLU, rQ, rR, rT, rU, rV, rVA, rWt, rYp, rho, tau, useResponses, wgt, yb, ycb,
+} from './l1-state.js';
+import { columnScales, edgeLength, factor, solve, solveT } from './l1-lu.js';
+import { argmin, wselect } from './select.js';
+
+// ---- vertex bookkeeping (private) ----
+let nmass = 0;
+let fscale = 0;
+
+function objective(): number {
+  const F = mF;
+  let f = 0.0;
+  for (let i = 0; i < n; i++) {
+    const r = F[rR + i];
+    if (r !== 0) f += wgt(i) * rho(r);
+  }
+  return f;
+}
+
+export function residuals(zero: boolean): void {
+  const F = mF;
+  const b0 = ic ? F[rB] : 0.0, a0 = ic ? Math.abs(b0) + F[rBeta] : 0.0;
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = i0 + BLOCK < n ? i0 + BLOCK : n;
+    for (let i = i0; i < i1; i++) {
+      const y = F[ycb + i];
+      if (ic !== 0 && i < nd) {
+        F[rR + i] = y - b0;
+        F[rVA + i] = Math.abs(y) + a0;
+      } else {
+        F[rR + i] = y;
+        F[rVA + i] = Math.abs(y);
+      }
+    }
+    for (let j = ic; j < q; j++) {
+      const bj = F[rB + j], ej = F[rBeta + j];
+      if (bj === 0 && ej === 0) continue;
+      const xp = col(j), X = mX;
+      for (let i = i0; i < i1; i++) {
+        const x = X[xp + i], t = bj * x;
+        F[rR + i] = F[rR + i] - t;
+        F[rVA + i] = F[rVA + i] + (Math.abs(t) + ej * Math.abs(x));
+      }
+    }
+    if (zero) {
+      for (let i = i0; i < i1; i++) if (Math.abs(F[rR + i]) <= ZERO_RES * F[rVA + i]) F[rR + i] = 0.0;
+    }
+  }
+}
+
+export function residualsOnly(): void {
+  const F = mF;
+  const b0 = ic ? F[rB] : 0.0;
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = i0 + BLOCK < n ? i0 + BLOCK : n;
+    for (let i = i0; i < i1; i++) {
+      const y = F[ycb + i];
+      F[rR + i] = ic !== 0 && i < nd ? y - b0 : y;
+    }
+    for (let j = ic; j < q; j++) {
+      const bj = F[rB + j];
+      if (bj === 0 && F[rBeta + j] === 0) continue;
+      const xp = col(j), X = mX;
+      for (let i = i0; i < i1; i++) F[rR + i] = F[rR + i] - bj * X[xp + i];
+    }
+  }
+}
+
+// ---- phase 1: coordinate descent ----
+
+function cdStep(j: number): number {
+  const F = mF, I = mI;
+  let m = 0;
+  let target = 0.0;
+  let total = 0.0;
+  if (j < ic) {
+    for (let i = 0; i < nd; i++) {
+      const w = wgt(i);
+      if (w > 0) {
+        F[rKey + m] = F[rR + i];
+        F[rWt + m] = w;
+        I[iId + m] = i;
+        target += w * tau;
+        total += w;
+        m++;
+      }
+    }
+  } else {
+    const xp = col(j), X = mX;
+    const tp = tau, tn = 1.0 - tau;
+    for (let i = 0; i < n; i++) {
+      const a = X[xp + i], w = wgt(i);
+      if (a !== 0 && w > 0) {
+        const om = w * Math.abs(a);
+        F[rKey + m] = F[rR + i] / a;
+        F[rWt + m] = om;
+        I[iId + m] = i;
+        target += om * (a > 0 ? tp : tn);
+        total += om;
+        m++;
+      }
+    }
+  }
+  if (m === 0) return 0;
+  const k = wselect(pKey, pWt, pId, m, target, total, pSel);
+  I[iPick + j] = I[iId + k];
+  const delta = F[rKey + k];
+  if (delta === 0) return 0;
+  F[rB + j] = F[rB + j] + delta;
+  if (j < ic) {
+    for (let i = 0; i < nd; i++) F[rR + i] = F[rR + i] - delta;
+  } else {
+    const xp = col(j), X = mX;
+    for (let i = 0; i < n; i++) F[rR + i] = F[rR + i] - delta * X[xp + i];
+  }
+  return delta;
+}
+
+// ---- phase 2: crash, then Barrodale–Roberts pivots ----
+
+function orthogonalise(m: number): number {
+  const F = mF;
+  for (let pass = 0; pass < 2; pass++) {
+    for (let k = 0; k < m; k++) {
+      const qk = rQ + k * q;
+      let c = 0.0;
+      for (let j = 0; j < q; j++) c += F[qk + j] * F[rT + j];
+      for (let j = 0; j < q; j++) F[rT + j] = F[rT + j] - c * F[qk + j];
+    }
+  }
+  let s = 0.0;
+  for (let j = 0; j < q; j++) s += F[rT + j] * F[rT + j];
+  return Math.sqrt(s);
+}
+
+function appendQ(m: number, nrm: number): void {
+  const F = mF;
+  const qm = rQ + m * q;
+  for (let j = 0; j < q; j++) F[qm + j] = F[rT + j] / nrm;
+}
+
+function crashRow(i: number, m: number): number {
+  const F = mF, I = mI;
+  let s = 0.0;
+  for (let j = 0; j < q; j++) { const a = aij(i, j) / F[rCS + j]; F[rT + j] = a; s += a * a; }
+  if (s === 0) return m;
+  const nrm = orthogonalise(m);
+  if (!(nrm > INDEP * Math.sqrt(s))) return m;
+  appendQ(m, nrm);
+  I[iSlot + m] = i;
+  return m + 1;
+}
+
+export function crash(): void {
+  const F = mF, I = mI;
+  columnScales();
+  let m = 0;
+  let rejected = 0;
+  for (let i = 0; i < n && m < q && rejected < CRASH_REJECT * q; i++) {
+    if (F[rR + i] !== 0 || !(wgt(i) > 0)) continue;
+    const m1 = crashRow(i, m);
+    if (m1 === m) rejected++;
+    m = m1;
+  }
+  for (let j = 0; j < q && m < q; j++) {
+    const i = I[iPick + j];
+    if (i >= 0 && F[rR + i] !== 0) m = crashRow(i, m);
+  }
+  while (m < q) {
+    let bestJ = -1;
+    let bestR = -1.0;
+    for (let j = 0; j < q; j++) {
+      let taken = false;
+      for (let s = 0; s < m; s++) if (I[iSlot + s] === -1 - j) taken = true;
+      if (taken) continue;
+      let c = 0.0;
+      for (let k = 0; k < m; k++) { const v = F[rQ + k * q + j]; c += v * v; }
+      if (1.0 - c > bestR) { bestR = 1.0 - c; bestJ = j; }
+    }
+    for (let j = 0; j < q; j++) F[rT + j] = j === bestJ ? 1.0 : 0.0;
+    appendQ(m, orthogonalise(m));
+    I[iSlot + m] = -1 - bestJ;
+    m++;
+  }
+}
+
+function coefficientUncertainty(): void {
+  const F = mF, I = mI;
+  for (let k = q - 1; k >= 0; k--) {
+    let z = 0.0;
+    for (let m = k; m < q; m++) z += Math.abs(F[rLU + k * q + m] * F[rB + m] * F[rCS + m]);
+    F[rT + k] = z;
+  }
+  for (let k = q - 1; k >= 0; k--) {
+    let z = F[rT + k];
+    for (let m = 0; m < k; m++) z += Math.abs(F[rLU + k * q + m]) * F[rT + m];
+    F[rT + k] = z;
+  }
+  for (let k = q - 1; k >= 0; k--) {
+    const pr = I[iPiv + k];
+    if (pr !== k) { const t = F[rT + k]; F[rT + k] = F[rT + pr]; F[rT + pr] = t; }
+  }
+  for (let s = 0; s < q; s++) {
+    const i = I[iSlot + s];
+    if (i < 0) continue;
+    let sc = Math.abs(F[ycb + i]);
+    for (let j = 0; j < q; j++) sc += Math.abs(aij(i, j) * F[rB + j]);
+    F[rT + s] = F[rT + s] + sc;
+  }
+  for (let j = 0; j < q; j++) F[rBeta + j] = 0.0;
+  for (let s = 0; s < q; s++) {
+    const noise = F[rT + s];
+    for (let j = 0; j < q; j++) F[rH + j] = j === s ? 1.0 : 0.0;
+    solve(rH);
+    for (let j = 0; j < q; j++) F[rBeta + j] = F[rBeta + j] + Math.abs(F[rH + j]) * noise;
+  }
+  const c = q * EPS / ZERO_RES, floor = 4 * SUBNORMAL_MIN / ZERO_RES;
+  for (let j = 0; j < q; j++) F[rBeta + j] = c * F[rBeta + j] / F[rCS + j] + floor;
+}
+
+function rowResidual(i: number): number {
+  const F = mF;
+  let r = F[ycb + i];
+  if (ic !== 0 && i < nd) r -= F[rB];
+  for (let j = ic; j < q; j++) {
+    const bj = F[rB + j];
+    if (bj !== 0) r -= bj * mX[col(j) + i];
+  }
+  return r;
+}
+
+function gradient(): void {
+  const F = mF, I = mI;
+  for (let j = 0; j < q; j++) F[rG + j] = 0.0;
+  let mass = 0.0;
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = i0 + BLOCK < n ? i0 + BLOCK : n;
+    for (let i = i0; i < i1; i++) {
+      const l = I[iLab + i];
+      const c = l === 0 ? 0.0 : wgt(i) * psi(l);
+      F[rKey + i] = c;
+      mass += Math.abs(c);
+    }
+    if (ic) {
+      let s = 0.0;
+      for (let i = i0; i < i1 && i < nd; i++) s += F[rKey + i];
+      F[rG] = F[rG] + s;
+    }
+    for (let j = ic; j < q; j++) {
+      const xp = col(j), X = mX;
+      let s = 0.0;
+      for (let i = i0; i < i1; i++) s += F[rKey + i] * X[xp + i];
+      F[rG + j] = F[rG + j] + s;
+    }
+  }
+  nmass = mass;
+}
+
+function gAddRow(i: number, c: number): void {
+  const F = mF;
+  if (c === 0) return;
+  for (let j = 0; j < q; j++) F[rG + j] = F[rG + j] + c * aij(i, j);
+}
+
+function refresh(): void {
+  const F = mF, I = mI;
+  for (let s = 0; s < q; s++) {
+    const i = I[iSlot + s];
+    F[rT + s] = i >= 0 ? F[ycb + i] : F[rB - 1 - i] * F[rCS - 1 - i];
+  }
+  solve(rT);
+  for (let j = 0; j < q; j++) F[rB + j] = F[rT + j] / F[rCS + j];
+  for (let s = 0; s < q; s++) {
+    const i = I[iSlot + s];
+    F[rT + s] = i >= 0 ? rowResidual(i) : 0.0;
+  }
+  solve(rT);
+  for (let j = 0; j < q; j++) F[rB + j] = F[rB + j] + F[rT + j] / F[rCS + j];
+  coefficientUncertainty();
+  residuals(true);
+  let fs = 0.0;
+  for (let i = 0; i < n; i++) fs += wgt(i) * F[rVA + i];
+  fscale = fs;
+  for (let i = 0; i < n; i++) {
+    const l = I[iLab + i], r = F[rR + i];
+    if (l > 0 && r < 0) I[iLab + i] = -1;
+    else if (l < 0 && r > 0) I[iLab + i] = 1;
+  }
+  gradient();
+}
+
+function edgeImage(): void {
+  const F = mF;
+  const h0 = ic ? F[rH] : 0.0, a0 = Math.abs(h0);
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = i0 + BLOCK < n ? i0 + BLOCK : n;
+    for (let i = i0; i < i1; i++) {
+      const data = i < nd;
+      F[rV + i] = data ? h0 : 0.0;
+      F[rVA + i] = data ? a0 : 0.0;
+    }
+    for (let j = ic; j < q; j++) {
+      const hj = F[rH + j];
+      if (hj === 0) continue;
+      const xp = col(j), X = mX;
+      for (let i = i0; i < i1; i++) {
+        const t = hj * X[xp + i];
+        F[rV + i] = F[rV + i] + t;
+        F[rVA + i] = F[rVA + i] + Math.abs(t);
+      }
+    }
+  }
+}
+
+let bpTotal = 0;
+function breakpoints(): number {
+  const F = mF, I = mI;
+  let m = 0;
+  let total = 0.0;
+  for (let i = 0; i < n; i++) {
+    const l = I[iLab + i];
+    if (l === 0) continue;
+    const v = F[rV + i];
+    if (!(l > 0 ? v > 0 : v < 0)) continue;
+    if (Math.abs(v) <= ZERO_DIR * F[rVA + i]) continue;
+    const w = wgt(i);
+    if (!(w > 0)) continue;
+    let t = F[rR + i] / v;
+    if (!(t > 0)) t = 0;
+    const jump = w * Math.abs(v);
+    F[rKey + m] = t;
+    F[rWt + m] = jump;
+    I[iId + m] = i;
+    total += jump;
+    m++;
+  }
+  bpTotal = total;
+  return m;
+}
+
+function typicalScale(): number {
+  const F = mF, I = mI;
+  let m = 0;
+  let sum = 0.0;
+  for (let i = 0; i < n; i++) {
+    if (!(wgt(i) > 0)) continue;
+    const s = F[rVA + i];
+    F[rKey + m] = s;
+    F[rWt + m] = 1.0;
+    I[iId + m] = i;
+    sum += s;
+    m++;
+  }
+  if (m === 0) return 0;
+  const med = F[rKey + wselect(pKey, pWt, pId, m, 0.5 * m, m, pSel)];
+  return med > 0 ? med : sum / m;
+}
+
+export let dualAlpha = 1; // read by the driver
+function dualValue(): number {
+  const F = mF, I = mI;
+  let alpha = 1.0;
+  for (let k = 0; k < q; k++) {
+    const d = F[rU + k], w = wgt(I[iSlot + k]);
+    const hi = w * tau, lo = w * (tau - 1.0);
+    if (d > hi) { const a = hi / d; if (a < alpha) alpha = a; }
+    else if (d < lo) { const a = lo / d; if (a < alpha) alpha = a; }
+  }
+  let s = 0.0;
+  for (let i = 0; i < n; i++) {
+    const l = I[iLab + i];
+    if (l !== 0) s += F[rR + i] * wgt(i) * psi(l);
+  }
+  dualAlpha = alpha;
+  return alpha * s;
+}
+
+// ---- run state (reset by resetRun at entry; read by the driver, written only here) ----
+export let sweeps = 0;
+export let pivots = 0;
+let maxIt = 0;
+let cancelled = false;
+export let haveDual = false;
+export let nonunique = 0;
+let bestF = 0;
+
+export function resetRun(maxIter: number): void {
+  sweeps = 0; pivots = 0; maxIt = maxIter;
+  cancelled = false; haveDual = false; nonunique = 0;
+}
+
+export function dropDual(): void { haveDual = false; }
+
+function runCD(cap: number): void {
+  const F = mF;
+  residuals(false);
+  let f = objective();
+  const cdRel = n > CD_N0 ? CD_REL * Math.sqrt(CD_N0 / n) : CD_REL;
+  let k = 0;
+  while (k < cap && sweeps < maxIt) {
+    let moved = false;
+    for (let j = 0; j < q; j++) if (cdStep(j) !== 0) moved = true;
+    sweeps++;
+    k++;
+    const fn = objective();
+    const gain = f - fn;
+    f = fn;
+    if (progress(KIND_L1, sweeps + pivots, f, f) !== 0) { cancelled = true; break; }
+    if (!moved || !(gain > cdRel * f)) break;
+  }
+  for (let j = 0; j < q; j++) F[rBest + j] = F[rB + j];
+  bestF = f;
+}
+
+function startSimplex(): void {
+  const F = mF, I = mI;
+  residuals(false);
+  const sres = typicalScale();
+  residuals(true);
+  for (let i = 0; i < n; i++) {
+    const r = F[rR + i];
+    I[iLab + i] = r < 0 ? -1 : 1;
+    F[rYp + i] = F[yb + i] + PERTURB * (F[rVA + i] + sres) * jitter(i);
+  }
+  crash();
+  useResponses(rYp);
+  for (let s = 0; s < q; s++) { const i = I[iSlot + s]; if (i >= 0) I[iLab + i] = 0; }
+}
+
+/** A basic dual outside its box by v where the certificate cannot see it (see assembly/l1.ts). */
+function hiddenViolation(i: number, v: number, w: number, ctol: number): boolean {
+  if (!(v > DUAL_TOL * w + ctol)) return false;
+  let rs = 0.0;
+  for (let j = 0; j < q; j++) { const a = Math.abs(aij(i, j)) / mF[rCS + j]; if (a > rs) rs = a; }
+  return rs > 0 && v * rs <= ctol;
+}
+
+function pivotLoop(): number {
+  const F = mF, I = mI;
+  let status = -1;
+  let sigma = 0.0;
+  let f = 0.0;
+  let since = REFRESH;
+  let degen = 0;
+  let dualEst = 0.0;
+  while (true) {
+    if (!factor()) { status = STATUS_NUMERICAL; break; }
+    if (since >= REFRESH) {
+      refresh();
+      since = 0;
+      f = objective();
+      if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) F[rBest + j] = F[rB + j]; }
+    }
+    for (let j = 0; j < q; j++) F[rU + j] = -F[rG + j] / F[rCS + j];
+    solveT(rU);
+    const bland = degen >= DEGEN_BLAND;
+    let leave = -1;
+    let score = -1.0;
+    let viol = 0.0;
+    let art = false;
+    nonunique = 0;
+    for (let s = 0; s < q; s++) {
+      if (I[iSlot + s] >= 0) continue;
+      const v = Math.abs(F[rU + s]);
+      const sc = v / edgeLength(s);
+      if (sc > score) { score = sc; viol = v; leave = s; }
+    }
+    if (leave >= 0) {
+      art = true;
+      sigma = F[rU + leave] > 0 ? -1.0 : 1.0;
+    } else {
+      // D_c: the dual mass with the basic duals clipped into their boxes (the certificate's D). A
+      // basic dual whose violation the certificate cannot see is accepted (hiddenViolation) and
+      // counts clipped in D as well: its rounding noise (1e149 on a row of 1e-150s) must not widen
+      // every other row's tolerance through D.
+      let cmass = nmass;
+      for (let s = 0; s < q; s++) {
+        const d = F[rU + s], w = wgt(I[iSlot + s]);
+        const hi = w * tau, lo = w * (tau - 1.0);
+        cmass += d > hi ? hi : d < lo ? -lo : Math.abs(d);
+      }
+      const ctol = DUAL_ABS * cmass;
+      let dmass = nmass;
+      for (let s = 0; s < q; s++) {
+        const i = I[iSlot + s], d = F[rU + s], w = wgt(i);
+        const hi = w * tau, lo = w * (tau - 1.0);
+        const v = d > hi ? d - hi : d < lo ? lo - d : 0.0;
+        dmass += v > 0 && hiddenViolation(i, v, w, ctol) ? (d > hi ? hi : -lo) : Math.abs(d);
+      }
+      const dtol = DUAL_ABS * dmass;
+      for (let s = 0; s < q; s++) {
+        const i = I[iSlot + s], d = F[rU + s], w = wgt(i);
+        const hi = w * tau, lo = w * (tau - 1.0), del = DUAL_TOL * w + dtol;
+        let v = 0.0, sg = 0.0;
+        if (d > hi + del) { v = d - hi; sg = -1.0; }
+        else if (d < lo - del) { v = lo - d; sg = 1.0; }
+        else {
+          if (Math.abs(d - hi) <= del || Math.abs(d - lo) <= del) nonunique = 1;
+          continue;
+        }
+        if (hiddenViolation(i, v, w, ctol)) { nonunique = 1; continue; } // at its bound, to rounding
+        if (bland) {
+          if (leave < 0 || i < I[iSlot + leave]) { viol = v; leave = s; sigma = sg; }
+        } else {
+          const sc = v / edgeLength(s);
+          if (sc > score) { score = sc; viol = v; leave = s; sigma = sg; }
+        }
+      }
+      haveDual = true;
+      dualEst = dualValue();
+    }
+    if (leave < 0) {
+      if (since > 0) { since = REFRESH; continue; }
+      if (ycb !== yb) { useResponses(yb); since = REFRESH; degen = 0; continue; }
+      status = STATUS_OK;
+      break;
+    }
+    if (cancelled) { status = STATUS_CANCELLED; break; }
+    if (sweeps + pivots >= maxIt) { status = STATUS_MAXITER; break; }
+    let fprime = -viol;
+    for (let j = 0; j < q; j++) F[rH + j] = j === leave ? sigma : 0.0;
+    solve(rH);
+    for (let j = 0; j < q; j++) F[rH + j] = F[rH + j] / F[rCS + j];
+    edgeImage();
+    let m = breakpoints();
+    if (m === 0 && art) {
+      sigma = -sigma;
+      fprime = -fprime;
+      for (let j = 0; j < q; j++) F[rH + j] = -F[rH + j];
+      for (let i = 0; i < n; i++) F[rV + i] = -F[rV + i];
+      m = breakpoints();
+    }
+    if (m === 0) { status = STATUS_NUMERICAL; break; }
+    const k = bland ? argmin(pKey, pId, m) : wselect(pKey, pWt, pId, m, -fprime, bpTotal, pSel);
+    const enter = I[iId + k];
+    const t = F[rKey + k];
+    const old = I[iSlot + leave];
+    if (old >= 0) I[iLab + old] = sigma < 0 ? 1 : -1;
+    for (let j = 0; j < q; j++) F[rB + j] = F[rB + j] + t * F[rH + j];
+    if (t !== 0) {
+      for (let i = 0; i < n; i++) {
+        if (I[iLab + i] === 0) F[rR + i] = 0.0;
+        else F[rR + i] = F[rR + i] - t * F[rV + i];
+      }
+    }
+    if (!bland) {
+      for (let a = 0; a < m; a++) {
+        const ka = F[rKey + a], i = I[iId + a];
+        if (ka < t || (ka === t && i < enter)) {
+          const l = -I[iLab + i];
+          I[iLab + i] = l;
+          gAddRow(i, l * wgt(i));
+        }
+      }
+    }
+    for (let a = 0; a < m; a++) if (F[rKey + a] === t) F[rR + I[iId + a]] = 0.0;
+    if (old >= 0) gAddRow(old, wgt(old) * psi(I[iLab + old]));
+    gAddRow(enter, -wgt(enter) * psi(I[iLab + enter]));
+    I[iLab + enter] = 0;
+    F[rR + enter] = 0.0;
+    I[iSlot + leave] = enter;
+    pivots++;
+    since++;
+    degen = t * viol <= DEGEN_REL * f + EPS * fscale ? degen + 1 : 0;
+    f = objective();
+    if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) F[rBest + j] = F[rB + j]; }
+    if (progress(KIND_L1, sweeps + pivots, f, haveDual ? f - dualEst : f) !== 0) cancelled = true;
+    haveDual = false;
+  }
+  return status;
+}
+
+export function plainSolve(cdCap: number): number {
+  runCD(cdCap);
+  if (cancelled) return STATUS_CANCELLED;
+  startSimplex();
+  return pivotLoop();
+}
+
+/** Re-prices the basis on the true responses and pivots on (see assembly/l1-simplex.ts). */
+export function reprice(): number {
+  useResponses(yb);
+  bestF = Infinity;
+  return pivotLoop();
+}

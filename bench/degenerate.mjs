@@ -192,6 +192,31 @@ async function main() {
 
   const results = [];
   const rows = [];
+  const flush = (final) => {
+  const info = L.machineInfo();
+  const header = ['family', 'n×p', 'tau', 'ours (WASM)', 'R pfn', 'R fn', 'pfn/ours', 'fn/ours', 'nid/fit', 'sweeps+pivots', 'glob rounds/fixups', 'rows solved'];
+  const ratios = results.filter((c) => c.R.pfn?.ms).map((c) => ({ c, r: c.R.pfn.ms / c.ours.ms }));
+  ratios.sort((a, b) => a.r - b.r);
+  const worst = ratios[0], best = ratios.at(-1);
+  const fnLoss = results.filter((c) => c.R.fn?.ms && c.R.fn.ms < c.ours.ms);
+  const describeCell = (x) => x ? `${x.c.family} ${L.fmtN(x.c.n)}×${x.c.p} tau=${x.c.tau}: ${L.fmtRatio(x.r)}` : '—';
+  const title = `robustreg vs R quantreg ${qrVersion ?? '(unavailable)'} (R ${rVersion ?? '-'}) — exact quantile regression, ${info.cpu} (${info.cores} cores), Node ${info.node}, load average ${loadStart.join(' ')} at start, ${info.loadAverage.join(' ')} at end; CPU time (user + system), medians of ${reps} (R: ${A['r-reps'] ?? `${reps} at n < 1e6, 1 at 1e6`})`;
+  const verdict = `pfn/ours: worst ${describeCell(worst)}; best ${describeCell(best)}; cells below 2×: ${ratios.filter((x) => x.r < 2).length} of ${ratios.length}; cells where fn was faster: ${fnLoss.length}`;
+  if (final) {
+    console.log(title);
+    console.log(L.renderTable(header, rows));
+    console.log(verdict);
+  }
+  const stamp = info.date.slice(0, 10);
+  const out = A.json ?? path.join(L.BENCH_DIR, 'results', `degenerate-${stamp}.json`);
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify({ machine: info, loadStart, R: rVersion, quantreg: qrVersion, reps, taus, results }, null, 1));
+  const md = A.md ?? out.replace(/\.json$/, '.md');
+  const mdRow = (r) => `| ${r.join(' | ')} |`;
+  writeFileSync(md, [`# ${title}${final ? '' : ' (partial: the run is still going)'}`, '', `Command: \`node bench/degenerate.mjs ${process.argv.slice(2).join(' ')}\``, '', verdict, '',
+    mdRow(header), mdRow(header.map(() => '---')), ...rows.map(mdRow), ''].join('\n'));
+  if (final) console.log(`results: ${path.relative(L.ROOT, out)}, ${path.relative(L.ROOT, md)}`);
+  };
   for (const { n, p, key } of sizes) {
     for (const family of families) {
       const d = makeFamily(family, n, p);
@@ -250,29 +275,10 @@ async function main() {
           `${o.iterations - o.edgeSteps}+${o.edgeSteps}`, `${o.globRounds}/${o.globFixups}`, o.collapsed ?? '—']);
         console.error(`${family} ${key} tau=${tau}: ours ${L.fmtMs(o.ms)} pfn ${L.fmtMs(pfn)} fn ${L.fmtMs(fn)} → pfn/ours ${L.fmtRatio(pfn / o.ms)}${A.summary ? `, summary/fit ${L.fmtRatio(o.summaryMs / o.ms)}` : ''}`);
       }
+      flush(false);
     }
   }
-  const info = L.machineInfo();
-  const header = ['family', 'n×p', 'tau', 'ours (WASM)', 'R pfn', 'R fn', 'pfn/ours', 'fn/ours', 'nid/fit', 'sweeps+pivots', 'glob rounds/fixups', 'rows solved'];
-  const ratios = results.filter((c) => c.R.pfn?.ms).map((c) => ({ c, r: c.R.pfn.ms / c.ours.ms }));
-  ratios.sort((a, b) => a.r - b.r);
-  const worst = ratios[0], best = ratios.at(-1);
-  const fnLoss = results.filter((c) => c.R.fn?.ms && c.R.fn.ms < c.ours.ms);
-  const describeCell = (x) => x ? `${x.c.family} ${L.fmtN(x.c.n)}×${x.c.p} tau=${x.c.tau}: ${L.fmtRatio(x.r)}` : '—';
-  const title = `robustreg vs R quantreg ${qrVersion ?? '(unavailable)'} (R ${rVersion ?? '-'}) — exact quantile regression, ${info.cpu} (${info.cores} cores), Node ${info.node}, load average ${loadStart.join(' ')} at start, ${info.loadAverage.join(' ')} at end; CPU time (user + system), medians of ${reps} (R: ${A['r-reps'] ?? `${reps} at n < 1e6, 1 at 1e6`})`;
-  const verdict = `pfn/ours: worst ${describeCell(worst)}; best ${describeCell(best)}; cells below 2×: ${ratios.filter((x) => x.r < 2).length} of ${ratios.length}; cells where fn was faster: ${fnLoss.length}`;
-  console.log(title);
-  console.log(L.renderTable(header, rows));
-  console.log(verdict);
-  const stamp = info.date.slice(0, 10);
-  const out = A.json ?? path.join(L.BENCH_DIR, 'results', `degenerate-${stamp}.json`);
-  mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ machine: info, loadStart, R: rVersion, quantreg: qrVersion, reps, taus, results }, null, 1));
-  const md = A.md ?? out.replace(/\.json$/, '.md');
-  const mdRow = (r) => `| ${r.join(' | ')} |`;
-  writeFileSync(md, [`# ${title}`, '', `Command: \`node bench/degenerate.mjs ${process.argv.slice(2).join(' ')}\``, '', verdict, '',
-    mdRow(header), mdRow(header.map(() => '---')), ...rows.map(mdRow), ''].join('\n'));
-  console.log(`results: ${path.relative(L.ROOT, out)}, ${path.relative(L.ROOT, md)}`);
+  flush(true);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) await main();

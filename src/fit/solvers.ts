@@ -238,13 +238,13 @@ export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, un
     const extra = lambda > 0 ? 2 * p : 0;
     const rows = n + extra;
     const { m, ptrs } = marshal(fn, c.slot, X, y, c.weights, extra,
-      [8 * (p + 1), 8 * (p + 1), 8 * INFO_LEN, 4 * Math.max(p, 1)],
+      [8 * (p + 1), 8 * (p + 1), 8 * INFO_LEN, 4 * Math.max(p, 1), k.l1_work_bytes(rows, p)],
       lambda > 0);
-    const [pStart, pCoef, pInfo, pFlags] = ptrs;
-    // Exactly duplicated rows solved once, with their summed weight (src/fit/collapse.ts).
+    const [pStart, pCoef, pInfo, pFlags, pWork] = ptrs;
+    // Exactly duplicated rows solved once, with their summed weight (src/fit/collapse.ts); the work
+    // region sized for all rows (allocated with the data, so a workspace beyond the memory limit fails
+    // before anything else is allocated) serves the smaller collapsed problem too.
     const col = lambda > 0 ? null : collapseRows(c.slot, fn, n, p, m.pX, m.pY, m.pW, m.xf32);
-    const kRows = col ? col.m : rows;
-    const [pWork] = c.slot.arena.allocMany([k.l1_work_bytes(kRows, p)], `${fn} (n = ${n}, p = ${p})`);
     let f64 = backend.f64();
     const haveStart = start !== undefined;
     if (haveStart) writeStart(fn, start, p, c.intercept, f64, pStart);

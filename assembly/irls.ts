@@ -67,6 +67,7 @@ import { progress } from "./env";
 import { INFO_LEN, INFO_OBJECTIVE, INFO_ITERATIONS, INFO_SCALE, INFO_OUTLIERS, INFO_RCOND } from "./info";
 import { STATUS_OK, STATUS_MAXITER, STATUS_RANK_DEFICIENT, STATUS_CANCELLED, STATUS_NUMERICAL, STATUS_STALLED } from "./status";
 import { ldf, stf, ldi, sti } from "./mem";
+import { dotTile2x4 } from "./tile";
 
 /** loss argument: Huber. */
 const LOSS_HUBER: i32 = 1;
@@ -888,37 +889,8 @@ function gramChunk(j0: i32, p: i32, len2: i32, sign: f64, pBuf: usize, pG: usize
     stf(gj, j, ldf(gj, j) + sign * (f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1)));
     let k = j + 1;
     for (; k + 3 <= p; k += 4) {
-      const c0 = pBuf + <usize>k * stride;
-      const c1 = c0 + stride;
-      const c2 = c1 + stride;
-      const c3 = c2 + stride;
-      let a0 = f64x2.splat(0.0);
-      let a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-      for (let o: usize = 0; o < bytes; o += 16) {
-        const z = v128.load(cj + o);
-        const y = v128.load(cs + o);
-        const x0 = v128.load(c0 + o);
-        const x1 = v128.load(c1 + o);
-        const x2 = v128.load(c2 + o);
-        const x3 = v128.load(c3 + o);
-        a0 = f64x2.add(a0, f64x2.mul(z, x0));
-        a1 = f64x2.add(a1, f64x2.mul(z, x1));
-        a2 = f64x2.add(a2, f64x2.mul(z, x2));
-        a3 = f64x2.add(a3, f64x2.mul(z, x3));
-        b0 = f64x2.add(b0, f64x2.mul(y, x0));
-        b1 = f64x2.add(b1, f64x2.mul(y, x1));
-        b2 = f64x2.add(b2, f64x2.mul(y, x2));
-        b3 = f64x2.add(b3, f64x2.mul(y, x3));
-      }
-      stf(gj, k, ldf(gj, k) + sign * (f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1)));
-      stf(gj, k + 1, ldf(gj, k + 1) + sign * (f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1)));
-      stf(gj, k + 2, ldf(gj, k + 2) + sign * (f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1)));
-      stf(gj, k + 3, ldf(gj, k + 3) + sign * (f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1)));
-      // Row j + 1 starts at k = j + 1 (its diagonal), which the first tile covers with b0.
-      stf(gs, k, ldf(gs, k) + sign * (f64x2.extract_lane(b0, 0) + f64x2.extract_lane(b0, 1)));
-      stf(gs, k + 1, ldf(gs, k + 1) + sign * (f64x2.extract_lane(b1, 0) + f64x2.extract_lane(b1, 1)));
-      stf(gs, k + 2, ldf(gs, k + 2) + sign * (f64x2.extract_lane(b2, 0) + f64x2.extract_lane(b2, 1)));
-      stf(gs, k + 3, ldf(gs, k + 3) + sign * (f64x2.extract_lane(b3, 0) + f64x2.extract_lane(b3, 1)));
+      // Row j + 1 starts at k = j + 1 (its diagonal), which the first tile covers.
+      dotTile2x4(cj, cs, pBuf + <usize>k * stride, stride, bytes, sign, gj + (<usize>k << 3), gs + (<usize>k << 3), 8);
     }
     for (; k <= p; k++) {
       const ck = pBuf + <usize>k * stride;

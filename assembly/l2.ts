@@ -58,6 +58,7 @@ import { INFO_LEN, INFO_OBJECTIVE, INFO_RCOND, INFO_ITERATIONS, INFO_METHOD, INF
 import { splitHi, twoSumErr, twoProdErr, splitHiV, twoSumErrV, twoProdErrV } from "./dd";
 import { XS, setX, xatx, xld, xld2 } from "./xload";
 import { ldf, stf, ldi, sti, evenUp, lane0, lane1 } from "./mem";
+import { dotTile2x4 } from "./tile";
 
 /** Rows per block of the Gram / QR / refinement passes (even, so f64x2 pairs never straddle blocks). */
 const BLOCK: i32 = 512;
@@ -115,32 +116,12 @@ export function l2_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercep
  *  solution is returned unrefined; otherwise the refinement runs as usual. Either way the final
  *  objective pass is skipped (INFO_OBJECTIVE then holds the objective at the previous iterate, or
  *  0 without refinement). Coefficients, flags, status, RCOND, METHOD and RANK are computed as by
- *  l2_fit; ITERATIONS counts the corrections applied. */
+ *  l2_fit; ITERATIONS counts the corrections applied. The steps of the header are the functions
+ *  below: standardize (1), normalMatrix (2-3), factorize (4-5), initialSolution and refine (6). */
 export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, ridge: f64,
   pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, inner: i32): i32 {
   const L = blockRows(n);
-  const pvBytes = <usize>evenUp(p + 1) << 3;
-  const qqBytes = <usize>evenUp((p + 1) * (p + 1)) << 3;
-  const pMean = pWork;
-  const pMeanLo = pMean + pvBytes;
-  const pScale = pMeanLo + pvBytes;
-  const pInvs = pScale + pvBytes;
-  const pAct = pInvs + pvBytes;
-  const pPos = pAct + pvBytes;
-  const pDelta = pPos + pvBytes;
-  const pGh = pDelta + pvBytes;
-  const pGl = pGh + pvBytes;
-  const pEx = pGl + pvBytes;
-  const pSg = pEx + pvBytes;
-  const pXm = pSg + pvBytes;
-  const pG = pXm + pvBytes;
-  const pR = pG + qqBytes;
-  const pBlk = pR + qqBytes;
-  const pWb = pBlk + (<usize>((p + 1) * L) << 3);
-  const pRh = pWb + (<usize>L << 3);
-  const pRl = pRh + (<usize>L << 3);
-  const pQh = pRl + (<usize>L << 3);
-  const pQl = pQh + (<usize>L << 3);
+  layoutL2(pWork, p, L);
 
   for (let k = 0; k < INFO_LEN; k++) stf(pInfo, k, 0);
   for (let j = 0; j <= p; j++) stf(pCoef, j, 0);
@@ -163,68 +144,152 @@ export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
     return intercept != 0 || (p > 0 && ridge == 0) ? STATUS_RANK_DEFICIENT : STATUS_OK;
   }
 
-  // 1. Means and scales; active columns.
-  // Means are kept as double-doubles (hi in pMean, lo in pMeanLo; y's in slot p): the low part
-  // keeps the correction's right-hand side exactly centered when the intercept cannot be represented
-  // finely enough to zero the mean residual (e.g. a column offset by 1e12).
-  let ybar = 0.0;
-  if (intercept != 0) {
-    weightedMean(n, pY, pW, W, pMean + (<usize>p << 3), pMeanLo + (<usize>p << 3));
-    ybar = ldf(pMean, p);
+  const pa = standardize(n, p, pX, pY, pW, W, intercept, pFlags);
+  const ybar = intercept != 0 ? ldf(rMean, p) : 0.0;
+  const q = pa + 1;
+  normalMatrix(n, pX, pY, pW, pa, ybar, ridge, L);
+  const kk = factorize(n, pX, pY, pW, pa, ybar, ridge, L, pFlags, pInfo);
+  const b0 = initialSolution(kk, pa, q, ybar, intercept, pCoef);
+  let obj = refine(n, pX, pY, pW, mask, W, kk, q, b0, intercept, ridge, inner, L, pCoef, pInfo);
+
+  // 7. Objective at the returned coefficients.
+  if (ridge > 0) {
+    let pen = 0.0;
+    for (let t = 0; t < kk; t++) {
+      const b = ldf(pCoef, 1 + ldi(rAct, t));
+      pen += b * b;
+    }
+    obj += ridge * pen;
   }
+  stf(pInfo, INFO_OBJECTIVE, obj);
+  stf(pInfo, INFO_RANK, <f64>(kk + (intercept != 0 ? 1 : 0)));
+
+  let finite = obj - obj == 0;
+  for (let j = 0; j <= p; j++) {
+    const c = ldf(pCoef, j);
+    if (!(c - c == 0)) finite = false;
+  }
+  if (!finite) return STATUS_NUMERICAL;
+  // Flagged columns: pa < p (zero scale) or kk < pa (aliased in the QR factor).
+  return ridge == 0 && kk < p ? STATUS_RANK_DEFICIENT : STATUS_OK;
+}
+
+// ---- the work layout of the call in progress (set by layoutL2 at entry; read by the steps) ----
+let rMean: usize = 0;   // evenUp(p + 1) f64: weighted means (hi), y's in slot p
+let rMeanLo: usize = 0; // means (lo)
+let rScale: usize = 0;  // column scales s_j
+let rInvs: usize = 0;   // 1 / s_j
+let rAct: usize = 0;    // i32: active columns (then the factor's columns in order)
+let rPos: usize = 0;    // i32: factor positions
+let rDelta: usize = 0;  // correction
+let rGh: usize = 0;     // Dot2 right-hand side, high parts
+let rGl: usize = 0;     // low parts
+let rEx: usize = 0;     // column extent; estimator vector
+let rSg: usize = 0;     // estimator signs
+let rXm: usize = 0;     // bounds on max |x_ij|
+let rG: usize = 0;      // (p + 1)^2 f64: Gram matrix
+let rR: usize = 0;      // (p + 1)^2 f64: triangular factor
+let rBlk: usize = 0;    // (p + 1) L f64: row block
+let rWb: usize = 0;     // L f64: block weights
+let rRh: usize = 0;     // L f64: residuals (hi), then q = w r (hi)
+let rRl: usize = 0;     // (lo)
+let rQh: usize = 0;     // split of q's high part
+let rQl: usize = 0;
+
+/** Points the regions above into the work region at pWork (see l2_work_bytes). */
+function layoutL2(pWork: usize, p: i32, L: i32): void {
+  const pvBytes = <usize>evenUp(p + 1) << 3;
+  const qqBytes = <usize>evenUp((p + 1) * (p + 1)) << 3;
+  rMean = pWork;
+  rMeanLo = rMean + pvBytes;
+  rScale = rMeanLo + pvBytes;
+  rInvs = rScale + pvBytes;
+  rAct = rInvs + pvBytes;
+  rPos = rAct + pvBytes;
+  rDelta = rPos + pvBytes;
+  rGh = rDelta + pvBytes;
+  rGl = rGh + pvBytes;
+  rEx = rGl + pvBytes;
+  rSg = rEx + pvBytes;
+  rXm = rSg + pvBytes;
+  rG = rXm + pvBytes;
+  rR = rG + qqBytes;
+  rBlk = rR + qqBytes;
+  rWb = rBlk + (<usize>((p + 1) * L) << 3);
+  rRh = rWb + (<usize>L << 3);
+  rRl = rRh + (<usize>L << 3);
+  rQh = rRl + (<usize>L << 3);
+  rQl = rQh + (<usize>L << 3);
+}
+
+/** Step 1: means and scales; the active columns (in rAct; the others flagged). Returns their count.
+ *  Means are kept as double-doubles (hi in rMean, lo in rMeanLo; y's in slot p): the low part
+ *  keeps the correction's right-hand side exactly centered when the intercept cannot be represented
+ *  finely enough to zero the mean residual (e.g. a column offset by 1e12). */
+function standardize(n: i32, p: i32, pX: usize, pY: usize, pW: usize, W: f64, intercept: i32, pFlags: usize): i32 {
+  if (intercept != 0) weightedMean(n, pY, pW, W, rMean + (<usize>p << 3), rMeanLo + (<usize>p << 3));
   let pa = 0;
   for (let j = 0; j < p; j++) {
     const col = xatx(pX, n, j, 0);
     if (intercept != 0) {
-      weightedMean(n, col, pW, W, pMean + (<usize>j << 3), pMeanLo + (<usize>j << 3), pEx, XS);
+      weightedMean(n, col, pW, W, rMean + (<usize>j << 3), rMeanLo + (<usize>j << 3), rEx, XS);
     } else {
-      columnRange(n, col, pW, pEx, XS);
-      stf(pMean, j, 0);
-      stf(pMeanLo, j, 0);
+      columnRange(n, col, pW, rEx, XS);
+      stf(rMean, j, 0);
+      stf(rMeanLo, j, 0);
     }
-    const m = ldf(pMean, j);
-    const s = columnScale(n, col, pW, m, pXm + (<usize>j << 3), vExtent(ldf(pEx, 0), ldf(pEx, 1), m), XS);
+    const m = ldf(rMean, j);
+    const s = columnScale(n, col, pW, m, rXm + (<usize>j << 3), vExtent(ldf(rEx, 0), ldf(rEx, 1), m), XS);
     const iv = 1.0 / s;
-    stf(pScale, j, s);
-    stf(pInvs, j, iv);
+    stf(rScale, j, s);
+    stf(rInvs, j, iv);
     if (s > 0 && iv < Infinity) {
-      sti(pAct, pa, j);
+      sti(rAct, pa, j);
       pa++;
     } else {
       sti(pFlags, j, 1);
     }
   }
+  return pa;
+}
 
-  // 2.-3. Gram matrix of [Z, yc] (order q, upper triangle, leading dimension q), ridge on the diagonal.
+/** Steps 2-3: Gram matrix of [Z, yc] (order q = pa + 1, upper triangle, leading dimension q) in rG,
+ *  ridge on the diagonal. */
+function normalMatrix(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64, ridge: f64, L: i32): void {
   const q = pa + 1;
-  gramMatrix(n, pX, pY, pW, pa, pAct, pMean, pInvs, ybar, pBlk, L, pWb, pG);
+  gramMatrix(n, pX, pY, pW, pa, rAct, rMean, rInvs, ybar, rBlk, L, rWb, rG);
   if (ridge > 0) {
     for (let t = 0; t < pa; t++) {
-      const iv = ldf(pInvs, ldi(pAct, t));
-      stf(pG, t * q + t, ldf(pG, t * q + t) + (ridge * iv) * iv);
+      const iv = ldf(rInvs, ldi(rAct, t));
+      stf(rG, t * q + t, ldf(rG, t * q + t) + (ridge * iv) * iv);
     }
   }
+}
 
-  // 4.-5. Factor: Cholesky if comfortable, else Householder QR with rank detection.
-  for (let t = 0; t < pa; t++) sti(pPos, t, t);
+/** Steps 4-5: factor — Cholesky if comfortable, else Householder QR with rank detection (aliased
+ *  columns flagged). The factor's column k of Z^T yc (semi-normal equations) or Q^T yc (QR) is left
+ *  in column pa of rR, and the factor's columns in rAct. Writes INFO_METHOD (0 Cholesky, 1 QR) and
+ *  INFO_RCOND; returns the factor's rank kk. */
+function factorize(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64, ridge: f64, L: i32,
+  pFlags: usize, pInfo: usize): i32 {
+  const q = pa + 1;
+  for (let t = 0; t < pa; t++) sti(rPos, t, t);
   let kk = pa;
   let method = 0;
   let rcond = 1.0;
-  let anorm = 0.0;
-  let useQR = cholesky(pG, pR, pa, q) >= 0;
+  let useQR = cholesky(rG, rR, pa, q) >= 0;
   if (!useQR && pa > 0) {
-    anorm = gramNorm1(pG, q, pPos, pa);
-    rcond = rcondEstimate(pR, q, pa, anorm, pEx, pSg);
+    rcond = rcondEstimate(rR, q, pa, gramNorm1(rG, q, rPos, pa), rEx, rSg);
     useQR = !(rcond >= RCOND_MIN);
   }
   if (useQR) {
     method = 1;
-    for (let k = 0; k < q * q; k++) stf(pR, k, 0);
+    for (let k = 0; k < q * q; k++) stf(rR, k, 0);
     for (let i0 = 0; i0 < n; i0 += L) {
       const len = min<i32>(L, n - i0);
       const lp = evenUp(len);
-      fillBlock(n, pX, pY, pW, i0, len, lp, pa, pAct, pMean, pInvs, ybar, pBlk, L, pWb);
-      householderBlock(pBlk, L, lp, pa, q, pR);
+      fillBlock(n, pX, pY, pW, i0, len, lp, pa, rAct, rMean, rInvs, ybar, rBlk, L, rWb);
+      householderBlock(rBlk, L, lp, pa, q, rR);
     }
     if (ridge > 0) {
       const sr = sqrt<f64>(ridge);
@@ -232,61 +297,79 @@ export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
         const rows = min<i32>(L, pa - t0);
         const lp = evenUp(rows);
         for (let t = 0; t < q; t++) {
-          for (let i = 0; i < lp; i++) stf(pBlk, t * L + i, 0);
+          for (let i = 0; i < lp; i++) stf(rBlk, t * L + i, 0);
         }
         for (let i = 0; i < rows; i++) {
-          stf(pBlk, (t0 + i) * L + i, sr * ldf(pInvs, ldi(pAct, t0 + i)));
+          stf(rBlk, (t0 + i) * L + i, sr * ldf(rInvs, ldi(rAct, t0 + i)));
         }
-        householderBlock(pBlk, L, lp, pa, q, pR);
+        householderBlock(rBlk, L, lp, pa, q, rR);
       }
     }
-    kk = deleteAliased(pR, q, pa, TOL_RANK, pPos, pAct, pFlags);
-    rcond = kk > 0 ? rcondEstimate(pR, q, kk, gramNorm1(pG, q, pPos, kk), pEx, pSg) : 1.0;
+    kk = deleteAliased(rR, q, pa, TOL_RANK, rPos, rAct, pFlags);
+    rcond = kk > 0 ? rcondEstimate(rR, q, kk, gramNorm1(rG, q, rPos, kk), rEx, rSg) : 1.0;
   } else {
     // Semi-normal equations: c = R^-T (Z^T yc), kept in column pa of R like Q^T y on the QR path.
-    for (let t = 0; t < pa; t++) stf(pR, pa * q + t, ldf(pG, pa * q + t));
-    solveUpperT(pR, q, pa, pR + (<usize>(pa * q) << 3));
+    for (let t = 0; t < pa; t++) stf(rR, pa * q + t, ldf(rG, pa * q + t));
+    solveUpperT(rR, q, pa, rR + (<usize>(pa * q) << 3));
   }
-  for (let t = 0; t < kk; t++) sti(pAct, t, ldi(pAct, ldi(pPos, t)));
+  for (let t = 0; t < kk; t++) sti(rAct, t, ldi(rAct, ldi(rPos, t)));
+  stf(pInfo, INFO_METHOD, <f64>method);
+  stf(pInfo, INFO_RCOND, rcond);
+  return kk;
+}
 
-  // Initial solution: R beta = c, b_j = beta_j / s_j, b0 = ybar - m . b.
-  for (let t = 0; t < kk; t++) stf(pDelta, t, ldf(pR, pa * q + t));
-  solveUpper(pR, q, kk, pDelta);
+/** Initial solution: R beta = c, b_j = beta_j / s_j (into pCoef), b0 = ybar - m . b (returned; 0
+ *  without an intercept). */
+function initialSolution(kk: i32, pa: i32, q: i32, ybar: f64, intercept: i32, pCoef: usize): f64 {
+  for (let t = 0; t < kk; t++) stf(rDelta, t, ldf(rR, pa * q + t));
+  solveUpper(rR, q, kk, rDelta);
   let b0 = ybar;
   for (let t = 0; t < kk; t++) {
-    const j = ldi(pAct, t);
-    const b = ldf(pDelta, t) * ldf(pInvs, j);
+    const j = ldi(rAct, t);
+    const b = ldf(rDelta, t) * ldf(rInvs, j);
     stf(pCoef, 1 + j, b);
-    b0 -= ldf(pMean, j) * b;
+    b0 -= ldf(rMean, j) * b;
   }
   if (intercept == 0) b0 = 0;
+  return b0;
+}
 
-  // 6. Iterative refinement (corrected semi-normal equations, double-double residuals).
-  // With the Cholesky factor, a bound on the error left after a correction (see "settled" below):
-  // the corrected iterate's error is at most rho ||d|| + floorB T + dotB sqrt(objective), d the
-  // correction in scaled coordinates, T = max|y| + |b0| + sum_j |b_j| max|x_j| (the size of the
-  // residuals' terms). rho bounds ||I - (R^T R)^-1 Z^T Z||: ||G^-1|| (est, Hager's estimate, x16 for
-  // its underestimation and the constants below) times the Gram's accumulation error (depth rounded
-  // sums of unit-norm columns), Z's own rounding and Cholesky's backward error ((q + 1) q eps).
-  // floorB: the double-double residual's error (2 (q + 1)^2 eps^2 T per row) through G^-1 Z^T;
-  // dotB: Dot2's second-order error (depth eps)^2 sum |q x| <= (depth eps)^2 ||sqrt(w) r||.
+/** Step 6: iterative refinement (corrected semi-normal equations, double-double residuals) from the
+ *  initial solution (pCoef, b0). Writes the final b0 to pCoef[0], INFO_ITERATIONS and INFO_REFINE;
+ *  returns the objective (without the ridge penalty) at the returned coefficients — or, with inner,
+ *  at the previous iterate.
+ *  With the Cholesky factor, a bound on the error left after a correction (see "settled" below):
+ *  the corrected iterate's error is at most rho ||d|| + floorB T + dotB sqrt(objective), d the
+ *  correction in scaled coordinates, T = max|y| + |b0| + sum_j |b_j| max|x_j| (the size of the
+ *  residuals' terms). rho bounds ||I - (R^T R)^-1 Z^T Z||: ||G^-1|| (est, Hager's estimate, x16 for
+ *  its underestimation and the constants below) times the Gram's accumulation error (depth rounded
+ *  sums of unit-norm columns), Z's own rounding and Cholesky's backward error ((q + 1) q eps).
+ *  floorB: the double-double residual's error (2 (q + 1)^2 eps^2 T per row) through G^-1 Z^T;
+ *  dotB: Dot2's second-order error (depth eps)^2 sum |q x| <= (depth eps)^2 ||sqrt(w) r||. */
+function refine(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, W: f64, kk: i32, q: i32, b0: f64,
+  intercept: i32, ridge: f64, inner: i32, L: i32, pCoef: usize, pInfo: usize): f64 {
+  const rcond = ldf(pInfo, INFO_RCOND);
   let rho = Infinity;
   let floorR = 0.0;
   let floorB = 0.0;
   let dotB = 0.0;
   let ymax = 0.0;
-  if (method == 0 && kk > 0 && anorm > 0 && rcond > 0) {
-    const est = 1.0 / (rcond * anorm);
-    const depth = <f64>(L / 2 + 1) + Math.ceil(<f64>n / <f64>L);
-    const qf = <f64>q;
-    rho = 16.0 * est * qf * (depth + 3.0 * qf + 8.0) * EPS + 4.0 * EPS;
-    floorR = 2.0 * (qf + 1.0) * (qf + 1.0) * EPS * EPS;
-    floorB = 16.0 * est * sqrt<f64>(qf * W) * floorR;
-    dotB = 16.0 * est * sqrt<f64>(qf) * (depth * EPS) * (depth * EPS);
-    for (let i = 0; i < n; i++) {
-      if (pW == 0 || ldf(pW, i) > 0) {
-        const a = abs<f64>(ldf(pY, i));
-        if (a > ymax) ymax = a;
+  if (ldf(pInfo, INFO_METHOD) == 0 && kk > 0 && rcond > 0) {
+    // on the Cholesky path the factor's columns are the Gram's (rPos is the identity, kk = pa)
+    const anorm = gramNorm1(rG, q, rPos, kk);
+    if (anorm > 0) {
+      const est = 1.0 / (rcond * anorm);
+      const depth = <f64>(L / 2 + 1) + Math.ceil(<f64>n / <f64>L);
+      const qf = <f64>q;
+      rho = 16.0 * est * qf * (depth + 3.0 * qf + 8.0) * EPS + 4.0 * EPS;
+      floorR = 2.0 * (qf + 1.0) * (qf + 1.0) * EPS * EPS;
+      floorB = 16.0 * est * sqrt<f64>(qf * W) * floorR;
+      dotB = 16.0 * est * sqrt<f64>(qf) * (depth * EPS) * (depth * EPS);
+      for (let i = 0; i < n; i++) {
+        if (pW == 0 || ldf(pW, i) > 0) {
+          const a = abs<f64>(ldf(pY, i));
+          if (a > ymax) ymax = a;
+        }
       }
     }
   }
@@ -309,54 +392,24 @@ export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
       obj = objNext;
       break;
     }
-    obj = refinePass(n, pX, pY, pW, mask, kk, pAct, b0, pCoef, pBlk, L, pWb, pRh, pRl, pQh, pQl, pGh, pGl, last ? 0 : 1);
+    obj = refinePass(n, pX, pY, pW, mask, kk, rAct, b0, pCoef, rBlk, L, rWb, rRh, rRl, rQh, rQl, rGh, rGl, last ? 0 : 1);
     if (last) break;
-    // Right-hand side Z^T W r - D beta = (X^T W r - m (1^T W r) - ridge b) / s, in double-double.
-    const sq = ldf(pGh, kk);
-    const sqLo = ldf(pGl, kk);
-    const sqh = splitHi(sq);
-    for (let t = 0; t < kk; t++) {
-      const j = ldi(pAct, t);
-      let h = ldf(pGh, t);
-      let l = ldf(pGl, t);
-      if (intercept != 0) {
-        const m = ldf(pMean, j);
-        const mh = splitHi(m);
-        const ph = m * sq;
-        const pl = twoProdErr(mh, m - mh, sqh, sq - sqh, ph) + (m * sqLo + ldf(pMeanLo, j) * sq);
-        const s = h - ph;
-        const e = twoSumErr(h, -ph, s) + (l - pl);
-        h = s + e;
-        l = e - (h - s);
-      }
-      if (ridge > 0) {
-        const b = ldf(pCoef, 1 + j);
-        const bh = splitHi(b);
-        const rh = splitHi(ridge);
-        const ph = ridge * b;
-        const pl = twoProdErr(rh, ridge - rh, bh, b - bh, ph);
-        const s = h - ph;
-        const e = twoSumErr(h, -ph, s) + (l - pl);
-        h = s + e;
-        l = e - (h - s);
-      }
-      stf(pDelta, t, (h + l) * ldf(pInvs, j));
-    }
-    solveUpperT(pR, q, kk, pDelta);
-    solveUpper(pR, q, kk, pDelta);
+    correction(kk, q, intercept, ridge, pCoef);
+    const sq = ldf(rGh, kk);
+    const sqLo = ldf(rGl, kk);
     // Apply: b_j += d_j / s_j; b0 += mean_w(r) - m . (d / s).
     let dm = 0.0;
     let bmax = 0.0;
     let dn2 = 0.0;
     let T = ymax + abs<f64>(b0);
     for (let t = 0; t < kk; t++) {
-      const j = ldi(pAct, t);
+      const j = ldi(rAct, t);
       const b = ldf(pCoef, 1 + j);
-      const beta = abs<f64>(b * ldf(pScale, j));
+      const beta = abs<f64>(b * ldf(rScale, j));
       if (beta > bmax) bmax = beta;
-      const d = ldf(pDelta, t);
+      const d = ldf(rDelta, t);
       dn2 += d * d;
-      T += abs<f64>(b) * ldf(pXm, j);
+      T += abs<f64>(b) * ldf(rXm, j);
     }
     // Settled: every b_j + d_j / s_j (exact) lies within E / s_j of the exact solution, and rounding
     // any point of that interval (widened for the rounding of d_j / s_j, and 4x) gives the same
@@ -369,23 +422,23 @@ export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
     let lin = 0.0; // sum_i w_i r_i delta_i, delta = the change of the fitted values
     let cm = 0.0;  // m . (change of the slopes)
     for (let t = 0; t < kk; t++) {
-      const j = ldi(pAct, t);
-      const d = ldf(pDelta, t);
+      const j = ldi(rAct, t);
+      const d = ldf(rDelta, t);
       const b = ldf(pCoef, 1 + j);
-      next = maxRatio(next, d, b * ldf(pScale, j), EPS * bmax);
-      const db = d * ldf(pInvs, j);
+      next = maxRatio(next, d, b * ldf(rScale, j), EPS * bmax);
+      const db = d * ldf(rInvs, j);
       const b1 = b + db;
       stf(pCoef, 1 + j, b1);
-      const m = ldf(pMean, j);
+      const m = ldf(rMean, j);
       dm += m * db;
       if (settled) {
-        const u = 4.0 * (E * ldf(pInvs, j) + EPS * abs<f64>(db));
+        const u = 4.0 * (E * ldf(rInvs, j) + EPS * abs<f64>(db));
         const e = twoSumErr(b, db, b1);
         if (!(b1 + (e + u) == b1 && b1 + (e - u) == b1)) settled = false;
         um += abs<f64>(m) * u;
         smd += abs<f64>(m * db);
         const c = b1 - b;
-        lin += c * (ldf(pGh, t) + ldf(pGl, t));
+        lin += c * (ldf(rGh, t) + ldf(rGl, t));
         cm += m * c;
       }
     }
@@ -410,13 +463,7 @@ export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
       // obj - 2 lin + quad, quad = sum w delta^2 = W cm^2 + d^T G d (G: the scaled Gram matrix, its
       // ridge diagonal included, so quad is an upper bound). Used only when the change 2|lin| + quad
       // is at most eps obj, below the rounding error of the objective's own sum.
-      let quad = W * cm * cm;
-      for (let u = 0; u < kk; u++) {
-        const du = ldf(pDelta, u);
-        let g = 0.0;
-        for (let t = 0; t < u; t++) g += ldf(pG, u * q + t) * ldf(pDelta, t);
-        quad += du * (2.0 * g + ldf(pG, u * q + u) * du);
-      }
+      const quad = correctionQuad(kk, q, W, cm);
       objKnown = 2.0 * abs<f64>(lin) + quad <= EPS * obj;
       objNext = (obj - 2.0 * lin) + quad;
     }
@@ -425,31 +472,60 @@ export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
     iters++;
   }
   stf(pCoef, 0, b0);
-
-  // 7. Objective at the returned coefficients.
-  if (ridge > 0) {
-    let pen = 0.0;
-    for (let t = 0; t < kk; t++) {
-      const b = ldf(pCoef, 1 + ldi(pAct, t));
-      pen += b * b;
-    }
-    obj += ridge * pen;
-  }
-  stf(pInfo, INFO_OBJECTIVE, obj);
-  stf(pInfo, INFO_RCOND, rcond);
   stf(pInfo, INFO_ITERATIONS, <f64>iters);
-  stf(pInfo, INFO_METHOD, <f64>method);
-  stf(pInfo, INFO_RANK, <f64>(kk + (intercept != 0 ? 1 : 0)));
   stf(pInfo, INFO_REFINE, metric);
+  return obj;
+}
 
-  let finite = obj - obj == 0;
-  for (let j = 0; j <= p; j++) {
-    const c = ldf(pCoef, j);
-    if (!(c - c == 0)) finite = false;
+/** The correction d of one refinement step, in rDelta: R^T R d = Z^T W r - D beta, the right-hand
+ *  side (X^T W r - m (1^T W r) - ridge b) / s formed in double-double from the Dot2 sums of the
+ *  last refinement pass (rGh, rGl; slot kk: 1^T W r). */
+function correction(kk: i32, q: i32, intercept: i32, ridge: f64, pCoef: usize): void {
+  const sq = ldf(rGh, kk);
+  const sqLo = ldf(rGl, kk);
+  const sqh = splitHi(sq);
+  for (let t = 0; t < kk; t++) {
+    const j = ldi(rAct, t);
+    let h = ldf(rGh, t);
+    let l = ldf(rGl, t);
+    if (intercept != 0) {
+      const m = ldf(rMean, j);
+      const mh = splitHi(m);
+      const ph = m * sq;
+      const pl = twoProdErr(mh, m - mh, sqh, sq - sqh, ph) + (m * sqLo + ldf(rMeanLo, j) * sq);
+      const s = h - ph;
+      const e = twoSumErr(h, -ph, s) + (l - pl);
+      h = s + e;
+      l = e - (h - s);
+    }
+    if (ridge > 0) {
+      const b = ldf(pCoef, 1 + j);
+      const bh = splitHi(b);
+      const rh = splitHi(ridge);
+      const ph = ridge * b;
+      const pl = twoProdErr(rh, ridge - rh, bh, b - bh, ph);
+      const s = h - ph;
+      const e = twoSumErr(h, -ph, s) + (l - pl);
+      h = s + e;
+      l = e - (h - s);
+    }
+    stf(rDelta, t, (h + l) * ldf(rInvs, j));
   }
-  if (!finite) return STATUS_NUMERICAL;
-  // Flagged columns: pa < p (zero scale) or kk < pa (aliased in the QR factor).
-  return ridge == 0 && kk < p ? STATUS_RANK_DEFICIENT : STATUS_OK;
+  solveUpperT(rR, q, kk, rDelta);
+  solveUpper(rR, q, kk, rDelta);
+}
+
+/** W cm^2 + d^T G d for the correction d in rDelta (G: the scaled Gram matrix in rG, symmetric,
+ *  upper triangle): an upper bound of sum w delta^2, delta the change of the fitted values. */
+function correctionQuad(kk: i32, q: i32, W: f64, cm: f64): f64 {
+  let quad = W * cm * cm;
+  for (let u = 0; u < kk; u++) {
+    const du = ldf(rDelta, u);
+    let g = 0.0;
+    for (let t = 0; t < u; t++) g += ldf(rG, u * q + t) * ldf(rDelta, t);
+    quad += du * (2.0 * g + ldf(rG, u * q + u) * du);
+  }
+  return quad;
 }
 
 /** max(acc, |d| / max(|beta|, floor)); a zero denominator counts 1 for a non-zero d. */
@@ -739,43 +815,9 @@ function gramBlock(pBlk: usize, L: i32, lp: i32, q: i32, pG: usize): void {
     stf(pG, t * q + t, ldf(pG, t * q + t) + (lane0(a) + lane1(a)));
     let u = t + 1;
     for (; u + 4 <= q; u += 4) {
-      const c0 = pBlk + <usize>u * stride;
-      const c1 = c0 + stride;
-      const c2 = c1 + stride;
-      const c3 = c2 + stride;
-      let a0 = f64x2.splat(0);
-      let a1 = a0;
-      let a2 = a0;
-      let a3 = a0;
-      let b0 = a0;
-      let b1 = a0;
-      let b2 = a0;
-      let b3 = a0;
-      for (let o: usize = 0; o < bytes; o += 16) {
-        const z = v128.load(ct + o);
-        const y = v128.load(cs + o);
-        const x0 = v128.load(c0 + o);
-        const x1 = v128.load(c1 + o);
-        const x2 = v128.load(c2 + o);
-        const x3 = v128.load(c3 + o);
-        a0 = f64x2.add(a0, f64x2.mul(z, x0));
-        a1 = f64x2.add(a1, f64x2.mul(z, x1));
-        a2 = f64x2.add(a2, f64x2.mul(z, x2));
-        a3 = f64x2.add(a3, f64x2.mul(z, x3));
-        b0 = f64x2.add(b0, f64x2.mul(y, x0));
-        b1 = f64x2.add(b1, f64x2.mul(y, x1));
-        b2 = f64x2.add(b2, f64x2.mul(y, x2));
-        b3 = f64x2.add(b3, f64x2.mul(y, x3));
-      }
-      stf(pG, u * q + t, ldf(pG, u * q + t) + (lane0(a0) + lane1(a0)));
-      stf(pG, (u + 1) * q + t, ldf(pG, (u + 1) * q + t) + (lane0(a1) + lane1(a1)));
-      stf(pG, (u + 2) * q + t, ldf(pG, (u + 2) * q + t) + (lane0(a2) + lane1(a2)));
-      stf(pG, (u + 3) * q + t, ldf(pG, (u + 3) * q + t) + (lane0(a3) + lane1(a3)));
-      // Row t + 1 starts at u = t + 1 (its diagonal), which the first tile covers with b0.
-      stf(pG, u * q + t + 1, ldf(pG, u * q + t + 1) + (lane0(b0) + lane1(b0)));
-      stf(pG, (u + 1) * q + t + 1, ldf(pG, (u + 1) * q + t + 1) + (lane0(b1) + lane1(b1)));
-      stf(pG, (u + 2) * q + t + 1, ldf(pG, (u + 2) * q + t + 1) + (lane0(b2) + lane1(b2)));
-      stf(pG, (u + 3) * q + t + 1, ldf(pG, (u + 3) * q + t + 1) + (lane0(b3) + lane1(b3)));
+      // Row t + 1 starts at u = t + 1 (its diagonal), which the first tile covers.
+      const pA = pG + (<usize>(u * q + t) << 3);
+      dotTile2x4(ct, cs, pBlk + <usize>u * stride, stride, bytes, 1.0, pA, pA + 8, <usize>q << 3);
     }
     for (; u < q; u++) {
       const cu = pBlk + <usize>u * stride;

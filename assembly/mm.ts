@@ -47,7 +47,7 @@
 // CANCELLED (progress hook); NUMERICAL (a non-finite result).
 
 import { l2Solve, l2_work_bytes } from "./l2";
-import { XS, setX, setXS, xat, xld, xatx, ldx } from "./xload";
+import { XS, setX, setXS, xat, xld, xld2, xatx, ldx } from "./xload";
 import { progress } from "./env";
 import { INFO_LEN } from "./info";
 import { STATUS_OK, STATUS_MAXITER, STATUS_RANK_DEFICIENT, STATUS_CANCELLED, STATUS_NUMERICAL } from "./status";
@@ -136,6 +136,10 @@ let wSub: usize = 0;
 let wG: usize = 0;
 let wGb: usize = 0;
 let wMx: usize = 0;
+let wGa: usize = 0;
+let wD: usize = 0;
+let wCtr: usize = 0;
+let wBlk: usize = 0;
 
 /** mulberry32 (T. Ettinger, public domain): 32-bit state, 32-bit output. */
 function rnd(): u32 {
@@ -165,70 +169,89 @@ export function wgtBisq(x: f64, c: f64): f64 {
   return a * a;
 }
 
-/** (1 / (m - q)) sum_i rho(r_i / s). */
-function meanRho(m: i32, q: i32, pR: usize, s: f64, c: f64): f64 {
-  let t = 0.0;
-  for (let i = 0; i < m; i++) t += rhoBisq(ldf(pR, i) / s, c);
-  return t / (<f64>m - <f64>q);
-}
-
-function setWeights(m: i32, pR: usize, s: f64, c: f64, pW: usize): void {
-  for (let i = 0; i < m; i++) {
-    const r = ldf(pR, i);
-    stf(pW, i, wgtBisq(r == 0.0 ? 0.0 : r / s, c));
-  }
-}
-
-/** out = y - b0 - X b (column by column; X read in the precision of the current XS). */
-function residuals(m: i32, p: i32, pX: usize, pY: usize, pB: usize, pOut: usize): void {
-  if (XS == 3) residualsT<f64>(m, p, pX, pY, pB, pOut); else residualsT<f32>(m, p, pX, pY, pB, pOut);
-}
-function residualsT<T>(m: i32, p: i32, pX: usize, pY: usize, pB: usize, pOut: usize): void {
-  const b0 = ldf(pB, 0);
-  for (let i = 0; i < m; i++) stf(pOut, i, ldf(pY, i) - b0);
-  for (let j = 0; j < p; j++) {
-    const bj = ldf(pB, j + 1);
-    const xb = xat<T>(pX, m, j, 0);
-    for (let i = 0; i < m; i++) stf(pOut, i, ldf(pOut, i) - xld<T>(xb, i) * bj);
-  }
-}
-
-/** k-th smallest (0-based) of a[0..m) by quickselect (middle pivot, Hoare partition); a is permuted
- *  so that a[k] holds it, a[0..k) <= a[k] <= a(k..m). */
-function selectK(pA: usize, m: i32, k: i32): f64 {
-  let lo = 0, hi = m - 1;
-  while (lo < hi) {
-    const piv = ldf(pA, lo + ((hi - lo) >> 1));
-    let i = lo, j = hi;
-    while (i <= j) {
-      while (ldf(pA, i) < piv) i++;
-      while (ldf(pA, j) > piv) j--;
-      if (i <= j) {
-        const t = ldf(pA, i);
-        stf(pA, i, ldf(pA, j));
-        stf(pA, j, t);
-        i++;
-        j--;
-      }
+/** k-th smallest (0-based) of a[0..m) (a is overwritten; pS: scratch of m f64). Each round splits the
+ *  values around the median of the first, middle and last ones without branches: every value is stored
+ *  both at the next "less" slot (front of the other buffer) and the next "greater" slot (back), and
+ *  only the counter of its side advances; values equal to the pivot end between the two. The value
+ *  returned is the order statistic itself, whatever the partition order. */
+function selectK(pA: usize, m: i32, k: i32, pS: usize): f64 {
+  let src = pA, dst = pS;
+  let n = m;
+  let kk = k;
+  while (n > 16) {
+    const x0 = ldf(src, 0), x1 = ldf(src, n >> 1), x2 = ldf(src, n - 1);
+    const piv = max<f64>(min<f64>(x0, x1), min<f64>(max<f64>(x0, x1), x2));
+    let nl = 0, ng = 0;
+    for (let i = 0; i < n; i++) {
+      const v = ldf(src, i);
+      stf(dst, nl, v);
+      stf(dst, n - 1 - ng, v);
+      nl += <i32>(v < piv);
+      ng += <i32>(v > piv);
     }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
+    const t = src;
+    if (kk < nl) {
+      n = nl;
+      src = dst;
+    } else if (kk >= n - ng) {
+      kk -= n - ng;
+      src = dst + (<usize>(n - ng) << 3);
+      n = ng;
+    } else {
+      return piv;
+    }
+    dst = t;
   }
-  return ldf(pA, k);
+  for (let i = 1; i < n; i++) {
+    const v = ldf(src, i);
+    let j = i - 1;
+    while (j >= 0 && ldf(src, j) > v) {
+      stf(src, j + 1, ldf(src, j));
+      j--;
+    }
+    stf(src, j + 1, v);
+  }
+  return ldf(src, kk);
 }
 
-/** MAD about 0: 1.4826 median |r| (mean of the two middle values for even m). */
-function madZero(m: i32, pR: usize): f64 {
-  for (let i = 0; i < m; i++) stf(wMed, i, abs<f64>(ldf(pR, i)));
-  const h = m >> 1;
-  if ((m & 1) != 0) return selectK(wMed, m, h) * MAD_CONST;
-  const a = selectK(wMed, m, h - 1);
-  let b = ldf(wMed, h);
-  for (let i = h + 1; i < m; i++) {
-    const v = ldf(wMed, i);
-    if (v < b) b = v;
+/** |r_i| into wMed (for madZero); returns the number of |r_i| <= zt (f64x2; counts are exact). */
+function absCount(m: i32, pR: usize, zt: f64): i32 {
+  const vzt = f64x2.splat(zt);
+  let cnt = i64x2.splat(0);
+  const even = m & ~1;
+  for (let i = 0; i < even; i += 2) {
+    const o = <usize>i << 3;
+    const v = f64x2.abs(v128.load(pR + o));
+    v128.store(wMed + o, v);
+    cnt = i64x2.sub(cnt, f64x2.le(v, vzt));
   }
+  let z = <i32>(i64x2.extract_lane(cnt, 0) + i64x2.extract_lane(cnt, 1));
+  if (even < m) {
+    const v = abs<f64>(ldf(pR, even));
+    stf(wMed, even, v);
+    z += <i32>(v <= zt);
+  }
+  return z;
+}
+
+/** MAD about 0: 1.4826 median |r| (mean of the two middle values for even m), |r| already in wMed
+ *  (absCount). Scratch: wWt. */
+function madZero(m: i32, pR: usize): f64 {
+  const h = m >> 1;
+  if ((m & 1) != 0) return selectK(wMed, m, h, wWt) * MAD_CONST;
+  const a = selectK(wMed, m, h - 1, wWt);
+  // the h-th smallest: a again when more than h values are <= a, else the smallest value above a
+  const va = f64x2.splat(a);
+  let cnt = i64x2.splat(0);
+  let vb = f64x2.splat(Infinity);
+  const inf = f64x2.splat(Infinity);
+  for (let i = 0; i < m; i += 2) { // m even
+    const v = f64x2.abs(v128.load(pR + (<usize>i << 3)));
+    cnt = i64x2.sub(cnt, f64x2.le(v, va));
+    vb = f64x2.min(vb, v128.bitselect(v, inf, f64x2.gt(v, va)));
+  }
+  let b = min<f64>(f64x2.extract_lane(vb, 0), f64x2.extract_lane(vb, 1));
+  if (i64x2.extract_lane(cnt, 0) + i64x2.extract_lane(cnt, 1) > <i64>h) b = a;
   return (a + b) / 2.0 * MAD_CONST;
 }
 
@@ -264,50 +287,216 @@ function copyVec(k: i32, pFrom: usize, pTo: usize): void {
   for (let j = 0; j < k; j++) stf(pTo, j, ldf(pFrom, j));
 }
 
-/** Means (wMx), centred weighted Gram matrix (wG, lower) and right-hand side (wGb) of leanWls. */
-function leanGramT<T>(m: i32, p: i32, pX: usize, pY: usize, intercept: i32, W: f64, my: f64): void {
+/** Rows per block of the blocked passes (even: f64x2 row pairs never straddle blocks). */
+const BL: i32 = 128;
+
+/** sum_i rho(r_i * inv) over m residuals at pR, inv = 1 / (s c): rho(a) = a^2 (3 - 3 a^2 + a^4) for
+ *  |a| <= 1, else 1. f64x2 lanes: even rows in lane 0, odd rows in lane 1, added at the end, then the
+ *  last row when m is odd. */
+function rhoSum(m: i32, pR: usize, inv: f64): f64 {
+  const vinv = f64x2.splat(inv);
+  const one = f64x2.splat(1.0), three = f64x2.splat(3.0), m3 = f64x2.splat(-3.0);
+  let acc = f64x2.splat(0.0);
+  const even = m & ~1;
+  for (let i = 0; i < even; i += 2) {
+    const a = f64x2.mul(v128.load(pR + (<usize>i << 3)), vinv);
+    const t = f64x2.mul(a, a);
+    const r = f64x2.mul(t, f64x2.add(three, f64x2.mul(t, f64x2.add(m3, t))));
+    acc = f64x2.add(acc, v128.bitselect(one, r, f64x2.gt(f64x2.abs(a), one)));
+  }
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  if ((m & 1) != 0) {
+    const a = ldf(pR, even) * inv;
+    const t = a * a;
+    s += abs<f64>(a) > 1.0 ? 1.0 : t * (3.0 + t * (-3.0 + t));
+  }
+  return s;
+}
+
+/** (1 / (m - q)) sum_i rho(r_i / s) (rho with constant c, via rhoSum). */
+function meanRho(m: i32, q: i32, pR: usize, s: f64, c: f64): f64 {
+  return rhoSum(m, pR, 1.0 / (s * c)) / (<f64>m - <f64>q);
+}
+
+function setWeights(m: i32, pR: usize, s: f64, c: f64, pW: usize): void {
+  for (let i = 0; i < m; i++) {
+    const r = ldf(pR, i);
+    stf(pW, i, wgtBisq(r == 0.0 ? 0.0 : r / s, c));
+  }
+}
+
+/** out = y - b0 - X b (per row: ((y - b0) - x_1 b_1) - x_2 b_2 ...; X read in the precision of the
+ *  current XS), in row blocks of BL so the output block stays in cache, f64x2 over row pairs. */
+function residuals(m: i32, p: i32, pX: usize, pY: usize, pB: usize, pOut: usize): void {
+  if (XS == 3) residualsT<f64>(m, p, pX, pY, pB, pOut); else residualsT<f32>(m, p, pX, pY, pB, pOut);
+}
+function residualsT<T>(m: i32, p: i32, pX: usize, pY: usize, pB: usize, pOut: usize): void {
+  const b0 = ldf(pB, 0);
+  const vb0 = f64x2.splat(b0);
+  for (let i0 = 0; i0 < m; i0 += BL) {
+    const len = min<i32>(BL, m - i0);
+    const even = len & ~1;
+    const po = pOut + (<usize>i0 << 3);
+    const py = pY + (<usize>i0 << 3);
+    for (let i = 0; i < even; i += 2) v128.store(po + (<usize>i << 3), f64x2.sub(v128.load(py + (<usize>i << 3)), vb0));
+    if (even < len) stf(po, even, ldf(py, even) - b0);
+    for (let j = 0; j < p; j++) {
+      const bj = ldf(pB, j + 1);
+      const vbj = f64x2.splat(bj);
+      const xb = xat<T>(pX, m, j, i0);
+      for (let i = 0; i < even; i += 2) {
+        const o = po + (<usize>i << 3);
+        v128.store(o, f64x2.sub(v128.load(o), f64x2.mul(xld2<T>(xb, i), vbj)));
+      }
+      if (even < len) stf(po, even, ldf(po, even) - xld<T>(xb, even) * bj);
+    }
+  }
+}
+
+/** Centres of fastWls on m rows: unweighted column means of X (wCtr[0..p)) and of y (wCtr[p]);
+ *  0 without an intercept. */
+function centres(m: i32, p: i32, pX: usize, pY: usize, intercept: i32): void {
+  if (XS == 3) centresT<f64>(m, p, pX, pY, intercept); else centresT<f32>(m, p, pX, pY, intercept);
+}
+function centresT<T>(m: i32, p: i32, pX: usize, pY: usize, intercept: i32): void {
   for (let j = 0; j < p; j++) {
     let s = 0.0;
     if (intercept != 0) {
       const col = xat<T>(pX, m, j, 0);
-      for (let i = 0; i < m; i++) s += ldf(wWt, i) * xld<T>(col, i);
-      s = s / W;
+      for (let i = 0; i < m; i++) s += xld<T>(col, i);
+      s = s / <f64>m;
     }
-    stf(wMx, j, s);
+    stf(wCtr, j, s);
   }
-  for (let j = 0; j < p; j++) {
-    const cj = xat<T>(pX, m, j, 0);
-    const mj = ldf(wMx, j);
-    for (let k = 0; k <= j; k++) {
-      const ck = xat<T>(pX, m, k, 0);
-      const mk = ldf(wMx, k);
-      let s = 0.0;
-      for (let i = 0; i < m; i++) s += ldf(wWt, i) * (xld<T>(cj, i) - mj) * (xld<T>(ck, i) - mk);
-      stf(wG, j * p + k, s);
+  let s = 0.0;
+  if (intercept != 0) {
+    for (let i = 0; i < m; i++) s += ldf(pY, i);
+    s = s / <f64>m;
+  }
+  stf(wCtr, p, s);
+}
+
+/** Add the lower triangle of the Gram matrix of the P2 block columns (len2 rows, even) to wGa: every
+ *  entry is one f64x2 accumulator over row pairs (lane 0 even rows, lane 1 odd rows; lane 0 + lane 1
+ *  at the end); four entries of a row of the triangle share each load of column a (the row's length
+ *  rounded up to 4: wBlk holds zero columns up to a multiple of 4). */
+function gramBlockMM(P2: i32, len2: i32): void {
+  const stride = <usize>BL << 3;
+  for (let a = 0; a < P2; a++) {
+    const za = wBlk + <usize>a * stride;
+    const ga = wGa + (<usize>(a * P2) << 3);
+    for (let b = 0; b <= a; b += 4) {
+      // columns b..b + 3 exist: the block has P2 rounded up to 4 columns, the extra ones zero
+      const z0 = wBlk + <usize>b * stride;
+      const z1 = z0 + stride, z2 = z1 + stride, z3 = z2 + stride;
+      let c0 = f64x2.splat(0.0), c1 = f64x2.splat(0.0), c2 = f64x2.splat(0.0), c3 = f64x2.splat(0.0);
+      for (let i = 0; i < len2; i += 2) {
+        const o = <usize>i << 3;
+        const x = v128.load(za + o);
+        c0 = f64x2.add(c0, f64x2.mul(x, v128.load(z0 + o)));
+        c1 = f64x2.add(c1, f64x2.mul(x, v128.load(z1 + o)));
+        c2 = f64x2.add(c2, f64x2.mul(x, v128.load(z2 + o)));
+        c3 = f64x2.add(c3, f64x2.mul(x, v128.load(z3 + o)));
+      }
+      // entries above the diagonal (b + k > a) are computed for the 4-way ILP and dropped
+      stf(ga, b, ldf(ga, b) + (f64x2.extract_lane(c0, 0) + f64x2.extract_lane(c0, 1)));
+      if (b + 1 <= a) stf(ga, b + 1, ldf(ga, b + 1) + (f64x2.extract_lane(c1, 0) + f64x2.extract_lane(c1, 1)));
+      if (b + 2 <= a) stf(ga, b + 2, ldf(ga, b + 2) + (f64x2.extract_lane(c2, 0) + f64x2.extract_lane(c2, 1)));
+      if (b + 3 <= a) stf(ga, b + 3, ldf(ga, b + 3) + (f64x2.extract_lane(c3, 0) + f64x2.extract_lane(c3, 1)));
     }
-    let t = 0.0;
-    for (let i = 0; i < m; i++) t += ldf(wWt, i) * (xld<T>(cj, i) - mj) * (ldf(pY, i) - my);
-    stf(wGb, j, t);
+  }
+}
+
+/** Augmented weighted Gram matrix of [1, X - ctr, y - ctr_y] with weights w(r / s) (bisquare, constant
+ *  c) from the residuals in wRes, into wGa ((p + 2) x (p + 2), lower, row-major): row blocks of BL rows
+ *  are copied into wBlk as sqrt(w) times the centred columns (sqrt(w) = (1 - a)(1 + a), a = r / (s c),
+ *  0 for |a| > 1), zero-padded to an even number of rows, and their Gram matrix added (gramBlockMM). */
+function fastGramT<T>(m: i32, p: i32, pX: usize, pY: usize, inv: f64): void {
+  const P2 = p + 2;
+  for (let k = 0; k < P2 * P2; k++) stf(wGa, k, 0.0);
+  const P4 = (P2 + 3) & ~3;
+  for (let k = P2 * BL; k < P4 * BL; k++) stf(wBlk, k, 0.0);
+  const vinv = f64x2.splat(inv);
+  const one = f64x2.splat(1.0), zero = f64x2.splat(0.0);
+  const cy = ldf(wCtr, p);
+  const vcy = f64x2.splat(cy);
+  const stride = <usize>BL << 3;
+  for (let i0 = 0; i0 < m; i0 += BL) {
+    const len = min<i32>(BL, m - i0);
+    const even = len & ~1;
+    const len4 = (len + 1) & ~1; // even: one zero row pads an odd block
+    const pr = wRes + (<usize>i0 << 3);
+    const py = pY + (<usize>i0 << 3);
+    const zy = wBlk + <usize>(p + 1) * stride;
+    for (let i = 0; i < even; i += 2) {
+      const o = <usize>i << 3;
+      const a = f64x2.mul(v128.load(pr + o), vinv);
+      const u = f64x2.mul(f64x2.sub(one, a), f64x2.add(one, a));
+      const sw = v128.bitselect(zero, u, f64x2.gt(f64x2.abs(a), one));
+      v128.store(wBlk + o, sw);
+      v128.store(zy + o, f64x2.mul(sw, f64x2.sub(v128.load(py + o), vcy)));
+    }
+    if (even < len) {
+      const a = ldf(pr, even) * inv;
+      const sw = abs<f64>(a) > 1.0 ? 0.0 : (1.0 - a) * (1.0 + a);
+      stf(wBlk, even, sw);
+      stf(zy, even, sw * (ldf(py, even) - cy));
+    }
+    for (let i = len; i < len4; i++) {
+      stf(wBlk, i, 0.0);
+      stf(zy, i, 0.0);
+    }
+    for (let j = 0; j < p; j++) {
+      const cj = ldf(wCtr, j);
+      const vcj = f64x2.splat(cj);
+      const xb = xat<T>(pX, m, j, i0);
+      const zj = wBlk + <usize>(j + 1) * stride;
+      for (let i = 0; i < even; i += 2) {
+        const o = <usize>i << 3;
+        v128.store(zj + o, f64x2.mul(v128.load(wBlk + o), f64x2.sub(xld2<T>(xb, i), vcj)));
+      }
+      if (even < len) stf(zj, even, ldf(wBlk, even) * (xld<T>(xb, even) - cj));
+      for (let i = len; i < len4; i++) stf(zj, i, 0.0);
+    }
+    gramBlockMM(P2, len4);
   }
 }
 
 /**
- * Lean weighted least squares for the candidate search (m <= 2000 rows typically): weighted centering,
- * the Gram matrix of the centred columns scaled to unit diagonal, Cholesky. Only for refinement steps
- * whose accuracy does not matter beyond ~1e-10 (every candidate is refined again on all rows by
- * l2Solve). Returns false (and the caller falls back to l2Solve) when a pivot is below LEAN_PIVOT.
- * Work: wG (p x p), wGb (p), wMx (p + 1).
+ * Fast weighted least squares for the refinement steps: weights w(r / s) (bisquare, constant c) from
+ * the residuals in wRes, the augmented Gram matrix of the columns centred at wCtr (fastGramT), then
+ * centred at the weighted means (C = G - g g' / W), scaled to unit diagonal, Cholesky. Accurate to
+ * ~eps cond^2, ample for refinement steps stopped at a relative change of 1e-7 (the M stage uses
+ * l2Solve). Returns false (the caller falls back to l2Solve) when W = 0 or a pivot is below LEAN_PIVOT.
  */
-function leanWls(m: i32, p: i32, pX: usize, pY: usize, intercept: i32, pOut: usize): bool {
-  let W = 0.0;
-  for (let i = 0; i < m; i++) W += ldf(wWt, i);
+function fastWls(m: i32, p: i32, pX: usize, pY: usize, intercept: i32, s: f64, c: f64, pOut: usize): bool {
+  const inv = 1.0 / (s * c);
+  if (XS == 3) fastGramT<f64>(m, p, pX, pY, inv); else fastGramT<f32>(m, p, pX, pY, inv);
+  const P2 = p + 2;
+  const W = ldf(wGa, 0);
   if (!(W > 0.0)) return false;
   let my = 0.0;
+  for (let j = 0; j < p; j++) stf(wMx, j, 0.0);
   if (intercept != 0) {
-    for (let i = 0; i < m; i++) my += ldf(wWt, i) * ldf(pY, i);
-    my = my / W;
+    for (let j = 1; j <= p + 1; j++) stf(wD, j, ldf(wGa, j * P2) / W);
+    for (let j = 1; j <= p; j++) {
+      for (let k = 1; k <= j; k++) stf(wG, (j - 1) * p + k - 1, ldf(wGa, j * P2 + k) - ldf(wGa, j * P2) * ldf(wD, k));
+      stf(wGb, j - 1, ldf(wGa, (p + 1) * P2 + j) - ldf(wGa, (p + 1) * P2) * ldf(wD, j));
+      stf(wMx, j - 1, ldf(wCtr, j - 1) + ldf(wD, j));
+    }
+    my = ldf(wCtr, p) + ldf(wD, p + 1);
+  } else {
+    for (let j = 1; j <= p; j++) {
+      for (let k = 1; k <= j; k++) stf(wG, (j - 1) * p + k - 1, ldf(wGa, j * P2 + k));
+      stf(wGb, j - 1, ldf(wGa, (p + 1) * P2 + j));
+    }
   }
-  if (XS == 3) leanGramT<f64>(m, p, pX, pY, intercept, W, my); else leanGramT<f32>(m, p, pX, pY, intercept, W, my);
+  return leanSolve(p, intercept, my, pOut);
+}
+
+/** Solve the centred normal equations in wG (p x p, lower) / wGb by Cholesky after scaling to unit
+ *  diagonal; means in wMx / my give the intercept. False when a pivot is below LEAN_PIVOT. */
+function leanSolve(p: i32, intercept: i32, my: f64, pOut: usize): bool {
   // unit diagonal
   for (let j = 0; j < p; j++) {
     const d = ldf(wG, j * p + j);
@@ -367,11 +556,9 @@ function refine(m: i32, p: i32, q: i32, pX: usize, pY: usize, intercept: i32, sY
   s0in: f64, c: f64, bb: f64, refineTol: f64, zeroTol: f64, pBref: usize): i32 {
   const q1 = p + 1;
   residuals(m, p, pX, pY, pBc, wRes);
+  const zeroes = absCount(m, wRes, sY * zeroTol);
   let s0 = s0in;
   if (s0 < 0.0) s0 = madZero(m, wRes);
-  const zt = sY * zeroTol;
-  let zeroes = 0;
-  for (let i = 0; i < m; i++) if (abs<f64>(ldf(wRes, i)) <= zt) zeroes++;
   refConv = false;
   if (s0 <= 0.0 || <f64>zeroes > <f64>m / 2.0) {
     copyVec(q1, pBc, pBref);
@@ -384,8 +571,11 @@ function refine(m: i32, p: i32, q: i32, pX: usize, pY: usize, intercept: i32, sY
   let converged = false;
   for (; it < kk; it++) {
     s0 = s0 * Math.sqrt(meanRho(m, q, wRes, s0, c) / bb);
-    setWeights(m, wRes, s0, c, wWt);
-    const st = !conv && leanWls(m, p, pX, pY, intercept, pBref) ? STATUS_OK : wls(m, p, pX, pY, intercept, 1, pBref);
+    let st = STATUS_OK;
+    if (!fastWls(m, p, pX, pY, intercept, s0, c, pBref)) {
+      setWeights(m, wRes, s0, c, wWt);
+      st = wls(m, p, pX, pY, intercept, 1, pBref);
+    }
     if (st != STATUS_OK) {
       refScale = s0;
       return -2 - m;
@@ -399,7 +589,6 @@ function refine(m: i32, p: i32, q: i32, pX: usize, pY: usize, intercept: i32, sY
     residuals(m, p, pX, pY, pBref, wRes);
     copyVec(q1, pBref, wBj);
   }
-  if (conv && converged) residuals(m, p, pX, pY, pBref, wRes);
   refConv = converged;
   refScale = s0;
   return it;
@@ -520,6 +709,7 @@ function search(m: i32, p: i32, q: i32, pX: usize, pY: usize, intercept: i32, sY
   const solveTol = ldf(pPar, P_SOLVE_TOL);
   for (let i = 0; i < bestR; i++) stf(pBestSc, i, Infinity);
   for (let i = 0; i < bestR * q1; i++) stf(pBest, i, 0.0);
+  centres(m, p, pX, pY, intercept);
   let worstPos = 0;
   let worst = Infinity;
   let found = 0;
@@ -568,7 +758,9 @@ export function mm_work_bytes(n: i32, p: i32, bestR: i32, groups: i32, nGroup: i
     + al16(8.0 * sg * (q1 - 1.0)) + al16(8.0 * sg) // pooled sample X, y
     + al16(8.0 * <f64>nGroup * (q1 - 1.0)) + al16(8.0 * <f64>nGroup) // one group's X, y
     + al16(8.0 * cap * q1) + al16(8.0 * cap) + al16(8.0 * q1)
-    + al16(8.0 * q1 * q1) + 2.0 * al16(8.0 * q1); // lean solve: Gram, right-hand side, means
+    + al16(8.0 * q1 * q1) + 2.0 * al16(8.0 * q1) // lean solve: Gram, right-hand side, means
+    + al16(8.0 * (q1 + 1.0) * (q1 + 1.0)) + 2.0 * al16(8.0 * (q1 + 1.0)) // fastWls: augmented Gram, offsets, centres
+    + al16(8.0 * (q1 + 4.0) * <f64>BL); // fastWls: row block (columns rounded up to 4)
 }
 
 export function mm_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pPar: usize, pStart: usize,
@@ -609,6 +801,10 @@ export function mm_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pPa
   wG = w; w += <usize>al16(8.0 * <f64>q1 * <f64>q1);
   wGb = w; w += <usize>al16(8.0 * <f64>q1);
   wMx = w; w += <usize>al16(8.0 * <f64>q1);
+  wGa = w; w += <usize>al16(8.0 * (<f64>q1 + 1.0) * (<f64>q1 + 1.0));
+  wD = w; w += <usize>al16(8.0 * (<f64>q1 + 1.0));
+  wCtr = w; w += <usize>al16(8.0 * (<f64>q1 + 1.0));
+  wBlk = w; w += <usize>al16(8.0 * (<f64>q1 + 4.0) * <f64>BL);
   const pXs = w; w += <usize>al16(8.0 * <f64>sg * <f64>p);
   const pYs = w; w += <usize>al16(8.0 * <f64>sg);
   const pXg = w; w += <usize>al16(8.0 * <f64>nGroup * <f64>p);
@@ -670,6 +866,7 @@ export function mm_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pPa
       }
       if (code == 0) {
         // refine the groups' candidates on the pooled sample, keep the bestR best
+        centres(sg, p, pXs, pYs, intercept);
         for (let i = 0; i < bestR; i++) stf(pFinalSc, i, Infinity);
         let worstPos = 0;
         let worst = Infinity;
@@ -716,6 +913,7 @@ export function mm_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pPa
       scale = 0.0;
     } else {
       // refine the bestR best to convergence on all rows
+      centres(n, p, pX, pY, intercept);
       let best = Infinity;
       let bestAny = false;
       for (let i = 0; i < nFinal; i++) {

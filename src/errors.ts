@@ -9,7 +9,9 @@ export type ErrorCode =
   | 'WASM_UNAVAILABLE'
   | 'CANCELLED'
   | 'NUMERICAL'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  | 'QUERY_FAILED'
+  | 'DATA_CHANGED';
 
 /** The one error type robustreg throws. `code` is stable; `details` carries machine-readable facts. */
 export class RobustRegError extends Error {

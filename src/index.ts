@@ -13,7 +13,7 @@ export { Dataset, DatasetBuilder, ColumnWriter, type DatasetOptions } from './da
 export { modelFrame, type ModelFrame, type ModelFrameOptions, type FrameInfo, type FrameTerm, type ColumnLike, type ColumnTable, type FactorColumn } from './data/frame.js';
 export { configureWorkers, fitAsync, terminateWorkers, workerStats, type FitAsyncOptions, type WorkerOptions, type WorkerStats } from './async/fit-async.js';
 export { huber, smoothL1, solvePath, lambdaMax, type HuberOptions, type HuberResult, type SmoothL1Options, type SmoothL1Result, type PathOptions, type LambdaMaxOptions } from './fit/robust.js';
-export { GramAccumulator, type GramAccumulatorOptions, type GramSolveOptions, type GramAccumulatorJSON } from './fit/accumulator.js';
+export { GramAccumulator, type GramAccumulatorOptions, type GramSolveOptions, type GramAccumulatorJSON, type GramMoments } from './fit/accumulator.js';
 export { mm, type MMOptions, type MMResult, type MMInit, type MMStart } from './fit/mm.js';
 export { lts, type LtsOptions, type LtsResult, type LtsRawFit } from './fit/lts.js';
 export {
@@ -27,3 +27,9 @@ export {
   normalCdf, normalQuantile, studentTCdf, studentTQuantile, fCdf, fSf,
 } from './inference/index.js';
 export { median, weightedMedian, weightedQuantile } from './fit/stats.js';
+export { hatValues, type HatValuesOptions } from './inference/leverage.js';
+export * as sql from './sql/index.js';
+export type {
+  SqlDatabase, SqlProgress, SqlDialect, SqlMomentsOptions, SqlMomentsQuery, SqlLeastSquaresOptions, SqlL2Result,
+  SqlQuantileOptions, SqlL1Result,
+} from './sql/index.js';

@@ -501,7 +501,7 @@ function restate(e: unknown, lines: Int32Array): unknown {
 // ------------------------------------------------- small in-memory tables (the demo's bundled data)
 
 /** The numeric design of a small table of strings, row-major (the demo's bundled data sets). */
-export interface Design {
+export interface TableDesign {
   /** Row-major n × p. */
   X: Float64Array;
   y: Float64Array;
@@ -517,7 +517,7 @@ export interface Design {
   droppedLines: number[];
 }
 
-export interface DesignRequest {
+export interface TableRequest {
   y: string;
   /** Predictor columns; default: every column except y and the weights column. */
   x?: string[];
@@ -526,7 +526,7 @@ export interface DesignRequest {
 }
 
 
-export function buildDesign(t: CsvTable, req: DesignRequest): Design {
+export function buildDesign(t: CsvTable, req: TableRequest): TableDesign {
   const yIdx = resolveColumn(t.names, t.hasHeader, req.y, '--y');
   const wIdx = req.weights === undefined ? -1 : resolveColumn(t.names, t.hasHeader, req.weights, '--weights');
   if (wIdx === yIdx) throw new InputError(`--weights names the response column "${t.names[yIdx]}"`);

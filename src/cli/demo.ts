@@ -3,10 +3,10 @@
 // outliers, prints one coefficient table
 // per data set with how far each fit moves when the outliers are dropped, and a takeaway computed
 // from those numbers. --plot draws the star cluster with every fitted line; --json prints it all.
-import { fit as fitModel, RobustRegError, summary as inference, type FitOptions, type FitResult, type Summary } from '../index.js';
+import { fit as fitModel, hatValues, RobustRegError, summary as inference, type FitOptions, type FitResult, type Summary } from '../index.js';
 import { choiceFlag, parse } from './args.js';
 import { parseCsv } from './csv.js';
-import { buildDesign, type Design } from './data.js';
+import { buildDesign, type TableDesign } from './data.js';
 import { STACKLOSS_CSV, STARS_CYG_CSV } from './datasets.js';
 import { EXIT_INPUT, EXIT_OK, UsageError } from './errors.js';
 import { fmtFixed, fmtMs, fmtPercent, table, toJson } from './format.js';
@@ -188,8 +188,8 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
 
 interface DatasetRun {
   out: DemoDataset;
-  design: Design;
-  clean: Design;
+  design: TableDesign;
+  clean: TableDesign;
   isOutlier: boolean[];
   results: Map<string, FitResult>;
 }
@@ -198,7 +198,7 @@ function runDataset(spec: DatasetSpec, backend: FitOptions['backend'] | undefine
   const design = buildDesign(parseCsv(spec.csv), { y: spec.y, x: spec.x, dropMissing: false });
   const isOutlier = Array.from({ length: design.n }, (_, i) => spec.outliers.includes(i + 1));
   const clean = subset(design, isOutlier.map((o) => !o));
-  const hat = hatValues(design);
+  const hat = leverageOf(design);
   const fits: DemoFit[] = [];
   const results = new Map<string, FitResult>();
   for (const ls of DEMO_LOSSES) {
@@ -258,7 +258,7 @@ function summary(r: FitResult): FitSummary {
   return { intercept: r.intercept, coef: Array.from(r.coef), objective: r.objective, converged: r.converged, status: r.status };
 }
 
-function subset(d: Design, keep: boolean[]): Design {
+function subset(d: TableDesign, keep: boolean[]): TableDesign {
   const idx = keep.flatMap((k, i) => (k ? [i] : []));
   const X = new Float64Array(idx.length * d.p);
   idx.forEach((i, r) => X.set(d.X.subarray(i * d.p, (i + 1) * d.p), r * d.p));
@@ -275,34 +275,9 @@ export function relChange(a: number[], b: number[]): number {
   return Math.sqrt(num) / Math.sqrt(den);
 }
 
-/**
- * Diagonal of the hat matrix H = Z (ZᵀZ)⁻¹ Zᵀ with Z = [1, X] (Gauss-Jordan on the small Gram
- * matrix; the demo designs have at most 4 columns).
- */
-export function hatValues(d: Design): number[] {
-  const q = d.p + 1;
-  const z = (i: number, j: number): number => (j === 0 ? 1 : d.X[i * d.p + j - 1]);
-  const A = Array.from({ length: q }, (_, a) => Array.from({ length: 2 * q }, (_, b) => (b === q + a ? 1 : 0)));
-  for (let i = 0; i < d.n; i++) for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) A[a][b] += z(i, a) * z(i, b);
-  for (let c = 0; c < q; c++) {
-    let piv = c;
-    for (let r = c + 1; r < q; r++) if (Math.abs(A[r][c]) > Math.abs(A[piv][c])) piv = r;
-    [A[c], A[piv]] = [A[piv], A[c]];
-    const s = A[c][c];
-    for (let b = 0; b < 2 * q; b++) A[c][b] /= s;
-    for (let r = 0; r < q; r++) {
-      if (r === c) continue;
-      const f = A[r][c];
-      for (let b = 0; b < 2 * q; b++) A[r][b] -= f * A[c][b];
-    }
-  }
-  const h: number[] = [];
-  for (let i = 0; i < d.n; i++) {
-    let s = 0;
-    for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) s += z(i, a) * A[a][q + b] * z(i, b);
-    h.push(s);
-  }
-  return h;
+/** Hat values of the design [1, X] (the library's QR-path leverages). */
+function leverageOf(d: TableDesign): Float64Array {
+  return hatValues({ data: d.X, rows: d.n, cols: d.p, layout: 'row-major' });
 }
 
 function firstBackend(runs: DatasetRun[]): string | undefined {

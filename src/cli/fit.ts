@@ -5,7 +5,7 @@ import {
 } from '../index.js';
 import { choiceFlag, intFlag, listFlag, numberFlag, parse } from './args.js';
 import { open, stat } from 'node:fs/promises';
-import { loadColumnarFile, loadDesign, type FrameDesign as Design, type FrameRequest as DesignRequest } from './data.js';
+import { loadColumnarFile, loadDesign, type FrameDesign, type FrameRequest } from './data.js';
 import { EXIT_OK, InputError, UsageError, withColumnNames } from './errors.js';
 import { fmtMs, fmtNum, fmtSci, table, toJson } from './format.js';
 import { writeOutput, type CliIo } from './io.js';
@@ -202,7 +202,7 @@ interface InferenceOutcome {
  * An option value the library rejects (level, reps, seed) is an input error (exit 1, like --tau);
  * any other failure leaves the estimates printed and says why the standard errors are missing.
  */
-function runInference(req: InferenceRequest, d: Design, loss: LossName, intercept: boolean, r: FitResult, now: () => number): InferenceOutcome {
+function runInference(req: InferenceRequest, d: FrameDesign, loss: LossName, intercept: boolean, r: FitResult, now: () => number): InferenceOutcome {
   if (req.method === 'none') {
     return { note: loss === 'smooth-l1' ? 'none for smooth-l1 fits' : 'not computed (--se none)', ms: 0 };
   }
@@ -300,7 +300,7 @@ export async function fitCommand(args: string[], io: CliIo): Promise<number> {
   const intercept = v['no-intercept'] !== true;
 
   const now = io.now ?? (() => performance.now());
-  const req: DesignRequest = {
+  const req: FrameRequest = {
     y: v.y as string, x: v.x as string[] | undefined, weights: v.weights as string | undefined,
     factors: v.factor as string[] | undefined, header, na, intercept, precision: v.f32 === true ? 'f32' : 'f64',
   };
@@ -338,7 +338,7 @@ interface FitRequest {
 }
 
 /** Stream the file (or standard input) into a Dataset, with a progress line on a terminal. */
-async function readDesign(file: string, io: CliIo, req: DesignRequest, now: () => number): Promise<Design> {
+async function readDesign(file: string, io: CliIo, req: FrameRequest, now: () => number): Promise<FrameDesign> {
   let source: AsyncIterable<Uint8Array | string>;
   let total: number | undefined;
   if (file === '-') {
@@ -426,8 +426,8 @@ class ReadProgress {
 }
 
 /** Column-major copies of the stored data (for residuals, standard errors and the plot), made once. */
-const arrayCache = new WeakMap<Design, { X: { data: Float64Array; rows: number; cols: number; layout: 'column-major' }; y: Float64Array; weights?: Float64Array }>();
-function arraysOf(d: Design): { X: { data: Float64Array; rows: number; cols: number; layout: 'column-major' }; y: Float64Array; weights?: Float64Array } {
+const arrayCache = new WeakMap<FrameDesign, { X: { data: Float64Array; rows: number; cols: number; layout: 'column-major' }; y: Float64Array; weights?: Float64Array }>();
+function arraysOf(d: FrameDesign): { X: { data: Float64Array; rows: number; cols: number; layout: 'column-major' }; y: Float64Array; weights?: Float64Array } {
   let a = arrayCache.get(d);
   if (!a) {
     const t = d.ds.toArrays();
@@ -438,7 +438,7 @@ function arraysOf(d: Design): { X: { data: Float64Array; rows: number; cols: num
   return a;
 }
 
-async function fitDesign(design: Design, file: string, v: Record<string, unknown>, io: CliIo, now: () => number, read: { readMs: number; readCpuMs: number }, f: FitRequest): Promise<number> {
+async function fitDesign(design: FrameDesign, file: string, v: Record<string, unknown>, io: CliIo, now: () => number, read: { readMs: number; readCpuMs: number }, f: FitRequest): Promise<number> {
   const { readMs } = read;
   const { loss, intercept, backend, maxIter, tol, tau, delta, epsilon, scale, alpha, subsamples, infReq, plot } = f;
   const options: FitOptions = { loss };
@@ -509,7 +509,7 @@ function resolveLoss(loss: string | undefined, tau?: number, huberParam?: number
 }
 
 /** Residuals y − b0 − X b, a column at a time over the stored data (X as stored: f64 or f32). */
-function residualsOf(d: Design, r: FitResult): Float64Array {
+function residualsOf(d: FrameDesign, r: FitResult): Float64Array {
   const n = d.n;
   const ds = d.ds;
   const f = ds.slot.backend.f64();
@@ -586,7 +586,7 @@ function rName(name: string): string {
   return /^(?:[A-Za-z]|\.(?![0-9]))[A-Za-z0-9._]*$/.test(name) ? name : `\`${name.replace(/[`\\]/g, '\\$&')}\``;
 }
 
-function formula(d: Design, intercept: boolean): string {
+function formula(d: FrameDesign, intercept: boolean): string {
   const rhs = d.xColumns.length ? d.xColumns.map(rName).join(' + ') : '1';
   return `${rName(d.yName)} ~ ${rhs}${intercept ? '' : ' - 1'}`;
 }
@@ -600,7 +600,7 @@ function lossDescription(loss: LossName, o: FitOptions): string {
   return s;
 }
 
-function fitSummary(file: string, d: Design, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult, res: Float64Array, ms: number, inf: InferenceOutcome, readMs: number): string {
+function fitSummary(file: string, d: FrameDesign, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult, res: Float64Array, ms: number, inf: InferenceOutcome, readMs: number): string {
   const out: string[] = [];
   out.push(`Model:  ${formula(d, intercept)}`);
   out.push(`Loss:   ${lossDescription(loss, o)}`);
@@ -696,7 +696,7 @@ function downweightedRows(flags: ArrayLike<number>): number[] {
 }
 
 /** LTS flagged rows: count, physical lines and 1-based data rows. */
-function outlierRows(d: Design, flags: ArrayLike<number>): { count: number; lines: number[]; rows: number[] } {
+function outlierRows(d: FrameDesign, flags: ArrayLike<number>): { count: number; lines: number[]; rows: number[] } {
   const rows: number[] = [];
   for (let i = 0; i < flags.length; i++) if (flags[i]) rows.push(i + 1);
   return { count: rows.length, lines: rows.map((r) => d.lines[r - 1]), rows };
@@ -715,13 +715,13 @@ function rowList(lines: number[], labels?: string[], kind: 'line' | 'row' = 'lin
   return `row${labels.length === 1 ? '' : 's'} ${labels.slice(0, 8).map((l) => JSON.stringify(l)).join(', ')}${more}; ${ls}`;
 }
 
-function countedRows(d: Design, idx: number[]): { count: number; lines: number[]; labels?: string[] } {
+function countedRows(d: FrameDesign, idx: number[]): { count: number; lines: number[]; labels?: string[] } {
   const out: { count: number; lines: number[]; labels?: string[] } = { count: idx.length, lines: idx.map((i) => d.lines[i]) };
   if (d.labels) out.labels = idx.map((i) => d.labels![i]);
   return out;
 }
 
-function fitJson(file: string, d: Design, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult, res: Float64Array, ms: number, inf: InferenceOutcome, readMs: number): Record<string, unknown> {
+function fitJson(file: string, d: FrameDesign, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult, res: Float64Array, ms: number, inf: InferenceOutcome, readMs: number): Record<string, unknown> {
   const coefficients: Record<string, number> = {};
   if (intercept) coefficients['(Intercept)'] = r.intercept;
   d.xNames.forEach((name, j) => (coefficients[name] = r.coef[j]));
@@ -779,7 +779,7 @@ function inferenceJson(s: Summary, ms: number): Record<string, unknown> {
   return { ...rest, timeMs: ms };
 }
 
-function fitPlot(file: string, d: Design, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult): string {
+function fitPlot(file: string, d: FrameDesign, loss: LossName, intercept: boolean, o: FitOptions, r: FitResult): string {
   const { X, y } = arraysOf(d);
   const title = `${formula(d, intercept)}: ${lossDescription(loss, o)}`;
   const subtitle = `${file === '-' ? 'standard input' : file}, n = ${d.n}`;
@@ -811,7 +811,7 @@ function fitPlot(file: string, d: Design, loss: LossName, intercept: boolean, o:
  * `--taus`: one quantile fit and summary per tau, the least-squares fit as a reference, printed as one
  * table per tau (or JSON), and with --plot the coefficient-against-tau panels of plot.summary.rqs.
  */
-async function fitTaus(file: string, d: Design, intercept: boolean, base: FitOptions, taus: number[], req: InferenceRequest, json: boolean, plot: string | undefined, io: CliIo, now: () => number): Promise<number> {
+async function fitTaus(file: string, d: FrameDesign, intercept: boolean, base: FitOptions, taus: number[], req: InferenceRequest, json: boolean, plot: string | undefined, io: CliIo, now: () => number): Promise<number> {
   const fits = taus.map((tau) => ({ tau, r: fitModel(d.ds, { ...base, loss: 'quantile', tau }) }));
   const infs = fits.map((f) => runInference(req, d, 'quantile', intercept, f.r, now));
   // Least squares with its classical interval at the same level: the reference line.

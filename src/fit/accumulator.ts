@@ -32,7 +32,7 @@ import { Dataset } from '../data/dataset.js';
 import { RobustRegError, describe } from '../errors.js';
 import { INFO_ITERATIONS, INFO_LEN, INFO_METHOD, INFO_OBJECTIVE, INFO_RCOND } from '../abi/info.js';
 import { checkVectorShape, copyVec, copyX, shapeOf, type XInput } from '../data/input.js';
-import { splitHi, twoProdErr, twoSumErr } from '../twin/dd.js';
+import { givensRotateIn, splitHi, twoProdErr, twoSumErr } from '../linalg/dense.js';
 import { checkOptionsObject, fail, optBackend, optBool, type BackendChoice } from '../data/options.js';
 import { opt } from './option-table.js';
 import { makePredict, type L2Result } from './result.js';
@@ -70,6 +70,22 @@ export interface GramAccumulatorJSON {
   meanLo: number[];
   /** Upper triangle of R, row by row: R[0][0..p], R[1][1..p], …, R[p][p] ((p+1)(p+2)/2 numbers). */
   R: number[];
+}
+
+/** Weighted, centered co-moments of V = [X | y] computed elsewhere (e.g. by a SQL engine: sql.momentsQuery). */
+export interface GramMoments {
+  /** Rows summarised (including rows of zero weight). */
+  rows: number;
+  /** Rows with a positive weight (default: rows). */
+  positiveRows?: number;
+  /** The sum of the weights W (rows when unweighted); > 0. */
+  weightSum: number;
+  /** Weighted means of the p columns of X and of y (last): p + 1 numbers. */
+  mean: ArrayLike<number>;
+  /** Low parts of the means (mean + meanLo to about twice double precision; default 0). */
+  meanLo?: ArrayLike<number>;
+  /** C = Σ w (v − m)(v − m)ᵀ, (p+1)×(p+1) row-major, symmetric positive semidefinite. */
+  comoments: ArrayLike<number>;
 }
 
 const FORMAT = 'robustreg.GramAccumulator';
@@ -318,6 +334,64 @@ export class GramAccumulator {
   }
 
   /**
+   * An accumulator from moments computed elsewhere (a SQL engine, a data-frame library): R is the
+   * Cholesky factor of C, computed with C scaled to unit diagonal; a pivot at or below
+   * (p+1)·u of its diagonal (a column that is constant or a combination of the others, within
+   * rounding) gives a zero row, so the solve reports the aliased column as ols() does. Solving from
+   * C squares the condition number (normal equations): see README "Beyond one machine".
+   */
+  static fromMoments(moments: GramMoments, options?: GramAccumulatorOptions): GramAccumulator {
+    const fn = 'GramAccumulator.fromMoments';
+    if (typeof moments !== 'object' || moments === null) throw bad(fn, 'moments', 'an object { rows, weightSum, mean, comoments }', moments);
+    const m = moments as unknown as Record<string, unknown>;
+    for (const k of Object.keys(m)) {
+      if (!['rows', 'positiveRows', 'weightSum', 'mean', 'meanLo', 'comoments'].includes(k)) {
+        throw new RobustRegError('INVALID_INPUT', `${fn}: unknown field ${JSON.stringify(k)}; valid fields are rows, positiveRows, weightSum, mean, meanLo, comoments`, { argument: k });
+      }
+    }
+    const rows = m.rows;
+    if (typeof rows !== 'number' || !Number.isSafeInteger(rows) || rows < 1) throw bad(fn, 'rows', 'a positive integer', rows);
+    const positiveRows = m.positiveRows === undefined ? rows : m.positiveRows;
+    if (typeof positiveRows !== 'number' || !Number.isSafeInteger(positiveRows) || positiveRows < 1 || positiveRows > rows) {
+      throw bad(fn, 'positiveRows', `an integer in [1, rows = ${rows}]`, positiveRows);
+    }
+    const W = m.weightSum;
+    if (typeof W !== 'number' || !Number.isFinite(W) || !(W > 0)) throw bad(fn, 'weightSum', 'a finite number > 0', W);
+    const arr = (name: string, v: unknown, len: number | null): Float64Array => {
+      if (!Array.isArray(v) && !(ArrayBuffer.isView(v) && !(v instanceof DataView))) throw bad(fn, name, 'an array of numbers', v);
+      const a = v as ArrayLike<unknown>;
+      if (len !== null && a.length !== len) throw bad(fn, name, `an array of ${len} numbers`, v);
+      const out = new Float64Array(a.length);
+      for (let i = 0; i < a.length; i++) {
+        const x = a[i];
+        if (typeof x !== 'number' || !Number.isFinite(x)) {
+          throw new RobustRegError(typeof x === 'number' ? 'NON_FINITE' : 'INVALID_INPUT', `${fn}: ${name}[${i}] must be a finite number, received ${describe(x)}`, { argument: `${name}[${i}]`, value: x });
+        }
+        out[i] = x + 0;
+      }
+      return out;
+    };
+    const mean = arr('mean', m.mean, null);
+    const q = mean.length;
+    if (q < 1 || q - 1 > MAX_COLS) throw bad(fn, 'mean', `an array of p + 1 numbers (p ≤ ${MAX_COLS})`, m.mean);
+    const meanLo = m.meanLo === undefined ? new Float64Array(q) : arr('meanLo', m.meanLo, q);
+    const C = arr('comoments', m.comoments, q * q);
+    for (let i = 0; i < q; i++) {
+      if (C[i * q + i] < 0) throw bad(fn, `comoments[${i * q + i}]`, 'a diagonal entry ≥ 0 (a sum of squares)', C[i * q + i]);
+      for (let j = 0; j < i; j++) {
+        const a = C[i * q + j], b = C[j * q + i];
+        if (Math.abs(a - b) > 1e-12 * Math.max(Math.abs(a), Math.abs(b))) {
+          throw bad(fn, `comoments[${i * q + j}]`, `equal to comoments[${j * q + i}] (${b}; the matrix is symmetric)`, a);
+        }
+      }
+    }
+    const acc = new GramAccumulator(q - 1, options);
+    acc.s = { rows, positiveRows, W, mean, meanLo, R: cholFactor(C, q) };
+    canonical(acc.s);
+    return acc;
+  }
+
+  /**
    * Least squares (+ ridge) from the statistics: the same problem, result fields and errors as
    * `ols(X, y, { intercept, ridge, weights })` on all rows added.
    */
@@ -347,7 +421,7 @@ export class GramAccumulator {
       if (!row.every(Number.isFinite)) {
         throw new RobustRegError('NON_FINITE', `${fn}: the uncentered second moments overflow; fit with an intercept or rescale the data`, {});
       }
-      rotateIn(P, q, row, 0);
+      givensRotateIn(P, q, row, 0);
     }
     const slot = acquire(choice, fn);
     return withSlot(slot, () => {
@@ -440,40 +514,6 @@ function canonical(s: Stats): void {
   }
 }
 
-/**
- * Rotate the row v (entries before k0 are zero) into the upper-triangular R (q x q row-major) with
- * Givens rotations: afterwards R^T R = R_old^T R_old + v v^T. v is overwritten.
- */
-function rotateIn(R: Float64Array, q: number, v: Float64Array, k0: number): void {
-  for (let k = k0; k < q; k++) {
-    const b = v[k];
-    if (b === 0) continue;
-    const a = R[k * q + k];
-    const r = hypot(a, b);
-    const c = a / r;
-    const s = b / r;
-    R[k * q + k] = r;
-    v[k] = 0;
-    for (let j = k + 1; j < q; j++) {
-      const x = R[k * q + j];
-      const y = v[j];
-      R[k * q + j] = c * x + s * y;
-      v[j] = c * y - s * x;
-    }
-  }
-}
-
-/** sqrt(a^2 + b^2) without spurious over- or underflow, in plain IEEE operations (reproducible). */
-function hypot(a: number, b: number): number {
-  const x = Math.abs(a);
-  const y = Math.abs(b);
-  const t = x > y ? x : y;
-  if (t > 1e-150 && t < 1e150) return Math.sqrt(x * x + y * y);
-  const u = x / t;
-  const v = y / t;
-  return t * Math.sqrt(u * u + v * v);
-}
-
 /** Merge b into a (b may be modified). */
 function mergeStats(a: Stats, b: Stats, fn: string): void {
   const q = a.mean.length;
@@ -525,9 +565,9 @@ function mergeStats(a: Stats, b: Stats, fn: string): void {
       if (v[j] !== 0) nz = true;
     }
     for (let j = 0; j < i; j++) v[j] = 0;
-    if (nz) rotateIn(R, q, v, i);
+    if (nz) givensRotateIn(R, q, v, i);
   }
-  rotateIn(R, q, d, 0);
+  givensRotateIn(R, q, d, 0);
   for (let k = 0; k < q * q; k++) {
     if (!Number.isFinite(R[k])) {
       throw new RobustRegError('NON_FINITE', `${fn}: the merged co-moments overflow double precision; rescale the data`, {});
@@ -558,4 +598,33 @@ function interceptFrom(mean: Float64Array, meanLo: Float64Array, coef: Float64Ar
     h = s;
   }
   return h + l;
+}
+
+/**
+ * Upper R with RᵀR = C (q × q, row-major) for a symmetric positive semidefinite C: Cholesky of
+ * D⁻¹CD⁻¹ (D = √diag C), columns scaled back by D. A pivot ≤ q·u (relative) — a column of X dependent
+ * on the earlier ones within rounding — leaves a zero row instead of a square root of rounding noise.
+ */
+function cholFactor(C: Float64Array, q: number): Float64Array {
+  const d = new Float64Array(q);
+  for (let i = 0; i < q; i++) d[i] = Math.sqrt(C[i * q + i]);
+  const S = new Float64Array(q * q);
+  for (let i = 0; i < q; i++) for (let j = 0; j < q; j++) S[i * q + j] = d[i] > 0 && d[j] > 0 ? C[i * q + j] / (d[i] * d[j]) : 0;
+  const U = new Float64Array(q * q);
+  const tiny = q * 2.220446049250313e-16;
+  for (let k = 0; k < q; k++) {
+    let piv = S[k * q + k];
+    for (let i = 0; i < k; i++) piv -= U[i * q + k] * U[i * q + k];
+    // dependent (or constant) column of X: zero row; y (last) only when nothing is left at all
+    if (!(piv > (k === q - 1 ? 0 : tiny))) continue;
+    const r = Math.sqrt(piv);
+    U[k * q + k] = r;
+    for (let j = k + 1; j < q; j++) {
+      let v = S[k * q + j];
+      for (let i = 0; i < k; i++) v -= U[i * q + k] * U[i * q + j];
+      U[k * q + j] = v / r;
+    }
+  }
+  for (let i = 0; i < q; i++) for (let j = i; j < q; j++) U[i * q + j] *= d[j];
+  return U;
 }

@@ -78,8 +78,9 @@ export interface L1Result extends FitResult {
   /** Globbed rows found on the wrong side of the fit and moved back into the band. */
   globFixups: number;
   /** 0, or the number of distinct rows solved: exactly duplicated (x, y) rows (≥ 10,000 rows, at most
-   * half distinct) are collapsed into one row weighted by their summed weight before solving (exact). */
-  collapsedRows: number;
+   * half distinct) are collapsed into one row weighted by their summed weight before solving (exact).
+   * Set by lad()/quantile()/fit(); absent on results other solvers assemble (sql.quantile). */
+  collapsedRows?: number;
 }
 
 export function makePredict(coef: Float64Array, intercept: number): (X: XInput) => Float64Array {

@@ -3,7 +3,7 @@
 // Deterministic: a seeded xoshiro128** generator, so a summary is a pure function of its inputs.
 import { RobustRegError } from '../errors.js';
 import type { MatrixLike } from '../data/input.js';
-import type { Design } from './design.js';
+import type { InferenceData } from './design.js';
 import { quantileType7 } from './quantile.js';
 
 /**
@@ -78,7 +78,7 @@ export interface BootstrapResult {
 }
 
 /** Draw B xy-pairs resamples of the used rows and refit each. */
-export function bootstrapPairs(d: Design, B: number, seed: number, refit: Refit): BootstrapResult {
+export function bootstrapPairs(d: InferenceData, B: number, seed: number, refit: Refit): BootstrapResult {
   const { n, p, k, X, y, w } = d;
   const rng = new Xoshiro128(seed);
   const reps = new Float64Array(B * k);

@@ -9,9 +9,9 @@
 import { GramAccumulator } from '../fit/accumulator.js';
 import { Dataset } from '../data/dataset.js';
 import { RobustRegError } from '../errors.js';
-import { uncentre, type Design } from './design.js';
+import { uncentre, type InferenceData } from './design.js';
 import { fSf } from './distributions.js';
-import { cholSolve } from './linalg.js';
+import { cholSolve } from '../linalg/dense.js';
 import { l2Fit, type L2Inference, type L2Vcov } from './l2.js';
 
 const BLOCK = 256;
@@ -272,7 +272,7 @@ function fromMoments(ds: Dataset, coef: ArrayLike<number>, b0: number, coefAll: 
     if (type === 'HC1') for (let i = 0; i < k * k; i++) M[i] *= n / df;
     Vc = sandwich3(Vc, M, k);
   }
-  const V = uncentre(Vc, mean.subarray(0, p) as Float64Array, { k, p, intercept: true } as Design);
+  const V = uncentre(Vc, mean.subarray(0, p) as Float64Array, { k, p, intercept: true } as InferenceData);
   const rSquared = mss / (mss + rss);
   const adjRSquared = 1 - (1 - rSquared) * ((n - 1) / df);
   let fStatistic: L2Inference['fStatistic'];
@@ -451,7 +451,7 @@ export function l2InferenceDataset(ds: Dataset, coef: ArrayLike<number>, b0: num
     if (type === 'HC1') for (let c = 0; c < k * k; c++) M[c] *= n / df;
     Vc = sandwich3(Gi, M, k);
   }
-  const V = uncentre(Vc, m, { k, p, intercept } as Design);
+  const V = uncentre(Vc, m, { k, p, intercept } as InferenceData);
 
   // R² and F as summary.lm
   const mss = intercept ? mss2 - (mss1 * mss1) / swSum : mss2 + 2 * ybar * mss1 + ybar * ybar * swSum;

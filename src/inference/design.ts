@@ -4,9 +4,9 @@
 import { RobustRegError, describe } from '../errors.js';
 import { readXywHost } from '../data/input.js';
 import { residualsColumnMajor } from '../fit/result.js';
-import type { Mat } from './linalg.js';
+import type { Mat } from '../linalg/dense.js';
 
-export interface Design {
+export interface InferenceData {
   /** Rows used: those with positive weight (all rows when unweighted). */
   n: number;
   /** Rows passed in (including zero-weight rows). */
@@ -27,7 +27,7 @@ export interface Design {
   weightsAll: ArrayLike<number> | undefined;
 }
 
-export function readDesign(fn: string, X: unknown, y: unknown, weights: unknown, intercept: boolean): Design {
+export function readDesign(fn: string, X: unknown, y: unknown, weights: unknown, intercept: boolean): InferenceData {
   const r = readXywHost(fn, X, y, weights);
   const nAll = r.n;
   const p = r.p;
@@ -56,12 +56,12 @@ export function readDesign(fn: string, X: unknown, y: unknown, weights: unknown,
 }
 
 /** Residuals y − intercept − X·coef over the used rows (the library's one residual pass). */
-export function residuals(d: Design, coef: ArrayLike<number>, intercept: number): Float64Array {
+export function residuals(d: InferenceData, coef: ArrayLike<number>, intercept: number): Float64Array {
   return residualsColumnMajor(d.X, 0, d.y, 0, d.n, d.p, intercept, coef);
 }
 
 /** Weighted column means (the centring point; any point is exact, the mean is best conditioned). */
-export function columnMeans(d: Design, w: Float64Array | null): Float64Array {
+export function columnMeans(d: InferenceData, w: Float64Array | null): Float64Array {
   const { n, p, X } = d;
   const m = new Float64Array(p);
   if (!d.intercept) return m;
@@ -85,7 +85,7 @@ export function columnMeans(d: Design, w: Float64Array | null): Float64Array {
  * The design in centred coordinates, rows scaled: row i is s_i · [1, x_i − m] (or s_i · x_i without
  * an intercept), n × k column-major. `s` null means 1.
  */
-export function centredDesign(d: Design, m: Float64Array, s: Float64Array | null): Mat {
+export function centredDesign(d: InferenceData, m: Float64Array, s: Float64Array | null): Mat {
   const { n, p, k, X } = d;
   const a = new Float64Array(n * k);
   let c0 = 0;
@@ -106,7 +106,7 @@ export function centredDesign(d: Design, m: Float64Array, s: Float64Array | null
  * Back from centred coordinates: with an intercept, θ_c = (a + m'b, b) and θ = (a, b) = T θ_c,
  * T = [[1, −m'], [0, I]], so V = T V_c T'. Without an intercept V = V_c.
  */
-export function uncentre(Vc: Float64Array, m: Float64Array, d: Design): Float64Array {
+export function uncentre(Vc: Float64Array, m: Float64Array, d: InferenceData): Float64Array {
   const { k, p } = d;
   if (!d.intercept) return Vc;
   // u = V_c[0, 1:] etc. V00 = Vc00 − 2 m'Vc[1:,0] + m'Vc[1:,1:]m ; V0j = Vc0j − m'Vc[1:, j]; Vij = Vc_ij.

@@ -5,8 +5,8 @@
 //   H2 = K  · (Σψ²/(n−k)) s² / (Σψ'/n)  · W⁻¹,            W = X' diag(ψ') X
 //   H3 = K⁻¹ · (Σψ²/(n−k)) s²            · W⁻¹ (X'X) W⁻¹
 import { RobustRegError } from '../errors.js';
-import { centredDesign, columnMeans, uncentre, type Design } from './design.js';
-import { inverseGram, sandwich } from './linalg.js';
+import { centredDesign, columnMeans, uncentre, type InferenceData } from './design.js';
+import { inverseGram, sandwich } from '../linalg/dense.js';
 
 export type HuberVcov = 'H1' | 'H2' | 'H3';
 export const HUBER_VCOV: readonly HuberVcov[] = ['H1', 'H2', 'H3'];
@@ -23,7 +23,7 @@ export interface HuberInference {
  * Guard: at a Huber M-estimate the estimating equations Σ ψ(r_i/s)·z_i = 0 hold (to the fit's
  * tolerance). A result fitted with intercept: false, other data or other options fails them.
  */
-export function checkHuberEquations(d: Design, resid: Float64Array, scale: number, delta: number): void {
+export function checkHuberEquations(d: InferenceData, resid: Float64Array, scale: number, delta: number): void {
   const { n, k } = d;
   const psi = new Float64Array(n);
   let pp = 0;
@@ -47,7 +47,7 @@ export function checkHuberEquations(d: Design, resid: Float64Array, scale: numbe
   }
 }
 
-export function huberCovariance(d: Design, resid: Float64Array, scale: number, delta: number, type: HuberVcov): HuberInference {
+export function huberCovariance(d: InferenceData, resid: Float64Array, scale: number, delta: number, type: HuberVcov): HuberInference {
   const { n, k } = d;
   const dpsi = new Float64Array(n);
   let ssPsi = 0;

@@ -3,9 +3,9 @@
 // R², adjusted R², the overall F test (classical: R's; robust: the Wald F on the non-intercept
 // coefficients, as statsmodels reports with cov_type = 'HC…').
 import { RobustRegError } from '../errors.js';
-import { centredDesign, columnMeans, uncentre, type Design } from './design.js';
+import { centredDesign, columnMeans, uncentre, type InferenceData } from './design.js';
 import { fSf } from './distributions.js';
-import { cholSolve, congruence, crossprod, invUpper, qrR, rightSolveUpper } from './linalg.js';
+import { cholSolve, congruence, crossprod, invUpper, qrR, rightSolveUpper } from '../linalg/dense.js';
 
 export type L2Vcov = 'classical' | 'HC0' | 'HC1' | 'HC2' | 'HC3';
 export const L2_VCOV: readonly L2Vcov[] = ['classical', 'HC0', 'HC1', 'HC2', 'HC3'];
@@ -21,7 +21,7 @@ export interface L2Inference {
   warnings: string[];
 }
 
-export function l2Inference(d: Design, resid: Float64Array, coefAll: Float64Array, type: L2Vcov): L2Inference {
+export function l2Inference(d: InferenceData, resid: Float64Array, coefAll: Float64Array, type: L2Vcov): L2Inference {
   const { n, k, w } = d;
   const warnings: string[] = [];
   const df = n - k;
@@ -135,7 +135,7 @@ export function l2Fit(
  * orthogonal to the (weighted) design. A fit made with other data, other weights, intercept: false
  * or a ridge penalty fails this.
  */
-export function checkNormalEquations(d: Design, resid: Float64Array): void {
+export function checkNormalEquations(d: InferenceData, resid: Float64Array): void {
   const { n, k, w } = d;
   const sw = w ? Float64Array.from(w, Math.sqrt) : null;
   const m = columnMeans(d, w);

@@ -10,10 +10,10 @@
 // sup 1, so ρ_chi'(x) = 6 ψ_chi(x) / c_chi².
 import { RobustRegError } from '../errors.js';
 import { psiBisquare, psiPrimeBisquare, rhoBisquare } from '../fit/mm.js';
-import type { Design } from './design.js';
+import type { InferenceData } from './design.js';
 
 /** Row i, column j of [1, X] (j = 0 the intercept when d.intercept). */
-function xij(d: Design, i: number, j: number): number {
+function xij(d: InferenceData, i: number, j: number): number {
   if (d.intercept) return j === 0 ? 1 : d.X[(j - 1) * d.n + i];
   return d.X[j * d.n + i];
 }
@@ -88,7 +88,7 @@ function eigenSym(S: Float64Array, k: number): { values: Float64Array; Q: Float6
 }
 
 /** .vcov.avar1 of an MM fit: r = MM residuals, r0 = S residuals (both of the rows of d), scale s > 0. */
-export function mmCovariance(d: Design, r: Float64Array, r0: Float64Array, s: number, cPsi: number, cChi: number,
+export function mmCovariance(d: InferenceData, r: Float64Array, r0: Float64Array, s: number, cPsi: number, cChi: number,
   warnings: string[]): Float64Array {
   const n = d.n, k = d.k, bb = 0.5;
   const rs = new Float64Array(n), r0s = new Float64Array(n);

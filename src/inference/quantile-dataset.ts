@@ -18,8 +18,8 @@ import { quantile as fitQuantile } from '../fit/api.js';
 import { GramAccumulator } from '../fit/accumulator.js';
 import { collapseRows } from '../fit/collapse.js';
 import { Dataset } from '../data/dataset.js';
-import { checkCoefLike, uncentre, type Design } from './design.js';
-import { invUpper } from './linalg.js';
+import { checkCoefLike, uncentre, type InferenceData } from './design.js';
+import { invUpper } from '../linalg/dense.js';
 import { usableBandwidth, type Bandwidth } from './quantile.js';
 
 const EPS_NID = Math.sqrt(Number.EPSILON);
@@ -208,7 +208,7 @@ function nidCore(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
       for (let l = 0; l < k; l++) s += Z[rr * k + l] * Z[c * k + l];
       Vc[c * k + rr] = Vc[rr * k + c] = s2 * s;
     }
-    const V = uncentre(Vc, Float64Array.from(mean), { k, p, intercept } as Design);
+    const V = uncentre(Vc, Float64Array.from(mean), { k, p, intercept } as InferenceData);
     const warnings: string[] = [];
     if (zeroed > 0) {
       const obs = (x: number) => `${x} observation${x === 1 ? '' : 's'}`;

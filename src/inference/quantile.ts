@@ -7,9 +7,9 @@
 // h is Hall & Sheather (1988) by default, Bofinger (1975) optionally, halved until τ ± h ⊂ (0, 1).
 // With weights, quantreg multiplies the rows of X and y by w_i; so do we.
 import { RobustRegError } from '../errors.js';
-import { centredDesign, columnMeans, uncentre, type Design } from './design.js';
+import { centredDesign, columnMeans, uncentre, type InferenceData } from './design.js';
 import { normalPdf, normalQuantile } from './distributions.js';
-import { sandwich, type Mat } from './linalg.js';
+import { sandwich, type Mat } from '../linalg/dense.js';
 
 export type Bandwidth = 'hall-sheather' | 'bofinger';
 
@@ -38,7 +38,7 @@ export interface CoefFit {
 /** sqrt(machine epsilon), quantreg's `eps` in summary.rq. */
 const EPS_NID = Math.sqrt(Number.EPSILON);
 
-function sparsitySandwich(d: Design, tau: number, f: Float64Array, what: string): Float64Array {
+function sparsitySandwich(d: InferenceData, tau: number, f: Float64Array, what: string): Float64Array {
   const { n } = d;
   const w = d.w;
   const m = columnMeans(d, w);
@@ -62,7 +62,7 @@ export interface NidResult {
 }
 
 /** The nid covariance from the fits at τ + h (`hi`) and τ − h (`lo`). */
-export function nidCovariance(d: Design, tau: number, h: number, hi: CoefFit, lo: CoefFit): NidResult {
+export function nidCovariance(d: InferenceData, tau: number, h: number, hi: CoefFit, lo: CoefFit): NidResult {
   const { n, p, X, w } = d;
   const dy = new Float64Array(n);
   const d0 = d.intercept ? hi.intercept - lo.intercept : 0;
@@ -120,7 +120,7 @@ export interface KerResult {
 }
 
 /** Powell's kernel covariance from the residuals r (unweighted units; weighted as quantreg does). */
-export function kerCovariance(d: Design, tau: number, h: number, resid: Float64Array): KerResult {
+export function kerCovariance(d: InferenceData, tau: number, h: number, resid: Float64Array): KerResult {
   const { n, w } = d;
   const u = new Float64Array(n);
   for (let i = 0; i < n; i++) u[i] = (w ? w[i] : 1) * resid[i];
@@ -147,7 +147,7 @@ export function kerCovariance(d: Design, tau: number, h: number, resid: Float64A
  * −Σ_{r≠0} w ψ_τ(r) ∈ [(τ−1)·W₀, τ·W₀] (W₀ = weight of the zero residuals). A result fitted with
  * intercept: false, other weights or other data almost never does.
  */
-export function checkQuantileIntercept(d: Design, tau: number, resid: Float64Array): void {
+export function checkQuantileIntercept(d: InferenceData, tau: number, resid: Float64Array): void {
   if (!d.intercept) return;
   const { n, w } = d;
   let scale = 0;

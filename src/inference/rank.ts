@@ -17,7 +17,7 @@
 import { RobustRegError } from '../errors.js';
 import { bandwidth } from './quantile.js';
 import { studentTQuantile } from './distributions.js';
-import { qrR } from './linalg.js';
+import { qrR } from '../linalg/dense.js';
 import {
   basisInverse, dedupeRows, dualScores, greedyBasis, makeVertex, optimize,
   type OptimizeStats, type QrProblem, type Vertex,

@@ -14,7 +14,7 @@ import { bootstrapPairs, percentileInterval, replicateCovariance } from './boots
 import { Dataset } from '../data/dataset.js';
 import { l2InferenceDataset } from './dataset.js';
 import { nidOfDataset } from './quantile-dataset.js';
-import { checkCoefLike, readDesign, residuals, type Design } from './design.js';
+import { checkCoefLike, readDesign, residuals, type InferenceData } from './design.js';
 import { normalQuantile, normalSf, studentTQuantile, studentTTwoSided } from './distributions.js';
 import { HUBER_VCOV, checkHuberEquations, huberCovariance, type HuberVcov } from './huber.js';
 import { L2_VCOV, checkNormalEquations, l2Inference, type L2Vcov } from './l2.js';
@@ -423,7 +423,7 @@ function summaryOfDataset(result: SummarizableResult, ds: Dataset, options?: Sum
         return finish({
           loss: 'l2', n: ds.nPos, p: k, df: ds.nPos - k, objective, level, intercept, method: vcov, distribution: 't',
           sigma: inf.sigma, rSquared: inf.rSquared, adjRSquared: inf.adjRSquared, fStatistic: inf.fStatistic, warnings: inf.warnings,
-        }, coefAll, inf.V, readNames(names, ds.cols), { k, intercept } as Design);
+        }, coefAll, inf.V, readNames(names, ds.cols), { k, intercept } as InferenceData);
       }
     }
   }
@@ -434,7 +434,7 @@ function summaryOfDataset(result: SummarizableResult, ds: Dataset, options?: Sum
     return finish({
       loss: res.loss as Loss, n, p: k, df: n - k, objective, level: (o.level ?? 0.95) as number, intercept: nid.intercept,
       method: 'nid', distribution: 't', tau: nid.tau, bandwidth: { rule: nid.rule, h: nid.h }, warnings: nid.warnings,
-    }, nid.coefAll, nid.V, readNames(names, ds.cols), { k, intercept: nid.intercept } as Design);
+    }, nid.coefAll, nid.V, readNames(names, ds.cols), { k, intercept: nid.intercept } as InferenceData);
   }
   const t = ds.toArrays();
   const X = { data: Float64Array.from(t.X.data), rows: t.X.rows, cols: t.X.cols, layout: 'column-major' as const };
@@ -455,7 +455,7 @@ function readNames(v: unknown, p: number): string[] {
 type Partial0 = Omit<Summary, 'coefficients' | 'covariance'>;
 
 /** Build the coefficient table from the estimates and their covariance V (k × k column-major). */
-function finish(s: Partial0, est: Float64Array, V: Float64Array, colNames: string[], d: Design): Summary {
+function finish(s: Partial0, est: Float64Array, V: Float64Array, colNames: string[], d: InferenceData): Summary {
   const k = d.k;
   const names = d.intercept ? ['(Intercept)', ...colNames] : colNames;
   const alpha = 1 - s.level;

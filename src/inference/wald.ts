@@ -13,10 +13,10 @@ import type { XInput } from '../data/input.js';
 import { checkOptionsObject, fail, optBackend, optBool, type BackendChoice } from '../data/options.js';
 import { checkCoefLike, readDesign, residuals } from './design.js';
 import { fSf } from './distributions.js';
-import { cholSolve, congruence, crossprod, invUpper, qrR } from './linalg.js';
+import { cholSolve, congruence, crossprod, invUpper, qrR } from '../linalg/dense.js';
 import { usableBandwidth, type Bandwidth } from './quantile.js';
 import { basisInverse, greedyBasis, makeVertex, objectiveOf, optimize, type QrProblem } from './vertex.js';
-import type { Design } from './design.js';
+import type { InferenceData } from './design.js';
 import type { SummarizableResult } from './summary.js';
 
 export interface QuantileTestOptions {
@@ -234,7 +234,7 @@ function waldStat(W: Float64Array, beta: Float64Array, m: number, k: number, sel
  * lower than the fit's objective (beyond rounding). Catches fits of other data, other designs and fits
  * without an intercept (unless their intercept-free fit happens to be optimal with one too).
  */
-function isOptimal(d: Design, tau: number, coef: Float64Array, b0: number): boolean {
+function isOptimal(d: InferenceData, tau: number, coef: Float64Array, b0: number): boolean {
   const { n, p, k } = d;
   const Z = new Float64Array(n * k);
   Z.fill(1, 0, n);

@@ -434,7 +434,7 @@ function startSimplex(): void {
   for (let s = 0; s < q; s++) { const i = I[iSlot + s]; if (i >= 0) I[iLab + i] = 0; }
 }
 
-/** A basic dual outside its box by v where the certificate cannot see it (see assembly/l1.ts). */
+/** A basic dual outside its box by v where the certificate cannot see it (see assembly/l1-simplex.ts). */
 function hiddenViolation(i: number, v: number, w: number, ctol: number): boolean {
   if (!(v > DUAL_TOL * w + ctol)) return false;
   let rs = 0.0;

@@ -42,42 +42,18 @@ export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number,
   return l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, 0);
 }
 
-/** l2_fit, or (inner != 0) IRLS's cheaper intermediate solve: see assembly/l2.ts l2Solve. */
+/** l2_fit, or (inner != 0) IRLS's cheaper intermediate solve: see assembly/l2.ts l2Solve (same steps,
+ *  same functions). */
 export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, ridge: number,
   pCoef: number, pInfo: number, pFlags: number, pWork: number, inner: number): number {
   const F = F64;
   const I = I32;
   const L = blockRows(n);
-  const pv = evenUp(p + 1);
-  const qq = evenUp((p + 1) * (p + 1));
-  // f64 index bases (i32 bases for act / pos / flags; X: index base in its view).
-  const X = xview();
-  const xb = pX >>> XS;
-  const yb = pY >>> 3;
+  layoutL2(pWork, p, L);
   const wb = pW >>> 3;
   const cb = pCoef >>> 3;
   const ib = pInfo >>> 3;
   const fb = pFlags >>> 2;
-  const mean = pWork >>> 3;
-  const meanLo = mean + pv;
-  const scale = meanLo + pv;
-  const invs = scale + pv;
-  const act = (invs + pv) * 2;
-  const pos = act + 2 * pv;
-  const delta = invs + 3 * pv;
-  const gh = delta + pv;
-  const gl = gh + pv;
-  const ex = gl + pv;
-  const sg = ex + pv;
-  const xm = sg + pv;
-  const G = xm + pv;
-  const R = G + qq;
-  const blk = R + qq;
-  const wbuf = blk + (p + 1) * L;
-  const rh = wbuf + L;
-  const rl = rh + L;
-  const qh = rl + L;
-  const ql = qh + L;
 
   for (let k = 0; k < INFO_LEN; k++) F[ib + k] = 0;
   for (let j = 0; j <= p; j++) F[cb + j] = 0;
@@ -99,12 +75,71 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
     return intercept !== 0 || (p > 0 && ridge === 0) ? STATUS_RANK_DEFICIENT : STATUS_OK;
   }
 
-  // 1. Means and scales; active columns.
-  let ybar = 0;
-  if (intercept !== 0) {
-    weightedMean(F, n, yb, pW, wb, W, mean + p, meanLo + p);
-    ybar = F[mean + p];
+  const pa = standardize(F, I, n, p, pX, pY, pW, W, intercept, fb);
+  const ybar = intercept !== 0 ? F[mean + p] : 0;
+  const q = pa + 1;
+  normalMatrix(F, I, n, pX, pY, pW, pa, ybar, ridge, L);
+  const kk = factorize(F, I, n, pX, pY, pW, pa, ybar, ridge, L, fb, ib);
+  const b0 = initialSolution(F, I, kk, pa, q, ybar, intercept, cb);
+  let obj = refine(F, I, n, pX, pY, pW, mask, W, kk, q, b0, intercept, ridge, inner, L, cb, ib);
+
+  // 7. Objective.
+  if (ridge > 0) {
+    let pen = 0.0;
+    for (let t = 0; t < kk; t++) {
+      const b = F[cb + 1 + I[act + t]];
+      pen += b * b;
+    }
+    obj += ridge * pen;
   }
+  F[ib + INFO_OBJECTIVE] = obj;
+  F[ib + INFO_RANK] = kk + (intercept !== 0 ? 1 : 0);
+
+  let finite = obj - obj === 0;
+  for (let j = 0; j <= p; j++) {
+    const c = F[cb + j];
+    if (!(c - c === 0)) finite = false;
+  }
+  if (!finite) return STATUS_NUMERICAL;
+  return ridge === 0 && kk < p ? STATUS_RANK_DEFICIENT : STATUS_OK;
+}
+
+// ---- the work layout of the call in progress (f64 index bases; i32 bases for act / pos) ----
+let mean = 0, meanLo = 0, scale = 0, invs = 0, act = 0, pos = 0, delta = 0, gh = 0, gl = 0, ex = 0, sg = 0,
+  xm = 0, G = 0, R = 0, blk = 0, wbuf = 0, rh = 0, rl = 0, qh = 0, ql = 0;
+
+function layoutL2(pWork: number, p: number, L: number): void {
+  const pv = evenUp(p + 1);
+  const qq = evenUp((p + 1) * (p + 1));
+  mean = pWork >>> 3;
+  meanLo = mean + pv;
+  scale = meanLo + pv;
+  invs = scale + pv;
+  act = (invs + pv) * 2;
+  pos = act + 2 * pv;
+  delta = invs + 3 * pv;
+  gh = delta + pv;
+  gl = gh + pv;
+  ex = gl + pv;
+  sg = ex + pv;
+  xm = sg + pv;
+  G = xm + pv;
+  R = G + qq;
+  blk = R + qq;
+  wbuf = blk + (p + 1) * L;
+  rh = wbuf + L;
+  rl = rh + L;
+  qh = rl + L;
+  ql = qh + L;
+}
+
+/** Step 1: means and scales; active columns (see assembly/l2.ts). */
+function standardize(F: Float64Array, I: Int32Array, n: number, p: number, pX: number, pY: number, pW: number,
+  W: number, intercept: number, fb: number): number {
+  const X = xview();
+  const xb = pX >>> XS;
+  const wb = pW >>> 3;
+  if (intercept !== 0) weightedMean(F, n, pY >>> 3, pW, wb, W, mean + p, meanLo + p);
   let pa = 0;
   for (let j = 0; j < p; j++) {
     const col = xb + j * n;
@@ -127,8 +162,12 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
       I[fb + j] = 1;
     }
   }
+  return pa;
+}
 
-  // 2.-3. Gram matrix of [Z, yc], ridge on the diagonal.
+/** Steps 2-3: Gram matrix of [Z, yc], ridge on the diagonal. */
+function normalMatrix(F: Float64Array, I: Int32Array, n: number, pX: number, pY: number, pW: number, pa: number,
+  ybar: number, ridge: number, L: number): void {
   const q = pa + 1;
   gramMatrix(n, pX, pY, pW, pa, act * 4, mean * 8, invs * 8, ybar, blk * 8, L, wbuf * 8, G * 8);
   if (ridge > 0) {
@@ -137,21 +176,24 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
       F[G + t * q + t] = F[G + t * q + t] + (ridge * iv) * iv;
     }
   }
+}
 
-  // 4.-5. Factor.
+/** Steps 4-5: factor; writes INFO_METHOD and INFO_RCOND, returns the rank kk. */
+function factorize(F: Float64Array, I: Int32Array, n: number, pX: number, pY: number, pW: number, pa: number,
+  ybar: number, ridge: number, L: number, fb: number, ib: number): number {
+  const q = pa + 1;
   for (let t = 0; t < pa; t++) I[pos + t] = t;
   let kk = pa;
   let method = 0;
   let rcond = 1.0;
-  let anorm = 0.0;
   let useQR = cholesky(F, G, R, pa, q) >= 0;
   if (!useQR && pa > 0) {
-    anorm = gramNorm1(F, I, G, q, pos, pa);
-    rcond = rcondEstimate(F, R, q, pa, anorm, ex, sg);
+    rcond = rcondEstimate(F, R, q, pa, gramNorm1(F, I, G, q, pos, pa), ex, sg);
     useQR = !(rcond >= RCOND_MIN);
   }
   if (useQR) {
     method = 1;
+    const xb = pX >>> XS, yb = pY >>> 3, wb = pW >>> 3;
     for (let k = 0; k < q * q; k++) F[R + k] = 0;
     for (let i0 = 0; i0 < n; i0 += L) {
       const len = Math.min(L, n - i0);
@@ -180,8 +222,14 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
     solveUpperT(F, R, q, pa, R + pa * q);
   }
   for (let t = 0; t < kk; t++) I[act + t] = I[act + I[pos + t]];
+  F[ib + INFO_METHOD] = method;
+  F[ib + INFO_RCOND] = rcond;
+  return kk;
+}
 
-  // Initial solution.
+/** Initial solution (coefficients into cb; returns b0). */
+function initialSolution(F: Float64Array, I: Int32Array, kk: number, pa: number, q: number, ybar: number,
+  intercept: number, cb: number): number {
   for (let t = 0; t < kk; t++) F[delta + t] = F[R + pa * q + t];
   solveUpper(F, R, q, kk, delta);
   let b0 = ybar;
@@ -192,25 +240,36 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
     b0 -= F[mean + j] * b;
   }
   if (intercept === 0) b0 = 0;
+  return b0;
+}
 
-  // 6. Iterative refinement; error bound of a correction with the Cholesky factor (settled test).
+/** Step 6: iterative refinement; error bound of a correction with the Cholesky factor (settled test).
+ *  Writes b0, INFO_ITERATIONS, INFO_REFINE; returns the objective (see assembly/l2.ts). */
+function refine(F: Float64Array, I: Int32Array, n: number, pX: number, pY: number, pW: number, mask: number,
+  W: number, kk: number, q: number, b0: number, intercept: number, ridge: number, inner: number, L: number,
+  cb: number, ib: number): number {
+  const xb = pX >>> XS, yb = pY >>> 3, wb = pW >>> 3;
+  const rcond = F[ib + INFO_RCOND];
   let rho = Infinity;
   let floorR = 0.0;
   let floorB = 0.0;
   let dotB = 0.0;
   let ymax = 0.0;
-  if (method === 0 && kk > 0 && anorm > 0 && rcond > 0) {
-    const est = 1.0 / (rcond * anorm);
-    const depth = ((L / 2) | 0) + 1 + Math.ceil(n / L);
-    const qf = q;
-    rho = 16.0 * est * qf * (depth + 3.0 * qf + 8.0) * EPS + 4.0 * EPS;
-    floorR = 2.0 * (qf + 1.0) * (qf + 1.0) * EPS * EPS;
-    floorB = 16.0 * est * Math.sqrt(qf * W) * floorR;
-    dotB = 16.0 * est * Math.sqrt(qf) * (depth * EPS) * (depth * EPS);
-    for (let i = 0; i < n; i++) {
-      if (pW === 0 || F[wb + i] > 0) {
-        const a = Math.abs(F[yb + i]);
-        if (a > ymax) ymax = a;
+  if (F[ib + INFO_METHOD] === 0 && kk > 0 && rcond > 0) {
+    const anorm = gramNorm1(F, I, G, q, pos, kk);
+    if (anorm > 0) {
+      const est = 1.0 / (rcond * anorm);
+      const depth = ((L / 2) | 0) + 1 + Math.ceil(n / L);
+      const qf = q;
+      rho = 16.0 * est * qf * (depth + 3.0 * qf + 8.0) * EPS + 4.0 * EPS;
+      floorR = 2.0 * (qf + 1.0) * (qf + 1.0) * EPS * EPS;
+      floorB = 16.0 * est * Math.sqrt(qf * W) * floorR;
+      dotB = 16.0 * est * Math.sqrt(qf) * (depth * EPS) * (depth * EPS);
+      for (let i = 0; i < n; i++) {
+        if (pW === 0 || F[wb + i] > 0) {
+          const a = Math.abs(F[yb + i]);
+          if (a > ymax) ymax = a;
+        }
       }
     }
   }
@@ -232,38 +291,9 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
     }
     obj = refinePass(F, I, n, xb, yb, pW, wb, mask, kk, act, b0, cb, blk, L, wbuf, rh, rl, qh, ql, gh, gl, last ? 0 : 1);
     if (last) break;
+    correction(F, I, kk, q, intercept, ridge, cb);
     const sq = F[gh + kk];
     const sqLo = F[gl + kk];
-    const sqh = splitHi(sq);
-    for (let t = 0; t < kk; t++) {
-      const j = I[act + t];
-      let h = F[gh + t];
-      let l = F[gl + t];
-      if (intercept !== 0) {
-        const m = F[mean + j];
-        const mh = splitHi(m);
-        const ph = m * sq;
-        const pl = twoProdErr(mh, m - mh, sqh, sq - sqh, ph) + (m * sqLo + F[meanLo + j] * sq);
-        const s = h - ph;
-        const e = twoSumErr(h, -ph, s) + (l - pl);
-        h = s + e;
-        l = e - (h - s);
-      }
-      if (ridge > 0) {
-        const b = F[cb + 1 + j];
-        const bh = splitHi(b);
-        const rhi = splitHi(ridge);
-        const ph = ridge * b;
-        const pl = twoProdErr(rhi, ridge - rhi, bh, b - bh, ph);
-        const s = h - ph;
-        const e = twoSumErr(h, -ph, s) + (l - pl);
-        h = s + e;
-        l = e - (h - s);
-      }
-      F[delta + t] = (h + l) * F[invs + j];
-    }
-    solveUpperT(F, R, q, kk, delta);
-    solveUpper(F, R, q, kk, delta);
     let dm = 0.0;
     let bmax = 0.0;
     let dn2 = 0.0;
@@ -322,13 +352,7 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
     }
     if (settled) {
       // Objective at the new coefficients without another pass (see assembly/l2.ts).
-      let quad = W * cm * cm;
-      for (let u = 0; u < kk; u++) {
-        const du = F[delta + u];
-        let g = 0.0;
-        for (let t = 0; t < u; t++) g += F[G + u * q + t] * F[delta + t];
-        quad += du * (2.0 * g + F[G + u * q + u] * du);
-      }
+      const quad = correctionQuad(F, kk, q, W, cm);
       objKnown = 2.0 * Math.abs(lin) + quad <= EPS * obj;
       objNext = (obj - 2.0 * lin) + quad;
     }
@@ -337,30 +361,58 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
     iters++;
   }
   F[cb] = b0;
-
-  // 7. Objective.
-  if (ridge > 0) {
-    let pen = 0.0;
-    for (let t = 0; t < kk; t++) {
-      const b = F[cb + 1 + I[act + t]];
-      pen += b * b;
-    }
-    obj += ridge * pen;
-  }
-  F[ib + INFO_OBJECTIVE] = obj;
-  F[ib + INFO_RCOND] = rcond;
   F[ib + INFO_ITERATIONS] = iters;
-  F[ib + INFO_METHOD] = method;
-  F[ib + INFO_RANK] = kk + (intercept !== 0 ? 1 : 0);
   F[ib + INFO_REFINE] = metric;
+  return obj;
+}
 
-  let finite = obj - obj === 0;
-  for (let j = 0; j <= p; j++) {
-    const c = F[cb + j];
-    if (!(c - c === 0)) finite = false;
+/** The correction d of one refinement step, in delta (see assembly/l2.ts). */
+function correction(F: Float64Array, I: Int32Array, kk: number, q: number, intercept: number, ridge: number,
+  cb: number): void {
+  const sq = F[gh + kk];
+  const sqLo = F[gl + kk];
+  const sqh = splitHi(sq);
+  for (let t = 0; t < kk; t++) {
+    const j = I[act + t];
+    let h = F[gh + t];
+    let l = F[gl + t];
+    if (intercept !== 0) {
+      const m = F[mean + j];
+      const mh = splitHi(m);
+      const ph = m * sq;
+      const pl = twoProdErr(mh, m - mh, sqh, sq - sqh, ph) + (m * sqLo + F[meanLo + j] * sq);
+      const s = h - ph;
+      const e = twoSumErr(h, -ph, s) + (l - pl);
+      h = s + e;
+      l = e - (h - s);
+    }
+    if (ridge > 0) {
+      const b = F[cb + 1 + j];
+      const bh = splitHi(b);
+      const rhi = splitHi(ridge);
+      const ph = ridge * b;
+      const pl = twoProdErr(rhi, ridge - rhi, bh, b - bh, ph);
+      const s = h - ph;
+      const e = twoSumErr(h, -ph, s) + (l - pl);
+      h = s + e;
+      l = e - (h - s);
+    }
+    F[delta + t] = (h + l) * F[invs + j];
   }
-  if (!finite) return STATUS_NUMERICAL;
-  return ridge === 0 && kk < p ? STATUS_RANK_DEFICIENT : STATUS_OK;
+  solveUpperT(F, R, q, kk, delta);
+  solveUpper(F, R, q, kk, delta);
+}
+
+/** W cm^2 + d^T G d for the correction d in delta (see assembly/l2.ts). */
+function correctionQuad(F: Float64Array, kk: number, q: number, W: number, cm: number): number {
+  let quad = W * cm * cm;
+  for (let u = 0; u < kk; u++) {
+    const du = F[delta + u];
+    let g = 0.0;
+    for (let t = 0; t < u; t++) g += F[G + u * q + t] * F[delta + t];
+    quad += du * (2.0 * g + F[G + u * q + u] * du);
+  }
+  return quad;
 }
 
 function maxRatio(acc: number, d: number, beta: number, floor: number): number {

@@ -78,6 +78,10 @@ let wSub = 0;
 let wG = 0;
 let wGb = 0;
 let wMx = 0;
+let wGa = 0;
+let wD = 0;
+let wCtr = 0;
+let wBlk = 0;
 
 function rnd(): number {
   rngState = (rngState + 0x6D2B79F5) >>> 0;
@@ -105,68 +109,74 @@ export function wgtBisq(x: number, c: number): number {
   return a * a;
 }
 
-function meanRho(m: number, q: number, pR: number, s: number, c: number): number {
-  const F = F64, rb = pR >>> 3;
-  let t = 0.0;
-  for (let i = 0; i < m; i++) t += rhoBisq(F[rb + i] / s, c);
-  return t / (m - q);
-}
-
-function setWeights(m: number, pR: number, s: number, c: number, pW: number): void {
-  const F = F64, rb = pR >>> 3, wb = pW >>> 3;
-  for (let i = 0; i < m; i++) {
-    const r = F[rb + i];
-    F[wb + i] = wgtBisq(r === 0.0 ? 0.0 : r / s, c);
-  }
-}
-
-function residuals(m: number, p: number, pX: number, pY: number, pB: number, pOut: number): void {
-  const F = F64, X = xview();
-  const bb = pB >>> 3, yb = pY >>> 3, ob = pOut >>> 3;
-  const b0 = F[bb];
-  for (let i = 0; i < m; i++) F[ob + i] = F[yb + i] - b0;
-  for (let j = 0; j < p; j++) {
-    const bj = F[bb + j + 1];
-    const xb = (pX >>> XS) + j * m;
-    for (let i = 0; i < m; i++) F[ob + i] = F[ob + i] - X[xb + i] * bj;
-  }
-}
-
-function selectK(pA: number, m: number, k: number): number {
-  const F = F64, a = pA >>> 3;
-  let lo = 0, hi = m - 1;
-  while (lo < hi) {
-    const piv = F[a + lo + ((hi - lo) >> 1)];
-    let i = lo, j = hi;
-    while (i <= j) {
-      while (F[a + i] < piv) i++;
-      while (F[a + j] > piv) j--;
-      if (i <= j) {
-        const t = F[a + i];
-        F[a + i] = F[a + j];
-        F[a + j] = t;
-        i++;
-        j--;
-      }
+/** assembly/mm.ts selectK: branch-free three-way split between two buffers (byte pointers). */
+function selectK(pA: number, m: number, k: number, pS: number): number {
+  const F = F64;
+  let src = pA >>> 3, dst = pS >>> 3;
+  let n = m;
+  let kk = k;
+  while (n > 16) {
+    const x0 = F[src], x1 = F[src + (n >> 1)], x2 = F[src + n - 1];
+    const piv = Math.max(Math.min(x0, x1), Math.min(Math.max(x0, x1), x2));
+    let nl = 0, ng = 0;
+    for (let i = 0; i < n; i++) {
+      const v = F[src + i];
+      F[dst + nl] = v;
+      F[dst + n - 1 - ng] = v;
+      nl += v < piv ? 1 : 0;
+      ng += v > piv ? 1 : 0;
     }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
+    const t = src;
+    if (kk < nl) {
+      n = nl;
+      src = dst;
+    } else if (kk >= n - ng) {
+      kk -= n - ng;
+      src = dst + (n - ng);
+      n = ng;
+    } else {
+      return piv;
+    }
+    dst = t;
   }
-  return F[a + k];
+  for (let i = 1; i < n; i++) {
+    const v = F[src + i];
+    let j = i - 1;
+    while (j >= 0 && F[src + j] > v) {
+      F[src + j + 1] = F[src + j];
+      j--;
+    }
+    F[src + j + 1] = v;
+  }
+  return F[src + kk];
 }
 
-function madZero(m: number, pR: number): number {
+/** assembly/mm.ts absCount: |r| into wMed, the count of |r| <= zt. */
+function absCount(m: number, pR: number, zt: number): number {
   const F = F64, rb = pR >>> 3, mb = wMed >>> 3;
-  for (let i = 0; i < m; i++) F[mb + i] = Math.abs(F[rb + i]);
-  const h = m >> 1;
-  if ((m & 1) !== 0) return selectK(wMed, m, h) * MAD_CONST;
-  const a = selectK(wMed, m, h - 1);
-  let b = F[mb + h];
-  for (let i = h + 1; i < m; i++) {
-    const v = F[mb + i];
-    if (v < b) b = v;
+  let z = 0;
+  for (let i = 0; i < m; i++) {
+    const v = Math.abs(F[rb + i]);
+    F[mb + i] = v;
+    if (v <= zt) z++;
   }
+  return z;
+}
+
+/** assembly/mm.ts madZero (|r| already in wMed). */
+function madZero(m: number, pR: number): number {
+  const F = F64, rb = pR >>> 3;
+  const h = m >> 1;
+  if ((m & 1) !== 0) return selectK(wMed, m, h, wWt) * MAD_CONST;
+  const a = selectK(wMed, m, h - 1, wWt);
+  let cnt = 0;
+  let b = Infinity;
+  for (let i = 0; i < m; i++) {
+    const v = Math.abs(F[rb + i]);
+    cnt += v <= a ? 1 : 0;
+    b = v > a ? Math.min(b, v) : b;
+  }
+  if (cnt > h) b = a;
   return (a + b) / 2.0 * MAD_CONST;
 }
 
@@ -204,41 +214,157 @@ function copyVec(k: number, pFrom: number, pTo: number): void {
   for (let j = 0; j < k; j++) F[b + j] = F[a + j];
 }
 
-function leanWls(m: number, p: number, pX: number, pY: number, intercept: number, pOut: number): boolean {
-  const F = F64, X = xview();
-  const wb = wWt >>> 3, yb = pY >>> 3, mx = wMx >>> 3, g = wG >>> 3, gb = wGb >>> 3, cs = wCs >>> 3, ob = pOut >>> 3;
-  const xb = pX >>> XS;
-  let W = 0.0;
-  for (let i = 0; i < m; i++) W += F[wb + i];
-  if (!(W > 0.0)) return false;
-  let my = 0.0;
-  if (intercept !== 0) {
-    for (let i = 0; i < m; i++) my += F[wb + i] * F[yb + i];
-    my = my / W;
+/** Rows per block of the blocked passes (assembly/mm.ts BL). */
+const BL = 128;
+
+/** sum_i rho(r_i * inv) — assembly/mm.ts rhoSum: lane 0 (even rows) + lane 1 (odd rows), then the
+ *  last row when m is odd. */
+function rhoSum(m: number, pR: number, inv: number): number {
+  const F = F64, rb = pR >>> 3;
+  let s0 = 0.0, s1 = 0.0;
+  const even = m & ~1;
+  for (let i = 0; i < even; i += 2) {
+    let a = F[rb + i] * inv;
+    let t = a * a;
+    s0 += Math.abs(a) > 1.0 ? 1.0 : t * (3.0 + t * (-3.0 + t));
+    a = F[rb + i + 1] * inv;
+    t = a * a;
+    s1 += Math.abs(a) > 1.0 ? 1.0 : t * (3.0 + t * (-3.0 + t));
   }
+  let s = s0 + s1;
+  if ((m & 1) !== 0) {
+    const a = F[rb + even] * inv;
+    const t = a * a;
+    s += Math.abs(a) > 1.0 ? 1.0 : t * (3.0 + t * (-3.0 + t));
+  }
+  return s;
+}
+
+function meanRho(m: number, q: number, pR: number, s: number, c: number): number {
+  return rhoSum(m, pR, 1.0 / (s * c)) / (m - q);
+}
+
+function setWeights(m: number, pR: number, s: number, c: number, pW: number): void {
+  const F = F64, rb = pR >>> 3, wb = pW >>> 3;
+  for (let i = 0; i < m; i++) {
+    const r = F[rb + i];
+    F[wb + i] = wgtBisq(r === 0.0 ? 0.0 : r / s, c);
+  }
+}
+
+/** out = y - b0 - X b: the same operations per row as assembly/mm.ts residuals (its blocking and
+ *  lanes change only the order of independent rows). */
+function residuals(m: number, p: number, pX: number, pY: number, pB: number, pOut: number): void {
+  const F = F64, X = xview();
+  const bb = pB >>> 3, yb = pY >>> 3, ob = pOut >>> 3;
+  const b0 = F[bb];
+  for (let i = 0; i < m; i++) F[ob + i] = F[yb + i] - b0;
+  for (let j = 0; j < p; j++) {
+    const bj = F[bb + j + 1];
+    const xb = (pX >>> XS) + j * m;
+    for (let i = 0; i < m; i++) F[ob + i] = F[ob + i] - X[xb + i] * bj;
+  }
+}
+
+/** Unweighted column means of X and y (0 without an intercept) into wCtr — assembly/mm.ts centres. */
+function centres(m: number, p: number, pX: number, pY: number, intercept: number): void {
+  const F = F64, X = xview(), ct = wCtr >>> 3, yb = pY >>> 3;
   for (let j = 0; j < p; j++) {
     let s = 0.0;
     if (intercept !== 0) {
-      const col = xb + j * m;
-      for (let i = 0; i < m; i++) s += F[wb + i] * X[col + i];
-      s = s / W;
+      const col = (pX >>> XS) + j * m;
+      for (let i = 0; i < m; i++) s += X[col + i];
+      s = s / m;
     }
-    F[mx + j] = s;
+    F[ct + j] = s;
   }
-  for (let j = 0; j < p; j++) {
-    const cj = xb + j * m;
-    const mj = F[mx + j];
-    for (let k = 0; k <= j; k++) {
-      const ck = xb + k * m;
-      const mk = F[mx + k];
-      let s = 0.0;
-      for (let i = 0; i < m; i++) s += F[wb + i] * (X[cj + i] - mj) * (X[ck + i] - mk);
-      F[g + j * p + k] = s;
+  let s = 0.0;
+  if (intercept !== 0) {
+    for (let i = 0; i < m; i++) s += F[yb + i];
+    s = s / m;
+  }
+  F[ct + p] = s;
+}
+
+/** One entry of assembly/mm.ts gramBlockMM: even rows + odd rows (len2 even). */
+function dot2(F: Float64Array, a: number, b: number, len2: number): number {
+  let s0 = 0.0, s1 = 0.0;
+  for (let i = 0; i < len2; i += 2) {
+    s0 += F[a + i] * F[b + i];
+    s1 += F[a + i + 1] * F[b + i + 1];
+  }
+  return s0 + s1;
+}
+
+/** assembly/mm.ts fastGramT: the augmented weighted Gram matrix of the centred columns into wGa. */
+function fastGram(m: number, p: number, pX: number, pY: number, inv: number): void {
+  const F = F64, X = xview();
+  const P2 = p + 2;
+  const ga = wGa >>> 3, blk = wBlk >>> 3, ct = wCtr >>> 3, rb = wRes >>> 3, yb = pY >>> 3;
+  for (let k = 0; k < P2 * P2; k++) F[ga + k] = 0.0;
+  const cy = F[ct + p];
+  for (let i0 = 0; i0 < m; i0 += BL) {
+    const len = Math.min(BL, m - i0);
+    const len4 = (len + 1) & ~1;
+    const zy = blk + (p + 1) * BL;
+    for (let i = 0; i < len; i++) {
+      const a = F[rb + i0 + i] * inv;
+      const sw = Math.abs(a) > 1.0 ? 0.0 : (1.0 - a) * (1.0 + a);
+      F[blk + i] = sw;
+      F[zy + i] = sw * (F[yb + i0 + i] - cy);
     }
-    let t = 0.0;
-    for (let i = 0; i < m; i++) t += F[wb + i] * (X[cj + i] - mj) * (F[yb + i] - my);
-    F[gb + j] = t;
+    for (let i = len; i < len4; i++) {
+      F[blk + i] = 0.0;
+      F[zy + i] = 0.0;
+    }
+    for (let j = 0; j < p; j++) {
+      const cj = F[ct + j];
+      const xb = (pX >>> XS) + j * m + i0;
+      const zj = blk + (j + 1) * BL;
+      for (let i = 0; i < len; i++) F[zj + i] = F[blk + i] * (X[xb + i] - cj);
+      for (let i = len; i < len4; i++) F[zj + i] = 0.0;
+    }
+    for (let a = 0; a < P2; a++) {
+      const za = blk + a * BL;
+      for (let b = 0; b <= a; b++) {
+        const k = ga + a * P2 + b;
+        F[k] = F[k] + dot2(F, za, blk + b * BL, len4);
+      }
+    }
   }
+}
+
+/** assembly/mm.ts fastWls. */
+function fastWls(m: number, p: number, pX: number, pY: number, intercept: number, s: number, c: number, pOut: number): boolean {
+  const inv = 1.0 / (s * c);
+  fastGram(m, p, pX, pY, inv);
+  const F = F64;
+  const P2 = p + 2;
+  const ga = wGa >>> 3, d = wD >>> 3, g = wG >>> 3, gb = wGb >>> 3, mx = wMx >>> 3, ct = wCtr >>> 3;
+  const W = F[ga];
+  if (!(W > 0.0)) return false;
+  let my = 0.0;
+  for (let j = 0; j < p; j++) F[mx + j] = 0.0;
+  if (intercept !== 0) {
+    for (let j = 1; j <= p + 1; j++) F[d + j] = F[ga + j * P2] / W;
+    for (let j = 1; j <= p; j++) {
+      for (let k = 1; k <= j; k++) F[g + (j - 1) * p + k - 1] = F[ga + j * P2 + k] - F[ga + j * P2] * F[d + k];
+      F[gb + j - 1] = F[ga + (p + 1) * P2 + j] - F[ga + (p + 1) * P2] * F[d + j];
+      F[mx + j - 1] = F[ct + j - 1] + F[d + j];
+    }
+    my = F[ct + p] + F[d + p + 1];
+  } else {
+    for (let j = 1; j <= p; j++) {
+      for (let k = 1; k <= j; k++) F[g + (j - 1) * p + k - 1] = F[ga + j * P2 + k];
+      F[gb + j - 1] = F[ga + (p + 1) * P2 + j];
+    }
+  }
+  return leanSolve(p, intercept, my, pOut);
+}
+
+function leanSolve(p: number, intercept: number, my: number, pOut: number): boolean {
+  const F = F64;
+  const mx = wMx >>> 3, g = wG >>> 3, gb = wGb >>> 3, cs = wCs >>> 3, ob = pOut >>> 3;
   for (let j = 0; j < p; j++) {
     const d = F[g + j * p + j];
     if (!(d > 0.0)) return false;
@@ -289,12 +415,9 @@ function refine(m: number, p: number, q: number, pX: number, pY: number, interce
   kk: number, s0in: number, c: number, bb: number, refineTol: number, zeroTol: number, pBref: number): number {
   const q1 = p + 1;
   residuals(m, p, pX, pY, pBc, wRes);
+  const zeroes = absCount(m, wRes, sY * zeroTol);
   let s0 = s0in;
   if (s0 < 0.0) s0 = madZero(m, wRes);
-  const zt = sY * zeroTol;
-  let zeroes = 0;
-  const F = F64, rb = wRes >>> 3;
-  for (let i = 0; i < m; i++) if (Math.abs(F[rb + i]) <= zt) zeroes++;
   refConv = false;
   if (s0 <= 0.0 || zeroes > m / 2.0) {
     copyVec(q1, pBc, pBref);
@@ -307,8 +430,11 @@ function refine(m: number, p: number, q: number, pX: number, pY: number, interce
   let converged = false;
   for (; it < kk; it++) {
     s0 = s0 * Math.sqrt(meanRho(m, q, wRes, s0, c) / bb);
-    setWeights(m, wRes, s0, c, wWt);
-    const st = !conv && leanWls(m, p, pX, pY, intercept, pBref) ? STATUS_OK : wls(m, p, pX, pY, intercept, 1, pBref);
+    let st = STATUS_OK;
+    if (!fastWls(m, p, pX, pY, intercept, s0, c, pBref)) {
+      setWeights(m, wRes, s0, c, wWt);
+      st = wls(m, p, pX, pY, intercept, 1, pBref);
+    }
     if (st !== STATUS_OK) {
       refScale = s0;
       return -2 - m;
@@ -322,7 +448,6 @@ function refine(m: number, p: number, q: number, pX: number, pY: number, interce
     residuals(m, p, pX, pY, pBref, wRes);
     copyVec(q1, pBref, wBj);
   }
-  if (conv && converged) residuals(m, p, pX, pY, pBref, wRes);
   refConv = converged;
   refScale = s0;
   return it;
@@ -438,6 +563,7 @@ function search(m: number, p: number, q: number, pX: number, pY: number, interce
   const bs = pBestSc >>> 3, bt = pBest >>> 3;
   for (let i = 0; i < bestR; i++) F[bs + i] = Infinity;
   for (let i = 0; i < bestR * q1; i++) F[bt + i] = 0.0;
+  centres(m, p, pX, pY, intercept);
   let worstPos = 0;
   let worst = Infinity;
   let found = 0;
@@ -485,7 +611,9 @@ export function mm_work_bytes(n: number, p: number, bestR: number, groups: numbe
     + al16(8.0 * sg * (q1 - 1.0)) + al16(8.0 * sg)
     + al16(8.0 * nGroup * (q1 - 1.0)) + al16(8.0 * nGroup)
     + al16(8.0 * cap * q1) + al16(8.0 * cap) + al16(8.0 * q1)
-    + al16(8.0 * q1 * q1) + 2.0 * al16(8.0 * q1);
+    + al16(8.0 * q1 * q1) + 2.0 * al16(8.0 * q1)
+    + al16(8.0 * (q1 + 1.0) * (q1 + 1.0)) + 2.0 * al16(8.0 * (q1 + 1.0))
+    + al16(8.0 * (q1 + 4.0) * BL);
 }
 
 export function mm_fit(n: number, p: number, pX: number, pY: number, intercept: number, pPar: number, pStart: number,
@@ -526,6 +654,10 @@ export function mm_fit(n: number, p: number, pX: number, pY: number, intercept: 
   wG = w; w += al16(8.0 * q1 * q1);
   wGb = w; w += al16(8.0 * q1);
   wMx = w; w += al16(8.0 * q1);
+  wGa = w; w += al16(8.0 * (q1 + 1.0) * (q1 + 1.0));
+  wD = w; w += al16(8.0 * (q1 + 1.0));
+  wCtr = w; w += al16(8.0 * (q1 + 1.0));
+  wBlk = w; w += al16(8.0 * (q1 + 4.0) * BL);
   const pXs = w; w += al16(8.0 * sg * p);
   const pYs = w; w += al16(8.0 * sg);
   const pXg = w; w += al16(8.0 * nGroup * p);
@@ -589,6 +721,7 @@ export function mm_fit(n: number, p: number, pX: number, pY: number, intercept: 
         if (code === 2) copyVec(q1, pBest + ((g * bestR * q1) << 3), pFinal);
       }
       if (code === 0) {
+        centres(sg, p, pXs, pYs, intercept);
         for (let i = 0; i < bestR; i++) F[fs + i] = Infinity;
         let worstPos = 0;
         let worst = Infinity;
@@ -634,6 +767,7 @@ export function mm_fit(n: number, p: number, pX: number, pY: number, intercept: 
       copyVec(q1, pFinal, pCoefS);
       scale = 0.0;
     } else {
+      centres(n, p, pX, pY, intercept);
       let best = Infinity;
       let bestAny = false;
       for (let i = 0; i < nFinal; i++) {

@@ -11,6 +11,8 @@ import {
   solvePath, studentTCdf, studentTQuantile, summary, terminateWorkers, weightedMedian, weightedQuantile, mm, type ErrorCode,
 } from '../../src/index.js';
 import { dataset } from '../fixtures/huber/load.js';
+import { sql, type SqlDatabase } from '../../src/index.js';
+import { openDuck, type Duck } from './sql-duckdb.js';
 
 // ------------------------------------------------------------------------------------------ fixtures
 
@@ -906,6 +908,113 @@ describe('calls before init(): NOT_INITIALIZED on a fresh module instance', () =
     fresh.terminateWorkers();
   });
 });
+
+// ------------------------------------------------------------------------------------------- sql
+
+// A DuckDB table for the sql.* rows (opened once; the rows' arguments are built lazily, after it).
+let duck: Duck;
+const sqlDb = (): SqlDatabase => duck.db;
+beforeAll(async () => {
+  duck = await openDuck();
+  await duck.conn.run(`CREATE TABLE cat AS SELECT * FROM (VALUES
+    (1.0, 2.0, 1.5, 'a', 1.0, 0.0, 1.0, 1.0), (2.0, 4.0, 2.5, 'b', -1.0, 0.0, 2.0, 2.0), (3.0, 6.0, 2.0, 'c', 1.0, 0.0, 3.0, NULL),
+    (4.0, 8.0, 5.0, 'd', 1.0, 0.0, 'NaN'::DOUBLE, 4.0), (5.0, 10.0, 4.5, 'e', 1.0, 0.0, 5.0, 5.0)) AS v(x, x2, y, label, wneg, wzero, ynan, ynull)`);
+});
+afterAll(() => duck?.close());
+const throwing = { query: async (): Promise<never> => { throw new Error('connection refused'); } };
+/** An adapter over `cat` that inserts a row after its second statement. */
+const mover = (): SqlDatabase => {
+  let k = 0;
+  return {
+    query: async (text) => {
+      if (++k === 1) await duck.conn.run('CREATE OR REPLACE TABLE moving AS SELECT * FROM cat');
+      const rows = await duck.db.query(text);
+      if (k === 2) await duck.conn.run("INSERT INTO moving VALUES (6.0, 12.0, 6.5, 'f', 1.0, 0.0, 6.0, 6.0)");
+      return rows;
+    },
+  };
+};
+
+/** An adapter whose moments statement reports one row more in its second pass than in its first. */
+const skewed = (): SqlDatabase => ({
+  query: async (text) => {
+    const rows = await duck.db.query(text);
+    return text.startsWith('WITH') ? rows.map((r) => ({ ...r, a5: Number(r.a5) + 1 })) : rows;
+  },
+});
+
+function sqlRows(fn: (...a: never[]) => unknown, name: 'leastSquares' | 'quantile'): Row[] {
+  const o = { y: 'y', x: ['x'] };
+  return [
+    row('db without query', 'INVALID_INPUT', /db must be an object with a query\(text\) method.*received an object/, fn, [{}, 'cat', o]),
+    row('db a string', 'INVALID_INPUT', /db must be an object with a query.*received "duckdb"/, fn, ['duckdb', 'cat', o]),
+    row('source a number', 'INVALID_INPUT', /source must be a table name or a parenthesised subquery.*received 3/, fn, () => [sqlDb(), 3, o]),
+    row('source with ;', 'INVALID_INPUT', /source must be one table name or subquery, without ';'/, fn, () => [sqlDb(), 'cat; DROP TABLE cat', o]),
+    row('options missing', 'INVALID_INPUT', /options must be an object naming the columns.*received undefined/, fn, () => [sqlDb(), 'cat']),
+    row('x a string', 'INVALID_INPUT', /option x must be an array of column names, received "x"/, fn, () => [sqlDb(), 'cat', { y: 'y', x: 'x' }]),
+    row('y empty', 'INVALID_INPUT', /option y must be a column name \(a non-empty string\), received ""/, fn, () => [sqlDb(), 'cat', { y: '', x: ['x'] }]),
+    row('x twice', 'INVALID_INPUT', /option x names column "X" twice/, fn, () => [sqlDb(), 'cat', { y: 'y', x: ['x', 'X'] }]),
+    row('unknown option', 'INVALID_INPUT', /unknown option "lamda"/, fn, () => [sqlDb(), 'cat', { ...o, lamda: 1 }]),
+    row('bad dialect', 'INVALID_INPUT', /option dialect must be one of 'duckdb', 'postgres', 'spark', 'bigquery', received "mysql"/, fn, () => [sqlDb(), 'cat', { ...o, dialect: 'mysql' }]),
+    row('bad na', 'INVALID_INPUT', /option na must be 'omit' or 'fail', received "drop"/, fn, () => [sqlDb(), 'cat', { ...o, na: 'drop' }]),
+    row('no columns, no intercept', 'INVALID_INPUT', /option intercept must be true when x names no columns/, fn, () => [sqlDb(), 'cat', { y: 'y', x: [], intercept: false }]),
+    row('onProgress a number', 'INVALID_INPUT', /option onProgress must be a function, received 3/, fn, () => [sqlDb(), 'cat', { ...o, onProgress: 3 }]),
+    row('signal not a signal', 'INVALID_INPUT', /option signal must be an AbortSignal, received 5/, fn, () => [sqlDb(), 'cat', { ...o, signal: 5 }]),
+    row('pre-aborted signal', 'CANCELLED', /cancelled through options.signal \(after 0 statements\)/, fn, () => [sqlDb(), 'cat', { ...o, signal: AbortSignal.abort() }]),
+    row('unknown column', 'INVALID_INPUT', /option x\[0\] names column "z", which cat does not have; its columns are "x", "x2"/, fn, () => [sqlDb(), 'cat', { y: 'y', x: ['z'] }]),
+    row('non-numeric column', 'INVALID_INPUT', /column "label" \(option x\[0\]\) is not numeric: the database returned "a"/, fn, () => [sqlDb(), 'cat', { y: 'y', x: ['label'] }]),
+    row('NULL with na fail', 'INVALID_INPUT', /1 row has a NULL in a used column; pass na: 'omit'/, fn, () => [sqlDb(), 'cat', { y: 'ynull', x: ['x'], na: 'fail' }]),
+    row('NaN in y', 'NON_FINITE', /column "ynan" holds NaN or ±Infinity/, fn, () => [sqlDb(), 'cat', { y: 'ynan', x: ['x'] }]),
+    row('negative weights', 'INVALID_INPUT', /weights column "wneg" has negative values \(minimum -1\)/, fn, () => [sqlDb(), 'cat', { ...o, weights: 'wneg' }]),
+    row('zero weights', 'INVALID_INPUT', /weights column "wzero" is 0 in every row/, fn, () => [sqlDb(), 'cat', { ...o, weights: 'wzero' }]),
+    row('empty source', 'INVALID_INPUT', /source \(SELECT \* FROM cat WHERE x > 99\) has no rows/, fn, () => [sqlDb(), '(SELECT * FROM cat WHERE x > 99)', o]),
+    row('collinear columns', 'RANK_DEFICIENT', /x2|column 1/, fn, () => [sqlDb(), 'cat', { y: 'y', x: ['x', 'x2'] }]),
+    row('adapter throws', 'QUERY_FAILED', new RegExp(`sql.${name}: the database failed on statement 1 \\(probe\\): connection refused`), fn, () => [throwing, 'cat', o]),
+    row('adapter returns no array', 'QUERY_FAILED', /db.query must resolve to an array of row objects, received "ok"/, fn, () => [{ query: async () => 'ok' }, 'cat', o]),
+    row('engine error (bad SQL in source)', 'QUERY_FAILED', /statement 1 \(probe\): Parser Error/, fn, () => [sqlDb(), '(SELEC 1)', o]),
+    name === 'quantile'
+      ? row('table changed between statements', 'DATA_CHANGED', /the source changed between statements: the number of complete rows was 5, now 6/, fn, () => [mover(), 'moving', o])
+      // leastSquares reads both passes in one statement (a snapshot in DuckDB, PostgreSQL): an engine
+      // without one, whose second pass saw a row more, is simulated by the adapter
+      : row('passes saw different rows', 'DATA_CHANGED', /the source changed between passes: the number of complete rows was 5, now 6/, fn, () => [skewed(), 'cat', o]),
+  ];
+}
+
+asyncTable('sql.leastSquares', sqlRows(sql.leastSquares as never, 'leastSquares'));
+asyncTable('sql.quantile', [
+  ...sqlRows(sql.quantile as never, 'quantile'),
+  row('tau = 1', 'INVALID_INPUT', /option tau must be a number strictly between 0 and 1, received 1/, sql.quantile as never, () => [sqlDb(), 'cat', { y: 'y', x: ['x'], tau: 1 }]),
+  row('tol = 0', 'INVALID_INPUT', /option tol must be a number in \(0, 1\), received 0/, sql.quantile as never, () => [sqlDb(), 'cat', { y: 'y', x: ['x'], tol: 0 }]),
+  row('seed fractional', 'INVALID_INPUT', /option seed must be an integer in \[0, 2147483647\], received 1.5/, sql.quantile as never, () => [sqlDb(), 'cat', { y: 'y', x: ['x'], seed: 1.5 }]),
+  row('backend bad', 'INVALID_INPUT', /option backend must be 'auto', 'wasm' or 'js', received "gpu"/, sql.quantile as never, () => [sqlDb(), 'cat', { y: 'y', x: ['x'], backend: 'gpu' }]),
+]);
+
+table('sql.momentsQuery', [
+  row('source empty', 'INVALID_INPUT', /sql.momentsQuery: source must be a table name.*received ""/, sql.momentsQuery as never, ['', { y: 'y', x: ['x'] }]),
+  row('options a string', 'INVALID_INPUT', /sql.momentsQuery: options must be an object naming the columns/, sql.momentsQuery as never, ['t', 'y ~ x']),
+  row('x missing', 'INVALID_INPUT', /option x must be an array of column names, received undefined/, sql.momentsQuery as never, ['t', { y: 'y' }]),
+  row('weights a number', 'INVALID_INPUT', /option weights must be a column name.*received 1/, sql.momentsQuery as never, ['t', { y: 'y', x: ['x'], weights: 1 }]),
+  row('intercept is a fit option', 'INVALID_INPUT', /unknown option "tau"/, sql.momentsQuery as never, ['t', { y: 'y', x: ['x'], tau: 0.5 }]),
+  row('bad dialect', 'INVALID_INPUT', /option dialect must be one of/, sql.momentsQuery as never, ['t', { y: 'y', x: ['x'], dialect: 'oracle' }]),
+  row('moments(row): row missing a column', 'INVALID_INPUT', /row.a0 must be a number .*received nothing/, (() => sql.momentsQuery('t', { y: 'y', x: ['x'] }).moments({})) as never),
+  row('moments(row): NULL rows with na fail', 'INVALID_INPUT', /2 rows have a NULL/, (() => sql.momentsQuery('t', { y: 'y', x: ['x'], na: 'fail' }).moments(Object.fromEntries(Array.from({ length: 13 }, (_, k) => [`a${k}`, k === 0 ? 5 : k < 4 ? 3 : k === 5 ? 3 : 1])))) as never),
+  row('moments(row): passes disagree', 'DATA_CHANGED', /the number of complete rows was 3, now 4/, (() => sql.momentsQuery('t', { y: 'y', x: ['x'] }).moments(Object.fromEntries(Array.from({ length: 13 }, (_, k) => [`a${k}`, k === 5 ? 4 : k < 4 ? 3 : 1])))) as never),
+  row('moments(row): a NaN mean', 'NON_FINITE', /column "x" holds NaN/, (() => sql.momentsQuery('t', { y: 'y', x: ['x'] }).moments(Object.fromEntries(Array.from({ length: 13 }, (_, k) => [`a${k}`, k === 6 ? NaN : k <= 5 ? 3 : 1])))) as never),
+], 10);
+
+table('GramAccumulator.fromMoments', [
+  row('moments missing', 'INVALID_INPUT', /fromMoments: moments must be an object/, GramAccumulator.fromMoments as never, []),
+  row('unknown field', 'INVALID_INPUT', /fromMoments: unknown field "means"/, GramAccumulator.fromMoments as never, [{ rows: 3, weightSum: 3, means: [1, 2], comoments: [1, 0, 0, 1] }]),
+  row('rows 0', 'INVALID_INPUT', /rows must be a positive integer, received 0/, GramAccumulator.fromMoments as never, [{ rows: 0, weightSum: 3, mean: [1, 2], comoments: [1, 0, 0, 1] }]),
+  row('positiveRows > rows', 'INVALID_INPUT', /positiveRows must be an integer in \[1, rows = 3\], received 4/, GramAccumulator.fromMoments as never, [{ rows: 3, positiveRows: 4, weightSum: 3, mean: [1, 2], comoments: [1, 0, 0, 1] }]),
+  row('weightSum 0', 'INVALID_INPUT', /weightSum must be a finite number > 0, received 0/, GramAccumulator.fromMoments as never, [{ rows: 3, weightSum: 0, mean: [1, 2], comoments: [1, 0, 0, 1] }]),
+  row('mean a string', 'INVALID_INPUT', /mean must be an array of numbers, received "1,2"/, GramAccumulator.fromMoments as never, [{ rows: 3, weightSum: 3, mean: '1,2', comoments: [1, 0, 0, 1] }]),
+  row('NaN in mean', 'NON_FINITE', /mean\[1\] must be a finite number, received NaN/, GramAccumulator.fromMoments as never, [{ rows: 3, weightSum: 3, mean: [1, NaN], comoments: [1, 0, 0, 1] }]),
+  row('comoments wrong size', 'INVALID_INPUT', /comoments must be an array of 4 numbers/, GramAccumulator.fromMoments as never, [{ rows: 3, weightSum: 3, mean: [1, 2], comoments: [1, 0, 1] }]),
+  row('negative diagonal', 'INVALID_INPUT', /comoments\[3\] must be a diagonal entry ≥ 0.*received -1/, GramAccumulator.fromMoments as never, [{ rows: 3, weightSum: 3, mean: [1, 2], comoments: [1, 0, 0, -1] }]),
+  row('not symmetric', 'INVALID_INPUT', /comoments\[2\] must be equal to comoments\[1\] \(0\.5; the matrix is symmetric\), received 0/, GramAccumulator.fromMoments as never, [{ rows: 3, weightSum: 3, mean: [1, 2], comoments: [1, 0.5, 0, 1] }]),
+  row('meanLo wrong length', 'INVALID_INPUT', /meanLo must be an array of 2 numbers/, GramAccumulator.fromMoments as never, [{ rows: 3, weightSum: 3, mean: [1, 2], meanLo: [0], comoments: [1, 0, 0, 1] }]),
+], 10);
 
 // ---------------------------------------------------------------------------------------- the count
 

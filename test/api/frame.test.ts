@@ -83,7 +83,7 @@ describe('Dataset.fromColumns', () => {
     if (n > 10) y[10] = NaN;
     const f = modelFrame({ y, x1, g }, { y: 'y' });
     for (const backend of ['wasm', 'js'] as const) {
-      const before = memoryStats().bytesInUse;
+      const before = memoryStats().wasmInUse;
       const ds = Dataset.fromColumns({ y, x1, g }, { y: 'y', backend });
       expect(ds.frame!.names).toEqual(['x1', 'gv', 'gw']);
       expect(ds.rows).toBe(n - 1);
@@ -92,7 +92,7 @@ describe('Dataset.fromColumns', () => {
       expect(Array.from(a.coef)).toEqual(Array.from(b.coef));
       expect(a.intercept).toBe(b.intercept);
       ds.dispose();
-      if (backend === 'wasm') expect(memoryStats().bytesInUse).toBe(before);
+      if (backend === 'wasm') expect(memoryStats().wasmInUse).toBe(before);
     }
   });
 });

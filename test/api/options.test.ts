@@ -28,7 +28,7 @@ describe('option table', () => {
       if (Number.isFinite(spec.lo)) expect(probe(spec.lo), key).toBe(spec.loOpen ? 'INVALID_INPUT' : 'ok');
       if (Number.isFinite(spec.hi)) expect(probe(spec.hi), key).toBe(spec.hiOpen ? 'INVALID_INPUT' : 'ok');
       expect(probe(NaN), key).toBe('INVALID_INPUT');
-      if (spec.integer) expect(probe(1.5), key).toBe('INVALID_INPUT');
+      if ('integer' in spec && spec.integer) expect(probe(1.5), key).toBe('INVALID_INPUT');
     }
     expect(rows).toBe(Object.keys(OPTION_TABLE).length);
     expect(rows).toBeGreaterThanOrEqual(11);

@@ -46,6 +46,9 @@ const TOL_SCIPY = 1e-10;
 const TOL_MPMATH = 1e-12;
 
 describe('distributions against scipy and mpmath', () => {
+  it('the fixture holds its groups', () => {
+    expect(Object.keys(fx.cases).length).toBeGreaterThanOrEqual(5);
+  });
   for (const [name, cases] of Object.entries(fx.cases)) {
     it(`${name}: ${cases.length} reference values`, () => {
       const f = fns[name];
@@ -53,7 +56,9 @@ describe('distributions against scipy and mpmath', () => {
       let worst = 0;
       let worstAt = '';
       let scipyOffCount = 0;
+      let compared = 0;
       for (const c of cases) {
+        compared++;
         const actual = (f as (...a: unknown[]) => number)(...c.args);
         const truth = num(c.mpmath);
         const sp = num(c.scipy);
@@ -72,6 +77,8 @@ describe('distributions against scipy and mpmath', () => {
           expect.fail(`${name}(${c.args.join(', ')}): actual ${actual}, mpmath ${truth} (rel ${eM.toExponential(2)} > ${TOL_MPMATH}?), scipy ${sp} (rel ${eS.toExponential(2)} > ${TOL_SCIPY}?)`);
         }
       }
+      expect(compared).toBe(cases.length);
+      expect(compared).toBeGreaterThan(0);
       // Visible in the test output, for the record.
       console.log(`${name}: worst relative error vs mpmath ${worst.toExponential(2)} at ${worstAt}${scipyOffCount ? `; scipy off by > ${TOL_SCIPY} at ${scipyOffCount} point(s)` : ''}`);
       expect(scipyOffCount, 'points where scipy disagrees with mpmath').toBeLessThanOrEqual(2);

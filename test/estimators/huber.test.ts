@@ -45,7 +45,9 @@ function objective(d: Data, w: number[], dl: number, ridge: number, A: number, f
 
 describe('huber: reference fixtures', () => {
   it('estimated scale matches statsmodels RLM(HuberT(d), HuberScale(d)) — Huber proposal 2', () => {
+    let compared = 0;
     for (const c of cases('huber-joint')) {
+      compared++;
       const d = dataset(c.dataset);
       const what = `${c.dataset} delta ${c.delta}`;
       // The constant A: statsmodels' h·n = (n − p) E min(Z², d²) (scipy's normal cdf).
@@ -61,10 +63,13 @@ describe('huber: reference fixtures', () => {
         expect(r.objective, `${what}: ours is no worse`).toBeLessThanOrEqual((c.objective as number) * (1 + 1e-14));
       }
     }
+    expect(compared).toBe(6);
   });
 
   it('fixed scale matches scikit-learn HuberRegressor at its scale_ (objective no worse)', () => {
+    let compared = 0;
     for (const c of cases('huber-fixed')) {
+      compared++;
       const d = dataset(c.dataset);
       const what = `${c.dataset} delta ${c.delta} ridge ${c.ridge}${c.weighted ? ' weighted' : ''}`;
       for (const backend of BACKENDS) {
@@ -78,6 +83,7 @@ describe('huber: reference fixtures', () => {
         expectVecRel(all(r), c.coefficients as number[], 1e-4, `${what} (${backend}) coefficients`);
       }
     }
+    expect(compared).toBe(5);
   });
 });
 

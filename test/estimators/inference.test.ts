@@ -91,6 +91,7 @@ function l2Opts(c: L2Case): { intercept: boolean; weights?: number[] } {
 // --------------------------------------------------------------------------------------------- L2
 
 describe('least squares: classical and HC0–HC3', () => {
+  it('the fixture holds its 4 cases (a test per case below)', () => expect(l2.cases.length).toBe(4));
   for (const c of l2.cases) {
     const sm = l2sm.cases.find((s) => s.name === c.name)!;
     const ex = sm.exact;
@@ -208,6 +209,7 @@ describe('nid: the warning counts the observations whose density is set to 0 (is
 });
 
 describe('quantile regression: nid and ker as quantreg summary.rq', () => {
+  it('the fixture holds its 15 cases (a test per case below)', () => expect(qf.cases.length).toBe(15));
   // End-to-end cases whose table was compared (our optimal vertex is quantreg's) and those where a
   // different optimal vertex left only the objectives to compare; asserted after the loop.
   const endToEnd = { compared: 0, vertexDiffers: 0 };
@@ -314,6 +316,7 @@ describe('quantile regression: nid and ker as quantreg summary.rq', () => {
 
 
 describe('Huber: H1, H2, H3 as statsmodels RLM', () => {
+  it('the fixture holds its 4 cases (three tests per case below)', () => expect(hf.cases.length).toBe(4));
   for (const c of hf.cases) {
     for (const type of ['H1', 'H2', 'H3'] as const) {
       it(`${c.name} ${type}: table given statsmodels' fit (1e-10)`, () => {

@@ -25,7 +25,9 @@ function checkLoss(d: Data, intercept: number, coef: ArrayLike<number>, tau: num
 
 describe('lambdaMax', () => {
   it('equals the LP over subgradients without ties at the quantile; a valid bound (>=) with ties', () => {
+    let compared = 0;
     for (const c of cases('lambdamax-lp')) {
+      compared++;
       const d = dataset(c.dataset);
       const tau = c.tau as number, w = W(d, c.weighted);
       const what = `${c.dataset} tau ${tau}${w ? ' weighted' : ''} (${c.ties_at_quantile} rows at q)`;
@@ -35,10 +37,13 @@ describe('lambdaMax', () => {
       else expect(got, what).toBeGreaterThanOrEqual((c.lambda_max_exact as number) * (1 - 1e-12));
       if (tau === 0.5) expectRel(lambdaMax(d.X, d.y, { weights: w }), 2 * got, 1e-15, `${what}: LAD units`);
     }
+    expect(compared).toBe(6);
   });
 
   it('lambda >= lambdaMax zeroes every slope; just below the exact threshold some slope is non-zero', () => {
+    let compared2 = 0;
     for (const c of cases('lambdamax-lp')) {
+      compared2++;
       const d = dataset(c.dataset);
       const tau = c.tau as number, w = W(d, c.weighted);
       const what = `${c.dataset} tau ${tau}`;
@@ -54,6 +59,7 @@ describe('lambdaMax', () => {
         expect(below.objective).toBeLessThan(intercept0);
       }
     }
+    expect(compared2).toBe(6);
   });
 
   it('without an intercept: q = 0; lambda >= lambdaMax zeroes the fit (rows with y = 0 take d = 0: a bound)', () => {
@@ -74,7 +80,9 @@ describe('lambdaMax', () => {
 
 describe('penalised L1 / quantile against linear programming (HiGHS)', () => {
   it('the penalised objective matches the LP optimum', () => {
+    let compared = 0;
     for (const c of cases('lasso-lp')) {
+      compared++;
       const d = dataset(c.dataset);
       const tau = c.tau as number, lam = c.lambda as number, w = W(d, c.weighted);
       const what = `${c.dataset} tau ${tau} lambda ${lam}${w ? ' weighted' : ''}`;
@@ -92,6 +100,7 @@ describe('penalised L1 / quantile against linear programming (HiGHS)', () => {
         }
       }
     }
+    expect(compared).toBe(9);
   });
 });
 
@@ -117,7 +126,9 @@ describe('solvePath', () => {
   });
 
   it("kind 'lambda' reproduces the LP optima (quantile units with tau, LAD units without)", () => {
+    let compared = 0;
     for (const c of cases('lasso-lp').filter((x) => x.dataset === 'stackloss')) {
+      compared++;
       const d = dataset('stackloss');
       const lams = cases('lasso-lp').filter((x) => x.dataset === 'stackloss').map((x) => x.lambda as number);
       const q = solvePath('lambda', lams, d.X, d.y, { tau: 0.5 });
@@ -126,6 +137,7 @@ describe('solvePath', () => {
       expectRel(q[k].objective, c.objective as number, 1e-10, `quantile units lambda ${c.lambda}`);
       expectRel(l[k].objective, 2 * (c.objective as number), 1e-10, `LAD units lambda ${2 * (c.lambda as number)}`);
     }
+    expect(compared).toBe(3);
   });
 
   it('lambda = 0 is the unpenalised fit', () => {
@@ -172,7 +184,7 @@ describe('solvePath', () => {
 // The pseudo-row +-e_j of a column whose scale is 1e12 is 1e-12 of that scale: the solve of the basis
 // duals determines its dual only to ~eps·1e12 (a rounding violation of ~1e-5 of its weight), which the
 // dual box test treated as a descent edge in every basis. The box test now allows what the solve
-// cannot resolve (DUAL_ABS·D_c / rs_k, hiddenViolation in assembly/l1.ts) — invisible in the certificate.
+// cannot resolve (DUAL_ABS·D_c / rs_k, hiddenViolation in assembly/l1-simplex.ts) — invisible in the certificate.
 describe('lasso with y = 0 and 1e12 entries (fuzz counterexamples of issue 15)', () => {
   const same = (a: FitResult, b: FitResult, what: string) => {
     expect(Array.from(b.coef), `${what}: coefficients`).toEqual(Array.from(a.coef));

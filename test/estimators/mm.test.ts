@@ -26,6 +26,7 @@ const all = (r: { intercept: number; coef: ArrayLike<number> }) => [r.intercept,
 const flagged = (r: MMResult) => Array.from(r.outliers).flatMap((v, i) => (v ? [i + 1] : []));
 
 describe('mm vs robustbase lmrob (defaults)', () => {
+  it('the fixture holds its 8 cases (tests per case below)', () => expect(NAMES.length).toBe(8));
   for (const name of NAMES) {
     const c = fx.cases[name];
     it(`${name}: M stage from robustbase's S-estimate matches to 1e-8`, () => {

@@ -85,6 +85,7 @@ describe('NIST StRD linear regression', () => {
     const backends = await allBackends();
     const table: Record<string, Record<string, string>> = {};
     const failures: string[] = [];
+    let compared = 0;
     for (const set of SETS) {
       const cols = columns(set);
       const row: Record<string, string> = {};
@@ -106,9 +107,13 @@ describe('NIST StRD linear regression', () => {
         // Filip's residual SD is data-limited too: the exact float64-data solution reaches LRE 8.47.
         if (!(sdLre >= bar)) failures.push(`${set.name} on ${tb.label}: residual SD LRE ${sdLre.toFixed(2)} < ${bar}`);
         expect(r.info[INFO_RANK]).toBe(set.certified.coef.length);
+        compared++;
       }
       table[set.name] = row;
     }
+    expect(SETS.length).toBe(11);
+    expect(compared).toBe(SETS.length * backends.length);
+    expect(backends.length).toBeGreaterThanOrEqual(2);
     console.log('NIST StRD: min coefficient LRE vs certified | max ulps from the exact float64-data solution | residual SD LRE (method, refinement steps)');
     console.table(table);
     expect(failures).toEqual([]);

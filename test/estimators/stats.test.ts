@@ -34,7 +34,7 @@ describe('median / weightedMedian / weightedQuantile', () => {
       fc.constantFrom(0.1, 0.3, 0.5, 0.8),
       (xs, ws0, tau) => {
         const ws = ws0.slice(0, xs.length);
-        if (ws.every((w) => w === 0)) ws[0] = 1;
+        if (ws.every((w): boolean => w === 0)) ws[0] = 1;
         const q = weightedQuantile(xs, ws, tau);
         const obj = (m: number) => xs.reduce((s, x, i) => s + ws[i] * (x - m) * (tau - (x - m < 0 ? 1 : 0)), 0);
         const fitObj = quantile(xs.map(() => []), xs, { tau, weights: ws }).objective;

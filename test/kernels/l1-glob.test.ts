@@ -1,4 +1,4 @@
-// The globbing path of the L1 / quantile kernel (Portnoy–Koenker preprocessing, assembly/l1.ts
+// The globbing path of the L1 / quantile kernel (Portnoy–Koenker preprocessing, assembly/l1-glob.ts
 // "Globbing"), forced on small data through the internal l1_glob(minRows, baseRows) threshold so CI
 // exercises it: the same certified optimum as the plain solve, on every backend, bit-identical between
 // the WASM kernel and the TS twin; fix-ups (globbed rows found on the wrong side) and band doubling

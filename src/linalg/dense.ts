@@ -1,8 +1,14 @@
-// Small dense linear algebra for covariance matrices (k × k, k = coefficients incl. intercept, small)
-// over tall n × k designs. Matrices are column-major Float64Arrays unless stated. Everything goes
-// through a Householder QR of the design, never through the normal equations, so the accuracy is
-// governed by cond(A), not cond(A)².
+// The library's one dense linear-algebra module (host side; the kernels have their own in assembly/):
+// small dense matrices (k × k, k = coefficients incl. intercept, small) over tall n × k designs, for
+// covariance matrices (inference/), leverages (the public hatValues), and the streaming
+// accumulator's Givens updates (fit/accumulator.ts). Matrices are column-major Float64Arrays unless
+// stated. Covariances go through a Householder QR of the design, never through the normal equations,
+// so their accuracy is governed by cond(A), not cond(A)². The double-double error-free
+// transformations are the kernels' own (src/twin/dd.ts, pure arithmetic), re-exported here: this
+// module is the one place the library reaches into the twin.
 import { RobustRegError } from '../errors.js';
+
+export { splitHi, twoProdErr, twoSumErr } from '../twin/dd.js';
 
 /** A column-major n × k matrix. */
 export interface Mat {
@@ -177,4 +183,54 @@ export function cholSolve(S: Float64Array, k: number, b: Float64Array): Float64A
     x[i] = s / L[i * k + i];
   }
   return x;
+}
+
+/**
+ * Leverages h_i = a_i'(A'A)⁻¹a_i, the diagonal of the hat matrix A (A'A)⁻¹ A', on the QR path:
+ * with A = QR, h_i = ‖row i of A R⁻¹‖² (Q's rows), never forming or inverting A'A.
+ */
+export function leverages(A: Mat, what: string): Float64Array {
+  const R = qrR(A, what);
+  const Q = rightSolveUpper(A, R);
+  const { n, k } = A;
+  const h = new Float64Array(n);
+  for (let j = 0; j < k; j++) {
+    const o = j * n;
+    for (let i = 0; i < n; i++) h[i] += Q.a[o + i] * Q.a[o + i];
+  }
+  return h;
+}
+
+/**
+ * Rotate the row v (entries before k0 are zero) into the upper-triangular R (q x q row-major) with
+ * Givens rotations: afterwards R^T R = R_old^T R_old + v v^T. v is overwritten.
+ */
+export function givensRotateIn(R: Float64Array, q: number, v: Float64Array, k0: number): void {
+  for (let k = k0; k < q; k++) {
+    const b = v[k];
+    if (b === 0) continue;
+    const a = R[k * q + k];
+    const r = hypot(a, b);
+    const c = a / r;
+    const s = b / r;
+    R[k * q + k] = r;
+    v[k] = 0;
+    for (let j = k + 1; j < q; j++) {
+      const x = R[k * q + j];
+      const y = v[j];
+      R[k * q + j] = c * x + s * y;
+      v[j] = c * y - s * x;
+    }
+  }
+}
+
+/** sqrt(a^2 + b^2) without spurious over- or underflow, in plain IEEE operations (reproducible). */
+export function hypot(a: number, b: number): number {
+  const x = Math.abs(a);
+  const y = Math.abs(b);
+  const t = x > y ? x : y;
+  if (t > 1e-150 && t < 1e150) return Math.sqrt(x * x + y * y);
+  const u = x / t;
+  const v = y / t;
+  return t * Math.sqrt(u * u + v * v);
 }

@@ -1,0 +1,44 @@
+// A 2 x 4 tile of dot products over one row block, shared by the Gram accumulations of l2.ts
+// (gramBlock) and irls.ts (gramChunk). Inlined at both uses, so each compiles to the loop it had.
+// Twin: the one-pair scalar loops of src/twin/l2.ts and src/twin/irls.ts perform the same IEEE
+// operations per pair (two accumulators: even rows, odd rows; added at the end of the block).
+import { lane0, lane1 } from "./mem";
+
+/** For the two block columns at ct, cs and the four at c0 + k stride (k = 0..3), each `bytes` long
+ *  (a multiple of 16): adds sign * (ct . c_k) to the f64 at pA + k step and sign * (cs . c_k) to the
+ *  f64 at pB + k step. Each dot keeps one f64x2 accumulator (lane 0: even rows, lane 1: odd rows);
+ *  the loads of the six columns are shared by the eight pairs (register blocking does not change any
+ *  pair's order). sign = 1 leaves every sum's bits unchanged. */
+// @ts-ignore: decorator
+@inline export function dotTile2x4(ct: usize, cs: usize, c0: usize, stride: usize, bytes: usize, sign: f64,
+  pA: usize, pB: usize, step: usize): void {
+  const c1 = c0 + stride;
+  const c2 = c1 + stride;
+  const c3 = c2 + stride;
+  let a0 = f64x2.splat(0.0);
+  let a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+  for (let o: usize = 0; o < bytes; o += 16) {
+    const z = v128.load(ct + o);
+    const y = v128.load(cs + o);
+    const x0 = v128.load(c0 + o);
+    const x1 = v128.load(c1 + o);
+    const x2 = v128.load(c2 + o);
+    const x3 = v128.load(c3 + o);
+    a0 = f64x2.add(a0, f64x2.mul(z, x0));
+    a1 = f64x2.add(a1, f64x2.mul(z, x1));
+    a2 = f64x2.add(a2, f64x2.mul(z, x2));
+    a3 = f64x2.add(a3, f64x2.mul(z, x3));
+    b0 = f64x2.add(b0, f64x2.mul(y, x0));
+    b1 = f64x2.add(b1, f64x2.mul(y, x1));
+    b2 = f64x2.add(b2, f64x2.mul(y, x2));
+    b3 = f64x2.add(b3, f64x2.mul(y, x3));
+  }
+  store<f64>(pA, load<f64>(pA) + sign * (lane0(a0) + lane1(a0)));
+  store<f64>(pA + step, load<f64>(pA + step) + sign * (lane0(a1) + lane1(a1)));
+  store<f64>(pA + 2 * step, load<f64>(pA + 2 * step) + sign * (lane0(a2) + lane1(a2)));
+  store<f64>(pA + 3 * step, load<f64>(pA + 3 * step) + sign * (lane0(a3) + lane1(a3)));
+  store<f64>(pB, load<f64>(pB) + sign * (lane0(b0) + lane1(b0)));
+  store<f64>(pB + step, load<f64>(pB + step) + sign * (lane0(b1) + lane1(b1)));
+  store<f64>(pB + 2 * step, load<f64>(pB + 2 * step) + sign * (lane0(b2) + lane1(b2)));
+  store<f64>(pB + 3 * step, load<f64>(pB + 3 * step) + sign * (lane0(b3) + lane1(b3)));
+}

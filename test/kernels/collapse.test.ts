@@ -65,7 +65,7 @@ describe('collapse kernels', () => {
         const o = out[0];
         expect(o.m).toBe(31);
         // first appearance: distinct row g is row i_g of the data, rows before it are earlier groups
-        const seen: number[] = [];
+        const seen: string[] = [];
         for (let i = 0; i < d.n && seen.length < 31; i++) {
           const key = [...Array(d.p).keys()].map((j) => (f32 ? Math.fround(d.X[j * d.n + i]) : d.X[j * d.n + i])).join(',') + '|' + d.y[i];
           if (!seen.some((s) => s === key)) seen.push(key);

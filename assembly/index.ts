@@ -14,3 +14,4 @@ export { moments_work_bytes, moments } from "./moments";
 export { hc_work_bytes, hc_pass } from "./hc";
 export { mm_work_bytes, mm_fit } from "./mm";
 export { lts_work_bytes, lts_fit } from "./lts";
+export { collapse_work_bytes, collapse_groups, collapse_build } from "./collapse";

@@ -93,6 +93,21 @@ export interface Kernels {
    */
   lts_fit(n: number, p: number, pX: number, pY: number, intercept: number, h: number, nsamp: number, seed: number,
     maxCsteps: number, pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32?: number): number;
+
+  /** Work-region size (bytes) for collapse_groups / collapse_build (n rows, at most maxGroups groups). */
+  collapse_work_bytes(n: number, maxGroups: number): number;
+  /**
+   * Exact duplicate rows of (X, y) (assembly/collapse.ts): group ids by first appearance, kept in the
+   * work region. Returns the number of groups, or -1 when there are more than maxGroups (or a hash
+   * collision of different rows was found: then nothing is collapsed).
+   */
+  collapse_groups(n: number, p: number, pX: number, pY: number, maxGroups: number, pWork: number, xf32?: number): number;
+  /**
+   * The collapsed problem of the m groups collapse_groups found (same n, p, maxGroups, work): X_c (m × p
+   * f64 column-major) and y_c from each group's first row, w_c = the group's summed weights (pW = 0: counts).
+   */
+  collapse_build(n: number, p: number, pX: number, pY: number, pW: number, maxGroups: number, m: number,
+    pXc: number, pYc: number, pWc: number, pWork: number, xf32?: number): void;
 }
 
 export interface Backend {

@@ -13,6 +13,7 @@ import { checkOptionsObject, fail, optBackend, optBool, type BackendChoice, type
 import { bootstrapPairs, percentileInterval, replicateCovariance } from './bootstrap.js';
 import { Dataset } from '../data/dataset.js';
 import { l2InferenceDataset } from './dataset.js';
+import { nidOfDataset } from './quantile-dataset.js';
 import { checkCoefLike, readDesign, residuals, type InferenceData } from './design.js';
 import { normalQuantile, normalSf, studentTQuantile, studentTTwoSided } from './distributions.js';
 import { HUBER_VCOV, checkHuberEquations, huberCovariance, type HuberVcov } from './huber.js';
@@ -427,6 +428,15 @@ function summaryOfDataset(result: SummarizableResult, ds: Dataset, options?: Sum
         }, coefAll, inf.V, readNames(names, ds.cols), { k, intercept } as InferenceData);
       }
     }
+  }
+  const nid = nidOfDataset(res, ds, o, RANK_DEFAULT_MAX_N);
+  if (nid) {
+    const objective = typeof res.objective === 'number' ? res.objective : NaN;
+    const k = nid.k, n = ds.nPos;
+    return finish({
+      loss: res.loss as Loss, n, p: k, df: n - k, objective, level: (o.level ?? 0.95) as number, intercept: nid.intercept,
+      method: 'nid', distribution: 't', tau: nid.tau, bandwidth: { rule: nid.rule, h: nid.h }, warnings: nid.warnings,
+    }, nid.coefAll, nid.V, readNames(names, ds.cols), { k, intercept: nid.intercept } as InferenceData);
   }
   const t = ds.toArrays();
   const X = { data: Float64Array.from(t.X.data), rows: t.X.rows, cols: t.X.cols, layout: 'column-major' as const };

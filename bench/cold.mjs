@@ -7,8 +7,9 @@
 //
 // 2. The first-call series of issue 23 (init() warm-up, persistent fitAsync worker):
 //      node bench/cold.mjs --startup [--reps 5] [--quick] [--lib dist/index.js] [--out file.json]
-//    For each case a FRESH PROCESS per repetition (warm-up on and off interleaved, so load drifts hit
-//    both alike): generate the data (untimed), import, init() (wall and process CPU time), build a
+//    For each case a FRESH PROCESS per repetition and warm-up mode (init() default = background worker,
+//    init({ warmup: 'wait' }) = on this thread, init({ warmup: false }); the order rotates, so load
+//    drifts hit every mode alike): generate the data (untimed), import, init() (wall and process CPU time), build a
 //    Dataset (untimed), the first fit, then --fits more fits (their median is the "warm median"),
 //    at 1e4 and 1e6 rows for L2 (p = 20), L1 (p = 10) and Huber (p = 10). Then fitAsync at 1e5 × 10:
 //    the first and second call (persistent worker) against an in-thread fit of the same arrays plus
@@ -25,7 +26,7 @@ const { values: a } = parseArgs({
     lib: { type: 'string' }, suite: { type: 'string' }, n: { type: 'string' }, p: { type: 'string' },
     tau: { type: 'string' }, who: { type: 'string' }, 'highs-options': { type: 'string' },
     startup: { type: 'boolean' }, child: { type: 'string' }, warmup: { type: 'string' }, fits: { type: 'string' },
-    reps: { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' },
+    reps: { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' }, modes: { type: 'string' },
   },
 });
 if (a.startup) {
@@ -109,12 +110,19 @@ async function startupChild() {
   const t0 = performance.now(), c0 = cpuMs();
   const m = await import(lib);
   const t1 = performance.now(), c1 = cpuMs();
-  const info = await m.init(a.warmup === '0' ? { warmup: false } : undefined);
+  const info = await m.init(a.warmup === '0' ? { warmup: false } : a.warmup === 'wait' ? { warmup: 'wait' } : undefined);
   const t2 = performance.now(), c2 = cpuMs();
   if (info.backend !== 'wasm') throw new Error(`cold.mjs: WebAssembly unavailable (${info.reason})`);
-  const out = { child: a.child, suite: a.suite, n, p, warmup: a.warmup !== '0', importMs: t1 - t0, initMs: t2 - t1, initCpuMs: c2 - c1, warmupMs: info.warmupMs ?? null };
+  const out = { child: a.child, suite: a.suite, n, p, warmup: a.warmup === '0' ? 'off' : a.warmup === 'wait' ? 'wait' : 'background', importMs: t1 - t0, initMs: t2 - t1, initCpuMs: c2 - c1, warmupMs: info.warmupMs ?? null };
   if (a.child === 'fit') {
+    const s0 = performance.now();
     const ds = m.Dataset.from({ data: d.X, rows: n, cols: p, layout: 'row-major' }, d.y);
+    // time from init() resolving to the first fit (the Dataset's creation): the background warm-up runs meanwhile
+    out.datasetMs = performance.now() - s0;
+    // the worker's 'warmed' message is delivered only when this thread's event loop turns: one turn
+    // (as any caller that awaits something between init() and its first fit), then look
+    await new Promise((r) => setImmediate(r));
+    out.warmedBeforeFirstFit = m.workerStats().warmed > 0;
     const call = () => (a.suite === 'l2' ? m.ols(ds) : a.suite === 'l1' ? m.lad(ds) : m.huber(ds));
     const wall = [], cpu = [], sys = [], obj = [];
     for (let k = 0; k <= +(a.fits ?? 5); k++) {
@@ -179,21 +187,23 @@ async function startupSeries() {
   const load0 = (await import('node:os')).loadavg();
   const rows = [];
   for (const c of cases) {
-    const samples = { on: [], off: [] };
+    const samples = { on: [], wait: [], off: [] };
     for (let k = 0; k < reps; k++) {
-      for (const mode of c.child === 'fit' ? (k % 2 ? ['off', 'on'] : ['on', 'off']) : ['on']) {
-        const args = [fileURLToPathSafe(import.meta.url), '--child', c.child, '--lib', libPath, '--suite', c.suite, '--n', String(c.n), '--p', String(c.p), '--warmup', mode === 'on' ? '1' : '0', '--fits', String(c.fits ?? 0)];
+      const modes = (a.modes ?? 'on,wait,off').split(',');
+      for (let r = 0; r < k % 3; r++) modes.push(modes.shift()); // rotate the order per repetition: load drifts hit every mode alike
+      for (const mode of c.child === 'fit' ? modes : ['on']) {
+        const args = [fileURLToPathSafe(import.meta.url), '--child', c.child, '--lib', libPath, '--suite', c.suite, '--n', String(c.n), '--p', String(c.p), '--warmup', mode === 'on' ? '1' : mode === 'wait' ? 'wait' : '0', '--fits', String(c.fits ?? 0)];
         const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 20 * 60_000, maxBuffer: 1 << 24 });
         if (r.status !== 0) throw new Error(`cold.mjs child failed (${c.suite} n=${c.n}): ${r.stderr}`);
         samples[mode].push(JSON.parse(r.stdout.trim().split('\n').pop()));
       }
     }
     if (c.child === 'fit') {
-      const objs = [...samples.on, ...samples.off].map((s) => s.objective);
+      const objs = [...samples.on, ...samples.wait, ...samples.off].map((s) => s.objective);
       if (!objs.every((o) => Object.is(o, objs[0]))) throw new Error(`cold.mjs: warm-up on/off gave different objectives (${c.suite} n=${c.n}): ${objs.join(', ')}`);
     }
     rows.push({ ...c, samples });
-    process.stderr.write(`  ${c.child} ${c.suite} n=${c.n} p=${c.p}: ${reps} processes${c.child === 'fit' ? ' × 2 modes' : ''} (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
+    process.stderr.write(`  ${c.child} ${c.suite} n=${c.n} p=${c.p}: ${reps} processes${c.child === 'fit' ? ` × ${(a.modes ?? 'on,wait,off').split(',').length} modes` : ''} (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
   }
   const load1 = (await import('node:os')).loadavg();
   const f = (x) => (!Number.isFinite(x) ? '—' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
@@ -201,17 +211,20 @@ async function startupSeries() {
   const lines = [];
   lines.push(`Cold start (issue 23): ${reps} fresh processes per case and mode, medians (min–max over processes); load average ${load0.map((x) => x.toFixed(1)).join(' ')} at start, ${load1.map((x) => x.toFixed(1)).join(' ')} at end`);
   lines.push('');
-  lines.push('| fit | n × p | warm-up | init() wall ms | init() CPU ms | 1st fit ms | warm median ms | 1st / warm (wall) | 1st / warm (CPU) | 1st fit sys CPU ms |');
-  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  lines.push('warm-up: on = init() default (background worker), wait = init({ warmup: \'wait\' }) (on this thread), off = init({ warmup: false })');
+  lines.push('');
+  lines.push('| fit | n × p | warm-up | init() wall ms | init() CPU ms | 1st fit ms | warm median ms | 1st / warm (wall) | 1st / warm (CPU) | 1st fit sys CPU ms | warmed before 1st fit |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const summary = [];
   for (const r of rows.filter((x) => x.child === 'fit')) {
-    for (const mode of ['on', 'off']) {
+    for (const mode of ['on', 'wait', 'off']) {
       const S = r.samples[mode];
+      if (!S.length) continue;
       const ratioW = S.map((s) => s.firstMs / med(s.warmMs));
       const ratioC = S.map((s) => s.firstCpuMs / med(s.warmCpuMs));
-      const rec = { suite: r.suite, n: r.n, p: r.p, warmup: mode === 'on', initMs: med(S.map((s) => s.initMs)), initCpuMs: med(S.map((s) => s.initCpuMs)), firstMs: med(S.map((s) => s.firstMs)), warmMs: med(S.map((s) => med(s.warmMs))), ratioWall: med(ratioW), ratioCpu: med(ratioC) };
+      const rec = { suite: r.suite, n: r.n, p: r.p, warmup: mode, initMs: med(S.map((s) => s.initMs)), initCpuMs: med(S.map((s) => s.initCpuMs)), firstMs: med(S.map((s) => s.firstMs)), warmMs: med(S.map((s) => med(s.warmMs))), ratioWall: med(ratioW), ratioCpu: med(ratioC) };
       summary.push(rec);
-      lines.push(`| ${r.suite} | ${r.n.toExponential(0).replace('+', '')} × ${r.p} | ${mode} | ${f(rec.initMs)} (${span(S.map((s) => s.initMs))}) | ${f(rec.initCpuMs)} | ${f(rec.firstMs)} (${span(S.map((s) => s.firstMs))}) | ${f(rec.warmMs)} (${span(S.map((s) => med(s.warmMs)))}) | ${rec.ratioWall.toFixed(2)} (${span(ratioW)}) | ${rec.ratioCpu.toFixed(2)} (${span(ratioC)}) | ${f(med(S.map((s) => s.firstSysMs)))} (warm ${f(med(S.map((s) => med(s.warmSysMs))))}) |`);
+      lines.push(`| ${r.suite} | ${r.n.toExponential(0).replace('+', '')} × ${r.p} | ${mode} | ${f(rec.initMs)} (${span(S.map((s) => s.initMs))}) | ${f(rec.initCpuMs)} | ${f(rec.firstMs)} (${span(S.map((s) => s.firstMs))}) | ${f(rec.warmMs)} (${span(S.map((s) => med(s.warmMs)))}) | ${rec.ratioWall.toFixed(2)} (${span(ratioW)}) | ${rec.ratioCpu.toFixed(2)} (${span(ratioC)}) | ${f(med(S.map((s) => s.firstSysMs)))} (warm ${f(med(S.map((s) => med(s.warmSysMs))))}) | ${mode === 'on' ? `${S.filter((s) => s.warmedBeforeFirstFit).length}/${S.length}` : '—'} |`);
     }
   }
   lines.push('');

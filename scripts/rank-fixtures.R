@@ -99,9 +99,22 @@ restrictedT <- function(X, y, tau, j, b) {
 checkB <- c(0.5080, 0.5100, 0.5142, 0.5143, 0.5200, 0.5270, 0.5277, 0.5290)
 checks <- list(list(name = "stackloss", tau = 0.5, coefficient = 1, b = checkB,
   T = restrictedT(SLX, SLy, 0.5, 2, checkB)))
+# Why quantreg's walk reports 18/35 (docs/inference.md): traced in its Fortran, the walk down for
+# Air.Flow holds the basis of rows 2, 16, 18 on (0.5375, 0.7) after two residuals (rows 17, 18) reach
+# zero together at b = 0.7 and only one is flipped. That vertex is not optimal there: its objective
+# against the optimum (rq.fit.br on y - b x_AirFlow) and the optimal fit's T.
+walkB <- c(0.69, 0.65, 0.6)
+Zs <- cbind(1, SLX[, -1]); xs <- SLX[, 1]
+rho <- function(r, tau) sum(r * (tau - (r < 0)))
+walkCheck <- list(b = walkB, basis = c(2, 16, 18),
+  objectiveBasis = sapply(walkB, function(bb) {
+    v <- SLy - bb * xs; g <- solve(Zs[c(2, 16, 18), ], v[c(2, 16, 18)]); rho(v - Zs %*% g, 0.5) }),
+  objectiveOptimal = sapply(walkB, function(bb) rho(rq.fit.br(Zs, SLy - bb * xs, tau = 0.5)$residuals, 0.5)),
+  T = restrictedT(SLX, SLy, 0.5, 2, walkB))
 
 out <- list(
   checks = checks,
+  walkCheck = walkCheck,
   provenance = list(
     script = "scripts/rank-fixtures.R", command = "Rscript scripts/rank-fixtures.R", versions = versions,
     calls = "summary(rq(y ~ ., tau), se = 'rank', iid, alpha = 1 - level); rq.fit.br(cbind(1, X)*w, y*w, tau, alpha, ci = TRUE, iid, interp = FALSE)",

@@ -1,7 +1,7 @@
 // robustreg — robust linear regression (L1/LAD, quantile, Huber, smooth-L1) and NIST-accurate least
 // squares, with AssemblyScript/WebAssembly kernels and a pure-TypeScript twin.
 export { isInitialized, memoryStats, type InitOptions, type InitResult } from './backend/runtime.js';
-export { init } from './fit/startup.js';
+export { init } from './async/startup.js';
 export { fit, ols, lad, quantile, type FitOptions, type QuantileOptions, type QuantileSetResult } from './fit/api.js';
 export type { L1Options, L2Options } from './fit/solvers.js';
 export { RobustRegError, type ErrorCode } from './errors.js';

@@ -64,6 +64,16 @@ export interface Kernels {
    */
   moments(n: number, p: number, pX: number, pY: number, pW: number, pOut: number, pWork: number, xf32?: number): number;
 
+  /** Work-region size (bytes) for hc_pass. */
+  hc_work_bytes(n: number, p: number): number;
+  /**
+   * Least-squares inference sums in one pass (assembly/hc.ts documents the layout): for k = p + intercept
+   * columns a_i = [1, x_i − s] (or x_i), residuals r of the coefficients at pB (b0, b_1..b_p) and e = w r:
+   * G = Σ w a a', M = Σ e² a a' (meat = 1), g = Σ e a, rss, W, Σ w(y − s_y), Σ w(y − s_y)², the shifts s.
+   */
+  hc_pass(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, pB: number,
+    meat: number, pOut: number, pWork: number, xf32?: number): number;
+
   /** Work-region size (bytes) for mm_fit (bestR kept candidates, groups × nGroup rows for large n). */
   mm_work_bytes(n: number, p: number, bestR: number, groups: number, nGroup: number): number;
   /**
@@ -83,6 +93,21 @@ export interface Kernels {
    */
   lts_fit(n: number, p: number, pX: number, pY: number, intercept: number, h: number, nsamp: number, seed: number,
     maxCsteps: number, pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32?: number): number;
+
+  /** Work-region size (bytes) for collapse_groups / collapse_build (n rows, at most maxGroups groups). */
+  collapse_work_bytes(n: number, maxGroups: number): number;
+  /**
+   * Exact duplicate rows of (X, y) (assembly/collapse.ts): group ids by first appearance, kept in the
+   * work region. Returns the number of groups, or -1 when there are more than maxGroups (or a hash
+   * collision of different rows was found: then nothing is collapsed).
+   */
+  collapse_groups(n: number, p: number, pX: number, pY: number, maxGroups: number, pWork: number, xf32?: number): number;
+  /**
+   * The collapsed problem of the m groups collapse_groups found (same n, p, maxGroups, work): X_c (m × p
+   * f64 column-major) and y_c from each group's first row, w_c = the group's summed weights (pW = 0: counts).
+   */
+  collapse_build(n: number, p: number, pX: number, pY: number, pW: number, maxGroups: number, m: number,
+    pXc: number, pYc: number, pWc: number, pWork: number, xf32?: number): void;
 }
 
 export interface Backend {

@@ -11,11 +11,11 @@ import { readXywHost, type XInput } from '../data/input.js';
 import type { BackendChoice, Progress } from '../data/options.js';
 import { makePredict, type FitResult } from '../fit/result.js';
 import { acquire, compiledModule, warmedUp } from '../backend/runtime.js';
-import type { FitRequest, WorkerReply } from './protocol.js';
+import type { FitRequest, WorkerReply, WorkerRequest } from './protocol.js';
 import { WORKER_SOURCE } from './worker.generated.js';
 
 interface AnyWorker {
-  post(msg: FitRequest, transfer: Transferable[]): void;
+  post(msg: WorkerRequest, transfer: Transferable[]): void;
   onMessage(fn: (m: WorkerReply) => void): void;
   onError(fn: (e: unknown) => void): void;
   terminate(): void;
@@ -107,6 +107,11 @@ function giveBack(pw: PooledWorker): void {
   busy--;
   pw.handler = null;
   pw.failed = null;
+  park(pw);
+}
+
+/** Put an idle worker in the pool (unref'd, with its idle timer), or terminate it when the pool is full. */
+function park(pw: PooledWorker): void {
   if (idle.length < MAX_IDLE && idleTimeoutMs > 0) {
     pw.w.unref();
     idle.push(pw);
@@ -133,6 +138,52 @@ function discard(pw: PooledWorker): void {
   pw.w.terminate();
 }
 
+let warmups = 0;
+let warmed = 0;
+
+/**
+ * init()'s background warm-up: start a pool worker, send it the compiled module and the warm-up
+ * request, and park it in the pool at once (unref'd: it never holds a Node process open). It runs the
+ * kernel warm-up table on its own instance; V8's optimized code is the module's, so this thread's fits
+ * use it as soon as it is compiled. A fitAsync arriving meanwhile takes this worker and its request
+ * queues behind the warm-up (no second worker). False when no worker can be started (init() then warms
+ * on this thread).
+ */
+export function prewarmWorker(module: WebAssembly.Module, kernels?: readonly string[]): boolean {
+  let pw: PooledWorker;
+  try {
+    pw = take();
+  } catch {
+    return false;
+  }
+  const id = nextId++;
+  try {
+    pw.w.post({ type: 'warm', id, module, ...(kernels ? { kernels } : {}) }, []);
+  } catch {
+    discard(pw);
+    return false;
+  }
+  pw.moduleSent = true;
+  warmups++;
+  busy--;
+  // the reply only counts (a fitAsync that took the worker meanwhile replaces the handler and ignores it)
+  pw.handler = (m) => {
+    if (m.type === 'warmed' && m.id === id) warmed++;
+  };
+  // a worker that fails while parked (e.g. a CSP refusing blob: workers, reported asynchronously)
+  // leaves the pool, so no fitAsync is ever sent to it; one that already took it rejects as usual
+  pw.failed = () => {
+    const i = idle.indexOf(pw);
+    if (i >= 0) idle.splice(i, 1);
+    if (pw.timer !== null) clearTimeout(pw.timer);
+    pw.timer = null;
+    pw.w.terminate();
+  };
+  if (idleTimeoutMs > 0) park(pw);
+  else pw.handler = (m) => { if (m.type === 'warmed' && m.id === id) { warmed++; pw.w.terminate(); } };
+  return true;
+}
+
 /** Terminate idle workers (e.g. before a test or a page unload). Running fits are unaffected. */
 export function terminateWorkers(): void {
   while (idle.length) {
@@ -153,10 +204,13 @@ export interface WorkerStats {
   idle: number;
   /** Milliseconds an idle worker is kept before it is terminated. */
   idleTimeoutMs: number;
+  /** Background kernel warm-ups init() started in a worker, and how many of them have finished. */
+  warmups: number;
+  warmed: number;
 }
 
 export function workerStats(): WorkerStats {
-  return { started, busy, idle: idle.length, idleTimeoutMs };
+  return { started, busy, idle: idle.length, idleTimeoutMs, warmups, warmed };
 }
 
 /** Options of configureWorkers(). */
@@ -295,7 +349,7 @@ export function fitAsync(X: XInput | Dataset, yOrOptions: ArrayLike<number> | Fi
       reject(new RobustRegError('INTERNAL', `fitAsync: the worker failed: ${(e as Error)?.message ?? String(e)}`, {}));
     };
     pw.handler = (m) => {
-      if (done || m.id !== req.id) return;
+      if (done || m.id !== req.id || m.type === 'warmed') return;
       if (m.type === 'progress') {
         onProgress?.({ iteration: m.iteration, objective: m.objective, gap: m.gap });
         return;

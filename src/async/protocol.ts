@@ -17,7 +17,19 @@ export interface FitRequest {
   warm?: boolean;
 }
 
+/** init()'s background warm-up: instantiate `module` and run the kernel warm-up table (then stay for fitAsync). */
+export interface WarmRequest {
+  type: 'warm';
+  id: number;
+  module: WebAssembly.Module;
+  /** Kernel families to warm (default all). */
+  kernels?: readonly string[];
+}
+
+export type WorkerRequest = FitRequest | WarmRequest;
+
 export type WorkerReply =
   | { type: 'progress'; id: number; iteration: number; objective: number; gap: number }
   | { type: 'result'; id: number; result: Record<string, unknown> }
-  | { type: 'error'; id: number; code: ErrorCode; message: string; details: Record<string, unknown> };
+  | { type: 'error'; id: number; code: ErrorCode; message: string; details: Record<string, unknown> }
+  | { type: 'warmed'; id: number; ms: number };

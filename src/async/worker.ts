@@ -7,11 +7,11 @@ import { Dataset } from '../data/dataset.js';
 import { RobustRegError } from '../errors.js';
 import { initRuntime } from '../backend/runtime.js';
 import { hostWarmup } from '../fit/startup.js';
-import type { FitRequest, WorkerReply } from './protocol.js';
+import type { WorkerReply, WorkerRequest } from './protocol.js';
 
 interface Port {
   post(msg: WorkerReply): void;
-  onMessage(fn: (msg: FitRequest) => void): void;
+  onMessage(fn: (msg: WorkerRequest) => void): void;
 }
 
 function port(): Port {
@@ -22,11 +22,11 @@ function port(): Port {
   };
   if (g.process?.versions?.node && g.process.getBuiltinModule) {
     const { parentPort } = g.process.getBuiltinModule('node:worker_threads') as { parentPort: { postMessage(m: unknown): void; on(t: string, fn: (m: unknown) => void): void } };
-    return { post: (m) => parentPort.postMessage(m), onMessage: (fn) => parentPort.on('message', (m) => fn(m as FitRequest)) };
+    return { post: (m) => parentPort.postMessage(m), onMessage: (fn) => parentPort.on('message', (m) => fn(m as WorkerRequest)) };
   }
   return {
     post: (m) => g.postMessage!(m),
-    onMessage: (fn) => g.addEventListener!('message', (e) => fn(e.data as FitRequest)),
+    onMessage: (fn) => g.addEventListener!('message', (e) => fn(e.data as WorkerRequest)),
   };
 }
 
@@ -34,6 +34,15 @@ const io = port();
 let ready: Promise<unknown> | null = null;
 
 io.onMessage(async (req) => {
+  if (req.type === 'warm') {
+    // init()'s background warm-up: this worker instantiates the module and runs the kernel table (its
+    // optimized code is the module's, shared with the main thread), then waits for fitAsync requests.
+    const t0 = typeof performance !== 'undefined' ? performance.now() : Date.now();
+    ready ??= initRuntime({ wasm: req.module, ...(req.kernels ? { warmupKernels: req.kernels } : {}) }, { host: hostWarmup, kernels: true }).catch(() => null);
+    await ready;
+    io.post({ type: 'warmed', id: req.id, ms: (typeof performance !== 'undefined' ? performance.now() : Date.now()) - t0 });
+    return;
+  }
   try {
     // The module arrives with this worker's first request (the worker is kept for later requests). A
     // request without one and not on 'js' means the main thread has no WebAssembly: init() then

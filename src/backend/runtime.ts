@@ -5,7 +5,7 @@ import { RobustRegError, describe } from '../errors.js';
 import { jsBackend } from './twin.js';
 import { Arena } from './arena.js';
 import { instantiateWasm, type WasmSource } from './wasm.js';
-import { WARMUP_BUDGET_MS, warmUp } from './warmup.js';
+import { WARMUP_BUDGET_MS, WARMUP_CALLS, warmUp } from './warmup.js';
 
 /** 'auto' (WASM when initialised and available, else the TS twin), 'wasm' or 'js'. */
 export type BackendChoice = 'auto' | 'wasm' | 'js';
@@ -14,11 +14,21 @@ export interface InitOptions {
   /** Use this binary (or compiled module) instead of the embedded one (e.g. a debug build, or CSP setups). */
   wasm?: WasmSource;
   /**
-   * Warm the kernels before resolving (default true): each kernel family runs once on small inputs in
-   * a scratch instance, then init() yields a few ms so V8's optimizing compiler can finish, making the
-   * first fit as fast as later ones. false skips it (init() then costs only the compile).
+   * Warm the kernels so that the first large fit runs optimized code (V8 tiers WebAssembly up only
+   * after it has run a while). true (default): in the BACKGROUND — init() resolves once the module is
+   * compiled, and a worker (the first of fitAsync's pool, kept for it) runs every kernel family on
+   * small inputs; the optimized code belongs to the compiled module, so this thread's fits use it as
+   * soon as it lands (tens to hundreds of ms later, in parallel with whatever the caller does next).
+   * Where no worker can be started, as 'wait'. 'wait': on this thread before resolving (a scratch
+   * instance, then a pause for the background compiles; also warms the host code) — init() then takes
+   * the warm-up's time (≈ 0.1–0.5 s). false: no warm-up (init() costs only the compile).
    */
-  warmup?: boolean;
+  warmup?: boolean | 'wait';
+  /**
+   * Warm only these kernel families (names of WARMUP_CALLS: 'l2', 'l1', 'irls', 'moments', 'mm',
+   * 'lts'); default all. A caller that knows which fits it will run pays only for those.
+   */
+  warmupKernels?: readonly string[];
 }
 
 export interface InitResult {
@@ -26,8 +36,10 @@ export interface InitResult {
   backend: 'wasm' | 'js';
   /** Why WebAssembly is not used, when it is not (e.g. missing, or blocked by a Content-Security-Policy). */
   reason?: string;
-  /** Milliseconds init() spent warming the kernels (calls + wait for tier-up); absent when skipped or without WebAssembly. */
+  /** Milliseconds init() spent warming the kernels on this thread (calls + wait for tier-up); absent when skipped, in the background, or without WebAssembly. */
   warmupMs?: number;
+  /** How the kernels are warmed: 'background' (a worker, still running when init() resolves) or 'in-thread' (done); absent when skipped. */
+  warmup?: 'background' | 'in-thread';
 }
 
 export interface Slot {
@@ -41,7 +53,7 @@ let jsSlot: Slot | null = null;
 let initPromise: Promise<InitResult> | null = null;
 let initDone: InitResult | null = null;
 
-/** Internal knobs of initRuntime() (the public init() in src/fit/startup.ts and the fitAsync worker use them). */
+/** Internal knobs of initRuntime() (the public init() in src/async/startup.ts and the fitAsync worker use them). */
 export interface InitInternal {
   /** Runs public fits on small data to warm the host code; called with the scratch instance installed as the WASM slot. */
   host?: () => void;
@@ -49,6 +61,11 @@ export interface InitInternal {
   kernels?: boolean;
   /** Wait for V8's background tier-up after the calls (default: same as kernels). */
   wait?: boolean;
+  /**
+   * Start the kernel warm-up in the background on the compiled module (the public init() passes the
+   * worker pool's); returns false when it cannot (then the warm-up runs on this thread).
+   */
+  background?: (module: WebAssembly.Module, kernels: readonly string[] | undefined) => boolean;
 }
 
 /**
@@ -69,15 +86,21 @@ export function initRuntime(options?: InitOptions, internal: InitInternal = {}):
       wasmModule = backend.module;
       const result: InitResult = { backend: 'wasm' };
       if (options?.warmup !== false) {
-        // On a scratch instance: this slot's memory, arena and kernel globals stay untouched.
         const kernels = internal.kernels ?? true;
-        const w = await warmUp(backend.module, {
-          deadline: started + WARMUP_BUDGET_MS,
-          calls: kernels ? undefined : [],
-          wait: internal.wait ?? kernels,
-          host: internal.host ? (scratch) => runOnScratch(scratch, internal.host!) : undefined,
-        });
-        result.warmupMs = w.callsMs + w.waitMs;
+        const names = options?.warmupKernels;
+        if (kernels && options?.warmup !== 'wait' && internal.background?.(backend.module, names)) {
+          result.warmup = 'background';
+        } else {
+          // On a scratch instance: this slot's memory, arena and kernel globals stay untouched.
+          const w = await warmUp(backend.module, {
+            deadline: started + WARMUP_BUDGET_MS,
+            calls: kernels ? WARMUP_CALLS.filter((c) => !names || names.includes(c.name)) : [],
+            wait: internal.wait ?? kernels,
+            host: internal.host ? (scratch) => runOnScratch(scratch, internal.host!) : undefined,
+          });
+          result.warmupMs = w.callsMs + w.waitMs;
+          result.warmup = 'in-thread';
+        }
       }
       wasmSlot = { backend, arena: new Arena(backend) };
       initDone = result;
@@ -97,14 +120,6 @@ export function initRuntime(options?: InitOptions, internal: InitInternal = {}):
     initPromise = null;
   });
   return initPromise;
-}
-
-/**
- * initRuntime() without the host warm-up (kernels only). Kept under the old name for internal callers;
- * the public init() (src/fit/startup.ts, exported by src/index.ts) also warms the host code.
- */
-export function init(options?: InitOptions): Promise<InitResult> {
-  return initRuntime(options);
 }
 
 /**
@@ -129,11 +144,16 @@ function checkInitOptions(options: unknown): RobustRegError | null {
     return new RobustRegError('INVALID_INPUT', `init: options must be an object, received ${describe(options)}`, { argument: 'options' });
   }
   for (const key of Object.keys(options)) {
-    if (key !== 'wasm' && key !== 'warmup') return new RobustRegError('INVALID_INPUT', `init: unknown option ${JSON.stringify(key)}; valid options are wasm, warmup`, { argument: key });
+    if (key !== 'wasm' && key !== 'warmup' && key !== 'warmupKernels') return new RobustRegError('INVALID_INPUT', `init: unknown option ${JSON.stringify(key)}; valid options are wasm, warmup, warmupKernels`, { argument: key });
   }
   const warm = (options as InitOptions).warmup;
-  if (warm !== undefined && typeof warm !== 'boolean') {
-    return new RobustRegError('INVALID_INPUT', `init: option warmup must be a boolean, received ${describe(warm)}`, { argument: 'warmup', value: warm });
+  if (warm !== undefined && typeof warm !== 'boolean' && warm !== 'wait') {
+    return new RobustRegError('INVALID_INPUT', `init: option warmup must be a boolean or 'wait', received ${describe(warm)}`, { argument: 'warmup', value: warm });
+  }
+  const names = (options as InitOptions).warmupKernels;
+  const known = WARMUP_CALLS.map((c) => c.name);
+  if (names !== undefined && (!Array.isArray(names) || !names.every((n) => known.includes(n as string)))) {
+    return new RobustRegError('INVALID_INPUT', `init: option warmupKernels must be an array of kernel family names (${known.join(', ')}), received ${describe(names)}`, { argument: 'warmupKernels', value: names });
   }
   const w = (options as InitOptions).wasm;
   const isModule = typeof WebAssembly !== 'undefined' && w instanceof WebAssembly.Module;
@@ -199,7 +219,7 @@ export function compiledModule(): WebAssembly.Module | null {
   return wasmModule;
 }
 
-/** True when init() ran the warm-up (the compiled module's hot functions are optimized or on their way). */
+/** True when init() ran the warm-up or started it in the background (the module's hot functions are optimized or on their way). */
 export function warmedUp(): boolean {
-  return initDone?.warmupMs !== undefined;
+  return initDone?.warmup !== undefined;
 }

@@ -8,8 +8,10 @@ import { l2_fit, l2_work_bytes } from '../twin/l2.js';
 import { l1_fit, l1_glob, l1_work_bytes } from '../twin/l1.js';
 import { irls_fit, irls_work_bytes } from '../twin/irls.js';
 import { moments, moments_work_bytes } from '../twin/moments.js';
+import { hc_pass, hc_work_bytes } from '../twin/hc.js';
 import { mm_fit, mm_work_bytes } from '../twin/mm.js';
 import { lts_fit, lts_work_bytes } from '../twin/lts.js';
+import { collapse_build, collapse_groups, collapse_work_bytes } from '../twin/collapse.js';
 
 export const twinKernels: Kernels = {
   heap_base: () => TWIN_HEAP_BASE,
@@ -22,10 +24,15 @@ export const twinKernels: Kernels = {
   irls_fit,
   moments_work_bytes,
   moments,
+  hc_work_bytes,
+  hc_pass,
   mm_work_bytes,
   mm_fit,
   lts_work_bytes,
   lts_fit,
+  collapse_work_bytes,
+  collapse_groups,
+  collapse_build,
 };
 
 export const jsBackend: Backend = {

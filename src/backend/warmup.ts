@@ -172,6 +172,50 @@ export const WARMUP_CALLS: WarmupCall[] = [
       k.moments(rows, p, mem.put(d.X), mem.put(d.y), mem.put(d.w), mem.alloc(8 * (q * q + 1 + 2 * q)), mem.alloc(k.moments_work_bytes(rows, p)), 0);
     },
   },
+  {
+    // MM (S-estimate by fast-S subsampling, then the bisquare M-step): tiny n and 20 subsamples, one
+    // call. The params region is assembly/mm.ts's P_* layout as src/fit/mm.ts fills it (lmrob's
+    // defaults); a change there only makes this warm-up less useful, never a fit wrong (scratch).
+    name: 'mm',
+    run(mem, rows) {
+      const k = mem.kernels;
+      const n = Math.min(rows, 160), p = 3;
+      const d = problem(n, p, 13);
+      const pX = mem.put(d.X), pY = mem.put(d.y);
+      const par = Float64Array.from([20, 2, 1, 200, 200, 1e-7, 1e-7, 1e-10, 1e-10, 1.54764, 0.5, 4.685061, 50, 1, 5, 400, 2000, 1e-7, 0, 0]);
+      const pPar = mem.put(par);
+      const pStart = mem.alloc(8 * (p + 2)), pCoefS = mem.alloc(8 * (p + 1)), pCoef = mem.alloc(8 * (p + 1));
+      const pRes0 = mem.alloc(8 * n), pRes = mem.alloc(8 * n), pInfo = mem.alloc(8 * 12);
+      const pWork = mem.alloc(Math.max(k.mm_work_bytes(n, p, 2, 5, 400), k.l2_work_bytes(n, p)));
+      k.mm_fit(n, p, pX, pY, 1, pPar, pStart, pCoefS, pCoef, pRes0, pRes, pInfo, pWork, 0);
+    },
+  },
+  {
+    name: 'lts', // FAST-LTS: tiny n, 20 elemental starts
+    run(mem, rows) {
+      const k = mem.kernels;
+      const n = Math.min(rows, 160), p = 3;
+      const d = problem(n, p, 17);
+      const pX = mem.put(d.X), pY = mem.put(d.y);
+      const o = outputs(mem, p);
+      const h = Math.floor((n + p + 2) / 2);
+      k.lts_fit(n, p, pX, pY, 1, h, 20, 20061, 100, o.pCoef, o.pInfo, o.pFlags, mem.alloc(k.lts_work_bytes(n, p)), 0);
+    },
+  },
+  {
+    name: 'hc', // summary() of a least-squares fit on a Dataset (classical and HC0/HC1 in one pass)
+    run(mem, rows) {
+      const k = mem.kernels;
+      const p = 8;
+      const d = problem(rows, p, 11);
+      const kk = p + 1;
+      const pB = mem.put(new Float64Array(p + 1).fill(0.5));
+      const pX = mem.put(d.X), pY = mem.put(d.y), pW = mem.put(d.w);
+      const pOut = mem.alloc(8 * (2 * kk * kk + kk + 5 + p)), pWork = mem.alloc(k.hc_work_bytes(rows, p));
+      // several calls: one block of rows each does not spend the tier-up budget of the Gram loops
+      for (let r = 0; r < 6; r++) k.hc_pass(rows, p, pX, pY, r % 2 ? pW : 0, 1, pB, r % 3 ? 1 : 0, pOut, pWork, 0);
+    },
+  },
 ];
 
 export interface WarmupOptions {

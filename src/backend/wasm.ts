@@ -74,10 +74,15 @@ export async function instantiateWasm(source?: WasmSource, imports_?: { progress
     irls_fit: exp.irls_fit,
     moments_work_bytes: exp.moments_work_bytes,
     moments: exp.moments,
+    hc_work_bytes: exp.hc_work_bytes,
+    hc_pass: exp.hc_pass,
     mm_work_bytes: exp.mm_work_bytes,
     mm_fit: exp.mm_fit,
     lts_work_bytes: exp.lts_work_bytes,
     lts_fit: exp.lts_fit,
+    collapse_work_bytes: exp.collapse_work_bytes,
+    collapse_groups: exp.collapse_groups,
+    collapse_build: exp.collapse_build,
   };
   return {
     name: 'wasm',

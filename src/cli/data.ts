@@ -490,7 +490,8 @@ function restate(e: unknown, lines: Int32Array): unknown {
   const row = e.details.row;
   const msg = e.message.replace(/^(Dataset\.fromColumns|ColumnWriter\.finish): /, '');
   if (typeof row === 'number') {
-    return new InputError(msg.replace(/, row \d+:/, `, line ${lines[row]}:`).replace(/^column "([^"]*)" \((\w+)\)/, 'column "$1" ($2)'));
+    return new InputError(msg.replace(/, row \d+:/, `, line ${lines[row]}:`).replace(/\(the first is row \d+\)/, `(the first is on line ${lines[row]})`)
+      .replace(/out of x\b/, 'out with --x').replace(/^column "([^"]*)" \((\w+)\)/, 'column "$1" ($2)'));
   }
   if (e.code === 'INVALID_INPUT' && /factor|levels|logical column|no rows left/.test(msg)) {
     return new InputError(msg.replace(/leave it out of x/, 'leave it out with --x'));

@@ -62,6 +62,8 @@ Inference (standard errors, t/z statistics, p-values, confidence intervals):
                        lts: classical (on the reweighted fit, as robustbase summary.lts);
                        none skips them (smooth-l1 has none)
   --level <l>          confidence level of the intervals, in (0, 1), default 0.95
+  --iid <true|false>   --se rank: true (default) assumes iid errors; false weights the rank
+                       test by local density estimates (quantreg's iid = FALSE); implies --se rank
   --reps <B>           --se boot: bootstrap replicates (default 200)
   --seed <s>           --se boot: seed of the resampling (default 1); --loss lts: seed of the
                        random starts (default 20061)
@@ -113,6 +115,7 @@ const FIT_FLAGS = {
   tol: { type: 'string' },
   se: { type: 'string' },
   level: { type: 'string' },
+  iid: { type: 'string' },
   reps: { type: 'string' },
   seed: { type: 'string' },
   json: { type: 'boolean' },
@@ -161,6 +164,8 @@ interface InferenceRequest {
   level?: number;
   B?: number;
   seed?: number;
+  /** --iid: rank intervals under iid errors (true) or with local density weights (false). */
+  iid?: boolean;
 }
 
 function inferenceRequest(v: Record<string, unknown>, loss: LossName): InferenceRequest {
@@ -176,6 +181,16 @@ function inferenceRequest(v: Record<string, unknown>, loss: LossName): Inference
     }
     method = choices[key];
   }
+  let iid: boolean | undefined;
+  if (v.iid !== undefined) {
+    const t = String(v.iid).toLowerCase();
+    if (t !== 'true' && t !== 'false') throw new UsageError(`--iid must be true or false; received ${JSON.stringify(v.iid)}`, 'fit');
+    iid = t === 'true';
+    if (loss !== 'l1' && loss !== 'quantile') throw new UsageError(`--iid applies to --se rank (l1 and quantile fits) only, not to --loss ${loss}`, 'fit');
+    // --iid asks for rank intervals: it implies --se rank, and contradicts any other method.
+    if (method === 'default') method = 'rank';
+    if (method !== 'rank') throw new UsageError(`--iid applies to --se rank only, not to --se ${raw}`, 'fit');
+  }
   const level = numberFlag('fit', 'level', v.level as string | undefined);
   const B = intFlag('fit', 'reps', v.reps as string | undefined);
   const seed = intFlag('fit', 'seed', v.seed as string | undefined);
@@ -186,7 +201,7 @@ function inferenceRequest(v: Record<string, unknown>, loss: LossName): Inference
   if (method === 'none' && level !== undefined) {
     throw new UsageError(loss === 'smooth-l1' ? '--level has no effect: smooth-l1 fits have no standard errors' : '--level has no effect with --se none', 'fit');
   }
-  return { method, level, B, seed };
+  return { method, level, B, seed, ...(iid !== undefined ? { iid } : {}) };
 }
 
 /** What the summary section shows: the library's Summary, or why there is none. */
@@ -213,6 +228,7 @@ function runInference(req: InferenceRequest, d: FrameDesign, loss: LossName, int
   if (loss === 'l2' || loss === 'huber' || loss === 'mm') o.vcov = req.method as SummaryOptions['vcov'];
   else if (loss !== 'lts' && req.method !== 'default') o.se = req.method as SummaryOptions['se'];
   if (req.B !== undefined) o.B = req.B;
+  if (req.iid !== undefined) o.iid = req.iid;
   if (req.seed !== undefined && loss !== 'lts' && loss !== 'mm') o.seed = req.seed;
   const t0 = now();
   try {

@@ -91,6 +91,8 @@ interface NumSource {
   name: string;
   /** Write rows [start, start + count) to out[0 .. count). */
   read(start: number, count: number, out: Float64Array): void;
+  /** The column itself when it is a float array (scanned in place, without block copies). */
+  array?: Float64Array | Float32Array;
 }
 
 /** A categorical column read in blocks: codes into `levels`, −1 marks a missing value. */
@@ -155,7 +157,10 @@ function plainSource(name: string, c: unknown, n: number, fn: string): Source {
     };
   }
   if (c instanceof Float64Array) {
-    return { kind: 'numeric', name, read(start: number, count: number, out: Float64Array) { out.set(c.subarray(start, start + count)); } };
+    return { kind: 'numeric', name, array: c, read(start: number, count: number, out: Float64Array) { out.set(c.subarray(start, start + count)); } };
+  }
+  if (c instanceof Float32Array) {
+    return { kind: 'numeric', name, array: c, read(start: number, count: number, out: Float64Array) { for (let i = 0; i < count; i++) out[i] = c[start + i]; } };
   }
   if (ArrayBuffer.isView(c)) {
     const a = c as unknown as ArrayLike<number>;
@@ -507,6 +512,22 @@ export function planFrame(table: unknown, options: ModelFrameOptions, fn: string
   const nb = new Float64Array(BLOCK);
   const cb = new Int32Array(BLOCK);
   const scanNum = (s: NumSource, what: string, nonNegative: boolean) => {
+    const a = s.array;
+    if (a && a.length >= nIn) {
+      // a float column in place: one comparison per value unless it is missing, infinite or negative
+      for (let i = 0; i < nIn; i++) {
+        const v = a[i];
+        if (v - v !== 0 || (nonNegative && v < 0)) {
+          if (v !== v) missing[i] = 1;
+          else if (v === Infinity || v === -Infinity) {
+            fail('NON_FINITE', `${fn}: column ${JSON.stringify(s.name)} (${what}), row ${i}: ${v} is not finite`, { argument: what, column: s.name, row: i });
+          } else {
+            fail('INVALID_INPUT', `${fn}: column ${JSON.stringify(s.name)} (weights), row ${i}: ${v} is negative; weights must be ≥ 0`, { argument: 'weights', column: s.name, row: i });
+          }
+        }
+      }
+      return;
+    }
     for (let start = 0; start < nIn; start += BLOCK) {
       const count = Math.min(BLOCK, nIn - start);
       s.read(start, count, nb);
@@ -580,6 +601,27 @@ export function planFrame(table: unknown, options: ModelFrameOptions, fn: string
       }
       if (levels.length < 2) {
         fail('INVALID_INPUT', `${fn}: the factor ${JSON.stringify(s.name)} has a single level ${JSON.stringify(levels[0])} in the rows used; a factor needs at least two (leave it out of x)`, { argument: 'x', column: s.name });
+      }
+    }
+    // A level with no rows is an error (it would be an all-zero dummy: an aliased coefficient):
+    // declared but never used (the levels of a FactorColumn or an Arrow dictionary), or used only
+    // by rows dropped for a missing value in another column.
+    if (s.kind !== 'logical') {
+      for (let k = 0; k < cat.levels.length; k++) {
+        if (count[k] > 0) continue;
+        let first = -1, all = 0;
+        for (let start = 0; start < nIn; start += BLOCK) {
+          const m = Math.min(BLOCK, nIn - start);
+          cat.read(start, m, cb);
+          for (let i = 0; i < m; i++) {
+            if (cb[i] === k) { all++; if (first < 0) first = start + i; }
+          }
+        }
+        const lv = JSON.stringify(cat.levels[k]);
+        if (all === 0) {
+          fail('INVALID_INPUT', `${fn}: level ${lv} of the factor ${JSON.stringify(s.name)} has no rows: it is declared (in the column's levels or its Arrow dictionary) but no row has it; drop the unused level before fitting`, { argument: 'x', column: s.name, level: cat.levels[k] });
+        }
+        fail('INVALID_INPUT', `${fn}: level ${lv} of the factor ${JSON.stringify(s.name)} has no rows left: its ${all} row${all === 1 ? ' was' : 's were'} dropped for a missing value in another used column (the first is row ${first}); fill in or remove those values, or leave the column out of x`, { argument: 'x', column: s.name, level: cat.levels[k], row: first });
       }
     }
     const full = fullCoded;

@@ -48,6 +48,9 @@ export interface FitResult {
   globRounds?: number;
   /** L1/quantile: globbed rows found on the wrong side of the fit and moved back into the band. */
   globFixups?: number;
+  /** L1/quantile: 0, or the number of distinct rows solved when exactly duplicated (x, y) rows were
+   * collapsed into one weighted row each (exact: same objective, minimisers and certificate). */
+  collapsedRows?: number;
 }
 
 /** What ols() and fit({ loss: 'l2' }) return: the least-squares fields are always present. */
@@ -74,6 +77,10 @@ export interface L1Result extends FitResult {
   globRounds: number;
   /** Globbed rows found on the wrong side of the fit and moved back into the band. */
   globFixups: number;
+  /** 0, or the number of distinct rows solved: exactly duplicated (x, y) rows (≥ 10,000 rows, at most
+   * half distinct) are collapsed into one row weighted by their summed weight before solving (exact).
+   * Set by lad()/quantile()/fit(); absent on results other solvers assemble (sql.quantile). */
+  collapsedRows?: number;
 }
 
 export function makePredict(coef: Float64Array, intercept: number): (X: XInput) => Float64Array {

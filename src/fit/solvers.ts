@@ -15,6 +15,7 @@ import { makePredict, type FitResult, type L1Result, type L2Result } from './res
 import { Dataset, f32View } from '../data/dataset.js';
 import { acquire, withSlot, type Slot } from '../backend/runtime.js';
 import { cancelled, kernelOutcome, rankDeficient } from './status.js';
+import { collapseRows } from './collapse.js';
 
 
 interface Common {
@@ -240,6 +241,10 @@ export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, un
       [8 * (p + 1), 8 * (p + 1), 8 * INFO_LEN, 4 * Math.max(p, 1), k.l1_work_bytes(rows, p)],
       lambda > 0);
     const [pStart, pCoef, pInfo, pFlags, pWork] = ptrs;
+    // Exactly duplicated rows solved once, with their summed weight (src/fit/collapse.ts); the work
+    // region sized for all rows (allocated with the data, so a workspace beyond the memory limit fails
+    // before anything else is allocated) serves the smaller collapsed problem too.
+    const col = lambda > 0 ? null : collapseRows(c.slot, fn, n, p, m.pX, m.pY, m.pW, m.xf32);
     let f64 = backend.f64();
     const haveStart = start !== undefined;
     if (haveStart) writeStart(fn, start, p, c.intercept, f64, pStart);
@@ -260,7 +265,8 @@ export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, un
     // One kernel call: unpenalised fits first check the rank (RANK_DEFICIENT names the columns) and
     // warm-start from weighted least squares inside the kernel.
     const status = withProgress(c.hook, () =>
-      k.l1_fit(rows, n, p, m.pX, m.pY, m.pW, intercept, tau, maxIter, tol, haveStart ? pStart : 0, pCoef, pInfo, pFlags, pWork, m.xf32));
+      col ? k.l1_fit(col.m, col.m, p, col.pX, col.pY, col.pW, intercept, tau, maxIter, tol, haveStart ? pStart : 0, pCoef, pInfo, pFlags, pWork, 0)
+        : k.l1_fit(rows, n, p, m.pX, m.pY, m.pW, intercept, tau, maxIter, tol, haveStart ? pStart : 0, pCoef, pInfo, pFlags, pWork, m.xf32));
     const fitStatus = kernelOutcome('l1', fn, status, () =>
       rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + p), p, c.intercept, m.nPos, false));
     f64 = backend.f64();
@@ -282,6 +288,7 @@ export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, un
       edgeSteps: info[INFO_EDGE_STEPS],
       globRounds: info[INFO_GLOB_ROUNDS],
       globFixups: info[INFO_GLOB_FIXUPS],
+      collapsedRows: col ? col.m : 0,
       tau,
     });
   });

@@ -1,4 +1,5 @@
-// The public init(): src/backend/runtime.ts's initRuntime() plus the warm-up of the HOST code — the
+// The warm-up of the HOST code, used by init({ warmup: 'wait' }) (src/async/startup.ts) and by every
+// fitAsync worker for its own thread — the
 // TypeScript that validates inputs, copies them into linear memory and builds results. V8 compiles a
 // JavaScript function lazily on its first call and optimizes it once it is hot, so the first fit of a
 // process also pays for that (measured: bench/cold.mjs --startup). Running each public entry once on
@@ -12,7 +13,6 @@
 import { fit, type FitOptions } from './api.js';
 import { GramAccumulator } from './accumulator.js';
 import { Dataset } from '../data/dataset.js';
-import { initRuntime, type InitOptions, type InitResult } from '../backend/runtime.js';
 
 /** A tiny deterministic problem in the two input shapes (row arrays and a column-major typed matrix). */
 function tiny(): { rows: number[][]; cm: { data: Float64Array; rows: number; cols: number; layout: 'column-major' }; y: number[]; w: number[] } {
@@ -74,14 +74,4 @@ export function hostWarmup(): void {
       // skipped
     }
   }
-}
-
-/**
- * Compile and instantiate the WebAssembly module once (asynchronously), then warm the kernels and the
- * host code (unless `options.warmup` is false). Safe to call many times: later calls return the first
- * call's promise. Never rejects because WebAssembly is unavailable: `auto` then falls back to the
- * TypeScript twin and the result says why.
- */
-export function init(options?: InitOptions): Promise<InitResult> {
-  return initRuntime(options, { host: hostWarmup });
 }

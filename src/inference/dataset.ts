@@ -7,6 +7,8 @@
 // column-scaled A'A is well conditioned (1-norm condition ≤ 1e6, i.e. relative errors ≲ 1e-10 in
 // the covariance); otherwise summary() copies the data and uses the QR path (src/inference/l2.ts).
 import { GramAccumulator } from '../fit/accumulator.js';
+import { withSlot } from '../backend/runtime.js';
+import { STATUS_OK } from '../abi/status.js';
 import { Dataset } from '../data/dataset.js';
 import { RobustRegError } from '../errors.js';
 import { uncentre, type InferenceData } from './design.js';
@@ -368,6 +370,10 @@ function subtract32(f: Float64Array, o: number, col: Float32Array, b: number): v
  * matrix is too ill-conditioned for this path (the caller then uses the QR path).
  */
 export function l2InferenceDataset(ds: Dataset, coef: ArrayLike<number>, b0: number, coefAll: Float64Array, intercept: boolean, type: L2Vcov): L2Inference | null {
+  if (type === 'classical' || type === 'HC0' || type === 'HC1') {
+    const one = fromKernel(ds, coef, b0, coefAll, intercept, type);
+    if (one) return one;
+  }
   if (intercept && (type === 'classical' || type === 'HC0' || type === 'HC1')) return fromMoments(ds, coef, b0, coefAll, type);
   const s = stored(ds, intercept);
   const { k, p } = s;
@@ -456,4 +462,86 @@ export function l2InferenceDataset(ds: Dataset, coef: ArrayLike<number>, b0: num
   // R² and F as summary.lm
   const mss = intercept ? mss2 - (mss1 * mss1) / swSum : mss2 + 2 * ybar * mss1 + ybar * ybar * swSum;
   return l2Fit(V, coefAll, mss, rss, sigma2, n, k, df, intercept, type, warnings);
+}
+
+/**
+ * Classical, HC0 and HC1 inference from ONE pass of the hc kernel (assembly/hc.ts; twin
+ * src/twin/hc.ts): the Gram matrix G = Σ w a a' of the shifted columns a = [1, x − s] (s: the mean of
+ * the first block of rows), the meat M = Σ (w r)² a a', the normal equations Σ w r a, RSS and the
+ * sums of y. The covariance is formed in the shifted coordinates (σ² G⁻¹, or G⁻¹ M G⁻¹) and mapped
+ * to the intercept at 0 exactly as from centred coordinates (b0 = c0 − s'b). Forming G squares the
+ * condition number, so this is used only when the column-scaled G has a 1-norm condition ≤
+ * GRAM_COND_LIMIT (relative errors ≲ 1e-10); otherwise null and the caller takes the moments (QR)
+ * path. Also null when a sum overflows.
+ */
+function fromKernel(ds: Dataset, coef: ArrayLike<number>, b0: number, coefAll: Float64Array, intercept: boolean, type: 'classical' | 'HC0' | 'HC1'): L2Inference | null {
+  const n = ds.rows, p = ds.cols;
+  const k = p + (intercept ? 1 : 0);
+  const slot = ds.slot;
+  const meat = type !== 'classical';
+  const out = withSlot(slot, () => {
+    const kern = slot.backend.kernels;
+    const outLen = 2 * k * k + k + 4 + p + 1;
+    const [pB, pOut, pWork] = slot.arena.allocMany([8 * (p + 1), 8 * outLen, kern.hc_work_bytes(n, p)], `summary (Dataset of n = ${n} rows, p = ${p})`);
+    const f = slot.backend.f64();
+    f[pB >>> 3] = intercept ? b0 : 0;
+    for (let j = 0; j < p; j++) f[(pB >>> 3) + 1 + j] = coef[j];
+    const status = kern.hc_pass(n, p, ds.pX, ds.pY, ds.pW, intercept ? 1 : 0, pB, meat ? 1 : 0, pOut, pWork, ds.xf32);
+    if (status !== STATUS_OK) return null;
+    return slot.backend.f64().slice(pOut >>> 3, (pOut >>> 3) + outLen);
+  });
+  if (out === null) return null;
+  const oG = 2 * k * k, oS = oG + k, oShift = oS + 4;
+  const G = out.subarray(0, k * k);
+  const M = out.subarray(k * k, 2 * k * k);
+  symmetrize(G, k);
+  if (meat) symmetrize(M, k);
+  const rss = out[oS], W = out[oS + 1], sy = out[oS + 2], syy = out[oS + 3];
+  const s = out.slice(oShift, oShift + p);
+  const sY = out[oShift + p];
+  const nPos = ds.nPos;
+  const df = nPos - k;
+  const dg = new Float64Array(k);
+  for (let c = 0; c < k; c++) dg[c] = Math.sqrt(G[c * k + c]);
+  if (dg.some((v) => !(v > 0))) return null;
+  const Gs = new Float64Array(k * k);
+  for (let c = 0; c < k; c++) for (let r = 0; r < k; r++) Gs[c * k + r] = G[c * k + r] / (dg[c] * dg[r]);
+  const Gsi = spdInverse(Gs, k);
+  if (!Gsi || norm1(Gs, k) * norm1(Gsi, k) > GRAM_COND_LIMIT) return null;
+  const Gi = new Float64Array(k * k);
+  for (let c = 0; c < k; c++) for (let r = 0; r < k; r++) Gi[c * k + r] = Gsi[c * k + r] / (dg[c] * dg[r]);
+
+  // the normal equations (checkNormalEquations in l2.ts): the residuals must be orthogonal to A
+  const yy = syy + sY * (2 * sy + sY * W); // Σ w y²
+  const eNorm = Math.sqrt(rss) + 1e-6 * Math.sqrt(Math.max(yy, 0));
+  for (let c = 0; c < k; c++) {
+    if (Math.abs(out[oG + c]) > 1e-6 * dg[c] * eNorm) {
+      const which = intercept ? (c === 0 ? 'the intercept' : `column ${c - 1}`) : `column ${c}`;
+      throw new RobustRegError('INVALID_INPUT', `summary: the least-squares residuals are not orthogonal to ${which} of X; the result was not fitted to this X and y with these options (check weights and intercept; ridge fits have no classical inference)`, { argument: 'result', column: c });
+    }
+  }
+  const warnings: string[] = [];
+  const sigma2 = rss / df;
+  let Vs: Float64Array;
+  if (type === 'classical') {
+    Vs = Gi.map((v) => v * sigma2);
+  } else {
+    const Mc = Float64Array.from(M);
+    if (type === 'HC1') for (let c = 0; c < k * k; c++) Mc[c] *= nPos / df;
+    Vs = sandwich3(Gi, Mc, k);
+  }
+  const V = uncentre(Vs, s, { k, p, intercept } as InferenceData);
+  // explained sum of squares b'Cb: C the weighted co-moments of X (centred at the weighted means)
+  // with an intercept, the raw second moments without
+  let mss = 0;
+  const c0 = intercept ? 1 : 0;
+  for (let a = 0; a < p; a++) {
+    for (let b = 0; b < p; b++) {
+      let cab = G[(b + c0) * k + (a + c0)];
+      if (intercept) cab -= (G[a + 1] * G[b + 1]) / W; // G[0, a+1] = Σ w (x_a − s_a)
+      mss += coef[a] * cab * coef[b];
+    }
+  }
+  if (df <= 0) warnings.push(`no residual degrees of freedom (n = ${nPos}, ${k} coefficients): standard errors are not available`);
+  return l2Fit(V, coefAll, Math.max(mss, 0), rss, sigma2, nPos, k, df, intercept, type, warnings);
 }

@@ -202,14 +202,21 @@ interface Seg {
   objective: number;
 }
 
-function closeSeg(P: QrProblem, V: Vertex, a: number, b: number, wx: number, yTrue: Float64Array): Seg {
+/** The walk's signs and dual line of V (exactly what certify() would recompute), to spare it two passes. */
+interface DualOfV {
+  sgn: Int8Array;
+  a: Float64Array;
+  b: Float64Array;
+}
+
+function closeSeg(P: QrProblem, V: Vertex, a: number, b: number, wx: number, yTrue: Float64Array, dual?: DualOfV): Seg {
   const from = Math.min(a, b);
   const to = Math.max(a, b);
   if (!(to > from)) return { gamma: Float64Array.from(V.gamma), from, to, cert: { dualInfeasibility: 0, gap: 0 }, objective: NaN };
   // The same basis on the unperturbed y: the reported solution, objective and gap.
   const Pt: QrProblem = { ...P, v: yTrue };
   const Vt = makeVertex(Pt, V.h, V.B);
-  return { gamma: Float64Array.from(Vt.gamma), from, to, cert: certify(P, V, Pt, Vt, from, to, wx), objective: objectiveAt(Pt, Vt, from) };
+  return { gamma: Float64Array.from(Vt.gamma), from, to, cert: certify(P, V, Pt, Vt, from, to, wx, dual), objective: objectiveAt(Pt, Vt, from) };
 }
 
 /**
@@ -431,7 +438,7 @@ function walk(P: QrProblem, V0: Vertex, tau0: number, limit: number, dir: 1 | -1
       if (dir * rate > 0 && dir * (tLo - from) >= -tol && !(fresh && Math.abs(tLo - from) <= tol) && dir * (tLo - best) < 0) { best = tLo; bk = kk; bs = -1; }
     }
     if (bk < 0 || dir * (best - limit) >= 0) {
-      segs.push(segs.length === 0 ? { gamma: V.gamma, from: tau0, to: limit, cert: { dualInfeasibility: 0, gap: 0 }, objective: NaN } : closeSeg(P, V, segFrom, limit, wx, yTrue));
+      segs.push(segs.length === 0 ? { gamma: V.gamma, from: tau0, to: limit, cert: { dualInfeasibility: 0, gap: 0 }, objective: NaN } : closeSeg(P, V, segFrom, limit, wx, yTrue, { sgn, a, b }));
       stats.pivots += count.pivots;
       return segs;
     }
@@ -454,7 +461,7 @@ function walk(P: QrProblem, V0: Vertex, tau0: number, limit: number, dir: 1 | -1
       continue;
     }
     // (the first segment is V0's: the caller certifies it over both walks' ends)
-    segs.push(segs.length === 0 ? { gamma: V.gamma, from: tau0, to: tStar, cert: { dualInfeasibility: 0, gap: 0 }, objective: NaN } : closeSeg(P, V, segFrom, tStar, wx, yTrue));
+    segs.push(segs.length === 0 ? { gamma: V.gamma, from: tau0, to: tStar, cert: { dualInfeasibility: 0, gap: 0 }, objective: NaN } : closeSeg(P, V, segFrom, tStar, wx, yTrue, { sgn, a, b }));
     from = tStar;
     segFrom = tStar;
     if (++count.pivots > budget) {
@@ -485,12 +492,17 @@ function objectiveAt(P: QrProblem, V: Vertex, tau: number): number {
 }
 
 /** The dual point of V at both ends of [from, to]: feasibility, X'ψ̃ = 0, and the gap at `to`. */
-function certify(P: QrProblem, V: Vertex, Pt: QrProblem, Vt: Vertex, from: number, to: number, wx: number): ProcessCertificate {
+function certify(P: QrProblem, V: Vertex, Pt: QrProblem, Vt: Vertex, from: number, to: number, wx: number, dual?: DualOfV): ProcessCertificate {
   const { n, q, Z, w } = P;
   const v = Pt.v;
-  const sgn = new Int8Array(n);
-  residualSigns(P, V, sgn);
-  const { a, b } = dualLine(P, V, sgn);
+  let sgn: Int8Array, a: Float64Array, b: Float64Array;
+  if (dual) {
+    ({ sgn, a, b } = dual);
+  } else {
+    sgn = new Int8Array(n);
+    residualSigns(P, V, sgn);
+    ({ a, b } = dualLine(P, V, sgn));
+  }
   let infeas = 0;
   const psi = new Float64Array(n);
   let gap = 0;

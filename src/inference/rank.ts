@@ -37,6 +37,13 @@ export interface RankBounds {
   bounds: [number, number, number, number];
   /** T at those four bounds (quantreg's tnmat / c.values, unsigned order as `bounds`). */
   statistics: [number, number, number, number];
+  /**
+   * [lower, upper]: where the stretch of the last accepted T begins (between the inner and the outer
+   * bound, or equal to the inner one). The inner bounds are quantreg's — the last basis change of the
+   * walk — and can depend on the pivoting path where a basis change leaves T as it was; these do not
+   * (they depend on T alone: the same for any row order).
+   */
+  stretch: [number, number];
 }
 
 export interface RankResult {
@@ -213,7 +220,8 @@ export function rankIntervals(inp: RankInput): RankResult {
       for (let i = 0; i < n; i++) s += xj[i] * d.psi[i];
       return s / scale;
     };
-    const walk = (dir: 1 | -1): { inner: number; outer: number; tInner: number; tOuter: number } => {
+    type Side = { inner: number; outer: number; tInner: number; tOuter: number; stretch: number };
+    const walk = (dir: 1 | -1): Side => {
       let t = beta[j] + dir * RANK_TOL;
       const setV = (b: number) => { for (let i = 0; i < n; i++) P.v[i] = y[i] - b * xj[i]; };
       setV(t);
@@ -221,8 +229,9 @@ export function rankIntervals(inp: RankInput): RankResult {
       let T = statAt(V);
       let sameT = false;
       let inner = NaN;
+      let stretch = NaN;
       for (;;) {
-        if (!(Math.abs(T) < critical)) return { inner: NaN, outer: t - dir * RANK_TOL, tInner: NaN, tOuter: T };
+        if (!(Math.abs(T) < critical)) return { inner: NaN, outer: t - dir * RANK_TOL, tInner: NaN, tOuter: T, stretch: NaN };
         // (only reached before the first step: later rejections return below)
         // Next breakpoint beyond t: a nonbasic residual (y_i − z_i'g1) − b (x_ij − z_i'g2) reaching 0.
         const q = k - 1;
@@ -244,19 +253,24 @@ export function rankIntervals(inp: RankInput): RankResult {
           const bp = num / den;
           if (dir * (bp - t) > 0 && dir * (bp - next) < 0) next = bp;
         }
-        if (!sameT) inner = t - dir * RANK_TOL;
-        if (!Number.isFinite(next)) return { inner: dir * Infinity, outer: dir * Infinity, tInner: T, tOuter: T };
+        // quantreg's inner bound: the last breakpoint of the basis path at which the test still
+        // accepts, whether or not T changed there. `stretch`: the start of the stretch on which T has
+        // its last accepted value (the same for every optimal path; see below).
+        inner = t - dir * RANK_TOL;
+        if (!sameT) stretch = inner;
+        if (!Number.isFinite(next)) return { inner: dir * Infinity, outer: dir * Infinity, tInner: T, tOuter: T, stretch: dir * Infinity };
         const tPrev = T;
         t = next + dir * RANK_TOL;
         setV(t);
         V = optimize(P, makeVertex(P, V.h, V.B), stats, what);
         T = statAt(V);
-        // A basis change that leaves the rank scores as they were (a dual-degenerate pivot, where the
-        // restricted fit is not unique) is not a breakpoint of T: the stretch on which T is constant
-        // continues, so its start stays the inner bound. (quantreg reports such pivots as bounds; its
-        // result then depends on its pivoting path.)
+        // A basis change that leaves the rank scores as they were (a dual-degenerate pivot: the
+        // restricted fit is not unique there) is a breakpoint of the path but not of T. quantreg
+        // reports it as the inner bound and interpolates from it (so do we, in `inner`); which such
+        // pivots a path meets depends on its pivoting rules (and on row order), so `stretch` also
+        // keeps the path-independent start of the constant-T stretch.
         sameT = Math.abs(T - tPrev) <= 1e-10 * Math.max(1, Math.abs(T));
-        if (!(Math.abs(T) < critical)) return { inner, outer: t - dir * RANK_TOL, tInner: tPrev, tOuter: T };
+        if (!(Math.abs(T) < critical)) return { inner, outer: t - dir * RANK_TOL, tInner: tPrev, tOuter: T, stretch };
       }
     };
     if (inp.probe && inp.probe.coefficient === j) {
@@ -268,9 +282,9 @@ export function rankIntervals(inp: RankInput): RankResult {
     const up = walk(1);
     const down = walk(-1);
     // The first statistic already at or past the critical value: the inner bound is β̂ with T = 0.
-    if (Number.isNaN(up.inner)) { up.inner = beta[j]; up.tInner = 0; }
-    if (Number.isNaN(down.inner)) { down.inner = beta[j]; down.tInner = 0; }
-    const interp = (b: { inner: number; outer: number; tInner: number; tOuter: number }, dir: 1 | -1): number => {
+    if (Number.isNaN(up.inner)) { up.inner = beta[j]; up.tInner = 0; up.stretch = beta[j]; }
+    if (Number.isNaN(down.inner)) { down.inner = beta[j]; down.tInner = 0; down.stretch = beta[j]; }
+    const interp = (b: Side, dir: 1 | -1): number => {
       if (!Number.isFinite(b.inner) || !Number.isFinite(b.outer)) return dir * Infinity;
       const v = b.inner + dir * (Math.abs(b.outer - b.inner) * (critical - Math.abs(b.tInner))) / Math.abs(b.tOuter - b.tInner);
       return Number.isNaN(v) ? dir * Infinity : v;
@@ -280,6 +294,7 @@ export function rankIntervals(inp: RankInput): RankResult {
       upper: interp(up, 1),
       bounds: [down.outer, down.inner, up.inner, up.outer],
       statistics: [down.tOuter, down.tInner, up.tInner, up.tOuter],
+      stretch: [down.stretch, up.stretch],
     });
   }
   if (degenerate > 0) {

@@ -13,6 +13,7 @@ import { checkOptionsObject, fail, optBackend, optBool, type BackendChoice, type
 import { bootstrapPairs, percentileInterval, replicateCovariance } from './bootstrap.js';
 import { Dataset } from '../data/dataset.js';
 import { l2InferenceDataset } from './dataset.js';
+import { nidOfDataset } from './quantile-dataset.js';
 import { checkCoefLike, readDesign, residuals, type InferenceData } from './design.js';
 import { normalQuantile, normalSf, studentTQuantile, studentTTwoSided } from './distributions.js';
 import { HUBER_VCOV, checkHuberEquations, huberCovariance, type HuberVcov } from './huber.js';
@@ -314,7 +315,9 @@ function summaryOfArrays(result: SummarizableResult, X: XInput, y: ArrayLike<num
   }
   const refitOpts = { intercept, backend };
   if (se === 'rank') {
-    onlyWith(o, ['bandwidth', 'B', 'seed', 'ci', 'backend'], se);
+    // backend is accepted (as for 'ker'): the rank walk makes no kernel call — the vertices are exact
+    // TypeScript arithmetic on the host — so the intervals are the same whichever backend is named.
+    onlyWith(o, ['bandwidth', 'B', 'seed', 'ci'], se);
     const iid = optBool(o, 'iid', true);
     // As summary.rq: rows (and the intercept column) multiplied by the weights.
     const { n, k } = d;
@@ -425,6 +428,15 @@ function summaryOfDataset(result: SummarizableResult, ds: Dataset, options?: Sum
         }, coefAll, inf.V, readNames(names, ds.cols), { k, intercept } as InferenceData);
       }
     }
+  }
+  const nid = nidOfDataset(res, ds, o, RANK_DEFAULT_MAX_N);
+  if (nid) {
+    const objective = typeof res.objective === 'number' ? res.objective : NaN;
+    const k = nid.k, n = ds.nPos;
+    return finish({
+      loss: res.loss as Loss, n, p: k, df: n - k, objective, level: (o.level ?? 0.95) as number, intercept: nid.intercept,
+      method: 'nid', distribution: 't', tau: nid.tau, bandwidth: { rule: nid.rule, h: nid.h }, warnings: nid.warnings,
+    }, nid.coefAll, nid.V, readNames(names, ds.cols), { k, intercept: nid.intercept } as InferenceData);
   }
   const t = ds.toArrays();
   const X = { data: Float64Array.from(t.X.data), rows: t.X.rows, cols: t.X.cols, layout: 'column-major' as const };

@@ -81,6 +81,23 @@ describe('Apache Arrow tables', () => {
   });
 });
 
+describe('Arrow dictionaries with unused entries', () => {
+  it('a dictionary entry that no row uses is a clear error naming the level', () => {
+    const type = new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32());
+    const dictionary = arrow.vectorFromArray(['lo', 'mid', 'hi'], new arrow.Utf8());
+    const codes = Int32Array.of(0, 2, 0, 2, 2, 0);
+    const g = arrow.makeVector(arrow.makeData({ type, length: 6, nullCount: 0, data: codes, dictionary }));
+    const t = new arrow.Table({ y: arrow.vectorFromArray([1, 2, 3, 4, 5, 6], new arrow.Float64()), g });
+    let err: unknown;
+    try { Dataset.fromColumns(t, { y: 'y' }); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(RobustRegError);
+    expect((err as RobustRegError).message).toMatch(/level "mid" of the factor "g" has no rows: it is declared \(in the column's levels or its Arrow dictionary\)/);
+    // all entries used: fine
+    const g2 = arrow.makeVector(arrow.makeData({ type, length: 6, nullCount: 0, data: Int32Array.of(0, 2, 1, 2, 2, 0), dictionary }));
+    expect(modelFrame(new arrow.Table({ y: t.getChild('y')!, g: g2 }), { y: 'y' }).names).toEqual(['glo', 'gmid']);
+  });
+});
+
 describe('DuckDB', () => {
   it('fits a query result over a Parquet file written here', async () => {
     const { DuckDBInstance } = await import('@duckdb/node-api');

@@ -673,7 +673,7 @@ table('summary', [
   row('iid not boolean', 'INVALID_INPUT', /option iid must be true or false, received "no"/, summary, () => [l1res(), X3, y3, { se: 'rank', iid: 'no' }]),
   row('iid with nid', 'INVALID_INPUT', /option iid applies only to se: 'rank', not to se: 'nid'/, summary, () => [l1res(), X3, y3, { se: 'nid', iid: false }]),
   row('B with rank', 'INVALID_INPUT', /option B applies only to se: 'boot', not to se: 'rank'/, summary, () => [l1res(), X3, y3, { B: 50 }]),
-  row('backend with rank', 'INVALID_INPUT', /option backend applies only to se: 'nid' or 'boot'.*not to se: 'rank'/, summary, () => [l1res(), X3, y3, { backend: 'js' }]),
+  row('bad backend with rank', 'INVALID_INPUT', /backend/, summary, () => [l1res(), X3, y3, { backend: 'gpu' }]),
   row('rank non-iid, tau ± h outside (0, 1)', 'INVALID_INPUT', /iid: false: tau ± h = 0.02 ± .* leaves \(0, 1\).*iid: true/, summary,
     () => [quantile(X3, y3, { tau: 0.02 }), X3, y3, { iid: false }]),
 ]);
@@ -833,8 +833,9 @@ describe('init: bad options', () => {
     row('unknown option', 'INVALID_INPUT', /init: unknown option "wsm"/, init, [{ wsm: new Uint8Array(8) }]),
     row('wasm a string', 'INVALID_INPUT', /init: option wasm must be .*received "build\/debug.wasm"/, init, [{ wasm: 'build/debug.wasm' }]),
     row('wasm a number', 'INVALID_INPUT', /init: option wasm must be .*received 42/, init, [{ wasm: 42 }]),
-    row('warmup a string', 'INVALID_INPUT', /init: option warmup must be a boolean, received "no"/, init, [{ warmup: 'no' }]),
-    row('warmup a number', 'INVALID_INPUT', /init: option warmup must be a boolean, received 0/, init, [{ warmup: 0 }]),
+    row('warmup a string', 'INVALID_INPUT', /init: option warmup must be a boolean or 'wait', received "no"/, init, [{ warmup: 'no' }]),
+    row('warmup a number', 'INVALID_INPUT', /init: option warmup must be a boolean or 'wait', received 0/, init, [{ warmup: 0 }]),
+    row('warmupKernels unknown family', 'INVALID_INPUT', /init: option warmupKernels must be an array of kernel family names \(l2, l1, irls, moments, mm, lts, hc\), received an array of length 1/, init, [{ warmupKernels: ['gpu'] }]),
   ];
   asyncTables.init = rows;
   it.each(rows.map((r) => [r.label, r] as const))('%s (after init too)', async (_l, r) => {

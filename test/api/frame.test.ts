@@ -100,6 +100,60 @@ describe('Dataset.fromColumns', () => {
   });
 });
 
+describe('factor levels with no rows', () => {
+  const thrown = (f: () => unknown): RobustRegError => {
+    try { f(); } catch (e) { if (e instanceof RobustRegError) return e; throw e; }
+    throw new Error('no error');
+  };
+  it('a level declared in { codes, levels } that no row has is an INVALID_INPUT naming the level', () => {
+    const e = thrown(() => modelFrame({ y: [1, 2, 3, 4], g: { codes: [0, 2, 0, 2], levels: ['a', 'b', 'c'] } }, { y: 'y' }));
+    expect(e.code).toBe('INVALID_INPUT');
+    expect(e.message).toMatch(/level "b" of the factor "g" has no rows: it is declared/);
+    expect(e.details).toMatchObject({ column: 'g', level: 'b' });
+    // the same column with its levels all used is fine
+    expect(modelFrame({ y: [1, 2, 3, 4], g: { codes: [0, 2, 1, 2], levels: ['a', 'b', 'c'] } }, { y: 'y' }).names).toEqual(['gb', 'gc']);
+  });
+  it('a level whose rows are all dropped for a missing value elsewhere names its first row', () => {
+    const cols = { y: [1, 2, null, 4, 5, 6], a: [1, 5, 2, NaN, 3, 1], g: ['u', 'v', 'w', 'w', 'u', 'v'] };
+    const e = thrown(() => modelFrame(cols, { y: 'y' }));
+    expect(e.message).toMatch(/level "w" of the factor "g" has no rows left: its 2 rows were dropped .*the first is row 2/);
+    expect(e.details).toMatchObject({ column: 'g', level: 'w', row: 2 });
+    // a numeric column given in factors: the same rule
+    const e2 = thrown(() => modelFrame({ y: [1, 2, null, 4, 5], k: [1, 2, 3, 1, 2] }, { y: 'y', factors: ['k'] }));
+    expect(e2.message).toMatch(/level "3" of the factor "k" has no rows left: its 1 row was dropped/);
+    // without the missing value the level is used and the frame is built
+    expect(modelFrame({ ...cols, y: [1, 2, 3, 4, 5, 6], a: [1, 5, 2, 7, 3, 1] }, { y: 'y' }).names).toEqual(['a', 'gv', 'gw']);
+  });
+});
+
+describe('Arquero tables (the real arquero package)', () => {
+  it('a table, a filtered table and a derived text column give the frame and fit of plain arrays', async () => {
+    const aq = await import('arquero');
+    const base = { y: [1.5, 2, 4.25, 3, 6, 5.5, 7, null, 9, 8.5], x: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], g: ['u', 'v', 'u', 'w', 'v', 'w', 'u', 'v', 'w', 'u'], ok: [true, false, true, true, false, true, false, true, false, true] };
+    const t = aq.table(base);
+    const f = modelFrame(t, { y: 'y' });
+    const ref = modelFrame(base, { y: 'y' });
+    expect(f.names).toEqual(['x', 'gv', 'gw', 'okTRUE']);
+    expect(Array.from(f.X.data)).toEqual(Array.from(ref.X.data));
+    expect(Array.from(f.dropped)).toEqual([7]);
+    // a filtered, derived table: arquero's array() of the selected rows
+    const t2 = t.filter((d: { x: number }) => d.x > 1).derive({ big: (d: { x: number }) => (d.x > 5 ? 'hi' : 'lo') });
+    const ds = Dataset.fromColumns(t2, { y: 'y', x: ['x', 'big'] });
+    try {
+      expect(ds.frame!.names).toEqual(['x', 'biglo']);
+      expect(ds.rows).toBe(8);
+      const rows = t2.objects() as { y: number | null; x: number; big: string }[];
+      const kept = rows.filter((r) => r.y !== null);
+      const r = fit(ds, { loss: 'l2' });
+      const ref2 = fit(kept.map((k) => [k.x, k.big === 'lo' ? 1 : 0]), kept.map((k) => k.y as number), { loss: 'l2' });
+      expect(Array.from(r.coef)).toEqual(Array.from(ref2.coef));
+      expect(r.intercept).toBe(ref2.intercept);
+    } finally {
+      ds.dispose();
+    }
+  });
+});
+
 describe('Arquero-shaped tables', () => {
   it('are read through columnNames / numRows / array', () => {
     const cols: Record<string, unknown[]> = { y: [1, 2, 4, 3, 6], g: ['u', 'v', 'u', 'v', 'w'] };

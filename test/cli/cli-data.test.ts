@@ -107,6 +107,39 @@ describe('CSV stream parser', () => {
   });
 });
 
+describe('CSV numbers read on the way', () => {
+  it('equal Number(text) bit for bit, and the common decimal forms take the fast path', async () => {
+    const fc = await import('fast-check');
+    const { CsvStreamParser } = await import('../../src/cli/csv.js');
+    const digits = (min: number, max: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: min, maxLength: max }).map((a) => a.join(''));
+    const num = fc.tuple(fc.constantFrom('', '-', '+'), digits(0, 19), fc.boolean(), digits(0, 25))
+      .map(([s, a, dot, b]) => s + a + (dot ? '.' + b : ''));
+    const readAll = (texts: string[]): number[] => {
+      const out: number[] = [];
+      const p = new CsvStreamParser((_b, _s, _e, _q, count, _l, nums) => { for (let k = 0; k < count; k++) out.push(nums[k]); });
+      p.push(new TextEncoder().encode(['z', ...texts].join(',') + '\n')); // 'z': never a blank line
+      p.end();
+      expect(out.length).toBe(texts.length + 1);
+      return out.slice(1);
+    };
+    fc.assert(fc.property(fc.array(num, { minLength: 1, maxLength: 20 }), (texts) => {
+      const got = readAll(texts);
+      texts.forEach((t, k) => {
+        if (Number.isNaN(got[k])) return; // converted from the text later
+        expect(Object.is(got[k], Number(t))).toBe(true);
+      });
+    }), { numRuns: 3000 });
+    // hard cases near the limits: a 2^53 mantissa, 22 and 23 decimals, halfway cases, -0
+    const hard = ['9007199254740991', '9007199254740993', '900719925474099.3', '0.1234567890123456789012', '0.12345678901234567890123',
+      '123456789.123456', '-0', '-0.0', '+.5', '5.', '0.30000000000000004', '2.2250738585072014', '1.7976931348623157', '000000000000012.5'];
+    const got = readAll(hard);
+    hard.forEach((t, k) => { if (!Number.isNaN(got[k])) expect(Object.is(got[k], Number(t))).toBe(true); });
+    // the forms of a typical numeric CSV are all read on the way (no text conversion)
+    const common = ['12', '-3.25', '0.001', '123456.789012', '-23.456789', '1234567890.5', '100000000000000'];
+    expect(readAll(common).every((v) => !Number.isNaN(v))).toBe(true);
+  });
+});
+
 describe('CLI column names and progress', () => {
   const run = async (args: string[], opts: { isTTY?: boolean; now?: () => number } = {}) => {
     const { main } = await import('../../src/cli/run.js');

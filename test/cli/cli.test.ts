@@ -1,11 +1,11 @@
 // The command line (issue 7), run in-process through main(argv, io): argument handling, exit codes,
 // messages for broken input, output formats, the demo, and the CSV reader it depends on.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../src/cli/run.js';
+import { kernelsFor, main, warmupMode, type CliIo } from '../../src/cli/run.js';
 import { CsvError, isMissingToken, isNumericToken, parseCsv, parseCsvRecords, toNumber } from '../../src/cli/csv.js';
 import { readAll } from '../../src/cli/io.js';
 import { STACKLOSS_CSV, STARS_CYG_CSV } from '../../src/cli/datasets.js';
@@ -171,6 +171,34 @@ describe('CSV reader (RFC 4180)', () => {
   });
 });
 
+describe('init warm-up of the CLI: only the kernels the command uses (issue 23)', () => {
+  it('maps --loss / --tau / --taus to the kernel families warmed in the background', () => {
+    expect(kernelsFor(['data.csv', '--y', 'y'])).toEqual(['l1']);
+    expect(kernelsFor(['data.csv', '--y', 'y', '--loss', 'l2'])).toEqual(['l2', 'moments', 'hc']);
+    expect(kernelsFor(['data.csv', '--loss=huber'])).toEqual(['irls']);
+    expect(kernelsFor(['data.csv', '--loss', 'smooth-l1'])).toEqual(['irls']);
+    expect(kernelsFor(['data.csv', '--taus', '0.1,0.9'])).toEqual(['l1']);
+    expect(kernelsFor(['data.csv', '--loss', 'mm'])).toEqual(['mm', 'l2']);
+    expect(kernelsFor(['data.csv', '--loss', 'lts'])).toEqual(['lts', 'l2']);
+  });
+  it('warms by the size of the data file: none below 64 KB, on this thread up to 8 MB, else in the background', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rbwarm-'));
+    try {
+      const small = join(dir, 'small.csv');
+      writeFileSync(small, 'y,x\n1,2\n');
+      const mid = join(dir, 'mid.csv');
+      writeFileSync(mid, 'y,x\n' + '1.25,2.5\n'.repeat(20_000));
+      expect(warmupMode([small, '--y', 'y'])).toBe(false);
+      expect(warmupMode([mid, '--y', 'y'])).toBe('wait');
+      expect(warmupMode(['-', '--y', 'y'])).toBe(true);
+      expect(warmupMode(['--y', 'y', mid])).toBe(true);
+      expect(warmupMode([join(dir, 'missing.csv')])).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('bundled data', () => {
   it('the embedded demo data equal data/*.csv byte for byte', () => {
     expect(STACKLOSS_CSV).toBe(readFileSync(STACKLOSS, 'utf8'));
@@ -300,6 +328,9 @@ describe('help and usage errors', () => {
     [['fit', 'data.csv', '--y', 'y', '--se'], /option --se needs a value/],
     [['fit', 'data.csv', '--y', 'y', '--level', 'high'], /--level expects a number, received "high"/],
     [['fit', 'data.csv', '--y', 'y', '--reps', '50'], /--reps applies to --se boot only/],
+    [['fit', 'data.csv', '--y', 'y', '--iid', 'no'], /--iid must be true or false; received "no"/],
+    [['fit', 'data.csv', '--y', 'y', '--se', 'nid', '--iid', 'false'], /--iid applies to --se rank only, not to --se nid/],
+    [['fit', 'data.csv', '--y', 'y', '--loss', 'l2', '--iid', 'false'], /--iid applies to --se rank \(l1 and quantile fits\) only, not to --loss l2/],
     [['fit', 'data.csv', '--y', 'y', '--se', 'boot', '--reps', '2.5'], /--reps expects a whole number/],
     [['fit', 'data.csv', '--y', 'y', '--se', 'nid', '--seed', '3'], /--seed applies to --se boot only/],
     [['fit', 'data.csv', '--y', 'y', '--se', 'none', '--level', '0.9'], /--level has no effect with --se none/],
@@ -337,6 +368,9 @@ describe('bad input exits 1 with a message that names the problem', () => {
     ['an unknown --weights', 'y,x\n1,2\n', ['--y', 'y', '--weights', 'w'], /column "w" \(--weights\)/],
     ['--x naming the response', 'y,x\n1,2\n', ['--y', 'y', '--x', 'x,y'], /--x includes the response column "y"/],
     ['an unterminated quote', 'y,x\n1,"2\n', ['--y', 'y'], /unterminated quoted field starting on line 2/],
+    ['text after a closing quote', 'y,x\n1,2\n3,"4"x\n', ['--y', 'y'], /unexpected character "x" after a closing quote on line 3/],
+    ['duplicate column names', 'y,x,x\n1,2,3\n', ['--y', 'y'], /column name "x" appears twice in the header on line 1 \(columns 2 and 3\)/],
+    ['a factor level whose rows are all dropped', 'y,a,g\n1,1,u\n2,2,v\n3,NA,w\n4,3,u\n5,4,v\n', ['--y', 'y'], /level "w" of the factor "g" has no rows left: its 1 row was dropped for a missing value in another used column \(the first is on line 4\).*leave the column out with --x/],
     ['missing values with --na fail', 'y,x\n1,2\n,3\n4,NA\n5,6\n', ['--y', 'y', '--loss', 'l2', '--na', 'fail'], /missing values \(empty, NA or NaN\) in 2 rows: line 3 \(y\), line 4 \(x\); without --na fail such rows are dropped/],
   ];
   it.each(cases)('%s', async (_name, text, args, message) => {
@@ -346,6 +380,14 @@ describe('bad input exits 1 with a message that names the problem', () => {
     expect(r.stderr).toMatch(/^robustreg: error: /);
     expect(r.stderr).toMatch(message);
     expectNoStack(r.stderr);
+  });
+
+  it('writes nothing when the input is bad (no plot file, nothing on standard output)', async () => {
+    const out = join(tmp, 'never.svg');
+    const r = await cli(['fit', csvFile('y,x,g\n1,2,a\n3,4\n'), '--y', 'y', '--plot', out]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
   });
 
   it('a file that does not exist', async () => {
@@ -685,6 +727,23 @@ describe('fit (L1 / quantile)', () => {
     expect(t.stdout).toContain('Coefficients (none: rank-inversion intervals, iid rank test; critical value 2.1098 (t on 17 df)):');
     expect(t.stdout).toMatch(/\(Intercept\)\s+-39\.6899\s+-53\.7946\s+-24\.4915/);
     expect(t.stdout).not.toContain('Std. Error');
+  });
+
+  it('--iid false: the density-weighted rank intervals (quantreg summary.rq(se = "rank", iid = FALSE)); it implies --se rank', async () => {
+    const fx = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'inference', 'rank.json'), 'utf8'));
+    const ref = fx.cases.find((c: { name: string; tau: number; iid: boolean; level: number }) => c.name === 'stackloss' && c.tau === 0.5 && !c.iid && c.level === 0.9);
+    const j = JSON.parse((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--iid', 'false', '--level', '0.9', '--json'])).stdout);
+    expect(j.inference).toMatchObject({ method: 'rank', level: 0.9, tau: 0.5 });
+    expect(j.inference.rank.iid).toBe(false);
+    expect(j.inference.rank.h).toBeGreaterThan(0);
+    // the upper ends and the intercept/Water.Temp/Acid.Conc. lower ends (Air.Flow's lower: test/estimators/rank.test.ts)
+    [0, 1, 2, 3].forEach((k) => expectClose(j.inference.coefficients[k].ciUpper, ref.upper[k], 1e-8, `upper ${k}`));
+    [0, 2, 3].forEach((k) => expectClose(j.inference.coefficients[k].ciLower, ref.lower[k], 1e-8, `lower ${k}`));
+    const iid = JSON.parse((await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--se', 'rank', '--iid', 'true', '--level', '0.9', '--json'])).stdout);
+    expect(iid.inference.rank.iid).toBe(true);
+    expect(iid.inference.coefficients[2].ciUpper).not.toBe(j.inference.coefficients[2].ciUpper);
+    const t = await cli(['fit', STACKLOSS, '--y', 'stack.loss', '--iid', 'false']);
+    expect(t.stdout).toContain('density-weighted rank test');
   });
 
   it('L1 standard errors with --se nid equal quantreg summary.rq(se = "nid")', async () => {

@@ -68,6 +68,8 @@ describe('Parquet and Arrow files in the CLI', () => {
     expect(a.coefficients).toEqual(b.coefficients);
     const bad = await cli(['fit', f, '--y', 'y']);
     expect(bad.code).toBe(1);
-    expect(bad.err).toMatch(/Arrow column "when" has type Date.*not supported.*leave it out with --x/);
+    expect(bad.err).toMatch(/^robustreg: error: .*Arrow column "when" has type Date.*not supported.*leave it out with --x/);
+    expect(bad.err.trim().split('\n').length).toBe(1);
+    expect(bad.out).toBe('');
   });
 });

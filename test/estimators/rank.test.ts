@@ -13,6 +13,7 @@ interface RankCase {
 }
 const fx = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'inference', 'rank.json'), 'utf8')) as {
   cases: RankCase[]; checks: { name: string; tau: number; coefficient: number; b: number[]; T: number[] }[];
+  walkCheck: { b: number[]; basis: number[]; objectiveBasis: number[]; objectiveOptimal: number[]; T: number[] };
 };
 /** quantreg writes unbounded ends as ±.Machine$double.xmax. */
 const unbig = (v: number) => (Math.abs(v) >= 1e308 ? Math.sign(v) * Infinity : v);
@@ -35,10 +36,12 @@ function rankInput(c: RankCase, coef: number[], probe?: { coefficient: number; b
 }
 
 /**
- * Where an inner bound differs from quantreg's, quantreg's bound must not be a breakpoint of the rank
- * statistic: T evaluated by fresh restricted fits just either side of it is the same number, the T of
- * the stretch we report (quantreg reports a basis change that left the rank scores unchanged, and
- * interpolates over a shorter stretch; docs/inference.md). Returns a description for the log.
+ * Where an inner bound differs from quantreg's (stackloss, Air.Flow, τ = 0.5: quantreg 18/35), quantreg's
+ * bound must not be a breakpoint of the rank statistic: T evaluated by fresh restricted fits just either
+ * side of it is the same number, the T of the stretch we report. quantreg's parametric walk reaches it
+ * from a non-optimal restricted fit: at b = 0.7 two residuals cross zero at once, its walk updates one
+ * of them and continues from a vertex that is not optimal (docs/inference.md, "Where quantreg's walk
+ * differs"). Returns a description for the log.
  */
 const deviations: string[] = [];
 function explainInner(c: RankCase, j: number, side: 'lower' | 'upper', ours: { inner: number; outer: number; tInner: number }, theirs: number): void {
@@ -99,9 +102,12 @@ describe('rank-inversion intervals as quantreg summary.rq(se = "rank")', () => {
     });
   });
 
-  it('deviations from quantreg are only its non-breakpoint inner bounds (logged)', () => {
-    console.log(`inner bounds where quantreg's walk reports a basis change that leaves T unchanged:\n  ${deviations.join('\n  ')}`);
-    expect(deviations.length).toBeLessThanOrEqual(6);
+  it('deviations from quantreg: only stackloss Air.Flow at tau = 0.5, where its walk leaves the optimum (logged)', () => {
+    console.log(`inner bounds where quantreg's walk is not at an optimal restricted fit:\n  ${deviations.join('\n  ')}`);
+    // 19 cases × 2–6 coefficients × 2 sides: all inner bounds agree to 1e-8 except these three (one
+    // bound, Air.Flow's lower at tau = 0.5, in the iid cases at levels 0.9 and 0.95 and the non-iid one).
+    expect(deviations).toHaveLength(3);
+    for (const d of deviations) expect(d).toMatch(/^stackloss tau=0\.5 iid=(true|false) level=0\.9?5? coef 1 lower: quantreg inner 0\.514285714285714/);
   });
 
   it('the stackloss Air.Flow lower bound: T is constant between the breakpoints we report (independent restricted fits in R)', () => {
@@ -119,6 +125,17 @@ describe('rank-inversion intervals as quantreg summary.rq(se = "rank")', () => {
     expect(18 / 35).toBeLessThan(b.bounds[1]);
   });
 
+  it("quantreg's walk for that bound holds a non-optimal vertex on (0.5375, 0.7): R's own fits say so, and our T is the optimal fits'", () => {
+    const wc = fx.walkCheck;
+    const c = fx.cases.find((x) => x.name === 'stackloss' && x.tau === 0.5 && x.iid && x.level === 0.9)!;
+    wc.b.forEach((_b, t) => {
+      // the basis quantreg's walk holds there (rows 2, 16, 18, traced in its Fortran) is worse than the optimum
+      expect(wc.objectiveBasis[t]).toBeGreaterThan(wc.objectiveOptimal[t] + 1e-3);
+    });
+    const r = rankIntervals(rankInput(c, c.coef, { coefficient: 1, b: wc.b }));
+    r.probe!.forEach((T, t) => expect(rel(T, wc.T[t])).toBeLessThan(1e-10));
+  });
+
   it('default se: rank for n ≤ 1000 rows, nid from 1001 (quantreg summary.rq)', () => {
     const c = fx.cases.find((x) => x.name === 'engel' && x.tau === 0.5 && x.iid)!;
     const fit = quantile(c.X, c.y, { tau: 0.5 });
@@ -132,6 +149,20 @@ describe('rank-inversion intervals as quantreg summary.rq(se = "rank")', () => {
     const X1000 = X.slice(0, 1000);
     const y1000 = y.slice(0, 1000);
     expect(summary(lad(X1000, y1000), X1000, y1000).method).toBe('rank');
+  });
+
+  it("option backend is accepted with se: 'rank' on both backends, and changes nothing (no kernel call)", () => {
+    const c = fx.cases.find((x) => x.name === 'stackloss' && x.tau === 0.75 && !x.iid)!;
+    const fit = quantile(c.X, c.y, { tau: c.tau });
+    const ref = summary(fit, c.X, c.y, { se: 'rank', iid: false, level: c.level });
+    for (const backend of ['js', 'wasm', 'auto'] as const) {
+      const fitB = quantile(c.X, c.y, { tau: c.tau, backend });
+      const s = summary(fitB, c.X, c.y, { se: 'rank', iid: false, level: c.level, backend });
+      expect(s.method).toBe('rank');
+      expect(s.coefficients).toEqual(ref.coefficients);
+      expect(s.rank).toEqual(ref.rank);
+    }
+    expect(() => summary(fit, c.X, c.y, { se: 'rank', backend: 'gpu' as never })).toThrow(/backend/);
   });
 
   it('formatSummary prints estimates and intervals only', () => {
@@ -154,9 +185,22 @@ describe('rank-inversion intervals as quantreg summary.rq(se = "rank")', () => {
       // a permutation from random keys
       const order = perm.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => i);
       const s = base(order.map((i) => X0[i]), order.map((i) => y0[i]));
-      s.coefficients.forEach((r, j) => {
-        expect(rel(r.ciLower, ref.coefficients[j].ciLower)).toBeLessThan(1e-9);
-        expect(rel(r.ciUpper, ref.coefficients[j].ciUpper)).toBeLessThan(1e-9);
+      // What depends on T alone is invariant: the outer bounds, the statistics and the start of the
+      // last accepted stretch. The inner bounds (quantreg's: the last basis change of the walk) may
+      // move within that stretch with the pivoting path, and the interval with them.
+      s.rank!.bounds.forEach((b, j) => {
+        const r0 = ref.rank!.bounds[j];
+        expect(rel(b.bounds[0], r0.bounds[0])).toBeLessThan(1e-9);
+        expect(rel(b.bounds[3], r0.bounds[3])).toBeLessThan(1e-9);
+        b.statistics.forEach((t, m) => expect(rel(t, r0.statistics[m])).toBeLessThan(1e-9));
+        expect(rel(b.stretch[0], r0.stretch[0])).toBeLessThan(1e-9);
+        expect(rel(b.stretch[1], r0.stretch[1])).toBeLessThan(1e-9);
+        expect(b.bounds[1]).toBeLessThanOrEqual(b.stretch[0] + 1e-12);
+        expect(b.bounds[1]).toBeGreaterThanOrEqual(b.bounds[0]);
+        expect(b.bounds[2]).toBeGreaterThanOrEqual(b.stretch[1] - 1e-12);
+        expect(b.bounds[2]).toBeLessThanOrEqual(b.bounds[3]);
+        expect(s.coefficients[j].ciLower).toBeGreaterThanOrEqual(b.bounds[0] - 1e-12);
+        expect(s.coefficients[j].ciUpper).toBeLessThanOrEqual(b.bounds[3] + 1e-12);
       });
       // y·s and the slope column: intercept and slope intervals scale by s (equivariance).
       const ys = y0.map((v) => v * scale);

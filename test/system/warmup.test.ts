@@ -80,12 +80,13 @@ describe('init() warm-up', () => {
     const coldGlob = cold.rt.acquire('wasm', 'test').backend.kernels.l1_glob(0, 0);
 
     const warm = await freshLib();
-    const warmInfo = await warm.lib.init(wasmOption());
+    const warmInfo = await warm.lib.init({ ...wasmOption(), warmup: 'wait' });
     const warmMem = warm.lib.memoryStats();
     const warmGlob = warm.rt.acquire('wasm', 'test').backend.kernels.l1_glob(0, 0);
 
     expect(coldInfo).toEqual({ backend: 'wasm' }); // no warmupMs when skipped
     expect(warmInfo.backend).toBe('wasm');
+    expect(warmInfo.warmup).toBe('in-thread');
     expect(warmInfo.warmupMs).toBeGreaterThanOrEqual(0);
     expect(warm.rt.warmedUp()).toBe(true);
     expect(cold.rt.warmedUp()).toBe(false);
@@ -104,9 +105,41 @@ describe('init() warm-up', () => {
     expect(warm.lib.memoryStats()).toEqual(cold.lib.memoryStats());
   });
 
-  it('init() rejects a warmup option that is not a boolean (INVALID_INPUT, named)', async () => {
+  it('init() by default warms in the background (a pool worker, kept for fitAsync): it resolves at once, leaves this instance untouched and results bit-identical', async () => {
+    const cold = await freshLib();
+    await cold.lib.init({ ...wasmOption(), warmup: false });
+    const bg = await freshLib();
+    const info = await bg.lib.init(wasmOption());
+    expect(info).toEqual({ backend: 'wasm', warmup: 'background' }); // no warmupMs: nothing spent on this thread
+    expect(bg.rt.warmedUp()).toBe(true);
+    expect(bg.lib.workerStats()).toMatchObject({ started: 1, warmups: 1, idle: 1, busy: 0 });
+    const t0 = Date.now();
+    while (bg.lib.workerStats().warmed < 1) {
+      if (Date.now() - t0 > 60_000) throw new Error('the background warm-up did not finish');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(bg.lib.memoryStats()).toEqual(cold.lib.memoryStats());
+    const a = battery(cold.lib);
+    const b = battery(bg.lib);
+    for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) expect(`value ${i}: ${b[i]}`).toBe(`value ${i}: ${a[i]}`);
+    // the warmed worker serves fitAsync (no second worker) with the same numbers
+    const d = data(300, 3, 9);
+    const r = await bg.lib.fitAsync(d.X, d.y, { loss: 'l1' });
+    expect(r.objective).toBe(cold.lib.lad(d.X, d.y).objective);
+    expect(bg.lib.workerStats()).toMatchObject({ started: 1, idle: 1 });
+    bg.lib.terminateWorkers();
+  });
+
+  it('init() warmupKernels: only the named families are warmed (in-thread report lists them)', async () => {
     const { lib } = await freshLib();
-    await expect(lib.init({ warmup: 'yes' } as never)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/option warmup must be a boolean, received "yes"/) });
+    const info = await lib.init({ ...wasmOption(), warmup: 'wait', warmupKernels: ['l1'] });
+    expect(info.warmup).toBe('in-thread');
+    expect(info.warmupMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('init() rejects a warmup option that is not a boolean or \'wait\' (INVALID_INPUT, named)', async () => {
+    const { lib } = await freshLib();
+    await expect(lib.init({ warmup: 'yes' } as never)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/option warmup must be a boolean or 'wait', received "yes"/) });
     await expect(lib.init({ warmups: true } as never)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/valid options are wasm, warmup/) });
     expect(lib.isInitialized()).toBe(false);
   });
@@ -152,9 +185,9 @@ describe('init() warm-up', () => {
         top = 0;
         c.run(mem, WARMUP_ROWS); // must not throw (init() would swallow it)
       }
-      expect(WARMUP_CALLS.map((c) => c.name)).toEqual(expect.arrayContaining(['l2', 'l1', 'irls', 'moments']));
+      expect(WARMUP_CALLS.map((c) => c.name)).toEqual(expect.arrayContaining(['l2', 'l1', 'irls', 'moments', 'mm', 'lts']));
       for (const c of calls) expect(c.status, `${c.entry}: ${c.kernel}`).toBe(0);
-      for (const k of ['l2_fit', 'l1_fit', 'irls_fit', 'moments']) expect(calls.some((c) => c.kernel === k), k).toBe(true);
+      for (const k of ['l2_fit', 'l1_fit', 'irls_fit', 'moments', 'mm_fit', 'lts_fit']) expect(calls.some((c) => c.kernel === k), k).toBe(true);
       // the globbing path really ran (selection and the reduced problems are warmed with it)
       expect(calls.some((c) => c.kernel === 'l1_fit' && (c.globRounds ?? 0) > 0)).toBe(true);
       expect(INFO_LEN).toBeGreaterThan(INFO_GLOB_ROUNDS);

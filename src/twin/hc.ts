@@ -1,0 +1,117 @@
+// Least-squares inference sums in one pass — pure-TypeScript twin of assembly/hc.ts (hc_work_bytes,
+// hc_pass). Same loop order and the same IEEE operations: an f64x2 lane of the kernel is the same
+// scalar expression of its row here: a dot product is the sums of the even and the odd rows, added
+// as s0 + s1 (the kernel's one f64x2 accumulator, however its loops are tiled). The output layout
+// is documented in assembly/hc.ts.
+import { STATUS_OK, STATUS_NUMERICAL } from '../abi/status.js';
+import { F32, F64 } from './mem.js';
+
+const BLOCK = 512;
+
+function blockRows(n: number): number {
+  return Math.min(BLOCK, (n + 3) & ~3);
+}
+
+export function hc_work_bytes(n: number, p: number): number {
+  const L = blockRows(n);
+  const k = p + 1;
+  return 8 * (3 * k * L + 2 * L);
+}
+
+function dot2(F: Float64Array, u: number, v: number, lp: number): number {
+  let s0 = 0, s1 = 0;
+  for (let i = 0; i < lp; i += 2) {
+    s0 = s0 + F[u + i] * F[v + i];
+    s1 = s1 + F[u + i + 1] * F[v + i + 1];
+  }
+  return s0 + s1;
+}
+
+export function hc_pass(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, pB: number,
+  meat: number, pOut: number, pWork: number, xf32?: number): number {
+  const F = F64;
+  const XV: Float64Array | Float32Array = xf32 === 1 ? F32 : F64;
+  const xb = xf32 === 1 ? pX >>> 2 : pX >>> 3;
+  const yb = pY >>> 3, wb = pW >>> 3, bb = pB >>> 3, out = pOut >>> 3;
+  const c0 = intercept !== 0 ? 1 : 0;
+  const k = p + c0;
+  const L = blockRows(n);
+  const oM = k * k;
+  const oG = 2 * k * k;
+  const oS = oG + k;
+  const oShift = oS + 4;
+  const A = pWork >>> 3;
+  const Bw = A + k * L;
+  const D = Bw + k * L;
+  const R = D + k * L;
+  const E = R + L;
+  for (let t = 0; t < oShift + p + 1; t++) F[out + t] = 0;
+  if (n === 0) return STATUS_OK;
+
+  const n0 = Math.min(L, n);
+  if (c0 === 1) {
+    for (let j = 0; j < p; j++) {
+      let s = 0;
+      for (let i = 0; i < n0; i++) s += XV[xb + j * n + i];
+      F[out + oShift + j] = s / n0;
+    }
+    let s = 0;
+    for (let i = 0; i < n0; i++) s += F[yb + i];
+    F[out + oShift + p] = s / n0;
+  }
+  const sy0 = F[out + oShift + p];
+  const b0 = c0 === 1 ? F[bb] : 0;
+
+  let rss = 0, W = 0, sy = 0, syy = 0;
+  for (let i0 = 0; i0 < n; i0 += L) {
+    const len = Math.min(L, n - i0);
+    const lp = (len + 3) & ~3;
+    for (let i = 0; i < len; i++) F[R + i] = F[yb + i0 + i] - b0;
+    for (let j = 0; j < p; j++) {
+      const bj = F[bb + j + 1];
+      const col = xb + j * n + i0;
+      for (let i = 0; i < len; i++) F[R + i] = F[R + i] - XV[col + i] * bj;
+    }
+    for (let i = len; i < lp; i++) F[R + i] = 0;
+    for (let i = 0; i < len; i++) {
+      const w = pW !== 0 ? F[wb + i0 + i] : 1;
+      const r = F[R + i];
+      const e = w * r;
+      F[E + i] = e;
+      rss += e * r;
+      W += w;
+      const yt = F[yb + i0 + i] - sy0;
+      sy += w * yt;
+      syy += (w * yt) * yt;
+    }
+    for (let i = len; i < lp; i++) F[E + i] = 0;
+    for (let c = 0; c < k; c++) {
+      const dA = A + c * L, dB = Bw + c * L, dD = D + c * L;
+      const j = c - c0;
+      const s = j >= 0 && c0 === 1 ? F[out + oShift + j] : 0;
+      for (let i = 0; i < len; i++) F[dA + i] = j < 0 ? 1 : XV[xb + j * n + i0 + i] - s;
+      for (let i = len; i < lp; i++) F[dA + i] = 0;
+      if (pW !== 0) {
+        for (let i = 0; i < len; i++) F[dB + i] = F[wb + i0 + i] * F[dA + i];
+        for (let i = len; i < lp; i++) F[dB + i] = 0;
+      }
+      if (meat !== 0) for (let i = 0; i < lp; i++) F[dD + i] = F[E + i] * F[dA + i];
+    }
+    const BB = pW !== 0 ? Bw : A;
+    for (let c = 0; c < k; c++) {
+      for (let d = c; d < k; d++) {
+        const t = out + d * k + c;
+        F[t] = F[t] + dot2(F, BB + c * L, A + d * L, lp);
+        if (meat !== 0) F[t + oM] = F[t + oM] + dot2(F, D + c * L, D + d * L, lp);
+      }
+      F[out + oG + c] = F[out + oG + c] + dot2(F, A + c * L, E, lp);
+    }
+  }
+  F[out + oS] = rss;
+  F[out + oS + 1] = W;
+  F[out + oS + 2] = sy;
+  F[out + oS + 3] = syy;
+  let finite = rss - rss === 0 && syy - syy === 0;
+  for (let t = 0; t < oS; t++) if (!(F[out + t] - F[out + t] === 0)) finite = false;
+  return finite ? STATUS_OK : STATUS_NUMERICAL;
+}

@@ -13,7 +13,7 @@ import { Dataset } from '../data/dataset.js';
 import { RobustRegError } from '../errors.js';
 import { uncentre, type InferenceData } from './design.js';
 import { fSf } from './distributions.js';
-import { cholSolve } from '../linalg/dense.js';
+import { cholSolve, spdInverse } from '../linalg/dense.js';
 import { l2Fit, type L2Inference, type L2Vcov } from './l2.js';
 
 const BLOCK = 256;
@@ -127,43 +127,6 @@ function addGram(G: Float64Array, k: number, A: Float64Array, s: Float64Array | 
 
 function symmetrize(G: Float64Array, k: number): void {
   for (let c = 0; c < k; c++) for (let d = c + 1; d < k; d++) G[c * k + d] = G[d * k + c];
-}
-
-/** Inverse of a symmetric positive definite k × k matrix by Cholesky, or null if not positive definite. */
-function spdInverse(G: Float64Array, k: number): Float64Array | null {
-  const L = new Float64Array(k * k); // column-major lower
-  for (let j = 0; j < k; j++) {
-    let d = G[j * k + j];
-    for (let l = 0; l < j; l++) d -= L[l * k + j] * L[l * k + j];
-    if (!(d > 0)) return null;
-    const ljj = Math.sqrt(d);
-    L[j * k + j] = ljj;
-    for (let i = j + 1; i < k; i++) {
-      let v = G[j * k + i];
-      for (let l = 0; l < j; l++) v -= L[l * k + i] * L[l * k + j];
-      L[j * k + i] = v / ljj;
-    }
-  }
-  // L⁻¹ (lower), then G⁻¹ = L⁻ᵀ L⁻¹
-  const Li = new Float64Array(k * k);
-  for (let j = 0; j < k; j++) {
-    Li[j * k + j] = 1 / L[j * k + j];
-    for (let i = j + 1; i < k; i++) {
-      let v = 0;
-      for (let l = j; l < i; l++) v -= L[l * k + i] * Li[j * k + l];
-      Li[j * k + i] = v / L[i * k + i];
-    }
-  }
-  const Gi = new Float64Array(k * k);
-  for (let c = 0; c < k; c++) {
-    for (let d = c; d < k; d++) {
-      let v = 0;
-      for (let l = d; l < k; l++) v += Li[c * k + l] * Li[d * k + l];
-      Gi[d * k + c] = v;
-      Gi[c * k + d] = v;
-    }
-  }
-  return Gi;
 }
 
 function norm1(S: Float64Array, k: number): number {

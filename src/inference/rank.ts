@@ -17,7 +17,7 @@
 import { RobustRegError } from '../errors.js';
 import { bandwidth } from './quantile.js';
 import { studentTQuantile } from './distributions.js';
-import { qrR } from '../linalg/dense.js';
+import { qrR, solveUpper } from '../linalg/dense.js';
 import {
   basisInverse, dedupeRows, dualScores, greedyBasis, makeVertex, optimize,
   type OptimizeStats, type QrProblem, type Vertex,
@@ -100,12 +100,7 @@ function projectionRss(X: Float64Array, n: number, k: number, j: number, c: Floa
   if (!f) return R[k * k - 1] * R[k * k - 1];
   // β = R11⁻¹ r12, then the RSS without the density weights.
   const m = k - 1;
-  const beta = new Float64Array(m);
-  for (let r = m - 1; r >= 0; r--) {
-    let t = R[m * k + r];
-    for (let l = r + 1; l < m; l++) t -= R[l * k + r] * beta[l];
-    beta[r] = t / R[r * k + r];
-  }
+  const beta = solveUpper(R, k, m, R.subarray(m * k, m * k + m));
   let rss = 0;
   for (let i = 0; i < n; i++) {
     let e = X[j * n + i];

@@ -310,3 +310,59 @@ export function eigenSym(S: Float64Array, k: number): { values: Float64Array; Q:
   for (let j = 0; j < k; j++) values[j] = a[j * k + j];
   return { values, Q };
 }
+
+/**
+ * Inverse of a symmetric positive definite k × k matrix (column-major; only the lower triangle is
+ * read) by Cholesky G = LLᵀ, G⁻¹ = L⁻ᵀL⁻¹; null when a pivot is not positive (not positive definite).
+ * For Gram matrices that arrive already formed (the one-pass Dataset sandwich of inference/dataset.ts);
+ * a design at hand goes through `inverseGram` (QR) instead.
+ */
+export function spdInverse(G: Float64Array, k: number): Float64Array | null {
+  const L = new Float64Array(k * k); // column-major lower
+  for (let j = 0; j < k; j++) {
+    let d = G[j * k + j];
+    for (let l = 0; l < j; l++) d -= L[l * k + j] * L[l * k + j];
+    if (!(d > 0)) return null;
+    const ljj = Math.sqrt(d);
+    L[j * k + j] = ljj;
+    for (let i = j + 1; i < k; i++) {
+      let v = G[j * k + i];
+      for (let l = 0; l < j; l++) v -= L[l * k + i] * L[l * k + j];
+      L[j * k + i] = v / ljj;
+    }
+  }
+  // L⁻¹ (lower), then G⁻¹ = L⁻ᵀ L⁻¹
+  const Li = new Float64Array(k * k);
+  for (let j = 0; j < k; j++) {
+    Li[j * k + j] = 1 / L[j * k + j];
+    for (let i = j + 1; i < k; i++) {
+      let v = 0;
+      for (let l = j; l < i; l++) v -= L[l * k + i] * Li[j * k + l];
+      Li[j * k + i] = v / L[i * k + i];
+    }
+  }
+  const Gi = new Float64Array(k * k);
+  for (let c = 0; c < k; c++) {
+    for (let d = c; d < k; d++) {
+      let v = 0;
+      for (let l = d; l < k; l++) v += Li[c * k + l] * Li[d * k + l];
+      Gi[d * k + c] = v;
+      Gi[c * k + d] = v;
+    }
+  }
+  return Gi;
+}
+
+/**
+ * Back substitution x = R₁₁⁻¹ b for the leading m × m block of an upper-triangular R stored
+ * column-major with leading dimension ld (e.g. β = R₁₁⁻¹ r₁₂ from the QR of [Z | x], b = column m of R).
+ */
+export function solveUpper(R: Float64Array, ld: number, m: number, b: ArrayLike<number>): Float64Array {
+  const x = new Float64Array(m);
+  for (let r = m - 1; r >= 0; r--) {
+    let t = b[r];
+    for (let l = r + 1; l < m; l++) t -= R[l * ld + r] * x[l];
+    x[r] = t / R[r * ld + r];
+  }
+  return x;
+}

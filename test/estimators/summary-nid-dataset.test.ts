@@ -36,11 +36,14 @@ function data(n: number, p: number, seed: number, distinct = n): { X: Float64Arr
 function expectSame(a: Summary, b: Summary, tol: number): void {
   expect(a.method).toBe('nid');
   expect(a.coefficients.map((c) => c.name)).toEqual(b.coefficients.map((c) => c.name));
+  let compared = 0;
   a.coefficients.forEach((c, j) => {
     const d = b.coefficients[j];
     expect(c.estimate).toBe(d.estimate);
     expect(Math.abs(c.stdError - d.stdError)).toBeLessThanOrEqual(tol * d.stdError);
+    compared++;
   });
+  expect(compared).toBe(b.coefficients.length);
   expect(a.n).toBe(b.n);
   expect(a.df).toBe(b.df);
   expect(a.bandwidth).toEqual(b.bandwidth);
@@ -53,6 +56,7 @@ describe('summary(result, dataset), se nid', () => {
   it('equals the array path: unweighted, weighted (with zero weights), tau 0.5 and 0.2, both backends', () => {
     const n = 3000, p = 3;
     const d = data(n, p, 7);
+    let compared = 0;
     for (const backend of ['wasm', 'js'] as const) {
       for (const weighted of [false, true]) {
         const w = weighted ? d.w : undefined;
@@ -62,12 +66,15 @@ describe('summary(result, dataset), se nid', () => {
           const a = summary(r, ds, { se: 'nid' });
           const b = summary(r, mat(d.X, n, p), d.y, { se: 'nid', weights: w });
           expectSame(a, b, 1e-9);
+          compared++;
         }
         const l = lad(ds);
         expectSame(summary(l, ds), summary(l, mat(d.X, n, p), d.y, { weights: w }), 1e-9);
+        compared++;
         ds.dispose();
       }
     }
+    expect(compared).toBe(2 * 2 * (2 + 1)); // backends x weighted x (two taus + lad)
   });
 
   it('on duplicated rows (collapsed to distinct rows with multiplicities) equals the array path, warnings included', () => {

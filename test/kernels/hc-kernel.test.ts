@@ -89,6 +89,8 @@ describe('hc kernel', () => {
     }
   }
   it('every backend returns the same bits; the sums are those of the definitions', () => {
+    let compared = 0;
+    let entries = 0;
     for (const c of cases) {
       const { X, y, w, b } = data(c);
       const res = backends.map((tb) => run(tb, c, X, y, w, b));
@@ -97,6 +99,7 @@ describe('hc kernel', () => {
         expect(r.status, label).toBe(STATUS_OK);
         expect(Array.from(r.out).every((v, i) => Object.is(v, res[0].out[i])), `${label}: backends differ`).toBe(true);
         expect(r.out.every((v) => !Number.isNaN(v)), label).toBe(true);
+        compared++;
       }
       const k = c.p + (c.intercept ? 1 : 0);
       const out = res[0].out;
@@ -108,9 +111,13 @@ describe('hc kernel', () => {
           expect(Math.abs(out[d * k + e] - ref.G[d * k + e]), label).toBeLessThanOrEqual(1e-12 * sG * c.n);
           if (c.meat) expect(Math.abs(out[k * k + d * k + e] - ref.M[d * k + e]), label).toBeLessThanOrEqual(1e-12 * sM * c.n);
           else expect(out[k * k + d * k + e]).toBe(0);
+          entries++;
         }
       }
       expect(Math.abs(out[2 * k * k + k] - ref.rss)).toBeLessThanOrEqual(1e-12 * Math.max(1, ref.rss) * c.n);
     }
+    // every case on every backend (wasm-release, wasm-debug, js), and the lower triangle of each Gram
+    expect(compared).toBe(cases.length * 3);
+    expect(entries).toBe(cases.reduce((t, c) => { const k = c.p + (c.intercept ? 1 : 0); return t + (k * (k + 1)) / 2; }, 0));
   });
 });

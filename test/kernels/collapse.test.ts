@@ -57,11 +57,12 @@ function groups(tb: TestBackend, d: Data, maxGroups: number, f32 = false) {
 
 describe('collapse kernels', () => {
   it('find the distinct rows in first-appearance order with summed weights, identically on every backend', () => {
+    let compared = 0;
     for (const weighted of [false, true]) {
       for (const f32 of [false, true]) {
         const d = dupData(997, 3, 31, 5, weighted);
         const out = backends.map((tb) => groups(tb, d, 500, f32));
-        for (const o of out) expect(o).toEqual(out[0]);
+        for (const o of out) { expect(o).toEqual(out[0]); compared++; }
         const o = out[0];
         expect(o.m).toBe(31);
         // first appearance: distinct row g is row i_g of the data, rows before it are earlier groups
@@ -70,15 +71,19 @@ describe('collapse kernels', () => {
           const key = [...Array(d.p).keys()].map((j) => (f32 ? Math.fround(d.X[j * d.n + i]) : d.X[j * d.n + i])).join(',') + '|' + d.y[i];
           if (!seen.some((s) => s === key)) seen.push(key);
         }
+        let groupsCompared = 0;
         for (let g = 0; g < 31; g++) {
           const key = [...Array(d.p).keys()].map((j) => o.X![j * 31 + g]).join(',') + '|' + o.y![g];
           expect(key).toBe(seen[g]);
+          groupsCompared++;
         }
+        expect(groupsCompared).toBe(seen.length);
         let total = 0;
         for (let i = 0; i < d.n; i++) total += d.w ? d.w[i] : 1;
         expect(o.w!.reduce((a, b) => a + b, 0)).toBeCloseTo(total, 9);
       }
     }
+    expect(compared).toBe(2 * 2 * 3); // weighted x f32 x (wasm-release, wasm-debug, js)
   });
 
   it('treat -0 and 0 as the same value, and other values as different', () => {
@@ -89,26 +94,33 @@ describe('collapse kernels', () => {
       X[n + i] = i % 4 < 2 ? 1 : 1 + 2 ** -52; // column 1: two values one ulp apart
       y[i] = i % 8 < 4 ? -0 : 0;
     }
-    for (const tb of backends) expect(groups(tb, { n, p, X, y }, 32).m).toBe(2);
+    let compared = 0;
+    for (const tb of backends) { expect(groups(tb, { n, p, X, y }, 32).m).toBe(2); compared++; }
+    expect(compared).toBe(3);
   });
 
   it('pre-check a sample from 32,768 rows on: heavy duplication is collapsed, distinct rows are refused (same on every backend)', () => {
     const heavy = dupData(40000, 2, 2000, 13);
     const distinct = dupData(40000, 2, 40000, 13);
+    let compared = 0;
     for (const f32 of [false, true]) {
       const a = backends.map((tb) => groups(tb, heavy, 20000, f32));
-      for (const o of a) expect(o).toEqual(a[0]);
+      for (const o of a) { expect(o).toEqual(a[0]); compared++; }
       expect(a[0].m).toBe(2000);
-      for (const tb of backends) expect(groups(tb, distinct, 20000, f32).m).toBe(-1);
+      for (const tb of backends) { expect(groups(tb, distinct, 20000, f32).m).toBe(-1); compared++; }
     }
+    expect(compared).toBe(2 * 2 * 3);
   });
 
   it('return -1 when more rows than maxGroups are distinct', () => {
     const d = dupData(500, 2, 100, 7);
+    let compared = 0;
     for (const tb of backends) {
       expect(groups(tb, d, 99).m).toBe(-1);
       expect(groups(tb, d, 100).m).toBe(100);
+      compared++;
     }
+    expect(compared).toBe(3);
   });
 });
 

@@ -32,7 +32,7 @@ import { Dataset } from '../data/dataset.js';
 import { RobustRegError, describe } from '../errors.js';
 import { INFO_ITERATIONS, INFO_LEN, INFO_METHOD, INFO_OBJECTIVE, INFO_RCOND } from '../abi/info.js';
 import { checkVectorShape, copyVec, copyX, shapeOf, type XInput } from '../data/input.js';
-import { givensRotateIn, splitHi, twoProdErr, twoSumErr } from '../linalg/dense.js';
+import { cholFactor, givensRotateIn, splitHi, twoProdErr, twoSumErr } from '../linalg/dense.js';
 import { checkOptionsObject, fail, optBackend, optBool, type BackendChoice } from '../data/options.js';
 import { opt } from './option-table.js';
 import { makePredict, type L2Result } from './result.js';
@@ -598,33 +598,4 @@ function interceptFrom(mean: Float64Array, meanLo: Float64Array, coef: Float64Ar
     h = s;
   }
   return h + l;
-}
-
-/**
- * Upper R with RᵀR = C (q × q, row-major) for a symmetric positive semidefinite C: Cholesky of
- * D⁻¹CD⁻¹ (D = √diag C), columns scaled back by D. A pivot ≤ q·u (relative) — a column of X dependent
- * on the earlier ones within rounding — leaves a zero row instead of a square root of rounding noise.
- */
-function cholFactor(C: Float64Array, q: number): Float64Array {
-  const d = new Float64Array(q);
-  for (let i = 0; i < q; i++) d[i] = Math.sqrt(C[i * q + i]);
-  const S = new Float64Array(q * q);
-  for (let i = 0; i < q; i++) for (let j = 0; j < q; j++) S[i * q + j] = d[i] > 0 && d[j] > 0 ? C[i * q + j] / (d[i] * d[j]) : 0;
-  const U = new Float64Array(q * q);
-  const tiny = q * 2.220446049250313e-16;
-  for (let k = 0; k < q; k++) {
-    let piv = S[k * q + k];
-    for (let i = 0; i < k; i++) piv -= U[i * q + k] * U[i * q + k];
-    // dependent (or constant) column of X: zero row; y (last) only when nothing is left at all
-    if (!(piv > (k === q - 1 ? 0 : tiny))) continue;
-    const r = Math.sqrt(piv);
-    U[k * q + k] = r;
-    for (let j = k + 1; j < q; j++) {
-      let v = S[k * q + j];
-      for (let i = 0; i < k; i++) v -= U[i * q + k] * U[i * q + j];
-      U[k * q + j] = v / r;
-    }
-  }
-  for (let i = 0; i < q; i++) for (let j = i; j < q; j++) U[i * q + j] *= d[j];
-  return U;
 }

@@ -17,6 +17,7 @@
 // Rows are deduplicated by the callers (identical rows become one row with their count as weight),
 // so duplicated observations do not make vertices degenerate.
 import { RobustRegError } from '../errors.js';
+import { inverse } from '../linalg/dense.js';
 
 export interface QrProblem {
   n: number;
@@ -41,44 +42,19 @@ export interface Vertex {
   inBasis: Uint8Array;
 }
 
-/** Gauss–Jordan inverse of the q × q matrix whose row k is z_{h_k}; null when (numerically) singular. */
+/**
+ * Inverse of the q × q matrix whose row k is z_{h_k}; null when (numerically) singular: a pivot ≤ 1e-13 ×
+ * the largest |entry|. Gauss–Jordan with partial pivoting from linalg/dense.ts on the matrix stored
+ * column-major, so its row swaps are swaps of basis rows; the result is returned row-major.
+ */
 export function basisInverse(P: QrProblem, h: Int32Array): Float64Array | null {
   const { n, q, Z } = P;
   const M = new Float64Array(q * q);
+  for (let k = 0; k < q; k++) for (let a = 0; a < q; a++) M[a * q + k] = Z[a * n + h[k]];
+  const inv = inverse(M, q, 1e-13);
+  if (inv === null) return null;
   const B = new Float64Array(q * q);
-  let scale = 0;
-  for (let k = 0; k < q; k++) {
-    for (let a = 0; a < q; a++) {
-      const v = Z[a * n + h[k]];
-      M[k * q + a] = v;
-      scale = Math.max(scale, Math.abs(v));
-    }
-    B[k * q + k] = 1;
-  }
-  if (!(scale > 0)) return q === 0 ? B : null;
-  for (let col = 0; col < q; col++) {
-    let piv = col;
-    let best = Math.abs(M[col * q + col]);
-    for (let r = col + 1; r < q; r++) {
-      const v = Math.abs(M[r * q + col]);
-      if (v > best) { best = v; piv = r; }
-    }
-    if (!(best > 1e-13 * scale)) return null;
-    if (piv !== col) {
-      for (let a = 0; a < q; a++) {
-        let t = M[col * q + a]; M[col * q + a] = M[piv * q + a]; M[piv * q + a] = t;
-        t = B[col * q + a]; B[col * q + a] = B[piv * q + a]; B[piv * q + a] = t;
-      }
-    }
-    const d = M[col * q + col];
-    for (let a = 0; a < q; a++) { M[col * q + a] /= d; B[col * q + a] /= d; }
-    for (let r = 0; r < q; r++) {
-      if (r === col) continue;
-      const f = M[r * q + col];
-      if (f === 0) continue;
-      for (let a = 0; a < q; a++) { M[r * q + a] -= f * M[col * q + a]; B[r * q + a] -= f * B[col * q + a]; }
-    }
-  }
+  for (let r = 0; r < q; r++) for (let a = 0; a < q; a++) B[r * q + a] = inv[a * q + r];
   return B;
 }
 

@@ -239,11 +239,11 @@ export function hypot(a: number, b: number): number {
 
 /**
  * Inverse of a general square k × k matrix (column-major) by Gauss–Jordan with partial pivoting; null
- * when a pivot is ≤ 1e-14 × the largest |entry| (numerically singular). For matrices that need not be
+ * when a pivot is ≤ rtol (default 1e-14) × the largest |entry| (numerically singular). For matrices that need not be
  * positive definite, e.g. the MM covariance's X'diag(ψ'(r/s))X, whose weights ψ' of the bisquare are
  * negative for c/√5 < |r/s| < c, so neither Cholesky nor the QR of √W·X applies.
  */
-export function inverse(M: Float64Array, k: number): Float64Array | null {
+export function inverse(M: Float64Array, k: number, rtol = 1e-14): Float64Array | null {
   const a = Float64Array.from(M);
   const inv = new Float64Array(k * k);
   for (let j = 0; j < k; j++) inv[j * k + j] = 1;
@@ -252,7 +252,7 @@ export function inverse(M: Float64Array, k: number): Float64Array | null {
   for (let c = 0; c < k; c++) {
     let piv = c, best = Math.abs(a[c * k + c]);
     for (let r = c + 1; r < k; r++) if (Math.abs(a[c * k + r]) > best) { best = Math.abs(a[c * k + r]); piv = r; }
-    if (!(best > 1e-14 * scale)) return null;
+    if (!(best > rtol * scale)) return null;
     if (piv !== c) {
       for (let j = 0; j < k; j++) {
         let t = a[j * k + c]; a[j * k + c] = a[j * k + piv]; a[j * k + piv] = t;
@@ -365,4 +365,33 @@ export function solveUpper(R: Float64Array, ld: number, m: number, b: ArrayLike<
     x[r] = t / R[r * ld + r];
   }
   return x;
+}
+
+/**
+ * Upper R with RᵀR = C (q × q, row-major) for a symmetric positive semidefinite C: Cholesky of
+ * D⁻¹CD⁻¹ (D = √diag C), columns scaled back by D. A pivot ≤ q·u (relative) — a column of X dependent
+ * on the earlier ones within rounding — leaves a zero row instead of a square root of rounding noise.
+ */
+export function cholFactor(C: Float64Array, q: number): Float64Array {
+  const d = new Float64Array(q);
+  for (let i = 0; i < q; i++) d[i] = Math.sqrt(C[i * q + i]);
+  const S = new Float64Array(q * q);
+  for (let i = 0; i < q; i++) for (let j = 0; j < q; j++) S[i * q + j] = d[i] > 0 && d[j] > 0 ? C[i * q + j] / (d[i] * d[j]) : 0;
+  const U = new Float64Array(q * q);
+  const tiny = q * 2.220446049250313e-16;
+  for (let k = 0; k < q; k++) {
+    let piv = S[k * q + k];
+    for (let i = 0; i < k; i++) piv -= U[i * q + k] * U[i * q + k];
+    // dependent (or constant) column of X: zero row; y (last) only when nothing is left at all
+    if (!(piv > (k === q - 1 ? 0 : tiny))) continue;
+    const r = Math.sqrt(piv);
+    U[k * q + k] = r;
+    for (let j = k + 1; j < q; j++) {
+      let v = S[k * q + j];
+      for (let i = 0; i < k; i++) v -= U[i * q + k] * U[i * q + j];
+      U[k * q + j] = v / r;
+    }
+  }
+  for (let i = 0; i < q; i++) for (let j = i; j < q; j++) U[i * q + j] *= d[j];
+  return U;
 }

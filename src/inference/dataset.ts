@@ -371,24 +371,10 @@ export function l2InferenceDataset(ds: Dataset, coef: ArrayLike<number>, b0: num
   });
   symmetrize(G, k);
   // conditioning of the column-scaled G (scaling does not change the covariance, only the test)
-  const dg = new Float64Array(k);
-  for (let c = 0; c < k; c++) dg[c] = Math.sqrt(G[c * k + c]);
-  if (dg.some((v) => !(v > 0))) return null;
-  const Gs = new Float64Array(k * k);
-  for (let c = 0; c < k; c++) for (let r = 0; r < k; r++) Gs[c * k + r] = G[c * k + r] / (dg[c] * dg[r]);
-  const Gsi = spdInverse(Gs, k);
-  if (!Gsi || norm1(Gs, k) * norm1(Gsi, k) > GRAM_COND_LIMIT) return null;
-  const Gi = new Float64Array(k * k);
-  for (let c = 0; c < k; c++) for (let r = 0; r < k; r++) Gi[c * k + r] = Gsi[c * k + r] / (dg[c] * dg[r]);
-
-  // the normal equations (checkNormalEquations in l2.ts): the residuals must be orthogonal to A
-  const eNorm = Math.sqrt(rss) + 1e-6 * Math.sqrt(yy);
-  for (let c = 0; c < k; c++) {
-    if (Math.abs(g[c]) > 1e-6 * dg[c] * eNorm) {
-      const which = intercept ? (c === 0 ? 'the intercept' : `column ${c - 1}`) : `column ${c}`;
-      throw new RobustRegError('INVALID_INPUT', `summary: the least-squares residuals are not orthogonal to ${which} of X; the result was not fitted to this X and y with these options (check weights and intercept; ridge fits have no classical inference)`, { argument: 'result', column: c });
-    }
-  }
+  const inv = gramInverse(G, k);
+  if (inv === null) return null;
+  const { Gi, dg } = inv;
+  checkOrthogonal(g, dg, k, intercept, rss, yy);
 
   const warnings: string[] = [];
   const sigma2 = rss / df;
@@ -464,25 +450,11 @@ function fromKernel(ds: Dataset, coef: ArrayLike<number>, b0: number, coefAll: F
   const sY = out[oShift + p];
   const nPos = ds.nPos;
   const df = nPos - k;
-  const dg = new Float64Array(k);
-  for (let c = 0; c < k; c++) dg[c] = Math.sqrt(G[c * k + c]);
-  if (dg.some((v) => !(v > 0))) return null;
-  const Gs = new Float64Array(k * k);
-  for (let c = 0; c < k; c++) for (let r = 0; r < k; r++) Gs[c * k + r] = G[c * k + r] / (dg[c] * dg[r]);
-  const Gsi = spdInverse(Gs, k);
-  if (!Gsi || norm1(Gs, k) * norm1(Gsi, k) > GRAM_COND_LIMIT) return null;
-  const Gi = new Float64Array(k * k);
-  for (let c = 0; c < k; c++) for (let r = 0; r < k; r++) Gi[c * k + r] = Gsi[c * k + r] / (dg[c] * dg[r]);
-
-  // the normal equations (checkNormalEquations in l2.ts): the residuals must be orthogonal to A
-  const yy = syy + sY * (2 * sy + sY * W); // Σ w y²
-  const eNorm = Math.sqrt(rss) + 1e-6 * Math.sqrt(Math.max(yy, 0));
-  for (let c = 0; c < k; c++) {
-    if (Math.abs(out[oG + c]) > 1e-6 * dg[c] * eNorm) {
-      const which = intercept ? (c === 0 ? 'the intercept' : `column ${c - 1}`) : `column ${c}`;
-      throw new RobustRegError('INVALID_INPUT', `summary: the least-squares residuals are not orthogonal to ${which} of X; the result was not fitted to this X and y with these options (check weights and intercept; ridge fits have no classical inference)`, { argument: 'result', column: c });
-    }
-  }
+  const inv = gramInverse(G, k);
+  if (inv === null) return null;
+  const { Gi, dg } = inv;
+  // the normal equations: Σ w y² from the pass's shifted sums
+  checkOrthogonal(out.subarray(oG, oG + k), dg, k, intercept, rss, syy + sY * (2 * sy + sY * W));
   const warnings: string[] = [];
   const sigma2 = rss / df;
   let Vs: Float64Array;
@@ -507,4 +479,36 @@ function fromKernel(ds: Dataset, coef: ArrayLike<number>, b0: number, coefAll: F
   }
   if (df <= 0) warnings.push(`no residual degrees of freedom (n = ${nPos}, ${k} coefficients): standard errors are not available`);
   return l2Fit(V, coefAll, Math.max(mss, 0), rss, sigma2, nPos, k, df, intercept, type, warnings);
+}
+
+/**
+ * (A'A)⁻¹ through the column-scaled Gram matrix (scaling does not change the covariance, only the
+ * conditioning test): null when a column has no weight or cond₁ of the scaled matrix exceeds
+ * GRAM_COND_LIMIT (the caller then takes the QR path). dg = √diag(A'A).
+ */
+function gramInverse(G: Float64Array, k: number): { Gi: Float64Array; dg: Float64Array } | null {
+  const dg = new Float64Array(k);
+  for (let c = 0; c < k; c++) dg[c] = Math.sqrt(G[c * k + c]);
+  if (dg.some((v) => !(v > 0))) return null;
+  const Gs = new Float64Array(k * k);
+  for (let c = 0; c < k; c++) for (let r = 0; r < k; r++) Gs[c * k + r] = G[c * k + r] / (dg[c] * dg[r]);
+  const Gsi = spdInverse(Gs, k);
+  if (!Gsi || norm1(Gs, k) * norm1(Gsi, k) > GRAM_COND_LIMIT) return null;
+  const Gi = new Float64Array(k * k);
+  for (let c = 0; c < k; c++) for (let r = 0; r < k; r++) Gi[c * k + r] = Gsi[c * k + r] / (dg[c] * dg[r]);
+  return { Gi, dg };
+}
+
+/**
+ * The normal equations (checkNormalEquations in l2.ts): the residuals must be orthogonal to every
+ * column of A (g = A'e, yy = Σ w y²), else the result was not fitted to this data.
+ */
+function checkOrthogonal(g: ArrayLike<number>, dg: Float64Array, k: number, intercept: boolean, rss: number, yy: number): void {
+  const eNorm = Math.sqrt(rss) + 1e-6 * Math.sqrt(Math.max(yy, 0));
+  for (let c = 0; c < k; c++) {
+    if (Math.abs(g[c]) > 1e-6 * dg[c] * eNorm) {
+      const which = intercept ? (c === 0 ? 'the intercept' : `column ${c - 1}`) : `column ${c}`;
+      throw new RobustRegError('INVALID_INPUT', `summary: the least-squares residuals are not orthogonal to ${which} of X; the result was not fitted to this X and y with these options (check weights and intercept; ridge fits have no classical inference)`, { argument: 'result', column: c });
+    }
+  }
 }

@@ -3,21 +3,7 @@
 # Usage (repo root): Rscript scripts/process-fixtures.R [shared-data-dir] [out-dir]
 # Tool: quantreg::rq(y ~ ., tau = -1) (rq.fit.br's parametric simplex): sol rows tau, Qbar, Obj.Fun,
 # coefficients; column j holds the solution from tau_j to tau_{j+1}. Never edit the JSON by hand.
-suppressPackageStartupMessages({
-  library(jsonlite)
-  library(quantreg)
-})
-args <- commandArgs(trailingOnly = TRUE)
-shared <- if (length(args) >= 1) args[1] else "../shared/data"
-outdir <- if (length(args) >= 2) args[2] else "test/fixtures/inference"
-versions <- list(R = R.version.string, quantreg = as.character(packageVersion("quantreg")),
-                 jsonlite = as.character(packageVersion("jsonlite")))
-rows <- function(X) lapply(seq_len(nrow(X)), function(i) I(unname(as.numeric(X[i, ]))))
-
-sl <- read.csv(file.path(shared, "lad/stackloss.csv"), check.names = FALSE)
-SLy <- as.numeric(sl[[1]]); SLX <- as.matrix(sl[, -1]); colnames(SLX) <- c("x1", "x2", "x3")
-data(engel)
-EX <- cbind(income = engel$income); Ey <- engel$foodexp
+source("scripts/quantreg-fixture-setup.R")
 set.seed(42)
 n <- 150
 SX <- cbind(x1 = rnorm(n), x2 = runif(n, 0, 3))

@@ -3,21 +3,7 @@
 # Usage (repo root): Rscript scripts/wald-fixtures.R [shared-data-dir] [out-dir]
 # Tool: quantreg::anova(rq(y ~ ., tau = t1), rq(..., tau = t2), ..., test = "Wald", joint = TRUE | FALSE)
 # (anova.rqlist: nid covariances with Hall-Sheather bandwidth). Never edit the JSON by hand.
-suppressPackageStartupMessages({
-  library(jsonlite)
-  library(quantreg)
-})
-args <- commandArgs(trailingOnly = TRUE)
-shared <- if (length(args) >= 1) args[1] else "../shared/data"
-outdir <- if (length(args) >= 2) args[2] else "test/fixtures/inference"
-versions <- list(R = R.version.string, quantreg = as.character(packageVersion("quantreg")),
-                 jsonlite = as.character(packageVersion("jsonlite")))
-rows <- function(X) lapply(seq_len(nrow(X)), function(i) I(unname(as.numeric(X[i, ]))))
-
-sl <- read.csv(file.path(shared, "lad/stackloss.csv"), check.names = FALSE)
-SLy <- as.numeric(sl[[1]]); SLX <- as.matrix(sl[, -1]); colnames(SLX) <- c("x1", "x2", "x3")
-data(engel)
-EX <- cbind(income = engel$income); Ey <- engel$foodexp
+source("scripts/quantreg-fixture-setup.R")
 set.seed(7)
 Ew <- runif(nrow(engel), 0.5, 2)
 set.seed(99)

@@ -192,15 +192,7 @@ export class Dataset {
    * streaming reader, then `finish`ed through the model frame into a Dataset — one copy of the data.
    */
   static columnWriter(cols: number, options?: { weights?: boolean; backend?: 'auto' | 'wasm' | 'js'; capacity?: number; precision?: Precision }): ColumnWriter {
-    const o = checkOptionsObject(options, ['weights', 'backend', 'capacity', 'precision'], 'Dataset.columnWriter');
-    const precision = optPrecision(o, 'Dataset.columnWriter');
-    if (typeof cols !== 'number' || !Number.isInteger(cols) || cols < 0) {
-      throw new RobustRegError('INVALID_INPUT', `Dataset.columnWriter: cols must be a non-negative integer, received ${describe(cols)}`, { argument: 'cols', value: cols });
-    }
-    const cap = o.capacity === undefined ? 1024 : o.capacity;
-    if (typeof cap !== 'number' || !Number.isInteger(cap) || cap < 1 || cap > MAX_ROWS) {
-      throw new RobustRegError('INVALID_INPUT', `Dataset.columnWriter: option capacity must be an integer in [1, ${MAX_ROWS}], received ${describe(cap)}`, { argument: 'capacity', value: cap });
-    }
+    const { o, precision, cap } = streamOptions('Dataset.columnWriter', cols, options);
     return new ColumnWriter(o.backend as 'auto' | 'wasm' | 'js' | undefined, cols, o.weights === true, cap, precision);
   }
 
@@ -209,15 +201,7 @@ export class Dataset {
    * (rows) avoids regrowth; without it the buffer doubles as needed.
    */
   static builder(cols: number, options?: { weights?: boolean; backend?: 'auto' | 'wasm' | 'js'; capacity?: number; precision?: Precision }): DatasetBuilder {
-    const o = checkOptionsObject(options, ['weights', 'backend', 'capacity', 'precision'], 'Dataset.builder');
-    const precision = optPrecision(o, 'Dataset.builder');
-    if (typeof cols !== 'number' || !Number.isInteger(cols) || cols < 0) {
-      throw new RobustRegError('INVALID_INPUT', `Dataset.builder: cols must be a non-negative integer, received ${describe(cols)}`, { argument: 'cols', value: cols });
-    }
-    const cap = o.capacity === undefined ? 1024 : o.capacity;
-    if (typeof cap !== 'number' || !Number.isInteger(cap) || cap < 1 || cap > MAX_ROWS) {
-      throw new RobustRegError('INVALID_INPUT', `Dataset.builder: option capacity must be an integer in [1, ${MAX_ROWS}], received ${describe(cap)}`, { argument: 'capacity', value: cap });
-    }
+    const { o, precision, cap } = streamOptions('Dataset.builder', cols, options);
     if (o.weights !== undefined && typeof o.weights !== 'boolean') {
       throw new RobustRegError('INVALID_INPUT', `Dataset.builder: option weights must be true or false, received ${describe(o.weights)}`, { argument: 'weights', value: o.weights });
     }
@@ -572,4 +556,21 @@ export class DatasetBuilder {
   [Symbol.dispose](): void {
     this.dispose();
   }
+}
+
+/**
+ * The options shared by Dataset.columnWriter and Dataset.builder, checked in this order: the options
+ * object, precision, cols (a non-negative integer), capacity (an integer in [1, MAX_ROWS], default 1024).
+ */
+function streamOptions(fn: string, cols: unknown, options: unknown): { o: Record<string, unknown>; precision: Precision; cap: number } {
+  const o = checkOptionsObject(options, ['weights', 'backend', 'capacity', 'precision'], fn);
+  const precision = optPrecision(o, fn);
+  if (typeof cols !== 'number' || !Number.isInteger(cols) || cols < 0) {
+    throw new RobustRegError('INVALID_INPUT', `${fn}: cols must be a non-negative integer, received ${describe(cols)}`, { argument: 'cols', value: cols });
+  }
+  const cap = o.capacity === undefined ? 1024 : o.capacity;
+  if (typeof cap !== 'number' || !Number.isInteger(cap) || cap < 1 || cap > MAX_ROWS) {
+    throw new RobustRegError('INVALID_INPUT', `${fn}: option capacity must be an integer in [1, ${MAX_ROWS}], received ${describe(cap)}`, { argument: 'capacity', value: cap });
+  }
+  return { o, precision, cap };
 }

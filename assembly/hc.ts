@@ -19,7 +19,7 @@
 // and s_y (all zero without an intercept). X is read in its storage precision (xf32 = 1: float32).
 
 import { STATUS_OK, STATUS_NUMERICAL } from "./status";
-import { setX, XS, ldx, xld2 } from "./xload";
+import { setX, XS, ldx, xld, xld2, xat, shiftOf } from "./xload";
 import { ldf, stf } from "./mem";
 
 /** Rows per block (a multiple of 4: the dot products take rows four at a time). */
@@ -29,11 +29,13 @@ function blockRows(n: i32): i32 {
   return min<i32>(BLOCK, (n + 3) & ~3);
 }
 
-/** Work region: the block of A (k columns), w A (k), e A (k), r and e (one each), each L rows. */
+/** Work region: A (k + 1 columns: the shifted design, then r), w A (k + 1 columns: w times the
+ *  design, then e = w r), e A (k), each L rows; the pairs (b_j, b_j) and (s_j, s_j) (p each); the
+ *  (k + 1) x (k + 1) sums of [A, r] (G, then g and rss in its last column). */
 export function hc_work_bytes(n: i32, p: i32): f64 {
   const L = <f64>blockRows(n);
   const k = <f64>(p + 1);
-  return 8.0 * (3.0 * k * L + 2.0 * L);
+  return 8.0 * ((3.0 * k + 2.0) * L + 4.0 * <f64>p + (k + 1.0) * (k + 1.0));
 }
 
 /** sum_i u_i v_i over rows 0..lp-1 (lp even) of two columns: one f64x2 accumulator (lane 0 the
@@ -109,22 +111,71 @@ function gramTri(pOut: usize, base: i32, k: i32, pu: usize, pv: usize, L: i32, l
   }
 }
 
+/**
+ * Rows i0 .. i0 + len - 1 of the block: r = ((y - b0) - x_1 b_1) - ... - x_p b_p into pR and the
+ * shifted columns A_c = x_j - s_j (c = j + c0) into pA + c L (A_0 = 1 with an intercept); rows
+ * len .. lp - 1 zero. Row pairs outer (f64x2), columns inner, so r stays in a register and each entry
+ * of X is read once; a last odd row as a scalar. pBS holds (b_j, b_j) at 32 j and (s_j, s_j) at
+ * 32 j + 16.
+ */
+function fillBlock<T>(n: i32, p: i32, pX: usize, pY: usize, c0: i32, b0: f64, pB: usize, pBS: usize, i0: i32, len: i32, lp: i32,
+  pA: usize, pR: usize, L: i32): void {
+  const stride = <usize>L << 3;
+  const colBytes = <usize>n << shiftOf<T>();
+  const pX0 = xat<T>(pX, n, 0, i0);
+  const pA1 = pA + <usize>c0 * stride;
+  const half = len & ~1;
+  const bb0 = f64x2.splat(b0);
+  for (let i = 0; i < half; i += 2) {
+    const o = <usize>i << 3;
+    let r = f64x2.sub(v128.load(pY + (<usize>(i0 + i) << 3)), bb0);
+    let px = pX0;
+    let pa = pA1 + o;
+    let pbs = pBS;
+    for (let j = 0; j < p; j++) {
+      const x = xld2<T>(px, i);
+      r = f64x2.sub(r, f64x2.mul(x, v128.load(pbs)));
+      v128.store(pa, f64x2.sub(x, v128.load(pbs + 16)));
+      px += colBytes;
+      pa += stride;
+      pbs += 32;
+    }
+    v128.store(pR + o, r);
+  }
+  if (half < len) {
+    let r = ldf(pY, i0 + half) - b0;
+    for (let j = 0; j < p; j++) {
+      const x = xld<T>(pX0 + <usize>j * colBytes, half);
+      r = r - x * ldf(pB, j + 1);
+      stf(pA1 + <usize>j * stride, half, x - ldf(pBS, 4 * j + 2));
+    }
+    stf(pR, half, r);
+  }
+  if (c0 == 1) for (let i = 0; i < len; i++) stf(pA, i, 1.0);
+  for (let c = 0; c < p + c0; c++) for (let i = len; i < lp; i++) stf(pA + <usize>c * stride, i, 0);
+  for (let i = len; i < lp; i++) stf(pR, i, 0);
+}
+
 export function hc_pass(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, pB: usize,
   meat: i32, pOut: usize, pWork: usize, xf32: i32): i32 {
   setX(xf32);
   const c0 = intercept != 0 ? 1 : 0;
   const k = p + c0;
+  const K = k + 1;
   const L = blockRows(n);
   const oM = k * k;
   const oG = 2 * k * k;
   const oS = oG + k;
   const oShift = oS + 4;
-  const pA = pWork;
-  const pBw = pA + (<usize>(k * L) << 3);
-  const pD = pBw + (<usize>(k * L) << 3);
-  const pR = pD + (<usize>(k * L) << 3);
-  const pE = pR + (<usize>L << 3);
+  const stride = <usize>L << 3;
+  const pA = pWork;                         // k + 1 columns: A, then r
+  const pBw = pA + <usize>K * stride;       // k + 1 columns: w A, then e = w r
+  const pD = pBw + <usize>K * stride;       // k columns: e A
+  const pBS = pD + <usize>k * stride;       // (b_j, b_j), (s_j, s_j)
+  const pGx = pBS + (<usize>p << 5);        // K x K: G, then g and rss in column k
+  const pR = pA + <usize>k * stride;
   for (let t = 0; t < oShift + p + 1; t++) stf(pOut, t, 0);
+  for (let t = 0; t < K * K; t++) stf(pGx, t, 0);
   if (n == 0) return STATUS_OK;
 
   // The shifts: plain means of the first block's rows (with an intercept).
@@ -139,70 +190,37 @@ export function hc_pass(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
     for (let i = 0; i < n0; i++) s += ldf(pY, i);
     stf(pOut, oShift + p, s / <f64>n0);
   }
+  for (let j = 0; j < p; j++) {
+    v128.store(pBS + (<usize>j << 5), f64x2.splat(ldf(pB, j + 1)));
+    v128.store(pBS + (<usize>j << 5) + 16, f64x2.splat(ldf(pOut, oShift + j)));
+  }
   const sy0 = ldf(pOut, oShift + p);
   const b0 = c0 == 1 ? ldf(pB, 0) : 0.0;
+  // e: w r in column k of w A (weights), else r itself
+  const pE = pW != 0 ? pBw + <usize>k * stride : pR;
 
-  let rss = 0.0, W = 0.0, sy = 0.0, syy = 0.0;
+  let W = 0.0, sy = 0.0, syy = 0.0;
   for (let i0 = 0; i0 < n; i0 += L) {
     const len = min<i32>(L, n - i0);
     const lp = (len + 3) & ~3;
-    // residuals r = ((y - b0) - b_1 x_1) - ... (f64x2 over pairs; a last odd row as a scalar)
-    const half = len & ~1;
-    const bb0 = f64x2.splat(b0);
-    for (let i = 0; i < half; i += 2) v128.store(pR + (<usize>i << 3), f64x2.sub(v128.load(pY + (<usize>(i0 + i) << 3)), bb0));
-    if (half < len) stf(pR, half, ldf(pY, i0 + half) - b0);
-    for (let j = 0; j < p; j++) {
-      const bj = ldf(pB, j + 1);
-      const bv = f64x2.splat(bj);
-      const col = j * n + i0;
-      if (XS == 3) {
-        for (let i = 0; i < half; i += 2) {
-          const o = <usize>i << 3;
-          v128.store(pR + o, f64x2.sub(v128.load(pR + o), f64x2.mul(xld2<f64>(pX + (<usize>col << 3), i), bv)));
-        }
-      } else {
-        for (let i = 0; i < half; i += 2) {
-          const o = <usize>i << 3;
-          v128.store(pR + o, f64x2.sub(v128.load(pR + o), f64x2.mul(xld2<f32>(pX + (<usize>col << 2), i), bv)));
-        }
+    if (XS == 3) fillBlock<f64>(n, p, pX, pY, c0, b0, pB, pBS, i0, len, lp, pA, pR, L);
+    else fillBlock<f32>(n, p, pX, pY, c0, b0, pB, pBS, i0, len, lp, pA, pR, L);
+    // e = w r; the sums of w and y
+    if (pW != 0) {
+      for (let i = 0; i < len; i++) {
+        const w = ldf(pW, i0 + i);
+        stf(pE, i, w * ldf(pR, i));
+        W += w;
+        const yt = ldf(pY, i0 + i) - sy0;
+        sy += w * yt;
+        syy += (w * yt) * yt;
       }
-      if (half < len) stf(pR, half, ldf(pR, half) - ldx(pX, col + half) * bj);
-    }
-    for (let i = len; i < lp; i++) stf(pR, i, 0);
-    // e = w r; the block sums
-    for (let i = 0; i < len; i++) {
-      const w = pW != 0 ? ldf(pW, i0 + i) : 1.0;
-      const r = ldf(pR, i);
-      const e = w * r;
-      stf(pE, i, e);
-      rss += e * r;
-      W += w;
-      const yt = ldf(pY, i0 + i) - sy0;
-      sy += w * yt;
-      syy += (w * yt) * yt;
-    }
-    for (let i = len; i < lp; i++) stf(pE, i, 0);
-    // A (shifted columns), w A (with weights) and e A (meat = 1); rows len..lp-1 zero
-    for (let c = 0; c < k; c++) {
-      const dA = pA + (<usize>(c * L) << 3);
-      const dB = pBw + (<usize>(c * L) << 3);
-      const dD = pD + (<usize>(c * L) << 3);
-      const j = c - c0;
-      if (j < 0) {
-        for (let i = 0; i < len; i++) stf(dA, i, 1.0);
-      } else {
-        const s = c0 == 1 ? ldf(pOut, oShift + j) : 0.0;
-        const sv = f64x2.splat(s);
-        const col = j * n + i0;
-        if (XS == 3) {
-          for (let i = 0; i < half; i += 2) v128.store(dA + (<usize>i << 3), f64x2.sub(xld2<f64>(pX + (<usize>col << 3), i), sv));
-        } else {
-          for (let i = 0; i < half; i += 2) v128.store(dA + (<usize>i << 3), f64x2.sub(xld2<f32>(pX + (<usize>col << 2), i), sv));
-        }
-        if (half < len) stf(dA, half, ldx(pX, col + half) - s);
-      }
-      for (let i = len; i < lp; i++) stf(dA, i, 0);
-      if (pW != 0) {
+      for (let i = len; i < lp; i++) stf(pE, i, 0);
+      // w A (rows len..lp-1 zero)
+      const half = len & ~1;
+      for (let c = 0; c < k; c++) {
+        const dA = pA + <usize>c * stride;
+        const dB = pBw + <usize>c * stride;
         for (let i = 0; i < half; i += 2) {
           const o = <usize>i << 3;
           v128.store(dB + o, f64x2.mul(v128.load(pW + (<usize>(i0 + i) << 3)), v128.load(dA + o)));
@@ -210,18 +228,31 @@ export function hc_pass(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
         if (half < len) stf(dB, half, ldf(pW, i0 + half) * ldf(dA, half));
         for (let i = len; i < lp; i++) stf(dB, i, 0);
       }
-      if (meat != 0) {
+    } else {
+      for (let i = 0; i < len; i++) {
+        W += 1.0;
+        const yt = ldf(pY, i0 + i) - sy0;
+        sy += yt;
+        syy += yt * yt;
+      }
+    }
+    // [G, g; ., rss] += (w [A, r])'[A, r] and M += (eA)'(eA): upper triangles (gramTri)
+    gramTri(pGx, 0, K, pW != 0 ? pBw : pA, pA, L, lp);
+    if (meat != 0) {
+      for (let c = 0; c < k; c++) {
+        const dA = pA + <usize>c * stride;
+        const dD = pD + <usize>c * stride;
         for (let i = 0; i < lp; i += 2) {
           const o = <usize>i << 3;
           v128.store(dD + o, f64x2.mul(v128.load(pE + o), v128.load(dA + o)));
         }
       }
+      gramTri(pOut, oM, k, pD, pD, L, lp);
     }
-    // G += (w A)'A, M += (eA)'(eA), g += A'e: upper triangles (gramTri)
-    gramTri(pOut, 0, k, pW != 0 ? pBw : pA, pA, L, lp);
-    if (meat != 0) gramTri(pOut, oM, k, pD, pD, L, lp);
-    for (let c = 0; c < k; c++) stf(pOut, oG + c, ldf(pOut, oG + c) + dot2(pA + (<usize>(c * L) << 3), pE, lp));
   }
+  for (let d = 0; d < k; d++) for (let c = 0; c <= d; c++) stf(pOut, d * k + c, ldf(pGx, d * K + c));
+  for (let c = 0; c < k; c++) stf(pOut, oG + c, ldf(pGx, k * K + c));
+  const rss = ldf(pGx, k * K + k);
   stf(pOut, oS, rss);
   stf(pOut, oS + 1, W);
   stf(pOut, oS + 2, sy);

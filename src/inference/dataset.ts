@@ -140,7 +140,7 @@ function norm1(S: Float64Array, k: number): number {
 }
 
 /** B = Gi S Gi (k × k, all symmetric). */
-function sandwich3(Gi: Float64Array, S: Float64Array, k: number): Float64Array {
+export function sandwich3(Gi: Float64Array, S: Float64Array, k: number): Float64Array {
   const T = new Float64Array(k * k);
   for (let c = 0; c < k; c++) for (let r = 0; r < k; r++) {
     let v = 0;
@@ -486,14 +486,14 @@ function fromKernel(ds: Dataset, coef: ArrayLike<number>, b0: number, coefAll: F
  * conditioning test): null when a column has no weight or cond₁ of the scaled matrix exceeds
  * GRAM_COND_LIMIT (the caller then takes the QR path). dg = √diag(A'A).
  */
-function gramInverse(G: Float64Array, k: number): { Gi: Float64Array; dg: Float64Array } | null {
+export function gramInverse(G: Float64Array, k: number, limit = GRAM_COND_LIMIT): { Gi: Float64Array; dg: Float64Array } | null {
   const dg = new Float64Array(k);
   for (let c = 0; c < k; c++) dg[c] = Math.sqrt(G[c * k + c]);
   if (dg.some((v) => !(v > 0))) return null;
   const Gs = new Float64Array(k * k);
   for (let c = 0; c < k; c++) for (let r = 0; r < k; r++) Gs[c * k + r] = G[c * k + r] / (dg[c] * dg[r]);
   const Gsi = spdInverse(Gs, k);
-  if (!Gsi || norm1(Gs, k) * norm1(Gsi, k) > GRAM_COND_LIMIT) return null;
+  if (!Gsi || norm1(Gs, k) * norm1(Gsi, k) > limit) return null;
   const Gi = new Float64Array(k * k);
   for (let c = 0; c < k; c++) for (let r = 0; r < k; r++) Gi[c * k + r] = Gsi[c * k + r] / (dg[c] * dg[r]);
   return { Gi, dg };
@@ -511,4 +511,28 @@ function checkOrthogonal(g: ArrayLike<number>, dg: Float64Array, k: number, inte
       throw new RobustRegError('INVALID_INPUT', `summary: the least-squares residuals are not orthogonal to ${which} of X; the result was not fitted to this X and y with these options (check weights and intercept; ridge fits have no classical inference)`, { argument: 'result', column: c });
     }
   }
+}
+
+/**
+ * The Gram matrix Σ ω_i a_i a_iᵀ of the shifted columns a_i = [1, x_i − s] of a Dataset's X with the
+ * weights ω at pOmega (f64, n rows), in one pass of the hc kernel (meat off, coefficients 0; s: the
+ * kernel's shifts, the plain means of the first block's rows, the same for every ω). Symmetric,
+ * k × k (k = p + 1), column-major; null when a sum overflows.
+ */
+export function weightedGram(ds: Dataset, pOmega: number): { G: Float64Array; shift: Float64Array } | null {
+  const n = ds.rows, p = ds.cols, k = p + 1;
+  const slot = ds.slot;
+  return withSlot(slot, () => {
+    const kern = slot.backend.kernels;
+    const outLen = 2 * k * k + k + 4 + p + 1;
+    const [pB, pOut, pWork] = slot.arena.allocMany([8 * (p + 1), 8 * outLen, kern.hc_work_bytes(n, p)], `summary (Dataset of n = ${n} rows, p = ${p})`);
+    slot.backend.f64().fill(0, pB >>> 3, (pB >>> 3) + p + 1);
+    const status = kern.hc_pass(n, p, ds.pX, ds.pY, pOmega, 1, pB, 0, pOut, pWork, ds.xf32);
+    if (status !== STATUS_OK) return null;
+    const out = slot.backend.f64().slice(pOut >>> 3, (pOut >>> 3) + outLen);
+    const G = out.slice(0, k * k);
+    symmetrize(G, k);
+    const oShift = 2 * k * k + k + 4;
+    return { G, shift: out.slice(oShift, oShift + p) };
+  });
 }

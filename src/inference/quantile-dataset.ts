@@ -21,8 +21,11 @@ import { Dataset } from '../data/dataset.js';
 import { checkCoefLike, uncentre, type InferenceData } from './design.js';
 import { invUpper } from '../linalg/dense.js';
 import { usableBandwidth, type Bandwidth } from './quantile.js';
+import { gramInverse, sandwich3, weightedGram } from './dataset.js';
 
 const EPS_NID = Math.sqrt(Number.EPSILON);
+/** Largest 1-norm condition number of the column-scaled bread for the Gram path of nidCore. */
+const NID_GRAM_COND = 1e3;
 const OK_KEYS = new Set(['level', 'intercept', 'names', 'se', 'bandwidth', 'backend']);
 
 export interface NidDataset {
@@ -90,37 +93,21 @@ function nidCore(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
   const f64 = slot.backend.f64();
   const X = dv.xView();
   const x0 = dv.pX / X.BYTES_PER_ELEMENT, y0 = dv.pY >>> 3, w0 = dv.pW ? dv.pW >>> 3 : -1;
-  // w(i): the observation weight; mu(i): how many observations row i stands for
-  const w = (i: number) => (w0 >= 0 && !collapsed ? f64[w0 + i] : 1);
-  const mu = (i: number) => (collapsed ? f64[w0 + i] : 1);
+  // the weights: wv the observation weights (null: all 1), mv the multiplicities (null: all 1)
+  const wv = w0 >= 0 && !collapsed ? f64.subarray(w0, w0 + n) : null;
+  const mv = collapsed ? f64.subarray(w0, w0 + n) : null;
+  const yv = f64.subarray(y0, y0 + n);
   // one pass: residuals → the intercept's optimality guard (as checkQuantileIntercept)
   const r = new Float64Array(n);
-  for (let i = 0; i < n; i++) r[i] = f64[y0 + i] - b0;
+  for (let i = 0; i < n; i++) r[i] = yv[i] - b0;
   for (let j = 0; j < p; j++) {
     const b = coef[j];
     if (b === 0) continue;
     const o0 = x0 + j * n;
-    for (let i = 0; i < n; i++) r[i] -= X[o0 + i] * b;
+    if (X instanceof Float64Array) axpy64(r, X.subarray(o0, o0 + n), -b);
+    else axpy32(r, X.subarray(o0, o0 + n), -b);
   }
-  if (intercept) {
-    let scale = 0;
-    for (let i = 0; i < n; i++) {
-      if (!(w(i) > 0)) continue;
-      const yi = f64[y0 + i];
-      scale = Math.max(scale, Math.abs(yi), Math.abs(yi - r[i]));
-    }
-    const zeroTol = 1e-6 * Math.max(scale, Number.MIN_VALUE);
-    let g = 0, wz = 0, wsum = 0;
-    for (let i = 0; i < n; i++) {
-      const wi = w(i) * mu(i);
-      if (!(wi > 0)) continue;
-      wsum += wi;
-      if (Math.abs(r[i]) <= zeroTol) wz += wi;
-      else g += wi * (r[i] < 0 ? tau - 1 : tau);
-    }
-    const slack = 1e-9 * wsum;
-    if (-g < (tau - 1) * wz - slack || -g > tau * wz + slack) return null; // the array path words the error
-  }
+  if (intercept && !interceptOptimal(r, yv, wv, mv, tau)) return null; // the array path words the error
 
   // the refits at tau ± h, from the fit (on the distinct rows when collapsed: the problem a direct
   // call on the Dataset solves too)
@@ -137,28 +124,41 @@ function nidCore(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
     const db = hi.coef[j] - lo.coef[j];
     if (db === 0) continue;
     const o0 = x0 + j * n;
-    for (let i = 0; i < n; i++) dy[i] += X2[o0 + i] * db;
+    if (X2 instanceof Float64Array) axpy64(dy, X2.subarray(o0, o0 + n), db);
+    else axpy32(dy, X2.subarray(o0, o0 + n), db);
   }
   const [pWm, pWb] = slot.arena.allocMany([8 * n, 8 * n], 'summary (nid weights)', true);
   try {
     const f = slot.backend.f64();
     const om = pWm >>> 3, ob = pWb >>> 3;
-    let nonPositive = 0, zeroed = 0, posM = 0, posB = 0;
-    for (let i = 0; i < n; i++) {
-      const wi = w0 >= 0 && !collapsed ? f[w0 + i] : 1;
-      const m = collapsed ? f[w0 + i] : 1;
-      if (!(wi > 0)) { f[om + i] = 0; f[ob + i] = 0; continue; }
-      const dyhat = wi * dy[i];
-      if (dyhat <= 0) nonPositive += m;
-      if (dyhat <= EPS_NID) zeroed += m;
-      const fi = dyhat <= EPS_NID ? 0 : (2 * h) / (dyhat - EPS_NID);
-      const w2 = m * wi * wi;
-      f[om + i] = w2;
-      f[ob + i] = fi * w2;
-      posM++;
-      if (fi * w2 > 0) posB++;
-    }
+    const c = densityWeights(dy, w0 >= 0 && !collapsed ? f.subarray(w0, w0 + n) : null, collapsed ? f.subarray(w0, w0 + n) : null, h,
+      f.subarray(om, om + n), f.subarray(ob, ob + n));
+    const { nonPositive, zeroed, posM, posB } = c;
     if (posB <= k) return null; // X'FX singular: the array path explains
+    const warnings: string[] = [];
+    if (zeroed > 0) {
+      const obs = (x: number) => `${x} observation${x === 1 ? '' : 's'}`;
+      const parts = [nonPositive > 0 ? `cross at ${obs(nonPositive)}` : '', zeroed > nonPositive ? `coincide (to √ε) at ${obs(zeroed - nonPositive)}` : ''].filter(Boolean);
+      warnings.push(`nid: density estimate set to 0 at ${obs(zeroed)}: the fits at tau ± h ${parts.join(' and ')}` +
+        (nonPositive > 0 ? ` (quantreg: "${nonPositive} non-positive fis")` : ''));
+    }
+    const coefAll = new Float64Array(k);
+    coefAll[0] = b0;
+    coefAll.set(coef, 1);
+    const s2 = tau * (1 - tau);
+    // Well-conditioned bread (the usual case): meat and bread as Gram matrices of the shifted design,
+    // one hc-kernel pass each (a third of the moments kernel's time). The Gram matrix squares the
+    // condition number, so only when the column-scaled bread has cond₁ ≤ NID_GRAM_COND (relative
+    // errors ≲ 1e-13 against the orthogonal path below); otherwise the co-moment factors.
+    const gm = weightedGram(new Dataset(slot, n, p, dv.pX, dv.pY, pWm, posM, -1, dv.precision), pWm);
+    const gb = gm && weightedGram(new Dataset(slot, n, p, dv.pX, dv.pY, pWb, posB, -1, dv.precision), pWb);
+    const inv = gb && gramInverse(gb.G, k, NID_GRAM_COND);
+    if (gm && inv) {
+      const Vs = sandwich3(inv.Gi, gm.G, k);
+      for (let t = 0; t < k * k; t++) Vs[t] *= s2;
+      const V = uncentre(Vs, gm.shift, { k, p, intercept } as InferenceData);
+      return { tau, h, rule, coefAll, V, intercept, k, warnings };
+    }
     const stats = (pW: number, pos: number) => {
       const acc = new GramAccumulator(p, { backend: slot.backend.name });
       acc.add(new Dataset(slot, n, p, dv.pX, dv.pY, pW, pos, -1, dv.precision));
@@ -202,25 +202,73 @@ function nidCore(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
       Z[c * k + rr] = s;
     }
     const Vc = new Float64Array(k * k);
-    const s2 = tau * (1 - tau);
     for (let c = 0; c < k; c++) for (let rr = c; rr < k; rr++) {
       let s = 0;
       for (let l = 0; l < k; l++) s += Z[rr * k + l] * Z[c * k + l];
       Vc[c * k + rr] = Vc[rr * k + c] = s2 * s;
     }
     const V = uncentre(Vc, Float64Array.from(mean), { k, p, intercept } as InferenceData);
-    const warnings: string[] = [];
-    if (zeroed > 0) {
-      const obs = (x: number) => `${x} observation${x === 1 ? '' : 's'}`;
-      const parts = [nonPositive > 0 ? `cross at ${obs(nonPositive)}` : '', zeroed > nonPositive ? `coincide (to √ε) at ${obs(zeroed - nonPositive)}` : ''].filter(Boolean);
-      warnings.push(`nid: density estimate set to 0 at ${obs(zeroed)}: the fits at tau ± h ${parts.join(' and ')}` +
-        (nonPositive > 0 ? ` (quantreg: "${nonPositive} non-positive fis")` : ''));
-    }
-    const coefAll = new Float64Array(k);
-    coefAll[0] = b0;
-    coefAll.set(coef, 1);
     return { tau, h, rule, coefAll, V, intercept, k, warnings };
   } finally {
     slot.arena.freeBlock(pWm); // one block holds both weight vectors
   }
+}
+
+function axpy64(r: Float64Array, x: Float64Array, a: number): void {
+  for (let i = 0; i < r.length; i++) r[i] += x[i] * a;
+}
+
+function axpy32(r: Float64Array, x: Float32Array, a: number): void {
+  for (let i = 0; i < r.length; i++) r[i] += x[i] * a;
+}
+
+/**
+ * The intercept's optimality guard (as checkQuantileIntercept): −Σ w μ ψ_τ(r) over the nonzero
+ * residuals within the interval the rows at zero allow. wv: weights (null: 1), mv: multiplicities
+ * (null: 1).
+ */
+function interceptOptimal(r: Float64Array, yv: Float64Array, wv: Float64Array | null, mv: Float64Array | null, tau: number): boolean {
+  const n = r.length;
+  let scale = 0;
+  for (let i = 0; i < n; i++) {
+    if (wv !== null && !(wv[i] > 0)) continue;
+    const yi = yv[i];
+    scale = Math.max(scale, Math.abs(yi), Math.abs(yi - r[i]));
+  }
+  const zeroTol = 1e-6 * Math.max(scale, Number.MIN_VALUE);
+  let g = 0, wz = 0, wsum = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = (wv !== null ? wv[i] : 1) * (mv !== null ? mv[i] : 1);
+    if (!(wi > 0)) continue;
+    wsum += wi;
+    if (Math.abs(r[i]) <= zeroTol) wz += wi;
+    else g += wi * (r[i] < 0 ? tau - 1 : tau);
+  }
+  const slack = 1e-9 * wsum;
+  return !(-g < (tau - 1) * wz - slack || -g > tau * wz + slack);
+}
+
+/**
+ * The densities f_i = 2h / (w_i dy_i − √ε) (0 where w_i dy_i ≤ √ε, as nidCovariance) and the weights
+ * ω_m = μ w² (into om) and ω_b = f μ w² (into ob); counts of crossings, zeroed densities (in
+ * observations) and of positive weights (rows).
+ */
+function densityWeights(dy: Float64Array, wv: Float64Array | null, mv: Float64Array | null, h: number, om: Float64Array, ob: Float64Array):
+  { nonPositive: number; zeroed: number; posM: number; posB: number } {
+  let nonPositive = 0, zeroed = 0, posM = 0, posB = 0;
+  for (let i = 0; i < dy.length; i++) {
+    const wi = wv !== null ? wv[i] : 1;
+    const m = mv !== null ? mv[i] : 1;
+    if (!(wi > 0)) { om[i] = 0; ob[i] = 0; continue; }
+    const dyhat = wi * dy[i];
+    if (dyhat <= 0) nonPositive += m;
+    if (dyhat <= EPS_NID) zeroed += m;
+    const fi = dyhat <= EPS_NID ? 0 : (2 * h) / (dyhat - EPS_NID);
+    const w2 = m * wi * wi;
+    om[i] = w2;
+    ob[i] = fi * w2;
+    posM++;
+    if (fi * w2 > 0) posB++;
+  }
+  return { nonPositive, zeroed, posM, posB };
 }

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// node bench/summary-nid.mjs [--families gaussian,t2,... --n 1000000 --p 10 --taus 0.5 --reps 3 --json PATH]
+// Issue 18's bar: summary(fit, dataset, { se: 'nid' }) at 1e6 × 10 within twice the fit's own time.
+// Per data family (bench/degenerate.mjs's generators) and tau: quantile() on a Dataset (the data in
+// WASM memory), then summary(fit, dataset, { se: 'nid' }) — its two refits at tau ± h and the
+// covariance passes — both timed in CPU time of this process (user + system), medians of the
+// repetitions, the ratio nid/fit reported per cell. Uses the BUILT package (dist/: npm run build).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { makeFamily } from './degenerate.mjs';
+import * as L from './lib.mjs';
+
+const { values: A } = parseArgs({
+  options: {
+    families: { type: 'string', default: 'gaussian,t2,cauchy,uniform,hetero,inty,intx,dup,dummy' },
+    n: { type: 'string', default: '1000000' },
+    p: { type: 'string', default: '10' },
+    taus: { type: 'string', default: '0.5' },
+    reps: { type: 'string', default: '3' },
+    json: { type: 'string' },
+  },
+});
+const R = await import(path.join(L.ROOT, 'dist/index.js'));
+await R.init();
+const n = Number(A.n), p = Number(A.p), reps = Number(A.reps);
+const cpu = (f) => { const c = process.cpuUsage(); const r = f(); const d = process.cpuUsage(c); return [(d.user + d.system) / 1000, r]; };
+const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };
+const rows = [];
+for (const family of A.families.split(',')) {
+  const d = makeFamily(family, n, p);
+  const ds = R.Dataset.from({ data: d.X, rows: n, cols: p }, d.y);
+  for (const tau of A.taus.split(',').map(Number)) {
+    const tf = [], ts = [];
+    let nidOut;
+    for (let r = 0; r < reps; r++) {
+      const [a, fit] = cpu(() => R.quantile(ds, { tau }));
+      const [b, s] = cpu(() => R.summary(fit, ds, { se: 'nid' }));
+      if (s.method !== 'nid' || !s.coefficients.every((c) => c.stdError > 0 && Number.isFinite(c.stdError))) throw new Error(`${family}: nid summary not computed`);
+      tf.push(a); ts.push(b); nidOut = s;
+    }
+    const row = { family, n, p, tau, fitCpuMs: median(tf), nidCpuMs: median(ts), ratio: median(ts) / median(tf), fitRuns: tf, nidRuns: ts, se0: nidOut.coefficients[1].stdError };
+    rows.push(row);
+    console.log(`${family.padEnd(9)} tau ${tau}: fit ${row.fitCpuMs.toFixed(0)} ms CPU, nid summary ${row.nidCpuMs.toFixed(0)} ms CPU → ${row.ratio.toFixed(2)}× the fit (runs fit ${tf.map((x) => x.toFixed(0)).join('/')}, nid ${ts.map((x) => x.toFixed(0)).join('/')})`);
+  }
+  ds.dispose?.();
+}
+const worst = rows.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+console.log(`worst: ${worst.family} tau ${worst.tau}: ${worst.ratio.toFixed(2)}× (bar: ≤ 2×); ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`);
+const out = A.json ?? path.join(L.ROOT, 'bench/results', `summary-nid-${new Date().toISOString().slice(0, 10)}.json`);
+mkdirSync(path.dirname(out), { recursive: true });
+writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadavg: os.loadavg(), rows }, null, 2) + '\n');
+console.log(`wrote ${path.relative(L.ROOT, out)}`);

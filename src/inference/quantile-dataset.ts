@@ -99,14 +99,9 @@ function nidCore(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
   const yv = f64.subarray(y0, y0 + n);
   // one pass: residuals → the intercept's optimality guard (as checkQuantileIntercept)
   const r = new Float64Array(n);
-  for (let i = 0; i < n; i++) r[i] = yv[i] - b0;
-  for (let j = 0; j < p; j++) {
-    const b = coef[j];
-    if (b === 0) continue;
-    const o0 = x0 + j * n;
-    if (X instanceof Float64Array) axpy64(r, X.subarray(o0, o0 + n), -b);
-    else axpy32(r, X.subarray(o0, o0 + n), -b);
-  }
+  const nb = Float64Array.from(coef, (b) => -b);
+  if (X instanceof Float64Array) linearRows64(r, X, x0, n, p, yv, b0, nb);
+  else linearRows32(r, X, x0, n, p, yv, b0, nb);
   if (intercept && !interceptOptimal(r, yv, wv, mv, tau)) return null; // the array path words the error
 
   // the refits at tau ± h, from the fit (on the distinct rows when collapsed: the problem a direct
@@ -118,15 +113,11 @@ function nidCore(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
 
   // densities (as nidCovariance); ω_m = μ·w², ω_b = μ·f·w²
   const dy = r; // reuse
-  dy.fill(intercept ? hi.intercept - lo.intercept : 0);
   const X2 = dv.xView();
-  for (let j = 0; j < p; j++) {
-    const db = hi.coef[j] - lo.coef[j];
-    if (db === 0) continue;
-    const o0 = x0 + j * n;
-    if (X2 instanceof Float64Array) axpy64(dy, X2.subarray(o0, o0 + n), db);
-    else axpy32(dy, X2.subarray(o0, o0 + n), db);
-  }
+  const db = Float64Array.from(hi.coef, (b, j) => b - lo.coef[j]);
+  const db0 = intercept ? hi.intercept - lo.intercept : 0;
+  if (X2 instanceof Float64Array) linearRows64(dy, X2, x0, n, p, null, -db0, db);
+  else linearRows32(dy, X2, x0, n, p, null, -db0, db);
   const [pWm, pWb] = slot.arena.allocMany([8 * n, 8 * n], 'summary (nid weights)', true);
   try {
     const f = slot.backend.f64();
@@ -214,12 +205,24 @@ function nidCore(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
   }
 }
 
-function axpy64(r: Float64Array, x: Float64Array, a: number): void {
-  for (let i = 0; i < r.length; i++) r[i] += x[i] * a;
+/**
+ * out_i = ((y_i − c) + x_i1 a_1) + … + x_ip a_p (y = null: 0 for y_i), row by row (the sum stays in a
+ * register; one pass over the columns of X at x0, n rows). Two copies, so each sees one array type.
+ */
+function linearRows64(out: Float64Array, X: Float64Array, x0: number, n: number, p: number, y: Float64Array | null, c: number, a: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    let s = y !== null ? y[i] - c : -c;
+    for (let j = 0, o = x0 + i; j < p; j++, o += n) s += X[o] * a[j];
+    out[i] = s;
+  }
 }
 
-function axpy32(r: Float64Array, x: Float32Array, a: number): void {
-  for (let i = 0; i < r.length; i++) r[i] += x[i] * a;
+function linearRows32(out: Float64Array, X: Float32Array, x0: number, n: number, p: number, y: Float64Array | null, c: number, a: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    let s = y !== null ? y[i] - c : -c;
+    for (let j = 0, o = x0 + i; j < p; j++, o += n) s += X[o] * a[j];
+    out[i] = s;
+  }
 }
 
 /**

@@ -57,7 +57,7 @@ import { STATUS_OK, STATUS_RANK_DEFICIENT, STATUS_NUMERICAL } from "./status";
 import { INFO_LEN, INFO_OBJECTIVE, INFO_RCOND, INFO_ITERATIONS, INFO_METHOD, INFO_RANK, INFO_REFINE } from "./info";
 import { splitHi, twoSumErr, twoProdErr, splitHiV, twoSumErrV, twoProdErrV } from "./dd";
 import { XS, setX, setXS, xatx, xld, xld2 } from "./xload";
-import { PAR_SLOTS, PASS_L2_GRAM, PASS_L2_REFINE, parRun } from "./par";
+import { PAR_SLOTS, PASS_L2_GRAM, PASS_L2_REFINE, PASS_L2_STD, parRun } from "./par";
 import { ldf, stf, ldi, sti, evenUp, lane0, lane1 } from "./mem";
 import { dotTile2x4 } from "./tile";
 
@@ -309,21 +309,23 @@ function layoutL2(pWork: usize, p: i32, L: i32, n: i32): void {
  *  keeps the correction's right-hand side exactly centered when the intercept cannot be represented
  *  finely enough to zero the mean residual (e.g. a column offset by 1e12). */
 function standardize(n: i32, p: i32, pX: usize, pY: usize, pW: usize, W: f64, intercept: i32, pFlags: usize): i32 {
-  if (intercept != 0) weightedMean(n, pY, pW, W, rMean + (<usize>p << 3), rMeanLo + (<usize>p << 3));
+  // One item per column (and one for y's mean), each the column's passes exactly as a sequential
+  // loop over the columns would run them: the columns are independent, so any thread count gives
+  // the same bits. The ranges go to each participant's own scratch (the row block of its slot).
+  const a = passArgs(n, pX, pY, pW, p, 0, blockRows(n), rP);
+  stf(a, aV1, W);
+  stf(a, aV2, <f64>intercept);
+  stf(a, aV3, <f64>rMean);
+  stf(a, aMask, <f64>rMeanLo);
+  stf(a, aAct, <f64>rXm);
+  stf(a, aRhs, <f64>rScale);
+  if (!parRun(PASS_L2_STD, a, p + 1)) {
+    for (let j = 0; j <= p; j++) l2StdItem(a, j, 0);
+  }
   let pa = 0;
   for (let j = 0; j < p; j++) {
-    const col = xatx(pX, n, j, 0);
-    if (intercept != 0) {
-      weightedMean(n, col, pW, W, rMean + (<usize>j << 3), rMeanLo + (<usize>j << 3), rEx, XS);
-    } else {
-      columnRange(n, col, pW, rEx, XS);
-      stf(rMean, j, 0);
-      stf(rMeanLo, j, 0);
-    }
-    const m = ldf(rMean, j);
-    const s = columnScale(n, col, pW, m, rXm + (<usize>j << 3), vExtent(ldf(rEx, 0), ldf(rEx, 1), m), XS);
+    const s = ldf(rScale, j);
     const iv = 1.0 / s;
-    stf(rScale, j, s);
     stf(rInvs, j, iv);
     if (s > 0 && iv < Infinity) {
       sti(rAct, pa, j);
@@ -333,6 +335,36 @@ function standardize(n: i32, p: i32, pX: usize, pY: usize, pW: usize, W: f64, in
     }
   }
   return pa;
+}
+
+/** Block pass PASS_L2_STD, item j < p: column j's weighted mean (double-double; 0 without an
+ *  intercept), range and scale (bound on max |x| in the xm slot); item p: y's mean (with an
+ *  intercept). Arguments: W (aV1), intercept (aV2), the mean hi / lo, bound and scale regions
+ *  (aV3, aMask, aAct, aRhs). */
+export function l2StdItem(pArgs: usize, j: i32, s: i32): void {
+  setXS(<i32>ldf(pArgs, aXS));
+  const n = <i32>ldf(pArgs, aN);
+  const p = <i32>ldf(pArgs, aK);
+  const pW = <usize>ldf(pArgs, aPW);
+  const W = ldf(pArgs, aV1);
+  const intercept = <i32>ldf(pArgs, aV2);
+  const mean = <usize>ldf(pArgs, aV3) + (<usize>j << 3);
+  const meanLo = <usize>ldf(pArgs, aMask) + (<usize>j << 3);
+  if (j == p) {
+    if (intercept != 0) weightedMean(n, <usize>ldf(pArgs, aPY), pW, W, mean, meanLo);
+    return;
+  }
+  const ex = slotScratch(pArgs, s);
+  const col = xatx(<usize>ldf(pArgs, aPX), n, j, 0);
+  if (intercept != 0) {
+    weightedMean(n, col, pW, W, mean, meanLo, ex, XS);
+  } else {
+    columnRange(n, col, pW, ex, XS);
+    store<f64>(mean, 0);
+    store<f64>(meanLo, 0);
+  }
+  const m = load<f64>(mean);
+  stf(<usize>ldf(pArgs, aRhs), j, columnScale(n, col, pW, m, <usize>ldf(pArgs, aAct) + (<usize>j << 3), vExtent(ldf(ex, 0), ldf(ex, 1), m), XS));
 }
 
 /** Steps 2-3: Gram matrix of [Z, yc] (order q = pa + 1, upper triangle, leading dimension q) in rG,

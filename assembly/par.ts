@@ -22,6 +22,7 @@ declare function hostParRun(pass: i32, pArgs: usize, items: i32): i32;
 export const PASS_TEST: i32 = 0;
 export const PASS_L2_GRAM: i32 = 1;
 export const PASS_L2_REFINE: i32 = 2;
+export const PASS_L2_STD: i32 = 3;
 
 /** Participant slots the work regions provide scratch for (set once by the host of a threaded
  *  instance; 1 in the single-threaded build and the twin). Read only by *_work_bytes and by the

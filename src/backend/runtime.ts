@@ -120,12 +120,14 @@ export function initRuntime(options?: InitOptions, internal: InitInternal = {}):
                 }
                 // timed (bench/threads.mjs): on one thread the items run here, in order, as the kernel would
                 const t0 = performance.now();
+                const c0 = cpuNow();
                 if (activeThreads <= 1) for (let i = 0; i < items; i++) par.par_item(pass, pArgs >>> 0, i, 0);
                 else pool.run(par.par_item, pass, pArgs >>> 0, items, activeThreads);
-                const t = (passTimes[pass] ??= { calls: 0, items: 0, ms: 0 });
+                const t = (passTimes[pass] ??= { calls: 0, items: 0, ms: 0, cpuMs: 0 });
                 t.calls++;
                 t.items += items;
                 t.ms += performance.now() - t0;
+                t.cpuMs += cpuNow() - c0;
                 return 1;
               },
             });
@@ -274,14 +276,21 @@ export function runTestPass(items: number): void {
   threadPool.run(wasmPar.par_item, 0, 0, items, poolThreads);
 }
 
-let passTimes: Record<number, { calls: number; items: number; ms: number }> | null = null;
+let passTimes: Record<number, { calls: number; items: number; ms: number; cpuMs: number }> | null = null;
+
+/** CPU milliseconds of the process (all threads) where the host reports it (Node), else 0. */
+function cpuNow(): number {
+  const u = (globalThis as unknown as { process?: { cpuUsage?: () => { user: number; system: number } } }).process?.cpuUsage?.();
+  return u ? (u.user + u.system) / 1000 : 0;
+}
 
 /**
- * Internal (bench/threads.mjs): time the block passes by pass id (on a threaded init; with one
- * thread the items then run from the host, in order). `true` starts (and clears) the record, `false`
+ * Internal (bench/threads.mjs): time the block passes by pass id, wall and process CPU (on a
+ * threaded init; with one thread the items then run from the host, in order, so a pass's CPU time
+ * is this thread's and does not depend on other load). `true` starts (and clears) the record, `false`
  * stops; returns the record so far.
  */
-export function passTiming(on?: boolean): Record<number, { calls: number; items: number; ms: number }> {
+export function passTiming(on?: boolean): Record<number, { calls: number; items: number; ms: number; cpuMs: number }> {
   const out = passTimes ?? {};
   if (on === true) passTimes = {};
   else if (on === false) passTimes = null;

@@ -50,8 +50,8 @@ export interface InitResult {
   warmupMs?: number;
   /** How the kernels are warmed: 'background' (a worker, still running when init() resolves) or 'in-thread' (done); absent when skipped. */
   warmup?: 'background' | 'in-thread';
-  /** Threads the fits use (1 unless init({ threads }) asked for more and they could be started). */
-  threads: number;
+  /** Threads the fits use, when init() was given `threads` (1 unless more were asked for and started). */
+  threads?: number;
   /** Why fewer threads than asked for are used (absent when all were started). */
   threadsReason?: string;
 }
@@ -148,7 +148,8 @@ export function initRuntime(options?: InitOptions, internal: InitInternal = {}):
       wasmPar = pool ? backend.par : null;
       poolThreads = pool ? pool.size : 1;
       activeThreads = poolThreads;
-      const result: InitResult = { backend: 'wasm', threads: poolThreads };
+      const result: InitResult = { backend: 'wasm' };
+      if (options?.threads !== undefined) result.threads = poolThreads;
       if (threadsReason) result.threadsReason = `${threadsReason}; running 1 thread`;
       if (options?.warmup !== false) {
         const kernels = internal.kernels ?? true;
@@ -176,7 +177,7 @@ export function initRuntime(options?: InitOptions, internal: InitInternal = {}):
       const why = (e as Error)?.message ?? String(e);
       initDone = {
         backend: 'js',
-        threads: 1,
+        ...(options?.threads !== undefined ? { threads: 1 } : {}),
         reason: options?.wasm !== undefined
           ? `the WebAssembly module given in options.wasm failed to load (${why}); using the TypeScript backend`
           : `WebAssembly unavailable (${why}); using the TypeScript backend`,
@@ -197,7 +198,7 @@ export function initRuntime(options?: InitOptions, internal: InitInternal = {}):
 function runOnScratch(scratch: Backend, body: () => void): void {
   const prevSlot = wasmSlot, prevDone = initDone;
   wasmSlot = { backend: scratch, arena: new Arena(scratch) };
-  initDone = { backend: 'wasm', threads: 1 };
+  initDone = { backend: 'wasm' };
   try {
     body();
   } finally {

@@ -112,7 +112,7 @@ export function initRuntime(options?: InitOptions, internal: InitInternal = {}):
             const b = await instantiateWasm(decodeThreads(), {
               memory,
               parRun: (pass, pArgs, items) => {
-                if (pool === null || par === null) return 0;
+                if (pool === null || par === null || !pool.usable) return 0;
                 if (passTimes === null) {
                   if (activeThreads <= 1) return 0;
                   pool.run(par.par_item, pass, pArgs >>> 0, items, activeThreads);
@@ -298,9 +298,14 @@ export function passTiming(on?: boolean): Record<number, { calls: number; items:
   return out;
 }
 
-/** Threads of init()'s pool (1 without threads) and the jobs it ran (tests, diagnostics). */
-export function threadStats(): { threads: number; jobs: number } {
-  return { threads: poolThreads, jobs: threadPool?.jobs ?? 0 };
+/** Threads of init()'s pool (1 without threads), the jobs it ran and whether it can run more (tests, diagnostics). */
+export function threadStats(): { threads: number; jobs: number; usable: boolean } {
+  return { threads: poolThreads, jobs: threadPool?.jobs ?? 0, usable: threadPool?.usable ?? false };
+}
+
+/** Internal (tests): terminate worker i of the pool, as if it had died. */
+export function killThreadForTest(i: number): void {
+  threadPool?.killWorker(i);
 }
 
 /** Resolve the backend for one fit (`threads`: the fit's option, checked here, used by withSlot). */

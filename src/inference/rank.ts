@@ -22,6 +22,7 @@ import {
   basisInverse, dedupeRows, dualScores, greedyBasis, makeVertex, optimize,
   type OptimizeStats, type QrProblem, type Vertex,
 } from './vertex.js';
+import { brFit } from './br.js';
 
 /** quantreg's tolerance ε^(2/3): the step past each breakpoint and the floor of the density estimates. */
 export const RANK_TOL = Math.pow(Number.EPSILON, 2 / 3);
@@ -44,6 +45,13 @@ export interface RankBounds {
    * (they depend on T alone: the same for any row order).
    */
   stretch: [number, number];
+  /**
+   * The interval from a walk that stays on optimal restricted fits (ours: every vertex certified
+   * optimal, ties at a breakpoint resolved by re-optimising). It equals quantreg's (the fields above)
+   * except where quantreg's walk meets two residuals crossing zero at the same b and continues from a
+   * vertex that is not optimal (docs/inference.md, "Where quantreg's walk leaves the optimum").
+   */
+  optimal: { lower: number; upper: number; bounds: [number, number, number, number]; statistics: [number, number, number, number] };
 }
 
 export interface RankResult {
@@ -129,6 +137,67 @@ function startVertex(P: QrProblem, order: Int32Array, what: string): Vertex {
   return makeVertex(P, h, B);
 }
 
+function densityWarning(nonPositive: number, n: number): string {
+  return `rank (iid: false): ${nonPositive} of ${n} density estimates f_i were non-positive (the fits at tau ± h cross there) and were set to ${RANK_TOL.toPrecision(3)}, as quantreg does`;
+}
+
+type QuantregWalk =
+  | { ok: true; bounds: [number, number, number, number][]; statistics: [number, number, number, number][]; lower: number[]; upper: number[]; warnings: string[] }
+  | { ok: false; warning: string };
+
+/**
+ * quantreg's rq.fit.br(ci = TRUE) on the rows as given (order matters where its walk meets ties):
+ * the Barrodale–Roberts fit, q_j (iid, or weighted by density estimates from its own fits at τ ± h),
+ * the walk's four bounds and statistics per coefficient, and the interpolated ends (interp = TRUE).
+ */
+function quantregWalk(inp: RankInput, critical: number, what: string): QuantregWalk {
+  const { X, y, nRows: m, k, tau, iid, nR } = inp;
+  const ones = new Float64Array(m).fill(1);
+  let f: Float64Array | null = null;
+  const warnings: string[] = [];
+  if (!iid) {
+    const h = bandwidth(tau, nR, 'hall-sheather');
+    const hi = brFit({ A: X, b: y, m, p: k, tau: tau + h });
+    const lo = brFit({ A: X, b: y, m, p: k, tau: tau - h });
+    if (hi.flag === 2 || lo.flag === 2) return { ok: false, warning: `${what}: quantreg's simplex ended prematurely at tau ± h; the intervals are those of the optimal walk (bounds[j].optimal)` };
+    f = new Float64Array(m);
+    let nonPositive = 0;
+    for (let i = 0; i < m; i++) {
+      let dy = 0;
+      for (let j = 0; j < k; j++) dy += X[j * m + i] * (hi.coef[j] - lo.coef[j]);
+      if (dy <= 0) nonPositive++;
+      f[i] = Math.max(RANK_TOL, (2 * h) / (dy - RANK_TOL));
+    }
+    if (nonPositive > 0) warnings.push(densityWarning(nonPositive, m));
+  }
+  const qn = new Float64Array(k);
+  for (let j = 0; j < k; j++) qn[j] = projectionRss(X, m, k, j, ones, f);
+  const r = brFit({ A: X, b: y, m, p: k, tau, walk: { qn, cutoff: critical } });
+  if (r.flag === 2 || !r.ci || !r.tnmat) {
+    return { ok: false, warning: `${what}: quantreg's walk ended prematurely (its "possible conditioning problem in x"); the intervals are those of the optimal walk (bounds[j].optimal)` };
+  }
+  if (r.flag === 1) warnings.push(`rank: the fit at tau = ${tau} may be nonunique (quantreg's "Solution may be nonunique"); the walk starts from quantreg's vertex`);
+  const inf = (v: number) => (Math.abs(v) >= Number.MAX_VALUE ? Math.sign(v) * Infinity : v);
+  const bounds: [number, number, number, number][] = [];
+  const statistics: [number, number, number, number][] = [];
+  const lower: number[] = [];
+  const upper: number[] = [];
+  for (let j = 0; j < k; j++) {
+    const c = r.ci.subarray(4 * j, 4 * j + 4);
+    const T = r.tnmat.subarray(4 * j, 4 * j + 4);
+    // rq.fit.br(interp = TRUE), operation for operation; NaN (an unbounded side) → ±big.
+    let up = c[2] + (Math.abs(c[3] - c[2]) * (critical - Math.abs(T[2]))) / Math.abs(T[3] - T[2]);
+    let dn = c[1] - (Math.abs(c[0] - c[1]) * (critical - Math.abs(T[1]))) / Math.abs(T[0] - T[1]);
+    if (Number.isNaN(up)) up = Infinity;
+    if (Number.isNaN(dn)) dn = -Infinity;
+    bounds.push([inf(c[0]), inf(c[1]), inf(c[2]), inf(c[3])]);
+    statistics.push([T[0], T[1], T[2], T[3]]);
+    lower.push(inf(dn));
+    upper.push(inf(up));
+  }
+  return { ok: true, bounds, statistics, lower, upper, warnings };
+}
+
 /** Rank-inversion intervals for every coefficient. */
 export function rankIntervals(inp: RankInput): RankResult {
   const { k, tau, level, iid, nR } = inp;
@@ -170,6 +239,7 @@ export function rankIntervals(inp: RankInput): RankResult {
   // q_j: iid 1/[(X'X)⁻¹]_jj (the RSS of x_j on the others); non-iid with weights f̂ᵢ.
   let f: Float64Array | null = null;
   let h: number | undefined;
+  const fWarnings: string[] = [];
   if (!iid) {
     h = bandwidth(tau, nR, 'hall-sheather');
     if (!(tau - h > 0 && tau + h < 1)) {
@@ -185,9 +255,7 @@ export function rankIntervals(inp: RankInput): RankResult {
       if (dy <= 0) nonPositive += cnt[i];
       f[i] = Math.max(RANK_TOL, (2 * h) / (dy - RANK_TOL));
     }
-    if (nonPositive > 0) {
-      warnings.push(`rank (iid: false): ${nonPositive} of ${inp.nRows} density estimates f_i were non-positive (the fits at tau ± h cross there) and were set to ${RANK_TOL.toPrecision(3)}, as quantreg does`);
-    }
+    if (nonPositive > 0) fWarnings.push(densityWarning(nonPositive, inp.nRows));
   }
   const qn = new Float64Array(k);
   for (let j = 0; j < k; j++) qn[j] = projectionRss(X, n, k, j, cnt, f);
@@ -284,16 +352,30 @@ export function rankIntervals(inp: RankInput): RankResult {
       const v = b.inner + dir * (Math.abs(b.outer - b.inner) * (critical - Math.abs(b.tInner))) / Math.abs(b.tOuter - b.tInner);
       return Number.isNaN(v) ? dir * Infinity : v;
     };
-    intervals.push({
+    const optimal = {
       lower: interp(down, -1),
       upper: interp(up, 1),
-      bounds: [down.outer, down.inner, up.inner, up.outer],
-      statistics: [down.tOuter, down.tInner, up.tInner, up.tOuter],
-      stretch: [down.stretch, up.stretch],
-    });
+      bounds: [down.outer, down.inner, up.inner, up.outer] as [number, number, number, number],
+      statistics: [down.tOuter, down.tInner, up.tInner, up.tOuter] as [number, number, number, number],
+    };
+    intervals.push({ ...optimal, bounds: [...optimal.bounds], statistics: [...optimal.statistics], stretch: [down.stretch, up.stretch], optimal });
   }
-  if (degenerate > 0) {
-    warnings.push(`rank: ${degenerate} restricted fit${degenerate > 1 ? 's were' : ' was'} degenerate (a residual exactly zero off the basis); the rank scores there are one of several valid choices`);
+  // quantreg's walk (src/inference/br.ts) on the rows as given: the reported bounds.
+  const qr = quantregWalk(inp, critical, what);
+  if (qr.ok) {
+    intervals.forEach((iv, j) => {
+      iv.bounds = qr.bounds[j];
+      iv.statistics = qr.statistics[j];
+      iv.lower = qr.lower[j];
+      iv.upper = qr.upper[j];
+    });
+    warnings.push(...qr.warnings);
+  } else {
+    warnings.push(qr.warning);
+    if (degenerate > 0) {
+      warnings.push(`rank: ${degenerate} restricted fit${degenerate > 1 ? 's were' : ' was'} degenerate (a residual exactly zero off the basis); the rank scores there are one of several valid choices`);
+    }
+    if (f) for (const w0 of fWarnings) warnings.push(w0);
   }
   return { estimate: beta, intervals, critical, qn, h, pivots: stats.pivots, warnings, ...(probe ? { probe } : {}) };
 }

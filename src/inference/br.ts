@@ -32,6 +32,14 @@ export interface BrResult {
   tnmat?: Float64Array;
   /** Simplex pivots made, all fits included. */
   pivots: number;
+  /**
+   * Per coefficient: the restricted fits of the walk (both directions) read from a tableau with a
+   * nonbasic row on the wrong side of its label (its residual of the other sign than its rank score
+   * says: 1 for a negative residual or 0 for a positive one) — a vertex that is not the optimum for
+   * the signs the walk assumes. This happens after two residuals cross zero at the same b and only
+   * one is passed through; the statistic read there is not that of an optimal restricted fit.
+   */
+  mislabelled?: Int32Array;
 }
 
 export interface BrInput {
@@ -43,6 +51,12 @@ export interface BrInput {
   tau: number;
   /** Rank walk: q_j per coefficient and the critical value; omitted for a plain fit. */
   walk?: { qn: Float64Array; cutoff: number };
+  /**
+   * Diagnostics: called at every restricted fit of the walk with its b, its statistic T and the
+   * vertex's coefficients γ (on the columns other than j) — so tests can check that vertex against
+   * an independent optimum.
+   */
+  trace?: (step: { coefficient: number; direction: 1 | -1; b: number; T: number; gamma: Float64Array; mislabelled: number }) => void;
 }
 
 /** quantreg's toler and big. */
@@ -290,6 +304,8 @@ export function brFit(inp: BrInput): BrResult {
   const tnmat = new Float64Array(4 * nn);
   const sol1 = new Float64Array(nn + 1);
   const sol2 = new Float64Array(nn + 1);
+  const gamma = new Float64Array(nn);
+  const mislabelled = new Int32Array(nn);
   lci2 = true;
   n = nn - 1; n1 = n + 1; n2 = n + 2; n3 = n + 3; n4 = n + 4;
   for (idxcf = 1; idxcf <= nn; idxcf++) {
@@ -307,6 +323,23 @@ export function brFit(inp: BrInput): BrResult {
         let a1 = 0;
         for (let i = 1; i <= m; i++) a1 = a1 + a(i, idxcf) * (dsol[i] + t - 1);
         const tn = a1 / scale;
+        // The vertex's residuals against the labels (a check only; the walk does not read them).
+        for (let i = 1; i < kl; i++) gamma[Math.abs(W[at(i, n4)]) - 1] = W[at(i, n1)] * sgn(W[at(i, n4)]);
+        let wrong = 0;
+        for (let i = kl; i <= m; i++) {
+          const k = Math.abs(W[at(i, n4)]) - n;
+          let r = b[k - 1] - tnew * a(k, idxcf);
+          let mag = Math.abs(b[k - 1]) + Math.abs(tnew * a(k, idxcf));
+          for (let j = 1, l = 1; j <= n; j++, l++) {
+            if (j === idxcf) l++;
+            const zg = a(k, l) * gamma[j - 1];
+            r -= zg;
+            mag += Math.abs(zg);
+          }
+          if (sgn(W[at(i, n4)]) * r < -8 * Number.EPSILON * mag) wrong++;
+        }
+        if (wrong > 0) mislabelled[idxcf - 1]++;
+        if (inp.trace) inp.trace({ coefficient: idxcf - 1, direction: lup ? 1 : -1, b: tnew, T: tn, gamma: gamma.slice(), mislabelled: wrong });
         if (!(Math.abs(tn) < cutoff)) {
           if (lup) { ci[c + 3] = tnew - TOLER; tnmat[c + 3] = tn; } else { ci[c] = tnew + TOLER; tnmat[c] = tn; }
           break;
@@ -357,5 +390,5 @@ export function brFit(inp: BrInput): BrResult {
       }
     }
   }
-  return { coef, flag, ci, tnmat, pivots: pivotsAll };
+  return { coef, flag, ci, tnmat, pivots: pivotsAll, mislabelled };
 }

@@ -22,7 +22,7 @@ import {
   basisInverse, dedupeRows, dualScores, greedyBasis, makeVertex, optimize,
   type OptimizeStats, type QrProblem, type Vertex,
 } from './vertex.js';
-import { brFit } from './br.js';
+import { brFit, type BrInput } from './br.js';
 
 /** quantreg's tolerance ε^(2/3): the step past each breakpoint and the floor of the density estimates. */
 export const RANK_TOL = Math.pow(Number.EPSILON, 2 / 3);
@@ -46,12 +46,20 @@ export interface RankBounds {
    */
   stretch: [number, number];
   /**
-   * The interval from a walk that stays on optimal restricted fits (ours: every vertex certified
-   * optimal, ties at a breakpoint resolved by re-optimising). It equals quantreg's (the fields above)
-   * except where quantreg's walk meets two residuals crossing zero at the same b and continues from a
-   * vertex that is not optimal (docs/inference.md, "Where quantreg's walk leaves the optimum").
+   * The interval as a function of T alone (row-order independent): from a walk that stays on optimal
+   * restricted fits (every vertex certified optimal, ties at a breakpoint resolved by re-optimising),
+   * interpolated between the outer breakpoint and the start of the last accepted constant-T stretch
+   * (`stretch`). quantreg's (the fields above) differs where its walk meets residuals crossing zero
+   * together and continues from vertices that are not optimal (`infeasibleSteps` > 0), or where its
+   * last basis change lies inside that stretch (a pivot that leaves T as it was) — docs/inference.md.
    */
   optimal: { lower: number; upper: number; bounds: [number, number, number, number]; statistics: [number, number, number, number] };
+  /**
+   * Restricted fits of quantreg's walk (both directions) read from a tableau with a nonbasic residual
+   * on the other side of zero than its rank score says (0 when its walk stayed on consistent
+   * vertices; null when the optimal walk was reported instead).
+   */
+  infeasibleSteps: number | null;
 }
 
 export interface RankResult {
@@ -141,8 +149,8 @@ function densityWarning(nonPositive: number, n: number): string {
   return `rank (iid: false): ${nonPositive} of ${n} density estimates f_i were non-positive (the fits at tau ± h cross there) and were set to ${RANK_TOL.toPrecision(3)}, as quantreg does`;
 }
 
-type QuantregWalk =
-  | { ok: true; bounds: [number, number, number, number][]; statistics: [number, number, number, number][]; lower: number[]; upper: number[]; warnings: string[] }
+export type QuantregWalk =
+  | { ok: true; bounds: [number, number, number, number][]; statistics: [number, number, number, number][]; lower: number[]; upper: number[]; infeasible: Int32Array; warnings: string[] }
   | { ok: false; warning: string };
 
 /**
@@ -150,7 +158,7 @@ type QuantregWalk =
  * the Barrodale–Roberts fit, q_j (iid, or weighted by density estimates from its own fits at τ ± h),
  * the walk's four bounds and statistics per coefficient, and the interpolated ends (interp = TRUE).
  */
-function quantregWalk(inp: RankInput, critical: number, what: string): QuantregWalk {
+export function quantregWalk(inp: RankInput, critical: number, what: string, trace?: BrInput['trace']): QuantregWalk {
   const { X, y, nRows: m, k, tau, iid, nR } = inp;
   const ones = new Float64Array(m).fill(1);
   let f: Float64Array | null = null;
@@ -172,7 +180,7 @@ function quantregWalk(inp: RankInput, critical: number, what: string): QuantregW
   }
   const qn = new Float64Array(k);
   for (let j = 0; j < k; j++) qn[j] = projectionRss(X, m, k, j, ones, f);
-  const r = brFit({ A: X, b: y, m, p: k, tau, walk: { qn, cutoff: critical } });
+  const r = brFit({ A: X, b: y, m, p: k, tau, walk: { qn, cutoff: critical }, trace });
   if (r.flag === 2 || !r.ci || !r.tnmat) {
     return { ok: false, warning: `${what}: quantreg's walk ended prematurely (its "possible conditioning problem in x"); the intervals are those of the optimal walk (bounds[j].optimal)` };
   }
@@ -195,7 +203,7 @@ function quantregWalk(inp: RankInput, critical: number, what: string): QuantregW
     lower.push(inf(dn));
     upper.push(inf(up));
   }
-  return { ok: true, bounds, statistics, lower, upper, warnings };
+  return { ok: true, bounds, statistics, lower, upper, infeasible: r.mislabelled!, warnings };
 }
 
 /** Rank-inversion intervals for every coefficient. */
@@ -352,24 +360,38 @@ export function rankIntervals(inp: RankInput): RankResult {
       const v = b.inner + dir * (Math.abs(b.outer - b.inner) * (critical - Math.abs(b.tInner))) / Math.abs(b.tOuter - b.tInner);
       return Number.isNaN(v) ? dir * Infinity : v;
     };
+    // The row-order-independent interval: T alone decides it (outer breakpoint, start of the last
+    // accepted constant-T stretch, the statistics on both), interpolated as rq.fit.br(interp = TRUE).
+    const inv = (b: Side): Side => ({ ...b, inner: b.stretch });
     const optimal = {
-      lower: interp(down, -1),
-      upper: interp(up, 1),
-      bounds: [down.outer, down.inner, up.inner, up.outer] as [number, number, number, number],
+      lower: interp(inv(down), -1),
+      upper: interp(inv(up), 1),
+      bounds: [down.outer, down.stretch, up.stretch, up.outer] as [number, number, number, number],
       statistics: [down.tOuter, down.tInner, up.tInner, up.tOuter] as [number, number, number, number],
     };
-    intervals.push({ ...optimal, bounds: [...optimal.bounds], statistics: [...optimal.statistics], stretch: [down.stretch, up.stretch], optimal });
+    intervals.push({
+      lower: interp(down, -1), upper: interp(up, 1),
+      bounds: [down.outer, down.inner, up.inner, up.outer], statistics: [...optimal.statistics],
+      stretch: [down.stretch, up.stretch], optimal, infeasibleSteps: null,
+    });
   }
   // quantreg's walk (src/inference/br.ts) on the rows as given: the reported bounds.
   const qr = quantregWalk(inp, critical, what);
   if (qr.ok) {
+    const differ: number[] = [];
     intervals.forEach((iv, j) => {
       iv.bounds = qr.bounds[j];
       iv.statistics = qr.statistics[j];
       iv.lower = qr.lower[j];
       iv.upper = qr.upper[j];
+      iv.infeasibleSteps = qr.infeasible[j];
+      const close = (a: number, b: number) => a === b || Math.abs(a - b) <= 1e-8 * Math.max(1, Math.abs(b));
+      if (!close(iv.lower, iv.optimal.lower) || !close(iv.upper, iv.optimal.upper)) differ.push(j);
     });
     warnings.push(...qr.warnings);
+    if (differ.length > 0) {
+      warnings.push(`rank: for coefficient${differ.length > 1 ? 's' : ''} ${differ.join(', ')} (0 = first) quantreg's walk met residuals crossing zero together and continued from restricted fits that are not optimal; the interval reported is quantreg's, rank.bounds[j].optimal has the one from optimal fits (docs/inference.md)`);
+    }
   } else {
     warnings.push(qr.warning);
     if (degenerate > 0) {

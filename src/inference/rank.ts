@@ -11,9 +11,11 @@
 // right-hand side moves linearly in b, so from one optimal basis the next breakpoint is the nearest
 // b at which a nonbasic residual reaches zero, and one re-optimisation at b + δ gives the next rank
 // scores (a parametric simplex in b; src/inference/vertex.ts). Walking up (and down) from β̂_j until
-// |T_j| reaches the critical value c = t_{1−α/2}(n − p) gives quantreg's four bounds, and the
-// reported interval interpolates linearly between the last accepted breakpoint and the first
-// rejected one, as rq.fit.br(interp = TRUE).
+// |T_j| reaches the critical value c = t_{1−α/2}(n − p) gives four bounds, and the interval
+// interpolates linearly between the last accepted breakpoint and the first rejected one, as
+// rq.fit.br(interp = TRUE). That walk (ours, every vertex certified optimal) gives bounds[j].optimal;
+// the bounds reported are those of quantreg's own walk, reproduced in src/inference/br.ts, which
+// differs where residuals cross zero together (docs/inference.md, "Two walks").
 import { RobustRegError } from '../errors.js';
 import { bandwidth } from './quantile.js';
 import { studentTQuantile } from './distributions.js';

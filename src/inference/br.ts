@@ -147,11 +147,15 @@ export function brFit(inp: BrInput): BrResult {
   const pivotOn = (stage: boolean) => {
     const pivot = W[at(out, colIn)];
     for (let j = kr; j <= n3; j++) if (j !== colIn) W[at(out, j)] = W[at(out, j)] / pivot;
-    for (let i = 1; i <= m3; i++) {
-      if (i === out) continue;
-      const d = W[at(i, colIn)];
-      for (let j = kr; j <= n3; j++) {
-        if (j !== colIn) W[at(i, j)] = W[at(i, j)] - d * W[at(out, j)];
+    // Each cell's update is independent of the others: swept column by column (contiguous), the
+    // same operations as rqbr.f's row-by-row loop.
+    const oIn = (colIn - 1) * M5 - 1;
+    for (let j = kr; j <= n3; j++) {
+      if (j === colIn) continue;
+      const o = (j - 1) * M5 - 1;
+      const r = W[o + out];
+      for (let i = 1; i <= m3; i++) {
+        if (i !== out) W[o + i] = W[o + i] - W[oIn + i] * r;
       }
     }
     for (let i = 1; i <= m3; i++) if (i !== out) W[at(i, colIn)] = -W[at(i, colIn)] / pivot;
@@ -306,10 +310,17 @@ export function brFit(inp: BrInput): BrResult {
   const sol2 = new Float64Array(nn + 1);
   const gamma = new Float64Array(nn);
   const mislabelled = new Int32Array(nn);
+  const zo = new Int32Array(nn);
   lci2 = true;
   n = nn - 1; n1 = n + 1; n2 = n + 2; n3 = n + 3; n4 = n + 4;
   for (idxcf = 1; idxcf <= nn; idxcf++) {
     const c = 4 * (idxcf - 1);
+    // column offsets into A: x_j, and the other columns in order (rqbr.f's column skip)
+    const xo = (idxcf - 1) * m;
+    for (let j = 1, l = 1; j <= n; j++, l++) {
+      if (j === idxcf) l++;
+      zo[j - 1] = (l - 1) * m;
+    }
     const scale = Math.sqrt(qn[idxcf - 1] * t * (1 - t));
     for (const lup of [true, false]) {
       let told: number;
@@ -328,11 +339,11 @@ export function brFit(inp: BrInput): BrResult {
         let wrong = 0;
         for (let i = kl; i <= m; i++) {
           const k = Math.abs(W[at(i, n4)]) - n;
-          let r = b[k - 1] - tnew * a(k, idxcf);
-          let mag = Math.abs(b[k - 1]) + Math.abs(tnew * a(k, idxcf));
-          for (let j = 1, l = 1; j <= n; j++, l++) {
-            if (j === idxcf) l++;
-            const zg = a(k, l) * gamma[j - 1];
+          const bx = tnew * A[k - 1 + xo];
+          let r = b[k - 1] - bx;
+          let mag = Math.abs(b[k - 1]) + Math.abs(bx);
+          for (let j = 0; j < n; j++) {
+            const zg = A[k - 1 + zo[j]] * gamma[j];
             r -= zg;
             mag += Math.abs(zg);
           }
@@ -355,15 +366,12 @@ export function brFit(inp: BrInput): BrResult {
         for (let i = kl; i <= m; i++) {
           let s1 = 0, s2 = 0;
           const k = Math.abs(W[at(i, n4)]) - n;
-          let l = 1;
           for (let j = 1; j <= n; j++) {
-            if (j === idxcf) l++;
-            const akl = a(k, l);
+            const akl = A[k - 1 + zo[j - 1]];
             s1 = s1 + akl * sol1[j];
             s2 = s2 + akl * sol2[j];
-            l++;
           }
-          const tnt = (b[k - 1] - s1) / (a(k, idxcf) - s2);
+          const tnt = (b[k - 1] - s1) / (A[k - 1 + xo] - s2);
           if (lup) {
             if (tnt > tnew && tnt < smax) { smax = tnt; out = i; }
           } else if (tnt < tnew && tnt > smax) { smax = tnt; out = i; }

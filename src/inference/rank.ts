@@ -186,7 +186,7 @@ export function quantregWalk(inp: RankInput, critical: number, what: string, tra
   if (r.flag === 2 || !r.ci || !r.tnmat) {
     return { ok: false, warning: `${what}: quantreg's walk ended prematurely (its "possible conditioning problem in x"); the intervals are those of the optimal walk (bounds[j].optimal)` };
   }
-  if (r.flag === 1) warnings.push(`rank: the fit at tau = ${tau} may be nonunique (quantreg's "Solution may be nonunique"); the walk starts from quantreg's vertex`);
+  if (r.flag === 1) warnings.push(`rank: Solution may be nonunique (quantreg's warning, raised as quantreg raises it: the fit at tau = ${tau} or a restricted fit of the walk ended at a degenerate optimum); the walk starts from quantreg's vertex of the fit`);
   const inf = (v: number) => (Math.abs(v) >= Number.MAX_VALUE ? Math.sign(v) * Infinity : v);
   const bounds: [number, number, number, number][] = [];
   const statistics: [number, number, number, number][] = [];

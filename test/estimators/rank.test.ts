@@ -6,6 +6,8 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatSummary, init, lad, quantile, summary } from '../../src/index.js';
 import { quantregWalk, rankIntervals } from '../../src/inference/rank.js';
+import { brFit } from '../../src/inference/br.js';
+import { RobustRegError } from '../../src/errors.js';
 import { basisInverse, dualScores, greedyBasis, makeVertex, objectiveOf, optimize } from '../../src/inference/vertex.js';
 
 /** Coefficients whose optimal-walk interval differs from quantreg's (logged by the test that counts them). */
@@ -255,6 +257,45 @@ describe('rank-inversion intervals as quantreg summary.rq(se = "rank")', () => {
     });
     const r = rankIntervals(rankInput(c, c.coef, { coefficient: 1, b: wc.b }));
     r.probe!.forEach((T, t) => expect(rel(T, wc.T[t])).toBeLessThan(1e-10));
+  });
+
+  it("brFit (quantreg's Barrodale–Roberts, reproduced) returns quantreg's own vertex in all 42 cases, also where the fit is not unique", () => {
+    let compared = 0;
+    let worst = 0;
+    let flagged = 0;
+    for (const c of fx.cases) {
+      const inp = rankInput(c, c.coef);
+      const r = brFit({ A: inp.X, b: inp.y, m: inp.nRows, p: inp.k, tau: c.tau });
+      expect(r.flag === 0 || r.flag === 1).toBe(true);
+      r.coef.forEach((v, j) => { worst = Math.max(worst, rel(v, c.coef[j])); compared++; });
+      // rq.fit.br(ci = TRUE) warns "Solution may be nonunique" when the fit or any restricted fit of its
+      // walk ends degenerate; so do we (the iid: false cases also warn for the fits at tau ± h, which R
+      // raises in separate calls: only the iid ones are compared)
+      if (c.iid) {
+        const q = quantregWalk(inp, c.critical, 'test');
+        expect(q.ok).toBe(true);
+        const warns = q.ok && q.warnings.some((x) => x.includes('Solution may be nonunique'));
+        expect(warns, `${c.name} tau=${c.tau}`).toBe(c.warnings.includes('Solution may be nonunique'));
+        flagged++;
+      }
+    }
+    expect(flagged).toBe(fx.cases.filter((c) => c.iid).length);
+    expect(compared).toBe(174);
+    expect(worst).toBeLessThan(1e-10);
+    // continuous data never puts quantreg's walk on an infeasible tableau
+    for (const c of fx.cases.filter((x) => ['engel', 'engel-weighted', 'synthetic', 'starsCYG', 'barro'].includes(x.name))) {
+      const w = c.weights ? { weights: c.weights } : {};
+      const s = summary(quantile(c.X, c.y, { tau: c.tau, ...w }), c.X, c.y, { se: 'rank', iid: c.iid, level: c.level, ...w });
+      for (const b of s.rank!.bounds) expect(b.infeasibleSteps).toBe(0);
+    }
+  });
+
+  it('brFit: a rank-deficient design is a typed error, not a trap', () => {
+    const m = 6;
+    const A = new Float64Array(m * 3);
+    for (let i = 0; i < m; i++) { A[i] = 1; A[m + i] = i; A[2 * m + i] = 2 * i; }
+    const b = Float64Array.from({ length: m }, (_, i) => (i * 7) % 5);
+    expect(() => brFit({ A, b, m, p: 3, tau: 0.5, walk: { qn: new Float64Array([1, 1, 1]), cutoff: 2 } })).toThrow(RobustRegError);
   });
 
   it('default se: rank for n ≤ 1000 rows, nid from 1001 (quantreg summary.rq)', () => {

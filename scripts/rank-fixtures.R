@@ -112,7 +112,9 @@ more <- list(
   rcase("uis", UX, Uy, 0.5), rcase("uis", UX, Uy, 0.9), rcase("uis", UX, Uy, 0.25, iid = FALSE, level = 0.95),
   rcase("Mammals", MAX, MAy, 0.5), rcase("Mammals", MAX, MAy, 0.8, iid = FALSE),
   rcase("faithful", FAX, FAy, 0.5), rcase("faithful", FAX, FAy, 0.3), rcase("faithful", FAX, FAy, 0.7, iid = FALSE),
-  rcase("stackloss", SLX, SLy, 0.1), rcase("stackloss", SLX, SLy, 0.9)
+  rcase("stackloss", SLX, SLy, 0.1), rcase("stackloss", SLX, SLy, 0.9),
+  # zero weights: quantreg keeps those rows (as zero rows) in its tableau, and their places in it
+  rcase("cars-weighted", CAX, CAy, 0.5, w = rep(c(1, 1, 0, 2, 1), 10))
 )
 cases <- c(cases, more)
 # quantreg's parametric walk for stackloss (tau = 0.5, Air.Flow, downwards) reports an inner
@@ -149,7 +151,7 @@ out <- list(
   provenance = list(
     script = "scripts/rank-fixtures.R", command = "Rscript scripts/rank-fixtures.R", versions = versions,
     calls = "summary(rq(y ~ ., tau), se = 'rank', iid, alpha = 1 - level); rq.fit.br(cbind(1, X)*w, y*w, tau, alpha, ci = TRUE, iid, interp = FALSE)",
-    data = "stackloss (shared/data/lad/stackloss.csv); quantreg data(engel), engel weights set.seed(7) runif(235, 0.5, 2); robustbase data(starsCYG) log.light ~ log.Te, data(coleman) Y ~ 5 covariates; synthetic set.seed(2020), n = 300, x1 ~ N(0,1), x2 ~ U(0,4), x3 ~ Exp(1), y = 1 + x1 - 0.5 x2 + 0.25 x3 + (1 + 0.3 x2) t4; R datasets cars dist ~ speed, mtcars mpg ~ wt + hp + am + vs, airquality (complete rows) Ozone ~ Solar.R + Wind + Temp, faithful eruptions ~ waiting; quantreg data(barro) y.net ~ all, data(uis) log(TIME) ~ AGE + BECK + IV3 + TREAT + SITE + RACE, data(Mammals) log(speed) ~ log(weight) + hoppers",
+    data = "stackloss (shared/data/lad/stackloss.csv); quantreg data(engel), engel weights set.seed(7) runif(235, 0.5, 2); robustbase data(starsCYG) log.light ~ log.Te, data(coleman) Y ~ 5 covariates; synthetic set.seed(2020), n = 300, x1 ~ N(0,1), x2 ~ U(0,4), x3 ~ Exp(1), y = 1 + x1 - 0.5 x2 + 0.25 x3 + (1 + 0.3 x2) t4; R datasets cars dist ~ speed, mtcars mpg ~ wt + hp + am + vs, airquality (complete rows) Ozone ~ Solar.R + Wind + Temp, faithful eruptions ~ waiting, cars-weighted with weights rep(c(1, 1, 0, 2, 1), 10); quantreg data(barro) y.net ~ all, data(uis) log(TIME) ~ AGE + BECK + IV3 + TREAT + SITE + RACE, data(Mammals) log(speed) ~ log(weight) + hoppers",
     note = "quantreg reports unbounded ends as +-.Machine$double.xmax (1.797693e308)"
   ),
   cases = cases

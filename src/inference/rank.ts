@@ -94,6 +94,12 @@ export interface RankInput {
   nR: number;
   /** Coefficients of the fit, to find its basis (rows with the smallest residuals first). */
   coef: Float64Array;
+  /**
+   * Where zero-weight rows were dropped: each row's index among the nAll rows passed (ascending).
+   * quantreg keeps those rows in its tableau as zero rows, and where its walk meets ties their places
+   * can matter (they shift the rows stage 1 swaps), so its walk is run with them put back.
+   */
+  rowsAll?: { rows: Int32Array; nAll: number };
   /** Tests: also evaluate T_j(b) by fresh restricted fits at these b (result.probe). */
   probe?: { coefficient: number; b: readonly number[] };
 }
@@ -161,7 +167,19 @@ export type QuantregWalk =
  * the walk's four bounds and statistics per coefficient, and the interpolated ends (interp = TRUE).
  */
 export function quantregWalk(inp: RankInput, critical: number, what: string, trace?: BrInput['trace']): QuantregWalk {
-  const { X, y, nRows: m, k, tau, iid, nR } = inp;
+  const { k, tau, iid, nR } = inp;
+  let { X, y, nRows: m } = inp;
+  if (inp.rowsAll && inp.rowsAll.nAll > m) {
+    // the zero rows back in their places (X·w and y·w are 0 there)
+    const { rows, nAll } = inp.rowsAll;
+    const X2 = new Float64Array(nAll * k);
+    const y2 = new Float64Array(nAll);
+    for (let r = 0; r < m; r++) {
+      y2[rows[r]] = y[r];
+      for (let j = 0; j < k; j++) X2[j * nAll + rows[r]] = X[j * m + r];
+    }
+    X = X2; y = y2; m = nAll;
+  }
   const ones = new Float64Array(m).fill(1);
   let f: Float64Array | null = null;
   const warnings: string[] = [];

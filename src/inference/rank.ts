@@ -41,10 +41,9 @@ export interface RankBounds {
   /** T at those four bounds (quantreg's tnmat / c.values, unsigned order as `bounds`). */
   statistics: [number, number, number, number];
   /**
-   * [lower, upper]: where the stretch of the last accepted T begins (between the inner and the outer
-   * bound, or equal to the inner one). The inner bounds are quantreg's — the last basis change of the
-   * walk — and can depend on the pivoting path where a basis change leaves T as it was; these do not
-   * (they depend on T alone: the same for any row order).
+   * [lower, upper]: where the stretch of the last accepted T begins, by the walk on optimal restricted
+   * fits (= optimal.bounds[1], [2]). quantreg's inner bounds (above) are the last basis change of its
+   * walk and can depend on the pivoting path and row order; these depend on T alone.
    */
   stretch: [number, number];
   /**

@@ -70,7 +70,7 @@
 // smooth-L1 about half the steps. A pilot that fails is ignored; smooth-L1 keeps it only when it lowers
 // the objective. ITERATIONS counts the full problem's steps only.
 
-import { l2Solve, l2_fit, l2_work_bytes } from "./l2";
+import { l2Solve, l2_work_bytes } from "./l2";
 import { XS, setX, xat, xld, xld2 } from "./xload";
 import { wselect, SELECT_SCRATCH_BYTES } from "./select";
 import { progress } from "./env";
@@ -135,6 +135,9 @@ const PILOT_MAXITER: i32 = 100;
 const BAND_MIN: f64 = 2.0;
 const NB: i32 = 14;
 const TAIL: f64 = 3e-3;
+/** A step after a full one that moved the fitted values by at most CHORD e reuses the last factor (the
+ *  Hessian weights changed by at most 1.5 CHORD relatively: linear convergence at about that rate). */
+const CHORD: f64 = 0.01;
 const SMOOTH_NEWTON_MAX: i32 = 50;
 
 /** Weight of row i (1 when the caller passed no weights). */
@@ -239,7 +242,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
   let epsRef = 0.0; // default smooth-L1 epsilon: from the least-squares residuals, whatever the start
   let smoothPilot = false; // smooth-L1 starts at the pilot's estimate: truncated Newton (smoothNewton)
   if (!huber && param <= 0 && pStart != 0) {
-    const st1 = l2_fit(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWk, xf32);
+    const st1 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWk, 1);
     if (st1 == STATUS_RANK_DEFICIENT || st1 == STATUS_NUMERICAL) return st1;
     residuals(n, p, pX, pY, pB, pR);
     epsRef = robustScale(n, pR, pW, W, pU, pT, pId, pSel);
@@ -282,7 +285,7 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
     if (intercept == 0) stf(pCoef, 0, 0);
     for (let j = 0; j < p; j++) sti(pFlags, j, 0);
   } else if (!newtonStart && sPilot < 0) {
-    const st0 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWk, huber || param > 0 ? 1 : 0);
+    const st0 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWk, 1);
     if (st0 == STATUS_RANK_DEFICIENT || st0 == STATUS_NUMERICAL) return st0;
   }
   residuals(n, p, pX, pY, pCoef, pR);
@@ -971,12 +974,15 @@ function smoothNewton(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept
   let k = 0;
   let out = SN_FAILED;
   snKappa = 0.0;
+  let reuse = false; // chord step: the last factor again
   while (k < maxSteps) {
-    const kb = bandBucket(pHist);
-    const cnt = smoothList(n, pBk, kb, rC, pW, e, rT, pL);
-    zeroGram(p, pG);
-    gramRows(n, p, j0, pX, rT, pM, pL, cnt, 1.0, pG, pBuf, pSw, 0, 0);
-    if (!newtonFactor(p, j0, pG, lam2, pUf, pDg)) break;
+    if (!reuse) {
+      const kb = bandBucket(pHist);
+      const cnt = smoothList(n, pBk, kb, rC, pW, e, rT, pL);
+      zeroGram(p, pG);
+      gramRows(n, p, j0, pX, rT, pM, pL, cnt, 1.0, pG, pBuf, pSw, 0, 0);
+      if (!newtonFactor(p, j0, pG, lam2, pUf, pDg)) break;
+    }
     newtonSolve(p, j0, pUf, pDg, pGd, pDir);
     rawStep(p, j0, pM, pDir);
     let tn = 1.0;
@@ -992,13 +998,23 @@ function smoothNewton(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept
         break;
       }
     }
-    if (!ok) break;
+    if (!ok) {
+      if (!reuse) break;
+      // A chord step found no decrease: the same point again with a new Hessian (the trials overwrote
+      // the pass's by-products: one more pass at the current point restores them; same residuals).
+      reuse = false;
+      smoothTrial(n, p, j0, pX, pY, pW, pCoef, e, 0.0, lam2, W, rC, rT, pV, pBk, pHist, pAcc, pM, pGd);
+      const t = rC; rC = rT; rT = t;
+      snSwap = !snSwap;
+      continue;
+    }
     k++;
     const delta = trialDelta;
     const t = rC; rC = rT; rT = t;
     snSwap = !snSwap;
     for (let j = 0; j <= p; j++) stf(pCoef, j, ldf(pB, j));
     obj = objT;
+    reuse = tn == 1.0 && delta <= CHORD * e;
     if (!quiet && progress(KIND_IRLS, k, obj, NaN) != 0) {
       out = SN_CANCELLED;
       break;

@@ -5,7 +5,7 @@
 import { progress } from '../abi/progress.js';
 import { INFO_ITERATIONS, INFO_LEN, INFO_OBJECTIVE, INFO_OUTLIERS, INFO_RCOND, INFO_SCALE } from '../abi/info.js';
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK, STATUS_RANK_DEFICIENT, STATUS_STALLED } from '../abi/status.js';
-import { l2Solve, l2_fit, l2_work_bytes } from './l2.js';
+import { l2Solve, l2_work_bytes } from './l2.js';
 import { F64, I32 } from './mem.js';
 import { XS, setX, xview } from './xload.js';
 import { SELECT_SCRATCH_BYTES, wselect } from './select.js';
@@ -39,6 +39,7 @@ const PILOT_MAXITER = 100;
 const BAND_MIN = 2.0;
 const NB = 14;
 const TAIL = 3e-3;
+const CHORD = 0.01;
 const SMOOTH_NEWTON_MAX = 50;
 
 function al16(b: number): number {
@@ -136,7 +137,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
   let epsRef = 0.0;
   let smoothPilot = false;
   if (!huber && param <= 0 && pStart !== 0) {
-    const st1 = l2_fit(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWk, xf32);
+    const st1 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWk, 1);
     if (st1 === STATUS_RANK_DEFICIENT || st1 === STATUS_NUMERICAL) return st1;
     residuals(n, p, pX, pY, pB, pR);
     epsRef = robustScale(n, pR, pW, W, pU, pT, pId, pSel);
@@ -174,7 +175,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
     if (intercept === 0) F[cb] = 0;
     for (let j = 0; j < p; j++) I[(pFlags >>> 2) + j] = 0;
   } else if (!newtonStart && sPilot < 0) {
-    const st0 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWk, huber || param > 0 ? 1 : 0);
+    const st0 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWk, 1);
     if (st0 === STATUS_RANK_DEFICIENT || st0 === STATUS_NUMERICAL) return st0;
   }
   residuals(n, p, pX, pY, pCoef, pR);
@@ -759,12 +760,15 @@ function smoothNewton(n: number, p: number, pX: number, pY: number, pW: number, 
   let k = 0;
   let out = SN_FAILED;
   snKappa = 0.0;
+  let reuse = false;
   while (k < maxSteps) {
-    const kb = bandBucket(pHist);
-    const cnt = smoothList(n, pBk, kb, rC, pW, e, rT, pL);
-    zeroGram(p, pG);
-    gramRows(n, p, j0, pX, rT, pM, pL, cnt, 1.0, pG, pBuf, pSw, 0, 0);
-    if (!newtonFactor(p, j0, pG, lam2, pUf, pDg)) break;
+    if (!reuse) {
+      const kb = bandBucket(pHist);
+      const cnt = smoothList(n, pBk, kb, rC, pW, e, rT, pL);
+      zeroGram(p, pG);
+      gramRows(n, p, j0, pX, rT, pM, pL, cnt, 1.0, pG, pBuf, pSw, 0, 0);
+      if (!newtonFactor(p, j0, pG, lam2, pUf, pDg)) break;
+    }
     newtonSolve(p, j0, pUf, pDg, pGd, pDir);
     rawStep(p, j0, pM, pDir);
     let tn = 1.0;
@@ -780,13 +784,21 @@ function smoothNewton(n: number, p: number, pX: number, pY: number, pW: number, 
         break;
       }
     }
-    if (!ok) break;
+    if (!ok) {
+      if (!reuse) break;
+      reuse = false;
+      smoothTrial(n, p, j0, pX, pY, pW, pCoef, e, 0.0, lam2, W, rC, rT, pV, pBk, pHist, pAcc, pM, pGd);
+      const t = rC; rC = rT; rT = t;
+      snSwap = !snSwap;
+      continue;
+    }
     k++;
     const delta = trialDelta;
     const t = rC; rC = rT; rT = t;
     snSwap = !snSwap;
     for (let j = 0; j <= p; j++) F[cb + j] = F[bb + j];
     obj = objT;
+    reuse = tn === 1.0 && delta <= CHORD * e;
     if (!quiet && progress(KIND_IRLS, k, obj, NaN) !== 0) {
       out = SN_CANCELLED;
       break;

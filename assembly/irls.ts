@@ -240,7 +240,6 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
 
   // Start: the caller's coefficients, or the weighted (ridge) least-squares fit (which also checks rank).
   let epsRef = 0.0; // default smooth-L1 epsilon: from the least-squares residuals, whatever the start
-  let smoothPilot = false; // smooth-L1 starts at the pilot's estimate: truncated Newton (smoothNewton)
   if (!huber && param <= 0 && pStart != 0) {
     const st1 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWk, 1);
     if (st1 == STATUS_RANK_DEFICIENT || st1 == STATUS_NUMERICAL) return st1;
@@ -334,7 +333,6 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
           for (let j = 0; j <= p; j++) stf(pCoef, j, ldf(pB, j));
           lamB = lamBp;
           obj = objP;
-          smoothPilot = true;
         }
       }
       setX(xf32);
@@ -347,12 +345,13 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
   let prevDelta = Infinity;
   let newton = false; // smooth-L1: try a Newton step (the previous step was already small)
   let cancelled = false;
-  // Smooth-L1 from the pilot: Newton steps with the truncated Hessian (smoothNewton). Converged with a
+  // Smooth-L1 (unless epsilon is at its floor: a perfect fit): Newton steps with the truncated Hessian
+  // (smoothNewton) from the start (the pilot's, the least-squares or the caller's). Converged with a
   // well-conditioned Newton matrix: done (the fixed point of steps with fresh residuals and gradient is
   // as accurate as the refined solve, as for Huber); converged otherwise: one last full-Hessian Newton
-  // step with l2_fit's refined solve below; a failed factor or line search: the loop below goes on from
-  // the last iterate (full-Hessian Newton steps, IRLS as their fallback).
-  if (smoothPilot) {
+  // step with l2_fit's refined solve below; a failed factor or line search, or SMOOTH_NEWTON_MAX steps:
+  // the loop below goes on from the last iterate (full-Hessian Newton steps, IRLS as their fallback).
+  if (!huber && maxIter > 1 && s > sfloor) {
     const rs = smoothNewton(n, p, pX, pY, pW, intercept, s, ridge, W, tol, min<i32>(SMOOTH_NEWTON_MAX, maxIter - 1),
       yscale, pCoef, pR, pU, pT, pMask, pL, pB, pXm, pG, pUf, pM, pGd, pDir, pDg, pGo, pBuf, pSw, pSw, pBuf);
     if (snSwap) {

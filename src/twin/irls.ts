@@ -135,7 +135,6 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
   }
 
   let epsRef = 0.0;
-  let smoothPilot = false;
   if (!huber && param <= 0 && pStart !== 0) {
     const st1 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWk, 1);
     if (st1 === STATUS_RANK_DEFICIENT || st1 === STATUS_NUMERICAL) return st1;
@@ -223,7 +222,6 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
           for (let j = 0; j <= p; j++) F[cb + j] = F[(pB >>> 3) + j];
           lamB = lamBp;
           obj = objP;
-          smoothPilot = true;
         }
       }
       setX(xf32);
@@ -237,8 +235,8 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
   let newton = false;
   const bb = pB >>> 3, bnb = pBn >>> 3, db = pDir >>> 3;
   let cancelled = false;
-  // Smooth-L1 from the pilot: truncated-Hessian Newton (see assembly/irls.ts).
-  if (smoothPilot) {
+  // Smooth-L1: truncated-Hessian Newton from the start (see assembly/irls.ts).
+  if (!huber && maxIter > 1 && s > sfloor) {
     const rs = smoothNewton(n, p, pX, pY, pW, intercept, s, ridge, W, tol, Math.min(SMOOTH_NEWTON_MAX, maxIter - 1),
       yscale, pCoef, pR, pU, pT, pMask, pL, pB, pXm, pG, pUf, pM, pGd, pDir, pDg, pGo, pBuf, pSw, pSw, pBuf);
     if (snSwap) {

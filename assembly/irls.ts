@@ -964,7 +964,7 @@ function smoothNewton(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept
   pGo: usize, pBuf: usize, pSw: usize, pHist: usize, pAcc: usize): i32 {
   const j0 = intercept != 0 ? 0 : 1;
   const lam2 = 2.0 * e * ridge;
-  colMeans(n, p, pX, pW, W, intercept, pM);
+  smoothMeans(n, p, pX, pW, W, intercept, pM);
   // At the start: the residuals again (the same operations as the caller's), with the pass's by-products.
   let obj = smoothTrial(n, p, j0, pX, pY, pW, pCoef, e, ridge > 0 ? ridge * slopeNorm2(p, pCoef) : 0.0, lam2, W,
     pR, pU, pV, pBk, pHist, pAcc, pM, pGd);
@@ -1043,16 +1043,17 @@ function bandBucket(pHist: usize): i32 {
 }
 
 /** The rows of bucket <= kb (byte at pBk; rows of weight 0 have none) listed ascending in pL, with
- *  h_i = w / Q^3 (0 when |u| > 1e100) at pH[i]; returns their count. */
+ *  h_i = w / Q^3 (as w (1/Q)^3; 0 when |u| > 1e100) at pH[i]; returns their count. */
 function smoothList(n: i32, pBk: usize, kb: i32, pR: usize, pW: usize, e: f64, pH: usize, pL: usize): i32 {
+  const ie = 1.0 / e;
   let k = 0;
   for (let i = 0; i < n; i++) {
     if (<i32>load<u8>(pBk + <usize>i) <= kb) {
-      const t = abs<f64>(ldf(pR, i)) / e;
+      const t = abs<f64>(ldf(pR, i)) * ie;
       let h = 0.0;
       if (t <= 1e100) {
-        const q = sqrt<f64>(t * t + 1.0);
-        h = wt(pW, i) / (q * (q * q));
+        const iq = 1.0 / sqrt<f64>(t * t + 1.0);
+        h = wt(pW, i) * (iq * (iq * iq));
       }
       stf(pH, i, h);
       sti(pL, k, i);
@@ -1063,10 +1064,10 @@ function smoothList(n: i32, pBk: usize, kb: i32, pR: usize, pW: usize, e: f64, p
 }
 
 /** Smooth-L1 trial point b (pC), one pass over X in blocks of BLOCK rows. Per block: the residuals into
- *  pOut (residualsT's operations in its order); per row, ascending: the objective term and w |r|
- *  (smoothObjective's), |r - old| over the rows of positive weight (maxChange's), v = w r / Q into pV
- *  (w e sign(r) when |u| > 1e100), the bucket of |u| into the byte at pBk (255 for weight 0) and w / Q^3
- *  added to its histogram entry; then the block's terms of sum v t_j, t = [1, x - m], in two lanes per
+ *  pOut (residualsT's operations in its order); per row, ascending (t = |r| (1/e), Q = sqrt(t^2 + 1)): the
+ *  objective term w e t^2 / (Q + 1) (w (|r| - e) beyond t = 1e8) and w |r|, |r - old| over the rows of positive weight (maxChange's), v = w r / Q into pV
+ *  (as w (r (1/Q)); w e sign(r) when t > 1e100), the bucket of t into the byte at pBk (255 for weight 0)
+ *  and w / Q^3 (as w (1/Q)^3) added to its histogram entry; then the block's terms of sum v t_j, t = [1, x - m], in two lanes per
  *  column (even / odd rows, at pAcc; an odd last row to lane 0 at the end), so that the gradient
  *  pGd = sum v t - lam2 b' (newtonGradient's sums in its order). Returns the objective + lamB;
  *  trialDelta and lastMeanAbs set. */
@@ -1081,6 +1082,7 @@ function smoothTrialT<T>(n: i32, p: i32, j0: i32, pX: usize, pY: usize, pW: usiz
   for (let j = 0; j <= p; j++) v128.store(pAcc + (<usize>j << 4), f64x2.splat(0.0));
   const b0 = ldf(pC, 0);
   const vb0 = f64x2.splat(b0);
+  const ie = 1.0 / e;
   let f = 0.0, m = 0.0, mx = 0.0;
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
     const len = min<i32>(BLOCK, n - i0);
@@ -1136,13 +1138,14 @@ function smoothTrialT<T>(n: i32, p: i32, j0: i32, pX: usize, pY: usize, pW: usiz
       const w = wt(pW, i0 + i);
       const r = ldf(ob, i);
       const a = abs<f64>(r);
-      const t = a / e;
+      const t = a * ie;
       let v = 0.0, h = 0.0, tt = 0.0, q = 0.0;
       if (t <= 1e100) {
         tt = t * t;
         q = sqrt<f64>(tt + 1.0);
-        v = w * (r / q);
-        h = w / (q * (q * q));
+        const iq = 1.0 / q;
+        v = w * (r * iq);
+        h = w * (iq * (iq * iq));
       } else {
         v = r > 0 ? w * e : -(w * e);
       }
@@ -1193,6 +1196,30 @@ function smoothTrialT<T>(n: i32, p: i32, j0: i32, pX: usize, pY: usize, pW: usiz
   trialDelta = mx;
   lastMeanAbs = m / W;
   return f + lamB;
+}
+
+/** pM[0] = 0, pM[j] = sum_i w_i x_ij / W over column j - 1 (0 without intercept): the sums in two lanes
+ *  (even / odd rows, an odd last row to lane 0). Rows of weight 0 add 0. */
+function smoothMeans(n: i32, p: i32, pX: usize, pW: usize, W: f64, intercept: i32, pM: usize): void {
+  stf(pM, 0, 0.0);
+  for (let j = 1; j <= p; j++) {
+    let m = 0.0;
+    if (intercept != 0) m = (XS == 3 ? weightedSum2<f64>(n, pX, pW, j - 1) : weightedSum2<f32>(n, pX, pW, j - 1)) / W;
+    stf(pM, j, m);
+  }
+}
+function weightedSum2<T>(n: i32, pX: usize, pW: usize, j: i32): f64 {
+  const col = xat<T>(pX, n, j, 0);
+  const pairs = n & ~1;
+  let s = f64x2.splat(0.0);
+  if (pW != 0) {
+    for (let i = 0; i < pairs; i += 2) s = f64x2.add(s, f64x2.mul(v128.load(pW + (<usize>i << 3)), xld2<T>(col, i)));
+  } else {
+    for (let i = 0; i < pairs; i += 2) s = f64x2.add(s, xld2<T>(col, i));
+  }
+  let a = f64x2.extract_lane(s, 0);
+  if (pairs < n) a += wt(pW, pairs) * xld<T>(col, pairs);
+  return a + f64x2.extract_lane(s, 1);
 }
 
 /** Bucket of t = |u| >= 0: 0 when t <= BAND_MIN, else the k with BAND_MIN 2^(k-1) < t <= BAND_MIN 2^k

@@ -750,7 +750,7 @@ function smoothNewton(n: number, p: number, pX: number, pY: number, pW: number, 
   const cb = pCoef >>> 3, bb = pB >>> 3, db = pDir >>> 3;
   const j0 = intercept !== 0 ? 0 : 1;
   const lam2 = 2.0 * e * ridge;
-  colMeans(n, p, pX, pW, W, intercept, pM);
+  smoothMeans(n, p, pX, pW, W, intercept, pM);
   let obj = smoothTrial(n, p, j0, pX, pY, pW, pCoef, e, ridge > 0 ? ridge * slopeNorm2(p, pCoef) : 0.0, lam2, W,
     pR, pU, pV, pBk, pHist, pAcc, pM, pGd);
   let rC = pU, rT = pR;
@@ -828,14 +828,15 @@ function smoothList(n: number, pBk: number, kb: number, pR: number, pW: number, 
   const F = F64, I = I32;
   const U8 = new Uint8Array(F.buffer, pBk, n);
   const rb = pR >>> 3, wb = pW >>> 3, hb = pH >>> 3, lb = pL >>> 2;
+  const ie = 1.0 / e;
   let k = 0;
   for (let i = 0; i < n; i++) {
     if (U8[i] <= kb) {
-      const t = Math.abs(F[rb + i]) / e;
+      const t = Math.abs(F[rb + i]) * ie;
       let h = 0.0;
       if (t <= 1e100) {
-        const q = Math.sqrt(t * t + 1.0);
-        h = (pW !== 0 ? F[wb + i] : 1.0) / (q * (q * q));
+        const iq = 1.0 / Math.sqrt(t * t + 1.0);
+        h = (pW !== 0 ? F[wb + i] : 1.0) * (iq * (iq * iq));
       }
       F[hb + i] = h;
       I[lb + k] = i;
@@ -854,6 +855,7 @@ function smoothTrial(n: number, p: number, j0: number, pX: number, pY: number, p
   for (let k = 0; k < NB; k++) F[hb + k] = 0.0;
   for (let j = 0; j <= 2 * p + 1; j++) F[ab + j] = 0.0;
   const b0 = F[cb];
+  const ie = 1.0 / e;
   let f = 0.0, m = 0.0, mx = 0.0;
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
     const len = Math.min(BLOCK, n - i0);
@@ -872,13 +874,14 @@ function smoothTrial(n: number, p: number, j0: number, pX: number, pY: number, p
       const w = pW !== 0 ? F[wb + i0 + i] : 1.0;
       const r = F[ob + i];
       const a = Math.abs(r);
-      const t = a / e;
+      const t = a * ie;
       let v = 0.0, h = 0.0, tt = 0.0, q = 0.0;
       if (t <= 1e100) {
         tt = t * t;
         q = Math.sqrt(tt + 1.0);
-        v = w * (r / q);
-        h = w / (q * (q * q));
+        const iq = 1.0 / q;
+        v = w * (r * iq);
+        h = w * (iq * (iq * iq));
       } else {
         v = r > 0 ? w * e : -(w * e);
       }
@@ -933,6 +936,34 @@ function smoothTrial(n: number, p: number, j0: number, pX: number, pY: number, p
   trialDelta = mx;
   lastMeanAbs = m / W;
   return f + lamB;
+}
+
+function smoothMeans(n: number, p: number, pX: number, pW: number, W: number, intercept: number, pM: number): void {
+  const F = F64, X = xview();
+  const mb = pM >>> 3, wb = pW >>> 3;
+  const pairs = n & ~1;
+  F[mb] = 0.0;
+  for (let j = 1; j <= p; j++) {
+    let m = 0.0;
+    if (intercept !== 0) {
+      const col = (pX >>> XS) + (j - 1) * n;
+      let a = 0.0, b = 0.0;
+      if (pW !== 0) {
+        for (let i = 0; i < pairs; i += 2) {
+          a += F[wb + i] * X[col + i];
+          b += F[wb + i + 1] * X[col + i + 1];
+        }
+      } else {
+        for (let i = 0; i < pairs; i += 2) {
+          a += X[col + i];
+          b += X[col + i + 1];
+        }
+      }
+      if (pairs < n) a += (pW !== 0 ? F[wb + pairs] : 1.0) * X[col + pairs];
+      m = (a + b) / W;
+    }
+    F[mb + j] = m;
+  }
 }
 
 const bucketF = new Float64Array(1);

@@ -31,13 +31,16 @@
 // (and ridge lambda for Huber, 2 e lambda for smooth-L1: the majoriser scaled by 2 e so u <= w) and
 // (3) for Huber with estimated scale minimises Q over s exactly (huberSigma). Each step decreases the
 // objective. IRLS converges only linearly, slowly for smooth-L1 with small e (180-250 steps measured
-// at the default e), so once a smooth-L1 step moved the fitted values by at most NEWTON_SWITCH * S,
-// the next steps are damped Newton steps (the exact Hessian system is again a weighted least-squares
-// problem for l2_fit: newtonSystem), halved until the objective does not grow beyond rounding, with
-// the IRLS step as fallback (9-25 steps in total measured). Converged when the fitted values moved by
+// at the default e), so smooth-L1 first runs Newton steps with a truncated Hessian (smoothNewton: the
+// Gram matrix of the rows with |r| <= c e only, exact gradient, one fused pass over X per trial point,
+// chord steps reusing the factor once the steps are small; 6-8 steps from the pilot, 16-26 from least
+// squares measured), and hands what it cannot finish to the loop: once a smooth-L1 step moved the
+// fitted values by at most NEWTON_SWITCH * S, the loop's steps are damped Newton steps on the exact
+// Hessian (a weighted least-squares problem for l2_fit: newtonSystem), halved until the objective does
+// not grow beyond rounding, with the IRLS step as fallback. Converged when the fitted values moved by
 // at most tol * S in the last step (S = the Huber scale, or max(e, mean |r|) for smooth-L1), or by
 // at most 16 eps times the size of the terms of the residuals (the rounding floor). The weighted
-// solves of intermediate steps (and the start, unless it defines smooth-L1's default epsilon) use
+// solves of intermediate steps (and the start) use
 // l2Solve's inner mode — no double-double refinement when the Cholesky factor's error bound is small,
 // no objective pass — until a step moves the fitted values by at most INNER_SWITCH tol S (or stops
 // shrinking); from then on every solve is l2_fit's, and convergence is declared only on such a step,
@@ -54,8 +57,8 @@
 // Statuses: OK (converged), MAXITER (last iterate), STALLED (a step failed; last iterate), RANK_DEFICIENT, CANCELLED (progress hook),
 // NUMERICAL (non-finite result).
 //
-// Work region: the outlier mask (n bytes; Huber: byte i = 1 when |r_i| > d s, on return), l2_fit's
-// work, then three n-vectors of f64 (residuals; IRLS / Newton weights, then the
+// Work region: the outlier mask (n bytes; Huber: byte i = 1 when |r_i| > d s, on return; smooth-L1:
+// smoothNewton's bucket bytes), l2_fit's work, then three n-vectors of f64 (residuals; IRLS / Newton weights, then the
 // next residuals; selection weights or the Newton response), one n-vector of i32 (selection ids),
 // three (p + 1)-vectors of f64 (next coefficients; column magnitudes; full Newton step) and wselect's
 // sampling scratch, each 16-byte aligned; then the Huber Newton regions (newtonWorkBytes) and, when

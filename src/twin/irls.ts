@@ -37,6 +37,20 @@ const PILOT_FACTOR = 8.0;
 const PILOT_TOL = 1e-6;
 const PILOT_MAXITER = 100;
 
+/** Rows per chunk of the row-chunk passes (assembly/irls.ts "Row chunks": sums per chunk from zero,
+ *  the chunks' sums added in chunk order — the decomposition the kernel's threads share). */
+const CHUNK = 16384;
+const PAR_ARGS = 20;
+
+function chunkCount(n: number): number {
+  return n <= CHUNK ? 1 : Math.ceil(n / CHUNK);
+}
+
+/** The kernel's argument region and partial slots (4 (p + 1) f64, rounded up to even, per chunk). */
+function parBytes(n: number, p: number): number {
+  return al16(8.0 * PAR_ARGS) + al16(8.0 * chunkCount(n) * ((4 * (p + 1) + 1) & ~1));
+}
+
 function al16(b: number): number {
   return Math.ceil(b / 16.0) * 16.0;
 }
@@ -48,7 +62,7 @@ let quiet = false;
 export function irls_work_bytes(n: number, p: number): number {
   const nd = n, q = p + 1.0;
   return al16(nd) + al16(l2_work_bytes(n, p)) + 3.0 * al16(8.0 * nd) + al16(4.0 * nd) + 3.0 * al16(8.0 * q)
-    + al16(SELECT_SCRATCH_BYTES) + newtonWorkBytes(n, p) + pilotBytes(n, p);
+    + al16(SELECT_SCRATCH_BYTES) + newtonWorkBytes(n, p) + parBytes(n, p) + pilotBytes(n, p);
 }
 
 function pilotRows(n: number, p: number): number {
@@ -95,7 +109,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
   const pGo = pDg + al16(8.0 * q);
   const pBuf = pGo + al16(8.0 * q);
   const pSw = pBuf + al16(8.0 * GB * (q + 1.0));
-  const pPil = pSw + al16(8.0 * GB);
+  const pPil = pSw + al16(8.0 * GB) + parBytes(n, p); // after the row-chunk pass region (WASM)
   const huber = loss === LOSS_HUBER;
   const yb = pY >>> 3, wb = pW >>> 3, cb = pCoef >>> 3, ib = pInfo >>> 3, xmb = pXm >>> 3;
 
@@ -112,6 +126,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
     }
   }
   for (let j = 0; j < p; j++) {
+    // row-chunk pass in the kernel: the maximum of the chunks' maxima (the same value)
     const col = (pX >>> XS) + j * n, X = xview();
     let m = 0.0;
     for (let i = 0; i < n; i++) {
@@ -558,13 +573,19 @@ function huberSigma(n: number, pR: number, pW: number, d: number, A: number, lam
     sall = trialSall;
     wnz = trialWnz;
   } else {
-    for (let i = 0; i < n; i++) {
-      const w = pW !== 0 ? F[wb + i] : 1.0;
-      if (w > 0) {
-        const r = F[rb + i];
-        sall += w * (r * r);
-        if (r !== 0) wnz += w;
+    for (let c0 = 0; c0 < n; c0 += CHUNK) {
+      const c1 = Math.min(n, c0 + CHUNK);
+      let sc = 0.0, wc = 0.0;
+      for (let i = c0; i < c1; i++) {
+        const w = pW !== 0 ? F[wb + i] : 1.0;
+        if (w > 0) {
+          const r = F[rb + i];
+          sc += w * (r * r);
+          if (r !== 0) wc += w;
+        }
       }
+      sall = c0 === 0 ? sc : sall + sc;
+      wnz = c0 === 0 ? wc : wnz + wc;
     }
   }
   if (lamB === 0 && d2 * wnz <= A) return 0.0;
@@ -574,20 +595,27 @@ function huberSigma(n: number, pR: number, pW: number, d: number, A: number, lam
   for (let k = 0; k < SIGMA_STEPS; k++) {
     const c = d * s;
     let sin = 0.0, wout = 0.0, f = 0.0;
-    for (let i = 0; i < n; i++) {
-      const w = pW !== 0 ? F[wb + i] : 1.0;
-      if (w > 0) {
-        const r = F[rb + i];
-        const a = Math.abs(r);
-        if (a <= c) {
-          const t = w * (r * r);
-          sin += t;
-          f += t;
-        } else {
-          wout += w;
-          f += w * (c * (2.0 * a - c));
+    for (let c0 = 0; c0 < n; c0 += CHUNK) {
+      const c1 = Math.min(n, c0 + CHUNK);
+      let sc = 0.0, wc = 0.0, fc = 0.0;
+      for (let i = c0; i < c1; i++) {
+        const w = pW !== 0 ? F[wb + i] : 1.0;
+        if (w > 0) {
+          const r = F[rb + i];
+          const a = Math.abs(r);
+          if (a <= c) {
+            const t = w * (r * r);
+            sc += t;
+            fc += t;
+          } else {
+            wc += w;
+            fc += w * (c * (2.0 * a - c));
+          }
         }
       }
+      sin = c0 === 0 ? sc : sin + sc;
+      wout = c0 === 0 ? wc : wout + wc;
+      f = c0 === 0 ? fc : f + fc;
     }
     sigmaF = f;
     sigmaAt = s;
@@ -619,16 +647,26 @@ function huberObjective(n: number, pR: number, pW: number, d: number, s: number,
   const rb = pR >>> 3, wb = pW >>> 3;
   if (!fixed && s === 0) {
     let l1 = 0.0;
-    for (let i = 0; i < n; i++) l1 += (pW !== 0 ? F[wb + i] : 1.0) * Math.abs(F[rb + i]);
+    for (let c0 = 0; c0 < n; c0 += CHUNK) {
+      const c1 = Math.min(n, c0 + CHUNK);
+      let lc = 0.0;
+      for (let i = c0; i < c1; i++) lc += (pW !== 0 ? F[wb + i] : 1.0) * Math.abs(F[rb + i]);
+      l1 = c0 === 0 ? lc : l1 + lc;
+    }
     return 2.0 * d * l1;
   }
   const c = d * s;
   let f = 0.0;
-  for (let i = 0; i < n; i++) {
-    const w = pW !== 0 ? F[wb + i] : 1.0;
-    const r = F[rb + i];
-    const a = Math.abs(r);
-    f += a <= c ? w * (r * r) : w * (c * (2.0 * a - c));
+  for (let c0 = 0; c0 < n; c0 += CHUNK) {
+    const c1 = Math.min(n, c0 + CHUNK);
+    let fc = 0.0;
+    for (let i = c0; i < c1; i++) {
+      const w = pW !== 0 ? F[wb + i] : 1.0;
+      const r = F[rb + i];
+      const a = Math.abs(r);
+      fc += a <= c ? w * (r * r) : w * (c * (2.0 * a - c));
+    }
+    f = c0 === 0 ? fc : f + fc;
   }
   f += lamB;
   return fixed ? f : f / s + A * s;
@@ -642,17 +680,24 @@ function huberTrial(n: number, pOld: number, pNew: number, pW: number, d: number
   const ob = pOld >>> 3, nb = pNew >>> 3, wb = pW >>> 3;
   const c = d * s;
   let f = 0.0, m = 0.0, sall = 0.0, wnz = 0.0;
-  for (let i = 0; i < n; i++) {
-    const w = pW !== 0 ? F[wb + i] : 1.0;
-    const r = F[nb + i];
-    const a = Math.abs(r);
-    f += a <= c ? w * (r * r) : w * (c * (2.0 * a - c));
-    if (w > 0) {
-      const ch = Math.abs(r - F[ob + i]);
-      if (ch > m) m = ch;
-      sall += w * (r * r);
-      if (r !== 0) wnz += w;
+  for (let c0 = 0; c0 < n; c0 += CHUNK) {
+    const c1 = Math.min(n, c0 + CHUNK);
+    let fc = 0.0, sc = 0.0, wc = 0.0;
+    for (let i = c0; i < c1; i++) {
+      const w = pW !== 0 ? F[wb + i] : 1.0;
+      const r = F[nb + i];
+      const a = Math.abs(r);
+      fc += a <= c ? w * (r * r) : w * (c * (2.0 * a - c));
+      if (w > 0) {
+        const ch = Math.abs(r - F[ob + i]);
+        if (ch > m) m = ch;
+        sc += w * (r * r);
+        if (r !== 0) wc += w;
+      }
     }
+    f = c0 === 0 ? fc : f + fc;
+    sall = c0 === 0 ? sc : sall + sc;
+    wnz = c0 === 0 ? wc : wnz + wc;
   }
   trialDelta = m;
   trialSall = sall;
@@ -665,12 +710,18 @@ function smoothObjective(n: number, pR: number, pW: number, e: number, lamB: num
   const F = F64;
   const rb = pR >>> 3, wb = pW >>> 3;
   let f = 0.0, m = 0.0;
-  for (let i = 0; i < n; i++) {
-    const w = pW !== 0 ? F[wb + i] : 1.0;
-    const a = Math.abs(F[rb + i]);
-    const t = a / e;
-    f += t <= 1e8 ? w * (e * (t * t) / (Math.sqrt(t * t + 1.0) + 1.0)) : w * (a - e);
-    m += w * a;
+  for (let c0 = 0; c0 < n; c0 += CHUNK) {
+    const c1 = Math.min(n, c0 + CHUNK);
+    let fc = 0.0, mc = 0.0;
+    for (let i = c0; i < c1; i++) {
+      const w = pW !== 0 ? F[wb + i] : 1.0;
+      const a = Math.abs(F[rb + i]);
+      const t = a / e;
+      fc += t <= 1e8 ? w * (e * (t * t) / (Math.sqrt(t * t + 1.0) + 1.0)) : w * (a - e);
+      mc += w * a;
+    }
+    f = c0 === 0 ? fc : f + fc;
+    m = c0 === 0 ? mc : m + mc;
   }
   lastMeanAbs = m / W;
   return f + lamB;
@@ -721,9 +772,14 @@ function colMeans(n: number, p: number, pX: number, pW: number, W: number, inter
     if (intercept !== 0) {
       const col = (pX >>> XS) + (j - 1) * n;
       let s = 0.0;
-      for (let i = 0; i < n; i++) {
-        const w = pW !== 0 ? F[wb + i] : 1.0;
-        if (w > 0) s += w * X[col + i];
+      for (let c0 = 0; c0 < n; c0 += CHUNK) {
+        const c1 = Math.min(n, c0 + CHUNK);
+        let sc = 0.0;
+        for (let i = c0; i < c1; i++) {
+          const w = pW !== 0 ? F[wb + i] : 1.0;
+          if (w > 0) sc += w * X[col + i];
+        }
+        s = c0 === 0 ? sc : s + sc;
       }
       m = s / W;
     }
@@ -906,42 +962,61 @@ function newtonGradient(n: number, p: number, j0: number, pX: number, pM: number
   pU: number, pOut: number): void {
   const F = F64, X = xview();
   const vb = pV >>> 3, ob = pO >>> 3, mb = pM >>> 3, cb = pC >>> 3, ub = pU >>> 3, outb = pOut >>> 3;
-  const pairs = n & ~1;
+  // per row chunk: lanes (even / odd rows; an odd last row to lane 0) from zero; the chunks' lanes added
+  // in chunk order (assembly/irls.ts gradientRows)
   if (j0 === 0) {
-    let a = 0.0, b = 0.0, ao = 0.0, bo = 0.0;
-    for (let i = 0; i < pairs; i += 2) {
-      a += F[vb + i];
-      b += F[vb + i + 1];
-      ao += F[ob + i];
-      bo += F[ob + i + 1];
+    let A = 0.0, B = 0.0, AO = 0.0, BO = 0.0;
+    for (let c0 = 0; c0 < n; c0 += CHUNK) {
+      const c1 = Math.min(n, c0 + CHUNK);
+      const pairs = c0 + ((c1 - c0) & ~1);
+      let a = 0.0, b = 0.0, ao = 0.0, bo = 0.0;
+      for (let i = c0; i < pairs; i += 2) {
+        a += F[vb + i];
+        b += F[vb + i + 1];
+        ao += F[ob + i];
+        bo += F[ob + i + 1];
+      }
+      if (pairs < c1) {
+        a += F[vb + pairs];
+        ao += F[ob + pairs];
+      }
+      A = c0 === 0 ? a : A + a;
+      B = c0 === 0 ? b : B + b;
+      AO = c0 === 0 ? ao : AO + ao;
+      BO = c0 === 0 ? bo : BO + bo;
     }
-    if (pairs < n) {
-      a += F[vb + pairs];
-      ao += F[ob + pairs];
-    }
-    F[ub] = a + b;
-    F[outb] = ao + bo;
+    F[ub] = A + B;
+    F[outb] = AO + BO;
   }
   for (let j = 1; j <= p; j++) {
     const col = (pX >>> XS) + (j - 1) * n;
     const m = F[mb + j];
-    let a = 0.0, b = 0.0, ao = 0.0, bo = 0.0;
-    for (let i = 0; i < pairs; i += 2) {
-      const x0 = X[col + i] - m, x1 = X[col + i + 1] - m;
-      a += x0 * F[vb + i];
-      ao += x0 * F[ob + i];
-      b += x1 * F[vb + i + 1];
-      bo += x1 * F[ob + i + 1];
+    let A = 0.0, B = 0.0, AO = 0.0, BO = 0.0;
+    for (let c0 = 0; c0 < n; c0 += CHUNK) {
+      const c1 = Math.min(n, c0 + CHUNK);
+      const pairs = c0 + ((c1 - c0) & ~1);
+      let a = 0.0, b = 0.0, ao = 0.0, bo = 0.0;
+      for (let i = c0; i < pairs; i += 2) {
+        const x0 = X[col + i] - m, x1 = X[col + i + 1] - m;
+        a += x0 * F[vb + i];
+        ao += x0 * F[ob + i];
+        b += x1 * F[vb + i + 1];
+        bo += x1 * F[ob + i + 1];
+      }
+      if (pairs < c1) {
+        const x = X[col + pairs] - m;
+        a += x * F[vb + pairs];
+        ao += x * F[ob + pairs];
+      }
+      A = c0 === 0 ? a : A + a;
+      B = c0 === 0 ? b : B + b;
+      AO = c0 === 0 ? ao : AO + ao;
+      BO = c0 === 0 ? bo : BO + bo;
     }
-    if (pairs < n) {
-      const x = X[col + pairs] - m;
-      a += x * F[vb + pairs];
-      ao += x * F[ob + pairs];
-    }
-    let g = a + b;
+    let g = A + B;
     if (ridge > 0) g -= ridge * F[cb + j];
     F[ub + j] = g;
-    F[outb + j] = ao + bo;
+    F[outb + j] = AO + BO;
   }
 }
 

@@ -78,6 +78,7 @@ import { INFO_LEN, INFO_OBJECTIVE, INFO_ITERATIONS, INFO_SCALE, INFO_OUTLIERS, I
 import { STATUS_OK, STATUS_MAXITER, STATUS_RANK_DEFICIENT, STATUS_CANCELLED, STATUS_NUMERICAL, STATUS_STALLED } from "./status";
 import { ldf, stf, ldi, sti, evenUp } from "./mem";
 import { dotTile2x4 } from "./tile";
+import { PASS_IRLS, parRun } from "./par";
 
 /** loss argument: Huber. */
 const LOSS_HUBER: i32 = 1;
@@ -574,9 +575,10 @@ function chunkArgs(kind: i32, n: i32, p: i32, pX: usize): usize {
   return a;
 }
 
-/** Runs the chunks of the pass described at pArgs (here, in chunk order). */
+/** Runs the chunks of the pass described at pArgs: on the host's thread pool, or here in chunk order. */
 function runChunks(pArgs: usize, n: i32): void {
   const nc = chunkCount(n);
+  if (parRun(PASS_IRLS, pArgs, nc)) return;
   for (let c = 0; c < nc; c++) irlsChunk(pArgs, c, 0);
 }
 

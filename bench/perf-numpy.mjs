@@ -1,131 +1,132 @@
 #!/usr/bin/env node
-// node bench/perf-numpy.mjs [--cases 1000000x20,100000x100] [--reps 5] [--rounds 3] [--lib dist/index.js]
-//                           [--python python3] [--threads N]
-// Least squares per core, side by side in ONE run: robustreg `ols` on a `Dataset` (WebAssembly, the
-// built package) against numpy's normal equations (OpenBLAS, one thread: OPENBLAS_NUM_THREADS=1)
-// on the same data — issue #21's single-core bar (within 1.3x of numpy at 1e6 x 20 and 1e5 x 100).
-// numpy does A = [1, X]; G = A'A; c = A'y; beta = cho_solve(cholesky(G), c) — no centering,
-// scaling, condition estimate or refinement, i.e. the cheapest normal-equations solve it has.
-// Both sides are timed in CPU time (process.cpuUsage user+sys here; time.process_time in a python
-// child that keeps its copy of the data in memory), in alternating rounds (node reps, python reps,
-// node reps, …) so that the machine's load hits both alike. Prints fastest and median per side and
-// their ratio. The coefficients of the two are compared (relative 1e-8) before anything is timed.
+// node bench/perf-numpy.mjs [flags]
+// Single-core least squares (issue 21's bar): robustreg's ols on a Dataset (one thread) against
+// numpy's normal equations (X'X and X'y by OpenBLAS, Cholesky, two triangular solves) on the SAME
+// data, in the same run: a python3 child (numpy of the machine's python3, OPENBLAS_NUM_THREADS=1)
+// holds the data and solves on request, and the repetitions alternate (numpy, robustreg, numpy, …)
+// so load drifts hit both alike. Times are CPU time (process.cpuUsage in Node, time.process_time in
+// python) of the solve alone — data already in place on both sides (the Dataset's memory; numpy's
+// [1, X] array) — medians and fastest. Both answers are checked against each other first.
+//
+// The bar: robustreg within 1.3× numpy per core at 1e6 × 20 and 1e5 × 100.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as L from './lib.mjs';
 
 const { values: A } = parseArgs({
   options: {
-    cases: { type: 'string', default: '1000000x20,100000x100' },
-    reps: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '3' },
-    lib: { type: 'string', default: path.join(L.ROOT, 'dist', 'index.js') },
+    shapes: { type: 'string', default: '1e6x20,1e5x100' },
+    reps: { type: 'string', default: '9' },
     python: { type: 'string', default: 'python3' },
-    threads: { type: 'string' },
+    lib: { type: 'string', default: path.join(L.ROOT, 'dist', 'index.js') },
     help: { type: 'boolean', default: false },
   },
 });
 if (A.help) {
-  console.log('node bench/perf-numpy.mjs [--cases NxP,...] [--reps 5] [--rounds 3] [--lib dist/index.js] [--python python3] [--threads N]');
+  console.log('node bench/perf-numpy.mjs [--shapes 1e6x20,1e5x100] [--reps 9] [--python python3] [--lib dist/index.js]');
   process.exit(0);
 }
-const reps = Number(A.reps);
-const rounds = Number(A.rounds);
-const rr = await import(pathToFileURL(path.resolve(A.lib)).href);
-const initOpts = A.threads !== undefined ? { threads: A.threads === 'auto' ? 'auto' : Number(A.threads) } : {};
-await rr.init(initOpts);
 
 const PY = String.raw`
-import sys, time, json, numpy as np
-n, p = int(sys.argv[2]), int(sys.argv[3])
-X = np.fromfile(sys.argv[1] + '.x', dtype='<f8').reshape(n, p)
-y = np.fromfile(sys.argv[1] + '.y', dtype='<f8')
-A = np.empty((n, p + 1)); A[:, 0] = 1.0; A[:, 1:] = X
-del X
-def solve():
-    G = A.T @ A
-    c = A.T @ y
-    R = np.linalg.cholesky(G)
-    z = np.linalg.solve(R, c)          # general solve on the triangle: p^3, negligible next to n p^2
-    return np.linalg.solve(R.T, z)
-print(json.dumps({'coef': solve().tolist()}), flush=True)
+import sys, time, numpy as np
+try:
+    from scipy.linalg import solve_triangular
+except Exception:
+    solve_triangular = None
+Xa = y = None
 for line in sys.stdin:
-    k = int(line)
-    t = []
-    for _ in range(k):
-        t0 = time.process_time(); solve(); t.append(time.process_time() - t0)
-    print(json.dumps({'ms': [1000 * v for v in t]}), flush=True)
+    cmd = line.split()
+    if cmd[0] == 'load':
+        n, p = int(cmd[2]), int(cmd[3])
+        X = np.fromfile(cmd[1] + '.X', dtype='<f8').reshape(n, p)
+        y = np.fromfile(cmd[1] + '.y', dtype='<f8')
+        Xa = np.empty((n, p + 1)); Xa[:, 0] = 1.0; Xa[:, 1:] = X
+        del X
+        print('ok', np.__version__, flush=True)
+    elif cmd[0] == 'solve':
+        t0 = time.process_time()
+        G = Xa.T @ Xa
+        c = Xa.T @ y
+        Lc = np.linalg.cholesky(G)
+        if solve_triangular is not None:
+            z = solve_triangular(Lc, c, lower=True)
+            b = solve_triangular(Lc.T, z, lower=False)
+        else:
+            b = np.linalg.solve(G, c)
+        t = (time.process_time() - t0) * 1000
+        print('t', t, ' '.join(repr(float(v)) for v in b), flush=True)
 `;
 
-function pyChild(file, n, p) {
-  const child = spawn(A.python, ['-c', PY, file, String(n), String(p)], {
-    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  let buf = '';
-  const waiting = [];
-  child.stdout.on('data', (d) => {
-    buf += d;
-    let k;
-    while ((k = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, k);
-      buf = buf.slice(k + 1);
-      waiting.shift()(JSON.parse(line));
-    }
-  });
-  const next = () => new Promise((res) => waiting.push(res));
-  return { first: next(), run: (k) => { const r = next(); child.stdin.write(`${k}\n`); return r; }, end: () => child.stdin.end() };
-}
+const lib = await import(pathToFileURL(path.resolve(A.lib)).href);
+await lib.init({ warmup: 'wait' });
+const py = spawn(A.python, ['-c', PY], { env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' }, stdio: ['pipe', 'pipe', 'inherit'] });
+const lines = createInterface({ input: py.stdout });
+const queue = [];
+lines.on('line', (l) => queue.shift()?.(l));
+const ask = (cmd) => new Promise((resolve) => {
+  queue.push(resolve);
+  py.stdin.write(cmd + '\n');
+});
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const median = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
-const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
-const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-
-const dir = mkdtempSync(path.join(os.tmpdir(), 'perf-numpy-'));
-console.log(`robustreg ols (Dataset, ${A.lib}) vs numpy normal equations (OpenBLAS 1 thread); CPU ms; ` +
-  `${rounds} rounds x ${reps} reps each; load ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
+const dir = mkdtempSync(path.join(os.tmpdir(), 'robustreg-perf-'));
+console.log(`robustreg ols (Dataset, 1 thread) vs numpy normal equations (OPENBLAS_NUM_THREADS=1) — CPU time, ${A.reps} alternating reps, load ${os.loadavg()[0].toFixed(1)}`);
+const rows = [];
 try {
-  for (const cell of A.cases.split(',')) {
-    const [n, p] = cell.split('x').map(Number);
-    const g = L.makeRng(L.seedFor(n, p));
-    const X = new Float64Array(n * p);
-    const y = new Float64Array(n);
-    const b = L.trueBeta(p);
-    for (let i = 0; i < n; i++) {
-      let f = b[0];
-      for (let j = 0; j < p; j++) { const v = 2 * g.uniform() - 1 + 0.1 * j; X[i * p + j] = v; f += b[j + 1] * v; }
-      y[i] = f + g.normal();
-    }
-    const file = path.join(dir, cell);
-    writeFileSync(`${file}.x`, X);
-    writeFileSync(`${file}.y`, y);
-    const py = pyChild(file, n, p);
-    const ds = rr.Dataset.from({ data: X, rows: n, cols: p, layout: 'row-major' }, y);
-    const fitOpts = A.threads !== undefined ? { threads: initOpts.threads } : {};
-    const ours = rr.ols(ds, fitOpts);
-    const theirs = (await py.first).coef;
-    const mine = [ours.intercept, ...ours.coef];
-    const rel = Math.max(...theirs.map((v, j) => Math.abs(v - mine[j]) / Math.max(1, Math.abs(v))));
-    if (!(rel < 1e-8)) throw new Error(`${cell}: robustreg and numpy disagree (max rel ${rel})`);
-    const tR = [];
-    const tN = [];
-    for (let r = 0; r < rounds; r++) {
-      for (let k = 0; k < reps; k++) {
-        const t0 = cpuMs();
-        rr.ols(ds, fitOpts);
-        tR.push(cpuMs() - t0);
+  for (const shape of A.shapes.split(',')) {
+    const m = /^1e(\d)x(\d+)$/.exec(shape);
+    if (!m) throw new Error(`shape ${shape}`);
+    const n = 10 ** Number(m[1]);
+    const p = Number(m[2]);
+    const d = L.makeData({ n, p });
+    const base = path.join(dir, `d${n}x${p}`);
+    writeFileSync(base + '.X', Buffer.from(d.X.buffer, d.X.byteOffset, d.X.byteLength));
+    writeFileSync(base + '.y', Buffer.from(d.y.buffer, d.y.byteOffset, d.y.byteLength));
+    const ok = await ask(`load ${base} ${n} ${p}`);
+    const npVersion = ok.split(' ')[1];
+    const ds = lib.Dataset.from(L.asMatrixLike(d), d.y);
+    try {
+      const ours = [], theirs = [];
+      let check = null;
+      for (let r = 0; r < Number(A.reps) + 1; r++) {
+        const out = (await ask('solve')).split(' ');
+        const c0 = cpuMs();
+        const res = lib.ols(ds, { threads: 1 });
+        const c = cpuMs() - c0;
+        if (r === 0) {
+          // answers agree (numpy's normal equations lose digits on ill-conditioned data; these are not)
+          const nb = out.slice(2).map(Number);
+          const ours_ = [res.intercept, ...res.coef];
+          check = Math.max(...ours_.map((v, i) => Math.abs(v - nb[i]))) / Math.max(...nb.map(Math.abs));
+          if (!(check < 1e-8)) throw new Error(`${shape}: robustreg and numpy disagree (relative ${check})`);
+          continue; // the first rep warms both
+        }
+        theirs.push(Number(out[1]));
+        ours.push(c);
       }
-      tN.push(...(await py.run(reps)).ms);
+      const ratio = median(ours) / median(theirs);
+      rows.push([`${L.fmtN(n)} × ${p}`, L.fmtMs(median(ours)), L.fmtMs(Math.min(...ours)), L.fmtMs(median(theirs)), L.fmtMs(Math.min(...theirs)),
+        L.fmtRatio(ratio), ratio <= 1.3 ? 'met' : 'not met', `numpy ${npVersion}; agree to ${check.toExponential(1)}`]);
+    } finally {
+      ds.dispose();
     }
-    py.end();
-    ds.dispose();
-    const f = (v) => v.toFixed(1).padStart(7);
-    console.log(`${cell.padEnd(14)} robustreg fastest ${f(Math.min(...tR))} median ${f(median(tR))} | numpy fastest ${f(Math.min(...tN))} median ${f(median(tN))}` +
-      ` | ratio fastest ${(Math.min(...tR) / Math.min(...tN)).toFixed(2)} median ${(median(tR) / median(tN)).toFixed(2)} | coef max rel diff ${rel.toExponential(1)}`);
   }
 } finally {
+  py.stdin.end();
   rmSync(dir, { recursive: true, force: true });
 }
+console.log(L.renderTable(['n × p', 'robustreg CPU median', 'fastest', 'numpy CPU median', 'fastest', 'ratio (median)', 'bar ≤ 1.3×', 'notes'], rows));
+process.exit(0);

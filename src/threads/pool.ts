@@ -230,9 +230,11 @@ export class ThreadPool {
           w.onError((e) => reject(new Error(`thread ${i} failed to start: ${(e as Error)?.message ?? String(e)}`)));
         }));
         w.post({ module, memory, ctl: ctl.buffer, index: i });
-        w.unref();
       }
+      // Referenced until ready (else a script awaiting init() could exit with the start pending),
+      // then unref'd: an idle pool never holds a Node process open.
       await Promise.all(ready);
+      for (const w of workers) w.unref();
     } catch (e) {
       for (const w of workers) w.terminate();
       throw e;

@@ -104,7 +104,7 @@ try {
       for (let r = 0; r < Number(A.reps) + 1; r++) {
         const out = (await ask('solve')).split(' ');
         const c0 = cpuMs();
-        const res = lib.ols(ds, { threads: 1 });
+        const res = lib.ols(ds); // init() without threads: the single-threaded build
         const c = cpuMs() - c0;
         if (r === 0) {
           // answers agree (numpy's normal equations lose digits on ill-conditioned data; these are not)

@@ -56,7 +56,7 @@ const maxT = Math.max(...threadList);
 const init = await lib.init({ threads: maxT, warmup: 'wait' });
 if (init.threads !== maxT) throw new Error(`init({ threads: ${maxT} }) started ${init.threads} (${init.threadsReason ?? ''})`);
 
-const PASS_NAMES = { 1: 'l2 Gram', 2: 'l2 refinement', 3: 'l2 standardisation', 10: 'irls row chunks', 11: 'l1 glob row chunks' };
+const PASS_NAMES = { 1: 'l2 Gram', 2: 'l2 refinement', 3: 'l2 standardisation', 10: 'irls row chunks', 11: 'l1 globbing' };
 const FITS = {
   ols: (ds, threads) => lib.ols(ds, { threads }),
   lad: (ds, threads) => lib.lad(ds, { threads }),
@@ -143,13 +143,17 @@ for (const id of A.cases.split(',')) {
     console.log(L.renderTable(['pass', 'calls', 'items', ...threadList.map((t) => `${t} thr`), 'speed-up'], passRows));
     console.log(`Amdahl serial fraction f = ${f.toFixed(3)} (from ${t1} vs ${tN} threads, median wall); predicted speed-up: 8 cores ${amdahl(8).toFixed(2)}×, 16 cores ${amdahl(16).toFixed(2)}×, 64 cores ${amdahl(64).toFixed(2)}×` +
       (quiet ? '' : ' — from wall times on a loaded machine: not meaningful'));
-    // Structural estimate (one thread only, so less sensitive to other load): the share of the fastest
-    // 1-thread fit spent outside the split passes.
-    const fast1 = Math.min(...wall.get(t1));
-    const passFast1 = Object.keys(perPass).length ? [...ids].reduce((s, k) => s + Math.min(...passes.get(t1).map((pt) => pt[k]?.ms ?? 0)), 0) : 0;
-    const fs = Math.min(1, Math.max(0, (fast1 - passFast1) / fast1));
+    // Structural estimate from CPU time on ONE thread (other load inflates wall time, not CPU time):
+    // the share of the 1-thread fit's CPU spent outside the split passes — Amdahl's f if the passes
+    // scaled perfectly (memory bandwidth and item counts limit them further).
+    const cpuFit1 = median(cpu.get(t1));
+    const cpuPass1 = median(passes.get(t1).map((pt) => Object.values(pt).reduce((s, v) => s + v.cpuMs, 0)));
+    const fs = Math.min(1, Math.max(0, (cpuFit1 - cpuPass1) / cpuFit1));
     const am2 = (P) => 1 / (fs + (1 - fs) / P);
-    console.log(`1-thread structure: ${L.fmtMs(fast1 - passFast1)} of the fastest ${L.fmtMs(fast1)} outside split passes: f = ${fs.toFixed(3)}, ideal speed-up 2 cores ${am2(2).toFixed(2)}×, 8 ${am2(8).toFixed(2)}×, 16 ${am2(16).toFixed(2)}×, 64 ${am2(64).toFixed(2)}× (upper bounds: memory bandwidth and item counts also limit)`);
+    const cpuRows = [...ids].sort().map((k) => [PASS_NAMES[k] ?? `pass ${k}`, L.fmtMs(median(passes.get(t1).map((pt) => pt[k]?.cpuMs ?? 0)))]);
+    cpuRows.push(['rest of the fit (serial)', L.fmtMs(cpuFit1 - cpuPass1)], ['whole fit', L.fmtMs(cpuFit1)]);
+    console.log(L.renderTable(['1 thread, CPU (median)', 'ms'], cpuRows));
+    console.log(`CPU structure on 1 thread: f = ${fs.toFixed(3)} outside split passes; ideal speed-up 2 cores ${am2(2).toFixed(2)}×, 8 ${am2(8).toFixed(2)}×, 16 ${am2(16).toFixed(2)}×, 64 ${am2(64).toFixed(2)}×`);
     results.push({ id, n, p, threads: threadList, wallMs: Object.fromEntries(wall), cpuMs: Object.fromEntries(cpu), passes: perPass, serialFraction: f, structuralSerialFraction: fs,
       predicted: { 8: amdahl(8), 16: amdahl(16), 64: amdahl(64) }, bitIdentical: true });
   } finally {

@@ -50,8 +50,8 @@ export interface InitResult {
   warmupMs?: number;
   /** How the kernels are warmed: 'background' (a worker, still running when init() resolves) or 'in-thread' (done); absent when skipped. */
   warmup?: 'background' | 'in-thread';
-  /** Threads the fits use (1 unless init({ threads }) asked for more and they could be started). */
-  threads: number;
+  /** Threads the fits use, when init() was given `threads` (1 unless more were asked for and started). */
+  threads?: number;
   /** Why fewer threads than asked for are used (absent when all were started). */
   threadsReason?: string;
 }
@@ -112,7 +112,7 @@ export function initRuntime(options?: InitOptions, internal: InitInternal = {}):
             const b = await instantiateWasm(decodeThreads(), {
               memory,
               parRun: (pass, pArgs, items) => {
-                if (pool === null || par === null) return 0;
+                if (pool === null || par === null || !pool.usable) return 0;
                 if (passTimes === null) {
                   if (activeThreads <= 1) return 0;
                   pool.run(par.par_item, pass, pArgs >>> 0, items, activeThreads);
@@ -120,12 +120,14 @@ export function initRuntime(options?: InitOptions, internal: InitInternal = {}):
                 }
                 // timed (bench/threads.mjs): on one thread the items run here, in order, as the kernel would
                 const t0 = performance.now();
+                const c0 = cpuNow();
                 if (activeThreads <= 1) for (let i = 0; i < items; i++) par.par_item(pass, pArgs >>> 0, i, 0);
                 else pool.run(par.par_item, pass, pArgs >>> 0, items, activeThreads);
-                const t = (passTimes[pass] ??= { calls: 0, items: 0, ms: 0 });
+                const t = (passTimes[pass] ??= { calls: 0, items: 0, ms: 0, cpuMs: 0 });
                 t.calls++;
                 t.items += items;
                 t.ms += performance.now() - t0;
+                t.cpuMs += cpuNow() - c0;
                 return 1;
               },
             });
@@ -146,7 +148,8 @@ export function initRuntime(options?: InitOptions, internal: InitInternal = {}):
       wasmPar = pool ? backend.par : null;
       poolThreads = pool ? pool.size : 1;
       activeThreads = poolThreads;
-      const result: InitResult = { backend: 'wasm', threads: poolThreads };
+      const result: InitResult = { backend: 'wasm' };
+      if (options?.threads !== undefined) result.threads = poolThreads;
       if (threadsReason) result.threadsReason = `${threadsReason}; running 1 thread`;
       if (options?.warmup !== false) {
         const kernels = internal.kernels ?? true;
@@ -174,7 +177,7 @@ export function initRuntime(options?: InitOptions, internal: InitInternal = {}):
       const why = (e as Error)?.message ?? String(e);
       initDone = {
         backend: 'js',
-        threads: 1,
+        ...(options?.threads !== undefined ? { threads: 1 } : {}),
         reason: options?.wasm !== undefined
           ? `the WebAssembly module given in options.wasm failed to load (${why}); using the TypeScript backend`
           : `WebAssembly unavailable (${why}); using the TypeScript backend`,
@@ -195,7 +198,7 @@ export function initRuntime(options?: InitOptions, internal: InitInternal = {}):
 function runOnScratch(scratch: Backend, body: () => void): void {
   const prevSlot = wasmSlot, prevDone = initDone;
   wasmSlot = { backend: scratch, arena: new Arena(scratch) };
-  initDone = { backend: 'wasm', threads: 1 };
+  initDone = { backend: 'wasm' };
   try {
     body();
   } finally {
@@ -274,23 +277,35 @@ export function runTestPass(items: number): void {
   threadPool.run(wasmPar.par_item, 0, 0, items, poolThreads);
 }
 
-let passTimes: Record<number, { calls: number; items: number; ms: number }> | null = null;
+let passTimes: Record<number, { calls: number; items: number; ms: number; cpuMs: number }> | null = null;
+
+/** CPU milliseconds of the process (all threads) where the host reports it (Node), else 0. */
+function cpuNow(): number {
+  const u = (globalThis as unknown as { process?: { cpuUsage?: () => { user: number; system: number } } }).process?.cpuUsage?.();
+  return u ? (u.user + u.system) / 1000 : 0;
+}
 
 /**
- * Internal (bench/threads.mjs): time the block passes by pass id (on a threaded init; with one
- * thread the items then run from the host, in order). `true` starts (and clears) the record, `false`
+ * Internal (bench/threads.mjs): time the block passes by pass id, wall and process CPU (on a
+ * threaded init; with one thread the items then run from the host, in order, so a pass's CPU time
+ * is this thread's and does not depend on other load). `true` starts (and clears) the record, `false`
  * stops; returns the record so far.
  */
-export function passTiming(on?: boolean): Record<number, { calls: number; items: number; ms: number }> {
+export function passTiming(on?: boolean): Record<number, { calls: number; items: number; ms: number; cpuMs: number }> {
   const out = passTimes ?? {};
   if (on === true) passTimes = {};
   else if (on === false) passTimes = null;
   return out;
 }
 
-/** Threads of init()'s pool (1 without threads) and the jobs it ran (tests, diagnostics). */
-export function threadStats(): { threads: number; jobs: number } {
-  return { threads: poolThreads, jobs: threadPool?.jobs ?? 0 };
+/** Threads of init()'s pool (1 without threads), the jobs it ran and whether it can run more (tests, diagnostics). */
+export function threadStats(): { threads: number; jobs: number; usable: boolean } {
+  return { threads: poolThreads, jobs: threadPool?.jobs ?? 0, usable: threadPool?.usable ?? false };
+}
+
+/** Internal (tests): terminate worker i of the pool, as if it had died. */
+export function killThreadForTest(i: number): void {
+  threadPool?.killWorker(i);
 }
 
 /** Resolve the backend for one fit (`threads`: the fit's option, checked here, used by withSlot). */

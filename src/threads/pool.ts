@@ -96,6 +96,7 @@ interface PoolWorker {
   post(m: unknown): void;
   onMessage(f: (m: { type: string; index: number; message?: string }) => void): void;
   onError(f: (e: unknown) => void): void;
+  onExit(f: () => void): void;
   terminate(): void;
   unref(): void;
 }
@@ -160,6 +161,7 @@ function spawn(): PoolWorker {
       post: (m) => w.postMessage(m),
       onMessage: (f) => w.on('message', (m) => f(m as { type: string; index: number })),
       onError: (f) => w.on('error', f),
+      onExit: (f) => w.on('exit', f),
       terminate: () => void w.terminate(),
       unref: () => w.unref(),
     };
@@ -171,6 +173,7 @@ function spawn(): PoolWorker {
       post: (m) => w.postMessage(m),
       onMessage: (f) => w.addEventListener('message', (e) => f(e.data as { type: string; index: number })),
       onError: (f) => w.addEventListener('error', f),
+      onExit: () => {},
       terminate: () => w.terminate(),
       unref: () => {},
     };
@@ -199,6 +202,8 @@ export class ThreadPool {
   private readonly block: boolean;
   private running = false;
   private closed = false;
+  /** Why the pool cannot run jobs (a worker failed or exited), or null. */
+  private broken: string | null = null;
   /** Jobs run (diagnostics and tests). */
   jobs = 0;
 
@@ -207,6 +212,21 @@ export class ThreadPool {
     this.workers = workers;
     this.size = workers.length + 1;
     this.block = canBlock();
+    // A worker that dies (terminated from outside, or an error outside any item) would never
+    // acknowledge a job: from then on the pool refuses jobs and the kernels run their passes
+    // themselves (same items, same bits).
+    workers.forEach((w, i) => {
+      const lost = (why: string) => {
+        if (!this.closed) this.broken ??= `thread ${i + 1} ${why}`;
+      };
+      w.onExit(() => lost('exited'));
+      w.onError((e) => lost(`failed (${(e as Error)?.message ?? String(e)})`));
+    });
+  }
+
+  /** False once a worker has failed or exited (or after close()): run() must not be called. */
+  get usable(): boolean {
+    return this.broken === null && !this.closed;
   }
 
   /**
@@ -293,6 +313,11 @@ export class ThreadPool {
       for (let i = 0; i < len; i++) msg += String.fromCharCode(c[MSG + i]);
       throw new RobustRegError('INTERNAL', `thread ${who - 1} of the pool failed in a block pass (${msg}); the fit was stopped — this is a bug in robustreg, please report it with the input`, { thread: who - 1, pass });
     }
+  }
+
+  /** Internal (tests): terminate worker i (1-based) as if it had died. */
+  killWorker(i: number): void {
+    this.workers[i - 1]?.terminate();
   }
 
   /** Stop and terminate the workers (the pool cannot be used afterwards). */

@@ -5,7 +5,7 @@
 // build first, and init() is once per process.)
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dataset, RobustRegError, fitAsync, huber, init, memoryStats, ols, type InitResult } from '../../src/index.js';
-import { runTestPass, threadStats } from '../../src/backend/runtime.js';
+import { killThreadForTest, runTestPass, threadStats } from '../../src/backend/runtime.js';
 
 const debug = process.env.ROBUSTREG_WASM === 'debug';
 
@@ -145,5 +145,18 @@ describe.skipIf(debug)('threads', () => {
     const { X, y } = problem(20_000, 3, 7);
     const r = await fitAsync(X, y, { loss: 'l2' });
     expect(bits(r)).toBe(bits(ols(X, y)));
+  });
+
+  // last: it breaks the pool for the rest of this file
+  it('a worker that dies: the pool stops taking jobs and fits run their passes on this thread, same bits', async () => {
+    const { X, y } = problem(50_000, 6, 8);
+    const ref = bits(ols(X, y, { backend: 'js' }));
+    expect(threadStats().usable).toBe(true);
+    killThreadForTest(2);
+    for (let k = 0; k < 100 && threadStats().usable; k++) await new Promise((r) => setTimeout(r, 20));
+    expect(threadStats().usable).toBe(false);
+    const jobs = threadStats().jobs;
+    expect(bits(ols(X, y))).toBe(ref);
+    expect(threadStats().jobs).toBe(jobs);
   });
 });

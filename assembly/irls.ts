@@ -78,7 +78,7 @@ import { INFO_LEN, INFO_OBJECTIVE, INFO_ITERATIONS, INFO_SCALE, INFO_OUTLIERS, I
 import { STATUS_OK, STATUS_MAXITER, STATUS_RANK_DEFICIENT, STATUS_CANCELLED, STATUS_NUMERICAL, STATUS_STALLED } from "./status";
 import { ldf, stf, ldi, sti, evenUp } from "./mem";
 import { dotTile2x4 } from "./tile";
-import { PASS_IRLS, parRun } from "./par";
+import { PAR_SLOTS, PASS_IRLS, parRun } from "./par";
 
 /** loss argument: Huber. */
 const LOSS_HUBER: i32 = 1;
@@ -543,12 +543,13 @@ export function irls_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interc
 /** Rows per chunk: a multiple of BLOCK (the residual blocks are those of one sweep) and even. */
 const CHUNK: i32 = 16384;
 /** Argument slots (f64) of a chunk pass. */
-const PAR_ARGS: i32 = 20;
+const PAR_ARGS: i32 = 28;
 const aKind = 0, aN = 1, aP = 2, aXS = 3, aX = 4, aY = 5, aW = 6, aC = 7, aOut = 8, aOld = 9, aR = 10, aV = 11,
-  aO = 12, aM = 13, aJ0 = 14, aS1 = 15, aS2 = 16, aPart = 17, aStride = 18;
+  aO = 12, aM = 13, aJ0 = 14, aS1 = 15, aS2 = 16, aPart = 17, aStride = 18, aL = 19, aCnt = 20, aGP = 21, aBuf = 22,
+  aSw = 23, aScrN = 24, aSStride = 25;
 /** Chunk pass kinds (kernel-only dispatch codes, like the argument slots). */
 const kResid = 0, kColMax = 1, kMaxCh = 2, kWeights = 3, kOutl = 4, kSall = 5, kSigma = 6, kL1 = 7,
-  kHObj = 8, kTrial = 9, kSObj = 10, kColSum = 11, kGrad = 12;
+  kHObj = 8, kTrial = 9, kSObj = 10, kColSum = 11, kGrad = 12, kGram = 13;
 
 /** The argument region of the irls_fit call in progress (set by irls_fit; pilotFit restores it after
  *  its nested call). */
@@ -557,9 +558,23 @@ let parArgs: usize = 0;
 function chunkCount(n: i32): i32 { return n <= CHUNK ? 1 : (n + CHUNK - 1) / CHUNK; }
 /** f64 per partial slot: the Newton gradient's 4 (p + 1) lanes (the largest). */
 function partStride(p: i32): i32 { return evenUp(4 * (p + 1)); }
-/** The argument region and one partial slot per chunk. */
+/** Listed rows per part of gramRows (a multiple of GB): one part (the sequential sweep) up to it. */
+const GRAM_PART: i32 = 16384;
+function gramParts(cnt: i32): i32 { return cnt <= GRAM_PART ? 1 : (cnt + GRAM_PART - 1) / GRAM_PART; }
+/** f64 per gramRows part: its Gram matrix ((p + 1)^2, row-major as G) and sum w t y (p + 1). */
+function gramPartStride(p: i32): i32 { return evenUp((p + 1) * (p + 2)); }
+function gramPartBytes(n: i32, p: i32): f64 { return al16(8.0 * <f64>gramParts(n) * <f64>gramPartStride(p)); }
+/** Scratch of one more participant slot for gramRows' parts: the chunk buffer and its square-root weights. */
+function slotBytes(p: i32): f64 { return al16(8.0 * <f64>GB * (<f64>p + 2.0)) + al16(8.0 * <f64>GB); }
+/** The gramRows parts' region of the argument region at a (after the row-chunk partials). */
+function gramPartsAt(a: usize, n: i32, p: i32): usize {
+  return a + <usize>al16(8.0 * <f64>PAR_ARGS) + <usize>al16(8.0 * <f64>chunkCount(n) * <f64>partStride(p));
+}
+/** The argument region, one partial slot per chunk, the gramRows parts and the scratch of participant
+ *  slots 1..PAR_SLOTS-1. */
 function parBytes(n: i32, p: i32): f64 {
-  return al16(8.0 * <f64>PAR_ARGS) + al16(8.0 * <f64>chunkCount(n) * <f64>partStride(p));
+  return al16(8.0 * <f64>PAR_ARGS) + al16(8.0 * <f64>chunkCount(n) * <f64>partStride(p)) + gramPartBytes(n, p) +
+    <f64>(PAR_SLOTS - 1) * slotBytes(p);
 }
 
 /** The arguments common to every chunk pass; returns the region. */
@@ -628,6 +643,19 @@ export function irlsChunk(pArgs: usize, c: i32, slot: i32): void {
     smoothRows(pR, pW, s1, r0, r1, part);
   } else if (kind == kColSum) {
     for (let j = 0; j < p; j++) stf(part, j, XS == 3 ? colWeightedSum<f64>(n, pX, pW, j, r0, r1) : colWeightedSum<f32>(n, pX, pW, j, r0, r1));
+  } else if (kind == kGram) {
+    // part c of gramRows: listed rows c GRAM_PART .. on this participant's scratch
+    const q = p + 1;
+    const cnt = <i32>ldf(pArgs, aCnt);
+    const g = <usize>ldf(pArgs, aGP) + ((<usize>c * <usize>gramPartStride(p)) << 3);
+    for (let e = 0; e < q * q + q; e++) stf(g, e, 0.0);
+    const buf = slot == 0 ? <usize>ldf(pArgs, aBuf) : <usize>ldf(pArgs, aScrN) + <usize>(slot - 1) * <usize>ldf(pArgs, aSStride);
+    const sw = slot == 0 ? <usize>ldf(pArgs, aSw) : buf + <usize>al16(8.0 * <f64>GB * (<f64>p + 2.0));
+    const pY = <usize>ldf(pArgs, aY), pM = <usize>ldf(pArgs, aM), pL = <usize>ldf(pArgs, aL);
+    const j0 = <i32>ldf(pArgs, aJ0);
+    const g0 = c * GRAM_PART, g1 = min<i32>(cnt, g0 + GRAM_PART);
+    if (XS == 3) gramRowsT<f64>(n, p, j0, pX, pW, pM, pL, g0, g1, 1.0, g, buf, sw, pY, g + (<usize>(q * q) << 3));
+    else gramRowsT<f32>(n, p, j0, pX, pW, pM, pL, g0, g1, 1.0, g, buf, sw, pY, g + (<usize>(q * q) << 3));
   } else if (kind == kGrad) {
     gradientRows(n, p, <i32>ldf(pArgs, aJ0), pX, <usize>ldf(pArgs, aM), <usize>ldf(pArgs, aV), <usize>ldf(pArgs, aO),
       r0, r1, part);
@@ -1235,14 +1263,52 @@ function huberPartition(n: i32, pR: usize, pW: usize, c: f64, pFl: usize, pV: us
  *  of the chunk (gramChunk). */
 function gramRows(n: i32, p: i32, j0: i32, pX: usize, pW: usize, pM: usize, pL: usize, cnt: i32, sign: f64,
   pG: usize, pBuf: usize, pSw: usize, pY: usize, pTy: usize): void {
-  if (XS == 3) gramRowsT<f64>(n, p, j0, pX, pW, pM, pL, cnt, sign, pG, pBuf, pSw, pY, pTy);
-  else gramRowsT<f32>(n, p, j0, pX, pW, pM, pL, cnt, sign, pG, pBuf, pSw, pY, pTy);
+  const np = gramParts(cnt);
+  if (np <= 1) {
+    if (XS == 3) gramRowsT<f64>(n, p, j0, pX, pW, pM, pL, 0, cnt, sign, pG, pBuf, pSw, pY, pTy);
+    else gramRowsT<f32>(n, p, j0, pX, pW, pM, pL, 0, cnt, sign, pG, pBuf, pSw, pY, pTy);
+    return;
+  }
+  // Several parts of GRAM_PART listed rows (a row-chunk pass): each part's Gram matrix (and sum w t y)
+  // from zero into its slot; then G += sign * (the parts' sums in part order).
+  const a = chunkArgs(kGram, n, p, pX);
+  const gp = gramPartsAt(a, n, p);
+  stf(a, aW, <f64>pW);
+  stf(a, aM, <f64>pM);
+  stf(a, aJ0, <f64>j0);
+  stf(a, aY, <f64>pY);
+  stf(a, aL, <f64>pL);
+  stf(a, aCnt, <f64>cnt);
+  stf(a, aGP, <f64>gp);
+  stf(a, aBuf, <f64>pBuf);
+  stf(a, aSw, <f64>pSw);
+  stf(a, aScrN, <f64>(gp + <usize>gramPartBytes(n, p)));
+  stf(a, aSStride, slotBytes(p));
+  if (!parRun(PASS_IRLS, a, np)) {
+    for (let c = 0; c < np; c++) irlsChunk(a, c, 0);
+  }
+  const q = p + 1;
+  const ps = <usize>gramPartStride(p) << 3;
+  for (let j = j0; j <= p; j++) {
+    for (let k = j; k <= p; k++) {
+      const e = j * q + k;
+      let t = ldf(gp, e);
+      for (let c = 1; c < np; c++) t += ldf(gp + <usize>c * ps, e);
+      stf(pG, e, ldf(pG, e) + sign * t);
+    }
+    if (pY != 0) {
+      let t = ldf(gp, q * q + j);
+      for (let c = 1; c < np; c++) t += ldf(gp + <usize>c * ps, q * q + j);
+      stf(pTy, j, ldf(pTy, j) + t);
+    }
+  }
 }
-function gramRowsT<T>(n: i32, p: i32, j0: i32, pX: usize, pW: usize, pM: usize, pL: usize, cnt: i32, sign: f64,
+/** Listed rows r0..r1-1 (r0 a multiple of GB) of gramRows' sums into pG (and pTy), chunk by chunk of GB. */
+function gramRowsT<T>(n: i32, p: i32, j0: i32, pX: usize, pW: usize, pM: usize, pL: usize, r0: i32, r1: i32, sign: f64,
   pG: usize, pBuf: usize, pSw: usize, pY: usize, pTy: usize): void {
   const q = p + 1;
-  for (let c0 = 0; c0 < cnt; c0 += GB) {
-    const len = min<i32>(GB, cnt - c0);
+  for (let c0 = r0; c0 < r1; c0 += GB) {
+    const len = min<i32>(GB, r1 - c0);
     const len2 = (len + 1) & ~1;
     const pl = pL + (<usize>c0 << 2);
     for (let t = 0; t < len; t++) stf(pSw, t, sqrt<f64>(wt(pW, ldi(pl, t))));

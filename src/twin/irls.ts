@@ -40,15 +40,21 @@ const PILOT_MAXITER = 100;
 /** Rows per chunk of the row-chunk passes (assembly/irls.ts "Row chunks": sums per chunk from zero,
  *  the chunks' sums added in chunk order — the decomposition the kernel's threads share). */
 const CHUNK = 16384;
-const PAR_ARGS = 20;
+const PAR_ARGS = 28;
+/** Listed rows per part of gramRows (assembly/irls.ts): one part, the sequential sweep, up to it. */
+const GRAM_PART = 16384;
 
 function chunkCount(n: number): number {
   return n <= CHUNK ? 1 : Math.ceil(n / CHUNK);
 }
 
-/** The kernel's argument region and partial slots (4 (p + 1) f64, rounded up to even, per chunk). */
+/** The kernel's argument region, partial slots (4 (p + 1) f64, rounded up to even, per chunk) and
+ *  gramRows parts ((p + 1)(p + 2) f64, rounded up to even, per part of GRAM_PART rows); the twin is one
+ *  participant (no scratch for more). */
 function parBytes(n: number, p: number): number {
-  return al16(8.0 * PAR_ARGS) + al16(8.0 * chunkCount(n) * ((4 * (p + 1) + 1) & ~1));
+  const parts = n <= GRAM_PART ? 1 : Math.ceil(n / GRAM_PART);
+  return al16(8.0 * PAR_ARGS) + al16(8.0 * chunkCount(n) * ((4 * (p + 1) + 1) & ~1)) +
+    al16(8.0 * parts * (((p + 1) * (p + 2) + 1) & ~1));
 }
 
 function al16(b: number): number {
@@ -863,11 +869,43 @@ function huberPartition(n: number, pR: number, pW: number, c: number, pFl: numbe
 
 function gramRows(n: number, p: number, j0: number, pX: number, pW: number, pM: number, pL: number, cnt: number, sign: number,
   pG: number, pBuf: number, pSw: number, pY: number, pTy: number): void {
+  if (cnt <= GRAM_PART) {
+    gramRowsPart(n, p, j0, pX, pW, pM, pL, 0, cnt, sign, F64, pG >>> 3, pBuf, pSw, pY, pTy >>> 3);
+    return;
+  }
+  // several parts (assembly/irls.ts): each part's sums from zero, then G += sign * (their sum in part order)
+  const q = p + 1;
+  const np = Math.ceil(cnt / GRAM_PART);
+  const parts: Float64Array[] = [];
+  for (let c = 0; c < np; c++) {
+    const part = new Float64Array(q * q + q);
+    gramRowsPart(n, p, j0, pX, pW, pM, pL, c * GRAM_PART, Math.min(cnt, (c + 1) * GRAM_PART), 1.0, part, 0, pBuf, pSw, pY, q * q);
+    parts.push(part);
+  }
+  const F = F64, gb = pG >>> 3, tyb = pTy >>> 3;
+  for (let j = j0; j <= p; j++) {
+    for (let k = j; k <= p; k++) {
+      const e = j * q + k;
+      let t = parts[0][e];
+      for (let c = 1; c < np; c++) t += parts[c][e];
+      F[gb + e] = F[gb + e] + sign * t;
+    }
+    if (pY !== 0) {
+      let t = parts[0][q * q + j];
+      for (let c = 1; c < np; c++) t += parts[c][q * q + j];
+      F[tyb + j] = F[tyb + j] + t;
+    }
+  }
+}
+
+/** Listed rows r0..r1-1 of gramRows' sums into G (index gb of the array G) and sum w t y (index tyb). */
+function gramRowsPart(n: number, p: number, j0: number, pX: number, pW: number, pM: number, pL: number, r0: number, r1: number,
+  sign: number, G: Float64Array, gb: number, pBuf: number, pSw: number, pY: number, tyb: number): void {
   const F = F64, I = I32, X = xview();
   const q = p + 1;
-  const wb = pW >>> 3, mb = pM >>> 3, gb = pG >>> 3, bb = pBuf >>> 3, sb = pSw >>> 3;
-  for (let c0 = 0; c0 < cnt; c0 += GB) {
-    const len = Math.min(GB, cnt - c0);
+  const wb = pW >>> 3, mb = pM >>> 3, bb = pBuf >>> 3, sb = pSw >>> 3;
+  for (let c0 = r0; c0 < r1; c0 += GB) {
+    const len = Math.min(GB, r1 - c0);
     const len2 = (len + 1) & ~1;
     const lb = (pL >>> 2) + c0;
     for (let t = 0; t < len; t++) F[sb + t] = Math.sqrt(pW !== 0 ? F[wb + I[lb + t]] : 1.0);
@@ -892,11 +930,11 @@ function gramRows(n: number, p: number, j0: number, pX: number, pW: number, pM: 
           e += F[aj + t] * F[ak + t];
           o += F[aj + t + 1] * F[ak + t + 1];
         }
-        F[gj + k] = F[gj + k] + sign * (e + o);
+        G[gj + k] = G[gj + k] + sign * (e + o);
       }
     }
     if (pY !== 0) {
-      const by = bb + q * GB, yb = pY >>> 3, tyb = pTy >>> 3;
+      const by = bb + q * GB, yb = pY >>> 3;
       for (let t = 0; t < len; t++) F[by + t] = F[yb + I[lb + t]] * F[sb + t];
       if (len2 > len) F[by + len] = 0.0;
       for (let j = j0; j <= p; j++) {
@@ -906,7 +944,7 @@ function gramRows(n: number, p: number, j0: number, pX: number, pW: number, pM: 
           e += F[cj + t] * F[by + t];
           o += F[cj + t + 1] * F[by + t + 1];
         }
-        F[tyb + j] = F[tyb + j] + (e + o);
+        G[tyb + j] = G[tyb + j] + (e + o);
       }
     }
   }

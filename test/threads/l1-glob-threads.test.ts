@@ -2,10 +2,11 @@
 // band sides, the reduced problem's column gathers; assembly/l1-glob.ts) run as items of
 // PASS_L1_GLOB. Each row (column) is computed alone, so the fits are bit-identical for 1, 2 and 3
 // threads and to the twin — checked on data large enough to glob (several 16384-row items), with
-// weights, another tau, no intercept and a lasso penalty. (Skipped in the 'debug' project: there
+// weights, another tau, no intercept and a lasso penalty — and lasso / tau paths (warm-started fits
+// glob from 2,000 rows). (Skipped in the 'debug' project: there
 // init() loaded the debug build first, and init() is once per process.)
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, lad, quantile, type QuantileOptions } from '../../src/index.js';
+import { init, lad, quantile, solvePath, type QuantileOptions } from '../../src/index.js';
 import { threadStats } from '../../src/backend/runtime.js';
 
 const debug = process.env.ROBUSTREG_WASM === 'debug';
@@ -74,4 +75,19 @@ describe.skipIf(debug)('L1 globbing passes on the thread pool: 1, 2, 3 threads =
       expect(l.certificate.gap).toBeLessThanOrEqual(1e-9 * Math.max(1, l.objective));
     });
   }
+
+  it('lasso and tau paths (warm starts) n = 30001, p = 4: 1, 2, 3 threads = twin', () => {
+    const d = data(30001, 4, 99);
+    const paths: Array<[string, () => (backend: 'wasm' | 'js', threads: number) => number[]]> = [
+      ['lambda', () => (backend, threads) => solvePath('lambda', [40, 10, 2, 0.5], d.X, d.y,
+        { tau: 0.3, backend, ...(backend === 'wasm' ? { threads } : {}) }).flatMap((r) => bits(r as unknown as Fit))],
+      ['tau', () => (backend, threads) => solvePath('tau', [0.1, 0.25, 0.5, 0.9], d.X, d.y,
+        { weights: d.weights, backend, ...(backend === 'wasm' ? { threads } : {}) }).flatMap((r) => bits(r as unknown as Fit))],
+    ];
+    for (const [what, make] of paths) {
+      const run = make();
+      const ref = run('js', 1);
+      for (const t of [1, 2, 3]) same(run('wasm', t), ref, `${what} path threads ${t}`);
+    }
+  });
 });

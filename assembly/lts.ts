@@ -61,7 +61,7 @@
 // each 16-byte aligned.
 
 import { l2_fit, l2_work_bytes } from "./l2";
-import { XS, setX, xat, xld, xld2 } from "./xload";
+import { XS, setX, shiftOf, xat, xld, xld2 } from "./xload";
 import { progress } from "./env";
 import { INFO_LEN, INFO_OBJECTIVE, INFO_ITERATIONS } from "./info";
 import { STATUS_OK, STATUS_MAXITER, STATUS_RANK_DEFICIENT, STATUS_CANCELLED, STATUS_NUMERICAL } from "./status";
@@ -166,7 +166,7 @@ export function lts_work_bytes(n: i32, p: i32): f64 {
     + al16(8.0 * <f64>((KMINI + 2) * KEEP)) + al16(8.0 * <f64>((KMINI + 2) * KEEP) * p1)
     + al16(4.0 * nd) + al16(8.0 * p1 * p1) + 2.0 * al16(8.0 * p1)
     + al16(8.0 * nb * <f64>p) + al16(8.0 * nb) + al16(8.0 * <f64>CHUNK * p1)
-    + al16(16.0 * p1 * p1) + al16(16.0 * p1) + al16(4.0 * nd);
+    + al16(16.0 * p1 * p1) + al16(16.0 * p1) + 2.0 * al16(4.0 * nd);
 }
 
 // Region pointers of the call in progress (set by lts_fit).
@@ -174,7 +174,9 @@ let pKey: usize = 0, pWt: usize = 0, pId: usize = 0, pRows: usize = 0;
 let pA: usize = 0, pCm: usize = 0, pIdx: usize = 0, pG: usize = 0, pM: usize = 0, pV: usize = 0;
 let pTry: usize = 0, pNew: usize = 0, pBest: usize = 0, pSObj: usize = 0, pSCoef: usize = 0;
 let pMem: usize = 0, pGr: usize = 0, pS: usize = 0, pSh: usize = 0;
-let pBX: usize = 0, pBY: usize = 0, pW: usize = 0, pAcc: usize = 0, pAccS: usize = 0, pChg: usize = 0;
+let pBX: usize = 0, pBY: usize = 0, pW: usize = 0, pAcc: usize = 0, pAccS: usize = 0, pChg: usize = 0, pLv: usize = 0;
+/** Rows entering / leaving the subset at the last selectH (lists pChg / pLv, row order). */
+let nEnter: i32 = 0, nLeave: i32 = 0;
 // The data the C-steps run on: X columns at dX (leading dimension dLd, entries of the call's type T for
 // the caller's data, f64 for the gathered block), y at dY, rows 0..dN-1.
 let dX: usize = 0, dY: usize = 0, dLd: i32 = 0, dN: i32 = 0;
@@ -218,6 +220,7 @@ export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h:
   pAcc = pW + <usize>al16(8.0 * <f64>CHUNK * p1);
   pAccS = pAcc + <usize>al16(16.0 * p1 * p1);
   pChg = pAccS + <usize>al16(16.0 * p1);
+  pLv = pChg + ib;
 
   for (let k = 0; k < INFO_LEN; k++) stf(pInfo, k, 0);
   // Rank of [1, X] on all rows (flags name the aliased columns).
@@ -587,55 +590,30 @@ function gatherGram<T>(p: i32, pList: usize, cnt: i32, pOG: usize, pOS: usize): 
   }
 }
 
-/** Start the sums of a chain: membership 0 on the view's rows, 1 on pId[0..hh); shift = the first
- *  subset row (with an intercept; 0 without); S and Gr over the subset. */
+/** Start the sums of a chain on the subset pId[0..hh) (listed by selectH): shift = the first subset row
+ *  (with an intercept; 0 without); S and Gr over the subset. */
 function initSums<T>(p: i32, intercept: i32, hh: i32): void {
-  for (let i = 0; i < dN; i++) sti(pMem, i, 0);
   const r0 = ldi(pId, 0);
   for (let j = 0; j < p; j++) stf(pSh, j, intercept != 0 ? xld<T>(xat<T>(dX, dLd, j, 0), r0) : 0.0);
   stf(pSh, p, intercept != 0 ? load<f64>(dY + (<usize>r0 << 3)) : 0.0);
-  for (let k = 0; k < hh; k++) sti(pMem, ldi(pId, k), 1);
   gatherGram<T>(p, pId, hh, pGr, pS);
 }
 
-/** Move the sums to the subset pId[0..hh): the Gram sums of the rows entering are added and those of
- *  the rows leaving subtracted (each list in row order); from scratch when more than half changed. */
+/** Move the sums from the previous selectH's subset to the last one's (pId[0..hh)): the Gram sums of
+ *  the rows entering (pChg) are added and those of the rows leaving (pLv) subtracted, each list in row
+ *  order; from scratch when more than half changed. */
 function updateSums<T>(p: i32, intercept: i32, hh: i32): void {
   const w = p + 1;
-  let changes = 0;
-  for (let k = 0; k < hh; k++) {
-    const row = ldi(pId, k);
-    if (ldi(pMem, row) == 1) {
-      sti(pMem, row, 2);
-    } else {
-      sti(pMem, row, 3);
-      changes++;
-    }
-  }
+  const changes = nEnter;
   if (2 * changes > hh) {
     initSums<T>(p, intercept, hh);
     return;
-  }
-  let ne = 0, nl = 0;
-  for (let i = 0; i < dN; i++) {
-    const m = ldi(pMem, i);
-    if (m == 1) {
-      sti(pChg, changes + nl, i);
-      nl++;
-      sti(pMem, i, 0);
-    } else if (m == 3) {
-      sti(pChg, ne, i);
-      ne++;
-      sti(pMem, i, 1);
-    } else if (m == 2) {
-      sti(pMem, i, 1);
-    }
   }
   if (changes == 0) return;
   gatherGram<T>(p, pChg, changes, pG, pM);
   for (let j = 0; j < p; j++) for (let c = j; c <= p; c++) stf(pGr, j * w + c, ldf(pGr, j * w + c) + ldf(pG, j * w + c));
   for (let c = 0; c <= p; c++) stf(pS, c, ldf(pS, c) + ldf(pM, c));
-  gatherGram<T>(p, pChg + (<usize>changes << 2), changes, pG, pM);
+  gatherGram<T>(p, pLv, nLeave, pG, pM);
   for (let j = 0; j < p; j++) for (let c = j; c <= p; c++) stf(pGr, j * w + c, ldf(pGr, j * w + c) - ldf(pG, j * w + c));
   for (let c = 0; c <= p; c++) stf(pS, c, ldf(pS, c) - ldf(pM, c));
 }
@@ -679,97 +657,152 @@ function solveSums(p: i32, intercept: i32, hh: i32, pC: usize): bool {
   return true;
 }
 
-/** Squared residuals of pC on the view's rows into keys: ((y - b0) - x_1 b_1) - x_2 b_2
- *  ... per row, in f64x2 lanes (each lane the twin's scalar operation, no FMA). */
+/** Squared residuals of pC on the view's rows into keys: ((y - b0) - x_1 b_1) - x_2 b_2 ... per row,
+ *  four rows at a time in two f64x2 registers (each lane the twin's scalar operation, no FMA), so the
+ *  keys are written once instead of once per column. */
 function evalAll<T>(p: i32, pC: usize): void {
-  const nn = dN;
+  const nn = dN, key = pKey, py = dY, px0 = dX;
+  const ldb = <usize>dLd << shiftOf<T>();
   const b0 = ldf(pC, 0);
-  for (let i = 0; i < nn; i++) {
-    stf(pKey, i, load<f64>(dY + (<usize>i << 3)) - b0);
-  }
-  const n2 = nn & ~1;
-  for (let j = 0; j < p; j++) {
-    const bj = ldf(pC, j + 1);
-    const bv = f64x2.splat(bj);
-    const px = xat<T>(dX, dLd, j, 0);
-    for (let i = 0; i < n2; i += 2) {
-      const a = pKey + (<usize>i << 3);
-      v128.store(a, f64x2.sub(v128.load(a), f64x2.mul(xld2<T>(px, i), bv)));
+  const bv0 = f64x2.splat(b0);
+  const n4 = nn & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    let r0 = f64x2.sub(v128.load(py + (<usize>i << 3)), bv0);
+    let r1 = f64x2.sub(v128.load(py + (<usize>i << 3) + 16), bv0);
+    let px = px0;
+    for (let j = 0; j < p; j++) {
+      const bj = v128.load64_splat(pC + (<usize>(j + 1) << 3));
+      r0 = f64x2.sub(r0, f64x2.mul(xld2<T>(px, i), bj));
+      r1 = f64x2.sub(r1, f64x2.mul(xld2<T>(px, i + 2), bj));
+      px += ldb;
     }
-    if (n2 < nn) stf(pKey, n2, ldf(pKey, n2) - xld<T>(px, n2) * bj);
+    v128.store(key + (<usize>i << 3), f64x2.mul(r0, r0));
+    v128.store(key + (<usize>i << 3) + 16, f64x2.mul(r1, r1));
   }
-  for (let i = 0; i < n2; i += 2) {
-    const a = pKey + (<usize>i << 3);
-    const r = v128.load(a);
-    v128.store(a, f64x2.mul(r, r));
-  }
-  if (n2 < nn) {
-    const r = ldf(pKey, n2);
-    stf(pKey, n2, r * r);
+  for (let i = n4; i < nn; i++) {
+    let r = load<f64>(py + (<usize>i << 3)) - b0;
+    let px = px0;
+    for (let j = 0; j < p; j++) {
+      r = r - xld<T>(px, i) * ldf(pC, j + 1);
+      px += ldb;
+    }
+    stf(key, i, r * r);
   }
 }
 
 /** The hh smallest keys of the view's nn rows: their rows into pId[0..hh) in row order, rows tied at
  *  the threshold last (in row order); returns their sum, accumulated in that order. The threshold t
- *  (the hh-th smallest key) comes from Floyd & Rivest's SELECT on a copy of the keys (pWt is free
- *  during the search); the scan that follows is branch-free. Non-finite keys (only when the data
- *  or coefficients overflow) fill the remaining places so that pId always holds hh distinct rows. */
+ *  (the hh-th smallest key) comes from kthKey; the scan that follows is branch-free. Non-finite keys
+ *  (only when the data or coefficients overflow) fill the remaining places so that pId always holds hh
+ *  distinct rows. The same scan moves the membership flags (pMem: bit 0 = in this subset, bit 1 = in
+ *  the previous selectH's subset) and lists the rows entering (pChg) and leaving (pLv) the subset, in
+ *  row order, for the next C-step's update of the sums (updateSums). */
 function selectH(nn: i32, hh: i32): f64 {
   const t = kthKey(nn, hh - 1);
+  const key = pKey, ids = pId, mem = pMem, ent = pChg, lv = pLv;
   // four partial sums (rows i mod 4), added pairwise at the end: no serial add chain over all rows
-  let c = 0;
+  let c = 0, ne = 0, nl = 0;
   let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
   const n4 = nn & ~3;
   for (let i = 0; i < n4; i += 4) {
-    const v0 = ldf(pKey, i), v1 = ldf(pKey, i + 1), v2 = ldf(pKey, i + 2), v3 = ldf(pKey, i + 3);
-    const t0 = v0 <= t, t1 = v1 <= t, t2 = v2 <= t, t3 = v3 <= t;
-    sti(pId, c, i);
-    c += t0 ? 1 : 0;
-    sti(pId, c, i + 1);
-    c += t1 ? 1 : 0;
-    sti(pId, c, i + 2);
-    c += t2 ? 1 : 0;
-    sti(pId, c, i + 3);
-    c += t3 ? 1 : 0;
-    s0 = s0 + (t0 ? v0 : 0.0);
-    s1 = s1 + (t1 ? v1 : 0.0);
-    s2 = s2 + (t2 ? v2 : 0.0);
-    s3 = s3 + (t3 ? v3 : 0.0);
+    const v0 = ldf(key, i), v1 = ldf(key, i + 1), v2 = ldf(key, i + 2), v3 = ldf(key, i + 3);
+    const t0 = <i32>(v0 <= t), t1 = <i32>(v1 <= t), t2 = <i32>(v2 <= t), t3 = <i32>(v3 <= t);
+    const m0 = ldi(mem, i) & 1, m1 = ldi(mem, i + 1) & 1, m2 = ldi(mem, i + 2) & 1, m3 = ldi(mem, i + 3) & 1;
+    sti(mem, i, t0 | (m0 << 1));
+    sti(mem, i + 1, t1 | (m1 << 1));
+    sti(mem, i + 2, t2 | (m2 << 1));
+    sti(mem, i + 3, t3 | (m3 << 1));
+    sti(ids, c, i);
+    c += t0;
+    sti(ids, c, i + 1);
+    c += t1;
+    sti(ids, c, i + 2);
+    c += t2;
+    sti(ids, c, i + 3);
+    c += t3;
+    sti(ent, ne, i);
+    ne += t0 & ~m0;
+    sti(ent, ne, i + 1);
+    ne += t1 & ~m1;
+    sti(ent, ne, i + 2);
+    ne += t2 & ~m2;
+    sti(ent, ne, i + 3);
+    ne += t3 & ~m3;
+    sti(lv, nl, i);
+    nl += m0 & ~t0;
+    sti(lv, nl, i + 1);
+    nl += m1 & ~t1;
+    sti(lv, nl, i + 2);
+    nl += m2 & ~t2;
+    sti(lv, nl, i + 3);
+    nl += m3 & ~t3;
+    s0 = s0 + select<f64>(v0, 0.0, t0 != 0);
+    s1 = s1 + select<f64>(v1, 0.0, t1 != 0);
+    s2 = s2 + select<f64>(v2, 0.0, t2 != 0);
+    s3 = s3 + select<f64>(v3, 0.0, t3 != 0);
   }
   for (let i = n4; i < nn; i++) {
-    const v = ldf(pKey, i);
-    const take = v <= t;
-    sti(pId, c, i);
-    c += take ? 1 : 0;
-    s0 = s0 + (take ? v : 0.0);
+    const v = ldf(key, i);
+    const tk = <i32>(v <= t);
+    const m = ldi(mem, i) & 1;
+    sti(mem, i, tk | (m << 1));
+    sti(ids, c, i);
+    c += tk;
+    sti(ent, ne, i);
+    ne += tk & ~m;
+    sti(lv, nl, i);
+    nl += m & ~tk;
+    s0 = s0 + select<f64>(v, 0.0, tk != 0);
   }
   let s = (s0 + s1) + (s2 + s3);
-  if (c == hh) return s;
+  if (c == hh) {
+    nEnter = ne;
+    nLeave = nl;
+    return s;
+  }
   // ties at the threshold (c > hh) or non-finite keys (c < hh): rows below t, then ties, then the rest
   c = 0;
   s = 0.0;
   for (let i = 0; i < nn; i++) {
-    const v = ldf(pKey, i);
+    const v = ldf(key, i);
     const take = v < t;
-    sti(pId, c, i);
+    sti(ids, c, i);
     c += take ? 1 : 0;
     s = s + (take ? v : 0.0);
   }
   for (let i = 0; i < nn && c < hh; i++) {
-    if (ldf(pKey, i) == t) {
-      sti(pId, c, i);
+    if (ldf(key, i) == t) {
+      sti(ids, c, i);
       c++;
       s = s + t;
     }
   }
   for (let i = 0; i < nn && c < hh; i++) {
-    const v = ldf(pKey, i);
+    const v = ldf(key, i);
     if (!(v < t) && !(v == t)) {
-      sti(pId, c, i);
+      sti(ids, c, i);
       c++;
       s = s + v;
     }
   }
+  // membership of this subset from the list, then the entering / leaving rows
+  for (let i = 0; i < nn; i++) sti(mem, i, ldi(mem, i) & 2);
+  for (let k = 0; k < hh; k++) {
+    const r = ldi(ids, k);
+    sti(mem, r, ldi(mem, r) | 1);
+  }
+  ne = 0;
+  nl = 0;
+  for (let i = 0; i < nn; i++) {
+    const m = ldi(mem, i);
+    const tk = m & 1, o = m >> 1;
+    sti(ent, ne, i);
+    ne += tk & ~o;
+    sti(lv, nl, i);
+    nl += o & ~tk;
+  }
+  nEnter = ne;
+  nLeave = nl;
   return s;
 }
 
@@ -785,7 +818,8 @@ function kthKey(nn: i32, k: i32): f64 {
     const c = cbrtNewton(nd);
     const s = <i32>(0.5 * c * c);
     const stride = nn / s;
-    for (let i = 0; i < s; i++) stf(pWt, i, ldf(pKey, i * stride));
+    const key = pKey, wt = pWt;
+    for (let i = 0; i < s; i++) stf(wt, i, ldf(key, i * stride));
     const ks = <f64>k * <f64>s / nd;
     const sd = 1.5 * Math.sqrt(<f64>s) + 1.0;
     let klo = <i32>Math.floor(ks - sd), khi = <i32>Math.floor(ks + sd) + 1;
@@ -796,9 +830,9 @@ function kthKey(nn: i32, k: i32): f64 {
     if (lo <= hi) {
       let below = 0, m = 0;
       for (let i = 0; i < nn; i++) {
-        const v = ldf(pKey, i);
+        const v = ldf(key, i);
         below += v < lo ? 1 : 0;
-        stf(pWt, m, v);
+        stf(wt, m, v);
         m += v >= lo && v <= hi ? 1 : 0;
       }
       if (below <= k && k < below + m) {
@@ -816,19 +850,20 @@ function kthKey(nn: i32, k: i32): f64 {
  *  non-finite keys) hands the range to Floyd & Rivest's SELECT. The value returned is the order
  *  statistic itself, whatever the pivots. */
 function qselect(l0: i32, r0: i32, k: i32): f64 {
+  const wt = pWt;
   let l = l0, r = r0;
   while (r > l) {
-    const a = ldf(pWt, l), b = ldf(pWt, (l + r) >>> 1), c = ldf(pWt, r);
+    const a = ldf(wt, l), b = ldf(wt, (l + r) >>> 1), c = ldf(wt, r);
     const pv = max<f64>(min<f64>(a, b), min<f64>(max<f64>(a, b), c));
     if (pv != pv) {
       frSelect(l, r, k);
-      return ldf(pWt, k);
+      return ldf(wt, k);
     }
     let j = l;
     for (let i = l; i <= r; i++) {
-      const v = ldf(pWt, i);
-      stf(pWt, i, ldf(pWt, j));
-      stf(pWt, j, v);
+      const v = ldf(wt, i);
+      stf(wt, i, ldf(wt, j));
+      stf(wt, j, v);
       j += v < pv ? 1 : 0;
     }
     if (k < j) {
@@ -837,15 +872,15 @@ function qselect(l0: i32, r0: i32, k: i32): f64 {
     }
     let e = j;
     for (let i = j; i <= r; i++) {
-      const v = ldf(pWt, i);
-      stf(pWt, i, ldf(pWt, e));
-      stf(pWt, e, v);
+      const v = ldf(wt, i);
+      stf(wt, i, ldf(wt, e));
+      stf(wt, e, v);
       e += v <= pv ? 1 : 0;
     }
     if (k < e) return pv;
     l = e;
   }
-  return ldf(pWt, k);
+  return ldf(wt, k);
 }
 
 function swapK(i: i32, j: i32): void {

@@ -77,7 +77,7 @@ export function lts_work_bytes(n: number, p: number): number {
     + al16(8.0 * ((KMINI + 2) * KEEP)) + al16(8.0 * ((KMINI + 2) * KEEP) * p1)
     + al16(4.0 * nd) + al16(8.0 * p1 * p1) + 2.0 * al16(8.0 * p1)
     + al16(8.0 * nb * p) + al16(8.0 * nb) + al16(8.0 * CHUNK * p1)
-    + al16(16.0 * p1 * p1) + al16(16.0 * p1) + al16(4.0 * nd);
+    + al16(16.0 * p1 * p1) + al16(16.0 * p1) + 2.0 * al16(4.0 * nd);
 }
 
 // Region indices of the call in progress (f64 index = byte >>> 3, i32 index = byte >>> 2).
@@ -85,7 +85,8 @@ let kKey = 0, kWt = 0, kId = 0, kRows = 0;
 let kA = 0, kCm = 0, kIdx = 0, kG = 0, kM = 0, kV = 0;
 let kTry = 0, kNew = 0, kBest = 0, kSObj = 0, kSCoef = 0;
 let kMem = 0, kGr = 0, kS = 0, kSh = 0;
-let kBX = 0, kBY = 0, kW = 0, kAcc = 0, kAccS = 0, kChg = 0;
+let kBX = 0, kBY = 0, kW = 0, kAcc = 0, kAccS = 0, kChg = 0, kLv = 0;
+let nEnter = 0, nLeave = 0;
 let F = F64, I = I32;
 let X: Float64Array | Float32Array = F64;
 // The view the C-steps run on (assembly/lts.ts setView): X column j at DX[dxb + j dLd + i], y at F[dyb + i].
@@ -134,11 +135,12 @@ export function lts_fit(n: number, p: number, pX: number, pY: number, intercept:
   const pAcc = pW + al16(8.0 * CHUNK * p1);
   const pAccS = pAcc + al16(16.0 * p1 * p1);
   const pChg = pAccS + al16(16.0 * p1);
+  const pLv = pChg + ib;
   kMem = pMem >>> 2; kGr = pGr >>> 3; kS = pS >>> 3; kSh = pSh >>> 3;
   kKey = pKey >>> 3; kWt = pWt >>> 3; kId = pId >>> 2; kRows = pRows >>> 2;
   kA = pA >>> 3; kCm = pCm >>> 3; kIdx = pIdx >>> 2; kG = pG >>> 3; kM = pM >>> 3; kV = pV >>> 3;
   kTry = pTry >>> 3; kNew = pNew >>> 3; kBest = pBest >>> 3; kSObj = pSObj >>> 3; kSCoef = pSCoef >>> 3;
-  kBX = pBX >>> 3; kBY = pBY >>> 3; kW = pW >>> 3; kAcc = pAcc >>> 3; kAccS = pAccS >>> 3; kChg = pChg >>> 2;
+  kBX = pBX >>> 3; kBY = pBY >>> 3; kW = pW >>> 3; kAcc = pAcc >>> 3; kAccS = pAccS >>> 3; kChg = pChg >>> 2; kLv = pLv >>> 2;
   const ib0 = pInfo >>> 3, cb = pCoef >>> 3;
 
   for (let k = 0; k < INFO_LEN; k++) F[ib0 + k] = 0;
@@ -444,50 +446,24 @@ function gatherGram(p: number, kList: number, cnt: number, kOG: number, kOS: num
 }
 
 function initSums(p: number, intercept: number, hh: number): void {
-  for (let i = 0; i < dN; i++) I[kMem + i] = 0;
   const r0 = I[kId];
   for (let j = 0; j < p; j++) F[kSh + j] = intercept !== 0 ? DX[dxb + j * dLd + r0] : 0.0;
   F[kSh + p] = intercept !== 0 ? F[dyb + r0] : 0.0;
-  for (let k = 0; k < hh; k++) I[kMem + I[kId + k]] = 1;
   gatherGram(p, kId, hh, kGr, kS);
 }
 
 function updateSums(p: number, intercept: number, hh: number): void {
   const w = p + 1;
-  let changes = 0;
-  for (let k = 0; k < hh; k++) {
-    const row = I[kId + k];
-    if (I[kMem + row] === 1) {
-      I[kMem + row] = 2;
-    } else {
-      I[kMem + row] = 3;
-      changes++;
-    }
-  }
+  const changes = nEnter;
   if (2 * changes > hh) {
     initSums(p, intercept, hh);
     return;
-  }
-  let ne = 0, nl = 0;
-  for (let i = 0; i < dN; i++) {
-    const m = I[kMem + i];
-    if (m === 1) {
-      I[kChg + changes + nl] = i;
-      nl++;
-      I[kMem + i] = 0;
-    } else if (m === 3) {
-      I[kChg + ne] = i;
-      ne++;
-      I[kMem + i] = 1;
-    } else if (m === 2) {
-      I[kMem + i] = 1;
-    }
   }
   if (changes === 0) return;
   gatherGram(p, kChg, changes, kG, kM);
   for (let j = 0; j < p; j++) for (let c = j; c <= p; c++) F[kGr + j * w + c] = F[kGr + j * w + c] + F[kG + j * w + c];
   for (let c = 0; c <= p; c++) F[kS + c] = F[kS + c] + F[kM + c];
-  gatherGram(p, kChg + changes, changes, kG, kM);
+  gatherGram(p, kLv, nLeave, kG, kM);
   for (let j = 0; j < p; j++) for (let c = j; c <= p; c++) F[kGr + j * w + c] = F[kGr + j * w + c] - F[kG + j * w + c];
   for (let c = 0; c <= p; c++) F[kS + c] = F[kS + c] - F[kM + c];
 }
@@ -533,15 +509,12 @@ function evalAll(p: number, kC: number): void {
   const nn = dN;
   const b0 = F[kC];
   for (let i = 0; i < nn; i++) {
-    F[kKey + i] = F[dyb + i] - b0;
-  }
-  for (let j = 0; j < p; j++) {
-    const bj = F[kC + j + 1];
-    const px = dxb + j * dLd;
-    for (let i = 0; i < nn; i++) F[kKey + i] = F[kKey + i] - DX[px + i] * bj;
-  }
-  for (let i = 0; i < nn; i++) {
-    const r = F[kKey + i];
+    let r = F[dyb + i] - b0;
+    let px = dxb + i;
+    for (let j = 0; j < p; j++) {
+      r = r - DX[px] * F[kC + j + 1];
+      px += dLd;
+    }
     F[kKey + i] = r * r;
   }
 }
@@ -549,34 +522,65 @@ function evalAll(p: number, kC: number): void {
 function selectH(nn: number, hh: number): number {
   const t = kthKey(nn, hh - 1);
   // four partial sums (rows i mod 4), added pairwise at the end: no serial add chain over all rows
-  let c = 0;
+  let c = 0, ne = 0, nl = 0;
   let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
   const n4 = nn & ~3;
   for (let i = 0; i < n4; i += 4) {
     const v0 = F[kKey + i], v1 = F[kKey + i + 1], v2 = F[kKey + i + 2], v3 = F[kKey + i + 3];
-    const t0 = v0 <= t, t1 = v1 <= t, t2 = v2 <= t, t3 = v3 <= t;
+    const t0 = v0 <= t ? 1 : 0, t1 = v1 <= t ? 1 : 0, t2 = v2 <= t ? 1 : 0, t3 = v3 <= t ? 1 : 0;
+    const m0 = I[kMem + i] & 1, m1 = I[kMem + i + 1] & 1, m2 = I[kMem + i + 2] & 1, m3 = I[kMem + i + 3] & 1;
+    I[kMem + i] = t0 | (m0 << 1);
+    I[kMem + i + 1] = t1 | (m1 << 1);
+    I[kMem + i + 2] = t2 | (m2 << 1);
+    I[kMem + i + 3] = t3 | (m3 << 1);
     I[kId + c] = i;
-    c += t0 ? 1 : 0;
+    c += t0;
     I[kId + c] = i + 1;
-    c += t1 ? 1 : 0;
+    c += t1;
     I[kId + c] = i + 2;
-    c += t2 ? 1 : 0;
+    c += t2;
     I[kId + c] = i + 3;
-    c += t3 ? 1 : 0;
-    s0 = s0 + (t0 ? v0 : 0.0);
-    s1 = s1 + (t1 ? v1 : 0.0);
-    s2 = s2 + (t2 ? v2 : 0.0);
-    s3 = s3 + (t3 ? v3 : 0.0);
+    c += t3;
+    I[kChg + ne] = i;
+    ne += t0 & ~m0;
+    I[kChg + ne] = i + 1;
+    ne += t1 & ~m1;
+    I[kChg + ne] = i + 2;
+    ne += t2 & ~m2;
+    I[kChg + ne] = i + 3;
+    ne += t3 & ~m3;
+    I[kLv + nl] = i;
+    nl += m0 & ~t0;
+    I[kLv + nl] = i + 1;
+    nl += m1 & ~t1;
+    I[kLv + nl] = i + 2;
+    nl += m2 & ~t2;
+    I[kLv + nl] = i + 3;
+    nl += m3 & ~t3;
+    s0 = s0 + (t0 !== 0 ? v0 : 0.0);
+    s1 = s1 + (t1 !== 0 ? v1 : 0.0);
+    s2 = s2 + (t2 !== 0 ? v2 : 0.0);
+    s3 = s3 + (t3 !== 0 ? v3 : 0.0);
   }
   for (let i = n4; i < nn; i++) {
     const v = F[kKey + i];
-    const take = v <= t;
+    const tk = v <= t ? 1 : 0;
+    const m = I[kMem + i] & 1;
+    I[kMem + i] = tk | (m << 1);
     I[kId + c] = i;
-    c += take ? 1 : 0;
-    s0 = s0 + (take ? v : 0.0);
+    c += tk;
+    I[kChg + ne] = i;
+    ne += tk & ~m;
+    I[kLv + nl] = i;
+    nl += m & ~tk;
+    s0 = s0 + (tk !== 0 ? v : 0.0);
   }
   let s = (s0 + s1) + (s2 + s3);
-  if (c === hh) return s;
+  if (c === hh) {
+    nEnter = ne;
+    nLeave = nl;
+    return s;
+  }
   // ties at the threshold (c > hh) or non-finite keys (c < hh): rows below t, then ties, then the rest
   c = 0;
   s = 0.0;
@@ -602,6 +606,24 @@ function selectH(nn: number, hh: number): number {
       s = s + v;
     }
   }
+  // membership of this subset from the list, then the entering / leaving rows
+  for (let i = 0; i < nn; i++) I[kMem + i] = I[kMem + i] & 2;
+  for (let k = 0; k < hh; k++) {
+    const r = I[kId + k];
+    I[kMem + r] = I[kMem + r] | 1;
+  }
+  ne = 0;
+  nl = 0;
+  for (let i = 0; i < nn; i++) {
+    const m = I[kMem + i];
+    const tk = m & 1, o = m >> 1;
+    I[kChg + ne] = i;
+    ne += tk & ~o;
+    I[kLv + nl] = i;
+    nl += o & ~tk;
+  }
+  nEnter = ne;
+  nLeave = nl;
   return s;
 }
 

@@ -177,6 +177,8 @@ let pMem: usize = 0, pGr: usize = 0, pS: usize = 0, pSh: usize = 0;
 let pBX: usize = 0, pBY: usize = 0, pW: usize = 0, pAcc: usize = 0, pAccS: usize = 0, pChg: usize = 0, pLv: usize = 0;
 /** Rows entering / leaving the subset at the last selectH (lists pChg / pLv, row order). */
 let nEnter: i32 = 0, nLeave: i32 = 0;
+/** pId lists the current subset (false after a SEL_DIFF selection: updateSums lists it from pMem when needed). */
+let idsValid: bool = false;
 // The data the C-steps run on: X columns at dX (leading dimension dLd, entries of the call's type T for
 // the caller's data, f64 for the gathered block), y at dY, rows 0..dN-1.
 let dX: usize = 0, dY: usize = 0, dLd: i32 = 0, dN: i32 = 0;
@@ -253,7 +255,7 @@ export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h:
 /** Sum of the h smallest squared residuals of coefficients at pC over the view's rows (ids/keys permuted). */
 function hSmallest<T>(p: i32, pC: usize, h: i32): f64 {
   evalAll<T>(p, pC);
-  return selectH(dN, h);
+  return selectH(dN, h, SEL_SUM);
 }
 
 /** Number of the final stage's candidates iterated to convergence on all n rows. */
@@ -396,7 +398,7 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
   if (!isFinite(best)) return STATUS_NUMERICAL;
   // ids of the winner's h rows
   evalAll<T>(p, pBest);
-  selectH(n, h);
+  selectH(n, h, SEL_IDS);
   return bestConverged ? STATUS_OK : STATUS_MAXITER;
 }
 
@@ -606,6 +608,16 @@ function updateSums<T>(p: i32, intercept: i32, hh: i32): void {
   const w = p + 1;
   const changes = nEnter;
   if (2 * changes > hh) {
+    if (!idsValid) {
+      // the subset in row order (a SEL_DIFF selection without ties: exactly the rows flagged)
+      const mem = pMem, ids = pId;
+      let c = 0;
+      for (let i = 0; i < dN; i++) {
+        sti(ids, c, i);
+        c += ldi(mem, i) & 1;
+      }
+      idsValid = true;
+    }
     initSums<T>(p, intercept, hh);
     return;
   }
@@ -690,72 +702,137 @@ function evalAll<T>(p: i32, pC: usize): void {
   }
 }
 
-/** The hh smallest keys of the view's nn rows: their rows into pId[0..hh) in row order, rows tied at
- *  the threshold last (in row order); returns their sum, accumulated in that order. The threshold t
- *  (the hh-th smallest key) comes from kthKey; the scan that follows is branch-free. Non-finite keys
- *  (only when the data or coefficients overflow) fill the remaining places so that pId always holds hh
- *  distinct rows. The same scan moves the membership flags (pMem: bit 0 = in this subset, bit 1 = in
- *  the previous selectH's subset) and lists the rows entering (pChg) and leaving (pLv) the subset, in
- *  row order, for the next C-step's update of the sums (updateSums). */
-function selectH(nn: i32, hh: i32): f64 {
+/** selectH modes: what the scan records besides the sum of the hh smallest keys. */
+const SEL_SUM: i32 = 0;  // nothing (the last selection of a chain, or an objective only)
+const SEL_IDS: i32 = 1;  // the subset's rows into pId and its membership flags (a chain's first selection)
+const SEL_DIFF: i32 = 2; // membership flags moved, rows entering / leaving listed (a chain's later selections)
+
+/** The sum of the hh smallest keys of the view's nn rows, accumulated in row order in four partial sums
+ *  (rows i mod 4) added pairwise at the end; rows tied at the threshold are taken last, in row order.
+ *  The threshold t (the hh-th smallest key) comes from kthKey; the scans that follow are branch-free.
+ *  The subset is {keys <= t} unless ties at t (or non-finite keys, only when the data or coefficients
+ *  overflow) make it larger or smaller: then rows below t, then ties, then the rest in row order, so
+ *  that the subset always holds hh distinct rows. Per mode (SEL_*): SEL_IDS lists the subset's rows in
+ *  pId (row order; ties last) and sets the membership flags pMem (bit 0); SEL_DIFF moves the flags
+ *  (bit 0 = in this subset, bit 1 = in the previous one) and lists the rows entering (pChg) and leaving
+ *  (pLv) the subset, in row order, for the next C-step's update of the sums (updateSums); SEL_SUM (the
+ *  sum in f64x2 lanes: lane sums = the partial sums) records nothing. */
+function selectH(nn: i32, hh: i32, mode: i32): f64 {
   const t = kthKey(nn, hh - 1);
   const key = pKey, ids = pId, mem = pMem, ent = pChg, lv = pLv;
-  // four partial sums (rows i mod 4), added pairwise at the end: no serial add chain over all rows
   let c = 0, ne = 0, nl = 0;
   let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
   const n4 = nn & ~3;
-  for (let i = 0; i < n4; i += 4) {
-    const v0 = ldf(key, i), v1 = ldf(key, i + 1), v2 = ldf(key, i + 2), v3 = ldf(key, i + 3);
-    const t0 = <i32>(v0 <= t), t1 = <i32>(v1 <= t), t2 = <i32>(v2 <= t), t3 = <i32>(v3 <= t);
-    const m0 = ldi(mem, i) & 1, m1 = ldi(mem, i + 1) & 1, m2 = ldi(mem, i + 2) & 1, m3 = ldi(mem, i + 3) & 1;
-    sti(mem, i, t0 | (m0 << 1));
-    sti(mem, i + 1, t1 | (m1 << 1));
-    sti(mem, i + 2, t2 | (m2 << 1));
-    sti(mem, i + 3, t3 | (m3 << 1));
-    sti(ids, c, i);
-    c += t0;
-    sti(ids, c, i + 1);
-    c += t1;
-    sti(ids, c, i + 2);
-    c += t2;
-    sti(ids, c, i + 3);
-    c += t3;
-    sti(ent, ne, i);
-    ne += t0 & ~m0;
-    sti(ent, ne, i + 1);
-    ne += t1 & ~m1;
-    sti(ent, ne, i + 2);
-    ne += t2 & ~m2;
-    sti(ent, ne, i + 3);
-    ne += t3 & ~m3;
-    sti(lv, nl, i);
-    nl += m0 & ~t0;
-    sti(lv, nl, i + 1);
-    nl += m1 & ~t1;
-    sti(lv, nl, i + 2);
-    nl += m2 & ~t2;
-    sti(lv, nl, i + 3);
-    nl += m3 & ~t3;
-    s0 = s0 + select<f64>(v0, 0.0, t0 != 0);
-    s1 = s1 + select<f64>(v1, 0.0, t1 != 0);
-    s2 = s2 + select<f64>(v2, 0.0, t2 != 0);
-    s3 = s3 + select<f64>(v3, 0.0, t3 != 0);
-  }
-  for (let i = n4; i < nn; i++) {
-    const v = ldf(key, i);
-    const tk = <i32>(v <= t);
-    const m = ldi(mem, i) & 1;
-    sti(mem, i, tk | (m << 1));
-    sti(ids, c, i);
-    c += tk;
-    sti(ent, ne, i);
-    ne += tk & ~m;
-    sti(lv, nl, i);
-    nl += m & ~tk;
-    s0 = s0 + select<f64>(v, 0.0, tk != 0);
+  if (mode == SEL_SUM) {
+    const tv = f64x2.splat(t);
+    let a01 = f64x2.splat(0.0), a23 = f64x2.splat(0.0), cv = i64x2.splat(0);
+    for (let i = 0; i < n4; i += 4) {
+      const v01 = v128.load(key + (<usize>i << 3)), v23 = v128.load(key + (<usize>i << 3) + 16);
+      const k01 = f64x2.le(v01, tv), k23 = f64x2.le(v23, tv);
+      a01 = f64x2.add(a01, v128.and(v01, k01));
+      a23 = f64x2.add(a23, v128.and(v23, k23));
+      cv = i64x2.sub(cv, i64x2.add(k01, k23));
+    }
+    s0 = f64x2.extract_lane(a01, 0);
+    s1 = f64x2.extract_lane(a01, 1);
+    s2 = f64x2.extract_lane(a23, 0);
+    s3 = f64x2.extract_lane(a23, 1);
+    c = <i32>(i64x2.extract_lane(cv, 0) + i64x2.extract_lane(cv, 1));
+    for (let i = n4; i < nn; i++) {
+      const v = ldf(key, i);
+      const tk = <i32>(v <= t);
+      c += tk;
+      s0 = s0 + select<f64>(v, 0.0, tk != 0);
+    }
+  } else if (mode == SEL_IDS) {
+    for (let i = 0; i < n4; i += 4) {
+      const v0 = ldf(key, i), v1 = ldf(key, i + 1), v2 = ldf(key, i + 2), v3 = ldf(key, i + 3);
+      const t0 = <i32>(v0 <= t), t1 = <i32>(v1 <= t), t2 = <i32>(v2 <= t), t3 = <i32>(v3 <= t);
+      sti(ids, c, i);
+      c += t0;
+      sti(ids, c, i + 1);
+      c += t1;
+      sti(ids, c, i + 2);
+      c += t2;
+      sti(ids, c, i + 3);
+      c += t3;
+      sti(mem, i, t0);
+      sti(mem, i + 1, t1);
+      sti(mem, i + 2, t2);
+      sti(mem, i + 3, t3);
+      s0 = s0 + select<f64>(v0, 0.0, t0 != 0);
+      s1 = s1 + select<f64>(v1, 0.0, t1 != 0);
+      s2 = s2 + select<f64>(v2, 0.0, t2 != 0);
+      s3 = s3 + select<f64>(v3, 0.0, t3 != 0);
+    }
+    for (let i = n4; i < nn; i++) {
+      const v = ldf(key, i);
+      const tk = <i32>(v <= t);
+      sti(ids, c, i);
+      c += tk;
+      sti(mem, i, tk);
+      s0 = s0 + select<f64>(v, 0.0, tk != 0);
+    }
+  } else {
+    // one row at a time (few values live at once: no register spills), four rows per trip
+    for (let i = 0; i < n4; i += 4) {
+      let v = ldf(key, i);
+      let tk = <i32>(v <= t);
+      let m = ldi(mem, i) & 1;
+      sti(mem, i, tk | (m << 1));
+      c += tk;
+      sti(ent, ne, i);
+      ne += tk & ~m;
+      sti(lv, nl, i);
+      nl += m & ~tk;
+      s0 = s0 + select<f64>(v, 0.0, tk != 0);
+      v = ldf(key, i + 1);
+      tk = <i32>(v <= t);
+      m = ldi(mem, i + 1) & 1;
+      sti(mem, i + 1, tk | (m << 1));
+      c += tk;
+      sti(ent, ne, i + 1);
+      ne += tk & ~m;
+      sti(lv, nl, i + 1);
+      nl += m & ~tk;
+      s1 = s1 + select<f64>(v, 0.0, tk != 0);
+      v = ldf(key, i + 2);
+      tk = <i32>(v <= t);
+      m = ldi(mem, i + 2) & 1;
+      sti(mem, i + 2, tk | (m << 1));
+      c += tk;
+      sti(ent, ne, i + 2);
+      ne += tk & ~m;
+      sti(lv, nl, i + 2);
+      nl += m & ~tk;
+      s2 = s2 + select<f64>(v, 0.0, tk != 0);
+      v = ldf(key, i + 3);
+      tk = <i32>(v <= t);
+      m = ldi(mem, i + 3) & 1;
+      sti(mem, i + 3, tk | (m << 1));
+      c += tk;
+      sti(ent, ne, i + 3);
+      ne += tk & ~m;
+      sti(lv, nl, i + 3);
+      nl += m & ~tk;
+      s3 = s3 + select<f64>(v, 0.0, tk != 0);
+    }
+    for (let i = n4; i < nn; i++) {
+      const v = ldf(key, i);
+      const tk = <i32>(v <= t);
+      const m = ldi(mem, i) & 1;
+      sti(mem, i, tk | (m << 1));
+      c += tk;
+      sti(ent, ne, i);
+      ne += tk & ~m;
+      sti(lv, nl, i);
+      nl += m & ~tk;
+      s0 = s0 + select<f64>(v, 0.0, tk != 0);
+    }
   }
   let s = (s0 + s1) + (s2 + s3);
   if (c == hh) {
+    idsValid = mode == SEL_IDS;
     nEnter = ne;
     nLeave = nl;
     return s;
@@ -785,24 +862,28 @@ function selectH(nn: i32, hh: i32): f64 {
       s = s + v;
     }
   }
-  // membership of this subset from the list, then the entering / leaving rows
-  for (let i = 0; i < nn; i++) sti(mem, i, ldi(mem, i) & 2);
+  idsValid = true;
+  if (mode == SEL_SUM) return s;
+  // membership of this subset from the list (bit 1: the previous subset's, kept by the SEL_DIFF scan)
+  for (let i = 0; i < nn; i++) sti(mem, i, mode == SEL_DIFF ? ldi(mem, i) & 2 : 0);
   for (let k = 0; k < hh; k++) {
     const r = ldi(ids, k);
     sti(mem, r, ldi(mem, r) | 1);
   }
-  ne = 0;
-  nl = 0;
-  for (let i = 0; i < nn; i++) {
-    const m = ldi(mem, i);
-    const tk = m & 1, o = m >> 1;
-    sti(ent, ne, i);
-    ne += tk & ~o;
-    sti(lv, nl, i);
-    nl += o & ~tk;
+  if (mode == SEL_DIFF) {
+    ne = 0;
+    nl = 0;
+    for (let i = 0; i < nn; i++) {
+      const m = ldi(mem, i);
+      const tk = m & 1, o = m >> 1;
+      sti(ent, ne, i);
+      ne += tk & ~o;
+      sti(lv, nl, i);
+      nl += o & ~tk;
+    }
+    nEnter = ne;
+    nLeave = nl;
   }
-  nEnter = ne;
-  nLeave = nl;
   return s;
 }
 
@@ -953,7 +1034,7 @@ function frSelect(l0: i32, r0: i32, k: i32): void {
  *  `steps`; returns the objective (sum of the hh smallest squared residuals) of the final pC. */
 function concentrate<T>(p: i32, intercept: i32, pC: usize, hh: i32, steps: i32): f64 {
   evalAll<T>(p, pC);
-  let obj = selectH(dN, hh);
+  let obj = selectH(dN, hh, steps > 0 ? SEL_IDS : SEL_SUM);
   chainConverged = false;
   chainSteps = 0;
   if (steps > 0) initSums<T>(p, intercept, hh);
@@ -966,7 +1047,7 @@ function concentrate<T>(p: i32, intercept: i32, pC: usize, hh: i32, steps: i32):
     csteps++;
     chainSteps++;
     evalAll<T>(p, pNew);
-    const o = selectH(dN, hh);
+    const o = selectH(dN, hh, s + 1 < steps ? SEL_DIFF : SEL_SUM);
     if (!(o < obj)) {
       chainConverged = true;
       break;

@@ -87,6 +87,7 @@ let kTry = 0, kNew = 0, kBest = 0, kSObj = 0, kSCoef = 0;
 let kMem = 0, kGr = 0, kS = 0, kSh = 0;
 let kBX = 0, kBY = 0, kW = 0, kAcc = 0, kAccS = 0, kChg = 0, kLv = 0;
 let nEnter = 0, nLeave = 0;
+let idsValid = false;
 let F = F64, I = I32;
 let X: Float64Array | Float32Array = F64;
 // The view the C-steps run on (assembly/lts.ts setView): X column j at DX[dxb + j dLd + i], y at F[dyb + i].
@@ -169,7 +170,7 @@ export function lts_fit(n: number, p: number, pX: number, pY: number, intercept:
 
 function hSmallest(p: number, kC: number, h: number): number {
   evalAll(p, kC);
-  return selectH(dN, h);
+  return selectH(dN, h, SEL_SUM);
 }
 
 function nConverge(n: number): number {
@@ -305,7 +306,7 @@ function search(n: number, p: number, xb: number, yb: number, intercept: number,
   }
   if (!Number.isFinite(best)) return STATUS_NUMERICAL;
   evalAll(p, kBest);
-  selectH(n, h);
+  selectH(n, h, SEL_IDS);
   return bestConverged ? STATUS_OK : STATUS_MAXITER;
 }
 
@@ -456,6 +457,14 @@ function updateSums(p: number, intercept: number, hh: number): void {
   const w = p + 1;
   const changes = nEnter;
   if (2 * changes > hh) {
+    if (!idsValid) {
+      let c = 0;
+      for (let i = 0; i < dN; i++) {
+        I[kId + c] = i;
+        c += I[kMem + i] & 1;
+      }
+      idsValid = true;
+    }
     initSums(p, intercept, hh);
     return;
   }
@@ -519,64 +528,83 @@ function evalAll(p: number, kC: number): void {
   }
 }
 
-function selectH(nn: number, hh: number): number {
+const SEL_SUM = 0;
+const SEL_IDS = 1;
+const SEL_DIFF = 2;
+
+function selectH(nn: number, hh: number, mode: number): number {
   const t = kthKey(nn, hh - 1);
-  // four partial sums (rows i mod 4), added pairwise at the end: no serial add chain over all rows
   let c = 0, ne = 0, nl = 0;
   let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
   const n4 = nn & ~3;
-  for (let i = 0; i < n4; i += 4) {
-    const v0 = F[kKey + i], v1 = F[kKey + i + 1], v2 = F[kKey + i + 2], v3 = F[kKey + i + 3];
-    const t0 = v0 <= t ? 1 : 0, t1 = v1 <= t ? 1 : 0, t2 = v2 <= t ? 1 : 0, t3 = v3 <= t ? 1 : 0;
-    const m0 = I[kMem + i] & 1, m1 = I[kMem + i + 1] & 1, m2 = I[kMem + i + 2] & 1, m3 = I[kMem + i + 3] & 1;
-    I[kMem + i] = t0 | (m0 << 1);
-    I[kMem + i + 1] = t1 | (m1 << 1);
-    I[kMem + i + 2] = t2 | (m2 << 1);
-    I[kMem + i + 3] = t3 | (m3 << 1);
-    I[kId + c] = i;
-    c += t0;
-    I[kId + c] = i + 1;
-    c += t1;
-    I[kId + c] = i + 2;
-    c += t2;
-    I[kId + c] = i + 3;
-    c += t3;
-    I[kChg + ne] = i;
-    ne += t0 & ~m0;
-    I[kChg + ne] = i + 1;
-    ne += t1 & ~m1;
-    I[kChg + ne] = i + 2;
-    ne += t2 & ~m2;
-    I[kChg + ne] = i + 3;
-    ne += t3 & ~m3;
-    I[kLv + nl] = i;
-    nl += m0 & ~t0;
-    I[kLv + nl] = i + 1;
-    nl += m1 & ~t1;
-    I[kLv + nl] = i + 2;
-    nl += m2 & ~t2;
-    I[kLv + nl] = i + 3;
-    nl += m3 & ~t3;
-    s0 = s0 + (t0 !== 0 ? v0 : 0.0);
-    s1 = s1 + (t1 !== 0 ? v1 : 0.0);
-    s2 = s2 + (t2 !== 0 ? v2 : 0.0);
-    s3 = s3 + (t3 !== 0 ? v3 : 0.0);
-  }
-  for (let i = n4; i < nn; i++) {
-    const v = F[kKey + i];
-    const tk = v <= t ? 1 : 0;
-    const m = I[kMem + i] & 1;
-    I[kMem + i] = tk | (m << 1);
-    I[kId + c] = i;
-    c += tk;
-    I[kChg + ne] = i;
-    ne += tk & ~m;
-    I[kLv + nl] = i;
-    nl += m & ~tk;
-    s0 = s0 + (tk !== 0 ? v : 0.0);
+  if (mode === SEL_SUM) {
+    for (let i = 0; i < n4; i += 4) {
+      const v0 = F[kKey + i], v1 = F[kKey + i + 1], v2 = F[kKey + i + 2], v3 = F[kKey + i + 3];
+      const t0 = v0 <= t, t1 = v1 <= t, t2 = v2 <= t, t3 = v3 <= t;
+      c += (t0 ? 1 : 0) + (t1 ? 1 : 0) + (t2 ? 1 : 0) + (t3 ? 1 : 0);
+      s0 = s0 + (t0 ? v0 : 0.0);
+      s1 = s1 + (t1 ? v1 : 0.0);
+      s2 = s2 + (t2 ? v2 : 0.0);
+      s3 = s3 + (t3 ? v3 : 0.0);
+    }
+    for (let i = n4; i < nn; i++) {
+      const v = F[kKey + i];
+      const tk = v <= t;
+      c += tk ? 1 : 0;
+      s0 = s0 + (tk ? v : 0.0);
+    }
+  } else if (mode === SEL_IDS) {
+    for (let i = 0; i < n4; i += 4) {
+      const v0 = F[kKey + i], v1 = F[kKey + i + 1], v2 = F[kKey + i + 2], v3 = F[kKey + i + 3];
+      const t0 = v0 <= t ? 1 : 0, t1 = v1 <= t ? 1 : 0, t2 = v2 <= t ? 1 : 0, t3 = v3 <= t ? 1 : 0;
+      I[kId + c] = i;
+      c += t0;
+      I[kId + c] = i + 1;
+      c += t1;
+      I[kId + c] = i + 2;
+      c += t2;
+      I[kId + c] = i + 3;
+      c += t3;
+      I[kMem + i] = t0;
+      I[kMem + i + 1] = t1;
+      I[kMem + i + 2] = t2;
+      I[kMem + i + 3] = t3;
+      s0 = s0 + (t0 !== 0 ? v0 : 0.0);
+      s1 = s1 + (t1 !== 0 ? v1 : 0.0);
+      s2 = s2 + (t2 !== 0 ? v2 : 0.0);
+      s3 = s3 + (t3 !== 0 ? v3 : 0.0);
+    }
+    for (let i = n4; i < nn; i++) {
+      const v = F[kKey + i];
+      const tk = v <= t ? 1 : 0;
+      I[kId + c] = i;
+      c += tk;
+      I[kMem + i] = tk;
+      s0 = s0 + (tk !== 0 ? v : 0.0);
+    }
+  } else {
+    for (let i = 0; i < nn; i++) {
+      const v = F[kKey + i];
+      const tk = v <= t ? 1 : 0;
+      const m = I[kMem + i] & 1;
+      I[kMem + i] = tk | (m << 1);
+      c += tk;
+      I[kChg + ne] = i;
+      ne += tk & ~m;
+      I[kLv + nl] = i;
+      nl += m & ~tk;
+      const a = tk !== 0 ? v : 0.0;
+      // rows i mod 4 into s0..s3, the tail rows (i >= n4) into s0, as the kernel's unrolled loop
+      const r = i < n4 ? i & 3 : 0;
+      if (r === 0) s0 = s0 + a;
+      else if (r === 1) s1 = s1 + a;
+      else if (r === 2) s2 = s2 + a;
+      else s3 = s3 + a;
+    }
   }
   let s = (s0 + s1) + (s2 + s3);
   if (c === hh) {
+    idsValid = mode === SEL_IDS;
     nEnter = ne;
     nLeave = nl;
     return s;
@@ -606,24 +634,27 @@ function selectH(nn: number, hh: number): number {
       s = s + v;
     }
   }
-  // membership of this subset from the list, then the entering / leaving rows
-  for (let i = 0; i < nn; i++) I[kMem + i] = I[kMem + i] & 2;
+  idsValid = true;
+  if (mode === SEL_SUM) return s;
+  for (let i = 0; i < nn; i++) I[kMem + i] = mode === SEL_DIFF ? I[kMem + i] & 2 : 0;
   for (let k = 0; k < hh; k++) {
     const r = I[kId + k];
     I[kMem + r] = I[kMem + r] | 1;
   }
-  ne = 0;
-  nl = 0;
-  for (let i = 0; i < nn; i++) {
-    const m = I[kMem + i];
-    const tk = m & 1, o = m >> 1;
-    I[kChg + ne] = i;
-    ne += tk & ~o;
-    I[kLv + nl] = i;
-    nl += o & ~tk;
+  if (mode === SEL_DIFF) {
+    ne = 0;
+    nl = 0;
+    for (let i = 0; i < nn; i++) {
+      const m = I[kMem + i];
+      const tk = m & 1, o = m >> 1;
+      I[kChg + ne] = i;
+      ne += tk & ~o;
+      I[kLv + nl] = i;
+      nl += o & ~tk;
+    }
+    nEnter = ne;
+    nLeave = nl;
   }
-  nEnter = ne;
-  nLeave = nl;
   return s;
 }
 
@@ -753,7 +784,7 @@ function frSelect(l0: number, r0: number, k: number): void {
 
 function concentrate(p: number, intercept: number, kC: number, hh: number, steps: number): number {
   evalAll(p, kC);
-  let obj = selectH(dN, hh);
+  let obj = selectH(dN, hh, steps > 0 ? SEL_IDS : SEL_SUM);
   chainConverged = false;
   chainSteps = 0;
   if (steps > 0) initSums(p, intercept, hh);
@@ -766,7 +797,7 @@ function concentrate(p: number, intercept: number, kC: number, hh: number, steps
     csteps++;
     chainSteps++;
     evalAll(p, kNew);
-    const o = selectH(dN, hh);
+    const o = selectH(dN, hh, s + 1 < steps ? SEL_DIFF : SEL_SUM);
     if (!(o < obj)) {
       chainConverged = true;
       break;

@@ -166,7 +166,7 @@ export function lts_work_bytes(n: i32, p: i32): f64 {
     + al16(8.0 * <f64>((KMINI + 2) * KEEP)) + al16(8.0 * <f64>((KMINI + 2) * KEEP) * p1)
     + al16(4.0 * nd) + al16(8.0 * p1 * p1) + 2.0 * al16(8.0 * p1)
     + al16(8.0 * nb * <f64>p) + al16(8.0 * nb) + al16(8.0 * <f64>CHUNK * p1)
-    + al16(16.0 * p1 * p1) + al16(16.0 * p1) + 2.0 * al16(4.0 * nd);
+    + al16(16.0 * p1 * p1) + al16(16.0 * p1) + 2.0 * al16(4.0 * nd) + al16(8.0 * nd);
 }
 
 // Region pointers of the call in progress (set by lts_fit).
@@ -175,6 +175,7 @@ let pA: usize = 0, pCm: usize = 0, pIdx: usize = 0, pG: usize = 0, pM: usize = 0
 let pTry: usize = 0, pNew: usize = 0, pBest: usize = 0, pSObj: usize = 0, pSCoef: usize = 0;
 let pMem: usize = 0, pGr: usize = 0, pS: usize = 0, pSh: usize = 0;
 let pBX: usize = 0, pBY: usize = 0, pW: usize = 0, pAcc: usize = 0, pAccS: usize = 0, pChg: usize = 0, pLv: usize = 0;
+let pWt2: usize = 0;
 /** Rows entering / leaving the subset at the last selectH (lists pChg / pLv, row order). */
 let nEnter: i32 = 0, nLeave: i32 = 0;
 /** pId lists the current subset (false after a SEL_DIFF selection: updateSums lists it from pMem when needed). */
@@ -223,6 +224,7 @@ export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h:
   pAccS = pAcc + <usize>al16(16.0 * p1 * p1);
   pChg = pAccS + <usize>al16(16.0 * p1);
   pLv = pChg + ib;
+  pWt2 = pLv + ib;
 
   for (let k = 0; k < INFO_LEN; k++) stf(pInfo, k, 0);
   // Rank of [1, X] on all rows (flags name the aliased columns).
@@ -745,9 +747,16 @@ function selectH(nn: i32, hh: i32, mode: i32): f64 {
       s0 = s0 + select<f64>(v, 0.0, tk != 0);
     }
   } else if (mode == SEL_IDS) {
+    // the sums in f64x2 lanes as for SEL_SUM (a scalar select on the comparison compiles to a branch
+    // that mispredicts about half the time at coverage 0.5); the flags from scalar comparisons
+    const tv = f64x2.splat(t);
+    let a01 = f64x2.splat(0.0), a23 = f64x2.splat(0.0);
     for (let i = 0; i < n4; i += 4) {
-      const v0 = ldf(key, i), v1 = ldf(key, i + 1), v2 = ldf(key, i + 2), v3 = ldf(key, i + 3);
-      const t0 = <i32>(v0 <= t), t1 = <i32>(v1 <= t), t2 = <i32>(v2 <= t), t3 = <i32>(v3 <= t);
+      const v01 = v128.load(key + (<usize>i << 3)), v23 = v128.load(key + (<usize>i << 3) + 16);
+      a01 = f64x2.add(a01, v128.and(v01, f64x2.le(v01, tv)));
+      a23 = f64x2.add(a23, v128.and(v23, f64x2.le(v23, tv)));
+      const t0 = <i32>(ldf(key, i) <= t), t1 = <i32>(ldf(key, i + 1) <= t);
+      const t2 = <i32>(ldf(key, i + 2) <= t), t3 = <i32>(ldf(key, i + 3) <= t);
       sti(ids, c, i);
       c += t0;
       sti(ids, c, i + 1);
@@ -760,11 +769,11 @@ function selectH(nn: i32, hh: i32, mode: i32): f64 {
       sti(mem, i + 1, t1);
       sti(mem, i + 2, t2);
       sti(mem, i + 3, t3);
-      s0 = s0 + select<f64>(v0, 0.0, t0 != 0);
-      s1 = s1 + select<f64>(v1, 0.0, t1 != 0);
-      s2 = s2 + select<f64>(v2, 0.0, t2 != 0);
-      s3 = s3 + select<f64>(v3, 0.0, t3 != 0);
     }
+    s0 = f64x2.extract_lane(a01, 0);
+    s1 = f64x2.extract_lane(a01, 1);
+    s2 = f64x2.extract_lane(a23, 0);
+    s3 = f64x2.extract_lane(a23, 1);
     for (let i = n4; i < nn; i++) {
       const v = ldf(key, i);
       const tk = <i32>(v <= t);
@@ -774,10 +783,14 @@ function selectH(nn: i32, hh: i32, mode: i32): f64 {
       s0 = s0 + select<f64>(v, 0.0, tk != 0);
     }
   } else {
-    // one row at a time (few values live at once: no register spills), four rows per trip
+    // one row at a time (few values live at once: no register spills), four rows per trip; sums as above
+    const tv = f64x2.splat(t);
+    let a01 = f64x2.splat(0.0), a23 = f64x2.splat(0.0);
     for (let i = 0; i < n4; i += 4) {
-      let v = ldf(key, i);
-      let tk = <i32>(v <= t);
+      const v01 = v128.load(key + (<usize>i << 3)), v23 = v128.load(key + (<usize>i << 3) + 16);
+      a01 = f64x2.add(a01, v128.and(v01, f64x2.le(v01, tv)));
+      a23 = f64x2.add(a23, v128.and(v23, f64x2.le(v23, tv)));
+      let tk = <i32>(ldf(key, i) <= t);
       let m = ldi(mem, i) & 1;
       sti(mem, i, tk | (m << 1));
       c += tk;
@@ -785,9 +798,7 @@ function selectH(nn: i32, hh: i32, mode: i32): f64 {
       ne += tk & ~m;
       sti(lv, nl, i);
       nl += m & ~tk;
-      s0 = s0 + select<f64>(v, 0.0, tk != 0);
-      v = ldf(key, i + 1);
-      tk = <i32>(v <= t);
+      tk = <i32>(ldf(key, i + 1) <= t);
       m = ldi(mem, i + 1) & 1;
       sti(mem, i + 1, tk | (m << 1));
       c += tk;
@@ -795,9 +806,7 @@ function selectH(nn: i32, hh: i32, mode: i32): f64 {
       ne += tk & ~m;
       sti(lv, nl, i + 1);
       nl += m & ~tk;
-      s1 = s1 + select<f64>(v, 0.0, tk != 0);
-      v = ldf(key, i + 2);
-      tk = <i32>(v <= t);
+      tk = <i32>(ldf(key, i + 2) <= t);
       m = ldi(mem, i + 2) & 1;
       sti(mem, i + 2, tk | (m << 1));
       c += tk;
@@ -805,9 +814,7 @@ function selectH(nn: i32, hh: i32, mode: i32): f64 {
       ne += tk & ~m;
       sti(lv, nl, i + 2);
       nl += m & ~tk;
-      s2 = s2 + select<f64>(v, 0.0, tk != 0);
-      v = ldf(key, i + 3);
-      tk = <i32>(v <= t);
+      tk = <i32>(ldf(key, i + 3) <= t);
       m = ldi(mem, i + 3) & 1;
       sti(mem, i + 3, tk | (m << 1));
       c += tk;
@@ -815,8 +822,11 @@ function selectH(nn: i32, hh: i32, mode: i32): f64 {
       ne += tk & ~m;
       sti(lv, nl, i + 3);
       nl += m & ~tk;
-      s3 = s3 + select<f64>(v, 0.0, tk != 0);
     }
+    s0 = f64x2.extract_lane(a01, 0);
+    s1 = f64x2.extract_lane(a01, 1);
+    s2 = f64x2.extract_lane(a23, 0);
+    s3 = f64x2.extract_lane(a23, 1);
     for (let i = n4; i < nn; i++) {
       const v = ldf(key, i);
       const tk = <i32>(v <= t);
@@ -909,20 +919,64 @@ function kthKey(nn: i32, k: i32): f64 {
     const lo = qselect(0, s - 1, klo);
     const hi = qselect(klo, s - 1, khi);
     if (lo <= hi) {
+      const mid = pWt2;
       let below = 0, m = 0;
       for (let i = 0; i < nn; i++) {
         const v = ldf(key, i);
-        below += v < lo ? 1 : 0;
-        stf(wt, m, v);
-        m += v >= lo && v <= hi ? 1 : 0;
+        below += <i32>(v < lo);
+        stf(mid, m, v);
+        m += <i32>(v >= lo) & <i32>(v <= hi);
       }
       if (below <= k && k < below + m) {
-        return qselect(0, m - 1, k - below);
+        return selectKth(mid, m, k - below);
       }
     }
   }
-  memory.copy(pWt, pKey, <usize>nn << 3);
-  return qselect(0, nn - 1, k);
+  return selectKth(pKey, nn, k);
+}
+
+/** The (k + 1)-th smallest of the m >= 1 values at src (0 <= k < m; src is pKey or pWt2 and is not
+ *  written unless it is pWt2): quickselect with a median-of-3 pivot, each level one branch-free
+ *  out-of-place pass that writes every value to both ends of the other buffer and advances the end
+ *  its side belongs to (values < pivot from the front, > pivot from the back, equal ones dropped),
+ *  alternating between the scratch buffers pWt and pWt2; no copy of the keys, no data-dependent
+ *  branch, no load that waits on the previous store. A NaN pivot (only with non-finite keys) hands the
+ *  range to Floyd & Rivest's SELECT. The value returned is the order statistic itself, whatever the
+ *  pivots. */
+function selectKth(src: usize, m: i32, k: i32): f64 {
+  let from = src, to = pWt, other = pWt2;
+  let len = m, kk = k;
+  while (len > 1) {
+    const a = ldf(from, 0), b = ldf(from, len >>> 1), c = ldf(from, len - 1);
+    const pv = max<f64>(min<f64>(a, b), min<f64>(max<f64>(a, b), c));
+    if (pv != pv) {
+      if (from != pWt) memory.copy(pWt, from, <usize>len << 3);
+      frSelect(0, len - 1, kk);
+      return ldf(pWt, kk);
+    }
+    let lo = 0, hi = len - 1;
+    for (let i = 0; i < len; i++) {
+      const v = ldf(from, i);
+      stf(to, lo, v);
+      stf(to, hi, v);
+      lo += <i32>(v < pv);
+      hi -= <i32>(v > pv);
+    }
+    if (kk < lo) {
+      len = lo;
+      from = to;
+    } else if (kk > hi) {
+      from = to + (<usize>(hi + 1) << 3);
+      kk -= hi + 1;
+      len -= hi + 1;
+    } else {
+      return pv;
+    }
+    const t = to;
+    to = other;
+    other = t;
+  }
+  return ldf(from, 0);
 }
 
 /** (k - l0 + 1)-th smallest of the scratch keys [l0, r0] (k in range), permuting them: quickselect

@@ -77,7 +77,7 @@ export function lts_work_bytes(n: number, p: number): number {
     + al16(8.0 * ((KMINI + 2) * KEEP)) + al16(8.0 * ((KMINI + 2) * KEEP) * p1)
     + al16(4.0 * nd) + al16(8.0 * p1 * p1) + 2.0 * al16(8.0 * p1)
     + al16(8.0 * nb * p) + al16(8.0 * nb) + al16(8.0 * CHUNK * p1)
-    + al16(16.0 * p1 * p1) + al16(16.0 * p1) + 2.0 * al16(4.0 * nd);
+    + al16(16.0 * p1 * p1) + al16(16.0 * p1) + 2.0 * al16(4.0 * nd) + al16(8.0 * nd);
 }
 
 // Region indices of the call in progress (f64 index = byte >>> 3, i32 index = byte >>> 2).
@@ -85,7 +85,7 @@ let kKey = 0, kWt = 0, kId = 0, kRows = 0;
 let kA = 0, kCm = 0, kIdx = 0, kG = 0, kM = 0, kV = 0;
 let kTry = 0, kNew = 0, kBest = 0, kSObj = 0, kSCoef = 0;
 let kMem = 0, kGr = 0, kS = 0, kSh = 0;
-let kBX = 0, kBY = 0, kW = 0, kAcc = 0, kAccS = 0, kChg = 0, kLv = 0;
+let kBX = 0, kBY = 0, kW = 0, kAcc = 0, kAccS = 0, kChg = 0, kLv = 0, kWt2 = 0;
 let nEnter = 0, nLeave = 0;
 let idsValid = false;
 let F = F64, I = I32;
@@ -137,11 +137,12 @@ export function lts_fit(n: number, p: number, pX: number, pY: number, intercept:
   const pAccS = pAcc + al16(16.0 * p1 * p1);
   const pChg = pAccS + al16(16.0 * p1);
   const pLv = pChg + ib;
+  const pWt2 = pLv + ib;
   kMem = pMem >>> 2; kGr = pGr >>> 3; kS = pS >>> 3; kSh = pSh >>> 3;
   kKey = pKey >>> 3; kWt = pWt >>> 3; kId = pId >>> 2; kRows = pRows >>> 2;
   kA = pA >>> 3; kCm = pCm >>> 3; kIdx = pIdx >>> 2; kG = pG >>> 3; kM = pM >>> 3; kV = pV >>> 3;
   kTry = pTry >>> 3; kNew = pNew >>> 3; kBest = pBest >>> 3; kSObj = pSObj >>> 3; kSCoef = pSCoef >>> 3;
-  kBX = pBX >>> 3; kBY = pBY >>> 3; kW = pW >>> 3; kAcc = pAcc >>> 3; kAccS = pAccS >>> 3; kChg = pChg >>> 2; kLv = pLv >>> 2;
+  kBX = pBX >>> 3; kBY = pBY >>> 3; kW = pW >>> 3; kAcc = pAcc >>> 3; kAccS = pAccS >>> 3; kChg = pChg >>> 2; kLv = pLv >>> 2; kWt2 = pWt2 >>> 3;
   const ib0 = pInfo >>> 3, cb = pCoef >>> 3;
 
   for (let k = 0; k < INFO_LEN; k++) F[ib0 + k] = 0;
@@ -677,16 +678,51 @@ function kthKey(nn: number, k: number): number {
       for (let i = 0; i < nn; i++) {
         const v = F[kKey + i];
         below += v < lo ? 1 : 0;
-        F[kWt + m] = v;
+        F[kWt2 + m] = v;
         m += v >= lo && v <= hi ? 1 : 0;
       }
       if (below <= k && k < below + m) {
-        return qselect(0, m - 1, k - below);
+        return selectKth(kWt2, m, k - below);
       }
     }
   }
-  F.copyWithin(kWt, kKey, kKey + nn);
-  return qselect(0, nn - 1, k);
+  return selectKth(kKey, nn, k);
+}
+
+function selectKth(src: number, m: number, k: number): number {
+  let from = src, to = kWt, other = kWt2;
+  let len = m, kk = k;
+  while (len > 1) {
+    const a = F[from], b = F[from + (len >>> 1)], c = F[from + len - 1];
+    const pv = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+    if (pv !== pv) {
+      if (from !== kWt) F.copyWithin(kWt, from, from + len);
+      frSelect(0, len - 1, kk);
+      return F[kWt + kk];
+    }
+    let lo = 0, hi = len - 1;
+    for (let i = 0; i < len; i++) {
+      const v = F[from + i];
+      F[to + lo] = v;
+      F[to + hi] = v;
+      lo += v < pv ? 1 : 0;
+      hi -= v > pv ? 1 : 0;
+    }
+    if (kk < lo) {
+      len = lo;
+      from = to;
+    } else if (kk > hi) {
+      from = to + hi + 1;
+      kk -= hi + 1;
+      len -= hi + 1;
+    } else {
+      return pv;
+    }
+    const t = to;
+    to = other;
+    other = t;
+  }
+  return F[from];
 }
 
 function qselect(l0: number, r0: number, k: number): number {

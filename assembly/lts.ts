@@ -100,6 +100,15 @@ const CHUNK: i32 = 128;
 const FINAL_SMALL_N: i32 = 5000;
 /** Below this n every start runs on all rows and is iterated to convergence (no nested scheme). */
 const NESTED_MIN_N: i32 = KMINI * NMINI;
+/** Selections within a chain first try a bracket [t (1 - eps), t (1 + eps)] around the previous
+ *  threshold t (views of more than BR_MIN rows): eps shrinks by BR_SHRINK after a hit whose bracket
+ *  held more than BR_TARGET keys and grows by BR_GROW after a miss (then the sampled bracket runs). */
+const BR_MIN: i32 = 128;
+const BR_TARGET: i32 = 64;
+const BR_SHRINK: f64 = 0.7;
+const BR_GROW: f64 = 3.0;
+const BR_EPS0: f64 = 0.05;
+const BR_EPS_MIN: f64 = 1e-9;
 /** Progress hook every this many starts. */
 const PROGRESS_EVERY: i32 = 32;
 
@@ -180,6 +189,9 @@ let pWt2: usize = 0;
 let nEnter: i32 = 0, nLeave: i32 = 0;
 /** pId lists the current subset (false after a SEL_DIFF selection: updateSums lists it from pMem when needed). */
 let idsValid: bool = false;
+/** Bracket state of the chain in progress (kthKey): previous threshold, relative half-width, on/off. */
+let brT: f64 = 0.0, brEps: f64 = BR_EPS0;
+let brOn: bool = false;
 // The data the C-steps run on: X columns at dX (leading dimension dLd, entries of the call's type T for
 // the caller's data, f64 for the gathered block), y at dY, rows 0..dN-1.
 let dX: usize = 0, dY: usize = 0, dLd: i32 = 0, dN: i32 = 0;
@@ -231,6 +243,8 @@ export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h:
   const st0 = l2_fit(n, p, pX, pY, 0, intercept, 0.0, pCoef, pInfo, pFlags, pWork, xf32);
   if (st0 == STATUS_RANK_DEFICIENT || st0 == STATUS_NUMERICAL) return st0;
   rng = seed;
+  brEps = BR_EPS0;
+  brOn = false;
   csteps = 0;
   const st = XS == 3
     ? search<f64>(n, p, pX, pY, intercept, h, nsamp, maxCsteps, pInfo)
@@ -256,6 +270,7 @@ export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h:
 
 /** Sum of the h smallest squared residuals of coefficients at pC over the view's rows (ids/keys permuted). */
 function hSmallest<T>(p: i32, pC: usize, h: i32): f64 {
+  brOn = false;
   evalAll<T>(p, pC);
   return selectH(dN, h, SEL_SUM);
 }
@@ -399,6 +414,7 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
   }
   if (!isFinite(best)) return STATUS_NUMERICAL;
   // ids of the winner's h rows
+  brOn = false;
   evalAll<T>(p, pBest);
   selectH(n, h, SEL_IDS);
   return bestConverged ? STATUS_OK : STATUS_MAXITER;
@@ -904,6 +920,33 @@ function selectH(nn: i32, hh: i32, mode: i32): f64 {
  *  answer is selected (Floyd-Rivest), unless it fell outside the bracket: then, as below FR_CUTOFF
  *  rows, SELECT runs on a copy of all keys. */
 function kthKey(nn: i32, k: i32): f64 {
+  const t = kthKeyBr(nn, k);
+  brT = t;
+  return t;
+}
+
+/** kthKey's answer: within a chain (brOn) first from the bracket around the previous threshold (one
+ *  branch-free pass counting the keys below it and packing those inside, SELECT on those), else as
+ *  described at kthKey. */
+function kthKeyBr(nn: i32, k: i32): f64 {
+  if (brOn && nn > BR_MIN) {
+    const lo = brT * (1.0 - brEps), hi = brT * (1.0 + brEps);
+    if (lo <= hi) {
+      const key = pKey, mid = pWt2;
+      let below = 0, m = 0;
+      for (let i = 0; i < nn; i++) {
+        const v = ldf(key, i);
+        below += <i32>(v < lo);
+        stf(mid, m, v);
+        m += <i32>(v >= lo) & <i32>(v <= hi);
+      }
+      if (below <= k && k < below + m) {
+        if (m > BR_TARGET) brEps = max<f64>(brEps * BR_SHRINK, BR_EPS_MIN);
+        return selectKth(mid, m, k - below);
+      }
+      brEps = min<f64>(brEps * BR_GROW, 1.0);
+    }
+  }
   if (nn > FR_CUTOFF) {
     const nd = <f64>nn;
     const c = cbrtNewton(nd);
@@ -1088,7 +1131,9 @@ function frSelect(l0: i32, r0: i32, k: i32): void {
  *  `steps`; returns the objective (sum of the hh smallest squared residuals) of the final pC. */
 function concentrate<T>(p: i32, intercept: i32, pC: usize, hh: i32, steps: i32): f64 {
   evalAll<T>(p, pC);
+  brOn = false;
   let obj = selectH(dN, hh, steps > 0 ? SEL_IDS : SEL_SUM);
+  brOn = true;
   chainConverged = false;
   chainSteps = 0;
   if (steps > 0) initSums<T>(p, intercept, hh);

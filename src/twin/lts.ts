@@ -27,6 +27,12 @@ const ELEM_TOL = 1e-12;
 const CHOL_TOL = 1e-12;
 const FR_CUTOFF = 600;
 const PROGRESS_EVERY = 32;
+const BR_MIN = 128;
+const BR_TARGET = 64;
+const BR_SHRINK = 0.7;
+const BR_GROW = 3.0;
+const BR_EPS0 = 0.05;
+const BR_EPS_MIN = 1e-9;
 
 function al16(b: number): number {
   return Math.ceil(b / 16.0) * 16.0;
@@ -88,6 +94,8 @@ let kMem = 0, kGr = 0, kS = 0, kSh = 0;
 let kBX = 0, kBY = 0, kW = 0, kAcc = 0, kAccS = 0, kChg = 0, kLv = 0, kWt2 = 0;
 let nEnter = 0, nLeave = 0;
 let idsValid = false;
+let brT = 0.0, brEps = BR_EPS0;
+let brOn = false;
 let F = F64, I = I32;
 let X: Float64Array | Float32Array = F64;
 // The view the C-steps run on (assembly/lts.ts setView): X column j at DX[dxb + j dLd + i], y at F[dyb + i].
@@ -149,6 +157,8 @@ export function lts_fit(n: number, p: number, pX: number, pY: number, intercept:
   const st0 = l2_fit(n, p, pX, pY, 0, intercept, 0.0, pCoef, pInfo, pFlags, pWork, xf32);
   if (st0 === STATUS_RANK_DEFICIENT || st0 === STATUS_NUMERICAL) return st0;
   rng = seed >>> 0;
+  brEps = BR_EPS0;
+  brOn = false;
   csteps = 0;
   const xb = pX >>> XS, yb = pY >>> 3;
   const st = search(n, p, xb, yb, intercept, h, nsamp, maxCsteps, ib0);
@@ -170,6 +180,7 @@ export function lts_fit(n: number, p: number, pX: number, pY: number, intercept:
 }
 
 function hSmallest(p: number, kC: number, h: number): number {
+  brOn = false;
   evalAll(p, kC);
   return selectH(dN, h, SEL_SUM);
 }
@@ -306,6 +317,7 @@ function search(n: number, p: number, xb: number, yb: number, intercept: number,
     }
   }
   if (!Number.isFinite(best)) return STATUS_NUMERICAL;
+  brOn = false;
   evalAll(p, kBest);
   selectH(n, h, SEL_IDS);
   return bestConverged ? STATUS_OK : STATUS_MAXITER;
@@ -660,6 +672,29 @@ function selectH(nn: number, hh: number, mode: number): number {
 }
 
 function kthKey(nn: number, k: number): number {
+  const t = kthKeyBr(nn, k);
+  brT = t;
+  return t;
+}
+
+function kthKeyBr(nn: number, k: number): number {
+  if (brOn && nn > BR_MIN) {
+    const lo = brT * (1.0 - brEps), hi = brT * (1.0 + brEps);
+    if (lo <= hi) {
+      let below = 0, m = 0;
+      for (let i = 0; i < nn; i++) {
+        const v = F[kKey + i];
+        below += v < lo ? 1 : 0;
+        F[kWt2 + m] = v;
+        m += (v >= lo ? 1 : 0) & (v <= hi ? 1 : 0);
+      }
+      if (below <= k && k < below + m) {
+        if (m > BR_TARGET) brEps = Math.max(brEps * BR_SHRINK, BR_EPS_MIN);
+        return selectKth(kWt2, m, k - below);
+      }
+      brEps = Math.min(brEps * BR_GROW, 1.0);
+    }
+  }
   if (nn > FR_CUTOFF) {
     const nd = nn;
     const c = cbrtNewton(nd);
@@ -820,7 +855,9 @@ function frSelect(l0: number, r0: number, k: number): void {
 
 function concentrate(p: number, intercept: number, kC: number, hh: number, steps: number): number {
   evalAll(p, kC);
+  brOn = false;
   let obj = selectH(dN, hh, steps > 0 ? SEL_IDS : SEL_SUM);
+  brOn = true;
   chainConverged = false;
   chainSteps = 0;
   if (steps > 0) initSums(p, intercept, hh);

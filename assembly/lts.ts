@@ -39,9 +39,14 @@
 // columns in f64x2 lanes (even / odd rows; 2 x 2 blocks of entries share their loads), the lanes added
 // at the end; the twin keeps the two lanes as two scalar accumulators. The centred Gram matrix
 // Gr - S S^T / h is factored by Cholesky (singular when a pivot falls below CHOL_TOL times its
-// diagonal entry: the chain stops there). The raw fit is recomputed accurately by l2_fit. Selection
-// of the hh smallest squared residuals: the threshold by a sampled bracket and Floyd & Rivest's
-// SELECT (kthKey), then one branch-free scan that lists the subset's rows in row order (selectH).
+// diagonal entry: the chain stops there). The raw fit is recomputed accurately by l2_fit. Residuals:
+// four rows at a time kept in registers across all columns (evalAll). Selection of the hh smallest
+// squared residuals: the threshold t (kthKey) from a bracket around the chain's previous threshold,
+// else a sampled bracket, else all keys, by an out-of-place branch-free quickselect (selectKth); then
+// one branch-free scan (selectH) that, by mode, lists the subset's rows in row order (a chain's first
+// selection), or moves the membership flags and lists the rows entering / leaving (later ones: these
+// lists feed the incremental sums), or only sums (a chain's last). The selected value is the exact
+// order statistic whichever bracket found it, so these choices never change a result bit.
 //
 // Before the search, l2_fit on all rows checks the rank of [1, X] (RANK_DEFICIENT with the aliased
 // columns flagged, as everywhere). Outputs: pCoef = raw coefficients [b0, b_1..b_p]; info slots
@@ -57,8 +62,9 @@
 // (KMINI + 2) KEEP objectives and coefficient vectors), then the n i32 subset-membership flags, the
 // running sums Gr ((p + 1) x (p + 1)) and S (p + 1) and the shift (p + 1), the nested scheme's block
 // (min(n, KMINI NMINI) rows: p columns of X and y, f64), the gather block (CHUNK x (p + 1)), the f64x2
-// accumulators of the Gram entries ((p + 1)^2) and of S (p + 1), and the n i32 list of changed rows;
-// each 16-byte aligned.
+// accumulators of the Gram entries ((p + 1)^2) and of S (p + 1), the n i32 lists of the rows entering
+// and leaving the subset, and a second n-vector of f64 (the selection's other scratch buffer); each
+// 16-byte aligned.
 
 import { l2_fit, l2_work_bytes } from "./l2";
 import { XS, setX, shiftOf, xat, xld, xld2 } from "./xload";

@@ -5,7 +5,7 @@
 import { progress } from "./env";
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK } from "./status";
 import {
-  BLOCK, CD_N0, CD_REL, CD_SLOW, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
+  BLOCK, CD_N0, CD_REL, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
   KIND_L1, PERTURB, REFRESH, SUBNORMAL_MIN, ZERO_DIR, ZERO_RES, aij, col, colT, ic, jitter, n, nd,
   pY, pYc, psi, q, rho, tau, useResponses, wB, wBest, wBeta, wCS, wG, wH, wId, wKey, wLU, wLab,
   wPick, wPiv, wQ, wR, wSel, wSlot, wT, wU, wV, wVA, wWt, wYp, wgt,
@@ -511,7 +511,6 @@ function runCD(cap: i32): void {
   let f = objective();
   const cdRel = <f64>n > CD_N0 ? CD_REL * Math.sqrt(CD_N0 / <f64>n) : CD_REL;
   let k = 0;
-  let last = Infinity; // the previous sweep's gain
   while (k < cap && sweeps < maxIt) {
     let moved = false;
     for (let j = 0; j < q; j++) if (cdStep(j) != 0) moved = true;
@@ -521,8 +520,7 @@ function runCD(cap: i32): void {
     const gain = f - fn;
     f = fn;
     if (progress(KIND_L1, sweeps + pivots, f, f) != 0) { cancelled = true; break; }
-    if (!moved || !(gain > cdRel * f) || (k >= 2 && gain > CD_SLOW * last)) break;
-    last = gain;
+    if (!moved || !(gain > cdRel * f)) break;
   }
   for (let j = 0; j < q; j++) stf(wBest, j, ldf(wB, j));
   bestF = f;

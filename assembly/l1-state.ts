@@ -49,12 +49,6 @@ export const REFINE_STEPS: i32 = 2;
  *  (n = 1e6, q = 51: 242 pivots after 3 sweeps, 134 after 4 — measured, 35 s vs 19 s). */
 export const CD_REL: f64 = 1e-6;
 export const CD_N0: f64 = 1e4;
-/** ... and, from its third sweep, when a sweep gains more than CD_SLOW of the sweep before: CD is then
- *  converging linearly and slowly (stalled at a kink of tied data: each sweep gaining 0.6-0.7 of the
- *  last, 15 sweeps on the integer design of issue 18), and a sweep costs q selections over all rows —
- *  ~10 pivots' worth. Integer design 1e5 x 10: 91 -> 59 ms CPU at tau 0.1, 95 -> 70 ms at 0.9,
- *  93 -> 78 ms at 0.5; Gaussian, t2, Cauchy, dummy designs unchanged. */
-export const CD_SLOW: f64 = 0.5;
 /** Coordinate descent sweep cap (it is a warm start; the simplex finishes). */
 export const CD_MAX_SWEEPS: i32 = 50;
 /** Pivots between recomputations of b, r and g from scratch. */

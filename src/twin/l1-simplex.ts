@@ -2,7 +2,7 @@
 import { progress } from '../abi/progress.js';
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK } from '../abi/status.js';
 import {
-  BLOCK, CD_N0, CD_REL, CD_SLOW, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
+  BLOCK, CD_N0, CD_REL, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
   KIND_L1, PERTURB, REFRESH, SUBNORMAL_MIN, ZERO_DIR, ZERO_RES, aij, col, iId, iLab, iPick, iPiv,
   iSlot, ic, jitter, mF, mI, mX, n, nd, pId, pKey, pSel, pWt, psi, q, rB, rBest, rBeta, rCS, rG,
   rH, rKey, rLU, rQ, rR, rT, rU, rV, rVA, rWt, rYp, rho, tau, useResponses, wgt, yb, ycb,
@@ -418,7 +418,6 @@ function runCD(cap: number): void {
   let f = objective();
   const cdRel = n > CD_N0 ? CD_REL * Math.sqrt(CD_N0 / n) : CD_REL;
   let k = 0;
-  let last = Infinity; // the previous sweep's gain
   while (k < cap && sweeps < maxIt) {
     let moved = false;
     for (let j = 0; j < q; j++) if (cdStep(j) !== 0) moved = true;
@@ -428,8 +427,7 @@ function runCD(cap: number): void {
     const gain = f - fn;
     f = fn;
     if (progress(KIND_L1, sweeps + pivots, f, f) !== 0) { cancelled = true; break; }
-    if (!moved || !(gain > cdRel * f) || (k >= 2 && gain > CD_SLOW * last)) break;
-    last = gain;
+    if (!moved || !(gain > cdRel * f)) break;
   }
   for (let j = 0; j < q; j++) F[rBest + j] = F[rB + j];
   bestF = f;

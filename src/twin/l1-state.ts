@@ -19,7 +19,6 @@ export const REFINE_TOL = 1e-13;
 export const REFINE_STEPS = 2;
 export const CD_REL = 1e-6;
 export const CD_N0 = 1e4;
-export const CD_SLOW = 0.5;
 export const CD_MAX_SWEEPS = 50;
 export const REFRESH = 16;
 export const PERTURB = 1e-9;

@@ -5,7 +5,7 @@
 import { progress } from '../abi/progress.js';
 import { INFO_ITERATIONS, INFO_LEN, INFO_OBJECTIVE, INFO_OUTLIERS, INFO_RCOND, INFO_SCALE } from '../abi/info.js';
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK, STATUS_RANK_DEFICIENT, STATUS_STALLED } from '../abi/status.js';
-import { l2Solve, l2_fit, l2_work_bytes } from './l2.js';
+import { l2Solve, l2_work_bytes } from './l2.js';
 import { F64, I32 } from './mem.js';
 import { XS, setX, xview } from './xload.js';
 import { SELECT_SCRATCH_BYTES, wselect } from './select.js';
@@ -36,6 +36,11 @@ const PILOT_PER_COEF = 40.0;
 const PILOT_FACTOR = 8.0;
 const PILOT_TOL = 1e-6;
 const PILOT_MAXITER = 100;
+const BAND_MIN = 2.0;
+const NB = 14;
+const TAIL = 3e-3;
+const CHORD = 0.01;
+const SMOOTH_NEWTON_MAX = 50;
 
 function al16(b: number): number {
   return Math.ceil(b / 16.0) * 16.0;
@@ -131,7 +136,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
 
   let epsRef = 0.0;
   if (!huber && param <= 0 && pStart !== 0) {
-    const st1 = l2_fit(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWk, xf32);
+    const st1 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWk, 1);
     if (st1 === STATUS_RANK_DEFICIENT || st1 === STATUS_NUMERICAL) return st1;
     residuals(n, p, pX, pY, pB, pR);
     epsRef = robustScale(n, pR, pW, W, pU, pT, pId, pSel);
@@ -169,7 +174,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
     if (intercept === 0) F[cb] = 0;
     for (let j = 0; j < p; j++) I[(pFlags >>> 2) + j] = 0;
   } else if (!newtonStart && sPilot < 0) {
-    const st0 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWk, huber || param > 0 ? 1 : 0);
+    const st0 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWk, 1);
     if (st0 === STATUS_RANK_DEFICIENT || st0 === STATUS_NUMERICAL) return st0;
   }
   residuals(n, p, pX, pY, pCoef, pR);
@@ -230,6 +235,29 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
   let newton = false;
   const bb = pB >>> 3, bnb = pBn >>> 3, db = pDir >>> 3;
   let cancelled = false;
+  // Smooth-L1: truncated-Hessian Newton from the start (see assembly/irls.ts).
+  if (!huber && maxIter > 1 && s > sfloor) {
+    const rs = smoothNewton(n, p, pX, pY, pW, intercept, s, ridge, W, tol, Math.min(SMOOTH_NEWTON_MAX, maxIter - 1),
+      yscale, pCoef, pR, pU, pT, pMask, pL, pB, pXm, pG, pUf, pM, pGd, pDir, pDg, pGo, pBuf, pSw, pSw, pBuf);
+    if (snSwap) {
+      const t = pR; pR = pU; pU = t;
+    }
+    it = snSteps;
+    obj = snObj;
+    lamB = ridge > 0 ? ridge * slopeNorm2(p, pCoef) : 0.0;
+    newton = true;
+    if (rs === SN_CANCELLED) {
+      status = STATUS_CANCELLED;
+      cancelled = true;
+    } else if (rs === SN_CONVERGED) {
+      exact = true;
+      F[ib + INFO_RCOND] = 1.0 / snKappa;
+      if (snKappa <= KAPPA_FINAL) {
+        status = STATUS_OK;
+        cancelled = true;
+      }
+    }
+  }
   // Huber: semismooth Newton phase (see assembly/irls.ts).
   if (newtonOn) {
     const gdb = pGd >>> 3, gob = pGo >>> 3;
@@ -700,6 +728,252 @@ function robustScale(n: number, pR: number, pW: number, W: number, pKey: number,
   }
   const mad = F[kb + wselect(pKey, pWt, pId, m, 0.5 * W, W, pScratch)];
   return mad > 0 ? MAD_TO_SD * mad : MEANABS_TO_SD * (mean / W);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Smooth-L1 truncated Newton (see assembly/irls.ts); the WASM's f64x2 lanes are the pairs of scalar
+// accumulators (even / odd rows) here.
+
+const SN_FAILED = 0;
+const SN_CONVERGED = 1;
+const SN_CANCELLED = 2;
+let snSteps = 0;
+let snObj = 0;
+let snSwap = false;
+let snKappa = 0;
+
+function smoothNewton(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, e: number, ridge: number,
+  W: number, tol: number, maxSteps: number, yscale: number, pCoef: number, pR: number, pU: number, pV: number, pBk: number,
+  pL: number, pB: number, pXm: number, pG: number, pUf: number, pM: number, pGd: number, pDir: number, pDg: number,
+  pGo: number, pBuf: number, pSw: number, pHist: number, pAcc: number): number {
+  const F = F64;
+  const cb = pCoef >>> 3, bb = pB >>> 3, db = pDir >>> 3;
+  const j0 = intercept !== 0 ? 0 : 1;
+  const lam2 = 2.0 * e * ridge;
+  smoothMeans(n, p, pX, pW, W, intercept, pM);
+  let obj = smoothTrial(n, p, j0, pX, pY, pW, pCoef, e, ridge > 0 ? ridge * slopeNorm2(p, pCoef) : 0.0, lam2, W,
+    pR, pU, pV, pBk, pHist, pAcc, pM, pGd);
+  let rC = pU, rT = pR;
+  snSwap = true;
+  let k = 0;
+  let out = SN_FAILED;
+  snKappa = 0.0;
+  let reuse = false;
+  while (k < maxSteps) {
+    if (!reuse) {
+      const kb = bandBucket(pHist);
+      const cnt = smoothList(n, pBk, kb, rC, pW, e, rT, pL);
+      zeroGram(p, pG);
+      gramRows(n, p, j0, pX, rT, pM, pL, cnt, 1.0, pG, pBuf, pSw, 0, 0);
+      if (!newtonFactor(p, j0, pG, lam2, pUf, pDg)) break;
+    }
+    newtonSolve(p, j0, pUf, pDg, pGd, pDir);
+    rawStep(p, j0, pM, pDir);
+    let tn = 1.0;
+    let objT = 0.0;
+    let ok = false;
+    for (let h = 0; h <= NEWTON_HALVINGS; h++) {
+      if (h > 0) tn *= 0.5;
+      for (let j = 0; j <= p; j++) F[bb + j] = F[cb + j] + tn * F[db + j];
+      objT = smoothTrial(n, p, j0, pX, pY, pW, pB, e, ridge > 0 ? ridge * slopeNorm2(p, pB) : 0.0, lam2, W,
+        rC, rT, pV, pBk, pHist, pAcc, pM, pGd);
+      if (objT <= obj + ACCEPT * EPS * obj) {
+        ok = true;
+        break;
+      }
+    }
+    if (!ok) {
+      if (!reuse) break;
+      reuse = false;
+      smoothTrial(n, p, j0, pX, pY, pW, pCoef, e, 0.0, lam2, W, rC, rT, pV, pBk, pHist, pAcc, pM, pGd);
+      const t = rC; rC = rT; rT = t;
+      snSwap = !snSwap;
+      continue;
+    }
+    k++;
+    const delta = trialDelta;
+    const t = rC; rC = rT; rT = t;
+    snSwap = !snSwap;
+    for (let j = 0; j <= p; j++) F[cb + j] = F[bb + j];
+    obj = objT;
+    reuse = tn === 1.0 && delta <= CHORD * e;
+    if (!quiet && progress(KIND_IRLS, k, obj, NaN) !== 0) {
+      out = SN_CANCELLED;
+      break;
+    }
+    const S = lastMeanAbs > e ? lastMeanAbs : e;
+    if (tn === 1.0 && (delta <= tol * S || delta <= ROUNDING * EPS * roundingSize(p, pCoef, pXm, yscale))) {
+      snKappa = newtonCond(p, j0, pG, pDg, lam2, pUf, pGd, pGo);
+      out = SN_CONVERGED;
+      break;
+    }
+  }
+  snSteps = k;
+  snObj = obj;
+  return out;
+}
+
+function bandBucket(pHist: number): number {
+  const F = F64, hb = pHist >>> 3;
+  for (let k = 0; k < NB - 1; k++) {
+    let kept = 0.0, rest = 0.0;
+    for (let j = 0; j <= k; j++) kept += F[hb + j];
+    for (let j = k + 1; j < NB; j++) rest += F[hb + j];
+    if (rest <= TAIL * kept) return k;
+  }
+  return NB - 1;
+}
+
+function smoothList(n: number, pBk: number, kb: number, pR: number, pW: number, e: number, pH: number, pL: number): number {
+  const F = F64, I = I32;
+  const U8 = new Uint8Array(F.buffer, pBk, n);
+  const rb = pR >>> 3, wb = pW >>> 3, hb = pH >>> 3, lb = pL >>> 2;
+  const ie = 1.0 / e;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    if (U8[i] <= kb) {
+      const t = Math.abs(F[rb + i]) * ie;
+      let h = 0.0;
+      if (t <= 1e100) {
+        const iq = 1.0 / Math.sqrt(t * t + 1.0);
+        h = (pW !== 0 ? F[wb + i] : 1.0) * (iq * (iq * iq));
+      }
+      F[hb + i] = h;
+      I[lb + k] = i;
+      k++;
+    }
+  }
+  return k;
+}
+
+function smoothTrial(n: number, p: number, j0: number, pX: number, pY: number, pW: number, pC: number, e: number, lamB: number,
+  lam2: number, W: number, pOld: number, pOut: number, pV: number, pBk: number, pHist: number, pAcc: number, pM: number,
+  pGd: number): number {
+  const F = F64, X = xview();
+  const U8 = new Uint8Array(F.buffer, pBk, n);
+  const cb = pC >>> 3, wb = pW >>> 3, hb = pHist >>> 3, ab = pAcc >>> 3, mb = pM >>> 3, gdb = pGd >>> 3;
+  for (let k = 0; k < NB; k++) F[hb + k] = 0.0;
+  for (let j = 0; j <= 2 * p + 1; j++) F[ab + j] = 0.0;
+  const b0 = F[cb];
+  const ie = 1.0 / e;
+  let f = 0.0, m = 0.0, mx = 0.0;
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const len = Math.min(BLOCK, n - i0);
+    const pairs = len & ~1;
+    const yb = (pY >>> 3) + i0;
+    const ob = (pOut >>> 3) + i0;
+    for (let i = 0; i < len; i++) F[ob + i] = F[yb + i] - b0;
+    for (let j = 0; j < p; j++) {
+      const bj = F[cb + j + 1];
+      const xb = (pX >>> XS) + j * n + i0;
+      for (let i = 0; i < len; i++) F[ob + i] = F[ob + i] - X[xb + i] * bj;
+    }
+    const oldb = (pOld >>> 3) + i0;
+    const vbk = (pV >>> 3) + i0;
+    for (let i = 0; i < len; i++) {
+      const w = pW !== 0 ? F[wb + i0 + i] : 1.0;
+      const r = F[ob + i];
+      const a = Math.abs(r);
+      const t = a * ie;
+      let v = 0.0, h = 0.0, tt = 0.0, q = 0.0;
+      if (t <= 1e100) {
+        tt = t * t;
+        q = Math.sqrt(tt + 1.0);
+        const iq = 1.0 / q;
+        v = w * (r * iq);
+        h = w * (iq * (iq * iq));
+      } else {
+        v = r > 0 ? w * e : -(w * e);
+      }
+      f += t <= 1e8 ? w * (e * tt / (q + 1.0)) : w * (a - e);
+      m += w * a;
+      F[vbk + i] = v;
+      let bk = 255;
+      if (w > 0) {
+        const ch = Math.abs(r - F[oldb + i]);
+        if (ch > mx) mx = ch;
+        bk = bucketOf(t);
+        F[hb + bk] = F[hb + bk] + h;
+      }
+      U8[i0 + i] = bk;
+    }
+    if (j0 === 0) {
+      let s0 = F[ab], s1 = F[ab + 1];
+      for (let i = 0; i < pairs; i += 2) {
+        s0 += F[vbk + i];
+        s1 += F[vbk + i + 1];
+      }
+      F[ab] = s0;
+      F[ab + 1] = s1;
+    }
+    for (let j = 1; j <= p; j++) {
+      const col = (pX >>> XS) + (j - 1) * n + i0;
+      const mj = F[mb + j];
+      let s0 = F[ab + 2 * j], s1 = F[ab + 2 * j + 1];
+      for (let i = 0; i < pairs; i += 2) {
+        s0 += (X[col + i] - mj) * F[vbk + i];
+        s1 += (X[col + i + 1] - mj) * F[vbk + i + 1];
+      }
+      F[ab + 2 * j] = s0;
+      F[ab + 2 * j + 1] = s1;
+    }
+  }
+  const last = n - 1;
+  const odd = (n & 1) !== 0;
+  const vb = pV >>> 3;
+  if (j0 === 0) {
+    let a = F[ab];
+    if (odd) a += F[vb + last];
+    F[gdb] = a + F[ab + 1];
+  }
+  for (let j = 1; j <= p; j++) {
+    let a = F[ab + 2 * j];
+    if (odd) a += (X[(pX >>> XS) + (j - 1) * n + last] - F[mb + j]) * F[vb + last];
+    let g = a + F[ab + 2 * j + 1];
+    if (lam2 > 0) g -= lam2 * F[cb + j];
+    F[gdb + j] = g;
+  }
+  trialDelta = mx;
+  lastMeanAbs = m / W;
+  return f + lamB;
+}
+
+function smoothMeans(n: number, p: number, pX: number, pW: number, W: number, intercept: number, pM: number): void {
+  const F = F64, X = xview();
+  const mb = pM >>> 3, wb = pW >>> 3;
+  const pairs = n & ~1;
+  F[mb] = 0.0;
+  for (let j = 1; j <= p; j++) {
+    let m = 0.0;
+    if (intercept !== 0) {
+      const col = (pX >>> XS) + (j - 1) * n;
+      let a = 0.0, b = 0.0;
+      if (pW !== 0) {
+        for (let i = 0; i < pairs; i += 2) {
+          a += F[wb + i] * X[col + i];
+          b += F[wb + i + 1] * X[col + i + 1];
+        }
+      } else {
+        for (let i = 0; i < pairs; i += 2) {
+          a += X[col + i];
+          b += X[col + i + 1];
+        }
+      }
+      if (pairs < n) a += (pW !== 0 ? F[wb + pairs] : 1.0) * X[col + pairs];
+      m = (a + b) / W;
+    }
+    F[mb + j] = m;
+  }
+}
+
+const bucketF = new Float64Array(1);
+const bucketU = new Uint32Array(bucketF.buffer);
+function bucketOf(t: number): number {
+  if (t <= BAND_MIN) return 0;
+  bucketF[0] = t / BAND_MIN;
+  const hi = bucketU[1], lo = bucketU[0];
+  const k = ((hi >>> 20) & 0x7ff) - 1023 + ((hi & 0xfffff) !== 0 || lo !== 0 ? 1 : 0);
+  return k < NB - 1 ? k : NB - 1;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -63,6 +63,25 @@
 // 1e+-12 and y scaled by 1e+-12 follow the same path as unscaled data, up to rounding.
 //
 //
+// Open (issue 18, measured 2026-12-07 by instrumenting the progress hook; not yet fixed). Integer
+// design 6e5 x 50 (bench/degenerate.mjs 'intx', also 1e6 x 50), tau = 0.1: status max-iterations,
+// 9,969 pivots, 31 s CPU (3e5 x 50: optimal in 550 pivots; 1e5 x 50: 134). The pivots are spent in
+// the LAST reduced solve of the full level (globRounds 4: levels 2 and 1, then level 0 twice after 1
+// fix-up), not in finalStage (perturbing reprice()'s responses changed no bit) and not after the
+// perturbation is dropped (re-perturbing there changed no bit either): on the band problem (46,942
+// rows, ~23,000 breakpoints per pivot) on PERTURBED responses, 78% of sampled pivots are "stalled"
+// (the crossed residual of the entering row within ZERO_RES rowScale) and 64% run under Bland's rule;
+// the reduced objective sits at 212376.383743 +- 1e-11 relative for 9,000 pivots (rounding-level
+// moves, not descent). The zero tolerance is ~1e-3 of each row's perturbation (ZERO_RES / PERTURB),
+// so the tolerance does not erase the perturbation: the stalled rows carry an exactly zero residual
+// that the pivot bookkeeping set — rows whose breakpoint equals the step's t bit for bit are zeroed
+// ("for a < m: key == t -> r = 0") but stay non-basic, and re-enter at t = 0 next pivot. Next step:
+// count those equal-key rows per pivot (suspect: band rows that coincide after the reduced problem is
+// rebuilt around a fix-up, or the glob rows), and either keep their residual (so the perturbation
+// still orders them) or pivot them in lexicographically. The nid summary (issue item 2) no longer
+// runs for minutes at 1e6 x 10 intx tau 0.5: it stops with RANK_DEFICIENT, "the fits at tau +- h
+// coincide" (integer data: the solution is piecewise constant in tau) — a summary.ts decision.
+//
 // Files: l1-state.ts (tolerances, the current problem, work regions, inline helpers), l1-lu.ts (the
 // basis LU), l1-simplex.ts (residual bookkeeping, coordinate descent, crash, pivots), l1-certificate.ts,
 // l1-glob.ts (the globbing driver), and this file: the entry points. Problem and region pointers are

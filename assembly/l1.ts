@@ -73,12 +73,15 @@
 // (the crossed residual of the entering row within ZERO_RES rowScale) and 64% run under Bland's rule;
 // the reduced objective sits at 212376.383743 +- 1e-11 relative for 9,000 pivots (rounding-level
 // moves, not descent). The zero tolerance is ~1e-3 of each row's perturbation (ZERO_RES / PERTURB),
-// so the tolerance does not erase the perturbation: the stalled rows carry an exactly zero residual
-// that the pivot bookkeeping set — rows whose breakpoint equals the step's t bit for bit are zeroed
-// ("for a < m: key == t -> r = 0") but stay non-basic, and re-enter at t = 0 next pivot. Next step:
-// count those equal-key rows per pivot (suspect: band rows that coincide after the reduced problem is
-// rebuilt around a fix-up, or the glob rows), and either keep their residual (so the perturbation
-// still orders them) or pivot them in lexicographically. The nid summary (issue item 2) no longer
+// so the tolerance does not erase the perturbation; instead, in the stalled pivots sampled, 1 to 213
+// breakpoints equal the step's t bit for bit and up to 449 non-basic rows hold a residual of exactly
+// 0 (in the non-stalled pivots sampled: 1 and 0). Suspect: the bookkeeping zeroes every row whose
+// breakpoint equals t ("for a < m: key == t -> r = 0") but only one enters; the rest stay non-basic
+// at r = 0, where the perturbation no longer orders them, and re-enter at t = 0 one by one (Bland).
+// Next step: find why so many perturbed breakpoints coincide (band rows duplicated after the rebuild
+// around a fix-up? the glob rows?) and keep their perturbed residuals, or pivot them lexicographically.
+// (Not yet measured: whether the zeroed rows come from one step with many equal t > 0, or the equal
+// keys are t = 0 of rows already zero.) The nid summary (issue item 2) no longer
 // runs for minutes at 1e6 x 10 intx tau 0.5: it stops with RANK_DEFICIENT, "the fits at tau +- h
 // coincide" (integer data: the solution is piecewise constant in tau) — a summary.ts decision.
 //

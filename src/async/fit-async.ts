@@ -7,7 +7,7 @@
 import { fit, type FitOptions } from '../fit/api.js';
 import { Dataset } from '../data/dataset.js';
 import { RobustRegError, describe } from '../errors.js';
-import { readXywHost, type XInput } from '../data/input.js';
+import { checkVectorShape, readXywHost, shapeOf, type XInput } from '../data/input.js';
 import type { BackendChoice, Progress } from '../data/options.js';
 import { makePredict, type FitResult } from '../fit/result.js';
 import { acquire, compiledModule, warmedUp } from '../backend/runtime.js';
@@ -273,10 +273,16 @@ export function fitAsync(X: XInput | Dataset, yOrOptions: ArrayLike<number> | Fi
         y = yOrOptions as ArrayLike<number>;
         options = maybeOptions as FitAsyncOptions;
         checkOptions(options);
-        // the one reader (same checks and errors as fit()); fresh buffers, since they are transferred
-        const r = readXywHost('fitAsync', X, y, (options as { weights?: unknown }).weights);
-        if (r.w) weightsRead = r.w.slice();
-        req = { type: 'fit', id: nextId++, X: { data: r.X, rows: r.n, cols: r.p, layout: 'column-major' }, y: r.y.slice(), options: {} };
+        const fast = typedCopy(X, y, (options as { weights?: unknown }).weights);
+        if (fast) {
+          req = fast.req;
+          weightsRead = fast.w;
+        } else {
+          // the one reader (same checks and errors as fit()); fresh buffers, since they are transferred
+          const r = readXywHost('fitAsync', X, y, (options as { weights?: unknown }).weights);
+          if (r.w) weightsRead = r.w.slice();
+          req = { type: 'fit', id: nextId++, X: { data: r.X, rows: r.n, cols: r.p, layout: 'column-major' }, y: r.y.slice(), options: {} };
+        }
       }
       ({ onProgress, signal, ...rest } = options as FitAsyncOptions & Record<string, unknown>);
       if (onProgress !== undefined && typeof onProgress !== 'function') {
@@ -366,6 +372,7 @@ export function fitAsync(X: XInput | Dataset, yOrOptions: ArrayLike<number> | Fi
       }
     };
     const transfer: Transferable[] = [req.X.data.buffer as ArrayBuffer, req.y.buffer as ArrayBuffer];
+    if (weightsRead) transfer.push(weightsRead.buffer as ArrayBuffer);
     try {
       pw.w.post(req, transfer);
     } catch (e) {
@@ -375,6 +382,31 @@ export function fitAsync(X: XInput | Dataset, yOrOptions: ArrayLike<number> | Fi
       reject(new RobustRegError('INTERNAL', `fitAsync: the request could not be sent to the worker: ${(e as Error)?.message ?? String(e)}`, {}));
     }
   });
+}
+
+/**
+ * The common typed case — X = { data: Float64Array | Float32Array, rows, cols, layout }, y and the
+ * weights Float64Arrays — is sent as bit-exact copies (slice: a memcpy, no per-value JavaScript) and
+ * the worker's fit() reads them exactly as fit() on this thread reads the caller's arrays: the same
+ * values, so the same result, and the same errors in the same order (the structural checks run here
+ * first, as readXywHost's do; the value checks, which name no function, run in the worker). This
+ * thread then pays a copy at memory speed instead of a checked transpose (measured 6–15 ms of
+ * JavaScript at 1e5 × 10 that the first calls run before V8 has optimized it). null: use readXywHost.
+ */
+function typedCopy(X: unknown, y: unknown, weights: unknown): { req: FitRequest; w: Float64Array | undefined } | null {
+  if (typeof X !== 'object' || X === null || Array.isArray(X) || !('data' in X) || !('rows' in X) || !('cols' in X)) return null;
+  const data = (X as { data: unknown }).data;
+  if (!(data instanceof Float64Array || data instanceof Float32Array) || !(y instanceof Float64Array)) return null;
+  if (weights !== undefined && !(weights instanceof Float64Array)) return null;
+  const { n, p } = shapeOf(X);
+  if (n === 0) throw new RobustRegError('INVALID_INPUT', 'fitAsync: X has no rows; at least one observation is needed', { argument: 'X', rows: 0 });
+  checkVectorShape(y, n, 'y');
+  if (weights !== undefined) checkVectorShape(weights, n, 'weights');
+  const layout = (X as { layout?: 'row-major' | 'column-major' }).layout;
+  return {
+    req: { type: 'fit', id: nextId++, X: { data: data.slice(), rows: n, cols: p, layout: layout ?? 'row-major' }, y: y.slice(), options: {} },
+    w: weights === undefined ? undefined : (weights as Float64Array).slice(),
+  };
 }
 
 function checkOptions(options: unknown): void {

@@ -29,8 +29,8 @@ const HOLD_MS_PER_VALUE: Record<string, [(a: number[]) => number, number]> = {
   l1_fit: [(a) => a[1] * a[2], 1.8e-5],
   irls_fit: [(a) => a[0] * a[1], 9e-6],
 };
-/** Calls on fewer values never wait (a cold call costs a few ms at most). */
-const HOLD_MIN_VALUES = 1 << 20;
+/** Calls on fewer values never wait (the most a cold call could then save is a few ms). */
+const HOLD_MIN_VALUES = 1 << 19;
 
 let held = false;
 

@@ -140,7 +140,7 @@ describe('init() warm-up', () => {
     const state = fa.backgroundWarmup();
     expect(['running', 'landed']).toContain(state);
     if (state === 'running') expect([k.l2_fit.length, k.l1_fit.length, k.irls_fit.length]).toEqual([0, 0, 0]); // wrapped
-    // 2^17 rows x 8 = 2^20 values: the smallest call that may wait
+    // 2^17 rows x 8 = 2^20 values: a call that may wait (from 2^19)
     const d = data(1 << 17, 8, 4);
     const a = cold.lib.ols(d.X, d.y);
     const b = bg.lib.ols(d.X, d.y);

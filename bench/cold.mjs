@@ -1,4 +1,5 @@
-// Cold start, two entry points.
+// Cold start, three entry points (the third, --tiers, is described at its function below: which
+// WebAssembly functions V8 still compiles during the first fit).
 //
 // 1. One cold-start measurement in a fresh process (spawned by run.mjs; not meant to be run by hand, but
 //    it works: node bench/cold.mjs --lib ../dist/index.js --suite l1 --n 1000 --p 5 --who wasm).
@@ -28,8 +29,13 @@ const { values: a } = parseArgs({
     tau: { type: 'string' }, who: { type: 'string' }, 'highs-options': { type: 'string' },
     startup: { type: 'boolean' }, child: { type: 'string' }, warmup: { type: 'string' }, fits: { type: 'string' },
     reps: { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' }, modes: { type: 'string' },
+    tiers: { type: 'boolean' }, marks: { type: 'boolean' },
   },
 });
+if (a.tiers) {
+  await tiers();
+  process.exit(0);
+}
 if (a.startup) {
   await startupSeries();
   process.exit(0);
@@ -144,8 +150,10 @@ async function startupChild() {
     const call = () => (a.suite === 'l2' ? m.ols(ds) : a.suite === 'l1' ? m.lad(ds) : m.huber(ds));
     const wall = [], cpu = [], sys = [], obj = [], thread = [];
     for (let k = 0; k <= +(a.fits ?? 5); k++) {
+      if (a.marks && k < 2) process.stdout.write(`=== fit ${k} start\n`);
       const s0 = performance.now(), u0 = cpuMs(), y0 = sysMs(), h0 = threadMs();
       const r = call();
+      if (a.marks && k < 2) process.stdout.write(`=== fit ${k} end\n`);
       wall.push(performance.now() - s0);
       cpu.push(cpuMs() - u0);
       thread.push(threadMs() - h0);
@@ -266,6 +274,29 @@ async function startupSeries() {
   mkdirSync(path.dirname(outFile), { recursive: true });
   writeFileSync(outFile, JSON.stringify({ meta: { date: new Date().toISOString(), machine: machineInfo?.() ?? null, node: process.version, reps, loadavgStart: load0, loadavgEnd: load1, note: 'machine shared with 7 other engineers (2 cores): loaded' }, summary, table: text, rows }, null, 1));
   console.log(`\nwrote ${path.relative(process.cwd(), outFile)}`);
+}
+
+// 3. Which WebAssembly functions V8 compiles DURING the first fit (node --trace-wasm-compilation-times):
+//      node bench/cold.mjs --tiers [--suite l1] [--n 1000000] [--p 10] [--warmup wait]
+//    A "TurboFan" line there is a function the warm-up did not tier up (it starts the fit in baseline
+//    code), a "Liftoff" line one the warm-up never ran. Names come from build/release.wat (npm run
+//    build:wasm), so that build must match dist/. Keep the list short when adding kernels: give them a
+//    WARMUP_CALLS entry (src/backend/warmup.ts).
+async function tiers() {
+  const { spawnSync } = await import('node:child_process');
+  const here = path.dirname(new URL(import.meta.url).pathname);
+  const wat = readFileSync(path.join(here, '..', 'build', 'release.wat'), 'utf8').split('\n');
+  const names = wat.filter((l) => /^ \((func|import) /.test(l)).map((l) => (l.match(/\$([^\s)]+)/) ?? [])[1] ?? '?');
+  const suite = a.suite ?? 'l1', n = a.n ?? '1000000', p = a.p ?? (suite === 'l2' ? '20' : '10');
+  const args = ['--trace-wasm-compilation-times', fileURLToPathSafe(import.meta.url), '--child', 'fit', '--marks', '--lib', path.resolve(a.lib ?? path.join(here, '..', 'dist', 'index.js')),
+    '--suite', suite, '--n', n, '--p', p, '--warmup', a.warmup ?? 'wait', '--fits', '1'];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`cold.mjs --tiers: child failed: ${r.stderr}`);
+  const lines = r.stdout.split('\n');
+  const from = lines.indexOf('=== fit 0 start'), to = lines.indexOf('=== fit 0 end');
+  const during = lines.slice(from + 1, to).map((l) => l.match(/#(\d+) using (\w+), took (\d+) ms/)).filter(Boolean);
+  console.log(`${suite} ${n} x ${p}, warm-up ${a.warmup ?? 'wait'}: ${during.length} WebAssembly compile(s) during the first fit`);
+  for (const m of during) console.log(`  ${m[2].padEnd(8)} ${names[+m[1]] ?? `#${m[1]}`} (${m[3]} ms)`);
 }
 
 function fileURLToPathSafe(u) {

@@ -137,7 +137,7 @@ async function startupChild() {
   const info = await m.init(a.warmup === '0' ? { warmup: false } : a.warmup === 'wait' ? { warmup: 'wait' } : undefined);
   const t2 = performance.now(), c2 = cpuMs();
   if (info.backend !== 'wasm') throw new Error(`cold.mjs: WebAssembly unavailable (${info.reason})`);
-  const out = { child: a.child, suite: a.suite, n, p, warmup: a.warmup === '0' ? 'off' : a.warmup === 'wait' ? 'wait' : 'background', importMs: t1 - t0, initMs: t2 - t1, initCpuMs: c2 - c1, warmupMs: info.warmupMs ?? null };
+  const out = { child: a.child, suite: a.suite, n, p, warmup: a.warmup === '0' ? 'off' : a.warmup === 'wait' ? 'wait' : 'background', importMs: t1 - t0, importCpuMs: c1 - c0, initMs: t2 - t1, initCpuMs: c2 - c1, warmupMs: info.warmupMs ?? null };
   if (a.child === 'fit') {
     const s0 = performance.now();
     const ds = m.Dataset.from({ data: d.X, rows: n, cols: p, layout: 'row-major' }, d.y);

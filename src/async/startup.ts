@@ -6,8 +6,8 @@
 // host code: src/fit/startup.ts), as init() did before; where no worker can be started, the same.
 //
 // A large fit that starts on this thread before the background warm-up has landed would run baseline
-// code to its end (V8 has no on-stack replacement for WebAssembly): 1.35× (L1) to 2× (L2) its warm
-// time at 1e6 rows. So until the warm-up lands, the kernel entry points of this thread's instance are
+// code to its end (V8 has no on-stack replacement for WebAssembly): 1.3–1.4× its warm CPU time at
+// 1e6 rows (L2, L1, Huber; README "Cold start"). So until the warm-up lands, the kernel entry points of this thread's instance are
 // wrapped (holdLargeCalls): the first call on at least HOLD_MIN_VALUES values blocks (Atomics.wait, no
 // CPU) until the warm-up lands, for at most what running cold would cost (HOLD_MS_PER_VALUE × values,
 // measured per family). Then the wrappers are removed. Where this thread may not block (a browser's

@@ -15,3 +15,21 @@ export { hc_work_bytes, hc_pass } from "./hc";
 export { mm_work_bytes, mm_fit } from "./mm";
 export { lts_work_bytes, lts_fit } from "./lts";
 export { collapse_work_bytes, collapse_groups, collapse_build } from "./collapse";
+
+import { PASS_TEST, PASS_L2_GRAM, PASS_L2_REFINE, PASS_L2_STD } from "./par";
+import { l2GramItem, l2RefineItem, l2StdItem } from "./l2";
+export { par_set_slots } from "./par";
+
+/** One item of a block pass (assembly/par.ts), on participant slot `slot`: called by the host's
+ *  thread pool from every participant's instance (threaded build only; the single-threaded build
+ *  runs the items inside the kernels). PASS_TEST traps on slots other than 0 (tests: an error in a
+ *  worker). Unknown passes trap. */
+export function par_item(pass: i32, pArgs: usize, item: i32, slot: i32): void {
+  switch (pass) {
+    case PASS_L2_GRAM: l2GramItem(pArgs, item, slot); break;
+    case PASS_L2_REFINE: l2RefineItem(pArgs, item, slot); break;
+    case PASS_L2_STD: l2StdItem(pArgs, item, slot); break;
+    case PASS_TEST: if (slot != 0) unreachable(); break;
+    default: unreachable();
+  }
+}

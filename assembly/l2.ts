@@ -56,7 +56,8 @@
 import { STATUS_OK, STATUS_RANK_DEFICIENT, STATUS_NUMERICAL } from "./status";
 import { INFO_LEN, INFO_OBJECTIVE, INFO_RCOND, INFO_ITERATIONS, INFO_METHOD, INFO_RANK, INFO_REFINE } from "./info";
 import { splitHi, twoSumErr, twoProdErr, splitHiV, twoSumErrV, twoProdErrV } from "./dd";
-import { XS, setX, xatx, xld, xld2 } from "./xload";
+import { XS, setX, setXS, xatx, xld, xld2 } from "./xload";
+import { PAR_SLOTS, PASS_L2_GRAM, PASS_L2_REFINE, PASS_L2_STD, parRun } from "./par";
 import { ldf, stf, ldi, sti, evenUp, lane0, lane1 } from "./mem";
 import { dotTile2x4 } from "./tile";
 
@@ -96,13 +97,86 @@ function blockRows(n: i32): i32 {
  *  factor positions, correction, Dot2 high / low parts, estimator vector and signs, bounds on max |x_ij|), the Gram matrix
  *  and the triangular factor ((p + 1)^2 each, rounded up to even), the row block ((p + 1) * L) and
  *  five per-row vectors of L (weights; residual high / low parts, then q = w r as a double-double and
- *  the split of its high part). */
+ *  the split of its high part) — the scratch of participant slot 0 —, the block-pass arguments
+ *  (ARGS_LEN f64), one partial result per row chunk (chunks(n, p) slots of partStride(p) f64: a
+ *  chunk's Gram matrix, or its refinement sums) and the scratch of slots 1..PAR_SLOTS-1. */
 export function l2_work_bytes(n: i32, p: i32): f64 {
   const L = <f64>blockRows(n);
   const pv = <f64>evenUp(p + 1);
   const q = <f64>p + 1.0;
   const qq = q * q + (q % 2.0);
-  return 8.0 * (12.0 * pv + 2.0 * qq + (q + 5.0) * L);
+  const ps = <f64>partStride(p);
+  return 8.0 * (12.0 * pv + 2.0 * qq + (q + 5.0) * L + <f64>ARGS_LEN + <f64>chunkCount(n, p) * ps +
+    <f64>(PAR_SLOTS - 1) * (q + 5.0) * L);
+}
+
+// ---- row chunks: the fixed decomposition of the block passes ----
+// The Gram and refinement passes run over row chunks of chunkRows(n, p) rows (a whole number of
+// blocks, so the blocks are those of one sequential sweep); each chunk accumulates from zero into its
+// own partial slot exactly as the sweep did, and the kernel adds the partials in chunk order. The
+// decomposition depends on n and p only — never on the number of threads — so every thread count
+// gives the same bits (and one chunk, n <= chunkRows, gives the sequential sweep's bits).
+
+/** Argument slots (f64 indexes into the argument region) of a block pass (kernel-only: the twin
+ *  passes its items their arguments directly). */
+const ARGS_LEN: i32 = 20;
+const aN = 0, aPX = 1, aPY = 2, aPW = 3, aK = 4, aAct = 5, aV1 = 6, aV2 = 7, aV3 = 8, aL = 9,
+  aChunk = 10, aPart = 11, aPStride = 12, aScr0 = 13, aScrN = 14, aSStride = 15, aXS = 16, aRhs = 17, aMask = 18;
+/** Smallest chunk in blocks; most chunks; largest total of partial slots (f64). */
+const CHUNK_MIN_BLOCKS: i32 = 8;
+const CHUNK_MAX: i32 = 256;
+const PART_MAX_F64: i32 = 1 << 22;
+
+/** f64 per partial slot: a (p + 1)^2 Gram matrix, or 2 evenUp(p + 1) Dot2 sums + the objective. */
+function partStride(p: i32): i32 {
+  const q = p + 1;
+  const g = evenUp(q * q);
+  const r = 2 * evenUp(q) + 2;
+  return g > r ? g : r;
+}
+
+/** Rows per chunk: a multiple of the block rows L. */
+export function chunkRows(n: i32, p: i32): i32 {
+  const L = blockRows(n);
+  const nb = (n + L - 1) / L;
+  let most = PART_MAX_F64 / partStride(p);
+  if (most > CHUNK_MAX) most = CHUNK_MAX;
+  if (most < 1) most = 1;
+  let bpc = (nb + most - 1) / most;
+  if (bpc < CHUNK_MIN_BLOCKS) bpc = CHUNK_MIN_BLOCKS;
+  return bpc * L;
+}
+
+export function chunkCount(n: i32, p: i32): i32 {
+  if (n <= 0) return 1;
+  const c = chunkRows(n, p);
+  return (n + c - 1) / c;
+}
+
+/** Scratch of participant slot s: the row block, then the weights, residual and q vectors (L each). */
+// @ts-ignore: decorator
+@inline function slotScratch(pArgs: usize, s: i32): usize {
+  return s == 0 ? <usize>ldf(pArgs, aScr0) : <usize>ldf(pArgs, aScrN) + <usize>(s - 1) * <usize>ldf(pArgs, aSStride);
+}
+
+/** The argument slots common to both passes. */
+function passArgs(n: i32, pX: usize, pY: usize, pW: usize, k: i32, pAct: usize, L: i32, p: i32): usize {
+  const a = rArgs;
+  stf(a, aN, <f64>n);
+  stf(a, aPX, <f64>pX);
+  stf(a, aPY, <f64>pY);
+  stf(a, aPW, <f64>pW);
+  stf(a, aK, <f64>k);
+  stf(a, aAct, <f64>pAct);
+  stf(a, aL, <f64>L);
+  stf(a, aChunk, <f64>chunkRows(n, p));
+  stf(a, aPart, <f64>rPart);
+  stf(a, aPStride, <f64>partStride(p));
+  stf(a, aScr0, <f64>rBlk);
+  stf(a, aScrN, <f64>rSlots);
+  stf(a, aSStride, <f64>(<usize>((p + 6) * L) << 3));
+  stf(a, aXS, <f64>XS);
+  return a;
 }
 
 export function l2_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, ridge: f64,
@@ -121,7 +195,7 @@ export function l2_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercep
 export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, ridge: f64,
   pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, inner: i32): i32 {
   const L = blockRows(n);
-  layoutL2(pWork, p, L);
+  layoutL2(pWork, p, L, n);
 
   for (let k = 0; k < INFO_LEN; k++) stf(pInfo, k, 0);
   for (let j = 0; j <= p; j++) stf(pCoef, j, 0);
@@ -195,9 +269,13 @@ let rRh: usize = 0;     // L f64: residuals (hi), then q = w r (hi)
 let rRl: usize = 0;     // (lo)
 let rQh: usize = 0;     // split of q's high part
 let rQl: usize = 0;
+let rArgs: usize = 0;   // ARGS_LEN f64: block-pass arguments
+let rPart: usize = 0;   // chunkCount(n, p) partial slots
+let rSlots: usize = 0;  // scratch of participant slots 1..PAR_SLOTS-1 ((p + 6) L f64 each)
+let rP: i32 = 0;        // p of the call in progress (the chunk rule's)
 
 /** Points the regions above into the work region at pWork (see l2_work_bytes). */
-function layoutL2(pWork: usize, p: i32, L: i32): void {
+function layoutL2(pWork: usize, p: i32, L: i32, n: i32): void {
   const pvBytes = <usize>evenUp(p + 1) << 3;
   const qqBytes = <usize>evenUp((p + 1) * (p + 1)) << 3;
   rMean = pWork;
@@ -220,6 +298,10 @@ function layoutL2(pWork: usize, p: i32, L: i32): void {
   rRl = rRh + (<usize>L << 3);
   rQh = rRl + (<usize>L << 3);
   rQl = rQh + (<usize>L << 3);
+  rArgs = rQl + (<usize>L << 3);
+  rPart = rArgs + (<usize>ARGS_LEN << 3);
+  rSlots = rPart + (<usize>(chunkCount(n, p) * partStride(p)) << 3);
+  rP = p;
 }
 
 /** Step 1: means and scales; the active columns (in rAct; the others flagged). Returns their count.
@@ -227,21 +309,23 @@ function layoutL2(pWork: usize, p: i32, L: i32): void {
  *  keeps the correction's right-hand side exactly centered when the intercept cannot be represented
  *  finely enough to zero the mean residual (e.g. a column offset by 1e12). */
 function standardize(n: i32, p: i32, pX: usize, pY: usize, pW: usize, W: f64, intercept: i32, pFlags: usize): i32 {
-  if (intercept != 0) weightedMean(n, pY, pW, W, rMean + (<usize>p << 3), rMeanLo + (<usize>p << 3));
+  // One item per column (and one for y's mean), each the column's passes exactly as a sequential
+  // loop over the columns would run them: the columns are independent, so any thread count gives
+  // the same bits. The ranges go to each participant's own scratch (the row block of its slot).
+  const a = passArgs(n, pX, pY, pW, p, 0, blockRows(n), rP);
+  stf(a, aV1, W);
+  stf(a, aV2, <f64>intercept);
+  stf(a, aV3, <f64>rMean);
+  stf(a, aMask, <f64>rMeanLo);
+  stf(a, aAct, <f64>rXm);
+  stf(a, aRhs, <f64>rScale);
+  if (!parRun(PASS_L2_STD, a, p + 1)) {
+    for (let j = 0; j <= p; j++) l2StdItem(a, j, 0);
+  }
   let pa = 0;
   for (let j = 0; j < p; j++) {
-    const col = xatx(pX, n, j, 0);
-    if (intercept != 0) {
-      weightedMean(n, col, pW, W, rMean + (<usize>j << 3), rMeanLo + (<usize>j << 3), rEx, XS);
-    } else {
-      columnRange(n, col, pW, rEx, XS);
-      stf(rMean, j, 0);
-      stf(rMeanLo, j, 0);
-    }
-    const m = ldf(rMean, j);
-    const s = columnScale(n, col, pW, m, rXm + (<usize>j << 3), vExtent(ldf(rEx, 0), ldf(rEx, 1), m), XS);
+    const s = ldf(rScale, j);
     const iv = 1.0 / s;
-    stf(rScale, j, s);
     stf(rInvs, j, iv);
     if (s > 0 && iv < Infinity) {
       sti(rAct, pa, j);
@@ -253,11 +337,41 @@ function standardize(n: i32, p: i32, pX: usize, pY: usize, pW: usize, W: f64, in
   return pa;
 }
 
+/** Block pass PASS_L2_STD, item j < p: column j's weighted mean (double-double; 0 without an
+ *  intercept), range and scale (bound on max |x| in the xm slot); item p: y's mean (with an
+ *  intercept). Arguments: W (aV1), intercept (aV2), the mean hi / lo, bound and scale regions
+ *  (aV3, aMask, aAct, aRhs). */
+export function l2StdItem(pArgs: usize, j: i32, s: i32): void {
+  setXS(<i32>ldf(pArgs, aXS));
+  const n = <i32>ldf(pArgs, aN);
+  const p = <i32>ldf(pArgs, aK);
+  const pW = <usize>ldf(pArgs, aPW);
+  const W = ldf(pArgs, aV1);
+  const intercept = <i32>ldf(pArgs, aV2);
+  const mean = <usize>ldf(pArgs, aV3) + (<usize>j << 3);
+  const meanLo = <usize>ldf(pArgs, aMask) + (<usize>j << 3);
+  if (j == p) {
+    if (intercept != 0) weightedMean(n, <usize>ldf(pArgs, aPY), pW, W, mean, meanLo);
+    return;
+  }
+  const ex = slotScratch(pArgs, s);
+  const col = xatx(<usize>ldf(pArgs, aPX), n, j, 0);
+  if (intercept != 0) {
+    weightedMean(n, col, pW, W, mean, meanLo, ex, XS);
+  } else {
+    columnRange(n, col, pW, ex, XS);
+    store<f64>(mean, 0);
+    store<f64>(meanLo, 0);
+  }
+  const m = load<f64>(mean);
+  stf(<usize>ldf(pArgs, aRhs), j, columnScale(n, col, pW, m, <usize>ldf(pArgs, aAct) + (<usize>j << 3), vExtent(ldf(ex, 0), ldf(ex, 1), m), XS));
+}
+
 /** Steps 2-3: Gram matrix of [Z, yc] (order q = pa + 1, upper triangle, leading dimension q) in rG,
  *  ridge on the diagonal. */
 function normalMatrix(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64, ridge: f64, L: i32): void {
   const q = pa + 1;
-  gramMatrix(n, pX, pY, pW, pa, rAct, rMean, rInvs, ybar, rBlk, L, rWb, rG);
+  gramMatrix(n, pX, pY, pW, pa, ybar, L, rP, rG);
   if (ridge > 0) {
     for (let t = 0; t < pa; t++) {
       const iv = ldf(rInvs, ldi(rAct, t));
@@ -392,7 +506,7 @@ function refine(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, W: f64, kk: 
       obj = objNext;
       break;
     }
-    obj = refinePass(n, pX, pY, pW, mask, kk, rAct, b0, pCoef, rBlk, L, rWb, rRh, rRl, rQh, rQl, rGh, rGl, last ? 0 : 1);
+    obj = refinePass(n, pX, pY, pW, mask, kk, b0, pCoef, L, rP, last ? 0 : 1);
     if (last) break;
     correction(kk, q, intercept, ridge, pCoef);
     const sq = ldf(rGh, kk);
@@ -780,17 +894,48 @@ function fillBlock(n: i32, pX: usize, pY: usize, pW: usize, i0: i32, len: i32, l
     }
 }
 
-/** Upper triangle of the Gram matrix of [Z, yc] (order pa + 1, leading dimension pa + 1) into pG,
- *  one row block at a time. Exported (not a kernel) so that scripts/l2-perf.mjs can time it alone. */
-export function gramMatrix(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, pAct: usize, pMean: usize,
-  pInvs: usize, ybar: f64, pBlk: usize, L: i32, pWb: usize, pG: usize): void {
+/** Upper triangle of the Gram matrix of [Z, yc] (order pa + 1, leading dimension pa + 1) into pG: each
+ *  row chunk's Gram matrix (gramChunk, a block pass) into its partial slot, then their sum in chunk
+ *  order. The work layout (rAct, rMean, rInvs, rArgs, rPart, scratch) is the call's (layoutL2). */
+function gramMatrix(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64, L: i32, p: i32, pG: usize): void {
   const q = pa + 1;
+  const a = passArgs(n, pX, pY, pW, pa, rAct, L, p);
+  stf(a, aV1, <f64>rMean);
+  stf(a, aV2, <f64>rInvs);
+  stf(a, aV3, ybar);
+  const nc = chunkCount(n, p);
+  if (!parRun(PASS_L2_GRAM, a, nc)) {
+    for (let c = 0; c < nc; c++) l2GramItem(a, c, 0);
+  }
+  const ps = <usize>partStride(p) << 3;
   for (let k = 0; k < q * q; k++) stf(pG, k, 0);
-  for (let i0 = 0; i0 < n; i0 += L) {
-    const len = min<i32>(L, n - i0);
+  for (let c = 0; c < nc; c++) {
+    const part = rPart + <usize>c * ps;
+    for (let k = 0; k < q * q; k++) stf(pG, k, ldf(pG, k) + ldf(part, k));
+  }
+}
+
+/** Block pass PASS_L2_GRAM, item c: the Gram matrix of chunk c's rows into its partial slot (zeroed,
+ *  then one row block at a time, as one sequential sweep over those rows), on slot s's scratch. */
+export function l2GramItem(pArgs: usize, c: i32, s: i32): void {
+  setXS(<i32>ldf(pArgs, aXS));
+  const n = <i32>ldf(pArgs, aN);
+  const pa = <i32>ldf(pArgs, aK);
+  const L = <i32>ldf(pArgs, aL);
+  const chunk = <i32>ldf(pArgs, aChunk);
+  const q = pa + 1;
+  const part = <usize>ldf(pArgs, aPart) + (<usize>c * <usize>ldf(pArgs, aPStride) << 3);
+  const blk = slotScratch(pArgs, s);
+  const wb = blk + (<usize>(q * L) << 3);
+  for (let k = 0; k < q * q; k++) stf(part, k, 0);
+  const r0 = c * chunk;
+  const r1 = min<i32>(n, r0 + chunk);
+  for (let i0 = r0; i0 < r1; i0 += L) {
+    const len = min<i32>(L, r1 - i0);
     const lp = evenUp(len);
-    fillBlock(n, pX, pY, pW, i0, len, lp, pa, pAct, pMean, pInvs, ybar, pBlk, L, pWb);
-    gramBlock(pBlk, L, lp, q, pG);
+    fillBlock(n, <usize>ldf(pArgs, aPX), <usize>ldf(pArgs, aPY), <usize>ldf(pArgs, aPW), i0, len, lp, pa,
+      <usize>ldf(pArgs, aAct), <usize>ldf(pArgs, aV1), <usize>ldf(pArgs, aV2), ldf(pArgs, aV3), blk, L, wb);
+    gramBlock(blk, L, lp, q, part);
   }
 }
 
@@ -1144,7 +1289,64 @@ function deleteAliased(pR: usize, q: i32, pa: i32, tol: f64, pPos: usize, pAct: 
  *  row in column order (the same operations in the same order per row; four were slower, measured:
  *  register pressure), the Dot2 sweep keeps four independent accumulators sharing the loads of q,
  *  so the bits are those of the one-column loops (which the twin runs). */
-function refinePass(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, k: i32, pAct: usize, b0: f64, pCoef: usize,
+function refinePass(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, k: i32, b0: f64, pCoef: usize, L: i32, p: i32,
+  rhs: i32): f64 {
+  const a = passArgs(n, pX, pY, pW, k, rAct, L, p);
+  stf(a, aV1, b0);
+  stf(a, aV2, <f64>pCoef);
+  stf(a, aRhs, <f64>rhs);
+  stf(a, aMask, <f64>mask);
+  const nc = chunkCount(n, p);
+  if (!parRun(PASS_L2_REFINE, a, nc)) {
+    for (let c = 0; c < nc; c++) l2RefineItem(a, c, 0);
+  }
+  // Chunk sums in chunk order: the objective (slot 0 of the partial), the Dot2 sums (high parts from
+  // slot 1, low parts after them) added as addLanes adds a block's.
+  const ps = <usize>partStride(p) << 3;
+  const pv = evenUp(k + 1);
+  let obj = 0.0;
+  for (let t = 0; t <= k; t++) {
+    stf(rGh, t, 0);
+    stf(rGl, t, 0);
+  }
+  for (let c = 0; c < nc; c++) {
+    const part = rPart + <usize>c * ps;
+    obj += ldf(part, 0);
+    for (let t = 0; t <= k; t++) {
+      const h = ldf(part, 1 + t);
+      const g = ldf(rGh, t);
+      const s = g + h;
+      stf(rGl, t, ldf(rGl, t) + (twoSumErr(g, h, s) + ldf(part, 1 + pv + t)));
+      stf(rGh, t, s);
+    }
+  }
+  return obj;
+}
+
+/** Block pass PASS_L2_REFINE, item c: refineRows over chunk c's rows on slot s's scratch; the
+ *  objective into slot 0 of the chunk's partial, the Dot2 sums into slots 1.. (high) and 1 + pv..
+ *  (low, pv = evenUp(k + 1)). */
+export function l2RefineItem(pArgs: usize, c: i32, s: i32): void {
+  setXS(<i32>ldf(pArgs, aXS));
+  const n = <i32>ldf(pArgs, aN);
+  const k = <i32>ldf(pArgs, aK);
+  const L = <i32>ldf(pArgs, aL);
+  const chunk = <i32>ldf(pArgs, aChunk);
+  const part = <usize>ldf(pArgs, aPart) + (<usize>c * <usize>ldf(pArgs, aPStride) << 3);
+  const blk = slotScratch(pArgs, s);
+  const lb = <usize>L << 3;
+  const wb = blk + (<usize>((k + 1) * L) << 3);
+  const pv = evenUp(k + 1);
+  const r0 = c * chunk;
+  const obj = refineRows(n, r0, min<i32>(n, r0 + chunk), <usize>ldf(pArgs, aPX), <usize>ldf(pArgs, aPY),
+    <usize>ldf(pArgs, aPW), <i32>ldf(pArgs, aMask), k, <usize>ldf(pArgs, aAct), ldf(pArgs, aV1),
+    <usize>ldf(pArgs, aV2), blk, L, wb, wb + lb, wb + 2 * lb, wb + 3 * lb, wb + 4 * lb,
+    part + 8, part + 8 + (<usize>pv << 3), <i32>ldf(pArgs, aRhs));
+  stf(part, 0, obj);
+}
+
+/** refinePass's sweep over rows r0..r1-1 (whole blocks of L rows from r0), sums from zero. */
+function refineRows(n: i32, r0: i32, r1: i32, pX: usize, pY: usize, pW: usize, mask: i32, k: i32, pAct: usize, b0: f64, pCoef: usize,
   pBlk: usize, L: i32, pWb: usize, pRh: usize, pRl: usize, pQh: usize, pQl: usize, pGh: usize, pGl: usize, rhs: i32): f64 {
   for (let t = 0; t <= k; t++) {
     stf(pGh, t, 0);
@@ -1152,8 +1354,8 @@ function refinePass(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, k: i32, 
   }
   const stride = <usize>L << 3;
   let obj = 0.0;
-  for (let i0 = 0; i0 < n; i0 += L) {
-    const len = min<i32>(L, n - i0);
+  for (let i0 = r0; i0 < r1; i0 += L) {
+    const len = min<i32>(L, r1 - i0);
     const lp = evenUp(len);
     const bytes = <usize>lp << 3;
     const direct = mask == 0 && lp == len && XS == 3; // X stored as f32: widened into the block

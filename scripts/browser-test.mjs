@@ -102,13 +102,19 @@ async function main() {
 
   const { serve } = await import(pathToFileURL(join(root, 'test', 'browser', 'server.mjs')).href);
   const server = await serve([['/', viteOut], ['/esbuild/', esOut]]);
+  // The same build served cross-origin isolated (COOP + COEP): SharedArrayBuffer, so init({ threads }) starts its pool.
+  const isolated = await serve([['/', viteOut]], {
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-embedder-policy': 'require-corp',
+  });
   if (serveOnly) {
-    console.log(`== serving ${server.url}/ (Vite), ${server.url}/csp.html (CSP), ${server.url}/esbuild/ (esbuild) — Ctrl-C to stop`);
+    console.log(`== serving ${server.url}/ (Vite), ${server.url}/csp.html (CSP), ${server.url}/esbuild/ (esbuild), ${isolated.url}/ (Vite, cross-origin isolated: threads) — Ctrl-C to stop`);
     return new Promise(() => {});
   }
 
   if (!existsSync(CHROMIUM)) {
     await server.close();
+    await isolated.close();
     fail(`${CHROMIUM} not found (apt-get install -y chromium, or set CHROMIUM_PATH)`);
   }
   const { chromium } = await import('playwright-core');
@@ -122,7 +128,7 @@ async function main() {
   });
   console.log(`== chromium ${context.browser()?.version() ?? ''} (${since()})`);
 
-  const ctx = { context, base: server.url, esbuildBase: `${server.url}/esbuild/`, artifacts, root, web, screenshots: [] };
+  const ctx = { context, base: server.url, isolatedBase: isolated.url, esbuildBase: `${server.url}/esbuild/`, artifacts, root, web, screenshots: [] };
   const files = readdirSync(join(root, 'test', 'browser')).filter((f) => f.endsWith('.test.mjs')).sort();
   const tests = [];
   for (const f of files) {
@@ -152,6 +158,7 @@ async function main() {
   }
   await context.close();
   await server.close();
+  await isolated.close();
   rmSync(profile, { recursive: true, force: true });
   if (ctx.screenshots.length) console.log(`== screenshots: ${ctx.screenshots.map((p) => relative(root, p)).join(', ')}`);
   console.log(`== done in ${since()}`);

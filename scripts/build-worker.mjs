@@ -15,7 +15,7 @@ const noBinary = {
   setup(b) {
     b.onResolve({ filter: /wasm\.generated\.js$/ }, () => ({ path: 'wasm.generated', namespace: 'empty' }));
     b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({
-      contents: "export const WASM_BASE64 = ''; export const WASM_SHA256 = ''; export const WASM_BYTES = 0;",
+      contents: "export const WASM_BASE64 = ''; export const WASM_SHA256 = ''; export const WASM_BYTES = 0; export const WASM_THREADS_BASE64 = ''; export const WASM_THREADS_SHA256 = '';",
       loader: 'js',
     }));
   },

@@ -84,6 +84,39 @@ cases <- list(
   rcase("synthetic", SX, Sy, 0.8, iid = FALSE),
   rcase("synthetic", SX, Sy, 0.05)
 )
+# More real data sets, many of them degenerate for the walk (integer y, discrete or binary x, tied
+# rows): restricted residuals cross zero together, and quantreg's tie-breaking decides the bounds.
+# cars: integer speed and dist, repeated values and duplicated rows.
+CAX <- cbind(speed = cars$speed); CAy <- cars$dist
+# mtcars: mpg on weight, horsepower and two binary columns (am, vs).
+MTX <- as.matrix(mtcars[, c("wt", "hp", "am", "vs")]); MTy <- mtcars$mpg
+# airquality, complete rows: integer Ozone on integer Solar.R and Temp, Wind to one decimal.
+aq <- airquality[complete.cases(airquality), ]
+AQX <- as.matrix(aq[, c("Solar.R", "Wind", "Temp")]); AQy <- aq$Ozone
+# quantreg's barro (161 x 13) and uis (575 rows; integer age, Beck score, binary IV3, TREAT, SITE, RACE).
+data(barro)
+BAX <- as.matrix(barro[, -1]); BAy <- barro$y.net
+data(uis)
+UX <- as.matrix(uis[, c("AGE", "BECK", "IV3", "TREAT", "SITE", "RACE")]); Uy <- log(uis$TIME)
+# quantreg's Mammals: log speed on log weight and the binary hoppers; faithful: waiting (integer) -> eruptions (ties).
+data(Mammals)
+MAX <- cbind(lweight = log(Mammals$weight), hoppers = as.numeric(Mammals$hoppers)); MAy <- log(Mammals$speed)
+FAX <- cbind(waiting = faithful$waiting); FAy <- faithful$eruptions
+more <- list(
+  rcase("cars", CAX, CAy, 0.5), rcase("cars", CAX, CAy, 0.25), rcase("cars", CAX, CAy, 0.75, iid = FALSE),
+  rcase("cars", CAX, CAy, 0.5, iid = FALSE, level = 0.95),
+  rcase("mtcars", MTX, MTy, 0.5), rcase("mtcars", MTX, MTy, 0.25, level = 0.95), rcase("mtcars", MTX, MTy, 0.5, iid = FALSE),
+  rcase("airquality", AQX, AQy, 0.5), rcase("airquality", AQX, AQy, 0.1), rcase("airquality", AQX, AQy, 0.9, iid = FALSE),
+  rcase("airquality", AQX, AQy, 0.75, level = 0.95),
+  rcase("barro", BAX, BAy, 0.5), rcase("barro", BAX, BAy, 0.25, iid = FALSE),
+  rcase("uis", UX, Uy, 0.5), rcase("uis", UX, Uy, 0.9), rcase("uis", UX, Uy, 0.25, iid = FALSE, level = 0.95),
+  rcase("Mammals", MAX, MAy, 0.5), rcase("Mammals", MAX, MAy, 0.8, iid = FALSE),
+  rcase("faithful", FAX, FAy, 0.5), rcase("faithful", FAX, FAy, 0.3), rcase("faithful", FAX, FAy, 0.7, iid = FALSE),
+  rcase("stackloss", SLX, SLy, 0.1), rcase("stackloss", SLX, SLy, 0.9),
+  # zero weights: quantreg keeps those rows (as zero rows) in its tableau, and their places in it
+  rcase("cars-weighted", CAX, CAy, 0.5, w = rep(c(1, 1, 0, 2, 1), 10))
+)
+cases <- c(cases, more)
 # quantreg's parametric walk for stackloss (tau = 0.5, Air.Flow, downwards) reports an inner
 # bound 0.5142857 = 18/35 that is not a breakpoint of the rank statistic: fresh fits of the
 # restricted model (rq.fit.br on y - b x_AirFlow) have one optimal basis and T = 1.588346 for all
@@ -118,7 +151,7 @@ out <- list(
   provenance = list(
     script = "scripts/rank-fixtures.R", command = "Rscript scripts/rank-fixtures.R", versions = versions,
     calls = "summary(rq(y ~ ., tau), se = 'rank', iid, alpha = 1 - level); rq.fit.br(cbind(1, X)*w, y*w, tau, alpha, ci = TRUE, iid, interp = FALSE)",
-    data = "stackloss (shared/data/lad/stackloss.csv); quantreg data(engel), engel weights set.seed(7) runif(235, 0.5, 2); robustbase data(starsCYG) log.light ~ log.Te, data(coleman) Y ~ 5 covariates; synthetic set.seed(2020), n = 300, x1 ~ N(0,1), x2 ~ U(0,4), x3 ~ Exp(1), y = 1 + x1 - 0.5 x2 + 0.25 x3 + (1 + 0.3 x2) t4",
+    data = "stackloss (shared/data/lad/stackloss.csv); quantreg data(engel), engel weights set.seed(7) runif(235, 0.5, 2); robustbase data(starsCYG) log.light ~ log.Te, data(coleman) Y ~ 5 covariates; synthetic set.seed(2020), n = 300, x1 ~ N(0,1), x2 ~ U(0,4), x3 ~ Exp(1), y = 1 + x1 - 0.5 x2 + 0.25 x3 + (1 + 0.3 x2) t4; R datasets cars dist ~ speed, mtcars mpg ~ wt + hp + am + vs, airquality (complete rows) Ozone ~ Solar.R + Wind + Temp, faithful eruptions ~ waiting, cars-weighted with weights rep(c(1, 1, 0, 2, 1), 10); quantreg data(barro) y.net ~ all, data(uis) log(TIME) ~ AGE + BECK + IV3 + TREAT + SITE + RACE, data(Mammals) log(speed) ~ log(weight) + hoppers",
     note = "quantreg reports unbounded ends as +-.Machine$double.xmax (1.797693e308)"
   ),
   cases = cases

@@ -115,6 +115,8 @@ export interface Backend {
   readonly kernels: Kernels;
   /** Current size of linear memory in bytes. */
   byteLength(): number;
+  /** Largest size linear memory may reach (a shared memory's fixed maximum; else MAX_MEMORY_BYTES). */
+  readonly maxBytes?: number;
   /** Grow linear memory to at least `bytes` (throws RobustRegError OUT_OF_MEMORY when impossible). */
   grow(bytes: number): void;
   /** Fresh views over linear memory (views detach when memory grows: never keep them across a grow). */

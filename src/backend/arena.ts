@@ -111,12 +111,15 @@ export class Arena {
     }
     const start = this.top;
     const end = start + bytes;
-    if (end > MAX_MEMORY_BYTES) {
+    // A shared memory (threads) has a fixed maximum below the wasm32 limit: check against it.
+    const max = Math.min(this.backend.maxBytes ?? MAX_MEMORY_BYTES, MAX_MEMORY_BYTES);
+    if (end > max) {
       const need = this.liveBytes + bytes;
+      const limit = max < MAX_MEMORY_BYTES ? 'shared memory maximum' : 'wasm32 limit';
       throw new RobustRegError(
         'OUT_OF_MEMORY',
-        `${what} needs ${formatBytes(bytes)} of WebAssembly memory (data plus workspace)${this.liveBytes ? ` on top of ${formatBytes(this.liveBytes)} in use` : ''}, more than the wasm32 limit of ${formatBytes(MAX_MEMORY_BYTES - this.base)} allows`,
-        { bytesNeeded: need, bytesRequested: bytes, bytesInUse: this.liveBytes, bytesAvailable: MAX_MEMORY_BYTES - this.base },
+        `${what} needs ${formatBytes(bytes)} of WebAssembly memory (data plus workspace)${this.liveBytes ? ` on top of ${formatBytes(this.liveBytes)} in use` : ''}, more than the ${limit} of ${formatBytes(max - this.base)} allows`,
+        { bytesNeeded: need, bytesRequested: bytes, bytesInUse: this.liveBytes, bytesAvailable: max - this.base },
       );
     }
     if (end > this.backend.byteLength()) this.backend.grow(end);

@@ -4,7 +4,9 @@ import type { Backend } from '../abi/kernels.js';
 import { RobustRegError, describe } from '../errors.js';
 import { jsBackend } from './twin.js';
 import { Arena } from './arena.js';
-import { instantiateWasm, type WasmSource } from './wasm.js';
+import { instantiateWasm, sharedMemory, type ParExports, type WasmSource } from './wasm.js';
+import { WASM_THREADS_BASE64 } from './wasm.generated.js';
+import { ThreadPool, availableCores, threadsUnavailable } from '../threads/pool.js';
 import { WARMUP_BUDGET_MS, WARMUP_CALLS, warmUp } from './warmup.js';
 
 /** 'auto' (WASM when initialised and available, else the TS twin), 'wasm' or 'js'. */
@@ -29,6 +31,14 @@ export interface InitOptions {
    * 'lts'); default all. A caller that knows which fits it will run pays only for those.
    */
   warmupKernels?: readonly string[];
+  /**
+   * Threads for the fits' block passes: 1 (default: the single-threaded build, today's behaviour), a
+   * number, or 'auto' (the machine's cores). More than one instantiates the threaded build on one
+   * shared memory and starts that many - 1 workers (this thread is the first); where threads are not
+   * available (a browser page that is not cross-origin isolated, no SharedArrayBuffer or workers) it
+   * runs one thread and the result says why. Results are bit-identical for every thread count.
+   */
+  threads?: number | 'auto';
 }
 
 export interface InitResult {
@@ -40,6 +50,10 @@ export interface InitResult {
   warmupMs?: number;
   /** How the kernels are warmed: 'background' (a worker, still running when init() resolves) or 'in-thread' (done); absent when skipped. */
   warmup?: 'background' | 'in-thread';
+  /** Threads the fits use, when init() was given `threads` (1 unless more were asked for and started). */
+  threads?: number;
+  /** Why fewer threads than asked for are used (absent when all were started). */
+  threadsReason?: string;
 }
 
 export interface Slot {
@@ -82,13 +96,67 @@ export function initRuntime(options?: InitOptions, internal: InitInternal = {}):
   const started = typeof performance !== 'undefined' ? performance.now() : Date.now();
   initPromise = (async () => {
     try {
-      const backend = await instantiateWasm(options?.wasm);
+      const want = options?.threads === undefined ? 1 : options.threads === 'auto' ? availableCores() : options.threads;
+      let threadsReason: string | undefined;
+      let backend: Awaited<ReturnType<typeof instantiateWasm>> | null = null;
+      let pool: ThreadPool | null = null;
+      if (want > 1) {
+        const why = options?.wasm !== undefined
+          ? 'options.wasm replaces the embedded module, and only the embedded threaded build can run on several threads'
+          : threadsUnavailable();
+        if (why) threadsReason = why;
+        else {
+          try {
+            const memory = sharedMemory();
+            let par: ParExports | null = null;
+            const b = await instantiateWasm(decodeThreads(), {
+              memory,
+              parRun: (pass, pArgs, items) => {
+                if (pool === null || par === null || !pool.usable) return 0;
+                if (passTimes === null) {
+                  if (activeThreads <= 1) return 0;
+                  pool.run(par.par_item, pass, pArgs >>> 0, items, activeThreads);
+                  return 1;
+                }
+                // timed (bench/threads.mjs): on one thread the items run here, in order, as the kernel would
+                const t0 = performance.now();
+                const c0 = cpuNow();
+                if (activeThreads <= 1) for (let i = 0; i < items; i++) par.par_item(pass, pArgs >>> 0, i, 0);
+                else pool.run(par.par_item, pass, pArgs >>> 0, items, activeThreads);
+                const t = (passTimes[pass] ??= { calls: 0, items: 0, ms: 0, cpuMs: 0 });
+                t.calls++;
+                t.items += items;
+                t.ms += performance.now() - t0;
+                t.cpuMs += cpuNow() - c0;
+                return 1;
+              },
+            });
+            par = b.par!;
+            pool = await ThreadPool.start(b.module, memory, want);
+            par.par_set_slots(pool.size);
+            backend = b;
+          } catch (e) {
+            pool?.close();
+            pool = null;
+            threadsReason = `the thread pool could not be started (${(e as Error)?.message ?? String(e)})`;
+          }
+        }
+      }
+      backend ??= await instantiateWasm(options?.wasm);
       wasmModule = backend.module;
+      threadPool = pool;
+      wasmPar = pool ? backend.par : null;
+      poolThreads = pool ? pool.size : 1;
+      activeThreads = poolThreads;
       const result: InitResult = { backend: 'wasm' };
+      if (options?.threads !== undefined) result.threads = poolThreads;
+      if (threadsReason) result.threadsReason = `${threadsReason}; running 1 thread`;
       if (options?.warmup !== false) {
         const kernels = internal.kernels ?? true;
         const names = options?.warmupKernels;
-        if (kernels && options?.warmup !== 'wait' && internal.background?.(backend.module, names)) {
+        // The background warm-up worker instantiates the module with memory of its own: only the
+        // single-threaded build (the threaded one warms on a scratch instance here, as 'wait').
+        if (kernels && options?.warmup !== 'wait' && poolThreads === 1 && internal.background?.(backend.module, names)) {
           result.warmup = 'background';
         } else {
           // On a scratch instance: this slot's memory, arena and kernel globals stay untouched.
@@ -109,6 +177,7 @@ export function initRuntime(options?: InitOptions, internal: InitInternal = {}):
       const why = (e as Error)?.message ?? String(e);
       initDone = {
         backend: 'js',
+        ...(options?.threads !== undefined ? { threads: 1 } : {}),
         reason: options?.wasm !== undefined
           ? `the WebAssembly module given in options.wasm failed to load (${why}); using the TypeScript backend`
           : `WebAssembly unavailable (${why}); using the TypeScript backend`,
@@ -144,7 +213,11 @@ function checkInitOptions(options: unknown): RobustRegError | null {
     return new RobustRegError('INVALID_INPUT', `init: options must be an object, received ${describe(options)}`, { argument: 'options' });
   }
   for (const key of Object.keys(options)) {
-    if (key !== 'wasm' && key !== 'warmup' && key !== 'warmupKernels') return new RobustRegError('INVALID_INPUT', `init: unknown option ${JSON.stringify(key)}; valid options are wasm, warmup, warmupKernels`, { argument: key });
+    if (key !== 'wasm' && key !== 'warmup' && key !== 'warmupKernels' && key !== 'threads') return new RobustRegError('INVALID_INPUT', `init: unknown option ${JSON.stringify(key)}; valid options are wasm, warmup, warmupKernels, threads`, { argument: key });
+  }
+  const th = (options as InitOptions).threads;
+  if (th !== undefined && th !== 'auto' && !(typeof th === 'number' && Number.isInteger(th) && th >= 1 && th <= MAX_THREADS)) {
+    return new RobustRegError('INVALID_INPUT', `init: option threads must be 'auto' or an integer from 1 to ${MAX_THREADS}, received ${describe(th)}`, { argument: 'threads', value: th });
   }
   const warm = (options as InitOptions).warmup;
   if (warm !== undefined && typeof warm !== 'boolean' && warm !== 'wait') {
@@ -170,8 +243,74 @@ export function isInitialized(): boolean {
 
 let busy = false;
 
-/** Resolve the backend for one fit. */
-export function acquire(choice: BackendChoice, fn: string): Slot {
+/** Largest thread count init() accepts. */
+export const MAX_THREADS = 256;
+let threadPool: ThreadPool | null = null;
+let wasmPar: ParExports | null = null;
+/** Participants of the pool (1 without one). */
+let poolThreads = 1;
+/** Threads the fit in progress may use (poolThreads outside fits; a fit's `threads` option inside). */
+let activeThreads = 1;
+/** The `threads` option of the fit being set up (acquire), applied by withSlot. */
+let pendingThreads = 0;
+
+function decodeThreads(): Uint8Array<ArrayBuffer> {
+  const bin = atob(WASM_THREADS_BASE64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** The fit option `threads` (at most init()'s threads are used), or INVALID_INPUT. */
+function checkFitThreads(fn: string, v: unknown): number {
+  if (v === undefined) return poolThreads;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+    throw new RobustRegError('INVALID_INPUT', `${fn}: option threads must be a positive integer (at most init()'s threads are used), received ${describe(v)}`, { argument: 'threads', value: v });
+  }
+  return Math.min(v, poolThreads);
+}
+
+/** Internal (tests): run `items` items of the test pass on the pool; it traps on every worker (an
+ *  error inside a worker), so this throws RobustRegError INTERNAL while the pool stays usable. */
+export function runTestPass(items: number): void {
+  if (!threadPool || !wasmPar) throw new RobustRegError('INTERNAL', 'no thread pool', {});
+  threadPool.run(wasmPar.par_item, 0, 0, items, poolThreads);
+}
+
+let passTimes: Record<number, { calls: number; items: number; ms: number; cpuMs: number }> | null = null;
+
+/** CPU milliseconds of the process (all threads) where the host reports it (Node), else 0. */
+function cpuNow(): number {
+  const u = (globalThis as unknown as { process?: { cpuUsage?: () => { user: number; system: number } } }).process?.cpuUsage?.();
+  return u ? (u.user + u.system) / 1000 : 0;
+}
+
+/**
+ * Internal (bench/threads.mjs): time the block passes by pass id, wall and process CPU (on a
+ * threaded init; with one thread the items then run from the host, in order, so a pass's CPU time
+ * is this thread's and does not depend on other load). `true` starts (and clears) the record, `false`
+ * stops; returns the record so far.
+ */
+export function passTiming(on?: boolean): Record<number, { calls: number; items: number; ms: number; cpuMs: number }> {
+  const out = passTimes ?? {};
+  if (on === true) passTimes = {};
+  else if (on === false) passTimes = null;
+  return out;
+}
+
+/** Threads of init()'s pool (1 without threads), the jobs it ran and whether it can run more (tests, diagnostics). */
+export function threadStats(): { threads: number; jobs: number; usable: boolean } {
+  return { threads: poolThreads, jobs: threadPool?.jobs ?? 0, usable: threadPool?.usable ?? false };
+}
+
+/** Internal (tests): terminate worker i of the pool, as if it had died. */
+export function killThreadForTest(i: number): void {
+  threadPool?.killWorker(i);
+}
+
+/** Resolve the backend for one fit (`threads`: the fit's option, checked here, used by withSlot). */
+export function acquire(choice: BackendChoice, fn: string, threads?: unknown): Slot {
+  pendingThreads = checkFitThreads(fn, threads);
   if (busy) {
     throw new RobustRegError('INVALID_INPUT', `${fn}: a fit is already running on this thread (fits cannot be started from inside onProgress)`, {});
   }
@@ -190,6 +329,8 @@ export function acquire(choice: BackendChoice, fn: string): Slot {
 export function withSlot<T>(slot: Slot, body: () => T): T {
   const mark = slot.arena.mark();
   busy = true;
+  activeThreads = pendingThreads || poolThreads;
+  pendingThreads = 0;
   try {
     return body();
   } catch (e) {
@@ -200,6 +341,7 @@ export function withSlot<T>(slot: Slot, body: () => T): T {
     throw e;
   } finally {
     busy = false;
+    activeThreads = poolThreads;
     slot.arena.release(mark);
   }
 }

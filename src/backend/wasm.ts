@@ -24,15 +24,60 @@ function readAsString(mem: WebAssembly.Memory, ptr: number): string {
   return String.fromCharCode(...chars);
 }
 
+/** Pages of a shared memory's maximum, tried in this order (a browser may refuse to reserve 4 GiB). */
+const SHARED_MAX_PAGES = [65536, 32768, 16384, 8192, 4096];
+
+/**
+ * A shared memory for the threaded build (its fixed maximum: the largest of SHARED_MAX_PAGES the
+ * engine accepts). Arena accounting uses that maximum, so OUT_OF_MEMORY comes before a grow fails.
+ */
+export function sharedMemory(): WebAssembly.Memory {
+  let last: unknown = null;
+  for (const maximum of SHARED_MAX_PAGES) {
+    try {
+      const m = new WebAssembly.Memory({ initial: 2, maximum, shared: true });
+      memoryMax.set(m, maximum * PAGE_BYTES);
+      return m;
+    } catch (e) {
+      last = e;
+    }
+  }
+  throw new Error(`no shared WebAssembly memory could be created (${(last as Error)?.message ?? String(last)})`);
+}
+
+/** True when the module is the threaded build (it imports its memory). */
+export function importsMemory(module: WebAssembly.Module): boolean {
+  return WebAssembly.Module.imports(module).some((i) => i.kind === 'memory');
+}
+
+/** Exports of the threaded build beyond the kernel set (assembly/par.ts, assembly/index.ts par_item). */
+export interface ParExports {
+  par_item(pass: number, pArgs: number, item: number, slot: number): void;
+  par_set_slots(k: number): void;
+}
+
 /**
  * Instantiate the module (compiling it first unless given compiled). `env.progress` is the shared
  * progress hook unless `imports.progress` replaces it (the warm-up's scratch instance reports nowhere).
+ * A threaded module (one that imports its memory) gets `imports.memory`, or a fresh shared memory of
+ * its own (a scratch or fitAsync instance: then it runs single-threaded), and `imports.parRun` as its
+ * env.par_run (absent: 0, the kernels run every block pass themselves).
  */
-export async function instantiateWasm(source?: WasmSource, imports_?: { progress?: typeof progress }): Promise<Backend & { module: WebAssembly.Module }> {
+export async function instantiateWasm(source?: WasmSource, imports_?: {
+  progress?: typeof progress;
+  memory?: WebAssembly.Memory;
+  parRun?: (pass: number, pArgs: number, items: number) => number;
+}): Promise<Backend & { module: WebAssembly.Module; par: ParExports | null }> {
   if (typeof WebAssembly === 'undefined') throw new Error('WebAssembly is not available in this environment');
   let memory: WebAssembly.Memory | null = null;
+  let module: WebAssembly.Module = source instanceof WebAssembly.Module
+    ? source
+    : await WebAssembly.compile(source ?? decodeBase64(WASM_BASE64));
+  const shared = importsMemory(module);
+  if (shared) memory = imports_?.memory ?? sharedMemory();
   const imports = {
     env: {
+      ...(shared ? { memory: memory!, par_run: imports_?.parRun ?? (() => 0) } : {}),
       progress: imports_?.progress ?? progress,
       abort(msg: number, file: number, line: number, col: number): never {
         const m = memory ? readAsString(memory, msg) : '';
@@ -41,20 +86,13 @@ export async function instantiateWasm(source?: WasmSource, imports_?: { progress
       },
     },
   };
-  let instance: WebAssembly.Instance;
-  let module: WebAssembly.Module;
-  if (source instanceof WebAssembly.Module) {
-    module = source;
-    instance = await WebAssembly.instantiate(source, imports);
-  } else {
-    const bytes: BufferSource = source ?? decodeBase64(WASM_BASE64);
-    const out = (await WebAssembly.instantiate(bytes, imports)) as unknown as WebAssembly.WebAssemblyInstantiatedSource;
-    instance = out.instance;
-    module = out.module;
-  }
-  const exp = instance.exports as unknown as Kernels & { memory: WebAssembly.Memory };
+  const instance = await WebAssembly.instantiate(module, imports);
+  module = module as WebAssembly.Module;
+  const exp = instance.exports as unknown as Kernels & ParExports & { memory: WebAssembly.Memory };
   memory = exp.memory;
   const mem = memory;
+  // A shared memory's maximum is fixed at creation: the arena checks against it before growing.
+  const maxBytes = shared ? sharedMaxBytes(mem) : MAX_MEMORY_BYTES;
   let f64 = new Float64Array(mem.buffer);
   let i32 = new Int32Array(mem.buffer);
   const refresh = () => {
@@ -87,7 +125,9 @@ export async function instantiateWasm(source?: WasmSource, imports_?: { progress
   return {
     name: 'wasm',
     module,
+    par: shared ? { par_item: exp.par_item, par_set_slots: exp.par_set_slots } : null,
     kernels,
+    maxBytes,
     byteLength: () => mem.buffer.byteLength,
     grow(bytes: number) {
       const have = mem.buffer.byteLength;
@@ -98,7 +138,7 @@ export async function instantiateWasm(source?: WasmSource, imports_?: { progress
       } catch (e) {
         throw new RobustRegError(
           'OUT_OF_MEMORY',
-          `WebAssembly memory could not grow from ${formatBytes(have)} to ${formatBytes(have + pages * PAGE_BYTES)} (wasm32 limit ${formatBytes(MAX_MEMORY_BYTES)}): ${(e as Error).message}`,
+          `WebAssembly memory could not grow from ${formatBytes(have)} to ${formatBytes(have + pages * PAGE_BYTES)} (${shared ? 'shared memory maximum' : 'wasm32 limit'} ${formatBytes(maxBytes)}): ${(e as Error).message}`,
           { bytesNeeded: bytes, bytesAvailable: have },
         );
       }
@@ -108,3 +148,11 @@ export async function instantiateWasm(source?: WasmSource, imports_?: { progress
     i32: () => (refresh(), i32),
   };
 }
+
+/** The maximum of a shared memory (fixed at creation; recorded by sharedMemory()). A memory made
+ *  elsewhere counts with the module's declared maximum, the wasm32 limit. */
+function sharedMaxBytes(mem: WebAssembly.Memory): number {
+  return memoryMax.get(mem) ?? MAX_MEMORY_BYTES;
+}
+
+const memoryMax = new WeakMap<WebAssembly.Memory, number>();

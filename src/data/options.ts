@@ -89,4 +89,4 @@ export function optSignal(o: Record<string, unknown>): AbortSignal | undefined {
   return v;
 }
 
-export const COMMON_OPTIONS = ['intercept', 'weights', 'backend', 'maxIter', 'tol', 'onProgress', 'signal'] as const;
+export const COMMON_OPTIONS = ['intercept', 'weights', 'backend', 'maxIter', 'tol', 'onProgress', 'signal', 'threads'] as const;

@@ -43,6 +43,8 @@ export interface HuberOptions {
   start?: { coef: ArrayLike<number>; intercept?: number };
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
+  /** Threads for this fit's block passes: at most init({ threads })'s (default: all). Results do not depend on it. */
+  threads?: number;
 }
 
 export interface SmoothL1Options extends Omit<HuberOptions, 'delta' | 'scale'> {

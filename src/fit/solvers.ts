@@ -30,7 +30,7 @@ export function readCommon(o: Record<string, unknown>, fn: string, X: unknown): 
   const intercept = optBool(o, 'intercept', true);
   const w = o.weights;
   const choice = optBackend(o);
-  const slot = X instanceof Dataset && choice === 'auto' ? acquire(X.slot.backend.name, fn) : acquire(choice, fn);
+  const slot = X instanceof Dataset && choice === 'auto' ? acquire(X.slot.backend.name, fn, o.threads) : acquire(choice, fn, o.threads);
   const onProgress = optFunction<(p: Progress) => void>(o, 'onProgress');
   const signal = optSignal(o);
   if (signal?.aborted) throw cancelled(fn);
@@ -153,6 +153,8 @@ export interface L2Options {
   tol?: number;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
+  /** Threads for this fit's block passes: at most init({ threads })'s (default: all of them). Results do not depend on it. */
+  threads?: number;
 }
 
 export const L2_OPTIONS = [...COMMON_OPTIONS, 'ridge'] as const;
@@ -211,6 +213,8 @@ export interface L1Options {
   start?: { coef: ArrayLike<number>; intercept?: number };
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
+  /** Threads for this fit's block passes: at most init({ threads })'s (default: all of them). Results do not depend on it. */
+  threads?: number;
 }
 
 export const L1_OPTIONS = [...COMMON_OPTIONS, 'lambda', 'start'] as const;

@@ -11,9 +11,11 @@
 // right-hand side moves linearly in b, so from one optimal basis the next breakpoint is the nearest
 // b at which a nonbasic residual reaches zero, and one re-optimisation at b + δ gives the next rank
 // scores (a parametric simplex in b; src/inference/vertex.ts). Walking up (and down) from β̂_j until
-// |T_j| reaches the critical value c = t_{1−α/2}(n − p) gives quantreg's four bounds, and the
-// reported interval interpolates linearly between the last accepted breakpoint and the first
-// rejected one, as rq.fit.br(interp = TRUE).
+// |T_j| reaches the critical value c = t_{1−α/2}(n − p) gives four bounds, and the interval
+// interpolates linearly between the last accepted breakpoint and the first rejected one, as
+// rq.fit.br(interp = TRUE). That walk (ours, every vertex certified optimal) gives bounds[j].optimal;
+// the bounds reported are those of quantreg's own walk, reproduced in src/inference/br.ts, which
+// differs where residuals cross zero together (docs/inference.md, "Two walks").
 import { RobustRegError } from '../errors.js';
 import { bandwidth } from './quantile.js';
 import { studentTQuantile } from './distributions.js';
@@ -22,6 +24,7 @@ import {
   basisInverse, dedupeRows, dualScores, greedyBasis, makeVertex, optimize,
   type OptimizeStats, type QrProblem, type Vertex,
 } from './vertex.js';
+import { brFit, type BrInput } from './br.js';
 
 /** quantreg's tolerance ε^(2/3): the step past each breakpoint and the floor of the density estimates. */
 export const RANK_TOL = Math.pow(Number.EPSILON, 2 / 3);
@@ -38,12 +41,26 @@ export interface RankBounds {
   /** T at those four bounds (quantreg's tnmat / c.values, unsigned order as `bounds`). */
   statistics: [number, number, number, number];
   /**
-   * [lower, upper]: where the stretch of the last accepted T begins (between the inner and the outer
-   * bound, or equal to the inner one). The inner bounds are quantreg's — the last basis change of the
-   * walk — and can depend on the pivoting path where a basis change leaves T as it was; these do not
-   * (they depend on T alone: the same for any row order).
+   * [lower, upper]: where the stretch of the last accepted T begins, by the walk on optimal restricted
+   * fits (= optimal.bounds[1], [2]). quantreg's inner bounds (above) are the last basis change of its
+   * walk and can depend on the pivoting path and row order; these depend on T alone.
    */
   stretch: [number, number];
+  /**
+   * The interval as a function of T alone (row-order independent): from a walk that stays on optimal
+   * restricted fits (every vertex certified optimal, ties at a breakpoint resolved by re-optimising),
+   * interpolated between the outer breakpoint and the start of the last accepted constant-T stretch
+   * (`stretch`). quantreg's (the fields above) differs where its walk meets residuals crossing zero
+   * together and continues from vertices that are not optimal (`infeasibleSteps` > 0), or where its
+   * last basis change lies inside that stretch (a pivot that leaves T as it was) — docs/inference.md.
+   */
+  optimal: { lower: number; upper: number; bounds: [number, number, number, number]; statistics: [number, number, number, number] };
+  /**
+   * Restricted fits of quantreg's walk (both directions) read from a tableau with a nonbasic residual
+   * on the other side of zero than its rank score says (0 when its walk stayed on consistent
+   * vertices; null when the optimal walk was reported instead).
+   */
+  infeasibleSteps: number | null;
 }
 
 export interface RankResult {
@@ -76,6 +93,12 @@ export interface RankInput {
   nR: number;
   /** Coefficients of the fit, to find its basis (rows with the smallest residuals first). */
   coef: Float64Array;
+  /**
+   * Where zero-weight rows were dropped: each row's index among the nAll rows passed (ascending).
+   * quantreg keeps those rows in its tableau as zero rows, and where its walk meets ties their places
+   * can matter (they shift the rows stage 1 swaps), so its walk is run with them put back.
+   */
+  rowsAll?: { rows: Int32Array; nAll: number };
   /** Tests: also evaluate T_j(b) by fresh restricted fits at these b (result.probe). */
   probe?: { coefficient: number; b: readonly number[] };
 }
@@ -129,6 +152,79 @@ function startVertex(P: QrProblem, order: Int32Array, what: string): Vertex {
   return makeVertex(P, h, B);
 }
 
+function densityWarning(nonPositive: number, n: number): string {
+  return `rank (iid: false): ${nonPositive} of ${n} density estimates f_i were non-positive (the fits at tau ± h cross there) and were set to ${RANK_TOL.toPrecision(3)}, as quantreg does`;
+}
+
+export type QuantregWalk =
+  | { ok: true; bounds: [number, number, number, number][]; statistics: [number, number, number, number][]; lower: number[]; upper: number[]; infeasible: Int32Array; warnings: string[] }
+  | { ok: false; warning: string };
+
+/**
+ * quantreg's rq.fit.br(ci = TRUE) on the rows as given (order matters where its walk meets ties):
+ * the Barrodale–Roberts fit, q_j (iid, or weighted by density estimates from its own fits at τ ± h),
+ * the walk's four bounds and statistics per coefficient, and the interpolated ends (interp = TRUE).
+ */
+export function quantregWalk(inp: RankInput, critical: number, what: string, trace?: BrInput['trace']): QuantregWalk {
+  const { k, tau, iid, nR } = inp;
+  let { X, y, nRows: m } = inp;
+  if (inp.rowsAll && inp.rowsAll.nAll > m) {
+    // the zero rows back in their places (X·w and y·w are 0 there)
+    const { rows, nAll } = inp.rowsAll;
+    const X2 = new Float64Array(nAll * k);
+    const y2 = new Float64Array(nAll);
+    for (let r = 0; r < m; r++) {
+      y2[rows[r]] = y[r];
+      for (let j = 0; j < k; j++) X2[j * nAll + rows[r]] = X[j * m + r];
+    }
+    X = X2; y = y2; m = nAll;
+  }
+  const ones = new Float64Array(m).fill(1);
+  let f: Float64Array | null = null;
+  const warnings: string[] = [];
+  if (!iid) {
+    const h = bandwidth(tau, nR, 'hall-sheather');
+    const hi = brFit({ A: X, b: y, m, p: k, tau: tau + h });
+    const lo = brFit({ A: X, b: y, m, p: k, tau: tau - h });
+    if (hi.flag === 2 || lo.flag === 2) return { ok: false, warning: `${what}: quantreg's simplex ended prematurely at tau ± h; the intervals are those of the optimal walk (bounds[j].optimal)` };
+    f = new Float64Array(m);
+    let nonPositive = 0;
+    for (let i = 0; i < m; i++) {
+      let dy = 0;
+      for (let j = 0; j < k; j++) dy += X[j * m + i] * (hi.coef[j] - lo.coef[j]);
+      if (dy <= 0) nonPositive++;
+      f[i] = Math.max(RANK_TOL, (2 * h) / (dy - RANK_TOL));
+    }
+    if (nonPositive > 0) warnings.push(densityWarning(nonPositive, m));
+  }
+  const qn = new Float64Array(k);
+  for (let j = 0; j < k; j++) qn[j] = projectionRss(X, m, k, j, ones, f);
+  const r = brFit({ A: X, b: y, m, p: k, tau, walk: { qn, cutoff: critical }, trace });
+  if (r.flag === 2 || !r.ci || !r.tnmat) {
+    return { ok: false, warning: `${what}: quantreg's walk ended prematurely (its "possible conditioning problem in x"); the intervals are those of the optimal walk (bounds[j].optimal)` };
+  }
+  if (r.flag === 1) warnings.push(`rank: Solution may be nonunique (quantreg's warning, raised as quantreg raises it: the fit at tau = ${tau} or a restricted fit of the walk ended at a degenerate optimum); the walk starts from quantreg's vertex of the fit`);
+  const inf = (v: number) => (Math.abs(v) >= Number.MAX_VALUE ? Math.sign(v) * Infinity : v);
+  const bounds: [number, number, number, number][] = [];
+  const statistics: [number, number, number, number][] = [];
+  const lower: number[] = [];
+  const upper: number[] = [];
+  for (let j = 0; j < k; j++) {
+    const c = r.ci.subarray(4 * j, 4 * j + 4);
+    const T = r.tnmat.subarray(4 * j, 4 * j + 4);
+    // rq.fit.br(interp = TRUE), operation for operation; NaN (an unbounded side) → ±big.
+    let up = c[2] + (Math.abs(c[3] - c[2]) * (critical - Math.abs(T[2]))) / Math.abs(T[3] - T[2]);
+    let dn = c[1] - (Math.abs(c[0] - c[1]) * (critical - Math.abs(T[1]))) / Math.abs(T[0] - T[1]);
+    if (Number.isNaN(up)) up = Infinity;
+    if (Number.isNaN(dn)) dn = -Infinity;
+    bounds.push([inf(c[0]), inf(c[1]), inf(c[2]), inf(c[3])]);
+    statistics.push([T[0], T[1], T[2], T[3]]);
+    lower.push(inf(dn));
+    upper.push(inf(up));
+  }
+  return { ok: true, bounds, statistics, lower, upper, infeasible: r.mislabelled!, warnings };
+}
+
 /** Rank-inversion intervals for every coefficient. */
 export function rankIntervals(inp: RankInput): RankResult {
   const { k, tau, level, iid, nR } = inp;
@@ -170,6 +266,7 @@ export function rankIntervals(inp: RankInput): RankResult {
   // q_j: iid 1/[(X'X)⁻¹]_jj (the RSS of x_j on the others); non-iid with weights f̂ᵢ.
   let f: Float64Array | null = null;
   let h: number | undefined;
+  const fWarnings: string[] = [];
   if (!iid) {
     h = bandwidth(tau, nR, 'hall-sheather');
     if (!(tau - h > 0 && tau + h < 1)) {
@@ -185,9 +282,7 @@ export function rankIntervals(inp: RankInput): RankResult {
       if (dy <= 0) nonPositive += cnt[i];
       f[i] = Math.max(RANK_TOL, (2 * h) / (dy - RANK_TOL));
     }
-    if (nonPositive > 0) {
-      warnings.push(`rank (iid: false): ${nonPositive} of ${inp.nRows} density estimates f_i were non-positive (the fits at tau ± h cross there) and were set to ${RANK_TOL.toPrecision(3)}, as quantreg does`);
-    }
+    if (nonPositive > 0) fWarnings.push(densityWarning(nonPositive, inp.nRows));
   }
   const qn = new Float64Array(k);
   for (let j = 0; j < k; j++) qn[j] = projectionRss(X, n, k, j, cnt, f);
@@ -284,16 +379,44 @@ export function rankIntervals(inp: RankInput): RankResult {
       const v = b.inner + dir * (Math.abs(b.outer - b.inner) * (critical - Math.abs(b.tInner))) / Math.abs(b.tOuter - b.tInner);
       return Number.isNaN(v) ? dir * Infinity : v;
     };
+    // The row-order-independent interval: T alone decides it (outer breakpoint, start of the last
+    // accepted constant-T stretch, the statistics on both), interpolated as rq.fit.br(interp = TRUE).
+    const inv = (b: Side): Side => ({ ...b, inner: b.stretch });
+    const optimal = {
+      lower: interp(inv(down), -1),
+      upper: interp(inv(up), 1),
+      bounds: [down.outer, down.stretch, up.stretch, up.outer] as [number, number, number, number],
+      statistics: [down.tOuter, down.tInner, up.tInner, up.tOuter] as [number, number, number, number],
+    };
     intervals.push({
-      lower: interp(down, -1),
-      upper: interp(up, 1),
-      bounds: [down.outer, down.inner, up.inner, up.outer],
-      statistics: [down.tOuter, down.tInner, up.tInner, up.tOuter],
-      stretch: [down.stretch, up.stretch],
+      lower: interp(down, -1), upper: interp(up, 1),
+      bounds: [down.outer, down.inner, up.inner, up.outer], statistics: [...optimal.statistics],
+      stretch: [down.stretch, up.stretch], optimal, infeasibleSteps: null,
     });
   }
-  if (degenerate > 0) {
-    warnings.push(`rank: ${degenerate} restricted fit${degenerate > 1 ? 's were' : ' was'} degenerate (a residual exactly zero off the basis); the rank scores there are one of several valid choices`);
+  // quantreg's walk (src/inference/br.ts) on the rows as given: the reported bounds.
+  const qr = quantregWalk(inp, critical, what);
+  if (qr.ok) {
+    const differ: number[] = [];
+    intervals.forEach((iv, j) => {
+      iv.bounds = qr.bounds[j];
+      iv.statistics = qr.statistics[j];
+      iv.lower = qr.lower[j];
+      iv.upper = qr.upper[j];
+      iv.infeasibleSteps = qr.infeasible[j];
+      const close = (a: number, b: number) => a === b || Math.abs(a - b) <= 1e-8 * Math.max(1, Math.abs(b));
+      if (!close(iv.lower, iv.optimal.lower) || !close(iv.upper, iv.optimal.upper)) differ.push(j);
+    });
+    warnings.push(...qr.warnings);
+    if (differ.length > 0) {
+      warnings.push(`rank: for coefficient${differ.length > 1 ? 's' : ''} ${differ.join(', ')} (0 = first) quantreg's walk met residuals crossing zero together and continued from restricted fits that are not optimal; the interval reported is quantreg's, rank.bounds[j].optimal has the one from optimal fits (docs/inference.md)`);
+    }
+  } else {
+    warnings.push(qr.warning);
+    if (degenerate > 0) {
+      warnings.push(`rank: ${degenerate} restricted fit${degenerate > 1 ? 's were' : ' was'} degenerate (a residual exactly zero off the basis); the rank scores there are one of several valid choices`);
+    }
+    if (f) for (const w0 of fWarnings) warnings.push(w0);
   }
   return { estimate: beta, intervals, critical, qn, h, pivots: stats.pivots, warnings, ...(probe ? { probe } : {}) };
 }

@@ -330,7 +330,7 @@ function summaryOfArrays(result: SummarizableResult, X: XInput, y: ArrayLike<num
       yr[i] = d.y[i] * wi;
       for (let j = 0; j < d.p; j++) Xr[(j + off) * n + i] = d.X[j * n + i] * wi;
     }
-    const rk = rankIntervals({ X: Xr, y: yr, nRows: n, k, tau, level, iid, nR: d.nAll, coef: coefAll });
+    const rk = rankIntervals({ X: Xr, y: yr, nRows: n, k, tau, level, iid, nR: d.nAll, coef: coefAll, rowsAll: { rows: d.rows, nAll: d.nAll } });
     const rowNames = intercept ? ['(Intercept)', ...names] : names;
     const coefficients: CoefficientRow[] = rk.intervals.map((iv, j) => ({
       name: rowNames[j], estimate: coefAll[j], stdError: NaN, statistic: NaN, pValue: NaN, ciLower: iv.lower, ciUpper: iv.upper,

@@ -28,12 +28,44 @@ function blockRows(n: number): number {
   return Math.min(BLOCK, evenUp(n));
 }
 
+/** As assembly/l2.ts l2_work_bytes; the twin is single-threaded (PAR_SLOTS = 1: no extra scratch). */
 export function l2_work_bytes(n: number, p: number): number {
   const L = blockRows(n);
   const pv = evenUp(p + 1);
   const q = p + 1;
   const qq = q * q + (q % 2);
-  return 8 * (12 * pv + 2 * qq + (q + 5) * L);
+  return 8 * (12 * pv + 2 * qq + (q + 5) * L + ARGS_LEN + chunkCount(n, p) * partStride(p));
+}
+
+// ---- row chunks: the fixed decomposition of the block passes (as assembly/l2.ts; the twin runs the
+// items in order on one slot) ----
+const ARGS_LEN = 20;
+const CHUNK_MIN_BLOCKS = 8;
+const CHUNK_MAX = 256;
+const PART_MAX_F64 = 1 << 22;
+
+function partStride(p: number): number {
+  const q = p + 1;
+  const g = evenUp(q * q);
+  const r = 2 * evenUp(q) + 2;
+  return g > r ? g : r;
+}
+
+export function chunkRows(n: number, p: number): number {
+  const L = blockRows(n);
+  const nb = Math.trunc((n + L - 1) / L);
+  let most = Math.trunc(PART_MAX_F64 / partStride(p));
+  if (most > CHUNK_MAX) most = CHUNK_MAX;
+  if (most < 1) most = 1;
+  let bpc = Math.trunc((nb + most - 1) / most);
+  if (bpc < CHUNK_MIN_BLOCKS) bpc = CHUNK_MIN_BLOCKS;
+  return bpc * L;
+}
+
+export function chunkCount(n: number, p: number): number {
+  if (n <= 0) return 1;
+  const c = chunkRows(n, p);
+  return Math.trunc((n + c - 1) / c);
 }
 
 export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, ridge: number,
@@ -49,7 +81,7 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
   const F = F64;
   const I = I32;
   const L = blockRows(n);
-  layoutL2(pWork, p, L);
+  layoutL2(pWork, p, L, n);
   const wb = pW >>> 3;
   const cb = pCoef >>> 3;
   const ib = pInfo >>> 3;
@@ -106,9 +138,9 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
 
 // ---- the work layout of the call in progress (f64 index bases; i32 bases for act / pos) ----
 let mean = 0, meanLo = 0, scale = 0, invs = 0, act = 0, pos = 0, delta = 0, gh = 0, gl = 0, ex = 0, sg = 0,
-  xm = 0, G = 0, R = 0, blk = 0, wbuf = 0, rh = 0, rl = 0, qh = 0, ql = 0;
+  xm = 0, G = 0, R = 0, blk = 0, wbuf = 0, rh = 0, rl = 0, qh = 0, ql = 0, part = 0, curP = 0;
 
-function layoutL2(pWork: number, p: number, L: number): void {
+function layoutL2(pWork: number, p: number, L: number, n: number): void {
   const pv = evenUp(p + 1);
   const qq = evenUp((p + 1) * (p + 1));
   mean = pWork >>> 3;
@@ -131,6 +163,9 @@ function layoutL2(pWork: number, p: number, L: number): void {
   rl = rh + L;
   qh = rl + L;
   ql = qh + L;
+  part = ql + L + ARGS_LEN;
+  curP = p;
+  void n;
 }
 
 /** Step 1: means and scales; active columns (see assembly/l2.ts). */
@@ -169,7 +204,7 @@ function standardize(F: Float64Array, I: Int32Array, n: number, p: number, pX: n
 function normalMatrix(F: Float64Array, I: Int32Array, n: number, pX: number, pY: number, pW: number, pa: number,
   ybar: number, ridge: number, L: number): void {
   const q = pa + 1;
-  gramMatrix(n, pX, pY, pW, pa, act * 4, mean * 8, invs * 8, ybar, blk * 8, L, wbuf * 8, G * 8);
+  gramMatrix(n, pX, pY, pW, pa, act * 4, mean * 8, invs * 8, ybar, blk * 8, L, curP, part * 8, G * 8);
   if (ridge > 0) {
     for (let t = 0; t < pa; t++) {
       const iv = F[invs + I[act + t]];
@@ -289,7 +324,7 @@ function refine(F: Float64Array, I: Int32Array, n: number, pX: number, pY: numbe
       obj = objNext;
       break;
     }
-    obj = refinePass(F, I, n, xb, yb, pW, wb, mask, kk, act, b0, cb, blk, L, wbuf, rh, rl, qh, ql, gh, gl, last ? 0 : 1);
+    obj = refinePass(F, I, n, xb, yb, pW, wb, mask, kk, act, b0, cb, blk, L, gh, gl, last ? 0 : 1);
     if (last) break;
     correction(F, I, kk, q, intercept, ridge, cb);
     const sq = F[gh + kk];
@@ -618,21 +653,34 @@ function fillBlock(F: Float64Array, I: Int32Array, n: number, xb: number, yb: nu
   }
 }
 
-/** Gram matrix of [Z, yc] by row blocks (byte pointers, as assembly/l2.ts gramMatrix; exported for
- *  scripts/l2-perf.mjs). */
+/** Gram matrix of [Z, yc]: each row chunk's into its partial slot (pPart), then their sum in chunk
+ *  order (byte pointers, as assembly/l2.ts gramMatrix and l2GramItem). */
 export function gramMatrix(n: number, pX: number, pY: number, pW: number, pa: number, pAct: number, pMean: number,
-  pInvs: number, ybar: number, pBlk: number, L: number, pWb: number, pG: number): void {
+  pInvs: number, ybar: number, pBlk: number, L: number, p: number, pPart: number, pG: number): void {
   const F = F64;
   const I = I32;
   const G = pG >>> 3;
   const blk = pBlk >>> 3;
   const q = pa + 1;
+  const nc = chunkCount(n, p);
+  const chunk = chunkRows(n, p);
+  const ps = partStride(p);
+  for (let c = 0; c < nc; c++) {
+    const P = (pPart >>> 3) + c * ps;
+    for (let k = 0; k < q * q; k++) F[P + k] = 0;
+    const r0 = c * chunk;
+    const r1 = Math.min(n, r0 + chunk);
+    for (let i0 = r0; i0 < r1; i0 += L) {
+      const len = Math.min(L, r1 - i0);
+      const lp = evenUp(len);
+      fillBlock(F, I, n, pX >>> XS, pY >>> 3, pW, pW >>> 3, i0, len, lp, pa, pAct >>> 2, pMean >>> 3, pInvs >>> 3, ybar, blk, L, blk + q * L);
+      gramBlock(F, blk, L, lp, q, P);
+    }
+  }
   for (let k = 0; k < q * q; k++) F[G + k] = 0;
-  for (let i0 = 0; i0 < n; i0 += L) {
-    const len = Math.min(L, n - i0);
-    const lp = evenUp(len);
-    fillBlock(F, I, n, pX >>> XS, pY >>> 3, pW, pW >>> 3, i0, len, lp, pa, pAct >>> 2, pMean >>> 3, pInvs >>> 3, ybar, blk, L, pWb >>> 3);
-    gramBlock(F, blk, L, lp, q, G);
+  for (let c = 0; c < nc; c++) {
+    const P = (pPart >>> 3) + c * ps;
+    for (let k = 0; k < q * q; k++) F[G + k] = F[G + k] + F[P + k];
   }
 }
 
@@ -874,6 +922,41 @@ function deleteAliased(F: Float64Array, I: Int32Array, R: number, q: number, pa:
 // ---- 6. One refinement pass ----
 
 function refinePass(F: Float64Array, I: Int32Array, n: number, xb: number, yb: number, pW: number, wb: number,
+  mask: number, k: number, act: number, b0: number, cb: number, blk: number, L: number, gh: number, gl: number,
+  rhs: number): number {
+  // As assembly/l2.ts refinePass / l2RefineItem: chunk c's sums from zero into its partial slot
+  // (objective, then the Dot2 high parts, then the low parts), added in chunk order.
+  const nc = chunkCount(n, curP);
+  const chunk = chunkRows(n, curP);
+  const ps = partStride(curP);
+  const pv = evenUp(k + 1);
+  const w = blk + (k + 1) * L;
+  for (let c = 0; c < nc; c++) {
+    const P = part + c * ps;
+    const r0 = c * chunk;
+    F[P] = refineRows(F, I, n, r0, Math.min(n, r0 + chunk), xb, yb, pW, wb, mask, k, act, b0, cb, blk, L, w,
+      w + L, w + 2 * L, w + 3 * L, w + 4 * L, P + 1, P + 1 + pv, rhs);
+  }
+  let obj = 0;
+  for (let t = 0; t <= k; t++) {
+    F[gh + t] = 0;
+    F[gl + t] = 0;
+  }
+  for (let c = 0; c < nc; c++) {
+    const P = part + c * ps;
+    obj += F[P];
+    for (let t = 0; t <= k; t++) {
+      const h = F[P + 1 + t];
+      const g = F[gh + t];
+      const s = g + h;
+      F[gl + t] = F[gl + t] + (twoSumErr(g, h, s) + F[P + 1 + pv + t]);
+      F[gh + t] = s;
+    }
+  }
+  return obj;
+}
+
+function refineRows(F: Float64Array, I: Int32Array, n: number, r0: number, r1: number, xb: number, yb: number, pW: number, wb: number,
   mask: number, k: number, act: number, b0: number, cb: number, blk: number, L: number, wbuf: number,
   rh: number, rl: number, qh: number, ql: number, gh: number, gl: number, rhs: number): number {
   for (let t = 0; t <= k; t++) {
@@ -881,8 +964,8 @@ function refinePass(F: Float64Array, I: Int32Array, n: number, xb: number, yb: n
     F[gl + t] = 0;
   }
   let obj = 0;
-  for (let i0 = 0; i0 < n; i0 += L) {
-    const len = Math.min(L, n - i0);
+  for (let i0 = r0; i0 < r1; i0 += L) {
+    const len = Math.min(L, r1 - i0);
     const lp = evenUp(len);
     // In place unless some row has weight 0 or the block has an odd number of rows (as assembly/l2.ts).
     const direct = mask === 0 && lp === len && XS === 3; // X stored as f32: widened into the block

@@ -18,8 +18,9 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** mounts: [[prefix, dir], ...], longest prefix first. Resolves to { url, close() }. */
-export function serve(mounts) {
+/** mounts: [[prefix, dir], ...], longest prefix first; `headers`: added to every response (e.g. COOP/COEP
+ *  for a cross-origin isolated page). Resolves to { url, close() }. */
+export function serve(mounts, headers = {}) {
   const sorted = [...mounts].sort((a, b) => b[0].length - a[0].length);
   const server = createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -42,6 +43,7 @@ export function serve(mounts) {
       if (statSync(file).isDirectory()) file = join(file, 'index.html');
       const st = statSync(file);
       res.writeHead(200, {
+        ...headers,
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'content-length': st.size,
         'cache-control': 'no-store',

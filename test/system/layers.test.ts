@@ -17,7 +17,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   errors: [],
   // Dense linear algebra of the host (QR, triangular solves, Cholesky, Givens, leverages).
   linalg: ['errors'],
-  backend: ['abi', 'twin', 'errors'],
+  // The thread pool of init({ threads }) (workers on one shared memory); backend/runtime.ts starts it.
+  threads: ['errors'],
+  backend: ['abi', 'twin', 'threads', 'errors'],
   data: ['abi', 'backend', 'errors'],
   fit: ['abi', 'backend', 'data', 'linalg', 'errors'],
   async: ['abi', 'backend', 'data', 'fit', 'linalg', 'errors'],

@@ -2,7 +2,7 @@
 // every change (synchronously — fit() needs no await once init() has resolved), the coefficient
 // table with the standard errors and confidence intervals of the L2 and L1 fits (summary()), and
 // the "gradient votes" view. The big-data panel lives in big.js.
-import { init, fit, summary } from 'robustreg';
+import { init, fit, ols, summary } from 'robustreg';
 import { DOMAIN, initialPoints, leveragePoints } from './data.js';
 import { setupBig } from './big.js';
 import { fmt, svgEl } from './util.js';
@@ -66,6 +66,7 @@ function markup(page) {
         and press <em>Leverage points</em> to see which of them survive bad points far out in x.</p>
     </div>
     <div id="backend" class="badge" role="status" aria-live="polite">Compiling WebAssembly…</div>
+    <div id="threads" class="badge" role="status"></div>
   </header>
 
   <main>
@@ -197,12 +198,51 @@ function seRow(f, coef) {
 export async function start(app) {
   const page = app.dataset.page ?? 'main';
   app.innerHTML = markup(page);
-  const info = await init();
+  // threads: 'auto' — every core when the page is cross-origin isolated (COOP/COEP headers), else one
+  // thread and init() says why; results are the same bits either way.
+  const info = await init({ threads: 'auto' });
   showBackend(info);
+  showThreads(info);
   const demo = setupScatter(app);
   setupBig(app, info);
   demo.update();
   document.body.dataset.ready = 'true';
+}
+
+function showThreads(info) {
+  const el = document.getElementById('threads');
+  el.dataset.threads = String(info.threads);
+  el.className = info.threads > 1 ? 'badge ok' : 'badge';
+  el.textContent = `${info.threads} thread${info.threads === 1 ? '' : 's'}`;
+  if (info.threadsReason) {
+    el.title = info.threadsReason;
+    const small = document.createElement('small');
+    small.textContent = ` (${info.threadsReason})`;
+    el.append(small);
+  }
+  if (info.threads > 1) {
+    // A least-squares fit large enough to be split across the pool (60,000 rows: 15 row chunks), on
+    // 1 thread and on all of them: the coefficients must be the same bits.
+    const n = 60000, p = 4;
+    const X = new Float64Array(n * p);
+    const y = new Float64Array(n);
+    let s = 12345;
+    const u = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+    for (let i = 0; i < n; i++) {
+      let v = 1;
+      for (let j = 0; j < p; j++) v += (j + 1) * (X[i * p + j] = u() * 10 - 5);
+      y[i] = v + u() - 0.5;
+    }
+    const M = { data: X, rows: n, cols: p };
+    const t0 = performance.now();
+    const one = ols(M, y, { threads: 1 });
+    const t1 = performance.now();
+    const all = ols(M, y);
+    const t2 = performance.now();
+    const same = one.intercept === all.intercept && one.coef.every((c, j) => Object.is(c, all.coef[j]));
+    el.dataset.identical = String(same);
+    el.append(` — ols on ${n.toLocaleString('en')} rows: ${(t1 - t0).toFixed(1)} ms on 1 thread, ${(t2 - t1).toFixed(1)} ms on ${info.threads}, ${same ? 'same bits' : 'DIFFERENT bits'}`);
+  }
 }
 
 function showBackend(info) {

@@ -1,0 +1,47 @@
+// Row-block passes that the host may split across threads (docs/design.md "Threads: the block-pass API").
+//
+// A pass is a map over `items` independent work items (usually fixed row chunks) followed by a
+// reduction the kernel does itself, in item order. An item function reads everything it needs from
+// an argument region in linear memory (pArgs) and writes only its own output slot and the scratch of
+// the participant slot it runs on — never module globals of the calling instance (each worker has
+// its own instance: its globals are not the caller's). So the result does not depend on which thread
+// computes which item, nor on how many threads there are.
+//
+// In the single-threaded build (no `threads` feature) parRun is a compile-time `false`: the kernel
+// runs the items itself, in order, on slot 0, and no import exists. In the threaded build the host's
+// env.par_run either runs them on its pool (every participant calls the module's export par_item,
+// assembly/index.ts, pulling item indexes from a shared counter) and returns 1, or returns 0 (the fit
+// asked for one thread, or there is one item) and the kernel runs them itself.
+import { XS, setXS } from "./xload";
+
+// @ts-ignore: decorator
+@external("env", "par_run")
+declare function hostParRun(pass: i32, pArgs: usize, items: i32): i32;
+
+/** Pass ids (par_item dispatches on them; the host treats them as opaque). */
+export const PASS_TEST: i32 = 0;
+export const PASS_L2_GRAM: i32 = 1;
+export const PASS_L2_REFINE: i32 = 2;
+export const PASS_L2_STD: i32 = 3;
+
+/** Participant slots the work regions provide scratch for (set once by the host of a threaded
+ *  instance; 1 in the single-threaded build and the twin). Read only by *_work_bytes and by the
+ *  calling kernel when it lays out its work region — never by item functions. */
+export let PAR_SLOTS: i32 = 1;
+
+export function par_set_slots(k: i32): void {
+  PAR_SLOTS = k < 1 ? 1 : k;
+}
+
+/** True when the host ran the pass's items (then the kernel only reduces); false: run them here. */
+export function parRun(pass: i32, pArgs: usize, items: i32): bool {
+  if (ASC_FEATURE_THREADS) {
+    if (items > 1) {
+      const xs = XS;
+      const ran = hostParRun(pass, pArgs, items) != 0;
+      setXS(xs); // this instance's own par_item calls set XS from the arguments: restore the caller's
+      return ran;
+    }
+  }
+  return false;
+}

@@ -27,14 +27,15 @@
 // Counters: INFO_GLOB_ROUNDS (reduced problems solved), INFO_GLOB_FIXUPS (rows moved into a band).
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_OK } from "./status";
 import {
-  CD_MAX_SWEEPS, align16, ic, layoutN, n, q, regionBytes, setProblem, tau, wId, wKey, wLab, wPick,
+  BLOCK, CD_MAX_SWEEPS, align16, ic, layoutN, n, q, regionBytes, setProblem, tau, wB, wBeta, wId, wKey, wLab, wPick,
   wR, wSel, wSlot, wWt, wgt,
 } from "./l1-state";
 import { columnScales } from "./l1-lu";
-import { crash, dropDual, plainSolve, reprice, residuals, residualsOnly } from "./l1-simplex";
-import { XS, setXS, xatx, xld } from "./xload";
+import { crash, dropDual, plainSolve, reprice, residuals } from "./l1-simplex";
+import { XS, setXS, xat, xatx, xld, xld2 } from "./xload";
 import { ldf, ldi, stf, sti } from "./mem";
 import { wselect } from "./select";
+import { PASS_L1_GLOB, parRun } from "./par";
 
 /** Rows from which a cold fit takes the globbing path (measured: it pays from ~2e4 rows), and from
  *  which a warm-started one does (a neighbouring fit gives the band directly: pays from ~2e3 rows). */
@@ -71,7 +72,7 @@ export function globBytes(n: i32, p: i32): f64 {
   if (!(n >= globMin || n >= globMinWarm)) return 0;
   const c = <f64>globCap(n);
   return regionBytes(4 * <f64>n) + regionBytes(4 * c) + regionBytes(8 * c * <f64>p) +
-    8 * regionBytes(8 * c) + 2 * regionBytes(4 * c);
+    8 * regionBytes(8 * c) + 2 * regionBytes(4 * c) + regionBytes(8 * <f64>argsLen);
 }
 
 /** Thresholds (l1_glob; l1_work_bytes reads them). */
@@ -103,6 +104,7 @@ let gMap: usize = 0;  // cap i32: full row of each reduced row (-1, -2: the glob
 let gX: usize = 0;    // cap * (q - ic) f64: reduced X, column-major with stride = reduced rows
 let gY: usize = 0;    // cap f64
 let gW: usize = 0;    // cap f64
+let gArgs: usize = 0; // argsLen f64: the arguments of a row-chunk pass (threads)
 let gWork: usize = 0; // the reduced problem's n-sized regions (layoutN with cap rows)
 let gCap: i32 = 0;
 let gN: i32 = 0;      // reduced rows, data rows (band data rows + globs)
@@ -126,6 +128,7 @@ export function globBegin(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: u
   gX = e; e += align16((<usize>gCap * <usize>p) << 3);
   gY = e; e += cF;
   gW = e; e += cF;
+  gArgs = e; e += align16(<usize>argsLen << 3);
   gWork = e;
 }
 
@@ -137,6 +140,118 @@ export function useFull(): void {
 function useReduced(): void {
   setProblem(gN, gNd, gX, gY, gW); setXS(3);
   layoutN(gWork, gCap);
+}
+
+// ---- the passes over all rows as items on the thread pool (assembly/par.ts) ----
+// The residuals, the band sides and the reduced problem's column gathers compute each row (each
+// column) alone, in the order of the sequential loops they replace: how the rows are split into
+// items, and which thread runs an item, never changes a bit. Items read everything from the argument
+// region gArgs (each thread has its own instance: its module globals are not the caller's).
+
+/** Rows per item of the row passes (kernel-only: any value gives the same bits). */
+const globChunk: i32 = 16384;
+/** Argument slots (f64) and item kinds. */
+const argsLen: i32 = 26;
+const aKind = 0, aN = 1, aNd = 2, aQ = 3, aIc = 4, aXS = 5, aX = 6, aY = 7, aW = 8, aB = 9, aBeta = 10, aR = 11,
+  aMemb = 12, aLo = 13, aHi = 14, aNr = 15, aNb = 16, aNLo = 17, aNHi = 18, aGLo = 19, aGHi = 20, aA = 21, aId = 22,
+  aGX = 23, aGY = 24;
+const kResid = 0, kSides = 1, kGather = 2;
+
+function chunks(rows: i32): i32 { return rows <= globChunk ? 1 : (rows + globChunk - 1) / globChunk; }
+
+/** The full problem's arguments (full problem active) for an item kind; returns the region. */
+function passArgs(kind: i32, rows: i32): usize {
+  const a = gArgs;
+  stf(a, aKind, <f64>kind);
+  stf(a, aN, <f64>fN);
+  stf(a, aNd, <f64>fNd);
+  stf(a, aQ, <f64>q);
+  stf(a, aIc, <f64>ic);
+  stf(a, aXS, <f64>fXS);
+  stf(a, aX, <f64>fX);
+  stf(a, aY, <f64>fY);
+  stf(a, aW, <f64>fW);
+  stf(a, aB, <f64>wB);
+  stf(a, aBeta, <f64>wBeta);
+  stf(a, aR, <f64>wR);
+  stf(a, aMemb, <f64>gMemb);
+  stf(a, aId, <f64>wId);
+  stf(a, aGX, <f64>gX);
+  stf(a, aGY, <f64>gY);
+  stf(a, aNr, <f64>rows);
+  return a;
+}
+
+function runItems(a: usize, items: i32): void {
+  if (parRun(PASS_L1_GLOB, a, items)) return;
+  for (let c = 0; c < items; c++) l1GlobItem(a, c, 0);
+}
+
+/** r = y - A b on the full problem (the values residualsOnly computes: each row alone). */
+function globResiduals(): void {
+  runItems(passArgs(kResid, fN), chunks(fN));
+}
+
+/** Item c of a glob pass (PASS_L1_GLOB). */
+export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
+  const xs = <i32>ldf(pArgs, aXS);
+  setXS(xs);
+  const kind = <i32>ldf(pArgs, aKind);
+  const n = <i32>ldf(pArgs, aN), nd = <i32>ldf(pArgs, aNd);
+  const pX = <usize>ldf(pArgs, aX), pY = <usize>ldf(pArgs, aY), pW = <usize>ldf(pArgs, aW);
+  if (kind == kResid) {
+    const r0 = c * globChunk, r1 = min<i32>(n, r0 + globChunk);
+    const qq = <i32>ldf(pArgs, aQ), icc = <i32>ldf(pArgs, aIc);
+    const pB = <usize>ldf(pArgs, aB), pBeta = <usize>ldf(pArgs, aBeta), pR = <usize>ldf(pArgs, aR);
+    if (xs == 3) residualRows<f64>(n, nd, qq, icc, pX, pY, pB, pBeta, pR, r0, r1);
+    else residualRows<f32>(n, nd, qq, icc, pX, pY, pB, pBeta, pR, r0, r1);
+  } else if (kind == kSides) {
+    const rows = <i32>ldf(pArgs, aNr);
+    const r0 = c * globChunk, r1 = min<i32>(rows, r0 + globChunk);
+    const memb = <usize>ldf(pArgs, aMemb), pR = <usize>ldf(pArgs, aR);
+    const klo = ldf(pArgs, aLo), khi = ldf(pArgs, aHi);
+    for (let i = r0; i < r1; i++) {
+      if (ldi(memb, i) == MEMB_OUT) continue;
+      const r = ldf(pR, i);
+      if (r < klo) sti(memb, i, MEMB_LO);
+      else if (r > khi) sti(memb, i, MEMB_HI);
+    }
+  } else if (kind == kGather) {
+    const cols = <i32>ldf(pArgs, aQ) - <i32>ldf(pArgs, aIc);
+    const nr = <i32>ldf(pArgs, aNr), nb = <i32>ldf(pArgs, aNb), nLo = <i32>ldf(pArgs, aNLo), nHi = <i32>ldf(pArgs, aNHi);
+    const gLo = <i32>ldf(pArgs, aGLo), gHi = <i32>ldf(pArgs, aGHi), a = <i32>ldf(pArgs, aA);
+    const cLo = ldf(pArgs, aLo), cHi = ldf(pArgs, aHi);
+    const id = <usize>ldf(pArgs, aId);
+    const dst = c < cols ? <usize>ldf(pArgs, aGX) + ((<usize>c * <usize>nr) << 3) : <usize>ldf(pArgs, aGY);
+    if (c < cols && xs == 2) gatherColumn<f32>(xat<f32>(pX, n, c, 0), dst, id, pW, nd, n, nb, nLo, nHi, gLo, gHi, cLo, cHi, a);
+    else gatherColumn<f64>(c < cols ? xat<f64>(pX, n, c, 0) : pY, dst, id, pW, nd, n, nb, nLo, nHi, gLo, gHi, cLo, cHi, a);
+  }
+}
+
+/** Rows r0..r1-1 of r = y - A b: residualsOnly's operations per row (y - b0 on data rows with an
+ *  intercept, then - b_j x_ij over the columns with b_j or beta_j nonzero, two rows per f64x2). */
+function residualRows<T>(n: i32, nd: i32, qq: i32, icc: i32, pX: usize, pY: usize, pB: usize, pBeta: usize, pR: usize,
+  r0: i32, r1: i32): void {
+  const b0 = icc ? ldf(pB, 0) : 0.0;
+  for (let i0 = r0; i0 < r1; i0 += BLOCK) {
+    const i1 = i0 + BLOCK < r1 ? i0 + BLOCK : r1;
+    for (let i = i0; i < i1; i++) {
+      const y = ldf(pY, i);
+      stf(pR, i, icc != 0 && i < nd ? y - b0 : y);
+    }
+    for (let j = icc; j < qq; j++) {
+      const bj = ldf(pB, j);
+      if (bj == 0 && ldf(pBeta, j) == 0) continue;
+      const xp = xat<T>(pX, n, j - icc, 0);
+      const b2 = f64x2.splat(bj);
+      let i = i0;
+      for (; i + 1 < i1; i += 2) {
+        const o = <usize>i << 3;
+        v128.store(pR + o, f64x2.sub(v128.load(pR + o), f64x2.mul(b2, xld2<T>(xp, i))));
+      }
+      for (; i < i1; i++) stf(pR, i, ldf(pR, i) - bj * xld<T>(xp, i));
+    }
+  }
 }
 
 /** Level membership hash of row i (murmur3's fmix32 of a second stream; integer arithmetic). */
@@ -172,12 +287,10 @@ function classify(thr: u32, all: bool, band: f64): void {
   let klo = -Infinity, khi = Infinity;
   if (tlo > 0) klo = ldf(wKey, wselect(wKey, wWt, wId, m, tlo, tw, wSel));
   if (thi < tw) khi = ldf(wKey, wselect(wKey, wWt, wId, m, thi, tw, wSel));
-  for (let i = 0; i < fNd; i++) {
-    if (ldi(gMemb, i) == MEMB_OUT) continue;
-    const r = ldf(wR, i);
-    if (r < klo) sti(gMemb, i, MEMB_LO);
-    else if (r > khi) sti(gMemb, i, MEMB_HI);
-  }
+  const a = passArgs(kSides, fNd);
+  stf(a, aLo, klo);
+  stf(a, aHi, khi);
+  runItems(a, chunks(fNd));
 }
 
 /** Globbed rows on the wrong side of the fit (full residuals in wR) join the band; returns how many. */
@@ -225,13 +338,19 @@ function buildReduced(): bool {
     else if (m == MEMB_LO) { sti(wId, kl, i); kl++; }
     else if (m == MEMB_HI) { sti(wId, kh, i); kh++; }
   }
-  for (let c = 0; c <= q - ic; c++) {
-    // columns of X, then c = q - ic: the responses
-    const src = c < q - ic ? xatx(fX, fN, c, 0) : fY;
-    const dst = c < q - ic ? gX + ((<usize>c * <usize>nr) << 3) : gY;
-    if (c < q - ic && XS == 2) gatherColumn<f32>(src, dst, nb, nLo, nHi, gLo, gHi, cLo, cHi, a);
-    else gatherColumn<f64>(src, dst, nb, nLo, nHi, gLo, gHi, cLo, cHi, a);
-  }
+  // columns of X, then c = q - ic: the responses — one item per column (its bits do not depend on
+  // which thread gathers it)
+  const g = passArgs(kGather, fN);
+  stf(g, aNr, <f64>nr);
+  stf(g, aNb, <f64>nb);
+  stf(g, aNLo, <f64>nLo);
+  stf(g, aNHi, <f64>nHi);
+  stf(g, aGLo, <f64>gLo);
+  stf(g, aGHi, <f64>gHi);
+  stf(g, aLo, cLo);
+  stf(g, aHi, cHi);
+  stf(g, aA, <f64>a);
+  runItems(g, q - ic + 1);
   for (let k = 0; k < nb; k++) { const i = ldi(wId, k); stf(gW, k, wgt(i)); sti(gMap, k, i); }
   for (let i = fNd; i < fN; i++) { stf(gW, a + (i - fNd), wgt(i)); sti(gMap, a + (i - fNd), i); }
   if (nLo > 0) { stf(gW, gLo, cLo); sti(gMap, gLo, -1); }
@@ -242,20 +361,20 @@ function buildReduced(): bool {
 /** One column of buildReduced (entries of type T: X in its storage precision, or y): band rows,
  *  the two globs' weighted means, the pseudo-rows. */
 // @ts-ignore: decorator
-@inline function gatherColumn<T>(src: usize, dst: usize, nb: i32, nLo: i32, nHi: i32, gLo: i32, gHi: i32,
-  cLo: f64, cHi: f64, a: i32): void {
-    for (let k = 0; k < nb; k++) stf(dst, k, xld<T>(src, ldi(wId, k)));
+@inline function gatherColumn<T>(src: usize, dst: usize, id: usize, pW: usize, nd: i32, n: i32, nb: i32, nLo: i32,
+  nHi: i32, gLo: i32, gHi: i32, cLo: f64, cHi: f64, a: i32): void {
+    for (let k = 0; k < nb; k++) stf(dst, k, xld<T>(src, ldi(id, k)));
     if (nLo > 0) {
       let t = 0.0;
-      for (let k = nb; k < nb + nLo; k++) { const i = ldi(wId, k); t += wgt(i) * xld<T>(src, i); }
+      for (let k = nb; k < nb + nLo; k++) { const i = ldi(id, k); t += (pW == 0 ? 1.0 : ldf(pW, i)) * xld<T>(src, i); }
       stf(dst, gLo, t / cLo);
     }
     if (nHi > 0) {
       let t = 0.0;
-      for (let k = nb + nLo; k < nb + nLo + nHi; k++) { const i = ldi(wId, k); t += wgt(i) * xld<T>(src, i); }
+      for (let k = nb + nLo; k < nb + nLo + nHi; k++) { const i = ldi(id, k); t += (pW == 0 ? 1.0 : ldf(pW, i)) * xld<T>(src, i); }
       stf(dst, gHi, t / cHi);
     }
-    for (let i = fNd; i < fN; i++) stf(dst, a + (i - fNd), xld<T>(src, i));
+    for (let i = nd; i < n; i++) stf(dst, a + (i - nd), xld<T>(src, i));
 }
 
 /** After the last reduced solve verified on the full data (full problem active, b in wB): the
@@ -312,7 +431,7 @@ export function globSolve(userStart: bool): i32 {
     if (!plain) {
       band = GLOB_BAND * Math.sqrt(GLOB_GROW * qd * <f64>fNd * frac);
       if (band > 0.5 * <f64>fNd * frac) return -1; // no smaller problem to gain
-      residualsOnly();
+      globResiduals();
     }
     classify(thr, all, band);
     let cdCap = plain ? CD_MAX_SWEEPS : GLOB_LEVEL_CD;
@@ -327,7 +446,7 @@ export function globSolve(userStart: bool): i32 {
       if (st == STATUS_CANCELLED || st == STATUS_MAXITER) { dropDual(); return st; }
       if (st != STATUS_OK) { dropDual(); return -1; }
       if (plain) break;
-      residualsOnly();
+      globResiduals();
       const v = verifyGlobs();
       if (v == 0) break;
       globFixups += v;

@@ -23,6 +23,10 @@ export const PASS_TEST: i32 = 0;
 export const PASS_L2_GRAM: i32 = 1;
 export const PASS_L2_REFINE: i32 = 2;
 export const PASS_L2_STD: i32 = 3;
+/** assembly/irls.ts row chunks (the chunk kind is an argument: irlsChunk dispatches on it). */
+export const PASS_IRLS: i32 = 10;
+/** assembly/l1-glob.ts row chunks (likewise). */
+export const PASS_L1_GLOB: i32 = 11;
 
 /** Participant slots the work regions provide scratch for (set once by the host of a threaded
  *  instance; 1 in the single-threaded build and the twin). Read only by *_work_bytes and by the

@@ -54,7 +54,9 @@ console.log(JSON.stringify({ n, p, epsilon: e, fromHuberStart: { huberCpuMs: tH2
 // (5) Newton with a truncated Hessian: the Gram matrix of the rows with |r| <= K e only (K = 30: the
 //     rows beyond carry ~1/K^2 of the Hessian's weight), exact gradient, halving line search, from the
 //     kernel's pilot start (the same problem on the evenly spaced 1000-row subsample) — steps to the
-//     same optimum, and the share of rows in each step's Gram matrix.
+//     same optimum, and the share of rows in each step's Gram matrix. (5) is what the kernel now runs
+//     (assembly/irls.ts smoothNewton, with a band chosen from the omitted Hessian weight and chord steps);
+//     this prototype stays as the measured evidence for that choice.
 {
   const ols0 = R.ols(ds);
   const Sval = (bb) => { let f = 0; for (let i = 0; i < n; i++) { let z = y[i] - bb[0]; for (let j = 0; j < p; j++) z -= X[i * p + j] * bb[j + 1]; const t = Math.abs(z) / e; f += t <= 1e8 ? e * t * t / (Math.sqrt(t * t + 1) + 1) : Math.abs(z) - e; } return f; };

@@ -5,7 +5,7 @@
 import { progress } from '../abi/progress.js';
 import { INFO_ITERATIONS, INFO_LEN, INFO_OBJECTIVE, INFO_OUTLIERS, INFO_RCOND, INFO_SCALE } from '../abi/info.js';
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK, STATUS_RANK_DEFICIENT, STATUS_STALLED } from '../abi/status.js';
-import { l2Solve, l2_fit, l2_work_bytes } from './l2.js';
+import { l2Solve, l2_work_bytes } from './l2.js';
 import { F64, I32 } from './mem.js';
 import { XS, setX, xview } from './xload.js';
 import { SELECT_SCRATCH_BYTES, wselect } from './select.js';
@@ -36,6 +36,31 @@ const PILOT_PER_COEF = 40.0;
 const PILOT_FACTOR = 8.0;
 const PILOT_TOL = 1e-6;
 const PILOT_MAXITER = 100;
+const BAND_MIN = 2.0;
+const NB = 14;
+const TAIL = 3e-3;
+const CHORD = 0.01;
+const SMOOTH_NEWTON_MAX = 50;
+
+/** Rows per chunk of the row-chunk passes (assembly/irls.ts "Row chunks": sums per chunk from zero,
+ *  the chunks' sums added in chunk order — the decomposition the kernel's threads share). */
+const CHUNK = 16384;
+const PAR_ARGS = 28;
+/** Listed rows per part of gramRows (assembly/irls.ts): one part, the sequential sweep, up to it. */
+const GRAM_PART = 16384;
+
+function chunkCount(n: number): number {
+  return n <= CHUNK ? 1 : Math.ceil(n / CHUNK);
+}
+
+/** The kernel's argument region, partial slots (4 (p + 1) f64, rounded up to even, per chunk) and
+ *  gramRows parts ((p + 1)(p + 2) f64, rounded up to even, per part of GRAM_PART rows); the twin is one
+ *  participant (no scratch for more). */
+function parBytes(n: number, p: number): number {
+  const parts = n <= GRAM_PART ? 1 : Math.ceil(n / GRAM_PART);
+  return al16(8.0 * PAR_ARGS) + al16(8.0 * chunkCount(n) * ((4 * (p + 1) + 1) & ~1)) +
+    al16(8.0 * parts * (((p + 1) * (p + 2) + 1) & ~1));
+}
 
 function al16(b: number): number {
   return Math.ceil(b / 16.0) * 16.0;
@@ -48,7 +73,7 @@ let quiet = false;
 export function irls_work_bytes(n: number, p: number): number {
   const nd = n, q = p + 1.0;
   return al16(nd) + al16(l2_work_bytes(n, p)) + 3.0 * al16(8.0 * nd) + al16(4.0 * nd) + 3.0 * al16(8.0 * q)
-    + al16(SELECT_SCRATCH_BYTES) + newtonWorkBytes(n, p) + pilotBytes(n, p);
+    + al16(SELECT_SCRATCH_BYTES) + newtonWorkBytes(n, p) + parBytes(n, p) + pilotBytes(n, p);
 }
 
 function pilotRows(n: number, p: number): number {
@@ -95,7 +120,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
   const pGo = pDg + al16(8.0 * q);
   const pBuf = pGo + al16(8.0 * q);
   const pSw = pBuf + al16(8.0 * GB * (q + 1.0));
-  const pPil = pSw + al16(8.0 * GB);
+  const pPil = pSw + al16(8.0 * GB) + parBytes(n, p); // after the row-chunk pass region (WASM)
   const huber = loss === LOSS_HUBER;
   const yb = pY >>> 3, wb = pW >>> 3, cb = pCoef >>> 3, ib = pInfo >>> 3, xmb = pXm >>> 3;
 
@@ -112,6 +137,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
     }
   }
   for (let j = 0; j < p; j++) {
+    // row-chunk pass in the kernel: the maximum of the chunks' maxima (the same value)
     const col = (pX >>> XS) + j * n, X = xview();
     let m = 0.0;
     for (let i = 0; i < n; i++) {
@@ -131,7 +157,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
 
   let epsRef = 0.0;
   if (!huber && param <= 0 && pStart !== 0) {
-    const st1 = l2_fit(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWk, xf32);
+    const st1 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pB, pInfo, pFlags, pWk, 1);
     if (st1 === STATUS_RANK_DEFICIENT || st1 === STATUS_NUMERICAL) return st1;
     residuals(n, p, pX, pY, pB, pR);
     epsRef = robustScale(n, pR, pW, W, pU, pT, pId, pSel);
@@ -169,7 +195,7 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
     if (intercept === 0) F[cb] = 0;
     for (let j = 0; j < p; j++) I[(pFlags >>> 2) + j] = 0;
   } else if (!newtonStart && sPilot < 0) {
-    const st0 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWk, huber || param > 0 ? 1 : 0);
+    const st0 = l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWk, 1);
     if (st0 === STATUS_RANK_DEFICIENT || st0 === STATUS_NUMERICAL) return st0;
   }
   residuals(n, p, pX, pY, pCoef, pR);
@@ -230,6 +256,29 @@ export function irls_fit(n: number, p: number, pX: number, pY: number, pW: numbe
   let newton = false;
   const bb = pB >>> 3, bnb = pBn >>> 3, db = pDir >>> 3;
   let cancelled = false;
+  // Smooth-L1: truncated-Hessian Newton from the start (see assembly/irls.ts).
+  if (!huber && maxIter > 1 && s > sfloor) {
+    const rs = smoothNewton(n, p, pX, pY, pW, intercept, s, ridge, W, tol, Math.min(SMOOTH_NEWTON_MAX, maxIter - 1),
+      yscale, pCoef, pR, pU, pT, pMask, pL, pB, pXm, pG, pUf, pM, pGd, pDir, pDg, pGo, pBuf, pSw, pSw, pBuf);
+    if (snSwap) {
+      const t = pR; pR = pU; pU = t;
+    }
+    it = snSteps;
+    obj = snObj;
+    lamB = ridge > 0 ? ridge * slopeNorm2(p, pCoef) : 0.0;
+    newton = true;
+    if (rs === SN_CANCELLED) {
+      status = STATUS_CANCELLED;
+      cancelled = true;
+    } else if (rs === SN_CONVERGED) {
+      exact = true;
+      F[ib + INFO_RCOND] = 1.0 / snKappa;
+      if (snKappa <= KAPPA_FINAL) {
+        status = STATUS_OK;
+        cancelled = true;
+      }
+    }
+  }
   // Huber: semismooth Newton phase (see assembly/irls.ts).
   if (newtonOn) {
     const gdb = pGd >>> 3, gob = pGo >>> 3;
@@ -558,13 +607,19 @@ function huberSigma(n: number, pR: number, pW: number, d: number, A: number, lam
     sall = trialSall;
     wnz = trialWnz;
   } else {
-    for (let i = 0; i < n; i++) {
-      const w = pW !== 0 ? F[wb + i] : 1.0;
-      if (w > 0) {
-        const r = F[rb + i];
-        sall += w * (r * r);
-        if (r !== 0) wnz += w;
+    for (let c0 = 0; c0 < n; c0 += CHUNK) {
+      const c1 = Math.min(n, c0 + CHUNK);
+      let sc = 0.0, wc = 0.0;
+      for (let i = c0; i < c1; i++) {
+        const w = pW !== 0 ? F[wb + i] : 1.0;
+        if (w > 0) {
+          const r = F[rb + i];
+          sc += w * (r * r);
+          if (r !== 0) wc += w;
+        }
       }
+      sall = c0 === 0 ? sc : sall + sc;
+      wnz = c0 === 0 ? wc : wnz + wc;
     }
   }
   if (lamB === 0 && d2 * wnz <= A) return 0.0;
@@ -574,20 +629,27 @@ function huberSigma(n: number, pR: number, pW: number, d: number, A: number, lam
   for (let k = 0; k < SIGMA_STEPS; k++) {
     const c = d * s;
     let sin = 0.0, wout = 0.0, f = 0.0;
-    for (let i = 0; i < n; i++) {
-      const w = pW !== 0 ? F[wb + i] : 1.0;
-      if (w > 0) {
-        const r = F[rb + i];
-        const a = Math.abs(r);
-        if (a <= c) {
-          const t = w * (r * r);
-          sin += t;
-          f += t;
-        } else {
-          wout += w;
-          f += w * (c * (2.0 * a - c));
+    for (let c0 = 0; c0 < n; c0 += CHUNK) {
+      const c1 = Math.min(n, c0 + CHUNK);
+      let sc = 0.0, wc = 0.0, fc = 0.0;
+      for (let i = c0; i < c1; i++) {
+        const w = pW !== 0 ? F[wb + i] : 1.0;
+        if (w > 0) {
+          const r = F[rb + i];
+          const a = Math.abs(r);
+          if (a <= c) {
+            const t = w * (r * r);
+            sc += t;
+            fc += t;
+          } else {
+            wc += w;
+            fc += w * (c * (2.0 * a - c));
+          }
         }
       }
+      sin = c0 === 0 ? sc : sin + sc;
+      wout = c0 === 0 ? wc : wout + wc;
+      f = c0 === 0 ? fc : f + fc;
     }
     sigmaF = f;
     sigmaAt = s;
@@ -619,16 +681,26 @@ function huberObjective(n: number, pR: number, pW: number, d: number, s: number,
   const rb = pR >>> 3, wb = pW >>> 3;
   if (!fixed && s === 0) {
     let l1 = 0.0;
-    for (let i = 0; i < n; i++) l1 += (pW !== 0 ? F[wb + i] : 1.0) * Math.abs(F[rb + i]);
+    for (let c0 = 0; c0 < n; c0 += CHUNK) {
+      const c1 = Math.min(n, c0 + CHUNK);
+      let lc = 0.0;
+      for (let i = c0; i < c1; i++) lc += (pW !== 0 ? F[wb + i] : 1.0) * Math.abs(F[rb + i]);
+      l1 = c0 === 0 ? lc : l1 + lc;
+    }
     return 2.0 * d * l1;
   }
   const c = d * s;
   let f = 0.0;
-  for (let i = 0; i < n; i++) {
-    const w = pW !== 0 ? F[wb + i] : 1.0;
-    const r = F[rb + i];
-    const a = Math.abs(r);
-    f += a <= c ? w * (r * r) : w * (c * (2.0 * a - c));
+  for (let c0 = 0; c0 < n; c0 += CHUNK) {
+    const c1 = Math.min(n, c0 + CHUNK);
+    let fc = 0.0;
+    for (let i = c0; i < c1; i++) {
+      const w = pW !== 0 ? F[wb + i] : 1.0;
+      const r = F[rb + i];
+      const a = Math.abs(r);
+      fc += a <= c ? w * (r * r) : w * (c * (2.0 * a - c));
+    }
+    f = c0 === 0 ? fc : f + fc;
   }
   f += lamB;
   return fixed ? f : f / s + A * s;
@@ -642,17 +714,24 @@ function huberTrial(n: number, pOld: number, pNew: number, pW: number, d: number
   const ob = pOld >>> 3, nb = pNew >>> 3, wb = pW >>> 3;
   const c = d * s;
   let f = 0.0, m = 0.0, sall = 0.0, wnz = 0.0;
-  for (let i = 0; i < n; i++) {
-    const w = pW !== 0 ? F[wb + i] : 1.0;
-    const r = F[nb + i];
-    const a = Math.abs(r);
-    f += a <= c ? w * (r * r) : w * (c * (2.0 * a - c));
-    if (w > 0) {
-      const ch = Math.abs(r - F[ob + i]);
-      if (ch > m) m = ch;
-      sall += w * (r * r);
-      if (r !== 0) wnz += w;
+  for (let c0 = 0; c0 < n; c0 += CHUNK) {
+    const c1 = Math.min(n, c0 + CHUNK);
+    let fc = 0.0, sc = 0.0, wc = 0.0;
+    for (let i = c0; i < c1; i++) {
+      const w = pW !== 0 ? F[wb + i] : 1.0;
+      const r = F[nb + i];
+      const a = Math.abs(r);
+      fc += a <= c ? w * (r * r) : w * (c * (2.0 * a - c));
+      if (w > 0) {
+        const ch = Math.abs(r - F[ob + i]);
+        if (ch > m) m = ch;
+        sc += w * (r * r);
+        if (r !== 0) wc += w;
+      }
     }
+    f = c0 === 0 ? fc : f + fc;
+    sall = c0 === 0 ? sc : sall + sc;
+    wnz = c0 === 0 ? wc : wnz + wc;
   }
   trialDelta = m;
   trialSall = sall;
@@ -665,12 +744,18 @@ function smoothObjective(n: number, pR: number, pW: number, e: number, lamB: num
   const F = F64;
   const rb = pR >>> 3, wb = pW >>> 3;
   let f = 0.0, m = 0.0;
-  for (let i = 0; i < n; i++) {
-    const w = pW !== 0 ? F[wb + i] : 1.0;
-    const a = Math.abs(F[rb + i]);
-    const t = a / e;
-    f += t <= 1e8 ? w * (e * (t * t) / (Math.sqrt(t * t + 1.0) + 1.0)) : w * (a - e);
-    m += w * a;
+  for (let c0 = 0; c0 < n; c0 += CHUNK) {
+    const c1 = Math.min(n, c0 + CHUNK);
+    let fc = 0.0, mc = 0.0;
+    for (let i = c0; i < c1; i++) {
+      const w = pW !== 0 ? F[wb + i] : 1.0;
+      const a = Math.abs(F[rb + i]);
+      const t = a / e;
+      fc += t <= 1e8 ? w * (e * (t * t) / (Math.sqrt(t * t + 1.0) + 1.0)) : w * (a - e);
+      mc += w * a;
+    }
+    f = c0 === 0 ? fc : f + fc;
+    m = c0 === 0 ? mc : m + mc;
   }
   lastMeanAbs = m / W;
   return f + lamB;
@@ -703,6 +788,252 @@ function robustScale(n: number, pR: number, pW: number, W: number, pKey: number,
 }
 
 // ---------------------------------------------------------------------------------------------
+// Smooth-L1 truncated Newton (see assembly/irls.ts); the WASM's f64x2 lanes are the pairs of scalar
+// accumulators (even / odd rows) here.
+
+const SN_FAILED = 0;
+const SN_CONVERGED = 1;
+const SN_CANCELLED = 2;
+let snSteps = 0;
+let snObj = 0;
+let snSwap = false;
+let snKappa = 0;
+
+function smoothNewton(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, e: number, ridge: number,
+  W: number, tol: number, maxSteps: number, yscale: number, pCoef: number, pR: number, pU: number, pV: number, pBk: number,
+  pL: number, pB: number, pXm: number, pG: number, pUf: number, pM: number, pGd: number, pDir: number, pDg: number,
+  pGo: number, pBuf: number, pSw: number, pHist: number, pAcc: number): number {
+  const F = F64;
+  const cb = pCoef >>> 3, bb = pB >>> 3, db = pDir >>> 3;
+  const j0 = intercept !== 0 ? 0 : 1;
+  const lam2 = 2.0 * e * ridge;
+  smoothMeans(n, p, pX, pW, W, intercept, pM);
+  let obj = smoothTrial(n, p, j0, pX, pY, pW, pCoef, e, ridge > 0 ? ridge * slopeNorm2(p, pCoef) : 0.0, lam2, W,
+    pR, pU, pV, pBk, pHist, pAcc, pM, pGd);
+  let rC = pU, rT = pR;
+  snSwap = true;
+  let k = 0;
+  let out = SN_FAILED;
+  snKappa = 0.0;
+  let reuse = false;
+  while (k < maxSteps) {
+    if (!reuse) {
+      const kb = bandBucket(pHist);
+      const cnt = smoothList(n, pBk, kb, rC, pW, e, rT, pL);
+      zeroGram(p, pG);
+      gramRows(n, p, j0, pX, rT, pM, pL, cnt, 1.0, pG, pBuf, pSw, 0, 0);
+      if (!newtonFactor(p, j0, pG, lam2, pUf, pDg)) break;
+    }
+    newtonSolve(p, j0, pUf, pDg, pGd, pDir);
+    rawStep(p, j0, pM, pDir);
+    let tn = 1.0;
+    let objT = 0.0;
+    let ok = false;
+    for (let h = 0; h <= NEWTON_HALVINGS; h++) {
+      if (h > 0) tn *= 0.5;
+      for (let j = 0; j <= p; j++) F[bb + j] = F[cb + j] + tn * F[db + j];
+      objT = smoothTrial(n, p, j0, pX, pY, pW, pB, e, ridge > 0 ? ridge * slopeNorm2(p, pB) : 0.0, lam2, W,
+        rC, rT, pV, pBk, pHist, pAcc, pM, pGd);
+      if (objT <= obj + ACCEPT * EPS * obj) {
+        ok = true;
+        break;
+      }
+    }
+    if (!ok) {
+      if (!reuse) break;
+      reuse = false;
+      smoothTrial(n, p, j0, pX, pY, pW, pCoef, e, 0.0, lam2, W, rC, rT, pV, pBk, pHist, pAcc, pM, pGd);
+      const t = rC; rC = rT; rT = t;
+      snSwap = !snSwap;
+      continue;
+    }
+    k++;
+    const delta = trialDelta;
+    const t = rC; rC = rT; rT = t;
+    snSwap = !snSwap;
+    for (let j = 0; j <= p; j++) F[cb + j] = F[bb + j];
+    obj = objT;
+    reuse = tn === 1.0 && delta <= CHORD * e;
+    if (!quiet && progress(KIND_IRLS, k, obj, NaN) !== 0) {
+      out = SN_CANCELLED;
+      break;
+    }
+    const S = lastMeanAbs > e ? lastMeanAbs : e;
+    if (tn === 1.0 && (delta <= tol * S || delta <= ROUNDING * EPS * roundingSize(p, pCoef, pXm, yscale))) {
+      snKappa = newtonCond(p, j0, pG, pDg, lam2, pUf, pGd, pGo);
+      out = SN_CONVERGED;
+      break;
+    }
+  }
+  snSteps = k;
+  snObj = obj;
+  return out;
+}
+
+function bandBucket(pHist: number): number {
+  const F = F64, hb = pHist >>> 3;
+  for (let k = 0; k < NB - 1; k++) {
+    let kept = 0.0, rest = 0.0;
+    for (let j = 0; j <= k; j++) kept += F[hb + j];
+    for (let j = k + 1; j < NB; j++) rest += F[hb + j];
+    if (rest <= TAIL * kept) return k;
+  }
+  return NB - 1;
+}
+
+function smoothList(n: number, pBk: number, kb: number, pR: number, pW: number, e: number, pH: number, pL: number): number {
+  const F = F64, I = I32;
+  const U8 = new Uint8Array(F.buffer, pBk, n);
+  const rb = pR >>> 3, wb = pW >>> 3, hb = pH >>> 3, lb = pL >>> 2;
+  const ie = 1.0 / e;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    if (U8[i] <= kb) {
+      const t = Math.abs(F[rb + i]) * ie;
+      let h = 0.0;
+      if (t <= 1e100) {
+        const iq = 1.0 / Math.sqrt(t * t + 1.0);
+        h = (pW !== 0 ? F[wb + i] : 1.0) * (iq * (iq * iq));
+      }
+      F[hb + i] = h;
+      I[lb + k] = i;
+      k++;
+    }
+  }
+  return k;
+}
+
+function smoothTrial(n: number, p: number, j0: number, pX: number, pY: number, pW: number, pC: number, e: number, lamB: number,
+  lam2: number, W: number, pOld: number, pOut: number, pV: number, pBk: number, pHist: number, pAcc: number, pM: number,
+  pGd: number): number {
+  const F = F64, X = xview();
+  const U8 = new Uint8Array(F.buffer, pBk, n);
+  const cb = pC >>> 3, wb = pW >>> 3, hb = pHist >>> 3, ab = pAcc >>> 3, mb = pM >>> 3, gdb = pGd >>> 3;
+  for (let k = 0; k < NB; k++) F[hb + k] = 0.0;
+  for (let j = 0; j <= 2 * p + 1; j++) F[ab + j] = 0.0;
+  const b0 = F[cb];
+  const ie = 1.0 / e;
+  let f = 0.0, m = 0.0, mx = 0.0;
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const len = Math.min(BLOCK, n - i0);
+    const pairs = len & ~1;
+    const yb = (pY >>> 3) + i0;
+    const ob = (pOut >>> 3) + i0;
+    for (let i = 0; i < len; i++) F[ob + i] = F[yb + i] - b0;
+    for (let j = 0; j < p; j++) {
+      const bj = F[cb + j + 1];
+      const xb = (pX >>> XS) + j * n + i0;
+      for (let i = 0; i < len; i++) F[ob + i] = F[ob + i] - X[xb + i] * bj;
+    }
+    const oldb = (pOld >>> 3) + i0;
+    const vbk = (pV >>> 3) + i0;
+    for (let i = 0; i < len; i++) {
+      const w = pW !== 0 ? F[wb + i0 + i] : 1.0;
+      const r = F[ob + i];
+      const a = Math.abs(r);
+      const t = a * ie;
+      let v = 0.0, h = 0.0, tt = 0.0, q = 0.0;
+      if (t <= 1e100) {
+        tt = t * t;
+        q = Math.sqrt(tt + 1.0);
+        const iq = 1.0 / q;
+        v = w * (r * iq);
+        h = w * (iq * (iq * iq));
+      } else {
+        v = r > 0 ? w * e : -(w * e);
+      }
+      f += t <= 1e8 ? w * (e * tt / (q + 1.0)) : w * (a - e);
+      m += w * a;
+      F[vbk + i] = v;
+      let bk = 255;
+      if (w > 0) {
+        const ch = Math.abs(r - F[oldb + i]);
+        if (ch > mx) mx = ch;
+        bk = bucketOf(t);
+        F[hb + bk] = F[hb + bk] + h;
+      }
+      U8[i0 + i] = bk;
+    }
+    if (j0 === 0) {
+      let s0 = F[ab], s1 = F[ab + 1];
+      for (let i = 0; i < pairs; i += 2) {
+        s0 += F[vbk + i];
+        s1 += F[vbk + i + 1];
+      }
+      F[ab] = s0;
+      F[ab + 1] = s1;
+    }
+    for (let j = 1; j <= p; j++) {
+      const col = (pX >>> XS) + (j - 1) * n + i0;
+      const mj = F[mb + j];
+      let s0 = F[ab + 2 * j], s1 = F[ab + 2 * j + 1];
+      for (let i = 0; i < pairs; i += 2) {
+        s0 += (X[col + i] - mj) * F[vbk + i];
+        s1 += (X[col + i + 1] - mj) * F[vbk + i + 1];
+      }
+      F[ab + 2 * j] = s0;
+      F[ab + 2 * j + 1] = s1;
+    }
+  }
+  const last = n - 1;
+  const odd = (n & 1) !== 0;
+  const vb = pV >>> 3;
+  if (j0 === 0) {
+    let a = F[ab];
+    if (odd) a += F[vb + last];
+    F[gdb] = a + F[ab + 1];
+  }
+  for (let j = 1; j <= p; j++) {
+    let a = F[ab + 2 * j];
+    if (odd) a += (X[(pX >>> XS) + (j - 1) * n + last] - F[mb + j]) * F[vb + last];
+    let g = a + F[ab + 2 * j + 1];
+    if (lam2 > 0) g -= lam2 * F[cb + j];
+    F[gdb + j] = g;
+  }
+  trialDelta = mx;
+  lastMeanAbs = m / W;
+  return f + lamB;
+}
+
+function smoothMeans(n: number, p: number, pX: number, pW: number, W: number, intercept: number, pM: number): void {
+  const F = F64, X = xview();
+  const mb = pM >>> 3, wb = pW >>> 3;
+  const pairs = n & ~1;
+  F[mb] = 0.0;
+  for (let j = 1; j <= p; j++) {
+    let m = 0.0;
+    if (intercept !== 0) {
+      const col = (pX >>> XS) + (j - 1) * n;
+      let a = 0.0, b = 0.0;
+      if (pW !== 0) {
+        for (let i = 0; i < pairs; i += 2) {
+          a += F[wb + i] * X[col + i];
+          b += F[wb + i + 1] * X[col + i + 1];
+        }
+      } else {
+        for (let i = 0; i < pairs; i += 2) {
+          a += X[col + i];
+          b += X[col + i + 1];
+        }
+      }
+      if (pairs < n) a += (pW !== 0 ? F[wb + pairs] : 1.0) * X[col + pairs];
+      m = (a + b) / W;
+    }
+    F[mb + j] = m;
+  }
+}
+
+const bucketF = new Float64Array(1);
+const bucketU = new Uint32Array(bucketF.buffer);
+function bucketOf(t: number): number {
+  if (t <= BAND_MIN) return 0;
+  bucketF[0] = t / BAND_MIN;
+  const hi = bucketU[1], lo = bucketU[0];
+  const k = ((hi >>> 20) & 0x7ff) - 1023 + ((hi & 0xfffff) !== 0 || lo !== 0 ? 1 : 0);
+  return k < NB - 1 ? k : NB - 1;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Huber semismooth Newton (see assembly/irls.ts): same operations in the same order; the WASM's f64x2
 // lanes are the pairs of scalar accumulators (even / odd rows) here.
 
@@ -721,9 +1052,14 @@ function colMeans(n: number, p: number, pX: number, pW: number, W: number, inter
     if (intercept !== 0) {
       const col = (pX >>> XS) + (j - 1) * n;
       let s = 0.0;
-      for (let i = 0; i < n; i++) {
-        const w = pW !== 0 ? F[wb + i] : 1.0;
-        if (w > 0) s += w * X[col + i];
+      for (let c0 = 0; c0 < n; c0 += CHUNK) {
+        const c1 = Math.min(n, c0 + CHUNK);
+        let sc = 0.0;
+        for (let i = c0; i < c1; i++) {
+          const w = pW !== 0 ? F[wb + i] : 1.0;
+          if (w > 0) sc += w * X[col + i];
+        }
+        s = c0 === 0 ? sc : s + sc;
       }
       m = s / W;
     }
@@ -807,11 +1143,43 @@ function huberPartition(n: number, pR: number, pW: number, c: number, pFl: numbe
 
 function gramRows(n: number, p: number, j0: number, pX: number, pW: number, pM: number, pL: number, cnt: number, sign: number,
   pG: number, pBuf: number, pSw: number, pY: number, pTy: number): void {
+  if (cnt <= GRAM_PART) {
+    gramRowsPart(n, p, j0, pX, pW, pM, pL, 0, cnt, sign, F64, pG >>> 3, pBuf, pSw, pY, pTy >>> 3);
+    return;
+  }
+  // several parts (assembly/irls.ts): each part's sums from zero, then G += sign * (their sum in part order)
+  const q = p + 1;
+  const np = Math.ceil(cnt / GRAM_PART);
+  const parts: Float64Array[] = [];
+  for (let c = 0; c < np; c++) {
+    const part = new Float64Array(q * q + q);
+    gramRowsPart(n, p, j0, pX, pW, pM, pL, c * GRAM_PART, Math.min(cnt, (c + 1) * GRAM_PART), 1.0, part, 0, pBuf, pSw, pY, q * q);
+    parts.push(part);
+  }
+  const F = F64, gb = pG >>> 3, tyb = pTy >>> 3;
+  for (let j = j0; j <= p; j++) {
+    for (let k = j; k <= p; k++) {
+      const e = j * q + k;
+      let t = parts[0][e];
+      for (let c = 1; c < np; c++) t += parts[c][e];
+      F[gb + e] = F[gb + e] + sign * t;
+    }
+    if (pY !== 0) {
+      let t = parts[0][q * q + j];
+      for (let c = 1; c < np; c++) t += parts[c][q * q + j];
+      F[tyb + j] = F[tyb + j] + t;
+    }
+  }
+}
+
+/** Listed rows r0..r1-1 of gramRows' sums into G (index gb of the array G) and sum w t y (index tyb). */
+function gramRowsPart(n: number, p: number, j0: number, pX: number, pW: number, pM: number, pL: number, r0: number, r1: number,
+  sign: number, G: Float64Array, gb: number, pBuf: number, pSw: number, pY: number, tyb: number): void {
   const F = F64, I = I32, X = xview();
   const q = p + 1;
-  const wb = pW >>> 3, mb = pM >>> 3, gb = pG >>> 3, bb = pBuf >>> 3, sb = pSw >>> 3;
-  for (let c0 = 0; c0 < cnt; c0 += GB) {
-    const len = Math.min(GB, cnt - c0);
+  const wb = pW >>> 3, mb = pM >>> 3, bb = pBuf >>> 3, sb = pSw >>> 3;
+  for (let c0 = r0; c0 < r1; c0 += GB) {
+    const len = Math.min(GB, r1 - c0);
     const len2 = (len + 1) & ~1;
     const lb = (pL >>> 2) + c0;
     for (let t = 0; t < len; t++) F[sb + t] = Math.sqrt(pW !== 0 ? F[wb + I[lb + t]] : 1.0);
@@ -836,11 +1204,11 @@ function gramRows(n: number, p: number, j0: number, pX: number, pW: number, pM: 
           e += F[aj + t] * F[ak + t];
           o += F[aj + t + 1] * F[ak + t + 1];
         }
-        F[gj + k] = F[gj + k] + sign * (e + o);
+        G[gj + k] = G[gj + k] + sign * (e + o);
       }
     }
     if (pY !== 0) {
-      const by = bb + q * GB, yb = pY >>> 3, tyb = pTy >>> 3;
+      const by = bb + q * GB, yb = pY >>> 3;
       for (let t = 0; t < len; t++) F[by + t] = F[yb + I[lb + t]] * F[sb + t];
       if (len2 > len) F[by + len] = 0.0;
       for (let j = j0; j <= p; j++) {
@@ -850,7 +1218,7 @@ function gramRows(n: number, p: number, j0: number, pX: number, pW: number, pM: 
           e += F[cj + t] * F[by + t];
           o += F[cj + t + 1] * F[by + t + 1];
         }
-        F[tyb + j] = F[tyb + j] + (e + o);
+        G[tyb + j] = G[tyb + j] + (e + o);
       }
     }
   }
@@ -906,42 +1274,61 @@ function newtonGradient(n: number, p: number, j0: number, pX: number, pM: number
   pU: number, pOut: number): void {
   const F = F64, X = xview();
   const vb = pV >>> 3, ob = pO >>> 3, mb = pM >>> 3, cb = pC >>> 3, ub = pU >>> 3, outb = pOut >>> 3;
-  const pairs = n & ~1;
+  // per row chunk: lanes (even / odd rows; an odd last row to lane 0) from zero; the chunks' lanes added
+  // in chunk order (assembly/irls.ts gradientRows)
   if (j0 === 0) {
-    let a = 0.0, b = 0.0, ao = 0.0, bo = 0.0;
-    for (let i = 0; i < pairs; i += 2) {
-      a += F[vb + i];
-      b += F[vb + i + 1];
-      ao += F[ob + i];
-      bo += F[ob + i + 1];
+    let A = 0.0, B = 0.0, AO = 0.0, BO = 0.0;
+    for (let c0 = 0; c0 < n; c0 += CHUNK) {
+      const c1 = Math.min(n, c0 + CHUNK);
+      const pairs = c0 + ((c1 - c0) & ~1);
+      let a = 0.0, b = 0.0, ao = 0.0, bo = 0.0;
+      for (let i = c0; i < pairs; i += 2) {
+        a += F[vb + i];
+        b += F[vb + i + 1];
+        ao += F[ob + i];
+        bo += F[ob + i + 1];
+      }
+      if (pairs < c1) {
+        a += F[vb + pairs];
+        ao += F[ob + pairs];
+      }
+      A = c0 === 0 ? a : A + a;
+      B = c0 === 0 ? b : B + b;
+      AO = c0 === 0 ? ao : AO + ao;
+      BO = c0 === 0 ? bo : BO + bo;
     }
-    if (pairs < n) {
-      a += F[vb + pairs];
-      ao += F[ob + pairs];
-    }
-    F[ub] = a + b;
-    F[outb] = ao + bo;
+    F[ub] = A + B;
+    F[outb] = AO + BO;
   }
   for (let j = 1; j <= p; j++) {
     const col = (pX >>> XS) + (j - 1) * n;
     const m = F[mb + j];
-    let a = 0.0, b = 0.0, ao = 0.0, bo = 0.0;
-    for (let i = 0; i < pairs; i += 2) {
-      const x0 = X[col + i] - m, x1 = X[col + i + 1] - m;
-      a += x0 * F[vb + i];
-      ao += x0 * F[ob + i];
-      b += x1 * F[vb + i + 1];
-      bo += x1 * F[ob + i + 1];
+    let A = 0.0, B = 0.0, AO = 0.0, BO = 0.0;
+    for (let c0 = 0; c0 < n; c0 += CHUNK) {
+      const c1 = Math.min(n, c0 + CHUNK);
+      const pairs = c0 + ((c1 - c0) & ~1);
+      let a = 0.0, b = 0.0, ao = 0.0, bo = 0.0;
+      for (let i = c0; i < pairs; i += 2) {
+        const x0 = X[col + i] - m, x1 = X[col + i + 1] - m;
+        a += x0 * F[vb + i];
+        ao += x0 * F[ob + i];
+        b += x1 * F[vb + i + 1];
+        bo += x1 * F[ob + i + 1];
+      }
+      if (pairs < c1) {
+        const x = X[col + pairs] - m;
+        a += x * F[vb + pairs];
+        ao += x * F[ob + pairs];
+      }
+      A = c0 === 0 ? a : A + a;
+      B = c0 === 0 ? b : B + b;
+      AO = c0 === 0 ? ao : AO + ao;
+      BO = c0 === 0 ? bo : BO + bo;
     }
-    if (pairs < n) {
-      const x = X[col + pairs] - m;
-      a += x * F[vb + pairs];
-      ao += x * F[ob + pairs];
-    }
-    let g = a + b;
+    let g = A + B;
     if (ridge > 0) g -= ridge * F[cb + j];
     F[ub + j] = g;
-    F[outb + j] = ao + bo;
+    F[outb + j] = AO + BO;
   }
 }
 

@@ -30,8 +30,13 @@ export function globBytes(n: number, p: number): number {
   if (!(n >= globMin || n >= globMinWarm)) return 0;
   const c = globCap(n);
   return regionBytes(4 * n) + regionBytes(4 * c) + regionBytes(8 * c * p) +
-    8 * regionBytes(8 * c) + 2 * regionBytes(4 * c);
+    8 * regionBytes(8 * c) + 2 * regionBytes(4 * c) + regionBytes(argsBytes);
 }
+
+/** The kernel's argument region of its thread-pool row passes (assembly/l1-glob.ts: residuals, band
+ *  sides, column gathers — each row or column computed alone, so the twin's sequential loops return the
+ *  same bits); laid out here too so that both backends use the same work layout. */
+const argsBytes = 8 * 26;
 
 export let globMin = GLOB_MIN_DEFAULT;
 export let globMinWarm = GLOB_MIN_WARM_DEFAULT;
@@ -80,6 +85,7 @@ export function globBegin(nIn: number, nData: number, p: number, x: number, y: n
   gX = e >>> 3; e += regionBytes(gCap * p * 8);
   gY = e >>> 3; e += cF;
   gW = e >>> 3; e += cF;
+  e += regionBytes(argsBytes); // the kernel's thread-pass arguments
   gWork = e;
 }
 

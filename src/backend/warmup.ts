@@ -110,6 +110,12 @@ export const WARMUP_CALLS: WarmupCall[] = [
         const pWork = mem.alloc(k.l2_work_bytes(rows, p));
         k.l2_fit(rows, p, pX, pY, pW, 1, 0, o.pCoef, o.pInfo, o.pFlags, pWork, xf32);
       }
+      // l2Solve runs once per fit: small calls spend its budget cheaply (its loops are over p)
+      {
+        const t = problem(64, 12, 5);
+        const pX = mem.put(t.X), pY = mem.put(t.y), o = outputs(mem, 12), pWork = mem.alloc(k.l2_work_bytes(64, 12));
+        for (let r = 0; r < 8; r++) k.l2_fit(64, 12, pX, pY, 0, 1, r * 1e-3, o.pCoef, o.pInfo, o.pFlags, pWork, 0);
+      }
       // a duplicated column with a tiny ridge takes the Householder QR path (rcond < 1e-10, status OK)
       const d = problem(rows >> 2, 4, 3);
       for (let i = 0; i < d.n; i++) d.X[3 * d.n + i] = d.X[i];

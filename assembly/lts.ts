@@ -39,9 +39,14 @@
 // columns in f64x2 lanes (even / odd rows; 2 x 2 blocks of entries share their loads), the lanes added
 // at the end; the twin keeps the two lanes as two scalar accumulators. The centred Gram matrix
 // Gr - S S^T / h is factored by Cholesky (singular when a pivot falls below CHOL_TOL times its
-// diagonal entry: the chain stops there). The raw fit is recomputed accurately by l2_fit. Selection
-// of the hh smallest squared residuals: the threshold by a sampled bracket and Floyd & Rivest's
-// SELECT (kthKey), then one branch-free scan that lists the subset's rows in row order (selectH).
+// diagonal entry: the chain stops there). The raw fit is recomputed accurately by l2_fit. Residuals:
+// four rows at a time kept in registers across all columns (evalAll). Selection of the hh smallest
+// squared residuals: the threshold t (kthKey) from a bracket around the chain's previous threshold,
+// else a sampled bracket, else all keys, by an out-of-place branch-free quickselect (selectKth); then
+// one branch-free scan (selectH) that, by mode, lists the subset's rows in row order (a chain's first
+// selection), or moves the membership flags and lists the rows entering / leaving (later ones: these
+// lists feed the incremental sums), or only sums (a chain's last). The selected value is the exact
+// order statistic whichever bracket found it, so these choices never change a result bit.
 //
 // Before the search, l2_fit on all rows checks the rank of [1, X] (RANK_DEFICIENT with the aliased
 // columns flagged, as everywhere). Outputs: pCoef = raw coefficients [b0, b_1..b_p]; info slots
@@ -57,11 +62,12 @@
 // (KMINI + 2) KEEP objectives and coefficient vectors), then the n i32 subset-membership flags, the
 // running sums Gr ((p + 1) x (p + 1)) and S (p + 1) and the shift (p + 1), the nested scheme's block
 // (min(n, KMINI NMINI) rows: p columns of X and y, f64), the gather block (CHUNK x (p + 1)), the f64x2
-// accumulators of the Gram entries ((p + 1)^2) and of S (p + 1), and the n i32 list of changed rows;
-// each 16-byte aligned.
+// accumulators of the Gram entries ((p + 1)^2) and of S (p + 1), the n i32 lists of the rows entering
+// and leaving the subset, and a second n-vector of f64 (the selection's other scratch buffer); each
+// 16-byte aligned.
 
 import { l2_fit, l2_work_bytes } from "./l2";
-import { XS, setX, xat, xld, xld2 } from "./xload";
+import { XS, setX, shiftOf, xat, xld, xld2 } from "./xload";
 import { progress } from "./env";
 import { INFO_LEN, INFO_OBJECTIVE, INFO_ITERATIONS } from "./info";
 import { STATUS_OK, STATUS_MAXITER, STATUS_RANK_DEFICIENT, STATUS_CANCELLED, STATUS_NUMERICAL } from "./status";
@@ -100,6 +106,15 @@ const CHUNK: i32 = 128;
 const FINAL_SMALL_N: i32 = 5000;
 /** Below this n every start runs on all rows and is iterated to convergence (no nested scheme). */
 const NESTED_MIN_N: i32 = KMINI * NMINI;
+/** Selections within a chain first try a bracket [t (1 - eps), t (1 + eps)] around the previous
+ *  threshold t (views of more than BR_MIN rows): eps shrinks by BR_SHRINK after a hit whose bracket
+ *  held more than BR_TARGET keys and grows by BR_GROW after a miss (then the sampled bracket runs). */
+const BR_MIN: i32 = 128;
+const BR_TARGET: i32 = 64;
+const BR_SHRINK: f64 = 0.7;
+const BR_GROW: f64 = 3.0;
+const BR_EPS0: f64 = 0.05;
+const BR_EPS_MIN: f64 = 1e-9;
 /** Progress hook every this many starts. */
 const PROGRESS_EVERY: i32 = 32;
 
@@ -166,7 +181,7 @@ export function lts_work_bytes(n: i32, p: i32): f64 {
     + al16(8.0 * <f64>((KMINI + 2) * KEEP)) + al16(8.0 * <f64>((KMINI + 2) * KEEP) * p1)
     + al16(4.0 * nd) + al16(8.0 * p1 * p1) + 2.0 * al16(8.0 * p1)
     + al16(8.0 * nb * <f64>p) + al16(8.0 * nb) + al16(8.0 * <f64>CHUNK * p1)
-    + al16(16.0 * p1 * p1) + al16(16.0 * p1) + al16(4.0 * nd);
+    + al16(16.0 * p1 * p1) + al16(16.0 * p1) + 2.0 * al16(4.0 * nd) + al16(8.0 * nd);
 }
 
 // Region pointers of the call in progress (set by lts_fit).
@@ -174,7 +189,15 @@ let pKey: usize = 0, pWt: usize = 0, pId: usize = 0, pRows: usize = 0;
 let pA: usize = 0, pCm: usize = 0, pIdx: usize = 0, pG: usize = 0, pM: usize = 0, pV: usize = 0;
 let pTry: usize = 0, pNew: usize = 0, pBest: usize = 0, pSObj: usize = 0, pSCoef: usize = 0;
 let pMem: usize = 0, pGr: usize = 0, pS: usize = 0, pSh: usize = 0;
-let pBX: usize = 0, pBY: usize = 0, pW: usize = 0, pAcc: usize = 0, pAccS: usize = 0, pChg: usize = 0;
+let pBX: usize = 0, pBY: usize = 0, pW: usize = 0, pAcc: usize = 0, pAccS: usize = 0, pChg: usize = 0, pLv: usize = 0;
+let pWt2: usize = 0;
+/** Rows entering / leaving the subset at the last selectH (lists pChg / pLv, row order). */
+let nEnter: i32 = 0, nLeave: i32 = 0;
+/** pId lists the current subset (false after a SEL_DIFF selection: updateSums lists it from pMem when needed). */
+let idsValid: bool = false;
+/** Bracket state of the chain in progress (kthKey): previous threshold, relative half-width, on/off. */
+let brT: f64 = 0.0, brEps: f64 = BR_EPS0;
+let brOn: bool = false;
 // The data the C-steps run on: X columns at dX (leading dimension dLd, entries of the call's type T for
 // the caller's data, f64 for the gathered block), y at dY, rows 0..dN-1.
 let dX: usize = 0, dY: usize = 0, dLd: i32 = 0, dN: i32 = 0;
@@ -218,12 +241,16 @@ export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h:
   pAcc = pW + <usize>al16(8.0 * <f64>CHUNK * p1);
   pAccS = pAcc + <usize>al16(16.0 * p1 * p1);
   pChg = pAccS + <usize>al16(16.0 * p1);
+  pLv = pChg + ib;
+  pWt2 = pLv + ib;
 
   for (let k = 0; k < INFO_LEN; k++) stf(pInfo, k, 0);
   // Rank of [1, X] on all rows (flags name the aliased columns).
   const st0 = l2_fit(n, p, pX, pY, 0, intercept, 0.0, pCoef, pInfo, pFlags, pWork, xf32);
   if (st0 == STATUS_RANK_DEFICIENT || st0 == STATUS_NUMERICAL) return st0;
   rng = seed;
+  brEps = BR_EPS0;
+  brOn = false;
   csteps = 0;
   const st = XS == 3
     ? search<f64>(n, p, pX, pY, intercept, h, nsamp, maxCsteps, pInfo)
@@ -249,8 +276,9 @@ export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h:
 
 /** Sum of the h smallest squared residuals of coefficients at pC over the view's rows (ids/keys permuted). */
 function hSmallest<T>(p: i32, pC: usize, h: i32): f64 {
+  brOn = false;
   evalAll<T>(p, pC);
-  return selectH(dN, h);
+  return selectH(dN, h, SEL_SUM);
 }
 
 /** Number of the final stage's candidates iterated to convergence on all n rows. */
@@ -392,8 +420,9 @@ function search<T>(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32,
   }
   if (!isFinite(best)) return STATUS_NUMERICAL;
   // ids of the winner's h rows
+  brOn = false;
   evalAll<T>(p, pBest);
-  selectH(n, h);
+  selectH(n, h, SEL_IDS);
   return bestConverged ? STATUS_OK : STATUS_MAXITER;
 }
 
@@ -587,55 +616,40 @@ function gatherGram<T>(p: i32, pList: usize, cnt: i32, pOG: usize, pOS: usize): 
   }
 }
 
-/** Start the sums of a chain: membership 0 on the view's rows, 1 on pId[0..hh); shift = the first
- *  subset row (with an intercept; 0 without); S and Gr over the subset. */
+/** Start the sums of a chain on the subset pId[0..hh) (listed by selectH): shift = the first subset row
+ *  (with an intercept; 0 without); S and Gr over the subset. */
 function initSums<T>(p: i32, intercept: i32, hh: i32): void {
-  for (let i = 0; i < dN; i++) sti(pMem, i, 0);
   const r0 = ldi(pId, 0);
   for (let j = 0; j < p; j++) stf(pSh, j, intercept != 0 ? xld<T>(xat<T>(dX, dLd, j, 0), r0) : 0.0);
   stf(pSh, p, intercept != 0 ? load<f64>(dY + (<usize>r0 << 3)) : 0.0);
-  for (let k = 0; k < hh; k++) sti(pMem, ldi(pId, k), 1);
   gatherGram<T>(p, pId, hh, pGr, pS);
 }
 
-/** Move the sums to the subset pId[0..hh): the Gram sums of the rows entering are added and those of
- *  the rows leaving subtracted (each list in row order); from scratch when more than half changed. */
+/** Move the sums from the previous selectH's subset to the last one's (pId[0..hh)): the Gram sums of
+ *  the rows entering (pChg) are added and those of the rows leaving (pLv) subtracted, each list in row
+ *  order; from scratch when more than half changed. */
 function updateSums<T>(p: i32, intercept: i32, hh: i32): void {
   const w = p + 1;
-  let changes = 0;
-  for (let k = 0; k < hh; k++) {
-    const row = ldi(pId, k);
-    if (ldi(pMem, row) == 1) {
-      sti(pMem, row, 2);
-    } else {
-      sti(pMem, row, 3);
-      changes++;
-    }
-  }
+  const changes = nEnter;
   if (2 * changes > hh) {
+    if (!idsValid) {
+      // the subset in row order (a SEL_DIFF selection without ties: exactly the rows flagged)
+      const mem = pMem, ids = pId;
+      let c = 0;
+      for (let i = 0; i < dN; i++) {
+        sti(ids, c, i);
+        c += ldi(mem, i) & 1;
+      }
+      idsValid = true;
+    }
     initSums<T>(p, intercept, hh);
     return;
-  }
-  let ne = 0, nl = 0;
-  for (let i = 0; i < dN; i++) {
-    const m = ldi(pMem, i);
-    if (m == 1) {
-      sti(pChg, changes + nl, i);
-      nl++;
-      sti(pMem, i, 0);
-    } else if (m == 3) {
-      sti(pChg, ne, i);
-      ne++;
-      sti(pMem, i, 1);
-    } else if (m == 2) {
-      sti(pMem, i, 1);
-    }
   }
   if (changes == 0) return;
   gatherGram<T>(p, pChg, changes, pG, pM);
   for (let j = 0; j < p; j++) for (let c = j; c <= p; c++) stf(pGr, j * w + c, ldf(pGr, j * w + c) + ldf(pG, j * w + c));
   for (let c = 0; c <= p; c++) stf(pS, c, ldf(pS, c) + ldf(pM, c));
-  gatherGram<T>(p, pChg + (<usize>changes << 2), changes, pG, pM);
+  gatherGram<T>(p, pLv, nLeave, pG, pM);
   for (let j = 0; j < p; j++) for (let c = j; c <= p; c++) stf(pGr, j * w + c, ldf(pGr, j * w + c) - ldf(pG, j * w + c));
   for (let c = 0; c <= p; c++) stf(pS, c, ldf(pS, c) - ldf(pM, c));
 }
@@ -679,96 +693,228 @@ function solveSums(p: i32, intercept: i32, hh: i32, pC: usize): bool {
   return true;
 }
 
-/** Squared residuals of pC on the view's rows into keys: ((y - b0) - x_1 b_1) - x_2 b_2
- *  ... per row, in f64x2 lanes (each lane the twin's scalar operation, no FMA). */
+/** Squared residuals of pC on the view's rows into keys: ((y - b0) - x_1 b_1) - x_2 b_2 ... per row,
+ *  four rows at a time in two f64x2 registers (each lane the twin's scalar operation, no FMA), so the
+ *  keys are written once instead of once per column. */
 function evalAll<T>(p: i32, pC: usize): void {
-  const nn = dN;
+  const nn = dN, key = pKey, py = dY, px0 = dX;
+  const ldb = <usize>dLd << shiftOf<T>();
   const b0 = ldf(pC, 0);
-  for (let i = 0; i < nn; i++) {
-    stf(pKey, i, load<f64>(dY + (<usize>i << 3)) - b0);
-  }
-  const n2 = nn & ~1;
-  for (let j = 0; j < p; j++) {
-    const bj = ldf(pC, j + 1);
-    const bv = f64x2.splat(bj);
-    const px = xat<T>(dX, dLd, j, 0);
-    for (let i = 0; i < n2; i += 2) {
-      const a = pKey + (<usize>i << 3);
-      v128.store(a, f64x2.sub(v128.load(a), f64x2.mul(xld2<T>(px, i), bv)));
+  const bv0 = f64x2.splat(b0);
+  const n4 = nn & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    let r0 = f64x2.sub(v128.load(py + (<usize>i << 3)), bv0);
+    let r1 = f64x2.sub(v128.load(py + (<usize>i << 3) + 16), bv0);
+    let px = px0;
+    for (let j = 0; j < p; j++) {
+      const bj = v128.load64_splat(pC + (<usize>(j + 1) << 3));
+      r0 = f64x2.sub(r0, f64x2.mul(xld2<T>(px, i), bj));
+      r1 = f64x2.sub(r1, f64x2.mul(xld2<T>(px, i + 2), bj));
+      px += ldb;
     }
-    if (n2 < nn) stf(pKey, n2, ldf(pKey, n2) - xld<T>(px, n2) * bj);
+    v128.store(key + (<usize>i << 3), f64x2.mul(r0, r0));
+    v128.store(key + (<usize>i << 3) + 16, f64x2.mul(r1, r1));
   }
-  for (let i = 0; i < n2; i += 2) {
-    const a = pKey + (<usize>i << 3);
-    const r = v128.load(a);
-    v128.store(a, f64x2.mul(r, r));
-  }
-  if (n2 < nn) {
-    const r = ldf(pKey, n2);
-    stf(pKey, n2, r * r);
+  for (let i = n4; i < nn; i++) {
+    let r = load<f64>(py + (<usize>i << 3)) - b0;
+    let px = px0;
+    for (let j = 0; j < p; j++) {
+      r = r - xld<T>(px, i) * ldf(pC, j + 1);
+      px += ldb;
+    }
+    stf(key, i, r * r);
   }
 }
 
-/** The hh smallest keys of the view's nn rows: their rows into pId[0..hh) in row order, rows tied at
- *  the threshold last (in row order); returns their sum, accumulated in that order. The threshold t
- *  (the hh-th smallest key) comes from Floyd & Rivest's SELECT on a copy of the keys (pWt is free
- *  during the search); the scan that follows is branch-free. Non-finite keys (only when the data
- *  or coefficients overflow) fill the remaining places so that pId always holds hh distinct rows. */
-function selectH(nn: i32, hh: i32): f64 {
+/** selectH modes: what the scan records besides the sum of the hh smallest keys. */
+const SEL_SUM: i32 = 0;  // nothing (the last selection of a chain, or an objective only)
+const SEL_IDS: i32 = 1;  // the subset's rows into pId and its membership flags (a chain's first selection)
+const SEL_DIFF: i32 = 2; // membership flags moved, rows entering / leaving listed (a chain's later selections)
+
+/** The sum of the hh smallest keys of the view's nn rows, accumulated in row order in four partial sums
+ *  (rows i mod 4) added pairwise at the end; rows tied at the threshold are taken last, in row order.
+ *  The threshold t (the hh-th smallest key) comes from kthKey; the scans that follow are branch-free.
+ *  The subset is {keys <= t} unless ties at t (or non-finite keys, only when the data or coefficients
+ *  overflow) make it larger or smaller: then rows below t, then ties, then the rest in row order, so
+ *  that the subset always holds hh distinct rows. Per mode (SEL_*): SEL_IDS lists the subset's rows in
+ *  pId (row order; ties last) and sets the membership flags pMem (bit 0); SEL_DIFF moves the flags
+ *  (bit 0 = in this subset, bit 1 = in the previous one) and lists the rows entering (pChg) and leaving
+ *  (pLv) the subset, in row order, for the next C-step's update of the sums (updateSums); SEL_SUM (the
+ *  sum in f64x2 lanes: lane sums = the partial sums) records nothing. */
+function selectH(nn: i32, hh: i32, mode: i32): f64 {
   const t = kthKey(nn, hh - 1);
-  // four partial sums (rows i mod 4), added pairwise at the end: no serial add chain over all rows
-  let c = 0;
+  const key = pKey, ids = pId, mem = pMem, ent = pChg, lv = pLv;
+  let c = 0, ne = 0, nl = 0;
   let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
   const n4 = nn & ~3;
-  for (let i = 0; i < n4; i += 4) {
-    const v0 = ldf(pKey, i), v1 = ldf(pKey, i + 1), v2 = ldf(pKey, i + 2), v3 = ldf(pKey, i + 3);
-    const t0 = v0 <= t, t1 = v1 <= t, t2 = v2 <= t, t3 = v3 <= t;
-    sti(pId, c, i);
-    c += t0 ? 1 : 0;
-    sti(pId, c, i + 1);
-    c += t1 ? 1 : 0;
-    sti(pId, c, i + 2);
-    c += t2 ? 1 : 0;
-    sti(pId, c, i + 3);
-    c += t3 ? 1 : 0;
-    s0 = s0 + (t0 ? v0 : 0.0);
-    s1 = s1 + (t1 ? v1 : 0.0);
-    s2 = s2 + (t2 ? v2 : 0.0);
-    s3 = s3 + (t3 ? v3 : 0.0);
-  }
-  for (let i = n4; i < nn; i++) {
-    const v = ldf(pKey, i);
-    const take = v <= t;
-    sti(pId, c, i);
-    c += take ? 1 : 0;
-    s0 = s0 + (take ? v : 0.0);
+  if (mode == SEL_SUM) {
+    const tv = f64x2.splat(t);
+    let a01 = f64x2.splat(0.0), a23 = f64x2.splat(0.0), cv = i64x2.splat(0);
+    for (let i = 0; i < n4; i += 4) {
+      const v01 = v128.load(key + (<usize>i << 3)), v23 = v128.load(key + (<usize>i << 3) + 16);
+      const k01 = f64x2.le(v01, tv), k23 = f64x2.le(v23, tv);
+      a01 = f64x2.add(a01, v128.and(v01, k01));
+      a23 = f64x2.add(a23, v128.and(v23, k23));
+      cv = i64x2.sub(cv, i64x2.add(k01, k23));
+    }
+    s0 = f64x2.extract_lane(a01, 0);
+    s1 = f64x2.extract_lane(a01, 1);
+    s2 = f64x2.extract_lane(a23, 0);
+    s3 = f64x2.extract_lane(a23, 1);
+    c = <i32>(i64x2.extract_lane(cv, 0) + i64x2.extract_lane(cv, 1));
+    for (let i = n4; i < nn; i++) {
+      const v = ldf(key, i);
+      const tk = <i32>(v <= t);
+      c += tk;
+      s0 = s0 + select<f64>(v, 0.0, tk != 0);
+    }
+  } else if (mode == SEL_IDS) {
+    // the sums in f64x2 lanes as for SEL_SUM (a scalar select on the comparison compiles to a branch
+    // that mispredicts about half the time at coverage 0.5); the flags from scalar comparisons
+    const tv = f64x2.splat(t);
+    let a01 = f64x2.splat(0.0), a23 = f64x2.splat(0.0);
+    for (let i = 0; i < n4; i += 4) {
+      const v01 = v128.load(key + (<usize>i << 3)), v23 = v128.load(key + (<usize>i << 3) + 16);
+      a01 = f64x2.add(a01, v128.and(v01, f64x2.le(v01, tv)));
+      a23 = f64x2.add(a23, v128.and(v23, f64x2.le(v23, tv)));
+      const t0 = <i32>(ldf(key, i) <= t), t1 = <i32>(ldf(key, i + 1) <= t);
+      const t2 = <i32>(ldf(key, i + 2) <= t), t3 = <i32>(ldf(key, i + 3) <= t);
+      sti(ids, c, i);
+      c += t0;
+      sti(ids, c, i + 1);
+      c += t1;
+      sti(ids, c, i + 2);
+      c += t2;
+      sti(ids, c, i + 3);
+      c += t3;
+      sti(mem, i, t0);
+      sti(mem, i + 1, t1);
+      sti(mem, i + 2, t2);
+      sti(mem, i + 3, t3);
+    }
+    s0 = f64x2.extract_lane(a01, 0);
+    s1 = f64x2.extract_lane(a01, 1);
+    s2 = f64x2.extract_lane(a23, 0);
+    s3 = f64x2.extract_lane(a23, 1);
+    for (let i = n4; i < nn; i++) {
+      const v = ldf(key, i);
+      const tk = <i32>(v <= t);
+      sti(ids, c, i);
+      c += tk;
+      sti(mem, i, tk);
+      s0 = s0 + select<f64>(v, 0.0, tk != 0);
+    }
+  } else {
+    // one row at a time (few values live at once: no register spills), four rows per trip; sums as above
+    const tv = f64x2.splat(t);
+    let a01 = f64x2.splat(0.0), a23 = f64x2.splat(0.0);
+    for (let i = 0; i < n4; i += 4) {
+      const v01 = v128.load(key + (<usize>i << 3)), v23 = v128.load(key + (<usize>i << 3) + 16);
+      a01 = f64x2.add(a01, v128.and(v01, f64x2.le(v01, tv)));
+      a23 = f64x2.add(a23, v128.and(v23, f64x2.le(v23, tv)));
+      let tk = <i32>(ldf(key, i) <= t);
+      let m = ldi(mem, i) & 1;
+      sti(mem, i, tk | (m << 1));
+      c += tk;
+      sti(ent, ne, i);
+      ne += tk & ~m;
+      sti(lv, nl, i);
+      nl += m & ~tk;
+      tk = <i32>(ldf(key, i + 1) <= t);
+      m = ldi(mem, i + 1) & 1;
+      sti(mem, i + 1, tk | (m << 1));
+      c += tk;
+      sti(ent, ne, i + 1);
+      ne += tk & ~m;
+      sti(lv, nl, i + 1);
+      nl += m & ~tk;
+      tk = <i32>(ldf(key, i + 2) <= t);
+      m = ldi(mem, i + 2) & 1;
+      sti(mem, i + 2, tk | (m << 1));
+      c += tk;
+      sti(ent, ne, i + 2);
+      ne += tk & ~m;
+      sti(lv, nl, i + 2);
+      nl += m & ~tk;
+      tk = <i32>(ldf(key, i + 3) <= t);
+      m = ldi(mem, i + 3) & 1;
+      sti(mem, i + 3, tk | (m << 1));
+      c += tk;
+      sti(ent, ne, i + 3);
+      ne += tk & ~m;
+      sti(lv, nl, i + 3);
+      nl += m & ~tk;
+    }
+    s0 = f64x2.extract_lane(a01, 0);
+    s1 = f64x2.extract_lane(a01, 1);
+    s2 = f64x2.extract_lane(a23, 0);
+    s3 = f64x2.extract_lane(a23, 1);
+    for (let i = n4; i < nn; i++) {
+      const v = ldf(key, i);
+      const tk = <i32>(v <= t);
+      const m = ldi(mem, i) & 1;
+      sti(mem, i, tk | (m << 1));
+      c += tk;
+      sti(ent, ne, i);
+      ne += tk & ~m;
+      sti(lv, nl, i);
+      nl += m & ~tk;
+      s0 = s0 + select<f64>(v, 0.0, tk != 0);
+    }
   }
   let s = (s0 + s1) + (s2 + s3);
-  if (c == hh) return s;
+  if (c == hh) {
+    idsValid = mode == SEL_IDS;
+    nEnter = ne;
+    nLeave = nl;
+    return s;
+  }
   // ties at the threshold (c > hh) or non-finite keys (c < hh): rows below t, then ties, then the rest
   c = 0;
   s = 0.0;
   for (let i = 0; i < nn; i++) {
-    const v = ldf(pKey, i);
+    const v = ldf(key, i);
     const take = v < t;
-    sti(pId, c, i);
+    sti(ids, c, i);
     c += take ? 1 : 0;
     s = s + (take ? v : 0.0);
   }
   for (let i = 0; i < nn && c < hh; i++) {
-    if (ldf(pKey, i) == t) {
-      sti(pId, c, i);
+    if (ldf(key, i) == t) {
+      sti(ids, c, i);
       c++;
       s = s + t;
     }
   }
   for (let i = 0; i < nn && c < hh; i++) {
-    const v = ldf(pKey, i);
+    const v = ldf(key, i);
     if (!(v < t) && !(v == t)) {
-      sti(pId, c, i);
+      sti(ids, c, i);
       c++;
       s = s + v;
     }
+  }
+  idsValid = true;
+  if (mode == SEL_SUM) return s;
+  // membership of this subset from the list (bit 1: the previous subset's, kept by the SEL_DIFF scan)
+  for (let i = 0; i < nn; i++) sti(mem, i, mode == SEL_DIFF ? ldi(mem, i) & 2 : 0);
+  for (let k = 0; k < hh; k++) {
+    const r = ldi(ids, k);
+    sti(mem, r, ldi(mem, r) | 1);
+  }
+  if (mode == SEL_DIFF) {
+    ne = 0;
+    nl = 0;
+    for (let i = 0; i < nn; i++) {
+      const m = ldi(mem, i);
+      const tk = m & 1, o = m >> 1;
+      sti(ent, ne, i);
+      ne += tk & ~o;
+      sti(lv, nl, i);
+      nl += o & ~tk;
+    }
+    nEnter = ne;
+    nLeave = nl;
   }
   return s;
 }
@@ -780,12 +926,40 @@ function selectH(nn: i32, hh: i32): f64 {
  *  answer is selected (Floyd-Rivest), unless it fell outside the bracket: then, as below FR_CUTOFF
  *  rows, SELECT runs on a copy of all keys. */
 function kthKey(nn: i32, k: i32): f64 {
+  const t = kthKeyBr(nn, k);
+  brT = t;
+  return t;
+}
+
+/** kthKey's answer: within a chain (brOn) first from the bracket around the previous threshold (one
+ *  branch-free pass counting the keys below it and packing those inside, SELECT on those), else as
+ *  described at kthKey. */
+function kthKeyBr(nn: i32, k: i32): f64 {
+  if (brOn && nn > BR_MIN) {
+    const lo = brT * (1.0 - brEps), hi = brT * (1.0 + brEps);
+    if (lo <= hi) {
+      const key = pKey, mid = pWt2;
+      let below = 0, m = 0;
+      for (let i = 0; i < nn; i++) {
+        const v = ldf(key, i);
+        below += <i32>(v < lo);
+        stf(mid, m, v);
+        m += <i32>(v >= lo) & <i32>(v <= hi);
+      }
+      if (below <= k && k < below + m) {
+        if (m > BR_TARGET) brEps = max<f64>(brEps * BR_SHRINK, BR_EPS_MIN);
+        return selectKth(mid, m, k - below);
+      }
+      brEps = min<f64>(brEps * BR_GROW, 1.0);
+    }
+  }
   if (nn > FR_CUTOFF) {
     const nd = <f64>nn;
     const c = cbrtNewton(nd);
     const s = <i32>(0.5 * c * c);
     const stride = nn / s;
-    for (let i = 0; i < s; i++) stf(pWt, i, ldf(pKey, i * stride));
+    const key = pKey, wt = pWt;
+    for (let i = 0; i < s; i++) stf(wt, i, ldf(key, i * stride));
     const ks = <f64>k * <f64>s / nd;
     const sd = 1.5 * Math.sqrt(<f64>s) + 1.0;
     let klo = <i32>Math.floor(ks - sd), khi = <i32>Math.floor(ks + sd) + 1;
@@ -794,20 +968,64 @@ function kthKey(nn: i32, k: i32): f64 {
     const lo = qselect(0, s - 1, klo);
     const hi = qselect(klo, s - 1, khi);
     if (lo <= hi) {
+      const mid = pWt2;
       let below = 0, m = 0;
       for (let i = 0; i < nn; i++) {
-        const v = ldf(pKey, i);
-        below += v < lo ? 1 : 0;
-        stf(pWt, m, v);
-        m += v >= lo && v <= hi ? 1 : 0;
+        const v = ldf(key, i);
+        below += <i32>(v < lo);
+        stf(mid, m, v);
+        m += <i32>(v >= lo) & <i32>(v <= hi);
       }
       if (below <= k && k < below + m) {
-        return qselect(0, m - 1, k - below);
+        return selectKth(mid, m, k - below);
       }
     }
   }
-  memory.copy(pWt, pKey, <usize>nn << 3);
-  return qselect(0, nn - 1, k);
+  return selectKth(pKey, nn, k);
+}
+
+/** The (k + 1)-th smallest of the m >= 1 values at src (0 <= k < m; src is pKey or pWt2 and is not
+ *  written unless it is pWt2): quickselect with a median-of-3 pivot, each level one branch-free
+ *  out-of-place pass that writes every value to both ends of the other buffer and advances the end
+ *  its side belongs to (values < pivot from the front, > pivot from the back, equal ones dropped),
+ *  alternating between the scratch buffers pWt and pWt2; no copy of the keys, no data-dependent
+ *  branch, no load that waits on the previous store. A NaN pivot (only with non-finite keys) hands the
+ *  range to Floyd & Rivest's SELECT. The value returned is the order statistic itself, whatever the
+ *  pivots. */
+function selectKth(src: usize, m: i32, k: i32): f64 {
+  let from = src, to = pWt, other = pWt2;
+  let len = m, kk = k;
+  while (len > 1) {
+    const a = ldf(from, 0), b = ldf(from, len >>> 1), c = ldf(from, len - 1);
+    const pv = max<f64>(min<f64>(a, b), min<f64>(max<f64>(a, b), c));
+    if (pv != pv) {
+      if (from != pWt) memory.copy(pWt, from, <usize>len << 3);
+      frSelect(0, len - 1, kk);
+      return ldf(pWt, kk);
+    }
+    let lo = 0, hi = len - 1;
+    for (let i = 0; i < len; i++) {
+      const v = ldf(from, i);
+      stf(to, lo, v);
+      stf(to, hi, v);
+      lo += <i32>(v < pv);
+      hi -= <i32>(v > pv);
+    }
+    if (kk < lo) {
+      len = lo;
+      from = to;
+    } else if (kk > hi) {
+      from = to + (<usize>(hi + 1) << 3);
+      kk -= hi + 1;
+      len -= hi + 1;
+    } else {
+      return pv;
+    }
+    const t = to;
+    to = other;
+    other = t;
+  }
+  return ldf(from, 0);
 }
 
 /** (k - l0 + 1)-th smallest of the scratch keys [l0, r0] (k in range), permuting them: quickselect
@@ -816,19 +1034,20 @@ function kthKey(nn: i32, k: i32): f64 {
  *  non-finite keys) hands the range to Floyd & Rivest's SELECT. The value returned is the order
  *  statistic itself, whatever the pivots. */
 function qselect(l0: i32, r0: i32, k: i32): f64 {
+  const wt = pWt;
   let l = l0, r = r0;
   while (r > l) {
-    const a = ldf(pWt, l), b = ldf(pWt, (l + r) >>> 1), c = ldf(pWt, r);
+    const a = ldf(wt, l), b = ldf(wt, (l + r) >>> 1), c = ldf(wt, r);
     const pv = max<f64>(min<f64>(a, b), min<f64>(max<f64>(a, b), c));
     if (pv != pv) {
       frSelect(l, r, k);
-      return ldf(pWt, k);
+      return ldf(wt, k);
     }
     let j = l;
     for (let i = l; i <= r; i++) {
-      const v = ldf(pWt, i);
-      stf(pWt, i, ldf(pWt, j));
-      stf(pWt, j, v);
+      const v = ldf(wt, i);
+      stf(wt, i, ldf(wt, j));
+      stf(wt, j, v);
       j += v < pv ? 1 : 0;
     }
     if (k < j) {
@@ -837,15 +1056,15 @@ function qselect(l0: i32, r0: i32, k: i32): f64 {
     }
     let e = j;
     for (let i = j; i <= r; i++) {
-      const v = ldf(pWt, i);
-      stf(pWt, i, ldf(pWt, e));
-      stf(pWt, e, v);
+      const v = ldf(wt, i);
+      stf(wt, i, ldf(wt, e));
+      stf(wt, e, v);
       e += v <= pv ? 1 : 0;
     }
     if (k < e) return pv;
     l = e;
   }
-  return ldf(pWt, k);
+  return ldf(wt, k);
 }
 
 function swapK(i: i32, j: i32): void {
@@ -918,7 +1137,9 @@ function frSelect(l0: i32, r0: i32, k: i32): void {
  *  `steps`; returns the objective (sum of the hh smallest squared residuals) of the final pC. */
 function concentrate<T>(p: i32, intercept: i32, pC: usize, hh: i32, steps: i32): f64 {
   evalAll<T>(p, pC);
-  let obj = selectH(dN, hh);
+  brOn = false;
+  let obj = selectH(dN, hh, steps > 0 ? SEL_IDS : SEL_SUM);
+  brOn = true;
   chainConverged = false;
   chainSteps = 0;
   if (steps > 0) initSums<T>(p, intercept, hh);
@@ -931,7 +1152,7 @@ function concentrate<T>(p: i32, intercept: i32, pC: usize, hh: i32, steps: i32):
     csteps++;
     chainSteps++;
     evalAll<T>(p, pNew);
-    const o = selectH(dN, hh);
+    const o = selectH(dN, hh, s + 1 < steps ? SEL_DIFF : SEL_SUM);
     if (!(o < obj)) {
       chainConverged = true;
       break;

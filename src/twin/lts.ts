@@ -27,6 +27,12 @@ const ELEM_TOL = 1e-12;
 const CHOL_TOL = 1e-12;
 const FR_CUTOFF = 600;
 const PROGRESS_EVERY = 32;
+const BR_MIN = 128;
+const BR_TARGET = 64;
+const BR_SHRINK = 0.7;
+const BR_GROW = 3.0;
+const BR_EPS0 = 0.05;
+const BR_EPS_MIN = 1e-9;
 
 function al16(b: number): number {
   return Math.ceil(b / 16.0) * 16.0;
@@ -77,7 +83,7 @@ export function lts_work_bytes(n: number, p: number): number {
     + al16(8.0 * ((KMINI + 2) * KEEP)) + al16(8.0 * ((KMINI + 2) * KEEP) * p1)
     + al16(4.0 * nd) + al16(8.0 * p1 * p1) + 2.0 * al16(8.0 * p1)
     + al16(8.0 * nb * p) + al16(8.0 * nb) + al16(8.0 * CHUNK * p1)
-    + al16(16.0 * p1 * p1) + al16(16.0 * p1) + al16(4.0 * nd);
+    + al16(16.0 * p1 * p1) + al16(16.0 * p1) + 2.0 * al16(4.0 * nd) + al16(8.0 * nd);
 }
 
 // Region indices of the call in progress (f64 index = byte >>> 3, i32 index = byte >>> 2).
@@ -85,7 +91,11 @@ let kKey = 0, kWt = 0, kId = 0, kRows = 0;
 let kA = 0, kCm = 0, kIdx = 0, kG = 0, kM = 0, kV = 0;
 let kTry = 0, kNew = 0, kBest = 0, kSObj = 0, kSCoef = 0;
 let kMem = 0, kGr = 0, kS = 0, kSh = 0;
-let kBX = 0, kBY = 0, kW = 0, kAcc = 0, kAccS = 0, kChg = 0;
+let kBX = 0, kBY = 0, kW = 0, kAcc = 0, kAccS = 0, kChg = 0, kLv = 0, kWt2 = 0;
+let nEnter = 0, nLeave = 0;
+let idsValid = false;
+let brT = 0.0, brEps = BR_EPS0;
+let brOn = false;
 let F = F64, I = I32;
 let X: Float64Array | Float32Array = F64;
 // The view the C-steps run on (assembly/lts.ts setView): X column j at DX[dxb + j dLd + i], y at F[dyb + i].
@@ -134,17 +144,21 @@ export function lts_fit(n: number, p: number, pX: number, pY: number, intercept:
   const pAcc = pW + al16(8.0 * CHUNK * p1);
   const pAccS = pAcc + al16(16.0 * p1 * p1);
   const pChg = pAccS + al16(16.0 * p1);
+  const pLv = pChg + ib;
+  const pWt2 = pLv + ib;
   kMem = pMem >>> 2; kGr = pGr >>> 3; kS = pS >>> 3; kSh = pSh >>> 3;
   kKey = pKey >>> 3; kWt = pWt >>> 3; kId = pId >>> 2; kRows = pRows >>> 2;
   kA = pA >>> 3; kCm = pCm >>> 3; kIdx = pIdx >>> 2; kG = pG >>> 3; kM = pM >>> 3; kV = pV >>> 3;
   kTry = pTry >>> 3; kNew = pNew >>> 3; kBest = pBest >>> 3; kSObj = pSObj >>> 3; kSCoef = pSCoef >>> 3;
-  kBX = pBX >>> 3; kBY = pBY >>> 3; kW = pW >>> 3; kAcc = pAcc >>> 3; kAccS = pAccS >>> 3; kChg = pChg >>> 2;
+  kBX = pBX >>> 3; kBY = pBY >>> 3; kW = pW >>> 3; kAcc = pAcc >>> 3; kAccS = pAccS >>> 3; kChg = pChg >>> 2; kLv = pLv >>> 2; kWt2 = pWt2 >>> 3;
   const ib0 = pInfo >>> 3, cb = pCoef >>> 3;
 
   for (let k = 0; k < INFO_LEN; k++) F[ib0 + k] = 0;
   const st0 = l2_fit(n, p, pX, pY, 0, intercept, 0.0, pCoef, pInfo, pFlags, pWork, xf32);
   if (st0 === STATUS_RANK_DEFICIENT || st0 === STATUS_NUMERICAL) return st0;
   rng = seed >>> 0;
+  brEps = BR_EPS0;
+  brOn = false;
   csteps = 0;
   const xb = pX >>> XS, yb = pY >>> 3;
   const st = search(n, p, xb, yb, intercept, h, nsamp, maxCsteps, ib0);
@@ -166,8 +180,9 @@ export function lts_fit(n: number, p: number, pX: number, pY: number, intercept:
 }
 
 function hSmallest(p: number, kC: number, h: number): number {
+  brOn = false;
   evalAll(p, kC);
-  return selectH(dN, h);
+  return selectH(dN, h, SEL_SUM);
 }
 
 function nConverge(n: number): number {
@@ -302,8 +317,9 @@ function search(n: number, p: number, xb: number, yb: number, intercept: number,
     }
   }
   if (!Number.isFinite(best)) return STATUS_NUMERICAL;
+  brOn = false;
   evalAll(p, kBest);
-  selectH(n, h);
+  selectH(n, h, SEL_IDS);
   return bestConverged ? STATUS_OK : STATUS_MAXITER;
 }
 
@@ -444,50 +460,32 @@ function gatherGram(p: number, kList: number, cnt: number, kOG: number, kOS: num
 }
 
 function initSums(p: number, intercept: number, hh: number): void {
-  for (let i = 0; i < dN; i++) I[kMem + i] = 0;
   const r0 = I[kId];
   for (let j = 0; j < p; j++) F[kSh + j] = intercept !== 0 ? DX[dxb + j * dLd + r0] : 0.0;
   F[kSh + p] = intercept !== 0 ? F[dyb + r0] : 0.0;
-  for (let k = 0; k < hh; k++) I[kMem + I[kId + k]] = 1;
   gatherGram(p, kId, hh, kGr, kS);
 }
 
 function updateSums(p: number, intercept: number, hh: number): void {
   const w = p + 1;
-  let changes = 0;
-  for (let k = 0; k < hh; k++) {
-    const row = I[kId + k];
-    if (I[kMem + row] === 1) {
-      I[kMem + row] = 2;
-    } else {
-      I[kMem + row] = 3;
-      changes++;
-    }
-  }
+  const changes = nEnter;
   if (2 * changes > hh) {
+    if (!idsValid) {
+      let c = 0;
+      for (let i = 0; i < dN; i++) {
+        I[kId + c] = i;
+        c += I[kMem + i] & 1;
+      }
+      idsValid = true;
+    }
     initSums(p, intercept, hh);
     return;
-  }
-  let ne = 0, nl = 0;
-  for (let i = 0; i < dN; i++) {
-    const m = I[kMem + i];
-    if (m === 1) {
-      I[kChg + changes + nl] = i;
-      nl++;
-      I[kMem + i] = 0;
-    } else if (m === 3) {
-      I[kChg + ne] = i;
-      ne++;
-      I[kMem + i] = 1;
-    } else if (m === 2) {
-      I[kMem + i] = 1;
-    }
   }
   if (changes === 0) return;
   gatherGram(p, kChg, changes, kG, kM);
   for (let j = 0; j < p; j++) for (let c = j; c <= p; c++) F[kGr + j * w + c] = F[kGr + j * w + c] + F[kG + j * w + c];
   for (let c = 0; c <= p; c++) F[kS + c] = F[kS + c] + F[kM + c];
-  gatherGram(p, kChg + changes, changes, kG, kM);
+  gatherGram(p, kLv, nLeave, kG, kM);
   for (let j = 0; j < p; j++) for (let c = j; c <= p; c++) F[kGr + j * w + c] = F[kGr + j * w + c] - F[kG + j * w + c];
   for (let c = 0; c <= p; c++) F[kS + c] = F[kS + c] - F[kM + c];
 }
@@ -533,50 +531,97 @@ function evalAll(p: number, kC: number): void {
   const nn = dN;
   const b0 = F[kC];
   for (let i = 0; i < nn; i++) {
-    F[kKey + i] = F[dyb + i] - b0;
-  }
-  for (let j = 0; j < p; j++) {
-    const bj = F[kC + j + 1];
-    const px = dxb + j * dLd;
-    for (let i = 0; i < nn; i++) F[kKey + i] = F[kKey + i] - DX[px + i] * bj;
-  }
-  for (let i = 0; i < nn; i++) {
-    const r = F[kKey + i];
+    let r = F[dyb + i] - b0;
+    let px = dxb + i;
+    for (let j = 0; j < p; j++) {
+      r = r - DX[px] * F[kC + j + 1];
+      px += dLd;
+    }
     F[kKey + i] = r * r;
   }
 }
 
-function selectH(nn: number, hh: number): number {
+const SEL_SUM = 0;
+const SEL_IDS = 1;
+const SEL_DIFF = 2;
+
+function selectH(nn: number, hh: number, mode: number): number {
   const t = kthKey(nn, hh - 1);
-  // four partial sums (rows i mod 4), added pairwise at the end: no serial add chain over all rows
-  let c = 0;
+  let c = 0, ne = 0, nl = 0;
   let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
   const n4 = nn & ~3;
-  for (let i = 0; i < n4; i += 4) {
-    const v0 = F[kKey + i], v1 = F[kKey + i + 1], v2 = F[kKey + i + 2], v3 = F[kKey + i + 3];
-    const t0 = v0 <= t, t1 = v1 <= t, t2 = v2 <= t, t3 = v3 <= t;
-    I[kId + c] = i;
-    c += t0 ? 1 : 0;
-    I[kId + c] = i + 1;
-    c += t1 ? 1 : 0;
-    I[kId + c] = i + 2;
-    c += t2 ? 1 : 0;
-    I[kId + c] = i + 3;
-    c += t3 ? 1 : 0;
-    s0 = s0 + (t0 ? v0 : 0.0);
-    s1 = s1 + (t1 ? v1 : 0.0);
-    s2 = s2 + (t2 ? v2 : 0.0);
-    s3 = s3 + (t3 ? v3 : 0.0);
-  }
-  for (let i = n4; i < nn; i++) {
-    const v = F[kKey + i];
-    const take = v <= t;
-    I[kId + c] = i;
-    c += take ? 1 : 0;
-    s0 = s0 + (take ? v : 0.0);
+  if (mode === SEL_SUM) {
+    for (let i = 0; i < n4; i += 4) {
+      const v0 = F[kKey + i], v1 = F[kKey + i + 1], v2 = F[kKey + i + 2], v3 = F[kKey + i + 3];
+      const t0 = v0 <= t, t1 = v1 <= t, t2 = v2 <= t, t3 = v3 <= t;
+      c += (t0 ? 1 : 0) + (t1 ? 1 : 0) + (t2 ? 1 : 0) + (t3 ? 1 : 0);
+      s0 = s0 + (t0 ? v0 : 0.0);
+      s1 = s1 + (t1 ? v1 : 0.0);
+      s2 = s2 + (t2 ? v2 : 0.0);
+      s3 = s3 + (t3 ? v3 : 0.0);
+    }
+    for (let i = n4; i < nn; i++) {
+      const v = F[kKey + i];
+      const tk = v <= t;
+      c += tk ? 1 : 0;
+      s0 = s0 + (tk ? v : 0.0);
+    }
+  } else if (mode === SEL_IDS) {
+    for (let i = 0; i < n4; i += 4) {
+      const v0 = F[kKey + i], v1 = F[kKey + i + 1], v2 = F[kKey + i + 2], v3 = F[kKey + i + 3];
+      const t0 = v0 <= t ? 1 : 0, t1 = v1 <= t ? 1 : 0, t2 = v2 <= t ? 1 : 0, t3 = v3 <= t ? 1 : 0;
+      I[kId + c] = i;
+      c += t0;
+      I[kId + c] = i + 1;
+      c += t1;
+      I[kId + c] = i + 2;
+      c += t2;
+      I[kId + c] = i + 3;
+      c += t3;
+      I[kMem + i] = t0;
+      I[kMem + i + 1] = t1;
+      I[kMem + i + 2] = t2;
+      I[kMem + i + 3] = t3;
+      s0 = s0 + (t0 !== 0 ? v0 : 0.0);
+      s1 = s1 + (t1 !== 0 ? v1 : 0.0);
+      s2 = s2 + (t2 !== 0 ? v2 : 0.0);
+      s3 = s3 + (t3 !== 0 ? v3 : 0.0);
+    }
+    for (let i = n4; i < nn; i++) {
+      const v = F[kKey + i];
+      const tk = v <= t ? 1 : 0;
+      I[kId + c] = i;
+      c += tk;
+      I[kMem + i] = tk;
+      s0 = s0 + (tk !== 0 ? v : 0.0);
+    }
+  } else {
+    for (let i = 0; i < nn; i++) {
+      const v = F[kKey + i];
+      const tk = v <= t ? 1 : 0;
+      const m = I[kMem + i] & 1;
+      I[kMem + i] = tk | (m << 1);
+      c += tk;
+      I[kChg + ne] = i;
+      ne += tk & ~m;
+      I[kLv + nl] = i;
+      nl += m & ~tk;
+      const a = tk !== 0 ? v : 0.0;
+      // rows i mod 4 into s0..s3, the tail rows (i >= n4) into s0, as the kernel's unrolled loop
+      const r = i < n4 ? i & 3 : 0;
+      if (r === 0) s0 = s0 + a;
+      else if (r === 1) s1 = s1 + a;
+      else if (r === 2) s2 = s2 + a;
+      else s3 = s3 + a;
+    }
   }
   let s = (s0 + s1) + (s2 + s3);
-  if (c === hh) return s;
+  if (c === hh) {
+    idsValid = mode === SEL_IDS;
+    nEnter = ne;
+    nLeave = nl;
+    return s;
+  }
   // ties at the threshold (c > hh) or non-finite keys (c < hh): rows below t, then ties, then the rest
   c = 0;
   s = 0.0;
@@ -602,10 +647,54 @@ function selectH(nn: number, hh: number): number {
       s = s + v;
     }
   }
+  idsValid = true;
+  if (mode === SEL_SUM) return s;
+  for (let i = 0; i < nn; i++) I[kMem + i] = mode === SEL_DIFF ? I[kMem + i] & 2 : 0;
+  for (let k = 0; k < hh; k++) {
+    const r = I[kId + k];
+    I[kMem + r] = I[kMem + r] | 1;
+  }
+  if (mode === SEL_DIFF) {
+    ne = 0;
+    nl = 0;
+    for (let i = 0; i < nn; i++) {
+      const m = I[kMem + i];
+      const tk = m & 1, o = m >> 1;
+      I[kChg + ne] = i;
+      ne += tk & ~o;
+      I[kLv + nl] = i;
+      nl += o & ~tk;
+    }
+    nEnter = ne;
+    nLeave = nl;
+  }
   return s;
 }
 
 function kthKey(nn: number, k: number): number {
+  const t = kthKeyBr(nn, k);
+  brT = t;
+  return t;
+}
+
+function kthKeyBr(nn: number, k: number): number {
+  if (brOn && nn > BR_MIN) {
+    const lo = brT * (1.0 - brEps), hi = brT * (1.0 + brEps);
+    if (lo <= hi) {
+      let below = 0, m = 0;
+      for (let i = 0; i < nn; i++) {
+        const v = F[kKey + i];
+        below += v < lo ? 1 : 0;
+        F[kWt2 + m] = v;
+        m += (v >= lo ? 1 : 0) & (v <= hi ? 1 : 0);
+      }
+      if (below <= k && k < below + m) {
+        if (m > BR_TARGET) brEps = Math.max(brEps * BR_SHRINK, BR_EPS_MIN);
+        return selectKth(kWt2, m, k - below);
+      }
+      brEps = Math.min(brEps * BR_GROW, 1.0);
+    }
+  }
   if (nn > FR_CUTOFF) {
     const nd = nn;
     const c = cbrtNewton(nd);
@@ -624,16 +713,51 @@ function kthKey(nn: number, k: number): number {
       for (let i = 0; i < nn; i++) {
         const v = F[kKey + i];
         below += v < lo ? 1 : 0;
-        F[kWt + m] = v;
+        F[kWt2 + m] = v;
         m += v >= lo && v <= hi ? 1 : 0;
       }
       if (below <= k && k < below + m) {
-        return qselect(0, m - 1, k - below);
+        return selectKth(kWt2, m, k - below);
       }
     }
   }
-  F.copyWithin(kWt, kKey, kKey + nn);
-  return qselect(0, nn - 1, k);
+  return selectKth(kKey, nn, k);
+}
+
+function selectKth(src: number, m: number, k: number): number {
+  let from = src, to = kWt, other = kWt2;
+  let len = m, kk = k;
+  while (len > 1) {
+    const a = F[from], b = F[from + (len >>> 1)], c = F[from + len - 1];
+    const pv = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+    if (pv !== pv) {
+      if (from !== kWt) F.copyWithin(kWt, from, from + len);
+      frSelect(0, len - 1, kk);
+      return F[kWt + kk];
+    }
+    let lo = 0, hi = len - 1;
+    for (let i = 0; i < len; i++) {
+      const v = F[from + i];
+      F[to + lo] = v;
+      F[to + hi] = v;
+      lo += v < pv ? 1 : 0;
+      hi -= v > pv ? 1 : 0;
+    }
+    if (kk < lo) {
+      len = lo;
+      from = to;
+    } else if (kk > hi) {
+      from = to + hi + 1;
+      kk -= hi + 1;
+      len -= hi + 1;
+    } else {
+      return pv;
+    }
+    const t = to;
+    to = other;
+    other = t;
+  }
+  return F[from];
 }
 
 function qselect(l0: number, r0: number, k: number): number {
@@ -731,7 +855,9 @@ function frSelect(l0: number, r0: number, k: number): void {
 
 function concentrate(p: number, intercept: number, kC: number, hh: number, steps: number): number {
   evalAll(p, kC);
-  let obj = selectH(dN, hh);
+  brOn = false;
+  let obj = selectH(dN, hh, steps > 0 ? SEL_IDS : SEL_SUM);
+  brOn = true;
   chainConverged = false;
   chainSteps = 0;
   if (steps > 0) initSums(p, intercept, hh);
@@ -744,7 +870,7 @@ function concentrate(p: number, intercept: number, kC: number, hh: number, steps
     csteps++;
     chainSteps++;
     evalAll(p, kNew);
-    const o = selectH(dN, hh);
+    const o = selectH(dN, hh, s + 1 < steps ? SEL_DIFF : SEL_SUM);
     if (!(o < obj)) {
       chainConverged = true;
       break;

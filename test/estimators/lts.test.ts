@@ -167,6 +167,28 @@ describe('backends and determinism', () => {
       expect(Math.abs(a.coef[0] - 1)).toBeLessThan(0.2);
     });
   }
+  it('integer data (many squared residuals tied at the threshold): same bits on both backends, objective = the h smallest r² of the raw fit', () => {
+    // the selection's tie path, the membership lists after ties, and the bracket around the previous
+    // threshold all run on this data (both search schemes)
+    let compared = 0;
+    for (const [n, seed] of [[700, 11], [2000, 12]] as const) {
+      const u = rng(seed);
+      const X: number[][] = [], y: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const a = Math.floor(u() * 7), b = Math.floor(u() * 5);
+        X.push([a, b]);
+        y.push(i < n / 10 ? 40 : 1 + a - 2 * b + (Math.floor(u() * 3) - 1));
+      }
+      const w = lts(X, y, { backend: 'wasm' });
+      sameBits(w, lts(X, y, { backend: 'js' }));
+      const r2 = X.map((r, i) => (y[i] - w.raw.intercept - r[0] * w.raw.coef[0] - r[1] * w.raw.coef[1]) ** 2).sort((s, t) => s - t);
+      let obj = 0;
+      for (let k = 0; k < w.h; k++) obj += r2[k];
+      expect(rel(w.raw.objective, obj)).toBeLessThan(1e-9);
+      compared++;
+    }
+    expect(compared).toBe(2);
+  });
   it('f32 Datasets: same bits on both backends, = the fit of fl32(X)', () => {
     const d = synthetic(300, 2, 5);
     const rs = BACKENDS.map((backend) => {

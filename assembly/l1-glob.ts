@@ -31,7 +31,7 @@ import {
   wR, wSel, wSlot, wWt, wgt,
 } from "./l1-state";
 import { columnScales } from "./l1-lu";
-import { crash, dropDual, plainSolve, reprice, residuals } from "./l1-simplex";
+import { crash, dropDual, plainSolve, reprice, residuals, tiedRow } from "./l1-simplex";
 import { XS, setXS, xat, xatx, xld, xld2 } from "./xload";
 import { ldf, ldi, stf, sti } from "./mem";
 import { wselect } from "./select";
@@ -293,12 +293,13 @@ function classify(thr: u32, all: bool, band: f64): void {
   runItems(a, chunks(fNd));
 }
 
-/** Globbed rows on the wrong side of the fit (full residuals in wR) join the band; returns how many. */
+/** Globbed rows on the wrong side of the fit (full residuals in wR) join the band; returns how many.
+ *  A residual within the zero tolerance (tiedRow) is on the fit, where either side is exact. */
 function verifyGlobs(): i32 {
   let v = 0;
   for (let i = 0; i < fNd; i++) {
     const m = ldi(gMemb, i);
-    if ((m == MEMB_LO && ldf(wR, i) > 0) || (m == MEMB_HI && ldf(wR, i) < 0)) {
+    if (((m == MEMB_LO && ldf(wR, i) > 0) || (m == MEMB_HI && ldf(wR, i) < 0)) && !tiedRow(i, ldf(wR, i))) {
       sti(gMemb, i, MEMB_BAND);
       v++;
     }

@@ -35,8 +35,9 @@
 // perturbed by ~1e-9 relative (PERTURB), which makes vertices non-degenerate, then drops the
 // perturbation and re-prices the final basis on the true data. Bland's rule (Bland 1977, Math. Oper.
 // Res. 2:103: smallest row index leaves, first breakpoint by (t, row) enters, no long step) takes
-// over after DEGEN_BLAND consecutive steps without progress beyond F's rounding, all the same, until
-// a step makes progress.
+// over after DEGEN_BLAND consecutive stalled steps — steps whose entering row's residual was a tie to
+// rounding, so b did not move — until a step moves. (Tie-resolving steps on the perturbed data move b
+// by ~1e-9 relative and are progress, however little they lower F.)
 //
 // Globbing (large n; see "Globbing" below). From GLOB_MIN rows (GLOB_MIN_WARM with a caller's warm
 // start) the phases above run on reduced problems — the rows in a band around a subsample's fit plus

@@ -6,7 +6,7 @@ import {
   rR, rWt, regionBytes, setProblem, tau, wgt,
 } from './l1-state.js';
 import { columnScales } from './l1-lu.js';
-import { crash, dropDual, plainSolve, reprice, residuals, residualsOnly } from './l1-simplex.js';
+import { crash, dropDual, plainSolve, reprice, residuals, residualsOnly, tiedRow } from './l1-simplex.js';
 import { F64 } from './mem.js';
 import { wselect } from './select.js';
 const GLOB_MIN_DEFAULT = 20000;
@@ -143,7 +143,7 @@ function verifyGlobs(): number {
   let v = 0;
   for (let i = 0; i < fNd; i++) {
     const m = I[gMemb + i];
-    if ((m === MEMB_LO && F[rR + i] > 0) || (m === MEMB_HI && F[rR + i] < 0)) {
+    if (((m === MEMB_LO && F[rR + i] > 0) || (m === MEMB_HI && F[rR + i] < 0)) && !tiedRow(i, F[rR + i])) {
       I[gMemb + i] = MEMB_BAND;
       v++;
     }

@@ -2,7 +2,7 @@
 import { progress } from '../abi/progress.js';
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK } from '../abi/status.js';
 import {
-  BLOCK, CD_N0, CD_REL, CRASH_REJECT, DEGEN_BLAND, DEGEN_REL, DUAL_ABS, DUAL_TOL, EPS, INDEP,
+  BLOCK, CD_N0, CD_REL, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
   KIND_L1, PERTURB, REFRESH, SUBNORMAL_MIN, ZERO_DIR, ZERO_RES, aij, col, iId, iLab, iPick, iPiv,
   iSlot, ic, jitter, mF, mI, mX, n, nd, pId, pKey, pSel, pWt, psi, q, rB, rBest, rBeta, rCS, rG,
   rH, rKey, rLU, rQ, rR, rT, rU, rV, rVA, rWt, rYp, rho, tau, useResponses, wgt, yb, ycb,
@@ -12,7 +12,6 @@ import { argmin, wselect } from './select.js';
 
 // ---- vertex bookkeeping (private) ----
 let nmass = 0;
-let fscale = 0;
 
 function objective(): number {
   const F = mF;
@@ -225,6 +224,24 @@ function coefficientUncertainty(): void {
   for (let j = 0; j < q; j++) F[rBeta + j] = c * F[rBeta + j] / F[rCS + j] + floor;
 }
 
+function rowScale(i: number): number {
+  const F = mF;
+  let s = Math.abs(F[ycb + i]);
+  if (ic !== 0 && i < nd) s += Math.abs(F[rB]) + F[rBeta];
+  for (let j = ic; j < q; j++) {
+    const bj = F[rB + j], ej = F[rBeta + j];
+    if (bj === 0 && ej === 0) continue;
+    const x = mX[col(j) + i];
+    s += Math.abs(bj * x) + ej * Math.abs(x);
+  }
+  return s;
+}
+
+/** Residual r_i within the zero tolerance of residuals(true) (see assembly/l1-simplex.ts). */
+export function tiedRow(i: number, r: number): boolean {
+  return Math.abs(r) <= ZERO_RES * rowScale(i);
+}
+
 function rowResidual(i: number): number {
   const F = mF;
   let r = F[ycb + i];
@@ -285,9 +302,6 @@ function refresh(): void {
   for (let j = 0; j < q; j++) F[rB + j] = F[rB + j] + F[rT + j] / F[rCS + j];
   coefficientUncertainty();
   residuals(true);
-  let fs = 0.0;
-  for (let i = 0; i < n; i++) fs += wgt(i) * F[rVA + i];
-  fscale = fs;
   for (let i = 0; i < n; i++) {
     const l = I[iLab + i], r = F[rR + i];
     if (l > 0 && r < 0) I[iLab + i] = -1;
@@ -542,6 +556,7 @@ function pivotLoop(): number {
     const enter = I[iId + k];
     const t = F[rKey + k];
     const old = I[iSlot + leave];
+    const stalled = t * Math.abs(F[rV + enter]) <= ZERO_RES * rowScale(enter);
     if (old >= 0) I[iLab + old] = sigma < 0 ? 1 : -1;
     for (let j = 0; j < q; j++) F[rB + j] = F[rB + j] + t * F[rH + j];
     if (t !== 0) {
@@ -568,7 +583,7 @@ function pivotLoop(): number {
     I[iSlot + leave] = enter;
     pivots++;
     since++;
-    degen = t * viol <= DEGEN_REL * f + EPS * fscale ? degen + 1 : 0;
+    degen = stalled ? degen + 1 : 0;
     f = objective();
     if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) F[rBest + j] = F[rB + j]; }
     if (progress(KIND_L1, sweeps + pivots, f, haveDual ? f - dualEst : f) !== 0) cancelled = true;

@@ -22,7 +22,6 @@ export const CD_N0 = 1e4;
 export const CD_MAX_SWEEPS = 50;
 export const REFRESH = 16;
 export const PERTURB = 1e-9;
-export const DEGEN_REL = 1e-14;
 export const DEGEN_BLAND = 8;
 export const BLOCK = 512;
 export const KIND_L1 = 1;

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  INFO_DUAL, INFO_DUAL_INFEAS, INFO_EDGE_STEPS, INFO_GAP, INFO_ITERATIONS, INFO_LEN, INFO_NONUNIQUE,
+  INFO_DUAL, INFO_DUAL_INFEAS, INFO_EDGE_STEPS, INFO_GAP, INFO_GLOB_FIXUPS, INFO_ITERATIONS, INFO_LEN, INFO_NONUNIQUE,
   INFO_OBJECTIVE, INFO_PRIMAL, INFO_RANK,
 } from '../../src/abi/info.js';
 import { withProgress } from '../../src/abi/progress.js';
@@ -21,6 +21,8 @@ import { allBackends, type TestBackend } from '../helpers/backends.js';
 import { expectRel, rng } from '../helpers/close.js';
 // @ts-expect-error: plain ESM generator without type declarations
 import { generate } from '../fixtures/lad/gen.mjs';
+// @ts-expect-error: plain ESM benchmark module without type declarations
+import { makeFamily } from '../../bench/degenerate.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // harness
@@ -536,6 +538,29 @@ describe('regressions (fuzz-found inputs: denormals, 1e12 entries, weights 1e-6.
   });
 });
 
+describe('the integer design of the #18 grid (bench/degenerate.mjs), 7e5 x 10, tau = 0.1', () => {
+  it('is certified in a few hundred pivots without rounding fix-ups, identically in WASM and the twin (issue 18)', () => {
+    // X in {-2..2}, integer y: ~5% of the rows lie exactly on the optimal plane. Before the fix this
+    // stopped at maxIter uncertified (9,977 pivots): the steps that separate the ties on the perturbed
+    // responses counted as stalls, so Bland's rule crawled through them; and rounding noise (1e-16) on
+    // tied globbed rows counted as violated globs, each a reduced re-solve (1,877 fix-ups, 10 rounds).
+    const d = makeFamily('intx', 700_000, 10) as { n: number; p: number; X: Float64Array; y: Float64Array };
+    const X = new Float64Array(d.n * d.p);
+    for (let i = 0; i < d.n; i++) for (let j = 0; j < d.p; j++) X[j * d.n + i] = d.X[i * d.p + j];
+    const pr: Problem = { n: d.n, p: d.p, X, y: d.y };
+    const runs = (['wasm-release', 'js'] as const).map((l) => fit(byLabel(l), pr, { tau: 0.1, maxIter: 10_000 }));
+    for (const r of runs) {
+      expect(r.status).toBe(STATUS_OK);
+      expect(Math.abs(r.info[INFO_GAP])).toBeLessThanOrEqual(TOL * r.info[INFO_OBJECTIVE]);
+      expect(r.info[INFO_DUAL_INFEAS]).toBeLessThanOrEqual(1e-9);
+      expect(r.info[INFO_EDGE_STEPS]).toBeLessThanOrEqual(400);
+      expect(r.info[INFO_GLOB_FIXUPS]).toBe(0);
+    }
+    expect(Array.from(runs[1].info)).toEqual(Array.from(runs[0].info));
+    expect(Array.from(runs[1].coef)).toEqual(Array.from(runs[0].coef));
+  }, 300_000);
+});
+
 describe.each(LABELS)('edge cases (%s)', (label) => {
   const run = (pr: Problem, o: RunOptions) => fit(byLabel(label), pr, o);
 
@@ -704,5 +729,31 @@ describe.each(LABELS)('edge cases (%s)', (label) => {
     const r = run(pr, { tau: 0.5 });
     expectCertified(pr, r, 0.5, 'inty n = 20000');
     expect(r.info[INFO_EDGE_STEPS]).toBeLessThanOrEqual(60);
+  });
+
+  it('ties that only the perturbation separates are resolved by long steps, not crawled under Bland\'s rule (issue 18)', () => {
+    // Integer design with 30% of the rows exactly on the true (optimal) plane, plus two rows at
+    // +-1e9 that cancel (F ~ 2e9 everywhere near the optimum). The steps that resolve the ties on
+    // the perturbed responses lower F by ~1e-6 — far below 1e-14 F — and the old stall test counted
+    // them as degenerate: Bland's rule then crawled one tie at a time (3,257 pivots; 81 now). Only
+    // a step that crosses nothing but rounding is a stall now.
+    const n = 5000, p = 10;
+    const r = rng(20261207);
+    const X = new Float64Array(n * p), y = new Float64Array(n);
+    const beta = [-0.5, -0.25, 0, 0.25, 0.5];
+    for (let i = 0; i < n; i++) {
+      let s = 1;
+      for (let j = 0; j < p; j++) { const x = Math.floor(r() * 5) - 2; X[j * n + i] = x; s += x * beta[j % 5]; }
+      y[i] = s + (r() < 0.3 ? 0 : Math.round(3 * (r() + r() + r() - 1.5)));
+    }
+    for (let j = 0; j < p; j++) X[j * n + 1] = X[j * n];
+    y[0] = 1e9; y[1] = -1e9;
+    const pr: Problem = { n, p, X, y };
+    const fit1 = run(pr, { tau: 0.5 });
+    expectCertified(pr, fit1, 0.5, 'tied integer design with far rows');
+    expect(fit1.info[INFO_EDGE_STEPS], 'pivots').toBeLessThanOrEqual(150);
+    const ref = fit(byLabel('wasm-release'), pr, { tau: 0.5 });
+    expect(Array.from(fit1.info), 'identical on all backends').toEqual(Array.from(ref.info));
+    expect(Array.from(fit1.coef)).toEqual(Array.from(ref.coef));
   });
 });

@@ -769,6 +769,56 @@ function residuals(n: i32, p: i32, pX: usize, pY: usize, pC: usize, pOut: usize)
   stf(a, aOut, <f64>pOut);
   runChunks(a, n);
 }
+/** Residuals y - b0 - X b of one block (rows i0..i0+len-1; yb and ob point at its first row) into ob,
+ *  per element the same subtractions in the same order (column by column) as the twin. Shared by
+ *  residualsT and the fused smooth-L1 trial pass (smoothTrialT). */
+// @ts-ignore: decorator
+@inline function blockResiduals<T>(n: i32, p: i32, pX: usize, pC: usize, b0: f64, vb0: v128, yb: usize, ob: usize,
+  i0: i32, len: i32, pairs: i32): void {
+  let i = 0;
+  for (; i < pairs; i += 2) {
+    const o = <usize>i << 3;
+    v128.store(ob + o, f64x2.sub(v128.load(yb + o), vb0));
+  }
+  if (i < len) stf(ob, i, ldf(yb, i) - b0);
+  // Four columns per sweep of the block (the output pair stays in registers); per element the same
+  // subtractions in the same order (column by column) as the one-column loop and the twin.
+  let j = 0;
+  for (; j + 3 < p; j += 4) {
+    const b1 = ldf(pC, j + 1), b2 = ldf(pC, j + 2), b3 = ldf(pC, j + 3), b4 = ldf(pC, j + 4);
+    const v1 = f64x2.splat(b1), v2 = f64x2.splat(b2), v3 = f64x2.splat(b3), v4 = f64x2.splat(b4);
+    const x1 = xat<T>(pX, n, j, i0), x2 = xat<T>(pX, n, j + 1, i0), x3 = xat<T>(pX, n, j + 2, i0), x4 = xat<T>(pX, n, j + 3, i0);
+    i = 0;
+    for (; i < pairs; i += 2) {
+      const o = <usize>i << 3;
+      let z = v128.load(ob + o);
+      z = f64x2.sub(z, f64x2.mul(xld2<T>(x1, i), v1));
+      z = f64x2.sub(z, f64x2.mul(xld2<T>(x2, i), v2));
+      z = f64x2.sub(z, f64x2.mul(xld2<T>(x3, i), v3));
+      z = f64x2.sub(z, f64x2.mul(xld2<T>(x4, i), v4));
+      v128.store(ob + o, z);
+    }
+    if (i < len) {
+      let z = ldf(ob, i);
+      z = z - xld<T>(x1, i) * b1;
+      z = z - xld<T>(x2, i) * b2;
+      z = z - xld<T>(x3, i) * b3;
+      z = z - xld<T>(x4, i) * b4;
+      stf(ob, i, z);
+    }
+  }
+  for (; j < p; j++) {
+    const bj = ldf(pC, j + 1);
+    const vb = f64x2.splat(bj);
+    const xb = xat<T>(pX, n, j, i0);
+    i = 0;
+    for (; i < pairs; i += 2) {
+      const o = <usize>i << 3;
+      v128.store(ob + o, f64x2.sub(v128.load(ob + o), f64x2.mul(xld2<T>(xb, i), vb)));
+    }
+    if (i < len) stf(ob, i, ldf(ob, i) - xld<T>(xb, i) * bj);
+  }
+}
 /** residuals() on rows r0..r1-1 (r0 a multiple of BLOCK: the blocks of one sweep over all rows). */
 function residualsT<T>(n: i32, p: i32, pX: usize, pY: usize, pC: usize, pOut: usize, r0: i32, r1: i32): void {
   const b0 = ldf(pC, 0);
@@ -778,49 +828,7 @@ function residualsT<T>(n: i32, p: i32, pX: usize, pY: usize, pC: usize, pOut: us
     const pairs = len & ~1;
     const yb = pY + (<usize>i0 << 3);
     const ob = pOut + (<usize>i0 << 3);
-    let i = 0;
-    for (; i < pairs; i += 2) {
-      const o = <usize>i << 3;
-      v128.store(ob + o, f64x2.sub(v128.load(yb + o), vb0));
-    }
-    if (i < len) stf(ob, i, ldf(yb, i) - b0);
-    // Four columns per sweep of the block (the output pair stays in registers); per element the same
-    // subtractions in the same order (column by column) as the one-column loop and the twin.
-    let j = 0;
-    for (; j + 3 < p; j += 4) {
-      const b1 = ldf(pC, j + 1), b2 = ldf(pC, j + 2), b3 = ldf(pC, j + 3), b4 = ldf(pC, j + 4);
-      const v1 = f64x2.splat(b1), v2 = f64x2.splat(b2), v3 = f64x2.splat(b3), v4 = f64x2.splat(b4);
-      const x1 = xat<T>(pX, n, j, i0), x2 = xat<T>(pX, n, j + 1, i0), x3 = xat<T>(pX, n, j + 2, i0), x4 = xat<T>(pX, n, j + 3, i0);
-      i = 0;
-      for (; i < pairs; i += 2) {
-        const o = <usize>i << 3;
-        let z = v128.load(ob + o);
-        z = f64x2.sub(z, f64x2.mul(xld2<T>(x1, i), v1));
-        z = f64x2.sub(z, f64x2.mul(xld2<T>(x2, i), v2));
-        z = f64x2.sub(z, f64x2.mul(xld2<T>(x3, i), v3));
-        z = f64x2.sub(z, f64x2.mul(xld2<T>(x4, i), v4));
-        v128.store(ob + o, z);
-      }
-      if (i < len) {
-        let z = ldf(ob, i);
-        z = z - xld<T>(x1, i) * b1;
-        z = z - xld<T>(x2, i) * b2;
-        z = z - xld<T>(x3, i) * b3;
-        z = z - xld<T>(x4, i) * b4;
-        stf(ob, i, z);
-      }
-    }
-    for (; j < p; j++) {
-      const bj = ldf(pC, j + 1);
-      const vb = f64x2.splat(bj);
-      const xb = xat<T>(pX, n, j, i0);
-      i = 0;
-      for (; i < pairs; i += 2) {
-        const o = <usize>i << 3;
-        v128.store(ob + o, f64x2.sub(v128.load(ob + o), f64x2.mul(xld2<T>(xb, i), vb)));
-      }
-      if (i < len) stf(ob, i, ldf(ob, i) - xld<T>(xb, i) * bj);
-    }
+    blockResiduals<T>(n, p, pX, pC, b0, vb0, yb, ob, i0, len, pairs);
   }
 }
 
@@ -1345,47 +1353,8 @@ function smoothTrialT<T>(n: i32, p: i32, j0: i32, pX: usize, pY: usize, pW: usiz
     const yb = pY + (<usize>i0 << 3);
     const ob = pOut + (<usize>i0 << 3);
     // Residuals of the block (as residualsT).
-    let i = 0;
-    for (; i < pairs; i += 2) {
-      const o = <usize>i << 3;
-      v128.store(ob + o, f64x2.sub(v128.load(yb + o), vb0));
-    }
-    if (i < len) stf(ob, i, ldf(yb, i) - b0);
-    let j = 0;
-    for (; j + 3 < p; j += 4) {
-      const b1 = ldf(pC, j + 1), b2 = ldf(pC, j + 2), b3 = ldf(pC, j + 3), b4 = ldf(pC, j + 4);
-      const v1 = f64x2.splat(b1), v2 = f64x2.splat(b2), v3 = f64x2.splat(b3), v4 = f64x2.splat(b4);
-      const x1 = xat<T>(pX, n, j, i0), x2 = xat<T>(pX, n, j + 1, i0), x3 = xat<T>(pX, n, j + 2, i0), x4 = xat<T>(pX, n, j + 3, i0);
-      i = 0;
-      for (; i < pairs; i += 2) {
-        const o = <usize>i << 3;
-        let z = v128.load(ob + o);
-        z = f64x2.sub(z, f64x2.mul(xld2<T>(x1, i), v1));
-        z = f64x2.sub(z, f64x2.mul(xld2<T>(x2, i), v2));
-        z = f64x2.sub(z, f64x2.mul(xld2<T>(x3, i), v3));
-        z = f64x2.sub(z, f64x2.mul(xld2<T>(x4, i), v4));
-        v128.store(ob + o, z);
-      }
-      if (i < len) {
-        let z = ldf(ob, i);
-        z = z - xld<T>(x1, i) * b1;
-        z = z - xld<T>(x2, i) * b2;
-        z = z - xld<T>(x3, i) * b3;
-        z = z - xld<T>(x4, i) * b4;
-        stf(ob, i, z);
-      }
-    }
-    for (; j < p; j++) {
-      const bj = ldf(pC, j + 1);
-      const vb = f64x2.splat(bj);
-      const xb = xat<T>(pX, n, j, i0);
-      i = 0;
-      for (; i < pairs; i += 2) {
-        const o = <usize>i << 3;
-        v128.store(ob + o, f64x2.sub(v128.load(ob + o), f64x2.mul(xld2<T>(xb, i), vb)));
-      }
-      if (i < len) stf(ob, i, ldf(ob, i) - xld<T>(xb, i) * bj);
-    }
+    blockResiduals<T>(n, p, pX, pC, b0, vb0, yb, ob, i0, len, pairs);
+    let i = 0, j = 0;
     // Per row: objective, change, gradient weight, bucket.
     const oldb = pOld + (<usize>i0 << 3);
     const vbk = pV + (<usize>i0 << 3);

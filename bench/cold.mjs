@@ -1,4 +1,5 @@
-// Cold start, two entry points.
+// Cold start, three entry points (the third, --tiers, is described at its function below: which
+// WebAssembly functions V8 still compiles during the first fit).
 //
 // 1. One cold-start measurement in a fresh process (spawned by run.mjs; not meant to be run by hand, but
 //    it works: node bench/cold.mjs --lib ../dist/index.js --suite l1 --n 1000 --p 5 --who wasm).
@@ -17,6 +18,7 @@
 //    writes every raw sample to bench/results/cold-start-<date>.json. CPU time is process-wide
 //    (process.cpuUsage: all threads, so V8's background compiles and the worker count too).
 import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { asMatrixLike, buildLpCsc, highsModel, makeData, solveHighsModel } from './lib.mjs';
@@ -27,8 +29,13 @@ const { values: a } = parseArgs({
     tau: { type: 'string' }, who: { type: 'string' }, 'highs-options': { type: 'string' },
     startup: { type: 'boolean' }, child: { type: 'string' }, warmup: { type: 'string' }, fits: { type: 'string' },
     reps: { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' }, modes: { type: 'string' },
+    tiers: { type: 'boolean' }, marks: { type: 'boolean' },
   },
 });
+if (a.tiers) {
+  await tiers();
+  process.exit(0);
+}
 if (a.startup) {
   await startupSeries();
   process.exit(0);
@@ -92,6 +99,23 @@ function sysMs() {
   return process.cpuUsage().system / 1000;
 }
 
+// CPU time of this (main) thread alone, from Linux's per-thread scheduler statistics (ns; current to the
+// last scheduler tick, ~1-4 ms): the process-wide figure also counts the warm-up worker and V8's
+// background compiles, which on a machine with a free core do not delay the fit. null elsewhere.
+function threadMs() {
+  if (threadMs.read === undefined) {
+    threadMs.read = null;
+    try {
+      const f = `/proc/${process.pid}/task/${process.pid}/schedstat`;
+      readFileSync(f, 'utf8');
+      threadMs.read = () => +readFileSync(f, 'utf8').split(' ')[0] / 1e6;
+    } catch {
+      // not Linux: no per-thread figure
+    }
+  }
+  return threadMs.read ? threadMs.read() : NaN;
+}
+
 function cpuMs() {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -113,7 +137,7 @@ async function startupChild() {
   const info = await m.init(a.warmup === '0' ? { warmup: false } : a.warmup === 'wait' ? { warmup: 'wait' } : undefined);
   const t2 = performance.now(), c2 = cpuMs();
   if (info.backend !== 'wasm') throw new Error(`cold.mjs: WebAssembly unavailable (${info.reason})`);
-  const out = { child: a.child, suite: a.suite, n, p, warmup: a.warmup === '0' ? 'off' : a.warmup === 'wait' ? 'wait' : 'background', importMs: t1 - t0, initMs: t2 - t1, initCpuMs: c2 - c1, warmupMs: info.warmupMs ?? null };
+  const out = { child: a.child, suite: a.suite, n, p, warmup: a.warmup === '0' ? 'off' : a.warmup === 'wait' ? 'wait' : 'background', importMs: t1 - t0, importCpuMs: c1 - c0, initMs: t2 - t1, initCpuMs: c2 - c1, warmupMs: info.warmupMs ?? null };
   if (a.child === 'fit') {
     const s0 = performance.now();
     const ds = m.Dataset.from({ data: d.X, rows: n, cols: p, layout: 'row-major' }, d.y);
@@ -124,28 +148,32 @@ async function startupChild() {
     await new Promise((r) => setImmediate(r));
     out.warmedBeforeFirstFit = m.workerStats().warmed > 0;
     const call = () => (a.suite === 'l2' ? m.ols(ds) : a.suite === 'l1' ? m.lad(ds) : m.huber(ds));
-    const wall = [], cpu = [], sys = [], obj = [];
+    const wall = [], cpu = [], sys = [], obj = [], thread = [];
     for (let k = 0; k <= +(a.fits ?? 5); k++) {
-      const s0 = performance.now(), u0 = cpuMs(), y0 = sysMs();
+      if (a.marks && k < 2) process.stdout.write(`=== fit ${k} start\n`);
+      const s0 = performance.now(), u0 = cpuMs(), y0 = sysMs(), h0 = threadMs();
       const r = call();
+      if (a.marks && k < 2) process.stdout.write(`=== fit ${k} end\n`);
       wall.push(performance.now() - s0);
       cpu.push(cpuMs() - u0);
+      thread.push(threadMs() - h0);
       sys.push(sysMs() - y0); // kernel time: first touch of newly grown linear memory (page faults)
       obj.push(r.objective);
     }
     if (!obj.every((o) => Object.is(o, obj[0]))) throw new Error(`cold.mjs: the fits of one process disagree: ${obj.join(', ')}`);
-    Object.assign(out, { firstMs: wall[0], firstCpuMs: cpu[0], firstSysMs: sys[0], warmMs: wall.slice(1), warmCpuMs: cpu.slice(1), warmSysMs: sys.slice(1), objective: obj[0] });
+    Object.assign(out, { firstMs: wall[0], firstCpuMs: cpu[0], firstSysMs: sys[0], firstThreadMs: thread[0], warmMs: wall.slice(1), warmCpuMs: cpu.slice(1), warmSysMs: sys.slice(1), warmThreadMs: thread.slice(1), objective: obj[0] });
   } else {
     // fitAsync on plain arrays (row-major { data, rows, cols }) vs fit() in this thread plus a copy of X, y
     const X = { data: d.X, rows: n, cols: p, layout: 'row-major' };
     const loss = a.suite;
-    const asyncWall = [], asyncCpu = [];
+    const asyncWall = [], asyncCpu = [], asyncThread = [];
     let objA;
     for (let k = 0; k < 3; k++) {
-      const s0 = performance.now(), u0 = cpuMs();
+      const s0 = performance.now(), u0 = cpuMs(), h0 = threadMs();
       const r = await m.fitAsync(X, d.y, { loss });
       asyncWall.push(performance.now() - s0);
       asyncCpu.push(cpuMs() - u0);
+      asyncThread.push(threadMs() - h0);
       objA = r.objective;
     }
     const started = m.workerStats().started;
@@ -161,7 +189,7 @@ async function startupChild() {
     }
     if (!Object.is(objA, objS)) throw new Error(`cold.mjs: fitAsync and fit disagree: ${objA} vs ${objS}`);
     m.terminateWorkers();
-    Object.assign(out, { asyncMs: asyncWall, asyncCpuMs: asyncCpu, syncMs: syncWall, syncCpuMs: syncCpu, workersStarted: started, objective: objA });
+    Object.assign(out, { asyncMs: asyncWall, asyncCpuMs: asyncCpu, asyncThreadMs: asyncThread, syncMs: syncWall, syncCpuMs: syncCpu, workersStarted: started, objective: objA });
   }
   process.stdout.write(JSON.stringify(out) + '\n');
 }
@@ -213,8 +241,8 @@ async function startupSeries() {
   lines.push('');
   lines.push('warm-up: on = init() default (background worker), wait = init({ warmup: \'wait\' }) (on this thread), off = init({ warmup: false })');
   lines.push('');
-  lines.push('| fit | n × p | warm-up | init() wall ms | init() CPU ms | 1st fit ms | warm median ms | 1st / warm (wall) | 1st / warm (CPU) | 1st fit sys CPU ms | warmed before 1st fit |');
-  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  lines.push('| fit | n × p | warm-up | init() wall ms | init() CPU ms | 1st fit ms | warm median ms | 1st / warm (wall) | 1st / warm (CPU) | 1st / warm (main-thread CPU) | 1st fit sys CPU ms | warmed before 1st fit |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const summary = [];
   for (const r of rows.filter((x) => x.child === 'fit')) {
     for (const mode of ['on', 'wait', 'off']) {
@@ -222,9 +250,10 @@ async function startupSeries() {
       if (!S.length) continue;
       const ratioW = S.map((s) => s.firstMs / med(s.warmMs));
       const ratioC = S.map((s) => s.firstCpuMs / med(s.warmCpuMs));
-      const rec = { suite: r.suite, n: r.n, p: r.p, warmup: mode, initMs: med(S.map((s) => s.initMs)), initCpuMs: med(S.map((s) => s.initCpuMs)), firstMs: med(S.map((s) => s.firstMs)), warmMs: med(S.map((s) => med(s.warmMs))), ratioWall: med(ratioW), ratioCpu: med(ratioC) };
+      const ratioT = S.map((s) => s.firstThreadMs / med(s.warmThreadMs));
+      const rec = { suite: r.suite, n: r.n, p: r.p, warmup: mode, initMs: med(S.map((s) => s.initMs)), initCpuMs: med(S.map((s) => s.initCpuMs)), firstMs: med(S.map((s) => s.firstMs)), warmMs: med(S.map((s) => med(s.warmMs))), ratioWall: med(ratioW), ratioCpu: med(ratioC), ratioThread: med(ratioT) };
       summary.push(rec);
-      lines.push(`| ${r.suite} | ${r.n.toExponential(0).replace('+', '')} × ${r.p} | ${mode} | ${f(rec.initMs)} (${span(S.map((s) => s.initMs))}) | ${f(rec.initCpuMs)} | ${f(rec.firstMs)} (${span(S.map((s) => s.firstMs))}) | ${f(rec.warmMs)} (${span(S.map((s) => med(s.warmMs)))}) | ${rec.ratioWall.toFixed(2)} (${span(ratioW)}) | ${rec.ratioCpu.toFixed(2)} (${span(ratioC)}) | ${f(med(S.map((s) => s.firstSysMs)))} (warm ${f(med(S.map((s) => med(s.warmSysMs))))}) | ${mode === 'on' ? `${S.filter((s) => s.warmedBeforeFirstFit).length}/${S.length}` : '—'} |`);
+      lines.push(`| ${r.suite} | ${r.n.toExponential(0).replace('+', '')} × ${r.p} | ${mode} | ${f(rec.initMs)} (${span(S.map((s) => s.initMs))}) | ${f(rec.initCpuMs)} | ${f(rec.firstMs)} (${span(S.map((s) => s.firstMs))}) | ${f(rec.warmMs)} (${span(S.map((s) => med(s.warmMs)))}) | ${rec.ratioWall.toFixed(2)} (${span(ratioW)}) | ${rec.ratioCpu.toFixed(2)} (${span(ratioC)}) | ${rec.ratioThread.toFixed(2)} (${span(ratioT)}) | ${f(med(S.map((s) => s.firstSysMs)))} (warm ${f(med(S.map((s) => med(s.warmSysMs))))}) | ${mode === 'on' ? `${S.filter((s) => s.warmedBeforeFirstFit).length}/${S.length}` : '—'} |`);
     }
   }
   lines.push('');
@@ -245,6 +274,29 @@ async function startupSeries() {
   mkdirSync(path.dirname(outFile), { recursive: true });
   writeFileSync(outFile, JSON.stringify({ meta: { date: new Date().toISOString(), machine: machineInfo?.() ?? null, node: process.version, reps, loadavgStart: load0, loadavgEnd: load1, note: 'machine shared with 7 other engineers (2 cores): loaded' }, summary, table: text, rows }, null, 1));
   console.log(`\nwrote ${path.relative(process.cwd(), outFile)}`);
+}
+
+// 3. Which WebAssembly functions V8 compiles DURING the first fit (node --trace-wasm-compilation-times):
+//      node bench/cold.mjs --tiers [--suite l1] [--n 1000000] [--p 10] [--warmup wait]
+//    A "TurboFan" line there is a function the warm-up did not tier up (it starts the fit in baseline
+//    code), a "Liftoff" line one the warm-up never ran. Names come from build/release.wat (npm run
+//    build:wasm), so that build must match dist/. Keep the list short when adding kernels: give them a
+//    WARMUP_CALLS entry (src/backend/warmup.ts).
+async function tiers() {
+  const { spawnSync } = await import('node:child_process');
+  const here = path.dirname(new URL(import.meta.url).pathname);
+  const wat = readFileSync(path.join(here, '..', 'build', 'release.wat'), 'utf8').split('\n');
+  const names = wat.filter((l) => /^ \((func|import) /.test(l)).map((l) => (l.match(/\$([^\s)]+)/) ?? [])[1] ?? '?');
+  const suite = a.suite ?? 'l1', n = a.n ?? '1000000', p = a.p ?? (suite === 'l2' ? '20' : '10');
+  const args = ['--trace-wasm-compilation-times', fileURLToPathSafe(import.meta.url), '--child', 'fit', '--marks', '--lib', path.resolve(a.lib ?? path.join(here, '..', 'dist', 'index.js')),
+    '--suite', suite, '--n', n, '--p', p, '--warmup', a.warmup ?? 'wait', '--fits', '1'];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`cold.mjs --tiers: child failed: ${r.stderr}`);
+  const lines = r.stdout.split('\n');
+  const from = lines.indexOf('=== fit 0 start'), to = lines.indexOf('=== fit 0 end');
+  const during = lines.slice(from + 1, to).map((l) => l.match(/#(\d+) using (\w+), took (\d+) ms/)).filter(Boolean);
+  console.log(`${suite} ${n} x ${p}, warm-up ${a.warmup ?? 'wait'}: ${during.length} WebAssembly compile(s) during the first fit`);
+  for (const m of during) console.log(`  ${m[2].padEnd(8)} ${names[+m[1]] ?? `#${m[1]}`} (${m[3]} ms)`);
 }
 
 function fileURLToPathSafe(u) {

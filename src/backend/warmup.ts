@@ -102,13 +102,19 @@ export const WARMUP_CALLS: WarmupCall[] = [
     name: 'l2',
     run(mem, rows) {
       const k = mem.kernels;
-      for (const [p, xf32, weighted] of [[12, 0, 0], [12, 1, 1]] as const) {
+      for (const [p, xf32, weighted] of [[12, 0, 0], [12, 1, 1], [12, 0, 1], [12, 1, 0]] as const) {
         const d = problem(rows, p, 11 + p);
         const pX = xf32 ? mem.put(Float32Array.from(d.X)) : mem.put(d.X);
         const pY = mem.put(d.y), pW = weighted ? mem.put(d.w) : 0;
         const o = outputs(mem, p);
         const pWork = mem.alloc(k.l2_work_bytes(rows, p));
         k.l2_fit(rows, p, pX, pY, pW, 1, 0, o.pCoef, o.pInfo, o.pFlags, pWork, xf32);
+      }
+      // l2Solve runs once per fit: small calls spend its budget cheaply (its loops are over p)
+      {
+        const t = problem(64, 12, 5);
+        const pX = mem.put(t.X), pY = mem.put(t.y), o = outputs(mem, 12), pWork = mem.alloc(k.l2_work_bytes(64, 12));
+        for (let r = 0; r < 8; r++) k.l2_fit(64, 12, pX, pY, 0, 1, r * 1e-3, o.pCoef, o.pInfo, o.pFlags, pWork, 0);
       }
       // a duplicated column with a tiny ridge takes the Householder QR path (rcond < 1e-10, status OK)
       const d = problem(rows >> 2, 4, 3);
@@ -141,12 +147,20 @@ export const WARMUP_CALLS: WarmupCall[] = [
       const old = k.l1_glob(1, 40);
       const gWork = mem.alloc(k.l1_work_bytes(gn, 1));
       k.l1_fit(gn, gn, 1, gX, gY, 0, 1, 0.5, 10000, 1e-10, 0, go.pCoef, go.pInfo, go.pFlags, gWork, 0);
-      for (const tau of [0.5, 0.3, 0.7]) {
+      for (const tau of [0.5, 0.3, 0.7, 0.4, 0.6, 0.2, 0.8, 0.45, 0.55]) {
         const f64 = mem.f64();
         for (let j = 0; j < 2; j++) f64[(go.pStart >>> 3) + j] = f64[(go.pCoef >>> 3) + j] * 1.25 + 0.5;
         k.l1_fit(gn, gn, 1, gX, gY, 0, 1, tau, 10000, 1e-10, go.pStart, go.pCoef, go.pInfo, go.pFlags, gWork, 0);
       }
       k.l1_glob(old, 0);
+      // The duplicate-row check every unpenalised L1 / quantile fit from 10,000 rows starts with
+      // (src/fit/collapse.ts): its sampled pre-check runs from 32,768 rows. All-zero rows pass it, so
+      // the same calls also run the full grouping pass and the build.
+      const cn = 32768, cg = cn >> 1;
+      const cX = mem.alloc(8 * cn), cY = mem.alloc(8 * cn), cWork = mem.alloc(k.collapse_work_bytes(cn, cg));
+      mem.f64().fill(0, cX >>> 3, (cY >>> 3) + cn); // earlier entries used this memory
+      const cm = k.collapse_groups(cn, 1, cX, cY, cg, cWork, 0);
+      if (cm > 0) k.collapse_build(cn, 1, cX, cY, 0, cg, cm, mem.alloc(8 * cm), mem.alloc(8 * cm), mem.alloc(8 * cm), cWork, 0);
     },
   },
   {
@@ -160,6 +174,10 @@ export const WARMUP_CALLS: WarmupCall[] = [
       const pWork = mem.alloc(k.irls_work_bytes(rows, p));
       k.irls_fit(rows, p, pX, pY, 0, 1, 1, 1.345, 0, 0, 200, 1e-10, 0, o.pCoef, o.pInfo, o.pFlags, pWork, 0);
       k.irls_fit(rows, p, pX, pY, 0, 1, 2, 1, 0, 0, 200, 1e-10, 0, o.pCoef, o.pInfo, o.pFlags, pWork, 0);
+      // Huber from 8,000 rows (p = 1) starts from a pilot fit on a 1,000-row subsample (assembly/irls.ts)
+      const pn = 8000, pd = problem(pn, 1, 8);
+      const po = outputs(mem, 1);
+      k.irls_fit(pn, 1, mem.put(pd.X), mem.put(pd.y), 0, 1, 1, 1.345, 0, 0, 200, 1e-10, 0, po.pCoef, po.pInfo, po.pFlags, mem.alloc(k.irls_work_bytes(pn, 1)), 0);
     },
   },
   {

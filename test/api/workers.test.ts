@@ -129,6 +129,61 @@ describe('fitAsync worker pool', () => {
     expect(workerStats().idleTimeoutMs).toBe(10_000);
   });
 
+  it('typed inputs travel as bit-exact copies: the same results and the same errors as fit(), the caller\'s arrays intact', async () => {
+    const n = 200, p = 3;
+    const r = rng(7);
+    const rm = new Float64Array(n * p).map(() => r() * 2 - 1);
+    const y = Float64Array.from({ length: n }, (_, i) => rm[i * p] - 2 * rm[i * p + 1] + (r() - 0.5) + (i % 17 === 0 ? 8 : 0));
+    const w = Float64Array.from({ length: n }, (_, i) => 0.5 + (i % 4));
+    const cm = new Float64Array(n * p);
+    for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) cm[j * n + i] = rm[i * p + j];
+    const f32 = Float32Array.from(rm);
+    const copies = [rm.slice(), y.slice(), w.slice(), cm.slice(), f32.slice()];
+    const inputs: Array<[unknown, Float64Array, Record<string, unknown>]> = [
+      [{ data: rm, rows: n, cols: p, layout: 'row-major' }, y, { loss: 'l1' }],
+      [{ data: rm, rows: n, cols: p }, y, { loss: 'huber', weights: w }],
+      [{ data: cm, rows: n, cols: p, layout: 'column-major' }, y, { loss: 'quantile', tau: 0.3, weights: w }],
+      [{ data: f32, rows: n, cols: p, layout: 'row-major' }, y, { loss: 'l2' }],
+    ];
+    let compared = 0;
+    for (const [X, yy, o] of inputs) {
+      const a = await fitAsync(X as never, yy, o as never);
+      const b = fit(X as never, yy, o as never);
+      expect(a.coef).toEqual(b.coef);
+      expect(Object.is(a.intercept, b.intercept) && Object.is(a.objective, b.objective)).toBe(true);
+      compared++;
+    }
+    expect(compared).toBe(4);
+    // errors: the same code and message as fit() (the value checks run in the worker's fit())
+    const bad = (at: number, v: number) => { const d = rm.slice(); d[at] = v; return d; };
+    const cases: Array<[unknown, unknown, Record<string, unknown>]> = [
+      [{ data: bad(7, NaN), rows: n, cols: p }, y, { loss: 'l2' }],
+      [{ data: bad(5, Infinity), rows: n, cols: p, layout: 'column-major' }, y, { loss: 'l1' }],
+      [{ data: rm, rows: n, cols: p }, bad(3, NaN).subarray(0, n), { loss: 'l1' }],
+      [{ data: rm, rows: n, cols: p }, y, { loss: 'l2', weights: w.map((v, i) => (i === 4 ? -1 : v)) }],
+      [{ data: rm, rows: n, cols: p }, y, { loss: 'l2', weights: new Float64Array(n) }],
+      [{ data: rm, rows: n, cols: p }, y.subarray(1), { loss: 'l2' }],
+      [{ data: rm, rows: n + 1, cols: p }, y, { loss: 'l2' }],
+      [{ data: Float32Array.of(1, 2, 3e39, 4), rows: 4, cols: 1 }, Float64Array.of(1, 2, 3, 4), { loss: 'l2' }],
+    ];
+    let errors = 0;
+    for (const [X, yy, o] of cases) {
+      let expected: { code: string; message: string } | null = null;
+      try {
+        fit(X as never, yy as never, o as never);
+      } catch (e) {
+        expected = { code: (e as { code: string }).code, message: (e as Error).message };
+      }
+      expect(expected).not.toBeNull();
+      await expect(fitAsync(X as never, yy as never, o as never)).rejects.toMatchObject(expected!);
+      errors++;
+    }
+    expect(errors).toBe(cases.length);
+    await expect(fitAsync({ data: new Float64Array(0), rows: 0, cols: 2 }, new Float64Array(0), { loss: 'l2' })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'fitAsync: X has no rows; at least one observation is needed' });
+    // nothing the caller passed was transferred (detached) or written
+    expect([rm, y, w, cm, f32].every((a, k) => a.length === copies[k].length && a.every((v, i) => Object.is(v, copies[k][i])))).toBe(true);
+  });
+
   it('an idle worker never keeps a Node process alive (child process exits right after its last fitAsync)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'robustreg-exit-'));
     try {

@@ -8,23 +8,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { huber, init, smoothL1, type HuberOptions, type SmoothL1Options } from '../../src/index.js';
 import { threadStats } from '../../src/backend/runtime.js';
+import { rng } from '../helpers/close.js';
+import { normalFrom } from '../helpers/robust.js';
 
 const debug = process.env.ROBUSTREG_WASM === 'debug';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function data(n: number, p: number, seed: number) {
   const rand = rng(seed);
-  const normal = () => Math.sqrt(-2 * Math.log(rand() + 1e-300)) * Math.cos(2 * Math.PI * rand());
+  const normal = normalFrom(rand);
   const X = new Float64Array(n * p);
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {

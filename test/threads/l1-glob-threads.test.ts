@@ -8,19 +8,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, lad, quantile, solvePath, type QuantileOptions } from '../../src/index.js';
 import { threadStats } from '../../src/backend/runtime.js';
+import { rng } from '../helpers/close.js';
 
 const debug = process.env.ROBUSTREG_WASM === 'debug';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function data(n: number, p: number, seed: number) {
   const rand = rng(seed);

@@ -27,6 +27,11 @@ export const PASS_L2_STD: i32 = 3;
 export const PASS_IRLS: i32 = 10;
 /** assembly/l1-glob.ts row chunks (likewise). */
 export const PASS_L1_GLOB: i32 = 11;
+/** assembly/lts.ts row chunks of the full-data passes (residual keys, the selection's bracket count,
+ *  the selection scan; the kind is an argument: ltsChunk dispatches on it). */
+export const PASS_LTS: i32 = 60;
+/** assembly/mm.ts row chunks (residuals, rho sums, the weighted Gram matrix; mmChunk dispatches). */
+export const PASS_MM: i32 = 61;
 
 /** Participant slots the work regions provide scratch for (set once by the host of a threaded
  *  instance; 1 in the single-threaded build and the twin). Read only by *_work_bytes and by the

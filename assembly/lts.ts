@@ -732,6 +732,10 @@ function solveSums(p: i32, intercept: i32, hh: i32, pC: usize): bool {
 
 /** Squared residuals of pC on the view's rows into keys (a chunk pass; evalRows per chunk). */
 function evalAll<T>(p: i32, pC: usize): void {
+  if (dN <= R_ROWS) {
+    evalRows<T>(p, pC, pKey, dY, dX, dLd, 0, dN);
+    return;
+  }
   const a = chunkArgs(kEval, dN, p);
   stf(a, aT, <f64>shiftOf<T>());
   stf(a, aC, <f64>pC);
@@ -833,15 +837,19 @@ function selectH(nn: i32, hh: i32, mode: i32): f64 {
   const key = pKey, ids = pId, mem = pMem, ent = pChg, lv = pLv;
   // the scan, chunk by chunk (scanRows); then the chunks' lists moved down in chunk order and their
   // sums added in chunk order
-  const a = chunkArgs(kSelect, nn, 0);
-  stf(a, aLo, t);
-  stf(a, aMode, <f64>mode);
-  stf(a, aIds, <f64>ids);
-  stf(a, aMem, <f64>mem);
-  stf(a, aEnt, <f64>ent);
-  stf(a, aLv, <f64>lv);
-  runChunks(a, nn);
-  const part = <usize>ldf(a, aPart);
+  const part = pRA + <usize>al16(8.0 * <f64>R_ARGS);
+  if (nn <= R_ROWS) {
+    scanRows(key, t, mode, ids, mem, ent, lv, 0, nn, part);
+  } else {
+    const a = chunkArgs(kSelect, nn, 0);
+    stf(a, aLo, t);
+    stf(a, aMode, <f64>mode);
+    stf(a, aIds, <f64>ids);
+    stf(a, aMem, <f64>mem);
+    stf(a, aEnt, <f64>ent);
+    stf(a, aLv, <f64>lv);
+    runChunks(a, nn);
+  }
   let c = 0, ne = 0, nl = 0;
   let s = 0.0;
   const nc = rowChunks(nn);
@@ -1113,12 +1121,17 @@ let brM: i32 = 0;
  *  in [lo, hi] into pWt2 in row order, their count into brM. Each chunk packs at its first row's offset
  *  (bracketRows); the chunks' packed runs are then moved down in chunk order. */
 function bracket(nn: i32, lo: f64, hi: f64): i32 {
+  const part = pRA + <usize>al16(8.0 * <f64>R_ARGS);
+  if (nn <= R_ROWS) {
+    bracketRows(pKey, lo, hi, pWt2, 0, nn, part);
+    brM = <i32>ldf(part, 1);
+    return <i32>ldf(part, 0);
+  }
   const a = chunkArgs(kBracket, nn, 0);
   stf(a, aLo, lo);
   stf(a, aHi, hi);
   stf(a, aMid, <f64>pWt2);
   runChunks(a, nn);
-  const part = <usize>ldf(a, aPart);
   let below = 0, m = 0;
   const nc = rowChunks(nn);
   for (let c = 0; c < nc; c++) {

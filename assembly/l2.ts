@@ -7,9 +7,13 @@
 // intercept b0 is not penalised and is fixed at 0 when intercept = 0.
 //
 // Numerical design (DESIGN.md §4):
-//  1. Weighted column means m_j (two-pass: mean, then plus the mean of the deviations; kept as a
-//     double-double) when there is an intercept, else m_j = 0; scales s_j = ||sqrt(w) (x_j - m_j)||_2
-//     (computed relative to the largest |x_ij - m_j| so that no square over- or underflows).
+//  1. Weighted column means m_j (kept as a double-double) when there is an intercept, else m_j = 0;
+//     scales s_j = ||sqrt(w) (x_j - m_j)||_2. One pass per column (onePass: shifted sums about a
+//     sampled data value near the middle, m = c + S1 / W, s^2 = S2 - S1 S1 / W, taken only when that
+//     cancels at most one bit and nothing can over- or underflow); otherwise, and always on the QR
+//     path (step 5), the multi-pass form: two-pass mean (mean, then plus the mean of the
+//     deviations), scale computed relative to the largest |x_ij - m_j| so that no square over- or
+//     underflows.
 //     s_j = 0 (a zero column, or a constant one with an intercept, on the rows of positive weight;
 //     also s_j < 1 / DBL_MAX) marks the column aliased: excluded, coefficient 0.
 //  2. Z = sqrt(W) (X - m) / s has unit columns. The Gram matrix of [Z, sqrt(W)(y - ybar)] (upper

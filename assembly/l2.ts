@@ -1091,8 +1091,8 @@ function gramBlock(pBlk: usize, L: i32, lp: i32, q: i32, pG: usize): void {
   // the first tile also covers the diagonal (t, t) and computes the lower entry (t + 1, t) as well,
   // whose slot is restored (nothing reads it; the twin does not write it). A one-accumulator loop
   // for (t, t) alone was bound by the add's latency (~3 cycles per row pair), as were the
-  // one-column loops of the 1-3 columns left over: they are one loop over the 2 x rem entries
-  // (independent chains). No entry's order changes, so neither do its bits. Measured (CPU time,
+  // one-column loops of the 1-3 columns left over: now a 2 x 2 loop (4 independent chains) and a
+  // 2 x 1 loop. No entry's order changes, so neither do its bits. Measured (CPU time,
   // standardisation + Gram, median of 15, interleaved, load 23): 1e6 x 20 68.9 -> 68.1 ms, 1e5 x 100
   // 95.2 -> 92.3 ms — small: the pass is bound by the tiles and by the row-block copy (fillBlock),
   // which reads the q columns 4 KiB at a time (~24 ms of the 1e6 x 20 pass, ~7 GB/s against 25 GB/s
@@ -1100,31 +1100,17 @@ function gramBlock(pBlk: usize, L: i32, lp: i32, q: i32, pG: usize): void {
   for (; t + 2 <= q; t += 2) {
     const ct = pBlk + <usize>t * stride;
     const cs = ct + stride;
+    const low = pG + (<usize>(t * q + t + 1) << 3); // (t + 1, t): below the diagonal
+    const keep = load<f64>(low);
     let u = t;
     for (; u + 4 <= q; u += 4) {
       const pA = pG + (<usize>(u * q + t) << 3);
-      const keep = u == t ? load<f64>(pA + 8) : 0.0; // (t + 1, t): below the diagonal
       dotTile2x4(ct, cs, pBlk + <usize>u * stride, stride, bytes, 1.0, pA, pA + 8, qb);
-      if (u == t) store<f64>(pA + 8, keep);
     }
-    const rem = q - u;
-    if (rem == 0) continue;
-    const c0 = pBlk + <usize>u * stride;
-    const pA = pG + (<usize>(u * q + t) << 3);
-    // u == t here only when q - t < 4: then (t + 1, t) is below the diagonal again
-    const keep = u == t ? load<f64>(pA + 8) : 0.0;
-    if (rem == 1) {
-      let a0 = f64x2.splat(0);
-      let b0 = a0;
-      for (let o: usize = 0; o < bytes; o += 16) {
-        const x = v128.load(c0 + o);
-        a0 = f64x2.add(a0, f64x2.mul(v128.load(ct + o), x));
-        b0 = f64x2.add(b0, f64x2.mul(v128.load(cs + o), x));
-      }
-      store<f64>(pA, load<f64>(pA) + (lane0(a0) + lane1(a0)));
-      store<f64>(pA + 8, load<f64>(pA + 8) + (lane0(b0) + lane1(b0)));
-    } else if (rem == 2) {
+    if (u + 2 <= q) {
+      const c0 = pBlk + <usize>u * stride;
       const c1 = c0 + stride;
+      const pA = pG + (<usize>(u * q + t) << 3);
       let a0 = f64x2.splat(0);
       let b0 = a0, a1 = a0, b1 = a0;
       for (let o: usize = 0; o < bytes; o += 16) {
@@ -1141,32 +1127,22 @@ function gramBlock(pBlk: usize, L: i32, lp: i32, q: i32, pG: usize): void {
       store<f64>(pA + 8, load<f64>(pA + 8) + (lane0(b0) + lane1(b0)));
       store<f64>(pA + qb, load<f64>(pA + qb) + (lane0(a1) + lane1(a1)));
       store<f64>(pA + qb + 8, load<f64>(pA + qb + 8) + (lane0(b1) + lane1(b1)));
-    } else {
-      const c1 = c0 + stride;
-      const c2 = c1 + stride;
+      u += 2;
+    }
+    if (u < q) {
+      const c0 = pBlk + <usize>u * stride;
+      const pA = pG + (<usize>(u * q + t) << 3);
       let a0 = f64x2.splat(0);
-      let b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0;
+      let b0 = a0;
       for (let o: usize = 0; o < bytes; o += 16) {
-        const z = v128.load(ct + o);
-        const y = v128.load(cs + o);
-        const x0 = v128.load(c0 + o);
-        const x1 = v128.load(c1 + o);
-        const x2 = v128.load(c2 + o);
-        a0 = f64x2.add(a0, f64x2.mul(z, x0));
-        b0 = f64x2.add(b0, f64x2.mul(y, x0));
-        a1 = f64x2.add(a1, f64x2.mul(z, x1));
-        b1 = f64x2.add(b1, f64x2.mul(y, x1));
-        a2 = f64x2.add(a2, f64x2.mul(z, x2));
-        b2 = f64x2.add(b2, f64x2.mul(y, x2));
+        const x = v128.load(c0 + o);
+        a0 = f64x2.add(a0, f64x2.mul(v128.load(ct + o), x));
+        b0 = f64x2.add(b0, f64x2.mul(v128.load(cs + o), x));
       }
       store<f64>(pA, load<f64>(pA) + (lane0(a0) + lane1(a0)));
       store<f64>(pA + 8, load<f64>(pA + 8) + (lane0(b0) + lane1(b0)));
-      store<f64>(pA + qb, load<f64>(pA + qb) + (lane0(a1) + lane1(a1)));
-      store<f64>(pA + qb + 8, load<f64>(pA + qb + 8) + (lane0(b1) + lane1(b1)));
-      store<f64>(pA + 2 * qb, load<f64>(pA + 2 * qb) + (lane0(a2) + lane1(a2)));
-      store<f64>(pA + 2 * qb + 8, load<f64>(pA + 2 * qb + 8) + (lane0(b2) + lane1(b2)));
     }
-    if (u == t) store<f64>(pA + 8, keep);
+    store<f64>(low, keep);
   }
   if (t < q) {
     const ct = pBlk + <usize>t * stride;

@@ -50,7 +50,7 @@ const peak = (m) => (iters * 16) / m; // mul-adds per second
 const mem = new Float64Array(X.memory.buffer);
 for (let i = 0; i < 6 * 512; i++) mem[i] = 1 + (i % 7) * 1e-3;
 const treps = 2e5;
-const tt = time(() => X.tileInCache(0, 512 * 8, treps));
+const tt = time(() => X.tileInCache(0, 512 * 8, treps, 6 * 512 * 8));
 const tile = (m) => (treps * 512 * 8) / m;
 // 3. Streaming read of 256 MiB (past every cache).
 const bytes = 256 * 1024 * 1024;

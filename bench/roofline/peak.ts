@@ -1,3 +1,5 @@
+import { dotTile2x4 } from "../../assembly/tile";
+
 // Roofline probes for bench/roofline.mjs (compiled by it with the pinned asc, -O3, SIMD; no FMA:
 // Node 20 has no relaxed-SIMD). Not part of the package.
 
@@ -40,31 +42,12 @@ export function streamRead(p: usize, bytes: usize): f64 {
   return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
 }
 
-/** The Gram tile's shape in cache: a 2 x 4 tile of dot products (8 accumulators, 6 loads per row
- *  pair) over `bytes` of six columns at p (stride bytes), `reps` times. Returns a checksum. */
-export function tileInCache(p: usize, bytes: usize, reps: i32): f64 {
+/** The Gram pass's own 2 x 4 tile (assembly/tile.ts dotTile2x4) on six columns in cache at p (stride
+ *  bytes), `reps` times; its eight sums go to the f64 at pOut.. (returned: their total). */
+export function tileInCache(p: usize, bytes: usize, reps: i32, pOut: usize): f64 {
+  for (let k = 0; k < 8; k++) store<f64>(pOut + (<usize>k << 3), 0);
+  for (let r = 0; r < reps; r++) dotTile2x4(p, p + bytes, p + 2 * bytes, bytes, bytes, 1.0, pOut, pOut + 32, 8);
   let s = 0.0;
-  for (let r = 0; r < reps; r++) {
-    let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-    const cs = p + bytes, c0 = cs + bytes, c1 = c0 + bytes, c2 = c1 + bytes, c3 = c2 + bytes;
-    for (let o: usize = 0; o < bytes; o += 16) {
-      const z = v128.load(p + o);
-      const y = v128.load(cs + o);
-      const x0 = v128.load(c0 + o);
-      const x1 = v128.load(c1 + o);
-      const x2 = v128.load(c2 + o);
-      const x3 = v128.load(c3 + o);
-      a0 = f64x2.add(a0, f64x2.mul(z, x0));
-      a1 = f64x2.add(a1, f64x2.mul(z, x1));
-      a2 = f64x2.add(a2, f64x2.mul(z, x2));
-      a3 = f64x2.add(a3, f64x2.mul(z, x3));
-      b0 = f64x2.add(b0, f64x2.mul(y, x0));
-      b1 = f64x2.add(b1, f64x2.mul(y, x1));
-      b2 = f64x2.add(b2, f64x2.mul(y, x2));
-      b3 = f64x2.add(b3, f64x2.mul(y, x3));
-    }
-    const t = f64x2.add(f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3)), f64x2.add(f64x2.add(b0, b1), f64x2.add(b2, b3)));
-    s += f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
-  }
+  for (let k = 0; k < 8; k++) s += load<f64>(pOut + (<usize>k << 3));
   return s;
 }

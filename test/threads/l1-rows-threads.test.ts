@@ -128,6 +128,15 @@ describe.skipIf(debug)('L1 row passes on the thread pool: 1, 2, 3 threads = twin
     for (let t = 0; t < 3; t++) same(out.wasm[t], out.js[0], `plain simplex threads ${t + 1}`);
   });
 
+  it('n = 18000 (two chunks, below the globbing threshold: no argument region, the passes run as loops): twin bits', () => {
+    const d = data(18000, 3, 5, true);
+    for (const o of [{ tau: 0.5 }, { tau: 0.8, weights: d.weights }] as QuantileOptions[]) {
+      const ref = bits(quantile(d.X, d.y, { ...o, backend: 'js' }) as unknown as Fit);
+      expect(ref[ref.length - 1], 'no globbing').toBe(0);
+      for (const t of [1, 3]) same(bits(quantile(d.X, d.y, { ...o, threads: t }) as unknown as Fit), ref, `n 18000 threads ${t}`);
+    }
+  });
+
   it('a fit cancelled between its passes leaves the pool usable (same bits afterwards)', () => {
     const d = data(60000, 6, 11, false);
     const ref = bits(lad(d.X, d.y, { backend: 'js' }) as unknown as Fit);

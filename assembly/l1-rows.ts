@@ -20,8 +20,8 @@ import { ldf, ldi, stf, sti } from "./mem";
  *  those of the sequential loop. */
 export const ROW_CHUNK: i32 = 32 * BLOCK;
 
-/** Argument slots (f64) of a row pass; the region holds ROWS_ARGS_LEN of them. */
-export const ROWS_ARGS_LEN: i32 = 22;
+/** Argument slots (f64) of a row pass: 22 (aKind .. aAlpha); the globbing area's region holds more
+ *  (l1-glob.ts argsLen). */
 const aKind = 0, aN = 1, aNd = 2, aQ = 3, aIc = 4, aXS = 5, aX = 6, aY = 7, aW = 8, aTau = 9, aB = 10, aBeta = 11,
   aR = 12, aVA = 13, aLab = 14, aZero = 15, aLabels = 16, aKey = 17, aPart = 18, aH = 19, aV = 20, aAlpha = 21;
 const kRes = 0, kGrad = 1, kScale = 2, kEdge = 3, kPrimal = 4, kDual = 5, kFloor = 6, kKeys = 7;
@@ -77,8 +77,8 @@ export function l1RowsItem(pArgs: usize, c: i32, slot: i32): void {
   } else if (kind == kGrad) {
     const pLab = <usize>ldf(pArgs, aLab), pKey = <usize>ldf(pArgs, aKey), pPart = <usize>ldf(pArgs, aPart);
     const tau = ldf(pArgs, aTau);
-    if (xs == 3) gradientRows<f64>(n, nd, q, ic, pX, pW, tau, pLab, pKey, pPart, r0, r1);
-    else gradientRows<f32>(n, nd, q, ic, pX, pW, tau, pLab, pKey, pPart, r0, r1);
+    if (xs == 3) gradientRows<f64>(n, nd, q, ic, pX, pW, tau, pLab, pKey, pPart, r0, r1, 0);
+    else gradientRows<f32>(n, nd, q, ic, pX, pW, tau, pLab, pKey, pPart, r0, r1, 0);
   } else if (kind == kScale) {
     const pPart = <usize>ldf(pArgs, aPart) + ((<usize>c * <usize>q) << 3);
     if (xs == 3) scaleRows<f64>(n, q, ic, pX, pW, pPart, r0, r1);
@@ -194,13 +194,21 @@ export function gradientPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usiz
   return true;
 }
 
-/** Rows r0..r1-1 (r0 a multiple of BLOCK) of the gradient, one partial per block (the ops of the
- *  sequential loop: s from 0, rows in order). */
+/** One block i0..i1-1 of the gradient: wKey_i = w_i psi_i, and the block's q partial sums at pPart
+ *  (s from 0, rows in order). */
+export function gradientBlock(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, pW: usize, tau: f64, pLab: usize,
+  pKey: usize, pPart: usize, i0: i32, i1: i32): void {
+  if (xs == 3) gradientRows<f64>(n, nd, q, ic, pX, pW, tau, pLab, pKey, pPart, i0, i1, i0 / BLOCK);
+  else gradientRows<f32>(n, nd, q, ic, pX, pW, tau, pLab, pKey, pPart, i0, i1, i0 / BLOCK);
+}
+
+/** Rows r0..r1-1 (r0 a multiple of BLOCK) of the gradient, one partial per block b at pPart +
+ *  (b - b0) q (the ops of the sequential loop: s from 0, rows in order). */
 function gradientRows<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pW: usize, tau: f64, pLab: usize,
-  pKey: usize, pPart: usize, r0: i32, r1: i32): void {
+  pKey: usize, pPart: usize, r0: i32, r1: i32, b0: i32): void {
   for (let i0 = r0; i0 < r1; i0 += BLOCK) {
     const i1 = i0 + BLOCK < r1 ? i0 + BLOCK : r1;
-    const part = pPart + ((<usize>(i0 / BLOCK) * <usize>q) << 3);
+    const part = pPart + ((<usize>(i0 / BLOCK - b0) * <usize>q) << 3);
     for (let i = i0; i < i1; i++) {
       const l = ldi(pLab, i);
       const w = pW == 0 ? 1.0 : ldf(pW, i);

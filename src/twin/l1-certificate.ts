@@ -7,24 +7,13 @@ import {
 } from './l1-state.js';
 import { solveT } from './l1-lu.js';
 import { residuals } from './l1-simplex.js';
+import { ROW_CHUNK, certChunks } from './l1-rows.js';
 
 let kahanC = 0;
 function kadd(s: number, x: number): number {
   const t = s + x;
   if (Math.abs(s) >= Math.abs(x)) kahanC += (s - t) + x; else kahanC += (x - t) + s;
   return t;
-}
-
-/** Rows per chunk of the kernel's row passes (assembly/l1-rows.ts ROW_CHUNK), and the f64 slots per
- *  chunk before its q column sums (CERT_HEAD). */
-const ROW_CHUNK = 16384;
-const CERT_HEAD = 3;
-
-/** Chunks of the certificate's sums (assembly/l1-rows.ts certChunks): one up to ROW_CHUNK rows or when
- *  the kernel's partials would not fit an n-row region; the kernel splits them across threads. */
-function certChunks(n: number, q: number): number {
-  const c = Math.ceil(n / ROW_CHUNK);
-  return c > 1 && c * (CERT_HEAD + q) <= n ? c : 1;
 }
 
 /** Compensated sum of rows [r0, r1) of x(i) from zero: [sum, error term]. */

@@ -18,6 +18,7 @@ const GLOB_BAND = 3;
 const GLOB_FIX = 0.1;
 const GLOB_ROUNDS = 12;
 const GLOB_LEVEL_CD = CD_MAX_SWEEPS;
+const GLOB_CD_REL = 1e-4;
 const CLASSIFY_K = 16;
 const CLASSIFY_MIN = 4096;
 const MEMB_LO = -1;
@@ -275,7 +276,7 @@ export function globSolve(userStart: boolean): number {
     while (true) {
       if (!buildReduced()) return -1;
       useReduced();
-      const st = plainSolve(cdCap);
+      const st = plainSolve(cdCap, GLOB_CD_REL / q);
       globRounds++;
       redLab = iLab;
       useFull();

@@ -269,15 +269,14 @@ function residualRows<T>(n: i32, nd: i32, qq: i32, icc: i32, pX: usize, pY: usiz
 }
 
 /** Level membership hash of row i (murmur3's fmix32 of a second stream; integer arithmetic). */
-function rowHash(i: i32): u32 {
-  let h = <u32>i * 0x85ebca6b + 0x9e3779b9;
-  h ^= h >> 16; h *= 0x7feb352d; h ^= h >> 15; h *= 0x846ca68b; h ^= h >> 16;
-  return h;
-}
+function rowHash(i: i32): u32 { return fmix32(<u32>i * 0x85ebca6b + 0x9e3779b9); }
 
-/** Sampling hash of row i for classify (fmix32 of a third stream: independent of the levels). */
-function sampleHash(i: i32): u32 {
-  let h = <u32>i * 0xcc9e2d51 + 0x1b873593;
+/** Sampling hash of row i for classify (a third stream: independent of the levels). */
+function sampleHash(i: i32): u32 { return fmix32(<u32>i * 0xcc9e2d51 + 0x1b873593); }
+
+// @ts-ignore: decorator
+@inline function fmix32(x: u32): u32 {
+  let h = x;
   h ^= h >> 16; h *= 0x7feb352d; h ^= h >> 15; h *= 0x846ca68b; h ^= h >> 16;
   return h;
 }

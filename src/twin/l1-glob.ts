@@ -102,16 +102,12 @@ function useReduced(): void {
   layoutN(gWork, gCap);
 }
 
-function rowHash(i: number): number {
-  let h = (Math.imul(i, 0x85ebca6b) + 0x9e3779b9) >>> 0;
-  h = (h ^ (h >>> 16)) >>> 0; h = Math.imul(h, 0x7feb352d) >>> 0;
-  h = (h ^ (h >>> 15)) >>> 0; h = Math.imul(h, 0x846ca68b) >>> 0;
-  h = (h ^ (h >>> 16)) >>> 0;
-  return h;
-}
+function rowHash(i: number): number { return fmix32((Math.imul(i, 0x85ebca6b) + 0x9e3779b9) >>> 0); }
 
-function sampleHash(i: number): number {
-  let h = (Math.imul(i, 0xcc9e2d51) + 0x1b873593) >>> 0;
+function sampleHash(i: number): number { return fmix32((Math.imul(i, 0xcc9e2d51) + 0x1b873593) >>> 0); }
+
+function fmix32(x: number): number {
+  let h = x;
   h = (h ^ (h >>> 16)) >>> 0; h = Math.imul(h, 0x7feb352d) >>> 0;
   h = (h ^ (h >>> 15)) >>> 0; h = Math.imul(h, 0x846ca68b) >>> 0;
   h = (h ^ (h >>> 16)) >>> 0;

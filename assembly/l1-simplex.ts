@@ -427,11 +427,12 @@ export function resetRun(maxIter: i32): void {
 /** The duals in wU no longer belong to the current vertex (the problem changed under them). */
 export function dropDual(): void { haveDual = false; }
 
-/** Coordinate descent from wB, at most cap sweeps; wBest = the result. */
-function runCD(cap: i32): void {
+/** Coordinate descent from wB, at most cap sweeps, stopping once a sweep gains less than
+ *  max(rel, CD_REL min(1, sqrt(CD_N0 / n))) of F; wBest = the result. */
+function runCD(cap: i32, rel: f64): void {
   residuals(false);
   let f = objective();
-  const cdRel = <f64>n > CD_N0 ? CD_REL * Math.sqrt(CD_N0 / <f64>n) : CD_REL;
+  const cdRel = Math.max(rel, <f64>n > CD_N0 ? CD_REL * Math.sqrt(CD_N0 / <f64>n) : CD_REL);
   let k = 0;
   while (k < cap && sweeps < maxIt) {
     let moved = false;
@@ -632,9 +633,10 @@ function pivotLoop(): i32 {
   return status;
 }
 
-/** Coordinate descent, crash and simplex on the current problem from wB. */
-export function plainSolve(cdCap: i32): i32 {
-  runCD(cdCap);
+/** Coordinate descent (at most cdCap sweeps, stop rule cdRel: see runCD), crash and simplex on the
+ *  current problem from wB. */
+export function plainSolve(cdCap: i32, cdRel: f64 = 0): i32 {
+  runCD(cdCap, cdRel);
   if (cancelled) return STATUS_CANCELLED;
   startSimplex();
   return pivotLoop();

@@ -18,6 +18,9 @@ const GLOB_BAND = 3;
 const GLOB_FIX = 0.1;
 const GLOB_ROUNDS = 12;
 const GLOB_LEVEL_CD = CD_MAX_SWEEPS;
+const GLOB_CD_REL = 1e-4;
+const CLASSIFY_K = 16;
+const CLASSIFY_MIN = 4096;
 const MEMB_LO = -1;
 const MEMB_HI = -2;
 const MEMB_OUT = -3;
@@ -99,8 +102,12 @@ function useReduced(): void {
   layoutN(gWork, gCap);
 }
 
-function rowHash(i: number): number {
-  let h = (Math.imul(i, 0x85ebca6b) + 0x9e3779b9) >>> 0;
+function rowHash(i: number): number { return fmix32((Math.imul(i, 0x85ebca6b) + 0x9e3779b9) >>> 0); }
+
+function sampleHash(i: number): number { return fmix32((Math.imul(i, 0xcc9e2d51) + 0x1b873593) >>> 0); }
+
+function fmix32(x: number): number {
+  let h = x;
   h = (h ^ (h >>> 16)) >>> 0; h = Math.imul(h, 0x7feb352d) >>> 0;
   h = (h ^ (h >>> 15)) >>> 0; h = Math.imul(h, 0x846ca68b) >>> 0;
   h = (h ^ (h >>> 16)) >>> 0;
@@ -109,13 +116,20 @@ function rowHash(i: number): number {
 
 function classify(thr: number, all: boolean, band: number): void {
   const F = mF, I = mI;
+  const mExp = all ? fNd : fNd * (thr / 4294967296.0);
+  const h = 0.5 * band / mExp;
+  const sShare = band > 0 ? Math.max(CLASSIFY_MIN, CLASSIFY_K / (h * h)) / mExp : 1.0;
+  const sAll = !(sShare < 0.5);
+  const sThr = sAll ? 0 : Math.trunc(sShare * 4294967296.0);
   let m = 0;
+  let mAll = 0;
   let tw = 0.0;
   for (let i = 0; i < fNd; i++) {
     const w = wgt(i);
     if (!(w > 0) || (!all && rowHash(i) >= thr)) { I[gMemb + i] = MEMB_OUT; continue; }
     I[gMemb + i] = MEMB_BAND;
-    if (band > 0) {
+    mAll++;
+    if (band > 0 && (sAll || sampleHash(i) < sThr)) {
       F[rKey + m] = F[rR + i];
       F[rWt + m] = w;
       I[iId + m] = i;
@@ -125,7 +139,7 @@ function classify(thr: number, all: boolean, band: number): void {
   }
   for (let i = fNd; i < fN; i++) I[gMemb + i] = MEMB_BAND;
   if (!(band > 0) || m === 0) return;
-  const share = 0.5 * band / m;
+  const share = 0.5 * band / mAll;
   const tlo = (tau - share) * tw, thi = (tau + share) * tw;
   let klo = -Infinity, khi = Infinity;
   if (tlo > 0) klo = F[rKey + wselect(pKey, pWt, pId, m, tlo, tw, pSel)];
@@ -258,7 +272,7 @@ export function globSolve(userStart: boolean): number {
     while (true) {
       if (!buildReduced()) return -1;
       useReduced();
-      const st = plainSolve(cdCap);
+      const st = plainSolve(cdCap, GLOB_CD_REL / q);
       globRounds++;
       redLab = iLab;
       useFull();

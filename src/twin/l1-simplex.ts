@@ -423,11 +423,11 @@ export function resetRun(maxIter: number): void {
 
 export function dropDual(): void { haveDual = false; }
 
-function runCD(cap: number): void {
+function runCD(cap: number, rel: number): void {
   const F = mF;
   residuals(false);
   let f = objective();
-  const cdRel = n > CD_N0 ? CD_REL * Math.sqrt(CD_N0 / n) : CD_REL;
+  const cdRel = Math.max(rel, n > CD_N0 ? CD_REL * Math.sqrt(CD_N0 / n) : CD_REL);
   let k = 0;
   while (k < cap && sweeps < maxIt) {
     let moved = false;
@@ -604,8 +604,8 @@ function pivotLoop(): number {
   return status;
 }
 
-export function plainSolve(cdCap: number): number {
-  runCD(cdCap);
+export function plainSolve(cdCap: number, cdRel = 0): number {
+  runCD(cdCap, cdRel);
   if (cancelled) return STATUS_CANCELLED;
   startSimplex();
   return pivotLoop();

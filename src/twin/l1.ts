@@ -15,7 +15,7 @@ import {
   INFO_NONUNIQUE, INFO_DUAL_INFEAS, INFO_EDGE_STEPS, INFO_GLOB_ROUNDS, INFO_GLOB_FIXUPS,
 } from '../abi/info.js';
 import { STATUS_OK, STATUS_NUMERICAL, STATUS_RANK_DEFICIENT } from '../abi/status.js';
-import { l2_fit, l2_work_bytes } from './l2.js';
+import { l2Solve, l2_work_bytes } from './l2.js';
 import { XS, setX, xview } from './xload.js';
 import { SELECT_SCRATCH_BYTES } from './select.js';
 import {
@@ -47,8 +47,8 @@ export function l1_fit(nIn: number, nData: number, p: number, x: number, y: numb
   setX(xf32);
   const userStart = pStart !== 0;
   if (nData === nIn) {
-    // Rank check and least-squares warm start inside the same kernel call (see assembly/l1.ts).
-    const st = l2_fit(nIn, p, x, y, w, intercept, 0, pCoef, pInfo, pFlags, pWork, xf32);
+    // Rank check and unrefined least-squares warm start inside the same kernel call (see assembly/l1.ts).
+    const st = l2Solve(nIn, p, x, y, w, intercept, 0, pCoef, pInfo, pFlags, pWork, 1);
     if (st === STATUS_RANK_DEFICIENT || st === STATUS_NUMERICAL) return st;
     if (pStart === 0) pStart = pCoef;
   }

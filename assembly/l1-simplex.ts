@@ -68,24 +68,31 @@ function residualsOnlyT<T>(): void {
 // Phase 1: coordinate descent
 
 /** Exact minimisation of F along coordinate j; returns the step taken (0 when the coordinate is
- *  already at its minimiser or has no active rows). */
+ *  already at its minimiser or has no active rows). The breakpoint keys are split around step 0 as
+ *  they are built (negative keys from the front, the others from the back, branch-free) while the
+ *  weight of the negative ones is summed: that weight against the target tells which side holds the
+ *  weighted quantile, and the selection runs on that side alone. Same element as selecting over all
+ *  keys (the (key, id) order is strict); about 5% less CPU per fit (h18c). */
 function cdStep(j: i32): f64 {
   return XS == 3 ? cdStepT<f64>(j) : cdStepT<f32>(j);
 }
 function cdStepT<T>(j: i32): f64 {
-  let m = 0;
+  let lo = 0, hi = n - 1; // next slots: negative keys at lo (upwards), the others at hi (downwards)
   let target = 0.0; // B = sum w|a| tau_i: minus the slope at -infinity
   let total = 0.0;
+  let wneg = 0.0;   // weight of the negative keys
   if (j < ic) {
     for (let i = 0; i < nd; i++) {
       const w = wgt(i);
       if (w > 0) {
-        stf(wKey, m, ldf(wR, i));
-        stf(wWt, m, w);
-        sti(wId, m, i);
+        const r = ldf(wR, i);
+        const neg = r < 0;
+        stf(wKey, lo, r); stf(wWt, lo, w); sti(wId, lo, i);
+        stf(wKey, hi, r); stf(wWt, hi, w); sti(wId, hi, i);
+        wneg += select<f64>(w, 0.0, neg);
+        lo += <i32>neg; hi -= <i32>!neg;
         target += w * tau;
         total += w;
-        m++;
       }
     }
   } else {
@@ -95,17 +102,29 @@ function cdStepT<T>(j: i32): f64 {
       const a = xld<T>(xp, i), w = wgt(i);
       if (a != 0 && w > 0) {
         const om = w * Math.abs(a);
-        stf(wKey, m, ldf(wR, i) / a);
-        stf(wWt, m, om);
-        sti(wId, m, i);
+        const key = ldf(wR, i) / a;
+        const neg = key < 0; // -0 and 0 go to the back: they tie with 0 in the (key, id) order
+        // both slots written (the side is a coin flip for a branch predictor): the unused one is
+        // overwritten later or lies outside [0, lo) and (hi, n) (lo <= hi + 1 throughout)
+        stf(wKey, lo, key); stf(wWt, lo, om); sti(wId, lo, i);
+        stf(wKey, hi, key); stf(wWt, hi, om); sti(wId, hi, i);
+        wneg += select<f64>(om, 0.0, neg);
+        lo += <i32>neg; hi -= <i32>!neg;
         target += om * select<f64>(tp, tn, a > 0); // branch-free: the sign of a_ij is a coin flip
         total += om;
-        m++;
       }
     }
   }
+  const m = lo + (n - 1 - hi);
   if (m == 0) return 0;
-  const k = wselect(wKey, wWt, wId, m, target, total, wSel);
+  let k: i32;
+  if (lo > 0 && (wneg >= target || lo == m)) {
+    k = wselect(wKey, wWt, wId, lo, target, wneg, wSel);
+  } else { // the non-negative keys at (hi, n), with the negative ones' weight below them
+    const o = <usize>(hi + 1);
+    k = hi + 1 + wselect(wKey + (o << 3), wWt + (o << 3), wId + (o << 2), m - lo, target - wneg,
+      total - wneg, wSel);
+  }
   sti(wPick, j, ldi(wId, k));
   const delta = ldf(wKey, k);
   if (delta == 0) return 0;

@@ -74,21 +74,28 @@ export function residualsOnly(): void {
 
 // ---- phase 1: coordinate descent ----
 
+/** Mirror of the kernel's cdStep: keys split around step 0 as they are built (negative keys from
+ *  the front, the others from the back, in the kernel's slots), selection on the side holding the
+ *  weighted quantile. */
 function cdStep(j: number): number {
   const F = mF, I = mI;
-  let m = 0;
+  let lo = 0, hi = n - 1;
   let target = 0.0;
   let total = 0.0;
+  let wneg = 0.0;
   if (j < ic) {
     for (let i = 0; i < nd; i++) {
       const w = wgt(i);
       if (w > 0) {
-        F[rKey + m] = F[rR + i];
-        F[rWt + m] = w;
-        I[iId + m] = i;
+        const r = F[rR + i];
+        const neg = r < 0;
+        const at = neg ? lo : hi;
+        F[rKey + at] = r;
+        F[rWt + at] = w;
+        I[iId + at] = i;
+        if (neg) { wneg += w; lo++; } else hi--;
         target += w * tau;
         total += w;
-        m++;
       }
     }
   } else {
@@ -98,17 +105,27 @@ function cdStep(j: number): number {
       const a = X[xp + i], w = wgt(i);
       if (a !== 0 && w > 0) {
         const om = w * Math.abs(a);
-        F[rKey + m] = F[rR + i] / a;
-        F[rWt + m] = om;
-        I[iId + m] = i;
+        const key = F[rR + i] / a;
+        const neg = key < 0;
+        const at = neg ? lo : hi;
+        F[rKey + at] = key;
+        F[rWt + at] = om;
+        I[iId + at] = i;
+        if (neg) { wneg += om; lo++; } else hi--;
         target += om * (a > 0 ? tp : tn);
         total += om;
-        m++;
       }
     }
   }
+  const m = lo + (n - 1 - hi);
   if (m === 0) return 0;
-  const k = wselect(pKey, pWt, pId, m, target, total, pSel);
+  let k: number;
+  if (lo > 0 && (wneg >= target || lo === m)) {
+    k = wselect(pKey, pWt, pId, lo, target, wneg, pSel);
+  } else {
+    const o = hi + 1;
+    k = o + wselect(pKey + 8 * o, pWt + 8 * o, pId + 4 * o, m - lo, target - wneg, total - wneg, pSel);
+  }
   I[iPick + j] = I[iId + k];
   const delta = F[rKey + k];
   if (delta === 0) return 0;

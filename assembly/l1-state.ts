@@ -59,6 +59,17 @@ export const REFRESH: i32 = 16;
  *  tolerance, 1e5x the rounding of a residual. The S term reaches rows with s_i = 0 (e.g. lasso
  *  pseudo-rows of coefficients at zero, the most degenerate rows there are). */
 export const PERTURB: f64 = 1e-9;
+/** Growth of the perturbation when it is too small for the vertex at hand: a refresh on the perturbed
+ *  responses that finds a non-basic row (w > 0) with a residual of exactly 0 — the zero test of
+ *  residuals(true) counted the row's perturbation as noise, because the coefficient-uncertainty term
+ *  sum_j |a_ij| beta_j of an ill-conditioned basis exceeds it (integer designs: beta up to ~1e3
+ *  ZERO_RES, i.e. 1e-7 absolute against a 4e-8 perturbation) — multiplies every row's perturbation
+ *  by PERTURB_GROW, at most PERTURB_GROWTHS times per simplex start. Without it those rows sit at
+ *  r = 0 unordered by the perturbation, every edge that crosses them takes a zero step, and Bland's
+ *  rule re-enters them one by one (integer design 6e5 x 50, tau 0.1: 9,969 pivots, max-iterations,
+ *  issue 18; with it: optimal in 578 pivots). */
+export const PERTURB_GROW: f64 = 8;
+export const PERTURB_GROWTHS: i32 = 3;
 /** Consecutive stalled pivots — the residual a step crosses to reach its entering row is within
  *  that row's zero tolerance (a tie to rounding: b does not really move) — before Bland's rule
  *  takes over, until a step moves. A step that crosses a real residual, however small against F,

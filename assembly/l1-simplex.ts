@@ -550,12 +550,6 @@ function startSimplex(): void {
 
 let grown: i32 = 0; // perturbation growths since startSimplex (PERTURB_GROW)
 
-/** Some non-basic row (w > 0) has a residual of exactly 0 (after a refresh: within the zero test). */
-function tiedNonbasic(): bool {
-  for (let i = 0; i < n; i++) if (ldi(wLab, i) != 0 && ldf(wR, i) == 0 && wgt(i) > 0) return true;
-  return false;
-}
-
 /** Multiplies every row's response perturbation by PERTURB_GROW (see PERTURB_GROWTHS). */
 function growPerturbation(): void {
   for (let i = 0; i < n; i++) stf(wYp, i, ldf(pY, i) + (ldf(wYp, i) - ldf(pY, i)) * PERTURB_GROW);
@@ -589,16 +583,16 @@ function pivotLoop(): i32 {
   let dualEst = 0.0;
   while (true) {
     if (!factor()) { status = STATUS_NUMERICAL; break; }
+    // DEGEN_BLAND stalled steps on the perturbed responses: the zero test swallows perturbations
+    // (PERTURB_GROW) — grow them and refresh before Bland's rule takes over
+    if (degen >= DEGEN_BLAND && pYc == wYp && grown < PERTURB_GROWTHS) {
+      growPerturbation();
+      since = REFRESH;
+      degen = 0;
+    }
     if (since >= REFRESH) {
       refresh();
       since = 0;
-      // a perturbed residual the zero test swallowed: a larger perturbation, the same basis, refresh
-      if (pYc == wYp && grown < PERTURB_GROWTHS && tiedNonbasic()) {
-        growPerturbation();
-        since = REFRESH;
-        degen = 0;
-        continue;
-      }
       f = objective();
       if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) stf(wBest, j, ldf(wB, j)); }
     }

@@ -37,8 +37,9 @@
 // Res. 2:103: smallest row index leaves, first breakpoint by (t, row) enters, no long step) takes
 // over after DEGEN_BLAND consecutive stalled steps — steps whose entering row's residual was a tie to
 // rounding, so b did not move — until a step moves. (Tie-resolving steps on the perturbed data move b
-// by ~1e-9 relative and are progress, however little they lower F.) A perturbation that the zero
-// test swallows (an ill-conditioned basis: see PERTURB_GROW) is grown until it shows.
+// by ~1e-9 relative and are progress, however little they lower F.) Before Bland's rule takes over
+// on perturbed responses the perturbation grows (PERTURB_GROW): stalls there mean the zero test of an
+// ill-conditioned basis swallowed it.
 //
 // Globbing (large n; see "Globbing" below). From GLOB_MIN rows (GLOB_MIN_WARM with a caller's warm
 // start) the phases above run on reduced problems — the rows in a band around a subsample's fit plus
@@ -74,11 +75,13 @@
 // against a ~4e-8 perturbation) swallowed the ~1e-9 relative perturbation, so each refresh zeroed 1
 // to 536 perturbed non-basic residuals; those rows sat at r = 0 unordered by the perturbation, each
 // edge crossing them took a zero step, and Bland's rule re-entered them one by one. Fix
-// (l1-simplex.ts pivotLoop, PERTURB_GROW in l1-state.ts): a refresh on perturbed responses that
-// finds such a row multiplies every row's perturbation by 8 (at most 3 times per simplex start) and
-// refreshes again from the same basis. Measured (CPU, load ~19): 6e5 x 50 tau 0.1 optimal in 31
-// sweeps + 578 pivots, 5.2 s (twin: 0 stalled pivots, 3 growths); plain 5,000 x 50 intx with N(0, 0.25)
-// noise tau 0.9: 345 pivots (169 stalled, 71 under Bland) -> 185 (test/kernels/l1-degenerate-kernel).
+// (l1-simplex.ts pivotLoop, PERTURB_GROW in l1-state.ts): when DEGEN_BLAND consecutive steps stall on
+// the perturbed responses, every row's perturbation grows 8x (at most 3 times per simplex start) and
+// the vertex is refreshed before Bland's rule would take over. Measured (CPU, load ~20; twin pivot
+// counts equal the kernel's): 6e5 x 50 tau 0.1 optimal in 31 sweeps + 675 pivots (1e6 x 50: see
+// the report); plain 5,000 x 50 intx, N(0, 0.25) noise, tau 0.9: 345 pivots (169 stalled, 71 under
+// Bland) -> 207 (test/kernels/l1-degenerate-kernel.test.ts); intx 1e6 x 10 tau 0.1 / 0.5 / 0.9:
+// 141 / 183 / 247 pivots -> 146 / 183 / 159; 1e5 x 10 and 1e5 x 50 cells unchanged (no stalls).
 // Still open: the intx cells at 1e5 need ~3x the pivots of continuous data (1e5 x 50 tau 0.5: 15
 // sweeps + 450 pivots) without stalling: ~5% of rows lie exactly on the optimal hyperplane, and the
 // simplex walks the perturbed vertices of that face (90% of those pivots lower F by < 1e-8 relative).

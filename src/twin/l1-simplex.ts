@@ -451,12 +451,6 @@ function startSimplex(): void {
 
 let grown = 0; // perturbation growths since startSimplex
 
-function tiedNonbasic(): boolean {
-  const F = mF, I = mI;
-  for (let i = 0; i < n; i++) if (I[iLab + i] !== 0 && F[rR + i] === 0 && wgt(i) > 0) return true;
-  return false;
-}
-
 function growPerturbation(): void {
   const F = mF;
   for (let i = 0; i < n; i++) F[rYp + i] = F[yb + i] + (F[rYp + i] - F[yb + i]) * PERTURB_GROW;
@@ -481,15 +475,14 @@ function pivotLoop(): number {
   let dualEst = 0.0;
   while (true) {
     if (!factor()) { status = STATUS_NUMERICAL; break; }
+    if (degen >= DEGEN_BLAND && ycb === rYp && grown < PERTURB_GROWTHS) {
+      growPerturbation();
+      since = REFRESH;
+      degen = 0;
+    }
     if (since >= REFRESH) {
       refresh();
       since = 0;
-      if (ycb === rYp && grown < PERTURB_GROWTHS && tiedNonbasic()) {
-        growPerturbation();
-        since = REFRESH;
-        degen = 0;
-        continue;
-      }
       f = objective();
       if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) F[rBest + j] = F[rB + j]; }
     }

@@ -78,8 +78,8 @@
 // (l1-simplex.ts pivotLoop, PERTURB_GROW in l1-state.ts): when DEGEN_BLAND consecutive steps stall on
 // the perturbed responses, every row's perturbation grows 8x (at most 3 times per simplex start) and
 // the vertex is refreshed before Bland's rule would take over. Measured (CPU, load ~20; twin pivot
-// counts equal the kernel's): 6e5 x 50 tau 0.1 optimal in 31 sweeps + 675 pivots (1e6 x 50: see
-// the report); plain 5,000 x 50 intx, N(0, 0.25) noise, tau 0.9: 345 pivots (169 stalled, 71 under
+// counts equal the kernel's): 6e5 x 50 tau 0.1 optimal in 31 sweeps + 675 pivots, 5.2 s; 1e6 x 50
+// in 28 + 727, 6.5 s; plain 5,000 x 50 intx, N(0, 0.25) noise, tau 0.9: 345 pivots (169 stalled, 71 under
 // Bland) -> 207 (test/kernels/l1-degenerate-kernel.test.ts); intx 1e6 x 10 tau 0.1 / 0.5 / 0.9:
 // 141 / 183 / 247 pivots -> 146 / 183 / 159; 1e5 x 10 and 1e5 x 50 cells unchanged (no stalls).
 // Still open: the intx cells at 1e5 need ~3x the pivots of continuous data (1e5 x 50 tau 0.5: 15

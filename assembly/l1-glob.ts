@@ -27,15 +27,16 @@
 // Counters: INFO_GLOB_ROUNDS (reduced problems solved), INFO_GLOB_FIXUPS (rows moved into a band).
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_OK } from "./status";
 import {
-  BLOCK, CD_MAX_SWEEPS, align16, ic, layoutN, n, q, regionBytes, setProblem, tau, wB, wBeta, wId, wKey, wLab, wPick,
-  wR, wSel, wSlot, wWt, wgt,
+  BLOCK, CD_MAX_SWEEPS, ZERO_RES, align16, ic, layoutN, n, q, regionBytes, setProblem, tau, wB, wBeta, wId, wKey, wLab,
+  wPick, wR, wSel, wSlot, wV, wWt, wgt,
 } from "./l1-state";
 import { columnScales } from "./l1-lu";
-import { crash, dropDual, plainSolve, reprice, residuals, tiedRow } from "./l1-simplex";
+import { crash, dropDual, plainSolve, reprice, residuals } from "./l1-simplex";
 import { XS, setXS, xat, xatx, xld, xld2 } from "./xload";
 import { ldf, ldi, stf, sti } from "./mem";
 import { wselect } from "./select";
 import { PASS_L1_GLOB, parRun } from "./par";
+import { rowScaleAt, setRowsArgs } from "./l1-rows";
 
 /** Rows from which a cold fit takes the globbing path (measured: it pays from ~2e4 rows), and from
  *  which a warm-started one does (a neighbouring fit gives the band directly: pays from ~2e3 rows). */
@@ -119,6 +120,7 @@ export function globBegin(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: u
   pWork: usize, end: usize, glob: bool): void {
   fN = nIn; fNd = nData; fX = x; fY = y; fW = w; fWork = pWork; fXS = xs;
   globRounds = 0; globFixups = 0;
+  setRowsArgs(0);
   if (!glob) return;
   gCap = globCap(nIn);
   const cF = align16(<usize>gCap << 3), cI = align16(<usize>gCap << 2);
@@ -130,6 +132,7 @@ export function globBegin(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: u
   gW = e; e += cF;
   gArgs = e; e += align16(<usize>argsLen << 3);
   gWork = e;
+  setRowsArgs(gArgs); // the solver's row passes (l1-rows.ts) use the same region: passes never overlap
 }
 
 export function useFull(): void {
@@ -151,11 +154,11 @@ function useReduced(): void {
 /** Rows per item of the row passes (kernel-only: any value gives the same bits). */
 const globChunk: i32 = 16384;
 /** Argument slots (f64) and item kinds. */
-const argsLen: i32 = 26;
+const argsLen: i32 = 30; // >= ROWS_ARGS_LEN: the solver's row passes (l1-rows.ts) share the region
 const aKind = 0, aN = 1, aNd = 2, aQ = 3, aIc = 4, aXS = 5, aX = 6, aY = 7, aW = 8, aB = 9, aBeta = 10, aR = 11,
   aMemb = 12, aLo = 13, aHi = 14, aNr = 15, aNb = 16, aNLo = 17, aNHi = 18, aGLo = 19, aGHi = 20, aA = 21, aId = 22,
-  aGX = 23, aGY = 24;
-const kResid = 0, kSides = 1, kGather = 2;
+  aGX = 23, aGY = 24, aPart = 25, aThr = 26, aFlags = 27, aKey = 28, aWt = 29;
+const kResid = 0, kSides = 1, kGather = 2, kMark = 3, kScatter = 4, kVerify = 5, kCount = 6, kPlace = 7;
 
 function chunks(rows: i32): i32 { return rows <= globChunk ? 1 : (rows + globChunk - 1) / globChunk; }
 
@@ -179,6 +182,9 @@ function passArgs(kind: i32, rows: i32): usize {
   stf(a, aGX, <f64>gX);
   stf(a, aGY, <f64>gY);
   stf(a, aNr, <f64>rows);
+  stf(a, aPart, <f64>wV); // per-item partials (counts, offsets): the full problem's edge image is free while globbing
+  stf(a, aKey, <f64>wKey);
+  stf(a, aWt, <f64>wWt);
   return a;
 }
 
@@ -215,6 +221,67 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
       const r = ldf(pR, i);
       if (r < klo) sti(memb, i, MEMB_LO);
       else if (r > khi) sti(memb, i, MEMB_HI);
+    }
+  } else if (kind >= kMark) {
+    const rows = <i32>ldf(pArgs, aNr);
+    const r0 = c * globChunk, r1 = min<i32>(rows, r0 + globChunk);
+    const memb = <usize>ldf(pArgs, aMemb), part = <usize>ldf(pArgs, aPart), id = <usize>ldf(pArgs, aId);
+    if (kind == kMark) {
+      // classify: level membership; counts the members when the band is collected
+      const thr = <u32>ldf(pArgs, aThr), flags = <i32>ldf(pArgs, aFlags), all = (flags & 1) != 0, collect = (flags & 2) != 0;
+      let m = 0;
+      for (let i = r0; i < r1; i++) {
+        const w = pW == 0 ? 1.0 : ldf(pW, i);
+        if (!(w > 0) || (!all && rowHash(i) >= thr)) { sti(memb, i, MEMB_OUT); continue; }
+        sti(memb, i, MEMB_BAND);
+        if (collect) m++;
+      }
+      stf(part, c, <f64>m);
+    } else if (kind == kScatter) {
+      // classify: the members' residuals, weights and rows from this item's offset on (row order)
+      const pR = <usize>ldf(pArgs, aR), key = <usize>ldf(pArgs, aKey), wt = <usize>ldf(pArgs, aWt);
+      let m = <i32>ldf(part, c);
+      for (let i = r0; i < r1; i++) {
+        if (ldi(memb, i) != MEMB_BAND) continue;
+        stf(key, m, ldf(pR, i));
+        stf(wt, m, pW == 0 ? 1.0 : ldf(pW, i));
+        sti(id, m, i);
+        m++;
+      }
+    } else if (kind == kVerify) {
+      // verifyGlobs: globbed rows on the wrong side of the fit (and not tied to it) join the band
+      const pR = <usize>ldf(pArgs, aR), pB = <usize>ldf(pArgs, aB), pBeta = <usize>ldf(pArgs, aBeta);
+      const qq = <i32>ldf(pArgs, aQ), icc = <i32>ldf(pArgs, aIc);
+      let v = 0;
+      for (let i = r0; i < r1; i++) {
+        const m = ldi(memb, i), r = ldf(pR, i);
+        if (!((m == MEMB_LO && r > 0) || (m == MEMB_HI && r < 0))) continue;
+        const sc = xs == 3 ? rowScaleAt<f64>(n, nd, qq, icc, pX, pY, pB, pBeta, i) : rowScaleAt<f32>(n, nd, qq, icc, pX, pY, pB, pBeta, i);
+        if (Math.abs(r) <= ZERO_RES * sc) continue;
+        sti(memb, i, MEMB_BAND);
+        v++;
+      }
+      stf(part, c, <f64>v);
+    } else if (kind == kCount) {
+      // buildReduced: band, below and above rows of this item
+      let nb = 0, nLo = 0, nHi = 0;
+      for (let i = r0; i < r1; i++) {
+        const m = ldi(memb, i);
+        if (m >= 0 || m == MEMB_BAND) nb++;
+        else if (m == MEMB_LO) nLo++;
+        else if (m == MEMB_HI) nHi++;
+      }
+      stf(part, 3 * c, <f64>nb); stf(part, 3 * c + 1, <f64>nLo); stf(part, 3 * c + 2, <f64>nHi);
+    } else if (kind == kPlace) {
+      // buildReduced: reduced indexes of band rows, and the row lists (band, below, above) from this
+      // item's offsets on
+      let kb = <i32>ldf(part, 3 * c), kl = <i32>ldf(part, 3 * c + 1), kh = <i32>ldf(part, 3 * c + 2);
+      for (let i = r0; i < r1; i++) {
+        const m = ldi(memb, i);
+        if (m >= 0 || m == MEMB_BAND) { sti(memb, i, kb); sti(id, kb, i); kb++; }
+        else if (m == MEMB_LO) { sti(id, kl, i); kl++; }
+        else if (m == MEMB_HI) { sti(id, kh, i); kh++; }
+      }
     }
   } else if (kind == kGather) {
     const cols = <i32>ldf(pArgs, aQ) - <i32>ldf(pArgs, aIc);
@@ -266,44 +333,43 @@ function rowHash(i: i32): u32 {
  *  weighted (tau -+ band / 2 N_k)-quantiles of the members' residuals are globbed. Pseudo-rows
  *  always join the band. */
 function classify(thr: u32, all: bool, band: f64): void {
-  let m = 0;
-  let tw = 0.0;
-  for (let i = 0; i < fNd; i++) {
-    const w = wgt(i);
-    if (!(w > 0) || (!all && rowHash(i) >= thr)) { sti(gMemb, i, MEMB_OUT); continue; }
-    sti(gMemb, i, MEMB_BAND);
-    if (band > 0) {
-      stf(wKey, m, ldf(wR, i));
-      stf(wWt, m, w);
-      sti(wId, m, i);
-      tw += w;
-      m++;
-    }
-  }
+  // membership and member counts per item; then each item lists its members from its offset on
+  const collect = band > 0;
+  const a = passArgs(kMark, fNd);
+  stf(a, aThr, <f64>thr);
+  stf(a, aFlags, <f64>((all ? 1 : 0) | (collect ? 2 : 0)));
+  const items = chunks(fNd);
+  runItems(a, items);
   for (let i = fNd; i < fN; i++) sti(gMemb, i, MEMB_BAND);
-  if (!(band > 0) || m == 0) return;
+  if (!collect) return;
+  let m = 0;
+  for (let c = 0; c < items; c++) { const k = <i32>ldf(wV, c); stf(wV, c, <f64>m); m += k; }
+  if (m == 0) return;
+  stf(a, aKind, <f64>kScatter);
+  runItems(a, items);
+  let tw = 0.0;
+  for (let k = 0; k < m; k++) tw += ldf(wWt, k); // the members' weights in row order
   const share = 0.5 * band / <f64>m;
   const tlo = (tau - share) * tw, thi = (tau + share) * tw;
   let klo = -Infinity, khi = Infinity;
   if (tlo > 0) klo = ldf(wKey, wselect(wKey, wWt, wId, m, tlo, tw, wSel));
   if (thi < tw) khi = ldf(wKey, wselect(wKey, wWt, wId, m, thi, tw, wSel));
-  const a = passArgs(kSides, fNd);
-  stf(a, aLo, klo);
-  stf(a, aHi, khi);
-  runItems(a, chunks(fNd));
+  const sa = passArgs(kSides, fNd);
+  stf(sa, aLo, klo);
+  stf(sa, aHi, khi);
+  runItems(sa, items);
 }
 
 /** Globbed rows on the wrong side of the fit (full residuals in wR) join the band; returns how many.
- *  A residual within the zero tolerance (tiedRow) is on the fit, where either side is exact. */
+ *  A residual within the zero tolerance of residuals(true) (ZERO_RES times the row's scale,
+ *  l1-rows.ts rowScaleAt) is on the fit, where either side is exact: on tied data (integer designs:
+ *  ~5% of rows exactly on the optimal hyperplane) rounding noise of 1e-16 on such rows would otherwise
+ *  count as a violated glob, and each "violation" costs a reduced re-solve. */
 function verifyGlobs(): i32 {
+  const items = chunks(fNd);
+  runItems(passArgs(kVerify, fNd), items);
   let v = 0;
-  for (let i = 0; i < fNd; i++) {
-    const m = ldi(gMemb, i);
-    if (((m == MEMB_LO && ldf(wR, i) > 0) || (m == MEMB_HI && ldf(wR, i) < 0)) && !tiedRow(i, ldf(wR, i))) {
-      sti(gMemb, i, MEMB_BAND);
-      v++;
-    }
-  }
+  for (let c = 0; c < items; c++) v += <i32>ldf(wV, c);
   return v;
 }
 
@@ -313,15 +379,14 @@ function verifyGlobs(): i32 {
  *  are listed first (full wId: band, then below, then above, each in row order), so the column
  *  copies and glob sums are branch-free gathers. False when the problem would exceed the area. */
 function buildReduced(): bool {
+  // counts per item, then each item numbers its band rows and lists its rows of each kind from its
+  // offsets on (band, then below, then above, each in row order)
+  const items = chunks(fNd);
+  const pa = passArgs(kCount, fNd);
+  runItems(pa, items);
   let a = 0;
   let nLo = 0, nHi = 0;
-  let cLo = 0.0, cHi = 0.0;
-  for (let i = 0; i < fNd; i++) {
-    const m = ldi(gMemb, i);
-    if (m >= 0 || m == MEMB_BAND) { sti(gMemb, i, a); a++; }
-    else if (m == MEMB_LO) { nLo++; cLo += wgt(i); }
-    else if (m == MEMB_HI) { nHi++; cHi += wgt(i); }
-  }
+  for (let c = 0; c < items; c++) { a += <i32>ldf(wV, 3 * c); nLo += <i32>ldf(wV, 3 * c + 1); nHi += <i32>ldf(wV, 3 * c + 2); }
   const nb = a;
   const gLo = a;
   if (nLo > 0) a++;
@@ -333,12 +398,17 @@ function buildReduced(): bool {
   gN = nr;
   gNd = a;
   let kb = 0, kl = nb, kh = nb + nLo;
-  for (let i = 0; i < fNd; i++) {
-    const m = ldi(gMemb, i);
-    if (m >= 0) { sti(wId, kb, i); kb++; }
-    else if (m == MEMB_LO) { sti(wId, kl, i); kl++; }
-    else if (m == MEMB_HI) { sti(wId, kh, i); kh++; }
+  for (let c = 0; c < items; c++) {
+    const cb = <i32>ldf(wV, 3 * c), cl = <i32>ldf(wV, 3 * c + 1), ch = <i32>ldf(wV, 3 * c + 2);
+    stf(wV, 3 * c, <f64>kb); stf(wV, 3 * c + 1, <f64>kl); stf(wV, 3 * c + 2, <f64>kh);
+    kb += cb; kl += cl; kh += ch;
   }
+  stf(pa, aKind, <f64>kPlace);
+  runItems(pa, items);
+  // the globs' weights, summed in row order
+  let cLo = 0.0, cHi = 0.0;
+  for (let k = nb; k < nb + nLo; k++) cLo += wgt(ldi(wId, k));
+  for (let k = nb + nLo; k < nb + nLo + nHi; k++) cHi += wgt(ldi(wId, k));
   // columns of X, then c = q - ic: the responses — one item per column (its bits do not depend on
   // which thread gathers it)
   const g = passArgs(kGather, fN);

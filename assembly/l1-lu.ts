@@ -5,24 +5,19 @@
 // astronomically large (a column of 1e-300s, or 1e-323 beside 1e-35, would otherwise lose every digit
 // in the elimination). Quantities in scaled coordinates: b^ = S b, h^ = S h, g^ = S^-1 g; the duals u
 // are the same. M^ is row-major q x q; LU with partial pivoting (row interchanges), as LAPACK dgetrf.
-import { aij, colT, ic, n, q, wCS, wH, wLU, wPiv, wSlot, wgt } from "./l1-state";
-import { XS, xld } from "./xload";
+import { aij, dataW, dataX, ic, n, q, wCS, wH, wLU, wPiv, wSlot, wV } from "./l1-state";
+import { ROW_CHUNK, columnMaxima } from "./l1-rows";
+import { XS } from "./xload";
 import { ldf, ldi, stf, sti } from "./mem";
 
 /** Column scales s_j: the power of 2 in [m_j, 2 m_j), m_j = max |a_ij| over rows with w > 0, kept in
  *  the normal range [2^-1022, 2^1023] (so that 1/s_j is exact too); 1 for a zero column. */
 export function columnScales(): void {
-  if (XS == 3) columnScalesT<f64>(); else columnScalesT<f32>();
-}
-function columnScalesT<T>(): void {
+  // m_j into wCS (split when large: per-item maxima in wV, which no caller holds across this)
+  const items = (n + ROW_CHUNK - 1) / ROW_CHUNK;
+  columnMaxima(n, q, ic, XS, dataX(), dataW(), <f64>items * <f64>q <= <f64>n ? wV : 0, wCS);
   for (let j = 0; j < q; j++) {
-    let m = 0.0;
-    if (j < ic) {
-      m = 1.0;
-    } else {
-      const xp = colT<T>(j);
-      for (let i = 0; i < n; i++) if (wgt(i) > 0) { const a = Math.abs(xld<T>(xp, i)); if (a > m) m = a; }
-    }
+    const m = j < ic ? 1.0 : ldf(wCS, j);
     let s = 1.0;
     if (m > 0) {
       while (s < m && s < 8.98846567431158e307) s *= 2.0;

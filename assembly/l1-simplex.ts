@@ -8,8 +8,9 @@ import {
   BLOCK, CD_N0, CD_REL, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
   KIND_L1, PERTURB, REFRESH, SUBNORMAL_MIN, ZERO_DIR, ZERO_RES, aij, col, colT, ic, jitter, n, nd,
   pY, pYc, psi, q, rho, tau, useResponses, wB, wBest, wBeta, wCS, wG, wH, wId, wKey, wLU, wLab,
-  wPick, wPiv, wQ, wR, wSel, wSlot, wT, wU, wV, wVA, wWt, wYp, wgt,
+  wPick, wPiv, wQ, wR, wSel, wSlot, wT, wU, wV, wVA, wWt, wYp, wgt, dataW, dataX,
 } from "./l1-state";
+import { edgePass, gradientPass, residualPass, rowScaleAt } from "./l1-rows";
 import { columnScales, edgeLength, factor, solve, solveT } from "./l1-lu";
 import { XS, ldx, xld, xld2 } from "./xload";
 import { ldf, ldi, stf, sti } from "./mem";
@@ -32,45 +33,7 @@ function objective(): f64 {
  *  during CD). With `zero`, residuals within ZERO_RES wVA are set to exactly 0 (ties become exact,
  *  degeneracy visible). Row blocks keep r and wVA in cache while the columns stream past. */
 export function residuals(zero: bool): void {
-  if (XS == 3) residualsT<f64>(zero); else residualsT<f32>(zero);
-}
-function residualsT<T>(zero: bool): void {
-  const b0 = ic ? ldf(wB, 0) : 0.0, a0 = ic ? Math.abs(b0) + ldf(wBeta, 0) : 0.0;
-  for (let i0 = 0; i0 < n; i0 += BLOCK) {
-    const i1 = i0 + BLOCK < n ? i0 + BLOCK : n;
-    for (let i = i0; i < i1; i++) {
-      const y = ldf(pYc, i);
-      if (ic != 0 && i < nd) {
-        stf(wR, i, y - b0);
-        stf(wVA, i, Math.abs(y) + a0);
-      } else {
-        stf(wR, i, y);
-        stf(wVA, i, Math.abs(y));
-      }
-    }
-    for (let j = ic; j < q; j++) {
-      const bj = ldf(wB, j), ej = ldf(wBeta, j);
-      if (bj == 0 && ej == 0) continue;
-      const xp = colT<T>(j);
-      // two rows per f64x2 lane pair: the same IEEE operations per row as the scalar tail (and the twin)
-      const b2 = f64x2.splat(bj), e2 = f64x2.splat(ej);
-      let i = i0;
-      for (; i + 1 < i1; i += 2) {
-        const o = <usize>i << 3;
-        const x2 = xld2<T>(xp, i), t2 = f64x2.mul(b2, x2);
-        v128.store(wR + o, f64x2.sub(v128.load(wR + o), t2));
-        v128.store(wVA + o, f64x2.add(v128.load(wVA + o), f64x2.add(f64x2.abs(t2), f64x2.mul(e2, f64x2.abs(x2)))));
-      }
-      for (; i < i1; i++) {
-        const x = xld<T>(xp, i), t = bj * x;
-        stf(wR, i, ldf(wR, i) - t);
-        stf(wVA, i, ldf(wVA, i) + (Math.abs(t) + ej * Math.abs(x)));
-      }
-    }
-    if (zero) {
-      for (let i = i0; i < i1; i++) if (Math.abs(ldf(wR, i)) <= ZERO_RES * ldf(wVA, i)) stf(wR, i, 0.0);
-    }
-  }
+  residualPass(n, nd, q, ic, XS, dataX(), pYc, wB, wBeta, wR, wVA, wLab, zero, false);
 }
 
 /** r = y - A b alone (the same values as residuals(false), without the scales): the globbing passes
@@ -284,24 +247,8 @@ function coefficientUncertainty(): void {
 /** s_i + sum_j |a_ij| beta_j / ZERO_RES for one row at the current b: the scale residuals(true)
  *  measures row i's residual against (wVA), with the same operations in the same order. */
 function rowScale(i: i32): f64 {
-  let s = Math.abs(ldf(pYc, i));
-  if (ic != 0 && i < nd) s += Math.abs(ldf(wB, 0)) + ldf(wBeta, 0);
-  for (let j = ic; j < q; j++) {
-    const bj = ldf(wB, j), ej = ldf(wBeta, j);
-    if (bj == 0 && ej == 0) continue;
-    const x = ldx(col(j), i);
-    s += Math.abs(bj * x) + ej * Math.abs(x);
-  }
-  return s;
-}
-
-/** Residual r_i (from residualsOnly) within the zero tolerance of residuals(true): row i lies on the
- *  fit to rounding, and either side (label) is exact for it. The globbing driver's verification
- *  uses it — on tied data (integer designs: ~5% of rows exactly on the optimal hyperplane) rounding
- *  noise of 1e-16 on such rows otherwise counts as a violated glob, and each "violation" costs a
- *  reduced re-solve. */
-export function tiedRow(i: i32, r: f64): bool {
-  return Math.abs(r) <= ZERO_RES * rowScale(i);
+  return XS == 3 ? rowScaleAt<f64>(n, nd, q, ic, dataX(), pYc, wB, wBeta, i)
+    : rowScaleAt<f32>(n, nd, q, ic, dataX(), pYc, wB, wBeta, i);
 }
 
 /** y_i - a_i.b for one row, in the order of residuals(). */
@@ -317,6 +264,20 @@ function rowResidual(i: i32): f64 {
 
 /** g = sum over non-basic rows of w_i psi_i a_i, from scratch, by row blocks (wKey holds w_i psi_i). */
 function gradient(): void {
+  // split (l1-rows.ts): wKey and the per-BLOCK partial sums (in wV, free until the next edge image),
+  // added here in block order — the sequential loop's operations
+  const blocks = (n + BLOCK - 1) / BLOCK;
+  if (<f64>blocks * <f64>q <= <f64>n && gradientPass(n, nd, q, ic, XS, dataX(), dataW(), tau, wLab, wKey, wV)) {
+    for (let j = 0; j < q; j++) stf(wG, j, 0.0);
+    for (let b = 0; b < blocks; b++) {
+      const part = wV + ((<usize>b * <usize>q) << 3);
+      for (let j = 0; j < q; j++) stf(wG, j, ldf(wG, j) + ldf(part, j));
+    }
+    let mass = 0.0;
+    for (let i = 0; i < n; i++) mass += Math.abs(ldf(wKey, i));
+    nmass = mass;
+    return;
+  }
   if (XS == 3) gradientT<f64>(); else gradientT<f32>();
 }
 function gradientT<T>(): void {
@@ -372,48 +333,14 @@ function refresh(): void {
   solve(wT);
   for (let j = 0; j < q; j++) stf(wB, j, ldf(wB, j) + ldf(wT, j) / ldf(wCS, j));
   coefficientUncertainty();
-  residuals(true);
-  for (let i = 0; i < n; i++) {
-    const l = ldi(wLab, i), r = ldf(wR, i);
-    if (l > 0 && r < 0) sti(wLab, i, -1);
-    else if (l < 0 && r > 0) sti(wLab, i, 1);
-  }
+  // residuals(true), then labels that disagree with the sign of r flip (row by row: one pass)
+  residualPass(n, nd, q, ic, XS, dataX(), pYc, wB, wBeta, wR, wVA, wLab, true, true);
   gradient();
 }
 
 /** v = A h and wVA = sum_j |a_ij h_j|, by row blocks. */
 function edgeImage(): void {
-  if (XS == 3) edgeImageT<f64>(); else edgeImageT<f32>();
-}
-function edgeImageT<T>(): void {
-  const h0 = ic ? ldf(wH, 0) : 0.0, a0 = Math.abs(h0);
-  for (let i0 = 0; i0 < n; i0 += BLOCK) {
-    const i1 = i0 + BLOCK < n ? i0 + BLOCK : n;
-    for (let i = i0; i < i1; i++) {
-      const data = i < nd;
-      stf(wV, i, data ? h0 : 0.0);
-      stf(wVA, i, data ? a0 : 0.0);
-    }
-    for (let j = ic; j < q; j++) {
-      const hj = ldf(wH, j);
-      if (hj == 0) continue;
-      const xp = colT<T>(j);
-      // two rows per f64x2 lane pair: the same IEEE operations per row as the scalar tail (and the twin)
-      const h2 = f64x2.splat(hj);
-      let i = i0;
-      for (; i + 1 < i1; i += 2) {
-        const o = <usize>i << 3;
-        const t2 = f64x2.mul(h2, xld2<T>(xp, i));
-        v128.store(wV + o, f64x2.add(v128.load(wV + o), t2));
-        v128.store(wVA + o, f64x2.add(v128.load(wVA + o), f64x2.abs(t2)));
-      }
-      for (; i < i1; i++) {
-        const t = hj * xld<T>(xp, i);
-        stf(wV, i, ldf(wV, i) + t);
-        stf(wVA, i, ldf(wVA, i) + Math.abs(t));
-      }
-    }
-  }
+  edgePass(n, nd, q, ic, XS, dataX(), wH, wV, wVA);
 }
 
 /** Breakpoints of the line search along +h: non-basic rows (w > 0) whose residual r_i - t v_i
@@ -467,6 +394,16 @@ function typicalScale(): f64 {
  *  alpha <= 1 that brings d into its box (alpha d is dual feasible: A^T d = 0 holds at a vertex and
  *  the box contains 0). Evaluated as r.d (see certify), on the residual bookkeeping. */
 export let dualAlpha: f64 = 1; // the scale alpha of the last dualValue() (read by the driver)
+/** The dual value is an O(n) pass that only feeds the progress hook's gap (no result depends on it):
+ *  it is recomputed on the first pivot of a simplex run (startSimplex, reprice reset dualAt), when
+ *  the responses change (the perturbation dropped), and every DUAL_EVERY pivots; in between the hook
+ *  gets the last one — the value of an earlier vertex's dual point of the same problem, still a
+ *  valid lower bound on F (alpha d is dual feasible, and r.d = y.d for A^T d = 0 whatever b is).
+ *  alpha (dualAlpha, which the certificate of an unfinished fit uses) is the current vertex's. */
+const DUAL_EVERY: i32 = 16;
+let dualAt: i32 = 0;
+let dualY: usize = 0;
+let dualEstimate: f64 = 0;
 function dualValue(): f64 {
   let alpha = 1.0;
   for (let k = 0; k < q; k++) {
@@ -475,13 +412,18 @@ function dualValue(): f64 {
     if (d > hi) { const a = hi / d; if (a < alpha) alpha = a; }
     else if (d < lo) { const a = lo / d; if (a < alpha) alpha = a; }
   }
-  let s = 0.0;
-  for (let i = 0; i < n; i++) {
-    const l = ldi(wLab, i);
-    if (l != 0) s += ldf(wR, i) * wgt(i) * psi(l);
-  }
   dualAlpha = alpha;
-  return alpha * s;
+  if (pivots >= dualAt || dualY != pYc) {
+    let s = 0.0;
+    for (let i = 0; i < n; i++) {
+      const l = ldi(wLab, i);
+      if (l != 0) s += ldf(wR, i) * wgt(i) * psi(l);
+    }
+    dualEstimate = alpha * s;
+    dualAt = pivots + DUAL_EVERY;
+    dualY = pYc;
+  }
+  return dualEstimate;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -529,6 +471,7 @@ function runCD(cap: i32): void {
 /** Labels from the residual signs at wB, the perturbed responses, the crash basis; the simplex then
  *  runs on the perturbed responses (see pivotLoop). */
 function startSimplex(): void {
+  dualAt = 0; // a new simplex run: its first dual value is computed
   residuals(false);
   const sres = typicalScale(); // S: typical residual scale (median s_i at the CD point)
   residuals(true);
@@ -720,6 +663,7 @@ export function plainSolve(cdCap: i32): i32 {
 /** Re-prices the basis in wSlot (labels in wLab) on the true responses of the current problem and
  *  pivots on from there (the globbing driver's final stage). */
 export function reprice(): i32 {
+  dualAt = 0;
   useResponses(pY);
   bestF = Infinity;
   return pivotLoop();

@@ -107,6 +107,11 @@ export let wQ: usize = 0;    // q*q f64: orthonormal rows (crash)
 export let wYp: usize = 0;   // n f64: perturbed responses (degeneracy breaking)
 export let wSel: usize = 0;  // SELECT_SCRATCH_BYTES: selection sample
 
+/** X (column-major, n rows, in the storage precision XS) and the weights (0: none) of the problem in
+ *  use, for passes that hand them to items (l1-rows.ts). */
+export function dataX(): usize { return pX; }
+export function dataW(): usize { return pW; }
+
 /** Weight of row i (1 when no weights were given). */
 // @ts-ignore: decorator
 @inline export function wgt(i: i32): f64 { return pW == 0 ? 1.0 : ldf(pW, i); }

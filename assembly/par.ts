@@ -27,6 +27,8 @@ export const PASS_L2_STD: i32 = 3;
 export const PASS_IRLS: i32 = 10;
 /** assembly/l1-glob.ts row chunks (likewise). */
 export const PASS_L1_GLOB: i32 = 11;
+/** assembly/l1-rows.ts: the L1 solver's row passes (residuals, gradient, column scales, edge image). */
+export const PASS_L1_ROWS: i32 = 40;
 
 /** Participant slots the work regions provide scratch for (set once by the host of a threaded
  *  instance; 1 in the single-threaded build and the twin). Read only by *_work_bytes and by the

@@ -25,18 +25,28 @@ export interface Collapsed {
   blocks: number[];
 }
 
+/** A region the caller has allocated and does not need until the collapse is over. */
+export interface Scratch {
+  ptr: number;
+  bytes: number;
+}
+
 /**
  * Try to collapse the n × p problem at (pX, pY, pW; pW = 0: unit weights; xf32: X stored as float32)
  * in the slot's memory. Returns the collapsed problem (X f64, weights always present) in new arena
  * regions, or null when too many rows are distinct. Scoped to the caller's withSlot (regions are
- * released with the fit's).
+ * released with the fit's). The grouping work (~22 bytes a row) goes into `scratch` when it is large
+ * enough — a fit's own solver work region, not yet in use — so a check that finds too few duplicates
+ * (the common case) costs no memory; otherwise it gets a region of its own.
  */
 export function collapseRows(slot: Slot, fn: string, n: number, p: number, pX: number, pY: number, pW: number, xf32: number,
-  persistent = false): Collapsed | null {
+  persistent = false, scratch?: Scratch): Collapsed | null {
   if (n < COLLAPSE_MIN_ROWS) return null;
   const k = slot.backend.kernels;
   const maxGroups = Math.floor(n * COLLAPSE_MAX_FRACTION);
-  const [pWork] = slot.arena.allocMany([k.collapse_work_bytes(n, maxGroups)], `${fn} (duplicate-row check, n = ${n})`, persistent);
+  const need = k.collapse_work_bytes(n, maxGroups);
+  const own = !(scratch && scratch.bytes >= need);
+  const pWork = own ? slot.arena.allocMany([need], `${fn} (duplicate-row check, n = ${n})`, persistent)[0] : scratch!.ptr;
   try {
     const m = k.collapse_groups(n, p, pX, pY, maxGroups, pWork, xf32);
     if (m < 0) return null;
@@ -44,6 +54,6 @@ export function collapseRows(slot: Slot, fn: string, n: number, p: number, pX: n
     k.collapse_build(n, p, pX, pY, pW, maxGroups, m, pXc, pYc, pWc, pWork, xf32);
     return { m, pX: pXc, pY: pYc, pW: pWc, blocks: persistent ? [pXc] : [] };
   } finally {
-    if (persistent) slot.arena.freeBlock(pWork); // the groups are no longer needed
+    if (persistent && own) slot.arena.freeBlock(pWork); // the groups are no longer needed
   }
 }

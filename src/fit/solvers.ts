@@ -265,8 +265,10 @@ export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, un
     const [pStart, pCoef, pInfo, pFlags, pWork] = ptrs;
     // Exactly duplicated rows solved once, with their summed weight (src/fit/collapse.ts); the work
     // region sized for all rows (allocated with the data, so a workspace beyond the memory limit fails
-    // before anything else is allocated) serves the smaller collapsed problem too.
-    const col = lambda > 0 ? null : collapseRows(c.slot, fn, n, p, m.pX, m.pY, m.pW, m.xf32);
+    // before anything else is allocated) serves the smaller collapsed problem too — and, before the
+    // solve, the duplicate-row check's grouping work.
+    const col = lambda > 0 ? null
+      : collapseRows(c.slot, fn, n, p, m.pX, m.pY, m.pW, m.xf32, false, { ptr: pWork, bytes: k.l1_work_bytes(rows, p) });
     let f64 = backend.f64();
     const haveStart = start !== undefined;
     if (haveStart) writeStart(fn, start, p, c.intercept, f64, pStart);

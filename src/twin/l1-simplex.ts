@@ -378,6 +378,12 @@ function typicalScale(): number {
 }
 
 export let dualAlpha = 1; // read by the driver
+/** The O(n) dual value only feeds the progress hook: recomputed on a simplex run's first pivot, when
+ *  the responses change, and every DUAL_EVERY pivots (see assembly/l1-simplex.ts dualValue). */
+const DUAL_EVERY = 16;
+let dualAt = 0;
+let dualY = -1;
+let dualEstimate = 0;
 function dualValue(): number {
   const F = mF, I = mI;
   let alpha = 1.0;
@@ -387,13 +393,18 @@ function dualValue(): number {
     if (d > hi) { const a = hi / d; if (a < alpha) alpha = a; }
     else if (d < lo) { const a = lo / d; if (a < alpha) alpha = a; }
   }
-  let s = 0.0;
-  for (let i = 0; i < n; i++) {
-    const l = I[iLab + i];
-    if (l !== 0) s += F[rR + i] * wgt(i) * psi(l);
-  }
   dualAlpha = alpha;
-  return alpha * s;
+  if (pivots >= dualAt || dualY !== ycb) {
+    let s = 0.0;
+    for (let i = 0; i < n; i++) {
+      const l = I[iLab + i];
+      if (l !== 0) s += F[rR + i] * wgt(i) * psi(l);
+    }
+    dualEstimate = alpha * s;
+    dualAt = pivots + DUAL_EVERY;
+    dualY = ycb;
+  }
+  return dualEstimate;
 }
 
 // ---- run state (reset by resetRun at entry; read by the driver, written only here) ----
@@ -434,6 +445,7 @@ function runCD(cap: number): void {
 }
 
 function startSimplex(): void {
+  dualAt = 0; // a new simplex run: its first dual value is computed
   const F = mF, I = mI;
   residuals(false);
   const sres = typicalScale();
@@ -601,6 +613,7 @@ export function plainSolve(cdCap: number): number {
 
 /** Re-prices the basis on the true responses and pivots on (see assembly/l1-simplex.ts). */
 export function reprice(): number {
+  dualAt = 0;
   useResponses(yb);
   bestF = Infinity;
   return pivotLoop();

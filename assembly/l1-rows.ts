@@ -1,0 +1,301 @@
+// The L1 solver's passes over all rows of the current problem (l1-simplex.ts, l1-lu.ts) as items of
+// one block pass (PASS_L1_ROWS, assembly/par.ts; docs/design.md "Threads"): residuals and their
+// scales (with the refresh's label update), the gradient's per-block partial sums, the column scales
+// and the edge image. Twin: none needed — every item computes each row alone, in the operations of
+// the sequential loop it replaces, and the gradient's partials are the very per-BLOCK sums that loop
+// adds into g, added here in block order too; column maxima are exact in any order. So the split,
+// and which thread runs an item, never changes a bit (src/twin runs the plain loops).
+//
+// A pass is split when the problem has more than ROW_CHUNK rows (decided by rows, never by the
+// thread count: smaller passes stay on the calling thread, where a pool wake-up would cost more than
+// it saves) and the kernel call has an argument region (the globbing area's, l1-glob.ts: every fit
+// large enough to split has one). Items read everything from that region: each thread has its own
+// instance, whose module globals (l1-state's layout, XS) are not the caller's.
+import { BLOCK, ZERO_RES } from "./l1-state";
+import { PASS_L1_ROWS, parRun } from "./par";
+import { setXS, xat, xld, xld2 } from "./xload";
+import { ldf, ldi, stf, sti } from "./mem";
+
+/** Rows per item: a whole number of BLOCKs, so blocks (and the gradient's per-block partials) are
+ *  those of the sequential loop. */
+export const ROW_CHUNK: i32 = 32 * BLOCK;
+
+/** Argument slots (f64) of a row pass; the region holds ROWS_ARGS_LEN of them. */
+export const ROWS_ARGS_LEN: i32 = 22;
+const aKind = 0, aN = 1, aNd = 2, aQ = 3, aIc = 4, aXS = 5, aX = 6, aY = 7, aW = 8, aTau = 9, aB = 10, aBeta = 11,
+  aR = 12, aVA = 13, aLab = 14, aZero = 15, aLabels = 16, aKey = 17, aPart = 18, aH = 19, aV = 20;
+const kRes = 0, kGrad = 1, kScale = 2, kEdge = 3;
+
+let rowsArgs: usize = 0;
+
+/** The argument region of this kernel call's row passes (0: none — every pass runs as one loop). */
+export function setRowsArgs(p: usize): void { rowsArgs = p; }
+
+function chunksOf(rows: i32): i32 { return (rows + ROW_CHUNK - 1) / ROW_CHUNK; }
+
+/** The argument region when a pass over `rows` rows is split, else 0. */
+function splitArgs(rows: i32): usize { return rows > ROW_CHUNK ? rowsArgs : 0; }
+
+/** Fills the common slots (kind, shape, X, responses, weights); returns the region. */
+function shapeArgs(a: usize, kind: i32, n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, pY: usize,
+  pW: usize, tau: f64): usize {
+  stf(a, aKind, <f64>kind);
+  stf(a, aN, <f64>n);
+  stf(a, aNd, <f64>nd);
+  stf(a, aQ, <f64>q);
+  stf(a, aIc, <f64>ic);
+  stf(a, aXS, <f64>xs);
+  stf(a, aX, <f64>pX);
+  stf(a, aY, <f64>pY);
+  stf(a, aW, <f64>pW);
+  stf(a, aTau, tau);
+  return a;
+}
+
+function runRows(a: usize, rows: i32): void {
+  const items = chunksOf(rows);
+  if (parRun(PASS_L1_ROWS, a, items)) return;
+  for (let c = 0; c < items; c++) l1RowsItem(a, c, 0);
+}
+
+/** Item c of a row pass (PASS_L1_ROWS). */
+export function l1RowsItem(pArgs: usize, c: i32, slot: i32): void {
+  const xs = <i32>ldf(pArgs, aXS);
+  setXS(xs);
+  const kind = <i32>ldf(pArgs, aKind);
+  const n = <i32>ldf(pArgs, aN), nd = <i32>ldf(pArgs, aNd), q = <i32>ldf(pArgs, aQ), ic = <i32>ldf(pArgs, aIc);
+  const pX = <usize>ldf(pArgs, aX), pW = <usize>ldf(pArgs, aW);
+  const r0 = c * ROW_CHUNK, r1 = min<i32>(n, r0 + ROW_CHUNK);
+  if (kind == kRes) {
+    const pY = <usize>ldf(pArgs, aY), pB = <usize>ldf(pArgs, aB), pBeta = <usize>ldf(pArgs, aBeta);
+    const pR = <usize>ldf(pArgs, aR), pVA = <usize>ldf(pArgs, aVA), pLab = <usize>ldf(pArgs, aLab);
+    const zero = ldf(pArgs, aZero) != 0, labels = ldf(pArgs, aLabels) != 0;
+    if (xs == 3) residualRows<f64>(n, nd, q, ic, pX, pY, pB, pBeta, pR, pVA, pLab, zero, labels, r0, r1);
+    else residualRows<f32>(n, nd, q, ic, pX, pY, pB, pBeta, pR, pVA, pLab, zero, labels, r0, r1);
+  } else if (kind == kGrad) {
+    const pLab = <usize>ldf(pArgs, aLab), pKey = <usize>ldf(pArgs, aKey), pPart = <usize>ldf(pArgs, aPart);
+    const tau = ldf(pArgs, aTau);
+    if (xs == 3) gradientRows<f64>(n, nd, q, ic, pX, pW, tau, pLab, pKey, pPart, r0, r1);
+    else gradientRows<f32>(n, nd, q, ic, pX, pW, tau, pLab, pKey, pPart, r0, r1);
+  } else if (kind == kScale) {
+    const pPart = <usize>ldf(pArgs, aPart) + ((<usize>c * <usize>q) << 3);
+    if (xs == 3) scaleRows<f64>(n, q, ic, pX, pW, pPart, r0, r1);
+    else scaleRows<f32>(n, q, ic, pX, pW, pPart, r0, r1);
+  } else if (kind == kEdge) {
+    const pH = <usize>ldf(pArgs, aH), pV = <usize>ldf(pArgs, aV), pVA = <usize>ldf(pArgs, aVA);
+    if (xs == 3) edgeRows<f64>(n, nd, q, ic, pX, pH, pV, pVA, r0, r1);
+    else edgeRows<f32>(n, nd, q, ic, pX, pH, pV, pVA, r0, r1);
+  }
+}
+
+// ---- residuals ----
+
+/** r = y - A b and wVA = s_i + sum_j |a_ij| beta_j (see l1-simplex.ts residuals) over all n rows,
+ *  zeroing ties when `zero`; with `labels`, labels that disagree with the sign of r flip (refresh). */
+export function residualPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, pY: usize, pB: usize,
+  pBeta: usize, pR: usize, pVA: usize, pLab: usize, zero: bool, labels: bool): void {
+  const a = splitArgs(n);
+  if (a == 0) {
+    if (xs == 3) residualRows<f64>(n, nd, q, ic, pX, pY, pB, pBeta, pR, pVA, pLab, zero, labels, 0, n);
+    else residualRows<f32>(n, nd, q, ic, pX, pY, pB, pBeta, pR, pVA, pLab, zero, labels, 0, n);
+    return;
+  }
+  shapeArgs(a, kRes, n, nd, q, ic, xs, pX, pY, 0, 0);
+  stf(a, aB, <f64>pB);
+  stf(a, aBeta, <f64>pBeta);
+  stf(a, aR, <f64>pR);
+  stf(a, aVA, <f64>pVA);
+  stf(a, aLab, <f64>pLab);
+  stf(a, aZero, zero ? 1 : 0);
+  stf(a, aLabels, labels ? 1 : 0);
+  runRows(a, n);
+}
+
+/** Rows r0..r1-1 (r0 a multiple of BLOCK) of residualPass. Row blocks keep r and wVA in cache while
+ *  the columns stream past. */
+function residualRows<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pY: usize, pB: usize, pBeta: usize,
+  pR: usize, pVA: usize, pLab: usize, zero: bool, labels: bool, r0: i32, r1: i32): void {
+  const b0 = ic ? ldf(pB, 0) : 0.0, a0 = ic ? Math.abs(b0) + ldf(pBeta, 0) : 0.0;
+  for (let i0 = r0; i0 < r1; i0 += BLOCK) {
+    const i1 = i0 + BLOCK < r1 ? i0 + BLOCK : r1;
+    for (let i = i0; i < i1; i++) {
+      const y = ldf(pY, i);
+      if (ic != 0 && i < nd) {
+        stf(pR, i, y - b0);
+        stf(pVA, i, Math.abs(y) + a0);
+      } else {
+        stf(pR, i, y);
+        stf(pVA, i, Math.abs(y));
+      }
+    }
+    for (let j = ic; j < q; j++) {
+      const bj = ldf(pB, j), ej = ldf(pBeta, j);
+      if (bj == 0 && ej == 0) continue;
+      const xp = xat<T>(pX, n, j - ic, 0);
+      // two rows per f64x2 lane pair: the same IEEE operations per row as the scalar tail (and the twin)
+      const b2 = f64x2.splat(bj), e2 = f64x2.splat(ej);
+      let i = i0;
+      for (; i + 1 < i1; i += 2) {
+        const o = <usize>i << 3;
+        const x2 = xld2<T>(xp, i), t2 = f64x2.mul(b2, x2);
+        v128.store(pR + o, f64x2.sub(v128.load(pR + o), t2));
+        v128.store(pVA + o, f64x2.add(v128.load(pVA + o), f64x2.add(f64x2.abs(t2), f64x2.mul(e2, f64x2.abs(x2)))));
+      }
+      for (; i < i1; i++) {
+        const x = xld<T>(xp, i), t = bj * x;
+        stf(pR, i, ldf(pR, i) - t);
+        stf(pVA, i, ldf(pVA, i) + (Math.abs(t) + ej * Math.abs(x)));
+      }
+    }
+    if (zero) {
+      for (let i = i0; i < i1; i++) if (Math.abs(ldf(pR, i)) <= ZERO_RES * ldf(pVA, i)) stf(pR, i, 0.0);
+    }
+    if (labels) {
+      for (let i = i0; i < i1; i++) {
+        const l = ldi(pLab, i), r = ldf(pR, i);
+        if (l > 0 && r < 0) sti(pLab, i, -1);
+        else if (l < 0 && r > 0) sti(pLab, i, 1);
+      }
+    }
+  }
+}
+
+// ---- gradient ----
+
+/** Per-BLOCK partial sums of g = sum over non-basic rows of w_i psi_i a_i: wKey_i = w_i psi_i (0 for
+ *  a basic row), and partial (b, j) = that block's sum of wKey_i a_ij (row order) at pPart + b q.
+ *  The caller adds them in block order (l1-simplex.ts gradient): the sequential loop's sums. Returns
+ *  false (nothing done) when the pass is not split. */
+export function gradientPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, pW: usize, tau: f64,
+  pLab: usize, pKey: usize, pPart: usize): bool {
+  const a = splitArgs(n);
+  if (a == 0) return false;
+  shapeArgs(a, kGrad, n, nd, q, ic, xs, pX, 0, pW, tau);
+  stf(a, aLab, <f64>pLab);
+  stf(a, aKey, <f64>pKey);
+  stf(a, aPart, <f64>pPart);
+  runRows(a, n);
+  return true;
+}
+
+/** Rows r0..r1-1 (r0 a multiple of BLOCK) of the gradient, one partial per block (the ops of the
+ *  sequential loop: s from 0, rows in order). */
+function gradientRows<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pW: usize, tau: f64, pLab: usize,
+  pKey: usize, pPart: usize, r0: i32, r1: i32): void {
+  for (let i0 = r0; i0 < r1; i0 += BLOCK) {
+    const i1 = i0 + BLOCK < r1 ? i0 + BLOCK : r1;
+    const part = pPart + ((<usize>(i0 / BLOCK) * <usize>q) << 3);
+    for (let i = i0; i < i1; i++) {
+      const l = ldi(pLab, i);
+      const w = pW == 0 ? 1.0 : ldf(pW, i);
+      stf(pKey, i, l == 0 ? 0.0 : w * (l > 0 ? tau : tau - 1.0));
+    }
+    if (ic) {
+      let s = 0.0;
+      for (let i = i0; i < i1 && i < nd; i++) s += ldf(pKey, i);
+      stf(part, 0, s);
+    }
+    for (let j = ic; j < q; j++) {
+      const xp = xat<T>(pX, n, j - ic, 0);
+      let s = 0.0;
+      for (let i = i0; i < i1; i++) s += ldf(pKey, i) * xld<T>(xp, i);
+      stf(part, j, s);
+    }
+  }
+}
+
+// ---- column scales ----
+
+/** m_j = max |a_ij| over rows with w > 0, for the columns j >= ic (into pOut[j]; the caller turns
+ *  them into scales). Split: per-item maxima at pPart (items x q f64; 0: not split), combined in item order —
+ *  maxima are exact, so any split gives the sequential loop's value. */
+export function columnMaxima(n: i32, q: i32, ic: i32, xs: i32, pX: usize, pW: usize, pPart: usize, pOut: usize): void {
+  const a = pPart != 0 ? splitArgs(n) : 0;
+  if (a == 0) {
+    if (xs == 3) scaleRows<f64>(n, q, ic, pX, pW, pOut, 0, n);
+    else scaleRows<f32>(n, q, ic, pX, pW, pOut, 0, n);
+    return;
+  }
+  shapeArgs(a, kScale, n, n, q, ic, xs, pX, 0, pW, 0);
+  stf(a, aPart, <f64>pPart);
+  runRows(a, n);
+  const items = chunksOf(n);
+  for (let j = ic; j < q; j++) {
+    let m = 0.0;
+    for (let c = 0; c < items; c++) { const v = ldf(pPart, c * q + j); if (v > m) m = v; }
+    stf(pOut, j, m);
+  }
+}
+
+function scaleRows<T>(n: i32, q: i32, ic: i32, pX: usize, pW: usize, pOut: usize, r0: i32, r1: i32): void {
+  for (let j = ic; j < q; j++) {
+    const xp = xat<T>(pX, n, j - ic, 0);
+    let m = 0.0;
+    for (let i = r0; i < r1; i++) if ((pW == 0 ? 1.0 : ldf(pW, i)) > 0) { const v = Math.abs(xld<T>(xp, i)); if (v > m) m = v; }
+    stf(pOut, j, m);
+  }
+}
+
+// ---- edge image ----
+
+/** v = A h and wVA = sum_j |a_ij h_j| over all n rows, by row blocks. */
+export function edgePass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, pH: usize, pV: usize, pVA: usize): void {
+  const a = splitArgs(n);
+  if (a == 0) {
+    if (xs == 3) edgeRows<f64>(n, nd, q, ic, pX, pH, pV, pVA, 0, n);
+    else edgeRows<f32>(n, nd, q, ic, pX, pH, pV, pVA, 0, n);
+    return;
+  }
+  shapeArgs(a, kEdge, n, nd, q, ic, xs, pX, 0, 0, 0);
+  stf(a, aH, <f64>pH);
+  stf(a, aV, <f64>pV);
+  stf(a, aVA, <f64>pVA);
+  runRows(a, n);
+}
+
+function edgeRows<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pH: usize, pV: usize, pVA: usize, r0: i32, r1: i32): void {
+  const h0 = ic ? ldf(pH, 0) : 0.0, a0 = Math.abs(h0);
+  for (let i0 = r0; i0 < r1; i0 += BLOCK) {
+    const i1 = i0 + BLOCK < r1 ? i0 + BLOCK : r1;
+    for (let i = i0; i < i1; i++) {
+      const data = i < nd;
+      stf(pV, i, data ? h0 : 0.0);
+      stf(pVA, i, data ? a0 : 0.0);
+    }
+    for (let j = ic; j < q; j++) {
+      const hj = ldf(pH, j);
+      if (hj == 0) continue;
+      const xp = xat<T>(pX, n, j - ic, 0);
+      // two rows per f64x2 lane pair: the same IEEE operations per row as the scalar tail (and the twin)
+      const h2 = f64x2.splat(hj);
+      let i = i0;
+      for (; i + 1 < i1; i += 2) {
+        const o = <usize>i << 3;
+        const t2 = f64x2.mul(h2, xld2<T>(xp, i));
+        v128.store(pV + o, f64x2.add(v128.load(pV + o), t2));
+        v128.store(pVA + o, f64x2.add(v128.load(pVA + o), f64x2.abs(t2)));
+      }
+      for (; i < i1; i++) {
+        const t = hj * xld<T>(xp, i);
+        stf(pV, i, ldf(pV, i) + t);
+        stf(pVA, i, ldf(pVA, i) + Math.abs(t));
+      }
+    }
+  }
+}
+
+// ---- one row's residual scale ----
+
+/** s_i + sum_j |a_ij| beta_j / ZERO_RES for row i at b (pB, beta in pBeta): the scale residuals(true)
+ *  measures row i's residual against (wVA), with the same operations in the same order. */
+export function rowScaleAt<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pY: usize, pB: usize, pBeta: usize, i: i32): f64 {
+  let s = Math.abs(ldf(pY, i));
+  if (ic != 0 && i < nd) s += Math.abs(ldf(pB, 0)) + ldf(pBeta, 0);
+  for (let j = ic; j < q; j++) {
+    const bj = ldf(pB, j), ej = ldf(pBeta, j);
+    if (bj == 0 && ej == 0) continue;
+    const x = xld<T>(xat<T>(pX, n, j - ic, 0), i);
+    s += Math.abs(bj * x) + ej * Math.abs(x);
+  }
+  return s;
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// npm run bench:degenerate [-- --families a,b --taus 0.1,0.5,0.9 --sizes 1e5x10,... --reps K --r-reps K
-//                             --no-fn | --fn-sizes 1e5x10,1e5x50,1e6x10 --summary --json PATH --md PATH]
+// npm run bench:degenerate [-- --families a,b --taus 0.1,0.5,0.9 --sizes 1e5x10,... --reps K --reps-1e6 K
+//      --r-reps K --no-fn | --fn-sizes 1e5x10,1e5x50,1e6x10 --summary --json PATH --md PATH
+//      --r-cache PATH --ours-only | --r-only | --r-remeasure --resume | --r-cache-merge A.json,B.json]
 //
 // Exact quantile regression on every kind of data (issue 18): nine data families × tau × n × p, each
 // cell against R quantreg's rq.fit(method = "pfn") and "fn" on identical data in the same run.
@@ -26,7 +27,14 @@
 // than that either: that would mean ours is not optimal). Times are CPU time (this process's
 // user + system; R's user + system), medians of the repetitions.
 // --summary also times summary(fit, dataset) (se 'nid': two refits at tau ± h) for every cell.
-// Writes bench/results/degenerate-<date>.json and a markdown table (--md).
+// Writes bench/results/degenerate-<date>.json and the grid page (--md; bench/degenerate-table.mjs),
+// both rewritten after every cell (--resume continues a stopped run of the same commit).
+// R's times come from the R-time cache (--r-cache, default bench/results/degenerate-r-cache.json)
+// when it holds the cell — same family, n, p, tau, data hash, quantreg version, R repetitions and
+// method — and are measured (and added to it) otherwise; --r-remeasure measures them anew,
+// --ours-only never starts R (cells the cache lacks get no R time), --r-only fills the cache and
+// times nothing of ours. Several --r-only processes in parallel: one --r-cache file each, then
+// --r-cache-merge them into the committed cache.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -234,11 +242,18 @@ async function main() {
       'ours-only': { type: 'boolean', default: false },
       'r-only': { type: 'boolean', default: false },
       resume: { type: 'boolean', default: false },
+      'r-cache-merge': { type: 'string' },
       summary: { type: 'boolean', default: false },
       json: { type: 'string' },
       md: { type: 'string' },
     },
   });
+  if (A['r-cache-merge']) {
+    // parallel fills write one cache file each (--r-cache part.json); this folds them into --r-cache
+    for (const f of A['r-cache-merge'].split(',')) writeRCache(path.resolve(A['r-cache']), readRCache(f).entries);
+    console.log(`${path.relative(L.ROOT, path.resolve(A['r-cache']))}: ${Object.keys(readRCache(path.resolve(A['r-cache'])).entries).length} entries`);
+    return;
+  }
   const families = A.families.split(',');
   for (const f of families) if (!FAMILIES.includes(f)) throw new Error(`--families: unknown '${f}' (${FAMILIES.join(', ')})`);
   const taus = A.taus.split(',').map(Number);

@@ -48,7 +48,7 @@ function rSources(results) {
       const at = xs.map((r) => r.measuredAt).filter(Boolean).sort();
       const ld = xs.flatMap((r) => [r.loadBefore?.[0], r.loadAfter?.[0]]).filter((x) => x !== undefined);
       const qr = [...new Set(xs.map((r) => r.quantreg).filter(Boolean))];
-      return `${at.length ? `measured ${utc(at[0])} – ${utc(at.at(-1))}` : 'measured in the run'}${ld.length ? `, 1-minute load average ${range(ld, (x) => x.toFixed(1))}` : ''}${qr.length ? `, quantreg ${qr.join('/')}` : ''}`;
+      return `${at.length ? `Rscript processes started ${utc(at[0])} – ${utc(at.at(-1))}` : 'measured in the run'}${ld.length ? `, 1-minute load average ${range(ld, (x) => x.toFixed(1))}` : ''}${qr.length ? `, quantreg ${qr.join('/')}` : ''}`;
     };
     if (cached.length) out.push(`R \`${m}\`: ${cached.length} of ${rs.length} times from the R-time cache (${when(cached)})`);
     if (fresh.length) out.push(`R \`${m}\`: ${fresh.length} of ${rs.length} measured in the run (${when(fresh)})`);
@@ -93,7 +93,7 @@ export function renderMarkdown(doc, { partial = false, jsonName = '' } = {}) {
   const header = ['family', 'n×p', 'τ', 'ours', 'R pfn', 'R fn', 'pfn/ours', 'fn/ours', 'nid/fit', 'sweeps+pivots', 'glob rounds/fix-ups', 'rows collapsed', 'R times from', 'load (ours)'];
   const rows = order(results).map((c) => {
     const o = c.ours ?? {};
-    const src = c.R?.pfn ? (c.R.pfn.source === 'cache' ? `cache, ${utc(c.R.pfn.measuredAt)}, load ${c.R.pfn.loadBefore?.[0]}→${c.R.pfn.loadAfter?.[0]}` : 'this run') : '—';
+    const src = c.R?.pfn ? (c.R.pfn.source === 'cache' ? `cache, Rscript started ${utc(c.R.pfn.measuredAt)}, load ${c.R.pfn.loadBefore?.[0]}→${c.R.pfn.loadAfter?.[0]}` : 'this run') : '—';
     const steps = o.iterations !== undefined ? `${o.iterations - o.edgeSteps}+${o.edgeSteps}` : '—';
     return [c.family, `${L.fmtN(c.n)}×${c.p}`, c.tau, o.error ? `**${o.error.split(':')[0]}**` : L.fmtMs(o.ms), L.fmtMs(c.R?.pfn?.ms), L.fmtMs(c.R?.fn?.ms),
       o.error ? '—' : L.fmtRatio(c.R?.pfn?.ms / o.ms), o.error ? '—' : L.fmtRatio(c.R?.fn?.ms / o.ms), o.summaryMs ? L.fmtRatio(o.summaryMs / o.ms) : '—',

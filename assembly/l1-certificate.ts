@@ -5,9 +5,10 @@
 // Twin: src/twin/l1-certificate.ts.
 import { INFO_DUAL, INFO_DUAL_INFEAS, INFO_PRIMAL, INFO_RANK } from "./info";
 import {
-  EPS, ZERO_RES, colT, ic, n, nd, pY, psi, q, rho, tau, wB, wBeta, wCS, wKey, wLab, wR, wSlot, wT,
-  wU, wVA, wgt,
+  EPS, ZERO_RES, colT, dataW, dataX, ic, n, nd, pY, q, rho, tau, wB, wBeta, wCS, wKey, wLab, wR, wSlot, wT,
+  wU, wV, wVA, wgt,
 } from "./l1-state";
+import { CERT_HEAD, certChunks, dualKeys, dualPass, floorPass, primalPass } from "./l1-rows";
 import { solveT } from "./l1-lu";
 import { residuals } from "./l1-simplex";
 import { XS, xld } from "./xload";
@@ -32,9 +33,25 @@ let kahanC: f64 = 0;
  *  The dual value is r.d = y.d - b.(A^T d): the LP's dual objective after the translation y -> y - Ab
  *  (which leaves the problem and its dual feasible set unchanged), equal to y.d for an exactly
  *  feasible d. In this form the rounding left in A^T d (reported in DUAL_INFEAS) is not amplified
- *  by |b| — with y ~ 1e8 + O(1) noise, y.d would lose the gap to cancellation. */
+ *  by |b| — with y ~ 1e8 + O(1) noise, y.d would lose the gap to cancellation.
+ *  Over more than one chunk of rows (l1-rows.ts certChunks) every sum here runs by chunks — each
+ *  chunk's compensated sum with its own error term, the chunks' sums then added (compensated) in
+ *  chunk order and the error terms with them — on the thread pool when there is one. */
 export function certify(useDual: bool, alpha: f64, pInfo: usize): void {
   residuals(false);
+  const items = certChunks(n, q);
+  if (items > 1) {
+    // by chunks (l1-rows.ts; partials in wV, free after the solve), added in chunk order
+    primalPass(n, q, wR, wVA, dataW(), tau, wV, items);
+    const st = CERT_HEAD + q;
+    kahanC = 0;
+    let f = ldf(wV, 0), e = ldf(wV, 1), z = ldf(wV, 2);
+    for (let c = 1; c < items; c++) { f = kadd(f, ldf(wV, c * st)); e += ldf(wV, c * st + 1); z += ldf(wV, c * st + 2); }
+    stf(pInfo, INFO_PRIMAL, f + (e + kahanC));
+    stf(pInfo, INFO_RANK, z);
+    certifyDual(useDual, alpha, pInfo);
+    return;
+  }
   let zeros = 0;
   kahanC = 0;
   let f = 0.0;
@@ -54,10 +71,7 @@ export function certifyDual(useDual: bool, alpha: f64, pInfo: usize): void {
   if (XS == 3) certifyDualT<f64>(useDual, alpha, pInfo); else certifyDualT<f32>(useDual, alpha, pInfo);
 }
 function certifyDualT<T>(useDual: bool, alpha: f64, pInfo: usize): void {
-  for (let i = 0; i < n; i++) {
-    const l = ldi(wLab, i);
-    stf(wKey, i, useDual && l != 0 ? alpha * wgt(i) * psi(l) : 0.0);
-  }
+  dualKeys(n, wLab, dataW(), tau, alpha, useDual, wKey); // d_i = alpha w_i psi_i on non-basic rows
   if (useDual) {
     for (let k = 0; k < q; k++) {
       const i = ldi(wSlot, k), w = wgt(i);
@@ -65,6 +79,24 @@ function certifyDualT<T>(useDual: bool, alpha: f64, pInfo: usize): void {
       const d = alpha * ldf(wU, k);
       stf(wKey, i, d > hi ? hi : d < lo ? lo : d);
     }
+  }
+  const items = certChunks(n, q);
+  if (items > 1) {
+    dualPass(n, nd, q, ic, XS, dataX(), wR, wKey, useDual, wV, items);
+    const st = CERT_HEAD + q;
+    kahanC = 0;
+    let s = ldf(wV, 0), e = ldf(wV, 1), dsum = ldf(wV, 2);
+    for (let c = 1; c < items; c++) { s = kadd(s, ldf(wV, c * st)); e += ldf(wV, c * st + 1); dsum += ldf(wV, c * st + 2); }
+    stf(pInfo, INFO_DUAL, s + (e + kahanC));
+    let infeas = 0.0;
+    for (let j = 0; j < q && useDual; j++) {
+      let t = ldf(wV, CERT_HEAD + j);
+      for (let c = 1; c < items; c++) t += ldf(wV, c * st + CERT_HEAD + j);
+      stf(wT, j, t);
+      if (dsum > 0) { const v = Math.abs(t) / (ldf(wCS, j) * dsum); if (v > infeas) infeas = v; }
+    }
+    stf(pInfo, INFO_DUAL_INFEAS, infeas);
+    return;
   }
   kahanC = 0;
   let s = 0.0;
@@ -96,6 +128,21 @@ export function gapFloor(): f64 {
   return XS == 3 ? gapFloorT<f64>() : gapFloorT<f32>();
 }
 function gapFloorT<T>(): f64 {
+  const items = certChunks(n, q);
+  if (items > 1) {
+    floorPass(n, nd, q, ic, XS, dataX(), pY, dataW(), wV, items);
+    const st = CERT_HEAD + q;
+    let wy = ldf(wV, 0);
+    for (let c = 1; c < items; c++) wy += ldf(wV, c * st);
+    const qe = <f64>q * EPS;
+    let fl = qe * wy;
+    for (let j = 0; j < q; j++) {
+      let wa = ldf(wV, CERT_HEAD + j);
+      for (let c = 1; c < items; c++) wa += ldf(wV, c * st + CERT_HEAD + j);
+      fl += (qe * Math.abs(ldf(wB, j)) + ZERO_RES * ldf(wBeta, j)) * wa;
+    }
+    return fl;
+  }
   let wy = 0.0;
   for (let i = 0; i < n; i++) wy += wgt(i) * Math.abs(ldf(pY, i));
   const qe = <f64>q * EPS;

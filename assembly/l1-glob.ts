@@ -154,11 +154,11 @@ function useReduced(): void {
 /** Rows per item of the row passes (kernel-only: any value gives the same bits). */
 const globChunk: i32 = 16384;
 /** Argument slots (f64) and item kinds. */
-const argsLen: i32 = 30; // >= ROWS_ARGS_LEN: the solver's row passes (l1-rows.ts) share the region
+const argsLen: i32 = 32; // >= 22: the solver's row passes (l1-rows.ts) share the region
 const aKind = 0, aN = 1, aNd = 2, aQ = 3, aIc = 4, aXS = 5, aX = 6, aY = 7, aW = 8, aB = 9, aBeta = 10, aR = 11,
   aMemb = 12, aLo = 13, aHi = 14, aNr = 15, aNb = 16, aNLo = 17, aNHi = 18, aGLo = 19, aGHi = 20, aA = 21, aId = 22,
-  aGX = 23, aGY = 24, aPart = 25, aThr = 26, aFlags = 27, aKey = 28, aWt = 29;
-const kResid = 0, kSides = 1, kGather = 2, kMark = 3, kScatter = 4, kVerify = 5, kCount = 6, kPlace = 7;
+  aGX = 23, aGY = 24, aPart = 25, aThr = 26, aFlags = 27, aKey = 28, aWt = 29, aRedLab = 30, aLab = 31;
+const kResid = 0, kSides = 1, kGather = 2, kMark = 3, kScatter = 4, kVerify = 5, kCount = 6, kPlace = 7, kLabels = 8;
 
 function chunks(rows: i32): i32 { return rows <= globChunk ? 1 : (rows + globChunk - 1) / globChunk; }
 
@@ -272,6 +272,20 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
         else if (m == MEMB_HI) nHi++;
       }
       stf(part, 3 * c, <f64>nb); stf(part, 3 * c + 1, <f64>nLo); stf(part, 3 * c + 2, <f64>nHi);
+    } else if (kind == kLabels) {
+      // finalStage: labels of the full rows from the reduced problem's (band rows, pseudo-rows) and the
+      // globs' sides; without a mapped basis from the residuals' signs where those give none
+      const mapped = <i32>ldf(pArgs, aFlags) != 0;
+      const pR = <usize>ldf(pArgs, aR), redLab = <usize>ldf(pArgs, aRedLab), lab = <usize>ldf(pArgs, aLab);
+      for (let i = r0; i < r1; i++) {
+        const m = ldi(memb, i), r = mapped ? 1.0 : ldf(pR, i);
+        let l = r < 0 ? -1 : 1;
+        if (m >= 0) l = ldi(redLab, m);
+        else if (m == MEMB_LO) l = -1;
+        else if (m == MEMB_HI) l = 1;
+        if (!mapped && l == 0) l = r < 0 ? -1 : 1;
+        sti(lab, i, l);
+      }
     } else if (kind == kPlace) {
       // buildReduced: reduced indexes of band rows, and the row lists (band, below, above) from this
       // item's offsets on
@@ -464,15 +478,11 @@ function finalStage(redLab: usize): i32 {
   // labels: the reduced problem's for band rows and pseudo-rows, the glob's side for globbed rows;
   // rows of weight 0 take +1 (refresh re-derives every label from its residual's sign anyway)
   if (!mapped) residuals(true);
-  for (let i = 0; i < n; i++) {
-    const m = ldi(gMemb, i), r = mapped ? 1.0 : ldf(wR, i);
-    let l = r < 0 ? -1 : 1;
-    if (m >= 0) l = ldi(redLab, m);
-    else if (m == MEMB_LO) l = -1;
-    else if (m == MEMB_HI) l = 1;
-    if (!mapped && l == 0) l = r < 0 ? -1 : 1;
-    sti(wLab, i, l);
-  }
+  const la = passArgs(kLabels, fN);
+  stf(la, aFlags, mapped ? 1 : 0);
+  stf(la, aRedLab, <f64>redLab);
+  stf(la, aLab, <f64>wLab);
+  runItems(la, chunks(fN));
   if (!mapped) {
     for (let j = 0; j < q; j++) sti(wPick, j, -1);
     crash();

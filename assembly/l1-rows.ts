@@ -13,18 +13,18 @@
 // instance, whose module globals (l1-state's layout, XS) are not the caller's.
 import { BLOCK, ZERO_RES } from "./l1-state";
 import { PASS_L1_ROWS, parRun } from "./par";
-import { setXS, xat, xld, xld2 } from "./xload";
+import { XS, setXS, xat, xld, xld2 } from "./xload";
 import { ldf, ldi, stf, sti } from "./mem";
 
 /** Rows per item: a whole number of BLOCKs, so blocks (and the gradient's per-block partials) are
  *  those of the sequential loop. */
 export const ROW_CHUNK: i32 = 32 * BLOCK;
 
-/** Argument slots (f64) of a row pass; the region holds ROWS_ARGS_LEN of them. */
-export const ROWS_ARGS_LEN: i32 = 22;
+/** Argument slots (f64) of a row pass: 22 (aKind .. aAlpha); the globbing area's region holds more
+ *  (l1-glob.ts argsLen). */
 const aKind = 0, aN = 1, aNd = 2, aQ = 3, aIc = 4, aXS = 5, aX = 6, aY = 7, aW = 8, aTau = 9, aB = 10, aBeta = 11,
-  aR = 12, aVA = 13, aLab = 14, aZero = 15, aLabels = 16, aKey = 17, aPart = 18, aH = 19, aV = 20;
-const kRes = 0, kGrad = 1, kScale = 2, kEdge = 3;
+  aR = 12, aVA = 13, aLab = 14, aZero = 15, aLabels = 16, aKey = 17, aPart = 18, aH = 19, aV = 20, aAlpha = 21;
+const kRes = 0, kGrad = 1, kScale = 2, kEdge = 3, kPrimal = 4, kDual = 5, kFloor = 6, kKeys = 7;
 
 let rowsArgs: usize = 0;
 
@@ -55,7 +55,9 @@ function shapeArgs(a: usize, kind: i32, n: i32, nd: i32, q: i32, ic: i32, xs: i3
 function runRows(a: usize, rows: i32): void {
   const items = chunksOf(rows);
   if (parRun(PASS_L1_ROWS, a, items)) return;
+  const xs = XS; // the items set XS from their arguments (as parRun does, restore the caller's)
   for (let c = 0; c < items; c++) l1RowsItem(a, c, 0);
+  setXS(xs);
 }
 
 /** Item c of a row pass (PASS_L1_ROWS). */
@@ -75,12 +77,26 @@ export function l1RowsItem(pArgs: usize, c: i32, slot: i32): void {
   } else if (kind == kGrad) {
     const pLab = <usize>ldf(pArgs, aLab), pKey = <usize>ldf(pArgs, aKey), pPart = <usize>ldf(pArgs, aPart);
     const tau = ldf(pArgs, aTau);
-    if (xs == 3) gradientRows<f64>(n, nd, q, ic, pX, pW, tau, pLab, pKey, pPart, r0, r1);
-    else gradientRows<f32>(n, nd, q, ic, pX, pW, tau, pLab, pKey, pPart, r0, r1);
+    if (xs == 3) gradientRows<f64>(n, nd, q, ic, pX, pW, tau, pLab, pKey, pPart, r0, r1, 0);
+    else gradientRows<f32>(n, nd, q, ic, pX, pW, tau, pLab, pKey, pPart, r0, r1, 0);
   } else if (kind == kScale) {
     const pPart = <usize>ldf(pArgs, aPart) + ((<usize>c * <usize>q) << 3);
     if (xs == 3) scaleRows<f64>(n, q, ic, pX, pW, pPart, r0, r1);
     else scaleRows<f32>(n, q, ic, pX, pW, pPart, r0, r1);
+  } else if (kind == kPrimal) {
+    primalRows(n, q, <usize>ldf(pArgs, aR), <usize>ldf(pArgs, aVA), pW, ldf(pArgs, aTau), <usize>ldf(pArgs, aPart), c);
+  } else if (kind == kDual) {
+    const pR = <usize>ldf(pArgs, aR), pKey = <usize>ldf(pArgs, aKey), pPart = <usize>ldf(pArgs, aPart);
+    const cols = ldf(pArgs, aZero) != 0;
+    if (xs == 3) dualRows<f64>(n, nd, q, ic, pX, pR, pKey, cols, pPart, c);
+    else dualRows<f32>(n, nd, q, ic, pX, pR, pKey, cols, pPart, c);
+  } else if (kind == kFloor) {
+    const pY = <usize>ldf(pArgs, aY), pPart = <usize>ldf(pArgs, aPart);
+    if (xs == 3) floorRows<f64>(n, nd, q, ic, pX, pY, pW, pPart, c);
+    else floorRows<f32>(n, nd, q, ic, pX, pY, pW, pPart, c);
+  } else if (kind == kKeys) {
+    dualKeyRows(<usize>ldf(pArgs, aLab), pW, ldf(pArgs, aTau), ldf(pArgs, aAlpha), ldf(pArgs, aLabels) != 0,
+      <usize>ldf(pArgs, aKey), r0, r1);
   } else if (kind == kEdge) {
     const pH = <usize>ldf(pArgs, aH), pV = <usize>ldf(pArgs, aV), pVA = <usize>ldf(pArgs, aVA);
     if (xs == 3) edgeRows<f64>(n, nd, q, ic, pX, pH, pV, pVA, r0, r1);
@@ -178,13 +194,21 @@ export function gradientPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usiz
   return true;
 }
 
-/** Rows r0..r1-1 (r0 a multiple of BLOCK) of the gradient, one partial per block (the ops of the
- *  sequential loop: s from 0, rows in order). */
+/** One block i0..i1-1 of the gradient: wKey_i = w_i psi_i, and the block's q partial sums at pPart
+ *  (s from 0, rows in order). */
+export function gradientBlock(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, pW: usize, tau: f64, pLab: usize,
+  pKey: usize, pPart: usize, i0: i32, i1: i32): void {
+  if (xs == 3) gradientRows<f64>(n, nd, q, ic, pX, pW, tau, pLab, pKey, pPart, i0, i1, i0 / BLOCK);
+  else gradientRows<f32>(n, nd, q, ic, pX, pW, tau, pLab, pKey, pPart, i0, i1, i0 / BLOCK);
+}
+
+/** Rows r0..r1-1 (r0 a multiple of BLOCK) of the gradient, one partial per block b at pPart +
+ *  (b - b0) q (the ops of the sequential loop: s from 0, rows in order). */
 function gradientRows<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pW: usize, tau: f64, pLab: usize,
-  pKey: usize, pPart: usize, r0: i32, r1: i32): void {
+  pKey: usize, pPart: usize, r0: i32, r1: i32, b0: i32): void {
   for (let i0 = r0; i0 < r1; i0 += BLOCK) {
     const i1 = i0 + BLOCK < r1 ? i0 + BLOCK : r1;
-    const part = pPart + ((<usize>(i0 / BLOCK) * <usize>q) << 3);
+    const part = pPart + ((<usize>(i0 / BLOCK - b0) * <usize>q) << 3);
     for (let i = i0; i < i1; i++) {
       const l = ldi(pLab, i);
       const w = pW == 0 ? 1.0 : ldf(pW, i);
@@ -298,4 +322,159 @@ export function rowScaleAt<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pY: u
     s += Math.abs(bj * x) + ej * Math.abs(x);
   }
   return s;
+}
+
+// ---- the certificate's sums (l1-certificate.ts) ----
+// Over more than ROW_CHUNK rows the certificate sums by chunks: each chunk's sums start from zero
+// (its compensated sums keep their own error term), and the caller adds them in chunk order. The
+// decomposition depends on the shape only (certChunks), and the twin (src/twin/l1-certificate.ts)
+// sums by the same chunks, so any thread count gives the twin's bits.
+
+/** f64 slots per chunk before the q per-column sums. */
+export const CERT_HEAD: i32 = 3;
+
+/** Chunks of the certificate's sums over n rows with q coefficients: one (the plain loops) up to
+ *  ROW_CHUNK rows or when the chunks' partials (CERT_HEAD + q each) would not fit an n-row region. */
+export function certChunks(n: i32, q: i32): i32 {
+  const c = chunksOf(n);
+  return c > 1 && <f64>c * <f64>(CERT_HEAD + q) <= <f64>n ? c : 1;
+}
+
+/** Chunk partials of the primal value (pPart + c (CERT_HEAD + q)): compensated sum of w_i rho(r_i)
+ *  (sum, error term) and the zero residuals (|r_i| <= ZERO_RES wVA_i). */
+export function primalPass(n: i32, q: i32, pR: usize, pVA: usize, pW: usize, tau: f64, pPart: usize, items: i32): void {
+  const a = items > 1 ? rowsArgs : 0;
+  if (a == 0) {
+    for (let c = 0; c < items; c++) primalRows(n, q, pR, pVA, pW, tau, pPart, c);
+    return;
+  }
+  shapeArgs(a, kPrimal, n, n, q, 0, XS, 0, 0, pW, tau);
+  stf(a, aR, <f64>pR);
+  stf(a, aVA, <f64>pVA);
+  stf(a, aPart, <f64>pPart);
+  runRows(a, n);
+}
+
+function primalRows(n: i32, q: i32, pR: usize, pVA: usize, pW: usize, tau: f64, pPart: usize, c: i32): void {
+  const r0 = c * ROW_CHUNK, r1 = min<i32>(n, r0 + ROW_CHUNK);
+  let f = 0.0, e = 0.0;
+  let zeros = 0;
+  for (let i = r0; i < r1; i++) {
+    const r = ldf(pR, i);
+    if (Math.abs(r) <= ZERO_RES * ldf(pVA, i)) zeros++;
+    const x = (pW == 0 ? 1.0 : ldf(pW, i)) * (r < 0 ? (tau - 1.0) * r : tau * r);
+    const t = f + x;
+    if (Math.abs(f) >= Math.abs(x)) e += (f - t) + x; else e += (x - t) + f;
+    f = t;
+  }
+  const o = pPart + ((<usize>c * <usize>(CERT_HEAD + q)) << 3);
+  stf(o, 0, f);
+  stf(o, 1, e);
+  stf(o, 2, <f64>zeros);
+}
+
+/** The certificate's d on non-basic rows: d_i = alpha w_i psi_i (0 on basic rows, and everywhere
+ *  without `useDual`), into pKey. */
+export function dualKeys(n: i32, pLab: usize, pW: usize, tau: f64, alpha: f64, useDual: bool, pKey: usize): void {
+  const a = splitArgs(n);
+  if (a == 0) {
+    dualKeyRows(pLab, pW, tau, alpha, useDual, pKey, 0, n);
+    return;
+  }
+  shapeArgs(a, kKeys, n, n, 0, 0, XS, 0, 0, pW, tau);
+  stf(a, aLab, <f64>pLab);
+  stf(a, aAlpha, alpha);
+  stf(a, aLabels, useDual ? 1 : 0);
+  stf(a, aKey, <f64>pKey);
+  runRows(a, n);
+}
+
+function dualKeyRows(pLab: usize, pW: usize, tau: f64, alpha: f64, useDual: bool, pKey: usize, r0: i32, r1: i32): void {
+  for (let i = r0; i < r1; i++) {
+    const l = ldi(pLab, i);
+    stf(pKey, i, useDual && l != 0 ? alpha * (pW == 0 ? 1.0 : ldf(pW, i)) * (l > 0 ? tau : tau - 1.0) : 0.0);
+  }
+}
+
+/** Chunk partials of the dual value and of A^T d (d in pKey, residuals in pR): compensated sum of
+ *  r_i d_i (sum, error term), sum |d_i|, then (A^T d)_j for the q columns (with `cols`). */
+export function dualPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, pR: usize, pKey: usize, cols: bool,
+  pPart: usize, items: i32): void {
+  const a = items > 1 ? rowsArgs : 0;
+  if (a == 0) {
+    for (let c = 0; c < items; c++) {
+      if (xs == 3) dualRows<f64>(n, nd, q, ic, pX, pR, pKey, cols, pPart, c);
+      else dualRows<f32>(n, nd, q, ic, pX, pR, pKey, cols, pPart, c);
+    }
+    return;
+  }
+  shapeArgs(a, kDual, n, nd, q, ic, xs, pX, 0, 0, 0);
+  stf(a, aR, <f64>pR);
+  stf(a, aKey, <f64>pKey);
+  stf(a, aZero, cols ? 1 : 0);
+  stf(a, aPart, <f64>pPart);
+  runRows(a, n);
+}
+
+function dualRows<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pR: usize, pKey: usize, cols: bool, pPart: usize,
+  c: i32): void {
+  const r0 = c * ROW_CHUNK, r1 = min<i32>(n, r0 + ROW_CHUNK);
+  let s = 0.0, e = 0.0;
+  for (let i = r0; i < r1; i++) {
+    const x = ldf(pR, i) * ldf(pKey, i);
+    const t = s + x;
+    if (Math.abs(s) >= Math.abs(x)) e += (s - t) + x; else e += (x - t) + s;
+    s = t;
+  }
+  let dsum = 0.0;
+  for (let i = r0; i < r1; i++) dsum += Math.abs(ldf(pKey, i));
+  const o = pPart + ((<usize>c * <usize>(CERT_HEAD + q)) << 3);
+  stf(o, 0, s);
+  stf(o, 1, e);
+  stf(o, 2, dsum);
+  for (let j = 0; j < q && cols; j++) {
+    let t = 0.0;
+    if (j < ic) {
+      for (let i = r0; i < r1 && i < nd; i++) t += ldf(pKey, i);
+    } else {
+      const xp = xat<T>(pX, n, j - ic, 0);
+      for (let i = r0; i < r1; i++) t += ldf(pKey, i) * xld<T>(xp, i);
+    }
+    stf(o, CERT_HEAD + j, t);
+  }
+}
+
+/** Chunk partials of the rounding floor (l1-certificate.ts gapFloor): sum w_i |y_i|, then
+ *  sum_i w_i |a_ij| for the q columns. */
+export function floorPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, pY: usize, pW: usize, pPart: usize,
+  items: i32): void {
+  const a = items > 1 ? rowsArgs : 0;
+  if (a == 0) {
+    for (let c = 0; c < items; c++) {
+      if (xs == 3) floorRows<f64>(n, nd, q, ic, pX, pY, pW, pPart, c);
+      else floorRows<f32>(n, nd, q, ic, pX, pY, pW, pPart, c);
+    }
+    return;
+  }
+  shapeArgs(a, kFloor, n, nd, q, ic, xs, pX, pY, pW, 0);
+  stf(a, aPart, <f64>pPart);
+  runRows(a, n);
+}
+
+function floorRows<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pY: usize, pW: usize, pPart: usize, c: i32): void {
+  const r0 = c * ROW_CHUNK, r1 = min<i32>(n, r0 + ROW_CHUNK);
+  let wy = 0.0;
+  for (let i = r0; i < r1; i++) wy += (pW == 0 ? 1.0 : ldf(pW, i)) * Math.abs(ldf(pY, i));
+  const o = pPart + ((<usize>c * <usize>(CERT_HEAD + q)) << 3);
+  stf(o, 0, wy);
+  for (let j = 0; j < q; j++) {
+    let wa = 0.0;
+    if (j < ic) {
+      for (let i = r0; i < r1 && i < nd; i++) wa += pW == 0 ? 1.0 : ldf(pW, i);
+    } else {
+      const xp = xat<T>(pX, n, j - ic, 0);
+      for (let i = r0; i < r1; i++) wa += (pW == 0 ? 1.0 : ldf(pW, i)) * Math.abs(xld<T>(xp, i));
+    }
+    stf(o, CERT_HEAD + j, wa);
+  }
 }

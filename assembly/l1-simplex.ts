@@ -10,7 +10,7 @@ import {
   pY, pYc, psi, q, rho, tau, useResponses, wB, wBest, wBeta, wCS, wG, wH, wId, wKey, wLU, wLab,
   wPick, wPiv, wQ, wR, wSel, wSlot, wT, wU, wV, wVA, wWt, wYp, wgt, dataW, dataX,
 } from "./l1-state";
-import { edgePass, gradientPass, residualPass, rowScaleAt } from "./l1-rows";
+import { edgePass, gradientBlock, gradientPass, residualPass, rowScaleAt } from "./l1-rows";
 import { columnScales, edgeLength, factor, solve, solveT } from "./l1-lu";
 import { XS, ldx, xld, xld2 } from "./xload";
 import { ldf, ldi, stf, sti } from "./mem";
@@ -264,43 +264,23 @@ function rowResidual(i: i32): f64 {
 
 /** g = sum over non-basic rows of w_i psi_i a_i, from scratch, by row blocks (wKey holds w_i psi_i). */
 function gradient(): void {
-  // split (l1-rows.ts): wKey and the per-BLOCK partial sums (in wV, free until the next edge image),
-  // added here in block order — the sequential loop's operations
+  // wKey and per-BLOCK partial sums (l1-rows.ts gradientRows), added into g in block order: split,
+  // the partials go to wV (free until the next edge image); else block by block through wT
   const blocks = (n + BLOCK - 1) / BLOCK;
+  for (let j = 0; j < q; j++) stf(wG, j, 0.0);
+  let mass = 0.0;
   if (<f64>blocks * <f64>q <= <f64>n && gradientPass(n, nd, q, ic, XS, dataX(), dataW(), tau, wLab, wKey, wV)) {
-    for (let j = 0; j < q; j++) stf(wG, j, 0.0);
     for (let b = 0; b < blocks; b++) {
       const part = wV + ((<usize>b * <usize>q) << 3);
       for (let j = 0; j < q; j++) stf(wG, j, ldf(wG, j) + ldf(part, j));
     }
-    let mass = 0.0;
     for (let i = 0; i < n; i++) mass += Math.abs(ldf(wKey, i));
-    nmass = mass;
-    return;
-  }
-  if (XS == 3) gradientT<f64>(); else gradientT<f32>();
-}
-function gradientT<T>(): void {
-  for (let j = 0; j < q; j++) stf(wG, j, 0.0);
-  let mass = 0.0;
-  for (let i0 = 0; i0 < n; i0 += BLOCK) {
-    const i1 = i0 + BLOCK < n ? i0 + BLOCK : n;
-    for (let i = i0; i < i1; i++) {
-      const l = ldi(wLab, i);
-      const c = l == 0 ? 0.0 : wgt(i) * psi(l);
-      stf(wKey, i, c);
-      mass += Math.abs(c);
-    }
-    if (ic) {
-      let s = 0.0;
-      for (let i = i0; i < i1 && i < nd; i++) s += ldf(wKey, i);
-      stf(wG, 0, ldf(wG, 0) + s);
-    }
-    for (let j = ic; j < q; j++) {
-      const xp = colT<T>(j);
-      let s = 0.0;
-      for (let i = i0; i < i1; i++) s += ldf(wKey, i) * xld<T>(xp, i);
-      stf(wG, j, ldf(wG, j) + s);
+  } else {
+    for (let i0 = 0; i0 < n; i0 += BLOCK) {
+      const i1 = i0 + BLOCK < n ? i0 + BLOCK : n;
+      gradientBlock(n, nd, q, ic, XS, dataX(), dataW(), tau, wLab, wKey, wT, i0, i1);
+      for (let j = 0; j < q; j++) stf(wG, j, ldf(wG, j) + ldf(wT, j));
+      for (let i = i0; i < i1; i++) mass += Math.abs(ldf(wKey, i));
     }
   }
   nmass = mass;

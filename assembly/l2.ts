@@ -7,9 +7,13 @@
 // intercept b0 is not penalised and is fixed at 0 when intercept = 0.
 //
 // Numerical design (DESIGN.md §4):
-//  1. Weighted column means m_j (two-pass: mean, then plus the mean of the deviations; kept as a
-//     double-double) when there is an intercept, else m_j = 0; scales s_j = ||sqrt(w) (x_j - m_j)||_2
-//     (computed relative to the largest |x_ij - m_j| so that no square over- or underflows).
+//  1. Weighted column means m_j (kept as a double-double) when there is an intercept, else m_j = 0;
+//     scales s_j = ||sqrt(w) (x_j - m_j)||_2. One pass per column (onePass: shifted sums about a
+//     sampled data value near the middle, m = c + S1 / W, s^2 = S2 - S1 S1 / W, taken only when that
+//     cancels at most one bit and nothing can over- or underflow); otherwise, and always on the QR
+//     path (step 5), the multi-pass form: two-pass mean (mean, then plus the mean of the
+//     deviations), scale computed relative to the largest |x_ij - m_j| so that no square over- or
+//     underflows.
 //     s_j = 0 (a zero column, or a constant one with an intercept, on the rows of positive weight;
 //     also s_j < 1 / DBL_MAX) marks the column aliased: excluded, coefficient 0.
 //  2. Z = sqrt(W) (X - m) / s has unit columns. The Gram matrix of [Z, sqrt(W)(y - ybar)] (upper
@@ -121,7 +125,7 @@ export function l2_work_bytes(n: i32, p: i32): f64 {
  *  passes its items their arguments directly). */
 const ARGS_LEN: i32 = 20;
 const aN = 0, aPX = 1, aPY = 2, aPW = 3, aK = 4, aAct = 5, aV1 = 6, aV2 = 7, aV3 = 8, aL = 9,
-  aChunk = 10, aPart = 11, aPStride = 12, aScr0 = 13, aScrN = 14, aSStride = 15, aXS = 16, aRhs = 17, aMask = 18;
+  aChunk = 10, aPart = 11, aPStride = 12, aScr0 = 13, aScrN = 14, aSStride = 15, aXS = 16, aRhs = 17, aMask = 18, aFast = 19;
 /** Smallest chunk in blocks; most chunks; largest total of partial slots (f64). */
 const CHUNK_MIN_BLOCKS: i32 = 8;
 const CHUNK_MAX: i32 = 256;
@@ -218,11 +222,22 @@ export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
     return intercept != 0 || (p > 0 && ridge == 0) ? STATUS_RANK_DEFICIENT : STATUS_OK;
   }
 
-  const pa = standardize(n, p, pX, pY, pW, W, intercept, pFlags);
-  const ybar = intercept != 0 ? ldf(rMean, p) : 0.0;
-  const q = pa + 1;
+  let pa = standardize(n, p, pX, pY, pW, W, intercept, pFlags, 1);
+  let ybar = intercept != 0 ? ldf(rMean, p) : 0.0;
   normalMatrix(n, pX, pY, pW, pa, ybar, ridge, L);
-  const kk = factorize(n, pX, pY, pW, pa, ybar, ridge, L, pFlags, pInfo);
+  let kk = factorize(n, pX, pY, pW, pa, ybar, ridge, L, pFlags, pInfo, 1);
+  if (kk < 0) {
+    // The QR path (step 5: ill-conditioned): steps 1-3 again with the multi-pass standardisation,
+    // so that path sees the scales it was tuned with (NIST Filip ends 13 ulps from the exact
+    // solution with them, 107 with the one-pass scales: the noise-limited refinement's end point
+    // moves with any rounding of Z). Costs a Gram pass on a path that costs a QR pass anyway.
+    for (let j = 0; j < p; j++) sti(pFlags, j, 0);
+    pa = standardize(n, p, pX, pY, pW, W, intercept, pFlags, 0);
+    ybar = intercept != 0 ? ldf(rMean, p) : 0.0;
+    normalMatrix(n, pX, pY, pW, pa, ybar, ridge, L);
+    kk = factorize(n, pX, pY, pW, pa, ybar, ridge, L, pFlags, pInfo, 0);
+  }
+  const q = pa + 1;
   const b0 = initialSolution(kk, pa, q, ybar, intercept, pCoef);
   let obj = refine(n, pX, pY, pW, mask, W, kk, q, b0, intercept, ridge, inner, L, pCoef, pInfo);
 
@@ -308,7 +323,7 @@ function layoutL2(pWork: usize, p: i32, L: i32, n: i32): void {
  *  Means are kept as double-doubles (hi in rMean, lo in rMeanLo; y's in slot p): the low part
  *  keeps the correction's right-hand side exactly centered when the intercept cannot be represented
  *  finely enough to zero the mean residual (e.g. a column offset by 1e12). */
-function standardize(n: i32, p: i32, pX: usize, pY: usize, pW: usize, W: f64, intercept: i32, pFlags: usize): i32 {
+function standardize(n: i32, p: i32, pX: usize, pY: usize, pW: usize, W: f64, intercept: i32, pFlags: usize, fast: i32): i32 {
   // One item per column (and one for y's mean), each the column's passes exactly as a sequential
   // loop over the columns would run them: the columns are independent, so any thread count gives
   // the same bits. The ranges go to each participant's own scratch (the row block of its slot).
@@ -319,6 +334,7 @@ function standardize(n: i32, p: i32, pX: usize, pY: usize, pW: usize, W: f64, in
   stf(a, aMask, <f64>rMeanLo);
   stf(a, aAct, <f64>rXm);
   stf(a, aRhs, <f64>rScale);
+  stf(a, aFast, <f64>fast);
   if (!parRun(PASS_L2_STD, a, p + 1)) {
     for (let j = 0; j <= p; j++) l2StdItem(a, j, 0);
   }
@@ -350,12 +366,17 @@ export function l2StdItem(pArgs: usize, j: i32, s: i32): void {
   const intercept = <i32>ldf(pArgs, aV2);
   const mean = <usize>ldf(pArgs, aV3) + (<usize>j << 3);
   const meanLo = <usize>ldf(pArgs, aMask) + (<usize>j << 3);
+  const ex = slotScratch(pArgs, s);
+  const fast = <i32>ldf(pArgs, aFast) != 0;
   if (j == p) {
-    if (intercept != 0) weightedMean(n, <usize>ldf(pArgs, aPY), pW, W, mean, meanLo);
+    if (intercept != 0 && !(fast && onePass(n, <usize>ldf(pArgs, aPY), pW, W, 1, mean, meanLo, 0, 0, ex, 3))) {
+      weightedMean(n, <usize>ldf(pArgs, aPY), pW, W, mean, meanLo);
+    }
     return;
   }
-  const ex = slotScratch(pArgs, s);
   const col = xatx(<usize>ldf(pArgs, aPX), n, j, 0);
+  if (fast && onePass(n, col, pW, W, intercept, mean, meanLo, <usize>ldf(pArgs, aAct) + (<usize>j << 3),
+    <usize>ldf(pArgs, aRhs) + (<usize>j << 3), ex, XS)) return;
   if (intercept != 0) {
     weightedMean(n, col, pW, W, mean, meanLo, ex, XS);
   } else {
@@ -383,9 +404,9 @@ function normalMatrix(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f6
 /** Steps 4-5: factor — Cholesky if comfortable, else Householder QR with rank detection (aliased
  *  columns flagged). The factor's column k of Z^T yc (semi-normal equations) or Q^T yc (QR) is left
  *  in column pa of rR, and the factor's columns in rAct. Writes INFO_METHOD (0 Cholesky, 1 QR) and
- *  INFO_RCOND; returns the factor's rank kk. */
+ *  INFO_RCOND; returns the factor's rank kk — or -1 (nothing written) when fast != 0 and the QR path is needed. */
 function factorize(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64, ridge: f64, L: i32,
-  pFlags: usize, pInfo: usize): i32 {
+  pFlags: usize, pInfo: usize, fast: i32): i32 {
   const q = pa + 1;
   for (let t = 0; t < pa; t++) sti(rPos, t, t);
   let kk = pa;
@@ -396,6 +417,7 @@ function factorize(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64, 
     rcond = rcondEstimate(rR, q, pa, gramNorm1(rG, q, rPos, pa), rEx, rSg);
     useQR = !(rcond >= RCOND_MIN);
   }
+  if (useQR && fast != 0) return -1; // l2Solve redoes steps 1-3 with the multi-pass standardisation
   if (useQR) {
     method = 1;
     for (let k = 0; k < q * q; k++) stf(rR, k, 0);
@@ -737,6 +759,123 @@ function weightedMeanT<T>(n: i32, pV: usize, pW: usize, W: f64, pHi: usize, pLo:
   store<f64>(pLo, twoSumErr(m, cw, mean));
 }
 
+/** Smallest S2 and largest W amax^2 (2^-900, 2^1000) for which onePass's sums are trusted: no
+ *  term that matters underflowed (a term below 2^-1022 is < 2^-90 of S2 even summed 2^31 times), and
+ *  no square or sum can overflow. */
+const ONEPASS_S2_MIN: f64 = 1.1830521861667747e-271; // 2^-900
+const ONEPASS_WA2_MAX: f64 = 1.0715086071862673e301; // 2^1000
+
+/** Step 1 in one pass over the column v (the fast path; false: run the two-/three-pass path).
+ *  Shifted sums about a shift c that is a data value near the middle (sampleShift; c = 0 without an
+ *  intercept): with d_i = v_i - c, S1 = sum w d and S2 = sum (w d) d, and the extremes of v over the
+ *  rows of positive weight, in one sweep (onePassSums). Then the mean is c + S1 / W (a double-double:
+ *  hi, and the rounding error of the sum in lo — as good as the two-pass mean: the error of S1 / W is
+ *  ~eps max|v - c| / W summed, and c is within the data's spread of the mean) and the scale is
+ *  sqrt(S2 - S1 (S1 / W)) (the centered sum of squares, Chan-Golub-LeVeque's shifted form). Taken
+ *  only when that subtraction cancels at most one bit (S1 (S1 / W) <= S2 / 2 — c near the mean; the
+ *  median of five sampled values almost always is) and the sums are in range (ONEPASS_*); otherwise
+ *  false. A column that is constant on the rows of positive weight has c equal to its value, so every
+ *  d is exactly 0 and its scale exactly 0 (aliased), as on the other path. With pScale = 0 (y) only
+ *  the mean is wanted: no cancellation test. Measured (CPU time, 1e6 x 20, the standardisation alone):
+ *  three passes per column -> one. */
+function onePass(n: i32, pV: usize, pW: usize, W: f64, intercept: i32, pMean: usize, pMeanLo: usize, pXm: usize,
+  pScale: usize, ex: usize, s: i32): bool {
+  const c = intercept != 0 ? (s == 3 ? sampleShift<f64>(n, pV, pW, ex) : sampleShift<f32>(n, pV, pW, ex)) : 0.0;
+  if (!(c == c)) return false;
+  if (s == 3) onePassSums<f64>(n, pV, pW, c, ex); else onePassSums<f32>(n, pV, pW, c, ex);
+  const s1 = ldf(ex, 0);
+  const s2 = ldf(ex, 1);
+  if (!(s1 - s1 == 0) || !(s2 < Infinity)) return false;
+  // without an intercept: m = 0 and the sum of squares about 0 (c = 0: d = v)
+  const m1 = intercept != 0 ? s1 / W : 0.0;
+  const m = c + m1;
+  const mlo = twoSumErr(c, m1, m);
+  if (pScale == 0) {
+    store<f64>(pMean, m);
+    store<f64>(pMeanLo, mlo);
+    return true;
+  }
+  const amax = vExtent(ldf(ex, 2), ldf(ex, 3), m);
+  let sc = 0.0;
+  if (amax != 0) {
+    if (!(s2 >= ONEPASS_S2_MIN) || !(W * amax * amax <= ONEPASS_WA2_MAX)) return false;
+    const corr = s1 * m1;
+    if (!(corr <= 0.5 * s2)) return false;
+    sc = sqrt<f64>(s2 - corr);
+  }
+  store<f64>(pMean, m);
+  store<f64>(pMeanLo, mlo);
+  store<f64>(pXm, abs<f64>(m) + amax);
+  store<f64>(pScale, sc);
+  return true;
+}
+
+/** The shift of onePass: the median (lower median of an even count) of v at the sample rows
+ *  (2k + 1) n / 10, k = 0..4, that have positive weight; NaN when none has. Sorted at ex. */
+function sampleShift<T>(n: i32, pV: usize, pW: usize, ex: usize): f64 {
+  let cnt = 0;
+  for (let k = 0; k < 5; k++) {
+    const i = <i32>((<i64>(2 * k + 1) * <i64>n) / 10);
+    if (pW != 0 && !(ldf(pW, i) > 0)) continue;
+    const v = xld<T>(pV, i);
+    let t = cnt;
+    while (t > 0 && v < ldf(ex, t - 1)) {
+      stf(ex, t, ldf(ex, t - 1));
+      t--;
+    }
+    stf(ex, t, v);
+    cnt++;
+  }
+  return cnt > 0 ? ldf(ex, (cnt - 1) >> 1) : NaN;
+}
+
+/** onePass's sweep: S1, S2, min, max (over the rows of positive weight) of v about c into ex[0..3].
+ *  Two lanes (even / odd rows), an odd last row added to lane 0, lanes added at the end. */
+function onePassSums<T>(n: i32, pV: usize, pW: usize, c: f64, ex: usize): void {
+  const half = n & ~1;
+  const cc = f64x2.splat(c);
+  let a = f64x2.splat(0);
+  let b = a;
+  let lo = f64x2.splat(Infinity);
+  let hi = f64x2.splat(-Infinity);
+  if (pW != 0) {
+    const zero = f64x2.splat(0);
+    const pinf = lo;
+    const ninf = hi;
+    for (let i = 0; i < half; i += 2) {
+      const w = v128.load(pW + (<usize>i << 3));
+      const v = xld2<T>(pV, i);
+      const d = f64x2.sub(v, cc);
+      const wd = f64x2.mul(w, d);
+      a = f64x2.add(a, wd);
+      b = f64x2.add(b, f64x2.mul(wd, d));
+      const pos = f64x2.gt(w, zero);
+      lo = f64x2.pmin(lo, v128.bitselect(v, pinf, pos));
+      hi = f64x2.pmax(hi, v128.bitselect(v, ninf, pos));
+    }
+  } else {
+    for (let i = 0; i < half; i += 2) {
+      const v = xld2<T>(pV, i);
+      const d = f64x2.sub(v, cc);
+      a = f64x2.add(a, d);
+      b = f64x2.add(b, f64x2.mul(d, d));
+      lo = f64x2.pmin(lo, v);
+      hi = f64x2.pmax(hi, v);
+    }
+  }
+  let s1 = lane0(a);
+  let s2 = lane0(b);
+  if (half < n) {
+    const d = xld<T>(pV, half) - c;
+    const wd = pW != 0 ? ldf(pW, half) * d : d;
+    s1 += wd;
+    s2 += wd * d;
+  }
+  storeRange<T>(lo, hi, n, half, pV, pW, ex + 16);
+  stf(ex, 0, s1 + lane1(a));
+  stf(ex, 1, s2 + lane1(b));
+}
+
 /** 2^k for an integer k in [-1022, 1023] (a normal number). */
 export function pow2(k: i32): f64 {
   return reinterpret<f64>(<u64>(k + 1023) << 52);
@@ -946,36 +1085,64 @@ export function l2GramItem(pArgs: usize, c: i32, s: i32): void {
 function gramBlock(pBlk: usize, L: i32, lp: i32, q: i32, pG: usize): void {
   const stride = <usize>L << 3;
   const bytes = <usize>lp << 3;
+  const qb = <usize>q << 3;
   let t = 0;
-  // Two rows t, t + 1 of the triangle at a time: entry (t, t) alone, then 2 x 4 tiles (t, t+1) x
-  // (u .. u+3) sharing each load of the two t columns and of the four u columns.
+  // Two rows t, t + 1 of the triangle at a time, as 2 x 4 tiles (t, t+1) x (u .. u+3) from u = t:
+  // the first tile also covers the diagonal (t, t) and computes the lower entry (t + 1, t) as well,
+  // whose slot is restored (nothing reads it; the twin does not write it). A one-accumulator loop
+  // for (t, t) alone was bound by the add's latency (~3 cycles per row pair), as were the
+  // one-column loops of the 1-3 columns left over: now a 2 x 2 loop (4 independent chains) and a
+  // 2 x 1 loop. No entry's order changes, so neither do its bits. Measured (CPU time,
+  // standardisation + Gram, median of 15, interleaved, load 23): 1e6 x 20 68.9 -> 68.1 ms, 1e5 x 100
+  // 95.2 -> 92.3 ms — small: the pass is bound by the tiles and by the row-block copy (fillBlock),
+  // which reads the q columns 4 KiB at a time (~24 ms of the 1e6 x 20 pass, ~7 GB/s against 25 GB/s
+  // for one stream: bench/roofline.mjs).
   for (; t + 2 <= q; t += 2) {
     const ct = pBlk + <usize>t * stride;
     const cs = ct + stride;
-    let a = f64x2.splat(0);
-    for (let o: usize = 0; o < bytes; o += 16) {
-      const z = v128.load(ct + o);
-      a = f64x2.add(a, f64x2.mul(z, z));
-    }
-    stf(pG, t * q + t, ldf(pG, t * q + t) + (lane0(a) + lane1(a)));
-    let u = t + 1;
+    const low = pG + (<usize>(t * q + t + 1) << 3); // (t + 1, t): below the diagonal
+    const keep = load<f64>(low);
+    let u = t;
     for (; u + 4 <= q; u += 4) {
-      // Row t + 1 starts at u = t + 1 (its diagonal), which the first tile covers.
       const pA = pG + (<usize>(u * q + t) << 3);
-      dotTile2x4(ct, cs, pBlk + <usize>u * stride, stride, bytes, 1.0, pA, pA + 8, <usize>q << 3);
+      dotTile2x4(ct, cs, pBlk + <usize>u * stride, stride, bytes, 1.0, pA, pA + 8, qb);
     }
-    for (; u < q; u++) {
-      const cu = pBlk + <usize>u * stride;
+    if (u + 2 <= q) {
+      const c0 = pBlk + <usize>u * stride;
+      const c1 = c0 + stride;
+      const pA = pG + (<usize>(u * q + t) << 3);
+      let a0 = f64x2.splat(0);
+      let b0 = a0, a1 = a0, b1 = a0;
+      for (let o: usize = 0; o < bytes; o += 16) {
+        const z = v128.load(ct + o);
+        const y = v128.load(cs + o);
+        const x0 = v128.load(c0 + o);
+        const x1 = v128.load(c1 + o);
+        a0 = f64x2.add(a0, f64x2.mul(z, x0));
+        b0 = f64x2.add(b0, f64x2.mul(y, x0));
+        a1 = f64x2.add(a1, f64x2.mul(z, x1));
+        b1 = f64x2.add(b1, f64x2.mul(y, x1));
+      }
+      store<f64>(pA, load<f64>(pA) + (lane0(a0) + lane1(a0)));
+      store<f64>(pA + 8, load<f64>(pA + 8) + (lane0(b0) + lane1(b0)));
+      store<f64>(pA + qb, load<f64>(pA + qb) + (lane0(a1) + lane1(a1)));
+      store<f64>(pA + qb + 8, load<f64>(pA + qb + 8) + (lane0(b1) + lane1(b1)));
+      u += 2;
+    }
+    if (u < q) {
+      const c0 = pBlk + <usize>u * stride;
+      const pA = pG + (<usize>(u * q + t) << 3);
       let a0 = f64x2.splat(0);
       let b0 = a0;
       for (let o: usize = 0; o < bytes; o += 16) {
-        const x = v128.load(cu + o);
+        const x = v128.load(c0 + o);
         a0 = f64x2.add(a0, f64x2.mul(v128.load(ct + o), x));
         b0 = f64x2.add(b0, f64x2.mul(v128.load(cs + o), x));
       }
-      stf(pG, u * q + t, ldf(pG, u * q + t) + (lane0(a0) + lane1(a0)));
-      stf(pG, u * q + t + 1, ldf(pG, u * q + t + 1) + (lane0(b0) + lane1(b0)));
+      store<f64>(pA, load<f64>(pA) + (lane0(a0) + lane1(a0)));
+      store<f64>(pA + 8, load<f64>(pA + 8) + (lane0(b0) + lane1(b0)));
     }
+    store<f64>(low, keep);
   }
   if (t < q) {
     const ct = pBlk + <usize>t * stride;

@@ -63,11 +63,20 @@
 // running sums Gr ((p + 1) x (p + 1)) and S (p + 1) and the shift (p + 1), the nested scheme's block
 // (min(n, KMINI NMINI) rows: p columns of X and y, f64), the gather block (CHUNK x (p + 1)), the f64x2
 // accumulators of the Gram entries ((p + 1)^2) and of S (p + 1), the n i32 lists of the rows entering
-// and leaving the subset, and a second n-vector of f64 (the selection's other scratch buffer); each
+// and leaving the subset, a second n-vector of f64 (the selection's other scratch buffer), and the
+// row-chunk passes' argument region (R_ARGS f64, then R_PART f64 per chunk of the n rows); each
 // 16-byte aligned.
+//
+// Threads: the passes over all rows of the view — the residual keys (evalAll), the bracket count of the
+// selection (kthKeyBr) and the selection scan (selectH) — are block passes (PASS_LTS) over fixed chunks
+// of R_ROWS rows (see "row chunks" below): the keys, flags, packed bracket and row lists are those of
+// one sweep, the selection's threshold is the exact order statistic (bit-identical however found), and
+// its sum adds the chunks' sums in chunk order (the twin does the same), so 1, 2, 3, ... threads give
+// the same bits. Everything on subsamples (n < R_ROWS rows; the nested scheme's groups) is one chunk.
 
 import { l2_fit, l2_work_bytes } from "./l2";
 import { XS, setX, shiftOf, xat, xld, xld2 } from "./xload";
+import { PASS_LTS, parRun } from "./par";
 import { progress } from "./env";
 import { INFO_LEN, INFO_OBJECTIVE, INFO_ITERATIONS } from "./info";
 import { STATUS_OK, STATUS_MAXITER, STATUS_RANK_DEFICIENT, STATUS_CANCELLED, STATUS_NUMERICAL } from "./status";
@@ -181,7 +190,32 @@ export function lts_work_bytes(n: i32, p: i32): f64 {
     + al16(8.0 * <f64>((KMINI + 2) * KEEP)) + al16(8.0 * <f64>((KMINI + 2) * KEEP) * p1)
     + al16(4.0 * nd) + al16(8.0 * p1 * p1) + 2.0 * al16(8.0 * p1)
     + al16(8.0 * nb * <f64>p) + al16(8.0 * nb) + al16(8.0 * <f64>CHUNK * p1)
-    + al16(16.0 * p1 * p1) + al16(16.0 * p1) + 2.0 * al16(4.0 * nd) + al16(8.0 * nd);
+    + al16(16.0 * p1 * p1) + al16(16.0 * p1) + 2.0 * al16(4.0 * nd) + al16(8.0 * nd)
+    + al16(8.0 * <f64>R_ARGS) + al16(8.0 * <f64>R_PART * <f64>rowChunks(n));
+}
+
+// ---- row chunks: the fixed decomposition of the full-data passes (block passes, assembly/par.ts) ----
+// The residual keys (evalAll), the bracket count of the selection (kthKeyBr) and the selection scan
+// (selectH) run over chunks of R_ROWS rows of the view (one chunk up to R_ROWS rows: the former single
+// sweep). Each chunk writes its own rows' keys / flags, packs its bracket values and lists its rows at
+// its own first row's offset, and leaves its counts and four partial sums in its partial slot; the
+// kernel then moves the packed values and lists down in chunk order (the same arrays a single sweep
+// writes) and adds the chunks' sums in chunk order. The decomposition depends on the row count only,
+// never on the thread count; the twin sums the same chunks in the same order.
+
+/** Rows per chunk (a multiple of 4: the 4-row groups of the scans never straddle chunks). */
+const R_ROWS: i32 = 16384;
+/** f64 per chunk partial: the four partial sums, the count, the rows entering, the rows leaving. */
+const R_PART: i32 = 8;
+/** Argument slots of a chunk pass (kernel-only). */
+const R_ARGS: i32 = 20;
+const aKind = 0, aN = 1, aP = 2, aT = 3, aKey = 4, aX = 5, aY = 6, aLd = 7, aC = 8, aLo = 9, aHi = 10, aMid = 11,
+  aIds = 12, aMem = 13, aEnt = 14, aLv = 15, aMode = 16, aPart = 17;
+/** Chunk pass kinds. */
+const kEval: i32 = 0, kBracket: i32 = 1, kSelect: i32 = 2;
+
+function rowChunks(nn: i32): i32 {
+  return nn <= R_ROWS ? 1 : (nn + R_ROWS - 1) / R_ROWS;
 }
 
 // Region pointers of the call in progress (set by lts_fit).
@@ -191,6 +225,8 @@ let pTry: usize = 0, pNew: usize = 0, pBest: usize = 0, pSObj: usize = 0, pSCoef
 let pMem: usize = 0, pGr: usize = 0, pS: usize = 0, pSh: usize = 0;
 let pBX: usize = 0, pBY: usize = 0, pW: usize = 0, pAcc: usize = 0, pAccS: usize = 0, pChg: usize = 0, pLv: usize = 0;
 let pWt2: usize = 0;
+/** The chunk passes' argument region (R_ARGS f64, then the chunks' partial slots). */
+let pRA: usize = 0;
 /** Rows entering / leaving the subset at the last selectH (lists pChg / pLv, row order). */
 let nEnter: i32 = 0, nLeave: i32 = 0;
 /** pId lists the current subset (false after a SEL_DIFF selection: updateSums lists it from pMem when needed). */
@@ -243,6 +279,7 @@ export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h:
   pChg = pAccS + <usize>al16(16.0 * p1);
   pLv = pChg + ib;
   pWt2 = pLv + ib;
+  pRA = pWt2 + nb;
 
   for (let k = 0; k < INFO_LEN; k++) stf(pInfo, k, 0);
   // Rank of [1, X] on all rows (flags name the aliased columns).
@@ -693,29 +730,83 @@ function solveSums(p: i32, intercept: i32, hh: i32, pC: usize): bool {
   return true;
 }
 
-/** Squared residuals of pC on the view's rows into keys: ((y - b0) - x_1 b_1) - x_2 b_2 ... per row,
- *  four rows at a time in two f64x2 registers (each lane the twin's scalar operation, no FMA), so the
- *  keys are written once instead of once per column. */
+/** Squared residuals of pC on the view's rows into keys (a chunk pass; evalRows per chunk). */
 function evalAll<T>(p: i32, pC: usize): void {
-  const nn = dN, key = pKey, py = dY, px0 = dX;
-  const ldb = <usize>dLd << shiftOf<T>();
+  if (dN <= R_ROWS) {
+    evalRows<T>(p, pC, pKey, dY, dX, dLd, 0, dN);
+    return;
+  }
+  const a = chunkArgs(kEval, dN, p);
+  stf(a, aT, <f64>shiftOf<T>());
+  stf(a, aC, <f64>pC);
+  runChunks(a, dN);
+}
+
+/** The arguments common to every chunk pass (the view, the keys); returns the region. */
+function chunkArgs(kind: i32, nn: i32, p: i32): usize {
+  const a = pRA;
+  stf(a, aKind, <f64>kind);
+  stf(a, aN, <f64>nn);
+  stf(a, aP, <f64>p);
+  stf(a, aKey, <f64>pKey);
+  stf(a, aX, <f64>dX);
+  stf(a, aY, <f64>dY);
+  stf(a, aLd, <f64>dLd);
+  stf(a, aPart, <f64>(pRA + <usize>al16(8.0 * <f64>R_ARGS)));
+  return a;
+}
+
+/** Runs the chunks of the pass at pArgs over nn rows: on the host's thread pool, or here in order. */
+function runChunks(pArgs: usize, nn: i32): void {
+  const nc = rowChunks(nn);
+  if (parRun(PASS_LTS, pArgs, nc)) return;
+  for (let c = 0; c < nc; c++) ltsChunk(pArgs, c, 0);
+}
+
+/** Chunk c of the pass at pArgs (block pass PASS_LTS; reads only the argument region: no globals). */
+export function ltsChunk(pArgs: usize, c: i32, slot: i32): void {
+  const kind = <i32>ldf(pArgs, aKind);
+  const nn = <i32>ldf(pArgs, aN);
+  const r0 = c * R_ROWS;
+  const r1 = min<i32>(nn, r0 + R_ROWS);
+  const part = <usize>ldf(pArgs, aPart) + (<usize>(c * R_PART) << 3);
+  const key = <usize>ldf(pArgs, aKey);
+  if (kind == kEval) {
+    const p = <i32>ldf(pArgs, aP), pC = <usize>ldf(pArgs, aC);
+    const py = <usize>ldf(pArgs, aY), px = <usize>ldf(pArgs, aX), ld = <i32>ldf(pArgs, aLd);
+    if (<i32>ldf(pArgs, aT) == 3) evalRows<f64>(p, pC, key, py, px, ld, r0, r1);
+    else evalRows<f32>(p, pC, key, py, px, ld, r0, r1);
+  } else if (kind == kBracket) {
+    bracketRows(key, ldf(pArgs, aLo), ldf(pArgs, aHi), <usize>ldf(pArgs, aMid) + (<usize>r0 << 3), r0, r1, part);
+  } else {
+    scanRows(key, ldf(pArgs, aLo), <i32>ldf(pArgs, aMode), <usize>ldf(pArgs, aIds) + (<usize>r0 << 2),
+      <usize>ldf(pArgs, aMem), <usize>ldf(pArgs, aEnt) + (<usize>r0 << 2), <usize>ldf(pArgs, aLv) + (<usize>r0 << 2),
+      r0, r1, part);
+  }
+}
+
+/** Squared residuals of pC on rows r0..r1-1 into keys: ((y - b0) - x_1 b_1) - x_2 b_2 ... per row, four
+ *  rows at a time in two f64x2 registers (each lane the twin's scalar operation, no FMA), so the keys
+ *  are written once instead of once per column. X column j at px0 + j ld entries of type T. */
+function evalRows<T>(p: i32, pC: usize, key: usize, py: usize, px0: usize, ld: i32, r0: i32, r1: i32): void {
+  const ldb = <usize>ld << shiftOf<T>();
   const b0 = ldf(pC, 0);
   const bv0 = f64x2.splat(b0);
-  const n4 = nn & ~3;
-  for (let i = 0; i < n4; i += 4) {
-    let r0 = f64x2.sub(v128.load(py + (<usize>i << 3)), bv0);
-    let r1 = f64x2.sub(v128.load(py + (<usize>i << 3) + 16), bv0);
+  const n4 = r0 + ((r1 - r0) & ~3);
+  for (let i = r0; i < n4; i += 4) {
+    let r0v = f64x2.sub(v128.load(py + (<usize>i << 3)), bv0);
+    let r1v = f64x2.sub(v128.load(py + (<usize>i << 3) + 16), bv0);
     let px = px0;
     for (let j = 0; j < p; j++) {
       const bj = v128.load64_splat(pC + (<usize>(j + 1) << 3));
-      r0 = f64x2.sub(r0, f64x2.mul(xld2<T>(px, i), bj));
-      r1 = f64x2.sub(r1, f64x2.mul(xld2<T>(px, i + 2), bj));
+      r0v = f64x2.sub(r0v, f64x2.mul(xld2<T>(px, i), bj));
+      r1v = f64x2.sub(r1v, f64x2.mul(xld2<T>(px, i + 2), bj));
       px += ldb;
     }
-    v128.store(key + (<usize>i << 3), f64x2.mul(r0, r0));
-    v128.store(key + (<usize>i << 3) + 16, f64x2.mul(r1, r1));
+    v128.store(key + (<usize>i << 3), f64x2.mul(r0v, r0v));
+    v128.store(key + (<usize>i << 3) + 16, f64x2.mul(r1v, r1v));
   }
-  for (let i = n4; i < nn; i++) {
+  for (let i = n4; i < r1; i++) {
     let r = load<f64>(py + (<usize>i << 3)) - b0;
     let px = px0;
     for (let j = 0; j < p; j++) {
@@ -744,125 +835,41 @@ const SEL_DIFF: i32 = 2; // membership flags moved, rows entering / leaving list
 function selectH(nn: i32, hh: i32, mode: i32): f64 {
   const t = kthKey(nn, hh - 1);
   const key = pKey, ids = pId, mem = pMem, ent = pChg, lv = pLv;
-  let c = 0, ne = 0, nl = 0;
-  let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-  const n4 = nn & ~3;
-  if (mode == SEL_SUM) {
-    const tv = f64x2.splat(t);
-    let a01 = f64x2.splat(0.0), a23 = f64x2.splat(0.0), cv = i64x2.splat(0);
-    for (let i = 0; i < n4; i += 4) {
-      const v01 = v128.load(key + (<usize>i << 3)), v23 = v128.load(key + (<usize>i << 3) + 16);
-      const k01 = f64x2.le(v01, tv), k23 = f64x2.le(v23, tv);
-      a01 = f64x2.add(a01, v128.and(v01, k01));
-      a23 = f64x2.add(a23, v128.and(v23, k23));
-      cv = i64x2.sub(cv, i64x2.add(k01, k23));
-    }
-    s0 = f64x2.extract_lane(a01, 0);
-    s1 = f64x2.extract_lane(a01, 1);
-    s2 = f64x2.extract_lane(a23, 0);
-    s3 = f64x2.extract_lane(a23, 1);
-    c = <i32>(i64x2.extract_lane(cv, 0) + i64x2.extract_lane(cv, 1));
-    for (let i = n4; i < nn; i++) {
-      const v = ldf(key, i);
-      const tk = <i32>(v <= t);
-      c += tk;
-      s0 = s0 + select<f64>(v, 0.0, tk != 0);
-    }
-  } else if (mode == SEL_IDS) {
-    // the sums in f64x2 lanes as for SEL_SUM (a scalar select on the comparison compiles to a branch
-    // that mispredicts about half the time at coverage 0.5); the flags from scalar comparisons
-    const tv = f64x2.splat(t);
-    let a01 = f64x2.splat(0.0), a23 = f64x2.splat(0.0);
-    for (let i = 0; i < n4; i += 4) {
-      const v01 = v128.load(key + (<usize>i << 3)), v23 = v128.load(key + (<usize>i << 3) + 16);
-      a01 = f64x2.add(a01, v128.and(v01, f64x2.le(v01, tv)));
-      a23 = f64x2.add(a23, v128.and(v23, f64x2.le(v23, tv)));
-      const t0 = <i32>(ldf(key, i) <= t), t1 = <i32>(ldf(key, i + 1) <= t);
-      const t2 = <i32>(ldf(key, i + 2) <= t), t3 = <i32>(ldf(key, i + 3) <= t);
-      sti(ids, c, i);
-      c += t0;
-      sti(ids, c, i + 1);
-      c += t1;
-      sti(ids, c, i + 2);
-      c += t2;
-      sti(ids, c, i + 3);
-      c += t3;
-      sti(mem, i, t0);
-      sti(mem, i + 1, t1);
-      sti(mem, i + 2, t2);
-      sti(mem, i + 3, t3);
-    }
-    s0 = f64x2.extract_lane(a01, 0);
-    s1 = f64x2.extract_lane(a01, 1);
-    s2 = f64x2.extract_lane(a23, 0);
-    s3 = f64x2.extract_lane(a23, 1);
-    for (let i = n4; i < nn; i++) {
-      const v = ldf(key, i);
-      const tk = <i32>(v <= t);
-      sti(ids, c, i);
-      c += tk;
-      sti(mem, i, tk);
-      s0 = s0 + select<f64>(v, 0.0, tk != 0);
-    }
+  // the scan, chunk by chunk (scanRows); then the chunks' lists moved down in chunk order and their
+  // sums added in chunk order
+  const part = pRA + <usize>al16(8.0 * <f64>R_ARGS);
+  if (nn <= R_ROWS) {
+    scanRows(key, t, mode, ids, mem, ent, lv, 0, nn, part);
   } else {
-    // one row at a time (few values live at once: no register spills), four rows per trip; sums as above
-    const tv = f64x2.splat(t);
-    let a01 = f64x2.splat(0.0), a23 = f64x2.splat(0.0);
-    for (let i = 0; i < n4; i += 4) {
-      const v01 = v128.load(key + (<usize>i << 3)), v23 = v128.load(key + (<usize>i << 3) + 16);
-      a01 = f64x2.add(a01, v128.and(v01, f64x2.le(v01, tv)));
-      a23 = f64x2.add(a23, v128.and(v23, f64x2.le(v23, tv)));
-      let tk = <i32>(ldf(key, i) <= t);
-      let m = ldi(mem, i) & 1;
-      sti(mem, i, tk | (m << 1));
-      c += tk;
-      sti(ent, ne, i);
-      ne += tk & ~m;
-      sti(lv, nl, i);
-      nl += m & ~tk;
-      tk = <i32>(ldf(key, i + 1) <= t);
-      m = ldi(mem, i + 1) & 1;
-      sti(mem, i + 1, tk | (m << 1));
-      c += tk;
-      sti(ent, ne, i + 1);
-      ne += tk & ~m;
-      sti(lv, nl, i + 1);
-      nl += m & ~tk;
-      tk = <i32>(ldf(key, i + 2) <= t);
-      m = ldi(mem, i + 2) & 1;
-      sti(mem, i + 2, tk | (m << 1));
-      c += tk;
-      sti(ent, ne, i + 2);
-      ne += tk & ~m;
-      sti(lv, nl, i + 2);
-      nl += m & ~tk;
-      tk = <i32>(ldf(key, i + 3) <= t);
-      m = ldi(mem, i + 3) & 1;
-      sti(mem, i + 3, tk | (m << 1));
-      c += tk;
-      sti(ent, ne, i + 3);
-      ne += tk & ~m;
-      sti(lv, nl, i + 3);
-      nl += m & ~tk;
-    }
-    s0 = f64x2.extract_lane(a01, 0);
-    s1 = f64x2.extract_lane(a01, 1);
-    s2 = f64x2.extract_lane(a23, 0);
-    s3 = f64x2.extract_lane(a23, 1);
-    for (let i = n4; i < nn; i++) {
-      const v = ldf(key, i);
-      const tk = <i32>(v <= t);
-      const m = ldi(mem, i) & 1;
-      sti(mem, i, tk | (m << 1));
-      c += tk;
-      sti(ent, ne, i);
-      ne += tk & ~m;
-      sti(lv, nl, i);
-      nl += m & ~tk;
-      s0 = s0 + select<f64>(v, 0.0, tk != 0);
-    }
+    const a = chunkArgs(kSelect, nn, 0);
+    stf(a, aLo, t);
+    stf(a, aMode, <f64>mode);
+    stf(a, aIds, <f64>ids);
+    stf(a, aMem, <f64>mem);
+    stf(a, aEnt, <f64>ent);
+    stf(a, aLv, <f64>lv);
+    runChunks(a, nn);
   }
-  let s = (s0 + s1) + (s2 + s3);
+  let c = 0, ne = 0, nl = 0;
+  let s = 0.0;
+  const nc = rowChunks(nn);
+  for (let k = 0; k < nc; k++) {
+    const pk = part + (<usize>(k * R_PART) << 3);
+    const sk = (ldf(pk, 0) + ldf(pk, 1)) + (ldf(pk, 2) + ldf(pk, 3));
+    s = k == 0 ? sk : s + sk;
+    const ck = <i32>ldf(pk, 4), nek = <i32>ldf(pk, 5), nlk = <i32>ldf(pk, 6);
+    if (k > 0) {
+      const r0 = <usize>(k * R_ROWS) << 2;
+      if (mode == SEL_IDS) memory.copy(ids + (<usize>c << 2), ids + r0, <usize>ck << 2);
+      if (mode == SEL_DIFF) {
+        memory.copy(ent + (<usize>ne << 2), ent + r0, <usize>nek << 2);
+        memory.copy(lv + (<usize>nl << 2), lv + r0, <usize>nlk << 2);
+      }
+    }
+    c += ck;
+    ne += nek;
+    nl += nlk;
+  }
   if (c == hh) {
     idsValid = mode == SEL_IDS;
     nEnter = ne;
@@ -919,6 +926,139 @@ function selectH(nn: i32, hh: i32, mode: i32): f64 {
   return s;
 }
 
+/** selectH's scan of rows r0..r1-1 (a chunk) against the threshold t: by mode, the rows listed at ids /
+ *  ent / lv (this chunk's own offsets: element 0 = its first listed row) and the flags in mem; into
+ *  part: the four partial sums (rows i mod 4; tail rows into the first), the count of keys <= t, and
+ *  the counts of rows entering and leaving. */
+function scanRows(key: usize, t: f64, mode: i32, ids: usize, mem: usize, ent: usize, lv: usize, r0: i32, r1: i32,
+  part: usize): void {
+  let c = 0, ne = 0, nl = 0;
+  let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  const n4 = r0 + ((r1 - r0) & ~3);
+  if (mode == SEL_SUM) {
+    const tv = f64x2.splat(t);
+    let a01 = f64x2.splat(0.0), a23 = f64x2.splat(0.0), cv = i64x2.splat(0);
+    for (let i = r0; i < n4; i += 4) {
+      const v01 = v128.load(key + (<usize>i << 3)), v23 = v128.load(key + (<usize>i << 3) + 16);
+      const k01 = f64x2.le(v01, tv), k23 = f64x2.le(v23, tv);
+      a01 = f64x2.add(a01, v128.and(v01, k01));
+      a23 = f64x2.add(a23, v128.and(v23, k23));
+      cv = i64x2.sub(cv, i64x2.add(k01, k23));
+    }
+    s0 = f64x2.extract_lane(a01, 0);
+    s1 = f64x2.extract_lane(a01, 1);
+    s2 = f64x2.extract_lane(a23, 0);
+    s3 = f64x2.extract_lane(a23, 1);
+    c = <i32>(i64x2.extract_lane(cv, 0) + i64x2.extract_lane(cv, 1));
+    for (let i = n4; i < r1; i++) {
+      const v = ldf(key, i);
+      const tk = <i32>(v <= t);
+      c += tk;
+      s0 = s0 + select<f64>(v, 0.0, tk != 0);
+    }
+  } else if (mode == SEL_IDS) {
+    // the sums in f64x2 lanes as for SEL_SUM (a scalar select on the comparison compiles to a branch
+    // that mispredicts about half the time at coverage 0.5); the flags from scalar comparisons
+    const tv = f64x2.splat(t);
+    let a01 = f64x2.splat(0.0), a23 = f64x2.splat(0.0);
+    for (let i = r0; i < n4; i += 4) {
+      const v01 = v128.load(key + (<usize>i << 3)), v23 = v128.load(key + (<usize>i << 3) + 16);
+      a01 = f64x2.add(a01, v128.and(v01, f64x2.le(v01, tv)));
+      a23 = f64x2.add(a23, v128.and(v23, f64x2.le(v23, tv)));
+      const t0 = <i32>(ldf(key, i) <= t), t1 = <i32>(ldf(key, i + 1) <= t);
+      const t2 = <i32>(ldf(key, i + 2) <= t), t3 = <i32>(ldf(key, i + 3) <= t);
+      sti(ids, c, i);
+      c += t0;
+      sti(ids, c, i + 1);
+      c += t1;
+      sti(ids, c, i + 2);
+      c += t2;
+      sti(ids, c, i + 3);
+      c += t3;
+      sti(mem, i, t0);
+      sti(mem, i + 1, t1);
+      sti(mem, i + 2, t2);
+      sti(mem, i + 3, t3);
+    }
+    s0 = f64x2.extract_lane(a01, 0);
+    s1 = f64x2.extract_lane(a01, 1);
+    s2 = f64x2.extract_lane(a23, 0);
+    s3 = f64x2.extract_lane(a23, 1);
+    for (let i = n4; i < r1; i++) {
+      const v = ldf(key, i);
+      const tk = <i32>(v <= t);
+      sti(ids, c, i);
+      c += tk;
+      sti(mem, i, tk);
+      s0 = s0 + select<f64>(v, 0.0, tk != 0);
+    }
+  } else {
+    // one row at a time (few values live at once: no register spills), four rows per trip; sums as above
+    const tv = f64x2.splat(t);
+    let a01 = f64x2.splat(0.0), a23 = f64x2.splat(0.0);
+    for (let i = r0; i < n4; i += 4) {
+      const v01 = v128.load(key + (<usize>i << 3)), v23 = v128.load(key + (<usize>i << 3) + 16);
+      a01 = f64x2.add(a01, v128.and(v01, f64x2.le(v01, tv)));
+      a23 = f64x2.add(a23, v128.and(v23, f64x2.le(v23, tv)));
+      let tk = <i32>(ldf(key, i) <= t);
+      let m = ldi(mem, i) & 1;
+      sti(mem, i, tk | (m << 1));
+      c += tk;
+      sti(ent, ne, i);
+      ne += tk & ~m;
+      sti(lv, nl, i);
+      nl += m & ~tk;
+      tk = <i32>(ldf(key, i + 1) <= t);
+      m = ldi(mem, i + 1) & 1;
+      sti(mem, i + 1, tk | (m << 1));
+      c += tk;
+      sti(ent, ne, i + 1);
+      ne += tk & ~m;
+      sti(lv, nl, i + 1);
+      nl += m & ~tk;
+      tk = <i32>(ldf(key, i + 2) <= t);
+      m = ldi(mem, i + 2) & 1;
+      sti(mem, i + 2, tk | (m << 1));
+      c += tk;
+      sti(ent, ne, i + 2);
+      ne += tk & ~m;
+      sti(lv, nl, i + 2);
+      nl += m & ~tk;
+      tk = <i32>(ldf(key, i + 3) <= t);
+      m = ldi(mem, i + 3) & 1;
+      sti(mem, i + 3, tk | (m << 1));
+      c += tk;
+      sti(ent, ne, i + 3);
+      ne += tk & ~m;
+      sti(lv, nl, i + 3);
+      nl += m & ~tk;
+    }
+    s0 = f64x2.extract_lane(a01, 0);
+    s1 = f64x2.extract_lane(a01, 1);
+    s2 = f64x2.extract_lane(a23, 0);
+    s3 = f64x2.extract_lane(a23, 1);
+    for (let i = n4; i < r1; i++) {
+      const v = ldf(key, i);
+      const tk = <i32>(v <= t);
+      const m = ldi(mem, i) & 1;
+      sti(mem, i, tk | (m << 1));
+      c += tk;
+      sti(ent, ne, i);
+      ne += tk & ~m;
+      sti(lv, nl, i);
+      nl += m & ~tk;
+      s0 = s0 + select<f64>(v, 0.0, tk != 0);
+    }
+  }
+  stf(part, 0, s0);
+  stf(part, 1, s1);
+  stf(part, 2, s2);
+  stf(part, 3, s3);
+  stf(part, 4, <f64>c);
+  stf(part, 5, <f64>ne);
+  stf(part, 6, <f64>nl);
+}
+
 /** The (k + 1)-th smallest key of the view's nn rows (scratch: pWt). Above FR_CUTOFF rows, a strided
  *  sample of s = 0.5 nn^(2/3) keys (Floyd & Rivest's size) gives a bracket [lo, hi]: its sample ranks
  *  k s / nn -/+ (1.5 sqrt(s) + 1), about 3 standard deviations of the sample rank of the answer. One
@@ -938,14 +1078,9 @@ function kthKeyBr(nn: i32, k: i32): f64 {
   if (brOn && nn > BR_MIN) {
     const lo = brT * (1.0 - brEps), hi = brT * (1.0 + brEps);
     if (lo <= hi) {
-      const key = pKey, mid = pWt2;
-      let below = 0, m = 0;
-      for (let i = 0; i < nn; i++) {
-        const v = ldf(key, i);
-        below += <i32>(v < lo);
-        stf(mid, m, v);
-        m += <i32>(v >= lo) & <i32>(v <= hi);
-      }
+      const mid = pWt2;
+      const below = bracket(nn, lo, hi);
+      const m = brM;
       if (below <= k && k < below + m) {
         if (m > BR_TARGET) brEps = max<f64>(brEps * BR_SHRINK, BR_EPS_MIN);
         return selectKth(mid, m, k - below);
@@ -969,19 +1104,58 @@ function kthKeyBr(nn: i32, k: i32): f64 {
     const hi = qselect(klo, s - 1, khi);
     if (lo <= hi) {
       const mid = pWt2;
-      let below = 0, m = 0;
-      for (let i = 0; i < nn; i++) {
-        const v = ldf(key, i);
-        below += <i32>(v < lo);
-        stf(mid, m, v);
-        m += <i32>(v >= lo) & <i32>(v <= hi);
-      }
+      const below = bracket(nn, lo, hi);
+      const m = brM;
       if (below <= k && k < below + m) {
         return selectKth(mid, m, k - below);
       }
     }
   }
   return selectKth(pKey, nn, k);
+}
+
+/** Keys in the bracket [lo, hi] of the last bracket() call. */
+let brM: i32 = 0;
+
+/** One pass over the view's nn keys (a chunk pass): returns the count of keys below lo; packs the keys
+ *  in [lo, hi] into pWt2 in row order, their count into brM. Each chunk packs at its first row's offset
+ *  (bracketRows); the chunks' packed runs are then moved down in chunk order. */
+function bracket(nn: i32, lo: f64, hi: f64): i32 {
+  const part = pRA + <usize>al16(8.0 * <f64>R_ARGS);
+  if (nn <= R_ROWS) {
+    bracketRows(pKey, lo, hi, pWt2, 0, nn, part);
+    brM = <i32>ldf(part, 1);
+    return <i32>ldf(part, 0);
+  }
+  const a = chunkArgs(kBracket, nn, 0);
+  stf(a, aLo, lo);
+  stf(a, aHi, hi);
+  stf(a, aMid, <f64>pWt2);
+  runChunks(a, nn);
+  let below = 0, m = 0;
+  const nc = rowChunks(nn);
+  for (let c = 0; c < nc; c++) {
+    const pc = part + (<usize>(c * R_PART) << 3);
+    const mc = <i32>ldf(pc, 1);
+    if (c > 0) memory.copy(pWt2 + (<usize>m << 3), pWt2 + (<usize>(c * R_ROWS) << 3), <usize>mc << 3);
+    below += <i32>ldf(pc, 0);
+    m += mc;
+  }
+  brM = m;
+  return below;
+}
+
+/** bracket() on rows r0..r1-1: keys below lo counted, keys in [lo, hi] packed at mid (branch-free). */
+function bracketRows(key: usize, lo: f64, hi: f64, mid: usize, r0: i32, r1: i32, part: usize): void {
+  let below = 0, m = 0;
+  for (let i = r0; i < r1; i++) {
+    const v = ldf(key, i);
+    below += <i32>(v < lo);
+    stf(mid, m, v);
+    m += <i32>(v >= lo) & <i32>(v <= hi);
+  }
+  stf(part, 0, <f64>below);
+  stf(part, 1, <f64>m);
 }
 
 /** The (k + 1)-th smallest of the m >= 1 values at src (0 <= k < m; src is pKey or pWt2 and is not

@@ -39,6 +39,12 @@
 //   count). Every weighted solve of either stage is l2Solve's exact weighted least squares
 //   (refined against the data), so iterates agree with robustbase's QR-based ones to rounding.
 //
+// Threads: the passes over all n rows — residuals, the rho sums of the M-scale and the weighted Gram
+// matrix of the refinement steps (fastGram) — are block passes (PASS_MM) over fixed chunks of M_ROWS
+// rows ("row chunks" below), reduced in chunk order (the twin does the same), so 1, 2, 3, ... threads
+// give the same bits; the weighted solves of the M stage are l2Solve's own block passes. Passes over
+// at most M_ROWS rows (the subsamples of the S stage) are one chunk: the former single sweep.
+//
 // Inputs: params region (f64, see P_* below), start region [b0, b_1..b_p, scale] (used when
 // P_HAS_START = 1: the S stage is skipped). Outputs: coefS [b0, b] (S-estimate, or the start),
 // coef [b0, b] (MM), res0 (n residuals of the S-estimate), res (n residuals of the MM-estimate),
@@ -49,6 +55,7 @@
 import { l2Solve, l2_work_bytes } from "./l2";
 import { XS, setX, setXS, xat, xld, xld2, xatx, ldx } from "./xload";
 import { progress } from "./env";
+import { PAR_SLOTS, PASS_MM, parRun } from "./par";
 import { INFO_LEN } from "./info";
 import { STATUS_OK, STATUS_MAXITER, STATUS_RANK_DEFICIENT, STATUS_CANCELLED, STATUS_NUMERICAL } from "./status";
 
@@ -290,22 +297,113 @@ function copyVec(k: i32, pFrom: usize, pTo: usize): void {
 /** Rows per block of the blocked passes (even: f64x2 row pairs never straddle blocks). */
 const BL: i32 = 128;
 
+// ---- row chunks: the fixed decomposition of the full-data passes (block passes, assembly/par.ts) ----
+// The residuals, the rho sums and the weighted Gram matrix of the refinement steps run over chunks of
+// M_ROWS rows (a whole number of BL blocks; one chunk up to M_ROWS rows: the former single sweep).
+// Residuals are per row; a sum or Gram matrix is accumulated by each chunk from zero exactly as one
+// sweep over its rows, and the kernel adds the chunks' results in chunk order. The decomposition
+// depends on the row count only, never on the thread count; the twin adds the same chunks in order.
+
+/** Rows per chunk (a multiple of BL). */
+const M_ROWS: i32 = 16384;
+/** Argument slots of a chunk pass (kernel-only). */
+const M_ARGS: i32 = 16;
+const aKind = 0, aM = 1, aP = 2, aT = 3, aX = 4, aY = 5, aB = 6, aOut = 7, aInv = 8, aPart = 9, aStride = 10,
+  aBlk = 11, aScrN = 12, aSStride = 13, aCtr = 14, aRes = 15;
+/** Chunk pass kinds. */
+const kResid: i32 = 0, kRho: i32 = 1, kGram: i32 = 2;
+/** The argument region (M_ARGS f64, then the chunks' partial slots, then the scratch of participant
+ *  slots 1..PAR_SLOTS-1: one row block each). */
+let wArgs: usize = 0;
+
+function rowChunks(m: i32): i32 {
+  return m <= M_ROWS ? 1 : (m + M_ROWS - 1) / M_ROWS;
+}
+
+/** Bytes of the argument region for up to m rows and p columns. */
+function chunkBytes(m: i32, p: i32): f64 {
+  const P2 = <f64>p + 2.0;
+  return al16(8.0 * <f64>M_ARGS) + al16(8.0 * <f64>rowChunks(m) * P2 * P2) + <f64>(PAR_SLOTS - 1) * blockBytes(p);
+}
+
+/** Bytes of one row block of fastGram ((p + 1 + 4) columns of BL rows, as wBlk). */
+function blockBytes(p: i32): f64 {
+  return al16(8.0 * (<f64>p + 5.0) * <f64>BL);
+}
+
+/** The arguments common to every chunk pass; returns the region. */
+function chunkArgs(kind: i32, m: i32, p: i32, pX: usize, pY: usize): usize {
+  const a = wArgs;
+  stf(a, aKind, <f64>kind);
+  stf(a, aM, <f64>m);
+  stf(a, aP, <f64>p);
+  stf(a, aT, <f64>XS);
+  stf(a, aX, <f64>pX);
+  stf(a, aY, <f64>pY);
+  stf(a, aPart, <f64>(a + <usize>al16(8.0 * <f64>M_ARGS)));
+  return a;
+}
+
+/** Runs the chunks of the pass at pArgs over m rows: on the host's thread pool, or here in order. */
+function runChunks(pArgs: usize, m: i32): void {
+  const nc = rowChunks(m);
+  if (parRun(PASS_MM, pArgs, nc)) return;
+  for (let c = 0; c < nc; c++) mmChunk(pArgs, c, 0);
+}
+
+/** Chunk c of the pass at pArgs (block pass PASS_MM; reads only the argument region: no globals). */
+export function mmChunk(pArgs: usize, c: i32, slot: i32): void {
+  const kind = <i32>ldf(pArgs, aKind);
+  const m = <i32>ldf(pArgs, aM), p = <i32>ldf(pArgs, aP);
+  const f64x = <i32>ldf(pArgs, aT) == 3;
+  const pX = <usize>ldf(pArgs, aX), pY = <usize>ldf(pArgs, aY);
+  const r0 = c * M_ROWS;
+  const r1 = min<i32>(m, r0 + M_ROWS);
+  if (kind == kResid) {
+    const pB = <usize>ldf(pArgs, aB), pOut = <usize>ldf(pArgs, aOut);
+    if (f64x) residualsT<f64>(m, p, pX, pY, pB, pOut, r0, r1); else residualsT<f32>(m, p, pX, pY, pB, pOut, r0, r1);
+  } else if (kind == kRho) {
+    stf(<usize>ldf(pArgs, aPart), c, rhoRows(<usize>ldf(pArgs, aOut), ldf(pArgs, aInv), r0, r1));
+  } else {
+    const P2 = p + 2;
+    const ga = <usize>ldf(pArgs, aPart) + (<usize>(c * P2 * P2) << 3);
+    const blk = slot == 0 ? <usize>ldf(pArgs, aBlk) : <usize>ldf(pArgs, aScrN) + <usize>(slot - 1) * <usize>ldf(pArgs, aSStride);
+    const ctr = <usize>ldf(pArgs, aCtr), res = <usize>ldf(pArgs, aRes), inv = ldf(pArgs, aInv);
+    if (f64x) fastGramRows<f64>(m, p, pX, pY, inv, ctr, res, blk, ga, r0, r1);
+    else fastGramRows<f32>(m, p, pX, pY, inv, ctr, res, blk, ga, r0, r1);
+  }
+}
+
 /** sum_i rho(r_i * inv) over m residuals at pR, inv = 1 / (s c): rho(a) = a^2 (3 - 3 a^2 + a^4) for
- *  |a| <= 1, else 1. f64x2 lanes: even rows in lane 0, odd rows in lane 1, added at the end, then the
- *  last row when m is odd. */
+ *  |a| <= 1, else 1; chunk by chunk (rhoRows), the chunks' sums added in chunk order. */
 function rhoSum(m: i32, pR: usize, inv: f64): f64 {
+  const nc = rowChunks(m);
+  if (nc == 1) return rhoRows(pR, inv, 0, m);
+  const a = chunkArgs(kRho, m, 0, 0, 0);
+  stf(a, aOut, <f64>pR);
+  stf(a, aInv, inv);
+  runChunks(a, m);
+  const part = <usize>ldf(a, aPart);
+  let s = ldf(part, 0);
+  for (let c = 1; c < nc; c++) s += ldf(part, c);
+  return s;
+}
+
+/** rhoSum over rows r0..r1-1 (r0 even). f64x2 lanes: even rows in lane 0, odd rows in lane 1, added at
+ *  the end, then the last row when the count is odd. */
+function rhoRows(pR: usize, inv: f64, r0: i32, r1: i32): f64 {
   const vinv = f64x2.splat(inv);
   const one = f64x2.splat(1.0), three = f64x2.splat(3.0), m3 = f64x2.splat(-3.0);
   let acc = f64x2.splat(0.0);
-  const even = m & ~1;
-  for (let i = 0; i < even; i += 2) {
+  const even = r0 + ((r1 - r0) & ~1);
+  for (let i = r0; i < even; i += 2) {
     const a = f64x2.mul(v128.load(pR + (<usize>i << 3)), vinv);
     const t = f64x2.mul(a, a);
     const r = f64x2.mul(t, f64x2.add(three, f64x2.mul(t, f64x2.add(m3, t))));
     acc = f64x2.add(acc, v128.bitselect(one, r, f64x2.gt(f64x2.abs(a), one)));
   }
   let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  if ((m & 1) != 0) {
+  if (even < r1) {
     const a = ldf(pR, even) * inv;
     const t = a * a;
     s += abs<f64>(a) > 1.0 ? 1.0 : t * (3.0 + t * (-3.0 + t));
@@ -328,13 +426,21 @@ function setWeights(m: i32, pR: usize, s: f64, c: f64, pW: usize): void {
 /** out = y - b0 - X b (per row: ((y - b0) - x_1 b_1) - x_2 b_2 ...; X read in the precision of the
  *  current XS), in row blocks of BL so the output block stays in cache, f64x2 over row pairs. */
 function residuals(m: i32, p: i32, pX: usize, pY: usize, pB: usize, pOut: usize): void {
-  if (XS == 3) residualsT<f64>(m, p, pX, pY, pB, pOut); else residualsT<f32>(m, p, pX, pY, pB, pOut);
+  if (rowChunks(m) == 1) {
+    if (XS == 3) residualsT<f64>(m, p, pX, pY, pB, pOut, 0, m); else residualsT<f32>(m, p, pX, pY, pB, pOut, 0, m);
+    return;
+  }
+  const a = chunkArgs(kResid, m, p, pX, pY);
+  stf(a, aB, <f64>pB);
+  stf(a, aOut, <f64>pOut);
+  runChunks(a, m);
 }
-function residualsT<T>(m: i32, p: i32, pX: usize, pY: usize, pB: usize, pOut: usize): void {
+/** residuals on rows r0..r1-1 (r0 a multiple of BL: the blocks of one sweep over all rows). */
+function residualsT<T>(m: i32, p: i32, pX: usize, pY: usize, pB: usize, pOut: usize, r0: i32, r1: i32): void {
   const b0 = ldf(pB, 0);
   const vb0 = f64x2.splat(b0);
-  for (let i0 = 0; i0 < m; i0 += BL) {
-    const len = min<i32>(BL, m - i0);
+  for (let i0 = r0; i0 < r1; i0 += BL) {
+    const len = min<i32>(BL, r1 - i0);
     const even = len & ~1;
     const po = pOut + (<usize>i0 << 3);
     const py = pY + (<usize>i0 << 3);
@@ -380,14 +486,14 @@ function centresT<T>(m: i32, p: i32, pX: usize, pY: usize, intercept: i32): void
  *  entry is one f64x2 accumulator over row pairs (lane 0 even rows, lane 1 odd rows; lane 0 + lane 1
  *  at the end); four entries of a row of the triangle share each load of column a (the row's length
  *  rounded up to 4: wBlk holds zero columns up to a multiple of 4). */
-function gramBlockMM(P2: i32, len2: i32): void {
+function gramBlockMM(P2: i32, len2: i32, blk: usize, gOut: usize): void {
   const stride = <usize>BL << 3;
   for (let a = 0; a < P2; a++) {
-    const za = wBlk + <usize>a * stride;
-    const ga = wGa + (<usize>(a * P2) << 3);
+    const za = blk + <usize>a * stride;
+    const ga = gOut + (<usize>(a * P2) << 3);
     for (let b = 0; b <= a; b += 4) {
       // columns b..b + 3 exist: the block has P2 rounded up to 4 columns, the extra ones zero
-      const z0 = wBlk + <usize>b * stride;
+      const z0 = blk + <usize>b * stride;
       const z1 = z0 + stride, z2 = z1 + stride, z3 = z2 + stride;
       let c0 = f64x2.splat(0.0), c1 = f64x2.splat(0.0), c2 = f64x2.splat(0.0), c3 = f64x2.splat(0.0);
       for (let i = 0; i < len2; i += 2) {
@@ -411,67 +517,95 @@ function gramBlockMM(P2: i32, len2: i32): void {
  *  c) from the residuals in wRes, into wGa ((p + 2) x (p + 2), lower, row-major): row blocks of BL rows
  *  are copied into wBlk as sqrt(w) times the centred columns (sqrt(w) = (1 - a)(1 + a), a = r / (s c),
  *  0 for |a| > 1), zero-padded to an even number of rows, and their Gram matrix added (gramBlockMM). */
-function fastGramT<T>(m: i32, p: i32, pX: usize, pY: usize, inv: f64): void {
+function fastGram(m: i32, p: i32, pX: usize, pY: usize, inv: f64): void {
+  const nc = rowChunks(m);
+  if (nc == 1) {
+    if (XS == 3) fastGramRows<f64>(m, p, pX, pY, inv, wCtr, wRes, wBlk, wGa, 0, m);
+    else fastGramRows<f32>(m, p, pX, pY, inv, wCtr, wRes, wBlk, wGa, 0, m);
+    return;
+  }
+  const a = chunkArgs(kGram, m, p, pX, pY);
+  stf(a, aInv, inv);
+  stf(a, aCtr, <f64>wCtr);
+  stf(a, aRes, <f64>wRes);
+  stf(a, aBlk, <f64>wBlk);
   const P2 = p + 2;
-  for (let k = 0; k < P2 * P2; k++) stf(wGa, k, 0.0);
+  const part = <usize>ldf(a, aPart);
+  stf(a, aScrN, <f64>(part + <usize>al16(8.0 * <f64>nc * <f64>(P2 * P2))));
+  stf(a, aSStride, blockBytes(p));
+  runChunks(a, m);
+  const ps = <usize>(P2 * P2) << 3;
+  for (let k = 0; k < P2 * P2; k++) {
+    let t = ldf(part, k);
+    for (let c = 1; c < nc; c++) t += ldf(part + <usize>c * ps, k);
+    stf(wGa, k, t);
+  }
+}
+
+/** fastGram on rows r0..r1-1 (r0 a multiple of BL) into ga (zeroed first): centres at ctr, residuals
+ *  at res, the row block at blk. */
+function fastGramRows<T>(m: i32, p: i32, pX: usize, pY: usize, inv: f64, ctr: usize, res: usize, blk: usize, ga: usize,
+  r0: i32, r1: i32): void {
+  const P2 = p + 2;
+  for (let k = 0; k < P2 * P2; k++) stf(ga, k, 0.0);
   const P4 = (P2 + 3) & ~3;
-  for (let k = P2 * BL; k < P4 * BL; k++) stf(wBlk, k, 0.0);
+  for (let k = P2 * BL; k < P4 * BL; k++) stf(blk, k, 0.0);
   const vinv = f64x2.splat(inv);
   const one = f64x2.splat(1.0), zero = f64x2.splat(0.0);
-  const cy = ldf(wCtr, p);
+  const cy = ldf(ctr, p);
   const vcy = f64x2.splat(cy);
   const stride = <usize>BL << 3;
-  for (let i0 = 0; i0 < m; i0 += BL) {
-    const len = min<i32>(BL, m - i0);
+  for (let i0 = r0; i0 < r1; i0 += BL) {
+    const len = min<i32>(BL, r1 - i0);
     const even = len & ~1;
     const len4 = (len + 1) & ~1; // even: one zero row pads an odd block
-    const pr = wRes + (<usize>i0 << 3);
+    const pr = res + (<usize>i0 << 3);
     const py = pY + (<usize>i0 << 3);
-    const zy = wBlk + <usize>(p + 1) * stride;
+    const zy = blk + <usize>(p + 1) * stride;
     for (let i = 0; i < even; i += 2) {
       const o = <usize>i << 3;
       const a = f64x2.mul(v128.load(pr + o), vinv);
       const u = f64x2.mul(f64x2.sub(one, a), f64x2.add(one, a));
       const sw = v128.bitselect(zero, u, f64x2.gt(f64x2.abs(a), one));
-      v128.store(wBlk + o, sw);
+      v128.store(blk + o, sw);
       v128.store(zy + o, f64x2.mul(sw, f64x2.sub(v128.load(py + o), vcy)));
     }
     if (even < len) {
       const a = ldf(pr, even) * inv;
       const sw = abs<f64>(a) > 1.0 ? 0.0 : (1.0 - a) * (1.0 + a);
-      stf(wBlk, even, sw);
+      stf(blk, even, sw);
       stf(zy, even, sw * (ldf(py, even) - cy));
     }
     for (let i = len; i < len4; i++) {
-      stf(wBlk, i, 0.0);
+      stf(blk, i, 0.0);
       stf(zy, i, 0.0);
     }
     for (let j = 0; j < p; j++) {
-      const cj = ldf(wCtr, j);
+      const cj = ldf(ctr, j);
       const vcj = f64x2.splat(cj);
       const xb = xat<T>(pX, m, j, i0);
-      const zj = wBlk + <usize>(j + 1) * stride;
+      const zj = blk + <usize>(j + 1) * stride;
       for (let i = 0; i < even; i += 2) {
         const o = <usize>i << 3;
-        v128.store(zj + o, f64x2.mul(v128.load(wBlk + o), f64x2.sub(xld2<T>(xb, i), vcj)));
+        v128.store(zj + o, f64x2.mul(v128.load(blk + o), f64x2.sub(xld2<T>(xb, i), vcj)));
       }
-      if (even < len) stf(zj, even, ldf(wBlk, even) * (xld<T>(xb, even) - cj));
+      if (even < len) stf(zj, even, ldf(blk, even) * (xld<T>(xb, even) - cj));
       for (let i = len; i < len4; i++) stf(zj, i, 0.0);
     }
-    gramBlockMM(P2, len4);
+    gramBlockMM(P2, len4, blk, ga);
   }
 }
 
 /**
  * Fast weighted least squares for the refinement steps: weights w(r / s) (bisquare, constant c) from
- * the residuals in wRes, the augmented Gram matrix of the columns centred at wCtr (fastGramT), then
+ * the residuals in wRes, the augmented Gram matrix of the columns centred at wCtr (fastGram), then
  * centred at the weighted means (C = G - g g' / W), scaled to unit diagonal, Cholesky. Accurate to
  * ~eps cond^2, ample for refinement steps stopped at a relative change of 1e-7 (the M stage uses
  * l2Solve). Returns false (the caller falls back to l2Solve) when W = 0 or a pivot is below LEAN_PIVOT.
  */
 function fastWls(m: i32, p: i32, pX: usize, pY: usize, intercept: i32, s: f64, c: f64, pOut: usize): bool {
   const inv = 1.0 / (s * c);
-  if (XS == 3) fastGramT<f64>(m, p, pX, pY, inv); else fastGramT<f32>(m, p, pX, pY, inv);
+  fastGram(m, p, pX, pY, inv);
   const P2 = p + 2;
   const W = ldf(wGa, 0);
   if (!(W > 0.0)) return false;
@@ -760,7 +894,8 @@ export function mm_work_bytes(n: i32, p: i32, bestR: i32, groups: i32, nGroup: i
     + al16(8.0 * cap * q1) + al16(8.0 * cap) + al16(8.0 * q1)
     + al16(8.0 * q1 * q1) + 2.0 * al16(8.0 * q1) // lean solve: Gram, right-hand side, means
     + al16(8.0 * (q1 + 1.0) * (q1 + 1.0)) + 2.0 * al16(8.0 * (q1 + 1.0)) // fastWls: augmented Gram, offsets, centres
-    + al16(8.0 * (q1 + 4.0) * <f64>BL); // fastWls: row block (columns rounded up to 4)
+    + al16(8.0 * (q1 + 4.0) * <f64>BL) // fastWls: row block (columns rounded up to 4)
+    + chunkBytes(n > <i32>sg ? n : <i32>sg, p); // the chunk passes' arguments, partials, slot scratch
 }
 
 export function mm_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pPar: usize, pStart: usize,
@@ -811,7 +946,8 @@ export function mm_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, pPa
   const pYg = w; w += <usize>al16(8.0 * <f64>nGroup);
   const pBest = w; w += <usize>al16(8.0 * <f64>cap * <f64>q1);
   const pBestSc = w; w += <usize>al16(8.0 * <f64>cap);
-  const pTmp = w;
+  const pTmp = w; w += <usize>al16(8.0 * <f64>q1);
+  wArgs = w;
 
   for (let k = 0; k < MMI_LEN; k++) stf(pInfo, k, 0.0);
   rngState = <u32>(<i64>ldf(pPar, P_SEED));

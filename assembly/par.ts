@@ -29,6 +29,11 @@ export const PASS_IRLS: i32 = 10;
 export const PASS_L1_GLOB: i32 = 11;
 /** assembly/l1-rows.ts: the L1 solver's row passes (residuals, gradient, column scales, edge image). */
 export const PASS_L1_ROWS: i32 = 40;
+/** assembly/lts.ts row chunks of the full-data passes (residual keys, the selection's bracket count,
+ *  the selection scan; the kind is an argument: ltsChunk dispatches on it). */
+export const PASS_LTS: i32 = 60;
+/** assembly/mm.ts row chunks (residuals, rho sums, the weighted Gram matrix; mmChunk dispatches). */
+export const PASS_MM: i32 = 61;
 
 /** Participant slots the work regions provide scratch for (set once by the host of a threaded
  *  instance; 1 in the single-threaded build and the twin). Read only by *_work_bytes and by the

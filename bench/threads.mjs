@@ -23,7 +23,8 @@ import { parseArgs } from 'node:util';
 import * as L from './lib.mjs';
 
 const HELP = `node bench/threads.mjs [flags]
-  --cases LIST     ols-1e6x20,lad-1e6x10,huber-1e6x20 (default: all three)
+  --cases LIST     ols-1e6x20,lad-1e6x10,huber-1e6x20 (default: these three); also lts-1e6x10, mm-1e5x10
+                   (any kind-1eKxP of ols, lad, huber, lts, mm)
   --threads LIST   thread counts compared, same pool (default 1,2)
   --reps N         interleaved repetitions per thread count (default 7)
   --quick          n = 1e5 instead of 1e6 (smoke run)
@@ -56,11 +57,13 @@ const maxT = Math.max(...threadList);
 const init = await lib.init({ threads: maxT, warmup: 'wait' });
 if (init.threads !== maxT) throw new Error(`init({ threads: ${maxT} }) started ${init.threads} (${init.threadsReason ?? ''})`);
 
-const PASS_NAMES = { 1: 'l2 Gram', 2: 'l2 refinement', 3: 'l2 standardisation', 10: 'irls row chunks', 11: 'l1 globbing', 40: 'l1 simplex rows' };
+const PASS_NAMES = { 1: 'l2 Gram', 2: 'l2 refinement', 3: 'l2 standardisation', 10: 'irls row chunks', 11: 'l1 globbing', 40: 'l1 simplex rows', 60: 'lts row chunks', 61: 'mm row chunks' };
 const FITS = {
   ols: (ds, threads) => lib.ols(ds, { threads }),
   lad: (ds, threads) => lib.lad(ds, { threads }),
   huber: (ds, threads) => lib.huber(ds, { threads }),
+  lts: (ds, threads) => lib.lts(ds, { threads }),
+  mm: (ds, threads) => lib.mm(ds, { threads }),
 };
 
 function bitsOf(r) {
@@ -85,7 +88,7 @@ if (!quiet) console.log(`NOTE: load average ${load.toFixed(1)} on ${cores} cores
 
 const results = [];
 for (const id of A.cases.split(',')) {
-  const m = /^(ols|lad|huber)-1e(\d)x(\d+)$/.exec(id);
+  const m = /^(ols|lad|huber|lts|mm)-1e(\d)x(\d+)$/.exec(id);
   if (!m) throw new Error(`unknown case ${id}`);
   const [, kind, e, pStr] = m;
   const n = A.quick ? 100_000 : 10 ** Number(e);

@@ -39,6 +39,8 @@ export interface LtsOptions {
   tol?: number;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
+  /** Threads for this fit's block passes: at most init({ threads })'s (default: all of them). Results do not depend on it. */
+  threads?: number;
 }
 
 export const LTS_OPTIONS = [...COMMON_OPTIONS, 'alpha', 'subsamples', 'seed'] as const;

@@ -179,6 +179,8 @@ export interface MMOptions {
   tol?: number;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
+  /** Threads for this fit's block passes: at most init({ threads })'s (default: all of them). Results do not depend on it. */
+  threads?: number;
 }
 
 export const MM_OPTIONS = [...COMMON_OPTIONS, 'breakdown', 'efficiency', 'subsamples', 'seed', 'start'] as const;

@@ -36,7 +36,7 @@ export function globBytes(n: number, p: number): number {
 /** The kernel's argument region of its thread-pool row passes (assembly/l1-glob.ts: residuals, band
  *  sides, column gathers — each row or column computed alone, so the twin's sequential loops return the
  *  same bits); laid out here too so that both backends use the same work layout. */
-const argsBytes = 8 * 30;
+const argsBytes = 8 * 32;
 
 export let globMin = GLOB_MIN_DEFAULT;
 export let globMinWarm = GLOB_MIN_WARM_DEFAULT;

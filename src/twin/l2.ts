@@ -107,11 +107,19 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
     return intercept !== 0 || (p > 0 && ridge === 0) ? STATUS_RANK_DEFICIENT : STATUS_OK;
   }
 
-  const pa = standardize(F, I, n, p, pX, pY, pW, W, intercept, fb);
-  const ybar = intercept !== 0 ? F[mean + p] : 0;
-  const q = pa + 1;
+  let pa = standardize(F, I, n, p, pX, pY, pW, W, intercept, fb, 1);
+  let ybar = intercept !== 0 ? F[mean + p] : 0;
   normalMatrix(F, I, n, pX, pY, pW, pa, ybar, ridge, L);
-  const kk = factorize(F, I, n, pX, pY, pW, pa, ybar, ridge, L, fb, ib);
+  let kk = factorize(F, I, n, pX, pY, pW, pa, ybar, ridge, L, fb, ib, 1);
+  if (kk < 0) {
+    // the QR path: steps 1-3 again with the multi-pass standardisation (see assembly/l2.ts)
+    for (let j = 0; j < p; j++) I[fb + j] = 0;
+    pa = standardize(F, I, n, p, pX, pY, pW, W, intercept, fb, 0);
+    ybar = intercept !== 0 ? F[mean + p] : 0;
+    normalMatrix(F, I, n, pX, pY, pW, pa, ybar, ridge, L);
+    kk = factorize(F, I, n, pX, pY, pW, pa, ybar, ridge, L, fb, ib, 0);
+  }
+  const q = pa + 1;
   const b0 = initialSolution(F, I, kk, pa, q, ybar, intercept, cb);
   let obj = refine(F, I, n, pX, pY, pW, mask, W, kk, q, b0, intercept, ridge, inner, L, cb, ib);
 
@@ -170,23 +178,31 @@ function layoutL2(pWork: number, p: number, L: number, n: number): void {
 
 /** Step 1: means and scales; active columns (see assembly/l2.ts). */
 function standardize(F: Float64Array, I: Int32Array, n: number, p: number, pX: number, pY: number, pW: number,
-  W: number, intercept: number, fb: number): number {
+  W: number, intercept: number, fb: number, fast: number): number {
   const X = xview();
   const xb = pX >>> XS;
   const wb = pW >>> 3;
-  if (intercept !== 0) weightedMean(F, n, pY >>> 3, pW, wb, W, mean + p, meanLo + p);
+  // onePass's scratch: the row block (the kernel's item uses its slot's row block)
+  if (intercept !== 0 && !(fast !== 0 && onePass(F, n, pY >>> 3, pW, wb, W, 1, mean + p, meanLo + p, -1, -1, blk, F))) {
+    weightedMean(F, n, pY >>> 3, pW, wb, W, mean + p, meanLo + p);
+  }
   let pa = 0;
   for (let j = 0; j < p; j++) {
     const col = xb + j * n;
-    if (intercept !== 0) {
-      weightedMean(F, n, col, pW, wb, W, mean + j, meanLo + j, ex, X);
+    let s: number;
+    if (fast !== 0 && onePass(F, n, col, pW, wb, W, intercept, mean + j, meanLo + j, xm + j, scale + j, blk, X)) {
+      s = F[scale + j];
     } else {
-      columnRange(F, n, col, pW, wb, ex, X);
-      F[mean + j] = 0;
-      F[meanLo + j] = 0;
+      if (intercept !== 0) {
+        weightedMean(F, n, col, pW, wb, W, mean + j, meanLo + j, ex, X);
+      } else {
+        columnRange(F, n, col, pW, wb, ex, X);
+        F[mean + j] = 0;
+        F[meanLo + j] = 0;
+      }
+      const m = F[mean + j];
+      s = columnScale(F, n, col, pW, wb, m, xm + j, vExtent(F[ex], F[ex + 1], m), X);
     }
-    const m = F[mean + j];
-    const s = columnScale(F, n, col, pW, wb, m, xm + j, vExtent(F[ex], F[ex + 1], m), X);
     const iv = 1.0 / s;
     F[scale + j] = s;
     F[invs + j] = iv;
@@ -213,9 +229,9 @@ function normalMatrix(F: Float64Array, I: Int32Array, n: number, pX: number, pY:
   }
 }
 
-/** Steps 4-5: factor; writes INFO_METHOD and INFO_RCOND, returns the rank kk. */
+/** Steps 4-5: factor; writes INFO_METHOD and INFO_RCOND, returns the rank kk (-1: fast and QR needed). */
 function factorize(F: Float64Array, I: Int32Array, n: number, pX: number, pY: number, pW: number, pa: number,
-  ybar: number, ridge: number, L: number, fb: number, ib: number): number {
+  ybar: number, ridge: number, L: number, fb: number, ib: number, fast: number): number {
   const q = pa + 1;
   for (let t = 0; t < pa; t++) I[pos + t] = t;
   let kk = pa;
@@ -226,6 +242,7 @@ function factorize(F: Float64Array, I: Int32Array, n: number, pX: number, pY: nu
     rcond = rcondEstimate(F, R, q, pa, gramNorm1(F, I, G, q, pos, pa), ex, sg);
     useQR = !(rcond >= RCOND_MIN);
   }
+  if (useQR && fast !== 0) return -1;
   if (useQR) {
     method = 1;
     const xb = pX >>> XS, yb = pY >>> 3, wb = pW >>> 3;
@@ -536,6 +553,123 @@ export function weightedMean(F: Float64Array, n: number, v: number, pW: number, 
   const mn = m + cw;
   F[hi] = mn;
   F[lo] = twoSumErr(m, cw, mn);
+}
+
+const ONEPASS_S2_MIN = 1.1830521861667747e-271; // 2^-900
+const ONEPASS_WA2_MAX = 1.0715086071862673e301; // 2^1000
+
+/** As assembly/l2.ts onePass (scale < 0: y, the mean only); e: scratch (5 f64). */
+function onePass(F: Float64Array, n: number, v: number, pW: number, wb: number, W: number, intercept: number, hi: number,
+  lo: number, pXm: number, pScale: number, e: number, V: Float64Array | Float32Array): boolean {
+  const c = intercept !== 0 ? sampleShift(F, n, v, pW, wb, e, V) : 0.0;
+  if (!(c === c)) return false;
+  onePassSums(F, n, v, pW, wb, c, e, V);
+  const s1 = F[e];
+  const s2 = F[e + 1];
+  if (!(s1 - s1 === 0) || !(s2 < Infinity)) return false;
+  const m1 = intercept !== 0 ? s1 / W : 0.0;
+  const m = c + m1;
+  const mlo = twoSumErr(c, m1, m);
+  if (pScale < 0) {
+    F[hi] = m;
+    F[lo] = mlo;
+    return true;
+  }
+  const amax = vExtent(F[e + 2], F[e + 3], m);
+  let sc = 0.0;
+  if (amax !== 0) {
+    if (!(s2 >= ONEPASS_S2_MIN) || !(W * amax * amax <= ONEPASS_WA2_MAX)) return false;
+    const corr = s1 * m1;
+    if (!(corr <= 0.5 * s2)) return false;
+    sc = Math.sqrt(s2 - corr);
+  }
+  F[hi] = m;
+  F[lo] = mlo;
+  F[pXm] = Math.abs(m) + amax;
+  F[pScale] = sc;
+  return true;
+}
+
+/** As assembly/l2.ts sampleShift (sorted at F[e..]). */
+function sampleShift(F: Float64Array, n: number, v: number, pW: number, wb: number, e: number,
+  V: Float64Array | Float32Array): number {
+  let cnt = 0;
+  for (let k = 0; k < 5; k++) {
+    const i = Math.floor(((2 * k + 1) * n) / 10);
+    if (pW !== 0 && !(F[wb + i] > 0)) continue;
+    const x = V[v + i];
+    let t = cnt;
+    while (t > 0 && x < F[e + t - 1]) {
+      F[e + t] = F[e + t - 1];
+      t--;
+    }
+    F[e + t] = x;
+    cnt++;
+  }
+  return cnt > 0 ? F[e + ((cnt - 1) >> 1)] : NaN;
+}
+
+/** As assembly/l2.ts onePassSums: S1, S2, min, max into F[e..e + 3] (lanes: even / odd rows). */
+function onePassSums(F: Float64Array, n: number, v: number, pW: number, wb: number, c: number, e: number,
+  V: Float64Array | Float32Array): void {
+  const half = n & ~1;
+  let a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+  let vmin = Infinity;
+  let vmax = -Infinity;
+  if (pW !== 0) {
+    for (let i = 0; i < half; i += 2) {
+      const x0 = V[v + i];
+      const x1 = V[v + i + 1];
+      const w0 = F[wb + i];
+      const w1 = F[wb + i + 1];
+      const d0 = x0 - c;
+      const d1 = x1 - c;
+      const wd0 = w0 * d0;
+      const wd1 = w1 * d1;
+      a0 += wd0;
+      a1 += wd1;
+      b0 += wd0 * d0;
+      b1 += wd1 * d1;
+      if (w0 > 0) {
+        if (x0 < vmin) vmin = x0;
+        if (x0 > vmax) vmax = x0;
+      }
+      if (w1 > 0) {
+        if (x1 < vmin) vmin = x1;
+        if (x1 > vmax) vmax = x1;
+      }
+    }
+  } else {
+    for (let i = 0; i < half; i += 2) {
+      const x0 = V[v + i];
+      const x1 = V[v + i + 1];
+      const d0 = x0 - c;
+      const d1 = x1 - c;
+      a0 += d0;
+      a1 += d1;
+      b0 += d0 * d0;
+      b1 += d1 * d1;
+      if (x0 < vmin) vmin = x0;
+      if (x0 > vmax) vmax = x0;
+      if (x1 < vmin) vmin = x1;
+      if (x1 > vmax) vmax = x1;
+    }
+  }
+  if (half < n) {
+    const x = V[v + half];
+    const d = x - c;
+    const wd = pW !== 0 ? F[wb + half] * d : d;
+    a0 += wd;
+    b0 += wd * d;
+    if (pW === 0 || F[wb + half] > 0) {
+      if (x < vmin) vmin = x;
+      if (x > vmax) vmax = x;
+    }
+  }
+  F[e + 2] = vmin;
+  F[e + 3] = vmax;
+  F[e] = a0 + a1;
+  F[e + 1] = b0 + b1;
 }
 
 // Bit access to a double (little-endian: word 1 holds the sign, exponent and high mantissa bits).

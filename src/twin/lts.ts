@@ -34,6 +34,14 @@ const BR_GROW = 3.0;
 const BR_EPS0 = 0.05;
 const BR_EPS_MIN = 1e-9;
 
+/** Rows per chunk of the full-data passes (assembly/lts.ts R_ROWS, R_PART, R_ARGS). */
+const R_ROWS = 16384;
+const R_PART = 8;
+const R_ARGS = 20;
+function rowChunks(nn: number): number {
+  return nn <= R_ROWS ? 1 : Math.ceil(nn / R_ROWS);
+}
+
 function al16(b: number): number {
   return Math.ceil(b / 16.0) * 16.0;
 }
@@ -83,7 +91,8 @@ export function lts_work_bytes(n: number, p: number): number {
     + al16(8.0 * ((KMINI + 2) * KEEP)) + al16(8.0 * ((KMINI + 2) * KEEP) * p1)
     + al16(4.0 * nd) + al16(8.0 * p1 * p1) + 2.0 * al16(8.0 * p1)
     + al16(8.0 * nb * p) + al16(8.0 * nb) + al16(8.0 * CHUNK * p1)
-    + al16(16.0 * p1 * p1) + al16(16.0 * p1) + 2.0 * al16(4.0 * nd) + al16(8.0 * nd);
+    + al16(16.0 * p1 * p1) + al16(16.0 * p1) + 2.0 * al16(4.0 * nd) + al16(8.0 * nd)
+    + al16(8.0 * R_ARGS) + al16(8.0 * R_PART * rowChunks(n));
 }
 
 // Region indices of the call in progress (f64 index = byte >>> 3, i32 index = byte >>> 2).
@@ -548,74 +557,81 @@ const SEL_DIFF = 2;
 function selectH(nn: number, hh: number, mode: number): number {
   const t = kthKey(nn, hh - 1);
   let c = 0, ne = 0, nl = 0;
-  let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-  const n4 = nn & ~3;
-  if (mode === SEL_SUM) {
-    for (let i = 0; i < n4; i += 4) {
-      const v0 = F[kKey + i], v1 = F[kKey + i + 1], v2 = F[kKey + i + 2], v3 = F[kKey + i + 3];
-      const t0 = v0 <= t, t1 = v1 <= t, t2 = v2 <= t, t3 = v3 <= t;
-      c += (t0 ? 1 : 0) + (t1 ? 1 : 0) + (t2 ? 1 : 0) + (t3 ? 1 : 0);
-      s0 = s0 + (t0 ? v0 : 0.0);
-      s1 = s1 + (t1 ? v1 : 0.0);
-      s2 = s2 + (t2 ? v2 : 0.0);
-      s3 = s3 + (t3 ? v3 : 0.0);
+  // chunk by chunk (assembly/lts.ts scanRows: the same rows per chunk), the chunks' sums added in order
+  let s = 0.0;
+  const nc = rowChunks(nn);
+  for (let k = 0; k < nc; k++) {
+    const r0 = k * R_ROWS, r1 = Math.min(nn, r0 + R_ROWS);
+    let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    const n4 = r0 + ((r1 - r0) & ~3);
+    if (mode === SEL_SUM) {
+      for (let i = r0; i < n4; i += 4) {
+        const v0 = F[kKey + i], v1 = F[kKey + i + 1], v2 = F[kKey + i + 2], v3 = F[kKey + i + 3];
+        const t0 = v0 <= t, t1 = v1 <= t, t2 = v2 <= t, t3 = v3 <= t;
+        c += (t0 ? 1 : 0) + (t1 ? 1 : 0) + (t2 ? 1 : 0) + (t3 ? 1 : 0);
+        s0 = s0 + (t0 ? v0 : 0.0);
+        s1 = s1 + (t1 ? v1 : 0.0);
+        s2 = s2 + (t2 ? v2 : 0.0);
+        s3 = s3 + (t3 ? v3 : 0.0);
+      }
+      for (let i = n4; i < r1; i++) {
+        const v = F[kKey + i];
+        const tk = v <= t;
+        c += tk ? 1 : 0;
+        s0 = s0 + (tk ? v : 0.0);
+      }
+    } else if (mode === SEL_IDS) {
+      for (let i = r0; i < n4; i += 4) {
+        const v0 = F[kKey + i], v1 = F[kKey + i + 1], v2 = F[kKey + i + 2], v3 = F[kKey + i + 3];
+        const t0 = v0 <= t ? 1 : 0, t1 = v1 <= t ? 1 : 0, t2 = v2 <= t ? 1 : 0, t3 = v3 <= t ? 1 : 0;
+        I[kId + c] = i;
+        c += t0;
+        I[kId + c] = i + 1;
+        c += t1;
+        I[kId + c] = i + 2;
+        c += t2;
+        I[kId + c] = i + 3;
+        c += t3;
+        I[kMem + i] = t0;
+        I[kMem + i + 1] = t1;
+        I[kMem + i + 2] = t2;
+        I[kMem + i + 3] = t3;
+        s0 = s0 + (t0 !== 0 ? v0 : 0.0);
+        s1 = s1 + (t1 !== 0 ? v1 : 0.0);
+        s2 = s2 + (t2 !== 0 ? v2 : 0.0);
+        s3 = s3 + (t3 !== 0 ? v3 : 0.0);
+      }
+      for (let i = n4; i < r1; i++) {
+        const v = F[kKey + i];
+        const tk = v <= t ? 1 : 0;
+        I[kId + c] = i;
+        c += tk;
+        I[kMem + i] = tk;
+        s0 = s0 + (tk !== 0 ? v : 0.0);
+      }
+    } else {
+      for (let i = r0; i < r1; i++) {
+        const v = F[kKey + i];
+        const tk = v <= t ? 1 : 0;
+        const m = I[kMem + i] & 1;
+        I[kMem + i] = tk | (m << 1);
+        c += tk;
+        I[kChg + ne] = i;
+        ne += tk & ~m;
+        I[kLv + nl] = i;
+        nl += m & ~tk;
+        const a = tk !== 0 ? v : 0.0;
+        // rows i mod 4 into s0..s3, the tail rows (i >= n4) into s0, as the kernel's unrolled loop
+        const r = i < n4 ? i & 3 : 0;
+        if (r === 0) s0 = s0 + a;
+        else if (r === 1) s1 = s1 + a;
+        else if (r === 2) s2 = s2 + a;
+        else s3 = s3 + a;
+      }
     }
-    for (let i = n4; i < nn; i++) {
-      const v = F[kKey + i];
-      const tk = v <= t;
-      c += tk ? 1 : 0;
-      s0 = s0 + (tk ? v : 0.0);
-    }
-  } else if (mode === SEL_IDS) {
-    for (let i = 0; i < n4; i += 4) {
-      const v0 = F[kKey + i], v1 = F[kKey + i + 1], v2 = F[kKey + i + 2], v3 = F[kKey + i + 3];
-      const t0 = v0 <= t ? 1 : 0, t1 = v1 <= t ? 1 : 0, t2 = v2 <= t ? 1 : 0, t3 = v3 <= t ? 1 : 0;
-      I[kId + c] = i;
-      c += t0;
-      I[kId + c] = i + 1;
-      c += t1;
-      I[kId + c] = i + 2;
-      c += t2;
-      I[kId + c] = i + 3;
-      c += t3;
-      I[kMem + i] = t0;
-      I[kMem + i + 1] = t1;
-      I[kMem + i + 2] = t2;
-      I[kMem + i + 3] = t3;
-      s0 = s0 + (t0 !== 0 ? v0 : 0.0);
-      s1 = s1 + (t1 !== 0 ? v1 : 0.0);
-      s2 = s2 + (t2 !== 0 ? v2 : 0.0);
-      s3 = s3 + (t3 !== 0 ? v3 : 0.0);
-    }
-    for (let i = n4; i < nn; i++) {
-      const v = F[kKey + i];
-      const tk = v <= t ? 1 : 0;
-      I[kId + c] = i;
-      c += tk;
-      I[kMem + i] = tk;
-      s0 = s0 + (tk !== 0 ? v : 0.0);
-    }
-  } else {
-    for (let i = 0; i < nn; i++) {
-      const v = F[kKey + i];
-      const tk = v <= t ? 1 : 0;
-      const m = I[kMem + i] & 1;
-      I[kMem + i] = tk | (m << 1);
-      c += tk;
-      I[kChg + ne] = i;
-      ne += tk & ~m;
-      I[kLv + nl] = i;
-      nl += m & ~tk;
-      const a = tk !== 0 ? v : 0.0;
-      // rows i mod 4 into s0..s3, the tail rows (i >= n4) into s0, as the kernel's unrolled loop
-      const r = i < n4 ? i & 3 : 0;
-      if (r === 0) s0 = s0 + a;
-      else if (r === 1) s1 = s1 + a;
-      else if (r === 2) s2 = s2 + a;
-      else s3 = s3 + a;
-    }
+    const sk = (s0 + s1) + (s2 + s3);
+    s = k === 0 ? sk : s + sk;
   }
-  let s = (s0 + s1) + (s2 + s3);
   if (c === hh) {
     idsValid = mode === SEL_IDS;
     nEnter = ne;

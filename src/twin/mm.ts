@@ -217,13 +217,29 @@ function copyVec(k: number, pFrom: number, pTo: number): void {
 /** Rows per block of the blocked passes (assembly/mm.ts BL). */
 const BL = 128;
 
-/** sum_i rho(r_i * inv) — assembly/mm.ts rhoSum: lane 0 (even rows) + lane 1 (odd rows), then the
- *  last row when m is odd. */
+/** Rows per chunk of the full-data passes (assembly/mm.ts M_ROWS; M_ARGS argument slots): residuals
+ *  per row, sums and Gram matrices per chunk from zero, the chunks' results added in chunk order. */
+const M_ROWS = 16384;
+const M_ARGS = 16;
+function rowChunks(m: number): number {
+  return m <= M_ROWS ? 1 : Math.ceil(m / M_ROWS);
+}
+
+/** sum_i rho(r_i * inv) — assembly/mm.ts rhoSum: chunk by chunk (rhoRows), added in chunk order. */
 function rhoSum(m: number, pR: number, inv: number): number {
+  const nc = rowChunks(m);
+  let s = rhoRows(pR, inv, 0, Math.min(m, M_ROWS));
+  for (let c = 1; c < nc; c++) s += rhoRows(pR, inv, c * M_ROWS, Math.min(m, (c + 1) * M_ROWS));
+  return s;
+}
+
+/** assembly/mm.ts rhoRows: rows r0..r1-1, lane 0 (even rows) + lane 1 (odd rows), then the last row
+ *  when the count is odd. */
+function rhoRows(pR: number, inv: number, r0: number, r1: number): number {
   const F = F64, rb = pR >>> 3;
   let s0 = 0.0, s1 = 0.0;
-  const even = m & ~1;
-  for (let i = 0; i < even; i += 2) {
+  const even = r0 + ((r1 - r0) & ~1);
+  for (let i = r0; i < even; i += 2) {
     let a = F[rb + i] * inv;
     let t = a * a;
     s0 += Math.abs(a) > 1.0 ? 1.0 : t * (3.0 + t * (-3.0 + t));
@@ -232,7 +248,7 @@ function rhoSum(m: number, pR: number, inv: number): number {
     s1 += Math.abs(a) > 1.0 ? 1.0 : t * (3.0 + t * (-3.0 + t));
   }
   let s = s0 + s1;
-  if ((m & 1) !== 0) {
+  if (even < r1) {
     const a = F[rb + even] * inv;
     const t = a * a;
     s += Math.abs(a) > 1.0 ? 1.0 : t * (3.0 + t * (-3.0 + t));
@@ -296,15 +312,34 @@ function dot2(F: Float64Array, a: number, b: number, len2: number): number {
   return s0 + s1;
 }
 
-/** assembly/mm.ts fastGramT: the augmented weighted Gram matrix of the centred columns into wGa. */
+/** assembly/mm.ts fastGram: the augmented weighted Gram matrix of the centred columns into wGa, chunk
+ *  by chunk (fastGramRows from zero; the chunks' matrices added entry by entry in chunk order). */
 function fastGram(m: number, p: number, pX: number, pY: number, inv: number): void {
+  const nc = rowChunks(m);
+  const F = F64, ga = wGa >>> 3;
+  if (nc === 1) {
+    fastGramRows(m, p, pX, pY, inv, F, ga, 0, m);
+    return;
+  }
+  const P2 = p + 2;
+  const parts = new Float64Array(nc * P2 * P2);
+  for (let c = 0; c < nc; c++) fastGramRows(m, p, pX, pY, inv, parts, c * P2 * P2, c * M_ROWS, Math.min(m, (c + 1) * M_ROWS));
+  for (let k = 0; k < P2 * P2; k++) {
+    let t = parts[k];
+    for (let c = 1; c < nc; c++) t += parts[c * P2 * P2 + k];
+    F[ga + k] = t;
+  }
+}
+
+/** assembly/mm.ts fastGramRows: rows r0..r1-1 into G[ga ..] (zeroed first). */
+function fastGramRows(m: number, p: number, pX: number, pY: number, inv: number, G: Float64Array, ga: number, r0: number, r1: number): void {
   const F = F64, X = xview();
   const P2 = p + 2;
-  const ga = wGa >>> 3, blk = wBlk >>> 3, ct = wCtr >>> 3, rb = wRes >>> 3, yb = pY >>> 3;
-  for (let k = 0; k < P2 * P2; k++) F[ga + k] = 0.0;
+  const blk = wBlk >>> 3, ct = wCtr >>> 3, rb = wRes >>> 3, yb = pY >>> 3;
+  for (let k = 0; k < P2 * P2; k++) G[ga + k] = 0.0;
   const cy = F[ct + p];
-  for (let i0 = 0; i0 < m; i0 += BL) {
-    const len = Math.min(BL, m - i0);
+  for (let i0 = r0; i0 < r1; i0 += BL) {
+    const len = Math.min(BL, r1 - i0);
     const len4 = (len + 1) & ~1;
     const zy = blk + (p + 1) * BL;
     for (let i = 0; i < len; i++) {
@@ -328,7 +363,7 @@ function fastGram(m: number, p: number, pX: number, pY: number, inv: number): vo
       const za = blk + a * BL;
       for (let b = 0; b <= a; b++) {
         const k = ga + a * P2 + b;
-        F[k] = F[k] + dot2(F, za, blk + b * BL, len4);
+        G[k] = G[k] + dot2(F, za, blk + b * BL, len4);
       }
     }
   }
@@ -613,7 +648,8 @@ export function mm_work_bytes(n: number, p: number, bestR: number, groups: numbe
     + al16(8.0 * cap * q1) + al16(8.0 * cap) + al16(8.0 * q1)
     + al16(8.0 * q1 * q1) + 2.0 * al16(8.0 * q1)
     + al16(8.0 * (q1 + 1.0) * (q1 + 1.0)) + 2.0 * al16(8.0 * (q1 + 1.0))
-    + al16(8.0 * (q1 + 4.0) * BL);
+    + al16(8.0 * (q1 + 4.0) * BL)
+    + al16(8.0 * M_ARGS) + al16(8.0 * rowChunks(Math.max(n, sg)) * (p + 2) * (p + 2));
 }
 
 export function mm_fit(n: number, p: number, pX: number, pY: number, intercept: number, pPar: number, pStart: number,

@@ -411,6 +411,23 @@ describe('l2 kernel: accuracy against exact rational solutions', () => {
     const y = seq(n, (i) => 1e6 * (cols[0][i] + cols[1][i]) + 1e3 * (r() - 0.5));
     problems.push({ name: 'large residuals (noise 1e3, signal 1e6)', cols, y, digits: 14 });
   }
+  {
+    // The one-pass standardisation shifts each column by the median of its values at the rows
+    // (2k + 1) n / 10 (assembly/l2.ts onePass). Here those rows hold outliers 1e7 away, so the shift
+    // is far from the mean and the shifted sum of squares would cancel: the multi-pass fallback runs.
+    // With weights 0 on exactly those rows there is no sample at all: the fallback again.
+    const n = 50;
+    const sampled = [5, 15, 25, 35, 45];
+    const c0 = seq(n, (i) => (sampled.includes(i) ? 1e7 + r() : r()));
+    const c1 = seq(n, () => r() - 0.5);
+    const y = seq(n, (i) => 1 + 2 * c0[i] - 3 * c1[i] + 0.01 * (r() - 0.5));
+    problems.push({ name: 'outliers at the one-pass sample rows (multi-pass fallback)', cols: [c0, c1], y, digits: 14 });
+    const w = seq(n, (i) => (sampled.includes(i) ? 0 : 0.5 + r()));
+    problems.push({ name: 'zero weights at the one-pass sample rows (multi-pass fallback)', cols: [c0, c1], y, w, digits: 14 });
+    const c2 = seq(n, (i) => 1e8 + (i % 7) + r()); // offset 1e8: the shift is a value of the column
+    const y2 = seq(n, (i) => 5 - c2[i] + 4 * c1[i] + 0.01 * (r() - 0.5));
+    problems.push({ name: 'column offset by 1e8 (one-pass shift from the data)', cols: [c2, c1], y: y2, digits: 14 });
+  }
 
   for (const pb of problems) {
     it(`${pb.name}: coefficients and objective`, async () => {

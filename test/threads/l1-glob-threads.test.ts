@@ -9,26 +9,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { init, lad, quantile, solvePath, type QuantileOptions } from '../../src/index.js';
 import { threadStats } from '../../src/backend/runtime.js';
 import { rng } from '../helpers/close.js';
+import { threadsProblem } from '../helpers/l1-problem.js';
 
 const debug = process.env.ROBUSTREG_WASM === 'debug';
 
-function data(n: number, p: number, seed: number) {
-  const rand = rng(seed);
-  const X = new Float64Array(n * p);
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let f = 1;
-    for (let j = 0; j < p; j++) {
-      const v = rand() * 4 - 2 + j;
-      X[i * p + j] = v;
-      f += v * (j % 3 - 1);
-    }
-    const e = Math.tan(Math.PI * (rand() - 0.5)); // Cauchy noise
-    y[i] = f + e;
-  }
-  const weights = Float64Array.from({ length: n }, () => (rand() < 0.05 ? 0 : 0.5 + rand()));
-  return { X: { data: X, rows: n, cols: p }, y, weights };
-}
+const data = (n: number, p: number, seed: number) => threadsProblem(rng(seed), n, p);
 
 type Fit = { coef: Float64Array; intercept: number; objective: number; iterations: number; globRounds: number };
 const bits = (r: Fit) => [r.intercept, ...r.coef, r.objective, r.iterations, r.globRounds];

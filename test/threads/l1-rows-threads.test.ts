@@ -12,29 +12,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Dataset, init, lad, quantile, type QuantileOptions } from '../../src/index.js';
 import { passTiming, threadStats } from '../../src/backend/runtime.js';
 import { rng } from '../helpers/close.js';
+import { threadsProblem } from '../helpers/l1-problem.js';
 
 const debug = process.env.ROBUSTREG_WASM === 'debug';
 const PASS_L1_GLOB = 11;
 const PASS_L1_ROWS = 40;
 
-/** n x p design: integer entries and responses (`integer`), else continuous with Cauchy noise. */
-function data(n: number, p: number, seed: number, integer: boolean) {
-  const rand = rng(seed);
-  const X = new Float64Array(n * p);
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let f = 1;
-    for (let j = 0; j < p; j++) {
-      const v = integer ? Math.floor(rand() * 7) - 3 : rand() * 4 - 2 + j;
-      X[i * p + j] = v;
-      f += v * (j % 3 - 1);
-    }
-    const e = Math.tan(Math.PI * (rand() - 0.5));
-    y[i] = integer ? Math.round(f + 2 * Math.max(-5, Math.min(5, e))) : f + e;
-  }
-  const weights = Float64Array.from({ length: n }, () => (rand() < 0.05 ? 0 : 0.5 + rand()));
-  return { X: { data: X, rows: n, cols: p }, y, weights };
-}
+/** n x p design: integer entries and responses (`integer`), else continuous; Cauchy noise. */
+const data = (n: number, p: number, seed: number, integer: boolean) => threadsProblem(rng(seed), n, p, integer);
 
 type Fit = { coef: Float64Array; intercept: number; objective: number; iterations: number; edgeSteps: number;
   globRounds: number; certificate: { gap: number; dual: number } };
@@ -126,6 +111,15 @@ describe.skipIf(debug)('L1 row passes on the thread pool: 1, 2, 3 threads = twin
       }
     }
     for (let t = 0; t < 3; t++) same(out.wasm[t], out.js[0], `plain simplex threads ${t + 1}`);
+  });
+
+  it('n = 18000 (two chunks, below the globbing threshold: no argument region, the passes run as loops): twin bits', () => {
+    const d = data(18000, 3, 5, true);
+    for (const o of [{ tau: 0.5 }, { tau: 0.8, weights: d.weights }] as QuantileOptions[]) {
+      const ref = bits(quantile(d.X, d.y, { ...o, backend: 'js' }) as unknown as Fit);
+      expect(ref[ref.length - 1], 'no globbing').toBe(0);
+      for (const t of [1, 3]) same(bits(quantile(d.X, d.y, { ...o, threads: t }) as unknown as Fit), ref, `n 18000 threads ${t}`);
+    }
   });
 
   it('a fit cancelled between its passes leaves the pool usable (same bits afterwards)', () => {

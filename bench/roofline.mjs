@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// node bench/roofline.mjs [--reps 7]
+// Roofline of this machine for single-core least squares in WebAssembly (issue 21): the peak f64x2
+// multiply + add throughput (independent chains, no memory traffic; Node 20 has no relaxed-SIMD, so
+// no fused multiply-add: one f64x2.mul + one f64x2.add per 2 mul-adds), the Gram tile's rate on
+// data in L1, and the streaming read bandwidth from wasm linear memory. From them, the floor of the
+// Gram pass (n q(q+1)/2 mul-adds, q = p + 1 columns [X, y]; X read once) at each shape, set against
+// numpy's measured time x 1.3 (the bar) when --numpy gives it (ms per shape, e.g. 45,34).
+// CPU time (process.cpuUsage), medians and fastest of --reps runs.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+
+const { values: A } = parseArgs({ options: {
+  reps: { type: 'string', default: '7' },
+  shapes: { type: 'string', default: '1e6x20,1e5x100' },
+  numpy: { type: 'string', default: '' },
+} });
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const asc = path.join(path.dirname(require.resolve('assemblyscript/package.json')), 'bin', 'asc.js');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'roofline-'));
+const wasmFile = path.join(tmp, 'peak.wasm');
+const r = spawnSync(process.execPath, [asc, path.join(here, 'roofline', 'peak.ts'), '-O3', '--noAssert', '--runtime', 'stub',
+  '--enable', 'simd', '-o', wasmFile], { encoding: 'utf8', cwd: tmp }); // cwd: not the package's asconfig.json
+if (r.status !== 0) throw new Error(`asc failed: ${r.stderr}`);
+const { instance } = await WebAssembly.instantiate(readFileSync(wasmFile), { env: { abort: () => { throw new Error('abort'); } } });
+rmSync(tmp, { recursive: true, force: true });
+const X = instance.exports;
+X.memory.grow(Math.max(0, 5200 - X.memory.buffer.byteLength / 65536)); // 325 MiB
+const reps = Number(A.reps);
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+const median = (a) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+function time(f) {
+  f(); // warm
+  const t = [];
+  for (let i = 0; i < reps; i++) { const c0 = cpu(); f(); t.push(cpu() - c0); }
+  return { med: median(t), min: Math.min(...t) };
+}
+
+// 1. Peak: 8 chains x 2 mul-adds per iteration.
+const iters = 2e7;
+const tp = time(() => X.peakMulAdd(iters, 0.9999999));
+const peak = (m) => (iters * 16) / m; // mul-adds per second
+// 2. Gram tile in L1: 6 columns of 512 rows (24 KiB), 8 dot products = 8 mul-adds per row.
+const mem = new Float64Array(X.memory.buffer);
+for (let i = 0; i < 6 * 512; i++) mem[i] = 1 + (i % 7) * 1e-3;
+const treps = 2e5;
+const tt = time(() => X.tileInCache(0, 512 * 8, treps, 6 * 512 * 8));
+const tile = (m) => (treps * 512 * 8) / m;
+// 3. Streaming read of 256 MiB (past every cache).
+const bytes = 256 * 1024 * 1024;
+const big = new Float64Array(X.memory.buffer, 64 * 1024 * 1024, bytes / 8);
+for (let i = 0; i < big.length; i += 512) big[i] = 1;
+const ts = time(() => X.streamRead(64 * 1024 * 1024, bytes));
+const bw = (m) => bytes / m;
+
+const G = 1e9;
+console.log(`roofline (CPU time, ${reps} reps, load ${os.loadavg()[0].toFixed(1)}, ${os.cpus()[0].model}, node ${process.version})`);
+console.log(`  peak f64x2 mul+add, 8 chains, no memory:  ${(peak(tp.med) / G).toFixed(2)} G mul-adds/s median, ${(peak(tp.min) / G).toFixed(2)} fastest`);
+console.log(`  Gram 2x4 tile, 6 columns in L1:          ${(tile(tt.med) / G).toFixed(2)} G mul-adds/s median, ${(tile(tt.min) / G).toFixed(2)} fastest`);
+console.log(`  streaming read, 256 MiB, 4 accumulators:  ${(bw(ts.med) / G).toFixed(2)} GB/s median, ${(bw(ts.min) / G).toFixed(2)} fastest`);
+// The register-only probe runs below the in-cache tile: V8 (x64, 16 xmm registers) spends moves and
+// spills on it; the tile is the best multiply-add rate measured from wasm, so it sets the floor.
+const best = Math.max(peak(tp.min), tile(tt.min));
+console.log(`  best measured rate: ${(best / G).toFixed(2)} G mul-adds/s (${(best / 2 / G).toFixed(2)} G f64x2 mul+add pairs/s)`);
+const npMs = A.numpy ? A.numpy.split(',').map(Number) : [];
+A.shapes.split(',').forEach((shape, k) => {
+  const m = /^1e(\d)x(\d+)$/.exec(shape);
+  const n = 10 ** Number(m[1]);
+  const p = Number(m[2]);
+  const q = p + 1;
+  const madds = n * q * (q + 1) / 2;
+  const fBest = madds / best * 1e3;
+  const fRead = n * q * 8 / bw(ts.min) * 1e3;
+  const floor = Math.max(fBest, fRead);
+  const bar = npMs[k] ? ` | bar = numpy ${npMs[k]} ms x 1.3 = ${(npMs[k] * 1.3).toFixed(1)} ms: the Gram floor alone is ${(floor / (npMs[k] * 1.3) * 100).toFixed(0)}% of it${floor > npMs[k] * 1.3 ? ' (INFEASIBLE)' : ''}` : '';
+  console.log(`  ${shape}: Gram of [X, y] ${(madds / 1e6).toFixed(0)} M mul-adds ≥ ${fBest.toFixed(1)} ms at the best rate; X + y read once ≥ ${fRead.toFixed(1)} ms${bar}`);
+});

@@ -134,10 +134,12 @@ export function l1_work_bytes(n: i32, p: i32): f64 {
  */
 export function l1_fit(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: usize, intercept: i32,
   tauIn: f64, maxIter: i32, tol: f64, pStart: usize,
-  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, xf32: i32): i32 {
+  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, xf32: i32, fullRank: i32): i32 {
   setX(xf32);
   const userStart = pStart != 0;
-  if (nData == nIn) {
+  // fullRank != 0 with a start (the caller has verified this design's rank, e.g. nid's refits on the
+  // Dataset a certified fit already checked): neither the check nor the least-squares start is needed
+  if (nData == nIn && !(fullRank != 0 && userStart)) {
     // Rank check before solving (quantreg's fn silently returned a 31% worse objective on a
     // rank-deficient design) and, unless the caller gave a start, the weighted least-squares fit as
     // warm start — inside this one kernel call. Penalised fits (pseudo-rows) are always full rank.

@@ -6,7 +6,7 @@ import { progress } from "./env";
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK } from "./status";
 import {
   BLOCK, CD_N0, CD_REL, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
-  KIND_L1, PERTURB, REFRESH, SUBNORMAL_MIN, ZERO_DIR, ZERO_RES, aij, col, colT, ic, jitter, n, nd,
+  KIND_L1, PERTURB, PERTURB_GROW, PERTURB_GROWTHS, REFRESH, SUBNORMAL_MIN, ZERO_DIR, ZERO_RES, aij, col, colT, ic, jitter, n, nd,
   pY, pYc, psi, q, rho, tau, useResponses, wB, wBest, wBeta, wCS, wG, wH, wId, wKey, wLU, wLab,
   wPick, wPiv, wQ, wR, wSel, wSlot, wT, wU, wV, wVA, wWt, wYp, wgt, dataW, dataX,
 } from "./l1-state";
@@ -471,6 +471,7 @@ function runCD(cap: i32, rel: f64): void {
 /** Labels from the residual signs at wB, the perturbed responses, the crash basis; the simplex then
  *  runs on the perturbed responses (see pivotLoop). */
 function startSimplex(): void {
+  grown = 0;
   dualAt = 0; // a new simplex run: its first dual value is computed
   residuals(false);
   const sres = typicalScale(); // S: typical residual scale (median s_i at the CD point)
@@ -488,6 +489,14 @@ function startSimplex(): void {
   // few more pivots finish.
   useResponses(wYp);
   for (let s = 0; s < q; s++) { const i = ldi(wSlot, s); if (i >= 0) sti(wLab, i, 0); }
+}
+
+let grown: i32 = 0; // perturbation growths since startSimplex (PERTURB_GROW)
+
+/** Multiplies every row's response perturbation by PERTURB_GROW (see PERTURB_GROWTHS). */
+function growPerturbation(): void {
+  for (let i = 0; i < n; i++) stf(wYp, i, ldf(pY, i) + (ldf(wYp, i) - ldf(pY, i)) * PERTURB_GROW);
+  grown++;
 }
 
 /** A basic dual d_k = u (row i, weight w) outside its box by v > 0, where the certificate cannot see
@@ -517,6 +526,13 @@ function pivotLoop(): i32 {
   let dualEst = 0.0;
   while (true) {
     if (!factor()) { status = STATUS_NUMERICAL; break; }
+    // DEGEN_BLAND stalled steps on the perturbed responses: the zero test swallows perturbations
+    // (PERTURB_GROW) — grow them and refresh before Bland's rule takes over
+    if (degen >= DEGEN_BLAND && pYc == wYp && grown < PERTURB_GROWTHS) {
+      growPerturbation();
+      since = REFRESH;
+      degen = 0;
+    }
     if (since >= REFRESH) {
       refresh();
       since = 0;

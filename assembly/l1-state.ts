@@ -59,6 +59,22 @@ export const REFRESH: i32 = 16;
  *  tolerance, 1e5x the rounding of a residual. The S term reaches rows with s_i = 0 (e.g. lasso
  *  pseudo-rows of coefficients at zero, the most degenerate rows there are). */
 export const PERTURB: f64 = 1e-9;
+/** Growth of the perturbation when it is too small for the vertex at hand: after DEGEN_BLAND
+ *  consecutive stalled steps on the perturbed responses, every row's perturbation is multiplied by
+ *  PERTURB_GROW and b, r, g are refreshed before Bland's rule would take over — at most
+ *  PERTURB_GROWTHS times per simplex start (<= 512 PERTURB). The stalls come from the zero test of
+ *  residuals(true): its coefficient-uncertainty term sum_j |a_ij| beta_j can exceed the perturbation
+ *  on an ill-conditioned basis (integer designs: beta up to ~1e3 ZERO_RES, ~1e-7 absolute against
+ *  a ~4e-8 perturbation), and the rows it zeroes sit at r = 0 unordered by the perturbation, where
+ *  every edge that crosses them takes a zero step and Bland's rule re-enters them one by one
+ *  (integer design 6e5 x 50, tau 0.1: max-iterations after 9,969 pivots, issue 18; with the growth:
+ *  optimal in 675). Growing at every refresh that found such a zeroed row, stalls or not, fixed that
+ *  too (578 pivots) but moved the perturbed optimum of mild cases to another vertex of the degenerate
+ *  optimal face, around which a globbing band missed rows (1e6 x 10, tau 0.5: 183 -> 336 pivots,
+ *  969,614 fix-ups); growing only the zeroed rows' perturbations (6 times at most) did not end the
+ *  6e5 x 50 crawl. */
+export const PERTURB_GROW: f64 = 8;
+export const PERTURB_GROWTHS: i32 = 3;
 /** Consecutive stalled pivots — the residual a step crosses to reach its entering row is within
  *  that row's zero tolerance (a tie to rounding: b does not really move) — before Bland's rule
  *  takes over, until a step moves. A step that crosses a real residual, however small against F,

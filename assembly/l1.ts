@@ -37,7 +37,9 @@
 // Res. 2:103: smallest row index leaves, first breakpoint by (t, row) enters, no long step) takes
 // over after DEGEN_BLAND consecutive stalled steps — steps whose entering row's residual was a tie to
 // rounding, so b did not move — until a step moves. (Tie-resolving steps on the perturbed data move b
-// by ~1e-9 relative and are progress, however little they lower F.)
+// by ~1e-9 relative and are progress, however little they lower F.) Before Bland's rule takes over
+// on perturbed responses the perturbation grows (PERTURB_GROW): stalls there mean the zero test of an
+// ill-conditioned basis swallowed it.
 //
 // Globbing (large n; see "Globbing" below). From GLOB_MIN rows (GLOB_MIN_WARM with a caller's warm
 // start) the phases above run on reduced problems — the rows in a band around a subsample's fit plus
@@ -63,27 +65,29 @@
 // 1e+-12 and y scaled by 1e+-12 follow the same path as unscaled data, up to rounding.
 //
 //
-// Open (issue 18, measured 2026-12-07 by instrumenting the progress hook; not yet fixed). Integer
-// design 6e5 x 50 (bench/degenerate.mjs 'intx', also 1e6 x 50), tau = 0.1: status max-iterations,
-// 9,969 pivots, 31 s CPU (3e5 x 50: optimal in 550 pivots; 1e5 x 50: 134). The pivots are spent in
-// the LAST reduced solve of the full level (globRounds 4: levels 2 and 1, then level 0 twice after 1
-// fix-up), not in finalStage (perturbing reprice()'s responses changed no bit) and not after the
-// perturbation is dropped (re-perturbing there changed no bit either): on the band problem (46,942
-// rows, ~23,000 breakpoints per pivot) on PERTURBED responses, 78% of sampled pivots are "stalled"
-// (the crossed residual of the entering row within ZERO_RES rowScale) and 64% run under Bland's rule;
-// the reduced objective sits at 212376.383743 +- 1e-11 relative for 9,000 pivots (rounding-level
-// moves, not descent). The zero tolerance is ~1e-3 of each row's perturbation (ZERO_RES / PERTURB),
-// so the tolerance does not erase the perturbation; instead, in the stalled pivots sampled, 1 to 213
-// breakpoints equal the step's t bit for bit and up to 449 non-basic rows hold a residual of exactly
-// 0 (in the non-stalled pivots sampled: 1 and 0). Suspect: the bookkeeping zeroes every row whose
-// breakpoint equals t ("for a < m: key == t -> r = 0") but only one enters; the rest stay non-basic
-// at r = 0, where the perturbation no longer orders them, and re-enter at t = 0 one by one (Bland).
-// Next step: find why so many perturbed breakpoints coincide (band rows duplicated after the rebuild
-// around a fix-up? the glob rows?) and keep their perturbed residuals, or pivot them lexicographically.
-// (Not yet measured: whether the zeroed rows come from one step with many equal t > 0, or the equal
-// keys are t = 0 of rows already zero.) The nid summary (issue item 2) no longer
-// runs for minutes at 1e6 x 10 intx tau 0.5: it stops with RANK_DEFICIENT, "the fits at tau +- h
-// coincide" (integer data: the solution is piecewise constant in tau) — a summary.ts decision.
+// Issue 18, the integer-design crawl (fixed 2026-12-07). Integer design 6e5 x 50 (bench/degenerate.mjs
+// 'intx', also 1e6 x 50), tau = 0.1 stopped at max-iterations: 9,969 pivots, 31 s CPU, all but ~140
+// in the last reduced solve of the full level (46,942 band rows) on PERTURBED responses, 78% of
+// them stalled and 64% under Bland's rule. Cause (instrumented in the twin): not the equal-key
+// bookkeeping of the step — no step ever created a zero residual; every stalled step had t = 0 and
+// its "equal keys" were rows already at r = 0 — but refresh's zero test. Its coefficient-uncertainty
+// term sum_j |a_ij| beta_j (beta up to 1.2e3 ZERO_RES on the bases of that solve, ~1e-7 absolute
+// against a ~4e-8 perturbation) swallowed the ~1e-9 relative perturbation, so each refresh zeroed 1
+// to 536 perturbed non-basic residuals; those rows sat at r = 0 unordered by the perturbation, each
+// edge crossing them took a zero step, and Bland's rule re-entered them one by one. Fix
+// (l1-simplex.ts pivotLoop, PERTURB_GROW in l1-state.ts): when DEGEN_BLAND consecutive steps stall on
+// the perturbed responses, every row's perturbation grows 8x (at most 3 times per simplex start) and
+// the vertex is refreshed before Bland's rule would take over. Measured (CPU, load ~20; twin pivot
+// counts equal the kernel's): 6e5 x 50 tau 0.1 optimal in 31 sweeps + 675 pivots, 5.2 s; 1e6 x 50
+// in 28 + 727, 6.5 s; plain 5,000 x 50 intx, N(0, 0.25) noise, tau 0.9: 345 pivots (169 stalled, 71 under
+// Bland) -> 207 (test/kernels/l1-degenerate-kernel.test.ts); intx 1e6 x 10 tau 0.1 / 0.5 / 0.9:
+// 141 / 183 / 247 pivots -> 146 / 183 / 159; 1e5 x 10 and 1e5 x 50 cells unchanged (no stalls).
+// Still open: the intx cells at 1e5 need ~3x the pivots of continuous data (1e5 x 50 tau 0.5: 15
+// sweeps + 455 pivots, 403 of them in the full level's band solve of 19,166 rows) without stalling:
+// ~5% of rows lie exactly on the optimal hyperplane, and the simplex walks the perturbed vertices of
+// that face (after the first 10% of the band solve's pivots F is within 6e-9 relative of its end).
+// The nid summary (issue item 2) at 1e6 x 10 intx tau 0.5 stops with RANK_DEFICIENT, "the fits at
+// tau +- h coincide" (integer data: the solution is piecewise constant in tau) — a summary.ts decision.
 //
 // Files: l1-state.ts (tolerances, the current problem, work regions, inline helpers), l1-lu.ts (the
 // basis LU), l1-simplex.ts (residual bookkeeping, coordinate descent, crash, pivots), l1-certificate.ts,
@@ -130,10 +134,12 @@ export function l1_work_bytes(n: i32, p: i32): f64 {
  */
 export function l1_fit(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: usize, intercept: i32,
   tauIn: f64, maxIter: i32, tol: f64, pStart: usize,
-  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, xf32: i32): i32 {
+  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, xf32: i32, fullRank: i32): i32 {
   setX(xf32);
   const userStart = pStart != 0;
-  if (nData == nIn) {
+  // fullRank != 0 with a start (the caller has verified this design's rank, e.g. nid's refits on the
+  // Dataset a certified fit already checked): neither the check nor the least-squares start is needed
+  if (nData == nIn && !(fullRank != 0 && userStart)) {
     // Rank check before solving (quantreg's fn silently returned a 31% worse objective on a
     // rank-deficient design) and, unless the caller gave a start, the weighted least-squares fit as
     // warm start — inside this one kernel call. Penalised fits (pseudo-rows) are always full rank.

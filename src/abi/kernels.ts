@@ -30,11 +30,12 @@ export interface Kernels {
    * Exact weighted L1 / quantile regression. Rows 0..nData-1 are data; rows nData..n-1 are
    * pseudo-rows (lasso penalty, added by the caller) whose implicit intercept entry is 0, not 1.
    * Coefficients are [intercept, b_1..b_p] (intercept slot stays 0 when intercept = 0).
-   * pStart = 0 → start from zero, else p+1 f64 warm start. The caller has already checked rank.
+   * pStart = 0 → start from zero, else p+1 f64 warm start. Unpenalised (nData = n): the kernel checks
+   * the rank first (l2_fit) unless fullRank = 1 and a start is given (the caller knows the rank).
    */
   l1_fit(n: number, nData: number, p: number, pX: number, pY: number, pW: number, intercept: number,
     tau: number, maxIter: number, tol: number, pStart: number,
-    pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32?: number): number;
+    pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32?: number, fullRank?: number): number;
   /**
    * Internal (tests): l1_fit globs (Portnoy–Koenker preprocessing) from minRows rows on, with a
    * smallest subsample level of baseRows rows (0 = defaults); returns the previous threshold.

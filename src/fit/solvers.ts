@@ -226,7 +226,25 @@ export function checkTau(tau: unknown, name = 'tau'): number {
   return tau;
 }
 
-export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, unknown>, tau: number, loss: 'l1' | 'quantile'): L1Result {
+/**
+ * Datasets whose design an unpenalised fit has found full rank (value: with the intercept column —
+ * which implies without). A Dataset's data never change, so the verdict holds for its life; nid's
+ * refits (src/inference/quantile-dataset.ts) then skip the kernel's rank check.
+ */
+const fullRankDatasets = new WeakMap<Dataset, boolean>();
+
+/** Whether a fit on `ds` (intercept as given) has already passed the kernel's rank check. */
+export function knownFullRank(ds: Dataset, intercept: boolean): boolean {
+  const v = fullRankDatasets.get(ds);
+  return v === true || (v === false && !intercept);
+}
+
+/**
+ * `fullRank`: the caller knows the design is of full rank (knownFullRank); with a start, the kernel
+ * then skips its rank check and least-squares warm start.
+ */
+export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, unknown>, tau: number, loss: 'l1' | 'quantile',
+  fullRank = false): L1Result {
   const c = readCommon(o, fn, X);
   const lambda = opt(o, 'lambda');
   const maxIter = opt(o, 'l1MaxIter');
@@ -254,6 +272,7 @@ export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, un
     let f64 = backend.f64();
     const haveStart = start !== undefined;
     if (haveStart) writeStart(fn, start, p, c.intercept, f64, pStart);
+    const skipRank = fullRank && haveStart && lambda === 0 ? 1 : 0;
     if (lambda > 0) {
       // Wu & Lange (2008): the penalty lambda·|b_j| as two pseudo-observations per coefficient,
       // (a = +e_j, y = 0, w = lambda) and (a = −e_j, y = 0, w = lambda): rho(−b) + rho(b) = |b|.
@@ -271,10 +290,12 @@ export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, un
     // One kernel call: unpenalised fits first check the rank (RANK_DEFICIENT names the columns) and
     // warm-start from weighted least squares inside the kernel.
     const status = withProgress(c.hook, () =>
-      col ? k.l1_fit(col.m, col.m, p, col.pX, col.pY, col.pW, intercept, tau, maxIter, tol, haveStart ? pStart : 0, pCoef, pInfo, pFlags, pWork, 0)
-        : k.l1_fit(rows, n, p, m.pX, m.pY, m.pW, intercept, tau, maxIter, tol, haveStart ? pStart : 0, pCoef, pInfo, pFlags, pWork, m.xf32));
+      col ? k.l1_fit(col.m, col.m, p, col.pX, col.pY, col.pW, intercept, tau, maxIter, tol, haveStart ? pStart : 0, pCoef, pInfo, pFlags, pWork, 0, skipRank)
+        : k.l1_fit(rows, n, p, m.pX, m.pY, m.pW, intercept, tau, maxIter, tol, haveStart ? pStart : 0, pCoef, pInfo, pFlags, pWork, m.xf32, skipRank));
     const fitStatus = kernelOutcome('l1', fn, status, () =>
       rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + p), p, c.intercept, m.nPos, false));
+    // past kernelOutcome the rank check (unpenalised, not skipped) has passed
+    if (X instanceof Dataset && lambda === 0 && !skipRank && fullRankDatasets.get(X) !== true) fullRankDatasets.set(X, c.intercept);
     f64 = backend.f64();
     const coefAll = f64.slice(pCoef >>> 3, (pCoef >>> 3) + p + 1);
     const info = f64.slice(pInfo >>> 3, (pInfo >>> 3) + INFO_LEN);

@@ -3,7 +3,7 @@ import { progress } from '../abi/progress.js';
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK } from '../abi/status.js';
 import {
   BLOCK, CD_N0, CD_REL, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
-  KIND_L1, PERTURB, REFRESH, SUBNORMAL_MIN, ZERO_DIR, ZERO_RES, aij, col, iId, iLab, iPick, iPiv,
+  KIND_L1, PERTURB, PERTURB_GROW, PERTURB_GROWTHS, REFRESH, SUBNORMAL_MIN, ZERO_DIR, ZERO_RES, aij, col, iId, iLab, iPick, iPiv,
   iSlot, ic, jitter, mF, mI, mX, n, nd, pId, pKey, pSel, pWt, psi, q, rB, rBest, rBeta, rCS, rG,
   rH, rKey, rLU, rQ, rR, rT, rU, rV, rVA, rWt, rYp, rho, tau, useResponses, wgt, yb, ycb,
 } from './l1-state.js';
@@ -464,6 +464,7 @@ function runCD(cap: number, rel: number): void {
 function startSimplex(): void {
   dualAt = 0; // a new simplex run: its first dual value is computed
   const F = mF, I = mI;
+  grown = 0;
   residuals(false);
   const sres = typicalScale();
   residuals(true);
@@ -475,6 +476,14 @@ function startSimplex(): void {
   crash();
   useResponses(rYp);
   for (let s = 0; s < q; s++) { const i = I[iSlot + s]; if (i >= 0) I[iLab + i] = 0; }
+}
+
+let grown = 0; // perturbation growths since startSimplex
+
+function growPerturbation(): void {
+  const F = mF;
+  for (let i = 0; i < n; i++) F[rYp + i] = F[yb + i] + (F[rYp + i] - F[yb + i]) * PERTURB_GROW;
+  grown++;
 }
 
 /** A basic dual outside its box by v where the certificate cannot see it (see assembly/l1-simplex.ts). */
@@ -495,6 +504,11 @@ function pivotLoop(): number {
   let dualEst = 0.0;
   while (true) {
     if (!factor()) { status = STATUS_NUMERICAL; break; }
+    if (degen >= DEGEN_BLAND && ycb === rYp && grown < PERTURB_GROWTHS) {
+      growPerturbation();
+      since = REFRESH;
+      degen = 0;
+    }
     if (since >= REFRESH) {
       refresh();
       since = 0;

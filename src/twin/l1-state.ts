@@ -22,6 +22,9 @@ export const CD_N0 = 1e4;
 export const CD_MAX_SWEEPS = 50;
 export const REFRESH = 16;
 export const PERTURB = 1e-9;
+/** Perturbation growth before Bland's rule on perturbed responses (see assembly/l1-state.ts). */
+export const PERTURB_GROW = 8;
+export const PERTURB_GROWTHS = 3;
 export const DEGEN_BLAND = 8;
 export const BLOCK = 512;
 export const KIND_L1 = 1;

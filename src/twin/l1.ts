@@ -43,10 +43,10 @@ export function l1_work_bytes(n: number, p: number): number {
 /** Exact weighted L1 / quantile regression (see assembly/l1.ts and src/abi/kernels.ts). */
 export function l1_fit(nIn: number, nData: number, p: number, x: number, y: number, w: number, intercept: number,
   tauIn: number, maxIter: number, tol: number, pStart: number,
-  pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32 = 0): number {
+  pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32 = 0, fullRank = 0): number {
   setX(xf32);
   const userStart = pStart !== 0;
-  if (nData === nIn) {
+  if (nData === nIn && !(fullRank !== 0 && userStart)) {
     // Rank check and unrefined least-squares warm start inside the same kernel call (see assembly/l1.ts).
     const st = l2Solve(nIn, p, x, y, w, intercept, 0, pCoef, pInfo, pFlags, pWork, 1);
     if (st === STATUS_RANK_DEFICIENT || st === STATUS_NUMERICAL) return st;

@@ -70,6 +70,12 @@ const GLOB_CD_REL: f64 = 1e-4;
  *  level (1e5 x 10: ~2 of ~58 ms CPU). */
 const CLASSIFY_K: f64 = 16;
 const CLASSIFY_MIN: f64 = 4096;
+/** When the rows tied to the fit (residual 0 up to rounding: integer designs put ~5% of the rows on a
+ *  level's fit, small integer noise over half) reach into the band, the band takes all of them and at
+ *  least CLASSIFY_TIE_SIDE times its half-width share on each side of them (classify). Measured (CPU,
+ *  A/B in one process): 0.5 against 1 at intx 1e6 x 10: tau 0.1 -9%, 0.9 -18%, 0.5 -3% (more pivots on
+ *  a smaller band); both end the fix-up avalanche of a band inside the tied block. */
+const CLASSIFY_TIE_SIDE: f64 = 0.5;
 const MEMB_LO: i32 = -1;   // globbed below the fit (label tau - 1)
 const MEMB_HI: i32 = -2;   // globbed above the fit (label tau)
 const MEMB_OUT: i32 = -3;  // not in this level, or weight 0
@@ -87,7 +93,7 @@ export function globBytes(n: i32, p: i32): f64 {
   if (!(n >= globMin || n >= globMinWarm)) return 0;
   const c = <f64>globCap(n);
   return regionBytes(4 * <f64>n) + regionBytes(4 * c) + regionBytes(8 * c * <f64>p) +
-    8 * regionBytes(8 * c) + 2 * regionBytes(4 * c) + regionBytes(8 * <f64>argsLen);
+    8 * regionBytes(8 * c) + 2 * regionBytes(4 * c) + regionBytes(8 * <f64>argsLen) + regionBytes(8 * <f64>(p + 1));
 }
 
 /** Thresholds (l1_glob; l1_work_bytes reads them). */
@@ -120,6 +126,8 @@ let gX: usize = 0;    // cap * (q - ic) f64: reduced X, column-major with stride
 let gY: usize = 0;    // cap f64
 let gW: usize = 0;    // cap f64
 let gArgs: usize = 0; // argsLen f64: the arguments of a row-chunk pass (threads)
+let gColMax: usize = 0; // p + 1 f64: max |y_i|, then max |x_ij| per column, over the data rows
+let gMaxDone = false;   // gColMax holds this kernel call's maxima
 let gWork: usize = 0; // the reduced problem's n-sized regions (layoutN with cap rows)
 let gCap: i32 = 0;
 let gN: i32 = 0;      // reduced rows, data rows (band data rows + globs)
@@ -133,7 +141,7 @@ export let globFixups: i32 = 0; // rows moved into a band
 export function globBegin(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: usize, xs: i32,
   pWork: usize, end: usize, glob: bool): void {
   fN = nIn; fNd = nData; fX = x; fY = y; fW = w; fWork = pWork; fXS = xs;
-  globRounds = 0; globFixups = 0;
+  globRounds = 0; globFixups = 0; gMaxDone = false;
   setRowsArgs(0);
   if (!glob) return;
   gCap = globCap(nIn);
@@ -145,6 +153,7 @@ export function globBegin(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: u
   gY = e; e += cF;
   gW = e; e += cF;
   gArgs = e; e += align16(<usize>argsLen << 3);
+  gColMax = e; e += align16(<usize>(p + 1) << 3);
   gWork = e;
   setRowsArgs(gArgs); // the solver's row passes (l1-rows.ts) use the same region: passes never overlap
 }
@@ -168,10 +177,11 @@ function useReduced(): void {
 /** Rows per item of the row passes (kernel-only: any value gives the same bits). */
 const globChunk: i32 = 16384;
 /** Argument slots (f64) and item kinds. */
-const argsLen: i32 = 33; // >= 22: the solver's row passes (l1-rows.ts) share the region
+const argsLen: i32 = 37; // >= 22: the solver's row passes (l1-rows.ts) share the region
 const aKind = 0, aN = 1, aNd = 2, aQ = 3, aIc = 4, aXS = 5, aX = 6, aY = 7, aW = 8, aB = 9, aBeta = 10, aR = 11,
   aMemb = 12, aLo = 13, aHi = 14, aNr = 15, aNb = 16, aNLo = 17, aNHi = 18, aGLo = 19, aGHi = 20, aA = 21, aId = 22,
-  aGX = 23, aGY = 24, aPart = 25, aThr = 26, aFlags = 27, aKey = 28, aWt = 29, aRedLab = 30, aLab = 31, aSThr = 32;
+  aGX = 23, aGY = 24, aPart = 25, aThr = 26, aFlags = 27, aKey = 28, aWt = 29, aRedLab = 30, aLab = 31, aSThr = 32,
+  aIdLo = 33, aIdHi = 34, aTie = 35, aMax = 36;
 const kResid = 0, kSides = 1, kGather = 2, kMark = 3, kScatter = 4, kVerify = 5, kCount = 6, kPlace = 7, kLabels = 8;
 
 function chunks(rows: i32): i32 { return rows <= globChunk ? 1 : (rows + globChunk - 1) / globChunk; }
@@ -207,9 +217,24 @@ function runItems(a: usize, items: i32): void {
   for (let c = 0; c < items; c++) l1GlobItem(a, c, 0);
 }
 
-/** r = y - A b on the full problem (the values residualsOnly computes: each row alone). */
+/** r = y - A b on the full problem (the values residualsOnly computes: each row alone). The first
+ *  call of a kernel call also takes max |y_i| and max |x_ij| per column over the data rows into gColMax
+ *  (per-item maxima in wV, then their maxima: exact in any order), for classify's tie tolerance. */
 function globResiduals(): void {
-  runItems(passArgs(kResid, fN), chunks(fN));
+  const items = chunks(fN), cols = q - ic;
+  const want = !gMaxDone, fits = <f64>items * <f64>(cols + 1) <= <f64>fN;
+  const a = passArgs(kResid, fN);
+  stf(a, aMax, want && fits ? <f64>wV : 0);
+  runItems(a, items);
+  if (!want) return;
+  for (let k = 0; k <= cols; k++) stf(gColMax, k, 0.0);
+  if (fits) {
+    for (let c = 0; c < items; c++) {
+      for (let k = 0; k <= cols; k++) stf(gColMax, k, Math.max(ldf(gColMax, k), ldf(wV, c * (cols + 1) + k)));
+    }
+  } else if (fXS == 3) absMaxBlock<f64>(fX, fY, fN, cols, 0, fNd, gColMax);
+  else absMaxBlock<f32>(fX, fY, fN, cols, 0, fNd, gColMax);
+  gMaxDone = true;
 }
 
 /** Item c of a glob pass (PASS_L1_GLOB). */
@@ -223,18 +248,20 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
     const r0 = c * globChunk, r1 = min<i32>(n, r0 + globChunk);
     const qq = <i32>ldf(pArgs, aQ), icc = <i32>ldf(pArgs, aIc);
     const pB = <usize>ldf(pArgs, aB), pBeta = <usize>ldf(pArgs, aBeta), pR = <usize>ldf(pArgs, aR);
-    if (xs == 3) residualRows<f64>(n, nd, qq, icc, pX, pY, pB, pBeta, pR, r0, r1);
-    else residualRows<f32>(n, nd, qq, icc, pX, pY, pB, pBeta, pR, r0, r1);
+    const pMax0 = <usize>ldf(pArgs, aMax);
+    const pMax: usize = pMax0 == 0 ? <usize>0 : pMax0 + ((<usize>c * <usize>(qq - icc + 1)) << 3);
+    if (xs == 3) residualRows<f64>(n, nd, qq, icc, pX, pY, pB, pBeta, pR, r0, r1, pMax);
+    else residualRows<f32>(n, nd, qq, icc, pX, pY, pB, pBeta, pR, r0, r1, pMax);
   } else if (kind == kSides) {
     const rows = <i32>ldf(pArgs, aNr);
     const r0 = c * globChunk, r1 = min<i32>(rows, r0 + globChunk);
     const memb = <usize>ldf(pArgs, aMemb), pR = <usize>ldf(pArgs, aR);
-    const klo = ldf(pArgs, aLo), khi = ldf(pArgs, aHi);
+    const klo = ldf(pArgs, aLo), khi = ldf(pArgs, aHi), ilo = <i32>ldf(pArgs, aIdLo), ihi = <i32>ldf(pArgs, aIdHi);
     for (let i = r0; i < r1; i++) {
       if (ldi(memb, i) == MEMB_OUT) continue;
       const r = ldf(pR, i);
-      if (r < klo) sti(memb, i, MEMB_LO);
-      else if (r > khi) sti(memb, i, MEMB_HI);
+      if (r < klo || (r == klo && i < ilo)) sti(memb, i, MEMB_LO);
+      else if (r > khi || (r == khi && i > ihi)) sti(memb, i, MEMB_HI);
     }
   } else if (kind >= kMark) {
     const rows = <i32>ldf(pArgs, aNr);
@@ -254,13 +281,15 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
       stf(part, 2 * c, <f64>m);
       stf(part, 2 * c + 1, <f64>ms);
     } else if (kind == kScatter) {
-      // classify: the members' residuals, weights and rows from this item's offset on (row order)
+      // classify: the sampled members' residuals (0 where tied to the fit: |r| <= aTie), weights and
+      // rows from this item's offset on (row order)
       const pR = <usize>ldf(pArgs, aR), key = <usize>ldf(pArgs, aKey), wt = <usize>ldf(pArgs, aWt);
-      const sThr = <u32>ldf(pArgs, aSThr), sAll = (<i32>ldf(pArgs, aFlags) & 4) != 0;
+      const sThr = <u32>ldf(pArgs, aSThr), sAll = (<i32>ldf(pArgs, aFlags) & 4) != 0, tie = ldf(pArgs, aTie);
       let m = <i32>ldf(part, c);
       for (let i = r0; i < r1; i++) {
         if (ldi(memb, i) != MEMB_BAND || !(sAll || sampleHash(i) < sThr)) continue;
-        stf(key, m, ldf(pR, i));
+        const r = ldf(pR, i);
+        stf(key, m, Math.abs(r) <= tie ? 0.0 : r);
         stf(wt, m, pW == 0 ? 1.0 : ldf(pW, i));
         sti(id, m, i);
         m++;
@@ -327,16 +356,20 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
 }
 
 /** Rows r0..r1-1 of r = y - A b: residualsOnly's operations per row (y - b0 on data rows with an
- *  intercept, then - b_j x_ij over the columns with b_j or beta_j nonzero, two rows per f64x2). */
+ *  intercept, then - b_j x_ij over the columns with b_j or beta_j nonzero, two rows per f64x2).
+ *  With pMax: also max |y_i| and max |x_ij| per column over these rows' data rows, into
+ *  pMax[0], pMax[1 + j] (block by block, while the block is in cache). */
 function residualRows<T>(n: i32, nd: i32, qq: i32, icc: i32, pX: usize, pY: usize, pB: usize, pBeta: usize, pR: usize,
-  r0: i32, r1: i32): void {
+  r0: i32, r1: i32, pMax: usize): void {
   const b0 = icc ? ldf(pB, 0) : 0.0;
+  if (pMax != 0) for (let j = 0; j <= qq - icc; j++) stf(pMax, j, 0.0);
   for (let i0 = r0; i0 < r1; i0 += BLOCK) {
     const i1 = i0 + BLOCK < r1 ? i0 + BLOCK : r1;
     for (let i = i0; i < i1; i++) {
       const y = ldf(pY, i);
       stf(pR, i, icc != 0 && i < nd ? y - b0 : y);
     }
+    if (pMax != 0) absMaxBlock<T>(pX, pY, n, qq - icc, i0, i1 < nd ? i1 : nd, pMax);
     for (let j = icc; j < qq; j++) {
       const bj = ldf(pB, j);
       if (bj == 0 && ldf(pBeta, j) == 0) continue;
@@ -350,6 +383,37 @@ function residualRows<T>(n: i32, nd: i32, qq: i32, icc: i32, pX: usize, pY: usiz
       for (; i < i1; i++) stf(pR, i, ldf(pR, i) - bj * xld<T>(xp, i));
     }
   }
+}
+
+/** max |y_i| and max |x_ij| per column over rows i0..i1-1 folded into pMax[0], pMax[1 + j]. The max is
+ *  m < v ? v : m (f64x2.pmax: one instruction; a NaN entry is skipped), in four lanes pairs: exact, so
+ *  any split of the rows gives the same bits. */
+function absMaxBlock<T>(pX: usize, pY: usize, n: i32, cols: i32, i0: i32, i1: i32, pMax: usize): void {
+  if (i1 <= i0) return;
+  stf(pMax, 0, absMaxRun<f64>(pY, i0, i1, ldf(pMax, 0)));
+  for (let j = 0; j < cols; j++) stf(pMax, 1 + j, absMaxRun<T>(xat<T>(pX, n, j, 0), i0, i1, ldf(pMax, 1 + j)));
+}
+
+/** m folded with |entry i| of column p (type T), i0 <= i < i1, as absMaxBlock. */
+// @ts-ignore: decorator
+@inline function absMaxRun<T>(p: usize, i0: i32, i1: i32, m: f64): f64 {
+  const z = f64x2.splat(0);
+  let a = z, b = z, c = z, d = z;
+  let i = i0;
+  for (; i + 7 < i1; i += 8) {
+    a = f64x2.pmax(a, f64x2.abs(xld2<T>(p, i)));
+    b = f64x2.pmax(b, f64x2.abs(xld2<T>(p, i + 2)));
+    c = f64x2.pmax(c, f64x2.abs(xld2<T>(p, i + 4)));
+    d = f64x2.pmax(d, f64x2.abs(xld2<T>(p, i + 6)));
+  }
+  for (; i + 1 < i1; i += 2) a = f64x2.pmax(a, f64x2.abs(xld2<T>(p, i)));
+  a = f64x2.pmax(f64x2.pmax(a, b), f64x2.pmax(c, d));
+  let v = f64x2.extract_lane(a, 0);
+  if (m < v) m = v;
+  v = f64x2.extract_lane(a, 1);
+  if (m < v) m = v;
+  for (; i < i1; i++) { v = Math.abs(xld<T>(p, i)); if (m < v) m = v; }
+  return m;
 }
 
 /** Level membership hash of row i (murmur3's fmix32 of a second stream; integer arithmetic). */
@@ -368,7 +432,15 @@ function sampleHash(i: i32): u32 { return fmix32(<u32>i * 0xcc9e2d51 + 0x1b87359
 /** Membership for a level (rows with hash < thr, or all when all): with band <= 0 every member
  *  joins the band; otherwise the members whose residual (full problem, wR) lies outside the
  *  weighted (tau -+ band / 2 N_k)-quantiles of the residuals of a sample of the members (see
- *  CLASSIFY_K) are globbed. Pseudo-rows always join the band. */
+ *  CLASSIFY_K) are globbed. Pseudo-rows always join the band.
+ *  Ties (issue 18). Rows tied to the fit (|r| <= the tie tolerance: residual 0 up to rounding) count
+ *  as residual 0; when that block reaches into the band, the band takes all of it and at least
+ *  CLASSIFY_TIE_SIDE of the share on each side of it. Otherwise a level's fit through a block larger
+ *  than the band (intx 1e6 x 10, tau 0.5: 5% of the rows, band 2.8%) puts both edges inside it: a
+ *  band of rows on the plane only, a reduced problem blind to the sides, and its minimiser sends most
+ *  globbed rows to the wrong side (969,782 fix-ups in 5 rounds). An edge on a block of equal residuals
+ *  off the fit (integer designs: residuals on a lattice) splits the block in the selection's order
+ *  (residual, then row): the rows after the edge's row stay in the band, not the whole block. */
 function classify(thr: u32, all: bool, band: f64): void {
   // membership, member counts and sampled-member counts per item (see CLASSIFY_K: the sample share
   // from the expected number of members); then each item lists its sampled members from its offset on
@@ -394,18 +466,36 @@ function classify(thr: u32, all: bool, band: f64): void {
     m += k;
   }
   if (m == 0) return;
+  // tied to the fit: |r| within ZERO_RES times a bound of every data row's scale (rowScaleAt: max |y|,
+  // then |b_j| + beta_j times max |x_ij|) — verifyGlobs' tied rows and residuals as small (up to rounding)
+  let sc = ldf(gColMax, 0);
+  if (ic) sc += Math.abs(ldf(wB, 0)) + ldf(wBeta, 0);
+  for (let j = ic; j < q; j++) sc += (Math.abs(ldf(wB, j)) + ldf(wBeta, j)) * ldf(gColMax, 1 + j - ic);
+  stf(a, aTie, ZERO_RES * sc);
   stf(a, aKind, <f64>kScatter);
   runItems(a, items);
-  let tw = 0.0;
-  for (let k = 0; k < m; k++) tw += ldf(wWt, k); // the sampled members' weights in row order
+  // the sampled members' weights in row order: all, below the fit, tied to it
+  let tw = 0.0, wBelow = 0.0, wTied = 0.0;
+  for (let k = 0; k < m; k++) {
+    const w = ldf(wWt, k), r = ldf(wKey, k);
+    tw += w;
+    if (r < 0) wBelow += w; else if (r == 0) wTied += w;
+  }
   const share = 0.5 * band / <f64>mAll;
-  const tlo = (tau - share) * tw, thi = (tau + share) * tw;
-  let klo = -Infinity, khi = Infinity;
-  if (tlo > 0) klo = ldf(wKey, wselect(wKey, wWt, wId, m, tlo, tw, wSel));
-  if (thi < tw) khi = ldf(wKey, wselect(wKey, wWt, wId, m, thi, tw, wSel));
+  let tlo = (tau - share) * tw, thi = (tau + share) * tw;
+  if (wTied > 0 && wBelow < thi && wBelow + wTied > tlo) {
+    // the tied block reaches into the band: the band takes all of it plus the share on each side
+    tlo = Math.min(tlo, wBelow - CLASSIFY_TIE_SIDE * share * tw);
+    thi = Math.max(thi, wBelow + wTied + CLASSIFY_TIE_SIDE * share * tw);
+  }
+  let klo = -Infinity, khi = Infinity, ilo = -1, ihi = fNd;
+  if (tlo > 0) { const k = wselect(wKey, wWt, wId, m, tlo, tw, wSel); klo = ldf(wKey, k); ilo = ldi(wId, k); }
+  if (thi < tw) { const k = wselect(wKey, wWt, wId, m, thi, tw, wSel); khi = ldf(wKey, k); ihi = ldi(wId, k); }
   const sa = passArgs(kSides, fNd);
   stf(sa, aLo, klo);
   stf(sa, aHi, khi);
+  stf(sa, aIdLo, <f64>ilo);
+  stf(sa, aIdHi, <f64>ihi);
   runItems(sa, items);
 }
 

@@ -2,8 +2,8 @@
 // algorithm is documented there).
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_OK } from '../abi/status.js';
 import {
-  CD_MAX_SWEEPS, iId, iLab, iPick, iSlot, ic, layoutN, mF, mI, n, pId, pKey, pSel, pWt, q, rKey,
-  rR, rWt, regionBytes, setProblem, tau, wgt,
+  CD_MAX_SWEEPS, ZERO_RES, iId, iLab, iPick, iSlot, ic, layoutN, mF, mI, n, pId, pKey, pSel, pWt, q, rB, rBeta,
+  rKey, rR, rWt, regionBytes, setProblem, tau, wgt,
 } from './l1-state.js';
 import { columnScales } from './l1-lu.js';
 import { crash, dropDual, plainSolve, reprice, residuals, residualsOnly, tiedRow } from './l1-simplex.js';
@@ -21,6 +21,7 @@ const GLOB_LEVEL_CD = CD_MAX_SWEEPS;
 const GLOB_CD_REL = 1e-4;
 const CLASSIFY_K = 16;
 const CLASSIFY_MIN = 4096;
+const CLASSIFY_TIE_SIDE = 0.5;
 const MEMB_LO = -1;
 const MEMB_HI = -2;
 const MEMB_OUT = -3;
@@ -33,13 +34,13 @@ export function globBytes(n: number, p: number): number {
   if (!(n >= globMin || n >= globMinWarm)) return 0;
   const c = globCap(n);
   return regionBytes(4 * n) + regionBytes(4 * c) + regionBytes(8 * c * p) +
-    8 * regionBytes(8 * c) + 2 * regionBytes(4 * c) + regionBytes(argsBytes);
+    8 * regionBytes(8 * c) + 2 * regionBytes(4 * c) + regionBytes(argsBytes) + regionBytes(8 * (p + 1));
 }
 
 /** The kernel's argument region of its thread-pool row passes (assembly/l1-glob.ts: residuals, band
  *  sides, column gathers — each row or column computed alone, so the twin's sequential loops return the
  *  same bits); laid out here too so that both backends use the same work layout. */
-const argsBytes = 8 * 32;
+const argsBytes = 8 * 37;
 
 export let globMin = GLOB_MIN_DEFAULT;
 export let globMinWarm = GLOB_MIN_WARM_DEFAULT;
@@ -66,6 +67,8 @@ let gMap = 0;  // i32 index base
 let gX = 0;    // f64 index bases
 let gY = 0;
 let gW = 0;
+let gColMax = 0; // f64 index base: max |y_i|, then max |x_ij| per column, over the data rows
+let gMaxDone = false;
 let gWork = 0; // byte pointer
 let gCap = 0;
 let gN = 0;
@@ -78,7 +81,7 @@ export let globFixups = 0;
 export function globBegin(nIn: number, nData: number, p: number, x: number, y: number, w: number,
   xv: Float64Array | Float32Array, pWork: number, end: number, glob: boolean): void {
   fN = nIn; fNd = nData; fX = x; fY = y; fW = w; fWork = pWork; fMX = xv;
-  globRounds = 0; globFixups = 0;
+  globRounds = 0; globFixups = 0; gMaxDone = false;
   if (!glob) return;
   gCap = globCap(nIn);
   const cF = regionBytes(gCap * 8), cI = regionBytes(gCap * 4);
@@ -89,6 +92,7 @@ export function globBegin(nIn: number, nData: number, p: number, x: number, y: n
   gY = e >>> 3; e += cF;
   gW = e >>> 3; e += cF;
   e += regionBytes(argsBytes); // the kernel's thread-pass arguments
+  gColMax = e >>> 3; e += regionBytes(8 * (p + 1));
   gWork = e;
 }
 
@@ -100,6 +104,24 @@ export function useFull(): void {
 function useReduced(): void {
   setProblem(gN, gNd, gX, gY, gW, mF);
   layoutN(gWork, gCap);
+}
+
+/** r = y - A b on the full problem; the first call of a kernel call also takes the maxima of |y_i| and
+ *  |x_ij| per column over the data rows (see assembly/l1-glob.ts globResiduals). */
+function globResiduals(): void {
+  residualsOnly();
+  if (gMaxDone) return;
+  const F = mF, cols = q - ic;
+  F[gColMax] = absMax(F, fY, fNd);
+  for (let j = 0; j < cols; j++) F[gColMax + 1 + j] = absMax(fMX, fX + j * fN, fNd);
+  gMaxDone = true;
+}
+
+/** max |v[o + i]|, i < len, as m < v ? v : m (the kernel's f64x2.pmax: a NaN entry is skipped). */
+function absMax(v: Float64Array | Float32Array, o: number, len: number): number {
+  let m = 0.0;
+  for (let i = 0; i < len; i++) { const a = Math.abs(v[o + i]); if (m < a) m = a; }
+  return m;
 }
 
 function rowHash(i: number): number { return fmix32((Math.imul(i, 0x85ebca6b) + 0x9e3779b9) >>> 0); }
@@ -123,32 +145,45 @@ function classify(thr: number, all: boolean, band: number): void {
   const sThr = sAll ? 0 : Math.trunc(sShare * 4294967296.0);
   let m = 0;
   let mAll = 0;
-  let tw = 0.0;
+  let tw = 0.0, wBelow = 0.0, wTied = 0.0;
+  let sc = 0.0;
+  if (band > 0) {
+    sc = F[gColMax];
+    if (ic) sc += Math.abs(F[rB]) + F[rBeta];
+    for (let j = ic; j < q; j++) sc += (Math.abs(F[rB + j]) + F[rBeta + j]) * F[gColMax + 1 + j - ic];
+  }
+  const tie = ZERO_RES * sc;
   for (let i = 0; i < fNd; i++) {
     const w = wgt(i);
     if (!(w > 0) || (!all && rowHash(i) >= thr)) { I[gMemb + i] = MEMB_OUT; continue; }
     I[gMemb + i] = MEMB_BAND;
     mAll++;
     if (band > 0 && (sAll || sampleHash(i) < sThr)) {
-      F[rKey + m] = F[rR + i];
+      const r = Math.abs(F[rR + i]) <= tie ? 0.0 : F[rR + i];
+      F[rKey + m] = r;
       F[rWt + m] = w;
       I[iId + m] = i;
       tw += w;
+      if (r < 0) wBelow += w; else if (r === 0) wTied += w;
       m++;
     }
   }
   for (let i = fNd; i < fN; i++) I[gMemb + i] = MEMB_BAND;
   if (!(band > 0) || m === 0) return;
   const share = 0.5 * band / mAll;
-  const tlo = (tau - share) * tw, thi = (tau + share) * tw;
-  let klo = -Infinity, khi = Infinity;
-  if (tlo > 0) klo = F[rKey + wselect(pKey, pWt, pId, m, tlo, tw, pSel)];
-  if (thi < tw) khi = F[rKey + wselect(pKey, pWt, pId, m, thi, tw, pSel)];
+  let tlo = (tau - share) * tw, thi = (tau + share) * tw;
+  if (wTied > 0 && wBelow < thi && wBelow + wTied > tlo) {
+    tlo = Math.min(tlo, wBelow - CLASSIFY_TIE_SIDE * share * tw);
+    thi = Math.max(thi, wBelow + wTied + CLASSIFY_TIE_SIDE * share * tw);
+  }
+  let klo = -Infinity, khi = Infinity, ilo = -1, ihi = fNd;
+  if (tlo > 0) { const k = wselect(pKey, pWt, pId, m, tlo, tw, pSel); klo = F[rKey + k]; ilo = I[iId + k]; }
+  if (thi < tw) { const k = wselect(pKey, pWt, pId, m, thi, tw, pSel); khi = F[rKey + k]; ihi = I[iId + k]; }
   for (let i = 0; i < fNd; i++) {
     if (I[gMemb + i] === MEMB_OUT) continue;
     const r = F[rR + i];
-    if (r < klo) I[gMemb + i] = MEMB_LO;
-    else if (r > khi) I[gMemb + i] = MEMB_HI;
+    if (r < klo || (r === klo && i < ilo)) I[gMemb + i] = MEMB_LO;
+    else if (r > khi || (r === khi && i > ihi)) I[gMemb + i] = MEMB_HI;
   }
 }
 
@@ -264,7 +299,7 @@ export function globSolve(userStart: boolean): number {
     if (!plain) {
       band = GLOB_BAND * Math.sqrt(GLOB_GROW * qd * fNd * frac);
       if (band > 0.5 * fNd * frac) return -1;
-      residualsOnly();
+      globResiduals();
     }
     classify(thr, all, band);
     let cdCap = plain ? CD_MAX_SWEEPS : GLOB_LEVEL_CD;
@@ -279,7 +314,7 @@ export function globSolve(userStart: boolean): number {
       if (st === STATUS_CANCELLED || st === STATUS_MAXITER) { dropDual(); return st; }
       if (st !== STATUS_OK) { dropDual(); return -1; }
       if (plain) break;
-      residualsOnly();
+      globResiduals();
       const v = verifyGlobs();
       if (v === 0) break;
       globFixups += v;

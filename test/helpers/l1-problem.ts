@@ -1,4 +1,7 @@
-// Shapes shared by the L1 kernel tests (test/kernels/l1-kernel.test.ts, test/kernels/l1-glob.test.ts).
+// Shapes shared by the L1 kernel tests (test/kernels/l1-kernel.test.ts, test/kernels/l1-glob.test.ts),
+// and one l1_fit call with a globbing threshold (test/kernels/l1-glob*.test.ts).
+import { INFO_LEN } from '../../src/abi/info.js';
+import type { TestBackend } from './backends.js';
 
 /** One problem for l1_fit: X column-major n × p. */
 export interface L1Problem {
@@ -37,4 +40,36 @@ export function threadsProblem(rand: () => number, n: number, p: number, integer
   }
   const weights = Float64Array.from({ length: n }, () => (rand() < 0.05 ? 0 : 0.5 + rand()));
   return { X: { data: X, rows: n, cols: p }, y, weights };
+}
+
+/** One l1_fit call on backend tb with the globbing threshold and smallest level [minRows, baseRows]
+ *  (l1_glob; restored after), an optional warm start (intercept first), relative gap tolerance tol;
+ *  checks that the kernel left X and y unmodified. */
+export function globFit(tb: TestBackend, pr: L1Problem, tau: number, glob: [number, number], start?: ArrayLike<number>,
+  maxIter = 100_000, tol = 1e-10): L1Run {
+  const { arena, backend } = tb;
+  const k = backend.kernels;
+  const old = k.l1_glob(glob[0], glob[1]);
+  const { n, p } = pr;
+  const mark = arena.mark();
+  try {
+    const [pX, pY, pW, pS, pC, pI, pF, pWk] = arena.allocMany([
+      8 * n * p, 8 * n, pr.w ? 8 * n : 0, start ? 8 * (p + 1) : 0, 8 * (p + 1), 8 * INFO_LEN,
+      4 * Math.max(p, 1), k.l1_work_bytes(n, p),
+    ]);
+    let f = backend.f64();
+    f.set(pr.X, pX >>> 3);
+    f.set(pr.y, pY >>> 3);
+    if (pr.w) f.set(pr.w, pW >>> 3);
+    if (start) f.set(start, pS >>> 3);
+    const status = k.l1_fit(n, pr.nData ?? n, p, pX, pY, pr.w ? pW : 0, pr.intercept === false ? 0 : 1, tau,
+      maxIter, tol, start ? pS : 0, pC, pI, pF, pWk);
+    f = backend.f64();
+    for (let i = 0; i < n * p; i++) if (!Object.is(f[(pX >>> 3) + i], pr.X[i])) throw new Error(`X[${i}] modified`);
+    for (let i = 0; i < n; i++) if (!Object.is(f[(pY >>> 3) + i], pr.y[i])) throw new Error(`y[${i}] modified`);
+    return { status, coef: f.slice(pC >>> 3, (pC >>> 3) + p + 1), info: f.slice(pI >>> 3, (pI >>> 3) + INFO_LEN) };
+  } finally {
+    arena.release(mark);
+    k.l1_glob(old, 0);
+  }
 }

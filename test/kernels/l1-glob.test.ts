@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INFO_GAP, INFO_GLOB_FIXUPS, INFO_GLOB_ROUNDS, INFO_LEN, INFO_OBJECTIVE, INFO_PRIMAL } from '../../src/abi/info.js';
 import { STATUS_OK } from '../../src/abi/status.js';
-import type { L1Problem, L1Run } from '../helpers/l1-problem.js';
+import { globFit, type L1Problem, type L1Run } from '../helpers/l1-problem.js';
 import { allBackends, type TestBackend } from '../helpers/backends.js';
 import { expectRel, rng } from '../helpers/close.js';
 
@@ -20,31 +20,7 @@ const FORCE: [number, number] = [1, 40];
 const OFF: [number, number] = [1 << 30, 0];
 
 function fit(tb: TestBackend, pr: Problem, tau: number, glob: [number, number], start?: ArrayLike<number>, maxIter = 100_000): Run {
-  const { arena, backend } = tb;
-  const k = backend.kernels;
-  const old = k.l1_glob(glob[0], glob[1]);
-  const { n, p } = pr;
-  const mark = arena.mark();
-  try {
-    const [pX, pY, pW, pS, pC, pI, pF, pWk] = arena.allocMany([
-      8 * n * p, 8 * n, pr.w ? 8 * n : 0, start ? 8 * (p + 1) : 0, 8 * (p + 1), 8 * INFO_LEN,
-      4 * Math.max(p, 1), k.l1_work_bytes(n, p),
-    ]);
-    let f = backend.f64();
-    f.set(pr.X, pX >>> 3);
-    f.set(pr.y, pY >>> 3);
-    if (pr.w) f.set(pr.w, pW >>> 3);
-    if (start) f.set(start, pS >>> 3);
-    const status = k.l1_fit(n, pr.nData ?? n, p, pX, pY, pr.w ? pW : 0, pr.intercept === false ? 0 : 1, tau,
-      maxIter, TOL, start ? pS : 0, pC, pI, pF, pWk);
-    f = backend.f64();
-    for (let i = 0; i < n * p; i++) if (!Object.is(f[(pX >>> 3) + i], pr.X[i])) throw new Error(`X[${i}] modified`);
-    for (let i = 0; i < n; i++) if (!Object.is(f[(pY >>> 3) + i], pr.y[i])) throw new Error(`y[${i}] modified`);
-    return { status, coef: f.slice(pC >>> 3, (pC >>> 3) + p + 1), info: f.slice(pI >>> 3, (pI >>> 3) + INFO_LEN) };
-  } finally {
-    arena.release(mark);
-    k.l1_glob(old, 0);
-  }
+  return globFit(tb, pr, tau, glob, start, maxIter, TOL);
 }
 
 const rho = (r: number, tau: number) => (r < 0 ? (tau - 1) * r : tau * r);

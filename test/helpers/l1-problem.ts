@@ -1,5 +1,6 @@
 // Shapes shared by the L1 kernel tests (test/kernels/l1-kernel.test.ts, test/kernels/l1-glob.test.ts),
-// and one l1_fit call with a globbing threshold (test/kernels/l1-glob*.test.ts).
+// one l1_fit call with a globbing threshold, the objective recomputed, and the tied-plane data of the
+// globbing tie tests (test/kernels/l1-glob*.test.ts, test/threads/l1-glob-ties-threads.test.ts).
 import { INFO_LEN } from '../../src/abi/info.js';
 import type { TestBackend } from './backends.js';
 
@@ -72,4 +73,38 @@ export function globFit(tb: TestBackend, pr: L1Problem, tau: number, glob: [numb
     arena.release(mark);
     k.l1_glob(old, 0);
   }
+}
+
+/** F(b) = sum_i w_i rho_tau(y_i - a_i b) recomputed independently of the kernel (b: intercept slot
+ *  first, 0 without an intercept; pseudo-rows nData.. take no intercept). */
+export function l1Objective(pr: L1Problem, b: ArrayLike<number>, tau: number): number {
+  const ic = pr.intercept === false ? 0 : 1;
+  const nd = pr.nData ?? pr.n;
+  let f = 0;
+  for (let i = 0; i < pr.n; i++) {
+    let s = ic && i < nd ? b[0] : 0;
+    for (let j = 0; j < pr.p; j++) s += pr.X[j * pr.n + i] * b[j + 1];
+    const r = pr.y[i] - s;
+    f += (pr.w ? pr.w[i] : 1) * (r < 0 ? (tau - 1) * r : tau * r);
+  }
+  return f;
+}
+
+/** The globbing tie tests' data (issue 18), n x p row-major: X uniform on the integers -20..20 (few
+ *  duplicated rows), y = 1 + X c + round(noise z), c integer (1, -1, 2, 0 repeating), z ~ N(0, 1):
+ *  P(round(noise z) = 0) of the rows lie on the plane (52% at noise 0.7, 20% at noise 2). */
+export function tiedPlaneRows(rand: () => number, n: number, p: number, noise: number) {
+  const X = new Float64Array(n * p);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let lin = 1;
+    for (let j = 0; j < p; j++) {
+      const v = Math.floor(rand() * 41) - 20;
+      X[i * p + j] = v;
+      lin += v * [1, -1, 2, 0][j % 4];
+    }
+    const z = Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+    y[i] = lin + Math.round(noise * z);
+  }
+  return { X: { data: X, rows: n, cols: p }, y };
 }

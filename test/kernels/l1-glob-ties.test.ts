@@ -12,7 +12,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INFO_GAP, INFO_GLOB_FIXUPS, INFO_GLOB_ROUNDS, INFO_LEN, INFO_OBJECTIVE, INFO_PRIMAL } from '../../src/abi/info.js';
 import { STATUS_OK } from '../../src/abi/status.js';
-import { globFit, type L1Problem } from '../helpers/l1-problem.js';
+import { globFit, l1Objective as objective, tiedPlaneRows, type L1Problem } from '../helpers/l1-problem.js';
 import { allBackends, type TestBackend } from '../helpers/backends.js';
 import { expectRel, rng } from '../helpers/close.js';
 
@@ -22,34 +22,12 @@ const TOL = 1e-10;
 const FORCE: [number, number] = [1, 40];
 const OFF: [number, number] = [1 << 30, 0];
 
-/** X uniform on the integers -20..20 (few duplicated rows), y = 1 + X c + round(noise z), c integer
- *  (1, -1, 2, 0 repeating): P(round(noise z) = 0) of the rows lie on the true plane. X column-major. */
+/** tiedPlaneRows as a column-major L1Problem. */
 function tiedPlane(seed: number, n: number, p: number, noise: number): L1Problem {
-  const u = rng(seed);
+  const d = tiedPlaneRows(rng(seed), n, p, noise);
   const X = new Float64Array(n * p);
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let lin = 1;
-    for (let j = 0; j < p; j++) {
-      const v = Math.floor(u() * 41) - 20;
-      X[j * n + i] = v;
-      lin += v * [1, -1, 2, 0][j % 4];
-    }
-    const z = Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-    y[i] = lin + Math.round(noise * z);
-  }
-  return { n, p, X, y };
-}
-
-function objective(pr: L1Problem, b: ArrayLike<number>, tau: number): number {
-  let f = 0;
-  for (let i = 0; i < pr.n; i++) {
-    let s = b[0];
-    for (let j = 0; j < pr.p; j++) s += pr.X[j * pr.n + i] * b[j + 1];
-    const r = pr.y[i] - s;
-    f += r < 0 ? (tau - 1) * r : tau * r;
-  }
-  return f;
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) X[j * n + i] = d.X.data[i * p + j];
+  return { n, p, X, y: d.y };
 }
 
 /** [seed, n, p, noise, tau]: cases whose fix-ups exploded before the change (header). */

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INFO_GAP, INFO_GLOB_FIXUPS, INFO_GLOB_ROUNDS, INFO_LEN, INFO_OBJECTIVE, INFO_PRIMAL } from '../../src/abi/info.js';
 import { STATUS_OK } from '../../src/abi/status.js';
-import { globFit, type L1Problem, type L1Run } from '../helpers/l1-problem.js';
+import { globFit, l1Objective as objective, type L1Problem, type L1Run } from '../helpers/l1-problem.js';
 import { allBackends, type TestBackend } from '../helpers/backends.js';
 import { expectRel, rng } from '../helpers/close.js';
 
@@ -21,21 +21,6 @@ const OFF: [number, number] = [1 << 30, 0];
 
 function fit(tb: TestBackend, pr: Problem, tau: number, glob: [number, number], start?: ArrayLike<number>, maxIter = 100_000): Run {
   return globFit(tb, pr, tau, glob, start, maxIter, TOL);
-}
-
-const rho = (r: number, tau: number) => (r < 0 ? (tau - 1) * r : tau * r);
-
-/** F(b) recomputed independently of the kernel. */
-function objective(pr: Problem, b: ArrayLike<number>, tau: number): number {
-  const ic = pr.intercept === false ? 0 : 1;
-  const nd = pr.nData ?? pr.n;
-  let f = 0;
-  for (let i = 0; i < pr.n; i++) {
-    let s = ic && i < nd ? b[0] : 0;
-    for (let j = 0; j < pr.p; j++) s += pr.X[j * pr.n + i] * b[j + 1];
-    f += (pr.w ? pr.w[i] : 1) * rho(pr.y[i] - s, tau);
-  }
-  return f;
 }
 
 /** Gaussian design, t_2-like noise with 10% gross outliers (the benchmark's data, small). */

@@ -10,25 +10,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Dataset, init, quantile } from '../../src/index.js';
 import { threadStats } from '../../src/backend/runtime.js';
 import { rng } from '../helpers/close.js';
+import { tiedPlaneRows } from '../helpers/l1-problem.js';
 
 const debug = process.env.ROBUSTREG_WASM === 'debug';
-
-function tiedPlane(seed: number, n: number, p: number) {
-  const u = rng(seed);
-  const X = new Float64Array(n * p);
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let lin = 1;
-    for (let j = 0; j < p; j++) {
-      const v = Math.floor(u() * 41) - 20;
-      X[i * p + j] = v;
-      lin += v * [1, -1, 2, 0][j % 4];
-    }
-    const z = Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-    y[i] = lin + Math.round(0.7 * z);
-  }
-  return { X: { data: X, rows: n, cols: p }, y };
-}
 
 type Fit = { coef: Float64Array; intercept: number; objective: number; iterations: number; globRounds: number;
   globFixups: number; certificate: { gap: number } };
@@ -47,7 +31,7 @@ describe.skipIf(debug)('globbing through a tied block on the thread pool: 1, 2, 
 
   it('n = 70,000, p = 4, tau 0.5 and 0.3, f64 and f32 Datasets', () => {
     const n = 70000;
-    const d = tiedPlane(5, n, 4);
+    const d = tiedPlaneRows(rng(5), n, 4, 0.7);
     for (const precision of ['f64', 'f32'] as const) {
       for (const tau of [0.5, 0.3]) {
         const what = `${precision} tau ${tau}`;

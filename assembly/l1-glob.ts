@@ -72,10 +72,13 @@ const CLASSIFY_K: f64 = 16;
 const CLASSIFY_MIN: f64 = 4096;
 /** When the rows tied to the fit (residual 0 up to rounding: integer designs put ~5% of the rows on a
  *  level's fit, small integer noise over half) reach into the band, the band takes all of them and at
- *  least CLASSIFY_TIE_SIDE times its half-width share on each side of them (classify). Measured (CPU,
- *  A/B in one process): 0.5 against 1 at intx 1e6 x 10: tau 0.1 -9%, 0.9 -18%, 0.5 -3% (more pivots on
- *  a smaller band); both end the fix-up avalanche of a band inside the tied block. */
-const CLASSIFY_TIE_SIDE: f64 = 0.5;
+ *  least CLASSIFY_TIE_SIDE times its half-width share on each side of them (classify). Measured on
+ *  bench/degenerate.mjs intx (full level: band rows / pivots, all without fix-ups), 1e6 x 10 tau 0.5:
+ *  1 -> 78k / 176, 1/2 -> 64k / 204, 1/4 -> 56k / 221, 1/8 -> 53k / 197 (tau 0.1, 0.9: 35k, 34k rows
+ *  at 1/8 against 52k, 51k at 1); 1e6 x 50 tau 0.5: 1/2 -> 80k / 1150 (CPU +20% over the band before
+ *  the rule, 61k / 1159), 1/8 -> 62k / 1074. Any of them ends the fix-up avalanche of a band inside
+ *  the block (verifyGlobs and band doubling still guard a margin that proves too thin). */
+const CLASSIFY_TIE_SIDE: f64 = 0.125;
 const MEMB_LO: i32 = -1;   // globbed below the fit (label tau - 1)
 const MEMB_HI: i32 = -2;   // globbed above the fit (label tau)
 const MEMB_OUT: i32 = -3;  // not in this level, or weight 0

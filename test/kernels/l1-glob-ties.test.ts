@@ -4,8 +4,9 @@
 // the band's share around the tau-quantile. Before classify was tie-aware both band edges then fell
 // inside that tied block: the band held only rows on the plane, the reduced problem saw neither side,
 // and its minimiser sent most globbed rows to the wrong side (bench/degenerate.mjs intx 1e6 x 10,
-// tau 0.5: 969,782 fix-ups in 5 rounds). Now the band takes the whole tied block plus half its share on
-// each side, and an edge that falls into a block of equal residuals off the fit splits it by row order.
+// tau 0.5: 969,782 fix-ups in 5 rounds). Now the band takes the whole tied block plus at least an
+// eighth of its share on each side, and an edge that falls into a block of equal residuals off the fit
+// splits it by row order.
 // Measured on the cases below (twin) before the change: 32,072 / 45,733 / 38,647 / 33,083 fix-ups in
 // 7 / 5 / 8 / 6 reduced solves; after: 0 fix-ups, 3 solves (one per level). Certified, the plain
 // solve's optimum, WASM and twin bit-identical.

@@ -51,6 +51,9 @@
 //     Typically one correction then suffices where two were computed before (measured: identical
 //     coefficients on 4,900 random problems — weights, ridge, offsets, near-collinear columns — and
 //     on NIST).
+//     Plain mode (PLAIN_MIN_NQ, RCOND_PLAIN; l2_fit only, INFO_METHOD = 2): for large well-conditioned
+//     problems the residuals and X^T W r are plain float64 sums (one fused pass per correction), and the
+//     iteration stops once rho ||d|| is below the noise floor of those sums (docs/design.md §5).
 //  7. The objective comes from a last residual pass at the returned coefficients, unless the last
 //     correction settled and the objective's change sum w (r - delta)^2 - sum w r^2 = -2 lin + quad
 //     (lin = the correction dotted with X^T W r, already in hand; quad <= W c^2 + d^T G d) is below
@@ -83,6 +86,15 @@ const TOL_RANK: f64 = 1e-10;
  *  correction (relative, normwise; the initial solution's error is of the same order) is at most
  *  this. The bound is pessimistic (worst-case rounding, x16): measured errors are ~1e-3 of it. */
 const INNER_RHO: f64 = 1e-9;
+/** Plain mode of the refinement (step 6): float64 residuals and X^T W r sums instead of
+ *  double-double ones, for l2_fit's large well-conditioned problems only — n (p + 1) >= PLAIN_MIN_NQ
+ *  and rcond >= RCOND_PLAIN on the Cholesky path. There the double-double pass cost ~4x a plain one
+ *  (measured, 1e6 x 20: ~54 of 124 ms), and the answer it buys (the exact solution rounded) differs
+ *  from the plain fixed point by at most the reported bound (a few ulps of eps cond(Z)): every
+ *  problem of the NIST suite and of the accuracy tests is far below the size and keeps the exact
+ *  refinement; IRLS and the L1 warm start never use it. */
+const PLAIN_MIN_NQ: f64 = 1048576.0; // 2^20 entries of [X, y]
+const RCOND_PLAIN: f64 = 1e-4;
 /** Refinement corrections at most. */
 const MAX_REFINE: i32 = 5;
 /** 2^-52. */
@@ -186,7 +198,7 @@ function passArgs(n: i32, pX: usize, pY: usize, pW: usize, k: i32, pAct: usize, 
 export function l2_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, ridge: f64,
   pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, xf32: i32): i32 {
   setX(xf32);
-  return l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, 0);
+  return l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, 0, 1);
 }
 
 /** l2_fit, or with inner != 0 the cheaper solve that IRLS uses for its intermediate steps: when the
@@ -197,7 +209,7 @@ export function l2_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercep
  *  l2_fit; ITERATIONS counts the corrections applied. The steps of the header are the functions
  *  below: standardize (1), normalMatrix (2-3), factorize (4-5), initialSolution and refine (6). */
 export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, ridge: f64,
-  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, inner: i32): i32 {
+  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, inner: i32, plainOk: i32 = 0): i32 {
   const L = blockRows(n);
   layoutL2(pWork, p, L, n);
 
@@ -239,7 +251,7 @@ export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
   }
   const q = pa + 1;
   const b0 = initialSolution(kk, pa, q, ybar, intercept, pCoef);
-  let obj = refine(n, pX, pY, pW, mask, W, kk, q, b0, intercept, ridge, inner, L, pCoef, pInfo);
+  let obj = refine(n, pX, pY, pW, mask, W, kk, q, b0, intercept, ridge, inner, plainOk, L, pCoef, pInfo);
 
   // 7. Objective at the returned coefficients.
   if (ridge > 0) {
@@ -483,13 +495,14 @@ function initialSolution(kk: i32, pa: i32, q: i32, ybar: f64, intercept: i32, pC
  *  floorB: the double-double residual's error (2 (q + 1)^2 eps^2 T per row) through G^-1 Z^T;
  *  dotB: Dot2's second-order error (depth eps)^2 sum |q x| <= (depth eps)^2 ||sqrt(w) r||. */
 function refine(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, W: f64, kk: i32, q: i32, b0: f64,
-  intercept: i32, ridge: f64, inner: i32, L: i32, pCoef: usize, pInfo: usize): f64 {
+  intercept: i32, ridge: f64, inner: i32, plainOk: i32, L: i32, pCoef: usize, pInfo: usize): f64 {
   const rcond = ldf(pInfo, INFO_RCOND);
   let rho = Infinity;
   let floorR = 0.0;
   let floorB = 0.0;
   let dotB = 0.0;
   let ymax = 0.0;
+  let plain = false;
   if (ldf(pInfo, INFO_METHOD) == 0 && kk > 0 && rcond > 0) {
     // on the Cholesky path the factor's columns are the Gram's (rPos is the identity, kk = pa)
     const anorm = gramNorm1(rG, q, rPos, kk);
@@ -498,9 +511,25 @@ function refine(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, W: f64, kk: 
       const depth = <f64>(L / 2 + 1) + Math.ceil(<f64>n / <f64>L);
       const qf = <f64>q;
       rho = 16.0 * est * qf * (depth + 3.0 * qf + 8.0) * EPS + 4.0 * EPS;
-      floorR = 2.0 * (qf + 1.0) * (qf + 1.0) * EPS * EPS;
-      floorB = 16.0 * est * sqrt<f64>(qf * W) * floorR;
-      dotB = 16.0 * est * sqrt<f64>(qf) * (depth * EPS) * (depth * EPS);
+      plain = plainOk != 0 && inner == 0 && rcond >= RCOND_PLAIN && <f64>n * qf >= PLAIN_MIN_NQ;
+      if (plain) {
+        stf(pInfo, INFO_METHOD, 2); // reported: Cholesky with the plain refinement
+        // Plain float64 residuals (see PLAIN_MIN_NQ): each r_i is off by at most 2 (q + 1) eps T, and
+        // each X^T W r sum (and the mean term of the right-hand side) by 2 depth eps sqrt(obj W) max|x_j|.
+        floorR = 2.0 * (qf + 1.0) * EPS;
+        floorB = 16.0 * est * sqrt<f64>(qf * W) * floorR;
+        let cx = 0.0;
+        for (let t = 0; t < kk; t++) {
+          const j = ldi(rAct, t);
+          const c = ldf(rXm, j) * ldf(rInvs, j);
+          if (c > cx) cx = c;
+        }
+        dotB = 16.0 * est * sqrt<f64>(qf * W) * 2.0 * (depth * EPS) * cx;
+      } else {
+        floorR = 2.0 * (qf + 1.0) * (qf + 1.0) * EPS * EPS;
+        floorB = 16.0 * est * sqrt<f64>(qf * W) * floorR;
+        dotB = 16.0 * est * sqrt<f64>(qf) * (depth * EPS) * (depth * EPS);
+      }
       for (let i = 0; i < n; i++) {
         if (pW == 0 || ldf(pW, i) > 0) {
           const a = abs<f64>(ldf(pY, i));
@@ -528,7 +557,7 @@ function refine(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, W: f64, kk: 
       obj = objNext;
       break;
     }
-    obj = refinePass(n, pX, pY, pW, mask, kk, b0, pCoef, L, rP, last ? 0 : 1);
+    obj = refinePass(n, pX, pY, pW, mask, kk, b0, pCoef, L, rP, last ? 0 : 1, plain ? 1 : 0);
     if (last) break;
     correction(kk, q, intercept, ridge, pCoef);
     const sq = ldf(rGh, kk);
@@ -551,7 +580,9 @@ function refine(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, W: f64, kk: 
     // any point of that interval (widened for the rounding of d_j / s_j, and 4x) gives the same
     // double as b_j + d_j / s_j does: then further corrections can only return the same bits.
     const E = rho * sqrt<f64>(dn2) + floorB * T + dotB * sqrt<f64>(obj);
-    settled = E < Infinity;
+    // plain: done once the contraction's part of the bound is below the float64 residuals' noise
+    // floor, which no further plain correction can go below.
+    settled = plain ? rho * sqrt<f64>(dn2) <= floorB * T + dotB * sqrt<f64>(obj) : E < Infinity;
     let um = 0.0;
     let smd = 0.0;
     let next = 0.0;
@@ -568,11 +599,13 @@ function refine(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, W: f64, kk: 
       const m = ldf(rMean, j);
       dm += m * db;
       if (settled) {
-        const u = 4.0 * (E * ldf(rInvs, j) + EPS * abs<f64>(db));
-        const e = twoSumErr(b, db, b1);
-        if (!(b1 + (e + u) == b1 && b1 + (e - u) == b1)) settled = false;
-        um += abs<f64>(m) * u;
-        smd += abs<f64>(m * db);
+        if (!plain) {
+          const u = 4.0 * (E * ldf(rInvs, j) + EPS * abs<f64>(db));
+          const e = twoSumErr(b, db, b1);
+          if (!(b1 + (e + u) == b1 && b1 + (e - u) == b1)) settled = false;
+          um += abs<f64>(m) * u;
+          smd += abs<f64>(m * db);
+        }
         const c = b1 - b;
         lin += c * (ldf(rGh, t) + ldf(rGl, t));
         cm += m * c;
@@ -584,10 +617,12 @@ function refine(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, W: f64, kk: 
       if (kk == 0) next = maxRatio(next, d0, b0, 0);
       const b1 = b0 + d0;
       if (settled) {
-        // The intercept inherits the slopes' error through the means, plus the rounding of d0.
-        const u = um + 4.0 * ((<f64>kk + 4.0) * EPS * (abs<f64>(mr) + smd) + floorR * T);
-        const e = twoSumErr(b0, d0, b1);
-        if (!(b1 + (e + u) == b1 && b1 + (e - u) == b1)) settled = false;
+        if (!plain) {
+          // The intercept inherits the slopes' error through the means, plus the rounding of d0.
+          const u = um + 4.0 * ((<f64>kk + 4.0) * EPS * (abs<f64>(mr) + smd) + floorR * T);
+          const e = twoSumErr(b0, d0, b1);
+          if (!(b1 + (e + u) == b1 && b1 + (e - u) == b1)) settled = false;
+        }
         const c = b1 - b0;
         lin += c * (sq + sqLo);
         cm += c;
@@ -1457,10 +1492,11 @@ function deleteAliased(pR: usize, q: i32, pa: i32, tol: f64, pPos: usize, pAct: 
  *  register pressure), the Dot2 sweep keeps four independent accumulators sharing the loads of q,
  *  so the bits are those of the one-column loops (which the twin runs). */
 function refinePass(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, k: i32, b0: f64, pCoef: usize, L: i32, p: i32,
-  rhs: i32): f64 {
+  rhs: i32, plain: i32): f64 {
   const a = passArgs(n, pX, pY, pW, k, rAct, L, p);
   stf(a, aV1, b0);
   stf(a, aV2, <f64>pCoef);
+  stf(a, aV3, <f64>plain);
   stf(a, aRhs, <f64>rhs);
   stf(a, aMask, <f64>mask);
   const nc = chunkCount(n, p);
@@ -1508,13 +1544,14 @@ export function l2RefineItem(pArgs: usize, c: i32, s: i32): void {
   const obj = refineRows(n, r0, min<i32>(n, r0 + chunk), <usize>ldf(pArgs, aPX), <usize>ldf(pArgs, aPY),
     <usize>ldf(pArgs, aPW), <i32>ldf(pArgs, aMask), k, <usize>ldf(pArgs, aAct), ldf(pArgs, aV1),
     <usize>ldf(pArgs, aV2), blk, L, wb, wb + lb, wb + 2 * lb, wb + 3 * lb, wb + 4 * lb,
-    part + 8, part + 8 + (<usize>pv << 3), <i32>ldf(pArgs, aRhs));
+    part + 8, part + 8 + (<usize>pv << 3), <i32>ldf(pArgs, aRhs), <i32>ldf(pArgs, aV3));
   stf(part, 0, obj);
 }
 
 /** refinePass's sweep over rows r0..r1-1 (whole blocks of L rows from r0), sums from zero. */
 function refineRows(n: i32, r0: i32, r1: i32, pX: usize, pY: usize, pW: usize, mask: i32, k: i32, pAct: usize, b0: f64, pCoef: usize,
-  pBlk: usize, L: i32, pWb: usize, pRh: usize, pRl: usize, pQh: usize, pQl: usize, pGh: usize, pGl: usize, rhs: i32): f64 {
+  pBlk: usize, L: i32, pWb: usize, pRh: usize, pRl: usize, pQh: usize, pQl: usize, pGh: usize, pGl: usize, rhs: i32,
+  plain: i32): f64 {
   for (let t = 0; t <= k; t++) {
     stf(pGh, t, 0);
     stf(pGl, t, 0);
@@ -1550,8 +1587,12 @@ function refineRows(n: i32, r0: i32, r1: i32, pX: usize, pY: usize, pW: usize, m
     }
     if (lp > len) stf(pWb, len, 0);
 
-    // r = y - b0 - sum_t x_t b_t: TwoSum for each subtraction, Dekker's product for x b.
     const yc = direct ? pY + (<usize>i0 << 3) : pBlk + <usize>k * stride;
+    if (plain != 0) {
+      obj += plainRows(direct, pX, n, i0, pAct, k, b0, pCoef, yc, pBlk, stride, bytes, pWb, pRh, pGh, pGl, rhs);
+      continue;
+    }
+    // r = y - b0 - sum_t x_t b_t: TwoSum for each subtraction, Dekker's product for x b.
     const nb0 = f64x2.splat(-b0);
     for (let o: usize = 0; o < bytes; o += 16) {
       const y = v128.load(yc + o);
@@ -1724,6 +1765,82 @@ function refineRows(n: i32, r0: i32, r1: i32, pX: usize, pY: usize, pW: usize, m
     }
   }
   return obj;
+}
+
+/** refineRows on one block in plain float64 (refine's plain mode): r = ((y - b0) - x_0 b_0) - ..., in
+ *  column order, into pRh; with rhs != 0, q = w r and the sums of q (index k) and of q x_t (index t)
+ *  as two lanes per sum added into (gh, gl) by addLanes with zero low parts. Returns sum w r^2
+ *  (the lanes: q r with rhs, (w r) r without — the same products). Register-blocked as the
+ *  double-double sweeps (two columns per residual trip, four per Dot trip): no sum's order changes. */
+function plainRows(direct: bool, pX: usize, n: i32, i0: i32, pAct: usize, k: i32, b0: f64, pCoef: usize, yc: usize,
+  pBlk: usize, stride: usize, bytes: usize, pWb: usize, pR: usize, pGh: usize, pGl: usize, rhs: i32): f64 {
+  const nb0 = f64x2.splat(-b0);
+  for (let o: usize = 0; o < bytes; o += 16) v128.store(pR + o, f64x2.add(v128.load(yc + o), nb0));
+  let t = 0;
+  for (; t + 2 <= k; t += 2) {
+    const c0 = colAt(direct, pX, n, i0, pAct, t, pBlk, stride);
+    const c1 = colAt(direct, pX, n, i0, pAct, t + 1, pBlk, stride);
+    const b0v = f64x2.splat(ldf(pCoef, 1 + ldi(pAct, t)));
+    const b1v = f64x2.splat(ldf(pCoef, 1 + ldi(pAct, t + 1)));
+    for (let o: usize = 0; o < bytes; o += 16) {
+      const r = f64x2.sub(v128.load(pR + o), f64x2.mul(v128.load(c0 + o), b0v));
+      v128.store(pR + o, f64x2.sub(r, f64x2.mul(v128.load(c1 + o), b1v)));
+    }
+  }
+  for (; t < k; t++) {
+    const col = colAt(direct, pX, n, i0, pAct, t, pBlk, stride);
+    const bv = f64x2.splat(ldf(pCoef, 1 + ldi(pAct, t)));
+    for (let o: usize = 0; o < bytes; o += 16) {
+      v128.store(pR + o, f64x2.sub(v128.load(pR + o), f64x2.mul(v128.load(col + o), bv)));
+    }
+  }
+  const zero = f64x2.splat(0);
+  let ob = zero;
+  if (rhs == 0) {
+    for (let o: usize = 0; o < bytes; o += 16) {
+      const r = v128.load(pR + o);
+      ob = f64x2.add(ob, f64x2.mul(f64x2.mul(v128.load(pWb + o), r), r));
+    }
+    return lane0(ob) + lane1(ob);
+  }
+  let sq = zero;
+  for (let o: usize = 0; o < bytes; o += 16) {
+    const r = v128.load(pR + o);
+    const qv = f64x2.mul(v128.load(pWb + o), r);
+    ob = f64x2.add(ob, f64x2.mul(qv, r));
+    sq = f64x2.add(sq, qv);
+    v128.store(pR + o, qv);
+  }
+  addLanes(pGh, pGl, k, sq, zero);
+  t = 0;
+  for (; t + 4 <= k; t += 4) {
+    const c0 = colAt(direct, pX, n, i0, pAct, t, pBlk, stride);
+    const c1 = colAt(direct, pX, n, i0, pAct, t + 1, pBlk, stride);
+    const c2 = colAt(direct, pX, n, i0, pAct, t + 2, pBlk, stride);
+    const c3 = colAt(direct, pX, n, i0, pAct, t + 3, pBlk, stride);
+    let a0 = zero;
+    let a1 = zero;
+    let a2 = zero;
+    let a3 = zero;
+    for (let o: usize = 0; o < bytes; o += 16) {
+      const qv = v128.load(pR + o);
+      a0 = f64x2.add(a0, f64x2.mul(qv, v128.load(c0 + o)));
+      a1 = f64x2.add(a1, f64x2.mul(qv, v128.load(c1 + o)));
+      a2 = f64x2.add(a2, f64x2.mul(qv, v128.load(c2 + o)));
+      a3 = f64x2.add(a3, f64x2.mul(qv, v128.load(c3 + o)));
+    }
+    addLanes(pGh, pGl, t, a0, zero);
+    addLanes(pGh, pGl, t + 1, a1, zero);
+    addLanes(pGh, pGl, t + 2, a2, zero);
+    addLanes(pGh, pGl, t + 3, a3, zero);
+  }
+  for (; t < k; t++) {
+    const col = colAt(direct, pX, n, i0, pAct, t, pBlk, stride);
+    let a = zero;
+    for (let o: usize = 0; o < bytes; o += 16) a = f64x2.add(a, f64x2.mul(v128.load(pR + o), v128.load(col + o)));
+    addLanes(pGh, pGl, t, a, zero);
+  }
+  return lane0(ob) + lane1(ob);
 }
 
 /** Address of active column t of the row block starting at i0: in X itself, or in the block copy. */

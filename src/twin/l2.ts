@@ -18,6 +18,8 @@ const RCOND_MIN = 1e-10;
 const TOL_RANK = 1e-10;
 const INNER_RHO = 1e-9;
 const MAX_REFINE = 5;
+const PLAIN_MIN_NQ = 1048576; // 2^20 (assembly/l2.ts)
+const RCOND_PLAIN = 1e-4;
 const EPS = 2.220446049250313e-16;
 
 function evenUp(k: number): number {
@@ -71,13 +73,13 @@ export function chunkCount(n: number, p: number): number {
 export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, ridge: number,
   pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32 = 0): number {
   setX(xf32);
-  return l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, 0);
+  return l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, 0, 1);
 }
 
 /** l2_fit, or (inner != 0) IRLS's cheaper intermediate solve: see assembly/l2.ts l2Solve (same steps,
  *  same functions). */
 export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, ridge: number,
-  pCoef: number, pInfo: number, pFlags: number, pWork: number, inner: number): number {
+  pCoef: number, pInfo: number, pFlags: number, pWork: number, inner: number, plainOk = 0): number {
   const F = F64;
   const I = I32;
   const L = blockRows(n);
@@ -121,7 +123,7 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
   }
   const q = pa + 1;
   const b0 = initialSolution(F, I, kk, pa, q, ybar, intercept, cb);
-  let obj = refine(F, I, n, pX, pY, pW, mask, W, kk, q, b0, intercept, ridge, inner, L, cb, ib);
+  let obj = refine(F, I, n, pX, pY, pW, mask, W, kk, q, b0, intercept, ridge, inner, plainOk, L, cb, ib);
 
   // 7. Objective.
   if (ridge > 0) {
@@ -298,8 +300,8 @@ function initialSolution(F: Float64Array, I: Int32Array, kk: number, pa: number,
 /** Step 6: iterative refinement; error bound of a correction with the Cholesky factor (settled test).
  *  Writes b0, INFO_ITERATIONS, INFO_REFINE; returns the objective (see assembly/l2.ts). */
 function refine(F: Float64Array, I: Int32Array, n: number, pX: number, pY: number, pW: number, mask: number,
-  W: number, kk: number, q: number, b0: number, intercept: number, ridge: number, inner: number, L: number,
-  cb: number, ib: number): number {
+  W: number, kk: number, q: number, b0: number, intercept: number, ridge: number, inner: number, plainOk: number,
+  L: number, cb: number, ib: number): number {
   const xb = pX >>> XS, yb = pY >>> 3, wb = pW >>> 3;
   const rcond = F[ib + INFO_RCOND];
   let rho = Infinity;
@@ -307,6 +309,7 @@ function refine(F: Float64Array, I: Int32Array, n: number, pX: number, pY: numbe
   let floorB = 0.0;
   let dotB = 0.0;
   let ymax = 0.0;
+  let plain = false;
   if (F[ib + INFO_METHOD] === 0 && kk > 0 && rcond > 0) {
     const anorm = gramNorm1(F, I, G, q, pos, kk);
     if (anorm > 0) {
@@ -314,9 +317,24 @@ function refine(F: Float64Array, I: Int32Array, n: number, pX: number, pY: numbe
       const depth = ((L / 2) | 0) + 1 + Math.ceil(n / L);
       const qf = q;
       rho = 16.0 * est * qf * (depth + 3.0 * qf + 8.0) * EPS + 4.0 * EPS;
-      floorR = 2.0 * (qf + 1.0) * (qf + 1.0) * EPS * EPS;
-      floorB = 16.0 * est * Math.sqrt(qf * W) * floorR;
-      dotB = 16.0 * est * Math.sqrt(qf) * (depth * EPS) * (depth * EPS);
+      plain = plainOk !== 0 && inner === 0 && rcond >= RCOND_PLAIN && n * qf >= PLAIN_MIN_NQ;
+      if (plain) {
+        F[ib + INFO_METHOD] = 2;
+        // plain float64 residuals (see assembly/l2.ts)
+        floorR = 2.0 * (qf + 1.0) * EPS;
+        floorB = 16.0 * est * Math.sqrt(qf * W) * floorR;
+        let cx = 0.0;
+        for (let t = 0; t < kk; t++) {
+          const j = I[act + t];
+          const c = F[xm + j] * F[invs + j];
+          if (c > cx) cx = c;
+        }
+        dotB = 16.0 * est * Math.sqrt(qf * W) * 2.0 * (depth * EPS) * cx;
+      } else {
+        floorR = 2.0 * (qf + 1.0) * (qf + 1.0) * EPS * EPS;
+        floorB = 16.0 * est * Math.sqrt(qf * W) * floorR;
+        dotB = 16.0 * est * Math.sqrt(qf) * (depth * EPS) * (depth * EPS);
+      }
       for (let i = 0; i < n; i++) {
         if (pW === 0 || F[wb + i] > 0) {
           const a = Math.abs(F[yb + i]);
@@ -341,7 +359,7 @@ function refine(F: Float64Array, I: Int32Array, n: number, pX: number, pY: numbe
       obj = objNext;
       break;
     }
-    obj = refinePass(F, I, n, xb, yb, pW, wb, mask, kk, act, b0, cb, blk, L, gh, gl, last ? 0 : 1);
+    obj = refinePass(F, I, n, xb, yb, pW, wb, mask, kk, act, b0, cb, blk, L, gh, gl, last ? 0 : 1, plain ? 1 : 0);
     if (last) break;
     correction(F, I, kk, q, intercept, ridge, cb);
     const sq = F[gh + kk];
@@ -360,7 +378,7 @@ function refine(F: Float64Array, I: Int32Array, n: number, pX: number, pY: numbe
       T += Math.abs(b) * F[xm + j];
     }
     const E = rho * Math.sqrt(dn2) + floorB * T + dotB * Math.sqrt(obj);
-    settled = E < Infinity;
+    settled = plain ? rho * Math.sqrt(dn2) <= floorB * T + dotB * Math.sqrt(obj) : E < Infinity;
     let um = 0.0;
     let smd = 0.0;
     let next = 0.0;
@@ -377,11 +395,13 @@ function refine(F: Float64Array, I: Int32Array, n: number, pX: number, pY: numbe
       const m = F[mean + j];
       dm += m * db;
       if (settled) {
-        const u = 4.0 * (E * F[invs + j] + EPS * Math.abs(db));
-        const e = twoSumErr(b, db, b1);
-        if (!(b1 + (e + u) === b1 && b1 + (e - u) === b1)) settled = false;
-        um += Math.abs(m) * u;
-        smd += Math.abs(m * db);
+        if (!plain) {
+          const u = 4.0 * (E * F[invs + j] + EPS * Math.abs(db));
+          const e = twoSumErr(b, db, b1);
+          if (!(b1 + (e + u) === b1 && b1 + (e - u) === b1)) settled = false;
+          um += Math.abs(m) * u;
+          smd += Math.abs(m * db);
+        }
         const c = b1 - b;
         lin += c * (F[gh + t] + F[gl + t]);
         cm += m * c;
@@ -393,9 +413,11 @@ function refine(F: Float64Array, I: Int32Array, n: number, pX: number, pY: numbe
       if (kk === 0) next = maxRatio(next, d0, b0, 0);
       const b1 = b0 + d0;
       if (settled) {
-        const u = um + 4.0 * ((kk + 4.0) * EPS * (Math.abs(mr) + smd) + floorR * T);
-        const e = twoSumErr(b0, d0, b1);
-        if (!(b1 + (e + u) === b1 && b1 + (e - u) === b1)) settled = false;
+        if (!plain) {
+          const u = um + 4.0 * ((kk + 4.0) * EPS * (Math.abs(mr) + smd) + floorR * T);
+          const e = twoSumErr(b0, d0, b1);
+          if (!(b1 + (e + u) === b1 && b1 + (e - u) === b1)) settled = false;
+        }
         const c = b1 - b0;
         lin += c * (sq + sqLo);
         cm += c;
@@ -1057,7 +1079,7 @@ function deleteAliased(F: Float64Array, I: Int32Array, R: number, q: number, pa:
 
 function refinePass(F: Float64Array, I: Int32Array, n: number, xb: number, yb: number, pW: number, wb: number,
   mask: number, k: number, act: number, b0: number, cb: number, blk: number, L: number, gh: number, gl: number,
-  rhs: number): number {
+  rhs: number, plain: number): number {
   // As assembly/l2.ts refinePass / l2RefineItem: chunk c's sums from zero into its partial slot
   // (objective, then the Dot2 high parts, then the low parts), added in chunk order.
   const nc = chunkCount(n, curP);
@@ -1069,7 +1091,7 @@ function refinePass(F: Float64Array, I: Int32Array, n: number, xb: number, yb: n
     const P = part + c * ps;
     const r0 = c * chunk;
     F[P] = refineRows(F, I, n, r0, Math.min(n, r0 + chunk), xb, yb, pW, wb, mask, k, act, b0, cb, blk, L, w,
-      w + L, w + 2 * L, w + 3 * L, w + 4 * L, P + 1, P + 1 + pv, rhs);
+      w + L, w + 2 * L, w + 3 * L, w + 4 * L, P + 1, P + 1 + pv, rhs, plain);
   }
   let obj = 0;
   for (let t = 0; t <= k; t++) {
@@ -1092,7 +1114,7 @@ function refinePass(F: Float64Array, I: Int32Array, n: number, xb: number, yb: n
 
 function refineRows(F: Float64Array, I: Int32Array, n: number, r0: number, r1: number, xb: number, yb: number, pW: number, wb: number,
   mask: number, k: number, act: number, b0: number, cb: number, blk: number, L: number, wbuf: number,
-  rh: number, rl: number, qh: number, ql: number, gh: number, gl: number, rhs: number): number {
+  rh: number, rl: number, qh: number, ql: number, gh: number, gl: number, rhs: number, plain: number): number {
   for (let t = 0; t <= k; t++) {
     F[gh + t] = 0;
     F[gl + t] = 0;
@@ -1126,6 +1148,10 @@ function refineRows(F: Float64Array, I: Int32Array, n: number, r0: number, r1: n
     if (lp > len) F[wbuf + len] = 0;
 
     const yc = direct ? yb + i0 : blk + k * L;
+    if (plain !== 0) {
+      obj += plainRows(F, I, direct, xb, n, i0, act, k, b0, cb, yc, blk, L, lp, wbuf, rh, gh, gl, rhs);
+      continue;
+    }
     const nb0 = -b0;
     for (let i = 0; i < lp; i++) {
       const y = F[yc + i];
@@ -1238,6 +1264,56 @@ function refineRows(F: Float64Array, I: Int32Array, n: number, r0: number, r1: n
     }
   }
   return obj;
+}
+
+/** refineRows on one block in plain float64 (see assembly/l2.ts plainRows): two lanes (even / odd rows). */
+function plainRows(F: Float64Array, I: Int32Array, direct: boolean, xb: number, n: number, i0: number, act: number,
+  k: number, b0: number, cb: number, yc: number, blk: number, L: number, lp: number, wbuf: number, r: number,
+  gh: number, gl: number, rhs: number): number {
+  const nb0 = -b0;
+  for (let i = 0; i < lp; i++) F[r + i] = F[yc + i] + nb0;
+  for (let t = 0; t < k; t++) {
+    const b = F[cb + 1 + I[act + t]];
+    const col = direct ? xb + I[act + t] * n + i0 : blk + t * L;
+    for (let i = 0; i < lp; i++) F[r + i] = F[r + i] - F[col + i] * b;
+  }
+  let o0 = 0;
+  let o1 = 0;
+  if (rhs === 0) {
+    for (let i = 0; i < lp; i += 2) {
+      const r0 = F[r + i];
+      const r1 = F[r + i + 1];
+      o0 += (F[wbuf + i] * r0) * r0;
+      o1 += (F[wbuf + i + 1] * r1) * r1;
+    }
+    return o0 + o1;
+  }
+  let s0 = 0;
+  let s1 = 0;
+  for (let i = 0; i < lp; i += 2) {
+    const r0 = F[r + i];
+    const r1 = F[r + i + 1];
+    const q0 = F[wbuf + i] * r0;
+    const q1 = F[wbuf + i + 1] * r1;
+    o0 += q0 * r0;
+    o1 += q1 * r1;
+    s0 += q0;
+    s1 += q1;
+    F[r + i] = q0;
+    F[r + i + 1] = q1;
+  }
+  addLanes(F, gh, gl, k, s0, s1, 0, 0);
+  for (let t = 0; t < k; t++) {
+    const col = direct ? xb + I[act + t] * n + i0 : blk + t * L;
+    let a0 = 0;
+    let a1 = 0;
+    for (let i = 0; i < lp; i += 2) {
+      a0 += F[r + i] * F[col + i];
+      a1 += F[r + i + 1] * F[col + i + 1];
+    }
+    addLanes(F, gh, gl, t, a0, a1, 0, 0);
+  }
+  return o0 + o1;
 }
 
 function addLanes(F: Float64Array, gh: number, gl: number, t: number, h0: number, h1: number, l0: number, l1: number): void {

@@ -169,3 +169,26 @@ export function gramF64(pX: usize, n: i32, q: i32, L: i32, pBlk: usize, pG: usiz
   for (let k = 0; k < q; k++) tr += load<f64>(pG + (<usize>(k * q + k) << 3));
   return tr;
 }
+
+/** gramF64 without the block copy: the 2 x 4 tiles read the q columns of X in place (stride n),
+ *  L rows at a time (what a Gram "straight from the Dataset layout" costs; the centring would then
+ *  be applied to the sums afterwards). */
+export function gramRaw(pX: usize, n: i32, q: i32, L: i32, pG: usize): f64 {
+  for (let k = 0; k < q * q; k++) store<f64>(pG + (<usize>k << 3), 0);
+  const cs = <usize>n << 3;
+  for (let i0 = 0; i0 < n; i0 += L) {
+    const len = min<i32>(L, n - i0);
+    const bytes = <usize>((len + 1) & ~1) << 3;
+    const base = pX + (<usize>i0 << 3);
+    for (let t = 0; t + 2 <= q; t += 2) {
+      const ct = base + <usize>t * cs;
+      for (let u = t; u + 4 <= q; u += 4) {
+        const g = pG + (<usize>(u * q + t) << 3);
+        dotTile2x4(ct, ct + cs, base + <usize>u * cs, cs, bytes, 1.0, g, g + 8, <usize>q << 3);
+      }
+    }
+  }
+  let tr = 0.0;
+  for (let k = 0; k < q; k++) tr += load<f64>(pG + (<usize>(k * q + k) << 3));
+  return tr;
+}

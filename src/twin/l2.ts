@@ -111,14 +111,14 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
 
   let pa = standardize(F, I, n, p, pX, pY, pW, W, intercept, fb, 1);
   let ybar = intercept !== 0 ? F[mean + p] : 0;
-  normalMatrix(F, I, n, pX, pY, pW, pa, ybar, ridge, L);
+  normalMatrix(F, I, n, pX, pY, pW, pa, ybar, ridge, L, plainOk);
   let kk = factorize(F, I, n, pX, pY, pW, pa, ybar, ridge, L, fb, ib, 1);
   if (kk < 0) {
     // the QR path: steps 1-3 again with the multi-pass standardisation (see assembly/l2.ts)
     for (let j = 0; j < p; j++) I[fb + j] = 0;
     pa = standardize(F, I, n, p, pX, pY, pW, W, intercept, fb, 0);
     ybar = intercept !== 0 ? F[mean + p] : 0;
-    normalMatrix(F, I, n, pX, pY, pW, pa, ybar, ridge, L);
+    normalMatrix(F, I, n, pX, pY, pW, pa, ybar, ridge, L, 0);
     kk = factorize(F, I, n, pX, pY, pW, pa, ybar, ridge, L, fb, ib, 0);
   }
   const q = pa + 1;
@@ -147,6 +147,7 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
 }
 
 // ---- the work layout of the call in progress (f64 index bases; i32 bases for act / pos) ----
+let gramRaw = 0; // the Gram matrix was read in place (normalMatrix)
 let mean = 0, meanLo = 0, scale = 0, invs = 0, act = 0, pos = 0, delta = 0, gh = 0, gl = 0, ex = 0, sg = 0,
   xm = 0, G = 0, R = 0, blk = 0, wbuf = 0, rh = 0, rl = 0, qh = 0, ql = 0, part = 0, curP = 0;
 
@@ -220,9 +221,20 @@ function standardize(F: Float64Array, I: Int32Array, n: number, p: number, pX: n
 
 /** Steps 2-3: Gram matrix of [Z, yc], ridge on the diagonal. */
 function normalMatrix(F: Float64Array, I: Int32Array, n: number, pX: number, pY: number, pW: number, pa: number,
-  ybar: number, ridge: number, L: number): void {
+  ybar: number, ridge: number, L: number, rawOk: number): void {
   const q = pa + 1;
-  gramMatrix(n, pX, pY, pW, pa, act * 4, mean * 8, invs * 8, ybar, blk * 8, L, curP, part * 8, G * 8);
+  // in place (see assembly/l2.ts normalMatrix / gramMatrix)
+  gramRaw = rawOk !== 0 && pW === 0 && XS === 3 && n * q >= PLAIN_MIN_NQ && q <= L ? 1 : 0;
+  if (gramRaw !== 0) {
+    const W = n;
+    for (let t = 0; t < pa; t++) {
+      const j = I[act + t];
+      const m = F[mean + j];
+      const s = F[scale + j];
+      F[sg + t] = (W * m) * m <= s * s ? 1.0 : 0.0;
+    }
+  }
+  gramMatrix(n, pX, pY, pW, pa, act * 4, mean * 8, invs * 8, ybar, blk * 8, L, curP, part * 8, G * 8, gramRaw, sg * 8);
   if (ridge > 0) {
     for (let t = 0; t < pa; t++) {
       const iv = F[invs + I[act + t]];
@@ -316,7 +328,8 @@ function refine(F: Float64Array, I: Int32Array, n: number, pX: number, pY: numbe
       const est = 1.0 / (rcond * anorm);
       const depth = ((L / 2) | 0) + 1 + Math.ceil(n / L);
       const qf = q;
-      rho = 16.0 * est * qf * (depth + 3.0 * qf + 8.0) * EPS + 4.0 * EPS;
+      const depthG = gramRaw !== 0 ? 2.0 * depth : depth;
+      rho = 16.0 * est * qf * (depthG + 3.0 * qf + 8.0) * EPS + 4.0 * EPS;
       plain = plainOk !== 0 && inner === 0 && rcond >= RCOND_PLAIN && n * qf >= PLAIN_MIN_NQ;
       if (plain) {
         F[ib + INFO_METHOD] = 2;
@@ -812,7 +825,7 @@ function fillBlock(F: Float64Array, I: Int32Array, n: number, xb: number, yb: nu
 /** Gram matrix of [Z, yc]: each row chunk's into its partial slot (pPart), then their sum in chunk
  *  order (byte pointers, as assembly/l2.ts gramMatrix and l2GramItem). */
 export function gramMatrix(n: number, pX: number, pY: number, pW: number, pa: number, pAct: number, pMean: number,
-  pInvs: number, ybar: number, pBlk: number, L: number, p: number, pPart: number, pG: number): void {
+  pInvs: number, ybar: number, pBlk: number, L: number, p: number, pPart: number, pG: number, raw = 0, pMode = 0): void {
   const F = F64;
   const I = I32;
   const G = pG >>> 3;
@@ -821,6 +834,7 @@ export function gramMatrix(n: number, pX: number, pY: number, pW: number, pa: nu
   const nc = chunkCount(n, p);
   const chunk = chunkRows(n, p);
   const ps = partStride(p);
+  const cols = new Array<number>(q);
   for (let c = 0; c < nc; c++) {
     const P = (pPart >>> 3) + c * ps;
     for (let k = 0; k < q * q; k++) F[P + k] = 0;
@@ -829,8 +843,13 @@ export function gramMatrix(n: number, pX: number, pY: number, pW: number, pa: nu
     for (let i0 = r0; i0 < r1; i0 += L) {
       const len = Math.min(L, r1 - i0);
       const lp = evenUp(len);
-      fillBlock(F, I, n, pX >>> XS, pY >>> 3, pW, pW >>> 3, i0, len, lp, pa, pAct >>> 2, pMean >>> 3, pInvs >>> 3, ybar, blk, L, blk + q * L);
-      gramBlock(F, blk, L, lp, q, P);
+      if (raw !== 0) {
+        fillInPlace(F, I, n, pX >>> 3, pY >>> 3, i0, len, lp, pa, pAct >>> 2, pMean >>> 3, ybar, pMode >>> 3, blk, L, cols);
+      } else {
+        fillBlock(F, I, n, pX >>> XS, pY >>> 3, pW, pW >>> 3, i0, len, lp, pa, pAct >>> 2, pMean >>> 3, pInvs >>> 3, ybar, blk, L, blk + q * L);
+        for (let t = 0; t < q; t++) cols[t] = blk + t * L;
+      }
+      gramBlock(F, cols, lp, q, P);
     }
   }
   for (let k = 0; k < q * q; k++) F[G + k] = 0;
@@ -838,13 +857,49 @@ export function gramMatrix(n: number, pX: number, pY: number, pW: number, pa: nu
     const P = (pPart >>> 3) + c * ps;
     for (let k = 0; k < q * q; k++) F[G + k] = F[G + k] + F[P + k];
   }
+  if (raw !== 0) {
+    // centre the in-place columns' sums, then scale (as assembly/l2.ts gramMatrix)
+    const W = n;
+    const A = pAct >>> 2, M = pMean >>> 3, V = pInvs >>> 3, md = pMode >>> 3;
+    for (let u = 0; u < q; u++) {
+      const ru = u < pa && F[md + u] !== 0;
+      const mu = u < pa ? F[M + I[A + u]] : 0.0;
+      const ivu = u < pa ? F[V + I[A + u]] : 1.0;
+      for (let t = 0; t <= u; t++) {
+        const ivt = t < pa ? F[V + I[A + t]] : 1.0;
+        let g = F[G + u * q + t];
+        if (ru && F[md + t] !== 0) g = g - (W * F[M + I[A + t]]) * mu;
+        F[G + u * q + t] = (g * ivt) * ivu;
+      }
+    }
+  }
 }
 
-function gramBlock(F: Float64Array, blk: number, L: number, lp: number, q: number, G: number): void {
+/** assembly/l2.ts fillInPlace: cols[t] = the F index of column t of the block — X itself for an
+ *  in-place column (mode 1) of an even-length block, else a copy in the block (in-place columns as
+ *  they are, the others centred; a zero pad row for an odd length). */
+function fillInPlace(F: Float64Array, I: Int32Array, n: number, xb: number, yb: number, i0: number, len: number,
+  lp: number, pa: number, act: number, mean: number, ybar: number, md: number, blk: number, L: number, cols: number[]): void {
+  for (let t = 0; t <= pa; t++) {
+    const src = t < pa ? xb + I[act + t] * n + i0 : yb + i0;
+    const inPlace = t < pa && F[md + t] !== 0;
+    if (inPlace && lp === len) {
+      cols[t] = src;
+      continue;
+    }
+    const dst = blk + t * L;
+    const m = inPlace ? 0.0 : t < pa ? F[mean + I[act + t]] : ybar;
+    for (let i = 0; i < len; i++) F[dst + i] = (F[src + i] - m) * 1.0;
+    if (lp > len) F[dst + len] = 0;
+    cols[t] = dst;
+  }
+}
+
+function gramBlock(F: Float64Array, cols: number[], lp: number, q: number, G: number): void {
   for (let t = 0; t < q; t++) {
-    const ct = blk + t * L;
+    const ct = cols[t];
     for (let u = t; u < q; u++) {
-      const cu = blk + u * L;
+      const cu = cols[u];
       let a0 = 0;
       let a1 = 0;
       for (let i = 0; i < lp; i += 2) {

@@ -625,7 +625,7 @@ describe('l2 kernel: the plain float64 refinement (n (p + 1) >= 2^20, rcond >= 1
   // (integer x, dyadic coefficients and residuals). An odd last row lies on the plane.
   const p = 7;
   const bStar = [3, 0.125, -2.5, 7.75, -0.375, 1, 0.5, -6.25];
-  function pairs(n: number, seed: number): { cols: number[][]; y: number[]; e: number[] } {
+  function pairs(n: number, seed: number, offset = 0): { cols: number[][]; y: number[]; e: number[] } {
     const r = rng(seed);
     const cols = seq(p, () => new Array<number>(n).fill(0));
     const y = new Array<number>(n).fill(0);
@@ -634,7 +634,7 @@ describe('l2 kernel: the plain float64 refinement (n (p + 1) >= 2^20, rcond >= 1
       const twin = i % 2 === 1;
       let fit = bStar[0];
       for (let j = 0; j < p; j++) {
-        const v = twin ? cols[j][i - 1] : Math.floor(r() * 1025) - 512;
+        const v = twin ? cols[j][i - 1] : Math.floor(r() * 1025) - 512 + (j === 3 ? offset : 0);
         cols[j][i] = v;
         fit += v * bStar[j + 1];
       }
@@ -646,6 +646,9 @@ describe('l2 kernel: the plain float64 refinement (n (p + 1) >= 2^20, rcond >= 1
   const n = 1 << 17; // n (p + 1) = 2^20
   const base = pairs(n, 7);
   const odd = pairs(n + 1, 8);
+  // column 3 offset by 5000: its mean dominates its sum of squares, so the in-place Gram
+  // (assembly/l2.ts gramMatrix) takes a centred copy of it; the others are read in place
+  const shifted = pairs(n, 9, 5000);
   const wPair = seq(n, (i) => (((i >> 1) % 11 === 0) ? 0 : 1 + ((i >> 1) % 5) / 4));
 
   // Plain residuals carry eps |y| noise, so the bound is normwise (relative to max |b*|), not per
@@ -653,7 +656,8 @@ describe('l2 kernel: the plain float64 refinement (n (p + 1) >= 2^20, rcond >= 1
   it('exact solutions: plain path (INFO_METHOD 2), coefficients within 1e-14 normwise, objective within 1e-14', async () => {
     let compared = 0;
     for (const tb of await allBackends()) {
-      for (const [label, d, w] of [['even n', base, null], ['odd n', odd, null], ['pair weights with zeros', base, wPair]] as const) {
+      for (const [label, d, w] of [['even n', base, null], ['odd n', odd, null], ['pair weights with zeros', base, wPair],
+        ['an offset column', shifted, null]] as const) {
         const f = fitL2(tb, d.cols, d.y, { w });
         expect(f.status, `${tb.label} ${label}`).toBe(STATUS_OK);
         expect(f.info[INFO_METHOD], `${tb.label} ${label} method`).toBe(2);
@@ -665,7 +669,7 @@ describe('l2 kernel: the plain float64 refinement (n (p + 1) >= 2^20, rcond >= 1
         compared++;
       }
     }
-    expect(compared).toBe(3 * BACKEND_COUNT);
+    expect(compared).toBe(4 * BACKEND_COUNT);
   });
 
   it('bit-identical on every backend; below the size or the rcond threshold the exact refinement runs', async () => {
@@ -678,6 +682,8 @@ describe('l2 kernel: the plain float64 refinement (n (p + 1) >= 2^20, rcond >= 1
       ['no intercept', base.cols, base.y, { intercept: false }, 2],
       ['weights with zeros, ridge', base.cols, base.y, { w: wPair, ridge: 0.5 }, 2],
       ['odd n', odd.cols, odd.y, {}, 2],
+      ['an offset column', shifted.cols, shifted.y, {}, 2],
+      ['an offset column, no intercept', shifted.cols, shifted.y, { intercept: false }, 2],
       ['near-collinear', near, base.y, {}, 0],
       ['n (p + 1) = 2^20 - 8', base.cols.map((c) => c.slice(1)), base.y.slice(1), {}, 0],
     ];

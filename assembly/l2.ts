@@ -1631,7 +1631,17 @@ function refineRows(n: i32, r0: i32, r1: i32, pX: usize, pY: usize, pW: usize, m
   }
   const stride = <usize>L << 3;
   let obj = 0.0;
-  for (let i0 = r0; i0 < r1; i0 += L) {
+  let i0 = r0;
+  if (plain != 0 && mask == 0 && XS == 3 && k >= 2) {
+    // Plain mode reading X in place: up to SUPER_BLOCKS whole blocks at a time (plainSuper; the
+    // scratch from pBlk holds (k + 6) L >= 8 L f64), the rest block by block below.
+    while (r1 - i0 >= L) {
+      const nb = min<i32>(SUPER_BLOCKS, (r1 - i0) / L);
+      obj += plainSuper(pX, n, i0, nb, L, pAct, k, b0, pCoef, pY, pW, pBlk, pGh, pGl, rhs);
+      i0 += nb * L;
+    }
+  }
+  for (; i0 < r1; i0 += L) {
     const len = min<i32>(L, r1 - i0);
     const lp = evenUp(len);
     const bytes = <usize>lp << 3;
@@ -1914,6 +1924,100 @@ function plainRows(direct: bool, pX: usize, n: i32, i0: i32, pAct: usize, k: i32
     addLanes(pGh, pGl, t, a, zero);
   }
   return lane0(ob) + lane1(ob);
+}
+
+/** Whole blocks read at a time by plainSuper. */
+const SUPER_BLOCKS: i32 = 8; // 16 measured no faster (1e6 x 20, load 10)
+
+/** plainRows over nb whole blocks of L rows from i0, X, y and the weights read in place (the plain
+ *  pass's direct case): the residuals of all nb L rows first, one column at a time (each column read
+ *  as one nb L-row stream: measured by bench/roofline.mjs, 21 columns read 512 rows at a time
+ *  stream at ~10-12 GB/s, 4096 at a time at ~19-23, one column at ~23-28; 1e6 x 20 fit, A/B in
+ *  separate processes, load 8: 70.7-94.4 -> 65.6-68.7 ms median), then the sums block by block
+ *  in plainRows' lanes. Every sum (the objective, gh / gl at each index) receives the same additions
+ *  in the same order as plainRows block by block, so the bits are plainRows' (which the twin runs).
+ *  Without weights q = r (plainRows multiplies by 1). r goes to pR (nb L f64). Returns the sum of
+ *  the blocks' objectives, added in block order. */
+function plainSuper(pX: usize, n: i32, i0: i32, nb: i32, L: i32, pAct: usize, k: i32, b0: f64, pCoef: usize, pY: usize,
+  pW: usize, pR: usize, pGh: usize, pGl: usize, rhs: i32): f64 {
+  const bytes = <usize>(nb * L) << 3;
+  const lb = <usize>L << 3;
+  const nb0 = f64x2.splat(-b0);
+  const yc = pY + (<usize>i0 << 3);
+  for (let o: usize = 0; o < bytes; o += 16) v128.store(pR + o, f64x2.add(v128.load(yc + o), nb0));
+  let t = 0;
+  for (; t + 2 <= k; t += 2) {
+    const c0 = colAt(true, pX, n, i0, pAct, t, 0, 0);
+    const c1 = colAt(true, pX, n, i0, pAct, t + 1, 0, 0);
+    const b0v = f64x2.splat(ldf(pCoef, 1 + ldi(pAct, t)));
+    const b1v = f64x2.splat(ldf(pCoef, 1 + ldi(pAct, t + 1)));
+    for (let o: usize = 0; o < bytes; o += 16) {
+      const r = f64x2.sub(v128.load(pR + o), f64x2.mul(v128.load(c0 + o), b0v));
+      v128.store(pR + o, f64x2.sub(r, f64x2.mul(v128.load(c1 + o), b1v)));
+    }
+  }
+  for (; t < k; t++) {
+    const col = colAt(true, pX, n, i0, pAct, t, 0, 0);
+    const bv = f64x2.splat(ldf(pCoef, 1 + ldi(pAct, t)));
+    for (let o: usize = 0; o < bytes; o += 16) {
+      v128.store(pR + o, f64x2.sub(v128.load(pR + o), f64x2.mul(v128.load(col + o), bv)));
+    }
+  }
+  const zero = f64x2.splat(0);
+  const pw = pW != 0 ? pW + (<usize>i0 << 3) : 0;
+  let obj = 0.0;
+  for (let b = 0; b < nb; b++) {
+    const o0 = <usize>b * lb;
+    let ob = zero;
+    let sq = zero;
+    for (let o = o0; o < o0 + lb; o += 16) {
+      const r = v128.load(pR + o);
+      const qv = pw != 0 ? f64x2.mul(v128.load(pw + o), r) : r;
+      ob = f64x2.add(ob, f64x2.mul(qv, r));
+      if (rhs != 0) {
+        sq = f64x2.add(sq, qv);
+        if (pw != 0) v128.store(pR + o, qv);
+      }
+    }
+    obj += lane0(ob) + lane1(ob);
+    if (rhs != 0) addLanes(pGh, pGl, k, sq, zero);
+  }
+  if (rhs == 0) return obj;
+  t = 0;
+  for (; t + 4 <= k; t += 4) {
+    const c0 = colAt(true, pX, n, i0, pAct, t, 0, 0);
+    const c1 = colAt(true, pX, n, i0, pAct, t + 1, 0, 0);
+    const c2 = colAt(true, pX, n, i0, pAct, t + 2, 0, 0);
+    const c3 = colAt(true, pX, n, i0, pAct, t + 3, 0, 0);
+    for (let b = 0; b < nb; b++) {
+      const o0 = <usize>b * lb;
+      let a0 = zero;
+      let a1 = zero;
+      let a2 = zero;
+      let a3 = zero;
+      for (let o = o0; o < o0 + lb; o += 16) {
+        const qv = v128.load(pR + o);
+        a0 = f64x2.add(a0, f64x2.mul(qv, v128.load(c0 + o)));
+        a1 = f64x2.add(a1, f64x2.mul(qv, v128.load(c1 + o)));
+        a2 = f64x2.add(a2, f64x2.mul(qv, v128.load(c2 + o)));
+        a3 = f64x2.add(a3, f64x2.mul(qv, v128.load(c3 + o)));
+      }
+      addLanes(pGh, pGl, t, a0, zero);
+      addLanes(pGh, pGl, t + 1, a1, zero);
+      addLanes(pGh, pGl, t + 2, a2, zero);
+      addLanes(pGh, pGl, t + 3, a3, zero);
+    }
+  }
+  for (; t < k; t++) {
+    const col = colAt(true, pX, n, i0, pAct, t, 0, 0);
+    for (let b = 0; b < nb; b++) {
+      const o0 = <usize>b * lb;
+      let a = zero;
+      for (let o = o0; o < o0 + lb; o += 16) a = f64x2.add(a, f64x2.mul(v128.load(pR + o), v128.load(col + o)));
+      addLanes(pGh, pGl, t, a, zero);
+    }
+  }
+  return obj;
 }
 
 /** Address of active column t of the row block starting at i0: in X itself, or in the block copy. */

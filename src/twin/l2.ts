@@ -19,6 +19,10 @@ const TOL_RANK = 1e-10;
 const INNER_RHO = 1e-9;
 const MAX_REFINE = 5;
 const PLAIN_MIN_NQ = 1048576; // 2^20 (assembly/l2.ts)
+/** The kernel's plain pass reads X in groups of this many blocks (plainSuper): a memory-access
+ *  grouping only — every sum gets the same additions in the same order as plainRows block by block,
+ *  which is what this twin runs. Mirrored for test/kernels/constants.test.ts. */
+export const SUPER_BLOCKS = 8;
 const RCOND_PLAIN = 1e-4;
 const EPS = 2.220446049250313e-16;
 

@@ -1857,6 +1857,23 @@ function refineRows(n: i32, r0: i32, r1: i32, pX: usize, pY: usize, pW: usize, m
  *  double-double sweeps (two columns per residual trip, four per Dot trip): no sum's order changes. */
 function plainRows(direct: bool, pX: usize, n: i32, i0: i32, pAct: usize, k: i32, b0: f64, pCoef: usize, yc: usize,
   pBlk: usize, stride: usize, bytes: usize, pWb: usize, pR: usize, pGh: usize, pGl: usize, rhs: i32): f64 {
+  plainResiduals(direct, pX, n, i0, pAct, k, b0, pCoef, yc, pBlk, stride, bytes, pR);
+  const obj = plainObjective(pR, pWb, bytes, pGh, pGl, k, rhs);
+  if (rhs == 0) return obj;
+  let t = 0;
+  for (; t + 4 <= k; t += 4) {
+    plainDots4(pR, colAt(direct, pX, n, i0, pAct, t, pBlk, stride), colAt(direct, pX, n, i0, pAct, t + 1, pBlk, stride),
+      colAt(direct, pX, n, i0, pAct, t + 2, pBlk, stride), colAt(direct, pX, n, i0, pAct, t + 3, pBlk, stride),
+      bytes, pGh, pGl, t);
+  }
+  for (; t < k; t++) plainDot(pR, colAt(direct, pX, n, i0, pAct, t, pBlk, stride), bytes, pGh, pGl, t);
+  return obj;
+}
+
+/** The plain residuals r = ((y - b0) - x_0 b_0) - ... of `bytes` / 8 rows into pR (two columns per
+ *  trip: the same operations per row in the same order). */
+function plainResiduals(direct: bool, pX: usize, n: i32, i0: i32, pAct: usize, k: i32, b0: f64, pCoef: usize, yc: usize,
+  pBlk: usize, stride: usize, bytes: usize, pR: usize): void {
   const nb0 = f64x2.splat(-b0);
   for (let o: usize = 0; o < bytes; o += 16) v128.store(pR + o, f64x2.add(v128.load(yc + o), nb0));
   let t = 0;
@@ -1877,53 +1894,56 @@ function plainRows(direct: bool, pX: usize, n: i32, i0: i32, pAct: usize, k: i32
       v128.store(pR + o, f64x2.sub(v128.load(pR + o), f64x2.mul(v128.load(col + o), bv)));
     }
   }
+}
+
+/** One block's objective lanes sum w r^2 over its `bytes` / 8 rows at pR (weights at pWb; pWb = 0:
+ *  w = 1, and 1 r = r exactly), returned as lane0 + lane1; with rhs != 0, r becomes q = w r in
+ *  place and the lanes of sum q go to index k of (gh, gl). */
+function plainObjective(pR: usize, pWb: usize, bytes: usize, pGh: usize, pGl: usize, k: i32, rhs: i32): f64 {
   const zero = f64x2.splat(0);
   let ob = zero;
-  if (rhs == 0) {
-    for (let o: usize = 0; o < bytes; o += 16) {
-      const r = v128.load(pR + o);
-      ob = f64x2.add(ob, f64x2.mul(f64x2.mul(v128.load(pWb + o), r), r));
-    }
-    return lane0(ob) + lane1(ob);
-  }
   let sq = zero;
   for (let o: usize = 0; o < bytes; o += 16) {
     const r = v128.load(pR + o);
-    const qv = f64x2.mul(v128.load(pWb + o), r);
+    const qv = pWb != 0 ? f64x2.mul(v128.load(pWb + o), r) : r;
     ob = f64x2.add(ob, f64x2.mul(qv, r));
-    sq = f64x2.add(sq, qv);
-    v128.store(pR + o, qv);
-  }
-  addLanes(pGh, pGl, k, sq, zero);
-  t = 0;
-  for (; t + 4 <= k; t += 4) {
-    const c0 = colAt(direct, pX, n, i0, pAct, t, pBlk, stride);
-    const c1 = colAt(direct, pX, n, i0, pAct, t + 1, pBlk, stride);
-    const c2 = colAt(direct, pX, n, i0, pAct, t + 2, pBlk, stride);
-    const c3 = colAt(direct, pX, n, i0, pAct, t + 3, pBlk, stride);
-    let a0 = zero;
-    let a1 = zero;
-    let a2 = zero;
-    let a3 = zero;
-    for (let o: usize = 0; o < bytes; o += 16) {
-      const qv = v128.load(pR + o);
-      a0 = f64x2.add(a0, f64x2.mul(qv, v128.load(c0 + o)));
-      a1 = f64x2.add(a1, f64x2.mul(qv, v128.load(c1 + o)));
-      a2 = f64x2.add(a2, f64x2.mul(qv, v128.load(c2 + o)));
-      a3 = f64x2.add(a3, f64x2.mul(qv, v128.load(c3 + o)));
+    if (rhs != 0) {
+      sq = f64x2.add(sq, qv);
+      if (pWb != 0) v128.store(pR + o, qv);
     }
-    addLanes(pGh, pGl, t, a0, zero);
-    addLanes(pGh, pGl, t + 1, a1, zero);
-    addLanes(pGh, pGl, t + 2, a2, zero);
-    addLanes(pGh, pGl, t + 3, a3, zero);
   }
-  for (; t < k; t++) {
-    const col = colAt(direct, pX, n, i0, pAct, t, pBlk, stride);
-    let a = zero;
-    for (let o: usize = 0; o < bytes; o += 16) a = f64x2.add(a, f64x2.mul(v128.load(pR + o), v128.load(col + o)));
-    addLanes(pGh, pGl, t, a, zero);
-  }
+  if (rhs != 0) addLanes(pGh, pGl, k, sq, zero);
   return lane0(ob) + lane1(ob);
+}
+
+/** Lanes of sum q x over `bytes` / 8 rows (q at pQ, four columns at c0..c3), added to indexes t..t+3
+ *  of (gh, gl). */
+function plainDots4(pQ: usize, c0: usize, c1: usize, c2: usize, c3: usize, bytes: usize, pGh: usize, pGl: usize,
+  t: i32): void {
+  const zero = f64x2.splat(0);
+  let a0 = zero;
+  let a1 = zero;
+  let a2 = zero;
+  let a3 = zero;
+  for (let o: usize = 0; o < bytes; o += 16) {
+    const qv = v128.load(pQ + o);
+    a0 = f64x2.add(a0, f64x2.mul(qv, v128.load(c0 + o)));
+    a1 = f64x2.add(a1, f64x2.mul(qv, v128.load(c1 + o)));
+    a2 = f64x2.add(a2, f64x2.mul(qv, v128.load(c2 + o)));
+    a3 = f64x2.add(a3, f64x2.mul(qv, v128.load(c3 + o)));
+  }
+  addLanes(pGh, pGl, t, a0, zero);
+  addLanes(pGh, pGl, t + 1, a1, zero);
+  addLanes(pGh, pGl, t + 2, a2, zero);
+  addLanes(pGh, pGl, t + 3, a3, zero);
+}
+
+/** plainDots4 for one column. */
+function plainDot(pQ: usize, col: usize, bytes: usize, pGh: usize, pGl: usize, t: i32): void {
+  const zero = f64x2.splat(0);
+  let a = zero;
+  for (let o: usize = 0; o < bytes; o += 16) a = f64x2.add(a, f64x2.mul(v128.load(pQ + o), v128.load(col + o)));
+  addLanes(pGh, pGl, t, a, zero);
 }
 
 /** Whole blocks read at a time by plainSuper. */
@@ -1934,87 +1954,37 @@ const SUPER_BLOCKS: i32 = 8; // 16 measured no faster (1e6 x 20, load 10)
  *  as one nb L-row stream: measured by bench/roofline.mjs, 21 columns read 512 rows at a time
  *  stream at ~10-12 GB/s, 4096 at a time at ~19-23, one column at ~23-28; 1e6 x 20 fit, A/B in
  *  separate processes, load 8: 70.7-94.4 -> 65.6-68.7 ms median), then the sums block by block
- *  in plainRows' lanes. Every sum (the objective, gh / gl at each index) receives the same additions
- *  in the same order as plainRows block by block, so the bits are plainRows' (which the twin runs).
- *  Without weights q = r (plainRows multiplies by 1). r goes to pR (nb L f64). Returns the sum of
- *  the blocks' objectives, added in block order. */
+ *  in plainRows' lanes, a column (group) over all nb blocks at a time. Every sum (the objective,
+ *  gh / gl at each index) receives the same additions in the same order as plainRows block by
+ *  block, so the bits are plainRows' (which the twin runs). r goes to pR (nb L f64). Returns the
+ *  sum of the blocks' objectives, added in block order. */
 function plainSuper(pX: usize, n: i32, i0: i32, nb: i32, L: i32, pAct: usize, k: i32, b0: f64, pCoef: usize, pY: usize,
   pW: usize, pR: usize, pGh: usize, pGl: usize, rhs: i32): f64 {
-  const bytes = <usize>(nb * L) << 3;
   const lb = <usize>L << 3;
-  const nb0 = f64x2.splat(-b0);
-  const yc = pY + (<usize>i0 << 3);
-  for (let o: usize = 0; o < bytes; o += 16) v128.store(pR + o, f64x2.add(v128.load(yc + o), nb0));
-  let t = 0;
-  for (; t + 2 <= k; t += 2) {
-    const c0 = colAt(true, pX, n, i0, pAct, t, 0, 0);
-    const c1 = colAt(true, pX, n, i0, pAct, t + 1, 0, 0);
-    const b0v = f64x2.splat(ldf(pCoef, 1 + ldi(pAct, t)));
-    const b1v = f64x2.splat(ldf(pCoef, 1 + ldi(pAct, t + 1)));
-    for (let o: usize = 0; o < bytes; o += 16) {
-      const r = f64x2.sub(v128.load(pR + o), f64x2.mul(v128.load(c0 + o), b0v));
-      v128.store(pR + o, f64x2.sub(r, f64x2.mul(v128.load(c1 + o), b1v)));
-    }
-  }
-  for (; t < k; t++) {
-    const col = colAt(true, pX, n, i0, pAct, t, 0, 0);
-    const bv = f64x2.splat(ldf(pCoef, 1 + ldi(pAct, t)));
-    for (let o: usize = 0; o < bytes; o += 16) {
-      v128.store(pR + o, f64x2.sub(v128.load(pR + o), f64x2.mul(v128.load(col + o), bv)));
-    }
-  }
-  const zero = f64x2.splat(0);
-  const pw = pW != 0 ? pW + (<usize>i0 << 3) : 0;
+  plainResiduals(true, pX, n, i0, pAct, k, b0, pCoef, pY + (<usize>i0 << 3), 0, 0, <usize>nb * lb, pR);
+  const pw = pW != 0 ? pW + (<usize>i0 << 3) : 0; // the group's weights, in place
   let obj = 0.0;
   for (let b = 0; b < nb; b++) {
-    const o0 = <usize>b * lb;
-    let ob = zero;
-    let sq = zero;
-    for (let o = o0; o < o0 + lb; o += 16) {
-      const r = v128.load(pR + o);
-      const qv = pw != 0 ? f64x2.mul(v128.load(pw + o), r) : r;
-      ob = f64x2.add(ob, f64x2.mul(qv, r));
-      if (rhs != 0) {
-        sq = f64x2.add(sq, qv);
-        if (pw != 0) v128.store(pR + o, qv);
-      }
-    }
-    obj += lane0(ob) + lane1(ob);
-    if (rhs != 0) addLanes(pGh, pGl, k, sq, zero);
+    const o = <usize>b * lb;
+    obj += plainObjective(pR + o, pw != 0 ? pw + o : 0, lb, pGh, pGl, k, rhs);
   }
   if (rhs == 0) return obj;
-  t = 0;
+  let t = 0;
   for (; t + 4 <= k; t += 4) {
     const c0 = colAt(true, pX, n, i0, pAct, t, 0, 0);
     const c1 = colAt(true, pX, n, i0, pAct, t + 1, 0, 0);
     const c2 = colAt(true, pX, n, i0, pAct, t + 2, 0, 0);
     const c3 = colAt(true, pX, n, i0, pAct, t + 3, 0, 0);
     for (let b = 0; b < nb; b++) {
-      const o0 = <usize>b * lb;
-      let a0 = zero;
-      let a1 = zero;
-      let a2 = zero;
-      let a3 = zero;
-      for (let o = o0; o < o0 + lb; o += 16) {
-        const qv = v128.load(pR + o);
-        a0 = f64x2.add(a0, f64x2.mul(qv, v128.load(c0 + o)));
-        a1 = f64x2.add(a1, f64x2.mul(qv, v128.load(c1 + o)));
-        a2 = f64x2.add(a2, f64x2.mul(qv, v128.load(c2 + o)));
-        a3 = f64x2.add(a3, f64x2.mul(qv, v128.load(c3 + o)));
-      }
-      addLanes(pGh, pGl, t, a0, zero);
-      addLanes(pGh, pGl, t + 1, a1, zero);
-      addLanes(pGh, pGl, t + 2, a2, zero);
-      addLanes(pGh, pGl, t + 3, a3, zero);
+      const o = <usize>b * lb;
+      plainDots4(pR + o, c0 + o, c1 + o, c2 + o, c3 + o, lb, pGh, pGl, t);
     }
   }
   for (; t < k; t++) {
     const col = colAt(true, pX, n, i0, pAct, t, 0, 0);
     for (let b = 0; b < nb; b++) {
-      const o0 = <usize>b * lb;
-      let a = zero;
-      for (let o = o0; o < o0 + lb; o += 16) a = f64x2.add(a, f64x2.mul(v128.load(pR + o), v128.load(col + o)));
-      addLanes(pGh, pGl, t, a, zero);
+      const o = <usize>b * lb;
+      plainDot(pR + o, col + o, lb, pGh, pGl, t);
     }
   }
   return obj;

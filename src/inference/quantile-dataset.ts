@@ -13,15 +13,19 @@
 //   B = Σ f w² [1, x − m][1, x − m]' = F'F with F = [[√W_f, √W_f d'], [0, R_f]], d = m_f − m; so
 //   V_c = τ(1−τ) B⁻¹MB⁻¹ = τ(1−τ) ZᵀZ with Z = G F⁻¹F⁻ᵀ, and V = T V_c Tᵀ back from centred
 //   coordinates (uncentre).
-// Anything out of the ordinary (unknown options, an unconverged fit, a singular bread, a Dataset
-// in another backend) returns null and summary() takes the array path, which words the errors.
+// Anything out of the ordinary (unknown options, an unconverged fit, a Dataset in another backend)
+// returns null and summary() takes the array path, which words the errors. Once the refits are done
+// they are never redone: a bread this path cannot factor hands them to the array path ({ refits }),
+// and one that is singular for certain (fewer rows of positive density than coefficients — on
+// discrete data the fits at τ ± h often coincide, every density estimate is then 0) throws the array
+// path's typed error here (issue 18: intx 1e6 × 10 at τ 0.5 refitted twice before failing, 23 s).
 import { knownFullRank, solveL1 } from '../fit/solvers.js';
 import { GramAccumulator } from '../fit/accumulator.js';
 import { collapseRows } from '../fit/collapse.js';
 import { Dataset } from '../data/dataset.js';
 import { checkCoefLike, uncentre, type InferenceData } from './design.js';
 import { invUpper } from '../linalg/dense.js';
-import { usableBandwidth, type Bandwidth } from './quantile.js';
+import { nidDensityError, usableBandwidth, type Bandwidth, type CoefFit } from './quantile.js';
 import { gramInverse, sandwich3, weightedGram } from './dataset.js';
 
 const EPS_NID = Math.sqrt(Number.EPSILON);
@@ -40,8 +44,19 @@ export interface NidDataset {
   warnings: string[];
 }
 
-/** The nid summary's covariance on a Dataset, or null to take the general (array) path. */
-export function nidOfDataset(res: Record<string, unknown>, ds: Dataset, o: Record<string, unknown>, minN: number): NidDataset | null {
+/** The refits at tau ± h, for the array path when this one cannot factor the bread. */
+export interface NidRefits {
+  tau: number;
+  h: number;
+  hi: CoefFit;
+  lo: CoefFit;
+}
+
+/**
+ * The nid summary's covariance on a Dataset; or null to take the general (array) path; or the refits
+ * for the array path to use instead of refitting.
+ */
+export function nidOfDataset(res: Record<string, unknown>, ds: Dataset, o: Record<string, unknown>, minN: number): NidDataset | { refits: NidRefits } | null {
   for (const key of Object.keys(o)) if (o[key] !== undefined && !OK_KEYS.has(key)) return null;
   const loss = res.loss;
   if (loss !== 'l1' && loss !== 'quantile') return null;
@@ -88,7 +103,7 @@ export function nidOfDataset(res: Record<string, unknown>, ds: Dataset, o: Recor
  * 1) or its distinct rows (collapsed = true: w = 1, multiplicity = dv's weights).
  */
 function nidCore(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule: Bandwidth, coef: Float64Array, b0: number,
-  intercept: boolean, k: number): NidDataset | null {
+  intercept: boolean, k: number): NidDataset | { refits: NidRefits } | null {
   const n = dv.rows, p = dv.cols;
   const slot = ds.slot;
   const f64 = slot.backend.f64();
@@ -114,6 +129,7 @@ function nidCore(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
   const known = knownFullRank(ds, intercept);
   const hi = solveL1('quantile', dv, undefined, { start, intercept }, tau + h, 'quantile', known);
   const lo = solveL1('quantile', dv, undefined, { start, intercept }, tau - h, 'quantile', known);
+  const toArrays = { refits: { tau, h, hi, lo } };
 
   // densities (as nidCovariance); ω_m = μ·w², ω_b = μ·f·w²
   const dy = r; // reuse
@@ -128,8 +144,10 @@ function nidCore(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
     const om = pWm >>> 3, ob = pWb >>> 3;
     const c = densityWeights(dy, w0 >= 0 && !collapsed ? f.subarray(w0, w0 + n) : null, collapsed ? f.subarray(w0, w0 + n) : null, h,
       f.subarray(om, om + n), f.subarray(ob, ob + n));
-    const { nonPositive, zeroed, posM, posB } = c;
-    if (posB <= k) return null; // X'FX singular: the array path explains
+    const { nonPositive, zeroed, posM, posB, posObs } = c;
+    // Fewer rows of positive density than coefficients: X'FX is singular, as the array path finds
+    if (posB < k) throw nidDensityError(posObs, ds.nPos, tau, h, k);
+    if (posB === k) return toArrays; // singular or not: the array path's QR decides
     const warnings: string[] = [];
     if (zeroed > 0) {
       const obs = (x: number) => `${x} observation${x === 1 ? '' : 's'}`;
@@ -164,7 +182,7 @@ function nidCore(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
     if (!intercept) {
       // without an intercept the co-moments about the means would need the means added back as one
       // more orthogonal row (a QR update): the array path does it.
-      return null;
+      return toArrays;
     }
     const mean = sm.mean.subarray(0, p);
     // G (meat factor) and F (bread factor), k × k upper triangular, column-major
@@ -180,7 +198,7 @@ function nidCore(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
     for (let j = 0; j < k; j++) {
       let colMax = 0;
       for (let i = 0; i <= j; i++) colMax = Math.max(colMax, Math.abs(F[j * k + i]));
-      if (!(Math.abs(F[j * k + j]) > 1e-13 * colMax)) return null;
+      if (!(Math.abs(F[j * k + j]) > 1e-13 * colMax)) return toArrays;
     }
     const Fi = invUpper(F, k); // upper
     // B⁻¹ = Fi Fiᵀ; Z = G B⁻¹; V_c = τ(1−τ) ZᵀZ
@@ -257,12 +275,12 @@ function interceptOptimal(r: Float64Array, yv: Float64Array, wv: Float64Array | 
 
 /**
  * The densities f_i = 2h / (w_i dy_i − √ε) (0 where w_i dy_i ≤ √ε, as nidCovariance) and the weights
- * ω_m = μ w² (into om) and ω_b = f μ w² (into ob); counts of crossings, zeroed densities (in
- * observations) and of positive weights (rows).
+ * ω_m = μ w² (into om) and ω_b = f μ w² (into ob); counts of crossings, zeroed densities and
+ * positive densities (in observations), and of positive weights (rows).
  */
 function densityWeights(dy: Float64Array, wv: Float64Array | null, mv: Float64Array | null, h: number, om: Float64Array, ob: Float64Array):
-  { nonPositive: number; zeroed: number; posM: number; posB: number } {
-  let nonPositive = 0, zeroed = 0, posM = 0, posB = 0;
+  { nonPositive: number; zeroed: number; posM: number; posB: number; posObs: number } {
+  let nonPositive = 0, zeroed = 0, posM = 0, posB = 0, posObs = 0;
   for (let i = 0; i < dy.length; i++) {
     const wi = wv !== null ? wv[i] : 1;
     const m = mv !== null ? mv[i] : 1;
@@ -275,7 +293,7 @@ function densityWeights(dy: Float64Array, wv: Float64Array | null, mv: Float64Ar
     om[i] = w2;
     ob[i] = fi * w2;
     posM++;
-    if (fi * w2 > 0) posB++;
+    if (fi * w2 > 0) { posB++; posObs += m; }
   }
-  return { nonPositive, zeroed, posM, posB };
+  return { nonPositive, zeroed, posM, posB, posObs };
 }

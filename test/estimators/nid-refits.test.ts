@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dataset, init, quantile, RobustRegError, summary } from '../../src/index.js';
 
-/** Calls of the l1_fit kernel of the Dataset's backend while f runs (all backends share the instance). */
+/** Calls of the l1_fit kernel of the Dataset's backend (its slot's) while f runs. */
 function l1Fits(ds: Dataset, f: () => void): number {
   const k = (ds as unknown as { slot: { backend: { kernels: { l1_fit: (...a: unknown[]) => number } } } }).slot.backend.kernels;
   const orig = k.l1_fit;
@@ -62,8 +62,8 @@ describe('nid refits on a Dataset are made once', () => {
         expect((err as RobustRegError).code).toBe('RANK_DEFICIENT');
         expect((err as RobustRegError).details).toEqual({ positive: 0, observations: n, parameters: 3 });
         expect(refits).toBe(2);
-        // the array path refits (twice) and words the same error
-        expect(l1Fits(ds, () => expect(() => summary(fit, mat, y, { se: 'nid' })).toThrow((err as Error).message))).toBe(2);
+        // the array path (which refits on a slot of its own) words the same error
+        expect(() => summary(fit, mat, y, { se: 'nid' })).toThrow((err as Error).message);
         // where the fits at tau ± h differ: two refits too, and a summary
         const f2 = quantile(ds, { tau: 0.1 });
         expect(l1Fits(ds, () => expect(summary(f2, ds, { se: 'nid' }).method).toBe('nid'))).toBe(2);

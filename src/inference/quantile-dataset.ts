@@ -4,8 +4,10 @@
 // here:
 // - the two refits at τ ± h run on the Dataset itself, warm-started from the fit's coefficients (not
 //   its basis), without the kernel's rank check when a fit on this Dataset has passed it;
-// - one blocked pass over the stored columns gives the residuals (for the intercept's optimality
-//   guard), the fitted differences x_i'(β_hi − β_lo) and the densities f_i (exactly as nidCovariance);
+// - a kernel pass over the stored columns (assembly/nid.ts) gives the residuals (for the intercept's
+//   optimality guard), another the fitted differences x_i'(β_hi − β_lo) → the densities f_i (exactly
+//   as nidCovariance; the kernel sums each row as the JavaScript loop it replaces did, at ~3× its
+//   speed in summary's single call);
 // - two passes of the moments kernel (GramAccumulator.add on views of the same X and y with the
 //   weights ω = w² and ω = f·w²) give triangular factors of the centred co-moments, formed by
 //   orthogonal updates (the accuracy of a QR of the centred design, not of a Gram matrix). Centred
@@ -106,18 +108,33 @@ function nidCore(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
   intercept: boolean, k: number): NidDataset | { refits: NidRefits } | null {
   const n = dv.rows, p = dv.cols;
   const slot = ds.slot;
+  // the linear passes' output (n) and coefficients (p), one block
+  const [pOut, pA] = slot.arena.allocMany([8 * n, 8 * Math.max(p, 1)], 'summary (nid linear pass)', true);
+  try {
+    return nidWith(ds, dv, collapsed, tau, rule, coef, b0, intercept, k, pOut, pA);
+  } finally {
+    slot.arena.freeBlock(pOut);
+  }
+}
+
+function nidWith(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule: Bandwidth, coef: Float64Array, b0: number,
+  intercept: boolean, k: number, pOut: number, pA: number): NidDataset | { refits: NidRefits } | null {
+  const n = dv.rows, p = dv.cols;
+  const slot = ds.slot;
+  const y0 = dv.pY >>> 3, w0 = dv.pW ? dv.pW >>> 3 : -1;
+  /** out_i = (y_i − c) + Σ_j x_ij a_j (pY = 0: −c + …) in one kernel pass; a view of out (valid until memory grows). */
+  const linear = (pY: number, c: number, a: Float64Array): Float64Array => {
+    slot.backend.f64().set(a, pA >>> 3);
+    slot.backend.kernels.nid_rows(n, p, dv.pX, pY, c, pA, pOut, dv.xf32);
+    return slot.backend.f64().subarray(pOut >>> 3, (pOut >>> 3) + n);
+  };
+  // one pass: residuals → the intercept's optimality guard (as checkQuantileIntercept); the weights:
+  // wv the observation weights (null: all 1), mv the multiplicities (null: all 1)
+  const r = linear(dv.pY, b0, Float64Array.from(coef, (b) => -b));
   const f64 = slot.backend.f64();
-  const X = dv.xView();
-  const x0 = dv.pX / X.BYTES_PER_ELEMENT, y0 = dv.pY >>> 3, w0 = dv.pW ? dv.pW >>> 3 : -1;
-  // the weights: wv the observation weights (null: all 1), mv the multiplicities (null: all 1)
   const wv = w0 >= 0 && !collapsed ? f64.subarray(w0, w0 + n) : null;
   const mv = collapsed ? f64.subarray(w0, w0 + n) : null;
   const yv = f64.subarray(y0, y0 + n);
-  // one pass: residuals → the intercept's optimality guard (as checkQuantileIntercept)
-  const r = new Float64Array(n);
-  const nb = Float64Array.from(coef, (b) => -b);
-  if (X instanceof Float64Array) linearRows64(r, X, x0, n, p, yv, b0, nb);
-  else linearRows32(r, X, x0, n, p, yv, b0, nb);
   if (intercept && !interceptOptimal(r, yv, wv, mv, tau)) return null; // the array path words the error
 
   // the refits at tau ± h, from the fit (on the distinct rows when collapsed: the problem a direct
@@ -131,15 +148,12 @@ function nidCore(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
   const lo = solveL1('quantile', dv, undefined, { start, intercept }, tau - h, 'quantile', known);
   const toArrays = { refits: { tau, h, hi, lo } };
 
-  // densities (as nidCovariance); ω_m = μ·w², ω_b = μ·f·w²
-  const dy = r; // reuse
-  const X2 = dv.xView();
+  // densities (as nidCovariance) from the fitted differences dy; ω_m = μ·w², ω_b = μ·f·w²
   const db = Float64Array.from(hi.coef, (b, j) => b - lo.coef[j]);
   const db0 = intercept ? hi.intercept - lo.intercept : 0;
-  if (X2 instanceof Float64Array) linearRows64(dy, X2, x0, n, p, null, -db0, db);
-  else linearRows32(dy, X2, x0, n, p, null, -db0, db);
   const [pWm, pWb] = slot.arena.allocMany([8 * n, 8 * n], 'summary (nid weights)', true);
   try {
+    const dy = linear(0, -db0, db); // after the allocation: no growth until the densities are formed
     const f = slot.backend.f64();
     const om = pWm >>> 3, ob = pWb >>> 3;
     const c = densityWeights(dy, w0 >= 0 && !collapsed ? f.subarray(w0, w0 + n) : null, collapsed ? f.subarray(w0, w0 + n) : null, h,
@@ -224,26 +238,6 @@ function nidCore(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
     return { tau, h, rule, coefAll, V, intercept, k, warnings };
   } finally {
     slot.arena.freeBlock(pWm); // one block holds both weight vectors
-  }
-}
-
-/**
- * out_i = ((y_i − c) + x_i1 a_1) + … + x_ip a_p (y = null: 0 for y_i), row by row (the sum stays in a
- * register; one pass over the columns of X at x0, n rows). Two copies, so each sees one array type.
- */
-function linearRows64(out: Float64Array, X: Float64Array, x0: number, n: number, p: number, y: Float64Array | null, c: number, a: Float64Array): void {
-  for (let i = 0; i < n; i++) {
-    let s = y !== null ? y[i] - c : -c;
-    for (let j = 0, o = x0 + i; j < p; j++, o += n) s += X[o] * a[j];
-    out[i] = s;
-  }
-}
-
-function linearRows32(out: Float64Array, X: Float32Array, x0: number, n: number, p: number, y: Float64Array | null, c: number, a: Float64Array): void {
-  for (let i = 0; i < n; i++) {
-    let s = y !== null ? y[i] - c : -c;
-    for (let j = 0, o = x0 + i; j < p; j++, o += n) s += X[o] * a[j];
-    out[i] = s;
   }
 }
 

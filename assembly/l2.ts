@@ -20,6 +20,11 @@
 //     triangle) is accumulated over row blocks of BLOCK rows copied (centered, scaled, weighted) into
 //     the work region; every dot product keeps two f64x2 lanes (even / odd rows of the block) that
 //     are added at the end of the block.
+//     In place (l2_fit's first attempt when unweighted, X f64, n (p + 1) >= PLAIN_MIN_NQ and p + 1 <= L):
+//     a column whose mean does not dominate its squares (W m_j^2 <= s_j^2) is read straight from X
+//     (no copy; its sums are centred afterwards, - W m_t m_u between two such columns), the others
+//     and y are copied centred, and all entries are scaled by 1 / (s_t s_u) at the end. Measured
+//     (1e6 x 20, CPU, A/B in separate processes, load 10): 88-92 -> 75-77 ms.
 //  3. ridge / s_j^2 is added to diagonal j (the penalty in scaled coordinates).
 //  4. Cholesky of the Gram matrix (upper, LAPACK dpotf2 order), failing at the first pivot that is
 //     not above RCOND_MIN times its diagonal entry; then Hager/Higham's 1-norm estimate of rcond
@@ -51,6 +56,9 @@
 //     Typically one correction then suffices where two were computed before (measured: identical
 //     coefficients on 4,900 random problems — weights, ridge, offsets, near-collinear columns — and
 //     on NIST).
+//     Plain mode (PLAIN_MIN_NQ, RCOND_PLAIN; l2_fit only, INFO_METHOD = 2): for large well-conditioned
+//     problems the residuals and X^T W r are plain float64 sums (one fused pass per correction), and the
+//     iteration stops once rho ||d|| is below the noise floor of those sums (docs/design.md §5).
 //  7. The objective comes from a last residual pass at the returned coefficients, unless the last
 //     correction settled and the objective's change sum w (r - delta)^2 - sum w r^2 = -2 lin + quad
 //     (lin = the correction dotted with X^T W r, already in hand; quad <= W c^2 + d^T G d) is below
@@ -63,7 +71,7 @@ import { splitHi, twoSumErr, twoProdErr, splitHiV, twoSumErrV, twoProdErrV } fro
 import { XS, setX, setXS, xatx, xld, xld2 } from "./xload";
 import { PAR_SLOTS, PASS_L2_GRAM, PASS_L2_REFINE, PASS_L2_STD, parRun } from "./par";
 import { ldf, stf, ldi, sti, evenUp, lane0, lane1 } from "./mem";
-import { dotTile2x4 } from "./tile";
+import { dotTile2x4At } from "./tile";
 
 /** Rows per block of the Gram / QR / refinement passes (even, so f64x2 pairs never straddle blocks). */
 const BLOCK: i32 = 512;
@@ -83,6 +91,15 @@ const TOL_RANK: f64 = 1e-10;
  *  correction (relative, normwise; the initial solution's error is of the same order) is at most
  *  this. The bound is pessimistic (worst-case rounding, x16): measured errors are ~1e-3 of it. */
 const INNER_RHO: f64 = 1e-9;
+/** Plain mode of the refinement (step 6): float64 residuals and X^T W r sums instead of
+ *  double-double ones, for l2_fit's large well-conditioned problems only — n (p + 1) >= PLAIN_MIN_NQ
+ *  and rcond >= RCOND_PLAIN on the Cholesky path. There the double-double pass cost ~4x a plain one
+ *  (measured, 1e6 x 20: ~54 of 124 ms), and the answer it buys (the exact solution rounded) differs
+ *  from the plain fixed point by at most the reported bound (a few ulps of eps cond(Z)): every
+ *  problem of the NIST suite and of the accuracy tests is far below the size and keeps the exact
+ *  refinement; IRLS and the L1 warm start never use it. */
+const PLAIN_MIN_NQ: f64 = 1048576.0; // 2^20 entries of [X, y]
+const RCOND_PLAIN: f64 = 1e-4;
 /** Refinement corrections at most. */
 const MAX_REFINE: i32 = 5;
 /** 2^-52. */
@@ -186,7 +203,7 @@ function passArgs(n: i32, pX: usize, pY: usize, pW: usize, k: i32, pAct: usize, 
 export function l2_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, ridge: f64,
   pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, xf32: i32): i32 {
   setX(xf32);
-  return l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, 0);
+  return l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, 0, 1);
 }
 
 /** l2_fit, or with inner != 0 the cheaper solve that IRLS uses for its intermediate steps: when the
@@ -197,7 +214,7 @@ export function l2_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercep
  *  l2_fit; ITERATIONS counts the corrections applied. The steps of the header are the functions
  *  below: standardize (1), normalMatrix (2-3), factorize (4-5), initialSolution and refine (6). */
 export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, ridge: f64,
-  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, inner: i32): i32 {
+  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, inner: i32, plainOk: i32 = 0): i32 {
   const L = blockRows(n);
   layoutL2(pWork, p, L, n);
 
@@ -224,7 +241,7 @@ export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
 
   let pa = standardize(n, p, pX, pY, pW, W, intercept, pFlags, 1);
   let ybar = intercept != 0 ? ldf(rMean, p) : 0.0;
-  normalMatrix(n, pX, pY, pW, pa, ybar, ridge, L);
+  normalMatrix(n, pX, pY, pW, pa, ybar, ridge, L, plainOk);
   let kk = factorize(n, pX, pY, pW, pa, ybar, ridge, L, pFlags, pInfo, 1);
   if (kk < 0) {
     // The QR path (step 5: ill-conditioned): steps 1-3 again with the multi-pass standardisation,
@@ -234,12 +251,12 @@ export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
     for (let j = 0; j < p; j++) sti(pFlags, j, 0);
     pa = standardize(n, p, pX, pY, pW, W, intercept, pFlags, 0);
     ybar = intercept != 0 ? ldf(rMean, p) : 0.0;
-    normalMatrix(n, pX, pY, pW, pa, ybar, ridge, L);
+    normalMatrix(n, pX, pY, pW, pa, ybar, ridge, L, 0);
     kk = factorize(n, pX, pY, pW, pa, ybar, ridge, L, pFlags, pInfo, 0);
   }
   const q = pa + 1;
   const b0 = initialSolution(kk, pa, q, ybar, intercept, pCoef);
-  let obj = refine(n, pX, pY, pW, mask, W, kk, q, b0, intercept, ridge, inner, L, pCoef, pInfo);
+  let obj = refine(n, pX, pY, pW, mask, W, kk, q, b0, intercept, ridge, inner, plainOk, L, pCoef, pInfo);
 
   // 7. Objective at the returned coefficients.
   if (ridge > 0) {
@@ -288,6 +305,7 @@ let rArgs: usize = 0;   // ARGS_LEN f64: block-pass arguments
 let rPart: usize = 0;   // chunkCount(n, p) partial slots
 let rSlots: usize = 0;  // scratch of participant slots 1..PAR_SLOTS-1 ((p + 6) L f64 each)
 let rP: i32 = 0;        // p of the call in progress (the chunk rule's)
+let rRaw: i32 = 0;      // the Gram matrix was read in place (normalMatrix; widens refine's rho)
 
 /** Points the regions above into the work region at pWork (see l2_work_bytes). */
 function layoutL2(pWork: usize, p: i32, L: i32, n: i32): void {
@@ -390,8 +408,19 @@ export function l2StdItem(pArgs: usize, j: i32, s: i32): void {
 
 /** Steps 2-3: Gram matrix of [Z, yc] (order q = pa + 1, upper triangle, leading dimension q) in rG,
  *  ridge on the diagonal. */
-function normalMatrix(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64, ridge: f64, L: i32): void {
+function normalMatrix(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64, ridge: f64, L: i32, rawOk: i32): void {
   const q = pa + 1;
+  // In place (see gramMatrix): l2_fit's first attempt, unweighted f64 X, n q >= PLAIN_MIN_NQ, q <= L.
+  rRaw = rawOk != 0 && pW == 0 && XS == 3 && <f64>n * <f64>q >= PLAIN_MIN_NQ && q <= L ? 1 : 0;
+  if (rRaw != 0) {
+    const W = <f64>n;
+    for (let t = 0; t < pa; t++) {
+      const j = ldi(rAct, t);
+      const m = ldf(rMean, j);
+      const s = ldf(rScale, j);
+      stf(rSg, t, (W * m) * m <= s * s ? 1.0 : 0.0);
+    }
+  }
   gramMatrix(n, pX, pY, pW, pa, ybar, L, rP, rG);
   if (ridge > 0) {
     for (let t = 0; t < pa; t++) {
@@ -483,13 +512,14 @@ function initialSolution(kk: i32, pa: i32, q: i32, ybar: f64, intercept: i32, pC
  *  floorB: the double-double residual's error (2 (q + 1)^2 eps^2 T per row) through G^-1 Z^T;
  *  dotB: Dot2's second-order error (depth eps)^2 sum |q x| <= (depth eps)^2 ||sqrt(w) r||. */
 function refine(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, W: f64, kk: i32, q: i32, b0: f64,
-  intercept: i32, ridge: f64, inner: i32, L: i32, pCoef: usize, pInfo: usize): f64 {
+  intercept: i32, ridge: f64, inner: i32, plainOk: i32, L: i32, pCoef: usize, pInfo: usize): f64 {
   const rcond = ldf(pInfo, INFO_RCOND);
   let rho = Infinity;
   let floorR = 0.0;
   let floorB = 0.0;
   let dotB = 0.0;
   let ymax = 0.0;
+  let plain = false;
   if (ldf(pInfo, INFO_METHOD) == 0 && kk > 0 && rcond > 0) {
     // on the Cholesky path the factor's columns are the Gram's (rPos is the identity, kk = pa)
     const anorm = gramNorm1(rG, q, rPos, kk);
@@ -497,10 +527,29 @@ function refine(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, W: f64, kk: 
       const est = 1.0 / (rcond * anorm);
       const depth = <f64>(L / 2 + 1) + Math.ceil(<f64>n / <f64>L);
       const qf = <f64>q;
-      rho = 16.0 * est * qf * (depth + 3.0 * qf + 8.0) * EPS + 4.0 * EPS;
-      floorR = 2.0 * (qf + 1.0) * (qf + 1.0) * EPS * EPS;
-      floorB = 16.0 * est * sqrt<f64>(qf * W) * floorR;
-      dotB = 16.0 * est * sqrt<f64>(qf) * (depth * EPS) * (depth * EPS);
+      // In place (rRaw), the Gram's sums run over uncentred columns whose squares are at most twice
+      // the centred ones (normalMatrix's test): twice the accumulation term.
+      const depthG = rRaw != 0 ? 2.0 * depth : depth;
+      rho = 16.0 * est * qf * (depthG + 3.0 * qf + 8.0) * EPS + 4.0 * EPS;
+      plain = plainOk != 0 && inner == 0 && rcond >= RCOND_PLAIN && <f64>n * qf >= PLAIN_MIN_NQ;
+      if (plain) {
+        stf(pInfo, INFO_METHOD, 2); // reported: Cholesky with the plain refinement
+        // Plain float64 residuals (see PLAIN_MIN_NQ): each r_i is off by at most 2 (q + 1) eps T, and
+        // each X^T W r sum (and the mean term of the right-hand side) by 2 depth eps sqrt(obj W) max|x_j|.
+        floorR = 2.0 * (qf + 1.0) * EPS;
+        floorB = 16.0 * est * sqrt<f64>(qf * W) * floorR;
+        let cx = 0.0;
+        for (let t = 0; t < kk; t++) {
+          const j = ldi(rAct, t);
+          const c = ldf(rXm, j) * ldf(rInvs, j);
+          if (c > cx) cx = c;
+        }
+        dotB = 16.0 * est * sqrt<f64>(qf * W) * 2.0 * (depth * EPS) * cx;
+      } else {
+        floorR = 2.0 * (qf + 1.0) * (qf + 1.0) * EPS * EPS;
+        floorB = 16.0 * est * sqrt<f64>(qf * W) * floorR;
+        dotB = 16.0 * est * sqrt<f64>(qf) * (depth * EPS) * (depth * EPS);
+      }
       for (let i = 0; i < n; i++) {
         if (pW == 0 || ldf(pW, i) > 0) {
           const a = abs<f64>(ldf(pY, i));
@@ -528,7 +577,7 @@ function refine(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, W: f64, kk: 
       obj = objNext;
       break;
     }
-    obj = refinePass(n, pX, pY, pW, mask, kk, b0, pCoef, L, rP, last ? 0 : 1);
+    obj = refinePass(n, pX, pY, pW, mask, kk, b0, pCoef, L, rP, last ? 0 : 1, plain ? 1 : 0);
     if (last) break;
     correction(kk, q, intercept, ridge, pCoef);
     const sq = ldf(rGh, kk);
@@ -551,7 +600,9 @@ function refine(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, W: f64, kk: 
     // any point of that interval (widened for the rounding of d_j / s_j, and 4x) gives the same
     // double as b_j + d_j / s_j does: then further corrections can only return the same bits.
     const E = rho * sqrt<f64>(dn2) + floorB * T + dotB * sqrt<f64>(obj);
-    settled = E < Infinity;
+    // plain: done once the contraction's part of the bound is below the float64 residuals' noise
+    // floor, which no further plain correction can go below.
+    settled = plain ? rho * sqrt<f64>(dn2) <= floorB * T + dotB * sqrt<f64>(obj) : E < Infinity;
     let um = 0.0;
     let smd = 0.0;
     let next = 0.0;
@@ -568,11 +619,13 @@ function refine(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, W: f64, kk: 
       const m = ldf(rMean, j);
       dm += m * db;
       if (settled) {
-        const u = 4.0 * (E * ldf(rInvs, j) + EPS * abs<f64>(db));
-        const e = twoSumErr(b, db, b1);
-        if (!(b1 + (e + u) == b1 && b1 + (e - u) == b1)) settled = false;
-        um += abs<f64>(m) * u;
-        smd += abs<f64>(m * db);
+        if (!plain) {
+          const u = 4.0 * (E * ldf(rInvs, j) + EPS * abs<f64>(db));
+          const e = twoSumErr(b, db, b1);
+          if (!(b1 + (e + u) == b1 && b1 + (e - u) == b1)) settled = false;
+          um += abs<f64>(m) * u;
+          smd += abs<f64>(m * db);
+        }
         const c = b1 - b;
         lin += c * (ldf(rGh, t) + ldf(rGl, t));
         cm += m * c;
@@ -584,10 +637,12 @@ function refine(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, W: f64, kk: 
       if (kk == 0) next = maxRatio(next, d0, b0, 0);
       const b1 = b0 + d0;
       if (settled) {
-        // The intercept inherits the slopes' error through the means, plus the rounding of d0.
-        const u = um + 4.0 * ((<f64>kk + 4.0) * EPS * (abs<f64>(mr) + smd) + floorR * T);
-        const e = twoSumErr(b0, d0, b1);
-        if (!(b1 + (e + u) == b1 && b1 + (e - u) == b1)) settled = false;
+        if (!plain) {
+          // The intercept inherits the slopes' error through the means, plus the rounding of d0.
+          const u = um + 4.0 * ((<f64>kk + 4.0) * EPS * (abs<f64>(mr) + smd) + floorR * T);
+          const e = twoSumErr(b0, d0, b1);
+          if (!(b1 + (e + u) == b1 && b1 + (e - u) == b1)) settled = false;
+        }
         const c = b1 - b0;
         lin += c * (sq + sqLo);
         cm += c;
@@ -1042,6 +1097,8 @@ function gramMatrix(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64,
   stf(a, aV1, <f64>rMean);
   stf(a, aV2, <f64>rInvs);
   stf(a, aV3, ybar);
+  stf(a, aFast, <f64>rRaw);
+  stf(a, aMask, <f64>rSg);
   const nc = chunkCount(n, p);
   if (!parRun(PASS_L2_GRAM, a, nc)) {
     for (let c = 0; c < nc; c++) l2GramItem(a, c, 0);
@@ -1051,6 +1108,22 @@ function gramMatrix(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64,
   for (let c = 0; c < nc; c++) {
     const part = rPart + <usize>c * ps;
     for (let k = 0; k < q * q; k++) stf(pG, k, ldf(pG, k) + ldf(part, k));
+  }
+  if (rRaw != 0) {
+    // Centre the in-place columns' sums (C = X^T X - W m m^T where both columns were read in place;
+    // a sum with a centred copy needs nothing: sum (x - m) = 0 up to rounding), then scale.
+    const W = <f64>n;
+    for (let u = 0; u < q; u++) {
+      const ru = u < pa && ldf(rSg, u) != 0;
+      const mu = u < pa ? ldf(rMean, ldi(rAct, u)) : 0.0;
+      const ivu = u < pa ? ldf(rInvs, ldi(rAct, u)) : 1.0;
+      for (let t = 0; t <= u; t++) {
+        const ivt = t < pa ? ldf(rInvs, ldi(rAct, t)) : 1.0;
+        let g = ldf(pG, u * q + t);
+        if (ru && ldf(rSg, t) != 0) g = g - (W * ldf(rMean, ldi(rAct, t))) * mu;
+        stf(pG, u * q + t, (g * ivt) * ivu);
+      }
+    }
   }
 }
 
@@ -1069,20 +1142,54 @@ export function l2GramItem(pArgs: usize, c: i32, s: i32): void {
   for (let k = 0; k < q * q; k++) stf(part, k, 0);
   const r0 = c * chunk;
   const r1 = min<i32>(n, r0 + chunk);
+  const raw = <i32>ldf(pArgs, aFast) != 0;
   for (let i0 = r0; i0 < r1; i0 += L) {
     const len = min<i32>(L, r1 - i0);
     const lp = evenUp(len);
-    fillBlock(n, <usize>ldf(pArgs, aPX), <usize>ldf(pArgs, aPY), <usize>ldf(pArgs, aPW), i0, len, lp, pa,
-      <usize>ldf(pArgs, aAct), <usize>ldf(pArgs, aV1), <usize>ldf(pArgs, aV2), ldf(pArgs, aV3), blk, L, wb);
-    gramBlock(blk, L, lp, q, part);
+    if (raw) {
+      fillInPlace(n, <usize>ldf(pArgs, aPX), <usize>ldf(pArgs, aPY), i0, len, lp, pa, <usize>ldf(pArgs, aAct),
+        <usize>ldf(pArgs, aV1), ldf(pArgs, aV3), <usize>ldf(pArgs, aMask), blk, L, wb);
+      gramBlock(blk, L, lp, q, part, wb);
+    } else {
+      fillBlock(n, <usize>ldf(pArgs, aPX), <usize>ldf(pArgs, aPY), <usize>ldf(pArgs, aPW), i0, len, lp, pa,
+        <usize>ldf(pArgs, aAct), <usize>ldf(pArgs, aV1), <usize>ldf(pArgs, aV2), ldf(pArgs, aV3), blk, L, wb);
+      gramBlock(blk, L, lp, q, part, 0);
+    }
   }
+}
+
+/** The in-place Gram's block (gramMatrix with rRaw): the column table pCols (u32 addresses, q of
+ *  them) points column t < pa with mode 1 (pMode, f64 per t) at X itself — unless the block has an
+ *  odd number of rows, when it is copied as it is with a zero pad row — and every other column
+ *  (mode 0, and y in column pa) at a centred, unscaled copy (x - m; y - ybar) in the block. */
+function fillInPlace(n: i32, pX: usize, pY: usize, i0: i32, len: i32, lp: i32, pa: i32, pAct: usize, pMean: usize,
+  ybar: f64, pMode: usize, pBlk: usize, L: i32, pCols: usize): void {
+  const half = len & ~1;
+  for (let t = 0; t <= pa; t++) {
+    const src = t < pa ? pX + ((<usize>ldi(pAct, t) * <usize>n + <usize>i0) << 3) : pY + (<usize>i0 << 3);
+    const inPlace = t < pa && ldf(pMode, t) != 0;
+    if (inPlace && lp == len) {
+      store<u32>(pCols + (<usize>t << 2), <u32>src);
+      continue;
+    }
+    const dst = pBlk + (<usize>(t * L) << 3);
+    fillColumn<f64>(src, dst, half, len, 0, 0, inPlace ? 0.0 : (t < pa ? ldf(pMean, ldi(pAct, t)) : ybar), 1.0);
+    if (lp > len) stf(dst, len, 0);
+    store<u32>(pCols + (<usize>t << 2), <u32>dst);
+  }
+}
+
+/** Column t of a Gram block: at pBlk + t stride, or (pCols != 0) at the u32 address pCols[t]. */
+// @ts-ignore: decorator
+@inline function gcol(pBlk: usize, stride: usize, pCols: usize, t: i32): usize {
+  return pCols == 0 ? pBlk + <usize>t * stride : <usize>load<u32>(pCols + (<usize>t << 2));
 }
 
 /** G[t, u] += sum over the block of z_t z_u for t <= u < q (G column-major, leading dimension q).
  *  Each pair keeps one f64x2 accumulator (lane 0: even rows, lane 1: odd rows) added at the end;
  *  2 x 4 tiles of pairs share the loads of their columns (register blocking does not change any
  *  pair's order, so the twin's one-pair loop gives the same bits). */
-function gramBlock(pBlk: usize, L: i32, lp: i32, q: i32, pG: usize): void {
+function gramBlock(pBlk: usize, L: i32, lp: i32, q: i32, pG: usize, pCols: usize): void {
   const stride = <usize>L << 3;
   const bytes = <usize>lp << 3;
   const qb = <usize>q << 3;
@@ -1098,18 +1205,19 @@ function gramBlock(pBlk: usize, L: i32, lp: i32, q: i32, pG: usize): void {
   // which reads the q columns 4 KiB at a time (~24 ms of the 1e6 x 20 pass, ~7 GB/s against 25 GB/s
   // for one stream: bench/roofline.mjs).
   for (; t + 2 <= q; t += 2) {
-    const ct = pBlk + <usize>t * stride;
-    const cs = ct + stride;
+    const ct = gcol(pBlk, stride, pCols, t);
+    const cs = gcol(pBlk, stride, pCols, t + 1);
     const low = pG + (<usize>(t * q + t + 1) << 3); // (t + 1, t): below the diagonal
     const keep = load<f64>(low);
     let u = t;
     for (; u + 4 <= q; u += 4) {
       const pA = pG + (<usize>(u * q + t) << 3);
-      dotTile2x4(ct, cs, pBlk + <usize>u * stride, stride, bytes, 1.0, pA, pA + 8, qb);
+      dotTile2x4At(ct, cs, gcol(pBlk, stride, pCols, u), gcol(pBlk, stride, pCols, u + 1), gcol(pBlk, stride, pCols, u + 2),
+        gcol(pBlk, stride, pCols, u + 3), bytes, 1.0, pA, pA + 8, qb);
     }
     if (u + 2 <= q) {
-      const c0 = pBlk + <usize>u * stride;
-      const c1 = c0 + stride;
+      const c0 = gcol(pBlk, stride, pCols, u);
+      const c1 = gcol(pBlk, stride, pCols, u + 1);
       const pA = pG + (<usize>(u * q + t) << 3);
       let a0 = f64x2.splat(0);
       let b0 = a0, a1 = a0, b1 = a0;
@@ -1130,7 +1238,7 @@ function gramBlock(pBlk: usize, L: i32, lp: i32, q: i32, pG: usize): void {
       u += 2;
     }
     if (u < q) {
-      const c0 = pBlk + <usize>u * stride;
+      const c0 = gcol(pBlk, stride, pCols, u);
       const pA = pG + (<usize>(u * q + t) << 3);
       let a0 = f64x2.splat(0);
       let b0 = a0;
@@ -1145,7 +1253,7 @@ function gramBlock(pBlk: usize, L: i32, lp: i32, q: i32, pG: usize): void {
     store<f64>(low, keep);
   }
   if (t < q) {
-    const ct = pBlk + <usize>t * stride;
+    const ct = gcol(pBlk, stride, pCols, t);
     let a = f64x2.splat(0);
     for (let o: usize = 0; o < bytes; o += 16) {
       const z = v128.load(ct + o);
@@ -1457,10 +1565,11 @@ function deleteAliased(pR: usize, q: i32, pa: i32, tol: f64, pPos: usize, pAct: 
  *  register pressure), the Dot2 sweep keeps four independent accumulators sharing the loads of q,
  *  so the bits are those of the one-column loops (which the twin runs). */
 function refinePass(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, k: i32, b0: f64, pCoef: usize, L: i32, p: i32,
-  rhs: i32): f64 {
+  rhs: i32, plain: i32): f64 {
   const a = passArgs(n, pX, pY, pW, k, rAct, L, p);
   stf(a, aV1, b0);
   stf(a, aV2, <f64>pCoef);
+  stf(a, aV3, <f64>plain);
   stf(a, aRhs, <f64>rhs);
   stf(a, aMask, <f64>mask);
   const nc = chunkCount(n, p);
@@ -1508,20 +1617,31 @@ export function l2RefineItem(pArgs: usize, c: i32, s: i32): void {
   const obj = refineRows(n, r0, min<i32>(n, r0 + chunk), <usize>ldf(pArgs, aPX), <usize>ldf(pArgs, aPY),
     <usize>ldf(pArgs, aPW), <i32>ldf(pArgs, aMask), k, <usize>ldf(pArgs, aAct), ldf(pArgs, aV1),
     <usize>ldf(pArgs, aV2), blk, L, wb, wb + lb, wb + 2 * lb, wb + 3 * lb, wb + 4 * lb,
-    part + 8, part + 8 + (<usize>pv << 3), <i32>ldf(pArgs, aRhs));
+    part + 8, part + 8 + (<usize>pv << 3), <i32>ldf(pArgs, aRhs), <i32>ldf(pArgs, aV3));
   stf(part, 0, obj);
 }
 
 /** refinePass's sweep over rows r0..r1-1 (whole blocks of L rows from r0), sums from zero. */
 function refineRows(n: i32, r0: i32, r1: i32, pX: usize, pY: usize, pW: usize, mask: i32, k: i32, pAct: usize, b0: f64, pCoef: usize,
-  pBlk: usize, L: i32, pWb: usize, pRh: usize, pRl: usize, pQh: usize, pQl: usize, pGh: usize, pGl: usize, rhs: i32): f64 {
+  pBlk: usize, L: i32, pWb: usize, pRh: usize, pRl: usize, pQh: usize, pQl: usize, pGh: usize, pGl: usize, rhs: i32,
+  plain: i32): f64 {
   for (let t = 0; t <= k; t++) {
     stf(pGh, t, 0);
     stf(pGl, t, 0);
   }
   const stride = <usize>L << 3;
   let obj = 0.0;
-  for (let i0 = r0; i0 < r1; i0 += L) {
+  let i0 = r0;
+  if (plain != 0 && mask == 0 && XS == 3 && k >= 2) {
+    // Plain mode reading X in place: up to SUPER_BLOCKS whole blocks at a time (plainSuper; the
+    // scratch from pBlk holds (k + 6) L >= 8 L f64), the rest block by block below.
+    while (r1 - i0 >= L) {
+      const nb = min<i32>(SUPER_BLOCKS, (r1 - i0) / L);
+      obj += plainSuper(pX, n, i0, nb, L, pAct, k, b0, pCoef, pY, pW, pBlk, pGh, pGl, rhs);
+      i0 += nb * L;
+    }
+  }
+  for (; i0 < r1; i0 += L) {
     const len = min<i32>(L, r1 - i0);
     const lp = evenUp(len);
     const bytes = <usize>lp << 3;
@@ -1550,8 +1670,12 @@ function refineRows(n: i32, r0: i32, r1: i32, pX: usize, pY: usize, pW: usize, m
     }
     if (lp > len) stf(pWb, len, 0);
 
-    // r = y - b0 - sum_t x_t b_t: TwoSum for each subtraction, Dekker's product for x b.
     const yc = direct ? pY + (<usize>i0 << 3) : pBlk + <usize>k * stride;
+    if (plain != 0) {
+      obj += plainRows(direct, pX, n, i0, pAct, k, b0, pCoef, yc, pBlk, stride, bytes, pWb, pRh, pGh, pGl, rhs);
+      continue;
+    }
+    // r = y - b0 - sum_t x_t b_t: TwoSum for each subtraction, Dekker's product for x b.
     const nb0 = f64x2.splat(-b0);
     for (let o: usize = 0; o < bytes; o += 16) {
       const y = v128.load(yc + o);
@@ -1721,6 +1845,146 @@ function refineRows(n: i32, r0: i32, r1: i32, pX: usize, pY: usize, pW: usize, m
         ah = s;
       }
       addLanes(pGh, pGl, t, ah, al);
+    }
+  }
+  return obj;
+}
+
+/** refineRows on one block in plain float64 (refine's plain mode): r = ((y - b0) - x_0 b_0) - ..., in
+ *  column order, into pRh; with rhs != 0, q = w r and the sums of q (index k) and of q x_t (index t)
+ *  as two lanes per sum added into (gh, gl) by addLanes with zero low parts. Returns sum w r^2
+ *  (the lanes: q r with rhs, (w r) r without — the same products). Register-blocked as the
+ *  double-double sweeps (two columns per residual trip, four per Dot trip): no sum's order changes. */
+function plainRows(direct: bool, pX: usize, n: i32, i0: i32, pAct: usize, k: i32, b0: f64, pCoef: usize, yc: usize,
+  pBlk: usize, stride: usize, bytes: usize, pWb: usize, pR: usize, pGh: usize, pGl: usize, rhs: i32): f64 {
+  plainResiduals(direct, pX, n, i0, pAct, k, b0, pCoef, yc, pBlk, stride, bytes, pR);
+  const obj = plainObjective(pR, pWb, bytes, pGh, pGl, k, rhs);
+  if (rhs == 0) return obj;
+  let t = 0;
+  for (; t + 4 <= k; t += 4) {
+    plainDots4(pR, colAt(direct, pX, n, i0, pAct, t, pBlk, stride), colAt(direct, pX, n, i0, pAct, t + 1, pBlk, stride),
+      colAt(direct, pX, n, i0, pAct, t + 2, pBlk, stride), colAt(direct, pX, n, i0, pAct, t + 3, pBlk, stride),
+      bytes, pGh, pGl, t);
+  }
+  for (; t < k; t++) plainDot(pR, colAt(direct, pX, n, i0, pAct, t, pBlk, stride), bytes, pGh, pGl, t);
+  return obj;
+}
+
+/** The plain residuals r = ((y - b0) - x_0 b_0) - ... of `bytes` / 8 rows into pR (two columns per
+ *  trip: the same operations per row in the same order). */
+function plainResiduals(direct: bool, pX: usize, n: i32, i0: i32, pAct: usize, k: i32, b0: f64, pCoef: usize, yc: usize,
+  pBlk: usize, stride: usize, bytes: usize, pR: usize): void {
+  const nb0 = f64x2.splat(-b0);
+  for (let o: usize = 0; o < bytes; o += 16) v128.store(pR + o, f64x2.add(v128.load(yc + o), nb0));
+  let t = 0;
+  for (; t + 2 <= k; t += 2) {
+    const c0 = colAt(direct, pX, n, i0, pAct, t, pBlk, stride);
+    const c1 = colAt(direct, pX, n, i0, pAct, t + 1, pBlk, stride);
+    const b0v = f64x2.splat(ldf(pCoef, 1 + ldi(pAct, t)));
+    const b1v = f64x2.splat(ldf(pCoef, 1 + ldi(pAct, t + 1)));
+    for (let o: usize = 0; o < bytes; o += 16) {
+      const r = f64x2.sub(v128.load(pR + o), f64x2.mul(v128.load(c0 + o), b0v));
+      v128.store(pR + o, f64x2.sub(r, f64x2.mul(v128.load(c1 + o), b1v)));
+    }
+  }
+  for (; t < k; t++) {
+    const col = colAt(direct, pX, n, i0, pAct, t, pBlk, stride);
+    const bv = f64x2.splat(ldf(pCoef, 1 + ldi(pAct, t)));
+    for (let o: usize = 0; o < bytes; o += 16) {
+      v128.store(pR + o, f64x2.sub(v128.load(pR + o), f64x2.mul(v128.load(col + o), bv)));
+    }
+  }
+}
+
+/** One block's objective lanes sum w r^2 over its `bytes` / 8 rows at pR (weights at pWb; pWb = 0:
+ *  w = 1, and 1 r = r exactly), returned as lane0 + lane1; with rhs != 0, r becomes q = w r in
+ *  place and the lanes of sum q go to index k of (gh, gl). */
+function plainObjective(pR: usize, pWb: usize, bytes: usize, pGh: usize, pGl: usize, k: i32, rhs: i32): f64 {
+  const zero = f64x2.splat(0);
+  let ob = zero;
+  let sq = zero;
+  for (let o: usize = 0; o < bytes; o += 16) {
+    const r = v128.load(pR + o);
+    const qv = pWb != 0 ? f64x2.mul(v128.load(pWb + o), r) : r;
+    ob = f64x2.add(ob, f64x2.mul(qv, r));
+    if (rhs != 0) {
+      sq = f64x2.add(sq, qv);
+      if (pWb != 0) v128.store(pR + o, qv);
+    }
+  }
+  if (rhs != 0) addLanes(pGh, pGl, k, sq, zero);
+  return lane0(ob) + lane1(ob);
+}
+
+/** Lanes of sum q x over `bytes` / 8 rows (q at pQ, four columns at c0..c3), added to indexes t..t+3
+ *  of (gh, gl). */
+function plainDots4(pQ: usize, c0: usize, c1: usize, c2: usize, c3: usize, bytes: usize, pGh: usize, pGl: usize,
+  t: i32): void {
+  const zero = f64x2.splat(0);
+  let a0 = zero;
+  let a1 = zero;
+  let a2 = zero;
+  let a3 = zero;
+  for (let o: usize = 0; o < bytes; o += 16) {
+    const qv = v128.load(pQ + o);
+    a0 = f64x2.add(a0, f64x2.mul(qv, v128.load(c0 + o)));
+    a1 = f64x2.add(a1, f64x2.mul(qv, v128.load(c1 + o)));
+    a2 = f64x2.add(a2, f64x2.mul(qv, v128.load(c2 + o)));
+    a3 = f64x2.add(a3, f64x2.mul(qv, v128.load(c3 + o)));
+  }
+  addLanes(pGh, pGl, t, a0, zero);
+  addLanes(pGh, pGl, t + 1, a1, zero);
+  addLanes(pGh, pGl, t + 2, a2, zero);
+  addLanes(pGh, pGl, t + 3, a3, zero);
+}
+
+/** plainDots4 for one column. */
+function plainDot(pQ: usize, col: usize, bytes: usize, pGh: usize, pGl: usize, t: i32): void {
+  const zero = f64x2.splat(0);
+  let a = zero;
+  for (let o: usize = 0; o < bytes; o += 16) a = f64x2.add(a, f64x2.mul(v128.load(pQ + o), v128.load(col + o)));
+  addLanes(pGh, pGl, t, a, zero);
+}
+
+/** Whole blocks read at a time by plainSuper. */
+const SUPER_BLOCKS: i32 = 8; // 16 measured no faster (1e6 x 20, load 10)
+
+/** plainRows over nb whole blocks of L rows from i0, X, y and the weights read in place (the plain
+ *  pass's direct case): the residuals of all nb L rows first, one column at a time (each column read
+ *  as one nb L-row stream: measured by bench/roofline.mjs, 21 columns read 512 rows at a time
+ *  stream at ~10-12 GB/s, 4096 at a time at ~19-23, one column at ~23-28; 1e6 x 20 fit, A/B in
+ *  separate processes, load 8: 70.7-94.4 -> 65.6-68.7 ms median), then the sums block by block
+ *  in plainRows' lanes, a column (group) over all nb blocks at a time. Every sum (the objective,
+ *  gh / gl at each index) receives the same additions in the same order as plainRows block by
+ *  block, so the bits are plainRows' (which the twin runs). r goes to pR (nb L f64). Returns the
+ *  sum of the blocks' objectives, added in block order. */
+function plainSuper(pX: usize, n: i32, i0: i32, nb: i32, L: i32, pAct: usize, k: i32, b0: f64, pCoef: usize, pY: usize,
+  pW: usize, pR: usize, pGh: usize, pGl: usize, rhs: i32): f64 {
+  const lb = <usize>L << 3;
+  plainResiduals(true, pX, n, i0, pAct, k, b0, pCoef, pY + (<usize>i0 << 3), 0, 0, <usize>nb * lb, pR);
+  const pw = pW != 0 ? pW + (<usize>i0 << 3) : 0; // the group's weights, in place
+  let obj = 0.0;
+  for (let b = 0; b < nb; b++) {
+    const o = <usize>b * lb;
+    obj += plainObjective(pR + o, pw != 0 ? pw + o : 0, lb, pGh, pGl, k, rhs);
+  }
+  if (rhs == 0) return obj;
+  let t = 0;
+  for (; t + 4 <= k; t += 4) {
+    const c0 = colAt(true, pX, n, i0, pAct, t, 0, 0);
+    const c1 = colAt(true, pX, n, i0, pAct, t + 1, 0, 0);
+    const c2 = colAt(true, pX, n, i0, pAct, t + 2, 0, 0);
+    const c3 = colAt(true, pX, n, i0, pAct, t + 3, 0, 0);
+    for (let b = 0; b < nb; b++) {
+      const o = <usize>b * lb;
+      plainDots4(pR + o, c0 + o, c1 + o, c2 + o, c3 + o, lb, pGh, pGl, t);
+    }
+  }
+  for (; t < k; t++) {
+    const col = colAt(true, pX, n, i0, pAct, t, 0, 0);
+    for (let b = 0; b < nb; b++) {
+      const o = <usize>b * lb;
+      plainDot(pR + o, col + o, lb, pGh, pGl, t);
     }
   }
   return obj;

@@ -12,9 +12,13 @@ import { lane0, lane1 } from "./mem";
 // @ts-ignore: decorator
 @inline export function dotTile2x4(ct: usize, cs: usize, c0: usize, stride: usize, bytes: usize, sign: f64,
   pA: usize, pB: usize, step: usize): void {
-  const c1 = c0 + stride;
-  const c2 = c1 + stride;
-  const c3 = c2 + stride;
+  dotTile2x4At(ct, cs, c0, c0 + stride, c0 + 2 * stride, c0 + 3 * stride, bytes, sign, pA, pB, step);
+}
+
+/** dotTile2x4 with the four columns at any addresses c0..c3 (l2's Gram read in place from X). */
+// @ts-ignore: decorator
+@inline export function dotTile2x4At(ct: usize, cs: usize, c0: usize, c1: usize, c2: usize, c3: usize, bytes: usize,
+  sign: f64, pA: usize, pB: usize, step: usize): void {
   let a0 = f64x2.splat(0.0);
   let a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
   // Two 16-byte row pairs per trip (the loop overhead competes with the multiplies and adds for the

@@ -59,11 +59,25 @@ for (let i = 0; i < big.length; i += 512) big[i] = 1;
 const ts = time(() => X.streamRead(64 * 1024 * 1024, bytes));
 const bw = (m) => bytes / m;
 
+// 4. The Gram pass's read pattern (q columns, 512 rows = 4 KiB of each at a time) against one stream.
+const tb = time(() => X.blockRead(64 * 1024 * 1024, 1e6, 21, 512));
+const bwBlock = (m) => (1e6 * 21 * 8) / m;
+// 5. Issue 21 step 2: the mixed-precision Gram (f32x4 tiles over f32 row blocks, f64 accumulation
+// per block) against the same structure in f64, alone, at 1e5 x 101 ([X, y] of 1e5 x 100).
+const nG = 1e5, qG = 101;
+const madG = (() => { let m = 0; for (let t = 0; t + 2 <= qG; t += 2) m += 8 * Math.floor((qG - t) / 4); return m * nG; })();
+const t32 = time(() => X.gramF32(64 * 1024 * 1024, nG, qG, 512, 8 * 1024 * 1024, 16 * 1024 * 1024));
+const t64 = time(() => X.gramF64(64 * 1024 * 1024, nG, qG, 512, 8 * 1024 * 1024, 16 * 1024 * 1024));
+const fullG = nG * qG * (qG + 1) / 2;
+
 const G = 1e9;
 console.log(`roofline (CPU time, ${reps} reps, load ${os.loadavg()[0].toFixed(1)}, ${os.cpus()[0].model}, node ${process.version})`);
 console.log(`  peak f64x2 mul+add, 8 chains, no memory:  ${(peak(tp.med) / G).toFixed(2)} G mul-adds/s median, ${(peak(tp.min) / G).toFixed(2)} fastest`);
 console.log(`  Gram 2x4 tile, 6 columns in L1:          ${(tile(tt.med) / G).toFixed(2)} G mul-adds/s median, ${(tile(tt.min) / G).toFixed(2)} fastest`);
 console.log(`  streaming read, 256 MiB, 4 accumulators:  ${(bw(ts.med) / G).toFixed(2)} GB/s median, ${(bw(ts.min) / G).toFixed(2)} fastest`);
+console.log(`  q = 21 columns read 512 rows at a time:  ${(bwBlock(tb.med) / G).toFixed(2)} GB/s median, ${(bwBlock(tb.min) / G).toFixed(2)} fastest (1e6 x 21, the Gram / refinement passes' pattern)`);
+console.log(`  Gram 1e5 x 101, f32x4 tiles (block f32, f64 per block): ${(t32.med * 1e3).toFixed(1)} ms median, ${(t32.min * 1e3).toFixed(1)} fastest = ${(madG / t32.min / G).toFixed(2)} G mul-adds/s; full triangle (${(fullG / 1e6).toFixed(0)} M) at that rate ${(fullG / (madG / t32.min) * 1e3).toFixed(1)} ms`);
+console.log(`  Gram 1e5 x 101, f64x2 tiles (same structure):           ${(t64.med * 1e3).toFixed(1)} ms median, ${(t64.min * 1e3).toFixed(1)} fastest = ${(madG / t64.min / G).toFixed(2)} G mul-adds/s; f32 / f64 speed-up ${(t64.min / t32.min).toFixed(2)}x`);
 // The register-only probe runs below the in-cache tile: V8 (x64, 16 xmm registers) spends moves and
 // spills on it; the tile is the best multiply-add rate measured from wasm, so it sets the floor.
 const best = Math.max(peak(tp.min), tile(tt.min));

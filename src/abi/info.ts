@@ -6,7 +6,8 @@ export const INFO_OBJECTIVE = 0;
 export const INFO_RCOND = 1;
 /** L2: refinement steps. L1: coordinate-descent sweeps. IRLS: reweighting iterations. */
 export const INFO_ITERATIONS = 2;
-/** L2: 0 = Cholesky on the Gram matrix, 1 = Householder QR fallback. */
+/** L2: 0 = Cholesky on the Gram matrix, 1 = Householder QR fallback, 2 = Cholesky with the plain
+ *  float64 refinement (large well-conditioned problems; docs/design.md). */
 export const INFO_METHOD = 3;
 /** L2: numerical rank. L1: number of zero residuals at the solution. */
 export const INFO_RANK = 4;

@@ -18,6 +18,12 @@ const RCOND_MIN = 1e-10;
 const TOL_RANK = 1e-10;
 const INNER_RHO = 1e-9;
 const MAX_REFINE = 5;
+const PLAIN_MIN_NQ = 1048576; // 2^20 (assembly/l2.ts)
+/** The kernel's plain pass reads X in groups of this many blocks (plainSuper): a memory-access
+ *  grouping only — every sum gets the same additions in the same order as plainRows block by block,
+ *  which is what this twin runs. Mirrored for test/kernels/constants.test.ts. */
+export const SUPER_BLOCKS = 8;
+const RCOND_PLAIN = 1e-4;
 const EPS = 2.220446049250313e-16;
 
 function evenUp(k: number): number {
@@ -71,13 +77,13 @@ export function chunkCount(n: number, p: number): number {
 export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, ridge: number,
   pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32 = 0): number {
   setX(xf32);
-  return l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, 0);
+  return l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, 0, 1);
 }
 
 /** l2_fit, or (inner != 0) IRLS's cheaper intermediate solve: see assembly/l2.ts l2Solve (same steps,
  *  same functions). */
 export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, ridge: number,
-  pCoef: number, pInfo: number, pFlags: number, pWork: number, inner: number): number {
+  pCoef: number, pInfo: number, pFlags: number, pWork: number, inner: number, plainOk = 0): number {
   const F = F64;
   const I = I32;
   const L = blockRows(n);
@@ -109,19 +115,19 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
 
   let pa = standardize(F, I, n, p, pX, pY, pW, W, intercept, fb, 1);
   let ybar = intercept !== 0 ? F[mean + p] : 0;
-  normalMatrix(F, I, n, pX, pY, pW, pa, ybar, ridge, L);
+  normalMatrix(F, I, n, pX, pY, pW, pa, ybar, ridge, L, plainOk);
   let kk = factorize(F, I, n, pX, pY, pW, pa, ybar, ridge, L, fb, ib, 1);
   if (kk < 0) {
     // the QR path: steps 1-3 again with the multi-pass standardisation (see assembly/l2.ts)
     for (let j = 0; j < p; j++) I[fb + j] = 0;
     pa = standardize(F, I, n, p, pX, pY, pW, W, intercept, fb, 0);
     ybar = intercept !== 0 ? F[mean + p] : 0;
-    normalMatrix(F, I, n, pX, pY, pW, pa, ybar, ridge, L);
+    normalMatrix(F, I, n, pX, pY, pW, pa, ybar, ridge, L, 0);
     kk = factorize(F, I, n, pX, pY, pW, pa, ybar, ridge, L, fb, ib, 0);
   }
   const q = pa + 1;
   const b0 = initialSolution(F, I, kk, pa, q, ybar, intercept, cb);
-  let obj = refine(F, I, n, pX, pY, pW, mask, W, kk, q, b0, intercept, ridge, inner, L, cb, ib);
+  let obj = refine(F, I, n, pX, pY, pW, mask, W, kk, q, b0, intercept, ridge, inner, plainOk, L, cb, ib);
 
   // 7. Objective.
   if (ridge > 0) {
@@ -145,6 +151,7 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
 }
 
 // ---- the work layout of the call in progress (f64 index bases; i32 bases for act / pos) ----
+let gramRaw = 0; // the Gram matrix was read in place (normalMatrix)
 let mean = 0, meanLo = 0, scale = 0, invs = 0, act = 0, pos = 0, delta = 0, gh = 0, gl = 0, ex = 0, sg = 0,
   xm = 0, G = 0, R = 0, blk = 0, wbuf = 0, rh = 0, rl = 0, qh = 0, ql = 0, part = 0, curP = 0;
 
@@ -218,9 +225,20 @@ function standardize(F: Float64Array, I: Int32Array, n: number, p: number, pX: n
 
 /** Steps 2-3: Gram matrix of [Z, yc], ridge on the diagonal. */
 function normalMatrix(F: Float64Array, I: Int32Array, n: number, pX: number, pY: number, pW: number, pa: number,
-  ybar: number, ridge: number, L: number): void {
+  ybar: number, ridge: number, L: number, rawOk: number): void {
   const q = pa + 1;
-  gramMatrix(n, pX, pY, pW, pa, act * 4, mean * 8, invs * 8, ybar, blk * 8, L, curP, part * 8, G * 8);
+  // in place (see assembly/l2.ts normalMatrix / gramMatrix)
+  gramRaw = rawOk !== 0 && pW === 0 && XS === 3 && n * q >= PLAIN_MIN_NQ && q <= L ? 1 : 0;
+  if (gramRaw !== 0) {
+    const W = n;
+    for (let t = 0; t < pa; t++) {
+      const j = I[act + t];
+      const m = F[mean + j];
+      const s = F[scale + j];
+      F[sg + t] = (W * m) * m <= s * s ? 1.0 : 0.0;
+    }
+  }
+  gramMatrix(n, pX, pY, pW, pa, act * 4, mean * 8, invs * 8, ybar, blk * 8, L, curP, part * 8, G * 8, gramRaw, sg * 8);
   if (ridge > 0) {
     for (let t = 0; t < pa; t++) {
       const iv = F[invs + I[act + t]];
@@ -298,8 +316,8 @@ function initialSolution(F: Float64Array, I: Int32Array, kk: number, pa: number,
 /** Step 6: iterative refinement; error bound of a correction with the Cholesky factor (settled test).
  *  Writes b0, INFO_ITERATIONS, INFO_REFINE; returns the objective (see assembly/l2.ts). */
 function refine(F: Float64Array, I: Int32Array, n: number, pX: number, pY: number, pW: number, mask: number,
-  W: number, kk: number, q: number, b0: number, intercept: number, ridge: number, inner: number, L: number,
-  cb: number, ib: number): number {
+  W: number, kk: number, q: number, b0: number, intercept: number, ridge: number, inner: number, plainOk: number,
+  L: number, cb: number, ib: number): number {
   const xb = pX >>> XS, yb = pY >>> 3, wb = pW >>> 3;
   const rcond = F[ib + INFO_RCOND];
   let rho = Infinity;
@@ -307,16 +325,33 @@ function refine(F: Float64Array, I: Int32Array, n: number, pX: number, pY: numbe
   let floorB = 0.0;
   let dotB = 0.0;
   let ymax = 0.0;
+  let plain = false;
   if (F[ib + INFO_METHOD] === 0 && kk > 0 && rcond > 0) {
     const anorm = gramNorm1(F, I, G, q, pos, kk);
     if (anorm > 0) {
       const est = 1.0 / (rcond * anorm);
       const depth = ((L / 2) | 0) + 1 + Math.ceil(n / L);
       const qf = q;
-      rho = 16.0 * est * qf * (depth + 3.0 * qf + 8.0) * EPS + 4.0 * EPS;
-      floorR = 2.0 * (qf + 1.0) * (qf + 1.0) * EPS * EPS;
-      floorB = 16.0 * est * Math.sqrt(qf * W) * floorR;
-      dotB = 16.0 * est * Math.sqrt(qf) * (depth * EPS) * (depth * EPS);
+      const depthG = gramRaw !== 0 ? 2.0 * depth : depth;
+      rho = 16.0 * est * qf * (depthG + 3.0 * qf + 8.0) * EPS + 4.0 * EPS;
+      plain = plainOk !== 0 && inner === 0 && rcond >= RCOND_PLAIN && n * qf >= PLAIN_MIN_NQ;
+      if (plain) {
+        F[ib + INFO_METHOD] = 2;
+        // plain float64 residuals (see assembly/l2.ts)
+        floorR = 2.0 * (qf + 1.0) * EPS;
+        floorB = 16.0 * est * Math.sqrt(qf * W) * floorR;
+        let cx = 0.0;
+        for (let t = 0; t < kk; t++) {
+          const j = I[act + t];
+          const c = F[xm + j] * F[invs + j];
+          if (c > cx) cx = c;
+        }
+        dotB = 16.0 * est * Math.sqrt(qf * W) * 2.0 * (depth * EPS) * cx;
+      } else {
+        floorR = 2.0 * (qf + 1.0) * (qf + 1.0) * EPS * EPS;
+        floorB = 16.0 * est * Math.sqrt(qf * W) * floorR;
+        dotB = 16.0 * est * Math.sqrt(qf) * (depth * EPS) * (depth * EPS);
+      }
       for (let i = 0; i < n; i++) {
         if (pW === 0 || F[wb + i] > 0) {
           const a = Math.abs(F[yb + i]);
@@ -341,7 +376,7 @@ function refine(F: Float64Array, I: Int32Array, n: number, pX: number, pY: numbe
       obj = objNext;
       break;
     }
-    obj = refinePass(F, I, n, xb, yb, pW, wb, mask, kk, act, b0, cb, blk, L, gh, gl, last ? 0 : 1);
+    obj = refinePass(F, I, n, xb, yb, pW, wb, mask, kk, act, b0, cb, blk, L, gh, gl, last ? 0 : 1, plain ? 1 : 0);
     if (last) break;
     correction(F, I, kk, q, intercept, ridge, cb);
     const sq = F[gh + kk];
@@ -360,7 +395,7 @@ function refine(F: Float64Array, I: Int32Array, n: number, pX: number, pY: numbe
       T += Math.abs(b) * F[xm + j];
     }
     const E = rho * Math.sqrt(dn2) + floorB * T + dotB * Math.sqrt(obj);
-    settled = E < Infinity;
+    settled = plain ? rho * Math.sqrt(dn2) <= floorB * T + dotB * Math.sqrt(obj) : E < Infinity;
     let um = 0.0;
     let smd = 0.0;
     let next = 0.0;
@@ -377,11 +412,13 @@ function refine(F: Float64Array, I: Int32Array, n: number, pX: number, pY: numbe
       const m = F[mean + j];
       dm += m * db;
       if (settled) {
-        const u = 4.0 * (E * F[invs + j] + EPS * Math.abs(db));
-        const e = twoSumErr(b, db, b1);
-        if (!(b1 + (e + u) === b1 && b1 + (e - u) === b1)) settled = false;
-        um += Math.abs(m) * u;
-        smd += Math.abs(m * db);
+        if (!plain) {
+          const u = 4.0 * (E * F[invs + j] + EPS * Math.abs(db));
+          const e = twoSumErr(b, db, b1);
+          if (!(b1 + (e + u) === b1 && b1 + (e - u) === b1)) settled = false;
+          um += Math.abs(m) * u;
+          smd += Math.abs(m * db);
+        }
         const c = b1 - b;
         lin += c * (F[gh + t] + F[gl + t]);
         cm += m * c;
@@ -393,9 +430,11 @@ function refine(F: Float64Array, I: Int32Array, n: number, pX: number, pY: numbe
       if (kk === 0) next = maxRatio(next, d0, b0, 0);
       const b1 = b0 + d0;
       if (settled) {
-        const u = um + 4.0 * ((kk + 4.0) * EPS * (Math.abs(mr) + smd) + floorR * T);
-        const e = twoSumErr(b0, d0, b1);
-        if (!(b1 + (e + u) === b1 && b1 + (e - u) === b1)) settled = false;
+        if (!plain) {
+          const u = um + 4.0 * ((kk + 4.0) * EPS * (Math.abs(mr) + smd) + floorR * T);
+          const e = twoSumErr(b0, d0, b1);
+          if (!(b1 + (e + u) === b1 && b1 + (e - u) === b1)) settled = false;
+        }
         const c = b1 - b0;
         lin += c * (sq + sqLo);
         cm += c;
@@ -790,7 +829,7 @@ function fillBlock(F: Float64Array, I: Int32Array, n: number, xb: number, yb: nu
 /** Gram matrix of [Z, yc]: each row chunk's into its partial slot (pPart), then their sum in chunk
  *  order (byte pointers, as assembly/l2.ts gramMatrix and l2GramItem). */
 export function gramMatrix(n: number, pX: number, pY: number, pW: number, pa: number, pAct: number, pMean: number,
-  pInvs: number, ybar: number, pBlk: number, L: number, p: number, pPart: number, pG: number): void {
+  pInvs: number, ybar: number, pBlk: number, L: number, p: number, pPart: number, pG: number, raw = 0, pMode = 0): void {
   const F = F64;
   const I = I32;
   const G = pG >>> 3;
@@ -799,6 +838,7 @@ export function gramMatrix(n: number, pX: number, pY: number, pW: number, pa: nu
   const nc = chunkCount(n, p);
   const chunk = chunkRows(n, p);
   const ps = partStride(p);
+  const cols = new Array<number>(q);
   for (let c = 0; c < nc; c++) {
     const P = (pPart >>> 3) + c * ps;
     for (let k = 0; k < q * q; k++) F[P + k] = 0;
@@ -807,8 +847,13 @@ export function gramMatrix(n: number, pX: number, pY: number, pW: number, pa: nu
     for (let i0 = r0; i0 < r1; i0 += L) {
       const len = Math.min(L, r1 - i0);
       const lp = evenUp(len);
-      fillBlock(F, I, n, pX >>> XS, pY >>> 3, pW, pW >>> 3, i0, len, lp, pa, pAct >>> 2, pMean >>> 3, pInvs >>> 3, ybar, blk, L, blk + q * L);
-      gramBlock(F, blk, L, lp, q, P);
+      if (raw !== 0) {
+        fillInPlace(F, I, n, pX >>> 3, pY >>> 3, i0, len, lp, pa, pAct >>> 2, pMean >>> 3, ybar, pMode >>> 3, blk, L, cols);
+      } else {
+        fillBlock(F, I, n, pX >>> XS, pY >>> 3, pW, pW >>> 3, i0, len, lp, pa, pAct >>> 2, pMean >>> 3, pInvs >>> 3, ybar, blk, L, blk + q * L);
+        for (let t = 0; t < q; t++) cols[t] = blk + t * L;
+      }
+      gramBlock(F, cols, lp, q, P);
     }
   }
   for (let k = 0; k < q * q; k++) F[G + k] = 0;
@@ -816,13 +861,49 @@ export function gramMatrix(n: number, pX: number, pY: number, pW: number, pa: nu
     const P = (pPart >>> 3) + c * ps;
     for (let k = 0; k < q * q; k++) F[G + k] = F[G + k] + F[P + k];
   }
+  if (raw !== 0) {
+    // centre the in-place columns' sums, then scale (as assembly/l2.ts gramMatrix)
+    const W = n;
+    const A = pAct >>> 2, M = pMean >>> 3, V = pInvs >>> 3, md = pMode >>> 3;
+    for (let u = 0; u < q; u++) {
+      const ru = u < pa && F[md + u] !== 0;
+      const mu = u < pa ? F[M + I[A + u]] : 0.0;
+      const ivu = u < pa ? F[V + I[A + u]] : 1.0;
+      for (let t = 0; t <= u; t++) {
+        const ivt = t < pa ? F[V + I[A + t]] : 1.0;
+        let g = F[G + u * q + t];
+        if (ru && F[md + t] !== 0) g = g - (W * F[M + I[A + t]]) * mu;
+        F[G + u * q + t] = (g * ivt) * ivu;
+      }
+    }
+  }
 }
 
-function gramBlock(F: Float64Array, blk: number, L: number, lp: number, q: number, G: number): void {
+/** assembly/l2.ts fillInPlace: cols[t] = the F index of column t of the block — X itself for an
+ *  in-place column (mode 1) of an even-length block, else a copy in the block (in-place columns as
+ *  they are, the others centred; a zero pad row for an odd length). */
+function fillInPlace(F: Float64Array, I: Int32Array, n: number, xb: number, yb: number, i0: number, len: number,
+  lp: number, pa: number, act: number, mean: number, ybar: number, md: number, blk: number, L: number, cols: number[]): void {
+  for (let t = 0; t <= pa; t++) {
+    const src = t < pa ? xb + I[act + t] * n + i0 : yb + i0;
+    const inPlace = t < pa && F[md + t] !== 0;
+    if (inPlace && lp === len) {
+      cols[t] = src;
+      continue;
+    }
+    const dst = blk + t * L;
+    const m = inPlace ? 0.0 : t < pa ? F[mean + I[act + t]] : ybar;
+    for (let i = 0; i < len; i++) F[dst + i] = (F[src + i] - m) * 1.0;
+    if (lp > len) F[dst + len] = 0;
+    cols[t] = dst;
+  }
+}
+
+function gramBlock(F: Float64Array, cols: number[], lp: number, q: number, G: number): void {
   for (let t = 0; t < q; t++) {
-    const ct = blk + t * L;
+    const ct = cols[t];
     for (let u = t; u < q; u++) {
-      const cu = blk + u * L;
+      const cu = cols[u];
       let a0 = 0;
       let a1 = 0;
       for (let i = 0; i < lp; i += 2) {
@@ -1057,7 +1138,7 @@ function deleteAliased(F: Float64Array, I: Int32Array, R: number, q: number, pa:
 
 function refinePass(F: Float64Array, I: Int32Array, n: number, xb: number, yb: number, pW: number, wb: number,
   mask: number, k: number, act: number, b0: number, cb: number, blk: number, L: number, gh: number, gl: number,
-  rhs: number): number {
+  rhs: number, plain: number): number {
   // As assembly/l2.ts refinePass / l2RefineItem: chunk c's sums from zero into its partial slot
   // (objective, then the Dot2 high parts, then the low parts), added in chunk order.
   const nc = chunkCount(n, curP);
@@ -1069,7 +1150,7 @@ function refinePass(F: Float64Array, I: Int32Array, n: number, xb: number, yb: n
     const P = part + c * ps;
     const r0 = c * chunk;
     F[P] = refineRows(F, I, n, r0, Math.min(n, r0 + chunk), xb, yb, pW, wb, mask, k, act, b0, cb, blk, L, w,
-      w + L, w + 2 * L, w + 3 * L, w + 4 * L, P + 1, P + 1 + pv, rhs);
+      w + L, w + 2 * L, w + 3 * L, w + 4 * L, P + 1, P + 1 + pv, rhs, plain);
   }
   let obj = 0;
   for (let t = 0; t <= k; t++) {
@@ -1092,7 +1173,7 @@ function refinePass(F: Float64Array, I: Int32Array, n: number, xb: number, yb: n
 
 function refineRows(F: Float64Array, I: Int32Array, n: number, r0: number, r1: number, xb: number, yb: number, pW: number, wb: number,
   mask: number, k: number, act: number, b0: number, cb: number, blk: number, L: number, wbuf: number,
-  rh: number, rl: number, qh: number, ql: number, gh: number, gl: number, rhs: number): number {
+  rh: number, rl: number, qh: number, ql: number, gh: number, gl: number, rhs: number, plain: number): number {
   for (let t = 0; t <= k; t++) {
     F[gh + t] = 0;
     F[gl + t] = 0;
@@ -1126,6 +1207,10 @@ function refineRows(F: Float64Array, I: Int32Array, n: number, r0: number, r1: n
     if (lp > len) F[wbuf + len] = 0;
 
     const yc = direct ? yb + i0 : blk + k * L;
+    if (plain !== 0) {
+      obj += plainRows(F, I, direct, xb, n, i0, act, k, b0, cb, yc, blk, L, lp, wbuf, rh, gh, gl, rhs);
+      continue;
+    }
     const nb0 = -b0;
     for (let i = 0; i < lp; i++) {
       const y = F[yc + i];
@@ -1238,6 +1323,56 @@ function refineRows(F: Float64Array, I: Int32Array, n: number, r0: number, r1: n
     }
   }
   return obj;
+}
+
+/** refineRows on one block in plain float64 (see assembly/l2.ts plainRows): two lanes (even / odd rows). */
+function plainRows(F: Float64Array, I: Int32Array, direct: boolean, xb: number, n: number, i0: number, act: number,
+  k: number, b0: number, cb: number, yc: number, blk: number, L: number, lp: number, wbuf: number, r: number,
+  gh: number, gl: number, rhs: number): number {
+  const nb0 = -b0;
+  for (let i = 0; i < lp; i++) F[r + i] = F[yc + i] + nb0;
+  for (let t = 0; t < k; t++) {
+    const b = F[cb + 1 + I[act + t]];
+    const col = direct ? xb + I[act + t] * n + i0 : blk + t * L;
+    for (let i = 0; i < lp; i++) F[r + i] = F[r + i] - F[col + i] * b;
+  }
+  let o0 = 0;
+  let o1 = 0;
+  if (rhs === 0) {
+    for (let i = 0; i < lp; i += 2) {
+      const r0 = F[r + i];
+      const r1 = F[r + i + 1];
+      o0 += (F[wbuf + i] * r0) * r0;
+      o1 += (F[wbuf + i + 1] * r1) * r1;
+    }
+    return o0 + o1;
+  }
+  let s0 = 0;
+  let s1 = 0;
+  for (let i = 0; i < lp; i += 2) {
+    const r0 = F[r + i];
+    const r1 = F[r + i + 1];
+    const q0 = F[wbuf + i] * r0;
+    const q1 = F[wbuf + i + 1] * r1;
+    o0 += q0 * r0;
+    o1 += q1 * r1;
+    s0 += q0;
+    s1 += q1;
+    F[r + i] = q0;
+    F[r + i + 1] = q1;
+  }
+  addLanes(F, gh, gl, k, s0, s1, 0, 0);
+  for (let t = 0; t < k; t++) {
+    const col = direct ? xb + I[act + t] * n + i0 : blk + t * L;
+    let a0 = 0;
+    let a1 = 0;
+    for (let i = 0; i < lp; i += 2) {
+      a0 += F[r + i] * F[col + i];
+      a1 += F[r + i + 1] * F[col + i + 1];
+    }
+    addLanes(F, gh, gl, t, a0, a1, 0, 0);
+  }
+  return o0 + o1;
 }
 
 function addLanes(F: Float64Array, gh: number, gl: number, t: number, h0: number, h1: number, l0: number, l1: number): void {

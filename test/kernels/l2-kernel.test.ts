@@ -616,3 +616,83 @@ describe('l2 kernel: invariances and weights', () => {
     expect(compared).toBe(BACKEND_COUNT);
   });
 });
+
+describe('l2 kernel: the plain float64 refinement (n (p + 1) >= 2^20, rcond >= 1e-4)', () => {
+  // Problems with a known exact solution at the size where l2_fit refines in plain float64
+  // (assembly/l2.ts PLAIN_MIN_NQ): rows come in pairs with the same x and residuals +e, -e (equal
+  // weights within a pair), so X^T W r = 0 and 1^T W r = 0 exactly and (b0*, b*) is the exact
+  // least-squares solution; every product and sum of the construction is exact in doubles
+  // (integer x, dyadic coefficients and residuals). An odd last row lies on the plane.
+  const p = 7;
+  const bStar = [3, 0.125, -2.5, 7.75, -0.375, 1, 0.5, -6.25];
+  function pairs(n: number, seed: number, offset = 0): { cols: number[][]; y: number[]; e: number[] } {
+    const r = rng(seed);
+    const cols = seq(p, () => new Array<number>(n).fill(0));
+    const y = new Array<number>(n).fill(0);
+    const e = new Array<number>(n).fill(0);
+    for (let i = 0; i < n; i++) {
+      const twin = i % 2 === 1;
+      let fit = bStar[0];
+      for (let j = 0; j < p; j++) {
+        const v = twin ? cols[j][i - 1] : Math.floor(r() * 1025) - 512 + (j === 3 ? offset : 0);
+        cols[j][i] = v;
+        fit += v * bStar[j + 1];
+      }
+      e[i] = twin ? -e[i - 1] : i === n - 1 ? 0 : (Math.floor(r() * 201) - 100) / 16;
+      y[i] = fit + e[i];
+    }
+    return { cols, y, e };
+  }
+  const n = 1 << 17; // n (p + 1) = 2^20
+  const base = pairs(n, 7);
+  const odd = pairs(n + 1, 8);
+  // column 3 offset by 5000: its mean dominates its sum of squares, so the in-place Gram
+  // (assembly/l2.ts gramMatrix) takes a centred copy of it; the others are read in place
+  const shifted = pairs(n, 9, 5000);
+  const wPair = seq(n, (i) => (((i >> 1) % 11 === 0) ? 0 : 1 + ((i >> 1) % 5) / 4));
+
+  // Plain residuals carry eps |y| noise, so the bound is normwise (relative to max |b*|), not per
+  // coefficient: measured, the intercept 3 (|y| up to ~1e4) ends 3.6e-14 away, the slopes <= 1 ulp.
+  it('exact solutions: plain path (INFO_METHOD 2), coefficients within 1e-14 normwise, objective within 1e-14', async () => {
+    let compared = 0;
+    for (const tb of await allBackends()) {
+      for (const [label, d, w] of [['even n', base, null], ['odd n', odd, null], ['pair weights with zeros', base, wPair],
+        ['an offset column', shifted, null]] as const) {
+        const f = fitL2(tb, d.cols, d.y, { w });
+        expect(f.status, `${tb.label} ${label}`).toBe(STATUS_OK);
+        expect(f.info[INFO_METHOD], `${tb.label} ${label} method`).toBe(2);
+        const err = Math.max(...bStar.map((v, j) => Math.abs(f.coef[j] - v))) / Math.max(...bStar.map(Math.abs));
+        expect(err, `${tb.label} ${label} coef ${Array.from(f.coef).join(' ')}`).toBeLessThanOrEqual(1e-14);
+        const obj = d.e.reduce((s, v, i) => s + (w ? w[i] : 1) * v * v, 0); // exact: dyadic squares
+        expectRel([f.info[INFO_OBJECTIVE]], [obj], 1e-14, `${tb.label} ${label} objective`);
+        expect(f.info[INFO_REFINE]).toBeLessThan(1e-12);
+        compared++;
+      }
+    }
+    expect(compared).toBe(4 * BACKEND_COUNT);
+  });
+
+  it('bit-identical on every backend; below the size or the rcond threshold the exact refinement runs', async () => {
+    const bs = await allBackends();
+    const near = base.cols.map((c) => c.slice());
+    const r = rng(11);
+    near[2] = near[0].map((v) => v + (r() - 0.5) * 2); // nearly collinear: rcond ~ 1e-6, Cholesky path
+    const cases: [string, number[][], number[], FitOptions, number][] = [
+      ['intercept', base.cols, base.y, {}, 2],
+      ['no intercept', base.cols, base.y, { intercept: false }, 2],
+      ['weights with zeros, ridge', base.cols, base.y, { w: wPair, ridge: 0.5 }, 2],
+      ['odd n', odd.cols, odd.y, {}, 2],
+      ['an offset column', shifted.cols, shifted.y, {}, 2],
+      ['an offset column, no intercept', shifted.cols, shifted.y, { intercept: false }, 2],
+      ['near-collinear', near, base.y, {}, 0],
+      ['n (p + 1) = 2^20 - 8', base.cols.map((c) => c.slice(1)), base.y.slice(1), {}, 0],
+    ];
+    for (const [label, cols, y, opt, method] of cases) {
+      const fits = bs.map((tb) => fitL2(tb, cols, y, opt));
+      for (let b = 0; b < fits.length; b++) {
+        expect(fits[b].info[INFO_METHOD], `${label}: ${bs[b].label} method`).toBe(method);
+        expect(sameBits(fits[0], fits[b]), `${label}: ${bs[0].label} vs ${bs[b].label}`).toBeNull();
+      }
+    }
+  });
+});

@@ -8,7 +8,7 @@ import {
   BLOCK, CD_N0, CD_REL, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
   KIND_L1, PERTURB, PERTURB_GROW, PERTURB_GROWTHS, REFRESH, SUBNORMAL_MIN, ZERO_DIR, ZERO_RES, aij, col, colT, ic, jitter, n, nd,
   pY, pYc, psi, q, rho, tau, useResponses, wB, wBest, wBeta, wCS, wG, wH, wId, wKey, wLU, wLab,
-  wPick, wPiv, wQ, wR, wSel, wSlot, wT, wU, wV, wVA, wWt, wYp, wgt, dataW, dataX,
+  wPick, wPiv, wQ, wR, wSel, wSlot, wT, wU, wV, wVA, wWt, wXc, wYp, wgt, dataW, dataX, rsCap, RS_MIN_ROWS,
 } from "./l1-state";
 import { edgePass, gradientBlock, gradientPass, residualPass, rowScaleAt } from "./l1-rows";
 import { columnScales, edgeLength, factor, solve, solveT } from "./l1-lu";
@@ -19,8 +19,69 @@ import { argmin, wselect } from "./select";
 // ---- vertex bookkeeping (private: written and read by this file's phases) ----
 let nmass: f64 = 0;   // sum over non-basic rows of w_i |psi_i| (as of the last gradient())
 
-/** F(b) = sum w rho(r) over the residual bookkeeping (plain sum: a progress measure). */
+// ---- face restriction (see pivotLoop; private to it and the bookkeeping it calls) ----
+/** theta = RS_WINDOW x the drift per pivot measured between the last two full refreshes. */
+const RS_WINDOW: f64 = 64;
+let rsOn: bool = false;      // pivots run on the rows C, listed in wId[n - rsN, n) in row order
+let rsBlock: bool = false;   // the next full refresh may not restrict (a restricted pivot fell back)
+let rsHist: bool = false;    // wQ[0, q) holds b at the last full refresh, made at pivot rsP0
+let rsN: i32 = 0;
+let rsP0: i32 = 0;
+let rsTheta: f64 = 0;        // every frozen row had |r_i| > theta at the last full refresh
+let rsF0: f64 = 0;           // the frozen rows' sum of w rho(r_i) then, and their dual mass
+let rsMass0: f64 = 0;        // (their share of g is g_out, at wQ[q, 2q))
+let fullFresh: bool = false; // b, r, labels and g are fresh on every row: a full refresh, no pivot since
+
+// @ts-ignore: decorator
+@inline function rsRow(k: i32): i32 { return ldi(wId, n - rsN + k); }
+/** Row k of C's x_i (q - ic values; the intercept column is implicit) in wXc. */
+// @ts-ignore: decorator
+@inline function rsX(k: i32): usize { return wXc + ((<usize>k * <usize>(q - ic)) << 3); }
+
+/** sum_j s_j |b_j - b0_j| (b0: b at the last full refresh; s_j >= max_i |a_ij|): a bound on how far
+ *  any residual has moved since. */
+function drift(): f64 {
+  let d = 0.0;
+  for (let j = 0; j < q; j++) d += ldf(wCS, j) * Math.abs(ldf(wB, j) - ldf(wQ, j));
+  return d;
+}
+
+/** The frozen rows' share of F at the current b: f0 - g_out.(b - b0) — their labels agree with the
+ *  signs of their residuals, which moved by -a_i.(b - b0). */
+function frozenF(): f64 {
+  let f = rsF0;
+  for (let j = 0; j < q; j++) f -= ldf(wQ, q + j) * (ldf(wB, j) - ldf(wQ, j));
+  return f;
+}
+
+/** dst = sum over the labelled rows of C of w_i psi_i a_i (row order); returns their dual mass. */
+function gradientC(dst: usize): f64 {
+  for (let j = 0; j < q; j++) stf(dst, j, 0.0);
+  let mass = 0.0;
+  for (let k = 0; k < rsN; k++) {
+    const i = rsRow(k), l = ldi(wLab, i);
+    if (l == 0) continue;
+    const c = wgt(i) * psi(l);
+    mass += Math.abs(c);
+    if (c == 0) continue;
+    if (ic != 0) stf(dst, 0, ldf(dst, 0) + c * (i < nd ? 1.0 : 0.0));
+    const xr = rsX(k);
+    for (let j = ic; j < q; j++) stf(dst, j, ldf(dst, j) + c * ldf(xr, j - ic));
+  }
+  return mass;
+}
+
+/** F(b) = sum w rho(r) over the residual bookkeeping (plain sum: a progress measure); in face
+ *  restriction (see pivotLoop) the frozen rows' share moves linearly with b. */
 function objective(): f64 {
+  if (rsOn) {
+    let fc = frozenF();
+    for (let k = 0; k < rsN; k++) {
+      const i = rsRow(k), r = ldf(wR, i);
+      if (r != 0) fc += wgt(i) * rho(r);
+    }
+    return fc;
+  }
   let f = 0.0;
   for (let i = 0; i < n; i++) {
     const r = ldf(wR, i);
@@ -319,6 +380,14 @@ function gAddRow(i: i32, c: f64): void {
  *  largest row — with a row 1 - 1e12 b_4 = 1e12 in the basis, b_0 would otherwise be off by
  *  ulp(1e12) ~ 1e-4, and every heavily weighted row with it. */
 function refresh(): void {
+  vertexCoefficients();
+  // residuals(true), then labels that disagree with the sign of r flip (row by row: one pass)
+  residualPass(n, nd, q, ic, XS, dataX(), pYc, wB, wBeta, wR, wVA, wLab, true, true);
+  gradient();
+}
+
+/** b from the basis (refined once, see refresh) and its uncertainty beta. */
+function vertexCoefficients(): void {
   for (let s = 0; s < q; s++) {
     const i = ldi(wSlot, s);
     stf(wT, s, i >= 0 ? ldf(pYc, i) : ldf(wB, -1 - i) * ldf(wCS, -1 - i));
@@ -332,14 +401,102 @@ function refresh(): void {
   solve(wT);
   for (let j = 0; j < q; j++) stf(wB, j, ldf(wB, j) + ldf(wT, j) / ldf(wCS, j));
   coefficientUncertainty();
-  // residuals(true), then labels that disagree with the sign of r flip (row by row: one pass)
-  residualPass(n, nd, q, ic, XS, dataX(), pYc, wB, wBeta, wR, wVA, wLab, true, true);
-  gradient();
 }
 
 /** v = A h and wVA = sum_j |a_ij h_j|, by row blocks. */
 function edgeImage(): void {
   edgePass(n, nd, q, ic, XS, dataX(), wH, wV, wVA);
+}
+
+/** refresh() on every row, then the choice of the face restriction (see pivotLoop): b0 = b; when
+ *  the previous full refresh is known, the drift per pivot since then gives theta, and C = the basic
+ *  rows and those with |r_i| <= theta, if there are rows enough and C holds at most half of them. */
+function refreshFull(): void {
+  refresh();
+  rsOn = false;
+  fullFresh = true;
+  const block = rsBlock;
+  rsBlock = false;
+  let rate = -1.0;
+  if (rsHist) rate = drift() / <f64>(pivots > rsP0 ? pivots - rsP0 : 1);
+  for (let j = 0; j < q; j++) stf(wQ, j, ldf(wB, j));
+  rsP0 = pivots;
+  rsHist = true;
+  if (block || q < 2 || n < RS_MIN_ROWS || !(rate > 0)) return;
+  const theta = RS_WINDOW * rate;
+  let c = 0;
+  for (let i = 0; i < n; i++) if (ldi(wLab, i) == 0 || Math.abs(ldf(wR, i)) <= theta) c++;
+  if (c > (n >> 1) || c > rsCap) return;
+  rsN = c;
+  let k = n - c;
+  let f0 = 0.0, m0 = 0.0;
+  for (let i = 0; i < n; i++) {
+    const l = ldi(wLab, i), r = ldf(wR, i);
+    if (l == 0 || Math.abs(r) <= theta) { sti(wId, k, i); k++; continue; }
+    const w = wgt(i);
+    f0 += w * rho(r);
+    m0 += Math.abs(w * psi(l));
+  }
+  rsF0 = f0;
+  rsMass0 = m0;
+  rsTheta = theta;
+  for (let j = ic; j < q; j++) {
+    const xp = col(j);
+    for (let kc = 0; kc < c; kc++) stf(rsX(kc), j - ic, ldx(xp, rsRow(kc)));
+  }
+  gradientC(wT);
+  for (let j = 0; j < q; j++) stf(wQ, q + j, ldf(wG, j) - ldf(wT, j));
+  rsOn = true;
+}
+
+/** refresh() on the rows of C: b from the basis, r (zeroing ties) and labels of C as residualPass
+ *  computes them, g = g_out + g_C. */
+function refreshC(): void {
+  vertexCoefficients();
+  const b0 = ic ? ldf(wB, 0) : 0.0, a0 = ic ? Math.abs(b0) + ldf(wBeta, 0) : 0.0;
+  for (let k = 0; k < rsN; k++) {
+    const i = rsRow(k), y = ldf(pYc, i);
+    const data = ic != 0 && i < nd;
+    let r = data ? y - b0 : y;
+    let s = data ? Math.abs(y) + a0 : Math.abs(y);
+    const xr = rsX(k);
+    for (let j = ic; j < q; j++) {
+      const bj = ldf(wB, j), ej = ldf(wBeta, j);
+      if (bj == 0 && ej == 0) continue;
+      const x = ldf(xr, j - ic), t = bj * x;
+      r -= t;
+      s += Math.abs(t) + ej * Math.abs(x);
+    }
+    if (Math.abs(r) <= ZERO_RES * s) r = 0;
+    stf(wR, i, r);
+    stf(wVA, i, s);
+    const l = ldi(wLab, i);
+    if (l > 0 && r < 0) sti(wLab, i, -1);
+    else if (l < 0 && r > 0) sti(wLab, i, 1);
+  }
+  nmass = rsMass0 + gradientC(wT);
+  for (let j = 0; j < q; j++) stf(wG, j, ldf(wQ, q + j) + ldf(wT, j));
+  fullFresh = false;
+}
+
+/** edgeImage() on the rows of C (the same operations per row as edgePass). */
+function edgeImageC(): void {
+  const h0 = ic ? ldf(wH, 0) : 0.0, a0 = Math.abs(h0);
+  for (let k = 0; k < rsN; k++) {
+    const i = rsRow(k);
+    const data = i < nd;
+    let v = data ? h0 : 0.0, va = data ? a0 : 0.0;
+    const xr = rsX(k);
+    for (let j = ic; j < q; j++) {
+      const hj = ldf(wH, j);
+      if (hj == 0) continue;
+      const t = hj * ldf(xr, j - ic);
+      v += t;
+      va += Math.abs(t);
+    }
+    stf(wV, i, v);
+    stf(wVA, i, va);
+  }
 }
 
 /** Breakpoints of the line search along +h: non-basic rows (w > 0) whose residual r_i - t v_i
@@ -352,6 +509,31 @@ function breakpoints(): i32 {
   let total = 0.0;
   for (let i = 0; i < n; i++) {
     const l = ldi(wLab, i);
+    if (l == 0) continue;
+    const v = ldf(wV, i);
+    if (!(l > 0 ? v > 0 : v < 0)) continue;
+    if (Math.abs(v) <= ZERO_DIR * ldf(wVA, i)) continue;
+    const w = wgt(i);
+    if (!(w > 0)) continue;
+    let t = ldf(wR, i) / v;
+    if (!(t > 0)) t = 0;
+    const jump = w * Math.abs(v);
+    stf(wKey, m, t);
+    stf(wWt, m, jump);
+    sti(wId, m, i);
+    total += jump;
+    m++;
+  }
+  bpTotal = total;
+  return m;
+}
+
+/** breakpoints() over the rows of C. */
+function breakpointsC(): i32 {
+  let m = 0;
+  let total = 0.0;
+  for (let k = 0; k < rsN; k++) {
+    const i = rsRow(k), l = ldi(wLab, i);
     if (l == 0) continue;
     const v = ldf(wV, i);
     if (!(l > 0 ? v > 0 : v < 0)) continue;
@@ -414,9 +596,17 @@ function dualValue(): f64 {
   dualAlpha = alpha;
   if (pivots >= dualAt || dualY != pYc) {
     let s = 0.0;
-    for (let i = 0; i < n; i++) {
-      const l = ldi(wLab, i);
-      if (l != 0) s += ldf(wR, i) * wgt(i) * psi(l);
+    if (rsOn) {
+      s = frozenF(); // frozen rows: labels agree with their signs, r_i w psi_i = w rho(r_i)
+      for (let k = 0; k < rsN; k++) {
+        const i = rsRow(k), l = ldi(wLab, i);
+        if (l != 0) s += ldf(wR, i) * wgt(i) * psi(l);
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const l = ldi(wLab, i);
+        if (l != 0) s += ldf(wR, i) * wgt(i) * psi(l);
+      }
     }
     dualEstimate = alpha * s;
     dualAt = pivots + DUAL_EVERY;
@@ -524,6 +714,7 @@ function pivotLoop(): i32 {
   let since = REFRESH; // pivots since the last refresh (REFRESH forces one)
   let degen = 0;
   let dualEst = 0.0;
+  rsOn = false; rsBlock = false; rsHist = false; fullFresh = false;
   while (true) {
     if (!factor()) { status = STATUS_NUMERICAL; break; }
     // DEGEN_BLAND stalled steps on the perturbed responses: the zero test swallows perturbations
@@ -532,9 +723,11 @@ function pivotLoop(): i32 {
       growPerturbation();
       since = REFRESH;
       degen = 0;
+      rsOn = false;
     }
     if (since >= REFRESH) {
-      refresh();
+      // restricted: a refresh of C while no frozen row can have come within theta / 2 of zero
+      if (rsOn && drift() <= 0.5 * rsTheta) refreshC(); else refreshFull();
       since = 0;
       f = objective();
       if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) stf(wBest, j, ldf(wB, j)); }
@@ -602,8 +795,8 @@ function pivotLoop(): i32 {
       dualEst = dualValue();
     }
     if (leave < 0) {
-      if (since > 0) { since = REFRESH; continue; } // confirm on fresh b, r, g
-      if (pYc != pY) { useResponses(pY); since = REFRESH; degen = 0; continue; } // drop the perturbation
+      if (since > 0 || !fullFresh) { rsOn = false; since = REFRESH; continue; } // confirm on fresh b, r, g (all rows)
+      if (pYc != pY) { useResponses(pY); since = REFRESH; degen = 0; rsOn = false; continue; } // drop the perturbation
       status = STATUS_OK;
       break;
     }
@@ -614,8 +807,10 @@ function pivotLoop(): i32 {
     for (let j = 0; j < q; j++) stf(wH, j, j == leave ? sigma : 0.0);
     solve(wH);
     for (let j = 0; j < q; j++) stf(wH, j, ldf(wH, j) / ldf(wCS, j));
-    edgeImage();
-    let m = breakpoints();
+    if (rsOn) edgeImageC(); else edgeImage();
+    let m = rsOn ? breakpointsC() : breakpoints();
+    // restricted: the search needs breakpoints beyond C — redo this pivot in full mode
+    if (rsOn && (m == 0 || (!bland && !(-fprime < bpTotal)))) { rsOn = false; rsBlock = true; since = REFRESH; continue; }
     if (m == 0 && art) {
       // flat (to rounding) unit direction with no breakpoint ahead: go the other way
       sigma = -sigma;
@@ -628,13 +823,25 @@ function pivotLoop(): i32 {
     const k = bland ? argmin(wKey, wId, m) : wselect(wKey, wWt, wId, m, -fprime, bpTotal, wSel);
     const enter = ldi(wId, k);
     const t = ldf(wKey, k);
+    if (rsOn) {
+      // restricted: a frozen row may cross zero before t — redo this pivot in full mode
+      let hs = 0.0;
+      for (let j = 0; j < q; j++) hs += ldf(wCS, j) * Math.abs(ldf(wH, j));
+      if (!(drift() + t * hs <= 0.5 * rsTheta)) { rsOn = false; rsBlock = true; since = REFRESH; continue; }
+    }
     const old = ldi(wSlot, leave);
     // degenerate: the residual the step crosses to reach the entering row, t |v_e|, is within that
     // row's zero tolerance — a tie to rounding, so b does not really move (see DEGEN_BLAND)
     const stalled = t * Math.abs(ldf(wV, enter)) <= ZERO_RES * rowScale(enter);
     if (old >= 0) sti(wLab, old, sigma < 0 ? 1 : -1);
     for (let j = 0; j < q; j++) stf(wB, j, ldf(wB, j) + t * ldf(wH, j));
-    if (t != 0) {
+    if (t != 0 && rsOn) {
+      for (let kc = 0; kc < rsN; kc++) {
+        const i = rsRow(kc);
+        if (ldi(wLab, i) == 0) stf(wR, i, 0.0);
+        else stf(wR, i, ldf(wR, i) - t * ldf(wV, i));
+      }
+    } else if (t != 0) {
       for (let i = 0; i < n; i++) {
         if (ldi(wLab, i) == 0) stf(wR, i, 0.0);
         else stf(wR, i, ldf(wR, i) - t * ldf(wV, i));
@@ -659,12 +866,14 @@ function pivotLoop(): i32 {
     sti(wSlot, leave, enter);
     pivots++;
     since++;
+    fullFresh = false;
     degen = stalled ? degen + 1 : 0;
     f = objective();
     if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) stf(wBest, j, ldf(wB, j)); }
     if (progress(KIND_L1, sweeps + pivots, f, haveDual ? f - dualEst : f) != 0) cancelled = true;
     haveDual = false;
   }
+  rsOn = false;
   return status;
 }
 

@@ -70,6 +70,17 @@ export function jitter(i: number): number {
   return (h & 1) !== 0 ? -u : u;
 }
 
+/** Face restriction (see assembly/l1-state.ts): rows C may hold, their rows of X row-major at rXc. */
+export const RS_MIN_ROWS = 2048;
+export const RS_XC_F64 = 1 << 20;
+export function rsCapRows(n: number, pc: number): number {
+  if (n < RS_MIN_ROWS) return 0;
+  const c = Math.floor(RS_XC_F64 / (pc > 1 ? pc : 1));
+  return c < (n >> 1) ? c : n >> 1;
+}
+export let rXc = 0;
+export let rsCap = 0;
+
 export function regionBytes(b: number): number { return Math.ceil(b / 16) * 16; }
 
 export function layoutN(base: number, cap: number): number {
@@ -103,7 +114,11 @@ export function layout(pWork: number): number {
   rLU = p >>> 3; p += qq;
   rQ = p >>> 3; p += qq;
   pSel = p;
-  return p + SELECT_SCRATCH_BYTES;
+  p += SELECT_SCRATCH_BYTES;
+  p = (p + 15) & ~15;
+  rXc = p >>> 3;
+  rsCap = rsCapRows(n, q - ic);
+  return p + rsCap * (q - ic) * 8;
 }
 
 /** Binds the memory views at kernel entry (the twin's memory may have grown since the last call). */

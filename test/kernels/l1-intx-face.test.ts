@@ -6,8 +6,9 @@
 // whose step a frozen row could reach falls back to the full rows. These cases run that path (plain
 // solves of 8,000 rows: above RS_MIN_ROWS; checked with an instrumented twin: most of their pivots run
 // restricted) with an intercept, without one, with weights (zeros included) and with lasso-style
-// pseudo-rows, and a globbed fit: certified optimum on every backend, the reported objective equal to
-// the recomputed one, WASM and twin bit-identical.
+// pseudo-rows, one whose restricted pivot falls back to all rows (gaussian 3,000 x 20), and a globbed
+// fit: certified optimum on every backend, the reported objective equal to the recomputed one, WASM
+// and twin bit-identical.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   INFO_DUAL_INFEAS, INFO_GAP, INFO_GLOB_ROUNDS, INFO_LEN, INFO_PRIMAL,
@@ -15,6 +16,8 @@ import {
 import { STATUS_OK } from '../../src/abi/status.js';
 import { allBackends, type TestBackend } from '../helpers/backends.js';
 import { expectRel, rng } from '../helpers/close.js';
+// @ts-expect-error: plain ESM benchmark module without type declarations
+import { makeFamily } from '../../bench/degenerate.mjs';
 
 const TOL = 1e-10;
 /** FEAS_TOL of assembly/l1-state.ts. */
@@ -104,7 +107,17 @@ function objective(c: Case, b: ArrayLike<number>): number {
   return f;
 }
 
+/** A bench family (row-major X) as a case: gaussian 3,000 x 20 at tau 0.75 has a restricted pivot whose
+ *  step a frozen row could reach, redone on all rows (the fallback). */
+function family(label: string, name: string, nd: number, p: number, tau: number): Case {
+  const d = makeFamily(name, nd, p) as { X: Float64Array; y: Float64Array };
+  const X = new Float64Array(nd * p);
+  for (let i = 0; i < nd; i++) for (let j = 0; j < p; j++) X[j * nd + i] = d.X[i * p + j];
+  return { label, n: nd, nd, p, X, y: Float64Array.from(d.y), w: null, intercept: 1, tau, glob: false };
+}
+
 const CASES: Case[] = [
+  family('gaussian 3,000 x 20, tau 0.75 (fallback)', 'gaussian', 3000, 20, 0.75),
   makeCase('intercept, tau 0.5', 1, 8000, 10, 0.5),
   makeCase('intercept, tau 0.9', 2, 8000, 10, 0.9),
   makeCase('no intercept, tau 0.3', 3, 8000, 10, 0.3, { intercept: 0 }),

@@ -5,7 +5,7 @@
 import { progress } from "./env";
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK } from "./status";
 import {
-  BLOCK, CD_N0, CD_REL, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
+  BLOCK, CD_N0, CD_REL, CD_SLOW, CD_SLOW_GAIN, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
   KIND_L1, PERTURB, PERTURB_GROW, PERTURB_GROWTHS, REFRESH, SUBNORMAL_MIN, ZERO_DIR, ZERO_RES, aij, col, colT, ic, jitter, n, nd,
   pY, pYc, psi, q, rho, tau, useResponses, wB, wBest, wBeta, wCS, wG, wH, wId, wKey, wLU, wLab,
   wPick, wPiv, wQ, wR, wSel, wSlot, wT, wU, wV, wVA, wWt, wXc, wYp, wgt, dataW, dataX, rsCap, RS_MIN_ROWS,
@@ -637,12 +637,13 @@ export function resetRun(maxIter: i32): void {
 export function dropDual(): void { haveDual = false; }
 
 /** Coordinate descent from wB, at most cap sweeps, stopping once a sweep gains less than
- *  max(rel, CD_REL min(1, sqrt(CD_N0 / n))) of F; wBest = the result. */
+ *  max(rel, CD_REL min(1, sqrt(CD_N0 / n))) of F, or converges slowly (CD_SLOW); wBest = the result. */
 function runCD(cap: i32, rel: f64): void {
   residuals(false);
   let f = objective();
   const cdRel = Math.max(rel, <f64>n > CD_N0 ? CD_REL * Math.sqrt(CD_N0 / <f64>n) : CD_REL);
   let k = 0;
+  let prev = 0.0;
   while (k < cap && sweeps < maxIt) {
     let moved = false;
     for (let j = 0; j < q; j++) if (cdStep(j) != 0) moved = true;
@@ -653,6 +654,8 @@ function runCD(cap: i32, rel: f64): void {
     f = fn;
     if (progress(KIND_L1, sweeps + pivots, f, f) != 0) { cancelled = true; break; }
     if (!moved || !(gain > cdRel * f)) break;
+    if (k >= 3 && gain > CD_SLOW * prev && gain <= CD_SLOW_GAIN * f) break;
+    prev = gain;
   }
   for (let j = 0; j < q; j++) stf(wBest, j, ldf(wB, j));
   bestF = f;

@@ -34,9 +34,11 @@ let fullFresh: bool = false; // b, r, labels and g are fresh on every row: a ful
 
 // @ts-ignore: decorator
 @inline function rsRow(k: i32): i32 { return ldi(wId, n - rsN + k); }
-/** Row k of C's x_i (q - ic values; the intercept column is implicit) in wXc. */
+/** Entry (k, j >= ic) of C's rows of X: wXc is column-major with stride rsN (the intercept column
+ *  is implicit: 1 on C's first rsNd rows, its data rows). */
 // @ts-ignore: decorator
-@inline function rsX(k: i32): usize { return wXc + ((<usize>k * <usize>(q - ic)) << 3); }
+@inline function rsX(k: i32, j: i32): f64 { return ldf(wXc, (j - ic) * rsN + k); }
+let rsNd: i32 = 0;
 
 /** sum_j s_j |b_j - b0_j| (b0: b at the last full refresh; s_j >= max_i |a_ij|): a bound on how far
  *  any residual has moved since. */
@@ -65,8 +67,7 @@ function gradientC(dst: usize): f64 {
     mass += Math.abs(c);
     if (c == 0) continue;
     if (ic != 0) stf(dst, 0, ldf(dst, 0) + c * (i < nd ? 1.0 : 0.0));
-    const xr = rsX(k);
-    for (let j = ic; j < q; j++) stf(dst, j, ldf(dst, j) + c * ldf(xr, j - ic));
+    for (let j = ic; j < q; j++) stf(dst, j, ldf(dst, j) + c * rsX(k, j));
   }
   return mass;
 }
@@ -440,9 +441,11 @@ function refreshFull(): void {
   rsF0 = f0;
   rsMass0 = m0;
   rsTheta = theta;
+  rsNd = 0;
+  for (let kc = 0; kc < c; kc++) if (rsRow(kc) < nd) rsNd++;
   for (let j = ic; j < q; j++) {
-    const xp = col(j);
-    for (let kc = 0; kc < c; kc++) stf(rsX(kc), j - ic, ldx(xp, rsRow(kc)));
+    const xp = col(j), dst = wXc + ((<usize>(j - ic) * <usize>c) << 3);
+    for (let kc = 0; kc < c; kc++) stf(dst, kc, ldx(xp, rsRow(kc)));
   }
   gradientC(wT);
   for (let j = 0; j < q; j++) stf(wQ, q + j, ldf(wG, j) - ldf(wT, j));
@@ -459,11 +462,10 @@ function refreshC(): void {
     const data = ic != 0 && i < nd;
     let r = data ? y - b0 : y;
     let s = data ? Math.abs(y) + a0 : Math.abs(y);
-    const xr = rsX(k);
     for (let j = ic; j < q; j++) {
       const bj = ldf(wB, j), ej = ldf(wBeta, j);
       if (bj == 0 && ej == 0) continue;
-      const x = ldf(xr, j - ic), t = bj * x;
+      const x = rsX(k, j), t = bj * x;
       r -= t;
       s += Math.abs(t) + ej * Math.abs(x);
     }
@@ -479,24 +481,10 @@ function refreshC(): void {
   fullFresh = false;
 }
 
-/** edgeImage() on the rows of C (the same operations per row as edgePass). */
+/** edgeImage() on the rows of C, in C's order: v_k in wKey, sum_j |a_kj h_j| in wWt (the pass over
+ *  wXc, C's rows of X: rsNd data rows then the pseudo-rows); breakpointsC moves them to wV, wVA. */
 function edgeImageC(): void {
-  const h0 = ic ? ldf(wH, 0) : 0.0, a0 = Math.abs(h0);
-  for (let k = 0; k < rsN; k++) {
-    const i = rsRow(k);
-    const data = i < nd;
-    let v = data ? h0 : 0.0, va = data ? a0 : 0.0;
-    const xr = rsX(k);
-    for (let j = ic; j < q; j++) {
-      const hj = ldf(wH, j);
-      if (hj == 0) continue;
-      const t = hj * ldf(xr, j - ic);
-      v += t;
-      va += Math.abs(t);
-    }
-    stf(wV, i, v);
-    stf(wVA, i, va);
-  }
+  edgePass(rsN, rsNd, q, ic, 3, wXc, wH, wKey, wWt);
 }
 
 /** Breakpoints of the line search along +h: non-basic rows (w > 0) whose residual r_i - t v_i
@@ -528,14 +516,17 @@ function breakpoints(): i32 {
   return m;
 }
 
-/** breakpoints() over the rows of C. */
+/** breakpoints() over the rows of C, after edgeImageC: v_k, wVA_k read from wKey, wWt position k
+ *  (and stored at row i of wV, wVA) before breakpoint m <= k is written there. */
 function breakpointsC(): i32 {
   let m = 0;
   let total = 0.0;
   for (let k = 0; k < rsN; k++) {
     const i = rsRow(k), l = ldi(wLab, i);
+    const v = ldf(wKey, k);
+    stf(wV, i, v);
+    stf(wVA, i, ldf(wWt, k));
     if (l == 0) continue;
-    const v = ldf(wV, i);
     if (!(l > 0 ? v > 0 : v < 0)) continue;
     if (Math.abs(v) <= ZERO_DIR * ldf(wVA, i)) continue;
     const w = wgt(i);

@@ -26,7 +26,8 @@ let rsMass0 = 0;       // (the frozen rows' share of g is g_out, at rQ[q, 2q))
 let fullFresh = false;
 
 function rsRow(k: number): number { return mI[iId + n - rsN + k]; }
-function rsX(k: number): number { return rXc + k * (q - ic); }
+function rsX(k: number, j: number): number { return mF[rXc + (j - ic) * rsN + k]; }
+let rsNd = 0;
 
 function drift(): number {
   const F = mF;
@@ -53,8 +54,7 @@ function gradientC(dst: number): number {
     mass += Math.abs(c);
     if (c === 0) continue;
     if (ic !== 0) F[dst] = F[dst] + c * (i < nd ? 1.0 : 0.0);
-    const xr = rsX(k);
-    for (let j = ic; j < q; j++) F[dst + j] = F[dst + j] + c * F[xr + j - ic];
+    for (let j = ic; j < q; j++) F[dst + j] = F[dst + j] + c * rsX(k, j);
   }
   return mass;
 }
@@ -439,9 +439,11 @@ function refreshFull(): void {
   rsF0 = f0;
   rsMass0 = m0;
   rsTheta = theta;
+  rsNd = 0;
+  for (let kc = 0; kc < c; kc++) if (rsRow(kc) < nd) rsNd++;
   for (let j = ic; j < q; j++) {
-    const xp = col(j), X = mX;
-    for (let kc = 0; kc < c; kc++) F[rsX(kc) + j - ic] = X[xp + rsRow(kc)];
+    const xp = col(j), X = mX, dst = rXc + (j - ic) * c;
+    for (let kc = 0; kc < c; kc++) F[dst + kc] = X[xp + rsRow(kc)];
   }
   gradientC(rT);
   for (let j = 0; j < q; j++) F[rQ + q + j] = F[rG + j] - F[rT + j];
@@ -457,11 +459,10 @@ function refreshC(): void {
     const data = ic !== 0 && i < nd;
     let r = data ? y - b0 : y;
     let s = data ? Math.abs(y) + a0 : Math.abs(y);
-    const xr = rsX(k);
     for (let j = ic; j < q; j++) {
       const bj = F[rB + j], ej = F[rBeta + j];
       if (bj === 0 && ej === 0) continue;
-      const x = F[xr + j - ic], t = bj * x;
+      const x = rsX(k, j), t = bj * x;
       r -= t;
       s += Math.abs(t) + ej * Math.abs(x);
     }
@@ -477,23 +478,24 @@ function refreshC(): void {
   fullFresh = false;
 }
 
+/** edgeImage() on C's rows in C's order into rKey, rWt (the kernel runs edgePass over rXc). */
 function edgeImageC(): void {
   const F = mF;
   const h0 = ic ? F[rH] : 0.0, a0 = Math.abs(h0);
   for (let k = 0; k < rsN; k++) {
-    const i = rsRow(k);
-    const data = i < nd;
-    let v = data ? h0 : 0.0, va = data ? a0 : 0.0;
-    const xr = rsX(k);
-    for (let j = ic; j < q; j++) {
-      const hj = F[rH + j];
-      if (hj === 0) continue;
-      const t = hj * F[xr + j - ic];
-      v += t;
-      va += Math.abs(t);
+    const data = k < rsNd;
+    F[rKey + k] = data ? h0 : 0.0;
+    F[rWt + k] = data ? a0 : 0.0;
+  }
+  for (let j = ic; j < q; j++) {
+    const hj = F[rH + j];
+    if (hj === 0) continue;
+    const xp = rXc + (j - ic) * rsN;
+    for (let k = 0; k < rsN; k++) {
+      const t = hj * F[xp + k];
+      F[rKey + k] = F[rKey + k] + t;
+      F[rWt + k] = F[rWt + k] + Math.abs(t);
     }
-    F[rV + i] = v;
-    F[rVA + i] = va;
   }
 }
 
@@ -503,8 +505,10 @@ function breakpointsC(): number {
   let total = 0.0;
   for (let k = 0; k < rsN; k++) {
     const i = rsRow(k), l = I[iLab + i];
+    const v = F[rKey + k];
+    F[rV + i] = v;
+    F[rVA + i] = F[rWt + k];
     if (l === 0) continue;
-    const v = F[rV + i];
     if (!(l > 0 ? v > 0 : v < 0)) continue;
     if (Math.abs(v) <= ZERO_DIR * F[rVA + i]) continue;
     const w = wgt(i);

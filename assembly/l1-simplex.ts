@@ -494,53 +494,42 @@ function edgeImageC(): void {
 let bpTotal: f64 = 0; // total selection weight of the last breakpoints()
 function breakpoints(): i32 {
   let m = 0;
-  let total = 0.0;
-  for (let i = 0; i < n; i++) {
-    const l = ldi(wLab, i);
-    if (l == 0) continue;
-    const v = ldf(wV, i);
-    if (!(l > 0 ? v > 0 : v < 0)) continue;
-    if (Math.abs(v) <= ZERO_DIR * ldf(wVA, i)) continue;
-    const w = wgt(i);
-    if (!(w > 0)) continue;
-    let t = ldf(wR, i) / v;
-    if (!(t > 0)) t = 0;
-    const jump = w * Math.abs(v);
-    stf(wKey, m, t);
-    stf(wWt, m, jump);
-    sti(wId, m, i);
-    total += jump;
-    m++;
-  }
-  bpTotal = total;
+  bpTotal = 0.0;
+  for (let i = 0; i < n; i++) m = breakpointAt(i, ldf(wV, i), m);
   return m;
+}
+
+/** Row i's breakpoint along +h (edge image v_i; wVA_i its scale) at position m, if it has one;
+ *  returns the new count and adds its jump to bpTotal. */
+// @ts-ignore: decorator
+@inline function breakpointAt(i: i32, v: f64, m: i32): i32 {
+  const l = ldi(wLab, i);
+  if (l == 0) return m;
+  if (!(l > 0 ? v > 0 : v < 0)) return m;
+  if (Math.abs(v) <= ZERO_DIR * ldf(wVA, i)) return m;
+  const w = wgt(i);
+  if (!(w > 0)) return m;
+  let t = ldf(wR, i) / v;
+  if (!(t > 0)) t = 0;
+  const jump = w * Math.abs(v);
+  stf(wKey, m, t);
+  stf(wWt, m, jump);
+  sti(wId, m, i);
+  bpTotal += jump;
+  return m + 1;
 }
 
 /** breakpoints() over the rows of C, after edgeImageC: v_k, wVA_k read from wKey, wWt position k
  *  (and stored at row i of wV, wVA) before breakpoint m <= k is written there. */
 function breakpointsC(): i32 {
   let m = 0;
-  let total = 0.0;
+  bpTotal = 0.0;
   for (let k = 0; k < rsN; k++) {
-    const i = rsRow(k), l = ldi(wLab, i);
-    const v = ldf(wKey, k);
+    const i = rsRow(k), v = ldf(wKey, k);
     stf(wV, i, v);
     stf(wVA, i, ldf(wWt, k));
-    if (l == 0) continue;
-    if (!(l > 0 ? v > 0 : v < 0)) continue;
-    if (Math.abs(v) <= ZERO_DIR * ldf(wVA, i)) continue;
-    const w = wgt(i);
-    if (!(w > 0)) continue;
-    let t = ldf(wR, i) / v;
-    if (!(t > 0)) t = 0;
-    const jump = w * Math.abs(v);
-    stf(wKey, m, t);
-    stf(wWt, m, jump);
-    sti(wId, m, i);
-    total += jump;
-    m++;
+    m = breakpointAt(i, v, m);
   }
-  bpTotal = total;
   return m;
 }
 

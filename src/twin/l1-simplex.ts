@@ -500,56 +500,43 @@ function edgeImageC(): void {
 }
 
 function breakpointsC(): number {
-  const F = mF, I = mI;
+  const F = mF;
   let m = 0;
-  let total = 0.0;
+  bpTotal = 0.0;
   for (let k = 0; k < rsN; k++) {
-    const i = rsRow(k), l = I[iLab + i];
-    const v = F[rKey + k];
+    const i = rsRow(k), v = F[rKey + k];
     F[rV + i] = v;
     F[rVA + i] = F[rWt + k];
-    if (l === 0) continue;
-    if (!(l > 0 ? v > 0 : v < 0)) continue;
-    if (Math.abs(v) <= ZERO_DIR * F[rVA + i]) continue;
-    const w = wgt(i);
-    if (!(w > 0)) continue;
-    let t = F[rR + i] / v;
-    if (!(t > 0)) t = 0;
-    const jump = w * Math.abs(v);
-    F[rKey + m] = t;
-    F[rWt + m] = jump;
-    I[iId + m] = i;
-    total += jump;
-    m++;
+    m = breakpointAt(i, v, m);
   }
-  bpTotal = total;
   return m;
 }
 
 let bpTotal = 0;
 function breakpoints(): number {
-  const F = mF, I = mI;
+  const F = mF;
   let m = 0;
-  let total = 0.0;
-  for (let i = 0; i < n; i++) {
-    const l = I[iLab + i];
-    if (l === 0) continue;
-    const v = F[rV + i];
-    if (!(l > 0 ? v > 0 : v < 0)) continue;
-    if (Math.abs(v) <= ZERO_DIR * F[rVA + i]) continue;
-    const w = wgt(i);
-    if (!(w > 0)) continue;
-    let t = F[rR + i] / v;
-    if (!(t > 0)) t = 0;
-    const jump = w * Math.abs(v);
-    F[rKey + m] = t;
-    F[rWt + m] = jump;
-    I[iId + m] = i;
-    total += jump;
-    m++;
-  }
-  bpTotal = total;
+  bpTotal = 0.0;
+  for (let i = 0; i < n; i++) m = breakpointAt(i, F[rV + i], m);
   return m;
+}
+
+function breakpointAt(i: number, v: number, m: number): number {
+  const F = mF, I = mI;
+  const l = I[iLab + i];
+  if (l === 0) return m;
+  if (!(l > 0 ? v > 0 : v < 0)) return m;
+  if (Math.abs(v) <= ZERO_DIR * F[rVA + i]) return m;
+  const w = wgt(i);
+  if (!(w > 0)) return m;
+  let t = F[rR + i] / v;
+  if (!(t > 0)) t = 0;
+  const jump = w * Math.abs(v);
+  F[rKey + m] = t;
+  F[rWt + m] = jump;
+  I[iId + m] = i;
+  bpTotal += jump;
+  return m + 1;
 }
 
 function typicalScale(): number {

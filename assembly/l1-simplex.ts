@@ -5,7 +5,7 @@
 import { progress } from "./env";
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK } from "./status";
 import {
-  BLOCK, CD_N0, CD_REL, CD_SLOW, CD_SLOW_GAIN, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
+  BLOCK, CD_N0, CD_REL, CD_SLOW, CD_SLOW_GAIN, CD_SLOW_MIN, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
   KIND_L1, PERTURB, PERTURB_GROW, PERTURB_GROWTHS, REFRESH, SUBNORMAL_MIN, ZERO_DIR, ZERO_RES, aij, col, colT, ic, jitter, n, nd,
   pY, pYc, psi, q, rho, tau, useResponses, wB, wBest, wBeta, wCS, wG, wH, wId, wKey, wLU, wLab,
   wPick, wPiv, wQ, wR, wSel, wSlot, wT, wU, wV, wVA, wWt, wXc, wYp, wgt, dataW, dataX, rsCap, RS_MIN_ROWS,
@@ -634,7 +634,7 @@ function runCD(cap: i32, rel: f64): void {
     f = fn;
     if (progress(KIND_L1, sweeps + pivots, f, f) != 0) { cancelled = true; break; }
     if (!moved || !(gain > cdRel * f)) break;
-    if (k >= 3 && gain > CD_SLOW * prev && gain <= CD_SLOW_GAIN * f) break;
+    if (n >= CD_SLOW_MIN && k >= 3 && gain > CD_SLOW * prev && gain <= CD_SLOW_GAIN * f) break;
     prev = gain;
   }
   for (let j = 0; j < q; j++) stf(wBest, j, ldf(wB, j));

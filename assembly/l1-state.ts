@@ -58,6 +58,9 @@ export const CD_N0: f64 = 1e4;
  *  other families at 1e5 x 10 within noise. */
 export const CD_SLOW: f64 = 0.5;
 export const CD_SLOW_GAIN: f64 = 1e-4;
+/** ... on problems of at least CD_SLOW_MIN rows (where sweeps cost; on small data the rule only
+ *  changed which vertex of a non-unique optimum is returned: test/estimators/rank.test.ts). */
+export const CD_SLOW_MIN: i32 = 2048;
 /** Coordinate descent sweep cap (it is a warm start; the simplex finishes). */
 export const CD_MAX_SWEEPS: i32 = 50;
 /** Pivots between recomputations of b, r and g from scratch. */

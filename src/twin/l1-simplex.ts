@@ -2,7 +2,7 @@
 import { progress } from '../abi/progress.js';
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK } from '../abi/status.js';
 import {
-  BLOCK, CD_N0, CD_REL, CD_SLOW, CD_SLOW_GAIN, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
+  BLOCK, CD_N0, CD_REL, CD_SLOW, CD_SLOW_GAIN, CD_SLOW_MIN, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
   KIND_L1, PERTURB, PERTURB_GROW, PERTURB_GROWTHS, REFRESH, SUBNORMAL_MIN, ZERO_DIR, ZERO_RES, aij, col, iId, iLab, iPick, iPiv,
   iSlot, ic, jitter, mF, mI, mX, n, nd, pId, pKey, pSel, pWt, psi, q, rB, rBest, rBeta, rCS, rG,
   rH, rKey, rLU, rQ, rR, rT, rU, rV, rVA, rWt, rXc, rYp, RS_MIN_ROWS, rho, rsCap, tau, useResponses, wgt, yb, ycb,
@@ -628,7 +628,7 @@ function runCD(cap: number, rel: number): void {
     f = fn;
     if (progress(KIND_L1, sweeps + pivots, f, f) !== 0) { cancelled = true; break; }
     if (!moved || !(gain > cdRel * f)) break;
-    if (k >= 3 && gain > CD_SLOW * prev && gain <= CD_SLOW_GAIN * f) break;
+    if (n >= CD_SLOW_MIN && k >= 3 && gain > CD_SLOW * prev && gain <= CD_SLOW_GAIN * f) break;
     prev = gain;
   }
   for (let j = 0; j < q; j++) F[rBest + j] = F[rB + j];

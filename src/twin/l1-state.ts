@@ -20,6 +20,7 @@ export const REFINE_STEPS = 2;
 export const CD_REL = 1e-6;
 export const CD_SLOW = 0.5;
 export const CD_SLOW_GAIN = 1e-4;
+export const CD_SLOW_MIN = 2048;
 export const CD_N0 = 1e4;
 export const CD_MAX_SWEEPS = 50;
 export const REFRESH = 16;

@@ -49,6 +49,18 @@ export const REFINE_STEPS: i32 = 2;
  *  (n = 1e6, q = 51: 242 pivots after 3 sweeps, 134 after 4 — measured, 35 s vs 19 s). */
 export const CD_REL: f64 = 1e-6;
 export const CD_N0: f64 = 1e4;
+/** ... and, from its third sweep, once it converges slowly: a sweep that gains more than CD_SLOW of
+ *  the one before but at most CD_SLOW_GAIN of F. CD on a non-smooth objective converges linearly at
+ *  best, and on discrete data it zig-zags (integer design 1e5 x 10, tau 0.9: on the 8,355-row band
+ *  10 sweeps, each gaining ~0.67 of the one before); the simplex finishes in fewer O(nq) steps
+ *  than those sweeps cost. Measured (CPU, A/B in one process, load ~8): intx 1e5 x 10 tau 0.1 / 0.5
+ *  / 0.9 59 -> 50, 69 -> 61, 64 -> 52 ms; gaussian 1e5 x 50 tau 0.1 / 0.9 400 -> 356, 416 -> 364 ms;
+ *  other families at 1e5 x 10 within noise. */
+export const CD_SLOW: f64 = 0.5;
+export const CD_SLOW_GAIN: f64 = 1e-4;
+/** ... on problems of at least CD_SLOW_MIN rows (where sweeps cost; on small data the rule only
+ *  changed which vertex of a non-unique optimum is returned: test/estimators/rank.test.ts). */
+export const CD_SLOW_MIN: i32 = 2048;
 /** Coordinate descent sweep cap (it is a warm start; the simplex finishes). */
 export const CD_MAX_SWEEPS: i32 = 50;
 /** Pivots between recomputations of b, r and g from scratch. */
@@ -83,6 +95,16 @@ export const PERTURB_GROWTHS: i32 = 3;
  *  simplex under Bland's rule for good (integer design 7e5 x 10, tau 0.1: 2,800 pivots at 1e-12
  *  steps, stopped at maxIter — issue 18). */
 export const DEGEN_BLAND: i32 = 8;
+/** Face restriction (l1-simplex.ts pivotLoop): a problem of at least RS_MIN_ROWS rows may pivot on
+ *  a subset C of at most half its rows, whose rows of X are copied row-major into wXc — at most
+ *  RS_XC_F64 values (8 MiB), so C holds at most rsCapRows(n, p) rows. */
+export const RS_MIN_ROWS: i32 = 2048;
+export const RS_XC_F64: i32 = 1 << 20;
+export function rsCapRows(n: i32, pc: i32): i32 {
+  if (n < RS_MIN_ROWS) return 0;
+  const c = RS_XC_F64 / (pc > 1 ? pc : 1);
+  return c < (n >> 1) ? c : n >> 1;
+}
 /** Rows per block in the O(nq) passes: the block's slices of r, v and their scales stay in L1
  *  cache while the columns of X stream past (DESIGN.md §3: row blocking beats SIMD out of cache). */
 export const BLOCK: i32 = 512;
@@ -122,6 +144,8 @@ export let wLU: usize = 0;   // q*q f64: the column-scaled basis matrix M^, then
 export let wQ: usize = 0;    // q*q f64: orthonormal rows (crash)
 export let wYp: usize = 0;   // n f64: perturbed responses (degeneracy breaking)
 export let wSel: usize = 0;  // SELECT_SCRATCH_BYTES: selection sample
+export let wXc: usize = 0;   // rsCap x (q - ic) f64: rows of X in C, row-major (face restriction)
+export let rsCap: i32 = 0;   // rows wXc holds
 
 /** X (column-major, n rows, in the storage precision XS) and the weights (0: none) of the problem in
  *  use, for passes that hand them to items (l1-rows.ts). */
@@ -200,7 +224,10 @@ export function layout(pWork: usize): usize {
   wLU = p; p += qq;
   wQ = p; p += qq;
   wSel = p;
-  return p + <usize>SELECT_SCRATCH_BYTES;
+  p += <usize>SELECT_SCRATCH_BYTES;
+  wXc = align16(p);
+  rsCap = rsCapRows(n, q - ic);
+  return wXc + ((<usize>rsCap * <usize>(q - ic)) << 3);
 }
 
 /** The problem in use: n rows of which nd data rows, X at x, responses y, weights w (0: none). The

@@ -82,10 +82,13 @@
 // in 28 + 727, 6.5 s; plain 5,000 x 50 intx, N(0, 0.25) noise, tau 0.9: 345 pivots (169 stalled, 71 under
 // Bland) -> 207 (test/kernels/l1-degenerate-kernel.test.ts); intx 1e6 x 10 tau 0.1 / 0.5 / 0.9:
 // 141 / 183 / 247 pivots -> 146 / 183 / 159; 1e5 x 10 and 1e5 x 50 cells unchanged (no stalls).
-// Still open: the intx cells at 1e5 need ~3x the pivots of continuous data (1e5 x 50 tau 0.5: 15
-// sweeps + 455 pivots, 403 of them in the full level's band solve of 19,166 rows) without stalling:
-// ~5% of rows lie exactly on the optimal hyperplane, and the simplex walks the perturbed vertices of
-// that face (after the first 10% of the band solve's pivots F is within 6e-9 relative of its end).
+// The intx cells at 1e5 need ~3x the pivots of continuous data (1e5 x 50 tau 0.5: 13 sweeps + 483
+// pivots, ~420 of them in the full level's band solve of 19,267 rows) without stalling: 26% of the
+// band's rows lie exactly on the optimal hyperplane, and the simplex walks the perturbed vertices of
+// that face. Since 2026-12-07 (h18v) those pivots run on the rows near zero only ("Face restriction",
+// l1-simplex.ts pivotLoop: O(|C| q) a pivot, 949 -> 546 ms there), and coordinate descent stops when
+// its sweeps converge slowly (CD_SLOW; 1e5 x 10 tau 0.9: 16 -> 10 sweeps, 64 -> 52 ms). The walk
+// itself (its pivot count) is unchanged.
 // The nid summary (issue item 2) at 1e6 x 10 intx tau 0.5 stops with RANK_DEFICIENT, "the fits at
 // tau +- h coincide" (integer data: the solution is piecewise constant in tau) — a summary.ts decision.
 //
@@ -105,7 +108,7 @@ import { SELECT_SCRATCH_BYTES } from "./select";
 import { ldf, stf, sti } from "./mem";
 import {
   CD_MAX_SWEEPS, FEAS_TOL, FLOOR_CAP, REFINE_STEPS, REFINE_TOL,
-  q, ic, wB, wBest, wH, wBeta, wPick, regionBytes, layout, setProblem, setShape, useResponses,
+  q, ic, wB, wBest, wH, wBeta, wPick, regionBytes, layout, rsCapRows, setProblem, setShape, useResponses,
 } from "./l1-state";
 import { plainSolve, resetRun, sweeps, pivots, haveDual, nonunique, dualAlpha } from "./l1-simplex";
 import { certify, certifyDual, gapFloor, refineDuals } from "./l1-certificate";
@@ -116,13 +119,14 @@ import {
 export { l1_glob } from "./l1-glob";
 
 /** Work-region bytes for l1_fit(n, ., p, ...): 6n f64 + 2n i32 + 8q f64 + 3q i32 + 2q^2 f64 + the
- *  selection sample, q = p + 1 (the intercept is counted whether or not it is fitted), plus, when
+ *  selection sample + the face restriction's copy of rows of X (rsCapRows), q = p + 1 (the intercept is counted whether or not it is fitted), plus, when
  *  n >= the globbing threshold, the reduced-problem area (globBytes). Must match layout(). */
 export function l1_work_bytes(n: i32, p: i32): f64 {
   const qq = <f64>p + 1;
   const l2 = l2_work_bytes(n, p); // the rank check / warm start runs in the same region first
   let own = 6 * regionBytes(8 * <f64>n) + 2 * regionBytes(4 * <f64>n) + 8 * regionBytes(8 * qq) +
     3 * regionBytes(4 * qq) + 2 * regionBytes(8 * qq * qq) + <f64>SELECT_SCRATCH_BYTES;
+  own += 16 + regionBytes(8 * <f64>rsCapRows(n, p) * <f64>p); // the face restriction's rows of X
   own += globBytes(n, p);
   return own > l2 ? own : l2;
 }

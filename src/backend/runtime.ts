@@ -154,9 +154,9 @@ export function initRuntime(options?: InitOptions, internal: InitInternal = {}):
       if (options?.warmup !== false) {
         const kernels = internal.kernels ?? true;
         const names = options?.warmupKernels;
-        // The background warm-up worker instantiates the module with memory of its own: only the
-        // single-threaded build (the threaded one warms on a scratch instance here, as 'wait').
-        if (kernels && options?.warmup !== 'wait' && poolThreads === 1 && internal.background?.(backend.module, names)) {
+        // The background warm-up worker instantiates the module (the threaded build too: on a shared
+        // memory of its own, as fitAsync's workers do) — its optimized code is the module's.
+        if (kernels && options?.warmup !== 'wait' && internal.background?.(backend.module, names)) {
           result.warmup = 'background';
         } else {
           // On a scratch instance: this slot's memory, arena and kernel globals stay untouched.

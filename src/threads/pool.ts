@@ -321,8 +321,9 @@ export interface PoolStatus {
   threads: number;
   /** Participants that take part in jobs now (fewer while a dead worker is being replaced, or after it stayed down). */
   live: number;
-  /** Workers that died (an exit, a termination, an error outside any item) and were replaced. */
+  /** Workers that died (an exit, a termination, an error outside any item). */
   deaths: number;
+  /** Replacement workers started and counted. */
   replaced: number;
   /** Why fewer threads than started run now (absent when all run). */
   note?: string;

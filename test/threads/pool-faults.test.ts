@@ -15,18 +15,9 @@ import { RobustRegError, fitAsync, huber, init, lad, memoryStats, ols, workerSta
 import { injectThreadFault, killThreadForTest, threadStats } from '../../src/backend/runtime.js';
 import { terminateBusyWorkersForTest } from '../../src/async/fit-async.js';
 import type { FaultKind } from '../../src/threads/pool.js';
+import { rng } from '../helpers/close.js';
 
 const debug = process.env.ROBUSTREG_WASM === 'debug';
-
-function rng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function problem(n: number, p: number, seed: number): { X: { data: Float64Array; rows: number; cols: number; layout: 'column-major' }; y: Float64Array } {
   const r = rng(seed);

@@ -7,6 +7,9 @@
 // repetitions, the ratio nid/fit reported per cell. Uses the BUILT package (dist/: npm run build).
 // The JSON is rewritten after every cell (with the load average then), so a run stopped from outside
 // (e.g. `timeout`) keeps its finished cells; --append adds to an existing JSON instead of replacing it.
+// A cell whose summary throws (e.g. RANK_DEFICIENT where the fits at tau ± h coincide and every
+// density estimate is 0 — integer designs at tau 0.5; quantreg's summary.rq stops there too) is
+// reported with the CPU time to the error and its ratio to the fit's (bar: a typed error, never a hang).
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,8 +59,9 @@ for (const family of A.families.split(',')) {
       tf.push(a); ts.push(b); nidOut = s;
     }
     if (failed) {
-      rows.push({ family, n, p, tau, failed, fitRuns: tf, nidRuns: ts, loadavg: os.loadavg() });
-      console.log(`${family.padEnd(9)} tau ${tau}: no nid summary: ${failed.slice(0, 160)}`);
+      const ratio = median(ts) / median(tf);
+      rows.push({ family, n, p, tau, failed, fitCpuMs: median(tf), errorCpuMs: median(ts), errorRatio: ratio, fitRuns: tf, nidRuns: ts, loadavg: os.loadavg() });
+      console.log(`${family.padEnd(9)} tau ${tau}: no nid summary after ${median(ts).toFixed(0)} ms CPU (${ratio.toFixed(2)}× the fit's ${median(tf).toFixed(0)} ms): ${failed.slice(0, 160)}`);
       save();
       continue;
     }

@@ -74,6 +74,11 @@ export interface Kernels {
    */
   hc_pass(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, pB: number,
     meat: number, pOut: number, pWork: number, xf32?: number): number;
+  /**
+   * nid's linear pass (assembly/nid.ts): out_i = (y_i − c) + Σ_j x_ij a_j, summed left to right, for
+   * X column-major n × p, y at pY (0: none, −c), a at pA (p), out at pOut (n). Returns STATUS_OK.
+   */
+  nid_rows(n: number, p: number, pX: number, pY: number, c: number, pA: number, pOut: number, xf32?: number): number;
 
   /** Work-region size (bytes) for mm_fit (bestR kept candidates, groups × nGroup rows for large n). */
   mm_work_bytes(n: number, p: number, bestR: number, groups: number, nGroup: number): number;

@@ -232,6 +232,9 @@ export const WARMUP_CALLS: WarmupCall[] = [
       const pOut = mem.alloc(8 * (2 * kk * kk + kk + 5 + p)), pWork = mem.alloc(k.hc_work_bytes(rows, p));
       // several calls: one block of rows each does not spend the tier-up budget of the Gram loops
       for (let r = 0; r < 6; r++) k.hc_pass(rows, p, pX, pY, r % 2 ? pW : 0, 1, pB, r % 3 ? 1 : 0, pOut, pWork, 0);
+      // nid's linear pass (summary se 'nid' on a Dataset): with y, then without
+      const pR = mem.alloc(8 * rows);
+      for (let r = 0; r < 6; r++) k.nid_rows(rows, p, pX, r % 2 ? pY : 0, 0.25, pB, pR, 0);
     },
   },
 ];

@@ -114,6 +114,7 @@ export async function instantiateWasm(source?: WasmSource, imports_?: {
     moments: exp.moments,
     hc_work_bytes: exp.hc_work_bytes,
     hc_pass: exp.hc_pass,
+    nid_rows: exp.nid_rows,
     mm_work_bytes: exp.mm_work_bytes,
     mm_fit: exp.mm_fit,
     lts_work_bytes: exp.lts_work_bytes,

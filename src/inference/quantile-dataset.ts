@@ -4,8 +4,10 @@
 // here:
 // - the two refits at τ ± h run on the Dataset itself, warm-started from the fit's coefficients (not
 //   its basis), without the kernel's rank check when a fit on this Dataset has passed it;
-// - one blocked pass over the stored columns gives the residuals (for the intercept's optimality
-//   guard), the fitted differences x_i'(β_hi − β_lo) and the densities f_i (exactly as nidCovariance);
+// - a kernel pass over the stored columns (assembly/nid.ts) gives the residuals (for the intercept's
+//   optimality guard), another the fitted differences x_i'(β_hi − β_lo) → the densities f_i (exactly
+//   as nidCovariance; the kernel sums each row as the JavaScript loop it replaces did, at ~3× its
+//   speed in summary's single call);
 // - two passes of the moments kernel (GramAccumulator.add on views of the same X and y with the
 //   weights ω = w² and ω = f·w²) give triangular factors of the centred co-moments, formed by
 //   orthogonal updates (the accuracy of a QR of the centred design, not of a Gram matrix). Centred
@@ -13,15 +15,19 @@
 //   B = Σ f w² [1, x − m][1, x − m]' = F'F with F = [[√W_f, √W_f d'], [0, R_f]], d = m_f − m; so
 //   V_c = τ(1−τ) B⁻¹MB⁻¹ = τ(1−τ) ZᵀZ with Z = G F⁻¹F⁻ᵀ, and V = T V_c Tᵀ back from centred
 //   coordinates (uncentre).
-// Anything out of the ordinary (unknown options, an unconverged fit, a singular bread, a Dataset
-// in another backend) returns null and summary() takes the array path, which words the errors.
+// Anything out of the ordinary (unknown options, an unconverged fit, a Dataset in another backend)
+// returns null and summary() takes the array path, which words the errors. Once the refits are done
+// they are never redone: a bread this path cannot factor hands them to the array path ({ refits }),
+// and one that is singular for certain (fewer rows of positive density than coefficients — on
+// discrete data the fits at τ ± h often coincide, every density estimate is then 0) throws the array
+// path's typed error here (issue 18: intx 1e6 × 10 at τ 0.5 refitted twice before failing, 23 s).
 import { knownFullRank, solveL1 } from '../fit/solvers.js';
 import { GramAccumulator } from '../fit/accumulator.js';
 import { collapseRows } from '../fit/collapse.js';
 import { Dataset } from '../data/dataset.js';
 import { checkCoefLike, uncentre, type InferenceData } from './design.js';
 import { invUpper } from '../linalg/dense.js';
-import { usableBandwidth, type Bandwidth } from './quantile.js';
+import { nidDensityError, usableBandwidth, type Bandwidth, type CoefFit } from './quantile.js';
 import { gramInverse, sandwich3, weightedGram } from './dataset.js';
 
 const EPS_NID = Math.sqrt(Number.EPSILON);
@@ -40,8 +46,19 @@ export interface NidDataset {
   warnings: string[];
 }
 
-/** The nid summary's covariance on a Dataset, or null to take the general (array) path. */
-export function nidOfDataset(res: Record<string, unknown>, ds: Dataset, o: Record<string, unknown>, minN: number): NidDataset | null {
+/** The refits at tau ± h, for the array path when this one cannot factor the bread. */
+export interface NidRefits {
+  tau: number;
+  h: number;
+  hi: CoefFit;
+  lo: CoefFit;
+}
+
+/**
+ * The nid summary's covariance on a Dataset; or null to take the general (array) path; or the refits
+ * for the array path to use instead of refitting.
+ */
+export function nidOfDataset(res: Record<string, unknown>, ds: Dataset, o: Record<string, unknown>, minN: number): NidDataset | { refits: NidRefits } | null {
   for (const key of Object.keys(o)) if (o[key] !== undefined && !OK_KEYS.has(key)) return null;
   const loss = res.loss;
   if (loss !== 'l1' && loss !== 'quantile') return null;
@@ -88,21 +105,36 @@ export function nidOfDataset(res: Record<string, unknown>, ds: Dataset, o: Recor
  * 1) or its distinct rows (collapsed = true: w = 1, multiplicity = dv's weights).
  */
 function nidCore(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule: Bandwidth, coef: Float64Array, b0: number,
-  intercept: boolean, k: number): NidDataset | null {
+  intercept: boolean, k: number): NidDataset | { refits: NidRefits } | null {
   const n = dv.rows, p = dv.cols;
   const slot = ds.slot;
+  // the linear passes' output (n) and coefficients (p), one block
+  const [pOut, pA] = slot.arena.allocMany([8 * n, 8 * Math.max(p, 1)], 'summary (nid linear pass)', true);
+  try {
+    return nidWith(ds, dv, collapsed, tau, rule, coef, b0, intercept, k, pOut, pA);
+  } finally {
+    slot.arena.freeBlock(pOut);
+  }
+}
+
+function nidWith(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule: Bandwidth, coef: Float64Array, b0: number,
+  intercept: boolean, k: number, pOut: number, pA: number): NidDataset | { refits: NidRefits } | null {
+  const n = dv.rows, p = dv.cols;
+  const slot = ds.slot;
+  const y0 = dv.pY >>> 3, w0 = dv.pW ? dv.pW >>> 3 : -1;
+  /** out_i = (y_i − c) + Σ_j x_ij a_j (pY = 0: −c + …) in one kernel pass; a view of out (valid until memory grows). */
+  const linear = (pY: number, c: number, a: Float64Array): Float64Array => {
+    slot.backend.f64().set(a, pA >>> 3);
+    slot.backend.kernels.nid_rows(n, p, dv.pX, pY, c, pA, pOut, dv.xf32);
+    return slot.backend.f64().subarray(pOut >>> 3, (pOut >>> 3) + n);
+  };
+  // one pass: residuals → the intercept's optimality guard (as checkQuantileIntercept); the weights:
+  // wv the observation weights (null: all 1), mv the multiplicities (null: all 1)
+  const r = linear(dv.pY, b0, Float64Array.from(coef, (b) => -b));
   const f64 = slot.backend.f64();
-  const X = dv.xView();
-  const x0 = dv.pX / X.BYTES_PER_ELEMENT, y0 = dv.pY >>> 3, w0 = dv.pW ? dv.pW >>> 3 : -1;
-  // the weights: wv the observation weights (null: all 1), mv the multiplicities (null: all 1)
   const wv = w0 >= 0 && !collapsed ? f64.subarray(w0, w0 + n) : null;
   const mv = collapsed ? f64.subarray(w0, w0 + n) : null;
   const yv = f64.subarray(y0, y0 + n);
-  // one pass: residuals → the intercept's optimality guard (as checkQuantileIntercept)
-  const r = new Float64Array(n);
-  const nb = Float64Array.from(coef, (b) => -b);
-  if (X instanceof Float64Array) linearRows64(r, X, x0, n, p, yv, b0, nb);
-  else linearRows32(r, X, x0, n, p, yv, b0, nb);
   if (intercept && !interceptOptimal(r, yv, wv, mv, tau)) return null; // the array path words the error
 
   // the refits at tau ± h, from the fit (on the distinct rows when collapsed: the problem a direct
@@ -114,22 +146,22 @@ function nidCore(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
   const known = knownFullRank(ds, intercept);
   const hi = solveL1('quantile', dv, undefined, { start, intercept }, tau + h, 'quantile', known);
   const lo = solveL1('quantile', dv, undefined, { start, intercept }, tau - h, 'quantile', known);
+  const toArrays = { refits: { tau, h, hi, lo } };
 
-  // densities (as nidCovariance); ω_m = μ·w², ω_b = μ·f·w²
-  const dy = r; // reuse
-  const X2 = dv.xView();
+  // densities (as nidCovariance) from the fitted differences dy; ω_m = μ·w², ω_b = μ·f·w²
   const db = Float64Array.from(hi.coef, (b, j) => b - lo.coef[j]);
   const db0 = intercept ? hi.intercept - lo.intercept : 0;
-  if (X2 instanceof Float64Array) linearRows64(dy, X2, x0, n, p, null, -db0, db);
-  else linearRows32(dy, X2, x0, n, p, null, -db0, db);
   const [pWm, pWb] = slot.arena.allocMany([8 * n, 8 * n], 'summary (nid weights)', true);
   try {
+    const dy = linear(0, -db0, db); // after the allocation: no growth until the densities are formed
     const f = slot.backend.f64();
     const om = pWm >>> 3, ob = pWb >>> 3;
     const c = densityWeights(dy, w0 >= 0 && !collapsed ? f.subarray(w0, w0 + n) : null, collapsed ? f.subarray(w0, w0 + n) : null, h,
       f.subarray(om, om + n), f.subarray(ob, ob + n));
-    const { nonPositive, zeroed, posM, posB } = c;
-    if (posB <= k) return null; // X'FX singular: the array path explains
+    const { nonPositive, zeroed, posM, posB, posObs } = c;
+    // Fewer rows of positive density than coefficients: X'FX is singular, as the array path finds
+    if (posB < k) throw nidDensityError(posObs, ds.nPos, tau, h, k);
+    if (posB === k) return toArrays; // singular or not: the array path's QR decides
     const warnings: string[] = [];
     if (zeroed > 0) {
       const obs = (x: number) => `${x} observation${x === 1 ? '' : 's'}`;
@@ -164,7 +196,7 @@ function nidCore(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
     if (!intercept) {
       // without an intercept the co-moments about the means would need the means added back as one
       // more orthogonal row (a QR update): the array path does it.
-      return null;
+      return toArrays;
     }
     const mean = sm.mean.subarray(0, p);
     // G (meat factor) and F (bread factor), k × k upper triangular, column-major
@@ -180,7 +212,7 @@ function nidCore(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
     for (let j = 0; j < k; j++) {
       let colMax = 0;
       for (let i = 0; i <= j; i++) colMax = Math.max(colMax, Math.abs(F[j * k + i]));
-      if (!(Math.abs(F[j * k + j]) > 1e-13 * colMax)) return null;
+      if (!(Math.abs(F[j * k + j]) > 1e-13 * colMax)) return toArrays;
     }
     const Fi = invUpper(F, k); // upper
     // B⁻¹ = Fi Fiᵀ; Z = G B⁻¹; V_c = τ(1−τ) ZᵀZ
@@ -206,26 +238,6 @@ function nidCore(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
     return { tau, h, rule, coefAll, V, intercept, k, warnings };
   } finally {
     slot.arena.freeBlock(pWm); // one block holds both weight vectors
-  }
-}
-
-/**
- * out_i = ((y_i − c) + x_i1 a_1) + … + x_ip a_p (y = null: 0 for y_i), row by row (the sum stays in a
- * register; one pass over the columns of X at x0, n rows). Two copies, so each sees one array type.
- */
-function linearRows64(out: Float64Array, X: Float64Array, x0: number, n: number, p: number, y: Float64Array | null, c: number, a: Float64Array): void {
-  for (let i = 0; i < n; i++) {
-    let s = y !== null ? y[i] - c : -c;
-    for (let j = 0, o = x0 + i; j < p; j++, o += n) s += X[o] * a[j];
-    out[i] = s;
-  }
-}
-
-function linearRows32(out: Float64Array, X: Float32Array, x0: number, n: number, p: number, y: Float64Array | null, c: number, a: Float64Array): void {
-  for (let i = 0; i < n; i++) {
-    let s = y !== null ? y[i] - c : -c;
-    for (let j = 0, o = x0 + i; j < p; j++, o += n) s += X[o] * a[j];
-    out[i] = s;
   }
 }
 
@@ -257,12 +269,12 @@ function interceptOptimal(r: Float64Array, yv: Float64Array, wv: Float64Array | 
 
 /**
  * The densities f_i = 2h / (w_i dy_i − √ε) (0 where w_i dy_i ≤ √ε, as nidCovariance) and the weights
- * ω_m = μ w² (into om) and ω_b = f μ w² (into ob); counts of crossings, zeroed densities (in
- * observations) and of positive weights (rows).
+ * ω_m = μ w² (into om) and ω_b = f μ w² (into ob); counts of crossings, zeroed densities and
+ * positive densities (in observations), and of positive weights (rows).
  */
 function densityWeights(dy: Float64Array, wv: Float64Array | null, mv: Float64Array | null, h: number, om: Float64Array, ob: Float64Array):
-  { nonPositive: number; zeroed: number; posM: number; posB: number } {
-  let nonPositive = 0, zeroed = 0, posM = 0, posB = 0;
+  { nonPositive: number; zeroed: number; posM: number; posB: number; posObs: number } {
+  let nonPositive = 0, zeroed = 0, posM = 0, posB = 0, posObs = 0;
   for (let i = 0; i < dy.length; i++) {
     const wi = wv !== null ? wv[i] : 1;
     const m = mv !== null ? mv[i] : 1;
@@ -275,7 +287,7 @@ function densityWeights(dy: Float64Array, wv: Float64Array | null, mv: Float64Ar
     om[i] = w2;
     ob[i] = fi * w2;
     posM++;
-    if (fi * w2 > 0) posB++;
+    if (fi * w2 > 0) { posB++; posObs += m; }
   }
-  return { nonPositive, zeroed, posM, posB };
+  return { nonPositive, zeroed, posM, posB, posObs };
 }

@@ -99,9 +99,19 @@ export function nidCovariance(d: InferenceData, tau: number, h: number, hi: Coef
     if (!(e instanceof RobustRegError && e.code === 'RANK_DEFICIENT')) throw e;
     let positive = 0;
     for (let i = 0; i < n; i++) if (f[i] > 0) positive++;
-    throw new RobustRegError('RANK_DEFICIENT', `summary (se = 'nid'): the local density estimate is positive at only ${positive} of ${n} observations (the fits at tau ± h = ${tau} ± ${+h.toPrecision(4)} coincide or cross there, as in an exact fit), too few to estimate the covariance of ${d.k} coefficients; try se: 'boot' (or 'ker' when the residuals have spread)`, { positive, observations: n, parameters: d.k });
+    throw nidDensityError(positive, n, tau, h, d.k);
   }
   return { V, nonPositive, zeroed, warnings };
+}
+
+/**
+ * The error when X'FX is singular although X has full rank: the local density estimate is positive
+ * at too few observations (`positive` of `n`). On discrete data the fits at τ ± h often coincide
+ * (the conditional quantiles are flat between the jumps of a discrete distribution): then every
+ * density estimate is 0 — quantreg's summary.rq stops there with "singular matrix in 'backsolve'".
+ */
+export function nidDensityError(positive: number, n: number, tau: number, h: number, k: number): RobustRegError {
+  return new RobustRegError('RANK_DEFICIENT', `summary (se = 'nid'): the local density estimate is positive at only ${positive} of ${n} observations (the fits at tau ± h = ${tau} ± ${+h.toPrecision(4)} coincide or cross there, as in an exact fit), too few to estimate the covariance of ${k} coefficients; try se: 'boot' (or 'ker' when the residuals have spread)`, { positive, observations: n, parameters: k });
 }
 
 /** Type-7 sample quantile of sorted data (R's default). */

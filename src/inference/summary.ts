@@ -13,7 +13,7 @@ import { checkOptionsObject, fail, optBackend, optBool, type BackendChoice, type
 import { bootstrapPairs, percentileInterval, replicateCovariance } from './bootstrap.js';
 import { Dataset } from '../data/dataset.js';
 import { l2InferenceDataset } from './dataset.js';
-import { nidOfDataset } from './quantile-dataset.js';
+import { nidOfDataset, type NidRefits } from './quantile-dataset.js';
 import { checkCoefLike, readDesign, residuals, type InferenceData } from './design.js';
 import { normalQuantile, normalSf, studentTQuantile, studentTTwoSided } from './distributions.js';
 import { HUBER_VCOV, checkHuberEquations, huberCovariance, type HuberVcov } from './huber.js';
@@ -191,7 +191,8 @@ export function summary(result: SummarizableResult, X: XInput | Dataset, y?: Arr
   return summaryOfArrays(result, X, y as ArrayLike<number>, options);
 }
 
-function summaryOfArrays(result: SummarizableResult, X: XInput, y: ArrayLike<number>, options?: SummaryOptions): Summary {
+/** `refits`: nid's fits at tau ± h already made on the Dataset these arrays were copied from. */
+function summaryOfArrays(result: SummarizableResult, X: XInput, y: ArrayLike<number>, options?: SummaryOptions, refits?: NidRefits): Summary {
   if (typeof result !== 'object' || result === null) {
     throw new RobustRegError('INVALID_INPUT', `summary: result must be the object returned by a fit, received ${describe(result)}`, { argument: 'result' });
   }
@@ -369,10 +370,12 @@ function summaryOfArrays(result: SummarizableResult, X: XInput, y: ArrayLike<num
   const h = usableBandwidth(tau, d.n, rule);
   if (se === 'nid') {
     const w = d.weightsAll;
-    // the two refits at tau ± h start from the fit (its basis is near theirs: fewer pivots)
+    // the two refits at tau ± h start from the fit (its basis is near theirs: fewer pivots) — unless
+    // the Dataset path made them already (the same problems)
     const start = { coef, intercept: b0 };
-    const hi = fitQuantile(X, y, { tau: tau + h, weights: w, start, ...refitOpts });
-    const lo = fitQuantile(X, y, { tau: tau - h, weights: w, start, ...refitOpts });
+    const pre = refits !== undefined && refits.tau === tau && refits.h === h ? refits : undefined;
+    const hi = pre ? pre.hi : fitQuantile(X, y, { tau: tau + h, weights: w, start, ...refitOpts });
+    const lo = pre ? pre.lo : fitQuantile(X, y, { tau: tau - h, weights: w, start, ...refitOpts });
     const nid = nidCovariance(d, tau, h, hi, lo);
     return finish({
       ...base, method: 'nid', distribution: 't', tau, bandwidth: { rule, h }, warnings: [...warnings, ...nid.warnings],
@@ -430,7 +433,7 @@ function summaryOfDataset(result: SummarizableResult, ds: Dataset, options?: Sum
     }
   }
   const nid = nidOfDataset(res, ds, o, RANK_DEFAULT_MAX_N);
-  if (nid) {
+  if (nid && !('refits' in nid)) {
     const objective = typeof res.objective === 'number' ? res.objective : NaN;
     const k = nid.k, n = ds.nPos;
     return finish({
@@ -443,7 +446,7 @@ function summaryOfDataset(result: SummarizableResult, ds: Dataset, options?: Sum
   const opts = { ...o } as SummaryOptions;
   if (names !== undefined) opts.names = names as string[];
   if (t.weights) opts.weights = t.weights;
-  return summaryOfArrays(result, X, t.y, opts);
+  return summaryOfArrays(result, X, t.y, opts, nid?.refits);
 }
 
 function readNames(v: unknown, p: number): string[] {

@@ -18,6 +18,8 @@ interface AnyWorker {
   post(msg: WorkerRequest, transfer: Transferable[]): void;
   onMessage(fn: (m: WorkerReply) => void): void;
   onError(fn: (e: unknown) => void): void;
+  /** The worker's thread ended (Node: process.exit in it, a termination, out of memory; no 'error' event then). */
+  onExit(fn: (code: number) => void): void;
   terminate(): void;
   ref(): void;
   unref(): void;
@@ -40,6 +42,7 @@ function spawn(): AnyWorker {
       post: (m, t) => w.postMessage(m, t),
       onMessage: (fn) => w.on('message', (m) => fn(m as WorkerReply)),
       onError: (fn) => w.on('error', fn),
+      onExit: (fn) => w.on('exit', (code) => fn(code as number)),
       terminate: () => void w.terminate(),
       ref: () => w.ref(),
       unref: () => w.unref(),
@@ -53,6 +56,7 @@ function spawn(): AnyWorker {
       post: (m, t) => w.postMessage(m, t),
       onMessage: (fn) => w.addEventListener('message', (e) => fn(e.data as WorkerReply)),
       onError: (fn) => w.addEventListener('error', fn),
+      onExit: () => {},
       terminate: () => w.terminate(),
       ref: () => {},
       unref: () => {},
@@ -84,6 +88,9 @@ let nextId = 1;
 let started = 0;
 let busy = 0;
 
+/** Workers taken and not given back (tests: terminateBusyWorkersForTest). */
+const running = new Set<PooledWorker>();
+
 function take(): PooledWorker {
   const pw = idle.pop();
   if (pw) {
@@ -91,6 +98,7 @@ function take(): PooledWorker {
     pw.timer = null;
     pw.w.ref();
     busy++;
+    running.add(pw);
     return pw;
   }
   const w = spawn();
@@ -99,12 +107,27 @@ function take(): PooledWorker {
   const fresh: PooledWorker = { w, handler: null, failed: null, moduleSent: false, timer: null };
   w.onMessage((m) => fresh.handler?.(m));
   w.onError((e) => fresh.failed?.(e));
+  // A worker that ends without an 'error' event (process.exit in it, terminated from outside, out of
+  // memory) fails its fit too, instead of leaving the promise pending forever; a parked one leaves
+  // the pool. (Our own terminate() of a worker that was discarded or parked-and-expired has cleared
+  // `failed`, or finds it already settled.)
+  w.onExit((code) => {
+    const i = idle.indexOf(fresh);
+    if (i >= 0) {
+      idle.splice(i, 1);
+      if (fresh.timer !== null) clearTimeout(fresh.timer);
+      fresh.timer = null;
+    }
+    fresh.failed?.(new Error(`its thread exited (exit code ${code})`));
+  });
+  running.add(fresh);
   return fresh;
 }
 
 /** A worker whose fit ended normally (result or typed error): back to the pool, or terminated. */
 function giveBack(pw: PooledWorker): void {
   busy--;
+  running.delete(pw);
   pw.handler = null;
   pw.failed = null;
   park(pw);
@@ -133,6 +156,7 @@ function park(pw: PooledWorker): void {
 /** A worker that was cancelled or crashed: terminated at once, never reused. */
 function discard(pw: PooledWorker): void {
   busy--;
+  running.delete(pw);
   pw.handler = null;
   pw.failed = null;
   pw.w.terminate();
@@ -140,47 +164,6 @@ function discard(pw: PooledWorker): void {
 
 let warmups = 0;
 let warmed = 0;
-/** The background warm-up's "landed" flag (shared memory; null where SharedArrayBuffer is unavailable or no warm-up runs). */
-let landedFlag: Int32Array | null = null;
-
-function sharedFlag(): Int32Array | null {
-  // browsers expose SharedArrayBuffer only to cross-origin-isolated pages; Node always
-  if (typeof SharedArrayBuffer !== 'function' || (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) return null;
-  try {
-    return new Int32Array(new SharedArrayBuffer(4));
-  } catch {
-    return null;
-  }
-}
-
-/**
- * The state of init()'s background warm-up as this thread can see it synchronously: 'landed' (the
- * worker has finished it), 'running', or 'unknown' (no shared flag: no background warm-up, or no
- * SharedArrayBuffer here).
- */
-export function backgroundWarmup(): 'landed' | 'running' | 'unknown' {
-  if (!landedFlag) return 'unknown';
-  return Atomics.load(landedFlag, 0) === 1 ? 'landed' : 'running';
-}
-
-/**
- * Block this thread until the background warm-up lands or `ms` pass (Atomics.wait: no CPU is used
- * while waiting). Returns whether it has landed. Where blocking is not allowed (a browser's main
- * thread throws), never waits again.
- */
-export function waitForBackgroundWarmup(ms: number): boolean {
-  if (!landedFlag) return false;
-  if (Atomics.load(landedFlag, 0) === 1) return true;
-  if (!(ms > 0)) return false;
-  try {
-    Atomics.wait(landedFlag, 0, 0, ms);
-  } catch {
-    landedFlag = null;
-    return false;
-  }
-  return Atomics.load(landedFlag, 0) === 1;
-}
-
 /**
  * init()'s background warm-up: start a pool worker, send it the compiled module and the warm-up
  * request, and park it in the pool at once (unref'd: it never holds a Node process open). It runs the
@@ -197,26 +180,16 @@ export function prewarmWorker(module: WebAssembly.Module, kernels?: readonly str
     return false;
   }
   const id = nextId++;
-  const landed = sharedFlag();
   try {
-    pw.w.post({ type: 'warm', id, module, ...(kernels ? { kernels } : {}), ...(landed ? { landed } : {}) }, []);
+    pw.w.post({ type: 'warm', id, module, ...(kernels ? { kernels } : {}) }, []);
   } catch {
     discard(pw);
     return false;
   }
-  landedFlag = landed;
-  if (landed) {
-    // a worker terminated before its warm-up landed (terminateWorkers, an abort of a fitAsync queued on
-    // it, a failure) never sets the flag: stop waiting for it
-    const terminate = pw.w.terminate;
-    pw.w.terminate = () => {
-      if (landedFlag === landed && Atomics.load(landed, 0) !== 1) landedFlag = null;
-      terminate();
-    };
-  }
   pw.moduleSent = true;
   warmups++;
   busy--;
+  running.delete(pw);
   // the reply only counts (a fitAsync that took the worker meanwhile replaces the handler and ignores it)
   pw.handler = (m) => {
     if (m.type === 'warmed' && m.id === id) warmed++;
@@ -233,6 +206,18 @@ export function prewarmWorker(module: WebAssembly.Module, kernels?: readonly str
   if (idleTimeoutMs > 0) park(pw);
   else pw.handler = (m) => { if (m.type === 'warmed' && m.id === id) { warmed++; pw.w.terminate(); } };
   return true;
+}
+
+/** Internal (tests): terminate the workers running fits now from outside, as a crash would (no
+ *  'error' event: only their exit is seen). Their fits reject with INTERNAL. */
+export function terminateBusyWorkersForTest(): number {
+  let n = 0;
+  for (const pw of running) {
+    if (pw.handler === null) continue;
+    pw.w.terminate();
+    n++;
+  }
+  return n;
 }
 
 /** Terminate idle workers (e.g. before a test or a page unload). Running fits are unaffected. */

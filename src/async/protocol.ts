@@ -22,8 +22,6 @@ export interface WarmRequest {
   type: 'warm';
   id: number;
   module: WebAssembly.Module;
-  /** Set to 1 (Atomics.store, then Atomics.notify) once the warm-up has landed: read synchronously by the main thread's first large fit (src/async/startup.ts). Absent where SharedArrayBuffer is unavailable. */
-  landed?: Int32Array;
   /** Kernel families to warm (default all). */
   kernels?: readonly string[];
 }

@@ -40,10 +40,6 @@ io.onMessage(async (req) => {
     const t0 = typeof performance !== 'undefined' ? performance.now() : Date.now();
     ready ??= initRuntime({ wasm: req.module, ...(req.kernels ? { warmupKernels: req.kernels } : {}) }, { host: hostWarmup, kernels: true }).catch(() => null);
     await ready;
-    if (req.landed) {
-      Atomics.store(req.landed, 0, 1);
-      Atomics.notify(req.landed, 0);
-    }
     io.post({ type: 'warmed', id: req.id, ms: (typeof performance !== 'undefined' ? performance.now() : Date.now()) - t0 });
     return;
   }

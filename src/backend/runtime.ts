@@ -6,7 +6,7 @@ import { jsBackend } from './twin.js';
 import { Arena } from './arena.js';
 import { instantiateWasm, sharedMemory, type ParExports, type WasmSource } from './wasm.js';
 import { WASM_THREADS_BASE64 } from './wasm.generated.js';
-import { ThreadPool, availableCores, threadsUnavailable } from '../threads/pool.js';
+import { ThreadPool, availableCores, threadsUnavailable, type FaultKind } from '../threads/pool.js';
 import { WARMUP_BUDGET_MS, WARMUP_CALLS, warmUp } from './warmup.js';
 
 /** 'auto' (WASM when initialised and available, else the TS twin), 'wasm' or 'js'. */
@@ -154,9 +154,9 @@ export function initRuntime(options?: InitOptions, internal: InitInternal = {}):
       if (options?.warmup !== false) {
         const kernels = internal.kernels ?? true;
         const names = options?.warmupKernels;
-        // The background warm-up worker instantiates the module with memory of its own: only the
-        // single-threaded build (the threaded one warms on a scratch instance here, as 'wait').
-        if (kernels && options?.warmup !== 'wait' && poolThreads === 1 && internal.background?.(backend.module, names)) {
+        // The background warm-up worker instantiates the module (the threaded build too: on a shared
+        // memory of its own, as fitAsync's workers do) — its optimized code is the module's.
+        if (kernels && options?.warmup !== 'wait' && internal.background?.(backend.module, names)) {
           result.warmup = 'background';
         } else {
           // On a scratch instance: this slot's memory, arena and kernel globals stay untouched.
@@ -298,14 +298,36 @@ export function passTiming(on?: boolean): Record<number, { calls: number; items:
   return out;
 }
 
-/** Threads of init()'s pool (1 without threads), the jobs it ran and whether it can run more (tests, diagnostics). */
-export function threadStats(): { threads: number; jobs: number; usable: boolean } {
-  return { threads: poolThreads, jobs: threadPool?.jobs ?? 0, usable: threadPool?.usable ?? false };
+/**
+ * Threads of init()'s pool (1 without threads), the jobs it ran and whether it can run more (tests,
+ * diagnostics); `live`: participants taking part now (fewer while a dead worker is replaced, or after
+ * one stayed down: `note` says why), `deaths` and `replaced`: workers lost and restarted.
+ */
+export function threadStats(): { threads: number; jobs: number; usable: boolean; live: number; deaths: number; replaced: number; note?: string } {
+  const s = threadPool?.status();
+  return {
+    threads: poolThreads,
+    jobs: threadPool?.jobs ?? 0,
+    usable: threadPool?.usable ?? false,
+    live: s?.live ?? 1,
+    deaths: s?.deaths ?? 0,
+    replaced: s?.replaced ?? 0,
+    ...(s?.note !== undefined ? { note: s.note } : {}),
+  };
 }
 
-/** Internal (tests): terminate worker i of the pool, as if it had died. */
+/** Internal (tests): terminate worker i of the pool between fits, as if it had died. */
 export function killThreadForTest(i: number): void {
   threadPool?.killWorker(i);
+}
+
+/** Internal (tests): worker i of the pool fails at its next item (src/threads/pool.ts injectFault);
+ *  returns a function telling whether the fault is still pending (not acted on). */
+export function injectThreadFault(kind: FaultKind, i: number): () => boolean {
+  if (!threadPool) throw new RobustRegError('INTERNAL', 'no thread pool', {});
+  const p = threadPool;
+  p.injectFault(kind, i);
+  return () => p.faultPending();
 }
 
 /** Resolve the backend for one fit (`threads`: the fit's option, checked here, used by withSlot). */

@@ -14,6 +14,22 @@
 // Errors: an exception or trap in an item (any participant) stops the remaining items (the counter
 // is no longer advanced once the error word is set), the job still ends with every acknowledgment, and
 // the caller throws: the fit fails with a typed error, the pool and the memory stay usable.
+//
+// Deaths: the caller runs a fit synchronously, so no Worker 'exit' event can reach it during a job;
+// it never waits for a worker that cannot answer. Each worker has three words of its own (state,
+// first generation it takes part in, last generation acknowledged). A worker that dies reports it
+// on its own thread (Node's process 'exit' handler, or an exception outside any item): it marks itself
+// dead and, in the middle of a job, fails the job and acknowledges it — the caller wakes at once. One
+// that stops without running any code (terminated, out of memory) is found by the caller's probe
+// (PoolWorker.stopped) after each WAIT_SLICE_MS slice without an acknowledgment; a live worker that is
+// merely slow is never given up on. The fit then fails INTERNAL naming the thread and the cause. From
+// the next job on the dead worker is not counted (the pool runs on the live ones at once: the first
+// parts - 1 live workers take part, same items, same bits) and a replacement is started in the
+// background; it is counted from the first job after its 'ready' has reached this thread (handled
+// between jobs only, so no job waits for a worker that did not see it start). A slot whose worker died
+// MAX_REPLACEMENTS + 1 times stays down and status().note says so. Hot-path cost: per job, one load of
+// the death counter on the caller, and on each worker three loads (state, first generation, fault
+// word) and one store (acknowledged generation).
 import { RobustRegError } from '../errors.js';
 
 // Control words (Int32 indexes).
@@ -27,25 +43,42 @@ const PARTS = 6;
 const ERR = 7;
 const STOP = 8;
 const MSG_LEN = 9;
+/** Test-only fault injection (0 in production): kind << 8 | worker index; one-shot (see injectFault). */
+const FAULT = 10;
+/** Deaths reported so far (a worker's own report, or this thread's): the caller rescans the workers when it changes. */
+const LOST = 11;
 const MSG = 16;
 const MSG_MAX = 480;
-const CTL_WORDS = MSG + MSG_MAX;
+/** Per-worker words from here, 3 per worker index i (1-based): state, first generation, acknowledged generation. */
+const WBASE = MSG + MSG_MAX;
+/** Worker state words: 0 starting (takes no part, never acknowledges), 1 counted, 2 dead. */
+const W_STARTING = 0;
+const W_LIVE = 1;
+const W_DEAD = 2;
+
+/** Fault kinds of injectFault (tests): a JS exception in an item, a WebAssembly trap in an item, the
+ *  worker exiting mid-job (its exit handler reports it), and the worker exiting without any report
+ *  (as a thread terminated from outside: only the liveness probe can see it). */
+export const FAULT_KINDS = { throw: 1, trap: 2, exit: 3, vanish: 4 } as const;
+export type FaultKind = keyof typeof FAULT_KINDS;
 
 /** The worker program (plain JavaScript, no imports: it only instantiates the module and runs items). */
 export const THREAD_WORKER_SOURCE = `"use strict";
 (() => {
   const g = globalThis;
-  let post, onMessage;
+  let post, onMessage, proc = null;
   if (g.process && g.process.versions && g.process.versions.node && g.process.getBuiltinModule) {
     const { parentPort } = g.process.getBuiltinModule('node:worker_threads');
     post = (m) => parentPort.postMessage(m);
     onMessage = (f) => parentPort.once('message', f);
+    proc = g.process;
   } else {
     post = (m) => g.postMessage(m);
     onMessage = (f) => g.addEventListener('message', (e) => f(e.data), { once: true });
   }
   const GEN = ${GEN}, PASS = ${PASS}, ARGS = ${ARGS}, ITEMS = ${ITEMS}, NEXT = ${NEXT}, DONE = ${DONE}, PARTS = ${PARTS},
-    ERR = ${ERR}, STOP = ${STOP}, MSG_LEN = ${MSG_LEN}, MSG = ${MSG}, MSG_MAX = ${MSG_MAX};
+    ERR = ${ERR}, STOP = ${STOP}, MSG_LEN = ${MSG_LEN}, FAULT = ${FAULT}, LOST = ${LOST}, MSG = ${MSG}, MSG_MAX = ${MSG_MAX},
+    WBASE = ${WBASE}, W_LIVE = ${W_LIVE}, W_DEAD = ${W_DEAD};
   onMessage((m) => {
     const c = new Int32Array(m.ctl);
     const index = m.index;
@@ -60,34 +93,83 @@ export const THREAD_WORKER_SOURCE = `"use strict";
       run(inst.exports, c, index);
     }, (e) => post({ type: 'failed', index, message: String((e && e.message) || e) }));
   });
-  function fail(c, index, e) {
+  // the first error of a job, with its kind: "RuntimeError: unreachable" is a WebAssembly trap
+  function describe(e) {
+    if (e && typeof e === 'object' && typeof e.message === 'string') {
+      return (e instanceof WebAssembly.RuntimeError ? 'WebAssembly trap, ' : '') + (e.name ? e.name + ': ' : '') + e.message;
+    }
+    return String(e);
+  }
+  function fail(c, index, text) {
     if (Atomics.compareExchange(c, ERR, 0, index + 1) !== 0) return;
-    const s = String((e && e.message) || e).slice(0, MSG_MAX);
+    const s = text.slice(0, MSG_MAX);
     for (let i = 0; i < s.length; i++) c[MSG + i] = s.charCodeAt(i);
     Atomics.store(c, MSG_LEN, s.length);
   }
   function run(x, c, index) {
+    const S = WBASE + 3 * index, START = S + 1, ACK = S + 2;
     let gen = Atomics.load(c, GEN);
-    for (;;) {
-      Atomics.wait(c, GEN, gen);
-      gen = Atomics.load(c, GEN);
-      if (Atomics.load(c, STOP) !== 0) return;
-      if (index < Atomics.load(c, PARTS)) {
-        const pass = Atomics.load(c, PASS), args = Atomics.load(c, ARGS) >>> 0, items = Atomics.load(c, ITEMS);
-        try {
-          for (;;) {
-            if (Atomics.load(c, ERR) !== 0) break;
-            const it = Atomics.add(c, NEXT, 1);
-            if (it >= items) break;
-            x.par_item(pass, args, it, index);
-          }
-        } catch (e) {
-          fail(c, index, e);
-        }
+    // the job this worker has taken part in and not yet acknowledged (null: none)
+    let cur = null;
+    // A worker that dies reports it here, on its own thread: it is marked dead and, when it dies in
+    // the middle of a job, it fails the job and acknowledges it, so the caller never waits for it.
+    const died = (why) => {
+      if (Atomics.load(c, S) === W_DEAD) return;
+      if (cur !== null) {
+        fail(c, index, 'exited during a block pass (' + why + ')');
+        Atomics.store(c, ACK, cur);
       }
-      Atomics.add(c, DONE, 1);
+      Atomics.store(c, S, W_DEAD);
+      Atomics.add(c, LOST, 1);
+      if (cur !== null) Atomics.add(c, DONE, 1);
+      cur = null;
       Atomics.notify(c, DONE);
+    };
+    const onExit = (code) => died('exit code ' + code);
+    if (proc) proc.on('exit', onExit);
+    try {
+      for (;;) {
+        Atomics.wait(c, GEN, gen);
+        gen = Atomics.load(c, GEN);
+        if (Atomics.load(c, STOP) !== 0) return;
+        // only a counted worker (from its first generation on) takes part and acknowledges
+        if (Atomics.load(c, S) !== W_LIVE || ((gen - Atomics.load(c, START)) | 0) < 0) continue;
+        cur = gen;
+        if (index < Atomics.load(c, PARTS)) {
+          const pass = Atomics.load(c, PASS), args = Atomics.load(c, ARGS) >>> 0, items = Atomics.load(c, ITEMS);
+          const fault = Atomics.load(c, FAULT);
+          let took = false;
+          try {
+            for (;;) {
+              if (Atomics.load(c, ERR) !== 0) break;
+              const it = Atomics.add(c, NEXT, 1);
+              if (it >= items) break;
+              if (fault !== 0 && !took) inject(x, c, fault, index, onExit);
+              took = true;
+              x.par_item(pass, args, it, index);
+            }
+            if (fault !== 0 && !took) inject(x, c, fault, index, onExit);
+          } catch (e) {
+            fail(c, index, describe(e));
+          }
+        }
+        Atomics.store(c, ACK, gen);
+        cur = null;
+        Atomics.add(c, DONE, 1);
+        Atomics.notify(c, DONE);
+      }
+    } catch (e) {
+      died(describe(e));
     }
+  }
+  // Test-only (ThreadPool.injectFault); the word is 0 in production, so this is never reached there.
+  function inject(x, c, fault, index, onExit) {
+    if ((fault & 255) !== index || Atomics.compareExchange(c, FAULT, fault, 0) !== fault) return;
+    const kind = fault >> 8;
+    if (kind === ${FAULT_KINDS.trap}) x.par_item(0, 0, 0, index);
+    if (kind === ${FAULT_KINDS.exit} && proc) proc.exit(7);
+    if (kind === ${FAULT_KINDS.vanish} && proc) { proc.off('exit', onExit); proc.exit(7); }
+    throw new Error('injected fault (test)');
   }
 })();
 `;
@@ -99,6 +181,21 @@ interface PoolWorker {
   onExit(f: () => void): void;
   terminate(): void;
   unref(): void;
+  /**
+   * True when the worker's thread has certainly stopped — synchronously, while this thread cannot
+   * run events (it is blocked in a job). Node: a stopped worker's event loop reports an idle time of
+   * -1 (Worker::LoopIdleTime once the thread has ended: exit, termination, out of memory), which
+   * performance.eventLoopUtilization() passes through; a running or blocked worker never does.
+   * Browsers offer no such probe: false (a Web Worker that throws does not stop, and only this pool
+   * terminates its workers).
+   */
+  stopped(): boolean;
+  /**
+   * Arm stopped() once the worker runs (its 'ready'): Node reads the worker's loop start time on the
+   * first eventLoopUtilization() call and cannot read it any more once the thread has stopped (the
+   * call then reports zeros, never -1).
+   */
+  armProbe(): void;
 }
 
 type NodeWorkerCtor = new (src: string, opts: { eval: boolean }) => {
@@ -106,6 +203,7 @@ type NodeWorkerCtor = new (src: string, opts: { eval: boolean }) => {
   on(t: string, fn: (m: unknown) => void): void;
   terminate(): Promise<number>;
   unref(): void;
+  performance?: { eventLoopUtilization?: () => { idle: number } };
 };
 
 interface Env {
@@ -164,6 +262,20 @@ function spawn(): PoolWorker {
       onExit: (f) => w.on('exit', f),
       terminate: () => void w.terminate(),
       unref: () => w.unref(),
+      stopped: () => {
+        try {
+          return (w.performance?.eventLoopUtilization?.().idle ?? 0) < 0;
+        } catch {
+          return false;
+        }
+      },
+      armProbe: () => {
+        try {
+          w.performance?.eventLoopUtilization?.();
+        } catch {
+          // no probe: a silent death is then not seen during a job (the 'exit' event still is, between jobs)
+        }
+      },
     };
   }
   const url = URL.createObjectURL(new Blob([THREAD_WORKER_SOURCE], { type: 'text/javascript' }));
@@ -176,6 +288,8 @@ function spawn(): PoolWorker {
       onExit: () => {},
       terminate: () => w.terminate(),
       unref: () => {},
+      stopped: () => false,
+      armProbe: () => {},
     };
   } finally {
     URL.revokeObjectURL(url);
@@ -194,39 +308,92 @@ function canBlock(): boolean {
 
 export type ParItem = (pass: number, pArgs: number, item: number, slot: number) => void;
 
+/** Times a worker slot whose worker died is given a new worker; then it stays down (a worker that
+ *  keeps dying is not restarted forever) and the pool runs on fewer threads. */
+const MAX_REPLACEMENTS = 3;
+/** The caller waits for acknowledgments in slices this long; after a slice without one, it probes
+ *  the workers it still waits for (ThreadPool.reap). */
+const WAIT_SLICE_MS = 100;
+
+/** What the pool can do now (threadStats()). */
+export interface PoolStatus {
+  /** Participants the pool was started with (this thread plus the workers). */
+  threads: number;
+  /** Participants that take part in jobs now (fewer while a dead worker is being replaced, or after it stayed down). */
+  live: number;
+  /** Workers that died (an exit, a termination, an error outside any item). */
+  deaths: number;
+  /** Replacement workers started and counted. */
+  replaced: number;
+  /** Why fewer threads than started run now (absent when all run). */
+  note?: string;
+}
+
 export class ThreadPool {
-  /** Participants: this thread plus the workers. */
+  /** Participants: this thread plus the workers (including any being replaced). */
   readonly size: number;
   private readonly ctl: Int32Array;
+  /** Worker i (1-based) at index i - 1: the current worker of that slot. */
   private readonly workers: PoolWorker[];
+  /** This thread's view of each slot (index i - 1), updated from the shared state words only between jobs and by reap(). */
+  private readonly known: ('live' | 'dead' | 'starting')[];
+  private readonly restarts: number[];
   private readonly block: boolean;
+  private readonly module: WebAssembly.Module;
+  private readonly memory: WebAssembly.Memory;
   private running = false;
   private closed = false;
-  /** Why the pool cannot run jobs (a worker failed or exited), or null. */
-  private broken: string | null = null;
+  /** Counted workers (known 'live'). */
+  private live: number;
+  private lostSeen = 0;
+  private partsFor = -1;
+  private partsLimit = 1;
+  private deaths = 0;
+  private replaced = 0;
+  private note: string | null = null;
   /** Jobs run (diagnostics and tests). */
   jobs = 0;
 
-  private constructor(ctl: Int32Array, workers: PoolWorker[]) {
+  private constructor(ctl: Int32Array, workers: PoolWorker[], module: WebAssembly.Module, memory: WebAssembly.Memory) {
     this.ctl = ctl;
     this.workers = workers;
+    this.module = module;
+    this.memory = memory;
     this.size = workers.length + 1;
     this.block = canBlock();
-    // A worker that dies (terminated from outside, or an error outside any item) would never
-    // acknowledge a job: from then on the pool refuses jobs and the kernels run their passes
-    // themselves (same items, same bits).
-    workers.forEach((w, i) => {
-      const lost = (why: string) => {
-        if (!this.closed) this.broken ??= `thread ${i + 1} ${why}`;
-      };
-      w.onExit(() => lost('exited'));
-      w.onError((e) => lost(`failed (${(e as Error)?.message ?? String(e)})`));
+    this.known = workers.map(() => 'live');
+    this.restarts = workers.map(() => 0);
+    this.live = workers.length;
+    const first = (Atomics.load(ctl, GEN) + 1) | 0;
+    workers.forEach((w, k) => {
+      Atomics.store(ctl, WBASE + 3 * (k + 1) + 1, first);
+      Atomics.store(ctl, WBASE + 3 * (k + 1), W_LIVE);
+      this.watch(w, k + 1);
     });
   }
 
-  /** False once a worker has failed or exited (or after close()): run() must not be called. */
+  /**
+   * A worker that dies while this thread is free to run events (terminated from outside, an error
+   * outside any item) is seen here; one that dies during a job is seen by the job itself (its own exit
+   * report, or reap()).
+   */
+  private watch(w: PoolWorker, i: number): void {
+    const lost = () => {
+      if (this.closed || this.workers[i - 1] !== w) return;
+      this.markDead(i);
+      if (!this.running) this.refresh();
+    };
+    w.onExit(lost);
+    w.onError(lost);
+  }
+
+  /** False after close(): run() must not be called. A pool whose workers died still runs (on fewer threads, down to this one). */
   get usable(): boolean {
-    return this.broken === null && !this.closed;
+    return !this.closed;
+  }
+
+  status(): PoolStatus {
+    return { threads: this.size, live: this.live + 1, deaths: this.deaths, replaced: this.replaced, ...(this.note !== null && this.live + 1 < this.size ? { note: this.note } : {}) };
   }
 
   /**
@@ -235,7 +402,7 @@ export class ThreadPool {
    * a Node process open (unref'd).
    */
   static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, size: number): Promise<ThreadPool> {
-    const ctl = new Int32Array(new SharedArrayBuffer(4 * CTL_WORDS));
+    const ctl = new Int32Array(new SharedArrayBuffer(4 * (WBASE + 3 * size)));
     const workers: PoolWorker[] = [];
     try {
       const ready: Promise<void>[] = [];
@@ -254,23 +421,28 @@ export class ThreadPool {
       // Referenced until ready (else a script awaiting init() could exit with the start pending),
       // then unref'd: an idle pool never holds a Node process open.
       await Promise.all(ready);
-      for (const w of workers) w.unref();
+      for (const w of workers) {
+        w.unref();
+        w.armProbe();
+      }
     } catch (e) {
       for (const w of workers) w.terminate();
       throw e;
     }
-    return new ThreadPool(ctl, workers);
+    return new ThreadPool(ctl, workers, module, memory);
   }
 
   /**
    * Run items 0..items-1 of `pass` on `parts` participants (this thread is participant 0 and calls
-   * `item` itself); returns when every worker has acknowledged the job. Throws the first error of any
-   * participant (a worker's as RobustRegError INTERNAL).
+   * `item` itself); returns when every counted worker has acknowledged the job or is known dead.
+   * Throws the first error of any participant (a worker's as RobustRegError INTERNAL, naming the
+   * thread and the cause); a worker that died during the job fails it the same way.
    */
   run(item: ParItem, pass: number, pArgs: number, items: number, parts: number): void {
     if (this.closed) throw new RobustRegError('INTERNAL', 'the thread pool was closed', {});
     if (this.running) throw new RobustRegError('INTERNAL', 'a block pass started inside another', {});
     const c = this.ctl;
+    if (Atomics.load(c, LOST) !== this.lostSeen) this.refresh();
     this.running = true;
     this.jobs++;
     let err: unknown = null;
@@ -282,8 +454,9 @@ export class ThreadPool {
       Atomics.store(c, DONE, 0);
       Atomics.store(c, ERR, 0);
       Atomics.store(c, MSG_LEN, 0);
-      Atomics.store(c, PARTS, Math.min(parts, this.size));
-      Atomics.add(c, GEN, 1);
+      Atomics.store(c, PARTS, this.limit(parts));
+      let owed = this.live;
+      const gen = (Atomics.add(c, GEN, 1) + 1) | 0;
       Atomics.notify(c, GEN);
       try {
         for (;;) {
@@ -296,28 +469,174 @@ export class ThreadPool {
         err = e;
         Atomics.compareExchange(c, ERR, 0, -1);
       }
-      const want = this.workers.length;
-      for (;;) {
+      for (let spins = 0; ;) {
         const d = Atomics.load(c, DONE);
-        if (d >= want) break;
-        if (this.block) Atomics.wait(c, DONE, d, 100);
+        if (d >= owed) break;
+        if (this.block) {
+          if (Atomics.wait(c, DONE, d, WAIT_SLICE_MS) === 'timed-out') owed -= this.reap(gen);
+        } else if ((++spins & 0xfffff) === 0) owed -= this.reap(gen);
       }
     } finally {
       this.running = false;
     }
+    if (Atomics.load(c, LOST) !== this.lostSeen) this.refresh();
     if (err !== null) throw err;
     const who = Atomics.load(c, ERR);
     if (who > 0) {
       const len = Atomics.load(c, MSG_LEN);
       let msg = '';
       for (let i = 0; i < len; i++) msg += String.fromCharCode(c[MSG + i]);
-      throw new RobustRegError('INTERNAL', `thread ${who - 1} of the pool failed in a block pass (${msg}); the fit was stopped — this is a bug in robustreg, please report it with the input`, { thread: who - 1, pass });
+      const thread = who - 1;
+      if (this.known[thread - 1] === 'dead') {
+        throw new RobustRegError('INTERNAL', `thread ${thread} of the pool ${msg}; the fit was stopped, and the pool runs on ${this.live + 1} of ${this.size} threads${this.restarts[thread - 1] <= MAX_REPLACEMENTS && !this.closed ? ' until the thread is replaced' : ''}`, { thread, pass, cause: 'exited' });
+      }
+      throw new RobustRegError('INTERNAL', `thread ${thread} of the pool failed in a block pass (${msg}); the fit was stopped — this is a bug in robustreg, please report it with the input`, { thread, pass, cause: 'error' });
     }
   }
 
-  /** Internal (tests): terminate worker i (1-based) as if it had died. */
+  /** The PARTS word for `parts` participants: workers below it take part — the first parts - 1 counted ones. */
+  private limit(parts: number): number {
+    if (parts !== this.partsFor) {
+      let need = parts - 1;
+      let l = 1;
+      for (let i = 1; i < this.size && need > 0; i++) {
+        if (this.known[i - 1] === 'live') need--;
+        l = i + 1;
+      }
+      this.partsFor = parts;
+      this.partsLimit = l;
+    }
+    return this.partsLimit;
+  }
+
+  /**
+   * Called while waiting for job `gen` after a slice without an acknowledgment: the counted workers
+   * that owe it and can no longer give it — reported dead without acknowledging, or stopped without
+   * any report (the liveness probe) — are marked dead, the job is failed, and their number returned.
+   * A live worker that is merely slow (a loaded machine) is never given up on.
+   */
+  private reap(gen: number): number {
+    const c = this.ctl;
+    let gone = 0;
+    for (let i = 1; i < this.size; i++) {
+      if (this.known[i - 1] !== 'live' || Atomics.load(c, WBASE + 3 * i + 2) === gen) continue;
+      const reported = Atomics.load(c, WBASE + 3 * i) === W_DEAD;
+      if (!reported && !this.workers[i - 1].stopped()) continue;
+      this.markDead(i);
+      // a worker that acknowledged on its way out (its report stores the acknowledgment before the
+      // state, and a stopped thread has finished its report) is counted in DONE already
+      if (Atomics.load(c, WBASE + 3 * i + 2) === gen) {
+        this.lost(i);
+        continue;
+      }
+      this.failJob(i, reported ? 'died during a block pass' : 'exited during a block pass (its thread stopped without a report: terminated or out of memory)');
+      this.lost(i);
+      gone++;
+    }
+    return gone;
+  }
+
+  /** Fail the current job on behalf of worker i (unless it already failed). */
+  private failJob(i: number, message: string): void {
+    const c = this.ctl;
+    if (Atomics.compareExchange(c, ERR, 0, i + 1) !== 0) return;
+    const s = message.slice(0, MSG_MAX);
+    for (let k = 0; k < s.length; k++) c[MSG + k] = s.charCodeAt(k);
+    Atomics.store(c, MSG_LEN, s.length);
+  }
+
+  /** Mark worker i dead in shared memory (it never takes part again). */
+  private markDead(i: number): void {
+    if (Atomics.exchange(this.ctl, WBASE + 3 * i, W_DEAD) !== W_DEAD) Atomics.add(this.ctl, LOST, 1);
+  }
+
+  /** Take the deaths reported since the last look into account (between jobs). */
+  private refresh(): void {
+    this.lostSeen = Atomics.load(this.ctl, LOST);
+    for (let i = 1; i < this.size; i++) {
+      if (this.known[i - 1] === 'live' && Atomics.load(this.ctl, WBASE + 3 * i) === W_DEAD) this.lost(i);
+    }
+  }
+
+  /** Worker i is dead: stop counting it, free its thread, and start a replacement (after the fit in progress). */
+  private lost(i: number): void {
+    this.known[i - 1] = 'dead';
+    this.live--;
+    this.partsFor = -1;
+    this.deaths++;
+    this.workers[i - 1].terminate();
+    if (this.restarts[i - 1] >= MAX_REPLACEMENTS) {
+      this.note = `thread ${i} died ${this.restarts[i - 1] + 1} times and is not restarted`;
+      return;
+    }
+    this.restarts[i - 1]++;
+    this.note = `thread ${i} died and is being replaced`;
+    void Promise.resolve().then(() => this.replace(i));
+  }
+
+  /**
+   * Start a new worker in slot i. It instantiates the module while fits may run without it; it is
+   * counted from the first job after its 'ready' arrives (this thread runs that handler only between
+   * jobs, so no job ever waits for a worker that did not see its start).
+   */
+  private replace(i: number): void {
+    if (this.closed || this.known[i - 1] !== 'dead') return;
+    let w: PoolWorker;
+    try {
+      w = spawn();
+    } catch (e) {
+      this.note = `thread ${i} could not be restarted (${(e as Error)?.message ?? String(e)})`;
+      return;
+    }
+    this.workers[i - 1] = w;
+    this.known[i - 1] = 'starting';
+    Atomics.store(this.ctl, WBASE + 3 * i, W_STARTING);
+    const gaveUp = (why: string) => {
+      if (this.workers[i - 1] !== w || this.known[i - 1] !== 'starting') return;
+      this.known[i - 1] = 'dead';
+      Atomics.store(this.ctl, WBASE + 3 * i, W_DEAD);
+      w.terminate();
+      this.note = `thread ${i} could not be restarted (${why})`;
+    };
+    w.onMessage((m) => {
+      if (m.type !== 'ready') return gaveUp(m.message ?? 'unknown error');
+      if (this.closed) return w.terminate();
+      if (this.workers[i - 1] !== w || this.known[i - 1] !== 'starting') return;
+      Atomics.store(this.ctl, WBASE + 3 * i + 1, (Atomics.load(this.ctl, GEN) + 1) | 0);
+      Atomics.store(this.ctl, WBASE + 3 * i, W_LIVE);
+      w.armProbe();
+      this.known[i - 1] = 'live';
+      this.live++;
+      this.partsFor = -1;
+      this.replaced++;
+      if (this.live + 1 === this.size) this.note = null;
+    });
+    w.onError((e) => gaveUp((e as Error)?.message ?? String(e)));
+    this.watch(w, i);
+    w.unref();
+    w.post({ module: this.module, memory: this.memory, ctl: this.ctl.buffer, index: i });
+  }
+
+  /** Internal (tests): terminate worker i (1-based) as if it had died (between jobs). */
   killWorker(i: number): void {
-    this.workers[i - 1]?.terminate();
+    if (this.known[i - 1] !== 'live') return;
+    this.markDead(i);
+    this.workers[i - 1].terminate();
+    this.refresh();
+  }
+
+  /**
+   * Internal (tests): make worker i fail at its next item (or at the end of its next job, if it takes
+   * none) — `kind` as in FAULT_KINDS. One-shot: the worker clears the word when it acts. The word is 0
+   * in production, where the worker only loads it once per job.
+   */
+  injectFault(kind: FaultKind, i: number): void {
+    Atomics.store(this.ctl, FAULT, (FAULT_KINDS[kind] << 8) | i);
+  }
+
+  /** Internal (tests): a fault injected and not acted on yet. */
+  faultPending(): boolean {
+    return Atomics.load(this.ctl, FAULT) !== 0;
   }
 
   /** Stop and terminate the workers (the pool cannot be used afterwards). */

@@ -130,30 +130,6 @@ describe('init() warm-up', () => {
     bg.lib.terminateWorkers();
   });
 
-  it('until the background warm-up lands, a large first call waits for it (bounded; results bit-identical), then the kernels are unwrapped', async () => {
-    const cold = await freshLib();
-    await cold.lib.init({ ...wasmOption(), warmup: false });
-    const bg = await freshLib();
-    const fa = (await import('../../src/async/fit-async.js')) as typeof import('../../src/async/fit-async.js');
-    await bg.lib.init(wasmOption());
-    const k = bg.rt.acquire('wasm', 'test').backend.kernels;
-    const state = fa.backgroundWarmup();
-    expect(['running', 'landed']).toContain(state);
-    if (state === 'running') expect([k.l2_fit.length, k.l1_fit.length, k.irls_fit.length]).toEqual([0, 0, 0]); // wrapped
-    // 2^17 rows x 8 = 2^20 values: a call that may wait (from 2^19)
-    const d = data(1 << 17, 8, 4);
-    const a = cold.lib.ols(d.X, d.y);
-    const b = bg.lib.ols(d.X, d.y);
-    expect(Object.is(a.objective, b.objective) && a.coef.every((c, j) => Object.is(c, b.coef[j]))).toBe(true);
-    // after that call, the exported WebAssembly functions themselves (length = their parameter count)
-    expect([k.l2_fit.length, k.l1_fit.length, k.irls_fit.length]).toEqual([12, 17, 18]);
-    expect(fa.waitForBackgroundWarmup(60_000)).toBe(true);
-    expect(fa.backgroundWarmup()).toBe('landed');
-    const small = data(300, 3, 5);
-    expect(bg.lib.lad(small.X, small.y).objective).toBe(cold.lib.lad(small.X, small.y).objective);
-    bg.lib.terminateWorkers();
-  });
-
   it('init() warmupKernels: only the named families are warmed (in-thread report lists them)', async () => {
     const { lib } = await freshLib();
     const info = await lib.init({ ...wasmOption(), warmup: 'wait', warmupKernels: ['l1'] });

@@ -1,6 +1,6 @@
 // The big-data panel: fitAsync in a Worker with progress, WASM vs TypeScript timings, Cancel.
 import assert from 'node:assert/strict';
-import { bigState, noErrors, num, openPage, screenshot } from './lib.mjs';
+import { armCancel, bigState, cancelArmedResult, noErrors, num, openPage, screenshot } from './lib.mjs';
 
 let shared = null; // one page for both tests: the second run is cancelled on the page of the first
 
@@ -48,11 +48,11 @@ export default [
       // 1e6 rows: with the persistent (warm) worker a 1e5 run can finish before the click lands
       await page.selectOption('#big-n', '1000000');
       await page.fill('#big-outliers', '10');
+      await armCancel(page, /^Fitting /);
       await page.click('#big-run');
-      await bigState(page, ['running']);
-      assert.equal(await page.isEnabled('#big-cancel'), true);
-      await page.click('#big-cancel');
       assert.equal(await bigState(page, ['cancelled', 'done', 'error']), 'cancelled', await page.textContent('#big-status'));
+      const armed = await cancelArmedResult(page);
+      assert.equal(armed?.enabled, true, `Cancel enabled while running (${armed?.status})`);
       assert.match(await page.textContent('#big-status'), /Cancelled/);
       assert.equal(await page.isEnabled('#big-run'), true, 'Run is enabled again');
       assert.equal(await page.isEnabled('#big-cancel'), false, 'Cancel is disabled again');

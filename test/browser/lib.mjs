@@ -84,3 +84,28 @@ export async function bigState(page, states, timeout = 40_000) {
 export function noErrors(errors) {
   if (errors.length) throw new Error(`unexpected browser errors:\n  ${errors.join('\n  ')}`);
 }
+
+/** Arms a cancel inside the page: the moment #big-status first reads `pattern` (a MutationObserver,
+ *  so no test-to-browser round trip lies between the status and the click), records whether Cancel
+ *  was enabled and clicks it. The fits got fast enough (10⁶-row L1 on TypeScript ≈ 1.5 s) that a
+ *  click sent from the test after polling the status could land after the run had ended on a loaded
+ *  machine. Read the record with cancelArmedResult(page). */
+export async function armCancel(page, pattern) {
+  await page.evaluate((src) => {
+    const re = new RegExp(src);
+    const status = document.querySelector('#big-status');
+    window.__cancelArmed = null;
+    const mo = new MutationObserver(() => {
+      if (!re.test(status.textContent)) return;
+      mo.disconnect();
+      const cancel = document.querySelector('#big-cancel');
+      window.__cancelArmed = { enabled: !cancel.disabled, status: status.textContent };
+      cancel.click();
+    });
+    mo.observe(status, { childList: true, characterData: true, subtree: true, attributes: true });
+  }, pattern.source);
+}
+
+export function cancelArmedResult(page) {
+  return page.evaluate(() => window.__cancelArmed);
+}

@@ -22,6 +22,19 @@ function l1Fits(ds: Dataset, f: () => void): number {
   return calls;
 }
 
+/** The error summary(fit, ds, { se: 'nid' }) throws and the l1_fit calls it made. */
+function nidFailure(fit: ReturnType<typeof quantile>, ds: Dataset): { err: unknown; refits: number } {
+  let err: unknown;
+  const refits = l1Fits(ds, () => {
+    try {
+      summary(fit, ds, { se: 'nid' });
+    } catch (e) {
+      err = e;
+    }
+  });
+  return { err, refits };
+}
+
 beforeAll(async () => {
   // init() no longer wraps the kernel entry points while a background warm-up runs (h21w), so the
   // counting wrapper below stays in place; no warm-up here, and one small fit first.
@@ -57,14 +70,7 @@ describe('nid refits on a Dataset are made once', () => {
     const ds = Dataset.from(mat, y);
     try {
       const fit = quantile(ds, { tau: 0.5 });
-      let err: unknown;
-      const refits = l1Fits(ds, () => {
-        try {
-          summary(fit, ds, { se: 'nid' });
-        } catch (e) {
-          err = e;
-        }
-      });
+      const { err, refits } = nidFailure(fit, ds);
       expect(err).toBeInstanceOf(RobustRegError);
       expect((err as RobustRegError).details).toEqual({ positive: 2, observations: n, parameters: 2 });
       expect(refits).toBe(2);
@@ -83,14 +89,7 @@ describe('nid refits on a Dataset are made once', () => {
       try {
         const fit = quantile(ds, { tau: 0.5 });
         if (n === 30000) expect(fit.collapsedRows).toBeGreaterThan(0);
-        let err: unknown;
-        const refits = l1Fits(ds, () => {
-          try {
-            summary(fit, ds, { se: 'nid' });
-          } catch (e) {
-            err = e;
-          }
-        });
+        const { err, refits } = nidFailure(fit, ds);
         expect(err).toBeInstanceOf(RobustRegError);
         expect((err as RobustRegError).code).toBe('RANK_DEFICIENT');
         expect((err as RobustRegError).details).toEqual({ positive: 0, observations: n, parameters: 3 });

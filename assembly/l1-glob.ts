@@ -131,6 +131,7 @@ let gW: usize = 0;    // cap f64
 let gArgs: usize = 0; // argsLen f64: the arguments of a row-chunk pass (threads)
 let gColMax: usize = 0; // p + 1 f64: max |y_i|, then max |x_ij| per column, over the data rows
 let gMaxDone = false;   // gColMax holds this kernel call's maxima
+let gStartR: usize = 0; // the caller's residuals of the start and maxima (l1_fit's pStartR), or 0
 let gWork: usize = 0; // the reduced problem's n-sized regions (layoutN with cap rows)
 let gCap: i32 = 0;
 let gN: i32 = 0;      // reduced rows, data rows (band data rows + globs)
@@ -160,6 +161,12 @@ export function globBegin(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: u
   gWork = e;
   setRowsArgs(gArgs); // the solver's row passes (l1-rows.ts) use the same region: passes never overlap
 }
+
+/** l1_fit's pStartR (0: none): n f64 residuals y_i - a_i.b of the start b on the n data rows, then
+ *  max |y_i| and max |x_ij| per column over them — the values of the first globResiduals pass of a
+ *  warm-started fit, which then reads them instead (nid's two refits share one pass). Call after
+ *  globBegin. */
+export function globStartResiduals(pR: usize): void { gStartR = pR; }
 
 export function useFull(): void {
   setProblem(fN, fNd, fX, fY, fW); setXS(fXS);
@@ -224,6 +231,13 @@ function runItems(a: usize, items: i32): void {
  *  call of a kernel call also takes max |y_i| and max |x_ij| per column over the data rows into gColMax
  *  (per-item maxima in wV, then their maxima: exact in any order), for classify's tie tolerance. */
 function globResiduals(): void {
+  if (gStartR != 0 && !gMaxDone) {
+    // the first pass, at the start, done by the caller (globStartResiduals): its r and maxima
+    memory.copy(wR, gStartR, <usize>fN << 3);
+    memory.copy(gColMax, gStartR + (<usize>fN << 3), <usize>(q - ic + 1) << 3);
+    gMaxDone = true;
+    return;
+  }
   const items = chunks(fN), cols = q - ic;
   const want = !gMaxDone, fits = <f64>items * <f64>(cols + 1) <= <f64>fN;
   const a = passArgs(kResid, fN);

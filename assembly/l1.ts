@@ -113,7 +113,7 @@ import {
 import { plainSolve, resetRun, sweeps, pivots, haveDual, nonunique, dualAlpha } from "./l1-simplex";
 import { certify, certifyDual, gapFloor, refineDuals } from "./l1-certificate";
 import {
-  globMin, globMinWarm, globBytes, globBegin, globSolve, useFull, globRounds, globFixups,
+  globMin, globMinWarm, globBytes, globBegin, globSolve, useFull, globRounds, globFixups, globStartResiduals,
 } from "./l1-glob";
 
 export { l1_glob } from "./l1-glob";
@@ -138,7 +138,7 @@ export function l1_work_bytes(n: i32, p: i32): f64 {
  */
 export function l1_fit(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: usize, intercept: i32,
   tauIn: f64, maxIter: i32, tol: f64, pStart: usize,
-  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, xf32: i32, fullRank: i32): i32 {
+  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, xf32: i32, fullRank: i32, pStartR: usize): i32 {
   setX(xf32);
   const userStart = pStart != 0;
   // fullRank != 0 with a start (the caller has verified this design's rank, e.g. nid's refits on the
@@ -158,6 +158,9 @@ export function l1_fit(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: usiz
   setProblem(nIn, nData, x, y, w);
   const glob = nIn >= globMin || (userStart && nIn >= globMinWarm);
   globBegin(nIn, nData, p, x, y, w, XS, pWork, layout(pWork), glob);
+  // pStartR (with a start, unpenalised): the start's residuals and the data's maxima, computed by the
+  // caller once for several refits (summary's nid): the globbing solve's first residual pass reads them
+  globStartResiduals(userStart && nIn == nData ? pStartR : 0);
   for (let k = 0; k < INFO_LEN; k++) stf(pInfo, k, 0.0);
   for (let k = 0; k < p; k++) sti(pFlags, k, 0);
   const off = 1 - ic; // coefficient j lives at coef slot j + off

@@ -32,10 +32,15 @@ export interface Kernels {
    * Coefficients are [intercept, b_1..b_p] (intercept slot stays 0 when intercept = 0).
    * pStart = 0 → start from zero, else p+1 f64 warm start. Unpenalised (nData = n): the kernel checks
    * the rank first (l2_fit) unless fullRank = 1 and a start is given (the caller knows the rank).
+   * pStartR ≠ 0 (with a start, unpenalised): n f64 residuals y_i − b0 − x_i·b of the start on the
+   * rows, then p + 1 f64: max |y_i| and max |x_ij| per column (j = 1..p) over the rows — what a
+   * warm-started globbing solve's first pass over the data computes; it reads them instead (a caller
+   * refitting from one start several times, as summary's nid, makes that pass once). They must be the
+   * kernel's values (nid_rows with a = −b gives its residuals bit for bit).
    */
   l1_fit(n: number, nData: number, p: number, pX: number, pY: number, pW: number, intercept: number,
     tau: number, maxIter: number, tol: number, pStart: number,
-    pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32?: number, fullRank?: number): number;
+    pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32?: number, fullRank?: number, pStartR?: number): number;
   /**
    * Internal (tests): l1_fit globs (Portnoy–Koenker preprocessing) from minRows rows on, with a
    * smallest subsample level of baseRows rows (0 = defaults); returns the previous threshold.
@@ -78,7 +83,7 @@ export interface Kernels {
    * nid's linear pass (assembly/nid.ts): out_i = (y_i − c) + Σ_j x_ij a_j, summed left to right, for
    * X column-major n × p, y at pY (0: none, −c), a at pA (p), out at pOut (n). Returns STATUS_OK.
    */
-  nid_rows(n: number, p: number, pX: number, pY: number, c: number, pA: number, pOut: number, xf32?: number): number;
+  nid_rows(n: number, p: number, pX: number, pY: number, c: number, pA: number, pOut: number, xf32?: number, pMax?: number): number;
 
   /** Work-region size (bytes) for mm_fit (bestR kept candidates, groups × nGroup rows for large n). */
   mm_work_bytes(n: number, p: number, bestR: number, groups: number, nGroup: number): number;

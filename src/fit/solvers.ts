@@ -239,12 +239,21 @@ export function knownFullRank(ds: Dataset, intercept: boolean): boolean {
   return v === true || (v === false && !intercept);
 }
 
+/** Internal options of solveL1 for callers that refit one Dataset from one start (summary's nid). */
+export interface L1Refit {
+  /** The rows are known to be distinct (or are the distinct rows already): no duplicate-row check. */
+  distinct?: boolean;
+  /** Byte pointer to the start's residuals on the rows and the data's maxima (l1_fit's pStartR,
+   *  src/abi/kernels.ts), or 0; used with a start, no penalty and the rows not collapsed here. */
+  startResiduals?: number;
+}
+
 /**
  * `fullRank`: the caller knows the design is of full rank (knownFullRank); with a start, the kernel
- * then skips its rank check and least-squares warm start.
+ * then skips its rank check and least-squares warm start. `refit`: see L1Refit.
  */
 export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, unknown>, tau: number, loss: 'l1' | 'quantile',
-  fullRank = false): L1Result {
+  fullRank = false, refit: L1Refit = {}): L1Result {
   const c = readCommon(o, fn, X);
   const lambda = opt(o, 'lambda');
   const maxIter = opt(o, 'l1MaxIter');
@@ -267,12 +276,13 @@ export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, un
     // region sized for all rows (allocated with the data, so a workspace beyond the memory limit fails
     // before anything else is allocated) serves the smaller collapsed problem too — and, before the
     // solve, the duplicate-row check's grouping work.
-    const col = lambda > 0 ? null
+    const col = lambda > 0 || refit.distinct === true ? null
       : collapseRows(c.slot, fn, n, p, m.pX, m.pY, m.pW, m.xf32, false, { ptr: pWork, bytes: k.l1_work_bytes(rows, p) });
     let f64 = backend.f64();
     const haveStart = start !== undefined;
     if (haveStart) writeStart(fn, start, p, c.intercept, f64, pStart);
     const skipRank = fullRank && haveStart && lambda === 0 ? 1 : 0;
+    const pStartR = haveStart && lambda === 0 && col === null ? refit.startResiduals ?? 0 : 0; // the rows as given
     if (lambda > 0) {
       // Wu & Lange (2008): the penalty lambda·|b_j| as two pseudo-observations per coefficient,
       // (a = +e_j, y = 0, w = lambda) and (a = −e_j, y = 0, w = lambda): rho(−b) + rho(b) = |b|.
@@ -291,7 +301,7 @@ export function solveL1(fn: string, X: unknown, y: unknown, o: Record<string, un
     // warm-start from weighted least squares inside the kernel.
     const status = withProgress(c.hook, () =>
       col ? k.l1_fit(col.m, col.m, p, col.pX, col.pY, col.pW, intercept, tau, maxIter, tol, haveStart ? pStart : 0, pCoef, pInfo, pFlags, pWork, 0, skipRank)
-        : k.l1_fit(rows, n, p, m.pX, m.pY, m.pW, intercept, tau, maxIter, tol, haveStart ? pStart : 0, pCoef, pInfo, pFlags, pWork, m.xf32, skipRank));
+        : k.l1_fit(rows, n, p, m.pX, m.pY, m.pW, intercept, tau, maxIter, tol, haveStart ? pStart : 0, pCoef, pInfo, pFlags, pWork, m.xf32, skipRank, pStartR));
     const fitStatus = kernelOutcome('l1', fn, status, () =>
       rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + p), p, c.intercept, m.nPos, false));
     // past kernelOutcome the rank check (unpenalised, not skipped) has passed

@@ -69,6 +69,7 @@ let gY = 0;
 let gW = 0;
 let gColMax = 0; // f64 index base: max |y_i|, then max |x_ij| per column, over the data rows
 let gMaxDone = false;
+let gStartR = 0; // byte pointer: l1_fit's pStartR, or 0
 let gWork = 0; // byte pointer
 let gCap = 0;
 let gN = 0;
@@ -96,6 +97,9 @@ export function globBegin(nIn: number, nData: number, p: number, x: number, y: n
   gWork = e;
 }
 
+/** l1_fit's pStartR (see assembly/l1-glob.ts globStartResiduals). Call after globBegin. */
+export function globStartResiduals(pR: number): void { gStartR = pR; }
+
 export function useFull(): void {
   setProblem(fN, fNd, fX, fY, fW, fMX);
   layoutN(fWork, fN);
@@ -109,6 +113,13 @@ function useReduced(): void {
 /** r = y - A b on the full problem; the first call of a kernel call also takes the maxima of |y_i| and
  *  |x_ij| per column over the data rows (see assembly/l1-glob.ts globResiduals). */
 function globResiduals(): void {
+  if (gStartR !== 0 && !gMaxDone) {
+    const F = mF, s = gStartR >>> 3;
+    F.copyWithin(rR, s, s + fN);
+    F.copyWithin(gColMax, s + fN, s + fN + q - ic + 1);
+    gMaxDone = true;
+    return;
+  }
   residualsOnly();
   if (gMaxDone) return;
   const F = mF, cols = q - ic;

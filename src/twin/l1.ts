@@ -25,7 +25,7 @@ import {
 import { plainSolve, resetRun, sweeps, pivots, haveDual, nonunique, dualAlpha } from './l1-simplex.js';
 import { certify, certifyDual, gapFloor, refineDuals } from './l1-certificate.js';
 import {
-  globMin, globMinWarm, globBytes, globBegin, globSolve, useFull, globRounds, globFixups,
+  globMin, globMinWarm, globBytes, globBegin, globSolve, useFull, globRounds, globFixups, globStartResiduals,
 } from './l1-glob.js';
 
 export { l1_glob } from './l1-glob.js';
@@ -44,7 +44,7 @@ export function l1_work_bytes(n: number, p: number): number {
 /** Exact weighted L1 / quantile regression (see assembly/l1.ts and src/abi/kernels.ts). */
 export function l1_fit(nIn: number, nData: number, p: number, x: number, y: number, w: number, intercept: number,
   tauIn: number, maxIter: number, tol: number, pStart: number,
-  pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32 = 0, fullRank = 0): number {
+  pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32 = 0, fullRank = 0, pStartR = 0): number {
   setX(xf32);
   const userStart = pStart !== 0;
   if (nData === nIn && !(fullRank !== 0 && userStart)) {
@@ -60,6 +60,7 @@ export function l1_fit(nIn: number, nData: number, p: number, x: number, y: numb
   setProblem(nIn, nData, x >>> XS, y >>> 3, w >>> 3, xv);
   const glob = nIn >= globMin || (userStart && nIn >= globMinWarm);
   globBegin(nIn, nData, p, x >>> XS, y >>> 3, w >>> 3, xv, pWork, layout(pWork), glob);
+  globStartResiduals(userStart && nIn === nData ? pStartR : 0);
   const info = pInfo >>> 3, coef = pCoef >>> 3, flags = pFlags >>> 2, start = pStart >>> 3;
   for (let k = 0; k < INFO_LEN; k++) F[info + k] = 0.0;
   for (let k = 0; k < p; k++) I[flags + k] = 0;

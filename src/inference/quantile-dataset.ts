@@ -108,8 +108,8 @@ function nidCore(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
   intercept: boolean, k: number): NidDataset | { refits: NidRefits } | null {
   const n = dv.rows, p = dv.cols;
   const slot = ds.slot;
-  // the linear passes' output (n) and coefficients (p), one block
-  const [pOut, pA] = slot.arena.allocMany([8 * n, 8 * Math.max(p, 1)], 'summary (nid linear pass)', true);
+  // the linear passes' output (n, then the data's p + 1 maxima) and coefficients (p), one block
+  const [pOut, pA] = slot.arena.allocMany([8 * (n + p + 1), 8 * Math.max(p, 1)], 'summary (nid linear pass)', true);
   try {
     return nidWith(ds, dv, collapsed, tau, rule, coef, b0, intercept, k, pOut, pA);
   } finally {
@@ -122,15 +122,17 @@ function nidWith(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
   const n = dv.rows, p = dv.cols;
   const slot = ds.slot;
   const y0 = dv.pY >>> 3, w0 = dv.pW ? dv.pW >>> 3 : -1;
-  /** out_i = (y_i − c) + Σ_j x_ij a_j (pY = 0: −c + …) in one kernel pass; a view of out (valid until memory grows). */
-  const linear = (pY: number, c: number, a: Float64Array): Float64Array => {
+  /** out_i = (y_i − c) + Σ_j x_ij a_j (pY = 0: −c + …) in one kernel pass; a view of out (valid until
+   *  memory grows). maxima: also max |y_i|, max |x_ij| per column after out (nid_rows' pMax). */
+  const linear = (pY: number, c: number, a: Float64Array, maxima = false): Float64Array => {
     slot.backend.f64().set(a, pA >>> 3);
-    slot.backend.kernels.nid_rows(n, p, dv.pX, pY, c, pA, pOut, dv.xf32);
+    slot.backend.kernels.nid_rows(n, p, dv.pX, pY, c, pA, pOut, dv.xf32, maxima ? pOut + 8 * n : 0);
     return slot.backend.f64().subarray(pOut >>> 3, (pOut >>> 3) + n);
   };
-  // one pass: residuals → the intercept's optimality guard (as checkQuantileIntercept); the weights:
-  // wv the observation weights (null: all 1), mv the multiplicities (null: all 1)
-  const r = linear(dv.pY, b0, Float64Array.from(coef, (b) => -b));
+  // one pass: the fit's residuals (bit for bit the L1 kernel's) and the data's maxima → the intercept's
+  // optimality guard (as checkQuantileIntercept), and both refits' first pass (l1_fit's pStartR); the
+  // weights: wv the observation weights (null: all 1), mv the multiplicities (null: all 1)
+  const r = linear(dv.pY, b0, Float64Array.from(coef, (b) => -b), true);
   const f64 = slot.backend.f64();
   const wv = w0 >= 0 && !collapsed ? f64.subarray(w0, w0 + n) : null;
   const mv = collapsed ? f64.subarray(w0, w0 + n) : null;
@@ -142,10 +144,13 @@ function nidWith(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
   const h = usableBandwidth(tau, ds.nPos, rule);
   // A fit on this Dataset has passed the kernel's rank check already (the distinct rows span the same
   // space): the refits skip it and its least-squares start (~15% of a refit at 1e6 × 10).
+  // Both start from the residuals of that pass (pOut: not written again until the refits are done), and
+  // skip the duplicate-row check the collapse above made (unweighted data; weighted data keep theirs).
   const start = { coef, intercept: b0 };
   const known = knownFullRank(ds, intercept);
-  const hi = solveL1('quantile', dv, undefined, { start, intercept }, tau + h, 'quantile', known);
-  const lo = solveL1('quantile', dv, undefined, { start, intercept }, tau - h, 'quantile', known);
+  const refit = { distinct: !ds.pW, startResiduals: pOut };
+  const hi = solveL1('quantile', dv, undefined, { start, intercept }, tau + h, 'quantile', known, refit);
+  const lo = solveL1('quantile', dv, undefined, { start, intercept }, tau - h, 'quantile', known, refit);
   const toArrays = { refits: { tau, h, hi, lo } };
 
   // densities (as nidCovariance) from the fitted differences dy; ω_m = μ·w², ω_b = μ·f·w²

@@ -25,7 +25,7 @@ import { ldf, stf } from "./mem";
 /** Rows per block (a multiple of 4: the dot products take rows four at a time). */
 const BLOCK: i32 = 512;
 
-function blockRows(n: i32): i32 {
+export function blockRows(n: i32): i32 {
   return min<i32>(BLOCK, (n + 3) & ~3);
 }
 
@@ -61,7 +61,7 @@ export function hc_work_bytes(n: i32, p: i32): f64 {
  * out[base + d k + c]: two rows c of the triangle by four columns d at a time (eight independent
  * accumulators; u and v each loaded once per tile), the rest by dot2, every sum in dot2's order.
  */
-function gramTri(pOut: usize, base: i32, k: i32, pu: usize, pv: usize, L: i32, lp: i32): void {
+export function gramTri(pOut: usize, base: i32, k: i32, pu: usize, pv: usize, L: i32, lp: i32): void {
   const stride = <usize>L << 3;
   let c = 0;
   for (; c + 1 < k; c += 2) {

@@ -84,6 +84,18 @@ export interface Kernels {
    * X column-major n × p, y at pY (0: none, −c), a at pA (p), out at pOut (n). Returns STATUS_OK.
    */
   nid_rows(n: number, p: number, pX: number, pY: number, c: number, pA: number, pOut: number, xf32?: number, pMax?: number): number;
+  /** Work-region size (bytes) for nid_gram. */
+  nid_gram_work_bytes(n: number, p: number): number;
+  /**
+   * nid's covariance pass after the refits (assembly/nid.ts): dy_i = (−c) + Σ_j x_ij a_j (nid_rows'
+   * sum), the densities f_i = 2h / (w_i dy_i − √ε) (0 where w_i dy_i ≤ √ε), ω_m = μ w² and ω_b = f μ w²
+   * into pOm, pOb (n each; w the weights at pW, μ the multiplicities at pM, 1 when 0), and the Gram
+   * matrices Σ ω a a' of a_i = [1, x_i − s] (s: hc_pass's shifts) for both. Output: G_m, G_b (k × k
+   * upper triangles, column-major, k = p + 1), s (p), then 5 counts (see assembly/nid.ts). Returns
+   * STATUS_OK, or STATUS_NUMERICAL when a sum is not finite.
+   */
+  nid_gram(n: number, p: number, pX: number, pW: number, pM: number, c: number, pA: number, h: number,
+    pOm: number, pOb: number, pOut: number, pWork: number, xf32?: number): number;
 
   /** Work-region size (bytes) for mm_fit (bestR kept candidates, groups × nGroup rows for large n). */
   mm_work_bytes(n: number, p: number, bestR: number, groups: number, nGroup: number): number;

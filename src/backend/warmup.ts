@@ -235,6 +235,10 @@ export const WARMUP_CALLS: WarmupCall[] = [
       // nid's linear pass (summary se 'nid' on a Dataset): with y, then without
       const pR = mem.alloc(8 * rows);
       for (let r = 0; r < 6; r++) k.nid_rows(rows, p, pX, r % 2 ? pY : 0, 0.25, pB, pR, 0);
+      // and its covariance pass after the refits (densities and both Gram matrices)
+      const pOm = mem.alloc(8 * rows), pOb = mem.alloc(8 * rows), pG = mem.alloc(8 * (2 * kk * kk + p + 5));
+      const pGw = mem.alloc(k.nid_gram_work_bytes(rows, p));
+      for (let r = 0; r < 6; r++) k.nid_gram(rows, p, pX, r % 2 ? pW : 0, 0, -0.25, pB, 0.05, pOm, pOb, pG, pGw, 0);
     },
   },
 ];

@@ -115,6 +115,8 @@ export async function instantiateWasm(source?: WasmSource, imports_?: {
     hc_work_bytes: exp.hc_work_bytes,
     hc_pass: exp.hc_pass,
     nid_rows: exp.nid_rows,
+    nid_gram_work_bytes: exp.nid_gram_work_bytes,
+    nid_gram: exp.nid_gram,
     mm_work_bytes: exp.mm_work_bytes,
     mm_fit: exp.mm_fit,
     lts_work_bytes: exp.lts_work_bytes,

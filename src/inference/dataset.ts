@@ -125,8 +125,10 @@ function addGram(G: Float64Array, k: number, A: Float64Array, s: Float64Array | 
   }
 }
 
-function symmetrize(G: Float64Array, k: number): void {
+/** Fills the strict lower part of a k × k column-major upper triangle from the upper; returns G. */
+export function symmetrize(G: Float64Array, k: number): Float64Array {
   for (let c = 0; c < k; c++) for (let d = c + 1; d < k; d++) G[c * k + d] = G[d * k + c];
+  return G;
 }
 
 function norm1(S: Float64Array, k: number): number {
@@ -511,28 +513,4 @@ function checkOrthogonal(g: ArrayLike<number>, dg: Float64Array, k: number, inte
       throw new RobustRegError('INVALID_INPUT', `summary: the least-squares residuals are not orthogonal to ${which} of X; the result was not fitted to this X and y with these options (check weights and intercept; ridge fits have no classical inference)`, { argument: 'result', column: c });
     }
   }
-}
-
-/**
- * The Gram matrix Σ ω_i a_i a_iᵀ of the shifted columns a_i = [1, x_i − s] of a Dataset's X with the
- * weights ω at pOmega (f64, n rows), in one pass of the hc kernel (meat off, coefficients 0; s: the
- * kernel's shifts, the plain means of the first block's rows, the same for every ω). Symmetric,
- * k × k (k = p + 1), column-major; null when a sum overflows.
- */
-export function weightedGram(ds: Dataset, pOmega: number): { G: Float64Array; shift: Float64Array } | null {
-  const n = ds.rows, p = ds.cols, k = p + 1;
-  const slot = ds.slot;
-  return withSlot(slot, () => {
-    const kern = slot.backend.kernels;
-    const outLen = 2 * k * k + k + 4 + p + 1;
-    const [pB, pOut, pWork] = slot.arena.allocMany([8 * (p + 1), 8 * outLen, kern.hc_work_bytes(n, p)], `summary (Dataset of n = ${n} rows, p = ${p})`);
-    slot.backend.f64().fill(0, pB >>> 3, (pB >>> 3) + p + 1);
-    const status = kern.hc_pass(n, p, ds.pX, ds.pY, pOmega, 1, pB, 0, pOut, pWork, ds.xf32);
-    if (status !== STATUS_OK) return null;
-    const out = slot.backend.f64().slice(pOut >>> 3, (pOut >>> 3) + outLen);
-    const G = out.slice(0, k * k);
-    symmetrize(G, k);
-    const oShift = 2 * k * k + k + 4;
-    return { G, shift: out.slice(oShift, oShift + p) };
-  });
 }

@@ -4,12 +4,14 @@
 // here:
 // - the two refits at τ ± h run on the Dataset itself, warm-started from the fit's coefficients (not
 //   its basis), without the kernel's rank check when a fit on this Dataset has passed it;
-// - a kernel pass over the stored columns (assembly/nid.ts) gives the residuals (for the intercept's
-//   optimality guard), another the fitted differences x_i'(β_hi − β_lo) → the densities f_i (exactly
-//   as nidCovariance; the kernel sums each row as the JavaScript loop it replaces did, at ~3× its
-//   speed in summary's single call);
-// - two passes of the moments kernel (GramAccumulator.add on views of the same X and y with the
-//   weights ω = w² and ω = f·w²) give triangular factors of the centred co-moments, formed by
+// - a kernel pass over the stored columns (assembly/nid.ts nid_rows) gives the fit's residuals (for
+//   the intercept's optimality guard) and the data's maxima: both refits' first pass (l1_fit's
+//   pStartR), made once;
+// - after the refits, one more (nid_gram) gives the fitted differences x_i'(β_hi − β_lo) → the
+//   densities f_i (exactly as nidCovariance), the weights ω_m = μw², ω_b = μ f w² and the Gram
+//   matrices of the shifted design with both: meat and bread when the bread is well conditioned;
+// - otherwise two passes of the moments kernel (GramAccumulator.add on views of the same X and y with
+//   the weights ω_m and ω_b) give triangular factors of the centred co-moments, formed by
 //   orthogonal updates (the accuracy of a QR of the centred design, not of a Gram matrix). Centred
 //   at the w²-weighted means m: the meat is M = G'G, G = [[√W, 0], [0, R_m]], the bread
 //   B = Σ f w² [1, x − m][1, x − m]' = F'F with F = [[√W_f, √W_f d'], [0, R_f]], d = m_f − m; so
@@ -28,9 +30,9 @@ import { Dataset } from '../data/dataset.js';
 import { checkCoefLike, uncentre, type InferenceData } from './design.js';
 import { invUpper } from '../linalg/dense.js';
 import { nidDensityError, usableBandwidth, type Bandwidth, type CoefFit } from './quantile.js';
-import { gramInverse, sandwich3, weightedGram } from './dataset.js';
+import { gramInverse, sandwich3, symmetrize } from './dataset.js';
+import { STATUS_OK } from '../abi/status.js';
 
-const EPS_NID = Math.sqrt(Number.EPSILON);
 /** Largest 1-norm condition number of the column-scaled bread for the Gram path of nidCore. */
 const NID_GRAM_COND = 1e3;
 const OK_KEYS = new Set(['level', 'intercept', 'names', 'se', 'bandwidth', 'backend']);
@@ -108,7 +110,7 @@ function nidCore(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
   intercept: boolean, k: number): NidDataset | { refits: NidRefits } | null {
   const n = dv.rows, p = dv.cols;
   const slot = ds.slot;
-  // the linear passes' output (n, then the data's p + 1 maxima) and coefficients (p), one block
+  // the residual pass's output (n, then the data's p + 1 maxima) and coefficients (p), one block
   const [pOut, pA] = slot.arena.allocMany([8 * (n + p + 1), 8 * Math.max(p, 1)], 'summary (nid linear pass)', true);
   try {
     return nidWith(ds, dv, collapsed, tau, rule, coef, b0, intercept, k, pOut, pA);
@@ -122,18 +124,14 @@ function nidWith(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
   const n = dv.rows, p = dv.cols;
   const slot = ds.slot;
   const y0 = dv.pY >>> 3, w0 = dv.pW ? dv.pW >>> 3 : -1;
-  /** out_i = (y_i − c) + Σ_j x_ij a_j (pY = 0: −c + …) in one kernel pass; a view of out (valid until
-   *  memory grows). maxima: also max |y_i|, max |x_ij| per column after out (nid_rows' pMax). */
-  const linear = (pY: number, c: number, a: Float64Array, maxima = false): Float64Array => {
-    slot.backend.f64().set(a, pA >>> 3);
-    slot.backend.kernels.nid_rows(n, p, dv.pX, pY, c, pA, pOut, dv.xf32, maxima ? pOut + 8 * n : 0);
-    return slot.backend.f64().subarray(pOut >>> 3, (pOut >>> 3) + n);
-  };
-  // one pass: the fit's residuals (bit for bit the L1 kernel's) and the data's maxima → the intercept's
-  // optimality guard (as checkQuantileIntercept), and both refits' first pass (l1_fit's pStartR); the
-  // weights: wv the observation weights (null: all 1), mv the multiplicities (null: all 1)
-  const r = linear(dv.pY, b0, Float64Array.from(coef, (b) => -b), true);
+  // one pass (nid_rows, a = −b): the fit's residuals (bit for bit the L1 kernel's) into pOut and the
+  // data's maxima after them → the intercept's optimality guard (as checkQuantileIntercept), and both
+  // refits' first pass (l1_fit's pStartR); the weights: wv the observation weights (null: all 1), mv
+  // the multiplicities (null: all 1)
+  slot.backend.f64().set(Float64Array.from(coef, (b) => -b), pA >>> 3);
+  slot.backend.kernels.nid_rows(n, p, dv.pX, dv.pY, b0, pA, pOut, dv.xf32, pOut + 8 * n);
   const f64 = slot.backend.f64();
+  const r = f64.subarray(pOut >>> 3, (pOut >>> 3) + n);
   const wv = w0 >= 0 && !collapsed ? f64.subarray(w0, w0 + n) : null;
   const mv = collapsed ? f64.subarray(w0, w0 + n) : null;
   const yv = f64.subarray(y0, y0 + n);
@@ -153,17 +151,19 @@ function nidWith(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
   const lo = solveL1('quantile', dv, undefined, { start, intercept }, tau - h, 'quantile', known, refit);
   const toArrays = { refits: { tau, h, hi, lo } };
 
-  // densities (as nidCovariance) from the fitted differences dy; ω_m = μ·w², ω_b = μ·f·w²
+  // One kernel pass (nid_gram): the fitted differences dy, the densities (as nidCovariance), the
+  // weights ω_m = μ·w², ω_b = μ·f·w² (into pWm, pWb) and the Gram matrices of the shifted design with
+  // both weights — bit for bit what a nid_rows pass, densityWeights and two hc_pass calls gave.
   const db = Float64Array.from(hi.coef, (b, j) => b - lo.coef[j]);
   const db0 = intercept ? hi.intercept - lo.intercept : 0;
-  const [pWm, pWb] = slot.arena.allocMany([8 * n, 8 * n], 'summary (nid weights)', true);
+  const kern = slot.backend.kernels;
+  const outLen = 2 * k * k + p + 5;
+  const [pWm, pWb, pG, pGw] = slot.arena.allocMany([8 * n, 8 * n, 8 * outLen, kern.nid_gram_work_bytes(n, p)], 'summary (nid weights)', true);
   try {
-    const dy = linear(0, -db0, db); // after the allocation: no growth until the densities are formed
-    const f = slot.backend.f64();
-    const om = pWm >>> 3, ob = pWb >>> 3;
-    const c = densityWeights(dy, w0 >= 0 && !collapsed ? f.subarray(w0, w0 + n) : null, collapsed ? f.subarray(w0, w0 + n) : null, h,
-      f.subarray(om, om + n), f.subarray(ob, ob + n));
-    const { nonPositive, zeroed, posM, posB, posObs } = c;
+    slot.backend.f64().set(db, pA >>> 3);
+    const st = kern.nid_gram(n, p, dv.pX, w0 >= 0 && !collapsed ? dv.pW : 0, collapsed ? dv.pW : 0, -db0, pA, h, pWm, pWb, pG, pGw, dv.xf32);
+    const g = slot.backend.f64().slice(pG >>> 3, (pG >>> 3) + outLen);
+    const [nonPositive, zeroed, posM, posB, posObs] = g.subarray(2 * k * k + p);
     // Fewer rows of positive density than coefficients: X'FX is singular, as the array path finds
     if (posB < k) throw nidDensityError(posObs, ds.nPos, tau, h, k);
     if (posB === k) return toArrays; // singular or not: the array path's QR decides
@@ -182,13 +182,11 @@ function nidWith(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
     // one hc-kernel pass each (a third of the moments kernel's time). The Gram matrix squares the
     // condition number, so only when the column-scaled bread has cond₁ ≤ NID_GRAM_COND (relative
     // errors ≲ 1e-13 against the orthogonal path below); otherwise the co-moment factors.
-    const gm = weightedGram(new Dataset(slot, n, p, dv.pX, dv.pY, pWm, posM, -1, dv.precision), pWm);
-    const gb = gm && weightedGram(new Dataset(slot, n, p, dv.pX, dv.pY, pWb, posB, -1, dv.precision), pWb);
-    const inv = gb && gramInverse(gb.G, k, NID_GRAM_COND);
-    if (gm && inv) {
-      const Vs = sandwich3(inv.Gi, gm.G, k);
+    const inv = st === STATUS_OK ? gramInverse(symmetrize(g.slice(k * k, 2 * k * k), k), k, NID_GRAM_COND) : null;
+    if (inv) {
+      const Vs = sandwich3(inv.Gi, symmetrize(g.slice(0, k * k), k), k);
       for (let t = 0; t < k * k; t++) Vs[t] *= s2;
-      const V = uncentre(Vs, gm.shift, { k, p, intercept } as InferenceData);
+      const V = uncentre(Vs, g.slice(2 * k * k, 2 * k * k + p), { k, p, intercept } as InferenceData);
       return { tau, h, rule, coefAll, V, intercept, k, warnings };
     }
     const stats = (pW: number, pos: number) => {
@@ -270,29 +268,4 @@ function interceptOptimal(r: Float64Array, yv: Float64Array, wv: Float64Array | 
   }
   const slack = 1e-9 * wsum;
   return !(-g < (tau - 1) * wz - slack || -g > tau * wz + slack);
-}
-
-/**
- * The densities f_i = 2h / (w_i dy_i − √ε) (0 where w_i dy_i ≤ √ε, as nidCovariance) and the weights
- * ω_m = μ w² (into om) and ω_b = f μ w² (into ob); counts of crossings, zeroed densities and
- * positive densities (in observations), and of positive weights (rows).
- */
-function densityWeights(dy: Float64Array, wv: Float64Array | null, mv: Float64Array | null, h: number, om: Float64Array, ob: Float64Array):
-  { nonPositive: number; zeroed: number; posM: number; posB: number; posObs: number } {
-  let nonPositive = 0, zeroed = 0, posM = 0, posB = 0, posObs = 0;
-  for (let i = 0; i < dy.length; i++) {
-    const wi = wv !== null ? wv[i] : 1;
-    const m = mv !== null ? mv[i] : 1;
-    if (!(wi > 0)) { om[i] = 0; ob[i] = 0; continue; }
-    const dyhat = wi * dy[i];
-    if (dyhat <= 0) nonPositive += m;
-    if (dyhat <= EPS_NID) zeroed += m;
-    const fi = dyhat <= EPS_NID ? 0 : (2 * h) / (dyhat - EPS_NID);
-    const w2 = m * wi * wi;
-    om[i] = w2;
-    ob[i] = fi * w2;
-    posM++;
-    if (fi * w2 > 0) { posB++; posObs += m; }
-  }
-  return { nonPositive, zeroed, posM, posB, posObs };
 }

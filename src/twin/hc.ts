@@ -8,7 +8,7 @@ import { F32, F64 } from './mem.js';
 
 const BLOCK = 512;
 
-function blockRows(n: number): number {
+export function blockRows(n: number): number {
   return Math.min(BLOCK, (n + 3) & ~3);
 }
 
@@ -18,7 +18,7 @@ export function hc_work_bytes(n: number, p: number): number {
   return 8 * ((3 * k + 2) * L + 4 * p + (k + 1) * (k + 1));
 }
 
-function dot2(F: Float64Array, u: number, v: number, lp: number): number {
+export function dot2(F: Float64Array, u: number, v: number, lp: number): number {
   let s0 = 0, s1 = 0;
   for (let i = 0; i < lp; i += 2) {
     s0 = s0 + F[u + i] * F[v + i];

@@ -3,7 +3,8 @@
 // blocks of rows, column by column, columns with a_j = 0 skipped; a row pair of the kernel's f64x2 is
 // two rows here, each the same IEEE operations, so the bits are the kernel's. pMax ≠ 0: also
 // max |y_i| and max |x_ij| per column (exact in any order).
-import { STATUS_OK } from '../abi/status.js';
+import { STATUS_NUMERICAL, STATUS_OK } from '../abi/status.js';
+import { blockRows, dot2 } from './hc.js';
 import { F32, F64 } from './mem.js';
 
 /** Rows per block (the kernel's; no row's sum depends on it). */
@@ -37,4 +38,87 @@ export function nid_rows(n: number, p: number, pX: number, pY: number, c: number
 function absMax(v: Float64Array | Float32Array, o: number, i0: number, i1: number, m: number): number {
   for (let i = i0; i < i1; i++) { const a = Math.abs(v[o + i]); if (m < a) m = a; }
   return m;
+}
+
+/** √ε (see assembly/nid.ts). */
+const EPS_NID = 1.4901161193847656e-8;
+
+/** Work bytes of nid_gram (see assembly/nid.ts). */
+export function nid_gram_work_bytes(n: number, p: number): number {
+  return 8 * (2 * (p + 1) + 1) * blockRows(n);
+}
+
+/** The fitted differences, densities, weights and both Gram matrices in one pass (see assembly/nid.ts
+ *  nid_gram): the kernel's blocks, each row's dy and each f64x2 lane's entry the same scalar
+ *  expressions, every Gram entry dot2's sum (hc's order). */
+export function nid_gram(n: number, p: number, pX: number, pW: number, pM: number, c: number, pA: number, h: number,
+  pOm: number, pOb: number, pOut: number, pWork: number, xf32?: number): number {
+  const F = F64;
+  const XV: Float64Array | Float32Array = xf32 === 1 ? F32 : F64;
+  const xb = xf32 === 1 ? pX >>> 2 : pX >>> 3;
+  const wb = pW >>> 3, mb = pM >>> 3, ab = pA >>> 3, omb = pOm >>> 3, obb = pOb >>> 3, out = pOut >>> 3;
+  const k = p + 1;
+  const L = blockRows(n);
+  const Am = pWork >>> 3, Bw = Am + k * L, Dy = Bw + k * L;
+  const oB = k * k, oS = 2 * k * k, oC = oS + p;
+  for (let t = 0; t < oC + 5; t++) F[out + t] = 0;
+  if (n === 0) return STATUS_OK;
+  const n0 = Math.min(L, n);
+  for (let j = 0; j < p; j++) {
+    let s = 0;
+    for (let i = 0; i < n0; i++) s += XV[xb + j * n + i];
+    F[out + oS + j] = s / n0;
+  }
+  let nonPos = 0, zeroed = 0, posM = 0, posB = 0, posObs = 0;
+  const twoH = 2 * h;
+  for (let i0 = 0; i0 < n; i0 += L) {
+    const len = Math.min(L, n - i0);
+    const lp = (len + 3) & ~3;
+    for (let i = 0; i < len; i++) {
+      let d = -c;
+      for (let j = 0; j < p; j++) {
+        const x = XV[xb + j * n + i0 + i];
+        const a = F[ab + j];
+        if (a !== 0) d = d + x * a;
+        F[Am + (j + 1) * L + i] = x - F[out + oS + j];
+      }
+      F[Dy + i] = d;
+      F[Am + i] = 1;
+    }
+    for (let cc = 0; cc <= p; cc++) for (let i = len; i < lp; i++) F[Am + cc * L + i] = 0;
+    for (let i = 0; i < len; i++) {
+      const g = i0 + i;
+      const wi = pW !== 0 ? F[wb + g] : 1;
+      const m = pM !== 0 ? F[mb + g] : 1;
+      if (!(wi > 0)) { F[omb + g] = 0; F[obb + g] = 0; continue; }
+      const dyhat = wi * F[Dy + i];
+      if (dyhat <= 0) nonPos += m;
+      if (dyhat <= EPS_NID) zeroed += m;
+      const fi = dyhat <= EPS_NID ? 0 : twoH / (dyhat - EPS_NID);
+      const w2 = m * wi * wi;
+      F[omb + g] = w2;
+      F[obb + g] = fi * w2;
+      posM += 1;
+      if (fi * w2 > 0) { posB += 1; posObs += m; }
+    }
+    for (const [om, base] of [[omb, 0], [obb, oB]]) {
+      for (let cc = 0; cc < k; cc++) {
+        for (let i = 0; i < len; i++) F[Bw + cc * L + i] = F[om + i0 + i] * F[Am + cc * L + i];
+        for (let i = len; i < lp; i++) F[Bw + cc * L + i] = 0;
+      }
+      for (let cc = 0; cc < k; cc++) {
+        for (let d = cc; d < k; d++) {
+          const t = out + base + d * k + cc;
+          F[t] = F[t] + dot2(F, Bw + cc * L, Am + d * L, lp);
+        }
+      }
+    }
+  }
+  F[out + oC] = nonPos;
+  F[out + oC + 1] = zeroed;
+  F[out + oC + 2] = posM;
+  F[out + oC + 3] = posB;
+  F[out + oC + 4] = posObs;
+  for (let t = 0; t < oS; t++) if (!(F[out + t] - F[out + t] === 0)) return STATUS_NUMERICAL;
+  return STATUS_OK;
 }

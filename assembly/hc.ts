@@ -156,6 +156,22 @@ function fillBlock<T>(n: i32, p: i32, pX: usize, pY: usize, c0: i32, b0: f64, pB
   for (let i = len; i < lp; i++) stf(pR, i, 0);
 }
 
+/** w A into pBw (k columns of stride bytes; rows len .. lp − 1 zero): w_i A_c,i per entry, w at pOmega
+ *  (the block's first row). Also nid_gram's (assembly/nid.ts) ω A. */
+export function weighRows(pOmega: usize, len: i32, lp: i32, k: i32, pA: usize, pBw: usize, stride: usize): void {
+  const half = len & ~1;
+  for (let c = 0; c < k; c++) {
+    const dA = pA + <usize>c * stride;
+    const dB = pBw + <usize>c * stride;
+    for (let i = 0; i < half; i += 2) {
+      const o = <usize>i << 3;
+      v128.store(dB + o, f64x2.mul(v128.load(pOmega + o), v128.load(dA + o)));
+    }
+    if (half < len) stf(dB, half, ldf(pOmega, half) * ldf(dA, half));
+    for (let i = len; i < lp; i++) stf(dB, i, 0);
+  }
+}
+
 export function hc_pass(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, pB: usize,
   meat: i32, pOut: usize, pWork: usize, xf32: i32): i32 {
   setX(xf32);
@@ -217,17 +233,7 @@ export function hc_pass(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
       }
       for (let i = len; i < lp; i++) stf(pE, i, 0);
       // w A (rows len..lp-1 zero)
-      const half = len & ~1;
-      for (let c = 0; c < k; c++) {
-        const dA = pA + <usize>c * stride;
-        const dB = pBw + <usize>c * stride;
-        for (let i = 0; i < half; i += 2) {
-          const o = <usize>i << 3;
-          v128.store(dB + o, f64x2.mul(v128.load(pW + (<usize>(i0 + i) << 3)), v128.load(dA + o)));
-        }
-        if (half < len) stf(dB, half, ldf(pW, i0 + half) * ldf(dA, half));
-        for (let i = len; i < lp; i++) stf(dB, i, 0);
-      }
+      weighRows(pW + (<usize>i0 << 3), len, lp, k, pA, pBw, stride);
     } else {
       for (let i = 0; i < len; i++) {
         W += 1.0;

@@ -413,7 +413,7 @@ function absMaxBlock<T>(pX: usize, pY: usize, n: i32, cols: i32, i0: i32, i1: i3
 
 /** m folded with |entry i| of column p (type T), i0 <= i < i1, as absMaxBlock. */
 // @ts-ignore: decorator
-@inline function absMaxRun<T>(p: usize, i0: i32, i1: i32, m: f64): f64 {
+@inline export function absMaxRun<T>(p: usize, i0: i32, i1: i32, m: f64): f64 {
   const z = f64x2.splat(0);
   let a = z, b = z, c = z, d = z;
   let i = i0;

@@ -15,7 +15,8 @@
 import { STATUS_OK, STATUS_NUMERICAL } from "./status";
 import { setX, XS, ldx, xat, xld, xld2 } from "./xload";
 import { ldf, stf } from "./mem";
-import { blockRows, gramTri } from "./hc";
+import { blockRows, gramTri, weighRows } from "./hc";
+import { absMaxRun } from "./l1-glob";
 
 /** Rows per block: the block of out stays in L1 while the p columns stream past it. */
 const BLOCK: i32 = 1024;
@@ -26,25 +27,6 @@ export function nid_rows(n: i32, p: i32, pX: usize, pY: usize, c: f64, pA: usize
   if (XS == 3) linearRows<f64>(n, p, pX, pY, c, pA, pOut, pMax);
   else linearRows<f32>(n, p, pX, pY, c, pA, pOut, pMax);
   return STATUS_OK;
-}
-
-/** m folded with |entry i| of column p (type T), i0 <= i < i1: the maximum (f64x2.pmax lanes; exact,
- *  so the twin's plain loop has the same bits). */
-// @ts-ignore: decorator
-@inline function absMax<T>(p: usize, i0: i32, i1: i32, m: f64): f64 {
-  let a = f64x2.splat(0), b = f64x2.splat(0);
-  let i = i0;
-  for (; i + 3 < i1; i += 4) {
-    a = f64x2.pmax(a, f64x2.abs(xld2<T>(p, i)));
-    b = f64x2.pmax(b, f64x2.abs(xld2<T>(p, i + 2)));
-  }
-  a = f64x2.pmax(a, b);
-  let v = f64x2.extract_lane(a, 0);
-  if (m < v) m = v;
-  v = f64x2.extract_lane(a, 1);
-  if (m < v) m = v;
-  for (; i < i1; i++) { v = Math.abs(xld<T>(p, i)); if (m < v) m = v; }
-  return m;
 }
 
 function linearRows<T>(n: i32, p: i32, pX: usize, pY: usize, c: f64, pA: usize, pOut: usize, pMax: usize): void {
@@ -60,14 +42,14 @@ function linearRows<T>(n: i32, p: i32, pX: usize, pY: usize, c: f64, pA: usize, 
         v128.store(o + b, f64x2.sub(v128.load(y + b), cv));
       }
       if (half < len) stf(o, half, ldf(y, half) - c);
-      if (pMax != 0) stf(pMax, 0, absMax<f64>(y, 0, len, ldf(pMax, 0)));
+      if (pMax != 0) stf(pMax, 0, absMaxRun<f64>(y, 0, len, ldf(pMax, 0)));
     } else {
       for (let i = 0; i < len; i++) stf(o, i, -c);
     }
     for (let j = 0; j < p; j++) {
       const a = ldf(pA, j);
       const px = xat<T>(pX, n, j, i0);
-      if (pMax != 0) stf(pMax, 1 + j, absMax<T>(px, 0, len, ldf(pMax, 1 + j)));
+      if (pMax != 0) stf(pMax, 1 + j, absMaxRun<T>(px, 0, len, ldf(pMax, 1 + j)));
       if (a == 0) continue;
       const av = f64x2.splat(a);
       for (let i = 0; i < half; i += 2) {
@@ -192,19 +174,4 @@ function fillNid<T>(n: i32, p: i32, pX: usize, c: f64, pA: usize, pS: usize, i0:
   }
   for (let i = 0; i < len; i++) stf(pAm, i, 1.0);
   for (let cc = 0; cc <= p; cc++) for (let i = len; i < lp; i++) stf(pAm + <usize>cc * stride, i, 0);
-}
-
-/** ω A into pBw (k columns; rows len .. lp − 1 zero): ω_i A_c,i per entry, as hc_pass's w A. */
-function weighRows(pOmega: usize, len: i32, lp: i32, k: i32, pAm: usize, pBw: usize, stride: usize): void {
-  const half = len & ~1;
-  for (let cc = 0; cc < k; cc++) {
-    const dA = pAm + <usize>cc * stride;
-    const dB = pBw + <usize>cc * stride;
-    for (let i = 0; i < half; i += 2) {
-      const o = <usize>i << 3;
-      v128.store(dB + o, f64x2.mul(v128.load(pOmega + o), v128.load(dA + o)));
-    }
-    if (half < len) stf(dB, half, ldf(pOmega, half) * ldf(dA, half));
-    for (let i = len; i < lp; i++) stf(dB, i, 0);
-  }
 }

@@ -129,7 +129,7 @@ function globResiduals(): void {
 }
 
 /** max |v[o + i]|, i < len, as m < v ? v : m (the kernel's f64x2.pmax: a NaN entry is skipped). */
-function absMax(v: Float64Array | Float32Array, o: number, len: number): number {
+export function absMax(v: Float64Array | Float32Array, o: number, len: number): number {
   let m = 0.0;
   for (let i = 0; i < len; i++) { const a = Math.abs(v[o + i]); if (m < a) m = a; }
   return m;

@@ -5,6 +5,7 @@
 // max |y_i| and max |x_ij| per column (exact in any order).
 import { STATUS_NUMERICAL, STATUS_OK } from '../abi/status.js';
 import { blockRows, dot2 } from './hc.js';
+import { absMax } from './l1-glob.js';
 import { F32, F64 } from './mem.js';
 
 /** Rows per block (the kernel's; no row's sum depends on it). */
@@ -22,22 +23,16 @@ export function nid_rows(n: number, p: number, pX: number, pY: number, c: number
     const i1 = Math.min(i0 + BLOCK, n);
     if (pY !== 0) for (let i = i0; i < i1; i++) F[ob + i] = F[yb + i] - c;
     else for (let i = i0; i < i1; i++) F[ob + i] = -c;
-    if (pMax !== 0 && pY !== 0) F[mb] = absMax(F, yb, i0, i1, F[mb]);
+    if (pMax !== 0 && pY !== 0) F[mb] = Math.max(F[mb], absMax(F, yb + i0, i1 - i0)); // exact: the kernel's bits
     for (let j = 0; j < p; j++) {
       const a = F[ab + j];
       const xo = xb + j * n;
-      if (pMax !== 0) F[mb + 1 + j] = absMax(XV, xo, i0, i1, F[mb + 1 + j]);
+      if (pMax !== 0) F[mb + 1 + j] = Math.max(F[mb + 1 + j], absMax(XV, xo + i0, i1 - i0));
       if (a === 0) continue;
       for (let i = i0; i < i1; i++) F[ob + i] = F[ob + i] + XV[xo + i] * a;
     }
   }
   return STATUS_OK;
-}
-
-/** m folded with |v[o + i]|, i0 <= i < i1, as m < v ? v : m (the kernel's order). */
-function absMax(v: Float64Array | Float32Array, o: number, i0: number, i1: number, m: number): number {
-  for (let i = i0; i < i1; i++) { const a = Math.abs(v[o + i]); if (m < a) m = a; }
-  return m;
 }
 
 /** √ε (see assembly/nid.ts). */

@@ -5,7 +5,9 @@
 // generators, n × 10) and tau, the CPU time (user + system) of each build's summary, medians and
 // minima over the rounds, B/A, the fit's own CPU time (build B) and nid/fit for both, and whether the
 // standard errors are bit-identical. Run it in both orders (A, B and B, A): the first-named build
-// tends to gain a few percent. Defaults: intx,gaussian 0.1,0.9 1000000 5.
+// tends to gain a few percent. A summary that throws (RANK_DEFICIENT where the fits at tau ± h
+// coincide: intx tau 0.5 at 1e6) is timed to the error, and both builds must throw the same code.
+// Defaults: intx,gaussian 0.1,0.9 1000000 5.
 import { pathToFileURL } from 'node:url';
 import { makeFamily } from './degenerate.mjs';
 
@@ -17,6 +19,8 @@ await B.init({ warmup: 'wait' });
 const n = Number(nS), p = 10, rounds = Number(roundsS);
 const cpu = (f) => { const c = process.cpuUsage(); const r = f(); const e = process.cpuUsage(c); return [(e.user + e.system) / 1000, r]; };
 const med = (x) => [...x].sort((u, v) => u - v)[x.length >> 1];
+/** summary(fit, ds, nid), or the error code it throws. */
+const nid = (M, fit, ds) => { try { return M.summary(fit, ds, { se: 'nid' }); } catch (e) { return { error: e.code ?? String(e) }; } };
 for (const fam of fams.split(',')) {
   const d = makeFamily(fam, n, p);
   const dA = A.Dataset.from({ data: d.X, rows: n, cols: p }, d.y), dB = B.Dataset.from({ data: d.X, rows: n, cols: p }, d.y);
@@ -27,12 +31,13 @@ for (const fam of fams.split(',')) {
     for (let r = 0; r < rounds; r++) {
       tF.push(cpu(() => B.quantile(dB, { tau }))[0]);
       let x;
-      [x, sA] = cpu(() => A.summary(fA, dA, { se: 'nid' }));
+      [x, sA] = cpu(() => nid(A, fA, dA));
       tA.push(x);
-      [x, sB] = cpu(() => B.summary(fB, dB, { se: 'nid' }));
+      [x, sB] = cpu(() => nid(B, fB, dB));
       tB.push(x);
     }
-    const same = sA.coefficients.every((c, j) => c.stdError === sB.coefficients[j].stdError);
+    const same = sA.error || sB.error ? (sA.error === sB.error ? `both throw ${sA.error}` : `NO: ${sA.error ?? 'ok'} vs ${sB.error ?? 'ok'}`)
+      : sA.coefficients.every((c, j) => c.stdError === sB.coefficients[j].stdError);
     console.log(`${fam} tau ${tau}: fit ${med(tF).toFixed(0)} ms (min ${Math.min(...tF).toFixed(0)}) | nid A ${med(tA).toFixed(0)} (min ${Math.min(...tA).toFixed(0)}) B ${med(tB).toFixed(0)} (min ${Math.min(...tB).toFixed(0)}) B/A ${(med(tB) / med(tA)).toFixed(3)} | nid/fit A ${(med(tA) / med(tF)).toFixed(2)} B ${(med(tB) / med(tF)).toFixed(2)} | SEs bit-identical ${same}`);
   }
   dA.dispose();

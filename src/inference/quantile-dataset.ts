@@ -156,6 +156,9 @@ function nidWith(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
   // both weights — bit for bit what a nid_rows pass, densityWeights and two hc_pass calls gave.
   const db = Float64Array.from(hi.coef, (b, j) => b - lo.coef[j]);
   const db0 = intercept ? hi.intercept - lo.intercept : 0;
+  // The fits coincide (discrete data: the solution is piecewise constant in tau): every dy is 0, so
+  // every density — the error the pass below would end in, without the pass
+  if (db0 === 0 && db.every((v) => v === 0)) throw nidDensityError(0, ds.nPos, tau, h, k);
   const kern = slot.backend.kernels;
   const outLen = 2 * k * k + p + 5;
   const [pWm, pWb, pG, pGw] = slot.arena.allocMany([8 * n, 8 * n, 8 * outLen, kern.nid_gram_work_bytes(n, p)], 'summary (nid weights)', true);

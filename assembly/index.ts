@@ -14,7 +14,7 @@ export { moments_work_bytes, moments } from "./moments";
 export { hc_work_bytes, hc_pass } from "./hc";
 export { nid_rows } from "./nid";
 export { mm_work_bytes, mm_fit } from "./mm";
-export { lts_work_bytes, lts_fit } from "./lts";
+export { lts_work_bytes, lts_fit, lts_resid } from "./lts";
 export { collapse_work_bytes, collapse_groups, collapse_build } from "./collapse";
 
 import { PASS_TEST, PASS_L2_GRAM, PASS_L2_REFINE, PASS_L2_STD, PASS_IRLS, PASS_L1_GLOB, PASS_L1_ROWS, PASS_LTS, PASS_MM } from "./par";

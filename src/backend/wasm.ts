@@ -119,6 +119,7 @@ export async function instantiateWasm(source?: WasmSource, imports_?: {
     mm_fit: exp.mm_fit,
     lts_work_bytes: exp.lts_work_bytes,
     lts_fit: exp.lts_fit,
+    lts_resid: exp.lts_resid,
     collapse_work_bytes: exp.collapse_work_bytes,
     collapse_groups: exp.collapse_groups,
     collapse_build: exp.collapse_build,

@@ -2,14 +2,16 @@
 // raw fit (lts_fit, assembly/lts.ts), then the consistency-corrected raw scale, the 0/1 reweighting
 // rule and ONE kernel call for the reweighted least-squares fit (l2_fit), as robustbase's
 // ltsReg(mcd = FALSE) computes them (Rousseeuw & Leroy 1987; Pison, Van Aelst & Willems 2002 for the
-// small-sample factors). Formulas and constants: docs/api.md (lts) and the comments below.
+// small-sample factors). Formulas and constants: docs/api.md (lts) and the comments below. The residuals
+// of both fits (the passes over n x p that the rule needs) are the kernel's (lts_resid: split across
+// threads like the search's row passes); what remains here is O(n) per fit.
 import { RobustRegError } from '../errors.js';
 import { withProgress } from '../abi/progress.js';
 import { INFO_ITERATIONS, INFO_LEN, INFO_OBJECTIVE } from '../abi/info.js';
 import type { XInput } from '../data/input.js';
 import { COMMON_OPTIONS, checkOptionsObject, fail, type Progress } from '../data/options.js';
 import { type FitResult } from './result.js';
-import { Dataset, f32View } from '../data/dataset.js';
+import { Dataset } from '../data/dataset.js';
 import { withSlot } from '../backend/runtime.js';
 import { LTS_DEFAULT_MAXITER, LTS_DEFAULT_SEED, LTS_DEFAULT_SUBSAMPLES, opt } from './option-table.js';
 import { finish, marshal, readCommon, shapeOfInput, splitArgs } from './solvers.js';
@@ -109,8 +111,8 @@ export function solveLts(fn: string, X: unknown, y: unknown, o: Record<string, u
     const q = p + intercept;
     if (q === 0) fail('intercept', 'true when X has no columns (there is nothing to fit)', false);
     const { m, ptrs } = marshal(fn, c.slot, X, y, undefined, 0,
-      [8 * (p + 1), 8 * INFO_LEN, 4 * Math.max(p, 1), 8 * n, k.lts_work_bytes(n, p)]);
-    const [pCoef, pInfo, pFlags, pW, pWork] = ptrs;
+      [8 * (p + 1), 8 * INFO_LEN, 4 * Math.max(p, 1), 8 * n, 8 * n, k.lts_work_bytes(n, p)]);
+    const [pCoef, pInfo, pFlags, pW, pR, pWork] = ptrs;
     if (n <= 2 * q) {
       throw new RobustRegError('INVALID_INPUT', `${fn}: LTS needs more than twice as many observations as coefficients: n = ${n}, but ${q} coefficient${q === 1 ? '' : 's'} need n > ${2 * q}`, { argument: 'X', rows: n, parameters: q });
     }
@@ -126,12 +128,13 @@ export function solveLts(fn: string, X: unknown, y: unknown, o: Record<string, u
       k.lts_fit(n, p, m.pX, m.pY, intercept, h, nsamp, seed, maxIter, pCoef, pInfo, pFlags, pWork, m.xf32));
     const outcome = kernelOutcome('lts', fn, status, () =>
       rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + p), p, c.intercept, n, false));
+    // the raw fit's residuals: a kernel pass (split across threads as the search's row passes)
+    k.lts_resid(n, p, m.pX, m.pY, pCoef, pR, pWork, m.xf32);
     f64 = backend.f64();
-    const xv = m.xf32 ? f32View(backend) : f64;
     const info = f64.slice(pInfo >>> 3, (pInfo >>> 3) + INFO_LEN);
     const rawAll = f64.slice(pCoef >>> 3, (pCoef >>> 3) + p + 1);
     const objective = info[INFO_OBJECTIVE];
-    const rRaw = residualsOf(f64, xv, m.pX, m.pY, n, p, rawAll);
+    const rRaw = f64.subarray(pR >>> 3, (pR >>> 3) + n);
 
     // Raw scale: sqrt(mean of the h smallest r²), consistency factor at the normal, small-sample factor.
     const qq = normalQuantile((h + n) / (2 * n));
@@ -161,10 +164,11 @@ export function solveLts(fn: string, X: unknown, y: unknown, o: Record<string, u
       const st2 = k.l2_fit(n, p, m.pX, m.pY, pW, intercept, 0, pCoef, pInfo, pFlags, pWork, m.xf32);
       kernelOutcome('l2', fn, st2, () =>
         rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + p), p, c.intercept, sumW, false));
+      k.lts_resid(n, p, m.pX, m.pY, pCoef, pR, pWork, m.xf32);
       f64 = backend.f64();
-      const wv = f64.slice(pW >>> 3, (pW >>> 3) + n);
+      const wv = f64.subarray(pW >>> 3, (pW >>> 3) + n);
       coefAll = f64.slice(pCoef >>> 3, (pCoef >>> 3) + p + 1);
-      const r = residualsOf(f64, m.xf32 ? f32View(backend) : f64, m.pX, m.pY, n, p, coefAll);
+      const r = f64.subarray(pR >>> 3, (pR >>> 3) + n);
       let rss = 0;
       for (let i = 0; i < n; i++) rss += wv[i] * r[i] * r[i];
       scale = Math.sqrt(rss / (sumW - 1));
@@ -215,19 +219,6 @@ function yScale(y: Float64Array): number {
   let ss = 0;
   for (let i = 0; i < n; i++) ss += (y[i] - mean) * (y[i] - mean);
   return Math.sqrt(ss / n);
-}
-
-/** r = y − b0 − X b, column by column. */
-function residualsOf(f64: Float64Array, xv: Float64Array | Float32Array, pX: number, pY: number, n: number, p: number, coefAll: Float64Array): Float64Array {
-  const r = new Float64Array(n);
-  const yb = pY >>> 3, b0 = coefAll[0];
-  for (let i = 0; i < n; i++) r[i] = f64[yb + i] - b0;
-  for (let j = 0; j < p; j++) {
-    const bj = coefAll[j + 1];
-    const xb = pX / xv.BYTES_PER_ELEMENT + j * n;
-    for (let i = 0; i < n; i++) r[i] = r[i] - xv[xb + i] * bj;
-  }
-  return r;
 }
 
 /**

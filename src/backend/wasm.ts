@@ -15,6 +15,11 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+/** The embedded (single-threaded release) binary's bytes. */
+export function embeddedBytes(): Uint8Array<ArrayBuffer> {
+  return decodeBase64(WASM_BASE64);
+}
+
 /** Decode an AssemblyScript string (UTF-16, byte length stored 4 bytes before the pointer). */
 function readAsString(mem: WebAssembly.Memory, ptr: number): string {
   ptr >>>= 0;

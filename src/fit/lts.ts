@@ -117,10 +117,10 @@ export function solveLts(fn: string, X: unknown, y: unknown, o: Record<string, u
       throw new RobustRegError('INVALID_INPUT', `${fn}: LTS needs more than twice as many observations as coefficients: n = ${n}, but ${q} coefficient${q === 1 ? '' : 's'} need n > ${2 * q}`, { argument: 'X', rows: n, parameters: q });
     }
     let f64 = backend.f64();
-    const yv = f64.slice(m.pY >>> 3, (m.pY >>> 3) + n);
-    let constant = true;
-    for (let i = 1; i < n && constant; i++) if (yv[i] !== yv[0]) constant = false;
-    if (constant) {
+    // a view (the kernels never write y, nor grow the memory during the fit)
+    const yv = f64.subarray(m.pY >>> 3, (m.pY >>> 3) + n);
+    const [ymin, ymax] = range(yv);
+    if (ymin === ymax) {
       throw new RobustRegError('INVALID_INPUT', `${fn}: y is constant (every value is ${yv[0]}); every row is fitted exactly and LTS has no scale to estimate`, { argument: 'y', value: yv[0] });
     }
     const h = ltsCoverage(alpha, n, q);
@@ -141,25 +141,15 @@ export function solveLts(fn: string, X: unknown, y: unknown, o: Record<string, u
     const sh0 = Math.sqrt(objective / h);
     const s0 = sh0 / Math.sqrt(1 - (2 * n) / (h / qq) * normalPdf(qq)) * ltsCnp2(p, c.intercept, n, alpha, false);
     // (the MAD is at most the range of y: the O(n log n) scale is only needed when s0 is tiny)
-    let ymin = yv[0], ymax = yv[0];
-    for (let i = 1; i < n; i++) {
-      if (yv[i] < ymin) ymin = yv[i];
-      if (yv[i] > ymax) ymax = yv[i];
-    }
     const exactFit = !(s0 > LTS_EXACT_TOL * (ymax - ymin)) && !(s0 > LTS_EXACT_TOL * yScale(yv));
     const weights = new Float64Array(n);
+    const outliers = new Uint8Array(n);
     let coefAll = rawAll;
     let scale = 0;
     if (exactFit) {
-      const tol = LTS_EXACT_TOL * yScale(yv);
-      for (let i = 0; i < n; i++) weights[i] = Math.abs(rRaw[i]) <= tol ? 1 : 0;
+      cutoff(rRaw, 1, LTS_EXACT_TOL * yScale(yv), weights, outliers);
     } else {
-      let sumW = 0;
-      const w = f64.subarray(pW >>> 3, (pW >>> 3) + n);
-      for (let i = 0; i < n; i++) {
-        w[i] = Math.abs(rRaw[i] / s0) <= LTS_CUTOFF ? 1 : 0;
-        sumW += w[i];
-      }
+      const sumW = cutoff(rRaw, s0, LTS_CUTOFF, f64.subarray(pW >>> 3, (pW >>> 3) + n), null);
       // Reweighted least squares (lm.wfit with 0/1 weights): the second kernel call.
       const st2 = k.l2_fit(n, p, m.pX, m.pY, pW, intercept, 0, pCoef, pInfo, pFlags, pWork, m.xf32);
       kernelOutcome('l2', fn, st2, () =>
@@ -169,18 +159,14 @@ export function solveLts(fn: string, X: unknown, y: unknown, o: Record<string, u
       const wv = f64.subarray(pW >>> 3, (pW >>> 3) + n);
       coefAll = f64.slice(pCoef >>> 3, (pCoef >>> 3) + p + 1);
       const r = f64.subarray(pR >>> 3, (pR >>> 3) + n);
-      let rss = 0;
-      for (let i = 0; i < n; i++) rss += wv[i] * r[i] * r[i];
-      scale = Math.sqrt(rss / (sumW - 1));
+      scale = Math.sqrt(weightedSumSq(wv, r) / (sumW - 1));
       if (sumW !== n) {
         const qw = normalQuantile((sumW + n) / (2 * n));
         const cdelta = 1 / Math.sqrt(1 - (2 * n) / (sumW / qw) * normalPdf(qw));
         scale = scale * cdelta * ltsCnp2(p, c.intercept, n, alpha, true);
       }
-      for (let i = 0; i < n; i++) weights[i] = Math.abs(r[i] / scale) <= LTS_CUTOFF ? 1 : 0;
+      cutoff(r, scale, LTS_CUTOFF, weights, outliers);
     }
-    const outliers = new Uint8Array(n);
-    for (let i = 0; i < n; i++) if (weights[i] === 0) outliers[i] = 1;
     const converged = outcome === 'converged';
     const res = finish<FitResult>({
       loss: 'lts',
@@ -203,6 +189,41 @@ export function solveLts(fn: string, X: unknown, y: unknown, o: Record<string, u
     res.exactFit = exactFit;
     return res;
   });
+}
+
+// The O(n) passes of the reweighting rule, as small functions (V8 optimizes each on its own instead of
+// OSR-compiling loops inside the fit's closure), y read in place (no copy). Host JavaScript CPU per
+// lts() outside kernel calls at 1e6 x 10 (Dataset, 1 thread, medians / fastest of 9 interleaved with
+// the inline loops and the copy): 53 / 22 ms -> 20-27 / 15-16 ms.
+
+/** [min, max] of y (finite: checked when read). */
+function range(y: Float64Array): [number, number] {
+  let lo = y[0], hi = y[0];
+  for (let i = 1; i < y.length; i++) {
+    const v = y[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}
+
+/** w_i = 1 when |r_i / s| <= c, else 0 (and outliers_i = 1 - w_i); returns the number of 1s. */
+function cutoff(r: Float64Array, s: number, c: number, w: Float64Array, outliers: Uint8Array | null): number {
+  let kept = 0;
+  for (let i = 0; i < r.length; i++) {
+    const keep = Math.abs(r[i] / s) <= c;
+    w[i] = keep ? 1 : 0;
+    if (keep) kept++;
+    else if (outliers) outliers[i] = 1;
+  }
+  return kept;
+}
+
+/** Sum of w_i r_i^2 in row order. */
+function weightedSumSq(w: Float64Array, r: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < r.length; i++) s += w[i] * r[i] * r[i];
+  return s;
 }
 
 /** A scale of y for the exact-fit test: the MAD about the median, or the standard deviation when the MAD is 0. */

@@ -504,7 +504,8 @@ function breakpoints(): i32 {
 /** Row i's breakpoint along +h (edge image v_i; wVA_i its scale) at position m, if it has one;
  *  returns the new count and adds its jump to bpTotal. Branch-free past the label (whether v runs
  *  against the label is a coin flip): the entry is written at m either way and kept by advancing m;
- *  a row without a breakpoint adds +0 to bpTotal (>= +0), which leaves its bits as they were. */
+ *  a row without a breakpoint adds +0 to bpTotal (>= +0), which leaves its bits as they were. The
+ *  choices are integer selects on the f64 bits (a select of f64 values compiles to a branch). */
 // @ts-ignore: decorator
 @inline function breakpointAt(i: i32, v: f64, m: i32): i32 {
   const l = ldi(wLab, i);
@@ -512,12 +513,13 @@ function breakpoints(): i32 {
   const w = wgt(i);
   // l = +-1: l v > 0 exactly when v runs against the label (v > 0 for l > 0, v < 0 for l < 0)
   const keep = (<f64>l * v > 0) & !(Math.abs(v) <= ZERO_DIR * ldf(wVA, i)) & (w > 0);
-  const t = ldf(wR, i) / v;
+  // t if t > 0, else +0 (t <= 0 or NaN): t > 0 exactly when its bits lie in (0, +inf] as an i64
+  const tb = reinterpret<i64>(ldf(wR, i) / v);
+  stf(wKey, m, reinterpret<f64>(select<i64>(tb, 0, (tb > 0) & (tb <= 0x7FF0000000000000))));
   const jump = w * Math.abs(v);
-  stf(wKey, m, select<f64>(t, 0.0, t > 0));
   stf(wWt, m, jump);
   sti(wId, m, i);
-  bpTotal += select<f64>(jump, 0.0, keep);
+  bpTotal += reinterpret<f64>(select<i64>(reinterpret<i64>(jump), 0, keep));
   return m + <i32>keep;
 }
 

@@ -153,7 +153,7 @@ function cdStepT<T>(j: i32): f64 {
         const neg = r < 0;
         stf(wKey, lo, r); stf(wWt, lo, w); sti(wId, lo, i);
         stf(wKey, hi, r); stf(wWt, hi, w); sti(wId, hi, i);
-        wneg += select<f64>(w, 0.0, neg);
+        wneg += reinterpret<f64>(select<i64>(reinterpret<i64>(w), 0, neg)); // see below: w or +0
         lo += <i32>neg; hi -= <i32>!neg;
         target += w * tau;
         total += w;
@@ -162,6 +162,7 @@ function cdStepT<T>(j: i32): f64 {
   } else {
     const xp = colT<T>(j);
     const tp = tau, tn = 1.0 - tau;
+    const tpb = reinterpret<i64>(tp), tnb = reinterpret<i64>(tn);
     for (let i = 0; i < n; i++) {
       const a = xld<T>(xp, i), w = wgt(i);
       if (a != 0 && w > 0) {
@@ -172,9 +173,11 @@ function cdStepT<T>(j: i32): f64 {
         // overwritten later or lies outside [0, lo) and (hi, n) (lo <= hi + 1 throughout)
         stf(wKey, lo, key); stf(wWt, lo, om); sti(wId, lo, i);
         stf(wKey, hi, key); stf(wWt, hi, om); sti(wId, hi, i);
-        wneg += select<f64>(om, 0.0, neg);
+        // om or +0, tp or tn: integer selects on the f64 bits (V8 compiles a select of f64 values to a
+        // branch, and the sides are coin flips); the same values, so the same sums
+        wneg += reinterpret<f64>(select<i64>(reinterpret<i64>(om), 0, neg));
         lo += <i32>neg; hi -= <i32>!neg;
-        target += om * select<f64>(tp, tn, a > 0); // branch-free: the sign of a_ij is a coin flip
+        target += om * reinterpret<f64>(select<i64>(tpb, tnb, a > 0));
         total += om;
       }
     }

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Dataset, init, quantile } from '../../src/index.js';
 import { passTiming } from '../../src/backend/runtime.js';
 import { rng } from '../helpers/close.js';
+import { same } from '../helpers/robust-chunks.js';
 
 const debug = process.env.ROBUSTREG_WASM === 'debug';
 const PASS_COLLAPSE = 12;
@@ -15,10 +16,6 @@ const PASS_COLLAPSE = 12;
 type Fit = { coef: Float64Array; intercept: number; objective: number; iterations: number; collapsedRows?: number };
 const bits = (r: Fit) => [r.intercept, ...r.coef, r.objective, r.iterations, r.collapsedRows ?? -1];
 
-function same(a: number[], b: number[], what: string): void {
-  expect(a.length, what).toBe(b.length);
-  for (let k = 0; k < a.length; k++) expect(Object.is(a[k], b[k]), `${what} [${k}]: ${a[k]} vs ${b[k]}`).toBe(true);
-}
 
 /** n x p (column-major), rows cycling through d distinct rows (d = n: all distinct). */
 function data(n: number, p: number, d: number, seed: number) {

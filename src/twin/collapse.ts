@@ -48,6 +48,9 @@ function hashColumn(n: number, pc: number, shift: number, h1: number, h2: number
 const SAMPLE = 8192;
 const SAMPLE_FROM = 4 * SAMPLE;
 
+/** Sampled rows per item of the kernel's hashing pass (PASS_COLLAPSE); the twin hashes them in order. */
+export const SAMPLE_ITEM = 1024;
+
 /** Twin of the kernel's pre-check (assembly/collapse.ts): the sampled rows' indices, their hashes
  *  (the kernel's items of its PASS_COLLAPSE pass, here in order), then the table in sample order. */
 function sampleDuplicates(n: number, p: number, pX: number, pY: number, h1: number, h2: number, tI: number, iI: number): number {

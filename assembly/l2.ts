@@ -25,6 +25,11 @@
 //     (no copy; its sums are centred afterwards, - W m_t m_u between two such columns), the others
 //     and y are copied centred, and all entries are scaled by 1 / (s_t s_u) at the end. Measured
 //     (1e6 x 20, CPU, A/B in separate processes, load 10): 88-92 -> 75-77 ms.
+//     Fused (fusedNormalMatrix, tried first under the same conditions): steps 1 and 2 in ONE pass — the
+//     Gram matrix of shifted columns x - c (c = 0 read in place, else a sampled value in a copy) with
+//     each column's sum and extremes, centred and scaled afterwards; it falls back to the two passes
+//     when a shift cancels more than one bit or a column is constant. Measured (1e6 x 20, CPU, A/B of
+//     two builds in one process, 9 reps, load 4.4): 63.2 -> 60.0 ms median; 1e5 x 100 84.4 -> 82.8.
 //  3. ridge / s_j^2 is added to diagonal j (the penalty in scaled coordinates).
 //  4. Cholesky of the Gram matrix (upper, LAPACK dpotf2 order), failing at the first pivot that is
 //     not above RCOND_MIN times its diagonal entry; then Hager/Higham's 1-norm estimate of rcond
@@ -120,14 +125,15 @@ function blockRows(n: i32): i32 {
  *  five per-row vectors of L (weights; residual high / low parts, then q = w r as a double-double and
  *  the split of its high part) — the scratch of participant slot 0 —, the block-pass arguments
  *  (ARGS_LEN f64), one partial result per row chunk (chunks(n, p) slots of partStride(p) f64: a
- *  chunk's Gram matrix, or its refinement sums) and the scratch of slots 1..PAR_SLOTS-1. */
+ *  chunk's Gram matrix, or its refinement sums), the scratch of slots 1..PAR_SLOTS-1 and the fused
+ *  Gram pass's column statistics per chunk (3 evenUp(p + 1) f64: sums, minima, maxima). */
 export function l2_work_bytes(n: i32, p: i32): f64 {
   const L = <f64>blockRows(n);
   const pv = <f64>evenUp(p + 1);
   const q = <f64>p + 1.0;
   const qq = q * q + (q % 2.0);
   const ps = <f64>partStride(p);
-  return 8.0 * (12.0 * pv + 2.0 * qq + (q + 5.0) * L + <f64>ARGS_LEN + <f64>chunkCount(n, p) * ps +
+  return 8.0 * (12.0 * pv + 2.0 * qq + (q + 5.0) * L + <f64>ARGS_LEN + <f64>chunkCount(n, p) * (ps + 3.0 * pv) +
     <f64>(PAR_SLOTS - 1) * (q + 5.0) * L);
 }
 
@@ -239,9 +245,12 @@ export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
     return intercept != 0 || (p > 0 && ridge == 0) ? STATUS_RANK_DEFICIENT : STATUS_OK;
   }
 
-  let pa = standardize(n, p, pX, pY, pW, W, intercept, pFlags, 1);
+  let pa = p;
+  if (!(plainOk != 0 && fusedNormalMatrix(n, p, pX, pY, pW, intercept, ridge, L))) {
+    pa = standardize(n, p, pX, pY, pW, W, intercept, pFlags, 1);
+    normalMatrix(n, pX, pY, pW, pa, intercept != 0 ? ldf(rMean, p) : 0.0, ridge, L, plainOk);
+  }
   let ybar = intercept != 0 ? ldf(rMean, p) : 0.0;
-  normalMatrix(n, pX, pY, pW, pa, ybar, ridge, L, plainOk);
   let kk = factorize(n, pX, pY, pW, pa, ybar, ridge, L, pFlags, pInfo, 1);
   if (kk < 0) {
     // The QR path (step 5: ill-conditioned): steps 1-3 again with the multi-pass standardisation,
@@ -306,6 +315,7 @@ let rPart: usize = 0;   // chunkCount(n, p) partial slots
 let rSlots: usize = 0;  // scratch of participant slots 1..PAR_SLOTS-1 ((p + 6) L f64 each)
 let rP: i32 = 0;        // p of the call in progress (the chunk rule's)
 let rRaw: i32 = 0;      // the Gram matrix was read in place (normalMatrix; widens refine's rho)
+let rStats: usize = 0;  // chunkCount(n, p) x 3 evenUp(p + 1) f64: the fused Gram pass's column sums, minima, maxima
 
 /** Points the regions above into the work region at pWork (see l2_work_bytes). */
 function layoutL2(pWork: usize, p: i32, L: i32, n: i32): void {
@@ -334,6 +344,7 @@ function layoutL2(pWork: usize, p: i32, L: i32, n: i32): void {
   rArgs = rQl + (<usize>L << 3);
   rPart = rArgs + (<usize>ARGS_LEN << 3);
   rSlots = rPart + (<usize>(chunkCount(n, p) * partStride(p)) << 3);
+  rStats = rSlots + <usize>(PAR_SLOTS - 1) * (<usize>((p + 6) * L) << 3);
   rP = p;
 }
 
@@ -413,21 +424,130 @@ function normalMatrix(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f6
   // In place (see gramMatrix): l2_fit's first attempt, unweighted f64 X, n q >= PLAIN_MIN_NQ, q <= L.
   rRaw = rawOk != 0 && pW == 0 && XS == 3 && <f64>n * <f64>q >= PLAIN_MIN_NQ && q <= L ? 1 : 0;
   if (rRaw != 0) {
+    // Column t's shift in rEx: 0 for the columns read in place (mode 1 in rSg), else its mean (y: ybar).
     const W = <f64>n;
     for (let t = 0; t < pa; t++) {
       const j = ldi(rAct, t);
       const m = ldf(rMean, j);
       const s = ldf(rScale, j);
-      stf(rSg, t, (W * m) * m <= s * s ? 1.0 : 0.0);
+      const inPlace = (W * m) * m <= s * s;
+      stf(rSg, t, inPlace ? 1.0 : 0.0);
+      stf(rEx, t, inPlace ? 0.0 : m);
     }
+    stf(rSg, pa, 0);
+    stf(rEx, pa, ybar);
   }
-  gramMatrix(n, pX, pY, pW, pa, ybar, L, rP, rG);
+  gramMatrix(n, pX, pY, pW, pa, ybar, L, rP, rG, 0);
+  addRidge(pa, q, ridge);
+}
+
+/** Step 3: ridge / s_j^2 on the Gram matrix's diagonal (scaled coordinates). */
+function addRidge(pa: i32, q: i32, ridge: f64): void {
   if (ridge > 0) {
     for (let t = 0; t < pa; t++) {
       const iv = ldf(rInvs, ldi(rAct, t));
       stf(rG, t * q + t, ldf(rG, t * q + t) + (ridge * iv) * iv);
     }
   }
+}
+
+/** Row count of the fused pass's mode estimate (the first rows of X). */
+const FUSED_PROBE: i32 = 512;
+
+/** Steps 1-3 in one pass over X and y (l2_fit's first attempt, when the in-place Gram applies:
+ *  unweighted, X f64, n (p + 1) >= PLAIN_MIN_NQ, p + 1 <= L). Instead of a standardisation pass before
+ *  the Gram pass, the Gram pass accumulates the Gram matrix of the shifted columns d_t = x_t - c_t
+ *  (y in column p) together with each column's sum S1_t = sum d_t and the extremes of d_t, and the
+ *  centring and scaling follow algebraically: m_t = c_t + S1_t / W (hi and the rounding error, as
+ *  onePass), centred sums C_tu = G_tu - S1_t (S1_u / W), s_t = sqrt(C_tt), Z's Gram C_tu / (s_t s_u).
+ *  Shift: 0 (the column read in place, as normalMatrix's mode 1) when the first FUSED_PROBE rows say
+ *  its mean does not dominate its spread (4 mean^2 <= mean square there), else the median of five
+ *  sampled values (sampleShift, as onePass) in a copied column. Without an intercept every shift is
+ *  0 and nothing is centred. The shift was good enough when each column passes onePass's tests:
+ *  sums finite and in range, S1_t (S1_t / W) <= S2_t / 2 (the centring cancels at most one bit, so
+ *  the Gram's sums are at most twice the centred ones, as refine's rho assumes for the in-place
+ *  Gram), and no column constant (s_t > 0, 1 / s_t finite). Otherwise false, nothing kept: the
+ *  caller runs standardize and normalMatrix (the passes this replaces; the Gram pass is lost).
+ *  On success: means, scales, inverse scales, bounds max|x_j| (|m| + max |d - S1 / W|, up to
+ *  rounding) and the active columns (all p) are set, rG holds Z's Gram with the ridge, rRaw = 1. */
+function fusedNormalMatrix(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, ridge: f64, L: i32): bool {
+  const q = p + 1;
+  if (!(pW == 0 && XS == 3 && p > 0 && <f64>n * <f64>q >= PLAIN_MIN_NQ && q <= L && n >= FUSED_PROBE)) return false;
+  const ex = rBlk; // sampleShift's scratch (the row block is not in use yet)
+  for (let t = 0; t < q; t++) {
+    sti(rAct, t, t);
+    const v = t < p ? pX + ((<usize>t * <usize>n) << 3) : pY;
+    let c = 0.0;
+    let mode = 1.0;
+    if (intercept != 0) {
+      let s1 = 0.0;
+      let s2 = 0.0;
+      for (let i = 0; i < FUSED_PROBE; i++) {
+        const x = ldf(v, i);
+        s1 += x;
+        s2 += x * x;
+      }
+      if (!(4.0 * s1 * s1 <= <f64>FUSED_PROBE * s2)) {
+        mode = 0.0;
+        c = sampleShift<f64>(n, v, 0, ex);
+      }
+    }
+    stf(rSg, t, mode);
+    stf(rEx, t, c);
+  }
+  rRaw = 1;
+  gramMatrix(n, pX, pY, pW, p, 0, L, rP, rG, rStats);
+  // Column statistics: the chunks' in chunk order (sums added, extremes compared).
+  const pv = evenUp(q);
+  const nc = chunkCount(n, p);
+  const W = <f64>n;
+  for (let t = 0; t < q; t++) {
+    let s1 = 0.0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let c = 0; c < nc; c++) {
+      const st = rStats + (<usize>(c * 3 * pv) << 3);
+      s1 += ldf(st, t);
+      const a = ldf(st, pv + t);
+      const b = ldf(st, 2 * pv + t);
+      if (a < lo) lo = a;
+      if (b > hi) hi = b;
+    }
+    const s2 = ldf(rG, t * q + t);
+    if (!(s1 - s1 == 0) || !(s2 < Infinity) || !(s2 >= ONEPASS_S2_MIN)) return false;
+    const c = ldf(rEx, t);
+    const m1 = intercept != 0 ? s1 / W : 0.0;
+    const m = c + m1;
+    const amax = vExtent(lo, hi, m1);
+    if (!(W * amax * amax <= ONEPASS_WA2_MAX)) return false;
+    const corr = s1 * m1;
+    if (!(corr <= 0.5 * s2)) return false;
+    const sc = t < p ? sqrt<f64>(s2 - corr) : 1.0;
+    const iv = 1.0 / sc;
+    if (!(sc > 0 && iv < Infinity)) return false;
+    stf(rMean, t, m);
+    stf(rMeanLo, t, twoSumErr(c, m1, m));
+    if (t < p) {
+      stf(rScale, t, sc);
+      stf(rInvs, t, iv);
+      stf(rXm, t, abs<f64>(m) + amax);
+    }
+    stf(rDelta, t, m1); // S1_t / W, for the centring below
+    stf(rGh, t, s1);
+  }
+  // Centre and scale: C_tu = G_tu - S1_t (S1_u / W) (u >= t), times 1 / (s_t s_u) (y: 1).
+  for (let u = 0; u < q; u++) {
+    const ivu = u < p ? ldf(rInvs, u) : 1.0;
+    const mu = intercept != 0 ? ldf(rDelta, u) : 0.0;
+    for (let t = 0; t <= u; t++) {
+      const ivt = t < p ? ldf(rInvs, t) : 1.0;
+      let g = ldf(rG, u * q + t);
+      if (intercept != 0) g = g - ldf(rGh, t) * mu;
+      stf(rG, u * q + t, (g * ivt) * ivu);
+    }
+  }
+  addRidge(p, q, ridge);
+  return true;
 }
 
 /** Steps 4-5: factor — Cholesky if comfortable, else Householder QR with rank detection (aliased
@@ -1090,12 +1210,15 @@ function fillBlock(n: i32, pX: usize, pY: usize, pW: usize, i0: i32, len: i32, l
 
 /** Upper triangle of the Gram matrix of [Z, yc] (order pa + 1, leading dimension pa + 1) into pG: each
  *  row chunk's Gram matrix (gramChunk, a block pass) into its partial slot, then their sum in chunk
- *  order. The work layout (rAct, rMean, rInvs, rArgs, rPart, scratch) is the call's (layoutL2). */
-function gramMatrix(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64, L: i32, p: i32, pG: usize): void {
+ *  order. The work layout (rAct, rMean, rInvs, rArgs, rPart, scratch) is the call's (layoutL2).
+ *  In place (rRaw): column t shifted by rEx[t] (0: read in place when rSg[t] != 0), the centring
+ *  and scaling below — or, with pStats != 0 (fusedNormalMatrix), none: each chunk's column sums,
+ *  minima and maxima of the shifted columns go to pStats (3 evenUp(q) f64 per chunk) instead. */
+function gramMatrix(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64, L: i32, p: i32, pG: usize, pStats: usize): void {
   const q = pa + 1;
   const a = passArgs(n, pX, pY, pW, pa, rAct, L, p);
-  stf(a, aV1, <f64>rMean);
-  stf(a, aV2, <f64>rInvs);
+  stf(a, aV1, <f64>(rRaw != 0 ? rEx : rMean));
+  stf(a, aV2, <f64>(rRaw != 0 ? pStats : rInvs));
   stf(a, aV3, ybar);
   stf(a, aFast, <f64>rRaw);
   stf(a, aMask, <f64>rSg);
@@ -1109,7 +1232,7 @@ function gramMatrix(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64,
     const part = rPart + <usize>c * ps;
     for (let k = 0; k < q * q; k++) stf(pG, k, ldf(pG, k) + ldf(part, k));
   }
-  if (rRaw != 0) {
+  if (rRaw != 0 && pStats == 0) {
     // Centre the in-place columns' sums (C = X^T X - W m m^T where both columns were read in place;
     // a sum with a centred copy needs nothing: sum (x - m) = 0 up to rounding), then scale.
     const W = <f64>n;
@@ -1143,13 +1266,24 @@ export function l2GramItem(pArgs: usize, c: i32, s: i32): void {
   const r0 = c * chunk;
   const r1 = min<i32>(n, r0 + chunk);
   const raw = <i32>ldf(pArgs, aFast) != 0;
+  const stats = raw ? <usize>ldf(pArgs, aV2) : 0;
+  const pv = evenUp(q);
+  const st = stats + (<usize>(c * 3 * pv) << 3);
+  if (stats != 0) {
+    for (let t = 0; t < q; t++) {
+      stf(st, t, 0);
+      stf(st, pv + t, Infinity);
+      stf(st, 2 * pv + t, -Infinity);
+    }
+  }
   for (let i0 = r0; i0 < r1; i0 += L) {
     const len = min<i32>(L, r1 - i0);
     const lp = evenUp(len);
     if (raw) {
       fillInPlace(n, <usize>ldf(pArgs, aPX), <usize>ldf(pArgs, aPY), i0, len, lp, pa, <usize>ldf(pArgs, aAct),
-        <usize>ldf(pArgs, aV1), ldf(pArgs, aV3), <usize>ldf(pArgs, aMask), blk, L, wb);
+        <usize>ldf(pArgs, aV1), <usize>ldf(pArgs, aMask), blk, L, wb);
       gramBlock(blk, L, lp, q, part, wb);
+      if (stats != 0) blockStats(wb, q, len, st, pv);
     } else {
       fillBlock(n, <usize>ldf(pArgs, aPX), <usize>ldf(pArgs, aPY), <usize>ldf(pArgs, aPW), i0, len, lp, pa,
         <usize>ldf(pArgs, aAct), <usize>ldf(pArgs, aV1), <usize>ldf(pArgs, aV2), ldf(pArgs, aV3), blk, L, wb);
@@ -1159,23 +1293,77 @@ export function l2GramItem(pArgs: usize, c: i32, s: i32): void {
 }
 
 /** The in-place Gram's block (gramMatrix with rRaw): the column table pCols (u32 addresses, q of
- *  them) points column t < pa with mode 1 (pMode, f64 per t) at X itself — unless the block has an
- *  odd number of rows, when it is copied as it is with a zero pad row — and every other column
- *  (mode 0, and y in column pa) at a centred, unscaled copy (x - m; y - ybar) in the block. */
-function fillInPlace(n: i32, pX: usize, pY: usize, i0: i32, len: i32, lp: i32, pa: i32, pAct: usize, pMean: usize,
-  ybar: f64, pMode: usize, pBlk: usize, L: i32, pCols: usize): void {
+ *  them) points column t (y: t = pa) with mode 1 (pMode, f64 per t) at X (y) itself — unless the
+ *  block has an odd number of rows, when it is copied as it is with a zero pad row — and every other
+ *  column (mode 0) at a shifted, unscaled copy x - pShift[t] in the block. */
+function fillInPlace(n: i32, pX: usize, pY: usize, i0: i32, len: i32, lp: i32, pa: i32, pAct: usize, pShift: usize,
+  pMode: usize, pBlk: usize, L: i32, pCols: usize): void {
   const half = len & ~1;
   for (let t = 0; t <= pa; t++) {
     const src = t < pa ? pX + ((<usize>ldi(pAct, t) * <usize>n + <usize>i0) << 3) : pY + (<usize>i0 << 3);
-    const inPlace = t < pa && ldf(pMode, t) != 0;
+    const inPlace = ldf(pMode, t) != 0;
     if (inPlace && lp == len) {
       store<u32>(pCols + (<usize>t << 2), <u32>src);
       continue;
     }
     const dst = pBlk + (<usize>(t * L) << 3);
-    fillColumn<f64>(src, dst, half, len, 0, 0, inPlace ? 0.0 : (t < pa ? ldf(pMean, ldi(pAct, t)) : ybar), 1.0);
+    fillColumn<f64>(src, dst, half, len, 0, 0, ldf(pShift, t), 1.0);
     if (lp > len) stf(dst, len, 0);
     store<u32>(pCols + (<usize>t << 2), <u32>dst);
+  }
+}
+
+/** fusedNormalMatrix's statistics of one block (len rows, columns at the u32 addresses pCols): each
+ *  column's sum, minimum and maximum added into / compared with st[t], st[pv + t], st[2 pv + t].
+ *  The sum in four lanes (rows 4k, 4k + 1 in a; 4k + 2, 4k + 3 in b; a last pair into a, an odd last
+ *  row into lane 0 of a + b), combined as ((a0 + b0) + odd) + (a1 + b1): four independent chains,
+ *  as one chain was bound by the add's latency (the extremes do not depend on the order). */
+function blockStats(pCols: usize, q: i32, len: i32, st: usize, pv: i32): void {
+  const bytes = <usize>(len & ~1) << 3;
+  for (let t = 0; t < q; t++) {
+    const col = <usize>load<u32>(pCols + (<usize>t << 2));
+    let a = f64x2.splat(0);
+    let b = a;
+    let lo = f64x2.splat(Infinity);
+    let hi = f64x2.splat(-Infinity);
+    let lo2 = lo;
+    let hi2 = hi;
+    let o: usize = 0;
+    for (; o + 32 <= bytes; o += 32) {
+      const v = v128.load(col + o);
+      const w = v128.load(col + o + 16);
+      a = f64x2.add(a, v);
+      b = f64x2.add(b, w);
+      lo = f64x2.pmin(lo, v);
+      hi = f64x2.pmax(hi, v);
+      lo2 = f64x2.pmin(lo2, w);
+      hi2 = f64x2.pmax(hi2, w);
+    }
+    if (o < bytes) {
+      const v = v128.load(col + o);
+      a = f64x2.add(a, v);
+      lo = f64x2.pmin(lo, v);
+      hi = f64x2.pmax(hi, v);
+    }
+    lo = f64x2.pmin(lo, lo2);
+    hi = f64x2.pmax(hi, hi2);
+    const ab = f64x2.add(a, b);
+    let s0 = lane0(ab);
+    let l0 = lane0(lo);
+    let h0 = lane0(hi);
+    if ((len & 1) != 0) {
+      const v = load<f64>(col + bytes);
+      s0 += v;
+      if (v < l0) l0 = v;
+      if (v > h0) h0 = v;
+    }
+    const l1 = lane1(lo);
+    const h1 = lane1(hi);
+    stf(st, t, ldf(st, t) + (s0 + lane1(ab)));
+    if (l1 < l0) l0 = l1;
+    if (h1 > h0) h0 = h1;
+    if (l0 < ldf(st, pv + t)) stf(st, pv + t, l0);
+    if (h0 > ldf(st, 2 * pv + t)) stf(st, 2 * pv + t, h0);
   }
 }
 

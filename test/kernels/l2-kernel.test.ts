@@ -617,6 +617,8 @@ describe('l2 kernel: invariances and weights', () => {
   });
 });
 
+const EPS = 2 ** -52;
+
 describe('l2 kernel: the plain float64 refinement (n (p + 1) >= 2^20, rcond >= 1e-4)', () => {
   // Problems with a known exact solution at the size where l2_fit refines in plain float64
   // (assembly/l2.ts PLAIN_MIN_NQ): rows come in pairs with the same x and residuals +e, -e (equal
@@ -650,6 +652,12 @@ describe('l2 kernel: the plain float64 refinement (n (p + 1) >= 2^20, rcond >= 1
   // (assembly/l2.ts gramMatrix) takes a centred copy of it; the others are read in place
   const shifted = pairs(n, 9, 5000);
   const wPair = seq(n, (i) => (((i >> 1) % 11 === 0) ? 0 : 1 + ((i >> 1) % 5) / 4));
+  // column 1 offset by 1000 from row 512 on (pairs never straddle row 512): the same exact solution
+  const jump = {
+    cols: base.cols.map((c, j) => (j === 1 ? c.map((v, i) => v + (i >= 512 ? 1000 : 0)) : c)),
+    y: base.y.map((v, i) => v + (i >= 512 ? 1000 * bStar[2] : 0)),
+    e: base.e,
+  };
 
   // Plain residuals carry eps |y| noise, so the bound is normwise (relative to max |b*|), not per
   // coefficient: measured, the intercept 3 (|y| up to ~1e4) ends 3.6e-14 away, the slopes <= 1 ulp.
@@ -661,8 +669,17 @@ describe('l2 kernel: the plain float64 refinement (n (p + 1) >= 2^20, rcond >= 1
         const f = fitL2(tb, d.cols, d.y, { w });
         expect(f.status, `${tb.label} ${label}`).toBe(STATUS_OK);
         expect(f.info[INFO_METHOD], `${tb.label} ${label} method`).toBe(2);
-        const err = Math.max(...bStar.map((v, j) => Math.abs(f.coef[j] - v))) / Math.max(...bStar.map(Math.abs));
-        expect(err, `${tb.label} ${label} coef ${Array.from(f.coef).join(' ')}`).toBeLessThanOrEqual(1e-14);
+        const bmax = Math.max(...bStar.map(Math.abs));
+        const err = Math.max(...bStar.map((v, j) => (j === 0 ? 0 : Math.abs(f.coef[j] - v)))) / bmax;
+        expect(err, `${tb.label} ${label} slopes ${Array.from(f.coef).join(' ')}`).toBeLessThanOrEqual(1e-14);
+        // The intercept: float64 residuals resolve it to about eps max|y| (each r_i = (y_i - b0) - ...
+        // rounds at ulp(y_i), the same way on every row, so the mean residual cannot see a smaller
+        // intercept error): 1e-14 max|b*| where |y| <~ 1e4; with the offset column (|y| ~ 4.5e4) the
+        // bound is eps max|y| — measured 8.5e-13 = 0.09 eps max|y| with the fused Gram pass (its initial
+        // intercept lands elsewhere in that interval than the two-pass route's did: 1.9e-14).
+        const ymax = d.y.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        const tol0 = label === 'an offset column' ? EPS * ymax : 1e-14 * bmax;
+        expect(Math.abs(f.coef[0] - bStar[0]), `${tb.label} ${label} intercept`).toBeLessThanOrEqual(tol0);
         const obj = d.e.reduce((s, v, i) => s + (w ? w[i] : 1) * v * v, 0); // exact: dyadic squares
         expectRel([f.info[INFO_OBJECTIVE]], [obj], 1e-14, `${tb.label} ${label} objective`);
         expect(f.info[INFO_REFINE]).toBeLessThan(1e-12);
@@ -686,6 +703,8 @@ describe('l2 kernel: the plain float64 refinement (n (p + 1) >= 2^20, rcond >= 1
       ['an offset column, no intercept', shifted.cols, shifted.y, { intercept: false }, 2],
       ['near-collinear', near, base.y, {}, 0],
       ['n (p + 1) = 2^20 - 8', base.cols.map((c) => c.slice(1)), base.y.slice(1), {}, 0],
+      ['a jump column (fused pass falls back)', jump.cols, jump.y, {}, 2],
+      ['a constant column (fused pass falls back)', [...base.cols, new Array<number>(n).fill(7)], base.y, {}, 2],
     ];
     for (const [label, cols, y, opt, method] of cases) {
       const fits = bs.map((tb) => fitL2(tb, cols, y, opt));
@@ -694,5 +713,28 @@ describe('l2 kernel: the plain float64 refinement (n (p + 1) >= 2^20, rcond >= 1
         expect(sameBits(fits[0], fits[b]), `${label}: ${bs[0].label} vs ${bs[b].label}`).toBeNull();
       }
     }
+  });
+
+  it('the fused Gram pass (assembly/l2.ts fusedNormalMatrix) and its fallback give the exact solution', async () => {
+    // jump: column 1's first FUSED_PROBE rows are centred at 0, the rest offset by 1000, so the probe
+    // reads it in place (shift 0) and the centring then cancels ~20 bits: the fused pass must fall
+    // back to the two-pass route. shifted: column 3 and y are copied with a sampled shift.
+    // constant: a constant column is aliased on both routes.
+    let compared = 0;
+    for (const tb of await allBackends()) {
+      for (const [label, d] of [['jump', jump], ['shifted', shifted]] as const) {
+        const f = fitL2(tb, d.cols, d.y);
+        expect(f.status).toBe(STATUS_OK);
+        const err = Math.max(...bStar.map((v, j) => (j === 0 ? 0 : Math.abs(f.coef[j] - v)))) / Math.max(...bStar.map(Math.abs));
+        expect(err, `${tb.label} ${label}`).toBeLessThanOrEqual(1e-14);
+        compared++;
+      }
+      const c = fitL2(tb, [...base.cols, new Array<number>(n).fill(7)], base.y);
+      expect(c.status).toBe(STATUS_RANK_DEFICIENT);
+      expect(c.info[INFO_METHOD]).toBe(2);
+      expect(Array.from(c.flags)).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
+      compared++;
+    }
+    expect(compared).toBe(3 * BACKEND_COUNT);
   });
 });

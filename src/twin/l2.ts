@@ -617,46 +617,10 @@ export function weightedMean(F: Float64Array, n: number, v: number, pW: number, 
   const half = n & ~1;
   let a0 = 0;
   let a1 = 0;
-  if (ext >= 0) {
-    let vmin = Infinity;
-    let vmax = -Infinity;
-    if (pW !== 0) {
-      for (let i = 0; i < half; i += 2) {
-        const x0 = V[v + i];
-        const x1 = V[v + i + 1];
-        const w0 = F[wb + i];
-        const w1 = F[wb + i + 1];
-        a0 += w0 * x0;
-        a1 += w1 * x1;
-        if (w0 > 0) {
-          if (x0 < vmin) vmin = x0;
-          if (x0 > vmax) vmax = x0;
-        }
-        if (w1 > 0) {
-          if (x1 < vmin) vmin = x1;
-          if (x1 > vmax) vmax = x1;
-        }
-      }
-    } else {
-      for (let i = 0; i < half; i += 2) {
-        const x0 = V[v + i];
-        const x1 = V[v + i + 1];
-        a0 += x0;
-        a1 += x1;
-        if (x0 < vmin) vmin = x0;
-        if (x0 > vmax) vmax = x0;
-        if (x1 < vmin) vmin = x1;
-        if (x1 > vmax) vmax = x1;
-      }
-    }
-    if (half < n && (pW === 0 || F[wb + half] > 0)) {
-      const x = V[v + half];
-      if (x < vmin) vmin = x;
-      if (x > vmax) vmax = x;
-    }
-    F[ext] = vmin;
-    F[ext + 1] = vmax;
-  } else if (pW !== 0) {
+  // the extremes over the rows of positive weight (the kernel finds them in the first sweep: the
+  // same values, as they do not depend on the order)
+  if (ext >= 0) columnRange(F, n, v, pW, wb, ext, V);
+  if (pW !== 0) {
     for (let i = 0; i < half; i += 2) {
       a0 += F[wb + i] * V[v + i];
       a1 += F[wb + i + 1] * V[v + i + 1];
@@ -747,63 +711,44 @@ function sampleShift(F: Float64Array, n: number, v: number, pW: number, wb: numb
 function onePassSums(F: Float64Array, n: number, v: number, pW: number, wb: number, c: number, e: number,
   V: Float64Array | Float32Array): void {
   const half = n & ~1;
-  let a0 = 0, a1 = 0, b0 = 0, b1 = 0;
-  let vmin = Infinity;
-  let vmax = -Infinity;
-  if (pW !== 0) {
-    for (let i = 0; i < half; i += 2) {
-      const x0 = V[v + i];
-      const x1 = V[v + i + 1];
-      const w0 = F[wb + i];
-      const w1 = F[wb + i + 1];
-      const d0 = x0 - c;
-      const d1 = x1 - c;
-      const wd0 = w0 * d0;
-      const wd1 = w1 * d1;
-      a0 += wd0;
-      a1 += wd1;
-      b0 += wd0 * d0;
-      b1 += wd1 * d1;
-      if (w0 > 0) {
-        if (x0 < vmin) vmin = x0;
-        if (x0 > vmax) vmax = x0;
-      }
-      if (w1 > 0) {
-        if (x1 < vmin) vmin = x1;
-        if (x1 > vmax) vmax = x1;
-      }
-    }
-  } else {
-    for (let i = 0; i < half; i += 2) {
-      const x0 = V[v + i];
-      const x1 = V[v + i + 1];
-      const d0 = x0 - c;
-      const d1 = x1 - c;
-      a0 += d0;
-      a1 += d1;
-      b0 += d0 * d0;
-      b1 += d1 * d1;
-      if (x0 < vmin) vmin = x0;
-      if (x0 > vmax) vmax = x0;
-      if (x1 < vmin) vmin = x1;
-      if (x1 > vmax) vmax = x1;
-    }
-  }
+  const lanes = shiftedSums(V, v, F, pW !== 0 ? wb : -1, c, half, -1);
+  let a0 = lanes[0];
+  let b0 = lanes[2];
+  const a1 = lanes[1];
+  const b1 = lanes[3];
   if (half < n) {
-    const x = V[v + half];
-    const d = x - c;
+    const d = V[v + half] - c;
     const wd = pW !== 0 ? F[wb + half] * d : d;
     a0 += wd;
     b0 += wd * d;
-    if (pW === 0 || F[wb + half] > 0) {
-      if (x < vmin) vmin = x;
-      if (x > vmax) vmax = x;
-    }
   }
-  F[e + 2] = vmin;
-  F[e + 3] = vmax;
+  columnRange(F, n, v, pW, wb, e + 2, V);
   F[e] = a0 + a1;
   F[e + 1] = b0 + b1;
+}
+
+/** The lanes [a0, a1, b0, b1] of S1 = sum w d and S2 = sum (w d) d, d = v - c, over the rows
+ *  0..half-1 of V from v (half even; lane 0 even rows, lane 1 odd rows; w from F at wb, or 1 when
+ *  wb < 0: 1 d = d exactly). With store >= 0 the products w d go to F[store + i]. onePassSums' sweep
+ *  (shift c, the extremes apart) and the plain refinement's (c = 0, d = r: q = w r, sum q, sum q r). */
+function shiftedSums(V: Float64Array | Float32Array, v: number, F: Float64Array, wb: number, c: number, half: number,
+  store: number): [number, number, number, number] {
+  let a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+  for (let i = 0; i < half; i += 2) {
+    const d0 = V[v + i] - c;
+    const d1 = V[v + i + 1] - c;
+    const wd0 = wb >= 0 ? F[wb + i] * d0 : d0;
+    const wd1 = wb >= 0 ? F[wb + i + 1] * d1 : d1;
+    a0 += wd0;
+    a1 += wd1;
+    b0 += wd0 * d0;
+    b1 += wd1 * d1;
+    if (store >= 0) {
+      F[store + i] = wd0;
+      F[store + i + 1] = wd1;
+    }
+  }
+  return [a0, a1, b0, b1];
 }
 
 // Bit access to a double (little-endian: word 1 holds the sign, exponent and high mantissa bits).
@@ -1482,31 +1427,9 @@ function plainRows(F: Float64Array, I: Int32Array, direct: boolean, xb: number, 
     const col = direct ? xb + I[act + t] * n + i0 : blk + t * L;
     for (let i = 0; i < lp; i++) F[r + i] = F[r + i] - F[col + i] * b;
   }
-  let o0 = 0;
-  let o1 = 0;
-  if (rhs === 0) {
-    for (let i = 0; i < lp; i += 2) {
-      const r0 = F[r + i];
-      const r1 = F[r + i + 1];
-      o0 += (F[wbuf + i] * r0) * r0;
-      o1 += (F[wbuf + i + 1] * r1) * r1;
-    }
-    return o0 + o1;
-  }
-  let s0 = 0;
-  let s1 = 0;
-  for (let i = 0; i < lp; i += 2) {
-    const r0 = F[r + i];
-    const r1 = F[r + i + 1];
-    const q0 = F[wbuf + i] * r0;
-    const q1 = F[wbuf + i + 1] * r1;
-    o0 += q0 * r0;
-    o1 += q1 * r1;
-    s0 += q0;
-    s1 += q1;
-    F[r + i] = q0;
-    F[r + i + 1] = q1;
-  }
+  // q = w r (d = r - 0 = r exactly), sum q r and sum q; q replaces r when the sums X^T q follow
+  const [s0, s1, o0, o1] = shiftedSums(F, r, F, wbuf, 0, lp, rhs === 0 ? -1 : r);
+  if (rhs === 0) return o0 + o1;
   addLanes(F, gh, gl, k, s0, s1, 0, 0);
   for (let t = 0; t < k; t++) {
     const col = direct ? xb + I[act + t] * n + i0 : blk + t * L;

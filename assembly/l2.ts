@@ -76,7 +76,7 @@ import { splitHi, twoSumErr, twoProdErr, splitHiV, twoSumErrV, twoProdErrV } fro
 import { XS, setX, setXS, xatx, xld, xld2 } from "./xload";
 import { PAR_SLOTS, PASS_L2_GRAM, PASS_L2_REFINE, PASS_L2_STD, parRun } from "./par";
 import { ldf, stf, ldi, sti, evenUp, lane0, lane1 } from "./mem";
-import { dotTile2x4At } from "./tile";
+import { dotTile2x4At, dots4, dot1 } from "./tile";
 
 /** Rows per block of the Gram / QR / refinement passes (even, so f64x2 pairs never straddle blocks). */
 const BLOCK: i32 = 512;
@@ -126,7 +126,8 @@ function blockRows(n: i32): i32 {
  *  the split of its high part) — the scratch of participant slot 0 —, the block-pass arguments
  *  (ARGS_LEN f64), one partial result per row chunk (chunks(n, p) slots of partStride(p) f64: a
  *  chunk's Gram matrix, or its refinement sums), the scratch of slots 1..PAR_SLOTS-1 and the fused
- *  Gram pass's column statistics per chunk (3 evenUp(p + 1) f64: sums, minima, maxima). */
+ *  Gram pass's column statistics per chunk (3 evenUp(p + 1) f64: sums, minima, maxima), and 8 f64 of
+ *  scratch for the QR factorisation's dots4 (assembly/tile.ts). */
 export function l2_work_bytes(n: i32, p: i32): f64 {
   const L = <f64>blockRows(n);
   const pv = <f64>evenUp(p + 1);
@@ -134,7 +135,7 @@ export function l2_work_bytes(n: i32, p: i32): f64 {
   const qq = q * q + (q % 2.0);
   const ps = <f64>partStride(p);
   return 8.0 * (12.0 * pv + 2.0 * qq + (q + 5.0) * L + <f64>ARGS_LEN + <f64>chunkCount(n, p) * (ps + 3.0 * pv) +
-    <f64>(PAR_SLOTS - 1) * (q + 5.0) * L);
+    <f64>(PAR_SLOTS - 1) * (q + 5.0) * L + 8.0);
 }
 
 // ---- row chunks: the fixed decomposition of the block passes ----
@@ -316,6 +317,7 @@ let rSlots: usize = 0;  // scratch of participant slots 1..PAR_SLOTS-1 ((p + 6) 
 let rP: i32 = 0;        // p of the call in progress (the chunk rule's)
 let rRaw: i32 = 0;      // the Gram matrix was read in place (normalMatrix; widens refine's rho)
 let rStats: usize = 0;  // chunkCount(n, p) x 3 evenUp(p + 1) f64: the fused Gram pass's column sums, minima, maxima
+let rDots: usize = 0;   // 8 f64: householderBlock's scratch (factorize, serial)
 
 /** Points the regions above into the work region at pWork (see l2_work_bytes). */
 function layoutL2(pWork: usize, p: i32, L: i32, n: i32): void {
@@ -345,6 +347,7 @@ function layoutL2(pWork: usize, p: i32, L: i32, n: i32): void {
   rPart = rArgs + (<usize>ARGS_LEN << 3);
   rSlots = rPart + (<usize>(chunkCount(n, p) * partStride(p)) << 3);
   rStats = rSlots + <usize>(PAR_SLOTS - 1) * (<usize>((p + 6) * L) << 3);
+  rDots = rStats + (<usize>(chunkCount(n, p) * 3 * evenUp(p + 1)) << 3);
   rP = p;
 }
 
@@ -574,7 +577,7 @@ function factorize(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64, 
       const len = min<i32>(L, n - i0);
       const lp = evenUp(len);
       fillBlock(n, pX, pY, pW, i0, len, lp, pa, rAct, rMean, rInvs, ybar, rBlk, L, rWb);
-      householderBlock(rBlk, L, lp, pa, q, rR);
+      householderBlock(rBlk, L, lp, pa, q, rR, rDots);
     }
     if (ridge > 0) {
       const sr = sqrt<f64>(ridge);
@@ -587,7 +590,7 @@ function factorize(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64, 
         for (let i = 0; i < rows; i++) {
           stf(rBlk, (t0 + i) * L + i, sr * ldf(rInvs, ldi(rAct, t0 + i)));
         }
-        householderBlock(rBlk, L, lp, pa, q, rR);
+        householderBlock(rBlk, L, lp, pa, q, rR, rDots);
       }
     }
     kk = deleteAliased(rR, q, pa, TOL_RANK, rPos, rAct, pFlags);
@@ -1637,7 +1640,7 @@ function invNorm1Estimate(pR: usize, q: i32, k: i32, pX: usize, pSg: usize): f64
  *  four updates); every column sees the operations of the one-column loop in the same order
  *  (per-column f64x2 accumulators, lane 0 = even rows), so the bits are those of the twin's loop.
  *  The block is overwritten. */
-export function householderBlock(pBlk: usize, L: i32, lp: i32, nk: i32, q: i32, pR: usize): void {
+export function householderBlock(pBlk: usize, L: i32, lp: i32, nk: i32, q: i32, pR: usize, pScr: usize): void {
   const stride = <usize>L << 3;
   const bytes = <usize>lp << 3;
   for (let k = 0; k < nk; k++) {
@@ -1650,17 +1653,11 @@ export function householderBlock(pBlk: usize, L: i32, lp: i32, nk: i32, q: i32, 
       const c1 = c0 + stride;
       const c2 = c1 + stride;
       const c3 = c2 + stride;
-      let d0 = f64x2.splat(0);
-      let d1 = d0;
-      let d2 = d0;
-      let d3 = d0;
-      for (let o: usize = 0; o < bytes; o += 16) {
-        const x = v128.load(v + o);
-        d0 = f64x2.add(d0, f64x2.mul(x, v128.load(c0 + o)));
-        d1 = f64x2.add(d1, f64x2.mul(x, v128.load(c1 + o)));
-        d2 = f64x2.add(d2, f64x2.mul(x, v128.load(c2 + o)));
-        d3 = f64x2.add(d3, f64x2.mul(x, v128.load(c3 + o)));
-      }
+      dots4(v, c0, c1, c2, c3, bytes, pScr);
+      const d0 = v128.load(pScr);
+      const d1 = v128.load(pScr + 16);
+      const d2 = v128.load(pScr + 32);
+      const d3 = v128.load(pScr + 48);
       const r0 = ldf(pR, j * q + k);
       const r1 = ldf(pR, (j + 1) * q + k);
       const r2 = ldf(pR, (j + 2) * q + k);
@@ -1687,8 +1684,7 @@ export function householderBlock(pBlk: usize, L: i32, lp: i32, nk: i32, q: i32, 
     }
     for (; j < q; j++) {
       const c = pBlk + <usize>j * stride;
-      let d = f64x2.splat(0);
-      for (let o: usize = 0; o < bytes; o += 16) d = f64x2.add(d, f64x2.mul(v128.load(v + o), v128.load(c + o)));
+      const d = dot1(v, c, bytes);
       const rkj = ldf(pR, j * q + k);
       const ts = tau * (rkj + (lane0(d) + lane1(d)));
       stf(pR, j * q + k, rkj - ts);
@@ -1824,7 +1820,9 @@ function refineRows(n: i32, r0: i32, r1: i32, pX: usize, pY: usize, pW: usize, m
     // Plain mode reading X in place: up to SUPER_BLOCKS whole blocks at a time (plainSuper; the
     // scratch from pBlk holds (k + 6) L >= 8 L f64), the rest block by block below.
     while (r1 - i0 >= L) {
-      const nb = min<i32>(SUPER_BLOCKS, (r1 - i0) / L);
+      // at most k + 5 blocks: the slot's scratch ((p + 6) L f64, p >= k) keeps >= L f64 after the
+      // residuals for plainDots4's 8 f64
+      const nb = min<i32>(min<i32>(SUPER_BLOCKS, k + 5), (r1 - i0) / L);
       obj += plainSuper(pX, n, i0, nb, L, pAct, k, b0, pCoef, pY, pW, pBlk, pGh, pGl, rhs);
       i0 += nb * L;
     }
@@ -1860,7 +1858,7 @@ function refineRows(n: i32, r0: i32, r1: i32, pX: usize, pY: usize, pW: usize, m
 
     const yc = direct ? pY + (<usize>i0 << 3) : pBlk + <usize>k * stride;
     if (plain != 0) {
-      obj += plainRows(direct, pX, n, i0, pAct, k, b0, pCoef, yc, pBlk, stride, bytes, pWb, pRh, pGh, pGl, rhs);
+      obj += plainRows(direct, pX, n, i0, pAct, k, b0, pCoef, yc, pBlk, stride, bytes, pWb, pRh, pGh, pGl, rhs, pRl);
       continue;
     }
     // r = y - b0 - sum_t x_t b_t: TwoSum for each subtraction, Dekker's product for x b.
@@ -2044,7 +2042,7 @@ function refineRows(n: i32, r0: i32, r1: i32, pX: usize, pY: usize, pW: usize, m
  *  (the lanes: q r with rhs, (w r) r without — the same products). Register-blocked as the
  *  double-double sweeps (two columns per residual trip, four per Dot trip): no sum's order changes. */
 function plainRows(direct: bool, pX: usize, n: i32, i0: i32, pAct: usize, k: i32, b0: f64, pCoef: usize, yc: usize,
-  pBlk: usize, stride: usize, bytes: usize, pWb: usize, pR: usize, pGh: usize, pGl: usize, rhs: i32): f64 {
+  pBlk: usize, stride: usize, bytes: usize, pWb: usize, pR: usize, pGh: usize, pGl: usize, rhs: i32, pScr: usize): f64 {
   plainResiduals(direct, pX, n, i0, pAct, k, b0, pCoef, yc, pBlk, stride, bytes, pR);
   const obj = plainObjective(pR, pWb, bytes, pGh, pGl, k, rhs);
   if (rhs == 0) return obj;
@@ -2052,7 +2050,7 @@ function plainRows(direct: bool, pX: usize, n: i32, i0: i32, pAct: usize, k: i32
   for (; t + 4 <= k; t += 4) {
     plainDots4(pR, colAt(direct, pX, n, i0, pAct, t, pBlk, stride), colAt(direct, pX, n, i0, pAct, t + 1, pBlk, stride),
       colAt(direct, pX, n, i0, pAct, t + 2, pBlk, stride), colAt(direct, pX, n, i0, pAct, t + 3, pBlk, stride),
-      bytes, pGh, pGl, t);
+      bytes, pGh, pGl, t, pScr);
   }
   for (; t < k; t++) plainDot(pR, colAt(direct, pX, n, i0, pAct, t, pBlk, stride), bytes, pGh, pGl, t);
   return obj;
@@ -2105,33 +2103,20 @@ function plainObjective(pR: usize, pWb: usize, bytes: usize, pGh: usize, pGl: us
 }
 
 /** Lanes of sum q x over `bytes` / 8 rows (q at pQ, four columns at c0..c3), added to indexes t..t+3
- *  of (gh, gl). */
+ *  of (gh, gl); pScr: 8 f64 of scratch (dots4). */
 function plainDots4(pQ: usize, c0: usize, c1: usize, c2: usize, c3: usize, bytes: usize, pGh: usize, pGl: usize,
-  t: i32): void {
+  t: i32, pScr: usize): void {
   const zero = f64x2.splat(0);
-  let a0 = zero;
-  let a1 = zero;
-  let a2 = zero;
-  let a3 = zero;
-  for (let o: usize = 0; o < bytes; o += 16) {
-    const qv = v128.load(pQ + o);
-    a0 = f64x2.add(a0, f64x2.mul(qv, v128.load(c0 + o)));
-    a1 = f64x2.add(a1, f64x2.mul(qv, v128.load(c1 + o)));
-    a2 = f64x2.add(a2, f64x2.mul(qv, v128.load(c2 + o)));
-    a3 = f64x2.add(a3, f64x2.mul(qv, v128.load(c3 + o)));
-  }
-  addLanes(pGh, pGl, t, a0, zero);
-  addLanes(pGh, pGl, t + 1, a1, zero);
-  addLanes(pGh, pGl, t + 2, a2, zero);
-  addLanes(pGh, pGl, t + 3, a3, zero);
+  dots4(pQ, c0, c1, c2, c3, bytes, pScr);
+  addLanes(pGh, pGl, t, v128.load(pScr), zero);
+  addLanes(pGh, pGl, t + 1, v128.load(pScr + 16), zero);
+  addLanes(pGh, pGl, t + 2, v128.load(pScr + 32), zero);
+  addLanes(pGh, pGl, t + 3, v128.load(pScr + 48), zero);
 }
 
 /** plainDots4 for one column. */
 function plainDot(pQ: usize, col: usize, bytes: usize, pGh: usize, pGl: usize, t: i32): void {
-  const zero = f64x2.splat(0);
-  let a = zero;
-  for (let o: usize = 0; o < bytes; o += 16) a = f64x2.add(a, f64x2.mul(v128.load(pQ + o), v128.load(col + o)));
-  addLanes(pGh, pGl, t, a, zero);
+  addLanes(pGh, pGl, t, dot1(pQ, col, bytes), f64x2.splat(0));
 }
 
 /** Whole blocks read at a time by plainSuper. */
@@ -2148,6 +2133,7 @@ const SUPER_BLOCKS: i32 = 8; // 16 measured no faster (1e6 x 20, load 10)
  *  sum of the blocks' objectives, added in block order. */
 function plainSuper(pX: usize, n: i32, i0: i32, nb: i32, L: i32, pAct: usize, k: i32, b0: f64, pCoef: usize, pY: usize,
   pW: usize, pR: usize, pGh: usize, pGl: usize, rhs: i32): f64 {
+  // pR: nb L residuals, then 8 f64 of scratch for plainDots4 (refineRows leaves room for them)
   const lb = <usize>L << 3;
   plainResiduals(true, pX, n, i0, pAct, k, b0, pCoef, pY + (<usize>i0 << 3), 0, 0, <usize>nb * lb, pR);
   const pw = pW != 0 ? pW + (<usize>i0 << 3) : 0; // the group's weights, in place
@@ -2165,7 +2151,7 @@ function plainSuper(pX: usize, n: i32, i0: i32, nb: i32, L: i32, pAct: usize, k:
     const c3 = colAt(true, pX, n, i0, pAct, t + 3, 0, 0);
     for (let b = 0; b < nb; b++) {
       const o = <usize>b * lb;
-      plainDots4(pR + o, c0 + o, c1 + o, c2 + o, c3 + o, lb, pGh, pGl, t);
+      plainDots4(pR + o, c0 + o, c1 + o, c2 + o, c3 + o, lb, pGh, pGl, t, pR + <usize>nb * lb);
     }
   }
   for (; t < k; t++) {

@@ -34,13 +34,14 @@ function blockRows(n: number): number {
   return Math.min(BLOCK, evenUp(n));
 }
 
-/** As assembly/l2.ts l2_work_bytes; the twin is single-threaded (PAR_SLOTS = 1: no extra scratch). */
+/** As assembly/l2.ts l2_work_bytes; the twin is single-threaded (PAR_SLOTS = 1: no extra scratch); the
+ *  kernel's 8 f64 of householderBlock scratch are counted but not used. */
 export function l2_work_bytes(n: number, p: number): number {
   const L = blockRows(n);
   const pv = evenUp(p + 1);
   const q = p + 1;
   const qq = q * q + (q % 2);
-  return 8 * (12 * pv + 2 * qq + (q + 5) * L + ARGS_LEN + chunkCount(n, p) * (partStride(p) + 3 * pv));
+  return 8 * (12 * pv + 2 * qq + (q + 5) * L + ARGS_LEN + chunkCount(n, p) * (partStride(p) + 3 * pv) + 8);
 }
 
 // ---- row chunks: the fixed decomposition of the block passes (as assembly/l2.ts; the twin runs the

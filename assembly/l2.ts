@@ -454,8 +454,10 @@ function addRidge(pa: i32, q: i32, ridge: f64): void {
   }
 }
 
-/** Row count of the fused pass's mode estimate (the first rows of X). */
-const FUSED_PROBE: i32 = 512;
+/** Sampled rows of the fused pass's mode and shift estimate: rows (2k + 1) n / (2 FUSED_PROBE), k < FUSED_PROBE
+ *  (evenly spaced, so a trend in row order averages out; a median shift, as onePass's, falls back
+ *  too often here: a 0/1 column with 30% ones whose median sample is 1 cancels 1.5 bits). */
+const FUSED_PROBE: i32 = 64;
 
 /** Steps 1-3 in one pass over X and y (l2_fit's first attempt, when the in-place Gram applies:
  *  unweighted, X f64, n (p + 1) >= PLAIN_MIN_NQ, p + 1 <= L). Instead of a standardisation pass before
@@ -463,9 +465,9 @@ const FUSED_PROBE: i32 = 512;
  *  (y in column p) together with each column's sum S1_t = sum d_t and the extremes of d_t, and the
  *  centring and scaling follow algebraically: m_t = c_t + S1_t / W (hi and the rounding error, as
  *  onePass), centred sums C_tu = G_tu - S1_t (S1_u / W), s_t = sqrt(C_tt), Z's Gram C_tu / (s_t s_u).
- *  Shift: 0 (the column read in place, as normalMatrix's mode 1) when the first FUSED_PROBE rows say
- *  its mean does not dominate its spread (4 mean^2 <= mean square there), else the median of five
- *  sampled values (sampleShift, as onePass) in a copied column. Without an intercept every shift is
+ *  Shift: 0 (the column read in place, as normalMatrix's mode 1) when FUSED_PROBE evenly spaced rows
+ *  say its mean does not dominate its spread (4 mean^2 <= mean square there), else their mean, in a
+ *  copied column. Without an intercept every shift is
  *  0 and nothing is centred. The shift was good enough when each column passes onePass's tests:
  *  sums finite and in range, S1_t (S1_t / W) <= S2_t / 2 (the centring cancels at most one bit, so
  *  the Gram's sums are at most twice the centred ones, as refine's rho assumes for the in-place
@@ -475,8 +477,7 @@ const FUSED_PROBE: i32 = 512;
  *  rounding) and the active columns (all p) are set, rG holds Z's Gram with the ridge, rRaw = 1. */
 function fusedNormalMatrix(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, ridge: f64, L: i32): bool {
   const q = p + 1;
-  if (!(pW == 0 && XS == 3 && p > 0 && <f64>n * <f64>q >= PLAIN_MIN_NQ && q <= L && n >= FUSED_PROBE)) return false;
-  const ex = rBlk; // sampleShift's scratch (the row block is not in use yet)
+  if (!(pW == 0 && XS == 3 && p > 0 && <f64>n * <f64>q >= PLAIN_MIN_NQ && q <= L)) return false;
   for (let t = 0; t < q; t++) {
     sti(rAct, t, t);
     const v = t < p ? pX + ((<usize>t * <usize>n) << 3) : pY;
@@ -485,14 +486,14 @@ function fusedNormalMatrix(n: i32, p: i32, pX: usize, pY: usize, pW: usize, inte
     if (intercept != 0) {
       let s1 = 0.0;
       let s2 = 0.0;
-      for (let i = 0; i < FUSED_PROBE; i++) {
-        const x = ldf(v, i);
+      for (let k = 0; k < FUSED_PROBE; k++) {
+        const x = ldf(v, <i32>((<i64>(2 * k + 1) * <i64>n) / <i64>(2 * FUSED_PROBE)));
         s1 += x;
         s2 += x * x;
       }
       if (!(4.0 * s1 * s1 <= <f64>FUSED_PROBE * s2)) {
         mode = 0.0;
-        c = sampleShift<f64>(n, v, 0, ex);
+        c = s1 / <f64>FUSED_PROBE;
       }
     }
     stf(rSg, t, mode);

@@ -262,13 +262,13 @@ function addRidge(F: Float64Array, I: Int32Array, pa: number, q: number, ridge: 
   }
 }
 
-export const FUSED_PROBE = 512;
+export const FUSED_PROBE = 64;
 
 /** Steps 1-3 in one pass (assembly/l2.ts fusedNormalMatrix). */
 function fusedNormalMatrix(F: Float64Array, I: Int32Array, n: number, p: number, pX: number, pY: number, pW: number,
   intercept: number, ridge: number, L: number): boolean {
   const q = p + 1;
-  if (!(pW === 0 && XS === 3 && p > 0 && n * q >= PLAIN_MIN_NQ && q <= L && n >= FUSED_PROBE)) return false;
+  if (!(pW === 0 && XS === 3 && p > 0 && n * q >= PLAIN_MIN_NQ && q <= L)) return false;
   for (let t = 0; t < q; t++) {
     I[act + t] = t;
     const v = t < p ? (pX >>> 3) + t * n : pY >>> 3;
@@ -277,14 +277,14 @@ function fusedNormalMatrix(F: Float64Array, I: Int32Array, n: number, p: number,
     if (intercept !== 0) {
       let s1 = 0.0;
       let s2 = 0.0;
-      for (let i = 0; i < FUSED_PROBE; i++) {
-        const x = F[v + i];
+      for (let k = 0; k < FUSED_PROBE; k++) {
+        const x = F[v + Math.floor(((2 * k + 1) * n) / (2 * FUSED_PROBE))];
         s1 += x;
         s2 += x * x;
       }
       if (!(4.0 * s1 * s1 <= FUSED_PROBE * s2)) {
         mode = 0.0;
-        c = sampleShift(F, n, v, 0, 0, blk, F);
+        c = s1 / FUSED_PROBE;
       }
     }
     F[sg + t] = mode;

@@ -652,12 +652,25 @@ describe('l2 kernel: the plain float64 refinement (n (p + 1) >= 2^20, rcond >= 1
   // (assembly/l2.ts gramMatrix) takes a centred copy of it; the others are read in place
   const shifted = pairs(n, 9, 5000);
   const wPair = seq(n, (i) => (((i >> 1) % 11 === 0) ? 0 : 1 + ((i >> 1) % 5) / 4));
-  // column 1 offset by 1000 from row 512 on (pairs never straddle row 512): the same exact solution
+  // column 1 offset by 2^20 at the row pairs the fused pass samples (rows (2k + 1) n / 128: even here),
+  // so its sampled mean is ~2^20 and the true one ~2^20 / 1024: the same exact solution
+  const spiked = (i: number) => (i % 1024 < 2 && (i >> 10) % 2 === 1 ? 1048576 : 0);
   const jump = {
-    cols: base.cols.map((c, j) => (j === 1 ? c.map((v, i) => v + (i >= 512 ? 1000 : 0)) : c)),
-    y: base.y.map((v, i) => v + (i >= 512 ? 1000 * bStar[2] : 0)),
+    cols: base.cols.map((c, j) => (j === 1 ? c.map((v, i) => v + spiked(i)) : c)),
+    y: base.y.map((v, i) => v + spiked(i) * bStar[2]),
     e: base.e,
   };
+  // a 0/1 column with ~30% ones (pairs equal) and another offset by 5000 with a trend in row order:
+  // sampled-mean shifts, no fallback
+  const dummyTrend = (() => {
+    const r = rng(13);
+    const d01 = seq(n, () => 0);
+    for (let i = 0; i < n; i += 2) d01[i] = d01[i + 1] = r() < 0.3 ? 1 : 0;
+    const trend = seq(n, (i) => 5000 + (i >> 1) * 0.0625);
+    const cols = [...base.cols.slice(0, 5), d01, trend];
+    const y = base.y.map((v, i) => v - base.cols[5][i] * bStar[6] - base.cols[6][i] * bStar[7] + d01[i] * bStar[6] + trend[i] * bStar[7]);
+    return { cols, y, e: base.e };
+  })();
 
   // Plain residuals carry eps |y| noise, so the bound is normwise (relative to max |b*|), not per
   // coefficient: measured, the intercept 3 (|y| up to ~1e4) ends 3.6e-14 away, the slopes <= 1 ulp.
@@ -703,7 +716,8 @@ describe('l2 kernel: the plain float64 refinement (n (p + 1) >= 2^20, rcond >= 1
       ['an offset column, no intercept', shifted.cols, shifted.y, { intercept: false }, 2],
       ['near-collinear', near, base.y, {}, 0],
       ['n (p + 1) = 2^20 - 8', base.cols.map((c) => c.slice(1)), base.y.slice(1), {}, 0],
-      ['a jump column (fused pass falls back)', jump.cols, jump.y, {}, 2],
+      ['a spiked column (fused pass falls back)', jump.cols, jump.y, {}, 2],
+      ['a 0/1 column and a trend (sampled-mean shifts)', dummyTrend.cols, dummyTrend.y, {}, 2],
       ['a constant column (fused pass falls back)', [...base.cols, new Array<number>(n).fill(7)], base.y, {}, 2],
     ];
     for (const [label, cols, y, opt, method] of cases) {
@@ -716,13 +730,13 @@ describe('l2 kernel: the plain float64 refinement (n (p + 1) >= 2^20, rcond >= 1
   });
 
   it('the fused Gram pass (assembly/l2.ts fusedNormalMatrix) and its fallback give the exact solution', async () => {
-    // jump: column 1's first FUSED_PROBE rows are centred at 0, the rest offset by 1000, so the probe
-    // reads it in place (shift 0) and the centring then cancels ~20 bits: the fused pass must fall
-    // back to the two-pass route. shifted: column 3 and y are copied with a sampled shift.
-    // constant: a constant column is aliased on both routes.
+    // jump: column 1 is offset by 2^20 exactly at the rows the fused pass samples, so its shift is
+    // ~2^20 and the centring then cancels ~20 bits: the fused pass must fall back to the two-pass
+    // route. shifted: column 3 and y are copied with a sampled shift; dummy / trend: a 0/1 column and
+    // a trend in row order offset by 5000. constant: a constant column is aliased on both routes.
     let compared = 0;
     for (const tb of await allBackends()) {
-      for (const [label, d] of [['jump', jump], ['shifted', shifted]] as const) {
+      for (const [label, d] of [['jump', jump], ['shifted', shifted], ['dummy / trend', dummyTrend]] as const) {
         const f = fitL2(tb, d.cols, d.y);
         expect(f.status).toBe(STATUS_OK);
         const err = Math.max(...bStar.map((v, j) => (j === 0 ? 0 : Math.abs(f.coef[j] - v)))) / Math.max(...bStar.map(Math.abs));
@@ -735,6 +749,6 @@ describe('l2 kernel: the plain float64 refinement (n (p + 1) >= 2^20, rcond >= 1
       expect(Array.from(c.flags)).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
       compared++;
     }
-    expect(compared).toBe(3 * BACKEND_COUNT);
+    expect(compared).toBe(4 * BACKEND_COUNT);
   });
 });

@@ -84,14 +84,14 @@ export function solve(px: usize): void {
   }
 }
 
-/** Euclidean length, in column-scaled coordinates, of the edge h^ = M^-1 e_s of basis slot s
- *  (computed in wH, which the chosen edge overwrites afterwards). */
-export function edgeLength(s: i32): f64 {
+/** Squared Euclidean length, in column-scaled coordinates, of the edge h^ = M^-1 e_s of basis slot
+ *  s (computed in wH, which the chosen edge overwrites afterwards). */
+export function edgeLength2(s: i32): f64 {
   for (let j = 0; j < q; j++) stf(wH, j, j == s ? 1.0 : 0.0);
   solve(wH);
   let t = 0.0;
   for (let j = 0; j < q; j++) { const e = ldf(wH, j); t += e * e; }
-  return Math.sqrt(t);
+  return t;
 }
 
 /** x <- M^-T x. */

@@ -8,10 +8,10 @@ import {
   BLOCK, CD_N0, CD_REL, CD_SLOW, CD_SLOW_GAIN, CD_SLOW_MIN, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
   KIND_L1, PERTURB, PERTURB_GROW, PERTURB_GROWTHS, REFRESH, SUBNORMAL_MIN, ZERO_DIR, ZERO_RES, aij, col, colT, ic, jitter, n, nd,
   pY, pYc, psi, q, rho, tau, useResponses, wB, wBest, wBeta, wCS, wG, wH, wId, wKey, wLU, wLab,
-  wPick, wPiv, wQ, wR, wSel, wSlot, wT, wU, wV, wVA, wWt, wXc, wYp, wgt, dataW, dataX, rsCap, RS_MIN_ROWS,
+  wGam, wPick, wPiv, wQ, wR, wSel, wSlot, wT, wU, wV, wVA, wWt, wXc, wYp, wgt, dataW, dataX, rsCap, RS_MIN_ROWS,
 } from "./l1-state";
 import { edgePass, gradientBlock, gradientPass, residualPass, rowScaleAt } from "./l1-rows";
-import { columnScales, edgeLength, factor, solve, solveT } from "./l1-lu";
+import { columnScales, edgeLength2, factor, solve, solveT } from "./l1-lu";
 import { XS, ldx, xld, xld2 } from "./xload";
 import { ldf, ldi, stf, sti } from "./mem";
 import { argmin, wselect } from "./select";
@@ -688,6 +688,38 @@ function hiddenViolation(i: i32, v: f64, w: f64, ctol: f64): bool {
   return rs > 0 && v * rs <= ctol;
 }
 
+/** Steepest-edge pricing needs gamma_s = ||M^-1 e_s||^2 (column-scaled) for every slot s; from
+ *  scratch that is a solve per slot — measured 29 (Gaussian) to 41 (integer design) of them per pivot
+ *  at q = 51, most of the pivot's O(q^3) work. Across a pivot that replaces slot l by row e they follow
+ *  from the old factorisation (Goldfarb & Reid 1977): with beta_s = M^-1 e_s, z = M^-T a^_e and
+ *  w = M^-T beta_l, the new columns are beta'_s = beta_s - (z_s / z_l) beta_l and beta'_l = beta_l / z_l,
+ *  so gamma'_s = gamma_s - 2 (z_s / z_l) w_s + (z_s / z_l)^2 gamma_l and gamma'_l = gamma_l / z_l^2 —
+ *  two solves. Called after the ratio test (wH = h, the chosen edge), before the swap; returns false
+ *  when an update cancelled (gamma'_s below 1e-6 of its terms) or is not finite: pivotLoop then
+ *  recomputes them all, as it does at every refresh. The lengths only rank the candidates, so
+ *  their rounding can change which edge is taken, never what is certified. */
+function nextEdgeLengths(leave: i32, enter: i32, sigma: f64): bool {
+  for (let j = 0; j < q; j++) stf(wT, j, aij(enter, j) / ldf(wCS, j));
+  solveT(wT);
+  for (let j = 0; j < q; j++) stf(wU, j, sigma * ldf(wH, j) * ldf(wCS, j)); // beta_l = sigma h^
+  solveT(wU);
+  const zl = ldf(wT, leave), gl = ldf(wGam, leave);
+  let ok = zl != 0;
+  for (let s = 0; s < q && ok; s++) {
+    if (s == leave) continue;
+    const c = ldf(wT, s) / zl, gs = ldf(wGam, s);
+    const g = gs - 2.0 * c * ldf(wU, s) + c * c * gl;
+    if (!(g > 1e-6 * (gs + c * c * gl))) ok = false;
+    stf(wGam, s, g);
+  }
+  if (ok) {
+    const g = gl / (zl * zl);
+    if (!(g > 0 && g < Infinity)) ok = false;
+    stf(wGam, leave, g);
+  }
+  return ok;
+}
+
 /** Simplex pivots from the basis in wSlot (labels in wLab) to a certified vertex of the current
  *  problem; returns the status.
  *
@@ -714,6 +746,7 @@ function pivotLoop(): i32 {
   let since = REFRESH; // pivots since the last refresh (REFRESH forces one)
   let degen = 0;
   let dualEst = 0.0;
+  let gamOK = false; // wGam holds the squared edge lengths of the current basis
   rsOn = false; rsBlock = false; rsHist = false; fullFresh = false;
   while (true) {
     if (!factor()) { status = STATUS_NUMERICAL; break; }
@@ -729,14 +762,16 @@ function pivotLoop(): i32 {
       // restricted: a refresh of C while no frozen row can have come within theta / 2 of zero
       if (rsOn && drift() <= 0.5 * rsTheta) refreshC(); else refreshFull();
       since = 0;
+      gamOK = false; // the updated edge lengths drift: from scratch with every refresh
       f = objective();
       if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) stf(wBest, j, ldf(wB, j)); }
     }
+    if (!gamOK) { for (let s = 0; s < q; s++) stf(wGam, s, edgeLength2(s)); gamOK = true; }
     for (let j = 0; j < q; j++) stf(wU, j, -ldf(wG, j) / ldf(wCS, j));
     solveT(wU);
     // pricing: unit rows leave first; then the basic row whose dual violates its box most per
-    // unit length of its edge (steepest edge measured in column-scaled coefficients — Goldfarb &
-    // Reid 1977 in spirit, at O(q^3) per pivot instead of an O(nq) norm update), or the smallest
+    // unit length of its edge (steepest edge measured in column-scaled coefficients: the lengths
+    // are updated across pivots, nextEdgeLengths, and recomputed at refreshes), or the smallest
     // violated row index under Bland's rule. viol = -f' is the edge's rate of descent.
     const bland = degen >= DEGEN_BLAND;
     let leave = -1;
@@ -747,7 +782,7 @@ function pivotLoop(): i32 {
     for (let s = 0; s < q; s++) {
       if (ldi(wSlot, s) >= 0) continue;
       const v = Math.abs(ldf(wU, s));
-      const sc = v / edgeLength(s);
+      const sc = v / Math.sqrt(ldf(wGam, s));
       if (sc > score) { score = sc; viol = v; leave = s; }
     }
     if (leave >= 0) {
@@ -787,7 +822,7 @@ function pivotLoop(): i32 {
         if (bland) {
           if (leave < 0 || i < ldi(wSlot, leave)) { viol = v; leave = s; sigma = sg; }
         } else {
-          const sc = v / edgeLength(s);
+          const sc = v / Math.sqrt(ldf(wGam, s));
           if (sc > score) { score = sc; viol = v; leave = s; sigma = sg; }
         }
       }
@@ -829,6 +864,7 @@ function pivotLoop(): i32 {
       for (let j = 0; j < q; j++) hs += ldf(wCS, j) * Math.abs(ldf(wH, j));
       if (!(drift() + t * hs <= 0.5 * rsTheta)) { rsOn = false; rsBlock = true; since = REFRESH; continue; }
     }
+    gamOK = nextEdgeLengths(leave, enter, sigma);
     const old = ldi(wSlot, leave);
     // degenerate: the residual the step crosses to reach the entering row, t |v_e|, is within that
     // row's zero tolerance — a tie to rounding, so b does not really move (see DEGEN_BLAND)

@@ -137,6 +137,7 @@ export let wG: usize = 0;    // q f64: g = sum over non-basic rows of w psi a
 export let wCS: usize = 0;   // q f64: column scales s_j (powers of 2, see columnScales)
 export let wBeta: usize = 0; // q f64: beta_j / ZERO_RES, uncertainty of b_j at the current vertex (0 in CD)
 export let wT: usize = 0;    // q f64: scratch
+export let wGam: usize = 0;  // q f64: squared edge lengths of the basis slots (steepest-edge pricing, l1-simplex.ts)
 export let wSlot: usize = 0; // q i32: basis slots: row i >= 0, or -1 - j for the unit row e_j
 export let wPiv: usize = 0;  // q i32: LU row interchanges
 export let wPick: usize = 0; // q i32: row at which coordinate j's last CD step stopped (-1: none)
@@ -218,6 +219,7 @@ export function layout(pWork: usize): usize {
   wCS = p; p += qF;
   wBeta = p; p += qF;
   wT = p; p += qF;
+  wGam = p; p += qF;
   wSlot = p; p += qI;
   wPiv = p; p += qI;
   wPick = p; p += qI;

@@ -118,13 +118,13 @@ import {
 
 export { l1_glob } from "./l1-glob";
 
-/** Work-region bytes for l1_fit(n, ., p, ...): 6n f64 + 2n i32 + 8q f64 + 3q i32 + 2q^2 f64 + the
+/** Work-region bytes for l1_fit(n, ., p, ...): 6n f64 + 2n i32 + 9q f64 + 3q i32 + 2q^2 f64 + the
  *  selection sample + the face restriction's copy of rows of X (rsCapRows), q = p + 1 (the intercept is counted whether or not it is fitted), plus, when
  *  n >= the globbing threshold, the reduced-problem area (globBytes). Must match layout(). */
 export function l1_work_bytes(n: i32, p: i32): f64 {
   const qq = <f64>p + 1;
   const l2 = l2_work_bytes(n, p); // the rank check / warm start runs in the same region first
-  let own = 6 * regionBytes(8 * <f64>n) + 2 * regionBytes(4 * <f64>n) + 8 * regionBytes(8 * qq) +
+  let own = 6 * regionBytes(8 * <f64>n) + 2 * regionBytes(4 * <f64>n) + 9 * regionBytes(8 * qq) +
     3 * regionBytes(4 * qq) + 2 * regionBytes(8 * qq * qq) + <f64>SELECT_SCRATCH_BYTES;
   own += 16 + regionBytes(8 * <f64>rsCapRows(n, p) * <f64>p); // the face restriction's rows of X
   own += globBytes(n, p);

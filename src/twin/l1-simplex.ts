@@ -4,10 +4,10 @@ import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK } from '.
 import {
   BLOCK, CD_N0, CD_REL, CD_SLOW, CD_SLOW_GAIN, CD_SLOW_MIN, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
   KIND_L1, PERTURB, PERTURB_GROW, PERTURB_GROWTHS, REFRESH, SUBNORMAL_MIN, ZERO_DIR, ZERO_RES, aij, col, iId, iLab, iPick, iPiv,
-  iSlot, ic, jitter, mF, mI, mX, n, nd, pId, pKey, pSel, pWt, psi, q, rB, rBest, rBeta, rCS, rG,
+  iSlot, ic, jitter, mF, mI, mX, n, nd, pId, pKey, pSel, pWt, psi, q, rB, rBest, rBeta, rCS, rG, rGam,
   rH, rKey, rLU, rQ, rR, rT, rU, rV, rVA, rWt, rXc, rYp, RS_MIN_ROWS, rho, rsCap, tau, useResponses, wgt, yb, ycb,
 } from './l1-state.js';
-import { columnScales, edgeLength, factor, solve, solveT } from './l1-lu.js';
+import { columnScales, edgeLength2, factor, solve, solveT } from './l1-lu.js';
 import { argmin, wselect } from './select.js';
 
 // ---- vertex bookkeeping (private) ----
@@ -668,6 +668,30 @@ function hiddenViolation(i: number, v: number, w: number, ctol: number): boolean
   return rs > 0 && v * rs <= ctol;
 }
 
+/** Steepest-edge lengths of the next basis from the old factorisation (see assembly/l1-simplex.ts). */
+function nextEdgeLengths(leave: number, enter: number, sigma: number): boolean {
+  const F = mF;
+  for (let j = 0; j < q; j++) F[rT + j] = aij(enter, j) / F[rCS + j];
+  solveT(rT);
+  for (let j = 0; j < q; j++) F[rU + j] = sigma * F[rH + j] * F[rCS + j];
+  solveT(rU);
+  const zl = F[rT + leave], gl = F[rGam + leave];
+  let ok = zl !== 0;
+  for (let s = 0; s < q && ok; s++) {
+    if (s === leave) continue;
+    const c = F[rT + s] / zl, gs = F[rGam + s];
+    const g = gs - 2.0 * c * F[rU + s] + c * c * gl;
+    if (!(g > 1e-6 * (gs + c * c * gl))) ok = false;
+    F[rGam + s] = g;
+  }
+  if (ok) {
+    const g = gl / (zl * zl);
+    if (!(g > 0 && g < Infinity)) ok = false;
+    F[rGam + leave] = g;
+  }
+  return ok;
+}
+
 function pivotLoop(): number {
   const F = mF, I = mI;
   let status = -1;
@@ -676,6 +700,7 @@ function pivotLoop(): number {
   let since = REFRESH;
   let degen = 0;
   let dualEst = 0.0;
+  let gamOK = false; // rGam holds the squared edge lengths of the current basis
   rsOn = false; rsBlock = false; rsHist = false; fullFresh = false;
   while (true) {
     if (!factor()) { status = STATUS_NUMERICAL; break; }
@@ -688,9 +713,11 @@ function pivotLoop(): number {
     if (since >= REFRESH) {
       if (rsOn && drift() <= 0.5 * rsTheta) refreshC(); else refreshFull();
       since = 0;
+      gamOK = false;
       f = objective();
       if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) F[rBest + j] = F[rB + j]; }
     }
+    if (!gamOK) { for (let s = 0; s < q; s++) F[rGam + s] = edgeLength2(s); gamOK = true; }
     for (let j = 0; j < q; j++) F[rU + j] = -F[rG + j] / F[rCS + j];
     solveT(rU);
     const bland = degen >= DEGEN_BLAND;
@@ -702,7 +729,7 @@ function pivotLoop(): number {
     for (let s = 0; s < q; s++) {
       if (I[iSlot + s] >= 0) continue;
       const v = Math.abs(F[rU + s]);
-      const sc = v / edgeLength(s);
+      const sc = v / Math.sqrt(F[rGam + s]);
       if (sc > score) { score = sc; viol = v; leave = s; }
     }
     if (leave >= 0) {
@@ -742,7 +769,7 @@ function pivotLoop(): number {
         if (bland) {
           if (leave < 0 || i < I[iSlot + leave]) { viol = v; leave = s; sigma = sg; }
         } else {
-          const sc = v / edgeLength(s);
+          const sc = v / Math.sqrt(F[rGam + s]);
           if (sc > score) { score = sc; viol = v; leave = s; sigma = sg; }
         }
       }
@@ -780,6 +807,7 @@ function pivotLoop(): number {
       for (let j = 0; j < q; j++) hs += F[rCS + j] * Math.abs(F[rH + j]);
       if (!(drift() + t * hs <= 0.5 * rsTheta)) { rsOn = false; rsBlock = true; since = REFRESH; continue; }
     }
+    gamOK = nextEdgeLengths(leave, enter, sigma);
     const old = I[iSlot + leave];
     const stalled = t * Math.abs(F[rV + enter]) <= ZERO_RES * rowScale(enter);
     if (old >= 0) I[iLab + old] = sigma < 0 ? 1 : -1;

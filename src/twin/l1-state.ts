@@ -51,7 +51,7 @@ let wb = 0; // weights, 0 = none (a byte pointer of 0 is never a real region)
 export let rR = 0, rV = 0, rVA = 0, rKey = 0, rWt = 0, rYp = 0;
 export let iId = 0, iLab = 0;
 export let pKey = 0, pWt = 0, pId = 0;
-export let rB = 0, rBest = 0, rH = 0, rU = 0, rG = 0, rCS = 0, rBeta = 0, rT = 0;
+export let rB = 0, rBest = 0, rH = 0, rU = 0, rG = 0, rCS = 0, rBeta = 0, rT = 0, rGam = 0;
 export let iSlot = 0, iPiv = 0, iPick = 0;
 export let rLU = 0, rQ = 0;
 export let pSel = 0;
@@ -111,6 +111,7 @@ export function layout(pWork: number): number {
   rCS = p >>> 3; p += qF;
   rBeta = p >>> 3; p += qF;
   rT = p >>> 3; p += qF;
+  rGam = p >>> 3; p += qF;
   iSlot = p >>> 2; p += qI;
   iPiv = p >>> 2; p += qI;
   iPick = p >>> 2; p += qI;

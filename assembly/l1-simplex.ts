@@ -5,7 +5,8 @@
 import { progress } from "./env";
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK } from "./status";
 import {
-  BLOCK, CD_N0, CD_REL, CD_SLOW, CD_SLOW_GAIN, CD_SLOW_MIN, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
+  BLOCK, CD_N0, CD_REL, CD_SLOW, CD_SLOW_GAIN, CD_SLOW_MIN, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, FACE_MAX_SWEEPS,
+  FACE_MIN_ROWS, FACE_SLOW, FACE_TOL, INDEP,
   KIND_L1, PERTURB, PERTURB_GROW, PERTURB_GROWTHS, REFRESH, SUBNORMAL_MIN, ZERO_DIR, ZERO_RES, aij, col, colT, ic, jitter, n, nd,
   pY, pYc, psi, q, rho, tau, useResponses, wB, wBest, wBeta, wCS, wG, wH, wId, wKey, wLU, wLab,
   wGam, wPick, wPiv, wQ, wR, wSel, wSlot, wT, wU, wV, wVA, wWt, wXc, wYp, wgt, dataW, dataX, rsCap, RS_MIN_ROWS,
@@ -601,6 +602,7 @@ function dualValue(): f64 {
 // ---- run state (reset by resetRun at entry; read by the driver, written only here) ----
 export let sweeps: i32 = 0;      // coordinate-descent sweeps, all problems
 export let pivots: i32 = 0;      // simplex pivots, all problems
+export let faceSweeps: i32 = 0;  // of the sweeps, those of faceDescent (tests read the twin's)
 let maxIt: i32 = 0;              // budget of sweeps + pivots
 let cancelled: bool = false;
 export let haveDual: bool = false; // wU holds basis duals at the current vertex (no unit rows)
@@ -609,7 +611,7 @@ let bestF: f64 = 0;              // objective of wBest on the current problem
 
 /** Start of a kernel call: counters zero, the budget of sweeps + pivots. */
 export function resetRun(maxIter: i32): void {
-  sweeps = 0; pivots = 0; maxIt = maxIter;
+  sweeps = 0; pivots = 0; faceSweeps = 0; maxIt = maxIter;
   cancelled = false; haveDual = false; nonunique = 0;
 }
 
@@ -649,10 +651,22 @@ function startSimplex(): void {
   residuals(false);
   const sres = typicalScale(); // S: typical residual scale (median s_i at the CD point)
   residuals(true);
+  let zeros = 0;
+  let mass = 0.0; // the perturbation's mass, sum_i w_i |yp_i - y_i|
   for (let i = 0; i < n; i++) {
     const r = ldf(wR, i);
     sti(wLab, i, r < 0 ? -1 : 1);
-    stf(wYp, i, ldf(pY, i) + PERTURB * (ldf(wVA, i) + sres) * jitter(i));
+    const e = PERTURB * (ldf(wVA, i) + sres) * jitter(i);
+    stf(wYp, i, ldf(pY, i) + e);
+    if (r == 0) zeros++;
+    mass += wgt(i) * Math.abs(e);
+  }
+  if (zeros >= q && n >= FACE_MIN_ROWS) {
+    // a degenerate vertex: descend into the perturbed face before the crash (see faceDescent)
+    useResponses(wYp);
+    faceDescent(mass);
+    residuals(true);
+    for (let i = 0; i < n; i++) sti(wLab, i, ldf(wR, i) < 0 ? -1 : 1);
   }
   crash();
   // Run on perturbed responses (Charnes 1952: the classic cure for degeneracy, as in production LP
@@ -662,6 +676,36 @@ function startSimplex(): void {
   // few more pivots finish.
   useResponses(wYp);
   for (let s = 0; s < q; s++) { const i = ldi(wSlot, s); if (i >= 0) sti(wLab, i, 0); }
+}
+
+/** Coordinate descent on the perturbed responses from a degenerate vertex (issue 18). When many rows
+ *  tie at the CD point b* (integer design 1e6 x 50, tau 0.5: 49,464 of the 61,031 band rows at the
+ *  full level, where CD had already reached the optimal F), the perturbed problem is, near b*, a
+ *  quantile regression of the ties' perturbations on their rows: the simplex walked ~600 tiny
+ *  vertices of it (F moving by ~1e-9 relative), each pivot a pass over the band. CD sweeps solve most
+ *  of that problem at a few pivots' cost each; the crash then starts from the rows where the last
+ *  sweep stopped. Stops once a sweep gains at most FACE_TOL of the perturbation's mass, when two
+ *  sweeps in a row gained more than FACE_SLOW of the one before (CD crawling along a valley of the
+ *  face), or after FACE_MAX_SWEEPS. Leaves wBest and bestF (the CD point on the true responses) alone. */
+function faceDescent(mass: f64): void {
+  residuals(false);
+  let f = objective();
+  let prev = 0.0;
+  let crawl = 0; // consecutive sweeps that gained more than FACE_SLOW of the one before
+  for (let k = 0; k < FACE_MAX_SWEEPS && sweeps < maxIt; k++) {
+    let moved = false;
+    for (let j = 0; j < q; j++) if (cdStep(j) != 0) moved = true;
+    sweeps++;
+    faceSweeps++;
+    const fn = objective();
+    const gain = f - fn;
+    f = fn;
+    if (progress(KIND_L1, sweeps + pivots, f, f) != 0) { cancelled = true; break; }
+    if (!moved || !(gain > FACE_TOL * mass)) break;
+    crawl = k > 0 && gain > FACE_SLOW * prev ? crawl + 1 : 0;
+    if (crawl >= 2) break;
+    prev = gain;
+  }
 }
 
 let grown: i32 = 0; // perturbation growths since startSimplex (PERTURB_GROW)
@@ -919,6 +963,7 @@ export function plainSolve(cdCap: i32, cdRel: f64 = 0): i32 {
   runCD(cdCap, cdRel);
   if (cancelled) return STATUS_CANCELLED;
   startSimplex();
+  if (cancelled) return STATUS_CANCELLED;
   return pivotLoop();
 }
 

@@ -2,7 +2,8 @@
 import { progress } from '../abi/progress.js';
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK } from '../abi/status.js';
 import {
-  BLOCK, CD_N0, CD_REL, CD_SLOW, CD_SLOW_GAIN, CD_SLOW_MIN, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
+  BLOCK, CD_N0, CD_REL, CD_SLOW, CD_SLOW_GAIN, CD_SLOW_MIN, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, FACE_MAX_SWEEPS,
+  FACE_MIN_ROWS, FACE_SLOW, FACE_TOL, INDEP,
   KIND_L1, PERTURB, PERTURB_GROW, PERTURB_GROWTHS, REFRESH, SUBNORMAL_MIN, ZERO_DIR, ZERO_RES, aij, col, iId, iLab, iPick, iPiv,
   iSlot, ic, jitter, mF, mI, mX, n, nd, pId, pKey, pSel, pWt, psi, q, rB, rBest, rBeta, rCS, rG, rGam,
   rH, rKey, rLU, rQ, rR, rT, rU, rV, rVA, rWt, rXc, rYp, RS_MIN_ROWS, rho, rsCap, tau, useResponses, wgt, yb, ycb,
@@ -598,6 +599,7 @@ function dualValue(): number {
 // ---- run state (reset by resetRun at entry; read by the driver, written only here) ----
 export let sweeps = 0;
 export let pivots = 0;
+export let faceSweeps = 0; // of the sweeps, those of faceDescent (tests read it)
 let maxIt = 0;
 let cancelled = false;
 export let haveDual = false;
@@ -605,7 +607,7 @@ export let nonunique = 0;
 let bestF = 0;
 
 export function resetRun(maxIter: number): void {
-  sweeps = 0; pivots = 0; maxIt = maxIter;
+  sweeps = 0; pivots = 0; faceSweeps = 0; maxIt = maxIter;
   cancelled = false; haveDual = false; nonunique = 0;
 }
 
@@ -642,14 +644,47 @@ function startSimplex(): void {
   residuals(false);
   const sres = typicalScale();
   residuals(true);
+  let zeros = 0;
+  let mass = 0.0;
   for (let i = 0; i < n; i++) {
     const r = F[rR + i];
     I[iLab + i] = r < 0 ? -1 : 1;
-    F[rYp + i] = F[yb + i] + PERTURB * (F[rVA + i] + sres) * jitter(i);
+    const e = PERTURB * (F[rVA + i] + sres) * jitter(i);
+    F[rYp + i] = F[yb + i] + e;
+    if (r === 0) zeros++;
+    mass += wgt(i) * Math.abs(e);
+  }
+  if (zeros >= q && n >= FACE_MIN_ROWS) {
+    useResponses(rYp);
+    faceDescent(mass);
+    residuals(true);
+    for (let i = 0; i < n; i++) I[iLab + i] = F[rR + i] < 0 ? -1 : 1;
   }
   crash();
   useResponses(rYp);
   for (let s = 0; s < q; s++) { const i = I[iSlot + s]; if (i >= 0) I[iLab + i] = 0; }
+}
+
+/** Coordinate descent on the perturbed responses from a degenerate vertex (see assembly/l1-simplex.ts). */
+function faceDescent(mass: number): void {
+  residuals(false);
+  let f = objective();
+  let prev = 0.0;
+  let crawl = 0;
+  for (let k = 0; k < FACE_MAX_SWEEPS && sweeps < maxIt; k++) {
+    let moved = false;
+    for (let j = 0; j < q; j++) if (cdStep(j) !== 0) moved = true;
+    sweeps++;
+    faceSweeps++;
+    const fn = objective();
+    const gain = f - fn;
+    f = fn;
+    if (progress(KIND_L1, sweeps + pivots, f, f) !== 0) { cancelled = true; break; }
+    if (!moved || !(gain > FACE_TOL * mass)) break;
+    crawl = k > 0 && gain > FACE_SLOW * prev ? crawl + 1 : 0;
+    if (crawl >= 2) break;
+    prev = gain;
+  }
 }
 
 let grown = 0; // perturbation growths since startSimplex
@@ -857,6 +892,7 @@ export function plainSolve(cdCap: number, cdRel = 0): number {
   runCD(cdCap, cdRel);
   if (cancelled) return STATUS_CANCELLED;
   startSimplex();
+  if (cancelled) return STATUS_CANCELLED;
   return pivotLoop();
 }
 

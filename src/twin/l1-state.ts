@@ -73,6 +73,12 @@ export function jitter(i: number): number {
   return (h & 1) !== 0 ? -u : u;
 }
 
+/** Face descent (see assembly/l1-state.ts). */
+export const FACE_TOL = 1e-6;
+export const FACE_MAX_SWEEPS = 40;
+export const FACE_SLOW = 0.8;
+export const FACE_MIN_ROWS = 2048;
+
 /** Face restriction (see assembly/l1-state.ts): rows C may hold, their rows of X row-major at rXc. */
 export const RS_MIN_ROWS = 2048;
 export const RS_XC_F64 = 1 << 20;

@@ -57,10 +57,20 @@ export function factor(): bool {
       }
     }
     const d = ldf(wLU, k * q + k);
+    const rk = wLU + ((<usize>k * <usize>q) << 3);
     for (let i = k + 1; i < q; i++) {
       const l = ldf(wLU, i * q + k) / d;
       stf(wLU, i * q + k, l);
-      if (l != 0) for (let j = k + 1; j < q; j++) stf(wLU, i * q + j, ldf(wLU, i * q + j) - l * ldf(wLU, k * q + j));
+      if (l == 0) continue;
+      // row i -= l row k, two entries per f64x2 (each entry the twin's scalar mul and sub: no FMA)
+      const ri = wLU + ((<usize>i * <usize>q) << 3);
+      const l2 = f64x2.splat(l);
+      let j = k + 1;
+      for (; j + 1 < q; j += 2) {
+        const o = <usize>j << 3;
+        v128.store(ri + o, f64x2.sub(v128.load(ri + o), f64x2.mul(l2, v128.load(rk + o))));
+      }
+      for (; j < q; j++) stf(ri, j, ldf(ri, j) - l * ldf(rk, j));
     }
   }
   return true;

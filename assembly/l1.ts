@@ -89,6 +89,17 @@
 // l1-simplex.ts pivotLoop: O(|C| q) a pivot, 949 -> 546 ms there), and coordinate descent stops when
 // its sweeps converge slowly (CD_SLOW; 1e5 x 10 tau 0.9: 16 -> 10 sweeps, 64 -> 52 ms). The walk
 // itself (its pivot count) is unchanged.
+// Session 8 (h18w): measured per pivot first (intx 1e5 x 50): pricing's steepest-edge lengths were
+// 41 solves a pivot — now updated across pivots (l1-simplex.ts nextEdgeLengths, 2 solves), same
+// pivots, 522 -> 482 ms. At 1e6 x 50 the walk was on the full level: CD had reached the optimal F on
+// a band of 61,031 rows of which 49,464 tie at b*, and ~600 full-band pivots walked the perturbed
+// face (restriction cannot help when the face is 80% of the band). Face descent (l1-simplex.ts
+// faceDescent: CD on the perturbed responses from a CD point with >= q zero residuals) solves most
+// of that walk in 7 sweeps: 1153 -> 658 pivots, 4.1 -> 2.2-2.5 s CPU. What is left there: the levels
+// below the full one (~520 pivots: their CD points are not degenerate, and continuing CD on them cost
+// more than the pivots it saved: 1e5 x 50 tau 0.5 39 sweeps + 161 pivots, 778 ms, against 13 + 483,
+// 628 ms), the least-squares rank check / warm start on all rows (~250 ms at 1e6 x 50) and the final
+// re-price and certificate on all rows (~450 ms).
 // The nid summary (issue item 2) at 1e6 x 10 intx tau 0.5 stops with RANK_DEFICIENT, "the fits at
 // tau +- h coincide" (integer data: the solution is piecewise constant in tau) — a summary.ts decision.
 //

@@ -618,6 +618,14 @@ export function resetRun(maxIter: i32): void {
 /** The duals in wU no longer belong to the current vertex (the problem changed under them). */
 export function dropDual(): void { haveDual = false; }
 
+/** One CD sweep over every coordinate, counted in sweeps; false when no coordinate moved. */
+function sweep(): bool {
+  let moved = false;
+  for (let j = 0; j < q; j++) if (cdStep(j) != 0) moved = true;
+  sweeps++;
+  return moved;
+}
+
 /** Coordinate descent from wB, at most cap sweeps, stopping once a sweep gains less than
  *  max(rel, CD_REL min(1, sqrt(CD_N0 / n))) of F, or converges slowly (CD_SLOW); wBest = the result. */
 function runCD(cap: i32, rel: f64): void {
@@ -627,9 +635,7 @@ function runCD(cap: i32, rel: f64): void {
   let k = 0;
   let prev = 0.0;
   while (k < cap && sweeps < maxIt) {
-    let moved = false;
-    for (let j = 0; j < q; j++) if (cdStep(j) != 0) moved = true;
-    sweeps++;
+    const moved = sweep();
     k++;
     const fn = objective();
     const gain = f - fn;
@@ -693,9 +699,7 @@ function faceDescent(mass: f64): void {
   let prev = 0.0;
   let crawl = 0; // consecutive sweeps that gained more than FACE_SLOW of the one before
   for (let k = 0; k < FACE_MAX_SWEEPS && sweeps < maxIt; k++) {
-    let moved = false;
-    for (let j = 0; j < q; j++) if (cdStep(j) != 0) moved = true;
-    sweeps++;
+    const moved = sweep();
     faceSweeps++;
     const fn = objective();
     const gain = f - fn;

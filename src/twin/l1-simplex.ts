@@ -613,6 +613,14 @@ export function resetRun(maxIter: number): void {
 
 export function dropDual(): void { haveDual = false; }
 
+/** One CD sweep over every coordinate, counted; false when no coordinate moved. */
+function sweep(): boolean {
+  let moved = false;
+  for (let j = 0; j < q; j++) if (cdStep(j) !== 0) moved = true;
+  sweeps++;
+  return moved;
+}
+
 function runCD(cap: number, rel: number): void {
   const F = mF;
   residuals(false);
@@ -621,9 +629,7 @@ function runCD(cap: number, rel: number): void {
   let k = 0;
   let prev = 0.0;
   while (k < cap && sweeps < maxIt) {
-    let moved = false;
-    for (let j = 0; j < q; j++) if (cdStep(j) !== 0) moved = true;
-    sweeps++;
+    const moved = sweep();
     k++;
     const fn = objective();
     const gain = f - fn;
@@ -672,9 +678,7 @@ function faceDescent(mass: number): void {
   let prev = 0.0;
   let crawl = 0;
   for (let k = 0; k < FACE_MAX_SWEEPS && sweeps < maxIt; k++) {
-    let moved = false;
-    for (let j = 0; j < q; j++) if (cdStep(j) !== 0) moved = true;
-    sweeps++;
+    const moved = sweep();
     faceSweeps++;
     const fn = objective();
     const gain = f - fn;

@@ -5,13 +5,14 @@
 import { progress } from "./env";
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK } from "./status";
 import {
-  BLOCK, CD_N0, CD_REL, CD_SLOW, CD_SLOW_GAIN, CD_SLOW_MIN, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
+  BLOCK, CD_N0, CD_REL, CD_SLOW, CD_SLOW_GAIN, CD_SLOW_MIN, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, FACE_MAX_SWEEPS,
+  FACE_MIN_ROWS, FACE_SLOW, FACE_TOL, INDEP,
   KIND_L1, PERTURB, PERTURB_GROW, PERTURB_GROWTHS, REFRESH, SUBNORMAL_MIN, ZERO_DIR, ZERO_RES, aij, col, colT, ic, jitter, n, nd,
   pY, pYc, psi, q, rho, tau, useResponses, wB, wBest, wBeta, wCS, wG, wH, wId, wKey, wLU, wLab,
-  wPick, wPiv, wQ, wR, wSel, wSlot, wT, wU, wV, wVA, wWt, wXc, wYp, wgt, dataW, dataX, rsCap, RS_MIN_ROWS,
+  wGam, wPick, wPiv, wQ, wR, wSel, wSlot, wT, wU, wV, wVA, wWt, wXc, wYp, wgt, dataW, dataX, rsCap, RS_MIN_ROWS,
 } from "./l1-state";
 import { edgePass, gradientBlock, gradientPass, residualPass, rowScaleAt } from "./l1-rows";
-import { columnScales, edgeLength, factor, solve, solveT } from "./l1-lu";
+import { columnScales, edgeLength2, factor, solve, solveT } from "./l1-lu";
 import { XS, ldx, xld, xld2 } from "./xload";
 import { ldf, ldi, stf, sti } from "./mem";
 import { argmin, wselect } from "./select";
@@ -608,6 +609,7 @@ function dualValue(): f64 {
 // ---- run state (reset by resetRun at entry; read by the driver, written only here) ----
 export let sweeps: i32 = 0;      // coordinate-descent sweeps, all problems
 export let pivots: i32 = 0;      // simplex pivots, all problems
+export let faceSweeps: i32 = 0;  // of the sweeps, those of faceDescent (tests read the twin's)
 let maxIt: i32 = 0;              // budget of sweeps + pivots
 let cancelled: bool = false;
 export let haveDual: bool = false; // wU holds basis duals at the current vertex (no unit rows)
@@ -616,12 +618,20 @@ let bestF: f64 = 0;              // objective of wBest on the current problem
 
 /** Start of a kernel call: counters zero, the budget of sweeps + pivots. */
 export function resetRun(maxIter: i32): void {
-  sweeps = 0; pivots = 0; maxIt = maxIter;
+  sweeps = 0; pivots = 0; faceSweeps = 0; maxIt = maxIter;
   cancelled = false; haveDual = false; nonunique = 0;
 }
 
 /** The duals in wU no longer belong to the current vertex (the problem changed under them). */
 export function dropDual(): void { haveDual = false; }
+
+/** One CD sweep over every coordinate, counted in sweeps; false when no coordinate moved. */
+function sweep(): bool {
+  let moved = false;
+  for (let j = 0; j < q; j++) if (cdStep(j) != 0) moved = true;
+  sweeps++;
+  return moved;
+}
 
 /** Coordinate descent from wB, at most cap sweeps, stopping once a sweep gains less than
  *  max(rel, CD_REL min(1, sqrt(CD_N0 / n))) of F, or converges slowly (CD_SLOW); wBest = the result. */
@@ -632,9 +642,7 @@ function runCD(cap: i32, rel: f64): void {
   let k = 0;
   let prev = 0.0;
   while (k < cap && sweeps < maxIt) {
-    let moved = false;
-    for (let j = 0; j < q; j++) if (cdStep(j) != 0) moved = true;
-    sweeps++;
+    const moved = sweep();
     k++;
     const fn = objective();
     const gain = f - fn;
@@ -656,10 +664,22 @@ function startSimplex(): void {
   residuals(false);
   const sres = typicalScale(); // S: typical residual scale (median s_i at the CD point)
   residuals(true);
+  let zeros = 0;
+  let mass = 0.0; // the perturbation's mass, sum_i w_i |yp_i - y_i|
   for (let i = 0; i < n; i++) {
     const r = ldf(wR, i);
     sti(wLab, i, r < 0 ? -1 : 1);
-    stf(wYp, i, ldf(pY, i) + PERTURB * (ldf(wVA, i) + sres) * jitter(i));
+    const e = PERTURB * (ldf(wVA, i) + sres) * jitter(i);
+    stf(wYp, i, ldf(pY, i) + e);
+    if (r == 0) zeros++;
+    mass += wgt(i) * Math.abs(e);
+  }
+  if (zeros >= q && n >= FACE_MIN_ROWS) {
+    // a degenerate vertex: descend into the perturbed face before the crash (see faceDescent)
+    useResponses(wYp);
+    faceDescent(mass);
+    residuals(true);
+    for (let i = 0; i < n; i++) sti(wLab, i, ldf(wR, i) < 0 ? -1 : 1);
   }
   crash();
   // Run on perturbed responses (Charnes 1952: the classic cure for degeneracy, as in production LP
@@ -669,6 +689,34 @@ function startSimplex(): void {
   // few more pivots finish.
   useResponses(wYp);
   for (let s = 0; s < q; s++) { const i = ldi(wSlot, s); if (i >= 0) sti(wLab, i, 0); }
+}
+
+/** Coordinate descent on the perturbed responses from a degenerate vertex (issue 18). When many rows
+ *  tie at the CD point b* (integer design 1e6 x 50, tau 0.5: 49,464 of the 61,031 band rows at the
+ *  full level, where CD had already reached the optimal F), the perturbed problem is, near b*, a
+ *  quantile regression of the ties' perturbations on their rows: the simplex walked ~600 tiny
+ *  vertices of it (F moving by ~1e-9 relative), each pivot a pass over the band. CD sweeps solve most
+ *  of that problem at a few pivots' cost each; the crash then starts from the rows where the last
+ *  sweep stopped. Stops once a sweep gains at most FACE_TOL of the perturbation's mass, when two
+ *  sweeps in a row gained more than FACE_SLOW of the one before (CD crawling along a valley of the
+ *  face), or after FACE_MAX_SWEEPS. Leaves wBest and bestF (the CD point on the true responses) alone. */
+function faceDescent(mass: f64): void {
+  residuals(false);
+  let f = objective();
+  let prev = 0.0;
+  let crawl = 0; // consecutive sweeps that gained more than FACE_SLOW of the one before
+  for (let k = 0; k < FACE_MAX_SWEEPS && sweeps < maxIt; k++) {
+    const moved = sweep();
+    faceSweeps++;
+    const fn = objective();
+    const gain = f - fn;
+    f = fn;
+    if (progress(KIND_L1, sweeps + pivots, f, f) != 0) { cancelled = true; break; }
+    if (!moved || !(gain > FACE_TOL * mass)) break;
+    crawl = k > 0 && gain > FACE_SLOW * prev ? crawl + 1 : 0;
+    if (crawl >= 2) break;
+    prev = gain;
+  }
 }
 
 let grown: i32 = 0; // perturbation growths since startSimplex (PERTURB_GROW)
@@ -693,6 +741,38 @@ function hiddenViolation(i: i32, v: f64, w: f64, ctol: f64): bool {
   let rs = 0.0;
   for (let j = 0; j < q; j++) { const a = Math.abs(aij(i, j)) / ldf(wCS, j); if (a > rs) rs = a; }
   return rs > 0 && v * rs <= ctol;
+}
+
+/** Steepest-edge pricing needs gamma_s = ||M^-1 e_s||^2 (column-scaled) for every slot s; from
+ *  scratch that is a solve per slot — measured 29 (Gaussian) to 41 (integer design) of them per pivot
+ *  at q = 51, most of the pivot's O(q^3) work. Across a pivot that replaces slot l by row e they follow
+ *  from the old factorisation (Goldfarb & Reid 1977): with beta_s = M^-1 e_s, z = M^-T a^_e and
+ *  w = M^-T beta_l, the new columns are beta'_s = beta_s - (z_s / z_l) beta_l and beta'_l = beta_l / z_l,
+ *  so gamma'_s = gamma_s - 2 (z_s / z_l) w_s + (z_s / z_l)^2 gamma_l and gamma'_l = gamma_l / z_l^2 —
+ *  two solves. Called after the ratio test (wH = h, the chosen edge), before the swap; returns false
+ *  when an update cancelled (gamma'_s below 1e-6 of its terms) or is not finite: pivotLoop then
+ *  recomputes them all, as it does at every refresh. The lengths only rank the candidates, so
+ *  their rounding can change which edge is taken, never what is certified. */
+function nextEdgeLengths(leave: i32, enter: i32, sigma: f64): bool {
+  for (let j = 0; j < q; j++) stf(wT, j, aij(enter, j) / ldf(wCS, j));
+  solveT(wT);
+  for (let j = 0; j < q; j++) stf(wU, j, sigma * ldf(wH, j) * ldf(wCS, j)); // beta_l = sigma h^
+  solveT(wU);
+  const zl = ldf(wT, leave), gl = ldf(wGam, leave);
+  let ok = zl != 0;
+  for (let s = 0; s < q && ok; s++) {
+    if (s == leave) continue;
+    const c = ldf(wT, s) / zl, gs = ldf(wGam, s);
+    const g = gs - 2.0 * c * ldf(wU, s) + c * c * gl;
+    if (!(g > 1e-6 * (gs + c * c * gl))) ok = false;
+    stf(wGam, s, g);
+  }
+  if (ok) {
+    const g = gl / (zl * zl);
+    if (!(g > 0 && g < Infinity)) ok = false;
+    stf(wGam, leave, g);
+  }
+  return ok;
 }
 
 /** Simplex pivots from the basis in wSlot (labels in wLab) to a certified vertex of the current
@@ -721,6 +801,7 @@ function pivotLoop(): i32 {
   let since = REFRESH; // pivots since the last refresh (REFRESH forces one)
   let degen = 0;
   let dualEst = 0.0;
+  let gamOK = false; // wGam holds the squared edge lengths of the current basis
   rsOn = false; rsBlock = false; rsHist = false; fullFresh = false;
   while (true) {
     if (!factor()) { status = STATUS_NUMERICAL; break; }
@@ -736,14 +817,16 @@ function pivotLoop(): i32 {
       // restricted: a refresh of C while no frozen row can have come within theta / 2 of zero
       if (rsOn && drift() <= 0.5 * rsTheta) refreshC(); else refreshFull();
       since = 0;
+      gamOK = false; // the updated edge lengths drift: from scratch with every refresh
       f = objective();
       if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) stf(wBest, j, ldf(wB, j)); }
     }
+    if (!gamOK) { for (let s = 0; s < q; s++) stf(wGam, s, edgeLength2(s)); gamOK = true; }
     for (let j = 0; j < q; j++) stf(wU, j, -ldf(wG, j) / ldf(wCS, j));
     solveT(wU);
     // pricing: unit rows leave first; then the basic row whose dual violates its box most per
-    // unit length of its edge (steepest edge measured in column-scaled coefficients — Goldfarb &
-    // Reid 1977 in spirit, at O(q^3) per pivot instead of an O(nq) norm update), or the smallest
+    // unit length of its edge (steepest edge measured in column-scaled coefficients: the lengths
+    // are updated across pivots, nextEdgeLengths, and recomputed at refreshes), or the smallest
     // violated row index under Bland's rule. viol = -f' is the edge's rate of descent.
     const bland = degen >= DEGEN_BLAND;
     let leave = -1;
@@ -754,7 +837,7 @@ function pivotLoop(): i32 {
     for (let s = 0; s < q; s++) {
       if (ldi(wSlot, s) >= 0) continue;
       const v = Math.abs(ldf(wU, s));
-      const sc = v / edgeLength(s);
+      const sc = v / Math.sqrt(ldf(wGam, s));
       if (sc > score) { score = sc; viol = v; leave = s; }
     }
     if (leave >= 0) {
@@ -794,7 +877,7 @@ function pivotLoop(): i32 {
         if (bland) {
           if (leave < 0 || i < ldi(wSlot, leave)) { viol = v; leave = s; sigma = sg; }
         } else {
-          const sc = v / edgeLength(s);
+          const sc = v / Math.sqrt(ldf(wGam, s));
           if (sc > score) { score = sc; viol = v; leave = s; sigma = sg; }
         }
       }
@@ -836,6 +919,7 @@ function pivotLoop(): i32 {
       for (let j = 0; j < q; j++) hs += ldf(wCS, j) * Math.abs(ldf(wH, j));
       if (!(drift() + t * hs <= 0.5 * rsTheta)) { rsOn = false; rsBlock = true; since = REFRESH; continue; }
     }
+    gamOK = nextEdgeLengths(leave, enter, sigma);
     const old = ldi(wSlot, leave);
     // degenerate: the residual the step crosses to reach the entering row, t |v_e|, is within that
     // row's zero tolerance — a tie to rounding, so b does not really move (see DEGEN_BLAND)
@@ -890,6 +974,7 @@ export function plainSolve(cdCap: i32, cdRel: f64 = 0): i32 {
   runCD(cdCap, cdRel);
   if (cancelled) return STATUS_CANCELLED;
   startSimplex();
+  if (cancelled) return STATUS_CANCELLED;
   return pivotLoop();
 }
 

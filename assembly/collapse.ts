@@ -17,8 +17,9 @@
 // reads are into the table and into the first rows of the groups (few, when collapsing pays).
 // collapse_build: the collapsed problem (m rows, first-appearance order): X_c (f64, column-major) and
 // y_c copied from each group's first row, w_c = the weights summed in row order (1 when pW = 0).
-import { XS, setX, xatx, ldx } from "./xload";
+import { XS, setX, setXS, xatx, ldx } from "./xload";
 import { ldf, stf, ldi, sti } from "./mem";
+import { PASS_COLLAPSE, parRun } from "./par";
 
 // @ts-ignore: decorator
 @inline function tableSize(maxGroups: i32): i32 {
@@ -69,24 +70,58 @@ const SAMPLE: i32 = 8192;
 /** The pre-check runs from this many rows on (below, the full pass is cheap). */
 const SAMPLE_FROM: i32 = 4 * SAMPLE;
 
+/** Sampled rows per item of the pre-check's hashing pass (PASS_COLLAPSE; any split gives the same
+ *  hashes: each row's is computed alone). */
+const SAMPLE_ITEM: i32 = 1024;
+
 /**
  * Pre-check on a sample of SAMPLE rows (distinct indices: one per stratum, a fixed xorshift32 stream
  * picks the offset, so periodic data cannot alias): the number of sampled rows equal (by hash) to an
  * earlier sampled row. With D equally frequent distinct rows, about SAMPLE^2 / (2D) such duplicates
  * are expected, so D <= n / 2 (collapsing pays) shows as >= SAMPLE^2 / n of them; the full pass runs
  * from SAMPLE^2 / (4n) (at least 2) on. Rows without any duplicate never pass. Cost: SAMPLE * (p + 1)
- * scattered reads.
+ * scattered reads — in items of SAMPLE_ITEM sampled rows on the thread pool (the row indices listed
+ * first at pI, the hashes into pH1/pH2 at the sample's position; then the table, in sample order,
+ * on this thread: the count does not depend on the split). Arguments at pArgs (8 f64).
  */
-function sampleDuplicates(n: i32, p: i32, pX: usize, pY: usize, pH1: usize, pH2: usize, pT: usize): i32 {
+function sampleDuplicates(n: i32, p: i32, pX: usize, pY: usize, pH1: usize, pH2: usize, pT: usize, pI: usize,
+  pArgs: usize): i32 {
   const T = tableSize(SAMPLE);
   const mask = T - 1;
-  for (let t = 0; t < T; t++) sti(pT, t, 0);
   const stride = n / SAMPLE;
   let rs: u32 = 0x9e3779b9;
-  let dups: i32 = 0;
   for (let k = 0; k < SAMPLE; k++) {
     rs ^= rs << 13; rs ^= rs >> 17; rs ^= rs << 5;
-    const i = k * stride + <i32>(rs % <u32>stride);
+    sti(pI, k, k * stride + <i32>(rs % <u32>stride));
+  }
+  stf(pArgs, 0, <f64>n); stf(pArgs, 1, <f64>p); stf(pArgs, 2, <f64>pX); stf(pArgs, 3, <f64>pY);
+  stf(pArgs, 4, <f64>pH1); stf(pArgs, 5, <f64>pH2); stf(pArgs, 6, <f64>pI); stf(pArgs, 7, <f64>XS);
+  const items = SAMPLE / SAMPLE_ITEM;
+  if (!parRun(PASS_COLLAPSE, pArgs, items)) for (let c = 0; c < items; c++) collapseItem(pArgs, c, 0);
+  for (let t = 0; t < T; t++) sti(pT, t, 0);
+  let dups: i32 = 0;
+  for (let k = 0; k < SAMPLE; k++) {
+    const a = ldi(pH1, k), b = ldi(pH2, k);
+    let s = (a ^ <i32>(<u32>b >> 7)) & mask;
+    while (true) {
+      const e = ldi(pT, s);
+      if (e == 0) { sti(pT, s, k + 1); break; }
+      if (ldi(pH1, e - 1) == a && ldi(pH2, e - 1) == b) { dups++; break; }
+      s = (s + 1) & mask;
+    }
+  }
+  return dups;
+}
+
+/** Item c of the pre-check's hashing pass (PASS_COLLAPSE): the hashes of sampled rows
+ *  c SAMPLE_ITEM .. (c + 1) SAMPLE_ITEM - 1 (arguments: see sampleDuplicates). */
+export function collapseItem(pArgs: usize, c: i32, slot: i32): void {
+  const n = <i32>ldf(pArgs, 0), p = <i32>ldf(pArgs, 1);
+  const pX = <usize>ldf(pArgs, 2), pY = <usize>ldf(pArgs, 3), pH1 = <usize>ldf(pArgs, 4), pH2 = <usize>ldf(pArgs, 5);
+  const pI = <usize>ldf(pArgs, 6);
+  setXS(<i32>ldf(pArgs, 7));
+  for (let k = c * SAMPLE_ITEM; k < (c + 1) * SAMPLE_ITEM; k++) {
+    const i = ldi(pI, k);
     let a: i32 = <i32>0x9e3779b9, b: i32 = 0x7f4a7c15;
     for (let j = 0; j <= p; j++) {
       let lo: i32 = 0, hi: i32 = 0;
@@ -103,15 +138,9 @@ function sampleDuplicates(n: i32, p: i32, pX: usize, pY: usize, pH1: usize, pH2:
       a = mix1(mix1(a, lo), hi);
       b = mix2(mix2(b, hi), lo);
     }
-    let s = (a ^ <i32>(<u32>b >> 7)) & mask;
-    while (true) {
-      const e = ldi(pT, s);
-      if (e == 0) { sti(pT, s, k + 1); sti(pH1, k, a); sti(pH2, k, b); break; }
-      if (ldi(pH1, e - 1) == a && ldi(pH2, e - 1) == b) { dups++; break; }
-      s = (s + 1) & mask;
-    }
+    sti(pH1, k, a);
+    sti(pH2, k, b);
   }
-  return dups;
 }
 
 /**
@@ -126,7 +155,8 @@ export function collapse_groups(n: i32, p: i32, pX: usize, pY: usize, maxGroups:
   const pGH1 = pFirst + (<usize>(maxGroups + 1) << 2), pGH2 = pGH1 + (<usize>(maxGroups + 1) << 2);
   if (n >= SAMPLE_FROM && maxGroups >= SAMPLE) {
     const need = max<i32>(2, <i32>(<f64>SAMPLE * <f64>SAMPLE / (4.0 * <f64>n)));
-    if (sampleDuplicates(n, p, pX, pY, pH1, pH2, pT) < need) return -1;
+    // the sample's row indices and the pass arguments in the group-id region (unused until later)
+    if (sampleDuplicates(n, p, pX, pY, pH1, pH2, pT, pG, pG + (<usize>SAMPLE << 2)) < need) return -1;
   }
   for (let i = 0; i < n; i++) { sti(pH1, i, <i32>0x9e3779b9); sti(pH2, i, <i32>0x7f4a7c15); }
   for (let j = 0; j < p; j++) hashColumn(n, xatx(pX, n, j, 0), XS, pH1, pH2);

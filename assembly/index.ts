@@ -14,10 +14,11 @@ export { moments_work_bytes, moments } from "./moments";
 export { hc_work_bytes, hc_pass } from "./hc";
 export { nid_rows, nid_gram_work_bytes, nid_gram } from "./nid";
 export { mm_work_bytes, mm_fit } from "./mm";
-export { lts_work_bytes, lts_fit } from "./lts";
+export { lts_work_bytes, lts_fit, lts_resid } from "./lts";
 export { collapse_work_bytes, collapse_groups, collapse_build } from "./collapse";
 
-import { PASS_TEST, PASS_L2_GRAM, PASS_L2_REFINE, PASS_L2_STD, PASS_IRLS, PASS_L1_GLOB, PASS_L1_ROWS, PASS_LTS, PASS_MM } from "./par";
+import { PASS_TEST, PASS_L2_GRAM, PASS_L2_REFINE, PASS_L2_STD, PASS_IRLS, PASS_L1_GLOB, PASS_COLLAPSE, PASS_L1_ROWS, PASS_LTS, PASS_MM } from "./par";
+import { collapseItem } from "./collapse";
 import { l2GramItem, l2RefineItem, l2StdItem } from "./l2";
 import { irlsChunk } from "./irls";
 import { l1GlobItem } from "./l1-glob";
@@ -37,6 +38,7 @@ export function par_item(pass: i32, pArgs: usize, item: i32, slot: i32): void {
     case PASS_L2_STD: l2StdItem(pArgs, item, slot); break;
     case PASS_IRLS: irlsChunk(pArgs, item, slot); break;
     case PASS_L1_GLOB: l1GlobItem(pArgs, item, slot); break;
+    case PASS_COLLAPSE: collapseItem(pArgs, item, slot); break;
     case PASS_L1_ROWS: l1RowsItem(pArgs, item, slot); break;
     case PASS_LTS: ltsChunk(pArgs, item, slot); break;
     case PASS_MM: mmChunk(pArgs, item, slot); break;

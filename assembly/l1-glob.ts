@@ -187,7 +187,7 @@ function useReduced(): void {
 /** Rows per item of the row passes (kernel-only: any value gives the same bits). */
 const globChunk: i32 = 16384;
 /** Argument slots (f64) and item kinds. */
-const argsLen: i32 = 37; // >= 22: the solver's row passes (l1-rows.ts) share the region
+const argsLen: i32 = 37; // >= 23: the solver's row passes (l1-rows.ts) share the region
 const aKind = 0, aN = 1, aNd = 2, aQ = 3, aIc = 4, aXS = 5, aX = 6, aY = 7, aW = 8, aB = 9, aBeta = 10, aR = 11,
   aMemb = 12, aLo = 13, aHi = 14, aNr = 15, aNb = 16, aNLo = 17, aNHi = 18, aGLo = 19, aGHi = 20, aA = 21, aId = 22,
   aGX = 23, aGY = 24, aPart = 25, aThr = 26, aFlags = 27, aKey = 28, aWt = 29, aRedLab = 30, aLab = 31, aSThr = 32,
@@ -561,10 +561,13 @@ function buildReduced(): bool {
   }
   stf(pa, aKind, <f64>kPlace);
   runItems(pa, items);
-  // the globs' weights, summed in row order
-  let cLo = 0.0, cHi = 0.0;
-  for (let k = nb; k < nb + nLo; k++) cLo += wgt(ldi(wId, k));
-  for (let k = nb + nLo; k < nb + nLo + nHi; k++) cHi += wgt(ldi(wId, k));
+  // the globs' weights, summed in row order (unit weights: the counts, which those sums are exactly)
+  let cLo = <f64>nLo, cHi = <f64>nHi;
+  if (fW != 0) {
+    cLo = 0.0; cHi = 0.0;
+    for (let k = nb; k < nb + nLo; k++) cLo += ldf(fW, ldi(wId, k));
+    for (let k = nb + nLo; k < nb + nLo + nHi; k++) cHi += ldf(fW, ldi(wId, k));
+  }
   // columns of X, then c = q - ic: the responses — one item per column (its bits do not depend on
   // which thread gathers it)
   const g = passArgs(kGather, fN);
@@ -644,6 +647,9 @@ export function globSolve(userStart: bool): i32 {
   if (!userStart) while (size / GLOB_GROW >= base) { size /= GLOB_GROW; levels++; }
   if (!userStart && levels == 0) return -1;
   let redLab: usize = 0;
+  // the full residuals (wR) are those of wB: a level verified on all rows hands its residuals to the
+  // next level's band as they are (the pass would recompute the same values)
+  let fresh = false;
   for (let lev = levels; lev >= 0; lev--) {
     let frac = 1.0;
     for (let k = 0; k < lev; k++) frac /= GLOB_GROW;
@@ -654,7 +660,7 @@ export function globSolve(userStart: bool): i32 {
     if (!plain) {
       band = GLOB_BAND * Math.sqrt(GLOB_GROW * qd * <f64>fNd * frac);
       if (band > 0.5 * <f64>fNd * frac) return -1; // no smaller problem to gain
-      globResiduals();
+      if (!fresh) globResiduals();
     }
     classify(thr, all, band);
     let cdCap = plain ? CD_MAX_SWEEPS : GLOB_LEVEL_CD;
@@ -664,12 +670,14 @@ export function globSolve(userStart: bool): i32 {
       useReduced();
       const st = plainSolve(cdCap, GLOB_CD_REL / <f64>q);
       globRounds++;
+      fresh = false;
       redLab = wLab;
       useFull();
       if (st == STATUS_CANCELLED || st == STATUS_MAXITER) { dropDual(); return st; }
       if (st != STATUS_OK) { dropDual(); return -1; }
       if (plain) break;
       globResiduals();
+      fresh = true;
       const v = verifyGlobs();
       if (v == 0) break;
       globFixups += v;

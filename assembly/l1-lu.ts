@@ -57,10 +57,20 @@ export function factor(): bool {
       }
     }
     const d = ldf(wLU, k * q + k);
+    const rk = wLU + ((<usize>k * <usize>q) << 3);
     for (let i = k + 1; i < q; i++) {
       const l = ldf(wLU, i * q + k) / d;
       stf(wLU, i * q + k, l);
-      if (l != 0) for (let j = k + 1; j < q; j++) stf(wLU, i * q + j, ldf(wLU, i * q + j) - l * ldf(wLU, k * q + j));
+      if (l == 0) continue;
+      // row i -= l row k, two entries per f64x2 (each entry the twin's scalar mul and sub: no FMA)
+      const ri = wLU + ((<usize>i * <usize>q) << 3);
+      const l2 = f64x2.splat(l);
+      let j = k + 1;
+      for (; j + 1 < q; j += 2) {
+        const o = <usize>j << 3;
+        v128.store(ri + o, f64x2.sub(v128.load(ri + o), f64x2.mul(l2, v128.load(rk + o))));
+      }
+      for (; j < q; j++) stf(ri, j, ldf(ri, j) - l * ldf(rk, j));
     }
   }
   return true;
@@ -84,14 +94,14 @@ export function solve(px: usize): void {
   }
 }
 
-/** Euclidean length, in column-scaled coordinates, of the edge h^ = M^-1 e_s of basis slot s
- *  (computed in wH, which the chosen edge overwrites afterwards). */
-export function edgeLength(s: i32): f64 {
+/** Squared Euclidean length, in column-scaled coordinates, of the edge h^ = M^-1 e_s of basis slot
+ *  s (computed in wH, which the chosen edge overwrites afterwards). */
+export function edgeLength2(s: i32): f64 {
   for (let j = 0; j < q; j++) stf(wH, j, j == s ? 1.0 : 0.0);
   solve(wH);
   let t = 0.0;
   for (let j = 0; j < q; j++) { const e = ldf(wH, j); t += e * e; }
-  return Math.sqrt(t);
+  return t;
 }
 
 /** x <- M^-T x. */

@@ -6,10 +6,12 @@
 // adds into g, added here in block order too; column maxima are exact in any order. So the split,
 // and which thread runs an item, never changes a bit (src/twin runs the plain loops).
 //
-// A pass is split when the problem has more than ROW_CHUNK rows (decided by rows, never by the
+// A pass is split when the problem has more than SPLIT_MIN rows (decided by rows, never by the
 // thread count: smaller passes stay on the calling thread, where a pool wake-up would cost more than
 // it saves) and the kernel call has an argument region (the globbing area's, l1-glob.ts: every fit
-// large enough to split has one). Items read everything from that region: each thread has its own
+// large enough to split has one). The row maps run in items of itemRows(rows) rows (ROW_CHUNK on large
+// problems; about ROW_ITEMS items on the globbing driver's reduced problems, so that the threads share
+// them evenly); the certificate's sums always by ROW_CHUNK (certChunks: the twin sums by those). Items read everything from that region: each thread has its own
 // instance, whose module globals (l1-state's layout, XS) are not the caller's.
 import { BLOCK, ZERO_RES } from "./l1-state";
 import { PASS_L1_ROWS, parRun } from "./par";
@@ -19,11 +21,28 @@ import { ldf, ldi, stf, sti } from "./mem";
 /** Rows per item: a whole number of BLOCKs, so blocks (and the gradient's per-block partials) are
  *  those of the sequential loop. */
 export const ROW_CHUNK: i32 = 32 * BLOCK;
+/** Row maps (residuals, gradient, column scales, edge image, dual keys) on fewer rows than
+ *  ROW_ITEMS ROW_CHUNKs run in about ROW_ITEMS items of at least ITEM_MIN rows (whole BLOCKs): the
+ *  reduced problems of the globbing driver (10k-30k rows at 1e6 x 10) were 2 items of 16384 rows and
+ *  less, 16384 : 11279 rows on 2 threads at 27,663 rows (1.69x at best), or not split at all below
+ *  16384 rows. Passes over at most SPLIT_MIN rows stay one loop (an edge image there is ~40 us). */
+const ITEM_MIN: i32 = 4 * BLOCK;
+const ROW_ITEMS: i32 = 8;
+const SPLIT_MIN: i32 = 4 * ITEM_MIN;
 
-/** Argument slots (f64) of a row pass: 22 (aKind .. aAlpha); the globbing area's region holds more
- *  (l1-glob.ts argsLen). */
+/** Rows per item of a row map over `rows` rows: a whole number of BLOCKs, ITEM_MIN..ROW_CHUNK, about
+ *  rows / ROW_ITEMS (a function of the row count only). */
+export function itemRows(rows: i32): i32 {
+  const per = (rows + ROW_ITEMS - 1) / ROW_ITEMS;
+  const k = ((per + BLOCK - 1) / BLOCK) * BLOCK;
+  return k < ITEM_MIN ? ITEM_MIN : k > ROW_CHUNK ? ROW_CHUNK : k;
+}
+
+/** Argument slots (f64) of a row pass: 23 (aKind .. aChunk: the rows per item); the globbing area's
+ *  region holds more (l1-glob.ts argsLen). */
 const aKind = 0, aN = 1, aNd = 2, aQ = 3, aIc = 4, aXS = 5, aX = 6, aY = 7, aW = 8, aTau = 9, aB = 10, aBeta = 11,
-  aR = 12, aVA = 13, aLab = 14, aZero = 15, aLabels = 16, aKey = 17, aPart = 18, aH = 19, aV = 20, aAlpha = 21;
+  aR = 12, aVA = 13, aLab = 14, aZero = 15, aLabels = 16, aKey = 17, aPart = 18, aH = 19, aV = 20, aAlpha = 21,
+  aChunk = 22;
 const kRes = 0, kGrad = 1, kScale = 2, kEdge = 3, kPrimal = 4, kDual = 5, kFloor = 6, kKeys = 7;
 
 let rowsArgs: usize = 0;
@@ -34,7 +53,7 @@ export function setRowsArgs(p: usize): void { rowsArgs = p; }
 function chunksOf(rows: i32): i32 { return (rows + ROW_CHUNK - 1) / ROW_CHUNK; }
 
 /** The argument region when a pass over `rows` rows is split, else 0. */
-function splitArgs(rows: i32): usize { return rows > ROW_CHUNK ? rowsArgs : 0; }
+function splitArgs(rows: i32): usize { return rows > SPLIT_MIN ? rowsArgs : 0; }
 
 /** Fills the common slots (kind, shape, X, responses, weights); returns the region. */
 function shapeArgs(a: usize, kind: i32, n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, pY: usize,
@@ -52,8 +71,11 @@ function shapeArgs(a: usize, kind: i32, n: i32, nd: i32, q: i32, ic: i32, xs: i3
   return a;
 }
 
-function runRows(a: usize, rows: i32): void {
-  const items = chunksOf(rows);
+/** Runs a pass over `rows` rows in items of `chunk` rows (the row maps: itemRows; the certificate's
+ *  sums: ROW_CHUNK). */
+function runRows(a: usize, rows: i32, chunk: i32): void {
+  stf(a, aChunk, <f64>chunk);
+  const items = (rows + chunk - 1) / chunk;
   if (parRun(PASS_L1_ROWS, a, items)) return;
   const xs = XS; // the items set XS from their arguments (as parRun does, restore the caller's)
   for (let c = 0; c < items; c++) l1RowsItem(a, c, 0);
@@ -67,7 +89,8 @@ export function l1RowsItem(pArgs: usize, c: i32, slot: i32): void {
   const kind = <i32>ldf(pArgs, aKind);
   const n = <i32>ldf(pArgs, aN), nd = <i32>ldf(pArgs, aNd), q = <i32>ldf(pArgs, aQ), ic = <i32>ldf(pArgs, aIc);
   const pX = <usize>ldf(pArgs, aX), pW = <usize>ldf(pArgs, aW);
-  const r0 = c * ROW_CHUNK, r1 = min<i32>(n, r0 + ROW_CHUNK);
+  const chunk = <i32>ldf(pArgs, aChunk);
+  const r0 = c * chunk, r1 = min<i32>(n, r0 + chunk);
   if (kind == kRes) {
     const pY = <usize>ldf(pArgs, aY), pB = <usize>ldf(pArgs, aB), pBeta = <usize>ldf(pArgs, aBeta);
     const pR = <usize>ldf(pArgs, aR), pVA = <usize>ldf(pArgs, aVA), pLab = <usize>ldf(pArgs, aLab);
@@ -124,7 +147,7 @@ export function residualPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usiz
   stf(a, aLab, <f64>pLab);
   stf(a, aZero, zero ? 1 : 0);
   stf(a, aLabels, labels ? 1 : 0);
-  runRows(a, n);
+  runRows(a, n, itemRows(n));
 }
 
 /** Rows r0..r1-1 (r0 a multiple of BLOCK) of residualPass. Row blocks keep r and wVA in cache while
@@ -190,7 +213,7 @@ export function gradientPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usiz
   stf(a, aLab, <f64>pLab);
   stf(a, aKey, <f64>pKey);
   stf(a, aPart, <f64>pPart);
-  runRows(a, n);
+  runRows(a, n, itemRows(n));
   return true;
 }
 
@@ -234,7 +257,9 @@ function gradientRows<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pW: usize,
  *  them into scales). Split: per-item maxima at pPart (items x q f64; 0: not split), combined in item order —
  *  maxima are exact, so any split gives the sequential loop's value. */
 export function columnMaxima(n: i32, q: i32, ic: i32, xs: i32, pX: usize, pW: usize, pPart: usize, pOut: usize): void {
-  const a = pPart != 0 ? splitArgs(n) : 0;
+  const chunk = itemRows(n);
+  const items = (n + chunk - 1) / chunk;
+  const a = pPart != 0 && <f64>items * <f64>q <= <f64>n ? splitArgs(n) : 0;
   if (a == 0) {
     if (xs == 3) scaleRows<f64>(n, q, ic, pX, pW, pOut, 0, n);
     else scaleRows<f32>(n, q, ic, pX, pW, pOut, 0, n);
@@ -242,8 +267,7 @@ export function columnMaxima(n: i32, q: i32, ic: i32, xs: i32, pX: usize, pW: us
   }
   shapeArgs(a, kScale, n, n, q, ic, xs, pX, 0, pW, 0);
   stf(a, aPart, <f64>pPart);
-  runRows(a, n);
-  const items = chunksOf(n);
+  runRows(a, n, chunk);
   for (let j = ic; j < q; j++) {
     let m = 0.0;
     for (let c = 0; c < items; c++) { const v = ldf(pPart, c * q + j); if (v > m) m = v; }
@@ -274,7 +298,7 @@ export function edgePass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, p
   stf(a, aH, <f64>pH);
   stf(a, aV, <f64>pV);
   stf(a, aVA, <f64>pVA);
-  runRows(a, n);
+  runRows(a, n, itemRows(n));
 }
 
 function edgeRows<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pH: usize, pV: usize, pVA: usize, r0: i32, r1: i32): void {
@@ -352,7 +376,7 @@ export function primalPass(n: i32, q: i32, pR: usize, pVA: usize, pW: usize, tau
   stf(a, aR, <f64>pR);
   stf(a, aVA, <f64>pVA);
   stf(a, aPart, <f64>pPart);
-  runRows(a, n);
+  runRows(a, n, ROW_CHUNK);
 }
 
 function primalRows(n: i32, q: i32, pR: usize, pVA: usize, pW: usize, tau: f64, pPart: usize, c: i32): void {
@@ -386,7 +410,7 @@ export function dualKeys(n: i32, pLab: usize, pW: usize, tau: f64, alpha: f64, u
   stf(a, aAlpha, alpha);
   stf(a, aLabels, useDual ? 1 : 0);
   stf(a, aKey, <f64>pKey);
-  runRows(a, n);
+  runRows(a, n, itemRows(n));
 }
 
 function dualKeyRows(pLab: usize, pW: usize, tau: f64, alpha: f64, useDual: bool, pKey: usize, r0: i32, r1: i32): void {
@@ -413,7 +437,7 @@ export function dualPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, p
   stf(a, aKey, <f64>pKey);
   stf(a, aZero, cols ? 1 : 0);
   stf(a, aPart, <f64>pPart);
-  runRows(a, n);
+  runRows(a, n, ROW_CHUNK);
 }
 
 function dualRows<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pR: usize, pKey: usize, cols: bool, pPart: usize,
@@ -458,7 +482,7 @@ export function floorPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, 
   }
   shapeArgs(a, kFloor, n, nd, q, ic, xs, pX, pY, pW, 0);
   stf(a, aPart, <f64>pPart);
-  runRows(a, n);
+  runRows(a, n, ROW_CHUNK);
 }
 
 function floorRows<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pY: usize, pW: usize, pPart: usize, c: i32): void {

@@ -5,13 +5,14 @@
 import { progress } from "./env";
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK } from "./status";
 import {
-  BLOCK, CD_N0, CD_REL, CD_SLOW, CD_SLOW_GAIN, CD_SLOW_MIN, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
+  BLOCK, CD_N0, CD_REL, CD_SLOW, CD_SLOW_GAIN, CD_SLOW_MIN, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, FACE_MAX_SWEEPS,
+  FACE_MIN_ROWS, FACE_SLOW, FACE_TOL, INDEP,
   KIND_L1, PERTURB, PERTURB_GROW, PERTURB_GROWTHS, REFRESH, SUBNORMAL_MIN, ZERO_DIR, ZERO_RES, aij, col, colT, ic, jitter, n, nd,
   pY, pYc, psi, q, rho, tau, useResponses, wB, wBest, wBeta, wCS, wG, wH, wId, wKey, wLU, wLab,
-  wPick, wPiv, wQ, wR, wSel, wSlot, wT, wU, wV, wVA, wWt, wXc, wYp, wgt, dataW, dataX, rsCap, RS_MIN_ROWS,
+  wGam, wPick, wPiv, wQ, wR, wSel, wSlot, wT, wU, wV, wVA, wWt, wXc, wYp, wgt, dataW, dataX, rsCap, RS_MIN_ROWS,
 } from "./l1-state";
 import { edgePass, gradientBlock, gradientPass, residualPass, rowScaleAt } from "./l1-rows";
-import { columnScales, edgeLength, factor, solve, solveT } from "./l1-lu";
+import { columnScales, edgeLength2, factor, solve, solveT } from "./l1-lu";
 import { XS, ldx, xld, xld2 } from "./xload";
 import { ldf, ldi, stf, sti } from "./mem";
 import { argmin, wselect } from "./select";
@@ -73,20 +74,22 @@ function gradientC(dst: usize): f64 {
 }
 
 /** F(b) = sum w rho(r) over the residual bookkeeping (plain sum: a progress measure); in face
- *  restriction (see pivotLoop) the frozen rows' share moves linearly with b. */
+ *  restriction (see pivotLoop) the frozen rows' share moves linearly with b. rho(r) is formed as
+ *  (tau - [r < 0]) r — tau - 1 or tau - 0 = tau, then the product rho takes: the same bits, without a
+ *  branch on the residual's sign (a coin flip: ~17% of the serial CPU of lad 1e6 x 10 was here). */
 function objective(): f64 {
   if (rsOn) {
     let fc = frozenF();
     for (let k = 0; k < rsN; k++) {
       const i = rsRow(k), r = ldf(wR, i);
-      if (r != 0) fc += wgt(i) * rho(r);
+      if (r != 0) fc += wgt(i) * ((tau - <f64>(r < 0)) * r);
     }
     return fc;
   }
   let f = 0.0;
   for (let i = 0; i < n; i++) {
     const r = ldf(wR, i);
-    if (r != 0) f += wgt(i) * rho(r);
+    if (r != 0) f += wgt(i) * ((tau - <f64>(r < 0)) * r);
   }
   return f;
 }
@@ -151,7 +154,7 @@ function cdStepT<T>(j: i32): f64 {
         const neg = r < 0;
         stf(wKey, lo, r); stf(wWt, lo, w); sti(wId, lo, i);
         stf(wKey, hi, r); stf(wWt, hi, w); sti(wId, hi, i);
-        wneg += select<f64>(w, 0.0, neg);
+        wneg += reinterpret<f64>(select<i64>(reinterpret<i64>(w), 0, neg)); // see below: w or +0
         lo += <i32>neg; hi -= <i32>!neg;
         target += w * tau;
         total += w;
@@ -160,6 +163,7 @@ function cdStepT<T>(j: i32): f64 {
   } else {
     const xp = colT<T>(j);
     const tp = tau, tn = 1.0 - tau;
+    const tpb = reinterpret<i64>(tp), tnb = reinterpret<i64>(tn);
     for (let i = 0; i < n; i++) {
       const a = xld<T>(xp, i), w = wgt(i);
       if (a != 0 && w > 0) {
@@ -170,9 +174,11 @@ function cdStepT<T>(j: i32): f64 {
         // overwritten later or lies outside [0, lo) and (hi, n) (lo <= hi + 1 throughout)
         stf(wKey, lo, key); stf(wWt, lo, om); sti(wId, lo, i);
         stf(wKey, hi, key); stf(wWt, hi, om); sti(wId, hi, i);
-        wneg += select<f64>(om, 0.0, neg);
+        // om or +0, tp or tn: integer selects on the f64 bits (V8 compiles a select of f64 values to a
+        // branch, and the sides are coin flips); the same values, so the same sums
+        wneg += reinterpret<f64>(select<i64>(reinterpret<i64>(om), 0, neg));
         lo += <i32>neg; hi -= <i32>!neg;
-        target += om * select<f64>(tp, tn, a > 0); // branch-free: the sign of a_ij is a coin flip
+        target += om * reinterpret<f64>(select<i64>(tpb, tnb, a > 0));
         total += om;
       }
     }
@@ -500,23 +506,25 @@ function breakpoints(): i32 {
 }
 
 /** Row i's breakpoint along +h (edge image v_i; wVA_i its scale) at position m, if it has one;
- *  returns the new count and adds its jump to bpTotal. */
+ *  returns the new count and adds its jump to bpTotal. Branch-free past the label (whether v runs
+ *  against the label is a coin flip): the entry is written at m either way and kept by advancing m;
+ *  a row without a breakpoint adds +0 to bpTotal (>= +0), which leaves its bits as they were. The
+ *  choices are integer selects on the f64 bits (a select of f64 values compiles to a branch). */
 // @ts-ignore: decorator
 @inline function breakpointAt(i: i32, v: f64, m: i32): i32 {
   const l = ldi(wLab, i);
   if (l == 0) return m;
-  if (!(l > 0 ? v > 0 : v < 0)) return m;
-  if (Math.abs(v) <= ZERO_DIR * ldf(wVA, i)) return m;
   const w = wgt(i);
-  if (!(w > 0)) return m;
-  let t = ldf(wR, i) / v;
-  if (!(t > 0)) t = 0;
+  // l = +-1: l v > 0 exactly when v runs against the label (v > 0 for l > 0, v < 0 for l < 0)
+  const keep = (<f64>l * v > 0) & !(Math.abs(v) <= ZERO_DIR * ldf(wVA, i)) & (w > 0);
+  // t if t > 0, else +0 (t <= 0 or NaN): t > 0 exactly when its bits lie in (0, +inf] as an i64
+  const tb = reinterpret<i64>(ldf(wR, i) / v);
+  stf(wKey, m, reinterpret<f64>(select<i64>(tb, 0, (tb > 0) & (tb <= 0x7FF0000000000000))));
   const jump = w * Math.abs(v);
-  stf(wKey, m, t);
   stf(wWt, m, jump);
   sti(wId, m, i);
-  bpTotal += jump;
-  return m + 1;
+  bpTotal += reinterpret<f64>(select<i64>(reinterpret<i64>(jump), 0, keep));
+  return m + <i32>keep;
 }
 
 /** breakpoints() over the rows of C, after edgeImageC: v_k, wVA_k read from wKey, wWt position k
@@ -580,12 +588,12 @@ function dualValue(): f64 {
       s = frozenF(); // frozen rows: labels agree with their signs, r_i w psi_i = w rho(r_i)
       for (let k = 0; k < rsN; k++) {
         const i = rsRow(k), l = ldi(wLab, i);
-        if (l != 0) s += ldf(wR, i) * wgt(i) * psi(l);
+        if (l != 0) s += ldf(wR, i) * wgt(i) * (tau - <f64>(l < 0)); // psi(l), without a branch on the side
       }
     } else {
       for (let i = 0; i < n; i++) {
         const l = ldi(wLab, i);
-        if (l != 0) s += ldf(wR, i) * wgt(i) * psi(l);
+        if (l != 0) s += ldf(wR, i) * wgt(i) * (tau - <f64>(l < 0));
       }
     }
     dualEstimate = alpha * s;
@@ -601,6 +609,7 @@ function dualValue(): f64 {
 // ---- run state (reset by resetRun at entry; read by the driver, written only here) ----
 export let sweeps: i32 = 0;      // coordinate-descent sweeps, all problems
 export let pivots: i32 = 0;      // simplex pivots, all problems
+export let faceSweeps: i32 = 0;  // of the sweeps, those of faceDescent (tests read the twin's)
 let maxIt: i32 = 0;              // budget of sweeps + pivots
 let cancelled: bool = false;
 export let haveDual: bool = false; // wU holds basis duals at the current vertex (no unit rows)
@@ -609,12 +618,20 @@ let bestF: f64 = 0;              // objective of wBest on the current problem
 
 /** Start of a kernel call: counters zero, the budget of sweeps + pivots. */
 export function resetRun(maxIter: i32): void {
-  sweeps = 0; pivots = 0; maxIt = maxIter;
+  sweeps = 0; pivots = 0; faceSweeps = 0; maxIt = maxIter;
   cancelled = false; haveDual = false; nonunique = 0;
 }
 
 /** The duals in wU no longer belong to the current vertex (the problem changed under them). */
 export function dropDual(): void { haveDual = false; }
+
+/** One CD sweep over every coordinate, counted in sweeps; false when no coordinate moved. */
+function sweep(): bool {
+  let moved = false;
+  for (let j = 0; j < q; j++) if (cdStep(j) != 0) moved = true;
+  sweeps++;
+  return moved;
+}
 
 /** Coordinate descent from wB, at most cap sweeps, stopping once a sweep gains less than
  *  max(rel, CD_REL min(1, sqrt(CD_N0 / n))) of F, or converges slowly (CD_SLOW); wBest = the result. */
@@ -625,9 +642,7 @@ function runCD(cap: i32, rel: f64): void {
   let k = 0;
   let prev = 0.0;
   while (k < cap && sweeps < maxIt) {
-    let moved = false;
-    for (let j = 0; j < q; j++) if (cdStep(j) != 0) moved = true;
-    sweeps++;
+    const moved = sweep();
     k++;
     const fn = objective();
     const gain = f - fn;
@@ -649,10 +664,22 @@ function startSimplex(): void {
   residuals(false);
   const sres = typicalScale(); // S: typical residual scale (median s_i at the CD point)
   residuals(true);
+  let zeros = 0;
+  let mass = 0.0; // the perturbation's mass, sum_i w_i |yp_i - y_i|
   for (let i = 0; i < n; i++) {
     const r = ldf(wR, i);
     sti(wLab, i, r < 0 ? -1 : 1);
-    stf(wYp, i, ldf(pY, i) + PERTURB * (ldf(wVA, i) + sres) * jitter(i));
+    const e = PERTURB * (ldf(wVA, i) + sres) * jitter(i);
+    stf(wYp, i, ldf(pY, i) + e);
+    if (r == 0) zeros++;
+    mass += wgt(i) * Math.abs(e);
+  }
+  if (zeros >= q && n >= FACE_MIN_ROWS) {
+    // a degenerate vertex: descend into the perturbed face before the crash (see faceDescent)
+    useResponses(wYp);
+    faceDescent(mass);
+    residuals(true);
+    for (let i = 0; i < n; i++) sti(wLab, i, ldf(wR, i) < 0 ? -1 : 1);
   }
   crash();
   // Run on perturbed responses (Charnes 1952: the classic cure for degeneracy, as in production LP
@@ -662,6 +689,34 @@ function startSimplex(): void {
   // few more pivots finish.
   useResponses(wYp);
   for (let s = 0; s < q; s++) { const i = ldi(wSlot, s); if (i >= 0) sti(wLab, i, 0); }
+}
+
+/** Coordinate descent on the perturbed responses from a degenerate vertex (issue 18). When many rows
+ *  tie at the CD point b* (integer design 1e6 x 50, tau 0.5: 49,464 of the 61,031 band rows at the
+ *  full level, where CD had already reached the optimal F), the perturbed problem is, near b*, a
+ *  quantile regression of the ties' perturbations on their rows: the simplex walked ~600 tiny
+ *  vertices of it (F moving by ~1e-9 relative), each pivot a pass over the band. CD sweeps solve most
+ *  of that problem at a few pivots' cost each; the crash then starts from the rows where the last
+ *  sweep stopped. Stops once a sweep gains at most FACE_TOL of the perturbation's mass, when two
+ *  sweeps in a row gained more than FACE_SLOW of the one before (CD crawling along a valley of the
+ *  face), or after FACE_MAX_SWEEPS. Leaves wBest and bestF (the CD point on the true responses) alone. */
+function faceDescent(mass: f64): void {
+  residuals(false);
+  let f = objective();
+  let prev = 0.0;
+  let crawl = 0; // consecutive sweeps that gained more than FACE_SLOW of the one before
+  for (let k = 0; k < FACE_MAX_SWEEPS && sweeps < maxIt; k++) {
+    const moved = sweep();
+    faceSweeps++;
+    const fn = objective();
+    const gain = f - fn;
+    f = fn;
+    if (progress(KIND_L1, sweeps + pivots, f, f) != 0) { cancelled = true; break; }
+    if (!moved || !(gain > FACE_TOL * mass)) break;
+    crawl = k > 0 && gain > FACE_SLOW * prev ? crawl + 1 : 0;
+    if (crawl >= 2) break;
+    prev = gain;
+  }
 }
 
 let grown: i32 = 0; // perturbation growths since startSimplex (PERTURB_GROW)
@@ -686,6 +741,38 @@ function hiddenViolation(i: i32, v: f64, w: f64, ctol: f64): bool {
   let rs = 0.0;
   for (let j = 0; j < q; j++) { const a = Math.abs(aij(i, j)) / ldf(wCS, j); if (a > rs) rs = a; }
   return rs > 0 && v * rs <= ctol;
+}
+
+/** Steepest-edge pricing needs gamma_s = ||M^-1 e_s||^2 (column-scaled) for every slot s; from
+ *  scratch that is a solve per slot — measured 29 (Gaussian) to 41 (integer design) of them per pivot
+ *  at q = 51, most of the pivot's O(q^3) work. Across a pivot that replaces slot l by row e they follow
+ *  from the old factorisation (Goldfarb & Reid 1977): with beta_s = M^-1 e_s, z = M^-T a^_e and
+ *  w = M^-T beta_l, the new columns are beta'_s = beta_s - (z_s / z_l) beta_l and beta'_l = beta_l / z_l,
+ *  so gamma'_s = gamma_s - 2 (z_s / z_l) w_s + (z_s / z_l)^2 gamma_l and gamma'_l = gamma_l / z_l^2 —
+ *  two solves. Called after the ratio test (wH = h, the chosen edge), before the swap; returns false
+ *  when an update cancelled (gamma'_s below 1e-6 of its terms) or is not finite: pivotLoop then
+ *  recomputes them all, as it does at every refresh. The lengths only rank the candidates, so
+ *  their rounding can change which edge is taken, never what is certified. */
+function nextEdgeLengths(leave: i32, enter: i32, sigma: f64): bool {
+  for (let j = 0; j < q; j++) stf(wT, j, aij(enter, j) / ldf(wCS, j));
+  solveT(wT);
+  for (let j = 0; j < q; j++) stf(wU, j, sigma * ldf(wH, j) * ldf(wCS, j)); // beta_l = sigma h^
+  solveT(wU);
+  const zl = ldf(wT, leave), gl = ldf(wGam, leave);
+  let ok = zl != 0;
+  for (let s = 0; s < q && ok; s++) {
+    if (s == leave) continue;
+    const c = ldf(wT, s) / zl, gs = ldf(wGam, s);
+    const g = gs - 2.0 * c * ldf(wU, s) + c * c * gl;
+    if (!(g > 1e-6 * (gs + c * c * gl))) ok = false;
+    stf(wGam, s, g);
+  }
+  if (ok) {
+    const g = gl / (zl * zl);
+    if (!(g > 0 && g < Infinity)) ok = false;
+    stf(wGam, leave, g);
+  }
+  return ok;
 }
 
 /** Simplex pivots from the basis in wSlot (labels in wLab) to a certified vertex of the current
@@ -714,6 +801,7 @@ function pivotLoop(): i32 {
   let since = REFRESH; // pivots since the last refresh (REFRESH forces one)
   let degen = 0;
   let dualEst = 0.0;
+  let gamOK = false; // wGam holds the squared edge lengths of the current basis
   rsOn = false; rsBlock = false; rsHist = false; fullFresh = false;
   while (true) {
     if (!factor()) { status = STATUS_NUMERICAL; break; }
@@ -729,14 +817,16 @@ function pivotLoop(): i32 {
       // restricted: a refresh of C while no frozen row can have come within theta / 2 of zero
       if (rsOn && drift() <= 0.5 * rsTheta) refreshC(); else refreshFull();
       since = 0;
+      gamOK = false; // the updated edge lengths drift: from scratch with every refresh
       f = objective();
       if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) stf(wBest, j, ldf(wB, j)); }
     }
+    if (!gamOK) { for (let s = 0; s < q; s++) stf(wGam, s, edgeLength2(s)); gamOK = true; }
     for (let j = 0; j < q; j++) stf(wU, j, -ldf(wG, j) / ldf(wCS, j));
     solveT(wU);
     // pricing: unit rows leave first; then the basic row whose dual violates its box most per
-    // unit length of its edge (steepest edge measured in column-scaled coefficients — Goldfarb &
-    // Reid 1977 in spirit, at O(q^3) per pivot instead of an O(nq) norm update), or the smallest
+    // unit length of its edge (steepest edge measured in column-scaled coefficients: the lengths
+    // are updated across pivots, nextEdgeLengths, and recomputed at refreshes), or the smallest
     // violated row index under Bland's rule. viol = -f' is the edge's rate of descent.
     const bland = degen >= DEGEN_BLAND;
     let leave = -1;
@@ -747,7 +837,7 @@ function pivotLoop(): i32 {
     for (let s = 0; s < q; s++) {
       if (ldi(wSlot, s) >= 0) continue;
       const v = Math.abs(ldf(wU, s));
-      const sc = v / edgeLength(s);
+      const sc = v / Math.sqrt(ldf(wGam, s));
       if (sc > score) { score = sc; viol = v; leave = s; }
     }
     if (leave >= 0) {
@@ -787,7 +877,7 @@ function pivotLoop(): i32 {
         if (bland) {
           if (leave < 0 || i < ldi(wSlot, leave)) { viol = v; leave = s; sigma = sg; }
         } else {
-          const sc = v / edgeLength(s);
+          const sc = v / Math.sqrt(ldf(wGam, s));
           if (sc > score) { score = sc; viol = v; leave = s; sigma = sg; }
         }
       }
@@ -829,6 +919,7 @@ function pivotLoop(): i32 {
       for (let j = 0; j < q; j++) hs += ldf(wCS, j) * Math.abs(ldf(wH, j));
       if (!(drift() + t * hs <= 0.5 * rsTheta)) { rsOn = false; rsBlock = true; since = REFRESH; continue; }
     }
+    gamOK = nextEdgeLengths(leave, enter, sigma);
     const old = ldi(wSlot, leave);
     // degenerate: the residual the step crosses to reach the entering row, t |v_e|, is within that
     // row's zero tolerance — a tie to rounding, so b does not really move (see DEGEN_BLAND)
@@ -883,6 +974,7 @@ export function plainSolve(cdCap: i32, cdRel: f64 = 0): i32 {
   runCD(cdCap, cdRel);
   if (cancelled) return STATUS_CANCELLED;
   startSimplex();
+  if (cancelled) return STATUS_CANCELLED;
   return pivotLoop();
 }
 

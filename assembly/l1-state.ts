@@ -95,6 +95,21 @@ export const PERTURB_GROWTHS: i32 = 3;
  *  simplex under Bland's rule for good (integer design 7e5 x 10, tau 0.1: 2,800 pivots at 1e-12
  *  steps, stopped at maxIter — issue 18). */
 export const DEGEN_BLAND: i32 = 8;
+/** Face descent (l1-simplex.ts startSimplex): when the coordinate-descent point has at least q zero
+ *  residuals (a degenerate vertex: integer designs put ~80% of a 1e6 x 50 band on it), coordinate
+ *  descent goes on on the perturbed responses until a sweep gains at most FACE_TOL of the
+ *  perturbation's mass sum_i w_i |yp_i - y_i|, or FACE_MAX_SWEEPS sweeps ... */
+export const FACE_TOL: f64 = 1e-6;
+export const FACE_MAX_SWEEPS: i32 = 40;
+/** ... or once two sweeps in a row gained more than FACE_SLOW of the one before: CD crawling along a
+ *  valley (intx 8,000 x 5 on {-1, 0, 1}, noise 0.3: two coefficients moving together by 1e-8 a
+ *  sweep, the same gain each time, for all 40 sweeps). Integer design 1e6 x 50 (7 sweeps) keeps
+ *  contracting. */
+export const FACE_SLOW: f64 = 0.8;
+/** ... on problems of at least FACE_MIN_ROWS rows, where a walk over the face costs (on small data it
+ *  only changed the path: a fuzz-found case with denormal and 1e12 entries, weights 1e-6..1e6, ended
+ *  STATUS_NUMERICAL from the other start — test/kernels/l1-kernel.test.ts, regressions). */
+export const FACE_MIN_ROWS: i32 = 2048;
 /** Face restriction (l1-simplex.ts pivotLoop): a problem of at least RS_MIN_ROWS rows may pivot on
  *  a subset C of at most half its rows, whose rows of X are copied row-major into wXc — at most
  *  RS_XC_F64 values (8 MiB), so C holds at most rsCapRows(n, p) rows. */
@@ -137,6 +152,7 @@ export let wG: usize = 0;    // q f64: g = sum over non-basic rows of w psi a
 export let wCS: usize = 0;   // q f64: column scales s_j (powers of 2, see columnScales)
 export let wBeta: usize = 0; // q f64: beta_j / ZERO_RES, uncertainty of b_j at the current vertex (0 in CD)
 export let wT: usize = 0;    // q f64: scratch
+export let wGam: usize = 0;  // q f64: squared edge lengths of the basis slots (steepest-edge pricing, l1-simplex.ts)
 export let wSlot: usize = 0; // q i32: basis slots: row i >= 0, or -1 - j for the unit row e_j
 export let wPiv: usize = 0;  // q i32: LU row interchanges
 export let wPick: usize = 0; // q i32: row at which coordinate j's last CD step stopped (-1: none)
@@ -218,6 +234,7 @@ export function layout(pWork: usize): usize {
   wCS = p; p += qF;
   wBeta = p; p += qF;
   wT = p; p += qF;
+  wGam = p; p += qF;
   wSlot = p; p += qI;
   wPiv = p; p += qI;
   wPick = p; p += qI;

@@ -89,6 +89,17 @@
 // l1-simplex.ts pivotLoop: O(|C| q) a pivot, 949 -> 546 ms there), and coordinate descent stops when
 // its sweeps converge slowly (CD_SLOW; 1e5 x 10 tau 0.9: 16 -> 10 sweeps, 64 -> 52 ms). The walk
 // itself (its pivot count) is unchanged.
+// Session 8 (h18w): measured per pivot first (intx 1e5 x 50): pricing's steepest-edge lengths were
+// 41 solves a pivot — now updated across pivots (l1-simplex.ts nextEdgeLengths, 2 solves), same
+// pivots, 522 -> 482 ms. At 1e6 x 50 the walk was on the full level: CD had reached the optimal F on
+// a band of 61,031 rows of which 49,464 tie at b*, and ~600 full-band pivots walked the perturbed
+// face (restriction cannot help when the face is 80% of the band). Face descent (l1-simplex.ts
+// faceDescent: CD on the perturbed responses from a CD point with >= q zero residuals) solves most
+// of that walk in 7 sweeps: 1153 -> 658 pivots, 4.1 -> 2.2-2.5 s CPU. What is left there: the levels
+// below the full one (~520 pivots: their CD points are not degenerate, and continuing CD on them cost
+// more than the pivots it saved: 1e5 x 50 tau 0.5 39 sweeps + 161 pivots, 778 ms, against 13 + 483,
+// 628 ms), the least-squares rank check / warm start on all rows (~250 ms at 1e6 x 50) and the final
+// re-price and certificate on all rows (~450 ms).
 // The nid summary (issue item 2) at 1e6 x 10 intx tau 0.5 stops with RANK_DEFICIENT, "the fits at
 // tau +- h coincide" (integer data: the solution is piecewise constant in tau) — a summary.ts decision.
 //
@@ -118,13 +129,13 @@ import {
 
 export { l1_glob } from "./l1-glob";
 
-/** Work-region bytes for l1_fit(n, ., p, ...): 6n f64 + 2n i32 + 8q f64 + 3q i32 + 2q^2 f64 + the
+/** Work-region bytes for l1_fit(n, ., p, ...): 6n f64 + 2n i32 + 9q f64 + 3q i32 + 2q^2 f64 + the
  *  selection sample + the face restriction's copy of rows of X (rsCapRows), q = p + 1 (the intercept is counted whether or not it is fitted), plus, when
  *  n >= the globbing threshold, the reduced-problem area (globBytes). Must match layout(). */
 export function l1_work_bytes(n: i32, p: i32): f64 {
   const qq = <f64>p + 1;
   const l2 = l2_work_bytes(n, p); // the rank check / warm start runs in the same region first
-  let own = 6 * regionBytes(8 * <f64>n) + 2 * regionBytes(4 * <f64>n) + 8 * regionBytes(8 * qq) +
+  let own = 6 * regionBytes(8 * <f64>n) + 2 * regionBytes(4 * <f64>n) + 9 * regionBytes(8 * qq) +
     3 * regionBytes(4 * qq) + 2 * regionBytes(8 * qq * qq) + <f64>SELECT_SCRATCH_BYTES;
   own += 16 + regionBytes(8 * <f64>rsCapRows(n, p) * <f64>p); // the face restriction's rows of X
   own += globBytes(n, p);

@@ -25,6 +25,11 @@
 //     (no copy; its sums are centred afterwards, - W m_t m_u between two such columns), the others
 //     and y are copied centred, and all entries are scaled by 1 / (s_t s_u) at the end. Measured
 //     (1e6 x 20, CPU, A/B in separate processes, load 10): 88-92 -> 75-77 ms.
+//     Fused (fusedNormalMatrix, tried first under the same conditions): steps 1 and 2 in ONE pass — the
+//     Gram matrix of shifted columns x - c (c = 0 read in place, else a sampled value in a copy) with
+//     each column's sum and extremes, centred and scaled afterwards; it falls back to the two passes
+//     when a shift cancels more than one bit or a column is constant. Measured (1e6 x 20, CPU, A/B of
+//     two builds in one process, 9 reps, load 4.4): 63.2 -> 60.0 ms median; 1e5 x 100 84.4 -> 82.8.
 //  3. ridge / s_j^2 is added to diagonal j (the penalty in scaled coordinates).
 //  4. Cholesky of the Gram matrix (upper, LAPACK dpotf2 order), failing at the first pivot that is
 //     not above RCOND_MIN times its diagonal entry; then Hager/Higham's 1-norm estimate of rcond
@@ -71,7 +76,7 @@ import { splitHi, twoSumErr, twoProdErr, splitHiV, twoSumErrV, twoProdErrV } fro
 import { XS, setX, setXS, xatx, xld, xld2 } from "./xload";
 import { PAR_SLOTS, PASS_L2_GRAM, PASS_L2_REFINE, PASS_L2_STD, parRun } from "./par";
 import { ldf, stf, ldi, sti, evenUp, lane0, lane1 } from "./mem";
-import { dotTile2x4At } from "./tile";
+import { dotTile2x4At, dots4, dot1 } from "./tile";
 
 /** Rows per block of the Gram / QR / refinement passes (even, so f64x2 pairs never straddle blocks). */
 const BLOCK: i32 = 512;
@@ -120,15 +125,17 @@ function blockRows(n: i32): i32 {
  *  five per-row vectors of L (weights; residual high / low parts, then q = w r as a double-double and
  *  the split of its high part) — the scratch of participant slot 0 —, the block-pass arguments
  *  (ARGS_LEN f64), one partial result per row chunk (chunks(n, p) slots of partStride(p) f64: a
- *  chunk's Gram matrix, or its refinement sums) and the scratch of slots 1..PAR_SLOTS-1. */
+ *  chunk's Gram matrix, or its refinement sums), the scratch of slots 1..PAR_SLOTS-1 and the fused
+ *  Gram pass's column statistics per chunk (3 evenUp(p + 1) f64: sums, minima, maxima), and 8 f64 of
+ *  scratch for the QR factorisation's dots4 (assembly/tile.ts). */
 export function l2_work_bytes(n: i32, p: i32): f64 {
   const L = <f64>blockRows(n);
   const pv = <f64>evenUp(p + 1);
   const q = <f64>p + 1.0;
   const qq = q * q + (q % 2.0);
   const ps = <f64>partStride(p);
-  return 8.0 * (12.0 * pv + 2.0 * qq + (q + 5.0) * L + <f64>ARGS_LEN + <f64>chunkCount(n, p) * ps +
-    <f64>(PAR_SLOTS - 1) * (q + 5.0) * L);
+  return 8.0 * (12.0 * pv + 2.0 * qq + (q + 5.0) * L + <f64>ARGS_LEN + <f64>chunkCount(n, p) * (ps + 3.0 * pv) +
+    <f64>(PAR_SLOTS - 1) * (q + 5.0) * L + 8.0);
 }
 
 // ---- row chunks: the fixed decomposition of the block passes ----
@@ -239,9 +246,12 @@ export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
     return intercept != 0 || (p > 0 && ridge == 0) ? STATUS_RANK_DEFICIENT : STATUS_OK;
   }
 
-  let pa = standardize(n, p, pX, pY, pW, W, intercept, pFlags, 1);
+  let pa = p;
+  if (!(plainOk != 0 && fusedNormalMatrix(n, p, pX, pY, pW, intercept, ridge, L))) {
+    pa = standardize(n, p, pX, pY, pW, W, intercept, pFlags, 1);
+    normalMatrix(n, pX, pY, pW, pa, intercept != 0 ? ldf(rMean, p) : 0.0, ridge, L, plainOk);
+  }
   let ybar = intercept != 0 ? ldf(rMean, p) : 0.0;
-  normalMatrix(n, pX, pY, pW, pa, ybar, ridge, L, plainOk);
   let kk = factorize(n, pX, pY, pW, pa, ybar, ridge, L, pFlags, pInfo, 1);
   if (kk < 0) {
     // The QR path (step 5: ill-conditioned): steps 1-3 again with the multi-pass standardisation,
@@ -306,6 +316,8 @@ let rPart: usize = 0;   // chunkCount(n, p) partial slots
 let rSlots: usize = 0;  // scratch of participant slots 1..PAR_SLOTS-1 ((p + 6) L f64 each)
 let rP: i32 = 0;        // p of the call in progress (the chunk rule's)
 let rRaw: i32 = 0;      // the Gram matrix was read in place (normalMatrix; widens refine's rho)
+let rStats: usize = 0;  // chunkCount(n, p) x 3 evenUp(p + 1) f64: the fused Gram pass's column sums, minima, maxima
+let rDots: usize = 0;   // 8 f64: householderBlock's scratch (factorize, serial)
 
 /** Points the regions above into the work region at pWork (see l2_work_bytes). */
 function layoutL2(pWork: usize, p: i32, L: i32, n: i32): void {
@@ -334,6 +346,8 @@ function layoutL2(pWork: usize, p: i32, L: i32, n: i32): void {
   rArgs = rQl + (<usize>L << 3);
   rPart = rArgs + (<usize>ARGS_LEN << 3);
   rSlots = rPart + (<usize>(chunkCount(n, p) * partStride(p)) << 3);
+  rStats = rSlots + <usize>(PAR_SLOTS - 1) * (<usize>((p + 6) * L) << 3);
+  rDots = rStats + (<usize>(chunkCount(n, p) * 3 * evenUp(p + 1)) << 3);
   rP = p;
 }
 
@@ -413,21 +427,131 @@ function normalMatrix(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f6
   // In place (see gramMatrix): l2_fit's first attempt, unweighted f64 X, n q >= PLAIN_MIN_NQ, q <= L.
   rRaw = rawOk != 0 && pW == 0 && XS == 3 && <f64>n * <f64>q >= PLAIN_MIN_NQ && q <= L ? 1 : 0;
   if (rRaw != 0) {
+    // Column t's shift in rEx: 0 for the columns read in place (mode 1 in rSg), else its mean (y: ybar).
     const W = <f64>n;
     for (let t = 0; t < pa; t++) {
       const j = ldi(rAct, t);
       const m = ldf(rMean, j);
       const s = ldf(rScale, j);
-      stf(rSg, t, (W * m) * m <= s * s ? 1.0 : 0.0);
+      const inPlace = (W * m) * m <= s * s;
+      stf(rSg, t, inPlace ? 1.0 : 0.0);
+      stf(rEx, t, inPlace ? 0.0 : m);
     }
+    stf(rSg, pa, 0);
+    stf(rEx, pa, ybar);
   }
-  gramMatrix(n, pX, pY, pW, pa, ybar, L, rP, rG);
+  gramMatrix(n, pX, pY, pW, pa, ybar, L, rP, rG, 0);
+  addRidge(pa, q, ridge);
+}
+
+/** Step 3: ridge / s_j^2 on the Gram matrix's diagonal (scaled coordinates). */
+function addRidge(pa: i32, q: i32, ridge: f64): void {
   if (ridge > 0) {
     for (let t = 0; t < pa; t++) {
       const iv = ldf(rInvs, ldi(rAct, t));
       stf(rG, t * q + t, ldf(rG, t * q + t) + (ridge * iv) * iv);
     }
   }
+}
+
+/** Sampled rows of the fused pass's mode and shift estimate: rows (2k + 1) n / (2 FUSED_PROBE), k < FUSED_PROBE
+ *  (evenly spaced, so a trend in row order averages out; a median shift, as onePass's, falls back
+ *  too often here: a 0/1 column with 30% ones whose median sample is 1 cancels 1.5 bits). */
+const FUSED_PROBE: i32 = 64;
+
+/** Steps 1-3 in one pass over X and y (l2_fit's first attempt, when the in-place Gram applies:
+ *  unweighted, X f64, n (p + 1) >= PLAIN_MIN_NQ, p + 1 <= L). Instead of a standardisation pass before
+ *  the Gram pass, the Gram pass accumulates the Gram matrix of the shifted columns d_t = x_t - c_t
+ *  (y in column p) together with each column's sum S1_t = sum d_t and the extremes of d_t, and the
+ *  centring and scaling follow algebraically: m_t = c_t + S1_t / W (hi and the rounding error, as
+ *  onePass), centred sums C_tu = G_tu - S1_t (S1_u / W), s_t = sqrt(C_tt), Z's Gram C_tu / (s_t s_u).
+ *  Shift: 0 (the column read in place, as normalMatrix's mode 1) when FUSED_PROBE evenly spaced rows
+ *  say its mean does not dominate its spread (4 mean^2 <= mean square there), else their mean, in a
+ *  copied column. Without an intercept every shift is
+ *  0 and nothing is centred. The shift was good enough when each column passes onePass's tests:
+ *  sums finite and in range, S1_t (S1_t / W) <= S2_t / 2 (the centring cancels at most one bit, so
+ *  the Gram's sums are at most twice the centred ones, as refine's rho assumes for the in-place
+ *  Gram), and no column constant (s_t > 0, 1 / s_t finite). Otherwise false, nothing kept: the
+ *  caller runs standardize and normalMatrix (the passes this replaces; the Gram pass is lost).
+ *  On success: means, scales, inverse scales, bounds max|x_j| (|m| + max |d - S1 / W|, up to
+ *  rounding) and the active columns (all p) are set, rG holds Z's Gram with the ridge, rRaw = 1. */
+function fusedNormalMatrix(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, ridge: f64, L: i32): bool {
+  const q = p + 1;
+  if (!(pW == 0 && XS == 3 && p > 0 && <f64>n * <f64>q >= PLAIN_MIN_NQ && q <= L)) return false;
+  for (let t = 0; t < q; t++) {
+    sti(rAct, t, t);
+    const v = t < p ? pX + ((<usize>t * <usize>n) << 3) : pY;
+    let c = 0.0;
+    let mode = 1.0;
+    if (intercept != 0) {
+      let s1 = 0.0;
+      let s2 = 0.0;
+      for (let k = 0; k < FUSED_PROBE; k++) {
+        const x = ldf(v, <i32>((<i64>(2 * k + 1) * <i64>n) / <i64>(2 * FUSED_PROBE)));
+        s1 += x;
+        s2 += x * x;
+      }
+      if (!(4.0 * s1 * s1 <= <f64>FUSED_PROBE * s2)) {
+        mode = 0.0;
+        c = s1 / <f64>FUSED_PROBE;
+      }
+    }
+    stf(rSg, t, mode);
+    stf(rEx, t, c);
+  }
+  rRaw = 1;
+  gramMatrix(n, pX, pY, pW, p, 0, L, rP, rG, rStats);
+  // Column statistics: the chunks' in chunk order (sums added, extremes compared).
+  const pv = evenUp(q);
+  const nc = chunkCount(n, p);
+  const W = <f64>n;
+  for (let t = 0; t < q; t++) {
+    let s1 = 0.0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let c = 0; c < nc; c++) {
+      const st = rStats + (<usize>(c * 3 * pv) << 3);
+      s1 += ldf(st, t);
+      const a = ldf(st, pv + t);
+      const b = ldf(st, 2 * pv + t);
+      if (a < lo) lo = a;
+      if (b > hi) hi = b;
+    }
+    const s2 = ldf(rG, t * q + t);
+    if (!(s1 - s1 == 0) || !(s2 < Infinity) || !(s2 >= ONEPASS_S2_MIN)) return false;
+    const c = ldf(rEx, t);
+    const m1 = intercept != 0 ? s1 / W : 0.0;
+    const m = c + m1;
+    const amax = vExtent(lo, hi, m1);
+    if (!(W * amax * amax <= ONEPASS_WA2_MAX)) return false;
+    const corr = s1 * m1;
+    if (!(corr <= 0.5 * s2)) return false;
+    const sc = t < p ? sqrt<f64>(s2 - corr) : 1.0;
+    const iv = 1.0 / sc;
+    if (!(sc > 0 && iv < Infinity)) return false;
+    stf(rMean, t, m);
+    stf(rMeanLo, t, twoSumErr(c, m1, m));
+    if (t < p) {
+      stf(rScale, t, sc);
+      stf(rInvs, t, iv);
+      stf(rXm, t, abs<f64>(m) + amax);
+    }
+    stf(rDelta, t, m1); // S1_t / W, for the centring below
+    stf(rGh, t, s1);
+  }
+  // Centre and scale: C_tu = G_tu - S1_t (S1_u / W) (u >= t), times 1 / (s_t s_u) (y: 1).
+  for (let u = 0; u < q; u++) {
+    const ivu = u < p ? ldf(rInvs, u) : 1.0;
+    const mu = intercept != 0 ? ldf(rDelta, u) : 0.0;
+    for (let t = 0; t <= u; t++) {
+      const ivt = t < p ? ldf(rInvs, t) : 1.0;
+      let g = ldf(rG, u * q + t);
+      if (intercept != 0) g = g - ldf(rGh, t) * mu;
+      stf(rG, u * q + t, (g * ivt) * ivu);
+    }
+  }
+  addRidge(p, q, ridge);
+  return true;
 }
 
 /** Steps 4-5: factor — Cholesky if comfortable, else Householder QR with rank detection (aliased
@@ -454,7 +578,7 @@ function factorize(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64, 
       const len = min<i32>(L, n - i0);
       const lp = evenUp(len);
       fillBlock(n, pX, pY, pW, i0, len, lp, pa, rAct, rMean, rInvs, ybar, rBlk, L, rWb);
-      householderBlock(rBlk, L, lp, pa, q, rR);
+      householderBlock(rBlk, L, lp, pa, q, rR, rDots);
     }
     if (ridge > 0) {
       const sr = sqrt<f64>(ridge);
@@ -467,7 +591,7 @@ function factorize(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64, 
         for (let i = 0; i < rows; i++) {
           stf(rBlk, (t0 + i) * L + i, sr * ldf(rInvs, ldi(rAct, t0 + i)));
         }
-        householderBlock(rBlk, L, lp, pa, q, rR);
+        householderBlock(rBlk, L, lp, pa, q, rR, rDots);
       }
     }
     kk = deleteAliased(rR, q, pa, TOL_RANK, rPos, rAct, pFlags);
@@ -1090,12 +1214,15 @@ function fillBlock(n: i32, pX: usize, pY: usize, pW: usize, i0: i32, len: i32, l
 
 /** Upper triangle of the Gram matrix of [Z, yc] (order pa + 1, leading dimension pa + 1) into pG: each
  *  row chunk's Gram matrix (gramChunk, a block pass) into its partial slot, then their sum in chunk
- *  order. The work layout (rAct, rMean, rInvs, rArgs, rPart, scratch) is the call's (layoutL2). */
-function gramMatrix(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64, L: i32, p: i32, pG: usize): void {
+ *  order. The work layout (rAct, rMean, rInvs, rArgs, rPart, scratch) is the call's (layoutL2).
+ *  In place (rRaw): column t shifted by rEx[t] (0: read in place when rSg[t] != 0), the centring
+ *  and scaling below — or, with pStats != 0 (fusedNormalMatrix), none: each chunk's column sums,
+ *  minima and maxima of the shifted columns go to pStats (3 evenUp(q) f64 per chunk) instead. */
+function gramMatrix(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64, L: i32, p: i32, pG: usize, pStats: usize): void {
   const q = pa + 1;
   const a = passArgs(n, pX, pY, pW, pa, rAct, L, p);
-  stf(a, aV1, <f64>rMean);
-  stf(a, aV2, <f64>rInvs);
+  stf(a, aV1, <f64>(rRaw != 0 ? rEx : rMean));
+  stf(a, aV2, <f64>(rRaw != 0 ? pStats : rInvs));
   stf(a, aV3, ybar);
   stf(a, aFast, <f64>rRaw);
   stf(a, aMask, <f64>rSg);
@@ -1109,7 +1236,7 @@ function gramMatrix(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64,
     const part = rPart + <usize>c * ps;
     for (let k = 0; k < q * q; k++) stf(pG, k, ldf(pG, k) + ldf(part, k));
   }
-  if (rRaw != 0) {
+  if (rRaw != 0 && pStats == 0) {
     // Centre the in-place columns' sums (C = X^T X - W m m^T where both columns were read in place;
     // a sum with a centred copy needs nothing: sum (x - m) = 0 up to rounding), then scale.
     const W = <f64>n;
@@ -1143,13 +1270,24 @@ export function l2GramItem(pArgs: usize, c: i32, s: i32): void {
   const r0 = c * chunk;
   const r1 = min<i32>(n, r0 + chunk);
   const raw = <i32>ldf(pArgs, aFast) != 0;
+  const stats = raw ? <usize>ldf(pArgs, aV2) : 0;
+  const pv = evenUp(q);
+  const st = stats + (<usize>(c * 3 * pv) << 3);
+  if (stats != 0) {
+    for (let t = 0; t < q; t++) {
+      stf(st, t, 0);
+      stf(st, pv + t, Infinity);
+      stf(st, 2 * pv + t, -Infinity);
+    }
+  }
   for (let i0 = r0; i0 < r1; i0 += L) {
     const len = min<i32>(L, r1 - i0);
     const lp = evenUp(len);
     if (raw) {
       fillInPlace(n, <usize>ldf(pArgs, aPX), <usize>ldf(pArgs, aPY), i0, len, lp, pa, <usize>ldf(pArgs, aAct),
-        <usize>ldf(pArgs, aV1), ldf(pArgs, aV3), <usize>ldf(pArgs, aMask), blk, L, wb);
+        <usize>ldf(pArgs, aV1), <usize>ldf(pArgs, aMask), blk, L, wb);
       gramBlock(blk, L, lp, q, part, wb);
+      if (stats != 0) blockStats(wb, q, len, st, pv);
     } else {
       fillBlock(n, <usize>ldf(pArgs, aPX), <usize>ldf(pArgs, aPY), <usize>ldf(pArgs, aPW), i0, len, lp, pa,
         <usize>ldf(pArgs, aAct), <usize>ldf(pArgs, aV1), <usize>ldf(pArgs, aV2), ldf(pArgs, aV3), blk, L, wb);
@@ -1159,23 +1297,77 @@ export function l2GramItem(pArgs: usize, c: i32, s: i32): void {
 }
 
 /** The in-place Gram's block (gramMatrix with rRaw): the column table pCols (u32 addresses, q of
- *  them) points column t < pa with mode 1 (pMode, f64 per t) at X itself — unless the block has an
- *  odd number of rows, when it is copied as it is with a zero pad row — and every other column
- *  (mode 0, and y in column pa) at a centred, unscaled copy (x - m; y - ybar) in the block. */
-function fillInPlace(n: i32, pX: usize, pY: usize, i0: i32, len: i32, lp: i32, pa: i32, pAct: usize, pMean: usize,
-  ybar: f64, pMode: usize, pBlk: usize, L: i32, pCols: usize): void {
+ *  them) points column t (y: t = pa) with mode 1 (pMode, f64 per t) at X (y) itself — unless the
+ *  block has an odd number of rows, when it is copied as it is with a zero pad row — and every other
+ *  column (mode 0) at a shifted, unscaled copy x - pShift[t] in the block. */
+function fillInPlace(n: i32, pX: usize, pY: usize, i0: i32, len: i32, lp: i32, pa: i32, pAct: usize, pShift: usize,
+  pMode: usize, pBlk: usize, L: i32, pCols: usize): void {
   const half = len & ~1;
   for (let t = 0; t <= pa; t++) {
     const src = t < pa ? pX + ((<usize>ldi(pAct, t) * <usize>n + <usize>i0) << 3) : pY + (<usize>i0 << 3);
-    const inPlace = t < pa && ldf(pMode, t) != 0;
+    const inPlace = ldf(pMode, t) != 0;
     if (inPlace && lp == len) {
       store<u32>(pCols + (<usize>t << 2), <u32>src);
       continue;
     }
     const dst = pBlk + (<usize>(t * L) << 3);
-    fillColumn<f64>(src, dst, half, len, 0, 0, inPlace ? 0.0 : (t < pa ? ldf(pMean, ldi(pAct, t)) : ybar), 1.0);
+    fillColumn<f64>(src, dst, half, len, 0, 0, ldf(pShift, t), 1.0);
     if (lp > len) stf(dst, len, 0);
     store<u32>(pCols + (<usize>t << 2), <u32>dst);
+  }
+}
+
+/** fusedNormalMatrix's statistics of one block (len rows, columns at the u32 addresses pCols): each
+ *  column's sum, minimum and maximum added into / compared with st[t], st[pv + t], st[2 pv + t].
+ *  The sum in four lanes (rows 4k, 4k + 1 in a; 4k + 2, 4k + 3 in b; a last pair into a, an odd last
+ *  row into lane 0 of a + b), combined as ((a0 + b0) + odd) + (a1 + b1): four independent chains,
+ *  as one chain was bound by the add's latency (the extremes do not depend on the order). */
+function blockStats(pCols: usize, q: i32, len: i32, st: usize, pv: i32): void {
+  const bytes = <usize>(len & ~1) << 3;
+  for (let t = 0; t < q; t++) {
+    const col = <usize>load<u32>(pCols + (<usize>t << 2));
+    let a = f64x2.splat(0);
+    let b = a;
+    let lo = f64x2.splat(Infinity);
+    let hi = f64x2.splat(-Infinity);
+    let lo2 = lo;
+    let hi2 = hi;
+    let o: usize = 0;
+    for (; o + 32 <= bytes; o += 32) {
+      const v = v128.load(col + o);
+      const w = v128.load(col + o + 16);
+      a = f64x2.add(a, v);
+      b = f64x2.add(b, w);
+      lo = f64x2.pmin(lo, v);
+      hi = f64x2.pmax(hi, v);
+      lo2 = f64x2.pmin(lo2, w);
+      hi2 = f64x2.pmax(hi2, w);
+    }
+    if (o < bytes) {
+      const v = v128.load(col + o);
+      a = f64x2.add(a, v);
+      lo = f64x2.pmin(lo, v);
+      hi = f64x2.pmax(hi, v);
+    }
+    lo = f64x2.pmin(lo, lo2);
+    hi = f64x2.pmax(hi, hi2);
+    const ab = f64x2.add(a, b);
+    let s0 = lane0(ab);
+    let l0 = lane0(lo);
+    let h0 = lane0(hi);
+    if ((len & 1) != 0) {
+      const v = load<f64>(col + bytes);
+      s0 += v;
+      if (v < l0) l0 = v;
+      if (v > h0) h0 = v;
+    }
+    const l1 = lane1(lo);
+    const h1 = lane1(hi);
+    stf(st, t, ldf(st, t) + (s0 + lane1(ab)));
+    if (l1 < l0) l0 = l1;
+    if (h1 > h0) h0 = h1;
+    if (l0 < ldf(st, pv + t)) stf(st, pv + t, l0);
+    if (h0 > ldf(st, 2 * pv + t)) stf(st, 2 * pv + t, h0);
   }
 }
 
@@ -1449,7 +1641,7 @@ function invNorm1Estimate(pR: usize, q: i32, k: i32, pX: usize, pSg: usize): f64
  *  four updates); every column sees the operations of the one-column loop in the same order
  *  (per-column f64x2 accumulators, lane 0 = even rows), so the bits are those of the twin's loop.
  *  The block is overwritten. */
-export function householderBlock(pBlk: usize, L: i32, lp: i32, nk: i32, q: i32, pR: usize): void {
+export function householderBlock(pBlk: usize, L: i32, lp: i32, nk: i32, q: i32, pR: usize, pScr: usize): void {
   const stride = <usize>L << 3;
   const bytes = <usize>lp << 3;
   for (let k = 0; k < nk; k++) {
@@ -1462,17 +1654,11 @@ export function householderBlock(pBlk: usize, L: i32, lp: i32, nk: i32, q: i32, 
       const c1 = c0 + stride;
       const c2 = c1 + stride;
       const c3 = c2 + stride;
-      let d0 = f64x2.splat(0);
-      let d1 = d0;
-      let d2 = d0;
-      let d3 = d0;
-      for (let o: usize = 0; o < bytes; o += 16) {
-        const x = v128.load(v + o);
-        d0 = f64x2.add(d0, f64x2.mul(x, v128.load(c0 + o)));
-        d1 = f64x2.add(d1, f64x2.mul(x, v128.load(c1 + o)));
-        d2 = f64x2.add(d2, f64x2.mul(x, v128.load(c2 + o)));
-        d3 = f64x2.add(d3, f64x2.mul(x, v128.load(c3 + o)));
-      }
+      dots4(v, c0, c1, c2, c3, bytes, pScr);
+      const d0 = v128.load(pScr);
+      const d1 = v128.load(pScr + 16);
+      const d2 = v128.load(pScr + 32);
+      const d3 = v128.load(pScr + 48);
       const r0 = ldf(pR, j * q + k);
       const r1 = ldf(pR, (j + 1) * q + k);
       const r2 = ldf(pR, (j + 2) * q + k);
@@ -1499,8 +1685,7 @@ export function householderBlock(pBlk: usize, L: i32, lp: i32, nk: i32, q: i32, 
     }
     for (; j < q; j++) {
       const c = pBlk + <usize>j * stride;
-      let d = f64x2.splat(0);
-      for (let o: usize = 0; o < bytes; o += 16) d = f64x2.add(d, f64x2.mul(v128.load(v + o), v128.load(c + o)));
+      const d = dot1(v, c, bytes);
       const rkj = ldf(pR, j * q + k);
       const ts = tau * (rkj + (lane0(d) + lane1(d)));
       stf(pR, j * q + k, rkj - ts);
@@ -1636,7 +1821,9 @@ function refineRows(n: i32, r0: i32, r1: i32, pX: usize, pY: usize, pW: usize, m
     // Plain mode reading X in place: up to SUPER_BLOCKS whole blocks at a time (plainSuper; the
     // scratch from pBlk holds (k + 6) L >= 8 L f64), the rest block by block below.
     while (r1 - i0 >= L) {
-      const nb = min<i32>(SUPER_BLOCKS, (r1 - i0) / L);
+      // at most k + 5 blocks: the slot's scratch ((p + 6) L f64, p >= k) keeps >= L f64 after the
+      // residuals for plainDots4's 8 f64
+      const nb = min<i32>(min<i32>(SUPER_BLOCKS, k + 5), (r1 - i0) / L);
       obj += plainSuper(pX, n, i0, nb, L, pAct, k, b0, pCoef, pY, pW, pBlk, pGh, pGl, rhs);
       i0 += nb * L;
     }
@@ -1672,7 +1859,7 @@ function refineRows(n: i32, r0: i32, r1: i32, pX: usize, pY: usize, pW: usize, m
 
     const yc = direct ? pY + (<usize>i0 << 3) : pBlk + <usize>k * stride;
     if (plain != 0) {
-      obj += plainRows(direct, pX, n, i0, pAct, k, b0, pCoef, yc, pBlk, stride, bytes, pWb, pRh, pGh, pGl, rhs);
+      obj += plainRows(direct, pX, n, i0, pAct, k, b0, pCoef, yc, pBlk, stride, bytes, pWb, pRh, pGh, pGl, rhs, pRl);
       continue;
     }
     // r = y - b0 - sum_t x_t b_t: TwoSum for each subtraction, Dekker's product for x b.
@@ -1856,7 +2043,7 @@ function refineRows(n: i32, r0: i32, r1: i32, pX: usize, pY: usize, pW: usize, m
  *  (the lanes: q r with rhs, (w r) r without — the same products). Register-blocked as the
  *  double-double sweeps (two columns per residual trip, four per Dot trip): no sum's order changes. */
 function plainRows(direct: bool, pX: usize, n: i32, i0: i32, pAct: usize, k: i32, b0: f64, pCoef: usize, yc: usize,
-  pBlk: usize, stride: usize, bytes: usize, pWb: usize, pR: usize, pGh: usize, pGl: usize, rhs: i32): f64 {
+  pBlk: usize, stride: usize, bytes: usize, pWb: usize, pR: usize, pGh: usize, pGl: usize, rhs: i32, pScr: usize): f64 {
   plainResiduals(direct, pX, n, i0, pAct, k, b0, pCoef, yc, pBlk, stride, bytes, pR);
   const obj = plainObjective(pR, pWb, bytes, pGh, pGl, k, rhs);
   if (rhs == 0) return obj;
@@ -1864,7 +2051,7 @@ function plainRows(direct: bool, pX: usize, n: i32, i0: i32, pAct: usize, k: i32
   for (; t + 4 <= k; t += 4) {
     plainDots4(pR, colAt(direct, pX, n, i0, pAct, t, pBlk, stride), colAt(direct, pX, n, i0, pAct, t + 1, pBlk, stride),
       colAt(direct, pX, n, i0, pAct, t + 2, pBlk, stride), colAt(direct, pX, n, i0, pAct, t + 3, pBlk, stride),
-      bytes, pGh, pGl, t);
+      bytes, pGh, pGl, t, pScr);
   }
   for (; t < k; t++) plainDot(pR, colAt(direct, pX, n, i0, pAct, t, pBlk, stride), bytes, pGh, pGl, t);
   return obj;
@@ -1917,33 +2104,20 @@ function plainObjective(pR: usize, pWb: usize, bytes: usize, pGh: usize, pGl: us
 }
 
 /** Lanes of sum q x over `bytes` / 8 rows (q at pQ, four columns at c0..c3), added to indexes t..t+3
- *  of (gh, gl). */
+ *  of (gh, gl); pScr: 8 f64 of scratch (dots4). */
 function plainDots4(pQ: usize, c0: usize, c1: usize, c2: usize, c3: usize, bytes: usize, pGh: usize, pGl: usize,
-  t: i32): void {
+  t: i32, pScr: usize): void {
   const zero = f64x2.splat(0);
-  let a0 = zero;
-  let a1 = zero;
-  let a2 = zero;
-  let a3 = zero;
-  for (let o: usize = 0; o < bytes; o += 16) {
-    const qv = v128.load(pQ + o);
-    a0 = f64x2.add(a0, f64x2.mul(qv, v128.load(c0 + o)));
-    a1 = f64x2.add(a1, f64x2.mul(qv, v128.load(c1 + o)));
-    a2 = f64x2.add(a2, f64x2.mul(qv, v128.load(c2 + o)));
-    a3 = f64x2.add(a3, f64x2.mul(qv, v128.load(c3 + o)));
-  }
-  addLanes(pGh, pGl, t, a0, zero);
-  addLanes(pGh, pGl, t + 1, a1, zero);
-  addLanes(pGh, pGl, t + 2, a2, zero);
-  addLanes(pGh, pGl, t + 3, a3, zero);
+  dots4(pQ, c0, c1, c2, c3, bytes, pScr);
+  addLanes(pGh, pGl, t, v128.load(pScr), zero);
+  addLanes(pGh, pGl, t + 1, v128.load(pScr + 16), zero);
+  addLanes(pGh, pGl, t + 2, v128.load(pScr + 32), zero);
+  addLanes(pGh, pGl, t + 3, v128.load(pScr + 48), zero);
 }
 
 /** plainDots4 for one column. */
 function plainDot(pQ: usize, col: usize, bytes: usize, pGh: usize, pGl: usize, t: i32): void {
-  const zero = f64x2.splat(0);
-  let a = zero;
-  for (let o: usize = 0; o < bytes; o += 16) a = f64x2.add(a, f64x2.mul(v128.load(pQ + o), v128.load(col + o)));
-  addLanes(pGh, pGl, t, a, zero);
+  addLanes(pGh, pGl, t, dot1(pQ, col, bytes), f64x2.splat(0));
 }
 
 /** Whole blocks read at a time by plainSuper. */
@@ -1960,6 +2134,7 @@ const SUPER_BLOCKS: i32 = 8; // 16 measured no faster (1e6 x 20, load 10)
  *  sum of the blocks' objectives, added in block order. */
 function plainSuper(pX: usize, n: i32, i0: i32, nb: i32, L: i32, pAct: usize, k: i32, b0: f64, pCoef: usize, pY: usize,
   pW: usize, pR: usize, pGh: usize, pGl: usize, rhs: i32): f64 {
+  // pR: nb L residuals, then 8 f64 of scratch for plainDots4 (refineRows leaves room for them)
   const lb = <usize>L << 3;
   plainResiduals(true, pX, n, i0, pAct, k, b0, pCoef, pY + (<usize>i0 << 3), 0, 0, <usize>nb * lb, pR);
   const pw = pW != 0 ? pW + (<usize>i0 << 3) : 0; // the group's weights, in place
@@ -1977,7 +2152,7 @@ function plainSuper(pX: usize, n: i32, i0: i32, nb: i32, L: i32, pAct: usize, k:
     const c3 = colAt(true, pX, n, i0, pAct, t + 3, 0, 0);
     for (let b = 0; b < nb; b++) {
       const o = <usize>b * lb;
-      plainDots4(pR + o, c0 + o, c1 + o, c2 + o, c3 + o, lb, pGh, pGl, t);
+      plainDots4(pR + o, c0 + o, c1 + o, c2 + o, c3 + o, lb, pGh, pGl, t, pR + <usize>nb * lb);
     }
   }
   for (; t < k; t++) {

@@ -1,5 +1,5 @@
 // Least trimmed squares by FAST-LTS (Rousseeuw & Van Driessen 2006, "Computing LTS regression for
-// large data sets", Data Min. Knowl. Disc. 12): lts_work_bytes, lts_fit. Mirrored statement for
+// large data sets", Data Min. Knowl. Disc. 12): lts_work_bytes, lts_fit, lts_resid. Mirrored statement for
 // statement by the TypeScript twin src/twin/lts.ts (same IEEE operations in the same order, no FMA, the
 // same 32-bit random stream), so both backends return the same bits.
 //
@@ -67,8 +67,8 @@
 // row-chunk passes' argument region (R_ARGS f64, then R_PART f64 per chunk of the n rows); each
 // 16-byte aligned.
 //
-// Threads: the passes over all rows of the view — the residual keys (evalAll), the bracket count of the
-// selection (kthKeyBr) and the selection scan (selectH) — are block passes (PASS_LTS) over fixed chunks
+// Threads: the passes over all rows of the view — the residual keys (evalAll; also the host's residuals,
+// lts_resid), the bracket count of the selection (kthKeyBr) and the selection scan (selectH) — are block passes (PASS_LTS) over fixed chunks
 // of R_ROWS rows (see "row chunks" below): the keys, flags, packed bracket and row lists are those of
 // one sweep, the selection's threshold is the exact order statistic (bit-identical however found), and
 // its sum adds the chunks' sums in chunk order (the twin does the same), so 1, 2, 3, ... threads give
@@ -246,9 +246,8 @@ function setView(pX0: usize, pY0: usize, ld: i32, nn: i32): void {
   dN = nn;
 }
 
-export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32, nsamp: i32, seed: u32,
-  maxCsteps: i32, pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, xf32: i32): i32 {
-  setX(xf32);
+/** Point the region globals into the work region at pWork (layout: lts_work_bytes). */
+function regions(n: i32, p: i32, pWork: usize): void {
   const nb = <usize>al16(8.0 * <f64>n), ib = <usize>al16(4.0 * <f64>n);
   const q1 = <f64>p + 2.0, p1 = <f64>p + 1.0;
   const nblk = <f64>(n < KMINI * NMINI ? n : KMINI * NMINI);
@@ -280,6 +279,12 @@ export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h:
   pLv = pChg + ib;
   pWt2 = pLv + ib;
   pRA = pWt2 + nb;
+}
+
+export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h: i32, nsamp: i32, seed: u32,
+  maxCsteps: i32, pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, xf32: i32): i32 {
+  setX(xf32);
+  regions(n, p, pWork);
 
   for (let k = 0; k < INFO_LEN; k++) stf(pInfo, k, 0);
   // Rank of [1, X] on all rows (flags name the aliased columns).
@@ -309,6 +314,22 @@ export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h:
   stf(pInfo, INFO_OBJECTIVE, obj);
   stf(pInfo, INFO_ITERATIONS, <f64>csteps);
   return st;
+}
+
+/**
+ * Residuals r = y - b0 - X b of the coefficients [b0, b_1..b_p] at pC on all n rows into pR (n f64):
+ * the host's pass for the reweighting rule (src/fit/lts.ts: the raw fit's, then the reweighted fit's).
+ * The row chunks of the search's full-data passes (block pass PASS_LTS, so split across threads with
+ * the same fixed decomposition), and per row the operations of the keys (evalRows), unsquared, so the
+ * twin and every thread count give the same bits. pWork: lts_fit's work region for the same n, p (its
+ * argument region is used; nothing else in it is read or written).
+ */
+export function lts_resid(n: i32, p: i32, pX: usize, pY: usize, pC: usize, pR: usize, pWork: usize, xf32: i32): void {
+  setX(xf32);
+  regions(n, p, pWork);
+  setView(pX, pY, n, n);
+  if (XS == 3) evalAll<f64>(p, pC, pR, false);
+  else evalAll<f32>(p, pC, pR, false);
 }
 
 /** Sum of the h smallest squared residuals of coefficients at pC over the view's rows (ids/keys permuted). */
@@ -730,15 +751,18 @@ function solveSums(p: i32, intercept: i32, hh: i32, pC: usize): bool {
   return true;
 }
 
-/** Squared residuals of pC on the view's rows into keys (a chunk pass; evalRows per chunk). */
-function evalAll<T>(p: i32, pC: usize): void {
+/** Squared residuals of pC on the view's rows into keys (a chunk pass; evalRows per chunk); with
+ *  sq false the residuals themselves into out (lts_resid). */
+function evalAll<T>(p: i32, pC: usize, out: usize = pKey, sq: bool = true): void {
   if (dN <= R_ROWS) {
-    evalRows<T>(p, pC, pKey, dY, dX, dLd, 0, dN);
+    evalRows<T>(p, pC, out, dY, dX, dLd, 0, dN, sq);
     return;
   }
   const a = chunkArgs(kEval, dN, p);
+  stf(a, aKey, <f64>out);
   stf(a, aT, <f64>shiftOf<T>());
   stf(a, aC, <f64>pC);
+  stf(a, aMode, sq ? 1.0 : 0.0);
   runChunks(a, dN);
 }
 
@@ -774,8 +798,9 @@ export function ltsChunk(pArgs: usize, c: i32, slot: i32): void {
   if (kind == kEval) {
     const p = <i32>ldf(pArgs, aP), pC = <usize>ldf(pArgs, aC);
     const py = <usize>ldf(pArgs, aY), px = <usize>ldf(pArgs, aX), ld = <i32>ldf(pArgs, aLd);
-    if (<i32>ldf(pArgs, aT) == 3) evalRows<f64>(p, pC, key, py, px, ld, r0, r1);
-    else evalRows<f32>(p, pC, key, py, px, ld, r0, r1);
+    const sq = ldf(pArgs, aMode) != 0.0;
+    if (<i32>ldf(pArgs, aT) == 3) evalRows<f64>(p, pC, key, py, px, ld, r0, r1, sq);
+    else evalRows<f32>(p, pC, key, py, px, ld, r0, r1, sq);
   } else if (kind == kBracket) {
     bracketRows(key, ldf(pArgs, aLo), ldf(pArgs, aHi), <usize>ldf(pArgs, aMid) + (<usize>r0 << 3), r0, r1, part);
   } else {
@@ -787,8 +812,9 @@ export function ltsChunk(pArgs: usize, c: i32, slot: i32): void {
 
 /** Squared residuals of pC on rows r0..r1-1 into keys: ((y - b0) - x_1 b_1) - x_2 b_2 ... per row, four
  *  rows at a time in two f64x2 registers (each lane the twin's scalar operation, no FMA), so the keys
- *  are written once instead of once per column. X column j at px0 + j ld entries of type T. */
-function evalRows<T>(p: i32, pC: usize, key: usize, py: usize, px0: usize, ld: i32, r0: i32, r1: i32): void {
+ *  are written once instead of once per column. X column j at px0 + j ld entries of type T. sq false:
+ *  the residuals, not squared (lts_resid). */
+function evalRows<T>(p: i32, pC: usize, key: usize, py: usize, px0: usize, ld: i32, r0: i32, r1: i32, sq: bool): void {
   const ldb = <usize>ld << shiftOf<T>();
   const b0 = ldf(pC, 0);
   const bv0 = f64x2.splat(b0);
@@ -803,8 +829,12 @@ function evalRows<T>(p: i32, pC: usize, key: usize, py: usize, px0: usize, ld: i
       r1v = f64x2.sub(r1v, f64x2.mul(xld2<T>(px, i + 2), bj));
       px += ldb;
     }
-    v128.store(key + (<usize>i << 3), f64x2.mul(r0v, r0v));
-    v128.store(key + (<usize>i << 3) + 16, f64x2.mul(r1v, r1v));
+    if (sq) {
+      r0v = f64x2.mul(r0v, r0v);
+      r1v = f64x2.mul(r1v, r1v);
+    }
+    v128.store(key + (<usize>i << 3), r0v);
+    v128.store(key + (<usize>i << 3) + 16, r1v);
   }
   for (let i = n4; i < r1; i++) {
     let r = load<f64>(py + (<usize>i << 3)) - b0;
@@ -813,7 +843,7 @@ function evalRows<T>(p: i32, pC: usize, key: usize, py: usize, px0: usize, ld: i
       r = r - xld<T>(px, i) * ldf(pC, j + 1);
       px += ldb;
     }
-    stf(key, i, r * r);
+    stf(key, i, sq ? r * r : r);
   }
 }
 

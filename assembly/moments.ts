@@ -38,12 +38,13 @@ function blockRows(n: i32): i32 {
   return min<i32>(BLOCK, evenUp(n));
 }
 
-/** Work region: the column scale factors (q, rounded up to even), the row block (q * L) and the
- *  block's scaled sqrt(w) (L), L = min(512, n rounded up to even). */
+/** Work region: the column scale factors (q, rounded up to even), the row block (q * L), the
+ *  block's scaled sqrt(w) (L), L = min(512, n rounded up to even), and 8 f64 of scratch for
+ *  householderBlock (assembly/tile.ts dots4). */
 export function moments_work_bytes(n: i32, p: i32): f64 {
   const L = <f64>blockRows(n);
   const q = <f64>(p + 1);
-  return 8.0 * (<f64>evenUp(p + 1) + q * L + L);
+  return 8.0 * (<f64>evenUp(p + 1) + q * L + L + 8.0);
 }
 
 export function moments(n: i32, p: i32, pX: usize, pY: usize, pW: usize, pOut: usize, pWork: usize, xf32: i32): i32 {
@@ -93,7 +94,7 @@ export function moments(n: i32, p: i32, pX: usize, pY: usize, pW: usize, pOut: u
     const len = min<i32>(L, n - i0);
     const lp = evenUp(len);
     fillRows(n, p, pX, pY, pW, i0, len, lp, pOut + (<usize>oMean << 3), pF, g, pBlk, L, pWb, xs);
-    householderBlock(pBlk, L, lp, q, q, pR);
+    householderBlock(pBlk, L, lp, q, q, pR, pWb + (<usize>L << 3));
   }
 
   // 3. Undo the scaling (exact: powers of two) and check that everything is finite.

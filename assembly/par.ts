@@ -27,6 +27,8 @@ export const PASS_L2_STD: i32 = 3;
 export const PASS_IRLS: i32 = 10;
 /** assembly/l1-glob.ts row chunks (likewise). */
 export const PASS_L1_GLOB: i32 = 11;
+/** assembly/collapse.ts: the duplicate pre-check's row hashes (sampled rows in items). */
+export const PASS_COLLAPSE: i32 = 12;
 /** assembly/l1-rows.ts: the L1 solver's row passes (residuals, gradient, column scales, edge image). */
 export const PASS_L1_ROWS: i32 = 40;
 /** assembly/lts.ts row chunks of the full-data passes (residual keys, the selection's bracket count,

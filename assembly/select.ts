@@ -129,7 +129,7 @@ export function wselect(pKey: usize, pWt: usize, pId: usize, m: i32, target: f64
       const w = load<f64>(pWt + (<usize>i << 3));
       const left = <i32>(k < k1) | (<i32>(k == k1) & <i32>(id < i1));
       const right = <i32>(k2 < k) | (<i32>(k2 == k) & <i32>(i2 < id));
-      wl += select<f64>(w, 0.0, left != 0);
+      wl += reinterpret<f64>(select<i64>(reinterpret<i64>(w), 0, left != 0)); // w or +0: an integer select (V8 branches on a select of f64 values)
       if ((left | right) == 0) {
         wb += w;
         if (i != b) swap3(pKey, pWt, pId, i, b);

@@ -82,3 +82,34 @@ import { lane0, lane1 } from "./mem";
   store<f64>(pB + 2 * step, load<f64>(pB + 2 * step) + sign * (lane0(b2) + lane1(b2)));
   store<f64>(pB + 3 * step, load<f64>(pB + 3 * step) + sign * (lane0(b3) + lane1(b3)));
 }
+
+/** The dot products x . c_k (k = 0..3) over `bytes` (a multiple of 16): one f64x2 accumulator each
+ *  (lane 0: even rows, lane 1: odd rows), sharing the loads of x, stored as four v128 at out (64
+ *  bytes of the caller's scratch). Shared by l2.ts householderBlock (the reflector applied to four
+ *  columns) and plainDots4 (the plain refinement's X^T q sums), which finish the lanes differently. */
+// @ts-ignore: decorator
+@inline export function dots4(x: usize, c0: usize, c1: usize, c2: usize, c3: usize, bytes: usize, out: usize): void {
+  let d0 = f64x2.splat(0);
+  let d1 = d0;
+  let d2 = d0;
+  let d3 = d0;
+  for (let o: usize = 0; o < bytes; o += 16) {
+    const v = v128.load(x + o);
+    d0 = f64x2.add(d0, f64x2.mul(v, v128.load(c0 + o)));
+    d1 = f64x2.add(d1, f64x2.mul(v, v128.load(c1 + o)));
+    d2 = f64x2.add(d2, f64x2.mul(v, v128.load(c2 + o)));
+    d3 = f64x2.add(d3, f64x2.mul(v, v128.load(c3 + o)));
+  }
+  v128.store(out, d0);
+  v128.store(out + 16, d1);
+  v128.store(out + 32, d2);
+  v128.store(out + 48, d3);
+}
+
+/** dots4 for one column: the accumulator x . c (lane 0: even rows, lane 1: odd rows). */
+// @ts-ignore: decorator
+@inline export function dot1(x: usize, c: usize, bytes: usize): v128 {
+  let d = f64x2.splat(0);
+  for (let o: usize = 0; o < bytes; o += 16) d = f64x2.add(d, f64x2.mul(v128.load(x + o), v128.load(c + o)));
+  return d;
+}

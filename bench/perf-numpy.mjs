@@ -24,11 +24,14 @@ const { values: A } = parseArgs({
     reps: { type: 'string', default: '9' },
     python: { type: 'string', default: 'python3' },
     lib: { type: 'string', default: path.join(L.ROOT, 'dist', 'index.js') },
+    base: { type: 'string', default: '' },
     help: { type: 'boolean', default: false },
   },
 });
 if (A.help) {
-  console.log('node bench/perf-numpy.mjs [--shapes 1e6x20,1e5x100] [--reps 9] [--python python3] [--lib dist/index.js]');
+  console.log('node bench/perf-numpy.mjs [--shapes 1e6x20,1e5x100] [--reps 9] [--python python3] [--lib dist/index.js] [--base <other build>/index.js]');
+  console.log('  --base: an A/B — a second build (a copy of another commit\'s dist/, e.g. cp -r dist /tmp/base-dist) fitted in the');
+  console.log('  same alternation (numpy, lib, base, ...) on the same data; its times are a second row per shape.');
   process.exit(0);
 }
 
@@ -64,6 +67,9 @@ for line in sys.stdin:
 
 const lib = await import(pathToFileURL(path.resolve(A.lib)).href);
 await lib.init({ warmup: 'wait' });
+// A second build for an A/B: another module URL is another module instance (its own init and backend).
+const baseLib = A.base ? await import(pathToFileURL(path.resolve(A.base)).href) : null;
+if (baseLib) await baseLib.init({ warmup: 'wait' });
 const py = spawn(A.python, ['-c', PY], { env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' }, stdio: ['pipe', 'pipe', 'inherit'] });
 const lines = createInterface({ input: py.stdout });
 const queue = [];
@@ -98,14 +104,25 @@ try {
     const ok = await ask(`load ${base} ${n} ${p}`);
     const npVersion = ok.split(' ')[1];
     const ds = lib.Dataset.from(L.asMatrixLike(d), d.y);
+    const dsBase = baseLib ? baseLib.Dataset.from(L.asMatrixLike(d), d.y) : null;
     try {
-      const ours = [], theirs = [];
+      const ours = [], theirs = [], baseTimes = [];
       let check = null;
       for (let r = 0; r < Number(A.reps) + 1; r++) {
         const out = (await ask('solve')).split(' ');
         const c0 = cpuMs();
         const res = lib.ols(ds); // init() without threads: the single-threaded build
         const c = cpuMs() - c0;
+        if (baseLib) {
+          const b0 = cpuMs();
+          const rb = baseLib.ols(dsBase);
+          if (r > 0) baseTimes.push(cpuMs() - b0);
+          if (r === 0) {
+            const dev = Math.max(...[rb.intercept - res.intercept, ...rb.coef.map((v, j) => v - res.coef[j])].map(Math.abs));
+            console.log(`${shape}: base vs lib max |coef difference| ${dev.toExponential(2)}; method ${res.method} / ${rb.method}; ` +
+              `iterations ${res.iterations} / ${rb.iterations}; lastCorrection ${res.lastCorrection?.toExponential(2)} / ${rb.lastCorrection?.toExponential(2)}`);
+          }
+        }
         if (r === 0) {
           // answers agree (numpy's normal equations lose digits on ill-conditioned data; these are not)
           const nb = out.slice(2).map(Number);
@@ -120,8 +137,14 @@ try {
       const ratio = median(ours) / median(theirs);
       rows.push([`${L.fmtN(n)} × ${p}`, L.fmtMs(median(ours)), L.fmtMs(Math.min(...ours)), L.fmtMs(median(theirs)), L.fmtMs(Math.min(...theirs)),
         L.fmtRatio(ratio), ratio <= 1.3 ? 'met' : 'not met', `numpy ${npVersion}; agree to ${check.toExponential(1)}`]);
+      if (baseLib) {
+        const rb = median(baseTimes) / median(theirs);
+        rows.push([`  base`, L.fmtMs(median(baseTimes)), L.fmtMs(Math.min(...baseTimes)), '', '', L.fmtRatio(rb), rb <= 1.3 ? 'met' : 'not met',
+          `lib / base ${(median(ours) / median(baseTimes)).toFixed(3)} (median)`]);
+      }
     } finally {
       ds.dispose();
+      dsBase?.dispose();
     }
   }
 } finally {

@@ -94,4 +94,7 @@ A.shapes.split(',').forEach((shape, k) => {
   const floor = Math.max(fBest, fRead);
   const bar = npMs[k] ? ` | bar = numpy ${npMs[k]} ms x 1.3 = ${(npMs[k] * 1.3).toFixed(1)} ms: the Gram floor alone is ${(floor / (npMs[k] * 1.3) * 100).toFixed(0)}% of it${floor > npMs[k] * 1.3 ? ' (INFEASIBLE)' : ''}` : '';
   console.log(`  ${shape}: Gram of [X, y] ${(madds / 1e6).toFixed(0)} M mul-adds ≥ ${fBest.toFixed(1)} ms at the best rate; X + y read once ≥ ${fRead.toFixed(1)} ms${bar}`);
+  // numpy's whole solve (X'X, X'y, Cholesky, two solves) in that time: the multiply-add rate it implies
+  // (OpenBLAS dsyrk/dgemm with fused multiply-add on 4-lane registers: one instruction per 4 mul-adds).
+  if (npMs[k]) console.log(`    numpy's ${npMs[k]} ms implies ≥ ${(madds / (npMs[k] * 1e-3) / G).toFixed(2)} G mul-adds/s, ${(madds / (npMs[k] * 1e-3) / best).toFixed(2)}x the best wasm rate`);
 });

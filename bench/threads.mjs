@@ -57,7 +57,7 @@ const maxT = Math.max(...threadList);
 const init = await lib.init({ threads: maxT, warmup: 'wait' });
 if (init.threads !== maxT) throw new Error(`init({ threads: ${maxT} }) started ${init.threads} (${init.threadsReason ?? ''})`);
 
-const PASS_NAMES = { 1: 'l2 Gram', 2: 'l2 refinement', 3: 'l2 standardisation', 10: 'irls row chunks', 11: 'l1 globbing', 40: 'l1 simplex rows', 60: 'lts row chunks', 61: 'mm row chunks' };
+const PASS_NAMES = { 1: 'l2 Gram', 2: 'l2 refinement', 3: 'l2 standardisation', 10: 'irls row chunks', 11: 'l1 globbing', 12: 'collapse pre-check', 40: 'l1 simplex rows', 60: 'lts row chunks', 61: 'mm row chunks' };
 const FITS = {
   ols: (ds, threads) => lib.ols(ds, { threads }),
   lad: (ds, threads) => lib.lad(ds, { threads }),

@@ -2,6 +2,7 @@
 // A/B CPU time of two builds of the package, interleaved (A, B, A, B, ...) in one process so that the
 // load of a shared machine hits both alike: node scripts/ab-cpu.mjs <dist-A/index.js> <dist-B/index.js> [rounds]
 // Reports, per case, the median CPU time (process.cpuUsage user+sys) per fit of each build and B/A.
+// AB_ONLY=<case> runs one case (also lts or mm at 1e6 x 10, which the default list leaves out).
 import { pathToFileURL } from 'node:url';
 
 const [a, b, roundsArg] = process.argv.slice(2);
@@ -31,7 +32,12 @@ const cases0 = [
   ['huber', 1e4, 20, (L, d) => L.huber(d.X, d.y)],
   ['ols js', 1e4, 20, (L, d) => L.ols(d.X, d.y, { backend: 'js' })],
 ];
-const cases = ONLY ? cases0.filter(([name]) => name === ONLY) : cases0;
+// the robust estimators at 1e6 rows: only when named (AB_ONLY=lts or AB_ONLY=mm; a few seconds per fit)
+const named = [
+  ['lts', 1e6, 10, (L, d) => L.lts(d.X, d.y)],
+  ['mm', 1e6, 10, (L, d) => L.mm(d.X, d.y)],
+];
+const cases = ONLY ? [...cases0, ...named].filter(([name]) => name === ONLY) : cases0;
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 const median = (v) => { const s = [...v].sort((x, y) => x - y); return s[s.length >> 1]; };
 console.log(`A = ${a}\nB = ${b}\n${rounds} interleaved rounds; CPU ms per fit (median over rounds)`);

@@ -101,7 +101,9 @@ async function main() {
   console.log(`== esbuild → ${relative(root, esOut)}/ (${since()})`);
 
   const { serve } = await import(pathToFileURL(join(root, 'test', 'browser', 'server.mjs')).href);
-  const server = await serve([['/', viteOut], ['/esbuild/', esOut]]);
+  // /pkg/ and /build/: the built package (dist/) and the .wasm builds, for tests that import the package
+  // as native ES modules next to the page (test/browser/init-reinit.test.mjs)
+  const server = await serve([['/', viteOut], ['/esbuild/', esOut], ['/pkg/', join(root, 'dist')], ['/build/', join(root, 'build')]]);
   // The same build served cross-origin isolated (COOP + COEP): SharedArrayBuffer, so init({ threads }) starts its pool.
   const isolated = await serve([['/', viteOut]], {
     'cross-origin-opener-policy': 'same-origin',

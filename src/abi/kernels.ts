@@ -116,6 +116,11 @@ export interface Kernels {
    */
   lts_fit(n: number, p: number, pX: number, pY: number, intercept: number, h: number, nsamp: number, seed: number,
     maxCsteps: number, pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32?: number): number;
+  /**
+   * Residuals y - b0 - X b of the coefficients [b0, b_1..b_p] at pC on all n rows into pR (n f64), split
+   * across threads as lts_fit's row passes; pWork: an lts_fit work region for the same n, p.
+   */
+  lts_resid(n: number, p: number, pX: number, pY: number, pC: number, pR: number, pWork: number, xf32?: number): void;
 
   /** Work-region size (bytes) for collapse_groups / collapse_build (n rows, at most maxGroups groups). */
   collapse_work_bytes(n: number, maxGroups: number): number;

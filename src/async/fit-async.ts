@@ -69,8 +69,13 @@ interface PooledWorker {
   w: AnyWorker;
   handler: ((m: WorkerReply) => void) | null;
   failed: ((e: unknown) => void) | null;
-  /** The compiled module has been sent to this worker (it is sent once, with its first request). */
-  moduleSent: boolean;
+  /**
+   * The module this worker instantiated: the one sent with its first request (sent once), null when it
+   * instantiated the embedded build itself (a fit without a module from this thread), undefined while
+   * it has instantiated none. A worker is bound to it: after init({ wasm }) replaced the module, a
+   * worker holding the previous one is terminated instead of reused (takeFor).
+   */
+  module: WebAssembly.Module | null | undefined;
   /** Idle-termination timer while the worker waits in the pool. */
   timer: ReturnType<typeof setTimeout> | null;
 }
@@ -104,7 +109,7 @@ function take(): PooledWorker {
   const w = spawn();
   started++;
   busy++;
-  const fresh: PooledWorker = { w, handler: null, failed: null, moduleSent: false, timer: null };
+  const fresh: PooledWorker = { w, handler: null, failed: null, module: undefined, timer: null };
   w.onMessage((m) => fresh.handler?.(m));
   w.onError((e) => fresh.failed?.(e));
   // A worker that ends without an 'error' event (process.exit in it, terminated from outside, out of
@@ -122,6 +127,19 @@ function take(): PooledWorker {
   });
   running.add(fresh);
   return fresh;
+}
+
+/**
+ * A worker for a fit on `module` (null: this thread has none, the worker instantiates the embedded
+ * build): an idle one that instantiated the same module or none yet, else a new one; idle workers
+ * bound to another module (init({ wasm }) replaced it) are terminated on the way.
+ */
+function takeFor(module: WebAssembly.Module | null): PooledWorker {
+  for (;;) {
+    const pw = take();
+    if (pw.module === undefined || pw.module === module) return pw;
+    discard(pw);
+  }
 }
 
 /** A worker whose fit ended normally (result or typed error): back to the pool, or terminated. */
@@ -175,7 +193,7 @@ let warmed = 0;
 export function prewarmWorker(module: WebAssembly.Module, kernels?: readonly string[]): boolean {
   let pw: PooledWorker;
   try {
-    pw = take();
+    pw = takeFor(module);
   } catch {
     return false;
   }
@@ -186,7 +204,7 @@ export function prewarmWorker(module: WebAssembly.Module, kernels?: readonly str
     discard(pw);
     return false;
   }
-  pw.moduleSent = true;
+  pw.module = module;
   warmups++;
   busy--;
   running.delete(pw);
@@ -354,9 +372,10 @@ export function fitAsync(X: XInput | Dataset, yOrOptions: ArrayLike<number> | Fi
         }
       }
     }
+    const wasm = (rest.backend ?? 'auto') !== 'js';
     let pw: PooledWorker;
     try {
-      pw = take();
+      pw = wasm ? takeFor(m) : take();
     } catch {
       // no workers here: run on this thread, asynchronously
       setTimeout(() => {
@@ -370,10 +389,12 @@ export function fitAsync(X: XInput | Dataset, yOrOptions: ArrayLike<number> | Fi
     }
     // The compiled module travels once per worker, with its first request; the worker instantiates it
     // (and warms it unless this thread's init() already did: the optimized code is the module's).
-    if (m && !pw.moduleSent) {
+    if (m && pw.module === undefined) {
       req.module = m;
       req.warm = !warmedUp();
-      pw.moduleSent = true;
+      pw.module = m;
+    } else if (wasm && pw.module === undefined) {
+      pw.module = null;
     }
     let done = false;
     const onAbort = () => {

@@ -14,17 +14,20 @@
 // by noise (medians 148 / 144, 562 / 588, 341 / 327 ms); session 6's README "Cold start" found the same.
 import { initRuntime, type InitOptions, type InitResult } from '../backend/runtime.js';
 import { hostWarmup } from '../fit/startup.js';
-import { prewarmWorker } from './fit-async.js';
+import { prewarmWorker, terminateWorkers } from './fit-async.js';
 
 /**
- * Compile and instantiate the WebAssembly module once (asynchronously) and start the kernel warm-up
- * (unless `options.warmup` is false). Safe to call many times: later calls return the first call's
- * promise. Never rejects because WebAssembly is unavailable: `auto` then falls back to the TypeScript
- * twin and the result says why.
+ * Compile and instantiate the WebAssembly module (asynchronously) and start the kernel warm-up (unless
+ * `options.warmup` is false). Safe to call many times: a later call returns the current promise unless
+ * its `wasm` names another module than the one in use (another WebAssembly.Module, or other bytes):
+ * then it replaces the module (docs/api.md "Replacing the module"). Never rejects because WebAssembly
+ * is unavailable: `auto` then falls back to the TypeScript twin and the result says why.
  */
 export function init(options?: InitOptions): Promise<InitResult> {
   return initRuntime(options, {
     host: hostWarmup,
     background: (module, kernels) => prewarmWorker(module, kernels),
+    // idle workers hold the replaced module (busy ones are not reused afterwards: fit-async.ts takeFor)
+    replaced: terminateWorkers,
   });
 }

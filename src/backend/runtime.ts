@@ -13,7 +13,11 @@ import { WARMUP_BUDGET_MS, WARMUP_CALLS, warmUp } from './warmup.js';
 export type BackendChoice = 'auto' | 'wasm' | 'js';
 
 export interface InitOptions {
-  /** Use this binary (or compiled module) instead of the embedded one (e.g. a debug build, or CSP setups). */
+  /**
+   * Use this binary (or compiled module) instead of the embedded one (e.g. a debug build, or CSP
+   * setups). In a later call: omitted or the same module (object, or equal bytes) keeps the module in
+   * use; another one replaces it (its Datasets are then refused; docs/api.md "Replacing the module").
+   */
   wasm?: WasmSource;
   /**
    * Warm the kernels so that the first large fit runs optimized code (V8 tiers WebAssembly up only
@@ -59,6 +63,8 @@ export interface InitResult {
 export interface Slot {
   backend: Backend;
   arena: Arena;
+  /** Set when init({ wasm }) replaced this slot's module: its Datasets refuse further use (Dataset.check). */
+  retired?: true;
 }
 
 let wasmSlot: Slot | null = null;
@@ -66,6 +72,20 @@ let wasmModule: WebAssembly.Module | null = null;
 let jsSlot: Slot | null = null;
 let initPromise: Promise<InitResult> | null = null;
 let initDone: InitResult | null = null;
+
+/**
+ * The module an init() call asked for: the bytes given (a copy), the compiled module given, or neither
+ * (`wasm` omitted: the embedded build); `module` is filled in once instantiated. A later init() whose
+ * `wasm` names the same module (the same WebAssembly.Module, or bytes equal to the bytes given) returns
+ * the current promise; one naming another module re-initialises (initRuntime). Bytes never name the
+ * embedded build (which of its two builds runs depends on `threads`): passing them re-initialises.
+ */
+interface InitSource {
+  bytes: Uint8Array | null;
+  module: WebAssembly.Module | null;
+}
+/** The source of the latest init() call (the one initPromise settles on). */
+let latest: InitSource | null = null;
 
 /** Internal knobs of initRuntime() (the public init() in src/async/startup.ts and the fitAsync worker use them). */
 export interface InitInternal {
@@ -80,115 +100,179 @@ export interface InitInternal {
    * worker pool's); returns false when it cannot (then the warm-up runs on this thread).
    */
   background?: (module: WebAssembly.Module, kernels: readonly string[] | undefined) => boolean;
+  /** A re-init replaces the module: drop whatever holds the old one (the public init(): fitAsync's idle workers). */
+  replaced?: () => void;
 }
 
 /**
- * Compile and instantiate the WebAssembly module once (asynchronously). Safe to call many times: later
- * calls return the first call's promise. Never rejects because WebAssembly is unavailable: `auto` then
- * falls back to the TypeScript twin and the result says why. Unless `options.warmup` is false, the
- * kernels (and, through `internal.host`, the host code) are warmed on a scratch instance first.
+ * Compile and instantiate the WebAssembly module (asynchronously). Safe to call many times: a later
+ * call returns the current promise unless its `wasm` names another module than the current one (the
+ * same WebAssembly.Module object or equal bytes is the same; `wasm` omitted keeps the current one):
+ * then it re-initialises with that module, after the init in progress (if any) settles, and until it
+ * resolves the fits keep running on the previous module. On completion the previous module's thread
+ * pool is closed, its slot retired (its Datasets refuse further use; its memory is freed with them)
+ * and `internal.replaced` drops the workers holding it. Never rejects because WebAssembly is
+ * unavailable: `auto` then falls back to the TypeScript twin and the result says why. Unless
+ * `options.warmup` is false, the kernels (and, through `internal.host`, the host code) are warmed on a
+ * scratch instance first.
  */
 export function initRuntime(options?: InitOptions, internal: InitInternal = {}): Promise<InitResult> {
   // Arguments are checked on every call (a bad call is an error even after a successful init).
   const bad = checkInitOptions(options);
   if (bad) return Promise.reject(bad);
-  if (initPromise) return initPromise;
-  const started = typeof performance !== 'undefined' ? performance.now() : Date.now();
-  initPromise = (async () => {
-    try {
-      const want = options?.threads === undefined ? 1 : options.threads === 'auto' ? availableCores() : options.threads;
-      let threadsReason: string | undefined;
-      let backend: Awaited<ReturnType<typeof instantiateWasm>> | null = null;
-      let pool: ThreadPool | null = null;
-      if (want > 1) {
-        const why = options?.wasm !== undefined
-          ? 'options.wasm replaces the embedded module, and only the embedded threaded build can run on several threads'
-          : threadsUnavailable();
-        if (why) threadsReason = why;
-        else {
-          try {
-            const memory = sharedMemory();
-            let par: ParExports | null = null;
-            const b = await instantiateWasm(decodeThreads(), {
-              memory,
-              parRun: (pass, pArgs, items) => {
-                if (pool === null || par === null || !pool.usable) return 0;
-                if (passTimes === null) {
-                  if (activeThreads <= 1) return 0;
-                  pool.run(par.par_item, pass, pArgs >>> 0, items, activeThreads);
-                  return 1;
-                }
-                // timed (bench/threads.mjs): on one thread the items run here, in order, as the kernel would
-                const t0 = performance.now();
-                const c0 = cpuNow();
-                if (activeThreads <= 1) for (let i = 0; i < items; i++) par.par_item(pass, pArgs >>> 0, i, 0);
-                else pool.run(par.par_item, pass, pArgs >>> 0, items, activeThreads);
-                const t = (passTimes[pass] ??= { calls: 0, items: 0, ms: 0, cpuMs: 0 });
-                t.calls++;
-                t.items += items;
-                t.ms += performance.now() - t0;
-                t.cpuMs += cpuNow() - c0;
-                return 1;
-              },
-            });
-            par = b.par!;
-            pool = await ThreadPool.start(b.module, memory, want);
-            par.par_set_slots(pool.size);
-            backend = b;
-          } catch (e) {
-            pool?.close();
-            pool = null;
-            threadsReason = `the thread pool could not be started (${(e as Error)?.message ?? String(e)})`;
-          }
-        }
-      }
-      backend ??= await instantiateWasm(options?.wasm);
-      wasmModule = backend.module;
-      threadPool = pool;
-      wasmPar = pool ? backend.par : null;
-      poolThreads = pool ? pool.size : 1;
-      activeThreads = poolThreads;
-      const result: InitResult = { backend: 'wasm' };
-      if (options?.threads !== undefined) result.threads = poolThreads;
-      if (threadsReason) result.threadsReason = `${threadsReason}; running 1 thread`;
-      if (options?.warmup !== false) {
-        const kernels = internal.kernels ?? true;
-        const names = options?.warmupKernels;
-        // The background warm-up worker instantiates the module (the threaded build too: on a shared
-        // memory of its own, as fitAsync's workers do) — its optimized code is the module's.
-        if (kernels && options?.warmup !== 'wait' && internal.background?.(backend.module, names)) {
-          result.warmup = 'background';
-        } else {
-          // On a scratch instance: this slot's memory, arena and kernel globals stay untouched.
-          const w = await warmUp(backend.module, {
-            deadline: started + WARMUP_BUDGET_MS,
-            calls: kernels ? WARMUP_CALLS.filter((c) => !names || names.includes(c.name)) : [],
-            wait: internal.wait ?? kernels,
-            host: internal.host ? (scratch) => runOnScratch(scratch, internal.host!) : undefined,
-          });
-          result.warmupMs = w.callsMs + w.waitMs;
-          result.warmup = 'in-thread';
-        }
-      }
-      wasmSlot = { backend, arena: new Arena(backend) };
-      initDone = result;
-    } catch (e) {
-      if (e instanceof RobustRegError) throw e;
-      const why = (e as Error)?.message ?? String(e);
-      initDone = {
-        backend: 'js',
-        ...(options?.threads !== undefined ? { threads: 1 } : {}),
-        reason: options?.wasm !== undefined
-          ? `the WebAssembly module given in options.wasm failed to load (${why}); using the TypeScript backend`
-          : `WebAssembly unavailable (${why}); using the TypeScript backend`,
-      };
-    }
-    return initDone;
+  if (initPromise && sameSource(latest!, options?.wasm)) return initPromise;
+  const prev = initPromise, prevSource = latest;
+  const source = sourceOf(options?.wasm);
+  latest = source;
+  const p = (async () => {
+    if (prev) await prev.catch(() => undefined);
+    return start(options, internal, source);
   })();
-  initPromise.catch(() => {
-    initPromise = null;
+  initPromise = p;
+  p.catch(() => {
+    if (initPromise !== p) return;
+    initPromise = prev;
+    latest = prevSource;
   });
-  return initPromise;
+  return p;
+}
+
+function sourceOf(w: WasmSource | undefined): InitSource {
+  if (w === undefined) return { bytes: null, module: null };
+  if (w instanceof WebAssembly.Module) return { bytes: null, module: w };
+  return { bytes: bytesOf(w).slice(), module: null };
+}
+
+function bytesOf(w: BufferSource): Uint8Array {
+  return w instanceof ArrayBuffer ? new Uint8Array(w) : new Uint8Array(w.buffer, w.byteOffset, w.byteLength);
+}
+
+/** True when `w` (an init() call's option) names the module of `cur`; `wasm` omitted always does. */
+function sameSource(cur: InitSource, w: WasmSource | undefined): boolean {
+  if (w === undefined) return true;
+  if (w instanceof WebAssembly.Module) return w === cur.module;
+  const b = cur.bytes;
+  if (b === null) return false;
+  const u = bytesOf(w);
+  if (u.length !== b.length) return false;
+  for (let i = 0; i < u.length; i++) if (u[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * A re-init has its module (or failed to get one): close the previous module's thread pool, retire its
+ * slot (Datasets on it refuse further use: Dataset.check) and drop the workers holding it. The fits
+ * keep the previous globals until the caller installs the new ones (no await in between).
+ */
+function retirePrevious(internal: InitInternal): void {
+  if (initDone === null) return;
+  threadPool?.close();
+  if (wasmSlot) wasmSlot.retired = true;
+  internal.replaced?.();
+}
+
+async function start(options: InitOptions | undefined, internal: InitInternal, source: InitSource): Promise<InitResult> {
+  const started = typeof performance !== 'undefined' ? performance.now() : Date.now();
+  try {
+    const want = options?.threads === undefined ? 1 : options.threads === 'auto' ? availableCores() : options.threads;
+    let threadsReason: string | undefined;
+    let backend: Awaited<ReturnType<typeof instantiateWasm>> | null = null;
+    let pool: ThreadPool | null = null;
+    if (want > 1) {
+      const why = options?.wasm !== undefined
+        ? 'options.wasm replaces the embedded module, and only the embedded threaded build can run on several threads'
+        : threadsUnavailable();
+      if (why) threadsReason = why;
+      else {
+        try {
+          const memory = sharedMemory();
+          let par: ParExports | null = null;
+          const b = await instantiateWasm(decodeThreads(), {
+            memory,
+            parRun: (pass, pArgs, items) => {
+              if (pool === null || par === null || !pool.usable) return 0;
+              if (passTimes === null) {
+                if (activeThreads <= 1) return 0;
+                pool.run(par.par_item, pass, pArgs >>> 0, items, activeThreads);
+                return 1;
+              }
+              // timed (bench/threads.mjs): on one thread the items run here, in order, as the kernel would
+              const t0 = performance.now();
+              const c0 = cpuNow();
+              if (activeThreads <= 1) for (let i = 0; i < items; i++) par.par_item(pass, pArgs >>> 0, i, 0);
+              else pool.run(par.par_item, pass, pArgs >>> 0, items, activeThreads);
+              const t = (passTimes[pass] ??= { calls: 0, items: 0, ms: 0, cpuMs: 0 });
+              t.calls++;
+              t.items += items;
+              t.ms += performance.now() - t0;
+              t.cpuMs += cpuNow() - c0;
+              return 1;
+            },
+          });
+          par = b.par!;
+          pool = await ThreadPool.start(b.module, memory, want);
+          par.par_set_slots(pool.size);
+          backend = b;
+        } catch (e) {
+          pool?.close();
+          pool = null;
+          threadsReason = `the thread pool could not be started (${(e as Error)?.message ?? String(e)})`;
+        }
+      }
+    }
+    backend ??= await instantiateWasm(options?.wasm);
+    source.module = backend.module;
+    // a re-init: the previous module's pool and workers go before the warm-up takes a worker
+    retirePrevious(internal);
+    const threads = pool ? pool.size : 1;
+    const result: InitResult = { backend: 'wasm' };
+    if (options?.threads !== undefined) result.threads = threads;
+    if (threadsReason) result.threadsReason = `${threadsReason}; running 1 thread`;
+    if (options?.warmup !== false) {
+      const kernels = internal.kernels ?? true;
+      const names = options?.warmupKernels;
+      // The background warm-up worker instantiates the module (the threaded build too: on a shared
+      // memory of its own, as fitAsync's workers do) — its optimized code is the module's.
+      if (kernels && options?.warmup !== 'wait' && internal.background?.(backend.module, names)) {
+        result.warmup = 'background';
+      } else {
+        // On a scratch instance: this slot's memory, arena and kernel globals stay untouched.
+        const w = await warmUp(backend.module, {
+          deadline: started + WARMUP_BUDGET_MS,
+          calls: kernels ? WARMUP_CALLS.filter((c) => !names || names.includes(c.name)) : [],
+          wait: internal.wait ?? kernels,
+          host: internal.host ? (scratch) => runOnScratch(scratch, internal.host!) : undefined,
+        });
+        result.warmupMs = w.callsMs + w.waitMs;
+        result.warmup = 'in-thread';
+      }
+    }
+    // install the new module at once (fits in between ran on the previous one)
+    wasmModule = backend.module;
+    threadPool = pool;
+    wasmPar = pool ? backend.par : null;
+    poolThreads = threads;
+    activeThreads = poolThreads;
+    wasmSlot = { backend, arena: new Arena(backend) };
+    initDone = result;
+  } catch (e) {
+    if (e instanceof RobustRegError) throw e;
+    const why = (e as Error)?.message ?? String(e);
+    retirePrevious(internal);
+    wasmModule = null;
+    threadPool = null;
+    wasmPar = null;
+    poolThreads = activeThreads = 1;
+    wasmSlot = null;
+    initDone = {
+      backend: 'js',
+      ...(options?.threads !== undefined ? { threads: 1 } : {}),
+      reason: options?.wasm !== undefined
+        ? `the WebAssembly module given in options.wasm failed to load (${why}); using the TypeScript backend`
+        : `WebAssembly unavailable (${why}); using the TypeScript backend`,
+    };
+  }
+  return initDone;
 }
 
 /**

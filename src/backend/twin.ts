@@ -11,7 +11,7 @@ import { moments, moments_work_bytes } from '../twin/moments.js';
 import { hc_pass, hc_work_bytes } from '../twin/hc.js';
 import { nid_gram, nid_gram_work_bytes, nid_rows } from '../twin/nid.js';
 import { mm_fit, mm_work_bytes } from '../twin/mm.js';
-import { lts_fit, lts_work_bytes } from '../twin/lts.js';
+import { lts_fit, lts_resid, lts_work_bytes } from '../twin/lts.js';
 import { collapse_build, collapse_groups, collapse_work_bytes } from '../twin/collapse.js';
 
 export const twinKernels: Kernels = {
@@ -34,6 +34,7 @@ export const twinKernels: Kernels = {
   mm_fit,
   lts_work_bytes,
   lts_fit,
+  lts_resid,
   collapse_work_bytes,
   collapse_groups,
   collapse_build,

@@ -209,7 +209,7 @@ export const WARMUP_CALLS: WarmupCall[] = [
     },
   },
   {
-    name: 'lts', // FAST-LTS: tiny n, 20 elemental starts
+    name: 'lts', // FAST-LTS: tiny n, 20 elemental starts; then the host's residual pass (lts_resid)
     run(mem, rows) {
       const k = mem.kernels;
       const n = Math.min(rows, 160), p = 3;
@@ -217,7 +217,9 @@ export const WARMUP_CALLS: WarmupCall[] = [
       const pX = mem.put(d.X), pY = mem.put(d.y);
       const o = outputs(mem, p);
       const h = Math.floor((n + p + 2) / 2);
-      k.lts_fit(n, p, pX, pY, 1, h, 20, 20061, 100, o.pCoef, o.pInfo, o.pFlags, mem.alloc(k.lts_work_bytes(n, p)), 0);
+      const pWork = mem.alloc(k.lts_work_bytes(n, p));
+      k.lts_fit(n, p, pX, pY, 1, h, 20, 20061, 100, o.pCoef, o.pInfo, o.pFlags, pWork, 0);
+      k.lts_resid(n, p, pX, pY, o.pCoef, mem.alloc(8 * n), pWork, 0);
     },
   },
   {

@@ -15,6 +15,11 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+/** The embedded (single-threaded release) binary's bytes. */
+export function embeddedBytes(): Uint8Array<ArrayBuffer> {
+  return decodeBase64(WASM_BASE64);
+}
+
 /** Decode an AssemblyScript string (UTF-16, byte length stored 4 bytes before the pointer). */
 function readAsString(mem: WebAssembly.Memory, ptr: number): string {
   ptr >>>= 0;
@@ -121,6 +126,7 @@ export async function instantiateWasm(source?: WasmSource, imports_?: {
     mm_fit: exp.mm_fit,
     lts_work_bytes: exp.lts_work_bytes,
     lts_fit: exp.lts_fit,
+    lts_resid: exp.lts_resid,
     collapse_work_bytes: exp.collapse_work_bytes,
     collapse_groups: exp.collapse_groups,
     collapse_build: exp.collapse_build,

@@ -235,6 +235,9 @@ export class Dataset {
     if (this.block === null) {
       throw new RobustRegError('INVALID_INPUT', `${fn}: this Dataset has been disposed; create a new one with Dataset.from`, { argument: 'X' });
     }
+    if (this.slot.retired) {
+      throw new RobustRegError('INVALID_INPUT', `${fn}: this Dataset was built on the WebAssembly module that a later init({ wasm }) replaced; build it again (e.g. Dataset.from) after that init()`, { argument: 'X' });
+    }
     if (this.precision === 'f32' && !f32Ok) {
       throw new RobustRegError('INVALID_INPUT', `${fn}: this Dataset stores X as float32 (precision 'f32'), which ${fn} does not read; create the Dataset with precision 'f64' or pass the rows as arrays`, { argument: 'X', precision: 'f32' });
     }

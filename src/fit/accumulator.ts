@@ -30,12 +30,13 @@
 // uncentered factor qr([R; sqrt(W) m^T]) is used instead.
 import { Dataset } from '../data/dataset.js';
 import { RobustRegError, describe } from '../errors.js';
-import { INFO_ITERATIONS, INFO_LEN, INFO_METHOD, INFO_OBJECTIVE, INFO_RCOND } from '../abi/info.js';
+import { INFO_ITERATIONS, INFO_LEN, INFO_OBJECTIVE } from '../abi/info.js';
 import { checkVectorShape, copyVec, copyX, shapeOf, type XInput } from '../data/input.js';
 import { cholFactor, givensRotateIn, splitHi, twoProdErr, twoSumErr } from '../linalg/dense.js';
 import { checkOptionsObject, fail, optBackend, optBool, type BackendChoice } from '../data/options.js';
 import { opt } from './option-table.js';
 import { makePredict, type L2Result } from './result.js';
+import { l2Fields } from './solvers.js';
 import { acquire, withSlot, type Slot } from '../backend/runtime.js';
 import { kernelOutcome, rankDeficient } from './status.js';
 
@@ -457,8 +458,7 @@ export class GramAccumulator {
         backend: backend.name,
         n: s.rows,
         p,
-        rcond: info[INFO_RCOND],
-        method: info[INFO_METHOD] === 1 ? ('qr' as const) : ('cholesky' as const),
+        ...l2Fields(info),
       } as L2Result;
       Object.defineProperty(r, 'predict', { value: makePredict(coef, b0), enumerable: false });
       return r;

@@ -33,8 +33,11 @@ export interface FitResult {
   predict(X: XInput): Float64Array;
   /** L2: reciprocal condition estimate (1-norm) of the centered, scaled Gram matrix; 1 = perfect. */
   rcond?: number;
-  /** L2: 'cholesky' or 'qr' (the fallback used on ill-conditioned designs). */
-  method?: 'cholesky' | 'qr';
+  /** L2: which solve ran: 'cholesky' (double-double refinement), 'cholesky-f64' (float64 refinement:
+   * large well-conditioned problems) or 'qr' (the fallback used on ill-conditioned designs). */
+  method?: 'cholesky' | 'cholesky-f64' | 'qr';
+  /** L2: the refinement's last correction relative to the coefficients (how it knew it was done). */
+  lastCorrection?: number;
   /** L1/quantile: the optimality certificate. */
   certificate?: Certificate;
   /** L1/quantile: the optimum is probably not unique (the objective is what is certified). */
@@ -59,8 +62,15 @@ export interface L2Result extends FitResult {
   status: 'solved';
   /** Reciprocal condition estimate (1-norm) of the centered, scaled Gram matrix; 1 = perfect. */
   rcond: number;
-  /** 'cholesky' or 'qr' (the fallback used on ill-conditioned designs). */
-  method: 'cholesky' | 'qr';
+  /** Which solve ran: 'cholesky' (Cholesky factor, double-double refinement: the exact
+   * least-squares solution rounded), 'cholesky-f64' (Cholesky factor, float64 refinement: large
+   * well-conditioned problems, n (p + 1) >= 2^20 and rcond >= 1e-4) or 'qr' (Householder QR, the
+   * fallback on ill-conditioned designs; double-double refinement). */
+  method: 'cholesky' | 'cholesky-f64' | 'qr';
+  /** The refinement's last correction, relative to the coefficients: max_j |d_j| / |beta_j| in
+   * scaled coordinates (each |beta_j| floored at 2^-52 max|beta|). At most 2^-52 when the iteration
+   * stopped at rounding level; larger when it stopped on its error bound or stopped contracting. */
+  lastCorrection: number;
 }
 
 /** What lad(), quantile() and fit({ loss: 'l1' | 'quantile' }) return: the certificate is always present. */

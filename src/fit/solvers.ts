@@ -4,7 +4,7 @@ import { RobustRegError, describe } from '../errors.js';
 import { withProgress, type KernelProgress } from '../abi/progress.js';
 import {
   INFO_DUAL, INFO_EDGE_STEPS, INFO_GLOB_FIXUPS, INFO_GLOB_ROUNDS, INFO_GAP, INFO_ITERATIONS, INFO_LEN, INFO_METHOD, INFO_NONUNIQUE,
-  INFO_OBJECTIVE, INFO_PRIMAL, INFO_RCOND,
+  INFO_OBJECTIVE, INFO_PRIMAL, INFO_RCOND, INFO_REFINE,
 } from '../abi/info.js';
 import { checkVectorShape, readXyw, shapeOf, type Shape } from '../data/input.js';
 import {
@@ -191,10 +191,22 @@ export function solveL2(fn: string, X: unknown, y: unknown, o: Record<string, un
       backend: backend.name,
       n: m.n,
       p: m.p,
-      rcond: info[INFO_RCOND],
-      method: info[INFO_METHOD] === 1 ? 'qr' : 'cholesky',
+      ...l2Fields(info),
     });
   });
+}
+
+/** The L2 result's solve fields from l2_fit's info region: the condition estimate, which path ran
+ *  (INFO_METHOD: 0 Cholesky + double-double refinement, 1 QR + double-double, 2 Cholesky + float64
+ *  refinement — assembly/l2.ts step 6) and the refinement's last correction (INFO_REFINE: max_j
+ *  |d_j| / |beta_j| in scaled coordinates, each |beta_j| floored at eps max|beta|). */
+export function l2Fields(info: Float64Array): Pick<L2Result, 'rcond' | 'method' | 'lastCorrection'> {
+  const m = info[INFO_METHOD];
+  return {
+    rcond: info[INFO_RCOND],
+    method: m === 1 ? 'qr' : m === 2 ? 'cholesky-f64' : 'cholesky',
+    lastCorrection: info[INFO_REFINE],
+  };
 }
 
 // ------------------------------------------------------------------------------------ L1 / quantile

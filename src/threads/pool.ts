@@ -89,8 +89,11 @@ export const THREAD_WORKER_SOURCE = `"use strict";
       abort: () => { throw new Error('kernel assertion failed'); },
     } };
     WebAssembly.instantiate(m.module, imports).then((inst) => {
+      // the generation is read before 'ready' is posted: a job the caller starts as soon as it has the
+      // 'ready' (a fit right after init()) bumps it after this read, so the worker never waits through it
+      const gen0 = Atomics.load(c, GEN);
       post({ type: 'ready', index });
-      run(inst.exports, c, index);
+      run(inst.exports, c, index, gen0);
     }, (e) => post({ type: 'failed', index, message: String((e && e.message) || e) }));
   });
   // the first error of a job, with its kind: "RuntimeError: unreachable" is a WebAssembly trap
@@ -106,9 +109,9 @@ export const THREAD_WORKER_SOURCE = `"use strict";
     for (let i = 0; i < s.length; i++) c[MSG + i] = s.charCodeAt(i);
     Atomics.store(c, MSG_LEN, s.length);
   }
-  function run(x, c, index) {
+  function run(x, c, index, gen0) {
     const S = WBASE + 3 * index, START = S + 1, ACK = S + 2;
-    let gen = Atomics.load(c, GEN);
+    let gen = gen0;
     // the job this worker has taken part in and not yet acknowledged (null: none)
     let cur = null;
     // A worker that dies reports it here, on its own thread: it is marked dead and, when it dies in
@@ -632,6 +635,28 @@ export class ThreadPool {
    */
   injectFault(kind: FaultKind, i: number): void {
     Atomics.store(this.ctl, FAULT, (FAULT_KINDS[kind] << 8) | i);
+  }
+
+  /**
+   * Internal (tests): start a job of no items now and wait at most `timeoutMs` for the counted workers'
+   * acknowledgments; returns how many arrived. run() waits for them without a bound (a live worker is
+   * never given up on), so a worker that misses a job's generation would hang it: this probe shows it
+   * without hanging. A pool whose probe came back short must be closed.
+   */
+  ackProbe(timeoutMs: number): number {
+    const c = this.ctl;
+    Atomics.store(c, ITEMS, 0);
+    Atomics.store(c, NEXT, 0);
+    Atomics.store(c, DONE, 0);
+    Atomics.store(c, ERR, 0);
+    Atomics.store(c, PARTS, this.limit(this.size));
+    Atomics.add(c, GEN, 1);
+    Atomics.notify(c, GEN);
+    const end = Date.now() + timeoutMs;
+    for (let d = Atomics.load(c, DONE); d < this.live && Date.now() < end; d = Atomics.load(c, DONE)) {
+      if (this.block) Atomics.wait(c, DONE, d, Math.max(1, end - Date.now()));
+    }
+    return Atomics.load(c, DONE);
   }
 
   /** Internal (tests): a fault injected and not acted on yet. */

@@ -48,17 +48,23 @@ function hashColumn(n: number, pc: number, shift: number, h1: number, h2: number
 const SAMPLE = 8192;
 const SAMPLE_FROM = 4 * SAMPLE;
 
-function sampleDuplicates(n: number, p: number, pX: number, pY: number, h1: number, h2: number, tI: number): number {
+/** Sampled rows per item of the kernel's hashing pass (PASS_COLLAPSE); the twin hashes them in order. */
+export const SAMPLE_ITEM = 1024;
+
+/** Twin of the kernel's pre-check (assembly/collapse.ts): the sampled rows' indices, their hashes
+ *  (the kernel's items of its PASS_COLLAPSE pass, here in order), then the table in sample order. */
+function sampleDuplicates(n: number, p: number, pX: number, pY: number, h1: number, h2: number, tI: number, iI: number): number {
   const f64 = F64, f32 = F32, i32 = I32;
   const T = tableSize(SAMPLE);
   const mask = T - 1;
-  i32.fill(0, tI, tI + T);
   const stride = Math.floor(n / SAMPLE);
   let rs = 0x9e3779b9;
-  let dups = 0;
   for (let k = 0; k < SAMPLE; k++) {
     rs = (rs ^ (rs << 13)) >>> 0; rs = (rs ^ (rs >>> 17)) >>> 0; rs = (rs ^ (rs << 5)) >>> 0;
-    const i = k * stride + (rs % stride);
+    i32[iI + k] = k * stride + (rs % stride);
+  }
+  for (let k = 0; k < SAMPLE; k++) {
+    const i = i32[iI + k];
     let a = 0x9e3779b9 | 0, b = 0x7f4a7c15;
     for (let j = 0; j <= p; j++) {
       let lo = 0, hi = 0;
@@ -75,10 +81,17 @@ function sampleDuplicates(n: number, p: number, pX: number, pY: number, h1: numb
       a = mix1(mix1(a, lo), hi);
       b = mix2(mix2(b, hi), lo);
     }
+    i32[h1 + k] = a;
+    i32[h2 + k] = b;
+  }
+  i32.fill(0, tI, tI + T);
+  let dups = 0;
+  for (let k = 0; k < SAMPLE; k++) {
+    const a = i32[h1 + k], b = i32[h2 + k];
     let s = (a ^ (b >>> 7)) & mask;
     for (;;) {
       const e = i32[tI + s];
-      if (e === 0) { i32[tI + s] = k + 1; i32[h1 + k] = a; i32[h2 + k] = b; break; }
+      if (e === 0) { i32[tI + s] = k + 1; break; }
       if (i32[h1 + e - 1] === a && i32[h2 + e - 1] === b) { dups++; break; }
       s = (s + 1) & mask;
     }
@@ -95,7 +108,7 @@ export function collapse_groups(n: number, p: number, pX: number, pY: number, ma
   const gh1 = first + maxGroups + 1, gh2 = gh1 + maxGroups + 1;
   if (n >= SAMPLE_FROM && maxGroups >= SAMPLE) {
     const need = Math.max(2, Math.trunc((SAMPLE * SAMPLE) / (4 * n)));
-    if (sampleDuplicates(n, p, pX, pY, h1, h2, tI) < need) return -1;
+    if (sampleDuplicates(n, p, pX, pY, h1, h2, tI, gI) < need) return -1; // sample indices in the group-id region
   }
   for (let i = 0; i < n; i++) { i32[h1 + i] = 0x9e3779b9 | 0; i32[h2 + i] = 0x7f4a7c15; }
   for (let j = 0; j < p; j++) hashColumn(n, pX + j * n * (1 << XS), XS, h1, h2);

@@ -300,6 +300,7 @@ export function globSolve(userStart: boolean): number {
   if (!userStart) while (size / GLOB_GROW >= base) { size /= GLOB_GROW; levels++; }
   if (!userStart && levels === 0) return -1;
   let redLab = 0;
+  let fresh = false; // wR holds the residuals of the current b (see assembly/l1-glob.ts)
   for (let lev = levels; lev >= 0; lev--) {
     let frac = 1.0;
     for (let k = 0; k < lev; k++) frac /= GLOB_GROW;
@@ -310,7 +311,7 @@ export function globSolve(userStart: boolean): number {
     if (!plain) {
       band = GLOB_BAND * Math.sqrt(GLOB_GROW * qd * fNd * frac);
       if (band > 0.5 * fNd * frac) return -1;
-      globResiduals();
+      if (!fresh) globResiduals();
     }
     classify(thr, all, band);
     let cdCap = plain ? CD_MAX_SWEEPS : GLOB_LEVEL_CD;
@@ -320,12 +321,14 @@ export function globSolve(userStart: boolean): number {
       useReduced();
       const st = plainSolve(cdCap, GLOB_CD_REL / q);
       globRounds++;
+      fresh = false;
       redLab = iLab;
       useFull();
       if (st === STATUS_CANCELLED || st === STATUS_MAXITER) { dropDual(); return st; }
       if (st !== STATUS_OK) { dropDual(); return -1; }
       if (plain) break;
       globResiduals();
+      fresh = true;
       const v = verifyGlobs();
       if (v === 0) break;
       globFixups += v;

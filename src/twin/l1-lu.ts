@@ -77,13 +77,13 @@ export function solve(x: number): void {
   }
 }
 
-export function edgeLength(s: number): number {
+export function edgeLength2(s: number): number {
   const F = mF;
   for (let j = 0; j < q; j++) F[rH + j] = j === s ? 1.0 : 0.0;
   solve(rH);
   let t = 0.0;
   for (let j = 0; j < q; j++) { const e = F[rH + j]; t += e * e; }
-  return Math.sqrt(t);
+  return t;
 }
 
 export function solveT(x: number): void {

@@ -7,6 +7,12 @@ import { BLOCK } from './l1-state.js';
 
 /** Rows per item of the kernel's row passes (a whole number of BLOCKs). */
 export const ROW_CHUNK = 32 * BLOCK;
+/** The kernel's row maps on fewer rows (assembly/l1-rows.ts itemRows): about ROW_ITEMS items of at
+ *  least ITEM_MIN rows, split from SPLIT_MIN rows on. Each row is computed alone (or the per-BLOCK
+ *  partials kept), so the twin's plain loops give the same bits; listed so the two files agree. */
+export const ITEM_MIN = 4 * BLOCK;
+export const ROW_ITEMS = 8;
+export const SPLIT_MIN = 4 * ITEM_MIN;
 /** f64 slots per chunk before its q column sums in the kernel's partials (the twin sums in place). */
 export const CERT_HEAD = 3;
 

@@ -2,12 +2,13 @@
 import { progress } from '../abi/progress.js';
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_NUMERICAL, STATUS_OK } from '../abi/status.js';
 import {
-  BLOCK, CD_N0, CD_REL, CD_SLOW, CD_SLOW_GAIN, CD_SLOW_MIN, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, INDEP,
+  BLOCK, CD_N0, CD_REL, CD_SLOW, CD_SLOW_GAIN, CD_SLOW_MIN, CRASH_REJECT, DEGEN_BLAND, DUAL_ABS, DUAL_TOL, EPS, FACE_MAX_SWEEPS,
+  FACE_MIN_ROWS, FACE_SLOW, FACE_TOL, INDEP,
   KIND_L1, PERTURB, PERTURB_GROW, PERTURB_GROWTHS, REFRESH, SUBNORMAL_MIN, ZERO_DIR, ZERO_RES, aij, col, iId, iLab, iPick, iPiv,
-  iSlot, ic, jitter, mF, mI, mX, n, nd, pId, pKey, pSel, pWt, psi, q, rB, rBest, rBeta, rCS, rG,
+  iSlot, ic, jitter, mF, mI, mX, n, nd, pId, pKey, pSel, pWt, psi, q, rB, rBest, rBeta, rCS, rG, rGam,
   rH, rKey, rLU, rQ, rR, rT, rU, rV, rVA, rWt, rXc, rYp, RS_MIN_ROWS, rho, rsCap, tau, useResponses, wgt, yb, ycb,
 } from './l1-state.js';
-import { columnScales, edgeLength, factor, solve, solveT } from './l1-lu.js';
+import { columnScales, edgeLength2, factor, solve, solveT } from './l1-lu.js';
 import { argmin, wselect } from './select.js';
 
 // ---- vertex bookkeeping (private) ----
@@ -598,6 +599,7 @@ function dualValue(): number {
 // ---- run state (reset by resetRun at entry; read by the driver, written only here) ----
 export let sweeps = 0;
 export let pivots = 0;
+export let faceSweeps = 0; // of the sweeps, those of faceDescent (tests read it)
 let maxIt = 0;
 let cancelled = false;
 export let haveDual = false;
@@ -605,11 +607,19 @@ export let nonunique = 0;
 let bestF = 0;
 
 export function resetRun(maxIter: number): void {
-  sweeps = 0; pivots = 0; maxIt = maxIter;
+  sweeps = 0; pivots = 0; faceSweeps = 0; maxIt = maxIter;
   cancelled = false; haveDual = false; nonunique = 0;
 }
 
 export function dropDual(): void { haveDual = false; }
+
+/** One CD sweep over every coordinate, counted; false when no coordinate moved. */
+function sweep(): boolean {
+  let moved = false;
+  for (let j = 0; j < q; j++) if (cdStep(j) !== 0) moved = true;
+  sweeps++;
+  return moved;
+}
 
 function runCD(cap: number, rel: number): void {
   const F = mF;
@@ -619,9 +629,7 @@ function runCD(cap: number, rel: number): void {
   let k = 0;
   let prev = 0.0;
   while (k < cap && sweeps < maxIt) {
-    let moved = false;
-    for (let j = 0; j < q; j++) if (cdStep(j) !== 0) moved = true;
-    sweeps++;
+    const moved = sweep();
     k++;
     const fn = objective();
     const gain = f - fn;
@@ -642,14 +650,45 @@ function startSimplex(): void {
   residuals(false);
   const sres = typicalScale();
   residuals(true);
+  let zeros = 0;
+  let mass = 0.0;
   for (let i = 0; i < n; i++) {
     const r = F[rR + i];
     I[iLab + i] = r < 0 ? -1 : 1;
-    F[rYp + i] = F[yb + i] + PERTURB * (F[rVA + i] + sres) * jitter(i);
+    const e = PERTURB * (F[rVA + i] + sres) * jitter(i);
+    F[rYp + i] = F[yb + i] + e;
+    if (r === 0) zeros++;
+    mass += wgt(i) * Math.abs(e);
+  }
+  if (zeros >= q && n >= FACE_MIN_ROWS) {
+    useResponses(rYp);
+    faceDescent(mass);
+    residuals(true);
+    for (let i = 0; i < n; i++) I[iLab + i] = F[rR + i] < 0 ? -1 : 1;
   }
   crash();
   useResponses(rYp);
   for (let s = 0; s < q; s++) { const i = I[iSlot + s]; if (i >= 0) I[iLab + i] = 0; }
+}
+
+/** Coordinate descent on the perturbed responses from a degenerate vertex (see assembly/l1-simplex.ts). */
+function faceDescent(mass: number): void {
+  residuals(false);
+  let f = objective();
+  let prev = 0.0;
+  let crawl = 0;
+  for (let k = 0; k < FACE_MAX_SWEEPS && sweeps < maxIt; k++) {
+    const moved = sweep();
+    faceSweeps++;
+    const fn = objective();
+    const gain = f - fn;
+    f = fn;
+    if (progress(KIND_L1, sweeps + pivots, f, f) !== 0) { cancelled = true; break; }
+    if (!moved || !(gain > FACE_TOL * mass)) break;
+    crawl = k > 0 && gain > FACE_SLOW * prev ? crawl + 1 : 0;
+    if (crawl >= 2) break;
+    prev = gain;
+  }
 }
 
 let grown = 0; // perturbation growths since startSimplex
@@ -668,6 +707,30 @@ function hiddenViolation(i: number, v: number, w: number, ctol: number): boolean
   return rs > 0 && v * rs <= ctol;
 }
 
+/** Steepest-edge lengths of the next basis from the old factorisation (see assembly/l1-simplex.ts). */
+function nextEdgeLengths(leave: number, enter: number, sigma: number): boolean {
+  const F = mF;
+  for (let j = 0; j < q; j++) F[rT + j] = aij(enter, j) / F[rCS + j];
+  solveT(rT);
+  for (let j = 0; j < q; j++) F[rU + j] = sigma * F[rH + j] * F[rCS + j];
+  solveT(rU);
+  const zl = F[rT + leave], gl = F[rGam + leave];
+  let ok = zl !== 0;
+  for (let s = 0; s < q && ok; s++) {
+    if (s === leave) continue;
+    const c = F[rT + s] / zl, gs = F[rGam + s];
+    const g = gs - 2.0 * c * F[rU + s] + c * c * gl;
+    if (!(g > 1e-6 * (gs + c * c * gl))) ok = false;
+    F[rGam + s] = g;
+  }
+  if (ok) {
+    const g = gl / (zl * zl);
+    if (!(g > 0 && g < Infinity)) ok = false;
+    F[rGam + leave] = g;
+  }
+  return ok;
+}
+
 function pivotLoop(): number {
   const F = mF, I = mI;
   let status = -1;
@@ -676,6 +739,7 @@ function pivotLoop(): number {
   let since = REFRESH;
   let degen = 0;
   let dualEst = 0.0;
+  let gamOK = false; // rGam holds the squared edge lengths of the current basis
   rsOn = false; rsBlock = false; rsHist = false; fullFresh = false;
   while (true) {
     if (!factor()) { status = STATUS_NUMERICAL; break; }
@@ -688,9 +752,11 @@ function pivotLoop(): number {
     if (since >= REFRESH) {
       if (rsOn && drift() <= 0.5 * rsTheta) refreshC(); else refreshFull();
       since = 0;
+      gamOK = false;
       f = objective();
       if (f < bestF) { bestF = f; for (let j = 0; j < q; j++) F[rBest + j] = F[rB + j]; }
     }
+    if (!gamOK) { for (let s = 0; s < q; s++) F[rGam + s] = edgeLength2(s); gamOK = true; }
     for (let j = 0; j < q; j++) F[rU + j] = -F[rG + j] / F[rCS + j];
     solveT(rU);
     const bland = degen >= DEGEN_BLAND;
@@ -702,7 +768,7 @@ function pivotLoop(): number {
     for (let s = 0; s < q; s++) {
       if (I[iSlot + s] >= 0) continue;
       const v = Math.abs(F[rU + s]);
-      const sc = v / edgeLength(s);
+      const sc = v / Math.sqrt(F[rGam + s]);
       if (sc > score) { score = sc; viol = v; leave = s; }
     }
     if (leave >= 0) {
@@ -742,7 +808,7 @@ function pivotLoop(): number {
         if (bland) {
           if (leave < 0 || i < I[iSlot + leave]) { viol = v; leave = s; sigma = sg; }
         } else {
-          const sc = v / edgeLength(s);
+          const sc = v / Math.sqrt(F[rGam + s]);
           if (sc > score) { score = sc; viol = v; leave = s; sigma = sg; }
         }
       }
@@ -780,6 +846,7 @@ function pivotLoop(): number {
       for (let j = 0; j < q; j++) hs += F[rCS + j] * Math.abs(F[rH + j]);
       if (!(drift() + t * hs <= 0.5 * rsTheta)) { rsOn = false; rsBlock = true; since = REFRESH; continue; }
     }
+    gamOK = nextEdgeLengths(leave, enter, sigma);
     const old = I[iSlot + leave];
     const stalled = t * Math.abs(F[rV + enter]) <= ZERO_RES * rowScale(enter);
     if (old >= 0) I[iLab + old] = sigma < 0 ? 1 : -1;
@@ -829,6 +896,7 @@ export function plainSolve(cdCap: number, cdRel = 0): number {
   runCD(cdCap, cdRel);
   if (cancelled) return STATUS_CANCELLED;
   startSimplex();
+  if (cancelled) return STATUS_CANCELLED;
   return pivotLoop();
 }
 

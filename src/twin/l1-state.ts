@@ -51,7 +51,7 @@ let wb = 0; // weights, 0 = none (a byte pointer of 0 is never a real region)
 export let rR = 0, rV = 0, rVA = 0, rKey = 0, rWt = 0, rYp = 0;
 export let iId = 0, iLab = 0;
 export let pKey = 0, pWt = 0, pId = 0;
-export let rB = 0, rBest = 0, rH = 0, rU = 0, rG = 0, rCS = 0, rBeta = 0, rT = 0;
+export let rB = 0, rBest = 0, rH = 0, rU = 0, rG = 0, rCS = 0, rBeta = 0, rT = 0, rGam = 0;
 export let iSlot = 0, iPiv = 0, iPick = 0;
 export let rLU = 0, rQ = 0;
 export let pSel = 0;
@@ -72,6 +72,12 @@ export function jitter(i: number): number {
   const u = 0.5 + (h >>> 9) * (0.5 / 8388608.0);
   return (h & 1) !== 0 ? -u : u;
 }
+
+/** Face descent (see assembly/l1-state.ts). */
+export const FACE_TOL = 1e-6;
+export const FACE_MAX_SWEEPS = 40;
+export const FACE_SLOW = 0.8;
+export const FACE_MIN_ROWS = 2048;
 
 /** Face restriction (see assembly/l1-state.ts): rows C may hold, their rows of X row-major at rXc. */
 export const RS_MIN_ROWS = 2048;
@@ -111,6 +117,7 @@ export function layout(pWork: number): number {
   rCS = p >>> 3; p += qF;
   rBeta = p >>> 3; p += qF;
   rT = p >>> 3; p += qF;
+  rGam = p >>> 3; p += qF;
   iSlot = p >>> 2; p += qI;
   iPiv = p >>> 2; p += qI;
   iPick = p >>> 2; p += qI;

@@ -34,7 +34,7 @@ export { l1_glob } from './l1-glob.js';
 export function l1_work_bytes(n: number, p: number): number {
   const qq = p + 1;
   const l2 = l2_work_bytes(n, p); // the rank check / warm start runs in the same region first
-  let own = 6 * regionBytes(8 * n) + 2 * regionBytes(4 * n) + 8 * regionBytes(8 * qq) +
+  let own = 6 * regionBytes(8 * n) + 2 * regionBytes(4 * n) + 9 * regionBytes(8 * qq) +
     3 * regionBytes(4 * qq) + 2 * regionBytes(8 * qq * qq) + SELECT_SCRATCH_BYTES;
   own += 16 + regionBytes(8 * rsCapRows(n, p) * p);
   own += globBytes(n, p);

@@ -34,13 +34,14 @@ function blockRows(n: number): number {
   return Math.min(BLOCK, evenUp(n));
 }
 
-/** As assembly/l2.ts l2_work_bytes; the twin is single-threaded (PAR_SLOTS = 1: no extra scratch). */
+/** As assembly/l2.ts l2_work_bytes; the twin is single-threaded (PAR_SLOTS = 1: no extra scratch); the
+ *  kernel's 8 f64 of householderBlock scratch are counted but not used. */
 export function l2_work_bytes(n: number, p: number): number {
   const L = blockRows(n);
   const pv = evenUp(p + 1);
   const q = p + 1;
   const qq = q * q + (q % 2);
-  return 8 * (12 * pv + 2 * qq + (q + 5) * L + ARGS_LEN + chunkCount(n, p) * partStride(p));
+  return 8 * (12 * pv + 2 * qq + (q + 5) * L + ARGS_LEN + chunkCount(n, p) * (partStride(p) + 3 * pv) + 8);
 }
 
 // ---- row chunks: the fixed decomposition of the block passes (as assembly/l2.ts; the twin runs the
@@ -113,9 +114,12 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
     return intercept !== 0 || (p > 0 && ridge === 0) ? STATUS_RANK_DEFICIENT : STATUS_OK;
   }
 
-  let pa = standardize(F, I, n, p, pX, pY, pW, W, intercept, fb, 1);
+  let pa = p;
+  if (!(plainOk !== 0 && fusedNormalMatrix(F, I, n, p, pX, pY, pW, intercept, ridge, L))) {
+    pa = standardize(F, I, n, p, pX, pY, pW, W, intercept, fb, 1);
+    normalMatrix(F, I, n, pX, pY, pW, pa, intercept !== 0 ? F[mean + p] : 0, ridge, L, plainOk);
+  }
   let ybar = intercept !== 0 ? F[mean + p] : 0;
-  normalMatrix(F, I, n, pX, pY, pW, pa, ybar, ridge, L, plainOk);
   let kk = factorize(F, I, n, pX, pY, pW, pa, ybar, ridge, L, fb, ib, 1);
   if (kk < 0) {
     // the QR path: steps 1-3 again with the multi-pass standardisation (see assembly/l2.ts)
@@ -153,7 +157,7 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
 // ---- the work layout of the call in progress (f64 index bases; i32 bases for act / pos) ----
 let gramRaw = 0; // the Gram matrix was read in place (normalMatrix)
 let mean = 0, meanLo = 0, scale = 0, invs = 0, act = 0, pos = 0, delta = 0, gh = 0, gl = 0, ex = 0, sg = 0,
-  xm = 0, G = 0, R = 0, blk = 0, wbuf = 0, rh = 0, rl = 0, qh = 0, ql = 0, part = 0, curP = 0;
+  xm = 0, G = 0, R = 0, blk = 0, wbuf = 0, rh = 0, rl = 0, qh = 0, ql = 0, part = 0, stats = 0, curP = 0;
 
 function layoutL2(pWork: number, p: number, L: number, n: number): void {
   const pv = evenUp(p + 1);
@@ -179,8 +183,8 @@ function layoutL2(pWork: number, p: number, L: number, n: number): void {
   qh = rl + L;
   ql = qh + L;
   part = ql + L + ARGS_LEN;
+  stats = part + chunkCount(n, p) * partStride(p);
   curP = p;
-  void n;
 }
 
 /** Step 1: means and scales; active columns (see assembly/l2.ts). */
@@ -230,21 +234,113 @@ function normalMatrix(F: Float64Array, I: Int32Array, n: number, pX: number, pY:
   // in place (see assembly/l2.ts normalMatrix / gramMatrix)
   gramRaw = rawOk !== 0 && pW === 0 && XS === 3 && n * q >= PLAIN_MIN_NQ && q <= L ? 1 : 0;
   if (gramRaw !== 0) {
+    // shifts in ex (assembly/l2.ts normalMatrix)
     const W = n;
     for (let t = 0; t < pa; t++) {
       const j = I[act + t];
       const m = F[mean + j];
       const s = F[scale + j];
-      F[sg + t] = (W * m) * m <= s * s ? 1.0 : 0.0;
+      const inPlace = (W * m) * m <= s * s;
+      F[sg + t] = inPlace ? 1.0 : 0.0;
+      F[ex + t] = inPlace ? 0.0 : m;
     }
+    F[sg + pa] = 0;
+    F[ex + pa] = ybar;
   }
-  gramMatrix(n, pX, pY, pW, pa, act * 4, mean * 8, invs * 8, ybar, blk * 8, L, curP, part * 8, G * 8, gramRaw, sg * 8);
+  gramMatrix(n, pX, pY, pW, pa, act * 4, (gramRaw !== 0 ? ex : mean) * 8, invs * 8, ybar, blk * 8, L, curP, part * 8, G * 8,
+    gramRaw, sg * 8);
+  addRidge(F, I, pa, q, ridge);
+}
+
+/** As assembly/l2.ts addRidge. */
+function addRidge(F: Float64Array, I: Int32Array, pa: number, q: number, ridge: number): void {
   if (ridge > 0) {
     for (let t = 0; t < pa; t++) {
       const iv = F[invs + I[act + t]];
       F[G + t * q + t] = F[G + t * q + t] + (ridge * iv) * iv;
     }
   }
+}
+
+export const FUSED_PROBE = 64;
+
+/** Steps 1-3 in one pass (assembly/l2.ts fusedNormalMatrix). */
+function fusedNormalMatrix(F: Float64Array, I: Int32Array, n: number, p: number, pX: number, pY: number, pW: number,
+  intercept: number, ridge: number, L: number): boolean {
+  const q = p + 1;
+  if (!(pW === 0 && XS === 3 && p > 0 && n * q >= PLAIN_MIN_NQ && q <= L)) return false;
+  for (let t = 0; t < q; t++) {
+    I[act + t] = t;
+    const v = t < p ? (pX >>> 3) + t * n : pY >>> 3;
+    let c = 0.0;
+    let mode = 1.0;
+    if (intercept !== 0) {
+      let s1 = 0.0;
+      let s2 = 0.0;
+      for (let k = 0; k < FUSED_PROBE; k++) {
+        const x = F[v + Math.floor(((2 * k + 1) * n) / (2 * FUSED_PROBE))];
+        s1 += x;
+        s2 += x * x;
+      }
+      if (!(4.0 * s1 * s1 <= FUSED_PROBE * s2)) {
+        mode = 0.0;
+        c = s1 / FUSED_PROBE;
+      }
+    }
+    F[sg + t] = mode;
+    F[ex + t] = c;
+  }
+  gramRaw = 1;
+  gramMatrix(n, pX, pY, pW, p, act * 4, ex * 8, invs * 8, 0, blk * 8, L, curP, part * 8, G * 8, 1, sg * 8, stats * 8);
+  const pv = evenUp(q);
+  const nc = chunkCount(n, p);
+  const W = n;
+  for (let t = 0; t < q; t++) {
+    let s1 = 0.0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let c = 0; c < nc; c++) {
+      const st = stats + c * 3 * pv;
+      s1 += F[st + t];
+      const a = F[st + pv + t];
+      const b = F[st + 2 * pv + t];
+      if (a < lo) lo = a;
+      if (b > hi) hi = b;
+    }
+    const s2 = F[G + t * q + t];
+    if (!(s1 - s1 === 0) || !(s2 < Infinity) || !(s2 >= ONEPASS_S2_MIN)) return false;
+    const c = F[ex + t];
+    const m1 = intercept !== 0 ? s1 / W : 0.0;
+    const m = c + m1;
+    const amax = vExtent(lo, hi, m1);
+    if (!(W * amax * amax <= ONEPASS_WA2_MAX)) return false;
+    const corr = s1 * m1;
+    if (!(corr <= 0.5 * s2)) return false;
+    const sc = t < p ? Math.sqrt(s2 - corr) : 1.0;
+    const iv = 1.0 / sc;
+    if (!(sc > 0 && iv < Infinity)) return false;
+    F[mean + t] = m;
+    F[meanLo + t] = twoSumErr(c, m1, m);
+    if (t < p) {
+      F[scale + t] = sc;
+      F[invs + t] = iv;
+      F[xm + t] = Math.abs(m) + amax;
+    }
+    F[delta + t] = m1;
+    F[gh + t] = s1;
+  }
+  for (let u = 0; u < q; u++) {
+    const ivu = u < p ? F[invs + u] : 1.0;
+    const mu = intercept !== 0 ? F[delta + u] : 0.0;
+    for (let t = 0; t <= u; t++) {
+      const ivt = t < p ? F[invs + t] : 1.0;
+      let g = F[G + u * q + t];
+      if (intercept !== 0) g = g - F[gh + t] * mu;
+      F[G + u * q + t] = (g * ivt) * ivu;
+    }
+  }
+  addRidge(F, I, p, q, ridge);
+  return true;
 }
 
 /** Steps 4-5: factor; writes INFO_METHOD and INFO_RCOND, returns the rank kk (-1: fast and QR needed). */
@@ -522,46 +618,10 @@ export function weightedMean(F: Float64Array, n: number, v: number, pW: number, 
   const half = n & ~1;
   let a0 = 0;
   let a1 = 0;
-  if (ext >= 0) {
-    let vmin = Infinity;
-    let vmax = -Infinity;
-    if (pW !== 0) {
-      for (let i = 0; i < half; i += 2) {
-        const x0 = V[v + i];
-        const x1 = V[v + i + 1];
-        const w0 = F[wb + i];
-        const w1 = F[wb + i + 1];
-        a0 += w0 * x0;
-        a1 += w1 * x1;
-        if (w0 > 0) {
-          if (x0 < vmin) vmin = x0;
-          if (x0 > vmax) vmax = x0;
-        }
-        if (w1 > 0) {
-          if (x1 < vmin) vmin = x1;
-          if (x1 > vmax) vmax = x1;
-        }
-      }
-    } else {
-      for (let i = 0; i < half; i += 2) {
-        const x0 = V[v + i];
-        const x1 = V[v + i + 1];
-        a0 += x0;
-        a1 += x1;
-        if (x0 < vmin) vmin = x0;
-        if (x0 > vmax) vmax = x0;
-        if (x1 < vmin) vmin = x1;
-        if (x1 > vmax) vmax = x1;
-      }
-    }
-    if (half < n && (pW === 0 || F[wb + half] > 0)) {
-      const x = V[v + half];
-      if (x < vmin) vmin = x;
-      if (x > vmax) vmax = x;
-    }
-    F[ext] = vmin;
-    F[ext + 1] = vmax;
-  } else if (pW !== 0) {
+  // the extremes over the rows of positive weight (the kernel finds them in the first sweep: the
+  // same values, as they do not depend on the order)
+  if (ext >= 0) columnRange(F, n, v, pW, wb, ext, V);
+  if (pW !== 0) {
     for (let i = 0; i < half; i += 2) {
       a0 += F[wb + i] * V[v + i];
       a1 += F[wb + i + 1] * V[v + i + 1];
@@ -652,63 +712,44 @@ function sampleShift(F: Float64Array, n: number, v: number, pW: number, wb: numb
 function onePassSums(F: Float64Array, n: number, v: number, pW: number, wb: number, c: number, e: number,
   V: Float64Array | Float32Array): void {
   const half = n & ~1;
-  let a0 = 0, a1 = 0, b0 = 0, b1 = 0;
-  let vmin = Infinity;
-  let vmax = -Infinity;
-  if (pW !== 0) {
-    for (let i = 0; i < half; i += 2) {
-      const x0 = V[v + i];
-      const x1 = V[v + i + 1];
-      const w0 = F[wb + i];
-      const w1 = F[wb + i + 1];
-      const d0 = x0 - c;
-      const d1 = x1 - c;
-      const wd0 = w0 * d0;
-      const wd1 = w1 * d1;
-      a0 += wd0;
-      a1 += wd1;
-      b0 += wd0 * d0;
-      b1 += wd1 * d1;
-      if (w0 > 0) {
-        if (x0 < vmin) vmin = x0;
-        if (x0 > vmax) vmax = x0;
-      }
-      if (w1 > 0) {
-        if (x1 < vmin) vmin = x1;
-        if (x1 > vmax) vmax = x1;
-      }
-    }
-  } else {
-    for (let i = 0; i < half; i += 2) {
-      const x0 = V[v + i];
-      const x1 = V[v + i + 1];
-      const d0 = x0 - c;
-      const d1 = x1 - c;
-      a0 += d0;
-      a1 += d1;
-      b0 += d0 * d0;
-      b1 += d1 * d1;
-      if (x0 < vmin) vmin = x0;
-      if (x0 > vmax) vmax = x0;
-      if (x1 < vmin) vmin = x1;
-      if (x1 > vmax) vmax = x1;
-    }
-  }
+  const lanes = shiftedSums(V, v, F, pW !== 0 ? wb : -1, c, half, -1);
+  let a0 = lanes[0];
+  let b0 = lanes[2];
+  const a1 = lanes[1];
+  const b1 = lanes[3];
   if (half < n) {
-    const x = V[v + half];
-    const d = x - c;
+    const d = V[v + half] - c;
     const wd = pW !== 0 ? F[wb + half] * d : d;
     a0 += wd;
     b0 += wd * d;
-    if (pW === 0 || F[wb + half] > 0) {
-      if (x < vmin) vmin = x;
-      if (x > vmax) vmax = x;
-    }
   }
-  F[e + 2] = vmin;
-  F[e + 3] = vmax;
+  columnRange(F, n, v, pW, wb, e + 2, V);
   F[e] = a0 + a1;
   F[e + 1] = b0 + b1;
+}
+
+/** The lanes [a0, a1, b0, b1] of S1 = sum w d and S2 = sum (w d) d, d = v - c, over the rows
+ *  0..half-1 of V from v (half even; lane 0 even rows, lane 1 odd rows; w from F at wb, or 1 when
+ *  wb < 0: 1 d = d exactly). With store >= 0 the products w d go to F[store + i]. onePassSums' sweep
+ *  (shift c, the extremes apart) and the plain refinement's (c = 0, d = r: q = w r, sum q, sum q r). */
+function shiftedSums(V: Float64Array | Float32Array, v: number, F: Float64Array, wb: number, c: number, half: number,
+  store: number): [number, number, number, number] {
+  let a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+  for (let i = 0; i < half; i += 2) {
+    const d0 = V[v + i] - c;
+    const d1 = V[v + i + 1] - c;
+    const wd0 = wb >= 0 ? F[wb + i] * d0 : d0;
+    const wd1 = wb >= 0 ? F[wb + i + 1] * d1 : d1;
+    a0 += wd0;
+    a1 += wd1;
+    b0 += wd0 * d0;
+    b1 += wd1 * d1;
+    if (store >= 0) {
+      F[store + i] = wd0;
+      F[store + i + 1] = wd1;
+    }
+  }
+  return [a0, a1, b0, b1];
 }
 
 // Bit access to a double (little-endian: word 1 holds the sign, exponent and high mantissa bits).
@@ -829,7 +870,8 @@ function fillBlock(F: Float64Array, I: Int32Array, n: number, xb: number, yb: nu
 /** Gram matrix of [Z, yc]: each row chunk's into its partial slot (pPart), then their sum in chunk
  *  order (byte pointers, as assembly/l2.ts gramMatrix and l2GramItem). */
 export function gramMatrix(n: number, pX: number, pY: number, pW: number, pa: number, pAct: number, pMean: number,
-  pInvs: number, ybar: number, pBlk: number, L: number, p: number, pPart: number, pG: number, raw = 0, pMode = 0): void {
+  pInvs: number, ybar: number, pBlk: number, L: number, p: number, pPart: number, pG: number, raw = 0, pMode = 0,
+  pStats = 0): void {
   const F = F64;
   const I = I32;
   const G = pG >>> 3;
@@ -839,16 +881,30 @@ export function gramMatrix(n: number, pX: number, pY: number, pW: number, pa: nu
   const chunk = chunkRows(n, p);
   const ps = partStride(p);
   const cols = new Array<number>(q);
+  const pv = evenUp(q);
   for (let c = 0; c < nc; c++) {
     const P = (pPart >>> 3) + c * ps;
     for (let k = 0; k < q * q; k++) F[P + k] = 0;
+    const st = (pStats >>> 3) + c * 3 * pv;
+    if (pStats !== 0) {
+      for (let t = 0; t < q; t++) {
+        F[st + t] = 0;
+        F[st + pv + t] = Infinity;
+        F[st + 2 * pv + t] = -Infinity;
+      }
+    }
     const r0 = c * chunk;
     const r1 = Math.min(n, r0 + chunk);
     for (let i0 = r0; i0 < r1; i0 += L) {
       const len = Math.min(L, r1 - i0);
       const lp = evenUp(len);
       if (raw !== 0) {
-        fillInPlace(F, I, n, pX >>> 3, pY >>> 3, i0, len, lp, pa, pAct >>> 2, pMean >>> 3, ybar, pMode >>> 3, blk, L, cols);
+        fillInPlace(F, n, pX >>> 3, pY >>> 3, i0, len, lp, pa, pAct >>> 2, pMean >>> 3, pMode >>> 3, blk, L, cols);
+        if (pStats !== 0) {
+          gramBlock(F, cols, lp, q, P);
+          blockStats(F, cols, q, len, st, pv);
+          continue;
+        }
       } else {
         fillBlock(F, I, n, pX >>> XS, pY >>> 3, pW, pW >>> 3, i0, len, lp, pa, pAct >>> 2, pMean >>> 3, pInvs >>> 3, ybar, blk, L, blk + q * L);
         for (let t = 0; t < q; t++) cols[t] = blk + t * L;
@@ -861,10 +917,10 @@ export function gramMatrix(n: number, pX: number, pY: number, pW: number, pa: nu
     const P = (pPart >>> 3) + c * ps;
     for (let k = 0; k < q * q; k++) F[G + k] = F[G + k] + F[P + k];
   }
-  if (raw !== 0) {
+  if (raw !== 0 && pStats === 0) {
     // centre the in-place columns' sums, then scale (as assembly/l2.ts gramMatrix)
     const W = n;
-    const A = pAct >>> 2, M = pMean >>> 3, V = pInvs >>> 3, md = pMode >>> 3;
+    const A = pAct >>> 2, M = mean, V = pInvs >>> 3, md = pMode >>> 3; // the means (pMean holds the shifts)
     for (let u = 0; u < q; u++) {
       const ru = u < pa && F[md + u] !== 0;
       const mu = u < pa ? F[M + I[A + u]] : 0.0;
@@ -882,20 +938,56 @@ export function gramMatrix(n: number, pX: number, pY: number, pW: number, pa: nu
 /** assembly/l2.ts fillInPlace: cols[t] = the F index of column t of the block — X itself for an
  *  in-place column (mode 1) of an even-length block, else a copy in the block (in-place columns as
  *  they are, the others centred; a zero pad row for an odd length). */
-function fillInPlace(F: Float64Array, I: Int32Array, n: number, xb: number, yb: number, i0: number, len: number,
-  lp: number, pa: number, act: number, mean: number, ybar: number, md: number, blk: number, L: number, cols: number[]): void {
+function fillInPlace(F: Float64Array, n: number, xb: number, yb: number, i0: number, len: number,
+  lp: number, pa: number, act: number, shift: number, md: number, blk: number, L: number, cols: number[]): void {
+  const I = I32;
   for (let t = 0; t <= pa; t++) {
     const src = t < pa ? xb + I[act + t] * n + i0 : yb + i0;
-    const inPlace = t < pa && F[md + t] !== 0;
+    const inPlace = F[md + t] !== 0;
     if (inPlace && lp === len) {
       cols[t] = src;
       continue;
     }
     const dst = blk + t * L;
-    const m = inPlace ? 0.0 : t < pa ? F[mean + I[act + t]] : ybar;
+    const m = F[shift + t];
     for (let i = 0; i < len; i++) F[dst + i] = (F[src + i] - m) * 1.0;
     if (lp > len) F[dst + len] = 0;
     cols[t] = dst;
+  }
+}
+
+/** As assembly/l2.ts blockStats: the sum in four lanes (rows 4k, 4k + 1: a0, a1; 4k + 2, 4k + 3: b0,
+ *  b1; a last pair into a0, a1; an odd last row into a0 + b0), ((a0 + b0) + odd) + (a1 + b1). The
+ *  extremes over all rows in any order (only |extreme - mean| is used: the sign of a zero does not
+ *  matter). */
+function blockStats(F: Float64Array, cols: number[], q: number, len: number, st: number, pv: number): void {
+  const half = len & ~1;
+  for (let t = 0; t < q; t++) {
+    const col = cols[t];
+    let a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+    let l0 = Infinity;
+    let h0 = -Infinity;
+    let i = 0;
+    for (; i + 4 <= half; i += 4) {
+      a0 += F[col + i];
+      a1 += F[col + i + 1];
+      b0 += F[col + i + 2];
+      b1 += F[col + i + 3];
+    }
+    if (i < half) {
+      a0 += F[col + i];
+      a1 += F[col + i + 1];
+    }
+    let s0 = a0 + b0;
+    for (let k = 0; k < len; k++) {
+      const v = F[col + k];
+      if (v < l0) l0 = v;
+      if (v > h0) h0 = v;
+    }
+    if ((len & 1) !== 0) s0 += F[col + half];
+    F[st + t] = F[st + t] + (s0 + (a1 + b1));
+    if (l0 < F[st + pv + t]) F[st + pv + t] = l0;
+    if (h0 > F[st + 2 * pv + t]) F[st + 2 * pv + t] = h0;
   }
 }
 
@@ -1336,31 +1428,9 @@ function plainRows(F: Float64Array, I: Int32Array, direct: boolean, xb: number, 
     const col = direct ? xb + I[act + t] * n + i0 : blk + t * L;
     for (let i = 0; i < lp; i++) F[r + i] = F[r + i] - F[col + i] * b;
   }
-  let o0 = 0;
-  let o1 = 0;
-  if (rhs === 0) {
-    for (let i = 0; i < lp; i += 2) {
-      const r0 = F[r + i];
-      const r1 = F[r + i + 1];
-      o0 += (F[wbuf + i] * r0) * r0;
-      o1 += (F[wbuf + i + 1] * r1) * r1;
-    }
-    return o0 + o1;
-  }
-  let s0 = 0;
-  let s1 = 0;
-  for (let i = 0; i < lp; i += 2) {
-    const r0 = F[r + i];
-    const r1 = F[r + i + 1];
-    const q0 = F[wbuf + i] * r0;
-    const q1 = F[wbuf + i + 1] * r1;
-    o0 += q0 * r0;
-    o1 += q1 * r1;
-    s0 += q0;
-    s1 += q1;
-    F[r + i] = q0;
-    F[r + i + 1] = q1;
-  }
+  // q = w r (d = r - 0 = r exactly), sum q r and sum q; q replaces r when the sums X^T q follow
+  const [s0, s1, o0, o1] = shiftedSums(F, r, F, wbuf, 0, lp, rhs === 0 ? -1 : r);
+  if (rhs === 0) return o0 + o1;
   addLanes(F, gh, gl, k, s0, s1, 0, 0);
   for (let t = 0; t < k; t++) {
     const col = direct ? xb + I[act + t] * n + i0 : blk + t * L;

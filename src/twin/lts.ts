@@ -188,6 +188,17 @@ export function lts_fit(n: number, p: number, pX: number, pY: number, intercept:
   return st;
 }
 
+/** assembly/lts.ts lts_resid: r = y - b0 - X b of the coefficients at pC on all n rows into pR (the
+ *  keys' operations, unsquared; one sweep in row order: the kernel's chunks write the same values). */
+export function lts_resid(n: number, p: number, pX: number, pY: number, pC: number, pR: number, pWork: number, xf32 = 0): void {
+  void pWork;
+  setX(xf32);
+  F = F64;
+  X = xview();
+  setView(X, pX >>> XS, pY >>> 3, n, n);
+  evalAll(p, pC >>> 3, pR >>> 3, false);
+}
+
 function hSmallest(p: number, kC: number, h: number): number {
   brOn = false;
   evalAll(p, kC);
@@ -536,7 +547,7 @@ function solveSums(p: number, intercept: number, hh: number, kC: number): boolea
   return true;
 }
 
-function evalAll(p: number, kC: number): void {
+function evalAll(p: number, kC: number, kOut = kKey, sq = true): void {
   const nn = dN;
   const b0 = F[kC];
   for (let i = 0; i < nn; i++) {
@@ -546,7 +557,7 @@ function evalAll(p: number, kC: number): void {
       r = r - DX[px] * F[kC + j + 1];
       px += dLd;
     }
-    F[kKey + i] = r * r;
+    F[kOut + i] = sq ? r * r : r;
   }
 }
 

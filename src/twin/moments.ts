@@ -21,7 +21,7 @@ function blockRows(n: number): number {
 export function moments_work_bytes(n: number, p: number): number {
   const L = blockRows(n);
   const q = p + 1;
-  return 8 * (evenUp(p + 1) + q * L + L);
+  return 8 * (evenUp(p + 1) + q * L + L + 8); // + the kernel's householderBlock scratch (unused here)
 }
 
 export function moments(n: number, p: number, pX: number, pY: number, pW: number, pOut: number, pWork: number, xf32?: number): number {

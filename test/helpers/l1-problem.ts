@@ -108,3 +108,9 @@ export function tiedPlaneRows(rand: () => number, n: number, p: number, noise: n
   }
   return { X: { data: X, rows: n, cols: p }, y };
 }
+
+/** The fields of an L1 / quantile result the thread tests compare bit for bit (test/threads/l1-rows*). */
+export type L1ThreadFit = { coef: Float64Array; intercept: number; objective: number; iterations: number; edgeSteps: number;
+  globRounds: number; certificate: { gap: number; dual: number } };
+export const l1Bits = (r: L1ThreadFit): number[] =>
+  [r.intercept, ...r.coef, r.objective, r.certificate.dual, r.iterations, r.edgeSteps, r.globRounds];

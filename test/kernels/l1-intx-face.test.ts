@@ -10,55 +10,14 @@
 // fit: certified optimum on every backend, the reported objective equal to the recomputed one, WASM
 // and twin bit-identical.
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  INFO_DUAL_INFEAS, INFO_GAP, INFO_GLOB_ROUNDS, INFO_LEN, INFO_PRIMAL,
-} from '../../src/abi/info.js';
-import { STATUS_OK } from '../../src/abi/status.js';
+import { INFO_GLOB_ROUNDS, INFO_LEN } from '../../src/abi/info.js';
 import { allBackends, type TestBackend } from '../helpers/backends.js';
-import { expectRel, rng } from '../helpers/close.js';
+import { rng } from '../helpers/close.js';
+import {
+  type FaceCase, expectCertified, expectIdentical, expectWasmTwinIdentical, faceCase, fitCase,
+} from '../helpers/l1-face-cases.js';
 // @ts-expect-error: plain ESM benchmark module without type declarations
 import { makeFamily } from '../../bench/degenerate.mjs';
-
-const TOL = 1e-10;
-/** FEAS_TOL of assembly/l1-state.ts. */
-const FEAS_TOL = 1.5e-8;
-const NO_GLOB = 1 << 30;
-
-interface Case {
-  label: string;
-  n: number;        // rows, pseudo-rows included
-  nd: number;       // data rows
-  p: number;
-  X: Float64Array;  // column-major n x p
-  y: Float64Array;
-  w: Float64Array | null;
-  intercept: 0 | 1;
-  tau: number;
-  glob: boolean;
-}
-
-interface Run { status: number; coef: Float64Array; info: Float64Array }
-
-function fit(tb: TestBackend, c: Case): Run {
-  const { arena, backend } = tb;
-  const k = backend.kernels;
-  const old = c.glob ? k.l1_glob(0, 0) : k.l1_glob(NO_GLOB, 0);
-  const { n, p } = c;
-  const mark = arena.mark();
-  try {
-    const [pX, pY, pW, pC, pI, pF, pWk] = arena.allocMany([8 * n * p, 8 * n, 8 * n, 8 * (p + 1), 8 * INFO_LEN, 4 * p, k.l1_work_bytes(n, p)]);
-    let f = backend.f64();
-    f.set(c.X, pX >>> 3);
-    f.set(c.y, pY >>> 3);
-    if (c.w) f.set(c.w, pW >>> 3);
-    const status = k.l1_fit(n, c.nd, p, pX, pY, c.w ? pW : 0, c.intercept, c.tau, 100_000, TOL, 0, pC, pI, pF, pWk);
-    f = backend.f64();
-    return { status, coef: f.slice(pC >>> 3, (pC >>> 3) + p + 1), info: f.slice(pI >>> 3, (pI >>> 3) + INFO_LEN) };
-  } finally {
-    arena.release(mark);
-    k.l1_glob(old, 0);
-  }
-}
 
 /** X uniform on {-2, ..., 2}, y = round(1 + X beta + noise N(0, 1)) (bench/degenerate.mjs 'intx'). */
 function intx(seed: number, nd: number, p: number, noise: number): { X: Float64Array; y: Float64Array } {
@@ -76,47 +35,20 @@ function intx(seed: number, nd: number, p: number, noise: number): { X: Float64A
 }
 
 function makeCase(label: string, seed: number, nd: number, p: number, tau: number,
-  opts: { intercept?: 0 | 1; weights?: boolean; pseudo?: number; glob?: boolean } = {}): Case {
-  const { X: Xd, y: yd } = intx(seed, nd, p, 1);
-  const pseudo = opts.pseudo ?? 0;
-  const n = nd + (pseudo > 0 ? p : 0);
-  const X = new Float64Array(n * p);
-  const y = new Float64Array(n);
-  for (let j = 0; j < p; j++) {
-    X.set(Xd.subarray(j * nd, (j + 1) * nd), j * n);
-    if (pseudo > 0) X[j * n + nd + j] = pseudo; // lasso pseudo-row lambda e_j with response 0
-  }
-  y.set(yd);
-  let w: Float64Array | null = null;
-  if (opts.weights) {
-    const u = rng(seed + 1000);
-    w = new Float64Array(n);
-    for (let i = 0; i < n; i++) w[i] = i >= nd ? 1 : Math.floor(u() * 4); // 0, 1, 2, 3
-  }
-  return { label, n, nd, p, X, y, w, intercept: opts.intercept ?? 1, tau, glob: opts.glob ?? false };
-}
-
-function objective(c: Case, b: ArrayLike<number>): number {
-  let f = 0;
-  for (let i = 0; i < c.n; i++) {
-    let s = c.intercept && i < c.nd ? b[0] : 0;
-    for (let j = 0; j < c.p; j++) s += c.X[j * c.n + i] * b[j + 1];
-    const r = c.y[i] - s;
-    f += (c.w ? c.w[i] : 1) * (r < 0 ? (c.tau - 1) * r : c.tau * r);
-  }
-  return f;
+  opts: { intercept?: 0 | 1; weights?: boolean; pseudo?: number; glob?: boolean } = {}): FaceCase {
+  return faceCase(label, seed, intx(seed, nd, p, 1), nd, p, tau, opts);
 }
 
 /** A bench family (row-major X) as a case: gaussian 3,000 x 20 at tau 0.75 has a restricted pivot whose
  *  step a frozen row could reach, redone on all rows (the fallback). */
-function family(label: string, name: string, nd: number, p: number, tau: number): Case {
+function family(label: string, name: string, nd: number, p: number, tau: number): FaceCase {
   const d = makeFamily(name, nd, p) as { X: Float64Array; y: Float64Array };
   const X = new Float64Array(nd * p);
   for (let i = 0; i < nd; i++) for (let j = 0; j < p; j++) X[j * nd + i] = d.X[i * p + j];
   return { label, n: nd, nd, p, X, y: Float64Array.from(d.y), w: null, intercept: 1, tau, glob: false };
 }
 
-const CASES: Case[] = [
+const CASES: FaceCase[] = [
   family('gaussian 3,000 x 20, tau 0.75 (fallback)', 'gaussian', 3000, 20, 0.75),
   makeCase('intercept, tau 0.5', 1, 8000, 10, 0.5),
   makeCase('intercept, tau 0.9', 2, 8000, 10, 0.9),
@@ -130,27 +62,12 @@ const GLOBBED = makeCase('globbed 30,000 x 10, tau 0.5', 6, 30000, 10, 0.5, { gl
 let backends: TestBackend[];
 beforeAll(async () => { backends = await allBackends(); });
 
-function expectCertified(c: Case, run: Run, what: string): void {
-  expect(run.status, what).toBe(STATUS_OK);
-  expect(run.info[INFO_GAP], what).toBeLessThanOrEqual(TOL * Math.max(1, Math.abs(run.info[INFO_PRIMAL])));
-  expect(run.info[INFO_DUAL_INFEAS], what).toBeLessThanOrEqual(FEAS_TOL);
-  expectRel(objective(c, run.coef), run.info[INFO_PRIMAL], 1e-12, `${what}: reported primal vs recomputed`);
-}
-
-function expectIdentical(a: Run, b: Run, what: string): number {
-  let compared = 0;
-  expect(b.status, what).toBe(a.status);
-  for (let j = 0; j < a.coef.length; j++) { expect(Object.is(a.coef[j], b.coef[j]), `${what} coef[${j}]`).toBe(true); compared++; }
-  for (let k = 0; k < INFO_LEN; k++) { expect(Object.is(a.info[k], b.info[k]), `${what} info[${k}]`).toBe(true); compared++; }
-  return compared;
-}
-
 describe('L1 simplex face restriction on integer designs (issue 18)', () => {
   it('certifies every case on every backend', () => {
     let checked = 0;
     for (const tb of backends) {
       for (const c of CASES) {
-        const run = fit(tb, c);
+        const run = fitCase(tb, c);
         const what = `${tb.label} ${c.label}`;
         expectCertified(c, run, what);
         expect(run.info[INFO_GLOB_ROUNDS], what).toBe(0);
@@ -160,18 +77,12 @@ describe('L1 simplex face restriction on integer designs (issue 18)', () => {
     expect(checked).toBe(3 * CASES.length);
   });
 
-  it('is bit-identical between the WASM kernel and the TS twin', () => {
-    const rel = backends.find((b) => b.label === 'wasm-release')!;
-    const js = backends.find((b) => b.label === 'js')!;
-    let compared = 0;
-    for (const c of CASES) compared += expectIdentical(fit(rel, c), fit(js, c), c.label);
-    expect(compared).toBe(CASES.reduce((t, c) => t + c.p + 1 + INFO_LEN, 0));
-  });
+  it('is bit-identical between the WASM kernel and the TS twin', () => expectWasmTwinIdentical(backends, CASES));
 
   it('globbed fit: certified on all rows, WASM and twin identical', () => {
     const rel = backends.find((b) => b.label === 'wasm-release')!;
     const js = backends.find((b) => b.label === 'js')!;
-    const a = fit(rel, GLOBBED), b = fit(js, GLOBBED);
+    const a = fitCase(rel, GLOBBED), b = fitCase(js, GLOBBED);
     expectCertified(GLOBBED, a, GLOBBED.label);
     expect(a.info[INFO_GLOB_ROUNDS]).toBeGreaterThan(0);
     expect(expectIdentical(a, b, GLOBBED.label)).toBe(GLOBBED.p + 1 + INFO_LEN);

@@ -617,6 +617,8 @@ describe('l2 kernel: invariances and weights', () => {
   });
 });
 
+const EPS = 2 ** -52;
+
 describe('l2 kernel: the plain float64 refinement (n (p + 1) >= 2^20, rcond >= 1e-4)', () => {
   // Problems with a known exact solution at the size where l2_fit refines in plain float64
   // (assembly/l2.ts PLAIN_MIN_NQ): rows come in pairs with the same x and residuals +e, -e (equal
@@ -650,6 +652,25 @@ describe('l2 kernel: the plain float64 refinement (n (p + 1) >= 2^20, rcond >= 1
   // (assembly/l2.ts gramMatrix) takes a centred copy of it; the others are read in place
   const shifted = pairs(n, 9, 5000);
   const wPair = seq(n, (i) => (((i >> 1) % 11 === 0) ? 0 : 1 + ((i >> 1) % 5) / 4));
+  // column 1 offset by 2^20 at the row pairs the fused pass samples (rows (2k + 1) n / 128: even here),
+  // so its sampled mean is ~2^20 and the true one ~2^20 / 1024: the same exact solution
+  const spiked = (i: number) => (i % 1024 < 2 && (i >> 10) % 2 === 1 ? 1048576 : 0);
+  const jump = {
+    cols: base.cols.map((c, j) => (j === 1 ? c.map((v, i) => v + spiked(i)) : c)),
+    y: base.y.map((v, i) => v + spiked(i) * bStar[2]),
+    e: base.e,
+  };
+  // a 0/1 column with ~30% ones (pairs equal) and another offset by 5000 with a trend in row order:
+  // sampled-mean shifts, no fallback
+  const dummyTrend = (() => {
+    const r = rng(13);
+    const d01 = seq(n, () => 0);
+    for (let i = 0; i < n; i += 2) d01[i] = d01[i + 1] = r() < 0.3 ? 1 : 0;
+    const trend = seq(n, (i) => 5000 + (i >> 1) * 0.0625);
+    const cols = [...base.cols.slice(0, 5), d01, trend];
+    const y = base.y.map((v, i) => v - base.cols[5][i] * bStar[6] - base.cols[6][i] * bStar[7] + d01[i] * bStar[6] + trend[i] * bStar[7]);
+    return { cols, y, e: base.e };
+  })();
 
   // Plain residuals carry eps |y| noise, so the bound is normwise (relative to max |b*|), not per
   // coefficient: measured, the intercept 3 (|y| up to ~1e4) ends 3.6e-14 away, the slopes <= 1 ulp.
@@ -661,8 +682,17 @@ describe('l2 kernel: the plain float64 refinement (n (p + 1) >= 2^20, rcond >= 1
         const f = fitL2(tb, d.cols, d.y, { w });
         expect(f.status, `${tb.label} ${label}`).toBe(STATUS_OK);
         expect(f.info[INFO_METHOD], `${tb.label} ${label} method`).toBe(2);
-        const err = Math.max(...bStar.map((v, j) => Math.abs(f.coef[j] - v))) / Math.max(...bStar.map(Math.abs));
-        expect(err, `${tb.label} ${label} coef ${Array.from(f.coef).join(' ')}`).toBeLessThanOrEqual(1e-14);
+        const bmax = Math.max(...bStar.map(Math.abs));
+        const err = Math.max(...bStar.map((v, j) => (j === 0 ? 0 : Math.abs(f.coef[j] - v)))) / bmax;
+        expect(err, `${tb.label} ${label} slopes ${Array.from(f.coef).join(' ')}`).toBeLessThanOrEqual(1e-14);
+        // The intercept: float64 residuals resolve it to about eps max|y| (each r_i = (y_i - b0) - ...
+        // rounds at ulp(y_i), the same way on every row, so the mean residual cannot see a smaller
+        // intercept error): 1e-14 max|b*| where |y| <~ 1e4; with the offset column (|y| ~ 4.5e4) the
+        // bound is eps max|y| — measured 8.5e-13 = 0.09 eps max|y| with the fused Gram pass (its initial
+        // intercept lands elsewhere in that interval than the two-pass route's did: 1.9e-14).
+        const ymax = d.y.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        const tol0 = label === 'an offset column' ? EPS * ymax : 1e-14 * bmax;
+        expect(Math.abs(f.coef[0] - bStar[0]), `${tb.label} ${label} intercept`).toBeLessThanOrEqual(tol0);
         const obj = d.e.reduce((s, v, i) => s + (w ? w[i] : 1) * v * v, 0); // exact: dyadic squares
         expectRel([f.info[INFO_OBJECTIVE]], [obj], 1e-14, `${tb.label} ${label} objective`);
         expect(f.info[INFO_REFINE]).toBeLessThan(1e-12);
@@ -686,6 +716,9 @@ describe('l2 kernel: the plain float64 refinement (n (p + 1) >= 2^20, rcond >= 1
       ['an offset column, no intercept', shifted.cols, shifted.y, { intercept: false }, 2],
       ['near-collinear', near, base.y, {}, 0],
       ['n (p + 1) = 2^20 - 8', base.cols.map((c) => c.slice(1)), base.y.slice(1), {}, 0],
+      ['a spiked column (fused pass falls back)', jump.cols, jump.y, {}, 2],
+      ['a 0/1 column and a trend (sampled-mean shifts)', dummyTrend.cols, dummyTrend.y, {}, 2],
+      ['a constant column (fused pass falls back)', [...base.cols, new Array<number>(n).fill(7)], base.y, {}, 2],
     ];
     for (const [label, cols, y, opt, method] of cases) {
       const fits = bs.map((tb) => fitL2(tb, cols, y, opt));
@@ -694,5 +727,28 @@ describe('l2 kernel: the plain float64 refinement (n (p + 1) >= 2^20, rcond >= 1
         expect(sameBits(fits[0], fits[b]), `${label}: ${bs[0].label} vs ${bs[b].label}`).toBeNull();
       }
     }
+  });
+
+  it('the fused Gram pass (assembly/l2.ts fusedNormalMatrix) and its fallback give the exact solution', async () => {
+    // jump: column 1 is offset by 2^20 exactly at the rows the fused pass samples, so its shift is
+    // ~2^20 and the centring then cancels ~20 bits: the fused pass must fall back to the two-pass
+    // route. shifted: column 3 and y are copied with a sampled shift; dummy / trend: a 0/1 column and
+    // a trend in row order offset by 5000. constant: a constant column is aliased on both routes.
+    let compared = 0;
+    for (const tb of await allBackends()) {
+      for (const [label, d] of [['jump', jump], ['shifted', shifted], ['dummy / trend', dummyTrend]] as const) {
+        const f = fitL2(tb, d.cols, d.y);
+        expect(f.status).toBe(STATUS_OK);
+        const err = Math.max(...bStar.map((v, j) => (j === 0 ? 0 : Math.abs(f.coef[j] - v)))) / Math.max(...bStar.map(Math.abs));
+        expect(err, `${tb.label} ${label}`).toBeLessThanOrEqual(1e-14);
+        compared++;
+      }
+      const c = fitL2(tb, [...base.cols, new Array<number>(n).fill(7)], base.y);
+      expect(c.status).toBe(STATUS_RANK_DEFICIENT);
+      expect(c.info[INFO_METHOD]).toBe(2);
+      expect(Array.from(c.flags)).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
+      compared++;
+    }
+    expect(compared).toBe(4 * BACKEND_COUNT);
   });
 });

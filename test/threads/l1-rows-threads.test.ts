@@ -12,7 +12,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Dataset, init, lad, quantile, type QuantileOptions } from '../../src/index.js';
 import { passTiming, threadStats } from '../../src/backend/runtime.js';
 import { rng } from '../helpers/close.js';
-import { threadsProblem } from '../helpers/l1-problem.js';
+import { l1Bits as bits, threadsProblem, type L1ThreadFit as Fit } from '../helpers/l1-problem.js';
+import { same } from '../helpers/robust-chunks.js';
 
 const debug = process.env.ROBUSTREG_WASM === 'debug';
 const PASS_L1_GLOB = 11;
@@ -21,14 +22,6 @@ const PASS_L1_ROWS = 40;
 /** n x p design: integer entries and responses (`integer`), else continuous; Cauchy noise. */
 const data = (n: number, p: number, seed: number, integer: boolean) => threadsProblem(rng(seed), n, p, integer);
 
-type Fit = { coef: Float64Array; intercept: number; objective: number; iterations: number; edgeSteps: number;
-  globRounds: number; certificate: { gap: number; dual: number } };
-const bits = (r: Fit) => [r.intercept, ...r.coef, r.objective, r.certificate.dual, r.iterations, r.edgeSteps, r.globRounds];
-
-function same(a: number[], b: number[], what: string): void {
-  expect(a.length, what).toBe(b.length);
-  for (let k = 0; k < a.length; k++) expect(Object.is(a[k], b[k]), `${what} [${k}]: ${a[k]} vs ${b[k]}`).toBe(true);
-}
 
 /** Runs `fit` with the pass timer on (the pool still runs the items on 2+ threads) and returns the
  *  result and the calls of each pass id. */

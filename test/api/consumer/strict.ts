@@ -10,7 +10,8 @@ const nonUnique: boolean = quantile(X, y, { tau: 0.25 }).nonUnique;
 const dual: number = fit(X, y, { loss: 'quantile', tau: 0.5 }).certificate.dual;
 const primal: number = fit(X, y, { loss: 'l1' }).certificate.primal;
 const rcond: number = ols(X, y).rcond;
-const method: 'cholesky' | 'qr' = fit(X, y, { loss: 'l2' }).method;
+const method: 'cholesky' | 'cholesky-f64' | 'qr' = fit(X, y, { loss: 'l2' }).method;
+const lastCorrection: number = ols(X, y).lastCorrection;
 const scale: number = huber(X, y).scale;
 const outliers: Uint8Array = fit(X, y, { loss: 'huber' }).outliers;
 const epsilon: number = fit(X, y, { loss: 'smooth-l1' }).epsilon;
@@ -23,4 +24,4 @@ const status: FitStatus = huber(X, y).status;
 const l2Status: 'solved' = ols(X, y).status;
 const l1Status: 'optimal' | 'max-iterations' = lad(X, y).status;
 
-export const consumed = [gap, nonUnique, dual, primal, rcond, method, scale, outliers, epsilon, eps2, pathGaps, edge, accRcond, status, l2Status, l1Status];
+export const consumed = [gap, nonUnique, dual, primal, rcond, method, lastCorrection, scale, outliers, epsilon, eps2, pathGaps, edge, accRcond, status, l2Status, l1Status];

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { huber, init, smoothL1, type HuberOptions, type SmoothL1Options } from '../../src/index.js';
 import { threadStats } from '../../src/backend/runtime.js';
 import { rng } from '../helpers/close.js';
+import { same } from '../helpers/robust-chunks.js';
 import { normalFrom } from '../helpers/robust.js';
 
 const debug = process.env.ROBUSTREG_WASM === 'debug';
@@ -33,11 +34,6 @@ function data(n: number, p: number, seed: number) {
 
 const bits = (r: { coef: Float64Array; intercept: number; objective: number; iterations: number }, extra: number[]) =>
   [r.intercept, ...r.coef, r.objective, r.iterations, ...extra];
-
-function same(a: number[], b: number[], what: string): void {
-  expect(a.length, what).toBe(b.length);
-  for (let k = 0; k < a.length; k++) expect(Object.is(a[k], b[k]), `${what} [${k}]: ${a[k]} vs ${b[k]}`).toBe(true);
-}
 
 describe.skipIf(debug)('IRLS row chunks: twin = WASM on 1, 2, 3 threads, bit for bit', () => {
   beforeAll(async () => {

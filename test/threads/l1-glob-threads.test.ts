@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { init, lad, quantile, solvePath, type QuantileOptions } from '../../src/index.js';
 import { threadStats } from '../../src/backend/runtime.js';
 import { rng } from '../helpers/close.js';
+import { same } from '../helpers/robust-chunks.js';
 import { threadsProblem } from '../helpers/l1-problem.js';
 
 const debug = process.env.ROBUSTREG_WASM === 'debug';
@@ -17,11 +18,6 @@ const data = (n: number, p: number, seed: number) => threadsProblem(rng(seed), n
 
 type Fit = { coef: Float64Array; intercept: number; objective: number; iterations: number; globRounds: number };
 const bits = (r: Fit) => [r.intercept, ...r.coef, r.objective, r.iterations, r.globRounds];
-
-function same(a: number[], b: number[], what: string): void {
-  expect(a.length, what).toBe(b.length);
-  for (let k = 0; k < a.length; k++) expect(Object.is(a[k], b[k]), `${what} [${k}]: ${a[k]} vs ${b[k]}`).toBe(true);
-}
 
 describe.skipIf(debug)('L1 globbing passes on the thread pool: 1, 2, 3 threads = twin, bit for bit', () => {
   beforeAll(async () => {

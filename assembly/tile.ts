@@ -21,43 +21,16 @@ import { lane0, lane1 } from "./mem";
   sign: f64, pA: usize, pB: usize, step: usize): void {
   let a0 = f64x2.splat(0.0);
   let a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-  // Two 16-byte row pairs per trip (the loop overhead competes with the multiplies and adds for the
-  // same execution ports): the same additions in the same order, so the same bits. Measured (CPU time,
-  // gramMatrix alone, median of 11, same run): 1e6 x 20 52.6 -> 48.2 ms, 1e5 x 100 84.9 -> 75.1 ms;
-  // bigger tiles (3 x 3, 3 x 4, 4 x 4, 2 x 6) and four pairs per trip were no faster: the tile already
-  // issues one multiply and one add per pair, which is the bound without fused multiply-add.
-  let o: usize = 0;
-  for (; o + 32 <= bytes; o += 32) {
-    let z = v128.load(ct + o);
-    let y = v128.load(cs + o);
-    let x0 = v128.load(c0 + o);
-    let x1 = v128.load(c1 + o);
-    let x2 = v128.load(c2 + o);
-    let x3 = v128.load(c3 + o);
-    a0 = f64x2.add(a0, f64x2.mul(z, x0));
-    a1 = f64x2.add(a1, f64x2.mul(z, x1));
-    a2 = f64x2.add(a2, f64x2.mul(z, x2));
-    a3 = f64x2.add(a3, f64x2.mul(z, x3));
-    b0 = f64x2.add(b0, f64x2.mul(y, x0));
-    b1 = f64x2.add(b1, f64x2.mul(y, x1));
-    b2 = f64x2.add(b2, f64x2.mul(y, x2));
-    b3 = f64x2.add(b3, f64x2.mul(y, x3));
-    z = v128.load(ct + o + 16);
-    y = v128.load(cs + o + 16);
-    x0 = v128.load(c0 + o + 16);
-    x1 = v128.load(c1 + o + 16);
-    x2 = v128.load(c2 + o + 16);
-    x3 = v128.load(c3 + o + 16);
-    a0 = f64x2.add(a0, f64x2.mul(z, x0));
-    a1 = f64x2.add(a1, f64x2.mul(z, x1));
-    a2 = f64x2.add(a2, f64x2.mul(z, x2));
-    a3 = f64x2.add(a3, f64x2.mul(z, x3));
-    b0 = f64x2.add(b0, f64x2.mul(y, x0));
-    b1 = f64x2.add(b1, f64x2.mul(y, x1));
-    b2 = f64x2.add(b2, f64x2.mul(y, x2));
-    b3 = f64x2.add(b3, f64x2.mul(y, x3));
-  }
-  if (o < bytes) {
+  // One 16-byte row pair per trip: the eight accumulators and the six loaded columns (+ one product)
+  // fit x64's sixteen xmm registers, which V8 uses (no AVX-512 registers). The earlier two pairs per
+  // trip held twelve loaded vectors at once: V8 spilled four accumulators and three loads to the
+  // stack every trip (perf annotate of the JIT code, session 9), and the spilled accumulators' add
+  // chains then ran through store-to-load forwarding. V8 unrolls this loop by two itself, without
+  // spills. The same additions in the same order, so the same bits. Measured (1e6 x 20 ols, CPU
+  // time, 15 reps interleaved in one process, load 5): gramBlock 47.4 -> 40.9 ms per fit (perf
+  // samples); the whole fit 68.3 -> 58.6 ms median, 64.4 -> 52.5 fastest.
+  // Bigger tiles (3 x 3, 3 x 4, 4 x 4, 2 x 6) need more than sixteen registers.
+  for (let o: usize = 0; o < bytes; o += 16) {
     const z = v128.load(ct + o);
     const y = v128.load(cs + o);
     const x0 = v128.load(c0 + o);

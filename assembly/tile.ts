@@ -56,6 +56,26 @@ import { lane0, lane1 } from "./mem";
   store<f64>(pB + 3 * step, load<f64>(pB + 3 * step) + sign * (lane0(b3) + lane1(b3)));
 }
 
+/** x . c_k (k = 0..3) over `bytes` (a multiple of 16) added to the f64 at pA + k step: one f64x2
+ *  accumulator per dot (lane 0: even rows, lane 1: odd rows), finished as dotTile2x4At finishes its
+ *  eight (l2's gramBlock: the last column of an odd order against four others). */
+// @ts-ignore: decorator
+@inline export function dotTile1x4At(x: usize, c0: usize, c1: usize, c2: usize, c3: usize, bytes: usize, pA: usize, step: usize): void {
+  let a0 = f64x2.splat(0.0);
+  let a1 = a0, a2 = a0, a3 = a0;
+  for (let o: usize = 0; o < bytes; o += 16) {
+    const z = v128.load(x + o);
+    a0 = f64x2.add(a0, f64x2.mul(z, v128.load(c0 + o)));
+    a1 = f64x2.add(a1, f64x2.mul(z, v128.load(c1 + o)));
+    a2 = f64x2.add(a2, f64x2.mul(z, v128.load(c2 + o)));
+    a3 = f64x2.add(a3, f64x2.mul(z, v128.load(c3 + o)));
+  }
+  store<f64>(pA, load<f64>(pA) + (lane0(a0) + lane1(a0)));
+  store<f64>(pA + step, load<f64>(pA + step) + (lane0(a1) + lane1(a1)));
+  store<f64>(pA + 2 * step, load<f64>(pA + 2 * step) + (lane0(a2) + lane1(a2)));
+  store<f64>(pA + 3 * step, load<f64>(pA + 3 * step) + (lane0(a3) + lane1(a3)));
+}
+
 /** The dot products x . c_k (k = 0..3) over `bytes` (a multiple of 16): one f64x2 accumulator each
  *  (lane 0: even rows, lane 1: odd rows), sharing the loads of x, stored as four v128 at out (64
  *  bytes of the caller's scratch). Shared by l2.ts householderBlock (the reflector applied to four

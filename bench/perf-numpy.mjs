@@ -9,6 +9,13 @@
 // [1, X] array) — medians and fastest. Both answers are checked against each other first.
 //
 // The bar: robustreg within 1.3× numpy per core at 1e6 × 20 and 1e5 × 100.
+//
+// Per pass (docs/design.md §5, "Where does the float64 route's time go"): CPU samples by wasm
+// function, from any run of this script (python's samples are filtered out by --comm node):
+//   perf record -e cpu-clock:u -F 4000 -o /tmp/pn.data -- node --perf-basic-prof bench/perf-numpy.mjs --shapes 1e6x20
+//   perf report -i /tmp/pn.data --comm node --sort sym --stdio
+// names "wasm-function[K]"; K is the K-th `(func` of build/release.wat counting its imported functions
+// first (awk '/^ \(import .*\(func/{i++} /^ \(func /{print i++, $2}' build/release.wat).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -80,7 +80,7 @@ import { progress } from "./env";
 import { INFO_LEN, INFO_OBJECTIVE, INFO_ITERATIONS, INFO_SCALE, INFO_OUTLIERS, INFO_RCOND } from "./info";
 import { STATUS_OK, STATUS_MAXITER, STATUS_RANK_DEFICIENT, STATUS_CANCELLED, STATUS_NUMERICAL, STATUS_STALLED } from "./status";
 import { ldf, stf, ldi, sti, evenUp } from "./mem";
-import { dotTile2x4 } from "./tile";
+import { dotTile2x1At, dotTile2x4 } from "./tile";
 import { PAR_SLOTS, PASS_IRLS, parRun } from "./par";
 
 /** loss argument: Huber. */
@@ -1682,16 +1682,7 @@ function gramChunk(j0: i32, p: i32, len2: i32, sign: f64, pBuf: usize, pG: usize
       dotTile2x4(cj, cs, pBuf + <usize>k * stride, stride, bytes, sign, gj + (<usize>k << 3), gs + (<usize>k << 3), 8);
     }
     for (; k <= p; k++) {
-      const ck = pBuf + <usize>k * stride;
-      let a0 = f64x2.splat(0.0);
-      let b0 = a0;
-      for (let o: usize = 0; o < bytes; o += 16) {
-        const x = v128.load(ck + o);
-        a0 = f64x2.add(a0, f64x2.mul(v128.load(cj + o), x));
-        b0 = f64x2.add(b0, f64x2.mul(v128.load(cs + o), x));
-      }
-      stf(gj, k, ldf(gj, k) + sign * (f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1)));
-      stf(gs, k, ldf(gs, k) + sign * (f64x2.extract_lane(b0, 0) + f64x2.extract_lane(b0, 1)));
+      dotTile2x1At(cj, cs, pBuf + <usize>k * stride, bytes, sign, gj + (<usize>k << 3), gs + (<usize>k << 3));
     }
   }
   if (j <= p) {

@@ -76,7 +76,7 @@ import { splitHi, twoSumErr, twoProdErr, splitHiV, twoSumErrV, twoProdErrV } fro
 import { XS, setX, setXS, xatx, xld, xld2 } from "./xload";
 import { PAR_SLOTS, PASS_L2_GRAM, PASS_L2_REFINE, PASS_L2_STD, parRun } from "./par";
 import { ldf, stf, ldi, sti, evenUp, lane0, lane1 } from "./mem";
-import { dotTile2x4At, dotTile1x4At, dots4, dot1 } from "./tile";
+import { dotTile2x4At, dotTile2x1At, dotTile1x4At, dots4, dot1 } from "./tile";
 
 /** Rows per block of the Gram / QR / refinement passes (even, so f64x2 pairs never straddle blocks). */
 const BLOCK: i32 = 512;
@@ -1344,40 +1344,17 @@ function blockStats(pCols: usize, q: i32, len: i32, st: usize, pv: i32): void {
   const bytes = <usize>(len & ~1) << 3;
   let t = 0;
   for (; t + 2 <= q; t += 2) {
-    statsPair(<usize>load<u32>(pCols + (<usize>t << 2)), <usize>load<u32>(pCols + (<usize>(t + 1) << 2)), bytes, len, st, pv, t);
+    statsPair(<usize>load<u32>(pCols + (<usize>t << 2)), <usize>load<u32>(pCols + (<usize>(t + 1) << 2)), bytes, len, st, pv, t, 0);
   }
-  if (t < q) {
+  if (t < q) { // the last column of an odd order: its own lanes, stored once
     const col = <usize>load<u32>(pCols + (<usize>t << 2));
-    let a = f64x2.splat(0);
-    let b = a;
-    let lo = f64x2.splat(Infinity);
-    let hi = f64x2.splat(-Infinity);
-    let lo2 = lo;
-    let hi2 = hi;
-    let o: usize = 0;
-    for (; o + 32 <= bytes; o += 32) {
-      const v = v128.load(col + o);
-      const w = v128.load(col + o + 16);
-      a = f64x2.add(a, v);
-      b = f64x2.add(b, w);
-      lo = f64x2.pmin(lo, v);
-      hi = f64x2.pmax(hi, v);
-      lo2 = f64x2.pmin(lo2, w);
-      hi2 = f64x2.pmax(hi2, w);
-    }
-    if (o < bytes) {
-      const v = v128.load(col + o);
-      a = f64x2.add(a, v);
-      lo = f64x2.pmin(lo, v);
-      hi = f64x2.pmax(hi, v);
-    }
-    statsStore(col, bytes, len, st, pv, t, a, b, f64x2.pmin(lo, lo2), f64x2.pmax(hi, hi2));
+    statsPair(col, col, bytes, len, st, pv, t, 1);
   }
 }
 
-/** blockStats for the two columns at c0, c1 (t, t + 1): each column's own lanes, as blockStats'
- *  one-column loop (one extreme per column and lane: the extremes do not depend on the order). */
-function statsPair(c0: usize, c1: usize, bytes: usize, len: i32, st: usize, pv: i32, t: i32): void {
+/** blockStats for the two columns at c0, c1 (t, t + 1; with one != 0 only c0's are stored): each
+ *  column's own lanes (one extreme per column and lane: the extremes do not depend on the order). */
+function statsPair(c0: usize, c1: usize, bytes: usize, len: i32, st: usize, pv: i32, t: i32, one: i32): void {
   let a = f64x2.splat(0);
   let b = a, c = a, d = a;
   let lo = f64x2.splat(Infinity);
@@ -1410,7 +1387,7 @@ function statsPair(c0: usize, c1: usize, bytes: usize, len: i32, st: usize, pv: 
     hi1 = f64x2.pmax(hi1, x);
   }
   statsStore(c0, bytes, len, st, pv, t, a, b, lo, hi);
-  statsStore(c1, bytes, len, st, pv, t + 1, c, d, lo1, hi1);
+  if (one == 0) statsStore(c1, bytes, len, st, pv, t + 1, c, d, lo1, hi1);
 }
 
 /** One column's block statistics from its lanes (sums a, b; extremes lo, hi) and an odd last row. */
@@ -1464,18 +1441,8 @@ function gramBlock(pBlk: usize, L: i32, lp: i32, q: i32, pG: usize, pCols: usize
         gcol(pBlk, stride, pCols, r + 3), bytes, pL + (<usize>r << 3), 8);
     }
     if (r < qe) { // two rows left (qe is even)
-      const c0 = gcol(pBlk, stride, pCols, r);
-      const c1 = gcol(pBlk, stride, pCols, r + 1);
       const pA = pL + (<usize>r << 3);
-      let a0 = f64x2.splat(0);
-      let b0 = a0;
-      for (let o: usize = 0; o < bytes; o += 16) {
-        const x = v128.load(cl + o);
-        a0 = f64x2.add(a0, f64x2.mul(v128.load(c0 + o), x));
-        b0 = f64x2.add(b0, f64x2.mul(v128.load(c1 + o), x));
-      }
-      store<f64>(pA, load<f64>(pA) + (lane0(a0) + lane1(a0)));
-      store<f64>(pA + 8, load<f64>(pA + 8) + (lane0(b0) + lane1(b0)));
+      dotTile2x1At(gcol(pBlk, stride, pCols, r), gcol(pBlk, stride, pCols, r + 1), cl, bytes, 1.0, pA, pA + 8);
     }
   }
   const qs = qe >= 4 ? qe : q; // the strips' last column + 1
@@ -1525,17 +1492,8 @@ function gramBlock(pBlk: usize, L: i32, lp: i32, q: i32, pG: usize, pCols: usize
       u += 2;
     }
     if (u < qs) {
-      const c0 = gcol(pBlk, stride, pCols, u);
       const pA = pG + (<usize>(u * q + t) << 3);
-      let a0 = f64x2.splat(0);
-      let b0 = a0;
-      for (let o: usize = 0; o < bytes; o += 16) {
-        const x = v128.load(c0 + o);
-        a0 = f64x2.add(a0, f64x2.mul(v128.load(ct + o), x));
-        b0 = f64x2.add(b0, f64x2.mul(v128.load(cs + o), x));
-      }
-      store<f64>(pA, load<f64>(pA) + (lane0(a0) + lane1(a0)));
-      store<f64>(pA + 8, load<f64>(pA + 8) + (lane0(b0) + lane1(b0)));
+      dotTile2x1At(ct, cs, gcol(pBlk, stride, pCols, u), bytes, 1.0, pA, pA + 8);
     }
     store<f64>(low, keep);
   }

@@ -56,6 +56,23 @@ import { lane0, lane1 } from "./mem";
   store<f64>(pB + 3 * step, load<f64>(pB + 3 * step) + sign * (lane0(b3) + lane1(b3)));
 }
 
+/** sign * (ct . x) and sign * (cs . x) over `bytes` (a multiple of 16) added to the f64 at pA and pB:
+ *  two accumulators (lane 0: even rows, lane 1: odd rows), finished as dotTile2x4At's (the one-column
+ *  remainder of a 2-row strip: l2's gramBlock — also an odd order's last column against two rows —
+ *  and irls' gramChunk). */
+// @ts-ignore: decorator
+@inline export function dotTile2x1At(ct: usize, cs: usize, x: usize, bytes: usize, sign: f64, pA: usize, pB: usize): void {
+  let a0 = f64x2.splat(0);
+  let b0 = a0;
+  for (let o: usize = 0; o < bytes; o += 16) {
+    const v = v128.load(x + o);
+    a0 = f64x2.add(a0, f64x2.mul(v128.load(ct + o), v));
+    b0 = f64x2.add(b0, f64x2.mul(v128.load(cs + o), v));
+  }
+  store<f64>(pA, load<f64>(pA) + sign * (lane0(a0) + lane1(a0)));
+  store<f64>(pB, load<f64>(pB) + sign * (lane0(b0) + lane1(b0)));
+}
+
 /** x . c_k (k = 0..3) over `bytes` (a multiple of 16) added to the f64 at pA + k step: one f64x2
  *  accumulator per dot (lane 0: even rows, lane 1: odd rows), finished as dotTile2x4At finishes its
  *  eight (l2's gramBlock: the last column of an odd order against four others). */

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it, vi } from 'vitest';
 import { importsMemory } from '../../src/backend/wasm.js';
+import { rng } from '../helpers/close.js';
 
 const debug = process.env.ROBUSTREG_WASM === 'debug';
 const linux = process.platform === 'linux';
@@ -27,16 +28,6 @@ async function fresh() {
 }
 type Lib = Awaited<ReturnType<typeof fresh>>['lib'];
 type Ds = InstanceType<Lib['Dataset']>;
-
-function rng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** n × p, column-major; 40,000 rows: three 16,384-row chunks, so the block passes split. */
 function problem(n: number, p: number, seed: number) {

@@ -7,6 +7,7 @@
 // whose optimum leaves the face must still be refitted on all rows.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dataset, init, quantile, summary } from '../../src/index.js';
+import { l1Rows } from '../helpers/nid-calls.js';
 
 beforeAll(async () => {
   await init({ warmup: false });
@@ -23,23 +24,6 @@ function intData(n: number, p: number, seed: number): { X: Float64Array; y: Floa
     y[i] = 1 + X[i] - X[n + i] + Math.round(2 * z);
   }
   return { X, y };
-}
-
-/** Row counts of the l1_fit kernel calls on the Dataset's backend while f runs. */
-function l1Rows(ds: Dataset, f: () => void): number[] {
-  const k = (ds as unknown as { slot: { backend: { kernels: { l1_fit: (...a: unknown[]) => number } } } }).slot.backend.kernels;
-  const orig = k.l1_fit;
-  const rows: number[] = [];
-  k.l1_fit = (...a: unknown[]) => {
-    rows.push(a[0] as number);
-    return orig(...a);
-  };
-  try {
-    f();
-  } finally {
-    k.l1_fit = orig;
-  }
-  return rows;
 }
 
 const ses = (s: ReturnType<typeof summary>) => s.coefficients.map((c) => c.stdError);

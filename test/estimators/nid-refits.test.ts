@@ -6,23 +6,7 @@
 // the face decides.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dataset, init, quantile, RobustRegError, summary } from '../../src/index.js';
-
-/** Row counts (nIn) of the l1_fit kernel calls of the Dataset's backend (its slot's) while f runs. */
-function l1Fits(ds: Dataset, f: () => void): number[] {
-  const k = (ds as unknown as { slot: { backend: { kernels: { l1_fit: (...a: unknown[]) => number } } } }).slot.backend.kernels;
-  const orig = k.l1_fit;
-  const rows: number[] = [];
-  k.l1_fit = (...a: unknown[]) => {
-    rows.push(a[0] as number);
-    return orig(...a);
-  };
-  try {
-    f();
-  } finally {
-    k.l1_fit = orig;
-  }
-  return rows;
-}
+import { l1Rows as l1Fits } from '../helpers/nid-calls.js';
 
 /**
  * The kernel calls of summary's nid: `full` refits on the problem's `rows` (all rows, or the distinct

@@ -119,9 +119,9 @@ describe('nid_face: the face and the sides, every backend the same bits as the d
       if (name.startsWith('every')) expect(ref.out[4]).toBe(Infinity);
       for (const tb of backends) {
         const got = face(tb, cs);
-        expect(got, tb.name).toEqual(ref);
+        expect(got, tb.label).toEqual(ref);
         for (const [a, b] of [[got.out, ref.out], [got.xz, ref.xz]] as const) {
-          expect(a.every((v, i) => Object.is(v, b[i])), `${tb.name}: same bits`).toBe(true);
+          expect(a.every((v, i) => Object.is(v, b[i])), `${tb.label}: same bits`).toBe(true);
         }
       }
     });

@@ -32,6 +32,7 @@ import { invUpper } from '../linalg/dense.js';
 import { nidDensityError, usableBandwidth, type Bandwidth, type CoefFit } from './quantile.js';
 import { gramInverse, sandwich3, symmetrize } from './dataset.js';
 import { STATUS_OK } from '../abi/status.js';
+import { RobustRegError } from '../errors.js';
 
 /** Largest 1-norm condition number of the column-scaled bread for the Gram path of nidCore. */
 const NID_GRAM_COND = 1e3;
@@ -285,11 +286,19 @@ function faceRefits(dv: Dataset, r: Float64Array, wv: Float64Array | null, mv: F
   for (let i = 0; i < n; i++) {
     if (Math.abs(r[i]) <= tol && (wv !== null ? wv[i] : 1) * (mv !== null ? mv[i] : 1) > 0) nz++;
   }
-  if (nz <= FACE_MIN_ZEROS * k) return none;
+  // few ties: nothing to gain; most rows at zero: the face problem is the full one (and its copies would double the memory)
+  if (nz <= FACE_MIN_ZEROS * k || nz > n / 2) return none;
   const m = nz + 2;
   const slot = dv.slot, kern = slot.backend.kernels;
   const outLen = 5 + 3 * p;
-  const [pZ, pXz, pYz, pWz, pO] = slot.arena.allocMany([4 * nz, 8 * m * p, 8 * m, 8 * m, 8 * outLen], 'summary (nid face)', true);
+  let ptrs: number[];
+  try {
+    ptrs = slot.arena.allocMany([4 * nz, 8 * m * p, 8 * m, 8 * m, 8 * outLen], 'summary (nid face)', true);
+  } catch (e) {
+    if (e instanceof RobustRegError && e.code === 'OUT_OF_MEMORY') return none; // the full refits need no more than before
+    throw e;
+  }
+  const [pZ, pXz, pYz, pWz, pO] = ptrs;
   let Xr: Float64Array, yr: Float64Array, wr: Float64Array, o: Float64Array;
   try {
     const z = kern.nid_face(n, p, dv.pX, dv.pY, pR, pW, pM, tol,
@@ -356,7 +365,7 @@ function faceRefits(dv: Dataset, r: Float64Array, wv: Float64Array | null, mv: F
     try {
       res = solveL1('quantile', X, yr, o2, t, 'quantile', false, { distinct: true });
     } catch {
-      return undefined;
+      return undefined; // e.g. OUT_OF_MEMORY, or Z and the two rows rank deficient: the full refit decides
     }
     if (res.status !== 'optimal') return undefined;
     let move = Math.abs(res.intercept - b0);

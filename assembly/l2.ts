@@ -64,6 +64,10 @@
 //     Plain mode (PLAIN_MIN_NQ, RCOND_PLAIN; l2_fit only, INFO_METHOD = 2): for large well-conditioned
 //     problems the residuals and X^T W r are plain float64 sums (one fused pass per correction), and the
 //     iteration stops once rho ||d|| is below the noise floor of those sums (docs/design.md §5).
+//     The f32 Gram route (Q32_MIN; l2_fit only, INFO_METHOD = 3): the fused pass's Gram matrix with
+//     float32 products (assembly/gram32.ts), its f64 Cholesky factor, then plain mode against X with
+//     rho widened by the f32 Gram's error bound — the same fixed point; the f64 route runs instead
+//     when the factor is not comfortably conditioned or the refinement does not settle.
 //  7. The objective comes from a last residual pass at the returned coefficients, unless the last
 //     correction settled and the objective's change sum w (r - delta)^2 - sum w r^2 = -2 lin + quad
 //     (lin = the correction dotted with X^T W r, already in hand; quad <= W c^2 + d^T G d) is below
@@ -523,10 +527,13 @@ const FUSED_PROBE: i32 = 64;
  *  0 and nothing is centred. The shift was good enough when each column passes onePass's tests:
  *  sums finite and in range, S1_t (S1_t / W) <= S2_t / 2 (the centring cancels at most one bit, so
  *  the Gram's sums are at most twice the centred ones, as refine's rho assumes for the in-place
- *  Gram), and no column constant (s_t > 0, 1 / s_t finite). Otherwise false, nothing kept: the
+ *  Gram), and no column constant (s_t > 0, 1 / s_t finite). Otherwise FUSED_SHIFT, nothing kept: the
  *  caller runs standardize and normalMatrix (the passes this replaces; the Gram pass is lost).
- *  On success: means, scales, inverse scales, bounds max|x_j| (|m| + max |d - S1 / W|, up to
- *  rounding) and the active columns (all p) are set, rG holds Z's Gram with the ridge, rRaw = 1. */
+ *  On success (FUSED_OK): means, scales, inverse scales, bounds max|x_j| (|m| + max |d - S1 / W|, up
+ *  to rounding) and the active columns (all p) are set, rG holds Z's Gram with the ridge, rRaw = 1.
+ *  f32 != 0 (the f32 Gram route, see Q32_MIN): the same with the Gram pass of assembly/gram32.ts
+ *  (float32 products of d_t f_t, f_t = 2^-k from the sampled rows, f32x4 sums over at most 128 rows);
+ *  FUSED_F32 when its range check fails (gram32Matrix). */
 function fusedNormalMatrix(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, ridge: f64, L: i32,
   f32: i32): i32 {
   const q = p + 1;

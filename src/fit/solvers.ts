@@ -166,7 +166,7 @@ export const L2_OPTIONS = [...COMMON_OPTIONS, 'ridge', 'gram'] as const;
 export function solveL2(fn: string, X: unknown, y: unknown, o: Record<string, unknown>): L2Result {
   const c = readCommon(o, fn, X);
   const ridge = opt(o, 'ridge');
-  const gram = o.gram ?? 'auto';
+  const gram = o.gram === undefined ? 'auto' : o.gram;
   if (gram !== 'auto' && gram !== 'f64') fail('gram', "'auto' or 'f64'", gram);
   opt(o, 'l2MaxIter'); // accepted for a uniform API; the direct solve needs no iterations
   opt(o, 'l2Tol');

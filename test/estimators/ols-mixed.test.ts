@@ -3,33 +3,12 @@
 // problems, gram: 'f64' for the float64 Gram, both backends alike, the option validated.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dataset, fit, init, ols, RobustRegError } from '../../src/index.js';
-import { rng } from '../helpers/close.js';
+import { pairs } from '../helpers/l2-pairs.js';
 
 beforeAll(async () => {
   await init();
 });
 
-/** Rows in pairs with the same integer x and residuals +e, -e (dyadic): X^T r = 0 exactly, so bStar
- *  is the exact least-squares solution (row-major X). */
-function pairs(n: number, p: number, seed: number): { X: Float64Array; y: Float64Array; bStar: number[] } {
-  const r = rng(seed);
-  const bStar = [3, ...Array.from({ length: p }, (_, j) => ((j % 5) - 2) * 0.625 + 0.125)];
-  const X = new Float64Array(n * p);
-  const y = new Float64Array(n);
-  let e = 0;
-  for (let i = 0; i < n; i++) {
-    const second = i % 2 === 1;
-    let f = bStar[0];
-    for (let j = 0; j < p; j++) {
-      const v = second ? X[(i - 1) * p + j] : Math.floor(r() * 1025) - 512;
-      X[i * p + j] = v;
-      f += v * bStar[j + 1];
-    }
-    if (!second) e = (Math.floor(r() * 64) - 32) / 8;
-    y[i] = f + (second ? -e : e);
-  }
-  return { X, y, bStar };
-}
 
 const matrix = (X: Float64Array, n: number, p: number) => ({ data: X, rows: n, cols: p, layout: 'row-major' as const });
 

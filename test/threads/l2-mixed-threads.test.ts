@@ -4,18 +4,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dataset, init, ols } from '../../src/index.js';
 import { threadStats } from '../../src/backend/runtime.js';
+import { rng } from '../helpers/close.js';
 
 const debug = process.env.ROBUSTREG_WASM === 'debug';
-
-function rng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** n x p column-major data, columns uniform with offsets (j % 3) * 0.3, y linear plus noise;
  *  nearCollinear: column 1 = column 0 + 0.12 (u - 0.5) (the route declines it). */

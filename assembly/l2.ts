@@ -115,8 +115,13 @@ const RCOND_PLAIN: f64 = 1e-4;
  *  kept only when the f64 Cholesky factor of that Gram matrix exists, rcond >= RCOND_PLAIN and the
  *  estimate ||G^-1||_1 <= EST32_MAX (so eps32 cond <~ 1e-4: each correction contracts ~1e4-fold), and
  *  when the plain refinement then settles (its rho from the f32 Gram's error bound); otherwise the
- *  f64 route runs from the start (the same bits as without this route). */
-const Q32_MIN: i32 = 16;
+ *  f64 route runs from the start (the same bits as without this route).
+ *  Q32_MIN: where the f32 route beats the f64 fused pass as h21r's session-9 pass makes it (one read of
+ *  X in place, tiles overlapping the reads; branch h21r 0af7c4b): CPU, interleaved, load 6-7, f32 / f64
+ *  route: 1e6 x 20 1.13x (slower), 1e6 x 30 1.06x, 1e5 x 50 0.98x, 1e5 x 100 0.79x. (Against the
+ *  session-start f64 pass it won from q = 16: 1e6 x 15 0.92x, 1e6 x 20 0.84x.) The f32 route's
+ *  conversion copy is a separate memory-bound phase per block, ~1 ns per entry. */
+const Q32_MIN: i32 = 64;
 const EST32_MAX: f64 = 1024.0;
 /** 2^-23 (float32 machine epsilon). */
 const EPS32: f64 = 1.1920928955078125e-7;

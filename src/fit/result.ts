@@ -66,7 +66,7 @@ export interface L2Result extends FitResult {
    * least-squares solution rounded), 'cholesky-f64' (Cholesky factor, float64 refinement: large
    * well-conditioned problems, n (p + 1) >= 2^20 and rcond >= 1e-4), 'cholesky-f32' (Cholesky factor
    * of a Gram matrix with float32 products, float64 refinement to the same answer: large unweighted
-   * problems with p + 1 >= 16 and a well-conditioned design, docs/design.md §5) or 'qr' (Householder
+   * problems with p + 1 >= 64 and a well-conditioned design, docs/design.md §5) or 'qr' (Householder
    * QR, the fallback on ill-conditioned designs; double-double refinement). */
   method: 'cholesky' | 'cholesky-f64' | 'cholesky-f32' | 'qr';
   /** The refinement's last correction, relative to the coefficients: max_j |d_j| / |beta_j| in

@@ -27,7 +27,7 @@ export const SUPER_BLOCKS = 8;
 const RCOND_PLAIN = 1e-4;
 const EPS = 2.220446049250313e-16;
 /** The f32 Gram route (assembly/l2.ts Q32_MIN). */
-const Q32_MIN = 16;
+const Q32_MIN = 64;
 const EST32_MAX = 1024.0;
 const EPS32 = 1.1920928955078125e-7;
 const F32_AMAX = 1099511627776.0;

@@ -99,10 +99,11 @@ function normRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return d / s;
 }
 
-// n (p + 1) >= 2^20 and p + 1 >= 16: the route's size conditions. n odd: the last block has an odd
-// number of rows (the f32 block's zero padding and the statistics' odd row).
-const N = 52_001;
-const P = 20;
+// n (p + 1) >= 2^20 and p + 1 >= 64 (Q32_MIN): the route's size conditions. n odd: the last block has
+// an odd number of rows (the f32 block's zero padding and the statistics' odd row); p + 1 = 65 odd
+// (the tiles' last row of the triangle alone) and 65 = 16 * 4 + 1 (a 2 x 1 remainder).
+const N = 16_385;
+const P = 64;
 
 describe('l2 kernel: the f32 Gram route', () => {
   const cases: { kind: Kind; o: { intercept?: boolean; ridge?: number }; n?: number; p?: number }[] = [
@@ -113,6 +114,7 @@ describe('l2 kernel: the f32 Gram route', () => {
     { kind: 'dummy', o: {} },
     { kind: 'scales', o: {} },
     { kind: 'normal', o: {}, n: 10_501, p: 100 },
+    { kind: 'normal', o: {}, n: 15_001, p: 70 },
   ];
   for (const c of cases) {
     const n = c.n ?? N;
@@ -152,11 +154,11 @@ describe('l2 kernel: the f32 Gram route', () => {
 
   const fallbacks: { name: string; kind: Kind; o: { w?: boolean; ridge?: number }; method: number; p?: number; n?: number }[] = [
     { name: 'near-collinear (||G^-1||_1 > 1024, rcond >= 1e-4)', kind: 'nearcollinear', o: {}, method: 2 },
-    { name: 'near-collinear, 2e5 x 30', kind: 'nearcollinear', o: {}, method: 2, n: 200_000, p: 30 },
+    { name: 'near-collinear, 1e5 x 70', kind: 'nearcollinear', o: {}, method: 2, n: 100_000, p: 70 },
     { name: 'a column outside the f32 band of its sampled scale', kind: 'outlier', o: {}, method: 2 },
     { name: 'a shift that cancels (the two-pass standardisation)', kind: 'probeshift', o: {}, method: 2 },
     { name: 'weights', kind: 'normal', o: { w: true }, method: 2 },
-    { name: 'p + 1 < 16', kind: 'normal', o: {}, method: 2, p: 14, n: 80_000 },
+    { name: 'p + 1 < 64', kind: 'normal', o: {}, method: 2, p: 40, n: 40_000 },
   ];
   for (const c of fallbacks) {
     it(`falls back to the f64 route's bits: ${c.name}`, async () => {
@@ -176,7 +178,7 @@ describe('l2 kernel: the f32 Gram route', () => {
   }
 
   it('a problem below the size threshold never takes it', async () => {
-    const { X, y } = problem('normal', 40_000, P, 9); // n (p + 1) = 840,000 < 2^20
+    const { X, y } = problem('normal', 12_000, P, 9); // n (p + 1) = 780,000 < 2^20
     const [tb] = await allBackends();
     const a = fit(tb, X, y, P);
     expect(a.info[INFO_METHOD]).toBe(0);

@@ -361,14 +361,18 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
       }
     }
   } else if (kind == kGather) {
+    // item 2 k + h: column k (X, then y at k = cols), half h (0: band rows, glob below, pseudo-rows;
+    // 1: glob above)
+    const hi = (c & 1) != 0;
+    c >>= 1;
     const cols = <i32>ldf(pArgs, aQ) - <i32>ldf(pArgs, aIc);
     const nr = <i32>ldf(pArgs, aNr), nb = <i32>ldf(pArgs, aNb), nLo = <i32>ldf(pArgs, aNLo), nHi = <i32>ldf(pArgs, aNHi);
     const gLo = <i32>ldf(pArgs, aGLo), gHi = <i32>ldf(pArgs, aGHi), a = <i32>ldf(pArgs, aA);
     const cLo = ldf(pArgs, aLo), cHi = ldf(pArgs, aHi);
     const id = <usize>ldf(pArgs, aId);
     const dst = c < cols ? <usize>ldf(pArgs, aGX) + ((<usize>c * <usize>nr) << 3) : <usize>ldf(pArgs, aGY);
-    if (c < cols && xs == 2) gatherColumn<f32>(xat<f32>(pX, n, c, 0), dst, id, pW, nd, n, nb, nLo, nHi, gLo, gHi, cLo, cHi, a);
-    else gatherColumn<f64>(c < cols ? xat<f64>(pX, n, c, 0) : pY, dst, id, pW, nd, n, nb, nLo, nHi, gLo, gHi, cLo, cHi, a);
+    if (c < cols && xs == 2) gatherColumn<f32>(xat<f32>(pX, n, c, 0), dst, id, pW, nd, n, nb, nLo, nHi, gLo, gHi, cLo, cHi, a, hi);
+    else gatherColumn<f64>(c < cols ? xat<f64>(pX, n, c, 0) : pY, dst, id, pW, nd, n, nb, nLo, nHi, gLo, gHi, cLo, cHi, a, hi);
   }
 }
 
@@ -568,8 +572,10 @@ function buildReduced(): bool {
     for (let k = nb; k < nb + nLo; k++) cLo += ldf(fW, ldi(wId, k));
     for (let k = nb + nLo; k < nb + nLo + nHi; k++) cHi += ldf(fW, ldi(wId, k));
   }
-  // columns of X, then c = q - ic: the responses — one item per column (its bits do not depend on
-  // which thread gathers it)
+  // columns of X, then c = q - ic: the responses — two items per column: its band rows, the glob
+  // below and the pseudo-rows; the glob above (each value's bits do not depend on which thread
+  // gathers it). Two per column: one per column left the last of q - ic + 1 items to one thread
+  // (11 items at 1e6 x 10: 6 to 5 at best on two threads), the two globs' sums being most of the work.
   const g = passArgs(kGather, fN);
   stf(g, aNr, <f64>nr);
   stf(g, aNb, <f64>nb);
@@ -580,7 +586,7 @@ function buildReduced(): bool {
   stf(g, aLo, cLo);
   stf(g, aHi, cHi);
   stf(g, aA, <f64>a);
-  runItems(g, q - ic + 1);
+  runItems(g, 2 * (q - ic + 1));
   for (let k = 0; k < nb; k++) { const i = ldi(wId, k); stf(gW, k, wgt(i)); sti(gMap, k, i); }
   for (let i = fNd; i < fN; i++) { stf(gW, a + (i - fNd), wgt(i)); sti(gMap, a + (i - fNd), i); }
   if (nLo > 0) { stf(gW, gLo, cLo); sti(gMap, gLo, -1); }
@@ -589,20 +595,23 @@ function buildReduced(): bool {
 }
 
 /** One column of buildReduced (entries of type T: X in its storage precision, or y): band rows,
- *  the two globs' weighted means, the pseudo-rows. */
+ *  the glob below's weighted mean and the pseudo-rows, or (`hi`) the glob above's weighted mean. */
 // @ts-ignore: decorator
 @inline function gatherColumn<T>(src: usize, dst: usize, id: usize, pW: usize, nd: i32, n: i32, nb: i32, nLo: i32,
-  nHi: i32, gLo: i32, gHi: i32, cLo: f64, cHi: f64, a: i32): void {
+  nHi: i32, gLo: i32, gHi: i32, cLo: f64, cHi: f64, a: i32, hi: bool): void {
+    if (hi) {
+      if (nHi > 0) {
+        let t = 0.0;
+        for (let k = nb + nLo; k < nb + nLo + nHi; k++) { const i = ldi(id, k); t += (pW == 0 ? 1.0 : ldf(pW, i)) * xld<T>(src, i); }
+        stf(dst, gHi, t / cHi);
+      }
+      return;
+    }
     for (let k = 0; k < nb; k++) stf(dst, k, xld<T>(src, ldi(id, k)));
     if (nLo > 0) {
       let t = 0.0;
       for (let k = nb; k < nb + nLo; k++) { const i = ldi(id, k); t += (pW == 0 ? 1.0 : ldf(pW, i)) * xld<T>(src, i); }
       stf(dst, gLo, t / cLo);
-    }
-    if (nHi > 0) {
-      let t = 0.0;
-      for (let k = nb + nLo; k < nb + nLo + nHi; k++) { const i = ldi(id, k); t += (pW == 0 ? 1.0 : ldf(pW, i)) * xld<T>(src, i); }
-      stf(dst, gHi, t / cHi);
     }
     for (let i = nd; i < n; i++) stf(dst, a + (i - nd), xld<T>(src, i));
 }

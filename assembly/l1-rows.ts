@@ -43,7 +43,7 @@ export function itemRows(rows: i32): i32 {
 const aKind = 0, aN = 1, aNd = 2, aQ = 3, aIc = 4, aXS = 5, aX = 6, aY = 7, aW = 8, aTau = 9, aB = 10, aBeta = 11,
   aR = 12, aVA = 13, aLab = 14, aZero = 15, aLabels = 16, aKey = 17, aPart = 18, aH = 19, aV = 20, aAlpha = 21,
   aChunk = 22;
-const kRes = 0, kGrad = 1, kScale = 2, kEdge = 3, kPrimal = 4, kDual = 5, kFloor = 6, kKeys = 7;
+const kRes = 0, kGrad = 1, kScale = 2, kEdge = 3, kPrimal = 4, kDual = 5, kFloor = 6, kKeys = 7, kRefresh = 8;
 
 let rowsArgs: usize = 0;
 
@@ -97,6 +97,12 @@ export function l1RowsItem(pArgs: usize, c: i32, slot: i32): void {
     const zero = ldf(pArgs, aZero) != 0, labels = ldf(pArgs, aLabels) != 0;
     if (xs == 3) residualRows<f64>(n, nd, q, ic, pX, pY, pB, pBeta, pR, pVA, pLab, zero, labels, r0, r1);
     else residualRows<f32>(n, nd, q, ic, pX, pY, pB, pBeta, pR, pVA, pLab, zero, labels, r0, r1);
+  } else if (kind == kRefresh) {
+    const pY = <usize>ldf(pArgs, aY), pB = <usize>ldf(pArgs, aB), pBeta = <usize>ldf(pArgs, aBeta);
+    const pR = <usize>ldf(pArgs, aR), pVA = <usize>ldf(pArgs, aVA), pLab = <usize>ldf(pArgs, aLab);
+    const pKey = <usize>ldf(pArgs, aKey), pPart = <usize>ldf(pArgs, aPart), tau = ldf(pArgs, aTau);
+    if (xs == 3) refreshRows<f64>(n, nd, q, ic, pX, pY, pW, tau, pB, pBeta, pR, pVA, pLab, pKey, pPart, r0, r1);
+    else refreshRows<f32>(n, nd, q, ic, pX, pY, pW, tau, pB, pBeta, pR, pVA, pLab, pKey, pPart, r0, r1);
   } else if (kind == kGrad) {
     const pLab = <usize>ldf(pArgs, aLab), pKey = <usize>ldf(pArgs, aKey), pPart = <usize>ldf(pArgs, aPart);
     const tau = ldf(pArgs, aTau);
@@ -196,6 +202,38 @@ function residualRows<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pY: usize,
         else if (l < 0 && r > 0) sti(pLab, i, 1);
       }
     }
+  }
+}
+
+// ---- the simplex refresh: residuals with ties zeroed and labels flipped, then the gradient ----
+
+/** residualPass(zero, labels) and then gradientPass in one pass (l1-simplex.ts refresh): each block's
+ *  residuals, scales and labels, then its wKey and gradient partial (at pPart + b q, block b), while
+ *  the block's rows of X are in cache — the operations of the two passes, row by row and block by
+ *  block, so the same bits; one wake-up of the pool and one sweep over X instead of two. Returns
+ *  false (nothing done) when the passes are not split. */
+export function refreshPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, pY: usize, pW: usize, tau: f64,
+  pB: usize, pBeta: usize, pR: usize, pVA: usize, pLab: usize, pKey: usize, pPart: usize): bool {
+  const a = splitArgs(n);
+  if (a == 0) return false;
+  shapeArgs(a, kRefresh, n, nd, q, ic, xs, pX, pY, pW, tau);
+  stf(a, aB, <f64>pB);
+  stf(a, aBeta, <f64>pBeta);
+  stf(a, aR, <f64>pR);
+  stf(a, aVA, <f64>pVA);
+  stf(a, aLab, <f64>pLab);
+  stf(a, aKey, <f64>pKey);
+  stf(a, aPart, <f64>pPart);
+  runRows(a, n, itemRows(n));
+  return true;
+}
+
+function refreshRows<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pY: usize, pW: usize, tau: f64, pB: usize,
+  pBeta: usize, pR: usize, pVA: usize, pLab: usize, pKey: usize, pPart: usize, r0: i32, r1: i32): void {
+  for (let i0 = r0; i0 < r1; i0 += BLOCK) {
+    const i1 = i0 + BLOCK < r1 ? i0 + BLOCK : r1;
+    residualRows<T>(n, nd, q, ic, pX, pY, pB, pBeta, pR, pVA, pLab, true, true, i0, i1);
+    gradientRows<T>(n, nd, q, ic, pX, pW, tau, pLab, pKey, pPart, i0, i1, 0);
   }
 }
 

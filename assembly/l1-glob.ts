@@ -242,6 +242,7 @@ function globResiduals(): void {
   const want = !gMaxDone, fits = <f64>items * <f64>(cols + 1) <= <f64>fN;
   const a = passArgs(kResid, fN);
   stf(a, aMax, want && fits ? <f64>wV : 0);
+  stf(a, aFlags, 0);
   runItems(a, items);
   if (!want) return;
   for (let k = 0; k <= cols; k++) stf(gColMax, k, 0.0);
@@ -269,16 +270,20 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
     const pMax: usize = pMax0 == 0 ? <usize>0 : pMax0 + ((<usize>c * <usize>(qq - icc + 1)) << 3);
     if (xs == 3) residualRows<f64>(n, nd, qq, icc, pX, pY, pB, pBeta, pR, r0, r1, pMax);
     else residualRows<f32>(n, nd, qq, icc, pX, pY, pB, pBeta, pR, r0, r1, pMax);
+    // globResidualsVerify: then verifyGlobs' rows of this chunk (its r still in cache), count at part[c]
+    if (<i32>ldf(pArgs, aFlags) != 0) {
+      stf(<usize>ldf(pArgs, aPart), c, <f64>verifyRows(pArgs, xs, n, nd, pX, pY, r0, min<i32>(r1, nd)));
+    }
   } else if (kind == kSides) {
     const rows = <i32>ldf(pArgs, aNr);
     const r0 = c * globChunk, r1 = min<i32>(rows, r0 + globChunk);
     const memb = <usize>ldf(pArgs, aMemb), pR = <usize>ldf(pArgs, aR);
     const klo = ldf(pArgs, aLo), khi = ldf(pArgs, aHi), ilo = <i32>ldf(pArgs, aIdLo), ihi = <i32>ldf(pArgs, aIdHi);
+    // branch-free (the side is a coin flip at tau 0.5): integer selects, every row's word rewritten
     for (let i = r0; i < r1; i++) {
-      if (ldi(memb, i) == MEMB_OUT) continue;
-      const r = ldf(pR, i);
-      if (r < klo || (r == klo && i < ilo)) sti(memb, i, MEMB_LO);
-      else if (r > khi || (r == khi && i > ihi)) sti(memb, i, MEMB_HI);
+      const m = ldi(memb, i), r = ldf(pR, i);
+      const lo = (r < klo) | ((r == klo) & (i < ilo)), hi = (r > khi) | ((r == khi) & (i > ihi));
+      sti(memb, i, select<i32>(m, select<i32>(MEMB_LO, select<i32>(MEMB_HI, m, hi), lo), m == MEMB_OUT));
     }
   } else if (kind >= kMark) {
     const rows = <i32>ldf(pArgs, aNr);
@@ -313,26 +318,15 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
       }
     } else if (kind == kVerify) {
       // verifyGlobs: globbed rows on the wrong side of the fit (and not tied to it) join the band
-      const pR = <usize>ldf(pArgs, aR), pB = <usize>ldf(pArgs, aB), pBeta = <usize>ldf(pArgs, aBeta);
-      const qq = <i32>ldf(pArgs, aQ), icc = <i32>ldf(pArgs, aIc);
-      let v = 0;
-      for (let i = r0; i < r1; i++) {
-        const m = ldi(memb, i), r = ldf(pR, i);
-        if (!((m == MEMB_LO && r > 0) || (m == MEMB_HI && r < 0))) continue;
-        const sc = xs == 3 ? rowScaleAt<f64>(n, nd, qq, icc, pX, pY, pB, pBeta, i) : rowScaleAt<f32>(n, nd, qq, icc, pX, pY, pB, pBeta, i);
-        if (Math.abs(r) <= ZERO_RES * sc) continue;
-        sti(memb, i, MEMB_BAND);
-        v++;
-      }
-      stf(part, c, <f64>v);
+      stf(part, c, <f64>verifyRows(pArgs, xs, n, nd, pX, pY, r0, r1));
     } else if (kind == kCount) {
       // buildReduced: band, below and above rows of this item
       let nb = 0, nLo = 0, nHi = 0;
       for (let i = r0; i < r1; i++) {
         const m = ldi(memb, i);
-        if (m >= 0 || m == MEMB_BAND) nb++;
-        else if (m == MEMB_LO) nLo++;
-        else if (m == MEMB_HI) nHi++;
+        nb += <i32>((m >= 0) | (m == MEMB_BAND));
+        nLo += <i32>(m == MEMB_LO);
+        nHi += <i32>(m == MEMB_HI);
       }
       stf(part, 3 * c, <f64>nb); stf(part, 3 * c + 1, <f64>nLo); stf(part, 3 * c + 2, <f64>nHi);
     } else if (kind == kLabels) {
@@ -356,8 +350,13 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
       for (let i = r0; i < r1; i++) {
         const m = ldi(memb, i);
         if (m >= 0 || m == MEMB_BAND) { sti(memb, i, kb); sti(id, kb, i); kb++; }
-        else if (m == MEMB_LO) { sti(id, kl, i); kl++; }
-        else if (m == MEMB_HI) { sti(id, kh, i); kh++; }
+        else if (m == MEMB_LO || m == MEMB_HI) {
+          // below or above: a coin flip at tau 0.5 — the slot by an integer select, no branch
+          const lo = m == MEMB_LO;
+          sti(id, select<i32>(kl, kh, lo), i);
+          kl += <i32>lo;
+          kh += <i32>!lo;
+        }
       }
     }
   } else if (kind == kGather) {
@@ -374,6 +373,23 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
     if (c < cols && xs == 2) gatherColumn<f32>(xat<f32>(pX, n, c, 0), dst, id, pW, nd, n, nb, nLo, nHi, gLo, gHi, cLo, cHi, a, hi);
     else gatherColumn<f64>(c < cols ? xat<f64>(pX, n, c, 0) : pY, dst, id, pW, nd, n, nb, nLo, nHi, gLo, gHi, cLo, cHi, a, hi);
   }
+}
+
+/** verifyGlobs on data rows r0..r1-1 (full residuals at aR): globbed rows on the wrong side of the
+ *  fit and not tied to it join the band; returns how many. */
+function verifyRows(pArgs: usize, xs: i32, n: i32, nd: i32, pX: usize, pY: usize, r0: i32, r1: i32): i32 {
+  const memb = <usize>ldf(pArgs, aMemb), pR = <usize>ldf(pArgs, aR), pB = <usize>ldf(pArgs, aB);
+  const pBeta = <usize>ldf(pArgs, aBeta), qq = <i32>ldf(pArgs, aQ), icc = <i32>ldf(pArgs, aIc);
+  let v = 0;
+  for (let i = r0; i < r1; i++) {
+    const m = ldi(memb, i), r = ldf(pR, i);
+    if (!((m == MEMB_LO && r > 0) || (m == MEMB_HI && r < 0))) continue;
+    const sc = xs == 3 ? rowScaleAt<f64>(n, nd, qq, icc, pX, pY, pB, pBeta, i) : rowScaleAt<f32>(n, nd, qq, icc, pX, pY, pB, pBeta, i);
+    if (Math.abs(r) <= ZERO_RES * sc) continue;
+    sti(memb, i, MEMB_BAND);
+    v++;
+  }
+  return v;
 }
 
 /** Rows r0..r1-1 of r = y - A b: residualsOnly's operations per row (y - b0 on data rows with an
@@ -528,6 +544,25 @@ function classify(thr: u32, all: bool, band: f64): void {
 function verifyGlobs(): i32 {
   const items = chunks(fNd);
   runItems(passArgs(kVerify, fNd), items);
+  let v = 0;
+  for (let c = 0; c < items; c++) v += <i32>ldf(wV, c);
+  return v;
+}
+
+/** globResiduals() and then verifyGlobs() in one pass over the rows (each chunk's residuals, then its
+ *  globbed rows checked while they are in cache): the same values, one wake-up of the pool and one
+ *  sweep over r and the membership less. The first residual pass of a kernel call (it also takes the
+ *  maxima) runs the two separately. */
+function globResidualsVerify(): i32 {
+  if (!gMaxDone) {
+    globResiduals();
+    return verifyGlobs();
+  }
+  const items = chunks(fN);
+  const a = passArgs(kResid, fN);
+  stf(a, aMax, 0);
+  stf(a, aFlags, 1);
+  runItems(a, items);
   let v = 0;
   for (let c = 0; c < items; c++) v += <i32>ldf(wV, c);
   return v;
@@ -694,9 +729,8 @@ export function globSolve(userStart: bool): i32 {
       if (st == STATUS_CANCELLED || st == STATUS_MAXITER) { dropDual(); return st; }
       if (st != STATUS_OK) { dropDual(); return -1; }
       if (plain) break;
-      globResiduals();
+      const v = globResidualsVerify();
       fresh = true;
-      const v = verifyGlobs();
       if (v == 0) break;
       globFixups += v;
       if (++rounds >= GLOB_ROUNDS) { dropDual(); return -1; }

@@ -72,6 +72,14 @@ function shapeArgs(a: usize, kind: i32, n: i32, nd: i32, q: i32, ic: i32, xs: i3
   return a;
 }
 
+/** The residual passes' slots: b, beta, r and the residual scales. */
+function residualArgs(a: usize, pB: usize, pBeta: usize, pR: usize, pVA: usize): void {
+  stf(a, aB, <f64>pB);
+  stf(a, aBeta, <f64>pBeta);
+  stf(a, aR, <f64>pR);
+  stf(a, aVA, <f64>pVA);
+}
+
 /** Runs a pass over `rows` rows in items of `chunk` rows (the row maps: itemRows; the certificate's
  *  sums: ROW_CHUNK). */
 function runRows(a: usize, rows: i32, chunk: i32): void {
@@ -165,10 +173,7 @@ export function residualPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usiz
     return;
   }
   shapeArgs(a, kRes, n, nd, q, ic, xs, pX, pY, 0, 0);
-  stf(a, aB, <f64>pB);
-  stf(a, aBeta, <f64>pBeta);
-  stf(a, aR, <f64>pR);
-  stf(a, aVA, <f64>pVA);
+  residualArgs(a, pB, pBeta, pR, pVA);
   stf(a, aLab, <f64>pLab);
   stf(a, aZero, zero ? 1 : 0);
   stf(a, aLabels, labels ? 1 : 0);
@@ -236,10 +241,7 @@ export function refreshPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize
   const a = splitArgs(n);
   if (a == 0) return false;
   shapeArgs(a, kRefresh, n, nd, q, ic, xs, pX, pY, pW, tau);
-  stf(a, aB, <f64>pB);
-  stf(a, aBeta, <f64>pBeta);
-  stf(a, aR, <f64>pR);
-  stf(a, aVA, <f64>pVA);
+  residualArgs(a, pB, pBeta, pR, pVA);
   stf(a, aLab, <f64>pLab);
   stf(a, aKey, <f64>pKey);
   stf(a, aPart, <f64>pPart);
@@ -507,10 +509,7 @@ export function certPrimalPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: us
   const a = items > 1 ? rowsArgs : 0;
   if (a == 0) return false;
   shapeArgs(a, kCertPrimal, n, nd, q, ic, xs, pX, pY, pW, tau);
-  stf(a, aB, <f64>pB);
-  stf(a, aBeta, <f64>pBeta);
-  stf(a, aR, <f64>pR);
-  stf(a, aVA, <f64>pVA);
+  residualArgs(a, pB, pBeta, pR, pVA);
   stf(a, aPart, <f64>pPart);
   runRows(a, n, ROW_CHUNK);
   return true;

@@ -682,11 +682,13 @@ function startSimplex(): void {
   dualAt = 0; // a new simplex run: its first dual value is computed
   residuals(false);
   const sres = typicalScale(); // S: typical residual scale (median s_i at the CD point)
-  residuals(true);
   let zeros = 0;
   let mass = 0.0; // the perturbation's mass, sum_i w_i |yp_i - y_i|
   for (let i = 0; i < n; i++) {
-    const r = ldf(wR, i);
+    // residuals(true) at this b would give the same r and scales with the ties zeroed: zeroed here
+    // (no second pass over X; one pool wake-up less per reduced solve)
+    let r = ldf(wR, i);
+    if (Math.abs(r) <= ZERO_RES * ldf(wVA, i)) { r = 0.0; stf(wR, i, 0.0); }
     sti(wLab, i, r < 0 ? -1 : 1);
     const e = PERTURB * (ldf(wVA, i) + sres) * jitter(i);
     stf(wYp, i, ldf(pY, i) + e);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // node bench/summary.mjs [results.json]
-// A compact Markdown table of a `npm run bench` results file (the README's Performance table):
+// A compact Markdown table of a `npm run bench` results file (the compact table in docs/performance.md):
 // one row per suite × n × p cell, robustreg WASM median, the twin and each peer as a ratio to it
 // (×WASM > 1: slower than WASM). Skipped cells say why in one word. Reads only the JSON; measures
 // nothing. Default: the newest non-quick bench/results/<date>-<host>.json.

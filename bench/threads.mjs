@@ -13,6 +13,11 @@
 // (N = the larger thread count), and the predicted speed-up 1 / (f + (1 - f) / P) at 8, 16 and 64
 // cores. Cases whose passes are not split yet (lad and huber until their passes land) report f ≈ 1.
 //
+// --kinds: after the main loop, the same fit on the largest thread count, interleaved with a run in
+// which every block pass's items run on the calling thread alone (the pool not woken): each pass
+// call timed by (pass id, item kind — the first argument slot of the L1 passes —, items), so the
+// per-call cost of a wake-up shows where a pass of few or small items does not pay.
+//
 // --spin W,C adds a configuration to the same interleaved loop: the largest thread count with the
 // pool's bounded polling (src/threads/pool.ts spin: each worker polls W us for the next job before it
 // blocks, the calling thread C us for the acknowledgments) — off by default in the library until a
@@ -35,6 +40,7 @@ const HELP = `node bench/threads.mjs [flags]
   --quick          n = 1e5 instead of 1e6 (smoke run)
   --spin W,C       also time the largest thread count with the pool polling W us (workers) and C us
                    (caller) before blocking (same interleaved loop; row "N threads + spin")
+  --kinds          also time each pass call by (pass, kind, items): pool vs the calling thread alone
   --lib PATH       the build (default dist/index.js)
   --json PATH      also write the results as JSON
   --help`;
@@ -48,6 +54,7 @@ const { values: A } = parseArgs({
     lib: { type: 'string', default: path.join(L.ROOT, 'dist', 'index.js') },
     json: { type: 'string' },
     spin: { type: 'string' },
+    kinds: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -100,6 +107,56 @@ const cores = os.availableParallelism?.() ?? os.cpus().length;
 const quiet = load < cores - maxT + 0.5;
 console.log(`robustreg threads bench — ${os.cpus()[0]?.model ?? 'cpu'}, ${cores} cores, load ${load.toFixed(1)}, node ${process.version}; pool of ${init.threads}; ${reps} interleaved reps`);
 if (!quiet) console.log(`NOTE: load average ${load.toFixed(1)} on ${cores} cores — wall-clock speed-ups below are NOT meaningful (bit-identity still is). Run on a quiet machine.`);
+
+/**
+ * --kinds: per (pass, kind, items) wall time of the pass calls of `fit` on maxT threads, interleaved
+ * with runs whose items all run on the calling thread (ThreadPool.run wrapped: same items, same
+ * order of reduction, so the same bits — checked). Returns { key: { calls, serialMs, poolMs } } per fit.
+ */
+const signedMs = (ms) => (ms < 0 ? '-' + L.fmtMs(-ms) : L.fmtMs(ms));
+function passKinds(fit, ds, ref) {
+  const proto = ThreadPool.prototype;
+  const run = proto.run;
+  let alone = false;
+  let rec = null;
+  proto.run = function (item, pass, pArgs, items, parts) {
+    const kind = pass === 11 || pass === 40 ? new Float64Array(this.memory.buffer, pArgs, 1)[0] : -1;
+    const t0 = performance.now();
+    if (alone) for (let i = 0; i < items; i++) item(pass, pArgs, i, 0);
+    else run.call(this, item, pass, pArgs, items, parts);
+    rec?.push([`${pass}:${kind}:${items}`, performance.now() - t0]);
+  };
+  const sums = { serialMs: {}, poolMs: {}, calls: {} };
+  try {
+    for (let r = 0; r < reps; r++) {
+      for (const a of r % 2 ? [true, false] : [false, true]) {
+        alone = a;
+        rec = [];
+        if (bitsOf(fit(ds, maxT)) !== ref) throw new Error('--kinds: not bit-identical');
+        const into = a ? sums.serialMs : sums.poolMs;
+        for (const [k, ms] of rec) {
+          into[k] = (into[k] ?? 0) + ms / reps;
+          if (a) sums.calls[k] = (sums.calls[k] ?? 0) + 1 / reps;
+        }
+        rec = null;
+      }
+    }
+  } finally {
+    proto.run = run;
+  }
+  const out = {};
+  const rows = [];
+  for (const k of Object.keys(sums.calls).sort()) {
+    const [pass, kind, items] = k.split(':');
+    const s = sums.serialMs[k], pl = sums.poolMs[k] ?? 0;
+    out[k] = { calls: sums.calls[k], serialMs: s, poolMs: pl };
+    rows.push([PASS_NAMES[pass] ?? `pass ${pass}`, kind, items, sums.calls[k].toFixed(1), L.fmtMs(s), L.fmtMs(pl), (s / pl).toFixed(2) + '×',
+      signedMs((pl - s / maxT) / sums.calls[k])]);
+  }
+  console.log(`per pass call (--kinds; ${reps} fits each way, per fit):`);
+  console.log(L.renderTable(['pass', 'kind', 'items', 'calls', 'calling thread alone', `pool (${maxT})`, 'speed-up', 'loss per call vs ideal'], rows));
+  return out;
+}
 
 const results = [];
 for (const id of A.cases.split(',')) {
@@ -177,8 +234,9 @@ for (const id of A.cases.split(',')) {
     cpuRows.push(['rest of the fit (serial)', L.fmtMs(cpuFit1 - cpuPass1)], ['whole fit', L.fmtMs(cpuFit1)]);
     console.log(L.renderTable(['1 thread, CPU (median)', 'ms'], cpuRows));
     console.log(`CPU structure on 1 thread: f = ${fs.toFixed(3)} outside split passes; ideal speed-up 2 cores ${am2(2).toFixed(2)}×, 8 ${am2(8).toFixed(2)}×, 16 ${am2(16).toFixed(2)}×, 64 ${am2(64).toFixed(2)}×`);
+    const kinds = A.kinds ? passKinds(fit, ds, ref) : undefined;
     results.push({ id, n, p, threads: threadList, wallMs: Object.fromEntries(wall), cpuMs: Object.fromEntries(cpu), passes: perPass, serialFraction: f, structuralSerialFraction: fs,
-      predicted: { 8: amdahl(8), 16: amdahl(16), 64: amdahl(64) }, bitIdentical: true });
+      predicted: { 8: amdahl(8), 16: amdahl(16), 64: amdahl(64) }, bitIdentical: true, ...(kinds ? { kinds } : {}) });
   } finally {
     ds.dispose();
   }

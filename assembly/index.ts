@@ -12,7 +12,7 @@ export { l1_work_bytes, l1_fit, l1_glob } from "./l1";
 export { irls_work_bytes, irls_fit } from "./irls";
 export { moments_work_bytes, moments } from "./moments";
 export { hc_work_bytes, hc_pass } from "./hc";
-export { nid_rows, nid_gram_work_bytes, nid_gram } from "./nid";
+export { nid_rows, nid_gram_work_bytes, nid_gram, nid_face } from "./nid";
 export { mm_work_bytes, mm_fit } from "./mm";
 export { lts_work_bytes, lts_fit, lts_resid } from "./lts";
 export { collapse_work_bytes, collapse_groups, collapse_build } from "./collapse";

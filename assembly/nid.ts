@@ -13,7 +13,7 @@
 // warm-started globbing solve, made once for both refits here).
 // Twin: src/twin/nid.ts (bit-identical; test/kernels/nid-kernel.test.ts).
 import { STATUS_OK, STATUS_NUMERICAL } from "./status";
-import { setX, XS, ldx, xat, xld, xld2 } from "./xload";
+import { setX, XS, ldx, xat, xatx, xld, xld2 } from "./xload";
 import { ldf, stf } from "./mem";
 import { blockRows, gramTri, weighRows } from "./hc";
 import { absMaxRun } from "./l1-glob";
@@ -174,4 +174,66 @@ function fillNid<T>(n: i32, p: i32, pX: usize, c: f64, pA: usize, pS: usize, i0:
   }
   for (let i = 0; i < len; i++) stf(pAm, i, 1.0);
   for (let cc = 0; cc <= p; cc++) for (let i = len; i < lp; i++) stf(pAm + <usize>cc * stride, i, 0);
+}
+
+// ---- nid_face: the fit's face and the two sides of it, for the refits of tied data ----
+// summary's nid on tied data (src/inference/quantile-dataset.ts faceRefits) solves a refit at tau ± h
+// on the rows at zero residual (Z: |r_i| ≤ tol) plus one pseudo-row per side of the others (N), and
+// accepts its answer when no row of N can change sign. Per row, with w_i = (weight or 1) ×
+// (multiplicity or 1) and rows of w_i ≤ 0 left out: Z's rows are gathered — their indices into pZ (at
+// most cap of them), y and w into pYz, pWz and X's columns into pXz (column-major, column stride m) —
+// and over N: W± = Σ w, R± = Σ w r (r > 0: +; r < 0: −), S±_j = Σ w x_ij, the smallest |r| and the
+// largest |x_ij| per column. Blocks of BLOCK rows (their r and w stay in cache), column by column;
+// every sum in row order. Output (f64): W+, W−, R+, R−, min |r| over N (+inf when N is empty), then
+// S+ (p), S− (p), max |x_j| over N (p). Returns the number of rows of Z (written up to cap).
+// Twin: src/twin/nid.ts (bit-identical).
+export function nid_face(n: i32, p: i32, pX: usize, pY: usize, pR: usize, pW: usize, pM: usize, tol: f64,
+  cap: i32, m: i32, pZ: usize, pXz: usize, pYz: usize, pWz: usize, pOut: usize, xf32: i32): i32 {
+  setX(xf32);
+  const oS = 5, oT = 5 + p, oX = 5 + 2 * p;
+  for (let t = 0; t < oX + p; t++) stf(pOut, t, 0.0);
+  let wa = 0.0, wb = 0.0, ra = 0.0, rb = 0.0, minN = Infinity;
+  let z = 0;
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = min<i32>(i0 + BLOCK, n);
+    const z0 = z;
+    for (let i = i0; i < i1; i++) {
+      const wi = (pW != 0 ? ldf(pW, i) : 1.0) * (pM != 0 ? ldf(pM, i) : 1.0);
+      if (!(wi > 0)) continue;
+      const r = ldf(pR, i);
+      if (Math.abs(r) <= tol) {
+        if (z < cap) { store<i32>(pZ + (<usize>z << 2), i); stf(pYz, z, ldf(pY, i)); stf(pWz, z, wi); }
+        z++;
+      } else {
+        if (r > 0) { wa += wi; ra += wi * r; } else { wb += wi; rb += wi * r; }
+        const ar = Math.abs(r);
+        if (ar < minN) minN = ar;
+      }
+    }
+    const z1 = min<i32>(z, cap);
+    for (let j = 0; j < p; j++) {
+      let sa = ldf(pOut, oS + j), sb = ldf(pOut, oT + j), mx = ldf(pOut, oX + j);
+      const col = xatx(pX, n, j, 0); // the column's address in its storage precision
+      for (let i = i0; i < i1; i++) {
+        const wi = (pW != 0 ? ldf(pW, i) : 1.0) * (pM != 0 ? ldf(pM, i) : 1.0);
+        if (!(wi > 0)) continue;
+        const r = ldf(pR, i);
+        if (Math.abs(r) <= tol) continue;
+        const v = ldx(col, i);
+        if (r > 0) sa += wi * v; else sb += wi * v;
+        const av = Math.abs(v);
+        if (av > mx) mx = av;
+      }
+      stf(pOut, oS + j, sa);
+      stf(pOut, oT + j, sb);
+      stf(pOut, oX + j, mx);
+      for (let t = z0; t < z1; t++) stf(pXz, j * m + t, ldx(col, load<i32>(pZ + (<usize>t << 2))));
+    }
+  }
+  stf(pOut, 0, wa);
+  stf(pOut, 1, wb);
+  stf(pOut, 2, ra);
+  stf(pOut, 3, rb);
+  stf(pOut, 4, minN);
+  return z;
 }

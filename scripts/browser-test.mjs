@@ -105,7 +105,7 @@ async function main() {
   // as native ES modules next to the page (test/browser/init-reinit.test.mjs)
   const server = await serve([['/', viteOut], ['/esbuild/', esOut], ['/pkg/', join(root, 'dist')], ['/build/', join(root, 'build')]]);
   // The same build served cross-origin isolated (COOP + COEP): SharedArrayBuffer, so init({ threads }) starts its pool.
-  const isolated = await serve([['/', viteOut]], {
+  const isolated = await serve([['/', viteOut], ['/pkg/', join(root, 'dist')]], {
     'cross-origin-opener-policy': 'same-origin',
     'cross-origin-embedder-policy': 'require-corp',
   });

@@ -96,6 +96,13 @@ export interface Kernels {
    */
   nid_gram(n: number, p: number, pX: number, pW: number, pM: number, c: number, pA: number, h: number,
     pOm: number, pOb: number, pOut: number, pWork: number, xf32?: number): number;
+  /**
+   * nid's face pass for tied data (assembly/nid.ts): rows with |r_i| ≤ tol (r at pR) gathered — indices
+   * (i32) to pZ, y and w to pYz, pWz, X's columns to pXz (column stride m), at most cap rows — and over
+   * the others W±, R±, min |r|, S± (p each) and max |x_j| (p) into pOut. Returns the count of rows at zero.
+   */
+  nid_face(n: number, p: number, pX: number, pY: number, pR: number, pW: number, pM: number, tol: number,
+    cap: number, m: number, pZ: number, pXz: number, pYz: number, pWz: number, pOut: number, xf32?: number): number;
 
   /** Work-region size (bytes) for mm_fit (bestR kept candidates, groups × nGroup rows for large n). */
   mm_work_bytes(n: number, p: number, bestR: number, groups: number, nGroup: number): number;

@@ -12,7 +12,7 @@ const ALIGN = 16;
 
 export class Arena {
   readonly backend: Backend;
-  private readonly base: number;
+  private base: number;
   /** End of the highest block ever handed out (memory above it is untouched). */
   private top: number;
   /** Free blocks below `top`, sorted by address, never adjacent (coalesced). */
@@ -65,6 +65,33 @@ export class Arena {
       p += alignUp(Math.max(0, s));
     }
     return ptrs;
+  }
+
+  /**
+   * This arena's blocks on another backend (init({ threads }) moving from the single-threaded build to
+   * the threaded one): the bytes of [base, top) — every live block, so every Dataset — are copied to
+   * the same addresses of `to`'s memory (grown as needed; OUT_OF_MEMORY, with nothing changed, when it
+   * cannot hold them) and the new arena has the same blocks and free list. Only between fits (no
+   * scoped block), and `to`'s heap must start at or below this base (both builds' heap_base is 1024).
+   */
+  moveTo(to: Backend): Arena {
+    if (this.scoped.length) throw new RobustRegError('INTERNAL', 'arena moved while a fit holds scoped blocks');
+    const next = new Arena(to);
+    if (next.base > this.base) throw new RobustRegError('INTERNAL', `arena moved to a module whose heap starts at ${next.base}, above ${this.base}`);
+    const max = Math.min(to.maxBytes ?? MAX_MEMORY_BYTES, MAX_MEMORY_BYTES);
+    if (this.top > max) {
+      throw new RobustRegError('OUT_OF_MEMORY', `the ${formatBytes(this.liveBytes)} in use do not fit the shared memory maximum of ${formatBytes(max)}`,
+        { bytesNeeded: this.top, bytesAvailable: max });
+    }
+    if (this.top > to.byteLength()) to.grow(this.top);
+    const src = this.backend.f64().buffer, dst = to.f64().buffer;
+    new Uint8Array(dst, this.base, this.top - this.base).set(new Uint8Array(src, this.base, this.top - this.base));
+    next.base = this.base;
+    next.top = this.top;
+    next.free = this.free.map((b) => ({ ...b }));
+    next.live = new Map(this.live);
+    next.liveBytes = this.liveBytes;
+    return next;
   }
 
   /** Free a persistent block returned by allocMany(..., persistent = true) (its first pointer). */

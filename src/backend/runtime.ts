@@ -83,6 +83,8 @@ let initDone: InitResult | null = null;
 interface InitSource {
   bytes: Uint8Array | null;
   module: WebAssembly.Module | null;
+  /** `wasm` omitted: the embedded builds (the only ones that can run on several threads). */
+  embedded: boolean;
 }
 /** The source of the latest init() call (the one initPromise settles on). */
 let latest: InitSource | null = null;
@@ -120,13 +122,26 @@ export function initRuntime(options?: InitOptions, internal: InitInternal = {}):
   // Arguments are checked on every call (a bad call is an error even after a successful init).
   const bad = checkInitOptions(options);
   if (bad) return Promise.reject(bad);
-  if (initPromise && sameSource(latest!, options?.wasm)) return initPromise;
-  const prev = initPromise, prevSource = latest;
+  if (initPromise && sameSource(latest!, options?.wasm)) {
+    if (options?.threads === undefined) return initPromise;
+    // the same module with `threads`: the pool is resized after the init in progress (retune)
+    if (busy) {
+      return Promise.reject(new RobustRegError('INVALID_INPUT', `init: option threads cannot change the thread pool while a fit is running on this thread (init() was called from inside the fit, e.g. its onProgress); call it after the fit returns`, { argument: 'threads', value: options.threads }));
+    }
+    const source = latest!;
+    return chain((prevDone) => prevDone ? retune(options, internal, source) : start(options, internal, source), source);
+  }
   const source = sourceOf(options?.wasm);
+  return chain(() => start(options, internal, source), source);
+}
+
+/** Run `next` after the init in progress (if any) settles; it becomes the current init (the previous one again if it rejects). */
+function chain(next: (prevDone: InitResult | null) => Promise<InitResult>, source: InitSource): Promise<InitResult> {
+  const prev = initPromise, prevSource = latest;
   latest = source;
   const p = (async () => {
     if (prev) await prev.catch(() => undefined);
-    return start(options, internal, source);
+    return next(initDone);
   })();
   initPromise = p;
   p.catch(() => {
@@ -138,9 +153,9 @@ export function initRuntime(options?: InitOptions, internal: InitInternal = {}):
 }
 
 function sourceOf(w: WasmSource | undefined): InitSource {
-  if (w === undefined) return { bytes: null, module: null };
-  if (w instanceof WebAssembly.Module) return { bytes: null, module: w };
-  return { bytes: bytesOf(w).slice(), module: null };
+  if (w === undefined) return { bytes: null, module: null, embedded: true };
+  if (w instanceof WebAssembly.Module) return { bytes: null, module: w, embedded: false };
+  return { bytes: bytesOf(w).slice(), module: null, embedded: false };
 }
 
 function bytesOf(w: BufferSource): Uint8Array {
@@ -174,48 +189,25 @@ function retirePrevious(internal: InitInternal): void {
 async function start(options: InitOptions | undefined, internal: InitInternal, source: InitSource): Promise<InitResult> {
   const started = typeof performance !== 'undefined' ? performance.now() : Date.now();
   try {
-    const want = options?.threads === undefined ? 1 : options.threads === 'auto' ? availableCores() : options.threads;
+    const want = wantThreads(options?.threads);
     let threadsReason: string | undefined;
     let backend: Awaited<ReturnType<typeof instantiateWasm>> | null = null;
-    let pool: ThreadPool | null = null;
+    let link: ParLink | null = null;
     if (want > 1) {
       const why = options?.wasm !== undefined
         ? 'options.wasm replaces the embedded module, and only the embedded threaded build can run on several threads'
         : threadsUnavailable();
       if (why) threadsReason = why;
       else {
+        let t: Awaited<ReturnType<typeof instantiateThreaded>> | null = null;
         try {
-          const memory = sharedMemory();
-          let par: ParExports | null = null;
-          const b = await instantiateWasm(decodeThreads(), {
-            memory,
-            parRun: (pass, pArgs, items) => {
-              if (pool === null || par === null || !pool.usable) return 0;
-              if (passTimes === null) {
-                if (activeThreads <= 1) return 0;
-                pool.run(par.par_item, pass, pArgs >>> 0, items, activeThreads);
-                return 1;
-              }
-              // timed (bench/threads.mjs): on one thread the items run here, in order, as the kernel would
-              const t0 = performance.now();
-              const c0 = cpuNow();
-              if (activeThreads <= 1) for (let i = 0; i < items; i++) par.par_item(pass, pArgs >>> 0, i, 0);
-              else pool.run(par.par_item, pass, pArgs >>> 0, items, activeThreads);
-              const t = (passTimes[pass] ??= { calls: 0, items: 0, ms: 0, cpuMs: 0 });
-              t.calls++;
-              t.items += items;
-              t.ms += performance.now() - t0;
-              t.cpuMs += cpuNow() - c0;
-              return 1;
-            },
-          });
-          par = b.par!;
-          pool = await ThreadPool.start(b.module, memory, want);
-          par.par_set_slots(pool.size);
-          backend = b;
+          t = await instantiateThreaded();
+          t.link.pool = await ThreadPool.start(t.backend.module, t.link.memory, want);
+          t.link.par.par_set_slots(t.link.pool.size);
+          backend = t.backend;
+          link = t.link;
         } catch (e) {
-          pool?.close();
-          pool = null;
+          t?.link.pool?.close();
           threadsReason = `the thread pool could not be started (${(e as Error)?.message ?? String(e)})`;
         }
       }
@@ -224,45 +216,24 @@ async function start(options: InitOptions | undefined, internal: InitInternal, s
     source.module = backend.module;
     // a re-init: the previous module's pool and workers go before the warm-up takes a worker
     retirePrevious(internal);
-    const threads = pool ? pool.size : 1;
+    const threads = link?.pool ? link.pool.size : 1;
     const result: InitResult = { backend: 'wasm' };
     if (options?.threads !== undefined) result.threads = threads;
     if (threadsReason) result.threadsReason = `${threadsReason}; running 1 thread`;
-    if (options?.warmup !== false) {
-      const kernels = internal.kernels ?? true;
-      const names = options?.warmupKernels;
-      // The background warm-up worker instantiates the module (the threaded build too: on a shared
-      // memory of its own, as fitAsync's workers do) — its optimized code is the module's.
-      if (kernels && options?.warmup !== 'wait' && internal.background?.(backend.module, names)) {
-        result.warmup = 'background';
-      } else {
-        // On a scratch instance: this slot's memory, arena and kernel globals stay untouched.
-        const w = await warmUp(backend.module, {
-          deadline: started + WARMUP_BUDGET_MS,
-          calls: kernels ? WARMUP_CALLS.filter((c) => !names || names.includes(c.name)) : [],
-          wait: internal.wait ?? kernels,
-          host: internal.host ? (scratch) => runOnScratch(scratch, internal.host!) : undefined,
-        });
-        result.warmupMs = w.callsMs + w.waitMs;
-        result.warmup = 'in-thread';
-      }
-    }
+    await warm(backend.module, options, internal, started, result);
     // install the new module at once (fits in between ran on the previous one)
     wasmModule = backend.module;
-    threadPool = pool;
-    wasmPar = pool ? backend.par : null;
-    poolThreads = threads;
-    activeThreads = poolThreads;
+    wasmLink = link;
     wasmSlot = { backend, arena: new Arena(backend) };
+    setPool(link?.pool ?? null);
     initDone = result;
   } catch (e) {
     if (e instanceof RobustRegError) throw e;
     const why = (e as Error)?.message ?? String(e);
     retirePrevious(internal);
     wasmModule = null;
-    threadPool = null;
-    wasmPar = null;
-    poolThreads = activeThreads = 1;
+    wasmLink = null;
+    setPool(null);
     wasmSlot = null;
     initDone = {
       backend: 'js',
@@ -273,6 +244,165 @@ async function start(options: InitOptions | undefined, internal: InitInternal, s
     };
   }
   return initDone;
+}
+
+/** The thread count `threads` asks for (1 when omitted; 'auto': the machine's cores). */
+function wantThreads(threads: InitOptions['threads']): number {
+  return threads === undefined ? 1 : threads === 'auto' ? availableCores() : threads;
+}
+
+/**
+ * The threaded build's instance and its link to a pool: its env.par_run runs a pass's items on
+ * `link.pool` (none: 0, the kernel runs them itself). The pool can change while the instance stays
+ * (init({ threads }) again: retune), so par_run reads the link at every pass.
+ */
+interface ParLink {
+  pool: ThreadPool | null;
+  par: ParExports;
+  memory: WebAssembly.Memory;
+}
+
+/** The installed instance's link (null: the single-threaded build, or no WebAssembly). */
+let wasmLink: ParLink | null = null;
+
+async function instantiateThreaded(): Promise<{ backend: Awaited<ReturnType<typeof instantiateWasm>>; link: ParLink }> {
+  const memory = sharedMemory();
+  const link: ParLink = { pool: null, par: null as unknown as ParExports, memory };
+  const backend = await instantiateWasm(decodeThreads(), {
+    memory,
+    parRun: (pass, pArgs, items) => {
+      const pool = link.pool;
+      if (pool === null || !pool.usable) return 0;
+      if (passTimes === null) {
+        if (activeThreads <= 1) return 0;
+        pool.run(link.par.par_item, pass, pArgs >>> 0, items, activeThreads);
+        return 1;
+      }
+      // timed (bench/threads.mjs): on one thread the items run here, in order, as the kernel would
+      const t0 = performance.now();
+      const c0 = cpuNow();
+      if (activeThreads <= 1) for (let i = 0; i < items; i++) link.par.par_item(pass, pArgs >>> 0, i, 0);
+      else pool.run(link.par.par_item, pass, pArgs >>> 0, items, activeThreads);
+      const t = (passTimes[pass] ??= { calls: 0, items: 0, ms: 0, cpuMs: 0 });
+      t.calls++;
+      t.items += items;
+      t.ms += performance.now() - t0;
+      t.cpuMs += cpuNow() - c0;
+      return 1;
+    },
+  });
+  link.par = backend.par!;
+  return { backend, link };
+}
+
+/** Make `pool` the one fits use (null: none, every pass on this thread); the previous one is closed. */
+function setPool(pool: ThreadPool | null): void {
+  const old = threadPool;
+  if (wasmLink) {
+    wasmLink.pool = pool;
+    wasmLink.par.par_set_slots(pool ? pool.size : 1);
+  }
+  threadPool = pool;
+  wasmPar = pool && wasmLink ? wasmLink.par : null;
+  poolThreads = activeThreads = pool ? pool.size : 1;
+  if (old !== pool) old?.close();
+}
+
+/** Warm `module` as options.warmup says (background worker, or on a scratch instance here) and record how in `result`. */
+async function warm(module: WebAssembly.Module, options: InitOptions | undefined, internal: InitInternal, started: number, result: InitResult): Promise<void> {
+  if (options?.warmup === false) return;
+  const kernels = internal.kernels ?? true;
+  const names = options?.warmupKernels;
+  // The background warm-up worker instantiates the module (the threaded build too: on a shared
+  // memory of its own, as fitAsync's workers do) — its optimized code is the module's.
+  if (kernels && options?.warmup !== 'wait' && internal.background?.(module, names)) {
+    result.warmup = 'background';
+    return;
+  }
+  // On a scratch instance: this slot's memory, arena and kernel globals stay untouched.
+  const w = await warmUp(module, {
+    deadline: started + WARMUP_BUDGET_MS,
+    calls: kernels ? WARMUP_CALLS.filter((c) => !names || names.includes(c.name)) : [],
+    wait: internal.wait ?? kernels,
+    host: internal.host ? (scratch) => runOnScratch(scratch, internal.host!) : undefined,
+  });
+  result.warmupMs = w.callsMs + w.waitMs;
+  result.warmup = 'in-thread';
+}
+
+/**
+ * init({ threads }) again, for the module in use (docs/api.md "Changing the thread count"), once the
+ * init before it has settled. Never between the passes of a fit: fits are synchronous, and this
+ * installs its changes synchronously after its last await. The threaded build in use: a new pool of
+ * `threads` workers on the same module and shared memory, the old pool closed (its workers stopped and
+ * terminated); 1 thread: the pool closed, the threaded build kept (its passes then run on this
+ * thread). The single-threaded build in use (the first init() had no `threads`) and more threads
+ * asked for: the threaded build on a new shared memory, the live blocks (every Dataset) copied to the
+ * same addresses (Arena.moveTo) and the slot switched in place, so Datasets stay valid; the kernels'
+ * results are the same bits on either build and any thread count. Where it cannot (no threads here,
+ * a module given in options.wasm, a pool that does not start, data that does not fit the shared
+ * memory) nothing changes and `threadsReason` says why. Never rejects.
+ */
+async function retune(options: InitOptions, internal: InitInternal, source: InitSource): Promise<InitResult> {
+  const started = typeof performance !== 'undefined' ? performance.now() : Date.now();
+  const want = wantThreads(options.threads);
+  const { threadsReason: _, ...base } = initDone!;
+  const done = (threads: number, why?: string): InitResult => {
+    initDone = { ...base, threads, ...(why ? { threadsReason: `${why}; running ${threads} thread${threads === 1 ? '' : 's'}` } : {}) };
+    return initDone;
+  };
+  if (!wasmSlot) return done(1, want > 1 ? 'WebAssembly is not used, and the TypeScript backend runs on one thread' : undefined);
+  if (want === poolThreads) return done(poolThreads);
+  if (want === 1) {
+    setPool(null);
+    return done(1);
+  }
+  const why = !source.embedded
+    ? 'the module in use was given in options.wasm, and only the embedded threaded build can run on several threads'
+    : threadsUnavailable();
+  if (why) return done(poolThreads, why);
+  if (wasmLink) {
+    // the threaded build: a pool of the new size on its module and memory
+    const link = wasmLink;
+    let pool: ThreadPool;
+    try {
+      pool = await ThreadPool.start(wasmModule!, link.memory, want);
+    } catch (e) {
+      return done(poolThreads, `the thread pool could not be started (${(e as Error)?.message ?? String(e)})`);
+    }
+    setPool(pool);
+    return done(pool.size);
+  }
+  // the single-threaded build: move to the threaded one
+  let t: Awaited<ReturnType<typeof instantiateThreaded>>;
+  try {
+    t = await instantiateThreaded();
+    t.link.pool = await ThreadPool.start(t.backend.module, t.link.memory, want);
+  } catch (e) {
+    return done(poolThreads, `the thread pool could not be started (${(e as Error)?.message ?? String(e)})`);
+  }
+  const result: InitResult = { backend: 'wasm' };
+  await warm(t.backend.module, options, internal, started, result);
+  const slot = wasmSlot;
+  let arena: Arena;
+  try {
+    arena = slot.arena.moveTo(t.backend);
+  } catch (e) {
+    t.link.pool!.close();
+    return done(poolThreads, `the data in use could not move to the threaded build (${(e as Error)?.message ?? String(e)})`);
+  }
+  slot.backend = t.backend;
+  slot.arena = arena;
+  source.module = t.backend.module;
+  wasmModule = t.backend.module;
+  wasmLink = t.link;
+  setPool(t.link.pool);
+  if (result.warmup) {
+    base.warmup = result.warmup;
+    if (result.warmupMs !== undefined) base.warmupMs = result.warmupMs;
+    else delete base.warmupMs;
+  }
+  return done(poolThreads);
 }
 
 /**

@@ -9,7 +9,7 @@ import { l1_fit, l1_glob, l1_work_bytes } from '../twin/l1.js';
 import { irls_fit, irls_work_bytes } from '../twin/irls.js';
 import { moments, moments_work_bytes } from '../twin/moments.js';
 import { hc_pass, hc_work_bytes } from '../twin/hc.js';
-import { nid_gram, nid_gram_work_bytes, nid_rows } from '../twin/nid.js';
+import { nid_face, nid_gram, nid_gram_work_bytes, nid_rows } from '../twin/nid.js';
 import { mm_fit, mm_work_bytes } from '../twin/mm.js';
 import { lts_fit, lts_resid, lts_work_bytes } from '../twin/lts.js';
 import { collapse_build, collapse_groups, collapse_work_bytes } from '../twin/collapse.js';
@@ -30,6 +30,7 @@ export const twinKernels: Kernels = {
   nid_rows,
   nid_gram_work_bytes,
   nid_gram,
+  nid_face,
   mm_work_bytes,
   mm_fit,
   lts_work_bytes,

@@ -122,6 +122,7 @@ export async function instantiateWasm(source?: WasmSource, imports_?: {
     nid_rows: exp.nid_rows,
     nid_gram_work_bytes: exp.nid_gram_work_bytes,
     nid_gram: exp.nid_gram,
+    nid_face: exp.nid_face,
     mm_work_bytes: exp.mm_work_bytes,
     mm_fit: exp.mm_fit,
     lts_work_bytes: exp.lts_work_bytes,

@@ -32,6 +32,7 @@ import { invUpper } from '../linalg/dense.js';
 import { nidDensityError, usableBandwidth, type Bandwidth, type CoefFit } from './quantile.js';
 import { gramInverse, sandwich3, symmetrize } from './dataset.js';
 import { STATUS_OK } from '../abi/status.js';
+import { RobustRegError } from '../errors.js';
 
 /** Largest 1-norm condition number of the column-scaled bread for the Gram path of nidCore. */
 const NID_GRAM_COND = 1e3;
@@ -147,8 +148,10 @@ function nidWith(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
   const start = { coef, intercept: b0 };
   const known = knownFullRank(ds, intercept);
   const refit = { distinct: !ds.pW, startResiduals: pOut };
-  const hi = solveL1('quantile', dv, undefined, { start, intercept }, tau + h, 'quantile', known, refit);
-  const lo = solveL1('quantile', dv, undefined, { start, intercept }, tau - h, 'quantile', known, refit);
+  // tied data: a side whose optimum the fit's face decides is solved on that face (faceRefits)
+  const face = faceRefits(dv, r, wv, mv, f64.subarray((pOut >>> 3) + n, (pOut >>> 3) + n + p + 1), tau, h, coef, b0);
+  const hi = face[0] ?? solveL1('quantile', dv, undefined, { start, intercept }, tau + h, 'quantile', known, refit);
+  const lo = face[1] ?? solveL1('quantile', dv, undefined, { start, intercept }, tau - h, 'quantile', known, refit);
   const toArrays = { refits: { tau, h, hi, lo } };
 
   // One kernel pass (nid_gram): the fitted differences dy, the densities (as nidCovariance), the
@@ -245,6 +248,131 @@ function nidWith(ds: Dataset, dv: Dataset, collapsed: boolean, tau: number, rule
   } finally {
     slot.arena.freeBlock(pWm); // one block holds both weight vectors
   }
+}
+
+/** faceRefits runs when more rows than this many times the coefficients lie on the fit (ties). */
+const FACE_MIN_ZEROS = 2;
+
+/**
+ * The refits at tau ± h on the fit's face, for tied data (integer designs: thousands of rows with a
+ * zero residual at the fit b, where the full refit walks the perturbed face and re-prices on all rows,
+ * even when its answer is b again). Z = the rows within 1e-9 (relative) of zero, N = the others; on N
+ * the objective is linear near b, so the refit problem restricted to a neighbourhood of b is Z plus
+ * one pseudo-row per side of N: weight W± = Σ w over the side, x = its w-weighted mean, y chosen so
+ * that its residual at b is the side's w-weighted mean residual (the reduced objective equals the full
+ * one at b, so the certificate's relative gap keeps its scale). One kernel pass (nid_face) gathers Z
+ * and sums the sides. Each side is solved on that problem from b (|Z| + 2 rows; the L1 kernel's
+ * certificate) — unless a necessary condition for b's optimality at that tau fails (below): then the
+ * side's optimum leaves b and only its full refit can find it — and its answer b' is the full refit's
+ * when no row of N can change sign between b and
+ * b': |Δr_i| ≤ |Δb_0| + Σ_j max_N |x_ij| |Δb_j| < min_N |r_i| (halved, against rounding). Then every
+ * residual sign is as the reduced problem assumed, the full objective near b' is the reduced one plus
+ * a constant, and b' is optimal for the full problem (the same dual certifies both). A side that
+ * moves farther (its optimum leaves b's face) gives undefined: the full refit. On continuous data
+ * (about q zero residuals) nothing beyond counting the zeros runs. wv: weights, mv: multiplicities
+ * (null: 1); maxima: nid_rows' max |y|, max |x_j|.
+ */
+function faceRefits(dv: Dataset, r: Float64Array, wv: Float64Array | null, mv: Float64Array | null, maxima: Float64Array,
+  tau: number, h: number, coef: Float64Array, b0: number): [CoefFit | undefined, CoefFit | undefined] {
+  // byte addresses of the views (they detach when the allocation below grows the memory)
+  const pR = r.byteOffset, pW = wv !== null ? wv.byteOffset : 0, pM = mv !== null ? mv.byteOffset : 0;
+  const none: [undefined, undefined] = [undefined, undefined];
+  const n = r.length, p = dv.cols, k = p + 1;
+  // a bound on |y_i| and |fitted_i|: zero means within 1e-9 of it
+  let scale = maxima[0] + Math.abs(b0);
+  for (let j = 0; j < p; j++) scale += maxima[1 + j] * Math.abs(coef[j]);
+  const tol = 1e-9 * scale;
+  let nz = 0;
+  for (let i = 0; i < n; i++) {
+    if (Math.abs(r[i]) <= tol && (wv !== null ? wv[i] : 1) * (mv !== null ? mv[i] : 1) > 0) nz++;
+  }
+  // few ties: nothing to gain; most rows at zero: the face problem is the full one (and its copies would double the memory)
+  if (nz <= FACE_MIN_ZEROS * k || nz > n / 2) return none;
+  const m = nz + 2;
+  const slot = dv.slot, kern = slot.backend.kernels;
+  const outLen = 5 + 3 * p;
+  let ptrs: number[];
+  try {
+    ptrs = slot.arena.allocMany([4 * nz, 8 * m * p, 8 * m, 8 * m, 8 * outLen], 'summary (nid face)', true);
+  } catch (e) {
+    if (e instanceof RobustRegError && e.code === 'OUT_OF_MEMORY') return none; // the full refits need no more than before
+    throw e;
+  }
+  const [pZ, pXz, pYz, pWz, pO] = ptrs;
+  let Xr: Float64Array, yr: Float64Array, wr: Float64Array, o: Float64Array;
+  try {
+    const z = kern.nid_face(n, p, dv.pX, dv.pY, pR, pW, pM, tol,
+      nz, m, pZ, pXz, pYz, pWz, pO, dv.xf32);
+    if (z !== nz) return none;
+    const f = slot.backend.f64();
+    Xr = f.slice(pXz >>> 3, (pXz >>> 3) + m * p);
+    yr = f.slice(pYz >>> 3, (pYz >>> 3) + m);
+    wr = f.slice(pWz >>> 3, (pWz >>> 3) + m);
+    o = f.slice(pO >>> 3, (pO >>> 3) + outLen);
+  } finally {
+    slot.arena.freeBlock(pZ);
+  }
+  const minN = o[4], xMax = o.subarray(5 + 2 * p);
+  // the two pseudo-rows (a side without rows: weight 0, which the kernel skips)
+  for (let s = 0; s < 2; s++) {
+    const row = nz + s, W = o[s];
+    if (!(W > 0)) { yr[row] = 0; wr[row] = 0; continue; }
+    let fit = b0;
+    for (let j = 0; j < p; j++) {
+      const xm = o[5 + s * p + j] / W;
+      Xr[j * m + row] = xm;
+      fit += xm * coef[j];
+    }
+    yr[row] = fit + o[2 + s] / W;
+    wr[row] = W;
+  }
+  // A necessary condition for b to stay optimal at t, per coefficient j (column 0: the intercept):
+  // its dual needs a_i ∈ [w_i (t − 1), w_i t] on Z with Σ_Z a_i x_ij = −Σ_N w_i ψ_t(r_i) x_ij, and
+  // Σ_Z a_i x_ij ranges over [t T_j − P_j, t T_j − M_j] (T = Σ_Z w x, P, M: the sums of its positive,
+  // negative terms), i.e. S−_j + M_j ≤ t A_j ≤ S−_j + P_j (A = Σ w x over all rows, S− over r < 0). A side
+  // that fails it leaves b (its face solve would only find that out); one that passes is solved.
+  const T = new Float64Array(k), P = new Float64Array(k), M = new Float64Array(k), Sm = new Float64Array(k), A = new Float64Array(k);
+  for (let t = 0; t < nz; t++) T[0] += wr[t];
+  P[0] = T[0];
+  Sm[0] = o[1];
+  A[0] = T[0] + o[0] + o[1];
+  for (let j = 0; j < p; j++) {
+    let tt = 0, pp = 0, mm = 0;
+    for (let t = 0; t < nz; t++) {
+      const v = wr[t] * Xr[j * m + t];
+      tt += v;
+      if (v > 0) pp += v; else mm += v;
+    }
+    T[j + 1] = tt;
+    P[j + 1] = pp;
+    M[j + 1] = mm;
+    Sm[j + 1] = o[5 + p + j];
+    A[j + 1] = tt + o[5 + j] + o[5 + p + j];
+  }
+  const mayStay = (t: number): boolean => {
+    for (let j = 0; j < k; j++) {
+      const v = t * A[j], lo = Sm[j] + M[j], hi = Sm[j] + P[j];
+      const slack = 1e-9 * (Math.abs(v) + Math.abs(Sm[j]) + P[j] - M[j]);
+      if (v < lo - slack || v > hi + slack) return false;
+    }
+    return true;
+  };
+  const X = { data: Xr, rows: m, cols: p, layout: 'column-major' as const };
+  const o2 = { start: { coef, intercept: b0 }, intercept: true, weights: wr, backend: slot.backend.name };
+  const solve = (t: number): CoefFit | undefined => {
+    if (!mayStay(t)) return undefined;
+    let res;
+    try {
+      res = solveL1('quantile', X, yr, o2, t, 'quantile', false, { distinct: true });
+    } catch {
+      return undefined; // e.g. OUT_OF_MEMORY, or Z and the two rows rank deficient: the full refit decides
+    }
+    if (res.status !== 'optimal') return undefined;
+    let move = Math.abs(res.intercept - b0);
+    for (let j = 0; j < p; j++) move += xMax[j] * Math.abs(res.coef[j] - coef[j]);
+    return move < 0.5 * minN ? { coef: res.coef, intercept: res.intercept } : undefined;
+  };
+  return [solve(tau + h), solve(tau - h)];
 }
 
 /**

@@ -6,7 +6,7 @@
 import { STATUS_NUMERICAL, STATUS_OK } from '../abi/status.js';
 import { blockRows, dot2 } from './hc.js';
 import { absMax } from './l1-glob.js';
-import { F32, F64 } from './mem.js';
+import { F32, F64, I32 } from './mem.js';
 
 /** Rows per block (the kernel's; no row's sum depends on it). */
 const BLOCK = 1024;
@@ -116,4 +116,62 @@ export function nid_gram(n: number, p: number, pX: number, pW: number, pM: numbe
   F[out + oC + 4] = posObs;
   for (let t = 0; t < oS; t++) if (!(F[out + t] - F[out + t] === 0)) return STATUS_NUMERICAL;
   return STATUS_OK;
+}
+
+/** The fit's face and the two sides of it (see assembly/nid.ts nid_face): the kernel's blocks, row
+ *  loop then column by column, every sum in row order, the same products. */
+export function nid_face(n: number, p: number, pX: number, pY: number, pR: number, pW: number, pM: number, tol: number,
+  cap: number, m: number, pZ: number, pXz: number, pYz: number, pWz: number, pOut: number, xf32?: number): number {
+  const F = F64;
+  const XV: Float64Array | Float32Array = xf32 === 1 ? F32 : F64;
+  const xb = xf32 === 1 ? pX >>> 2 : pX >>> 3;
+  const yb = pY >>> 3, rb = pR >>> 3, wb = pW >>> 3, mb = pM >>> 3, zb = pZ >>> 2;
+  const xzb = pXz >>> 3, yzb = pYz >>> 3, wzb = pWz >>> 3, out = pOut >>> 3;
+  const oS = 5, oT = 5 + p, oX = 5 + 2 * p;
+  for (let t = 0; t < oX + p; t++) F[out + t] = 0.0;
+  let wa = 0.0, wbs = 0.0, ra = 0.0, rbs = 0.0, minN = Infinity;
+  let z = 0;
+  const wOf = (i: number) => (pW !== 0 ? F[wb + i] : 1.0) * (pM !== 0 ? F[mb + i] : 1.0);
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = Math.min(i0 + BLOCK, n);
+    const z0 = z;
+    for (let i = i0; i < i1; i++) {
+      const wi = wOf(i);
+      if (!(wi > 0)) continue;
+      const r = F[rb + i];
+      if (Math.abs(r) <= tol) {
+        if (z < cap) { I32[zb + z] = i; F[yzb + z] = F[yb + i]; F[wzb + z] = wi; }
+        z++;
+      } else {
+        if (r > 0) { wa += wi; ra += wi * r; } else { wbs += wi; rbs += wi * r; }
+        const ar = Math.abs(r);
+        if (ar < minN) minN = ar;
+      }
+    }
+    const z1 = Math.min(z, cap);
+    for (let j = 0; j < p; j++) {
+      let sa = F[out + oS + j], sb = F[out + oT + j], mx = F[out + oX + j];
+      const col = xb + j * n;
+      for (let i = i0; i < i1; i++) {
+        const wi = wOf(i);
+        if (!(wi > 0)) continue;
+        const r = F[rb + i];
+        if (Math.abs(r) <= tol) continue;
+        const v = XV[col + i];
+        if (r > 0) sa += wi * v; else sb += wi * v;
+        const av = Math.abs(v);
+        if (av > mx) mx = av;
+      }
+      F[out + oS + j] = sa;
+      F[out + oT + j] = sb;
+      F[out + oX + j] = mx;
+      for (let t = z0; t < z1; t++) F[xzb + j * m + t] = XV[col + I32[zb + t]];
+    }
+  }
+  F[out] = wa;
+  F[out + 1] = wbs;
+  F[out + 2] = ra;
+  F[out + 3] = rbs;
+  F[out + 4] = minN;
+  return z;
 }

@@ -1,38 +1,35 @@
 // summary(result, dataset, { se: 'nid' }) makes its two refits at tau ± h once (issue 18). On an
 // integer design whose fits at tau ± h coincide, every density estimate is 0: the Dataset path
 // used to hand over to the array path, which refitted both (intx 1e6 × 10, tau 0.5: 23 s instead
-// of ~10). Counted here: the calls of the backend's l1_fit kernel during summary().
+// of ~10). Counted here: the calls of the backend's l1_fit kernel during summary() — refits on all
+// rows, and (since session 9) the small solves on the fit's face that replace a refit whose answer
+// the face decides.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dataset, init, quantile, RobustRegError, summary } from '../../src/index.js';
+import { l1Rows as l1Fits } from '../helpers/nid-calls.js';
 
-/** Calls of the l1_fit kernel of the Dataset's backend (its slot's) while f runs. */
-function l1Fits(ds: Dataset, f: () => void): number {
-  const k = (ds as unknown as { slot: { backend: { kernels: { l1_fit: (...a: unknown[]) => number } } } }).slot.backend.kernels;
-  const orig = k.l1_fit;
-  let calls = 0;
-  k.l1_fit = (...a: unknown[]) => {
-    calls++;
-    return orig(...a);
-  };
-  try {
-    f();
-  } finally {
-    k.l1_fit = orig;
-  }
-  return calls;
+/**
+ * The kernel calls of summary's nid: `full` refits on the problem's `rows` (all rows, or the distinct
+ * ones when collapsed) and `face` solves on the fit's face (src/inference/quantile-dataset.ts
+ * faceRefits: fewer rows, at most one per side).
+ */
+function split(calls: number[], rows: number): { full: number; face: number } {
+  const full = calls.filter((m) => m === rows).length;
+  expect(calls.every((m) => m <= rows)).toBe(true);
+  return { full, face: calls.length - full };
 }
 
 /** The error summary(fit, ds, { se: 'nid' }) throws and the l1_fit calls it made. */
-function nidFailure(fit: ReturnType<typeof quantile>, ds: Dataset): { err: unknown; refits: number } {
+function nidFailure(fit: ReturnType<typeof quantile>, ds: Dataset): { err: unknown; calls: number[] } {
   let err: unknown;
-  const refits = l1Fits(ds, () => {
+  const calls = l1Fits(ds, () => {
     try {
       summary(fit, ds, { se: 'nid' });
     } catch (e) {
       err = e;
     }
   });
-  return { err, refits };
+  return { err, calls };
 }
 
 beforeAll(async () => {
@@ -70,10 +67,12 @@ describe('nid refits on a Dataset are made once', () => {
     const ds = Dataset.from(mat, y);
     try {
       const fit = quantile(ds, { tau: 0.5 });
-      const { err, refits } = nidFailure(fit, ds);
+      const { err, calls } = nidFailure(fit, ds);
       expect(err).toBeInstanceOf(RobustRegError);
       expect((err as RobustRegError).details).toEqual({ positive: 2, observations: n, parameters: 2 });
-      expect(refits).toBe(2);
+      // tau - h stays on the fit's face (solved there); tau + h leaves it (the slope at x = 1 jumps),
+      // which faceRefits' necessary condition sees without a face solve: one full refit
+      expect(split(calls, n)).toEqual({ full: 1, face: 1 });
       expect(() => summary(fit, mat, y, { se: 'nid' })).toThrow((err as Error).message);
     } finally {
       ds.dispose();
@@ -89,16 +88,18 @@ describe('nid refits on a Dataset are made once', () => {
       try {
         const fit = quantile(ds, { tau: 0.5 });
         if (n === 30000) expect(fit.collapsedRows).toBeGreaterThan(0);
-        const { err, refits } = nidFailure(fit, ds);
+        const rows = fit.collapsedRows || n;
+        const { err, calls } = nidFailure(fit, ds);
         expect(err).toBeInstanceOf(RobustRegError);
         expect((err as RobustRegError).code).toBe('RANK_DEFICIENT');
         expect((err as RobustRegError).details).toEqual({ positive: 0, observations: n, parameters: 3 });
-        expect(refits).toBe(2);
+        // both sides are the fit itself: solved on its face, no refit on all rows
+        expect(split(calls, rows)).toEqual({ full: 0, face: 2 });
         // the array path (which refits on a slot of its own) words the same error
         expect(() => summary(fit, mat, y, { se: 'nid' })).toThrow((err as Error).message);
-        // where the fits at tau ± h differ: two refits too, and a summary
+        // where the fits at tau ± h differ: one side on the face, the other refitted once, and a summary
         const f2 = quantile(ds, { tau: 0.1 });
-        expect(l1Fits(ds, () => expect(summary(f2, ds, { se: 'nid' }).method).toBe('nid'))).toBe(2);
+        expect(split(l1Fits(ds, () => expect(summary(f2, ds, { se: 'nid' }).method).toBe('nid')), f2.collapsedRows || n)).toEqual({ full: 1, face: 1 });
       } finally {
         ds.dispose();
       }

@@ -17,9 +17,10 @@ export { mm_work_bytes, mm_fit } from "./mm";
 export { lts_work_bytes, lts_fit, lts_resid } from "./lts";
 export { collapse_work_bytes, collapse_groups, collapse_build } from "./collapse";
 
-import { PASS_TEST, PASS_L2_GRAM, PASS_L2_REFINE, PASS_L2_STD, PASS_IRLS, PASS_L1_GLOB, PASS_COLLAPSE, PASS_L1_ROWS, PASS_LTS, PASS_MM } from "./par";
+import { PASS_TEST, PASS_L2_GRAM, PASS_L2_REFINE, PASS_L2_STD, PASS_L2_GRAM32, PASS_IRLS, PASS_L1_GLOB, PASS_COLLAPSE, PASS_L1_ROWS, PASS_LTS, PASS_MM } from "./par";
 import { collapseItem } from "./collapse";
 import { l2GramItem, l2RefineItem, l2StdItem } from "./l2";
+import { gram32Item } from "./gram32";
 import { irlsChunk } from "./irls";
 import { l1GlobItem } from "./l1-glob";
 import { l1RowsItem } from "./l1-rows";
@@ -36,6 +37,7 @@ export function par_item(pass: i32, pArgs: usize, item: i32, slot: i32): void {
     case PASS_L2_GRAM: l2GramItem(pArgs, item, slot); break;
     case PASS_L2_REFINE: l2RefineItem(pArgs, item, slot); break;
     case PASS_L2_STD: l2StdItem(pArgs, item, slot); break;
+    case PASS_L2_GRAM32: gram32Item(pArgs, item, slot); break;
     case PASS_IRLS: irlsChunk(pArgs, item, slot); break;
     case PASS_L1_GLOB: l1GlobItem(pArgs, item, slot); break;
     case PASS_COLLAPSE: collapseItem(pArgs, item, slot); break;

@@ -5,14 +5,19 @@
 // Twin: src/twin/l1-certificate.ts.
 import { INFO_DUAL, INFO_DUAL_INFEAS, INFO_PRIMAL, INFO_RANK } from "./info";
 import {
-  EPS, ZERO_RES, colT, dataW, dataX, ic, n, nd, pY, q, rho, tau, wB, wBeta, wCS, wKey, wLab, wR, wSlot, wT,
-  wU, wV, wVA, wgt,
+  EPS, ZERO_RES, colT, dataW, dataX, ic, n, nd, pY, pYc, q, rho, tau, wB, wBeta, wCS, wKey, wLab, wR, wSlot, wT,
+  wU, wV, wVA, wWt, wgt,
 } from "./l1-state";
-import { CERT_HEAD, certChunks, dualKeys, dualPass, floorPass, primalPass } from "./l1-rows";
+import { CERT_HEAD, certChunks, certDualPass, certPrimalPass, dualKeys, dualPass, floorPass, primalPass } from "./l1-rows";
 import { solveT } from "./l1-lu";
 import { residuals } from "./l1-simplex";
 import { XS, xld } from "./xload";
 import { ldf, ldi, stf } from "./mem";
+
+/** wWt holds gapFloor's chunk partials (sum w_i |y_i|, sum_i w_i |a_ij|) of the current problem:
+ *  certifyDual's split pass computes them with A^T d (both read y and X) on its first call after
+ *  certify's start, and nothing writes wWt until gapFloor, after the certificate. */
+let floorParts: bool = false;
 
 /** Running error term of Neumaier's compensated summation (kadd); reset before each sum. */
 let kahanC: f64 = 0;
@@ -38,11 +43,14 @@ let kahanC: f64 = 0;
  *  chunk's compensated sum with its own error term, the chunks' sums then added (compensated) in
  *  chunk order and the error terms with them — on the thread pool when there is one. */
 export function certify(useDual: bool, alpha: f64, pInfo: usize): void {
-  residuals(false);
+  floorParts = false;
   const items = certChunks(n, q);
+  // split: the residuals and the primal partials in one pass (l1-rows.ts certPrimalPass)
+  const fused = items > 1 && certPrimalPass(n, nd, q, ic, XS, dataX(), pYc, wB, wBeta, wR, wVA, dataW(), tau, wV, items);
+  if (!fused) residuals(false);
   if (items > 1) {
     // by chunks (l1-rows.ts; partials in wV, free after the solve), added in chunk order
-    primalPass(n, q, wR, wVA, dataW(), tau, wV, items);
+    if (!fused) primalPass(n, q, wR, wVA, dataW(), tau, wV, items);
     const st = CERT_HEAD + q;
     kahanC = 0;
     let f = ldf(wV, 0), e = ldf(wV, 1), z = ldf(wV, 2);
@@ -71,18 +79,27 @@ export function certifyDual(useDual: bool, alpha: f64, pInfo: usize): void {
   if (XS == 3) certifyDualT<f64>(useDual, alpha, pInfo); else certifyDualT<f32>(useDual, alpha, pInfo);
 }
 function certifyDualT<T>(useDual: bool, alpha: f64, pInfo: usize): void {
-  dualKeys(n, wLab, dataW(), tau, alpha, useDual, wKey); // d_i = alpha w_i psi_i on non-basic rows
+  // the basic rows' d: alpha u clipped into their boxes (into wT, slot order; wT is free until A^T d)
   if (useDual) {
     for (let k = 0; k < q; k++) {
       const i = ldi(wSlot, k), w = wgt(i);
       const hi = w * tau, lo = w * (tau - 1.0);
       const d = alpha * ldf(wU, k);
-      stf(wKey, i, d > hi ? hi : d < lo ? lo : d);
+      stf(wT, k, d > hi ? hi : d < lo ? lo : d);
     }
   }
   const items = certChunks(n, q);
+  // split: d, its sums and (first time) the floor's partials into wWt in one pass (certDualPass)
+  const floor = !floorParts;
+  const fused = items > 1 && certDualPass(n, nd, q, ic, XS, dataX(), pY, dataW(), tau, wLab, alpha, useDual, wSlot, wT,
+    wR, wKey, wV, floor ? wWt : 0, items);
+  if (fused && floor) floorParts = true;
+  if (!fused) {
+    dualKeys(n, wLab, dataW(), tau, alpha, useDual, wKey); // d_i = alpha w_i psi_i on non-basic rows
+    if (useDual) for (let k = 0; k < q; k++) stf(wKey, ldi(wSlot, k), ldf(wT, k));
+  }
   if (items > 1) {
-    dualPass(n, nd, q, ic, XS, dataX(), wR, wKey, useDual, wV, items);
+    if (!fused) dualPass(n, nd, q, ic, XS, dataX(), wR, wKey, useDual, wV, items);
     const st = CERT_HEAD + q;
     kahanC = 0;
     let s = ldf(wV, 0), e = ldf(wV, 1), dsum = ldf(wV, 2);
@@ -130,15 +147,17 @@ export function gapFloor(): f64 {
 function gapFloorT<T>(): f64 {
   const items = certChunks(n, q);
   if (items > 1) {
-    floorPass(n, nd, q, ic, XS, dataX(), pY, dataW(), wV, items);
+    // the partials of the last certify's dual pass (they depend on the data alone), else a pass
+    const part = floorParts ? wWt : wV;
+    if (!floorParts) floorPass(n, nd, q, ic, XS, dataX(), pY, dataW(), part, items);
     const st = CERT_HEAD + q;
-    let wy = ldf(wV, 0);
-    for (let c = 1; c < items; c++) wy += ldf(wV, c * st);
+    let wy = ldf(part, 0);
+    for (let c = 1; c < items; c++) wy += ldf(part, c * st);
     const qe = <f64>q * EPS;
     let fl = qe * wy;
     for (let j = 0; j < q; j++) {
-      let wa = ldf(wV, CERT_HEAD + j);
-      for (let c = 1; c < items; c++) wa += ldf(wV, c * st + CERT_HEAD + j);
+      let wa = ldf(part, CERT_HEAD + j);
+      for (let c = 1; c < items; c++) wa += ldf(part, c * st + CERT_HEAD + j);
       fl += (qe * Math.abs(ldf(wB, j)) + ZERO_RES * ldf(wBeta, j)) * wa;
     }
     return fl;

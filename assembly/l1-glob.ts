@@ -27,10 +27,10 @@
 // Counters: INFO_GLOB_ROUNDS (reduced problems solved), INFO_GLOB_FIXUPS (rows moved into a band).
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_OK } from "./status";
 import {
-  BLOCK, CD_MAX_SWEEPS, ZERO_RES, align16, ic, layoutN, n, q, regionBytes, setProblem, tau, wB, wBeta, wId, wKey, wLab,
+  BLOCK, CD_MAX_SWEEPS, ZERO_RES, align16, ic, layoutN, n, q, regionBytes, setProblem, tau, wB, wBeta, wCS, wId, wKey, wLab,
   wPick, wR, wSel, wSlot, wV, wWt, wgt,
 } from "./l1-state";
-import { columnScales } from "./l1-lu";
+import { columnScales, powerScales } from "./l1-lu";
 import { crash, dropDual, plainSolve, reprice, residuals } from "./l1-simplex";
 import { XS, setXS, xat, xatx, xld, xld2 } from "./xload";
 import { ldf, ldi, stf, sti } from "./mem";
@@ -187,7 +187,7 @@ function useReduced(): void {
 /** Rows per item of the row passes (kernel-only: any value gives the same bits). */
 const globChunk: i32 = 16384;
 /** Argument slots (f64) and item kinds. */
-const argsLen: i32 = 37; // >= 23: the solver's row passes (l1-rows.ts) share the region
+const argsLen: i32 = 37; // >= 26: the solver's row passes (l1-rows.ts) share the region
 const aKind = 0, aN = 1, aNd = 2, aQ = 3, aIc = 4, aXS = 5, aX = 6, aY = 7, aW = 8, aB = 9, aBeta = 10, aR = 11,
   aMemb = 12, aLo = 13, aHi = 14, aNr = 15, aNb = 16, aNLo = 17, aNHi = 18, aGLo = 19, aGHi = 20, aA = 21, aId = 22,
   aGX = 23, aGY = 24, aPart = 25, aThr = 26, aFlags = 27, aKey = 28, aWt = 29, aRedLab = 30, aLab = 31, aSThr = 32,
@@ -242,6 +242,7 @@ function globResiduals(): void {
   const want = !gMaxDone, fits = <f64>items * <f64>(cols + 1) <= <f64>fN;
   const a = passArgs(kResid, fN);
   stf(a, aMax, want && fits ? <f64>wV : 0);
+  stf(a, aFlags, 0);
   runItems(a, items);
   if (!want) return;
   for (let k = 0; k <= cols; k++) stf(gColMax, k, 0.0);
@@ -269,16 +270,20 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
     const pMax: usize = pMax0 == 0 ? <usize>0 : pMax0 + ((<usize>c * <usize>(qq - icc + 1)) << 3);
     if (xs == 3) residualRows<f64>(n, nd, qq, icc, pX, pY, pB, pBeta, pR, r0, r1, pMax);
     else residualRows<f32>(n, nd, qq, icc, pX, pY, pB, pBeta, pR, r0, r1, pMax);
+    // globResidualsVerify: then verifyGlobs' rows of this chunk (its r still in cache), count at part[c]
+    if (<i32>ldf(pArgs, aFlags) != 0) {
+      stf(<usize>ldf(pArgs, aPart), c, <f64>verifyRows(pArgs, xs, n, nd, pX, pY, r0, min<i32>(r1, nd)));
+    }
   } else if (kind == kSides) {
     const rows = <i32>ldf(pArgs, aNr);
     const r0 = c * globChunk, r1 = min<i32>(rows, r0 + globChunk);
     const memb = <usize>ldf(pArgs, aMemb), pR = <usize>ldf(pArgs, aR);
     const klo = ldf(pArgs, aLo), khi = ldf(pArgs, aHi), ilo = <i32>ldf(pArgs, aIdLo), ihi = <i32>ldf(pArgs, aIdHi);
+    // branch-free (the side is a coin flip at tau 0.5): integer selects, every row's word rewritten
     for (let i = r0; i < r1; i++) {
-      if (ldi(memb, i) == MEMB_OUT) continue;
-      const r = ldf(pR, i);
-      if (r < klo || (r == klo && i < ilo)) sti(memb, i, MEMB_LO);
-      else if (r > khi || (r == khi && i > ihi)) sti(memb, i, MEMB_HI);
+      const m = ldi(memb, i), r = ldf(pR, i);
+      const lo = (r < klo) | ((r == klo) & (i < ilo)), hi = (r > khi) | ((r == khi) & (i > ihi));
+      sti(memb, i, select<i32>(m, select<i32>(MEMB_LO, select<i32>(MEMB_HI, m, hi), lo), m == MEMB_OUT));
     }
   } else if (kind >= kMark) {
     const rows = <i32>ldf(pArgs, aNr);
@@ -313,26 +318,15 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
       }
     } else if (kind == kVerify) {
       // verifyGlobs: globbed rows on the wrong side of the fit (and not tied to it) join the band
-      const pR = <usize>ldf(pArgs, aR), pB = <usize>ldf(pArgs, aB), pBeta = <usize>ldf(pArgs, aBeta);
-      const qq = <i32>ldf(pArgs, aQ), icc = <i32>ldf(pArgs, aIc);
-      let v = 0;
-      for (let i = r0; i < r1; i++) {
-        const m = ldi(memb, i), r = ldf(pR, i);
-        if (!((m == MEMB_LO && r > 0) || (m == MEMB_HI && r < 0))) continue;
-        const sc = xs == 3 ? rowScaleAt<f64>(n, nd, qq, icc, pX, pY, pB, pBeta, i) : rowScaleAt<f32>(n, nd, qq, icc, pX, pY, pB, pBeta, i);
-        if (Math.abs(r) <= ZERO_RES * sc) continue;
-        sti(memb, i, MEMB_BAND);
-        v++;
-      }
-      stf(part, c, <f64>v);
+      stf(part, c, <f64>verifyRows(pArgs, xs, n, nd, pX, pY, r0, r1));
     } else if (kind == kCount) {
       // buildReduced: band, below and above rows of this item
       let nb = 0, nLo = 0, nHi = 0;
       for (let i = r0; i < r1; i++) {
         const m = ldi(memb, i);
-        if (m >= 0 || m == MEMB_BAND) nb++;
-        else if (m == MEMB_LO) nLo++;
-        else if (m == MEMB_HI) nHi++;
+        nb += <i32>((m >= 0) | (m == MEMB_BAND));
+        nLo += <i32>(m == MEMB_LO);
+        nHi += <i32>(m == MEMB_HI);
       }
       stf(part, 3 * c, <f64>nb); stf(part, 3 * c + 1, <f64>nLo); stf(part, 3 * c + 2, <f64>nHi);
     } else if (kind == kLabels) {
@@ -356,20 +350,46 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
       for (let i = r0; i < r1; i++) {
         const m = ldi(memb, i);
         if (m >= 0 || m == MEMB_BAND) { sti(memb, i, kb); sti(id, kb, i); kb++; }
-        else if (m == MEMB_LO) { sti(id, kl, i); kl++; }
-        else if (m == MEMB_HI) { sti(id, kh, i); kh++; }
+        else if (m == MEMB_LO || m == MEMB_HI) {
+          // below or above: a coin flip at tau 0.5 — the slot by an integer select, no branch
+          const lo = m == MEMB_LO;
+          sti(id, select<i32>(kl, kh, lo), i);
+          kl += <i32>lo;
+          kh += <i32>!lo;
+        }
       }
     }
   } else if (kind == kGather) {
+    // item 2 k + h: column k (X, then y at k = cols), half h (0: band rows, glob below, pseudo-rows;
+    // 1: glob above)
+    const hi = (c & 1) != 0;
+    c >>= 1;
     const cols = <i32>ldf(pArgs, aQ) - <i32>ldf(pArgs, aIc);
     const nr = <i32>ldf(pArgs, aNr), nb = <i32>ldf(pArgs, aNb), nLo = <i32>ldf(pArgs, aNLo), nHi = <i32>ldf(pArgs, aNHi);
     const gLo = <i32>ldf(pArgs, aGLo), gHi = <i32>ldf(pArgs, aGHi), a = <i32>ldf(pArgs, aA);
     const cLo = ldf(pArgs, aLo), cHi = ldf(pArgs, aHi);
     const id = <usize>ldf(pArgs, aId);
     const dst = c < cols ? <usize>ldf(pArgs, aGX) + ((<usize>c * <usize>nr) << 3) : <usize>ldf(pArgs, aGY);
-    if (c < cols && xs == 2) gatherColumn<f32>(xat<f32>(pX, n, c, 0), dst, id, pW, nd, n, nb, nLo, nHi, gLo, gHi, cLo, cHi, a);
-    else gatherColumn<f64>(c < cols ? xat<f64>(pX, n, c, 0) : pY, dst, id, pW, nd, n, nb, nLo, nHi, gLo, gHi, cLo, cHi, a);
+    if (c < cols && xs == 2) gatherColumn<f32>(xat<f32>(pX, n, c, 0), dst, id, pW, nd, n, nb, nLo, nHi, gLo, gHi, cLo, cHi, a, hi);
+    else gatherColumn<f64>(c < cols ? xat<f64>(pX, n, c, 0) : pY, dst, id, pW, nd, n, nb, nLo, nHi, gLo, gHi, cLo, cHi, a, hi);
   }
+}
+
+/** verifyGlobs on data rows r0..r1-1 (full residuals at aR): globbed rows on the wrong side of the
+ *  fit and not tied to it join the band; returns how many. */
+function verifyRows(pArgs: usize, xs: i32, n: i32, nd: i32, pX: usize, pY: usize, r0: i32, r1: i32): i32 {
+  const memb = <usize>ldf(pArgs, aMemb), pR = <usize>ldf(pArgs, aR), pB = <usize>ldf(pArgs, aB);
+  const pBeta = <usize>ldf(pArgs, aBeta), qq = <i32>ldf(pArgs, aQ), icc = <i32>ldf(pArgs, aIc);
+  let v = 0;
+  for (let i = r0; i < r1; i++) {
+    const m = ldi(memb, i), r = ldf(pR, i);
+    if (!((m == MEMB_LO && r > 0) || (m == MEMB_HI && r < 0))) continue;
+    const sc = xs == 3 ? rowScaleAt<f64>(n, nd, qq, icc, pX, pY, pB, pBeta, i) : rowScaleAt<f32>(n, nd, qq, icc, pX, pY, pB, pBeta, i);
+    if (Math.abs(r) <= ZERO_RES * sc) continue;
+    sti(memb, i, MEMB_BAND);
+    v++;
+  }
+  return v;
 }
 
 /** Rows r0..r1-1 of r = y - A b: residualsOnly's operations per row (y - b0 on data rows with an
@@ -529,6 +549,25 @@ function verifyGlobs(): i32 {
   return v;
 }
 
+/** globResiduals() and then verifyGlobs() in one pass over the rows (each chunk's residuals, then its
+ *  globbed rows checked while they are in cache): the same values, one wake-up of the pool and one
+ *  sweep over r and the membership less. The first residual pass of a kernel call (it also takes the
+ *  maxima) runs the two separately. */
+function globResidualsVerify(): i32 {
+  if (!gMaxDone) {
+    globResiduals();
+    return verifyGlobs();
+  }
+  const items = chunks(fN);
+  const a = passArgs(kResid, fN);
+  stf(a, aMax, 0);
+  stf(a, aFlags, 1);
+  runItems(a, items);
+  let v = 0;
+  for (let c = 0; c < items; c++) v += <i32>ldf(wV, c);
+  return v;
+}
+
 /** Builds the reduced problem from the membership (full problem active): band data rows in row
  *  order, the glob below, the glob above (weight c = sum w_i, row and response the w-weighted means:
  *  c rho(ybar - abar.b) = rho(sum_i w_i (y_i - a_i.b))), then the pseudo-rows. The rows of each kind
@@ -568,8 +607,10 @@ function buildReduced(): bool {
     for (let k = nb; k < nb + nLo; k++) cLo += ldf(fW, ldi(wId, k));
     for (let k = nb + nLo; k < nb + nLo + nHi; k++) cHi += ldf(fW, ldi(wId, k));
   }
-  // columns of X, then c = q - ic: the responses — one item per column (its bits do not depend on
-  // which thread gathers it)
+  // columns of X, then c = q - ic: the responses — two items per column: its band rows, the glob
+  // below and the pseudo-rows; the glob above (each value's bits do not depend on which thread
+  // gathers it). Two per column: one per column left the last of q - ic + 1 items to one thread
+  // (11 items at 1e6 x 10: 6 to 5 at best on two threads), the two globs' sums being most of the work.
   const g = passArgs(kGather, fN);
   stf(g, aNr, <f64>nr);
   stf(g, aNb, <f64>nb);
@@ -580,7 +621,7 @@ function buildReduced(): bool {
   stf(g, aLo, cLo);
   stf(g, aHi, cHi);
   stf(g, aA, <f64>a);
-  runItems(g, q - ic + 1);
+  runItems(g, 2 * (q - ic + 1));
   for (let k = 0; k < nb; k++) { const i = ldi(wId, k); stf(gW, k, wgt(i)); sti(gMap, k, i); }
   for (let i = fNd; i < fN; i++) { stf(gW, a + (i - fNd), wgt(i)); sti(gMap, a + (i - fNd), i); }
   if (nLo > 0) { stf(gW, gLo, cLo); sti(gMap, gLo, -1); }
@@ -589,22 +630,34 @@ function buildReduced(): bool {
 }
 
 /** One column of buildReduced (entries of type T: X in its storage precision, or y): band rows,
- *  the two globs' weighted means, the pseudo-rows. */
+ *  the glob below's weighted mean and the pseudo-rows, or (`hi`) the glob above's weighted mean. */
 // @ts-ignore: decorator
 @inline function gatherColumn<T>(src: usize, dst: usize, id: usize, pW: usize, nd: i32, n: i32, nb: i32, nLo: i32,
-  nHi: i32, gLo: i32, gHi: i32, cLo: f64, cHi: f64, a: i32): void {
+  nHi: i32, gLo: i32, gHi: i32, cLo: f64, cHi: f64, a: i32, hi: bool): void {
+    if (hi) {
+      if (nHi > 0) {
+        let t = 0.0;
+        for (let k = nb + nLo; k < nb + nLo + nHi; k++) { const i = ldi(id, k); t += (pW == 0 ? 1.0 : ldf(pW, i)) * xld<T>(src, i); }
+        stf(dst, gHi, t / cHi);
+      }
+      return;
+    }
     for (let k = 0; k < nb; k++) stf(dst, k, xld<T>(src, ldi(id, k)));
     if (nLo > 0) {
       let t = 0.0;
       for (let k = nb; k < nb + nLo; k++) { const i = ldi(id, k); t += (pW == 0 ? 1.0 : ldf(pW, i)) * xld<T>(src, i); }
       stf(dst, gLo, t / cLo);
     }
-    if (nHi > 0) {
-      let t = 0.0;
-      for (let k = nb + nLo; k < nb + nLo + nHi; k++) { const i = ldi(id, k); t += (pW == 0 ? 1.0 : ldf(pW, i)) * xld<T>(src, i); }
-      stf(dst, gHi, t / cHi);
-    }
     for (let i = nd; i < n; i++) stf(dst, a + (i - nd), xld<T>(src, i));
+}
+
+/** columnScales() of the full problem (full problem active). Its maxima of |x_ij| over the rows of
+ *  positive weight are gColMax's when every row is a data row of weight 1 (maxima are exact: the
+ *  same values), which saves a pass over X (1e6 x 10: ~6% of lad's CPU). */
+function fullColumnScales(): void {
+  if (!(fW == 0 && fN == fNd && gMaxDone)) { columnScales(); return; }
+  for (let j = ic; j < q; j++) stf(wCS, j, ldf(gColMax, 1 + j - ic));
+  powerScales();
 }
 
 /** After the last reduced solve verified on the full data (full problem active, b in wB): the
@@ -612,7 +665,7 @@ function buildReduced(): bool {
  *  re-prices it (optimal unless rounding says otherwise; then pivots finish on the full data).
  *  A glob in the basis (all its rows at zero residual) falls back to a crash at b. */
 function finalStage(redLab: usize): i32 {
-  columnScales();
+  fullColumnScales();
   let mapped = true;
   for (let s = 0; s < q; s++) {
     const i = ldi(wSlot, s);
@@ -676,9 +729,8 @@ export function globSolve(userStart: bool): i32 {
       if (st == STATUS_CANCELLED || st == STATUS_MAXITER) { dropDual(); return st; }
       if (st != STATUS_OK) { dropDual(); return -1; }
       if (plain) break;
-      globResiduals();
+      const v = globResidualsVerify();
       fresh = true;
-      const v = verifyGlobs();
       if (v == 0) break;
       globFixups += v;
       if (++rounds >= GLOB_ROUNDS) { dropDual(); return -1; }

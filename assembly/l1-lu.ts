@@ -16,6 +16,12 @@ export function columnScales(): void {
   // m_j into wCS (split when large: per-item maxima in wV, which no caller holds across this)
   const items = (n + ROW_CHUNK - 1) / ROW_CHUNK;
   columnMaxima(n, q, ic, XS, dataX(), dataW(), <f64>items * <f64>q <= <f64>n ? wV : 0, wCS);
+  powerScales();
+}
+
+/** wCS[j] = the power of 2 s_j with s_j / 2 < m_j <= s_j for the maxima m_j in wCS[j] (j >= ic; 1 for
+ *  the intercept, and for a column of zeros). */
+export function powerScales(): void {
   for (let j = 0; j < q; j++) {
     const m = j < ic ? 1.0 : ldf(wCS, j);
     let s = 1.0;

@@ -38,12 +38,13 @@ export function itemRows(rows: i32): i32 {
   return k < ITEM_MIN ? ITEM_MIN : k > ROW_CHUNK ? ROW_CHUNK : k;
 }
 
-/** Argument slots (f64) of a row pass: 23 (aKind .. aChunk: the rows per item); the globbing area's
- *  region holds more (l1-glob.ts argsLen). */
+/** Argument slots (f64) of a row pass: 26 (aKind .. aFloor; aChunk: the rows per item); the globbing
+ *  area's region holds more (l1-glob.ts argsLen). */
 const aKind = 0, aN = 1, aNd = 2, aQ = 3, aIc = 4, aXS = 5, aX = 6, aY = 7, aW = 8, aTau = 9, aB = 10, aBeta = 11,
   aR = 12, aVA = 13, aLab = 14, aZero = 15, aLabels = 16, aKey = 17, aPart = 18, aH = 19, aV = 20, aAlpha = 21,
-  aChunk = 22;
-const kRes = 0, kGrad = 1, kScale = 2, kEdge = 3, kPrimal = 4, kDual = 5, kFloor = 6, kKeys = 7;
+  aChunk = 22, aSlot = 23, aClip = 24, aFloor = 25;
+const kRes = 0, kGrad = 1, kScale = 2, kEdge = 3, kPrimal = 4, kDual = 5, kFloor = 6, kKeys = 7, kRefresh = 8,
+  kCertPrimal = 9, kCertDual = 10;
 
 let rowsArgs: usize = 0;
 
@@ -69,6 +70,14 @@ function shapeArgs(a: usize, kind: i32, n: i32, nd: i32, q: i32, ic: i32, xs: i3
   stf(a, aW, <f64>pW);
   stf(a, aTau, tau);
   return a;
+}
+
+/** The residual passes' slots: b, beta, r and the residual scales. */
+function residualArgs(a: usize, pB: usize, pBeta: usize, pR: usize, pVA: usize): void {
+  stf(a, aB, <f64>pB);
+  stf(a, aBeta, <f64>pBeta);
+  stf(a, aR, <f64>pR);
+  stf(a, aVA, <f64>pVA);
 }
 
 /** Runs a pass over `rows` rows in items of `chunk` rows (the row maps: itemRows; the certificate's
@@ -97,6 +106,12 @@ export function l1RowsItem(pArgs: usize, c: i32, slot: i32): void {
     const zero = ldf(pArgs, aZero) != 0, labels = ldf(pArgs, aLabels) != 0;
     if (xs == 3) residualRows<f64>(n, nd, q, ic, pX, pY, pB, pBeta, pR, pVA, pLab, zero, labels, r0, r1);
     else residualRows<f32>(n, nd, q, ic, pX, pY, pB, pBeta, pR, pVA, pLab, zero, labels, r0, r1);
+  } else if (kind == kRefresh) {
+    const pY = <usize>ldf(pArgs, aY), pB = <usize>ldf(pArgs, aB), pBeta = <usize>ldf(pArgs, aBeta);
+    const pR = <usize>ldf(pArgs, aR), pVA = <usize>ldf(pArgs, aVA), pLab = <usize>ldf(pArgs, aLab);
+    const pKey = <usize>ldf(pArgs, aKey), pPart = <usize>ldf(pArgs, aPart), tau = ldf(pArgs, aTau);
+    if (xs == 3) refreshRows<f64>(n, nd, q, ic, pX, pY, pW, tau, pB, pBeta, pR, pVA, pLab, pKey, pPart, r0, r1);
+    else refreshRows<f32>(n, nd, q, ic, pX, pY, pW, tau, pB, pBeta, pR, pVA, pLab, pKey, pPart, r0, r1);
   } else if (kind == kGrad) {
     const pLab = <usize>ldf(pArgs, aLab), pKey = <usize>ldf(pArgs, aKey), pPart = <usize>ldf(pArgs, aPart);
     const tau = ldf(pArgs, aTau);
@@ -106,13 +121,31 @@ export function l1RowsItem(pArgs: usize, c: i32, slot: i32): void {
     const pPart = <usize>ldf(pArgs, aPart) + ((<usize>c * <usize>q) << 3);
     if (xs == 3) scaleRows<f64>(n, q, ic, pX, pW, pPart, r0, r1);
     else scaleRows<f32>(n, q, ic, pX, pW, pPart, r0, r1);
+  } else if (kind == kCertPrimal) {
+    const pY = <usize>ldf(pArgs, aY), pB = <usize>ldf(pArgs, aB), pBeta = <usize>ldf(pArgs, aBeta);
+    const pR = <usize>ldf(pArgs, aR), pVA = <usize>ldf(pArgs, aVA);
+    if (xs == 3) residualRows<f64>(n, nd, q, ic, pX, pY, pB, pBeta, pR, pVA, 0, false, false, r0, r1);
+    else residualRows<f32>(n, nd, q, ic, pX, pY, pB, pBeta, pR, pVA, 0, false, false, r0, r1);
+    primalRows(n, q, pR, pVA, pW, ldf(pArgs, aTau), <usize>ldf(pArgs, aPart), c);
+  } else if (kind == kCertDual) {
+    const pR = <usize>ldf(pArgs, aR), pKey = <usize>ldf(pArgs, aKey), pPart = <usize>ldf(pArgs, aPart);
+    const useDual = ldf(pArgs, aLabels) != 0;
+    dualKeyRows(<usize>ldf(pArgs, aLab), pW, ldf(pArgs, aTau), ldf(pArgs, aAlpha), useDual, pKey, r0, r1);
+    if (useDual) {
+      // the basic rows' d: clipped into their boxes by the caller (aClip, slot order)
+      const pSlot = <usize>ldf(pArgs, aSlot), pClip = <usize>ldf(pArgs, aClip);
+      for (let k = 0; k < q; k++) { const i = ldi(pSlot, k); if (i >= r0 && i < r1) stf(pKey, i, ldf(pClip, k)); }
+    }
+    const pY = <usize>ldf(pArgs, aY), pFloor = <usize>ldf(pArgs, aFloor);
+    if (xs == 3) dualRows<f64>(n, nd, q, ic, pX, pR, pKey, useDual, pPart, c, pY, pW, pFloor);
+    else dualRows<f32>(n, nd, q, ic, pX, pR, pKey, useDual, pPart, c, pY, pW, pFloor);
   } else if (kind == kPrimal) {
     primalRows(n, q, <usize>ldf(pArgs, aR), <usize>ldf(pArgs, aVA), pW, ldf(pArgs, aTau), <usize>ldf(pArgs, aPart), c);
   } else if (kind == kDual) {
     const pR = <usize>ldf(pArgs, aR), pKey = <usize>ldf(pArgs, aKey), pPart = <usize>ldf(pArgs, aPart);
     const cols = ldf(pArgs, aZero) != 0;
-    if (xs == 3) dualRows<f64>(n, nd, q, ic, pX, pR, pKey, cols, pPart, c);
-    else dualRows<f32>(n, nd, q, ic, pX, pR, pKey, cols, pPart, c);
+    if (xs == 3) dualRows<f64>(n, nd, q, ic, pX, pR, pKey, cols, pPart, c, 0, 0, 0);
+    else dualRows<f32>(n, nd, q, ic, pX, pR, pKey, cols, pPart, c, 0, 0, 0);
   } else if (kind == kFloor) {
     const pY = <usize>ldf(pArgs, aY), pPart = <usize>ldf(pArgs, aPart);
     if (xs == 3) floorRows<f64>(n, nd, q, ic, pX, pY, pW, pPart, c);
@@ -140,10 +173,7 @@ export function residualPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usiz
     return;
   }
   shapeArgs(a, kRes, n, nd, q, ic, xs, pX, pY, 0, 0);
-  stf(a, aB, <f64>pB);
-  stf(a, aBeta, <f64>pBeta);
-  stf(a, aR, <f64>pR);
-  stf(a, aVA, <f64>pVA);
+  residualArgs(a, pB, pBeta, pR, pVA);
   stf(a, aLab, <f64>pLab);
   stf(a, aZero, zero ? 1 : 0);
   stf(a, aLabels, labels ? 1 : 0);
@@ -196,6 +226,35 @@ function residualRows<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pY: usize,
         else if (l < 0 && r > 0) sti(pLab, i, 1);
       }
     }
+  }
+}
+
+// ---- the simplex refresh: residuals with ties zeroed and labels flipped, then the gradient ----
+
+/** residualPass(zero, labels) and then gradientPass in one pass (l1-simplex.ts refresh): each block's
+ *  residuals, scales and labels, then its wKey and gradient partial (at pPart + b q, block b), while
+ *  the block's rows of X are in cache — the operations of the two passes, row by row and block by
+ *  block, so the same bits; one wake-up of the pool and one sweep over X instead of two. Returns
+ *  false (nothing done) when the passes are not split. */
+export function refreshPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, pY: usize, pW: usize, tau: f64,
+  pB: usize, pBeta: usize, pR: usize, pVA: usize, pLab: usize, pKey: usize, pPart: usize): bool {
+  const a = splitArgs(n);
+  if (a == 0) return false;
+  shapeArgs(a, kRefresh, n, nd, q, ic, xs, pX, pY, pW, tau);
+  residualArgs(a, pB, pBeta, pR, pVA);
+  stf(a, aLab, <f64>pLab);
+  stf(a, aKey, <f64>pKey);
+  stf(a, aPart, <f64>pPart);
+  runRows(a, n, itemRows(n));
+  return true;
+}
+
+function refreshRows<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pY: usize, pW: usize, tau: f64, pB: usize,
+  pBeta: usize, pR: usize, pVA: usize, pLab: usize, pKey: usize, pPart: usize, r0: i32, r1: i32): void {
+  for (let i0 = r0; i0 < r1; i0 += BLOCK) {
+    const i1 = i0 + BLOCK < r1 ? i0 + BLOCK : r1;
+    residualRows<T>(n, nd, q, ic, pX, pY, pB, pBeta, pR, pVA, pLab, true, true, i0, i1);
+    gradientRows<T>(n, nd, q, ic, pX, pW, tau, pLab, pKey, pPart, i0, i1, 0);
   }
 }
 
@@ -427,8 +486,8 @@ export function dualPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, p
   const a = items > 1 ? rowsArgs : 0;
   if (a == 0) {
     for (let c = 0; c < items; c++) {
-      if (xs == 3) dualRows<f64>(n, nd, q, ic, pX, pR, pKey, cols, pPart, c);
-      else dualRows<f32>(n, nd, q, ic, pX, pR, pKey, cols, pPart, c);
+      if (xs == 3) dualRows<f64>(n, nd, q, ic, pX, pR, pKey, cols, pPart, c, 0, 0, 0);
+      else dualRows<f32>(n, nd, q, ic, pX, pR, pKey, cols, pPart, c, 0, 0, 0);
     }
     return;
   }
@@ -440,8 +499,50 @@ export function dualPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, p
   runRows(a, n, ROW_CHUNK);
 }
 
+/** certify's residual pass (residualPass without zeroing or labels) and then primalPass's chunk
+ *  partials in one pass over chunks of ROW_CHUNK rows (the chunk's r and scales are in cache when
+ *  its sums read them): the operations of the two passes, so the same bits, one wake-up of the pool
+ *  and one sweep over r and wVA less. False (nothing done) when the certificate's sums are not
+ *  split. */
+export function certPrimalPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, pY: usize, pB: usize,
+  pBeta: usize, pR: usize, pVA: usize, pW: usize, tau: f64, pPart: usize, items: i32): bool {
+  const a = items > 1 ? rowsArgs : 0;
+  if (a == 0) return false;
+  shapeArgs(a, kCertPrimal, n, nd, q, ic, xs, pX, pY, pW, tau);
+  residualArgs(a, pB, pBeta, pR, pVA);
+  stf(a, aPart, <f64>pPart);
+  runRows(a, n, ROW_CHUNK);
+  return true;
+}
+
+/** certifyDual's passes in one: each chunk's d (dualKeys, then the basic rows' clipped duals from
+ *  pClip, slot order — with `useDual`), then dualPass's partials; with pFloor != 0 also floorPass's
+ *  partials there (y and the chunk's columns are read once for both). The same operations as the
+ *  separate passes, so the same bits. False (nothing done) when the certificate's sums are not
+ *  split. */
+export function certDualPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, pY: usize, pW: usize, tau: f64,
+  pLab: usize, alpha: f64, useDual: bool, pSlot: usize, pClip: usize, pR: usize, pKey: usize, pPart: usize,
+  pFloor: usize, items: i32): bool {
+  const a = items > 1 ? rowsArgs : 0;
+  if (a == 0) return false;
+  shapeArgs(a, kCertDual, n, nd, q, ic, xs, pX, pY, pW, tau);
+  stf(a, aLab, <f64>pLab);
+  stf(a, aAlpha, alpha);
+  stf(a, aLabels, useDual ? 1 : 0);
+  stf(a, aSlot, <f64>pSlot);
+  stf(a, aClip, <f64>pClip);
+  stf(a, aR, <f64>pR);
+  stf(a, aKey, <f64>pKey);
+  stf(a, aPart, <f64>pPart);
+  stf(a, aFloor, <f64>pFloor);
+  runRows(a, n, ROW_CHUNK);
+  return true;
+}
+
+/** Chunk c of dualPass; with pFloor != 0 also chunk c of floorPass (pY, pW: its arguments), its
+ *  column sums in the same loop as A^T d's (each sum in row order, as floorRows). */
 function dualRows<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pR: usize, pKey: usize, cols: bool, pPart: usize,
-  c: i32): void {
+  c: i32, pY: usize, pW: usize, pFloor: usize): void {
   const r0 = c * ROW_CHUNK, r1 = min<i32>(n, r0 + ROW_CHUNK);
   let s = 0.0, e = 0.0;
   for (let i = r0; i < r1; i++) {
@@ -456,15 +557,37 @@ function dualRows<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pR: usize, pKe
   stf(o, 0, s);
   stf(o, 1, e);
   stf(o, 2, dsum);
-  for (let j = 0; j < q && cols; j++) {
-    let t = 0.0;
+  if (pFloor == 0) {
+    for (let j = 0; j < q && cols; j++) {
+      let t = 0.0;
+      if (j < ic) {
+        for (let i = r0; i < r1 && i < nd; i++) t += ldf(pKey, i);
+      } else {
+        const xp = xat<T>(pX, n, j - ic, 0);
+        for (let i = r0; i < r1; i++) t += ldf(pKey, i) * xld<T>(xp, i);
+      }
+      stf(o, CERT_HEAD + j, t);
+    }
+    return;
+  }
+  const f = pFloor + ((<usize>c * <usize>(CERT_HEAD + q)) << 3);
+  let wy = 0.0;
+  for (let i = r0; i < r1; i++) wy += (pW == 0 ? 1.0 : ldf(pW, i)) * Math.abs(ldf(pY, i));
+  stf(f, 0, wy);
+  for (let j = 0; j < q; j++) {
+    let t = 0.0, wa = 0.0;
     if (j < ic) {
-      for (let i = r0; i < r1 && i < nd; i++) t += ldf(pKey, i);
+      for (let i = r0; i < r1 && i < nd; i++) { t += ldf(pKey, i); wa += pW == 0 ? 1.0 : ldf(pW, i); }
     } else {
       const xp = xat<T>(pX, n, j - ic, 0);
-      for (let i = r0; i < r1; i++) t += ldf(pKey, i) * xld<T>(xp, i);
+      for (let i = r0; i < r1; i++) {
+        const x = xld<T>(xp, i);
+        t += ldf(pKey, i) * x;
+        wa += (pW == 0 ? 1.0 : ldf(pW, i)) * Math.abs(x);
+      }
     }
-    stf(o, CERT_HEAD + j, t);
+    if (cols) stf(o, CERT_HEAD + j, t);
+    stf(f, CERT_HEAD + j, wa);
   }
 }
 

@@ -11,7 +11,7 @@ import {
   pY, pYc, psi, q, rho, tau, useResponses, wB, wBest, wBeta, wCS, wG, wH, wId, wKey, wLU, wLab,
   wGam, wPick, wPiv, wQ, wR, wSel, wSlot, wT, wU, wV, wVA, wWt, wXc, wYp, wgt, dataW, dataX, rsCap, RS_MIN_ROWS,
 } from "./l1-state";
-import { edgePass, gradientBlock, gradientPass, residualPass, rowScaleAt } from "./l1-rows";
+import { edgePass, gradientBlock, gradientPass, refreshPass, residualPass, rowScaleAt } from "./l1-rows";
 import { columnScales, edgeLength2, factor, solve, solveT } from "./l1-lu";
 import { XS, ldx, xld, xld2 } from "./xload";
 import { ldf, ldi, stf, sti } from "./mem";
@@ -353,23 +353,37 @@ function rowResidual(i: i32): f64 {
 function gradient(): void {
   // wKey and per-BLOCK partial sums (l1-rows.ts gradientRows), added into g in block order: split,
   // the partials go to wV (free until the next edge image); else block by block through wT
-  const blocks = (n + BLOCK - 1) / BLOCK;
-  for (let j = 0; j < q; j++) stf(wG, j, 0.0);
-  let mass = 0.0;
-  if (<f64>blocks * <f64>q <= <f64>n && gradientPass(n, nd, q, ic, XS, dataX(), dataW(), tau, wLab, wKey, wV)) {
-    for (let b = 0; b < blocks; b++) {
-      const part = wV + ((<usize>b * <usize>q) << 3);
-      for (let j = 0; j < q; j++) stf(wG, j, ldf(wG, j) + ldf(part, j));
-    }
-    for (let i = 0; i < n; i++) mass += Math.abs(ldf(wKey, i));
+  if (gradientParts() && gradientPass(n, nd, q, ic, XS, dataX(), dataW(), tau, wLab, wKey, wV)) {
+    gradientSum();
   } else {
+    for (let j = 0; j < q; j++) stf(wG, j, 0.0);
+    let mass = 0.0;
     for (let i0 = 0; i0 < n; i0 += BLOCK) {
       const i1 = i0 + BLOCK < n ? i0 + BLOCK : n;
       gradientBlock(n, nd, q, ic, XS, dataX(), dataW(), tau, wLab, wKey, wT, i0, i1);
       for (let j = 0; j < q; j++) stf(wG, j, ldf(wG, j) + ldf(wT, j));
       for (let i = i0; i < i1; i++) mass += Math.abs(ldf(wKey, i));
     }
+    nmass = mass;
   }
+}
+
+/** The split gradient's per-BLOCK partials fit wV (else the gradient runs block by block). */
+function gradientParts(): bool {
+  return <f64>((n + BLOCK - 1) / BLOCK) * <f64>q <= <f64>n;
+}
+
+/** g and nmass from the split gradient's per-BLOCK partials (in wV) and wKey: the partials added in
+ *  block order — the sequential loop's sums. */
+function gradientSum(): void {
+  const blocks = (n + BLOCK - 1) / BLOCK;
+  for (let j = 0; j < q; j++) stf(wG, j, 0.0);
+  for (let b = 0; b < blocks; b++) {
+    const part = wV + ((<usize>b * <usize>q) << 3);
+    for (let j = 0; j < q; j++) stf(wG, j, ldf(wG, j) + ldf(part, j));
+  }
+  let mass = 0.0;
+  for (let i = 0; i < n; i++) mass += Math.abs(ldf(wKey, i));
   nmass = mass;
 }
 
@@ -388,7 +402,12 @@ function gAddRow(i: i32, c: f64): void {
  *  ulp(1e12) ~ 1e-4, and every heavily weighted row with it. */
 function refresh(): void {
   vertexCoefficients();
-  // residuals(true), then labels that disagree with the sign of r flip (row by row: one pass)
+  // residuals(true), then labels that disagree with the sign of r flip (row by row: one pass), then
+  // g — split, both in one pass (l1-rows.ts refreshPass)
+  if (gradientParts() && refreshPass(n, nd, q, ic, XS, dataX(), pYc, dataW(), tau, wB, wBeta, wR, wVA, wLab, wKey, wV)) {
+    gradientSum();
+    return;
+  }
   residualPass(n, nd, q, ic, XS, dataX(), pYc, wB, wBeta, wR, wVA, wLab, true, true);
   gradient();
 }
@@ -663,11 +682,13 @@ function startSimplex(): void {
   dualAt = 0; // a new simplex run: its first dual value is computed
   residuals(false);
   const sres = typicalScale(); // S: typical residual scale (median s_i at the CD point)
-  residuals(true);
   let zeros = 0;
   let mass = 0.0; // the perturbation's mass, sum_i w_i |yp_i - y_i|
   for (let i = 0; i < n; i++) {
-    const r = ldf(wR, i);
+    // residuals(true) at this b would give the same r and scales with the ties zeroed: zeroed here
+    // (no second pass over X; one pool wake-up less per reduced solve)
+    let r = ldf(wR, i);
+    if (Math.abs(r) <= ZERO_RES * ldf(wVA, i)) { r = 0.0; stf(wR, i, 0.0); }
     sti(wLab, i, r < 0 ? -1 : 1);
     const e = PERTURB * (ldf(wVA, i) + sres) * jitter(i);
     stf(wYp, i, ldf(pY, i) + e);

@@ -64,6 +64,10 @@
 //     Plain mode (PLAIN_MIN_NQ, RCOND_PLAIN; l2_fit only, INFO_METHOD = 2): for large well-conditioned
 //     problems the residuals and X^T W r are plain float64 sums (one fused pass per correction), and the
 //     iteration stops once rho ||d|| is below the noise floor of those sums (docs/design.md §5).
+//     The f32 Gram route (Q32_MIN; l2_fit only, INFO_METHOD = 3): the fused pass's Gram matrix with
+//     float32 products (assembly/gram32.ts), its f64 Cholesky factor, then plain mode against X with
+//     rho widened by the f32 Gram's error bound — the same fixed point; the f64 route runs instead
+//     when the factor is not comfortably conditioned or the refinement does not settle.
 //  7. The objective comes from a last residual pass at the returned coefficients, unless the last
 //     correction settled and the objective's change sum w (r - delta)^2 - sum w r^2 = -2 lin + quad
 //     (lin = the correction dotted with X^T W r, already in hand; quad <= W c^2 + d^T G d) is below
@@ -74,7 +78,8 @@ import { STATUS_OK, STATUS_RANK_DEFICIENT, STATUS_NUMERICAL } from "./status";
 import { INFO_LEN, INFO_OBJECTIVE, INFO_RCOND, INFO_ITERATIONS, INFO_METHOD, INFO_RANK, INFO_REFINE } from "./info";
 import { splitHi, twoSumErr, twoProdErr, splitHiV, twoSumErrV, twoProdErrV } from "./dd";
 import { XS, setX, setXS, xatx, xld, xld2 } from "./xload";
-import { PAR_SLOTS, PASS_L2_GRAM, PASS_L2_REFINE, PASS_L2_STD, parRun } from "./par";
+import { PAR_SLOTS, PASS_L2_GRAM, PASS_L2_GRAM32, PASS_L2_REFINE, PASS_L2_STD, parRun } from "./par";
+import { gram32Args, gram32Item } from "./gram32";
 import { ldf, stf, ldi, sti, evenUp, lane0, lane1 } from "./mem";
 import { dotTile2x4At, dotTile2x1At, dotTile1x4At, dots4, dot1 } from "./tile";
 
@@ -105,6 +110,25 @@ const INNER_RHO: f64 = 1e-9;
  *  refinement; IRLS and the L1 warm start never use it. */
 const PLAIN_MIN_NQ: f64 = 1048576.0; // 2^20 entries of [X, y]
 const RCOND_PLAIN: f64 = 1e-4;
+/** The f32 Gram route (docs/design.md §5; assembly/gram32.ts): l2_fit's fused Gram pass with f32
+ *  products for large unweighted f64 problems — the fused pass's conditions and q = p + 1 >= Q32_MIN —
+ *  kept only when the f64 Cholesky factor of that Gram matrix exists, rcond >= RCOND_PLAIN and the
+ *  estimate ||G^-1||_1 <= EST32_MAX (so eps32 cond <~ 1e-4: each correction contracts ~1e4-fold), and
+ *  when the plain refinement then settles (its rho from the f32 Gram's error bound); otherwise the
+ *  f64 route runs from the start (the same bits as without this route).
+ *  Q32_MIN: where the f32 route beats the f64 fused pass as h21r's session-9 pass makes it (one read of
+ *  X in place, tiles overlapping the reads; branch h21r 0af7c4b): CPU, interleaved, load 6-7, f32 / f64
+ *  route: 1e6 x 20 1.13x (slower), 1e6 x 30 1.06x, 1e5 x 50 0.98x, 1e5 x 100 0.79x. (Against the
+ *  session-start f64 pass it won from q = 16: 1e6 x 15 0.92x, 1e6 x 20 0.84x.) The f32 route's
+ *  conversion copy is a separate memory-bound phase per block, ~1 ns per entry. */
+const Q32_MIN: i32 = 64;
+const EST32_MAX: f64 = 1024.0;
+/** 2^-23 (float32 machine epsilon). */
+const EPS32: f64 = 1.1920928955078125e-7;
+/** Largest and smallest max |d_t| f_t of a column on the f32 route (2^40, 2^-40): no f32 product or
+ *  block sum can overflow (<= 2^89), and products under f32's range are below 2^-46 of the column's. */
+const F32_AMAX: f64 = 1099511627776.0;
+const F32_AMIN: f64 = 9.094947017729282e-13;
 /** Refinement corrections at most. */
 const MAX_REFINE: i32 = 5;
 /** 2^-52. */
@@ -207,11 +231,25 @@ function passArgs(n: i32, pX: usize, pY: usize, pW: usize, k: i32, pAct: usize, 
   return a;
 }
 
+/** gram: 0 (auto: the f32 Gram route where it applies, see Q32_MIN), 1 (the f64 route only). */
 export function l2_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, ridge: f64,
-  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, xf32: i32): i32 {
+  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, xf32: i32, gram: i32): i32 {
   setX(xf32);
-  return l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, 0, 1);
+  let route = ROUTE_F64;
+  if (gram == 0) {
+    const st = l2Route(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, 0, 1, ROUTE_F32);
+    if (st >= 0) return st;
+    if (st == -2) route = ROUTE_F64_TWO_PASS;
+  }
+  return l2Route(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, 0, 1, route);
 }
+
+/** l2Route's routes: the f64 Gram (today's: the fused pass first when plainOk), the f32 Gram route,
+ *  and the f64 Gram after the f32 route found a shift that cancels (the fused pass would again:
+ *  standardize and normalMatrix directly, as the f64 route does after its fused pass fails). */
+const ROUTE_F64: i32 = 0;
+const ROUTE_F32: i32 = 1;
+const ROUTE_F64_TWO_PASS: i32 = 2;
 
 /** l2_fit, or with inner != 0 the cheaper solve that IRLS uses for its intermediate steps: when the
  *  Cholesky path's error bound rho (see step 6) is at most INNER_RHO, the semi-normal-equations
@@ -222,8 +260,20 @@ export function l2_fit(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercep
  *  below: standardize (1), normalMatrix (2-3), factorize (4-5), initialSolution and refine (6). */
 export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, ridge: f64,
   pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, inner: i32, plainOk: i32 = 0): i32 {
+  return l2Route(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, inner, plainOk, ROUTE_F64);
+}
+
+/** l2Solve on a route (ROUTE_*). ROUTE_F32 returns -1 (nothing usable written: run ROUTE_F64) when the
+ *  route does not apply or its factor / refinement is not accepted (see Q32_MIN), -2 when the fused
+ *  pass's shift cancelled (run ROUTE_F64_TWO_PASS); otherwise a status, as l2Solve. */
+function l2Route(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, ridge: f64,
+  pCoef: usize, pInfo: usize, pFlags: usize, pWork: usize, inner: i32, plainOk: i32, route: i32): i32 {
   const L = blockRows(n);
+  if (route == ROUTE_F32 && !(plainOk != 0 && inner == 0 && pW == 0 && XS == 3 && p > 0 && p + 1 >= Q32_MIN &&
+    <f64>n * <f64>(p + 1) >= PLAIN_MIN_NQ && p + 1 <= L)) return -1;
   layoutL2(pWork, p, L, n);
+  rG32 = route == ROUTE_F32 ? 1 : 0;
+  rFail32 = 0;
 
   for (let k = 0; k < INFO_LEN; k++) stf(pInfo, k, 0);
   for (let j = 0; j <= p; j++) stf(pCoef, j, 0);
@@ -247,12 +297,20 @@ export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
   }
 
   let pa = p;
-  if (!(plainOk != 0 && fusedNormalMatrix(n, p, pX, pY, pW, intercept, ridge, L))) {
+  if (route == ROUTE_F32) {
+    const f = fusedNormalMatrix(n, p, pX, pY, pW, intercept, ridge, L, 1);
+    if (f != FUSED_OK) return f == FUSED_SHIFT ? -2 : -1;
+  } else if (!(plainOk != 0 && route == ROUTE_F64 && fusedNormalMatrix(n, p, pX, pY, pW, intercept, ridge, L, 0) == FUSED_OK)) {
     pa = standardize(n, p, pX, pY, pW, W, intercept, pFlags, 1);
     normalMatrix(n, pX, pY, pW, pa, intercept != 0 ? ldf(rMean, p) : 0.0, ridge, L, plainOk);
   }
   let ybar = intercept != 0 ? ldf(rMean, p) : 0.0;
   let kk = factorize(n, pX, pY, pW, pa, ybar, ridge, L, pFlags, pInfo, 1);
+  if (route == ROUTE_F32) {
+    // The f32 factor is kept only for a comfortably conditioned Gram matrix (see Q32_MIN).
+    const rc = ldf(pInfo, INFO_RCOND);
+    if (kk < 0 || !(rc >= RCOND_PLAIN) || !(1.0 / (rc * gramNorm1(rG, pa + 1, rPos, pa)) <= EST32_MAX)) return -1;
+  }
   if (kk < 0) {
     // The QR path (step 5: ill-conditioned): steps 1-3 again with the multi-pass standardisation,
     // so that path sees the scales it was tuned with (NIST Filip ends 13 ulps from the exact
@@ -267,6 +325,7 @@ export function l2Solve(n: i32, p: i32, pX: usize, pY: usize, pW: usize, interce
   const q = pa + 1;
   const b0 = initialSolution(kk, pa, q, ybar, intercept, pCoef);
   let obj = refine(n, pX, pY, pW, mask, W, kk, q, b0, intercept, ridge, inner, plainOk, L, pCoef, pInfo);
+  if (rFail32 != 0) return -1; // the f32 factor's corrections did not settle: the f64 route
 
   // 7. Objective at the returned coefficients.
   if (ridge > 0) {
@@ -316,6 +375,8 @@ let rPart: usize = 0;   // chunkCount(n, p) partial slots
 let rSlots: usize = 0;  // scratch of participant slots 1..PAR_SLOTS-1 ((p + 6) L f64 each)
 let rP: i32 = 0;        // p of the call in progress (the chunk rule's)
 let rRaw: i32 = 0;      // the Gram matrix was read in place (normalMatrix; widens refine's rho)
+let rG32: i32 = 0;      // the f32 Gram route (l2Route): refine's rho from the f32 Gram's error bound
+let rFail32: i32 = 0;   // refine on the f32 route ended without settling (l2Route then runs the f64 route)
 let rStats: usize = 0;  // chunkCount(n, p) x 3 evenUp(p + 1) f64: the fused Gram pass's column sums, minima, maxima
 let rDots: usize = 0;   // 8 f64: householderBlock's scratch (factorize, serial)
 
@@ -471,13 +532,17 @@ const FUSED_PROBE: i32 = 64;
  *  0 and nothing is centred. The shift was good enough when each column passes onePass's tests:
  *  sums finite and in range, S1_t (S1_t / W) <= S2_t / 2 (the centring cancels at most one bit, so
  *  the Gram's sums are at most twice the centred ones, as refine's rho assumes for the in-place
- *  Gram), and no column constant (s_t > 0, 1 / s_t finite). Otherwise false, nothing kept: the
+ *  Gram), and no column constant (s_t > 0, 1 / s_t finite). Otherwise FUSED_SHIFT, nothing kept: the
  *  caller runs standardize and normalMatrix (the passes this replaces; the Gram pass is lost).
- *  On success: means, scales, inverse scales, bounds max|x_j| (|m| + max |d - S1 / W|, up to
- *  rounding) and the active columns (all p) are set, rG holds Z's Gram with the ridge, rRaw = 1. */
-function fusedNormalMatrix(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, ridge: f64, L: i32): bool {
+ *  On success (FUSED_OK): means, scales, inverse scales, bounds max|x_j| (|m| + max |d - S1 / W|, up
+ *  to rounding) and the active columns (all p) are set, rG holds Z's Gram with the ridge, rRaw = 1.
+ *  f32 != 0 (the f32 Gram route, see Q32_MIN): the same with the Gram pass of assembly/gram32.ts
+ *  (float32 products of d_t f_t, f_t = 2^-k from the sampled rows, f32x4 sums over at most 128 rows);
+ *  FUSED_F32 when its range check fails (gram32Matrix). */
+function fusedNormalMatrix(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, ridge: f64, L: i32,
+  f32: i32): i32 {
   const q = p + 1;
-  if (!(pW == 0 && XS == 3 && p > 0 && <f64>n * <f64>q >= PLAIN_MIN_NQ && q <= L)) return false;
+  if (!(pW == 0 && XS == 3 && p > 0 && <f64>n * <f64>q >= PLAIN_MIN_NQ && q <= L)) return FUSED_SHIFT;
   for (let t = 0; t < q; t++) {
     sti(rAct, t, t);
     const v = t < p ? pX + ((<usize>t * <usize>n) << 3) : pY;
@@ -498,9 +563,14 @@ function fusedNormalMatrix(n: i32, p: i32, pX: usize, pY: usize, pW: usize, inte
     }
     stf(rSg, t, mode);
     stf(rEx, t, c);
+    if (f32 != 0) stf(rScale, t, f32Factor(v, n, c));
   }
   rRaw = 1;
-  gramMatrix(n, pX, pY, pW, p, 0, L, rP, rG, rStats);
+  if (f32 != 0) {
+    if (!gram32Matrix(n, p, pX, pY, L)) return FUSED_F32;
+  } else {
+    gramMatrix(n, pX, pY, pW, p, 0, L, rP, rG, rStats);
+  }
   // Column statistics: the chunks' in chunk order (sums added, extremes compared).
   const pv = evenUp(q);
   const nc = chunkCount(n, p);
@@ -518,17 +588,17 @@ function fusedNormalMatrix(n: i32, p: i32, pX: usize, pY: usize, pW: usize, inte
       if (b > hi) hi = b;
     }
     const s2 = ldf(rG, t * q + t);
-    if (!(s1 - s1 == 0) || !(s2 < Infinity) || !(s2 >= ONEPASS_S2_MIN)) return false;
+    if (!(s1 - s1 == 0) || !(s2 < Infinity) || !(s2 >= ONEPASS_S2_MIN)) return FUSED_SHIFT;
     const c = ldf(rEx, t);
     const m1 = intercept != 0 ? s1 / W : 0.0;
     const m = c + m1;
     const amax = vExtent(lo, hi, m1);
-    if (!(W * amax * amax <= ONEPASS_WA2_MAX)) return false;
+    if (!(W * amax * amax <= ONEPASS_WA2_MAX)) return FUSED_SHIFT;
     const corr = s1 * m1;
-    if (!(corr <= 0.5 * s2)) return false;
+    if (!(corr <= 0.5 * s2)) return FUSED_SHIFT;
     const sc = t < p ? sqrt<f64>(s2 - corr) : 1.0;
     const iv = 1.0 / sc;
-    if (!(sc > 0 && iv < Infinity)) return false;
+    if (!(sc > 0 && iv < Infinity)) return FUSED_SHIFT;
     stf(rMean, t, m);
     stf(rMeanLo, t, twoSumErr(c, m1, m));
     if (t < p) {
@@ -551,8 +621,59 @@ function fusedNormalMatrix(n: i32, p: i32, pX: usize, pY: usize, pW: usize, inte
     }
   }
   addRidge(p, q, ridge);
+  return FUSED_OK;
+}
+
+/** The f32 route's factor f_t = 2^-k for column v (shift c): max |v - c| over fusedNormalMatrix's
+ *  sampled rows times f_t in [0.5, 1) — 1 when they are all c (the pass checks the real range). */
+function f32Factor(v: usize, n: i32, c: f64): f64 {
+  let amp = 0.0;
+  for (let k = 0; k < FUSED_PROBE; k++) {
+    const d = abs<f64>(ldf(v, <i32>((<i64>(2 * k + 1) * <i64>n) / <i64>(2 * FUSED_PROBE))) - c);
+    if (d > amp) amp = d;
+  }
+  return amp > 0 && amp < Infinity ? scaleFor(amp) : 1.0;
+}
+
+/** fusedNormalMatrix's Gram pass on the f32 route (assembly/gram32.ts; shifts in rEx, factors f_t in
+ *  rScale): the chunks' matrices summed in chunk order into rG, then unscaled by 1 / (f_t f_u) (powers
+ *  of two: exact) — false when some column's max |d_t| f_t is outside [F32_AMIN, F32_AMAX] (its f32
+ *  values could overflow or lose the column; a constant column, max |d_t| = 0, is left to the caller). */
+function gram32Matrix(n: i32, p: i32, pX: usize, pY: usize, L: i32): bool {
+  const q = p + 1;
+  const a = rArgs;
+  gram32Args(a, n, pX, pY, q, L, chunkRows(n, p), rPart, partStride(p), rStats, rBlk, rSlots, <usize>((p + 6) * L) << 3, rEx, rScale);
+  const nc = chunkCount(n, p);
+  if (!parRun(PASS_L2_GRAM32, a, nc)) {
+    for (let c = 0; c < nc; c++) gram32Item(a, c, 0);
+  }
+  const ps = <usize>partStride(p) << 3;
+  for (let k = 0; k < q * q; k++) stf(rG, k, 0);
+  for (let c = 0; c < nc; c++) {
+    const part = rPart + <usize>c * ps;
+    for (let k = 0; k < q * q; k++) stf(rG, k, ldf(rG, k) + ldf(part, k));
+  }
+  const pv = evenUp(q);
+  for (let t = 0; t < q; t++) {
+    let amax = 0.0;
+    for (let c = 0; c < nc; c++) {
+      const st = rStats + (<usize>(c * 3 * pv) << 3);
+      amax = max<f64>(amax, max<f64>(-ldf(st, pv + t), ldf(st, 2 * pv + t)));
+    }
+    const z = amax * ldf(rScale, t);
+    if (amax != 0 && !(z >= F32_AMIN && z <= F32_AMAX)) return false;
+  }
+  for (let u = 0; u < q; u++) {
+    const iu = 1.0 / ldf(rScale, u);
+    for (let t = 0; t <= u; t++) stf(rG, u * q + t, (ldf(rG, u * q + t) * (1.0 / ldf(rScale, t))) * iu);
+  }
   return true;
 }
+
+/** fusedNormalMatrix's outcomes. */
+const FUSED_OK: i32 = 0;
+const FUSED_SHIFT: i32 = 1; // not applicable, a shift cancelled or a column is constant: the two passes
+const FUSED_F32: i32 = 2;   // the f32 Gram's range check failed: the f64 route (fused pass included)
 
 /** Steps 4-5: factor — Cholesky if comfortable, else Householder QR with rank detection (aliased
  *  columns flagged). The factor's column k of Z^T yc (semi-normal equations) or Q^T yc (QR) is left
@@ -655,9 +776,12 @@ function refine(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, W: f64, kk: 
       // the centred ones (normalMatrix's test): twice the accumulation term.
       const depthG = rRaw != 0 ? 2.0 * depth : depth;
       rho = 16.0 * est * qf * (depthG + 3.0 * qf + 8.0) * EPS + 4.0 * EPS;
+      // The f32 route's Gram (assembly/gram32.ts): each product of the f32-rounded shifted columns
+      // (squares at most twice the centred ones) summed over at most L / 4 rows in f32.
+      if (rG32 != 0) rho += 16.0 * est * qf * 2.0 * (<f64>(L / 4) + 3.0) * EPS32;
       plain = plainOk != 0 && inner == 0 && rcond >= RCOND_PLAIN && <f64>n * qf >= PLAIN_MIN_NQ;
       if (plain) {
-        stf(pInfo, INFO_METHOD, 2); // reported: Cholesky with the plain refinement
+        stf(pInfo, INFO_METHOD, rG32 != 0 ? 3 : 2); // reported: Cholesky (of the f32 Gram) with the plain refinement
         // Plain float64 residuals (see PLAIN_MIN_NQ): each r_i is off by at most 2 (q + 1) eps T, and
         // each X^T W r sum (and the mean term of the right-hand side) by 2 depth eps sqrt(obj W) max|x_j|.
         floorR = 2.0 * (qf + 1.0) * EPS;
@@ -784,6 +908,9 @@ function refine(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, W: f64, kk: 
   stf(pCoef, 0, b0);
   stf(pInfo, INFO_ITERATIONS, <f64>iters);
   stf(pInfo, INFO_REFINE, metric);
+  // The f32 route must end settled (or at a rounding-level correction): else its factor was not
+  // good enough for this problem after all, and l2Route runs the f64 route.
+  if (rG32 != 0 && !settled && !(metric <= EPS)) rFail32 = 1;
   return obj;
 }
 

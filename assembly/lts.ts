@@ -288,7 +288,7 @@ export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h:
 
   for (let k = 0; k < INFO_LEN; k++) stf(pInfo, k, 0);
   // Rank of [1, X] on all rows (flags name the aliased columns).
-  const st0 = l2_fit(n, p, pX, pY, 0, intercept, 0.0, pCoef, pInfo, pFlags, pWork, xf32);
+  const st0 = l2_fit(n, p, pX, pY, 0, intercept, 0.0, pCoef, pInfo, pFlags, pWork, xf32, 1);
   if (st0 == STATUS_RANK_DEFICIENT || st0 == STATUS_NUMERICAL) return st0;
   rng = seed;
   brEps = BR_EPS0;
@@ -302,7 +302,7 @@ export function lts_fit(n: i32, p: i32, pX: usize, pY: usize, intercept: i32, h:
   // Raw fit: least squares on the h rows of smallest squared residual of the winner.
   for (let i = 0; i < n; i++) stf(pWt, i, 0.0);
   for (let k = 0; k < h; k++) stf(pWt, ldi(pId, k), 1.0);
-  const st2 = l2_fit(n, p, pX, pY, pWt, intercept, 0.0, pCoef, pInfo, pFlags, pWork, xf32);
+  const st2 = l2_fit(n, p, pX, pY, pWt, intercept, 0.0, pCoef, pInfo, pFlags, pWork, xf32, 1);
   if (st2 != STATUS_OK) {
     // the h-subset is (numerically) collinear for the accurate solver: keep the search's fit
     for (let j = 0; j <= p; j++) stf(pCoef, j, ldf(pBest, j));

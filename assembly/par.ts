@@ -23,6 +23,8 @@ export const PASS_TEST: i32 = 0;
 export const PASS_L2_GRAM: i32 = 1;
 export const PASS_L2_REFINE: i32 = 2;
 export const PASS_L2_STD: i32 = 3;
+/** assembly/gram32.ts: the f32 Gram route's Gram pass (row chunks of l2.ts). */
+export const PASS_L2_GRAM32: i32 = 4;
 /** assembly/irls.ts row chunks (the chunk kind is an argument: irlsChunk dispatches on it). */
 export const PASS_IRLS: i32 = 10;
 /** assembly/l1-glob.ts row chunks (likewise). */

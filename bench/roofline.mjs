@@ -76,8 +76,10 @@ console.log(`  peak f64x2 mul+add, 8 chains, no memory:  ${(peak(tp.med) / G).to
 console.log(`  Gram 2x4 tile, 6 columns in L1:          ${(tile(tt.med) / G).toFixed(2)} G mul-adds/s median, ${(tile(tt.min) / G).toFixed(2)} fastest`);
 console.log(`  streaming read, 256 MiB, 4 accumulators:  ${(bw(ts.med) / G).toFixed(2)} GB/s median, ${(bw(ts.min) / G).toFixed(2)} fastest`);
 console.log(`  q = 21 columns read 512 rows at a time:  ${(bwBlock(tb.med) / G).toFixed(2)} GB/s median, ${(bwBlock(tb.min) / G).toFixed(2)} fastest (1e6 x 21, the Gram / refinement passes' pattern)`);
-console.log(`  Gram 1e5 x 101, f32x4 tiles (block f32, f64 per block): ${(t32.med * 1e3).toFixed(1)} ms median, ${(t32.min * 1e3).toFixed(1)} fastest = ${(madG / t32.min / G).toFixed(2)} G mul-adds/s; full triangle (${(fullG / 1e6).toFixed(0)} M) at that rate ${(fullG / (madG / t32.min) * 1e3).toFixed(1)} ms`);
-console.log(`  Gram 1e5 x 101, f64x2 tiles (same structure):           ${(t64.med * 1e3).toFixed(1)} ms median, ${(t64.min * 1e3).toFixed(1)} fastest = ${(madG / t64.min / G).toFixed(2)} G mul-adds/s; f32 / f64 speed-up ${(t64.min / t32.min).toFixed(2)}x`);
+// (gramF32 runs the f32 Gram route's own block, assembly/gram32.ts gram32Block: the full triangle;
+// gramF64 the 2 x 4 tiles of whole 4-column groups only, madG.)
+console.log(`  Gram 1e5 x 101, f32x4 (assembly/gram32.ts block, full triangle ${(fullG / 1e6).toFixed(0)} M): ${(t32.med * 1e3).toFixed(1)} ms median, ${(t32.min * 1e3).toFixed(1)} fastest = ${(fullG / t32.min / G).toFixed(2)} G mul-adds/s`);
+console.log(`  Gram 1e5 x 101, f64x2 tiles (same block structure):     ${(t64.med * 1e3).toFixed(1)} ms median, ${(t64.min * 1e3).toFixed(1)} fastest = ${(madG / t64.min / G).toFixed(2)} G mul-adds/s; f32 / f64 rate ${((fullG / t32.min) / (madG / t64.min)).toFixed(2)}x`);
 // The register-only probe runs below the in-cache tile: V8 (x64, 16 xmm registers) spends moves and
 // spills on it; the tile is the best multiply-add rate measured from wasm, so it sets the floor.
 const best = Math.max(peak(tp.min), tile(tt.min));
@@ -92,9 +94,12 @@ A.shapes.split(',').forEach((shape, k) => {
   const fBest = madds / best * 1e3;
   const fRead = n * q * 8 / bw(ts.min) * 1e3;
   const floor = Math.max(fBest, fRead);
-  const bar = npMs[k] ? ` | bar = numpy ${npMs[k]} ms x 1.3 = ${(npMs[k] * 1.3).toFixed(1)} ms: the Gram floor alone is ${(floor / (npMs[k] * 1.3) * 100).toFixed(0)}% of it${floor > npMs[k] * 1.3 ? ' (INFEASIBLE)' : ''}` : '';
+  const bar = npMs[k] ? ` | bar = numpy ${npMs[k]} ms x 1.3 = ${(npMs[k] * 1.3).toFixed(1)} ms: the f64 Gram floor alone is ${(floor / (npMs[k] * 1.3) * 100).toFixed(0)}% of it${floor > npMs[k] * 1.3 ? ' (INFEASIBLE in f64)' : ''}` : '';
   console.log(`  ${shape}: Gram of [X, y] ${(madds / 1e6).toFixed(0)} M mul-adds ≥ ${fBest.toFixed(1)} ms at the best rate; X + y read once ≥ ${fRead.toFixed(1)} ms${bar}`);
   // numpy's whole solve (X'X, X'y, Cholesky, two solves) in that time: the multiply-add rate it implies
   // (OpenBLAS dsyrk/dgemm with fused multiply-add on 4-lane registers: one instruction per 4 mul-adds).
+  // The f32 Gram route (method 'cholesky-f32', session 9): its Gram at the f32 block's measured rate.
+  const f32Floor = madds / (fullG / t32.min) * 1e3;
+  console.log(`    f32 Gram route: the Gram at the f32x4 rate ≥ ${f32Floor.toFixed(1)} ms${npMs[k] ? ` = ${(f32Floor / (npMs[k] * 1.3) * 100).toFixed(0)}% of the bar` : ''}`);
   if (npMs[k]) console.log(`    numpy's ${npMs[k]} ms implies ≥ ${(madds / (npMs[k] * 1e-3) / G).toFixed(2)} G mul-adds/s, ${(madds / (npMs[k] * 1e-3) / best).toFixed(2)}x the best wasm rate`);
 });

@@ -13,6 +13,16 @@
 // (N = the larger thread count), and the predicted speed-up 1 / (f + (1 - f) / P) at 8, 16 and 64
 // cores. Cases whose passes are not split yet (lad and huber until their passes land) report f ≈ 1.
 //
+// --kinds: after the main loop, the same fit on the largest thread count, interleaved with a run in
+// which every block pass's items run on the calling thread alone (the pool not woken): each pass
+// call timed by (pass id, item kind — the first argument slot of the L1 passes —, items), so the
+// per-call cost of a wake-up shows where a pass of few or small items does not pay.
+//
+// --spin W,C adds a configuration to the same interleaved loop: the largest thread count with the
+// pool's bounded polling (src/threads/pool.ts spin: each worker polls W us for the next job before it
+// blocks, the calling thread C us for the acknowledgments) — off by default in the library until a
+// quiet machine shows it pays (it costs up to W us of CPU per job on a loaded one).
+//
 // Wall-clock speed-up needs a quiet machine with at least 2 free cores: on a loaded machine (load
 // average above the core count) the script still checks bit-identity and reports, but says that
 // the wall-clock numbers are not meaningful.
@@ -28,6 +38,9 @@ const HELP = `node bench/threads.mjs [flags]
   --threads LIST   thread counts compared, same pool (default 1,2)
   --reps N         interleaved repetitions per thread count (default 7)
   --quick          n = 1e5 instead of 1e6 (smoke run)
+  --spin W,C       also time the largest thread count with the pool polling W us (workers) and C us
+                   (caller) before blocking (same interleaved loop; row "N threads + spin")
+  --kinds          also time each pass call by (pass, kind, items): pool vs the calling thread alone
   --lib PATH       the build (default dist/index.js)
   --json PATH      also write the results as JSON
   --help`;
@@ -40,6 +53,8 @@ const { values: A } = parseArgs({
     quick: { type: 'boolean', default: false },
     lib: { type: 'string', default: path.join(L.ROOT, 'dist', 'index.js') },
     json: { type: 'string' },
+    spin: { type: 'string' },
+    kinds: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -50,10 +65,17 @@ if (A.help) {
 
 const lib = await import(pathToFileURL(path.resolve(A.lib)).href);
 const runtime = await import(pathToFileURL(path.join(path.dirname(path.resolve(A.lib)), 'backend', 'runtime.js')).href);
-const threadList = A.threads.split(',').map(Number);
-if (!threadList.every((t) => Number.isInteger(t) && t >= 1) || threadList.length < 2) throw new Error('--threads: at least two positive integers');
+const { ThreadPool } = await import(pathToFileURL(path.join(path.dirname(path.resolve(A.lib)), 'threads', 'pool.js')).href);
+const spin = A.spin ? A.spin.split(',').map(Number) : null;
+if (spin && !(spin.length === 2 && spin.every((v) => Number.isFinite(v) && v >= 0))) throw new Error('--spin: W,C in microseconds');
+const threadList0 = A.threads.split(',').map(Number);
+if (!threadList0.every((t) => Number.isInteger(t) && t >= 1) || threadList0.length < 2) throw new Error('--threads: at least two positive integers');
 const reps = Number(A.reps);
-const maxT = Math.max(...threadList);
+const maxT = Math.max(...threadList0);
+// configurations: thread counts, and with --spin the largest one polling (key `${maxT}+spin`)
+const threadList = spin ? [...threadList0, `${maxT}+spin`] : threadList0;
+const threadsOf = (t) => (typeof t === 'number' ? t : maxT);
+const useSpin = (t) => ThreadPool.spinAll(...(typeof t === 'number' || !spin ? [0, 0] : spin));
 const init = await lib.init({ threads: maxT, warmup: 'wait' });
 if (init.threads !== maxT) throw new Error(`init({ threads: ${maxT} }) started ${init.threads} (${init.threadsReason ?? ''})`);
 
@@ -86,6 +108,56 @@ const quiet = load < cores - maxT + 0.5;
 console.log(`robustreg threads bench — ${os.cpus()[0]?.model ?? 'cpu'}, ${cores} cores, load ${load.toFixed(1)}, node ${process.version}; pool of ${init.threads}; ${reps} interleaved reps`);
 if (!quiet) console.log(`NOTE: load average ${load.toFixed(1)} on ${cores} cores — wall-clock speed-ups below are NOT meaningful (bit-identity still is). Run on a quiet machine.`);
 
+/**
+ * --kinds: per (pass, kind, items) wall time of the pass calls of `fit` on maxT threads, interleaved
+ * with runs whose items all run on the calling thread (ThreadPool.run wrapped: same items, same
+ * order of reduction, so the same bits — checked). Returns { key: { calls, serialMs, poolMs } } per fit.
+ */
+const signedMs = (ms) => (ms < 0 ? '-' + L.fmtMs(-ms) : L.fmtMs(ms));
+function passKinds(fit, ds, ref) {
+  const proto = ThreadPool.prototype;
+  const run = proto.run;
+  let alone = false;
+  let rec = null;
+  proto.run = function (item, pass, pArgs, items, parts) {
+    const kind = pass === 11 || pass === 40 ? new Float64Array(this.memory.buffer, pArgs, 1)[0] : -1;
+    const t0 = performance.now();
+    if (alone) for (let i = 0; i < items; i++) item(pass, pArgs, i, 0);
+    else run.call(this, item, pass, pArgs, items, parts);
+    rec?.push([`${pass}:${kind}:${items}`, performance.now() - t0]);
+  };
+  const sums = { serialMs: {}, poolMs: {}, calls: {} };
+  try {
+    for (let r = 0; r < reps; r++) {
+      for (const a of r % 2 ? [true, false] : [false, true]) {
+        alone = a;
+        rec = [];
+        if (bitsOf(fit(ds, maxT)) !== ref) throw new Error('--kinds: not bit-identical');
+        const into = a ? sums.serialMs : sums.poolMs;
+        for (const [k, ms] of rec) {
+          into[k] = (into[k] ?? 0) + ms / reps;
+          if (a) sums.calls[k] = (sums.calls[k] ?? 0) + 1 / reps;
+        }
+        rec = null;
+      }
+    }
+  } finally {
+    proto.run = run;
+  }
+  const out = {};
+  const rows = [];
+  for (const k of Object.keys(sums.calls).sort()) {
+    const [pass, kind, items] = k.split(':');
+    const s = sums.serialMs[k], pl = sums.poolMs[k] ?? 0;
+    out[k] = { calls: sums.calls[k], serialMs: s, poolMs: pl };
+    rows.push([PASS_NAMES[pass] ?? `pass ${pass}`, kind, items, sums.calls[k].toFixed(1), L.fmtMs(s), L.fmtMs(pl), (s / pl).toFixed(2) + '×',
+      signedMs((pl - s / maxT) / sums.calls[k])]);
+  }
+  console.log(`per pass call (--kinds; ${reps} fits each way, per fit):`);
+  console.log(L.renderTable(['pass', 'kind', 'items', 'calls', 'calling thread alone', `pool (${maxT})`, 'speed-up', 'loss per call vs ideal'], rows));
+  return out;
+}
+
 const results = [];
 for (const id of A.cases.split(',')) {
   const m = /^(ols|lad|huber|lts|mm)-1e(\d)x(\d+)$/.exec(id);
@@ -99,7 +171,7 @@ for (const id of A.cases.split(',')) {
     const fit = FITS[kind];
     // warm: one fit per thread count (also the bit-identity reference)
     const bits = new Map();
-    for (const t of threadList) bits.set(t, bitsOf(fit(ds, t)));
+    for (const t of threadList) { useSpin(t); bits.set(t, bitsOf(fit(ds, threadsOf(t)))); }
     const ref = bits.get(threadList[0]);
     for (const [t, b] of bits) if (b !== ref) throw new Error(`${id}: ${t} threads differ from ${threadList[0]} (not bit-identical)`);
     const wall = new Map(threadList.map((t) => [t, []]));
@@ -107,10 +179,11 @@ for (const id of A.cases.split(',')) {
     const passes = new Map(threadList.map((t) => [t, []]));
     for (let r = 0; r < reps; r++) {
       for (const t of r % 2 ? [...threadList].reverse() : threadList) {
+        useSpin(t);
         runtime.passTiming(true);
         const c0 = cpuMs();
         const t0 = performance.now();
-        const res = fit(ds, t);
+        const res = fit(ds, threadsOf(t));
         const w = performance.now() - t0;
         const c = cpuMs() - c0;
         const pt = runtime.passTiming(false);
@@ -120,30 +193,34 @@ for (const id of A.cases.split(',')) {
         passes.get(t).push(pt);
       }
     }
+    useSpin(threadList[0]);
     const t1 = threadList[0], tN = maxT;
     const w1 = median(wall.get(t1)), wN = median(wall.get(tN));
     const N = tN / t1;
     const f = Math.min(1, Math.max(0, (N * wN / w1 - 1) / (N - 1)));
     const amdahl = (P) => 1 / (f + (1 - f) / P);
     console.log(`\n${id} (n = ${n}, p = ${p}): bit-identical on ${threadList.join(', ')} threads`);
-    const rows = threadList.map((t) => [`${t} thread${t > 1 ? 's' : ''}`, L.fmtMs(median(wall.get(t))), L.fmtMs(Math.min(...wall.get(t))), L.fmtMs(median(cpu.get(t))),
+    const rows = threadList.map((t) => [typeof t === 'number' ? `${t} thread${t > 1 ? 's' : ''}` : `${maxT} threads + spin ${spin.join('/')} us`, L.fmtMs(median(wall.get(t))), L.fmtMs(Math.min(...wall.get(t))), L.fmtMs(median(cpu.get(t))),
       (w1 / median(wall.get(t))).toFixed(2) + '×']);
     console.log(L.renderTable(['threads', 'wall median', 'wall fastest', 'CPU median (all threads)', 'speed-up (median wall)'], rows));
     // per pass: median over reps of each pass's time
     const ids = new Set();
     for (const t of threadList) for (const pt of passes.get(t)) for (const k of Object.keys(pt)) ids.add(k);
     const passRows = [];
+    // first thread count vs the largest, and (--spin) vs the largest with polling
+    const iN = threadList.indexOf(maxT);
+    const speedUps = (ms) => [(ms[0] / ms[iN]).toFixed(2) + '×', ...(spin ? [(ms[0] / ms[ms.length - 1]).toFixed(2) + '×'] : [])];
     const perPass = {};
     for (const k of [...ids].sort()) {
       const ms = threadList.map((t) => median(passes.get(t).map((pt) => pt[k]?.ms ?? 0)));
       const calls = passes.get(t1)[0][k]?.calls ?? 0;
       const items = passes.get(t1)[0][k]?.items ?? 0;
       perPass[PASS_NAMES[k] ?? `pass ${k}`] = { calls, items, ms: Object.fromEntries(threadList.map((t, i) => [t, ms[i]])) };
-      passRows.push([PASS_NAMES[k] ?? `pass ${k}`, String(calls), String(items), ...ms.map(L.fmtMs), (ms[0] / ms[ms.length - 1]).toFixed(2) + '×']);
+      passRows.push([PASS_NAMES[k] ?? `pass ${k}`, String(calls), String(items), ...ms.map(L.fmtMs), ...speedUps(ms)]);
     }
-    const serial = threadList.map((t, i) => median(wall.get(t)) - Object.values(perPass).reduce((s, v) => s + v.ms[t], 0));
-    passRows.push(['rest of the fit (serial)', '', '', ...serial.map(L.fmtMs), (serial[0] / serial[serial.length - 1]).toFixed(2) + '×']);
-    console.log(L.renderTable(['pass', 'calls', 'items', ...threadList.map((t) => `${t} thr`), 'speed-up'], passRows));
+    const serial = threadList.map((t) => median(wall.get(t)) - Object.values(perPass).reduce((s, v) => s + v.ms[t], 0));
+    passRows.push(['rest of the fit (serial)', '', '', ...serial.map(L.fmtMs), ...speedUps(serial)]);
+    console.log(L.renderTable(['pass', 'calls', 'items', ...threadList.map((t) => `${t} thr`), 'speed-up', ...(spin ? ['with spin'] : [])], passRows));
     console.log(`Amdahl serial fraction f = ${f.toFixed(3)} (from ${t1} vs ${tN} threads, median wall); predicted speed-up: 8 cores ${amdahl(8).toFixed(2)}×, 16 cores ${amdahl(16).toFixed(2)}×, 64 cores ${amdahl(64).toFixed(2)}×` +
       (quiet ? '' : ' — from wall times on a loaded machine: not meaningful'));
     // Structural estimate from CPU time on ONE thread (other load inflates wall time, not CPU time):
@@ -157,8 +234,9 @@ for (const id of A.cases.split(',')) {
     cpuRows.push(['rest of the fit (serial)', L.fmtMs(cpuFit1 - cpuPass1)], ['whole fit', L.fmtMs(cpuFit1)]);
     console.log(L.renderTable(['1 thread, CPU (median)', 'ms'], cpuRows));
     console.log(`CPU structure on 1 thread: f = ${fs.toFixed(3)} outside split passes; ideal speed-up 2 cores ${am2(2).toFixed(2)}×, 8 ${am2(8).toFixed(2)}×, 16 ${am2(16).toFixed(2)}×, 64 ${am2(64).toFixed(2)}×`);
+    const kinds = A.kinds ? passKinds(fit, ds, ref) : undefined;
     results.push({ id, n, p, threads: threadList, wallMs: Object.fromEntries(wall), cpuMs: Object.fromEntries(cpu), passes: perPass, serialFraction: f, structuralSerialFraction: fs,
-      predicted: { 8: amdahl(8), 16: amdahl(16), 64: amdahl(64) }, bitIdentical: true });
+      predicted: { 8: amdahl(8), 16: amdahl(16), 64: amdahl(64) }, bitIdentical: true, ...(kinds ? { kinds } : {}) });
   } finally {
     ds.dispose();
   }

@@ -1,4 +1,5 @@
 import { dotTile2x4 } from "../../assembly/tile";
+import { gram32Block } from "../../assembly/gram32";
 
 // Roofline probes for bench/roofline.mjs (compiled by it with the pinned asc, -O3, SIMD; no FMA:
 // Node 20 has no relaxed-SIMD). Not part of the package.
@@ -74,8 +75,9 @@ export function blockRead(p: usize, n: i32, q: i32, L: i32): f64 {
 
 /** Issue 21 step 2 prototype: the upper-triangle Gram matrix of q f64 columns (n rows, column-major
  *  at pX) in mixed precision — each block of L rows converted to f32 ((x - m) s, as the l2 row block
- *  is centred and scaled) at pBlk, 2 x 4 tiles of f32x4 dot products (four rows per lane group; f32
- *  sums over one block only), each block's sums widened and added to the f64 Gram at pG (q x q).
+ *  is centred and scaled) at pBlk, then the f32 Gram route's own block (assembly/gram32.ts gram32Block:
+ *  2 x 4 tiles of f32x4 dot products, f32 sums over one block only, widened and added to the f64 Gram
+ *  at pG, q x q).
  *  Returns the trace. Timed alone by bench/roofline.mjs at 1e5 x 101: the go / no-go of the f32x4
  *  Gram (it must reach ~25 ms there for the 1.3x bar to be reachable at all). */
 export function gramF32(pX: usize, n: i32, q: i32, L: i32, pBlk: usize, pG: usize): f64 {
@@ -96,50 +98,11 @@ export function gramF32(pX: usize, n: i32, q: i32, L: i32, pBlk: usize, pG: usiz
         v128.store(dst + (<usize>i << 2), i8x16.shuffle(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
       }
     }
-    for (let t = 0; t + 2 <= q; t += 2) {
-      const ct = pBlk + <usize>t * sb;
-      const cn = ct + sb;
-      for (let u = t; u + 4 <= q; u += 4) {
-        const c0 = pBlk + <usize>u * sb;
-        const c1 = c0 + sb, c2 = c1 + sb, c3 = c2 + sb;
-        let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        for (let o: usize = 0; o < bytes; o += 16) {
-          const z = v128.load(ct + o);
-          const y = v128.load(cn + o);
-          const x0 = v128.load(c0 + o), x1 = v128.load(c1 + o), x2 = v128.load(c2 + o), x3 = v128.load(c3 + o);
-          a0 = f32x4.add(a0, f32x4.mul(z, x0));
-          a1 = f32x4.add(a1, f32x4.mul(z, x1));
-          a2 = f32x4.add(a2, f32x4.mul(z, x2));
-          a3 = f32x4.add(a3, f32x4.mul(z, x3));
-          b0 = f32x4.add(b0, f32x4.mul(y, x0));
-          b1 = f32x4.add(b1, f32x4.mul(y, x1));
-          b2 = f32x4.add(b2, f32x4.mul(y, x2));
-          b3 = f32x4.add(b3, f32x4.mul(y, x3));
-        }
-        const g = pG + (<usize>(u * q + t) << 3);
-        const qb = <usize>q << 3;
-        widenAdd(g, a0);
-        widenAdd(g + qb, a1);
-        widenAdd(g + 2 * qb, a2);
-        widenAdd(g + 3 * qb, a3);
-        widenAdd(g + 8, b0);
-        widenAdd(g + qb + 8, b1);
-        widenAdd(g + 2 * qb + 8, b2);
-        widenAdd(g + 3 * qb + 8, b3);
-      }
-    }
+    gram32Block(pBlk, sb, bytes, q, pG);
   }
   let tr = 0.0;
   for (let k = 0; k < q; k++) tr += load<f64>(pG + (<usize>(k * q + k) << 3));
   return tr;
-}
-
-// @ts-ignore: decorator
-@inline function widenAdd(g: usize, a: v128): void {
-  const lo = f64x2.promote_low_f32x4(a);
-  const hi = f64x2.promote_low_f32x4(i8x16.shuffle(a, a, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15));
-  const s = f64x2.add(lo, hi);
-  store<f64>(g, load<f64>(g) + (f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1)));
 }
 
 /** The f64 counterpart of gramF32 (the same structure, f64x2 tiles via dotTile2x4 on an f64 block):

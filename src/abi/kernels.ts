@@ -19,10 +19,11 @@ export interface Kernels {
   /**
    * Weighted least squares (+ ridge) on column-major X (n×p), y (n), weights w (n; pW = 0 → all 1).
    * Writes coef region [intercept, b_1..b_p] (p+1 f64), info region (INFO_LEN f64, see src/abi/info.ts),
-   * flags region (p i32: 1 = column aliased / rank deficient). Returns a status code.
+   * flags region (p i32: 1 = column aliased / rank deficient). Returns a status code. gram: 0 / absent
+   * = the f32 Gram route where it applies (assembly/l2.ts Q32_MIN), 1 = the f64 Gram only.
    */
   l2_fit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, ridge: number,
-    pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32?: number): number;
+    pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32?: number, gram?: number): number;
 
   /** Work-region size (bytes) for l1_fit. */
   l1_work_bytes(n: number, p: number): number;

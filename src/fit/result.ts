@@ -35,7 +35,7 @@ export interface FitResult {
   rcond?: number;
   /** L2: which solve ran: 'cholesky' (double-double refinement), 'cholesky-f64' (float64 refinement:
    * large well-conditioned problems) or 'qr' (the fallback used on ill-conditioned designs). */
-  method?: 'cholesky' | 'cholesky-f64' | 'qr';
+  method?: 'cholesky' | 'cholesky-f64' | 'cholesky-f32' | 'qr';
   /** L2: the refinement's last correction relative to the coefficients (how it knew it was done). */
   lastCorrection?: number;
   /** L1/quantile: the optimality certificate. */
@@ -64,9 +64,11 @@ export interface L2Result extends FitResult {
   rcond: number;
   /** Which solve ran: 'cholesky' (Cholesky factor, double-double refinement: the exact
    * least-squares solution rounded), 'cholesky-f64' (Cholesky factor, float64 refinement: large
-   * well-conditioned problems, n (p + 1) >= 2^20 and rcond >= 1e-4) or 'qr' (Householder QR, the
-   * fallback on ill-conditioned designs; double-double refinement). */
-  method: 'cholesky' | 'cholesky-f64' | 'qr';
+   * well-conditioned problems, n (p + 1) >= 2^20 and rcond >= 1e-4), 'cholesky-f32' (Cholesky factor
+   * of a Gram matrix with float32 products, float64 refinement to the same answer: large unweighted
+   * problems with p + 1 >= 64 and a well-conditioned design, docs/design.md §5) or 'qr' (Householder
+   * QR, the fallback on ill-conditioned designs; double-double refinement). */
+  method: 'cholesky' | 'cholesky-f64' | 'cholesky-f32' | 'qr';
   /** The refinement's last correction, relative to the coefficients: max_j |d_j| / |beta_j| in
    * scaled coordinates (each |beta_j| floored at 2^-52 max|beta|). At most 2^-52 when the iteration
    * stopped at rounding level; larger when it stopped on its error bound or stopped contracting. */

@@ -155,13 +155,19 @@ export interface L2Options {
   signal?: AbortSignal;
   /** Threads for this fit's block passes: at most init({ threads })'s (default: all of them). Results do not depend on it. */
   threads?: number;
+  /** The Gram matrix's precision: 'auto' (default: float32 products for large unweighted well-conditioned
+   *  problems, method 'cholesky-f32', refined in float64 to the same answer to a few ulps) or 'f64'
+   *  (always float64: the bits of earlier versions). docs/design.md §5. */
+  gram?: 'auto' | 'f64';
 }
 
-export const L2_OPTIONS = [...COMMON_OPTIONS, 'ridge'] as const;
+export const L2_OPTIONS = [...COMMON_OPTIONS, 'ridge', 'gram'] as const;
 
 export function solveL2(fn: string, X: unknown, y: unknown, o: Record<string, unknown>): L2Result {
   const c = readCommon(o, fn, X);
   const ridge = opt(o, 'ridge');
+  const gram = o.gram === undefined ? 'auto' : o.gram;
+  if (gram !== 'auto' && gram !== 'f64') fail('gram', "'auto' or 'f64'", gram);
   opt(o, 'l2MaxIter'); // accepted for a uniform API; the direct solve needs no iterations
   opt(o, 'l2Tol');
   return withSlot(c.slot, () => {
@@ -174,7 +180,7 @@ export function solveL2(fn: string, X: unknown, y: unknown, o: Record<string, un
     const params = m.p + (c.intercept ? 1 : 0);
     if (params === 0) fail('intercept', 'true when X has no columns (there is nothing to fit)', false);
     const status = withProgress(c.hook, () =>
-      k.l2_fit(m.n, m.p, m.pX, m.pY, m.pW, c.intercept ? 1 : 0, ridge, pCoef, pInfo, pFlags, pWork, m.xf32));
+      k.l2_fit(m.n, m.p, m.pX, m.pY, m.pW, c.intercept ? 1 : 0, ridge, pCoef, pInfo, pFlags, pWork, m.xf32, gram === 'f64' ? 1 : 0));
     const fitStatus = kernelOutcome('l2', fn, status, () =>
       rankDeficient(fn, backend.i32().slice(pFlags >>> 2, (pFlags >>> 2) + m.p), m.p, c.intercept, m.nPos, true));
     const f64 = backend.f64();
@@ -198,13 +204,14 @@ export function solveL2(fn: string, X: unknown, y: unknown, o: Record<string, un
 
 /** The L2 result's solve fields from l2_fit's info region: the condition estimate, which path ran
  *  (INFO_METHOD: 0 Cholesky + double-double refinement, 1 QR + double-double, 2 Cholesky + float64
- *  refinement — assembly/l2.ts step 6) and the refinement's last correction (INFO_REFINE: max_j
+ *  refinement — assembly/l2.ts step 6 —, 3 Cholesky of the f32 Gram matrix + float64 refinement, the
+ *  f32 Gram route of assembly/l2.ts Q32_MIN) and the refinement's last correction (INFO_REFINE: max_j
  *  |d_j| / |beta_j| in scaled coordinates, each |beta_j| floored at eps max|beta|). */
 export function l2Fields(info: Float64Array): Pick<L2Result, 'rcond' | 'method' | 'lastCorrection'> {
   const m = info[INFO_METHOD];
   return {
     rcond: info[INFO_RCOND],
-    method: m === 1 ? 'qr' : m === 2 ? 'cholesky-f64' : 'cholesky',
+    method: m === 1 ? 'qr' : m === 2 ? 'cholesky-f64' : m === 3 ? 'cholesky-f32' : 'cholesky',
     lastCorrection: info[INFO_REFINE],
   };
 }

@@ -3,9 +3,9 @@
 import { STATUS_CANCELLED, STATUS_MAXITER, STATUS_OK } from '../abi/status.js';
 import {
   CD_MAX_SWEEPS, ZERO_RES, iId, iLab, iPick, iSlot, ic, layoutN, mF, mI, n, pId, pKey, pSel, pWt, q, rB, rBeta,
-  rKey, rR, rWt, regionBytes, setProblem, tau, wgt,
+  rCS, rKey, rR, rWt, regionBytes, setProblem, tau, wgt,
 } from './l1-state.js';
-import { columnScales } from './l1-lu.js';
+import { columnScales, powerScales } from './l1-lu.js';
 import { crash, dropDual, plainSolve, reprice, residuals, residualsOnly, tiedRow } from './l1-simplex.js';
 import { F64 } from './mem.js';
 import { wselect } from './select.js';
@@ -263,9 +263,18 @@ function buildReduced(): boolean {
   return true;
 }
 
+/** columnScales() of the full problem from gColMax when every row is a data row of weight 1 (see
+ *  assembly/l1-glob.ts fullColumnScales). */
+function fullColumnScales(): void {
+  if (!(fW === 0 && fN === fNd && gMaxDone)) { columnScales(); return; }
+  const F = mF;
+  for (let j = ic; j < q; j++) F[rCS + j] = F[gColMax + 1 + j - ic];
+  powerScales();
+}
+
 function finalStage(redLab: number): number {
   const F = mF, I = mI;
-  columnScales();
+  fullColumnScales();
   let mapped = true;
   for (let s = 0; s < q; s++) {
     const i = I[iSlot + s];

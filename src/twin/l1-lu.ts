@@ -4,14 +4,21 @@ import { aij, col, iPiv, iSlot, ic, mF, mI, mX, n, q, rCS, rH, rLU, wgt } from '
 
 export function columnScales(): void {
   const F = mF;
-  for (let j = 0; j < q; j++) {
+  for (let j = ic; j < q; j++) {
     let m = 0.0;
-    if (j < ic) {
-      m = 1.0;
-    } else {
-      const xp = col(j), X = mX;
-      for (let i = 0; i < n; i++) if (wgt(i) > 0) { const a = Math.abs(X[xp + i]); if (a > m) m = a; }
-    }
+    const xp = col(j), X = mX;
+    for (let i = 0; i < n; i++) if (wgt(i) > 0) { const a = Math.abs(X[xp + i]); if (a > m) m = a; }
+    F[rCS + j] = m;
+  }
+  powerScales();
+}
+
+/** rCS[j] = the power of 2 s_j with s_j / 2 < m_j <= s_j for the maxima m_j in rCS[j] (j >= ic; 1 for
+ *  the intercept, and for a column of zeros). */
+export function powerScales(): void {
+  const F = mF;
+  for (let j = 0; j < q; j++) {
+    const m = j < ic ? 1.0 : F[rCS + j];
     let s = 1.0;
     if (m > 0) {
       while (s < m && s < 8.98846567431158e307) s *= 2.0;

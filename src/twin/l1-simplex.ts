@@ -649,11 +649,12 @@ function startSimplex(): void {
   grown = 0;
   residuals(false);
   const sres = typicalScale();
-  residuals(true);
   let zeros = 0;
   let mass = 0.0;
   for (let i = 0; i < n; i++) {
-    const r = F[rR + i];
+    // residuals(true) at this b, in this loop (see assembly/l1-simplex.ts startSimplex)
+    let r = F[rR + i];
+    if (Math.abs(r) <= ZERO_RES * F[rVA + i]) { r = 0.0; F[rR + i] = 0.0; }
     I[iLab + i] = r < 0 ? -1 : 1;
     const e = PERTURB * (F[rVA + i] + sres) * jitter(i);
     F[rYp + i] = F[yb + i] + e;

@@ -12,6 +12,7 @@ import { STATUS_OK, STATUS_RANK_DEFICIENT, STATUS_NUMERICAL } from '../abi/statu
 import { F64, I32 } from './mem.js';
 import { XS, setX, xview } from './xload.js';
 import { splitHi, twoSumErr, twoProdErr } from './dd.js';
+import { gram32Chunk } from './gram32.js';
 
 const BLOCK = 512;
 const RCOND_MIN = 1e-10;
@@ -25,6 +26,12 @@ const PLAIN_MIN_NQ = 1048576; // 2^20 (assembly/l2.ts)
 export const SUPER_BLOCKS = 8;
 const RCOND_PLAIN = 1e-4;
 const EPS = 2.220446049250313e-16;
+/** The f32 Gram route (assembly/l2.ts Q32_MIN). */
+const Q32_MIN = 64;
+const EST32_MAX = 1024.0;
+const EPS32 = 1.1920928955078125e-7;
+const F32_AMAX = 1099511627776.0;
+const F32_AMIN = 9.094947017729282e-13;
 
 function evenUp(k: number): number {
   return (k + 1) & ~1;
@@ -75,20 +82,41 @@ export function chunkCount(n: number, p: number): number {
   return Math.trunc((n + c - 1) / c);
 }
 
+/** gram: 0 auto (the f32 Gram route where it applies), 1 the f64 route only (assembly/l2.ts l2_fit). */
 export function l2_fit(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, ridge: number,
-  pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32 = 0): number {
+  pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32 = 0, gram = 0): number {
   setX(xf32);
-  return l2Solve(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, 0, 1);
+  let route = ROUTE_F64;
+  if (!gram) {
+    const st = l2Route(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, 0, 1, ROUTE_F32);
+    if (st >= 0) return st;
+    if (st === -2) route = ROUTE_F64_TWO_PASS;
+  }
+  return l2Route(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, 0, 1, route);
 }
+
+const ROUTE_F64 = 0;
+const ROUTE_F32 = 1;
+const ROUTE_F64_TWO_PASS = 2;
 
 /** l2_fit, or (inner != 0) IRLS's cheaper intermediate solve: see assembly/l2.ts l2Solve (same steps,
  *  same functions). */
 export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, ridge: number,
   pCoef: number, pInfo: number, pFlags: number, pWork: number, inner: number, plainOk = 0): number {
+  return l2Route(n, p, pX, pY, pW, intercept, ridge, pCoef, pInfo, pFlags, pWork, inner, plainOk, ROUTE_F64);
+}
+
+/** l2Solve on a route (assembly/l2.ts l2Route: -1 / -2 when the f32 route is not taken). */
+function l2Route(n: number, p: number, pX: number, pY: number, pW: number, intercept: number, ridge: number,
+  pCoef: number, pInfo: number, pFlags: number, pWork: number, inner: number, plainOk: number, route: number): number {
   const F = F64;
   const I = I32;
   const L = blockRows(n);
+  if (route === ROUTE_F32 && !(plainOk !== 0 && inner === 0 && pW === 0 && XS === 3 && p > 0 && p + 1 >= Q32_MIN &&
+    n * (p + 1) >= PLAIN_MIN_NQ && p + 1 <= L)) return -1;
   layoutL2(pWork, p, L, n);
+  g32 = route === ROUTE_F32 ? 1 : 0;
+  fail32 = 0;
   const wb = pW >>> 3;
   const cb = pCoef >>> 3;
   const ib = pInfo >>> 3;
@@ -115,12 +143,19 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
   }
 
   let pa = p;
-  if (!(plainOk !== 0 && fusedNormalMatrix(F, I, n, p, pX, pY, pW, intercept, ridge, L))) {
+  if (route === ROUTE_F32) {
+    const f = fusedNormalMatrix(F, I, n, p, pX, pY, pW, intercept, ridge, L, 1);
+    if (f !== FUSED_OK) return f === FUSED_SHIFT ? -2 : -1;
+  } else if (!(plainOk !== 0 && route === ROUTE_F64 && fusedNormalMatrix(F, I, n, p, pX, pY, pW, intercept, ridge, L, 0) === FUSED_OK)) {
     pa = standardize(F, I, n, p, pX, pY, pW, W, intercept, fb, 1);
     normalMatrix(F, I, n, pX, pY, pW, pa, intercept !== 0 ? F[mean + p] : 0, ridge, L, plainOk);
   }
   let ybar = intercept !== 0 ? F[mean + p] : 0;
   let kk = factorize(F, I, n, pX, pY, pW, pa, ybar, ridge, L, fb, ib, 1);
+  if (route === ROUTE_F32) {
+    const rc = F[ib + INFO_RCOND];
+    if (kk < 0 || !(rc >= RCOND_PLAIN) || !(1.0 / (rc * gramNorm1(F, I, G, pa + 1, pos, pa)) <= EST32_MAX)) return -1;
+  }
   if (kk < 0) {
     // the QR path: steps 1-3 again with the multi-pass standardisation (see assembly/l2.ts)
     for (let j = 0; j < p; j++) I[fb + j] = 0;
@@ -132,6 +167,7 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
   const q = pa + 1;
   const b0 = initialSolution(F, I, kk, pa, q, ybar, intercept, cb);
   let obj = refine(F, I, n, pX, pY, pW, mask, W, kk, q, b0, intercept, ridge, inner, plainOk, L, cb, ib);
+  if (fail32 !== 0) return -1;
 
   // 7. Objective.
   if (ridge > 0) {
@@ -156,6 +192,8 @@ export function l2Solve(n: number, p: number, pX: number, pY: number, pW: number
 
 // ---- the work layout of the call in progress (f64 index bases; i32 bases for act / pos) ----
 let gramRaw = 0; // the Gram matrix was read in place (normalMatrix)
+let g32 = 0; // the f32 Gram route (l2Route)
+let fail32 = 0; // refine on the f32 route ended without settling
 let mean = 0, meanLo = 0, scale = 0, invs = 0, act = 0, pos = 0, delta = 0, gh = 0, gl = 0, ex = 0, sg = 0,
   xm = 0, G = 0, R = 0, blk = 0, wbuf = 0, rh = 0, rl = 0, qh = 0, ql = 0, part = 0, stats = 0, curP = 0;
 
@@ -266,9 +304,9 @@ export const FUSED_PROBE = 64;
 
 /** Steps 1-3 in one pass (assembly/l2.ts fusedNormalMatrix). */
 function fusedNormalMatrix(F: Float64Array, I: Int32Array, n: number, p: number, pX: number, pY: number, pW: number,
-  intercept: number, ridge: number, L: number): boolean {
+  intercept: number, ridge: number, L: number, f32: number): number {
   const q = p + 1;
-  if (!(pW === 0 && XS === 3 && p > 0 && n * q >= PLAIN_MIN_NQ && q <= L)) return false;
+  if (!(pW === 0 && XS === 3 && p > 0 && n * q >= PLAIN_MIN_NQ && q <= L)) return FUSED_SHIFT;
   for (let t = 0; t < q; t++) {
     I[act + t] = t;
     const v = t < p ? (pX >>> 3) + t * n : pY >>> 3;
@@ -289,9 +327,14 @@ function fusedNormalMatrix(F: Float64Array, I: Int32Array, n: number, p: number,
     }
     F[sg + t] = mode;
     F[ex + t] = c;
+    if (f32 !== 0) F[scale + t] = f32Factor(F, v, n, c);
   }
   gramRaw = 1;
-  gramMatrix(n, pX, pY, pW, p, act * 4, ex * 8, invs * 8, 0, blk * 8, L, curP, part * 8, G * 8, 1, sg * 8, stats * 8);
+  if (f32 !== 0) {
+    if (!gram32Matrix(F, n, p, pX, pY, L)) return FUSED_F32;
+  } else {
+    gramMatrix(n, pX, pY, pW, p, act * 4, ex * 8, invs * 8, 0, blk * 8, L, curP, part * 8, G * 8, 1, sg * 8, stats * 8);
+  }
   const pv = evenUp(q);
   const nc = chunkCount(n, p);
   const W = n;
@@ -308,17 +351,17 @@ function fusedNormalMatrix(F: Float64Array, I: Int32Array, n: number, p: number,
       if (b > hi) hi = b;
     }
     const s2 = F[G + t * q + t];
-    if (!(s1 - s1 === 0) || !(s2 < Infinity) || !(s2 >= ONEPASS_S2_MIN)) return false;
+    if (!(s1 - s1 === 0) || !(s2 < Infinity) || !(s2 >= ONEPASS_S2_MIN)) return FUSED_SHIFT;
     const c = F[ex + t];
     const m1 = intercept !== 0 ? s1 / W : 0.0;
     const m = c + m1;
     const amax = vExtent(lo, hi, m1);
-    if (!(W * amax * amax <= ONEPASS_WA2_MAX)) return false;
+    if (!(W * amax * amax <= ONEPASS_WA2_MAX)) return FUSED_SHIFT;
     const corr = s1 * m1;
-    if (!(corr <= 0.5 * s2)) return false;
+    if (!(corr <= 0.5 * s2)) return FUSED_SHIFT;
     const sc = t < p ? Math.sqrt(s2 - corr) : 1.0;
     const iv = 1.0 / sc;
-    if (!(sc > 0 && iv < Infinity)) return false;
+    if (!(sc > 0 && iv < Infinity)) return FUSED_SHIFT;
     F[mean + t] = m;
     F[meanLo + t] = twoSumErr(c, m1, m);
     if (t < p) {
@@ -340,8 +383,54 @@ function fusedNormalMatrix(F: Float64Array, I: Int32Array, n: number, p: number,
     }
   }
   addRidge(F, I, p, q, ridge);
+  return FUSED_OK;
+}
+
+/** assembly/l2.ts f32Factor. */
+function f32Factor(F: Float64Array, v: number, n: number, c: number): number {
+  let amp = 0.0;
+  for (let k = 0; k < FUSED_PROBE; k++) {
+    const d = Math.abs(F[v + Math.floor(((2 * k + 1) * n) / (2 * FUSED_PROBE))] - c);
+    if (d > amp) amp = d;
+  }
+  return amp > 0 && amp < Infinity ? scaleFor(amp) : 1.0;
+}
+
+/** assembly/l2.ts gram32Matrix (the chunks in order on one slot). */
+function gram32Matrix(F: Float64Array, n: number, p: number, pX: number, pY: number, L: number): boolean {
+  const q = p + 1;
+  const nc = chunkCount(n, p);
+  const chunk = chunkRows(n, p);
+  const ps = partStride(p);
+  const pv = evenUp(q);
+  const block = new Float32Array(q * L);
+  for (let c = 0; c < nc; c++) {
+    gram32Chunk(n, pX >>> 3, pY >>> 3, q, L, chunk, c, part + c * ps, stats + c * 3 * pv, ex, scale, block);
+  }
+  for (let k = 0; k < q * q; k++) F[G + k] = 0;
+  for (let c = 0; c < nc; c++) {
+    const P = part + c * ps;
+    for (let k = 0; k < q * q; k++) F[G + k] = F[G + k] + F[P + k];
+  }
+  for (let t = 0; t < q; t++) {
+    let amax = 0.0;
+    for (let c = 0; c < nc; c++) {
+      const st = stats + c * 3 * pv;
+      amax = Math.max(amax, Math.max(-F[st + pv + t], F[st + 2 * pv + t]));
+    }
+    const z = amax * F[scale + t];
+    if (amax !== 0 && !(z >= F32_AMIN && z <= F32_AMAX)) return false;
+  }
+  for (let u = 0; u < q; u++) {
+    const iu = 1.0 / F[scale + u];
+    for (let t = 0; t <= u; t++) F[G + u * q + t] = (F[G + u * q + t] * (1.0 / F[scale + t])) * iu;
+  }
   return true;
 }
+
+const FUSED_OK = 0;
+const FUSED_SHIFT = 1;
+const FUSED_F32 = 2;
 
 /** Steps 4-5: factor; writes INFO_METHOD and INFO_RCOND, returns the rank kk (-1: fast and QR needed). */
 function factorize(F: Float64Array, I: Int32Array, n: number, pX: number, pY: number, pW: number, pa: number,
@@ -430,9 +519,10 @@ function refine(F: Float64Array, I: Int32Array, n: number, pX: number, pY: numbe
       const qf = q;
       const depthG = gramRaw !== 0 ? 2.0 * depth : depth;
       rho = 16.0 * est * qf * (depthG + 3.0 * qf + 8.0) * EPS + 4.0 * EPS;
+      if (g32 !== 0) rho += 16.0 * est * qf * 2.0 * (((L / 4) | 0) + 3.0) * EPS32; // the f32 Gram's error
       plain = plainOk !== 0 && inner === 0 && rcond >= RCOND_PLAIN && n * qf >= PLAIN_MIN_NQ;
       if (plain) {
-        F[ib + INFO_METHOD] = 2;
+        F[ib + INFO_METHOD] = g32 !== 0 ? 3 : 2;
         // plain float64 residuals (see assembly/l2.ts)
         floorR = 2.0 * (qf + 1.0) * EPS;
         floorB = 16.0 * est * Math.sqrt(qf * W) * floorR;
@@ -550,6 +640,7 @@ function refine(F: Float64Array, I: Int32Array, n: number, pX: number, pY: numbe
   F[cb] = b0;
   F[ib + INFO_ITERATIONS] = iters;
   F[ib + INFO_REFINE] = metric;
+  if (g32 !== 0 && !settled && !(metric <= EPS)) fail32 = 1; // the f64 route (see assembly/l2.ts)
   return obj;
 }
 

@@ -163,7 +163,7 @@ export function lts_fit(n: number, p: number, pX: number, pY: number, intercept:
   const ib0 = pInfo >>> 3, cb = pCoef >>> 3;
 
   for (let k = 0; k < INFO_LEN; k++) F[ib0 + k] = 0;
-  const st0 = l2_fit(n, p, pX, pY, 0, intercept, 0.0, pCoef, pInfo, pFlags, pWork, xf32);
+  const st0 = l2_fit(n, p, pX, pY, 0, intercept, 0.0, pCoef, pInfo, pFlags, pWork, xf32, 1);
   if (st0 === STATUS_RANK_DEFICIENT || st0 === STATUS_NUMERICAL) return st0;
   rng = seed >>> 0;
   brEps = BR_EPS0;
@@ -175,7 +175,7 @@ export function lts_fit(n: number, p: number, pX: number, pY: number, intercept:
 
   for (let i = 0; i < n; i++) F[kWt + i] = 0.0;
   for (let k = 0; k < h; k++) F[kWt + I[kId + k]] = 1.0;
-  const st2 = l2_fit(n, p, pX, pY, pWt, intercept, 0.0, pCoef, pInfo, pFlags, pWork, xf32);
+  const st2 = l2_fit(n, p, pX, pY, pWt, intercept, 0.0, pCoef, pInfo, pFlags, pWork, xf32, 1);
   if (st2 !== STATUS_OK) {
     for (let j = 0; j <= p; j++) F[cb + j] = F[kBest + j];
     for (let j = 0; j < p; j++) I[(pFlags >>> 2) + j] = 0;

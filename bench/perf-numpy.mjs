@@ -9,6 +9,9 @@
 // [1, X] array) — medians and fastest. Both answers are checked against each other first.
 //
 // The bar: robustreg within 1.3× numpy per core at 1e6 × 20 and 1e5 × 100.
+// On a shared VM host pin the run to one vCPU — `taskset -c 0 node bench/perf-numpy.mjs --reps 11` (the
+// python child inherits the mask; the two alternate, never overlap): unpinned, the host's other tenants
+// slowed one vCPU or the other for minutes and the two sides' medians swung up to 1.6× (session 9).
 //
 // Per pass (docs/design.md §5, "Where does the float64 route's time go"): CPU samples by wasm
 // function, from any run of this script (python's samples are filtered out by --comm node):

@@ -18,11 +18,6 @@
 // call timed by (pass id, item kind — the first argument slot of the L1 passes —, items), so the
 // per-call cost of a wake-up shows where a pass of few or small items does not pay.
 //
-// --spin W,C adds a configuration to the same interleaved loop: the largest thread count with the
-// pool's bounded polling (src/threads/pool.ts spin: each worker polls W us for the next job before it
-// blocks, the calling thread C us for the acknowledgments) — off by default in the library until a
-// quiet machine shows it pays (it costs up to W us of CPU per job on a loaded one).
-//
 // Wall-clock speed-up needs a quiet machine with at least 2 free cores: on a loaded machine (load
 // average above the core count) the script still checks bit-identity and reports, but says that
 // the wall-clock numbers are not meaningful.
@@ -38,8 +33,6 @@ const HELP = `node bench/threads.mjs [flags]
   --threads LIST   thread counts compared, same pool (default 1,2)
   --reps N         interleaved repetitions per thread count (default 7)
   --quick          n = 1e5 instead of 1e6 (smoke run)
-  --spin W,C       also time the largest thread count with the pool polling W us (workers) and C us
-                   (caller) before blocking (same interleaved loop; row "N threads + spin")
   --kinds          also time each pass call by (pass, kind, items): pool vs the calling thread alone
   --lib PATH       the build (default dist/index.js)
   --json PATH      also write the results as JSON
@@ -53,7 +46,6 @@ const { values: A } = parseArgs({
     quick: { type: 'boolean', default: false },
     lib: { type: 'string', default: path.join(L.ROOT, 'dist', 'index.js') },
     json: { type: 'string' },
-    spin: { type: 'string' },
     kinds: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -66,16 +58,10 @@ if (A.help) {
 const lib = await import(pathToFileURL(path.resolve(A.lib)).href);
 const runtime = await import(pathToFileURL(path.join(path.dirname(path.resolve(A.lib)), 'backend', 'runtime.js')).href);
 const { ThreadPool } = await import(pathToFileURL(path.join(path.dirname(path.resolve(A.lib)), 'threads', 'pool.js')).href);
-const spin = A.spin ? A.spin.split(',').map(Number) : null;
-if (spin && !(spin.length === 2 && spin.every((v) => Number.isFinite(v) && v >= 0))) throw new Error('--spin: W,C in microseconds');
-const threadList0 = A.threads.split(',').map(Number);
-if (!threadList0.every((t) => Number.isInteger(t) && t >= 1) || threadList0.length < 2) throw new Error('--threads: at least two positive integers');
+const threadList = A.threads.split(',').map(Number);
+if (!threadList.every((t) => Number.isInteger(t) && t >= 1) || threadList.length < 2) throw new Error('--threads: at least two positive integers');
 const reps = Number(A.reps);
-const maxT = Math.max(...threadList0);
-// configurations: thread counts, and with --spin the largest one polling (key `${maxT}+spin`)
-const threadList = spin ? [...threadList0, `${maxT}+spin`] : threadList0;
-const threadsOf = (t) => (typeof t === 'number' ? t : maxT);
-const useSpin = (t) => ThreadPool.spinAll(...(typeof t === 'number' || !spin ? [0, 0] : spin));
+const maxT = Math.max(...threadList);
 const init = await lib.init({ threads: maxT, warmup: 'wait' });
 if (init.threads !== maxT) throw new Error(`init({ threads: ${maxT} }) started ${init.threads} (${init.threadsReason ?? ''})`);
 
@@ -171,7 +157,7 @@ for (const id of A.cases.split(',')) {
     const fit = FITS[kind];
     // warm: one fit per thread count (also the bit-identity reference)
     const bits = new Map();
-    for (const t of threadList) { useSpin(t); bits.set(t, bitsOf(fit(ds, threadsOf(t)))); }
+    for (const t of threadList) bits.set(t, bitsOf(fit(ds, t)));
     const ref = bits.get(threadList[0]);
     for (const [t, b] of bits) if (b !== ref) throw new Error(`${id}: ${t} threads differ from ${threadList[0]} (not bit-identical)`);
     const wall = new Map(threadList.map((t) => [t, []]));
@@ -179,11 +165,10 @@ for (const id of A.cases.split(',')) {
     const passes = new Map(threadList.map((t) => [t, []]));
     for (let r = 0; r < reps; r++) {
       for (const t of r % 2 ? [...threadList].reverse() : threadList) {
-        useSpin(t);
         runtime.passTiming(true);
         const c0 = cpuMs();
         const t0 = performance.now();
-        const res = fit(ds, threadsOf(t));
+        const res = fit(ds, t);
         const w = performance.now() - t0;
         const c = cpuMs() - c0;
         const pt = runtime.passTiming(false);
@@ -193,23 +178,21 @@ for (const id of A.cases.split(',')) {
         passes.get(t).push(pt);
       }
     }
-    useSpin(threadList[0]);
     const t1 = threadList[0], tN = maxT;
     const w1 = median(wall.get(t1)), wN = median(wall.get(tN));
     const N = tN / t1;
     const f = Math.min(1, Math.max(0, (N * wN / w1 - 1) / (N - 1)));
     const amdahl = (P) => 1 / (f + (1 - f) / P);
     console.log(`\n${id} (n = ${n}, p = ${p}): bit-identical on ${threadList.join(', ')} threads`);
-    const rows = threadList.map((t) => [typeof t === 'number' ? `${t} thread${t > 1 ? 's' : ''}` : `${maxT} threads + spin ${spin.join('/')} us`, L.fmtMs(median(wall.get(t))), L.fmtMs(Math.min(...wall.get(t))), L.fmtMs(median(cpu.get(t))),
+    const rows = threadList.map((t) => [`${t} thread${t > 1 ? 's' : ''}`, L.fmtMs(median(wall.get(t))), L.fmtMs(Math.min(...wall.get(t))), L.fmtMs(median(cpu.get(t))),
       (w1 / median(wall.get(t))).toFixed(2) + '×']);
     console.log(L.renderTable(['threads', 'wall median', 'wall fastest', 'CPU median (all threads)', 'speed-up (median wall)'], rows));
     // per pass: median over reps of each pass's time
     const ids = new Set();
     for (const t of threadList) for (const pt of passes.get(t)) for (const k of Object.keys(pt)) ids.add(k);
     const passRows = [];
-    // first thread count vs the largest, and (--spin) vs the largest with polling
-    const iN = threadList.indexOf(maxT);
-    const speedUps = (ms) => [(ms[0] / ms[iN]).toFixed(2) + '×', ...(spin ? [(ms[0] / ms[ms.length - 1]).toFixed(2) + '×'] : [])];
+    // first thread count vs the last
+    const speedUps = (ms) => [(ms[0] / ms[ms.length - 1]).toFixed(2) + '×'];
     const perPass = {};
     for (const k of [...ids].sort()) {
       const ms = threadList.map((t) => median(passes.get(t).map((pt) => pt[k]?.ms ?? 0)));
@@ -220,7 +203,7 @@ for (const id of A.cases.split(',')) {
     }
     const serial = threadList.map((t) => median(wall.get(t)) - Object.values(perPass).reduce((s, v) => s + v.ms[t], 0));
     passRows.push(['rest of the fit (serial)', '', '', ...serial.map(L.fmtMs), ...speedUps(serial)]);
-    console.log(L.renderTable(['pass', 'calls', 'items', ...threadList.map((t) => `${t} thr`), 'speed-up', ...(spin ? ['with spin'] : [])], passRows));
+    console.log(L.renderTable(['pass', 'calls', 'items', ...threadList.map((t) => `${t} thr`), 'speed-up'], passRows));
     console.log(`Amdahl serial fraction f = ${f.toFixed(3)} (from ${t1} vs ${tN} threads, median wall); predicted speed-up: 8 cores ${amdahl(8).toFixed(2)}×, 16 cores ${amdahl(16).toFixed(2)}×, 64 cores ${amdahl(64).toFixed(2)}×` +
       (quiet ? '' : ' — from wall times on a loaded machine: not meaningful'));
     // Structural estimate from CPU time on ONE thread (other load inflates wall time, not CPU time):

@@ -47,9 +47,6 @@ const MSG_LEN = 9;
 const FAULT = 10;
 /** Deaths reported so far (a worker's own report, or this thread's): the caller rescans the workers when it changes. */
 const LOST = 11;
-/** Microseconds a worker polls the generation word after acknowledging a job before it blocks
- *  (ThreadPool.spin; 0: block at once). */
-const SPIN = 12;
 const MSG = 16;
 const MSG_MAX = 480;
 /** Per-worker words from here, 3 per worker index i (1-based): state, first generation, acknowledged generation. */
@@ -80,7 +77,7 @@ export const THREAD_WORKER_SOURCE = `"use strict";
     onMessage = (f) => g.addEventListener('message', (e) => f(e.data), { once: true });
   }
   const GEN = ${GEN}, PASS = ${PASS}, ARGS = ${ARGS}, ITEMS = ${ITEMS}, NEXT = ${NEXT}, DONE = ${DONE}, PARTS = ${PARTS},
-    ERR = ${ERR}, STOP = ${STOP}, MSG_LEN = ${MSG_LEN}, FAULT = ${FAULT}, LOST = ${LOST}, SPIN = ${SPIN}, MSG = ${MSG}, MSG_MAX = ${MSG_MAX},
+    ERR = ${ERR}, STOP = ${STOP}, MSG_LEN = ${MSG_LEN}, FAULT = ${FAULT}, LOST = ${LOST}, MSG = ${MSG}, MSG_MAX = ${MSG_MAX},
     WBASE = ${WBASE}, W_LIVE = ${W_LIVE}, W_DEAD = ${W_DEAD};
   onMessage((m) => {
     const c = new Int32Array(m.ctl);
@@ -133,18 +130,8 @@ export const THREAD_WORKER_SOURCE = `"use strict";
     };
     const onExit = (code) => died('exit code ' + code);
     if (proc) proc.on('exit', onExit);
-    const clock = g.performance;
     try {
       for (;;) {
-        // a bounded poll before blocking: the next job of a fit usually follows within ~100 us (the
-        // kernel's serial steps between two passes), and a blocked thread takes a futex wake-up (on a
-        // virtual machine an idle vCPU's interrupt) to start it; the bound keeps a loaded machine's
-        // cost to SPIN us of CPU per job
-        const spin = Atomics.load(c, SPIN);
-        if (spin > 0 && clock && Atomics.load(c, GEN) === gen) {
-          const end = clock.now() + spin / 1000;
-          for (let k = 1; Atomics.load(c, GEN) === gen; k++) if ((k & 63) === 0 && clock.now() > end) break;
-        }
         Atomics.wait(c, GEN, gen);
         gen = Atomics.load(c, GEN);
         if (Atomics.load(c, STOP) !== 0) return;
@@ -345,9 +332,6 @@ export interface PoolStatus {
   note?: string;
 }
 
-/** The pools not closed (ThreadPool.spinAll). */
-const openPools = new Set<ThreadPool>();
-
 export class ThreadPool {
   /** Participants: this thread plus the workers (including any being replaced). */
   readonly size: number;
@@ -372,8 +356,6 @@ export class ThreadPool {
   private note: string | null = null;
   /** Jobs run (diagnostics and tests). */
   jobs = 0;
-  /** Microseconds this thread polls for the workers' acknowledgments before it blocks (see spin()). */
-  private callerSpin = 0;
 
   private constructor(ctl: Int32Array, workers: PoolWorker[], module: WebAssembly.Module, memory: WebAssembly.Memory) {
     this.ctl = ctl;
@@ -385,7 +367,6 @@ export class ThreadPool {
     this.known = workers.map(() => 'live');
     this.restarts = workers.map(() => 0);
     this.live = workers.length;
-    openPools.add(this);
     const first = (Atomics.load(ctl, GEN) + 1) | 0;
     workers.forEach((w, k) => {
       Atomics.store(ctl, WBASE + 3 * (k + 1) + 1, first);
@@ -490,11 +471,6 @@ export class ThreadPool {
       } catch (e) {
         err = e;
         Atomics.compareExchange(c, ERR, 0, -1);
-      }
-      if (this.callerSpin > 0 && Atomics.load(c, DONE) < owed) {
-        // the workers' last items usually end within a few us of this thread's: poll before blocking
-        const end = performance.now() + this.callerSpin / 1000;
-        for (let k = 1; Atomics.load(c, DONE) < owed; k++) if ((k & 63) === 0 && performance.now() > end) break;
       }
       for (let spins = 0; ;) {
         const d = Atomics.load(c, DONE);
@@ -644,23 +620,6 @@ export class ThreadPool {
     w.post({ module: this.module, memory: this.memory, ctl: this.ctl.buffer, index: i });
   }
 
-  /**
-   * Bounded polling instead of blocking at once: each worker polls for the next job for up to
-   * `workerUs` microseconds after acknowledging one, and the calling thread polls for the
-   * acknowledgments for up to `callerUs` after its own items (only where it may block; a browser's
-   * main thread spins anyway). Either then blocks as before, so a loaded machine pays at most that
-   * much CPU per job. Results never depend on it.
-   */
-  spin(workerUs: number, callerUs: number): void {
-    Atomics.store(this.ctl, SPIN, Math.max(0, Math.floor(workerUs)));
-    this.callerSpin = Math.max(0, callerUs);
-  }
-
-  /** Internal (bench/threads.mjs --spin): spin() on every pool not closed. */
-  static spinAll(workerUs: number, callerUs: number): void {
-    for (const p of openPools) p.spin(workerUs, callerUs);
-  }
-
   /** Internal (tests): terminate worker i (1-based) as if it had died (between jobs). */
   killWorker(i: number): void {
     if (this.known[i - 1] !== 'live') return;
@@ -709,7 +668,6 @@ export class ThreadPool {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    openPools.delete(this);
     Atomics.store(this.ctl, STOP, 1);
     Atomics.add(this.ctl, GEN, 1);
     Atomics.notify(this.ctl, GEN);

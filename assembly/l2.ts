@@ -79,7 +79,7 @@ import { INFO_LEN, INFO_OBJECTIVE, INFO_RCOND, INFO_ITERATIONS, INFO_METHOD, INF
 import { splitHi, twoSumErr, twoProdErr, splitHiV, twoSumErrV, twoProdErrV } from "./dd";
 import { XS, setX, setXS, xatx, xld, xld2 } from "./xload";
 import { PAR_SLOTS, PASS_L2_GRAM, PASS_L2_GRAM32, PASS_L2_REFINE, PASS_L2_STD, parRun } from "./par";
-import { gram32Args, gram32Item } from "./gram32";
+import { gram32Args, gram32Item, resetStats } from "./gram32";
 import { ldf, stf, ldi, sti, evenUp, lane0, lane1 } from "./mem";
 import { dotTile2x4At, dotTile2x1At, dotTile1x4At, dots4, dot1 } from "./tile";
 
@@ -1479,13 +1479,7 @@ export function l2GramItem(pArgs: usize, c: i32, s: i32): void {
   const stats = raw ? <usize>ldf(pArgs, aV2) : 0;
   const pv = evenUp(q);
   const st = stats + (<usize>(c * 3 * pv) << 3);
-  if (stats != 0) {
-    for (let t = 0; t < q; t++) {
-      stf(st, t, 0);
-      stf(st, pv + t, Infinity);
-      stf(st, 2 * pv + t, -Infinity);
-    }
-  }
+  if (stats != 0) resetStats(st, q, pv);
   for (let i0 = r0; i0 < r1; i0 += L) {
     const len = min<i32>(L, r1 - i0);
     const lp = evenUp(len);

@@ -12,7 +12,7 @@ import { STATUS_OK, STATUS_RANK_DEFICIENT, STATUS_NUMERICAL } from '../abi/statu
 import { F64, I32 } from './mem.js';
 import { XS, setX, xview } from './xload.js';
 import { splitHi, twoSumErr, twoProdErr } from './dd.js';
-import { gram32Chunk } from './gram32.js';
+import { gram32Chunk, resetStats } from './gram32.js';
 
 const BLOCK = 512;
 const RCOND_MIN = 1e-10;
@@ -1015,13 +1015,7 @@ export function gramMatrix(n: number, pX: number, pY: number, pW: number, pa: nu
     const P = (pPart >>> 3) + c * ps;
     for (let k = 0; k < q * q; k++) F[P + k] = 0;
     const st = (pStats >>> 3) + c * 3 * pv;
-    if (pStats !== 0) {
-      for (let t = 0; t < q; t++) {
-        F[st + t] = 0;
-        F[st + pv + t] = Infinity;
-        F[st + 2 * pv + t] = -Infinity;
-      }
-    }
+    if (pStats !== 0) resetStats(F, st, q, pv);
     const r0 = c * chunk;
     const r1 = Math.min(n, r0 + chunk);
     for (let i0 = r0; i0 < r1; i0 += L) {

@@ -788,7 +788,9 @@ function refine(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, W: f64, kk: 
       // The f32 route's Gram (assembly/gram32.ts): each product of the f32-rounded shifted columns
       // (squares at most twice the centred ones) summed over at most L / 4 rows in f32.
       if (rG32 != 0) rho += 16.0 * est * qf * 2.0 * (<f64>(L / 4) + 3.0) * EPS32;
-      yRange(n, pY, pW, rEx);
+      // y's range: max |y| = vExtent(min, max, 0) (the same double as a max |y_i| scan), and the offset
+      // guard's max |y - c|
+      columnRange(n, pY, pW, rEx, 3);
       ymax = vExtent(ldf(rEx, 0), ldf(rEx, 1), 0.0);
       plain = plainOk != 0 && inner == 0 && rcond >= RCOND_PLAIN && <f64>n * qf >= PLAIN_MIN_NQ;
       // Offsets that widen the plain refinement's noise floor (OFFSET_AMP): the exact refinement instead.
@@ -937,7 +939,7 @@ function refine(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, W: f64, kk: 
  *  sum_j |b_j| max |x_j - m_j|. cx: max_j max |x_j| / s_j (X^T r sums over the columns as stored),
  *  centred max_j max |x_j - m_j| / s_j. obj: the semi-normal estimate ||yc||^2 - ||c||^2 (rG, column
  *  pa of rR; refine's own objective comes with the first pass). Coefficients: the initial solution.
- *  (lo, hi): y's range (yRange). Without an intercept every m_j = 0 and ybar = b0 = 0: never. */
+ *  (lo, hi): y's range (columnRange). Without an intercept every m_j = 0 and ybar = b0 = 0: never. */
 function offsetWide(kk: i32, q: i32, depth: f64, b0: f64, pCoef: usize, ybar: f64, lo: f64, hi: f64): bool {
   let tx = vExtent(lo, hi, b0);
   let tc = vExtent(lo, hi, ybar);
@@ -963,39 +965,6 @@ function offsetWide(kk: i32, q: i32, depth: f64, b0: f64, pCoef: usize, ybar: f6
   const so = obj > 0 ? sqrt<f64>(obj) : 0.0;
   const qf = <f64>q + 1.0;
   return qf * tx + depth * cx * so > OFFSET_AMP * (qf * tc + depth * cc * so);
-}
-
-/** [min, max] of y over the rows of positive weight (all rows without weights; NaNs never count) at
- *  pExt: refine's max |y_i| is vExtent(min, max, 0) (the same double), the offset guard's max |y_i - c|
- *  vExtent(min, max, c). Without weights two rows per f64x2 (pmin / pmax keep the running extreme on a
- *  NaN, as the scalar tests do); measured (as max |y| alone) 0.9 -> 0.4 ms of refine's CPU per 1e6 x 20
- *  fit (perf samples, load 6). */
-function yRange(n: i32, pY: usize, pW: usize, pExt: usize): void {
-  let lo = Infinity;
-  let hi = -Infinity;
-  let i = 0;
-  if (pW == 0) {
-    let a = f64x2.splat(Infinity);
-    let b = f64x2.splat(-Infinity);
-    for (; i + 2 <= n; i += 2) {
-      const v = v128.load(pY + (<usize>i << 3));
-      a = f64x2.pmin(a, v);
-      b = f64x2.pmax(b, v);
-    }
-    lo = lane0(a);
-    if (lane1(a) < lo) lo = lane1(a);
-    hi = lane0(b);
-    if (lane1(b) > hi) hi = lane1(b);
-  }
-  for (; i < n; i++) {
-    if (pW == 0 || ldf(pW, i) > 0) {
-      const v = ldf(pY, i);
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-  }
-  stf(pExt, 0, lo);
-  stf(pExt, 1, hi);
 }
 
 /** The correction d of one refinement step, in rDelta: R^T R d = Z^T W r - D beta, the right-hand
@@ -1277,7 +1246,7 @@ export function scaleFor(x: f64): f64 {
 }
 
 /** min and max of v over the rows of positive weight (at pExt, pExt + 8), as weightedMean's first
- *  pass finds them: for the columns of a fit without intercept (m = 0). */
+ *  pass finds them: for the columns of a fit without intercept (m = 0), and y's range in refine. */
 function columnRange(n: i32, pV: usize, pW: usize, pExt: usize, s: i32): void {
   if (s == 3) columnRangeT<f64>(n, pV, pW, pExt); else columnRangeT<f32>(n, pV, pW, pExt);
 }

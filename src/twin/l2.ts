@@ -521,16 +521,10 @@ function refine(F: Float64Array, I: Int32Array, n: number, pX: number, pY: numbe
       const depthG = gramRaw !== 0 ? 2.0 * depth : depth;
       rho = 16.0 * est * qf * (depthG + 3.0 * qf + 8.0) * EPS + 4.0 * EPS;
       if (g32 !== 0) rho += 16.0 * est * qf * 2.0 * (((L / 4) | 0) + 3.0) * EPS32; // the f32 Gram's error
-      // y's range (assembly/l2.ts yRange): max |y| and the offset guard's max |y - c|
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (let i = 0; i < n; i++) {
-        if (pW === 0 || F[wb + i] > 0) {
-          const v = F[yb + i];
-          if (v < lo) lo = v;
-          if (v > hi) hi = v;
-        }
-      }
+      // y's range: max |y| and the offset guard's max |y - c|
+      columnRange(F, n, yb, pW, wb, ex, F);
+      const lo = F[ex];
+      const hi = F[ex + 1];
       ymax = vExtent(lo, hi, 0.0);
       plain = plainOk !== 0 && inner === 0 && rcond >= RCOND_PLAIN && n * qf >= PLAIN_MIN_NQ;
       // offsets that widen the plain floor: the exact refinement instead (assembly/l2.ts OFFSET_AMP)
@@ -902,7 +896,7 @@ export function scaleFor(x: number): number {
   return pow2(k);
 }
 
-/** min and max of v over the rows of positive weight into F[ext], F[ext + 1] (fits without intercept). */
+/** min and max of v over the rows of positive weight into F[ext], F[ext + 1] (fits without intercept; y in refine). */
 function columnRange(F: Float64Array, n: number, v: number, pW: number, wb: number, ext: number,
   V: Float64Array | Float32Array): void {
   let vmin = Infinity;

@@ -12,6 +12,7 @@ import { STATUS_OK } from '../../src/abi/status.js';
 import { l2Solve } from '../../src/twin/l2.js';
 import { allBackends, type TestBackend } from '../helpers/backends.js';
 import { rng } from '../helpers/close.js';
+import { pairs } from '../helpers/l2-pairs.js';
 
 interface Fit {
   status: number;
@@ -39,31 +40,21 @@ function fit(tb: TestBackend, X: Float64Array, y: Float64Array, p: number, o: { 
   }
 }
 
-/** Column-major n x p, rows in pairs (the same x; residuals +e, -e, multiples of 1/16; an odd last
- *  row on the plane): x_ij = o_j + an integer in [-512, 512] (sd ~296), o_j = +-K 296 (rounded; sign
- *  alternating), y = b0 + x b + e. X^T r = 0 and 1^T r = 0 exactly, so bStar is the exact solution
- *  (every value below 2^47 with 4 fractional bits: exact). */
+/** The pairs construction (test/helpers/l2-pairs.ts: rows in pairs with residuals +e, -e, integer x,
+ *  dyadic coefficients; X^T r = 0 and 1^T r = 0 exactly, so bStar is the exact solution) with column j
+ *  offset by +-K 296 (sd of its integers ~296; sign alternating) and intercept b0; X column-major,
+ *  rss = sum e^2. Every value below 2^47 with 4 fractional bits: exact. */
 function offsetPairs(n: number, p: number, seed: number, K: number, b0: number) {
-  const r = rng(seed);
-  const bStar = [b0, ...Array.from({ length: p }, (_, j) => ((j % 5) - 2) * 0.625 + 0.125)];
-  const off = Array.from({ length: p }, (_, j) => Math.round((j % 2 === 0 ? 1 : -1) * K * 296));
+  const d = pairs(n, p, seed, { offset: (j) => Math.round((j % 2 === 0 ? 1 : -1) * K * 296), b0 });
   const X = new Float64Array(n * p);
-  const y = new Float64Array(n);
-  let e = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) X[j * n + i] = d.X[i * p + j];
   let rss = 0;
   for (let i = 0; i < n; i++) {
-    const second = i % 2 === 1;
-    let s = b0;
-    for (let j = 0; j < p; j++) {
-      const v = second ? X[j * n + i - 1] : off[j] + Math.floor(r() * 1025) - 512;
-      X[j * n + i] = v;
-      s += v * bStar[j + 1];
-    }
-    e = second ? -e : i === n - 1 ? 0 : (Math.floor(r() * 201) - 100) / 16;
-    y[i] = s + e;
-    rss += e * e;
+    let r = d.y[i] - d.bStar[0];
+    for (let j = 0; j < p; j++) r -= X[j * n + i] * d.bStar[j + 1];
+    rss += r * r;
   }
-  return { X, y, bStar, rss };
+  return { X, y: d.y, bStar: d.bStar, rss };
 }
 
 /** max_j |a_j - b_j| in units of eps |b_j| (b_j != 0). */

@@ -63,7 +63,9 @@
 //     on NIST).
 //     Plain mode (PLAIN_MIN_NQ, RCOND_PLAIN; l2_fit only, INFO_METHOD = 2): for large well-conditioned
 //     problems the residuals and X^T W r are plain float64 sums (one fused pass per correction), and the
-//     iteration stops once rho ||d|| is below the noise floor of those sums (docs/design.md §5).
+//     iteration stops once rho ||d|| is below the noise floor of those sums (docs/design.md §5) —
+//     unless column offsets make that floor wide (OFFSET_AMP, offsetWide): the double-double
+//     refinement then runs instead, on either route.
 //     The f32 Gram route (Q32_MIN; l2_fit only, INFO_METHOD = 3): the fused pass's Gram matrix with
 //     float32 products (assembly/gram32.ts), its f64 Cholesky factor, then plain mode against X with
 //     rho widened by the f32 Gram's error bound — the same fixed point; the f64 route runs instead

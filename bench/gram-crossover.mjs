@@ -68,8 +68,4 @@ for (const shape of A.shapes.split(',')) {
     ds.dispose();
   }
 }
-const head = ['n × p', 'f32 route median', 'fastest', 'f64 route median', 'fastest', 'f32 / f64', 'notes'];
-const w = head.map((h, k) => Math.max(h.length, ...rows.map((r) => String(r[k]).length)));
-console.log(head.map((h, k) => h.padEnd(w[k])).join('  '));
-console.log(w.map((k) => '-'.repeat(k)).join('  '));
-for (const r of rows) console.log(r.map((c, k) => String(c).padEnd(w[k])).join('  '));
+console.log(L.renderTable(['n × p', 'f32 route median', 'fastest', 'f64 route median', 'fastest', 'f32 / f64', 'notes'], rows));

@@ -15,7 +15,8 @@
 //
 // --kinds: after the main loop, the same fit on the largest thread count, interleaved with a run in
 // which every block pass's items run on the calling thread alone (the pool not woken): each pass
-// call timed by (pass id, item kind — the first argument slot of the L1 passes —, items), so the
+// call timed by (pass id, item kind — the first argument slot of the L1 passes —, items, and for the
+// solver's row passes the rows of the problem they run on: reduced problems or all rows), so the
 // per-call cost of a wake-up shows where a pass of few or small items does not pay.
 //
 // Wall-clock speed-up needs a quiet machine with at least 2 free cores: on a loaded machine (load
@@ -106,11 +107,14 @@ function passKinds(fit, ds, ref) {
   let alone = false;
   let rec = null;
   proto.run = function (item, pass, pArgs, items, parts) {
-    const kind = pass === 11 || pass === 40 ? new Float64Array(this.memory.buffer, pArgs, 1)[0] : -1;
+    const head = pass === 11 || pass === 40 ? new Float64Array(this.memory.buffer, pArgs, 2) : null;
+    const kind = head ? head[0] : -1;
+    // the solver's row passes run on problems of several sizes (reduced problems, then all rows): their rows too
+    const rowsKey = pass === 40 ? `:${head[1]}` : '';
     const t0 = performance.now();
     if (alone) for (let i = 0; i < items; i++) item(pass, pArgs, i, 0);
     else run.call(this, item, pass, pArgs, items, parts);
-    rec?.push([`${pass}:${kind}:${items}`, performance.now() - t0]);
+    rec?.push([`${pass}:${kind}:${items}${rowsKey}`, performance.now() - t0]);
   };
   const sums = { serialMs: {}, poolMs: {}, calls: {} };
   try {
@@ -133,14 +137,14 @@ function passKinds(fit, ds, ref) {
   const out = {};
   const rows = [];
   for (const k of Object.keys(sums.calls).sort()) {
-    const [pass, kind, items] = k.split(':');
+    const [pass, kind, items, nRows] = k.split(':');
     const s = sums.serialMs[k], pl = sums.poolMs[k] ?? 0;
     out[k] = { calls: sums.calls[k], serialMs: s, poolMs: pl };
-    rows.push([PASS_NAMES[pass] ?? `pass ${pass}`, kind, items, sums.calls[k].toFixed(1), L.fmtMs(s), L.fmtMs(pl), (s / pl).toFixed(2) + '×',
+    rows.push([PASS_NAMES[pass] ?? `pass ${pass}`, kind, items, nRows ?? '', sums.calls[k].toFixed(1), L.fmtMs(s), L.fmtMs(pl), (s / pl).toFixed(2) + '×',
       signedMs((pl - s / maxT) / sums.calls[k])]);
   }
   console.log(`per pass call (--kinds; ${reps} fits each way, per fit):`);
-  console.log(L.renderTable(['pass', 'kind', 'items', 'calls', 'calling thread alone', `pool (${maxT})`, 'speed-up', 'loss per call vs ideal'], rows));
+  console.log(L.renderTable(['pass', 'kind', 'items', 'rows', 'calls', 'calling thread alone', `pool (${maxT})`, 'speed-up', 'loss per call vs ideal'], rows));
   return out;
 }
 

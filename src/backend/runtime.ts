@@ -290,6 +290,48 @@ async function instantiateThreaded(): Promise<{ backend: Awaited<ReturnType<type
       t.cpuMs += cpuNow() - c0;
       return 1;
     },
+    // a pass in the background (assembly/par.ts parStart): the workers start on it, this thread returns
+    // to the kernel; parJoin takes the items left and waits. Timed: the start counts the call, the join
+    // the time this thread spent on it (on one thread the items run at the start, in order)
+    parStart: (pass, pArgs, items) => {
+      const pool = link.pool;
+      if (pool === null || !pool.usable) return 0;
+      if (passTimes === null) {
+        if (activeThreads <= 1) return 0;
+        pool.start(link.par.par_item, pass, pArgs >>> 0, items, activeThreads);
+        return 1;
+      }
+      const t0 = performance.now();
+      const c0 = cpuNow();
+      if (activeThreads <= 1) for (let i = 0; i < items; i++) link.par.par_item(pass, pArgs >>> 0, i, 0);
+      else pool.start(link.par.par_item, pass, pArgs >>> 0, items, activeThreads);
+      const t = (passTimes[pass] ??= { calls: 0, items: 0, ms: 0, cpuMs: 0 });
+      t.calls++;
+      t.items += items;
+      t.ms += performance.now() - t0;
+      t.cpuMs += cpuNow() - c0;
+      timedJoin = pass;
+      return 1;
+    },
+    parJoin: () => {
+      const pool = link.pool;
+      if (pool === null || !pool.busy) return;
+      if (passTimes === null || timedJoin < 0) {
+        pool.join();
+        return;
+      }
+      const t0 = performance.now();
+      const c0 = cpuNow();
+      const pass = timedJoin;
+      timedJoin = -1;
+      try {
+        pool.join();
+      } finally {
+        const t = (passTimes[pass] ??= { calls: 0, items: 0, ms: 0, cpuMs: 0 });
+        t.ms += performance.now() - t0;
+        t.cpuMs += cpuNow() - c0;
+      }
+    },
   });
   link.par = backend.par!;
   return { backend, link };
@@ -492,6 +534,8 @@ export function runTestPass(items: number): void {
 }
 
 let passTimes: Record<number, { calls: number; items: number; ms: number; cpuMs: number }> | null = null;
+/** The pass id of a timed background pass not yet joined (-1: none). */
+let timedJoin = -1;
 
 /** CPU milliseconds of the process (all threads) where the host reports it (Node), else 0. */
 function cpuNow(): number {
@@ -567,18 +611,39 @@ export function withSlot<T>(slot: Slot, body: () => T): T {
   busy = true;
   activeThreads = pendingThreads || poolThreads;
   pendingThreads = 0;
+  let failed = false;
   try {
     return body();
   } catch (e) {
+    failed = true;
     if (e instanceof RobustRegError) throw e;
     if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) {
       throw new RobustRegError('INTERNAL', `the WebAssembly kernel trapped (${e.message}); this is a bug in robustreg — please report it with the input`, {});
     }
     throw e;
   } finally {
-    busy = false;
-    activeThreads = poolThreads;
-    slot.arena.release(mark);
+    try {
+      // a pass a kernel call left in the background (the call was cancelled or trapped between its
+      // start and its join) is finished before the call's memory is released: its items write there.
+      // Its error fails the fit unless the fit already failed.
+      settleBackground(failed);
+    } finally {
+      busy = false;
+      activeThreads = poolThreads;
+      slot.arena.release(mark);
+    }
+  }
+}
+
+/** Join the pool's background pass, if any (withSlot); `quiet`: a fit that failed already keeps its error. */
+function settleBackground(quiet: boolean): void {
+  const pool = wasmLink?.pool;
+  timedJoin = -1;
+  if (!pool || !pool.busy) return;
+  try {
+    pool.join();
+  } catch (e) {
+    if (!quiet) throw e;
   }
 }
 

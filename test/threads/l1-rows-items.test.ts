@@ -36,7 +36,7 @@ describe.skipIf(debug)('L1 row maps in smaller items: 1, 2, 3 threads = twin, bi
 
   /** The PASS_L1_ROWS calls that ran on the pool during f(), as [kind, rows, items]. */
   function splitCalls<T>(f: () => T): [T, [number, number, number][]] {
-    const proto = ThreadPool.prototype as unknown as { run: (...a: unknown[]) => void };
+    const proto = ThreadPool.prototype as unknown as { run: (item: unknown, pass: number, pArgs: number, items: number, parts: number) => void };
     const run = proto.run;
     const calls: [number, number, number][] = [];
     proto.run = function (this: { memory: WebAssembly.Memory }, item: unknown, pass: number, pArgs: number, items: number, parts: number) {

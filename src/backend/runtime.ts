@@ -270,71 +270,61 @@ async function instantiateThreaded(): Promise<{ backend: Awaited<ReturnType<type
   const link: ParLink = { pool: null, par: null as unknown as ParExports, memory };
   const backend = await instantiateWasm(decodeThreads(), {
     memory,
-    parRun: (pass, pArgs, items) => {
-      const pool = link.pool;
-      if (pool === null || !pool.usable) return 0;
-      if (passTimes === null) {
-        if (activeThreads <= 1) return 0;
-        pool.run(link.par.par_item, pass, pArgs >>> 0, items, activeThreads);
-        return 1;
-      }
-      // timed (bench/threads.mjs): on one thread the items run here, in order, as the kernel would
-      const t0 = performance.now();
-      const c0 = cpuNow();
-      if (activeThreads <= 1) for (let i = 0; i < items; i++) link.par.par_item(pass, pArgs >>> 0, i, 0);
-      else pool.run(link.par.par_item, pass, pArgs >>> 0, items, activeThreads);
-      const t = (passTimes[pass] ??= { calls: 0, items: 0, ms: 0, cpuMs: 0 });
-      t.calls++;
-      t.items += items;
-      t.ms += performance.now() - t0;
-      t.cpuMs += cpuNow() - c0;
-      return 1;
-    },
-    // a pass in the background (assembly/par.ts parStart): the workers start on it, this thread returns
-    // to the kernel; parJoin takes the items left and waits. Timed: the start counts the call, the join
-    // the time this thread spent on it (on one thread the items run at the start, in order)
-    parStart: (pass, pArgs, items) => {
-      const pool = link.pool;
-      if (pool === null || !pool.usable) return 0;
-      if (passTimes === null) {
-        if (activeThreads <= 1) return 0;
-        pool.start(link.par.par_item, pass, pArgs >>> 0, items, activeThreads);
-        return 1;
-      }
-      const t0 = performance.now();
-      const c0 = cpuNow();
-      if (activeThreads <= 1) for (let i = 0; i < items; i++) link.par.par_item(pass, pArgs >>> 0, i, 0);
-      else pool.start(link.par.par_item, pass, pArgs >>> 0, items, activeThreads);
-      const t = (passTimes[pass] ??= { calls: 0, items: 0, ms: 0, cpuMs: 0 });
-      t.calls++;
-      t.items += items;
-      t.ms += performance.now() - t0;
-      t.cpuMs += cpuNow() - c0;
-      timedJoin = pass;
-      return 1;
-    },
+    parRun: (pass, pArgs, items) => passCall(link, pass, pArgs, items, false),
+    // a pass in the background (assembly/par.ts parStart): the workers start on it and this thread
+    // returns to the kernel; parJoin takes the items left and waits
+    parStart: (pass, pArgs, items) => passCall(link, pass, pArgs, items, true),
     parJoin: () => {
       const pool = link.pool;
       if (pool === null || !pool.busy) return;
-      if (passTimes === null || timedJoin < 0) {
-        pool.join();
-        return;
-      }
-      const t0 = performance.now();
-      const c0 = cpuNow();
       const pass = timedJoin;
       timedJoin = -1;
-      try {
-        pool.join();
-      } finally {
-        const t = (passTimes[pass] ??= { calls: 0, items: 0, ms: 0, cpuMs: 0 });
-        t.ms += performance.now() - t0;
-        t.cpuMs += cpuNow() - c0;
-      }
+      if (passTimes === null || pass < 0) pool.join();
+      else timed(pass, 0, () => pool.join());
     },
   });
   link.par = backend.par!;
   return { backend, link };
+}
+
+/**
+ * env.par_run (`background` false) and env.par_start (true) of the threaded instance: 1 when the host
+ * runs (or started) the items, 0 when the kernel must run them itself. Timed (bench/threads.mjs): on
+ * one thread the items run here, in order, as the kernel would; a background pass counts the time of
+ * its start and then this thread's time in its join.
+ */
+function passCall(link: ParLink, pass: number, pArgs: number, items: number, background: boolean): number {
+  const pool = link.pool;
+  if (pool === null || !pool.usable) return 0;
+  if (passTimes === null && activeThreads <= 1) return 0;
+  const go = (): void => {
+    if (activeThreads <= 1) for (let i = 0; i < items; i++) link.par.par_item(pass, pArgs >>> 0, i, 0);
+    else if (background) pool.start(link.par.par_item, pass, pArgs >>> 0, items, activeThreads);
+    else pool.run(link.par.par_item, pass, pArgs >>> 0, items, activeThreads);
+  };
+  if (passTimes === null) go();
+  else {
+    timed(pass, items, go);
+    if (background && activeThreads > 1) timedJoin = pass;
+  }
+  return 1;
+}
+
+/** Runs `body` and adds its wall and CPU time to pass `pass`'s record (a call when items > 0). */
+function timed(pass: number, items: number, body: () => void): void {
+  const t0 = performance.now();
+  const c0 = cpuNow();
+  try {
+    body();
+  } finally {
+    if (passTimes !== null) {
+      const t = (passTimes[pass] ??= { calls: 0, items: 0, ms: 0, cpuMs: 0 });
+      if (items > 0) t.calls++;
+      t.items += items;
+      t.ms += performance.now() - t0;
+      t.cpuMs += cpuNow() - c0;
+    }
+  }
 }
 
 /** Make `pool` the one fits use (null: none, every pass on this thread); the previous one is closed. */

@@ -35,7 +35,7 @@ import { crash, dropDual, plainSolve, reprice, residuals } from "./l1-simplex";
 import { XS, setXS, xat, xatx, xld, xld2 } from "./xload";
 import { ldf, ldi, stf, sti } from "./mem";
 import { wselect } from "./select";
-import { PASS_L1_GLOB, parRun } from "./par";
+import { PASS_L1_GLOB, parJoin, parRun, parStart } from "./par";
 import { rowScaleAt, setRowsArgs } from "./l1-rows";
 
 /** Rows from which a cold fit takes the globbing path (measured: it pays from ~2e4 rows), and from
@@ -96,7 +96,8 @@ export function globBytes(n: i32, p: i32): f64 {
   if (!(n >= globMin || n >= globMinWarm)) return 0;
   const c = <f64>globCap(n);
   return regionBytes(4 * <f64>n) + regionBytes(4 * c) + regionBytes(8 * c * <f64>p) +
-    8 * regionBytes(8 * c) + 2 * regionBytes(4 * c) + regionBytes(8 * <f64>argsLen) + regionBytes(8 * <f64>(p + 1));
+    8 * regionBytes(8 * c) + 2 * regionBytes(4 * c) + regionBytes(8 * <f64>argsLen) + regionBytes(8 * <f64>(p + 1)) +
+    regionBytes(8 * <f64>argsLen) + regionBytes(16 * <f64>chunks(n));
 }
 
 /** Thresholds (l1_glob; l1_work_bytes reads them). */
@@ -129,6 +130,9 @@ let gX: usize = 0;    // cap * (q - ic) f64: reduced X, column-major with stride
 let gY: usize = 0;    // cap f64
 let gW: usize = 0;    // cap f64
 let gArgs: usize = 0; // argsLen f64: the arguments of a row-chunk pass (threads)
+let gArgsBg: usize = 0; // argsLen f64: the arguments of the pass run in the background (markStart)
+let gMarkPart: usize = 0; // 2 chunks(n) f64: the level marks' counts per item (classify)
+let gMarked = false;      // the next classify's membership marks were taken in the background
 let gColMax: usize = 0; // p + 1 f64: max |y_i|, then max |x_ij| per column, over the data rows
 let gMaxDone = false;   // gColMax holds this kernel call's maxima
 let gStartR: usize = 0; // the caller's residuals of the start and maxima (l1_fit's pStartR), or 0
@@ -145,7 +149,7 @@ export let globFixups: i32 = 0; // rows moved into a band
 export function globBegin(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: usize, xs: i32,
   pWork: usize, end: usize, glob: bool): void {
   fN = nIn; fNd = nData; fX = x; fY = y; fW = w; fWork = pWork; fXS = xs;
-  globRounds = 0; globFixups = 0; gMaxDone = false;
+  globRounds = 0; globFixups = 0; gMaxDone = false; gMarked = false;
   setRowsArgs(0);
   if (!glob) return;
   gCap = globCap(nIn);
@@ -158,6 +162,8 @@ export function globBegin(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: u
   gW = e; e += cF;
   gArgs = e; e += align16(<usize>argsLen << 3);
   gColMax = e; e += align16(<usize>(p + 1) << 3);
+  gArgsBg = e; e += align16(<usize>argsLen << 3);
+  gMarkPart = e; e += align16(<usize>chunks(nIn) << 4);
   gWork = e;
   setRowsArgs(gArgs); // the solver's row passes (l1-rows.ts) use the same region: passes never overlap
 }
@@ -197,8 +203,10 @@ const kResid = 0, kSides = 1, kGather = 2, kMark = 3, kScatter = 4, kVerify = 5,
 function chunks(rows: i32): i32 { return rows <= globChunk ? 1 : (rows + globChunk - 1) / globChunk; }
 
 /** The full problem's arguments (full problem active) for an item kind; returns the region. */
-function passArgs(kind: i32, rows: i32): usize {
-  const a = gArgs;
+function passArgs(kind: i32, rows: i32): usize { return passArgsAt(gArgs, kind, rows); }
+
+/** passArgs into region a (gArgs, or gArgsBg for the pass in the background). */
+function passArgsAt(a: usize, kind: i32, rows: i32): usize {
   stf(a, aKind, <f64>kind);
   stf(a, aN, <f64>fN);
   stf(a, aNd, <f64>fNd);
@@ -466,6 +474,38 @@ function sampleHash(i: i32): u32 { return fmix32(<u32>i * 0xcc9e2d51 + 0x1b87359
   return h;
 }
 
+/** The arguments (in region a) of classify's first pass: level membership by row hash and weight, the
+ *  members and sampled members (see CLASSIFY_K: the sample share from the expected number of members)
+ *  counted per item into gMarkPart. It reads only the data's weights and hashes: no fit. */
+function markArgs(a: usize, thr: u32, all: bool, band: f64): usize {
+  const collect = band > 0;
+  const mExp = all ? <f64>fNd : <f64>fNd * (<f64>thr / 4294967296.0);
+  const h = 0.5 * band / mExp;
+  const sShare = collect ? Math.max(CLASSIFY_MIN, CLASSIFY_K / (h * h)) / mExp : 1.0;
+  const sAll = !(sShare < 0.5);
+  const sThr: u32 = sAll ? 0 : <u32>(sShare * 4294967296.0);
+  passArgsAt(a, kMark, fNd);
+  stf(a, aThr, <f64>thr);
+  stf(a, aSThr, <f64>sThr);
+  stf(a, aFlags, <f64>((all ? 1 : 0) | (collect ? 2 : 0) | (sAll ? 4 : 0)));
+  stf(a, aPart, <f64>gMarkPart);
+  return a;
+}
+
+/** The next level's membership marks (markArgs) in the background (par.ts parStart), while the smallest
+ *  level's reduced problem is solved: they read only weights and hashes, and write only the membership
+ *  (which that solve does not read; its rows are gathered) and gMarkPart, from their own argument
+ *  region. True: markJoin() before the membership is read again; false: nothing started (one thread:
+ *  the items ran here already, so classify need not run them either). */
+function markStart(thr: u32, all: bool, band: f64): bool {
+  const a = markArgs(gArgsBg, thr, all, band);
+  const items = chunks(fNd);
+  gMarked = true;
+  if (parStart(PASS_L1_GLOB, a, items)) return true;
+  for (let c = 0; c < items; c++) l1GlobItem(a, c, 0);
+  return false;
+}
+
 /** Membership for a level (rows with hash < thr, or all when all): with band <= 0 every member
  *  joins the band; otherwise the members whose residual (full problem, wR) lies outside the
  *  weighted (tau -+ band / 2 N_k)-quantiles of the residuals of a sample of the members (see
@@ -479,30 +519,24 @@ function sampleHash(i: i32): u32 { return fmix32(<u32>i * 0xcc9e2d51 + 0x1b87359
  *  off the fit (integer designs: residuals on a lattice) splits the block in the selection's order
  *  (residual, then row): the rows after the edge's row stay in the band, not the whole block. */
 function classify(thr: u32, all: bool, band: f64): void {
-  // membership, member counts and sampled-member counts per item (see CLASSIFY_K: the sample share
-  // from the expected number of members); then each item lists its sampled members from its offset on
+  // membership, member counts and sampled-member counts per item (markArgs; taken in the background
+  // during the level below's solve when markStart ran); then each item lists its sampled members from
+  // its offset on
   const collect = band > 0;
-  const mExp = all ? <f64>fNd : <f64>fNd * (<f64>thr / 4294967296.0);
-  const h = 0.5 * band / mExp;
-  const sShare = collect ? Math.max(CLASSIFY_MIN, CLASSIFY_K / (h * h)) / mExp : 1.0;
-  const sAll = !(sShare < 0.5);
-  const sThr: u32 = sAll ? 0 : <u32>(sShare * 4294967296.0);
-  const a = passArgs(kMark, fNd);
-  stf(a, aThr, <f64>thr);
-  stf(a, aSThr, <f64>sThr);
-  stf(a, aFlags, <f64>((all ? 1 : 0) | (collect ? 2 : 0) | (sAll ? 4 : 0)));
+  const a = markArgs(gArgs, thr, all, band);
   const items = chunks(fNd);
-  runItems(a, items);
+  if (gMarked) gMarked = false; else runItems(a, items);
   for (let i = fNd; i < fN; i++) sti(gMemb, i, MEMB_BAND);
   if (!collect) return;
   let m = 0, mAll = 0;
   for (let c = 0; c < items; c++) {
-    const k = <i32>ldf(wV, 2 * c + 1);
-    mAll += <i32>ldf(wV, 2 * c);
-    stf(wV, c, <f64>m); // offsets overwrite the counts of items already read (c <= 2c)
+    const k = <i32>ldf(gMarkPart, 2 * c + 1);
+    mAll += <i32>ldf(gMarkPart, 2 * c);
+    stf(wV, c, <f64>m);
     m += k;
   }
   if (m == 0) return;
+  stf(a, aPart, <f64>wV); // the scatter's offsets
   // tied to the fit: |r| within ZERO_RES times a bound of every data row's scale (rowScaleAt: max |y|,
   // then |b_j| + beta_j times max |x_ij|) — verifyGlobs' tied rows and residuals as small (up to rounding)
   let sc = ldf(gColMax, 0);
@@ -689,10 +723,27 @@ function finalStage(redLab: usize): i32 {
   return reprice();
 }
 
+/** The share 8^-lev of level lev (a power of 2: exact). */
+function levelFrac(lev: i32): f64 {
+  let frac = 1.0;
+  for (let k = 0; k < lev; k++) frac /= GLOB_GROW;
+  return frac;
+}
+
+/** Level lev's membership threshold on rowHash (0 at lev 0: all rows). */
+function levelThr(lev: i32): u32 { return lev == 0 ? 0 : <u32>(levelFrac(lev) * 4294967296.0); }
+
+/** The first band (rows) of a globbed level lev, or -1 when it would hold half the level's rows (no
+ *  smaller problem to gain). */
+function nextBand(lev: i32): f64 {
+  const frac = levelFrac(lev);
+  const band = GLOB_BAND * Math.sqrt(GLOB_GROW * <f64>q * <f64>fNd * frac);
+  return band > 0.5 * <f64>fNd * frac ? -1.0 : band;
+}
+
 /** The globbing solve (full problem active, wB = start). Returns a status, or -1: not applicable or
  *  given up — the plain solve continues from wB on the full problem. */
 export function globSolve(userStart: bool): i32 {
-  const qd = <f64>q;
   let base = <f64>globBase;
   if (base < <f64>(GLOB_BASE_Q * q)) base = <f64>(GLOB_BASE_Q * q);
   let levels = 0;
@@ -704,15 +755,13 @@ export function globSolve(userStart: bool): i32 {
   // next level's band as they are (the pass would recompute the same values)
   let fresh = false;
   for (let lev = levels; lev >= 0; lev--) {
-    let frac = 1.0;
-    for (let k = 0; k < lev; k++) frac /= GLOB_GROW;
     const all = lev == 0;
-    const thr: u32 = all ? 0 : <u32>(frac * 4294967296.0);
+    const thr = levelThr(lev);
     const plain = lev == levels && !userStart;
     let band = 0.0;
     if (!plain) {
-      band = GLOB_BAND * Math.sqrt(GLOB_GROW * qd * <f64>fNd * frac);
-      if (band > 0.5 * <f64>fNd * frac) return -1; // no smaller problem to gain
+      band = nextBand(lev);
+      if (band < 0) return -1; // no smaller problem to gain
       if (!fresh) globResiduals();
     }
     classify(thr, all, band);
@@ -720,12 +769,16 @@ export function globSolve(userStart: bool): i32 {
     let rounds = 0;
     while (true) {
       if (!buildReduced()) return -1;
+      // the smallest level's solve is serial: the next level's membership marks (no fit needed) run
+      // on the pool's workers meanwhile (markStart); joined as soon as the solve returns
+      const bg = plain && lev > 0 && nextBand(lev - 1) >= 0 ? markStart(levelThr(lev - 1), lev == 1, nextBand(lev - 1)) : false;
       useReduced();
       const st = plainSolve(cdCap, GLOB_CD_REL / <f64>q);
       globRounds++;
       fresh = false;
       redLab = wLab;
       useFull();
+      if (bg) parJoin();
       if (st == STATUS_CANCELLED || st == STATUS_MAXITER) { dropDual(); return st; }
       if (st != STATUS_OK) { dropDual(); return -1; }
       if (plain) break;

@@ -29,6 +29,14 @@ export const ROW_CHUNK: i32 = 32 * BLOCK;
 const ITEM_MIN: i32 = 4 * BLOCK;
 const ROW_ITEMS: i32 = 8;
 const SPLIT_MIN: i32 = 4 * ITEM_MIN;
+/** ...and a row map is split only when it reads more than SPLIT_WORK entries of X (rows x the
+ *  columns it sweeps: q for residuals, edge image and column maxima, 2q for the refresh's residuals +
+ *  gradient, 1 for the dual keys, which read no X) — decided by the pass's size, never by the thread
+ *  count. A pool round trip costs ~50-100 us on a 2-vCPU VM and a row map ~0.4 ns per entry, so a
+ *  split pays from ~2 round trips of work: the reduced problems' edge images (28k x 11 rows, ~120 us)
+ *  ran 0.77-0.90x on 2 threads, their residuals and column maxima lost too, while their refreshes
+ *  (2 x 28k x 11) gained ~10-25% (session 10, bench/threads.mjs --kinds, lad 1e6 x 10). */
+const SPLIT_WORK: f64 = 524288;
 
 /** Rows per item of a row map over `rows` rows: a whole number of BLOCKs, ITEM_MIN..ROW_CHUNK, about
  *  rows / ROW_ITEMS (a function of the row count only). */
@@ -53,8 +61,10 @@ export function setRowsArgs(p: usize): void { rowsArgs = p; }
 
 function chunksOf(rows: i32): i32 { return (rows + ROW_CHUNK - 1) / ROW_CHUNK; }
 
-/** The argument region when a pass over `rows` rows is split, else 0. */
-function splitArgs(rows: i32): usize { return rows > SPLIT_MIN ? rowsArgs : 0; }
+/** The argument region when a row map over `rows` rows sweeping `cols` columns of X is split, else 0. */
+function splitArgs(rows: i32, cols: i32): usize {
+  return rows > SPLIT_MIN && <f64>rows * <f64>cols > SPLIT_WORK ? rowsArgs : 0;
+}
 
 /** Fills the common slots (kind, shape, X, responses, weights); returns the region. */
 function shapeArgs(a: usize, kind: i32, n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, pY: usize,
@@ -166,7 +176,7 @@ export function l1RowsItem(pArgs: usize, c: i32, slot: i32): void {
  *  zeroing ties when `zero`; with `labels`, labels that disagree with the sign of r flip (refresh). */
 export function residualPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, pY: usize, pB: usize,
   pBeta: usize, pR: usize, pVA: usize, pLab: usize, zero: bool, labels: bool): void {
-  const a = splitArgs(n);
+  const a = splitArgs(n, q);
   if (a == 0) {
     if (xs == 3) residualRows<f64>(n, nd, q, ic, pX, pY, pB, pBeta, pR, pVA, pLab, zero, labels, 0, n);
     else residualRows<f32>(n, nd, q, ic, pX, pY, pB, pBeta, pR, pVA, pLab, zero, labels, 0, n);
@@ -238,7 +248,7 @@ function residualRows<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pY: usize,
  *  false (nothing done) when the passes are not split. */
 export function refreshPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, pY: usize, pW: usize, tau: f64,
   pB: usize, pBeta: usize, pR: usize, pVA: usize, pLab: usize, pKey: usize, pPart: usize): bool {
-  const a = splitArgs(n);
+  const a = splitArgs(n, 2 * q);
   if (a == 0) return false;
   shapeArgs(a, kRefresh, n, nd, q, ic, xs, pX, pY, pW, tau);
   residualArgs(a, pB, pBeta, pR, pVA);
@@ -266,7 +276,7 @@ function refreshRows<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pY: usize, 
  *  false (nothing done) when the pass is not split. */
 export function gradientPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, pW: usize, tau: f64,
   pLab: usize, pKey: usize, pPart: usize): bool {
-  const a = splitArgs(n);
+  const a = splitArgs(n, q);
   if (a == 0) return false;
   shapeArgs(a, kGrad, n, nd, q, ic, xs, pX, 0, pW, tau);
   stf(a, aLab, <f64>pLab);
@@ -318,7 +328,7 @@ function gradientRows<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pW: usize,
 export function columnMaxima(n: i32, q: i32, ic: i32, xs: i32, pX: usize, pW: usize, pPart: usize, pOut: usize): void {
   const chunk = itemRows(n);
   const items = (n + chunk - 1) / chunk;
-  const a = pPart != 0 && <f64>items * <f64>q <= <f64>n ? splitArgs(n) : 0;
+  const a = pPart != 0 && <f64>items * <f64>q <= <f64>n ? splitArgs(n, q) : 0;
   if (a == 0) {
     if (xs == 3) scaleRows<f64>(n, q, ic, pX, pW, pOut, 0, n);
     else scaleRows<f32>(n, q, ic, pX, pW, pOut, 0, n);
@@ -347,7 +357,7 @@ function scaleRows<T>(n: i32, q: i32, ic: i32, pX: usize, pW: usize, pOut: usize
 
 /** v = A h and wVA = sum_j |a_ij h_j| over all n rows, by row blocks. */
 export function edgePass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, pH: usize, pV: usize, pVA: usize): void {
-  const a = splitArgs(n);
+  const a = splitArgs(n, q);
   if (a == 0) {
     if (xs == 3) edgeRows<f64>(n, nd, q, ic, pX, pH, pV, pVA, 0, n);
     else edgeRows<f32>(n, nd, q, ic, pX, pH, pV, pVA, 0, n);
@@ -459,7 +469,7 @@ function primalRows(n: i32, q: i32, pR: usize, pVA: usize, pW: usize, tau: f64, 
 /** The certificate's d on non-basic rows: d_i = alpha w_i psi_i (0 on basic rows, and everywhere
  *  without `useDual`), into pKey. */
 export function dualKeys(n: i32, pLab: usize, pW: usize, tau: f64, alpha: f64, useDual: bool, pKey: usize): void {
-  const a = splitArgs(n);
+  const a = splitArgs(n, 1);
   if (a == 0) {
     dualKeyRows(pLab, pW, tau, alpha, useDual, pKey, 0, n);
     return;

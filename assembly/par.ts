@@ -18,6 +18,14 @@ import { XS, setXS } from "./xload";
 @external("env", "par_run")
 declare function hostParRun(pass: i32, pArgs: usize, items: i32): i32;
 
+// @ts-ignore: decorator
+@external("env", "par_start")
+declare function hostParStart(pass: i32, pArgs: usize, items: i32): i32;
+
+// @ts-ignore: decorator
+@external("env", "par_join")
+declare function hostParJoin(): void;
+
 /** Pass ids (par_item dispatches on them; the host treats them as opaque). */
 export const PASS_TEST: i32 = 0;
 export const PASS_L2_GRAM: i32 = 1;
@@ -59,4 +67,37 @@ export function parRun(pass: i32, pArgs: usize, items: i32): bool {
     }
   }
   return false;
+}
+
+/**
+ * A pass run in the background (docs/design.md "Threads", overlap): the host starts its items on the
+ * pool's workers and returns at once, so the calling thread goes on with other (serial) work; true when
+ * the host took the pass — then the kernel must call parJoin() before it reads the pass's output or
+ * writes anything its items read (the argument region above all: use one no other pass writes
+ * meanwhile), and the pass's reduction follows the join, in item order, as after parRun. parJoin has
+ * the calling thread take the items still left (it helps; on a loaded machine it may do them all) and
+ * wait for the workers. False (one thread, or one item): the kernel runs the items itself, now. A pass
+ * started while another is in the background joins that one first (one job at a time on the pool), and
+ * so does every parRun; the host also joins a pass a kernel call left behind (cancelled, trapped)
+ * before the call's memory is released. Same items, same reduction: the same bits for any thread count.
+ */
+export function parStart(pass: i32, pArgs: usize, items: i32): bool {
+  if (ASC_FEATURE_THREADS) {
+    if (items > 1) {
+      const xs = XS;
+      const ran = hostParStart(pass, pArgs, items) != 0;
+      setXS(xs); // a host that runs the items at once (timed, one thread) ran this instance's par_item
+      return ran;
+    }
+  }
+  return false;
+}
+
+/** Waits for the pass parStart handed to the host (the calling thread takes the items still left). */
+export function parJoin(): void {
+  if (ASC_FEATURE_THREADS) {
+    const xs = XS;
+    hostParJoin();
+    setXS(xs);
+  }
 }

@@ -15,8 +15,11 @@
 //
 // --kinds: after the main loop, the same fit on the largest thread count, interleaved with a run in
 // which every block pass's items run on the calling thread alone (the pool not woken): each pass
-// call timed by (pass id, item kind — the first argument slot of the L1 passes —, items), so the
-// per-call cost of a wake-up shows where a pass of few or small items does not pay.
+// call timed by (pass id, item kind — the first argument slot of the L1 passes —, items, and for the
+// solver's row passes the rows of the problem they run on: reduced problems or all rows), so the
+// per-call cost of a wake-up shows where a pass of few or small items does not pay. A pass run in the
+// background (ThreadPool.start, joined later) counts its start plus the calling thread's time in its
+// join — what it costs the critical path —, alone: its items at its start.
 //
 // Wall-clock speed-up needs a quiet machine with at least 2 free cores: on a loaded machine (load
 // average above the core count) the script still checks bit-identity and reports, but says that
@@ -102,15 +105,54 @@ if (!quiet) console.log(`NOTE: load average ${load.toFixed(1)} on ${cores} cores
 const signedMs = (ms) => (ms < 0 ? '-' + L.fmtMs(-ms) : L.fmtMs(ms));
 function passKinds(fit, ds, ref) {
   const proto = ThreadPool.prototype;
-  const run = proto.run;
+  const { run, start, join } = proto;
   let alone = false;
   let rec = null;
+  let inRun = false;
+  // a pass in the background (ThreadPool.start ... join): one call, timed as its start plus this
+  // thread's time in its join (the serial work between them is not the pass's); alone: at its start
+  let bg = null;
+  const keyOf = (pool, pass, pArgs, items) => {
+    const head = pass === 11 || pass === 40 ? new Float64Array(pool.memory.buffer, pArgs, 2) : null;
+    const kind = head ? head[0] : -1;
+    // the solver's row passes run on problems of several sizes (reduced problems, then all rows): their rows too
+    const rowsKey = pass === 40 ? `:${head[1]}` : '';
+    return `${pass}:${kind}:${items}${rowsKey}`;
+  };
   proto.run = function (item, pass, pArgs, items, parts) {
-    const kind = pass === 11 || pass === 40 ? new Float64Array(this.memory.buffer, pArgs, 1)[0] : -1;
     const t0 = performance.now();
     if (alone) for (let i = 0; i < items; i++) item(pass, pArgs, i, 0);
-    else run.call(this, item, pass, pArgs, items, parts);
-    rec?.push([`${pass}:${kind}:${items}`, performance.now() - t0]);
+    else {
+      inRun = true;
+      try {
+        run.call(this, item, pass, pArgs, items, parts);
+      } finally {
+        inRun = false;
+      }
+    }
+    rec?.push([keyOf(this, pass, pArgs, items), performance.now() - t0]);
+  };
+  proto.start = function (item, pass, pArgs, items, parts) {
+    if (inRun) return start.call(this, item, pass, pArgs, items, parts);
+    const key = keyOf(this, pass, pArgs, items) + ':bg';
+    const t0 = performance.now();
+    if (alone) {
+      for (let i = 0; i < items; i++) item(pass, pArgs, i, 0);
+      rec?.push([key, performance.now() - t0]);
+      return;
+    }
+    start.call(this, item, pass, pArgs, items, parts);
+    bg = { key, ms: performance.now() - t0 };
+  };
+  proto.join = function () {
+    if (inRun || bg === null) return join.call(this);
+    const t0 = performance.now();
+    try {
+      join.call(this);
+    } finally {
+      rec?.push([bg.key, bg.ms + performance.now() - t0]);
+      bg = null;
+    }
   };
   const sums = { serialMs: {}, poolMs: {}, calls: {} };
   try {
@@ -128,19 +170,19 @@ function passKinds(fit, ds, ref) {
       }
     }
   } finally {
-    proto.run = run;
+    Object.assign(proto, { run, start, join });
   }
   const out = {};
   const rows = [];
   for (const k of Object.keys(sums.calls).sort()) {
-    const [pass, kind, items] = k.split(':');
+    const [pass, kind, items, nRows, back] = k.split(':');
     const s = sums.serialMs[k], pl = sums.poolMs[k] ?? 0;
     out[k] = { calls: sums.calls[k], serialMs: s, poolMs: pl };
-    rows.push([PASS_NAMES[pass] ?? `pass ${pass}`, kind, items, sums.calls[k].toFixed(1), L.fmtMs(s), L.fmtMs(pl), (s / pl).toFixed(2) + '×',
+    rows.push([(PASS_NAMES[pass] ?? `pass ${pass}`) + (back || nRows === 'bg' ? ' (background)' : ''), kind, items, nRows === 'bg' ? '' : nRows ?? '', sums.calls[k].toFixed(1), L.fmtMs(s), L.fmtMs(pl), (s / pl).toFixed(2) + '×',
       signedMs((pl - s / maxT) / sums.calls[k])]);
   }
   console.log(`per pass call (--kinds; ${reps} fits each way, per fit):`);
-  console.log(L.renderTable(['pass', 'kind', 'items', 'calls', 'calling thread alone', `pool (${maxT})`, 'speed-up', 'loss per call vs ideal'], rows));
+  console.log(L.renderTable(['pass', 'kind', 'items', 'rows', 'calls', 'calling thread alone', `pool (${maxT})`, 'speed-up', 'loss per call vs ideal'], rows));
   return out;
 }
 

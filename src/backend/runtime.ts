@@ -270,29 +270,61 @@ async function instantiateThreaded(): Promise<{ backend: Awaited<ReturnType<type
   const link: ParLink = { pool: null, par: null as unknown as ParExports, memory };
   const backend = await instantiateWasm(decodeThreads(), {
     memory,
-    parRun: (pass, pArgs, items) => {
+    parRun: (pass, pArgs, items) => passCall(link, pass, pArgs, items, false),
+    // a pass in the background (assembly/par.ts parStart): the workers start on it and this thread
+    // returns to the kernel; parJoin takes the items left and waits
+    parStart: (pass, pArgs, items) => passCall(link, pass, pArgs, items, true),
+    parJoin: () => {
       const pool = link.pool;
-      if (pool === null || !pool.usable) return 0;
-      if (passTimes === null) {
-        if (activeThreads <= 1) return 0;
-        pool.run(link.par.par_item, pass, pArgs >>> 0, items, activeThreads);
-        return 1;
-      }
-      // timed (bench/threads.mjs): on one thread the items run here, in order, as the kernel would
-      const t0 = performance.now();
-      const c0 = cpuNow();
-      if (activeThreads <= 1) for (let i = 0; i < items; i++) link.par.par_item(pass, pArgs >>> 0, i, 0);
-      else pool.run(link.par.par_item, pass, pArgs >>> 0, items, activeThreads);
-      const t = (passTimes[pass] ??= { calls: 0, items: 0, ms: 0, cpuMs: 0 });
-      t.calls++;
-      t.items += items;
-      t.ms += performance.now() - t0;
-      t.cpuMs += cpuNow() - c0;
-      return 1;
+      if (pool === null || !pool.busy) return;
+      const pass = timedJoin;
+      timedJoin = -1;
+      if (passTimes === null || pass < 0) pool.join();
+      else timed(pass, 0, () => pool.join());
     },
   });
   link.par = backend.par!;
   return { backend, link };
+}
+
+/**
+ * env.par_run (`background` false) and env.par_start (true) of the threaded instance: 1 when the host
+ * runs (or started) the items, 0 when the kernel must run them itself. Timed (bench/threads.mjs): on
+ * one thread the items run here, in order, as the kernel would; a background pass counts the time of
+ * its start and then this thread's time in its join.
+ */
+function passCall(link: ParLink, pass: number, pArgs: number, items: number, background: boolean): number {
+  const pool = link.pool;
+  if (pool === null || !pool.usable) return 0;
+  if (passTimes === null && activeThreads <= 1) return 0;
+  const go = (): void => {
+    if (activeThreads <= 1) for (let i = 0; i < items; i++) link.par.par_item(pass, pArgs >>> 0, i, 0);
+    else if (background) pool.start(link.par.par_item, pass, pArgs >>> 0, items, activeThreads);
+    else pool.run(link.par.par_item, pass, pArgs >>> 0, items, activeThreads);
+  };
+  if (passTimes === null) go();
+  else {
+    timed(pass, items, go);
+    if (background && activeThreads > 1) timedJoin = pass;
+  }
+  return 1;
+}
+
+/** Runs `body` and adds its wall and CPU time to pass `pass`'s record (a call when items > 0). */
+function timed(pass: number, items: number, body: () => void): void {
+  const t0 = performance.now();
+  const c0 = cpuNow();
+  try {
+    body();
+  } finally {
+    if (passTimes !== null) {
+      const t = (passTimes[pass] ??= { calls: 0, items: 0, ms: 0, cpuMs: 0 });
+      if (items > 0) t.calls++;
+      t.items += items;
+      t.ms += performance.now() - t0;
+      t.cpuMs += cpuNow() - c0;
+    }
+  }
 }
 
 /** Make `pool` the one fits use (null: none, every pass on this thread); the previous one is closed. */
@@ -492,6 +524,8 @@ export function runTestPass(items: number): void {
 }
 
 let passTimes: Record<number, { calls: number; items: number; ms: number; cpuMs: number }> | null = null;
+/** The pass id of a timed background pass not yet joined (-1: none). */
+let timedJoin = -1;
 
 /** CPU milliseconds of the process (all threads) where the host reports it (Node), else 0. */
 function cpuNow(): number {
@@ -567,18 +601,39 @@ export function withSlot<T>(slot: Slot, body: () => T): T {
   busy = true;
   activeThreads = pendingThreads || poolThreads;
   pendingThreads = 0;
+  let failed = false;
   try {
     return body();
   } catch (e) {
+    failed = true;
     if (e instanceof RobustRegError) throw e;
     if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) {
       throw new RobustRegError('INTERNAL', `the WebAssembly kernel trapped (${e.message}); this is a bug in robustreg — please report it with the input`, {});
     }
     throw e;
   } finally {
-    busy = false;
-    activeThreads = poolThreads;
-    slot.arena.release(mark);
+    try {
+      // a pass a kernel call left in the background (the call was cancelled or trapped between its
+      // start and its join) is finished before the call's memory is released: its items write there.
+      // Its error fails the fit unless the fit already failed.
+      settleBackground(failed);
+    } finally {
+      busy = false;
+      activeThreads = poolThreads;
+      slot.arena.release(mark);
+    }
+  }
+}
+
+/** Join the pool's background pass, if any (withSlot); `quiet`: a fit that failed already keeps its error. */
+function settleBackground(quiet: boolean): void {
+  const pool = wasmLink?.pool;
+  timedJoin = -1;
+  if (!pool || !pool.busy) return;
+  try {
+    pool.join();
+  } catch (e) {
+    if (!quiet) throw e;
   }
 }
 

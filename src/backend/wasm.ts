@@ -66,12 +66,15 @@ export interface ParExports {
  * progress hook unless `imports.progress` replaces it (the warm-up's scratch instance reports nowhere).
  * A threaded module (one that imports its memory) gets `imports.memory`, or a fresh shared memory of
  * its own (a scratch or fitAsync instance: then it runs single-threaded), and `imports.parRun` as its
- * env.par_run (absent: 0, the kernels run every block pass themselves).
+ * env.par_run (absent: 0, the kernels run every block pass themselves), `parStart` / `parJoin` as
+ * env.par_start / env.par_join (a pass in the background; absent: 0 and nothing to join).
  */
 export async function instantiateWasm(source?: WasmSource, imports_?: {
   progress?: typeof progress;
   memory?: WebAssembly.Memory;
   parRun?: (pass: number, pArgs: number, items: number) => number;
+  parStart?: (pass: number, pArgs: number, items: number) => number;
+  parJoin?: () => void;
 }): Promise<Backend & { module: WebAssembly.Module; par: ParExports | null }> {
   if (typeof WebAssembly === 'undefined') throw new Error('WebAssembly is not available in this environment');
   let memory: WebAssembly.Memory | null = null;
@@ -82,7 +85,12 @@ export async function instantiateWasm(source?: WasmSource, imports_?: {
   if (shared) memory = imports_?.memory ?? sharedMemory();
   const imports = {
     env: {
-      ...(shared ? { memory: memory!, par_run: imports_?.parRun ?? (() => 0) } : {}),
+      ...(shared ? {
+        memory: memory!,
+        par_run: imports_?.parRun ?? (() => 0),
+        par_start: imports_?.parStart ?? (() => 0),
+        par_join: imports_?.parJoin ?? (() => {}),
+      } : {}),
       progress: imports_?.progress ?? progress,
       abort(msg: number, file: number, line: number, col: number): never {
         const m = memory ? readAsString(memory, msg) : '';

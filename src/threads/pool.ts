@@ -8,7 +8,9 @@
 // indexes with Atomics.add on the shared counter and call their instance's par_item until the items
 // run out; every worker (participating or not) then acknowledges the job. The caller pulls items too
 // (it is participant 0) and returns once all workers have acknowledged, so the next job never
-// overlaps this one. Which participant computes which item is a race — harmless, because each item
+// overlaps this one. A job can also be started in the background (start(): the caller returns at once
+// and does other work while the workers run the items) and joined later (join(): the caller takes the
+// items left, then waits as above); a start() or run() while a job is pending joins it first. Which participant computes which item is a race — harmless, because each item
 // writes only its own partial slot and the kernel reduces the slots in item order.
 //
 // Errors: an exception or trap in an item (any participant) stops the remaining items (the counter
@@ -86,6 +88,8 @@ export const THREAD_WORKER_SOURCE = `"use strict";
       memory: m.memory,
       progress: () => 0,
       par_run: () => 0,
+      par_start: () => 0,
+      par_join: () => {},
       abort: () => { throw new Error('kernel assertion failed'); },
     } };
     WebAssembly.instantiate(m.module, imports).then((inst) => {
@@ -345,6 +349,8 @@ export class ThreadPool {
   private readonly module: WebAssembly.Module;
   private readonly memory: WebAssembly.Memory;
   private running = false;
+  /** The job start() began and join() has not finished (null: none). */
+  private pending: { item: ParItem; pass: number; pArgs: number; items: number; owed: number; gen: number } | null = null;
   private closed = false;
   /** Counted workers (known 'live'). */
   private live: number;
@@ -442,25 +448,57 @@ export class ThreadPool {
    * thread and the cause); a worker that died during the job fails it the same way.
    */
   run(item: ParItem, pass: number, pArgs: number, items: number, parts: number): void {
+    this.start(item, pass, pArgs, items, parts);
+    this.join();
+  }
+
+  /**
+   * Start a job and return at once, without taking part: the workers run its items while this thread
+   * does other work (assembly/par.ts parStart: a pass in the background). join() then takes the items
+   * still left and waits, as run() does. A job still pending when start() or run() is called is joined
+   * first: one job at a time, so the job words are never rewritten under a running job.
+   */
+  start(item: ParItem, pass: number, pArgs: number, items: number, parts: number): void {
     if (this.closed) throw new RobustRegError('INTERNAL', 'the thread pool was closed', {});
+    if (this.pending !== null) this.join();
     if (this.running) throw new RobustRegError('INTERNAL', 'a block pass started inside another', {});
     const c = this.ctl;
     if (Atomics.load(c, LOST) !== this.lostSeen) this.refresh();
     this.running = true;
     this.jobs++;
+    Atomics.store(c, PASS, pass);
+    Atomics.store(c, ARGS, pArgs | 0);
+    Atomics.store(c, ITEMS, items);
+    Atomics.store(c, NEXT, 0);
+    Atomics.store(c, DONE, 0);
+    Atomics.store(c, ERR, 0);
+    Atomics.store(c, MSG_LEN, 0);
+    Atomics.store(c, PARTS, this.limit(parts));
+    const owed = this.live;
+    const gen = (Atomics.add(c, GEN, 1) + 1) | 0;
+    Atomics.notify(c, GEN);
+    this.pending = { item, pass, pArgs, items, owed, gen };
+  }
+
+  /** True while a job started by start() has not been joined. */
+  get busy(): boolean {
+    return this.pending !== null;
+  }
+
+  /**
+   * Finish the pending job (none: nothing to do): take the items still left on this thread, wait until
+   * every counted worker has acknowledged it or is known dead, and throw the job's first error as run()
+   * does. The job is over when join() returns or throws.
+   */
+  join(): void {
+    const job = this.pending;
+    if (job === null) return;
+    this.pending = null;
+    const { item, pass, pArgs, items, gen } = job;
+    let owed = job.owed;
+    const c = this.ctl;
     let err: unknown = null;
     try {
-      Atomics.store(c, PASS, pass);
-      Atomics.store(c, ARGS, pArgs | 0);
-      Atomics.store(c, ITEMS, items);
-      Atomics.store(c, NEXT, 0);
-      Atomics.store(c, DONE, 0);
-      Atomics.store(c, ERR, 0);
-      Atomics.store(c, MSG_LEN, 0);
-      Atomics.store(c, PARTS, this.limit(parts));
-      let owed = this.live;
-      const gen = (Atomics.add(c, GEN, 1) + 1) | 0;
-      Atomics.notify(c, GEN);
       try {
         for (;;) {
           if (Atomics.load(c, ERR) !== 0) break;
@@ -668,6 +706,8 @@ export class ThreadPool {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.pending = null;
+    this.running = false;
     Atomics.store(this.ctl, STOP, 1);
     Atomics.add(this.ctl, GEN, 1);
     Atomics.notify(this.ctl, GEN);

@@ -13,6 +13,8 @@ export const ROW_CHUNK = 32 * BLOCK;
 export const ITEM_MIN = 4 * BLOCK;
 export const ROW_ITEMS = 8;
 export const SPLIT_MIN = 4 * ITEM_MIN;
+/** ...and only when the pass reads more than SPLIT_WORK entries of X (rows x the columns it sweeps). */
+export const SPLIT_WORK = 524288;
 /** f64 slots per chunk before its q column sums in the kernel's partials (the twin sums in place). */
 export const CERT_HEAD = 3;
 

@@ -6,12 +6,17 @@
 // those). Checked on the plain simplex over all rows (globbing threshold lowered so the fit has the
 // argument region, smallest level = all rows): 1, 2 and 3 threads = the twin, bit for bit, and the
 // item counts per pass. (Skipped in the 'debug' project, as the other pool tests.)
+// Session 10: a row map is split only when it reads more than 2^19 entries of X (rows x the columns it
+// sweeps: q; 2q for the refresh; 1 for the dual keys) — smaller ones lost on two threads (a pool round
+// trip against ~0.4 ns an entry). Each split pass call is recorded by kind and rows (ThreadPool.run
+// wrapped) and checked against that rule; which passes split never changes a bit (twin = 1, 2, 3 threads).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dataset, init, lad, quantile } from '../../src/index.js';
 import { passTiming } from '../../src/backend/runtime.js';
 import { rng } from '../helpers/close.js';
 import { l1Bits as bits, threadsProblem, type L1ThreadFit as Fit } from '../helpers/l1-problem.js';
 import { same } from '../helpers/robust-chunks.js';
+import { ThreadPool } from '../../src/threads/pool.js';
 
 const debug = process.env.ROBUSTREG_WASM === 'debug';
 const PASS_L1_ROWS = 40;
@@ -23,10 +28,40 @@ describe.skipIf(debug)('L1 row maps in smaller items: 1, 2, 3 threads = twin, bi
     expect(r.threads).toBe(3);
   });
 
-  // rows -> items of each row map: 12000 -> 6 x 2048 (was one loop), 40000 -> 8 x 5120 (was 3 x 16384)
-  for (const [n, p, integer, items] of [[12000, 4, true, 6], [40000, 6, false, 8]] as const) {
-    it(`plain simplex on n = ${n}, p = ${p} (${integer ? 'integer' : 'continuous'} design): ${items} items per row map`, () => {
+  // Row-map kinds of assembly/l1-rows.ts (0 residuals, 1 gradient, 2 column maxima, 3 edge image,
+  // 7 dual keys, 8 refresh) and the columns of X each sweeps per row; 4, 5, 6, 9, 10: the certificate's
+  // chunked sums (split by their 16384-row chunks, not by this rule).
+  const SWEEP: Record<number, (q: number) => number> = { 0: (q) => q, 1: (q) => q, 2: (q) => q, 3: (q) => q, 7: () => 1, 8: (q) => 2 * q };
+  const SPLIT_WORK = 524288;
+
+  /** The PASS_L1_ROWS calls that ran on the pool during f(), as [kind, rows, items]. */
+  function splitCalls<T>(f: () => T): [T, [number, number, number][]] {
+    const proto = ThreadPool.prototype as unknown as { run: (item: unknown, pass: number, pArgs: number, items: number, parts: number) => void };
+    const run = proto.run;
+    const calls: [number, number, number][] = [];
+    proto.run = function (this: { memory: WebAssembly.Memory }, item: unknown, pass: number, pArgs: number, items: number, parts: number) {
+      if (pass === PASS_L1_ROWS) {
+        const a = new Float64Array(this.memory.buffer, pArgs, 2);
+        calls.push([a[0], a[1], items]);
+      }
+      return run.call(this, item, pass, pArgs, items, parts);
+    };
+    try {
+      return [f(), calls];
+    } finally {
+      proto.run = run;
+    }
+  }
+
+  // (~5% zero weights are dropped: 12000 -> ~11,400 rows, 6 items of 2048; 30000 -> ~28,500 rows, 8 items)
+  // p = 48: every row map reads > 2^19 entries and splits; p = 24: only the refresh (2 x 25 columns)
+  // does, not the edge images or residuals (25 columns); 30000 x 6 (a reduced problem's size at 1e6 x 10): nothing but
+  // the certificate's sums
+  const cases = [[12000, 48, true, 6, 'every row map'], [12000, 24, true, 6, 'refresh only'], [30000, 6, false, 8, 'no row map']] as const;
+  for (const [n, p, integer, items, what] of cases) {
+    it(`plain simplex on n = ${n}, p = ${p} (${integer ? 'integer' : 'continuous'} design): ${what} split, in ${items} items`, () => {
       const d = threadsProblem(rng(n + p), n, p, integer);
+      const q = p + 1;
       const out: Record<string, number[][]> = {};
       for (const backend of ['js', 'wasm'] as const) {
         const ds = Dataset.from(d.X, d.y, { backend, weights: d.weights });
@@ -37,24 +72,30 @@ describe.skipIf(debug)('L1 row maps in smaller items: 1, 2, 3 threads = twin, bi
           for (const t of backend === 'js' ? [1] : [1, 2, 3]) {
             passTiming(true);
             let r: Fit;
-            let passes: Record<number, { calls: number; items: number }>;
+            let calls: [number, number, number][];
             try {
-              r = quantile(ds, { tau: 0.4, ...(backend === 'wasm' ? { threads: t } : {}) }) as unknown as Fit;
+              [r, calls] = splitCalls(() => quantile(ds, { tau: 0.4, ...(backend === 'wasm' ? { threads: t } : {}) }) as unknown as Fit);
             } finally {
-              passes = passTiming(false);
+              passTiming(false);
             }
             expect(r.globRounds, 'no reduced problem was solved').toBe(0);
             expect(r.edgeSteps, 'pivots ran on all rows').toBeGreaterThan(5);
-            if (backend === 'wasm') {
-              const rows = passes[PASS_L1_ROWS];
-              expect(rows?.calls ?? 0, 'row maps ran as items').toBeGreaterThan(0);
-              // row maps in `items` items; the certificate's sums (over more than 16384 rows) in ceil(n / 16384)
-              const cert = Math.ceil(n / 16384);
-              if (cert === 1) expect(rows.items, 'every split pass in itemRows(n) items').toBe(items * rows.calls);
-              else {
-                expect(rows.items, 'row maps in more items than 16384-row chunks').toBeGreaterThan(cert * rows.calls);
-                expect(rows.items).toBeLessThanOrEqual(items * rows.calls);
+            if (backend === 'wasm' && t > 1) {
+              const maps = calls.filter(([kind]) => SWEEP[kind] !== undefined);
+              for (const [kind, rows, m] of maps) {
+                expect(rows * SWEEP[kind](q), `kind ${kind} on ${rows} rows split below the work rule`).toBeGreaterThan(SPLIT_WORK);
+                expect(m, `kind ${kind} on ${rows} rows`).toBe(items);
               }
+              const kinds = new Set(maps.map(([kind]) => kind));
+              if (what === 'every row map') {
+                expect(kinds.has(8) && kinds.has(0) && kinds.has(3), 'refresh, residuals and edge images split').toBe(true);
+              } else if (what === 'refresh only') {
+                expect([...kinds], 'only the refresh splits').toEqual([8]);
+              } else {
+                expect(maps.length, 'no row map splits').toBe(0);
+              }
+              // the certificate's sums: by 16384-row chunks (one chunk: not split)
+              for (const [kind, rows, m] of calls) if (SWEEP[kind] === undefined) expect(m).toBe(Math.ceil(rows / 16384));
             }
             out[backend].push(bits(r));
           }

@@ -661,7 +661,7 @@ function startSimplex(): void {
     if (r === 0) zeros++;
     mass += wgt(i) * Math.abs(e);
   }
-  if (zeros >= q && n >= FACE_MIN_ROWS) {
+  if (zeros > q && n >= FACE_MIN_ROWS) { // more than q: degenerate (see assembly/l1-simplex.ts)
     useResponses(rYp);
     faceDescent(mass);
     residuals(true);

@@ -1,5 +1,5 @@
 // Face descent of the L1 simplex start (issue 18; assembly/l1-simplex.ts faceDescent): when the
-// coordinate-descent point is a degenerate vertex — at least q zero residuals, on at least
+// coordinate-descent point is a degenerate vertex — more than q zero residuals, on at least
 // FACE_MIN_ROWS rows — coordinate descent goes on on the perturbed responses before the crash, so the
 // simplex does not walk the perturbed vertices of the tied face one pivot at a time. These cases
 // (designs on {-1, 0, 1} with integer y and small noise: most rows tie at the CD point) run that path

@@ -15,7 +15,7 @@ import { edgePass, gradientBlock, gradientPass, refreshPass, residualPass, rowSc
 import { columnScales, edgeLength2, factor, solve, solveT } from "./l1-lu";
 import { XS, ldx, xld, xld2 } from "./xload";
 import { ldf, ldi, stf, sti } from "./mem";
-import { argmin, wselect } from "./select";
+import { argmin, wselect, wthin } from "./select";
 
 // ---- vertex bookkeeping (private: written and read by this file's phases) ----
 let nmass: f64 = 0;   // sum over non-basic rows of w_i |psi_i| (as of the last gradient())
@@ -536,23 +536,18 @@ let bpBound: f64 = Infinity; // dropBeyond's results: the key bound (reset per l
 let bpCap: i32 = 0;
 
 /** Long steps pass few breakpoints (the target is ~1e-4 of their weight in most line searches of
- *  lad 1e6 x 10), yet the weighted selection made a pass over every one. Once the m listed weigh at
- *  least the target, the step's breakpoint (the first in (key, id) order whose cumulative weight over
- *  ALL breakpoints reaches the target) comes at or before the listed ones' own such breakpoint, of
- *  key T: no row with a larger key can be it or be passed before it, so those are dropped and only
- *  keys <= T are listed from then on (ties at T stay: the step zeroes every row whose key is t).
- *  The same step as selecting over all of them (up to the order in which weights are summed). Sets
- *  bpBound = T (Infinity when the listed weight is short of the target) and bpCap; returns the count. */
+ *  lad 1e6 x 10), yet the weighted selection and the step's label loops went over every one. Once
+ *  the m listed weigh at least the target, those with a key above their own target element's can be
+ *  neither the step's breakpoint nor passed before it (select.ts wthin): they are dropped, and only
+ *  keys <= that bound are listed from then on (ties at the bound stay: the step zeroes every row whose
+ *  key is t). Sets bpBound (unchanged while the listed weight is short of the target) and bpCap;
+ *  returns the count. */
 function dropBeyond(m: i32, target: f64): i32 {
   const w = listedWeight(m);
   if (!(w >= target)) { bpCap = m << 1; return m; }
-  const t = ldf(wKey, wselect(wKey, wWt, wId, m, target, w, wSel));
-  let c = 0;
-  for (let a = 0; a < m; a++) { // in place, c <= a; kept by advancing c (branch-free)
-    const k = ldf(wKey, a);
-    stf(wKey, c, k); stf(wWt, c, ldf(wWt, a)); sti(wId, c, ldi(wId, a));
-    c += <i32>(k <= t);
-  }
+  const c = wthin(wKey, wWt, wId, m, target, w, wSel);
+  let t = -Infinity;
+  for (let a = 0; a < c; a++) t = Math.max(t, ldf(wKey, a)); // the bound: the largest key kept
   bpBound = t;
   bpCap = c + BP_LIST;
   return c;

@@ -9,7 +9,7 @@ import {
   rH, rKey, rLU, rQ, rR, rT, rU, rV, rVA, rWt, rXc, rYp, RS_MIN_ROWS, rho, rsCap, tau, useResponses, wgt, yb, ycb,
 } from './l1-state.js';
 import { columnScales, edgeLength2, factor, solve, solveT } from './l1-lu.js';
-import { argmin, wselect } from './select.js';
+import { argmin, wselect, wthin } from './select.js';
 
 // ---- vertex bookkeeping (private) ----
 let nmass = 0;
@@ -535,15 +535,12 @@ const BP_LIST = 512;
 let bpBound = Infinity;
 let bpCap = 0;
 function dropBeyond(m: number, target: number): number {
-  const F = mF, I = mI;
+  const F = mF;
   const w = listedWeight(m);
   if (!(w >= target)) { bpCap = m << 1; return m; }
-  const t = F[rKey + wselect(pKey, pWt, pId, m, target, w, pSel)];
-  let c = 0;
-  for (let a = 0; a < m; a++) {
-    const k = F[rKey + a];
-    if (k <= t) { F[rKey + c] = k; F[rWt + c] = F[rWt + a]; I[iId + c] = I[iId + a]; c++; }
-  }
+  const c = wthin(pKey, pWt, pId, m, target, w, pSel);
+  let t = -Infinity;
+  for (let a = 0; a < c; a++) t = Math.max(t, F[rKey + a]);
   bpBound = t;
   bpCap = c + BP_LIST;
   return c;

@@ -23,8 +23,10 @@ function reference(t: Triples): (target: number) => { key: number; id: number } 
   };
 }
 
-/** Runs wselect in twin memory; returns the selection and the arrays afterwards. */
-function select(t: Triples, target: number, total: number | null): { pos: number; after: Triples } {
+/** Copies t into twin memory (with SELECT_SCRATCH_BYTES of scratch), runs f on the offsets, and
+ *  returns f's count with the first `len(count)` triples read back afterwards. */
+function inTwin(t: Triples, f: (pK: number, pW: number, pI: number, pS: number, m: number) => number,
+  len: (count: number, m: number) => number): { count: number; after: Triples } {
   const arena = new Arena(jsBackend);
   const m = t.key.length;
   const mark = arena.mark();
@@ -33,15 +35,19 @@ function select(t: Triples, target: number, total: number | null): { pos: number
     jsBackend.f64().set(t.key, pK >>> 3);
     jsBackend.f64().set(t.wt, pW >>> 3);
     jsBackend.i32().set(t.id, pI >>> 2);
-    const pos = total === null ? wselect(pK, pW, pI, m, target) : wselect(pK, pW, pI, m, target, total, pS);
-    const f = jsBackend.f64(), i32 = jsBackend.i32();
-    return {
-      pos,
-      after: { key: f.slice(pK >>> 3, (pK >>> 3) + m), wt: f.slice(pW >>> 3, (pW >>> 3) + m), id: i32.slice(pI >>> 2, (pI >>> 2) + m) },
-    };
+    const count = f(pK, pW, pI, pS, m);
+    const c = len(count, m);
+    const f64 = jsBackend.f64(), i32 = jsBackend.i32();
+    return { count, after: { key: f64.slice(pK >>> 3, (pK >>> 3) + c), wt: f64.slice(pW >>> 3, (pW >>> 3) + c), id: i32.slice(pI >>> 2, (pI >>> 2) + c) } };
   } finally {
     arena.release(mark);
   }
+}
+
+/** Runs wselect in twin memory; returns the selection and the arrays afterwards. */
+function select(t: Triples, target: number, total: number | null): { pos: number; after: Triples } {
+  const { count, after } = inTwin(t, (pK, pW, pI, pS, m) => (total === null ? wselect(pK, pW, pI, m, target) : wselect(pK, pW, pI, m, target, total, pS)), (_c, m) => m);
+  return { pos: count, after };
 }
 
 function triples(seed: number, m: number, ties: boolean, zeros: boolean): Triples {
@@ -130,23 +136,10 @@ describe('wselect (weighted lower quantile in (key, id) order)', () => {
 
 /** Runs wthin in twin memory on (a copy of) t; returns the kept triples [0, c). */
 function thin(t: Triples, target: number, total: number): Triples {
-  const arena = new Arena(jsBackend);
-  const m = t.key.length;
-  const mark = arena.mark();
-  try {
-    const [pK, pW, pI, pS] = arena.allocMany([8 * m, 8 * m, 4 * m, SELECT_SCRATCH_BYTES]);
-    jsBackend.f64().set(t.key, pK >>> 3);
-    jsBackend.f64().set(t.wt, pW >>> 3);
-    jsBackend.i32().set(t.id, pI >>> 2);
-    const c = wthin(pK, pW, pI, m, target, total, pS);
-    const f = jsBackend.f64(), i32 = jsBackend.i32();
-    return { key: f.slice(pK >>> 3, (pK >>> 3) + c), wt: f.slice(pW >>> 3, (pW >>> 3) + c), id: i32.slice(pI >>> 2, (pI >>> 2) + c) };
-  } finally {
-    arena.release(mark);
-  }
+  return inTwin(t, (pK, pW, pI, pS, m) => wthin(pK, pW, pI, m, target, total, pS), (c) => c).after;
 }
 
-/** The triples whose id is in ids (a subset), as new arrays. */
+/** The triples at the positions `keep` accepts (a subset), as new arrays. */
 function subset(t: Triples, keep: (a: number) => boolean): Triples {
   const at = Array.from(t.key.keys()).filter(keep);
   return { key: Float64Array.from(at, (a) => t.key[a]), wt: Float64Array.from(at, (a) => t.wt[a]), id: Int32Array.from(at, (a) => t.id[a]) };

@@ -63,7 +63,9 @@
 //     on NIST).
 //     Plain mode (PLAIN_MIN_NQ, RCOND_PLAIN; l2_fit only, INFO_METHOD = 2): for large well-conditioned
 //     problems the residuals and X^T W r are plain float64 sums (one fused pass per correction), and the
-//     iteration stops once rho ||d|| is below the noise floor of those sums (docs/design.md §5).
+//     iteration stops once rho ||d|| is below the noise floor of those sums (docs/design.md §5) —
+//     unless column offsets make that floor wide (OFFSET_AMP, offsetWide): the double-double
+//     refinement then runs instead, on either route.
 //     The f32 Gram route (Q32_MIN; l2_fit only, INFO_METHOD = 3): the fused pass's Gram matrix with
 //     float32 products (assembly/gram32.ts), its f64 Cholesky factor, then plain mode against X with
 //     rho widened by the f32 Gram's error bound — the same fixed point; the f64 route runs instead
@@ -79,7 +81,7 @@ import { INFO_LEN, INFO_OBJECTIVE, INFO_RCOND, INFO_ITERATIONS, INFO_METHOD, INF
 import { splitHi, twoSumErr, twoProdErr, splitHiV, twoSumErrV, twoProdErrV } from "./dd";
 import { XS, setX, setXS, xatx, xld, xld2 } from "./xload";
 import { PAR_SLOTS, PASS_L2_GRAM, PASS_L2_GRAM32, PASS_L2_REFINE, PASS_L2_STD, parRun } from "./par";
-import { gram32Args, gram32Item } from "./gram32";
+import { gram32Args, gram32Item, resetStats } from "./gram32";
 import { ldf, stf, ldi, sti, evenUp, lane0, lane1 } from "./mem";
 import { dotTile2x4At, dotTile2x1At, dotTile1x4At, dots4, dot1 } from "./tile";
 
@@ -131,6 +133,15 @@ const F32_AMAX: f64 = 1099511627776.0;
 const F32_AMIN: f64 = 9.094947017729282e-13;
 /** Refinement corrections at most. */
 const MAX_REFINE: i32 = 5;
+/** The offset guard of the plain refinement (offsetWide): large column offsets (|m_j| >> s_j / sqrt(W))
+ *  widen the float64 residuals' and X^T r sums' rounding — the plain refinement's noise floor — in
+ *  proportion, and the plain refinement stops inside it (measured against the exact solution, n 2^17,
+ *  p 20, offsets K sd: K 1e3 1.0e-12, 1e6 1.5e-9, 1e8 3.5e-7 normwise). When that floor, estimated
+ *  from the initial solution, is more than OFFSET_AMP times the same problem's centred floor, the
+ *  double-double refinement runs instead (the exact solution rounded; docs/design.md §5). Centred
+ *  data is at 1-1.4 (the benchmark data, 0/1 columns), uniform [0, 1) columns ~2; offsets of 10 sd
+ *  reach ~3 (plain error measured 3e-16 normwise at p 20, 6e-15 at p 64), 30 sd ~7 (8.5e-15, 2.7e-14). */
+const OFFSET_AMP: f64 = 4.0;
 /** 2^-52. */
 const EPS: f64 = 2.220446049250313e-16;
 
@@ -779,9 +790,18 @@ function refine(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, W: f64, kk: 
       // The f32 route's Gram (assembly/gram32.ts): each product of the f32-rounded shifted columns
       // (squares at most twice the centred ones) summed over at most L / 4 rows in f32.
       if (rG32 != 0) rho += 16.0 * est * qf * 2.0 * (<f64>(L / 4) + 3.0) * EPS32;
+      // y's range: max |y| = vExtent(min, max, 0) (the same double as a max |y_i| scan), and the offset
+      // guard's max |y - c|
+      columnRange(n, pY, pW, rEx, 3);
+      ymax = vExtent(ldf(rEx, 0), ldf(rEx, 1), 0.0);
       plain = plainOk != 0 && inner == 0 && rcond >= RCOND_PLAIN && <f64>n * qf >= PLAIN_MIN_NQ;
+      // Offsets that widen the plain refinement's noise floor (OFFSET_AMP): the exact refinement instead.
+      if (plain && offsetWide(kk, q, depth, b0, pCoef, intercept != 0 ? ldf(rMean, rP) : 0.0, ldf(rEx, 0), ldf(rEx, 1))) {
+        plain = false;
+      }
+      // reported: Cholesky of the f32 Gram (either refinement), or of the f64 Gram with the plain one
+      if (plain || rG32 != 0) stf(pInfo, INFO_METHOD, rG32 != 0 ? 3 : 2);
       if (plain) {
-        stf(pInfo, INFO_METHOD, rG32 != 0 ? 3 : 2); // reported: Cholesky (of the f32 Gram) with the plain refinement
         // Plain float64 residuals (see PLAIN_MIN_NQ): each r_i is off by at most 2 (q + 1) eps T, and
         // each X^T W r sum (and the mean term of the right-hand side) by 2 depth eps sqrt(obj W) max|x_j|.
         floorR = 2.0 * (qf + 1.0) * EPS;
@@ -798,7 +818,6 @@ function refine(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, W: f64, kk: 
         floorB = 16.0 * est * sqrt<f64>(qf * W) * floorR;
         dotB = 16.0 * est * sqrt<f64>(qf) * (depth * EPS) * (depth * EPS);
       }
-      ymax = maxAbsY(n, pY, pW);
     }
   }
   let iters = 0;
@@ -914,25 +933,40 @@ function refine(n: i32, pX: usize, pY: usize, pW: usize, mask: i32, W: f64, kk: 
   return obj;
 }
 
-/** max |y_i| over the rows of positive weight (all rows without weights; NaNs never count). Without
- *  weights two rows per f64x2 (pmax keeps the running maximum on a NaN, as the scalar test does):
- *  the same value; measured 0.9 -> 0.4 ms of refine's CPU per 1e6 x 20 fit (perf samples, load 6). */
-function maxAbsY(n: i32, pY: usize, pW: usize): f64 {
-  let ymax = 0.0;
-  let i = 0;
-  if (pW == 0) {
-    let m = f64x2.splat(0);
-    for (; i + 2 <= n; i += 2) m = f64x2.pmax(m, f64x2.abs(v128.load(pY + (<usize>i << 3))));
-    ymax = lane0(m);
-    if (lane1(m) > ymax) ymax = lane1(m);
+/** The offset guard of the plain refinement (see OFFSET_AMP): true when the plain refinement's noise
+ *  floor on the data as stored, (q + 1) T + depth cx sqrt(obj) (refine's floorB T + dotB sqrt(obj)
+ *  without their common factor 32 est sqrt(q W) eps), exceeds OFFSET_AMP times the same floor of the
+ *  centred problem. T: the size of a plain residual's terms, max |y - b0| + sum_j |b_j| max |x_j|
+ *  (fl(y - b0) comes first, so a large |y| with b0 ~ ybar costs nothing); centred, max |y - ybar| +
+ *  sum_j |b_j| max |x_j - m_j|. cx: max_j max |x_j| / s_j (X^T r sums over the columns as stored),
+ *  centred max_j max |x_j - m_j| / s_j. obj: the semi-normal estimate ||yc||^2 - ||c||^2 (rG, column
+ *  pa of rR; refine's own objective comes with the first pass). Coefficients: the initial solution.
+ *  (lo, hi): y's range (columnRange). Without an intercept every m_j = 0 and ybar = b0 = 0: never. */
+function offsetWide(kk: i32, q: i32, depth: f64, b0: f64, pCoef: usize, ybar: f64, lo: f64, hi: f64): bool {
+  let tx = vExtent(lo, hi, b0);
+  let tc = vExtent(lo, hi, ybar);
+  let cx = 0.0;
+  let cc = 0.0;
+  for (let t = 0; t < kk; t++) {
+    const j = ldi(rAct, t);
+    const b = abs<f64>(ldf(pCoef, 1 + j));
+    const xm = ldf(rXm, j);
+    const a = xm - abs<f64>(ldf(rMean, j)); // max |x_j - m_j| (rXm = |m_j| + that)
+    const iv = ldf(rInvs, j);
+    tx += b * xm;
+    tc += b * a;
+    if (xm * iv > cx) cx = xm * iv;
+    if (a * iv > cc) cc = a * iv;
   }
-  for (; i < n; i++) {
-    if (pW == 0 || ldf(pW, i) > 0) {
-      const a = abs<f64>(ldf(pY, i));
-      if (a > ymax) ymax = a;
-    }
+  const pa = q - 1;
+  let obj = ldf(rG, pa * q + pa);
+  for (let t = 0; t < kk; t++) {
+    const c = ldf(rR, pa * q + t);
+    obj -= c * c;
   }
-  return ymax;
+  const so = obj > 0 ? sqrt<f64>(obj) : 0.0;
+  const qf = <f64>q + 1.0;
+  return qf * tx + depth * cx * so > OFFSET_AMP * (qf * tc + depth * cc * so);
 }
 
 /** The correction d of one refinement step, in rDelta: R^T R d = Z^T W r - D beta, the right-hand
@@ -1214,7 +1248,7 @@ export function scaleFor(x: f64): f64 {
 }
 
 /** min and max of v over the rows of positive weight (at pExt, pExt + 8), as weightedMean's first
- *  pass finds them: for the columns of a fit without intercept (m = 0). */
+ *  pass finds them: for the columns of a fit without intercept (m = 0), and y's range in refine. */
 function columnRange(n: i32, pV: usize, pW: usize, pExt: usize, s: i32): void {
   if (s == 3) columnRangeT<f64>(n, pV, pW, pExt); else columnRangeT<f32>(n, pV, pW, pExt);
 }
@@ -1416,13 +1450,7 @@ export function l2GramItem(pArgs: usize, c: i32, s: i32): void {
   const stats = raw ? <usize>ldf(pArgs, aV2) : 0;
   const pv = evenUp(q);
   const st = stats + (<usize>(c * 3 * pv) << 3);
-  if (stats != 0) {
-    for (let t = 0; t < q; t++) {
-      stf(st, t, 0);
-      stf(st, pv + t, Infinity);
-      stf(st, 2 * pv + t, -Infinity);
-    }
-  }
+  if (stats != 0) resetStats(st, q, pv);
   for (let i0 = r0; i0 < r1; i0 += L) {
     const len = min<i32>(L, r1 - i0);
     const lp = evenUp(len);

@@ -15,11 +15,7 @@ export function gram32Chunk(n: number, xb: number, yb: number, q: number, L: num
   const F = F64;
   const pv = (q + 1) & ~1;
   for (let k = 0; k < q * q; k++) F[part + k] = 0;
-  for (let t = 0; t < q; t++) {
-    F[st + t] = 0;
-    F[st + pv + t] = Infinity;
-    F[st + 2 * pv + t] = -Infinity;
-  }
+  resetStats(F, st, q, pv);
   const r0 = c * chunk;
   const r1 = Math.min(n, r0 + chunk);
   for (let i0 = r0; i0 < r1; i0 += L) {
@@ -29,6 +25,16 @@ export function gram32Chunk(n: number, xb: number, yb: number, q: number, L: num
       convertColumn(F, src, blk, t * L, len, F[shift + t], F[pow + t], st + t, st + pv + t, st + 2 * pv + t);
     }
     gram32Block(F, blk, L, (len + 3) & ~3, q, part);
+  }
+}
+
+/** assembly/gram32.ts resetStats: one chunk's column statistics at F index st (sums 0, minima
+ *  +Infinity pv on, maxima -Infinity 2 pv on; q columns). Also the twin's f64 fused pass (l2.ts). */
+export function resetStats(F: Float64Array, st: number, q: number, pv: number): void {
+  for (let t = 0; t < q; t++) {
+    F[st + t] = 0;
+    F[st + pv + t] = Infinity;
+    F[st + 2 * pv + t] = -Infinity;
   }
 }
 

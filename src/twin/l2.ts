@@ -12,13 +12,14 @@ import { STATUS_OK, STATUS_RANK_DEFICIENT, STATUS_NUMERICAL } from '../abi/statu
 import { F64, I32 } from './mem.js';
 import { XS, setX, xview } from './xload.js';
 import { splitHi, twoSumErr, twoProdErr } from './dd.js';
-import { gram32Chunk } from './gram32.js';
+import { gram32Chunk, resetStats } from './gram32.js';
 
 const BLOCK = 512;
 const RCOND_MIN = 1e-10;
 const TOL_RANK = 1e-10;
 const INNER_RHO = 1e-9;
 const MAX_REFINE = 5;
+const OFFSET_AMP = 4.0; // the plain refinement's offset guard (assembly/l2.ts)
 const PLAIN_MIN_NQ = 1048576; // 2^20 (assembly/l2.ts)
 /** The kernel's plain pass reads X in groups of this many blocks (plainSuper): a memory-access
  *  grouping only — every sum gets the same additions in the same order as plainRows block by block,
@@ -520,9 +521,16 @@ function refine(F: Float64Array, I: Int32Array, n: number, pX: number, pY: numbe
       const depthG = gramRaw !== 0 ? 2.0 * depth : depth;
       rho = 16.0 * est * qf * (depthG + 3.0 * qf + 8.0) * EPS + 4.0 * EPS;
       if (g32 !== 0) rho += 16.0 * est * qf * 2.0 * (((L / 4) | 0) + 3.0) * EPS32; // the f32 Gram's error
+      // y's range: max |y| and the offset guard's max |y - c|
+      columnRange(F, n, yb, pW, wb, ex, F);
+      const lo = F[ex];
+      const hi = F[ex + 1];
+      ymax = vExtent(lo, hi, 0.0);
       plain = plainOk !== 0 && inner === 0 && rcond >= RCOND_PLAIN && n * qf >= PLAIN_MIN_NQ;
+      // offsets that widen the plain floor: the exact refinement instead (assembly/l2.ts OFFSET_AMP)
+      if (plain && offsetWide(F, I, kk, q, depth, b0, cb, intercept !== 0 ? F[mean + curP] : 0.0, lo, hi)) plain = false;
+      if (plain || g32 !== 0) F[ib + INFO_METHOD] = g32 !== 0 ? 3 : 2;
       if (plain) {
-        F[ib + INFO_METHOD] = g32 !== 0 ? 3 : 2;
         // plain float64 residuals (see assembly/l2.ts)
         floorR = 2.0 * (qf + 1.0) * EPS;
         floorB = 16.0 * est * Math.sqrt(qf * W) * floorR;
@@ -537,12 +545,6 @@ function refine(F: Float64Array, I: Int32Array, n: number, pX: number, pY: numbe
         floorR = 2.0 * (qf + 1.0) * (qf + 1.0) * EPS * EPS;
         floorB = 16.0 * est * Math.sqrt(qf * W) * floorR;
         dotB = 16.0 * est * Math.sqrt(qf) * (depth * EPS) * (depth * EPS);
-      }
-      for (let i = 0; i < n; i++) {
-        if (pW === 0 || F[wb + i] > 0) {
-          const a = Math.abs(F[yb + i]);
-          if (a > ymax) ymax = a;
-        }
       }
     }
   }
@@ -642,6 +644,36 @@ function refine(F: Float64Array, I: Int32Array, n: number, pX: number, pY: numbe
   F[ib + INFO_REFINE] = metric;
   if (g32 !== 0 && !settled && !(metric <= EPS)) fail32 = 1; // the f64 route (see assembly/l2.ts)
   return obj;
+}
+
+/** The offset guard of the plain refinement (assembly/l2.ts offsetWide): the plain noise floor on the
+ *  data as stored against OFFSET_AMP times the centred problem's. */
+function offsetWide(F: Float64Array, I: Int32Array, kk: number, q: number, depth: number, b0: number, cb: number,
+  ybar: number, lo: number, hi: number): boolean {
+  let tx = vExtent(lo, hi, b0);
+  let tc = vExtent(lo, hi, ybar);
+  let cx = 0.0;
+  let cc = 0.0;
+  for (let t = 0; t < kk; t++) {
+    const j = I[act + t];
+    const b = Math.abs(F[cb + 1 + j]);
+    const x = F[xm + j];
+    const a = x - Math.abs(F[mean + j]);
+    const iv = F[invs + j];
+    tx += b * x;
+    tc += b * a;
+    if (x * iv > cx) cx = x * iv;
+    if (a * iv > cc) cc = a * iv;
+  }
+  const pa = q - 1;
+  let obj = F[G + pa * q + pa];
+  for (let t = 0; t < kk; t++) {
+    const c = F[R + pa * q + t];
+    obj -= c * c;
+  }
+  const so = obj > 0 ? Math.sqrt(obj) : 0.0;
+  const qf = q + 1.0;
+  return qf * tx + depth * cx * so > OFFSET_AMP * (qf * tc + depth * cc * so);
 }
 
 /** The correction d of one refinement step, in delta (see assembly/l2.ts). */
@@ -864,7 +896,7 @@ export function scaleFor(x: number): number {
   return pow2(k);
 }
 
-/** min and max of v over the rows of positive weight into F[ext], F[ext + 1] (fits without intercept). */
+/** min and max of v over the rows of positive weight into F[ext], F[ext + 1] (fits without intercept; y in refine). */
 function columnRange(F: Float64Array, n: number, v: number, pW: number, wb: number, ext: number,
   V: Float64Array | Float32Array): void {
   let vmin = Infinity;
@@ -977,13 +1009,7 @@ export function gramMatrix(n: number, pX: number, pY: number, pW: number, pa: nu
     const P = (pPart >>> 3) + c * ps;
     for (let k = 0; k < q * q; k++) F[P + k] = 0;
     const st = (pStats >>> 3) + c * 3 * pv;
-    if (pStats !== 0) {
-      for (let t = 0; t < q; t++) {
-        F[st + t] = 0;
-        F[st + pv + t] = Infinity;
-        F[st + 2 * pv + t] = -Infinity;
-      }
-    }
+    if (pStats !== 0) resetStats(F, st, q, pv);
     const r0 = c * chunk;
     const r1 = Math.min(n, r0 + chunk);
     for (let i0 = r0; i0 < r1; i0 += L) {

@@ -20,7 +20,9 @@ beforeAll(async () => {
 
 interface Problem { X: Float64Array; y: Float64Array; bStar: number[]; rss: number; n: number; p: number }
 
-/** Rows in pairs with the same x (integers in [-512, 512]; column `offsetCol` + 5000) and residuals
+/** Rows in pairs with the same x (integers in [-512, 512]; column `offsetCol` + 1500, ~5 sd: a shifted
+ *  copy in the fused pass, below the plain refinement's offset guard, assembly/l2.ts OFFSET_AMP — at
+ *  p = 4 an offset of 5000 takes the exact refinement, test/kernels/l2-offset-kernel.test.ts) and residuals
  *  +e, -e (multiples of 1/16), an odd last row on the plane: X^T r = 0 and 1^T r = 0 exactly, so
  *  bStar (dyadic) is the exact least-squares solution and every product and sum is exact. Row-major. */
 function problem(n: number, p: number, seed: number, opt: { intercept?: boolean; offsetCol?: number } = {}): Problem {
@@ -35,7 +37,7 @@ function problem(n: number, p: number, seed: number, opt: { intercept?: boolean;
     const second = i % 2 === 1;
     let fit = b0;
     for (let j = 0; j < p; j++) {
-      const v = second ? X[(i - 1) * p + j] : Math.floor(r() * 1025) - 512 + (j === opt.offsetCol ? 5000 : 0);
+      const v = second ? X[(i - 1) * p + j] : Math.floor(r() * 1025) - 512 + (j === opt.offsetCol ? 1500 : 0);
       X[i * p + j] = v;
       fit += v * bStar[j + 1];
     }

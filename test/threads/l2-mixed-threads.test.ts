@@ -53,6 +53,17 @@ describe.skipIf(debug)('the f32 Gram route on threads', () => {
     });
   }
 
+  it('offset columns (the exact refinement after either Gram, assembly/l2.ts OFFSET_AMP): 1, 2, 3 threads and the twin', () => {
+    const { X, y } = problem(20_001, 63, 9);
+    const data = Float64Array.from(X.data, (v, k) => v + (Math.floor(k / X.rows) % 2 === 0 ? 1e6 : -3e4));
+    const Xo = { ...X, data };
+    for (const gram of ['auto', 'f64'] as const) {
+      const ref = ols(Xo, y, { gram, backend: 'js' });
+      expect(ref.method).toBe(gram === 'auto' ? 'cholesky-f32' : 'cholesky');
+      for (const threads of [1, 2, 3]) expect(bits(ols(Xo, y, { gram, threads })), `${gram} threads ${threads}`).toBe(bits(ref));
+    }
+  });
+
   it('a Dataset: the same bits on 1, 2, 3 threads; gram: f64 gives the f64 route', () => {
     const { X, y } = problem(20_000, 64, 5);
     const ds = Dataset.from(X, y);

@@ -15,7 +15,7 @@ import { edgePass, gradientBlock, gradientPass, refreshPass, residualPass, rowSc
 import { columnScales, edgeLength2, factor, solve, solveT } from "./l1-lu";
 import { XS, ldx, xld, xld2 } from "./xload";
 import { ldf, ldi, stf, sti } from "./mem";
-import { argmin, wselect } from "./select";
+import { argmin, wselect, wthin } from "./select";
 
 // ---- vertex bookkeeping (private: written and read by this file's phases) ----
 let nmass: f64 = 0;   // sum over non-basic rows of w_i |psi_i| (as of the last gradient())
@@ -514,23 +514,60 @@ function edgeImageC(): void {
 
 /** Breakpoints of the line search along +h: non-basic rows (w > 0) whose residual r_i - t v_i
  *  crosses zero against their label at t_i = r_i / v_i >= 0 (t_i = 0 for a degenerate row), with
- *  slope jumps w_i |v_i|. Fills wKey/wWt/wId, sets bpTotal to the sum of the jumps and returns
- *  their number. */
+ *  slope jumps w_i |v_i|. Sets bpTotal to the sum of all the jumps; lists in wKey/wWt/wId those that
+ *  the step to the weighted `target` (-f') can reach or pass (see dropBeyond) and returns their
+ *  number (0 only when there is no breakpoint). */
 let bpTotal: f64 = 0; // total selection weight of the last breakpoints()
-function breakpoints(): i32 {
+function breakpoints(target: f64): i32 {
   let m = 0;
   bpTotal = 0.0;
-  for (let i = 0; i < n; i++) m = breakpointAt(i, ldf(wV, i), m);
+  let bound = Infinity, cap = BP_LIST;
+  bpBound = Infinity;
+  for (let i = 0; i < n; i++) {
+    m = breakpointAt(i, ldf(wV, i), m, bound);
+    if (m >= cap) { m = dropBeyond(m, target); bound = bpBound; cap = bpCap; }
+  }
   return m;
 }
 
+/** Breakpoints listed before dropBeyond thins the list (then again each time this many more are). */
+const BP_LIST: i32 = 512;
+let bpBound: f64 = Infinity; // dropBeyond's results: the key bound (reset per line search) and the next list size that calls it
+let bpCap: i32 = 0;
+
+/** Long steps pass few breakpoints (the target is ~1e-4 of their weight in most line searches of
+ *  lad 1e6 x 10), yet the weighted selection and the step's label loops went over every one. Once
+ *  the m listed weigh at least the target, those with a key above their own target element's can be
+ *  neither the step's breakpoint nor passed before it (select.ts wthin): they are dropped, and only
+ *  keys <= that bound are listed from then on (ties at the bound stay: the step zeroes every row whose
+ *  key is t). Sets bpBound (unchanged while the listed weight is short of the target) and bpCap;
+ *  returns the count. */
+function dropBeyond(m: i32, target: f64): i32 {
+  const w = listedWeight(m);
+  if (!(w >= target)) { bpCap = m << 1; return m; }
+  const c = wthin(wKey, wWt, wId, m, target, w, wSel);
+  let t = -Infinity;
+  for (let a = 0; a < c; a++) t = Math.max(t, ldf(wKey, a)); // the bound: the largest key kept
+  bpBound = t;
+  bpCap = c + BP_LIST;
+  return c;
+}
+
+/** Sum of the listed breakpoints' jumps (wselect's total). */
+function listedWeight(m: i32): f64 {
+  let w = 0.0;
+  for (let a = 0; a < m; a++) w += ldf(wWt, a);
+  return w;
+}
+
 /** Row i's breakpoint along +h (edge image v_i; wVA_i its scale) at position m, if it has one;
- *  returns the new count and adds its jump to bpTotal. Branch-free past the label (whether v runs
- *  against the label is a coin flip): the entry is written at m either way and kept by advancing m;
- *  a row without a breakpoint adds +0 to bpTotal (>= +0), which leaves its bits as they were. The
- *  choices are integer selects on the f64 bits (a select of f64 values compiles to a branch). */
+ *  returns the new count and adds its jump to bpTotal; listed only when its key is <= bound. Branch-
+ *  free past the label (whether v runs against the label is a coin flip): the entry is written at m
+ *  either way and kept by advancing m; a row without a breakpoint adds +0 to bpTotal (>= +0), which
+ *  leaves its bits as they were. The choices are integer selects on the f64 bits (a select of f64
+ *  values compiles to a branch). */
 // @ts-ignore: decorator
-@inline function breakpointAt(i: i32, v: f64, m: i32): i32 {
+@inline function breakpointAt(i: i32, v: f64, m: i32, bound: f64): i32 {
   const l = ldi(wLab, i);
   if (l == 0) return m;
   const w = wgt(i);
@@ -538,24 +575,29 @@ function breakpoints(): i32 {
   const keep = (<f64>l * v > 0) & !(Math.abs(v) <= ZERO_DIR * ldf(wVA, i)) & (w > 0);
   // t if t > 0, else +0 (t <= 0 or NaN): t > 0 exactly when its bits lie in (0, +inf] as an i64
   const tb = reinterpret<i64>(ldf(wR, i) / v);
-  stf(wKey, m, reinterpret<f64>(select<i64>(tb, 0, (tb > 0) & (tb <= 0x7FF0000000000000))));
+  const key = reinterpret<f64>(select<i64>(tb, 0, (tb > 0) & (tb <= 0x7FF0000000000000)));
+  stf(wKey, m, key);
   const jump = w * Math.abs(v);
   stf(wWt, m, jump);
   sti(wId, m, i);
   bpTotal += reinterpret<f64>(select<i64>(reinterpret<i64>(jump), 0, keep));
-  return m + <i32>keep;
+  return m + <i32>(keep & (key <= bound));
 }
 
 /** breakpoints() over the rows of C, after edgeImageC: v_k, wVA_k read from wKey, wWt position k
- *  (and stored at row i of wV, wVA) before breakpoint m <= k is written there. */
-function breakpointsC(): i32 {
+ *  (and stored at row i of wV, wVA) before breakpoint m <= k is written there (dropBeyond moves
+ *  entries below m only). */
+function breakpointsC(target: f64): i32 {
   let m = 0;
   bpTotal = 0.0;
+  let bound = Infinity, cap = BP_LIST;
+  bpBound = Infinity;
   for (let k = 0; k < rsN; k++) {
     const i = rsRow(k), v = ldf(wKey, k);
     stf(wV, i, v);
     stf(wVA, i, ldf(wWt, k));
-    m = breakpointAt(i, v, m);
+    m = breakpointAt(i, v, m, bound);
+    if (m >= cap) { m = dropBeyond(m, target); bound = bpBound; cap = bpCap; }
   }
   return m;
 }
@@ -695,8 +737,10 @@ function startSimplex(): void {
     if (r == 0) zeros++;
     mass += wgt(i) * Math.abs(e);
   }
-  if (zeros >= q && n >= FACE_MIN_ROWS) {
-    // a degenerate vertex: descend into the perturbed face before the crash (see faceDescent)
+  if (zeros > q && n >= FACE_MIN_ROWS) {
+    // a degenerate vertex: descend into the perturbed face before the crash (see faceDescent). Not
+    // at exactly q zeros: that is the vertex a glob fix-up round's CD starts from and did not leave
+    // (it gained nothing), where face descent swept in vain (lad 1e6 x 10: 4 sweeps of 27,664 rows)
     useResponses(wYp);
     faceDescent(mass);
     residuals(true);
@@ -919,7 +963,7 @@ function pivotLoop(): i32 {
     solve(wH);
     for (let j = 0; j < q; j++) stf(wH, j, ldf(wH, j) / ldf(wCS, j));
     if (rsOn) edgeImageC(); else edgeImage();
-    let m = rsOn ? breakpointsC() : breakpoints();
+    let m = rsOn ? breakpointsC(-fprime) : breakpoints(-fprime);
     // restricted: the search needs breakpoints beyond C — redo this pivot in full mode
     if (rsOn && (m == 0 || (!bland && !(-fprime < bpTotal)))) { rsOn = false; rsBlock = true; since = REFRESH; continue; }
     if (m == 0 && art) {
@@ -928,10 +972,10 @@ function pivotLoop(): i32 {
       fprime = -fprime;
       for (let j = 0; j < q; j++) stf(wH, j, -ldf(wH, j));
       for (let i = 0; i < n; i++) stf(wV, i, -ldf(wV, i));
-      m = breakpoints();
+      m = breakpoints(-fprime);
     }
     if (m == 0) { status = STATUS_NUMERICAL; break; }
-    const k = bland ? argmin(wKey, wId, m) : wselect(wKey, wWt, wId, m, -fprime, bpTotal, wSel);
+    const k = bland ? argmin(wKey, wId, m) : wselect(wKey, wWt, wId, m, -fprime, listedWeight(m), wSel);
     const enter = ldi(wId, k);
     const t = ldf(wKey, k);
     if (rsOn) {

@@ -95,7 +95,7 @@ export const PERTURB_GROWTHS: i32 = 3;
  *  simplex under Bland's rule for good (integer design 7e5 x 10, tau 0.1: 2,800 pivots at 1e-12
  *  steps, stopped at maxIter — issue 18). */
 export const DEGEN_BLAND: i32 = 8;
-/** Face descent (l1-simplex.ts startSimplex): when the coordinate-descent point has at least q zero
+/** Face descent (l1-simplex.ts startSimplex): when the coordinate-descent point has more than q zero
  *  residuals (a degenerate vertex: integer designs put ~80% of a 1e6 x 50 band on it), coordinate
  *  descent goes on on the perturbed responses until a sweep gains at most FACE_TOL of the
  *  perturbation's mass sum_i w_i |yp_i - y_i|, or FACE_MAX_SWEEPS sweeps ... */

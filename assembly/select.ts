@@ -144,6 +144,27 @@ export function wselect(pKey: usize, pWt: usize, pId: usize, m: i32, target: f64
   return find(pKey, pWt, pId, lo, hi, acc, target);
 }
 
+/**
+ * Thinning for a selection whose elements arrive in batches (the L1 line search, assembly/l1-simplex.ts
+ * dropBeyond): the m >= 1 triples weigh `total` >= target. Their target element (the one wselect finds)
+ * has key T; the target element of any superset of them comes at or before it in (key, id) order (its
+ * cumulative weight there is at least theirs), so no element with a key above T can be that element or
+ * precede it. Keeps the elements with key <= T (ties at T included) in [0, c), drops the others, and
+ * returns c >= 1; T is the largest key kept. Exact up to the order in which weights are summed.
+ */
+export function wthin(pKey: usize, pWt: usize, pId: usize, m: i32, target: f64, total: f64, pScratch: usize): i32 {
+  const t = load<f64>(pKey + (<usize>wselect(pKey, pWt, pId, m, target, total, pScratch) << 3));
+  let c = 0;
+  for (let a = 0; a < m; a++) { // in place (c <= a); kept by advancing c, branch-free
+    const k = load<f64>(pKey + (<usize>a << 3));
+    store<f64>(pKey + (<usize>c << 3), k);
+    store<f64>(pWt + (<usize>c << 3), load<f64>(pWt + (<usize>a << 3)));
+    store<i32>(pId + (<usize>c << 2), load<i32>(pId + (<usize>a << 2)));
+    c += <i32>(k <= t);
+  }
+  return c;
+}
+
 /** Position of the first of the m >= 1 elements in (key, id) order (no reordering). */
 export function argmin(pKey: usize, pId: usize, m: i32): i32 {
   let best = 0;

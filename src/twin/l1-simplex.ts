@@ -9,7 +9,7 @@ import {
   rH, rKey, rLU, rQ, rR, rT, rU, rV, rVA, rWt, rXc, rYp, RS_MIN_ROWS, rho, rsCap, tau, useResponses, wgt, yb, ycb,
 } from './l1-state.js';
 import { columnScales, edgeLength2, factor, solve, solveT } from './l1-lu.js';
-import { argmin, wselect } from './select.js';
+import { argmin, wselect, wthin } from './select.js';
 
 // ---- vertex bookkeeping (private) ----
 let nmass = 0;
@@ -500,29 +500,60 @@ function edgeImageC(): void {
   }
 }
 
-function breakpointsC(): number {
+function breakpointsC(target: number): number {
   const F = mF;
   let m = 0;
   bpTotal = 0.0;
+  let bound = Infinity, cap = BP_LIST;
+  bpBound = Infinity;
   for (let k = 0; k < rsN; k++) {
     const i = rsRow(k), v = F[rKey + k];
     F[rV + i] = v;
     F[rVA + i] = F[rWt + k];
-    m = breakpointAt(i, v, m);
+    m = breakpointAt(i, v, m, bound);
+    if (m >= cap) { m = dropBeyond(m, target); bound = bpBound; cap = bpCap; }
   }
   return m;
 }
 
 let bpTotal = 0;
-function breakpoints(): number {
+function breakpoints(target: number): number {
   const F = mF;
   let m = 0;
   bpTotal = 0.0;
-  for (let i = 0; i < n; i++) m = breakpointAt(i, F[rV + i], m);
+  let bound = Infinity, cap = BP_LIST;
+  bpBound = Infinity;
+  for (let i = 0; i < n; i++) {
+    m = breakpointAt(i, F[rV + i], m, bound);
+    if (m >= cap) { m = dropBeyond(m, target); bound = bpBound; cap = bpCap; }
+  }
   return m;
 }
 
-function breakpointAt(i: number, v: number, m: number): number {
+/** The list of breakpoints thinned to those the step can reach or pass (see assembly/l1-simplex.ts). */
+const BP_LIST = 512;
+let bpBound = Infinity;
+let bpCap = 0;
+function dropBeyond(m: number, target: number): number {
+  const F = mF;
+  const w = listedWeight(m);
+  if (!(w >= target)) { bpCap = m << 1; return m; }
+  const c = wthin(pKey, pWt, pId, m, target, w, pSel);
+  let t = -Infinity;
+  for (let a = 0; a < c; a++) t = Math.max(t, F[rKey + a]);
+  bpBound = t;
+  bpCap = c + BP_LIST;
+  return c;
+}
+
+function listedWeight(m: number): number {
+  const F = mF;
+  let w = 0.0;
+  for (let a = 0; a < m; a++) w += F[rWt + a];
+  return w;
+}
+
+function breakpointAt(i: number, v: number, m: number, bound: number): number {
   const F = mF, I = mI;
   const l = I[iLab + i];
   if (l === 0) return m;
@@ -533,10 +564,11 @@ function breakpointAt(i: number, v: number, m: number): number {
   let t = F[rR + i] / v;
   if (!(t > 0)) t = 0;
   const jump = w * Math.abs(v);
+  bpTotal += jump;
+  if (!(t <= bound)) return m;
   F[rKey + m] = t;
   F[rWt + m] = jump;
   I[iId + m] = i;
-  bpTotal += jump;
   return m + 1;
 }
 
@@ -661,7 +693,7 @@ function startSimplex(): void {
     if (r === 0) zeros++;
     mass += wgt(i) * Math.abs(e);
   }
-  if (zeros >= q && n >= FACE_MIN_ROWS) {
+  if (zeros > q && n >= FACE_MIN_ROWS) { // more than q: degenerate (see assembly/l1-simplex.ts)
     useResponses(rYp);
     faceDescent(mass);
     residuals(true);
@@ -829,17 +861,17 @@ function pivotLoop(): number {
     solve(rH);
     for (let j = 0; j < q; j++) F[rH + j] = F[rH + j] / F[rCS + j];
     if (rsOn) edgeImageC(); else edgeImage();
-    let m = rsOn ? breakpointsC() : breakpoints();
+    let m = rsOn ? breakpointsC(-fprime) : breakpoints(-fprime);
     if (rsOn && (m === 0 || (!bland && !(-fprime < bpTotal)))) { rsOn = false; rsBlock = true; since = REFRESH; continue; }
     if (m === 0 && art) {
       sigma = -sigma;
       fprime = -fprime;
       for (let j = 0; j < q; j++) F[rH + j] = -F[rH + j];
       for (let i = 0; i < n; i++) F[rV + i] = -F[rV + i];
-      m = breakpoints();
+      m = breakpoints(-fprime);
     }
     if (m === 0) { status = STATUS_NUMERICAL; break; }
-    const k = bland ? argmin(pKey, pId, m) : wselect(pKey, pWt, pId, m, -fprime, bpTotal, pSel);
+    const k = bland ? argmin(pKey, pId, m) : wselect(pKey, pWt, pId, m, -fprime, listedWeight(m), pSel);
     const enter = I[iId + k];
     const t = F[rKey + k];
     if (rsOn) {

@@ -123,6 +123,20 @@ export function wselect(pKey: number, pWt: number, pId: number, m: number, targe
   return find(kb, wb, ib, lo, hi, acc, target);
 }
 
+/** Keeps the m triples whose key is <= that of their target element in [0, c) and returns c (see
+ *  assembly/select.ts wthin); total (their weight) >= target. */
+export function wthin(pKey: number, pWt: number, pId: number, m: number, target: number, total: number, pScratch: number): number {
+  const F = F64, I = I32;
+  const kb = pKey >>> 3, wb = pWt >>> 3, ib = pId >>> 2;
+  const t = F[kb + wselect(pKey, pWt, pId, m, target, total, pScratch)];
+  let c = 0;
+  for (let a = 0; a < m; a++) {
+    const k = F[kb + a];
+    if (k <= t) { F[kb + c] = k; F[wb + c] = F[wb + a]; I[ib + c] = I[ib + a]; c++; }
+  }
+  return c;
+}
+
 /** Position of the first of the m >= 1 elements in (key, id) order (no reordering). */
 export function argmin(pKey: number, pId: number, m: number): number {
   const F = F64, I = I32;

@@ -1,5 +1,5 @@
 // Face descent of the L1 simplex start (issue 18; assembly/l1-simplex.ts faceDescent): when the
-// coordinate-descent point is a degenerate vertex — at least q zero residuals, on at least
+// coordinate-descent point is a degenerate vertex — more than q zero residuals, on at least
 // FACE_MIN_ROWS rows — coordinate descent goes on on the perturbed responses before the crash, so the
 // simplex does not walk the perturbed vertices of the tied face one pivot at a time. These cases
 // (designs on {-1, 0, 1} with integer y and small noise: most rows tie at the CD point) run that path
@@ -7,13 +7,15 @@
 // included), with lasso-style pseudo-rows, and globbed: certified optimum on every backend, the
 // reported objective equal to the recomputed one, WASM and twin bit-identical.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { INFO_GLOB_ROUNDS } from '../../src/abi/info.js';
+import { INFO_GLOB_ROUNDS, INFO_ITERATIONS, INFO_LEN, INFO_OBJECTIVE } from '../../src/abi/info.js';
+import { STATUS_OK } from '../../src/abi/status.js';
 import * as twinSimplex from '../../src/twin/l1-simplex.js';
 import { allBackends, type TestBackend } from '../helpers/backends.js';
 import { rng } from '../helpers/close.js';
 import {
-  type FaceCase, expectCertified, expectWasmTwinIdentical, faceCase, fitCase,
+  type FaceCase, expectCertified, expectIdentical, expectWasmTwinIdentical, faceCase, fitCase,
 } from '../helpers/l1-face-cases.js';
+import { globFit, type L1Problem } from '../helpers/l1-problem.js';
 
 /** X uniform on {-1, 0, 1}, y = round(1 + X beta + 0.3 N(0, 1)), beta_j = ((j mod 5) - 2) / 4. */
 function tied(seed: number, nd: number, p: number): { X: Float64Array; y: Float64Array } {
@@ -67,4 +69,35 @@ describe('L1 simplex face descent from a degenerate coordinate-descent point (is
   });
 
   it('is bit-identical between the WASM kernel and the TS twin', () => expectWasmTwinIdentical(backends, CASES));
+
+  it('does not run at a non-degenerate vertex: a globbed fit warm-started at its own optimum', () => {
+    // Continuous data: the optimum is a vertex with exactly q zero residuals. Warm-started there, the
+    // globbed reduced problem (band ~2,700 rows >= FACE_MIN_ROWS) starts coordinate descent at that
+    // vertex, which gains nothing and leaves b on it — as a glob fix-up round's CD does from the last
+    // reduced vertex. Face descent at exactly q zeros only swept there (the rule was >= q until
+    // session 10: 20000 x 4 here took face-descent sweeps); more than q zeros is a degenerate point.
+    const u = rng(31);
+    const n = 20000, p = 4;
+    const X = new Float64Array(n * p);
+    const y = new Float64Array(n);
+    for (let k = 0; k < n * p; k++) X[k] = u() * 4 - 2;
+    for (let i = 0; i < n; i++) {
+      const e = Math.tan(Math.PI * (u() - 0.5)); // Cauchy noise: no ties
+      y[i] = 1 + X[i] - 0.5 * X[n + i] + 0.25 * X[3 * n + i] + e;
+    }
+    const pr: L1Problem = { n, p, X, y };
+    const c: FaceCase = { label: 'warm start at the optimum', n, nd: n, p, X, y, w: null, intercept: 1, tau: 0.5, glob: true };
+    const js = backends.find((b) => b.label === 'js')!;
+    const rel = backends.find((b) => b.label === 'wasm-release')!;
+    const cold = globFit(js, pr, 0.5, [0, 0]);
+    expect(cold.status).toBe(STATUS_OK);
+    const warm = globFit(js, pr, 0.5, [0, 0], cold.coef);
+    expect(warm.info[INFO_GLOB_ROUNDS], 'globbed at the full level').toBeGreaterThan(0);
+    expect(twinSimplex.faceSweeps, 'face descent sweeps').toBe(0);
+    expect(twinSimplex.sweeps, 'one CD sweep, which gains nothing').toBe(1);
+    expectCertified(c, warm, 'warm');
+    expect(warm.info[INFO_OBJECTIVE]).toBe(cold.info[INFO_OBJECTIVE]);
+    expect(warm.info[INFO_ITERATIONS], 'no pivot walk from the optimum').toBeLessThanOrEqual(1 + p + 1);
+    expect(expectIdentical(globFit(rel, pr, 0.5, [0, 0], cold.coef), warm, 'wasm vs twin')).toBe(p + 1 + INFO_LEN);
+  });
 });

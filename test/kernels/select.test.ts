@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Arena } from '../../src/backend/arena.js';
 import { jsBackend } from '../../src/backend/twin.js';
-import { SELECT_SCRATCH_BYTES, argmin, wselect } from '../../src/twin/select.js';
+import { SELECT_SCRATCH_BYTES, argmin, wselect, wthin } from '../../src/twin/select.js';
 import { rng } from '../helpers/close.js';
 
 interface Triples { key: Float64Array; wt: Float64Array; id: Int32Array }
@@ -23,8 +23,10 @@ function reference(t: Triples): (target: number) => { key: number; id: number } 
   };
 }
 
-/** Runs wselect in twin memory; returns the selection and the arrays afterwards. */
-function select(t: Triples, target: number, total: number | null): { pos: number; after: Triples } {
+/** Copies t into twin memory (with SELECT_SCRATCH_BYTES of scratch), runs f on the offsets, and
+ *  returns f's count with the first `len(count)` triples read back afterwards. */
+function inTwin(t: Triples, f: (pK: number, pW: number, pI: number, pS: number, m: number) => number,
+  len: (count: number, m: number) => number): { count: number; after: Triples } {
   const arena = new Arena(jsBackend);
   const m = t.key.length;
   const mark = arena.mark();
@@ -33,15 +35,19 @@ function select(t: Triples, target: number, total: number | null): { pos: number
     jsBackend.f64().set(t.key, pK >>> 3);
     jsBackend.f64().set(t.wt, pW >>> 3);
     jsBackend.i32().set(t.id, pI >>> 2);
-    const pos = total === null ? wselect(pK, pW, pI, m, target) : wselect(pK, pW, pI, m, target, total, pS);
-    const f = jsBackend.f64(), i32 = jsBackend.i32();
-    return {
-      pos,
-      after: { key: f.slice(pK >>> 3, (pK >>> 3) + m), wt: f.slice(pW >>> 3, (pW >>> 3) + m), id: i32.slice(pI >>> 2, (pI >>> 2) + m) },
-    };
+    const count = f(pK, pW, pI, pS, m);
+    const c = len(count, m);
+    const f64 = jsBackend.f64(), i32 = jsBackend.i32();
+    return { count, after: { key: f64.slice(pK >>> 3, (pK >>> 3) + c), wt: f64.slice(pW >>> 3, (pW >>> 3) + c), id: i32.slice(pI >>> 2, (pI >>> 2) + c) } };
   } finally {
     arena.release(mark);
   }
+}
+
+/** Runs wselect in twin memory; returns the selection and the arrays afterwards. */
+function select(t: Triples, target: number, total: number | null): { pos: number; after: Triples } {
+  const { count, after } = inTwin(t, (pK, pW, pI, pS, m) => (total === null ? wselect(pK, pW, pI, m, target) : wselect(pK, pW, pI, m, target, total, pS)), (_c, m) => m);
+  return { pos: count, after };
 }
 
 function triples(seed: number, m: number, ties: boolean, zeros: boolean): Triples {
@@ -125,6 +131,60 @@ describe('wselect (weighted lower quantile in (key, id) order)', () => {
     const a = select(t, 1234.5, 7000), b = select(t, 1234.5, 7000);
     expect(a.pos).toBe(b.pos);
     expect(Array.from(a.after.id)).toEqual(Array.from(b.after.id));
+  });
+});
+
+/** Runs wthin in twin memory on (a copy of) t; returns the kept triples [0, c). */
+function thin(t: Triples, target: number, total: number): Triples {
+  return inTwin(t, (pK, pW, pI, pS, m) => wthin(pK, pW, pI, m, target, total, pS), (c) => c).after;
+}
+
+/** The triples at the positions `keep` accepts (a subset), as new arrays. */
+function subset(t: Triples, keep: (a: number) => boolean): Triples {
+  const at = Array.from(t.key.keys()).filter(keep);
+  return { key: Float64Array.from(at, (a) => t.key[a]), wt: Float64Array.from(at, (a) => t.wt[a]), id: Int32Array.from(at, (a) => t.id[a]) };
+}
+
+describe('wthin (the L1 line search\'s thinning: keys above the target element\'s dropped)', () => {
+  // A list of m elements thinned at its target element's key T keeps exactly {key <= T} (ties at T
+  // included), and the target element of the list plus any further elements — selected on the thinned
+  // list plus those further elements — is the one selected over everything (the sort reference).
+  const cases: [string, Triples][] = [
+    ['one element', { key: Float64Array.of(2.5), wt: Float64Array.of(1), id: Int32Array.of(7) }],
+    ['all keys equal', { key: new Float64Array(700).fill(3), wt: Float64Array.from({ length: 700 }, (_, i) => 1 + (i % 3)), id: Int32Array.from({ length: 700 }, (_, i) => (i * 7919) % 1000003) }],
+  ];
+  for (const m of [2, 5, 100, 512, 513, 3000]) {
+    for (const ties of [false, true]) for (const zeros of [false, true]) cases.push([`m=${m} ties=${ties} zeros=${zeros}`, triples(m * 8 + (ties ? 2 : 0) + (zeros ? 1 : 0), m, ties, zeros)]);
+  }
+  it.each(cases)('%s: keeps {key <= T}; the target element of a superset is unchanged', (_label, all) => {
+    const m = all.key.length;
+    let compared = 0;
+    for (const share of [0.25, 0.5, 1]) {
+      // the first list: a share of the elements (the batches seen so far); the rest arrive later
+      const cut = Math.max(1, Math.floor(share * m));
+      const first = subset(all, (a) => a < cut), later = subset(all, (a) => a >= cut);
+      let W = 0;
+      for (const w of first.wt) W += w;
+      for (const frac of [0, 1e-4, 0.01, 0.3, 1]) {
+        const target = frac * W;
+        const T = reference(first)(target).key;
+        const kept = thin(first, target, W);
+        const want = subset(first, (a) => first.key[a] <= T);
+        expect(new Set(kept.id), `${_label} share=${share} frac=${frac}: kept ids`).toEqual(new Set(want.id));
+        expect(kept.id.length).toBe(want.id.length);
+        expectPermutation(want, kept);
+        // the superset's target element, selected on the thinned list + the later elements
+        const merged: Triples = {
+          key: Float64Array.of(...kept.key, ...later.key), wt: Float64Array.of(...kept.wt, ...later.wt), id: Int32Array.of(...kept.id, ...later.id),
+        };
+        let Wm = 0;
+        for (const w of merged.wt) Wm += w;
+        const { pos, after } = select(merged, target, Wm);
+        expect({ key: after.key[pos], id: after.id[pos] }, `${_label} share=${share} frac=${frac}: superset's element`).toEqual(reference(all)(target));
+        compared++;
+      }
+    }
+    expect(compared).toBe(15);
   });
 });
 

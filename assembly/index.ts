@@ -8,7 +8,7 @@ export function heap_base(): usize {
 }
 
 export { l2_work_bytes, l2_fit } from "./l2";
-export { l1_work_bytes, l1_fit, l1_glob } from "./l1";
+export { l1_work_bytes, l1_fit, l1_glob, l1_fresh } from "./l1";
 export { irls_work_bytes, irls_fit } from "./irls";
 export { moments_work_bytes, moments } from "./moments";
 export { hc_work_bytes, hc_pass } from "./hc";

@@ -8,7 +8,9 @@ import {
   EPS, ZERO_RES, colT, dataW, dataX, ic, n, nd, pY, pYc, q, rho, tau, wB, wBeta, wCS, wKey, wLab, wR, wSlot, wT,
   wU, wV, wVA, wWt, wgt,
 } from "./l1-state";
-import { CERT_HEAD, certChunks, certDualPass, certPrimalPass, dualKeys, dualPass, floorPass, primalPass } from "./l1-rows";
+import {
+  CERT_HEAD, certChunks, certDualPass, certPrimalPass, dualKeys, dualPass, floorPass, primalPass, unzeroPass,
+} from "./l1-rows";
 import { solveT } from "./l1-lu";
 import { residuals } from "./l1-simplex";
 import { XS, xld } from "./xload";
@@ -41,13 +43,21 @@ let kahanC: f64 = 0;
  *  by |b| — with y ~ 1e8 + O(1) noise, y.d would lose the gap to cancellation.
  *  Over more than one chunk of rows (l1-rows.ts certChunks) every sum here runs by chunks — each
  *  chunk's compensated sum with its own error term, the chunks' sums then added (compensated) in
- *  chunk order and the error terms with them — on the thread pool when there is one. */
-export function certify(useDual: bool, alpha: f64, pInfo: usize): void {
+ *  chunk order and the error terms with them — on the thread pool when there is one.
+ *  With `fresh` (l1-simplex.ts freshResiduals: wR and wVA hold the final refresh's residuals and
+ *  scales at this b, responses and problem) the residuals are not recomputed from X: only the ties
+ *  the refresh zeroed get their r back (l1-rows.ts unzeroPass) — the values residuals(false) gives,
+ *  bit for bit, so the same certificate (lad 1e6 x 10: one sweep over X, ~20 ms CPU, less). */
+export function certify(useDual: bool, alpha: f64, pInfo: usize, fresh: bool = false): void {
   floorParts = false;
   const items = certChunks(n, q);
   // split: the residuals and the primal partials in one pass (l1-rows.ts certPrimalPass)
-  const fused = items > 1 && certPrimalPass(n, nd, q, ic, XS, dataX(), pYc, wB, wBeta, wR, wVA, dataW(), tau, wV, items);
-  if (!fused) residuals(false);
+  const fused = items > 1 &&
+    certPrimalPass(n, nd, q, ic, XS, dataX(), pYc, wB, wBeta, wR, wVA, dataW(), tau, wV, items, fresh);
+  if (!fused) {
+    if (fresh) unzeroPass(n, nd, q, ic, XS, dataX(), pYc, wB, wBeta, wR, 0, n);
+    else residuals(false);
+  }
   if (items > 1) {
     // by chunks (l1-rows.ts; partials in wV, free after the solve), added in chunk order
     if (!fused) primalPass(n, q, wR, wVA, dataW(), tau, wV, items);

@@ -134,7 +134,10 @@ export function l1RowsItem(pArgs: usize, c: i32, slot: i32): void {
   } else if (kind == kCertPrimal) {
     const pY = <usize>ldf(pArgs, aY), pB = <usize>ldf(pArgs, aB), pBeta = <usize>ldf(pArgs, aBeta);
     const pR = <usize>ldf(pArgs, aR), pVA = <usize>ldf(pArgs, aVA);
-    if (xs == 3) residualRows<f64>(n, nd, q, ic, pX, pY, pB, pBeta, pR, pVA, 0, false, false, r0, r1);
+    if (ldf(pArgs, aZero) != 0) { // the refresh's residuals: only its zeroed ties are recomputed
+      if (xs == 3) unzeroRows<f64>(n, nd, q, ic, pX, pY, pB, pBeta, pR, r0, r1);
+      else unzeroRows<f32>(n, nd, q, ic, pX, pY, pB, pBeta, pR, r0, r1);
+    } else if (xs == 3) residualRows<f64>(n, nd, q, ic, pX, pY, pB, pBeta, pR, pVA, 0, false, false, r0, r1);
     else residualRows<f32>(n, nd, q, ic, pX, pY, pB, pBeta, pR, pVA, 0, false, false, r0, r1);
     primalRows(n, q, pR, pVA, pW, ldf(pArgs, aTau), <usize>ldf(pArgs, aPart), c);
   } else if (kind == kCertDual) {
@@ -188,6 +191,33 @@ export function residualPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usiz
   stf(a, aZero, zero ? 1 : 0);
   stf(a, aLabels, labels ? 1 : 0);
   runRows(a, n, itemRows(n));
+}
+
+/** residualPass(zero = false)'s r from residualPass(zero = true)'s, same b, beta and responses: the
+ *  rows the zero test set to 0 (and those at exactly 0: recomputed alike) get y_i - a_i.b back,
+ *  computed by residualAt in residualRows' operations; the scales are the same either way. Rows
+ *  r0..r1-1 (l1-certificate.ts certify, on the final refresh's residuals). */
+export function unzeroPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, pY: usize, pB: usize,
+  pBeta: usize, pR: usize, r0: i32, r1: i32): void {
+  if (xs == 3) unzeroRows<f64>(n, nd, q, ic, pX, pY, pB, pBeta, pR, r0, r1);
+  else unzeroRows<f32>(n, nd, q, ic, pX, pY, pB, pBeta, pR, r0, r1);
+}
+function unzeroRows<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pY: usize, pB: usize, pBeta: usize,
+  pR: usize, r0: i32, r1: i32): void {
+  for (let i = r0; i < r1; i++) if (ldf(pR, i) == 0) stf(pR, i, residualAt<T>(n, nd, q, ic, pX, pY, pB, pBeta, i));
+}
+
+/** y_i - a_i.b for one row in residualRows' operations and order (the same columns skipped), so
+ *  the same bits as its r before the zero test. */
+function residualAt<T>(n: i32, nd: i32, q: i32, ic: i32, pX: usize, pY: usize, pB: usize, pBeta: usize, i: i32): f64 {
+  const y = ldf(pY, i);
+  let r = ic != 0 && i < nd ? y - ldf(pB, 0) : y;
+  for (let j = ic; j < q; j++) {
+    const bj = ldf(pB, j), ej = ldf(pBeta, j);
+    if (bj == 0 && ej == 0) continue;
+    r = r - bj * xld<T>(xat<T>(pX, n, j - ic, 0), i);
+  }
+  return r;
 }
 
 /** Rows r0..r1-1 (r0 a multiple of BLOCK) of residualPass. Row blocks keep r and wVA in cache while
@@ -512,14 +542,16 @@ export function dualPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, p
 /** certify's residual pass (residualPass without zeroing or labels) and then primalPass's chunk
  *  partials in one pass over chunks of ROW_CHUNK rows (the chunk's r and scales are in cache when
  *  its sums read them): the operations of the two passes, so the same bits, one wake-up of the pool
- *  and one sweep over r and wVA less. False (nothing done) when the certificate's sums are not
- *  split. */
+ *  and one sweep over r and wVA less. With `fresh` (pR and pVA hold residualPass(zero = true)'s
+ *  values for this b, beta and pY) the residual pass is unzeroPass instead: no sweep over X. False
+ *  (nothing done) when the certificate's sums are not split. */
 export function certPrimalPass(n: i32, nd: i32, q: i32, ic: i32, xs: i32, pX: usize, pY: usize, pB: usize,
-  pBeta: usize, pR: usize, pVA: usize, pW: usize, tau: f64, pPart: usize, items: i32): bool {
+  pBeta: usize, pR: usize, pVA: usize, pW: usize, tau: f64, pPart: usize, items: i32, fresh: bool): bool {
   const a = items > 1 ? rowsArgs : 0;
   if (a == 0) return false;
   shapeArgs(a, kCertPrimal, n, nd, q, ic, xs, pX, pY, pW, tau);
   residualArgs(a, pB, pBeta, pR, pVA);
+  stf(a, aZero, fresh ? 1 : 0);
   stf(a, aPart, <f64>pPart);
   runRows(a, n, ROW_CHUNK);
   return true;

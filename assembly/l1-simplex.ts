@@ -98,6 +98,7 @@ function objective(): f64 {
  *  during CD). With `zero`, residuals within ZERO_RES wVA are set to exactly 0 (ties become exact,
  *  degeneracy visible). Row blocks keep r and wVA in cache while the columns stream past. */
 export function residuals(zero: bool): void {
+  fresh = false;
   residualPass(n, nd, q, ic, XS, dataX(), pYc, wB, wBeta, wR, wVA, wLab, zero, false);
 }
 
@@ -107,6 +108,7 @@ export function residualsOnly(): void {
   if (XS == 3) residualsOnlyT<f64>(); else residualsOnlyT<f32>();
 }
 function residualsOnlyT<T>(): void {
+  fresh = false;
   const b0 = ic ? ldf(wB, 0) : 0.0;
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
     const i1 = i0 + BLOCK < n ? i0 + BLOCK : n;
@@ -681,10 +683,38 @@ let bestF: f64 = 0;              // objective of wBest on the current problem
 export function resetRun(maxIter: i32): void {
   sweeps = 0; pivots = 0; faceSweeps = 0; maxIt = maxIter;
   cancelled = false; haveDual = false; nonunique = 0;
+  fresh = false;
 }
 
-/** The duals in wU no longer belong to the current vertex (the problem changed under them). */
-export function dropDual(): void { haveDual = false; }
+/** The duals in wU no longer belong to the current vertex (the problem changed under them); nor do
+ *  the final refresh's residuals. */
+export function dropDual(): void { haveDual = false; fresh = false; }
+
+// ---- the final refresh's residuals (issue 21): pivotLoop's optimal exit follows a full refresh
+// on the true responses with no pivot after it, so wR and wVA then hold residualPass(zero = true)'s
+// values at the final b — the certificate's residuals but for the ties it zeroed (l1-rows.ts
+// unzeroPass), and its scales. Recorded with what they were computed for; every entry point that
+// writes b, r or the responses here clears the record (resetRun, plainSolve, reprice, residuals,
+// residualsOnly, dropDual), and freshResiduals also compares the problem, the regions, the responses
+// in use and the sweep and pivot counts. In doubt the certificate recomputes. ----
+let fresh: bool = false;
+let freshY: usize = 0, freshX: usize = 0, freshR: usize = 0, freshVA: usize = 0, freshB: usize = 0;
+let freshN: i32 = 0, freshXS: i32 = 0, freshPivots: i32 = 0, freshSweeps: i32 = 0;
+
+function recordFresh(): void {
+  fresh = true;
+  freshY = pYc; freshX = dataX(); freshR = wR; freshVA = wVA; freshB = wB;
+  freshN = n; freshXS = XS; freshPivots = pivots; freshSweeps = sweeps;
+}
+
+/** True when wR and wVA hold the final refresh's residuals and scales (ties zeroed) for the
+ *  current b, beta, responses in use and problem (see recordFresh); consumed: false afterwards. */
+export function freshResiduals(): bool {
+  const ok = fresh && freshY == pYc && pYc == pY && freshX == dataX() && freshR == wR && freshVA == wVA &&
+    freshB == wB && freshN == n && freshXS == XS && freshPivots == pivots && freshSweeps == sweeps;
+  fresh = false;
+  return ok;
+}
 
 /** One CD sweep over every coordinate, counted in sweeps; false when no coordinate moved. */
 function sweep(): bool {
@@ -868,6 +898,7 @@ function pivotLoop(): i32 {
   let dualEst = 0.0;
   let gamOK = false; // wGam holds the squared edge lengths of the current basis
   rsOn = false; rsBlock = false; rsHist = false; fullFresh = false;
+  fresh = false;
   while (true) {
     if (!factor()) { status = STATUS_NUMERICAL; break; }
     // DEGEN_BLAND stalled steps on the perturbed responses: the zero test swallows perturbations
@@ -953,6 +984,7 @@ function pivotLoop(): i32 {
       if (since > 0 || !fullFresh) { rsOn = false; since = REFRESH; continue; } // confirm on fresh b, r, g (all rows)
       if (pYc != pY) { useResponses(pY); since = REFRESH; degen = 0; rsOn = false; continue; } // drop the perturbation
       status = STATUS_OK;
+      recordFresh(); // since == 0 after refreshFull: wR and wVA are its residuals at this b
       break;
     }
     if (cancelled) { status = STATUS_CANCELLED; break; }
@@ -1036,6 +1068,7 @@ function pivotLoop(): i32 {
 /** Coordinate descent (at most cdCap sweeps, stop rule cdRel: see runCD), crash and simplex on the
  *  current problem from wB. */
 export function plainSolve(cdCap: i32, cdRel: f64 = 0): i32 {
+  fresh = false;
   runCD(cdCap, cdRel);
   if (cancelled) return STATUS_CANCELLED;
   startSimplex();
@@ -1046,6 +1079,7 @@ export function plainSolve(cdCap: i32, cdRel: f64 = 0): i32 {
 /** Re-prices the basis in wSlot (labels in wLab) on the true responses of the current problem and
  *  pivots on from there (the globbing driver's final stage). */
 export function reprice(): i32 {
+  fresh = false;
   dualAt = 0;
   useResponses(pY);
   bestF = Infinity;

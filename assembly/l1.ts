@@ -121,13 +121,25 @@ import {
   CD_MAX_SWEEPS, FEAS_TOL, FLOOR_CAP, REFINE_STEPS, REFINE_TOL,
   q, ic, wB, wBest, wH, wBeta, wPick, regionBytes, layout, rsCapRows, setProblem, setShape, useResponses,
 } from "./l1-state";
-import { plainSolve, resetRun, sweeps, pivots, haveDual, nonunique, dualAlpha } from "./l1-simplex";
+import { plainSolve, resetRun, sweeps, pivots, haveDual, nonunique, dualAlpha, freshResiduals } from "./l1-simplex";
 import { certify, certifyDual, gapFloor, refineDuals } from "./l1-certificate";
 import {
   globMin, globMinWarm, globBytes, globBegin, globSolve, useFull, globRounds, globFixups, globStartResiduals,
 } from "./l1-glob";
 
 export { l1_glob } from "./l1-glob";
+
+/** 0: certify always recomputes the residuals from X (tests compare that path's certificates with
+ *  the default one's, which starts from the final refresh's residuals when they are fresh). */
+let forceRecompute: i32 = 0;
+
+/** Internal (tests): on = 0 makes the certificate recompute the residuals from X (see certify's
+ *  `fresh`); returns the previous setting (1 = the fresh residuals are used). */
+export function l1_fresh(on: i32): i32 {
+  const old = forceRecompute == 0 ? 1 : 0;
+  forceRecompute = on == 0 ? 1 : 0;
+  return old;
+}
 
 /** Work-region bytes for l1_fit(n, ., p, ...): 6n f64 + 2n i32 + 9q f64 + 3q i32 + 2q^2 f64 + the
  *  selection sample + the face restriction's copy of rows of X (rsCapRows), q = p + 1 (the intercept is counted whether or not it is fitted), plus, when
@@ -190,11 +202,13 @@ export function l1_fit(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: usiz
   if (status < 0) status = plainSolve(maxIter < CD_MAX_SWEEPS ? maxIter : CD_MAX_SWEEPS);
 
   // ---- result: certify writes INFO_PRIMAL, INFO_DUAL, INFO_DUAL_INFEAS and INFO_RANK (zero
-  // residuals) of the final b ----
+  // residuals) of the final b; optimal, from the last refresh's residuals when they are those of
+  // this b and y (freshResiduals) ----
   const ok = status == STATUS_OK;
   useResponses(y);
   if (!ok) for (let j = 0; j < q; j++) stf(wB, j, ldf(wBest, j));
-  certify(haveDual, ok ? 1.0 : dualAlpha, pInfo);
+  const fresh = freshResiduals() && ok && forceRecompute == 0;
+  certify(haveDual, ok ? 1.0 : dualAlpha, pInfo, fresh);
   for (let k = 0; k < REFINE_STEPS && ok && ldf(pInfo, INFO_DUAL_INFEAS) > REFINE_TOL; k++) {
     refineDuals();
     certifyDual(true, 1.0, pInfo);

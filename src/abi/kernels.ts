@@ -48,6 +48,11 @@ export interface Kernels {
    * l1_work_bytes depends on the threshold: call it after this.
    */
   l1_glob(minRows: number, baseRows: number): number;
+  /**
+   * Internal (tests): on = 0 makes l1_fit's certificate recompute the residuals from X instead of
+   * starting from the final refresh's (same bits by design); returns the previous setting.
+   */
+  l1_fresh(on: number): number;
 
   /** Work-region size (bytes) for irls_fit. */
   irls_work_bytes(n: number, p: number): number;

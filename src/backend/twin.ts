@@ -5,7 +5,7 @@ import { RobustRegError } from '../errors.js';
 import { formatBytes } from './arena.js';
 import { F64, I32, TWIN_HEAP_BASE, byteLength, growTo } from '../twin/mem.js';
 import { l2_fit, l2_work_bytes } from '../twin/l2.js';
-import { l1_fit, l1_glob, l1_work_bytes } from '../twin/l1.js';
+import { l1_fit, l1_fresh, l1_glob, l1_work_bytes } from '../twin/l1.js';
 import { irls_fit, irls_work_bytes } from '../twin/irls.js';
 import { moments, moments_work_bytes } from '../twin/moments.js';
 import { hc_pass, hc_work_bytes } from '../twin/hc.js';
@@ -21,6 +21,7 @@ export const twinKernels: Kernels = {
   l1_work_bytes,
   l1_fit,
   l1_glob,
+  l1_fresh,
   irls_work_bytes,
   irls_fit,
   moments_work_bytes,

@@ -121,6 +121,7 @@ export async function instantiateWasm(source?: WasmSource, imports_?: {
     l1_work_bytes: exp.l1_work_bytes,
     l1_fit: exp.l1_fit,
     l1_glob: exp.l1_glob,
+    l1_fresh: exp.l1_fresh,
     irls_work_bytes: exp.irls_work_bytes,
     irls_fit: exp.irls_fit,
     moments_work_bytes: exp.moments_work_bytes,

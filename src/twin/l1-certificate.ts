@@ -3,7 +3,7 @@
 import { INFO_DUAL, INFO_DUAL_INFEAS, INFO_PRIMAL, INFO_RANK } from '../abi/info.js';
 import {
   EPS, ZERO_RES, col, iLab, iSlot, ic, mF, mI, mX, n, nd, psi, q, rB, rBeta, rCS, rKey, rR, rT, rU,
-  rVA, rho, tau, wgt, yb,
+  rVA, rho, tau, wgt, yb, ycb,
 } from './l1-state.js';
 import { solveT } from './l1-lu.js';
 import { residuals } from './l1-simplex.js';
@@ -28,10 +28,27 @@ function chunkSum(r0: number, r1: number, x: (i: number) => number): [number, nu
   return [f, e];
 }
 
+/** residuals(false)'s r from the final refresh's (ties zeroed; see assembly/l1-rows.ts unzeroPass):
+ *  rows at 0 get y_i - a_i.b back, in residuals()' operations and order. */
+function unzero(): void {
+  const F = mF, X = mX;
+  for (let i = 0; i < n; i++) {
+    if (F[rR + i] !== 0) continue;
+    const y = F[ycb + i];
+    let r = ic !== 0 && i < nd ? y - F[rB] : y;
+    for (let j = ic; j < q; j++) {
+      const bj = F[rB + j], ej = F[rBeta + j];
+      if (bj === 0 && ej === 0) continue;
+      r = r - bj * X[col(j) + i];
+    }
+    F[rR + i] = r;
+  }
+}
+
 /** Writes INFO_PRIMAL, INFO_RANK, INFO_DUAL, INFO_DUAL_INFEAS at the info region (f64 index base). */
-export function certify(useDual: boolean, alpha: number, info: number): void {
+export function certify(useDual: boolean, alpha: number, info: number, fresh = false): void {
   const F = mF;
-  residuals(false);
+  if (fresh) unzero(); else residuals(false);
   const items = certChunks(n, q);
   if (items > 1) {
     // by chunks, added in chunk order (see assembly/l1-certificate.ts)

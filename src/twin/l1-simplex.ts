@@ -79,6 +79,7 @@ function objective(): number {
 }
 
 export function residuals(zero: boolean): void {
+  fresh = false;
   const F = mF;
   const b0 = ic ? F[rB] : 0.0, a0 = ic ? Math.abs(b0) + F[rBeta] : 0.0;
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
@@ -110,6 +111,7 @@ export function residuals(zero: boolean): void {
 }
 
 export function residualsOnly(): void {
+  fresh = false;
   const F = mF;
   const b0 = ic ? F[rB] : 0.0;
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
@@ -641,9 +643,32 @@ let bestF = 0;
 export function resetRun(maxIter: number): void {
   sweeps = 0; pivots = 0; faceSweeps = 0; maxIt = maxIter;
   cancelled = false; haveDual = false; nonunique = 0;
+  fresh = false;
 }
 
-export function dropDual(): void { haveDual = false; }
+// ---- the final refresh's residuals (see assembly/l1-simplex.ts recordFresh) ----
+let fresh = false;
+let freshY = 0, freshXc = 0, freshR = 0, freshVA = 0, freshB = 0, freshN = 0, freshPivots = 0, freshSweeps = 0;
+let freshX: Float64Array | Float32Array | null = null;
+
+function xBase(): number { return q > ic ? col(ic) : -1; }
+
+function recordFresh(): void {
+  fresh = true;
+  freshY = ycb; freshX = mX; freshXc = xBase(); freshR = rR; freshVA = rVA; freshB = rB;
+  freshN = n; freshPivots = pivots; freshSweeps = sweeps;
+}
+
+/** True when rR and rVA hold the final refresh's residuals and scales (ties zeroed) for the
+ *  current b, beta, responses in use and problem; consumed: false afterwards. */
+export function freshResiduals(): boolean {
+  const ok = fresh && freshY === ycb && ycb === yb && freshX === mX && freshXc === xBase() && freshR === rR &&
+    freshVA === rVA && freshB === rB && freshN === n && freshPivots === pivots && freshSweeps === sweeps;
+  fresh = false;
+  return ok;
+}
+
+export function dropDual(): void { haveDual = false; fresh = false; }
 
 /** One CD sweep over every coordinate, counted; false when no coordinate moved. */
 function sweep(): boolean {
@@ -774,6 +799,7 @@ function pivotLoop(): number {
   let dualEst = 0.0;
   let gamOK = false; // rGam holds the squared edge lengths of the current basis
   rsOn = false; rsBlock = false; rsHist = false; fullFresh = false;
+  fresh = false;
   while (true) {
     if (!factor()) { status = STATUS_NUMERICAL; break; }
     if (degen >= DEGEN_BLAND && ycb === rYp && grown < PERTURB_GROWTHS) {
@@ -852,6 +878,7 @@ function pivotLoop(): number {
       if (since > 0 || !fullFresh) { rsOn = false; since = REFRESH; continue; }
       if (ycb !== yb) { useResponses(yb); since = REFRESH; degen = 0; rsOn = false; continue; }
       status = STATUS_OK;
+      recordFresh();
       break;
     }
     if (cancelled) { status = STATUS_CANCELLED; break; }
@@ -926,6 +953,7 @@ function pivotLoop(): number {
 }
 
 export function plainSolve(cdCap: number, cdRel = 0): number {
+  fresh = false;
   runCD(cdCap, cdRel);
   if (cancelled) return STATUS_CANCELLED;
   startSimplex();
@@ -935,6 +963,7 @@ export function plainSolve(cdCap: number, cdRel = 0): number {
 
 /** Re-prices the basis on the true responses and pivots on (see assembly/l1-simplex.ts). */
 export function reprice(): number {
+  fresh = false;
   dualAt = 0;
   useResponses(yb);
   bestF = Infinity;

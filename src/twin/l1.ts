@@ -22,13 +22,22 @@ import {
   CD_MAX_SWEEPS, FEAS_TOL, FLOOR_CAP, REFINE_STEPS, REFINE_TOL,
   mF, mI, q, ic, rB, rBest, rH, rBeta, iPick, regionBytes, rsCapRows, layout, bindViews, setProblem, setShape, useResponses,
 } from './l1-state.js';
-import { plainSolve, resetRun, sweeps, pivots, haveDual, nonunique, dualAlpha } from './l1-simplex.js';
+import { plainSolve, resetRun, sweeps, pivots, haveDual, nonunique, dualAlpha, freshResiduals } from './l1-simplex.js';
 import { certify, certifyDual, gapFloor, refineDuals } from './l1-certificate.js';
 import {
   globMin, globMinWarm, globBytes, globBegin, globSolve, useFull, globRounds, globFixups, globStartResiduals,
 } from './l1-glob.js';
 
 export { l1_glob } from './l1-glob.js';
+
+let forceRecompute = 0;
+
+/** Internal (tests): see assembly/l1.ts l1_fresh. */
+export function l1_fresh(on: number): number {
+  const old = forceRecompute === 0 ? 1 : 0;
+  forceRecompute = on === 0 ? 1 : 0;
+  return old;
+}
 
 /** Work-region bytes for l1_fit (see assembly/l1.ts). */
 export function l1_work_bytes(n: number, p: number): number {
@@ -83,7 +92,8 @@ export function l1_fit(nIn: number, nData: number, p: number, x: number, y: numb
   const ok = status === STATUS_OK;
   useResponses(y >>> 3);
   if (!ok) for (let j = 0; j < q; j++) F[rB + j] = F[rBest + j];
-  certify(haveDual, ok ? 1.0 : dualAlpha, info);
+  const fresh = freshResiduals() && ok && forceRecompute === 0;
+  certify(haveDual, ok ? 1.0 : dualAlpha, info, fresh);
   for (let k = 0; k < REFINE_STEPS && ok && F[info + INFO_DUAL_INFEAS] > REFINE_TOL; k++) {
     refineDuals();
     certifyDual(true, 1.0, info);

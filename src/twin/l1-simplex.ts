@@ -599,7 +599,7 @@ const DUAL_EVERY = 16;
 let dualAt = 0;
 let dualY = -1;
 let dualEstimate = 0;
-function dualValue(): number {
+function dualValue(sum: boolean): number {
   const F = mF, I = mI;
   let alpha = 1.0;
   for (let k = 0; k < q; k++) {
@@ -609,7 +609,7 @@ function dualValue(): number {
     else if (d < lo) { const a = lo / d; if (a < alpha) alpha = a; }
   }
   dualAlpha = alpha;
-  if (pivots >= dualAt || dualY !== ycb) {
+  if (sum && (pivots >= dualAt || dualY !== ycb)) {
     let s = 0.0;
     if (rsOn) {
       s = frozenF();
@@ -872,7 +872,9 @@ function pivotLoop(): number {
         }
       }
       haveDual = true;
-      dualEst = dualValue();
+      // the optimal exit below: alpha alone (see assembly/l1-simplex.ts dualValue)
+      const exit = leave < 0 && since === 0 && fullFresh && ycb === yb;
+      dualEst = dualValue(!exit);
     }
     if (leave < 0) {
       if (since > 0 || !fullFresh) { rsOn = false; since = REFRESH; continue; }

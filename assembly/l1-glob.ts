@@ -51,6 +51,9 @@ const GLOB_GROW: f64 = 8;
 const GLOB_BAND: f64 = 3;
 /** More violators than this share of the band double the band instead of joining it. */
 const GLOB_FIX: f64 = 0.1;
+/** A fix-up round of at most GLOB_FIX_FEW q new band rows (band kept) pivots from the last vertex
+ *  without coordinate descent (globSolve). */
+const GLOB_FIX_FEW: i32 = 1;
 /** Reduced solves per level before giving up on globbing (then the plain solve finishes). */
 const GLOB_ROUNDS: i32 = 12;
 /** Coordinate-descent sweeps on a level's reduced problem, started from the level below's vertex: CD then
@@ -787,11 +790,16 @@ export function globSolve(userStart: bool): i32 {
       if (v == 0) break;
       globFixups += v;
       if (++rounds >= GLOB_ROUNDS) { dropDual(); return -1; }
-      if (<f64>v > GLOB_FIX * band) {
+      const wide = <f64>v > GLOB_FIX * band;
+      if (wide) {
         band *= 2;
         classify(thr, all, band);
       }
-      cdCap = CD_MAX_SWEEPS; // from the last vertex: a few sweeps save many pivots
+      // From the last vertex: a few CD sweeps save many pivots — unless only a few rows (at most
+      // GLOB_FIX_FEW q) joined a band that kept its width: the last vertex is then a vertex of the new
+      // reduced problem too, where CD (which stalls at kinks) gains nothing (lad 1e6 x 10: its one
+      // fix-up round's sweep over 27,664 rows gained exactly 0, ~2.5 ms), and the pivots start there.
+      cdCap = !wide && v <= GLOB_FIX_FEW * q ? 0 : CD_MAX_SWEEPS;
     }
   }
   return finalStage(redLab);

@@ -47,7 +47,9 @@
 // on all rows; the last reduced basis is then re-priced on the full data, so the certificate below
 // is always the full problem's.
 //
-// Certificate. primal = F(b) recomputed from the data; dual = r.d (y.d after the translation
+// Certificate. primal = F(b) recomputed from the data (on an optimal exit from the final refresh's
+// residuals of the same b and y, its zeroed ties recomputed: the same bits, one sweep over X less —
+// l1-simplex.ts freshResiduals, l1-certificate.ts certify); dual = r.d (y.d after the translation
 // y -> y - Ab, see certify()); gap = primal - dual; DUAL_INFEAS = backward error of A^T d = 0, after
 // one or two steps of iterative refinement of d_B. OK needs DUAL_INFEAS <= FEAS_TOL and
 // gap <= tol max(1, |primal|) plus the rounding floor of F(b) (gapFloor; ~1e-14 F on ordinary data).

@@ -5,8 +5,9 @@
 // tenants can take most of one vCPU for minutes (session 10: two CPU-bound processes ran at 0.6x
 // speed each, so two threads could not beat ~1.2x whatever the code did).
 //
-// Two probes, each run on 1 and then on N worker threads at once (same work per thread), repetitions
-// interleaved; the capacity is N x (time alone) / (time together), medians:
+// Two probes, each run on each worker alone in turn (the slowest counts: one worker's buffer may sit
+// badly) and then on N worker threads at once (same work per thread), repetitions interleaved; the
+// capacity is N x (time alone) / (time together), medians:
 //   compute — an integer/float loop in registers (what the solver's serial code and in-cache tiles need);
 //   stream  — sums over a private 64 MiB Float64Array per thread (what the passes over X need: memory
 //             bandwidth shared by the cores).
@@ -68,7 +69,11 @@ for (const kind of ['compute', 'stream']) await run(workers[0], kind); // warm (
 for (const kind of ['compute', 'stream']) {
   const alone = [], together = [];
   for (let r = 0; r < reps; r++) {
-    alone.push(await run(workers[0], kind));
+    // alone: each worker in turn (its own buffer), the slowest of them — a slow buffer of one worker
+    // (page placement) is then not read as contention
+    let a = 0;
+    for (const w of workers) a = Math.max(a, await run(w, kind));
+    alone.push(a);
     const ts = await Promise.all(workers.map((w) => run(w, kind)));
     together.push(Math.max(...ts));
   }

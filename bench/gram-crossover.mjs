@@ -43,10 +43,7 @@ const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 console.log(`ols f32 Gram route ('auto') vs f64 route ('f64'), Dataset, 1 thread — CPU time, ${A.reps} alternating reps, load ${os.loadavg()[0].toFixed(1)}, lib ${A.lib}`);
 const rows = [];
 for (const shape of A.shapes.split(',')) {
-  const m = /^1e(\d)x(\d+)$/.exec(shape);
-  if (!m) throw new Error(`shape ${shape}`);
-  const n = 10 ** Number(m[1]);
-  const p = Number(m[2]);
+  const { n, p } = L.parseShape(shape);
   const d = L.makeData({ n, p });
   const ds = lib.Dataset.from(L.asMatrixLike(d), d.y);
   try {

@@ -41,10 +41,7 @@ const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 
 console.log(`ols (Dataset, 1 thread, gram ${A.gram}) on offset columns, lib vs base — CPU time, ${A.reps} alternating reps, load ${os.loadavg()[0].toFixed(1)}`);
 for (const shape of A.shapes.split(',')) {
-  const m = /^1e(\d)x(\d+)$/.exec(shape);
-  if (!m) throw new Error(`shape ${shape}`);
-  const n = 10 ** Number(m[1]);
-  const p = Number(m[2]);
+  const { n, p } = L.parseShape(shape);
   const d = L.makeData({ n, p });
   for (const K of A.offsets.split(',').map(Number)) {
     const X = new Float64Array(n * p);

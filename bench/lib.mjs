@@ -415,6 +415,13 @@ export function machineInfo() {
 // ---------------------------------------------------------------------------------------------
 // Formatting.
 
+/** A shape "1eKxP" (n = 10^K rows, p columns) of the benches' --shapes lists. */
+export function parseShape(shape) {
+  const m = /^1e(\d)x(\d+)$/.exec(shape);
+  if (!m) throw new Error(`shape ${shape}: expected 1eKxP, e.g. 1e6x20`);
+  return { n: 10 ** Number(m[1]), p: Number(m[2]) };
+}
+
 export function fmtMs(ms) {
   if (ms === undefined || ms === null || !Number.isFinite(ms)) return '—';
   if (ms >= 1000) return `${(ms / 1000).toPrecision(3)} s`;

@@ -103,10 +103,7 @@ console.log(`robustreg ols (Dataset, 1 thread) vs numpy normal equations (OPENBL
 const rows = [];
 try {
   for (const shape of A.shapes.split(',')) {
-    const m = /^1e(\d)x(\d+)$/.exec(shape);
-    if (!m) throw new Error(`shape ${shape}`);
-    const n = 10 ** Number(m[1]);
-    const p = Number(m[2]);
+    const { n, p } = L.parseShape(shape);
     const d = L.makeData({ n, p });
     const base = path.join(dir, `d${n}x${p}`);
     writeFileSync(base + '.X', Buffer.from(d.X.buffer, d.X.byteOffset, d.X.byteLength));

@@ -32,7 +32,8 @@
 // R's times come from the R-time cache (--r-cache, default bench/results/degenerate-r-cache.json)
 // when it holds the cell — same family, n, p, tau, data hash, quantreg version, R repetitions and
 // method — and are measured (and added to it) otherwise; --r-remeasure measures them anew,
-// --ours-only never starts R (cells the cache lacks get no R time), --r-only fills the cache and
+// --ours-only never starts R (cells the cache lacks get no R time; its files go to the temp folder
+// unless --json says where), --r-only fills the cache and
 // times nothing of ours. Several --r-only processes in parallel: one --r-cache file each, then
 // --r-cache-merge them into the committed cache.
 import { spawnSync } from 'node:child_process';
@@ -282,7 +283,10 @@ async function main() {
   if (lib) await lib.init();
 
   const info = L.machineInfo();
-  const out = path.resolve(A.json ?? path.join(L.BENCH_DIR, 'results', `degenerate-${info.date.slice(0, 10)}.json`));
+  // An --ours-only run (an A/B of a change, against the R cache) is no grid result: without --json it
+  // writes to the temp folder, not over the day's committed bench/results/degenerate-<date>.* files.
+  const outDir = A['ours-only'] && !A.json ? os.tmpdir() : path.join(L.BENCH_DIR, 'results');
+  const out = path.resolve(A.json ?? path.join(outDir, `degenerate-${info.date.slice(0, 10)}.json`));
   const md = A.md ? path.resolve(A.md) : out.replace(/\.json$/, '.md');
   const commit = gitCommit();
   const run = { command: `node bench/degenerate.mjs ${process.argv.slice(2).join(' ')}`, commit, machine: info, loadStart: load(),

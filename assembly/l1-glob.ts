@@ -32,7 +32,7 @@ import {
 } from "./l1-state";
 import { columnScales, powerScales } from "./l1-lu";
 import { crash, dropDual, plainSolve, reprice, residuals } from "./l1-simplex";
-import { XS, setXS, xat, xatx, xld, xld2 } from "./xload";
+import { XS, ldx, setXS, xat, xatx, xld, xld2 } from "./xload";
 import { ldf, ldi, stf, sti } from "./mem";
 import { wselect } from "./select";
 import { PASS_L1_GLOB, parJoin, parRun, parStart } from "./par";
@@ -201,7 +201,8 @@ const aKind = 0, aN = 1, aNd = 2, aQ = 3, aIc = 4, aXS = 5, aX = 6, aY = 7, aW =
   aMemb = 12, aLo = 13, aHi = 14, aNr = 15, aNb = 16, aNLo = 17, aNHi = 18, aGLo = 19, aGHi = 20, aA = 21, aId = 22,
   aGX = 23, aGY = 24, aPart = 25, aThr = 26, aFlags = 27, aKey = 28, aWt = 29, aRedLab = 30, aLab = 31, aSThr = 32,
   aIdLo = 33, aIdHi = 34, aTie = 35, aMax = 36;
-const kResid = 0, kSides = 1, kGather = 2, kMark = 3, kScatter = 4, kVerify = 5, kCount = 6, kPlace = 7, kLabels = 8;
+const kResid = 0, kSides = 1, kGather = 2, kMark = 3, kScatter = 4, kVerify = 5, kCount = 6, kPlace = 7, kLabels = 8,
+  kSums = 9;
 
 function chunks(rows: i32): i32 { return rows <= globChunk ? 1 : (rows + globChunk - 1) / globChunk; }
 
@@ -296,6 +297,8 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
       const lo = (r < klo) | ((r == klo) & (i < ilo)), hi = (r > khi) | ((r == khi) & (i > ihi));
       sti(memb, i, select<i32>(m, select<i32>(MEMB_LO, select<i32>(MEMB_HI, m, hi), lo), m == MEMB_OUT));
     }
+  } else if (kind == kSums) {
+    sumsItem(pArgs, c, xs, n, nd, pX, pY, pW);
   } else if (kind >= kMark) {
     const rows = <i32>ldf(pArgs, aNr);
     const r0 = c * globChunk, r1 = min<i32>(rows, r0 + globChunk);
@@ -637,17 +640,26 @@ function buildReduced(): bool {
   }
   stf(pa, aKind, <f64>kPlace);
   runItems(pa, items);
-  // the globs' weights, summed in row order (unit weights: the counts, which those sums are exactly)
+  if (globDense(items, nLo + nHi)) gatherDense(nr, nb, nLo, nHi, gLo, gHi, a, items);
+  else gatherLists(nr, nb, nLo, nHi, gLo, gHi, a);
+  for (let k = 0; k < nb; k++) { const i = ldi(wId, k); stf(gW, k, wgt(i)); sti(gMap, k, i); }
+  for (let i = fNd; i < fN; i++) { stf(gW, a + (i - fNd), wgt(i)); sti(gMap, a + (i - fNd), i); }
+  if (nLo > 0) sti(gMap, gLo, -1);
+  if (nHi > 0) sti(gMap, gHi, -2);
+  return true;
+}
+
+/** buildReduced's columns from the row lists (sparse levels: the globs hold few of the rows): the
+ *  globs' weights summed in row order (unit weights: the counts, which those sums are exactly); then
+ *  two items per column: its band rows, the glob below and the pseudo-rows; the glob above (each
+ *  value's bits do not depend on which thread gathers it). */
+function gatherLists(nr: i32, nb: i32, nLo: i32, nHi: i32, gLo: i32, gHi: i32, a: i32): void {
   let cLo = <f64>nLo, cHi = <f64>nHi;
   if (fW != 0) {
     cLo = 0.0; cHi = 0.0;
     for (let k = nb; k < nb + nLo; k++) cLo += ldf(fW, ldi(wId, k));
     for (let k = nb + nLo; k < nb + nLo + nHi; k++) cHi += ldf(fW, ldi(wId, k));
   }
-  // columns of X, then c = q - ic: the responses — two items per column: its band rows, the glob
-  // below and the pseudo-rows; the glob above (each value's bits do not depend on which thread
-  // gathers it). Two per column: one per column left the last of q - ic + 1 items to one thread
-  // (11 items at 1e6 x 10: 6 to 5 at best on two threads), the two globs' sums being most of the work.
   const g = passArgs(kGather, fN);
   stf(g, aNr, <f64>nr);
   stf(g, aNb, <f64>nb);
@@ -659,11 +671,109 @@ function buildReduced(): bool {
   stf(g, aHi, cHi);
   stf(g, aA, <f64>a);
   runItems(g, 2 * (q - ic + 1));
-  for (let k = 0; k < nb; k++) { const i = ldi(wId, k); stf(gW, k, wgt(i)); sti(gMap, k, i); }
-  for (let i = fNd; i < fN; i++) { stf(gW, a + (i - fNd), wgt(i)); sti(gMap, a + (i - fNd), i); }
-  if (nLo > 0) { stf(gW, gLo, cLo); sti(gMap, gLo, -1); }
-  if (nHi > 0) { stf(gW, gHi, cHi); sti(gMap, gHi, -2); }
-  return true;
+  if (nLo > 0) stf(gW, gLo, cLo);
+  if (nHi > 0) stf(gW, gHi, cHi);
+}
+
+/** The dense gather (gatherDense) applies: the globs hold at least a quarter of the data rows, and
+ *  the per-item offsets (3 per item) and glob partial sums (2 per item and column, response and
+ *  weight) fit in wV (n f64). Depends on counts only: the same choice for every thread count. */
+function globDense(items: i32, nGlob: i32): bool {
+  return nGlob >= fNd >> 2 && <f64>items * <f64>(3 + 2 * (q - ic + 2)) <= <f64>fN;
+}
+
+/** buildReduced's columns when the globs hold most rows (the full level): one item per 16384-row
+ *  chunk (kSums) copies the chunk's band rows of every column and sums its globbed rows' w_i x_ij and
+ *  w_i y_i (and w_i) streaming the chunk — each X line read once, no row list, SIMD, four partial sums
+ *  per glob (row i into sum i mod 4) — into its own slots; the chunks' sums are then added in chunk
+ *  order here. The decomposition is fixed (chunks of globChunk rows, whatever the items' order or
+ *  thread): the glob rows' bits are the same for every thread count (and differ, by rounding, from
+ *  gatherLists' single row-order sums). */
+function gatherDense(nr: i32, nb: i32, nLo: i32, nHi: i32, gLo: i32, gHi: i32, a: i32, items: i32): void {
+  const cols = q - ic, stride = cols + 2;
+  const g = passArgs(kSums, fNd);
+  stf(g, aNr, <f64>nr);
+  stf(g, aNb, <f64>nb);
+  runItems(g, items);
+  const sums = wV + (<usize>(3 * items) << 3);
+  let cLo = <f64>nLo, cHi = <f64>nHi;
+  if (fW != 0) { cLo = globTotal(sums, items, stride, cols + 1, 0); cHi = globTotal(sums, items, stride, cols + 1, 1); }
+  for (let j = 0; j <= cols; j++) {
+    const dst = j < cols ? gX + ((<usize>j * <usize>nr) << 3) : gY;
+    if (nLo > 0) stf(dst, gLo, globTotal(sums, items, stride, j, 0) / cLo);
+    if (nHi > 0) stf(dst, gHi, globTotal(sums, items, stride, j, 1) / cHi);
+    for (let i = fNd; i < fN; i++) stf(dst, a + (i - fNd), j < cols ? ldx(xatx(fX, fN, j, 0), i) : ldf(fY, i));
+  }
+  if (nLo > 0) stf(gW, gLo, cLo);
+  if (nHi > 0) stf(gW, gHi, cHi);
+}
+
+/** The sum over items, in item order, of gatherDense's partial sums of column j (cols: y, cols + 1:
+ *  w), glob h (0: below, 1: above). */
+function globTotal(sums: usize, items: i32, stride: i32, j: i32, h: i32): f64 {
+  let t = 0.0;
+  for (let c = 0; c < items; c++) t += ldf(sums, 2 * (c * stride + j) + h);
+  return t;
+}
+
+/** Item c of gatherDense (kSums): chunk c's band rows (the place pass's list from its offset on) copied
+ *  into every reduced column, and its globbed rows' sums per column into its slots. */
+function sumsItem(pArgs: usize, c: i32, xs: i32, n: i32, nd: i32, pX: usize, pY: usize, pW: usize): void {
+  const r0 = c * globChunk, r1 = min<i32>(nd, r0 + globChunk), items = chunks(nd);
+  const memb = <usize>ldf(pArgs, aMemb), id = <usize>ldf(pArgs, aId), part = <usize>ldf(pArgs, aPart);
+  const cols = <i32>ldf(pArgs, aQ) - <i32>ldf(pArgs, aIc), nr = <i32>ldf(pArgs, aNr), nb = <i32>ldf(pArgs, aNb);
+  const kb0 = <i32>ldf(part, 3 * c), kb1 = c + 1 < items ? <i32>ldf(part, 3 * c + 3) : nb;
+  const sums = part + (<usize>(3 * items + 2 * c * (cols + 2)) << 3);
+  const gx = <usize>ldf(pArgs, aGX), gy = <usize>ldf(pArgs, aGY);
+  for (let j = 0; j <= cols; j++) {
+    const dst = j < cols ? gx + ((<usize>j * <usize>nr) << 3) : gy, out = sums + (<usize>(2 * j) << 3);
+    if (j < cols && xs == 2) {
+      const src = xat<f32>(pX, n, j, 0);
+      for (let k = kb0; k < kb1; k++) stf(dst, k, xld<f32>(src, ldi(id, k)));
+      globSums<f32>(src, memb, pW, r0, r1, out);
+    } else {
+      const src = j < cols ? xat<f64>(pX, n, j, 0) : pY;
+      for (let k = kb0; k < kb1; k++) stf(dst, k, xld<f64>(src, ldi(id, k)));
+      globSums<f64>(src, memb, pW, r0, r1, out);
+    }
+  }
+  if (pW != 0) globSums<f64>(pW, memb, 0, r0, r1, sums + (<usize>(2 * (cols + 1)) << 3));
+}
+
+/** Sums over rows r0..r1-1 (r0 a multiple of 4) of w_i v_i (pW = 0: v_i) for the rows globbed below
+ *  (out[0]) and above (out[1]) — v column p of type T. Row i goes to partial sum s_(i mod 4) (two
+ *  f64x2 per glob: the adds' latency no longer serial), the partials then (s0 + s2) + (s1 + s3); other
+ *  rows add nothing (a masked +0, exact: no sum starting at +0 becomes -0). Twin: globSums. */
+// @ts-ignore: decorator
+@inline function globSums<T>(p: usize, memb: usize, pW: usize, r0: i32, r1: i32, out: usize): void {
+  const lo = i64x2.splat(MEMB_LO), hi = i64x2.splat(MEMB_HI);
+  let lA = f64x2.splat(0), lB = lA, hA = lA, hB = lA;
+  let i = r0;
+  for (; i + 3 < r1; i += 4) {
+    let u = xld2<T>(p, i), v = xld2<T>(p, i + 2);
+    if (pW != 0) {
+      u = f64x2.mul(v128.load(pW + (<usize>i << 3)), u);
+      v = f64x2.mul(v128.load(pW + (<usize>(i + 2) << 3)), v);
+    }
+    const m = v128.load(memb + (<usize>i << 2));
+    const m0 = i64x2.extend_low_i32x4_s(m), m1 = i64x2.extend_high_i32x4_s(m);
+    lA = f64x2.add(lA, v128.and(u, i64x2.eq(m0, lo)));
+    hA = f64x2.add(hA, v128.and(u, i64x2.eq(m0, hi)));
+    lB = f64x2.add(lB, v128.and(v, i64x2.eq(m1, lo)));
+    hB = f64x2.add(hB, v128.and(v, i64x2.eq(m1, hi)));
+  }
+  let l0 = f64x2.extract_lane(lA, 0), l1 = f64x2.extract_lane(lA, 1), l2 = f64x2.extract_lane(lB, 0), l3 = f64x2.extract_lane(lB, 1);
+  let h0 = f64x2.extract_lane(hA, 0), h1 = f64x2.extract_lane(hA, 1), h2 = f64x2.extract_lane(hB, 0), h3 = f64x2.extract_lane(hB, 1);
+  for (; i < r1; i++) {
+    // the last chunk's 1-3 rows past a multiple of 4: sums s0, s1, s2
+    const m = ldi(memb, i);
+    if (m != MEMB_LO && m != MEMB_HI) continue;
+    const v = pW != 0 ? ldf(pW, i) * xld<T>(p, i) : xld<T>(p, i), k = i & 3;
+    if (m == MEMB_LO) { if (k == 0) l0 += v; else if (k == 1) l1 += v; else l2 += v; }
+    else if (k == 0) h0 += v; else if (k == 1) h1 += v; else h2 += v;
+  }
+  stf(out, 0, (l0 + l2) + (l1 + l3));
+  stf(out, 1, (h0 + h2) + (h1 + h3));
 }
 
 /** One column of buildReduced (entries of type T: X in its storage precision, or y): band rows,

@@ -243,28 +243,81 @@ function buildReduced(): boolean {
     else if (m === MEMB_LO) { I[iId + kl] = i; kl++; }
     else if (m === MEMB_HI) { I[iId + kh] = i; kh++; }
   }
-  for (let c = 0; c <= q - ic; c++) {
-    const src = c < q - ic ? fX + c * fN : fY;
-    const S = c < q - ic ? fMX : F; // X in its storage precision, or y
-    const dst = c < q - ic ? gX + c * nr : gY;
-    for (let k = 0; k < nb; k++) F[dst + k] = S[src + I[iId + k]];
-    if (nLo > 0) {
-      let t = 0.0;
-      for (let k = nb; k < nb + nLo; k++) { const i = I[iId + k]; t += wgt(i) * S[src + i]; }
-      F[dst + gLo] = t / cLo;
+  if (globDense(nLo + nHi)) gatherDense(nr, nb, nLo, nHi, gLo, gHi, a);
+  else {
+    for (let c = 0; c <= q - ic; c++) {
+      const src = c < q - ic ? fX + c * fN : fY;
+      const S = c < q - ic ? fMX : F; // X in its storage precision, or y
+      const dst = c < q - ic ? gX + c * nr : gY;
+      for (let k = 0; k < nb; k++) F[dst + k] = S[src + I[iId + k]];
+      if (nLo > 0) {
+        let t = 0.0;
+        for (let k = nb; k < nb + nLo; k++) { const i = I[iId + k]; t += wgt(i) * S[src + i]; }
+        F[dst + gLo] = t / cLo;
+      }
+      if (nHi > 0) {
+        let t = 0.0;
+        for (let k = nb + nLo; k < nb + nLo + nHi; k++) { const i = I[iId + k]; t += wgt(i) * S[src + i]; }
+        F[dst + gHi] = t / cHi;
+      }
+      for (let i = fNd; i < fN; i++) F[dst + a + (i - fNd)] = S[src + i];
     }
-    if (nHi > 0) {
-      let t = 0.0;
-      for (let k = nb + nLo; k < nb + nLo + nHi; k++) { const i = I[iId + k]; t += wgt(i) * S[src + i]; }
-      F[dst + gHi] = t / cHi;
-    }
-    for (let i = fNd; i < fN; i++) F[dst + a + (i - fNd)] = S[src + i];
+    if (nLo > 0) F[gW + gLo] = cLo;
+    if (nHi > 0) F[gW + gHi] = cHi;
   }
   for (let k = 0; k < nb; k++) { const i = I[iId + k]; F[gW + k] = wgt(i); I[gMap + k] = i; }
   for (let i = fNd; i < fN; i++) { F[gW + a + (i - fNd)] = wgt(i); I[gMap + a + (i - fNd)] = i; }
-  if (nLo > 0) { F[gW + gLo] = cLo; I[gMap + gLo] = -1; }
-  if (nHi > 0) { F[gW + gHi] = cHi; I[gMap + gHi] = -2; }
+  if (nLo > 0) I[gMap + gLo] = -1;
+  if (nHi > 0) I[gMap + gHi] = -2;
   return true;
+}
+
+/** Rows per item of the kernel's row passes: gatherDense's partial sums are per chunk of this many rows. */
+const GLOB_CHUNK = 16384;
+
+function chunks(rows: number): number { return rows <= GLOB_CHUNK ? 1 : Math.ceil(rows / GLOB_CHUNK); }
+
+/** The kernel's dense-gather rule (assembly/l1-glob.ts globDense): counts only. */
+function globDense(nGlob: number): boolean {
+  return nGlob >= fNd >> 2 && chunks(fNd) * (3 + 2 * (q - ic + 2)) <= fN;
+}
+
+/** buildReduced's columns when the globs hold most rows (assembly/l1-glob.ts gatherDense): per chunk of
+ *  GLOB_CHUNK rows the globbed rows' w_i v_i in four partial sums (row i into sum i mod 4, combined
+ *  (s0 + s2) + (s1 + s3)), the chunks' sums added in chunk order; glob weights likewise (weighted fits). */
+function gatherDense(nr: number, nb: number, nLo: number, nHi: number, gLo: number, gHi: number, a: number): void {
+  const F = mF, I = mI;
+  const cols = q - ic;
+  const cLo = fW === 0 ? nLo : globTotal(F, fW, false, 0);
+  const cHi = fW === 0 ? nHi : globTotal(F, fW, false, 1);
+  for (let c = 0; c <= cols; c++) {
+    const src = c < cols ? fX + c * fN : fY;
+    const S = c < cols ? fMX : F;
+    const dst = c < cols ? gX + c * nr : gY;
+    for (let k = 0; k < nb; k++) F[dst + k] = S[src + I[iId + k]];
+    if (nLo > 0) F[dst + gLo] = globTotal(S, src, fW !== 0, 0) / cLo;
+    if (nHi > 0) F[dst + gHi] = globTotal(S, src, fW !== 0, 1) / cHi;
+    for (let i = fNd; i < fN; i++) F[dst + a + (i - fNd)] = S[src + i];
+  }
+  if (nLo > 0) F[gW + gLo] = cLo;
+  if (nHi > 0) F[gW + gHi] = cHi;
+}
+
+/** The sum over the rows globbed below (h = 0) or above (h = 1) of w_i S[o + i] (weighted: w_i times;
+ *  else S alone), as gatherDense's chunked partial sums. */
+function globTotal(S: Float64Array | Float32Array, o: number, weighted: boolean, h: number): number {
+  const F = mF, I = mI, want = h === 0 ? MEMB_LO : MEMB_HI;
+  let t = 0.0;
+  for (let r0 = 0; r0 < fNd; r0 += GLOB_CHUNK) {
+    const r1 = Math.min(fNd, r0 + GLOB_CHUNK);
+    const s = [0.0, 0.0, 0.0, 0.0];
+    for (let i = r0; i < r1; i++) {
+      if (I[gMemb + i] !== want) continue;
+      s[i & 3] += weighted ? F[fW + i] * S[o + i] : S[o + i];
+    }
+    t += (s[0] + s[2]) + (s[1] + s[3]);
+  }
+  return t;
 }
 
 /** columnScales() of the full problem from gColMax when every row is a data row of weight 1 (see

@@ -136,6 +136,7 @@ let gArgs: usize = 0; // argsLen f64: the arguments of a row-chunk pass (threads
 let gArgsBg: usize = 0; // argsLen f64: the arguments of the pass run in the background (markStart)
 let gMarkPart: usize = 0; // 2 chunks(n) f64: the level marks' counts per item (classify)
 let gMarked = false;      // the next classify's membership marks were taken in the background
+let gCounted = false;     // wV[3c..3c + 2] hold item c's band, below and above rows (classify's last pass)
 let gColMax: usize = 0; // p + 1 f64: max |y_i|, then max |x_ij| per column, over the data rows
 let gMaxDone = false;   // gColMax holds this kernel call's maxima
 let gStartR: usize = 0; // the caller's residuals of the start and maxima (l1_fit's pStartR), or 0
@@ -152,7 +153,7 @@ export let globFixups: i32 = 0; // rows moved into a band
 export function globBegin(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: usize, xs: i32,
   pWork: usize, end: usize, glob: bool): void {
   fN = nIn; fNd = nData; fX = x; fY = y; fW = w; fWork = pWork; fXS = xs;
-  globRounds = 0; globFixups = 0; gMaxDone = false; gMarked = false;
+  globRounds = 0; globFixups = 0; gMaxDone = false; gMarked = false; gCounted = false;
   setRowsArgs(0);
   if (!glob) return;
   gCap = globCap(nIn);
@@ -291,12 +292,20 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
     const r0 = c * globChunk, r1 = min<i32>(rows, r0 + globChunk);
     const memb = <usize>ldf(pArgs, aMemb), pR = <usize>ldf(pArgs, aR);
     const klo = ldf(pArgs, aLo), khi = ldf(pArgs, aHi), ilo = <i32>ldf(pArgs, aIdLo), ihi = <i32>ldf(pArgs, aIdHi);
-    // branch-free (the side is a coin flip at tau 0.5): integer selects, every row's word rewritten
+    // branch-free (the side is a coin flip at tau 0.5): integer selects, every row's word rewritten;
+    // the item's band, below and above rows counted for buildReduced (no count pass after classify)
+    let nb = 0, nLo = 0, nHi = 0;
     for (let i = r0; i < r1; i++) {
       const m = ldi(memb, i), r = ldf(pR, i);
       const lo = (r < klo) | ((r == klo) & (i < ilo)), hi = (r > khi) | ((r == khi) & (i > ihi));
-      sti(memb, i, select<i32>(m, select<i32>(MEMB_LO, select<i32>(MEMB_HI, m, hi), lo), m == MEMB_OUT));
+      const v = select<i32>(m, select<i32>(MEMB_LO, select<i32>(MEMB_HI, m, hi), lo), m == MEMB_OUT);
+      sti(memb, i, v);
+      nb += <i32>((v >= 0) | (v == MEMB_BAND));
+      nLo += <i32>(v == MEMB_LO);
+      nHi += <i32>(v == MEMB_HI);
     }
+    const part = <usize>ldf(pArgs, aPart);
+    stf(part, 3 * c, <f64>nb); stf(part, 3 * c + 1, <f64>nLo); stf(part, 3 * c + 2, <f64>nHi);
   } else if (kind == kSums) {
     sumsItem(pArgs, c, xs, n, nd, pX, pY, pW);
   } else if (kind >= kMark) {
@@ -312,7 +321,8 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
         const w = pW == 0 ? 1.0 : ldf(pW, i);
         if (!(w > 0) || (!all && rowHash(i) >= thr)) { sti(memb, i, MEMB_OUT); continue; }
         sti(memb, i, MEMB_BAND);
-        if (collect) { m++; if (sAll || sampleHash(i) < sThr) ms++; }
+        m++;
+        if (collect && (sAll || sampleHash(i) < sThr)) ms++;
       }
       stf(part, 2 * c, <f64>m);
       stf(part, 2 * c + 1, <f64>ms);
@@ -533,7 +543,13 @@ function classify(thr: u32, all: bool, band: f64): void {
   const items = chunks(fNd);
   if (gMarked) gMarked = false; else runItems(a, items);
   for (let i = fNd; i < fN; i++) sti(gMemb, i, MEMB_BAND);
-  if (!collect) return;
+  if (!collect) {
+    // every member in the band: buildReduced's counts are the members
+    for (let c = 0; c < items; c++) { stf(wV, 3 * c, ldf(gMarkPart, 2 * c)); stf(wV, 3 * c + 1, 0); stf(wV, 3 * c + 2, 0); }
+    gCounted = true;
+    return;
+  }
+  gCounted = false;
   let m = 0, mAll = 0;
   for (let c = 0; c < items; c++) {
     const k = <i32>ldf(gMarkPart, 2 * c + 1);
@@ -574,6 +590,7 @@ function classify(thr: u32, all: bool, band: f64): void {
   stf(sa, aIdLo, <f64>ilo);
   stf(sa, aIdHi, <f64>ihi);
   runItems(sa, items);
+  gCounted = true;
 }
 
 /** Globbed rows on the wrong side of the fit (full residuals in wR) join the band; returns how many.
@@ -618,7 +635,10 @@ function buildReduced(): bool {
   // offsets on (band, then below, then above, each in row order)
   const items = chunks(fNd);
   const pa = passArgs(kCount, fNd);
-  runItems(pa, items);
+  // counts: classify's last pass took them when it ran just before; else (a fix-up round's
+  // membership changes) the count pass
+  if (!gCounted) runItems(pa, items);
+  gCounted = false;
   let a = 0;
   let nLo = 0, nHi = 0;
   for (let c = 0; c < items; c++) { a += <i32>ldf(wV, 3 * c); nLo += <i32>ldf(wV, 3 * c + 1); nHi += <i32>ldf(wV, 3 * c + 2); }
@@ -638,10 +658,12 @@ function buildReduced(): bool {
     stf(wV, 3 * c, <f64>kb); stf(wV, 3 * c + 1, <f64>kl); stf(wV, 3 * c + 2, <f64>kh);
     kb += cb; kl += cl; kh += ch;
   }
-  stf(pa, aKind, <f64>kPlace);
-  runItems(pa, items);
   if (globDense(items, nLo + nHi)) gatherDense(nr, nb, nLo, nHi, gLo, gHi, a, items);
-  else gatherLists(nr, nb, nLo, nHi, gLo, gHi, a);
+  else {
+    stf(pa, aKind, <f64>kPlace);
+    runItems(pa, items);
+    gatherLists(nr, nb, nLo, nHi, gLo, gHi, a);
+  }
   for (let k = 0; k < nb; k++) { const i = ldi(wId, k); stf(gW, k, wgt(i)); sti(gMap, k, i); }
   for (let i = fNd; i < fN; i++) { stf(gW, a + (i - fNd), wgt(i)); sti(gMap, a + (i - fNd), i); }
   if (nLo > 0) sti(gMap, gLo, -1);
@@ -716,13 +738,20 @@ function globTotal(sums: usize, items: i32, stride: i32, j: i32, h: i32): f64 {
   return t;
 }
 
-/** Item c of gatherDense (kSums): chunk c's band rows (the place pass's list from its offset on) copied
- *  into every reduced column, and its globbed rows' sums per column into its slots. */
+/** Item c of gatherDense (kSums): chunk c's band rows numbered and listed from its offset on (the place
+ *  pass's band part), copied into every reduced column, and its globbed rows' sums per column into its
+ *  slots. */
 function sumsItem(pArgs: usize, c: i32, xs: i32, n: i32, nd: i32, pX: usize, pY: usize, pW: usize): void {
   const r0 = c * globChunk, r1 = min<i32>(nd, r0 + globChunk), items = chunks(nd);
   const memb = <usize>ldf(pArgs, aMemb), id = <usize>ldf(pArgs, aId), part = <usize>ldf(pArgs, aPart);
   const cols = <i32>ldf(pArgs, aQ) - <i32>ldf(pArgs, aIc), nr = <i32>ldf(pArgs, aNr), nb = <i32>ldf(pArgs, aNb);
   const kb0 = <i32>ldf(part, 3 * c), kb1 = c + 1 < items ? <i32>ldf(part, 3 * c + 3) : nb;
+  // the place pass's band part: reduced indexes of the chunk's band rows and their list (no glob lists)
+  let kb = kb0;
+  for (let i = r0; i < r1; i++) {
+    const m = ldi(memb, i);
+    if (m >= 0 || m == MEMB_BAND) { sti(memb, i, kb); sti(id, kb, i); kb++; }
+  }
   const sums = part + (<usize>(3 * items + 2 * c * (cols + 2)) << 3);
   const gx = <usize>ldf(pArgs, aGX), gy = <usize>ldf(pArgs, aGY);
   for (let j = 0; j <= cols; j++) {

@@ -203,7 +203,7 @@ const aKind = 0, aN = 1, aNd = 2, aQ = 3, aIc = 4, aXS = 5, aX = 6, aY = 7, aW =
   aGX = 23, aGY = 24, aPart = 25, aThr = 26, aFlags = 27, aKey = 28, aWt = 29, aRedLab = 30, aLab = 31, aSThr = 32,
   aIdLo = 33, aIdHi = 34, aTie = 35, aMax = 36;
 const kResid = 0, kSides = 1, kGather = 2, kMark = 3, kScatter = 4, kVerify = 5, kCount = 6, kPlace = 7, kLabels = 8,
-  kSums = 9;
+  kSums = 9, kSample = 10;
 
 function chunks(rows: i32): i32 { return rows <= globChunk ? 1 : (rows + globChunk - 1) / globChunk; }
 
@@ -295,8 +295,9 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
     // branch-free (the side is a coin flip at tau 0.5): integer selects, every row's word rewritten;
     // the item's band, below and above rows counted for buildReduced (no count pass after classify)
     let nb = 0, nLo = 0, nHi = 0;
+    const direct = <i32>ldf(pArgs, aFlags) != 0; // the full level: members are the rows of positive weight
     for (let i = r0; i < r1; i++) {
-      const m = ldi(memb, i), r = ldf(pR, i);
+      const m = direct ? select<i32>(MEMB_BAND, MEMB_OUT, (pW == 0 ? 1.0 : ldf(pW, i)) > 0) : ldi(memb, i), r = ldf(pR, i);
       const lo = (r < klo) | ((r == klo) & (i < ilo)), hi = (r > khi) | ((r == khi) & (i > ihi));
       const v = select<i32>(m, select<i32>(MEMB_LO, select<i32>(MEMB_HI, m, hi), lo), m == MEMB_OUT);
       sti(memb, i, v);
@@ -326,6 +327,25 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
       }
       stf(part, 2 * c, <f64>m);
       stf(part, 2 * c + 1, <f64>ms);
+    } else if (kind == kSample) {
+      // classify on the full level: members (positive weight) counted, the sampled ones' residuals (0
+      // where tied), weights and rows listed from slot r0 on; the membership is left to the sides pass
+      const pR = <usize>ldf(pArgs, aR), key = <usize>ldf(pArgs, aKey), wt = <usize>ldf(pArgs, aWt);
+      const sThr = <u32>ldf(pArgs, aSThr), sAll = (<i32>ldf(pArgs, aFlags) & 4) != 0, tie = ldf(pArgs, aTie);
+      let m = 0, ms = r0;
+      for (let i = r0; i < r1; i++) {
+        const w = pW == 0 ? 1.0 : ldf(pW, i);
+        if (!(w > 0)) continue;
+        m++;
+        if (!(sAll || sampleHash(i) < sThr)) continue;
+        const r = ldf(pR, i);
+        stf(key, ms, Math.abs(r) <= tie ? 0.0 : r);
+        stf(wt, ms, w);
+        sti(id, ms, i);
+        ms++;
+      }
+      stf(part, 2 * c, <f64>m);
+      stf(part, 2 * c + 1, <f64>(ms - r0));
     } else if (kind == kScatter) {
       // classify: the sampled members' residuals (0 where tied to the fit: |r| <= aTie), weights and
       // rows from this item's offset on (row order)
@@ -541,8 +561,32 @@ function classify(thr: u32, all: bool, band: f64): void {
   const collect = band > 0;
   const a = markArgs(gArgs, thr, all, band);
   const items = chunks(fNd);
-  if (gMarked) gMarked = false; else runItems(a, items);
   for (let i = fNd; i < fN; i++) sti(gMemb, i, MEMB_BAND);
+  // tied to the fit: |r| within ZERO_RES times a bound of every data row's scale (rowScaleAt: max |y|,
+  // then |b_j| + beta_j times max |x_ij|) — verifyGlobs' tied rows and residuals as small (up to rounding)
+  let sc = ldf(gColMax, 0);
+  if (ic) sc += Math.abs(ldf(wB, 0)) + ldf(wBeta, 0);
+  for (let j = ic; j < q; j++) sc += (Math.abs(ldf(wB, j)) + ldf(wBeta, j)) * ldf(gColMax, 1 + j - ic);
+  stf(a, aTie, ZERO_RES * sc);
+  // the full level (all rows of positive weight are members): the sides pass takes the membership from
+  // the weights, and one pass (kSample) lists each item's sampled members at its own rows' slots,
+  // moved together here (row order: the same list as the mark and scatter passes give)
+  const direct = all && collect && !gMarked;
+  let m = 0, mAll = 0;
+  if (direct) {
+    stf(a, aKind, <f64>kSample);
+    runItems(a, items);
+    for (let c = 0; c < items; c++) {
+      const k = <i32>ldf(gMarkPart, 2 * c + 1), r0 = c * globChunk;
+      mAll += <i32>ldf(gMarkPart, 2 * c);
+      if (k > 0 && r0 != m) {
+        memory.copy(wKey + (<usize>m << 3), wKey + (<usize>r0 << 3), <usize>k << 3);
+        memory.copy(wWt + (<usize>m << 3), wWt + (<usize>r0 << 3), <usize>k << 3);
+        memory.copy(wId + (<usize>m << 2), wId + (<usize>r0 << 2), <usize>k << 2);
+      }
+      m += k;
+    }
+  } else if (gMarked) gMarked = false; else runItems(a, items);
   if (!collect) {
     // every member in the band: buildReduced's counts are the members
     for (let c = 0; c < items; c++) { stf(wV, 3 * c, ldf(gMarkPart, 2 * c)); stf(wV, 3 * c + 1, 0); stf(wV, 3 * c + 2, 0); }
@@ -550,23 +594,18 @@ function classify(thr: u32, all: bool, band: f64): void {
     return;
   }
   gCounted = false;
-  let m = 0, mAll = 0;
-  for (let c = 0; c < items; c++) {
-    const k = <i32>ldf(gMarkPart, 2 * c + 1);
-    mAll += <i32>ldf(gMarkPart, 2 * c);
-    stf(wV, c, <f64>m);
-    m += k;
+  if (!direct) {
+    for (let c = 0; c < items; c++) {
+      const k = <i32>ldf(gMarkPart, 2 * c + 1);
+      mAll += <i32>ldf(gMarkPart, 2 * c);
+      stf(wV, c, <f64>m);
+      m += k;
+    }
+    if (m == 0) return;
+    stf(a, aPart, <f64>wV); // the scatter's offsets
+    stf(a, aKind, <f64>kScatter);
+    runItems(a, items);
   }
-  if (m == 0) return;
-  stf(a, aPart, <f64>wV); // the scatter's offsets
-  // tied to the fit: |r| within ZERO_RES times a bound of every data row's scale (rowScaleAt: max |y|,
-  // then |b_j| + beta_j times max |x_ij|) — verifyGlobs' tied rows and residuals as small (up to rounding)
-  let sc = ldf(gColMax, 0);
-  if (ic) sc += Math.abs(ldf(wB, 0)) + ldf(wBeta, 0);
-  for (let j = ic; j < q; j++) sc += (Math.abs(ldf(wB, j)) + ldf(wBeta, j)) * ldf(gColMax, 1 + j - ic);
-  stf(a, aTie, ZERO_RES * sc);
-  stf(a, aKind, <f64>kScatter);
-  runItems(a, items);
   // the sampled members' weights in row order: all, below the fit, tied to it
   let tw = 0.0, wBelow = 0.0, wTied = 0.0;
   for (let k = 0; k < m; k++) {
@@ -581,10 +620,12 @@ function classify(thr: u32, all: bool, band: f64): void {
     tlo = Math.min(tlo, wBelow - CLASSIFY_TIE_SIDE * share * tw);
     thi = Math.max(thi, wBelow + wTied + CLASSIFY_TIE_SIDE * share * tw);
   }
+  // (direct with no sampled member: the sides pass still writes the membership, every member in the band)
   let klo = -Infinity, khi = Infinity, ilo = -1, ihi = fNd;
-  if (tlo > 0) { const k = wselect(wKey, wWt, wId, m, tlo, tw, wSel); klo = ldf(wKey, k); ilo = ldi(wId, k); }
-  if (thi < tw) { const k = wselect(wKey, wWt, wId, m, thi, tw, wSel); khi = ldf(wKey, k); ihi = ldi(wId, k); }
+  if (m > 0 && tlo > 0) { const k = wselect(wKey, wWt, wId, m, tlo, tw, wSel); klo = ldf(wKey, k); ilo = ldi(wId, k); }
+  if (m > 0 && thi < tw) { const k = wselect(wKey, wWt, wId, m, thi, tw, wSel); khi = ldf(wKey, k); ihi = ldi(wId, k); }
   const sa = passArgs(kSides, fNd);
+  stf(sa, aFlags, direct ? 1 : 0);
   stf(sa, aLo, klo);
   stf(sa, aHi, khi);
   stf(sa, aIdLo, <f64>ilo);

@@ -100,7 +100,7 @@ export function globBytes(n: i32, p: i32): f64 {
   const c = <f64>globCap(n);
   return regionBytes(4 * <f64>n) + regionBytes(4 * c) + regionBytes(8 * c * <f64>p) +
     8 * regionBytes(8 * c) + 2 * regionBytes(4 * c) + regionBytes(8 * <f64>argsLen) + regionBytes(8 * <f64>(p + 1)) +
-    regionBytes(8 * <f64>argsLen) + regionBytes(16 * <f64>chunks(n));
+    regionBytes(8 * <f64>argsLen) + regionBytes(16 * <f64>chunks(n)) + regionBytes(16 * <f64>chunks(n) * <f64>(p + 2));
 }
 
 /** Thresholds (l1_glob; l1_work_bytes reads them). */
@@ -135,6 +135,7 @@ let gW: usize = 0;    // cap f64
 let gArgs: usize = 0; // argsLen f64: the arguments of a row-chunk pass (threads)
 let gArgsBg: usize = 0; // argsLen f64: the arguments of the pass run in the background (markStart)
 let gMarkPart: usize = 0; // 2 chunks(n) f64: the level marks' counts per item (classify)
+let gSums: usize = 0;     // 2 (p + 2) chunks(n) f64: per chunk and column (X, y, w), the globs' partial sums (globRows)
 let gMarked = false;      // the next classify's membership marks were taken in the background
 let gCounted = false;     // wV[3c..3c + 2] hold item c's band, below and above rows (classify's last pass)
 let gColMax: usize = 0; // p + 1 f64: max |y_i|, then max |x_ij| per column, over the data rows
@@ -168,6 +169,7 @@ export function globBegin(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: u
   gColMax = e; e += align16(<usize>(p + 1) << 3);
   gArgsBg = e; e += align16(<usize>argsLen << 3);
   gMarkPart = e; e += align16(<usize>chunks(nIn) << 4);
+  gSums = e; e += align16((<usize>chunks(nIn) * <usize>(p + 2)) << 4);
   gWork = e;
   setRowsArgs(gArgs); // the solver's row passes (l1-rows.ts) use the same region: passes never overlap
 }
@@ -199,7 +201,7 @@ const globChunk: i32 = 16384;
 /** Argument slots (f64) and item kinds. */
 const argsLen: i32 = 37; // >= 26: the solver's row passes (l1-rows.ts) share the region
 const aKind = 0, aN = 1, aNd = 2, aQ = 3, aIc = 4, aXS = 5, aX = 6, aY = 7, aW = 8, aB = 9, aBeta = 10, aR = 11,
-  aMemb = 12, aLo = 13, aHi = 14, aNr = 15, aNb = 16, aNLo = 17, aNHi = 18, aGLo = 19, aGHi = 20, aA = 21, aId = 22,
+  aMemb = 12, aLo = 13, aHi = 14, aNr = 15, aNb = 16, aNLo = 17, aNHi = 18, aSums = 19, aId = 22,
   aGX = 23, aGY = 24, aPart = 25, aThr = 26, aFlags = 27, aKey = 28, aWt = 29, aRedLab = 30, aLab = 31, aSThr = 32,
   aIdLo = 33, aIdHi = 34, aTie = 35, aMax = 36;
 const kResid = 0, kSides = 1, kGather = 2, kMark = 3, kScatter = 4, kVerify = 5, kCount = 6, kPlace = 7, kLabels = 8,
@@ -404,18 +406,7 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
       }
     }
   } else if (kind == kGather) {
-    // item 2 k + h: column k (X, then y at k = cols), half h (0: band rows, glob below, pseudo-rows;
-    // 1: glob above)
-    const hi = (c & 1) != 0;
-    c >>= 1;
-    const cols = <i32>ldf(pArgs, aQ) - <i32>ldf(pArgs, aIc);
-    const nr = <i32>ldf(pArgs, aNr), nb = <i32>ldf(pArgs, aNb), nLo = <i32>ldf(pArgs, aNLo), nHi = <i32>ldf(pArgs, aNHi);
-    const gLo = <i32>ldf(pArgs, aGLo), gHi = <i32>ldf(pArgs, aGHi), a = <i32>ldf(pArgs, aA);
-    const cLo = ldf(pArgs, aLo), cHi = ldf(pArgs, aHi);
-    const id = <usize>ldf(pArgs, aId);
-    const dst = c < cols ? <usize>ldf(pArgs, aGX) + ((<usize>c * <usize>nr) << 3) : <usize>ldf(pArgs, aGY);
-    if (c < cols && xs == 2) gatherColumn<f32>(xat<f32>(pX, n, c, 0), dst, id, pW, nd, n, nb, nLo, nHi, gLo, gHi, cLo, cHi, a, hi);
-    else gatherColumn<f64>(c < cols ? xat<f64>(pX, n, c, 0) : pY, dst, id, pW, nd, n, nb, nLo, nHi, gLo, gHi, cLo, cHi, a, hi);
+    gatherItem(pArgs, c, xs, n, nd, pX, pY, pW);
   }
 }
 
@@ -699,12 +690,21 @@ function buildReduced(): bool {
     stf(wV, 3 * c, <f64>kb); stf(wV, 3 * c + 1, <f64>kl); stf(wV, 3 * c + 2, <f64>kh);
     kb += cb; kl += cl; kh += ch;
   }
-  if (globDense(items, nLo + nHi)) gatherDense(nr, nb, nLo, nHi, gLo, gHi, a, items);
-  else {
+  // the columns: the globs' sums per chunk (globSums) — from the row lists of the place pass where the
+  // globs hold few rows, else streaming each chunk (kSums, which also places the band rows)
+  const dense = nLo + nHi >= fNd >> 2;
+  if (!dense) {
     stf(pa, aKind, <f64>kPlace);
     runItems(pa, items);
-    gatherLists(nr, nb, nLo, nHi, gLo, gHi, a);
   }
+  const g = passArgs(dense ? kSums : kGather, fNd);
+  stf(g, aNr, <f64>nr);
+  stf(g, aNb, <f64>nb);
+  stf(g, aNLo, <f64>nLo);
+  stf(g, aNHi, <f64>nHi);
+  stf(g, aSums, <f64>gSums);
+  runItems(g, dense ? items : gatherItems(items));
+  globRows(nr, nLo, nHi, gLo, gHi, a, items);
   for (let k = 0; k < nb; k++) { const i = ldi(wId, k); stf(gW, k, wgt(i)); sti(gMap, k, i); }
   for (let i = fNd; i < fN; i++) { stf(gW, a + (i - fNd), wgt(i)); sti(gMap, a + (i - fNd), i); }
   if (nLo > 0) sti(gMap, gLo, -1);
@@ -712,71 +712,87 @@ function buildReduced(): bool {
   return true;
 }
 
-/** buildReduced's columns from the row lists (sparse levels: the globs hold few of the rows): the
- *  globs' weights summed in row order (unit weights: the counts, which those sums are exactly); then
- *  two items per column: its band rows, the glob below and the pseudo-rows; the glob above (each
- *  value's bits do not depend on which thread gathers it). */
-function gatherLists(nr: i32, nb: i32, nLo: i32, nHi: i32, gLo: i32, gHi: i32, a: i32): void {
-  let cLo = <f64>nLo, cHi = <f64>nHi;
-  if (fW != 0) {
-    cLo = 0.0; cHi = 0.0;
-    for (let k = nb; k < nb + nLo; k++) cLo += ldf(fW, ldi(wId, k));
-    for (let k = nb + nLo; k < nb + nLo + nHi; k++) cHi += ldf(fW, ldi(wId, k));
-  }
-  const g = passArgs(kGather, fN);
-  stf(g, aNr, <f64>nr);
-  stf(g, aNb, <f64>nb);
-  stf(g, aNLo, <f64>nLo);
-  stf(g, aNHi, <f64>nHi);
-  stf(g, aGLo, <f64>gLo);
-  stf(g, aGHi, <f64>gHi);
-  stf(g, aLo, cLo);
-  stf(g, aHi, cHi);
-  stf(g, aA, <f64>a);
-  runItems(g, 2 * (q - ic + 1));
-  if (nLo > 0) stf(gW, gLo, cLo);
-  if (nHi > 0) stf(gW, gHi, cHi);
+/** Chunks per item of the list gather (kGather; kernel-only: the glob sums are per chunk whatever the
+ *  grouping). */
+const GATHER_GROUP: i32 = 8;
+
+/** Items of the list gather: per group of GATHER_GROUP chunks, one per column of X, y and (weights) w. */
+function gatherItems(items: i32): i32 {
+  return ((items + GATHER_GROUP - 1) / GATHER_GROUP) * (q - ic + 1 + (fW != 0 ? 1 : 0));
 }
 
-/** The dense gather (gatherDense) applies: the globs hold at least a quarter of the data rows, and
- *  the per-item offsets (3 per item) and glob partial sums (2 per item and column, response and
- *  weight) fit in wV (n f64). Depends on counts only: the same choice for every thread count. */
-function globDense(items: i32, nGlob: i32): bool {
-  return nGlob >= fNd >> 2 && <f64>items * <f64>(3 + 2 * (q - ic + 2)) <= <f64>fN;
-}
-
-/** buildReduced's columns when the globs hold most rows (the full level): one item per 16384-row
- *  chunk (kSums) copies the chunk's band rows of every column and sums its globbed rows' w_i x_ij and
- *  w_i y_i (and w_i) streaming the chunk — each X line read once, no row list, SIMD, four partial sums
- *  per glob (row i into sum i mod 4) — into its own slots; the chunks' sums are then added in chunk
- *  order here. The decomposition is fixed (chunks of globChunk rows, whatever the items' order or
- *  thread): the glob rows' bits are the same for every thread count (and differ, by rounding, from
- *  gatherLists' single row-order sums). */
-function gatherDense(nr: i32, nb: i32, nLo: i32, nHi: i32, gLo: i32, gHi: i32, a: i32, items: i32): void {
+/** buildReduced after its column pass (kSums or kGather): the globs' rows — each glob's weight (unit
+ *  weights: its count) and weighted means of the columns and y, from the chunks' partial sums added in
+ *  chunk order — and the pseudo-rows' entries. The sums' decomposition is fixed (chunks of globChunk
+ *  rows, four partial sums each: globSums): the same bits for every thread count and either pass. */
+function globRows(nr: i32, nLo: i32, nHi: i32, gLo: i32, gHi: i32, a: i32, items: i32): void {
   const cols = q - ic, stride = cols + 2;
-  const g = passArgs(kSums, fNd);
-  stf(g, aNr, <f64>nr);
-  stf(g, aNb, <f64>nb);
-  runItems(g, items);
-  const sums = wV + (<usize>(3 * items) << 3);
   let cLo = <f64>nLo, cHi = <f64>nHi;
-  if (fW != 0) { cLo = globTotal(sums, items, stride, cols + 1, 0); cHi = globTotal(sums, items, stride, cols + 1, 1); }
+  if (fW != 0) { cLo = globTotal(items, stride, cols + 1, 0); cHi = globTotal(items, stride, cols + 1, 1); }
   for (let j = 0; j <= cols; j++) {
     const dst = j < cols ? gX + ((<usize>j * <usize>nr) << 3) : gY;
-    if (nLo > 0) stf(dst, gLo, globTotal(sums, items, stride, j, 0) / cLo);
-    if (nHi > 0) stf(dst, gHi, globTotal(sums, items, stride, j, 1) / cHi);
+    if (nLo > 0) stf(dst, gLo, globTotal(items, stride, j, 0) / cLo);
+    if (nHi > 0) stf(dst, gHi, globTotal(items, stride, j, 1) / cHi);
     for (let i = fNd; i < fN; i++) stf(dst, a + (i - fNd), j < cols ? ldx(xatx(fX, fN, j, 0), i) : ldf(fY, i));
   }
   if (nLo > 0) stf(gW, gLo, cLo);
   if (nHi > 0) stf(gW, gHi, cHi);
 }
 
-/** The sum over items, in item order, of gatherDense's partial sums of column j (cols: y, cols + 1:
- *  w), glob h (0: below, 1: above). */
-function globTotal(sums: usize, items: i32, stride: i32, j: i32, h: i32): f64 {
+/** The sum over chunks, in chunk order, of the partial sums of column j (cols: y, cols + 1: w), glob h
+ *  (0: below, 1: above). */
+function globTotal(items: i32, stride: i32, j: i32, h: i32): f64 {
   let t = 0.0;
-  for (let c = 0; c < items; c++) t += ldf(sums, 2 * (c * stride + j) + h);
+  for (let c = 0; c < items; c++) t += ldf(gSums, 2 * (c * stride + j) + h);
   return t;
+}
+
+/** Item of the list gather (kGather): column j (X's, then y, then w) of the chunks of group g — each
+ *  chunk's band rows copied (the place pass's lists from the chunk's offsets on) and its globbed rows'
+ *  sums (globSums' partial sums, over the chunk's lists). */
+function gatherItem(pArgs: usize, c: i32, xs: i32, n: i32, nd: i32, pX: usize, pY: usize, pW: usize): void {
+  const items = chunks(nd), cols = <i32>ldf(pArgs, aQ) - <i32>ldf(pArgs, aIc), nc = cols + 1 + (pW != 0 ? 1 : 0);
+  const j = c % nc, g = c / nc, c0 = g * GATHER_GROUP, c1 = min<i32>(items, c0 + GATHER_GROUP);
+  const part = <usize>ldf(pArgs, aPart), id = <usize>ldf(pArgs, aId), sums = <usize>ldf(pArgs, aSums);
+  const nr = <i32>ldf(pArgs, aNr), nb = <i32>ldf(pArgs, aNb), nLo = <i32>ldf(pArgs, aNLo), nHi = <i32>ldf(pArgs, aNHi);
+  const dst = j < cols ? <usize>ldf(pArgs, aGX) + ((<usize>j * <usize>nr) << 3) : <usize>ldf(pArgs, aGY);
+  for (let k = c0; k < c1; k++) {
+    const last = k + 1 == items;
+    const b0 = <i32>ldf(part, 3 * k), b1 = last ? nb : <i32>ldf(part, 3 * k + 3);
+    const l0 = <i32>ldf(part, 3 * k + 1), l1 = last ? nb + nLo : <i32>ldf(part, 3 * k + 4);
+    const h0 = <i32>ldf(part, 3 * k + 2), h1 = last ? nb + nLo + nHi : <i32>ldf(part, 3 * k + 5);
+    const out = sums + (<usize>(2 * (k * (cols + 2) + j)) << 3);
+    if (j > cols) {
+      stf(out, 0, listSums<f64>(pW, id, 0, l0, l1));
+      stf(out, 1, listSums<f64>(pW, id, 0, h0, h1));
+    } else if (j < cols && xs == 2) {
+      const src = xat<f32>(pX, n, j, 0);
+      for (let t = b0; t < b1; t++) stf(dst, t, xld<f32>(src, ldi(id, t)));
+      stf(out, 0, listSums<f32>(src, id, pW, l0, l1));
+      stf(out, 1, listSums<f32>(src, id, pW, h0, h1));
+    } else {
+      const src = j < cols ? xat<f64>(pX, n, j, 0) : pY;
+      for (let t = b0; t < b1; t++) stf(dst, t, xld<f64>(src, ldi(id, t)));
+      stf(out, 0, listSums<f64>(src, id, pW, l0, l1));
+      stf(out, 1, listSums<f64>(src, id, pW, h0, h1));
+    }
+  }
+}
+
+/** globSums' value for the rows listed at id[k0..k1-1] (one chunk's glob, row order): w_i v_i (pW = 0:
+ *  v_i) into partial sum s_(i mod 4) — branch-free, every sum takes a value or +0 (exact) —, then
+ *  (s0 + s2) + (s1 + s3): the same additions in the same order as globSums streaming the chunk. */
+// @ts-ignore: decorator
+@inline function listSums<T>(p: usize, id: usize, pW: usize, k0: i32, k1: i32): f64 {
+  let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  for (let k = k0; k < k1; k++) {
+    const i = ldi(id, k), x = xld<T>(p, i), v = pW != 0 ? ldf(pW, i) * x : x, r = i & 3;
+    s0 += select<f64>(v, 0.0, r == 0);
+    s1 += select<f64>(v, 0.0, r == 1);
+    s2 += select<f64>(v, 0.0, r == 2);
+    s3 += select<f64>(v, 0.0, r == 3);
+  }
+  return (s0 + s2) + (s1 + s3);
 }
 
 /** Item c of gatherDense (kSums): chunk c's band rows numbered and listed from its offset on (the place
@@ -793,7 +809,7 @@ function sumsItem(pArgs: usize, c: i32, xs: i32, n: i32, nd: i32, pX: usize, pY:
     const m = ldi(memb, i);
     if (m >= 0 || m == MEMB_BAND) { sti(memb, i, kb); sti(id, kb, i); kb++; }
   }
-  const sums = part + (<usize>(3 * items + 2 * c * (cols + 2)) << 3);
+  const sums = <usize>ldf(pArgs, aSums) + (<usize>(2 * c * (cols + 2)) << 3);
   const gx = <usize>ldf(pArgs, aGX), gy = <usize>ldf(pArgs, aGY);
   for (let j = 0; j <= cols; j++) {
     const dst = j < cols ? gx + ((<usize>j * <usize>nr) << 3) : gy, out = sums + (<usize>(2 * j) << 3);
@@ -844,28 +860,6 @@ function sumsItem(pArgs: usize, c: i32, xs: i32, n: i32, nd: i32, pX: usize, pY:
   }
   stf(out, 0, (l0 + l2) + (l1 + l3));
   stf(out, 1, (h0 + h2) + (h1 + h3));
-}
-
-/** One column of buildReduced (entries of type T: X in its storage precision, or y): band rows,
- *  the glob below's weighted mean and the pseudo-rows, or (`hi`) the glob above's weighted mean. */
-// @ts-ignore: decorator
-@inline function gatherColumn<T>(src: usize, dst: usize, id: usize, pW: usize, nd: i32, n: i32, nb: i32, nLo: i32,
-  nHi: i32, gLo: i32, gHi: i32, cLo: f64, cHi: f64, a: i32, hi: bool): void {
-    if (hi) {
-      if (nHi > 0) {
-        let t = 0.0;
-        for (let k = nb + nLo; k < nb + nLo + nHi; k++) { const i = ldi(id, k); t += (pW == 0 ? 1.0 : ldf(pW, i)) * xld<T>(src, i); }
-        stf(dst, gHi, t / cHi);
-      }
-      return;
-    }
-    for (let k = 0; k < nb; k++) stf(dst, k, xld<T>(src, ldi(id, k)));
-    if (nLo > 0) {
-      let t = 0.0;
-      for (let k = nb; k < nb + nLo; k++) { const i = ldi(id, k); t += (pW == 0 ? 1.0 : ldf(pW, i)) * xld<T>(src, i); }
-      stf(dst, gLo, t / cLo);
-    }
-    for (let i = nd; i < n; i++) stf(dst, a + (i - nd), xld<T>(src, i));
 }
 
 /** columnScales() of the full problem (full problem active). Its maxima of |x_ij| over the rows of

@@ -36,7 +36,8 @@ export function globBytes(n: number, p: number): number {
   const c = globCap(n);
   return regionBytes(4 * n) + regionBytes(4 * c) + regionBytes(8 * c * p) +
     8 * regionBytes(8 * c) + 2 * regionBytes(4 * c) + regionBytes(argsBytes) + regionBytes(8 * (p + 1)) +
-    regionBytes(argsBytes) + regionBytes(16 * (n <= 16384 ? 1 : Math.ceil(n / 16384)));
+    regionBytes(argsBytes) + regionBytes(16 * (n <= 16384 ? 1 : Math.ceil(n / 16384))) +
+    regionBytes(16 * (n <= 16384 ? 1 : Math.ceil(n / 16384)) * (p + 2));
 }
 
 /** The kernel's argument region of its thread-pool row passes (assembly/l1-glob.ts: residuals, band
@@ -219,12 +220,11 @@ function buildReduced(): boolean {
   const F = mF, I = mI;
   let a = 0;
   let nLo = 0, nHi = 0;
-  let cLo = 0.0, cHi = 0.0;
   for (let i = 0; i < fNd; i++) {
     const m = I[gMemb + i];
     if (m >= 0 || m === MEMB_BAND) { I[gMemb + i] = a; a++; }
-    else if (m === MEMB_LO) { nLo++; cLo += wgt(i); }
-    else if (m === MEMB_HI) { nHi++; cHi += wgt(i); }
+    else if (m === MEMB_LO) nLo++;
+    else if (m === MEMB_HI) nHi++;
   }
   const nb = a;
   const gLo = a;
@@ -236,35 +236,9 @@ function buildReduced(): boolean {
   for (let i = fNd; i < fN; i++) I[gMemb + i] = a + (i - fNd);
   gN = nr;
   gNd = a;
-  let kb = 0, kl = nb, kh = nb + nLo;
-  for (let i = 0; i < fNd; i++) {
-    const m = I[gMemb + i];
-    if (m >= 0) { I[iId + kb] = i; kb++; }
-    else if (m === MEMB_LO) { I[iId + kl] = i; kl++; }
-    else if (m === MEMB_HI) { I[iId + kh] = i; kh++; }
-  }
-  if (globDense(nLo + nHi)) gatherDense(nr, nb, nLo, nHi, gLo, gHi, a);
-  else {
-    for (let c = 0; c <= q - ic; c++) {
-      const src = c < q - ic ? fX + c * fN : fY;
-      const S = c < q - ic ? fMX : F; // X in its storage precision, or y
-      const dst = c < q - ic ? gX + c * nr : gY;
-      for (let k = 0; k < nb; k++) F[dst + k] = S[src + I[iId + k]];
-      if (nLo > 0) {
-        let t = 0.0;
-        for (let k = nb; k < nb + nLo; k++) { const i = I[iId + k]; t += wgt(i) * S[src + i]; }
-        F[dst + gLo] = t / cLo;
-      }
-      if (nHi > 0) {
-        let t = 0.0;
-        for (let k = nb + nLo; k < nb + nLo + nHi; k++) { const i = I[iId + k]; t += wgt(i) * S[src + i]; }
-        F[dst + gHi] = t / cHi;
-      }
-      for (let i = fNd; i < fN; i++) F[dst + a + (i - fNd)] = S[src + i];
-    }
-    if (nLo > 0) F[gW + gLo] = cLo;
-    if (nHi > 0) F[gW + gHi] = cHi;
-  }
+  let kb = 0;
+  for (let i = 0; i < fNd; i++) if (I[gMemb + i] >= 0) { I[iId + kb] = i; kb++; }
+  globRows(nr, nb, nLo, nHi, gLo, gHi, a);
   for (let k = 0; k < nb; k++) { const i = I[iId + k]; F[gW + k] = wgt(i); I[gMap + k] = i; }
   for (let i = fNd; i < fN; i++) { F[gW + a + (i - fNd)] = wgt(i); I[gMap + a + (i - fNd)] = i; }
   if (nLo > 0) I[gMap + gLo] = -1;
@@ -272,27 +246,20 @@ function buildReduced(): boolean {
   return true;
 }
 
-/** Rows per item of the kernel's row passes: gatherDense's partial sums are per chunk of this many rows. */
+/** Rows per item of the kernel's row passes: the globs' partial sums are per chunk of this many rows. */
 const GLOB_CHUNK = 16384;
 
-function chunks(rows: number): number { return rows <= GLOB_CHUNK ? 1 : Math.ceil(rows / GLOB_CHUNK); }
-
-/** The kernel's dense-gather rule (assembly/l1-glob.ts globDense): counts only. */
-function globDense(nGlob: number): boolean {
-  return nGlob >= fNd >> 2 && chunks(fNd) * (3 + 2 * (q - ic + 2)) <= fN;
-}
-
-/** buildReduced's columns when the globs hold most rows (assembly/l1-glob.ts gatherDense): per chunk of
- *  GLOB_CHUNK rows the globbed rows' w_i v_i in four partial sums (row i into sum i mod 4, combined
- *  (s0 + s2) + (s1 + s3)), the chunks' sums added in chunk order; glob weights likewise (weighted fits). */
-function gatherDense(nr: number, nb: number, nLo: number, nHi: number, gLo: number, gHi: number, a: number): void {
+/** buildReduced's columns (assembly/l1-glob.ts kSums / kGather and globRows): band rows copied; the
+ *  globs' weights (unit weights: counts) and weighted means of the columns and y from sums per chunk of
+ *  GLOB_CHUNK rows (globTotal), then the pseudo-rows. */
+function globRows(nr: number, nb: number, nLo: number, nHi: number, gLo: number, gHi: number, a: number): void {
   const F = mF, I = mI;
   const cols = q - ic;
   const cLo = fW === 0 ? nLo : globTotal(F, fW, false, 0);
   const cHi = fW === 0 ? nHi : globTotal(F, fW, false, 1);
   for (let c = 0; c <= cols; c++) {
     const src = c < cols ? fX + c * fN : fY;
-    const S = c < cols ? fMX : F;
+    const S = c < cols ? fMX : F; // X in its storage precision, or y
     const dst = c < cols ? gX + c * nr : gY;
     for (let k = 0; k < nb; k++) F[dst + k] = S[src + I[iId + k]];
     if (nLo > 0) F[dst + gLo] = globTotal(S, src, fW !== 0, 0) / cLo;
@@ -304,7 +271,8 @@ function gatherDense(nr: number, nb: number, nLo: number, nHi: number, gLo: numb
 }
 
 /** The sum over the rows globbed below (h = 0) or above (h = 1) of w_i S[o + i] (weighted: w_i times;
- *  else S alone), as gatherDense's chunked partial sums. */
+ *  else S alone): per chunk of GLOB_CHUNK rows, row i into partial sum s_(i mod 4), the chunk's sum
+ *  (s0 + s2) + (s1 + s3), the chunks' sums added in chunk order (assembly/l1-glob.ts globSums). */
 function globTotal(S: Float64Array | Float32Array, o: number, weighted: boolean, h: number): number {
   const F = mF, I = mI, want = h === 0 ? MEMB_LO : MEMB_HI;
   let t = 0.0;

@@ -4,7 +4,7 @@
 // compared byte for byte in the work region after the fit (the final outputs alone rarely show a last
 // bit of a glob row) — and reach the plain solve's certified optimum. Sizes with a last chunk of 1-3
 // rows past a multiple of 4, weights with zeros, tau 0.1 / 0.5 / 0.9, no intercept, a column whose mean
-// is ~1e3 times its spread.
+// is ~1e3 times its spread; a full level built by the list gather (80% zero weights).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INFO_GAP, INFO_GLOB_ROUNDS, INFO_LEN, INFO_OBJECTIVE, INFO_PRIMAL } from '../../src/abi/info.js';
 import { STATUS_OK } from '../../src/abi/status.js';
@@ -20,7 +20,8 @@ const FORCE: [number, number] = [1, 40];
 const OFF: [number, number] = [1 << 30, 0];
 
 /** Uniform design (column 0 moved by `offset`), Cauchy noise; weights with ~5% zeros when `weights`. */
-function problem(seed: number, n: number, p: number, o: { offset?: number; weights?: boolean; intercept?: boolean } = {}): L1Problem {
+function problem(seed: number, n: number, p: number,
+  o: { offset?: number; weights?: boolean; intercept?: boolean; zeros?: number } = {}): L1Problem {
   const u = rng(seed);
   const X = new Float64Array(n * p), y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -29,7 +30,7 @@ function problem(seed: number, n: number, p: number, o: { offset?: number; weigh
     y[i] = f + Math.tan(Math.PI * (u() - 0.5));
   }
   const pr: L1Problem = { n, p, X, y, intercept: o.intercept };
-  if (o.weights) pr.w = Float64Array.from({ length: n }, () => (u() < 0.05 ? 0 : 0.5 + u()));
+  if (o.weights) pr.w = Float64Array.from({ length: n }, () => (u() < (o.zeros ?? 0.05) ? 0 : 0.5 + u()));
   return pr;
 }
 
@@ -84,6 +85,9 @@ describe('the full level\'s dense reduced-problem build', () => {
     ['n 40003 p 4 tau 0.1 weights', problem(2, 40003, 4, { weights: true }), 0.1],
     ['n 33793 p 3 tau 0.9 no intercept', problem(3, 33793, 3, { intercept: false }), 0.9],
     ['n 34818 p 5 offset column, weights', problem(4, 34818, 5, { offset: 1e3, weights: true }), 0.5],
+    // 80% of the weights 0: the globs hold under a quarter of the rows even on the full level, whose
+    // build is then the list gather's (kGather) — the same sums by construction
+    ['n 40003 p 4 tau 0.3, 80% zero weights (list gather)', problem(5, 40003, 4, { weights: true, zeros: 0.8 }), 0.3],
   ];
 
   it('kernel and twin build the same reduced problem, byte for byte, and return the same bits', () => {

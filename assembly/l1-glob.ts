@@ -659,12 +659,12 @@ function globResidualsVerify(): i32 {
 
 /** Builds the reduced problem from the membership (full problem active): band data rows in row
  *  order, the glob below, the glob above (weight c = sum w_i, row and response the w-weighted means:
- *  c rho(ybar - abar.b) = rho(sum_i w_i (y_i - a_i.b))), then the pseudo-rows. The rows of each kind
- *  are listed first (full wId: band, then below, then above, each in row order), so the column
- *  copies and glob sums are branch-free gathers. False when the problem would exceed the area. */
+ *  c rho(ybar - abar.b) = rho(sum_i w_i (y_i - a_i.b))), then the pseudo-rows. Counts per item (from
+ *  classify's sides pass, else the count pass), offsets, then the columns: kSums streaming each chunk
+ *  where the globs hold most rows, else the place pass's row lists (band, below, above, each in row
+ *  order) and kGather; the globs' rows from per-chunk partial sums (globRows). False when the problem
+ *  would exceed the area. */
 function buildReduced(): bool {
-  // counts per item, then each item numbers its band rows and lists its rows of each kind from its
-  // offsets on (band, then below, then above, each in row order)
   const items = chunks(fNd);
   const pa = passArgs(kCount, fNd);
   // counts: classify's last pass took them when it ran just before; else (a fix-up round's

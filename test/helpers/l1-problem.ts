@@ -21,6 +21,8 @@ export interface L1Run {
   status: number;
   coef: Float64Array;
   info: Float64Array;
+  /** globFit with `work`: a copy of the work region after the fit (zeroed before it) */
+  work?: Uint8Array;
 }
 
 /** The thread tests' L1 problem (test/threads/l1-*-threads.test.ts): n × p row-major design, entries
@@ -45,9 +47,10 @@ export function threadsProblem(rand: () => number, n: number, p: number, integer
 
 /** One l1_fit call on backend tb with the globbing threshold and smallest level [minRows, baseRows]
  *  (l1_glob; restored after), an optional warm start (intercept first), relative gap tolerance tol;
- *  checks that the kernel left X and y unmodified. */
+ *  checks that the kernel left X and y unmodified. With `work`, the work region (16-aligned) is zeroed
+ *  before the call and copied into the result after it. */
 export function globFit(tb: TestBackend, pr: L1Problem, tau: number, glob: [number, number], start?: ArrayLike<number>,
-  maxIter = 100_000, tol = 1e-10): L1Run {
+  maxIter = 100_000, tol = 1e-10, work = false): L1Run {
   const { arena, backend } = tb;
   const k = backend.kernels;
   const old = k.l1_glob(glob[0], glob[1]);
@@ -63,12 +66,19 @@ export function globFit(tb: TestBackend, pr: L1Problem, tau: number, glob: [numb
     f.set(pr.y, pY >>> 3);
     if (pr.w) f.set(pr.w, pW >>> 3);
     if (start) f.set(start, pS >>> 3);
+    const wb = k.l1_work_bytes(n, p);
+    if (work) {
+      if (pWk % 16 !== 0) throw new Error('work region not 16-aligned');
+      new Uint8Array(f.buffer, pWk, wb).fill(0);
+    }
     const status = k.l1_fit(n, pr.nData ?? n, p, pX, pY, pr.w ? pW : 0, pr.intercept === false ? 0 : 1, tau,
       maxIter, tol, start ? pS : 0, pC, pI, pF, pWk);
     f = backend.f64();
     for (let i = 0; i < n * p; i++) if (!Object.is(f[(pX >>> 3) + i], pr.X[i])) throw new Error(`X[${i}] modified`);
     for (let i = 0; i < n; i++) if (!Object.is(f[(pY >>> 3) + i], pr.y[i])) throw new Error(`y[${i}] modified`);
-    return { status, coef: f.slice(pC >>> 3, (pC >>> 3) + p + 1), info: f.slice(pI >>> 3, (pI >>> 3) + INFO_LEN) };
+    const run: L1Run = { status, coef: f.slice(pC >>> 3, (pC >>> 3) + p + 1), info: f.slice(pI >>> 3, (pI >>> 3) + INFO_LEN) };
+    if (work) run.work = new Uint8Array(f.buffer, pWk, wb).slice();
+    return run;
   } finally {
     arena.release(mark);
     k.l1_glob(old, 0);

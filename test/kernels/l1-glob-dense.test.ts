@@ -34,36 +34,6 @@ function problem(seed: number, n: number, p: number,
   return pr;
 }
 
-/** One l1_fit (glob settings FORCE) on tb with the work region zeroed first; returns coef, info and a
- *  copy of the work region. */
-function fitArea(tb: TestBackend, pr: L1Problem, tau: number) {
-  const { arena, backend } = tb;
-  const k = backend.kernels;
-  const old = k.l1_glob(FORCE[0], FORCE[1]);
-  const { n, p } = pr;
-  const mark = arena.mark();
-  try {
-    const work = k.l1_work_bytes(n, p);
-    const [pX, pY, pW, pC, pI, pF, pWk] = arena.allocMany([8 * n * p, 8 * n, pr.w ? 8 * n : 0, 8 * (p + 1), 8 * INFO_LEN,
-      4 * Math.max(p, 1), work]);
-    let f = backend.f64();
-    f.set(pr.X, pX >>> 3);
-    f.set(pr.y, pY >>> 3);
-    if (pr.w) f.set(pr.w, pW >>> 3);
-    expect(pWk % 16).toBe(0);
-    new Uint8Array(f.buffer, pWk, work).fill(0);
-    const status = k.l1_fit(n, n, p, pX, pY, pr.w ? pW : 0, pr.intercept === false ? 0 : 1, tau, 100_000, TOL, 0, pC, pI, pF, pWk);
-    f = backend.f64();
-    return {
-      status, coef: f.slice(pC >>> 3, (pC >>> 3) + p + 1), info: f.slice(pI >>> 3, (pI >>> 3) + INFO_LEN),
-      work: new Uint8Array(f.buffer, pWk, work).slice(),
-    };
-  } finally {
-    arena.release(mark);
-    k.l1_glob(old, 0);
-  }
-}
-
 /** The byte range of the reduced problem's area in a work region (membership, row map, X, y, w:
  *  globBegin's first five regions), after the full layout (src/twin/l1-state.ts layout, the kernel's
  *  alike; the work region 16-aligned). */
@@ -95,11 +65,11 @@ describe('the full level\'s dense reduced-problem build', () => {
     const js = backends.find((b) => b.label === 'js')!;
     let compared = 0;
     for (const [what, pr, tau] of cases) {
-      const a = fitArea(rel, pr, tau), b = fitArea(js, pr, tau);
+      const a = globFit(rel, pr, tau, FORCE, undefined, 100_000, TOL, true), b = globFit(js, pr, tau, FORCE, undefined, 100_000, TOL, true);
       expect(a.status, what).toBe(STATUS_OK);
       expect(a.info[INFO_GLOB_ROUNDS], `${what}: globbed`).toBeGreaterThan(0);
       const [s0, s1] = reducedArea(pr);
-      const x = a.work.subarray(s0, s1), y = b.work.subarray(s0, s1);
+      const x = a.work!.subarray(s0, s1), y = b.work!.subarray(s0, s1);
       // the area holds the full level's build: some of its bytes are set
       expect(x.some((v) => v !== 0), `${what}: area written`).toBe(true);
       let first = -1;

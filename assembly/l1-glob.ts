@@ -137,7 +137,7 @@ let gArgsBg: usize = 0; // argsLen f64: the arguments of the pass run in the bac
 let gMarkPart: usize = 0; // 2 chunks(n) f64: the level marks' counts per item (classify)
 let gSums: usize = 0;     // 2 (p + 2) chunks(n) f64: per chunk and column (X, y, w), the globs' partial sums (globRows)
 let gMarked = false;      // the next classify's membership marks were taken in the background
-let gCounted = false;     // wV[3c..3c + 2] hold item c's band, below and above rows (classify's last pass)
+let gCounted = false;     // wV[3c..3c + 2] hold item c's band, below and above rows (a plain level's classify)
 let gColMax: usize = 0; // p + 1 f64: max |y_i|, then max |x_ij| per column, over the data rows
 let gMaxDone = false;   // gColMax holds this kernel call's maxima
 let gStartR: usize = 0; // the caller's residuals of the start and maxima (l1_fit's pStartR), or 0
@@ -294,21 +294,14 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
     const r0 = c * globChunk, r1 = min<i32>(rows, r0 + globChunk);
     const memb = <usize>ldf(pArgs, aMemb), pR = <usize>ldf(pArgs, aR);
     const klo = ldf(pArgs, aLo), khi = ldf(pArgs, aHi), ilo = <i32>ldf(pArgs, aIdLo), ihi = <i32>ldf(pArgs, aIdHi);
-    // branch-free (the side is a coin flip at tau 0.5): integer selects, every row's word rewritten;
-    // the item's band, below and above rows counted for buildReduced (no count pass after classify)
-    let nb = 0, nLo = 0, nHi = 0;
-    const direct = <i32>ldf(pArgs, aFlags) != 0; // the full level: members are the rows of positive weight
+    // branch-free (the side is a coin flip at tau 0.5): integer selects, every row's word rewritten.
+    // (Counting the item's rows of each side here, for buildReduced instead of its count pass, cost
+    // this pass about what the count pass costs: measured in session 11, not kept.)
     for (let i = r0; i < r1; i++) {
-      const m = direct ? select<i32>(MEMB_BAND, MEMB_OUT, (pW == 0 ? 1.0 : ldf(pW, i)) > 0) : ldi(memb, i), r = ldf(pR, i);
+      const m = ldi(memb, i), r = ldf(pR, i);
       const lo = (r < klo) | ((r == klo) & (i < ilo)), hi = (r > khi) | ((r == khi) & (i > ihi));
-      const v = select<i32>(m, select<i32>(MEMB_LO, select<i32>(MEMB_HI, m, hi), lo), m == MEMB_OUT);
-      sti(memb, i, v);
-      nb += <i32>((v >= 0) | (v == MEMB_BAND));
-      nLo += <i32>(v == MEMB_LO);
-      nHi += <i32>(v == MEMB_HI);
+      sti(memb, i, select<i32>(m, select<i32>(MEMB_LO, select<i32>(MEMB_HI, m, hi), lo), m == MEMB_OUT));
     }
-    const part = <usize>ldf(pArgs, aPart);
-    stf(part, 3 * c, <f64>nb); stf(part, 3 * c + 1, <f64>nLo); stf(part, 3 * c + 2, <f64>nHi);
   } else if (kind == kSums) {
     sumsItem(pArgs, c, xs, n, nd, pX, pY, pW);
   } else if (kind >= kMark) {
@@ -330,14 +323,15 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
       stf(part, 2 * c, <f64>m);
       stf(part, 2 * c + 1, <f64>ms);
     } else if (kind == kSample) {
-      // classify on the full level: members (positive weight) counted, the sampled ones' residuals (0
-      // where tied), weights and rows listed from slot r0 on; the membership is left to the sides pass
+      // classify on the full level: members (positive weight) marked and counted, the sampled ones'
+      // residuals (0 where tied), weights and rows listed from slot r0 on
       const pR = <usize>ldf(pArgs, aR), key = <usize>ldf(pArgs, aKey), wt = <usize>ldf(pArgs, aWt);
       const sThr = <u32>ldf(pArgs, aSThr), sAll = (<i32>ldf(pArgs, aFlags) & 4) != 0, tie = ldf(pArgs, aTie);
       let m = 0, ms = r0;
       for (let i = r0; i < r1; i++) {
         const w = pW == 0 ? 1.0 : ldf(pW, i);
-        if (!(w > 0)) continue;
+        if (!(w > 0)) { sti(memb, i, MEMB_OUT); continue; }
+        sti(memb, i, MEMB_BAND);
         m++;
         if (!(sAll || sampleHash(i) < sThr)) continue;
         const r = ldf(pR, i);
@@ -559,9 +553,9 @@ function classify(thr: u32, all: bool, band: f64): void {
   if (ic) sc += Math.abs(ldf(wB, 0)) + ldf(wBeta, 0);
   for (let j = ic; j < q; j++) sc += (Math.abs(ldf(wB, j)) + ldf(wBeta, j)) * ldf(gColMax, 1 + j - ic);
   stf(a, aTie, ZERO_RES * sc);
-  // the full level (all rows of positive weight are members): the sides pass takes the membership from
-  // the weights, and one pass (kSample) lists each item's sampled members at its own rows' slots,
-  // moved together here (row order: the same list as the mark and scatter passes give)
+  // the full level (all rows of positive weight are members): one pass (kSample) marks and counts the
+  // members and lists each item's sampled members at its own rows' slots, moved together here (row
+  // order: the same list as the mark and scatter passes give)
   const direct = all && collect && !gMarked;
   let m = 0, mAll = 0;
   if (direct) {
@@ -596,7 +590,7 @@ function classify(thr: u32, all: bool, band: f64): void {
     stf(a, aPart, <f64>wV); // the scatter's offsets
     stf(a, aKind, <f64>kScatter);
     runItems(a, items);
-  }
+  } else if (m == 0) return;
   // the sampled members' weights in row order: all, below the fit, tied to it
   let tw = 0.0, wBelow = 0.0, wTied = 0.0;
   for (let k = 0; k < m; k++) {
@@ -611,18 +605,15 @@ function classify(thr: u32, all: bool, band: f64): void {
     tlo = Math.min(tlo, wBelow - CLASSIFY_TIE_SIDE * share * tw);
     thi = Math.max(thi, wBelow + wTied + CLASSIFY_TIE_SIDE * share * tw);
   }
-  // (direct with no sampled member: the sides pass still writes the membership, every member in the band)
   let klo = -Infinity, khi = Infinity, ilo = -1, ihi = fNd;
-  if (m > 0 && tlo > 0) { const k = wselect(wKey, wWt, wId, m, tlo, tw, wSel); klo = ldf(wKey, k); ilo = ldi(wId, k); }
-  if (m > 0 && thi < tw) { const k = wselect(wKey, wWt, wId, m, thi, tw, wSel); khi = ldf(wKey, k); ihi = ldi(wId, k); }
+  if (tlo > 0) { const k = wselect(wKey, wWt, wId, m, tlo, tw, wSel); klo = ldf(wKey, k); ilo = ldi(wId, k); }
+  if (thi < tw) { const k = wselect(wKey, wWt, wId, m, thi, tw, wSel); khi = ldf(wKey, k); ihi = ldi(wId, k); }
   const sa = passArgs(kSides, fNd);
-  stf(sa, aFlags, direct ? 1 : 0);
   stf(sa, aLo, klo);
   stf(sa, aHi, khi);
   stf(sa, aIdLo, <f64>ilo);
   stf(sa, aIdHi, <f64>ihi);
   runItems(sa, items);
-  gCounted = true;
 }
 
 /** Globbed rows on the wrong side of the fit (full residuals in wR) join the band; returns how many.
@@ -667,8 +658,7 @@ function globResidualsVerify(): i32 {
 function buildReduced(): bool {
   const items = chunks(fNd);
   const pa = passArgs(kCount, fNd);
-  // counts: classify's last pass took them when it ran just before; else (a fix-up round's
-  // membership changes) the count pass
+  // counts: a plain level's classify took them (its members, all in the band); else the count pass
   if (!gCounted) runItems(pa, items);
   gCounted = false;
   let a = 0;
@@ -690,8 +680,8 @@ function buildReduced(): bool {
     stf(wV, 3 * c, <f64>kb); stf(wV, 3 * c + 1, <f64>kl); stf(wV, 3 * c + 2, <f64>kh);
     kb += cb; kl += cl; kh += ch;
   }
-  // the columns: the globs' sums per chunk (globSums) — from the row lists of the place pass where the
-  // globs hold few rows, else streaming each chunk (kSums, which also places the band rows)
+  // the columns: the globs' sums per chunk — from the row lists of the place pass where the globs hold
+  // few rows (listSums), else streaming each chunk (kSums, which also places the band rows; globSums)
   const dense = nLo + nHi >= fNd >> 2;
   if (!dense) {
     stf(pa, aKind, <f64>kPlace);
@@ -724,7 +714,8 @@ function gatherItems(items: i32): i32 {
 /** buildReduced after its column pass (kSums or kGather): the globs' rows — each glob's weight (unit
  *  weights: its count) and weighted means of the columns and y, from the chunks' partial sums added in
  *  chunk order — and the pseudo-rows' entries. The sums' decomposition is fixed (chunks of globChunk
- *  rows, four partial sums each: globSums): the same bits for every thread count and either pass. */
+ *  rows, four partial sums each: by row, globSums, or by list position, listSums; the pass follows
+ *  from the counts): the same bits for every thread count. */
 function globRows(nr: i32, nLo: i32, nHi: i32, gLo: i32, gHi: i32, a: i32, items: i32): void {
   const cols = q - ic, stride = cols + 2;
   let cLo = <f64>nLo, cHi = <f64>nHi;
@@ -749,7 +740,7 @@ function globTotal(items: i32, stride: i32, j: i32, h: i32): f64 {
 
 /** Item of the list gather (kGather): column j (X's, then y, then w) of the chunks of group g — each
  *  chunk's band rows copied (the place pass's lists from the chunk's offsets on) and its globbed rows'
- *  sums (globSums' partial sums, over the chunk's lists). */
+ *  sums (listSums, over the chunk's lists). */
 function gatherItem(pArgs: usize, c: i32, xs: i32, n: i32, nd: i32, pX: usize, pY: usize, pW: usize): void {
   const items = chunks(nd), cols = <i32>ldf(pArgs, aQ) - <i32>ldf(pArgs, aIc), nc = cols + 1 + (pW != 0 ? 1 : 0);
   const j = c % nc, g = c / nc, c0 = g * GATHER_GROUP, c1 = min<i32>(items, c0 + GATHER_GROUP);
@@ -779,20 +770,30 @@ function gatherItem(pArgs: usize, c: i32, xs: i32, n: i32, nd: i32, pX: usize, p
   }
 }
 
-/** globSums' value for the rows listed at id[k0..k1-1] (one chunk's glob, row order): w_i v_i (pW = 0:
- *  v_i) into partial sum s_(i mod 4) — branch-free, every sum takes a value or +0 (exact) —, then
- *  (s0 + s2) + (s1 + s3): the same additions in the same order as globSums streaming the chunk. */
+/** The sum of w_i v_i (pW = 0: v_i) over the rows listed at id[k0..k1-1] (one chunk's glob, row
+ *  order): list position k - k0 into partial sum s_((k - k0) mod 4) — four chains of adds, unrolled —,
+ *  then (s0 + s2) + (s1 + s3). Twin: globTotal by list position. */
 // @ts-ignore: decorator
 @inline function listSums<T>(p: usize, id: usize, pW: usize, k0: i32, k1: i32): f64 {
   let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-  for (let k = k0; k < k1; k++) {
-    const i = ldi(id, k), x = xld<T>(p, i), v = pW != 0 ? ldf(pW, i) * x : x, r = i & 3;
-    s0 += select<f64>(v, 0.0, r == 0);
-    s1 += select<f64>(v, 0.0, r == 1);
-    s2 += select<f64>(v, 0.0, r == 2);
-    s3 += select<f64>(v, 0.0, r == 3);
+  let k = k0;
+  for (; k + 3 < k1; k += 4) {
+    s0 += listVal<T>(p, id, pW, k);
+    s1 += listVal<T>(p, id, pW, k + 1);
+    s2 += listVal<T>(p, id, pW, k + 2);
+    s3 += listVal<T>(p, id, pW, k + 3);
   }
+  if (k < k1) s0 += listVal<T>(p, id, pW, k);
+  if (k + 1 < k1) s1 += listVal<T>(p, id, pW, k + 1);
+  if (k + 2 < k1) s2 += listVal<T>(p, id, pW, k + 2);
   return (s0 + s2) + (s1 + s3);
+}
+
+/** w_i v_i (pW = 0: v_i) of the row listed at id[k] (v column p of type T). */
+// @ts-ignore: decorator
+@inline function listVal<T>(p: usize, id: usize, pW: usize, k: i32): f64 {
+  const i = ldi(id, k), x = xld<T>(p, i);
+  return pW != 0 ? ldf(pW, i) * x : x;
 }
 
 /** Item c of gatherDense (kSums): chunk c's band rows numbered and listed from its offset on (the place

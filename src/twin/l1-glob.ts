@@ -251,19 +251,20 @@ const GLOB_CHUNK = 16384;
 
 /** buildReduced's columns (assembly/l1-glob.ts kSums / kGather and globRows): band rows copied; the
  *  globs' weights (unit weights: counts) and weighted means of the columns and y from sums per chunk of
- *  GLOB_CHUNK rows (globTotal), then the pseudo-rows. */
+ *  GLOB_CHUNK rows (globTotal, by row or by list position as the kernel's pass), then the pseudo-rows. */
 function globRows(nr: number, nb: number, nLo: number, nHi: number, gLo: number, gHi: number, a: number): void {
   const F = mF, I = mI;
   const cols = q - ic;
-  const cLo = fW === 0 ? nLo : globTotal(F, fW, false, 0);
-  const cHi = fW === 0 ? nHi : globTotal(F, fW, false, 1);
+  const byRow = nLo + nHi >= fNd >> 2; // the kernel streams the chunks (kSums), else sums its lists (kGather)
+  const cLo = fW === 0 ? nLo : globTotal(F, fW, false, 0, byRow);
+  const cHi = fW === 0 ? nHi : globTotal(F, fW, false, 1, byRow);
   for (let c = 0; c <= cols; c++) {
     const src = c < cols ? fX + c * fN : fY;
     const S = c < cols ? fMX : F; // X in its storage precision, or y
     const dst = c < cols ? gX + c * nr : gY;
     for (let k = 0; k < nb; k++) F[dst + k] = S[src + I[iId + k]];
-    if (nLo > 0) F[dst + gLo] = globTotal(S, src, fW !== 0, 0) / cLo;
-    if (nHi > 0) F[dst + gHi] = globTotal(S, src, fW !== 0, 1) / cHi;
+    if (nLo > 0) F[dst + gLo] = globTotal(S, src, fW !== 0, 0, byRow) / cLo;
+    if (nHi > 0) F[dst + gHi] = globTotal(S, src, fW !== 0, 1, byRow) / cHi;
     for (let i = fNd; i < fN; i++) F[dst + a + (i - fNd)] = S[src + i];
   }
   if (nLo > 0) F[gW + gLo] = cLo;
@@ -271,17 +272,19 @@ function globRows(nr: number, nb: number, nLo: number, nHi: number, gLo: number,
 }
 
 /** The sum over the rows globbed below (h = 0) or above (h = 1) of w_i S[o + i] (weighted: w_i times;
- *  else S alone): per chunk of GLOB_CHUNK rows, row i into partial sum s_(i mod 4), the chunk's sum
- *  (s0 + s2) + (s1 + s3), the chunks' sums added in chunk order (assembly/l1-glob.ts globSums). */
-function globTotal(S: Float64Array | Float32Array, o: number, weighted: boolean, h: number): number {
+ *  else S alone): per chunk of GLOB_CHUNK rows, row i (byRow; assembly/l1-glob.ts globSums) or the k-th
+ *  of the chunk's rows in that glob (listSums) into partial sum s_(i or k mod 4), the chunk's sum
+ *  (s0 + s2) + (s1 + s3), the chunks' sums added in chunk order. */
+function globTotal(S: Float64Array | Float32Array, o: number, weighted: boolean, h: number, byRow: boolean): number {
   const F = mF, I = mI, want = h === 0 ? MEMB_LO : MEMB_HI;
   let t = 0.0;
   for (let r0 = 0; r0 < fNd; r0 += GLOB_CHUNK) {
     const r1 = Math.min(fNd, r0 + GLOB_CHUNK);
     const s = [0.0, 0.0, 0.0, 0.0];
+    let k = 0;
     for (let i = r0; i < r1; i++) {
       if (I[gMemb + i] !== want) continue;
-      s[i & 3] += weighted ? F[fW + i] * S[o + i] : S[o + i];
+      s[(byRow ? i : k++) & 3] += weighted ? F[fW + i] * S[o + i] : S[o + i];
     }
     t += (s[0] + s[2]) + (s[1] + s[3]);
   }

@@ -107,7 +107,8 @@
 //
 // Files: l1-state.ts (tolerances, the current problem, work regions, inline helpers), l1-lu.ts (the
 // basis LU), l1-simplex.ts (residual bookkeeping, coordinate descent, crash, pivots), l1-certificate.ts,
-// l1-glob.ts (the globbing driver), and this file: the entry points. Problem and region pointers are
+// l1-glob.ts (the globbing driver), l1-rank.ts (the least-squares rank check alongside a globbing solve,
+// and the smallest level's own least-squares start), and this file: the entry points. Problem and region pointers are
 // module globals of l1-state.ts, set at entry (the kernel is not re-entrant from the progress hook);
 // each is written by one file only. The twin (src/twin/l1*.ts) has the same files and functions.
 import {
@@ -188,7 +189,8 @@ export function l1_fit(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: usiz
     // warm start — inside this one kernel call. Penalised fits (pseudo-rows) are always full rank.
     // The warm start need not be refined: l2Solve's inner mode (IRLS's intermediate solve) gives the
     // same rank decision and flags and skips the refinement and objective passes when the Cholesky
-    // bound allows (1e5 x 10: ~3 of the fit's ~58 ms CPU; ols() itself is ~6 ms).
+    // bound allows (1e5 x 10: ~3 of the fit's ~58 ms CPU; ols() itself is ~6 ms). On the globbing
+    // path without a start the same check runs alongside the solve instead (l1-rank.ts).
     const st = l2Solve(nIn, p, x, y, w, intercept, 0, pCoef, pInfo, pFlags, pWork, 1);
     if (st == STATUS_RANK_DEFICIENT || st == STATUS_NUMERICAL) return st;
     if (pStart == 0) pStart = pCoef;

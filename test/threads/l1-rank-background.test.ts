@@ -7,8 +7,9 @@
 // really in the background on 2 and 3 threads; a design whose smallest level is rank deficient but whose
 // full data is not (the old order: the full check first, no Gram ranges; certified); a full design that
 // the check finds rank deficient only on all rows (RANK_DEFICIENT naming the column, as the check up front
-// did; no job left pending, memory as before, the pool usable with the same bits after); a fit cancelled,
-// and a worker failing, while a Gram range runs in the background. (Skipped in the 'debug' project.)
+// did; no job left pending, memory as before, the pool usable with the same bits after); the iteration
+// budget spent inside the globbing solve (the check still decides); a fit cancelled, and a worker
+// failing, while a Gram range runs in the background. (Skipped in the 'debug' project.)
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dataset, init, quantile, RobustRegError } from '../../src/index.js';
 import { injectThreadFault, memoryStats, threadStats } from '../../src/backend/runtime.js';
@@ -146,6 +147,30 @@ describe.skipIf(debug)('L1: the rank check in the background, the smallest level
     }
     expect(threadStats().usable).toBe(true);
     same(bits(fit(ok, 'wasm', 2, { tau: 0.3 }).r!), before, 'a fit after');
+  });
+
+  it('the iteration budget spent inside the globbing solve: the check still decides (RANK_DEFICIENT, or max-iterations = twin)', () => {
+    const r2 = rng(6);
+    const aliased = problem(270000, 3, 41, (i, row) => row[0] + row[1] + (inSample(i) ? (r2() < 0.5 ? -6.5e-10 : 6.5e-10) : 0));
+    const full = problem(270000, 3, 42);
+    for (const maxIter of [5, 60]) {
+      const ref = fit(full, 'js', 1, { tau: 0.5, maxIter });
+      expect(ref.err).toBeUndefined();
+      expect((ref.r as unknown as { status: string }).status, `maxIter ${maxIter}`).toBe('max-iterations');
+      for (const t of [1, 2, 3]) {
+        const w = fit(full, 'wasm', t, { tau: 0.5, maxIter });
+        // 5: spent in the smallest level's solve (no range started: the check runs whole at the end); 60:
+        // in level 0's, after both ranges
+        expect(gramStarts(w.starts), `maxIter ${maxIter} threads ${t}`).toBe(t === 1 || maxIter === 5 ? 0 : 2);
+        expect(w.leftBusy).toBe(false);
+        same(bits(w.r!), bits(ref.r!), `maxIter ${maxIter} threads ${t}`);
+      }
+      for (const [backend, t] of [['js', 1], ['wasm', 2]] as const) {
+        const w = fit(aliased, backend, t, { tau: 0.5, maxIter });
+        expect((w.err as RobustRegError)?.code, `aliased, maxIter ${maxIter}, ${backend} ${t}`).toBe('RANK_DEFICIENT');
+        expect(w.leftBusy).toBe(false);
+      }
+    }
   });
 
   it('a fit cancelled while a Gram range runs in the background: CANCELLED, joined, same bits after', () => {

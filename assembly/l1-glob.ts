@@ -192,13 +192,15 @@ function useReduced(): void {
 }
 
 // ---- the passes over all rows as items on the thread pool (assembly/par.ts) ----
-// The residuals, the band sides and the reduced problem's column gathers compute each row (each
-// column) alone, in the order of the sequential loops they replace: how the rows are split into
-// items, and which thread runs an item, never changes a bit. Items read everything from the argument
-// region gArgs (each thread has its own instance: its module globals are not the caller's).
+// The residuals, the band sides and the reduced problem's band columns compute each row alone, in the
+// order of the sequential loops they replace; the globs' sums are per chunk of GLOB_CHUNK rows, added
+// in chunk order (globRows): which thread runs an item never changes a bit. Items read everything from
+// the argument region gArgs (each thread has its own instance: its module globals are not the caller's).
 
-/** Rows per item of the row passes (kernel-only: any value gives the same bits). */
-const globChunk: i32 = 16384;
+/** Rows per item of the row passes. The globs' partial sums (globRows) are per chunk of this many rows:
+ *  it sets their bits (twin: GLOB_CHUNK); which thread runs an item never does. */
+const GLOB_CHUNK: i32 = 16384;
+const globChunk: i32 = GLOB_CHUNK;
 /** Argument slots (f64) and item kinds. */
 const argsLen: i32 = 37; // >= 26: the solver's row passes (l1-rows.ts) share the region
 const aKind = 0, aN = 1, aNd = 2, aQ = 3, aIc = 4, aXS = 5, aX = 6, aY = 7, aW = 8, aB = 9, aBeta = 10, aR = 11,
@@ -705,11 +707,11 @@ function buildReduced(): bool {
 
 /** Chunks per item of the list gather (kGather; kernel-only: the glob sums are per chunk whatever the
  *  grouping). */
-const GATHER_GROUP: i32 = 8;
+const gatherGroup: i32 = 8;
 
-/** Items of the list gather: per group of GATHER_GROUP chunks, one per column of X, y and (weights) w. */
+/** Items of the list gather: per group of gatherGroup chunks, one per column of X, y and (weights) w. */
 function gatherItems(items: i32): i32 {
-  return ((items + GATHER_GROUP - 1) / GATHER_GROUP) * (q - ic + 1 + (fW != 0 ? 1 : 0));
+  return ((items + gatherGroup - 1) / gatherGroup) * (q - ic + 1 + (fW != 0 ? 1 : 0));
 }
 
 /** buildReduced after its column pass (kSums or kGather): the globs' rows — each glob's weight (unit
@@ -744,7 +746,7 @@ function globTotal(items: i32, stride: i32, j: i32, h: i32): f64 {
  *  sums (listSums, over the chunk's lists). */
 function gatherItem(pArgs: usize, c: i32, xs: i32, n: i32, nd: i32, pX: usize, pY: usize, pW: usize): void {
   const items = chunks(nd), cols = <i32>ldf(pArgs, aQ) - <i32>ldf(pArgs, aIc), nc = cols + 1 + (pW != 0 ? 1 : 0);
-  const j = c % nc, g = c / nc, c0 = g * GATHER_GROUP, c1 = min<i32>(items, c0 + GATHER_GROUP);
+  const j = c % nc, g = c / nc, c0 = g * gatherGroup, c1 = min<i32>(items, c0 + gatherGroup);
   const part = <usize>ldf(pArgs, aPart), id = <usize>ldf(pArgs, aId), sums = <usize>ldf(pArgs, aSums);
   const nr = <i32>ldf(pArgs, aNr), nb = <i32>ldf(pArgs, aNb), nLo = <i32>ldf(pArgs, aNLo), nHi = <i32>ldf(pArgs, aNHi);
   const dst = j < cols ? <usize>ldf(pArgs, aGX) + ((<usize>j * <usize>nr) << 3) : <usize>ldf(pArgs, aGY);

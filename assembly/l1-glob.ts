@@ -766,7 +766,7 @@ function fixupVerify(near: bool): i32 {
  *  error, u (|c m| + |w_i x_i| + |c' m'|) per row, is of the order of the fresh sum's own rounding
  *  (up to N u sum |w_i x_i| over the glob's N rows), and a glob that would lose half its weight or more
  *  (cancellation; an emptied glob) is rebuilt instead. False: nothing changed, rebuild. */
-function growReduced(v: i32): bool {
+function growReduced(v: i32, lab: usize): bool {
   const nr = gN, nd = gNd, nr2 = nr + v;
   if (v <= 0 || v > GLOB_GROW_MAX || nr2 > gCap) return false;
   let gLo = -1, gHi = -1;
@@ -791,18 +791,31 @@ function growReduced(v: i32): bool {
   growColumn<f64>(fY, gY, gY, nr, nd, v, gLo, gHi, cLo0, cHi0, cLo, cHi);
   memory.copy(gW + (<usize>(nd + v) << 3), gW + (<usize>nd << 3), <usize>(nr - nd) << 3);
   memory.copy(gMap + (<usize>(nd + v) << 2), gMap + (<usize>nd << 2), <usize>(nr - nd) << 2);
+  memory.copy(lab + (<usize>(nd + v) << 2), lab + (<usize>nd << 2), <usize>(nr - nd) << 2);
   for (let k = 0; k < v; k++) {
     const e = ldi(wLab, k), i = e >= 0 ? e : ~e;
     stf(gW, nd + k, wgt(i));
     sti(gMap, nd + k, i);
     sti(gMemb, i, nd + k);
+    sti(lab, nd + k, e >= 0 ? 1 : -1); // its side of the fit: the wrong one for its glob
   }
+  for (let s = 0; s < q; s++) { const i = ldi(wSlot, s); if (i >= nd) sti(wSlot, s, i + v); }
   if (nLo > 0) stf(gW, gLo, cLo);
   if (nHi > 0) stf(gW, gHi, cHi);
   for (let i = fNd; i < fN; i++) sti(gMemb, i, ldi(gMemb, i) + v);
   gN = nr2;
   gNd = nd + v;
   return true;
+}
+
+/** The fix-up round's solve after few rows were grown in (reduced problem active): the last basis
+ *  (its rows' reduced indices kept by growReduced, with the labels) re-priced on the true responses and
+ *  pivoted on from there, as finalStage re-prices on the full data; plainSolve from b if that fails. */
+function fixupSolve(): i32 {
+  columnScales();
+  const st = reprice();
+  if (st == STATUS_OK || st == STATUS_CANCELLED || st == STATUS_MAXITER) return st;
+  return plainSolve(0, GLOB_CD_REL / <f64>q);
 }
 
 /** One column of growReduced (entries of type T: X in its storage precision, or y): the reduced
@@ -997,7 +1010,7 @@ export function globSolve(userStart: bool): i32 {
       // on the pool's workers meanwhile (markStart); joined as soon as the solve returns
       const bg = plain && lev > 0 && nextBand(lev - 1) >= 0 ? markStart(levelThr(lev - 1), lev == 1, nextBand(lev - 1)) : false;
       useReduced();
-      const st = plainSolve(cdCap, GLOB_CD_REL / <f64>q);
+      const st = grown && cdCap == 0 ? fixupSolve() : plainSolve(cdCap, GLOB_CD_REL / <f64>q);
       globRounds++;
       fresh = false;
       redLab = wLab;
@@ -1019,7 +1032,7 @@ export function globSolve(userStart: bool): i32 {
         if (!fresh) { globResiduals(); recordRef(); fresh = true; } // classify reads every residual at b
         classify(thr, all, band);
       }
-      grown = !wide && growReduced(v);
+      grown = !wide && growReduced(v, redLab);
       // From the last vertex: a few CD sweeps save many pivots — unless only a few rows (at most
       // GLOB_FIX_FEW q) joined a band that kept its width: the last vertex is then a vertex of the new
       // reduced problem too, where CD (which stalls at kinks) gains nothing (lad 1e6 x 10: its one

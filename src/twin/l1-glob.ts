@@ -313,7 +313,7 @@ function fixupVerify(near: boolean): number {
 
 /** The v listed violators moved into the reduced problem in place (see assembly/l1-glob.ts
  *  growReduced); false: nothing changed, rebuild. */
-function growReduced(v: number): boolean {
+function growReduced(v: number, lab: number): boolean {
   if (globFixupProbe.rebuild) return false;
   const F = mF, I = mI;
   const nr = gN, nd = gNd, nr2 = nr + v;
@@ -338,12 +338,15 @@ function growReduced(v: number): boolean {
   growColumn(F, fY, gY, gY, nr, nd, v, gLo, gHi, cLo0, cHi0, cLo, cHi);
   F.copyWithin(gW + nd + v, gW + nd, gW + nr);
   I.copyWithin(gMap + nd + v, gMap + nd, gMap + nr);
+  I.copyWithin(lab + nd + v, lab + nd, lab + nr);
   for (let k = 0; k < v; k++) {
     const e = I[iLab + k], i = e >= 0 ? e : ~e;
     F[gW + nd + k] = wgt(i);
     I[gMap + nd + k] = i;
     I[gMemb + i] = nd + k;
+    I[lab + nd + k] = e >= 0 ? 1 : -1;
   }
+  for (let s = 0; s < q; s++) { const i = I[iSlot + s]; if (i >= nd) I[iSlot + s] = i + v; }
   if (nLo > 0) F[gW + gLo] = cLo;
   if (nHi > 0) F[gW + gHi] = cHi;
   for (let i = fNd; i < fN; i++) I[gMemb + i] += v;
@@ -351,6 +354,14 @@ function growReduced(v: number): boolean {
   gNd = nd + v;
   globFixupProbe.grown++;
   return true;
+}
+
+/** The fix-up round's solve after few rows were grown in (see assembly/l1-glob.ts fixupSolve). */
+function fixupSolve(): number {
+  columnScales();
+  const st = reprice();
+  if (st === STATUS_OK || st === STATUS_CANCELLED || st === STATUS_MAXITER) return st;
+  return plainSolve(0, GLOB_CD_REL / q);
 }
 
 /** One column of growReduced (see assembly/l1-glob.ts growColumn): S[xc + i] the full column. */
@@ -489,7 +500,7 @@ export function globSolve(userStart: boolean): number {
     while (true) {
       if (!grown && !buildReduced()) return -1;
       useReduced();
-      const st = plainSolve(cdCap, GLOB_CD_REL / q);
+      const st = grown && cdCap === 0 ? fixupSolve() : plainSolve(cdCap, GLOB_CD_REL / q);
       globRounds++;
       fresh = false;
       redLab = iLab;
@@ -508,7 +519,7 @@ export function globSolve(userStart: boolean): number {
         if (!fresh) { globResiduals(); recordRef(); fresh = true; }
         classify(thr, all, band);
       }
-      grown = !wide && growReduced(v);
+      grown = !wide && growReduced(v, redLab);
       // From the last vertex: a few CD sweeps save many pivots — unless only a few rows (at most
       // GLOB_FIX_FEW q) joined a band that kept its width: the last vertex is then a vertex of the new
       // reduced problem too, where CD (which stalls at kinks) gains nothing (lad 1e6 x 10: its one

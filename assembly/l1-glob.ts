@@ -100,7 +100,8 @@ export function globBytes(n: i32, p: i32): f64 {
   const c = <f64>globCap(n);
   return regionBytes(4 * <f64>n) + regionBytes(4 * c) + regionBytes(8 * c * <f64>p) +
     8 * regionBytes(8 * c) + 2 * regionBytes(4 * c) + regionBytes(8 * <f64>argsLen) + regionBytes(8 * <f64>(p + 1)) +
-    regionBytes(8 * <f64>argsLen) + regionBytes(16 * <f64>chunks(n)) + regionBytes(8 * <f64>(p + 1));
+    regionBytes(8 * <f64>argsLen) + regionBytes(16 * <f64>chunks(n)) + regionBytes(8 * <f64>(p + 1)) +
+    regionBytes(8 * <f64>chunks(n));
 }
 
 /** Thresholds (l1_glob; l1_work_bytes reads them). */
@@ -140,6 +141,9 @@ let gColMax: usize = 0; // p + 1 f64: max |y_i|, then max |x_ij| per column, ove
 let gMaxDone = false;   // gColMax holds this kernel call's maxima
 let gRefB: usize = 0;   // q f64: the b at which the full wR holds every row's residual (gRefOK; fix-up round)
 let gRefOK = false;
+let gRefMin: usize = 0; // chunks(n) f64: per item, the least distance of a globbed row's stored residual to the
+                        // wrong side (verifyRows; gRefMinOK): verifyNear skips items farther than its margin
+let gRefMinOK = false;
 let gNearOff = false;   // a near verification recomputed more than NEAR_FULL of the rows: full ones follow
 let gStartR: usize = 0; // the caller's residuals of the start and maxima (l1_fit's pStartR), or 0
 let gWork: usize = 0; // the reduced problem's n-sized regions (layoutN with cap rows)
@@ -156,7 +160,7 @@ export function globBegin(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: u
   pWork: usize, end: usize, glob: bool): void {
   fN = nIn; fNd = nData; fX = x; fY = y; fW = w; fWork = pWork; fXS = xs;
   globRounds = 0; globFixups = 0; gMaxDone = false; gMarked = false;
-  gRefOK = false; gNearOff = false;
+  gRefOK = false; gRefMinOK = false; gNearOff = false;
   setRowsArgs(0);
   if (!glob) return;
   gCap = globCap(nIn);
@@ -172,6 +176,7 @@ export function globBegin(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: u
   gArgsBg = e; e += align16(<usize>argsLen << 3);
   gMarkPart = e; e += align16(<usize>chunks(nIn) << 4);
   gRefB = e; e += align16(<usize>(p + 1) << 3);
+  gRefMin = e; e += align16(<usize>chunks(nIn) << 3);
   gWork = e;
   setRowsArgs(gArgs); // the solver's row passes (l1-rows.ts) use the same region: passes never overlap
 }
@@ -208,6 +213,8 @@ const aKind = 0, aN = 1, aNd = 2, aQ = 3, aIc = 4, aXS = 5, aX = 6, aY = 7, aW =
   aIdLo = 33, aIdHi = 34, aTie = 35, aMax = 36;
 const kResid = 0, kSides = 1, kGather = 2, kMark = 3, kScatter = 4, kVerify = 5, kCount = 6, kPlace = 7, kLabels = 8;
 const kNear = 12; // verifyNear (the fix-up round's verification of the rows near the fit only)
+/** kResid (verifying), kVerify, kNear: the per-item minima gRefMin, or 0 (kSides' aIdHi slot). */
+const aRefMin = aIdHi;
 
 function chunks(rows: i32): i32 { return rows <= globChunk ? 1 : (rows + globChunk - 1) / globChunk; }
 
@@ -289,7 +296,7 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
     else residualRows<f32>(n, nd, qq, icc, pX, pY, pB, pBeta, pR, r0, r1, pMax);
     // globResidualsVerify: then verifyGlobs' rows of this chunk (its r still in cache), count at part[c]
     if (<i32>ldf(pArgs, aFlags) != 0) {
-      stf(<usize>ldf(pArgs, aPart), c, <f64>verifyRows(pArgs, xs, n, nd, pX, pY, r0, min<i32>(r1, nd)));
+      stf(<usize>ldf(pArgs, aPart), c, <f64>verifyRows(pArgs, xs, n, nd, pX, pY, c, r0, min<i32>(r1, nd)));
     }
   } else if (kind == kSides) {
     const rows = <i32>ldf(pArgs, aNr);
@@ -335,7 +342,7 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
       }
     } else if (kind == kVerify) {
       // verifyGlobs: globbed rows on the wrong side of the fit (and not tied to it) join the band
-      stf(part, c, <f64>verifyRows(pArgs, xs, n, nd, pX, pY, r0, r1));
+      stf(part, c, <f64>verifyRows(pArgs, xs, n, nd, pX, pY, c, r0, r1));
     } else if (kind == kCount) {
       // buildReduced: band, below and above rows of this item
       let nb = 0, nLo = 0, nHi = 0;
@@ -364,7 +371,7 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
       // verifyNear: globbed rows whose stored residual is within the margin aLo of the fit recomputed
       // and checked as verifyRows does; counts at part[c] (violators), part[items + c] (recomputed)
       const items = chunks(rows);
-      const vr = xs == 3 ? nearRows<f64>(pArgs, n, nd, pX, pY, r0, r1) : nearRows<f32>(pArgs, n, nd, pX, pY, r0, r1);
+      const vr = xs == 3 ? nearRows<f64>(pArgs, n, nd, pX, pY, c, r0, r1) : nearRows<f32>(pArgs, n, nd, pX, pY, c, r0, r1);
       stf(part, c, <f64>(vr & 0xffff));
       stf(part, items + c, <f64>(vr >>> 16));
     } else if (kind == kPlace) {
@@ -399,23 +406,33 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
   }
 }
 
-/** verifyGlobs on data rows r0..r1-1 (full residuals at aR): globbed rows on the wrong side of the
- *  fit and not tied to it join the band; returns how many, and lists them from aLab + r0 on (i32, row
- *  order; a row that left the glob below as i, the glob above as ~i: growReduced). */
-function verifyRows(pArgs: usize, xs: i32, n: i32, nd: i32, pX: usize, pY: usize, r0: i32, r1: i32): i32 {
+/** verifyGlobs on data rows r0..r1-1 of item c (full residuals at aR): globbed rows on the wrong side
+ *  of the fit and not tied to it join the band; returns how many, and lists them from aLab + r0 on
+ *  (i32, row order; a row that left the glob below as i, the glob above as ~i: growReduced). With
+ *  aRefMin: the least distance to the wrong side (-r below, r above) of the rows left globbed, at
+ *  aRefMin[c] (verifyNear). */
+function verifyRows(pArgs: usize, xs: i32, n: i32, nd: i32, pX: usize, pY: usize, c: i32, r0: i32, r1: i32): i32 {
   const memb = <usize>ldf(pArgs, aMemb), pR = <usize>ldf(pArgs, aR), pB = <usize>ldf(pArgs, aB);
   const pBeta = <usize>ldf(pArgs, aBeta), qq = <i32>ldf(pArgs, aQ), icc = <i32>ldf(pArgs, aIc);
-  const list = <usize>ldf(pArgs, aLab) + (<usize>r0 << 2);
+  const list = <usize>ldf(pArgs, aLab) + (<usize>r0 << 2), refMin = <usize>ldf(pArgs, aRefMin);
   let v = 0;
+  let dmin = Infinity;
   for (let i = r0; i < r1; i++) {
     const m = ldi(memb, i), r = ldf(pR, i);
-    if (!((m == MEMB_LO && r > 0) || (m == MEMB_HI && r < 0))) continue;
-    const sc = xs == 3 ? rowScaleAt<f64>(n, nd, qq, icc, pX, pY, pB, pBeta, i) : rowScaleAt<f32>(n, nd, qq, icc, pX, pY, pB, pBeta, i);
-    if (Math.abs(r) <= ZERO_RES * sc) continue;
-    sti(memb, i, MEMB_BAND);
-    sti(list, v, m == MEMB_LO ? i : ~i);
-    v++;
+    if (m != MEMB_LO && m != MEMB_HI) continue;
+    const d = m == MEMB_LO ? -r : r;
+    if (d < 0) {
+      const sc = xs == 3 ? rowScaleAt<f64>(n, nd, qq, icc, pX, pY, pB, pBeta, i) : rowScaleAt<f32>(n, nd, qq, icc, pX, pY, pB, pBeta, i);
+      if (!(Math.abs(r) <= ZERO_RES * sc)) {
+        sti(memb, i, MEMB_BAND);
+        sti(list, v, m == MEMB_LO ? i : ~i);
+        v++;
+        continue;
+      }
+    }
+    dmin = Math.min(dmin, d);
   }
+  if (refMin != 0) stf(refMin, c, dmin);
   return v;
 }
 
@@ -424,10 +441,13 @@ function verifyRows(pArgs: usize, xs: i32, n: i32, nd: i32, pX: usize, pY: usize
  *  aLo cannot be on the wrong side at b (nearMargin); the others are recomputed with residualRows'
  *  operations (the same bits) and checked as verifyRows checks them (the same rows, listed the same
  *  way). Returns violators | recomputed << 16. */
-function nearRows<T>(pArgs: usize, n: i32, nd: i32, pX: usize, pY: usize, r0: i32, r1: i32): i32 {
+function nearRows<T>(pArgs: usize, n: i32, nd: i32, pX: usize, pY: usize, c: i32, r0: i32, r1: i32): i32 {
   const memb = <usize>ldf(pArgs, aMemb), pR = <usize>ldf(pArgs, aR), pB = <usize>ldf(pArgs, aB);
   const pBeta = <usize>ldf(pArgs, aBeta), qq = <i32>ldf(pArgs, aQ), icc = <i32>ldf(pArgs, aIc);
-  const list = <usize>ldf(pArgs, aLab) + (<usize>r0 << 2), marg = ldf(pArgs, aLo);
+  const list = <usize>ldf(pArgs, aLab) + (<usize>r0 << 2), marg = ldf(pArgs, aLo), refMin = <usize>ldf(pArgs, aRefMin);
+  // every row globbed now was globbed at the reference (rows only leave globs between full
+  // verifications), none then nearer the wrong side than refMin[c]: none inside the margin
+  if (refMin != 0 && ldf(refMin, c) > marg) return 0;
   const b0 = icc != 0 ? ldf(pB, 0) : 0.0;
   let v = 0, k = 0;
   for (let i = r0; i < r1; i++) {
@@ -631,6 +651,7 @@ function verifyGlobs(): i32 {
   const items = chunks(fNd);
   const a = passArgs(kVerify, fNd);
   stf(a, aLab, <f64>wLab);
+  stf(a, aRefMin, <f64>gRefMin);
   runItems(a, items);
   return compactList(items);
 }
@@ -643,16 +664,19 @@ function globResidualsVerify(): i32 {
   if (!gMaxDone) {
     const own = gStartR == 0; // else the first pass is the caller's, at its start
     globResiduals();
-    if (own) recordRef();
-    return verifyGlobs();
+    const v = verifyGlobs();
+    if (own) { recordRef(); gRefMinOK = true; }
+    return v;
   }
   const items = chunks(fN);
   const a = passArgs(kResid, fN);
   stf(a, aMax, 0);
   stf(a, aFlags, 1);
   stf(a, aLab, <f64>wLab);
+  stf(a, aRefMin, <f64>gRefMin);
   runItems(a, items);
   recordRef();
+  gRefMinOK = true;
   return compactList(items);
 }
 
@@ -692,10 +716,12 @@ function compactList(items: i32): i32 {
   return k;
 }
 
-/** The full wR now holds every row's residual at wB: wB becomes the reference of verifyNear. */
+/** The full wR now holds every row's residual at wB: wB becomes the reference of verifyNear (the
+ *  per-item minima are valid only after a verifying pass: its callers set gRefMinOK). */
 function recordRef(): void {
   memory.copy(gRefB, wB, <usize>q << 3);
   gRefOK = true;
+  gRefMinOK = false;
 }
 
 /** The margin M of verifyNear: no data row's computed residual at b = wB differs from its computed
@@ -738,6 +764,7 @@ function verifyNear(): i32 {
   const a = passArgs(kNear, fNd);
   stf(a, aLo, marg);
   stf(a, aLab, <f64>wLab);
+  stf(a, aRefMin, gRefMinOK ? <f64>gRefMin : 0);
   runItems(a, items);
   let k = 0;
   for (let c = 0; c < items; c++) k += <i32>ldf(wV, items + c);

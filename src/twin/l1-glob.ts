@@ -36,14 +36,16 @@ export function globBytes(n: number, p: number): number {
   const c = globCap(n);
   return regionBytes(4 * n) + regionBytes(4 * c) + regionBytes(8 * c * p) +
     8 * regionBytes(8 * c) + 2 * regionBytes(4 * c) + regionBytes(argsBytes) + regionBytes(8 * (p + 1)) +
-    regionBytes(argsBytes) + regionBytes(16 * (n <= 16384 ? 1 : Math.ceil(n / 16384))) + regionBytes(8 * (p + 1));
+    regionBytes(argsBytes) + regionBytes(16 * (n <= 16384 ? 1 : Math.ceil(n / 16384))) + regionBytes(8 * (p + 1)) +
+    regionBytes(8 * (n <= 16384 ? 1 : Math.ceil(n / 16384)));
 }
 
 /** The kernel's argument region of its thread-pool row passes (assembly/l1-glob.ts: residuals, band
  *  sides, column gathers — each row or column computed alone, so the twin's sequential loops return the
  *  same bits); laid out here too so that both backends use the same work layout — as are the second
  *  argument region and the membership marks' per-item counts (16384-row items) of the pass the kernel
- *  runs in the background during the smallest level's solve (markStart). */
+ *  runs in the background during the smallest level's solve (markStart), and the near verification's
+ *  per-item minima (gRefMin: an item skip the twin's row loop does not need, its test being the rows'). */
 const argsBytes = 8 * 37;
 
 export let globMin = GLOB_MIN_DEFAULT;

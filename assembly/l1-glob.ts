@@ -37,6 +37,7 @@ import { ldf, ldi, stf, sti } from "./mem";
 import { wselect } from "./select";
 import { PASS_L1_GLOB, parJoin, parRun, parStart } from "./par";
 import { rowScaleAt, setRowsArgs } from "./l1-rows";
+import { rankDeferred, rankFinish, rankSampleStart, rankStart } from "./l1-rank";
 
 /** Rows from which a cold fit takes the globbing path (measured: it pays from ~2e4 rows), and from
  *  which a warm-started one does (a neighbouring fit gives the band directly: pays from ~2e3 rows). */
@@ -1033,9 +1034,11 @@ export function globSolve(userStart: bool): i32 {
     let grown = false, wide = false; // growReduced moved the last violators in (no rebuild); the last round doubled the band
     while (true) {
       if (!grown && !buildReduced()) return -1;
+      if (plain && rankDeferred()) { const rs = rankSampleStart(gN, gX, gY, fW != 0 ? gW : 0); if (rs >= 0) return rs; }
       // the smallest level's solve is serial: the next level's membership marks (no fit needed) run
-      // on the pool's workers meanwhile (markStart); joined as soon as the solve returns
-      const bg = plain && lev > 0 && nextBand(lev - 1) >= 0 ? markStart(levelThr(lev - 1), lev == 1, nextBand(lev - 1)) : false;
+      // on the pool's workers meanwhile (markStart), later solves have a range of the rank check's Gram
+      // pass (l1-rank.ts rankStart); joined as soon as the solve returns
+      const bg = plain ? lev > 0 && nextBand(lev - 1) >= 0 && markStart(levelThr(lev - 1), lev == 1, nextBand(lev - 1)) : rankStart(lev);
       useReduced();
       const st = grown && cdCap == 0 ? fixupSolve() : plainSolve(cdCap, GLOB_CD_REL / <f64>q);
       globRounds++;
@@ -1067,5 +1070,7 @@ export function globSolve(userStart: bool): i32 {
       cdCap = !wide && v <= GLOB_FIX_FEW * q ? 0 : CD_MAX_SWEEPS;
     }
   }
+  const rank = rankFinish(); // the rank check decided before the full data's re-price (l1-rank.ts)
+  if (rank >= 0) return rank;
   return finalStage(redLab);
 }

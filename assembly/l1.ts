@@ -107,7 +107,8 @@
 //
 // Files: l1-state.ts (tolerances, the current problem, work regions, inline helpers), l1-lu.ts (the
 // basis LU), l1-simplex.ts (residual bookkeeping, coordinate descent, crash, pivots), l1-certificate.ts,
-// l1-glob.ts (the globbing driver), and this file: the entry points. Problem and region pointers are
+// l1-glob.ts (the globbing driver), l1-rank.ts (the least-squares rank check alongside a globbing solve,
+// and the smallest level's own least-squares start), and this file: the entry points. Problem and region pointers are
 // module globals of l1-state.ts, set at entry (the kernel is not re-entrant from the progress hook);
 // each is written by one file only. The twin (src/twin/l1*.ts) has the same files and functions.
 import {
@@ -125,6 +126,7 @@ import {
 } from "./l1-state";
 import { plainSolve, resetRun, sweeps, pivots, haveDual, nonunique, dualAlpha, freshResiduals } from "./l1-simplex";
 import { certify, certifyDual, gapFloor, refineDuals } from "./l1-certificate";
+import { rankDefer, rankOff, rankSettle } from "./l1-rank";
 import {
   globMin, globMinWarm, globBytes, globBegin, globSolve, useFull, globRounds, globFixups, globStartResiduals,
 } from "./l1-glob";
@@ -147,13 +149,22 @@ export function l1_fresh(on: i32): i32 {
  *  selection sample + the face restriction's copy of rows of X (rsCapRows), q = p + 1 (the intercept is counted whether or not it is fitted), plus, when
  *  n >= the globbing threshold, the reduced-problem area (globBytes). Must match layout(). */
 export function l1_work_bytes(n: i32, p: i32): f64 {
+  const own = ownBytes(n, p);
+  const l2 = l2_work_bytes(n, p);
+  // on the globbing path without a start the rank check runs alongside (l1-rank.ts): its own region
+  // after the L1 layout; otherwise it runs in the same region first
+  if (n >= globMin) return own + 16 + l2;
+  return own > l2 ? own : l2;
+}
+
+/** The L1 layout's bytes (layout and the globbing area). */
+function ownBytes(n: i32, p: i32): f64 {
   const qq = <f64>p + 1;
-  const l2 = l2_work_bytes(n, p); // the rank check / warm start runs in the same region first
   let own = 6 * regionBytes(8 * <f64>n) + 2 * regionBytes(4 * <f64>n) + 9 * regionBytes(8 * qq) +
     3 * regionBytes(4 * qq) + 2 * regionBytes(8 * qq * qq) + <f64>SELECT_SCRATCH_BYTES;
   own += 16 + regionBytes(8 * <f64>rsCapRows(n, p) * <f64>p); // the face restriction's rows of X
   own += globBytes(n, p);
-  return own > l2 ? own : l2;
+  return own;
 }
 
 /**
@@ -168,13 +179,18 @@ export function l1_fit(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: usiz
   const userStart = pStart != 0;
   // fullRank != 0 with a start (the caller has verified this design's rank, e.g. nid's refits on the
   // Dataset a certified fit already checked): neither the check nor the least-squares start is needed
-  if (nData == nIn && !(fullRank != 0 && userStart)) {
+  const check = nData == nIn && !(fullRank != 0 && userStart);
+  // the globbing path without a start: the check alongside the solve, the smallest level's own
+  // least-squares fit as its start (l1-rank.ts)
+  const defer = check && !userStart && nIn >= globMin;
+  if (check && !defer) {
     // Rank check before solving (quantreg's fn silently returned a 31% worse objective on a
     // rank-deficient design) and, unless the caller gave a start, the weighted least-squares fit as
     // warm start — inside this one kernel call. Penalised fits (pseudo-rows) are always full rank.
     // The warm start need not be refined: l2Solve's inner mode (IRLS's intermediate solve) gives the
     // same rank decision and flags and skips the refinement and objective passes when the Cholesky
-    // bound allows (1e5 x 10: ~3 of the fit's ~58 ms CPU; ols() itself is ~6 ms).
+    // bound allows (1e5 x 10: ~3 of the fit's ~58 ms CPU; ols() itself is ~6 ms). On the globbing
+    // path without a start the same check runs alongside the solve instead (l1-rank.ts).
     const st = l2Solve(nIn, p, x, y, w, intercept, 0, pCoef, pInfo, pFlags, pWork, 1);
     if (st == STATUS_RANK_DEFICIENT || st == STATUS_NUMERICAL) return st;
     if (pStart == 0) pStart = pCoef;
@@ -186,6 +202,10 @@ export function l1_fit(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: usiz
   // pStartR (with a start, unpenalised): the start's residuals and the data's maxima, computed by the
   // caller once for several refits (summary's nid): the globbing solve's first residual pass reads them
   globStartResiduals(userStart && nIn == nData ? pStartR : 0);
+  if (defer) {
+    const l2Work = (pWork + <usize>ownBytes(nIn, p) + 15) & ~(<usize>15);
+    rankDefer(nIn, p, x, y, w, intercept, XS, l2Work, pCoef, pInfo, pFlags);
+  } else rankOff();
   for (let k = 0; k < INFO_LEN; k++) stf(pInfo, k, 0.0);
   for (let k = 0; k < p; k++) sti(pFlags, k, 0);
   const off = 1 - ic; // coefficient j lives at coef slot j + off
@@ -201,6 +221,8 @@ export function l1_fit(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: usiz
     status = globSolve(userStart);
     useFull();
   }
+  const rank = rankSettle(status); // the deferred check decided (l1-rank.ts): the globbing work is discarded
+  if (rank >= 0) return rank;
   if (status < 0) status = plainSolve(maxIter < CD_MAX_SWEEPS ? maxIter : CD_MAX_SWEEPS);
 
   // ---- result: certify writes INFO_PRIMAL, INFO_DUAL, INFO_DUAL_INFEAS and INFO_RANK (zero

@@ -80,7 +80,7 @@ import { STATUS_OK, STATUS_RANK_DEFICIENT, STATUS_NUMERICAL } from "./status";
 import { INFO_LEN, INFO_OBJECTIVE, INFO_RCOND, INFO_ITERATIONS, INFO_METHOD, INFO_RANK, INFO_REFINE } from "./info";
 import { splitHi, twoSumErr, twoProdErr, splitHiV, twoSumErrV, twoProdErrV } from "./dd";
 import { XS, setX, setXS, xatx, xld, xld2 } from "./xload";
-import { PAR_SLOTS, PASS_L2_GRAM, PASS_L2_GRAM32, PASS_L2_REFINE, PASS_L2_STD, parRun } from "./par";
+import { PAR_SLOTS, PASS_L2_GRAM, PASS_L2_GRAM32, PASS_L2_REFINE, PASS_L2_STD, parRun, parStart } from "./par";
 import { gram32Args, gram32Item, resetStats } from "./gram32";
 import { ldf, stf, ldi, sti, evenUp, lane0, lane1 } from "./mem";
 import { dotTile2x4At, dotTile2x1At, dotTile1x4At, dots4, dot1 } from "./tile";
@@ -185,6 +185,9 @@ export function l2_work_bytes(n: i32, p: i32): f64 {
 const ARGS_LEN: i32 = 20;
 const aN = 0, aPX = 1, aPY = 2, aPW = 3, aK = 4, aAct = 5, aV1 = 6, aV2 = 7, aV3 = 8, aL = 9,
   aChunk = 10, aPart = 11, aPStride = 12, aScr0 = 13, aScrN = 14, aSStride = 15, aXS = 16, aRhs = 17, aMask = 18, aFast = 19;
+/** The Gram pass's first chunk (its items are chunks aOff, aOff + 1, ...: l2CheckRange runs the pass in
+ *  ranges; 0 otherwise) — the slot aRhs, which that pass does not read. */
+const aOff = aRhs;
 /** Smallest chunk in blocks; most chunks; largest total of partial slots (f64). */
 const CHUNK_MIN_BLOCKS: i32 = 8;
 const CHUNK_MAX: i32 = 256;
@@ -360,6 +363,74 @@ function l2Route(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32
   return ridge == 0 && kk < p ? STATUS_RANK_DEFICIENT : STATUS_OK;
 }
 
+// ---- the rank check in pieces (assembly/l1-rank.ts: l1_fit's least-squares rank check off the critical path) ----
+// l2Solve(n, p, ..., inner = 1, plainOk = 1) with its row passes run ahead: l2CheckBegin sets the call's
+// work region up as l2Route will (the fused pass's shifts, or the standardisation pass and the Gram
+// pass's mode), l2CheckRange runs ranges of the Gram pass's items (chunks, possibly in the background
+// while the caller solves), and l2CheckEnd runs l2Route, whose standardize / gramMatrix then take the
+// items' outputs as they are (preStd, preGram) and only reduce — in chunk order, as always: the bits
+// of l2Solve's, whatever the ranges and the thread count. Nothing else may use the work region between
+// l2CheckBegin and l2CheckEnd (another l2Solve may run meanwhile in ANOTHER region: the module's layout
+// globals are set again at each entry).
+
+let preStd = false;  // the next standardize's items ran already (consumed by it)
+let preGram = false; // the next gramMatrix's items ran already (consumed by it)
+let ckN: i32 = 0, ckP: i32 = 0, ckIc: i32 = 0, ckStd = false;
+let ckX: usize = 0, ckY: usize = 0, ckW: usize = 0, ckWork: usize = 0, ckArgs: usize = 0;
+
+/** Sets up l2Solve(n, p, pX, pY, pW, intercept, 0, ., ., pFlags, pWork, 1, 1) up to its Gram pass (X
+ *  element shift XS as for that call; the standardisation pass, when the fused pass does not apply,
+ *  runs here) and returns that pass's items — 0 when there is none to run (no row of positive weight:
+ *  l2CheckEnd decides at once). */
+export function l2CheckBegin(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, pWork: usize, pFlags: usize): i32 {
+  ckN = n; ckP = p; ckX = pX; ckY = pY; ckW = pW; ckIc = intercept; ckWork = pWork; ckStd = false;
+  preStd = false; preGram = false;
+  const L = blockRows(n);
+  layoutL2(pWork, p, L, n);
+  let W = <f64>n;
+  if (pW != 0) {
+    W = 0;
+    for (let i = 0; i < n; i++) W += ldf(pW, i);
+  }
+  if (W == 0) return 0;
+  if (fusedProbe(n, p, pX, pY, pW, intercept, L, 0)) {
+    ckArgs = gramArgs(n, pX, pY, pW, p, 0, L, rP, rStats);
+  } else {
+    const pa = standardize(n, p, pX, pY, pW, W, intercept, pFlags, 1);
+    const ybar = intercept != 0 ? ldf(rMean, p) : 0.0;
+    ckStd = true;
+    normalPrep(n, pW, pa, ybar, L, 1);
+    ckArgs = gramArgs(n, pX, pY, pW, pa, ybar, L, rP, 0);
+  }
+  return chunkCount(n, p);
+}
+
+/** Items c0..c1-1 of the check's Gram pass: started in the background when `bg` (par.ts parStart; true:
+ *  the caller must parJoin() before the next pass or l2CheckEnd), else run now (false). */
+export function l2CheckRange(c0: i32, c1: i32, bg: bool): bool {
+  const a = ckArgs, k = c1 - c0;
+  stf(a, aOff, <f64>c0);
+  if (bg) {
+    if (parStart(PASS_L2_GRAM, a, k)) return true;
+  } else if (parRun(PASS_L2_GRAM, a, k)) return false;
+  const xs = XS;
+  for (let c = 0; c < k; c++) l2GramItem(a, c, 0);
+  setXS(xs);
+  return false;
+}
+
+/** The check's l2Solve from its Gram pass's partials (every item run, joined): status, coefficients,
+ *  info and flags as l2Solve(n, p, ..., inner = 1, plainOk = 1) writes them (X element shift XS as at
+ *  l2CheckBegin). */
+export function l2CheckEnd(pCoef: usize, pInfo: usize, pFlags: usize): i32 {
+  preStd = ckStd;
+  preGram = true;
+  const st = l2Route(ckN, ckP, ckX, ckY, ckW, ckIc, 0, pCoef, pInfo, pFlags, ckWork, 1, 1, ROUTE_F64);
+  preStd = false;
+  preGram = false;
+  return st;
+}
+
 // ---- the work layout of the call in progress (set by layoutL2 at entry; read by the steps) ----
 let rMean: usize = 0;   // evenUp(p + 1) f64: weighted means (hi), y's in slot p
 let rMeanLo: usize = 0; // means (lo)
@@ -439,7 +510,8 @@ function standardize(n: i32, p: i32, pX: usize, pY: usize, pW: usize, W: f64, in
   stf(a, aAct, <f64>rXm);
   stf(a, aRhs, <f64>rScale);
   stf(a, aFast, <f64>fast);
-  if (!parRun(PASS_L2_STD, a, p + 1)) {
+  if (preStd) preStd = false; // l2CheckBegin ran the items (their outputs are in place)
+  else if (!parRun(PASS_L2_STD, a, p + 1)) {
     for (let j = 0; j <= p; j++) l2StdItem(a, j, 0);
   }
   let pa = 0;
@@ -495,6 +567,13 @@ export function l2StdItem(pArgs: usize, j: i32, s: i32): void {
 /** Steps 2-3: Gram matrix of [Z, yc] (order q = pa + 1, upper triangle, leading dimension q) in rG,
  *  ridge on the diagonal. */
 function normalMatrix(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64, ridge: f64, L: i32, rawOk: i32): void {
+  normalPrep(n, pW, pa, ybar, L, rawOk);
+  gramMatrix(n, pX, pY, pW, pa, ybar, L, rP, rG, 0);
+  addRidge(pa, pa + 1, ridge);
+}
+
+/** normalMatrix's choice of the in-place Gram (rRaw) and its columns' shifts (rSg, rEx). */
+function normalPrep(n: i32, pW: usize, pa: i32, ybar: f64, L: i32, rawOk: i32): void {
   const q = pa + 1;
   // In place (see gramMatrix): l2_fit's first attempt, unweighted f64 X, n q >= PLAIN_MIN_NQ, q <= L.
   rRaw = rawOk != 0 && pW == 0 && XS == 3 && <f64>n * <f64>q >= PLAIN_MIN_NQ && q <= L ? 1 : 0;
@@ -512,8 +591,6 @@ function normalMatrix(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f6
     stf(rSg, pa, 0);
     stf(rEx, pa, ybar);
   }
-  gramMatrix(n, pX, pY, pW, pa, ybar, L, rP, rG, 0);
-  addRidge(pa, q, ridge);
 }
 
 /** Step 3: ridge / s_j^2 on the Gram matrix's diagonal (scaled coordinates). */
@@ -553,30 +630,7 @@ const FUSED_PROBE: i32 = 64;
 function fusedNormalMatrix(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, ridge: f64, L: i32,
   f32: i32): i32 {
   const q = p + 1;
-  if (!(pW == 0 && XS == 3 && p > 0 && <f64>n * <f64>q >= PLAIN_MIN_NQ && q <= L)) return FUSED_SHIFT;
-  for (let t = 0; t < q; t++) {
-    sti(rAct, t, t);
-    const v = t < p ? pX + ((<usize>t * <usize>n) << 3) : pY;
-    let c = 0.0;
-    let mode = 1.0;
-    if (intercept != 0) {
-      let s1 = 0.0;
-      let s2 = 0.0;
-      for (let k = 0; k < FUSED_PROBE; k++) {
-        const x = ldf(v, <i32>((<i64>(2 * k + 1) * <i64>n) / <i64>(2 * FUSED_PROBE)));
-        s1 += x;
-        s2 += x * x;
-      }
-      if (!(4.0 * s1 * s1 <= <f64>FUSED_PROBE * s2)) {
-        mode = 0.0;
-        c = s1 / <f64>FUSED_PROBE;
-      }
-    }
-    stf(rSg, t, mode);
-    stf(rEx, t, c);
-    if (f32 != 0) stf(rScale, t, f32Factor(v, n, c));
-  }
-  rRaw = 1;
+  if (!fusedProbe(n, p, pX, pY, pW, intercept, L, f32)) return FUSED_SHIFT;
   if (f32 != 0) {
     if (!gram32Matrix(n, p, pX, pY, L)) return FUSED_F32;
   } else {
@@ -633,6 +687,38 @@ function fusedNormalMatrix(n: i32, p: i32, pX: usize, pY: usize, pW: usize, inte
   }
   addRidge(p, q, ridge);
   return FUSED_OK;
+}
+
+/** fusedNormalMatrix's choice (the pass applies: unweighted, X f64, n (p + 1) >= PLAIN_MIN_NQ, p + 1 <= L)
+ *  and its columns' shifts and modes (rSg, rEx; the f32 route's factors in rScale), all p active, rRaw = 1;
+ *  false when the pass does not apply (nothing written). */
+function fusedProbe(n: i32, p: i32, pX: usize, pY: usize, pW: usize, intercept: i32, L: i32, f32: i32): bool {
+  const q = p + 1;
+  if (!(pW == 0 && XS == 3 && p > 0 && <f64>n * <f64>q >= PLAIN_MIN_NQ && q <= L)) return false;
+  for (let t = 0; t < q; t++) {
+    sti(rAct, t, t);
+    const v = t < p ? pX + ((<usize>t * <usize>n) << 3) : pY;
+    let c = 0.0;
+    let mode = 1.0;
+    if (intercept != 0) {
+      let s1 = 0.0;
+      let s2 = 0.0;
+      for (let k = 0; k < FUSED_PROBE; k++) {
+        const x = ldf(v, <i32>((<i64>(2 * k + 1) * <i64>n) / <i64>(2 * FUSED_PROBE)));
+        s1 += x;
+        s2 += x * x;
+      }
+      if (!(4.0 * s1 * s1 <= <f64>FUSED_PROBE * s2)) {
+        mode = 0.0;
+        c = s1 / <f64>FUSED_PROBE;
+      }
+    }
+    stf(rSg, t, mode);
+    stf(rEx, t, c);
+    if (f32 != 0) stf(rScale, t, f32Factor(v, n, c));
+  }
+  rRaw = 1;
+  return true;
 }
 
 /** The f32 route's factor f_t = 2^-k for column v (shift c): max |v - c| over fusedNormalMatrix's
@@ -1397,14 +1483,10 @@ function fillBlock(n: i32, pX: usize, pY: usize, pW: usize, i0: i32, len: i32, l
  *  minima and maxima of the shifted columns go to pStats (3 evenUp(q) f64 per chunk) instead. */
 function gramMatrix(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64, L: i32, p: i32, pG: usize, pStats: usize): void {
   const q = pa + 1;
-  const a = passArgs(n, pX, pY, pW, pa, rAct, L, p);
-  stf(a, aV1, <f64>(rRaw != 0 ? rEx : rMean));
-  stf(a, aV2, <f64>(rRaw != 0 ? pStats : rInvs));
-  stf(a, aV3, ybar);
-  stf(a, aFast, <f64>rRaw);
-  stf(a, aMask, <f64>rSg);
+  const a = gramArgs(n, pX, pY, pW, pa, ybar, L, p, pStats);
   const nc = chunkCount(n, p);
-  if (!parRun(PASS_L2_GRAM, a, nc)) {
+  if (preGram) preGram = false; // l2CheckRange ran the items (the partials are in place): reduce only
+  else if (!parRun(PASS_L2_GRAM, a, nc)) {
     for (let c = 0; c < nc; c++) l2GramItem(a, c, 0);
   }
   const ps = <usize>partStride(p) << 3;
@@ -1431,10 +1513,23 @@ function gramMatrix(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64,
   }
 }
 
-/** Block pass PASS_L2_GRAM, item c: the Gram matrix of chunk c's rows into its partial slot (zeroed,
+/** gramMatrix's pass arguments (in rArgs; returned), from chunk 0 on. */
+function gramArgs(n: i32, pX: usize, pY: usize, pW: usize, pa: i32, ybar: f64, L: i32, p: i32, pStats: usize): usize {
+  const a = passArgs(n, pX, pY, pW, pa, rAct, L, p);
+  stf(a, aV1, <f64>(rRaw != 0 ? rEx : rMean));
+  stf(a, aV2, <f64>(rRaw != 0 ? pStats : rInvs));
+  stf(a, aV3, ybar);
+  stf(a, aFast, <f64>rRaw);
+  stf(a, aMask, <f64>rSg);
+  stf(a, aOff, 0);
+  return a;
+}
+
+/** Block pass PASS_L2_GRAM, item c: the Gram matrix of chunk aOff + c's rows into its partial slot (zeroed,
  *  then one row block at a time, as one sequential sweep over those rows), on slot s's scratch. */
 export function l2GramItem(pArgs: usize, c: i32, s: i32): void {
   setXS(<i32>ldf(pArgs, aXS));
+  c += <i32>ldf(pArgs, aOff);
   const n = <i32>ldf(pArgs, aN);
   const pa = <i32>ldf(pArgs, aK);
   const L = <i32>ldf(pArgs, aL);

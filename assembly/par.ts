@@ -77,9 +77,11 @@ export function parRun(pass: i32, pArgs: usize, items: i32): bool {
  * meanwhile), and the pass's reduction follows the join, in item order, as after parRun. parJoin has
  * the calling thread take the items still left (it helps; on a loaded machine it may do them all) and
  * wait for the workers. False (one thread, or one item): the kernel runs the items itself, now. A pass
- * started while another is in the background joins that one first (one job at a time on the pool), and
- * so does every parRun; the host also joins a pass a kernel call left behind (cancelled, trapped)
- * before the call's memory is released. Same items, same reduction: the same bits for any thread count.
+ * started while another is in the background joins that one first (one job at a time on the pool); a
+ * parRun meanwhile returns false — the calling thread runs that pass's items itself, so the serial
+ * work's own small passes (the reduced L1 solves' row passes) never force an early join. The host also
+ * joins a pass a kernel call left behind (cancelled, trapped) before the call's memory is released.
+ * Same items, same reduction: the same bits for any thread count.
  */
 export function parStart(pass: i32, pArgs: usize, items: i32): bool {
   if (ASC_FEATURE_THREADS) {

@@ -297,6 +297,9 @@ function passCall(link: ParLink, pass: number, pArgs: number, items: number, bac
   const pool = link.pool;
   if (pool === null || !pool.usable) return 0;
   if (passTimes === null && activeThreads <= 1) return 0;
+  // a pass while one runs in the background (assembly/par.ts parRun): the kernel runs its items on this
+  // thread, the workers stay on the background pass (joining it here would end the overlap early)
+  if (!background && pool.busy) return 0;
   const go = (): void => {
     if (activeThreads <= 1) for (let i = 0; i < items; i++) link.par.par_item(pass, pArgs >>> 0, i, 0);
     else if (background) pool.start(link.par.par_item, pass, pArgs >>> 0, items, activeThreads);

@@ -9,6 +9,7 @@ import { columnScales, powerScales } from './l1-lu.js';
 import { crash, dropDual, plainSolve, reprice, residuals, residualsOnly, tiedRow } from './l1-simplex.js';
 import { F64 } from './mem.js';
 import { wselect } from './select.js';
+import { rankDeferred, rankFinish, rankSampleStart } from './l1-rank.js';
 const GLOB_MIN_DEFAULT = 20000;
 const GLOB_MIN_WARM_DEFAULT = 2000;
 const GLOB_BASE_DEFAULT = 2500;
@@ -501,6 +502,8 @@ export function globSolve(userStart: boolean): number {
     let grown = false, wide = false;
     while (true) {
       if (!grown && !buildReduced()) return -1;
+      if (plain && rankDeferred()) { const rs = rankSampleStart(gN, gX * 8, gY * 8, fW !== 0 ? gW * 8 : 0); if (rs >= 0) return rs; }
+      // (the kernel starts the next range of the rank check's Gram pass here: l1-rank.ts rankStart)
       useReduced();
       const st = grown && cdCap === 0 ? fixupSolve() : plainSolve(cdCap, GLOB_CD_REL / q);
       globRounds++;
@@ -529,6 +532,8 @@ export function globSolve(userStart: boolean): number {
       cdCap = !wide && v <= GLOB_FIX_FEW * q ? 0 : CD_MAX_SWEEPS;
     }
   }
+  const rank = rankFinish(); // the rank check decided before the full data's re-price (l1-rank.ts)
+  if (rank >= 0) return rank;
   return finalStage(redLab);
 }
 

@@ -24,6 +24,7 @@ import {
 } from './l1-state.js';
 import { plainSolve, resetRun, sweeps, pivots, haveDual, nonunique, dualAlpha, freshResiduals } from './l1-simplex.js';
 import { certify, certifyDual, gapFloor, refineDuals } from './l1-certificate.js';
+import { rankDefer, rankOff, rankSettle } from './l1-rank.js';
 import {
   globMin, globMinWarm, globBytes, globBegin, globSolve, useFull, globRounds, globFixups, globStartResiduals,
 } from './l1-glob.js';
@@ -41,13 +42,19 @@ export function l1_fresh(on: number): number {
 
 /** Work-region bytes for l1_fit (see assembly/l1.ts). */
 export function l1_work_bytes(n: number, p: number): number {
+  const own = ownBytes(n, p);
+  const l2 = l2_work_bytes(n, p);
+  if (n >= globMin) return own + 16 + l2; // the rank check's own region (l1-rank.ts)
+  return own > l2 ? own : l2;
+}
+
+function ownBytes(n: number, p: number): number {
   const qq = p + 1;
-  const l2 = l2_work_bytes(n, p); // the rank check / warm start runs in the same region first
   let own = 6 * regionBytes(8 * n) + 2 * regionBytes(4 * n) + 9 * regionBytes(8 * qq) +
     3 * regionBytes(4 * qq) + 2 * regionBytes(8 * qq * qq) + SELECT_SCRATCH_BYTES;
   own += 16 + regionBytes(8 * rsCapRows(n, p) * p);
   own += globBytes(n, p);
-  return own > l2 ? own : l2;
+  return own;
 }
 
 /** Exact weighted L1 / quantile regression (see assembly/l1.ts and src/abi/kernels.ts). */
@@ -56,7 +63,9 @@ export function l1_fit(nIn: number, nData: number, p: number, x: number, y: numb
   pCoef: number, pInfo: number, pFlags: number, pWork: number, xf32 = 0, fullRank = 0, pStartR = 0): number {
   setX(xf32);
   const userStart = pStart !== 0;
-  if (nData === nIn && !(fullRank !== 0 && userStart)) {
+  const check = nData === nIn && !(fullRank !== 0 && userStart);
+  const defer = check && !userStart && nIn >= globMin; // the check alongside the solve (l1-rank.ts)
+  if (check && !defer) {
     // Rank check and unrefined least-squares warm start inside the same kernel call (see assembly/l1.ts).
     const st = l2Solve(nIn, p, x, y, w, intercept, 0, pCoef, pInfo, pFlags, pWork, 1);
     if (st === STATUS_RANK_DEFICIENT || st === STATUS_NUMERICAL) return st;
@@ -70,6 +79,8 @@ export function l1_fit(nIn: number, nData: number, p: number, x: number, y: numb
   const glob = nIn >= globMin || (userStart && nIn >= globMinWarm);
   globBegin(nIn, nData, p, x >>> XS, y >>> 3, w >>> 3, xv, pWork, layout(pWork), glob);
   globStartResiduals(userStart && nIn === nData ? pStartR : 0);
+  if (defer) rankDefer(nIn, p, x, y, w, intercept, XS, (pWork + ownBytes(nIn, p) + 15) & ~15, pCoef, pInfo, pFlags);
+  else rankOff();
   const info = pInfo >>> 3, coef = pCoef >>> 3, flags = pFlags >>> 2, start = pStart >>> 3;
   for (let k = 0; k < INFO_LEN; k++) F[info + k] = 0.0;
   for (let k = 0; k < p; k++) I[flags + k] = 0;
@@ -86,6 +97,8 @@ export function l1_fit(nIn: number, nData: number, p: number, x: number, y: numb
     status = globSolve(userStart);
     useFull();
   }
+  const rank = rankSettle(status);
+  if (rank >= 0) return rank;
   if (status < 0) status = plainSolve(maxIter < CD_MAX_SWEEPS ? maxIter : CD_MAX_SWEEPS);
 
   // ---- result: certify writes INFO_PRIMAL, INFO_DUAL, INFO_DUAL_INFEAS, INFO_RANK ----

